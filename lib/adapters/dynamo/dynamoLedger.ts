@@ -1,0 +1,248 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { JobRecord, NearMiss, PoolState } from '../../domain/jobRecord';
+import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
+import type { NoPool } from '../../domain/warmPool';
+import { poolRank } from '../../domain/warmPool';
+import type { Ledger, Page, SnapshotWrite } from '../../ports/ledger';
+import { type JobItem, poolAttributes, recordFromItem } from './jobItem';
+import { AVAILABLE_PARTITION, INDEX, jobKey } from './tableDesign';
+import { buildUpdate } from './updateExpression';
+
+/** SageMaker named a second predecessor for a job that already has one: the ledger will not guess. */
+export class ReuseConflictError extends Error {
+  constructor(
+    readonly job: string,
+    readonly recordedPredecessor: string,
+    readonly newPredecessor: string,
+  ) {
+    super(`job ${job} is recorded as reusing the pool of ${recordedPredecessor}, not ${newPredecessor}`);
+    this.name = 'ReuseConflictError';
+  }
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+
+const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+const decodeCursor = (cursor: string | undefined) =>
+  cursor
+    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
+    : undefined;
+
+export class DynamoLedger implements Ledger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getJob(name: string): Promise<JobRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: jobKey(name), ConsistentRead: true }),
+    );
+    return Item ? recordFromItem(Item as JobItem) : undefined;
+  }
+
+  async recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite> {
+    const update = buildUpdate(
+      {
+        name: snapshot.name,
+        job: snapshot,
+        lastModifiedMs: snapshot.lastModifiedMs,
+        statusRank: statusRank(snapshot.status),
+      },
+      [],
+      { values: { ':lm': snapshot.lastModifiedMs, ':rank': statusRank(snapshot.status) } },
+    );
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(snapshot.name),
+          ...update,
+          ConditionExpression:
+            'attribute_not_exists(lastModifiedMs) OR lastModifiedMs < :lm OR (lastModifiedMs = :lm AND statusRank <= :rank)',
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { kind: 'recorded', record: recordFromItem(Attributes as JobItem) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.getJob(snapshot.name);
+      if (!current) throw error;
+      return { kind: 'stale', record: current };
+    }
+  }
+
+  async observePool(record: JobRecord, state: PoolState): Promise<boolean> {
+    const available = state.status === 'Available';
+    const indexed: Record<string, unknown> = {};
+    if (available) {
+      indexed[INDEX.byExpiry.partition] = AVAILABLE_PARTITION;
+      if (record.job) indexed[INDEX.byMatchKey.partition] = record.job.matchKey;
+      if (record.job?.owner) indexed[INDEX.byOwner.partition] = record.job.owner;
+    }
+    const unindexed = available
+      ? []
+      : [INDEX.byExpiry.partition, INDEX.byMatchKey.partition, INDEX.byOwner.partition];
+    const update = buildUpdate(
+      { name: record.name, ...poolAttributes(state), poolRank: poolRank(state.status), ...indexed },
+      unindexed,
+      { values: { ':rank': poolRank(state.status) } },
+    );
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(record.name),
+          ...update,
+          ConditionExpression: 'attribute_not_exists(poolRank) OR poolRank < :rank',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async linkReuse(fromJob: string, toJob: string, poolBornAtMs: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(toJob),
+          UpdateExpression:
+            'SET #name = :to, reusedPoolOf = :from, poolStatus = if_not_exists(poolStatus, :inUse), poolRank = if_not_exists(poolRank, :inUseRank) REMOVE nearMiss',
+          ConditionExpression: 'attribute_not_exists(reusedPoolOf) OR reusedPoolOf = :from',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: {
+            ':to': toJob,
+            ':from': fromJob,
+            ':inUse': 'InUse',
+            ':inUseRank': poolRank('InUse'),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.getJob(toJob);
+      throw new ReuseConflictError(toJob, current?.reusedPoolOf ?? '(unknown)', fromJob);
+    }
+    await this.carryBirthDown(toJob, poolBornAtMs);
+  }
+
+  /** The lifetime cap counts from the chain's first job: push the earliest birth time down the known chain. */
+  private async carryBirthDown(firstJob: string, bornAtMs: number): Promise<void> {
+    const seen = new Set<string>();
+    let job: string | undefined = firstJob;
+    while (job && !seen.has(job)) {
+      seen.add(job);
+      try {
+        const result: { Attributes?: Record<string, unknown> } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: jobKey(job),
+            UpdateExpression: 'SET bornAtMs = :born',
+            ConditionExpression: 'attribute_not_exists(bornAtMs) OR bornAtMs > :born',
+            ExpressionAttributeValues: { ':born': bornAtMs },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        job = (result.Attributes as JobItem | undefined)?.reusedByJob;
+      } catch (error) {
+        if (isConditionFailure(error)) return;
+        throw error;
+      }
+    }
+  }
+
+  async markReuseChecked(name: string, atMs: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: jobKey(name),
+        UpdateExpression: 'SET reuseCheckedAtMs = if_not_exists(reuseCheckedAtMs, :at)',
+        ExpressionAttributeValues: { ':at': atMs },
+      }),
+    );
+  }
+
+  async recordNoPool(name: string, noPool: NoPool): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: jobKey(name),
+        ...buildUpdate({ noPool }),
+      }),
+    );
+  }
+
+  async recordNearMiss(name: string, nearMiss: NearMiss): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(name),
+          ...buildUpdate({ nearMiss }),
+          ConditionExpression: 'attribute_not_exists(reusedPoolOf)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  availableByMatchKey(matchKey: string): Promise<JobRecord[]> {
+    return this.queryAll(INDEX.byMatchKey.name, INDEX.byMatchKey.partition, matchKey);
+  }
+
+  availableByOwner(owner: string): Promise<JobRecord[]> {
+    return this.queryAll(INDEX.byOwner.name, INDEX.byOwner.partition, owner);
+  }
+
+  async availablePools(limit: number, cursor?: string): Promise<Page<JobRecord>> {
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        ...this.indexQuery(INDEX.byExpiry.name, INDEX.byExpiry.partition, AVAILABLE_PARTITION),
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    const next = encodeCursor(LastEvaluatedKey);
+    return {
+      items: (Items ?? []).map((i) => recordFromItem(i as JobItem)),
+      ...(next ? { cursor: next } : {}),
+    };
+  }
+
+  private indexQuery(indexName: string, attribute: string, value: string): QueryCommandInput {
+    return {
+      TableName: this.tableName,
+      IndexName: indexName,
+      KeyConditionExpression: '#p = :p',
+      ExpressionAttributeNames: { '#p': attribute },
+      ExpressionAttributeValues: { ':p': value },
+    };
+  }
+
+  private async queryAll(indexName: string, attribute: string, value: string): Promise<JobRecord[]> {
+    const records: JobRecord[] = [];
+    for await (const page of paginateQuery(
+      { client: this.client },
+      this.indexQuery(indexName, attribute, value),
+    )) {
+      for (const item of page.Items ?? []) records.push(recordFromItem(item as JobItem));
+    }
+    return records;
+  }
+}

@@ -1,0 +1,70 @@
+import type { JobRecord, NearMiss, PoolState } from '../../domain/jobRecord';
+import type { JobSnapshot } from '../../domain/trainingJob';
+import type { NoPool, WarmPoolStatus } from '../../domain/warmPool';
+
+/** A job item as stored: the pool's fields are top-level so conditions and indexes can use them. */
+export interface JobItem {
+  readonly pk: string;
+  readonly sk: string;
+  readonly name: string;
+  readonly job?: JobSnapshot;
+  readonly lastModifiedMs?: number;
+  readonly statusRank?: number;
+  readonly poolStatus?: WarmPoolStatus;
+  readonly poolRank?: number;
+  readonly poolObservedAtMs?: number;
+  readonly keepAliveSeconds?: number;
+  readonly availableSinceMs?: number;
+  readonly expiresAtMs?: number;
+  readonly bornAtMs?: number;
+  readonly reusedByJob?: string;
+  readonly billableSeconds?: number;
+  readonly stoppedBy?: string;
+  readonly reusedPoolOf?: string;
+  readonly reuseCheckedAtMs?: number;
+  readonly noPool?: NoPool;
+  readonly nearMiss?: NearMiss;
+}
+
+const defined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+const poolOf = (item: JobItem): PoolState | undefined =>
+  item.poolStatus === undefined
+    ? undefined
+    : defined({
+        status: item.poolStatus,
+        observedAtMs: item.poolObservedAtMs ?? 0,
+        keepAliveSeconds: item.keepAliveSeconds,
+        availableSinceMs: item.availableSinceMs,
+        expiresAtMs: item.expiresAtMs,
+        bornAtMs: item.bornAtMs,
+        reusedByJob: item.reusedByJob,
+        billableSeconds: item.billableSeconds,
+        stoppedBy: item.stoppedBy,
+      });
+
+export const recordFromItem = (item: JobItem): JobRecord =>
+  defined({
+    name: item.name,
+    job: item.job,
+    pool: poolOf(item),
+    reusedPoolOf: item.reusedPoolOf,
+    reuseCheckedAtMs: item.reuseCheckedAtMs,
+    noPool: item.noPool,
+    nearMiss: item.nearMiss,
+  });
+
+/** The pool fields of an item, by attribute name, for an update. */
+export const poolAttributes = (state: PoolState): Record<string, unknown> =>
+  defined({
+    poolStatus: state.status,
+    poolObservedAtMs: state.observedAtMs,
+    keepAliveSeconds: state.keepAliveSeconds,
+    availableSinceMs: state.availableSinceMs,
+    expiresAtMs: state.expiresAtMs,
+    bornAtMs: state.bornAtMs,
+    reusedByJob: state.reusedByJob,
+    billableSeconds: state.billableSeconds,
+    stoppedBy: state.stoppedBy,
+  });

@@ -1,0 +1,48 @@
+import type { JobRecord, NearMiss } from '../domain/jobRecord';
+import { differences } from '../domain/matchKey';
+import type { JobSnapshot } from '../domain/trainingJob';
+import type { TrainingJobs } from '../ports/trainingJobs';
+import type { LedgerFact } from './ledgerFacts';
+import { mapBounded } from './mapBounded';
+import { type ObserveDeps, observeDescription } from './observeDescription';
+
+export interface DetectReuseDeps extends ObserveDeps {
+  readonly trainingJobs: TrainingJobs;
+  /** How many candidate pools to describe at once. */
+  readonly describeConcurrency: number;
+}
+
+/** Among the owner's Available pools, the one that differs from the job in the fewest criteria. */
+export const closestNearMiss = (job: JobSnapshot, pools: readonly JobRecord[]): NearMiss | undefined => {
+  let best: NearMiss | undefined;
+  for (const pool of pools) {
+    if (pool.name === job.name || !pool.job) continue;
+    const diffs = differences(pool.job.criteria, job.criteria);
+    if (diffs.length === 0) continue;
+    if (!best || diffs.length < best.differences.length) best = { poolOf: pool.name, differences: diffs };
+  }
+  return best;
+};
+
+/**
+ * SageMaker does not say which pool a job took; the pool's previous job does (Reused,
+ * ReusedByJob). So describe the Available pools with the job's match key. When there are
+ * none, the owner may have had a pool that differs in a few criteria: a near miss.
+ */
+export const detectReuse = async (deps: DetectReuseDeps, record: JobRecord): Promise<LedgerFact[]> => {
+  const job = record.job;
+  if (!job || record.reusedPoolOf) return [];
+  const candidates = (await deps.ledger.availableByMatchKey(job.matchKey)).filter((c) => c.name !== job.name);
+  if (candidates.length === 0) {
+    const ownerPools = job.owner ? await deps.ledger.availableByOwner(job.owner) : [];
+    const nearMiss = closestNearMiss(job, ownerPools);
+    if (!nearMiss) return [];
+    await deps.ledger.recordNearMiss(job.name, nearMiss);
+    return [{ kind: 'near-miss', job: { ...record, nearMiss }, nearMiss }];
+  }
+  const observed = await mapBounded(candidates, deps.describeConcurrency, async (candidate) => {
+    const description = await deps.trainingJobs.describe(candidate.name);
+    return description ? observeDescription(deps, candidate, description) : [];
+  });
+  return observed.flat();
+};

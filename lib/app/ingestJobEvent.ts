@@ -1,0 +1,54 @@
+import type { JobRecord } from '../domain/jobRecord';
+import { isTerminal, type JobSnapshot } from '../domain/trainingJob';
+import { explainNoPool } from '../domain/warmPool';
+import { type DetectReuseDeps, detectReuse } from './detectReuse';
+import type { LedgerFact } from './ledgerFacts';
+import { observeDescription } from './observeDescription';
+
+export type IngestResult =
+  | { readonly kind: 'stale'; readonly recorded: JobRecord }
+  | { readonly kind: 'applied'; readonly facts: readonly LedgerFact[] };
+
+/**
+ * Handles one training-job state change. Safe to repeat and safe in any order: a stale
+ * snapshot changes nothing, and every later step is an idempotent conditional write, so a
+ * retry after a partial failure finishes the work.
+ */
+export const ingestJobEvent = async (deps: DetectReuseDeps, snapshot: JobSnapshot): Promise<IngestResult> => {
+  const write = await deps.ledger.recordSnapshot(snapshot);
+  if (write.kind === 'stale') return { kind: 'stale', recorded: write.record };
+  const record = write.record;
+
+  if (!isTerminal(snapshot.status)) {
+    if (snapshot.status !== 'InProgress' || record.reuseCheckedAtMs !== undefined)
+      return { kind: 'applied', facts: [] };
+    const facts = await detectReuse(deps, record);
+    await deps.ledger.markReuseChecked(snapshot.name, deps.clock.now());
+    return { kind: 'applied', facts };
+  }
+
+  // The start event may have been lost or not yet delivered: look for the reuse again.
+  const reuseFacts = await detectReuse(deps, record);
+  const facts: LedgerFact[] = [...reuseFacts, { kind: 'job-ended', job: record }];
+  const description = await deps.trainingJobs.describe(snapshot.name);
+  if (!description) return { kind: 'applied', facts };
+
+  if (description.warmPool) {
+    facts.push(...(await observeDescription(deps, record, description)));
+    return { kind: 'applied', facts };
+  }
+  const keepAlive = description.keepAliveSeconds ?? snapshot.keepAliveSeconds ?? 0;
+  if (keepAlive > 0) {
+    const noPool = explainNoPool({
+      status: snapshot.status,
+      instanceType: snapshot.criteria.instanceType,
+      clusterLaunched: (description.startedAtMs ?? snapshot.startedAtMs) !== undefined,
+      spot: snapshot.spot,
+      heterogeneous: snapshot.heterogeneous,
+      ...(snapshot.failureReason ? { failureReason: snapshot.failureReason } : {}),
+    });
+    await deps.ledger.recordNoPool(snapshot.name, noPool);
+    facts.push({ kind: 'no-pool', job: { ...record, noPool }, noPool });
+  }
+  return { kind: 'applied', facts };
+};

@@ -1,0 +1,17 @@
+import type { JobRecord, NearMiss } from '../domain/jobRecord';
+import type { NoPool } from '../domain/warmPool';
+
+/**
+ * What poolwarden learned while handling an event or a sweep. Facts are reported every time
+ * they are seen, not only the first time: whoever acts on them (notifications, policies)
+ * deduplicates with its own conditional write, so a retry after a partial failure still acts.
+ */
+export type LedgerFact =
+  | { readonly kind: 'job-ended'; readonly job: JobRecord }
+  | { readonly kind: 'pool-available'; readonly job: JobRecord }
+  | { readonly kind: 'pool-reused'; readonly fromJob: JobRecord; readonly toJob: string }
+  | { readonly kind: 'pool-ended'; readonly job: JobRecord }
+  | { readonly kind: 'near-miss'; readonly job: JobRecord; readonly nearMiss: NearMiss }
+  | { readonly kind: 'no-pool'; readonly job: JobRecord; readonly noPool: NoPool };
+
+export type LedgerFactKind = LedgerFact['kind'];

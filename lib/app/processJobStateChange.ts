@@ -1,0 +1,80 @@
+import type { OwnerTagKeys } from '../domain/owner';
+import { type EventRejection, parseJobStateChange } from '../events/jobStateChange';
+import type { Telemetry } from '../ports/telemetry';
+import type { DetectReuseDeps } from './detectReuse';
+import { ingestJobEvent } from './ingestJobEvent';
+import type { LedgerFact } from './ledgerFacts';
+
+/** Something that acts on what the ledger learned (notifications, policies). Its failure never undoes the record. */
+export interface FactReactor {
+  readonly name: string;
+  react(facts: readonly LedgerFact[]): Promise<void>;
+}
+
+export interface ProcessDeps extends DetectReuseDeps {
+  readonly tagKeys: OwnerTagKeys;
+  readonly telemetry: Telemetry;
+  readonly reactors: readonly FactReactor[];
+}
+
+export type ProcessOutcome =
+  | { readonly kind: 'rejected'; readonly rejection: EventRejection }
+  | { readonly kind: 'stale'; readonly job: string }
+  | { readonly kind: 'applied'; readonly job: string; readonly facts: readonly LedgerFact[] };
+
+const FACT_METRICS: Record<LedgerFact['kind'], string> = {
+  'job-ended': 'JobsEnded',
+  'pool-available': 'PoolsAvailable',
+  'pool-reused': 'ReusesRecorded',
+  'pool-ended': 'PoolsEnded',
+  'near-miss': 'NearMisses',
+  'no-pool': 'KeepAliveWithoutPool',
+};
+
+/**
+ * One EventBridge delivery. A malformed or foreign event is refused without a write (retrying
+ * it could never succeed); a failure to reach DynamoDB or SageMaker is thrown so that Lambda
+ * retries the event and, in the end, dead-letters it.
+ */
+export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Promise<ProcessOutcome> => {
+  deps.telemetry.count('EventsReceived');
+  const parsed = parseJobStateChange(raw, deps.tagKeys);
+  if (!parsed.ok) {
+    deps.telemetry.error('rejected a training job event', { ...parsed.rejection });
+    deps.telemetry.count('EventsRejected');
+    return { kind: 'rejected', rejection: parsed.rejection };
+  }
+  const { snapshot, eventId } = parsed;
+  const result = await ingestJobEvent(deps, snapshot);
+  if (result.kind === 'stale') {
+    deps.telemetry.info('ignored a stale event', {
+      eventId,
+      job: snapshot.name,
+      status: snapshot.status,
+      lastModifiedMs: snapshot.lastModifiedMs,
+      recordedLastModifiedMs: result.recorded.job?.lastModifiedMs,
+    });
+    deps.telemetry.count('EventsStale');
+    return { kind: 'stale', job: snapshot.name };
+  }
+  for (const fact of result.facts) deps.telemetry.count(FACT_METRICS[fact.kind]);
+  deps.telemetry.info('recorded a training job event', {
+    eventId,
+    job: snapshot.name,
+    status: snapshot.status,
+    facts: result.facts.map((f) => f.kind),
+  });
+  for (const reactor of deps.reactors) {
+    try {
+      await reactor.react(result.facts);
+    } catch (error) {
+      deps.telemetry.error('a reactor failed; the ledger is already up to date', {
+        eventId,
+        reactor: reactor.name,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      deps.telemetry.count('ReactorFailures');
+    }
+  }
+  return { kind: 'applied', job: snapshot.name, facts: result.facts };
+};

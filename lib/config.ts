@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { DEFAULT_KEEP_ALIVE_LIMITS, type KeepAliveLimits } from './domain/keepAlive';
+import { DEFAULT_OWNER_TAG_KEYS, type OwnerTagKeys } from './domain/owner';
+
+/** A configuration problem found at cold start, naming every variable at fault. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid poolwarden configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const tagList = (fallback: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean)
+        : [...fallback],
+    );
+
+const environment = z.object({
+  POOLWARDEN_TABLE: z.string().min(3, 'must name the ledger table'),
+  POOLWARDEN_KEEP_ALIVE_CAP_SECONDS: seconds(DEFAULT_KEEP_ALIVE_LIMITS.perCallCapSeconds).refine(
+    (s) => s <= 21_600,
+    'SageMaker allows at most 21600 seconds per call',
+  ),
+  POOLWARDEN_POOL_LIFETIME_CAP_SECONDS: seconds(DEFAULT_KEEP_ALIVE_LIMITS.lifetimeCapSeconds),
+  POOLWARDEN_DESCRIBE_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+  POOLWARDEN_OWNER_TAG_KEYS: tagList(DEFAULT_OWNER_TAG_KEYS.owner),
+  POOLWARDEN_TEAM_TAG_KEYS: tagList(DEFAULT_OWNER_TAG_KEYS.team),
+  POOLWARDEN_EMAIL_TAG_KEYS: tagList(DEFAULT_OWNER_TAG_KEYS.email),
+  POOLWARDEN_SLACK_CHANNEL_TAG_KEYS: tagList(DEFAULT_OWNER_TAG_KEYS.slackChannel),
+  POOLWARDEN_SLACK_USER_TAG_KEYS: tagList(DEFAULT_OWNER_TAG_KEYS.slackUser),
+});
+
+export interface CoreConfig {
+  readonly tableName: string;
+  readonly limits: KeepAliveLimits;
+  readonly describeConcurrency: number;
+  readonly tagKeys: OwnerTagKeys;
+}
+
+export const loadCoreConfig = (env: Readonly<Record<string, string | undefined>>): CoreConfig => {
+  const result = environment.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = result.data;
+  return {
+    tableName: e.POOLWARDEN_TABLE,
+    limits: {
+      perCallCapSeconds: e.POOLWARDEN_KEEP_ALIVE_CAP_SECONDS,
+      lifetimeCapSeconds: e.POOLWARDEN_POOL_LIFETIME_CAP_SECONDS,
+    },
+    describeConcurrency: e.POOLWARDEN_DESCRIBE_CONCURRENCY,
+    tagKeys: {
+      owner: e.POOLWARDEN_OWNER_TAG_KEYS,
+      team: e.POOLWARDEN_TEAM_TAG_KEYS,
+      email: e.POOLWARDEN_EMAIL_TAG_KEYS,
+      slackChannel: e.POOLWARDEN_SLACK_CHANNEL_TAG_KEYS,
+      slackUser: e.POOLWARDEN_SLACK_USER_TAG_KEYS,
+    },
+  };
+};

@@ -1,0 +1,38 @@
+import type { CriterionDifference } from './matchKey';
+import type { JobSnapshot } from './trainingJob';
+import type { NoPool, WarmPoolStatus } from './warmPool';
+
+/** poolwarden's view of the warm pool a job holds or held, built from SageMaker's answers. */
+export interface PoolState {
+  readonly status: WarmPoolStatus;
+  readonly keepAliveSeconds?: number;
+  readonly availableSinceMs?: number;
+  /** Predicted by keepAlive.ts; SageMaker never states it. */
+  readonly expiresAtMs?: number;
+  /** When the first job of the chain left the pool: the lifetime cap counts from here. */
+  readonly bornAtMs?: number;
+  readonly reusedByJob?: string;
+  readonly billableSeconds?: number;
+  readonly observedAtMs: number;
+  /** Who set the keep-alive to 0 through poolwarden (a policy, an operator, a Slack user). */
+  readonly stoppedBy?: string;
+}
+
+export interface NearMiss {
+  /** The job whose Available pool this job could have reused. */
+  readonly poolOf: string;
+  readonly differences: readonly CriterionDifference[];
+}
+
+/** One training job as the ledger knows it. A job seen only as a reuser may lack its snapshot. */
+export interface JobRecord {
+  readonly name: string;
+  readonly job?: JobSnapshot;
+  readonly pool?: PoolState;
+  /** The job whose pool this job took over. */
+  readonly reusedPoolOf?: string;
+  /** When poolwarden last looked for the pool this job may have reused, while it ran. */
+  readonly reuseCheckedAtMs?: number;
+  readonly noPool?: NoPool;
+  readonly nearMiss?: NearMiss;
+}

@@ -1,0 +1,35 @@
+import type { JobRecord, NearMiss, PoolState } from '../domain/jobRecord';
+import type { JobSnapshot } from '../domain/trainingJob';
+import type { NoPool } from '../domain/warmPool';
+
+export type SnapshotWrite =
+  | { readonly kind: 'recorded'; readonly record: JobRecord }
+  /** The ledger already holds a newer state of this job; nothing was written. */
+  | { readonly kind: 'stale'; readonly record: JobRecord };
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly cursor?: string;
+}
+
+/**
+ * The record of every job and warm pool. Every write is one conditional single-item write,
+ * safe to repeat and safe in any order.
+ */
+export interface Ledger {
+  getJob(name: string): Promise<JobRecord | undefined>;
+  /** Writes the job's facts unless a newer snapshot is already recorded. */
+  recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite>;
+  /** Moves the job's pool forward; a state of lower rank than the recorded one is ignored. Returns whether it applied. */
+  observePool(record: JobRecord, state: PoolState): Promise<boolean>;
+  /** Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth time down the chain. */
+  linkReuse(fromJob: string, toJob: string, poolBornAtMs: number): Promise<void>;
+  markReuseChecked(name: string, atMs: number): Promise<void>;
+  recordNoPool(name: string, noPool: NoPool): Promise<void>;
+  /** Ignored once the job is known to have reused a pool. */
+  recordNearMiss(name: string, nearMiss: NearMiss): Promise<void>;
+  availableByMatchKey(matchKey: string): Promise<JobRecord[]>;
+  availableByOwner(owner: string): Promise<JobRecord[]>;
+  /** Available pools, soonest expiry first, a page at a time. */
+  availablePools(limit: number, cursor?: string): Promise<Page<JobRecord>>;
+}
