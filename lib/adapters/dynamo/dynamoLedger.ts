@@ -94,10 +94,18 @@ export class DynamoLedger implements Ledger {
     const unindexed = available
       ? []
       : [INDEX.byExpiry.partition, INDEX.byMatchKey.partition, INDEX.byOwner.partition];
+    // The pool's birth only ever moves earlier, and only through linkReuse: a state built from
+    // a record read before a link must not undo it.
+    const { bornAtMs, ...attributes } = poolAttributes(state);
     const update = buildUpdate(
-      { name: record.name, ...poolAttributes(state), poolRank: poolRank(state.status), ...indexed },
+      { name: record.name, ...attributes, poolRank: poolRank(state.status), ...indexed },
       unindexed,
-      { values: { ':rank': poolRank(state.status) } },
+      bornAtMs === undefined
+        ? { values: { ':rank': poolRank(state.status) } }
+        : {
+            values: { ':rank': poolRank(state.status), ':born': bornAtMs },
+            setClauses: ['bornAtMs = if_not_exists(bornAtMs, :born)'],
+          },
     );
     try {
       await this.client.send(

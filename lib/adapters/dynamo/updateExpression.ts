@@ -8,7 +8,7 @@ export interface UpdateParts {
 export const buildUpdate = (
   set: Record<string, unknown>,
   remove: readonly string[] = [],
-  extra: { names?: Record<string, string>; values?: Record<string, unknown> } = {},
+  extra: { names?: Record<string, string>; values?: Record<string, unknown>; setClauses?: readonly string[] } = {},
 ): UpdateParts => {
   const names: Record<string, string> = { ...extra.names };
   const values: Record<string, unknown> = { ...extra.values };
@@ -21,6 +21,7 @@ export const buildUpdate = (
     names[`#r${i}`] = attribute;
     return `#r${i}`;
   });
+  assignments.push(...(extra.setClauses ?? []));
   const clauses = [
     assignments.length > 0 ? `SET ${assignments.join(', ')}` : '',
     removals.length > 0 ? `REMOVE ${removals.join(', ')}` : '',

@@ -1,0 +1,106 @@
+import type { JobRecord, NearMiss, PoolState } from '../../domain/jobRecord';
+import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
+import { type NoPool, poolRank } from '../../domain/warmPool';
+import type { Ledger, Page, SnapshotWrite } from '../../ports/ledger';
+import { ReuseConflictError } from '../dynamo/dynamoLedger';
+
+/**
+ * The ledger in process memory, with the same conditional rules as DynamoLedger (one contract
+ * test suite runs against both). For unit tests and the benchmarks' fast simulation.
+ */
+export class MemoryLedger implements Ledger {
+  private readonly jobs = new Map<string, JobRecord>();
+
+  /** Every record, for reports and tests. */
+  all(): JobRecord[] {
+    return [...this.jobs.values()];
+  }
+
+  async getJob(name: string): Promise<JobRecord | undefined> {
+    return this.jobs.get(name);
+  }
+
+  private put(record: JobRecord): JobRecord {
+    this.jobs.set(record.name, record);
+    return record;
+  }
+
+  private current(name: string): JobRecord {
+    return this.jobs.get(name) ?? { name };
+  }
+
+  async recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite> {
+    const record = this.current(snapshot.name);
+    const known = record.job;
+    const newer =
+      !known ||
+      known.lastModifiedMs < snapshot.lastModifiedMs ||
+      (known.lastModifiedMs === snapshot.lastModifiedMs && statusRank(known.status) <= statusRank(snapshot.status));
+    if (!newer) return { kind: 'stale', record };
+    return { kind: 'recorded', record: this.put({ ...record, job: snapshot }) };
+  }
+
+  async observePool(record: JobRecord, state: PoolState): Promise<boolean> {
+    const current = this.current(record.name);
+    if (current.pool && poolRank(current.pool.status) >= poolRank(state.status)) return false;
+    const bornAtMs = current.pool?.bornAtMs ?? state.bornAtMs;
+    this.put({ ...current, pool: { ...current.pool, ...state, ...(bornAtMs !== undefined ? { bornAtMs } : {}) } });
+    return true;
+  }
+
+  async linkReuse(fromJob: string, toJob: string, poolBornAtMs: number): Promise<void> {
+    const to = this.current(toJob);
+    if (to.reusedPoolOf && to.reusedPoolOf !== fromJob) throw new ReuseConflictError(toJob, to.reusedPoolOf, fromJob);
+    const { nearMiss: _dropped, ...rest } = to;
+    this.put({
+      ...rest,
+      reusedPoolOf: fromJob,
+      pool: to.pool ?? { status: 'InUse', observedAtMs: poolBornAtMs },
+    });
+    let job: string | undefined = toJob;
+    const seen = new Set<string>();
+    while (job && !seen.has(job)) {
+      seen.add(job);
+      const record = this.current(job);
+      const pool = record.pool;
+      if (!pool || (pool.bornAtMs !== undefined && pool.bornAtMs <= poolBornAtMs)) return;
+      this.put({ ...record, pool: { ...pool, bornAtMs: poolBornAtMs } });
+      job = pool.reusedByJob;
+    }
+  }
+
+  async markReuseChecked(name: string, atMs: number): Promise<void> {
+    const record = this.current(name);
+    if (record.reuseCheckedAtMs === undefined) this.put({ ...record, reuseCheckedAtMs: atMs });
+  }
+
+  async recordNoPool(name: string, noPool: NoPool): Promise<void> {
+    this.put({ ...this.current(name), noPool });
+  }
+
+  async recordNearMiss(name: string, nearMiss: NearMiss): Promise<void> {
+    const record = this.current(name);
+    if (!record.reusedPoolOf) this.put({ ...record, nearMiss });
+  }
+
+  private available(): JobRecord[] {
+    return this.all()
+      .filter((r) => r.pool?.status === 'Available')
+      .sort((a, b) => (a.pool?.expiresAtMs ?? 0) - (b.pool?.expiresAtMs ?? 0) || a.name.localeCompare(b.name));
+  }
+
+  async availableByMatchKey(matchKey: string): Promise<JobRecord[]> {
+    return this.available().filter((r) => r.job?.matchKey === matchKey);
+  }
+
+  async availableByOwner(owner: string): Promise<JobRecord[]> {
+    return this.available().filter((r) => r.job?.owner === owner);
+  }
+
+  async availablePools(limit: number, cursor?: string): Promise<Page<JobRecord>> {
+    const all = this.available();
+    const start = cursor ? Number(cursor) : 0;
+    const items = all.slice(start, start + limit);
+    return start + limit < all.length ? { items, cursor: String(start + limit) } : { items };
+  }
+}

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLedger, ReuseConflictError } from '../../lib/adapters/dynamo/dynamoLedger';
+import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import type { JobRecord, PoolState } from '../../lib/domain/jobRecord';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import type { JobSnapshot } from '../../lib/domain/trainingJob';
+import { parseJobStateChange } from '../../lib/events/jobStateChange';
+import type { Ledger } from '../../lib/ports/ledger';
+import { type JobEventOptions, jobEvent, T0 } from '../support/jobEvents';
+import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+
+const snapshot = (options: JobEventOptions): JobSnapshot => {
+  const parsed = parseJobStateChange(jobEvent(options), DEFAULT_OWNER_TAG_KEYS);
+  if (!parsed.ok) throw new Error(parsed.rejection.message);
+  return parsed.snapshot;
+};
+
+const available = (expiresAtMs: number): PoolState => ({
+  status: 'Available',
+  availableSinceMs: expiresAtMs - 1_800_000,
+  expiresAtMs,
+  keepAliveSeconds: 1800,
+  bornAtMs: expiresAtMs - 1_800_000,
+  observedAtMs: T0,
+});
+
+const recorded = async (ledger: Ledger, options: JobEventOptions): Promise<JobRecord> => {
+  const write = await ledger.recordSnapshot(snapshot(options));
+  return write.record;
+};
+
+/** The rules every Ledger must keep; run against DynamoDB (dynalite) and the in-memory ledger. */
+const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
+  describe(`${name} ledger contract`, () => {
+    it('keeps the newest snapshot whatever order they arrive in', async () => {
+      const ledger = await makeLedger();
+      const end = snapshot({ name: 'j1', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      const start = snapshot({ name: 'j1', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      expect((await ledger.recordSnapshot(end)).kind).toBe('recorded');
+      const late = await ledger.recordSnapshot(start);
+      expect(late.kind).toBe('stale');
+      expect(late.record.job?.status).toBe('Completed');
+      expect((await ledger.recordSnapshot(end)).kind).toBe('recorded');
+      const sameTimeEarlierStatus = snapshot({ name: 'j1', status: 'InProgress', lastModifiedMs: T0 + 2000 });
+      expect((await ledger.recordSnapshot(sameTimeEarlierStatus)).kind).toBe('stale');
+    });
+
+    it('moves a pool forward only, and keeps the indexes to Available pools', async () => {
+      const ledger = await makeLedger();
+      const record = await recorded(ledger, { name: 'p1' });
+      expect(await ledger.observePool(record, available(T0 + 5000))).toBe(true);
+      expect(await ledger.observePool(record, { status: 'InUse', observedAtMs: T0 })).toBe(false);
+      expect(await ledger.observePool(record, available(T0 + 9000))).toBe(false);
+      expect((await ledger.availableByMatchKey(record.job?.matchKey ?? '')).map((r) => r.name)).toEqual(['p1']);
+      expect((await ledger.availableByOwner('alice')).map((r) => r.name)).toEqual(['p1']);
+
+      expect(
+        await ledger.observePool(record, { status: 'Terminated', billableSeconds: 1800, observedAtMs: T0 + 1 }),
+      ).toBe(true);
+      expect(await ledger.observePool(record, { status: 'Reused', reusedByJob: 'x', observedAtMs: T0 + 2 })).toBe(false);
+      expect(await ledger.availableByMatchKey(record.job?.matchKey ?? '')).toEqual([]);
+      expect(await ledger.availableByOwner('alice')).toEqual([]);
+      const after = await ledger.getJob('p1');
+      expect(after?.pool).toMatchObject({ status: 'Terminated', billableSeconds: 1800, expiresAtMs: T0 + 5000 });
+    });
+
+    it('pages through Available pools soonest expiry first', async () => {
+      const ledger = await makeLedger();
+      for (const [i, expiry] of [5, 1, 4, 2, 3].entries()) {
+        const record = await recorded(ledger, { name: `q${i}` });
+        await ledger.observePool(record, available(T0 + expiry * 60_000));
+      }
+      const names: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await ledger.availablePools(2, cursor);
+        names.push(...page.items.map((r) => r.name));
+        cursor = page.cursor;
+        pages++;
+      } while (cursor);
+      expect(names).toEqual(['q1', 'q3', 'q4', 'q2', 'q0']);
+      expect(pages).toBeGreaterThanOrEqual(3);
+    });
+
+    it('links a reuse once, clears a near miss, and refuses a second predecessor', async () => {
+      const ledger = await makeLedger();
+      await recorded(ledger, { name: 'b', status: 'InProgress' });
+      await ledger.recordNearMiss('b', { poolOf: 'z', differences: [] });
+      await ledger.linkReuse('a', 'b', T0);
+      await ledger.linkReuse('a', 'b', T0);
+      const b = await ledger.getJob('b');
+      expect(b).toMatchObject({ reusedPoolOf: 'a', pool: { status: 'InUse', bornAtMs: T0 } });
+      expect(b?.nearMiss).toBeUndefined();
+      await ledger.recordNearMiss('b', { poolOf: 'z', differences: [] });
+      expect((await ledger.getJob('b'))?.nearMiss).toBeUndefined();
+      await expect(ledger.linkReuse('c', 'b', T0)).rejects.toBeInstanceOf(ReuseConflictError);
+    });
+
+    it('carries the earliest birth down a chain learnt out of order', async () => {
+      const ledger = await makeLedger();
+      const b = await recorded(ledger, { name: 'b' });
+      await ledger.observePool(b, { ...available(T0 + 9_000_000), reusedByJob: undefined });
+      await ledger.observePool(b, {
+        status: 'Reused',
+        reusedByJob: 'c',
+        billableSeconds: 60,
+        bornAtMs: T0 + 7_200_000,
+        observedAtMs: T0,
+      });
+      await ledger.linkReuse('b', 'c', T0 + 7_200_000);
+      // Only now does the ledger learn that b itself had reused a's pool, born at T0.
+      await ledger.linkReuse('a', 'b', T0);
+      expect((await ledger.getJob('b'))?.pool?.bornAtMs).toBe(T0);
+      expect((await ledger.getJob('c'))?.pool?.bornAtMs).toBe(T0);
+    });
+
+    it('records why a job got no pool', async () => {
+      const ledger = await makeLedger();
+      await recorded(ledger, { name: 'np' });
+      await ledger.recordNoPool('np', { reason: 'no-warm-pool-quota', detail: 'quota 0' });
+      expect((await ledger.getJob('np'))?.noPool).toEqual({ reason: 'no-warm-pool-quota', detail: 'quota 0' });
+    });
+  });
+
+let dynamo: LocalDynamo;
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+});
+afterAll(async () => dynamo.stop());
+
+ledgerContract('DynamoDB (dynalite)', async () => new DynamoLedger(dynamo.client, await dynamo.createLedgerTable()));
+ledgerContract('in-memory', async () => new MemoryLedger());

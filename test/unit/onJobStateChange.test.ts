@@ -1,0 +1,196 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
+import { jobEvent, T0 } from '../support/jobEvents';
+import { lambdaContext } from '../support/lambdaContext';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const sageMaker = mockClient(SageMakerClient);
+
+type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<ProcessOutcome>;
+let handler: Handler;
+
+beforeAll(async () => {
+  process.env.POOLWARDEN_TABLE = 'ledger-test';
+  handler = (await import('../../functions/onJobStateChange')).handler as unknown as Handler;
+});
+
+beforeEach(() => {
+  dynamo.reset();
+  sageMaker.reset();
+});
+
+const invoke = (event: unknown) => handler(event, lambdaContext('onJobStateChange'));
+
+/** Echoes the snapshot written, as DynamoDB's ALL_NEW would for a first write. */
+const echoSnapshotWrite = (extra: Record<string, unknown> = {}) =>
+  dynamo.on(UpdateCommand).callsFake((input: { Key: { pk: string }; ExpressionAttributeValues: Record<string, unknown> }) => {
+    const values = input.ExpressionAttributeValues;
+    const job = Object.values(values).find((v) => typeof v === 'object' && v !== null && 'matchKey' in v);
+    return { Attributes: { pk: input.Key.pk, sk: 'JOB', name: input.Key.pk.slice(4), ...(job ? { job } : {}), ...extra } };
+  });
+
+const updatesOf = (key: string) =>
+  dynamo
+    .commandCalls(UpdateCommand)
+    .map((c) => c.args[0].input)
+    .filter((i) => (i.Key as { pk: string }).pk === `JOB#${key}`);
+
+const setValues = (input: { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }) => {
+  const names = input.ExpressionAttributeNames ?? {};
+  const values = input.ExpressionAttributeValues ?? {};
+  return Object.fromEntries(
+    Object.entries(names)
+      .filter(([placeholder]) => placeholder.startsWith('#s'))
+      .map(([placeholder, attribute]) => [attribute, values[`:${placeholder.slice(1)}`]]),
+  );
+};
+
+describe('onJobStateChange', () => {
+  it('rejects a malformed event without touching DynamoDB or SageMaker', async () => {
+    const event = jobEvent({ id: 'bad-1' });
+    const outcome = await invoke({ ...event, detail: { ...event.detail, TrainingJobStatus: 'Weird' } });
+    expect(outcome).toMatchObject({ kind: 'rejected', rejection: { eventId: 'bad-1', field: 'detail.TrainingJobStatus' } });
+    expect(dynamo.calls()).toHaveLength(0);
+    expect(sageMaker.calls()).toHaveLength(0);
+  });
+
+  it('records a finished job and its Available pool with the predicted expiry and index keys', async () => {
+    echoSnapshotWrite();
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    sageMaker.on(DescribeTrainingJobCommand).resolves({
+      TrainingJobName: 'train-a',
+      TrainingJobStatus: 'Completed',
+      TrainingEndTime: new Date(T0 + 600_000),
+      ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30, KeepAlivePeriodInSeconds: 1800 },
+      WarmPoolStatus: { Status: 'Available' },
+    });
+    const outcome = await invoke(jobEvent({ name: 'train-a' }));
+    expect(outcome).toMatchObject({ kind: 'applied', facts: [{ kind: 'job-ended' }, { kind: 'pool-available' }] });
+
+    const [snapshot, pool] = updatesOf('train-a');
+    expect(snapshot?.ConditionExpression).toContain('lastModifiedMs < :lm');
+    const written = setValues(pool ?? {});
+    expect(written).toMatchObject({
+      poolStatus: 'Available',
+      availableSinceMs: T0 + 600_000,
+      expiresAtMs: T0 + 600_000 + 1_800_000,
+      keepAliveSeconds: 1800,
+      availablePartition: 'AVAILABLE',
+      availableOwner: 'alice',
+      availableMatchKey: expect.stringMatching(/^mk1_/),
+    });
+    expect(pool?.ConditionExpression).toBe('attribute_not_exists(poolRank) OR poolRank < :rank');
+  });
+
+  it('ignores a stale event: nothing described, nothing else written', async () => {
+    dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'stale', $metadata: {} }));
+    dynamo.on(GetCommand).resolves({ Item: { pk: 'JOB#train-a', sk: 'JOB', name: 'train-a' } });
+    const outcome = await invoke(jobEvent({ name: 'train-a', status: 'InProgress', lastModifiedMs: T0 }));
+    expect(outcome).toEqual({ kind: 'stale', job: 'train-a' });
+    expect(sageMaker.calls()).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+
+  it('records a reuse when a candidate pool shows Reused by the starting job', async () => {
+    echoSnapshotWrite();
+    const candidate = {
+      pk: 'JOB#train-a',
+      sk: 'JOB',
+      name: 'train-a',
+      poolStatus: 'Available',
+      availableSinceMs: T0,
+      expiresAtMs: T0 + 1_800_000,
+      bornAtMs: T0,
+      keepAliveSeconds: 1800,
+    };
+    dynamo.on(QueryCommand).resolves({ Items: [candidate] });
+    sageMaker.on(DescribeTrainingJobCommand, { TrainingJobName: 'train-a' }).resolves({
+      TrainingJobName: 'train-a',
+      TrainingJobStatus: 'Completed',
+      TrainingEndTime: new Date(T0),
+      ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30, KeepAlivePeriodInSeconds: 1800 },
+      WarmPoolStatus: { Status: 'Reused', ReusedByJob: 'train-b', ResourceRetainedBillableTimeInSeconds: 420 },
+    });
+    const outcome = await invoke(
+      jobEvent({ name: 'train-b', status: 'InProgress', createdAtMs: T0 + 420_000, lastModifiedMs: T0 + 420_000 }),
+    );
+    expect(outcome).toMatchObject({ kind: 'applied', facts: [{ kind: 'pool-reused', toJob: 'train-b' }] });
+    expect(setValues(updatesOf('train-a')[0] ?? {})).toMatchObject({
+      poolStatus: 'Reused',
+      reusedByJob: 'train-b',
+      billableSeconds: 420,
+    });
+    const link = updatesOf('train-b').find((u) => u.UpdateExpression?.includes('reusedPoolOf'));
+    expect(link?.ExpressionAttributeValues).toMatchObject({ ':from': 'train-a', ':to': 'train-b' });
+    expect(link?.UpdateExpression).toContain('REMOVE nearMiss');
+  });
+
+  it('records a near miss naming the differing criteria when no pool matches', async () => {
+    echoSnapshotWrite();
+    const ownerPool = {
+      pk: 'JOB#train-a',
+      sk: 'JOB',
+      name: 'train-a',
+      poolStatus: 'Available',
+      job: {
+        name: 'train-a',
+        matchKey: 'mk1_other',
+        criteria: {
+          roleArn: 'arn:aws:iam::123456789012:role/vision-training',
+          instanceType: 'ml.g5.xlarge',
+          instanceCount: 1,
+          volumeSizeInGB: 50,
+          volumeKmsKeyId: null,
+          securityGroupIds: [],
+          subnets: [],
+          enableNetworkIsolation: false,
+          enableInterContainerTrafficEncryption: false,
+        },
+      },
+    };
+    dynamo.on(QueryCommand, { IndexName: 'byMatchKey' }).resolves({ Items: [] });
+    dynamo.on(QueryCommand, { IndexName: 'byOwner' }).resolves({ Items: [ownerPool] });
+    const outcome = await invoke(jobEvent({ name: 'train-b', status: 'InProgress', volumeSizeInGB: 30 }));
+    expect(outcome).toMatchObject({
+      kind: 'applied',
+      facts: [{ kind: 'near-miss', nearMiss: { poolOf: 'train-a', differences: [{ field: 'volumeSizeInGB', pool: '50', job: '30' }] } }],
+    });
+    const write = updatesOf('train-b').find((u) => u.ConditionExpression === 'attribute_not_exists(reusedPoolOf)');
+    expect(write).toBeDefined();
+    expect(sageMaker.calls()).toHaveLength(0);
+  });
+
+  it('records why a job that asked for keep-alive got no pool', async () => {
+    echoSnapshotWrite();
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    sageMaker.on(DescribeTrainingJobCommand).resolves({
+      TrainingJobName: 'train-p5',
+      TrainingJobStatus: 'Completed',
+      TrainingStartTime: new Date(T0 + 143_000),
+      TrainingEndTime: new Date(T0 + 600_000),
+      ResourceConfig: { InstanceType: 'ml.p5.48xlarge', InstanceCount: 1, VolumeSizeInGB: 30, KeepAlivePeriodInSeconds: 1800 },
+    });
+    const outcome = await invoke(jobEvent({ name: 'train-p5', instanceType: 'ml.p5.48xlarge' }));
+    expect(outcome).toMatchObject({ facts: [{ kind: 'job-ended' }, { kind: 'no-pool', noPool: { reason: 'no-warm-pool-quota' } }] });
+    expect(setValues(updatesOf('train-p5').at(-1) ?? {})).toMatchObject({ noPool: { reason: 'no-warm-pool-quota' } });
+  });
+
+  it('throws when DynamoDB fails, so that Lambda retries and finally dead-letters the event', async () => {
+    dynamo.on(UpdateCommand).rejects(new Error('ProvisionedThroughputExceeded'));
+    await expect(invoke(jobEvent())).rejects.toThrow('ProvisionedThroughputExceeded');
+  });
+
+  it('records the end of a job SageMaker no longer knows, without a pool', async () => {
+    echoSnapshotWrite();
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    sageMaker.on(DescribeTrainingJobCommand).rejects(
+      Object.assign(new Error('Requested resource not found.'), { name: 'ValidationException' }),
+    );
+    const outcome = await invoke(jobEvent({ name: 'gone' }));
+    expect(outcome).toMatchObject({ kind: 'applied', facts: [{ kind: 'job-ended' }] });
+  });
+});

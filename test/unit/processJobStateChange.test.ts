@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerFact } from '../../lib/app/ledgerFacts';
+import { type FactReactor, type ProcessDeps, processJobStateChange } from '../../lib/app/processJobStateChange';
+import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import type { Telemetry } from '../../lib/ports/telemetry';
+import { jobEvent, T0 } from '../support/jobEvents';
+import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+
+const recordingTelemetry = () => {
+  const counts = new Map<string, number>();
+  const errors: Array<{ message: string; fields: Record<string, unknown> | undefined }> = [];
+  const telemetry: Telemetry = {
+    info: () => {},
+    warn: () => {},
+    error: (message, fields) => errors.push({ message, fields }),
+    count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
+  };
+  return { telemetry, counts, errors };
+};
+
+const depsWith = (telemetry: Telemetry, reactors: FactReactor[]): ProcessDeps => ({
+  ledger: new MemoryLedger(),
+  trainingJobs: {
+    describe: async (name) => ({
+      name,
+      status: 'Completed',
+      instanceType: 'ml.g5.xlarge',
+      endedAtMs: T0 + 600_000,
+      keepAliveSeconds: 1800,
+      warmPool: { status: 'Available' },
+    }),
+    setKeepAlive: async () => {},
+  },
+  clock: { now: () => T0 + 601_000 },
+  limits: DEFAULT_KEEP_ALIVE_LIMITS,
+  describeConcurrency: 2,
+  tagKeys: DEFAULT_OWNER_TAG_KEYS,
+  telemetry,
+  reactors,
+});
+
+describe('processJobStateChange', () => {
+  it('counts what it learned and hands the facts to every reactor', async () => {
+    const seen: LedgerFact['kind'][] = [];
+    const { telemetry, counts } = recordingTelemetry();
+    await processJobStateChange(jobEvent(), depsWith(telemetry, [{ name: 'spy', react: async (f) => void seen.push(...f.map((x) => x.kind)) }]));
+    expect(seen).toEqual(['job-ended', 'pool-available']);
+    expect(Object.fromEntries(counts)).toEqual({ EventsReceived: 1, JobsEnded: 1, PoolsAvailable: 1 });
+  });
+
+  it('keeps the ledger write when a reactor fails, and reports the failure', async () => {
+    const { telemetry, counts, errors } = recordingTelemetry();
+    const deps = depsWith(telemetry, [
+      { name: 'broken', react: async () => Promise.reject(new Error('slack is down')) },
+    ]);
+    const outcome = await processJobStateChange(jobEvent(), deps);
+    expect(outcome.kind).toBe('applied');
+    expect((await deps.ledger.getJob('train-a'))?.pool?.status).toBe('Available');
+    expect(counts.get('ReactorFailures')).toBe(1);
+    expect(errors[0]?.fields).toMatchObject({ reactor: 'broken', error: 'slack is down' });
+  });
+
+  it('counts a rejected event and logs the field at fault', async () => {
+    const { telemetry, counts, errors } = recordingTelemetry();
+    const event = jobEvent({ id: 'evt-9' });
+    await processJobStateChange({ ...event, detail: { ...event.detail, RoleArn: 42 } }, depsWith(telemetry, []));
+    expect(counts.get('EventsRejected')).toBe(1);
+    expect(errors[0]?.fields).toMatchObject({ eventId: 'evt-9', field: 'detail.RoleArn' });
+  });
+});
