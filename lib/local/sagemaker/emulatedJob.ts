@@ -100,7 +100,11 @@ export interface EmulatedJob {
 }
 
 export type PoolState = 'InUse' | 'Available' | 'Terminated';
-export type PoolEndReason = 'expired' | 'keep-alive-set-to-zero' | 'lifetime-cap-reached' | 'ended-without-pool';
+export type PoolEndReason =
+  | 'expired'
+  | 'keep-alive-set-to-zero'
+  | 'lifetime-cap-reached'
+  | 'ended-without-pool';
 
 /** One cluster handed from job to job: a warm pool's whole life. Read-only outside the model. */
 export interface EmulatedPool {

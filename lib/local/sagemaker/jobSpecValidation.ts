@@ -16,9 +16,16 @@ const constraint = (value: unknown, member: string, rule: string): string =>
   `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${rule}`;
 
 export const checkJobName = (name: string, member = 'trainingJobName'): void => {
+  if (name.length < 1 || name.length > 63) {
+    throw validationError(constraint(name, member, 'Member must have length between 1 and 63'));
+  }
   if (!TRAINING_JOB_NAME_PATTERN.test(name)) {
     throw validationError(
-      constraint(name, member, `Member must satisfy regular expression pattern: ${TRAINING_JOB_NAME_PATTERN.source}`),
+      constraint(
+        name,
+        member,
+        `Member must satisfy regular expression pattern: ${TRAINING_JOB_NAME_PATTERN.source}`,
+      ),
     );
   }
 };
@@ -31,28 +38,48 @@ const checkPositiveInteger = (value: number, member: string): void => {
 
 export const checkTags = (tags: ReadonlyMap<string, string>): void => {
   if (tags.size > MAX_TAGS) {
-    throw validationError(`A resource can have at most ${MAX_TAGS} tags; this request would leave ${tags.size}.`);
+    throw validationError(
+      `A resource can have at most ${MAX_TAGS} tags; this request would leave ${tags.size}.`,
+    );
   }
   for (const [key, value] of tags) {
-    if (key.length < 1 || key.length > 128) throw validationError(constraint(key, 'tags.key', 'Member must have length between 1 and 128'));
-    if (value.length > 256) throw validationError(constraint(value, 'tags.value', 'Member must have length less than or equal to 256'));
-    if (key.toLowerCase().startsWith('aws:')) throw validationError(`Tag keys starting with 'aws:' are reserved: ${key}`);
+    if (key.length < 1 || key.length > 128)
+      throw validationError(constraint(key, 'tags.key', 'Member must have length between 1 and 128'));
+    if (value.length > 256)
+      throw validationError(
+        constraint(value, 'tags.value', 'Member must have length less than or equal to 256'),
+      );
+    if (key.toLowerCase().startsWith('aws:'))
+      throw validationError(`Tag keys starting with 'aws:' are reserved: ${key}`);
   }
 };
 
 export const checkJobSpec = (spec: TrainingJobSpec, limits: KeepAliveLimits): void => {
   checkJobName(spec.name);
   if (!ROLE_ARN_PATTERN.test(spec.roleArn)) {
-    throw validationError(constraint(spec.roleArn, 'roleArn', `Member must satisfy regular expression pattern: ${ROLE_ARN_PATTERN.source}`));
+    throw validationError(
+      constraint(
+        spec.roleArn,
+        'roleArn',
+        `Member must satisfy regular expression pattern: ${ROLE_ARN_PATTERN.source}`,
+      ),
+    );
   }
   const groups = spec.instanceGroups ?? [];
   const types = groups.length > 0 ? groups.map((g) => g.instanceType) : [spec.instanceType];
   for (const type of types) {
     if (!INSTANCE_TYPE_PATTERN.test(type)) {
-      throw validationError(constraint(type, 'resourceConfig.instanceType', 'Member must be a SageMaker training instance type such as ml.m5.xlarge'));
+      throw validationError(
+        constraint(
+          type,
+          'resourceConfig.instanceType',
+          'Member must be a SageMaker training instance type such as ml.m5.xlarge',
+        ),
+      );
     }
   }
-  for (const group of groups) checkPositiveInteger(group.instanceCount, 'resourceConfig.instanceGroups.instanceCount');
+  for (const group of groups)
+    checkPositiveInteger(group.instanceCount, 'resourceConfig.instanceGroups.instanceCount');
   checkPositiveInteger(spec.instanceCount, 'resourceConfig.instanceCount');
   checkPositiveInteger(spec.volumeSizeInGB, 'resourceConfig.volumeSizeInGB');
   if (spec.keepAliveSeconds !== undefined) {

@@ -77,7 +77,9 @@ const resourceConfigOf = (job: EmulatedJob, style: ConcreteEventStyle): EventRes
         }
       : { InstanceType: spec.instanceType, InstanceCount: spec.instanceCount }),
     // The documented sample spells it VolumeSizeInGB, the schema registry VolumeSizeInGb.
-    ...(style === 'documented' ? { VolumeSizeInGB: spec.volumeSizeInGB } : { VolumeSizeInGb: spec.volumeSizeInGB }),
+    ...(style === 'documented'
+      ? { VolumeSizeInGB: spec.volumeSizeInGB }
+      : { VolumeSizeInGb: spec.volumeSizeInGB }),
     ...(spec.volumeKmsKeyId ? { VolumeKmsKeyId: spec.volumeKmsKeyId } : {}),
     KeepAlivePeriodInSeconds: job.keepAliveSeconds ?? 0,
   };

@@ -38,7 +38,8 @@ export class WarmPoolQuota {
   usage(): Record<string, { readonly held: number; readonly quota: number }> {
     const types = new Set([...Object.keys(this.quotas), ...this.held.keys()]);
     const usage: Record<string, { held: number; quota: number }> = {};
-    for (const type of [...types].sort()) usage[type] = { held: this.heldBy(type), quota: this.quotaOf(type) };
+    for (const type of [...types].sort())
+      usage[type] = { held: this.heldBy(type), quota: this.quotaOf(type) };
     return usage;
   }
 }

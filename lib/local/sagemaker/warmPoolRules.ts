@@ -1,4 +1,5 @@
 import { expiryAfterJobEnd, expiryAfterUpdate, type KeepAliveLimits } from '../../domain/keepAlive';
+import { type MatchCriteria, normaliseCriteria } from '../../domain/matchKey';
 import type { TerminalStatus } from '../../domain/trainingJob';
 import type { EmulatedNoPoolReason, EmulatedPool, TrainingJobSpec } from './emulatedJob';
 import type { StartupSeconds } from './emulatorOptions';
@@ -10,6 +11,20 @@ import type { StartupSeconds } from './emulatorOptions';
  * except the match key and the keep-alive expiry, where poolwarden's domain is the single
  * place of a fact (matchKey.ts) or of a documented assumption (keepAlive.ts).
  */
+
+/** The spec's values of the reuse criteria (matchKey.ts holds the list; the image is not one). */
+export const matchCriteriaOf = (spec: TrainingJobSpec): MatchCriteria =>
+  normaliseCriteria({
+    roleArn: spec.roleArn,
+    instanceType: spec.instanceType,
+    instanceCount: spec.instanceCount,
+    volumeSizeInGB: spec.volumeSizeInGB,
+    volumeKmsKeyId: spec.volumeKmsKeyId ?? null,
+    securityGroupIds: spec.vpc?.securityGroupIds ?? [],
+    subnets: spec.vpc?.subnets ?? [],
+    enableNetworkIsolation: spec.enableNetworkIsolation ?? false,
+    enableInterContainerTrafficEncryption: spec.enableInterContainerTrafficEncryption ?? false,
+  });
 
 /** Spot and heterogeneous clusters have no warm pools: they neither take nor leave one. */
 export const mayUseWarmPools = (spec: TrainingJobSpec): boolean =>
@@ -47,7 +62,8 @@ export const isClientSideFailure = (failureReason: string | undefined): boolean 
   /^\s*(AlgorithmError|ClientError)\b/.test(failureReason ?? '');
 
 /** What a simulated failure says when the trace does not say: the job's own fault, the usual case. */
-export const DEFAULT_FAILURE_REASON = 'AlgorithmError: simulated failure, the training script exited with code 1';
+export const DEFAULT_FAILURE_REASON =
+  'AlgorithmError: simulated failure, the training script exited with code 1';
 
 export interface JobEndFacts {
   readonly status: TerminalStatus;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { COMPLETE_MESSAGE, TRACE_FIELDS, VPC_FIELDS } from './traceSchema';
 import type { TraceIssue } from './traceIssues';
+import { COMPLETE_MESSAGE, TRACE_FIELDS, VPC_FIELDS } from './traceSchema';
 
 /**
  * Turns the schema's complaints about one line into issues that quote what the line held:
@@ -17,7 +17,7 @@ const quote = (value: unknown): string => {
   return text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH - 3)}...` : text;
 };
 
-export const renderPath = (path: readonly PathSegment[]): string =>
+const renderPath = (path: readonly PathSegment[]): string =>
   path
     .map((segment, index) => {
       if (typeof segment === 'number') return `[${segment}]`;
@@ -91,7 +91,13 @@ const describe = (raw: unknown, issue: z.core.$ZodIssue): LineIssue[] => {
         return [{ ...field, message: issue.message }];
       }
       const value = valueAt(raw, path);
-      return [{ ...field, message: value === undefined ? `missing; ${issue.message}` : `${issue.message}, got ${quote(value)}` }];
+      return [
+        {
+          ...field,
+          message:
+            value === undefined ? `missing; ${issue.message}` : `${issue.message}, got ${quote(value)}`,
+        },
+      ];
     }
   }
 };

@@ -7,7 +7,9 @@ export type TraceParseResult =
   | { readonly ok: true; readonly jobs: readonly TraceJob[] }
   | { readonly ok: false; readonly issues: readonly TraceIssue[] };
 
-type JsonLine = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
+type JsonLine =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly message: string };
 
 const parseJsonLine = (content: string): JsonLine => {
   const start = content.trimStart();
@@ -18,7 +20,7 @@ const parseJsonLine = (content: string): JsonLine => {
   try {
     return { ok: true, value: JSON.parse(content) };
   } catch (error) {
-    return { ok: false, message: `invalid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return { ok: false, message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
 };
 
@@ -47,19 +49,31 @@ export const parseTrace = (text: string): TraceParseResult => {
       return;
     }
     const result = traceLineSchema.safeParse(json.value);
-    if (result.success) jobs.push(result.data);
-    else issues.push(...describeLineIssues(json.value, result.error.issues).map((issue) => ({ line, ...issue })));
+    if (result.success) {
+      jobs.push(result.data);
+    } else {
+      const described = describeLineIssues(json.value, result.error.issues);
+      issues.push(...described.map((issue) => ({ line, ...issue })));
+    }
 
     // SageMaker refuses a second job of the same name, so a trace with one cannot be replayed.
     const name = nameOf(json.value);
     if (name === undefined) return;
     const first = lineOfName.get(name);
-    if (first === undefined) lineOfName.set(name, line);
-    else issues.push({ line, field: 'name', message: `${JSON.stringify(name)} is already used on line ${first}` });
+    if (first === undefined) {
+      lineOfName.set(name, line);
+    } else {
+      issues.push({
+        line,
+        field: 'name',
+        message: `${JSON.stringify(name)} is already used on line ${first}`,
+      });
+    }
   });
   if (issues.length > 0) return { ok: false, issues };
   if (jobs.length === 0) return { ok: false, issues: [{ message: 'the trace has no jobs' }] };
-  return { ok: true, jobs: [...jobs].sort((a, b) => a.submitAtMs - b.submitAtMs) };
+  // Array.prototype.sort is stable: jobs submitted at the same instant keep their file order.
+  return { ok: true, jobs: jobs.sort((a, b) => a.submitAtMs - b.submitAtMs) };
 };
 
 /**

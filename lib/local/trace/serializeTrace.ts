@@ -1,10 +1,7 @@
 import type { TraceJob } from './traceJob';
 
-/**
- * Writes jobs as JSON Lines in the field order of the format. Fields equal to their default
- * (no VPC, no KMS key, false flags) are left out so that lines stay readable; parseTrace
- * restores them, so parse(serialize(jobs)) gives the jobs back.
- */
+// Fields equal to their default (no VPC, no KMS key, false flags) are left out so that lines
+// stay readable; parseTrace restores them.
 const toLine = (job: TraceJob): Record<string, unknown> => ({
   name: job.name,
   submitAt: job.submitAt,
@@ -24,5 +21,6 @@ const toLine = (job: TraceJob): Record<string, unknown> => ({
   ...(job.image !== undefined ? { image: job.image } : {}),
 });
 
+/** Writes jobs as JSON Lines, fields in the order of the format: parseTrace(serializeTrace(jobs)) gives them back. */
 export const serializeTrace = (jobs: readonly TraceJob[]): string =>
   jobs.map((job) => `${JSON.stringify(toLine(job))}\n`).join('');

@@ -39,7 +39,10 @@ const vpcId = (what: string) => z.string(what).regex(/^[-0-9a-zA-Z]{1,32}$/, wha
 const vpcSchema = z.strictObject(
   {
     securityGroupIds: withDefault(
-      z.array(vpcId('expected a security group id such as sg-0123abcd'), 'expected a list of security group ids'),
+      z.array(
+        vpcId('expected a security group id such as sg-0123abcd'),
+        'expected a list of security group ids',
+      ),
       [],
     ),
     subnets: withDefault(
@@ -79,7 +82,10 @@ const lineSchema = z
       ),
       tags: withDefault(tagsSchema, {}),
       vpc: withDefault(vpcSchema, { securityGroupIds: [], subnets: [] }),
-      volumeKmsKeyId: z.string('expected a KMS key id or ARN, or null').min(1, 'expected a KMS key id or ARN, or null').nullish(),
+      volumeKmsKeyId: z
+        .string('expected a KMS key id or ARN, or null')
+        .min(1, 'expected a KMS key id or ARN, or null')
+        .nullish(),
       enableNetworkIsolation: withDefault(z.boolean(BOOLEAN), false),
       enableInterContainerTrafficEncryption: withDefault(z.boolean(BOOLEAN), false),
       image: z.string('expected a container image URI').min(1, 'expected a container image URI').nullish(),
@@ -124,6 +130,6 @@ const toTraceJob = (line: z.output<typeof lineSchema>): TraceJob => {
 /** Validates the JSON value of one line and, when it is valid, turns it into a TraceJob. */
 export const traceLineSchema = lineSchema.transform(toTraceJob);
 
-/** The fields a trace line may carry, in the order serializeTrace writes them. */
+/** The fields a trace line may carry: anything else is refused, lest a misspelt field fall back to its default. */
 export const TRACE_FIELDS: readonly string[] = Object.keys(lineSchema.shape);
 export const VPC_FIELDS: readonly string[] = Object.keys(vpcSchema.shape);
