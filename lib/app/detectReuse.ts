@@ -40,9 +40,17 @@ export const detectReuse = async (deps: DetectReuseDeps, record: JobRecord): Pro
     await deps.ledger.recordNearMiss(job.name, nearMiss);
     return [{ kind: 'near-miss', job: { ...record, nearMiss }, nearMiss }];
   }
-  const observed = await mapBounded(candidates, deps.describeConcurrency, async (candidate) => {
-    const description = await deps.trainingJobs.describe(candidate.name);
-    return description ? observeDescription(deps, candidate, description) : [];
-  });
-  return observed.flat();
+  // SageMaker hands over the pool that expires soonest, and candidates come in that order:
+  // describe them a batch at a time and stop at the one this job took.
+  const facts: LedgerFact[] = [];
+  for (let start = 0; start < candidates.length; start += deps.describeConcurrency) {
+    const batch = candidates.slice(start, start + deps.describeConcurrency);
+    const observed = await mapBounded(batch, deps.describeConcurrency, async (candidate) => {
+      const description = await deps.trainingJobs.describe(candidate.name);
+      return description ? observeDescription(deps, candidate, description) : [];
+    });
+    facts.push(...observed.flat());
+    if (facts.some((f) => f.kind === 'pool-reused' && f.toJob === job.name)) break;
+  }
+  return facts;
 };

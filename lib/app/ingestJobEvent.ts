@@ -20,11 +20,11 @@ export const ingestJobEvent = async (deps: DetectReuseDeps, snapshot: JobSnapsho
   const record = write.record;
 
   if (!isTerminal(snapshot.status)) {
-    if (snapshot.status !== 'InProgress' || record.reuseCheckedAtMs !== undefined)
-      return { kind: 'applied', facts: [] };
-    const facts = await detectReuse(deps, record);
-    await deps.ledger.markReuseChecked(snapshot.name, deps.clock.now());
-    return { kind: 'applied', facts };
+    // A job takes its pool when it starts: look on its first InProgress event (or a redelivery
+    // of it), not on every later SecondaryStatus change. The end looks again in any case.
+    const firstSeen = !write.previous || write.previous.lastModifiedMs === snapshot.lastModifiedMs;
+    if (snapshot.status !== 'InProgress' || !firstSeen) return { kind: 'applied', facts: [] };
+    return { kind: 'applied', facts: await detectReuse(deps, record) };
   }
 
   // The start event may have been lost or not yet delivered: look for the reuse again.

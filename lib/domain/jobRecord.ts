@@ -31,8 +31,6 @@ export interface JobRecord {
   readonly pool?: PoolState;
   /** The job whose pool this job took over. */
   readonly reusedPoolOf?: string;
-  /** When poolwarden last looked for the pool this job may have reused, while it ran. */
-  readonly reuseCheckedAtMs?: number;
   readonly noPool?: NoPool;
   readonly nearMiss?: NearMiss;
 }

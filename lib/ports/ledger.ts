@@ -3,7 +3,8 @@ import type { JobSnapshot } from '../domain/trainingJob';
 import type { NoPool } from '../domain/warmPool';
 
 export type SnapshotWrite =
-  | { readonly kind: 'recorded'; readonly record: JobRecord }
+  /** `previous` is the snapshot this write replaced, if any. */
+  | { readonly kind: 'recorded'; readonly record: JobRecord; readonly previous?: JobSnapshot }
   /** The ledger already holds a newer state of this job; nothing was written. */
   | { readonly kind: 'stale'; readonly record: JobRecord };
 
@@ -24,7 +25,6 @@ export interface Ledger {
   observePool(record: JobRecord, state: PoolState): Promise<boolean>;
   /** Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth time down the chain. */
   linkReuse(fromJob: string, toJob: string, poolBornAtMs: number): Promise<void>;
-  markReuseChecked(name: string, atMs: number): Promise<void>;
   recordNoPool(name: string, noPool: NoPool): Promise<void>;
   /** Ignored once the job is known to have reused a pool. */
   recordNearMiss(name: string, nearMiss: NearMiss): Promise<void>;

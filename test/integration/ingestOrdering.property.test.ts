@@ -80,7 +80,7 @@ const replay = async (ledger: Ledger, world: ScriptedWorld, deliveries: Delivery
 
 const normalise = (record: JobRecord | undefined) => {
   if (!record) return record;
-  const { reuseCheckedAtMs: _checked, nearMiss: _nearMiss, pool, ...rest } = record;
+  const { nearMiss: _nearMiss, pool, ...rest } = record;
   if (!pool) return rest;
   const { observedAtMs: _observed, ...stablePool } = pool;
   return { ...rest, pool: stablePool };

@@ -25,13 +25,15 @@ beforeEach(() => {
 
 const invoke = (event: unknown) => handler(event, lambdaContext('onJobStateChange'));
 
-/** Echoes the snapshot written, as DynamoDB's ALL_NEW would for a first write. */
-const echoSnapshotWrite = (extra: Record<string, unknown> = {}) =>
-  dynamo.on(UpdateCommand).callsFake((input: { Key: { pk: string }; ExpressionAttributeValues: Record<string, unknown> }) => {
-    const values = input.ExpressionAttributeValues;
-    const job = Object.values(values).find((v) => typeof v === 'object' && v !== null && 'matchKey' in v);
-    return { Attributes: { pk: input.Key.pk, sk: 'JOB', name: input.Key.pk.slice(4), ...(job ? { job } : {}), ...extra } };
-  });
+/** A first write of every job: no previous item (ALL_OLD is empty); other updates echo their key. */
+const echoSnapshotWrite = () =>
+  dynamo
+    .on(UpdateCommand)
+    .callsFake((input: { Key: { pk: string }; ExpressionAttributeValues?: Record<string, unknown> }) =>
+      input.ExpressionAttributeValues && ':lm' in input.ExpressionAttributeValues
+        ? {}
+        : { Attributes: { pk: input.Key.pk, sk: 'JOB', name: input.Key.pk.slice(4) } },
+    );
 
 const updatesOf = (key: string) =>
   dynamo

@@ -54,16 +54,12 @@ export class DynamoLedger implements Ledger {
 
   async recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite> {
     const update = buildUpdate(
-      {
-        name: snapshot.name,
-        job: snapshot,
-        lastModifiedMs: snapshot.lastModifiedMs,
-        statusRank: statusRank(snapshot.status),
-      },
+      { name: snapshot.name, job: snapshot, lastModifiedMs: snapshot.lastModifiedMs, statusRank: statusRank(snapshot.status) },
       [],
       { values: { ':lm': snapshot.lastModifiedMs, ':rank': statusRank(snapshot.status) } },
     );
     try {
+      // ALL_OLD tells whether this job had a snapshot before; the new record is the old one plus this write.
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -71,10 +67,15 @@ export class DynamoLedger implements Ledger {
           ...update,
           ConditionExpression:
             'attribute_not_exists(lastModifiedMs) OR lastModifiedMs < :lm OR (lastModifiedMs = :lm AND statusRank <= :rank)',
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return { kind: 'recorded', record: recordFromItem(Attributes as JobItem) };
+      const before = Attributes ? recordFromItem(Attributes as JobItem) : { name: snapshot.name };
+      return {
+        kind: 'recorded',
+        record: { ...before, job: snapshot },
+        ...(before.job ? { previous: before.job } : {}),
+      };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.getJob(snapshot.name);
@@ -124,13 +125,14 @@ export class DynamoLedger implements Ledger {
   }
 
   async linkReuse(fromJob: string, toJob: string, poolBornAtMs: number): Promise<void> {
+    let linked: JobItem;
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(toJob),
           UpdateExpression:
-            'SET #name = :to, reusedPoolOf = :from, poolStatus = if_not_exists(poolStatus, :inUse), poolRank = if_not_exists(poolRank, :inUseRank) REMOVE nearMiss',
+            'SET #name = :to, reusedPoolOf = :from, poolStatus = if_not_exists(poolStatus, :inUse), poolRank = if_not_exists(poolRank, :inUseRank), bornAtMs = if_not_exists(bornAtMs, :born) REMOVE nearMiss',
           ConditionExpression: 'attribute_not_exists(reusedPoolOf) OR reusedPoolOf = :from',
           ExpressionAttributeNames: { '#name': 'name' },
           ExpressionAttributeValues: {
@@ -138,15 +140,19 @@ export class DynamoLedger implements Ledger {
             ':from': fromJob,
             ':inUse': 'InUse',
             ':inUseRank': poolRank('InUse'),
+            ':born': poolBornAtMs,
           },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      linked = Attributes as JobItem;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.getJob(toJob);
       throw new ReuseConflictError(toJob, current?.reusedPoolOf ?? '(unknown)', fromJob);
     }
-    await this.carryBirthDown(toJob, poolBornAtMs);
+    // Learnt out of order: the job already had a later birth of its own; carry the earlier one down.
+    if ((linked.bornAtMs ?? poolBornAtMs) > poolBornAtMs) await this.carryBirthDown(toJob, poolBornAtMs);
   }
 
   /** The lifetime cap counts from the chain's first job: push the earliest birth time down the known chain. */
@@ -172,17 +178,6 @@ export class DynamoLedger implements Ledger {
         throw error;
       }
     }
-  }
-
-  async markReuseChecked(name: string, atMs: number): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: jobKey(name),
-        UpdateExpression: 'SET reuseCheckedAtMs = if_not_exists(reuseCheckedAtMs, :at)',
-        ExpressionAttributeValues: { ':at': atMs },
-      }),
-    );
   }
 
   async recordNoPool(name: string, noPool: NoPool): Promise<void> {

@@ -21,7 +21,6 @@ export interface JobItem {
   readonly billableSeconds?: number;
   readonly stoppedBy?: string;
   readonly reusedPoolOf?: string;
-  readonly reuseCheckedAtMs?: number;
   readonly noPool?: NoPool;
   readonly nearMiss?: NearMiss;
 }
@@ -50,7 +49,6 @@ export const recordFromItem = (item: JobItem): JobRecord =>
     job: item.job,
     pool: poolOf(item),
     reusedPoolOf: item.reusedPoolOf,
-    reuseCheckedAtMs: item.reuseCheckedAtMs,
     noPool: item.noPool,
     nearMiss: item.nearMiss,
   });

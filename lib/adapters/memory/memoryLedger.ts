@@ -37,7 +37,7 @@ export class MemoryLedger implements Ledger {
       known.lastModifiedMs < snapshot.lastModifiedMs ||
       (known.lastModifiedMs === snapshot.lastModifiedMs && statusRank(known.status) <= statusRank(snapshot.status));
     if (!newer) return { kind: 'stale', record };
-    return { kind: 'recorded', record: this.put({ ...record, job: snapshot }) };
+    return { kind: 'recorded', record: this.put({ ...record, job: snapshot }), ...(known ? { previous: known } : {}) };
   }
 
   async observePool(record: JobRecord, state: PoolState): Promise<boolean> {
@@ -67,11 +67,6 @@ export class MemoryLedger implements Ledger {
       this.put({ ...record, pool: { ...pool, bornAtMs: poolBornAtMs } });
       job = pool.reusedByJob;
     }
-  }
-
-  async markReuseChecked(name: string, atMs: number): Promise<void> {
-    const record = this.current(name);
-    if (record.reuseCheckedAtMs === undefined) this.put({ ...record, reuseCheckedAtMs: atMs });
   }
 
   async recordNoPool(name: string, noPool: NoPool): Promise<void> {

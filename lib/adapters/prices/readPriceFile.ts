@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { DEFAULT_PRICES, type PriceTable, withOverrides } from '../../domain/prices';
+
+/** A prices file could not be used; the message names the file and the entry at fault. */
+export class PriceFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PriceFileError';
+  }
+}
+
+const priceFile = z.record(z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, 'not a SageMaker instance type'), z.number().positive());
+
+/** `{ "ml.g5.xlarge": 1.408, ... }`: hourly USD prices that override the built-in table. */
+export const readPriceFile = async (path: string): Promise<PriceTable> => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new PriceFileError(`${path}: not readable JSON (${(error as Error).message})`);
+  }
+  const parsed = priceFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PriceFileError(`${path}: ${issue?.path.join('.') || '(file)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return withOverrides(DEFAULT_PRICES, parsed.data);
+};

@@ -1,0 +1,27 @@
+/** Exit codes scripts can rely on. Documented in the README's operations section. */
+export const EXIT = {
+  ok: 0,
+  /** Something failed while running: AWS error, local stack error. */
+  failure: 1,
+  /** The command line itself is wrong. */
+  usage: 2,
+  /** An input file (trace, policy, prices) is invalid; nothing was done. */
+  invalidInput: 3,
+  /** The job or pool named does not exist in the ledger. */
+  notFound: 4,
+  /** The operator declined a confirmation. */
+  aborted: 5,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An error the CLI reports as one clear line, with its exit code, and no stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = EXIT.failure,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

@@ -1,0 +1,460 @@
+import { clampKeepAlive, expiryAfterJobEnd, expiryAfterUpdate, type KeepAliveLimits } from '../keepAlive';
+import { formatDuration } from './duration';
+import type { Policy, RuleSettings } from './policy';
+import type { PoolFacts } from './poolFacts';
+import type { SelectedRule } from './ruleSelection';
+import { checkSpend, type SpendCheck, type SpendFacts } from './spendCaps';
+import type { KeepAdvice } from './strategies';
+import { describeIdleLimit, readTagOverrides, shortenIdleLimit, type TagOverrides } from './tagOverrides';
+import { describeLocalTime, type WorkingHoursStatus, workingHoursAt } from './workingHours';
+
+/**
+ * The policy decision for one pool at one instant. Pure: `nowMs` and every fact are inputs.
+ *
+ * PRECEDENCE — the first step that applies decides; this list is the only statement of it.
+ *  1. opt-out tag (when the rule honours it)        -> leave: poolwarden takes no action at all
+ *  2. status is not Available (unknown included)    -> leave: a pool in use is never touched
+ *  3. Available-since or expiry unknown             -> leave: never act on a guess
+ *  4. a hard cap is reached: the rule's lifetime cap, the pool's or the team's idle spend per day
+ *                                                   -> stop
+ *  5. the idle limit is reached (inside/outside working hours, shortened by the idle-limit tag)
+ *                                                   -> stop
+ *  6. the pool ends within `extend.within`, an extension condition holds (recent reuse, owner
+ *     activity, predicted reuse) and the caps leave room
+ *                                                   -> extend, bounded by the step, the per-call
+ *                                                      cap, the lifetime cap, the idle limit, the
+ *                                                      spend caps (and the strategy's wish when
+ *                                                      prediction is the only reason)
+ *  7. the keep-alive strategy's time has passed and no activity says otherwise
+ *                                                   -> stop
+ *  8. the pool will end (expiry or a stop above) within the notification lead time
+ *                                                   -> warn
+ *  9. otherwise                                     -> leave
+ *
+ * Protection (the protect tag up to the job's own keep-alive, or a person's hold) turns every
+ * stop of steps 4, 5 and 7 into "leave" until it runs out; it never extends anything, so it can
+ * only keep what the job itself asked for, which SageMaker would have kept without poolwarden.
+ * Caps always bound extensions, whatever the tags say. The kill switch, the policy's dry run and
+ * the rule's dry run all make the decision a dry run; the action is still computed and recorded.
+ */
+export type DecisionAction = 'leave' | 'extend' | 'stop' | 'warn';
+
+export type DecisionCause =
+  | 'opted-out'
+  | 'not-available'
+  | 'facts-missing'
+  | 'lifetime-cap'
+  | 'spend-cap'
+  | 'idle-limit'
+  | 'extension'
+  | 'strategy'
+  | 'ending-soon'
+  | 'protected'
+  | 'extension-planned'
+  | 'past-expiry'
+  | 'within-limits';
+
+export interface Decision {
+  readonly action: DecisionAction;
+  /** Machine-readable: which step of the precedence decided. */
+  readonly cause: DecisionCause;
+  /** extend: the KeepAlivePeriodInSeconds to set (already within every cap). */
+  readonly keepAliveSeconds?: number;
+  /** extend: the predicted new expiry; warn: when the pool will end or be stopped. */
+  readonly endsAtMs?: number;
+  /** For people: names the numbers that decided. */
+  readonly reason: string;
+  /** The rule the decision was taken under ("defaults" when none matched). */
+  readonly rule: string;
+  readonly dryRun: boolean;
+}
+
+export interface ActivityFacts {
+  /** The pool owner's latest training-job submission, any match key. */
+  readonly ownerLastSubmittedAtMs?: number;
+}
+
+export interface DecisionInput {
+  readonly pool: PoolFacts;
+  readonly nowMs: number;
+  readonly policy: Pick<Policy, 'dryRun' | 'tagKeys'>;
+  /** From selectRule(policy, pool). */
+  readonly rule: SelectedRule;
+  readonly activity: ActivityFacts;
+  readonly spend: SpendFacts;
+  /** On-demand USD per instance-hour of the pool's instance type; unknown: spend caps block extensions. */
+  readonly pricePerInstanceHourUsd?: number;
+  /** The predictor's output: adviseKeepAlive(rule.settings.keepAlive, pool, …). */
+  readonly advice?: KeepAdvice;
+  /** The deployment's limits (configuration); the rule's caps can only tighten them. */
+  readonly limits: KeepAliveLimits;
+  /** One configuration value that turns every action into a dry run. */
+  readonly killSwitch: boolean;
+}
+
+/**
+ * An extension must ask for at least this much keep-alive and move the expiry by at least as
+ * much to be worth an UpdateTrainingJob call. It also keeps an "extension" from ever setting 0,
+ * which would terminate the pool.
+ */
+const MIN_EXTENSION_SECONDS = 60;
+
+/** The facts of an Available pool once its rule, tags, clock and caps have been read. */
+interface Situation {
+  readonly input: DecisionInput;
+  readonly settings: RuleSettings;
+  readonly nowMs: number;
+  readonly availableSinceMs: number;
+  readonly expiresAtMs: number;
+  readonly idleSeconds: number;
+  readonly tags: TagOverrides;
+  readonly hours: WorkingHoursStatus;
+  readonly idleLimitSeconds: number | null;
+  readonly limits: KeepAliveLimits;
+  readonly idleUsdPerSecond: number | undefined;
+  readonly spend: SpendCheck;
+  readonly protection: Protection | undefined;
+  readonly activity: readonly string[];
+  readonly timeZone: string;
+}
+
+interface Protection {
+  readonly untilMs: number;
+  readonly by: string;
+}
+
+interface Extension {
+  readonly keepAliveSeconds: number;
+  readonly expiresAtMs: number;
+  readonly because: string;
+  readonly boundBy: string;
+}
+
+type ExtensionPlan = { readonly extension: Extension } | { readonly whyNot: string };
+
+/** The rule's caps tighten the deployment's limits; they never loosen them. */
+const tightenLimits = (limits: KeepAliveLimits, settings: RuleSettings): KeepAliveLimits => ({
+  perCallCapSeconds: Math.min(
+    limits.perCallCapSeconds,
+    settings.caps.keepAlivePerCallSeconds ?? Number.POSITIVE_INFINITY,
+  ),
+  lifetimeCapSeconds: Math.min(
+    limits.lifetimeCapSeconds,
+    settings.caps.poolLifetimeSeconds ?? Number.POSITIVE_INFINITY,
+  ),
+});
+
+const at = (s: Situation, ms: number): string => {
+  const delta = ms - s.nowMs;
+  const relative = delta >= 0 ? `in ${formatDuration(delta / 1000)}` : `${formatDuration(-delta / 1000)} ago`;
+  return `${describeLocalTime(ms, s.timeZone)} (${relative})`;
+};
+
+const protectionOf = (
+  input: DecisionInput,
+  tags: TagOverrides,
+  availableSinceMs: number,
+  expiresAtMs: number,
+) => {
+  const { pool } = input;
+  const candidates: Protection[] = [];
+  if (tags.protect) {
+    // The job's own keep-alive as SageMaker counts it; unknown: the current expiry.
+    const untilMs =
+      pool.ownKeepAliveSeconds === undefined
+        ? expiresAtMs
+        : expiryAfterJobEnd(
+            availableSinceMs,
+            pool.ownKeepAliveSeconds,
+            pool.bornAtMs ?? availableSinceMs,
+            input.limits,
+          );
+    candidates.push({ untilMs, by: `tag ${input.policy.tagKeys.protect}` });
+  }
+  if (pool.heldUntilMs !== undefined) {
+    candidates.push({ untilMs: pool.heldUntilMs, by: 'a hold set by a person' });
+  }
+  const longest = candidates.sort((a, b) => b.untilMs - a.untilMs)[0];
+  return longest && longest.untilMs > input.nowMs ? longest : undefined;
+};
+
+/** Recent activity that argues for keeping the pool: each entry is a reason an extension may use. */
+const activityOf = (input: DecisionInput, settings: RuleSettings): string[] => {
+  const { pool, nowMs } = input;
+  const when = settings.extend.when;
+  const reasons: string[] = [];
+  if (
+    when.reusedWithinSeconds !== null &&
+    pool.lastReuseAtMs !== undefined &&
+    nowMs - pool.lastReuseAtMs <= when.reusedWithinSeconds * 1000
+  ) {
+    reasons.push(
+      `reused ${formatDuration((nowMs - pool.lastReuseAtMs) / 1000)} ago (within ${formatDuration(when.reusedWithinSeconds)})`,
+    );
+  }
+  const submitted = input.activity.ownerLastSubmittedAtMs;
+  if (
+    when.ownerActiveWithinSeconds !== null &&
+    submitted !== undefined &&
+    nowMs - submitted <= when.ownerActiveWithinSeconds * 1000
+  ) {
+    reasons.push(
+      `owner ${pool.owner ?? '(unknown)'} submitted a job ${formatDuration((nowMs - submitted) / 1000)} ago (within ${formatDuration(when.ownerActiveWithinSeconds)})`,
+    );
+  }
+  return reasons;
+};
+
+const situationOf = (input: DecisionInput, availableSinceMs: number, expiresAtMs: number): Situation => {
+  const settings = input.rule.settings;
+  const tags = readTagOverrides(input.pool.tags, input.policy.tagKeys, settings.honourTags);
+  const hours = workingHoursAt(settings.workingHours, input.nowMs);
+  const ruleLimit = hours.inside
+    ? settings.idle.insideWorkingHoursSeconds
+    : settings.idle.outsideWorkingHoursSeconds;
+  const idleUsdPerSecond =
+    input.pricePerInstanceHourUsd !== undefined && input.pool.instanceCount !== undefined
+      ? (input.pricePerInstanceHourUsd * input.pool.instanceCount) / 3600
+      : undefined;
+  return {
+    input,
+    settings,
+    nowMs: input.nowMs,
+    availableSinceMs,
+    expiresAtMs,
+    idleSeconds: Math.max(0, (input.nowMs - availableSinceMs) / 1000),
+    tags,
+    hours,
+    idleLimitSeconds: shortenIdleLimit(ruleLimit, tags.idleLimitSeconds),
+    limits: tightenLimits(input.limits, settings),
+    idleUsdPerSecond,
+    spend: checkSpend(settings.caps, input.spend, input.pool.team, idleUsdPerSecond),
+    protection: protectionOf(input, tags, availableSinceMs, expiresAtMs),
+    activity: activityOf(input, settings),
+    timeZone: settings.workingHours[0]?.timeZone ?? 'UTC',
+  };
+};
+
+const describeIdle = (s: Situation): string => {
+  const where = s.hours.inside ? 'inside working hours' : 'outside working hours';
+  const holiday = s.hours.holiday ? `, holiday ${s.hours.holiday}` : '';
+  const tag =
+    s.tags.idleLimitSeconds !== undefined ? `, shortened by tag ${s.input.policy.tagKeys.idleLimit}` : '';
+  return `idle ${formatDuration(s.idleSeconds)}, limit ${describeIdleLimit(s.idleLimitSeconds)} ${where} (${s.hours.localTime}${holiday})${tag}`;
+};
+
+/** Step 4: the rule's lifetime cap and the spend caps. */
+const hardCapReached = (s: Situation): { cause: DecisionCause; reason: string } | undefined => {
+  const bornAtMs = s.input.pool.bornAtMs;
+  if (bornAtMs !== undefined) {
+    const endMs = bornAtMs + s.limits.lifetimeCapSeconds * 1000;
+    if (s.nowMs >= endMs) {
+      return {
+        cause: 'lifetime-cap',
+        reason: `pool is ${formatDuration((s.nowMs - bornAtMs) / 1000)} old ≥ lifetime cap ${formatDuration(s.limits.lifetimeCapSeconds)}`,
+      };
+    }
+  }
+  if (s.spend.kind === 'reached') return { cause: 'spend-cap', reason: s.spend.reason };
+  return undefined;
+};
+
+/** Step 6: what an extension would be now, or why there is none. */
+const planExtension = (s: Situation): ExtensionPlan => {
+  const { input, settings } = s;
+  const advice = input.advice;
+  const predicted =
+    settings.extend.when.predictedReuse &&
+    advice !== undefined &&
+    Number.isFinite(advice.keepUntilMs) &&
+    advice.keepUntilMs > s.expiresAtMs;
+  const because = [...s.activity, ...(predicted && advice ? [advice.basis] : [])];
+  if (because.length === 0) return { whyNot: 'no extension condition holds' };
+  const bornAtMs = input.pool.bornAtMs;
+  if (bornAtMs === undefined) {
+    return { whyNot: "the pool's birth is unknown, so its lifetime cap cannot be checked" };
+  }
+  // A reached cap whose stop protection deferred must still block any extension.
+  if (s.spend.kind !== 'headroom') return { whyNot: s.spend.reason };
+
+  const bounds: { label: string; untilMs: number }[] = [
+    {
+      label: `step ${formatDuration(settings.extend.stepSeconds)}`,
+      untilMs: s.nowMs + settings.extend.stepSeconds * 1000,
+    },
+  ];
+  if (s.activity.length === 0 && predicted && advice) {
+    bounds.push({ label: `${advice.strategy} strategy`, untilMs: advice.keepUntilMs });
+  }
+  if (s.idleLimitSeconds !== null) {
+    bounds.push({
+      label: `idle limit ${formatDuration(s.idleLimitSeconds)}`,
+      untilMs: s.availableSinceMs + s.idleLimitSeconds * 1000,
+    });
+  }
+  if (s.spend.boundBy && Number.isFinite(s.spend.seconds)) {
+    bounds.push({ label: s.spend.boundBy, untilMs: s.nowMs + Math.floor(s.spend.seconds) * 1000 });
+  }
+  const tightest = bounds.reduce((a, b) => (b.untilMs < a.untilMs ? b : a));
+  let boundBy = tightest.label;
+
+  // keepAlive.ts owns the maths of the per-call cap and the lifetime cap.
+  const wishedSeconds = (tightest.untilMs - s.nowMs) / 1000;
+  let keepAliveSeconds = clampKeepAlive(wishedSeconds, s.limits);
+  if (wishedSeconds > s.limits.perCallCapSeconds) {
+    boundBy = `per-call cap ${formatDuration(s.limits.perCallCapSeconds)}`;
+  }
+  const capped = expiryAfterUpdate(s.nowMs, keepAliveSeconds, bornAtMs, s.limits);
+  if (capped < s.nowMs + keepAliveSeconds * 1000) {
+    keepAliveSeconds = clampKeepAlive((capped - s.nowMs) / 1000, s.limits);
+    boundBy = `lifetime cap ${formatDuration(s.limits.lifetimeCapSeconds)}`;
+  }
+  const expiresAtMs = expiryAfterUpdate(s.nowMs, keepAliveSeconds, bornAtMs, s.limits);
+  if (
+    keepAliveSeconds < MIN_EXTENSION_SECONDS ||
+    expiresAtMs < s.expiresAtMs + MIN_EXTENSION_SECONDS * 1000
+  ) {
+    return { whyNot: `${because.join('; ')}, but the ${boundBy} leaves no room past the current expiry` };
+  }
+  return { extension: { keepAliveSeconds, expiresAtMs, because: because.join('; '), boundBy } };
+};
+
+/** The stops planned for later (idle limit, strategy, lifetime cap), each deferred by protection. */
+const plannedStops = (s: Situation): { atMs: number; what: string }[] => {
+  const deferred = (ms: number) => Math.max(ms, s.protection?.untilMs ?? ms);
+  const stops: { atMs: number; what: string }[] = [];
+  if (s.idleLimitSeconds !== null) {
+    stops.push({
+      atMs: deferred(s.availableSinceMs + s.idleLimitSeconds * 1000),
+      what: `stopped at the idle limit ${formatDuration(s.idleLimitSeconds)}`,
+    });
+  }
+  const advice = s.input.advice;
+  if (advice && advice.keepUntilMs < s.expiresAtMs && s.activity.length === 0) {
+    stops.push({ atMs: deferred(advice.keepUntilMs), what: `stopped by the ${advice.strategy} strategy` });
+  }
+  const bornAtMs = s.input.pool.bornAtMs;
+  if (bornAtMs !== undefined) {
+    stops.push({
+      atMs: deferred(bornAtMs + s.limits.lifetimeCapSeconds * 1000),
+      what: `stopped at the lifetime cap ${formatDuration(s.limits.lifetimeCapSeconds)}`,
+    });
+  }
+  return stops;
+};
+
+export const decide = (input: DecisionInput): Decision => {
+  const { pool, rule } = input;
+  const dryRun = input.killSwitch || input.policy.dryRun || rule.settings.dryRun;
+  const decision = (
+    action: DecisionAction,
+    cause: DecisionCause,
+    reason: string,
+    extra: { keepAliveSeconds?: number; endsAtMs?: number } = {},
+  ): Decision => ({ action, cause, ...extra, reason, rule: rule.name, dryRun });
+
+  // 1. Opt-out.
+  const tags = readTagOverrides(pool.tags, input.policy.tagKeys, rule.settings.honourTags);
+  if (tags.optOut) {
+    return decision('leave', 'opted-out', `tag ${input.policy.tagKeys.optOut} opts the pool out`);
+  }
+
+  // 2. Only an Available pool is ever touched; unknown counts as in use.
+  if (pool.status !== 'Available') {
+    return decision(
+      'leave',
+      'not-available',
+      `pool is ${pool.status ?? 'in an unknown state'}, not Available`,
+    );
+  }
+
+  // 3. Never act on a guess.
+  if (pool.availableSinceMs === undefined || pool.expiresAtMs === undefined) {
+    return decision('leave', 'facts-missing', 'pool is Available but its idle start or expiry is unknown');
+  }
+
+  const s = situationOf(input, pool.availableSinceMs, pool.expiresAtMs);
+  const ignored = s.tags.ignored.length > 0 ? `; ignored tags: ${s.tags.ignored.join(', ')}` : '';
+  let blocked: string | undefined;
+  const stop = (cause: DecisionCause, reason: string): Decision | undefined => {
+    if (!s.protection) return decision('stop', cause, reason + ignored);
+    blocked ??= `${reason}, but ${s.protection.by} protects the pool until ${at(s, s.protection.untilMs)}`;
+    return undefined;
+  };
+
+  // 4. Hard caps.
+  const cap = hardCapReached(s);
+  if (cap) {
+    const stopped = stop(cap.cause, cap.reason);
+    if (stopped) return stopped;
+  }
+
+  // 5. Idle limit.
+  if (s.idleLimitSeconds !== null && s.idleSeconds >= s.idleLimitSeconds) {
+    const stopped = stop('idle-limit', describeIdle(s));
+    if (stopped) return stopped;
+  }
+
+  // 6. Extension.
+  const plan = planExtension(s);
+  const remainingMs = s.expiresAtMs - s.nowMs;
+  if ('extension' in plan && remainingMs <= s.settings.extend.withinSeconds * 1000) {
+    const e = plan.extension;
+    return decision(
+      'extend',
+      'extension',
+      `${e.because}; keep-alive ${formatDuration(e.keepAliveSeconds)} until ${at(s, e.expiresAtMs)}, bounded by the ${e.boundBy}${ignored}`,
+      { keepAliveSeconds: e.keepAliveSeconds, endsAtMs: e.expiresAtMs },
+    );
+  }
+
+  // 7. The strategy's own stop, unless activity says the owner is still at work.
+  const advice = input.advice;
+  if (
+    advice &&
+    advice.keepUntilMs < s.expiresAtMs &&
+    s.nowMs >= advice.keepUntilMs &&
+    s.activity.length === 0
+  ) {
+    const stopped = stop('strategy', advice.basis);
+    if (stopped) return stopped;
+  }
+
+  if (remainingMs <= 0 && !('extension' in plan)) {
+    return decision(
+      'leave',
+      'past-expiry',
+      `predicted expiry ${at(s, s.expiresAtMs)} has passed; the reconciler will see how the pool ended${ignored}`,
+    );
+  }
+
+  // 8. Warn before the pool ends, whatever ends it.
+  const ends = [
+    ...('extension' in plan ? [] : [{ atMs: s.expiresAtMs, what: 'its keep-alive runs out' }]),
+    ...plannedStops(s),
+  ].sort((a, b) => a.atMs - b.atMs);
+  const first = ends[0];
+  const lead = s.settings.notifyLeadTimeSeconds;
+  if (first && lead !== null && first.atMs - s.nowMs <= lead * 1000) {
+    const whyNot = 'whyNot' in plan ? `; not extended: ${plan.whyNot}` : '';
+    return decision(
+      'warn',
+      'ending-soon',
+      `pool ends ${at(s, first.atMs)}: ${first.what}${whyNot}${ignored}`,
+      {
+        endsAtMs: first.atMs,
+      },
+    );
+  }
+
+  // 9. Leave.
+  if (blocked) return decision('leave', 'protected', blocked + ignored);
+  if ('extension' in plan) {
+    return decision(
+      'leave',
+      'extension-planned',
+      `${plan.extension.because}; will extend within ${formatDuration(s.settings.extend.withinSeconds)} of the expiry ${at(s, s.expiresAtMs)}${ignored}`,
+    );
+  }
+  return decision('leave', 'within-limits', `${describeIdle(s)}; expires ${at(s, s.expiresAtMs)}${ignored}`);
+};

@@ -1,0 +1,53 @@
+import type { JobRecord } from '../jobRecord';
+import type { PoolView } from '../poolChain';
+
+/** Everything `decide` needs to know about one pool, taken from its chain and head job. */
+export interface PoolFacts {
+  readonly poolId: string;
+  readonly headJob: string;
+  /** Only "Available" is ever acted on; anything else, or nothing, counts as in use. */
+  readonly status?: string;
+  readonly availableSinceMs?: number;
+  /** Predicted by lib/domain/keepAlive.ts. */
+  readonly expiresAtMs?: number;
+  /** When the first job of the chain left the pool: the lifetime cap counts from here. */
+  readonly bornAtMs?: number;
+  /** What the head job itself asked for: the protect tag covers this much. */
+  readonly ownKeepAliveSeconds?: number;
+  /** When the head job took the pool over (absent for a pool never reused). */
+  readonly lastReuseAtMs?: number;
+  /** A person asked to keep the pool until then (e.g. Slack "Keep until…"): treated like protect. */
+  readonly heldUntilMs?: number;
+  readonly instanceType?: string;
+  readonly instanceCount?: number;
+  readonly owner?: string;
+  readonly team?: string;
+  readonly matchKey?: string;
+  /** The head job's tags. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The facts of a pool from the ledger: its chain's view and the chain's head job. */
+export const poolFactsOf = (view: PoolView, head: JobRecord): PoolFacts => {
+  const pool = head.pool;
+  const job = head.job;
+  // The first holder's pool is born when it becomes Available; later holders inherit bornAtMs.
+  const bornAtMs = pool?.bornAtMs ?? (view.reuseCount === 0 ? pool?.availableSinceMs : undefined);
+  const lastReuseAtMs = view.reuseCount > 0 ? (job?.startedAtMs ?? job?.createdAtMs) : undefined;
+  return {
+    poolId: view.poolId,
+    headJob: view.headJob,
+    status: view.status,
+    ...(view.availableSinceMs !== undefined ? { availableSinceMs: view.availableSinceMs } : {}),
+    ...(view.expiresAtMs !== undefined ? { expiresAtMs: view.expiresAtMs } : {}),
+    ...(bornAtMs !== undefined ? { bornAtMs } : {}),
+    ...(job?.keepAliveSeconds !== undefined ? { ownKeepAliveSeconds: job.keepAliveSeconds } : {}),
+    ...(lastReuseAtMs !== undefined ? { lastReuseAtMs } : {}),
+    ...(view.instanceType !== undefined ? { instanceType: view.instanceType } : {}),
+    ...(view.instanceCount !== undefined ? { instanceCount: view.instanceCount } : {}),
+    ...(view.owner !== undefined ? { owner: view.owner } : {}),
+    ...(view.team !== undefined ? { team: view.team } : {}),
+    ...(view.matchKey !== undefined ? { matchKey: view.matchKey } : {}),
+    tags: job?.tags ?? {},
+  };
+};

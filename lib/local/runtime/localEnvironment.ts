@@ -1,0 +1,34 @@
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localDynamo';
+
+/**
+ * Points the real AWS SDK clients at the local endpoints through the SDK's own settings, and
+ * quiets the Lambda logs (the timeline speaks instead). Returns a function that puts the
+ * environment back as it was.
+ */
+export const useLocalAwsEnvironment = (
+  endpoints: Readonly<Record<'dynamodb' | 'sagemaker' | 'sns', string | undefined>>,
+  options: { verbose?: boolean } = {},
+): (() => void) => {
+  const settings: Record<string, string | undefined> = {
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SAGEMAKER: endpoints.sagemaker,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: options.verbose ? 'DEBUG' : 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: options.verbose ? 'false' : 'true',
+  };
+  const previous = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(settings);
+  return () => apply(previous);
+};

@@ -1,0 +1,81 @@
+import type { LedgerFact } from '../../app/ledgerFacts';
+import type { FactReactor } from '../../app/processJobStateChange';
+import { describeDifferences } from '../../domain/matchKey';
+import type { Clock } from '../../ports/clock';
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** Virtual instants as a person reads them in the timeline: `Mon 03-02 09:14`, in UTC. */
+export const formatInstant = (ms: number): string => {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${WEEKDAYS[d.getUTCDay()]} ${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+};
+
+const describeFact = (fact: LedgerFact): { key: string; text: string } | undefined => {
+  switch (fact.kind) {
+    case 'job-ended': {
+      const job = fact.job.job;
+      return {
+        key: `ended:${fact.job.name}`,
+        text: `job ended      ${fact.job.name} ${job?.status ?? ''}${job?.failureReason ? ` (${job.failureReason})` : ''}`,
+      };
+    }
+    case 'pool-available': {
+      const pool = fact.job.pool;
+      const job = fact.job.job;
+      const until = pool?.expiresAtMs !== undefined ? ` until ${formatInstant(pool.expiresAtMs)}` : '';
+      const shape = job ? ` ${job.criteria.instanceType} ×${job.criteria.instanceCount}` : '';
+      return { key: `available:${fact.job.name}`, text: `pool available ${fact.job.name}${shape}${until}` };
+    }
+    case 'pool-reused':
+      return {
+        key: `reused:${fact.fromJob.name}`,
+        text: `pool reused    ${fact.toJob} took the pool of ${fact.fromJob.name} after ${fact.fromJob.pool?.billableSeconds ?? '?'} s idle`,
+      };
+    case 'pool-ended': {
+      const pool = fact.job.pool;
+      return {
+        key: `ended-pool:${fact.job.name}`,
+        text: `pool ended     ${fact.job.name} after ${pool?.billableSeconds ?? '?'} s idle${pool?.stoppedBy ? ` (stopped by ${pool.stoppedBy})` : ''}`,
+      };
+    }
+    case 'near-miss':
+      return {
+        key: `near-miss:${fact.job.name}`,
+        text: `near miss      ${fact.job.name} could not reuse the pool of ${fact.nearMiss.poolOf}: ${describeDifferences(fact.nearMiss.differences)}`,
+      };
+    case 'no-pool':
+      return {
+        key: `no-pool:${fact.job.name}`,
+        text: `no pool        ${fact.job.name}: ${fact.noPool.detail}`,
+      };
+  }
+};
+
+/**
+ * The readable run log of the local stack. It hears the same facts the notifier and the policy
+ * hear, once each even when chaos delivers an event several times.
+ */
+export class Timeline implements FactReactor {
+  readonly name = 'timeline';
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly write: (line: string) => void,
+  ) {}
+
+  line(key: string, text: string): void {
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.write(`${formatInstant(this.clock.now())}  ${text}`);
+  }
+
+  async react(facts: readonly LedgerFact[]): Promise<void> {
+    for (const fact of facts) {
+      const described = describeFact(fact);
+      if (described) this.line(described.key, described.text);
+    }
+  }
+}

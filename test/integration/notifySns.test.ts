@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snsClient } from '../../lib/adapters/sns/snsClient';
+import { SnsEmailChannel } from '../../lib/adapters/sns/snsEmailChannel';
+import { matchKey } from '../../lib/domain/matchKey';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import { type SnsSink, startSnsSink } from '../../lib/local/snsSink';
+import { MemoryNotificationLog } from '../../lib/notify/memoryNotificationLog';
+import { Notifier } from '../../lib/notify/notifier';
+import { DEFAULT_RETRY_POLICY } from '../../lib/notify/retry';
+import { silentTelemetry } from '../../lib/ports/telemetry';
+
+const NOW = Date.parse('2024-06-04T12:00:00Z');
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:poolwarden-mail';
+const criteria = {
+  roleArn: 'arn:aws:iam::123456789012:role/Train',
+  instanceType: 'ml.g5.2xlarge',
+  instanceCount: 1,
+  volumeSizeInGB: 30,
+  volumeKmsKeyId: null,
+  securityGroupIds: [],
+  subnets: [],
+  enableNetworkIsolation: false,
+  enableInterContainerTrafficEncryption: false,
+};
+
+let sink: SnsSink;
+const previousEndpoint = process.env.AWS_ENDPOINT_URL_SNS;
+beforeAll(async () => {
+  sink = await startSnsSink();
+  // The SDK's own endpoint setting, as the local stack uses it.
+  process.env.AWS_ENDPOINT_URL_SNS = sink.endpoint;
+});
+afterAll(async () => {
+  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SNS;
+  else process.env.AWS_ENDPOINT_URL_SNS = previousEndpoint;
+  await sink.close();
+});
+
+const setup = () => {
+  const waits: number[] = [];
+  const log = new MemoryNotificationLog();
+  const notifier = new Notifier({
+    log,
+    channels: [new SnsEmailChannel(snsClient({ attemptTimeoutMs: 2000 }), { topicArn: TOPIC, defaultOwner: 'unowned' })],
+    recipients: { tagKeys: DEFAULT_OWNER_TAG_KEYS, timeZoneTagKeys: ['timezone'], defaultTimeZone: 'UTC' },
+    clock: { now: () => NOW },
+    telemetry: silentTelemetry,
+    retry: DEFAULT_RETRY_POLICY,
+    leaseMs: 120_000,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+    random: () => 1,
+  });
+  return { notifier, waits, log };
+};
+
+const notice = (name: string, tags: Record<string, string>) =>
+  ({
+    kind: 'no-pool',
+    job: {
+      name,
+      arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
+      status: 'Completed',
+      lastModifiedMs: NOW,
+      createdAtMs: NOW - 3600_000,
+      endedAtMs: NOW - 60_000,
+      criteria,
+      matchKey: matchKey(criteria),
+      keepAliveSeconds: 1800,
+      spot: false,
+      heterogeneous: false,
+      tags,
+    },
+    noPool: { reason: 'no-warm-pool-quota', detail: 'the warm pool quota is probably 0' },
+  }) as const;
+
+describe('email through the local SNS endpoint, with the real SNSClient', () => {
+  it('publishes one message whose attributes let each person filter their own', async () => {
+    const { notifier } = setup();
+    const before = sink.published.length;
+    expect((await notifier.notify(notice('train-1', { owner: 'alice', team: 'vision', email: 'alice@example.com' }))).kind).toBe('sent');
+    expect(sink.published.length - before).toBe(1);
+    const published = sink.published.at(-1);
+    expect(published?.topicArn).toBe(TOPIC);
+    expect(published?.subject).toBe('[poolwarden] train-1 got no warm pool: the ml.g5.2xlarge warm pool quota is probably 0');
+    expect(published?.message).toContain('No warm pool for train-1');
+    expect(published?.attributes).toEqual({
+      owner: 'alice',
+      team: 'vision',
+      email: 'alice@example.com',
+      kind: 'no-pool',
+      job: 'train-1',
+    });
+    expect(sink.requests.at(-1)).toMatchObject({ Action: 'Publish', Version: '2010-03-31', TopicArn: TOPIC });
+  });
+
+  it('sends a duplicate nothing', async () => {
+    const { notifier } = setup();
+    const before = sink.published.length;
+    await notifier.notify(notice('train-2', { owner: 'bob' }));
+    await notifier.notify(notice('train-2', { owner: 'bob' }));
+    expect(sink.published.length - before).toBe(1);
+  });
+
+  it('retries an SNS 500, then delivers', async () => {
+    sink.failNext({ status: 500, code: 'InternalError' });
+    const { notifier, waits } = setup();
+    expect((await notifier.notify(notice('train-3', {}))).kind).toBe('sent');
+    expect(waits).toEqual([250]);
+    expect(sink.published.at(-1)?.attributes.owner).toBe('unowned');
+  });
+
+  it('dead-letters a refusal at once', async () => {
+    sink.failNext({ status: 403, code: 'AuthorizationError', message: 'not allowed to publish' });
+    const { notifier, log } = setup();
+    expect((await notifier.notify(notice('train-4', {}))).kind).toBe('dead-lettered');
+    expect((await log.listDeadLetters(1)).items[0]?.error).toBe(
+      'email: SNS AuthorizationErrorException (HTTP 403): not allowed to publish',
+    );
+  });
+});
