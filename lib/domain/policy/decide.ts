@@ -27,9 +27,11 @@ import { describeLocalTime, type WorkingHoursStatus, workingHoursAt } from './wo
  *                                                      prediction is the only reason)
  *  7. the keep-alive strategy's time has passed and no activity says otherwise
  *                                                   -> stop
- *  8. the pool will end (expiry or a stop above) within the notification lead time
+ *  8. the predicted expiry has passed               -> leave: SageMaker ends the pool on its own,
+ *                                                      the reconciler records how it ended
+ *  9. the pool will end (expiry or a stop above) within the notification lead time
  *                                                   -> warn
- *  9. otherwise                                     -> leave
+ * 10. otherwise                                     -> leave
  *
  * Protection (the protect tag up to the job's own keep-alive, or a person's hold) turns every
  * stop of steps 4, 5 and 7 into "leave" until it runs out; it never extends anything, so it can
@@ -155,7 +157,7 @@ const protectionOf = (
   tags: TagOverrides,
   availableSinceMs: number,
   expiresAtMs: number,
-) => {
+): Protection | undefined => {
   const { pool } = input;
   const candidates: Protection[] = [];
   if (tags.protect) {
@@ -420,6 +422,7 @@ export const decide = (input: DecisionInput): Decision => {
     if (stopped) return stopped;
   }
 
+  // 8. Past the predicted expiry: nothing left to warn about.
   if (remainingMs <= 0 && !('extension' in plan)) {
     return decision(
       'leave',
@@ -428,7 +431,7 @@ export const decide = (input: DecisionInput): Decision => {
     );
   }
 
-  // 8. Warn before the pool ends, whatever ends it.
+  // 9. Warn before the pool ends, whatever ends it.
   const ends = [
     ...('extension' in plan ? [] : [{ atMs: s.expiresAtMs, what: 'its keep-alive runs out' }]),
     ...plannedStops(s),
@@ -447,7 +450,7 @@ export const decide = (input: DecisionInput): Decision => {
     );
   }
 
-  // 9. Leave.
+  // 10. Leave.
   if (blocked) return decision('leave', 'protected', blocked + ignored);
   if ('extension' in plan) {
     return decision(
