@@ -25,6 +25,7 @@ export const poolStateFrom = (
   const keepAliveSeconds =
     known?.keepAliveSeconds ?? description.keepAliveSeconds ?? record.job?.keepAliveSeconds;
   const bornAtMs = known?.bornAtMs ?? availableSinceMs;
+  const poolId = known?.poolId ?? record.name;
   const expiresAtMs =
     known?.expiresAtMs ??
     (availableSinceMs !== undefined && keepAliveSeconds !== undefined && bornAtMs !== undefined
@@ -36,7 +37,7 @@ export const poolStateFrom = (
     ...(keepAliveSeconds !== undefined ? { keepAliveSeconds } : {}),
     ...(availableSinceMs !== undefined ? { availableSinceMs } : {}),
     ...(expiresAtMs !== undefined ? { expiresAtMs } : {}),
-    ...(bornAtMs !== undefined ? { bornAtMs } : {}),
+    ...(bornAtMs !== undefined ? { bornAtMs, poolId } : {}),
     ...(warmPool.reusedByJob ? { reusedByJob: warmPool.reusedByJob } : {}),
     ...(warmPool.billableSeconds !== undefined ? { billableSeconds: warmPool.billableSeconds } : {}),
   };
@@ -53,14 +54,18 @@ export const observeDescription = async (
 ): Promise<LedgerFact[]> => {
   const state = poolStateFrom(record, description, deps.limits, deps.clock.now());
   if (!state) return [];
-  await deps.ledger.observePool(record, state);
-  const updated: JobRecord = { ...record, pool: { ...record.pool, ...state } };
+  const { pool } = await deps.ledger.observePool(record, state);
+  const updated: JobRecord = { ...record, pool };
   switch (state.status) {
     case 'Available':
       return [{ kind: 'pool-available', job: updated }];
     case 'Reused': {
       if (!state.reusedByJob) return [];
-      await deps.ledger.linkReuse(record.name, state.reusedByJob, state.bornAtMs ?? deps.clock.now());
+      // The birth as stored, not as this (possibly stale) record implied: a link learnt earlier may have moved it.
+      await deps.ledger.linkReuse(record.name, state.reusedByJob, {
+        poolId: pool.poolId ?? record.name,
+        bornAtMs: pool.bornAtMs ?? state.bornAtMs ?? deps.clock.now(),
+      });
       return [{ kind: 'pool-reused', fromJob: updated, toJob: state.reusedByJob }];
     }
     case 'Terminated':

@@ -11,11 +11,19 @@ export interface PoolState {
   readonly expiresAtMs?: number;
   /** When the first job of the chain left the pool: the lifetime cap counts from here. */
   readonly bornAtMs?: number;
+  /** The pool's id: the name of the chain's first job. Travels with bornAtMs. */
+  readonly poolId?: string;
   readonly reusedByJob?: string;
   readonly billableSeconds?: number;
   readonly observedAtMs: number;
   /** Who set the keep-alive to 0 through poolwarden (a policy, an operator, a Slack user). */
   readonly stoppedBy?: string;
+}
+
+/** Where a pool's chain starts: the first job's name and when it left the pool. */
+export interface PoolBirth {
+  readonly poolId: string;
+  readonly bornAtMs: number;
 }
 
 export interface NearMiss {

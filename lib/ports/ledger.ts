@@ -1,4 +1,4 @@
-import type { JobRecord, NearMiss, PoolState } from '../domain/jobRecord';
+import type { JobRecord, NearMiss, PoolBirth, PoolState } from '../domain/jobRecord';
 import type { JobSnapshot } from '../domain/trainingJob';
 import type { NoPool } from '../domain/warmPool';
 
@@ -7,6 +7,12 @@ export type SnapshotWrite =
   | { readonly kind: 'recorded'; readonly record: JobRecord; readonly previous?: JobSnapshot }
   /** The ledger already holds a newer state of this job; nothing was written. */
   | { readonly kind: 'stale'; readonly record: JobRecord };
+
+/** The outcome of observePool: whether the state moved forward, and the pool as now stored. */
+export interface PoolWrite {
+  readonly applied: boolean;
+  readonly pool: PoolState;
+}
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -21,10 +27,13 @@ export interface Ledger {
   getJob(name: string): Promise<JobRecord | undefined>;
   /** Writes the job's facts unless a newer snapshot is already recorded. */
   recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite>;
-  /** Moves the job's pool forward; a state of lower rank than the recorded one is ignored. Returns whether it applied. */
-  observePool(record: JobRecord, state: PoolState): Promise<boolean>;
-  /** Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth time down the chain. */
-  linkReuse(fromJob: string, toJob: string, poolBornAtMs: number): Promise<void>;
+  /**
+   * Moves the job's pool forward; a state of lower rank than the recorded one is ignored. The
+   * pool's birth is never overwritten (see linkReuse), so callers read it from the result.
+   */
+  observePool(record: JobRecord, state: PoolState): Promise<PoolWrite>;
+  /** Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth down the chain. */
+  linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void>;
   recordNoPool(name: string, noPool: NoPool): Promise<void>;
   /** Ignored once the job is known to have reused a pool. */
   recordNearMiss(name: string, nearMiss: NearMiss): Promise<void>;

@@ -48,16 +48,18 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
     it('moves a pool forward only, and keeps the indexes to Available pools', async () => {
       const ledger = await makeLedger();
       const record = await recorded(ledger, { name: 'p1' });
-      expect(await ledger.observePool(record, available(T0 + 5000))).toBe(true);
-      expect(await ledger.observePool(record, { status: 'InUse', observedAtMs: T0 })).toBe(false);
-      expect(await ledger.observePool(record, available(T0 + 9000))).toBe(false);
+      expect((await ledger.observePool(record, available(T0 + 5000))).applied).toBe(true);
+      expect((await ledger.observePool(record, { status: 'InUse', observedAtMs: T0 })).applied).toBe(false);
+      const again = await ledger.observePool(record, available(T0 + 9000));
+      expect(again.applied).toBe(false);
+      expect(again.pool.expiresAtMs).toBe(T0 + 5000);
       expect((await ledger.availableByMatchKey(record.job?.matchKey ?? '')).map((r) => r.name)).toEqual(['p1']);
       expect((await ledger.availableByOwner('alice')).map((r) => r.name)).toEqual(['p1']);
 
-      expect(
-        await ledger.observePool(record, { status: 'Terminated', billableSeconds: 1800, observedAtMs: T0 + 1 }),
-      ).toBe(true);
-      expect(await ledger.observePool(record, { status: 'Reused', reusedByJob: 'x', observedAtMs: T0 + 2 })).toBe(false);
+      const ended = await ledger.observePool(record, { status: 'Terminated', billableSeconds: 1800, observedAtMs: T0 + 1 });
+      expect(ended.applied).toBe(true);
+      expect(ended.pool).toMatchObject({ status: 'Terminated', expiresAtMs: T0 + 5000, bornAtMs: T0 + 5000 - 1_800_000 });
+      expect((await ledger.observePool(record, { status: 'Reused', reusedByJob: 'x', observedAtMs: T0 + 2 })).applied).toBe(false);
       expect(await ledger.availableByMatchKey(record.job?.matchKey ?? '')).toEqual([]);
       expect(await ledger.availableByOwner('alice')).toEqual([]);
       const after = await ledger.getJob('p1');
@@ -87,14 +89,14 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       const ledger = await makeLedger();
       await recorded(ledger, { name: 'b', status: 'InProgress' });
       await ledger.recordNearMiss('b', { poolOf: 'z', differences: [] });
-      await ledger.linkReuse('a', 'b', T0);
-      await ledger.linkReuse('a', 'b', T0);
+      await ledger.linkReuse('a', 'b', { poolId: 'a', bornAtMs: T0 });
+      await ledger.linkReuse('a', 'b', { poolId: 'a', bornAtMs: T0 });
       const b = await ledger.getJob('b');
-      expect(b).toMatchObject({ reusedPoolOf: 'a', pool: { status: 'InUse', bornAtMs: T0 } });
+      expect(b).toMatchObject({ reusedPoolOf: 'a', pool: { status: 'InUse', bornAtMs: T0, poolId: 'a' } });
       expect(b?.nearMiss).toBeUndefined();
       await ledger.recordNearMiss('b', { poolOf: 'z', differences: [] });
       expect((await ledger.getJob('b'))?.nearMiss).toBeUndefined();
-      await expect(ledger.linkReuse('c', 'b', T0)).rejects.toBeInstanceOf(ReuseConflictError);
+      await expect(ledger.linkReuse('c', 'b', { poolId: 'c', bornAtMs: T0 })).rejects.toBeInstanceOf(ReuseConflictError);
     });
 
     it('carries the earliest birth down a chain learnt out of order', async () => {
@@ -108,11 +110,11 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
         bornAtMs: T0 + 7_200_000,
         observedAtMs: T0,
       });
-      await ledger.linkReuse('b', 'c', T0 + 7_200_000);
+      await ledger.linkReuse('b', 'c', { poolId: 'b', bornAtMs: T0 + 7_200_000 });
       // Only now does the ledger learn that b itself had reused a's pool, born at T0.
-      await ledger.linkReuse('a', 'b', T0);
-      expect((await ledger.getJob('b'))?.pool?.bornAtMs).toBe(T0);
-      expect((await ledger.getJob('c'))?.pool?.bornAtMs).toBe(T0);
+      await ledger.linkReuse('a', 'b', { poolId: 'a', bornAtMs: T0 });
+      expect((await ledger.getJob('b'))?.pool).toMatchObject({ bornAtMs: T0, poolId: 'a' });
+      expect((await ledger.getJob('c'))?.pool).toMatchObject({ bornAtMs: T0, poolId: 'a' });
     });
 
     it('records why a job got no pool', async () => {

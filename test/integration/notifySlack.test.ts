@@ -83,7 +83,10 @@ const notifierWith = (channel: NotificationChannel) => {
 
 describe('Slack incoming webhook', () => {
   const webhook = (timeoutMs = 2_000) =>
-    new SlackWebhookChannel({ secrets: () => ({ webhookUrl: sink.webhookUrl }), attemptTimeoutMs: timeoutMs });
+    new SlackWebhookChannel({
+      secrets: () => ({ webhookUrl: sink.webhookUrl }),
+      attemptTimeoutMs: timeoutMs,
+    });
 
   it('posts the Block Kit message as JSON to the webhook URL, exactly', async () => {
     const channel = webhook();
@@ -141,11 +144,15 @@ describe('Slack incoming webhook', () => {
     const { notifier, log } = notifierWith(webhook());
     expect((await notifier.notify(available('train-5', {}))).kind).toBe('dead-lettered');
     expect(sink.requests).toHaveLength(1);
-    expect((await log.listDeadLetters(1)).items[0]?.error).toBe('slack: Slack webhook answered HTTP 404: no_service');
+    expect((await log.listDeadLetters(1)).items[0]?.error).toBe(
+      'slack: Slack webhook answered HTTP 404: no_service',
+    );
   });
 
   it('dead-letters, naming the cause, when the webhook URL never arrived', async () => {
-    const { notifier, log } = notifierWith(new SlackWebhookChannel({ secrets: () => ({}), attemptTimeoutMs: 1000 }));
+    const { notifier, log } = notifierWith(
+      new SlackWebhookChannel({ secrets: () => ({}), attemptTimeoutMs: 1000 }),
+    );
     expect((await notifier.notify(available('train-6', {}))).kind).toBe('dead-lettered');
     expect((await log.listDeadLetters(1)).items[0]?.error).toContain('no Slack webhook URL');
     expect(sink.requests).toHaveLength(0);
@@ -170,7 +177,13 @@ describe('Slack Web API with a bot token', () => {
     expect(request?.method).toBe('chat.postMessage');
     expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(request?.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(Object.keys(request?.body ?? {}).sort()).toEqual(['blocks', 'channel', 'text', 'unfurl_links', 'unfurl_media']);
+    expect(Object.keys(request?.body ?? {}).sort()).toEqual([
+      'blocks',
+      'channel',
+      'text',
+      'unfurl_links',
+      'unfurl_media',
+    ]);
     expect(request?.body).toMatchObject({
       channel: 'C0VISION',
       text: 'Warm pool of train-10 available until 12:30 UTC (in 30 min)',

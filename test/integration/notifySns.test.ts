@@ -36,12 +36,17 @@ afterAll(async () => {
   await sink.close();
 });
 
-const setup = () => {
+const setup = (attemptTimeoutMs = 2000) => {
   const waits: number[] = [];
   const log = new MemoryNotificationLog();
   const notifier = new Notifier({
     log,
-    channels: [new SnsEmailChannel(snsClient({ attemptTimeoutMs: 2000 }), { topicArn: TOPIC, defaultOwner: 'unowned' })],
+    channels: [
+      new SnsEmailChannel(snsClient({ attemptTimeoutMs }), {
+        topicArn: TOPIC,
+        defaultOwner: 'unowned',
+      }),
+    ],
     recipients: { tagKeys: DEFAULT_OWNER_TAG_KEYS, timeZoneTagKeys: ['timezone'], defaultTimeZone: 'UTC' },
     clock: { now: () => NOW },
     telemetry: silentTelemetry,
@@ -79,11 +84,19 @@ describe('email through the local SNS endpoint, with the real SNSClient', () => 
   it('publishes one message whose attributes let each person filter their own', async () => {
     const { notifier } = setup();
     const before = sink.published.length;
-    expect((await notifier.notify(notice('train-1', { owner: 'alice', team: 'vision', email: 'alice@example.com' }))).kind).toBe('sent');
+    expect(
+      (
+        await notifier.notify(
+          notice('train-1', { owner: 'alice', team: 'vision', email: 'alice@example.com' }),
+        )
+      ).kind,
+    ).toBe('sent');
     expect(sink.published.length - before).toBe(1);
     const published = sink.published.at(-1);
     expect(published?.topicArn).toBe(TOPIC);
-    expect(published?.subject).toBe('[poolwarden] train-1 got no warm pool: the ml.g5.2xlarge warm pool quota is probably 0');
+    expect(published?.subject).toBe(
+      '[poolwarden] train-1 got no warm pool: the ml.g5.2xlarge warm pool quota is probably 0',
+    );
     expect(published?.message).toContain('No warm pool for train-1');
     expect(published?.attributes).toEqual({
       owner: 'alice',
@@ -109,6 +122,15 @@ describe('email through the local SNS endpoint, with the real SNSClient', () => 
     expect((await notifier.notify(notice('train-3', {}))).kind).toBe('sent');
     expect(waits).toEqual([250]);
     expect(sink.published.at(-1)?.attributes.owner).toBe('unowned');
+  });
+
+  it('retries a request that times out', async () => {
+    sink.failNext({ hang: true });
+    const { notifier, waits } = setup(200);
+    const before = sink.requests.length;
+    expect((await notifier.notify(notice('train-5', {}))).kind).toBe('sent');
+    expect(sink.requests.length - before).toBe(2);
+    expect(waits).toEqual([250]);
   });
 
   it('dead-letters a refusal at once', async () => {

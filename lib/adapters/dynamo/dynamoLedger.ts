@@ -7,11 +7,11 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { JobRecord, NearMiss, PoolState } from '../../domain/jobRecord';
+import type { JobRecord, NearMiss, PoolBirth, PoolState } from '../../domain/jobRecord';
 import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import type { NoPool } from '../../domain/warmPool';
 import { poolRank } from '../../domain/warmPool';
-import type { Ledger, Page, SnapshotWrite } from '../../ports/ledger';
+import type { Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
 import { type JobItem, poolAttributes, recordFromItem } from './jobItem';
 import { AVAILABLE_PARTITION, INDEX, jobKey } from './tableDesign';
 import { buildUpdate } from './updateExpression';
@@ -84,7 +84,7 @@ export class DynamoLedger implements Ledger {
     }
   }
 
-  async observePool(record: JobRecord, state: PoolState): Promise<boolean> {
+  async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {
     const available = state.status === 'Available';
     const indexed: Record<string, unknown> = {};
     if (available) {
@@ -97,34 +97,35 @@ export class DynamoLedger implements Ledger {
       : [INDEX.byExpiry.partition, INDEX.byMatchKey.partition, INDEX.byOwner.partition];
     // The pool's birth only ever moves earlier, and only through linkReuse: a state built from
     // a record read before a link must not undo it.
-    const { bornAtMs, ...attributes } = poolAttributes(state);
+    const { bornAtMs, poolId, ...attributes } = poolAttributes(state);
     const update = buildUpdate(
       { name: record.name, ...attributes, poolRank: poolRank(state.status), ...indexed },
       unindexed,
       bornAtMs === undefined
         ? { values: { ':rank': poolRank(state.status) } }
         : {
-            values: { ':rank': poolRank(state.status), ':born': bornAtMs },
-            setClauses: ['bornAtMs = if_not_exists(bornAtMs, :born)'],
+            values: { ':rank': poolRank(state.status), ':born': bornAtMs, ':poolId': poolId ?? record.name },
+            setClauses: ['bornAtMs = if_not_exists(bornAtMs, :born)', 'poolId = if_not_exists(poolId, :poolId)'],
           },
     );
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(record.name),
           ...update,
           ConditionExpression: 'attribute_not_exists(poolRank) OR poolRank < :rank',
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return true;
+      return { applied: true, pool: recordFromItem(Attributes as JobItem).pool ?? state };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      return { applied: false, pool: (await this.getJob(record.name))?.pool ?? state };
     }
   }
 
-  async linkReuse(fromJob: string, toJob: string, poolBornAtMs: number): Promise<void> {
+  async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
     let linked: JobItem;
     try {
       const { Attributes } = await this.client.send(
@@ -132,7 +133,7 @@ export class DynamoLedger implements Ledger {
           TableName: this.tableName,
           Key: jobKey(toJob),
           UpdateExpression:
-            'SET #name = :to, reusedPoolOf = :from, poolStatus = if_not_exists(poolStatus, :inUse), poolRank = if_not_exists(poolRank, :inUseRank), bornAtMs = if_not_exists(bornAtMs, :born) REMOVE nearMiss',
+            'SET #name = :to, reusedPoolOf = :from, poolStatus = if_not_exists(poolStatus, :inUse), poolRank = if_not_exists(poolRank, :inUseRank), bornAtMs = if_not_exists(bornAtMs, :born), poolId = if_not_exists(poolId, :poolId) REMOVE nearMiss',
           ConditionExpression: 'attribute_not_exists(reusedPoolOf) OR reusedPoolOf = :from',
           ExpressionAttributeNames: { '#name': 'name' },
           ExpressionAttributeValues: {
@@ -140,7 +141,8 @@ export class DynamoLedger implements Ledger {
             ':from': fromJob,
             ':inUse': 'InUse',
             ':inUseRank': poolRank('InUse'),
-            ':born': poolBornAtMs,
+            ':born': birth.bornAtMs,
+            ':poolId': birth.poolId,
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -152,11 +154,11 @@ export class DynamoLedger implements Ledger {
       throw new ReuseConflictError(toJob, current?.reusedPoolOf ?? '(unknown)', fromJob);
     }
     // Learnt out of order: the job already had a later birth of its own; carry the earlier one down.
-    if ((linked.bornAtMs ?? poolBornAtMs) > poolBornAtMs) await this.carryBirthDown(toJob, poolBornAtMs);
+    if ((linked.bornAtMs ?? birth.bornAtMs) > birth.bornAtMs) await this.carryBirthDown(toJob, birth);
   }
 
   /** The lifetime cap counts from the chain's first job: push the earliest birth time down the known chain. */
-  private async carryBirthDown(firstJob: string, bornAtMs: number): Promise<void> {
+  private async carryBirthDown(firstJob: string, birth: PoolBirth): Promise<void> {
     const seen = new Set<string>();
     let job: string | undefined = firstJob;
     while (job && !seen.has(job)) {
@@ -166,9 +168,9 @@ export class DynamoLedger implements Ledger {
           new UpdateCommand({
             TableName: this.tableName,
             Key: jobKey(job),
-            UpdateExpression: 'SET bornAtMs = :born',
+            UpdateExpression: 'SET bornAtMs = :born, poolId = :poolId',
             ConditionExpression: 'attribute_not_exists(bornAtMs) OR bornAtMs > :born',
-            ExpressionAttributeValues: { ':born': bornAtMs },
+            ExpressionAttributeValues: { ':born': birth.bornAtMs, ':poolId': birth.poolId },
             ReturnValues: 'ALL_NEW',
           }),
         );

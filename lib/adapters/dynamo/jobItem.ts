@@ -17,6 +17,7 @@ export interface JobItem {
   readonly availableSinceMs?: number;
   readonly expiresAtMs?: number;
   readonly bornAtMs?: number;
+  readonly poolId?: string;
   readonly reusedByJob?: string;
   readonly billableSeconds?: number;
   readonly stoppedBy?: string;
@@ -38,6 +39,7 @@ const poolOf = (item: JobItem): PoolState | undefined =>
         availableSinceMs: item.availableSinceMs,
         expiresAtMs: item.expiresAtMs,
         bornAtMs: item.bornAtMs,
+        poolId: item.poolId,
         reusedByJob: item.reusedByJob,
         billableSeconds: item.billableSeconds,
         stoppedBy: item.stoppedBy,
@@ -62,6 +64,7 @@ export const poolAttributes = (state: PoolState): Record<string, unknown> =>
     availableSinceMs: state.availableSinceMs,
     expiresAtMs: state.expiresAtMs,
     bornAtMs: state.bornAtMs,
+    poolId: state.poolId,
     reusedByJob: state.reusedByJob,
     billableSeconds: state.billableSeconds,
     stoppedBy: state.stoppedBy,

@@ -1,7 +1,7 @@
-import type { JobRecord, NearMiss, PoolState } from '../../domain/jobRecord';
+import type { JobRecord, NearMiss, PoolBirth, PoolState } from '../../domain/jobRecord';
 import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import { type NoPool, poolRank } from '../../domain/warmPool';
-import type { Ledger, Page, SnapshotWrite } from '../../ports/ledger';
+import type { Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
 import { ReuseConflictError } from '../dynamo/dynamoLedger';
 
 /**
@@ -40,22 +40,32 @@ export class MemoryLedger implements Ledger {
     return { kind: 'recorded', record: this.put({ ...record, job: snapshot }), ...(known ? { previous: known } : {}) };
   }
 
-  async observePool(record: JobRecord, state: PoolState): Promise<boolean> {
+  async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {
     const current = this.current(record.name);
-    if (current.pool && poolRank(current.pool.status) >= poolRank(state.status)) return false;
+    if (current.pool && poolRank(current.pool.status) >= poolRank(state.status)) {
+      return { applied: false, pool: current.pool };
+    }
+    // Birth only moves earlier, through linkReuse; as in DynamoLedger, an observation never overwrites it.
     const bornAtMs = current.pool?.bornAtMs ?? state.bornAtMs;
-    this.put({ ...current, pool: { ...current.pool, ...state, ...(bornAtMs !== undefined ? { bornAtMs } : {}) } });
-    return true;
+    const poolId = current.pool?.bornAtMs !== undefined ? current.pool.poolId : state.poolId;
+    const pool: PoolState = {
+      ...current.pool,
+      ...state,
+      ...(bornAtMs !== undefined ? { bornAtMs } : {}),
+      ...(poolId !== undefined ? { poolId } : {}),
+    };
+    this.put({ ...current, pool });
+    return { applied: true, pool };
   }
 
-  async linkReuse(fromJob: string, toJob: string, poolBornAtMs: number): Promise<void> {
+  async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
     const to = this.current(toJob);
     if (to.reusedPoolOf && to.reusedPoolOf !== fromJob) throw new ReuseConflictError(toJob, to.reusedPoolOf, fromJob);
     const { nearMiss: _dropped, ...rest } = to;
     this.put({
       ...rest,
       reusedPoolOf: fromJob,
-      pool: to.pool ?? { status: 'InUse', observedAtMs: poolBornAtMs },
+      pool: to.pool ?? { status: 'InUse', observedAtMs: birth.bornAtMs },
     });
     let job: string | undefined = toJob;
     const seen = new Set<string>();
@@ -63,8 +73,8 @@ export class MemoryLedger implements Ledger {
       seen.add(job);
       const record = this.current(job);
       const pool = record.pool;
-      if (!pool || (pool.bornAtMs !== undefined && pool.bornAtMs <= poolBornAtMs)) return;
-      this.put({ ...record, pool: { ...pool, bornAtMs: poolBornAtMs } });
+      if (!pool || (pool.bornAtMs !== undefined && pool.bornAtMs <= birth.bornAtMs)) return;
+      this.put({ ...record, pool: { ...pool, bornAtMs: birth.bornAtMs, poolId: birth.poolId } });
       job = pool.reusedByJob;
     }
   }

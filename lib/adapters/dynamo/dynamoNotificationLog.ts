@@ -1,0 +1,297 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Envelope } from '../../notify/envelope';
+import type { Page } from '../../ports/ledger';
+import type {
+  Claim,
+  DeadLetter,
+  NoticeKey,
+  NoticeRecord,
+  NoticeState,
+  NotificationLog,
+} from '../../ports/notificationLog';
+import { KEY, TTL_ATTRIBUTE } from './tableDesign';
+
+/**
+ * Notices live in the ledger table, in their job's partition: pk `JOB#<job>`, sk
+ * `NOTICE#<kind>#<hop>[#<occurrence>]`. Dead letters live under one fixed partition,
+ * pk `DEADLETTER#NOTICE`, sk `<ISO failure time>#<notice pk>#<notice sk>`, so ops list them
+ * oldest first with one Query and no index; there are few, and each is removed once
+ * replayed. Neither kind of item carries an index attribute, so the GSIs never see them.
+ */
+export const DEAD_LETTER_PARTITION = 'DEADLETTER#NOTICE';
+
+export const noticeItemKey = (key: NoticeKey) => ({
+  [KEY.partition]: `JOB#${key.job}`,
+  [KEY.sort]: `NOTICE#${key.kind}#${key.hop}${key.occurrence ? `#${key.occurrence}` : ''}`,
+});
+
+const deadLetterItemKey = (id: string) => ({ [KEY.partition]: DEAD_LETTER_PARTITION, [KEY.sort]: id });
+
+interface NoticeItem {
+  readonly job: string;
+  readonly kind: string;
+  readonly hop: string;
+  readonly occurrence?: string;
+  readonly noticeState: NoticeState;
+  readonly claims: number;
+  readonly claimedAtMs: number;
+  readonly deliveredAtMs?: number;
+  readonly coveredBy?: NoticeKey;
+  readonly deadLetterId?: string;
+}
+
+interface DeadLetterItem {
+  readonly sk: string;
+  readonly key: NoticeKey;
+  readonly failedAtMs: number;
+  readonly attempts: number;
+  readonly error: string;
+  readonly envelopes: readonly Envelope[];
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+
+const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+const decodeCursor = (cursor: string | undefined) =>
+  cursor
+    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
+    : undefined;
+
+const keyOf = (item: { job: string; kind: string; hop: string; occurrence?: string }): NoticeKey => ({
+  job: item.job,
+  kind: item.kind,
+  hop: item.hop,
+  ...(item.occurrence ? { occurrence: item.occurrence } : {}),
+});
+
+const noticeFromItem = (item: NoticeItem): NoticeRecord => ({
+  key: keyOf(item),
+  state: item.noticeState,
+  claims: item.claims,
+  claimedAtMs: item.claimedAtMs,
+  ...(item.deliveredAtMs !== undefined ? { deliveredAtMs: item.deliveredAtMs } : {}),
+  ...(item.coveredBy ? { coveredBy: item.coveredBy } : {}),
+  ...(item.deadLetterId ? { deadLetterId: item.deadLetterId } : {}),
+});
+
+const letterFromItem = (item: DeadLetterItem): DeadLetter => ({
+  id: item.sk,
+  key: keyOf(item.key),
+  failedAtMs: item.failedAtMs,
+  attempts: item.attempts,
+  error: item.error,
+  envelopes: item.envelopes,
+});
+
+/** The attributes naming a notice, so that an item explains itself when read in the console. */
+const identity = (key: NoticeKey) => ({
+  set: `#job = :job, #kind = :kind, hop = :hop, itemType = :type${key.occurrence ? ', occurrence = :occurrence' : ''}`,
+  names: { '#job': 'job', '#kind': 'kind' },
+  values: {
+    ':job': key.job,
+    ':kind': key.kind,
+    ':hop': key.hop,
+    ':type': 'notice',
+    ...(key.occurrence ? { ':occurrence': key.occurrence } : {}),
+  },
+});
+
+export interface DynamoNotificationLogOptions {
+  /** How long notice items stay (TTL): longer than any duplicate or re-observation of their facts. */
+  readonly retentionDays: number;
+}
+
+export class DynamoNotificationLog implements NotificationLog {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: DynamoNotificationLogOptions,
+  ) {}
+
+  private expiry(nowMs: number): number {
+    return Math.floor(nowMs / 1000) + this.options.retentionDays * 86_400;
+  }
+
+  async claim(key: NoticeKey, nowMs: number, leaseMs: number): Promise<Claim> {
+    const named = identity(key);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: noticeItemKey(key),
+          UpdateExpression: `SET ${named.set}, noticeState = :claimed, claimedAtMs = :now, leaseUntilMs = :lease, claims = if_not_exists(claims, :zero) + :one, #ttl = :ttl`,
+          // A claim whose lease ran out belongs to a sender that crashed: take it over.
+          ConditionExpression:
+            'attribute_not_exists(noticeState) OR (noticeState = :claimed AND leaseUntilMs < :now)',
+          ExpressionAttributeNames: { ...named.names, '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ...named.values,
+            ':claimed': 'claimed',
+            ':now': nowMs,
+            ':lease': nowMs + leaseMs,
+            ':zero': 0,
+            ':one': 1,
+            ':ttl': this.expiry(nowMs),
+          },
+        }),
+      );
+      return { kind: 'claimed' };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.getNotice(key);
+      return { kind: 'duplicate', state: current?.state ?? 'claimed' };
+    }
+  }
+
+  async markDelivered(key: NoticeKey, nowMs: number): Promise<void> {
+    const named = identity(key);
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: noticeItemKey(key),
+        UpdateExpression: `SET ${named.set}, noticeState = :delivered, deliveredAtMs = :now, claims = if_not_exists(claims, :zero), claimedAtMs = if_not_exists(claimedAtMs, :now), #ttl = :ttl REMOVE leaseUntilMs`,
+        ExpressionAttributeNames: { ...named.names, '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ...named.values,
+          ':delivered': 'delivered',
+          ':now': nowMs,
+          ':zero': 0,
+          ':ttl': this.expiry(nowMs),
+        },
+      }),
+    );
+  }
+
+  async markCovered(key: NoticeKey, by: NoticeKey, nowMs: number): Promise<void> {
+    const named = identity(key);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: noticeItemKey(key),
+          UpdateExpression: `SET ${named.set}, noticeState = :delivered, claims = :zero, claimedAtMs = :now, deliveredAtMs = :now, coveredBy = :by, #ttl = :ttl`,
+          ConditionExpression: 'attribute_not_exists(noticeState)',
+          ExpressionAttributeNames: { ...named.names, '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ...named.values,
+            ':delivered': 'delivered',
+            ':zero': 0,
+            ':now': nowMs,
+            ':by': by,
+            ':ttl': this.expiry(nowMs),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Two single-item writes, the letter first: if the second is lost the notice stays claimed,
+   * its lease runs out and a retry sends it again; a replay then finds it delivered and only
+   * removes the letter. Nothing is lost either way.
+   */
+  async deadLetter(
+    key: NoticeKey,
+    envelopes: readonly Envelope[],
+    error: string,
+    nowMs: number,
+  ): Promise<DeadLetter> {
+    const notice = noticeItemKey(key);
+    const id = `${new Date(nowMs).toISOString()}#${notice[KEY.partition]}#${notice[KEY.sort]}`;
+    const item: DeadLetterItem = { sk: id, key, failedAtMs: nowMs, attempts: 1, error, envelopes };
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...item, ...deadLetterItemKey(id), itemType: 'dead-letter' },
+        ConditionExpression: 'attribute_not_exists(#sk)',
+        ExpressionAttributeNames: { '#sk': KEY.sort },
+      }),
+    );
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: notice,
+        // No TTL while the letter waits: the notice must still be there when it is replayed.
+        UpdateExpression: 'SET noticeState = :dead, deadLetterId = :id REMOVE leaseUntilMs, #ttl',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':dead': 'dead-lettered', ':id': id },
+      }),
+    );
+    return letterFromItem(item);
+  }
+
+  async getNotice(key: NoticeKey): Promise<NoticeRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: noticeItemKey(key), ConsistentRead: true }),
+    );
+    return Item ? noticeFromItem(Item as NoticeItem) : undefined;
+  }
+
+  async listDeadLetters(limit: number, cursor?: string): Promise<Page<DeadLetter>> {
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': KEY.partition },
+        ExpressionAttributeValues: { ':pk': DEAD_LETTER_PARTITION },
+        ConsistentRead: true,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    const next = encodeCursor(LastEvaluatedKey);
+    return {
+      items: (Items ?? []).map((i) => letterFromItem(i as DeadLetterItem)),
+      ...(next ? { cursor: next } : {}),
+    };
+  }
+
+  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: deadLetterItemKey(id), ConsistentRead: true }),
+    );
+    return Item ? letterFromItem(Item as DeadLetterItem) : undefined;
+  }
+
+  /** The notice first: a crash in between leaves a letter whose notice says delivered, which a replay only removes. */
+  async resolveDeadLetter(letter: DeadLetter, nowMs: number): Promise<void> {
+    await this.markDelivered(letter.key, nowMs);
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: deadLetterItemKey(letter.id) }),
+    );
+  }
+
+  async recordReplayFailure(
+    letter: DeadLetter,
+    envelopes: readonly Envelope[],
+    error: string,
+    nowMs: number,
+  ): Promise<DeadLetter> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: deadLetterItemKey(letter.id),
+        UpdateExpression:
+          'SET attempts = attempts + :one, #error = :error, envelopes = :envelopes, lastAttemptAtMs = :now',
+        ConditionExpression: 'attribute_exists(#sk)',
+        ExpressionAttributeNames: { '#error': 'error', '#sk': KEY.sort },
+        ExpressionAttributeValues: { ':one': 1, ':error': error, ':envelopes': envelopes, ':now': nowMs },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return letterFromItem(Attributes as DeadLetterItem);
+  }
+}

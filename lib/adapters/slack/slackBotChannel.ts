@@ -1,0 +1,110 @@
+import { LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { permanentFailure } from '../../notify/deliveryError';
+import type { Envelope, SlackAddress, SlackEnvelope } from '../../notify/envelope';
+import type { RenderedMessage } from '../../notify/messages/draft';
+import type { NotificationChannel } from '../../notify/notificationChannel';
+import type { Recipient } from '../../notify/recipient';
+import { redactSecrets, type SlackSecrets } from '../../notify/slackSecrets';
+import { webApiFailure } from './slackFailures';
+
+export interface SlackBotOptions {
+  /** Read on every send: the token arrives with each invocation's context. */
+  readonly secrets: () => SlackSecrets;
+  readonly defaultChannel: string;
+  readonly dmByEmail: boolean;
+  /** Another Web API base URL (the local Slack sink); Slack's own by default. */
+  readonly apiUrl?: string;
+  readonly attemptTimeoutMs: number;
+}
+
+/**
+ * chat.postMessage with a bot token: to the job's channel tag, the owner's Slack user, the
+ * owner's DM found by email, or the default channel. The client's own retries are off and
+ * rate limits are rejected rather than slept through: its waits cannot be bounded by the
+ * Lambda's time nor observed by tests, so the notifier's retry loop does both.
+ */
+export class SlackBotChannel implements NotificationChannel {
+  readonly name = 'slack' as const;
+  private client: { readonly token: string; readonly web: WebClient } | undefined;
+  /** Owners' user ids by email, for the container's life (null: not a Slack user). */
+  private readonly usersByEmail = new Map<string, string | null>();
+
+  constructor(private readonly options: SlackBotOptions) {}
+
+  address(message: RenderedMessage, recipient: Recipient): SlackEnvelope {
+    return { channel: 'slack', to: this.addressOf(recipient), text: message.text, blocks: message.blocks };
+  }
+
+  private addressOf(recipient: Recipient): SlackAddress {
+    if (recipient.slackChannel) return { via: 'channel', channel: recipient.slackChannel };
+    // A user id as the channel posts in the app's DM with that user.
+    if (recipient.slackUser) return { via: 'channel', channel: recipient.slackUser };
+    if (this.options.dmByEmail && recipient.email) {
+      return { via: 'email', email: recipient.email, fallbackChannel: this.options.defaultChannel };
+    }
+    return { via: 'channel', channel: this.options.defaultChannel };
+  }
+
+  async send(envelope: Envelope): Promise<void> {
+    if (envelope.channel !== 'slack') throw permanentFailure(`not a Slack message: ${envelope.channel}`);
+    const secrets = this.options.secrets();
+    const token = secrets.botToken;
+    if (!token) throw permanentFailure('no Slack bot token: is its SSM parameter set and fetched?');
+    const web = this.clientFor(token);
+    try {
+      await web.chat.postMessage({
+        channel: await this.channelFor(web, envelope.to),
+        text: envelope.text,
+        blocks: [...envelope.blocks],
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+    } catch (error) {
+      throw webApiFailure(error, (text) => redactSecrets(text, secrets));
+    }
+  }
+
+  private clientFor(token: string): WebClient {
+    if (this.client?.token !== token) {
+      const web = new WebClient(token, {
+        ...(this.options.apiUrl ? { slackApiUrl: this.options.apiUrl } : {}),
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        timeout: this.options.attemptTimeoutMs,
+        logLevel: LogLevel.ERROR,
+      });
+      this.client = { token, web };
+      this.usersByEmail.clear();
+    }
+    return this.client.web;
+  }
+
+  private async channelFor(web: WebClient, to: SlackAddress): Promise<string> {
+    switch (to.via) {
+      case 'channel':
+        return to.channel;
+      case 'webhook':
+        // A dead letter from webhook mode replayed after switching to a bot.
+        return this.options.defaultChannel;
+      case 'email':
+        return (await this.userByEmail(web, to.email)) ?? to.fallbackChannel;
+    }
+  }
+
+  private async userByEmail(web: WebClient, email: string): Promise<string | undefined> {
+    const known = this.usersByEmail.get(email);
+    if (known !== undefined) return known ?? undefined;
+    try {
+      const result = await web.users.lookupByEmail({ email });
+      const id = result.user?.id ?? null;
+      this.usersByEmail.set(email, id);
+      return id ?? undefined;
+    } catch (error) {
+      if (error instanceof WebAPIPlatformError && error.data.error === 'users_not_found') {
+        this.usersByEmail.set(email, null);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+}

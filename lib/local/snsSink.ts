@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody } from './slackSink';
+
+/**
+ * A local SNS endpoint on 127.0.0.1 speaking the Query protocol for Publish, well enough for
+ * the real SNSClient (point it there with AWS_ENDPOINT_URL_SNS or `endpoint`). It records
+ * each message with its attributes (the "mail" owners would get through their filter
+ * policies) and can be told to fail.
+ */
+export interface SnsPublished {
+  readonly messageId: string;
+  readonly topicArn: string;
+  readonly subject?: string;
+  readonly message: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export type SnsSinkReply =
+  | { readonly status: number; readonly code: string; readonly message?: string }
+  /** Never answer: the client's timeout has to fire. */
+  | { readonly hang: true };
+
+export interface SnsSinkOptions {
+  /** Called with one line per message published. */
+  readonly print?: (line: string) => void;
+}
+
+export interface SnsSink {
+  readonly endpoint: string;
+  /** Every request's form fields, as received. */
+  readonly requests: readonly Readonly<Record<string, string>>[];
+  readonly published: readonly SnsPublished[];
+  /** The next requests get these errors, in order. */
+  failNext(...replies: SnsSinkReply[]): void;
+  close(): Promise<void>;
+}
+
+const NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
+
+const xml = (text: string): string =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+const sendXml = (response: ServerResponse, status: number, requestId: string, body: string) => {
+  response.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+  response.end(`<?xml version="1.0"?>\n${body}`);
+};
+
+const sendError = (
+  response: ServerResponse,
+  requestId: string,
+  reply: { readonly status: number; readonly code: string; readonly message?: string },
+) =>
+  sendXml(
+    response,
+    reply.status,
+    requestId,
+    `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${reply.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${xml(reply.code)}</Code><Message>${xml(reply.message ?? reply.code)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+  );
+
+/** `MessageAttributes.entry.N.Name` / `.Value.StringValue` pairs, by entry number. */
+const attributesOf = (fields: Readonly<Record<string, string>>): Record<string, string> => {
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    const entry = /^MessageAttributes\.entry\.(\d+)\.Name$/.exec(name);
+    if (!entry) continue;
+    const stringValue = fields[`MessageAttributes.entry.${entry[1]}.Value.StringValue`];
+    if (stringValue !== undefined) attributes[value] = stringValue;
+  }
+  return attributes;
+};
+
+export const startSnsSink = async (options: SnsSinkOptions = {}): Promise<SnsSink> => {
+  const requests: Record<string, string>[] = [];
+  const published: SnsPublished[] = [];
+  const scripted: SnsSinkReply[] = [];
+
+  const { baseUrl, close } = await listenOnLoopback(async (request, response) => {
+    const fields = Object.fromEntries(new URLSearchParams(await readBody(request)));
+    requests.push(fields);
+    const requestId = randomUUID();
+    const failure = scripted.shift();
+    // A hung request stays open until close() drops it.
+    if (failure && 'hang' in failure) return;
+    if (failure) return sendError(response, requestId, failure);
+    if (fields.Action !== 'Publish') {
+      return sendError(response, requestId, {
+        status: 400,
+        code: 'InvalidAction',
+        message: `${fields.Action ?? '(none)'} is not supported by the local SNS endpoint`,
+      });
+    }
+    const topicArn = fields.TopicArn;
+    const message = fields.Message;
+    if (!topicArn || message === undefined) {
+      return sendError(response, requestId, {
+        status: 400,
+        code: 'InvalidParameter',
+        message: 'TopicArn and Message are required',
+      });
+    }
+    const messageId = randomUUID();
+    const attributes = attributesOf(fields);
+    published.push({
+      messageId,
+      topicArn,
+      message,
+      attributes,
+      ...(fields.Subject !== undefined ? { subject: fields.Subject } : {}),
+    });
+    options.print?.(`[email owner=${attributes.owner ?? '?'}] ${fields.Subject ?? message.split('\n')[0]}`);
+    sendXml(
+      response,
+      200,
+      requestId,
+      `<PublishResponse xmlns="${NAMESPACE}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
+    );
+  });
+
+  return {
+    endpoint: baseUrl,
+    requests,
+    published,
+    failNext: (...replies) => {
+      scripted.push(...replies);
+    },
+    close,
+  };
+};

@@ -1,0 +1,75 @@
+import type { JobRecord } from '../domain/jobRecord';
+import type { Decision } from '../domain/policy/decide';
+import type { Notice, PoolDecision } from './notice';
+
+/**
+ * Notices for what a policy, the Slack buttons or an operator did to a pool, for the code
+ * that decides to call the notifier with. Undefined when the ledger lacks the job's snapshot
+ * (its tags say who to tell).
+ */
+export const poolExtendedNotice = (
+  record: JobRecord,
+  decision: PoolDecision,
+  expiresAtMs: number,
+  previousExpiresAtMs: number | undefined = record.pool?.expiresAtMs,
+): Notice | undefined =>
+  record.job
+    ? {
+        kind: 'pool-extended',
+        job: record.job,
+        expiresAtMs,
+        decision,
+        ...(previousExpiresAtMs !== undefined ? { previousExpiresAtMs } : {}),
+      }
+    : undefined;
+
+export const poolStoppedNotice = (record: JobRecord, decision: PoolDecision): Notice | undefined => {
+  if (!record.job) return undefined;
+  const availableSinceMs = record.pool?.availableSinceMs;
+  return {
+    kind: 'pool-stopped',
+    job: record.job,
+    decision,
+    ...(availableSinceMs !== undefined ? { availableSinceMs } : {}),
+  };
+};
+
+export const expiryWarningNotice = (
+  record: JobRecord,
+  endsAtMs: number,
+  decision?: PoolDecision,
+): Notice | undefined => {
+  if (!record.job) return undefined;
+  const availableSinceMs = record.pool?.availableSinceMs;
+  return {
+    kind: 'expiry-warning',
+    job: record.job,
+    expiresAtMs: endsAtMs,
+    ...(availableSinceMs !== undefined ? { availableSinceMs } : {}),
+    ...(decision ? { decision } : {}),
+  };
+};
+
+/** What the owner is told about a policy decision, taken by the sweep; `leave` tells nothing. */
+export const noticeForPolicyDecision = (record: JobRecord, decision: Decision): Notice | undefined => {
+  const told: PoolDecision = {
+    policy: decision.rule,
+    reason: decision.reason,
+    decidedBy: 'policy',
+    dryRun: decision.dryRun,
+  };
+  switch (decision.action) {
+    case 'extend':
+      return decision.endsAtMs === undefined
+        ? undefined
+        : poolExtendedNotice(record, told, decision.endsAtMs);
+    case 'stop':
+      return poolStoppedNotice(record, told);
+    case 'warn':
+      return decision.endsAtMs === undefined
+        ? undefined
+        : expiryWarningNotice(record, decision.endsAtMs, told);
+    case 'leave':
+      return undefined;
+  }
+};

@@ -1,0 +1,112 @@
+import type { Page } from '../ports/ledger';
+import type { Claim, DeadLetter, NoticeKey, NoticeRecord, NotificationLog } from '../ports/notificationLog';
+import type { Envelope } from './envelope';
+
+interface StoredNotice extends NoticeRecord {
+  readonly leaseUntilMs?: number;
+}
+
+const idOf = (key: NoticeKey): string =>
+  [key.job, key.kind, key.hop, key.occurrence ?? ''].map(encodeURIComponent).join('/');
+
+/**
+ * The notification log in memory, with the same rules as the DynamoDB one: for unit tests
+ * and for runs that need no table. The same contract test runs against both.
+ */
+export class MemoryNotificationLog implements NotificationLog {
+  private readonly notices = new Map<string, StoredNotice>();
+  private readonly letters = new Map<string, DeadLetter>();
+
+  async claim(key: NoticeKey, nowMs: number, leaseMs: number): Promise<Claim> {
+    const current = this.notices.get(idOf(key));
+    const expired = current?.state === 'claimed' && (current.leaseUntilMs ?? 0) < nowMs;
+    if (current && !expired) return { kind: 'duplicate', state: current.state };
+    this.notices.set(idOf(key), {
+      key,
+      state: 'claimed',
+      claims: (current?.claims ?? 0) + 1,
+      claimedAtMs: nowMs,
+      leaseUntilMs: nowMs + leaseMs,
+    });
+    return { kind: 'claimed' };
+  }
+
+  async markDelivered(key: NoticeKey, nowMs: number): Promise<void> {
+    const current = this.notices.get(idOf(key));
+    this.notices.set(idOf(key), {
+      key,
+      claims: current?.claims ?? 0,
+      claimedAtMs: current?.claimedAtMs ?? nowMs,
+      ...(current?.coveredBy ? { coveredBy: current.coveredBy } : {}),
+      ...(current?.deadLetterId ? { deadLetterId: current.deadLetterId } : {}),
+      state: 'delivered',
+      deliveredAtMs: nowMs,
+    });
+  }
+
+  async markCovered(key: NoticeKey, by: NoticeKey, nowMs: number): Promise<void> {
+    if (this.notices.has(idOf(key))) return;
+    this.notices.set(idOf(key), {
+      key,
+      state: 'delivered',
+      claims: 0,
+      claimedAtMs: nowMs,
+      deliveredAtMs: nowMs,
+      coveredBy: by,
+    });
+  }
+
+  async deadLetter(
+    key: NoticeKey,
+    envelopes: readonly Envelope[],
+    error: string,
+    nowMs: number,
+  ): Promise<DeadLetter> {
+    const id = `${new Date(nowMs).toISOString()}#${idOf(key)}`;
+    const letter: DeadLetter = { id, key, failedAtMs: nowMs, attempts: 1, error, envelopes };
+    this.letters.set(id, letter);
+    const current = this.notices.get(idOf(key));
+    this.notices.set(idOf(key), {
+      key,
+      claims: current?.claims ?? 1,
+      claimedAtMs: current?.claimedAtMs ?? nowMs,
+      state: 'dead-lettered',
+      deadLetterId: id,
+    });
+    return letter;
+  }
+
+  async getNotice(key: NoticeKey): Promise<NoticeRecord | undefined> {
+    const stored = this.notices.get(idOf(key));
+    if (!stored) return undefined;
+    const { leaseUntilMs: _lease, ...record } = stored;
+    return record;
+  }
+
+  async listDeadLetters(limit: number, cursor?: string): Promise<Page<DeadLetter>> {
+    const ids = [...this.letters.keys()].sort().filter((id) => cursor === undefined || id > cursor);
+    const items = ids.slice(0, limit).flatMap((id) => this.letters.get(id) ?? []);
+    const last = items[items.length - 1];
+    return { items, ...(ids.length > limit && last ? { cursor: last.id } : {}) };
+  }
+
+  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return this.letters.get(id);
+  }
+
+  async resolveDeadLetter(letter: DeadLetter, nowMs: number): Promise<void> {
+    await this.markDelivered(letter.key, nowMs);
+    this.letters.delete(letter.id);
+  }
+
+  async recordReplayFailure(
+    letter: DeadLetter,
+    envelopes: readonly Envelope[],
+    error: string,
+  ): Promise<DeadLetter> {
+    const current = this.letters.get(letter.id) ?? letter;
+    const updated: DeadLetter = { ...current, attempts: current.attempts + 1, error, envelopes };
+    this.letters.set(letter.id, updated);
+    return updated;
+  }
+}

@@ -1,0 +1,105 @@
+import type { NearMiss } from '../domain/jobRecord';
+import type { JobSnapshot } from '../domain/trainingJob';
+import type { NoPool } from '../domain/warmPool';
+import type { NoticeKey } from '../ports/notificationLog';
+
+/** Every message poolwarden sends an owner. */
+export const NOTICE_KINDS = [
+  'job-ended',
+  'pool-available',
+  'expiry-warning',
+  'pool-extended',
+  'pool-stopped',
+  'near-miss',
+  'no-pool',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** Who or what changed a pool's keep-alive, and why: told to the owner as it is recorded. */
+export interface PoolDecision {
+  /** The policy rule that decided, or e.g. `manual` for a person. */
+  readonly policy: string;
+  readonly reason: string;
+  /** `policy`, `slack:U123`, `cli:alice`… */
+  readonly decidedBy: string;
+  /** Nothing was changed: the owner is told what would have happened. */
+  readonly dryRun: boolean;
+}
+
+/**
+ * A message to send, with everything its text needs. Each variant names the job whose tags
+ * say who receives it; `hop` is the job holding the pool the message is about (one job
+ * holds a pool for one hop of its chain).
+ */
+export type Notice =
+  | { readonly kind: 'job-ended'; readonly job: JobSnapshot }
+  | {
+      readonly kind: 'pool-available';
+      readonly job: JobSnapshot;
+      readonly expiresAtMs: number;
+      readonly keepAliveSeconds?: number;
+    }
+  | {
+      readonly kind: 'expiry-warning';
+      readonly job: JobSnapshot;
+      /** When the pool ends: its keep-alive running out, or a stop a policy has planned. */
+      readonly expiresAtMs: number;
+      readonly availableSinceMs?: number;
+      /** Set when a policy gave the warning: its rule and reason are shown. */
+      readonly decision?: PoolDecision;
+    }
+  | {
+      readonly kind: 'pool-extended';
+      readonly job: JobSnapshot;
+      readonly expiresAtMs: number;
+      readonly previousExpiresAtMs?: number;
+      readonly decision: PoolDecision;
+    }
+  | {
+      readonly kind: 'pool-stopped';
+      readonly job: JobSnapshot;
+      readonly availableSinceMs?: number;
+      readonly decision: PoolDecision;
+    }
+  | { readonly kind: 'near-miss'; readonly job: JobSnapshot; readonly nearMiss: NearMiss }
+  | { readonly kind: 'no-pool'; readonly job: JobSnapshot; readonly noPool: NoPool };
+
+/**
+ * The identity that makes a notice "the same message": one per kind per pool hop. An
+ * extension or an expiry warning can happen several times in one hop, once per expiry, so
+ * those are keyed by the expiry too. A dry-run decision gets one message per hop: a dry run
+ * decides again on every sweep and must not say so every minute.
+ */
+export const noticeKey = (notice: Notice): NoticeKey => {
+  const job = notice.job.name;
+  switch (notice.kind) {
+    case 'expiry-warning':
+      return { job, kind: notice.kind, hop: job, occurrence: String(notice.expiresAtMs) };
+    case 'pool-extended':
+      return {
+        job,
+        kind: notice.kind,
+        hop: job,
+        occurrence: notice.decision.dryRun ? 'dry-run' : String(notice.expiresAtMs),
+      };
+    case 'pool-stopped':
+      return notice.decision.dryRun
+        ? { job, kind: notice.kind, hop: job, occurrence: 'dry-run' }
+        : { job, kind: notice.kind, hop: job };
+    case 'near-miss':
+      return { job, kind: notice.kind, hop: notice.nearMiss.poolOf };
+    default:
+      return { job, kind: notice.kind, hop: job };
+  }
+};
+
+/**
+ * Notices whose message already tells the job's end (status, duration, failure): once one of
+ * them is sent, a separate "job ended" message would only repeat it.
+ */
+export const coveredKeys = (notice: Notice): NoticeKey[] =>
+  notice.kind === 'pool-available' || notice.kind === 'no-pool'
+    ? [{ job: notice.job.name, kind: 'job-ended', hop: notice.job.name }]
+    : [];
+
+export type NoticeOf<K extends NoticeKind> = Extract<Notice, { readonly kind: K }>;

@@ -1,0 +1,100 @@
+import { documentClient } from '../adapters/awsClients';
+import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog';
+import { SlackBotChannel } from '../adapters/slack/slackBotChannel';
+import { SlackWebhookChannel } from '../adapters/slack/slackWebhookChannel';
+import { snsClient } from '../adapters/sns/snsClient';
+import { SnsEmailChannel } from '../adapters/sns/snsEmailChannel';
+import type { FactReactor } from '../app/processJobStateChange';
+import type { CoreConfig } from '../config';
+import type { Clock } from '../ports/clock';
+import type { NotificationLog } from '../ports/notificationLog';
+import type { Telemetry } from '../ports/telemetry';
+import type { NotificationChannel } from './notificationChannel';
+import { notificationReactor } from './notificationReactor';
+import { Notifier, type SentNotification } from './notifier';
+import type { NotifyConfig } from './notifyConfig';
+import type { Sleep } from './retry';
+import { type SlackSecrets, SlackSecretsHolder } from './slackSecrets';
+
+export interface NotifyWiring {
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+  /** Defaults to the ledger table through the real DynamoDB client. */
+  readonly log?: NotificationLog;
+  /** Secrets known before the first invocation (local runs); in Lambda the handler sets them. */
+  readonly initialSecrets?: SlackSecrets;
+  readonly onSent?: (sent: SentNotification) => void;
+  readonly sleep?: Sleep;
+}
+
+export interface NotifyDependencies {
+  readonly notifier: Notifier;
+  readonly reactor: FactReactor;
+  /** Set on every invocation: `slackSecrets.set(slackSecretsFrom(context, process.env))`. */
+  readonly slackSecrets: SlackSecretsHolder;
+}
+
+const slackChannel = (config: NotifyConfig, secrets: SlackSecretsHolder): NotificationChannel[] => {
+  const slack = config.slack;
+  const read = () => secrets.get();
+  switch (slack.mode) {
+    case 'off':
+      return [];
+    case 'webhook':
+      return [new SlackWebhookChannel({ secrets: read, attemptTimeoutMs: config.attemptTimeoutMs })];
+    case 'bot':
+      return [
+        new SlackBotChannel({
+          secrets: read,
+          defaultChannel: slack.defaultChannel,
+          dmByEmail: slack.dmByEmail,
+          attemptTimeoutMs: config.attemptTimeoutMs,
+          ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
+        }),
+      ];
+  }
+};
+
+/** Builds the notification path once per container, next to ingestDependencies. */
+export const notifyDependencies = (
+  core: CoreConfig,
+  config: NotifyConfig,
+  wiring: NotifyWiring,
+): NotifyDependencies => {
+  const slackSecrets = new SlackSecretsHolder(wiring.initialSecrets);
+  const channels: NotificationChannel[] = [
+    ...slackChannel(config, slackSecrets),
+    ...(config.email
+      ? [
+          new SnsEmailChannel(snsClient({ attemptTimeoutMs: config.attemptTimeoutMs }), {
+            topicArn: config.email.topicArn,
+            defaultOwner: config.defaultOwner,
+          }),
+        ]
+      : []),
+  ];
+  const notifier = new Notifier({
+    log:
+      wiring.log ??
+      new DynamoNotificationLog(documentClient(), core.tableName, { retentionDays: config.retentionDays }),
+    channels,
+    recipients: {
+      tagKeys: core.tagKeys,
+      timeZoneTagKeys: config.timeZoneTagKeys,
+      defaultTimeZone: config.defaultTimeZone,
+    },
+    clock: wiring.clock,
+    telemetry: wiring.telemetry,
+    retry: config.retry,
+    leaseMs: config.leaseSeconds * 1000,
+    ...(wiring.sleep ? { sleep: wiring.sleep } : {}),
+    ...(wiring.onSent ? { onSent: wiring.onSent } : {}),
+  });
+  const reactor = notificationReactor({
+    notifier,
+    clock: wiring.clock,
+    expiryWarningLead: config.expiryWarningLeadSeconds,
+    concurrency: config.concurrency,
+  });
+  return { notifier, reactor, slackSecrets };
+};

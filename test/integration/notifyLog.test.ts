@@ -1,0 +1,234 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../lib/adapters/awsClients';
+import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import {
+  DEAD_LETTER_PARTITION,
+  DynamoNotificationLog,
+  noticeItemKey,
+} from '../../lib/adapters/dynamo/dynamoNotificationLog';
+import { INDEX } from '../../lib/adapters/dynamo/tableDesign';
+import type { Envelope } from '../../lib/notify/envelope';
+import { MemoryNotificationLog } from '../../lib/notify/memoryNotificationLog';
+import type { NoticeKey, NotificationLog } from '../../lib/ports/notificationLog';
+import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+
+const T0 = Date.parse('2024-06-04T12:00:00Z');
+const MIN = 60_000;
+
+let dynamo: LocalDynamo;
+let TABLE: string;
+const previousEndpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  TABLE = await dynamo.createLedgerTable();
+  // The production document client, pointed at dynalite through the SDK's own setting.
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+});
+afterAll(async () => {
+  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  else process.env.AWS_ENDPOINT_URL_DYNAMODB = previousEndpoint;
+  await dynamo.stop();
+});
+
+const slackEnvelope: Envelope = {
+  channel: 'slack',
+  to: { via: 'email', email: 'alice@example.com', fallbackChannel: 'C0PLATFORM' },
+  text: 'Warm pool of a available',
+  blocks: [
+    { type: 'section', text: { type: 'mrkdwn', text: '*Warm pool available*' } },
+    {
+      type: 'actions',
+      block_id: 'poolwarden.pool-available',
+      elements: [
+        {
+          type: 'button',
+          action_id: 'pool.stop',
+          text: { type: 'plain_text', text: 'Stop', emoji: true },
+          value: '{"job":"a","hop":"a"}',
+          style: 'danger',
+        },
+      ],
+    },
+  ],
+};
+const emailEnvelope: Envelope = {
+  channel: 'email',
+  subject: '[poolwarden] Warm pool of a available',
+  body: 'body',
+  attributes: { owner: 'alice', kind: 'pool-available', job: 'a' },
+};
+
+let run = 0;
+/** Each test gets its own job names, so tests sharing the table do not see each other. */
+const key = (kind: string, occurrence?: string): NoticeKey => ({
+  job: `job-${run}`,
+  kind,
+  hop: `job-${run}`,
+  ...(occurrence ? { occurrence } : {}),
+});
+
+const contract = (name: string, makeLog: () => NotificationLog) =>
+  describe(`${name} notification log`, () => {
+    const log = () => {
+      run += 1;
+      return makeLog();
+    };
+
+    it('lets one sender claim a notice; everyone after sees a duplicate', async () => {
+      const l = log();
+      expect(await l.claim(key('job-ended'), T0, 2 * MIN)).toEqual({ kind: 'claimed' });
+      expect(await l.claim(key('job-ended'), T0, 2 * MIN)).toEqual({ kind: 'duplicate', state: 'claimed' });
+      await l.markDelivered(key('job-ended'), T0 + 1000);
+      expect(await l.claim(key('job-ended'), T0 + 10 * MIN, 2 * MIN)).toEqual({
+        kind: 'duplicate',
+        state: 'delivered',
+      });
+      expect(await l.getNotice(key('job-ended'))).toMatchObject({
+        key: key('job-ended'),
+        state: 'delivered',
+        claims: 1,
+        claimedAtMs: T0,
+        deliveredAtMs: T0 + 1000,
+      });
+    });
+
+    it('keeps occurrences of one kind apart', async () => {
+      const l = log();
+      expect(await l.claim(key('pool-extended', '1000'), T0, MIN)).toEqual({ kind: 'claimed' });
+      expect(await l.claim(key('pool-extended', '2000'), T0, MIN)).toEqual({ kind: 'claimed' });
+    });
+
+    it('lets a claim whose lease ran out be taken over, never one still leased', async () => {
+      const l = log();
+      await l.claim(key('pool-available'), T0, 2 * MIN);
+      expect((await l.claim(key('pool-available'), T0 + MIN, 2 * MIN)).kind).toBe('duplicate');
+      expect(await l.claim(key('pool-available'), T0 + 3 * MIN, 2 * MIN)).toEqual({ kind: 'claimed' });
+      expect((await l.getNotice(key('pool-available')))?.claims).toBe(2);
+    });
+
+    it('marks a covered notice delivered unless it already exists', async () => {
+      const l = log();
+      await l.claim(key('job-ended'), T0, MIN);
+      await l.markCovered(key('job-ended'), key('pool-available'), T0);
+      expect((await l.getNotice(key('job-ended')))?.state).toBe('claimed');
+      await l.markCovered(key('no-pool'), key('pool-available'), T0);
+      expect(await l.getNotice(key('no-pool'))).toMatchObject({
+        state: 'delivered',
+        coveredBy: key('pool-available'),
+      });
+      expect((await l.claim(key('no-pool'), T0, MIN)).kind).toBe('duplicate');
+    });
+
+    it('keeps dead letters whole, lists them oldest first a page at a time, and resolves them', async () => {
+      const l = log();
+      for (const [i, kind] of ['pool-available', 'expiry-warning', 'pool-stopped'].entries()) {
+        await l.claim(key(kind), T0, MIN);
+        await l.deadLetter(key(kind), [slackEnvelope, emailEnvelope], `slack: HTTP 503 (${i})`, T0 + i * MIN);
+      }
+      expect(await l.claim(key('pool-available'), T0 + 60 * MIN, MIN)).toEqual({
+        kind: 'duplicate',
+        state: 'dead-lettered',
+      });
+
+      const mine = async () => {
+        const letters = [];
+        let cursor: string | undefined;
+        do {
+          const page = await l.listDeadLetters(2, cursor);
+          expect(page.items.length).toBeLessThanOrEqual(2);
+          letters.push(...page.items.filter((letter) => letter.key.job === key('x').job));
+          cursor = page.cursor;
+        } while (cursor);
+        return letters;
+      };
+      const letters = await mine();
+      expect(letters.map((letter) => [letter.key.kind, letter.error, letter.attempts])).toEqual([
+        ['pool-available', 'slack: HTTP 503 (0)', 1],
+        ['expiry-warning', 'slack: HTTP 503 (1)', 1],
+        ['pool-stopped', 'slack: HTTP 503 (2)', 1],
+      ]);
+      const first = letters[0];
+      if (!first) throw new Error('a letter');
+      expect(first.envelopes).toEqual([slackEnvelope, emailEnvelope]);
+      expect(await l.getDeadLetter(first.id)).toEqual(first);
+      expect((await l.getNotice(first.key))?.deadLetterId).toBe(first.id);
+
+      const again = await l.recordReplayFailure(first, [slackEnvelope], 'slack: HTTP 500', T0 + 90 * MIN);
+      expect(again).toMatchObject({
+        id: first.id,
+        attempts: 2,
+        error: 'slack: HTTP 500',
+        envelopes: [slackEnvelope],
+      });
+
+      await l.resolveDeadLetter(again, T0 + 100 * MIN);
+      expect(await l.getDeadLetter(first.id)).toBeUndefined();
+      expect(await l.getNotice(first.key)).toMatchObject({
+        state: 'delivered',
+        deliveredAtMs: T0 + 100 * MIN,
+      });
+      expect((await mine()).map((letter) => letter.key.kind)).toEqual(['expiry-warning', 'pool-stopped']);
+    });
+  });
+
+contract('in-memory', () => new MemoryNotificationLog());
+contract('DynamoDB', () => new DynamoNotificationLog(documentClient(), TABLE, { retentionDays: 35 }));
+
+describe('DynamoDB notification items in the ledger table', () => {
+  it("share the job's partition, stay out of the indexes, and leave the job item alone", async () => {
+    const client = documentClient();
+    const ledger = new DynamoLedger(client, TABLE);
+    const log = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    const notice: NoticeKey = {
+      job: 'shared-1',
+      kind: 'pool-extended',
+      hop: 'shared-1',
+      occurrence: '1717500000000',
+    };
+    await log.claim(notice, T0, MIN);
+    await log.deadLetter(notice, [emailEnvelope], 'email: SNS 500', T0);
+
+    expect(noticeItemKey(notice)).toEqual({
+      pk: 'JOB#shared-1',
+      sk: 'NOTICE#pool-extended#shared-1#1717500000000',
+    });
+    const { Item } = await client.send(new GetCommand({ TableName: TABLE, Key: noticeItemKey(notice) }));
+    expect(Item).toMatchObject({ job: 'shared-1', kind: 'pool-extended', noticeState: 'dead-lettered' });
+    expect(Item?.ttl).toBeUndefined();
+
+    const { Items: letters } = await client.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :day)',
+        ExpressionAttributeValues: {
+          ':pk': DEAD_LETTER_PARTITION,
+          ':day': '2024-06-04T12:00:00.000Z#JOB#shared-1#',
+        },
+      }),
+    );
+    expect(letters).toHaveLength(1);
+
+    expect(await ledger.getJob('shared-1')).toBeUndefined();
+    const { Items: indexed } = await client.send(
+      new QueryCommand({
+        TableName: TABLE,
+        IndexName: INDEX.byExpiry.name,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': INDEX.byExpiry.partition },
+        ExpressionAttributeValues: { ':p': 'AVAILABLE' },
+      }),
+    );
+    expect(indexed).toEqual([]);
+  });
+
+  it('gives delivered notices a TTL so the history does not grow forever', async () => {
+    const client = documentClient();
+    const log = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    const notice: NoticeKey = { job: 'ttl-1', kind: 'job-ended', hop: 'ttl-1' };
+    await log.claim(notice, T0, MIN);
+    await log.markDelivered(notice, T0);
+    const { Item } = await client.send(new GetCommand({ TableName: TABLE, Key: noticeItemKey(notice) }));
+    expect(Item?.ttl).toBe(Math.floor(T0 / 1000) + 35 * 86_400);
+  });
+});
