@@ -27,9 +27,13 @@ export const DEFAULT_PRICES: PriceTable = {
   'ml.trn1.32xlarge': 24.725,
 };
 
-export const withOverrides = (base: PriceTable, overrides: PriceTable): PriceTable => ({ ...base, ...overrides });
+export const withOverrides = (base: PriceTable, overrides: PriceTable): PriceTable => ({
+  ...base,
+  ...overrides,
+});
 
-export const hourlyPrice = (prices: PriceTable, instanceType: string): number | undefined => prices[instanceType];
+export const hourlyPrice = (prices: PriceTable, instanceType: string): number | undefined =>
+  prices[instanceType];
 
 /** What holding `instanceCount` instances for `seconds` costs. */
 export const instanceCostUsd = (seconds: number, instanceCount: number, hourlyUsd: number): number =>

@@ -86,16 +86,25 @@ const normalise = (record: JobRecord | undefined) => {
   return { ...rest, pool: stablePool };
 };
 
-const inOrder = (world: ScriptedWorld): Delivery[] => world.events().map((e) => ({ atMs: e.atMs, event: e.event }));
+const inOrder = (world: ScriptedWorld): Delivery[] =>
+  world.events().map((e) => ({ atMs: e.atMs, event: e.event }));
 
 const chaotic = (world: ScriptedWorld, plan: number[][]): Delivery[] =>
-  world.events().flatMap((e, i) => (plan[i % plan.length] ?? [0]).map((delay) => ({ atMs: e.atMs + delay, event: e.event })));
+  world
+    .events()
+    .flatMap((e, i) =>
+      (plan[i % plan.length] ?? [0]).map((delay) => ({ atMs: e.atMs + delay, event: e.event })),
+    );
 
 describe('ledger under duplicates and reordering (property)', () => {
   it('in memory: any duplication and delay gives the in-order ledger', async () => {
     await fc.assert(
       fc.asyncProperty(jobSpecs, chaosPlan, async (specs, plan) => {
-        const calm = await replay(new MemoryLedger(), new ScriptedWorld(specs), inOrder(new ScriptedWorld(specs)));
+        const calm = await replay(
+          new MemoryLedger(),
+          new ScriptedWorld(specs),
+          inOrder(new ScriptedWorld(specs)),
+        );
         const world = new ScriptedWorld(specs);
         const storm = await replay(new MemoryLedger(), world, chaotic(world, plan));
         expect(storm).toEqual(calm);

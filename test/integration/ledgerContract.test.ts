@@ -53,17 +53,34 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       const again = await ledger.observePool(record, available(T0 + 9000));
       expect(again.applied).toBe(false);
       expect(again.pool.expiresAtMs).toBe(T0 + 5000);
-      expect((await ledger.availableByMatchKey(record.job?.matchKey ?? '')).map((r) => r.name)).toEqual(['p1']);
+      expect((await ledger.availableByMatchKey(record.job?.matchKey ?? '')).map((r) => r.name)).toEqual([
+        'p1',
+      ]);
       expect((await ledger.availableByOwner('alice')).map((r) => r.name)).toEqual(['p1']);
 
-      const ended = await ledger.observePool(record, { status: 'Terminated', billableSeconds: 1800, observedAtMs: T0 + 1 });
+      const ended = await ledger.observePool(record, {
+        status: 'Terminated',
+        billableSeconds: 1800,
+        observedAtMs: T0 + 1,
+      });
       expect(ended.applied).toBe(true);
-      expect(ended.pool).toMatchObject({ status: 'Terminated', expiresAtMs: T0 + 5000, bornAtMs: T0 + 5000 - 1_800_000 });
-      expect((await ledger.observePool(record, { status: 'Reused', reusedByJob: 'x', observedAtMs: T0 + 2 })).applied).toBe(false);
+      expect(ended.pool).toMatchObject({
+        status: 'Terminated',
+        expiresAtMs: T0 + 5000,
+        bornAtMs: T0 + 5000 - 1_800_000,
+      });
+      expect(
+        (await ledger.observePool(record, { status: 'Reused', reusedByJob: 'x', observedAtMs: T0 + 2 }))
+          .applied,
+      ).toBe(false);
       expect(await ledger.availableByMatchKey(record.job?.matchKey ?? '')).toEqual([]);
       expect(await ledger.availableByOwner('alice')).toEqual([]);
       const after = await ledger.getJob('p1');
-      expect(after?.pool).toMatchObject({ status: 'Terminated', billableSeconds: 1800, expiresAtMs: T0 + 5000 });
+      expect(after?.pool).toMatchObject({
+        status: 'Terminated',
+        billableSeconds: 1800,
+        expiresAtMs: T0 + 5000,
+      });
     });
 
     it('pages through Available pools soonest expiry first', async () => {
@@ -96,7 +113,9 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       expect(b?.nearMiss).toBeUndefined();
       await ledger.recordNearMiss('b', { poolOf: 'z', differences: [] });
       expect((await ledger.getJob('b'))?.nearMiss).toBeUndefined();
-      await expect(ledger.linkReuse('c', 'b', { poolId: 'c', bornAtMs: T0 })).rejects.toBeInstanceOf(ReuseConflictError);
+      await expect(ledger.linkReuse('c', 'b', { poolId: 'c', bornAtMs: T0 })).rejects.toBeInstanceOf(
+        ReuseConflictError,
+      );
     });
 
     it('carries the earliest birth down a chain learnt out of order', async () => {
@@ -121,7 +140,10 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       const ledger = await makeLedger();
       await recorded(ledger, { name: 'np' });
       await ledger.recordNoPool('np', { reason: 'no-warm-pool-quota', detail: 'quota 0' });
-      expect((await ledger.getJob('np'))?.noPool).toEqual({ reason: 'no-warm-pool-quota', detail: 'quota 0' });
+      expect((await ledger.getJob('np'))?.noPool).toEqual({
+        reason: 'no-warm-pool-quota',
+        detail: 'quota 0',
+      });
     });
   });
 
@@ -131,5 +153,8 @@ beforeAll(async () => {
 });
 afterAll(async () => dynamo.stop());
 
-ledgerContract('DynamoDB (dynalite)', async () => new DynamoLedger(dynamo.client, await dynamo.createLedgerTable()));
+ledgerContract(
+  'DynamoDB (dynalite)',
+  async () => new DynamoLedger(dynamo.client, await dynamo.createLedgerTable()),
+);
 ledgerContract('in-memory', async () => new MemoryLedger());

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INDEX, KEY, tableDefinition, TTL_ATTRIBUTE } from '../../lib/adapters/dynamo/tableDesign';
+import { INDEX, KEY, TTL_ATTRIBUTE, tableDefinition } from '../../lib/adapters/dynamo/tableDesign';
 
 const run = promisify(execFile);
 
@@ -27,7 +27,9 @@ beforeAll(async () => {
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
     timeout: 120_000,
   });
-  const template = JSON.parse(await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  const template = JSON.parse(
+    await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  );
   resources = template.Resources;
 }, 180_000);
 
@@ -50,7 +52,9 @@ describe('the packaged CloudFormation template', () => {
     expect(rules).toContainEqual(
       expect.objectContaining({
         EventPattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] },
-        Targets: [expect.objectContaining({ DeadLetterConfig: expect.any(Object), RetryPolicy: expect.any(Object) })],
+        Targets: [
+          expect.objectContaining({ DeadLetterConfig: expect.any(Object), RetryPolicy: expect.any(Object) }),
+        ],
       }),
     );
     const invokeConfigs = ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
@@ -68,7 +72,9 @@ describe('the packaged CloudFormation template', () => {
     expect(table.KeySchema).toEqual(design.KeySchema);
     expect(new Set(table.AttributeDefinitions as unknown[])).toEqual(new Set(design.AttributeDefinitions));
     expect(table.GlobalSecondaryIndexes).toEqual(design.GlobalSecondaryIndexes);
-    expect((table.GlobalSecondaryIndexes as Array<{ IndexName: string }>).map((i) => i.IndexName).sort()).toEqual(
+    expect(
+      (table.GlobalSecondaryIndexes as Array<{ IndexName: string }>).map((i) => i.IndexName).sort(),
+    ).toEqual(
       Object.values(INDEX)
         .map((i) => i.name)
         .sort(),

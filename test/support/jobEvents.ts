@@ -46,7 +46,8 @@ export const jobEvent = (o: JobEventOptions = {}) => {
       TrainingJobStatus: status,
       SecondaryStatus: o.secondaryStatus ?? (status === 'InProgress' ? 'Starting' : status),
       CreationTime: time(createdAtMs),
-      TrainingStartTime: status === 'InProgress' && o.startedAtMs === undefined ? undefined : time(startedAtMs),
+      TrainingStartTime:
+        status === 'InProgress' && o.startedAtMs === undefined ? undefined : time(startedAtMs),
       TrainingEndTime: time(endedAtMs),
       LastModifiedTime: time(lastModifiedMs),
       RoleArn: o.roleArn ?? 'arn:aws:iam::123456789012:role/vision-training',

@@ -37,7 +37,9 @@ export class ScriptedWorld implements TrainingJobs {
 
   constructor(specs: readonly WorldJobSpec[]) {
     const open: Array<{ job: WorldJob; key: string; availableAtMs: number; expiresAtMs: number }> = [];
-    for (const spec of [...specs].sort((a, b) => a.submitAtMs - b.submitAtMs || a.name.localeCompare(b.name))) {
+    for (const spec of [...specs].sort(
+      (a, b) => a.submitAtMs - b.submitAtMs || a.name.localeCompare(b.name),
+    )) {
       const key = `${spec.instanceType}/${spec.volumeSizeInGB}`;
       const candidates = open
         .filter((p) => p.key === key && p.availableAtMs <= spec.submitAtMs && p.expiresAtMs > spec.submitAtMs)
@@ -120,7 +122,10 @@ export class ScriptedWorld implements TrainingJobs {
         instanceType: job.instanceType,
       };
       return [
-        { atMs: job.submitAtMs, event: jobEvent({ ...common, status: 'InProgress', lastModifiedMs: job.submitAtMs }) },
+        {
+          atMs: job.submitAtMs,
+          event: jobEvent({ ...common, status: 'InProgress', lastModifiedMs: job.submitAtMs }),
+        },
         {
           atMs: job.endedAtMs,
           event: jobEvent({

@@ -11,7 +11,10 @@ const limits = { perCallCapSeconds: 3600, lifetimeCapSeconds: 10 * 3600 };
 
 describe('keep-alive rules', () => {
   it('defaults to the documented limits', () => {
-    expect(DEFAULT_KEEP_ALIVE_LIMITS).toEqual({ perCallCapSeconds: 3600, lifetimeCapSeconds: 28 * 24 * 3600 });
+    expect(DEFAULT_KEEP_ALIVE_LIMITS).toEqual({
+      perCallCapSeconds: 3600,
+      lifetimeCapSeconds: 28 * 24 * 3600,
+    });
   });
 
   it('counts the first keep-alive from the end of the job', () => {

@@ -15,7 +15,9 @@ const base: MatchCriteria = {
 
 describe('matchKey', () => {
   it('is stable and ignores the order of VPC lists and an empty KMS key', () => {
-    expect(matchKey(base)).toBe(matchKey({ ...base, securityGroupIds: ['sg-a', 'sg-b'], volumeKmsKeyId: '' }));
+    expect(matchKey(base)).toBe(
+      matchKey({ ...base, securityGroupIds: ['sg-a', 'sg-b'], volumeKmsKeyId: '' }),
+    );
     expect(matchKey(base)).toMatch(/^mk1_[0-9a-f]{32}$/);
   });
 
@@ -36,6 +38,8 @@ describe('matchKey', () => {
   });
 
   it('describes differences as pool vs job', () => {
-    expect(describeDifferences(differences(base, { ...base, volumeSizeInGB: 50 }))).toBe('volumeSizeInGB 30 vs 50');
+    expect(describeDifferences(differences(base, { ...base, volumeSizeInGB: 50 }))).toBe(
+      'volumeSizeInGB 30 vs 50',
+    );
   });
 });

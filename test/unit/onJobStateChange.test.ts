@@ -41,7 +41,10 @@ const updatesOf = (key: string) =>
     .map((c) => c.args[0].input)
     .filter((i) => (i.Key as { pk: string }).pk === `JOB#${key}`);
 
-const setValues = (input: { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }) => {
+const setValues = (input: {
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}) => {
   const names = input.ExpressionAttributeNames ?? {};
   const values = input.ExpressionAttributeValues ?? {};
   return Object.fromEntries(
@@ -55,7 +58,10 @@ describe('onJobStateChange', () => {
   it('rejects a malformed event without touching DynamoDB or SageMaker', async () => {
     const event = jobEvent({ id: 'bad-1' });
     const outcome = await invoke({ ...event, detail: { ...event.detail, TrainingJobStatus: 'Weird' } });
-    expect(outcome).toMatchObject({ kind: 'rejected', rejection: { eventId: 'bad-1', field: 'detail.TrainingJobStatus' } });
+    expect(outcome).toMatchObject({
+      kind: 'rejected',
+      rejection: { eventId: 'bad-1', field: 'detail.TrainingJobStatus' },
+    });
     expect(dynamo.calls()).toHaveLength(0);
     expect(sageMaker.calls()).toHaveLength(0);
   });
@@ -67,11 +73,19 @@ describe('onJobStateChange', () => {
       TrainingJobName: 'train-a',
       TrainingJobStatus: 'Completed',
       TrainingEndTime: new Date(T0 + 600_000),
-      ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30, KeepAlivePeriodInSeconds: 1800 },
+      ResourceConfig: {
+        InstanceType: 'ml.g5.xlarge',
+        InstanceCount: 1,
+        VolumeSizeInGB: 30,
+        KeepAlivePeriodInSeconds: 1800,
+      },
       WarmPoolStatus: { Status: 'Available' },
     });
     const outcome = await invoke(jobEvent({ name: 'train-a' }));
-    expect(outcome).toMatchObject({ kind: 'applied', facts: [{ kind: 'job-ended' }, { kind: 'pool-available' }] });
+    expect(outcome).toMatchObject({
+      kind: 'applied',
+      facts: [{ kind: 'job-ended' }, { kind: 'pool-available' }],
+    });
 
     const [snapshot, pool] = updatesOf('train-a');
     expect(snapshot?.ConditionExpression).toContain('lastModifiedMs < :lm');
@@ -89,7 +103,9 @@ describe('onJobStateChange', () => {
   });
 
   it('ignores a stale event: nothing described, nothing else written', async () => {
-    dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'stale', $metadata: {} }));
+    dynamo
+      .on(UpdateCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'stale', $metadata: {} }));
     dynamo.on(GetCommand).resolves({ Item: { pk: 'JOB#train-a', sk: 'JOB', name: 'train-a' } });
     const outcome = await invoke(jobEvent({ name: 'train-a', status: 'InProgress', lastModifiedMs: T0 }));
     expect(outcome).toEqual({ kind: 'stale', job: 'train-a' });
@@ -114,11 +130,25 @@ describe('onJobStateChange', () => {
       TrainingJobName: 'train-a',
       TrainingJobStatus: 'Completed',
       TrainingEndTime: new Date(T0),
-      ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30, KeepAlivePeriodInSeconds: 1800 },
-      WarmPoolStatus: { Status: 'Reused', ReusedByJob: 'train-b', ResourceRetainedBillableTimeInSeconds: 420 },
+      ResourceConfig: {
+        InstanceType: 'ml.g5.xlarge',
+        InstanceCount: 1,
+        VolumeSizeInGB: 30,
+        KeepAlivePeriodInSeconds: 1800,
+      },
+      WarmPoolStatus: {
+        Status: 'Reused',
+        ReusedByJob: 'train-b',
+        ResourceRetainedBillableTimeInSeconds: 420,
+      },
     });
     const outcome = await invoke(
-      jobEvent({ name: 'train-b', status: 'InProgress', createdAtMs: T0 + 420_000, lastModifiedMs: T0 + 420_000 }),
+      jobEvent({
+        name: 'train-b',
+        status: 'InProgress',
+        createdAtMs: T0 + 420_000,
+        lastModifiedMs: T0 + 420_000,
+      }),
     );
     expect(outcome).toMatchObject({ kind: 'applied', facts: [{ kind: 'pool-reused', toJob: 'train-b' }] });
     expect(setValues(updatesOf('train-a')[0] ?? {})).toMatchObject({
@@ -159,9 +189,16 @@ describe('onJobStateChange', () => {
     const outcome = await invoke(jobEvent({ name: 'train-b', status: 'InProgress', volumeSizeInGB: 30 }));
     expect(outcome).toMatchObject({
       kind: 'applied',
-      facts: [{ kind: 'near-miss', nearMiss: { poolOf: 'train-a', differences: [{ field: 'volumeSizeInGB', pool: '50', job: '30' }] } }],
+      facts: [
+        {
+          kind: 'near-miss',
+          nearMiss: { poolOf: 'train-a', differences: [{ field: 'volumeSizeInGB', pool: '50', job: '30' }] },
+        },
+      ],
     });
-    const write = updatesOf('train-b').find((u) => u.ConditionExpression === 'attribute_not_exists(reusedPoolOf)');
+    const write = updatesOf('train-b').find(
+      (u) => u.ConditionExpression === 'attribute_not_exists(reusedPoolOf)',
+    );
     expect(write).toBeDefined();
     expect(sageMaker.calls()).toHaveLength(0);
   });
@@ -174,11 +211,20 @@ describe('onJobStateChange', () => {
       TrainingJobStatus: 'Completed',
       TrainingStartTime: new Date(T0 + 143_000),
       TrainingEndTime: new Date(T0 + 600_000),
-      ResourceConfig: { InstanceType: 'ml.p5.48xlarge', InstanceCount: 1, VolumeSizeInGB: 30, KeepAlivePeriodInSeconds: 1800 },
+      ResourceConfig: {
+        InstanceType: 'ml.p5.48xlarge',
+        InstanceCount: 1,
+        VolumeSizeInGB: 30,
+        KeepAlivePeriodInSeconds: 1800,
+      },
     });
     const outcome = await invoke(jobEvent({ name: 'train-p5', instanceType: 'ml.p5.48xlarge' }));
-    expect(outcome).toMatchObject({ facts: [{ kind: 'job-ended' }, { kind: 'no-pool', noPool: { reason: 'no-warm-pool-quota' } }] });
-    expect(setValues(updatesOf('train-p5').at(-1) ?? {})).toMatchObject({ noPool: { reason: 'no-warm-pool-quota' } });
+    expect(outcome).toMatchObject({
+      facts: [{ kind: 'job-ended' }, { kind: 'no-pool', noPool: { reason: 'no-warm-pool-quota' } }],
+    });
+    expect(setValues(updatesOf('train-p5').at(-1) ?? {})).toMatchObject({
+      noPool: { reason: 'no-warm-pool-quota' },
+    });
   });
 
   it('throws when DynamoDB fails, so that Lambda retries and finally dead-letters the event', async () => {
@@ -189,9 +235,9 @@ describe('onJobStateChange', () => {
   it('records the end of a job SageMaker no longer knows, without a pool', async () => {
     echoSnapshotWrite();
     dynamo.on(QueryCommand).resolves({ Items: [] });
-    sageMaker.on(DescribeTrainingJobCommand).rejects(
-      Object.assign(new Error('Requested resource not found.'), { name: 'ValidationException' }),
-    );
+    sageMaker
+      .on(DescribeTrainingJobCommand)
+      .rejects(Object.assign(new Error('Requested resource not found.'), { name: 'ValidationException' }));
     const outcome = await invoke(jobEvent({ name: 'gone' }));
     expect(outcome).toMatchObject({ kind: 'applied', facts: [{ kind: 'job-ended' }] });
   });

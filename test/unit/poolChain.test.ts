@@ -79,7 +79,10 @@ describe('pool chains', () => {
 
   it('tells an expiry from an early end and from a stop', () => {
     expect(classifyPoolEnd(lone)).toBe('expired');
-    const early = { ...lone, pool: { ...lone.pool, status: 'Terminated' as const, billableSeconds: 60, observedAtMs: 0 } };
+    const early = {
+      ...lone,
+      pool: { ...lone.pool, status: 'Terminated' as const, billableSeconds: 60, observedAtMs: 0 },
+    };
     expect(classifyPoolEnd(early)).toBe('ended-early');
     expect(classifyPoolEnd({ ...early, pool: { ...early.pool, stoppedBy: 'policy:night' } })).toBe('stopped');
     expect(classifyPoolEnd(b)).toBeUndefined();

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
-import { type FactReactor, type ProcessDeps, processJobStateChange } from '../../lib/app/processJobStateChange';
+import {
+  type FactReactor,
+  type ProcessDeps,
+  processJobStateChange,
+} from '../../lib/app/processJobStateChange';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import { jobEvent, T0 } from '../support/jobEvents';
-import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 
 const recordingTelemetry = () => {
   const counts = new Map<string, number>();
@@ -44,7 +48,10 @@ describe('processJobStateChange', () => {
   it('counts what it learned and hands the facts to every reactor', async () => {
     const seen: LedgerFact['kind'][] = [];
     const { telemetry, counts } = recordingTelemetry();
-    await processJobStateChange(jobEvent(), depsWith(telemetry, [{ name: 'spy', react: async (f) => void seen.push(...f.map((x) => x.kind)) }]));
+    await processJobStateChange(
+      jobEvent(),
+      depsWith(telemetry, [{ name: 'spy', react: async (f) => void seen.push(...f.map((x) => x.kind)) }]),
+    );
     expect(seen).toEqual(['job-ended', 'pool-available']);
     expect(Object.fromEntries(counts)).toEqual({ EventsReceived: 1, JobsEnded: 1, PoolsAvailable: 1 });
   });
@@ -64,7 +71,10 @@ describe('processJobStateChange', () => {
   it('counts a rejected event and logs the field at fault', async () => {
     const { telemetry, counts, errors } = recordingTelemetry();
     const event = jobEvent({ id: 'evt-9' });
-    await processJobStateChange({ ...event, detail: { ...event.detail, RoleArn: 42 } }, depsWith(telemetry, []));
+    await processJobStateChange(
+      { ...event, detail: { ...event.detail, RoleArn: 42 } },
+      depsWith(telemetry, []),
+    );
     expect(counts.get('EventsRejected')).toBe(1);
     expect(errors[0]?.fields).toMatchObject({ eventId: 'evt-9', field: 'detail.RoleArn' });
   });

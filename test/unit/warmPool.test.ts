@@ -19,7 +19,10 @@ describe('explainNoPool', () => {
   it.each([
     [{ spot: true }, 'spot-training'],
     [{ heterogeneous: true }, 'heterogeneous-cluster'],
-    [{ status: 'Failed' as const, failureReason: 'InternalServerError: oops' }, 'failed-without-client-error'],
+    [
+      { status: 'Failed' as const, failureReason: 'InternalServerError: oops' },
+      'failed-without-client-error',
+    ],
     [{ status: 'Stopped' as const, clusterLaunched: false }, 'stopped-before-launch'],
     [{ status: 'Failed' as const, failureReason: 'AlgorithmError: exit 1' }, 'no-warm-pool-quota'],
     [{ status: 'Stopped' as const, clusterLaunched: true }, 'no-warm-pool-quota'],

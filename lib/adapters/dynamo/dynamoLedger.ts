@@ -54,7 +54,12 @@ export class DynamoLedger implements Ledger {
 
   async recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite> {
     const update = buildUpdate(
-      { name: snapshot.name, job: snapshot, lastModifiedMs: snapshot.lastModifiedMs, statusRank: statusRank(snapshot.status) },
+      {
+        name: snapshot.name,
+        job: snapshot,
+        lastModifiedMs: snapshot.lastModifiedMs,
+        statusRank: statusRank(snapshot.status),
+      },
       [],
       { values: { ':lm': snapshot.lastModifiedMs, ':rank': statusRank(snapshot.status) } },
     );
@@ -105,7 +110,10 @@ export class DynamoLedger implements Ledger {
         ? { values: { ':rank': poolRank(state.status) } }
         : {
             values: { ':rank': poolRank(state.status), ':born': bornAtMs, ':poolId': poolId ?? record.name },
-            setClauses: ['bornAtMs = if_not_exists(bornAtMs, :born)', 'poolId = if_not_exists(poolId, :poolId)'],
+            setClauses: [
+              'bornAtMs = if_not_exists(bornAtMs, :born)',
+              'poolId = if_not_exists(poolId, :poolId)',
+            ],
           },
     );
     try {

@@ -8,7 +8,11 @@ export interface UpdateParts {
 export const buildUpdate = (
   set: Record<string, unknown>,
   remove: readonly string[] = [],
-  extra: { names?: Record<string, string>; values?: Record<string, unknown>; setClauses?: readonly string[] } = {},
+  extra: {
+    names?: Record<string, string>;
+    values?: Record<string, unknown>;
+    setClauses?: readonly string[];
+  } = {},
 ): UpdateParts => {
   const names: Record<string, string> = { ...extra.names };
   const values: Record<string, unknown> = { ...extra.values };

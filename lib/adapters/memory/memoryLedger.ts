@@ -35,9 +35,14 @@ export class MemoryLedger implements Ledger {
     const newer =
       !known ||
       known.lastModifiedMs < snapshot.lastModifiedMs ||
-      (known.lastModifiedMs === snapshot.lastModifiedMs && statusRank(known.status) <= statusRank(snapshot.status));
+      (known.lastModifiedMs === snapshot.lastModifiedMs &&
+        statusRank(known.status) <= statusRank(snapshot.status));
     if (!newer) return { kind: 'stale', record };
-    return { kind: 'recorded', record: this.put({ ...record, job: snapshot }), ...(known ? { previous: known } : {}) };
+    return {
+      kind: 'recorded',
+      record: this.put({ ...record, job: snapshot }),
+      ...(known ? { previous: known } : {}),
+    };
   }
 
   async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {
@@ -60,7 +65,8 @@ export class MemoryLedger implements Ledger {
 
   async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
     const to = this.current(toJob);
-    if (to.reusedPoolOf && to.reusedPoolOf !== fromJob) throw new ReuseConflictError(toJob, to.reusedPoolOf, fromJob);
+    if (to.reusedPoolOf && to.reusedPoolOf !== fromJob)
+      throw new ReuseConflictError(toJob, to.reusedPoolOf, fromJob);
     const { nearMiss: _dropped, ...rest } = to;
     this.put({
       ...rest,
@@ -91,7 +97,9 @@ export class MemoryLedger implements Ledger {
   private available(): JobRecord[] {
     return this.all()
       .filter((r) => r.pool?.status === 'Available')
-      .sort((a, b) => (a.pool?.expiresAtMs ?? 0) - (b.pool?.expiresAtMs ?? 0) || a.name.localeCompare(b.name));
+      .sort(
+        (a, b) => (a.pool?.expiresAtMs ?? 0) - (b.pool?.expiresAtMs ?? 0) || a.name.localeCompare(b.name),
+      );
   }
 
   async availableByMatchKey(matchKey: string): Promise<JobRecord[]> {

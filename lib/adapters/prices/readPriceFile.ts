@@ -10,7 +10,10 @@ export class PriceFileError extends Error {
   }
 }
 
-const priceFile = z.record(z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, 'not a SageMaker instance type'), z.number().positive());
+const priceFile = z.record(
+  z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, 'not a SageMaker instance type'),
+  z.number().positive(),
+);
 
 /** `{ "ml.g5.xlarge": 1.408, ... }`: hourly USD prices that override the built-in table. */
 export const readPriceFile = async (path: string): Promise<PriceTable> => {

@@ -22,14 +22,24 @@ interface LocalOptions {
 export const registerLocalCommand = (program: Command, setExit: (code: number) => void): void => {
   program
     .command('local')
-    .description('run poolwarden end to end on this machine, against local emulators, over a trace of training jobs')
+    .description(
+      'run poolwarden end to end on this machine, against local emulators, over a trace of training jobs',
+    )
     .requiredOption('--trace <file>', 'a JSON Lines trace of submitted training jobs (format in the README)')
     .option('--json', 'print one JSON document at the end instead of the timeline and summary')
     .option('--chaos [seed]', 'deliver events duplicated, delayed and reordered, as EventBridge may (seeded)')
     .option('--policy <file>', 'a policy file (YAML or JSON) for the sweep to apply')
-    .option('--speed <n>', 'virtual seconds per real second (1 = real time); default: as fast as possible', positiveNumber)
+    .option(
+      '--speed <n>',
+      'virtual seconds per real second (1 = real time); default: as fast as possible',
+      positiveNumber,
+    )
     .option('--data-dir <dir>', 'keep the local DynamoDB on disk in this folder instead of in memory')
-    .option('--port <port>', 'serve the SageMaker emulator on this loopback port (for your own SDK scripts)', wholeNumber)
+    .option(
+      '--port <port>',
+      'serve the SageMaker emulator on this loopback port (for your own SDK scripts)',
+      wholeNumber,
+    )
     .option('--prices <file>', 'a JSON file of hourly instance prices overriding the built-in table')
     .option('--verbose', "show the functions' own logs and metrics")
     .action(async (options: LocalOptions) => {
@@ -37,7 +47,10 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
       try {
         trace = await readTraceFile(options.trace);
       } catch (error) {
-        const reason = error instanceof TraceParseError ? error.message : `cannot read the trace ${options.trace}: ${String(error)}`;
+        const reason =
+          error instanceof TraceParseError
+            ? error.message
+            : `cannot read the trace ${options.trace}: ${String(error)}`;
         throw new CliError(reason, EXIT.invalidInput);
       }
       const prices = options.prices ? await readPriceFile(options.prices) : undefined;

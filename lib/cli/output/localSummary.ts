@@ -2,17 +2,27 @@ import type { LocalReport } from '../../local/report/localReport';
 
 /** Seconds as a person says them: `45 s`, `12 min`, `3.4 h`. */
 const duration = (seconds: number): string =>
-  seconds < 120 ? `${Math.round(seconds)} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
+  seconds < 120
+    ? `${Math.round(seconds)} s`
+    : seconds < 7200
+      ? `${Math.round(seconds / 60)} min`
+      : `${(seconds / 3600).toFixed(1)} h`;
 
 /** The closing summary of `poolwarden local`, for a person. */
-export const printLocalSummary = (report: LocalReport, wallSeconds: number, write: (line: string) => void): void => {
+export const printLocalSummary = (
+  report: LocalReport,
+  wallSeconds: number,
+  write: (line: string) => void,
+): void => {
   const s = report.summary;
   const d = report.delivery;
   write('');
   write('── summary ─────────────────────────────────────────────');
   write(`jobs                 ${s.jobs} (${s.reuses} reused a warm pool, ${s.coldStarts} cold starts)`);
   write(`startup time saved   ${duration(s.startupSecondsSaved)}`);
-  write(`idle billable time   ${duration(s.idleBillableSeconds)} of idle warm pools, $${s.idleCostUsd.toFixed(2)}`);
+  write(
+    `idle billable time   ${duration(s.idleBillableSeconds)} of idle warm pools, $${s.idleCostUsd.toFixed(2)}`,
+  );
   write(`near misses          ${s.nearMisses}; keep-alive asked but no pool: ${s.keepAliveWithoutPool}`);
   write(`actions              ${report.actions.length}; notifications: ${report.notifications.length}`);
   write(
@@ -23,5 +33,7 @@ export const printLocalSummary = (report: LocalReport, wallSeconds: number, writ
       ? 'ledger check         the ledger matches what SageMaker did, job by job'
       : `ledger check         MISMATCH: ${report.check.mismatches.join('; ')}`,
   );
-  write(`replayed in          ${wallSeconds.toFixed(1)} s (${Math.round(s.jobs / Math.max(wallSeconds, 0.001))} jobs/s)`);
+  write(
+    `replayed in          ${wallSeconds.toFixed(1)} s (${Math.round(s.jobs / Math.max(wallSeconds, 0.001))} jobs/s)`,
+  );
 };
