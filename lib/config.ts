@@ -68,3 +68,42 @@ export const loadCoreConfig = (env: Readonly<Record<string, string | undefined>>
     },
   };
 };
+
+const switchValue = z
+  .enum(['on', 'off', 'true', 'false'], { message: 'must be on or off' })
+  .default('off')
+  .transform((v) => v === 'on' || v === 'true');
+
+const policyEnvironment = z.object({
+  POOLWARDEN_KILL_SWITCH: switchValue,
+  POOLWARDEN_KILL_SWITCH_PARAM: z.string().startsWith('/', 'must be an SSM parameter name').optional(),
+  POOLWARDEN_POLICY_PARAM: z.string().startsWith('/', 'must be an SSM parameter name').optional(),
+  POOLWARDEN_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  POOLWARDEN_RECONCILE_MINUTES: z.coerce.number().positive().max(1440).default(15),
+});
+
+/** How the policies run: the kill switch, where the policy comes from, the sweep's pace. */
+export interface PolicyConfig {
+  /** Every action becomes a dry run (a runtime SSM parameter, when named, overrides this). */
+  readonly killSwitch: boolean;
+  readonly killSwitchParam?: string;
+  /** An SSM parameter holding the policy file's text; absent: the built-in default policy. */
+  readonly policyParam?: string;
+  readonly sweepConcurrency: number;
+  readonly reconcileEveryMs: number;
+}
+
+export const loadPolicyConfig = (env: Readonly<Record<string, string | undefined>>): PolicyConfig => {
+  const result = policyEnvironment.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = result.data;
+  return {
+    killSwitch: e.POOLWARDEN_KILL_SWITCH,
+    ...(e.POOLWARDEN_KILL_SWITCH_PARAM ? { killSwitchParam: e.POOLWARDEN_KILL_SWITCH_PARAM } : {}),
+    ...(e.POOLWARDEN_POLICY_PARAM ? { policyParam: e.POOLWARDEN_POLICY_PARAM } : {}),
+    sweepConcurrency: e.POOLWARDEN_SWEEP_CONCURRENCY,
+    reconcileEveryMs: e.POOLWARDEN_RECONCILE_MINUTES * 60_000,
+  };
+};

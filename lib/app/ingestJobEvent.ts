@@ -24,7 +24,8 @@ export const ingestJobEvent = async (deps: DetectReuseDeps, snapshot: JobSnapsho
     // of it), not on every later SecondaryStatus change. The end looks again in any case.
     const firstSeen = !write.previous || write.previous.lastModifiedMs === snapshot.lastModifiedMs;
     if (snapshot.status !== 'InProgress' || !firstSeen) return { kind: 'applied', facts: [] };
-    return { kind: 'applied', facts: await detectReuse(deps, record) };
+    const started: LedgerFact = { kind: 'job-started', job: record };
+    return { kind: 'applied', facts: [started, ...(await detectReuse(deps, record))] };
   }
 
   // The start event may have been lost or not yet delivered: look for the reuse again.

@@ -7,6 +7,7 @@ import type { NoPool } from '../domain/warmPool';
  * deduplicates with its own conditional write, so a retry after a partial failure still acts.
  */
 export type LedgerFact =
+  | { readonly kind: 'job-started'; readonly job: JobRecord }
   | { readonly kind: 'job-ended'; readonly job: JobRecord }
   | { readonly kind: 'pool-available'; readonly job: JobRecord }
   | { readonly kind: 'pool-reused'; readonly fromJob: JobRecord; readonly toJob: string }

@@ -23,6 +23,7 @@ export type ProcessOutcome =
   | { readonly kind: 'applied'; readonly job: string; readonly facts: readonly LedgerFact[] };
 
 const FACT_METRICS: Record<LedgerFact['kind'], string> = {
+  'job-started': 'JobsStarted',
   'job-ended': 'JobsEnded',
   'pool-available': 'PoolsAvailable',
   'pool-reused': 'ReusesRecorded',

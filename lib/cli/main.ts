@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { PriceFileError } from '../adapters/prices/readPriceFile';
+import { PolicyFileError } from '../policy/readPolicyFile';
 import { registerLocalCommand } from './commands/localCommand';
+import { registerPolicyCommand } from './commands/policyCommand';
 import { CliError, EXIT } from './exitCodes';
 
 /** Runs the poolwarden command line; resolves with the process exit code. */
@@ -14,6 +16,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     .showHelpAfterError()
     .exitOverride();
   registerLocalCommand(program, setExit);
+  registerPolicyCommand(program);
   try {
     await program.parseAsync([...argv]);
     return exitCode;
@@ -25,7 +28,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       console.error(`poolwarden: ${error.message}`);
       return error.exitCode;
     }
-    if (error instanceof PriceFileError) {
+    if (error instanceof PriceFileError || error instanceof PolicyFileError) {
       console.error(`poolwarden: ${error.message}`);
       return EXIT.invalidInput;
     }

@@ -18,6 +18,8 @@ export interface PoolState {
   readonly observedAtMs: number;
   /** Who set the keep-alive to 0 through poolwarden (a policy, an operator, a Slack user). */
   readonly stoppedBy?: string;
+  /** A person asked to keep the pool until then: policies treat it like the protect tag. */
+  readonly heldUntilMs?: number;
 }
 
 /** Where a pool's chain starts: the first job's name and when it left the pool. */

@@ -1,25 +1,41 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
+import { createHandler as createSweepHandler } from '../../functions/sweep';
+import type { ActionResult } from '../app/applyPoolAction';
 import type { ProcessOutcome } from '../app/processJobStateChange';
-import { loadCoreConfig } from '../config';
+import type { SweepReport } from '../app/sweep';
+import { loadCoreConfig, loadPolicyConfig } from '../config';
+import type { Policy } from '../domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
-import { ingestDependencies } from '../ingestDependencies';
-import { buildLocalReport, type LocalReport } from './report/localReport';
+import type { SentNotification } from '../notify/notifier';
+import { loadNotifyConfig } from '../notify/notifyConfig';
+import type { Telemetry } from '../ports/telemetry';
+import { Runtime } from '../wiring/runtime';
+import { replayWithoutPoolwarden } from './report/baseline';
+import {
+  buildLocalReport,
+  type LocalAction,
+  type LocalNotification,
+  type LocalReport,
+} from './report/localReport';
 import { readAllJobRecords } from './report/readLedger';
 import { type ChaosOptions, DEFAULT_CHAOS, LocalEventBus } from './runtime/eventBus';
 import { lambdaContext } from './runtime/lambdaContext';
 import { startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
-import { Timeline } from './runtime/timeline';
+import { describeAction, describeNotification, Timeline } from './runtime/timeline';
 import { submissionOf } from './runtime/traceSubmission';
 import { VirtualClock } from './runtime/virtualClock';
 import type { EventStyle } from './sagemaker/emulatorOptions';
 import type { TrainingJobStateChangeEvent } from './sagemaker/jobStateEvent';
 import { SageMakerEmulator } from './sagemaker/sageMakerEmulator';
+import { startSlackSink } from './slackSink';
+import { startSnsSink } from './snsSink';
 import type { TraceJob } from './trace/traceJob';
 
 export const LOCAL_TABLE = 'poolwarden-local-ledger';
+export const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:poolwarden-local';
 /** Accounts start with a warm pool quota of 0; the demo grants a generous one, except where a trace shows the quota problem. */
 export const LOCAL_QUOTAS: Readonly<Record<string, number>> = { 'ml.p5.48xlarge': 0 };
 const SWEEP_EVERY_MS = 60_000;
@@ -29,6 +45,9 @@ const RETRY_DELAY_MS = 60_000;
 
 export interface LocalRunOptions {
   readonly trace: readonly TraceJob[];
+  /** The policy the sweep applies; absent: the built-in default policy. */
+  readonly policy?: Policy;
+  readonly killSwitch?: boolean;
   /** A seed turns on duplicated, delayed and reordered delivery. */
   readonly chaosSeed?: number;
   readonly chaos?: Partial<Omit<ChaosOptions, 'seed'>>;
@@ -39,6 +58,8 @@ export interface LocalRunOptions {
   readonly quotas?: Readonly<Record<string, number>>;
   readonly prices?: PriceTable;
   readonly eventStyle?: EventStyle;
+  /** A real Slack incoming webhook; absent: a local sink that records the messages. */
+  readonly slackWebhookUrl?: string;
   readonly verbose?: boolean;
   /** Receives each timeline line; absent: silent. */
   readonly onLine?: (line: string) => void;
@@ -54,27 +75,48 @@ interface Delivery {
   readonly attempt: number;
 }
 
+/**
+ * poolwarden end to end on this machine: the real functions, with the real AWS SDK clients,
+ * against dynalite, the SageMaker emulator, an SNS endpoint and a Slack sink on loopback,
+ * driven by a trace in virtual time.
+ */
 export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult> => {
   const started = performance.now();
   const trace = [...options.trace].sort((a, b) => a.submitAtMs - b.submitAtMs);
   const firstSubmit = trace[0]?.submitAtMs ?? Date.parse('2026-01-05T00:00:00Z');
   const clock = new VirtualClock(Math.floor(firstSubmit / SWEEP_EVERY_MS) * SWEEP_EVERY_MS);
-  const write = options.onLine ?? (() => {});
-  const timeline = new Timeline(clock, write);
+  const timeline = new Timeline(clock, options.onLine ?? (() => {}));
+  const quotas = { ...LOCAL_QUOTAS, ...options.quotas };
+  const prices = options.prices ?? DEFAULT_PRICES;
 
   const dynamo = await startLocalDynamo(options.dataDir ? { dataDir: options.dataDir } : {});
+  const slackSink = options.slackWebhookUrl ? undefined : await startSlackSink({});
+  const snsSink = await startSnsSink({});
   const emulator = new SageMakerEmulator({
     clock,
     eventStyle: options.eventStyle ?? 'mixed',
-    quotas: { ...LOCAL_QUOTAS, ...options.quotas },
+    quotas,
     ...(options.sageMakerPort !== undefined ? { port: options.sageMakerPort } : {}),
   });
   const restoreEnvironment = useLocalAwsEnvironment(
-    { dynamodb: dynamo.endpoint, sagemaker: await emulator.start(), sns: undefined },
-    { verbose: options.verbose ?? false },
+    { dynamodb: dynamo.endpoint, sagemaker: await emulator.start(), sns: snsSink.endpoint },
+    {
+      verbose: options.verbose ?? false,
+      settings: {
+        POOLWARDEN_TABLE: LOCAL_TABLE,
+        POOLWARDEN_SLACK_MODE: 'webhook',
+        POOLWARDEN_SLACK_WEBHOOK_URL: options.slackWebhookUrl ?? slackSink?.webhookUrl,
+        POOLWARDEN_NOTIFY_TOPIC_ARN: LOCAL_TOPIC_ARN,
+        // Expiry warnings come from the policy's own lead time.
+        POOLWARDEN_NOTIFY_EXPIRY_WARNING_SECONDS: '0',
+        POOLWARDEN_KILL_SWITCH: options.killSwitch ? 'on' : 'off',
+      },
+    },
   );
+  const notifications: LocalNotification[] = [];
+  const actions: LocalAction[] = [];
   try {
-    const table = await dynamo.ensureLedgerTable(LOCAL_TABLE);
+    await dynamo.ensureLedgerTable(LOCAL_TABLE);
     const bus = new LocalEventBus<Delivery>(
       options.chaosSeed !== undefined
         ? { ...DEFAULT_CHAOS, ...options.chaos, seed: options.chaosSeed }
@@ -82,10 +124,33 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     );
     emulator.subscribe((event) => bus.publish({ event, attempt: 0 }, clock.now()));
 
-    const config = loadCoreConfig({ ...process.env, POOLWARDEN_TABLE: table });
-    const onJobStateChange = createJobStateChangeHandler((telemetry) =>
-      ingestDependencies(config, { telemetry, clock, reactors: [timeline] }),
-    );
+    // Each function builds its own runtime, as each Lambda function has its own containers.
+    const buildRuntime = (telemetry: Telemetry) =>
+      new Runtime({
+        core: loadCoreConfig(process.env),
+        notify: loadNotifyConfig(process.env),
+        policy: loadPolicyConfig(process.env),
+        telemetry,
+        clock,
+        prices,
+        ...(options.policy ? { initialPolicy: options.policy } : {}),
+        extraReactors: [timeline],
+        onSent: (sent: SentNotification) => {
+          notifications.push({
+            atMs: sent.atMs,
+            job: sent.key.job,
+            kind: sent.key.kind,
+            ...describeNotification(sent),
+          });
+          timeline.notification(sent);
+        },
+        onAction: (result: ActionResult) => {
+          actions.push(describeAction(result));
+          timeline.action(result);
+        },
+      });
+    const onJobStateChange = createJobStateChangeHandler(buildRuntime);
+    const sweepHandler = createSweepHandler(buildRuntime);
 
     const stats = { rejected: 0, stale: 0, deadLettered: 0, sweeps: 0 };
     const deliver = async (delivery: Delivery) => {
@@ -111,6 +176,8 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     };
 
     let next = 0;
+    let poolsAtLastSweep = 0;
+    let deliveriesSinceSweep = 0;
     let nextSweepAt = clock.now() + SWEEP_EVERY_MS;
     const wallStart = performance.now();
     const virtualStart = clock.now();
@@ -121,8 +188,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       if (due.length === 0) break;
       const at = Math.min(...due, nextSweepAt);
       if (options.speed) {
-        const wallDue = wallStart + (at - virtualStart) / options.speed;
-        const wait = wallDue - performance.now();
+        const wait = wallStart + (at - virtualStart) / options.speed - performance.now();
         if (wait > 0) await sleep(wait);
       }
       clock.advanceTo(at);
@@ -131,23 +197,37 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         const job = trace[next++];
         if (job) emulator.submit(submissionOf(job));
       }
-      for (let delivery = bus.takeDue(at); delivery; delivery = bus.takeDue(at)) await deliver(delivery);
+      for (let delivery = bus.takeDue(at); delivery; delivery = bus.takeDue(at)) {
+        await deliver(delivery);
+        deliveriesSinceSweep++;
+      }
       if (at === nextSweepAt) {
-        stats.sweeps++;
+        // Pools become Available only through events or sweeps: after a sweep that found none and
+        // with no delivery since, the next one would read an empty index. Skipping it changes nothing.
+        if (poolsAtLastSweep > 0 || deliveriesSinceSweep > 0) {
+          const report = (await sweepHandler({}, lambdaContext('sweep'))) as SweepReport;
+          poolsAtLastSweep = report.availablePools;
+          deliveriesSinceSweep = 0;
+          stats.sweeps++;
+        }
         nextSweepAt += SWEEP_EVERY_MS;
       }
     }
+    // Nothing is left to happen: one last sweep records how every pool ended.
+    await sweepHandler({}, lambdaContext('sweep'));
+    stats.sweeps++;
 
     const busStats = bus.stats();
     const report = buildLocalReport({
       jobNames: trace.map((j) => j.name),
-      records: await readAllJobRecords(dynamo.client, table),
+      records: await readAllJobRecords(dynamo.client, LOCAL_TABLE),
       emulatorJobs: emulator.model.inspectJobs(),
       emulatorPools: emulator.model.inspectPools(),
-      coldStartupSeconds: 143,
-      prices: options.prices ?? DEFAULT_PRICES,
-      actions: [],
-      notifications: [],
+      coldStartupSeconds: emulator.model.options.startupSeconds.cold,
+      prices,
+      actions,
+      notifications,
+      baseline: replayWithoutPoolwarden(trace, quotas, prices),
       delivery: {
         eventsPublished: busStats.published,
         deliveries: busStats.delivered,
@@ -159,6 +239,8 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   } finally {
     restoreEnvironment();
     await emulator.stop();
+    await snsSink.close();
+    await slackSink?.close();
     await dynamo.stop();
   }
 };

@@ -1,3 +1,4 @@
+import type { ActionResult } from '../app/applyPoolAction';
 import type { JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
 import type { Notice, PoolDecision } from './notice';
@@ -71,5 +72,36 @@ export const noticeForPolicyDecision = (record: JobRecord, decision: Decision): 
         : expiryWarningNotice(record, decision.endsAtMs, told);
     case 'leave':
       return undefined;
+  }
+};
+
+/**
+ * What the owner is told about an action that was just recorded, whoever took it: a policy
+ * (through the sweep or the event handler), an operator or a Slack user.
+ */
+export const noticeForAction = (result: ActionResult): Notice | undefined => {
+  const { decision, record } = result;
+  const told: PoolDecision = {
+    policy: decision.rule ?? decision.actor,
+    reason: decision.reason,
+    decidedBy: decision.actor,
+    dryRun: decision.dryRun,
+  };
+  if (decision.outcome === 'failed' || decision.outcome === 'skipped') return undefined;
+  switch (decision.action) {
+    case 'extend':
+      return decision.endsAtMs === undefined
+        ? undefined
+        : poolExtendedNotice(record, told, decision.endsAtMs, result.previousExpiresAtMs);
+    case 'stop':
+      return poolStoppedNotice(record, told);
+    case 'warn':
+      return decision.endsAtMs === undefined
+        ? undefined
+        : expiryWarningNotice(record, decision.endsAtMs, told);
+    case 'hold':
+      return decision.endsAtMs === undefined
+        ? undefined
+        : poolExtendedNotice(record, told, decision.endsAtMs, result.previousExpiresAtMs);
   }
 };

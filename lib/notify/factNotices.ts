@@ -49,6 +49,7 @@ const poolNotices = (record: JobRecord, nowMs: number, lead: WarningLead): Notic
 /** Every notice but job-ended, which depends on the others. */
 const noticesForFact = (fact: LedgerFact, nowMs: number, lead: WarningLead): Notice[] => {
   switch (fact.kind) {
+    case 'job-started':
     case 'job-ended':
       return [];
     case 'pool-available':

@@ -14,6 +14,12 @@ export interface PoolWrite {
   readonly pool: PoolState;
 }
 
+export interface KeepAliveChange {
+  readonly keepAliveSeconds: number;
+  readonly expiresAtMs: number;
+  readonly stoppedBy?: string;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   readonly cursor?: string;
@@ -35,6 +41,13 @@ export interface Ledger {
   /** Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth down the chain. */
   linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void>;
   recordNoPool(name: string, noPool: NoPool): Promise<void>;
+  /**
+   * After a successful UpdateTrainingJob: the keep-alive set and the expiry it implies (0 and
+   * `stoppedBy` for a stop). Applies only while the ledger holds the pool as Available.
+   */
+  recordKeepAlive(name: string, change: KeepAliveChange): Promise<boolean>;
+  /** A person asked to keep the pool until `untilMs`. Applies only while Available. */
+  holdPool(name: string, untilMs: number): Promise<boolean>;
   /** Ignored once the job is known to have reused a pool. */
   recordNearMiss(name: string, nearMiss: NearMiss): Promise<void>;
   availableByMatchKey(matchKey: string): Promise<JobRecord[]>;

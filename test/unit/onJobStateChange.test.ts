@@ -150,7 +150,10 @@ describe('onJobStateChange', () => {
         lastModifiedMs: T0 + 420_000,
       }),
     );
-    expect(outcome).toMatchObject({ kind: 'applied', facts: [{ kind: 'pool-reused', toJob: 'train-b' }] });
+    expect(outcome).toMatchObject({
+      kind: 'applied',
+      facts: [{ kind: 'job-started' }, { kind: 'pool-reused', toJob: 'train-b' }],
+    });
     expect(setValues(updatesOf('train-a')[0] ?? {})).toMatchObject({
       poolStatus: 'Reused',
       reusedByJob: 'train-b',
@@ -190,6 +193,7 @@ describe('onJobStateChange', () => {
     expect(outcome).toMatchObject({
       kind: 'applied',
       facts: [
+        { kind: 'job-started' },
         {
           kind: 'near-miss',
           nearMiss: { poolOf: 'train-a', differences: [{ field: 'volumeSizeInGB', pool: '50', job: '30' }] },

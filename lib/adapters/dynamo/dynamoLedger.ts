@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -11,9 +10,10 @@ import type { JobRecord, NearMiss, PoolBirth, PoolState } from '../../domain/job
 import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import type { NoPool } from '../../domain/warmPool';
 import { poolRank } from '../../domain/warmPool';
-import type { Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
+import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
+import { decodeCursor, encodeCursor, isConditionFailure } from './conditions';
 import { type JobItem, poolAttributes, recordFromItem } from './jobItem';
-import { AVAILABLE_PARTITION, INDEX, jobKey } from './tableDesign';
+import { AVAILABLE_PARTITION, historyDay, historyTtl, INDEX, jobKey, TTL_ATTRIBUTE } from './tableDesign';
 import { buildUpdate } from './updateExpression';
 
 /** SageMaker named a second predecessor for a job that already has one: the ledger will not guess. */
@@ -27,17 +27,6 @@ export class ReuseConflictError extends Error {
     this.name = 'ReuseConflictError';
   }
 }
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
-
-const encodeCursor = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-const decodeCursor = (cursor: string | undefined) =>
-  cursor
-    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
-    : undefined;
 
 export class DynamoLedger implements Ledger {
   constructor(
@@ -59,6 +48,9 @@ export class DynamoLedger implements Ledger {
         job: snapshot,
         lastModifiedMs: snapshot.lastModifiedMs,
         statusRank: statusRank(snapshot.status),
+        [INDEX.byDay.partition]: historyDay(snapshot.createdAtMs),
+        [INDEX.byDay.sort]: snapshot.createdAtMs,
+        [TTL_ATTRIBUTE]: historyTtl(snapshot.createdAtMs),
       },
       [],
       { values: { ':lm': snapshot.lastModifiedMs, ':rank': statusRank(snapshot.status) } },
@@ -198,6 +190,35 @@ export class DynamoLedger implements Ledger {
         ...buildUpdate({ noPool }),
       }),
     );
+  }
+
+  async recordKeepAlive(name: string, change: KeepAliveChange): Promise<boolean> {
+    return this.updateWhileAvailable(name, {
+      keepAliveSeconds: change.keepAliveSeconds,
+      expiresAtMs: change.expiresAtMs,
+      ...(change.stoppedBy ? { stoppedBy: change.stoppedBy } : {}),
+    });
+  }
+
+  holdPool(name: string, untilMs: number): Promise<boolean> {
+    return this.updateWhileAvailable(name, { heldUntilMs: untilMs });
+  }
+
+  private async updateWhileAvailable(name: string, set: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(name),
+          ...buildUpdate(set, [], { values: { ':available': 'Available' } }),
+          ConditionExpression: 'poolStatus = :available',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async recordNearMiss(name: string, nearMiss: NearMiss): Promise<void> {

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -17,6 +16,7 @@ import type {
   NoticeState,
   NotificationLog,
 } from '../../ports/notificationLog';
+import { decodeCursor, encodeCursor, isConditionFailure } from './conditions';
 import { KEY, TTL_ATTRIBUTE } from './tableDesign';
 
 /**
@@ -56,17 +56,6 @@ interface DeadLetterItem {
   readonly error: string;
   readonly envelopes: readonly Envelope[];
 }
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
-
-const encodeCursor = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-const decodeCursor = (cursor: string | undefined) =>
-  cursor
-    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
-    : undefined;
 
 const keyOf = (item: { job: string; kind: string; hop: string; occurrence?: string }): NoticeKey => ({
   job: item.job,

@@ -21,6 +21,7 @@ export interface JobItem {
   readonly reusedByJob?: string;
   readonly billableSeconds?: number;
   readonly stoppedBy?: string;
+  readonly heldUntilMs?: number;
   readonly reusedPoolOf?: string;
   readonly noPool?: NoPool;
   readonly nearMiss?: NearMiss;
@@ -43,6 +44,7 @@ const poolOf = (item: JobItem): PoolState | undefined =>
         reusedByJob: item.reusedByJob,
         billableSeconds: item.billableSeconds,
         stoppedBy: item.stoppedBy,
+        heldUntilMs: item.heldUntilMs,
       });
 
 export const recordFromItem = (item: JobItem): JobRecord =>
@@ -68,4 +70,5 @@ export const poolAttributes = (state: PoolState): Record<string, unknown> =>
     reusedByJob: state.reusedByJob,
     billableSeconds: state.billableSeconds,
     stoppedBy: state.stoppedBy,
+    heldUntilMs: state.heldUntilMs,
   });

@@ -4,10 +4,16 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * The ledger table's key shapes and indexes. serverless.yml declares the same table; a test
  * checks the packaged template against this file.
  *
- * One item per training job (pk JOB#<name>, sk JOB). Items that belong to a job's pool hop
- * (decisions, notifications) share its partition with their own sort-key prefix.
- * All three indexes are sparse: an item is in them only while its pool is Available, so the
- * sweep and reuse detection read Available pools only, never history.
+ * Items:
+ *  - a training job: pk JOB#<name>, sk JOB;
+ *  - what happened to that job's pool hop, in the same partition: sk DECISION#<at>#<key>
+ *    (policy, operator and Slack actions), sk NOTICE#<kind>#<hop> (notifications);
+ *  - dead-lettered notifications: pk DEADLETTER#NOTICE, sk <failed at>#<notice key>;
+ *  - usage statistics the policies learn from: pk OWNER#<owner> sk ACTIVITY (last submission),
+ *    pk GAPS#<scope> sk <at>#<job> (idle gaps), pk SPEND#<team>#<day> sk <job> (idle spend).
+ * The three pool indexes are sparse: an item is in them only while its pool is Available, so
+ * the sweep and reuse detection read Available pools only, never history. byDay holds history
+ * (jobs by submission day, decisions by day) for reports.
  */
 export const KEY = { partition: 'pk', sort: 'sk' } as const;
 
@@ -18,13 +24,22 @@ export const INDEX = {
   byMatchKey: { name: 'byMatchKey', partition: 'availableMatchKey', sort: 'expiresAtMs' },
   /** Available pools of one owner: near misses and `pools list --owner`. */
   byOwner: { name: 'byOwner', partition: 'availableOwner', sort: 'expiresAtMs' },
+  /** History by UTC day: jobs by submission, decisions by when they were taken. */
+  byDay: { name: 'byDay', partition: 'historyDay', sort: 'historyAtMs' },
 } as const;
+
+/** The byDay partition of an instant: its UTC date. */
+export const historyDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** The single partition value of byExpiry. Fine up to tens of thousands of Available pools. */
 export const AVAILABLE_PARTITION = 'AVAILABLE';
 
 /** Epoch seconds after which DynamoDB may delete history items (TTL, enabled in CloudFormation). */
 export const TTL_ATTRIBUTE = 'ttl';
+
+/** How long job, decision and statistics items are kept: long enough for a year-on-year report. */
+export const HISTORY_RETENTION_DAYS = 400;
+export const historyTtl = (ms: number): number => Math.floor(ms / 1000) + HISTORY_RETENTION_DAYS * 86_400;
 
 export const JOB_SORT_KEY = 'JOB';
 export const jobKey = (name: string) => ({ [KEY.partition]: `JOB#${name}`, [KEY.sort]: JOB_SORT_KEY });
@@ -39,6 +54,8 @@ export const tableDefinition = (tableName: string): CreateTableCommandInput => (
     { AttributeName: INDEX.byMatchKey.partition, AttributeType: 'S' },
     { AttributeName: INDEX.byOwner.partition, AttributeType: 'S' },
     { AttributeName: 'expiresAtMs', AttributeType: 'N' },
+    { AttributeName: INDEX.byDay.partition, AttributeType: 'S' },
+    { AttributeName: INDEX.byDay.sort, AttributeType: 'N' },
   ],
   KeySchema: [
     { AttributeName: KEY.partition, KeyType: 'HASH' },

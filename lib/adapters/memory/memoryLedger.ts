@@ -1,7 +1,7 @@
 import type { JobRecord, NearMiss, PoolBirth, PoolState } from '../../domain/jobRecord';
 import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import { type NoPool, poolRank } from '../../domain/warmPool';
-import type { Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
+import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
 import { ReuseConflictError } from '../dynamo/dynamoLedger';
 
 /**
@@ -87,6 +87,25 @@ export class MemoryLedger implements Ledger {
 
   async recordNoPool(name: string, noPool: NoPool): Promise<void> {
     this.put({ ...this.current(name), noPool });
+  }
+
+  async recordKeepAlive(name: string, change: KeepAliveChange): Promise<boolean> {
+    return this.updateWhileAvailable(name, {
+      keepAliveSeconds: change.keepAliveSeconds,
+      expiresAtMs: change.expiresAtMs,
+      ...(change.stoppedBy ? { stoppedBy: change.stoppedBy } : {}),
+    });
+  }
+
+  async holdPool(name: string, untilMs: number): Promise<boolean> {
+    return this.updateWhileAvailable(name, { heldUntilMs: untilMs });
+  }
+
+  private updateWhileAvailable(name: string, change: Partial<PoolState>): boolean {
+    const record = this.current(name);
+    if (record.pool?.status !== 'Available') return false;
+    this.put({ ...record, pool: { ...record.pool, ...change } });
+    return true;
   }
 
   async recordNearMiss(name: string, nearMiss: NearMiss): Promise<void> {

@@ -3,6 +3,7 @@ import { readPriceFile } from '../../adapters/prices/readPriceFile';
 import { runLocal } from '../../local/runLocal';
 import { readTraceFile } from '../../local/trace/readTraceFile';
 import { TraceParseError } from '../../local/trace/traceIssues';
+import { readPolicyFile } from '../../policy/readPolicyFile';
 import { CliError, EXIT } from '../exitCodes';
 import { positiveNumber, wholeNumber } from '../optionParsers';
 import { printLocalSummary } from '../output/localSummary';
@@ -16,6 +17,7 @@ interface LocalOptions {
   dataDir?: string;
   port?: number;
   prices?: string;
+  killSwitch?: boolean;
   verbose?: boolean;
 }
 
@@ -41,6 +43,7 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
       wholeNumber,
     )
     .option('--prices <file>', 'a JSON file of hourly instance prices overriding the built-in table')
+    .option('--kill-switch', 'turn every policy action into a dry run (decided and recorded, not done)')
     .option('--verbose', "show the functions' own logs and metrics")
     .action(async (options: LocalOptions) => {
       let trace: Awaited<ReturnType<typeof readTraceFile>>;
@@ -54,6 +57,8 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
         throw new CliError(reason, EXIT.invalidInput);
       }
       const prices = options.prices ? await readPriceFile(options.prices) : undefined;
+      const policy = options.policy ? await readPolicyFile(options.policy) : undefined;
+      const slackWebhookUrl = process.env.SLACK_WEBHOOK_URL;
       const chaosSeed =
         options.chaos === undefined || options.chaos === false
           ? undefined
@@ -68,6 +73,9 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
         ...(options.port !== undefined ? { sageMakerPort: options.port } : {}),
         ...(prices ? { prices } : {}),
+        ...(policy ? { policy } : {}),
+        ...(slackWebhookUrl ? { slackWebhookUrl } : {}),
+        killSwitch: options.killSwitch ?? false,
         verbose: options.verbose ?? false,
         ...(json ? {} : { onLine: (line: string) => console.log(line) }),
       });

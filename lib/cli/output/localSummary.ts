@@ -24,7 +24,12 @@ export const printLocalSummary = (
     `idle billable time   ${duration(s.idleBillableSeconds)} of idle warm pools, $${s.idleCostUsd.toFixed(2)}`,
   );
   write(`near misses          ${s.nearMisses}; keep-alive asked but no pool: ${s.keepAliveWithoutPool}`);
-  write(`actions              ${report.actions.length}; notifications: ${report.notifications.length}`);
+  write(`actions              ${s.actions} policy actions; ${s.notifications} notifications sent`);
+  const base = s.withoutPoolwarden;
+  const saved = s.idleCostSavedUsd;
+  write(
+    `against own keep-alive idle $${s.idleCostUsd.toFixed(2)} vs $${base.idleCostUsd.toFixed(2)} without poolwarden (${saved >= 0 ? 'saved' : 'cost'} $${Math.abs(saved).toFixed(2)}); cold starts ${s.coldStarts} vs ${base.coldStarts} (${s.extraColdStarts >= 0 ? '+' : ''}${s.extraColdStarts})`,
+  );
   write(
     `events               ${d.eventsPublished} published, ${d.deliveries} delivered (${d.extraCopies} duplicates, ${d.stale} stale), ${d.rejected} rejected, ${d.deadLettered} dead-lettered`,
   );

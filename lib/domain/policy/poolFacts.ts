@@ -1,5 +1,5 @@
 import type { JobRecord } from '../jobRecord';
-import type { PoolView } from '../poolChain';
+import { type PoolView, poolView } from '../poolChain';
 
 /** Everything `decide` needs to know about one pool, taken from its chain and head job. */
 export interface PoolFacts {
@@ -43,6 +43,7 @@ export const poolFactsOf = (view: PoolView, head: JobRecord): PoolFacts => {
     ...(bornAtMs !== undefined ? { bornAtMs } : {}),
     ...(job?.keepAliveSeconds !== undefined ? { ownKeepAliveSeconds: job.keepAliveSeconds } : {}),
     ...(lastReuseAtMs !== undefined ? { lastReuseAtMs } : {}),
+    ...(pool?.heldUntilMs !== undefined ? { heldUntilMs: pool.heldUntilMs } : {}),
     ...(view.instanceType !== undefined ? { instanceType: view.instanceType } : {}),
     ...(view.instanceCount !== undefined ? { instanceCount: view.instanceCount } : {}),
     ...(view.owner !== undefined ? { owner: view.owner } : {}),
@@ -51,3 +52,14 @@ export const poolFactsOf = (view: PoolView, head: JobRecord): PoolFacts => {
     tags: job?.tags ?? {},
   };
 };
+
+/**
+ * The facts of a pool from its head job alone, which is what the sweep reads from the index.
+ * The pool's id and birth travel on every job of the chain; of its history only "was it
+ * reused" matters to a decision, and `reusedPoolOf` says that.
+ */
+export const poolFactsOfHead = (head: JobRecord): PoolFacts =>
+  poolFactsOf(
+    { ...poolView([head]), poolId: head.pool?.poolId ?? head.name, reuseCount: head.reusedPoolOf ? 1 : 0 },
+    head,
+  );

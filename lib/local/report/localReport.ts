@@ -1,7 +1,20 @@
 import type { JobRecord } from '../../domain/jobRecord';
 import { assembleChains, poolView } from '../../domain/poolChain';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../../domain/prices';
+import type { DecisionRecord } from '../../ports/decisionLog';
 import type { JobInspection, PoolInspection } from '../sagemaker/inspection';
+import type { BaselineOutcome } from './baseline';
+
+export type LocalAction = DecisionRecord;
+
+export interface LocalNotification {
+  readonly atMs: number;
+  readonly job: string;
+  readonly kind: string;
+  readonly channel: string;
+  readonly to: string;
+  readonly text: string;
+}
 
 /** The `--json` document of `poolwarden local`; its schema is documented in the README. */
 export interface LocalReport {
@@ -25,8 +38,8 @@ export interface LocalReport {
     readonly owner: string | null;
     readonly team: string | null;
   }>;
-  readonly actions: readonly unknown[];
-  readonly notifications: readonly unknown[];
+  readonly actions: readonly LocalAction[];
+  readonly notifications: readonly LocalNotification[];
   readonly summary: {
     readonly jobs: number;
     readonly reuses: number;
@@ -36,6 +49,14 @@ export interface LocalReport {
     readonly startupSecondsSaved: number;
     readonly nearMisses: number;
     readonly keepAliveWithoutPool: number;
+    readonly actions: number;
+    readonly notifications: number;
+    /** The same trace with every job's own keep-alive and nothing acting on the pools. */
+    readonly withoutPoolwarden: BaselineOutcome;
+    /** Idle cost avoided against that baseline (negative: poolwarden's extensions cost more). */
+    readonly idleCostSavedUsd: number;
+    /** Cold starts added (positive) or avoided (negative) against that baseline. */
+    readonly extraColdStarts: number;
   };
   readonly delivery: DeliveryStats;
   /** poolwarden's ledger against the emulator's ground truth: the same reuses, job by job. */
@@ -59,8 +80,9 @@ export interface ReportInputs {
   readonly emulatorPools: readonly PoolInspection[];
   readonly coldStartupSeconds: number;
   readonly prices: PriceTable;
-  readonly actions: readonly unknown[];
-  readonly notifications: readonly unknown[];
+  readonly actions: readonly LocalAction[];
+  readonly notifications: readonly LocalNotification[];
+  readonly baseline: BaselineOutcome;
   readonly delivery: DeliveryStats;
 }
 
@@ -118,6 +140,8 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
 
   const warmJobs = jobs.filter((j) => j.warmStart && j.startupSeconds !== null);
   const started = jobs.filter((j) => j.startupSeconds !== null);
+  const coldStarts = started.length - warmJobs.length;
+  const idleCostUsd = round2(pools.reduce((sum, p) => sum + p.idleCostUsd, 0));
   return {
     jobs,
     pools,
@@ -126,15 +150,20 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
     summary: {
       jobs: jobs.length,
       reuses: pools.reduce((sum, p) => sum + p.reuseCount, 0),
-      coldStarts: started.length - warmJobs.length,
+      coldStarts,
       idleBillableSeconds: ledgerIdle,
-      idleCostUsd: round2(pools.reduce((sum, p) => sum + p.idleCostUsd, 0)),
+      idleCostUsd,
       startupSecondsSaved: warmJobs.reduce(
         (sum, j) => sum + (inputs.coldStartupSeconds - (j.startupSeconds ?? 0)),
         0,
       ),
       nearMisses: inputs.records.filter((r) => r.nearMiss).length,
       keepAliveWithoutPool: inputs.records.filter((r) => r.noPool).length,
+      actions: inputs.actions.length,
+      notifications: inputs.notifications.length,
+      withoutPoolwarden: inputs.baseline,
+      idleCostSavedUsd: round2(inputs.baseline.idleCostUsd - idleCostUsd),
+      extraColdStarts: coldStarts - inputs.baseline.coldStarts,
     },
     delivery: inputs.delivery,
     check: { ledgerMatchesEmulator: mismatches.length === 0, mismatches },

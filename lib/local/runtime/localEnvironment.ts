@@ -1,15 +1,16 @@
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localDynamo';
 
 /**
- * Points the real AWS SDK clients at the local endpoints through the SDK's own settings, and
- * quiets the Lambda logs (the timeline speaks instead). Returns a function that puts the
- * environment back as it was.
+ * Points the real AWS SDK clients at the local endpoints through the SDK's own settings, gives
+ * the functions their configuration as Lambda would (environment variables), and quiets their
+ * logs (the timeline speaks instead). Returns a function that puts the environment back.
  */
 export const useLocalAwsEnvironment = (
   endpoints: Readonly<Record<'dynamodb' | 'sagemaker' | 'sns', string | undefined>>,
-  options: { verbose?: boolean } = {},
+  options: { verbose?: boolean; settings?: Readonly<Record<string, string | undefined>> } = {},
 ): (() => void) => {
   const settings: Record<string, string | undefined> = {
+    ...options.settings,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SAGEMAKER: endpoints.sagemaker,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,

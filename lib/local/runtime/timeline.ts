@@ -1,7 +1,10 @@
+import type { ActionResult } from '../../app/applyPoolAction';
 import type { LedgerFact } from '../../app/ledgerFacts';
 import type { FactReactor } from '../../app/processJobStateChange';
 import { describeDifferences } from '../../domain/matchKey';
+import type { SentNotification } from '../../notify/notifier';
 import type { Clock } from '../../ports/clock';
+import type { DecisionRecord } from '../../ports/decisionLog';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -72,6 +75,22 @@ export class Timeline implements FactReactor {
     this.write(`${formatInstant(this.clock.now())}  ${text}`);
   }
 
+  notification(sent: SentNotification): void {
+    const { channel, to, text } = describeNotification(sent);
+    const firstLine = text.split('\n')[0] ?? '';
+    this.line(
+      `sent:${sent.key.job}:${sent.key.kind}:${sent.key.hop}:${sent.key.occurrence ?? ''}:${channel}`,
+      `notify ${channel.padEnd(6)}${to}: ${firstLine}`,
+    );
+  }
+
+  action(result: ActionResult): void {
+    this.line(
+      `action:${result.decision.job}:${result.decision.dedupeKey}`,
+      `action         ${actionText(result.decision)}`,
+    );
+  }
+
   async react(facts: readonly LedgerFact[]): Promise<void> {
     for (const fact of facts) {
       const described = describeFact(fact);
@@ -79,3 +98,30 @@ export class Timeline implements FactReactor {
     }
   }
 }
+
+/** A sent message as the local report lists it. */
+export const describeNotification = (
+  sent: SentNotification,
+): { channel: string; to: string; text: string } => {
+  const envelope = sent.envelope;
+  if (envelope.channel === 'email') {
+    return { channel: 'email', to: envelope.attributes.owner ?? '(default)', text: envelope.subject };
+  }
+  const to = envelope.to;
+  const address = to.via === 'webhook' ? 'webhook' : to.via === 'channel' ? to.channel : to.email;
+  return { channel: 'slack', to: address, text: envelope.text };
+};
+
+/** An action as the local report lists it: the decision record, as stored. */
+export const describeAction = (result: ActionResult): DecisionRecord => result.decision;
+
+const actionText = (d: DecisionRecord): string => {
+  const what =
+    d.action === 'extend'
+      ? `extend to ${d.endsAtMs !== undefined ? formatInstant(d.endsAtMs) : '?'}`
+      : d.action === 'warn'
+        ? `warn: ends ${d.endsAtMs !== undefined ? formatInstant(d.endsAtMs) : '?'}`
+        : d.action;
+  const outcome = d.outcome === 'applied' ? '' : ` [${d.outcome}${d.error ? `: ${d.error}` : ''}]`;
+  return `${what} ${d.job} by ${d.actor}${outcome}: ${d.reason}`;
+};

@@ -1,10 +1,10 @@
-import { documentClient, sageMakerClient } from './adapters/awsClients';
-import { DynamoLedger } from './adapters/dynamo/dynamoLedger';
-import { SageMakerTrainingJobs } from './adapters/sagemaker/sageMakerTrainingJobs';
-import type { FactReactor, ProcessDeps } from './app/processJobStateChange';
-import type { CoreConfig } from './config';
-import { type Clock, systemClock } from './ports/clock';
-import type { Telemetry } from './ports/telemetry';
+import { documentClient, sageMakerClient } from '../adapters/awsClients';
+import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
+import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
+import type { FactReactor, ProcessDeps } from '../app/processJobStateChange';
+import type { CoreConfig } from '../config';
+import { type Clock, systemClock } from '../ports/clock';
+import type { Telemetry } from '../ports/telemetry';
 
 export interface IngestWiring {
   readonly telemetry: Telemetry;

@@ -1,0 +1,106 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ObservedGap, UsageStats } from '../../ports/usageStats';
+import { isConditionFailure } from './conditions';
+import { historyTtl, KEY, TTL_ATTRIBUTE } from './tableDesign';
+
+const ownerKey = (owner: string) => ({ [KEY.partition]: `OWNER#${owner}`, [KEY.sort]: 'ACTIVITY' });
+const gapPartition = (scopeId: string) => `GAPS#${scopeId}`;
+const spendPartition = (team: string, day: string) => `SPEND#${team}#${day}`;
+
+export class DynamoUsageStats implements UsageStats {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async noteSubmission(owner: string, atMs: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: ownerKey(owner),
+          UpdateExpression: 'SET lastSubmittedAtMs = :at',
+          ConditionExpression: 'attribute_not_exists(lastSubmittedAtMs) OR lastSubmittedAtMs < :at',
+          ExpressionAttributeValues: { ':at': atMs },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async ownerLastSubmittedAt(owner: string): Promise<number | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: ownerKey(owner) }),
+    );
+    return typeof Item?.lastSubmittedAtMs === 'number' ? Item.lastSubmittedAtMs : undefined;
+  }
+
+  async addGap(scopeId: string, gap: ObservedGap): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          [KEY.partition]: gapPartition(scopeId),
+          [KEY.sort]: `${String(gap.atMs).padStart(15, '0')}#${gap.job}`,
+          ...gap,
+          [TTL_ATTRIBUTE]: historyTtl(gap.atMs),
+        },
+      }),
+    );
+  }
+
+  async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': gapPartition(scopeId) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((i) => ({
+      job: String(i.job),
+      atMs: Number(i.atMs),
+      gapSeconds: Number(i.gapSeconds),
+      reused: Boolean(i.reused),
+    }));
+  }
+
+  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          [KEY.partition]: spendPartition(team, day),
+          [KEY.sort]: job,
+          usd,
+          [TTL_ATTRIBUTE]: historyTtl(Date.parse(`${day}T00:00:00Z`)),
+        },
+      }),
+    );
+  }
+
+  async idleSpend(team: string, day: string): Promise<number> {
+    let total = 0;
+    for await (const page of paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': spendPartition(team, day) },
+      },
+    )) {
+      for (const item of page.Items ?? []) total += Number(item.usd ?? 0);
+    }
+    return total;
+  }
+}

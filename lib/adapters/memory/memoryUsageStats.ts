@@ -1,0 +1,38 @@
+import type { ObservedGap, UsageStats } from '../../ports/usageStats';
+
+/** Usage statistics in memory, with DynamoUsageStats' rules; for tests and the benchmarks. */
+export class MemoryUsageStats implements UsageStats {
+  private readonly lastSubmitted = new Map<string, number>();
+  private readonly gaps = new Map<string, Map<string, ObservedGap>>();
+  private readonly spend = new Map<string, Map<string, number>>();
+
+  async noteSubmission(owner: string, atMs: number): Promise<void> {
+    if ((this.lastSubmitted.get(owner) ?? Number.NEGATIVE_INFINITY) < atMs)
+      this.lastSubmitted.set(owner, atMs);
+  }
+
+  async ownerLastSubmittedAt(owner: string): Promise<number | undefined> {
+    return this.lastSubmitted.get(owner);
+  }
+
+  async addGap(scopeId: string, gap: ObservedGap): Promise<void> {
+    const scope = this.gaps.get(scopeId) ?? new Map<string, ObservedGap>();
+    scope.set(`${gap.atMs}#${gap.job}`, gap);
+    this.gaps.set(scopeId, scope);
+  }
+
+  async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
+    return [...(this.gaps.get(scopeId)?.values() ?? [])].sort((a, b) => b.atMs - a.atMs).slice(0, limit);
+  }
+
+  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<void> {
+    const key = `${team}#${day}`;
+    const jobs = this.spend.get(key) ?? new Map<string, number>();
+    jobs.set(job, usd);
+    this.spend.set(key, jobs);
+  }
+
+  async idleSpend(team: string, day: string): Promise<number> {
+    return [...(this.spend.get(`${team}#${day}`)?.values() ?? [])].reduce((a, b) => a + b, 0);
+  }
+}

@@ -1,0 +1,158 @@
+import type { JobRecord } from '../domain/jobRecord';
+import { expiryAfterUpdate } from '../domain/keepAlive';
+import type { DecisionLog, DecisionOutcome, DecisionRecord, PoolAction } from '../ports/decisionLog';
+import type { TrainingJobs } from '../ports/trainingJobs';
+import type { LedgerFact } from './ledgerFacts';
+import { type ObserveDeps, observeDescription } from './observeDescription';
+
+export interface ActionDeps extends ObserveDeps {
+  readonly trainingJobs: TrainingJobs;
+  readonly decisions: DecisionLog;
+}
+
+/** One action on the pool a job holds, as a policy, an operator or a Slack user asks for it. */
+export interface ActionRequest {
+  readonly head: JobRecord;
+  readonly action: PoolAction;
+  /** extend: the KeepAlivePeriodInSeconds to set, already within every cap. */
+  readonly keepAliveSeconds?: number;
+  /** hold: until when; warn: when the pool will end. */
+  readonly untilMs?: number;
+  readonly actor: string;
+  readonly rule?: string;
+  readonly cause?: string;
+  readonly reason: string;
+  readonly dryRun: boolean;
+  /** Overrides the default key under which the decision is recorded once. */
+  readonly dedupeKey?: string;
+}
+
+export interface ActionResult {
+  readonly decision: DecisionRecord;
+  /** False when the same decision was already recorded (a retry, a double click). */
+  readonly firstTime: boolean;
+  /** The pool as it stands after the action. */
+  readonly record: JobRecord;
+  /** The predicted end before the action, for "extended from … to …". */
+  readonly previousExpiresAtMs?: number;
+  /** What SageMaker told when it refused the action (the pool was reused or ended meanwhile). */
+  readonly facts: readonly LedgerFact[];
+}
+
+const errorText = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * SageMaker refuses UpdateTrainingJob unless the pool is Available, so the update itself is
+ * the check that poolwarden never touches a pool in use: no describe is spent before it.
+ * A refusal is followed by a describe, which records what happened to the pool instead.
+ */
+export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest): Promise<ActionResult> => {
+  const { head } = request;
+  const nowMs = deps.clock.now();
+  const expiry = head.pool?.expiresAtMs;
+  const base = {
+    job: head.name,
+    poolId: head.pool?.poolId ?? head.name,
+    atMs: nowMs,
+    action: request.action,
+    actor: request.actor,
+    reason: request.reason,
+    dryRun: request.dryRun,
+    ...(request.rule ? { rule: request.rule } : {}),
+    ...(request.cause ? { cause: request.cause } : {}),
+    ...(head.job?.team ? { team: head.job.team } : {}),
+    ...(head.job?.owner ? { owner: head.job.owner } : {}),
+  };
+  const record = async (
+    outcome: DecisionOutcome,
+    extra: Partial<DecisionRecord>,
+    defaultKey: string,
+    after: JobRecord = head,
+    facts: readonly LedgerFact[] = [],
+  ): Promise<ActionResult> => {
+    const decision: DecisionRecord = {
+      ...base,
+      outcome,
+      ...extra,
+      dedupeKey: request.dedupeKey ?? defaultKey,
+    };
+    return { decision, firstTime: await deps.decisions.record(decision), record: after, facts };
+  };
+
+  if (request.dryRun) {
+    // Once per hop and expiry: a dry-run policy would otherwise "stop" the same pool every minute.
+    return record(
+      'dry-run',
+      {
+        ...(request.keepAliveSeconds !== undefined ? { keepAliveSeconds: request.keepAliveSeconds } : {}),
+        ...(request.untilMs !== undefined ? { endsAtMs: request.untilMs } : {}),
+      },
+      `${request.action}#dry#${request.rule ?? request.actor}#${expiry ?? ''}`,
+    );
+  }
+  switch (request.action) {
+    case 'warn':
+      return record(
+        'applied',
+        request.untilMs !== undefined ? { endsAtMs: request.untilMs } : {},
+        `warn#${request.untilMs ?? expiry ?? nowMs}`,
+      );
+    case 'hold': {
+      const untilMs = request.untilMs ?? nowMs;
+      const held = await deps.ledger.holdPool(head.name, untilMs);
+      const after: JobRecord = head.pool ? { ...head, pool: { ...head.pool, heldUntilMs: untilMs } } : head;
+      return record(
+        held ? 'applied' : 'skipped',
+        { endsAtMs: untilMs },
+        `hold#${nowMs}`,
+        held ? after : head,
+      );
+    }
+    case 'extend':
+    case 'stop': {
+      const seconds = request.action === 'stop' ? 0 : (request.keepAliveSeconds ?? 0);
+      const key = `${request.action}#${nowMs}`;
+      try {
+        await deps.trainingJobs.setKeepAlive(head.name, seconds);
+      } catch (error) {
+        const description = await deps.trainingJobs.describe(head.name).catch(() => undefined);
+        const facts = description ? await observeDescription(deps, head, description) : [];
+        const stillAvailable = description?.warmPool?.status === 'Available';
+        const after = (await deps.ledger.getJob(head.name)) ?? head;
+        return record(
+          stillAvailable ? 'failed' : 'skipped',
+          {
+            keepAliveSeconds: seconds,
+            error: stillAvailable
+              ? errorText(error)
+              : `the pool is no longer Available (${description?.warmPool?.status ?? 'unknown'}): ${errorText(error)}`,
+          },
+          key,
+          after,
+          facts,
+        );
+      }
+      const bornAtMs = head.pool?.bornAtMs ?? head.pool?.availableSinceMs ?? nowMs;
+      const expiresAtMs = seconds === 0 ? nowMs : expiryAfterUpdate(nowMs, seconds, bornAtMs, deps.limits);
+      const stoppedBy = seconds === 0 ? request.actor : undefined;
+      await deps.ledger.recordKeepAlive(head.name, {
+        keepAliveSeconds: seconds,
+        expiresAtMs,
+        ...(stoppedBy ? { stoppedBy } : {}),
+      });
+      const after: JobRecord = head.pool
+        ? {
+            ...head,
+            pool: {
+              ...head.pool,
+              keepAliveSeconds: seconds,
+              expiresAtMs,
+              ...(stoppedBy ? { stoppedBy } : {}),
+            },
+          }
+        : head;
+      return record('applied', { keepAliveSeconds: seconds, endsAtMs: expiresAtMs }, key, after);
+    }
+  }
+};

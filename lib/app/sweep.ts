@@ -1,0 +1,150 @@
+import type { JobRecord } from '../domain/jobRecord';
+import type { Decision } from '../domain/policy/decide';
+import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
+import type { Telemetry } from '../ports/telemetry';
+import type { UsageStats } from '../ports/usageStats';
+import { type ActionDeps, type ActionResult, applyPoolAction } from './applyPoolAction';
+import type { LedgerFact } from './ledgerFacts';
+import { mapBounded } from './mapBounded';
+import { observeDescription } from './observeDescription';
+import type { FactReactor } from './processJobStateChange';
+import { gatherSweepKnowledge, type SweepKnowledge } from './sweepStats';
+
+export interface SweepDeps extends ActionDeps {
+  readonly setup: PolicySetup;
+  readonly stats: UsageStats;
+  readonly telemetry: Telemetry;
+  readonly reactors: readonly FactReactor[];
+  /** Told of every action that was recorded for the first time (notifications, the timeline). */
+  readonly onAction?: (result: ActionResult, decision: Decision) => Promise<void>;
+  readonly pageSize: number;
+  readonly concurrency: number;
+  /** Describe a pool at least this often even when nothing is due, to notice what no event tells. */
+  readonly reconcileEveryMs: number;
+  /** Wall-clock milliseconds left in this invocation; pools not reached in time wait for the next run. */
+  readonly remainingMs: () => number;
+  /** Stop starting pools when less than this is left. */
+  readonly safetyMarginMs: number;
+}
+
+export interface SweepReport {
+  readonly availablePools: number;
+  readonly reached: number;
+  readonly reconciled: number;
+  readonly actions: Readonly<Record<string, number>>;
+  readonly failures: number;
+}
+
+/**
+ * The scheduled sweep: every Available pool, soonest expiry first. A pool past its predicted
+ * expiry, or not looked at for a while, is described and reconciled (expired, reused, stopped
+ * by someone else); every pool still Available gets a policy decision, which is acted on and
+ * recorded. Unknown state counts as in use: a pool whose describe fails is left alone.
+ */
+export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
+  const pools: JobRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.ledger.availablePools(deps.pageSize, cursor);
+    pools.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+
+  const nowMs = deps.clock.now();
+  const knowledge = await gatherSweepKnowledge(deps.stats, pools, nowMs, deps.setup.prices);
+  const facts: LedgerFact[] = [];
+  const actions: Record<string, number> = {};
+  let reached = 0;
+  let reconciled = 0;
+  let failures = 0;
+
+  await mapBounded(pools, deps.concurrency, async (pool) => {
+    if (deps.remainingMs() < deps.safetyMarginMs) return;
+    reached++;
+    try {
+      let head = pool;
+      const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
+      const lastLook = pool.pool?.observedAtMs ?? 0;
+      if (nowMs >= expiresAtMs || nowMs - lastLook >= deps.reconcileEveryMs) {
+        reconciled++;
+        const description = await deps.trainingJobs.describe(pool.name);
+        if (!description) {
+          deps.telemetry.warn('SageMaker does not know a pool the ledger holds as Available; left alone', {
+            job: pool.name,
+          });
+          return;
+        }
+        const seen = await observeDescription(deps, pool, description);
+        facts.push(...seen);
+        if (description.warmPool?.status !== 'Available') return;
+        if (nowMs >= expiresAtMs) {
+          // The keep-alive rules predicted an end that has not come: the assumption in keepAlive.ts is off.
+          deps.telemetry.count('PoolsOutlivingPrediction');
+        }
+        head = (await deps.ledger.getJob(pool.name)) ?? pool;
+      }
+      const acted = await decideAndAct(deps, head, knowledge, nowMs);
+      if (!acted) return;
+      facts.push(...acted.result.facts);
+      if (acted.result.firstTime) {
+        const key = `${acted.decision.action}:${acted.result.decision.outcome}`;
+        actions[key] = (actions[key] ?? 0) + 1;
+        if (acted.result.decision.outcome === 'failed') failures++;
+      }
+    } catch (error) {
+      // One pool's trouble (throttling past the SDK's retries, say) never stops the others.
+      failures++;
+      deps.telemetry.error('sweep could not handle a pool; the next sweep tries again', {
+        job: pool.name,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  });
+
+  for (const reactor of deps.reactors) {
+    try {
+      await reactor.react(facts);
+    } catch (error) {
+      deps.telemetry.error('a reactor failed during the sweep', {
+        reactor: reactor.name,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  deps.telemetry.count('SweepPools', pools.length);
+  deps.telemetry.count('SweepFailures', failures);
+  return { availablePools: pools.length, reached, reconciled, actions, failures };
+};
+
+/** Decides for one Available pool and acts; undefined when the decision is to leave it. */
+export const decideAndAct = async (
+  deps: Pick<SweepDeps, 'setup' | 'onAction'> & ActionDeps,
+  head: JobRecord,
+  knowledge: SweepKnowledge,
+  nowMs: number,
+): Promise<{ decision: Decision; result: ActionResult } | undefined> => {
+  const { decision } = evaluatePool(deps.setup, {
+    head,
+    nowMs,
+    ...optional('ownerLastSubmittedAtMs', knowledge.ownerLastSubmittedAt(head.job?.owner)),
+    spend: knowledge.spend(head),
+    gaps: knowledge.gaps,
+  });
+  if (decision.action === 'leave') return undefined;
+  const result = await applyPoolAction(deps, {
+    head,
+    action: decision.action,
+    actor: `policy:${decision.rule}`,
+    rule: decision.rule,
+    cause: decision.cause,
+    reason: decision.reason,
+    dryRun: decision.dryRun,
+    ...optional('keepAliveSeconds', decision.keepAliveSeconds),
+    ...optional('untilMs', decision.endsAtMs),
+  });
+  if (result.firstTime) await deps.onAction?.(result, decision);
+  return { decision, result };
+};
+
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);

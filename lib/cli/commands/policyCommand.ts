@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { readPolicyFile } from '../../policy/readPolicyFile';
+
+export const registerPolicyCommand = (program: Command): void => {
+  const policy = program.command('policy').description('work with policy files');
+  policy
+    .command('validate')
+    .description('check a policy file (YAML or JSON); every error is reported with its line and path')
+    .argument('<file>', 'the policy file')
+    .action(async (file: string) => {
+      const parsed = await readPolicyFile(file);
+      console.log(`${file}: valid (${parsed.rules.length} rules besides the defaults)`);
+    });
+};

@@ -1,0 +1,169 @@
+import { documentClient, sageMakerClient } from '../adapters/awsClients';
+import { CachedUsageStats } from '../adapters/cachedUsageStats';
+import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
+import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
+import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
+import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
+import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
+import { policyReactor } from '../app/policyReactor';
+import type { FactReactor, ProcessDeps } from '../app/processJobStateChange';
+import type { SweepDeps } from '../app/sweep';
+import { usageStatsReactor } from '../app/usageStatsReactor';
+import type { CoreConfig, PolicyConfig } from '../config';
+import type { PolicySetup } from '../domain/policy/evaluatePool';
+import type { Policy } from '../domain/policy/policy';
+import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
+import { noticeForAction } from '../notify/decisionNotices';
+import type { SentNotification } from '../notify/notifier';
+import type { NotifyConfig } from '../notify/notifyConfig';
+import { type NotifyDependencies, notifyDependencies } from '../notify/notifyDependencies';
+import { type SlackSecrets, slackSecretsFrom } from '../notify/slackSecrets';
+import { type Clock, systemClock } from '../ports/clock';
+import type { Telemetry } from '../ports/telemetry';
+import type { UsageStats } from '../ports/usageStats';
+import { PolicySource } from './policySource';
+
+/** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
+const STATS_CACHE_MS = 5 * 60_000;
+
+export interface RuntimeOptions {
+  readonly core: CoreConfig;
+  readonly notify: NotifyConfig;
+  readonly policy: PolicyConfig;
+  readonly telemetry: Telemetry;
+  readonly clock?: Clock;
+  readonly prices?: PriceTable;
+  readonly initialPolicy?: Policy;
+  /** Reactors besides the built-in ones (the local stack's timeline). */
+  readonly extraReactors?: readonly FactReactor[];
+  readonly onSent?: (sent: SentNotification) => void;
+  readonly onAction?: (result: ActionResult) => void;
+  readonly initialSecrets?: SlackSecrets;
+}
+
+/** Context keys where @middy/ssm puts the policy text and the kill switch. */
+export const POLICY_CONTEXT_KEYS = {
+  policy: 'poolwardenPolicy',
+  killSwitch: 'poolwardenKillSwitch',
+} as const;
+
+/**
+ * Everything a poolwarden function needs, built once per container: the AWS clients and
+ * adapters, the notification path and the policy in force. Each function takes the slice it
+ * needs; per-invocation values (secrets, policy text, kill switch) come through refresh().
+ */
+export class Runtime {
+  readonly clock: Clock;
+  readonly ledger: DynamoLedger;
+  readonly trainingJobs: SageMakerTrainingJobs;
+  readonly decisions: DynamoDecisionLog;
+  readonly stats: UsageStats;
+  readonly notify: NotifyDependencies;
+  readonly policySource: PolicySource;
+  readonly prices: PriceTable;
+  private killSwitch: boolean;
+
+  constructor(private readonly options: RuntimeOptions) {
+    const client = documentClient();
+    this.clock = options.clock ?? systemClock;
+    this.ledger = new DynamoLedger(client, options.core.tableName);
+    this.trainingJobs = new SageMakerTrainingJobs(sageMakerClient());
+    this.decisions = new DynamoDecisionLog(client, options.core.tableName);
+    this.stats = new CachedUsageStats(
+      new DynamoUsageStats(client, options.core.tableName),
+      this.clock,
+      STATS_CACHE_MS,
+    );
+    this.prices = options.prices ?? DEFAULT_PRICES;
+    this.notify = notifyDependencies(options.core, options.notify, {
+      clock: this.clock,
+      telemetry: options.telemetry,
+      ...(options.onSent ? { onSent: options.onSent } : {}),
+      ...(options.initialSecrets ? { initialSecrets: options.initialSecrets } : {}),
+    });
+    this.policySource = new PolicySource(options.telemetry, options.initialPolicy);
+    this.killSwitch = options.policy.killSwitch;
+  }
+
+  /** Reads what middy's ssm middleware fetched for this invocation. */
+  refresh(context: object, env: Readonly<Record<string, string | undefined>> = process.env): void {
+    this.notify.slackSecrets.set(slackSecretsFrom(context, env));
+    const values = context as Record<string, unknown>;
+    const policyText = values[POLICY_CONTEXT_KEYS.policy];
+    if (typeof policyText === 'string')
+      this.policySource.update(policyText, this.options.policy.policyParam ?? 'policy');
+    const killSwitch = values[POLICY_CONTEXT_KEYS.killSwitch];
+    if (typeof killSwitch === 'string') this.killSwitch = /^(on|true)$/i.test(killSwitch.trim());
+  }
+
+  setup(): PolicySetup {
+    const { policy, forceDryRun } = this.policySource.get();
+    return {
+      policy,
+      limits: this.options.core.limits,
+      killSwitch: this.killSwitch || forceDryRun,
+      prices: this.prices,
+    };
+  }
+
+  actionDeps(): ActionDeps {
+    return {
+      ledger: this.ledger,
+      trainingJobs: this.trainingJobs,
+      decisions: this.decisions,
+      clock: this.clock,
+      limits: this.options.core.limits,
+    };
+  }
+
+  /** Tells the owner about an action recorded for the first time, and whoever else listens. */
+  readonly onAction = async (result: ActionResult): Promise<void> => {
+    this.options.onAction?.(result);
+    const notice = noticeForAction(result);
+    if (notice) await this.notify.notifier.notify(notice);
+  };
+
+  ingestDeps(): ProcessDeps {
+    const runtime = this;
+    return {
+      ...this.actionDeps(),
+      describeConcurrency: this.options.core.describeConcurrency,
+      tagKeys: this.options.core.tagKeys,
+      telemetry: this.options.telemetry,
+      reactors: [
+        ...(this.options.extraReactors ?? []),
+        usageStatsReactor(this.stats, this.prices),
+        // The owner hears "available until" before any policy action on the pool.
+        this.notify.reactor,
+        policyReactor({
+          get setup() {
+            return runtime.setup();
+          },
+          onAction: this.onAction,
+          stats: this.stats,
+          ...this.actionDeps(),
+        }),
+      ],
+    };
+  }
+
+  sweepDeps(remainingMs: () => number): SweepDeps {
+    return {
+      ...this.actionDeps(),
+      setup: this.setup(),
+      stats: this.stats,
+      telemetry: this.options.telemetry,
+      reactors: [
+        ...(this.options.extraReactors ?? []),
+        usageStatsReactor(this.stats, this.prices),
+        this.notify.reactor,
+      ],
+      onAction: this.onAction,
+      pageSize: 100,
+      concurrency: this.options.policy.sweepConcurrency,
+      reconcileEveryMs: this.options.policy.reconcileEveryMs,
+      remainingMs,
+      safetyMarginMs: 5_000,
+    };
+  }
+}
