@@ -55,6 +55,11 @@ export interface LocalRunOptions {
   readonly speed?: number;
   readonly dataDir?: string;
   readonly sageMakerPort?: number;
+  readonly dynamoDbPort?: number;
+  /** Called once the local endpoints are up, before the trace starts (`--speed` demos print them). */
+  readonly onReady?: (endpoints: LocalEndpoints) => void;
+  /** After the trace, keep the endpoints serving until this resolves (for the CLI and your own scripts). */
+  readonly keepServingUntil?: Promise<void>;
   readonly quotas?: Readonly<Record<string, number>>;
   readonly prices?: PriceTable;
   readonly eventStyle?: EventStyle;
@@ -63,6 +68,14 @@ export interface LocalRunOptions {
   readonly verbose?: boolean;
   /** Receives each timeline line; absent: silent. */
   readonly onLine?: (line: string) => void;
+}
+
+export interface LocalEndpoints {
+  readonly dynamodb: string;
+  readonly sagemaker: string;
+  readonly sns: string;
+  readonly slackWebhook?: string;
+  readonly table: string;
 }
 
 export interface LocalRunResult {
@@ -89,7 +102,10 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   const quotas = { ...LOCAL_QUOTAS, ...options.quotas };
   const prices = options.prices ?? DEFAULT_PRICES;
 
-  const dynamo = await startLocalDynamo(options.dataDir ? { dataDir: options.dataDir } : {});
+  const dynamo = await startLocalDynamo({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.dynamoDbPort !== undefined ? { port: options.dynamoDbPort } : {}),
+  });
   const slackSink = options.slackWebhookUrl ? undefined : await startSlackSink({});
   const snsSink = await startSnsSink({});
   const emulator = new SageMakerEmulator({
@@ -98,8 +114,9 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     quotas,
     ...(options.sageMakerPort !== undefined ? { port: options.sageMakerPort } : {}),
   });
+  const sageMakerEndpoint = await emulator.start();
   const restoreEnvironment = useLocalAwsEnvironment(
-    { dynamodb: dynamo.endpoint, sagemaker: await emulator.start(), sns: snsSink.endpoint },
+    { dynamodb: dynamo.endpoint, sagemaker: sageMakerEndpoint, sns: snsSink.endpoint },
     {
       verbose: options.verbose ?? false,
       settings: {
@@ -117,6 +134,13 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   const actions: LocalAction[] = [];
   try {
     await dynamo.ensureLedgerTable(LOCAL_TABLE);
+    options.onReady?.({
+      dynamodb: dynamo.endpoint,
+      sagemaker: sageMakerEndpoint,
+      sns: snsSink.endpoint,
+      ...(slackSink ? { slackWebhook: slackSink.webhookUrl } : {}),
+      table: LOCAL_TABLE,
+    });
     const bus = new LocalEventBus<Delivery>(
       options.chaosSeed !== undefined
         ? { ...DEFAULT_CHAOS, ...options.chaos, seed: options.chaosSeed }
@@ -216,6 +240,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     // Nothing is left to happen: one last sweep records how every pool ended.
     await sweepHandler({}, lambdaContext('sweep'));
     stats.sweeps++;
+    await options.keepServingUntil;
 
     const busStats = bus.stats();
     const report = buildLocalReport({

@@ -23,7 +23,7 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
-export const startLocalDynamo = async (options: { dataDir?: string } = {}): Promise<LocalDynamo> => {
+export const startLocalDynamo = async (options: { dataDir?: string; port?: number } = {}): Promise<LocalDynamo> => {
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
@@ -32,7 +32,7 @@ export const startLocalDynamo = async (options: { dataDir?: string } = {}): Prom
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
