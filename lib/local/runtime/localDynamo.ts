@@ -23,7 +23,9 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
-export const startLocalDynamo = async (options: { dataDir?: string; port?: number } = {}): Promise<LocalDynamo> => {
+export const startLocalDynamo = async (
+  options: { dataDir?: string; port?: number } = {},
+): Promise<LocalDynamo> => {
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../lib/cli/main';
+import { runLocal } from '../../lib/local/runLocal';
+import { parseTraceOrThrow } from '../../lib/local/trace/parseTrace';
+import { readTraceFile } from '../../lib/local/trace/readTraceFile';
+import { readPolicyFile } from '../../lib/policy/readPolicyFile';
+
+/**
+ * The local stack end to end: the real functions and SDK clients against dynalite, the
+ * SageMaker emulator, the SNS endpoint and the Slack sink, all on loopback.
+ */
+describe('the local stack', () => {
+  it('records exactly which job reused which pool, what expired and what it cost (kill switch on)', async () => {
+    const lines: string[] = [];
+    const { report } = await runLocal({
+      trace: await readTraceFile('examples/reuse-basic.jsonl'),
+      killSwitch: true,
+      onLine: (line) => lines.push(line),
+    });
+    expect(report.jobs.map((j) => [j.name, j.status, j.reusedPoolOf, j.startupSeconds])).toEqual([
+      ['alice-cold-start', 'Completed', null, 143],
+      ['alice-warm-reuse', 'Completed', 'alice-cold-start', 21],
+      ['alice-bigger-disk', 'Completed', null, 143],
+      ['alice-after-expiry', 'Completed', null, 143],
+    ]);
+    expect(report.pools).toEqual([
+      expect.objectContaining({
+        poolId: 'alice-cold-start',
+        jobs: ['alice-cold-start', 'alice-warm-reuse'],
+        status: 'Terminated',
+        reuseCount: 1,
+        // 457 s idle before the reuse, then the reuser's full 600 s keep-alive.
+        idleBillableSeconds: 1057,
+        endedBy: 'expired',
+        owner: 'alice',
+        team: 'vision',
+      }),
+    ]);
+    expect(report.summary).toMatchObject({
+      jobs: 4,
+      reuses: 1,
+      coldStarts: 3,
+      idleBillableSeconds: 1057,
+      startupSecondsSaved: 122,
+      nearMisses: 1,
+    });
+    expect(report.check).toEqual({ ledgerMatchesEmulator: true, mismatches: [] });
+    expect(lines.some((l) => l.includes('near miss') && l.includes('volumeSizeInGB 50 vs 100'))).toBe(true);
+    expect(
+      lines.some(
+        (l) => l.includes('pool reused') && l.includes('alice-warm-reuse took the pool of alice-cold-start'),
+      ),
+    ).toBe(true);
+    // Owners hear of their pools on Slack and by email.
+    const kinds = new Set(report.notifications.map((n) => `${n.kind}/${n.channel}`));
+    for (const kind of [
+      'pool-available/slack',
+      'pool-available/email',
+      'near-miss/slack',
+      'near-miss/email',
+    ]) {
+      expect(kinds.has(kind)).toBe(true);
+    }
+    // With every action a dry run, poolwarden changed nothing against the jobs' own keep-alive.
+    expect(report.summary.withoutPoolwarden).toEqual({
+      reuses: 1,
+      coldStarts: 3,
+      idleBillableSeconds: 1057,
+      idleCostUsd: 0.41,
+    });
+    expect(report.summary.idleCostSavedUsd).toBe(0);
+    expect(report.summary.extraColdStarts).toBe(0);
+    expect(
+      report.notifications.filter((n) => n.kind === 'pool-available' && n.job === 'alice-cold-start'),
+    ).toHaveLength(2);
+  });
+
+  it('ends with the same ledger when events arrive duplicated, late and out of order', async () => {
+    const trace = await readTraceFile('examples/reuse-basic.jsonl');
+    const calm = await runLocal({ trace, killSwitch: true });
+    const storm = await runLocal({
+      trace,
+      killSwitch: true,
+      chaosSeed: 7,
+      chaos: { duplicateProbability: 0.6, maxDelaySeconds: 900 },
+    });
+    expect(storm.report.delivery.extraCopies).toBeGreaterThan(0);
+    expect(storm.report.jobs).toEqual(calm.report.jobs);
+    expect(storm.report.pools).toEqual(calm.report.pools);
+    expect(storm.report.check.ledgerMatchesEmulator).toBe(true);
+    // Duplicates produce no duplicate messages.
+    const sent = (r: typeof calm) =>
+      r.report.notifications.map((n) => `${n.job}/${n.kind}/${n.channel}`).sort();
+    expect(new Set(sent(storm))).toEqual(new Set(sent(calm)));
+    expect(sent(storm).length).toBe(new Set(sent(storm)).size);
+  });
+
+  it('applies a policy: the decisions show in the timeline and in actions', async () => {
+    const lines: string[] = [];
+    const { report } = await runLocal({
+      trace: await readTraceFile('examples/reuse-basic.jsonl'),
+      policy: await readPolicyFile('examples/policy.yaml'),
+      onLine: (line) => lines.push(line),
+    });
+    expect(report.actions.length).toBeGreaterThan(0);
+    for (const action of report.actions) {
+      expect(action.actor).toMatch(/^policy:/);
+      expect(action.rule).toBeTruthy();
+      expect(action.reason.length).toBeGreaterThan(10);
+      expect(action.dryRun).toBe(false);
+    }
+    expect(lines.some((l) => l.includes('action ') && l.includes('by policy:'))).toBe(true);
+    expect(report.check.ledgerMatchesEmulator).toBe(true);
+    expect(report.summary.withoutPoolwarden.coldStarts).toBe(3);
+  });
+
+  it('a bad trace stops the run before anything starts, naming the line and the field', async () => {
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (message: string) => errors.push(message);
+    try {
+      expect(await main(['node', 'poolwarden', 'local', '--trace', 'examples/bad-trace.jsonl'])).toBe(3);
+    } finally {
+      console.error = original;
+    }
+    expect(errors.join('\n')).toContain('bad-trace.jsonl:2: field "instanceCount"');
+    expect(() => parseTraceOrThrow('{"name":"x"}\n', 'inline')).toThrow(/inline:1/);
+    expect((await readFile('examples/bad-trace.jsonl', 'utf8')).length).toBeGreaterThan(0);
+  });
+});

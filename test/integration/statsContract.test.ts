@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDecisionLog } from '../../lib/adapters/dynamo/dynamoDecisionLog';
+import { DynamoUsageStats } from '../../lib/adapters/dynamo/dynamoUsageStats';
+import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
+import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import type { DecisionLog, DecisionRecord } from '../../lib/ports/decisionLog';
+import type { UsageStats } from '../../lib/ports/usageStats';
+import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+
+const T0 = Date.parse('2026-03-02T09:00:00Z');
+
+const decision = (job: string, atMs: number, dedupeKey: string): DecisionRecord => ({
+  job,
+  poolId: job,
+  atMs,
+  action: 'stop',
+  actor: 'policy:defaults',
+  rule: 'defaults',
+  reason: 'idle 2h',
+  dryRun: false,
+  outcome: 'applied',
+  keepAliveSeconds: 0,
+  dedupeKey,
+});
+
+const decisionLogContract = (name: string, make: () => Promise<DecisionLog>) =>
+  describe(`${name} decision log`, () => {
+    it('records a decision once per key, lists it by job and by day', async () => {
+      const log = await make();
+      expect(await log.record(decision('a', T0, 'stop#1'))).toBe(true);
+      expect(await log.record(decision('a', T0 + 5, 'stop#1'))).toBe(false);
+      expect(await log.record(decision('a', T0 + 60_000, 'stop#2'))).toBe(true);
+      expect(await log.record(decision('b', T0 + 86_400_000, 'stop#1'))).toBe(true);
+      expect((await log.decisionsOf('a')).map((d) => d.dedupeKey)).toEqual(['stop#1', 'stop#2']);
+      expect(await log.decisionsOf('a')).toEqual([
+        decision('a', T0, 'stop#1'),
+        decision('a', T0 + 60_000, 'stop#2'),
+      ]);
+      const day = await log.decisionsOn('2026-03-02', 10);
+      expect(day.items.map((d) => d.job)).toEqual(['a', 'a']);
+      expect((await log.decisionsOn('2026-03-03', 10)).items.map((d) => d.job)).toEqual(['b']);
+    });
+  });
+
+const usageStatsContract = (name: string, make: () => Promise<UsageStats>) =>
+  describe(`${name} usage statistics`, () => {
+    it('keeps the latest submission per owner, whatever the order', async () => {
+      const stats = await make();
+      await stats.noteSubmission('alice', T0 + 10);
+      await stats.noteSubmission('alice', T0);
+      expect(await stats.ownerLastSubmittedAt('alice')).toBe(T0 + 10);
+      expect(await stats.ownerLastSubmittedAt('bob')).toBeUndefined();
+    });
+
+    it('keeps each gap once, newest first', async () => {
+      const stats = await make();
+      const gap = (job: string, atMs: number) => ({ job, atMs, gapSeconds: 60, reused: true });
+      await stats.addGap('matchKey:k', gap('j1', T0));
+      await stats.addGap('matchKey:k', gap('j2', T0 + 1000));
+      await stats.addGap('matchKey:k', gap('j2', T0 + 1000));
+      expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j2', 'j1']);
+      expect((await stats.recentGaps('matchKey:k', 1)).map((g) => g.job)).toEqual(['j2']);
+    });
+
+    it('sums idle spend per team and day, counting each hop once', async () => {
+      const stats = await make();
+      await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5);
+      await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5);
+      await stats.addIdleSpend('vision', '2026-03-02', 'j2', 2);
+      await stats.addIdleSpend('vision', '2026-03-03', 'j3', 7);
+      expect(await stats.idleSpend('vision', '2026-03-02')).toBe(3.5);
+      expect(await stats.idleSpend('nlp', '2026-03-02')).toBe(0);
+    });
+  });
+
+let dynamo: LocalDynamo;
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+});
+afterAll(async () => dynamo.stop());
+
+decisionLogContract(
+  'DynamoDB (dynalite)',
+  async () => new DynamoDecisionLog(dynamo.client, await dynamo.createLedgerTable()),
+);
+decisionLogContract('in-memory', async () => new MemoryDecisionLog());
+usageStatsContract(
+  'DynamoDB (dynalite)',
+  async () => new DynamoUsageStats(dynamo.client, await dynamo.createLedgerTable()),
+);
+usageStatsContract('in-memory', async () => new MemoryUsageStats());

@@ -1,0 +1,236 @@
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
+import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
+import { processJobStateChange } from '../../lib/app/processJobStateChange';
+import { type SweepDeps, sweep } from '../../lib/app/sweep';
+import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import type { Policy } from '../../lib/domain/policy/policy';
+import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import { VirtualClock } from '../../lib/local/runtime/virtualClock';
+import type { TrainingJobStateChangeEvent } from '../../lib/local/sagemaker/jobStateEvent';
+import { SageMakerEmulator } from '../../lib/local/sagemaker/sageMakerEmulator';
+import { parsePolicy } from '../../lib/policy/parsePolicy';
+import { silentTelemetry } from '../../lib/ports/telemetry';
+import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+
+const MIN = 60_000;
+const MONDAY_NOON = Date.parse('2026-03-02T12:00:00Z');
+
+const policyOf = (yaml: string): Policy => {
+  const parsed = parsePolicy(yaml, 'test-policy.yaml');
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.policy;
+};
+
+/** Stop a pool idle for 5 minutes, whatever the hour; never extend. */
+const STOP_AFTER_5M = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: 5m, outsideWorkingHours: 5m }
+  extend: { when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
+  keepAlive: { strategy: fixed }
+`);
+
+/** Never stop for idleness; extend by 30 minutes while the owner has been active in the last hour. */
+const EXTEND_WHILE_ACTIVE = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: off, outsideWorkingHours: off }
+  extend: { step: 30m, within: 10m, when: { reusedWithin: off, ownerActiveWithin: 1h, predictedReuse: false } }
+  caps: { keepAlivePerCall: 1h, poolLifetime: 1d, idleSpendPerPoolPerDay: off, idleSpendPerTeamPerDay: off }
+  keepAlive: { strategy: fixed }
+  notify: { leadTime: off }
+`);
+
+const job = (name: string, keepAliveSeconds: number, volumeSizeInGB = 30) => ({
+  name,
+  roleArn: 'arn:aws:iam::123456789012:role/vision-training',
+  instanceType: 'ml.g5.xlarge',
+  instanceCount: 1,
+  volumeSizeInGB,
+  keepAliveSeconds,
+  durationSeconds: 300,
+  outcome: 'Completed' as const,
+  tags: { owner: 'alice', team: 'vision' },
+});
+
+describe('the sweep against the SageMaker emulator', () => {
+  let dynamo: LocalDynamo;
+  let emulator: SageMakerEmulator;
+  let clock: VirtualClock;
+  let events: TrainingJobStateChangeEvent[];
+  let deps: SweepDeps;
+  let decisions: MemoryDecisionLog;
+  let stats: MemoryUsageStats;
+  let throttleUpdates = false;
+
+  const deliver = async () => {
+    for (const event of events.splice(0)) {
+      await processJobStateChange(event, {
+        ...deps,
+        describeConcurrency: 2,
+        tagKeys: DEFAULT_OWNER_TAG_KEYS,
+        telemetry: silentTelemetry,
+        reactors: [],
+      });
+    }
+  };
+  /** Moves virtual time, letting the emulator act; events are delivered only when asked. */
+  const advanceTo = (ms: number) => {
+    clock.advanceTo(ms);
+    emulator.advanceTo(ms);
+  };
+  const runSweep = (policy: Policy) => sweep({ ...deps, setup: { ...deps.setup, policy } });
+  const poolStatus = (name: string) => emulator.model.inspectJob(name)?.warmPoolStatus;
+
+  beforeEach(async () => {
+    throttleUpdates = false;
+    dynamo = await startLocalDynamo();
+    clock = new VirtualClock(MONDAY_NOON);
+    events = [];
+    emulator = new SageMakerEmulator({
+      clock,
+      onEvent: (e) => events.push(e),
+      throttle: { hook: (operation) => throttleUpdates && operation === 'UpdateTrainingJob' },
+    });
+    const endpoint = await emulator.start();
+    const client = new SageMakerClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 2,
+    });
+    decisions = new MemoryDecisionLog();
+    stats = new MemoryUsageStats();
+    deps = {
+      ledger: new DynamoLedger(dynamo.client, await dynamo.createLedgerTable()),
+      trainingJobs: new SageMakerTrainingJobs(client),
+      decisions,
+      clock,
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+      setup: {
+        policy: STOP_AFTER_5M,
+        limits: DEFAULT_KEEP_ALIVE_LIMITS,
+        killSwitch: false,
+        prices: DEFAULT_PRICES,
+      },
+      stats,
+      telemetry: silentTelemetry,
+      reactors: [],
+      pageSize: 2,
+      concurrency: 2,
+      reconcileEveryMs: 15 * MIN,
+      remainingMs: () => 30_000,
+      safetyMarginMs: 1_000,
+    };
+  });
+
+  afterEach(async () => {
+    await emulator.stop();
+    await dynamo.stop();
+  });
+
+  /** A job that ran and left an Available pool, recorded in the ledger. */
+  const poolFrom = async (name: string, keepAliveSeconds: number, volumeSizeInGB = 30) => {
+    emulator.submit(job(name, keepAliveSeconds, volumeSizeInGB));
+    advanceTo(clock.now() + 10 * MIN);
+    await deliver();
+    expect(poolStatus(name)).toBe('Available');
+    expect((await deps.ledger.getJob(name))?.pool?.status).toBe('Available');
+  };
+
+  it('stops an idle pool: the emulator terminates it and the next sweep records the stop', async () => {
+    await poolFrom('idle-a', 3600);
+    advanceTo(clock.now() + 6 * MIN);
+    await runSweep(STOP_AFTER_5M);
+    expect(poolStatus('idle-a')).toBe('Terminated');
+    expect(decisions.all()).toEqual([
+      expect.objectContaining({
+        job: 'idle-a',
+        action: 'stop',
+        outcome: 'applied',
+        actor: 'policy:defaults',
+        keepAliveSeconds: 0,
+      }),
+    ]);
+    advanceTo(clock.now() + MIN);
+    await runSweep(STOP_AFTER_5M);
+    const record = await deps.ledger.getJob('idle-a');
+    expect(record?.pool).toMatchObject({ status: 'Terminated', stoppedBy: 'policy:defaults' });
+    expect(record?.pool?.billableSeconds).toBeGreaterThan(0);
+    expect(await deps.ledger.availablePools(10)).toEqual({ items: [] });
+  });
+
+  it('extends a pool in use by an active owner, and the extension really keeps it alive', async () => {
+    await poolFrom('busy-a', 600);
+    await stats.noteSubmission('alice', clock.now());
+    const expiry = (await deps.ledger.getJob('busy-a'))?.pool?.expiresAtMs ?? 0;
+    advanceTo(expiry - 5 * MIN);
+    const report = await runSweep(EXTEND_WHILE_ACTIVE);
+    expect(report.actions).toEqual({ 'extend:applied': 1 });
+    const extended = (await deps.ledger.getJob('busy-a'))?.pool;
+    expect(extended?.expiresAtMs).toBe(clock.now() + 30 * MIN);
+    // Past the job's own keep-alive, SageMaker still holds the pool.
+    advanceTo(expiry + 10 * MIN);
+    expect(poolStatus('busy-a')).toBe('Available');
+    advanceTo(clock.now() + 30 * MIN);
+    expect(poolStatus('busy-a')).toBe('Terminated');
+  });
+
+  it('records a pool reused between two sweeps as reused, and does not stop it', async () => {
+    await poolFrom('first', 3600);
+    // A matching job takes the pool; its events are not delivered yet.
+    advanceTo(clock.now() + 5 * MIN);
+    emulator.submit(job('second', 0));
+    advanceTo(clock.now() + MIN);
+    expect(poolStatus('first')).toBe('Reused');
+    await runSweep(STOP_AFTER_5M);
+    expect(emulator.model.inspectJob('second')?.warmStart).toBe(true);
+    expect(emulator.model.inspectJob('second')?.status).toBe('InProgress');
+    const first = await deps.ledger.getJob('first');
+    expect(first?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'second' });
+    expect((await deps.ledger.getJob('second'))?.reusedPoolOf).toBe('first');
+    expect(decisions.all().filter((d) => d.outcome === 'applied')).toEqual([]);
+  });
+
+  it('loses no decision when SageMaker throttles mid-sweep, and acts on the next sweep', async () => {
+    await poolFrom('throttled-a', 3600);
+    await poolFrom('throttled-b', 3600, 50);
+    advanceTo(clock.now() + 6 * MIN);
+    throttleUpdates = true;
+    const first = await runSweep(STOP_AFTER_5M);
+    expect(first.failures).toBe(2);
+    expect(decisions.all().map((d) => [d.job, d.action, d.outcome])).toEqual(
+      expect.arrayContaining([
+        ['throttled-a', 'stop', 'failed'],
+        ['throttled-b', 'stop', 'failed'],
+      ]),
+    );
+    expect(decisions.all().every((d) => d.error?.includes('Throttling'))).toBe(true);
+    expect(poolStatus('throttled-a')).toBe('Available');
+    throttleUpdates = false;
+    advanceTo(clock.now() + MIN);
+    await runSweep(STOP_AFTER_5M);
+    expect(poolStatus('throttled-a')).toBe('Terminated');
+    expect(poolStatus('throttled-b')).toBe('Terminated');
+  });
+
+  it('never acts under the kill switch, but records what it would have done, once', async () => {
+    await poolFrom('guarded', 3600);
+    advanceTo(clock.now() + 6 * MIN);
+    const guarded = { ...deps, setup: { ...deps.setup, killSwitch: true } };
+    await sweep(guarded);
+    advanceTo(clock.now() + MIN);
+    await sweep(guarded);
+    expect(poolStatus('guarded')).toBe('Available');
+    expect(decisions.all()).toEqual([
+      expect.objectContaining({ job: 'guarded', action: 'stop', outcome: 'dry-run', dryRun: true }),
+    ]);
+  });
+});
