@@ -10,8 +10,19 @@ export class ConfigError extends Error {
   }
 }
 
-const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
-const tagList = (fallback: readonly string[]) =>
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Parses the environment with a schema: every problem named at once, as one ConfigError. */
+export const parseEnvironment = <S extends z.ZodType>(schema: S, env: Environment): z.infer<S> => {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return result.data;
+};
+
+/** A comma-separated list variable, with its default when unset. */
+export const envList = (fallback: readonly string[]) =>
   z
     .string()
     .optional()
@@ -23,6 +34,9 @@ const tagList = (fallback: readonly string[]) =>
             .filter(Boolean)
         : [...fallback],
     );
+
+const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const tagList = envList;
 
 const environment = z.object({
   POOLWARDEN_TABLE: z.string().min(3, 'must name the ledger table'),
@@ -46,12 +60,8 @@ export interface CoreConfig {
   readonly tagKeys: OwnerTagKeys;
 }
 
-export const loadCoreConfig = (env: Readonly<Record<string, string | undefined>>): CoreConfig => {
-  const result = environment.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = result.data;
+export const loadCoreConfig = (env: Environment): CoreConfig => {
+  const e = parseEnvironment(environment, env);
   return {
     tableName: e.POOLWARDEN_TABLE,
     limits: {
@@ -93,12 +103,8 @@ export interface PolicyConfig {
   readonly reconcileEveryMs: number;
 }
 
-export const loadPolicyConfig = (env: Readonly<Record<string, string | undefined>>): PolicyConfig => {
-  const result = policyEnvironment.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = result.data;
+export const loadPolicyConfig = (env: Environment): PolicyConfig => {
+  const e = parseEnvironment(policyEnvironment, env);
   return {
     killSwitch: e.POOLWARDEN_KILL_SWITCH,
     ...(e.POOLWARDEN_KILL_SWITCH_PARAM ? { killSwitchParam: e.POOLWARDEN_KILL_SWITCH_PARAM } : {}),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../config';
+import { type Environment, envList, parseEnvironment } from '../config';
 import { DEFAULT_TIME_ZONE_TAG_KEYS, isTimeZone } from './recipient';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import { isLoopbackUrl } from './slackSecrets';
@@ -55,18 +55,7 @@ const int = (fallback: number, min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`)
     .default(fallback);
-const list = (fallback: readonly string[]) =>
-  z
-    .string()
-    .optional()
-    .transform((s) =>
-      s
-        ? s
-            .split(',')
-            .map((k) => k.trim())
-            .filter(Boolean)
-        : [...fallback],
-    );
+const list = envList;
 const ssmName = z
   .string()
   .regex(/^\/[\w./-]+$/, 'must be an SSM parameter name such as /poolwarden/slack/webhook-url');
@@ -161,12 +150,8 @@ const environment = z
   });
 
 /** Validated at cold start: every problem is named at once, and no secret value is ever repeated. */
-export const loadNotifyConfig = (env: Readonly<Record<string, string | undefined>>): NotifyConfig => {
-  const result = environment.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = result.data;
+export const loadNotifyConfig = (env: Environment): NotifyConfig => {
+  const e = parseEnvironment(environment, env);
   const slack: SlackConfig =
     e.POOLWARDEN_SLACK_MODE === 'webhook'
       ? {

@@ -55,7 +55,7 @@ const slackChannel = (config: NotifyConfig, secrets: SlackSecretsHolder): Notifi
   }
 };
 
-/** Builds the notification path once per container, next to ingestDependencies. */
+/** Builds the notification path once per container, as part of the Runtime (lib/wiring/runtime.ts). */
 export const notifyDependencies = (
   core: CoreConfig,
   config: NotifyConfig,

@@ -1,0 +1,37 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { lambdaTelemetry } from '../adapters/telemetry/lambdaTelemetry';
+import { powertoolsTelemetry } from '../adapters/telemetry/powertoolsTelemetry';
+import type { Telemetry } from '../ports/telemetry';
+import type { Runtime } from './runtime';
+import { ssmMiddleware } from './ssmParameters';
+
+export type RuntimeBuilder = (telemetry: Telemetry) => Runtime;
+
+/**
+ * The shape every poolwarden function shares: Powertools logs and metrics, the SSM parameters
+ * it reads at run time, and a runtime built on the first invocation and kept for the
+ * container's life. The local stack passes its own runtime builder; Lambda the default one.
+ */
+export const lambdaHandler = <TEvent, TResult>(
+  functionName: string,
+  buildRuntime: RuntimeBuilder,
+  fetchData: Record<string, string>,
+  body: (event: TEvent, context: Context, runtime: Runtime, telemetry: Telemetry) => Promise<TResult>,
+) => {
+  const { logger, metrics } = lambdaTelemetry(functionName);
+  const telemetry = powertoolsTelemetry(logger, metrics);
+  let runtime: Runtime | undefined;
+  const handler = middy<TEvent, TResult, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  const ssm = ssmMiddleware(fetchData);
+  if (ssm) handler.use(ssm);
+  return handler.handler(async (event, context) => {
+    runtime ??= buildRuntime(telemetry);
+    runtime.refresh(context);
+    return body(event, context, runtime, telemetry);
+  });
+};
