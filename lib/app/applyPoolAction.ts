@@ -77,7 +77,13 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       ...extra,
       dedupeKey: request.dedupeKey ?? defaultKey,
     };
-    return { decision, firstTime: await deps.decisions.record(decision), record: after, facts };
+    return {
+      decision,
+      firstTime: await deps.decisions.record(decision),
+      record: after,
+      facts,
+      ...(expiry !== undefined ? { previousExpiresAtMs: expiry } : {}),
+    };
   };
 
   if (request.dryRun) {
