@@ -1,0 +1,137 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { fixed, type Section, table, thousands } from './format';
+
+/**
+ * Section 3: each function's bundle, built with the esbuild options of serverless.yml
+ * (serverless-esbuild: bundle, minify, sourcemap, node22, ESM, the createRequire banner), and
+ * its module initialisation time: importing the bundle in a fresh `node` process, median of N.
+ * The deployment zip holds the .mjs and its .map; "zipped" is their deflate size (what a zip
+ * stores), without the few hundred bytes of zip headers.
+ */
+export const FUNCTIONS = ['onJobStateChange', 'sweep', 'slackActions'] as const;
+const RUNS = 7;
+
+const ENV = {
+  ...process.env,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  POOLWARDEN_TABLE: 'poolwarden-bench-ledger',
+  POOLWARDEN_KILL_SWITCH_PARAM: '/poolwarden/bench/kill-switch',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+export interface BundleRow {
+  readonly name: string;
+  readonly bytes: number;
+  readonly zippedBytes: number;
+  readonly zippedCodeBytes: number;
+  readonly inputs: number;
+  readonly initMs: number | undefined;
+  readonly initError?: string;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+const importMs = (probe: string, file: string): number => {
+  const out = execFileSync(process.execPath, [probe, pathToFileURL(file).href], {
+    env: ENV,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return Number(out.trim().split('\n').pop());
+};
+
+export const runBundles = async (): Promise<{ section: Section; rows: BundleRow[] }> => {
+  const dir = await mkdtemp(join(tmpdir(), 'poolwarden-bench-bundles-'));
+  try {
+    const probe = join(dir, 'probe.mjs');
+    await writeFile(
+      probe,
+      [
+        // The handlers prefetch their SSM parameters at init (@middy/ssm): answer on loopback, never AWS.
+        "import { createServer } from 'node:http';",
+        "const server = createServer((_q, r) => { r.setHeader('content-type', 'application/x-amz-json-1.1'); r.end('{\"Parameters\":[],\"InvalidParameters\":[]}'); });",
+        "await new Promise((ok) => server.listen(0, '127.0.0.1', ok));",
+        "process.env.AWS_ENDPOINT_URL_SSM = 'http://127.0.0.1:' + server.address().port;",
+        "process.on('unhandledRejection', () => {});",
+        'const t = performance.now();',
+        'await import(process.argv[2]);',
+        'console.log(performance.now() - t);',
+        'process.exit(0);',
+      ].join('\n'),
+    );
+    const rows: BundleRow[] = [];
+    for (const name of FUNCTIONS) {
+      const outfile = join(dir, `${name}.mjs`);
+      const result = await build({
+        entryPoints: [`functions/${name}.ts`],
+        outfile,
+        bundle: true,
+        minify: true,
+        sourcemap: true,
+        target: 'node22',
+        platform: 'node',
+        format: 'esm',
+        banner: {
+          js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        },
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const code = await readFile(outfile);
+      const map = await readFile(`${outfile}.map`);
+      const zippedCodeBytes = deflateRawSync(code, { level: 9 }).length;
+      const zippedBytes = zippedCodeBytes + deflateRawSync(map, { level: 9 }).length;
+      let initMs: number | undefined;
+      let initError: string | undefined;
+      try {
+        importMs(probe, outfile); // warms the file cache
+        initMs = median(Array.from({ length: RUNS }, () => importMs(probe, outfile)));
+      } catch (error) {
+        initError = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      }
+      rows.push({
+        name,
+        bytes: (await stat(outfile)).size,
+        zippedBytes,
+        zippedCodeBytes,
+        inputs: Object.keys(result.metafile.inputs).length,
+        initMs,
+        ...(initError ? { initError } : {}),
+      });
+    }
+    const body = table(
+      [
+        'function',
+        'bundle (.mjs)',
+        '.mjs deflated',
+        'zip (.mjs + .map)',
+        'source modules',
+        `init ms (median of ${RUNS})`,
+      ],
+      rows.map((r) => [
+        r.name,
+        `${thousands(r.bytes / 1024)} KiB`,
+        `${thousands(r.zippedCodeBytes / 1024)} KiB`,
+        `${thousands(r.zippedBytes / 1024)} KiB`,
+        thousands(r.inputs),
+        r.initMs !== undefined ? fixed(r.initMs, 0) : `failed: ${r.initError}`,
+      ]),
+    );
+    return { section: { title: 'bundles', body }, rows };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};

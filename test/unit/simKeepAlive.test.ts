@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
+import type { StrategyName } from '../../lib/domain/policy/policy';
+import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import { generateTrace } from '../../lib/local/trace/generateTrace';
+import type { TraceJob } from '../../lib/local/trace/traceJob';
+import { EventQueue } from '../../lib/sim/eventQueue';
+import { type SimDecision, type SimPolicy, simulate } from '../../lib/sim/keepAliveSim';
+import { prepareJobs } from '../../lib/sim/simJobs';
+import { simPolicy } from '../../lib/sim/simPolicy';
+
+const T0 = Date.parse('2026-01-05T09:00:00Z');
+const PRICE = DEFAULT_PRICES['ml.g5.xlarge'] ?? 0;
+const PER_SECOND = PRICE / 3600;
+
+const job = (
+  name: string,
+  submitAtMs: number,
+  durationSeconds: number,
+  extra: Partial<TraceJob> = {},
+): TraceJob => ({
+  name,
+  submitAt: new Date(submitAtMs).toISOString(),
+  submitAtMs,
+  durationSeconds,
+  outcome: 'Completed',
+  roleArn: 'arn:aws:iam::123456789012:role/sagemaker-vision',
+  instanceType: 'ml.g5.xlarge',
+  instanceCount: 1,
+  volumeSizeInGB: 30,
+  keepAliveSeconds: 600,
+  tags: { owner: 'alice', team: 'vision' },
+  vpc: { securityGroupIds: [], subnets: [] },
+  volumeKmsKeyId: null,
+  enableNetworkIsolation: false,
+  enableInterContainerTrafficEncryption: false,
+  ...extra,
+});
+
+/** Job a ends at T0 + 143 s (cold) + 100 s; b comes `gapSeconds` after that. */
+const pair = (gapSeconds: number, extra: Partial<TraceJob> = {}) => {
+  const aEnd = T0 + (143 + 100) * 1000;
+  return prepareJobs([job('a', T0, 100, extra), job('b', aEnd + gapSeconds * 1000, 100)], {
+    prices: DEFAULT_PRICES,
+  });
+};
+
+const learned = (strategy: StrategyName, waiting = 0): SimPolicy => ({
+  kind: 'sweep',
+  setup: {
+    policy: simPolicy({ strategy, coldStartSeconds: 122, waitingValuePerHourUsd: waiting }),
+    limits: DEFAULT_KEEP_ALIVE_LIMITS,
+    killSwitch: false,
+    prices: DEFAULT_PRICES,
+  },
+});
+
+describe('the event queue', () => {
+  it('pops by time, then rank, then insertion order', () => {
+    const queue = new EventQueue<{ atMs: number; rank: number; id: string }>();
+    for (const [atMs, rank, id] of [
+      [5, 1, 'c'],
+      [1, 2, 'b'],
+      [1, 0, 'a'],
+      [5, 1, 'd'],
+      [3, 0, 'x'],
+    ] as const) {
+      queue.push({ atMs, rank, id });
+    }
+    const order: string[] = [];
+    for (let e = queue.pop(); e; e = queue.pop()) order.push(e.id);
+    expect(order).toEqual(['a', 'b', 'x', 'c', 'd']);
+  });
+});
+
+describe('the keep-alive simulation', () => {
+  it('without warm pools, starts every job cold and idles nothing', () => {
+    const result = simulate(pair(60), { kind: 'none' });
+    expect(result).toMatchObject({ warmStarts: 0, coldStarts: 2, idleUsd: 0 });
+    expect(result.coldStartUsd).toBeCloseTo(2 * 122 * PER_SECOND, 9);
+  });
+
+  it('with a fixed keep-alive, reuses a pool within it and bills the idle gap', () => {
+    const result = simulate(pair(300), { kind: 'fixed', seconds: 600 });
+    expect(result).toMatchObject({ warmStarts: 1, coldStarts: 1, poolsCreated: 2 });
+    // 300 s until b takes the pool, then b's own 600 s run out unused.
+    expect(result.idleInstanceSeconds).toBeCloseTo(900, 6);
+    expect(result.totalUsd).toBeCloseTo(900 * PER_SECOND + 122 * PER_SECOND, 9);
+  });
+
+  it('lets a pool expire when the next job comes after the keep-alive', () => {
+    const result = simulate(pair(900), { kind: 'fixed', seconds: 600 });
+    expect(result).toMatchObject({ warmStarts: 0, coldStarts: 2 });
+    expect(result.idleInstanceSeconds).toBeCloseTo(1200, 6);
+  });
+
+  it('adds the value of waiting to each cold start', () => {
+    const result = simulate(pair(900), { kind: 'none' }, { waitingValuePerHourUsd: 60 });
+    expect(result.waitingUsd).toBeCloseTo((2 * 122 * 60) / 3600, 9);
+  });
+
+  it('gives no pool after a service-side failure', () => {
+    const jobs = pair(60, { outcome: 'Failed', failureReason: 'InternalServerError: boom' });
+    expect(simulate(jobs, { kind: 'fixed', seconds: 600 })).toMatchObject({ warmStarts: 0, poolsCreated: 1 });
+  });
+
+  it('the oracle keeps a pool exactly until the next job when that beats a cold start', () => {
+    const kept = simulate(pair(100), { kind: 'oracle' });
+    expect(kept).toMatchObject({ warmStarts: 1, coldStarts: 1 });
+    expect(kept.idleInstanceSeconds).toBeCloseTo(100, 6);
+  });
+
+  it('the oracle releases at once when idling to the next job costs more than a cold start', () => {
+    const released = simulate(pair(200), { kind: 'oracle' });
+    expect(released).toMatchObject({ warmStarts: 0, coldStarts: 2, idleInstanceSeconds: 0 });
+    // With a person's waiting worth $60/h a cold start costs more, so the same gap is worth idling.
+    const kept = simulate(pair(200), { kind: 'oracle' }, { waitingValuePerHourUsd: 60 });
+    expect(kept.warmStarts).toBe(1);
+  });
+
+  it('break-even, through evaluatePool at sweep minutes, stops a pool at the first sweep past 122 s', () => {
+    const result = simulate(
+      prepareJobs([job('a', T0, 100)], { prices: DEFAULT_PRICES }),
+      learned('break-even'),
+    );
+    // a ends at T0 + 243 s; break-even at T0 + 365 s; the sweep after that runs at T0 + 420 s.
+    expect(result).toMatchObject({ updates: 1, poolsCreated: 1 });
+    expect(result.idleInstanceSeconds).toBeCloseTo(420 - 243, 6);
+  });
+
+  const trace = prepareJobs(
+    generateTrace({ seed: 11, start: '2026-01-05T00:00:00Z', days: 10, workload: 'interactive' }),
+    { prices: DEFAULT_PRICES },
+  );
+
+  it('decides online: every decision sees only gap samples recorded before it, and falls back until it has 8', () => {
+    const decisions: SimDecision[] = [];
+    simulate(trace, learned('adaptive', 60), {
+      waitingValuePerHourUsd: 60,
+      onDecision: (d) => decisions.push(d),
+    });
+    expect(decisions.length).toBeGreaterThan(100);
+    for (const d of decisions) {
+      if (d.newestSampleAtMs !== undefined) expect(d.newestSampleAtMs).toBeLessThanOrEqual(d.nowMs);
+    }
+    expect(decisions[0]?.samples).toBe(0);
+    expect(decisions.some((d) => d.samples >= 8)).toBe(true);
+    const earlyStops = decisions.filter((d) => d.samples < 8 && d.action === 'stop');
+    expect(earlyStops.length).toBeGreaterThan(0);
+    expect(earlyStops.every((d) => d.reason.includes('break-even'))).toBe(true);
+  });
+
+  it('is deterministic', () => {
+    const policy = learned('adaptive', 60);
+    expect(simulate(trace, policy, { waitingValuePerHourUsd: 60 })).toEqual(
+      simulate(trace, policy, { waitingValuePerHourUsd: 60 }),
+    );
+  });
+
+  it('counts every job once, warm or cold', () => {
+    for (const policy of [
+      { kind: 'none' } as const,
+      { kind: 'fixed', seconds: 1800 } as const,
+      { kind: 'oracle' } as const,
+      learned('hybrid-histogram'),
+    ]) {
+      const result = simulate(trace, policy);
+      expect(result.warmStarts + result.coldStarts).toBe(trace.length);
+    }
+  });
+});
