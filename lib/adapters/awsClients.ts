@@ -11,12 +11,22 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface AwsClientOptions {
   readonly region?: string;
   readonly maxAttempts?: number;
+  /** An explicit endpoint (the CLI's --local); otherwise the SDK's own settings decide. */
+  readonly endpoint?: string;
+  /** Explicit credentials (the local stack's); otherwise the SDK's default chain. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
+
+const common = (options: AwsClientOptions) => ({
+  ...(options.region ? { region: options.region } : {}),
+  ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  ...(options.credentials ? { credentials: options.credentials } : {}),
+});
 
 export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(
     new DynamoDBClient({
-      ...(options.region ? { region: options.region } : {}),
+      ...common(options),
       maxAttempts: options.maxAttempts ?? 5,
     }),
     { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
@@ -24,7 +34,7 @@ export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocument
 
 export const sageMakerClient = (options: AwsClientOptions = {}): SageMakerClient =>
   new SageMakerClient({
-    ...(options.region ? { region: options.region } : {}),
+    ...common(options),
     maxAttempts: options.maxAttempts ?? 6,
     retryMode: 'adaptive',
   });

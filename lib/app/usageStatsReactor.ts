@@ -13,7 +13,13 @@ const storedScopes = (record: JobRecord): string[] => [
 ];
 
 /** A hop that ended (reused or not): its idle gap for the strategies, its idle spend for the caps. */
-const recordHopEnd = async (stats: UsageStats, prices: PriceTable, record: JobRecord, reused: boolean) => {
+const recordHopEnd = async (
+  stats: UsageStats,
+  prices: PriceTable,
+  record: JobRecord,
+  reused: boolean,
+  onIdleSpend?: (usd: number) => void,
+) => {
   const pool = record.pool;
   if (pool?.billableSeconds === undefined || pool.availableSinceMs === undefined) return;
   const atMs = pool.availableSinceMs + pool.billableSeconds * 1000;
@@ -25,6 +31,8 @@ const recordHopEnd = async (stats: UsageStats, prices: PriceTable, record: JobRe
     const usd = instanceCostUsd(pool.billableSeconds, job.criteria.instanceCount, price);
     await stats.addIdleSpend(job.team, historyDay(atMs), record.name, usd);
   }
+  if (price !== undefined && job)
+    onIdleSpend?.(instanceCostUsd(pool.billableSeconds, job.criteria.instanceCount, price));
 };
 
 /**
@@ -32,7 +40,12 @@ const recordHopEnd = async (stats: UsageStats, prices: PriceTable, record: JobRe
  * a reuse, censored for a pool that ended unused) and idle spend. SageMaker's billable seconds
  * of a reused pool are exactly its idle gap.
  */
-export const usageStatsReactor = (stats: UsageStats, prices: PriceTable): FactReactor => ({
+export const usageStatsReactor = (
+  stats: UsageStats,
+  prices: PriceTable,
+  /** Told the idle cost of every hop that ended (the IdleCostUsd metric of the dashboard). */
+  onIdleSpend?: (usd: number) => void,
+): FactReactor => ({
   name: 'usage-stats',
   async react(facts: readonly LedgerFact[]) {
     for (const fact of facts) {
@@ -41,10 +54,10 @@ export const usageStatsReactor = (stats: UsageStats, prices: PriceTable): FactRe
           if (fact.job.job?.owner) await stats.noteSubmission(fact.job.job.owner, fact.job.job.createdAtMs);
           break;
         case 'pool-reused':
-          await recordHopEnd(stats, prices, fact.fromJob, true);
+          await recordHopEnd(stats, prices, fact.fromJob, true, onIdleSpend);
           break;
         case 'pool-ended':
-          await recordHopEnd(stats, prices, fact.job, false);
+          await recordHopEnd(stats, prices, fact.job, false, onIdleSpend);
           break;
         default:
           break;

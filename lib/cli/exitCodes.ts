@@ -9,8 +9,18 @@ export const EXIT = {
   invalidInput: 3,
   /** The job or pool named does not exist in the ledger. */
   notFound: 4,
-  /** The operator declined a confirmation. */
+  /** The operator declined a confirmation (or none could be asked: no terminal and no --yes). */
   aborted: 5,
+  /** No AWS credentials, or AWS refused them or denied the call. */
+  credentials: 6,
+  /** AWS or the local stack could not be reached: wrong or missing region, no network, local stack not running. */
+  unreachable: 7,
+  /** The ledger table does not exist there (wrong --table, --stage or --region; not deployed). */
+  tableNotFound: 8,
+  /** AWS kept throttling the calls after the SDK's retries. */
+  throttled: 9,
+  /** The pool is not Available (in use, or already ended): the action does not apply. */
+  notAvailable: 10,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,12 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { PriceFileError } from '../adapters/prices/readPriceFile';
 import { PolicyFileError } from '../policy/readPolicyFile';
+import { registerImportCommand } from './commands/importCommand';
 import { registerLocalCommand } from './commands/localCommand';
+import { registerNoticesCommand } from './commands/noticesCommand';
 import { registerPolicyCommand } from './commands/policyCommand';
+import { registerPoolsCommand } from './commands/poolsCommand';
+import { registerReportCommand } from './commands/reportCommand';
 import { CliError, EXIT } from './exitCodes';
+import { type CliIo, terminalIo } from './io';
 
 /** Runs the poolwarden command line; resolves with the process exit code. */
-export const main = async (argv: readonly string[]): Promise<number> => {
+export const main = async (argv: readonly string[], io: CliIo = terminalIo()): Promise<number> => {
   let exitCode: number = EXIT.ok;
   const setExit = (code: number) => {
     exitCode = code;
@@ -14,9 +19,21 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   const program = new Command('poolwarden')
     .description('the lifecycle manager for SageMaker Training Managed Warm Pools')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Exit codes: ${EXIT.ok} ok, ${EXIT.failure} failure, ${EXIT.usage} usage, ${EXIT.invalidInput} invalid input file, ${EXIT.notFound} job or pool not found,
+${EXIT.aborted} aborted (not confirmed), ${EXIT.credentials} AWS credentials, ${EXIT.unreachable} AWS or local stack unreachable (region?),
+${EXIT.tableNotFound} ledger table not found, ${EXIT.throttled} throttled after retries, ${EXIT.notAvailable} pool not Available.
+AWS commands take --stage/--table, --region, --profile, or --local for the local stack.`,
+    );
   registerLocalCommand(program, setExit);
   registerPolicyCommand(program);
+  registerPoolsCommand(program, io, setExit);
+  registerReportCommand(program);
+  registerImportCommand(program);
+  registerNoticesCommand(program, io, setExit);
   try {
     await program.parseAsync([...argv]);
     return exitCode;

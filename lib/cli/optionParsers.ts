@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../domain/policy/duration';
 
 export const wholeNumber = (value: string): number => {
   const n = Number(value);
@@ -12,4 +13,28 @@ export const positiveNumber = (value: string): number => {
   if (!Number.isFinite(n) || n <= 0)
     throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
   return n;
+};
+
+/** `--since 7d` (a duration before now) or `--since 2026-03-01` (an instant, ISO-8601). */
+export type Since = { readonly agoSeconds: number } | { readonly atMs: number };
+
+export const since = (value: string): Since => {
+  const seconds = parseDuration(value);
+  if (seconds !== undefined && /[smhd]\s*$/i.test(value.trim())) return { agoSeconds: seconds };
+  const at = Date.parse(value);
+  if (/^\d{4}-\d{2}-\d{2}/.test(value) && Number.isFinite(at)) return { atMs: at };
+  throw new InvalidArgumentError(
+    `expected a duration like 7d or 12h, or a date like 2026-03-01, got "${value}"`,
+  );
+};
+
+export const resolveSince = (value: Since, nowMs: number): number =>
+  'atMs' in value ? value.atMs : nowMs - value.agoSeconds * 1000;
+
+/** `--by 30m`: a positive duration, in seconds. */
+export const positiveDuration = (value: string): number => {
+  const seconds = parseDuration(value);
+  if (seconds === undefined || seconds <= 0)
+    throw new InvalidArgumentError(`expected a duration like 30m or 1h, got "${value}"`);
+  return seconds;
 };

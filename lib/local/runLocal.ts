@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
+import { createHandler as createSlackActionsHandler } from '../../functions/slackActions';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
 import type { ActionResult } from '../app/applyPoolAction';
 import type { ProcessOutcome } from '../app/processJobStateChange';
@@ -12,6 +13,7 @@ import type { SentNotification } from '../notify/notifier';
 import { loadNotifyConfig } from '../notify/notifyConfig';
 import type { Telemetry } from '../ports/telemetry';
 import { Runtime } from '../wiring/runtime';
+import { SlackActionsRuntime } from '../wiring/slackActionsRuntime';
 import { replayWithoutPoolwarden } from './report/baseline';
 import {
   buildLocalReport,
@@ -30,6 +32,11 @@ import { VirtualClock } from './runtime/virtualClock';
 import type { EventStyle } from './sagemaker/emulatorOptions';
 import type { TrainingJobStateChangeEvent } from './sagemaker/jobStateEvent';
 import { SageMakerEmulator } from './sagemaker/sageMakerEmulator';
+import {
+  LOCAL_SLACK_SIGNING_SECRET,
+  type SlackActionsServer,
+  startSlackActionsServer,
+} from './slackActionsServer';
 import { startSlackSink } from './slackSink';
 import { startSnsSink } from './snsSink';
 import type { TraceJob } from './trace/traceJob';
@@ -56,6 +63,10 @@ export interface LocalRunOptions {
   readonly dataDir?: string;
   readonly sageMakerPort?: number;
   readonly dynamoDbPort?: number;
+  /** Serve `POST /slack/actions` on this loopback port; absent: a free one (see onReady). */
+  readonly slackActionsPort?: number;
+  /** Awaited after each instant of virtual time: scripts and tests act on the stack mid-run (a Slack click). */
+  readonly onStep?: (atMs: number) => Promise<void>;
   /** Called once the local endpoints are up, before the trace starts (`--speed` demos print them). */
   readonly onReady?: (endpoints: LocalEndpoints) => void;
   /** After the trace, keep the endpoints serving until this resolves (for the CLI and your own scripts). */
@@ -75,6 +86,8 @@ export interface LocalEndpoints {
   readonly sagemaker: string;
   readonly sns: string;
   readonly slackWebhook?: string;
+  /** The Slack actions route; sign requests with POOLWARDEN_SLACK_SIGNING_SECRET or LOCAL_SLACK_SIGNING_SECRET. */
+  readonly slackActions: string;
   readonly table: string;
 }
 
@@ -127,20 +140,17 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         // Expiry warnings come from the policy's own lead time.
         POOLWARDEN_NOTIFY_EXPIRY_WARNING_SECONDS: '0',
         POOLWARDEN_KILL_SWITCH: options.killSwitch ? 'on' : 'off',
+        POOLWARDEN_SLACK_SIGNING_SECRET:
+          process.env.POOLWARDEN_SLACK_SIGNING_SECRET ?? LOCAL_SLACK_SIGNING_SECRET,
+        POOLWARDEN_SLACK_LOOPBACK_REPLIES: 'true',
       },
     },
   );
   const notifications: LocalNotification[] = [];
   const actions: LocalAction[] = [];
+  let slackActions: SlackActionsServer | undefined;
   try {
     await dynamo.ensureLedgerTable(LOCAL_TABLE);
-    options.onReady?.({
-      dynamodb: dynamo.endpoint,
-      sagemaker: sageMakerEndpoint,
-      sns: snsSink.endpoint,
-      ...(slackSink ? { slackWebhook: slackSink.webhookUrl } : {}),
-      table: LOCAL_TABLE,
-    });
     const bus = new LocalEventBus<Delivery>(
       options.chaosSeed !== undefined
         ? { ...DEFAULT_CHAOS, ...options.chaos, seed: options.chaosSeed }
@@ -175,6 +185,18 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       });
     const onJobStateChange = createJobStateChangeHandler(buildRuntime);
     const sweepHandler = createSweepHandler(buildRuntime);
+    slackActions = await startSlackActionsServer(
+      createSlackActionsHandler((telemetry) => new SlackActionsRuntime(buildRuntime(telemetry), telemetry)),
+      options.slackActionsPort !== undefined ? { port: options.slackActionsPort } : {},
+    );
+    options.onReady?.({
+      dynamodb: dynamo.endpoint,
+      sagemaker: sageMakerEndpoint,
+      sns: snsSink.endpoint,
+      ...(slackSink ? { slackWebhook: slackSink.webhookUrl } : {}),
+      slackActions: slackActions.url,
+      table: LOCAL_TABLE,
+    });
 
     const stats = { rejected: 0, stale: 0, deadLettered: 0, sweeps: 0 };
     const deliver = async (delivery: Delivery) => {
@@ -236,6 +258,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         }
         nextSweepAt += SWEEP_EVERY_MS;
       }
+      await options.onStep?.(at);
     }
     // Nothing is left to happen: one last sweep records how every pool ended.
     await sweepHandler({}, lambdaContext('sweep'));
@@ -263,6 +286,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     return { report, wallSeconds: (performance.now() - started) / 1000 };
   } finally {
     restoreEnvironment();
+    await slackActions?.close();
     await emulator.stop();
     await snsSink.close();
     await slackSink?.close();

@@ -83,6 +83,13 @@ export class MemoryNotificationLog implements NotificationLog {
     return record;
   }
 
+  async noticesOf(job: string): Promise<NoticeRecord[]> {
+    return [...this.notices.values()]
+      .filter((n) => n.key.job === job)
+      .map(({ leaseUntilMs: _lease, ...record }) => record)
+      .sort((a, b) => a.claimedAtMs - b.claimedAtMs);
+  }
+
   async listDeadLetters(limit: number, cursor?: string): Promise<Page<DeadLetter>> {
     const ids = [...this.letters.keys()].sort().filter((id) => cursor === undefined || id > cursor);
     const items = ids.slice(0, limit).flatMap((id) => this.letters.get(id) ?? []);

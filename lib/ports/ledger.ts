@@ -54,4 +54,6 @@ export interface Ledger {
   availableByOwner(owner: string): Promise<JobRecord[]>;
   /** Available pools, soonest expiry first, a page at a time. */
   availablePools(limit: number, cursor?: string): Promise<Page<JobRecord>>;
+  /** Jobs submitted on one UTC day (yyyy-mm-dd), oldest submission first, a page at a time: history for reports. */
+  jobsSubmittedOn(day: string, limit: number, cursor?: string): Promise<Page<JobRecord>>;
 }

@@ -65,6 +65,8 @@ export interface NotificationLog {
     nowMs: number,
   ): Promise<DeadLetter>;
   getNotice(key: NoticeKey): Promise<NoticeRecord | undefined>;
+  /** Every notice about one job's partition (the messages of its pool hops), oldest claim first. */
+  noticesOf(job: string): Promise<NoticeRecord[]>;
   /** Oldest first. */
   listDeadLetters(limit: number, cursor?: string): Promise<Page<DeadLetter>>;
   getDeadLetter(id: string): Promise<DeadLetter | undefined>;

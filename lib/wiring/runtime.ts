@@ -19,6 +19,7 @@ import type { NotifyConfig } from '../notify/notifyConfig';
 import { type NotifyDependencies, notifyDependencies } from '../notify/notifyDependencies';
 import { type SlackSecrets, slackSecretsFrom } from '../notify/slackSecrets';
 import { type Clock, systemClock } from '../ports/clock';
+import type { DecisionOutcome } from '../ports/decisionLog';
 import type { Telemetry } from '../ports/telemetry';
 import type { UsageStats } from '../ports/usageStats';
 import { PolicySource } from './policySource';
@@ -40,6 +41,16 @@ export interface RuntimeOptions {
   readonly onAction?: (result: ActionResult) => void;
   readonly initialSecrets?: SlackSecrets;
 }
+
+/** Metrics for the dashboard (resources/observability.yml), in the `poolwarden` namespace. */
+export const IDLE_COST_METRIC = 'IdleCostUsd';
+const ACTION_METRICS: Record<DecisionOutcome, string> = {
+  applied: 'ActionsApplied',
+  'dry-run': 'ActionsDryRun',
+  failed: 'ActionsFailed',
+  skipped: 'ActionsSkipped',
+};
+export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS[outcome];
 
 /** Context keys where @middy/ssm puts the policy text and the kill switch. */
 export const POLICY_CONTEXT_KEYS = {
@@ -116,8 +127,13 @@ export class Runtime {
     };
   }
 
+  /** The dashboard's idle cost: USD of every pool hop that ended, from the price table. */
+  private readonly countIdleSpend = (usd: number): void =>
+    this.options.telemetry.count(IDLE_COST_METRIC, usd);
+
   /** Tells the owner about an action recorded for the first time, and whoever else listens. */
   readonly onAction = async (result: ActionResult): Promise<void> => {
+    this.options.telemetry.count(actionMetric(result.decision.outcome));
     this.options.onAction?.(result);
     const notice = noticeForAction(result);
     if (notice) await this.notify.notifier.notify(notice);
@@ -132,7 +148,7 @@ export class Runtime {
       telemetry: this.options.telemetry,
       reactors: [
         ...(this.options.extraReactors ?? []),
-        usageStatsReactor(this.stats, this.prices),
+        usageStatsReactor(this.stats, this.prices, this.countIdleSpend),
         // The owner hears "available until" before any policy action on the pool.
         this.notify.reactor,
         policyReactor({
@@ -155,7 +171,7 @@ export class Runtime {
       telemetry: this.options.telemetry,
       reactors: [
         ...(this.options.extraReactors ?? []),
-        usageStatsReactor(this.stats, this.prices),
+        usageStatsReactor(this.stats, this.prices, this.countIdleSpend),
         this.notify.reactor,
       ],
       onAction: this.onAction,

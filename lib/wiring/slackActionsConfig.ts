@@ -22,14 +22,13 @@ export interface SlackActionsConfig {
 
 const environment = z
   .object({
-    POOLWARDEN_SLACK_SIGNING_SECRET_PARAM: z
-      .preprocess(
-        (v) => (v === '' ? undefined : v),
-        z
-          .string()
-          .regex(/^\/[\w./-]+$/, 'must be an SSM parameter name such as /poolwarden/prod/slack-signing-secret')
-          .optional(),
-      ),
+    POOLWARDEN_SLACK_SIGNING_SECRET_PARAM: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .regex(/^\/[\w./-]+$/, 'must be an SSM parameter name such as /poolwarden/prod/slack-signing-secret')
+        .optional(),
+    ),
     POOLWARDEN_SLACK_SIGNING_SECRET: z.string().optional(),
     POOLWARDEN_SLACK_ADMINS: z
       .string()
@@ -64,7 +63,9 @@ const environment = z
   });
 
 /** Validated at cold start; the secret's value is never repeated in a message. */
-export const loadSlackActionsConfig = (env: Readonly<Record<string, string | undefined>>): SlackActionsConfig => {
+export const loadSlackActionsConfig = (
+  env: Readonly<Record<string, string | undefined>>,
+): SlackActionsConfig => {
   const result = environment.safeParse(env);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));

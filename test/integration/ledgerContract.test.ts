@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDecisionLog } from '../../lib/adapters/dynamo/dynamoDecisionLog';
 import { DynamoLedger, ReuseConflictError } from '../../lib/adapters/dynamo/dynamoLedger';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import type { JobRecord, PoolState } from '../../lib/domain/jobRecord';
@@ -136,6 +137,29 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       expect((await ledger.getJob('c'))?.pool).toMatchObject({ bornAtMs: T0, poolId: 'a' });
     });
 
+    it('lists jobs by UTC submission day, oldest first, a page at a time', async () => {
+      const ledger = await makeLedger();
+      const day = new Date(T0).toISOString().slice(0, 10);
+      const nextDay = new Date(T0 + 86_400_000).toISOString().slice(0, 10);
+      await recorded(ledger, { name: 'day-b', createdAtMs: T0 + 2000 });
+      await recorded(ledger, { name: 'day-a', createdAtMs: T0 + 1000 });
+      await recorded(ledger, { name: 'day-c', createdAtMs: T0 + 3000 });
+      await recorded(ledger, { name: 'tomorrow', createdAtMs: T0 + 86_400_000 });
+      const names: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await ledger.jobsSubmittedOn(day, 2, cursor);
+        names.push(...page.items.map((r) => r.name));
+        cursor = page.cursor;
+        pages++;
+      } while (cursor && pages < 10);
+      expect(names.filter((n) => n.startsWith('day-'))).toEqual(['day-a', 'day-b', 'day-c']);
+      expect(names).not.toContain('tomorrow');
+      expect(pages).toBeGreaterThanOrEqual(2);
+      expect((await ledger.jobsSubmittedOn(nextDay, 10)).items.map((r) => r.name)).toContain('tomorrow');
+    });
+
     it('records why a job got no pool', async () => {
       const ledger = await makeLedger();
       await recorded(ledger, { name: 'np' });
@@ -158,3 +182,26 @@ ledgerContract(
   async () => new DynamoLedger(dynamo.client, await dynamo.createLedgerTable()),
 );
 ledgerContract('in-memory', async () => new MemoryLedger());
+
+describe('DynamoDB history index', () => {
+  it('gives jobs by day without the decisions that share the index', async () => {
+    const table = await dynamo.createLedgerTable();
+    const ledger = new DynamoLedger(dynamo.client, table);
+    const decisions = new DynamoDecisionLog(dynamo.client, table);
+    await recorded(ledger, { name: 'with-decision', createdAtMs: T0 });
+    await decisions.record({
+      job: 'with-decision',
+      poolId: 'with-decision',
+      atMs: T0 + 5000,
+      action: 'stop',
+      actor: 'operator:test',
+      reason: 'test',
+      dryRun: true,
+      outcome: 'dry-run',
+      dedupeKey: 'stop#1',
+    });
+    const day = new Date(T0).toISOString().slice(0, 10);
+    expect((await ledger.jobsSubmittedOn(day, 10)).items.map((r) => r.name)).toEqual(['with-decision']);
+    expect((await decisions.decisionsOn(day, 10)).items.map((d) => d.job)).toEqual(['with-decision']);
+  });
+});

@@ -93,6 +93,19 @@ const contract = (name: string, makeLog: () => NotificationLog) =>
       });
     });
 
+    it("lists a job's notices, oldest claim first", async () => {
+      const l = log();
+      await l.claim(key('pool-available'), T0 + 2000, MIN);
+      await l.claim(key('job-ended'), T0 + 1000, MIN);
+      await l.markDelivered(key('job-ended'), T0 + 1500);
+      const notices = await l.noticesOf(key('x').job);
+      expect(notices.map((n) => [n.key.kind, n.state])).toEqual([
+        ['job-ended', 'delivered'],
+        ['pool-available', 'claimed'],
+      ]);
+      expect(await l.noticesOf('someone-else')).toEqual([]);
+    });
+
     it('keeps occurrences of one kind apart', async () => {
       const l = log();
       expect(await l.claim(key('pool-extended', '1000'), T0, MIN)).toEqual({ kind: 'claimed' });

@@ -82,6 +82,41 @@ describe('the packaged CloudFormation template', () => {
     expect(KEY).toEqual({ partition: 'pk', sort: 'sk' });
   });
 
+  it("serves the Slack buttons at POST /slack/actions through an HTTP API, bounded for Slack's 3 s", () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    expect(routes).toContainEqual(expect.objectContaining({ RouteKey: 'POST /slack/actions' }));
+    const slackActions = ofType('AWS::Lambda::Function')
+      .map(([, f]) => f.Properties)
+      .find((f) => String(f.Handler).includes('slackActions'));
+    expect(slackActions).toBeDefined();
+    const env = (slackActions?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+    expect(env).toMatchObject({
+      POOLWARDEN_SLACK_SIGNING_SECRET_PARAM: '/poolwarden/test/slack-signing-secret',
+      POOLWARDEN_NOTIFY_MAX_ATTEMPTS: '1',
+      POOLWARDEN_NOTIFY_RETRY_BUDGET_MS: '0',
+    });
+    // The secret itself never appears in the template: only the parameter's name.
+    expect(JSON.stringify(resources)).not.toMatch(/SLACK_SIGNING_SECRET"\s*:/);
+    const role = resources.SlackActionsRole?.Properties.Policies as Array<{
+      PolicyDocument: { Statement: Statement[] };
+    }>;
+    const actions = role.flatMap((p) => p.PolicyDocument.Statement.flatMap((st) => [st.Action].flat()));
+    expect(new Set(actions)).toEqual(
+      new Set([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sagemaker:DescribeTrainingJob',
+        'sagemaker:UpdateTrainingJob',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+        'sns:Publish',
+        'ssm:GetParameters',
+      ]),
+    );
+  });
+
   it('grants no wildcard action in any IAM statement', () => {
     const statements = allowStatements();
     expect(statements.length).toBeGreaterThan(0);

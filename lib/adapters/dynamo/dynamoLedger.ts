@@ -259,6 +259,23 @@ export class DynamoLedger implements Ledger {
     };
   }
 
+  async jobsSubmittedOn(day: string, limit: number, cursor?: string): Promise<Page<JobRecord>> {
+    // byDay also holds decisions (itemType = decision); job items carry no itemType.
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        ...this.indexQuery(INDEX.byDay.name, INDEX.byDay.partition, day),
+        FilterExpression: 'attribute_not_exists(itemType)',
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    const next = encodeCursor(LastEvaluatedKey);
+    return {
+      items: (Items ?? []).map((i) => recordFromItem(i as JobItem)),
+      ...(next ? { cursor: next } : {}),
+    };
+  }
+
   private indexQuery(indexName: string, attribute: string, value: string): QueryCommandInput {
     return {
       TableName: this.tableName,

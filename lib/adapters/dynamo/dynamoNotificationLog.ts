@@ -3,6 +3,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -227,6 +228,22 @@ export class DynamoNotificationLog implements NotificationLog {
       new GetCommand({ TableName: this.tableName, Key: noticeItemKey(key), ConsistentRead: true }),
     );
     return Item ? noticeFromItem(Item as NoticeItem) : undefined;
+  }
+
+  async noticesOf(job: string): Promise<NoticeRecord[]> {
+    const notices: NoticeRecord[] = [];
+    for await (const page of paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': KEY.partition, '#sk': KEY.sort },
+        ExpressionAttributeValues: { ':pk': `JOB#${job}`, ':prefix': 'NOTICE#' },
+      },
+    )) {
+      for (const item of page.Items ?? []) notices.push(noticeFromItem(item as NoticeItem));
+    }
+    return notices.sort((a, b) => a.claimedAtMs - b.claimedAtMs);
   }
 
   async listDeadLetters(limit: number, cursor?: string): Promise<Page<DeadLetter>> {

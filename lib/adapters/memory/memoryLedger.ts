@@ -3,6 +3,7 @@ import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import { type NoPool, poolRank } from '../../domain/warmPool';
 import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
 import { ReuseConflictError } from '../dynamo/dynamoLedger';
+import { historyDay } from '../dynamo/tableDesign';
 
 /**
  * The ledger in process memory, with the same conditional rules as DynamoLedger (one contract
@@ -127,6 +128,15 @@ export class MemoryLedger implements Ledger {
 
   async availableByOwner(owner: string): Promise<JobRecord[]> {
     return this.available().filter((r) => r.job?.owner === owner);
+  }
+
+  async jobsSubmittedOn(day: string, limit: number, cursor?: string): Promise<Page<JobRecord>> {
+    const all = this.all()
+      .filter((r) => r.job !== undefined && historyDay(r.job.createdAtMs) === day)
+      .sort((a, b) => (a.job?.createdAtMs ?? 0) - (b.job?.createdAtMs ?? 0) || a.name.localeCompare(b.name));
+    const start = cursor ? Number(cursor) : 0;
+    const items = all.slice(start, start + limit);
+    return start + limit < all.length ? { items, cursor: String(start + limit) } : { items };
   }
 
   async availablePools(limit: number, cursor?: string): Promise<Page<JobRecord>> {

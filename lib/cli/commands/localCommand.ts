@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { readPriceFile } from '../../adapters/prices/readPriceFile';
-import { runLocal } from '../../local/runLocal';
+import { type LocalEndpoints, runLocal } from '../../local/runLocal';
 import { readTraceFile } from '../../local/trace/readTraceFile';
 import { TraceParseError } from '../../local/trace/traceIssues';
 import { readPolicyFile } from '../../policy/readPolicyFile';
+import { DEFAULT_LOCAL_PORTS } from '../connection';
 import { CliError, EXIT } from '../exitCodes';
 import { positiveNumber, wholeNumber } from '../optionParsers';
 import { printLocalSummary } from '../output/localSummary';
@@ -16,6 +17,9 @@ interface LocalOptions {
   speed?: number;
   dataDir?: string;
   port?: number;
+  dynamodbPort?: number;
+  keepServing?: boolean;
+  slackActionsPort?: number;
   prices?: string;
   killSwitch?: boolean;
   verbose?: boolean;
@@ -42,6 +46,20 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
       'serve the SageMaker emulator on this loopback port (for your own SDK scripts)',
       wholeNumber,
     )
+    .option(
+      '--slack-actions-port <port>',
+      'serve POST /slack/actions (the Slack buttons) on this loopback port; default: a free one',
+      wholeNumber,
+    )
+    .option(
+      '--dynamodb-port <port>',
+      'serve the local DynamoDB (the ledger) on this loopback port (for the CLI with --local, and your scripts)',
+      wholeNumber,
+    )
+    .option(
+      '--keep-serving',
+      `after the trace, keep the endpoints up until Ctrl-C, so that \`poolwarden pools|report|import --local\` can use them (default ports ${DEFAULT_LOCAL_PORTS.sagemaker} and ${DEFAULT_LOCAL_PORTS.dynamodb})`,
+    )
     .option('--prices <file>', 'a JSON file of hourly instance prices overriding the built-in table')
     .option('--kill-switch', 'turn every policy action into a dry run (decided and recorded, not done)')
     .option('--verbose', "show the functions' own logs and metrics")
@@ -66,12 +84,49 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
             ? 1
             : wholeNumber(options.chaos);
       const json = options.json ?? false;
+      const keepServing = options.keepServing ?? false;
+      const sageMakerPort = options.port ?? (keepServing ? DEFAULT_LOCAL_PORTS.sagemaker : undefined);
+      const dynamoDbPort = options.dynamodbPort ?? (keepServing ? DEFAULT_LOCAL_PORTS.dynamodb : undefined);
+      // With fixed ports, tell where the stack listens (on stderr with --json, so stdout stays one document).
+      const announce = (endpoints: LocalEndpoints) => {
+        if (sageMakerPort === undefined && dynamoDbPort === undefined) return;
+        const say = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+        say(
+          `local stack: SageMaker ${endpoints.sagemaker}, DynamoDB ${endpoints.dynamodb}, table ${endpoints.table}`,
+        );
+        const defaults =
+          sageMakerPort === DEFAULT_LOCAL_PORTS.sagemaker && dynamoDbPort === DEFAULT_LOCAL_PORTS.dynamodb;
+        say(
+          `  in another terminal: ${defaults ? '' : `AWS_ENDPOINT_URL_SAGEMAKER=${endpoints.sagemaker} AWS_ENDPOINT_URL_DYNAMODB=${endpoints.dynamodb} `}poolwarden pools list --local`,
+        );
+        if (keepServing) say('  serving until Ctrl-C, also after the trace ends');
+      };
+      // The first Ctrl-C ends the serving after the trace (and the run prints its summary); a second one aborts.
+      const servingUntil = keepServing
+        ? new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          })
+        : undefined;
       const { report, wallSeconds } = await runLocal({
         trace,
         ...(chaosSeed !== undefined ? { chaosSeed } : {}),
         ...(options.speed !== undefined ? { speed: options.speed } : {}),
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-        ...(options.port !== undefined ? { sageMakerPort: options.port } : {}),
+        ...(sageMakerPort !== undefined ? { sageMakerPort } : {}),
+        ...(dynamoDbPort !== undefined ? { dynamoDbPort } : {}),
+        ...(servingUntil
+          ? {
+              keepServingUntil: servingUntil.then(() =>
+                console.error('poolwarden: stopping the local stack'),
+              ),
+            }
+          : {}),
+        ...(options.slackActionsPort !== undefined ? { slackActionsPort: options.slackActionsPort } : {}),
+        onReady: (endpoints: LocalEndpoints) => {
+          if (!json) console.log(`Slack actions: POST ${endpoints.slackActions}`);
+          announce(endpoints);
+        },
         ...(prices ? { prices } : {}),
         ...(policy ? { policy } : {}),
         ...(slackWebhookUrl ? { slackWebhookUrl } : {}),

@@ -135,7 +135,7 @@ interface Extension {
 type ExtensionPlan = { readonly extension: Extension } | { readonly whyNot: string };
 
 /** The rule's caps tighten the deployment's limits; they never loosen them. */
-const tightenLimits = (limits: KeepAliveLimits, settings: RuleSettings): KeepAliveLimits => ({
+export const tightenLimits = (limits: KeepAliveLimits, settings: RuleSettings): KeepAliveLimits => ({
   perCallCapSeconds: Math.min(
     limits.perCallCapSeconds,
     settings.caps.keepAlivePerCallSeconds ?? Number.POSITIVE_INFINITY,

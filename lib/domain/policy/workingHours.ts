@@ -68,3 +68,31 @@ export const workingHoursAt = (windows: readonly WorkingHoursWindow[], nowMs: nu
 /** "HH:MM" for minutes after midnight (1440 is "24:00"). */
 export const formatMinuteOfDay = (minute: number): string =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/** When the occurrence of `window` that holds `nowMs` closes (the window must hold it). */
+const closingOf = (window: WorkingHoursWindow, nowMs: number): number => {
+  const local = localAt(nowMs, window.timeZone);
+  // An overnight shift opened today closes tomorrow; one opened yesterday closes today.
+  const closesOn =
+    isOvernight(window) && minuteOfDay(local) >= window.startMinute ? local.plus({ days: 1 }) : local;
+  // Wall-clock arithmetic (set, plus days), so that a DST change in between is followed.
+  const close =
+    window.endMinute >= 1440
+      ? closesOn.startOf('day').plus({ days: 1 })
+      : closesOn
+          .startOf('day')
+          .set({ hour: Math.floor(window.endMinute / 60), minute: window.endMinute % 60 });
+  return close.toMillis();
+};
+
+/**
+ * The end of the working day under way at `nowMs`: when the latest window open now closes.
+ * Undefined outside working hours (no window holds `nowMs`).
+ */
+export const endOfWorkingDay = (
+  windows: readonly WorkingHoursWindow[],
+  nowMs: number,
+): number | undefined => {
+  const closes = windows.filter((window) => insideWindow(window, nowMs)).map((w) => closingOf(w, nowMs));
+  return closes.length > 0 ? Math.max(...closes) : undefined;
+};

@@ -28,6 +28,9 @@ export const OPERATIONS = [
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
+/** The emulator's own operation (`X-Amz-Target: SageMaker.PoolwardenLocalClock`): its virtual now, epoch ms. */
+export const LOCAL_CLOCK_OPERATION = 'PoolwardenLocalClock';
+
 export interface CallCount {
   /** Every call received, throttled and failed ones included: what a rate quota would count. */
   readonly calls: number;
@@ -114,6 +117,9 @@ export class SageMakerApi {
 
   /** Answers one call, or throws the SageMakerApiError its response must carry. */
   handle(operation: string, body: unknown): JsonObject {
+    // Not a SageMaker operation: the CLI's --local mode reads the emulator's virtual time here,
+    // so that its figures and actions agree with the local stack's clock. Not counted.
+    if (operation === LOCAL_CLOCK_OPERATION) return { NowMs: this.model.now() };
     const count = this.countCall(operation);
     if (this.shouldThrottle(operation, count.calls)) {
       count.throttled++;

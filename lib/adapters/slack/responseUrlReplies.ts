@@ -1,0 +1,46 @@
+import { IncomingWebhook, type IncomingWebhookSendArguments } from '@slack/webhook';
+import { isLoopbackUrl } from '../../notify/slackSecrets';
+import type { SlackReplies, SlackReply } from '../../ports/slackReplies';
+
+export interface ResponseUrlOptions {
+  /** One attempt's limit: the whole answer must reach Slack within its 3 seconds. */
+  readonly timeoutMs: number;
+  /** The local stack's Slack sink lives on http://127.0.0.1; never set in AWS. */
+  readonly allowLoopback: boolean;
+}
+
+/** Slack's response URLs: `https://hooks.slack.com/actions/…`. Anything else is refused (no SSRF). */
+export const isSlackResponseUrl = (raw: string, allowLoopback: boolean): boolean => {
+  try {
+    const url = new URL(raw);
+    return (
+      (url.protocol === 'https:' && url.hostname === 'hooks.slack.com') ||
+      (allowLoopback && isLoopbackUrl(url))
+    );
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Answers through the interaction's `response_url` with @slack/webhook (a response URL takes
+ * the same JSON an incoming webhook does, plus `replace_original` and `response_type`). One
+ * attempt, no retries: a late answer is worse than none, the ledger holds the truth.
+ */
+export class ResponseUrlReplies implements SlackReplies {
+  constructor(private readonly options: ResponseUrlOptions) {}
+
+  async reply(responseUrl: string, reply: SlackReply): Promise<void> {
+    if (!isSlackResponseUrl(responseUrl, this.options.allowLoopback)) {
+      throw new Error('the response_url is not a Slack response URL; not answered');
+    }
+    const webhook = new IncomingWebhook(responseUrl, { timeout: this.options.timeoutMs });
+    const message: IncomingWebhookSendArguments & Record<string, unknown> = {
+      text: reply.text,
+      ...(reply.blocks ? { blocks: reply.blocks as IncomingWebhookSendArguments['blocks'] } : {}),
+      replace_original: reply.replaceOriginal,
+      response_type: reply.ephemeral ? 'ephemeral' : 'in_channel',
+    };
+    await webhook.send(message);
+  }
+}

@@ -1,0 +1,140 @@
+import type { Command } from 'commander';
+import { documentClient, sageMakerClient } from '../adapters/awsClients';
+import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
+import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
+import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog';
+import { readPriceFile } from '../adapters/prices/readPriceFile';
+import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
+import type { ActionDeps } from '../app/applyPoolAction';
+import { loadCoreConfig } from '../config';
+import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
+import { LOCAL_TABLE } from '../local/runLocal';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/runtime/localDynamo';
+import { LOCAL_CLOCK_OPERATION } from '../local/sagemaker/sageMakerApi';
+import type { Clock } from '../ports/clock';
+import { type ErrorContext, explainAwsError } from './awsErrors';
+import { CliError, EXIT } from './exitCodes';
+
+/** Where `poolwarden local --keep-serving` serves unless told otherwise, and where --local looks. */
+export const DEFAULT_LOCAL_PORTS = { sagemaker: 4566, dynamodb: 4567 } as const;
+
+export interface ConnectionFlags {
+  readonly table?: string;
+  readonly stage?: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly local?: boolean;
+  readonly prices?: string;
+}
+
+/** The options every AWS-facing command takes. */
+export const withConnectionOptions = (command: Command): Command =>
+  command
+    .option('--table <name>', 'the ledger table (default: $POOLWARDEN_TABLE, else poolwarden-<stage>-ledger)')
+    .option('--stage <stage>', 'the deployed stage, for the default table name', 'dev')
+    .option('--region <region>', "the AWS region (default: the SDK's, from AWS_REGION or the profile)")
+    .option(
+      '--profile <name>',
+      'a named AWS profile from ~/.aws/config (default: the standard credential chain)',
+    )
+    .option(
+      '--local',
+      `use the local stack (poolwarden local --keep-serving): $AWS_ENDPOINT_URL_SAGEMAKER / _DYNAMODB, else ports ${DEFAULT_LOCAL_PORTS.sagemaker} and ${DEFAULT_LOCAL_PORTS.dynamodb} on 127.0.0.1`,
+    )
+    .option('--prices <file>', 'a JSON file of hourly instance prices overriding the built-in table');
+
+/** Everything a command reads and acts through, built from the flags. */
+export interface Connection {
+  readonly table: string;
+  readonly context: ErrorContext;
+  readonly ledger: DynamoLedger;
+  readonly decisions: DynamoDecisionLog;
+  readonly notices: DynamoNotificationLog;
+  readonly trainingJobs: SageMakerTrainingJobs;
+  readonly clock: Clock;
+  readonly prices: PriceTable;
+  readonly actionDeps: ActionDeps;
+  /** Runs AWS work, turning known SDK errors into one clear line and an exit code. */
+  guard<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** The local stack runs in virtual time: ask its SageMaker emulator what time it is there. */
+const localClock = async (sagemakerEndpoint: string, context: ErrorContext): Promise<Clock> => {
+  let nowMs: number;
+  try {
+    const response = await fetch(sagemakerEndpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `SageMaker.${LOCAL_CLOCK_OPERATION}`,
+      },
+      body: '{}',
+      signal: AbortSignal.timeout(5_000),
+    });
+    const body = (await response.json()) as { NowMs?: unknown };
+    if (typeof body.NowMs !== 'number') throw new Error('no NowMs in the answer');
+    nowMs = body.NowMs;
+  } catch (error) {
+    throw (
+      explainAwsError(Object.assign(new Error(String(error)), { code: 'ECONNREFUSED' }), context) ??
+      new CliError(String(error), EXIT.unreachable)
+    );
+  }
+  const fetchedAt = Date.now();
+  return { now: () => nowMs + (Date.now() - fetchedAt) };
+};
+
+export const connect = async (
+  flags: ConnectionFlags,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<Connection> => {
+  const local = flags.local ?? false;
+  const table =
+    flags.table ??
+    (local ? LOCAL_TABLE : (env.POOLWARDEN_TABLE ?? `poolwarden-${flags.stage ?? 'dev'}-ledger`));
+  const endpoints = local
+    ? {
+        dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${DEFAULT_LOCAL_PORTS.dynamodb}`,
+        sagemaker: env.AWS_ENDPOINT_URL_SAGEMAKER ?? `http://127.0.0.1:${DEFAULT_LOCAL_PORTS.sagemaker}`,
+      }
+    : undefined;
+  // The SDK's default chain reads the profile from the environment (fromIni).
+  if (flags.profile && !local) process.env.AWS_PROFILE = flags.profile;
+  const region = local ? LOCAL_REGION : (flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION);
+  const context: ErrorContext = {
+    table,
+    local,
+    ...(region ? { region } : {}),
+    ...(endpoints ? { endpoints } : {}),
+  };
+  const base = {
+    ...(region ? { region } : {}),
+    ...(local ? { credentials: LOCAL_CREDENTIALS } : {}),
+  };
+  const dynamo = documentClient({ ...base, ...(endpoints ? { endpoint: endpoints.dynamodb } : {}) });
+  const sagemaker = sageMakerClient({ ...base, ...(endpoints ? { endpoint: endpoints.sagemaker } : {}) });
+  const clock = endpoints ? await localClock(endpoints.sagemaker, context) : { now: () => Date.now() };
+  const prices = flags.prices ? await readPriceFile(flags.prices) : DEFAULT_PRICES;
+  const core = loadCoreConfig({ ...env, POOLWARDEN_TABLE: table });
+  const ledger = new DynamoLedger(dynamo, table);
+  const decisions = new DynamoDecisionLog(dynamo, table);
+  const trainingJobs = new SageMakerTrainingJobs(sagemaker);
+  return {
+    table,
+    context,
+    ledger,
+    decisions,
+    notices: new DynamoNotificationLog(dynamo, table, { retentionDays: 30 }),
+    trainingJobs,
+    clock,
+    prices,
+    actionDeps: { ledger, decisions, trainingJobs, clock, limits: core.limits },
+    async guard<T>(work: () => Promise<T>): Promise<T> {
+      try {
+        return await work();
+      } catch (error) {
+        throw explainAwsError(error, context) ?? error;
+      }
+    },
+  };
+};

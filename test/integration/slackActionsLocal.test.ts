@@ -1,0 +1,160 @@
+import { DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTCOME_HEADER } from '../../lib/app/answerSlackRequest';
+import { slackSignature } from '../../lib/events/slackSignature';
+import { type LocalEndpoints, type LocalRunResult, runLocal } from '../../lib/local/runLocal';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lib/local/runtime/localDynamo';
+import { LOCAL_SLACK_SIGNING_SECRET } from '../../lib/local/slackActionsServer';
+import { type SlackSink, startSlackSink } from '../../lib/local/slackSink';
+import { parseTraceOrThrow } from '../../lib/local/trace/parseTrace';
+import { POOL_ACTION_IDS } from '../../lib/notify/messages/poolButtons';
+
+const OWNER = 'UALICE1';
+const TRACE = parseTraceOrThrow(
+  JSON.stringify({
+    name: 'alice-train',
+    submitAt: '2026-03-02T09:00:00Z',
+    durationSeconds: 600,
+    outcome: 'Completed',
+    roleArn: 'arn:aws:iam::123456789012:role/vision-training',
+    instanceType: 'ml.g5.xlarge',
+    instanceCount: 1,
+    volumeSizeInGB: 30,
+    keepAliveSeconds: 1800,
+    tags: { owner: 'alice', team: 'vision', 'slack-user': OWNER },
+  }),
+);
+
+interface Sent {
+  readonly status: number;
+  readonly outcome: string | null;
+}
+
+/** A click on a button of the message about alice-train, as Slack posts it to the interactivity URL. */
+const clickBody = (user: string, actionId: string, responseUrl: string) =>
+  `payload=${encodeURIComponent(
+    JSON.stringify({
+      type: 'block_actions',
+      user: { id: user, username: user.toLowerCase() },
+      team: { id: 'T0LOCAL' },
+      container: { type: 'message', message_ts: '1772442000.000100', channel_id: 'D0ALICE' },
+      response_url: responseUrl,
+      actions: [
+        {
+          action_id: actionId,
+          block_id: 'poolwarden.pool-available',
+          value: JSON.stringify({ job: 'alice-train', hop: 'alice-train' }),
+          action_ts: '1772442100.000200',
+        },
+      ],
+    }),
+  )}`;
+
+const post = async (url: string, body: string, secret = LOCAL_SLACK_SIGNING_SECRET): Promise<Sent> => {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': slackSignature(secret, timestamp, body),
+    },
+    body,
+  });
+  await response.text();
+  return { status: response.status, outcome: response.headers.get(OUTCOME_HEADER) };
+};
+
+/**
+ * The Slack actions route of the local stack, over loopback: a signed request to
+ * POST /slack/actions reaches the real handler, which stops the emulator's pool.
+ */
+describe('the Slack actions route of the local stack', () => {
+  let sink: SlackSink;
+  let endpoints: LocalEndpoints | undefined;
+  let result: LocalRunResult;
+  const seen: Record<string, Sent | string | undefined> = {};
+
+  beforeAll(async () => {
+    // Where Slack's response_url would point: a sink on loopback records the answers.
+    sink = await startSlackSink({});
+    const responseUrl = `${new URL(sink.webhookUrl).origin}/actions/T0LOCAL/1/local`;
+    let done = false;
+    result = await runLocal({
+      trace: TRACE,
+      onReady: (e) => {
+        endpoints = e;
+      },
+      onStep: async () => {
+        if (done || !endpoints) return;
+        const sageMaker = new SageMakerClient({
+          endpoint: endpoints.sagemaker,
+          region: LOCAL_REGION,
+          credentials: LOCAL_CREDENTIALS,
+        });
+        const status = async () =>
+          (await sageMaker.send(new DescribeTrainingJobCommand({ TrainingJobName: 'alice-train' })))
+            .WarmPoolStatus?.Status;
+        if ((await status()) !== 'Available') return;
+        done = true;
+        const url = endpoints.slackActions;
+        const stop = clickBody(OWNER, POOL_ACTION_IDS.stop, responseUrl);
+        seen.wrongSecret = await post(url, stop, 'not-the-secret');
+        seen.afterWrongSecret = await status();
+        seen.stranger = await post(url, clickBody('UMALLORY', POOL_ACTION_IDS.stop, responseUrl));
+        seen.afterStranger = await status();
+        seen.owner = await post(url, stop);
+        seen.afterOwner = await status();
+        seen.again = await post(url, stop);
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await sink?.close();
+  });
+
+  it('serves the route on loopback only', () => {
+    expect(endpoints?.slackActions).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/slack\/actions$/);
+  });
+
+  it('answers 401 to a request signed with another secret, and changes nothing', () => {
+    expect(seen.wrongSecret).toEqual({ status: 401, outcome: 'unverified' });
+    expect(seen.afterWrongSecret).toBe('Available');
+  });
+
+  it('refuses someone who is neither the owner nor an admin, and changes nothing', () => {
+    expect(seen.stranger).toEqual({ status: 200, outcome: 'unauthorized' });
+    expect(seen.afterStranger).toBe('Available');
+  });
+
+  it("stops the emulator's pool on the owner's signed click, once", () => {
+    expect(seen.owner).toEqual({ status: 200, outcome: 'acted' });
+    expect(seen.afterOwner).toBe('Terminated');
+    expect(seen.again).toEqual({ status: 200, outcome: 'duplicate' });
+    const stops = result.report.actions.filter((a) => a.action === 'stop');
+    expect(stops).toEqual([
+      expect.objectContaining({ job: 'alice-train', actor: `slack:${OWNER}`, outcome: 'applied' }),
+    ]);
+    expect(result.report.check.ledgerMatchesEmulator).toBe(true);
+  });
+
+  it('answers in Slack through the response_url: the message says who did what, refusals only to the clicker', () => {
+    const answers = sink.requests.map((r) => r.body);
+    expect(answers).toEqual([
+      expect.objectContaining({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: expect.stringMatching(/only the pool's owner/),
+      }),
+      expect.objectContaining({
+        replace_original: true,
+        text: expect.stringContaining(`<@${OWNER}> stopped the warm pool of \`alice-train\``),
+      }),
+      expect.objectContaining({
+        response_type: 'ephemeral',
+        text: expect.stringMatching(/already done from this message/),
+      }),
+    ]);
+  });
+});

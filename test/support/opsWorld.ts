@@ -1,0 +1,149 @@
+import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
+import { createHandler as createSweepHandler } from '../../functions/sweep';
+import { loadCoreConfig, loadPolicyConfig } from '../../lib/config';
+import { lambdaContext } from '../../lib/local/runtime/lambdaContext';
+import { type LocalDynamo, startLocalDynamo } from '../../lib/local/runtime/localDynamo';
+import { useLocalAwsEnvironment } from '../../lib/local/runtime/localEnvironment';
+import { submissionOf } from '../../lib/local/runtime/traceSubmission';
+import { VirtualClock } from '../../lib/local/runtime/virtualClock';
+import type { TrainingJobStateChangeEvent } from '../../lib/local/sagemaker/jobStateEvent';
+import { SageMakerEmulator } from '../../lib/local/sagemaker/sageMakerEmulator';
+import { startSnsSink } from '../../lib/local/snsSink';
+import { parseTraceOrThrow } from '../../lib/local/trace/parseTrace';
+import type { TraceJob } from '../../lib/local/trace/traceJob';
+import { loadNotifyConfig } from '../../lib/notify/notifyConfig';
+import type { Telemetry } from '../../lib/ports/telemetry';
+import { Runtime } from '../../lib/wiring/runtime';
+
+/**
+ * The local stack, stepped by hand: dynalite, the SageMaker emulator and the real functions on
+ * loopback, in virtual time that only moves when the test says so. Unlike runLocal, it can stop
+ * in the middle of a trace, while pools are Available, for the CLI to look at and act on.
+ * The process environment points the SDK at it until stop().
+ */
+export interface OpsWorld {
+  readonly table: string;
+  readonly clock: VirtualClock;
+  readonly emulator: SageMakerEmulator;
+  readonly endpoints: { readonly dynamodb: string; readonly sagemaker: string };
+  /** Moves virtual time to `atMs`, submitting the trace's jobs, delivering events and sweeping every minute. */
+  advanceTo(atMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const SWEEP_EVERY_MS = 60_000;
+
+/** Trace lines with the fields the tests vary; the rest filled in. */
+export const traceOf = (
+  jobs: ReadonlyArray<{
+    name: string;
+    submitAt: string;
+    durationSeconds?: number;
+    instanceType?: string;
+    instanceCount?: number;
+    volumeSizeInGB?: number;
+    keepAliveSeconds?: number;
+    owner: string;
+    team: string;
+  }>,
+): readonly TraceJob[] =>
+  parseTraceOrThrow(
+    jobs
+      .map((j) =>
+        JSON.stringify({
+          name: j.name,
+          submitAt: j.submitAt,
+          durationSeconds: j.durationSeconds ?? 600,
+          outcome: 'Completed',
+          roleArn: `arn:aws:iam::123456789012:role/sagemaker-${j.team}`,
+          instanceType: j.instanceType ?? 'ml.g5.xlarge',
+          instanceCount: j.instanceCount ?? 1,
+          volumeSizeInGB: j.volumeSizeInGB ?? 50,
+          keepAliveSeconds: j.keepAliveSeconds ?? 3600,
+          tags: { owner: j.owner, team: j.team },
+        }),
+      )
+      .join('\n'),
+  );
+
+export const startOpsWorld = async (
+  trace: readonly TraceJob[],
+  options: { startMs: number; quotas?: Record<string, number>; killSwitch?: boolean },
+): Promise<OpsWorld> => {
+  const table = 'poolwarden-local-ledger';
+  const clock = new VirtualClock(options.startMs);
+  const dynamo: LocalDynamo = await startLocalDynamo();
+  const sns = await startSnsSink({});
+  const emulator = new SageMakerEmulator({ clock, eventStyle: 'mixed', quotas: options.quotas ?? {} });
+  const sagemaker = await emulator.start();
+  const restore = useLocalAwsEnvironment(
+    { dynamodb: dynamo.endpoint, sagemaker, sns: sns.endpoint },
+    {
+      settings: {
+        POOLWARDEN_TABLE: table,
+        POOLWARDEN_SLACK_MODE: 'off',
+        POOLWARDEN_NOTIFY_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:poolwarden-local',
+        POOLWARDEN_NOTIFY_EXPIRY_WARNING_SECONDS: '0',
+        POOLWARDEN_KILL_SWITCH: options.killSwitch === false ? 'off' : 'on',
+      },
+    },
+  );
+  await dynamo.ensureLedgerTable(table);
+  const buildRuntime = (telemetry: Telemetry) =>
+    new Runtime({
+      core: loadCoreConfig(process.env),
+      notify: loadNotifyConfig(process.env),
+      policy: loadPolicyConfig(process.env),
+      telemetry,
+      clock,
+    });
+  const onEvent = createJobStateChangeHandler(buildRuntime);
+  const sweep = createSweepHandler(buildRuntime);
+  const pending: TrainingJobStateChangeEvent[] = [];
+  emulator.subscribe((event) => pending.push(event));
+  const jobs = [...trace].sort((a, b) => a.submitAtMs - b.submitAtMs);
+  let next = 0;
+  let nextSweepAt = Math.floor(options.startMs / SWEEP_EVERY_MS) * SWEEP_EVERY_MS + SWEEP_EVERY_MS;
+
+  return {
+    table,
+    clock,
+    emulator,
+    endpoints: { dynamodb: dynamo.endpoint, sagemaker },
+    async advanceTo(atMs) {
+      for (;;) {
+        const due = [jobs[next]?.submitAtMs, emulator.nextDueAt(), nextSweepAt].filter(
+          (t): t is number => t !== undefined && t <= atMs,
+        );
+        if (due.length === 0) break;
+        const at = Math.min(...due);
+        clock.advanceTo(at);
+        emulator.advanceTo(at);
+        while (jobs[next] && jobs[next]?.submitAtMs === at) {
+          const job = jobs[next++];
+          if (job) emulator.submit(submissionOf(job));
+        }
+        while (pending.length > 0) {
+          const event = pending.shift();
+          if (event) await onEvent(event, lambdaContext('onJobStateChange'));
+        }
+        if (at === nextSweepAt) {
+          await sweep({}, lambdaContext('sweep'));
+          nextSweepAt += SWEEP_EVERY_MS;
+        }
+      }
+      clock.advanceTo(atMs);
+      emulator.advanceTo(atMs);
+      while (pending.length > 0) {
+        const event = pending.shift();
+        if (event) await onEvent(event, lambdaContext('onJobStateChange'));
+      }
+    },
+    async stop() {
+      restore();
+      await emulator.stop();
+      await sns.close();
+      await dynamo.stop();
+    },
+  };
+};
