@@ -227,13 +227,21 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     let nextSweepAt = clock.now() + SWEEP_EVERY_MS;
     const wallStart = performance.now();
     const virtualStart = clock.now();
+    // In real time with --keep-serving, time goes on after the trace: jobs your own scripts create
+    // through the emulator's port run, and their events are handled, until the run is stopped.
+    let serving = options.speed !== undefined && options.keepServingUntil !== undefined;
+    void options.keepServingUntil?.then(() => {
+      serving = false;
+    });
     for (;;) {
       const due = [trace[next]?.submitAtMs, emulator.nextDueAt(), bus.nextDueAt()].filter(
         (t): t is number => t !== undefined,
       );
-      if (due.length === 0) break;
-      const at = Math.min(...due, nextSweepAt);
+      if (due.length === 0 && !serving) break;
+      let at = Math.min(...due, nextSweepAt);
       if (options.speed) {
+        // Never sleep more than a wall-clock second: a job created meanwhile must not wait for the next due time.
+        at = Math.min(at, clock.now() + Math.max(1, Math.round(options.speed * 1000)));
         const wait = wallStart + (at - virtualStart) / options.speed - performance.now();
         if (wait > 0) await sleep(wait);
       }
