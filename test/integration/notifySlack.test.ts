@@ -12,20 +12,11 @@ import type { NotificationChannel } from '../../lib/notify/notificationChannel';
 import { Notifier } from '../../lib/notify/notifier';
 import { DEFAULT_RETRY_POLICY } from '../../lib/notify/retry';
 import type { Telemetry } from '../../lib/ports/telemetry';
+import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
 
 const NOW = Date.parse('2024-06-04T12:00:00Z');
 const TOKEN = 'xoxb-test-0000-sEcReT';
-const criteria = {
-  roleArn: 'arn:aws:iam::123456789012:role/Train',
-  instanceType: 'ml.g5.2xlarge',
-  instanceCount: 1,
-  volumeSizeInGB: 30,
-  volumeKmsKeyId: null,
-  securityGroupIds: [],
-  subnets: [],
-  enableNetworkIsolation: false,
-  enableInterContainerTrafficEncryption: false,
-};
+const criteria = SAMPLE_CRITERIA;
 const snapshot = (name: string, tags: Record<string, string>): JobSnapshot => ({
   name,
   arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,

@@ -8,20 +8,11 @@ import { MemoryNotificationLog } from '../../lib/notify/memoryNotificationLog';
 import { Notifier } from '../../lib/notify/notifier';
 import { DEFAULT_RETRY_POLICY } from '../../lib/notify/retry';
 import { silentTelemetry } from '../../lib/ports/telemetry';
+import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
 
 const NOW = Date.parse('2024-06-04T12:00:00Z');
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:poolwarden-mail';
-const criteria = {
-  roleArn: 'arn:aws:iam::123456789012:role/Train',
-  instanceType: 'ml.g5.2xlarge',
-  instanceCount: 1,
-  volumeSizeInGB: 30,
-  volumeKmsKeyId: null,
-  securityGroupIds: [],
-  subnets: [],
-  enableNetworkIsolation: false,
-  enableInterContainerTrafficEncryption: false,
-};
+const criteria = SAMPLE_CRITERIA;
 
 let sink: SnsSink;
 const previousEndpoint = process.env.AWS_ENDPOINT_URL_SNS;

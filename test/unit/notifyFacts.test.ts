@@ -10,20 +10,11 @@ import {
 } from '../../lib/notify/decisionNotices';
 import { expiryWarningDue, noticesForFacts } from '../../lib/notify/factNotices';
 import { coveredKeys, noticeKey } from '../../lib/notify/notice';
+import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
 
 const NOW = 1_717_500_000_000;
 const MIN = 60_000;
-const criteria = {
-  roleArn: 'arn:aws:iam::123456789012:role/Train',
-  instanceType: 'ml.g5.2xlarge',
-  instanceCount: 1,
-  volumeSizeInGB: 30,
-  volumeKmsKeyId: null,
-  securityGroupIds: [],
-  subnets: [],
-  enableNetworkIsolation: false,
-  enableInterContainerTrafficEncryption: false,
-};
+const criteria = SAMPLE_CRITERIA;
 const snapshot = (name: string): JobSnapshot => ({
   name,
   arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,

@@ -15,20 +15,11 @@ import { Notifier, type SentNotification } from '../../lib/notify/notifier';
 import type { Recipient } from '../../lib/notify/recipient';
 import type { RetryPolicy } from '../../lib/notify/retry';
 import type { LogFields, Telemetry } from '../../lib/ports/telemetry';
+import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
 
 const NOW = 1_717_500_000_000;
 const MIN = 60_000;
-const criteria = {
-  roleArn: 'arn:aws:iam::123456789012:role/Train',
-  instanceType: 'ml.g5.2xlarge',
-  instanceCount: 1,
-  volumeSizeInGB: 30,
-  volumeKmsKeyId: null,
-  securityGroupIds: [],
-  subnets: [],
-  enableNetworkIsolation: false,
-  enableInterContainerTrafficEncryption: false,
-};
+const criteria = SAMPLE_CRITERIA;
 const snapshot = (name: string, tags: Record<string, string> = { owner: 'alice' }): JobSnapshot => ({
   name,
   arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
