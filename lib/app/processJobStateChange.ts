@@ -17,6 +17,17 @@ export interface ProcessDeps extends DetectReuseDeps {
   readonly reactors: readonly FactReactor[];
 }
 
+/** Some reactors failed after the ledger was written: thrown so that the event is retried, not lost. */
+export class ReactorsFailedError extends Error {
+  constructor(
+    readonly job: string,
+    readonly reactors: readonly string[],
+  ) {
+    super(`recorded ${job}, but ${reactors.join(', ')} failed; the event will be retried`);
+    this.name = 'ReactorsFailedError';
+  }
+}
+
 export type ProcessOutcome =
   | { readonly kind: 'rejected'; readonly rejection: EventRejection }
   | { readonly kind: 'stale'; readonly job: string }
@@ -65,10 +76,12 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
     status: snapshot.status,
     facts: result.facts.map((f) => f.kind),
   });
+  const failed: string[] = [];
   for (const reactor of deps.reactors) {
     try {
       await reactor.react(result.facts);
     } catch (error) {
+      failed.push(reactor.name);
       deps.telemetry.error('a reactor failed; the ledger is already up to date', {
         eventId,
         reactor: reactor.name,
@@ -77,5 +90,8 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
       deps.telemetry.count('ReactorFailures');
     }
   }
+  // Every step is idempotent, so a retry of the whole event is safe: it gives the reactors that
+  // failed another chance, and after Lambda's retries the event is kept in the failed-events queue.
+  if (failed.length > 0) throw new ReactorsFailedError(snapshot.name, failed);
   return { kind: 'applied', job: snapshot.name, facts: result.facts };
 };

@@ -21,6 +21,8 @@ beforeAll(async () => {
 beforeEach(() => {
   dynamo.reset();
   sageMaker.reset();
+  // Reads and writes a test does not script (statistics, notification log) find nothing and succeed.
+  dynamo.onAnyCommand().resolves({});
 });
 
 const invoke = (event: unknown) => handler(event, lambdaContext('onJobStateChange'));

@@ -5,6 +5,7 @@ import {
   type FactReactor,
   type ProcessDeps,
   processJobStateChange,
+  ReactorsFailedError,
 } from '../../lib/app/processJobStateChange';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
@@ -56,16 +57,21 @@ describe('processJobStateChange', () => {
     expect(Object.fromEntries(counts)).toEqual({ EventsReceived: 1, JobsEnded: 1, PoolsAvailable: 1 });
   });
 
-  it('keeps the ledger write when a reactor fails, and reports the failure', async () => {
+  it('keeps the ledger write when a reactor fails, runs the others, and throws so the event is retried', async () => {
     const { telemetry, counts, errors } = recordingTelemetry();
+    const heard: string[] = [];
     const deps = depsWith(telemetry, [
-      { name: 'broken', react: async () => Promise.reject(new Error('slack is down')) },
+      { name: 'broken', react: async () => Promise.reject(new Error('notification log unreachable')) },
+      { name: 'after', react: async (facts) => void heard.push(...facts.map((f) => f.kind)) },
     ]);
-    const outcome = await processJobStateChange(jobEvent(), deps);
-    expect(outcome.kind).toBe('applied');
+    await expect(processJobStateChange(jobEvent(), deps)).rejects.toBeInstanceOf(ReactorsFailedError);
     expect((await deps.ledger.getJob('train-a'))?.pool?.status).toBe('Available');
+    expect(heard).toEqual(['job-ended', 'pool-available']);
     expect(counts.get('ReactorFailures')).toBe(1);
-    expect(errors[0]?.fields).toMatchObject({ reactor: 'broken', error: 'slack is down' });
+    expect(errors[0]?.fields).toMatchObject({ reactor: 'broken', error: 'notification log unreachable' });
+    // The retry finds the ledger already right and gives the reactor another chance.
+    const retried = await processJobStateChange(jobEvent(), { ...deps, reactors: [] });
+    expect(retried.kind).toBe('applied');
   });
 
   it('counts a rejected event and logs the field at fault', async () => {
