@@ -1,3 +1,4 @@
+import { clusterShapeOf } from './clusterShape';
 import type { EmulatedJob } from './emulatedJob';
 
 /** The JSON protocol carries timestamps as epoch seconds; fractions keep the milliseconds. */
@@ -24,17 +25,8 @@ const warmPoolStatusOf = (job: EmulatedJob): Json => {
 
 const resourceConfigOf = (job: EmulatedJob): Json => {
   const spec = job.spec;
-  const groups = spec.instanceGroups ?? [];
   return {
-    ...(groups.length > 0
-      ? {
-          InstanceGroups: groups.map((g) => ({
-            InstanceType: g.instanceType,
-            InstanceCount: g.instanceCount,
-            InstanceGroupName: g.instanceGroupName,
-          })),
-        }
-      : { InstanceType: spec.instanceType, InstanceCount: spec.instanceCount }),
+    ...clusterShapeOf(spec),
     VolumeSizeInGB: spec.volumeSizeInGB,
     ...(spec.volumeKmsKeyId ? { VolumeKmsKeyId: spec.volumeKmsKeyId } : {}),
     ...(job.keepAliveSeconds !== undefined ? { KeepAlivePeriodInSeconds: job.keepAliveSeconds } : {}),

@@ -1,4 +1,5 @@
 import { JOB_STATE_CHANGE_DETAIL_TYPE, JOB_STATE_CHANGE_SOURCE } from '../../events/jobStateChange';
+import { type ClusterShape, clusterShapeOf } from './clusterShape';
 import type { EmulatedJob } from './emulatedJob';
 import type { EventStyle } from './emulatorOptions';
 
@@ -6,14 +7,11 @@ import type { EventStyle } from './emulatorOptions';
 export type EventTimestamp = number | string;
 export type EventTags = Record<string, string> | { Key: string; Value: string }[];
 
-export interface EventResourceConfig {
-  InstanceType?: string;
-  InstanceCount?: number;
+export interface EventResourceConfig extends ClusterShape {
   VolumeSizeInGB?: number;
   VolumeSizeInGb?: number;
   VolumeKmsKeyId?: string;
   KeepAlivePeriodInSeconds: number;
-  InstanceGroups?: { InstanceGroupName: string; InstanceType: string; InstanceCount: number }[];
 }
 
 export interface TrainingJobStateChangeDetail {
@@ -65,17 +63,8 @@ const eventTime = (ms: number): string => new Date(ms).toISOString().replace(/\.
 
 const resourceConfigOf = (job: EmulatedJob, style: ConcreteEventStyle): EventResourceConfig => {
   const spec = job.spec;
-  const groups = spec.instanceGroups ?? [];
   return {
-    ...(groups.length > 0
-      ? {
-          InstanceGroups: groups.map((g) => ({
-            InstanceGroupName: g.instanceGroupName,
-            InstanceType: g.instanceType,
-            InstanceCount: g.instanceCount,
-          })),
-        }
-      : { InstanceType: spec.instanceType, InstanceCount: spec.instanceCount }),
+    ...clusterShapeOf(spec),
     // The documented sample spells it VolumeSizeInGB, the schema registry VolumeSizeInGb.
     ...(style === 'documented'
       ? { VolumeSizeInGB: spec.volumeSizeInGB }
