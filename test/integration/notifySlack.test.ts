@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackBotChannel } from '../../lib/adapters/slack/slackBotChannel';
 import { SlackWebhookChannel } from '../../lib/adapters/slack/slackWebhookChannel';
-import { matchKey } from '../../lib/domain/matchKey';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 import { type SlackSink, startSlackSink } from '../../lib/local/slackSink';
@@ -12,25 +11,12 @@ import type { NotificationChannel } from '../../lib/notify/notificationChannel';
 import { Notifier } from '../../lib/notify/notifier';
 import { DEFAULT_RETRY_POLICY } from '../../lib/notify/retry';
 import type { Telemetry } from '../../lib/ports/telemetry';
-import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
+import { sampleSnapshot } from '../support/sampleCriteria';
 
 const NOW = Date.parse('2024-06-04T12:00:00Z');
 const TOKEN = 'xoxb-test-0000-sEcReT';
-const criteria = SAMPLE_CRITERIA;
-const snapshot = (name: string, tags: Record<string, string>): JobSnapshot => ({
-  name,
-  arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
-  status: 'Completed',
-  lastModifiedMs: NOW,
-  createdAtMs: NOW - 3600_000,
-  endedAtMs: NOW - 60_000,
-  criteria,
-  matchKey: matchKey(criteria),
-  keepAliveSeconds: 1800,
-  spot: false,
-  heterogeneous: false,
-  tags,
-});
+const snapshot = (name: string, tags: Record<string, string>): JobSnapshot =>
+  sampleSnapshot(name, NOW, { tags });
 const available = (name: string, tags: Record<string, string>): Notice => ({
   kind: 'pool-available',
   job: snapshot(name, tags),

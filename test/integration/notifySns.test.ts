@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snsClient } from '../../lib/adapters/sns/snsClient';
 import { SnsEmailChannel } from '../../lib/adapters/sns/snsEmailChannel';
-import { matchKey } from '../../lib/domain/matchKey';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { type SnsSink, startSnsSink } from '../../lib/local/snsSink';
 import { MemoryNotificationLog } from '../../lib/notify/memoryNotificationLog';
 import { Notifier } from '../../lib/notify/notifier';
 import { DEFAULT_RETRY_POLICY } from '../../lib/notify/retry';
 import { silentTelemetry } from '../../lib/ports/telemetry';
-import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
+import { sampleSnapshot } from '../support/sampleCriteria';
 
 const NOW = Date.parse('2024-06-04T12:00:00Z');
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:poolwarden-mail';
-const criteria = SAMPLE_CRITERIA;
 
 let sink: SnsSink;
 const previousEndpoint = process.env.AWS_ENDPOINT_URL_SNS;
@@ -54,20 +52,7 @@ const setup = (attemptTimeoutMs = 2000) => {
 const notice = (name: string, tags: Record<string, string>) =>
   ({
     kind: 'no-pool',
-    job: {
-      name,
-      arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
-      status: 'Completed',
-      lastModifiedMs: NOW,
-      createdAtMs: NOW - 3600_000,
-      endedAtMs: NOW - 60_000,
-      criteria,
-      matchKey: matchKey(criteria),
-      keepAliveSeconds: 1800,
-      spot: false,
-      heterogeneous: false,
-      tags,
-    },
+    job: sampleSnapshot(name, NOW, { tags }),
     noPool: { reason: 'no-warm-pool-quota', detail: 'the warm pool quota is probably 0' },
   }) as const;
 

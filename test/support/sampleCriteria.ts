@@ -1,4 +1,5 @@
-import type { MatchCriteria } from '../../lib/domain/matchKey';
+import { type MatchCriteria, matchKey } from '../../lib/domain/matchKey';
+import type { JobSnapshot } from '../../lib/domain/trainingJob';
 
 /** One training job's reuse criteria, for tests that need a job but not its details. */
 export const SAMPLE_CRITERIA: MatchCriteria = {
@@ -12,3 +13,24 @@ export const SAMPLE_CRITERIA: MatchCriteria = {
   enableNetworkIsolation: false,
   enableInterContainerTrafficEncryption: false,
 };
+
+/** A finished job's snapshot with SAMPLE_CRITERIA: ended a minute before `nowMs`, after an hour. */
+export const sampleSnapshot = (
+  name: string,
+  nowMs: number,
+  overrides: Partial<JobSnapshot> = {},
+): JobSnapshot => ({
+  name,
+  arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
+  status: 'Completed',
+  lastModifiedMs: nowMs,
+  createdAtMs: nowMs - 3_600_000,
+  endedAtMs: nowMs - 60_000,
+  criteria: SAMPLE_CRITERIA,
+  matchKey: matchKey(SAMPLE_CRITERIA),
+  keepAliveSeconds: 1800,
+  spot: false,
+  heterogeneous: false,
+  tags: {},
+  ...overrides,
+});

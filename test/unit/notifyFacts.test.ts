@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import type { JobRecord } from '../../lib/domain/jobRecord';
-import { matchKey } from '../../lib/domain/matchKey';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 import {
   noticeForPolicyDecision,
@@ -10,26 +9,12 @@ import {
 } from '../../lib/notify/decisionNotices';
 import { expiryWarningDue, noticesForFacts } from '../../lib/notify/factNotices';
 import { coveredKeys, noticeKey } from '../../lib/notify/notice';
-import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
+import { sampleSnapshot } from '../support/sampleCriteria';
 
 const NOW = 1_717_500_000_000;
 const MIN = 60_000;
-const criteria = SAMPLE_CRITERIA;
-const snapshot = (name: string): JobSnapshot => ({
-  name,
-  arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
-  status: 'Completed',
-  lastModifiedMs: NOW,
-  createdAtMs: NOW - 60 * MIN,
-  endedAtMs: NOW - MIN,
-  criteria,
-  matchKey: matchKey(criteria),
-  keepAliveSeconds: 3600,
-  spot: false,
-  heterogeneous: false,
-  tags: { owner: 'alice' },
-  owner: 'alice',
-});
+const snapshot = (name: string): JobSnapshot =>
+  sampleSnapshot(name, NOW, { keepAliveSeconds: 3600, tags: { owner: 'alice' }, owner: 'alice' });
 const available = (name: string, sinceMs: number, expiresAtMs: number): JobRecord => ({
   name,
   job: snapshot(name),

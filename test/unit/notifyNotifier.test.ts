@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import type { JobRecord } from '../../lib/domain/jobRecord';
-import { matchKey } from '../../lib/domain/matchKey';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 import { type DeliveryError, permanentFailure, transientFailure } from '../../lib/notify/deliveryError';
@@ -15,25 +14,12 @@ import { Notifier, type SentNotification } from '../../lib/notify/notifier';
 import type { Recipient } from '../../lib/notify/recipient';
 import type { RetryPolicy } from '../../lib/notify/retry';
 import type { LogFields, Telemetry } from '../../lib/ports/telemetry';
-import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
+import { sampleSnapshot } from '../support/sampleCriteria';
 
 const NOW = 1_717_500_000_000;
 const MIN = 60_000;
-const criteria = SAMPLE_CRITERIA;
-const snapshot = (name: string, tags: Record<string, string> = { owner: 'alice' }): JobSnapshot => ({
-  name,
-  arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
-  status: 'Completed',
-  lastModifiedMs: NOW,
-  createdAtMs: NOW - 60 * MIN,
-  endedAtMs: NOW - MIN,
-  criteria,
-  matchKey: matchKey(criteria),
-  keepAliveSeconds: 3600,
-  spot: false,
-  heterogeneous: false,
-  tags,
-});
+const snapshot = (name: string, tags: Record<string, string> = { owner: 'alice' }): JobSnapshot =>
+  sampleSnapshot(name, NOW, { keepAliveSeconds: 3600, tags });
 
 /** A channel that fails as scripted, then succeeds; it records each attempt. */
 class FakeChannel implements NotificationChannel {
