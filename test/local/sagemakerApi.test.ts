@@ -7,15 +7,12 @@ import {
   ListTrainingJobsCommand,
   type ListTrainingJobsCommandInput,
   paginateListTrainingJobs,
-  SageMakerClient,
   type TrainingJobSummary,
   UpdateTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  SageMakerEmulator,
-  type SageMakerEmulatorOptions,
-} from '../../lib/local/sagemaker/sageMakerEmulator';
+import type { SageMakerEmulatorOptions } from '../../lib/local/sagemaker/sageMakerEmulator';
+import { startEmulatorOnLoopback } from '../support/emulatorOnLoopback';
 
 const T0 = Date.parse('2025-03-03T09:00:00Z');
 const ROLE = 'arn:aws:iam::123456789012:role/training';
@@ -37,23 +34,10 @@ const baseInput = (name: string): CreateTrainingJobCommandInput => ({
 
 const harnesses: { close(): Promise<void> }[] = [];
 const harness = async (options: Partial<SageMakerEmulatorOptions> = {}, maxAttempts?: number) => {
-  const clock = { ms: T0, now: () => clock.ms };
-  const emulator = new SageMakerEmulator({ clock, ...options });
-  const endpoint = await emulator.start();
-  const client = new SageMakerClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    ...(maxAttempts ? { maxAttempts } : {}),
-  });
+  const base = await startEmulatorOnLoopback(T0, options, maxAttempts);
+  const { client } = base;
   const h = {
-    clock,
-    emulator,
-    client,
-    advance: (seconds: number) => {
-      clock.ms += seconds * 1000;
-      emulator.advanceTo(clock.ms);
-    },
+    ...base,
     create: (input: CreateTrainingJobCommandInput) => client.send(new CreateTrainingJobCommand(input)),
     list: (input: ListTrainingJobsCommandInput) => client.send(new ListTrainingJobsCommand(input)),
     listAll: async (input: ListTrainingJobsCommandInput, pageSize: number) => {
@@ -64,10 +48,6 @@ const harness = async (options: Partial<SageMakerEmulatorOptions> = {}, maxAttem
         jobs.push(...(page.TrainingJobSummaries ?? []));
       }
       return { names: jobs.map((j) => j.TrainingJobName), jobs, pages };
-    },
-    close: async () => {
-      client.destroy();
-      await emulator.stop();
     },
   };
   harnesses.push(h);

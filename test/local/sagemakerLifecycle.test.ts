@@ -3,16 +3,13 @@ import {
   type CreateTrainingJobCommandInput,
   DescribeTrainingJobCommand,
   type DescribeTrainingJobCommandOutput,
-  SageMakerClient,
   StopTrainingJobCommand,
   UpdateTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
-import {
-  SageMakerEmulator,
-  type SageMakerEmulatorOptions,
-} from '../../lib/local/sagemaker/sageMakerEmulator';
+import type { SageMakerEmulatorOptions } from '../../lib/local/sagemaker/sageMakerEmulator';
+import { startEmulatorOnLoopback } from '../support/emulatorOnLoopback';
 
 const T0 = Date.parse('2025-03-03T09:00:00Z');
 const ROLE = 'arn:aws:iam::123456789012:role/training';
@@ -55,23 +52,10 @@ const createInput = (name: string, o: JobOptions = {}): CreateTrainingJobCommand
 /** A clock the test moves by hand, an emulator on loopback and the real SDK client pointed at it. */
 const harnesses: { close(): Promise<void> }[] = [];
 const harness = async (options: Partial<SageMakerEmulatorOptions> = {}) => {
-  const clock = { ms: T0, now: () => clock.ms };
-  const emulator = new SageMakerEmulator({ clock, ...options });
-  const endpoint = await emulator.start();
-  const client = new SageMakerClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  const base = await startEmulatorOnLoopback(T0, options);
+  const { client } = base;
   const h = {
-    clock,
-    emulator,
-    client,
-    /** Moves virtual time on and applies what fell due. */
-    advance: (seconds: number) => {
-      clock.ms += seconds * 1000;
-      emulator.advanceTo(clock.ms);
-    },
+    ...base,
     create: (name: string, o?: JobOptions) => client.send(new CreateTrainingJobCommand(createInput(name, o))),
     describe: (name: string): Promise<DescribeTrainingJobCommandOutput> =>
       client.send(new DescribeTrainingJobCommand({ TrainingJobName: name })),
@@ -82,10 +66,6 @@ const harness = async (options: Partial<SageMakerEmulatorOptions> = {}) => {
           ResourceConfig: { KeepAlivePeriodInSeconds: keepAlive },
         }),
       ),
-    close: async () => {
-      client.destroy();
-      await emulator.stop();
-    },
   };
   harnesses.push(h);
   return h;
