@@ -5,21 +5,12 @@ import type { SubmitRequest } from '../../lib/local/sagemaker/emulatedJob';
 import type { EventStyle } from '../../lib/local/sagemaker/emulatorOptions';
 import type { TrainingJobStateChangeEvent } from '../../lib/local/sagemaker/jobStateEvent';
 import { WarmPoolModel } from '../../lib/local/sagemaker/warmPoolModel';
+import { sampleSubmission } from '../support/sampleSubmission';
 
 const T0 = Date.parse('2025-03-03T09:00:00Z');
 
-const job = (name: string, overrides: Partial<SubmitRequest> = {}): SubmitRequest => ({
-  name,
-  durationSeconds: 600,
-  outcome: 'Completed',
-  roleArn: 'arn:aws:iam::123456789012:role/training',
-  instanceType: 'ml.g5.xlarge',
-  instanceCount: 1,
-  volumeSizeInGB: 50,
-  keepAliveSeconds: 600,
-  tags: { owner: 'ada', team: 'vision' },
-  ...overrides,
-});
+const job = (name: string, overrides: Partial<SubmitRequest> = {}): SubmitRequest =>
+  sampleSubmission(name, { tags: { owner: 'ada', team: 'vision' }, ...overrides });
 
 /** Every kind of transition the emulator can emit an event for, in one run. */
 const runScenario = (eventStyle: EventStyle) => {

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SageMakerApiError } from '../../lib/local/sagemaker/apiErrors';
-import type { SubmitRequest } from '../../lib/local/sagemaker/emulatedJob';
 import type { TrainingJobStateChangeEvent } from '../../lib/local/sagemaker/jobStateEvent';
 import { TransitionQueue } from '../../lib/local/sagemaker/transitionQueue';
 import { WarmPoolModel } from '../../lib/local/sagemaker/warmPoolModel';
+import { sampleSubmission } from '../support/sampleSubmission';
 
 const T0 = Date.parse('2025-03-03T09:00:00Z');
 
-const job = (name: string, overrides: Partial<SubmitRequest> = {}): SubmitRequest => ({
-  name,
-  durationSeconds: 600,
-  outcome: 'Completed',
-  roleArn: 'arn:aws:iam::123456789012:role/training',
-  instanceType: 'ml.g5.xlarge',
-  instanceCount: 1,
-  volumeSizeInGB: 50,
-  keepAliveSeconds: 600,
-  ...overrides,
-});
+const job = sampleSubmission;
 
 const setup = (options: Partial<ConstructorParameters<typeof WarmPoolModel>[0]> = {}) => {
   const clock = { ms: T0, now: () => clock.ms };
