@@ -11,6 +11,8 @@ import { historyDay } from '../dynamo/tableDesign';
  */
 export class MemoryLedger implements Ledger {
   private readonly jobs = new Map<string, JobRecord>();
+  /** Like DynamoDB's sparse indexes: only the jobs whose pool is Available, so reads follow them, not history. */
+  private readonly availableNames = new Set<string>();
 
   /** Every record, for reports and tests. */
   all(): JobRecord[] {
@@ -23,6 +25,8 @@ export class MemoryLedger implements Ledger {
 
   private put(record: JobRecord): JobRecord {
     this.jobs.set(record.name, record);
+    if (record.pool?.status === 'Available') this.availableNames.add(record.name);
+    else this.availableNames.delete(record.name);
     return record;
   }
 
@@ -115,8 +119,8 @@ export class MemoryLedger implements Ledger {
   }
 
   private available(): JobRecord[] {
-    return this.all()
-      .filter((r) => r.pool?.status === 'Available')
+    return [...this.availableNames]
+      .flatMap((name) => this.jobs.get(name) ?? [])
       .sort(
         (a, b) => (a.pool?.expiresAtMs ?? 0) - (b.pool?.expiresAtMs ?? 0) || a.name.localeCompare(b.name),
       );
