@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_STARTUP_SECONDS } from '../devtools/local/sagemaker/emulatorOptions';
+import { generateTrace } from '../devtools/local/trace/generateTrace';
+import { NO_WARM_POOL_QUOTA_TYPES } from '../devtools/local/trace/teams';
+import type { Workload } from '../devtools/local/trace/workloads';
+import { type SimPolicy, type SimResult, simulate } from '../devtools/sim/keepAliveSim';
+import { prepareJobs, type SimJob } from '../devtools/sim/simJobs';
+import { simPolicy } from '../devtools/sim/simPolicy';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../lib/domain/keepAlive';
 import type { StrategyName } from '../lib/domain/policy/policy';
 import { DEFAULT_PRICES } from '../lib/domain/prices';
-import { DEFAULT_STARTUP_SECONDS } from '../lib/local/sagemaker/emulatorOptions';
-import { generateTrace } from '../lib/local/trace/generateTrace';
-import { NO_WARM_POOL_QUOTA_TYPES } from '../lib/local/trace/teams';
-import type { Workload } from '../lib/local/trace/workloads';
-import { type SimPolicy, type SimResult, simulate } from '../lib/sim/keepAliveSim';
-import { prepareJobs, type SimJob } from '../lib/sim/simJobs';
-import { simPolicy } from '../lib/sim/simPolicy';
 import { fixed, type Section, table } from './format';
 
 /** Section 1: what each keep-alive policy costs on generated workloads, against the offline oracle. */
@@ -65,7 +65,7 @@ export const POLICIES = (waiting: number): readonly { label: string; policy: Sim
   { label: 'oracle', policy: { kind: 'oracle' } },
 ];
 
-/** Not poolwarden today: the same strategy, learning also from the gaps of pools it stopped (see lib/sim). */
+/** Not poolwarden today: the same strategy, learning also from the gaps of pools it stopped (see devtools/sim). */
 export const PROPOSED = 'adaptive + missed-reuse gaps (proposal)';
 
 export const traceJobs = (workload: Workload): SimJob[] =>

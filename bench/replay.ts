@@ -5,9 +5,9 @@
  * part of `npm run bench` because at 10,000 jobs it takes far longer than that run's budget.
  */
 import { cpus } from 'node:os';
-import { runLocal } from '../lib/local/runLocal';
-import { generateTrace } from '../lib/local/trace/generateTrace';
-import { readPolicyFile } from '../lib/policy/readPolicyFile';
+import { runLocal } from '../devtools/local/runLocal';
+import { generateTrace } from '../devtools/local/trace/generateTrace';
+import { readPolicyFile } from '../lib/policyFile/readPolicyFile';
 
 const wanted = Number(process.argv[2] ?? 10_000);
 if (!Number.isInteger(wanted) || wanted < 1) {

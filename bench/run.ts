@@ -89,7 +89,7 @@ ${goalsRows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
 
 ## 1. Policy quality
 
-Simulation (lib/sim/keepAliveSim.ts) of ${POLICY_WORKLOADS.length} generated workloads (generateTrace, seed 2026, 56 days from
+Simulation (devtools/sim/keepAliveSim.ts) of ${POLICY_WORKLOADS.length} generated workloads (generateTrace, seed 2026, 56 days from
 2026-01-05, the default teams). Per match key, each submitted job takes a matching Available pool
 (the emulator's rule: the one that expires soonest) and starts in 21 s, or starts cold in 143 s;
 a job that ends Completed, Stopped, or Failed with an algorithm or client error leaves a pool

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { runLocal } from '../lib/local/runLocal';
-import { submissionOf } from '../lib/local/runtime/traceSubmission';
-import { VirtualClock } from '../lib/local/runtime/virtualClock';
-import { SageMakerApi } from '../lib/local/sagemaker/sageMakerApi';
-import { WarmPoolModel } from '../lib/local/sagemaker/warmPoolModel';
-import { generateTrace } from '../lib/local/trace/generateTrace';
-import type { TraceJob } from '../lib/local/trace/traceJob';
+import { runLocal } from '../devtools/local/runLocal';
+import { submissionOf } from '../devtools/local/runtime/traceSubmission';
+import { VirtualClock } from '../devtools/local/runtime/virtualClock';
+import { SageMakerApi } from '../devtools/local/sagemaker/sageMakerApi';
+import { WarmPoolModel } from '../devtools/local/sagemaker/warmPoolModel';
+import { generateTrace } from '../devtools/local/trace/generateTrace';
+import type { TraceJob } from '../lib/trace/traceJob';
 import { fixed, type Section, table, thousands } from './format';
 
 /**

@@ -1,10 +1,5 @@
-import {
-  JOB_NAME_PATTERN,
-  MAX_DURATION_SECONDS,
-  type TraceJob,
-  type TraceOutcome,
-} from '../local/trace/traceJob';
 import type { TrainingJobDetails, TrainingJobHistory } from '../ports/trainingJobs';
+import { JOB_NAME_PATTERN, MAX_DURATION_SECONDS, type TraceJob, type TraceOutcome } from '../trace/traceJob';
 import { mapBounded } from './mapBounded';
 
 /** Why a job of the account's history is not in the imported trace. */

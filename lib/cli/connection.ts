@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { LOCAL_TABLE } from '../../devtools/local/runLocal';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../devtools/local/runtime/localDynamo';
+import { LOCAL_CLOCK_OPERATION } from '../../devtools/local/sagemaker/sageMakerApi';
 import { documentClient, sageMakerClient } from '../adapters/awsClients';
 import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
 import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
@@ -8,9 +11,6 @@ import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJo
 import type { ActionDeps } from '../app/applyPoolAction';
 import { loadCoreConfig } from '../config';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
-import { LOCAL_TABLE } from '../local/runLocal';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/runtime/localDynamo';
-import { LOCAL_CLOCK_OPERATION } from '../local/sagemaker/sageMakerApi';
 import type { Clock } from '../ports/clock';
 import { type ErrorContext, explainAwsError } from './awsErrors';
 import { CliError, EXIT } from './exitCodes';

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { PriceFileError } from '../adapters/prices/readPriceFile';
-import { PolicyFileError } from '../policy/readPolicyFile';
+import { PolicyFileError } from '../policyFile/readPolicyFile';
 import { registerImportCommand } from './commands/importCommand';
 import { registerLocalCommand } from './commands/localCommand';
 import { registerNoticesCommand } from './commands/noticesCommand';

@@ -1,6 +1,6 @@
 import { DEFAULT_POLICY } from '../domain/policy/defaultPolicy';
 import type { Policy } from '../domain/policy/policy';
-import { formatPolicyErrors, parsePolicy } from '../policy/parsePolicy';
+import { formatPolicyErrors, parsePolicy } from '../policyFile/parsePolicy';
 import type { Telemetry } from '../ports/telemetry';
 
 export interface CurrentPolicy {

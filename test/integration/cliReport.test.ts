@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpsReport } from '../../lib/app/opsReport';
 import { EXIT } from '../../lib/cli/exitCodes';
-import { parseTraceOrThrow } from '../../lib/local/trace/parseTrace';
+import { parseTraceOrThrow } from '../../lib/trace/parseTrace';
 import { findChromium, renderDom } from '../support/chromium';
 import { type OpsWorld, startOpsWorld, traceOf } from '../support/opsWorld';
 import { runCli } from '../support/runCli';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { runLocal } from '../../devtools/local/runLocal';
 import { main } from '../../lib/cli/main';
-import { runLocal } from '../../lib/local/runLocal';
-import { parseTraceOrThrow } from '../../lib/local/trace/parseTrace';
-import { readTraceFile } from '../../lib/local/trace/readTraceFile';
-import { readPolicyFile } from '../../lib/policy/readPolicyFile';
+import { readPolicyFile } from '../../lib/policyFile/readPolicyFile';
+import { parseTraceOrThrow } from '../../lib/trace/parseTrace';
+import { readTraceFile } from '../../lib/trace/readTraceFile';
 
 /**
  * The local stack end to end: the real functions and SDK clients against dynalite, the

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SlackSink, startSlackSink } from '../../devtools/local/slackSink';
+import { type SnsSink, startSnsSink } from '../../devtools/local/snsSink';
 import { documentClient } from '../../lib/adapters/awsClients';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { type ProcessDeps, processJobStateChange } from '../../lib/app/processJobStateChange';
 import { loadCoreConfig } from '../../lib/config';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
-import { type SlackSink, startSlackSink } from '../../lib/local/slackSink';
-import { type SnsSink, startSnsSink } from '../../lib/local/snsSink';
 import type { SentNotification } from '../../lib/notify/notifier';
 import { loadNotifyConfig } from '../../lib/notify/notifyConfig';
 import { type NotifyDependencies, notifyDependencies } from '../../lib/notify/notifyDependencies';

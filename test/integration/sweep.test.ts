@@ -1,5 +1,8 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../devtools/local/runtime/virtualClock';
+import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
+import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmulator';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
@@ -10,10 +13,7 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
-import { VirtualClock } from '../../lib/local/runtime/virtualClock';
-import type { TrainingJobStateChangeEvent } from '../../lib/local/sagemaker/jobStateEvent';
-import { SageMakerEmulator } from '../../lib/local/sagemaker/sageMakerEmulator';
-import { parsePolicy } from '../../lib/policy/parsePolicy';
+import { parsePolicy } from '../../lib/policyFile/parsePolicy';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 

@@ -11,7 +11,7 @@ import {
   UpdateTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SageMakerEmulatorOptions } from '../../lib/local/sagemaker/sageMakerEmulator';
+import type { SageMakerEmulatorOptions } from '../../devtools/local/sagemaker/sageMakerEmulator';
 import { startEmulatorOnLoopback } from '../support/emulatorOnLoopback';
 
 const T0 = Date.parse('2025-03-03T09:00:00Z');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { SubmitRequest } from '../../devtools/local/sagemaker/emulatedJob';
+import type { EventStyle } from '../../devtools/local/sagemaker/emulatorOptions';
+import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
+import { WarmPoolModel } from '../../devtools/local/sagemaker/warmPoolModel';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { parseJobStateChange } from '../../lib/events/jobStateChange';
-import type { SubmitRequest } from '../../lib/local/sagemaker/emulatedJob';
-import type { EventStyle } from '../../lib/local/sagemaker/emulatorOptions';
-import type { TrainingJobStateChangeEvent } from '../../lib/local/sagemaker/jobStateEvent';
-import { WarmPoolModel } from '../../lib/local/sagemaker/warmPoolModel';
 import { sampleSubmission } from '../support/sampleSubmission';
 
 const T0 = Date.parse('2025-03-03T09:00:00Z');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SageMakerApiError } from '../../lib/local/sagemaker/apiErrors';
-import type { TrainingJobStateChangeEvent } from '../../lib/local/sagemaker/jobStateEvent';
-import { TransitionQueue } from '../../lib/local/sagemaker/transitionQueue';
-import { WarmPoolModel } from '../../lib/local/sagemaker/warmPoolModel';
+import { SageMakerApiError } from '../../devtools/local/sagemaker/apiErrors';
+import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
+import { TransitionQueue } from '../../devtools/local/sagemaker/transitionQueue';
+import { WarmPoolModel } from '../../devtools/local/sagemaker/warmPoolModel';
 import { sampleSubmission } from '../support/sampleSubmission';
 
 const T0 = Date.parse('2025-03-03T09:00:00Z');

@@ -2,7 +2,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
   SageMakerEmulator,
   type SageMakerEmulatorOptions,
-} from '../../lib/local/sagemaker/sageMakerEmulator';
+} from '../../devtools/local/sagemaker/sageMakerEmulator';
 
 /** A clock the test moves by hand, the emulator on loopback and the real SDK client pointed at it. */
 export interface EmulatorOnLoopback {

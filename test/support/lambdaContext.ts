@@ -1,1 +1,1 @@
-export { lambdaContext } from '../../lib/local/runtime/lambdaContext';
+export { lambdaContext } from '../../devtools/local/runtime/lambdaContext';

@@ -1,4 +1,4 @@
-import { startLocalDynamo as startDynalite } from '../../lib/local/runtime/localDynamo';
+import { startLocalDynamo as startDynalite } from '../../devtools/local/runtime/localDynamo';
 
 /** dynalite for a test file: one server, a fresh ledger table per test that asks for one. */
 export interface LocalDynamo {

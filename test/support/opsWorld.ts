@@ -1,18 +1,18 @@
+import { lambdaContext } from '../../devtools/local/runtime/lambdaContext';
+import { type LocalDynamo, startLocalDynamo } from '../../devtools/local/runtime/localDynamo';
+import { useLocalAwsEnvironment } from '../../devtools/local/runtime/localEnvironment';
+import { submissionOf } from '../../devtools/local/runtime/traceSubmission';
+import { VirtualClock } from '../../devtools/local/runtime/virtualClock';
+import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
+import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmulator';
+import { startSnsSink } from '../../devtools/local/snsSink';
 import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
 import { loadCoreConfig, loadPolicyConfig } from '../../lib/config';
-import { lambdaContext } from '../../lib/local/runtime/lambdaContext';
-import { type LocalDynamo, startLocalDynamo } from '../../lib/local/runtime/localDynamo';
-import { useLocalAwsEnvironment } from '../../lib/local/runtime/localEnvironment';
-import { submissionOf } from '../../lib/local/runtime/traceSubmission';
-import { VirtualClock } from '../../lib/local/runtime/virtualClock';
-import type { TrainingJobStateChangeEvent } from '../../lib/local/sagemaker/jobStateEvent';
-import { SageMakerEmulator } from '../../lib/local/sagemaker/sageMakerEmulator';
-import { startSnsSink } from '../../lib/local/snsSink';
-import { parseTraceOrThrow } from '../../lib/local/trace/parseTrace';
-import type { TraceJob } from '../../lib/local/trace/traceJob';
 import { loadNotifyConfig } from '../../lib/notify/notifyConfig';
 import type { Telemetry } from '../../lib/ports/telemetry';
+import { parseTraceOrThrow } from '../../lib/trace/parseTrace';
+import type { TraceJob } from '../../lib/trace/traceJob';
 import { Runtime } from '../../lib/wiring/runtime';
 
 /**

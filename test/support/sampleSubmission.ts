@@ -1,4 +1,4 @@
-import type { SubmitRequest } from '../../lib/local/sagemaker/emulatedJob';
+import type { SubmitRequest } from '../../devtools/local/sagemaker/emulatedJob';
 
 /** A 10-minute job asking for a 10-minute keep-alive, as the emulator's runner submits it. */
 export const sampleSubmission = (name: string, overrides: Partial<SubmitRequest> = {}): SubmitRequest => ({

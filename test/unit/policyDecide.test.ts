@@ -8,7 +8,7 @@ import type { PoolFacts } from '../../lib/domain/policy/poolFacts';
 import { selectRule } from '../../lib/domain/policy/ruleSelection';
 import type { SpendFacts } from '../../lib/domain/policy/spendCaps';
 import type { KeepAdvice } from '../../lib/domain/policy/strategies';
-import { formatPolicyErrors, parsePolicy } from '../../lib/policy/parsePolicy';
+import { formatPolicyErrors, parsePolicy } from '../../lib/policyFile/parsePolicy';
 
 const policyOf = (text: string): Policy => {
   const result = parsePolicy(text, 'policy.yaml');

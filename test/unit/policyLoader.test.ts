@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { formatDuration, parseDuration } from '../../lib/domain/policy/duration';
 import type { Policy } from '../../lib/domain/policy/policy';
-import { formatPolicyErrors, type PolicyError, parsePolicy } from '../../lib/policy/parsePolicy';
+import { formatPolicyErrors, type PolicyError, parsePolicy } from '../../lib/policyFile/parsePolicy';
 
 const errorsOf = (text: string, source = 'policy.yaml'): readonly PolicyError[] => {
   const result = parsePolicy(text, source);

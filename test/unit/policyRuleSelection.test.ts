@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matchesGlob } from '../../lib/domain/policy/glob';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { type RuleSubject, selectRule } from '../../lib/domain/policy/ruleSelection';
-import { formatPolicyErrors, parsePolicy } from '../../lib/policy/parsePolicy';
+import { formatPolicyErrors, parsePolicy } from '../../lib/policyFile/parsePolicy';
 
 const policy = ((): Policy => {
   const result = parsePolicy(

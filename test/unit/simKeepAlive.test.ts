@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { generateTrace } from '../../devtools/local/trace/generateTrace';
+import { EventQueue } from '../../devtools/sim/eventQueue';
+import { type SimDecision, type SimPolicy, simulate } from '../../devtools/sim/keepAliveSim';
+import { prepareJobs } from '../../devtools/sim/simJobs';
+import { simPolicy } from '../../devtools/sim/simPolicy';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import type { StrategyName } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
-import { generateTrace } from '../../lib/local/trace/generateTrace';
-import type { TraceJob } from '../../lib/local/trace/traceJob';
-import { EventQueue } from '../../lib/sim/eventQueue';
-import { type SimDecision, type SimPolicy, simulate } from '../../lib/sim/keepAliveSim';
-import { prepareJobs } from '../../lib/sim/simJobs';
-import { simPolicy } from '../../lib/sim/simPolicy';
+import type { TraceJob } from '../../lib/trace/traceJob';
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 const PRICE = DEFAULT_PRICES['ml.g5.xlarge'] ?? 0;

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { TEAM_WEEK_OPTIONS, TEAM_WEEK_PATH, teamWeekTrace } from '../../devtools/local/trace/exampleTraces';
+import { latestEndMs } from '../../devtools/local/trace/jobFactory';
 import { differences, matchKey } from '../../lib/domain/matchKey';
-import { TEAM_WEEK_OPTIONS, TEAM_WEEK_PATH, teamWeekTrace } from '../../lib/local/trace/exampleTraces';
-import { latestEndMs } from '../../lib/local/trace/jobFactory';
-import { parseTrace } from '../../lib/local/trace/parseTrace';
-import { readTraceFile } from '../../lib/local/trace/readTraceFile';
-import { traceJobCriteria } from '../../lib/local/trace/traceCriteria';
-import { formatTraceIssues } from '../../lib/local/trace/traceIssues';
-import type { TraceJob } from '../../lib/local/trace/traceJob';
+import { parseTrace } from '../../lib/trace/parseTrace';
+import { readTraceFile } from '../../lib/trace/readTraceFile';
+import { traceJobCriteria } from '../../lib/trace/traceCriteria';
+import { formatTraceIssues } from '../../lib/trace/traceIssues';
+import type { TraceJob } from '../../lib/trace/traceJob';
 
 const example = (name: string): string => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
 

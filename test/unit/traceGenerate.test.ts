@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { localHour } from '../../devtools/local/trace/calendar';
+import { TEAM_WEEK_OPTIONS } from '../../devtools/local/trace/exampleTraces';
+import { type GenerateTraceOptions, generateTrace } from '../../devtools/local/trace/generateTrace';
+import { KEEP_ALIVE_CHOICES } from '../../devtools/local/trace/interactiveSessions';
+import { latestEndMs } from '../../devtools/local/trace/jobFactory';
+import { DEFAULT_TEAMS, NO_WARM_POOL_QUOTA_TYPES, type TeamProfile } from '../../devtools/local/trace/teams';
+import { WORKLOADS } from '../../devtools/local/trace/workloads';
 import { differences, matchKey } from '../../lib/domain/matchKey';
-import { localHour } from '../../lib/local/trace/calendar';
-import { TEAM_WEEK_OPTIONS } from '../../lib/local/trace/exampleTraces';
-import { type GenerateTraceOptions, generateTrace } from '../../lib/local/trace/generateTrace';
-import { KEEP_ALIVE_CHOICES } from '../../lib/local/trace/interactiveSessions';
-import { latestEndMs } from '../../lib/local/trace/jobFactory';
-import { parseTrace } from '../../lib/local/trace/parseTrace';
-import { serializeTrace } from '../../lib/local/trace/serializeTrace';
-import { DEFAULT_TEAMS, NO_WARM_POOL_QUOTA_TYPES, type TeamProfile } from '../../lib/local/trace/teams';
-import { traceJobCriteria } from '../../lib/local/trace/traceCriteria';
-import { JOB_NAME_PATTERN, type TraceJob } from '../../lib/local/trace/traceJob';
-import { WORKLOADS } from '../../lib/local/trace/workloads';
+import { parseTrace } from '../../lib/trace/parseTrace';
+import { serializeTrace } from '../../lib/trace/serializeTrace';
+import { traceJobCriteria } from '../../lib/trace/traceCriteria';
+import { JOB_NAME_PATTERN, type TraceJob } from '../../lib/trace/traceJob';
 
 const START = '2026-03-02T00:00:00Z';
 const START_MS = Date.parse(START);

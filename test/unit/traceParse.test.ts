@@ -2,10 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTrace, parseTraceOrThrow } from '../../lib/local/trace/parseTrace';
-import { readTraceFile } from '../../lib/local/trace/readTraceFile';
-import { formatTraceIssues, type TraceIssue, TraceParseError } from '../../lib/local/trace/traceIssues';
-import type { TraceJob } from '../../lib/local/trace/traceJob';
+import { parseTrace, parseTraceOrThrow } from '../../lib/trace/parseTrace';
+import { readTraceFile } from '../../lib/trace/readTraceFile';
+import { formatTraceIssues, type TraceIssue, TraceParseError } from '../../lib/trace/traceIssues';
+import type { TraceJob } from '../../lib/trace/traceJob';
 
 const ROLE = 'arn:aws:iam::123456789012:role/sagemaker-vision';
 

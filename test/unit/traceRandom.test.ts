@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../lib/local/trace/random';
+import { Random } from '../../devtools/local/trace/random';
 
 const draws = (rng: Random, n: number) => Array.from({ length: n }, () => rng.next());
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { importHistory } from '../../app/importHistory';
-import { serializeTrace } from '../../local/trace/serializeTrace';
+import { serializeTrace } from '../../trace/serializeTrace';
 import { type ConnectionFlags, connect, withConnectionOptions } from '../connection';
 import { CliError, EXIT } from '../exitCodes';
 import { resolveSince, type Since, since } from '../optionParsers';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import { type LocalEndpoints, runLocal } from '../../../devtools/local/runLocal';
 import { readPriceFile } from '../../adapters/prices/readPriceFile';
-import { type LocalEndpoints, runLocal } from '../../local/runLocal';
-import { readTraceFile } from '../../local/trace/readTraceFile';
-import { TraceParseError } from '../../local/trace/traceIssues';
-import { readPolicyFile } from '../../policy/readPolicyFile';
+import { readPolicyFile } from '../../policyFile/readPolicyFile';
+import { readTraceFile } from '../../trace/readTraceFile';
+import { TraceParseError } from '../../trace/traceIssues';
 import { DEFAULT_LOCAL_PORTS } from '../connection';
 import { CliError, EXIT } from '../exitCodes';
 import { positiveNumber, wholeNumber } from '../optionParsers';

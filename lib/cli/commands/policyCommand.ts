@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readPolicyFile } from '../../policy/readPolicyFile';
+import { readPolicyFile } from '../../policyFile/readPolicyFile';
 
 export const registerPolicyCommand = (program: Command): void => {
   const policy = program.command('policy').description('work with policy files');

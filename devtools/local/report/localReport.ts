@@ -1,0 +1,171 @@
+import type { JobRecord } from '../../../lib/domain/jobRecord';
+import { assembleChains, poolView } from '../../../lib/domain/poolChain';
+import { hourlyPrice, instanceCostUsd, type PriceTable } from '../../../lib/domain/prices';
+import type { DecisionRecord } from '../../../lib/ports/decisionLog';
+import type { JobInspection, PoolInspection } from '../sagemaker/inspection';
+import type { BaselineOutcome } from './baseline';
+
+export type LocalAction = DecisionRecord;
+
+export interface LocalNotification {
+  readonly atMs: number;
+  readonly job: string;
+  readonly kind: string;
+  readonly channel: string;
+  readonly to: string;
+  readonly text: string;
+}
+
+/** The `--json` document of `poolwarden local`; its schema is documented in the README. */
+export interface LocalReport {
+  readonly jobs: ReadonlyArray<{
+    readonly name: string;
+    readonly status: string;
+    readonly reusedPoolOf: string | null;
+    readonly startupSeconds: number | null;
+    readonly warmStart: boolean;
+  }>;
+  readonly pools: ReadonlyArray<{
+    readonly poolId: string;
+    readonly jobs: readonly string[];
+    readonly status: string;
+    readonly reuseCount: number;
+    readonly idleBillableSeconds: number;
+    readonly idleCostUsd: number;
+    readonly endedBy: string | null;
+    readonly instanceType: string | null;
+    readonly instanceCount: number | null;
+    readonly owner: string | null;
+    readonly team: string | null;
+  }>;
+  readonly actions: readonly LocalAction[];
+  readonly notifications: readonly LocalNotification[];
+  readonly summary: {
+    readonly jobs: number;
+    readonly reuses: number;
+    readonly coldStarts: number;
+    readonly idleBillableSeconds: number;
+    readonly idleCostUsd: number;
+    readonly startupSecondsSaved: number;
+    readonly nearMisses: number;
+    readonly keepAliveWithoutPool: number;
+    readonly actions: number;
+    readonly notifications: number;
+    /** The same trace with every job's own keep-alive and nothing acting on the pools. */
+    readonly withoutPoolwarden: BaselineOutcome;
+    /** Idle cost avoided against that baseline (negative: poolwarden's extensions cost more). */
+    readonly idleCostSavedUsd: number;
+    /** Cold starts added (positive) or avoided (negative) against that baseline. */
+    readonly extraColdStarts: number;
+  };
+  readonly delivery: DeliveryStats;
+  /** poolwarden's ledger against the emulator's ground truth: the same reuses, job by job. */
+  readonly check: { readonly ledgerMatchesEmulator: boolean; readonly mismatches: readonly string[] };
+}
+
+export interface DeliveryStats {
+  readonly eventsPublished: number;
+  readonly deliveries: number;
+  readonly extraCopies: number;
+  readonly rejected: number;
+  readonly stale: number;
+  readonly deadLettered: number;
+  readonly sweeps: number;
+}
+
+export interface ReportInputs {
+  readonly jobNames: readonly string[];
+  readonly records: readonly JobRecord[];
+  readonly emulatorJobs: readonly JobInspection[];
+  readonly emulatorPools: readonly PoolInspection[];
+  readonly coldStartupSeconds: number;
+  readonly prices: PriceTable;
+  readonly actions: readonly LocalAction[];
+  readonly notifications: readonly LocalNotification[];
+  readonly baseline: BaselineOutcome;
+  readonly delivery: DeliveryStats;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
+  const records = new Map(inputs.records.map((r) => [r.name, r]));
+  const truth = new Map(inputs.emulatorJobs.map((j) => [j.name, j]));
+
+  const jobs = inputs.jobNames.map((name) => {
+    const record = records.get(name);
+    const real = truth.get(name);
+    return {
+      name,
+      status: record?.job?.status ?? real?.status ?? 'Unknown',
+      reusedPoolOf: record?.reusedPoolOf ?? null,
+      startupSeconds: real?.startedAtMs !== undefined ? real.startupSeconds : null,
+      warmStart: real?.warmStart ?? false,
+    };
+  });
+
+  const pools = assembleChains(inputs.records).map((chain) => {
+    const view = poolView(chain);
+    const price = view.instanceType ? hourlyPrice(inputs.prices, view.instanceType) : undefined;
+    return {
+      poolId: view.poolId,
+      jobs: view.jobs,
+      status: view.status,
+      reuseCount: view.reuseCount,
+      idleBillableSeconds: view.idleBillableSeconds,
+      idleCostUsd: round2(instanceCostUsd(view.idleBillableSeconds, view.instanceCount ?? 1, price ?? 0)),
+      endedBy: view.endedBy ?? null,
+      instanceType: view.instanceType ?? null,
+      instanceCount: view.instanceCount ?? null,
+      owner: view.owner ?? null,
+      team: view.team ?? null,
+    };
+  });
+
+  const mismatches: string[] = [];
+  for (const name of inputs.jobNames) {
+    const recorded = records.get(name)?.reusedPoolOf;
+    const actual = truth.get(name)?.reusedPoolOf;
+    if (recorded !== actual) {
+      mismatches.push(
+        `${name}: ledger says it reused ${recorded ?? 'nothing'}, SageMaker says ${actual ?? 'nothing'}`,
+      );
+    }
+  }
+  const ledgerIdle = pools.reduce((sum, p) => sum + p.idleBillableSeconds, 0);
+  const actualIdle = inputs.emulatorPools.reduce((sum, p) => sum + p.idleBillableSeconds, 0);
+  if (ledgerIdle !== actualIdle) {
+    mismatches.push(`idle billable seconds: ledger ${ledgerIdle}, SageMaker ${actualIdle}`);
+  }
+
+  const warmJobs = jobs.filter((j) => j.warmStart && j.startupSeconds !== null);
+  const started = jobs.filter((j) => j.startupSeconds !== null);
+  const coldStarts = started.length - warmJobs.length;
+  const idleCostUsd = round2(pools.reduce((sum, p) => sum + p.idleCostUsd, 0));
+  return {
+    jobs,
+    pools,
+    actions: inputs.actions,
+    notifications: inputs.notifications,
+    summary: {
+      jobs: jobs.length,
+      reuses: pools.reduce((sum, p) => sum + p.reuseCount, 0),
+      coldStarts,
+      idleBillableSeconds: ledgerIdle,
+      idleCostUsd,
+      startupSecondsSaved: warmJobs.reduce(
+        (sum, j) => sum + (inputs.coldStartupSeconds - (j.startupSeconds ?? 0)),
+        0,
+      ),
+      nearMisses: inputs.records.filter((r) => r.nearMiss).length,
+      keepAliveWithoutPool: inputs.records.filter((r) => r.noPool).length,
+      actions: inputs.actions.length,
+      notifications: inputs.notifications.length,
+      withoutPoolwarden: inputs.baseline,
+      idleCostSavedUsd: round2(inputs.baseline.idleCostUsd - idleCostUsd),
+      extraColdStarts: coldStarts - inputs.baseline.coldStarts,
+    },
+    delivery: inputs.delivery,
+    check: { ledgerMatchesEmulator: mismatches.length === 0, mismatches },
+  };
+};

@@ -1,0 +1,303 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
+import { createHandler as createSlackActionsHandler } from '../../functions/slackActions';
+import { createHandler as createSweepHandler } from '../../functions/sweep';
+import type { ActionResult } from '../../lib/app/applyPoolAction';
+import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
+import type { SweepReport } from '../../lib/app/sweep';
+import { loadCoreConfig, loadPolicyConfig } from '../../lib/config';
+import type { Policy } from '../../lib/domain/policy/policy';
+import { DEFAULT_PRICES, type PriceTable } from '../../lib/domain/prices';
+import type { SentNotification } from '../../lib/notify/notifier';
+import { loadNotifyConfig } from '../../lib/notify/notifyConfig';
+import type { Telemetry } from '../../lib/ports/telemetry';
+import type { TraceJob } from '../../lib/trace/traceJob';
+import { Runtime } from '../../lib/wiring/runtime';
+import { SlackActionsRuntime } from '../../lib/wiring/slackActionsRuntime';
+import { replayWithoutPoolwarden } from './report/baseline';
+import {
+  buildLocalReport,
+  type LocalAction,
+  type LocalNotification,
+  type LocalReport,
+} from './report/localReport';
+import { readAllJobRecords } from './report/readLedger';
+import { type ChaosOptions, DEFAULT_CHAOS, LocalEventBus } from './runtime/eventBus';
+import { lambdaContext } from './runtime/lambdaContext';
+import { startLocalDynamo } from './runtime/localDynamo';
+import { useLocalAwsEnvironment } from './runtime/localEnvironment';
+import { describeAction, describeNotification, Timeline } from './runtime/timeline';
+import { submissionOf } from './runtime/traceSubmission';
+import { VirtualClock } from './runtime/virtualClock';
+import type { EventStyle } from './sagemaker/emulatorOptions';
+import type { TrainingJobStateChangeEvent } from './sagemaker/jobStateEvent';
+import { SageMakerEmulator } from './sagemaker/sageMakerEmulator';
+import {
+  LOCAL_SLACK_SIGNING_SECRET,
+  type SlackActionsServer,
+  startSlackActionsServer,
+} from './slackActionsServer';
+import { startSlackSink } from './slackSink';
+import { startSnsSink } from './snsSink';
+
+export const LOCAL_TABLE = 'poolwarden-local-ledger';
+export const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:poolwarden-local';
+/** Accounts start with a warm pool quota of 0; the demo grants a generous one, except where a trace shows the quota problem. */
+export const LOCAL_QUOTAS: Readonly<Record<string, number>> = { 'ml.p5.48xlarge': 0 };
+const SWEEP_EVERY_MS = 60_000;
+/** Lambda retries a failed async invocation twice, about a minute apart, then dead-letters it. */
+const RETRIES = 2;
+const RETRY_DELAY_MS = 60_000;
+
+export interface LocalRunOptions {
+  readonly trace: readonly TraceJob[];
+  /** The policy the sweep applies; absent: the built-in default policy. */
+  readonly policy?: Policy;
+  readonly killSwitch?: boolean;
+  /** A seed turns on duplicated, delayed and reordered delivery. */
+  readonly chaosSeed?: number;
+  readonly chaos?: Partial<Omit<ChaosOptions, 'seed'>>;
+  /** Virtual seconds per wall-clock second; absent: as fast as possible. */
+  readonly speed?: number;
+  readonly dataDir?: string;
+  readonly sageMakerPort?: number;
+  readonly dynamoDbPort?: number;
+  /** Serve `POST /slack/actions` on this loopback port; absent: a free one (see onReady). */
+  readonly slackActionsPort?: number;
+  /** Awaited after each instant of virtual time: scripts and tests act on the stack mid-run (a Slack click). */
+  readonly onStep?: (atMs: number) => Promise<void>;
+  /** Called once the local endpoints are up, before the trace starts (`--speed` demos print them). */
+  readonly onReady?: (endpoints: LocalEndpoints) => void;
+  /** After the trace, keep the endpoints serving until this resolves (for the CLI and your own scripts). */
+  readonly keepServingUntil?: Promise<void>;
+  readonly quotas?: Readonly<Record<string, number>>;
+  readonly prices?: PriceTable;
+  readonly eventStyle?: EventStyle;
+  /** A real Slack incoming webhook; absent: a local sink that records the messages. */
+  readonly slackWebhookUrl?: string;
+  readonly verbose?: boolean;
+  /** Receives each timeline line; absent: silent. */
+  readonly onLine?: (line: string) => void;
+}
+
+export interface LocalEndpoints {
+  readonly dynamodb: string;
+  readonly sagemaker: string;
+  readonly sns: string;
+  readonly slackWebhook?: string;
+  /** The Slack actions route; sign requests with POOLWARDEN_SLACK_SIGNING_SECRET or LOCAL_SLACK_SIGNING_SECRET. */
+  readonly slackActions: string;
+  readonly table: string;
+}
+
+export interface LocalRunResult {
+  readonly report: LocalReport;
+  readonly wallSeconds: number;
+}
+
+interface Delivery {
+  readonly event: TrainingJobStateChangeEvent;
+  readonly attempt: number;
+}
+
+/**
+ * poolwarden end to end on this machine: the real functions, with the real AWS SDK clients,
+ * against dynalite, the SageMaker emulator, an SNS endpoint and a Slack sink on loopback,
+ * driven by a trace in virtual time.
+ */
+export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult> => {
+  const started = performance.now();
+  const trace = [...options.trace].sort((a, b) => a.submitAtMs - b.submitAtMs);
+  const firstSubmit = trace[0]?.submitAtMs ?? Date.parse('2026-01-05T00:00:00Z');
+  const clock = new VirtualClock(Math.floor(firstSubmit / SWEEP_EVERY_MS) * SWEEP_EVERY_MS);
+  const timeline = new Timeline(clock, options.onLine ?? (() => {}));
+  const quotas = { ...LOCAL_QUOTAS, ...options.quotas };
+  const prices = options.prices ?? DEFAULT_PRICES;
+
+  const dynamo = await startLocalDynamo({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.dynamoDbPort !== undefined ? { port: options.dynamoDbPort } : {}),
+  });
+  const slackSink = options.slackWebhookUrl ? undefined : await startSlackSink({});
+  const snsSink = await startSnsSink({});
+  const emulator = new SageMakerEmulator({
+    clock,
+    eventStyle: options.eventStyle ?? 'mixed',
+    quotas,
+    ...(options.sageMakerPort !== undefined ? { port: options.sageMakerPort } : {}),
+  });
+  const sageMakerEndpoint = await emulator.start();
+  const restoreEnvironment = useLocalAwsEnvironment(
+    { dynamodb: dynamo.endpoint, sagemaker: sageMakerEndpoint, sns: snsSink.endpoint },
+    {
+      verbose: options.verbose ?? false,
+      settings: {
+        POOLWARDEN_TABLE: LOCAL_TABLE,
+        POOLWARDEN_SLACK_MODE: 'webhook',
+        POOLWARDEN_SLACK_WEBHOOK_URL: options.slackWebhookUrl ?? slackSink?.webhookUrl,
+        POOLWARDEN_NOTIFY_TOPIC_ARN: LOCAL_TOPIC_ARN,
+        // Expiry warnings come from the policy's own lead time.
+        POOLWARDEN_NOTIFY_EXPIRY_WARNING_SECONDS: '0',
+        POOLWARDEN_KILL_SWITCH: options.killSwitch ? 'on' : 'off',
+        POOLWARDEN_SLACK_SIGNING_SECRET:
+          process.env.POOLWARDEN_SLACK_SIGNING_SECRET ?? LOCAL_SLACK_SIGNING_SECRET,
+        POOLWARDEN_SLACK_LOOPBACK_REPLIES: 'true',
+      },
+    },
+  );
+  const notifications: LocalNotification[] = [];
+  const actions: LocalAction[] = [];
+  let slackActions: SlackActionsServer | undefined;
+  try {
+    await dynamo.ensureLedgerTable(LOCAL_TABLE);
+    const bus = new LocalEventBus<Delivery>(
+      options.chaosSeed !== undefined
+        ? { ...DEFAULT_CHAOS, ...options.chaos, seed: options.chaosSeed }
+        : undefined,
+    );
+    emulator.subscribe((event) => bus.publish({ event, attempt: 0 }, clock.now()));
+
+    // Each function builds its own runtime, as each Lambda function has its own containers.
+    const buildRuntime = (telemetry: Telemetry) =>
+      new Runtime({
+        core: loadCoreConfig(process.env),
+        notify: loadNotifyConfig(process.env),
+        policy: loadPolicyConfig(process.env),
+        telemetry,
+        clock,
+        prices,
+        ...(options.policy ? { initialPolicy: options.policy } : {}),
+        extraReactors: [timeline],
+        onSent: (sent: SentNotification) => {
+          notifications.push({
+            atMs: sent.atMs,
+            job: sent.key.job,
+            kind: sent.key.kind,
+            ...describeNotification(sent),
+          });
+          timeline.notification(sent);
+        },
+        onAction: (result: ActionResult) => {
+          actions.push(describeAction(result));
+          timeline.action(result);
+        },
+      });
+    const onJobStateChange = createJobStateChangeHandler(buildRuntime);
+    const sweepHandler = createSweepHandler(buildRuntime);
+    slackActions = await startSlackActionsServer(
+      createSlackActionsHandler((telemetry) => new SlackActionsRuntime(buildRuntime(telemetry), telemetry)),
+      options.slackActionsPort !== undefined ? { port: options.slackActionsPort } : {},
+    );
+    options.onReady?.({
+      dynamodb: dynamo.endpoint,
+      sagemaker: sageMakerEndpoint,
+      sns: snsSink.endpoint,
+      ...(slackSink ? { slackWebhook: slackSink.webhookUrl } : {}),
+      slackActions: slackActions.url,
+      table: LOCAL_TABLE,
+    });
+
+    const stats = { rejected: 0, stale: 0, deadLettered: 0, sweeps: 0 };
+    const deliver = async (delivery: Delivery) => {
+      try {
+        const outcome = (await onJobStateChange(
+          delivery.event,
+          lambdaContext('onJobStateChange'),
+        )) as ProcessOutcome;
+        if (outcome.kind === 'rejected') stats.rejected++;
+        if (outcome.kind === 'stale') stats.stale++;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (delivery.attempt < RETRIES) {
+          bus.publish({ event: delivery.event, attempt: delivery.attempt + 1 }, clock.now() + RETRY_DELAY_MS);
+        } else {
+          stats.deadLettered++;
+          timeline.line(
+            `dead-letter:${delivery.event.id}`,
+            `dead letter    event ${delivery.event.id}: ${reason}`,
+          );
+        }
+      }
+    };
+
+    let next = 0;
+    let poolsAtLastSweep = 0;
+    let deliveriesSinceSweep = 0;
+    let nextSweepAt = clock.now() + SWEEP_EVERY_MS;
+    const wallStart = performance.now();
+    const virtualStart = clock.now();
+    // In real time with --keep-serving, time goes on after the trace: jobs your own scripts create
+    // through the emulator's port run, and their events are handled, until the run is stopped.
+    let serving = options.speed !== undefined && options.keepServingUntil !== undefined;
+    void options.keepServingUntil?.then(() => {
+      serving = false;
+    });
+    for (;;) {
+      const due = [trace[next]?.submitAtMs, emulator.nextDueAt(), bus.nextDueAt()].filter(
+        (t): t is number => t !== undefined,
+      );
+      if (due.length === 0 && !serving) break;
+      let at = Math.min(...due, nextSweepAt);
+      if (options.speed) {
+        // Never sleep more than a wall-clock second: a job created meanwhile must not wait for the next due time.
+        at = Math.min(at, clock.now() + Math.max(1, Math.round(options.speed * 1000)));
+        const wait = wallStart + (at - virtualStart) / options.speed - performance.now();
+        if (wait > 0) await sleep(wait);
+      }
+      clock.advanceTo(at);
+      emulator.advanceTo(at);
+      while (trace[next] && trace[next]?.submitAtMs === at) {
+        const job = trace[next++];
+        if (job) emulator.submit(submissionOf(job));
+      }
+      for (let delivery = bus.takeDue(at); delivery; delivery = bus.takeDue(at)) {
+        await deliver(delivery);
+        deliveriesSinceSweep++;
+      }
+      if (at === nextSweepAt) {
+        // Pools become Available only through events or sweeps: after a sweep that found none and
+        // with no delivery since, the next one would read an empty index. Skipping it changes nothing.
+        if (poolsAtLastSweep > 0 || deliveriesSinceSweep > 0) {
+          const report = (await sweepHandler({}, lambdaContext('sweep'))) as SweepReport;
+          poolsAtLastSweep = report.availablePools;
+          deliveriesSinceSweep = 0;
+          stats.sweeps++;
+        }
+        nextSweepAt += SWEEP_EVERY_MS;
+      }
+      await options.onStep?.(at);
+    }
+    // Nothing is left to happen: one last sweep records how every pool ended.
+    await sweepHandler({}, lambdaContext('sweep'));
+    stats.sweeps++;
+    await options.keepServingUntil;
+
+    const busStats = bus.stats();
+    const report = buildLocalReport({
+      jobNames: trace.map((j) => j.name),
+      records: await readAllJobRecords(dynamo.client, LOCAL_TABLE),
+      emulatorJobs: emulator.model.inspectJobs(),
+      emulatorPools: emulator.model.inspectPools(),
+      coldStartupSeconds: emulator.model.options.startupSeconds.cold,
+      prices,
+      actions,
+      notifications,
+      baseline: replayWithoutPoolwarden(trace, quotas, prices),
+      delivery: {
+        eventsPublished: busStats.published,
+        deliveries: busStats.delivered,
+        extraCopies: busStats.extraCopies,
+        ...stats,
+      },
+    });
+    return { report, wallSeconds: (performance.now() - started) / 1000 };
+  } finally {
+    restoreEnvironment();
+    await slackActions?.close();
+    await emulator.stop();
+    await snsSink.close();
+    await slackSink?.close();
+    await dynamo.stop();
+  }
+};

@@ -1,0 +1,90 @@
+import type { TrainingJobStatus } from '../../../lib/domain/trainingJob';
+import type { WarmPoolStatus } from '../../../lib/domain/warmPool';
+import { jobNotFound } from './apiErrors';
+import type { WarmPoolView } from './emulatedJob';
+import type { JobSlot } from './modelState';
+
+export interface JobFilter {
+  readonly status?: TrainingJobStatus;
+  readonly warmPoolStatus?: WarmPoolStatus;
+}
+
+const addTo = <K>(index: Map<K, Set<JobSlot>>, key: K, job: JobSlot): void => {
+  let set = index.get(key);
+  if (!set) {
+    set = new Set();
+    index.set(key, set);
+  }
+  set.add(job);
+};
+
+/**
+ * Every job, by name, by ARN, and by the two statuses ListTrainingJobs filters on, so that a
+ * sweep asking for the Available pools looks at those jobs only. Status changes go through
+ * here to keep the indexes true.
+ */
+export class JobRegistry {
+  private readonly byName = new Map<string, JobSlot>();
+  private readonly byArn = new Map<string, JobSlot>();
+  private readonly byStatus = new Map<TrainingJobStatus, Set<JobSlot>>();
+  private readonly byPoolStatus = new Map<WarmPoolStatus, Set<JobSlot>>();
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  add(job: JobSlot): void {
+    this.byName.set(job.spec.name, job);
+    this.byArn.set(job.arn.toLowerCase(), job);
+    addTo(this.byStatus, job.status, job);
+    if (job.warmPool) addTo(this.byPoolStatus, job.warmPool.status, job);
+  }
+
+  find(name: string): JobSlot | undefined {
+    return this.byName.get(name);
+  }
+
+  /** SageMaker lower-cases job names in ARNs, and ARNs compare without case. */
+  findByArn(arn: string): JobSlot | undefined {
+    return this.byArn.get(arn.toLowerCase());
+  }
+
+  require(name: string): JobSlot {
+    const job = this.byName.get(name);
+    if (!job) throw jobNotFound();
+    return job;
+  }
+
+  requireByArn(arn: string): JobSlot {
+    const job = this.findByArn(arn);
+    if (!job) throw jobNotFound();
+    return job;
+  }
+
+  /** In creation order. */
+  all(): IterableIterator<JobSlot> {
+    return this.byName.values();
+  }
+
+  setStatus(job: JobSlot, status: TrainingJobStatus): void {
+    this.byStatus.get(job.status)?.delete(job);
+    job.status = status;
+    addTo(this.byStatus, status, job);
+  }
+
+  setWarmPool(job: JobSlot, warmPool: WarmPoolView): void {
+    if (job.warmPool) this.byPoolStatus.get(job.warmPool.status)?.delete(job);
+    job.warmPool = warmPool;
+    addTo(this.byPoolStatus, warmPool.status, job);
+  }
+
+  /** The narrowest set of jobs that can satisfy the filter; unordered, and not yet filtered. */
+  candidates(filter: JobFilter): Iterable<JobSlot> {
+    const byStatus = filter.status ? (this.byStatus.get(filter.status) ?? new Set<JobSlot>()) : undefined;
+    const byPool = filter.warmPoolStatus
+      ? (this.byPoolStatus.get(filter.warmPoolStatus) ?? new Set<JobSlot>())
+      : undefined;
+    if (byStatus && byPool) return byStatus.size <= byPool.size ? byStatus : byPool;
+    return byStatus ?? byPool ?? this.byName.values();
+  }
+}

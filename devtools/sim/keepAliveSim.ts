@@ -1,0 +1,552 @@
+import type { JobRecord } from '../../lib/domain/jobRecord';
+import {
+  DEFAULT_KEEP_ALIVE_LIMITS,
+  expiryAfterJobEnd,
+  expiryAfterUpdate,
+  type KeepAliveLimits,
+} from '../../lib/domain/keepAlive';
+import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluatePool';
+import {
+  type GapDistribution,
+  type GapSample,
+  type GapScope,
+  gapScopeId,
+  gapScopes,
+  learnGaps,
+  pickGapDistribution,
+} from '../../lib/domain/policy/gapDistribution';
+import type { KeepAliveSettings } from '../../lib/domain/policy/policy';
+import { poolFactsOfHead } from '../../lib/domain/policy/poolFacts';
+import { poolCosts } from '../../lib/domain/policy/skiRental';
+import { adviseKeepAlive } from '../../lib/domain/policy/strategies';
+import type { PriceTable } from '../../lib/domain/prices';
+import { EventQueue } from './eventQueue';
+import { type SimJob, snapshotOf } from './simJobs';
+
+/**
+ * A discrete-event simulation of warm pools under a keep-alive policy: jobs are submitted at
+ * the trace's instants, take a matching Available pool (SageMaker's choice as the emulator
+ * plays it: the pool that expires soonest) or start cold, run, and leave a pool that the
+ * policy then keeps, extends or stops. Costs follow the benchmark's model: idle billable
+ * instance-time × price, plus, per cold start, the extra start-up time × (cluster price +
+ * the value of the user's waiting time).
+ *
+ * The learned policies call production code: `evaluatePool` (the sweep's whole policy step)
+ * or `adviseKeepAlive` (the strategy alone), with gap distributions learnt online, exactly as
+ * the usage-stats reactor records them: an exact gap when a pool is reused, a censored idle
+ * time when it ends unreused, per match key and per owner, the newest N per scope. A decision
+ * at time t only sees samples recorded before t: the event loop adds them as they happen.
+ */
+export type SimPolicy =
+  /** No warm pools at all: every job starts cold. */
+  | { readonly kind: 'none' }
+  /** Every job asks for the same keep-alive and nothing acts on the pools. */
+  | { readonly kind: 'fixed'; readonly seconds: number }
+  /**
+   * poolwarden as deployed: each job asks for `jobKeepAliveSeconds`; `evaluatePool` runs when
+   * the pool becomes Available (the policy reactor) and at every sweep tick; stop and extend
+   * act as UpdateTrainingJob does.
+   */
+  | { readonly kind: 'sweep'; readonly setup: PolicySetup }
+  /**
+   * The strategy alone, acted on at its own keepUntil (no sweep delay, no per-call cap: an
+   * idealised deployment): asked when the pool becomes Available, asked again at keepUntil.
+   */
+  | { readonly kind: 'advice'; readonly settings: KeepAliveSettings; readonly prices: PriceTable }
+  /**
+   * The offline oracle: a pool that becomes Available knows the next submission with its match
+   * key not already promised to another pool, and is kept exactly until then if idling costs
+   * less than a cold start, else released at once.
+   */
+  | { readonly kind: 'oracle' };
+
+export interface SimOptions {
+  /** Seconds from submission to training start: the emulator's P90 figures by default. */
+  readonly startup: { readonly cold: number; readonly warm: number };
+  readonly waitingValuePerHourUsd: number;
+  readonly limits: KeepAliveLimits;
+  /** What each job asks for under poolwarden (kinds `sweep`); the strategy then shortens or extends it. */
+  readonly jobKeepAliveSeconds: number;
+  readonly sweepEverySeconds: number;
+  /** How many of a scope's newest gaps the strategies learn from (sweepStats: 300). */
+  readonly gapsPerScope: number;
+  /**
+   * PROPOSAL, not what production records today: a pool the policy stopped records no censored
+   * idle time; instead the next cold submission with its match key records the exact gap the
+   * pool would have had (or, after `missedReuseHorizonSeconds` without one, a censored sample
+   * of that length). Without it, "stop at once" only ever teaches "no reuse seen".
+   */
+  readonly learnMissedReuses: boolean;
+  readonly missedReuseHorizonSeconds: number;
+  /** Told of every policy decision (kinds `sweep` and `advice`): for tests and diagnosis. */
+  readonly onDecision?: (decision: SimDecision) => void;
+}
+
+export interface SimDecision {
+  readonly nowMs: number;
+  readonly pool: string;
+  readonly idleSeconds: number;
+  readonly action: string;
+  readonly cause?: string;
+  readonly reason: string;
+  /** Samples in the distribution the decision used, and the newest sample's time. */
+  readonly samples: number;
+  readonly newestSampleAtMs?: number;
+}
+
+export const DEFAULT_SIM_OPTIONS: SimOptions = {
+  startup: { cold: 143, warm: 21 },
+  waitingValuePerHourUsd: 0,
+  limits: DEFAULT_KEEP_ALIVE_LIMITS,
+  jobKeepAliveSeconds: 3600,
+  sweepEverySeconds: 60,
+  gapsPerScope: 300,
+  learnMissedReuses: false,
+  missedReuseHorizonSeconds: 6 * 3600,
+};
+
+export interface SimResult {
+  readonly jobs: number;
+  readonly warmStarts: number;
+  readonly coldStarts: number;
+  readonly poolsCreated: number;
+  /** Idle billable instance-seconds. */
+  readonly idleInstanceSeconds: number;
+  readonly idleUsd: number;
+  /** Extra start-up time of cold starts × cluster price. */
+  readonly coldStartUsd: number;
+  /** Extra start-up time of cold starts × the value of waiting. */
+  readonly waitingUsd: number;
+  readonly totalUsd: number;
+  /** Policy evaluations (evaluatePool or adviseKeepAlive calls). */
+  readonly evaluations: number;
+  /** UpdateTrainingJob calls the policy would make (stops and extensions). */
+  readonly updates: number;
+}
+
+interface Pool {
+  readonly id: string;
+  readonly bornAtMs: number;
+  readonly head: SimJob;
+  readonly headStartedAtMs: number;
+  readonly reusedPoolOf?: string;
+  readonly availableSinceMs: number;
+  keepAliveSeconds: number;
+  expiresAtMs: number;
+  version: number;
+  open: boolean;
+}
+
+type SimEvent =
+  | {
+      readonly kind: 'end';
+      readonly atMs: number;
+      readonly rank: 0;
+      readonly job: SimJob;
+      readonly startedAtMs: number;
+      readonly pool?: Pool;
+    }
+  | {
+      readonly kind: 'expire';
+      readonly atMs: number;
+      readonly rank: 1;
+      readonly pool: Pool;
+      readonly version: number;
+    }
+  | {
+      readonly kind: 'check';
+      readonly atMs: number;
+      readonly rank: 2;
+      readonly pool: Pool;
+      readonly version: number;
+    };
+
+/** Each scope's newest gaps, and the distribution learnt from them (relearnt only after a new sample). */
+class GapStore {
+  private readonly scopes = new Map<
+    string,
+    { samples: GapSample[]; newestAtMs: number; learnt?: GapDistribution }
+  >();
+  /** The newest sample time of every distribution handed out since the last `take`. */
+  private seen: { samples: number; newestAtMs: number }[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  add(job: SimJob, sample: GapSample, atMs: number): void {
+    for (const id of scopesOf(job)) {
+      let scope = this.scopes.get(id);
+      if (!scope) {
+        scope = { samples: [], newestAtMs: atMs };
+        this.scopes.set(id, scope);
+      }
+      scope.samples.push(sample);
+      scope.newestAtMs = atMs;
+      if (scope.samples.length > this.limit) scope.samples.shift();
+      scope.learnt = undefined;
+    }
+  }
+
+  lookup = (scope: GapScope): GapDistribution | undefined => {
+    if (scope.kind === 'rule') return undefined;
+    const stored = this.scopes.get(gapScopeId(scope));
+    if (!stored || stored.samples.length === 0) return undefined;
+    stored.learnt ??= learnGaps(stored.samples);
+    this.seen.push({ samples: stored.learnt.samples, newestAtMs: stored.newestAtMs });
+    return stored.learnt;
+  };
+
+  /** What the last decision looked at: the first distribution with enough samples, as pickGapDistribution takes. */
+  take(minSamples: number): { samples: number; newestAtMs?: number } {
+    const used = this.seen.find((s) => s.samples >= minSamples);
+    this.seen = [];
+    return used ?? { samples: 0 };
+  }
+}
+
+/** usageStatsReactor's stored scopes: the match key, then the owner. */
+const scopesOf = (job: SimJob): string[] => [
+  gapScopeId({ kind: 'matchKey', key: job.matchKey }),
+  ...(job.owner ? [gapScopeId({ kind: 'owner', key: job.owner })] : []),
+];
+
+const idleUsdPerSecond = (job: SimJob): number => (job.pricePerInstanceHourUsd * job.instanceCount) / 3600;
+
+/** Runs one policy over the jobs (from prepareJobs). Deterministic. */
+export const simulate = (
+  jobs: readonly SimJob[],
+  policy: SimPolicy,
+  overrides: Partial<SimOptions> = {},
+): SimResult => {
+  const options: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...overrides };
+  const { limits, startup } = options;
+  const extraColdSeconds = Math.max(0, startup.cold - startup.warm);
+  const tickMs = options.sweepEverySeconds * 1000;
+  const queue = new EventQueue<SimEvent>();
+  const available = new Map<string, Set<Pool>>();
+  const promised = new Map<number, Pool>();
+  const gaps = new GapStore(options.gapsPerScope);
+  const lastSubmitByOwner = new Map<string, number>();
+
+  // The oracle's view of the future: each match key's submissions, in order.
+  const arrivalsByKey = new Map<string, SimJob[]>();
+  const nextUnpromised = new Map<string, number>();
+  if (policy.kind === 'oracle') {
+    for (const job of jobs) {
+      const list = arrivalsByKey.get(job.matchKey) ?? [];
+      list.push(job);
+      arrivalsByKey.set(job.matchKey, list);
+    }
+  }
+
+  let warmStarts = 0;
+  let coldStarts = 0;
+  let poolsCreated = 0;
+  let idleInstanceSeconds = 0;
+  let idleUsd = 0;
+  let coldStartUsd = 0;
+  let waitingUsd = 0;
+  let evaluations = 0;
+  let updates = 0;
+
+  const addAvailable = (pool: Pool) => {
+    let set = available.get(pool.head.matchKey);
+    if (!set) {
+      set = new Set();
+      available.set(pool.head.matchKey, set);
+    }
+    set.add(pool);
+  };
+
+  const ghosts = new Map<string, Pool[]>();
+  const close = (pool: Pool, atMs: number, reused: boolean, byPolicy = false) => {
+    pool.open = false;
+    pool.version++;
+    available.get(pool.head.matchKey)?.delete(pool);
+    const seconds = Math.max(0, (atMs - pool.availableSinceMs) / 1000);
+    idleInstanceSeconds += seconds * pool.head.instanceCount;
+    idleUsd += seconds * idleUsdPerSecond(pool.head);
+    if (byPolicy && options.learnMissedReuses) {
+      const list = ghosts.get(pool.head.matchKey) ?? [];
+      list.push(pool);
+      ghosts.set(pool.head.matchKey, list);
+      return;
+    }
+    gaps.add(pool.head, { gapSeconds: seconds, reused }, atMs);
+  };
+
+  /** The proposal above: a cold submission tells the gap a stopped pool would have had. */
+  const learnFromGhosts = (job: SimJob, cold: boolean) => {
+    const list = ghosts.get(job.matchKey);
+    if (!list || list.length === 0) return;
+    const horizonMs = options.missedReuseHorizonSeconds * 1000;
+    while (list.length > 0 && (list[0]?.availableSinceMs ?? 0) + horizonMs <= job.submitAtMs) {
+      const old = list.shift() as Pool;
+      gaps.add(
+        old.head,
+        { gapSeconds: options.missedReuseHorizonSeconds, reused: false },
+        old.availableSinceMs + horizonMs,
+      );
+    }
+    if (!cold) return;
+    const ghost = list.pop();
+    if (ghost) {
+      gaps.add(
+        ghost.head,
+        { gapSeconds: (job.submitAtMs - ghost.availableSinceMs) / 1000, reused: true },
+        job.submitAtMs,
+      );
+    }
+  };
+
+  /** The emulator's choice rule: soonest expiry, then Available longest, then id. */
+  const pick = (key: string): Pool | undefined => {
+    let best: Pool | undefined;
+    for (const pool of available.get(key) ?? []) {
+      if (
+        !best ||
+        pool.expiresAtMs < best.expiresAtMs ||
+        (pool.expiresAtMs === best.expiresAtMs &&
+          (pool.availableSinceMs < best.availableSinceMs ||
+            (pool.availableSinceMs === best.availableSinceMs && pool.id < best.id)))
+      ) {
+        best = pool;
+      }
+    }
+    return best;
+  };
+
+  const scheduleExpiry = (pool: Pool) =>
+    queue.push({ kind: 'expire', atMs: pool.expiresAtMs, rank: 1, pool, version: pool.version });
+
+  const scheduleTick = (pool: Pool, nowMs: number) => {
+    const next = (Math.floor(nowMs / tickMs) + 1) * tickMs;
+    if (next < pool.expiresAtMs)
+      queue.push({ kind: 'check', atMs: next, rank: 2, pool, version: pool.version });
+  };
+
+  const headRecord = (pool: Pool, nowMs: number): JobRecord => ({
+    name: pool.head.name,
+    job: snapshotOf(
+      pool.head,
+      { startedAtMs: pool.headStartedAtMs, endedAtMs: pool.availableSinceMs },
+      options.jobKeepAliveSeconds,
+    ),
+    pool: {
+      status: 'Available',
+      keepAliveSeconds: pool.keepAliveSeconds,
+      availableSinceMs: pool.availableSinceMs,
+      expiresAtMs: pool.expiresAtMs,
+      bornAtMs: pool.bornAtMs,
+      poolId: pool.id,
+      observedAtMs: nowMs,
+    },
+    ...(pool.reusedPoolOf !== undefined ? { reusedPoolOf: pool.reusedPoolOf } : {}),
+  });
+
+  /** The sweep's (or the policy reactor's) step for one pool: decide, then act as SageMaker would. */
+  const sweepStep = (setup: PolicySetup, pool: Pool, nowMs: number) => {
+    evaluations++;
+    const owner = pool.head.owner;
+    const lastSubmit = owner !== undefined ? lastSubmitByOwner.get(owner) : undefined;
+    const { decision } = evaluatePool(setup, {
+      head: headRecord(pool, nowMs),
+      nowMs,
+      ...(lastSubmit !== undefined ? { ownerLastSubmittedAtMs: lastSubmit } : {}),
+      spend: {},
+      gaps: gaps.lookup,
+    });
+    const used = gaps.take(setup.policy.defaults.keepAlive.minSamples);
+    options.onDecision?.({
+      nowMs,
+      pool: pool.id,
+      idleSeconds: (nowMs - pool.availableSinceMs) / 1000,
+      action: decision.action,
+      cause: decision.cause,
+      reason: decision.reason,
+      samples: used.samples,
+      ...(used.newestAtMs !== undefined ? { newestSampleAtMs: used.newestAtMs } : {}),
+    });
+    if (decision.dryRun) return scheduleTick(pool, nowMs);
+    if (decision.action === 'stop') {
+      updates++;
+      close(pool, nowMs, false, true);
+      return;
+    }
+    if (decision.action === 'extend' && decision.keepAliveSeconds !== undefined) {
+      updates++;
+      pool.keepAliveSeconds = decision.keepAliveSeconds;
+      pool.expiresAtMs = expiryAfterUpdate(nowMs, decision.keepAliveSeconds, pool.bornAtMs, limits);
+      pool.version++;
+      scheduleExpiry(pool);
+    }
+    scheduleTick(pool, nowMs);
+  };
+
+  /** The strategy alone: keep until its keepUntil (within the lifetime cap), then ask again. */
+  const adviceStep = (settings: KeepAliveSettings, prices: PriceTable, pool: Pool, nowMs: number) => {
+    evaluations++;
+    const facts = poolFactsOfHead(headRecord(pool, nowMs));
+    const price = prices[pool.head.instanceType];
+    const scoped = pickGapDistribution(gapScopes(facts, 'defaults'), gaps.lookup, settings.minSamples);
+    const advice = adviseKeepAlive(settings, facts, nowMs, scoped?.distribution, price);
+    const used = gaps.take(settings.minSamples);
+    options.onDecision?.({
+      nowMs,
+      pool: pool.id,
+      idleSeconds: (nowMs - pool.availableSinceMs) / 1000,
+      action: (advice?.keepUntilMs ?? nowMs) <= nowMs ? 'stop' : 'keep',
+      reason: advice?.basis ?? 'no advice',
+      samples: used.samples,
+      ...(used.newestAtMs !== undefined ? { newestSampleAtMs: used.newestAtMs } : {}),
+    });
+    const lifetimeEnd = pool.bornAtMs + limits.lifetimeCapSeconds * 1000;
+    const until = Math.min(advice?.keepUntilMs ?? nowMs, lifetimeEnd);
+    if (until <= nowMs) {
+      updates++;
+      close(pool, nowMs, false, true);
+      return;
+    }
+    if (until !== pool.expiresAtMs) updates++;
+    pool.expiresAtMs = until;
+    pool.version++;
+    queue.push({ kind: 'check', atMs: until, rank: 2, pool, version: pool.version });
+  };
+
+  const oracleKeep = (pool: Pool, nowMs: number): boolean => {
+    const key = pool.head.matchKey;
+    const list = arrivalsByKey.get(key) ?? [];
+    // Submissions before now can never be served; events at one instant run before its submissions.
+    let first = nextUnpromised.get(key) ?? 0;
+    while (first < list.length && (list[first]?.submitAtMs ?? 0) < nowMs) first++;
+    nextUnpromised.set(key, first);
+    let i = first;
+    while (i < list.length && promised.has(list[i]?.index ?? -1)) i++;
+    const next = list[i];
+    if (!next) return false;
+    const idleSeconds = (next.submitAtMs - nowMs) / 1000;
+    const costs = poolCosts({
+      pricePerInstanceHourUsd: pool.head.pricePerInstanceHourUsd,
+      instanceCount: pool.head.instanceCount,
+      coldStartSeconds: extraColdSeconds,
+      waitingValuePerHourUsd: options.waitingValuePerHourUsd,
+    });
+    if (idleSeconds * costs.idleUsdPerSecond >= costs.coldStartUsd) return false;
+    if (next.submitAtMs > pool.bornAtMs + limits.lifetimeCapSeconds * 1000) return false;
+    pool.expiresAtMs = next.submitAtMs;
+    promised.set(next.index, pool);
+    return true;
+  };
+
+  const submit = (job: SimJob) => {
+    const nowMs = job.submitAtMs;
+    if (job.owner) lastSubmitByOwner.set(job.owner, nowMs);
+    let pool: Pool | undefined;
+    if (policy.kind === 'oracle') {
+      pool = promised.get(job.index);
+      promised.delete(job.index);
+    } else if (policy.kind !== 'none') {
+      pool = pick(job.matchKey);
+    }
+    learnFromGhosts(job, pool === undefined);
+    if (pool) {
+      warmStarts++;
+      close(pool, nowMs, true);
+    } else {
+      coldStarts++;
+      coldStartUsd += extraColdSeconds * idleUsdPerSecond(job);
+      waitingUsd += (extraColdSeconds * options.waitingValuePerHourUsd) / 3600;
+    }
+    const startedAtMs = nowMs + (pool ? startup.warm : startup.cold) * 1000;
+    queue.push({
+      kind: 'end',
+      atMs: startedAtMs + job.durationSeconds * 1000,
+      rank: 0,
+      job,
+      startedAtMs,
+      ...(pool ? { pool } : {}),
+    });
+  };
+
+  const jobEnds = (event: Extract<SimEvent, { kind: 'end' }>) => {
+    const { job, atMs } = event;
+    if (!job.leavesPool || policy.kind === 'none') return;
+    const previous = event.pool;
+    const bornAtMs = previous?.bornAtMs ?? atMs;
+    if (atMs >= bornAtMs + limits.lifetimeCapSeconds * 1000) return;
+    poolsCreated++;
+    const pool: Pool = {
+      id: previous?.id ?? job.name,
+      bornAtMs,
+      head: job,
+      headStartedAtMs: event.startedAtMs,
+      ...(previous ? { reusedPoolOf: previous.head.name } : {}),
+      availableSinceMs: atMs,
+      keepAliveSeconds: 0,
+      expiresAtMs: atMs,
+      version: 0,
+      open: true,
+    };
+    switch (policy.kind) {
+      case 'fixed':
+        pool.keepAliveSeconds = policy.seconds;
+        pool.expiresAtMs = expiryAfterJobEnd(atMs, policy.seconds, bornAtMs, limits);
+        addAvailable(pool);
+        scheduleExpiry(pool);
+        return;
+      case 'oracle':
+        if (!oracleKeep(pool, atMs)) close(pool, atMs, false);
+        return;
+      case 'sweep':
+        pool.keepAliveSeconds = options.jobKeepAliveSeconds;
+        pool.expiresAtMs = expiryAfterJobEnd(atMs, options.jobKeepAliveSeconds, bornAtMs, limits);
+        addAvailable(pool);
+        scheduleExpiry(pool);
+        sweepStep(policy.setup, pool, atMs);
+        return;
+      case 'advice':
+        addAvailable(pool);
+        adviceStep(policy.settings, policy.prices, pool, atMs);
+        return;
+    }
+  };
+
+  let next = 0;
+  for (;;) {
+    const top = queue.peek();
+    const job = jobs[next];
+    if (!top && !job) break;
+    if (job && (!top || job.submitAtMs < top.atMs)) {
+      submit(job);
+      next++;
+      continue;
+    }
+    const event = queue.pop() as SimEvent;
+    switch (event.kind) {
+      case 'end':
+        jobEnds(event);
+        break;
+      case 'expire':
+        if (event.pool.open && event.pool.version === event.version) close(event.pool, event.atMs, false);
+        break;
+      case 'check':
+        if (!event.pool.open || event.pool.version !== event.version) break;
+        if (policy.kind === 'sweep') sweepStep(policy.setup, event.pool, event.atMs);
+        else if (policy.kind === 'advice') adviceStep(policy.settings, policy.prices, event.pool, event.atMs);
+        break;
+    }
+  }
+
+  return {
+    jobs: jobs.length,
+    warmStarts,
+    coldStarts,
+    poolsCreated,
+    idleInstanceSeconds,
+    idleUsd,
+    coldStartUsd,
+    waitingUsd,
+    totalUsd: idleUsd + coldStartUsd + waitingUsd,
+    evaluations,
+    updates,
+  };
+};

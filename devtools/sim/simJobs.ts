@@ -1,0 +1,94 @@
+import { type MatchCriteria, matchKey, normaliseCriteria } from '../../lib/domain/matchKey';
+import { hourlyPrice, type PriceTable } from '../../lib/domain/prices';
+import type { JobSnapshot } from '../../lib/domain/trainingJob';
+import { traceJobCriteria } from '../../lib/trace/traceCriteria';
+import type { TraceJob } from '../../lib/trace/traceJob';
+import { isClientSideFailure } from '../local/sagemaker/warmPoolRules';
+
+/** One trace job as the simulation needs it: its match key, price and whether it can leave a pool. */
+export interface SimJob {
+  readonly index: number;
+  readonly name: string;
+  readonly submitAtMs: number;
+  readonly durationSeconds: number;
+  /**
+   * SageMaker keeps a pool after this job (given a keep-alive > 0): Completed, Stopped after its
+   * cluster launched (every trace stop comes after the start), or Failed with an algorithm or
+   * client error; and the account has warm pool quota for the instance type.
+   */
+  readonly leavesPool: boolean;
+  readonly matchKey: string;
+  readonly criteria: MatchCriteria;
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  /** USD per instance-hour; 0 when the price table does not know the type. */
+  readonly pricePerInstanceHourUsd: number;
+  readonly priceKnown: boolean;
+  readonly owner?: string;
+  readonly team?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface PrepareOptions {
+  readonly prices: PriceTable;
+  /** Instance types with a warm pool quota of 0: their jobs never leave a pool. */
+  readonly noQuotaTypes?: readonly string[];
+}
+
+const leavesPool = (job: TraceJob, noQuota: ReadonlySet<string>): boolean => {
+  if (noQuota.has(job.instanceType)) return false;
+  if (job.outcome === 'Failed') return isClientSideFailure(job.failureReason);
+  return true;
+};
+
+/** The trace in submission order, with what the simulation needs precomputed. */
+export const prepareJobs = (trace: readonly TraceJob[], options: PrepareOptions): SimJob[] => {
+  const noQuota = new Set(options.noQuotaTypes ?? []);
+  return [...trace]
+    .sort((a, b) => a.submitAtMs - b.submitAtMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((job, index) => {
+      const criteria = normaliseCriteria(traceJobCriteria(job));
+      const price = hourlyPrice(options.prices, job.instanceType);
+      const owner = job.tags.owner;
+      const team = job.tags.team;
+      return {
+        index,
+        name: job.name,
+        submitAtMs: job.submitAtMs,
+        durationSeconds: job.durationSeconds,
+        leavesPool: leavesPool(job, noQuota),
+        matchKey: matchKey(criteria),
+        criteria,
+        instanceType: job.instanceType,
+        instanceCount: job.instanceCount,
+        pricePerInstanceHourUsd: price ?? 0,
+        priceKnown: price !== undefined,
+        ...(owner !== undefined ? { owner } : {}),
+        ...(team !== undefined ? { team } : {}),
+        tags: job.tags,
+      };
+    });
+};
+
+/** The ledger's snapshot of a finished job, as ingestJobEvent would have recorded it. */
+export const snapshotOf = (
+  job: SimJob,
+  times: { startedAtMs: number; endedAtMs: number },
+  keepAliveSeconds: number,
+): JobSnapshot => ({
+  name: job.name,
+  arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${job.name.toLowerCase()}`,
+  status: 'Completed',
+  lastModifiedMs: times.endedAtMs,
+  createdAtMs: job.submitAtMs,
+  startedAtMs: times.startedAtMs,
+  endedAtMs: times.endedAtMs,
+  criteria: job.criteria,
+  matchKey: job.matchKey,
+  keepAliveSeconds,
+  spot: false,
+  heterogeneous: false,
+  tags: job.tags,
+  ...(job.owner !== undefined ? { owner: job.owner } : {}),
+  ...(job.team !== undefined ? { team: job.team } : {}),
+});
