@@ -1,17 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { lambdaTelemetry } from '../lib/adapters/telemetry/lambdaTelemetry';
-import { powertoolsTelemetry } from '../lib/adapters/telemetry/powertoolsTelemetry';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { answerSlackRequest } from '../lib/app/answerSlackRequest';
 import { handleSlackAction } from '../lib/app/handleSlackAction';
 import { httpRequestOf } from '../lib/events/httpApiRequest';
 import { systemClock } from '../lib/ports/clock';
-import type { Telemetry } from '../lib/ports/telemetry';
-import { lambdaRuntime } from '../lib/wiring/lambdaRuntime';
-import { SlackActionsRuntime, slackActionsSsmFetchData } from '../lib/wiring/slackActionsRuntime';
-import { ssmMiddleware } from '../lib/wiring/ssmParameters';
+import { lambdaHandler, type RuntimeBuilder } from '../lib/wiring/lambdaHandler';
+import { lambdaSsmFetchData, slackActionsLambdaRuntime } from '../lib/wiring/lambdaRuntime';
+import type { SlackActionsRuntime } from '../lib/wiring/slackActionsRuntime';
 
 /**
  * `POST /slack/actions` (API Gateway HTTP API): Slack's interactivity endpoint for the pool
@@ -19,21 +13,19 @@ import { ssmMiddleware } from '../lib/wiring/ssmParameters';
  * stop, keep or snooze the pool, and answers within Slack's 3 seconds.
  */
 export const createHandler = (
-  build: (telemetry: Telemetry) => SlackActionsRuntime,
+  build: RuntimeBuilder<SlackActionsRuntime>,
   fetchData: Record<string, string> = {},
-) => {
-  const { logger, metrics } = lambdaTelemetry('slackActions');
-  let runtime: SlackActionsRuntime | undefined;
-  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }));
-  const ssm = ssmMiddleware(fetchData);
-  if (ssm) handler.use(ssm);
-  return handler.handler(
-    async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-      const telemetry = powertoolsTelemetry(logger, metrics);
-      runtime ??= build(telemetry);
-      runtime.refresh(context);
+) =>
+  lambdaHandler(
+    'slackActions',
+    build,
+    fetchData,
+    async (
+      event: APIGatewayProxyEventV2,
+      _context,
+      runtime,
+      telemetry,
+    ): Promise<APIGatewayProxyStructuredResultV2> => {
       const deps = runtime.actionDeps();
       // Slack signs with the wall clock, whatever clock the actions run on (the local stack's is virtual).
       return answerSlackRequest(
@@ -45,9 +37,5 @@ export const createHandler = (
       );
     },
   );
-};
 
-export const handler = createHandler(
-  (telemetry) => new SlackActionsRuntime(lambdaRuntime(telemetry), telemetry),
-  slackActionsSsmFetchData(),
-);
+export const handler = createHandler(slackActionsLambdaRuntime, lambdaSsmFetchData({ signingSecret: true }));

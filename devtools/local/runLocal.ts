@@ -6,13 +6,13 @@ import { createHandler as createSweepHandler } from '../../functions/sweep';
 import type { ActionResult } from '../../lib/app/applyPoolAction';
 import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
 import type { SweepReport } from '../../lib/app/sweep';
-import { loadCoreConfig, loadPolicyConfig } from '../../lib/config';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../../lib/domain/prices';
 import type { SentNotification } from '../../lib/notify/notifier';
-import { loadNotifyConfig } from '../../lib/notify/notifyConfig';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import type { TraceJob } from '../../lib/trace/traceJob';
+import { loadConfig } from '../../lib/wiring/config/loadConfig';
+import { LOCAL_TABLE } from '../../lib/wiring/localStack';
 import { Runtime } from '../../lib/wiring/runtime';
 import { SlackActionsRuntime } from '../../lib/wiring/slackActionsRuntime';
 import { replayWithoutPoolwarden } from './report/baseline';
@@ -41,7 +41,6 @@ import {
 import { startSlackSink } from './slackSink';
 import { startSnsSink } from './snsSink';
 
-export const LOCAL_TABLE = 'poolwarden-local-ledger';
 export const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:poolwarden-local';
 /** Accounts start with a warm pool quota of 0; the demo grants a generous one, except where a trace shows the quota problem. */
 export const LOCAL_QUOTAS: Readonly<Record<string, number>> = { 'ml.p5.48xlarge': 0 };
@@ -158,12 +157,12 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     );
     emulator.subscribe((event) => bus.publish({ event, attempt: 0 }, clock.now()));
 
+    // The functions' configuration, from the environment set above as Lambda's would be.
+    const config = loadConfig(process.env);
     // Each function builds its own runtime, as each Lambda function has its own containers.
     const buildRuntime = (telemetry: Telemetry) =>
       new Runtime({
-        core: loadCoreConfig(process.env),
-        notify: loadNotifyConfig(process.env),
-        policy: loadPolicyConfig(process.env),
+        config,
         telemetry,
         clock,
         prices,

@@ -1,22 +1,19 @@
 import type { Command } from 'commander';
-import { LOCAL_TABLE } from '../../devtools/local/runLocal';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../devtools/local/runtime/localDynamo';
-import { LOCAL_CLOCK_OPERATION } from '../../devtools/local/sagemaker/sageMakerApi';
-import { documentClient, sageMakerClient } from '../adapters/awsClients';
-import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
-import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
-import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog';
 import { readPriceFile } from '../adapters/prices/readPriceFile';
-import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
-import type { ActionDeps } from '../app/applyPoolAction';
-import { loadCoreConfig } from '../config';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
 import type { Clock } from '../ports/clock';
+import type { PoolwardenConfig } from '../wiring/config/config';
+import { loadConfig } from '../wiring/config/loadConfig';
+import {
+  DEFAULT_LOCAL_PORTS,
+  LOCAL_CLOCK_OPERATION,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  LOCAL_TABLE,
+} from '../wiring/localStack';
+import { type OpsDependencies, opsDependencies } from '../wiring/opsDependencies';
 import { type ErrorContext, explainAwsError } from './awsErrors';
 import { CliError, EXIT } from './exitCodes';
-
-/** Where `poolwarden local --keep-serving` serves unless told otherwise, and where --local looks. */
-export const DEFAULT_LOCAL_PORTS = { sagemaker: 4566, dynamodb: 4567 } as const;
 
 export interface ConnectionFlags {
   readonly table?: string;
@@ -44,16 +41,13 @@ export const withConnectionOptions = (command: Command): Command =>
     .option('--prices <file>', 'a JSON file of hourly instance prices overriding the built-in table');
 
 /** Everything a command reads and acts through, built from the flags. */
-export interface Connection {
+export interface Connection extends OpsDependencies {
   readonly table: string;
+  /** The one configuration, from the environment, with the table the flags chose. */
+  readonly config: PoolwardenConfig;
   readonly context: ErrorContext;
-  readonly ledger: DynamoLedger;
-  readonly decisions: DynamoDecisionLog;
-  readonly notices: DynamoNotificationLog;
-  readonly trainingJobs: SageMakerTrainingJobs;
   readonly clock: Clock;
   readonly prices: PriceTable;
-  readonly actionDeps: ActionDeps;
   /** Runs AWS work, turning known SDK errors into one clear line and an exit code. */
   guard<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -107,28 +101,21 @@ export const connect = async (
     ...(region ? { region } : {}),
     ...(endpoints ? { endpoints } : {}),
   };
-  const base = {
-    ...(region ? { region } : {}),
-    ...(local ? { credentials: LOCAL_CREDENTIALS } : {}),
-  };
-  const dynamo = documentClient({ ...base, ...(endpoints ? { endpoint: endpoints.dynamodb } : {}) });
-  const sagemaker = sageMakerClient({ ...base, ...(endpoints ? { endpoint: endpoints.sagemaker } : {}) });
   const clock = endpoints ? await localClock(endpoints.sagemaker, context) : { now: () => Date.now() };
   const prices = flags.prices ? await readPriceFile(flags.prices) : DEFAULT_PRICES;
-  const core = loadCoreConfig({ ...env, POOLWARDEN_TABLE: table });
-  const ledger = new DynamoLedger(dynamo, table);
-  const decisions = new DynamoDecisionLog(dynamo, table);
-  const trainingJobs = new SageMakerTrainingJobs(sagemaker);
+  const config = loadConfig({ ...env, POOLWARDEN_TABLE: table });
+  const aws = {
+    ...(region ? { region } : {}),
+    ...(local ? { credentials: LOCAL_CREDENTIALS } : {}),
+    ...(endpoints ? { endpoints } : {}),
+  };
   return {
     table,
+    config,
     context,
-    ledger,
-    decisions,
-    notices: new DynamoNotificationLog(dynamo, table, { retentionDays: 30 }),
-    trainingJobs,
+    ...opsDependencies(config, aws, clock),
     clock,
     prices,
-    actionDeps: { ledger, decisions, trainingJobs, clock, limits: core.limits },
     async guard<T>(work: () => Promise<T>): Promise<T> {
       try {
         return await work();

@@ -1,5 +1,3 @@
-import type { SlackConfig } from './notifyConfig';
-
 /**
  * The Slack secrets: the webhook URL or the bot token. In Lambda they come from SSM Parameter
  * Store SecureStrings through @middy/ssm, which caches them and puts them on the context; a
@@ -10,47 +8,6 @@ export interface SlackSecrets {
   readonly webhookUrl?: string;
   readonly botToken?: string;
 }
-
-/** The context keys @middy/ssm sets (with `setToContext: true`) for the fetchData below. */
-export const SLACK_SECRET_CONTEXT_KEYS = {
-  webhookUrl: 'slackWebhookUrl',
-  botToken: 'slackBotToken',
-} as const;
-
-/** Plain values for local runs only; in AWS use the SSM parameters. */
-export const SLACK_SECRET_ENV = {
-  webhookUrl: 'POOLWARDEN_SLACK_WEBHOOK_URL',
-  botToken: 'POOLWARDEN_SLACK_BOT_TOKEN',
-} as const;
-
-/** `fetchData` for @middy/ssm: which SSM parameters to fetch, under which context keys. */
-export const slackSsmFetchData = (slack: SlackConfig): Record<string, string> => {
-  if (slack.mode === 'webhook' && slack.webhookUrlParameter) {
-    return { [SLACK_SECRET_CONTEXT_KEYS.webhookUrl]: slack.webhookUrlParameter };
-  }
-  if (slack.mode === 'bot' && slack.botTokenParameter) {
-    return { [SLACK_SECRET_CONTEXT_KEYS.botToken]: slack.botTokenParameter };
-  }
-  return {};
-};
-
-const stringAt = (source: unknown, key: string): string | undefined => {
-  if (typeof source !== 'object' || source === null || !(key in source)) return undefined;
-  const value: unknown = Reflect.get(source, key);
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-};
-
-/** The secrets for this invocation: middy's context first, then the environment (local runs). */
-export const slackSecretsFrom = (
-  context: unknown,
-  env: Readonly<Record<string, string | undefined>>,
-): SlackSecrets => {
-  const webhookUrl =
-    stringAt(context, SLACK_SECRET_CONTEXT_KEYS.webhookUrl) ?? stringAt(env, SLACK_SECRET_ENV.webhookUrl);
-  const botToken =
-    stringAt(context, SLACK_SECRET_CONTEXT_KEYS.botToken) ?? stringAt(env, SLACK_SECRET_ENV.botToken);
-  return { ...(webhookUrl ? { webhookUrl } : {}), ...(botToken ? { botToken } : {}) };
-};
 
 /**
  * Holds the current secrets for clients built once per container: the handler sets them on

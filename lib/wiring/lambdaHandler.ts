@@ -8,22 +8,27 @@ import type { Telemetry } from '../ports/telemetry';
 import type { Runtime } from './runtime';
 import { ssmMiddleware } from './ssmParameters';
 
-export type RuntimeBuilder = (telemetry: Telemetry) => Runtime;
+/** What a function keeps for its container's life, refreshed with what middy fetched for each invocation. */
+export interface Refreshable {
+  refresh(context: object): void;
+}
+
+export type RuntimeBuilder<TRuntime extends Refreshable = Runtime> = (telemetry: Telemetry) => TRuntime;
 
 /**
  * The shape every poolwarden function shares: Powertools logs and metrics, the SSM parameters
  * it reads at run time, and a runtime built on the first invocation and kept for the
  * container's life. The local stack passes its own runtime builder; Lambda the default one.
  */
-export const lambdaHandler = <TEvent, TResult>(
+export const lambdaHandler = <TEvent, TResult, TRuntime extends Refreshable = Runtime>(
   functionName: string,
-  buildRuntime: RuntimeBuilder,
+  buildRuntime: RuntimeBuilder<TRuntime>,
   fetchData: Record<string, string>,
-  body: (event: TEvent, context: Context, runtime: Runtime, telemetry: Telemetry) => Promise<TResult>,
+  body: (event: TEvent, context: Context, runtime: TRuntime, telemetry: Telemetry) => Promise<TResult>,
 ) => {
   const { logger, metrics } = lambdaTelemetry(functionName);
   const telemetry = powertoolsTelemetry(logger, metrics);
-  let runtime: Runtime | undefined;
+  let runtime: TRuntime | undefined;
   const handler = middy<TEvent, TResult, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,21 +1,27 @@
-import { loadCoreConfig, loadPolicyConfig } from '../config';
-import { loadNotifyConfig } from '../notify/notifyConfig';
 import type { Telemetry } from '../ports/telemetry';
+import type { PoolwardenConfig } from './config/config';
+import { readConfig } from './config/loadConfig';
 import { Runtime } from './runtime';
+import { SlackActionsRuntime } from './slackActionsRuntime';
 import { ssmFetchData } from './ssmParameters';
 
-/** The runtime of a deployed function, from its environment; a bad variable fails the cold start, named. */
-export const lambdaRuntime = (
-  telemetry: Telemetry,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-) =>
-  new Runtime({
-    core: loadCoreConfig(env),
-    notify: loadNotifyConfig(env),
-    policy: loadPolicyConfig(env),
-    telemetry,
-  });
+/**
+ * A deployed function's configuration, parsed once when its module loads. Reading never
+ * throws there: a bad variable fails the first invocation instead, with every problem named.
+ */
+const deployed = readConfig(process.env);
 
-/** What the ssm middleware must fetch for a deployed function, read from the same environment. */
-export const lambdaSsmFetchData = (env: Readonly<Record<string, string | undefined>> = process.env) =>
-  ssmFetchData(loadNotifyConfig(env), loadPolicyConfig(env));
+const deployedConfig = (): PoolwardenConfig => {
+  if (!deployed.ok) throw deployed.error;
+  return deployed.config;
+};
+
+export const lambdaRuntime = (telemetry: Telemetry): Runtime =>
+  new Runtime({ config: deployedConfig(), telemetry });
+
+export const slackActionsLambdaRuntime = (telemetry: Telemetry): SlackActionsRuntime =>
+  new SlackActionsRuntime(lambdaRuntime(telemetry), telemetry);
+
+/** What the ssm middleware fetches for a deployed function; the Slack actions one adds its signing secret. */
+export const lambdaSsmFetchData = (options: { signingSecret: boolean } = { signingSecret: false }) =>
+  deployed.ok ? ssmFetchData(deployed.config, options) : {};

@@ -9,28 +9,28 @@ import { policyReactor } from '../app/policyReactor';
 import type { FactReactor, ProcessDeps } from '../app/processJobStateChange';
 import type { SweepDeps } from '../app/sweep';
 import { usageStatsReactor } from '../app/usageStatsReactor';
-import type { CoreConfig, PolicyConfig } from '../config';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
 import type { Policy } from '../domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
 import { noticeForAction } from '../notify/decisionNotices';
 import type { SentNotification } from '../notify/notifier';
-import type { NotifyConfig } from '../notify/notifyConfig';
-import { type NotifyDependencies, notifyDependencies } from '../notify/notifyDependencies';
-import { type SlackSecrets, slackSecretsFrom } from '../notify/slackSecrets';
+import type { SlackSecrets } from '../notify/slackSecrets';
 import { type Clock, systemClock } from '../ports/clock';
 import type { DecisionOutcome } from '../ports/decisionLog';
 import type { Telemetry } from '../ports/telemetry';
 import type { UsageStats } from '../ports/usageStats';
+import type { PoolwardenConfig } from './config/config';
+import type { Environment } from './config/configError';
+import { parseSwitch } from './config/variables';
+import { type NotifyDependencies, notifyDependencies } from './notifyDependencies';
 import { PolicySource } from './policySource';
+import { CONTEXT_KEYS, contextValue, slackSecretsFrom } from './ssmParameters';
 
 /** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
 const STATS_CACHE_MS = 5 * 60_000;
 
 export interface RuntimeOptions {
-  readonly core: CoreConfig;
-  readonly notify: NotifyConfig;
-  readonly policy: PolicyConfig;
+  readonly config: PoolwardenConfig;
   readonly telemetry: Telemetry;
   readonly clock?: Clock;
   readonly prices?: PriceTable;
@@ -52,12 +52,6 @@ const ACTION_METRICS: Record<DecisionOutcome, string> = {
 };
 export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS[outcome];
 
-/** Context keys where @middy/ssm puts the policy text and the kill switch. */
-export const POLICY_CONTEXT_KEYS = {
-  policy: 'poolwardenPolicy',
-  killSwitch: 'poolwardenKillSwitch',
-} as const;
-
 /**
  * Everything a poolwarden function needs, built once per container: the AWS clients and
  * adapters, the notification path and the policy in force. Each function takes the slice it
@@ -72,46 +66,60 @@ export class Runtime {
   readonly notify: NotifyDependencies;
   readonly policySource: PolicySource;
   readonly prices: PriceTable;
+  readonly config: PoolwardenConfig;
   private killSwitch: boolean;
 
   constructor(private readonly options: RuntimeOptions) {
+    const { core, notify, policy } = options.config;
     const client = documentClient();
+    this.config = options.config;
     this.clock = options.clock ?? systemClock;
-    this.ledger = new DynamoLedger(client, options.core.tableName);
+    this.ledger = new DynamoLedger(client, core.tableName);
     this.trainingJobs = new SageMakerTrainingJobs(sageMakerClient());
-    this.decisions = new DynamoDecisionLog(client, options.core.tableName);
+    this.decisions = new DynamoDecisionLog(client, core.tableName);
     this.stats = new CachedUsageStats(
-      new DynamoUsageStats(client, options.core.tableName),
+      new DynamoUsageStats(client, core.tableName),
       this.clock,
       STATS_CACHE_MS,
     );
     this.prices = options.prices ?? DEFAULT_PRICES;
-    this.notify = notifyDependencies(options.core, options.notify, {
+    this.notify = notifyDependencies(core, notify, {
       clock: this.clock,
       telemetry: options.telemetry,
       ...(options.onSent ? { onSent: options.onSent } : {}),
       ...(options.initialSecrets ? { initialSecrets: options.initialSecrets } : {}),
     });
     this.policySource = new PolicySource(options.telemetry, options.initialPolicy);
-    this.killSwitch = options.policy.killSwitch;
+    this.killSwitch = policy.killSwitch;
   }
 
   /** Reads what middy's ssm middleware fetched for this invocation. */
-  refresh(context: object, env: Readonly<Record<string, string | undefined>> = process.env): void {
+  refresh(context: object, env: Environment = process.env): void {
     this.notify.slackSecrets.set(slackSecretsFrom(context, env));
-    const values = context as Record<string, unknown>;
-    const policyText = values[POLICY_CONTEXT_KEYS.policy];
-    if (typeof policyText === 'string')
-      this.policySource.update(policyText, this.options.policy.policyParam ?? 'policy');
-    const killSwitch = values[POLICY_CONTEXT_KEYS.killSwitch];
-    if (typeof killSwitch === 'string') this.killSwitch = /^(on|true)$/i.test(killSwitch.trim());
+    const policyText = contextValue(context, CONTEXT_KEYS.policy);
+    if (policyText !== undefined)
+      this.policySource.update(policyText, this.config.policy.policyParam ?? 'policy');
+    const killSwitch = contextValue(context, CONTEXT_KEYS.killSwitch);
+    if (killSwitch !== undefined) {
+      const on = parseSwitch(killSwitch);
+      if (on === undefined) {
+        this.options.telemetry.error(
+          'the kill switch parameter is neither on nor off; keeping its last value',
+          {
+            parameter: this.config.policy.killSwitchParam,
+          },
+        );
+      } else {
+        this.killSwitch = on;
+      }
+    }
   }
 
   setup(): PolicySetup {
     const { policy, forceDryRun } = this.policySource.get();
     return {
       policy,
-      limits: this.options.core.limits,
+      limits: this.config.core.limits,
       killSwitch: this.killSwitch || forceDryRun,
       prices: this.prices,
     };
@@ -123,7 +131,7 @@ export class Runtime {
       trainingJobs: this.trainingJobs,
       decisions: this.decisions,
       clock: this.clock,
-      limits: this.options.core.limits,
+      limits: this.config.core.limits,
     };
   }
 
@@ -143,8 +151,8 @@ export class Runtime {
     const runtime = this;
     return {
       ...this.actionDeps(),
-      describeConcurrency: this.options.core.describeConcurrency,
-      tagKeys: this.options.core.tagKeys,
+      describeConcurrency: this.config.core.describeConcurrency,
+      tagKeys: this.config.core.tagKeys,
       telemetry: this.options.telemetry,
       reactors: [
         ...(this.options.extraReactors ?? []),
@@ -176,8 +184,8 @@ export class Runtime {
       ],
       onAction: this.onAction,
       pageSize: 100,
-      concurrency: this.options.policy.sweepConcurrency,
-      reconcileEveryMs: this.options.policy.reconcileEveryMs,
+      concurrency: this.config.policy.sweepConcurrency,
+      reconcileEveryMs: this.config.policy.reconcileEveryMs,
       remainingMs,
       safetyMarginMs: 5_000,
     };

@@ -1,55 +1,47 @@
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import { WebApiDirectory } from '../adapters/slack/webApiDirectory';
 import type { SlackActionDeps } from '../app/handleSlackAction';
-import { loadCoreConfig, loadPolicyConfig } from '../config';
-import { loadNotifyConfig } from '../notify/notifyConfig';
 import type { Telemetry } from '../ports/telemetry';
+import type { Environment } from './config/configError';
+import { requireSigningSecret } from './config/loadConfig';
 import type { Runtime } from './runtime';
-import {
-  loadSlackActionsConfig,
-  type SlackActionsConfig,
-  signingSecretFetchData,
-  signingSecretFrom,
-} from './slackActionsConfig';
-import { ssmFetchData } from './ssmParameters';
+import { signingSecretFrom } from './ssmParameters';
 
 /**
  * The Slack actions function's dependencies: the shared Runtime (ledger, SageMaker, decision
  * log, policy, notifications) plus the Slack side (who is admin, the user directory, answers
- * through response_url). Built once per container from the environment.
+ * through response_url). Built once per container from the runtime's configuration.
  */
 export class SlackActionsRuntime {
-  readonly config: SlackActionsConfig;
   private readonly deps: SlackActionDeps;
   private signingSecret: string | undefined;
 
   constructor(
     readonly runtime: Runtime,
     telemetry: Telemetry,
-    private readonly env: Readonly<Record<string, string | undefined>> = process.env,
+    private readonly env: Environment = process.env,
   ) {
-    this.config = loadSlackActionsConfig(env);
-    const core = loadCoreConfig(env);
-    const notify = loadNotifyConfig(env);
+    const { core, notify, slackActions } = runtime.config;
+    requireSigningSecret(slackActions);
     this.deps = {
       ...runtime.actionDeps(),
       setup: () => runtime.setup(),
       stats: runtime.stats,
       tagKeys: core.tagKeys,
-      admins: this.config.admins,
-      snoozeSeconds: this.config.snoozeSeconds,
+      admins: slackActions.admins,
+      snoozeSeconds: slackActions.snoozeSeconds,
       timeZone: notify.defaultTimeZone,
       directory: new WebApiDirectory({
         secrets: () => runtime.notify.slackSecrets.get(),
         ...(notify.slack.mode === 'bot' && notify.slack.apiUrl ? { apiUrl: notify.slack.apiUrl } : {}),
-        timeoutMs: this.config.replyTimeoutMs,
+        timeoutMs: slackActions.replyTimeoutMs,
       }),
       replies: new ResponseUrlReplies({
-        timeoutMs: this.config.replyTimeoutMs,
-        allowLoopback: this.config.loopbackReplies,
+        timeoutMs: slackActions.replyTimeoutMs,
+        allowLoopback: slackActions.loopbackReplies,
       }),
       onAction: runtime.onAction,
-      notifyBudgetMs: this.config.notifyBudgetMs,
+      notifyBudgetMs: slackActions.notifyBudgetMs,
       telemetry,
     };
   }
@@ -68,18 +60,3 @@ export class SlackActionsRuntime {
     return this.deps;
   }
 }
-
-/**
- * What the ssm middleware fetches for the deployed function: the shared parameters and the
- * signing secret. Computed when the module loads, so it never throws: a missing or malformed
- * setting fails the first invocation with the configuration's named message instead.
- */
-export const slackActionsSsmFetchData = (env: Readonly<Record<string, string | undefined>> = process.env) => {
-  let signing: Record<string, string> = {};
-  try {
-    signing = signingSecretFetchData(loadSlackActionsConfig(env));
-  } catch {
-    // Reported by SlackActionsRuntime at cold start.
-  }
-  return { ...ssmFetchData(loadNotifyConfig(env), loadPolicyConfig(env)), ...signing };
-};

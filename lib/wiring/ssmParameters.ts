@@ -1,19 +1,66 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import ssm from '@middy/ssm';
-import type { PolicyConfig } from '../config';
-import type { NotifyConfig } from '../notify/notifyConfig';
-import { slackSsmFetchData } from '../notify/slackSecrets';
-import { POLICY_CONTEXT_KEYS } from './runtime';
+import type { SlackSecrets } from '../notify/slackSecrets';
+import type { PoolwardenConfig } from './config/config';
+import type { Environment } from './config/configError';
 
 /** How long fetched parameters are reused: a flipped kill switch takes effect within a minute. */
 const PARAMETER_CACHE_MS = 60_000;
 
+/** The context keys where @middy/ssm (with `setToContext: true`) puts each parameter it fetched. */
+export const CONTEXT_KEYS = {
+  policy: 'poolwardenPolicy',
+  killSwitch: 'poolwardenKillSwitch',
+  slackWebhookUrl: 'slackWebhookUrl',
+  slackBotToken: 'slackBotToken',
+  slackSigningSecret: 'slackSigningSecret',
+} as const;
+
+/** Plain values for local runs only; in AWS use the SSM parameters. */
+export const LOCAL_SECRET_ENV = {
+  slackWebhookUrl: 'POOLWARDEN_SLACK_WEBHOOK_URL',
+  slackBotToken: 'POOLWARDEN_SLACK_BOT_TOKEN',
+  slackSigningSecret: 'POOLWARDEN_SLACK_SIGNING_SECRET',
+} as const;
+
 /** The SSM parameters a function reads at run time: Slack secrets, the policy, the kill switch. */
-export const ssmFetchData = (notify: NotifyConfig, policy: PolicyConfig): Record<string, string> => ({
-  ...slackSsmFetchData(notify.slack),
-  ...(policy.policyParam ? { [POLICY_CONTEXT_KEYS.policy]: policy.policyParam } : {}),
-  ...(policy.killSwitchParam ? { [POLICY_CONTEXT_KEYS.killSwitch]: policy.killSwitchParam } : {}),
-});
+export const ssmFetchData = (config: PoolwardenConfig, options: { signingSecret: boolean }) => {
+  const { slack } = config.notify;
+  const { policy, slackActions } = config;
+  const fetch: Record<string, string> = {};
+  if (slack.mode === 'webhook' && slack.webhookUrlParameter)
+    fetch[CONTEXT_KEYS.slackWebhookUrl] = slack.webhookUrlParameter;
+  if (slack.mode === 'bot' && slack.botTokenParameter)
+    fetch[CONTEXT_KEYS.slackBotToken] = slack.botTokenParameter;
+  if (policy.policyParam) fetch[CONTEXT_KEYS.policy] = policy.policyParam;
+  if (policy.killSwitchParam) fetch[CONTEXT_KEYS.killSwitch] = policy.killSwitchParam;
+  if (options.signingSecret && slackActions.signingSecretParameter) {
+    fetch[CONTEXT_KEYS.slackSigningSecret] = slackActions.signingSecretParameter;
+  }
+  return fetch;
+};
+
+/** A string middy put on the context under `key`, as it is; undefined when there is none. */
+export const contextValue = (context: unknown, key: string): string | undefined => {
+  if (typeof context !== 'object' || context === null || !(key in context)) return undefined;
+  const value: unknown = Reflect.get(context, key);
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** A secret for this invocation: middy's context first, then the environment (local runs). */
+const secretFrom = (context: unknown, env: Environment, key: keyof typeof LOCAL_SECRET_ENV) =>
+  [contextValue(context, CONTEXT_KEYS[key]), env[LOCAL_SECRET_ENV[key]]]
+    .map((v) => v?.trim())
+    .find((v) => v !== undefined && v !== '');
+
+export const slackSecretsFrom = (context: unknown, env: Environment): SlackSecrets => {
+  const webhookUrl = secretFrom(context, env, 'slackWebhookUrl');
+  const botToken = secretFrom(context, env, 'slackBotToken');
+  return { ...(webhookUrl ? { webhookUrl } : {}), ...(botToken ? { botToken } : {}) };
+};
+
+export const signingSecretFrom = (context: unknown, env: Environment): string | undefined =>
+  secretFrom(context, env, 'slackSigningSecret');
 
 /**
  * @middy/ssm, fetching SecureStrings decrypted, cached, onto the context (never into the

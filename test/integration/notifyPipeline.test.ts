@@ -4,14 +4,13 @@ import { type SnsSink, startSnsSink } from '../../devtools/local/snsSink';
 import { documentClient } from '../../lib/adapters/awsClients';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { type ProcessDeps, processJobStateChange } from '../../lib/app/processJobStateChange';
-import { loadCoreConfig } from '../../lib/config';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import type { SentNotification } from '../../lib/notify/notifier';
-import { loadNotifyConfig } from '../../lib/notify/notifyConfig';
-import { type NotifyDependencies, notifyDependencies } from '../../lib/notify/notifyDependencies';
-import { slackSecretsFrom } from '../../lib/notify/slackSecrets';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
+import { loadConfig } from '../../lib/wiring/config/loadConfig';
+import { type NotifyDependencies, notifyDependencies } from '../../lib/wiring/notifyDependencies';
+import { slackSecretsFrom } from '../../lib/wiring/ssmParameters';
 import { jobEvent, T0 } from '../support/jobEvents';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 
@@ -81,8 +80,8 @@ const wire = (): {
   sent: SentNotification[];
   ledger: DynamoLedger;
 } => {
-  const core = loadCoreConfig({ POOLWARDEN_TABLE: TABLE });
-  const config = loadNotifyConfig({
+  const { core, notify: config } = loadConfig({
+    POOLWARDEN_TABLE: TABLE,
     POOLWARDEN_SLACK_MODE: 'webhook',
     POOLWARDEN_SLACK_WEBHOOK_URL_PARAM: '/poolwarden/test/slack-webhook-url',
     POOLWARDEN_NOTIFY_TOPIC_ARN: TOPIC,

@@ -1,13 +1,13 @@
 import { DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalEndpoints, type LocalRunResult, runLocal } from '../../devtools/local/runLocal';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../devtools/local/runtime/localDynamo';
 import { LOCAL_SLACK_SIGNING_SECRET } from '../../devtools/local/slackActionsServer';
 import { type SlackSink, startSlackSink } from '../../devtools/local/slackSink';
 import { OUTCOME_HEADER } from '../../lib/app/answerSlackRequest';
 import { slackSignature } from '../../lib/events/slackSignature';
 import { POOL_ACTION_IDS } from '../../lib/notify/messages/poolButtons';
 import { parseTraceOrThrow } from '../../lib/trace/parseTrace';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lib/wiring/localStack';
 
 const OWNER = 'UALICE1';
 const TRACE = parseTraceOrThrow(

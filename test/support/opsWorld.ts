@@ -8,11 +8,10 @@ import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmula
 import { startSnsSink } from '../../devtools/local/snsSink';
 import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
-import { loadCoreConfig, loadPolicyConfig } from '../../lib/config';
-import { loadNotifyConfig } from '../../lib/notify/notifyConfig';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import { parseTraceOrThrow } from '../../lib/trace/parseTrace';
 import type { TraceJob } from '../../lib/trace/traceJob';
+import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { Runtime } from '../../lib/wiring/runtime';
 
 /**
@@ -91,9 +90,7 @@ export const startOpsWorld = async (
   await dynamo.ensureLedgerTable(table);
   const buildRuntime = (telemetry: Telemetry) =>
     new Runtime({
-      core: loadCoreConfig(process.env),
-      notify: loadNotifyConfig(process.env),
-      policy: loadPolicyConfig(process.env),
+      config: loadConfig(process.env),
       telemetry,
       clock,
     });

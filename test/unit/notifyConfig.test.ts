@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lib/config';
-import { loadNotifyConfig } from '../../lib/notify/notifyConfig';
-import {
-  redactSecrets,
-  SlackSecretsHolder,
-  slackSecretsFrom,
-  slackSsmFetchData,
-} from '../../lib/notify/slackSecrets';
+import { redactSecrets, SlackSecretsHolder } from '../../lib/notify/slackSecrets';
+import type { NotifyConfig } from '../../lib/wiring/config/config';
+import { ConfigError } from '../../lib/wiring/config/configError';
+import { loadConfig } from '../../lib/wiring/config/loadConfig';
+import { slackSecretsFrom, ssmFetchData } from '../../lib/wiring/ssmParameters';
 
 const WEBHOOK = 'https://hooks.slack.com/services/T123/B456/sEcReTsEcReT';
 const TOKEN = 'xoxb-1111-2222-sEcReT';
+
+/** The notification part of the one configuration, with the ledger table every function needs. */
+const withTable = (env: Record<string, string>) =>
+  loadConfig({ POOLWARDEN_TABLE: 'poolwarden-test-ledger', ...env });
+const loadNotifyConfig = (env: Record<string, string>): NotifyConfig => withTable(env).notify;
+const slackSsmFetchData = (slack: NotifyConfig['slack']) => {
+  const config = withTable({});
+  return ssmFetchData({ ...config, notify: { ...config.notify, slack } }, { signingSecret: false });
+};
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {

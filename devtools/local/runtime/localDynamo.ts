@@ -9,10 +9,9 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { tableDefinition } from '../../../lib/adapters/dynamo/tableDesign';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/wiring/localStack';
 
 /** Credentials the local endpoints accept; they never leave the machine. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-export const LOCAL_REGION = 'us-east-1';
 
 /** dynalite on an ephemeral loopback port: in memory, or on disk under `dataDir`. */
 export interface LocalDynamo {

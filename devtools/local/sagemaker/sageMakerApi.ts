@@ -1,3 +1,4 @@
+import { LOCAL_CLOCK_OPERATION } from '../../../lib/wiring/localStack';
 import { SageMakerApiError, validationError } from './apiErrors';
 import {
   addTagsRequest,
@@ -27,9 +28,6 @@ export const OPERATIONS = [
   'AddTags',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
-
-/** The emulator's own operation (`X-Amz-Target: SageMaker.PoolwardenLocalClock`): its virtual now, epoch ms. */
-export const LOCAL_CLOCK_OPERATION = 'PoolwardenLocalClock';
 
 export interface CallCount {
   /** Every call received, throttled and failed ones included: what a rate quota would count. */

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
+import { printLocalSummary } from '../../../devtools/local/report/localSummary';
 import { type LocalEndpoints, runLocal } from '../../../devtools/local/runLocal';
 import { readPriceFile } from '../../adapters/prices/readPriceFile';
 import { readPolicyFile } from '../../policyFile/readPolicyFile';
 import { readTraceFile } from '../../trace/readTraceFile';
 import { TraceParseError } from '../../trace/traceIssues';
-import { DEFAULT_LOCAL_PORTS } from '../connection';
+import { DEFAULT_LOCAL_PORTS } from '../../wiring/localStack';
 import { CliError, EXIT } from '../exitCodes';
 import { positiveNumber, wholeNumber } from '../optionParsers';
-import { printLocalSummary } from '../output/localSummary';
 
 interface LocalOptions {
   trace: string;

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { loadCoreConfig } from '../../config';
-import { loadNotifyConfig } from '../../notify/notifyConfig';
-import { notifyDependencies } from '../../notify/notifyDependencies';
-import { slackSecretsFrom } from '../../notify/slackSecrets';
 import type { DeadLetter } from '../../ports/notificationLog';
 import { silentTelemetry } from '../../ports/telemetry';
+import { notifyDependencies } from '../../wiring/notifyDependencies';
+import { slackSecretsFrom } from '../../wiring/ssmParameters';
 import { type ConnectionFlags, connect, withConnectionOptions } from '../connection';
 import { CliError, EXIT } from '../exitCodes';
 import type { CliIo } from '../io';
@@ -81,12 +79,11 @@ export const registerNoticesCommand = (
     .option('--yes', 'do not ask for confirmation')
     .action(async (options: ConnectionFlags & { limit?: number; yes?: boolean }) => {
       const conn = await connect(options);
-      const env = { ...process.env, POOLWARDEN_TABLE: conn.table };
-      const deps = notifyDependencies(loadCoreConfig(env), loadNotifyConfig(env), {
+      const deps = notifyDependencies(conn.config.core, conn.config.notify, {
         clock: conn.clock,
         telemetry: silentTelemetry,
         log: conn.notices,
-        initialSecrets: slackSecretsFrom({}, env),
+        initialSecrets: slackSecretsFrom({}, process.env),
       });
       if (!options.yes) {
         const answer = await io.confirm('Send every dead-lettered notification again?');

@@ -1,4 +1,4 @@
-import type { LocalReport } from '../../../devtools/local/report/localReport';
+import type { LocalReport } from './localReport';
 
 /** Seconds as a person says them: `45 s`, `12 min`, `3.4 h`. */
 const duration = (seconds: number): string =>

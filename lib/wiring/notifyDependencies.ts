@@ -5,16 +5,15 @@ import { SlackWebhookChannel } from '../adapters/slack/slackWebhookChannel';
 import { snsClient } from '../adapters/sns/snsClient';
 import { SnsEmailChannel } from '../adapters/sns/snsEmailChannel';
 import type { FactReactor } from '../app/processJobStateChange';
-import type { CoreConfig } from '../config';
+import type { NotificationChannel } from '../notify/notificationChannel';
+import { notificationReactor } from '../notify/notificationReactor';
+import { Notifier, type SentNotification } from '../notify/notifier';
+import type { Sleep } from '../notify/retry';
+import { type SlackSecrets, SlackSecretsHolder } from '../notify/slackSecrets';
 import type { Clock } from '../ports/clock';
 import type { NotificationLog } from '../ports/notificationLog';
 import type { Telemetry } from '../ports/telemetry';
-import type { NotificationChannel } from './notificationChannel';
-import { notificationReactor } from './notificationReactor';
-import { Notifier, type SentNotification } from './notifier';
-import type { NotifyConfig } from './notifyConfig';
-import type { Sleep } from './retry';
-import { type SlackSecrets, SlackSecretsHolder } from './slackSecrets';
+import type { CoreConfig, NotifyConfig } from './config/config';
 
 export interface NotifyWiring {
   readonly clock: Clock;
@@ -55,7 +54,7 @@ const slackChannel = (config: NotifyConfig, secrets: SlackSecretsHolder): Notifi
   }
 };
 
-/** Builds the notification path once per container, as part of the Runtime (lib/wiring/runtime.ts). */
+/** Builds the notification path once per container, as part of the Runtime. */
 export const notifyDependencies = (
   core: CoreConfig,
   config: NotifyConfig,

@@ -1,0 +1,82 @@
+import type { KeepAliveLimits } from '../../domain/keepAlive';
+import type { OwnerTagKeys } from '../../domain/owner';
+import type { RetryPolicy } from '../../notify/retry';
+
+/** The ledger and the reading of jobs: what every function and the CLI share. */
+export interface CoreConfig {
+  readonly tableName: string;
+  readonly limits: KeepAliveLimits;
+  readonly describeConcurrency: number;
+  readonly tagKeys: OwnerTagKeys;
+}
+
+/** How the policies run: the kill switch, where the policy comes from, the sweep's pace. */
+export interface PolicyConfig {
+  /** Every action becomes a dry run (a runtime SSM parameter, when named, overrides this). */
+  readonly killSwitch: boolean;
+  readonly killSwitchParam?: string;
+  /** An SSM parameter holding the policy file's text; absent: the built-in default policy. */
+  readonly policyParam?: string;
+  readonly sweepConcurrency: number;
+  readonly reconcileEveryMs: number;
+}
+
+export type SlackConfig =
+  | { readonly mode: 'off' }
+  | {
+      readonly mode: 'webhook';
+      /** SSM SecureString holding the webhook URL; absent when a local run gives the URL in the environment. */
+      readonly webhookUrlParameter?: string;
+    }
+  | {
+      readonly mode: 'bot';
+      readonly botTokenParameter?: string;
+      /** Where messages for jobs that name no one go. */
+      readonly defaultChannel: string;
+      /** Look owners' DMs up from their email tag (users.lookupByEmail, scope users:read.email). */
+      readonly dmByEmail: boolean;
+      /** Another Web API base URL, e.g. the local Slack sink. */
+      readonly apiUrl?: string;
+    };
+
+export interface NotifyConfig {
+  readonly slack: SlackConfig;
+  /** Email through one SNS topic; absent when email is off. */
+  readonly email?: { readonly topicArn: string };
+  /** The `owner` attribute of emails about jobs without an owner tag: ops subscribe to it. */
+  readonly defaultOwner: string;
+  readonly defaultTimeZone: string;
+  readonly timeZoneTagKeys: readonly string[];
+  readonly expiryWarningLeadSeconds: number;
+  readonly retry: RetryPolicy;
+  /** One HTTP attempt's limit, for Slack and SNS alike. */
+  readonly attemptTimeoutMs: number;
+  readonly leaseSeconds: number;
+  /** How long notice items stay in the ledger table (TTL); dead letters stay until replayed. */
+  readonly retentionDays: number;
+  readonly concurrency: number;
+}
+
+export interface SlackActionsConfig {
+  /** SSM SecureString holding the Slack app's signing secret. */
+  readonly signingSecretParameter?: string;
+  /** A plain signing secret is in the environment (local runs only). */
+  readonly localSigningSecret: boolean;
+  /** Slack user ids who may act on any pool. */
+  readonly admins: ReadonlySet<string>;
+  readonly snoozeSeconds: number;
+  /** How long the answer waits for the owner's notice before answering Slack anyway. */
+  readonly notifyBudgetMs: number;
+  /** One response_url post's limit. */
+  readonly replyTimeoutMs: number;
+  /** Answer to http://127.0.0.1 response URLs: the local stack's Slack sink. Never in AWS. */
+  readonly loopbackReplies: boolean;
+}
+
+/** The whole configuration, parsed once from the environment and handed down. */
+export interface PoolwardenConfig {
+  readonly core: CoreConfig;
+  readonly policy: PolicyConfig;
+  readonly notify: NotifyConfig;
+  readonly slackActions: SlackActionsConfig;
+}

@@ -1,0 +1,261 @@
+import { z } from 'zod';
+import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../domain/keepAlive';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../domain/owner';
+import { DEFAULT_TIME_ZONE_TAG_KEYS, isTimeZone } from '../../notify/recipient';
+import { DEFAULT_RETRY_POLICY } from '../../notify/retry';
+import { isLoopbackUrl } from '../../notify/slackSecrets';
+import type { PoolwardenConfig, SlackActionsConfig, SlackConfig } from './config';
+import { ConfigError, type Environment } from './configError';
+import { flag, listVariable, optional, ssmParameterName, switchVariable, wholeNumber } from './variables';
+
+/** A delivery must fit in the 30 s Lambda with room left to record its outcome. */
+const DELIVERY_TIME_LIMIT_MS = 25_000;
+
+const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+/** Secret values are checked for shape only: no message ever repeats them. */
+const webhookUrl = z.string().refine((v) => {
+  try {
+    const url = new URL(v);
+    return url.protocol === 'https:' || isLoopbackUrl(url);
+  } catch {
+    return false;
+  }
+}, 'must be an https URL (http only on loopback)');
+const botToken = z.string().regex(/^xox[bp]-/, 'must be a Slack bot token (xoxb-…)');
+
+/** Every variable poolwarden reads (serverless.yml and the README document them). */
+const environment = z
+  .object({
+    POOLWARDEN_TABLE: z.string().min(3, 'must name the ledger table'),
+    POOLWARDEN_KEEP_ALIVE_CAP_SECONDS: seconds(DEFAULT_KEEP_ALIVE_LIMITS.perCallCapSeconds).refine(
+      (s) => s <= 21_600,
+      'SageMaker allows at most 21600 seconds per call',
+    ),
+    POOLWARDEN_POOL_LIFETIME_CAP_SECONDS: seconds(DEFAULT_KEEP_ALIVE_LIMITS.lifetimeCapSeconds),
+    POOLWARDEN_DESCRIBE_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+    POOLWARDEN_OWNER_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.owner),
+    POOLWARDEN_TEAM_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.team),
+    POOLWARDEN_EMAIL_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.email),
+    POOLWARDEN_SLACK_CHANNEL_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.slackChannel),
+    POOLWARDEN_SLACK_USER_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.slackUser),
+
+    POOLWARDEN_KILL_SWITCH: switchVariable(false),
+    POOLWARDEN_KILL_SWITCH_PARAM: optional(ssmParameterName('/poolwarden/prod/kill-switch')),
+    POOLWARDEN_POLICY_PARAM: optional(ssmParameterName('/poolwarden/prod/policy')),
+    POOLWARDEN_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    POOLWARDEN_RECONCILE_MINUTES: z.coerce.number().positive().max(1440).default(15),
+
+    POOLWARDEN_SLACK_MODE: z
+      .enum(['off', 'webhook', 'bot'], { message: 'must be off, webhook or bot' })
+      .default('off'),
+    POOLWARDEN_SLACK_WEBHOOK_URL_PARAM: optional(ssmParameterName('/poolwarden/slack/webhook-url')),
+    POOLWARDEN_SLACK_WEBHOOK_URL: optional(webhookUrl),
+    POOLWARDEN_SLACK_BOT_TOKEN_PARAM: optional(ssmParameterName('/poolwarden/slack/bot-token')),
+    POOLWARDEN_SLACK_BOT_TOKEN: optional(botToken),
+    POOLWARDEN_SLACK_DEFAULT_CHANNEL: optional(z.string().regex(/^[#\w-]+$/, 'must be a channel id or name')),
+    POOLWARDEN_SLACK_DM_BY_EMAIL: flag(true),
+    POOLWARDEN_SLACK_API_URL: optional(
+      z
+        .url({ message: 'must be a URL' })
+        .refine((u) => u.endsWith('/'), 'must end with / (e.g. https://slack.com/api/)'),
+    ),
+    POOLWARDEN_NOTIFY_TOPIC_ARN: optional(
+      z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN'),
+    ),
+    POOLWARDEN_NOTIFY_DEFAULT_OWNER: z
+      .string()
+      .regex(/^[^\s]{1,256}$/, 'must be one word')
+      .default('unowned'),
+    POOLWARDEN_NOTIFY_TIMEZONE: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris')
+      .default('UTC'),
+    POOLWARDEN_TIMEZONE_TAG_KEYS: listVariable(DEFAULT_TIME_ZONE_TAG_KEYS),
+    POOLWARDEN_NOTIFY_EXPIRY_WARNING_SECONDS: wholeNumber(900, 0, 24 * 3600),
+    POOLWARDEN_NOTIFY_MAX_ATTEMPTS: wholeNumber(DEFAULT_RETRY_POLICY.maxAttempts, 1, 6),
+    POOLWARDEN_NOTIFY_ATTEMPT_TIMEOUT_MS: wholeNumber(4_000, 200, 10_000),
+    POOLWARDEN_NOTIFY_RETRY_BUDGET_MS: wholeNumber(DEFAULT_RETRY_POLICY.waitBudgetMs, 0, 20_000),
+    // Longer than the 30 s Lambda, so no live sender is overtaken; shorter than Lambda's first
+    // async retry (about a minute), so the retry of a sender that timed out sends the message.
+    POOLWARDEN_NOTIFY_LEASE_SECONDS: wholeNumber(45, 35, 3600),
+    POOLWARDEN_NOTIFY_RETENTION_DAYS: wholeNumber(35, 1, 3650),
+    POOLWARDEN_NOTIFY_CONCURRENCY: wholeNumber(4, 1, 20),
+
+    POOLWARDEN_SLACK_SIGNING_SECRET_PARAM: optional(
+      ssmParameterName('/poolwarden/prod/slack-signing-secret'),
+    ),
+    POOLWARDEN_SLACK_SIGNING_SECRET: optional(z.string()),
+    POOLWARDEN_SLACK_ADMINS: z
+      .string()
+      .optional()
+      .transform((s) =>
+        (s ?? '')
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
+      .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,20}$/.test(id)), {
+        message: 'must be Slack user ids (U…/W…) separated by commas',
+      }),
+    POOLWARDEN_SLACK_SNOOZE_SECONDS: z.coerce
+      .number({ message: 'must be a number' })
+      .int()
+      .min(60, 'must be at least 60')
+      .max(24 * 3600, 'must be at most 86400')
+      .default(3600),
+    POOLWARDEN_SLACK_NOTIFY_BUDGET_MS: z.coerce.number().int().min(0).max(2000).default(1200),
+    POOLWARDEN_SLACK_REPLY_TIMEOUT_MS: z.coerce.number().int().min(100).max(2500).default(1000),
+    POOLWARDEN_SLACK_LOOPBACK_REPLIES: flag(false),
+  })
+  .superRefine((e, ctx) => {
+    const problem = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (
+      e.POOLWARDEN_SLACK_MODE === 'webhook' &&
+      !e.POOLWARDEN_SLACK_WEBHOOK_URL_PARAM &&
+      !e.POOLWARDEN_SLACK_WEBHOOK_URL
+    ) {
+      problem(
+        'POOLWARDEN_SLACK_WEBHOOK_URL_PARAM',
+        'Slack webhook mode needs the SSM parameter holding the webhook URL',
+      );
+    }
+    if (e.POOLWARDEN_SLACK_MODE === 'bot') {
+      if (!e.POOLWARDEN_SLACK_BOT_TOKEN_PARAM && !e.POOLWARDEN_SLACK_BOT_TOKEN) {
+        problem(
+          'POOLWARDEN_SLACK_BOT_TOKEN_PARAM',
+          'Slack bot mode needs the SSM parameter holding the bot token',
+        );
+      }
+      if (!e.POOLWARDEN_SLACK_DEFAULT_CHANNEL) {
+        problem(
+          'POOLWARDEN_SLACK_DEFAULT_CHANNEL',
+          'Slack bot mode needs a channel for jobs that name no owner',
+        );
+      }
+    }
+    const worstCase =
+      e.POOLWARDEN_NOTIFY_MAX_ATTEMPTS * e.POOLWARDEN_NOTIFY_ATTEMPT_TIMEOUT_MS +
+      e.POOLWARDEN_NOTIFY_RETRY_BUDGET_MS;
+    if (worstCase > DELIVERY_TIME_LIMIT_MS) {
+      problem(
+        'POOLWARDEN_NOTIFY_RETRY_BUDGET_MS',
+        `attempts × attempt timeout + retry budget is ${worstCase} ms; keep it under ${DELIVERY_TIME_LIMIT_MS} ms to fit a 30 s Lambda`,
+      );
+    }
+  });
+
+type Variables = z.infer<typeof environment>;
+
+const slackOf = (e: Variables): SlackConfig => {
+  switch (e.POOLWARDEN_SLACK_MODE) {
+    case 'off':
+      return { mode: 'off' };
+    case 'webhook':
+      return {
+        mode: 'webhook',
+        ...(e.POOLWARDEN_SLACK_WEBHOOK_URL_PARAM
+          ? { webhookUrlParameter: e.POOLWARDEN_SLACK_WEBHOOK_URL_PARAM }
+          : {}),
+      };
+    case 'bot':
+      return {
+        mode: 'bot',
+        defaultChannel: e.POOLWARDEN_SLACK_DEFAULT_CHANNEL ?? '',
+        dmByEmail: e.POOLWARDEN_SLACK_DM_BY_EMAIL,
+        ...(e.POOLWARDEN_SLACK_BOT_TOKEN_PARAM
+          ? { botTokenParameter: e.POOLWARDEN_SLACK_BOT_TOKEN_PARAM }
+          : {}),
+        ...(e.POOLWARDEN_SLACK_API_URL ? { apiUrl: e.POOLWARDEN_SLACK_API_URL } : {}),
+      };
+  }
+};
+
+const slackActionsOf = (e: Variables): SlackActionsConfig => ({
+  ...(e.POOLWARDEN_SLACK_SIGNING_SECRET_PARAM
+    ? { signingSecretParameter: e.POOLWARDEN_SLACK_SIGNING_SECRET_PARAM }
+    : {}),
+  localSigningSecret: e.POOLWARDEN_SLACK_SIGNING_SECRET !== undefined,
+  admins: new Set(e.POOLWARDEN_SLACK_ADMINS),
+  snoozeSeconds: e.POOLWARDEN_SLACK_SNOOZE_SECONDS,
+  notifyBudgetMs: e.POOLWARDEN_SLACK_NOTIFY_BUDGET_MS,
+  replyTimeoutMs: e.POOLWARDEN_SLACK_REPLY_TIMEOUT_MS,
+  loopbackReplies: e.POOLWARDEN_SLACK_LOOPBACK_REPLIES,
+});
+
+/**
+ * The one configuration, from the environment: every problem is named at once, as one
+ * ConfigError, and no secret value is ever repeated in a message.
+ */
+export const loadConfig = (env: Environment): PoolwardenConfig => {
+  const result = environment.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = result.data;
+  return {
+    core: {
+      tableName: e.POOLWARDEN_TABLE,
+      limits: {
+        perCallCapSeconds: e.POOLWARDEN_KEEP_ALIVE_CAP_SECONDS,
+        lifetimeCapSeconds: e.POOLWARDEN_POOL_LIFETIME_CAP_SECONDS,
+      },
+      describeConcurrency: e.POOLWARDEN_DESCRIBE_CONCURRENCY,
+      tagKeys: {
+        owner: e.POOLWARDEN_OWNER_TAG_KEYS,
+        team: e.POOLWARDEN_TEAM_TAG_KEYS,
+        email: e.POOLWARDEN_EMAIL_TAG_KEYS,
+        slackChannel: e.POOLWARDEN_SLACK_CHANNEL_TAG_KEYS,
+        slackUser: e.POOLWARDEN_SLACK_USER_TAG_KEYS,
+      },
+    },
+    policy: {
+      killSwitch: e.POOLWARDEN_KILL_SWITCH,
+      ...(e.POOLWARDEN_KILL_SWITCH_PARAM ? { killSwitchParam: e.POOLWARDEN_KILL_SWITCH_PARAM } : {}),
+      ...(e.POOLWARDEN_POLICY_PARAM ? { policyParam: e.POOLWARDEN_POLICY_PARAM } : {}),
+      sweepConcurrency: e.POOLWARDEN_SWEEP_CONCURRENCY,
+      reconcileEveryMs: e.POOLWARDEN_RECONCILE_MINUTES * 60_000,
+    },
+    notify: {
+      slack: slackOf(e),
+      ...(e.POOLWARDEN_NOTIFY_TOPIC_ARN ? { email: { topicArn: e.POOLWARDEN_NOTIFY_TOPIC_ARN } } : {}),
+      defaultOwner: e.POOLWARDEN_NOTIFY_DEFAULT_OWNER,
+      defaultTimeZone: e.POOLWARDEN_NOTIFY_TIMEZONE,
+      timeZoneTagKeys: e.POOLWARDEN_TIMEZONE_TAG_KEYS,
+      expiryWarningLeadSeconds: e.POOLWARDEN_NOTIFY_EXPIRY_WARNING_SECONDS,
+      retry: {
+        ...DEFAULT_RETRY_POLICY,
+        maxAttempts: e.POOLWARDEN_NOTIFY_MAX_ATTEMPTS,
+        waitBudgetMs: e.POOLWARDEN_NOTIFY_RETRY_BUDGET_MS,
+      },
+      attemptTimeoutMs: e.POOLWARDEN_NOTIFY_ATTEMPT_TIMEOUT_MS,
+      leaseSeconds: e.POOLWARDEN_NOTIFY_LEASE_SECONDS,
+      retentionDays: e.POOLWARDEN_NOTIFY_RETENTION_DAYS,
+      concurrency: e.POOLWARDEN_NOTIFY_CONCURRENCY,
+    },
+    slackActions: slackActionsOf(e),
+  };
+};
+
+/** A configuration or the error that stops it, for callers that must not throw (a module's import). */
+export type ConfigResult =
+  | { readonly ok: true; readonly config: PoolwardenConfig }
+  | { readonly ok: false; readonly error: unknown };
+
+export const readConfig = (env: Environment): ConfigResult => {
+  try {
+    return { ok: true, config: loadConfig(env) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+};
+
+/** The Slack actions endpoint cannot verify a click without its signing secret. */
+export const requireSigningSecret = (config: SlackActionsConfig): void => {
+  if (!config.signingSecretParameter && !config.localSigningSecret) {
+    throw new ConfigError([
+      'POOLWARDEN_SLACK_SIGNING_SECRET_PARAM: the Slack actions endpoint needs the SSM parameter holding the signing secret',
+    ]);
+  }
+};

@@ -1,0 +1,47 @@
+import { type AwsClientOptions, documentClient, sageMakerClient } from '../adapters/awsClients';
+import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
+import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
+import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog';
+import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
+import type { ActionDeps } from '../app/applyPoolAction';
+import type { Clock } from '../ports/clock';
+import type { PoolwardenConfig } from './config/config';
+
+/** Where the operator's AWS (or the local stack) is: region, credentials, explicit endpoints. */
+export interface OpsAws {
+  readonly region?: string;
+  readonly credentials?: AwsClientOptions['credentials'];
+  readonly endpoints?: { readonly dynamodb: string; readonly sagemaker: string };
+}
+
+export interface OpsDependencies {
+  readonly ledger: DynamoLedger;
+  readonly decisions: DynamoDecisionLog;
+  readonly notices: DynamoNotificationLog;
+  readonly trainingJobs: SageMakerTrainingJobs;
+  readonly actionDeps: ActionDeps;
+}
+
+/** What the ops CLI reads and acts through, from the one configuration. */
+export const opsDependencies = (config: PoolwardenConfig, aws: OpsAws, clock: Clock): OpsDependencies => {
+  const base = {
+    ...(aws.region ? { region: aws.region } : {}),
+    ...(aws.credentials ? { credentials: aws.credentials } : {}),
+  };
+  const dynamo = documentClient({ ...base, ...(aws.endpoints ? { endpoint: aws.endpoints.dynamodb } : {}) });
+  const sagemaker = sageMakerClient({
+    ...base,
+    ...(aws.endpoints ? { endpoint: aws.endpoints.sagemaker } : {}),
+  });
+  const table = config.core.tableName;
+  const ledger = new DynamoLedger(dynamo, table);
+  const decisions = new DynamoDecisionLog(dynamo, table);
+  const trainingJobs = new SageMakerTrainingJobs(sagemaker);
+  return {
+    ledger,
+    decisions,
+    notices: new DynamoNotificationLog(dynamo, table, { retentionDays: config.notify.retentionDays }),
+    trainingJobs,
+    actionDeps: { ledger, decisions, trainingJobs, clock, limits: config.core.limits },
+  };
+};
