@@ -30,7 +30,7 @@ import { useLocalAwsEnvironment } from './runtime/localEnvironment';
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
 import { submissionOf } from './runtime/traceSubmission';
 import { VirtualClock } from './runtime/virtualClock';
-import type { EventStyle } from './sagemaker/emulatorOptions';
+import type { EventStyle } from './sagemaker/eventStyle';
 import type { TrainingJobStateChangeEvent } from './sagemaker/jobStateEvent';
 import { SageMakerEmulator } from './sagemaker/sageMakerEmulator';
 import {

@@ -1,4 +1,4 @@
-import { historyDay } from '../adapters/dynamo/tableDesign';
+import { historyDay } from '../domain/historyDay';
 import type { JobRecord } from '../domain/jobRecord';
 import { assembleChains, type PoolView, poolView } from '../domain/poolChain';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';

@@ -1,4 +1,4 @@
-import { historyDay } from '../adapters/dynamo/tableDesign';
+import { historyDay } from '../domain/historyDay';
 import type { JobRecord } from '../domain/jobRecord';
 import {
   type GapDistribution,

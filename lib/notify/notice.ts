@@ -1,7 +1,7 @@
 import type { NearMiss } from '../domain/jobRecord';
 import type { JobSnapshot } from '../domain/trainingJob';
 import type { NoPool } from '../domain/warmPool';
-import type { NoticeKey } from '../ports/notificationLog';
+import type { NoticeKey } from './notificationLog';
 
 /** Every message poolwarden sends an owner. */
 export const NOTICE_KINDS = [

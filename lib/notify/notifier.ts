@@ -1,12 +1,12 @@
 import type { Clock } from '../ports/clock';
 import type { Page } from '../ports/ledger';
-import type { Claim, DeadLetter, NoticeKey, NoticeState, NotificationLog } from '../ports/notificationLog';
 import type { Telemetry } from '../ports/telemetry';
 import { type DeliveryDeps, type DeliveryReport, deliverAll, describeFailures } from './deliver';
 import type { ChannelName, Envelope } from './envelope';
 import { renderNotice } from './messages/render';
 import { coveredKeys, type Notice, noticeKey } from './notice';
 import type { NotificationChannel } from './notificationChannel';
+import type { Claim, DeadLetter, NoticeKey, NoticeState, NotificationLog } from './notificationLog';
 import { type RecipientRules, resolveRecipient } from './recipient';
 import { type RetryPolicy, realSleep, type Sleep } from './retry';
 

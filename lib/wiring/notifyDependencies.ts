@@ -6,12 +6,12 @@ import { snsClient } from '../adapters/sns/snsClient';
 import { SnsEmailChannel } from '../adapters/sns/snsEmailChannel';
 import type { FactReactor } from '../app/processJobStateChange';
 import type { NotificationChannel } from '../notify/notificationChannel';
+import type { NotificationLog } from '../notify/notificationLog';
 import { notificationReactor } from '../notify/notificationReactor';
 import { Notifier, type SentNotification } from '../notify/notifier';
 import type { Sleep } from '../notify/retry';
 import { type SlackSecrets, SlackSecretsHolder } from '../notify/slackSecrets';
 import type { Clock } from '../ports/clock';
-import type { NotificationLog } from '../ports/notificationLog';
 import type { Telemetry } from '../ports/telemetry';
 import type { CoreConfig, NotifyConfig } from './config/config';
 

@@ -8,9 +8,9 @@ import {
   noticeItemKey,
 } from '../../lib/adapters/dynamo/dynamoNotificationLog';
 import { INDEX } from '../../lib/adapters/dynamo/tableDesign';
+import { MemoryNotificationLog } from '../../lib/adapters/memory/memoryNotificationLog';
 import type { Envelope } from '../../lib/notify/envelope';
-import { MemoryNotificationLog } from '../../lib/notify/memoryNotificationLog';
-import type { NoticeKey, NotificationLog } from '../../lib/ports/notificationLog';
+import type { NoticeKey, NotificationLog } from '../../lib/notify/notificationLog';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 
 const T0 = Date.parse('2024-06-04T12:00:00Z');

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SlackSink, startSlackSink } from '../../devtools/local/slackSink';
+import { MemoryNotificationLog } from '../../lib/adapters/memory/memoryNotificationLog';
 import { SlackBotChannel } from '../../lib/adapters/slack/slackBotChannel';
 import { SlackWebhookChannel } from '../../lib/adapters/slack/slackWebhookChannel';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
-import { MemoryNotificationLog } from '../../lib/notify/memoryNotificationLog';
 import { renderNotice } from '../../lib/notify/messages/render';
 import type { Notice } from '../../lib/notify/notice';
 import type { NotificationChannel } from '../../lib/notify/notificationChannel';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SnsSink, startSnsSink } from '../../devtools/local/snsSink';
+import { MemoryNotificationLog } from '../../lib/adapters/memory/memoryNotificationLog';
 import { snsClient } from '../../lib/adapters/sns/snsClient';
 import { SnsEmailChannel } from '../../lib/adapters/sns/snsEmailChannel';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
-import { MemoryNotificationLog } from '../../lib/notify/memoryNotificationLog';
 import { Notifier } from '../../lib/notify/notifier';
 import { DEFAULT_RETRY_POLICY } from '../../lib/notify/retry';
 import { silentTelemetry } from '../../lib/ports/telemetry';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SubmitRequest } from '../../devtools/local/sagemaker/emulatedJob';
-import type { EventStyle } from '../../devtools/local/sagemaker/emulatorOptions';
+import type { EventStyle } from '../../devtools/local/sagemaker/eventStyle';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { WarmPoolModel } from '../../devtools/local/sagemaker/warmPoolModel';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';

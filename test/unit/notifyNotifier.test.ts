@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryNotificationLog } from '../../lib/adapters/memory/memoryNotificationLog';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 import { type DeliveryError, permanentFailure, transientFailure } from '../../lib/notify/deliveryError';
 import type { ChannelName, Envelope } from '../../lib/notify/envelope';
-import { MemoryNotificationLog } from '../../lib/notify/memoryNotificationLog';
 import type { RenderedMessage } from '../../lib/notify/messages/draft';
 import type { Notice } from '../../lib/notify/notice';
 import type { NotificationChannel } from '../../lib/notify/notificationChannel';

@@ -1,14 +1,7 @@
 import { DEFAULT_KEEP_ALIVE_LIMITS, type KeepAliveLimits } from '../../../lib/domain/keepAlive';
 import type { Clock } from '../../../lib/ports/clock';
+import type { EventStyle } from './eventStyle';
 import type { TrainingJobStateChangeEvent } from './jobStateEvent';
-
-/**
- * Which of the two real shapes of the state-change event to emit. `documented` follows the
- * sample in the EventBridge guide (timestamps as strings of epoch ms, Tags as a map);
- * `registry` follows the schema registry type (numeric timestamps, Tags as [{Key, Value}],
- * VolumeSizeInGb); `mixed` alternates between them, event by event.
- */
-export type EventStyle = 'documented' | 'registry' | 'mixed';
 
 /** Seconds from CreateTrainingJob to TrainingStartTime. */
 export interface StartupSeconds {

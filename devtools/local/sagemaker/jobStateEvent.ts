@@ -1,7 +1,7 @@
 import { JOB_STATE_CHANGE_DETAIL_TYPE, JOB_STATE_CHANGE_SOURCE } from '../../../lib/events/jobStateChange';
 import { type ClusterShape, clusterShapeOf } from './clusterShape';
 import type { EmulatedJob } from './emulatedJob';
-import type { EventStyle } from './emulatorOptions';
+import type { EventStyle } from './eventStyle';
 
 /** A timestamp as the event carries it: epoch ms, as a number or as a string of one. */
 export type EventTimestamp = number | string;

@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, PutCommand, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { historyDay } from '../../domain/historyDay';
 import type { DecisionLog, DecisionRecord } from '../../ports/decisionLog';
 import type { Page } from '../../ports/ledger';
 import { decodeCursor, encodeCursor, isConditionFailure } from './conditions';
-import { historyDay, historyTtl, INDEX, KEY, TTL_ATTRIBUTE } from './tableDesign';
+import { historyTtl, INDEX, KEY, TTL_ATTRIBUTE } from './tableDesign';
 
 const DECISION_PREFIX = 'DECISION#';
 

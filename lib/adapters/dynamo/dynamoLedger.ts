@@ -6,6 +6,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { historyDay } from '../../domain/historyDay';
 import type { JobRecord, NearMiss, PoolBirth, PoolState } from '../../domain/jobRecord';
 import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import type { NoPool } from '../../domain/warmPool';
@@ -13,7 +14,7 @@ import { poolRank } from '../../domain/warmPool';
 import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
 import { decodeCursor, encodeCursor, isConditionFailure } from './conditions';
 import { type JobItem, poolAttributes, recordFromItem } from './jobItem';
-import { AVAILABLE_PARTITION, historyDay, historyTtl, INDEX, jobKey, TTL_ATTRIBUTE } from './tableDesign';
+import { AVAILABLE_PARTITION, historyTtl, INDEX, jobKey, TTL_ATTRIBUTE } from './tableDesign';
 import { buildUpdate } from './updateExpression';
 
 /** SageMaker named a second predecessor for a job that already has one: the ledger will not guess. */

@@ -8,7 +8,6 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Envelope } from '../../notify/envelope';
-import type { Page } from '../../ports/ledger';
 import type {
   Claim,
   DeadLetter,
@@ -16,7 +15,8 @@ import type {
   NoticeRecord,
   NoticeState,
   NotificationLog,
-} from '../../ports/notificationLog';
+} from '../../notify/notificationLog';
+import type { Page } from '../../ports/ledger';
 import { decodeCursor, encodeCursor, isConditionFailure } from './conditions';
 import { KEY, TTL_ATTRIBUTE } from './tableDesign';
 

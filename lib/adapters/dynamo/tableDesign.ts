@@ -28,9 +28,6 @@ export const INDEX = {
   byDay: { name: 'byDay', partition: 'historyDay', sort: 'historyAtMs' },
 } as const;
 
-/** The byDay partition of an instant: its UTC date. */
-export const historyDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
 /** The single partition value of byExpiry. Fine up to tens of thousands of Available pools. */
 export const AVAILABLE_PARTITION = 'AVAILABLE';
 

@@ -1,6 +1,6 @@
+import { historyDay } from '../../domain/historyDay';
 import type { DecisionLog, DecisionRecord } from '../../ports/decisionLog';
 import type { Page } from '../../ports/ledger';
-import { historyDay } from '../dynamo/tableDesign';
 
 /** The decision log in memory, with DynamoDecisionLog's rules; for tests and the benchmarks. */
 export class MemoryDecisionLog implements DecisionLog {

@@ -1,9 +1,9 @@
+import { historyDay } from '../../domain/historyDay';
 import type { JobRecord, NearMiss, PoolBirth, PoolState } from '../../domain/jobRecord';
 import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import { type NoPool, poolRank } from '../../domain/warmPool';
 import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
 import { ReuseConflictError } from '../dynamo/dynamoLedger';
-import { historyDay } from '../dynamo/tableDesign';
 
 /**
  * The ledger in process memory, with the same conditional rules as DynamoLedger (one contract

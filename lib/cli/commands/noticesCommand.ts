@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { DeadLetter } from '../../ports/notificationLog';
+import type { DeadLetter } from '../../notify/notificationLog';
 import { silentTelemetry } from '../../ports/telemetry';
 import { notifyDependencies } from '../../wiring/notifyDependencies';
 import { slackSecretsFrom } from '../../wiring/ssmParameters';

@@ -1,6 +1,12 @@
-import type { Page } from '../ports/ledger';
-import type { Claim, DeadLetter, NoticeKey, NoticeRecord, NotificationLog } from '../ports/notificationLog';
-import type { Envelope } from './envelope';
+import type { Envelope } from '../../notify/envelope';
+import type {
+  Claim,
+  DeadLetter,
+  NoticeKey,
+  NoticeRecord,
+  NotificationLog,
+} from '../../notify/notificationLog';
+import type { Page } from '../../ports/ledger';
 
 interface StoredNotice extends NoticeRecord {
   readonly leaseUntilMs?: number;

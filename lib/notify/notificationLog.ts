@@ -1,5 +1,5 @@
-import type { Envelope } from '../notify/envelope';
-import type { Page } from './ledger';
+import type { Page } from '../ports/ledger';
+import type { Envelope } from './envelope';
 
 /** One message, once: which job's partition it lives in, what kind, which pool hop, which occurrence in the hop. */
 export interface NoticeKey {
