@@ -4,7 +4,7 @@ import {
   type PoolActionId,
   type PoolActionValue,
   parsePoolActionValue,
-} from '../notify/messages/poolButtons';
+} from './poolActions';
 
 /**
  * One click on one of poolwarden's pool buttons, from Slack's `block_actions` interaction

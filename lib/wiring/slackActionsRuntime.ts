@@ -1,6 +1,6 @@
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import { WebApiDirectory } from '../adapters/slack/webApiDirectory';
-import type { SlackActionDeps } from '../app/handleSlackAction';
+import type { SlackActionDeps } from '../notify/handleSlackAction';
 import type { Telemetry } from '../ports/telemetry';
 import type { Environment } from './config/configError';
 import { requireSigningSecret } from './config/loadConfig';

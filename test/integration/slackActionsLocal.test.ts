@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalEndpoints, type LocalRunResult, runLocal } from '../../devtools/local/runLocal';
 import { LOCAL_SLACK_SIGNING_SECRET } from '../../devtools/local/slackActionsServer';
 import { type SlackSink, startSlackSink } from '../../devtools/local/slackSink';
-import { OUTCOME_HEADER } from '../../lib/app/answerSlackRequest';
+import { OUTCOME_HEADER } from '../../functions/slackActions';
+import { POOL_ACTION_IDS } from '../../lib/events/poolActions';
 import { slackSignature } from '../../lib/events/slackSignature';
-import { POOL_ACTION_IDS } from '../../lib/notify/messages/poolButtons';
 import { parseTraceOrThrow } from '../../lib/trace/parseTrace';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lib/wiring/localStack';
 

@@ -1,6 +1,6 @@
 import { IncomingWebhook, type IncomingWebhookSendArguments } from '@slack/webhook';
+import type { SlackReplies, SlackReply } from '../../notify/slackReplies';
 import { isLoopbackUrl } from '../../notify/slackSecrets';
-import type { SlackReplies, SlackReply } from '../../ports/slackReplies';
 
 export interface ResponseUrlOptions {
   /** One attempt's limit: the whole answer must reach Slack within its 3 seconds. */

@@ -40,12 +40,7 @@ export interface Evaluation {
  */
 export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Evaluation => {
   const facts = poolFactsOfHead(situation.head);
-  const rule = selectRule(setup.policy, {
-    tags: facts.tags,
-    ...(facts.instanceType !== undefined ? { instanceType: facts.instanceType } : {}),
-    ...(facts.team !== undefined ? { team: facts.team } : {}),
-    ...(facts.owner !== undefined ? { owner: facts.owner } : {}),
-  });
+  const rule = selectRule(setup.policy, facts);
   const price = facts.instanceType ? hourlyPrice(setup.prices, facts.instanceType) : undefined;
   const gaps = pickGapDistribution(
     gapScopes(facts, rule.name),

@@ -1,5 +1,5 @@
 import type { PoolButton } from '../../domain/poolButtonPlan';
-import type { SlackReply } from '../../ports/slackReplies';
+import type { SlackReply } from '../slackReplies';
 import { type ContextBlock, mrkdwn, type SectionBlock, section } from './blockKit';
 import { formatTime } from './format';
 import { code } from './mrkdwn';

@@ -1,4 +1,4 @@
-import type { SlackBlock } from '../notify/messages/blockKit';
+import type { SlackBlock } from './messages/blockKit';
 
 /**
  * An answer to a Slack interaction through its `response_url`: replace the message the button

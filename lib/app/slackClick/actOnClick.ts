@@ -1,0 +1,53 @@
+import type { JobRecord } from '../../domain/jobRecord';
+import type { PlanStep } from '../../domain/poolButtonPlan';
+import { type ActionDeps, type ActionRequest, type ActionResult, applyPoolAction } from '../applyPoolAction';
+
+/** Who clicked, why, and under which key: the same for every step of one click. */
+export interface ClickAction {
+  readonly actor: string;
+  readonly cause: string;
+  readonly reason: string;
+  readonly dryRun: boolean;
+  readonly dedupeKey: string;
+}
+
+export type ClickActs =
+  | { readonly kind: 'acted'; readonly results: readonly ActionResult[] }
+  /** SageMaker refused (or, for a hold, the ledger no longer holds the pool as Available). */
+  | { readonly kind: 'not-available'; readonly record: JobRecord }
+  | { readonly kind: 'failed'; readonly error: string };
+
+/** Step 4: the plan's steps, each through applyPoolAction, recorded once under the click's key. */
+export const actOnClick = async (
+  deps: ActionDeps,
+  head: JobRecord,
+  steps: readonly PlanStep[],
+  click: ClickAction,
+): Promise<ClickActs> => {
+  const previous = head.pool?.expiresAtMs;
+  const results: ActionResult[] = [];
+  let current = head;
+  for (const [index, step] of steps.entries()) {
+    const request: ActionRequest = {
+      head: current,
+      action: step.action,
+      ...(step.action === 'extend' ? { keepAliveSeconds: step.keepAliveSeconds } : {}),
+      ...(step.action === 'hold' ? { untilMs: step.untilMs } : {}),
+      actor: click.actor,
+      cause: click.cause,
+      reason: click.reason,
+      dryRun: click.dryRun,
+      dedupeKey: index === 0 ? click.dedupeKey : `${click.dedupeKey}#${step.action}`,
+    };
+    const result = await applyPoolAction(deps, request);
+    results.push({ ...result, ...(previous !== undefined ? { previousExpiresAtMs: previous } : {}) });
+    current = result.record;
+    if (result.decision.outcome === 'skipped' && index === 0) {
+      return { kind: 'not-available', record: result.record };
+    }
+    if (result.decision.outcome === 'failed') {
+      return { kind: 'failed', error: result.decision.error ?? 'unknown error' };
+    }
+  }
+  return { kind: 'acted', results };
+};
