@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { errorMessage } from '../lib/domain/errorMessage';
 import { fixed, type Section, table, thousands } from './format';
 
 /**
@@ -100,7 +101,7 @@ export const runBundles = async (): Promise<{ section: Section; rows: BundleRow[
         importMs(probe, outfile); // warms the file cache
         initMs = median(Array.from({ length: RUNS }, () => importMs(probe, outfile)));
       } catch (error) {
-        initError = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        initError = errorMessage(error).split('\n')[0];
       }
       rows.push({
         name,

@@ -6,6 +6,7 @@ import { createHandler as createSweepHandler } from '../../functions/sweep';
 import type { ActionResult } from '../../lib/app/applyPoolAction';
 import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
 import type { SweepReport } from '../../lib/app/sweep';
+import { errorMessage } from '../../lib/domain/errorMessage';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../../lib/domain/prices';
 import type { SentNotification } from '../../lib/notify/notifier';
@@ -207,7 +208,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         if (outcome.kind === 'rejected') stats.rejected++;
         if (outcome.kind === 'stale') stats.stale++;
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         if (delivery.attempt < RETRIES) {
           bus.publish({ event: delivery.event, attempt: delivery.attempt + 1 }, clock.now() + RETRY_DELAY_MS);
         } else {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { errorMessage } from '../../lib/domain/errorMessage';
 import { lambdaContext } from './runtime/lambdaContext';
 
 /**
@@ -104,7 +105,7 @@ export const startSlackActionsServer = async (
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
             message: 'Internal Server Error',
-            error: error instanceof Error ? error.message : String(error),
+            error: errorMessage(error),
           }),
         });
       });

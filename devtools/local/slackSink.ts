@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../../lib/domain/errorMessage';
 
 /**
  * A local stand-in for Slack on 127.0.0.1: an incoming webhook and the two Web API methods
@@ -74,7 +75,7 @@ export const listenOnLoopback = async (
   const server = createServer((request, response) => {
     handler(request, response).catch((error: unknown) => {
       response.writeHead(500, { 'content-type': 'text/plain' });
-      response.end(error instanceof Error ? error.message : String(error));
+      response.end(errorMessage(error));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,3 +1,4 @@
+import { namedErrorMessage } from '../domain/errorMessage';
 import type { JobRecord } from '../domain/jobRecord';
 import { expiryAfterUpdate } from '../domain/keepAlive';
 import type { DecisionLog, DecisionOutcome, DecisionRecord, PoolAction } from '../ports/decisionLog';
@@ -38,9 +39,6 @@ export interface ActionResult {
   /** What SageMaker told when it refused the action (the pool was reused or ended meanwhile). */
   readonly facts: readonly LedgerFact[];
 }
-
-const errorText = (error: unknown) =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 /**
  * SageMaker refuses UpdateTrainingJob unless the pool is Available, so the update itself is
@@ -131,8 +129,8 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
           {
             keepAliveSeconds: seconds,
             error: stillAvailable
-              ? errorText(error)
-              : `the pool is no longer Available (${description?.warmPool?.status ?? 'unknown'}): ${errorText(error)}`,
+              ? namedErrorMessage(error)
+              : `the pool is no longer Available (${description?.warmPool?.status ?? 'unknown'}): ${namedErrorMessage(error)}`,
           },
           key,
           after,

@@ -1,3 +1,4 @@
+import { errorMessage } from '../domain/errorMessage';
 import type { OwnerTagKeys } from '../domain/owner';
 import { type EventRejection, parseJobStateChange } from '../events/jobStateChange';
 import type { Telemetry } from '../ports/telemetry';
@@ -85,7 +86,7 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
       deps.telemetry.error('a reactor failed; the ledger is already up to date', {
         eventId,
         reactor: reactor.name,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       deps.telemetry.count('ReactorFailures');
     }

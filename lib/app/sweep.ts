@@ -1,3 +1,4 @@
+import { errorMessage } from '../domain/errorMessage';
 import type { JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
@@ -96,7 +97,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
       failures++;
       deps.telemetry.error('sweep could not handle a pool; the next sweep tries again', {
         job: pool.name,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
     }
   });
@@ -107,7 +108,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
     } catch (error) {
       deps.telemetry.error('a reactor failed during the sweep', {
         reactor: reactor.name,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
     }
   }

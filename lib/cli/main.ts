@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { PriceFileError } from '../adapters/prices/readPriceFile';
+import { errorMessage } from '../domain/errorMessage';
 import { PolicyFileError } from '../policyFile/readPolicyFile';
 import { registerImportCommand } from './commands/importCommand';
 import { registerLocalCommand } from './commands/localCommand';
@@ -49,7 +50,7 @@ AWS commands take --stage/--table, --region, --profile, or --local for the local
       console.error(`poolwarden: ${error.message}`);
       return EXIT.invalidInput;
     }
-    console.error(`poolwarden: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`poolwarden: ${errorMessage(error)}`);
     return EXIT.failure;
   }
 };

@@ -1,3 +1,4 @@
+import { namedErrorMessage } from '../domain/errorMessage';
 /**
  * Why a channel could not deliver a message, in the terms the retry loop needs: may it try
  * again, and how long did the other side ask it to wait. The message never carries a secret:
@@ -21,6 +22,4 @@ export const transientFailure = (message: string, retryAfterMs?: number): Delive
 
 /** Anything a channel let escape unclassified is treated as permanent: retrying an unknown fault could spam. */
 export const asDeliveryError = (error: unknown): DeliveryError =>
-  error instanceof DeliveryError
-    ? error
-    : permanentFailure(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  error instanceof DeliveryError ? error : permanentFailure(namedErrorMessage(error));

@@ -1,3 +1,4 @@
+import { errorMessage } from '../domain/errorMessage';
 import type { Clock } from '../ports/clock';
 import type { Page } from '../ports/ledger';
 import type { Telemetry } from '../ports/telemetry';
@@ -52,8 +53,6 @@ export type ReplayOutcome =
   | { readonly kind: 'already-delivered'; readonly letterId: string; readonly key: NoticeKey }
   | { readonly kind: 'failed'; readonly letterId: string; readonly key: NoticeKey; readonly error: string };
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /**
  * Sends each notice at most once per kind and pool hop, to every channel that can reach its
  * owner, and keeps what could not be delivered as a dead letter. Never throws: a failed
@@ -78,10 +77,10 @@ export class Notifier {
     } catch (error) {
       this.deps.telemetry.error('a notification failed unexpectedly', {
         ...key,
-        error: messageOf(error),
+        error: errorMessage(error),
       });
       this.deps.telemetry.count('NotificationFailures');
-      return { kind: 'failed', key, error: messageOf(error) };
+      return { kind: 'failed', key, error: errorMessage(error) };
     }
   }
 
@@ -102,10 +101,10 @@ export class Notifier {
     } catch (error) {
       deps.telemetry.error('could not claim a notification; not sending it', {
         ...key,
-        error: messageOf(error),
+        error: errorMessage(error),
       });
       deps.telemetry.count('NotificationLogFailures');
-      return { kind: 'failed', key, error: messageOf(error) };
+      return { kind: 'failed', key, error: errorMessage(error) };
     }
     if (claim.kind === 'duplicate') {
       deps.telemetry.count('NotificationsDuplicate');
@@ -150,7 +149,7 @@ export class Notifier {
     } catch (error) {
       deps.telemetry.error('could not record a notification outcome', {
         ...key,
-        error: messageOf(error),
+        error: errorMessage(error),
         delivered,
         undelivered: report.failed.map((f) => ({ envelope: f.envelope, error: f.error.message })),
       });

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { errorMessage } from '../domain/errorMessage';
 import type { Policy } from '../domain/policy/policy';
 import { didYouMean } from './didYouMean';
 import { crossRuleProblems, policySchema, UNKNOWN_KEY_PARAM } from './policySchema';
@@ -63,7 +64,7 @@ export const parsePolicy = (text: string, source: string): PolicyParseResult => 
           line: 1,
           column: 1,
           path: '',
-          message: error instanceof Error ? error.message : String(error),
+          message: errorMessage(error),
         },
       ],
     };

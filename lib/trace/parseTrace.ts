@@ -1,3 +1,4 @@
+import { errorMessage } from '../domain/errorMessage';
 import { describeLineIssues } from './lineIssues';
 import { type TraceIssue, TraceParseError } from './traceIssues';
 import type { TraceJob } from './traceJob';
@@ -20,7 +21,7 @@ const parseJsonLine = (content: string): JsonLine => {
   try {
     return { ok: true, value: JSON.parse(content) };
   } catch (error) {
-    return { ok: false, message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, message: `invalid JSON: ${errorMessage(error)}` };
   }
 };
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../../../lib/domain/errorMessage';
 import { SageMakerApiError } from './apiErrors';
 import type { SageMakerApi } from './sageMakerApi';
 
@@ -116,7 +117,7 @@ export class SageMakerServer {
       const apiError =
         error instanceof SageMakerApiError
           ? error
-          : new SageMakerApiError('InternalFailure', error instanceof Error ? error.message : String(error));
+          : new SageMakerApiError('InternalFailure', errorMessage(error));
       this.send(
         response,
         apiError.httpStatus,

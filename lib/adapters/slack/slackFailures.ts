@@ -5,6 +5,7 @@ import {
   WebAPIRequestError,
 } from '@slack/web-api';
 import { IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
+import { errorMessage } from '../../domain/errorMessage';
 import { type DeliveryError, permanentFailure, transientFailure } from '../../notify/deliveryError';
 
 /** What the Slack clients throw, as DeliveryErrors: retry server faults, timeouts and 429s; not the rest. */
@@ -17,8 +18,7 @@ export const retryAfterMs = (header: string | null | undefined): number | undefi
   return Number.parseInt(header, 10) * 1000;
 };
 
-const describe = (error: unknown, redact: Redact): string =>
-  redact(error instanceof Error ? error.message : String(error));
+const describe = (error: unknown, redact: Redact): string => redact(errorMessage(error));
 
 export const webhookFailure = (error: unknown, retryAfter: string | null, redact: Redact): DeliveryError => {
   if (error instanceof IncomingWebhookHTTPError) {
