@@ -1,5 +1,5 @@
+import type { FactReactor } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
-import type { FactReactor } from './processJobStateChange';
 import { decideAndAct, type SweepDeps } from './sweep';
 import { gatherSweepKnowledge } from './sweepStats';
 

@@ -3,14 +3,9 @@ import type { OwnerTagKeys } from '../domain/owner';
 import { type EventRejection, parseJobStateChange } from '../events/jobStateChange';
 import type { Telemetry } from '../ports/telemetry';
 import type { DetectReuseDeps } from './detectReuse';
+import { type FactReactor, runReactors } from './factReactor';
 import { ingestJobEvent } from './ingestJobEvent';
 import type { LedgerFact } from './ledgerFacts';
-
-/** Something that acts on what the ledger learned (notifications, policies). Its failure never undoes the record. */
-export interface FactReactor {
-  readonly name: string;
-  react(facts: readonly LedgerFact[]): Promise<void>;
-}
 
 export interface ProcessDeps extends DetectReuseDeps {
   readonly tagKeys: OwnerTagKeys;
@@ -77,20 +72,14 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
     status: snapshot.status,
     facts: result.facts.map((f) => f.kind),
   });
-  const failed: string[] = [];
-  for (const reactor of deps.reactors) {
-    try {
-      await reactor.react(result.facts);
-    } catch (error) {
-      failed.push(reactor.name);
-      deps.telemetry.error('a reactor failed; the ledger is already up to date', {
-        eventId,
-        reactor: reactor.name,
-        error: errorMessage(error),
-      });
-      deps.telemetry.count('ReactorFailures');
-    }
-  }
+  const failed = await runReactors(deps.reactors, result.facts, (reactor, error) => {
+    deps.telemetry.error('a reactor failed; the ledger is already up to date', {
+      eventId,
+      reactor,
+      error: errorMessage(error),
+    });
+    deps.telemetry.count('ReactorFailures');
+  });
   // Every step is idempotent, so a retry of the whole event is safe: it gives the reactors that
   // failed another chance, and after Lambda's retries the event is kept in the failed-events queue.
   if (failed.length > 0) throw new ReactorsFailedError(snapshot.name, failed);

@@ -5,10 +5,10 @@ import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
 import type { Telemetry } from '../ports/telemetry';
 import type { UsageStats } from '../ports/usageStats';
 import { type ActionDeps, type ActionResult, applyPoolAction } from './applyPoolAction';
+import { type FactReactor, runReactors } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
 import { observeDescription } from './observeDescription';
-import type { FactReactor } from './processJobStateChange';
 import { gatherSweepKnowledge, type SweepKnowledge } from './sweepStats';
 
 export interface SweepDeps extends ActionDeps {
@@ -102,16 +102,9 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
     }
   });
 
-  for (const reactor of deps.reactors) {
-    try {
-      await reactor.react(facts);
-    } catch (error) {
-      deps.telemetry.error('a reactor failed during the sweep', {
-        reactor: reactor.name,
-        error: errorMessage(error),
-      });
-    }
-  }
+  await runReactors(deps.reactors, facts, (reactor, error) => {
+    deps.telemetry.error('a reactor failed during the sweep', { reactor, error: errorMessage(error) });
+  });
   deps.telemetry.count('SweepPools', pools.length);
   deps.telemetry.count('SweepFailures', failures);
   return { availablePools: pools.length, reached, reconciled, actions, failures };

@@ -3,8 +3,8 @@ import type { JobRecord } from '../domain/jobRecord';
 import { gapScopeId } from '../domain/policy/gapDistribution';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
+import type { FactReactor } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
-import type { FactReactor } from './processJobStateChange';
 
 /** The scopes a pool's gaps are learnt under (the policy's rule scope is not stored: rules change). */
 const storedScopes = (record: JobRecord): string[] => [

@@ -1,6 +1,6 @@
+import type { FactReactor } from '../app/factReactor';
 import type { LedgerFact } from '../app/ledgerFacts';
 import { mapBounded } from '../app/mapBounded';
-import type { FactReactor } from '../app/processJobStateChange';
 import type { Clock } from '../ports/clock';
 import { noticesForFacts, type WarningLead } from './factNotices';
 import type { Notice } from './notice';

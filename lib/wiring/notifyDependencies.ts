@@ -4,7 +4,7 @@ import { SlackBotChannel } from '../adapters/slack/slackBotChannel';
 import { SlackWebhookChannel } from '../adapters/slack/slackWebhookChannel';
 import { snsClient } from '../adapters/sns/snsClient';
 import { SnsEmailChannel } from '../adapters/sns/snsEmailChannel';
-import type { FactReactor } from '../app/processJobStateChange';
+import type { FactReactor } from '../app/factReactor';
 import type { NotificationChannel } from '../notify/notificationChannel';
 import type { NotificationLog } from '../notify/notificationLog';
 import { notificationReactor } from '../notify/notificationReactor';

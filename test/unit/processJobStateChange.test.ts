@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import type { FactReactor } from '../../lib/app/factReactor';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import {
-  type FactReactor,
   type ProcessDeps,
   processJobStateChange,
   ReactorsFailedError,

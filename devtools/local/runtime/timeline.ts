@@ -1,6 +1,6 @@
 import type { ActionResult } from '../../../lib/app/applyPoolAction';
+import type { FactReactor } from '../../../lib/app/factReactor';
 import type { LedgerFact } from '../../../lib/app/ledgerFacts';
-import type { FactReactor } from '../../../lib/app/processJobStateChange';
 import { describeDifferences } from '../../../lib/domain/matchKey';
 import type { SentNotification } from '../../../lib/notify/notifier';
 import type { Clock } from '../../../lib/ports/clock';
