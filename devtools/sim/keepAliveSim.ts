@@ -182,7 +182,7 @@ class GapStore {
       scope.samples.push(sample);
       scope.newestAtMs = atMs;
       if (scope.samples.length > this.limit) scope.samples.shift();
-      scope.learnt = undefined;
+      delete scope.learnt;
     }
   }
 

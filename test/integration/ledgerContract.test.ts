@@ -9,6 +9,7 @@ import { parseJobStateChange } from '../../lib/events/jobStateChange';
 import type { Ledger } from '../../lib/ports/ledger';
 import { type JobEventOptions, jobEvent, T0 } from '../support/jobEvents';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+import { withOverrides } from '../support/overrides';
 
 const snapshot = (options: JobEventOptions): JobSnapshot => {
   const parsed = parseJobStateChange(jobEvent(options), DEFAULT_OWNER_TAG_KEYS);
@@ -122,7 +123,7 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
     it('carries the earliest birth down a chain learnt out of order', async () => {
       const ledger = await makeLedger();
       const b = await recorded(ledger, { name: 'b' });
-      await ledger.observePool(b, { ...available(T0 + 9_000_000), reusedByJob: undefined });
+      await ledger.observePool(b, withOverrides(available(T0 + 9_000_000), { reusedByJob: undefined }));
       await ledger.observePool(b, {
         status: 'Reused',
         reusedByJob: 'c',

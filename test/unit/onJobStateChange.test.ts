@@ -44,8 +44,8 @@ const updatesOf = (key: string) =>
     .filter((i) => (i.Key as { pk: string }).pk === `JOB#${key}`);
 
 const setValues = (input: {
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, unknown>;
+  ExpressionAttributeNames?: Record<string, string> | undefined;
+  ExpressionAttributeValues?: Record<string, unknown> | undefined;
 }) => {
   const names = input.ExpressionAttributeNames ?? {};
   const values = input.ExpressionAttributeValues ?? {};

@@ -9,6 +9,7 @@ import { selectRule } from '../../lib/domain/policy/ruleSelection';
 import type { SpendFacts } from '../../lib/domain/policy/spendCaps';
 import type { KeepAdvice } from '../../lib/domain/policy/strategies';
 import { formatPolicyErrors, parsePolicy } from '../../lib/policyFile/parsePolicy';
+import { type Overrides, withOverrides } from '../support/overrides';
 
 const policyOf = (text: string): Policy => {
   const result = parsePolicy(text, 'policy.yaml');
@@ -73,7 +74,7 @@ interface Scenario {
   readonly idle: number;
   /** Minutes until its predicted expiry (negative: past). */
   readonly expiresIn: number;
-  readonly pool?: Partial<PoolFacts>;
+  readonly pool?: Overrides<PoolFacts>;
   readonly activity?: ActivityFacts;
   readonly spend?: SpendFacts;
   readonly advice?: (now: number, pool: PoolFacts) => KeepAdvice;
@@ -82,21 +83,24 @@ interface Scenario {
   readonly policy?: Policy;
 }
 
-const poolAt = (s: Scenario): PoolFacts => ({
-  poolId: 'train-1',
-  headJob: 'train-1',
-  status: 'Available',
-  availableSinceMs: s.now - s.idle * MIN,
-  expiresAtMs: s.now + s.expiresIn * MIN,
-  bornAtMs: s.now - s.idle * MIN - 3 * 3600_000,
-  ownKeepAliveSeconds: 3600,
-  instanceType: 'ml.g5.2xlarge',
-  instanceCount: 2,
-  owner: 'alice',
-  team: 'vision',
-  tags: {},
-  ...s.pool,
-});
+const poolAt = (s: Scenario): PoolFacts =>
+  withOverrides<PoolFacts>(
+    {
+      poolId: 'train-1',
+      headJob: 'train-1',
+      status: 'Available',
+      availableSinceMs: s.now - s.idle * MIN,
+      expiresAtMs: s.now + s.expiresIn * MIN,
+      bornAtMs: s.now - s.idle * MIN - 3 * 3600_000,
+      ownKeepAliveSeconds: 3600,
+      instanceType: 'ml.g5.2xlarge',
+      instanceCount: 2,
+      owner: 'alice',
+      team: 'vision',
+      tags: {},
+    },
+    s.pool,
+  );
 
 const run = (s: Scenario): Decision => {
   const policy = s.policy ?? POLICY;

@@ -3,6 +3,7 @@ import { matchesGlob } from '../../lib/domain/policy/glob';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { type RuleSubject, selectRule } from '../../lib/domain/policy/ruleSelection';
 import { formatPolicyErrors, parsePolicy } from '../../lib/policyFile/parsePolicy';
+import { type Overrides, withOverrides } from '../support/overrides';
 
 const policy = ((): Policy => {
   const result = parsePolicy(
@@ -29,11 +30,14 @@ rules:
   return result.policy;
 })();
 
-const subject = (over: Partial<RuleSubject> = {}): RuleSubject => ({
-  tags: {},
-  instanceType: 'ml.m5.xlarge',
-  ...over,
-});
+const subject = (over: Overrides<RuleSubject> = {}): RuleSubject =>
+  withOverrides<RuleSubject>(
+    {
+      tags: {},
+      instanceType: 'ml.m5.xlarge',
+    },
+    over,
+  );
 
 describe('selectRule', () => {
   it.each([

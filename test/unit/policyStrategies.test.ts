@@ -19,6 +19,7 @@ import {
   type KeepAliveContext,
   strategies,
 } from '../../lib/domain/policy/strategies';
+import { type Overrides, withOverrides } from '../support/overrides';
 
 const T0 = Date.parse('2025-06-03T08:00:00Z');
 const S = 1000;
@@ -46,16 +47,19 @@ const settings = (over: Partial<KeepAliveSettings> = {}): KeepAliveSettings => (
 const ctx = (
   idleSeconds: number,
   gaps?: GapDistribution,
-  over: Partial<KeepAliveContext> = {},
-): KeepAliveContext => ({
-  availableSinceMs: T0,
-  nowMs: T0 + idleSeconds * S,
-  expiresAtMs: T0 + 3600 * S,
-  jobKeepAliveSeconds: 3600,
-  costs: COSTS,
-  ...(gaps ? { gaps } : {}),
-  ...over,
-});
+  over: Overrides<KeepAliveContext> = {},
+): KeepAliveContext =>
+  withOverrides<KeepAliveContext>(
+    {
+      availableSinceMs: T0,
+      nowMs: T0 + idleSeconds * S,
+      expiresAtMs: T0 + 3600 * S,
+      jobKeepAliveSeconds: 3600,
+      costs: COSTS,
+      ...(gaps ? { gaps } : {}),
+    },
+    over,
+  );
 
 describe('the learned gap distribution (Kaplan–Meier)', () => {
   const gaps = learnGaps([...reused(10, 20, 30), ...unreused(25)]);
@@ -317,7 +321,7 @@ describe('the strategies by name', () => {
       adviseKeepAlive(settings({ strategy: 'break-even' }), pool, T0, undefined, undefined)?.fellBackTo,
     ).toBe('fixed');
     expect(
-      adviseKeepAlive(settings(), { ...pool, availableSinceMs: undefined }, T0, undefined, 10),
+      adviseKeepAlive(settings(), withOverrides(pool, { availableSinceMs: undefined }), T0, undefined, 10),
     ).toBeUndefined();
   });
 });

@@ -10,7 +10,9 @@ const BODY =
 const SIGNATURE = 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503';
 const NOW_MS = Number(TIMESTAMP) * 1000 + 30_000;
 
-const request = (overrides: { timestamp?: string; signature?: string; body?: string } = {}) => ({
+const request = (
+  overrides: { timestamp?: string | undefined; signature?: string | undefined; body?: string } = {},
+) => ({
   timestamp: 'timestamp' in overrides ? overrides.timestamp : TIMESTAMP,
   signature: 'signature' in overrides ? overrides.signature : SIGNATURE,
   rawBody: Buffer.from(overrides.body ?? BODY, 'utf8'),

@@ -231,7 +231,7 @@ describe('generateTrace: a team week (mixed workload)', () => {
 
 describe('generateTrace: workloads', () => {
   const of = (workload: GenerateTraceOptions['workload'], seed = 3) =>
-    generateTrace({ seed, start: START, days: 14, workload });
+    generateTrace({ seed, start: START, days: 14, ...(workload ? { workload } : {}) });
   const kinds = (jobs: readonly TraceJob[]) => new Set(jobs.map(kindOf));
 
   it('draws a different shape of work for each workload', () => {

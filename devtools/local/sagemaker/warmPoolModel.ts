@@ -297,20 +297,20 @@ export class WarmPoolModel {
     const transition = entry.item;
     switch (transition.kind) {
       case 'start':
-        transition.job.pending = undefined;
+        delete transition.job.pending;
         this.startTraining(transition.job, entry.atMs);
         break;
       case 'training-done':
-        transition.job.pending = undefined;
+        delete transition.job.pending;
         this.finishTraining(transition.job, entry.atMs);
         break;
       case 'stopped':
-        transition.job.pending = undefined;
+        delete transition.job.pending;
         this.end(transition.job, 'Stopped', entry.atMs);
         break;
       case 'expire': {
         const pool = transition.pool;
-        pool.expiry = undefined;
+        delete pool.expiry;
         this.terminate(pool, entry.atMs, pool.expiryIsLifetimeCap ? 'lifetime-cap-reached' : 'expired');
         break;
       }
@@ -402,7 +402,7 @@ export class WarmPoolModel {
     if (!previous) throw new Error(`warm pool ${pool.id} has no head job`);
     this.available.remove(pool);
     this.queue.cancel(pool.expiry);
-    pool.expiry = undefined;
+    delete pool.expiry;
     const billable = billableSeconds(pool.availableSinceMs ?? at, at);
     pool.idleBillableSeconds += billable;
     this.jobs.setWarmPool(previous, {
@@ -411,8 +411,8 @@ export class WarmPoolModel {
       billableSeconds: billable,
     });
     pool.state = 'InUse';
-    pool.availableSinceMs = undefined;
-    pool.expiresAtMs = undefined;
+    delete pool.availableSinceMs;
+    delete pool.expiresAtMs;
     pool.jobs.push(job.spec.name);
     job.poolId = pool.id;
     job.reusedPoolOf = previous.spec.name;
@@ -436,7 +436,7 @@ export class WarmPoolModel {
     pool.idleBillableSeconds += billable;
     this.available.remove(pool);
     this.queue.cancel(pool.expiry);
-    pool.expiry = undefined;
+    delete pool.expiry;
     pool.state = 'Terminated';
     pool.terminatedAtMs = at;
     pool.endReason = reason;

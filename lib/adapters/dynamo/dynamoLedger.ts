@@ -165,7 +165,7 @@ export class DynamoLedger implements Ledger {
     while (job && !seen.has(job)) {
       seen.add(job);
       try {
-        const result: { Attributes?: Record<string, unknown> } = await this.client.send(
+        const result: { Attributes?: Record<string, unknown> | undefined } = await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: jobKey(job),

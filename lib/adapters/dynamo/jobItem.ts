@@ -27,8 +27,13 @@ export interface JobItem {
   readonly nearMiss?: NearMiss;
 }
 
-const defined = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** The object without its undefined values: the keys that may be undefined become optional. */
+type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+const defined = <T extends object>(value: T): Defined<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Defined<T>;
 
 const poolOf = (item: JobItem): PoolState | undefined =>
   item.poolStatus === undefined

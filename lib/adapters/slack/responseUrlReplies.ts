@@ -37,7 +37,9 @@ export class ResponseUrlReplies implements SlackReplies {
     const webhook = new IncomingWebhook(responseUrl, { timeout: this.options.timeoutMs });
     const message: IncomingWebhookSendArguments & Record<string, unknown> = {
       text: reply.text,
-      ...(reply.blocks ? { blocks: reply.blocks as IncomingWebhookSendArguments['blocks'] } : {}),
+      ...(reply.blocks
+        ? { blocks: reply.blocks as NonNullable<IncomingWebhookSendArguments['blocks']> }
+        : {}),
       replace_original: reply.replaceOriginal,
       response_type: reply.ephemeral ? 'ephemeral' : 'in_channel',
     };
