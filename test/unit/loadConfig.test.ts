@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lib/wiring/config/configError';
+import { loadConfig, readConfig, requireSigningSecret } from '../../lib/wiring/config/loadConfig';
+import { parseSwitch } from '../../lib/wiring/config/variables';
+import { Runtime } from '../../lib/wiring/runtime';
+import { ssmFetchData } from '../../lib/wiring/ssmParameters';
+
+const TABLE = { POOLWARDEN_TABLE: 'poolwarden-test-ledger' };
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  const result = readConfig(env);
+  if (result.ok) return [];
+  if (result.error instanceof ConfigError) return [...result.error.problems];
+  throw result.error;
+};
+
+describe('the one configuration', () => {
+  it('reads every section from one environment, with the documented defaults', () => {
+    const config = loadConfig(TABLE);
+    expect(config.core.tableName).toBe('poolwarden-test-ledger');
+    expect(config.core.limits).toEqual({ perCallCapSeconds: 3600, lifetimeCapSeconds: 2_419_200 });
+    expect(config.policy).toEqual({ killSwitch: false, sweepConcurrency: 4, reconcileEveryMs: 15 * 60_000 });
+    expect(config.notify.retentionDays).toBe(35);
+    expect(config.slackActions).toMatchObject({
+      snoozeSeconds: 3600,
+      replyTimeoutMs: 1000,
+      notifyBudgetMs: 1200,
+    });
+    expect(config.slackActions.admins.size).toBe(0);
+  });
+
+  it('names the missing table and every other problem at once', () => {
+    expect(problemsOf({ POOLWARDEN_KILL_SWITCH: 'maybe', POOLWARDEN_POLICY_PARAM: 'policy' })).toEqual([
+      'POOLWARDEN_TABLE: Invalid input: expected string, received undefined',
+      'POOLWARDEN_KILL_SWITCH: must be on or off',
+      'POOLWARDEN_POLICY_PARAM: must be an SSM parameter name such as /poolwarden/prod/policy',
+    ]);
+  });
+
+  it('reads the kill switch with one grammar, in the environment and in its SSM parameter', () => {
+    expect(loadConfig({ ...TABLE, POOLWARDEN_KILL_SWITCH: 'on' }).policy.killSwitch).toBe(true);
+    expect(loadConfig({ ...TABLE, POOLWARDEN_KILL_SWITCH: 'OFF' }).policy.killSwitch).toBe(false);
+    expect([' on\n', 'true', 'off', 'False', 'yes', ''].map(parseSwitch)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('fetches the signing secret only for the Slack actions function, which cannot run without one', () => {
+    const config = loadConfig({
+      ...TABLE,
+      POOLWARDEN_POLICY_PARAM: '/poolwarden/test/policy',
+      POOLWARDEN_SLACK_SIGNING_SECRET_PARAM: '/poolwarden/test/slack-signing-secret',
+    });
+    expect(ssmFetchData(config, { signingSecret: false })).toEqual({
+      poolwardenPolicy: '/poolwarden/test/policy',
+    });
+    expect(ssmFetchData(config, { signingSecret: true })).toEqual({
+      poolwardenPolicy: '/poolwarden/test/policy',
+      slackSigningSecret: '/poolwarden/test/slack-signing-secret',
+    });
+    expect(() => requireSigningSecret(config.slackActions)).not.toThrow();
+    expect(() => requireSigningSecret(loadConfig(TABLE).slackActions)).toThrow(
+      /POOLWARDEN_SLACK_SIGNING_SECRET_PARAM: the Slack actions endpoint needs/,
+    );
+  });
+
+  it('takes the kill switch from its SSM parameter at each invocation; an unreadable value changes nothing', () => {
+    const errors: string[] = [];
+    const telemetry = {
+      info: () => {},
+      warn: () => {},
+      error: (m: string) => void errors.push(m),
+      count: () => {},
+    };
+    const runtime = new Runtime({ config: loadConfig(TABLE), telemetry });
+    expect(runtime.setup().killSwitch).toBe(false);
+    runtime.refresh({ poolwardenKillSwitch: 'on' }, {});
+    expect(runtime.setup().killSwitch).toBe(true);
+    runtime.refresh({ poolwardenKillSwitch: 'maybe' }, {});
+    expect(runtime.setup().killSwitch).toBe(true);
+    expect(errors).toEqual(['the kill switch parameter is neither on nor off; keeping its last value']);
+    runtime.refresh({ poolwardenKillSwitch: 'OFF' }, {});
+    expect(runtime.setup().killSwitch).toBe(false);
+  });
+});
