@@ -1,3 +1,4 @@
+import { LABELS } from '../../app/slackClick/handleSlackClick';
 import { encodePoolActionValue, POOL_ACTION_IDS } from '../../events/poolActions';
 import type { ActionsBlock, ButtonElement } from './blockKit';
 import { mrkdwn, plain } from './blockKit';
@@ -9,7 +10,7 @@ const valueFor = (job: string): string => encodePoolActionValue({ job, hop: job 
 export const extendButton = (job: string): ButtonElement => ({
   type: 'button',
   action_id: POOL_ACTION_IDS.extend,
-  text: plain('Extend'),
+  text: plain(LABELS.extend),
   value: valueFor(job),
   style: 'primary',
 });
@@ -17,14 +18,14 @@ export const extendButton = (job: string): ButtonElement => ({
 export const keepUntilEndOfDayButton = (job: string): ButtonElement => ({
   type: 'button',
   action_id: POOL_ACTION_IDS.keepUntilEndOfDay,
-  text: plain('Keep until end of day'),
+  text: plain(LABELS['keep-until-end-of-day']),
   value: valueFor(job),
 });
 
 export const snoozeButton = (job: string): ButtonElement => ({
   type: 'button',
   action_id: POOL_ACTION_IDS.snooze,
-  text: plain('Snooze'),
+  text: plain(LABELS.snooze),
   value: valueFor(job),
 });
 
@@ -32,7 +33,7 @@ export const snoozeButton = (job: string): ButtonElement => ({
 export const stopButton = (job: string): ButtonElement => ({
   type: 'button',
   action_id: POOL_ACTION_IDS.stop,
-  text: plain('Stop'),
+  text: plain(LABELS.stop),
   value: valueFor(job),
   style: 'danger',
   confirm: {
