@@ -7,8 +7,8 @@ import { handleSlackAction } from '../lib/notify/handleSlackAction';
 import { systemClock } from '../lib/ports/clock';
 import type { Telemetry } from '../lib/ports/telemetry';
 import { lambdaHandler, type RuntimeBuilder } from '../lib/wiring/lambdaHandler';
-import { lambdaSsmFetchData, slackActionsLambdaRuntime } from '../lib/wiring/lambdaRuntime';
-import type { SlackActionsRuntime } from '../lib/wiring/slackActionsRuntime';
+import { lambdaSsmFetchData } from '../lib/wiring/lambdaRuntime';
+import { type SlackActionsRuntime, slackActionsLambdaRuntime } from '../lib/wiring/slackActionsRuntime';
 
 export interface HttpAnswer {
   readonly statusCode: number;

@@ -2,7 +2,6 @@ import type { Telemetry } from '../ports/telemetry';
 import type { PoolwardenConfig } from './config/config';
 import { readConfig } from './config/loadConfig';
 import { Runtime } from './runtime';
-import { SlackActionsRuntime } from './slackActionsRuntime';
 import { ssmFetchData } from './ssmParameters';
 
 /**
@@ -18,9 +17,6 @@ const deployedConfig = (): PoolwardenConfig => {
 
 export const lambdaRuntime = (telemetry: Telemetry): Runtime =>
   new Runtime({ config: deployedConfig(), telemetry });
-
-export const slackActionsLambdaRuntime = (telemetry: Telemetry): SlackActionsRuntime =>
-  new SlackActionsRuntime(lambdaRuntime(telemetry), telemetry);
 
 /** What the ssm middleware fetches for a deployed function; the Slack actions one adds its signing secret. */
 export const lambdaSsmFetchData = (options: { signingSecret: boolean } = { signingSecret: false }) =>

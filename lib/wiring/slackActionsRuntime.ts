@@ -4,6 +4,7 @@ import type { SlackActionDeps } from '../notify/handleSlackAction';
 import type { Telemetry } from '../ports/telemetry';
 import type { Environment } from './config/configError';
 import { requireSigningSecret } from './config/loadConfig';
+import { lambdaRuntime } from './lambdaRuntime';
 import type { Runtime } from './runtime';
 import { signingSecretFrom } from './ssmParameters';
 
@@ -60,3 +61,7 @@ export class SlackActionsRuntime {
     return this.deps;
   }
 }
+
+/** The deployed Slack actions function's runtime, from the configuration its module read. */
+export const slackActionsLambdaRuntime = (telemetry: Telemetry): SlackActionsRuntime =>
+  new SlackActionsRuntime(lambdaRuntime(telemetry), telemetry);
