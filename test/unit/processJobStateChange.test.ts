@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import { powertoolsTelemetry } from '../../lib/adapters/telemetry/powertoolsTelemetry';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import {
   type FactReactor,
@@ -45,7 +48,61 @@ const depsWith = (telemetry: Telemetry, reactors: FactReactor[]): ProcessDeps =>
   reactors,
 });
 
+/** What a Powertools logger at INFO prints while `run` runs. */
+const printedBy = async (run: (telemetry: Telemetry) => Promise<unknown>): Promise<string[]> => {
+  const lines: string[] = [];
+  const capture = (chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split('\n').filter(Boolean));
+    return true;
+  };
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  try {
+    const logger = new Logger({ serviceName: 'poolwarden', logLevel: 'INFO' });
+    await run(powertoolsTelemetry(logger, new Metrics({ namespace: 'poolwarden' })));
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return lines;
+};
+
 describe('processJobStateChange', () => {
+  it('logs a refused event in one Powertools line naming the field and what is wrong (no key dropped)', async () => {
+    const event = jobEvent({ id: 'bad-2' });
+    const lines = await printedBy((telemetry) =>
+      processJobStateChange(
+        {
+          ...event,
+          detail: { ...event.detail, ResourceConfig: { ...event.detail.ResourceConfig, InstanceCount: -5 } },
+        },
+        depsWith(telemetry, []),
+      ),
+    );
+    expect(lines.join('\n')).not.toMatch(/reserved key/);
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      eventId: 'bad-2',
+      field: 'detail.ResourceConfig.InstanceCount',
+      reason: expect.stringMatching(/>=\s*1/),
+    });
+    expect(line.message).toMatch(/^rejected a training job event: detail\.ResourceConfig\.InstanceCount: /);
+  });
+
+  it('keeps a field a caller names `message` (Powertools reserves the key)', async () => {
+    const lines = await printedBy(async (telemetry) =>
+      telemetry.warn('hello', { message: 'kept', level: 'x' }),
+    );
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      message: 'hello',
+      messageField: 'kept',
+      levelField: 'x',
+    });
+  });
+
   it('counts what it learned and hands the facts to every reactor', async () => {
     const seen: LedgerFact['kind'][] = [];
     const { telemetry, counts } = recordingTelemetry();
