@@ -79,6 +79,8 @@ export interface LocalRunOptions {
   readonly verbose?: boolean;
   /** Receives each timeline line; absent: silent. */
   readonly onLine?: (line: string) => void;
+  /** Receives each notification as it was sent (the Slack preview keeps the Slack ones). */
+  readonly onSent?: (sent: SentNotification) => void;
 }
 
 export interface LocalEndpoints {
@@ -177,6 +179,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
             ...describeNotification(sent),
           });
           timeline.notification(sent);
+          options.onSent?.(sent);
         },
         onAction: (result: ActionResult) => {
           actions.push(describeAction(result));

@@ -1,13 +1,16 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readPriceFile } from '../../adapters/prices/readPriceFile';
 import { type LocalEndpoints, runLocal } from '../../local/runLocal';
 import { readTraceFile } from '../../local/trace/readTraceFile';
 import { TraceParseError } from '../../local/trace/traceIssues';
+import type { SentNotification } from '../../notify/notifier';
 import { readPolicyFile } from '../../policy/readPolicyFile';
 import { DEFAULT_LOCAL_PORTS } from '../connection';
 import { CliError, EXIT } from '../exitCodes';
 import { positiveNumber, wholeNumber } from '../optionParsers';
 import { printLocalSummary } from '../output/localSummary';
+import { type PreviewMessage, slackPreviewHtml } from '../output/slackPreview';
 
 interface LocalOptions {
   trace: string;
@@ -23,7 +26,31 @@ interface LocalOptions {
   prices?: string;
   killSwitch?: boolean;
   verbose?: boolean;
+  slackPreview?: string;
 }
+
+/** The Slack message a sent notification carried, if it went to Slack. */
+const previewOf = (sent: SentNotification): PreviewMessage | undefined => {
+  const { envelope } = sent;
+  if (envelope.channel !== 'slack') return undefined;
+  const to =
+    envelope.to.via === 'webhook'
+      ? "the webhook's channel"
+      : envelope.to.via === 'channel'
+        ? envelope.to.channel
+        : `DM to ${envelope.to.email}`;
+  return { atMs: sent.atMs, to, text: envelope.text, blocks: envelope.blocks };
+};
+
+/** Creates (or empties) the preview file before the run, so that a bad path fails at once. */
+const preparePreviewFile = async (file: string): Promise<void> => {
+  try {
+    await writeFile(file, '');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new CliError(`cannot write the Slack preview ${file}: ${reason}`, EXIT.invalidInput);
+  }
+};
 
 export const registerLocalCommand = (program: Command, setExit: (code: number) => void): void => {
   program
@@ -63,6 +90,10 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
     .option('--prices <file>', 'a JSON file of hourly instance prices overriding the built-in table')
     .option('--kill-switch', 'turn every policy action into a dry run (decided and recorded, not done)')
     .option('--verbose', "show the functions' own logs and metrics")
+    .option(
+      '--slack-preview <file>',
+      'write every Slack message of the run, laid out as Slack shows it, to this HTML file',
+    )
     .action(async (options: LocalOptions) => {
       let trace: Awaited<ReturnType<typeof readTraceFile>>;
       try {
@@ -74,6 +105,8 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
             : `cannot read the trace ${options.trace}: ${String(error)}`;
         throw new CliError(reason, EXIT.invalidInput);
       }
+      if (options.slackPreview) await preparePreviewFile(options.slackPreview);
+      const previews: PreviewMessage[] = [];
       const prices = options.prices ? await readPriceFile(options.prices) : undefined;
       const policy = options.policy ? await readPolicyFile(options.policy) : undefined;
       const slackWebhookUrl = process.env.SLACK_WEBHOOK_URL;
@@ -133,7 +166,23 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
         killSwitch: options.killSwitch ?? false,
         verbose: options.verbose ?? false,
         ...(json ? {} : { onLine: (line: string) => console.log(line) }),
+        ...(options.slackPreview
+          ? {
+              onSent: (sent: SentNotification) => {
+                const preview = previewOf(sent);
+                if (preview) previews.push(preview);
+              },
+            }
+          : {}),
       });
+      if (options.slackPreview) {
+        await writeFile(
+          options.slackPreview,
+          slackPreviewHtml(previews, `poolwarden local: ${options.trace}`),
+        );
+        const say = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+        say(`Slack preview: ${previews.length} messages in ${options.slackPreview}`);
+      }
       if (json) console.log(JSON.stringify(report, null, 2));
       else printLocalSummary(report, wallSeconds, (line) => console.log(line));
       setExit(report.check.ledgerMatchesEmulator ? EXIT.ok : EXIT.failure);
