@@ -106,6 +106,7 @@ export const connect = async (
     local,
     ...(region ? { region } : {}),
     ...(endpoints ? { endpoints } : {}),
+    ...(flags.profile && !local ? { profile: flags.profile } : {}),
   };
   const base = {
     ...(region ? { region } : {}),

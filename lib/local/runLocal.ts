@@ -129,7 +129,16 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     quotas,
     ...(options.sageMakerPort !== undefined ? { port: options.sageMakerPort } : {}),
   });
-  const sageMakerEndpoint = await emulator.start();
+  let sageMakerEndpoint: string;
+  try {
+    sageMakerEndpoint = await emulator.start();
+  } catch (error) {
+    // Its port may be taken: stop what already listens, or the process would never exit.
+    await snsSink.close();
+    await slackSink?.close();
+    await dynamo.stop();
+    throw error;
+  }
   const restoreEnvironment = useLocalAwsEnvironment(
     { dynamodb: dynamo.endpoint, sagemaker: sageMakerEndpoint, sns: snsSink.endpoint },
     {

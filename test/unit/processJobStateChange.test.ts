@@ -67,6 +67,8 @@ const printedBy = async (run: (telemetry: Telemetry) => Promise<unknown>): Promi
   return lines;
 };
 
+const silentTelemetryFor = (): Telemetry => recordingTelemetry().telemetry;
+
 describe('processJobStateChange', () => {
   it('logs a refused event in one Powertools line naming the field and what is wrong (no key dropped)', async () => {
     const event = jobEvent({ id: 'bad-2' });
@@ -129,6 +131,65 @@ describe('processJobStateChange', () => {
     // The retry finds the ledger already right and gives the reactor another chance.
     const retried = await processJobStateChange(jobEvent(), { ...deps, reactors: [] });
     expect(retried.kind).toBe('applied');
+  });
+
+  it('judges a near miss against the pools Available when the job was submitted, once per job', async () => {
+    const MIN = 60_000;
+    const ends = new Map<string, number>();
+    const nearMisses: string[] = [];
+    const deps: ProcessDeps = {
+      ...depsWith(silentTelemetryFor(), [
+        {
+          name: 'near misses',
+          react: async (facts) => {
+            for (const f of facts)
+              if (f.kind === 'near-miss') nearMisses.push(`${f.job.name}->${f.nearMiss.poolOf}`);
+          },
+        },
+      ]),
+      trainingJobs: {
+        describe: async (name) => ({
+          name,
+          status: 'Completed',
+          instanceType: 'ml.g5.xlarge',
+          endedAtMs: ends.get(name) ?? T0,
+          keepAliveSeconds: 3600,
+          warmPool: { status: 'Available' },
+        }),
+        setKeepAlive: async () => {},
+      },
+      clock: { now: () => T0 + 120 * MIN },
+    };
+    const owner = { owner: 'alice' };
+    const ended = (
+      name: string,
+      createdAtMs: number,
+      endedAtMs: number,
+      o: Parameters<typeof jobEvent>[0],
+    ) => {
+      ends.set(name, endedAtMs);
+      return jobEvent({ name, createdAtMs, endedAtMs, tags: owner, ...o });
+    };
+    // A pool Available before b is submitted, differing in the volume.
+    await processJobStateChange(ended('a', T0 - 60 * MIN, T0 - 10 * MIN, { volumeSizeInGB: 50 }), deps);
+    // b starts: a near miss on a's pool.
+    await processJobStateChange(
+      jobEvent({ name: 'b', status: 'InProgress', createdAtMs: T0, volumeSizeInGB: 30, tags: owner }),
+      deps,
+    );
+    // c leaves a pool closer to b's criteria, but only after b started.
+    await processJobStateChange(
+      ended('c', T0 - 30 * MIN, T0 + 5 * MIN, { volumeSizeInGB: 30, instanceCount: 2 }),
+      deps,
+    );
+    // b ends: no second near miss, and none naming c's pool.
+    await processJobStateChange(ended('b', T0, T0 + 20 * MIN, { volumeSizeInGB: 30 }), deps);
+    // d's start event was lost: its end is judged against what was Available at its submission (a only).
+    await processJobStateChange(
+      ended('d', T0 + 1 * MIN, T0 + 30 * MIN, { volumeSizeInGB: 30, instanceCount: 4 }),
+      deps,
+    );
+    expect(nearMisses).toEqual(['b->a', 'd->a']);
   });
 
   it('counts a rejected event and logs the field at fault', async () => {
