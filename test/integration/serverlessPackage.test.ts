@@ -289,3 +289,47 @@ describe('the packaged template, hardened', () => {
     expect(resources.FailedEventsQueue?.DeletionPolicy).toBe('Retain');
   });
 });
+
+describe('the deploy settings', () => {
+  it('takes the Slack settings as --param, as the README says (the framework refuses unknown options)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'poolwarden-package-bot-'));
+    try {
+      await run(
+        'npx',
+        [
+          'serverless',
+          'package',
+          '--package',
+          dir,
+          '--stage',
+          'test',
+          '--param',
+          'slack-mode=bot',
+          '--param',
+          'slack-admins=U1,U2',
+          '--param',
+          'slack-channel=#pools',
+        ],
+        {
+          env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+          timeout: 120_000,
+        },
+      );
+      const bot = JSON.parse(
+        await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+      ) as Template;
+      expect(bot.Parameters?.SlackMode?.Default).toBe('bot');
+      const env = (
+        (bot.Resources.SlackActionsLambdaFunction?.Properties ?? {}).Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+      expect(env).toMatchObject({
+        POOLWARDEN_SLACK_ADMINS: 'U1,U2',
+        POOLWARDEN_SLACK_DEFAULT_CHANNEL: '#pools',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
