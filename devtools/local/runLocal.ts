@@ -79,6 +79,8 @@ export interface LocalRunOptions {
   readonly verbose?: boolean;
   /** Receives each timeline line; absent: silent. */
   readonly onLine?: (line: string) => void;
+  /** Receives each notification as it was sent (the Slack preview keeps the Slack ones). */
+  readonly onSent?: (sent: SentNotification) => void;
 }
 
 export interface LocalEndpoints {
@@ -127,7 +129,16 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     quotas,
     ...(options.sageMakerPort !== undefined ? { port: options.sageMakerPort } : {}),
   });
-  const sageMakerEndpoint = await emulator.start();
+  let sageMakerEndpoint: string;
+  try {
+    sageMakerEndpoint = await emulator.start();
+  } catch (error) {
+    // Its port may be taken: stop what already listens, or the process would never exit.
+    await snsSink.close();
+    await slackSink?.close();
+    await dynamo.stop();
+    throw error;
+  }
   const restoreEnvironment = useLocalAwsEnvironment(
     { dynamodb: dynamo.endpoint, sagemaker: sageMakerEndpoint, sns: snsSink.endpoint },
     {
@@ -177,6 +188,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
             ...describeNotification(sent),
           });
           timeline.notification(sent);
+          options.onSent?.(sent);
         },
         onAction: (result: ActionResult) => {
           actions.push(describeAction(result));

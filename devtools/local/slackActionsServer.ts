@@ -20,9 +20,31 @@ export interface SlackActionsServer {
   close(): Promise<void>;
 }
 
+/**
+ * The largest request body the local route reads. Slack's interaction payloads (the clicked
+ * message included) stay far below it; API Gateway's own limit, 10 MB, is the deployment's.
+ */
+export const MAX_SLACK_ACTION_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLargeError extends Error {
+  constructor() {
+    super(`request body over ${MAX_SLACK_ACTION_BODY_BYTES} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/** The body, or BodyTooLargeError as soon as it is known to exceed the limit (nothing more is read). */
 const readBytes = async (request: IncomingMessage): Promise<Buffer> => {
+  if (Number(request.headers['content-length'] ?? 0) > MAX_SLACK_ACTION_BODY_BYTES)
+    throw new BodyTooLargeError();
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  let size = 0;
+  for await (const chunk of request) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += bytes.length;
+    if (size > MAX_SLACK_ACTION_BODY_BYTES) throw new BodyTooLargeError();
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks);
 };
 
@@ -100,6 +122,16 @@ export const startSlackActionsServer = async (
       .then((body) => handler(httpApiEvent(request, body, Date.now()), lambdaContext('slackActions')))
       .then((result) => send(response, (result ?? {}) as APIGatewayProxyStructuredResultV2))
       .catch((error: unknown) => {
+        if (error instanceof BodyTooLargeError) {
+          // Answer, then drop the connection: the rest of the body is never read.
+          response.once('finish', () => request.destroy());
+          send(response, {
+            statusCode: 413,
+            headers: { 'content-type': 'application/json', connection: 'close' },
+            body: '{"message":"Request Entity Too Large"}',
+          });
+          return;
+        }
         send(response, {
           statusCode: 500,
           headers: { 'content-type': 'application/json' },

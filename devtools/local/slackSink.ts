@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../../lib/domain/errorMessage';
+import { type SlackRefusal, slackRefusal } from './slackMessageCheck';
 
 /**
  * A local stand-in for Slack on 127.0.0.1: an incoming webhook and the two Web API methods
  * poolwarden calls (chat.postMessage, users.lookupByEmail). It records every request exactly
- * as received, prints each accepted message, and can be told to fail (429, 5xx, outage) so
- * tests and the local stack can watch the notifier cope.
+ * as received, prints each accepted message, refuses what Slack refuses (its documented Block
+ * Kit limits, lib/local/slackMessageCheck.ts) with Slack's answer, and can be told to fail
+ * (429, 5xx, outage) so tests and the local stack can watch the notifier cope.
  */
 export interface SlackSinkRequest {
   readonly endpoint: 'webhook' | 'api';
@@ -18,6 +20,8 @@ export interface SlackSinkRequest {
   readonly body: Readonly<Record<string, unknown>>;
   /** The HTTP status the sink answered; 0 when it did not answer. */
   readonly status: number;
+  /** Set when the message was refused as Slack would refuse it. */
+  readonly refused?: SlackRefusal;
 }
 
 export interface SlackSinkMessage {
@@ -144,13 +148,17 @@ export const startSlackSink = async (options: SlackSinkOptions = {}): Promise<Sl
     options.print?.(`[slack ${message.channel ?? 'webhook'}] ${message.text}`);
   };
 
+  let refusal: SlackRefusal | undefined;
+
   const webhook = (body: Record<string, unknown> | undefined, response: ServerResponse): number => {
     if (!body) {
       reply(response, { status: 400, body: 'invalid_payload' });
       return 400;
     }
-    if (!textOf(body) && blocksOf(body).length === 0) {
-      reply(response, { status: 400, body: 'no_text' });
+    refusal = slackRefusal(body);
+    if (refusal) {
+      // Incoming webhooks answer a refused message with 400 and the error code as the body.
+      reply(response, { status: 400, body: refusal.error });
       return 400;
     }
     accept({ endpoint: 'webhook', text: textOf(body), blocks: blocksOf(body) });
@@ -172,6 +180,8 @@ export const startSlackSink = async (options: SlackSinkOptions = {}): Promise<Sl
       case 'chat.postMessage': {
         const channel = typeof body.channel === 'string' ? body.channel : '';
         if (!channel) return json(response, { ok: false, error: 'channel_not_found' });
+        refusal = slackRefusal(body);
+        if (refusal) return json(response, { ok: false, error: refusal.error, errors: [refusal.detail] });
         sequence += 1;
         accept({ endpoint: 'api', channel, text: textOf(body), blocks: blocksOf(body) });
         return json(response, { ok: true, channel, ts: `1700000000.${String(sequence).padStart(6, '0')}` });
@@ -191,6 +201,7 @@ export const startSlackSink = async (options: SlackSinkOptions = {}): Promise<Sl
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     const isApi = path.startsWith('/api/');
     const body = isApi ? formFields(text) : parseJson(text);
+    refusal = undefined;
     const record = (status: number) =>
       requests.push({
         endpoint: isApi ? 'api' : 'webhook',
@@ -199,6 +210,7 @@ export const startSlackSink = async (options: SlackSinkOptions = {}): Promise<Sl
         headers,
         body: isRecord(body) ? body : {},
         status,
+        ...(refusal ? { refused: refusal } : {}),
       });
     const failure = outage ? { status: 503, body: 'service_unavailable' } : scripted.shift();
     if (failure && 'hang' in failure) {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { SNS_LIMITS } from '../../lib/notify/snsLimits';
 import { listenOnLoopback, readBody } from './slackSink';
 
 /**
  * A local SNS endpoint on 127.0.0.1 speaking the Query protocol for Publish, well enough for
  * the real SNSClient (point it there with AWS_ENDPOINT_URL_SNS or `endpoint`). It records
  * each message with its attributes (the "mail" owners would get through their filter
- * policies) and can be told to fail.
+ * policies), refuses what SNS refuses (its documented Publish limits, lib/notify/snsLimits.ts)
+ * with SNS's InvalidParameter answer, and can be told to fail.
  */
 export interface SnsPublished {
   readonly messageId: string;
@@ -70,6 +72,39 @@ const attributesOf = (fields: Readonly<Record<string, string>>): Record<string, 
   return attributes;
 };
 
+/** SNS's answer to a Publish outside its documented limits, or undefined when SNS would take it. */
+export const snsRefusal = (fields: Readonly<Record<string, string>>): string | undefined => {
+  const subject = fields.Subject;
+  if (subject !== undefined) {
+    if (subject.length === 0 || subject.length > SNS_LIMITS.subjectMaxLength)
+      return `Invalid parameter: Subject (must be 1 to ${SNS_LIMITS.subjectMaxLength} characters, is ${subject.length})`;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what SNS refuses
+    if (/[\u0000-\u001f\u007f]/.test(subject))
+      return 'Invalid parameter: Subject (no line breaks nor control characters)';
+  }
+  const names = Object.entries(fields).flatMap(([key, value]) =>
+    /^MessageAttributes\.entry\.\d+\.Name$/.test(key) ? [value] : [],
+  );
+  if (names.length > SNS_LIMITS.attributesPerMessage)
+    return `Invalid parameter: MessageAttributes (at most ${SNS_LIMITS.attributesPerMessage}, got ${names.length})`;
+  for (const name of names) {
+    if (name.length > SNS_LIMITS.attributeNameMaxLength || !SNS_LIMITS.attributeNamePattern.test(name))
+      return `Invalid parameter: MessageAttributes name ${name}`;
+  }
+  for (const [key, value] of Object.entries(fields)) {
+    if (/^MessageAttributes\.entry\.\d+\.Value\.StringValue$/.test(key) && value === '')
+      return 'Invalid parameter: MessageAttributes (a String value must not be empty)';
+  }
+  // The message and its attributes (names, types and values) count toward one size limit.
+  const attributeBytes = Object.entries(fields)
+    .filter(([key]) => key.startsWith('MessageAttributes.'))
+    .reduce((n, [, value]) => n + Buffer.byteLength(value), 0);
+  const size = Buffer.byteLength(fields.Message ?? '') + attributeBytes;
+  if (size > SNS_LIMITS.messageMaxBytes)
+    return `Invalid parameter: Message too long (${size} bytes, at most ${SNS_LIMITS.messageMaxBytes})`;
+  return undefined;
+};
+
 export const startSnsSink = async (options: SnsSinkOptions = {}): Promise<SnsSink> => {
   const requests: Record<string, string>[] = [];
   const published: SnsPublished[] = [];
@@ -99,6 +134,9 @@ export const startSnsSink = async (options: SnsSinkOptions = {}): Promise<SnsSin
         message: 'TopicArn and Message are required',
       });
     }
+    const refusal = snsRefusal(fields);
+    if (refusal)
+      return sendError(response, requestId, { status: 400, code: 'InvalidParameter', message: refusal });
     const messageId = randomUUID();
     const attributes = attributesOf(fields);
     published.push({

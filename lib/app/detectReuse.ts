@@ -12,11 +12,17 @@ export interface DetectReuseDeps extends ObserveDeps {
   readonly describeConcurrency: number;
 }
 
-/** Among the owner's Available pools, the one that differs from the job in the fewest criteria. */
+/**
+ * Among the owner's pools that were Available when the job was submitted, the one that differs
+ * from the job in the fewest criteria. A pool that became Available later could not have been
+ * reused by this job: it is no near miss.
+ */
 export const closestNearMiss = (job: JobSnapshot, pools: readonly JobRecord[]): NearMiss | undefined => {
   let best: NearMiss | undefined;
   for (const pool of pools) {
     if (pool.name === job.name || !pool.job) continue;
+    const availableSinceMs = pool.pool?.availableSinceMs;
+    if (availableSinceMs !== undefined && availableSinceMs > job.createdAtMs) continue;
     const diffs = differences(pool.job.criteria, job.criteria);
     if (diffs.length === 0) continue;
     if (!best || diffs.length < best.differences.length) best = { poolOf: pool.name, differences: diffs };
@@ -34,6 +40,8 @@ export const detectReuse = async (deps: DetectReuseDeps, record: JobRecord): Pro
   if (!job || record.reusedPoolOf) return [];
   const candidates = (await deps.ledger.availableByMatchKey(job.matchKey)).filter((c) => c.name !== job.name);
   if (candidates.length === 0) {
+    // One near miss per job: the end event looks for a reuse again, not for another near miss.
+    if (record.nearMiss) return [];
     const ownerPools = job.owner ? await deps.ledger.availableByOwner(job.owner) : [];
     const nearMiss = closestNearMiss(job, ownerPools);
     if (!nearMiss) return [];

@@ -46,9 +46,15 @@ const FACT_METRICS: Record<LedgerFact['kind'], string> = {
  */
 export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Promise<ProcessOutcome> => {
   deps.telemetry.count('EventsReceived');
-  const parsed = parseJobStateChange(raw, deps.tagKeys);
+  const parsed = parseJobStateChange(raw, deps.tagKeys, deps.limits.perCallCapSeconds);
   if (!parsed.ok) {
-    deps.telemetry.error('rejected a training job event', { ...parsed.rejection });
+    const { eventId, field, message } = parsed.rejection;
+    // `message` is the log line's own key in Powertools: the reason goes under `reason`.
+    deps.telemetry.error(`rejected a training job event: ${field}: ${message}`, {
+      eventId,
+      field,
+      reason: message,
+    });
     deps.telemetry.count('EventsRejected');
     return { kind: 'rejected', rejection: parsed.rejection };
   }

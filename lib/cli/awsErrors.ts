@@ -6,6 +6,8 @@ export interface ErrorContext {
   readonly region?: string;
   readonly local: boolean;
   readonly endpoints?: { readonly dynamodb?: string; readonly sagemaker?: string };
+  /** The --profile the command was given, if any. */
+  readonly profile?: string;
 }
 
 const CREDENTIAL_ERRORS = new Set([
@@ -57,6 +59,11 @@ export const explainAwsError = (error: unknown, context: ErrorContext): CliError
   const name = error.name;
   const code = codeOf(error);
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(error.message)) {
+    if (context.profile)
+      return new CliError(
+        `the AWS profile "${context.profile}" gave no credentials: check that it exists (aws configure list-profiles) and is logged in (aws sso login --profile ${context.profile})`,
+        EXIT.credentials,
+      );
     return new CliError(
       'no AWS credentials found: run `aws configure` or `aws sso login`, or pass --profile NAME (or --local for the local stack)',
       EXIT.credentials,

@@ -100,6 +100,7 @@ export const connect = async (
     local,
     ...(region ? { region } : {}),
     ...(endpoints ? { endpoints } : {}),
+    ...(flags.profile && !local ? { profile: flags.profile } : {}),
   };
   const clock = endpoints ? await localClock(endpoints.sagemaker, context) : { now: () => Date.now() };
   const prices = flags.prices ? await readPriceFile(flags.prices) : DEFAULT_PRICES;

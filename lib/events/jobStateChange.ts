@@ -1,86 +1,212 @@
 import { z } from 'zod';
 import { matchKey, normaliseCriteria } from '../domain/matchKey';
 import { type OwnerTagKeys, resolveOwner } from '../domain/owner';
+import {
+  FAILURE_REASON,
+  INSTANCE_COUNT,
+  INSTANCE_GROUPS,
+  INSTANCE_TYPE,
+  KEEP_ALIVE_PERIOD_SECONDS,
+  ROLE_ARN,
+  SECONDARY_STATUS,
+  TAGS,
+  TIMESTAMP,
+  TRAINING_JOB_ARN,
+  TRAINING_JOB_NAME,
+  VOLUME_KMS_KEY_ID,
+  VOLUME_SIZE_IN_GB,
+  VPC_CONFIG,
+} from '../domain/sageMakerLimits';
 import { type JobSnapshot, TRAINING_JOB_STATUSES } from '../domain/trainingJob';
 
 export const JOB_STATE_CHANGE_SOURCE = 'aws.sagemaker';
 export const JOB_STATE_CHANGE_DETAIL_TYPE = 'SageMaker Training Job State Change';
 
 /** SageMaker sends epoch milliseconds as numbers or as strings of them; ISO-8601 is accepted too. */
-const timestamp = z.union([
-  z.number().int().nonnegative(),
-  z
-    .string()
-    .regex(/^\d{1,16}$/, 'expected epoch milliseconds')
-    .transform(Number),
-  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-]);
+const timestamp = z
+  .union([
+    z.number().int().nonnegative(),
+    z
+      .string()
+      .regex(/^\d{1,16}$/, 'expected epoch milliseconds')
+      .transform(Number),
+    z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+  ])
+  .pipe(z.number().max(TIMESTAMP.maxMs, 'is after the year 2100: not a date SageMaker sends'));
 const optionalTimestamp = timestamp.nullish();
 
-/** Tags come as a map in the documented sample and as a [{Key, Value}] list in the schema registry. */
+const bounded = (limit: { maxLength: number; pattern: RegExp }, what: string) =>
+  z.string().max(limit.maxLength).regex(limit.pattern, `not a valid ${what}`);
+
+const tagKey = z.string().min(1).max(TAGS.keyMaxLength).regex(TAGS.pattern, 'not a valid tag key');
+// Values are bounded by length only: see TAGS.pattern on why their characters are not checked.
+const tagValue = z.string().max(TAGS.valueMaxLength);
+
+const isTagList = (value: unknown): value is Array<{ Key: string; Value: string }> =>
+  Array.isArray(value) &&
+  value.every(
+    (t: unknown) =>
+      typeof t === 'object' &&
+      t !== null &&
+      typeof Reflect.get(t, 'Key') === 'string' &&
+      typeof Reflect.get(t, 'Value') === 'string',
+  );
+
+/**
+ * Tags come as a map in the documented sample and as a [{Key, Value}] list in the schema
+ * registry: a list is read as the map it stands for, so both are bounded, and named, alike.
+ */
 const tags = z
-  .union([
-    z.record(z.string(), z.string()),
-    z
-      .array(z.object({ Key: z.string(), Value: z.string() }))
-      .transform((list) => Object.fromEntries(list.map((t) => [t.Key, t.Value]))),
-  ])
-  .nullish()
-  .transform((t) => t ?? {});
+  .preprocess(
+    (value) => (isTagList(value) ? Object.fromEntries(value.map((t) => [t.Key, t.Value])) : value),
+    z.record(tagKey, tagValue).nullish(),
+  )
+  .transform((t) => t ?? {})
+  .refine(
+    (t) =>
+      Object.keys(t).filter((k) => !k.toLowerCase().startsWith(TAGS.reservedPrefix)).length <= TAGS.maxCount,
+    `more than ${TAGS.maxCount} tags`,
+  );
 
-const resourceConfig = z
-  .object({
-    InstanceType: z.string().min(1).optional(),
-    InstanceCount: z.number().int().positive().optional(),
-    // The sample says VolumeSizeInGB, the schema registry VolumeSizeInGb.
-    VolumeSizeInGB: z.number().int().nonnegative().optional(),
-    VolumeSizeInGb: z.number().int().nonnegative().optional(),
-    VolumeKmsKeyId: z.string().nullish(),
-    KeepAlivePeriodInSeconds: z.number().int().nonnegative().nullish(),
-    InstanceGroups: z
-      .array(z.object({ InstanceType: z.string(), InstanceCount: z.number().int() }))
-      .nullish(),
-  })
-  .refine((rc) => rc.InstanceType !== undefined || (rc.InstanceGroups?.length ?? 0) > 0, {
-    message: 'needs InstanceType (or InstanceGroups for a heterogeneous cluster)',
-    path: ['InstanceType'],
-  })
-  .refine((rc) => rc.VolumeSizeInGB !== undefined || rc.VolumeSizeInGb !== undefined, {
-    message: 'needs VolumeSizeInGB',
-    path: ['VolumeSizeInGB'],
-  });
+const instanceCount = z.number().int().min(INSTANCE_COUNT.min).max(INSTANCE_COUNT.max);
+const volumeSize = z.number().int().min(VOLUME_SIZE_IN_GB.min).max(VOLUME_SIZE_IN_GB.max);
 
-const detail = z.object({
-  TrainingJobName: z
-    .string()
-    .min(1)
-    .max(63)
-    .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'not a valid training job name'),
-  TrainingJobArn: z.string().startsWith('arn:'),
-  TrainingJobStatus: z.enum(TRAINING_JOB_STATUSES),
-  SecondaryStatus: z.string().nullish(),
-  CreationTime: timestamp,
-  TrainingStartTime: optionalTimestamp,
-  TrainingEndTime: optionalTimestamp,
-  LastModifiedTime: timestamp,
-  RoleArn: z.string().startsWith('arn:'),
-  ResourceConfig: resourceConfig,
-  VpcConfig: z
-    .object({ SecurityGroupIds: z.array(z.string()).optional(), Subnets: z.array(z.string()).optional() })
-    .nullish(),
-  EnableNetworkIsolation: z.boolean().nullish(),
-  EnableInterContainerTrafficEncryption: z.boolean().nullish(),
-  EnableManagedSpotTraining: z.boolean().nullish(),
-  FailureReason: z.string().nullish(),
-  Tags: tags,
-});
+const resourceConfig = (keepAliveCapSeconds: number) =>
+  z
+    .object({
+      InstanceType: bounded(INSTANCE_TYPE, 'SageMaker training instance type').optional(),
+      InstanceCount: instanceCount.optional(),
+      // The sample says VolumeSizeInGB, the schema registry VolumeSizeInGb.
+      VolumeSizeInGB: volumeSize.optional(),
+      VolumeSizeInGb: volumeSize.optional(),
+      VolumeKmsKeyId: bounded(VOLUME_KMS_KEY_ID, 'KMS key id').nullish(),
+      KeepAlivePeriodInSeconds: z
+        .number()
+        .int()
+        .min(KEEP_ALIVE_PERIOD_SECONDS.min)
+        .max(
+          keepAliveCapSeconds,
+          `is over ${keepAliveCapSeconds} s, the most this deployment accepts (POOLWARDEN_KEEP_ALIVE_CAP_SECONDS)`,
+        )
+        .nullish(),
+      InstanceGroups: z
+        .array(
+          z.object({
+            InstanceType: bounded(INSTANCE_TYPE, 'SageMaker training instance type'),
+            InstanceCount: instanceCount,
+          }),
+        )
+        .max(INSTANCE_GROUPS.maxItems)
+        .nullish(),
+    })
+    .superRefine((rc, ctx) => {
+      const heterogeneous = (rc.InstanceGroups?.length ?? 0) > 0;
+      if (rc.InstanceType === undefined && !heterogeneous)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'needs InstanceType (or InstanceGroups for a heterogeneous cluster)',
+          path: ['InstanceType'],
+        });
+      if (!heterogeneous && rc.InstanceCount === undefined)
+        ctx.addIssue({ code: 'custom', message: 'needs InstanceCount', path: ['InstanceCount'] });
+      if (rc.VolumeSizeInGB === undefined && rc.VolumeSizeInGb === undefined)
+        ctx.addIssue({ code: 'custom', message: 'needs VolumeSizeInGB', path: ['VolumeSizeInGB'] });
+      if (
+        rc.VolumeSizeInGB !== undefined &&
+        rc.VolumeSizeInGb !== undefined &&
+        rc.VolumeSizeInGB !== rc.VolumeSizeInGb
+      )
+        ctx.addIssue({
+          code: 'custom',
+          message: `is ${rc.VolumeSizeInGb} but VolumeSizeInGB is ${rc.VolumeSizeInGB}: which one holds is unknown`,
+          path: ['VolumeSizeInGb'],
+        });
+    });
 
-const envelope = z.object({
-  id: z.string().min(1),
-  source: z.literal(JOB_STATE_CHANGE_SOURCE),
-  'detail-type': z.literal(JOB_STATE_CHANGE_DETAIL_TYPE),
-  detail,
-});
+const vpcIds = (maxItems: number) =>
+  z.array(bounded(VPC_CONFIG.id, 'VPC resource id')).max(maxItems).optional();
+
+const detail = (keepAliveCapSeconds: number) =>
+  z
+    .object({
+      TrainingJobName: z
+        .string()
+        .min(TRAINING_JOB_NAME.minLength)
+        .max(TRAINING_JOB_NAME.maxLength)
+        .regex(TRAINING_JOB_NAME.pattern, 'not a valid training job name'),
+      TrainingJobArn: bounded(TRAINING_JOB_ARN, 'training job ARN'),
+      TrainingJobStatus: z.enum(TRAINING_JOB_STATUSES),
+      SecondaryStatus: bounded(SECONDARY_STATUS, 'secondary status').nullish(),
+      CreationTime: timestamp,
+      TrainingStartTime: optionalTimestamp,
+      TrainingEndTime: optionalTimestamp,
+      LastModifiedTime: timestamp,
+      RoleArn: z
+        .string()
+        .min(ROLE_ARN.minLength)
+        .max(ROLE_ARN.maxLength)
+        .regex(ROLE_ARN.pattern, 'not a valid IAM role ARN'),
+      ResourceConfig: resourceConfig(keepAliveCapSeconds),
+      VpcConfig: z
+        .object({
+          SecurityGroupIds: vpcIds(VPC_CONFIG.securityGroupIds.maxItems),
+          Subnets: vpcIds(VPC_CONFIG.subnets.maxItems),
+        })
+        .nullish(),
+      EnableNetworkIsolation: z.boolean().nullish(),
+      EnableInterContainerTrafficEncryption: z.boolean().nullish(),
+      EnableManagedSpotTraining: z.boolean().nullish(),
+      FailureReason: z.string().max(FAILURE_REASON.maxLength).nullish(),
+      Tags: tags,
+    })
+    .superRefine((d, ctx) => {
+      const arnName = TRAINING_JOB_ARN.pattern.exec(d.TrainingJobArn)?.[1];
+      if (arnName !== undefined && arnName.toLowerCase() !== d.TrainingJobName.toLowerCase())
+        ctx.addIssue({
+          code: 'custom',
+          message: `names training job ${arnName}, not ${d.TrainingJobName}`,
+          path: ['TrainingJobArn'],
+        });
+    });
+
+const envelope = (keepAliveCapSeconds: number) =>
+  z
+    .object({
+      id: z.string().min(1),
+      source: z.literal(JOB_STATE_CHANGE_SOURCE),
+      'detail-type': z.literal(JOB_STATE_CHANGE_DETAIL_TYPE),
+      time: z.iso.datetime({ offset: true }).optional(),
+      detail: detail(keepAliveCapSeconds),
+    })
+    .superRefine((e, ctx) => {
+      if (e.time === undefined) return;
+      const latest = Date.parse(e.time) + TIMESTAMP.skewAfterEventMs;
+      const d = e.detail;
+      const stamps = {
+        CreationTime: d.CreationTime,
+        TrainingStartTime: d.TrainingStartTime,
+        TrainingEndTime: d.TrainingEndTime,
+        LastModifiedTime: d.LastModifiedTime,
+      };
+      for (const [field, ms] of Object.entries(stamps))
+        if (ms != null && ms > latest)
+          ctx.addIssue({
+            code: 'custom',
+            message: `is more than a day after the event's time ${e.time}`,
+            path: ['detail', field],
+          });
+    });
+
+/** One schema per keep-alive cap (a deployment has one). */
+const envelopes = new Map<number, ReturnType<typeof envelope>>();
+const envelopeFor = (keepAliveCapSeconds: number) => {
+  let schema = envelopes.get(keepAliveCapSeconds);
+  if (!schema) {
+    schema = envelope(keepAliveCapSeconds);
+    envelopes.set(keepAliveCapSeconds, schema);
+  }
+  return schema;
+};
 
 /** Why an event was refused: enough to find it in the logs and to see what was wrong with it. */
 export interface EventRejection {
@@ -98,8 +224,16 @@ const eventIdOf = (raw: unknown): string => {
   return '(no id)';
 };
 
-export const parseJobStateChange = (raw: unknown, tagKeys: OwnerTagKeys): ParsedEvent => {
-  const result = envelope.safeParse(raw);
+/**
+ * Reads one EventBridge event. Every field is held to SageMaker's documented bounds
+ * (lib/domain/sageMakerLimits.ts); the first field out of them is named in the rejection.
+ */
+export const parseJobStateChange = (
+  raw: unknown,
+  tagKeys: OwnerTagKeys,
+  keepAliveCapSeconds: number = KEEP_ALIVE_PERIOD_SECONDS.documentedMax,
+): ParsedEvent => {
+  const result = envelopeFor(keepAliveCapSeconds).safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
     return {

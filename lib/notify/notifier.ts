@@ -116,7 +116,11 @@ export class Notifier {
     return this.settle(notice, key, report);
   }
 
-  /** Records the outcome. If even that fails, the undelivered envelopes go to the logs in full: nothing is lost. */
+  /**
+   * Records the outcome. If even that fails, the log says which notice (its key) and which
+   * channels failed, never the message nor the owner's address: the notice is found again
+   * from the ledger by its key.
+   */
   private async settle(notice: Notice, key: NoticeKey, report: DeliveryReport): Promise<NotifyOutcome> {
     const { deps } = this;
     const nowMs = deps.clock.now();
@@ -151,7 +155,7 @@ export class Notifier {
         ...key,
         error: errorMessage(error),
         delivered,
-        undelivered: report.failed.map((f) => ({ envelope: f.envelope, error: f.error.message })),
+        undelivered: report.failed.map((f) => ({ channel: f.envelope.channel, error: f.error.message })),
       });
       deps.telemetry.count('NotificationLogFailures');
       return report.failed.length === 0

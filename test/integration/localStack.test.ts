@@ -76,6 +76,14 @@ describe('the local stack', () => {
     ).toHaveLength(2);
   });
 
+  it('reports a saving of exactly 0 when nothing differed from the baseline (kill switch on)', async () => {
+    const trace = await readTraceFile('examples/incident-day.jsonl');
+    const { report } = await runLocal({ trace, killSwitch: true });
+    expect(report.summary.idleBillableSeconds).toBe(report.summary.withoutPoolwarden.idleBillableSeconds);
+    expect(report.summary.idleCostUsd).toBe(report.summary.withoutPoolwarden.idleCostUsd);
+    expect(Object.is(report.summary.idleCostSavedUsd, 0)).toBe(true);
+  });
+
   it('ends with the same ledger when events arrive duplicated, late and out of order', async () => {
     const trace = await readTraceFile('examples/reuse-basic.jsonl');
     const calm = await runLocal({ trace, killSwitch: true });

@@ -157,6 +157,39 @@ describe('ListTrainingJobs', () => {
 });
 
 describe('CreateTrainingJob validation', () => {
+  it.each([
+    [
+      '6 security groups',
+      { VpcConfig: { SecurityGroupIds: ['sg-1', 'sg-2', 'sg-3', 'sg-4', 'sg-5', 'sg-6'], Subnets: ['s-1'] } },
+      'vpcConfig.securityGroupIds',
+    ],
+    [
+      'a subnet id of 33 characters',
+      { VpcConfig: { SecurityGroupIds: ['sg-1'], Subnets: [`subnet-${'a'.repeat(26)}`] } },
+      'vpcConfig.subnets',
+    ],
+    [
+      'a KMS key id with a space',
+      { ResourceConfig: { ...baseInput('x').ResourceConfig, VolumeKmsKeyId: 'key 1' } },
+      'volumeKmsKeyId',
+    ],
+    [
+      'a volume over 2^31 - 1 GB',
+      { ResourceConfig: { ...baseInput('x').ResourceConfig, VolumeSizeInGB: 2 ** 31 } },
+      'volumeSizeInGB',
+    ],
+    ['a tag key with #', { Tags: [{ Key: '#team', Value: 'v' }] }, 'tags.key'],
+    ['a tag value of 257 characters', { Tags: [{ Key: 'k', Value: 'v'.repeat(257) }] }, 'tags.value'],
+  ] as const)('refuses %s, as SageMaker documents', async (_what, patch, member) => {
+    const h = await harness();
+    await expect(
+      h.create({ ...baseInput('job-bounds'), ...patch } as CreateTrainingJobCommandInput),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining(member),
+    });
+  });
+
   it('refuses bad names, duplicates, missing members and out-of-range values', async () => {
     const h = await harness();
     await h.create(baseInput('job-a'));

@@ -10,6 +10,19 @@ const named = (name: string, message = 'x', extra: Record<string, unknown> = {})
   Object.assign(new Error(message), { name, ...extra });
 
 describe('SDK errors as one line and an exit code', () => {
+  it('names the --profile that gave no credentials, instead of asking for one', () => {
+    const error = explainAwsError(
+      named('CredentialsProviderError', 'Could not load credentials from any providers'),
+      {
+        ...aws,
+        profile: 'nosuch',
+      },
+    );
+    expect(error?.exitCode).toBe(EXIT.credentials);
+    expect(error?.message).toContain('the AWS profile "nosuch" gave no credentials');
+    expect(error?.message).not.toContain('pass --profile');
+  });
+
   it.each([
     [
       named('CredentialsProviderError', 'Could not load credentials from any providers'),

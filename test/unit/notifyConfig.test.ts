@@ -124,6 +124,34 @@ describe('Slack secrets', () => {
     expect(holder.get().botToken).toBe(TOKEN);
   });
 
+  it.each([
+    ['URL-encoded', 'https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0%2FB0%2Fabc'],
+    ['without a scheme', 'hooks.slack.com/services/T0/B0/abc'],
+    ['over http', 'http://hooks.slack.com/services/T0/B0/abc'],
+    ['in upper case', 'HTTPS://HOOKS.SLACK.COM/SERVICES/T0/B0/ABC'],
+    ['a workflow trigger', 'https://hooks.slack.com/triggers/T0/1/abc'],
+    ['an app-level token', 'xapp-1-A0-123-abcdef'],
+    ['a client token', 'xoxc-123-456-abcdef'],
+    ['a refresh token', 'xoxe.xoxp-1-abcdef'],
+    ['a bot token in upper case', 'XOXB-1-2-ABC'],
+  ])('are redacted when shaped like one: %s', (_shape, secret) => {
+    const redacted = redactSecrets(`failed: ${secret}, retrying`, {});
+    expect(redacted).toBe('failed: [redacted], retrying');
+  });
+
+  it.each([
+    ['as is', (s: string) => s],
+    ['URL-encoded', encodeURIComponent],
+    ['URL-encoded twice', (s: string) => encodeURIComponent(encodeURIComponent(s))],
+    ['without its scheme', (s: string) => s.replace('https://', '')],
+    ['in upper case', (s: string) => s.toUpperCase()],
+  ])('redacts a known secret %s, even one no pattern knows', (_form, spell) => {
+    const webhookUrl = 'https://chat.example.com/hook/sEcReT-123456';
+    const redacted = redactSecrets(`posting to ${spell(webhookUrl)} failed`, { webhookUrl });
+    expect(redacted).not.toMatch(/secret-123456/i);
+    expect(redacted).toContain('[redacted]');
+  });
+
   it('are redacted from error texts, known or only shaped like one', () => {
     const text = `fetch failed for ${WEBHOOK} with ${TOKEN}; also https://hooks.slack.com/services/X/Y/Z and xoxp-9-9`;
     const redacted = redactSecrets(text, { webhookUrl: WEBHOOK, botToken: TOKEN });

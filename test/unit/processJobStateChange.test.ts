@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import { powertoolsTelemetry } from '../../lib/adapters/telemetry/powertoolsTelemetry';
 import type { FactReactor } from '../../lib/app/factReactor';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import {
@@ -45,7 +48,63 @@ const depsWith = (telemetry: Telemetry, reactors: FactReactor[]): ProcessDeps =>
   reactors,
 });
 
+/** What a Powertools logger at INFO prints while `run` runs. */
+const printedBy = async (run: (telemetry: Telemetry) => Promise<unknown>): Promise<string[]> => {
+  const lines: string[] = [];
+  const capture = (chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split('\n').filter(Boolean));
+    return true;
+  };
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  try {
+    const logger = new Logger({ serviceName: 'poolwarden', logLevel: 'INFO' });
+    await run(powertoolsTelemetry(logger, new Metrics({ namespace: 'poolwarden' })));
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return lines;
+};
+
+const silentTelemetryFor = (): Telemetry => recordingTelemetry().telemetry;
+
 describe('processJobStateChange', () => {
+  it('logs a refused event in one Powertools line naming the field and what is wrong (no key dropped)', async () => {
+    const event = jobEvent({ id: 'bad-2' });
+    const lines = await printedBy((telemetry) =>
+      processJobStateChange(
+        {
+          ...event,
+          detail: { ...event.detail, ResourceConfig: { ...event.detail.ResourceConfig, InstanceCount: -5 } },
+        },
+        depsWith(telemetry, []),
+      ),
+    );
+    expect(lines.join('\n')).not.toMatch(/reserved key/);
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      eventId: 'bad-2',
+      field: 'detail.ResourceConfig.InstanceCount',
+      reason: expect.stringMatching(/>=\s*1/),
+    });
+    expect(line.message).toMatch(/^rejected a training job event: detail\.ResourceConfig\.InstanceCount: /);
+  });
+
+  it('keeps a field a caller names `message` (Powertools reserves the key)', async () => {
+    const lines = await printedBy(async (telemetry) =>
+      telemetry.warn('hello', { message: 'kept', level: 'x' }),
+    );
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      message: 'hello',
+      messageField: 'kept',
+      levelField: 'x',
+    });
+  });
+
   it('counts what it learned and hands the facts to every reactor', async () => {
     const seen: LedgerFact['kind'][] = [];
     const { telemetry, counts } = recordingTelemetry();
@@ -72,6 +131,65 @@ describe('processJobStateChange', () => {
     // The retry finds the ledger already right and gives the reactor another chance.
     const retried = await processJobStateChange(jobEvent(), { ...deps, reactors: [] });
     expect(retried.kind).toBe('applied');
+  });
+
+  it('judges a near miss against the pools Available when the job was submitted, once per job', async () => {
+    const MIN = 60_000;
+    const ends = new Map<string, number>();
+    const nearMisses: string[] = [];
+    const deps: ProcessDeps = {
+      ...depsWith(silentTelemetryFor(), [
+        {
+          name: 'near misses',
+          react: async (facts) => {
+            for (const f of facts)
+              if (f.kind === 'near-miss') nearMisses.push(`${f.job.name}->${f.nearMiss.poolOf}`);
+          },
+        },
+      ]),
+      trainingJobs: {
+        describe: async (name) => ({
+          name,
+          status: 'Completed',
+          instanceType: 'ml.g5.xlarge',
+          endedAtMs: ends.get(name) ?? T0,
+          keepAliveSeconds: 3600,
+          warmPool: { status: 'Available' },
+        }),
+        setKeepAlive: async () => {},
+      },
+      clock: { now: () => T0 + 120 * MIN },
+    };
+    const owner = { owner: 'alice' };
+    const ended = (
+      name: string,
+      createdAtMs: number,
+      endedAtMs: number,
+      o: Parameters<typeof jobEvent>[0],
+    ) => {
+      ends.set(name, endedAtMs);
+      return jobEvent({ name, createdAtMs, endedAtMs, tags: owner, ...o });
+    };
+    // A pool Available before b is submitted, differing in the volume.
+    await processJobStateChange(ended('a', T0 - 60 * MIN, T0 - 10 * MIN, { volumeSizeInGB: 50 }), deps);
+    // b starts: a near miss on a's pool.
+    await processJobStateChange(
+      jobEvent({ name: 'b', status: 'InProgress', createdAtMs: T0, volumeSizeInGB: 30, tags: owner }),
+      deps,
+    );
+    // c leaves a pool closer to b's criteria, but only after b started.
+    await processJobStateChange(
+      ended('c', T0 - 30 * MIN, T0 + 5 * MIN, { volumeSizeInGB: 30, instanceCount: 2 }),
+      deps,
+    );
+    // b ends: no second near miss, and none naming c's pool.
+    await processJobStateChange(ended('b', T0, T0 + 20 * MIN, { volumeSizeInGB: 30 }), deps);
+    // d's start event was lost: its end is judged against what was Available at its submission (a only).
+    await processJobStateChange(
+      ended('d', T0 + 1 * MIN, T0 + 30 * MIN, { volumeSizeInGB: 30, instanceCount: 4 }),
+      deps,
+    );
+    expect(nearMisses).toEqual(['b->a', 'd->a']);
   });
 
   it('counts a rejected event and logs the field at fault', async () => {

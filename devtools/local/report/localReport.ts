@@ -141,7 +141,19 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
   const warmJobs = jobs.filter((j) => j.warmStart && j.startupSeconds !== null);
   const started = jobs.filter((j) => j.startupSeconds !== null);
   const coldStarts = started.length - warmJobs.length;
-  const idleCostUsd = round2(pools.reduce((sum, p) => sum + p.idleCostUsd, 0));
+  // Summed before rounding, as the baseline is: rounding each pool first would make up a saving.
+  const idleCostUsd = round2(
+    pools.reduce(
+      (sum, p) =>
+        sum +
+        instanceCostUsd(
+          p.idleBillableSeconds,
+          p.instanceCount ?? 1,
+          (p.instanceType ? hourlyPrice(inputs.prices, p.instanceType) : undefined) ?? 0,
+        ),
+      0,
+    ),
+  );
   return {
     jobs,
     pools,
@@ -162,7 +174,8 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
       actions: inputs.actions.length,
       notifications: inputs.notifications.length,
       withoutPoolwarden: inputs.baseline,
-      idleCostSavedUsd: round2(inputs.baseline.idleCostUsd - idleCostUsd),
+      // `+ 0` turns a -0 into 0.
+      idleCostSavedUsd: round2(inputs.baseline.idleCostUsd - idleCostUsd) + 0,
       extraColdStarts: coldStarts - inputs.baseline.coldStarts,
     },
     delivery: inputs.delivery,

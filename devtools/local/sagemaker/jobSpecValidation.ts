@@ -1,4 +1,15 @@
 import type { KeepAliveLimits } from '../../../lib/domain/keepAlive';
+import {
+  INSTANCE_COUNT,
+  INSTANCE_GROUPS,
+  INSTANCE_TYPE,
+  ROLE_ARN,
+  TAGS,
+  TRAINING_JOB_NAME,
+  VOLUME_KMS_KEY_ID,
+  VOLUME_SIZE_IN_GB,
+  VPC_CONFIG,
+} from '../../../lib/domain/sageMakerLimits';
 import { validationError } from './apiErrors';
 import { JOB_OUTCOMES, type SimulatedRun, type TrainingJobSpec } from './emulatedJob';
 import { keepAliveRangeProblem } from './warmPoolRules';
@@ -7,10 +18,10 @@ import { keepAliveRangeProblem } from './warmPoolRules';
  * The checks SageMaker makes on a CreateTrainingJob request beyond its JSON shape, shared by the
  * HTTP API and the runner's submit(), so that a bad trace line fails like a bad API call would.
  */
-export const TRAINING_JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
-const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
-const MAX_TAGS = 50;
+const TRAINING_JOB_NAME_PATTERN = TRAINING_JOB_NAME.pattern;
+const ROLE_ARN_PATTERN = ROLE_ARN.pattern;
+const INSTANCE_TYPE_PATTERN = INSTANCE_TYPE.pattern;
+const MAX_TAGS = TAGS.maxCount;
 
 const constraint = (value: unknown, member: string, rule: string): string =>
   `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: ${rule}`;
@@ -30,9 +41,20 @@ export const checkJobName = (name: string, member = 'trainingJobName'): void => 
   }
 };
 
-const checkPositiveInteger = (value: number, member: string): void => {
+const checkPositiveInteger = (value: number, member: string, max: number = INSTANCE_COUNT.max): void => {
   if (!Number.isInteger(value) || value < 1) {
     throw validationError(constraint(value, member, 'Member must have value greater than or equal to 1'));
+  }
+  if (value > max) {
+    throw validationError(constraint(value, member, `Member must have value less than or equal to ${max}`));
+  }
+};
+
+const checkLength = (value: string, member: string, maxLength: number, minLength = 0): void => {
+  if (value.length < minLength || value.length > maxLength) {
+    throw validationError(
+      constraint(value, member, `Member must have length between ${minLength} and ${maxLength}`),
+    );
   }
 };
 
@@ -43,12 +65,12 @@ export const checkTags = (tags: ReadonlyMap<string, string>): void => {
     );
   }
   for (const [key, value] of tags) {
-    if (key.length < 1 || key.length > 128)
-      throw validationError(constraint(key, 'tags.key', 'Member must have length between 1 and 128'));
-    if (value.length > 256)
+    checkLength(key, 'tags.key', TAGS.keyMaxLength, 1);
+    if (!TAGS.pattern.test(key))
       throw validationError(
-        constraint(value, 'tags.value', 'Member must have length less than or equal to 256'),
+        constraint(key, 'tags.key', `Member must satisfy regular expression pattern: ${TAGS.pattern.source}`),
       );
+    checkLength(value, 'tags.value', TAGS.valueMaxLength);
     if (key.toLowerCase().startsWith('aws:'))
       throw validationError(`Tag keys starting with 'aws:' are reserved: ${key}`);
   }
@@ -56,6 +78,7 @@ export const checkTags = (tags: ReadonlyMap<string, string>): void => {
 
 export const checkJobSpec = (spec: TrainingJobSpec, limits: KeepAliveLimits): void => {
   checkJobName(spec.name);
+  checkLength(spec.roleArn, 'roleArn', ROLE_ARN.maxLength, ROLE_ARN.minLength);
   if (!ROLE_ARN_PATTERN.test(spec.roleArn)) {
     throw validationError(
       constraint(
@@ -78,10 +101,50 @@ export const checkJobSpec = (spec: TrainingJobSpec, limits: KeepAliveLimits): vo
       );
     }
   }
+  if (groups.length > INSTANCE_GROUPS.maxItems)
+    throw validationError(
+      constraint(
+        groups.length,
+        'resourceConfig.instanceGroups',
+        `Member must have at most ${INSTANCE_GROUPS.maxItems} items`,
+      ),
+    );
   for (const group of groups)
     checkPositiveInteger(group.instanceCount, 'resourceConfig.instanceGroups.instanceCount');
   checkPositiveInteger(spec.instanceCount, 'resourceConfig.instanceCount');
-  checkPositiveInteger(spec.volumeSizeInGB, 'resourceConfig.volumeSizeInGB');
+  checkPositiveInteger(spec.volumeSizeInGB, 'resourceConfig.volumeSizeInGB', VOLUME_SIZE_IN_GB.max);
+  if (spec.volumeKmsKeyId !== undefined) {
+    checkLength(spec.volumeKmsKeyId, 'resourceConfig.volumeKmsKeyId', VOLUME_KMS_KEY_ID.maxLength);
+    if (!VOLUME_KMS_KEY_ID.pattern.test(spec.volumeKmsKeyId))
+      throw validationError(
+        constraint(
+          spec.volumeKmsKeyId,
+          'resourceConfig.volumeKmsKeyId',
+          `Member must satisfy regular expression pattern: ${VOLUME_KMS_KEY_ID.pattern.source}`,
+        ),
+      );
+  }
+  const vpc = spec.vpc;
+  if (vpc) {
+    for (const [member, ids, maxItems] of [
+      ['vpcConfig.securityGroupIds', vpc.securityGroupIds, VPC_CONFIG.securityGroupIds.maxItems],
+      ['vpcConfig.subnets', vpc.subnets, VPC_CONFIG.subnets.maxItems],
+    ] as const) {
+      if (ids.length > maxItems)
+        throw validationError(constraint(ids.length, member, `Member must have at most ${maxItems} items`));
+      for (const id of ids) {
+        checkLength(id, member, VPC_CONFIG.id.maxLength, 1);
+        if (!VPC_CONFIG.id.pattern.test(id))
+          throw validationError(
+            constraint(
+              id,
+              member,
+              `Member must satisfy regular expression pattern: ${VPC_CONFIG.id.pattern.source}`,
+            ),
+          );
+      }
+    }
+  }
   if (spec.keepAliveSeconds !== undefined) {
     const problem = keepAliveRangeProblem(spec.keepAliveSeconds, limits);
     if (problem) throw validationError(problem);

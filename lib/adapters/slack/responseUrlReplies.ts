@@ -9,12 +9,20 @@ export interface ResponseUrlOptions {
   readonly allowLoopback: boolean;
 }
 
-/** Slack's response URLs: `https://hooks.slack.com/actions/…`. Anything else is refused (no SSRF). */
+/**
+ * Slack's response URLs: `https://hooks.slack.com/actions/…` on the default port 443, with no
+ * user info. Anything else is refused (no SSRF, not even to another port of Slack's host).
+ */
 export const isSlackResponseUrl = (raw: string, allowLoopback: boolean): boolean => {
   try {
     const url = new URL(raw);
     return (
-      (url.protocol === 'https:' && url.hostname === 'hooks.slack.com') ||
+      (url.protocol === 'https:' &&
+        url.hostname === 'hooks.slack.com' &&
+        url.port === '' &&
+        url.username === '' &&
+        url.password === '' &&
+        url.pathname.startsWith('/actions/')) ||
       (allowLoopback && isLoopbackUrl(url))
     );
   } catch {

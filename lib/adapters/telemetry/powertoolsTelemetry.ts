@@ -1,10 +1,19 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Telemetry } from '../../ports/telemetry';
+import type { LogFields, Telemetry } from '../../ports/telemetry';
+
+/** Keys Powertools' logger keeps for itself and drops from a call's attributes (with only a warning). */
+const RESERVED_KEYS = new Set(['level', 'message', 'sampling_rate', 'service', 'timestamp']);
+
+/** The fields with each reserved key renamed `<key>Field`, so that nothing a caller logs is dropped. */
+export const withoutReservedKeys = (fields: LogFields | undefined): LogFields =>
+  Object.fromEntries(
+    Object.entries(fields ?? {}).map(([key, value]) => [RESERVED_KEYS.has(key) ? `${key}Field` : key, value]),
+  );
 
 export const powertoolsTelemetry = (logger: Logger, metrics: Metrics): Telemetry => ({
-  info: (message, fields) => logger.info(message, { ...fields }),
-  warn: (message, fields) => logger.warn(message, { ...fields }),
-  error: (message, fields) => logger.error(message, { ...fields }),
+  info: (message, fields) => logger.info(message, withoutReservedKeys(fields)),
+  warn: (message, fields) => logger.warn(message, withoutReservedKeys(fields)),
+  error: (message, fields) => logger.error(message, withoutReservedKeys(fields)),
   count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
 });

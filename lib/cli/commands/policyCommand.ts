@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { readPolicyFile } from '../../policyFile/readPolicyFile';
+import { readInputFile } from '../inputFiles';
 
 export const registerPolicyCommand = (program: Command): void => {
   const policy = program.command('policy').description('work with policy files');
@@ -8,7 +9,7 @@ export const registerPolicyCommand = (program: Command): void => {
     .description('check a policy file (YAML or JSON); every error is reported with its line and path')
     .argument('<file>', 'the policy file')
     .action(async (file: string) => {
-      const parsed = await readPolicyFile(file);
+      const parsed = await readInputFile('policy', file, readPolicyFile);
       console.log(`${file}: valid (${parsed.rules.length} rules besides the defaults)`);
     });
 };

@@ -1,3 +1,5 @@
+import { SLACK_LIMITS } from '../slackLimits';
+
 /**
  * The few Block Kit shapes poolwarden sends. Declared here rather than imported from
  * @slack/types (not a direct dependency); each is a structural subset of Slack's own types,
@@ -52,8 +54,7 @@ export type SlackBlock = SectionBlock | ContextBlock | ActionsBlock;
 export const mrkdwn = (text: string): MrkdwnText => ({ type: 'mrkdwn', text });
 export const plain = (text: string): PlainText => ({ type: 'plain_text', text, emoji: true });
 
-/** Slack refuses a section longer than 3000 characters. */
-const SECTION_LIMIT = 3000;
+const SECTION_LIMIT = SLACK_LIMITS.sectionText;
 
 export const section = (text: string): SectionBlock => ({
   type: 'section',

@@ -1,4 +1,5 @@
 import type { NoticeKind } from '../notice';
+import { SNS_LIMITS } from '../snsLimits';
 import { type ButtonElement, mrkdwn, type SlackBlock, section } from './blockKit';
 import { toPlainText } from './mrkdwn';
 import { actionsBlock } from './poolButtons';
@@ -28,8 +29,8 @@ export interface RenderedMessage {
   readonly email: { readonly subject: string; readonly body: string };
 }
 
-/** SNS refuses a subject that is not printable ASCII on one line or reaches 100 characters. */
-const SUBJECT_LIMIT = 99;
+/** Kept to printable ASCII on one line, which every mail client shows as it is. */
+const SUBJECT_LIMIT = SNS_LIMITS.subjectMaxLength;
 const emailSubject = (summary: string): string => {
   const ascii = `[poolwarden] ${summary}`
     .normalize('NFKD')
