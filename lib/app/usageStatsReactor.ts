@@ -1,16 +1,17 @@
 import { historyDay } from '../adapters/dynamo/tableDesign';
 import type { JobRecord } from '../domain/jobRecord';
-import { gapScopeId } from '../domain/policy/gapDistribution';
+import { gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
 import type { LedgerFact } from './ledgerFacts';
 import type { FactReactor } from './processJobStateChange';
 
-/** The scopes a pool's gaps are learnt under (the policy's rule scope is not stored: rules change). */
-const storedScopes = (record: JobRecord): string[] => [
-  ...(record.job?.matchKey ? [gapScopeId({ kind: 'matchKey', key: record.job.matchKey })] : []),
-  ...(record.job?.owner ? [gapScopeId({ kind: 'owner', key: record.job.owner })] : []),
-];
+/** The scopes a pool's gaps are learnt under: match key, owner, team, instance family. */
+const storedScopes = (record: JobRecord): string[] => {
+  const job = record.job;
+  if (!job) return [];
+  return gapScopes({ ...job, instanceType: job.criteria.instanceType }).map(gapScopeId);
+};
 
 /** A hop that ended (reused or not): its idle gap for the strategies, its idle spend for the caps. */
 const recordHopEnd = async (

@@ -1,3 +1,4 @@
+import { CostMeter, poolCosts } from '../domain/costModel';
 import type { JobRecord } from '../domain/jobRecord';
 import {
   DEFAULT_KEEP_ALIVE_LIMITS,
@@ -6,19 +7,16 @@ import {
   type KeepAliveLimits,
 } from '../domain/keepAlive';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
+import { type GapSample, type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import {
-  type GapDistribution,
-  type GapSample,
-  type GapScope,
-  gapScopeId,
-  gapScopes,
-  learnGaps,
-  pickGapDistribution,
-} from '../domain/policy/gapDistribution';
+  DEFAULT_GAP_LEARNING,
+  GapLearnerMemo,
+  type GapLearningOptions,
+  type TimedGap,
+} from '../domain/policy/gapLearner';
 import type { KeepAliveSettings } from '../domain/policy/policy';
 import { poolFactsOfHead } from '../domain/policy/poolFacts';
-import { poolCosts } from '../domain/policy/skiRental';
-import { adviseKeepAlive } from '../domain/policy/strategies';
+import { createStrategy, keepAliveContext } from '../domain/policy/strategies';
 import type { PriceTable } from '../domain/prices';
 import { EventQueue } from './eventQueue';
 import { type SimJob, snapshotOf } from './simJobs';
@@ -40,8 +38,8 @@ import { type SimJob, snapshotOf } from './simJobs';
 export type SimPolicy =
   /** No warm pools at all: every job starts cold. */
   | { readonly kind: 'none' }
-  /** Every job asks for the same keep-alive and nothing acts on the pools. */
-  | { readonly kind: 'fixed'; readonly seconds: number }
+  /** Every job asks for the same keep-alive ('own': the trace's own) and nothing acts on the pools. */
+  | { readonly kind: 'fixed'; readonly seconds: number | 'own' }
   /**
    * poolwarden as deployed: each job asks for `jobKeepAliveSeconds`; `evaluatePool` runs when
    * the pool becomes Available (the policy reactor) and at every sweep tick; stop and extend
@@ -65,19 +63,22 @@ export interface SimOptions {
   readonly startup: { readonly cold: number; readonly warm: number };
   readonly waitingValuePerHourUsd: number;
   readonly limits: KeepAliveLimits;
-  /** What each job asks for under poolwarden (kinds `sweep`); the strategy then shortens or extends it. */
-  readonly jobKeepAliveSeconds: number;
+  /**
+   * What each job asks for under poolwarden (kinds `sweep`); the strategy then shortens or extends
+   * it. 'own': the trace's keepAliveSeconds (whatif; prepare the jobs with honourOwnKeepAlive).
+   */
+  readonly jobKeepAliveSeconds: number | 'own';
   readonly sweepEverySeconds: number;
   /** How many of a scope's newest gaps the strategies learn from (sweepStats: 300). */
   readonly gapsPerScope: number;
   /**
-   * PROPOSAL, not what production records today: a pool the policy stopped records no censored
-   * idle time; instead the next cold submission with its match key records the exact gap the
-   * pool would have had (or, after `missedReuseHorizonSeconds` without one, a censored sample
-   * of that length). Without it, "stop at once" only ever teaches "no reuse seen".
+   * As production learns (usageStatsReactor): a pool the policy stopped records no censored idle
+   * time; the next cold submission with its match key records the exact gap the pool would have
+   * had (or, after the horizon without one, a gap censored at the horizon). Off: the old
+   * behaviour, a censored sample at the stop, which traps "stop at once" (kept for comparison).
    */
   readonly learnMissedReuses: boolean;
-  readonly missedReuseHorizonSeconds: number;
+  readonly learning: GapLearningOptions;
   /** Told of every policy decision (kinds `sweep` and `advice`): for tests and diagnosis. */
   readonly onDecision?: (decision: SimDecision) => void;
 }
@@ -101,8 +102,8 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   jobKeepAliveSeconds: 3600,
   sweepEverySeconds: 60,
   gapsPerScope: 300,
-  learnMissedReuses: false,
-  missedReuseHorizonSeconds: 6 * 3600,
+  learnMissedReuses: true,
+  learning: DEFAULT_GAP_LEARNING,
 };
 
 export interface SimResult {
@@ -161,55 +162,58 @@ type SimEvent =
       readonly version: number;
     };
 
-/** Each scope's newest gaps, and the distribution learnt from them (relearnt only after a new sample). */
+/**
+ * Each scope's newest gaps. A scope's array is replaced (never changed in place) when a sample
+ * arrives, so that GapLearnerMemo relearns only what changed.
+ */
 class GapStore {
-  private readonly scopes = new Map<
-    string,
-    { samples: GapSample[]; newestAtMs: number; learnt?: GapDistribution }
-  >();
-  /** The newest sample time of every distribution handed out since the last `take`. */
-  private seen: { samples: number; newestAtMs: number }[] = [];
+  private readonly scopes = new Map<string, readonly TimedGap[]>();
+  private newest = Number.NEGATIVE_INFINITY;
+  private used = 0;
 
   constructor(private readonly limit: number) {}
 
   add(job: SimJob, sample: GapSample, atMs: number): void {
     for (const id of scopesOf(job)) {
-      let scope = this.scopes.get(id);
-      if (!scope) {
-        scope = { samples: [], newestAtMs: atMs };
-        this.scopes.set(id, scope);
-      }
-      scope.samples.push(sample);
-      scope.newestAtMs = atMs;
-      if (scope.samples.length > this.limit) scope.samples.shift();
-      scope.learnt = undefined;
+      const old = this.scopes.get(id) ?? [];
+      const next = [
+        ...(old.length >= this.limit ? old.slice(old.length - this.limit + 1) : old),
+        { ...sample, atMs },
+      ];
+      this.scopes.set(id, next);
     }
   }
 
-  lookup = (scope: GapScope): GapDistribution | undefined => {
-    if (scope.kind === 'rule') return undefined;
+  lookup = (scope: GapScope): readonly TimedGap[] | undefined => {
     const stored = this.scopes.get(gapScopeId(scope));
-    if (!stored || stored.samples.length === 0) return undefined;
-    stored.learnt ??= learnGaps(stored.samples);
-    this.seen.push({ samples: stored.learnt.samples, newestAtMs: stored.newestAtMs });
-    return stored.learnt;
+    if (stored && stored.length > 0) {
+      this.used += stored.length;
+      // Samples arrive in time order: the last is the newest.
+      this.newest = Math.max(this.newest, stored[stored.length - 1]?.atMs ?? this.newest);
+    }
+    return stored;
   };
 
-  /** What the last decision looked at: the first distribution with enough samples, as pickGapDistribution takes. */
-  take(minSamples: number): { samples: number; newestAtMs?: number } {
-    const used = this.seen.find((s) => s.samples >= minSamples);
-    this.seen = [];
-    return used ?? { samples: 0 };
+  /** What the last decision looked at: how many samples, and the newest one's time. */
+  take(): { samples: number; newestAtMs?: number } {
+    const seen = {
+      samples: this.used,
+      ...(Number.isFinite(this.newest) ? { newestAtMs: this.newest } : {}),
+    };
+    this.used = 0;
+    this.newest = Number.NEGATIVE_INFINITY;
+    return seen;
   }
 }
 
-/** usageStatsReactor's stored scopes: the match key, then the owner. */
-const scopesOf = (job: SimJob): string[] => [
-  gapScopeId({ kind: 'matchKey', key: job.matchKey }),
-  ...(job.owner ? [gapScopeId({ kind: 'owner', key: job.owner })] : []),
-];
-
-const idleUsdPerSecond = (job: SimJob): number => (job.pricePerInstanceHourUsd * job.instanceCount) / 3600;
+/** usageStatsReactor's stored scopes: match key, owner, team, instance family. */
+const scopesOf = (job: SimJob): string[] =>
+  gapScopes({
+    matchKey: job.matchKey,
+    instanceType: job.instanceType,
+    ...(job.owner !== undefined ? { owner: job.owner } : {}),
+    ...(job.team !== undefined ? { team: job.team } : {}),
+  }).map(gapScopeId);
 
 /** Runs one policy over the jobs (from prepareJobs). Deterministic. */
 export const simulate = (
@@ -241,10 +245,8 @@ export const simulate = (
   let warmStarts = 0;
   let coldStarts = 0;
   let poolsCreated = 0;
-  let idleInstanceSeconds = 0;
-  let idleUsd = 0;
-  let coldStartUsd = 0;
-  let waitingUsd = 0;
+  const meter = new CostMeter(options.waitingValuePerHourUsd, extraColdSeconds);
+  const memo = new GapLearnerMemo();
   let evaluations = 0;
   let updates = 0;
 
@@ -257,14 +259,16 @@ export const simulate = (
     set.add(pool);
   };
 
+  const keepAliveOf = (job: SimJob): number =>
+    options.jobKeepAliveSeconds === 'own' ? job.keepAliveSeconds : options.jobKeepAliveSeconds;
+
   const ghosts = new Map<string, Pool[]>();
   const close = (pool: Pool, atMs: number, reused: boolean, byPolicy = false) => {
     pool.open = false;
     pool.version++;
     available.get(pool.head.matchKey)?.delete(pool);
     const seconds = Math.max(0, (atMs - pool.availableSinceMs) / 1000);
-    idleInstanceSeconds += seconds * pool.head.instanceCount;
-    idleUsd += seconds * idleUsdPerSecond(pool.head);
+    meter.idle(seconds, pool.head.instanceCount, pool.head.pricePerInstanceHourUsd);
     if (byPolicy && options.learnMissedReuses) {
       const list = ghosts.get(pool.head.matchKey) ?? [];
       list.push(pool);
@@ -278,12 +282,12 @@ export const simulate = (
   const learnFromGhosts = (job: SimJob, cold: boolean) => {
     const list = ghosts.get(job.matchKey);
     if (!list || list.length === 0) return;
-    const horizonMs = options.missedReuseHorizonSeconds * 1000;
+    const horizonMs = options.learning.missedReuseHorizonSeconds * 1000;
     while (list.length > 0 && (list[0]?.availableSinceMs ?? 0) + horizonMs <= job.submitAtMs) {
       const old = list.shift() as Pool;
       gaps.add(
         old.head,
-        { gapSeconds: options.missedReuseHorizonSeconds, reused: false },
+        { gapSeconds: options.learning.missedReuseHorizonSeconds, reused: false },
         old.availableSinceMs + horizonMs,
       );
     }
@@ -329,7 +333,7 @@ export const simulate = (
     job: snapshotOf(
       pool.head,
       { startedAtMs: pool.headStartedAtMs, endedAtMs: pool.availableSinceMs },
-      options.jobKeepAliveSeconds,
+      keepAliveOf(pool.head),
     ),
     pool: {
       status: 'Available',
@@ -354,8 +358,10 @@ export const simulate = (
       ...(lastSubmit !== undefined ? { ownerLastSubmittedAtMs: lastSubmit } : {}),
       spend: {},
       gaps: gaps.lookup,
+      memo,
+      learning: options.learning,
     });
-    const used = gaps.take(setup.policy.defaults.keepAlive.minSamples);
+    const used = gaps.take();
     options.onDecision?.({
       nowMs,
       pool: pool.id,
@@ -387,9 +393,10 @@ export const simulate = (
     evaluations++;
     const facts = poolFactsOfHead(headRecord(pool, nowMs));
     const price = prices[pool.head.instanceType];
-    const scoped = pickGapDistribution(gapScopes(facts, 'defaults'), gaps.lookup, settings.minSamples);
-    const advice = adviseKeepAlive(settings, facts, nowMs, scoped?.distribution, price);
-    const used = gaps.take(settings.minSamples);
+    const learned = memo.learn(gapScopes(facts), gaps.lookup, nowMs, options.learning);
+    const ctx = keepAliveContext(settings, facts, nowMs, learned, price);
+    const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
+    const used = gaps.take();
     options.onDecision?.({
       nowMs,
       pool: pool.id,
@@ -453,8 +460,7 @@ export const simulate = (
       close(pool, nowMs, true);
     } else {
       coldStarts++;
-      coldStartUsd += extraColdSeconds * idleUsdPerSecond(job);
-      waitingUsd += (extraColdSeconds * options.waitingValuePerHourUsd) / 3600;
+      meter.coldStart(job.instanceCount, job.pricePerInstanceHourUsd);
     }
     const startedAtMs = nowMs + (pool ? startup.warm : startup.cold) * 1000;
     queue.push({
@@ -487,18 +493,20 @@ export const simulate = (
       open: true,
     };
     switch (policy.kind) {
-      case 'fixed':
-        pool.keepAliveSeconds = policy.seconds;
-        pool.expiresAtMs = expiryAfterJobEnd(atMs, policy.seconds, bornAtMs, limits);
+      case 'fixed': {
+        const seconds = policy.seconds === 'own' ? job.keepAliveSeconds : policy.seconds;
+        pool.keepAliveSeconds = seconds;
+        pool.expiresAtMs = expiryAfterJobEnd(atMs, seconds, bornAtMs, limits);
         addAvailable(pool);
         scheduleExpiry(pool);
         return;
+      }
       case 'oracle':
         if (!oracleKeep(pool, atMs)) close(pool, atMs, false);
         return;
       case 'sweep':
-        pool.keepAliveSeconds = options.jobKeepAliveSeconds;
-        pool.expiresAtMs = expiryAfterJobEnd(atMs, options.jobKeepAliveSeconds, bornAtMs, limits);
+        pool.keepAliveSeconds = keepAliveOf(job);
+        pool.expiresAtMs = expiryAfterJobEnd(atMs, pool.keepAliveSeconds, bornAtMs, limits);
         addAvailable(pool);
         scheduleExpiry(pool);
         sweepStep(policy.setup, pool, atMs);
@@ -541,11 +549,8 @@ export const simulate = (
     warmStarts,
     coldStarts,
     poolsCreated,
-    idleInstanceSeconds,
-    idleUsd,
-    coldStartUsd,
-    waitingUsd,
-    totalUsd: idleUsd + coldStartUsd + waitingUsd,
+    idleInstanceSeconds: meter.idleInstanceSeconds,
+    ...meter.breakdown(),
     evaluations,
     updates,
   };

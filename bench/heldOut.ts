@@ -1,0 +1,142 @@
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_POLICY } from '../lib/domain/policy/defaultPolicy';
+import type { Policy } from '../lib/domain/policy/policy';
+import { DEFAULT_PRICES } from '../lib/domain/prices';
+import { generateTrace } from '../lib/local/trace/generateTrace';
+import { NO_WARM_POOL_QUOTA_TYPES } from '../lib/local/trace/teams';
+import { formatPolicyErrors, parsePolicy } from '../lib/policy/parsePolicy';
+import { runWhatif, type WhatifReport, whatifJobs } from '../lib/sim/whatif';
+import { fixed, table, yesNo } from './format';
+import { REPORTED_WAITING_VALUES, REPORTED_WEEKS } from './workloadSplit';
+
+/**
+ * Section 0: the issue's targets on REPORTED team weeks (never used while developing), through
+ * the same code as `poolwarden whatif`: the built-in default policy set to each waiting value,
+ * the example policy at its own waiting value, against the baselines and the oracle.
+ */
+export interface HeldOutRow {
+  readonly week: string;
+  readonly jobs: number;
+  readonly waiting: number;
+  readonly policy: string;
+  readonly total: number;
+  readonly oracle: number;
+  readonly bestFixed: { readonly label: string; readonly total: number };
+  readonly none: number;
+  readonly coldStarts: number;
+  readonly ownColdStarts: number;
+  readonly idleUsd: number;
+  readonly oracleIdleUsd: number;
+}
+
+const defaultAt = (waiting: number): Policy => ({
+  ...DEFAULT_POLICY,
+  defaults: {
+    ...DEFAULT_POLICY.defaults,
+    keepAlive: { ...DEFAULT_POLICY.defaults.keepAlive, waitingValuePerHourUsd: waiting },
+  },
+});
+
+const examplePolicy = async (): Promise<Policy> => {
+  const parsed = parsePolicy(await readFile('examples/policy.yaml', 'utf8'), 'examples/policy.yaml');
+  if (!parsed.ok) throw new Error(formatPolicyErrors(parsed.errors));
+  return parsed.policy;
+};
+
+const rowsOf = (week: string, report: WhatifReport): HeldOutRow[] => {
+  const get = (label: string) => report.rows.find((r) => r.label === label)?.result;
+  const fixedRows = report.rows.filter((r) => r.label.startsWith('fixed'));
+  const best = fixedRows.reduce((a, b) => (b.result.totalUsd < a.result.totalUsd ? b : a));
+  return report.rows
+    .filter((r) => r.kind === 'policy')
+    .map((r) => ({
+      week,
+      jobs: report.jobs,
+      waiting: report.waitingValuePerHourUsd,
+      policy: r.label,
+      total: r.result.totalUsd,
+      oracle: get('oracle')?.totalUsd ?? Number.NaN,
+      bestFixed: { label: best.label, total: best.result.totalUsd },
+      none: get('no warm pool')?.totalUsd ?? Number.NaN,
+      coldStarts: r.result.coldStarts,
+      ownColdStarts: get("jobs' own keep-alive")?.coldStarts ?? Number.NaN,
+      idleUsd: r.result.idleUsd,
+      oracleIdleUsd: get('oracle')?.idleUsd ?? Number.NaN,
+    }));
+};
+
+export const runHeldOut = async (): Promise<{ rows: HeldOutRow[]; tables: string[]; seconds: number[] }> => {
+  const example = await examplePolicy();
+  const rows: HeldOutRow[] = [];
+  const tables: string[] = [];
+  const seconds: number[] = [];
+  for (const week of REPORTED_WEEKS) {
+    const trace = generateTrace(week);
+    for (const waiting of REPORTED_WAITING_VALUES) {
+      const options = {
+        prices: DEFAULT_PRICES,
+        waitingValuePerHourUsd: waiting,
+        noQuotaTypes: NO_WARM_POOL_QUOTA_TYPES,
+      };
+      const policies = [
+        { label: `built-in default at $${waiting}/h`, policy: defaultAt(waiting) },
+        ...(waiting === 90 ? [{ label: 'examples/policy.yaml ($90/h)', policy: example }] : []),
+      ];
+      const report = runWhatif(whatifJobs(trace, options), policies, options);
+      seconds.push(report.seconds);
+      rows.push(...rowsOf(week.label, report));
+      tables.push(
+        `#### ${week.label} (${report.jobs} jobs, ${week.teams} teams, ${week.workload}), waiting $${waiting}/h\n\n${table(
+          [
+            'policy',
+            'total $',
+            '× oracle',
+            'idle $',
+            'cold-start $',
+            'waiting $',
+            'cold starts',
+            'warm starts',
+          ],
+          report.rows.map((r) => [
+            r.label,
+            fixed(r.result.totalUsd, 2),
+            fixed(r.timesOracle, 2),
+            fixed(r.result.idleUsd, 2),
+            fixed(r.result.coldStartUsd, 2),
+            fixed(r.result.waitingUsd, 2),
+            String(r.result.coldStarts),
+            String(r.result.warmStarts),
+          ]),
+        )}`,
+      );
+    }
+  }
+  return { rows, tables, seconds };
+};
+
+export const heldOutGoals = (rows: readonly HeldOutRow[]): string =>
+  table(
+    [
+      'week',
+      'waiting',
+      'policy',
+      '÷ oracle (≤ 1.25)',
+      '÷ best fixed (< 1)',
+      '÷ no warm pool (< 1)',
+      'cold starts vs own keep-alive (≤ +5 % at ≥ $60)',
+    ],
+    rows.map((r) => {
+      const cold = r.coldStarts / r.ownColdStarts - 1;
+      return [
+        r.week,
+        `$${r.waiting}/h`,
+        r.policy,
+        `${fixed(r.total / r.oracle, 2)} ${yesNo(r.total / r.oracle <= 1.25)}`,
+        `${fixed(r.total / r.bestFixed.total, 2)} (${r.bestFixed.label}) ${yesNo(r.total < r.bestFixed.total)}`,
+        `${fixed(r.total / r.none, 2)} ${yesNo(r.total < r.none)}`,
+        r.waiting >= 60
+          ? `${r.coldStarts} vs ${r.ownColdStarts} (${cold >= 0 ? '+' : ''}${fixed(cold * 100, 1)} %) ${yesNo(cold <= 0.05)}`
+          : `${r.coldStarts} vs ${r.ownColdStarts}`,
+      ];
+    }),
+  );
