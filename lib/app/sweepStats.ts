@@ -1,13 +1,10 @@
 import { historyDay } from '../adapters/dynamo/tableDesign';
 import type { JobRecord } from '../domain/jobRecord';
 import { type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
-import type { TimedGap } from '../domain/policy/gapLearner';
+import { GAPS_PER_SCOPE, type TimedGap } from '../domain/policy/gapLearner';
 import type { SpendFacts } from '../domain/policy/spendCaps';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
-
-/** How many recent gaps a scope's distribution is learnt from. */
-const GAPS_PER_SCOPE = 300;
 
 /** What one sweep knows about activity, gaps and spend, read once for all its pools. */
 export interface SweepKnowledge {

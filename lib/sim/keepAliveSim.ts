@@ -10,6 +10,7 @@ import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
 import { type GapSample, type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import {
   DEFAULT_GAP_LEARNING,
+  GAPS_PER_SCOPE,
   GapLearnerMemo,
   type GapLearningOptions,
   type TimedGap,
@@ -69,7 +70,7 @@ export interface SimOptions {
    */
   readonly jobKeepAliveSeconds: number | 'own';
   readonly sweepEverySeconds: number;
-  /** How many of a scope's newest gaps the strategies learn from (sweepStats: 300). */
+  /** How many of a scope's newest gaps the strategies learn from (as sweepStats). */
   readonly gapsPerScope: number;
   /**
    * As production learns (usageStatsReactor): a pool the policy stopped records no censored idle
@@ -101,7 +102,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   limits: DEFAULT_KEEP_ALIVE_LIMITS,
   jobKeepAliveSeconds: 3600,
   sweepEverySeconds: 60,
-  gapsPerScope: 300,
+  gapsPerScope: GAPS_PER_SCOPE,
   learnMissedReuses: true,
   learning: DEFAULT_GAP_LEARNING,
 };

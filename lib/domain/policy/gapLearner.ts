@@ -33,6 +33,12 @@ export interface GapLearningOptions {
   readonly missedReuseHorizonSeconds: number;
 }
 
+/**
+ * How many of a scope's newest gaps are learned from. With a half-life of a day, older samples of
+ * a busy scope weigh next to nothing; fewer samples keep a 10,000-job whatif in seconds.
+ */
+export const GAPS_PER_SCOPE = 100;
+
 export const DEFAULT_GAP_LEARNING: GapLearningOptions = {
   halfLifeSeconds: 24 * 3600,
   priorWeight: 4,
@@ -85,6 +91,53 @@ const ownSamples = (samples: readonly TimedGap[], nowMs: number, options: GapLea
 const total = (samples: readonly Weighted[]): number => samples.reduce((sum, s) => sum + s.weight, 0);
 
 /**
+ * A learned distribution as `weight` pseudo-samples: a reuse at each observed gap with the mass
+ * the estimate puts there, and the mass never reused censored past the last one.
+ */
+const asPrior = (distribution: GapDistribution, weight: number): Weighted[] => {
+  const prior: Weighted[] = [];
+  let previous = 1;
+  for (let i = 0; i < distribution.eventSeconds.length; i++) {
+    const s = distribution.survival[i] ?? previous;
+    if (previous - s > 0) {
+      prior.push({
+        gapSeconds: distribution.eventSeconds[i] ?? 0,
+        reused: true,
+        weight: weight * (previous - s),
+      });
+    }
+    previous = s;
+  }
+  if (previous > 0) {
+    const last = distribution.eventSeconds[distribution.eventSeconds.length - 1] ?? 0;
+    const beyond = Math.max(last, ...distribution.censoredGaps.slice(-1));
+    prior.push({ gapSeconds: beyond, reused: false, weight: weight * previous });
+  }
+  return prior;
+};
+
+/** One level of the hierarchy: its own samples, with the broader level's result as a prior. */
+const learnLevel = (
+  level: GapScope,
+  own: readonly Weighted[],
+  parent: LearnedGaps | undefined,
+  options: GapLearningOptions,
+): LearnedGaps | undefined => {
+  if (own.length === 0) return parent;
+  const ownWeight = total(own);
+  const reuses = own.filter((s) => s.reused).length;
+  const prior = parent ? asPrior(parent.distribution, options.priorWeight) : [];
+  const ofParent = parent
+    ? ` + ${describeScope(parent.scope)} as a prior of weight ${options.priorWeight}`
+    : '';
+  return {
+    distribution: learnGaps([...own, ...prior]),
+    scope: level,
+    basis: `${describeScope(level)}: ${own.length} gaps (${own.length - reuses} unreused, weight ${ownWeight.toFixed(1)}, half-life ${formatDuration(options.halfLifeSeconds)})${ofParent}`,
+  };
+};
+
+/**
  * Hierarchical shrinkage: the broadest scope (instance family) is learned from its own samples;
  * each narrower scope (team, owner, match key) from its own samples plus the broader result
  * counted as `priorWeight` samples. A key with many recent gaps follows its own; a new key
@@ -97,40 +150,35 @@ export const learnHierarchical = (
   nowMs: number,
   options: GapLearningOptions = DEFAULT_GAP_LEARNING,
 ): LearnedGaps | undefined => {
-  let prior: Weighted[] = [];
-  let priorLabel = '';
-  let scope: GapScope | undefined;
-  let basis = '';
+  let learned: LearnedGaps | undefined;
   for (let i = scopes.length - 1; i >= 0; i--) {
     const level = scopes[i] as GapScope;
-    const own = ownSamples(lookup(level) ?? [], nowMs, options);
-    if (own.length === 0) continue;
-    const ownWeight = total(own);
-    const priorTotal = total(prior);
-    const scaled =
-      priorTotal > 0
-        ? prior.map((s) => ({ ...s, weight: (s.weight * options.priorWeight) / priorTotal }))
-        : [];
-    const reuses = own.filter((s) => s.reused).length;
-    basis = `${describeScope(level)}: ${own.length} gaps (${own.length - reuses} unreused, weight ${ownWeight.toFixed(1)}, half-life ${formatDuration(options.halfLifeSeconds)})${priorTotal > 0 ? ` + ${priorLabel} as a prior of weight ${options.priorWeight}` : ''}`;
-    prior = [...own, ...scaled];
-    priorLabel = describeScope(level);
-    scope = level;
+    learned = learnLevel(level, ownSamples(lookup(level) ?? [], nowMs, options), learned, options);
   }
-  if (!scope) return undefined;
-  return { distribution: learnGaps(prior), scope, basis };
+  return learned;
 };
 
 /**
- * Remembers the last result per chain of scopes while the samples are the same arrays: callers
- * that replace a scope's array when it changes (the simulation) relearn only then. Without
- * unresolved samples the result does not depend on `nowMs`; with them, do not memoise.
+ * Remembers each level's result (per chain of scopes from it to the broadest) while its samples
+ * are the same array, so that callers that replace a scope's array when it changes (the
+ * simulation) relearn only what changed. The broader levels (owner, team, family) are relearned
+ * at most every `refreshMs` of the caller's clock, and taken up by the levels under them as
+ * often: with hundreds of samples a prior moves slowly, and relearning every key on every new
+ * sample of its instance family would make a 10,000-job replay take minutes. The match key's
+ * own level is relearned whenever its samples change. Without unresolved samples a level does not depend on `nowMs`.
  */
 export class GapLearnerMemo {
-  private readonly memo = new Map<
+  private readonly levels = new Map<
     string,
-    { arrays: (readonly TimedGap[] | undefined)[]; learned?: LearnedGaps }
+    {
+      own: readonly TimedGap[] | undefined;
+      parent: LearnedGaps | undefined;
+      atMs: number;
+      learned: LearnedGaps | undefined;
+    }
   >();
+
+  constructor(private readonly refreshMs = 10 * 60_000) {}
 
   learn(
     scopes: readonly GapScope[],
@@ -138,14 +186,23 @@ export class GapLearnerMemo {
     nowMs: number,
     options: GapLearningOptions = DEFAULT_GAP_LEARNING,
   ): LearnedGaps | undefined {
-    const key = scopes.map(gapScopeId).join('|');
-    const arrays = scopes.map(lookup);
-    const hit = this.memo.get(key);
-    if (hit && hit.arrays.length === arrays.length && hit.arrays.every((a, i) => a === arrays[i])) {
-      return hit.learned;
+    let learned: LearnedGaps | undefined;
+    let chain = '';
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const level = scopes[i] as GapScope;
+      chain = chain ? `${gapScopeId(level)}|${chain}` : gapScopeId(level);
+      const own = lookup(level);
+      const hit = this.levels.get(chain);
+      const fresh = hit !== undefined && nowMs - hit.atMs < this.refreshMs;
+      const leaf = i === 0;
+      if (hit && (hit.own === own || (!leaf && fresh)) && (hit.parent === learned || fresh)) {
+        learned = hit.learned;
+        continue;
+      }
+      const parent = learned;
+      learned = learnLevel(level, ownSamples(own ?? [], nowMs, options), parent, options);
+      this.levels.set(chain, { own, parent, atMs: nowMs, learned });
     }
-    const learned = learnHierarchical(scopes, (s) => arrays[scopes.indexOf(s)], nowMs, options);
-    this.memo.set(key, { arrays, ...(learned ? { learned } : {}) });
     return learned;
   }
 }
