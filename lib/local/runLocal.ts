@@ -7,6 +7,7 @@ import type { ActionResult } from '../app/applyPoolAction';
 import type { ProcessOutcome } from '../app/processJobStateChange';
 import type { SweepReport } from '../app/sweep';
 import { loadCoreConfig, loadPolicyConfig } from '../config';
+import { DEFAULT_POLICY } from '../domain/policy/defaultPolicy';
 import type { Policy } from '../domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
 import type { SentNotification } from '../notify/notifier';
@@ -284,6 +285,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       actions,
       notifications,
       baseline: replayWithoutPoolwarden(trace, quotas, prices),
+      waitingValuePerHourUsd: (options.policy ?? DEFAULT_POLICY).defaults.keepAlive.waitingValuePerHourUsd,
       delivery: {
         eventsPublished: busStats.published,
         deliveries: busStats.delivered,
