@@ -80,6 +80,11 @@ export interface SimOptions {
    */
   readonly learnMissedReuses: boolean;
   readonly learning: GapLearningOptions;
+  /**
+   * Only costs from this instant on are counted (idle time after it, cold starts of jobs
+   * submitted after it): a run learns from the whole trace and is judged on its later part.
+   */
+  readonly costFromMs?: number;
   /** Told of every policy decision (kinds `sweep` and `advice`): for tests and diagnosis. */
   readonly onDecision?: (decision: SimDecision) => void;
 }
@@ -244,9 +249,9 @@ export const simulate = (
   }
 
   let warmStarts = 0;
-  let coldStarts = 0;
   let poolsCreated = 0;
   const meter = new CostMeter(options.waitingValuePerHourUsd, extraColdSeconds);
+  const costFromMs = options.costFromMs ?? Number.NEGATIVE_INFINITY;
   const memo = new GapLearnerMemo();
   let evaluations = 0;
   let updates = 0;
@@ -269,7 +274,8 @@ export const simulate = (
     pool.version++;
     available.get(pool.head.matchKey)?.delete(pool);
     const seconds = Math.max(0, (atMs - pool.availableSinceMs) / 1000);
-    meter.idle(seconds, pool.head.instanceCount, pool.head.pricePerInstanceHourUsd);
+    const counted = Math.max(0, (atMs - Math.max(pool.availableSinceMs, costFromMs)) / 1000);
+    meter.idle(counted, pool.head.instanceCount, pool.head.pricePerInstanceHourUsd);
     if (byPolicy && options.learnMissedReuses) {
       const list = ghosts.get(pool.head.matchKey) ?? [];
       list.push(pool);
@@ -457,11 +463,10 @@ export const simulate = (
     }
     learnFromGhosts(job, pool === undefined);
     if (pool) {
-      warmStarts++;
+      if (nowMs >= costFromMs) warmStarts++;
       close(pool, nowMs, true);
     } else {
-      coldStarts++;
-      meter.coldStart(job.instanceCount, job.pricePerInstanceHourUsd);
+      if (nowMs >= costFromMs) meter.coldStart(job.instanceCount, job.pricePerInstanceHourUsd);
     }
     const startedAtMs = nowMs + (pool ? startup.warm : startup.cold) * 1000;
     queue.push({
@@ -546,9 +551,9 @@ export const simulate = (
   }
 
   return {
-    jobs: jobs.length,
+    jobs: jobs.filter((j) => j.submitAtMs >= costFromMs).length,
     warmStarts,
-    coldStarts,
+    coldStarts: meter.coldStarts,
     poolsCreated,
     idleInstanceSeconds: meter.idleInstanceSeconds,
     ...meter.breakdown(),
