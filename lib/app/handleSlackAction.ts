@@ -208,10 +208,9 @@ const decideAndAct = async (deps: SlackActionDeps, click: PoolButtonClick): Prom
     ...(facts.team !== undefined ? { team: facts.team } : {}),
     ...(facts.owner !== undefined ? { owner: facts.owner } : {}),
   });
-  const spend =
-    button === 'stop'
-      ? {}
-      : (await gatherSweepKnowledge(deps.stats, [head], nowMs, setup.prices)).spend(head);
+  const knowledge =
+    button === 'stop' ? undefined : await gatherSweepKnowledge(deps.stats, [head], nowMs, setup.prices);
+  const spend = knowledge ? knowledge.spend(head) : {};
   const price = facts.instanceType ? hourlyPrice(setup.prices, facts.instanceType) : undefined;
   const plan = planPoolButton({
     button,
@@ -222,6 +221,7 @@ const decideAndAct = async (deps: SlackActionDeps, click: PoolButtonClick): Prom
     snoozeSeconds: deps.snoozeSeconds,
     spend,
     ...(price !== undefined ? { pricePerInstanceHourUsd: price } : {}),
+    ...(knowledge ? { gaps: knowledge.gaps } : {}),
   });
   if (plan.kind === 'refuse') return refuse('refused', plan.reason);
 
