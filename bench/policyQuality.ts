@@ -29,7 +29,7 @@ export interface WorkloadResult {
 
 export const POLICY_WORKLOADS: readonly Workload[] = ['interactive', 'sweeps', 'nightly', 'bursty', 'mixed'];
 export const WAITING_VALUES = [0, 60] as const;
-const TRACE = { seed: 2026, start: '2026-01-05T00:00:00Z', days: 28 } as const;
+const TRACE = { seed: 2026, start: '2026-01-05T00:00:00Z', days: 14 } as const;
 const EXTRA_COLD_SECONDS = DEFAULT_STARTUP_SECONDS.cold - DEFAULT_STARTUP_SECONDS.warm;
 
 const learned = (strategy: StrategyName, waiting: number): SimPolicy => ({

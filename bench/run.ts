@@ -8,6 +8,7 @@ import { heldOutGoals, runHeldOut } from './heldOut';
 import { POLICY_WORKLOADS, PROPOSED, runPolicyQuality } from './policyQuality';
 import { localSpeedRow, runLocalCounted, runningCostSection, runPolling, traceOf } from './runningCost';
 import { runSweepScaling } from './sweepScaling';
+import { runWhatifSpeed } from './whatifSpeed';
 import { REPORTED_WEEKS } from './workloadSplit';
 
 /**
@@ -30,6 +31,8 @@ const commit = (() => {
 
 log('0/5 held-out team weeks (whatif)');
 const heldOut = await runHeldOut();
+log('whatif speed (10,000 jobs)');
+const whatifSpeed = await runWhatifSpeed();
 log('1/5 policy quality (simulation)');
 const policy = runPolicyQuality();
 log('4/5 sweep scaling');
@@ -103,6 +106,7 @@ ${heldOut.tables.join('\n\n')}
 | adaptive policy below the best fixed keep-alive on every workload | ${yesNo(allBelow)} |
 | at least 10× fewer SageMaker calls than polling | ${yesNo(cost.ratio >= 10)} (${fixed(cost.ratio, 0)}×) |
 | sweep work proportional to Available pools only | ${yesNo(sweepTracksAvailable)} |
+| \`poolwarden whatif\`: 10,000 jobs in ≤ 5 s (every policy and baseline of the table) | ${yesNo(whatifSpeed.seconds <= 5)} (${fixed(whatifSpeed.seconds, 1)} s for ${whatifSpeed.jobs} jobs, the 10,000-job trace of bench:replay, examples/policy.yaml) |
 | local stack: 10,000 jobs in 60 s | ${yesNo(10_000 / rate <= 60)} (${fixed(rate, 1)} jobs/s: 10,000 jobs would take about ${fixed(10_000 / rate / 60, 0)} min) |
 
 | workload | waiting value | adaptive ÷ oracle | ≤ 1.25× | best fixed keep-alive | adaptive | below best fixed |
@@ -111,7 +115,7 @@ ${goalsRows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
 
 ## 1. Policy quality
 
-Simulation (lib/sim/keepAliveSim.ts) of ${POLICY_WORKLOADS.length} generated workloads (generateTrace, seed 2026, 28 days from
+Simulation (lib/sim/keepAliveSim.ts) of ${POLICY_WORKLOADS.length} generated workloads (generateTrace, seed 2026, 14 days from
 2026-01-05, the default teams). Per match key, each submitted job takes a matching Available pool
 (the emulator's rule: the one that expires soonest) and starts in 21 s, or starts cold in 143 s;
 a job that ends Completed, Stopped, or Failed with an algorithm or client error leaves a pool

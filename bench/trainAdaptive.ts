@@ -25,7 +25,10 @@ for (const week of TRAIN_WEEKS) {
     };
     const jobs = whatifJobs(trace, options);
     const sim = { waitingValuePerHourUsd: wait, jobKeepAliveSeconds: 'own' as const };
-    const keepAlive = { waitingValuePerHour: wait, ...((defaults.keepAlive as object) ?? {}) };
+    const keepAlive = {
+      waitingValuePerHour: wait * Number(process.env.SCALE ?? 1),
+      ...((defaults.keepAlive as object) ?? {}),
+    };
     const parsed = parsePolicy(JSON.stringify({ version: 1, defaults: { ...defaults, keepAlive } }), 'train');
     if (!parsed.ok) throw new Error(formatPolicyErrors(parsed.errors));
     const setup = {

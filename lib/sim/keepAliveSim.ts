@@ -265,6 +265,22 @@ export const simulate = (
     set.add(pool);
   };
 
+  // Idle spend as the sweep reads it (sweepStats.ts): the pool's current idle period since UTC
+  // midnight; the team's ended hops counted on the day they ended, plus its Available pools.
+  const endedSpend = new Map<string, number>();
+  const dayOf = (ms: number) => Math.floor(ms / 86_400_000);
+  const liveUsd = (pool: Pool, nowMs: number) =>
+    (Math.max(0, nowMs - Math.max(pool.availableSinceMs, dayOf(nowMs) * 86_400_000)) / 1000) *
+    ((pool.head.pricePerInstanceHourUsd * pool.head.instanceCount) / 3600);
+  const spendOf = (pool: Pool, nowMs: number) => {
+    const team = pool.head.team;
+    if (team === undefined) return { poolIdleUsdToday: liveUsd(pool, nowMs) };
+    let teamUsd = endedSpend.get(`${team}#${dayOf(nowMs)}`) ?? 0;
+    for (const set of available.values())
+      for (const p of set) if (p.head.team === team) teamUsd += liveUsd(p, nowMs);
+    return { poolIdleUsdToday: liveUsd(pool, nowMs), teamIdleUsdToday: teamUsd };
+  };
+
   const keepAliveOf = (job: SimJob): number =>
     options.jobKeepAliveSeconds === 'own' ? job.keepAliveSeconds : options.jobKeepAliveSeconds;
 
@@ -275,6 +291,14 @@ export const simulate = (
     available.get(pool.head.matchKey)?.delete(pool);
     const seconds = Math.max(0, (atMs - pool.availableSinceMs) / 1000);
     const counted = Math.max(0, (atMs - Math.max(pool.availableSinceMs, costFromMs)) / 1000);
+    if (pool.head.team !== undefined) {
+      const key = `${pool.head.team}#${dayOf(atMs)}`;
+      endedSpend.set(
+        key,
+        (endedSpend.get(key) ?? 0) +
+          seconds * ((pool.head.pricePerInstanceHourUsd * pool.head.instanceCount) / 3600),
+      );
+    }
     meter.idle(counted, pool.head.instanceCount, pool.head.pricePerInstanceHourUsd);
     if (byPolicy && options.learnMissedReuses) {
       const list = ghosts.get(pool.head.matchKey) ?? [];
@@ -363,7 +387,7 @@ export const simulate = (
       head: headRecord(pool, nowMs),
       nowMs,
       ...(lastSubmit !== undefined ? { ownerLastSubmittedAtMs: lastSubmit } : {}),
-      spend: {},
+      spend: spendOf(pool, nowMs),
       gaps: gaps.lookup,
       memo,
       learning: options.learning,
