@@ -179,14 +179,46 @@ class GapStore {
 
   constructor(private readonly limit: number) {}
 
-  add(job: SimJob, sample: GapSample, atMs: number): void {
-    for (const id of scopesOf(job)) {
-      const old = this.scopes.get(id) ?? [];
-      const next = [
-        ...(old.length >= this.limit ? old.slice(old.length - this.limit + 1) : old),
-        { ...sample, atMs },
-      ];
-      this.scopes.set(id, next);
+  private put(id: string, next: readonly TimedGap[]) {
+    this.scopes.set(id, next.length > this.limit ? next.slice(next.length - this.limit) : next);
+  }
+
+  add(job: SimJob, sample: GapSample & { unresolved?: boolean }, atMs: number): void {
+    const ids = scopesOf(job);
+    const gap: TimedGap & { scopeIds?: readonly string[] } = {
+      ...sample,
+      atMs,
+      ...(sample.unresolved ? { scopeIds: ids } : {}),
+    };
+    for (const id of ids) this.put(id, [...(this.scopes.get(id) ?? []), gap]);
+  }
+
+  /**
+   * The newest sample of the key that ended by `nowMs`, if unresolved and within the horizon,
+   * becomes the exact gap to `nowMs` in every scope it is stored under.
+   */
+  resolve(matchKey: string, nowMs: number, horizonSeconds: number): void {
+    const key = this.scopes.get(gapScopeId({ kind: 'matchKey', key: matchKey })) ?? [];
+    let last: (TimedGap & { scopeIds?: readonly string[] }) | undefined;
+    for (let i = key.length - 1; i >= 0; i--) {
+      const g = key[i];
+      if (g && g.atMs <= nowMs) {
+        last = g;
+        break;
+      }
+    }
+    if (!last?.unresolved) return;
+    const availableSinceMs = last.atMs - last.gapSeconds * 1000;
+    const gapSeconds = (nowMs - availableSinceMs) / 1000;
+    if (gapSeconds > horizonSeconds) return;
+    const exact: TimedGap = { gapSeconds, reused: true, atMs: last.atMs };
+    for (const id of last.scopeIds ?? []) {
+      const list = this.scopes.get(id);
+      if (list)
+        this.scopes.set(
+          id,
+          list.map((g) => (g === last ? exact : g)),
+        );
     }
   }
 
@@ -284,7 +316,6 @@ export const simulate = (
   const keepAliveOf = (job: SimJob): number =>
     options.jobKeepAliveSeconds === 'own' ? job.keepAliveSeconds : options.jobKeepAliveSeconds;
 
-  const ghosts = new Map<string, Pool[]>();
   const close = (pool: Pool, atMs: number, reused: boolean, byPolicy = false) => {
     pool.open = false;
     pool.version++;
@@ -300,36 +331,14 @@ export const simulate = (
       );
     }
     meter.idle(counted, pool.head.instanceCount, pool.head.pricePerInstanceHourUsd);
-    if (byPolicy && options.learnMissedReuses) {
-      const list = ghosts.get(pool.head.matchKey) ?? [];
-      list.push(pool);
-      ghosts.set(pool.head.matchKey, list);
-      return;
-    }
-    gaps.add(pool.head, { gapSeconds: seconds, reused }, atMs);
+    const unresolved = byPolicy && options.learnMissedReuses;
+    gaps.add(pool.head, { gapSeconds: seconds, reused, ...(unresolved ? { unresolved } : {}) }, atMs);
   };
 
-  /** The proposal above: a cold submission tells the gap a stopped pool would have had. */
+  /** As usageStatsReactor: a cold submission tells the gap the last stopped pool of its key would have had. */
   const learnFromGhosts = (job: SimJob, cold: boolean) => {
-    const list = ghosts.get(job.matchKey);
-    if (!list || list.length === 0) return;
-    const horizonMs = options.learning.missedReuseHorizonSeconds * 1000;
-    while (list.length > 0 && (list[0]?.availableSinceMs ?? 0) + horizonMs <= job.submitAtMs) {
-      const old = list.shift() as Pool;
-      gaps.add(
-        old.head,
-        { gapSeconds: options.learning.missedReuseHorizonSeconds, reused: false },
-        old.availableSinceMs + horizonMs,
-      );
-    }
-    if (!cold) return;
-    const ghost = list.pop();
-    if (ghost) {
-      gaps.add(
-        ghost.head,
-        { gapSeconds: (job.submitAtMs - ghost.availableSinceMs) / 1000, reused: true },
-        job.submitAtMs,
-      );
+    if (cold && options.learnMissedReuses) {
+      gaps.resolve(job.matchKey, job.submitAtMs, options.learning.missedReuseHorizonSeconds);
     }
   };
 

@@ -14,8 +14,8 @@ export interface TimedGap extends GapSample {
   /**
    * The policy stopped this pool after `gapSeconds` idle and no same-key submission has told the
    * gap it would have had yet. Not a 0-second (or short) censored gap: that would teach "no reuse
-   * comes" from the policy's own stop and trap it there. It counts only once the missed-reuse
-   * horizon has passed, as a gap censored at that horizon.
+   * comes" from the policy's own stop and trap it there. What is known is that no same-key job
+   * came since the pool became Available: a gap censored at that time so far, up to the horizon.
    */
   readonly unresolved?: boolean;
 }
@@ -71,13 +71,8 @@ const ownSamples = (samples: readonly TimedGap[], nowMs: number, options: GapLea
       continue;
     }
     const availableSinceMs = s.atMs - s.gapSeconds * 1000;
-    if (nowMs - availableSinceMs >= options.missedReuseHorizonSeconds * 1000) {
-      usable.push({
-        gapSeconds: options.missedReuseHorizonSeconds,
-        reused: false,
-        atMs: availableSinceMs + options.missedReuseHorizonSeconds * 1000,
-      });
-    }
+    const known = Math.min((nowMs - availableSinceMs) / 1000, options.missedReuseHorizonSeconds);
+    if (known > 0) usable.push({ gapSeconds: known, reused: false, atMs: s.atMs });
   }
   const newest = usable.reduce((max, s) => Math.max(max, s.atMs), Number.NEGATIVE_INFINITY);
   const halfLifeMs = options.halfLifeSeconds * 1000;
@@ -171,10 +166,12 @@ export class GapLearnerMemo {
   private readonly levels = new Map<
     string,
     {
-      own: readonly TimedGap[] | undefined;
-      parent: LearnedGaps | undefined;
-      atMs: number;
-      learned: LearnedGaps | undefined;
+      readonly own: readonly TimedGap[] | undefined;
+      readonly parent: LearnedGaps | undefined;
+      readonly atMs: number;
+      /** Holds unresolved stops, censored at "now": as stale as its age. */
+      readonly pending: boolean;
+      readonly learned: LearnedGaps | undefined;
     }
   >();
 
@@ -193,15 +190,20 @@ export class GapLearnerMemo {
       chain = chain ? `${gapScopeId(level)}|${chain}` : gapScopeId(level);
       const own = lookup(level);
       const hit = this.levels.get(chain);
-      const fresh = hit !== undefined && nowMs - hit.atMs < this.refreshMs;
-      const leaf = i === 0;
-      if (hit && (hit.own === own || (!leaf && fresh)) && (hit.parent === learned || fresh)) {
-        learned = hit.learned;
-        continue;
+      if (hit) {
+        const fresh = nowMs - hit.atMs < this.refreshMs;
+        const leaf = i === 0;
+        const sameOwn = hit.own === own && (!hit.pending || fresh);
+        const ownOk = leaf ? sameOwn : sameOwn || fresh;
+        if (ownOk && (hit.parent === learned || fresh)) {
+          learned = hit.learned;
+          continue;
+        }
       }
       const parent = learned;
       learned = learnLevel(level, ownSamples(own ?? [], nowMs, options), parent, options);
-      this.levels.set(chain, { own, parent, atMs: nowMs, learned });
+      const pending = (own ?? []).some((g) => g.unresolved === true);
+      this.levels.set(chain, { own, parent, atMs: nowMs, pending, learned });
     }
     return learned;
   }
