@@ -230,11 +230,15 @@ describe('adaptive', () => {
     expect(adaptive.advise(ctx(300, gaps)).keepUntilMs).toBe(T0 + 300 * S);
   });
 
-  it('stops while too few gaps are learned in every scope: the next cold start will tell the gap', () => {
+  it('falls back to break-even while there are too few gaps', () => {
     const advice = adaptive.advise(ctx(0, learnGaps(reused(10, 20, 30))));
-    expect(advice).toMatchObject({ strategy: 'adaptive', keepUntilMs: T0 });
-    expect(advice.basis).toMatch(/^adaptive: 3 gaps learned < 8 needed/);
-    expect(adaptive.advise(ctx(0)).keepUntilMs).toBe(T0);
+    expect(advice).toMatchObject({
+      strategy: 'adaptive',
+      fellBackTo: 'break-even',
+      keepUntilMs: T0 + 360 * S,
+    });
+    expect(advice.basis).toMatch(/^adaptive: 3 gaps < 8 needed; break-even/);
+    expect(adaptive.advise(ctx(0)).fellBackTo).toBe('break-even');
   });
 
   it('falls back to fixed when the price is unknown', () => {

@@ -80,7 +80,7 @@ export interface KeepAliveSettings {
   readonly coldStartSeconds: number;
   /** What a person waiting for a cold start costs, in USD per hour; 0 counts only the cluster. */
   readonly waitingValuePerHourUsd: number;
-  /** Fewer observed gaps than this: the learned strategies fall back (adaptive stops, hybrid to fixed). */
+  /** Fewer observed gaps than this: the learned strategies fall back (adaptive to break-even, hybrid to fixed). */
   readonly minSamples: number;
   readonly hybrid: HybridHistogramOptions;
 }

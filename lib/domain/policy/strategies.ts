@@ -172,19 +172,16 @@ const hybridHistogramAdvice = (ctx: KeepAliveContext, settings: KeepAliveSetting
 
 /**
  * Adaptive ski rental on the learned distribution: the expected-cost decision of expectedCost.ts,
- * re-taken at every decision instant. With too few gaps learned (in every scope), stop.
+ * re-taken at every decision instant. With too few gaps learned (in every scope), break-even.
  */
 const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, costs: PoolCosts): KeepAdvice => {
   const gaps = ctx.gaps;
   if (!gaps || gaps.samples < settings.minSamples) {
-    // Nothing learned anywhere (match key, owner, team, instance family): stop, which costs
-    // nothing to learn from now that a stopped pool's missed reuse is recorded by the next cold
-    // start of its key. Measured on the training weeks, this beats keeping to break-even.
-    return {
-      strategy: 'adaptive',
-      keepUntilMs: ctx.nowMs,
-      basis: `adaptive: ${gaps?.samples ?? 0} gaps learned < ${settings.minSamples} needed, for this match key, its owner, team or instance family: stop, and learn from the next cold start of the key`,
-    };
+    return fallback(
+      breakEvenAdvice(ctx, costs),
+      'adaptive',
+      `adaptive: ${gaps?.samples ?? 0} gaps < ${settings.minSamples} needed`,
+    );
   }
   const idle = idleSecondsOf(ctx);
   const evidence = ctx.evidence ?? NO_EVIDENCE;
