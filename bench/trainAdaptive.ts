@@ -26,7 +26,7 @@ for (const week of TRAIN_WEEKS) {
     const jobs = whatifJobs(trace, options);
     const sim = { waitingValuePerHourUsd: wait, jobKeepAliveSeconds: 'own' as const };
     const keepAlive = {
-      waitingValuePerHour: wait * Number(process.env.SCALE ?? 1),
+      waitingValuePerHour: wait,
       ...((defaults.keepAlive as object) ?? {}),
     };
     const parsed = parsePolicy(JSON.stringify({ version: 1, defaults: { ...defaults, keepAlive } }), 'train');
