@@ -4,7 +4,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { runBundles } from './bundles';
 import { fixed, table, thousands, yesNo } from './format';
-import { heldOutGoals, runHeldOut } from './heldOut';
+import { heldOutGoals, heldOutMisses, runHeldOut } from './heldOut';
 import { POLICY_WORKLOADS, PROPOSED, runPolicyQuality } from './policyQuality';
 import { localSpeedRow, runLocalCounted, runningCostSection, runPolling, traceOf } from './runningCost';
 import { runSweepScaling } from './sweepScaling';
@@ -93,6 +93,8 @@ Cost model (lib/domain/costModel.ts): idle billable instance-seconds × price + 
 × (instance count × price + the waiting value).
 
 ${heldOutGoals(heldOut.rows)}
+
+${heldOutMisses(heldOut.rows)}
 
 Replay time per table (10 policies and baselines): ${heldOut.seconds.map((x) => fixed(x, 1)).join(', ')} s.
 
