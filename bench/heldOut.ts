@@ -170,7 +170,7 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
   same gap shows on the training weeks (bursty 1.28× at $60/h, bench/trainAdaptive.ts).
 - Below the best fixed keep-alive: missed on ${list(fixedMiss)}.
 - Below no warm pool: missed on ${list(none)}. At $0/h a cold start costs only 122 s of the
-  cluster, so even the oracle saves under 1 % against no warm pool; the policy's keeps (break-even
+  cluster, so even the oracle saves only a few per cent against no warm pool; the policy's keeps (break-even
   while a key has fewer than 2 gaps in every scope, and keeps on optimistic estimates: the horizon
   of least estimated cost is chosen among many, so noise favours keeping) cost 1–3 % more than
   they save. Stopping at once while nothing is learned measured better on the training weeks at
