@@ -34,10 +34,12 @@ export interface GapDistribution {
 
 /** The (weighted) Kaplan–Meier estimate of the gap distribution. */
 export const learnGaps = (samples: readonly GapSample[]): GapDistribution => {
-  const clean = samples
-    .filter((s) => Number.isFinite(s.gapSeconds) && (s.weight === undefined || s.weight > 0))
-    .map((s) => ({ gapSeconds: Math.max(0, s.gapSeconds), reused: s.reused, weight: s.weight ?? 1 }))
-    .sort((a, b) => a.gapSeconds - b.gapSeconds);
+  const clean: { gapSeconds: number; reused: boolean; weight: number }[] = [];
+  for (const s of samples) {
+    if (!Number.isFinite(s.gapSeconds) || (s.weight !== undefined && !(s.weight > 0))) continue;
+    clean.push({ gapSeconds: Math.max(0, s.gapSeconds), reused: s.reused, weight: s.weight ?? 1 });
+  }
+  clean.sort((a, b) => a.gapSeconds - b.gapSeconds);
   const eventSeconds: number[] = [];
   const survival: number[] = [];
   let atRisk = clean.reduce((sum, s) => sum + s.weight, 0);

@@ -63,7 +63,18 @@ const describeScope = (scope: GapScope): string =>
   scope.kind === 'matchKey' ? 'this match key' : `${scope.kind} ${scope.key}`;
 
 /** Samples as they count now: recency weights relative to the scope's newest; unresolved stops resolved or left out. */
+/** Weighted samples of arrays without unresolved stops do not depend on `nowMs`: kept per array. */
+const weightedOf = new WeakMap<readonly TimedGap[], { options: GapLearningOptions; weighted: Weighted[] }>();
+
 const ownSamples = (samples: readonly TimedGap[], nowMs: number, options: GapLearningOptions): Weighted[] => {
+  const known = weightedOf.get(samples);
+  if (known && known.options === options) return known.weighted;
+  const weighted = weigh(samples, nowMs, options);
+  if (!samples.some((g) => g.unresolved === true)) weightedOf.set(samples, { options, weighted });
+  return weighted;
+};
+
+const weigh = (samples: readonly TimedGap[], nowMs: number, options: GapLearningOptions): Weighted[] => {
   const usable: TimedGap[] = [];
   for (const s of samples) {
     if (!s.unresolved) {
