@@ -29,7 +29,7 @@ export interface WorkloadResult {
 
 export const POLICY_WORKLOADS: readonly Workload[] = ['interactive', 'sweeps', 'nightly', 'bursty', 'mixed'];
 export const WAITING_VALUES = [0, 60] as const;
-const TRACE = { seed: 2026, start: '2026-01-05T00:00:00Z', days: 56 } as const;
+const TRACE = { seed: 2026, start: '2026-01-05T00:00:00Z', days: 14 } as const;
 const EXTRA_COLD_SECONDS = DEFAULT_STARTUP_SECONDS.cold - DEFAULT_STARTUP_SECONDS.warm;
 
 const learned = (strategy: StrategyName, waiting: number): SimPolicy => ({
@@ -65,8 +65,8 @@ export const POLICIES = (waiting: number): readonly { label: string; policy: Sim
   { label: 'oracle', policy: { kind: 'oracle' } },
 ];
 
-/** Not poolwarden today: the same strategy, learning also from the gaps of pools it stopped (see devtools/sim). */
-export const PROPOSED = 'adaptive + missed-reuse gaps (proposal)';
+/** The old learning, for comparison: a stopped pool recorded as a gap censored at its stop. */
+export const PROPOSED = 'adaptive, old learning (censored at the stop)';
 
 export const traceJobs = (workload: Workload): SimJob[] =>
   prepareJobs(generateTrace({ ...TRACE, workload }), {
@@ -85,7 +85,7 @@ export const runWorkload = (workload: Workload, waiting: number, jobs: readonly 
   if (adaptive) {
     rows.splice(rows.length - 1, 0, {
       label: PROPOSED,
-      result: simulate(jobs, adaptive, { waitingValuePerHourUsd: waiting, learnMissedReuses: true }),
+      result: simulate(jobs, adaptive, { waitingValuePerHourUsd: waiting, learnMissedReuses: false }),
     });
   }
   return {

@@ -7,6 +7,7 @@ import type { ActionResult } from '../../lib/app/applyPoolAction';
 import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
 import type { SweepReport } from '../../lib/app/sweep';
 import { errorMessage } from '../../lib/domain/errorMessage';
+import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../../lib/domain/prices';
 import type { SentNotification } from '../../lib/notify/notifier';
@@ -296,6 +297,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       actions,
       notifications,
       baseline: replayWithoutPoolwarden(trace, quotas, prices),
+      waitingValuePerHourUsd: (options.policy ?? DEFAULT_POLICY).defaults.keepAlive.waitingValuePerHourUsd,
       delivery: {
         eventsPublished: busStats.published,
         deliveries: busStats.delivered,

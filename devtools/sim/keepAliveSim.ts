@@ -1,3 +1,4 @@
+import { CostMeter, poolCosts } from '../../lib/domain/costModel';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import {
   DEFAULT_KEEP_ALIVE_LIMITS,
@@ -7,18 +8,21 @@ import {
 } from '../../lib/domain/keepAlive';
 import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluatePool';
 import {
-  type GapDistribution,
   type GapSample,
   type GapScope,
   gapScopeId,
   gapScopes,
-  learnGaps,
-  pickGapDistribution,
 } from '../../lib/domain/policy/gapDistribution';
+import {
+  DEFAULT_GAP_LEARNING,
+  GAPS_PER_SCOPE,
+  GapLearnerMemo,
+  type GapLearningOptions,
+  type TimedGap,
+} from '../../lib/domain/policy/gapLearner';
 import type { KeepAliveSettings } from '../../lib/domain/policy/policy';
 import { poolFactsOfHead } from '../../lib/domain/policy/poolFacts';
-import { poolCosts } from '../../lib/domain/policy/skiRental';
-import { adviseKeepAlive } from '../../lib/domain/policy/strategies';
+import { createStrategy, keepAliveContext } from '../../lib/domain/policy/strategies';
 import type { PriceTable } from '../../lib/domain/prices';
 import { EventQueue } from './eventQueue';
 import { type SimJob, snapshotOf } from './simJobs';
@@ -40,8 +44,8 @@ import { type SimJob, snapshotOf } from './simJobs';
 export type SimPolicy =
   /** No warm pools at all: every job starts cold. */
   | { readonly kind: 'none' }
-  /** Every job asks for the same keep-alive and nothing acts on the pools. */
-  | { readonly kind: 'fixed'; readonly seconds: number }
+  /** Every job asks for the same keep-alive ('own': the trace's own) and nothing acts on the pools. */
+  | { readonly kind: 'fixed'; readonly seconds: number | 'own' }
   /**
    * poolwarden as deployed: each job asks for `jobKeepAliveSeconds`; `evaluatePool` runs when
    * the pool becomes Available (the policy reactor) and at every sweep tick; stop and extend
@@ -65,19 +69,27 @@ export interface SimOptions {
   readonly startup: { readonly cold: number; readonly warm: number };
   readonly waitingValuePerHourUsd: number;
   readonly limits: KeepAliveLimits;
-  /** What each job asks for under poolwarden (kinds `sweep`); the strategy then shortens or extends it. */
-  readonly jobKeepAliveSeconds: number;
+  /**
+   * What each job asks for under poolwarden (kinds `sweep`); the strategy then shortens or extends
+   * it. 'own': the trace's keepAliveSeconds (whatif; prepare the jobs with honourOwnKeepAlive).
+   */
+  readonly jobKeepAliveSeconds: number | 'own';
   readonly sweepEverySeconds: number;
-  /** How many of a scope's newest gaps the strategies learn from (sweepStats: 300). */
+  /** How many of a scope's newest gaps the strategies learn from (as sweepStats). */
   readonly gapsPerScope: number;
   /**
-   * PROPOSAL, not what production records today: a pool the policy stopped records no censored
-   * idle time; instead the next cold submission with its match key records the exact gap the
-   * pool would have had (or, after `missedReuseHorizonSeconds` without one, a censored sample
-   * of that length). Without it, "stop at once" only ever teaches "no reuse seen".
+   * As production learns (usageStatsReactor): a pool the policy stopped records no censored idle
+   * time; the next cold submission with its match key records the exact gap the pool would have
+   * had (or, after the horizon without one, a gap censored at the horizon). Off: the old
+   * behaviour, a censored sample at the stop, which traps "stop at once" (kept for comparison).
    */
   readonly learnMissedReuses: boolean;
-  readonly missedReuseHorizonSeconds: number;
+  readonly learning: GapLearningOptions;
+  /**
+   * Only costs from this instant on are counted (idle time after it, cold starts of jobs
+   * submitted after it): a run learns from the whole trace and is judged on its later part.
+   */
+  readonly costFromMs?: number;
   /** Told of every policy decision (kinds `sweep` and `advice`): for tests and diagnosis. */
   readonly onDecision?: (decision: SimDecision) => void;
 }
@@ -100,9 +112,9 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   limits: DEFAULT_KEEP_ALIVE_LIMITS,
   jobKeepAliveSeconds: 3600,
   sweepEverySeconds: 60,
-  gapsPerScope: 300,
-  learnMissedReuses: false,
-  missedReuseHorizonSeconds: 6 * 3600,
+  gapsPerScope: GAPS_PER_SCOPE,
+  learnMissedReuses: true,
+  learning: DEFAULT_GAP_LEARNING,
 };
 
 export interface SimResult {
@@ -161,55 +173,90 @@ type SimEvent =
       readonly version: number;
     };
 
-/** Each scope's newest gaps, and the distribution learnt from them (relearnt only after a new sample). */
+/**
+ * Each scope's newest gaps. A scope's array is replaced (never changed in place) when a sample
+ * arrives, so that GapLearnerMemo relearns only what changed.
+ */
 class GapStore {
-  private readonly scopes = new Map<
-    string,
-    { samples: GapSample[]; newestAtMs: number; learnt?: GapDistribution }
-  >();
-  /** The newest sample time of every distribution handed out since the last `take`. */
-  private seen: { samples: number; newestAtMs: number }[] = [];
+  private readonly scopes = new Map<string, readonly TimedGap[]>();
+  private newest = Number.NEGATIVE_INFINITY;
+  private used = 0;
 
   constructor(private readonly limit: number) {}
 
-  add(job: SimJob, sample: GapSample, atMs: number): void {
-    for (const id of scopesOf(job)) {
-      let scope = this.scopes.get(id);
-      if (!scope) {
-        scope = { samples: [], newestAtMs: atMs };
-        this.scopes.set(id, scope);
+  private put(id: string, next: readonly TimedGap[]) {
+    this.scopes.set(id, next.length > this.limit ? next.slice(next.length - this.limit) : next);
+  }
+
+  add(job: SimJob, sample: GapSample & { unresolved?: boolean }, atMs: number): void {
+    const ids = scopesOf(job);
+    const gap: TimedGap & { scopeIds?: readonly string[] } = {
+      ...sample,
+      atMs,
+      ...(sample.unresolved ? { scopeIds: ids } : {}),
+    };
+    for (const id of ids) this.put(id, [...(this.scopes.get(id) ?? []), gap]);
+  }
+
+  /**
+   * The newest sample of the key that ended by `nowMs`, if unresolved and within the horizon,
+   * becomes the exact gap to `nowMs` in every scope it is stored under.
+   */
+  resolve(matchKey: string, nowMs: number, horizonSeconds: number): void {
+    const key = this.scopes.get(gapScopeId({ kind: 'matchKey', key: matchKey })) ?? [];
+    let last: (TimedGap & { scopeIds?: readonly string[] }) | undefined;
+    for (let i = key.length - 1; i >= 0; i--) {
+      const g = key[i];
+      if (g && g.atMs <= nowMs) {
+        last = g;
+        break;
       }
-      scope.samples.push(sample);
-      scope.newestAtMs = atMs;
-      if (scope.samples.length > this.limit) scope.samples.shift();
-      delete scope.learnt;
+    }
+    if (!last?.unresolved) return;
+    const availableSinceMs = last.atMs - last.gapSeconds * 1000;
+    const gapSeconds = (nowMs - availableSinceMs) / 1000;
+    if (gapSeconds > horizonSeconds) return;
+    const exact: TimedGap = { gapSeconds, reused: true, atMs: last.atMs };
+    for (const id of last.scopeIds ?? []) {
+      const list = this.scopes.get(id);
+      if (list)
+        this.scopes.set(
+          id,
+          list.map((g) => (g === last ? exact : g)),
+        );
     }
   }
 
-  lookup = (scope: GapScope): GapDistribution | undefined => {
-    if (scope.kind === 'rule') return undefined;
+  lookup = (scope: GapScope): readonly TimedGap[] | undefined => {
     const stored = this.scopes.get(gapScopeId(scope));
-    if (!stored || stored.samples.length === 0) return undefined;
-    stored.learnt ??= learnGaps(stored.samples);
-    this.seen.push({ samples: stored.learnt.samples, newestAtMs: stored.newestAtMs });
-    return stored.learnt;
+    if (stored && stored.length > 0) {
+      this.used += stored.length;
+      // Samples arrive in time order: the last is the newest.
+      this.newest = Math.max(this.newest, stored[stored.length - 1]?.atMs ?? this.newest);
+    }
+    return stored;
   };
 
-  /** What the last decision looked at: the first distribution with enough samples, as pickGapDistribution takes. */
-  take(minSamples: number): { samples: number; newestAtMs?: number } {
-    const used = this.seen.find((s) => s.samples >= minSamples);
-    this.seen = [];
-    return used ?? { samples: 0 };
+  /** What the last decision looked at: how many samples, and the newest one's time. */
+  take(): { samples: number; newestAtMs?: number } {
+    const seen = {
+      samples: this.used,
+      ...(Number.isFinite(this.newest) ? { newestAtMs: this.newest } : {}),
+    };
+    this.used = 0;
+    this.newest = Number.NEGATIVE_INFINITY;
+    return seen;
   }
 }
 
-/** usageStatsReactor's stored scopes: the match key, then the owner. */
-const scopesOf = (job: SimJob): string[] => [
-  gapScopeId({ kind: 'matchKey', key: job.matchKey }),
-  ...(job.owner ? [gapScopeId({ kind: 'owner', key: job.owner })] : []),
-];
-
-const idleUsdPerSecond = (job: SimJob): number => (job.pricePerInstanceHourUsd * job.instanceCount) / 3600;
+/** usageStatsReactor's stored scopes: match key, owner, team, instance family. */
+const scopesOf = (job: SimJob): string[] =>
+  gapScopes({
+    matchKey: job.matchKey,
+    instanceType: job.instanceType,
+    ...(job.owner !== undefined ? { owner: job.owner } : {}),
+    ...(job.team !== undefined ? { team: job.team } : {}),
+  }).map(gapScopeId);
 
 /** Runs one policy over the jobs (from prepareJobs). Deterministic. */
 export const simulate = (
@@ -239,12 +286,10 @@ export const simulate = (
   }
 
   let warmStarts = 0;
-  let coldStarts = 0;
   let poolsCreated = 0;
-  let idleInstanceSeconds = 0;
-  let idleUsd = 0;
-  let coldStartUsd = 0;
-  let waitingUsd = 0;
+  const meter = new CostMeter(options.waitingValuePerHourUsd, extraColdSeconds);
+  const costFromMs = options.costFromMs ?? Number.NEGATIVE_INFINITY;
+  const memo = new GapLearnerMemo();
   let evaluations = 0;
   let updates = 0;
 
@@ -257,44 +302,48 @@ export const simulate = (
     set.add(pool);
   };
 
-  const ghosts = new Map<string, Pool[]>();
+  // Idle spend as the sweep reads it (sweepStats.ts): the pool's current idle period since UTC
+  // midnight; the team's ended hops counted on the day they ended, plus its Available pools.
+  const endedSpend = new Map<string, number>();
+  const dayOf = (ms: number) => Math.floor(ms / 86_400_000);
+  const liveUsd = (pool: Pool, nowMs: number) =>
+    (Math.max(0, nowMs - Math.max(pool.availableSinceMs, dayOf(nowMs) * 86_400_000)) / 1000) *
+    ((pool.head.pricePerInstanceHourUsd * pool.head.instanceCount) / 3600);
+  const spendOf = (pool: Pool, nowMs: number) => {
+    const team = pool.head.team;
+    if (team === undefined) return { poolIdleUsdToday: liveUsd(pool, nowMs) };
+    let teamUsd = endedSpend.get(`${team}#${dayOf(nowMs)}`) ?? 0;
+    for (const set of available.values())
+      for (const p of set) if (p.head.team === team) teamUsd += liveUsd(p, nowMs);
+    return { poolIdleUsdToday: liveUsd(pool, nowMs), teamIdleUsdToday: teamUsd };
+  };
+
+  const keepAliveOf = (job: SimJob): number =>
+    options.jobKeepAliveSeconds === 'own' ? job.keepAliveSeconds : options.jobKeepAliveSeconds;
+
   const close = (pool: Pool, atMs: number, reused: boolean, byPolicy = false) => {
     pool.open = false;
     pool.version++;
     available.get(pool.head.matchKey)?.delete(pool);
     const seconds = Math.max(0, (atMs - pool.availableSinceMs) / 1000);
-    idleInstanceSeconds += seconds * pool.head.instanceCount;
-    idleUsd += seconds * idleUsdPerSecond(pool.head);
-    if (byPolicy && options.learnMissedReuses) {
-      const list = ghosts.get(pool.head.matchKey) ?? [];
-      list.push(pool);
-      ghosts.set(pool.head.matchKey, list);
-      return;
+    const counted = Math.max(0, (atMs - Math.max(pool.availableSinceMs, costFromMs)) / 1000);
+    if (pool.head.team !== undefined) {
+      const key = `${pool.head.team}#${dayOf(atMs)}`;
+      endedSpend.set(
+        key,
+        (endedSpend.get(key) ?? 0) +
+          seconds * ((pool.head.pricePerInstanceHourUsd * pool.head.instanceCount) / 3600),
+      );
     }
-    gaps.add(pool.head, { gapSeconds: seconds, reused }, atMs);
+    meter.idle(counted, pool.head.instanceCount, pool.head.pricePerInstanceHourUsd);
+    const unresolved = byPolicy && options.learnMissedReuses;
+    gaps.add(pool.head, { gapSeconds: seconds, reused, ...(unresolved ? { unresolved } : {}) }, atMs);
   };
 
-  /** The proposal above: a cold submission tells the gap a stopped pool would have had. */
+  /** As usageStatsReactor: a cold submission tells the gap the last stopped pool of its key would have had. */
   const learnFromGhosts = (job: SimJob, cold: boolean) => {
-    const list = ghosts.get(job.matchKey);
-    if (!list || list.length === 0) return;
-    const horizonMs = options.missedReuseHorizonSeconds * 1000;
-    while (list.length > 0 && (list[0]?.availableSinceMs ?? 0) + horizonMs <= job.submitAtMs) {
-      const old = list.shift() as Pool;
-      gaps.add(
-        old.head,
-        { gapSeconds: options.missedReuseHorizonSeconds, reused: false },
-        old.availableSinceMs + horizonMs,
-      );
-    }
-    if (!cold) return;
-    const ghost = list.pop();
-    if (ghost) {
-      gaps.add(
-        ghost.head,
-        { gapSeconds: (job.submitAtMs - ghost.availableSinceMs) / 1000, reused: true },
-        job.submitAtMs,
-      );
+    if (cold && options.learnMissedReuses) {
+      gaps.resolve(job.matchKey, job.submitAtMs, options.learning.missedReuseHorizonSeconds);
     }
   };
 
@@ -329,7 +378,7 @@ export const simulate = (
     job: snapshotOf(
       pool.head,
       { startedAtMs: pool.headStartedAtMs, endedAtMs: pool.availableSinceMs },
-      options.jobKeepAliveSeconds,
+      keepAliveOf(pool.head),
     ),
     pool: {
       status: 'Available',
@@ -352,10 +401,12 @@ export const simulate = (
       head: headRecord(pool, nowMs),
       nowMs,
       ...(lastSubmit !== undefined ? { ownerLastSubmittedAtMs: lastSubmit } : {}),
-      spend: {},
+      spend: spendOf(pool, nowMs),
       gaps: gaps.lookup,
+      memo,
+      learning: options.learning,
     });
-    const used = gaps.take(setup.policy.defaults.keepAlive.minSamples);
+    const used = gaps.take();
     options.onDecision?.({
       nowMs,
       pool: pool.id,
@@ -387,9 +438,10 @@ export const simulate = (
     evaluations++;
     const facts = poolFactsOfHead(headRecord(pool, nowMs));
     const price = prices[pool.head.instanceType];
-    const scoped = pickGapDistribution(gapScopes(facts, 'defaults'), gaps.lookup, settings.minSamples);
-    const advice = adviseKeepAlive(settings, facts, nowMs, scoped?.distribution, price);
-    const used = gaps.take(settings.minSamples);
+    const learned = memo.learn(gapScopes(facts), gaps.lookup, nowMs, options.learning);
+    const ctx = keepAliveContext(settings, facts, nowMs, learned, price);
+    const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
+    const used = gaps.take();
     options.onDecision?.({
       nowMs,
       pool: pool.id,
@@ -449,12 +501,10 @@ export const simulate = (
     }
     learnFromGhosts(job, pool === undefined);
     if (pool) {
-      warmStarts++;
+      if (nowMs >= costFromMs) warmStarts++;
       close(pool, nowMs, true);
     } else {
-      coldStarts++;
-      coldStartUsd += extraColdSeconds * idleUsdPerSecond(job);
-      waitingUsd += (extraColdSeconds * options.waitingValuePerHourUsd) / 3600;
+      if (nowMs >= costFromMs) meter.coldStart(job.instanceCount, job.pricePerInstanceHourUsd);
     }
     const startedAtMs = nowMs + (pool ? startup.warm : startup.cold) * 1000;
     queue.push({
@@ -487,18 +537,20 @@ export const simulate = (
       open: true,
     };
     switch (policy.kind) {
-      case 'fixed':
-        pool.keepAliveSeconds = policy.seconds;
-        pool.expiresAtMs = expiryAfterJobEnd(atMs, policy.seconds, bornAtMs, limits);
+      case 'fixed': {
+        const seconds = policy.seconds === 'own' ? job.keepAliveSeconds : policy.seconds;
+        pool.keepAliveSeconds = seconds;
+        pool.expiresAtMs = expiryAfterJobEnd(atMs, seconds, bornAtMs, limits);
         addAvailable(pool);
         scheduleExpiry(pool);
         return;
+      }
       case 'oracle':
         if (!oracleKeep(pool, atMs)) close(pool, atMs, false);
         return;
       case 'sweep':
-        pool.keepAliveSeconds = options.jobKeepAliveSeconds;
-        pool.expiresAtMs = expiryAfterJobEnd(atMs, options.jobKeepAliveSeconds, bornAtMs, limits);
+        pool.keepAliveSeconds = keepAliveOf(job);
+        pool.expiresAtMs = expiryAfterJobEnd(atMs, pool.keepAliveSeconds, bornAtMs, limits);
         addAvailable(pool);
         scheduleExpiry(pool);
         sweepStep(policy.setup, pool, atMs);
@@ -537,15 +589,12 @@ export const simulate = (
   }
 
   return {
-    jobs: jobs.length,
+    jobs: jobs.filter((j) => j.submitAtMs >= costFromMs).length,
     warmStarts,
-    coldStarts,
+    coldStarts: meter.coldStarts,
     poolsCreated,
-    idleInstanceSeconds,
-    idleUsd,
-    coldStartUsd,
-    waitingUsd,
-    totalUsd: idleUsd + coldStartUsd + waitingUsd,
+    idleInstanceSeconds: meter.idleInstanceSeconds,
+    ...meter.breakdown(),
     evaluations,
     updates,
   };

@@ -11,6 +11,8 @@ export interface SimJob {
   readonly name: string;
   readonly submitAtMs: number;
   readonly durationSeconds: number;
+  /** What the job itself asked for. */
+  readonly keepAliveSeconds: number;
   /**
    * SageMaker keeps a pool after this job (given a keep-alive > 0): Completed, Stopped after its
    * cluster launched (every trace stop comes after the start), or Failed with an algorithm or
@@ -33,10 +35,13 @@ export interface PrepareOptions {
   readonly prices: PriceTable;
   /** Instance types with a warm pool quota of 0: their jobs never leave a pool. */
   readonly noQuotaTypes?: readonly string[];
+  /** A job that asks for no keep-alive (0) leaves no pool, whatever the policy: whatif's reality. */
+  readonly honourOwnKeepAlive?: boolean;
 }
 
-const leavesPool = (job: TraceJob, noQuota: ReadonlySet<string>): boolean => {
+const leavesPool = (job: TraceJob, noQuota: ReadonlySet<string>, honourOwn: boolean): boolean => {
   if (noQuota.has(job.instanceType)) return false;
+  if (honourOwn && job.keepAliveSeconds <= 0) return false;
   if (job.outcome === 'Failed') return isClientSideFailure(job.failureReason);
   return true;
 };
@@ -56,7 +61,8 @@ export const prepareJobs = (trace: readonly TraceJob[], options: PrepareOptions)
         name: job.name,
         submitAtMs: job.submitAtMs,
         durationSeconds: job.durationSeconds,
-        leavesPool: leavesPool(job, noQuota),
+        leavesPool: leavesPool(job, noQuota, options.honourOwnKeepAlive ?? false),
+        keepAliveSeconds: job.keepAliveSeconds,
         matchKey: matchKey(criteria),
         criteria,
         instanceType: job.instanceType,

@@ -1,23 +1,15 @@
 import { historyDay } from '../domain/historyDay';
 import type { JobRecord } from '../domain/jobRecord';
-import {
-  type GapDistribution,
-  type GapScope,
-  gapScopeId,
-  gapScopes,
-  learnGaps,
-} from '../domain/policy/gapDistribution';
+import { type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
+import { GAPS_PER_SCOPE, type TimedGap } from '../domain/policy/gapLearner';
 import type { SpendFacts } from '../domain/policy/spendCaps';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
 
-/** How many recent gaps a scope's distribution is learnt from. */
-const GAPS_PER_SCOPE = 300;
-
 /** What one sweep knows about activity, gaps and spend, read once for all its pools. */
 export interface SweepKnowledge {
   ownerLastSubmittedAt(owner: string | undefined): number | undefined;
-  gaps(scope: GapScope): GapDistribution | undefined;
+  gaps(scope: GapScope): readonly TimedGap[] | undefined;
   spend(record: JobRecord): SpendFacts;
 }
 
@@ -48,8 +40,9 @@ export const gatherSweepKnowledge = async (
   const owners = [...new Set(pools.flatMap((p) => (p.job?.owner ? [p.job.owner] : [])))];
   const scopes = new Map<string, GapScope>();
   for (const pool of pools) {
-    for (const scope of gapScopes({ ...pool.job }, ''))
-      if (scope.kind !== 'rule') scopes.set(gapScopeId(scope), scope);
+    const job = pool.job;
+    for (const scope of gapScopes({ ...job, ...(job ? { instanceType: job.criteria.instanceType } : {}) }))
+      scopes.set(gapScopeId(scope), scope);
   }
   const teams = [...new Set(pools.flatMap((p) => (p.job?.team ? [p.job.team] : [])))];
   const today = historyDay(nowMs);
@@ -59,7 +52,7 @@ export const gatherSweepKnowledge = async (
     Promise.all(
       [...scopes.keys()].map(async (id) => {
         const samples = await stats.recentGaps(id, GAPS_PER_SCOPE);
-        return [id, samples.length > 0 ? learnGaps(samples) : undefined] as const;
+        return [id, samples.length > 0 ? samples : undefined] as const;
       }),
     ),
     Promise.all(teams.map(async (t) => [t, await stats.idleSpend(t, today)] as const)),

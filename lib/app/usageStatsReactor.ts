@@ -1,16 +1,18 @@
 import { historyDay } from '../domain/historyDay';
 import type { JobRecord } from '../domain/jobRecord';
-import { gapScopeId } from '../domain/policy/gapDistribution';
+import { gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
+import { DEFAULT_GAP_LEARNING, GAPS_PER_SCOPE } from '../domain/policy/gapLearner';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
 import type { FactReactor } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 
-/** The scopes a pool's gaps are learnt under (the policy's rule scope is not stored: rules change). */
-const storedScopes = (record: JobRecord): string[] => [
-  ...(record.job?.matchKey ? [gapScopeId({ kind: 'matchKey', key: record.job.matchKey })] : []),
-  ...(record.job?.owner ? [gapScopeId({ kind: 'owner', key: record.job.owner })] : []),
-];
+/** The scopes a pool's gaps are learnt under: match key, owner, team, instance family. */
+const storedScopes = (record: JobRecord): string[] => {
+  const job = record.job;
+  if (!job) return [];
+  return gapScopes({ ...job, instanceType: job.criteria.instanceType }).map(gapScopeId);
+};
 
 /** A hop that ended (reused or not): its idle gap for the strategies, its idle spend for the caps. */
 const recordHopEnd = async (
@@ -23,8 +25,22 @@ const recordHopEnd = async (
   const pool = record.pool;
   if (pool?.billableSeconds === undefined || pool.availableSinceMs === undefined) return;
   const atMs = pool.availableSinceMs + pool.billableSeconds * 1000;
-  const gap = { job: record.name, atMs, gapSeconds: pool.billableSeconds, reused };
-  await Promise.all(storedScopes(record).map((scope) => stats.addGap(scope, gap)));
+  const scopes = storedScopes(record);
+  // A pool poolwarden stopped says nothing yet about when a reuse would have come: the next
+  // cold start of its key will (resolveMissedReuse). A censored gap at the stop would teach
+  // "no reuse comes" from the policy's own stop, and trap a policy that stops at once there.
+  const gap =
+    !reused && pool.stoppedBy !== undefined
+      ? {
+          job: record.name,
+          atMs,
+          gapSeconds: pool.billableSeconds,
+          reused,
+          unresolved: true,
+          scopeIds: scopes,
+        }
+      : { job: record.name, atMs, gapSeconds: pool.billableSeconds, reused };
+  await Promise.all(scopes.map((scope) => stats.addGap(scope, gap)));
   const job = record.job;
   const price = job ? hourlyPrice(prices, job.criteria.instanceType) : undefined;
   if (job?.team && price !== undefined) {
@@ -33,6 +49,26 @@ const recordHopEnd = async (
   }
   if (price !== undefined && job)
     onIdleSpend?.(instanceCostUsd(pool.billableSeconds, job.criteria.instanceCount, price));
+};
+
+/**
+ * A cold start tells the gap the last pool poolwarden stopped with the same match key would have
+ * had: the newest sample of the key that ended before this submission, if it is still
+ * unresolved and within the horizon, is rewritten (same job, same atMs) as that exact gap in
+ * every scope. A repeated fact finds it resolved and changes nothing.
+ */
+const resolveMissedReuse = async (stats: UsageStats, record: JobRecord) => {
+  const job = record.job;
+  if (!job?.matchKey) return;
+  const keyScope = gapScopeId({ kind: 'matchKey', key: job.matchKey });
+  const recent = await stats.recentGaps(keyScope, GAPS_PER_SCOPE);
+  const last = recent.find((g) => g.atMs <= job.createdAtMs);
+  if (!last?.unresolved) return;
+  const availableSinceMs = last.atMs - last.gapSeconds * 1000;
+  const gapSeconds = (job.createdAtMs - availableSinceMs) / 1000;
+  if (gapSeconds > DEFAULT_GAP_LEARNING.missedReuseHorizonSeconds) return;
+  const exact = { job: last.job, atMs: last.atMs, gapSeconds, reused: true };
+  await Promise.all((last.scopeIds ?? [keyScope]).map((scope) => stats.addGap(scope, exact)));
 };
 
 /**
@@ -52,6 +88,7 @@ export const usageStatsReactor = (
       switch (fact.kind) {
         case 'job-started':
           if (fact.job.job?.owner) await stats.noteSubmission(fact.job.job.owner, fact.job.job.createdAtMs);
+          if (fact.job.reusedPoolOf === undefined) await resolveMissedReuse(stats, fact.job);
           break;
         case 'pool-reused':
           await recordHopEnd(stats, prices, fact.fromJob, true, onIdleSpend);

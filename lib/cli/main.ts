@@ -8,6 +8,7 @@ import { registerNoticesCommand } from './commands/noticesCommand';
 import { registerPolicyCommand } from './commands/policyCommand';
 import { registerPoolsCommand } from './commands/poolsCommand';
 import { registerReportCommand } from './commands/reportCommand';
+import { registerWhatifCommand } from './commands/whatifCommand';
 import { CliError, EXIT } from './exitCodes';
 import { type CliIo, terminalIo } from './io';
 
@@ -35,6 +36,7 @@ AWS commands take --stage/--table, --region, --profile, or --local for the local
   registerReportCommand(program);
   registerImportCommand(program);
   registerNoticesCommand(program, io, setExit);
+  registerWhatifCommand(program);
   try {
     await program.parseAsync([...argv]);
     return exitCode;

@@ -1,6 +1,10 @@
+import { poolCosts } from './costModel';
 import { clampKeepAlive, expiryAfterUpdate, type KeepAliveLimits } from './keepAlive';
 import { tightenLimits } from './policy/decide';
-import { formatDuration } from './policy/duration';
+import { formatDuration, formatUsd } from './policy/duration';
+import { chooseKeep } from './policy/expectedCost';
+import { type GapScope, gapScopes } from './policy/gapDistribution';
+import { learnHierarchical, type TimedGap } from './policy/gapLearner';
 import type { PoolFacts } from './policy/poolFacts';
 import type { SelectedRule } from './policy/ruleSelection';
 import { checkSpend, type SpendFacts } from './policy/spendCaps';
@@ -39,7 +43,44 @@ export interface ButtonPlanInput {
   readonly spend: SpendFacts;
   /** USD per instance-hour; unknown: a spend cap cannot be checked, so nothing is kept longer. */
   readonly pricePerInstanceHourUsd?: number;
+  /** The learned idle gaps by scope (usage statistics): the expected-cost check of a keep. */
+  readonly gaps?: (scope: GapScope) => readonly TimedGap[] | undefined;
 }
+
+/**
+ * A person clicking Keep or Extend is evidence that a reuse is near: it multiplies the hazard of
+ * a same-key submission in the expected-cost check. It still cannot keep a pool whose idle price
+ * no likely reuse can pay for.
+ */
+export const PERSON_KEEP_HAZARD_RATIO = 4;
+
+/**
+ * The expected-cost check of a keep asked for in Slack: undefined when it passes (or when nothing
+ * is learned or priced, so the person's word is all there is), else why it does not pay.
+ */
+const keepDoesNotPay = (input: ButtonPlanInput): string | undefined => {
+  const { pool, nowMs } = input;
+  if (!input.gaps || input.pricePerInstanceHourUsd === undefined || pool.instanceCount === undefined)
+    return undefined;
+  if (pool.availableSinceMs === undefined) return undefined;
+  const learned = learnHierarchical(gapScopes(pool), input.gaps, nowMs);
+  if (!learned) return undefined;
+  const settings = input.rule.settings.keepAlive;
+  const costs = poolCosts({
+    pricePerInstanceHourUsd: input.pricePerInstanceHourUsd,
+    instanceCount: pool.instanceCount,
+    coldStartSeconds: settings.coldStartSeconds,
+    waitingValuePerHourUsd: settings.waitingValuePerHourUsd,
+  });
+  const idle = Math.max(0, (nowMs - pool.availableSinceMs) / 1000);
+  const choice = chooseKeep(learned.distribution, idle, costs, {
+    hazardRatio: PERSON_KEEP_HAZARD_RATIO,
+    maxIdleSeconds: Number.POSITIVE_INFINITY,
+    nextDecisionSeconds: idle + 60,
+  });
+  if (choice.keepUntilIdleSeconds > idle) return undefined;
+  return `keeping it is not expected to pay even with your click as evidence (hazard × ${PERSON_KEEP_HAZARD_RATIO}): idling costs ${formatUsd(costs.idleUsdPerSecond * 3600)}/h against ${formatUsd(costs.coldStartUsd)} for a cold start, and ${learned.basis} show no reuse soon enough; stop it, or snooze to hold the idle policy off`;
+};
 
 /** As in decide(): an extension must move the expiry by at least this much to be worth a call. */
 const MIN_GAIN_SECONDS = 60;
@@ -127,6 +168,11 @@ export const planPoolButton = (input: ButtonPlanInput): ButtonPlan => {
   const held = pool.heldUntilMs ?? Number.NEGATIVE_INFINITY;
   const currentExpiry = pool.expiresAtMs ?? nowMs;
   const zone = zoneOf(input);
+
+  if (input.button === 'extend' || input.button === 'keep-until-end-of-day') {
+    const why = keepDoesNotPay(input);
+    if (why) return { kind: 'refuse', reason: why };
+  }
 
   switch (input.button) {
     case 'extend': {

@@ -4,6 +4,13 @@ import type { GapSample } from '../domain/policy/gapDistribution';
 export interface ObservedGap extends GapSample {
   readonly job: string;
   readonly atMs: number;
+  /**
+   * A pool stopped by poolwarden: the gap it would have had is not known yet. The next cold
+   * start of its match key rewrites this sample (same job and atMs) with the exact gap.
+   */
+  readonly unresolved?: boolean;
+  /** Of an unresolved sample: every scope it is stored under, so that all are rewritten. */
+  readonly scopeIds?: readonly string[];
 }
 
 /**

@@ -49,11 +49,12 @@ afterAll(async () => {
 });
 
 /** A resource that must exist. */
-const resourceNamed = (name: string): Resource => {
-  const resource = resources[name];
+const resourceIn = (of: Template, name: string): Resource => {
+  const resource = of.Resources[name];
   if (!resource) throw new Error(`the template has no ${name}`);
   return resource;
 };
+const resourceNamed = (name: string): Resource => resourceIn(template, name);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
@@ -319,11 +320,8 @@ describe('the deploy settings', () => {
         await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
       ) as Template;
       expect(bot.Parameters?.SlackMode?.Default).toBe('bot');
-      const env = (
-        bot.Resources.SlackActionsLambdaFunction?.Properties?.Environment as {
-          Variables: Record<string, unknown>;
-        }
-      ).Variables;
+      const slackActions = resourceIn(bot, 'SlackActionsLambdaFunction');
+      const env = (slackActions.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env).toMatchObject({
         POOLWARDEN_SLACK_ADMINS: 'U1,U2',
         POOLWARDEN_SLACK_DEFAULT_CHANNEL: '#pools',

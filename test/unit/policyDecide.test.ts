@@ -78,6 +78,8 @@ interface Scenario {
   readonly activity?: ActivityFacts;
   readonly spend?: SpendFacts;
   readonly advice?: (now: number, pool: PoolFacts) => KeepAdvice;
+  /** The expected-cost check; default (price known and activity shown): keeping pays for 10 h; else it does not pay. */
+  readonly keepCheck?: (now: number) => KeepAdvice;
   readonly price?: number | null;
   readonly killSwitch?: boolean;
   readonly policy?: Policy;
@@ -102,12 +104,22 @@ const poolAt = (s: Scenario): PoolFacts =>
     s.pool,
   );
 
+function keepUntil(minutesFromNow: number, strategy: KeepAdvice['strategy'] = 'adaptive') {
+  return (now: number): KeepAdvice => ({
+    strategy,
+    keepUntilMs: now + minutesFromNow * MIN,
+    basis: `${strategy} says so`,
+  });
+}
+
 const run = (s: Scenario): Decision => {
   const policy = s.policy ?? POLICY;
   const pool = poolAt(s);
   const rule = selectRule(policy, pool);
   const advice = s.advice?.(s.now, pool);
   const price = s.price === undefined ? 10 : s.price;
+  const active = s.activity?.ownerLastSubmittedAtMs !== undefined || s.pool?.lastReuseAtMs !== undefined;
+  const keepCheck = price === null ? undefined : (s.keepCheck ?? keepUntil(active ? 600 : -1))(s.now);
   return decide({
     pool,
     nowMs: s.now,
@@ -117,18 +129,11 @@ const run = (s: Scenario): Decision => {
     spend: s.spend ?? { poolIdleUsdToday: 5, teamIdleUsdToday: 20 },
     ...(price === null ? {} : { pricePerInstanceHourUsd: price }),
     ...(advice ? { advice } : {}),
+    ...(keepCheck ? { keepCheck } : {}),
     limits: DEFAULT_KEEP_ALIVE_LIMITS,
     killSwitch: s.killSwitch ?? false,
   });
 };
-
-const keepUntil =
-  (minutesFromNow: number, strategy: KeepAdvice['strategy'] = 'adaptive') =>
-  (now: number): KeepAdvice => ({
-    strategy,
-    keepUntilMs: now + minutesFromNow * MIN,
-    basis: `${strategy} says so`,
-  });
 
 describe('decide: working hours, time zones, DST, weekends and holidays', () => {
   it.each<[string, Decision['action'], Decision['cause'], Scenario]>([
@@ -451,10 +456,10 @@ describe('decide: extensions', () => {
       'idle spend cap per pool per day $100.00 ($95.00 spent)',
     ],
     [
-      'up to what the strategy wants, when prediction is the only reason',
-      { now: WEEKDAY_10, idle: 40, expiresIn: 5, advice: keepUntil(25) },
+      'up to the horizon the expected-cost check finds worth it',
+      { now: WEEKDAY_10, idle: 40, expiresIn: 5, keepCheck: keepUntil(25) },
       1500,
-      'adaptive strategy',
+      'expected-cost horizon',
     ],
   ])('%s', (_label, scenario, keepAliveSeconds, boundBy) => {
     const decision = run(scenario);
@@ -477,16 +482,22 @@ describe('decide: extensions', () => {
   });
 
   it.each<[string, Scenario, string]>([
-    ['no condition holds', { now: WEEKDAY_10, idle: 40, expiresIn: 5 }, 'no extension condition holds'],
     [
-      'the owner was active too long ago',
+      'the expected-cost check says keeping does not pay',
+      { now: WEEKDAY_10, idle: 40, expiresIn: 5, keepCheck: keepUntil(-1) },
+      'not worth it past the expiry',
+    ],
+    [
+      'the owner is active but the price forbids the keep (activity is evidence, not an override)',
       {
         now: WEEKDAY_10,
         idle: 40,
         expiresIn: 5,
-        activity: { ownerLastSubmittedAtMs: WEEKDAY_10 - 21 * MIN },
+        activity: ownerJustActive(WEEKDAY_10),
+        pool: { lastReuseAtMs: WEEKDAY_10 - 5 * MIN },
+        keepCheck: keepUntil(-1),
       },
-      'no extension condition holds',
+      'not worth it past the expiry',
     ],
     [
       'the caps leave less than a minute',
@@ -538,17 +549,33 @@ describe('decide: extensions', () => {
     expect(decision).toMatchObject({ action: 'leave', cause: 'past-expiry' });
   });
 
-  it('the default policy never extends', () => {
-    const decision = run({
+  it('the default policy extends only when the expected-cost check says it pays', () => {
+    const scenario: Scenario = {
       now: WEEKDAY_10,
       idle: 40,
       expiresIn: 5,
       policy: DEFAULT_POLICY,
       activity: ownerJustActive(WEEKDAY_10),
       pool: { lastReuseAtMs: WEEKDAY_10 - MIN },
-      advice: keepUntil(600),
+    };
+    expect(run({ ...scenario, keepCheck: keepUntil(-1) })).toMatchObject({
+      action: 'warn',
+      rule: 'defaults',
     });
-    expect(decision).toMatchObject({ action: 'warn', rule: 'defaults' });
+    expect(run({ ...scenario, keepCheck: keepUntil(20) })).toMatchObject({
+      action: 'extend',
+      rule: 'defaults',
+    });
+  });
+
+  it('with no extension condition on, nothing is extended', () => {
+    const policy = policyOf(`
+defaults:
+  extend: { when: { predictedReuse: false } }
+  keepAlive: { strategy: adaptive }
+`);
+    const decision = run({ now: WEEKDAY_10, idle: 40, expiresIn: 5, policy });
+    expect(decision.reason).toContain('no extension condition holds');
   });
 });
 
@@ -565,7 +592,7 @@ describe('decide: the keep-alive strategy', () => {
     });
   });
 
-  it('does not stop a pool whose owner is at work', () => {
+  it('stops even when the owner is at work: activity is weighed inside the strategy, never an override', () => {
     const decision = run({
       now: WEEKDAY_10,
       idle: 12,
@@ -573,7 +600,7 @@ describe('decide: the keep-alive strategy', () => {
       advice: keepUntil(-2),
       activity: { ownerLastSubmittedAtMs: WEEKDAY_10 - 3 * MIN },
     });
-    expect(decision.action).toBe('leave');
+    expect(decision).toMatchObject({ action: 'stop', cause: 'strategy' });
   });
 
   it('a strategy that wants the current expiry changes nothing', () => {

@@ -158,12 +158,15 @@ describe('gapSamplesOfPool', () => {
     expect(gapSamplesOfPool(view, head, T0 + 100 * MIN)[2]).toEqual({ gapSeconds: 600, reused: false });
   });
 
-  it('learns by match key, then owner, then rule', () => {
-    expect(gapScopes({ matchKey: 'mk1_x', owner: 'alice' }, 'vision')).toEqual([
+  it('learns by match key, then owner, team and instance family', () => {
+    expect(
+      gapScopes({ matchKey: 'mk1_x', owner: 'alice', team: 'vision', instanceType: 'ml.p4d.24xlarge' }),
+    ).toEqual([
       { kind: 'matchKey', key: 'mk1_x' },
       { kind: 'owner', key: 'alice' },
-      { kind: 'rule', key: 'vision' },
+      { kind: 'team', key: 'vision' },
+      { kind: 'family', key: 'ml.p4d' },
     ]);
-    expect(gapScopes({}, 'defaults')).toEqual([{ kind: 'rule', key: 'defaults' }]);
+    expect(gapScopes({})).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { breakEvenSeconds, poolCosts } from '../../lib/domain/costModel';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { decide } from '../../lib/domain/policy/decide';
 import { DEFAULT_POLICY, DEFAULT_RULE_SETTINGS } from '../../lib/domain/policy/defaultPolicy';
@@ -6,13 +7,11 @@ import {
   type GapDistribution,
   type GapSample,
   learnGaps,
-  pickGapDistribution,
   reuseProbability,
   survivalAt,
 } from '../../lib/domain/policy/gapDistribution';
 import { type KeepAliveSettings, type RuleSettings, STRATEGY_NAMES } from '../../lib/domain/policy/policy';
 import type { PoolFacts } from '../../lib/domain/policy/poolFacts';
-import { breakEvenSeconds, poolCosts } from '../../lib/domain/policy/skiRental';
 import {
   adviseKeepAlive,
   createStrategy,
@@ -104,21 +103,13 @@ describe('the learned gap distribution (Kaplan–Meier)', () => {
     expect(survivalAt(tail, 7200)).toBeCloseTo(1 / 2, 10);
   });
 
-  it('picks the most specific scope with enough samples: match key, then owner, then rule', () => {
-    const byScope: Record<string, GapDistribution> = {
-      'matchKey:mk1': learnGaps(reused(1, 2, 3)),
-      'owner:alice': learnGaps(reused(...repeat(10, 60))),
-      'rule:defaults': learnGaps(reused(...repeat(50, 60))),
-    };
-    const scopes = [
-      { kind: 'matchKey', key: 'mk1' },
-      { kind: 'owner', key: 'alice' },
-      { kind: 'rule', key: 'defaults' },
-    ] as const;
-    const lookup = (scope: { kind: string; key: string }) => byScope[`${scope.kind}:${scope.key}`];
-    expect(pickGapDistribution(scopes, lookup, 8)?.scope).toEqual({ kind: 'owner', key: 'alice' });
-    expect(pickGapDistribution(scopes, lookup, 3)?.scope.kind).toBe('matchKey');
-    expect(pickGapDistribution(scopes, lookup, 100)).toBeUndefined();
+  it('weighs samples: a weighted sample counts as that many', () => {
+    const weighted = learnGaps([
+      { gapSeconds: 60, reused: true, weight: 3 },
+      { gapSeconds: 600, reused: true },
+    ]);
+    expect(weighted.weight).toBe(4);
+    expect(survivalAt(weighted, 60)).toBeCloseTo(1 / 4, 10);
   });
 });
 

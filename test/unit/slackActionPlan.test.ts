@@ -274,3 +274,39 @@ describe('who may act on a pool from Slack', () => {
     expect(emailCouldAuthorize({ slackUser: 'U2' }, { userId: 'U1' }, admins)).toBe(false);
   });
 });
+
+describe('a Keep asked for in Slack passes the expected-cost check', () => {
+  // The key's pools were reused 30 minutes after becoming Available, or never.
+  const gaps = () =>
+    Array.from({ length: 20 }, (_, i) => ({
+      gapSeconds: i % 2 === 0 ? 1800 : 6 * 3600,
+      reused: i % 2 === 0,
+      atMs: NOW - (i + 1) * 3600_000,
+    }));
+
+  it('a cheap pool is kept: the click is evidence enough', () => {
+    expect(planPoolButton(input('extend', { gaps })).kind).toBe('act');
+  });
+
+  it('an expensive cluster is not: no likely reuse pays for its idle price', () => {
+    const plan = planPoolButton(
+      input('keep-until-end-of-day', {
+        gaps,
+        pool: pool({ instanceType: 'ml.p4d.24xlarge', instanceCount: 4 }),
+        pricePerInstanceHourUsd: 37.688,
+      }),
+    );
+    expect(plan).toMatchObject({ kind: 'refuse' });
+    expect(plan.kind === 'refuse' && plan.reason).toContain('not expected to pay');
+  });
+
+  it('without learned gaps the person decides, as before', () => {
+    const plan = planPoolButton(
+      input('extend', {
+        pool: pool({ instanceType: 'ml.p4d.24xlarge', instanceCount: 4 }),
+        pricePerInstanceHourUsd: 37.688,
+      }),
+    );
+    expect(plan.kind).toBe('act');
+  });
+});

@@ -1,3 +1,4 @@
+import { COLD_START_PENALTY_SECONDS, CostMeter } from '../../../lib/domain/costModel';
 import type { JobRecord } from '../../../lib/domain/jobRecord';
 import { assembleChains, poolView } from '../../../lib/domain/poolChain';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../../../lib/domain/prices';
@@ -57,6 +58,15 @@ export interface LocalReport {
     readonly idleCostSavedUsd: number;
     /** Cold starts added (positive) or avoided (negative) against that baseline. */
     readonly extraColdStarts: number;
+    /** The run priced by the cost model (lib/domain/costModel.ts), as `poolwarden whatif` prices it. */
+    readonly cost: {
+      readonly waitingValuePerHourUsd: number;
+      readonly coldStartPenaltySeconds: number;
+      readonly idleUsd: number;
+      readonly coldStartUsd: number;
+      readonly waitingUsd: number;
+      readonly totalUsd: number;
+    };
   };
   readonly delivery: DeliveryStats;
   /** poolwarden's ledger against the emulator's ground truth: the same reuses, job by job. */
@@ -84,6 +94,8 @@ export interface ReportInputs {
   readonly notifications: readonly LocalNotification[];
   readonly baseline: BaselineOutcome;
   readonly delivery: DeliveryStats;
+  /** The policy's waiting value: the summary's cost charges it per cold start. */
+  readonly waitingValuePerHourUsd: number;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -154,6 +166,17 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
       0,
     ),
   );
+  const meter = new CostMeter(inputs.waitingValuePerHourUsd, COLD_START_PENALTY_SECONDS);
+  for (const pool of pools) {
+    const price = pool.instanceType ? hourlyPrice(inputs.prices, pool.instanceType) : undefined;
+    meter.idle(pool.idleBillableSeconds, pool.instanceCount ?? 1, price ?? 0);
+  }
+  for (const job of jobs) {
+    const real = truth.get(job.name);
+    if (!real || job.warmStart) continue;
+    meter.coldStart(real.instanceCount, hourlyPrice(inputs.prices, real.instanceType) ?? 0);
+  }
+  const cost = meter.breakdown();
   return {
     jobs,
     pools,
@@ -177,6 +200,14 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
       // `+ 0` turns a -0 into 0.
       idleCostSavedUsd: round2(inputs.baseline.idleCostUsd - idleCostUsd) + 0,
       extraColdStarts: coldStarts - inputs.baseline.coldStarts,
+      cost: {
+        waitingValuePerHourUsd: inputs.waitingValuePerHourUsd,
+        coldStartPenaltySeconds: COLD_START_PENALTY_SECONDS,
+        idleUsd: round2(cost.idleUsd),
+        coldStartUsd: round2(cost.coldStartUsd),
+        waitingUsd: round2(cost.waitingUsd),
+        totalUsd: round2(cost.totalUsd),
+      },
     },
     delivery: inputs.delivery,
     check: { ledgerMatchesEmulator: mismatches.length === 0, mismatches },

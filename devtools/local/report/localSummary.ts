@@ -30,6 +30,10 @@ export const printLocalSummary = (
   write(
     `against own keep-alive idle $${s.idleCostUsd.toFixed(2)} vs $${base.idleCostUsd.toFixed(2)} without poolwarden (${saved >= 0 ? 'saved' : 'cost'} $${Math.abs(saved).toFixed(2)}); cold starts ${s.coldStarts} vs ${base.coldStarts} (${s.extraColdStarts >= 0 ? '+' : ''}${s.extraColdStarts})`,
   );
+  const c = s.cost;
+  write(
+    `cost                 $${c.totalUsd.toFixed(2)} = idle $${c.idleUsd.toFixed(2)} + cold starts $${c.coldStartUsd.toFixed(2)} + waiting $${c.waitingUsd.toFixed(2)} (${c.coldStartPenaltySeconds} s per cold start, waiting at $${c.waitingValuePerHourUsd}/h: compare with poolwarden whatif)`,
+  );
   write(
     `events               ${d.eventsPublished} published, ${d.deliveries} delivered (${d.extraCopies} duplicates, ${d.stale} stale), ${d.rejected} rejected, ${d.deadLettered} dead-lettered`,
   );

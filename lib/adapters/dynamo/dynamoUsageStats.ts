@@ -72,6 +72,8 @@ export class DynamoUsageStats implements UsageStats {
       atMs: Number(i.atMs),
       gapSeconds: Number(i.gapSeconds),
       reused: Boolean(i.reused),
+      ...(i.unresolved === true ? { unresolved: true } : {}),
+      ...(Array.isArray(i.scopeIds) ? { scopeIds: i.scopeIds.map(String) } : {}),
     }));
   }
 

@@ -22,10 +22,9 @@ export const planClick = async (
 ): Promise<ClickPlan> => {
   const facts = poolFactsOfHead(head);
   const rule = selectRule(setup.policy, facts);
-  const spend =
-    button === 'stop'
-      ? {}
-      : (await gatherSweepKnowledge(deps.stats, [head], nowMs, setup.prices)).spend(head);
+  const knowledge =
+    button === 'stop' ? undefined : await gatherSweepKnowledge(deps.stats, [head], nowMs, setup.prices);
+  const spend = knowledge ? knowledge.spend(head) : {};
   const price = facts.instanceType ? hourlyPrice(setup.prices, facts.instanceType) : undefined;
   const plan = planPoolButton({
     button,
@@ -36,6 +35,7 @@ export const planClick = async (
     snoozeSeconds: deps.snoozeSeconds,
     spend,
     ...(price !== undefined ? { pricePerInstanceHourUsd: price } : {}),
+    ...(knowledge ? { gaps: knowledge.gaps } : {}),
   });
   return { rule, plan };
 };

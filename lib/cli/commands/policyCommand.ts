@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readPolicyFile } from '../../policyFile/readPolicyFile';
 import { readInputFile } from '../inputFiles';
+import { registerTuneCommand } from './tuneCommand';
 
 export const registerPolicyCommand = (program: Command): void => {
   const policy = program.command('policy').description('work with policy files');
@@ -12,4 +13,5 @@ export const registerPolicyCommand = (program: Command): void => {
       const parsed = await readInputFile('policy', file, readPolicyFile);
       console.log(`${file}: valid (${parsed.rules.length} rules besides the defaults)`);
     });
+  registerTuneCommand(policy);
 };

@@ -1,4 +1,5 @@
 import { clampKeepAlive, expiryAfterJobEnd, expiryAfterUpdate, type KeepAliveLimits } from '../keepAlive';
+import { activityEvidence } from './activityEvidence';
 import { formatDuration } from './duration';
 import type { Policy, RuleSettings } from './policy';
 import type { PoolFacts } from './poolFacts';
@@ -19,14 +20,14 @@ import { describeLocalTime, type WorkingHoursStatus, workingHoursAt } from './wo
  *                                                   -> stop
  *  5. the idle limit is reached (inside/outside working hours, shortened by the idle-limit tag)
  *                                                   -> stop
- *  6. the pool ends within `extend.within`, an extension condition holds (recent reuse, owner
- *     activity, predicted reuse) and the caps leave room
+ *  6. the pool ends within `extend.within`, extensions are on (`predictedReuse`, or an activity
+ *     condition that holds), the expected-cost check says keeping past the expiry costs less
+ *     than stopping (expectedCost.ts: activity is evidence inside it, never an override) and
+ *     the caps leave room
  *                                                   -> extend, bounded by the step, the per-call
  *                                                      cap, the lifetime cap, the idle limit, the
- *                                                      spend caps (and the strategy's wish when
- *                                                      prediction is the only reason)
- *  7. the keep-alive strategy's time has passed and no activity says otherwise
- *                                                   -> stop
+ *                                                      spend caps and the expected-cost horizon
+ *  7. the keep-alive strategy's time has passed     -> stop
  *  8. the predicted expiry has passed               -> leave: SageMaker ends the pool on its own,
  *                                                      the reconciler records how it ended
  *  9. the pool will end (expiry or a stop above) within the notification lead time
@@ -88,6 +89,11 @@ export interface DecisionInput {
   readonly pricePerInstanceHourUsd?: number;
   /** The predictor's output: adviseKeepAlive(rule.settings.keepAlive, pool, …). */
   readonly advice?: KeepAdvice;
+  /**
+   * The expected-cost check (costAwareKeep) every extension must pass; absent (price unknown):
+   * nothing is kept past its expiry, since what cannot be priced cannot be shown to pay.
+   */
+  readonly keepCheck?: KeepAdvice;
   /** The deployment's limits (configuration); the rule's caps can only tighten them. */
   readonly limits: KeepAliveLimits;
   /** One configuration value that turns every action into a dry run. */
@@ -180,32 +186,10 @@ const protectionOf = (
   return longest && longest.untilMs > input.nowMs ? longest : undefined;
 };
 
-/** Recent activity that argues for keeping the pool: each entry is a reason an extension may use. */
-const activityOf = (input: DecisionInput, settings: RuleSettings): string[] => {
-  const { pool, nowMs } = input;
-  const when = settings.extend.when;
-  const reasons: string[] = [];
-  if (
-    when.reusedWithinSeconds !== null &&
-    pool.lastReuseAtMs !== undefined &&
-    nowMs - pool.lastReuseAtMs <= when.reusedWithinSeconds * 1000
-  ) {
-    reasons.push(
-      `reused ${formatDuration((nowMs - pool.lastReuseAtMs) / 1000)} ago (within ${formatDuration(when.reusedWithinSeconds)})`,
-    );
-  }
-  const submitted = input.activity.ownerLastSubmittedAtMs;
-  if (
-    when.ownerActiveWithinSeconds !== null &&
-    submitted !== undefined &&
-    nowMs - submitted <= when.ownerActiveWithinSeconds * 1000
-  ) {
-    reasons.push(
-      `owner ${pool.owner ?? '(unknown)'} submitted a job ${formatDuration((nowMs - submitted) / 1000)} ago (within ${formatDuration(when.ownerActiveWithinSeconds)})`,
-    );
-  }
-  return reasons;
-};
+/** Recent activity named by the rule: evidence inside the expected-cost check, listed in reasons. */
+const activityOf = (input: DecisionInput, settings: RuleSettings): readonly string[] =>
+  activityEvidence(settings.extend.when, input.pool, input.activity.ownerLastSubmittedAtMs, input.nowMs)
+    .because;
 
 const situationOf = (input: DecisionInput, availableSinceMs: number, expiresAtMs: number): Situation => {
   const settings = input.rule.settings;
@@ -264,14 +248,15 @@ const hardCapReached = (s: Situation): { cause: DecisionCause; reason: string } 
 /** Step 6: what an extension would be now, or why there is none. */
 const planExtension = (s: Situation): ExtensionPlan => {
   const { input, settings } = s;
-  const advice = input.advice;
-  const predicted =
-    settings.extend.when.predictedReuse &&
-    advice !== undefined &&
-    Number.isFinite(advice.keepUntilMs) &&
-    advice.keepUntilMs > s.expiresAtMs;
-  const because = [...s.activity, ...(predicted && advice ? [advice.basis] : [])];
-  if (because.length === 0) return { whyNot: 'no extension condition holds' };
+  const check = input.keepCheck;
+  if (!settings.extend.when.predictedReuse && s.activity.length === 0) {
+    return { whyNot: 'no extension condition holds' };
+  }
+  if (!check) return { whyNot: 'the price is unknown, so no keep can be shown to pay' };
+  if (!(Number.isFinite(check.keepUntilMs) && check.keepUntilMs > s.expiresAtMs)) {
+    return { whyNot: `not worth it past the expiry: ${check.basis}` };
+  }
+  const because = [check.basis];
   const bornAtMs = input.pool.bornAtMs;
   if (bornAtMs === undefined) {
     return { whyNot: "the pool's birth is unknown, so its lifetime cap cannot be checked" };
@@ -285,9 +270,7 @@ const planExtension = (s: Situation): ExtensionPlan => {
       untilMs: s.nowMs + settings.extend.stepSeconds * 1000,
     },
   ];
-  if (s.activity.length === 0 && predicted && advice) {
-    bounds.push({ label: `${advice.strategy} strategy`, untilMs: advice.keepUntilMs });
-  }
+  bounds.push({ label: 'expected-cost horizon', untilMs: check.keepUntilMs });
   if (s.idleLimitSeconds !== null) {
     bounds.push({
       label: `idle limit ${formatDuration(s.idleLimitSeconds)}`,
@@ -332,7 +315,7 @@ const plannedStops = (s: Situation): { atMs: number; what: string }[] => {
     });
   }
   const advice = s.input.advice;
-  if (advice && advice.keepUntilMs < s.expiresAtMs && s.activity.length === 0) {
+  if (advice && advice.keepUntilMs < s.expiresAtMs) {
     stops.push({ atMs: deferred(advice.keepUntilMs), what: `stopped by the ${advice.strategy} strategy` });
   }
   const bornAtMs = s.input.pool.bornAtMs;
@@ -410,14 +393,9 @@ export const decide = (input: DecisionInput): Decision => {
     );
   }
 
-  // 7. The strategy's own stop, unless activity says the owner is still at work.
+  // 7. The strategy's own stop (activity already weighed inside it as evidence).
   const advice = input.advice;
-  if (
-    advice &&
-    advice.keepUntilMs < s.expiresAtMs &&
-    s.nowMs >= advice.keepUntilMs &&
-    s.activity.length === 0
-  ) {
+  if (advice && advice.keepUntilMs < s.expiresAtMs && s.nowMs >= advice.keepUntilMs) {
     const stopped = stop('strategy', advice.basis);
     if (stopped) return stopped;
   }

@@ -1,3 +1,4 @@
+import { COLD_START_PENALTY_SECONDS } from '../costModel';
 import type { Policy, PolicyTagKeys, RuleSettings } from './policy';
 
 export const DEFAULT_TAG_KEYS: PolicyTagKeys = {
@@ -7,13 +8,17 @@ export const DEFAULT_TAG_KEYS: PolicyTagKeys = {
 };
 
 /**
- * What poolwarden does when no policy file is given. It is meant to be safe to switch on
- * anywhere:
- * - it never extends a pool: every pool ends at the job's own keep-alive or earlier;
- * - it stops a pool only outside working hours (Mon-Fri 08:00-19:00 UTC), and only after 2 h
- *   idle, which a pool reaches only when someone (a person, another tool) kept it longer than
- *   SageMaker's default per-call cap of 1 h;
- * - the keep-alive strategy is `fixed` at the job's own keep-alive, so it never stops early;
+ * What poolwarden does when no policy file is given: the expected-cost policy, because it is
+ * what pays on workloads nobody tuned for (bench/results.md, held-out team weeks):
+ * - keep-alive strategy `adaptive`: at every sweep minute, keep a pool only while the learned
+ *   chance of a same-key job, times what a cold start costs (122 s of the cluster plus $60/h of
+ *   a waiting person), beats the expected idle price; so an expensive cluster is released at
+ *   once and a cheap one kept through a long gap;
+ * - `predictedReuse`: the same check may extend a pool past the job's own keep-alive, 30 min at a
+ *   time, never cost-blind: recent activity is not an extension condition here;
+ * - 2 gaps are enough to start learning: a key with few gaps borrows from its owner, team and
+ *   instance family (gapLearner.ts), which beats falling back to break-even;
+ * - as a safety net it stops a pool idle 2 h outside working hours (Mon-Fri 08:00-19:00 UTC);
  * - it warns owners 10 minutes before a pool ends; dry run is off.
  * Set your own time zone and holidays in a policy file: UTC is only a neutral starting point.
  */
@@ -29,7 +34,7 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = {
   ],
   idle: { insideWorkingHoursSeconds: null, outsideWorkingHoursSeconds: 2 * 3600 },
   extend: {
-    when: { reusedWithinSeconds: null, ownerActiveWithinSeconds: null, predictedReuse: false },
+    when: { reusedWithinSeconds: null, ownerActiveWithinSeconds: null, predictedReuse: true },
     stepSeconds: 30 * 60,
     withinSeconds: 10 * 60,
   },
@@ -40,12 +45,12 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = {
     idleSpendPerTeamPerDayUsd: null,
   },
   keepAlive: {
-    strategy: 'fixed',
+    strategy: 'adaptive',
     fixedSeconds: null,
-    // Seed article, P90: ~140 s to start on a new cluster against ~20 s on a warm pool.
-    coldStartSeconds: 120,
-    waitingValuePerHourUsd: 0,
-    minSamples: 8,
+    // Seed article, P90: 143 s to start on a new cluster against 21 s on a warm pool.
+    coldStartSeconds: COLD_START_PENALTY_SECONDS,
+    waitingValuePerHourUsd: 60,
+    minSamples: 2,
     // The parameters of "Serverless in the Wild": 1-minute bins over 4 hours, 99th percentile
     // plus 10 %, CV threshold 2, half the gaps out of range.
     hybrid: {

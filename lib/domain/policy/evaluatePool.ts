@@ -1,13 +1,15 @@
 import type { JobRecord } from '../jobRecord';
 import type { KeepAliveLimits } from '../keepAlive';
 import { hourlyPrice, type PriceTable } from '../prices';
-import { type Decision, decide } from './decide';
-import { type GapDistribution, type GapScope, gapScopes, pickGapDistribution } from './gapDistribution';
+import { activityEvidence } from './activityEvidence';
+import { type Decision, decide, tightenLimits } from './decide';
+import { type GapScope, gapScopes } from './gapDistribution';
+import { type GapLearnerMemo, type GapLearningOptions, learnHierarchical, type TimedGap } from './gapLearner';
 import type { Policy } from './policy';
 import { type PoolFacts, poolFactsOfHead } from './poolFacts';
 import { type SelectedRule, selectRule } from './ruleSelection';
 import type { SpendFacts } from './spendCaps';
-import { adviseKeepAlive } from './strategies';
+import { costAwareKeep, createStrategy, keepAliveContext } from './strategies';
 
 /** What a deployment decides with: the policy, its limits, the kill switch and the prices. */
 export interface PolicySetup {
@@ -23,8 +25,11 @@ export interface PoolSituation {
   readonly nowMs: number;
   readonly ownerLastSubmittedAtMs?: number;
   readonly spend: SpendFacts;
-  /** Learned idle gaps by scope; undefined where none are known. */
-  readonly gaps: (scope: GapScope) => GapDistribution | undefined;
+  /** Each scope's recent idle gaps; undefined where none are known. */
+  readonly gaps: (scope: GapScope) => readonly TimedGap[] | undefined;
+  /** Reuses learned distributions between calls while the samples are unchanged (simulations). */
+  readonly memo?: GapLearnerMemo;
+  readonly learning?: GapLearningOptions;
 }
 
 export interface Evaluation {
@@ -42,12 +47,32 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
   const facts = poolFactsOfHead(situation.head);
   const rule = selectRule(setup.policy, facts);
   const price = facts.instanceType ? hourlyPrice(setup.prices, facts.instanceType) : undefined;
-  const gaps = pickGapDistribution(
-    gapScopes(facts, rule.name),
-    situation.gaps,
-    rule.settings.keepAlive.minSamples,
+  const scopes = gapScopes(facts);
+  const learned = situation.memo
+    ? situation.memo.learn(scopes, situation.gaps, situation.nowMs, situation.learning)
+    : learnHierarchical(scopes, situation.gaps, situation.nowMs, situation.learning);
+  const settings = rule.settings.keepAlive;
+  const evidence = activityEvidence(
+    rule.settings.extend.when,
+    facts,
+    situation.ownerLastSubmittedAtMs,
+    situation.nowMs,
   );
-  const advice = adviseKeepAlive(rule.settings.keepAlive, facts, situation.nowMs, gaps?.distribution, price);
+  const lifetimeSeconds = tightenLimits(setup.limits, rule.settings).lifetimeCapSeconds;
+  const maxIdleSeconds =
+    facts.bornAtMs !== undefined && facts.availableSinceMs !== undefined
+      ? (facts.bornAtMs - facts.availableSinceMs) / 1000 + lifetimeSeconds
+      : lifetimeSeconds;
+  const ctx = keepAliveContext(settings, facts, situation.nowMs, learned, price, {
+    evidence,
+    maxIdleSeconds,
+  });
+  const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
+  const keepCheck = ctx
+    ? settings.strategy === 'adaptive'
+      ? advice
+      : costAwareKeep(ctx, settings)
+    : undefined;
   const decision = decide({
     pool: facts,
     nowMs: situation.nowMs,
@@ -60,6 +85,7 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     spend: situation.spend,
     ...(price !== undefined ? { pricePerInstanceHourUsd: price } : {}),
     ...(advice ? { advice } : {}),
+    ...(keepCheck ? { keepCheck } : {}),
     limits: setup.limits,
     killSwitch: setup.killSwitch,
   });

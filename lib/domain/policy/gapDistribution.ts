@@ -12,10 +12,14 @@ export interface GapSample {
   readonly gapSeconds: number;
   /** true: a job reused the pool after gapSeconds. false: the pool ended unreused after gapSeconds. */
   readonly reused: boolean;
+  /** How much the sample counts (recency, prior shrinkage); 1 when absent. */
+  readonly weight?: number;
 }
 
 export interface GapDistribution {
   readonly samples: number;
+  /** Total weight of the samples (equal to `samples` when none is weighted). */
+  readonly weight: number;
   readonly reuses: number;
   readonly censored: number;
   /** Distinct gaps at which reuses were seen, ascending. */
@@ -28,14 +32,18 @@ export interface GapDistribution {
   readonly censoredGaps: readonly number[];
 }
 
+/** The (weighted) Kaplan–Meier estimate of the gap distribution. */
 export const learnGaps = (samples: readonly GapSample[]): GapDistribution => {
-  const clean = samples
-    .filter((s) => Number.isFinite(s.gapSeconds))
-    .map((s) => ({ gapSeconds: Math.max(0, s.gapSeconds), reused: s.reused }))
-    .sort((a, b) => a.gapSeconds - b.gapSeconds);
+  const clean: { gapSeconds: number; reused: boolean; weight: number }[] = [];
+  for (const s of samples) {
+    if (!Number.isFinite(s.gapSeconds) || (s.weight !== undefined && !(s.weight > 0))) continue;
+    clean.push({ gapSeconds: Math.max(0, s.gapSeconds), reused: s.reused, weight: s.weight ?? 1 });
+  }
+  clean.sort((a, b) => a.gapSeconds - b.gapSeconds);
   const eventSeconds: number[] = [];
   const survival: number[] = [];
-  let atRisk = clean.length;
+  let atRisk = clean.reduce((sum, s) => sum + s.weight, 0);
+  const weight = atRisk;
   let surviving = 1;
   for (let i = 0; i < clean.length; ) {
     const gap = clean[i]?.gapSeconds ?? 0;
@@ -43,11 +51,12 @@ export const learnGaps = (samples: readonly GapSample[]): GapDistribution => {
     let leaving = 0;
     // Censored samples tied with a reuse are still at risk at that instant (the usual convention).
     for (; i < clean.length && clean[i]?.gapSeconds === gap; i++) {
-      leaving++;
-      if (clean[i]?.reused) reuses++;
+      const w = clean[i]?.weight ?? 1;
+      leaving += w;
+      if (clean[i]?.reused) reuses += w;
     }
-    if (reuses > 0) {
-      surviving *= 1 - reuses / atRisk;
+    if (reuses > 0 && atRisk > 0) {
+      surviving *= Math.max(0, 1 - reuses / atRisk);
       eventSeconds.push(gap);
       survival.push(surviving);
     }
@@ -57,6 +66,7 @@ export const learnGaps = (samples: readonly GapSample[]): GapDistribution => {
   const censoredGaps = clean.filter((s) => !s.reused).map((s) => s.gapSeconds);
   return {
     samples: clean.length,
+    weight,
     reuses: reuseGaps.length,
     censored: censoredGaps.length,
     eventSeconds,
@@ -110,40 +120,35 @@ export const gapSamplesOfPool = (view: PoolView, head: JobRecord, nowMs?: number
   return samples;
 };
 
-/** Where gaps are learned, most specific first: the match key, then the owner, then the rule. */
-export type GapScopeKind = 'matchKey' | 'owner' | 'rule';
+/**
+ * Where gaps are learned, most specific first: the match key, then the owner, the team and the
+ * instance family (ml.p4d of ml.p4d.24xlarge). A key with few gaps borrows from the next scope
+ * that has some (gapLearner.ts).
+ */
+export type GapScopeKind = 'matchKey' | 'owner' | 'team' | 'family';
 
 export interface GapScope {
   readonly kind: GapScopeKind;
   readonly key: string;
 }
 
-export const gapScopes = (
-  pool: { readonly matchKey?: string; readonly owner?: string },
-  ruleName: string,
-): GapScope[] => [
+/** ml.p4d.24xlarge -> ml.p4d: sizes of one family idle and get reused alike. */
+export const instanceFamily = (instanceType: string): string => {
+  const parts = instanceType.split('.');
+  return parts.length >= 3 ? parts.slice(0, -1).join('.') : instanceType;
+};
+
+export const gapScopes = (pool: {
+  readonly matchKey?: string;
+  readonly owner?: string;
+  readonly team?: string;
+  readonly instanceType?: string;
+}): GapScope[] => [
   ...(pool.matchKey ? [{ kind: 'matchKey' as const, key: pool.matchKey }] : []),
   ...(pool.owner ? [{ kind: 'owner' as const, key: pool.owner }] : []),
-  { kind: 'rule', key: ruleName },
+  ...(pool.team ? [{ kind: 'team' as const, key: pool.team }] : []),
+  ...(pool.instanceType ? [{ kind: 'family' as const, key: instanceFamily(pool.instanceType) }] : []),
 ];
 
-/** A stable string for storing or caching a scope's distribution. */
+/** A stable string for storing or caching a scope's samples. */
 export const gapScopeId = (scope: GapScope): string => `${scope.kind}:${scope.key}`;
-
-export interface ScopedGaps {
-  readonly scope: GapScope;
-  readonly distribution: GapDistribution;
-}
-
-/** The most specific scope with at least `minSamples` samples; none: the strategies fall back. */
-export const pickGapDistribution = (
-  scopes: readonly GapScope[],
-  lookup: (scope: GapScope) => GapDistribution | undefined,
-  minSamples: number,
-): ScopedGaps | undefined => {
-  for (const scope of scopes) {
-    const distribution = lookup(scope);
-    if (distribution && distribution.samples >= minSamples) return { scope, distribution };
-  }
-  return undefined;
-};

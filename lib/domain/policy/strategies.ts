@@ -1,7 +1,9 @@
+import { breakEvenSeconds, type PoolCosts, poolCosts } from '../costModel';
+import { type ActivityEvidence, NO_EVIDENCE } from './activityEvidence';
 import { formatDuration, formatUsd } from './duration';
-import { type GapDistribution, reuseProbability, survivalAt } from './gapDistribution';
+import { chooseKeep } from './expectedCost';
+import { type GapDistribution, survivalAt } from './gapDistribution';
 import type { HybridHistogramOptions, KeepAliveSettings, StrategyName } from './policy';
-import { breakEvenSeconds, type PoolCosts, poolCosts } from './skiRental';
 
 /**
  * Keep-alive strategies: how long an idle pool is worth keeping. They are plain functions of
@@ -17,8 +19,16 @@ export interface KeepAliveContext {
   readonly jobKeepAliveSeconds?: number;
   /** Learned idle gaps for the pool's scope; absent or thin: the learned strategies fall back. */
   readonly gaps?: GapDistribution;
+  /** Names the scopes and weights the gaps were learned from (gapLearner.ts). */
+  readonly gapsBasis?: string;
   /** Absent when the price is unknown: the cost-based strategies fall back to fixed. */
   readonly costs?: PoolCosts;
+  /** Recent activity as evidence for a reuse (adaptive only). */
+  readonly evidence?: ActivityEvidence;
+  /** The pool cannot idle past this (its lifetime cap). */
+  readonly maxIdleSeconds?: number;
+  /** When the policy will look again (the sweep's period); default 60 s. */
+  readonly nextDecisionInSeconds?: number;
 }
 
 export interface KeepAdvice {
@@ -161,13 +171,8 @@ const hybridHistogramAdvice = (ctx: KeepAliveContext, settings: KeepAliveSetting
 };
 
 /**
- * Adaptive ski rental on the learned distribution. Having idled `a` seconds, keeping the pool up
- * to idle time h costs the expected idle price until a reuse or h, and saves a cold start when a
- * reuse comes by h; it is worth keeping when, for some h, P(reuse by h | idle a) × cold-start
- * cost > expected idle price up to h. The brief's per-period test is this with h = a + one period
- * only; looking at every h also keeps a pool across a lull before a likely reuse (bimodal gaps).
- * With a Kaplan–Meier estimate the expected cost is linear between observed gaps and drops at
- * each, so the best h is `a` (stop now) or one of the observed gaps after `a`.
+ * Adaptive ski rental on the learned distribution: the expected-cost decision of expectedCost.ts,
+ * re-taken at every decision instant. With too few gaps learned (in every scope), break-even.
  */
 const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, costs: PoolCosts): KeepAdvice => {
   const gaps = ctx.gaps;
@@ -179,52 +184,43 @@ const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, cost
     );
   }
   const idle = idleSecondsOf(ctx);
-  const alive = survivalAt(gaps, idle);
-  const learned = `${gaps.samples} gaps (${gaps.censored} unreused)`;
-  if (alive <= 0) {
-    return {
-      strategy: 'adaptive',
-      keepUntilMs: ctx.nowMs,
-      basis: `adaptive: every one of ${learned} was shorter than the ${formatDuration(idle)} idled so far`,
-    };
-  }
-  // Unnormalised expected costs (× S(a)): the argmin does not change.
-  let bestHorizon = idle;
-  let bestCost = costs.coldStartUsd * alive;
-  let bestIdleIntegral = 0;
-  let idleIntegral = 0;
-  let from = idle;
-  let surviving = alive;
-  for (let i = 0; i < gaps.eventSeconds.length; i++) {
-    const at = gaps.eventSeconds[i] ?? 0;
-    if (at <= idle) continue;
-    idleIntegral += surviving * (at - from);
-    surviving = gaps.survival[i] ?? surviving;
-    from = at;
-    const cost = costs.idleUsdPerSecond * idleIntegral + costs.coldStartUsd * surviving;
-    if (cost < bestCost) {
-      bestCost = cost;
-      bestHorizon = at;
-      bestIdleIntegral = idleIntegral;
-    }
-  }
-  if (bestHorizon <= idle) {
+  const evidence = ctx.evidence ?? NO_EVIDENCE;
+  const choice = chooseKeep(gaps, idle, costs, {
+    hazardRatio: evidence.hazardRatio,
+    maxIdleSeconds: ctx.maxIdleSeconds ?? Number.POSITIVE_INFINITY,
+    nextDecisionSeconds: idle + (ctx.nextDecisionInSeconds ?? 60),
+  });
+  const learned = ctx.gapsBasis ?? `${gaps.samples} gaps (${gaps.censored} unreused)`;
+  const given =
+    evidence.because.length > 0
+      ? `; evidence ${evidence.because.join('; ')} (hazard × ${evidence.hazardRatio.toFixed(2)})`
+      : '';
+  const prices = `idle ${formatUsd(costs.idleUsdPerSecond * 3600)}/h, cold start ${formatUsd(costs.coldStartUsd)}`;
+  if (choice.keepUntilIdleSeconds <= idle) {
     const window = Math.min(breakEvenSeconds(costs), 24 * 3600);
-    const p = reuseProbability(gaps, idle, window);
+    const p =
+      1 -
+      survivalAt(gaps, idle + window) ** evidence.hazardRatio /
+        Math.max(1e-12, survivalAt(gaps, idle) ** evidence.hazardRatio);
     return {
       strategy: 'adaptive',
       keepUntilMs: ctx.nowMs,
-      basis: `adaptive: P(reuse within ${formatDuration(window)} | idle ${formatDuration(idle)}) = ${p.toFixed(2)} from ${learned}; not worth the idle price of ${formatUsd(costs.idleUsdPerSecond * 3600)}/h against a cold start of ${formatUsd(costs.coldStartUsd)}`,
+      basis: `adaptive: P(reuse within ${formatDuration(window)} | idle ${formatDuration(idle)}) = ${Math.max(0, p).toFixed(2)} from ${learned}${given}; no horizon is worth the idle price (${prices})`,
     };
   }
-  const p = reuseProbability(gaps, idle, bestHorizon - idle);
-  const expectedIdle = (costs.idleUsdPerSecond * bestIdleIntegral) / alive;
   return {
     strategy: 'adaptive',
-    keepUntilMs: atSeconds(ctx, bestHorizon),
-    basis: `adaptive: P(reuse within ${formatDuration(bestHorizon - idle)} | idle ${formatDuration(idle)}) = ${p.toFixed(2)} from ${learned}; saves ${formatUsd(p * costs.coldStartUsd)} expected against ${formatUsd(expectedIdle)} expected idle`,
+    keepUntilMs: atSeconds(ctx, choice.keepUntilIdleSeconds),
+    basis: `adaptive: P(reuse within ${formatDuration(choice.keepUntilIdleSeconds - idle)} | idle ${formatDuration(idle)}) = ${choice.reuseProbability.toFixed(2)} from ${learned}${given}; expected ${formatUsd(choice.keepUsd)} keeping (${formatUsd(choice.expectedIdleUsd)} idle) against ${formatUsd(choice.stopUsd)} stopping (${prices})`,
   };
 };
+
+/**
+ * The expected-cost check every keep past the current expiry must pass, whatever the rule's
+ * strategy: the adaptive decision on the learned gaps, break-even when none are learned.
+ */
+export const costAwareKeep = (ctx: KeepAliveContext, settings: KeepAliveSettings): KeepAdvice | undefined =>
+  ctx.costs ? adaptiveAdvice(ctx, settings, ctx.costs) : undefined;
 
 const needsCosts = (
   name: StrategyName,
@@ -266,13 +262,15 @@ export interface AdviceSubject {
  * The rule's strategy applied to one pool: the predictor's output that `decide` takes. Undefined
  * when the pool has no Available-since time (then there is nothing to advise on).
  */
-export const adviseKeepAlive = (
+/** The context a strategy is asked in, from what the sweep knows of a pool. */
+export const keepAliveContext = (
   settings: KeepAliveSettings,
   pool: AdviceSubject,
   nowMs: number,
-  gaps: GapDistribution | undefined,
+  learned: { readonly distribution: GapDistribution; readonly basis?: string } | undefined,
   pricePerInstanceHourUsd: number | undefined,
-): KeepAdvice | undefined => {
+  extra: { readonly evidence?: ActivityEvidence; readonly maxIdleSeconds?: number } = {},
+): KeepAliveContext | undefined => {
   if (pool.availableSinceMs === undefined) return undefined;
   const costs =
     pricePerInstanceHourUsd !== undefined && pool.instanceCount !== undefined
@@ -283,12 +281,35 @@ export const adviseKeepAlive = (
           waitingValuePerHourUsd: settings.waitingValuePerHourUsd,
         })
       : undefined;
-  return createStrategy(settings).advise({
+  return {
     availableSinceMs: pool.availableSinceMs,
     nowMs,
     ...(pool.expiresAtMs !== undefined ? { expiresAtMs: pool.expiresAtMs } : {}),
     ...(pool.ownKeepAliveSeconds !== undefined ? { jobKeepAliveSeconds: pool.ownKeepAliveSeconds } : {}),
-    ...(gaps ? { gaps } : {}),
+    ...(learned ? { gaps: learned.distribution } : {}),
+    ...(learned?.basis !== undefined ? { gapsBasis: learned.basis } : {}),
     ...(costs ? { costs } : {}),
-  });
+    ...(extra.evidence ? { evidence: extra.evidence } : {}),
+    ...(extra.maxIdleSeconds !== undefined ? { maxIdleSeconds: extra.maxIdleSeconds } : {}),
+  };
+};
+
+/** The rule's strategy applied to one pool. Undefined when the pool has no Available-since time. */
+export const adviseKeepAlive = (
+  settings: KeepAliveSettings,
+  pool: AdviceSubject,
+  nowMs: number,
+  gaps: GapDistribution | undefined,
+  pricePerInstanceHourUsd: number | undefined,
+  evidence?: ActivityEvidence,
+): KeepAdvice | undefined => {
+  const ctx = keepAliveContext(
+    settings,
+    pool,
+    nowMs,
+    gaps ? { distribution: gaps } : undefined,
+    pricePerInstanceHourUsd,
+    evidence ? { evidence } : {},
+  );
+  return ctx ? createStrategy(settings).advise(ctx) : undefined;
 };

@@ -51,18 +51,38 @@ const holidayClosing = (windows: readonly WorkingHoursWindow[], nowMs: number): 
   return undefined;
 };
 
+/**
+ * Both answers below depend on the minute only, and a sweep (or a replay of one) asks them for
+ * many pools at the same minute: the last answers are remembered. Same inputs, same answers.
+ */
+const minuteOf = (ms: number) => Math.floor(ms / 60_000);
+const described = new Map<string, string>();
+
 export const describeLocalTime = (nowMs: number, timeZone: string): string => {
+  const key = `${timeZone}|${minuteOf(nowMs)}`;
+  const known = described.get(key);
+  if (known !== undefined) return known;
   const local = localAt(nowMs, timeZone);
-  return local.isValid
+  const text = local.isValid
     ? `${local.toFormat('ccc yyyy-MM-dd HH:mm')} ${timeZone}`
     : `invalid time zone ${timeZone}`;
+  if (described.size >= 4096) described.clear();
+  described.set(key, text);
+  return text;
 };
 
+const statusAt = new WeakMap<readonly WorkingHoursWindow[], { minute: number; status: WorkingHoursStatus }>();
+
 export const workingHoursAt = (windows: readonly WorkingHoursWindow[], nowMs: number): WorkingHoursStatus => {
+  const minute = minuteOf(nowMs);
+  const known = statusAt.get(windows);
+  if (known && known.minute === minute) return known.status;
   const inside = windows.some((window) => insideWindow(window, nowMs));
   const localTime = describeLocalTime(nowMs, windows[0]?.timeZone ?? 'UTC');
   const holiday = inside ? undefined : holidayClosing(windows, nowMs);
-  return { inside, localTime, ...(holiday ? { holiday } : {}) };
+  const status = { inside, localTime, ...(holiday ? { holiday } : {}) };
+  statusAt.set(windows, { minute, status });
+  return status;
 };
 
 /** "HH:MM" for minutes after midnight (1440 is "24:00"). */

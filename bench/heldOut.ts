@@ -1,0 +1,181 @@
+import { readFile } from 'node:fs/promises';
+import { generateTrace } from '../devtools/local/trace/generateTrace';
+import { NO_WARM_POOL_QUOTA_TYPES } from '../devtools/local/trace/teams';
+import { runWhatif, type WhatifReport, whatifJobs } from '../devtools/sim/whatif';
+import { DEFAULT_POLICY } from '../lib/domain/policy/defaultPolicy';
+import type { Policy } from '../lib/domain/policy/policy';
+import { DEFAULT_PRICES } from '../lib/domain/prices';
+import { formatPolicyErrors, parsePolicy } from '../lib/policyFile/parsePolicy';
+import { fixed, table, yesNo } from './format';
+import { REPORTED_WAITING_VALUES, REPORTED_WEEKS } from './workloadSplit';
+
+/**
+ * Section 0: the issue's targets on REPORTED team weeks (never used while developing), through
+ * the same code as `poolwarden whatif`: the built-in default policy set to each waiting value,
+ * the example policy at its own waiting value, against the baselines and the oracle.
+ */
+export interface HeldOutRow {
+  readonly week: string;
+  readonly jobs: number;
+  readonly waiting: number;
+  readonly policy: string;
+  readonly total: number;
+  readonly oracle: number;
+  readonly bestFixed: { readonly label: string; readonly total: number };
+  readonly none: number;
+  readonly coldStarts: number;
+  readonly ownColdStarts: number;
+  readonly ownTotal: number;
+  readonly idleUsd: number;
+  readonly oracleIdleUsd: number;
+}
+
+const defaultAt = (waiting: number): Policy => ({
+  ...DEFAULT_POLICY,
+  defaults: {
+    ...DEFAULT_POLICY.defaults,
+    keepAlive: { ...DEFAULT_POLICY.defaults.keepAlive, waitingValuePerHourUsd: waiting },
+  },
+});
+
+const examplePolicy = async (): Promise<Policy> => {
+  const parsed = parsePolicy(await readFile('examples/policy.yaml', 'utf8'), 'examples/policy.yaml');
+  if (!parsed.ok) throw new Error(formatPolicyErrors(parsed.errors));
+  return parsed.policy;
+};
+
+const rowsOf = (week: string, report: WhatifReport): HeldOutRow[] => {
+  const get = (label: string) => report.rows.find((r) => r.label === label)?.result;
+  const fixedRows = report.rows.filter((r) => r.label.startsWith('fixed'));
+  const best = fixedRows.reduce((a, b) => (b.result.totalUsd < a.result.totalUsd ? b : a));
+  return report.rows
+    .filter((r) => r.kind === 'policy')
+    .map((r) => ({
+      week,
+      jobs: report.jobs,
+      waiting: report.waitingValuePerHourUsd,
+      policy: r.label,
+      total: r.result.totalUsd,
+      oracle: get('oracle')?.totalUsd ?? Number.NaN,
+      bestFixed: { label: best.label, total: best.result.totalUsd },
+      none: get('no warm pool')?.totalUsd ?? Number.NaN,
+      coldStarts: r.result.coldStarts,
+      ownColdStarts: get("jobs' own keep-alive")?.coldStarts ?? Number.NaN,
+      ownTotal: get("jobs' own keep-alive")?.totalUsd ?? Number.NaN,
+      idleUsd: r.result.idleUsd,
+      oracleIdleUsd: get('oracle')?.idleUsd ?? Number.NaN,
+    }));
+};
+
+export const runHeldOut = async (): Promise<{ rows: HeldOutRow[]; tables: string[]; seconds: number[] }> => {
+  const example = await examplePolicy();
+  const rows: HeldOutRow[] = [];
+  const tables: string[] = [];
+  const seconds: number[] = [];
+  for (const week of REPORTED_WEEKS) {
+    const trace = generateTrace(week);
+    for (const waiting of REPORTED_WAITING_VALUES) {
+      const options = {
+        prices: DEFAULT_PRICES,
+        waitingValuePerHourUsd: waiting,
+        noQuotaTypes: NO_WARM_POOL_QUOTA_TYPES,
+      };
+      const policies = [
+        { label: `built-in default at $${waiting}/h`, policy: defaultAt(waiting) },
+        ...(waiting === 90 ? [{ label: 'examples/policy.yaml ($90/h)', policy: example }] : []),
+      ];
+      const report = runWhatif(whatifJobs(trace, options), policies, options);
+      seconds.push(report.seconds);
+      rows.push(...rowsOf(week.label, report));
+      tables.push(
+        `#### ${week.label} (${report.jobs} jobs, ${week.teams} teams, ${week.workload}), waiting $${waiting}/h\n\n${table(
+          [
+            'policy',
+            'total $',
+            '× oracle',
+            'idle $',
+            'cold-start $',
+            'waiting $',
+            'cold starts',
+            'warm starts',
+          ],
+          report.rows.map((r) => [
+            r.label,
+            fixed(r.result.totalUsd, 2),
+            fixed(r.timesOracle, 2),
+            fixed(r.result.idleUsd, 2),
+            fixed(r.result.coldStartUsd, 2),
+            fixed(r.result.waitingUsd, 2),
+            String(r.result.coldStarts),
+            String(r.result.warmStarts),
+          ]),
+        )}`,
+      );
+    }
+  }
+  return { rows, tables, seconds };
+};
+
+export const heldOutGoals = (rows: readonly HeldOutRow[]): string =>
+  table(
+    [
+      'week',
+      'waiting',
+      'policy',
+      '÷ oracle (≤ 1.25)',
+      '÷ best fixed (< 1)',
+      '÷ no warm pool (< 1)',
+      'cold starts vs own keep-alive (≤ +5 % at ≥ $60)',
+    ],
+    rows.map((r) => {
+      const cold = r.coldStarts / r.ownColdStarts - 1;
+      return [
+        r.week,
+        `$${r.waiting}/h`,
+        r.policy,
+        `${fixed(r.total / r.oracle, 2)} ${yesNo(r.total / r.oracle <= 1.25)}`,
+        `${fixed(r.total / r.bestFixed.total, 2)} (${r.bestFixed.label}) ${yesNo(r.total < r.bestFixed.total)}`,
+        `${fixed(r.total / r.none, 2)} ${yesNo(r.total < r.none)}`,
+        r.waiting >= 60
+          ? `${r.coldStarts} vs ${r.ownColdStarts} (${cold >= 0 ? '+' : ''}${fixed(cold * 100, 1)} %) ${yesNo(cold <= 0.05)}`
+          : `${r.coldStarts} vs ${r.ownColdStarts}`,
+      ];
+    }),
+  );
+
+/** The targets missed, each with by how much, and why (the reasons are this work's findings). */
+export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
+  const list = (items: string[]) => (items.length === 0 ? 'none' : items.join(', '));
+  const oracle = rows
+    .filter((r) => r.total / r.oracle > 1.25)
+    .map(
+      (r) =>
+        `${r.week} $${r.waiting}/h ${r.policy.startsWith('examples') ? '(example) ' : ''}${fixed(r.total / r.oracle, 2)}×`,
+    );
+  const fixedMiss = rows
+    .filter((r) => r.total >= r.bestFixed.total)
+    .map((r) => `${r.week} $${r.waiting}/h ${fixed(r.total / r.bestFixed.total, 2)}×`);
+  const none = rows
+    .filter((r) => r.total >= r.none)
+    .map(
+      (r) => `${r.week} $${r.waiting}/h ${fixed(r.total / r.none, 3)}× ($${fixed(r.total - r.none, 2)} more)`,
+    );
+  const cold = rows
+    .filter((r) => r.waiting >= 60 && r.coldStarts > r.ownColdStarts * 1.05)
+    .map((r) => `${r.week} $${r.waiting}/h +${fixed((r.coldStarts / r.ownColdStarts - 1) * 100, 1)} %`);
+  return `Where a target is missed, by how much and why:
+
+- ≤ 1.25× the oracle: missed on ${list(oracle)}. Bursty weeks alternate crunch days and quiet days; the
+  learned distribution (one-day half-life) lags each switch by hours, and the oracle does not. The
+  same gap shows on the training weeks (bursty 1.28× at $60/h, bench/trainAdaptive.ts).
+- Below the best fixed keep-alive: missed on ${list(fixedMiss)}.
+- Below no warm pool: missed on ${list(none)}. At $0/h a cold start costs only 122 s of the
+  cluster, so even the oracle saves only a few per cent against no warm pool; the policy's keeps (break-even
+  while a key has fewer than 2 gaps in every scope, and keeps on optimistic estimates: the horizon
+  of least estimated cost is chosen among many, so noise favours keeping) cost 1–3 % more than
+  they save. Stopping at once while nothing is learned measured better on the training weeks at
+  $0/h (1.01× against 1.02–1.08×) but would stop every pool of a fresh deployment; it was not adopted.
+- Cold starts no worse than the jobs' own keep-alive by more than 5 % (≥ $60/h): missed on ${list(cold)}.
+  The policy gives up a few reuses that are not worth their idle price: in total it costs
+  ${list(rows.filter((r) => r.waiting >= 60).map((r) => `${fixed(r.total / r.ownTotal, 2)}×`))} of what the jobs' own keep-alive costs (same rows).`;
+};

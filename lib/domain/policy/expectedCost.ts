@@ -1,0 +1,127 @@
+import type { PoolCosts } from '../costModel';
+import { type GapDistribution, survivalAt } from './gapDistribution';
+
+/**
+ * The one expected-cost decision behind every action that keeps a pool past now (the first
+ * keep-alive, an extension, a Slack "Keep"): having idled `a` seconds, keeping the pool up to idle
+ * time h costs the expected idle price until a reuse or h, plus a cold start if no reuse comes
+ * by h; stopping now costs that cold start. The predicted distribution is the learned gaps, with
+ * the evidence of activity as a proportional hazard: S'(t) = S(t)^ratio. Evidence changes the
+ * probability of a reuse; only the prices decide whether that probability is worth paying for.
+ *
+ * Costs are per next submission and conditional on no reuse by `a`. With a Kaplan–Meier estimate
+ * the cost is linear between observed gaps, so the best h is `a` (stop now), the next decision
+ * instant, or one of the observed gaps after `a`: those are all the candidates.
+ */
+export interface KeepChoice {
+  /** Idle seconds until which keeping is worth it; equal to the idle time so far: stop now. */
+  readonly keepUntilIdleSeconds: number;
+  readonly idleSeconds: number;
+  /** P(a same-key job comes by keepUntil | idle so far, evidence); 0 when stopping. */
+  readonly reuseProbability: number;
+  /** Expected USD of stopping now. */
+  readonly stopUsd: number;
+  /** Expected USD of keeping until keepUntil (equal to stopUsd when stopping). */
+  readonly keepUsd: number;
+  /** Of keepUsd: the expected idle price. */
+  readonly expectedIdleUsd: number;
+}
+
+export interface KeepOptions {
+  /** Activity evidence: multiplies the hazard of a reuse; 1 means no evidence. */
+  readonly hazardRatio: number;
+  /** The pool cannot live past this idle time (lifetime cap). */
+  readonly maxIdleSeconds: number;
+  /** When the next decision will be taken (a sweep minute): always a candidate horizon. */
+  readonly nextDecisionSeconds: number;
+}
+
+const survival = (gaps: GapDistribution, seconds: number, ratio: number): number =>
+  survivalAt(gaps, seconds) ** ratio;
+
+/** Expected USD of keeping an idle pool from idle `a` to idle `h`, conditional on no reuse by `a`. */
+export const expectedKeepUsd = (
+  gaps: GapDistribution,
+  idleSeconds: number,
+  untilIdleSeconds: number,
+  costs: PoolCosts,
+  hazardRatio = 1,
+): number => {
+  const a = idleSeconds;
+  const alive = survival(gaps, a, hazardRatio);
+  const h = Math.max(a, untilIdleSeconds);
+  // Past every gap ever seen: no reuse is expected, so keeping only adds idle time.
+  if (alive <= 0) return costs.idleUsdPerSecond * (h - a) + costs.coldStartUsd;
+  let integral = 0;
+  let from = a;
+  let surviving = alive;
+  for (let i = 0; i < gaps.eventSeconds.length; i++) {
+    const at = gaps.eventSeconds[i] ?? 0;
+    if (at <= a) continue;
+    if (at > h) break;
+    integral += surviving * (at - from);
+    surviving = (gaps.survival[i] ?? 0) ** hazardRatio;
+    from = at;
+  }
+  integral += surviving * (h - from);
+  return (costs.idleUsdPerSecond * integral + costs.coldStartUsd * surviving) / alive;
+};
+
+export const chooseKeep = (
+  gaps: GapDistribution,
+  idleSeconds: number,
+  costs: PoolCosts,
+  options: KeepOptions,
+): KeepChoice => {
+  const a = idleSeconds;
+  const ratio = options.hazardRatio;
+  const stopUsd = costs.coldStartUsd;
+  const stop: KeepChoice = {
+    keepUntilIdleSeconds: a,
+    idleSeconds: a,
+    reuseProbability: 0,
+    stopUsd,
+    keepUsd: stopUsd,
+    expectedIdleUsd: 0,
+  };
+  const alive = survival(gaps, a, ratio);
+  if (alive <= 0 || costs.coldStartUsd <= 0) return stop;
+  let best = stop;
+  // One pass over the observed gaps after `a`: between two of them S is flat, so the integral of
+  // S and the cost at any horizon in between follow from the running sums.
+  const consider = (h: number, integral: number, survivingAtH: number) => {
+    if (h <= a || h > options.maxIdleSeconds) return;
+    const keepUsd = (costs.idleUsdPerSecond * integral + costs.coldStartUsd * survivingAtH) / alive;
+    if (keepUsd < best.keepUsd) {
+      const p = 1 - survivingAtH / alive;
+      best = {
+        keepUntilIdleSeconds: h,
+        idleSeconds: a,
+        reuseProbability: p,
+        stopUsd,
+        keepUsd,
+        expectedIdleUsd: keepUsd - costs.coldStartUsd * (1 - p),
+      };
+    }
+  };
+  const next = options.nextDecisionSeconds;
+  let integral = 0;
+  let from = a;
+  let surviving = alive;
+  let nextDone = false;
+  for (let i = 0; i < gaps.eventSeconds.length; i++) {
+    const at = gaps.eventSeconds[i] ?? 0;
+    if (at <= a) continue;
+    if (at > options.maxIdleSeconds) break;
+    if (!nextDone && next <= at) {
+      if (next < at) consider(next, integral + surviving * (next - from), surviving);
+      nextDone = true;
+    }
+    integral += surviving * (at - from);
+    surviving = (gaps.survival[i] ?? 0) ** ratio;
+    from = at;
+    consider(at, integral, surviving);
+  }
+  if (!nextDone) consider(next, integral + surviving * (next - from), surviving);
+  return best;
+};

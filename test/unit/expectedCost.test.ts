@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { poolCosts } from '../../lib/domain/costModel';
+import { ACTIVITY_HAZARD_RATIO } from '../../lib/domain/policy/activityEvidence';
+import { chooseKeep, expectedKeepUsd } from '../../lib/domain/policy/expectedCost';
+import { learnGaps } from '../../lib/domain/policy/gapDistribution';
+
+/** Reuses come 30 min after the pool becomes Available, half the time; else never. */
+const LONG_GAP = learnGaps([
+  ...Array.from({ length: 10 }, () => ({ gapSeconds: 1800, reused: true })),
+  ...Array.from({ length: 10 }, () => ({ gapSeconds: 6 * 3600, reused: false })),
+]);
+const options = { hazardRatio: 1, maxIdleSeconds: Number.POSITIVE_INFINITY, nextDecisionSeconds: 60 };
+const costsOf = (price: number, count: number, waiting: number) =>
+  poolCosts({
+    pricePerInstanceHourUsd: price,
+    instanceCount: count,
+    coldStartSeconds: 122,
+    waitingValuePerHourUsd: waiting,
+  });
+
+describe('the expected-cost decision', () => {
+  it('keeps a cheap pool through a long gap when a person waits for a cold start', () => {
+    // $0.23/h: 30 min idle costs $0.12; a cold start with a $90/h person waiting costs $3.06.
+    const choice = chooseKeep(LONG_GAP, 0, costsOf(0.23, 1, 90), options);
+    expect(choice.keepUntilIdleSeconds).toBe(1800);
+    expect(choice.reuseProbability).toBeCloseTo(0.5, 10);
+    expect(choice.keepUsd).toBeLessThan(choice.stopUsd);
+  });
+
+  it('releases an expensive pool at once for the same gaps', () => {
+    // 4 × ml.p4d.24xlarge: 30 min idle costs $75; half a cold start saves about $11.
+    const choice = chooseKeep(LONG_GAP, 0, costsOf(37.688, 4, 90), options);
+    expect(choice.keepUntilIdleSeconds).toBe(0);
+  });
+
+  it('activity raises the probability but cannot force a keep that the price forbids', () => {
+    const cheap = chooseKeep(LONG_GAP, 0, costsOf(0.23, 1, 90), {
+      ...options,
+      hazardRatio: ACTIVITY_HAZARD_RATIO,
+    });
+    const plain = chooseKeep(LONG_GAP, 0, costsOf(0.23, 1, 90), options);
+    expect(cheap.reuseProbability).toBeGreaterThan(plain.reuseProbability);
+    const expensive = chooseKeep(LONG_GAP, 0, costsOf(37.688, 4, 90), {
+      ...options,
+      hazardRatio: ACTIVITY_HAZARD_RATIO ** 2,
+    });
+    expect(expensive.keepUntilIdleSeconds).toBe(0);
+  });
+
+  it('never costs more in expectation than both stopping now and keeping until the next decision', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ gapSeconds: fc.integer({ min: 0, max: 20_000 }), reused: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.double({ min: 0.1, max: 160, noNaN: true }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.double({ min: 0, max: 200, noNaN: true }),
+        fc.double({ min: 1, max: 4, noNaN: true }),
+        (samples, idle, price, count, waiting, ratio) => {
+          const gaps = learnGaps(samples);
+          const costs = costsOf(price, count, waiting);
+          const choice = chooseKeep(gaps, idle, costs, {
+            ...options,
+            hazardRatio: ratio,
+            nextDecisionSeconds: idle + 60,
+          });
+          const chosen = expectedKeepUsd(gaps, idle, choice.keepUntilIdleSeconds, costs, ratio);
+          const stop = expectedKeepUsd(gaps, idle, idle, costs, ratio);
+          const untilNext = expectedKeepUsd(gaps, idle, idle + 60, costs, ratio);
+          const tolerance = 1e-9 * Math.max(1, stop);
+          expect(chosen).toBeLessThanOrEqual(Math.min(stop, untilNext) + tolerance);
+          expect(choice.keepUsd).toBeCloseTo(chosen, 6);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

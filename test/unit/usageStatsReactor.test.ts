@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
+import type { JobRecord } from '../../lib/domain/jobRecord';
+import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
+import { learnHierarchical } from '../../lib/domain/policy/gapLearner';
+import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import { sampleSnapshot } from '../support/sampleCriteria';
+
+const T0 = Date.parse('2026-03-02T09:00:00Z');
+const MIN = 60_000;
+const snapshot = (name: string, createdAtMs: number) =>
+  sampleSnapshot(name, createdAtMs + 2 * MIN, { createdAtMs, owner: 'alice', team: 'vision' });
+const keyScope = gapScopeId({ kind: 'matchKey', key: sampleSnapshot('x', T0).matchKey });
+
+/** A pool poolwarden stopped at once when it became Available at T0. */
+const stopped: JobRecord = {
+  name: 'first',
+  job: snapshot('first', T0 - 10 * MIN),
+  pool: {
+    status: 'Terminated',
+    availableSinceMs: T0,
+    billableSeconds: 0,
+    observedAtMs: T0,
+    stoppedBy: 'policy:defaults',
+  },
+};
+
+describe('usage statistics: learning that cannot trap itself', () => {
+  it('a pool stopped by poolwarden is unresolved, not a 0-second censored gap; the next cold start tells its gap', async () => {
+    const stats = new MemoryUsageStats();
+    const reactor = usageStatsReactor(stats, DEFAULT_PRICES);
+    await reactor.react([{ kind: 'pool-ended', job: stopped }]);
+    const before = await stats.recentGaps(keyScope, 10);
+    expect(before).toMatchObject([{ job: 'first', unresolved: true }]);
+    // Unresolved: what is known is that no job came for 7 minutes since the pool became
+    // Available, a gap censored at 7 minutes (not at the 0 s the pool idled before the stop).
+    const learned = learnHierarchical([{ kind: 'matchKey', key: 'k' }], () => before, T0 + 7 * MIN);
+    expect(learned?.distribution.censoredGaps).toEqual([420]);
+
+    const cold: JobRecord = { name: 'second', job: snapshot('second', T0 + 7 * MIN) };
+    await reactor.react([{ kind: 'job-started', job: cold }]);
+    await reactor.react([{ kind: 'job-started', job: cold }]);
+    for (const scope of [
+      keyScope,
+      gapScopeId({ kind: 'owner', key: 'alice' }),
+      gapScopeId({ kind: 'family', key: 'ml.g5' }),
+    ]) {
+      expect(await stats.recentGaps(scope, 10)).toEqual([
+        { job: 'first', atMs: T0, gapSeconds: 420, reused: true },
+      ]);
+    }
+  });
+});
