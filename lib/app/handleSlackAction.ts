@@ -183,7 +183,7 @@ const decideAndAct = async (deps: SlackActionDeps, click: PoolButtonClick): Prom
   const earlier = (await deps.decisions.decisionsOf(head.name)).filter(
     (d) => d.dedupeKey === baseKey || d.dedupeKey.startsWith(`${baseKey}#retry`),
   );
-  const done = earlier.find((d) => d.outcome !== 'failed');
+  const done = earlier.find((d) => d.outcome !== 'failed' && d.outcome !== 'unknown');
   if (done) {
     return {
       kind: 'duplicate',
@@ -255,7 +255,7 @@ const decideAndAct = async (deps: SlackActionDeps, click: PoolButtonClick): Prom
     if (result.decision.outcome === 'skipped' && index === 0) {
       return refuse('not-available', notAvailableReason(result.record, deps.timeZone, nowMs));
     }
-    if (result.decision.outcome === 'failed') {
+    if (result.decision.outcome === 'failed' || result.decision.outcome === 'unknown') {
       return refuse('failed', `SageMaker refused: ${result.decision.error ?? 'unknown error'}; try again`);
     }
   }

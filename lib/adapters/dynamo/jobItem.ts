@@ -1,4 +1,4 @@
-import type { JobRecord, NearMiss, PoolState } from '../../domain/jobRecord';
+import type { JobRecord, NearMiss, PendingAction, PoolState } from '../../domain/jobRecord';
 import type { JobSnapshot } from '../../domain/trainingJob';
 import type { NoPool, WarmPoolStatus } from '../../domain/warmPool';
 
@@ -25,6 +25,7 @@ export interface JobItem {
   readonly reusedPoolOf?: string;
   readonly noPool?: NoPool;
   readonly nearMiss?: NearMiss;
+  readonly pendingAction?: PendingAction;
 }
 
 const defined = <T extends object>(value: T): T =>
@@ -55,6 +56,7 @@ export const recordFromItem = (item: JobItem): JobRecord =>
     reusedPoolOf: item.reusedPoolOf,
     noPool: item.noPool,
     nearMiss: item.nearMiss,
+    pendingAction: item.pendingAction,
   });
 
 /** The pool fields of an item, by attribute name, for an update. */
