@@ -90,6 +90,7 @@ const policyEnvironment = z.object({
   POOLWARDEN_POLICY_PARAM: z.string().startsWith('/', 'must be an SSM parameter name').optional(),
   POOLWARDEN_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   POOLWARDEN_RECONCILE_MINUTES: z.coerce.number().positive().max(1440).default(15),
+  POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(24),
 });
 
 /** How the policies run: the kill switch, where the policy comes from, the sweep's pace. */
@@ -101,6 +102,8 @@ export interface PolicyConfig {
   readonly policyParam?: string;
   readonly sweepConcurrency: number;
   readonly reconcileEveryMs: number;
+  /** How often the reconcile lists every Available pool of the window, not only what changed. */
+  readonly fullReconcileEveryMs: number;
 }
 
 export const loadPolicyConfig = (env: Environment): PolicyConfig => {
@@ -111,5 +114,6 @@ export const loadPolicyConfig = (env: Environment): PolicyConfig => {
     ...(e.POOLWARDEN_POLICY_PARAM ? { policyParam: e.POOLWARDEN_POLICY_PARAM } : {}),
     sweepConcurrency: e.POOLWARDEN_SWEEP_CONCURRENCY,
     reconcileEveryMs: e.POOLWARDEN_RECONCILE_MINUTES * 60_000,
+    fullReconcileEveryMs: e.POOLWARDEN_FULL_RECONCILE_HOURS * 3_600_000,
   };
 };

@@ -5,21 +5,23 @@ import type { ReconcileDeps, SweepDeps } from './sweep';
 
 /** What one reconcile must look at, from SageMaker's listings against the ledger's indexes. */
 export interface ReconcilePlan {
-  /** Jobs SageMaker lists with an Available pool. */
-  readonly listed: ReadonlySet<string>;
-  /** Listed, but not Available in the ledger: their end event was lost, late or dead-lettered. */
+  /** Whether every Available pool of the window was listed, not only what changed. */
+  readonly full: boolean;
+  /** Pools the ledger holds Available that SageMaker no longer shows Available: described. */
+  readonly describe: ReadonlySet<string>;
+  /** Jobs SageMaker knows more of than the ledger (an end event lost, late or dead-lettered). */
   readonly adopt: readonly string[];
-  /** Running in the ledger, ended in SageMaker (the changed-jobs listing says so). */
-  readonly ended: readonly string[];
-  /** Running in the ledger and not listed, with no listing to tell whether they ended: described. */
+  /** Running in the ledger, with no listing to tell whether they ended: described. */
   readonly unsure: readonly JobRecord[];
   readonly listCalls: number;
 }
 
 /**
- * Once per reconcile period (whichever sweep claims it), lists the Available pools of the jobs
- * created within the window, and the jobs changed since the previous reconcile (with a period
- * of overlap), then sets them against the ledger's Available pools and running jobs.
+ * Once per reconcile period (whichever sweep claims it): lists the jobs changed since the
+ * previous reconcile (with a period of overlap), which costs a page or two whatever the
+ * history; and, once per full period or when the chain of reconciles broke, every Available
+ * pool of the window, whose cost follows the history (ListTrainingJobs pages before it
+ * filters). Sets both against the ledger's Available pools and running jobs.
  */
 export const planReconcile = async (
   deps: Pick<SweepDeps, 'ledger' | 'pageSize' | 'reconcileEveryMs' | 'forceReconcile'>,
@@ -27,24 +29,62 @@ export const planReconcile = async (
   pools: readonly JobRecord[],
   nowMs: number,
 ): Promise<ReconcilePlan | undefined> => {
-  const claim = await reconciler.schedule.claim(nowMs, deps.forceReconcile ? 0 : deps.reconcileEveryMs);
+  const every = deps.reconcileEveryMs;
+  const claim = await reconciler.schedule.claim(nowMs, deps.forceReconcile ? 0 : every);
   if (!claim.claimed) return undefined;
-  const available = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs);
-  let listCalls = available.calls;
-  const listed = new Set(available.jobs.map((j) => j.name));
-  const known = new Set(pools.map((p) => p.name));
-  const adopt = [...listed].filter((name) => !known.has(name));
+  // What changed since the previous reconcile covers everything only if that one was recent.
+  const changedSince =
+    claim.previousStartMs !== undefined && claim.previousStartMs >= nowMs - 2 * every
+      ? claim.previousStartMs - every
+      : undefined;
+  const full =
+    deps.forceReconcile === true ||
+    changedSince === undefined ||
+    claim.lastFullListMs === undefined ||
+    claim.lastFullListMs <= nowMs - reconciler.fullReconcileEveryMs;
 
+  const known = new Set(pools.map((p) => p.name));
   const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
-  const candidates = running.filter((r) => !listed.has(r.name));
-  if (candidates.length === 0) return { listed, adopt, ended: [], unsure: [], listCalls };
-  if (claim.previousStartMs === undefined) return { listed, adopt, ended: [], unsure: candidates, listCalls };
-  const changed = await reconciler.catalog.changedJobs(claim.previousStartMs - deps.reconcileEveryMs);
+  const runningNames = new Set(running.map((r) => r.name));
+  const adopt = new Set<string>();
+  const describe = new Set<string>();
+  let listCalls = 0;
+
+  if (full) {
+    const available = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs);
+    listCalls += available.calls;
+    const listed = new Set(available.jobs.map((j) => j.name));
+    for (const name of listed) if (!known.has(name)) adopt.add(name);
+    for (const name of known) if (!listed.has(name)) describe.add(name);
+  }
+  if (changedSince === undefined) {
+    if (full) await reconciler.schedule.fullListDone(nowMs);
+    const unsure = running.filter((r) => !adopt.has(r.name));
+    return { full, describe, adopt: [...adopt], unsure, listCalls };
+  }
+
+  const changed = await reconciler.catalog.changedJobs(changedSince);
   listCalls += changed.calls;
-  const statusOf = new Map(changed.jobs.map((j) => [j.name, j.status]));
-  const ended = candidates.flatMap((r) => {
-    const status = statusOf.get(r.name);
-    return status !== undefined && isTerminal(status) ? [r.name] : [];
-  });
-  return { listed, adopt, ended, unsure: [], listCalls };
+  const unheardOf: string[] = [];
+  for (const job of changed.jobs) {
+    if (known.has(job.name)) {
+      if (job.warmPoolStatus !== undefined && job.warmPoolStatus !== 'Available') describe.add(job.name);
+    } else if (job.warmPoolStatus === 'Available') {
+      adopt.add(job.name);
+    } else if (runningNames.has(job.name)) {
+      if (isTerminal(job.status)) adopt.add(job.name);
+    } else if (isTerminal(job.status)) {
+      unheardOf.push(job.name);
+    }
+  }
+  // Ended jobs the indexes do not hold: most are recorded already; one batch read tells which are not.
+  const recorded = new Map((await deps.ledger.getJobs(unheardOf)).map((r) => [r.name, r]));
+  for (const job of changed.jobs) {
+    if (!unheardOf.includes(job.name)) continue;
+    const record = recorded.get(job.name);
+    const recordedEnd = record?.job !== undefined && isTerminal(record.job.status);
+    if (!recordedEnd || (job.warmPoolStatus !== undefined && !record?.pool)) adopt.add(job.name);
+  }
+  if (full) await reconciler.schedule.fullListDone(nowMs);
+  return { full, describe, adopt: [...adopt], unsure: [], listCalls };
 };

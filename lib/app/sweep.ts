@@ -2,6 +2,7 @@ import type { JobRecord } from '../domain/jobRecord';
 import type { OwnerTagKeys } from '../domain/owner';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
+import { isTerminal } from '../domain/trainingJob';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { Telemetry } from '../ports/telemetry';
 import type { UsageStats } from '../ports/usageStats';
@@ -30,6 +31,8 @@ export interface ReconcileDeps {
   readonly describeConcurrency: number;
   /** How long ago a job holding an Available pool may last have changed (see reconcileWindow.ts). */
   readonly listWindowMs: number;
+  /** How often a reconcile lists every Available pool of the window, not only what changed. */
+  readonly fullReconcileEveryMs: number;
 }
 
 export interface SweepDeps extends ActionDeps {
@@ -60,8 +63,10 @@ export interface SweepReport {
   readonly reconciled: number;
   readonly actions: Readonly<Record<string, number>>;
   readonly failures: number;
-  /** Whether this sweep listed SageMaker's pools (once per reconcile period). */
+  /** Whether this sweep listed SageMaker's jobs (once per reconcile period). */
   readonly listed: boolean;
+  /** Whether that listing was a full one (every Available pool of the window). */
+  readonly fullList: boolean;
   readonly listCalls: number;
   /** Jobs recorded from SageMaker's answers because their events never arrived. */
   readonly adopted: number;
@@ -142,19 +147,11 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
         return [...facts, ...(await decideAdopted(deps, facts, knowledge, nowMs, tally))];
       }),
     );
-    await mapBounded(plan.ended, deps.concurrency, (name) =>
-      unit(name, async () => {
-        const facts = await adoptJob(adoptDeps, name);
-        tally.adopted++;
-        return [...facts, ...(await decideAdopted(deps, facts, knowledge, nowMs, tally))];
-      }),
-    );
     await mapBounded(plan.unsure, deps.concurrency, (record) =>
       unit(record.name, async () => {
         tally.reconciled++;
         const description = await deps.trainingJobs.describe(record.name);
-        if (!description || description.status === 'InProgress' || description.status === 'Stopping')
-          return [];
+        if (!description || !isTerminal(description.status)) return [];
         const facts = await adoptJob(adoptDeps, record.name);
         tally.adopted++;
         return [...facts, ...(await decideAdopted(deps, facts, knowledge, nowMs, tally))];
@@ -172,6 +169,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
     ...counts,
     actions,
     listed: plan !== undefined,
+    fullList: plan?.full ?? false,
     listCalls: plan?.listCalls ?? 0,
   };
 };
@@ -206,7 +204,7 @@ const mustLook = (deps: SweepDeps, pool: JobRecord, nowMs: number, plan: Reconci
   if (pool.pendingAction && pool.pendingAction.atMs < nowMs - PENDING_ACTION_LEASE_MS) return true;
   // The first sweep past the predicted end looks once: the keep-alive rules may be off.
   if (nowMs >= expiresAtMs && lastLook < expiresAtMs) return true;
-  if (plan) return !plan.listed.has(pool.name);
+  if (plan) return plan.describe.has(pool.name);
   if (deps.reconciler) return false;
   return nowMs - lastLook >= deps.reconcileEveryMs;
 };

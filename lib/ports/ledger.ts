@@ -31,6 +31,8 @@ export interface Page<T> {
  */
 export interface Ledger {
   getJob(name: string): Promise<JobRecord | undefined>;
+  /** The records of these jobs that exist, in no particular order (a batch read). */
+  getJobs(names: readonly string[]): Promise<JobRecord[]>;
   /** Writes the job's facts unless a newer snapshot is already recorded. */
   recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite>;
   /**

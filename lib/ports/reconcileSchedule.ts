@@ -1,7 +1,9 @@
-/** The outcome of claiming a reconcile: whether this sweep does it, and when the previous one started. */
+/** The outcome of claiming a reconcile: whether this sweep does it, and what the previous ones did. */
 export interface ReconcileClaim {
   readonly claimed: boolean;
   readonly previousStartMs?: number;
+  /** When the last full listing (every Available pool of the window) started. */
+  readonly lastFullListMs?: number;
 }
 
 /**
@@ -10,4 +12,6 @@ export interface ReconcileClaim {
  */
 export interface ReconcileSchedule {
   claim(nowMs: number, everyMs: number): Promise<ReconcileClaim>;
+  /** Records that the reconcile claimed at `startMs` listed every Available pool. */
+  fullListDone(startMs: number): Promise<void>;
 }

@@ -190,6 +190,7 @@ export class Runtime {
         tagKeys: this.options.core.tagKeys,
         describeConcurrency: this.options.core.describeConcurrency,
         listWindowMs: reconcileWindowMs(this.options.core.limits),
+        fullReconcileEveryMs: this.options.policy.fullReconcileEveryMs,
       },
       ...(forceReconcile ? { forceReconcile } : {}),
       remainingMs,

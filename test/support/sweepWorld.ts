@@ -132,6 +132,7 @@ export class SweepWorld {
         tagKeys: DEFAULT_OWNER_TAG_KEYS,
         describeConcurrency: 2,
         listWindowMs: reconcileWindowMs(DEFAULT_KEEP_ALIVE_LIMITS),
+        fullReconcileEveryMs: 24 * 60 * MIN,
       },
       remainingMs: () => this.remainingMs(),
       safetyMarginMs: 1_000,
@@ -164,15 +165,19 @@ export class SweepWorld {
   /** Delivers the held events, except those `lose` picks. */
   async deliver(lose: (event: TrainingJobStateChangeEvent) => boolean = () => false): Promise<void> {
     for (const event of this.events.splice(0)) {
-      if (lose(event)) continue;
-      await processJobStateChange(event, {
-        ...this.sweepDeps,
-        describeConcurrency: 2,
-        tagKeys: DEFAULT_OWNER_TAG_KEYS,
-        telemetry: silentTelemetry,
-        reactors: [],
-      });
+      if (!lose(event)) await this.deliverEvent(event);
     }
+  }
+
+  /** One invocation of the event handler; throws as it would (Lambda then retries). */
+  async deliverEvent(event: TrainingJobStateChangeEvent): Promise<void> {
+    await processJobStateChange(event, {
+      ...this.sweepDeps,
+      describeConcurrency: 2,
+      tagKeys: DEFAULT_OWNER_TAG_KEYS,
+      telemetry: silentTelemetry,
+      reactors: [],
+    });
   }
 
   sweep(overrides: Partial<SweepDeps> = {}) {

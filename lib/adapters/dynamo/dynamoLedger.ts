@@ -1,4 +1,6 @@
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
@@ -36,6 +38,8 @@ export class ReuseConflictError extends Error {
   }
 }
 
+const BATCH_GET_KEYS = 100;
+
 export class DynamoLedger implements Ledger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -47,6 +51,25 @@ export class DynamoLedger implements Ledger {
       new GetCommand({ TableName: this.tableName, Key: jobKey(name), ConsistentRead: true }),
     );
     return Item ? recordFromItem(Item as JobItem) : undefined;
+  }
+
+  async getJobs(names: readonly string[]): Promise<JobRecord[]> {
+    const records: JobRecord[] = [];
+    // BatchGetItem takes 100 keys; what it leaves unprocessed (throttling) is asked again.
+    for (let start = 0; start < names.length; start += BATCH_GET_KEYS) {
+      let keys: Record<string, unknown>[] | undefined = [
+        ...new Set(names.slice(start, start + BATCH_GET_KEYS)),
+      ].map(jobKey);
+      while (keys && keys.length > 0) {
+        const out: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? [])
+          records.push(recordFromItem(item as JobItem));
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return records;
   }
 
   async recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite> {

@@ -25,10 +25,26 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
         }),
       );
       const previous = Attributes?.startedAtMs;
-      return { claimed: true, ...(typeof previous === 'number' ? { previousStartMs: previous } : {}) };
+      const full = Attributes?.fullListAtMs;
+      return {
+        claimed: true,
+        ...(typeof previous === 'number' ? { previousStartMs: previous } : {}),
+        ...(typeof full === 'number' ? { lastFullListMs: full } : {}),
+      };
     } catch (error) {
       if (isConditionFailure(error)) return { claimed: false };
       throw error;
     }
+  }
+
+  async fullListDone(startMs: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: RECONCILE_KEY,
+        UpdateExpression: 'SET fullListAtMs = :at',
+        ExpressionAttributeValues: { ':at': startMs },
+      }),
+    );
   }
 }

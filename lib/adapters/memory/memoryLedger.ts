@@ -25,6 +25,10 @@ export class MemoryLedger implements Ledger {
     return this.jobs.get(name);
   }
 
+  async getJobs(names: readonly string[]): Promise<JobRecord[]> {
+    return names.flatMap((name) => this.jobs.get(name) ?? []);
+  }
+
   private put(record: JobRecord): JobRecord {
     this.jobs.set(record.name, record);
     if (record.pool?.status === 'Available') this.availableNames.add(record.name);

@@ -59,21 +59,28 @@ const LIST_PAGE_SIZE = 100;
 export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, WarmPoolCatalog {
   constructor(private readonly client: SageMakerClient) {}
 
-  async describe(name: string): Promise<TrainingJobDescription | undefined> {
+  /** `signal` abandons the call, retries included (a caller that must answer in time). */
+  async describe(name: string, signal?: AbortSignal): Promise<TrainingJobDescription | undefined> {
     try {
-      return toDescription(await this.client.send(new DescribeTrainingJobCommand({ TrainingJobName: name })));
+      return toDescription(
+        await this.client.send(
+          new DescribeTrainingJobCommand({ TrainingJobName: name }),
+          signal ? { abortSignal: signal } : {},
+        ),
+      );
     } catch (error) {
       if (isJobNotFound(error)) return undefined;
       throw error;
     }
   }
 
-  async setKeepAlive(name: string, seconds: number): Promise<void> {
+  async setKeepAlive(name: string, seconds: number, signal?: AbortSignal): Promise<void> {
     await this.client.send(
       new UpdateTrainingJobCommand({
         TrainingJobName: name,
         ResourceConfig: { KeepAlivePeriodInSeconds: seconds },
       }),
+      signal ? { abortSignal: signal } : {},
     );
   }
 
