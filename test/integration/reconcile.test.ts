@@ -193,4 +193,26 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(results.filter((r) => r.firstTime)).toHaveLength(1);
     expect(world.decisions.all()).toEqual([expect.objectContaining({ outcome: 'applied' })]);
   });
+
+  it('a retried start event that went stale still records the reuse only it told', async () => {
+    await startWorld(LEAVE_ALONE);
+    world.submit('giver', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.submit('taker', 0);
+    world.advance(2 * MIN);
+    const [first, later] = world.events.splice(0).filter((e) => e.detail.TrainingJobStatus === 'InProgress');
+    if (!first || !later) throw new Error('expected two InProgress events of the taker');
+    // The first start event is recorded, then SageMaker throttles its reuse lookup: Lambda will retry it.
+    throttled = (op) => op === 'DescribeTrainingJob';
+    await expect(world.deliverEvent(first)).rejects.toThrow();
+    throttled = () => false;
+    // A newer event of the same job lands first: not the job's first sight, so it looks for nothing.
+    await world.deliverEvent(later);
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBeUndefined();
+    // The retry is stale now; what only it says still counts.
+    await world.deliverEvent(first);
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
+    expect((await ledger.getJob('taker'))?.job?.lastModifiedMs).toBe(Number(later.detail.LastModifiedTime));
+  });
 });
