@@ -255,7 +255,13 @@ const decideAndAct = async (deps: SlackActionDeps, click: PoolButtonClick): Prom
     if (result.decision.outcome === 'skipped' && index === 0) {
       return refuse('not-available', notAvailableReason(result.record, deps.timeZone, nowMs));
     }
-    if (result.decision.outcome === 'failed' || result.decision.outcome === 'unknown') {
+    if (result.decision.outcome === 'unknown') {
+      return refuse(
+        'failed',
+        'SageMaker did not answer in time, so nothing is known to have changed; try again',
+      );
+    }
+    if (result.decision.outcome === 'failed') {
       return refuse('failed', `SageMaker refused: ${result.decision.error ?? 'unknown error'}; try again`);
     }
   }
