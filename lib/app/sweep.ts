@@ -138,23 +138,18 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
     unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally)),
   );
   if (plan && deps.reconciler) {
-    const reconciler = deps.reconciler;
-    const adoptDeps = { ...deps, ...reconciler };
-    await mapBounded(plan.adopt, deps.concurrency, (name) =>
-      unit(name, async () => {
-        const facts = await adoptJob(adoptDeps, name);
-        tally.adopted++;
-        return [...facts, ...(await decideAdopted(deps, facts, knowledge, nowMs, tally))];
-      }),
-    );
+    const adoptDeps = { ...deps, ...deps.reconciler };
+    const adopt = async (name: string) => {
+      const facts = await adoptJob(adoptDeps, name);
+      tally.adopted++;
+      return [...facts, ...(await decideAdopted(deps, facts, knowledge, nowMs, tally))];
+    };
+    await mapBounded(plan.adopt, deps.concurrency, (name) => unit(name, () => adopt(name)));
     await mapBounded(plan.unsure, deps.concurrency, (record) =>
       unit(record.name, async () => {
         tally.reconciled++;
         const description = await deps.trainingJobs.describe(record.name);
-        if (!description || !isTerminal(description.status)) return [];
-        const facts = await adoptJob(adoptDeps, record.name);
-        tally.adopted++;
-        return [...facts, ...(await decideAdopted(deps, facts, knowledge, nowMs, tally))];
+        return description && isTerminal(description.status) ? adopt(record.name) : [];
       }),
     );
   }
