@@ -251,6 +251,14 @@ const decideAndAct = async (deps: SlackActionDeps, click: PoolButtonClick): Prom
       ...(head.pool.expiresAtMs !== undefined ? { previousExpiresAtMs: head.pool.expiresAtMs } : {}),
     });
     current = result.record;
+    // Another copy of this click (or another action on the pool) holds the claim: it acts, this one does not.
+    if (
+      result.decision.outcome === 'skipped' &&
+      !result.firstTime &&
+      result.record.pool?.status === 'Available'
+    ) {
+      return refuse('refused', 'another action on this pool is in progress (this click, delivered twice?)');
+    }
     // SageMaker refused (or, for a hold, the ledger no longer holds the pool as Available).
     if (result.decision.outcome === 'skipped' && index === 0) {
       return refuse('not-available', notAvailableReason(result.record, deps.timeZone, nowMs));
