@@ -2,10 +2,16 @@ import { sweep } from '../lib/app/sweep';
 import { lambdaHandler, type RuntimeBuilder } from '../lib/wiring/lambdaHandler';
 import { lambdaRuntime, lambdaSsmFetchData } from '../lib/wiring/lambdaRuntime';
 
+/** `{"reconcile": true}` lists SageMaker's pools now, whatever the reconcile period says. */
+const asksToReconcile = (event: unknown): boolean =>
+  typeof event === 'object' && event !== null && 'reconcile' in event && event.reconcile === true;
+
 /** Scheduled every minute: reconcile the Available pools with SageMaker and apply the policy. */
 export const createHandler = (buildRuntime: RuntimeBuilder, fetchData: Record<string, string> = {}) =>
-  lambdaHandler('sweep', buildRuntime, fetchData, async (_event: unknown, context, runtime, telemetry) => {
-    const report = await sweep(runtime.sweepDeps(() => context.getRemainingTimeInMillis()));
+  lambdaHandler('sweep', buildRuntime, fetchData, async (event: unknown, context, runtime, telemetry) => {
+    const report = await sweep(
+      runtime.sweepDeps(() => context.getRemainingTimeInMillis(), asksToReconcile(event)),
+    );
     telemetry.info('sweep finished', { ...report });
     return report;
   });

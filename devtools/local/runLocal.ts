@@ -26,6 +26,7 @@ import {
 } from './report/localReport';
 import { readAllJobRecords } from './report/readLedger';
 import { type ChaosOptions, DEFAULT_CHAOS, LocalEventBus } from './runtime/eventBus';
+import { type FaultRates, Faults, NO_FAULTS } from './runtime/faults';
 import { lambdaContext } from './runtime/lambdaContext';
 import { startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
@@ -59,6 +60,8 @@ export interface LocalRunOptions {
   /** A seed turns on duplicated, delayed and reordered delivery. */
   readonly chaosSeed?: number;
   readonly chaos?: Partial<Omit<ChaosOptions, 'seed'>>;
+  /** Lost deliveries, crashed invocations, throttled SageMaker calls; seeded with chaosSeed (or 1). */
+  readonly faults?: Partial<FaultRates>;
   /** Virtual seconds per wall-clock second; absent: as fast as possible. */
   readonly speed?: number;
   readonly dataDir?: string;
@@ -118,9 +121,11 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   const quotas = { ...LOCAL_QUOTAS, ...options.quotas };
   const prices = options.prices ?? DEFAULT_PRICES;
 
+  const faults = new Faults({ ...NO_FAULTS, ...options.faults }, options.chaosSeed ?? 1);
   const dynamo = await startLocalDynamo({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.dynamoDbPort !== undefined ? { port: options.dynamoDbPort } : {}),
+    faults,
   });
   const slackSink = options.slackWebhookUrl ? undefined : await startSlackSink({});
   const snsSink = await startSnsSink({});
@@ -128,6 +133,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     clock,
     eventStyle: options.eventStyle ?? 'mixed',
     quotas,
+    throttle: { hook: () => faults.throttlesCall() },
     ...(options.sageMakerPort !== undefined ? { port: options.sageMakerPort } : {}),
   });
   let sageMakerEndpoint: string;
@@ -163,12 +169,15 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   let slackActions: SlackActionsServer | undefined;
   try {
     await dynamo.ensureLedgerTable(LOCAL_TABLE);
+    const setupCalls = dynamo.calls();
     const bus = new LocalEventBus<Delivery>(
       options.chaosSeed !== undefined
         ? { ...DEFAULT_CHAOS, ...options.chaos, seed: options.chaosSeed }
         : undefined,
     );
-    emulator.subscribe((event) => bus.publish({ event, attempt: 0 }, clock.now()));
+    emulator.subscribe((event) => {
+      if (!faults.dropsDelivery()) bus.publish({ event, attempt: 0 }, clock.now());
+    });
 
     // The functions' configuration, from the environment set above as Lambda's would be.
     const config = loadConfig(process.env);
@@ -211,12 +220,11 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       table: LOCAL_TABLE,
     });
 
-    const stats = { rejected: 0, stale: 0, deadLettered: 0, sweeps: 0 };
+    const stats = { rejected: 0, stale: 0, deadLettered: 0, sweeps: 0, sweepsFailed: 0 };
     const deliver = async (delivery: Delivery) => {
       try {
-        const outcome = (await onJobStateChange(
-          delivery.event,
-          lambdaContext('onJobStateChange'),
+        const outcome = (await faults.invoke(() =>
+          onJobStateChange(delivery.event, lambdaContext('onJobStateChange')),
         )) as ProcessOutcome;
         if (outcome.kind === 'rejected') stats.rejected++;
         if (outcome.kind === 'stale') stats.stale++;
@@ -234,6 +242,18 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       }
     };
 
+    // A scheduled sweep is not retried: a failed one leaves its work to the next minute's.
+    const runSweep = async (event: object): Promise<SweepReport | undefined> => {
+      stats.sweeps++;
+      try {
+        return (await faults.invoke(() => sweepHandler(event, lambdaContext('sweep')))) as SweepReport;
+      } catch {
+        stats.sweepsFailed++;
+        return undefined;
+      }
+    };
+    const reconcileEveryMs = config.policy.reconcileEveryMs;
+    let lastListedAt = Number.NEGATIVE_INFINITY;
     let next = 0;
     let poolsAtLastSweep = 0;
     let deliveriesSinceSweep = 0;
@@ -269,22 +289,28 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         deliveriesSinceSweep++;
       }
       if (at === nextSweepAt) {
-        // Pools become Available only through events or sweeps: after a sweep that found none and
-        // with no delivery since, the next one would read an empty index. Skipping it changes nothing.
-        if (poolsAtLastSweep > 0 || deliveriesSinceSweep > 0) {
-          const report = (await sweepHandler({}, lambdaContext('sweep'))) as SweepReport;
-          poolsAtLastSweep = report.availablePools;
+        // The ledger learns of pools through events, or through the reconcile the sweep runs once
+        // per period: between those, a sweep after one that found no pool, with no delivery since,
+        // would read an empty index. Skipping it changes nothing.
+        if (poolsAtLastSweep > 0 || deliveriesSinceSweep > 0 || at - lastListedAt >= reconcileEveryMs) {
+          const report = await runSweep({});
+          if (report) {
+            poolsAtLastSweep = report.availablePools;
+            if (report.listed) lastListedAt = at;
+          }
           deliveriesSinceSweep = 0;
-          stats.sweeps++;
         }
         nextSweepAt += SWEEP_EVERY_MS;
       }
       await options.onStep?.(at);
     }
-    // Nothing is left to happen: one last sweep records how every pool ended.
-    await sweepHandler({}, lambdaContext('sweep'));
+    // Nothing is left to happen: one last sweep, reconciling whatever the period says, records
+    // how every pool ended. Not a faulty one: the run reports where poolwarden converges.
+    await sweepHandler({ reconcile: true }, lambdaContext('sweep'));
     stats.sweeps++;
     await options.keepServingUntil;
+    const dynamoCalls = dynamo.calls();
+    const sageMakerCalls = emulator.callCounts();
 
     const busStats = bus.stats();
     const report = buildLocalReport({
@@ -303,6 +329,16 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         deliveries: busStats.delivered,
         extraCopies: busStats.extraCopies,
         ...stats,
+        ...faults.stats(),
+      },
+      api: {
+        sagemaker: Object.fromEntries(Object.entries(sageMakerCalls).map(([op, c]) => [op, c.calls])),
+        dynamodb: Object.fromEntries(
+          Object.entries(dynamoCalls).flatMap(([op, n]) => {
+            const ran = n - (setupCalls[op] ?? 0);
+            return ran > 0 ? [[op, ran]] : [];
+          }),
+        ),
       },
     });
     return { report, wallSeconds: (performance.now() - started) / 1000 };

@@ -36,5 +36,6 @@ export const sageMakerClient = (options: AwsClientOptions = {}): SageMakerClient
   new SageMakerClient({
     ...common(options),
     maxAttempts: options.maxAttempts ?? 6,
-    retryMode: 'adaptive',
+    // The SDK's own AWS_RETRY_MODE setting wins, as its endpoint settings do.
+    ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
   });

@@ -1,8 +1,8 @@
 import { namedErrorMessage } from '../domain/errorMessage';
-import type { JobRecord } from '../domain/jobRecord';
+import type { JobRecord, PendingAction } from '../domain/jobRecord';
 import { expiryAfterUpdate } from '../domain/keepAlive';
 import type { DecisionLog, DecisionOutcome, DecisionRecord, PoolAction } from '../ports/decisionLog';
-import type { TrainingJobs } from '../ports/trainingJobs';
+import type { TrainingJobDescription, TrainingJobs } from '../ports/trainingJobs';
 import type { LedgerFact } from './ledgerFacts';
 import { type ObserveDeps, observeDescription } from './observeDescription';
 
@@ -39,6 +39,12 @@ export interface ActionResult {
   /** What SageMaker told when it refused the action (the pool was reused or ended meanwhile). */
   readonly facts: readonly LedgerFact[];
 }
+
+/**
+ * How long a pending action belongs to the invocation that began it (the longest function
+ * timeout, with room): after that, whoever finds it asks SageMaker and records what happened.
+ */
+export const PENDING_ACTION_LEASE_MS = 5 * 60_000;
 
 /**
  * SageMaker refuses UpdateTrainingJob unless the pool is Available, so the update itself is
@@ -116,11 +122,53 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
     case 'extend':
     case 'stop': {
       const seconds = request.action === 'stop' ? 0 : (request.keepAliveSeconds ?? 0);
-      const key = `${request.action}#${nowMs}`;
+      const key = request.dedupeKey ?? `${request.action}#${nowMs}`;
+      const intent: PendingAction = {
+        dedupeKey: key,
+        action: request.action,
+        keepAliveSeconds: seconds,
+        actor: request.actor,
+        reason: request.reason,
+        atMs: nowMs,
+        ...(request.rule ? { rule: request.rule } : {}),
+        ...(request.cause ? { cause: request.cause } : {}),
+      };
+      // Intent before action: the claim is the record a later sweep finishes after a crash, and
+      // the conditional write that lets only one of two identical requests act.
+      if (!(await deps.ledger.beginAction(head.name, intent, nowMs - PENDING_ACTION_LEASE_MS))) {
+        return {
+          decision: {
+            ...base,
+            outcome: 'skipped',
+            keepAliveSeconds: seconds,
+            error: 'another action on this pool is in progress, or the ledger no longer holds it Available',
+            dedupeKey: key,
+          },
+          firstTime: false,
+          record: head,
+          facts: [],
+          ...(expiry !== undefined ? { previousExpiresAtMs: expiry } : {}),
+        };
+      }
       try {
         await deps.trainingJobs.setKeepAlive(head.name, seconds);
       } catch (error) {
-        const description = await deps.trainingJobs.describe(head.name).catch(() => undefined);
+        let description: TrainingJobDescription | undefined;
+        try {
+          description = await deps.trainingJobs.describe(head.name);
+        } catch (describeError) {
+          // Neither the update's fate nor the pool's state is known: not "no longer Available".
+          await deps.ledger.endAction(head.name, key);
+          return record(
+            'unknown',
+            {
+              keepAliveSeconds: seconds,
+              error: `${namedErrorMessage(error)}; SageMaker could not be asked what happened: ${namedErrorMessage(describeError)}`,
+            },
+            key,
+          );
+        }
+        await deps.ledger.endAction(head.name, key);
         const facts = description ? await observeDescription(deps, head, description) : [];
         const stillAvailable = description?.warmPool?.status === 'Available';
         const after = (await deps.ledger.getJob(head.name)) ?? head;
@@ -137,26 +185,81 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
           facts,
         );
       }
-      const bornAtMs = head.pool?.bornAtMs ?? head.pool?.availableSinceMs ?? nowMs;
-      const expiresAtMs = seconds === 0 ? nowMs : expiryAfterUpdate(nowMs, seconds, bornAtMs, deps.limits);
-      const stoppedBy = seconds === 0 ? request.actor : undefined;
-      await deps.ledger.recordKeepAlive(head.name, {
-        keepAliveSeconds: seconds,
-        expiresAtMs,
-        ...(stoppedBy ? { stoppedBy } : {}),
-      });
-      const after: JobRecord = head.pool
-        ? {
-            ...head,
-            pool: {
-              ...head.pool,
-              keepAliveSeconds: seconds,
-              expiresAtMs,
-              ...(stoppedBy ? { stoppedBy } : {}),
-            },
-          }
-        : head;
-      return record('applied', { keepAliveSeconds: seconds, endsAtMs: expiresAtMs }, key, after);
+      return recordApplied(deps, head, intent);
     }
   }
+};
+
+const decisionFor = (head: JobRecord, intent: PendingAction): Omit<DecisionRecord, 'outcome'> => ({
+  job: head.name,
+  poolId: head.pool?.poolId ?? head.name,
+  atMs: intent.atMs,
+  action: intent.action,
+  actor: intent.actor,
+  reason: intent.reason,
+  dryRun: false,
+  keepAliveSeconds: intent.keepAliveSeconds,
+  dedupeKey: intent.dedupeKey,
+  ...(intent.rule ? { rule: intent.rule } : {}),
+  ...(intent.cause ? { cause: intent.cause } : {}),
+  ...(head.job?.team ? { team: head.job.team } : {}),
+  ...(head.job?.owner ? { owner: head.job.owner } : {}),
+});
+
+/** SageMaker took the new keep-alive: the ledger's prediction, then the decision, and the intent is done. */
+const recordApplied = async (
+  deps: ActionDeps,
+  head: JobRecord,
+  intent: PendingAction,
+): Promise<ActionResult> => {
+  const seconds = intent.keepAliveSeconds;
+  const bornAtMs = head.pool?.bornAtMs ?? head.pool?.availableSinceMs ?? intent.atMs;
+  const expiresAtMs =
+    seconds === 0 ? intent.atMs : expiryAfterUpdate(intent.atMs, seconds, bornAtMs, deps.limits);
+  const stoppedBy = seconds === 0 ? intent.actor : undefined;
+  await deps.ledger.recordKeepAlive(head.name, {
+    keepAliveSeconds: seconds,
+    expiresAtMs,
+    ...(stoppedBy ? { stoppedBy } : {}),
+  });
+  const after: JobRecord = head.pool
+    ? {
+        ...head,
+        pool: { ...head.pool, keepAliveSeconds: seconds, expiresAtMs, ...(stoppedBy ? { stoppedBy } : {}) },
+      }
+    : head;
+  const decision: DecisionRecord = {
+    ...decisionFor(head, intent),
+    outcome: 'applied',
+    endsAtMs: expiresAtMs,
+  };
+  return {
+    decision,
+    firstTime: await deps.decisions.record(decision),
+    record: after,
+    facts: [],
+    ...(head.pool?.expiresAtMs !== undefined ? { previousExpiresAtMs: head.pool.expiresAtMs } : {}),
+  };
+};
+
+/**
+ * Finishes an action begun by an invocation that did not live to record its outcome, from
+ * what SageMaker says now: the keep-alive it holds is the one asked for (applied), or not
+ * (the call never reached it: failed, and the policy decides again).
+ */
+export const finishPendingAction = async (
+  deps: ActionDeps,
+  head: JobRecord,
+  description: TrainingJobDescription | undefined,
+): Promise<ActionResult | undefined> => {
+  const intent = head.pendingAction;
+  if (!intent) return undefined;
+  if (description?.keepAliveSeconds === intent.keepAliveSeconds) return recordApplied(deps, head, intent);
+  await deps.ledger.endAction(head.name, intent.dedupeKey);
+  const decision: DecisionRecord = {
+    ...decisionFor(head, intent),
+    outcome: 'failed',
+    error: 'interrupted before SageMaker carried it out',
+  };
+  return { decision, firstTime: await deps.decisions.record(decision), record: head, facts: [] };
 };

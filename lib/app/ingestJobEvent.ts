@@ -1,22 +1,29 @@
 import type { JobRecord } from '../domain/jobRecord';
 import { isTerminal, type JobSnapshot } from '../domain/trainingJob';
 import { explainNoPool } from '../domain/warmPool';
+import type { TrainingJobDescription } from '../ports/trainingJobs';
 import { type DetectReuseDeps, detectReuse } from './detectReuse';
 import type { LedgerFact } from './ledgerFacts';
 import { observeDescription } from './observeDescription';
 
 export type IngestResult =
-  | { readonly kind: 'stale'; readonly recorded: JobRecord }
+  /** Older than what the ledger holds: nothing overwritten, but what only it tells (a start, a reuse) is kept. */
+  | { readonly kind: 'stale'; readonly recorded: JobRecord; readonly facts: readonly LedgerFact[] }
   | { readonly kind: 'applied'; readonly facts: readonly LedgerFact[] };
 
 /**
  * Handles one training-job state change. Safe to repeat and safe in any order: a stale
- * snapshot changes nothing, and every later step is an idempotent conditional write, so a
- * retry after a partial failure finishes the work.
+ * snapshot overwrites nothing, and every later step is an idempotent conditional write, so a
+ * retry after a partial failure finishes the work. `known` is a DescribeTrainingJob answer
+ * already in hand (the reconciler's), saving the describe on a job's end.
  */
-export const ingestJobEvent = async (deps: DetectReuseDeps, snapshot: JobSnapshot): Promise<IngestResult> => {
+export const ingestJobEvent = async (
+  deps: DetectReuseDeps,
+  snapshot: JobSnapshot,
+  known?: TrainingJobDescription,
+): Promise<IngestResult> => {
   const write = await deps.ledger.recordSnapshot(snapshot);
-  if (write.kind === 'stale') return { kind: 'stale', recorded: write.record };
+  if (write.kind === 'stale') return staleFacts(deps, snapshot, write.record);
   const record = write.record;
 
   if (!isTerminal(snapshot.status)) {
@@ -31,7 +38,7 @@ export const ingestJobEvent = async (deps: DetectReuseDeps, snapshot: JobSnapsho
   // The start event may have been lost or not yet delivered: look for the reuse again.
   const reuseFacts = await detectReuse(deps, record);
   const facts: LedgerFact[] = [...reuseFacts, { kind: 'job-ended', job: record }];
-  const description = await deps.trainingJobs.describe(snapshot.name);
+  const description = known ?? (await deps.trainingJobs.describe(snapshot.name));
   if (!description) return { kind: 'applied', facts };
 
   if (description.warmPool) {
@@ -52,4 +59,19 @@ export const ingestJobEvent = async (deps: DetectReuseDeps, snapshot: JobSnapsho
     facts.push({ kind: 'no-pool', job: { ...record, noPool }, noPool });
   }
   return { kind: 'applied', facts };
+};
+
+/**
+ * A start event that arrives after a newer one (a retry, a late copy) still says the job
+ * started: the owner's activity and the reuse it made are recorded, not lost until the end.
+ */
+const staleFacts = async (
+  deps: DetectReuseDeps,
+  snapshot: JobSnapshot,
+  recorded: JobRecord,
+): Promise<IngestResult> => {
+  if (snapshot.status !== 'InProgress') return { kind: 'stale', recorded, facts: [] };
+  const started: LedgerFact = { kind: 'job-started', job: { ...recorded, job: recorded.job ?? snapshot } };
+  const reuse = recorded.reusedPoolOf ? [] : await detectReuse(deps, recorded);
+  return { kind: 'stale', recorded, facts: [started, ...reuse] };
 };

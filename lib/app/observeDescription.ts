@@ -54,19 +54,30 @@ export const observeDescription = async (
 ): Promise<LedgerFact[]> => {
   const state = poolStateFrom(record, description, deps.limits, deps.clock.now());
   if (!state) return [];
+  // The link first: once the pool is recorded Reused, no index leads back to it, so a crash
+  // between the two writes must leave it Available (looked at again), never unlinked.
+  const reusedBy = state.status === 'Reused' ? state.reusedByJob : undefined;
+  const provisional = {
+    poolId: state.poolId ?? record.name,
+    bornAtMs: state.bornAtMs ?? deps.clock.now(),
+  };
+  if (reusedBy) await deps.ledger.linkReuse(record.name, reusedBy, provisional);
   const { pool } = await deps.ledger.observePool(record, state);
   const updated: JobRecord = { ...record, pool };
   switch (state.status) {
     case 'Available':
       return [{ kind: 'pool-available', job: updated }];
     case 'Reused': {
-      if (!state.reusedByJob) return [];
-      // The birth as stored, not as this (possibly stale) record implied: a link learnt earlier may have moved it.
-      await deps.ledger.linkReuse(record.name, state.reusedByJob, {
-        poolId: pool.poolId ?? record.name,
-        bornAtMs: pool.bornAtMs ?? state.bornAtMs ?? deps.clock.now(),
-      });
-      return [{ kind: 'pool-reused', fromJob: updated, toJob: state.reusedByJob }];
+      if (!reusedBy) return [];
+      // The birth as stored wins over this (possibly stale) record's: a link learnt earlier may
+      // have moved it earlier; linkReuse carries an earlier birth down the chain.
+      if (pool.bornAtMs !== undefined && pool.bornAtMs < provisional.bornAtMs) {
+        await deps.ledger.linkReuse(record.name, reusedBy, {
+          poolId: pool.poolId ?? record.name,
+          bornAtMs: pool.bornAtMs,
+        });
+      }
+      return [{ kind: 'pool-reused', fromJob: updated, toJob: reusedBy }];
     }
     case 'Terminated':
       return [{ kind: 'pool-ended', job: updated }];

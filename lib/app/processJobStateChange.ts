@@ -61,23 +61,24 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
   const { snapshot, eventId } = parsed;
   const result = await ingestJobEvent(deps, snapshot);
   if (result.kind === 'stale') {
-    deps.telemetry.info('ignored a stale event', {
+    deps.telemetry.info('a stale event: the ledger keeps its newer snapshot', {
       eventId,
       job: snapshot.name,
       status: snapshot.status,
       lastModifiedMs: snapshot.lastModifiedMs,
       recordedLastModifiedMs: result.recorded.job?.lastModifiedMs,
+      facts: result.facts.map((f) => f.kind),
     });
     deps.telemetry.count('EventsStale');
-    return { kind: 'stale', job: snapshot.name };
+  } else {
+    deps.telemetry.info('recorded a training job event', {
+      eventId,
+      job: snapshot.name,
+      status: snapshot.status,
+      facts: result.facts.map((f) => f.kind),
+    });
   }
   for (const fact of result.facts) deps.telemetry.count(FACT_METRICS[fact.kind]);
-  deps.telemetry.info('recorded a training job event', {
-    eventId,
-    job: snapshot.name,
-    status: snapshot.status,
-    facts: result.facts.map((f) => f.kind),
-  });
   const failed = await runReactors(deps.reactors, result.facts, (reactor, error) => {
     deps.telemetry.error('a reactor failed; the ledger is already up to date', {
       eventId,
@@ -89,5 +90,7 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
   // Every step is idempotent, so a retry of the whole event is safe: it gives the reactors that
   // failed another chance, and after Lambda's retries the event is kept in the failed-events queue.
   if (failed.length > 0) throw new ReactorsFailedError(snapshot.name, failed);
-  return { kind: 'applied', job: snapshot.name, facts: result.facts };
+  return result.kind === 'stale'
+    ? { kind: 'stale', job: snapshot.name }
+    : { kind: 'applied', job: snapshot.name, facts: result.facts };
 };

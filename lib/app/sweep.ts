@@ -2,13 +2,23 @@ import { errorMessage } from '../domain/errorMessage';
 import type { JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
+import { isTerminal } from '../domain/trainingJob';
 import type { Telemetry } from '../ports/telemetry';
 import type { UsageStats } from '../ports/usageStats';
-import { type ActionDeps, type ActionResult, applyPoolAction } from './applyPoolAction';
+import { adoptJob } from './adoptJob';
+import {
+  type ActionDeps,
+  type ActionResult,
+  applyPoolAction,
+  finishPendingAction,
+  PENDING_ACTION_LEASE_MS,
+} from './applyPoolAction';
 import { type FactReactor, runReactors } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
 import { observeDescription } from './observeDescription';
+import { readAllPages } from './readAllPages';
+import { planReconcile, type ReconcileDeps, type ReconcilePlan } from './reconcilePlan';
 import { gatherSweepKnowledge, type SweepKnowledge } from './sweepStats';
 
 export interface SweepDeps extends ActionDeps {
@@ -17,97 +27,221 @@ export interface SweepDeps extends ActionDeps {
   readonly telemetry: Telemetry;
   readonly reactors: readonly FactReactor[];
   /** Told of every action that was recorded for the first time (notifications, the timeline). */
-  readonly onAction?: (result: ActionResult, decision: Decision) => Promise<void>;
+  readonly onAction?: (result: ActionResult, decision?: Decision) => Promise<void>;
   readonly pageSize: number;
   readonly concurrency: number;
-  /** Describe a pool at least this often even when nothing is due, to notice what no event tells. */
+  /** The reconcile period: SageMaker's pools are listed once per period, not every minute. */
   readonly reconcileEveryMs: number;
-  /** Wall-clock milliseconds left in this invocation; pools not reached in time wait for the next run. */
+  /** Absent: no listing; each pool is described once per reconcile period instead (tests, old wiring). */
+  readonly reconciler?: ReconcileDeps;
+  /** Reconcile in this sweep whatever the schedule says (an operator after replaying dead letters). */
+  readonly forceReconcile?: boolean;
+  /** Wall-clock milliseconds left in this invocation; work not started in time waits for the next run. */
   readonly remainingMs: () => number;
-  /** Stop starting pools when less than this is left. */
+  /** Start no new pool when less than this is left: one pool's work, its owner notice included. */
   readonly safetyMarginMs: number;
 }
 
 export interface SweepReport {
   readonly availablePools: number;
   readonly reached: number;
+  /** Pools and jobs described to see what became of them. */
   readonly reconciled: number;
   readonly actions: Readonly<Record<string, number>>;
   readonly failures: number;
+  /** Whether this sweep listed SageMaker's jobs (once per reconcile period). */
+  readonly listed: boolean;
+  /** Whether that listing was a full one (every Available pool of the window). */
+  readonly fullList: boolean;
+  readonly listCalls: number;
+  /** Jobs recorded from SageMaker's answers because their events never arrived. */
+  readonly adopted: number;
+  /** Actions found without an outcome (their invocation died) and finished from SageMaker's answer. */
+  readonly finished: number;
+  /** Work left for the next sweep because the deadline came. */
+  readonly deferred: number;
+}
+
+interface Tally {
+  reached: number;
+  reconciled: number;
+  failures: number;
+  adopted: number;
+  finished: number;
+  deferred: number;
+  readonly actions: Record<string, number>;
 }
 
 /**
- * The scheduled sweep: every Available pool, soonest expiry first. A pool past its predicted
- * expiry, or not looked at for a while, is described and reconciled (expired, reused, stopped
- * by someone else); every pool still Available gets a policy decision, which is acted on and
- * recorded. Unknown state counts as in use: a pool whose describe fails is left alone.
+ * The scheduled sweep, level-triggered: SageMaker is the truth, events are hints. Every run
+ * reads the pools the ledger holds Available; once per reconcile period it also lists what
+ * SageMaker holds and converges: adopts pools the ledger never heard of, describes the pools
+ * and running jobs SageMaker no longer lists as Available (reused, ended, stopped by someone
+ * else). Every pool still Available gets a policy decision, acted on and recorded. Work is
+ * done and its facts told pool by pool, so a sweep cut short by its deadline keeps what it learnt.
  */
 export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
-  const pools: JobRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.ledger.availablePools(deps.pageSize, cursor);
-    pools.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-
+  const pools = await readAllPages((cursor) => deps.ledger.availablePools(deps.pageSize, cursor));
   const nowMs = deps.clock.now();
+  const plan =
+    deps.reconciler && deps.remainingMs() >= deps.safetyMarginMs
+      ? await planReconcile(deps, deps.reconciler, pools, nowMs)
+      : undefined;
   const knowledge = await gatherSweepKnowledge(deps.stats, pools, nowMs, deps.setup.prices);
-  const facts: LedgerFact[] = [];
-  const actions: Record<string, number> = {};
-  let reached = 0;
-  let reconciled = 0;
-  let failures = 0;
+  const tally: Tally = {
+    reached: 0,
+    reconciled: 0,
+    failures: 0,
+    adopted: 0,
+    finished: 0,
+    deferred: 0,
+    actions: {},
+  };
 
-  await mapBounded(pools, deps.concurrency, async (pool) => {
-    if (deps.remainingMs() < deps.safetyMarginMs) return;
-    reached++;
+  const unit = async (name: string, work: () => Promise<LedgerFact[]>): Promise<void> => {
+    if (deps.remainingMs() < deps.safetyMarginMs) {
+      tally.deferred++;
+      return;
+    }
+    tally.reached++;
+    let facts: LedgerFact[] = [];
     try {
-      let head = pool;
-      const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
-      const lastLook = pool.pool?.observedAtMs ?? 0;
-      if (nowMs >= expiresAtMs || nowMs - lastLook >= deps.reconcileEveryMs) {
-        reconciled++;
-        const description = await deps.trainingJobs.describe(pool.name);
-        if (!description) {
-          deps.telemetry.warn('SageMaker does not know a pool the ledger holds as Available; left alone', {
-            job: pool.name,
-          });
-          return;
-        }
-        const seen = await observeDescription(deps, pool, description);
-        facts.push(...seen);
-        if (description.warmPool?.status !== 'Available') return;
-        if (nowMs >= expiresAtMs) {
-          // The keep-alive rules predicted an end that has not come: the assumption in keepAlive.ts is off.
-          deps.telemetry.count('PoolsOutlivingPrediction');
-        }
-        head = (await deps.ledger.getJob(pool.name)) ?? pool;
-      }
-      const acted = await decideAndAct(deps, head, knowledge, nowMs);
-      if (!acted) return;
-      facts.push(...acted.result.facts);
-      if (acted.result.firstTime) {
-        const key = `${acted.decision.action}:${acted.result.decision.outcome}`;
-        actions[key] = (actions[key] ?? 0) + 1;
-        if (acted.result.decision.outcome === 'failed') failures++;
-      }
+      facts = await work();
     } catch (error) {
       // One pool's trouble (throttling past the SDK's retries, say) never stops the others.
-      failures++;
+      tally.failures++;
       deps.telemetry.error('sweep could not handle a pool; the next sweep tries again', {
-        job: pool.name,
+        job: name,
         error: errorMessage(error),
       });
     }
-  });
+    await react(deps, facts);
+  };
 
+  await mapBounded(pools, deps.concurrency, (pool) =>
+    unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally)),
+  );
+  if (plan && deps.reconciler) {
+    const adoptDeps = { ...deps, ...deps.reconciler };
+    const adopt = async (name: string) => {
+      const facts = await adoptJob(adoptDeps, name);
+      tally.adopted++;
+      return [...facts, ...(await decideAdopted(deps, facts, knowledge, nowMs, tally))];
+    };
+    await mapBounded(plan.adopt, deps.concurrency, (name) => unit(name, () => adopt(name)));
+    await mapBounded(plan.unsure, deps.concurrency, (record) =>
+      unit(record.name, async () => {
+        tally.reconciled++;
+        const description = await deps.trainingJobs.describe(record.name);
+        return description && isTerminal(description.status) ? adopt(record.name) : [];
+      }),
+    );
+  }
+
+  deps.telemetry.count('SweepPools', pools.length);
+  deps.telemetry.count('SweepFailures', tally.failures);
+  if (tally.adopted > 0) deps.telemetry.count('PoolsAdopted', tally.adopted);
+  if (tally.deferred > 0) deps.telemetry.count('SweepDeferred', tally.deferred);
+  const { actions, ...counts } = tally;
+  return {
+    availablePools: pools.length,
+    ...counts,
+    actions,
+    listed: plan !== undefined,
+    fullList: plan?.full ?? false,
+    listCalls: plan?.listCalls ?? 0,
+  };
+};
+
+const react = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<void> => {
+  if (facts.length === 0) return;
   await runReactors(deps.reactors, facts, (reactor, error) => {
     deps.telemetry.error('a reactor failed during the sweep', { reactor, error: errorMessage(error) });
+    deps.telemetry.count('ReactorFailures');
   });
-  deps.telemetry.count('SweepPools', pools.length);
-  deps.telemetry.count('SweepFailures', failures);
-  return { availablePools: pools.length, reached, reconciled, actions, failures };
+};
+
+const countAction = (tally: Tally, result: ActionResult, action: string): void => {
+  if (!result.firstTime) return;
+  const key = `${action}:${result.decision.outcome}`;
+  tally.actions[key] = (tally.actions[key] ?? 0) + 1;
+  // Unknown is a failure to the dashboard: nothing says the action happened.
+  if (result.decision.outcome === 'failed' || result.decision.outcome === 'unknown') tally.failures++;
+};
+
+/** Whether a pool must be described in this sweep rather than trusted as the ledger holds it. */
+const mustLook = (deps: SweepDeps, pool: JobRecord, nowMs: number, plan: ReconcilePlan | undefined) => {
+  const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
+  const lastLook = pool.pool?.observedAtMs ?? 0;
+  if (pool.pendingAction && pool.pendingAction.atMs < nowMs - PENDING_ACTION_LEASE_MS) return true;
+  // The first sweep past the predicted end looks once: the keep-alive rules may be off.
+  if (nowMs >= expiresAtMs && lastLook < expiresAtMs) return true;
+  if (plan) return plan.describe.has(pool.name);
+  if (deps.reconciler) return false;
+  return nowMs - lastLook >= deps.reconcileEveryMs;
+};
+
+const handlePool = async (
+  deps: SweepDeps,
+  pool: JobRecord,
+  knowledge: SweepKnowledge,
+  nowMs: number,
+  plan: ReconcilePlan | undefined,
+  tally: Tally,
+): Promise<LedgerFact[]> => {
+  const facts: LedgerFact[] = [];
+  let head = pool;
+  if (mustLook(deps, pool, nowMs, plan)) {
+    tally.reconciled++;
+    const description = await deps.trainingJobs.describe(pool.name);
+    if (pool.pendingAction && pool.pendingAction.atMs < nowMs - PENDING_ACTION_LEASE_MS) {
+      const finished = await finishPendingAction(deps, pool, description);
+      if (finished) {
+        tally.finished++;
+        countAction(tally, finished, finished.decision.action);
+        if (finished.firstTime) await deps.onAction?.(finished);
+        head = finished.record;
+      }
+    }
+    if (!description) {
+      deps.telemetry.warn('SageMaker does not know a pool the ledger holds as Available; left alone', {
+        job: pool.name,
+      });
+      return facts;
+    }
+    facts.push(...(await observeDescription(deps, head, description)));
+    if (description.warmPool?.status !== 'Available') return facts;
+    if (nowMs >= (pool.pool?.expiresAtMs ?? nowMs)) {
+      // The keep-alive rules predicted an end that has not come: the assumption in keepAlive.ts is off.
+      deps.telemetry.count('PoolsOutlivingPrediction');
+    }
+    head = (await deps.ledger.getJob(pool.name)) ?? head;
+  }
+  const acted = await decideAndAct(deps, head, knowledge, nowMs);
+  if (acted) {
+    facts.push(...acted.result.facts);
+    countAction(tally, acted.result, acted.decision.action);
+  }
+  return facts;
+};
+
+/** An adopted pool gets its policy decision in the same sweep, as an event's pool would at once. */
+const decideAdopted = async (
+  deps: SweepDeps,
+  facts: readonly LedgerFact[],
+  knowledge: SweepKnowledge,
+  nowMs: number,
+  tally: Tally,
+): Promise<LedgerFact[]> => {
+  const out: LedgerFact[] = [];
+  for (const fact of facts) {
+    if (fact.kind !== 'pool-available') continue;
+    const acted = await decideAndAct(deps, fact.job, knowledge, nowMs);
+    if (!acted) continue;
+    out.push(...acted.result.facts);
+    countAction(tally, acted.result, acted.decision.action);
+  }
+  return out;
 };
 
 /** Decides for one Available pool and acts; undefined when the decision is to leave it. */

@@ -15,6 +15,14 @@ export const positiveNumber = (value: string): number => {
   return n;
 };
 
+/** `--drop 0.1`: a share, from 0 to 1. */
+export const rate = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError(`expected a rate between 0 and 1, like 0.1, got "${value}"`);
+  return n;
+};
+
 /** `--since 7d` (a duration before now) or `--since 2026-03-01` (an instant, ISO-8601). */
 export type Since = { readonly agoSeconds: number } | { readonly atMs: number };
 

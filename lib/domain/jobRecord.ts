@@ -34,6 +34,22 @@ export interface NearMiss {
   readonly differences: readonly CriterionDifference[];
 }
 
+/**
+ * An action on a pool recorded before SageMaker is asked to carry it out (intent before
+ * action): whoever finds it without an outcome later asks SageMaker what happened and records
+ * that, so a crash between the call and the ledger write never loses the decision.
+ */
+export interface PendingAction {
+  readonly dedupeKey: string;
+  readonly action: 'extend' | 'stop';
+  readonly keepAliveSeconds: number;
+  readonly actor: string;
+  readonly reason: string;
+  readonly rule?: string;
+  readonly cause?: string;
+  readonly atMs: number;
+}
+
 /** One training job as the ledger knows it. A job seen only as a reuser may lack its snapshot. */
 export interface JobRecord {
   readonly name: string;
@@ -43,4 +59,6 @@ export interface JobRecord {
   readonly reusedPoolOf?: string;
   readonly noPool?: NoPool;
   readonly nearMiss?: NearMiss;
+  /** An extend or stop asked of SageMaker whose outcome is not recorded yet. */
+  readonly pendingAction?: PendingAction;
 }

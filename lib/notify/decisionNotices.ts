@@ -87,7 +87,8 @@ export const noticeForAction = (result: ActionResult): Notice | undefined => {
     decidedBy: decision.actor,
     dryRun: decision.dryRun,
   };
-  if (decision.outcome === 'failed' || decision.outcome === 'skipped') return undefined;
+  if (decision.outcome === 'failed' || decision.outcome === 'skipped' || decision.outcome === 'unknown')
+    return undefined;
   switch (decision.action) {
     case 'extend':
       return decision.endsAtMs === undefined

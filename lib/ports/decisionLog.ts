@@ -2,8 +2,11 @@ import type { Page } from './ledger';
 
 export type PoolAction = 'extend' | 'stop' | 'warn' | 'hold';
 
-/** What became of a decision: done, only recorded (dry run), refused by SageMaker, or moot. */
-export type DecisionOutcome = 'applied' | 'dry-run' | 'failed' | 'skipped';
+/**
+ * What became of a decision: done, only recorded (dry run), refused by SageMaker, moot, or
+ * unknown (SageMaker could not be asked what happened: retried, never taken as done).
+ */
+export type DecisionOutcome = 'applied' | 'dry-run' | 'failed' | 'skipped' | 'unknown';
 
 /**
  * One action on one pool hop, by a policy, an operator or a Slack user, with why and what

@@ -1,4 +1,4 @@
-import type { JobRecord, NearMiss, PoolBirth, PoolState } from '../domain/jobRecord';
+import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '../domain/jobRecord';
 import type { JobSnapshot } from '../domain/trainingJob';
 import type { NoPool } from '../domain/warmPool';
 
@@ -31,11 +31,14 @@ export interface Page<T> {
  */
 export interface Ledger {
   getJob(name: string): Promise<JobRecord | undefined>;
+  /** The records of these jobs that exist, in no particular order (a batch read). */
+  getJobs(names: readonly string[]): Promise<JobRecord[]>;
   /** Writes the job's facts unless a newer snapshot is already recorded. */
   recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite>;
   /**
    * Moves the job's pool forward; a state of lower rank than the recorded one is ignored. The
    * pool's birth is never overwritten (see linkReuse), so callers read it from the result.
+   * Seeing an Available pool still Available refreshes only when it was observed.
    */
   observePool(record: JobRecord, state: PoolState): Promise<PoolWrite>;
   /** Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth down the chain. */
@@ -43,9 +46,18 @@ export interface Ledger {
   recordNoPool(name: string, noPool: NoPool): Promise<void>;
   /**
    * After a successful UpdateTrainingJob: the keep-alive set and the expiry it implies (0 and
-   * `stoppedBy` for a stop). Applies only while the ledger holds the pool as Available.
+   * `stoppedBy` for a stop). Applies only while the ledger holds the pool as Available. Clears
+   * the pending action.
    */
   recordKeepAlive(name: string, change: KeepAliveChange): Promise<boolean>;
+  /**
+   * Records an action before SageMaker is asked (intent before action), and claims the pool for
+   * it: refused unless the pool is Available and no other action is pending, or the pending one
+   * started before `leaseStartMs` (its caller is gone). Two copies of one request act once.
+   */
+  beginAction(name: string, action: PendingAction, leaseStartMs: number): Promise<boolean>;
+  /** Clears the pending action with this key, whatever became of it. */
+  endAction(name: string, dedupeKey: string): Promise<void>;
   /** A person asked to keep the pool until `untilMs`. Applies only while Available. */
   holdPool(name: string, untilMs: number): Promise<boolean>;
   /** Ignored once the job is known to have reused a pool. */
@@ -54,6 +66,8 @@ export interface Ledger {
   availableByOwner(owner: string): Promise<JobRecord[]>;
   /** Available pools, soonest expiry first, a page at a time. */
   availablePools(limit: number, cursor?: string): Promise<Page<JobRecord>>;
+  /** Jobs whose last recorded snapshot is not terminal (InProgress, Stopping), oldest first. */
+  runningJobs(limit: number, cursor?: string): Promise<Page<JobRecord>>;
   /** Jobs submitted on one UTC day (yyyy-mm-dd), oldest submission first, a page at a time: history for reports. */
   jobsSubmittedOn(day: string, limit: number, cursor?: string): Promise<Page<JobRecord>>;
 }

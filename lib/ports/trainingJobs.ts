@@ -34,9 +34,11 @@ export interface TrainingJobDetails {
   readonly arn: string;
   readonly status: TrainingJobStatus;
   readonly createdAtMs: number;
+  readonly lastModifiedMs: number;
   readonly startedAtMs?: number;
   readonly endedAtMs?: number;
   readonly failureReason?: string;
+  readonly warmPool?: WarmPoolObservation;
   readonly roleArn: string;
   readonly instanceType: string;
   readonly instanceCount: number;

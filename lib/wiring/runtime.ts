@@ -2,6 +2,7 @@ import { documentClient, sageMakerClient } from '../adapters/awsClients';
 import { CachedUsageStats } from '../adapters/cachedUsageStats';
 import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
 import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
+import { DynamoReconcileSchedule } from '../adapters/dynamo/dynamoReconcileSchedule';
 import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
 import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
@@ -13,6 +14,7 @@ import { usageStatsReactor } from '../app/usageStatsReactor';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
 import type { Policy } from '../domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
+import { reconcileWindowMs } from '../domain/reconcileWindow';
 import { noticeForAction } from '../notify/decisionNotices';
 import type { SentNotification } from '../notify/notifier';
 import type { SlackSecrets } from '../notify/slackSecrets';
@@ -50,6 +52,8 @@ const ACTION_METRICS: Record<DecisionOutcome, string> = {
   'dry-run': 'ActionsDryRun',
   failed: 'ActionsFailed',
   skipped: 'ActionsSkipped',
+  // Counted with the failures: the dashboard's alarm must see SageMaker not answering.
+  unknown: 'ActionsFailed',
 };
 export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS[outcome];
 
@@ -63,6 +67,7 @@ export class Runtime {
   readonly ledger: DynamoLedger;
   readonly trainingJobs: SageMakerTrainingJobs;
   readonly decisions: DynamoDecisionLog;
+  readonly reconcileSchedule: DynamoReconcileSchedule;
   readonly stats: UsageStats;
   readonly notify: NotifyDependencies;
   readonly policySource: PolicySource;
@@ -78,6 +83,7 @@ export class Runtime {
     this.ledger = new DynamoLedger(client, core.tableName);
     this.trainingJobs = new SageMakerTrainingJobs(sageMakerClient());
     this.decisions = new DynamoDecisionLog(client, core.tableName);
+    this.reconcileSchedule = new DynamoReconcileSchedule(client, core.tableName);
     this.stats = new CachedUsageStats(
       new DynamoUsageStats(client, core.tableName),
       this.clock,
@@ -172,7 +178,7 @@ export class Runtime {
     };
   }
 
-  sweepDeps(remainingMs: () => number): SweepDeps {
+  sweepDeps(remainingMs: () => number, forceReconcile = false): SweepDeps {
     return {
       ...this.actionDeps(),
       setup: this.setup(),
@@ -187,8 +193,18 @@ export class Runtime {
       pageSize: 100,
       concurrency: this.config.policy.sweepConcurrency,
       reconcileEveryMs: this.config.policy.reconcileEveryMs,
+      reconciler: {
+        catalog: this.trainingJobs,
+        schedule: this.reconcileSchedule,
+        tagKeys: this.config.core.tagKeys,
+        describeConcurrency: this.config.core.describeConcurrency,
+        listWindowMs: reconcileWindowMs(this.config.core.limits),
+        fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
+      },
+      ...(forceReconcile ? { forceReconcile } : {}),
       remainingMs,
-      safetyMarginMs: 5_000,
+      // One pool's SageMaker calls and writes, and its owner notice with every retry wait.
+      safetyMarginMs: 5_000 + this.config.notify.retry.waitBudgetMs,
     };
   }
 }

@@ -1,3 +1,4 @@
+import { BudgetedTrainingJobs } from '../adapters/sagemaker/budgetedTrainingJobs';
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import { WebApiDirectory } from '../adapters/slack/webApiDirectory';
 import type { SlackActionDeps } from '../notify/handleSlackAction';
@@ -7,6 +8,12 @@ import { requireSigningSecret } from './config/loadConfig';
 import { lambdaRuntime } from './lambdaRuntime';
 import type { Runtime } from './runtime';
 import { signingSecretFrom } from './ssmParameters';
+
+/**
+ * Each SageMaker call of a click (the update, and the describe after a refusal) gives up after
+ * this: with the ledger writes, the answer stays within Slack's 3 s whatever SageMaker does.
+ */
+const SAGEMAKER_CALL_BUDGET_MS = 1_000;
 
 /**
  * The Slack actions function's dependencies: the shared Runtime (ledger, SageMaker, decision
@@ -26,6 +33,7 @@ export class SlackActionsRuntime {
     requireSigningSecret(slackActions);
     this.deps = {
       ...runtime.actionDeps(),
+      trainingJobs: new BudgetedTrainingJobs(runtime.trainingJobs, SAGEMAKER_CALL_BUDGET_MS),
       setup: () => runtime.setup(),
       stats: runtime.stats,
       tagKeys: core.tagKeys,

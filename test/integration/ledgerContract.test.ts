@@ -170,6 +170,56 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
         detail: 'quota 0',
       });
     });
+
+    it('holds a job in the running index while its newest snapshot is not terminal', async () => {
+      const ledger = await makeLedger();
+      await recorded(ledger, { name: 'r1', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      await recorded(ledger, { name: 'r2', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      expect((await ledger.runningJobs(10)).items.map((r) => r.name).sort()).toEqual(['r1', 'r2']);
+      await recorded(ledger, { name: 'r1', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      // A late start of an ended job changes nothing.
+      await recorded(ledger, { name: 'r1', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      expect((await ledger.runningJobs(10)).items.map((r) => r.name)).toEqual(['r2']);
+      expect((await ledger.getJobs(['r1', 'r2', 'nobody'])).map((r) => r.name).sort()).toEqual(['r1', 'r2']);
+    });
+
+    it('refreshes only the observation time of a pool seen Available again', async () => {
+      const ledger = await makeLedger();
+      const record = await recorded(ledger, { name: 'seen' });
+      await ledger.observePool(record, available(T0 + 5000));
+      const again = await ledger.observePool(record, { ...available(T0 + 9000), observedAtMs: T0 + 60_000 });
+      expect(again.applied).toBe(false);
+      expect(again.pool).toMatchObject({ expiresAtMs: T0 + 5000, observedAtMs: T0 + 60_000 });
+      expect((await ledger.getJob('seen'))?.pool?.observedAtMs).toBe(T0 + 60_000);
+    });
+
+    it('lets one action at a time claim an Available pool, and a stale claim be taken over', async () => {
+      const ledger = await makeLedger();
+      const record = await recorded(ledger, { name: 'claimed' });
+      const intent = (dedupeKey: string, atMs: number) => ({
+        dedupeKey,
+        action: 'stop' as const,
+        keepAliveSeconds: 0,
+        actor: 'slack:U1',
+        reason: 'test',
+        atMs,
+      });
+      expect(await ledger.beginAction('claimed', intent('a', T0), T0 - 1)).toBe(false);
+      await ledger.observePool(record, available(T0 + 5000));
+      expect(await ledger.beginAction('claimed', intent('a', T0), T0 - 1)).toBe(true);
+      expect(await ledger.beginAction('claimed', intent('b', T0 + 1), T0 - 1)).toBe(false);
+      expect((await ledger.getJob('claimed'))?.pendingAction?.dedupeKey).toBe('a');
+      // Its caller is gone: once its lease has run out, another action may claim the pool.
+      expect(await ledger.beginAction('claimed', intent('c', T0 + 10), T0 + 5)).toBe(true);
+      await ledger.endAction('claimed', 'a');
+      expect((await ledger.getJob('claimed'))?.pendingAction?.dedupeKey).toBe('c');
+      await ledger.recordKeepAlive('claimed', {
+        keepAliveSeconds: 0,
+        expiresAtMs: T0 + 10,
+        stoppedBy: 'slack:U1',
+      });
+      expect((await ledger.getJob('claimed'))?.pendingAction).toBeUndefined();
+    });
   });
 
 let dynamo: LocalDynamo;

@@ -104,6 +104,26 @@ describe('the local stack', () => {
     expect(sent(storm).length).toBe(new Set(sent(storm)).size);
   });
 
+  it('converges under lost events, crashed invocations and throttling, and counts calls at the emulators', async () => {
+    const trace = await readTraceFile('examples/incident-day.jsonl');
+    const calm = await runLocal({ trace, killSwitch: true });
+    const faulty = await runLocal({
+      trace,
+      killSwitch: true,
+      chaosSeed: 3,
+      faults: { drop: 0.3, crash: 0.2, throttle: 0.2 },
+    });
+    expect(faulty.report.delivery.dropped).toBeGreaterThan(0);
+    expect(faulty.report.delivery.crashed).toBeGreaterThan(0);
+    expect(faulty.report.check).toEqual({ ledgerMatchesEmulator: true, mismatches: [] });
+    expect(faulty.report.jobs).toEqual(calm.report.jobs);
+    expect(faulty.report.summary.idleBillableSeconds).toBe(calm.report.summary.idleBillableSeconds);
+    expect(calm.report.api.sagemaker.DescribeTrainingJob).toBeGreaterThan(0);
+    expect(calm.report.api.dynamodb.UpdateItem).toBeGreaterThan(0);
+    expect(calm.report.delivery).toMatchObject({ dropped: 0, crashed: 0, throttled: 0 });
+    // The SDK's retry back-off sleeps in real time; no bound on how long that takes here.
+  }, 300_000);
+
   it('applies a policy: the decisions show in the timeline and in actions', async () => {
     const lines: string[] = [];
     const { report } = await runLocal({

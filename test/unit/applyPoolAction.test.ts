@@ -1,6 +1,9 @@
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import { BudgetedTrainingJobs } from '../../lib/adapters/sagemaker/budgetedTrainingJobs';
+import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
 import { type ActionDeps, applyPoolAction } from '../../lib/app/applyPoolAction';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
@@ -120,5 +123,28 @@ describe('applyPoolAction', () => {
     const again = await applyPoolAction(deps, { ...base, head, action: 'warn', untilMs: NOW + 20 * MIN });
     expect(again.firstTime).toBe(false);
     expect(decisions.all()).toHaveLength(1);
+  });
+
+  it('a SageMaker that does not answer within the budget gives "unknown": recorded, nothing claimed', async () => {
+    const { deps, head, ledger, decisions } = await setup();
+    // A client whose calls never come back unless abandoned (SageMaker throttling past every retry).
+    const silent = {
+      send: (_command: unknown, options?: { abortSignal?: AbortSignal }) =>
+        new Promise((_resolve, reject) => {
+          options?.abortSignal?.addEventListener('abort', () =>
+            reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })),
+          );
+        }),
+    } as unknown as SageMakerClient;
+    const trainingJobs = new BudgetedTrainingJobs(new SageMakerTrainingJobs(silent), 10);
+    const result = await applyPoolAction({ ...deps, trainingJobs }, { ...base, head, action: 'stop' });
+    expect(result.decision).toMatchObject({ action: 'stop', outcome: 'unknown' });
+    expect(result.decision.error).toMatch(/AbortError/);
+    expect(decisions.all()).toHaveLength(1);
+    // The pool is neither taken as stopped nor locked: the next try may act.
+    const after = await ledger.getJob('pool-a');
+    expect(after?.pool?.status).toBe('Available');
+    expect(after?.pool?.stoppedBy).toBeUndefined();
+    expect(after?.pendingAction).toBeUndefined();
   });
 });

@@ -19,7 +19,12 @@ describe('the one configuration', () => {
     const config = loadConfig(TABLE);
     expect(config.core.tableName).toBe('poolwarden-test-ledger');
     expect(config.core.limits).toEqual({ perCallCapSeconds: 3600, lifetimeCapSeconds: 2_419_200 });
-    expect(config.policy).toEqual({ killSwitch: false, sweepConcurrency: 4, reconcileEveryMs: 15 * 60_000 });
+    expect(config.policy).toEqual({
+      killSwitch: false,
+      sweepConcurrency: 4,
+      reconcileEveryMs: 15 * 60_000,
+      fullReconcileEveryMs: 24 * 3_600_000,
+    });
     expect(config.notify.retentionDays).toBe(35);
     expect(config.slackActions).toMatchObject({
       snoozeSeconds: 3600,

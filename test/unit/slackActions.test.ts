@@ -123,6 +123,17 @@ const click = (
 });
 
 describe('a Slack click on a pool button', () => {
+  it('two copies of one click arriving together act once; the other is told an action is in progress', async () => {
+    const w = await world();
+    const outcomes = await Promise.all([
+      handleSlackAction(w.deps, click(POOL_ACTION_IDS.stop)),
+      handleSlackAction(w.deps, click(POOL_ACTION_IDS.stop)),
+    ]);
+    expect(w.sageMaker.updates).toEqual([{ name: 'train-a', seconds: 0 }]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['acted', 'refused']);
+    expect(w.decisions.all()).toHaveLength(1);
+  });
+
   it('Stop: the owner stops the pool; recorded once with the Slack user; the message says who did it', async () => {
     const w = await world();
     const outcome = await handleSlackAction(w.deps, click(POOL_ACTION_IDS.stop));

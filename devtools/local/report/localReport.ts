@@ -69,6 +69,8 @@ export interface LocalReport {
     };
   };
   readonly delivery: DeliveryStats;
+  /** Calls counted at the emulators, by service and operation (the local stack's own setup left out). */
+  readonly api: ApiCalls;
   /** poolwarden's ledger against the emulator's ground truth: the same reuses, job by job. */
   readonly check: { readonly ledgerMatchesEmulator: boolean; readonly mismatches: readonly string[] };
 }
@@ -81,6 +83,17 @@ export interface DeliveryStats {
   readonly stale: number;
   readonly deadLettered: number;
   readonly sweeps: number;
+  /** Scheduled sweeps that failed (a crash): their work waits for the next one. */
+  readonly sweepsFailed: number;
+  /** Injected faults (`--drop`, `--crash`, `--throttle`). */
+  readonly dropped: number;
+  readonly crashed: number;
+  readonly throttled: number;
+}
+
+export interface ApiCalls {
+  readonly sagemaker: Readonly<Record<string, number>>;
+  readonly dynamodb: Readonly<Record<string, number>>;
 }
 
 export interface ReportInputs {
@@ -96,6 +109,7 @@ export interface ReportInputs {
   readonly delivery: DeliveryStats;
   /** The policy's waiting value: the summary's cost charges it per cold start. */
   readonly waitingValuePerHourUsd: number;
+  readonly api: ApiCalls;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -210,6 +224,7 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
       },
     },
     delivery: inputs.delivery,
+    api: inputs.api,
     check: { ledgerMatchesEmulator: mismatches.length === 0, mismatches },
   };
 };

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -10,6 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { tableDefinition } from '../../../lib/adapters/dynamo/tableDesign';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/wiring/localStack';
+import type { Faults } from './faults';
 
 /** Credentials the local endpoints accept; they never leave the machine. */
 
@@ -19,17 +21,55 @@ export interface LocalDynamo {
   readonly client: DynamoDBDocumentClient;
   /** Creates the ledger table unless it already exists (a --data-dir run keeps it). */
   ensureLedgerTable(name: string): Promise<string>;
+  /** Requests received, by operation: what DynamoDB would bill. */
+  calls(): Record<string, number>;
   stop(): Promise<void>;
 }
 
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+/** What a dead process's request gets: an error the SDK does not retry. */
+const refuseAsDead = (response: ServerResponse) => {
+  response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+  response.end(
+    JSON.stringify({
+      __type: 'com.amazon.coral.validate#ValidationException',
+      message: 'simulated crash: the invocation that sent this is gone',
+    }),
+  );
+};
+
 export const startLocalDynamo = async (
-  options: { dataDir?: string; port?: number } = {},
+  options: { dataDir?: string; port?: number; faults?: Faults } = {},
 ): Promise<LocalDynamo> => {
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
+  // In front of dynalite's own handler: count every request, and play dead after a crash.
+  const counts: Record<string, number> = {};
+  const dynaliteHandlers = server.listeners('request') as ((
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const target = request.headers['x-amz-target'];
+    const operation = (typeof target === 'string' ? target.split('.')[1] : undefined) ?? 'Unknown';
+    counts[operation] = (counts[operation] ?? 0) + 1;
+    const faults = options.faults;
+    if (faults?.isDead()) {
+      refuseAsDead(response);
+      return;
+    }
+    if (faults && WRITES.has(operation)) {
+      response.once('finish', () => {
+        if (response.statusCode === 200) faults.wrote();
+      });
+    }
+    for (const handler of dynaliteHandlers) handler(request, response);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -52,6 +92,9 @@ export const startLocalDynamo = async (
       await raw.send(new CreateTableCommand(tableDefinition(name)));
       await waitUntilTableExists({ client: raw, maxWaitTime: 10, minDelay: 0.05 }, { TableName: name });
       return name;
+    },
+    calls() {
+      return { ...counts };
     },
     async stop() {
       client.destroy();

@@ -20,6 +20,9 @@ export const useLocalAwsEnvironment = (
     AWS_SESSION_TOKEN: undefined,
     AWS_PROFILE: undefined,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // Adaptive retries pace calls by the wall clock; in virtual time (and under --throttle) that
+    // only slows the replay down. Standard retries back off the same way, without the pacing.
+    AWS_RETRY_MODE: 'standard',
     POWERTOOLS_LOG_LEVEL: options.verbose ? 'DEBUG' : 'ERROR',
     POWERTOOLS_METRICS_DISABLED: options.verbose ? 'false' : 'true',
   };

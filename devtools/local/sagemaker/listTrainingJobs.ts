@@ -62,7 +62,12 @@ const decodeCursor = (token: string, by: SortBy, order: SortOrder): Cursor => {
 const secondsToMs = (seconds: number | undefined): number | undefined =>
   seconds === undefined ? undefined : seconds * 1000;
 
-/** ListTrainingJobs over the candidate jobs the model's indexes narrowed the query to. */
+/**
+ * ListTrainingJobs over the candidate jobs. As SageMaker documents for StatusEquals, a page of
+ * MaxResults jobs is taken first and the status filters applied to it afterwards, so a page
+ * may come back short, or empty with a NextToken; WarmPoolStatusEquals is assumed to behave
+ * the same. The other filters (times, name) narrow the jobs before paging.
+ */
 export const listTrainingJobs = (
   candidates: Iterable<EmulatedJob>,
   request: ListTrainingJobsRequest,
@@ -76,9 +81,10 @@ export const listTrainingJobs = (
   const modifiedBefore = secondsToMs(request.LastModifiedTimeBefore);
   const nameContains = request.NameContains?.toLowerCase();
 
-  const matches = (job: EmulatedJob): boolean =>
+  const statusMatches = (job: EmulatedJob): boolean =>
     (request.StatusEquals === undefined || job.status === request.StatusEquals) &&
-    (request.WarmPoolStatusEquals === undefined || job.warmPool?.status === request.WarmPoolStatusEquals) &&
+    (request.WarmPoolStatusEquals === undefined || job.warmPool?.status === request.WarmPoolStatusEquals);
+  const matches = (job: EmulatedJob): boolean =>
     (nameContains === undefined || job.spec.name.toLowerCase().includes(nameContains)) &&
     (createdAfter === undefined || job.createdAtMs > createdAfter) &&
     (createdBefore === undefined || job.createdAtMs < createdBefore) &&
@@ -111,7 +117,9 @@ export const listTrainingJobs = (
   const last = page[page.length - 1];
   const more = start + max < rows.length;
   return {
-    TrainingJobSummaries: page.map((row) => trainingJobSummary(row.job)),
+    TrainingJobSummaries: page
+      .filter((row) => statusMatches(row.job))
+      .map((row) => trainingJobSummary(row.job)),
     ...(more && last ? { NextToken: encodeCursor({ by, order, key: last.key, seq: last.seq }) } : {}),
   };
 };

@@ -194,11 +194,8 @@ export class SageMakerApi {
       }
       case 'ListTrainingJobs': {
         const request = parseRequest(listTrainingJobsRequest, body);
-        const candidates = model.candidates({
-          ...(request.StatusEquals ? { status: request.StatusEquals } : {}),
-          ...(request.WarmPoolStatusEquals ? { warmPoolStatus: request.WarmPoolStatusEquals } : {}),
-        });
-        return listTrainingJobs(candidates, request);
+        // Every job: the status filters apply to a page after it is taken, as SageMaker documents.
+        return listTrainingJobs(model.candidates({}), request);
       }
       case 'UpdateTrainingJob': {
         const request = parseRequest(updateTrainingJobRequest, body);

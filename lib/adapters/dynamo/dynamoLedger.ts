@@ -1,4 +1,6 @@
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
@@ -7,14 +9,21 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { historyDay } from '../../domain/historyDay';
-import type { JobRecord, NearMiss, PoolBirth, PoolState } from '../../domain/jobRecord';
-import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
+import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '../../domain/jobRecord';
+import { isTerminal, type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import type { NoPool } from '../../domain/warmPool';
 import { poolRank } from '../../domain/warmPool';
 import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
 import { decodeCursor, encodeCursor, isConditionFailure } from './conditions';
 import { type JobItem, poolAttributes, recordFromItem } from './jobItem';
-import { AVAILABLE_PARTITION, historyTtl, INDEX, jobKey, TTL_ATTRIBUTE } from './tableDesign';
+import {
+  AVAILABLE_PARTITION,
+  historyTtl,
+  INDEX,
+  jobKey,
+  RUNNING_PARTITION,
+  TTL_ATTRIBUTE,
+} from './tableDesign';
 import { buildUpdate } from './updateExpression';
 
 /** SageMaker named a second predecessor for a job that already has one: the ledger will not guess. */
@@ -29,6 +38,8 @@ export class ReuseConflictError extends Error {
   }
 }
 
+const BATCH_GET_KEYS = 100;
+
 export class DynamoLedger implements Ledger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -42,7 +53,28 @@ export class DynamoLedger implements Ledger {
     return Item ? recordFromItem(Item as JobItem) : undefined;
   }
 
+  async getJobs(names: readonly string[]): Promise<JobRecord[]> {
+    const records: JobRecord[] = [];
+    // BatchGetItem takes 100 keys; what it leaves unprocessed (throttling) is asked again.
+    for (let start = 0; start < names.length; start += BATCH_GET_KEYS) {
+      let keys: Record<string, unknown>[] | undefined = [
+        ...new Set(names.slice(start, start + BATCH_GET_KEYS)),
+      ].map(jobKey);
+      while (keys && keys.length > 0) {
+        const out: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? [])
+          records.push(recordFromItem(item as JobItem));
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return records;
+  }
+
   async recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite> {
+    // Snapshots only move forward, so the newest one decides whether the job is in byRunning.
+    const ended = isTerminal(snapshot.status);
     const update = buildUpdate(
       {
         name: snapshot.name,
@@ -52,8 +84,9 @@ export class DynamoLedger implements Ledger {
         [INDEX.byDay.partition]: historyDay(snapshot.createdAtMs),
         [INDEX.byDay.sort]: snapshot.createdAtMs,
         [TTL_ATTRIBUTE]: historyTtl(snapshot.createdAtMs),
+        ...(ended ? {} : { [INDEX.byRunning.partition]: RUNNING_PARTITION }),
       },
-      [],
+      ended ? [INDEX.byRunning.partition] : [],
       { values: { ':lm': snapshot.lastModifiedMs, ':rank': statusRank(snapshot.status) } },
     );
     try {
@@ -122,7 +155,32 @@ export class DynamoLedger implements Ledger {
       return { applied: true, pool: recordFromItem(Attributes as JobItem).pool ?? state };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      if (available) {
+        const refreshed = await this.refreshObservation(record.name, state.observedAtMs);
+        if (refreshed) return { applied: false, pool: refreshed };
+      }
       return { applied: false, pool: (await this.getJob(record.name))?.pool ?? state };
+    }
+  }
+
+  /** Still Available: only when it was seen moves on, so the sweep does not describe it again too soon. */
+  private async refreshObservation(name: string, observedAtMs: number): Promise<PoolState | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(name),
+          UpdateExpression: 'SET poolObservedAtMs = :at',
+          ConditionExpression:
+            'poolStatus = :available AND (attribute_not_exists(poolObservedAtMs) OR poolObservedAtMs < :at)',
+          ExpressionAttributeValues: { ':at': observedAtMs, ':available': 'Available' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return recordFromItem(Attributes as JobItem).pool;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
     }
   }
 
@@ -194,24 +252,67 @@ export class DynamoLedger implements Ledger {
   }
 
   async recordKeepAlive(name: string, change: KeepAliveChange): Promise<boolean> {
-    return this.updateWhileAvailable(name, {
-      keepAliveSeconds: change.keepAliveSeconds,
-      expiresAtMs: change.expiresAtMs,
-      ...(change.stoppedBy ? { stoppedBy: change.stoppedBy } : {}),
-    });
+    return this.updateWhileAvailable(
+      name,
+      {
+        keepAliveSeconds: change.keepAliveSeconds,
+        expiresAtMs: change.expiresAtMs,
+        ...(change.stoppedBy ? { stoppedBy: change.stoppedBy } : {}),
+      },
+      ['pendingAction'],
+    );
   }
 
   holdPool(name: string, untilMs: number): Promise<boolean> {
     return this.updateWhileAvailable(name, { heldUntilMs: untilMs });
   }
 
-  private async updateWhileAvailable(name: string, set: Record<string, unknown>): Promise<boolean> {
+  async beginAction(name: string, action: PendingAction, leaseStartMs: number): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(name),
-          ...buildUpdate(set, [], { values: { ':available': 'Available' } }),
+          UpdateExpression: 'SET pendingAction = :action',
+          ConditionExpression:
+            'poolStatus = :available AND (attribute_not_exists(pendingAction) OR pendingAction.atMs < :lease)',
+          ExpressionAttributeValues: { ':action': action, ':available': 'Available', ':lease': leaseStartMs },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async endAction(name: string, dedupeKey: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(name),
+          UpdateExpression: 'REMOVE pendingAction',
+          ConditionExpression: 'pendingAction.dedupeKey = :key',
+          ExpressionAttributeValues: { ':key': dedupeKey },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  private async updateWhileAvailable(
+    name: string,
+    set: Record<string, unknown>,
+    remove: readonly string[] = [],
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(name),
+          ...buildUpdate(set, remove, { values: { ':available': 'Available' } }),
           ConditionExpression: 'poolStatus = :available',
         }),
       );
@@ -249,6 +350,21 @@ export class DynamoLedger implements Ledger {
     const { Items, LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         ...this.indexQuery(INDEX.byExpiry.name, INDEX.byExpiry.partition, AVAILABLE_PARTITION),
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor),
+      }),
+    );
+    const next = encodeCursor(LastEvaluatedKey);
+    return {
+      items: (Items ?? []).map((i) => recordFromItem(i as JobItem)),
+      ...(next ? { cursor: next } : {}),
+    };
+  }
+
+  async runningJobs(limit: number, cursor?: string): Promise<Page<JobRecord>> {
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        ...this.indexQuery(INDEX.byRunning.name, INDEX.byRunning.partition, RUNNING_PARTITION),
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
       }),

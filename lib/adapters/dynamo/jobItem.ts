@@ -1,4 +1,4 @@
-import type { JobRecord, NearMiss, PoolState } from '../../domain/jobRecord';
+import type { JobRecord, NearMiss, PendingAction, PoolState } from '../../domain/jobRecord';
 import type { JobSnapshot } from '../../domain/trainingJob';
 import type { NoPool, WarmPoolStatus } from '../../domain/warmPool';
 
@@ -25,6 +25,7 @@ export interface JobItem {
   readonly reusedPoolOf?: string;
   readonly noPool?: NoPool;
   readonly nearMiss?: NearMiss;
+  readonly pendingAction?: PendingAction;
 }
 
 /** The object without its undefined values: the keys that may be undefined become optional. */
@@ -60,6 +61,7 @@ export const recordFromItem = (item: JobItem): JobRecord =>
     reusedPoolOf: item.reusedPoolOf,
     noPool: item.noPool,
     nearMiss: item.nearMiss,
+    pendingAction: item.pendingAction,
   });
 
 /** The pool fields of an item, by attribute name, for an update. */

@@ -12,7 +12,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *  - usage statistics the policies learn from: pk OWNER#<owner> sk ACTIVITY (last submission),
  *    pk GAPS#<scope> sk <at>#<job> (idle gaps), pk SPEND#<team>#<day> sk <job> (idle spend).
  * The three pool indexes are sparse: an item is in them only while its pool is Available, so
- * the sweep and reuse detection read Available pools only, never history. byDay holds history
+ * the sweep and reuse detection read Available pools only, never history; byRunning is sparse
+ * in the same way, holding a job only while it runs. byDay holds history
  * (jobs by submission day, decisions by day) for reports.
  */
 export const KEY = { partition: 'pk', sort: 'sk' } as const;
@@ -24,12 +25,19 @@ export const INDEX = {
   byMatchKey: { name: 'byMatchKey', partition: 'availableMatchKey', sort: 'expiresAtMs' },
   /** Available pools of one owner: near misses and `pools list --owner`. */
   byOwner: { name: 'byOwner', partition: 'availableOwner', sort: 'expiresAtMs' },
+  /**
+   * Jobs whose last snapshot is not terminal, oldest first: what the reconciler asks SageMaker
+   * about when it does not list them (an end event may have been lost).
+   */
+  byRunning: { name: 'byRunning', partition: 'runningPartition', sort: 'historyAtMs' },
   /** History by UTC day: jobs by submission, decisions by when they were taken. */
   byDay: { name: 'byDay', partition: 'historyDay', sort: 'historyAtMs' },
 } as const;
 
 /** The single partition value of byExpiry. Fine up to tens of thousands of Available pools. */
 export const AVAILABLE_PARTITION = 'AVAILABLE';
+/** The single partition value of byRunning. */
+export const RUNNING_PARTITION = 'RUNNING';
 
 /** Epoch seconds after which DynamoDB may delete history items (TTL, enabled in CloudFormation). */
 export const TTL_ATTRIBUTE = 'ttl';
@@ -50,6 +58,7 @@ export const tableDefinition = (tableName: string): CreateTableCommandInput => (
     { AttributeName: INDEX.byExpiry.partition, AttributeType: 'S' },
     { AttributeName: INDEX.byMatchKey.partition, AttributeType: 'S' },
     { AttributeName: INDEX.byOwner.partition, AttributeType: 'S' },
+    { AttributeName: INDEX.byRunning.partition, AttributeType: 'S' },
     { AttributeName: 'expiresAtMs', AttributeType: 'N' },
     { AttributeName: INDEX.byDay.partition, AttributeType: 'S' },
     { AttributeName: INDEX.byDay.sort, AttributeType: 'N' },

@@ -1,6 +1,6 @@
 import { historyDay } from '../../domain/historyDay';
-import type { JobRecord, NearMiss, PoolBirth, PoolState } from '../../domain/jobRecord';
-import { type JobSnapshot, statusRank } from '../../domain/trainingJob';
+import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '../../domain/jobRecord';
+import { isTerminal, type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import { type NoPool, poolRank } from '../../domain/warmPool';
 import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
 import { ReuseConflictError } from '../dynamo/dynamoLedger';
@@ -13,6 +13,8 @@ export class MemoryLedger implements Ledger {
   private readonly jobs = new Map<string, JobRecord>();
   /** Like DynamoDB's sparse indexes: only the jobs whose pool is Available, so reads follow them, not history. */
   private readonly availableNames = new Set<string>();
+  /** Like byRunning: the jobs whose newest snapshot is not terminal. */
+  private readonly runningNames = new Set<string>();
 
   /** Every record, for reports and tests. */
   all(): JobRecord[] {
@@ -23,10 +25,16 @@ export class MemoryLedger implements Ledger {
     return this.jobs.get(name);
   }
 
+  async getJobs(names: readonly string[]): Promise<JobRecord[]> {
+    return names.flatMap((name) => this.jobs.get(name) ?? []);
+  }
+
   private put(record: JobRecord): JobRecord {
     this.jobs.set(record.name, record);
     if (record.pool?.status === 'Available') this.availableNames.add(record.name);
     else this.availableNames.delete(record.name);
+    if (record.job && !isTerminal(record.job.status)) this.runningNames.add(record.name);
+    else this.runningNames.delete(record.name);
     return record;
   }
 
@@ -53,6 +61,15 @@ export class MemoryLedger implements Ledger {
   async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {
     const current = this.current(record.name);
     if (current.pool && poolRank(current.pool.status) >= poolRank(state.status)) {
+      if (
+        state.status === 'Available' &&
+        current.pool.status === 'Available' &&
+        current.pool.observedAtMs < state.observedAtMs
+      ) {
+        const pool = { ...current.pool, observedAtMs: state.observedAtMs };
+        this.put({ ...current, pool });
+        return { applied: false, pool };
+      }
       return { applied: false, pool: current.pool };
     }
     // Birth only moves earlier, through linkReuse; as in DynamoLedger, an observation never overwrites it.
@@ -95,11 +112,38 @@ export class MemoryLedger implements Ledger {
   }
 
   async recordKeepAlive(name: string, change: KeepAliveChange): Promise<boolean> {
-    return this.updateWhileAvailable(name, {
+    const done = this.updateWhileAvailable(name, {
       keepAliveSeconds: change.keepAliveSeconds,
       expiresAtMs: change.expiresAtMs,
       ...(change.stoppedBy ? { stoppedBy: change.stoppedBy } : {}),
     });
+    if (done) {
+      const { pendingAction: _done, ...rest } = this.current(name);
+      this.put(rest);
+    }
+    return done;
+  }
+
+  async beginAction(name: string, action: PendingAction, leaseStartMs: number): Promise<boolean> {
+    const record = this.current(name);
+    if (record.pool?.status !== 'Available') return false;
+    if (record.pendingAction && record.pendingAction.atMs >= leaseStartMs) return false;
+    this.put({ ...record, pendingAction: action });
+    return true;
+  }
+
+  async endAction(name: string, dedupeKey: string): Promise<void> {
+    const { pendingAction, ...rest } = this.current(name);
+    if (pendingAction?.dedupeKey === dedupeKey) this.put(rest);
+  }
+
+  async runningJobs(limit: number, cursor?: string): Promise<Page<JobRecord>> {
+    const all = [...this.runningNames]
+      .flatMap((name) => this.jobs.get(name) ?? [])
+      .sort((a, b) => (a.job?.createdAtMs ?? 0) - (b.job?.createdAtMs ?? 0) || a.name.localeCompare(b.name));
+    const start = cursor ? Number(cursor) : 0;
+    const items = all.slice(start, start + limit);
+    return start + limit < all.length ? { items, cursor: String(start + limit) } : { items };
   }
 
   async holdPool(name: string, untilMs: number): Promise<boolean> {

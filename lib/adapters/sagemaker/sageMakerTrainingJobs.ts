@@ -15,6 +15,7 @@ import type {
   TrainingJobSummary,
   TrainingJobs,
 } from '../../ports/trainingJobs';
+import type { JobListing, Listing, WarmPoolCatalog } from '../../ports/warmPoolCatalog';
 
 /** SageMaker answers an unknown job with ResourceNotFound, or in practice a ValidationException saying so. */
 export const isJobNotFound = (error: unknown): boolean =>
@@ -22,8 +23,22 @@ export const isJobNotFound = (error: unknown): boolean =>
   (error.name === 'ResourceNotFound' ||
     (error.name === 'ValidationException' && /not found|does not exist/i.test(error.message)));
 
-const toDescription = (out: DescribeTrainingJobCommandOutput): TrainingJobDescription => {
+const warmPoolOf = (out: DescribeTrainingJobCommandOutput) => {
   const wp = out.WarmPoolStatus;
+  return wp?.Status
+    ? {
+        warmPool: {
+          status: wp.Status as WarmPoolStatus,
+          ...(wp.ReusedByJob ? { reusedByJob: wp.ReusedByJob } : {}),
+          ...(wp.ResourceRetainedBillableTimeInSeconds !== undefined
+            ? { billableSeconds: wp.ResourceRetainedBillableTimeInSeconds }
+            : {}),
+        },
+      }
+    : {};
+};
+
+const toDescription = (out: DescribeTrainingJobCommandOutput): TrainingJobDescription => {
   return {
     name: out.TrainingJobName ?? '',
     status: (out.TrainingJobStatus ?? 'InProgress') as TrainingJobStatus,
@@ -34,39 +49,73 @@ const toDescription = (out: DescribeTrainingJobCommandOutput): TrainingJobDescri
       ? { keepAliveSeconds: out.ResourceConfig.KeepAlivePeriodInSeconds }
       : {}),
     ...(out.FailureReason ? { failureReason: out.FailureReason } : {}),
-    ...(wp?.Status
-      ? {
-          warmPool: {
-            status: wp.Status as WarmPoolStatus,
-            ...(wp.ReusedByJob ? { reusedByJob: wp.ReusedByJob } : {}),
-            ...(wp.ResourceRetainedBillableTimeInSeconds !== undefined
-              ? { billableSeconds: wp.ResourceRetainedBillableTimeInSeconds }
-              : {}),
-          },
-        }
-      : {}),
+    ...warmPoolOf(out),
   };
 };
 
-export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory {
+/** ListTrainingJobs' largest page: the fewest calls for a listing whose cost follows history. */
+const LIST_PAGE_SIZE = 100;
+
+export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, WarmPoolCatalog {
   constructor(private readonly client: SageMakerClient) {}
 
-  async describe(name: string): Promise<TrainingJobDescription | undefined> {
+  /** `signal` abandons the call, retries included (a caller that must answer in time). */
+  async describe(name: string, signal?: AbortSignal): Promise<TrainingJobDescription | undefined> {
     try {
-      return toDescription(await this.client.send(new DescribeTrainingJobCommand({ TrainingJobName: name })));
+      return toDescription(
+        await this.client.send(
+          new DescribeTrainingJobCommand({ TrainingJobName: name }),
+          signal ? { abortSignal: signal } : {},
+        ),
+      );
     } catch (error) {
       if (isJobNotFound(error)) return undefined;
       throw error;
     }
   }
 
-  async setKeepAlive(name: string, seconds: number): Promise<void> {
+  async setKeepAlive(name: string, seconds: number, signal?: AbortSignal): Promise<void> {
     await this.client.send(
       new UpdateTrainingJobCommand({
         TrainingJobName: name,
         ResourceConfig: { KeepAlivePeriodInSeconds: seconds },
       }),
+      signal ? { abortSignal: signal } : {},
     );
+  }
+
+  availablePools(modifiedAfterMs: number): Promise<Listing> {
+    return this.list({ LastModifiedTimeAfter: new Date(modifiedAfterMs), WarmPoolStatusEquals: 'Available' });
+  }
+
+  changedJobs(modifiedAfterMs: number): Promise<Listing> {
+    return this.list({ LastModifiedTimeAfter: new Date(modifiedAfterMs) });
+  }
+
+  /** Every page: a page may be empty and still carry a NextToken, since SageMaker filters after paging. */
+  private async list(filter: {
+    LastModifiedTimeAfter?: Date;
+    WarmPoolStatusEquals?: 'Available';
+  }): Promise<Listing> {
+    const jobs: JobListing[] = [];
+    let calls = 0;
+    for await (const page of paginateListTrainingJobs(
+      { client: this.client, pageSize: LIST_PAGE_SIZE },
+      { ...filter, SortBy: 'CreationTime', SortOrder: 'Ascending' },
+    )) {
+      calls++;
+      for (const summary of page.TrainingJobSummaries ?? []) {
+        if (!summary.TrainingJobName) continue;
+        jobs.push({
+          name: summary.TrainingJobName,
+          status: (summary.TrainingJobStatus ?? 'InProgress') as TrainingJobStatus,
+          ...(summary.WarmPoolStatus?.Status
+            ? { warmPoolStatus: summary.WarmPoolStatus.Status as WarmPoolStatus }
+            : {}),
+        });
+      }
+    }
+    return { jobs, calls };
   }
 
   async *listJobs(fromMs: number, toMs: number): AsyncIterable<TrainingJobSummary> {
@@ -112,6 +161,8 @@ export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory {
       arn,
       status: (out.TrainingJobStatus ?? 'InProgress') as TrainingJobStatus,
       createdAtMs: out.CreationTime?.getTime() ?? 0,
+      lastModifiedMs: out.LastModifiedTime?.getTime() ?? out.CreationTime?.getTime() ?? 0,
+      ...warmPoolOf(out),
       ...(out.TrainingStartTime ? { startedAtMs: out.TrainingStartTime.getTime() } : {}),
       ...(out.TrainingEndTime ? { endedAtMs: out.TrainingEndTime.getTime() } : {}),
       ...(out.FailureReason ? { failureReason: out.FailureReason } : {}),

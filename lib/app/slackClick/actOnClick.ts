@@ -15,7 +15,9 @@ export type ClickActs =
   | { readonly kind: 'acted'; readonly results: readonly ActionResult[] }
   /** SageMaker refused (or, for a hold, the ledger no longer holds the pool as Available). */
   | { readonly kind: 'not-available'; readonly record: JobRecord }
-  | { readonly kind: 'failed'; readonly error: string };
+  | { readonly kind: 'failed'; readonly error: string }
+  /** Another copy of this click (or another action on the pool) holds the claim: it acts, this one does not. */
+  | { readonly kind: 'refused'; readonly reason: string };
 
 /** Step 4: the plan's steps, each through applyPoolAction, recorded once under the click's key. */
 export const actOnClick = async (
@@ -42,8 +44,24 @@ export const actOnClick = async (
     const result = await applyPoolAction(deps, request);
     results.push({ ...result, ...(previous !== undefined ? { previousExpiresAtMs: previous } : {}) });
     current = result.record;
+    if (
+      result.decision.outcome === 'skipped' &&
+      !result.firstTime &&
+      result.record.pool?.status === 'Available'
+    ) {
+      return {
+        kind: 'refused',
+        reason: 'another action on this pool is in progress (this click, delivered twice?)',
+      };
+    }
     if (result.decision.outcome === 'skipped' && index === 0) {
       return { kind: 'not-available', record: result.record };
+    }
+    if (result.decision.outcome === 'unknown') {
+      return {
+        kind: 'refused',
+        reason: 'SageMaker did not answer in time, so nothing is known to have changed; try again',
+      };
     }
     if (result.decision.outcome === 'failed') {
       return { kind: 'failed', error: result.decision.error ?? 'unknown error' };

@@ -17,7 +17,8 @@ export type ClickClaim =
 
 /**
  * Step 2: claim the click. The same click again is answered with what the first one did; a
- * click whose action SageMaker refused while the pool was still Available may be tried again,
+ * click whose action SageMaker refused, or did not answer in time, while the pool was still
+ * Available may be tried again,
  * under a key of its own.
  */
 export const claimClick = async (
@@ -29,7 +30,7 @@ export const claimClick = async (
   const earlier = (await decisions.decisionsOf(job)).filter(
     (d) => d.dedupeKey === baseKey || d.dedupeKey.startsWith(`${baseKey}#retry`),
   );
-  const done = earlier.find((d) => d.outcome !== 'failed');
+  const done = earlier.find((d) => d.outcome !== 'failed' && d.outcome !== 'unknown');
   if (done) return { kind: 'done-before', decision: done };
   return { kind: 'first', dedupeKey: earlier.length === 0 ? baseKey : `${baseKey}#retry${earlier.length}` };
 };

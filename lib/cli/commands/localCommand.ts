@@ -12,13 +12,16 @@ import { TraceParseError } from '../../trace/traceIssues';
 import { DEFAULT_LOCAL_PORTS } from '../../wiring/localStack';
 import { CliError, EXIT } from '../exitCodes';
 import { FILE_PROBLEM_MISSING, fileProblem, readInputFile } from '../inputFiles';
-import { positiveNumber, wholeNumber } from '../optionParsers';
+import { positiveNumber, rate, wholeNumber } from '../optionParsers';
 import { type PreviewMessage, slackPreviewHtml } from '../output/slackPreview';
 
 interface LocalOptions {
   trace: string;
   json?: boolean;
   chaos?: boolean | string;
+  drop?: number;
+  crash?: number;
+  throttle?: number;
   policy?: string;
   speed?: number;
   dataDir?: string;
@@ -121,6 +124,17 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
     .requiredOption('--trace <file>', 'a JSON Lines trace of submitted training jobs (format in the README)')
     .option('--json', 'print one JSON document at the end instead of the timeline and summary')
     .option('--chaos [seed]', 'deliver events duplicated, delayed and reordered, as EventBridge may (seeded)')
+    .option(
+      '--drop <rate>',
+      "lose this share of event deliveries entirely (seeded with --chaos's seed)",
+      rate,
+    )
+    .option(
+      '--crash <rate>',
+      'make this share of function invocations die after their first DynamoDB write; events are retried as Lambda would',
+      rate,
+    )
+    .option('--throttle <rate>', 'answer this share of SageMaker calls with ThrottlingException', rate)
     .option('--policy <file>', 'a policy file (YAML or JSON) for the sweep to apply')
     .option(
       '--speed <n>',
@@ -201,6 +215,7 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
       const { report, wallSeconds } = await runLocal({
         trace,
         ...(chaosSeed !== undefined ? { chaosSeed } : {}),
+        faults: { drop: options.drop ?? 0, crash: options.crash ?? 0, throttle: options.throttle ?? 0 },
         ...(options.speed !== undefined ? { speed: options.speed } : {}),
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
         ...(sageMakerPort !== undefined ? { sageMakerPort } : {}),

@@ -194,11 +194,13 @@ const describeResult = (result: ActionResult): string => {
       return `skipped     ${d.job} (pool ${d.poolId}): ${d.error ?? 'no longer Available'}`;
     case 'failed':
       return `FAILED      ${d.job} (pool ${d.poolId}): ${d.error ?? 'unknown error'}`;
+    case 'unknown':
+      return `UNKNOWN     ${d.job} (pool ${d.poolId}): ${d.error ?? 'SageMaker did not answer'}; run it again`;
   }
 };
 
 const exitFor = (results: readonly ActionResult[]): number =>
-  results.some((r) => r.decision.outcome === 'failed')
+  results.some((r) => r.decision.outcome === 'failed' || r.decision.outcome === 'unknown')
     ? EXIT.failure
     : results.length > 0 && results.every((r) => r.decision.outcome === 'skipped')
       ? EXIT.notAvailable

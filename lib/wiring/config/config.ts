@@ -19,6 +19,8 @@ export interface PolicyConfig {
   readonly policyParam?: string;
   readonly sweepConcurrency: number;
   readonly reconcileEveryMs: number;
+  /** How often the reconcile lists every Available pool of the window, not only what changed. */
+  readonly fullReconcileEveryMs: number;
 }
 
 export type SlackConfig =

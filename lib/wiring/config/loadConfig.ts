@@ -45,6 +45,7 @@ const environment = z
     POOLWARDEN_POLICY_PARAM: optional(ssmParameterName('/poolwarden/prod/policy')),
     POOLWARDEN_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
     POOLWARDEN_RECONCILE_MINUTES: z.coerce.number().positive().max(1440).default(15),
+    POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(24),
 
     POOLWARDEN_SLACK_MODE: z
       .enum(['off', 'webhook', 'bot'], { message: 'must be off, webhook or bot' })
@@ -216,6 +217,7 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
       ...(e.POOLWARDEN_POLICY_PARAM ? { policyParam: e.POOLWARDEN_POLICY_PARAM } : {}),
       sweepConcurrency: e.POOLWARDEN_SWEEP_CONCURRENCY,
       reconcileEveryMs: e.POOLWARDEN_RECONCILE_MINUTES * 60_000,
+      fullReconcileEveryMs: e.POOLWARDEN_FULL_RECONCILE_HOURS * 3_600_000,
     },
     notify: {
       slack: slackOf(e),

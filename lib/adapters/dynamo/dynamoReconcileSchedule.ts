@@ -1,0 +1,50 @@
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ReconcileClaim, ReconcileSchedule } from '../../ports/reconcileSchedule';
+import { isConditionFailure } from './conditions';
+import { KEY } from './tableDesign';
+
+const RECONCILE_KEY = { [KEY.partition]: 'RECONCILE', [KEY.sort]: 'SWEEP' };
+
+/** One item holds when the last reconcile started; claiming it is one conditional update. */
+export class DynamoReconcileSchedule implements ReconcileSchedule {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(nowMs: number, everyMs: number): Promise<ReconcileClaim> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: RECONCILE_KEY,
+          UpdateExpression: 'SET startedAtMs = :now',
+          ConditionExpression: 'attribute_not_exists(startedAtMs) OR startedAtMs <= :due',
+          ExpressionAttributeValues: { ':now': nowMs, ':due': nowMs - everyMs },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const previous = Attributes?.startedAtMs;
+      const full = Attributes?.fullListAtMs;
+      return {
+        claimed: true,
+        ...(typeof previous === 'number' ? { previousStartMs: previous } : {}),
+        ...(typeof full === 'number' ? { lastFullListMs: full } : {}),
+      };
+    } catch (error) {
+      if (isConditionFailure(error)) return { claimed: false };
+      throw error;
+    }
+  }
+
+  async fullListDone(startMs: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: RECONCILE_KEY,
+        UpdateExpression: 'SET fullListAtMs = :at',
+        ExpressionAttributeValues: { ':at': startMs },
+      }),
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import type { JobRecord } from '../domain/jobRecord';
+import type { OwnerTagKeys } from '../domain/owner';
+import { isTerminal } from '../domain/trainingJob';
+import type { Ledger } from '../ports/ledger';
+import type { ReconcileSchedule } from '../ports/reconcileSchedule';
+import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
+import { readAllPages } from './readAllPages';
+
+/** What the sweep needs to list SageMaker's pools and adopt the ones the ledger never heard of. */
+export interface ReconcileDeps {
+  readonly catalog: WarmPoolCatalog;
+  readonly schedule: ReconcileSchedule;
+  readonly tagKeys: OwnerTagKeys;
+  readonly describeConcurrency: number;
+  /** How long ago a job holding an Available pool may last have changed (see reconcileWindow.ts). */
+  readonly listWindowMs: number;
+  /** How often a reconcile lists every Available pool of the window, not only what changed. */
+  readonly fullReconcileEveryMs: number;
+}
+
+/** The sweep's settings a reconcile reads. */
+export interface ReconcileTiming {
+  readonly ledger: Ledger;
+  readonly pageSize: number;
+  readonly reconcileEveryMs: number;
+  readonly forceReconcile?: boolean;
+}
+
+/** What one reconcile must look at, from SageMaker's listings against the ledger's indexes. */
+export interface ReconcilePlan {
+  /** Whether every Available pool of the window was listed, not only what changed. */
+  readonly full: boolean;
+  /** Pools the ledger holds Available that SageMaker no longer shows Available: described. */
+  readonly describe: ReadonlySet<string>;
+  /** Jobs SageMaker knows more of than the ledger (an end event lost, late or dead-lettered). */
+  readonly adopt: readonly string[];
+  /** Running in the ledger, with no listing to tell whether they ended: described. */
+  readonly unsure: readonly JobRecord[];
+  readonly listCalls: number;
+}
+
+/**
+ * Once per reconcile period (whichever sweep claims it): lists the jobs changed since the
+ * previous reconcile (with a period of overlap), which costs a page or two whatever the
+ * history; and, once per full period or when the chain of reconciles broke, every Available
+ * pool of the window, whose cost follows the history (ListTrainingJobs pages before it
+ * filters). Sets both against the ledger's Available pools and running jobs.
+ */
+export const planReconcile = async (
+  deps: ReconcileTiming,
+  reconciler: ReconcileDeps,
+  pools: readonly JobRecord[],
+  nowMs: number,
+): Promise<ReconcilePlan | undefined> => {
+  const every = deps.reconcileEveryMs;
+  const claim = await reconciler.schedule.claim(nowMs, deps.forceReconcile ? 0 : every);
+  if (!claim.claimed) return undefined;
+  // What changed since the previous reconcile covers everything only if that one was recent.
+  const changedSince =
+    claim.previousStartMs !== undefined && claim.previousStartMs >= nowMs - 2 * every
+      ? claim.previousStartMs - every
+      : undefined;
+  const full =
+    deps.forceReconcile === true ||
+    changedSince === undefined ||
+    claim.lastFullListMs === undefined ||
+    claim.lastFullListMs <= nowMs - reconciler.fullReconcileEveryMs;
+
+  const known = new Set(pools.map((p) => p.name));
+  const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
+  const runningNames = new Set(running.map((r) => r.name));
+  const adopt = new Set<string>();
+  const describe = new Set<string>();
+  let listCalls = 0;
+
+  if (full) {
+    const available = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs);
+    listCalls += available.calls;
+    const listed = new Set(available.jobs.map((j) => j.name));
+    for (const name of listed) if (!known.has(name)) adopt.add(name);
+    for (const name of known) if (!listed.has(name)) describe.add(name);
+  }
+  if (changedSince === undefined) {
+    if (full) await reconciler.schedule.fullListDone(nowMs);
+    const unsure = running.filter((r) => !adopt.has(r.name));
+    return { full, describe, adopt: [...adopt], unsure, listCalls };
+  }
+
+  const changed = await reconciler.catalog.changedJobs(changedSince);
+  listCalls += changed.calls;
+  const unheardOf: string[] = [];
+  for (const job of changed.jobs) {
+    if (known.has(job.name)) {
+      if (job.warmPoolStatus !== undefined && job.warmPoolStatus !== 'Available') describe.add(job.name);
+    } else if (job.warmPoolStatus === 'Available') {
+      adopt.add(job.name);
+    } else if (runningNames.has(job.name)) {
+      if (isTerminal(job.status)) adopt.add(job.name);
+    } else if (isTerminal(job.status)) {
+      unheardOf.push(job.name);
+    }
+  }
+  // Ended jobs the indexes do not hold: most are recorded already; one batch read tells which are not.
+  const recorded = new Map((await deps.ledger.getJobs(unheardOf)).map((r) => [r.name, r]));
+  for (const job of changed.jobs) {
+    if (!unheardOf.includes(job.name)) continue;
+    const record = recorded.get(job.name);
+    const recordedEnd = record?.job !== undefined && isTerminal(record.job.status);
+    if (!recordedEnd || (job.warmPoolStatus !== undefined && !record?.pool)) adopt.add(job.name);
+  }
+  if (full) await reconciler.schedule.fullListDone(nowMs);
+  return { full, describe, adopt: [...adopt], unsure: [], listCalls };
+};

@@ -1,0 +1,26 @@
+import type { TrainingJobStatus } from '../domain/trainingJob';
+import type { WarmPoolStatus } from '../domain/warmPool';
+import type { TrainingJobDetails } from './trainingJobs';
+
+/** One line of ListTrainingJobs, as the reconciler reads it. */
+export interface JobListing {
+  readonly name: string;
+  readonly status: TrainingJobStatus;
+  readonly warmPoolStatus?: WarmPoolStatus;
+}
+
+/** A full listing and what it cost: ListTrainingJobs pages before it filters, so calls follow history. */
+export interface Listing {
+  readonly jobs: readonly JobListing[];
+  readonly calls: number;
+}
+
+/** What SageMaker holds, as the sweep's reconciler asks for it. */
+export interface WarmPoolCatalog {
+  /** Jobs whose pool is Available, among the jobs last modified after `modifiedAfterMs`; every page. */
+  availablePools(modifiedAfterMs: number): Promise<Listing>;
+  /** Jobs whose LastModifiedTime is after `modifiedAfterMs`, whatever their state; every page. */
+  changedJobs(modifiedAfterMs: number): Promise<Listing>;
+  /** Everything the ledger records of a job it never heard of; undefined when SageMaker does not know it. */
+  details(name: string): Promise<TrainingJobDetails | undefined>;
+}

@@ -1,0 +1,218 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { applyPoolAction, PENDING_ACTION_LEASE_MS } from '../../lib/app/applyPoolAction';
+import type { Ledger } from '../../lib/ports/ledger';
+import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
+
+/** What the ledger cannot learn from events it never got, the sweep's reconciler learns from SageMaker. */
+describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () => {
+  let dynamo: LocalDynamo;
+  let world: SweepWorld;
+  let ledger: DynamoLedger;
+  let throttled: (operation: string) => boolean;
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => dynamo.stop());
+
+  const startWorld = async (policy = STOP_AFTER_5M, wrap: (ledger: Ledger) => Ledger = (l) => l) => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger: wrap(ledger), policy, throttle: (op) => throttled(op) }).start();
+  };
+  beforeEach(() => {
+    throttled = () => false;
+  });
+  afterEach(async () => world.stop());
+
+  it('adopts a pool whose end event was lost: recorded, told, and stopped by the policy', async () => {
+    await startWorld();
+    world.submit('lost-end', 3600);
+    world.advance(10 * MIN);
+    await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+    expect((await ledger.getJob('lost-end'))?.job?.status).toBe('InProgress');
+    world.advance(6 * MIN);
+
+    const report = await world.sweep();
+    expect(report).toMatchObject({ listed: true, adopted: 1 });
+    const adopted = await ledger.getJob('lost-end');
+    expect(adopted?.job?.status).toBe('Completed');
+    expect(adopted?.job?.owner).toBe('alice');
+    expect(world.told.map((f) => f.kind)).toContain('pool-available');
+    // Idle for more than 5 minutes by the time it is adopted: the policy stops it in the same sweep.
+    expect(world.warmPoolStatus('lost-end')).toBe('Terminated');
+    expect(world.decisions.all()).toEqual([
+      expect.objectContaining({ job: 'lost-end', action: 'stop', outcome: 'applied' }),
+    ]);
+  });
+
+  it('adopts a pool of a job none of whose events arrived, and records a reuse only SageMaker saw', async () => {
+    await startWorld(LEAVE_ALONE);
+    world.submit('unseen', 3600);
+    world.advance(10 * MIN);
+    await world.deliver(() => true);
+    await world.sweep();
+    expect((await ledger.getJob('unseen'))?.pool?.status).toBe('Available');
+    // A matching job takes the pool; its events are lost too.
+    world.submit('taker', 0);
+    world.advance(RECONCILE_EVERY_MS);
+    await world.deliver(() => true);
+    await world.sweep();
+    expect((await ledger.getJob('unseen'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('unseen');
+  });
+
+  it('lists once per reconcile period, and describes a known pool at most once per period', async () => {
+    await startWorld(LEAVE_ALONE);
+    world.submit('known', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.emulator.api.resetCallCounts();
+    for (let minute = 0; minute < 30; minute++) {
+      await world.sweep();
+      world.advance(MIN);
+    }
+    const calls = world.emulator.callCounts();
+    // Two periods in 30 minutes: two listings; the pool is listed Available, so never described.
+    expect(calls.ListTrainingJobs?.calls).toBeLessThanOrEqual(4);
+    expect(calls.DescribeTrainingJob?.calls ?? 0).toBe(0);
+    // Past its predicted end it is described once, not every minute.
+    world.advance(30 * MIN);
+    for (let minute = 0; minute < 5; minute++) {
+      await world.sweep();
+      world.advance(MIN);
+    }
+    expect(world.emulator.callCounts().DescribeTrainingJob?.calls ?? 0).toBe(1);
+  });
+
+  it('finishes an action whose invocation died between UpdateTrainingJob and the ledger write', async () => {
+    let crash = true;
+    await startWorld(STOP_AFTER_5M, (inner) =>
+      Object.assign(Object.create(inner) as Ledger, {
+        recordKeepAlive: async (...args: Parameters<Ledger['recordKeepAlive']>) => {
+          if (crash) throw new Error('the process died');
+          return inner.recordKeepAlive(...args);
+        },
+      }),
+    );
+    world.submit('crashed', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.advance(6 * MIN);
+    await world.sweep();
+    crash = false;
+    expect(world.warmPoolStatus('crashed')).toBe('Terminated');
+    expect((await ledger.getJob('crashed'))?.pendingAction).toMatchObject({
+      action: 'stop',
+      keepAliveSeconds: 0,
+    });
+    expect(world.decisions.all()).toEqual([]);
+
+    // The next sweeps leave the intent to its invocation until the lease runs out, then ask SageMaker.
+    world.advance(PENDING_ACTION_LEASE_MS + MIN);
+    const report = await world.sweep();
+    expect(report.finished).toBe(1);
+    expect(world.decisions.all()).toEqual([
+      expect.objectContaining({
+        job: 'crashed',
+        action: 'stop',
+        outcome: 'applied',
+        actor: 'policy:defaults',
+      }),
+    ]);
+    const record = await ledger.getJob('crashed');
+    expect(record?.pendingAction).toBeUndefined();
+    expect(record?.pool).toMatchObject({ status: 'Terminated', stoppedBy: 'policy:defaults' });
+    expect(world.actionsTold.map((r) => r.decision.outcome)).toEqual(['applied']);
+  });
+
+  it('records "unknown" when SageMaker cannot be asked what happened, counts it as a failure, and retries', async () => {
+    await startWorld();
+    world.submit('foggy', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.advance(6 * MIN);
+    throttled = (op) => op === 'UpdateTrainingJob' || op === 'DescribeTrainingJob';
+    const first = await world.sweep();
+    expect(first.failures).toBe(1);
+    expect(world.decisions.all()).toEqual([
+      expect.objectContaining({ job: 'foggy', action: 'stop', outcome: 'unknown' }),
+    ]);
+    expect((await ledger.getJob('foggy'))?.pool?.status).toBe('Available');
+    throttled = () => false;
+    world.advance(MIN);
+    await world.sweep();
+    expect(world.warmPoolStatus('foggy')).toBe('Terminated');
+    expect(world.decisions.all().map((d) => d.outcome)).toEqual(['unknown', 'applied']);
+  });
+
+  it('stops taking work at its deadline and keeps, pool by pool, what it learnt', async () => {
+    await startWorld(LEAVE_ALONE);
+    world.submit('early', 600);
+    world.submit('late', 600, 50);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.advance(20 * MIN);
+    expect(world.warmPoolStatus('early')).toBe('Terminated');
+    // Time for the listing and one pool, then the deadline.
+    let left = 2;
+    world.remainingMs = () => (left-- > 0 ? 30_000 : 0);
+    const report = await world.sweep();
+    expect(report.deferred).toBeGreaterThan(0);
+    // The pools reached before the deadline are recorded as ended, and told.
+    const ended = world.told.filter((f) => f.kind === 'pool-ended');
+    expect(ended.length).toBeGreaterThan(0);
+    expect(ended.length).toBeLessThan(2);
+    world.remainingMs = () => 30_000;
+    await world.sweep();
+    expect(world.told.filter((f) => f.kind === 'pool-ended')).toHaveLength(2);
+  });
+
+  it('two copies of one click act once: the intent is a conditional claim', async () => {
+    await startWorld(LEAVE_ALONE);
+    world.submit('clicked', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    const head = await ledger.getJob('clicked');
+    if (!head) throw new Error('no record');
+    world.emulator.api.resetCallCounts();
+    const request = {
+      head,
+      action: 'stop' as const,
+      actor: 'slack:U1',
+      reason: 'stop from Slack',
+      dryRun: false,
+      dedupeKey: 'slack#C1#1.0#stop',
+    };
+    const results = await Promise.all([
+      applyPoolAction(world.sweepDeps, request),
+      applyPoolAction(world.sweepDeps, request),
+    ]);
+    expect(world.emulator.callCounts().UpdateTrainingJob?.calls).toBe(1);
+    expect(results.filter((r) => r.firstTime)).toHaveLength(1);
+    expect(world.decisions.all()).toEqual([expect.objectContaining({ outcome: 'applied' })]);
+  });
+
+  it('a retried start event that went stale still records the reuse only it told', async () => {
+    await startWorld(LEAVE_ALONE);
+    world.submit('giver', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.submit('taker', 0);
+    world.advance(2 * MIN);
+    const [first, later] = world.events.splice(0).filter((e) => e.detail.TrainingJobStatus === 'InProgress');
+    if (!first || !later) throw new Error('expected two InProgress events of the taker');
+    // The first start event is recorded, then SageMaker throttles its reuse lookup: Lambda will retry it.
+    throttled = (op) => op === 'DescribeTrainingJob';
+    await expect(world.deliverEvent(first)).rejects.toThrow();
+    throttled = () => false;
+    // A newer event of the same job lands first: not the job's first sight, so it looks for nothing.
+    await world.deliverEvent(later);
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBeUndefined();
+    // The retry is stale now; what only it says still counts.
+    await world.deliverEvent(first);
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
+    expect((await ledger.getJob('taker'))?.job?.lastModifiedMs).toBe(Number(later.detail.LastModifiedTime));
+  });
+});

@@ -1,0 +1,159 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
+import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import type { Ledger } from '../../lib/ports/ledger';
+import { LEAVE_ALONE, MIN, MONDAY_NOON, RECONCILE_EVERY_MS, SweepWorld } from '../support/sweepWorld';
+
+/**
+ * Whatever happens to the events (lost, duplicated, late, handled by an invocation that dies
+ * after its first write and is retried), the sweep's reconciler brings the ledger to
+ * SageMaker's truth within two reconcile periods of the last event: every job's status, every
+ * reuse, every pool's state and the idle time billed.
+ */
+const WRITES = new Set([
+  'recordSnapshot',
+  'observePool',
+  'linkReuse',
+  'recordNoPool',
+  'recordKeepAlive',
+  'beginAction',
+  'endAction',
+  'holdPool',
+  'recordNearMiss',
+]);
+
+/** A ledger whose invocation dies after its first write while `dying` is set. */
+const crashable = (inner: Ledger) => {
+  const state = { dying: false, wrote: false };
+  const ledger = new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        if (state.dying && state.wrote) throw new Error('the invocation died');
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        if (WRITES.has(String(property))) state.wrote = true;
+        return result;
+      };
+    },
+  });
+  return { ledger, state };
+};
+
+const jobs = fc.array(
+  fc.record({
+    submitAfterMin: fc.integer({ min: 0, max: 90 }),
+    durationMin: fc.integer({ min: 1, max: 20 }),
+    volumeSizeInGB: fc.constantFrom(30, 30, 50),
+    keepAliveSeconds: fc.constantFrom(0, 600, 1200),
+  }),
+  { minLength: 1, maxLength: 6 },
+);
+
+/** Per event: lost, or delivered in 1-3 copies each up to 30 minutes late, each maybe crashing once. */
+const fates = fc.array(
+  fc.record({
+    lost: fc.boolean(),
+    copies: fc.array(fc.record({ delayMin: fc.integer({ min: 0, max: 30 }), crash: fc.boolean() }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  }),
+  { minLength: 12, maxLength: 12 },
+);
+
+interface Delivery {
+  readonly atMs: number;
+  readonly event: TrainingJobStateChangeEvent;
+  readonly crash: boolean;
+  readonly attempt: number;
+}
+
+describe('reconciliation converges to SageMaker (property)', () => {
+  it('ledger = emulator within two reconcile periods after the last event, whatever befell the events', async () => {
+    await fc.assert(
+      fc.asyncProperty(jobs, fates, async (specs, plan) => {
+        const { ledger, state } = crashable(new MemoryLedger());
+        const world = await new SweepWorld({ ledger, policy: LEAVE_ALONE }).start();
+        try {
+          const submissions = specs
+            .map((spec, i) => ({ ...spec, name: `job-${i}`, atMs: MONDAY_NOON + spec.submitAfterMin * MIN }))
+            .sort((a, b) => a.atMs - b.atMs);
+          const queue: Delivery[] = [];
+          let published = 0;
+          const take = () => {
+            for (const event of world.events.splice(0)) {
+              const fate = plan[published++ % plan.length];
+              if (!fate || fate.lost) continue;
+              for (const copy of fate.copies) {
+                queue.push({
+                  atMs: world.clock.now() + copy.delayMin * MIN,
+                  event,
+                  crash: copy.crash,
+                  attempt: 0,
+                });
+              }
+            }
+          };
+          let quietSince: number | undefined;
+          for (let at = MONDAY_NOON; ; at += MIN) {
+            world.advanceTo(at);
+            while (submissions[0] && submissions[0].atMs <= at) {
+              const job = submissions.shift();
+              if (job) world.submit(job.name, job.keepAliveSeconds, job.volumeSizeInGB, job.durationMin * 60);
+            }
+            take();
+            queue.sort((a, b) => a.atMs - b.atMs);
+            while (queue[0] && queue[0].atMs <= at) {
+              const delivery = queue.shift() as Delivery;
+              state.dying = delivery.crash && delivery.attempt === 0;
+              state.wrote = false;
+              try {
+                await world.deliverEvent(delivery.event);
+              } catch {
+                // Lambda retries a failed invocation about a minute later.
+                queue.push({ ...delivery, atMs: at + MIN, attempt: delivery.attempt + 1 });
+              } finally {
+                state.dying = false;
+              }
+            }
+            await world.sweep();
+            const quiet =
+              submissions.length === 0 && queue.length === 0 && world.emulator.nextDueAt() === undefined;
+            quietSince = quiet ? (quietSince ?? at) : undefined;
+            if (quietSince !== undefined && at - quietSince >= 2 * RECONCILE_EVERY_MS) break;
+          }
+          const truth = world.emulator.model.inspectJobs();
+          const records = new Map(
+            (await Promise.all(truth.map((j) => ledger.getJob(j.name)))).flatMap((r) =>
+              r ? [[r.name, r]] : [],
+            ),
+          );
+          for (const job of truth) {
+            const record = records.get(job.name);
+            expect({
+              job: job.name,
+              status: record?.job?.status,
+              reusedPoolOf: record?.reusedPoolOf,
+              pool: record?.pool?.status,
+            }).toEqual({
+              job: job.name,
+              status: job.status,
+              reusedPoolOf: job.reusedPoolOf,
+              pool: job.warmPoolStatus === 'InUse' ? undefined : job.warmPoolStatus,
+            });
+          }
+          const billed = (rs: Iterable<{ pool?: { billableSeconds?: number } }>) =>
+            [...rs].reduce((sum, r) => sum + (r.pool?.billableSeconds ?? 0), 0);
+          expect(billed(records.values())).toBe(
+            world.emulator.model.inspectPools().reduce((sum, p) => sum + p.idleBillableSeconds, 0),
+          );
+        } finally {
+          await world.stop();
+        }
+      }),
+      { numRuns: 25 },
+    );
+  }, 300_000);
+});

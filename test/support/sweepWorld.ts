@@ -1,0 +1,195 @@
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { VirtualClock } from '../../devtools/local/runtime/virtualClock';
+import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
+import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmulator';
+import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
+import { MemoryReconcileSchedule } from '../../lib/adapters/memory/memoryReconcileSchedule';
+import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
+import type { ActionResult } from '../../lib/app/applyPoolAction';
+import type { LedgerFact } from '../../lib/app/ledgerFacts';
+import { processJobStateChange } from '../../lib/app/processJobStateChange';
+import { type SweepDeps, sweep } from '../../lib/app/sweep';
+import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import type { Policy } from '../../lib/domain/policy/policy';
+import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import { reconcileWindowMs } from '../../lib/domain/reconcileWindow';
+import { parsePolicy } from '../../lib/policyFile/parsePolicy';
+import type { Ledger } from '../../lib/ports/ledger';
+import { silentTelemetry } from '../../lib/ports/telemetry';
+
+export const MIN = 60_000;
+export const MONDAY_NOON = Date.parse('2026-03-02T12:00:00Z');
+export const RECONCILE_EVERY_MS = 15 * MIN;
+
+export const policyOf = (yaml: string): Policy => {
+  const parsed = parsePolicy(yaml, 'test-policy.yaml');
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.policy;
+};
+
+/** Stop a pool idle for 5 minutes, whatever the hour; never extend. */
+export const STOP_AFTER_5M = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: 5m, outsideWorkingHours: 5m }
+  extend: { when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
+  keepAlive: { strategy: fixed }
+`);
+
+/** Never act: the pools live their own keep-alive. */
+export const LEAVE_ALONE = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: off, outsideWorkingHours: off }
+  extend: { when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
+  keepAlive: { strategy: fixed }
+  notify: { leadTime: off }
+`);
+
+export const sampleJob = (
+  name: string,
+  keepAliveSeconds: number,
+  volumeSizeInGB = 30,
+  durationSeconds = 300,
+) => ({
+  name,
+  roleArn: 'arn:aws:iam::123456789012:role/vision-training',
+  instanceType: 'ml.g5.xlarge',
+  instanceCount: 1,
+  volumeSizeInGB,
+  keepAliveSeconds,
+  durationSeconds,
+  outcome: 'Completed' as const,
+  tags: { owner: 'alice', team: 'vision' },
+});
+
+export interface SweepWorldOptions {
+  readonly ledger: Ledger;
+  readonly policy: Policy;
+  /** Answer ThrottlingException to this call, when it returns true. */
+  readonly throttle?: (operation: string) => boolean;
+}
+
+/**
+ * The SageMaker emulator on loopback with the real SDK, a ledger, and the sweep with its
+ * reconciler: events are held until a test delivers (or loses) them.
+ */
+export class SweepWorld {
+  readonly clock = new VirtualClock(MONDAY_NOON);
+  readonly events: TrainingJobStateChangeEvent[] = [];
+  readonly decisions = new MemoryDecisionLog();
+  readonly stats = new MemoryUsageStats();
+  readonly told: LedgerFact[] = [];
+  readonly actionsTold: ActionResult[] = [];
+  readonly emulator: SageMakerEmulator;
+  remainingMs = () => 30_000;
+  private client: SageMakerClient | undefined;
+  private deps: SweepDeps | undefined;
+
+  constructor(private readonly options: SweepWorldOptions) {
+    this.emulator = new SageMakerEmulator({
+      clock: this.clock,
+      onEvent: (e) => this.events.push(e),
+      throttle: { hook: (operation) => options.throttle?.(operation) ?? false },
+    });
+  }
+
+  async start(): Promise<this> {
+    const endpoint = await this.emulator.start();
+    this.client = new SageMakerClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const trainingJobs = new SageMakerTrainingJobs(this.client);
+    this.deps = {
+      ledger: this.options.ledger,
+      trainingJobs,
+      decisions: this.decisions,
+      clock: this.clock,
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+      setup: {
+        policy: this.options.policy,
+        limits: DEFAULT_KEEP_ALIVE_LIMITS,
+        killSwitch: false,
+        prices: DEFAULT_PRICES,
+      },
+      stats: this.stats,
+      telemetry: silentTelemetry,
+      reactors: [{ name: 'test', react: async (facts) => void this.told.push(...facts) }],
+      onAction: async (result) => void this.actionsTold.push(result),
+      pageSize: 2,
+      concurrency: 2,
+      reconcileEveryMs: RECONCILE_EVERY_MS,
+      reconciler: {
+        catalog: trainingJobs,
+        schedule: new MemoryReconcileSchedule(),
+        tagKeys: DEFAULT_OWNER_TAG_KEYS,
+        describeConcurrency: 2,
+        listWindowMs: reconcileWindowMs(DEFAULT_KEEP_ALIVE_LIMITS),
+        fullReconcileEveryMs: 24 * 60 * MIN,
+      },
+      remainingMs: () => this.remainingMs(),
+      safetyMarginMs: 1_000,
+    };
+    return this;
+  }
+
+  get sweepDeps(): SweepDeps {
+    if (!this.deps) throw new Error('start() the world first');
+    return this.deps;
+  }
+
+  get ledger(): Ledger {
+    return this.options.ledger;
+  }
+
+  advanceTo(ms: number): void {
+    this.clock.advanceTo(ms);
+    this.emulator.advanceTo(ms);
+  }
+
+  advance(ms: number): void {
+    this.advanceTo(this.clock.now() + ms);
+  }
+
+  submit(name: string, keepAliveSeconds: number, volumeSizeInGB = 30, durationSeconds = 300): void {
+    this.emulator.submit(sampleJob(name, keepAliveSeconds, volumeSizeInGB, durationSeconds));
+  }
+
+  /** Delivers the held events, except those `lose` picks. */
+  async deliver(lose: (event: TrainingJobStateChangeEvent) => boolean = () => false): Promise<void> {
+    for (const event of this.events.splice(0)) {
+      if (!lose(event)) await this.deliverEvent(event);
+    }
+  }
+
+  /** One invocation of the event handler; throws as it would (Lambda then retries). */
+  async deliverEvent(event: TrainingJobStateChangeEvent): Promise<void> {
+    await processJobStateChange(event, {
+      ...this.sweepDeps,
+      describeConcurrency: 2,
+      tagKeys: DEFAULT_OWNER_TAG_KEYS,
+      telemetry: silentTelemetry,
+      reactors: [],
+    });
+  }
+
+  sweep(overrides: Partial<SweepDeps> = {}) {
+    return sweep({ ...this.sweepDeps, ...overrides });
+  }
+
+  warmPoolStatus(name: string) {
+    return this.emulator.model.inspectJob(name)?.warmPoolStatus;
+  }
+
+  async stop(): Promise<void> {
+    this.client?.destroy();
+    await this.emulator.stop();
+  }
+}
