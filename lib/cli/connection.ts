@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { documentClient, sageMakerClient } from '../adapters/awsClients';
 import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
 import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
@@ -8,40 +7,14 @@ import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJo
 import type { ActionDeps } from '../app/applyPoolAction';
 import { loadCoreConfig } from '../config';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
-import { LOCAL_TABLE } from '../local/runLocal';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/runtime/localDynamo';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE } from '../local/runtime/localAccount';
 import { LOCAL_CLOCK_OPERATION } from '../local/sagemaker/sageMakerApi';
 import type { Clock } from '../ports/clock';
 import { type ErrorContext, explainAwsError } from './awsErrors';
+import { type ConnectionFlags, DEFAULT_LOCAL_PORTS } from './connectionOptions';
 import { CliError, EXIT } from './exitCodes';
 
-/** Where `poolwarden local --keep-serving` serves unless told otherwise, and where --local looks. */
-export const DEFAULT_LOCAL_PORTS = { sagemaker: 4566, dynamodb: 4567 } as const;
-
-export interface ConnectionFlags {
-  readonly table?: string;
-  readonly stage?: string;
-  readonly region?: string;
-  readonly profile?: string;
-  readonly local?: boolean;
-  readonly prices?: string;
-}
-
-/** The options every AWS-facing command takes. */
-export const withConnectionOptions = (command: Command): Command =>
-  command
-    .option('--table <name>', 'the ledger table (default: $POOLWARDEN_TABLE, else poolwarden-<stage>-ledger)')
-    .option('--stage <stage>', 'the deployed stage, for the default table name', 'dev')
-    .option('--region <region>', "the AWS region (default: the SDK's, from AWS_REGION or the profile)")
-    .option(
-      '--profile <name>',
-      'a named AWS profile from ~/.aws/config (default: the standard credential chain)',
-    )
-    .option(
-      '--local',
-      `use the local stack (poolwarden local --keep-serving): $AWS_ENDPOINT_URL_SAGEMAKER / _DYNAMODB, else ports ${DEFAULT_LOCAL_PORTS.sagemaker} and ${DEFAULT_LOCAL_PORTS.dynamodb} on 127.0.0.1`,
-    )
-    .option('--prices <file>', 'a JSON file of hourly instance prices overriding the built-in table');
+export { type ConnectionFlags, DEFAULT_LOCAL_PORTS, withConnectionOptions } from './connectionOptions';
 
 /** Everything a command reads and acts through, built from the flags. */
 export interface Connection {

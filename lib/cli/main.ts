@@ -1,6 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { PriceFileError } from '../adapters/prices/readPriceFile';
-import { PolicyFileError } from '../policy/readPolicyFile';
 import { registerImportCommand } from './commands/importCommand';
 import { registerLocalCommand } from './commands/localCommand';
 import { registerNoticesCommand } from './commands/noticesCommand';
@@ -45,6 +43,11 @@ AWS commands take --stage/--table, --region, --profile, or --local for the local
       console.error(`poolwarden: ${error.message}`);
       return error.exitCode;
     }
+    // Only on this path are the input-file modules (and their parsers) needed.
+    const [{ PriceFileError }, { PolicyFileError }] = await Promise.all([
+      import('../adapters/prices/readPriceFile'),
+      import('../policy/readPolicyFile'),
+    ]);
     if (error instanceof PriceFileError || error instanceof PolicyFileError) {
       console.error(`poolwarden: ${error.message}`);
       return EXIT.invalidInput;

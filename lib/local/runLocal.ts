@@ -24,6 +24,7 @@ import {
 import { readAllJobRecords } from './report/readLedger';
 import { type ChaosOptions, DEFAULT_CHAOS, LocalEventBus } from './runtime/eventBus';
 import { lambdaContext } from './runtime/lambdaContext';
+import { LOCAL_TABLE } from './runtime/localAccount';
 import { startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
@@ -41,7 +42,7 @@ import { startSlackSink } from './slackSink';
 import { startSnsSink } from './snsSink';
 import type { TraceJob } from './trace/traceJob';
 
-export const LOCAL_TABLE = 'poolwarden-local-ledger';
+export { LOCAL_TABLE } from './runtime/localAccount';
 export const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:poolwarden-local';
 /** Accounts start with a warm pool quota of 0; the demo grants a generous one, except where a trace shows the quota problem. */
 export const LOCAL_QUOTAS: Readonly<Record<string, number>> = { 'ml.p5.48xlarge': 0 };

@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import { readPriceFile } from '../../adapters/prices/readPriceFile';
-import { type LocalEndpoints, runLocal } from '../../local/runLocal';
-import { readTraceFile } from '../../local/trace/readTraceFile';
-import { TraceParseError } from '../../local/trace/traceIssues';
-import { readPolicyFile } from '../../policy/readPolicyFile';
-import { DEFAULT_LOCAL_PORTS } from '../connection';
+import type { LocalEndpoints } from '../../local/runLocal';
+import type { TraceJob } from '../../local/trace/traceJob';
+import { DEFAULT_LOCAL_PORTS } from '../connectionOptions';
 import { CliError, EXIT } from '../exitCodes';
 import { positiveNumber, wholeNumber } from '../optionParsers';
-import { printLocalSummary } from '../output/localSummary';
 
 interface LocalOptions {
   trace: string;
@@ -64,7 +60,23 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
     .option('--kill-switch', 'turn every policy action into a dry run (decided and recorded, not done)')
     .option('--verbose', "show the functions' own logs and metrics")
     .action(async (options: LocalOptions) => {
-      let trace: Awaited<ReturnType<typeof readTraceFile>>;
+      // The local stack (the AWS SDK, dynalite, the emulator) loads only when the command runs.
+      const [
+        { readPriceFile },
+        { runLocal },
+        { readTraceFile },
+        { TraceParseError },
+        { readPolicyFile },
+        { printLocalSummary },
+      ] = await Promise.all([
+        import('../../adapters/prices/readPriceFile'),
+        import('../../local/runLocal'),
+        import('../../local/trace/readTraceFile'),
+        import('../../local/trace/traceIssues'),
+        import('../../policy/readPolicyFile'),
+        import('../output/localSummary'),
+      ]);
+      let trace: readonly TraceJob[];
       try {
         trace = await readTraceFile(options.trace);
       } catch (error) {
@@ -97,7 +109,7 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
         const defaults =
           sageMakerPort === DEFAULT_LOCAL_PORTS.sagemaker && dynamoDbPort === DEFAULT_LOCAL_PORTS.dynamodb;
         say(
-          `  in another terminal: ${defaults ? '' : `AWS_ENDPOINT_URL_SAGEMAKER=${endpoints.sagemaker} AWS_ENDPOINT_URL_DYNAMODB=${endpoints.dynamodb} `}poolwarden pools list --local`,
+          `  in another terminal: ${defaults ? '' : `AWS_ENDPOINT_URL_SAGEMAKER=${endpoints.sagemaker} AWS_ENDPOINT_URL_DYNAMODB=${endpoints.dynamodb} `}npx poolwarden pools list --local`,
         );
         if (keepServing) say('  serving until Ctrl-C, also after the trace ends');
       };

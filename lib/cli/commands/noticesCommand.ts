@@ -1,17 +1,15 @@
 import type { Command } from 'commander';
-import { loadCoreConfig } from '../../config';
-import { loadNotifyConfig } from '../../notify/notifyConfig';
-import { notifyDependencies } from '../../notify/notifyDependencies';
-import { slackSecretsFrom } from '../../notify/slackSecrets';
 import type { DeadLetter } from '../../ports/notificationLog';
-import { silentTelemetry } from '../../ports/telemetry';
-import { type ConnectionFlags, connect, withConnectionOptions } from '../connection';
+import { type ConnectionFlags, withConnectionOptions } from '../connectionOptions';
 import { CliError, EXIT } from '../exitCodes';
 import type { CliIo } from '../io';
 import { wholeNumber } from '../optionParsers';
 import { instant, table } from '../output/format';
 
 const PAGE = 50;
+
+/** Loaded on demand: declaring the command for `--help` must not load the AWS SDK. */
+const connect = async (flags: ConnectionFlags) => (await import('../connection')).connect(flags);
 
 export const registerNoticesCommand = (
   program: Command,
@@ -81,6 +79,19 @@ export const registerNoticesCommand = (
     .option('--yes', 'do not ask for confirmation')
     .action(async (options: ConnectionFlags & { limit?: number; yes?: boolean }) => {
       const conn = await connect(options);
+      const [
+        { loadCoreConfig },
+        { loadNotifyConfig },
+        { notifyDependencies },
+        { slackSecretsFrom },
+        { silentTelemetry },
+      ] = await Promise.all([
+        import('../../config'),
+        import('../../notify/notifyConfig'),
+        import('../../notify/notifyDependencies'),
+        import('../../notify/slackSecrets'),
+        import('../../ports/telemetry'),
+      ]);
       const env = { ...process.env, POOLWARDEN_TABLE: conn.table };
       const deps = notifyDependencies(loadCoreConfig(env), loadNotifyConfig(env), {
         clock: conn.clock,

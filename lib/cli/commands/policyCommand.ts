@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readPolicyFile } from '../../policy/readPolicyFile';
 
 export const registerPolicyCommand = (program: Command): void => {
   const policy = program.command('policy').description('work with policy files');
@@ -8,6 +7,7 @@ export const registerPolicyCommand = (program: Command): void => {
     .description('check a policy file (YAML or JSON); every error is reported with its line and path')
     .argument('<file>', 'the policy file')
     .action(async (file: string) => {
+      const { readPolicyFile } = await import('../../policy/readPolicyFile');
       const parsed = await readPolicyFile(file);
       console.log(`${file}: valid (${parsed.rules.length} rules besides the defaults)`);
     });

@@ -10,9 +10,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { tableDefinition } from '../../adapters/dynamo/tableDesign';
 
-/** Credentials the local endpoints accept; they never leave the machine. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-export const LOCAL_REGION = 'us-east-1';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
+
+export { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
 
 /** dynalite on an ephemeral loopback port: in memory, or on disk under `dataDir`. */
 export interface LocalDynamo {

@@ -1,4 +1,4 @@
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localDynamo';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
 
 /**
  * Points the real AWS SDK clients at the local endpoints through the SDK's own settings, gives
