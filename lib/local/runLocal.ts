@@ -25,8 +25,10 @@ import { readAllJobRecords } from './report/readLedger';
 import { type ChaosOptions, DEFAULT_CHAOS, LocalEventBus } from './runtime/eventBus';
 import { lambdaContext } from './runtime/lambdaContext';
 import { LOCAL_TABLE } from './runtime/localAccount';
-import { startLocalDynamo } from './runtime/localDynamo';
+import { type LocalDynamo, startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
+import { inProcessTransports } from './runtime/localTransports';
+import { memoryStores } from './runtime/memoryStores';
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
 import { submissionOf } from './runtime/traceSubmission';
 import { VirtualClock } from './runtime/virtualClock';
@@ -62,6 +64,10 @@ export interface LocalRunOptions {
   /** Virtual seconds per wall-clock second; absent: as fast as possible. */
   readonly speed?: number;
   readonly dataDir?: string;
+  /** Where the functions keep their records: dynalite through the DynamoDB adapters (the default), or the memory adapters. */
+  readonly ledger?: LocalLedger;
+  /** How the functions' AWS clients reach the stand-ins: in process (the default) or over loopback HTTP. */
+  readonly transport?: 'in-process' | 'http';
   readonly sageMakerPort?: number;
   readonly dynamoDbPort?: number;
   /** Serve `POST /slack/actions` on this loopback port; absent: a free one (see onReady). */
@@ -78,12 +84,17 @@ export interface LocalRunOptions {
   /** A real Slack incoming webhook; absent: a local sink that records the messages. */
   readonly slackWebhookUrl?: string;
   readonly verbose?: boolean;
+  /** Told as trace jobs are submitted (a progress bar). */
+  readonly onProgress?: (submitted: number, total: number) => void;
   /** Receives each timeline line; absent: silent. */
   readonly onLine?: (line: string) => void;
 }
 
+export type LocalLedger = 'dynamodb' | 'memory';
+
 export interface LocalEndpoints {
-  readonly dynamodb: string;
+  /** Absent with `ledger: 'memory'`. */
+  readonly dynamodb?: string;
   readonly sagemaker: string;
   readonly sns: string;
   readonly slackWebhook?: string;
@@ -116,10 +127,13 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   const quotas = { ...LOCAL_QUOTAS, ...options.quotas };
   const prices = options.prices ?? DEFAULT_PRICES;
 
-  const dynamo = await startLocalDynamo({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.dynamoDbPort !== undefined ? { port: options.dynamoDbPort } : {}),
-  });
+  const stores = options.ledger === 'memory' ? memoryStores() : undefined;
+  const dynamo: LocalDynamo | undefined = stores
+    ? undefined
+    : await startLocalDynamo({
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        ...(options.dynamoDbPort !== undefined ? { port: options.dynamoDbPort } : {}),
+      });
   const slackSink = options.slackWebhookUrl ? undefined : await startSlackSink({});
   const snsSink = await startSnsSink({});
   const emulator = new SageMakerEmulator({
@@ -130,7 +144,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   });
   const sageMakerEndpoint = await emulator.start();
   const restoreEnvironment = useLocalAwsEnvironment(
-    { dynamodb: dynamo.endpoint, sagemaker: sageMakerEndpoint, sns: snsSink.endpoint },
+    { dynamodb: dynamo?.endpoint, sagemaker: sageMakerEndpoint, sns: snsSink.endpoint },
     {
       verbose: options.verbose ?? false,
       settings: {
@@ -151,7 +165,8 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   const actions: LocalAction[] = [];
   let slackActions: SlackActionsServer | undefined;
   try {
-    await dynamo.ensureLedgerTable(LOCAL_TABLE);
+    await dynamo?.ensureLedgerTable(LOCAL_TABLE);
+    const transport = options.transport === 'http' ? undefined : inProcessTransports(emulator, dynamo);
     const bus = new LocalEventBus<Delivery>(
       options.chaosSeed !== undefined
         ? { ...DEFAULT_CHAOS, ...options.chaos, seed: options.chaosSeed }
@@ -169,6 +184,8 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         clock,
         prices,
         ...(options.policy ? { initialPolicy: options.policy } : {}),
+        ...(transport ? { transport } : {}),
+        ...(stores ? { stores } : {}),
         extraReactors: [timeline],
         onSent: (sent: SentNotification) => {
           notifications.push({
@@ -191,7 +208,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       options.slackActionsPort !== undefined ? { port: options.slackActionsPort } : {},
     );
     options.onReady?.({
-      dynamodb: dynamo.endpoint,
+      ...(dynamo ? { dynamodb: dynamo.endpoint } : {}),
       sagemaker: sageMakerEndpoint,
       sns: snsSink.endpoint,
       ...(slackSink ? { slackWebhook: slackSink.webhookUrl } : {}),
@@ -251,6 +268,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       while (trace[next] && trace[next]?.submitAtMs === at) {
         const job = trace[next++];
         if (job) emulator.submit(submissionOf(job));
+        options.onProgress?.(next, trace.length);
       }
       for (let delivery = bus.takeDue(at); delivery; delivery = bus.takeDue(at)) {
         await deliver(delivery);
@@ -277,7 +295,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     const busStats = bus.stats();
     const report = buildLocalReport({
       jobNames: trace.map((j) => j.name),
-      records: await readAllJobRecords(dynamo.client, LOCAL_TABLE),
+      records: dynamo ? await readAllJobRecords(dynamo.client, LOCAL_TABLE) : (stores?.ledger.all() ?? []),
       emulatorJobs: emulator.model.inspectJobs(),
       emulatorPools: emulator.model.inspectPools(),
       coldStartupSeconds: emulator.model.options.startupSeconds.cold,
@@ -299,6 +317,6 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     await emulator.stop();
     await snsSink.close();
     await slackSink?.close();
-    await dynamo.stop();
+    await dynamo?.stop();
   }
 };

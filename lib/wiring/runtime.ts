@@ -1,7 +1,9 @@
-import { documentClient, sageMakerClient } from '../adapters/awsClients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type ClientTransport, documentClient, sageMakerClient } from '../adapters/awsClients';
 import { CachedUsageStats } from '../adapters/cachedUsageStats';
 import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
 import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
+import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog';
 import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
 import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
@@ -19,10 +21,24 @@ import type { NotifyConfig } from '../notify/notifyConfig';
 import { type NotifyDependencies, notifyDependencies } from '../notify/notifyDependencies';
 import { type SlackSecrets, slackSecretsFrom } from '../notify/slackSecrets';
 import { type Clock, systemClock } from '../ports/clock';
-import type { DecisionOutcome } from '../ports/decisionLog';
+import type { DecisionLog, DecisionOutcome } from '../ports/decisionLog';
+import type { Ledger } from '../ports/ledger';
+import type { NotificationLog } from '../ports/notificationLog';
 import type { Telemetry } from '../ports/telemetry';
 import type { UsageStats } from '../ports/usageStats';
 import { PolicySource } from './policySource';
+
+/** The stores of a deployment: one DynamoDB table. */
+const dynamoStores = (
+  client: DynamoDBDocumentClient,
+  table: string,
+  retentionDays: number,
+): RuntimeStores => ({
+  ledger: new DynamoLedger(client, table),
+  decisions: new DynamoDecisionLog(client, table),
+  stats: new DynamoUsageStats(client, table),
+  notifications: new DynamoNotificationLog(client, table, { retentionDays }),
+});
 
 /** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
 const STATS_CACHE_MS = 5 * 60_000;
@@ -40,6 +56,18 @@ export interface RuntimeOptions {
   readonly onSent?: (sent: SentNotification) => void;
   readonly onAction?: (result: ActionResult) => void;
   readonly initialSecrets?: SlackSecrets;
+  /** How the AWS clients send their requests; absent: the SDK's own HTTP handler. */
+  readonly transport?: { readonly dynamodb?: ClientTransport; readonly sagemaker?: ClientTransport };
+  /** Stores instead of the DynamoDB table (the local stack's `--ledger memory`). */
+  readonly stores?: RuntimeStores;
+}
+
+/** What the DynamoDB table holds, as ports: shared by every function of one local run. */
+export interface RuntimeStores {
+  readonly ledger: Ledger;
+  readonly decisions: DecisionLog;
+  readonly stats: UsageStats;
+  readonly notifications: NotificationLog;
 }
 
 /** Metrics for the dashboard (resources/observability.yml), in the `poolwarden` namespace. */
@@ -65,9 +93,9 @@ export const POLICY_CONTEXT_KEYS = {
  */
 export class Runtime {
   readonly clock: Clock;
-  readonly ledger: DynamoLedger;
+  readonly ledger: Ledger;
   readonly trainingJobs: SageMakerTrainingJobs;
-  readonly decisions: DynamoDecisionLog;
+  readonly decisions: DecisionLog;
   readonly stats: UsageStats;
   readonly notify: NotifyDependencies;
   readonly policySource: PolicySource;
@@ -75,22 +103,28 @@ export class Runtime {
   private killSwitch: boolean;
 
   constructor(private readonly options: RuntimeOptions) {
-    const client = documentClient();
+    const { transport } = options;
+    const stores =
+      options.stores ??
+      dynamoStores(
+        documentClient(transport?.dynamodb ? { transport: transport.dynamodb } : {}),
+        options.core.tableName,
+        options.notify.retentionDays,
+      );
     this.clock = options.clock ?? systemClock;
-    this.ledger = new DynamoLedger(client, options.core.tableName);
-    this.trainingJobs = new SageMakerTrainingJobs(sageMakerClient());
-    this.decisions = new DynamoDecisionLog(client, options.core.tableName);
-    this.stats = new CachedUsageStats(
-      new DynamoUsageStats(client, options.core.tableName),
-      this.clock,
-      STATS_CACHE_MS,
+    this.ledger = stores.ledger;
+    this.trainingJobs = new SageMakerTrainingJobs(
+      sageMakerClient(transport?.sagemaker ? { transport: transport.sagemaker } : {}),
     );
+    this.decisions = stores.decisions;
+    this.stats = new CachedUsageStats(stores.stats, this.clock, STATS_CACHE_MS);
     this.prices = options.prices ?? DEFAULT_PRICES;
     this.notify = notifyDependencies(options.core, options.notify, {
       clock: this.clock,
       telemetry: options.telemetry,
       ...(options.onSent ? { onSent: options.onSent } : {}),
       ...(options.initialSecrets ? { initialSecrets: options.initialSecrets } : {}),
+      log: stores.notifications,
     });
     this.policySource = new PolicySource(options.telemetry, options.initialPolicy);
     this.killSwitch = options.policy.killSwitch;

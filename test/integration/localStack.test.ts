@@ -8,7 +8,8 @@ import { readPolicyFile } from '../../lib/policy/readPolicyFile';
 
 /**
  * The local stack end to end: the real functions and SDK clients against dynalite, the
- * SageMaker emulator, the SNS endpoint and the Slack sink, all on loopback.
+ * SageMaker emulator, the SNS endpoint and the Slack sink; the SDK's requests reach dynalite
+ * and the emulator in process unless a test asks for loopback HTTP.
  */
 describe('the local stack', () => {
   it('records exactly which job reused which pool, what expired and what it cost (kill switch on)', async () => {
@@ -113,6 +114,23 @@ describe('the local stack', () => {
     expect(lines.some((l) => l.includes('action ') && l.includes('by policy:'))).toBe(true);
     expect(report.check.ledgerMatchesEmulator).toBe(true);
     expect(report.summary.withoutPoolwarden.coldStarts).toBe(3);
+  });
+
+  it('ends the same over loopback HTTP, in process and with the memory ledger', async () => {
+    const trace = await readTraceFile('examples/reuse-basic.jsonl');
+    const policy = await readPolicyFile('examples/policy.yaml');
+    // The wire protocols stay honest: the same run with every SDK request over loopback HTTP.
+    const overHttp = await runLocal({ trace, policy, transport: 'http' });
+    const inProcess = await runLocal({ trace, policy });
+    const inMemory = await runLocal({ trace, policy, ledger: 'memory' });
+    const outcome = ({ report }: typeof overHttp) => {
+      const { delivery, ...rest } = report;
+      return rest;
+    };
+    expect(overHttp.report.check.ledgerMatchesEmulator).toBe(true);
+    expect(outcome(inProcess)).toEqual(outcome(overHttp));
+    expect(outcome(inMemory)).toEqual(outcome(overHttp));
+    expect(inMemory.report.delivery).toEqual(overHttp.report.delivery);
   });
 
   it('a bad trace stops the run before anything starts, naming the line and the field', async () => {

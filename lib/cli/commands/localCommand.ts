@@ -1,13 +1,17 @@
-import type { Command } from 'commander';
-import type { LocalEndpoints } from '../../local/runLocal';
+import { writeFile } from 'node:fs/promises';
+import { type Command, Option } from 'commander';
+import type { LocalEndpoints, LocalLedger } from '../../local/runLocal';
 import type { TraceJob } from '../../local/trace/traceJob';
 import { DEFAULT_LOCAL_PORTS } from '../connectionOptions';
 import { CliError, EXIT } from '../exitCodes';
 import { positiveNumber, wholeNumber } from '../optionParsers';
+import { progressBar } from '../output/progress';
 
 interface LocalOptions {
   trace: string;
   json?: boolean;
+  timeline?: boolean | string;
+  ledger: LocalLedger;
   chaos?: boolean | string;
   policy?: string;
   speed?: number;
@@ -28,7 +32,19 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
       'run poolwarden end to end on this machine, against local emulators, over a trace of training jobs',
     )
     .requiredOption('--trace <file>', 'a JSON Lines trace of submitted training jobs (format in the README)')
-    .option('--json', 'print one JSON document at the end instead of the timeline and summary')
+    .option('--json', 'print one JSON document at the end instead of the summary')
+    .option(
+      '--timeline [file]',
+      'print the full timeline of the run (or write it to this file) before the summary',
+    )
+    .addOption(
+      new Option(
+        '--ledger <store>',
+        "where the functions keep their records: a local DynamoDB through poolwarden's DynamoDB adapters, or memory (faster, for bulk what-if replays)",
+      )
+        .choices(['dynamodb', 'memory'])
+        .default('dynamodb'),
+    )
     .option('--chaos [seed]', 'deliver events duplicated, delayed and reordered, as EventBridge may (seeded)')
     .option('--policy <file>', 'a policy file (YAML or JSON) for the sweep to apply')
     .option(
@@ -76,6 +92,18 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
         import('../../policy/readPolicyFile'),
         import('../output/localSummary'),
       ]);
+      if (options.ledger === 'memory') {
+        const needsTable = [
+          options.dataDir !== undefined && '--data-dir',
+          options.dynamodbPort !== undefined && '--dynamodb-port',
+          options.keepServing && '--keep-serving',
+        ].filter((flag): flag is string => typeof flag === 'string');
+        if (needsTable.length > 0)
+          throw new CliError(
+            `${needsTable.join(', ')} needs the local DynamoDB: drop --ledger memory`,
+            EXIT.usage,
+          );
+      }
       let trace: readonly TraceJob[];
       try {
         trace = await readTraceFile(options.trace);
@@ -104,7 +132,7 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
         if (sageMakerPort === undefined && dynamoDbPort === undefined) return;
         const say = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
         say(
-          `local stack: SageMaker ${endpoints.sagemaker}, DynamoDB ${endpoints.dynamodb}, table ${endpoints.table}`,
+          `local stack: SageMaker ${endpoints.sagemaker}, ${endpoints.dynamodb ? `DynamoDB ${endpoints.dynamodb}, table ${endpoints.table}` : 'ledger in memory'}`,
         );
         const defaults =
           sageMakerPort === DEFAULT_LOCAL_PORTS.sagemaker && dynamoDbPort === DEFAULT_LOCAL_PORTS.dynamodb;
@@ -120,8 +148,22 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
             process.once('SIGTERM', resolve);
           })
         : undefined;
+      // By default a progress bar, then the summary: the timeline is long (a line per event).
+      const timelineFile = typeof options.timeline === 'string' ? options.timeline : undefined;
+      const timelineLines: string[] = [];
+      let timelineCount = 0;
+      const onLine =
+        options.timeline === true && !json
+          ? (line: string) => console.log(line)
+          : (line: string) => {
+              timelineCount++;
+              if (timelineFile) timelineLines.push(line);
+            };
+      const bar = options.timeline === true && !json ? undefined : progressBar('replaying');
       const { report, wallSeconds } = await runLocal({
         trace,
+        ledger: options.ledger,
+        ...(bar ? { onProgress: (done: number, total: number) => bar.update(done, total) } : {}),
         ...(chaosSeed !== undefined ? { chaosSeed } : {}),
         ...(options.speed !== undefined ? { speed: options.speed } : {}),
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -144,10 +186,20 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
         ...(slackWebhookUrl ? { slackWebhookUrl } : {}),
         killSwitch: options.killSwitch ?? false,
         verbose: options.verbose ?? false,
-        ...(json ? {} : { onLine: (line: string) => console.log(line) }),
+        onLine,
       });
+      bar?.done();
+      if (timelineFile)
+        await writeFile(timelineFile, timelineLines.map((line) => `${line}\n`).join(''), 'utf8');
       if (json) console.log(JSON.stringify(report, null, 2));
-      else printLocalSummary(report, wallSeconds, (line) => console.log(line));
+      else {
+        printLocalSummary(report, wallSeconds, (line) => console.log(line));
+        if (timelineFile) console.log(`timeline             ${timelineCount} lines in ${timelineFile}`);
+        else if (options.timeline !== true)
+          console.log(
+            `timeline             ${timelineCount} lines: --timeline prints them, --timeline FILE writes them`,
+          );
+      }
       setExit(report.check.ledgerMatchesEmulator ? EXIT.ok : EXIT.failure);
     });
 };

@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -10,6 +12,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { tableDefinition } from '../../adapters/dynamo/tableDesign';
 
+import type { WireAnswer, WireDispatch } from './inProcessHandler';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
 
 export { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
@@ -18,10 +21,48 @@ export { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly client: DynamoDBDocumentClient;
+  /** dynalite's own request handling in this process, no socket (the in-process transport). */
+  readonly dispatch: WireDispatch;
   /** Creates the ledger table unless it already exists (a --data-dir run keeps it). */
   ensureLedgerTable(name: string): Promise<string>;
   stop(): Promise<void>;
 }
+
+/**
+ * Feeds a request to dynalite's request listener through stand-ins for node's request and
+ * response: everything dynalite does (validation, conditions, indexes, storage) runs, the
+ * socket and HTTP parsing on both ends do not.
+ */
+const dispatchTo = (server: Server): WireDispatch => {
+  const [listener] = server.listeners('request') as ((req: unknown, res: unknown) => void)[];
+  if (!listener) throw new Error('dynalite has no request listener');
+  return (request) =>
+    new Promise<WireAnswer>((resolve, reject) => {
+      const req = Object.assign(new EventEmitter(), {
+        method: request.method,
+        url: request.path,
+        headers: request.headers,
+      });
+      const headers: Record<string, string> = {};
+      const res = {
+        statusCode: 200,
+        contentType: '',
+        setHeader(name: string, value: string | number) {
+          headers[name.toLowerCase()] = String(value);
+        },
+        end(body?: string) {
+          resolve({ status: res.statusCode, headers, body: body ?? '' });
+        },
+      };
+      try {
+        listener(req, res);
+        if (request.body) req.emit('data', Buffer.from(request.body, 'utf8'));
+        req.emit('end');
+      } catch (error) {
+        reject(error);
+      }
+    });
+};
 
 export const startLocalDynamo = async (
   options: { dataDir?: string; port?: number } = {},
@@ -43,6 +84,7 @@ export const startLocalDynamo = async (
   return {
     endpoint,
     client,
+    dispatch: dispatchTo(server),
     async ensureLedgerTable(name) {
       try {
         await raw.send(new DescribeTableCommand({ TableName: name }));
