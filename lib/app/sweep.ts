@@ -8,7 +8,8 @@ import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
 import { observeDescription } from './observeDescription';
 import type { FactReactor } from './processJobStateChange';
-import { gatherSweepKnowledge, type SweepKnowledge } from './sweepStats';
+import { knowledgeAt, readSweepStats, type SweepKnowledge, situationAt } from './sweepStats';
+import { nextSweepChangeAt } from './sweepWake';
 
 export interface SweepDeps extends ActionDeps {
   readonly setup: PolicySetup;
@@ -25,6 +26,8 @@ export interface SweepDeps extends ActionDeps {
   readonly remainingMs: () => number;
   /** Stop starting pools when less than this is left. */
   readonly safetyMarginMs: number;
+  /** How often the sweep is scheduled: a sweep that changed nothing tells when the next one could. */
+  readonly scheduleEveryMs: number;
 }
 
 export interface SweepReport {
@@ -33,6 +36,11 @@ export interface SweepReport {
   readonly reconciled: number;
   readonly actions: Readonly<Record<string, number>>;
   readonly failures: number;
+  /**
+   * The first scheduled instant at which a sweep could act: describe a pool, or decide otherwise
+   * for one. Barring an event (or a click) meanwhile, the sweeps before it do nothing.
+   */
+  readonly nextChangeAtMs: number;
 }
 
 /**
@@ -51,7 +59,9 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
   } while (cursor);
 
   const nowMs = deps.clock.now();
-  const knowledge = await gatherSweepKnowledge(deps.stats, pools, nowMs, deps.setup.prices);
+  const readings = await readSweepStats(deps.stats, pools, nowMs);
+  const knowledge = knowledgeAt(readings, pools, nowMs, deps.setup.prices);
+  let quiet = true;
   const facts: LedgerFact[] = [];
   const actions: Record<string, number> = {};
   let reached = 0;
@@ -62,6 +72,10 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
     if (deps.remainingMs() < deps.safetyMarginMs) return;
     reached++;
     try {
+      // Looked at or acted on: what the next sweep knows is new; it comes at the next scheduled instant.
+      const expiresAtMsBefore = pool.pool?.expiresAtMs ?? nowMs;
+      if (nowMs >= expiresAtMsBefore || nowMs - (pool.pool?.observedAtMs ?? 0) >= deps.reconcileEveryMs)
+        quiet = false;
       let head = pool;
       const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
       const lastLook = pool.pool?.observedAtMs ?? 0;
@@ -85,6 +99,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
       }
       const acted = await decideAndAct(deps, head, knowledge, nowMs);
       if (!acted) return;
+      quiet = false;
       facts.push(...acted.result.facts);
       if (acted.result.firstTime) {
         const key = `${acted.decision.action}:${acted.result.decision.outcome}`;
@@ -92,6 +107,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
         if (acted.result.decision.outcome === 'failed') failures++;
       }
     } catch (error) {
+      quiet = false;
       // One pool's trouble (throttling past the SDK's retries, say) never stops the others.
       failures++;
       deps.telemetry.error('sweep could not handle a pool; the next sweep tries again', {
@@ -113,7 +129,18 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
   }
   deps.telemetry.count('SweepPools', pools.length);
   deps.telemetry.count('SweepFailures', failures);
-  return { availablePools: pools.length, reached, reconciled, actions, failures };
+  const nextChangeAtMs =
+    quiet && reached === pools.length
+      ? nextSweepChangeAt({
+          pools,
+          readings,
+          setup: deps.setup,
+          nowMs,
+          reconcileEveryMs: deps.reconcileEveryMs,
+          everyMs: deps.scheduleEveryMs,
+        })
+      : nowMs + deps.scheduleEveryMs;
+  return { availablePools: pools.length, reached, reconciled, actions, failures, nextChangeAtMs };
 };
 
 /** Decides for one Available pool and acts; undefined when the decision is to leave it. */
@@ -123,13 +150,7 @@ export const decideAndAct = async (
   knowledge: SweepKnowledge,
   nowMs: number,
 ): Promise<{ decision: Decision; result: ActionResult } | undefined> => {
-  const { decision } = evaluatePool(deps.setup, {
-    head,
-    nowMs,
-    ...optional('ownerLastSubmittedAtMs', knowledge.ownerLastSubmittedAt(head.job?.owner)),
-    spend: knowledge.spend(head),
-    gaps: knowledge.gaps,
-  });
+  const { decision } = evaluatePool(deps.setup, situationAt(head, knowledge, nowMs));
   if (decision.action === 'leave') return undefined;
   const result = await applyPoolAction(deps, {
     head,

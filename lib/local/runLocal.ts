@@ -6,13 +6,14 @@ import { createHandler as createSweepHandler } from '../../functions/sweep';
 import type { ActionResult } from '../app/applyPoolAction';
 import type { ProcessOutcome } from '../app/processJobStateChange';
 import type { SweepReport } from '../app/sweep';
+import { SWEEP_EVERY_MS } from '../app/sweepWake';
 import { loadCoreConfig, loadPolicyConfig } from '../config';
 import type { Policy } from '../domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
 import type { SentNotification } from '../notify/notifier';
 import { loadNotifyConfig } from '../notify/notifyConfig';
 import type { Telemetry } from '../ports/telemetry';
-import { Runtime } from '../wiring/runtime';
+import { Runtime, STATS_CACHE_MS } from '../wiring/runtime';
 import { SlackActionsRuntime } from '../wiring/slackActionsRuntime';
 import { replayWithoutPoolwarden } from './report/baseline';
 import {
@@ -29,6 +30,7 @@ import { type LocalDynamo, startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
 import { inProcessTransports } from './runtime/localTransports';
 import { memoryStores } from './runtime/memoryStores';
+import { SweepSchedule, type SweepTiming } from './runtime/sweepSchedule';
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
 import { submissionOf } from './runtime/traceSubmission';
 import { VirtualClock } from './runtime/virtualClock';
@@ -48,7 +50,6 @@ export { LOCAL_TABLE } from './runtime/localAccount';
 export const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:poolwarden-local';
 /** Accounts start with a warm pool quota of 0; the demo grants a generous one, except where a trace shows the quota problem. */
 export const LOCAL_QUOTAS: Readonly<Record<string, number>> = { 'ml.p5.48xlarge': 0 };
-const SWEEP_EVERY_MS = 60_000;
 /** Lambda retries a failed async invocation twice, about a minute apart, then dead-letters it. */
 const RETRIES = 2;
 const RETRY_DELAY_MS = 60_000;
@@ -61,6 +62,8 @@ export interface LocalRunOptions {
   /** A seed turns on duplicated, delayed and reordered delivery. */
   readonly chaosSeed?: number;
   readonly chaos?: Partial<Omit<ChaosOptions, 'seed'>>;
+  /** When sweeps run: only where one could act (the default), or every virtual minute; the results are the same. */
+  readonly sweepTiming?: SweepTiming;
   /** Virtual seconds per wall-clock second; absent: as fast as possible. */
   readonly speed?: number;
   readonly dataDir?: string;
@@ -203,8 +206,21 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       });
     const onJobStateChange = createJobStateChangeHandler(buildRuntime);
     const sweepHandler = createSweepHandler(buildRuntime);
+    const schedule = new SweepSchedule(
+      clock.now(),
+      SWEEP_EVERY_MS,
+      options.sweepTiming ?? 'next-event',
+      STATS_CACHE_MS,
+    );
+    const slackActionsHandler = createSlackActionsHandler(
+      (telemetry) => new SlackActionsRuntime(buildRuntime(telemetry), telemetry),
+    );
     slackActions = await startSlackActionsServer(
-      createSlackActionsHandler((telemetry) => new SlackActionsRuntime(buildRuntime(telemetry), telemetry)),
+      async (...args: Parameters<typeof slackActionsHandler>) => {
+        // A click may change the ledger: the next sweep must not be skipped.
+        schedule.noteChange(clock.now());
+        return slackActionsHandler(...args);
+      },
       options.slackActionsPort !== undefined ? { port: options.slackActionsPort } : {},
     );
     options.onReady?.({
@@ -240,9 +256,6 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     };
 
     let next = 0;
-    let poolsAtLastSweep = 0;
-    let deliveriesSinceSweep = 0;
-    let nextSweepAt = clock.now() + SWEEP_EVERY_MS;
     const wallStart = performance.now();
     const virtualStart = clock.now();
     // In real time with --keep-serving, time goes on after the trace: jobs your own scripts create
@@ -256,7 +269,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         (t): t is number => t !== undefined,
       );
       if (due.length === 0 && !serving) break;
-      let at = Math.min(...due, nextSweepAt);
+      let at = Math.min(...due, schedule.nextAt());
       if (options.speed) {
         // Never sleep more than a wall-clock second: a job created meanwhile must not wait for the next due time.
         at = Math.min(at, clock.now() + Math.max(1, Math.round(options.speed * 1000)));
@@ -272,18 +285,12 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       }
       for (let delivery = bus.takeDue(at); delivery; delivery = bus.takeDue(at)) {
         await deliver(delivery);
-        deliveriesSinceSweep++;
+        schedule.noteChange(at);
       }
-      if (at === nextSweepAt) {
-        // Pools become Available only through events or sweeps: after a sweep that found none and
-        // with no delivery since, the next one would read an empty index. Skipping it changes nothing.
-        if (poolsAtLastSweep > 0 || deliveriesSinceSweep > 0) {
-          const report = (await sweepHandler({}, lambdaContext('sweep'))) as SweepReport;
-          poolsAtLastSweep = report.availablePools;
-          deliveriesSinceSweep = 0;
-          stats.sweeps++;
-        }
-        nextSweepAt += SWEEP_EVERY_MS;
+      if (schedule.isDue(at)) {
+        const report = (await sweepHandler({}, lambdaContext('sweep'))) as SweepReport;
+        schedule.swept(at, report);
+        stats.sweeps++;
       }
       await options.onStep?.(at);
     }

@@ -10,6 +10,7 @@ import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
 import { policyReactor } from '../app/policyReactor';
 import type { FactReactor, ProcessDeps } from '../app/processJobStateChange';
 import type { SweepDeps } from '../app/sweep';
+import { SWEEP_EVERY_MS } from '../app/sweepWake';
 import { usageStatsReactor } from '../app/usageStatsReactor';
 import type { CoreConfig, PolicyConfig } from '../config';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
@@ -41,7 +42,7 @@ const dynamoStores = (
 });
 
 /** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
-const STATS_CACHE_MS = 5 * 60_000;
+export const STATS_CACHE_MS = 5 * 60_000;
 
 export interface RuntimeOptions {
   readonly core: CoreConfig;
@@ -214,6 +215,7 @@ export class Runtime {
       reconcileEveryMs: this.options.policy.reconcileEveryMs,
       remainingMs,
       safetyMarginMs: 5_000,
+      scheduleEveryMs: SWEEP_EVERY_MS,
     };
   }
 }

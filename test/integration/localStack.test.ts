@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { runLocal } from '../../lib/local/runLocal';
+import { generateTrace } from '../../lib/local/trace/generateTrace';
 import { parseTraceOrThrow } from '../../lib/local/trace/parseTrace';
 import { readTraceFile } from '../../lib/local/trace/readTraceFile';
 import { readPolicyFile } from '../../lib/policy/readPolicyFile';
@@ -132,6 +133,27 @@ describe('the local stack', () => {
     expect(outcome(inMemory)).toEqual(outcome(overHttp));
     expect(inMemory.report.delivery).toEqual(overHttp.report.delivery);
   });
+
+  it('sweeps only where a sweep could act, with the same results as a sweep every minute', async () => {
+    // Two days of mixed work: idle limits, working hours, expiry warnings, reuse, reconciling.
+    const trace = generateTrace({
+      seed: 13,
+      start: '2026-03-02T00:00:00Z',
+      days: 2,
+      scale: 1,
+      workload: 'mixed',
+    });
+    const policy = await readPolicyFile('examples/policy.yaml');
+    const everyMinute = await runLocal({ trace, policy, ledger: 'memory', sweepTiming: 'every-minute' });
+    const nextEvent = await runLocal({ trace, policy, ledger: 'memory' });
+    const withoutSweepCount = ({ report }: typeof everyMinute) => {
+      const { sweeps, ...delivery } = report.delivery;
+      return { ...report, delivery };
+    };
+    expect(everyMinute.report.actions.length).toBeGreaterThan(10);
+    expect(withoutSweepCount(nextEvent)).toEqual(withoutSweepCount(everyMinute));
+    expect(nextEvent.report.delivery.sweeps).toBeLessThan(everyMinute.report.delivery.sweeps);
+  }, 120_000);
 
   it('a bad trace stops the run before anything starts, naming the line and the field', async () => {
     const errors: string[] = [];
