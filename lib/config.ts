@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_KEEP_ALIVE_LIMITS, type KeepAliveLimits } from './domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS, type OwnerTagKeys } from './domain/owner';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Environment, envList, parseEnvironment } from '../config';
 import { DEFAULT_TIME_ZONE_TAG_KEYS, isTimeZone } from './recipient';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../config';
 
 /** The context key @middy/ssm sets for the signing secret (SecureString, never logged). */

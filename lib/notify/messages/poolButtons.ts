@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ActionsBlock, ButtonElement } from './blockKit';
 import { mrkdwn, plain } from './blockKit';
 import { code } from './mrkdwn';
