@@ -39,6 +39,21 @@ export interface ActionResult {
   readonly facts: readonly LedgerFact[];
 }
 
+/**
+ * The key (unless the request brings its own) of a decision that is recorded once whenever it is made (a warning for one expiry,
+ * a dry run for one hop and expiry): made again, it changes nothing. Undefined for actions
+ * keyed by their instant (extend, stop, hold), which act each time.
+ */
+export const repeatableKey = (request: ActionRequest): string | undefined => {
+  const expiry = request.head.pool?.expiresAtMs;
+  if (request.dryRun) return `${request.action}#dry#${request.rule ?? request.actor}#${expiry ?? ''}`;
+  if (request.action === 'warn') {
+    const until = request.untilMs ?? expiry;
+    return until === undefined ? undefined : `warn#${until}`;
+  }
+  return undefined;
+};
+
 const errorText = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
@@ -94,7 +109,7 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
         ...(request.keepAliveSeconds !== undefined ? { keepAliveSeconds: request.keepAliveSeconds } : {}),
         ...(request.untilMs !== undefined ? { endsAtMs: request.untilMs } : {}),
       },
-      `${request.action}#dry#${request.rule ?? request.actor}#${expiry ?? ''}`,
+      repeatableKey(request) ?? '',
     );
   }
   switch (request.action) {
@@ -102,7 +117,7 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       return record(
         'applied',
         request.untilMs !== undefined ? { endsAtMs: request.untilMs } : {},
-        `warn#${request.untilMs ?? expiry ?? nowMs}`,
+        repeatableKey(request) ?? `warn#${nowMs}`,
       );
     case 'hold': {
       const untilMs = request.untilMs ?? nowMs;

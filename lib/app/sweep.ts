@@ -1,9 +1,16 @@
 import type { JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
+import type { PoolAction } from '../ports/decisionLog';
 import type { Telemetry } from '../ports/telemetry';
 import type { UsageStats } from '../ports/usageStats';
-import { type ActionDeps, type ActionResult, applyPoolAction } from './applyPoolAction';
+import {
+  type ActionDeps,
+  type ActionRequest,
+  type ActionResult,
+  applyPoolAction,
+  repeatableKey,
+} from './applyPoolAction';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
 import { observeDescription } from './observeDescription';
@@ -61,7 +68,11 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
   const nowMs = deps.clock.now();
   const readings = await readSweepStats(deps.stats, pools, nowMs);
   const knowledge = knowledgeAt(readings, pools, nowMs, deps.setup.prices);
+  // Whether this sweep left everything as it found it but the pools' last looks; then the pools
+  // as they now stand, and the decisions recorded once that it made again, tell the next sweep that could act.
   let quiet = true;
+  const after = new Map<string, JobRecord>();
+  const repeated = new Set<string>();
   const facts: LedgerFact[] = [];
   const actions: Record<string, number> = {};
   let reached = 0;
@@ -72,10 +83,6 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
     if (deps.remainingMs() < deps.safetyMarginMs) return;
     reached++;
     try {
-      // Looked at or acted on: what the next sweep knows is new; it comes at the next scheduled instant.
-      const expiresAtMsBefore = pool.pool?.expiresAtMs ?? nowMs;
-      if (nowMs >= expiresAtMsBefore || nowMs - (pool.pool?.observedAtMs ?? 0) >= deps.reconcileEveryMs)
-        quiet = false;
       let head = pool;
       const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
       const lastLook = pool.pool?.observedAtMs ?? 0;
@@ -83,6 +90,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
         reconciled++;
         const description = await deps.trainingJobs.describe(pool.name);
         if (!description) {
+          quiet = false;
           deps.telemetry.warn('SageMaker does not know a pool the ledger holds as Available; left alone', {
             job: pool.name,
           });
@@ -90,6 +98,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
         }
         const seen = await observeDescription(deps, pool, description);
         facts.push(...seen);
+        if (seen.length > 0 || description.warmPool?.status !== 'Available') quiet = false;
         if (description.warmPool?.status !== 'Available') return;
         if (nowMs >= expiresAtMs) {
           // The keep-alive rules predicted an end that has not come: the assumption in keepAlive.ts is off.
@@ -98,8 +107,11 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
         head = (await deps.ledger.getJob(pool.name)) ?? pool;
       }
       const acted = await decideAndAct(deps, head, knowledge, nowMs);
+      after.set(head.name, acted?.result.record ?? head);
       if (!acted) return;
-      quiet = false;
+      const key = repeatableKey(acted.request);
+      if (key !== undefined && acted.result.facts.length === 0) repeated.add(`${head.name}\n${key}`);
+      else quiet = false;
       facts.push(...acted.result.facts);
       if (acted.result.firstTime) {
         const key = `${acted.decision.action}:${acted.result.decision.outcome}`;
@@ -132,8 +144,13 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
   const nextChangeAtMs =
     quiet && reached === pools.length
       ? nextSweepChangeAt({
-          pools,
+          pools: pools.flatMap((p) => after.get(p.name) ?? []),
           readings,
+          alreadyDone: (head, decision) => {
+            if (decision.action === 'leave') return true;
+            const key = repeatableKey(policyRequest(head, decision, decision.action));
+            return key !== undefined && repeated.has(`${head.name}\n${key}`);
+          },
           setup: deps.setup,
           nowMs,
           reconcileEveryMs: deps.reconcileEveryMs,
@@ -149,23 +166,27 @@ export const decideAndAct = async (
   head: JobRecord,
   knowledge: SweepKnowledge,
   nowMs: number,
-): Promise<{ decision: Decision; result: ActionResult } | undefined> => {
+): Promise<{ decision: Decision; request: ActionRequest; result: ActionResult } | undefined> => {
   const { decision } = evaluatePool(deps.setup, situationAt(head, knowledge, nowMs));
   if (decision.action === 'leave') return undefined;
-  const result = await applyPoolAction(deps, {
-    head,
-    action: decision.action,
-    actor: `policy:${decision.rule}`,
-    rule: decision.rule,
-    cause: decision.cause,
-    reason: decision.reason,
-    dryRun: decision.dryRun,
-    ...optional('keepAliveSeconds', decision.keepAliveSeconds),
-    ...optional('untilMs', decision.endsAtMs),
-  });
+  const request = policyRequest(head, decision, decision.action);
+  const result = await applyPoolAction(deps, request);
   if (result.firstTime) await deps.onAction?.(result, decision);
-  return { decision, result };
+  return { decision, request, result };
 };
+
+/** What a policy decision asks of a pool. */
+const policyRequest = (head: JobRecord, decision: Decision, action: PoolAction): ActionRequest => ({
+  head,
+  action,
+  actor: `policy:${decision.rule}`,
+  rule: decision.rule,
+  cause: decision.cause,
+  reason: decision.reason,
+  dryRun: decision.dryRun,
+  ...optional('keepAliveSeconds', decision.keepAliveSeconds),
+  ...optional('untilMs', decision.endsAtMs),
+});
 
 const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
   value === undefined ? {} : ({ [key]: value } as Record<K, V>);

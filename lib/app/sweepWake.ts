@@ -1,4 +1,5 @@
 import type { JobRecord } from '../domain/jobRecord';
+import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
 import { knowledgeAt, type SweepReadings, situationAt } from './sweepStats';
 
@@ -6,8 +7,10 @@ import { knowledgeAt, type SweepReadings, situationAt } from './sweepStats';
 export const SWEEP_EVERY_MS = 60_000;
 
 export interface SweepWakeInput {
-  /** The Available pools the sweep went through, none of which it looked at or acted on. */
+  /** The Available pools as the sweep left them (it changed nothing but when each was last looked at). */
   readonly pools: readonly JobRecord[];
+  /** Whether a decision would change nothing: leave, or one recorded once that the sweep already made. */
+  readonly alreadyDone: (head: JobRecord, decision: Decision) => boolean;
   readonly readings: SweepReadings;
   readonly setup: PolicySetup;
   readonly nowMs: number;
@@ -18,7 +21,7 @@ export interface SweepWakeInput {
 const DAY_MS = 86_400_000;
 
 /**
- * After a sweep that changed nothing, the first scheduled instant at which a sweep could do
+ * After a sweep that changed nothing (but when pools were last looked at), the first scheduled instant at which a sweep could do
  * something: describe a pool (at its predicted expiry, or when its reconcile period is up), or
  * decide otherwise for one (an idle limit reached, working hours beginning or ending, a spend
  * cap crossed). The policy step is pure, so it is evaluated ahead at each scheduled instant
@@ -36,7 +39,8 @@ export const nextSweepChangeAt = (input: SweepWakeInput): number => {
   for (let atMs = nowMs + everyMs; atMs < firstAtOrAfterHorizon; atMs += everyMs) {
     const knowledge = knowledgeAt(readings, pools, atMs, setup.prices);
     for (const head of pools) {
-      if (evaluatePool(setup, situationAt(head, knowledge, atMs)).decision.action !== 'leave') return atMs;
+      if (!input.alreadyDone(head, evaluatePool(setup, situationAt(head, knowledge, atMs)).decision))
+        return atMs;
     }
   }
   return firstAtOrAfterHorizon;
