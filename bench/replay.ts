@@ -4,7 +4,9 @@
  * against dynalite, or the memory adapters with `--ledger memory`, and the emulators; sweeps at
  * next-event time) and prints jobs per second against the target: 60 s with dynalite, 15 s in memory.
  */
-import { cpus } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { runLocal } from '../lib/local/runLocal';
 import { generateTrace } from '../lib/local/trace/generateTrace';
 import { readPolicyFile } from '../lib/policy/readPolicyFile';
@@ -31,10 +33,45 @@ const policy = await readPolicyFile('examples/policy.yaml');
 console.log(
   `replaying ${trace.length} jobs, ledger ${ledger}, on ${cpus().length} cores (Node ${process.version})…`,
 );
+const cpuBefore = process.cpuUsage();
 const { report, wallSeconds } = await runLocal({ trace, policy, ledger });
+const cpu = process.cpuUsage(cpuBefore);
 console.log(
   `${trace.length} jobs in ${wallSeconds.toFixed(1)} s: ${(trace.length / wallSeconds).toFixed(1)} jobs/s ` +
     `(${report.delivery.deliveries} events, ${report.delivery.sweeps} sweeps; ledger matches SageMaker: ${report.check.ledgerMatchesEmulator})`,
+);
+// Kept for bench/results.md (npm run bench reads it: a 10,000-job replay is too long for its budget).
+const RESULTS = 'bench/replay-results.json';
+const previous = JSON.parse(await readFile(RESULTS, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+await writeFile(
+  RESULTS,
+  `${JSON.stringify(
+    {
+      ...previous,
+      [`${trace.length}:${ledger}`]: {
+        date: new Date().toISOString(),
+        commit,
+        jobs: trace.length,
+        ledger,
+        wallSeconds,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        loadAverage: loadavg()[0],
+        events: report.delivery.deliveries,
+        sweeps: report.delivery.sweeps,
+        ledgerMatchesEmulator: report.check.ledgerMatchesEmulator,
+        targetSeconds,
+      },
+    },
+    null,
+    2,
+  )}\n`,
 );
 console.log(
   wallSeconds <= targetSeconds ? `target (${targetSeconds} s) met` : `target (${targetSeconds} s) NOT met`,
