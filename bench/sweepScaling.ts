@@ -135,6 +135,7 @@ const measure = async (available: number, history: number): Promise<SweepRow> =>
     remainingMs: () => 60_000,
     safetyMarginMs: 5_000,
     scheduleEveryMs: 60_000,
+    lookAheadMs: 300_000,
   });
   const ms = performance.now() - started;
   return {

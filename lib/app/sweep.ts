@@ -35,6 +35,8 @@ export interface SweepDeps extends ActionDeps {
   readonly safetyMarginMs: number;
   /** How often the sweep is scheduled: a sweep that changed nothing tells when the next one could. */
   readonly scheduleEveryMs: number;
+  /** How far ahead it looks for that: when its cached statistics are read again. */
+  readonly lookAheadMs: number;
 }
 
 export interface SweepReport {
@@ -155,6 +157,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
           nowMs,
           reconcileEveryMs: deps.reconcileEveryMs,
           everyMs: deps.scheduleEveryMs,
+          lookAheadMs: deps.lookAheadMs,
         })
       : nowMs + deps.scheduleEveryMs;
   return { availablePools: pools.length, reached, reconciled, actions, failures, nextChangeAtMs };

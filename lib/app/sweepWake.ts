@@ -16,6 +16,8 @@ export interface SweepWakeInput {
   readonly nowMs: number;
   readonly reconcileEveryMs: number;
   readonly everyMs: number;
+  /** No further than this past now: by then the sweep reads its statistics again anyway. */
+  readonly lookAheadMs: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -30,7 +32,7 @@ const DAY_MS = 86_400_000;
  */
 export const nextSweepChangeAt = (input: SweepWakeInput): number => {
   const { pools, readings, setup, nowMs, everyMs } = input;
-  let horizon = Date.parse(`${readings.day}T00:00:00Z`) + DAY_MS;
+  let horizon = Math.min(Date.parse(`${readings.day}T00:00:00Z`) + DAY_MS, nowMs + input.lookAheadMs);
   for (const pool of pools) {
     const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
     horizon = Math.min(horizon, expiresAtMs, (pool.pool?.observedAtMs ?? 0) + input.reconcileEveryMs);

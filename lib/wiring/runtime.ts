@@ -216,6 +216,7 @@ export class Runtime {
       remainingMs,
       safetyMarginMs: 5_000,
       scheduleEveryMs: SWEEP_EVERY_MS,
+      lookAheadMs: STATS_CACHE_MS,
     };
   }
 }

@@ -129,6 +129,7 @@ describe('the sweep against the SageMaker emulator', () => {
       remainingMs: () => 30_000,
       safetyMarginMs: 1_000,
       scheduleEveryMs: 60_000,
+      lookAheadMs: 300_000,
     };
   });
 
