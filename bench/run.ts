@@ -218,6 +218,30 @@ record it holds on each page, so its time would grow with history for larger M; 
 
 ## 5. Speed: the CLI, npm start, the local replay
 
+Where a target above is missed, what the profiles say and what would close it:
+
+- **CLI start**: \`node bin/poolwarden.js --help\` loads commander and the bundled command
+  declarations only (a test checks that no AWS SDK, zod, yaml or local-stack module is loaded
+  before a command runs). \`npx poolwarden\` adds npm's own start (about 1 s on this machine):
+  \`npm link\` or an alias to \`node bin/poolwarden.js\` avoids it.
+- **npm start and the 10,000-job replays**: the replay now does a fraction of the work it did
+  (in-process transport, no signing, fewer sweeps), but every remaining AWS SDK call still runs
+  the SDK's middleware and (with dynalite) dynalite's validation and LevelDB storage, about 1 ms of
+  CPU per call here, and the ledger takes about 50 calls per job. The sweep must still run at
+  least every 5 virtual minutes while any pool is Available (its container caches the usage
+  statistics for 5 minutes; sweeping less often would read them at other instants and could
+  decide differently), and the policy step (luxon time zones) runs for every Available pool at
+  each sweep. What would close the gap: a DynamoDB stand-in cheaper per call than dynalite (or
+  the memory adapters behind the same SDK-level contract tests), a usage-statistics cache that
+  the local stack refreshes only when the statistics change, and a cheaper working-hours check
+  (luxon is about a tenth of a memory replay's CPU); notifications over loopback HTTP (Slack
+  sink, SNS endpoint) are another tenth.
+- **Lambda import time**: the zip is a third of its former size and within target; the import is
+  dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
+  initialisation. What would close it: lazy loading of the Slack and SNS clients and of the
+  policy parser (yaml, the policy schema) behind code splitting, and zod's tree-shakable
+  \`zod/mini\` for the event and configuration schemas.
+
 ${table(
   ['what', 'runs', 'median wall s', 'target s'],
   timings.map((t) => [
