@@ -111,8 +111,9 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
       const acted = await decideAndAct(deps, head, knowledge, nowMs);
       after.set(head.name, acted?.result.record ?? head);
       if (!acted) return;
-      const key = repeatableKey(acted.request);
-      if (key !== undefined && acted.result.facts.length === 0) repeated.add(`${head.name}\n${key}`);
+      const repeatKey = repeatableKey(acted.request);
+      if (repeatKey !== undefined && acted.result.facts.length === 0)
+        repeated.add(`${head.name}\n${repeatKey}`);
       else quiet = false;
       facts.push(...acted.result.facts);
       if (acted.result.firstTime) {
