@@ -33,6 +33,14 @@ const policy = await readPolicyFile('examples/policy.yaml');
 console.log(
   `replaying ${trace.length} jobs, ledger ${ledger}, on ${cpus().length} cores (Node ${process.version})…`,
 );
+// The code measured is the code checked out when the run starts.
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
 const cpuBefore = process.cpuUsage();
 const { report, wallSeconds } = await runLocal({ trace, policy, ledger });
 const cpu = process.cpuUsage(cpuBefore);
@@ -43,13 +51,7 @@ console.log(
 // Kept for bench/results.md (npm run bench reads it: a 10,000-job replay is too long for its budget).
 const RESULTS = 'bench/replay-results.json';
 const previous = JSON.parse(await readFile(RESULTS, 'utf8').catch(() => '{}')) as Record<string, unknown>;
-const commit = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
+
 await writeFile(
   RESULTS,
   `${JSON.stringify(

@@ -51,12 +51,6 @@ const timings: CommandTiming[] = [
   ),
   timeCommand('npm start (poolwarden local, team week, example policy)', TEAM_WEEK, 1, 10),
   timeCommand('the same with --ledger memory', [...TEAM_WEEK, '--ledger', 'memory'], 1, 10),
-  timeCommand(
-    'the same with a sweep every minute (as before next-event time)',
-    [...TEAM_WEEK, '--json'],
-    0,
-    0,
-  ),
 ];
 const loadAfter = os.loadavg()[0] ?? Number.NaN;
 interface ReplayResult {
