@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { runLocal } from '../devtools/local/runLocal';
+import { type LocalRunOptions, runLocal } from '../devtools/local/runLocal';
 import { submissionOf } from '../devtools/local/runtime/traceSubmission';
 import { VirtualClock } from '../devtools/local/runtime/virtualClock';
 import { SageMakerApi } from '../devtools/local/sagemaker/sageMakerApi';
@@ -91,7 +91,15 @@ export interface LocalRun {
 export const traceOf = (days: number, teams: number): TraceJob[] =>
   generateTrace({ seed: 7, start: '2026-01-05T00:00:00Z', days, teams, workload: 'mixed' });
 
-export const runLocalCounted = async (trace: readonly TraceJob[], days: number): Promise<LocalRun> => {
+/**
+ * A counted local run. The running cost counts a sweep every minute, as deployed; the speed
+ * runs take the local stack's defaults (next-event time), or the memory ledger.
+ */
+export const runLocalCounted = async (
+  trace: readonly TraceJob[],
+  days: number,
+  options: Pick<LocalRunOptions, 'sweepTiming' | 'ledger' | 'policy'> = { sweepTiming: 'every-minute' },
+): Promise<LocalRun> => {
   const holder = { current: newCounts() };
   const restore = instrument(holder);
   let readyAt = 0;
@@ -99,6 +107,7 @@ export const runLocalCounted = async (trace: readonly TraceJob[], days: number):
     const started = performance.now();
     const result = await runLocal({
       trace,
+      ...options,
       onReady: () => {
         holder.current = newCounts();
         readyAt = performance.now();

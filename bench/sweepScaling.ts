@@ -134,6 +134,8 @@ const measure = async (available: number, history: number): Promise<SweepRow> =>
     reconcileEveryMs: 15 * 60_000,
     remainingMs: () => 60_000,
     safetyMarginMs: 5_000,
+    scheduleEveryMs: 60_000,
+    lookAheadMs: 300_000,
   });
   const ms = performance.now() - started;
   return {

@@ -6,6 +6,7 @@ import { createHandler as createSweepHandler } from '../../functions/sweep';
 import type { ActionResult } from '../../lib/app/applyPoolAction';
 import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
 import type { SweepReport } from '../../lib/app/sweep';
+import { SWEEP_EVERY_MS } from '../../lib/app/sweepWake';
 import { errorMessage } from '../../lib/domain/errorMessage';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import type { Policy } from '../../lib/domain/policy/policy';
@@ -15,7 +16,7 @@ import type { Telemetry } from '../../lib/ports/telemetry';
 import type { TraceJob } from '../../lib/trace/traceJob';
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { LOCAL_TABLE } from '../../lib/wiring/localStack';
-import { Runtime } from '../../lib/wiring/runtime';
+import { Runtime, STATS_CACHE_MS } from '../../lib/wiring/runtime';
 import { SlackActionsRuntime } from '../../lib/wiring/slackActionsRuntime';
 import { replayWithoutPoolwarden } from './report/baseline';
 import {
@@ -28,8 +29,11 @@ import { readAllJobRecords } from './report/readLedger';
 import { type ChaosOptions, DEFAULT_CHAOS, LocalEventBus } from './runtime/eventBus';
 import { type FaultRates, Faults, NO_FAULTS } from './runtime/faults';
 import { lambdaContext } from './runtime/lambdaContext';
-import { startLocalDynamo } from './runtime/localDynamo';
+import { type LocalDynamo, startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
+import { inProcessTransports } from './runtime/localTransports';
+import { memoryStores } from './runtime/memoryStores';
+import { SweepSchedule, type SweepTiming } from './runtime/sweepSchedule';
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
 import { submissionOf } from './runtime/traceSubmission';
 import { VirtualClock } from './runtime/virtualClock';
@@ -47,7 +51,6 @@ import { startSnsSink } from './snsSink';
 export const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:poolwarden-local';
 /** Accounts start with a warm pool quota of 0; the demo grants a generous one, except where a trace shows the quota problem. */
 export const LOCAL_QUOTAS: Readonly<Record<string, number>> = { 'ml.p5.48xlarge': 0 };
-const SWEEP_EVERY_MS = 60_000;
 /** Lambda retries a failed async invocation twice, about a minute apart, then dead-letters it. */
 const RETRIES = 2;
 const RETRY_DELAY_MS = 60_000;
@@ -62,9 +65,15 @@ export interface LocalRunOptions {
   readonly chaos?: Partial<Omit<ChaosOptions, 'seed'>>;
   /** Lost deliveries, crashed invocations, throttled SageMaker calls; seeded with chaosSeed (or 1). */
   readonly faults?: Partial<FaultRates>;
+  /** When sweeps run: only where one could act (the default), or every virtual minute; the results are the same. */
+  readonly sweepTiming?: SweepTiming;
   /** Virtual seconds per wall-clock second; absent: as fast as possible. */
   readonly speed?: number;
   readonly dataDir?: string;
+  /** Where the functions keep their records: dynalite through the DynamoDB adapters (the default), or the memory adapters. */
+  readonly ledger?: LocalLedger;
+  /** How the functions' AWS clients reach the stand-ins: in process (the default) or over loopback HTTP. */
+  readonly transport?: 'in-process' | 'http';
   readonly sageMakerPort?: number;
   readonly dynamoDbPort?: number;
   /** Serve `POST /slack/actions` on this loopback port; absent: a free one (see onReady). */
@@ -81,14 +90,19 @@ export interface LocalRunOptions {
   /** A real Slack incoming webhook; absent: a local sink that records the messages. */
   readonly slackWebhookUrl?: string;
   readonly verbose?: boolean;
+  /** Told as trace jobs are submitted (a progress bar). */
+  readonly onProgress?: (submitted: number, total: number) => void;
   /** Receives each timeline line; absent: silent. */
   readonly onLine?: (line: string) => void;
   /** Receives each notification as it was sent (the Slack preview keeps the Slack ones). */
   readonly onSent?: (sent: SentNotification) => void;
 }
 
+export type LocalLedger = 'dynamodb' | 'memory';
+
 export interface LocalEndpoints {
-  readonly dynamodb: string;
+  /** Absent with `ledger: 'memory'`. */
+  readonly dynamodb?: string;
   readonly sagemaker: string;
   readonly sns: string;
   readonly slackWebhook?: string;
@@ -122,11 +136,14 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   const prices = options.prices ?? DEFAULT_PRICES;
 
   const faults = new Faults({ ...NO_FAULTS, ...options.faults }, options.chaosSeed ?? 1);
-  const dynamo = await startLocalDynamo({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.dynamoDbPort !== undefined ? { port: options.dynamoDbPort } : {}),
-    faults,
-  });
+  const stores = options.ledger === 'memory' ? memoryStores() : undefined;
+  const dynamo: LocalDynamo | undefined = stores
+    ? undefined
+    : await startLocalDynamo({
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        ...(options.dynamoDbPort !== undefined ? { port: options.dynamoDbPort } : {}),
+        faults,
+      });
   const slackSink = options.slackWebhookUrl ? undefined : await startSlackSink({});
   const snsSink = await startSnsSink({});
   const emulator = new SageMakerEmulator({
@@ -143,11 +160,11 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     // Its port may be taken: stop what already listens, or the process would never exit.
     await snsSink.close();
     await slackSink?.close();
-    await dynamo.stop();
+    await dynamo?.stop();
     throw error;
   }
   const restoreEnvironment = useLocalAwsEnvironment(
-    { dynamodb: dynamo.endpoint, sagemaker: sageMakerEndpoint, sns: snsSink.endpoint },
+    { dynamodb: dynamo?.endpoint, sagemaker: sageMakerEndpoint, sns: snsSink.endpoint },
     {
       verbose: options.verbose ?? false,
       settings: {
@@ -168,8 +185,9 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   const actions: LocalAction[] = [];
   let slackActions: SlackActionsServer | undefined;
   try {
-    await dynamo.ensureLedgerTable(LOCAL_TABLE);
-    const setupCalls = dynamo.calls();
+    await dynamo?.ensureLedgerTable(LOCAL_TABLE);
+    const setupCalls = dynamo?.calls() ?? {};
+    const transport = options.transport === 'http' ? undefined : inProcessTransports(emulator, dynamo);
     const bus = new LocalEventBus<Delivery>(
       options.chaosSeed !== undefined
         ? { ...DEFAULT_CHAOS, ...options.chaos, seed: options.chaosSeed }
@@ -189,6 +207,8 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         clock,
         prices,
         ...(options.policy ? { initialPolicy: options.policy } : {}),
+        ...(transport ? { transport } : {}),
+        ...(stores ? { stores } : {}),
         extraReactors: [timeline],
         onSent: (sent: SentNotification) => {
           notifications.push({
@@ -207,12 +227,26 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       });
     const onJobStateChange = createJobStateChangeHandler(buildRuntime);
     const sweepHandler = createSweepHandler(buildRuntime);
+    const schedule = new SweepSchedule(
+      clock.now(),
+      SWEEP_EVERY_MS,
+      options.sweepTiming ?? 'next-event',
+      STATS_CACHE_MS,
+      config.policy.reconcileEveryMs,
+    );
+    const slackActionsHandler = createSlackActionsHandler(
+      (telemetry) => new SlackActionsRuntime(buildRuntime(telemetry), telemetry),
+    );
     slackActions = await startSlackActionsServer(
-      createSlackActionsHandler((telemetry) => new SlackActionsRuntime(buildRuntime(telemetry), telemetry)),
+      async (...args: Parameters<typeof slackActionsHandler>) => {
+        // A click may change the ledger: the next sweep must not be skipped.
+        schedule.noteChange(clock.now());
+        return slackActionsHandler(...args);
+      },
       options.slackActionsPort !== undefined ? { port: options.slackActionsPort } : {},
     );
     options.onReady?.({
-      dynamodb: dynamo.endpoint,
+      ...(dynamo ? { dynamodb: dynamo.endpoint } : {}),
       sagemaker: sageMakerEndpoint,
       sns: snsSink.endpoint,
       ...(slackSink ? { slackWebhook: slackSink.webhookUrl } : {}),
@@ -252,12 +286,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         return undefined;
       }
     };
-    const reconcileEveryMs = config.policy.reconcileEveryMs;
-    let lastListedAt = Number.NEGATIVE_INFINITY;
     let next = 0;
-    let poolsAtLastSweep = 0;
-    let deliveriesSinceSweep = 0;
-    let nextSweepAt = clock.now() + SWEEP_EVERY_MS;
     const wallStart = performance.now();
     const virtualStart = clock.now();
     // In real time with --keep-serving, time goes on after the trace: jobs your own scripts create
@@ -271,7 +300,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         (t): t is number => t !== undefined,
       );
       if (due.length === 0 && !serving) break;
-      let at = Math.min(...due, nextSweepAt);
+      let at = Math.min(...due, schedule.nextAt());
       if (options.speed) {
         // Never sleep more than a wall-clock second: a job created meanwhile must not wait for the next due time.
         at = Math.min(at, clock.now() + Math.max(1, Math.round(options.speed * 1000)));
@@ -283,24 +312,16 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       while (trace[next] && trace[next]?.submitAtMs === at) {
         const job = trace[next++];
         if (job) emulator.submit(submissionOf(job));
+        options.onProgress?.(next, trace.length);
       }
       for (let delivery = bus.takeDue(at); delivery; delivery = bus.takeDue(at)) {
         await deliver(delivery);
-        deliveriesSinceSweep++;
+        schedule.noteChange(at);
       }
-      if (at === nextSweepAt) {
-        // The ledger learns of pools through events, or through the reconcile the sweep runs once
-        // per period: between those, a sweep after one that found no pool, with no delivery since,
-        // would read an empty index. Skipping it changes nothing.
-        if (poolsAtLastSweep > 0 || deliveriesSinceSweep > 0 || at - lastListedAt >= reconcileEveryMs) {
-          const report = await runSweep({});
-          if (report) {
-            poolsAtLastSweep = report.availablePools;
-            if (report.listed) lastListedAt = at;
-          }
-          deliveriesSinceSweep = 0;
-        }
-        nextSweepAt += SWEEP_EVERY_MS;
+      if (schedule.isDue(at)) {
+        const report = await runSweep({});
+        if (report) schedule.swept(at, report);
+        else schedule.failed(at);
       }
       await options.onStep?.(at);
     }
@@ -309,13 +330,13 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     await sweepHandler({ reconcile: true }, lambdaContext('sweep'));
     stats.sweeps++;
     await options.keepServingUntil;
-    const dynamoCalls = dynamo.calls();
+    const dynamoCalls = dynamo?.calls() ?? {};
     const sageMakerCalls = emulator.callCounts();
 
     const busStats = bus.stats();
     const report = buildLocalReport({
       jobNames: trace.map((j) => j.name),
-      records: await readAllJobRecords(dynamo.client, LOCAL_TABLE),
+      records: dynamo ? await readAllJobRecords(dynamo.client, LOCAL_TABLE) : (stores?.ledger.all() ?? []),
       emulatorJobs: emulator.model.inspectJobs(),
       emulatorPools: emulator.model.inspectPools(),
       coldStartupSeconds: emulator.model.options.startupSeconds.cold,
@@ -348,6 +369,6 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     await emulator.stop();
     await snsSink.close();
     await slackSink?.close();
-    await dynamo.stop();
+    await dynamo?.stop();
   }
 };

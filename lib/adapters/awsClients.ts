@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -15,12 +15,26 @@ export interface AwsClientOptions {
   readonly endpoint?: string;
   /** Explicit credentials (the local stack's); otherwise the SDK's default chain. */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** How requests travel, when not over HTTPS to the endpoint (the local stack's in-process path). */
+  readonly transport?: ClientTransport;
+}
+
+/** The SDK's own extension points for the way a request is signed and sent. */
+export interface ClientTransport {
+  readonly requestHandler: NonNullable<DynamoDBClientConfig['requestHandler']>;
+  readonly httpAuthSchemes: NonNullable<DynamoDBClientConfig['httpAuthSchemes']>;
 }
 
 const common = (options: AwsClientOptions) => ({
   ...(options.region ? { region: options.region } : {}),
   ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   ...(options.credentials ? { credentials: options.credentials } : {}),
+  ...(options.transport
+    ? {
+        requestHandler: options.transport.requestHandler,
+        httpAuthSchemes: options.transport.httpAuthSchemes,
+      }
+    : {}),
 });
 
 export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocumentClient =>

@@ -47,6 +47,21 @@ export interface ActionResult {
 export const PENDING_ACTION_LEASE_MS = 5 * 60_000;
 
 /**
+ * The key (unless the request brings its own) of a decision that is recorded once whenever it is made (a warning for one expiry,
+ * a dry run for one hop and expiry): made again, it changes nothing. Undefined for actions
+ * keyed by their instant (extend, stop, hold), which act each time.
+ */
+export const repeatableKey = (request: ActionRequest): string | undefined => {
+  const expiry = request.head.pool?.expiresAtMs;
+  if (request.dryRun) return `${request.action}#dry#${request.rule ?? request.actor}#${expiry ?? ''}`;
+  if (request.action === 'warn') {
+    const until = request.untilMs ?? expiry;
+    return until === undefined ? undefined : `warn#${until}`;
+  }
+  return undefined;
+};
+
+/**
  * SageMaker refuses UpdateTrainingJob unless the pool is Available, so the update itself is
  * the check that poolwarden never touches a pool in use: no describe is spent before it.
  * A refusal is followed by a describe, which records what happened to the pool instead.
@@ -98,7 +113,7 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
         ...(request.keepAliveSeconds !== undefined ? { keepAliveSeconds: request.keepAliveSeconds } : {}),
         ...(request.untilMs !== undefined ? { endsAtMs: request.untilMs } : {}),
       },
-      `${request.action}#dry#${request.rule ?? request.actor}#${expiry ?? ''}`,
+      repeatableKey(request) ?? '',
     );
   }
   switch (request.action) {
@@ -106,7 +121,7 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       return record(
         'applied',
         request.untilMs !== undefined ? { endsAtMs: request.untilMs } : {},
-        `warn#${request.untilMs ?? expiry ?? nowMs}`,
+        repeatableKey(request) ?? `warn#${nowMs}`,
       );
     case 'hold': {
       const untilMs = request.untilMs ?? nowMs;

@@ -3,15 +3,18 @@ import type { JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
 import { isTerminal } from '../domain/trainingJob';
+import type { PoolAction } from '../ports/decisionLog';
 import type { Telemetry } from '../ports/telemetry';
 import type { UsageStats } from '../ports/usageStats';
 import { adoptJob } from './adoptJob';
 import {
   type ActionDeps,
+  type ActionRequest,
   type ActionResult,
   applyPoolAction,
   finishPendingAction,
   PENDING_ACTION_LEASE_MS,
+  repeatableKey,
 } from './applyPoolAction';
 import { type FactReactor, runReactors } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
@@ -19,7 +22,8 @@ import { mapBounded } from './mapBounded';
 import { observeDescription } from './observeDescription';
 import { readAllPages } from './readAllPages';
 import { planReconcile, type ReconcileDeps, type ReconcilePlan } from './reconcilePlan';
-import { gatherSweepKnowledge, type SweepKnowledge } from './sweepStats';
+import { knowledgeAt, readSweepStats, type SweepKnowledge, situationAt } from './sweepStats';
+import { nextSweepChangeAt } from './sweepWake';
 
 export interface SweepDeps extends ActionDeps {
   readonly setup: PolicySetup;
@@ -32,6 +36,10 @@ export interface SweepDeps extends ActionDeps {
   readonly concurrency: number;
   /** The reconcile period: SageMaker's pools are listed once per period, not every minute. */
   readonly reconcileEveryMs: number;
+  /** How often the sweep is scheduled: a sweep that changed nothing tells when the next one could. */
+  readonly scheduleEveryMs: number;
+  /** How far ahead it looks for that: when its cached statistics are read again. */
+  readonly lookAheadMs: number;
   /** Absent: no listing; each pool is described once per reconcile period instead (tests, old wiring). */
   readonly reconciler?: ReconcileDeps;
   /** Reconcile in this sweep whatever the schedule says (an operator after replaying dead letters). */
@@ -60,6 +68,11 @@ export interface SweepReport {
   readonly finished: number;
   /** Work left for the next sweep because the deadline came. */
   readonly deferred: number;
+  /**
+   * The first scheduled instant at which a sweep could act: describe a pool, or decide otherwise
+   * for one. Barring an event (or a click) or a reconcile meanwhile, the sweeps before it do nothing.
+   */
+  readonly nextChangeAtMs: number;
 }
 
 interface Tally {
@@ -70,6 +83,16 @@ interface Tally {
   finished: number;
   deferred: number;
   readonly actions: Record<string, number>;
+}
+
+/**
+ * Whether a sweep left everything as it found it but the pools' last looks; then the pools as
+ * it left them, and the decisions recorded once that it made again, tell when the next one could act.
+ */
+interface Quiet {
+  quiet: boolean;
+  readonly after: Map<string, JobRecord>;
+  readonly repeated: Set<string>;
 }
 
 /**
@@ -87,7 +110,13 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
     deps.reconciler && deps.remainingMs() >= deps.safetyMarginMs
       ? await planReconcile(deps, deps.reconciler, pools, nowMs)
       : undefined;
-  const knowledge = await gatherSweepKnowledge(deps.stats, pools, nowMs, deps.setup.prices);
+  const readings = await readSweepStats(deps.stats, pools, nowMs);
+  const knowledge = knowledgeAt(readings, pools, nowMs, deps.setup.prices);
+  const calm: Quiet = {
+    quiet: !plan || (plan.adopt.length === 0 && plan.unsure.length === 0 && plan.describe.size === 0),
+    after: new Map(),
+    repeated: new Set(),
+  };
   const tally: Tally = {
     reached: 0,
     reconciled: 0,
@@ -101,6 +130,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
   const unit = async (name: string, work: () => Promise<LedgerFact[]>): Promise<void> => {
     if (deps.remainingMs() < deps.safetyMarginMs) {
       tally.deferred++;
+      calm.quiet = false;
       return;
     }
     tally.reached++;
@@ -110,6 +140,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
     } catch (error) {
       // One pool's trouble (throttling past the SDK's retries, say) never stops the others.
       tally.failures++;
+      calm.quiet = false;
       deps.telemetry.error('sweep could not handle a pool; the next sweep tries again', {
         job: name,
         error: errorMessage(error),
@@ -119,7 +150,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
   };
 
   await mapBounded(pools, deps.concurrency, (pool) =>
-    unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally)),
+    unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally, calm)),
   );
   if (plan && deps.reconciler) {
     const adoptDeps = { ...deps, ...deps.reconciler };
@@ -142,6 +173,23 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
   deps.telemetry.count('SweepFailures', tally.failures);
   if (tally.adopted > 0) deps.telemetry.count('PoolsAdopted', tally.adopted);
   if (tally.deferred > 0) deps.telemetry.count('SweepDeferred', tally.deferred);
+  const nextChangeAtMs =
+    calm.quiet && tally.reached === pools.length
+      ? nextSweepChangeAt({
+          pools: pools.flatMap((p) => calm.after.get(p.name) ?? []),
+          readings,
+          alreadyDone: (head, decision) => {
+            if (decision.action === 'leave') return true;
+            const key = repeatableKey(policyRequest(head, decision, decision.action));
+            return key !== undefined && calm.repeated.has(`${head.name}\n${key}`);
+          },
+          setup: deps.setup,
+          nowMs,
+          reconcileEveryMs: deps.reconcileEveryMs,
+          everyMs: deps.scheduleEveryMs,
+          lookAheadMs: deps.lookAheadMs,
+        })
+      : nowMs + deps.scheduleEveryMs;
   const { actions, ...counts } = tally;
   return {
     availablePools: pools.length,
@@ -150,6 +198,7 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
     listed: plan !== undefined,
     fullList: plan?.full ?? false,
     listCalls: plan?.listCalls ?? 0,
+    nextChangeAtMs,
   };
 };
 
@@ -188,6 +237,7 @@ const handlePool = async (
   nowMs: number,
   plan: ReconcilePlan | undefined,
   tally: Tally,
+  calm: Quiet,
 ): Promise<LedgerFact[]> => {
   const facts: LedgerFact[] = [];
   let head = pool;
@@ -197,6 +247,7 @@ const handlePool = async (
     if (pool.pendingAction && pool.pendingAction.atMs < nowMs - PENDING_ACTION_LEASE_MS) {
       const finished = await finishPendingAction(deps, pool, description);
       if (finished) {
+        calm.quiet = false;
         tally.finished++;
         countAction(tally, finished, finished.decision.action);
         if (finished.firstTime) await deps.onAction?.(finished);
@@ -204,12 +255,15 @@ const handlePool = async (
       }
     }
     if (!description) {
+      calm.quiet = false;
       deps.telemetry.warn('SageMaker does not know a pool the ledger holds as Available; left alone', {
         job: pool.name,
       });
       return facts;
     }
-    facts.push(...(await observeDescription(deps, head, description)));
+    const seen = await observeDescription(deps, head, description);
+    facts.push(...seen);
+    if (seen.length > 0 || description.warmPool?.status !== 'Available') calm.quiet = false;
     if (description.warmPool?.status !== 'Available') return facts;
     if (nowMs >= (pool.pool?.expiresAtMs ?? nowMs)) {
       // The keep-alive rules predicted an end that has not come: the assumption in keepAlive.ts is off.
@@ -218,7 +272,12 @@ const handlePool = async (
     head = (await deps.ledger.getJob(pool.name)) ?? head;
   }
   const acted = await decideAndAct(deps, head, knowledge, nowMs);
+  calm.after.set(head.name, acted?.result.record ?? head);
   if (acted) {
+    const repeatKey = repeatableKey(acted.request);
+    if (repeatKey !== undefined && acted.result.facts.length === 0)
+      calm.repeated.add(`${head.name}\n${repeatKey}`);
+    else calm.quiet = false;
     facts.push(...acted.result.facts);
     countAction(tally, acted.result, acted.decision.action);
   }
@@ -250,29 +309,27 @@ export const decideAndAct = async (
   head: JobRecord,
   knowledge: SweepKnowledge,
   nowMs: number,
-): Promise<{ decision: Decision; result: ActionResult } | undefined> => {
-  const { decision } = evaluatePool(deps.setup, {
-    head,
-    nowMs,
-    ...optional('ownerLastSubmittedAtMs', knowledge.ownerLastSubmittedAt(head.job?.owner)),
-    spend: knowledge.spend(head),
-    gaps: knowledge.gaps,
-  });
+): Promise<{ decision: Decision; request: ActionRequest; result: ActionResult } | undefined> => {
+  const { decision } = evaluatePool(deps.setup, situationAt(head, knowledge, nowMs));
   if (decision.action === 'leave') return undefined;
-  const result = await applyPoolAction(deps, {
-    head,
-    action: decision.action,
-    actor: `policy:${decision.rule}`,
-    rule: decision.rule,
-    cause: decision.cause,
-    reason: decision.reason,
-    dryRun: decision.dryRun,
-    ...optional('keepAliveSeconds', decision.keepAliveSeconds),
-    ...optional('untilMs', decision.endsAtMs),
-  });
+  const request = policyRequest(head, decision, decision.action);
+  const result = await applyPoolAction(deps, request);
   if (result.firstTime) await deps.onAction?.(result, decision);
-  return { decision, result };
+  return { decision, request, result };
 };
+
+/** What a policy decision asks of a pool. */
+const policyRequest = (head: JobRecord, decision: Decision, action: PoolAction): ActionRequest => ({
+  head,
+  action,
+  actor: `policy:${decision.rule}`,
+  rule: decision.rule,
+  cause: decision.cause,
+  reason: decision.reason,
+  dryRun: decision.dryRun,
+  ...optional('keepAliveSeconds', decision.keepAliveSeconds),
+  ...optional('untilMs', decision.endsAtMs),
+});
 
 const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
   value === undefined ? {} : ({ [key]: value } as Record<K, V>);

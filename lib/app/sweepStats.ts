@@ -1,5 +1,6 @@
 import { historyDay } from '../domain/historyDay';
 import type { JobRecord } from '../domain/jobRecord';
+import type { PoolSituation } from '../domain/policy/evaluatePool';
 import { type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { GAPS_PER_SCOPE, type TimedGap } from '../domain/policy/gapLearner';
 import type { SpendFacts } from '../domain/policy/spendCaps';
@@ -25,18 +26,25 @@ const liveIdleUsdToday = (record: JobRecord, nowMs: number, prices: PriceTable):
   return instanceCostUsd(seconds, job.criteria.instanceCount, price);
 };
 
+/** What one sweep read of the usage statistics: with the pools and an instant, the whole knowledge. */
+export interface SweepReadings {
+  /** The UTC day the teams' spend was read for. */
+  readonly day: string;
+  readonly lastByOwner: ReadonlyMap<string, number | undefined>;
+  readonly gapsByScope: ReadonlyMap<string, readonly TimedGap[] | undefined>;
+  readonly endedSpendByTeam: ReadonlyMap<string, number>;
+}
+
 /**
  * Reads, for the pools of one sweep, the owners' last submissions, the learnt gaps of every
  * scope involved and the teams' idle spend today: one read per owner, scope and team, not per
- * pool. A team's spend today is what its ended hops cost today plus what its Available pools
- * have cost since midnight.
+ * pool.
  */
-export const gatherSweepKnowledge = async (
+export const readSweepStats = async (
   stats: UsageStats,
   pools: readonly JobRecord[],
   nowMs: number,
-  prices: PriceTable,
-): Promise<SweepKnowledge> => {
+): Promise<SweepReadings> => {
   const owners = [...new Set(pools.flatMap((p) => (p.job?.owner ? [p.job.owner] : [])))];
   const scopes = new Map<string, GapScope>();
   for (const pool of pools) {
@@ -45,7 +53,7 @@ export const gatherSweepKnowledge = async (
       scopes.set(gapScopeId(scope), scope);
   }
   const teams = [...new Set(pools.flatMap((p) => (p.job?.team ? [p.job.team] : [])))];
-  const today = historyDay(nowMs);
+  const day = historyDay(nowMs);
 
   const [lastSubmitted, gaps, endedSpend] = await Promise.all([
     Promise.all(owners.map(async (o) => [o, await stats.ownerLastSubmittedAt(o)] as const)),
@@ -55,11 +63,28 @@ export const gatherSweepKnowledge = async (
         return [id, samples.length > 0 ? samples : undefined] as const;
       }),
     ),
-    Promise.all(teams.map(async (t) => [t, await stats.idleSpend(t, today)] as const)),
+    Promise.all(teams.map(async (t) => [t, await stats.idleSpend(t, day)] as const)),
   ]);
-  const lastByOwner = new Map(lastSubmitted);
-  const gapsByScope = new Map(gaps);
-  const teamSpend = new Map(endedSpend);
+  return {
+    day,
+    lastByOwner: new Map(lastSubmitted),
+    gapsByScope: new Map(gaps),
+    endedSpendByTeam: new Map(endedSpend),
+  };
+};
+
+/**
+ * The knowledge at `nowMs` (on the day of the readings) from what was read: a team's spend today
+ * is what its ended hops cost today plus what its Available pools have cost since midnight.
+ * Pure, so that the sweep can also tell when its decisions could next change.
+ */
+export const knowledgeAt = (
+  readings: SweepReadings,
+  pools: readonly JobRecord[],
+  nowMs: number,
+  prices: PriceTable,
+): SweepKnowledge => {
+  const teamSpend = new Map(readings.endedSpendByTeam);
   const liveByPool = new Map(pools.map((p) => [p.name, liveIdleUsdToday(p, nowMs, prices)]));
   for (const pool of pools) {
     const team = pool.job?.team;
@@ -67,8 +92,8 @@ export const gatherSweepKnowledge = async (
     if (team && live !== undefined) teamSpend.set(team, (teamSpend.get(team) ?? 0) + live);
   }
   return {
-    ownerLastSubmittedAt: (owner) => (owner ? lastByOwner.get(owner) : undefined),
-    gaps: (scope) => gapsByScope.get(gapScopeId(scope)),
+    ownerLastSubmittedAt: (owner) => (owner ? readings.lastByOwner.get(owner) : undefined),
+    gaps: (scope) => readings.gapsByScope.get(gapScopeId(scope)),
     spend: (record) => {
       const poolIdleUsdToday = liveByPool.get(record.name);
       const teamIdleUsdToday = record.job?.team ? teamSpend.get(record.job.team) : undefined;
@@ -79,3 +104,23 @@ export const gatherSweepKnowledge = async (
     },
   };
 };
+
+/** What the policy step is told about one pool at one instant. */
+export const situationAt = (head: JobRecord, knowledge: SweepKnowledge, nowMs: number): PoolSituation => {
+  const ownerLastSubmittedAtMs = knowledge.ownerLastSubmittedAt(head.job?.owner);
+  return {
+    head,
+    nowMs,
+    ...(ownerLastSubmittedAtMs !== undefined ? { ownerLastSubmittedAtMs } : {}),
+    spend: knowledge.spend(head),
+    gaps: knowledge.gaps,
+  };
+};
+
+/** Reads and knows at once, for one instant. */
+export const gatherSweepKnowledge = async (
+  stats: UsageStats,
+  pools: readonly JobRecord[],
+  nowMs: number,
+  prices: PriceTable,
+): Promise<SweepKnowledge> => knowledgeAt(await readSweepStats(stats, pools, nowMs), pools, nowMs, prices);

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { readPriceFile } from '../adapters/prices/readPriceFile';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
 import type { Clock } from '../ports/clock';
@@ -13,32 +12,8 @@ import {
 } from '../wiring/localStack';
 import { type OpsDependencies, opsDependencies } from '../wiring/opsDependencies';
 import { type ErrorContext, explainAwsError } from './awsErrors';
+import type { ConnectionFlags } from './connectionOptions';
 import { CliError, EXIT } from './exitCodes';
-
-export interface ConnectionFlags {
-  readonly table?: string;
-  readonly stage?: string;
-  readonly region?: string;
-  readonly profile?: string;
-  readonly local?: boolean;
-  readonly prices?: string;
-}
-
-/** The options every AWS-facing command takes. */
-export const withConnectionOptions = (command: Command): Command =>
-  command
-    .option('--table <name>', 'the ledger table (default: $POOLWARDEN_TABLE, else poolwarden-<stage>-ledger)')
-    .option('--stage <stage>', 'the deployed stage, for the default table name', 'dev')
-    .option('--region <region>', "the AWS region (default: the SDK's, from AWS_REGION or the profile)")
-    .option(
-      '--profile <name>',
-      'a named AWS profile from ~/.aws/config (default: the standard credential chain)',
-    )
-    .option(
-      '--local',
-      `use the local stack (poolwarden local --keep-serving): $AWS_ENDPOINT_URL_SAGEMAKER / _DYNAMODB, else ports ${DEFAULT_LOCAL_PORTS.sagemaker} and ${DEFAULT_LOCAL_PORTS.dynamodb} on 127.0.0.1`,
-    )
-    .option('--prices <file>', 'a JSON file of hourly instance prices overriding the built-in table');
 
 /** Everything a command reads and acts through, built from the flags. */
 export interface Connection extends OpsDependencies {

@@ -1,7 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { PriceFileError } from '../adapters/prices/readPriceFile';
 import { errorMessage } from '../domain/errorMessage';
-import { PolicyFileError } from '../policyFile/readPolicyFile';
 import { registerImportCommand } from './commands/importCommand';
 import { registerLocalCommand } from './commands/localCommand';
 import { registerNoticesCommand } from './commands/noticesCommand';
@@ -48,6 +46,11 @@ AWS commands take --stage/--table, --region, --profile, or --local for the local
       console.error(`poolwarden: ${error.message}`);
       return error.exitCode;
     }
+    // Only on this path are the input-file modules (and their parsers) needed.
+    const [{ PriceFileError }, { PolicyFileError }] = await Promise.all([
+      import('../adapters/prices/readPriceFile'),
+      import('../policyFile/readPolicyFile'),
+    ]);
     if (error instanceof PriceFileError || error instanceof PolicyFileError) {
       console.error(`poolwarden: ${error.message}`);
       return EXIT.invalidInput;

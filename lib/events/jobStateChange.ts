@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { matchKey, normaliseCriteria } from '../domain/matchKey';
 import { type OwnerTagKeys, resolveOwner } from '../domain/owner';
 import {

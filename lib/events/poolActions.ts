@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The pool buttons' action ids and value: a contract between the messages poolwarden sends and

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration, parseDuration } from '../domain/policy/duration';
 import { STRATEGY_NAMES, type StrategyName, WEEKDAYS, type Weekday } from '../domain/policy/policy';
 import { didYouMean } from './didYouMean';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   JOB_NAME_MAX_LENGTH,
   JOB_NAME_PATTERN,

@@ -1,7 +1,9 @@
-import { documentClient, sageMakerClient } from '../adapters/awsClients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type ClientTransport, documentClient, sageMakerClient } from '../adapters/awsClients';
 import { CachedUsageStats } from '../adapters/cachedUsageStats';
 import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
 import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
+import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog';
 import { DynamoReconcileSchedule } from '../adapters/dynamo/dynamoReconcileSchedule';
 import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
@@ -10,16 +12,20 @@ import type { FactReactor } from '../app/factReactor';
 import { policyReactor } from '../app/policyReactor';
 import type { ProcessDeps } from '../app/processJobStateChange';
 import type { SweepDeps } from '../app/sweep';
+import { SWEEP_EVERY_MS } from '../app/sweepWake';
 import { usageStatsReactor } from '../app/usageStatsReactor';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
 import type { Policy } from '../domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
 import { reconcileWindowMs } from '../domain/reconcileWindow';
 import { noticeForAction } from '../notify/decisionNotices';
+import type { NotificationLog } from '../notify/notificationLog';
 import type { SentNotification } from '../notify/notifier';
 import type { SlackSecrets } from '../notify/slackSecrets';
 import { type Clock, systemClock } from '../ports/clock';
-import type { DecisionOutcome } from '../ports/decisionLog';
+import type { DecisionLog, DecisionOutcome } from '../ports/decisionLog';
+import type { Ledger } from '../ports/ledger';
+import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { Telemetry } from '../ports/telemetry';
 import type { UsageStats } from '../ports/usageStats';
 import type { PoolwardenConfig } from './config/config';
@@ -29,8 +35,21 @@ import { type NotifyDependencies, notifyDependencies } from './notifyDependencie
 import { PolicySource } from './policySource';
 import { CONTEXT_KEYS, contextValue, slackSecretsFrom } from './ssmParameters';
 
+/** The stores of a deployment: one DynamoDB table. */
+const dynamoStores = (
+  client: DynamoDBDocumentClient,
+  table: string,
+  retentionDays: number,
+): RuntimeStores => ({
+  ledger: new DynamoLedger(client, table),
+  decisions: new DynamoDecisionLog(client, table),
+  stats: new DynamoUsageStats(client, table),
+  notifications: new DynamoNotificationLog(client, table, { retentionDays }),
+  reconcileSchedule: new DynamoReconcileSchedule(client, table),
+});
+
 /** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
-const STATS_CACHE_MS = 5 * 60_000;
+export const STATS_CACHE_MS = 5 * 60_000;
 
 export interface RuntimeOptions {
   readonly config: PoolwardenConfig;
@@ -43,6 +62,19 @@ export interface RuntimeOptions {
   readonly onSent?: (sent: SentNotification) => void;
   readonly onAction?: (result: ActionResult) => void;
   readonly initialSecrets?: SlackSecrets;
+  /** How the AWS clients send their requests; absent: the SDK's own HTTP handler. */
+  readonly transport?: { readonly dynamodb?: ClientTransport; readonly sagemaker?: ClientTransport };
+  /** Stores instead of the DynamoDB table (the local stack's `--ledger memory`). */
+  readonly stores?: RuntimeStores;
+}
+
+/** What the DynamoDB table holds, as ports: shared by every function of one local run. */
+export interface RuntimeStores {
+  readonly ledger: Ledger;
+  readonly decisions: DecisionLog;
+  readonly stats: UsageStats;
+  readonly notifications: NotificationLog;
+  readonly reconcileSchedule: ReconcileSchedule;
 }
 
 /** Metrics for the dashboard (resources/observability.yml), in the `poolwarden` namespace. */
@@ -64,10 +96,10 @@ export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS
  */
 export class Runtime {
   readonly clock: Clock;
-  readonly ledger: DynamoLedger;
+  readonly ledger: Ledger;
   readonly trainingJobs: SageMakerTrainingJobs;
-  readonly decisions: DynamoDecisionLog;
-  readonly reconcileSchedule: DynamoReconcileSchedule;
+  readonly decisions: DecisionLog;
+  readonly reconcileSchedule: ReconcileSchedule;
   readonly stats: UsageStats;
   readonly notify: NotifyDependencies;
   readonly policySource: PolicySource;
@@ -77,24 +109,30 @@ export class Runtime {
 
   constructor(private readonly options: RuntimeOptions) {
     const { core, notify, policy } = options.config;
-    const client = documentClient();
+    const { transport } = options;
+    const stores =
+      options.stores ??
+      dynamoStores(
+        documentClient(transport?.dynamodb ? { transport: transport.dynamodb } : {}),
+        core.tableName,
+        notify.retentionDays,
+      );
     this.config = options.config;
     this.clock = options.clock ?? systemClock;
-    this.ledger = new DynamoLedger(client, core.tableName);
-    this.trainingJobs = new SageMakerTrainingJobs(sageMakerClient());
-    this.decisions = new DynamoDecisionLog(client, core.tableName);
-    this.reconcileSchedule = new DynamoReconcileSchedule(client, core.tableName);
-    this.stats = new CachedUsageStats(
-      new DynamoUsageStats(client, core.tableName),
-      this.clock,
-      STATS_CACHE_MS,
+    this.ledger = stores.ledger;
+    this.trainingJobs = new SageMakerTrainingJobs(
+      sageMakerClient(transport?.sagemaker ? { transport: transport.sagemaker } : {}),
     );
+    this.decisions = stores.decisions;
+    this.reconcileSchedule = stores.reconcileSchedule;
+    this.stats = new CachedUsageStats(stores.stats, this.clock, STATS_CACHE_MS);
     this.prices = options.prices ?? DEFAULT_PRICES;
     this.notify = notifyDependencies(core, notify, {
       clock: this.clock,
       telemetry: options.telemetry,
       ...(options.onSent ? { onSent: options.onSent } : {}),
       ...(options.initialSecrets ? { initialSecrets: options.initialSecrets } : {}),
+      log: stores.notifications,
     });
     this.policySource = new PolicySource(options.telemetry, options.initialPolicy);
     this.killSwitch = policy.killSwitch;
@@ -205,6 +243,8 @@ export class Runtime {
       remainingMs,
       // One pool's SageMaker calls and writes, and its owner notice with every retry wait.
       safetyMarginMs: 5_000 + this.config.notify.retry.waitBudgetMs,
+      scheduleEveryMs: SWEEP_EVERY_MS,
+      lookAheadMs: STATS_CACHE_MS,
     };
   }
 }

@@ -23,7 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
 
 /** The CLI commands that drive the developer tooling: `local`, `whatif`, `tune`. */
 const MAY_IMPORT_DEVTOOLS = [
-  /^lib\/cli\/commands\/localCommand\.ts$/,
+  /^lib\/cli\/commands\/local\w*\.ts$/,
   /^lib\/cli\/commands\/(whatif|tune)\w*\.ts$/,
 ];
 

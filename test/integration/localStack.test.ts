@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { runLocal } from '../../devtools/local/runLocal';
+import { generateTrace } from '../../devtools/local/trace/generateTrace';
 import { main } from '../../lib/cli/main';
 import { readPolicyFile } from '../../lib/policyFile/readPolicyFile';
 import { parseTraceOrThrow } from '../../lib/trace/parseTrace';
@@ -8,7 +9,8 @@ import { readTraceFile } from '../../lib/trace/readTraceFile';
 
 /**
  * The local stack end to end: the real functions and SDK clients against dynalite, the
- * SageMaker emulator, the SNS endpoint and the Slack sink, all on loopback.
+ * SageMaker emulator, the SNS endpoint and the Slack sink; the SDK's requests reach dynalite
+ * and the emulator in process unless a test asks for loopback HTTP.
  */
 describe('the local stack', () => {
   it('records exactly which job reused which pool, what expired and what it cost (kill switch on)', async () => {
@@ -142,6 +144,45 @@ describe('the local stack', () => {
     expect(report.check.ledgerMatchesEmulator).toBe(true);
     expect(report.summary.withoutPoolwarden.coldStarts).toBe(3);
   });
+
+  it('ends the same over loopback HTTP, in process and with the memory ledger', async () => {
+    const trace = await readTraceFile('examples/reuse-basic.jsonl');
+    const policy = await readPolicyFile('examples/policy.yaml');
+    // The wire protocols stay honest: the same run with every SDK request over loopback HTTP.
+    const overHttp = await runLocal({ trace, policy, transport: 'http' });
+    const inProcess = await runLocal({ trace, policy });
+    const inMemory = await runLocal({ trace, policy, ledger: 'memory' });
+    // What differs by transport is only what was counted: the DynamoDB requests (none with memory).
+    const outcome = ({ report }: typeof overHttp) => {
+      const { delivery, api, ...rest } = report;
+      return { ...rest, sagemakerCalls: api.sagemaker };
+    };
+    expect(overHttp.report.check.ledgerMatchesEmulator).toBe(true);
+    expect(outcome(inProcess)).toEqual(outcome(overHttp));
+    expect(outcome(inMemory)).toEqual(outcome(overHttp));
+    expect(inMemory.report.delivery).toEqual(overHttp.report.delivery);
+  });
+
+  it('sweeps only where a sweep could act, with the same results as a sweep every minute', async () => {
+    // Two days of mixed work: idle limits, working hours, expiry warnings, reuse, reconciling.
+    const trace = generateTrace({
+      seed: 13,
+      start: '2026-03-02T00:00:00Z',
+      days: 2,
+      scale: 1,
+      workload: 'mixed',
+    });
+    const policy = await readPolicyFile('examples/policy.yaml');
+    const everyMinute = await runLocal({ trace, policy, ledger: 'memory', sweepTiming: 'every-minute' });
+    const nextEvent = await runLocal({ trace, policy, ledger: 'memory' });
+    const withoutSweepCount = ({ report }: typeof everyMinute) => {
+      const { sweeps, ...delivery } = report.delivery;
+      return { ...report, delivery };
+    };
+    expect(everyMinute.report.actions.length).toBeGreaterThan(10);
+    expect(withoutSweepCount(nextEvent)).toEqual(withoutSweepCount(everyMinute));
+    expect(nextEvent.report.delivery.sweeps).toBeLessThan(everyMinute.report.delivery.sweeps);
+  }, 120_000);
 
   it('a bad trace stops the run before anything starts, naming the line and the field', async () => {
     const errors: string[] = [];

@@ -128,6 +128,8 @@ describe('the sweep against the SageMaker emulator', () => {
       reconcileEveryMs: 15 * MIN,
       remainingMs: () => 30_000,
       safetyMarginMs: 1_000,
+      scheduleEveryMs: 60_000,
+      lookAheadMs: 300_000,
     };
   });
 

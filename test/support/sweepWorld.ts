@@ -126,6 +126,8 @@ export class SweepWorld {
       pageSize: 2,
       concurrency: 2,
       reconcileEveryMs: RECONCILE_EVERY_MS,
+      scheduleEveryMs: 60_000,
+      lookAheadMs: 5 * MIN,
       reconciler: {
         catalog: trainingJobs,
         schedule: new MemoryReconcileSchedule(),

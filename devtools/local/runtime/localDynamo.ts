@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -13,12 +14,14 @@ import { tableDefinition } from '../../../lib/adapters/dynamo/tableDesign';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/wiring/localStack';
 import type { Faults } from './faults';
 
-/** Credentials the local endpoints accept; they never leave the machine. */
+import type { WireAnswer, WireDispatch } from './inProcessHandler';
 
 /** dynalite on an ephemeral loopback port: in memory, or on disk under `dataDir`. */
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly client: DynamoDBDocumentClient;
+  /** dynalite's own request handling in this process, no socket (the in-process transport). */
+  readonly dispatch: WireDispatch;
   /** Creates the ledger table unless it already exists (a --data-dir run keeps it). */
   ensureLedgerTable(name: string): Promise<string>;
   /** Requests received, by operation: what DynamoDB would bill. */
@@ -37,6 +40,48 @@ const refuseAsDead = (response: ServerResponse) => {
       message: 'simulated crash: the invocation that sent this is gone',
     }),
   );
+};
+
+/**
+ * Feeds a request to dynalite's request listener through stand-ins for node's request and
+ * response: everything dynalite does (validation, conditions, indexes, storage) runs, the
+ * socket and HTTP parsing on both ends do not.
+ */
+const dispatchTo = (server: Server): WireDispatch => {
+  const [listener] = server.listeners('request') as ((req: unknown, res: unknown) => void)[];
+  if (!listener) throw new Error('dynalite has no request listener');
+  return (request) =>
+    new Promise<WireAnswer>((resolve, reject) => {
+      const req = Object.assign(new EventEmitter(), {
+        method: request.method,
+        url: request.path,
+        headers: request.headers,
+      });
+      const headers: Record<string, string> = {};
+      // What dynalite and the fault layer in front of it call of a response; 'finish' as node emits it.
+      const res = Object.assign(new EventEmitter(), {
+        statusCode: 200,
+        contentType: '',
+        setHeader(name: string, value: string | number) {
+          headers[name.toLowerCase()] = String(value);
+        },
+        writeHead(status: number, more: Record<string, string> = {}) {
+          res.statusCode = status;
+          for (const [name, value] of Object.entries(more)) headers[name.toLowerCase()] = value;
+        },
+        end(body?: string) {
+          resolve({ status: res.statusCode, headers, body: body ?? '' });
+          res.emit('finish');
+        },
+      });
+      try {
+        listener(req, res);
+        if (request.body) req.emit('data', Buffer.from(request.body, 'utf8'));
+        req.emit('end');
+      } catch (error) {
+        reject(error);
+      }
+    });
 };
 
 export const startLocalDynamo = async (
@@ -82,6 +127,7 @@ export const startLocalDynamo = async (
   return {
     endpoint,
     client,
+    dispatch: dispatchTo(server),
     async ensureLedgerTable(name) {
       try {
         await raw.send(new DescribeTableCommand({ TableName: name }));

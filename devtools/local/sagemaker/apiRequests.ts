@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TRAINING_JOB_STATUSES } from '../../../lib/domain/trainingJob';
 import { WARM_POOL_STATUSES } from '../../../lib/domain/warmPool';
 import { SageMakerApiError, validationError } from './apiErrors';

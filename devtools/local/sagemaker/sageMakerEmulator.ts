@@ -3,6 +3,7 @@ import type { EmulatorOptions } from './emulatorOptions';
 import type { JobInspection } from './inspection';
 import type { TrainingJobStateChangeEvent } from './jobStateEvent';
 import { type CallCount, SageMakerApi } from './sageMakerApi';
+import type { SageMakerWireAnswer, SageMakerWireRequest } from './sageMakerProtocol';
 import { SageMakerServer, type ServerOptions } from './sageMakerServer';
 import { WarmPoolModel } from './warmPoolModel';
 
@@ -38,6 +39,11 @@ export class SageMakerEmulator {
 
   get endpoint(): string {
     return this.server.endpoint;
+  }
+
+  /** Answers one request in process, as the HTTP endpoint would (the local stack's fast path). */
+  answer(request: SageMakerWireRequest): SageMakerWireAnswer {
+    return this.server.answer(request);
   }
 
   submit(request: SubmitRequest): JobInspection {

@@ -1,8 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorMessage } from '../../../lib/domain/errorMessage';
 import { SageMakerApiError } from './apiErrors';
 import type { SageMakerApi } from './sageMakerApi';
+import {
+  answerSageMakerRequest,
+  errorAnswer,
+  type SageMakerWireAnswer,
+  type SageMakerWireRequest,
+} from './sageMakerProtocol';
 
 export interface ServerOptions {
   /** Loopback by default: the emulator accepts any credentials, so it must not be reachable from elsewhere. */
@@ -11,8 +16,6 @@ export interface ServerOptions {
   readonly port?: number;
 }
 
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
-const TARGET_PREFIX = 'SageMaker.';
 /** SageMaker's own request size limit is far above what poolwarden sends; this only guards the emulator. */
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -33,20 +36,7 @@ const readBody = (request: IncomingMessage): Promise<string> =>
     request.on('error', reject);
   });
 
-const parseJson = (text: string): unknown => {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new SageMakerApiError('SerializationException', 'The request body is not valid JSON');
-  }
-};
-
-/**
- * SageMaker's AWS JSON 1.1 protocol over node:http: POST /, `X-Amz-Target: SageMaker.<Operation>`,
- * a JSON body; answers in the same content type, errors as `{"__type", "message"}` so that the
- * real SDK raises exceptions with the right name. Signatures are not checked.
- */
+/** The emulator over node:http, for the SDK on loopback and your own scripts (the protocol: sageMakerProtocol.ts). */
 export class SageMakerServer {
   private server: Server | undefined;
   private url: string | undefined;
@@ -94,55 +84,34 @@ export class SageMakerServer {
     });
   }
 
-  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const requestId = `emu-${(++this.requestCount).toString(16).padStart(8, '0')}`;
-    try {
-      if (request.method !== 'POST') {
-        throw new SageMakerApiError(
-          'UnknownOperationException',
-          `${request.method ?? 'This'} method is not supported; POST /`,
-        );
-      }
-      const target = request.headers['x-amz-target'];
-      const operation =
-        typeof target === 'string' && target.startsWith(TARGET_PREFIX)
-          ? target.slice(TARGET_PREFIX.length)
-          : undefined;
-      if (!operation) {
-        throw new SageMakerApiError('UnknownOperationException', 'Missing or foreign X-Amz-Target header');
-      }
-      const body = parseJson(await readBody(request));
-      this.send(response, 200, requestId, this.api.handle(operation, body));
-    } catch (error) {
-      const apiError =
-        error instanceof SageMakerApiError
-          ? error
-          : new SageMakerApiError('InternalFailure', errorMessage(error));
-      this.send(
-        response,
-        apiError.httpStatus,
-        requestId,
-        { __type: apiError.type, message: apiError.message },
-        apiError.type,
-      );
-    }
+  /** The in-process path (no socket): the same answers as over HTTP. */
+  answer(request: SageMakerWireRequest): SageMakerWireAnswer {
+    return answerSageMakerRequest(this.api, request, this.nextRequestId());
   }
 
-  private send(
-    response: ServerResponse,
-    status: number,
-    requestId: string,
-    body: unknown,
-    errorType?: string,
-  ): void {
+  private nextRequestId(): string {
+    return `emu-${(++this.requestCount).toString(16).padStart(8, '0')}`;
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestId = this.nextRequestId();
+    let answer: SageMakerWireAnswer;
+    try {
+      const target = request.headers['x-amz-target'];
+      answer = answerSageMakerRequest(
+        this.api,
+        {
+          method: request.method ?? '',
+          target: typeof target === 'string' ? target : undefined,
+          body: await readBody(request),
+        },
+        requestId,
+      );
+    } catch (error) {
+      answer = errorAnswer(error, requestId);
+    }
     if (response.headersSent) return;
-    const payload = JSON.stringify(body);
-    response.writeHead(status, {
-      'content-type': CONTENT_TYPE,
-      'content-length': Buffer.byteLength(payload),
-      'x-amzn-requestid': requestId,
-      ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-    });
-    response.end(payload);
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
   }
 }

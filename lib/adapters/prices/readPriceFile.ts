@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_PRICES, type PriceTable, withOverrides } from '../../domain/prices';
 
 /** A prices file could not be used; the message names the file and the entry at fault. */

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { importHistory } from '../../app/importHistory';
-import { serializeTrace } from '../../trace/serializeTrace';
-import { type ConnectionFlags, connect, withConnectionOptions } from '../connection';
+
+import { type ConnectionFlags, withConnectionOptions } from '../connectionOptions';
+
 import { CliError, EXIT } from '../exitCodes';
 import { resolveSince, type Since, since } from '../optionParsers';
 import { progressBar } from '../output/progress';
@@ -27,6 +27,11 @@ export const registerImportCommand = (program: Command): void => {
     .option('--until <when>', 'jobs created before (default: now)', since)
     .requiredOption('--out <file>', 'the JSON Lines trace to write (- for stdout)')
     .action(async (options: ImportOptions) => {
+      const [{ connect }, { importHistory }, { serializeTrace }] = await Promise.all([
+        import('../connection'),
+        import('../../app/importHistory'),
+        import('../../trace/serializeTrace'),
+      ]);
       const conn = await connect(options);
       const nowMs = conn.clock.now();
       const fromMs = resolveSince(options.since, nowMs);

@@ -1,15 +1,17 @@
 import type { Command } from 'commander';
+
 import type { DeadLetter } from '../../notify/notificationLog';
-import { silentTelemetry } from '../../ports/telemetry';
-import { notifyDependencies } from '../../wiring/notifyDependencies';
-import { slackSecretsFrom } from '../../wiring/ssmParameters';
-import { type ConnectionFlags, connect, withConnectionOptions } from '../connection';
+import { type ConnectionFlags, withConnectionOptions } from '../connectionOptions';
+
 import { CliError, EXIT } from '../exitCodes';
 import type { CliIo } from '../io';
 import { wholeNumber } from '../optionParsers';
 import { instant, table } from '../output/format';
 
 const PAGE = 50;
+
+/** Loaded on demand: declaring the command for `--help` must not load the AWS SDK. */
+const connect = async (flags: ConnectionFlags) => (await import('../connection')).connect(flags);
 
 export const registerNoticesCommand = (
   program: Command,
@@ -79,6 +81,11 @@ export const registerNoticesCommand = (
     .option('--yes', 'do not ask for confirmation')
     .action(async (options: ConnectionFlags & { limit?: number; yes?: boolean }) => {
       const conn = await connect(options);
+      const [{ notifyDependencies }, { slackSecretsFrom }, { silentTelemetry }] = await Promise.all([
+        import('../../wiring/notifyDependencies'),
+        import('../../wiring/ssmParameters'),
+        import('../../ports/telemetry'),
+      ]);
       const deps = notifyDependencies(conn.config.core, conn.config.notify, {
         clock: conn.clock,
         telemetry: silentTelemetry,

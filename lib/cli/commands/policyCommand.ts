@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readPolicyFile } from '../../policyFile/readPolicyFile';
+
 import { readInputFile } from '../inputFiles';
 import { registerTuneCommand } from './tuneCommand';
 
@@ -10,6 +10,7 @@ export const registerPolicyCommand = (program: Command): void => {
     .description('check a policy file (YAML or JSON); every error is reported with its line and path')
     .argument('<file>', 'the policy file')
     .action(async (file: string) => {
+      const { readPolicyFile } = await import('../../policyFile/readPolicyFile');
       const parsed = await readInputFile('policy', file, readPolicyFile);
       console.log(`${file}: valid (${parsed.rules.length} rules besides the defaults)`);
     });

@@ -4,7 +4,8 @@ import { mapBounded } from '../../app/mapBounded';
 import { availableHeads, chainOf, poolMoney, readHistory } from '../../app/poolQueries';
 import type { JobRecord } from '../../domain/jobRecord';
 import { assembleChains, type PoolView, poolView } from '../../domain/poolChain';
-import { type Connection, type ConnectionFlags, connect, withConnectionOptions } from '../connection';
+import type { Connection } from '../connection';
+import { type ConnectionFlags, withConnectionOptions } from '../connectionOptions';
 import { CliError, EXIT } from '../exitCodes';
 import type { CliIo } from '../io';
 import { positiveDuration, resolveSince, type Since, since } from '../optionParsers';
@@ -18,6 +19,9 @@ const VIEW_STATUS: Record<Exclude<StatusFilter, 'all'>, PoolView['status']> = {
   'in-use': 'InUse',
   terminated: 'Terminated',
 };
+/** Loaded on demand: declaring the command for `--help` must not load the AWS SDK. */
+const connect = async (flags: ConnectionFlags) => (await import('../connection')).connect(flags);
+
 /** Actions on many pools run a few at a time: SageMaker's UpdateTrainingJob rate quota is low. */
 const ACTION_CONCURRENCY = 4;
 

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { buildOpsReport } from '../../app/opsReport';
 import { readHistory } from '../../app/poolQueries';
-import { type ConnectionFlags, connect, withConnectionOptions } from '../connection';
+import { type ConnectionFlags, withConnectionOptions } from '../connectionOptions';
 import { CliError, EXIT } from '../exitCodes';
 import { resolveSince, type Since, since } from '../optionParsers';
 import { renderHtmlReport } from '../output/htmlReport';
@@ -33,6 +33,7 @@ export const registerReportCommand = (program: Command): void => {
     )
     .option('--out <file>', 'write the report to this file instead of stdout')
     .action(async (options: ReportOptions) => {
+      const { connect } = await import('../connection');
       const conn = await connect(options);
       const nowMs = conn.clock.now();
       const fromMs = resolveSince(options.since, nowMs);

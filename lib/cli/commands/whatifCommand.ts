@@ -1,22 +1,7 @@
 import type { Command } from 'commander';
 import { NO_WARM_POOL_QUOTA_TYPES } from '../../../devtools/local/trace/teams';
-import { runWhatif, type WhatifPolicy, whatifJobs } from '../../../devtools/sim/whatif';
-import { readPriceFile } from '../../adapters/prices/readPriceFile';
-import { DEFAULT_POLICY } from '../../domain/policy/defaultPolicy';
-import { DEFAULT_PRICES, withOverrides } from '../../domain/prices';
-import { readPolicyFile } from '../../policyFile/readPolicyFile';
-import { readTraceFile } from '../../trace/readTraceFile';
 import { CliError, EXIT } from '../exitCodes';
-import { whatifJson, whatifText } from './whatifTable';
-
-interface WhatifOptions {
-  trace: string;
-  policy: string[];
-  waitingValue?: number;
-  prices?: string;
-  noQuota?: string;
-  json?: boolean;
-}
+import type { WhatifOptions } from './whatifRun';
 
 const waitingValue = (value: string): number => {
   const n = Number(value);
@@ -54,30 +39,7 @@ export const registerWhatifCommand = (program: Command): void => {
     )
     .option('--json', 'print JSON instead of the table')
     .action(async (options: WhatifOptions) => {
-      const trace = await readTraceFile(options.trace);
-      if (trace.length === 0)
-        throw new CliError(`${options.trace}: the trace has no jobs`, EXIT.invalidInput);
-      const policies: WhatifPolicy[] =
-        options.policy.length > 0
-          ? await Promise.all(
-              options.policy.map(async (file) => ({ label: file, policy: await readPolicyFile(file) })),
-            )
-          : [{ label: 'built-in default policy', policy: DEFAULT_POLICY }];
-      const prices = options.prices
-        ? withOverrides(DEFAULT_PRICES, await readPriceFile(options.prices))
-        : DEFAULT_PRICES;
-      const noQuotaTypes =
-        typeof options.noQuota === 'string'
-          ? options.noQuota
-              .split(',')
-              .map((t) => t.trim())
-              .filter((t) => t.length > 0)
-          : NO_WARM_POOL_QUOTA_TYPES;
-      const waiting =
-        options.waitingValue ?? policies[0]?.policy.defaults.keepAlive.waitingValuePerHourUsd ?? 0;
-      const whatif = { prices, waitingValuePerHourUsd: waiting, noQuotaTypes };
-      const report = runWhatif(whatifJobs(trace, whatif), policies, whatif);
-      if (options.json) console.log(JSON.stringify(whatifJson(report), null, 2));
-      else console.log(whatifText(report).join('\n'));
+      const { runWhatifCommand } = await import('./whatifRun');
+      await runWhatifCommand(options);
     });
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../domain/owner';
 import { DEFAULT_TIME_ZONE_TAG_KEYS, isTimeZone } from '../../notify/recipient';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The shapes of environment variables: each grammar is written once here. */
 

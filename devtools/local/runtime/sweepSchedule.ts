@@ -1,0 +1,114 @@
+/**
+ * When the local stack runs the sweep. The deployed sweep runs every minute (EventBridge
+ * Scheduler); the local stack keeps that grid of instants but, in `next-event` timing, stops
+ * only at those where a sweep could do something, with the same results as stopping at each:
+ * - after an event was delivered (or a Slack click handled), at the next instant of the grid:
+ *   the ledger changed;
+ * - while pools are Available, at the instant the last sweep named (`nextChangeAtMs`: a pool
+ *   to describe, a decision that changes), and at the latest when what the sweep read of the
+ *   usage statistics goes stale in its container's cache (so that it is read again at the same
+ *   instant as every minute: in between, events may have changed it).
+ * In `every-minute` timing it stops at each instant of the grid, as before; a sweep is skipped
+ * only when no pool is Available and nothing was delivered since the last one (it would read
+ * an empty index).
+ */
+export type SweepTiming = 'next-event' | 'every-minute';
+
+export interface SweepOutcome {
+  readonly availablePools: number;
+  readonly nextChangeAtMs: number;
+  /** Whether the sweep listed SageMaker's jobs: the reconcile it runs once per period. */
+  readonly listed?: boolean;
+}
+
+export class SweepSchedule {
+  private next: number;
+  private changed = false;
+  private pools = 0;
+  /**
+   * The instants named by past sweeps, each still standing: what an earlier sweep read may go
+   * stale before what a later one read. The earliest is the next sweep that could act.
+   */
+  private wakes: number[] = [];
+  /** The last instant whose sweep was decided: a change after that decision waits for the next one. */
+  private decidedAtMs = Number.NEGATIVE_INFINITY;
+  /** When a sweep last reconciled with SageMaker: the next one is due a period later, pools or not. */
+  private listedAtMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly startMs: number,
+    private readonly everyMs: number,
+    private readonly timing: SweepTiming,
+    /** How long a container's sweep keeps what it read of the usage statistics. */
+    private readonly statsFreshMs: number,
+    /**
+     * The reconcile period: a sweep then lists what SageMaker holds, which alone finds what lost
+     * events never told (infinite: a sweep that never lists).
+     */
+    private readonly reconcileEveryMs = Number.POSITIVE_INFINITY,
+  ) {
+    this.next = startMs + everyMs;
+  }
+
+  /** The next instant the runner must stop at for a sweep (infinite: none until something changes). */
+  nextAt(): number {
+    return this.next;
+  }
+
+  /** The ledger changed at `atMs` (a delivery, a click): sweep at the first instant of the grid from then. */
+  noteChange(atMs: number): void {
+    this.changed = true;
+    if (this.timing === 'next-event')
+      this.next = Math.min(this.next, this.gridAtOrAfter(Math.max(atMs, this.decidedAtMs + 1)));
+  }
+
+  /** At an instant the runner stopped at: whether to sweep now. Call swept() after a sweep. */
+  isDue(atMs: number): boolean {
+    if (atMs !== this.next) return false;
+    this.decidedAtMs = atMs;
+    const due = this.changed || (this.pools > 0 && atMs >= this.wakeAtMs()) || atMs >= this.reconcileAtMs();
+    if (!due) this.advance(atMs);
+    return due;
+  }
+
+  /** A sweep that failed (a crashed invocation) leaves its work to the next instant of the grid. */
+  failed(atMs: number): void {
+    this.changed = true;
+    this.advance(atMs);
+  }
+
+  swept(atMs: number, outcome: SweepOutcome): void {
+    this.changed = false;
+    if (outcome.listed) this.listedAtMs = atMs;
+    this.pools = outcome.availablePools;
+    const wake =
+      this.timing === 'every-minute'
+        ? atMs + this.everyMs
+        : Math.min(outcome.nextChangeAtMs, atMs + this.statsFreshMs);
+    this.wakes = [...this.wakes.filter((w) => w > atMs), wake];
+    this.advance(atMs);
+  }
+
+  private advance(atMs: number): void {
+    const following = atMs + this.everyMs;
+    if (this.timing === 'every-minute') this.next = following;
+    else if (this.changed) this.next = following;
+    else if (this.pools > 0)
+      this.next = this.gridAtOrAfter(Math.max(following, Math.min(this.wakeAtMs(), this.reconcileAtMs())));
+    else this.next = this.gridAtOrAfter(Math.max(following, this.reconcileAtMs()));
+  }
+
+  private reconcileAtMs(): number {
+    return Number.isFinite(this.reconcileEveryMs)
+      ? this.listedAtMs + this.reconcileEveryMs
+      : Number.POSITIVE_INFINITY;
+  }
+
+  private wakeAtMs(): number {
+    return Math.min(...this.wakes);
+  }
+
+  private gridAtOrAfter(ms: number): number {
+    return this.startMs + Math.ceil((ms - this.startMs) / this.everyMs) * this.everyMs;
+  }
+}

@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+interface Metafile {
+  outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+}
+
+/** The packages a chunk loads before any of its code runs: its static imports, followed through chunks. */
+const staticPackages = (meta: Metafile, entry: string): Set<string> => {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const stack = [entry];
+  for (let file = stack.pop(); file !== undefined; file = stack.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const imported of meta.outputs[file]?.imports ?? []) {
+      if (imported.kind !== 'import-statement') continue;
+      if (imported.external) packages.add(imported.path);
+      else stack.push(imported.path);
+    }
+  }
+  return packages;
+};
+
+const HEAVY = /^(@aws-sdk\/|@smithy\/|@middy\/|@aws-lambda-powertools\/|@slack\/|dynalite|zod|yaml|luxon)/;
+
+describe('the bundled CLI', () => {
+  let outdir: string;
+  let meta: Metafile;
+
+  beforeAll(async () => {
+    // Inside the project, so that the bundle's external packages resolve from node_modules.
+    outdir = await mkdtemp(join('dist', 'cli-test-'));
+    await run(process.execPath, ['scripts/build.js', '--quiet', '--outdir', outdir]);
+    meta = JSON.parse(await readFile(join(outdir, 'meta.json'), 'utf8')) as Metafile;
+  }, 60_000);
+  afterAll(async () => {
+    if (outdir) await rm(outdir, { recursive: true, force: true });
+  });
+
+  it('declares every command without loading the AWS SDK, the local stack or a parser', () => {
+    const loaded = [...staticPackages(meta, join(outdir, 'main.js'))];
+    expect(loaded).toContain('commander');
+    expect(loaded.filter((p) => HEAVY.test(p))).toEqual([]);
+  });
+
+  it('validates a policy without loading the AWS SDK', () => {
+    const chunk = Object.keys(meta.outputs).find((f) => /readPolicyFile-[^/]*\.js$/.test(f));
+    expect(chunk).toBeDefined();
+    const loaded = [...staticPackages(meta, chunk ?? '')];
+    expect(loaded).toContain('zod');
+    expect(loaded.filter((p) => /^(@aws-sdk|@smithy|dynalite)/.test(p))).toEqual([]);
+  });
+
+  it('answers --help and policy validate from the bundle', async () => {
+    const main = join(process.cwd(), outdir, 'main.js');
+    const script = `const { main } = await import(${JSON.stringify(main)}); process.exitCode = await main(process.argv);`;
+    const help = await run(process.execPath, ['--input-type=module', '-e', script, 'poolwarden', '--help']);
+    expect(help.stdout).toContain('local');
+    expect(help.stdout).toContain('policy');
+    const valid = await run(process.execPath, [
+      '--input-type=module',
+      '-e',
+      script,
+      'poolwarden',
+      'policy',
+      'validate',
+      'examples/policy.yaml',
+    ]);
+    expect(valid.stdout).toContain('examples/policy.yaml: valid');
+  });
+});

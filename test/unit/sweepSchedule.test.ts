@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { SweepSchedule } from '../../devtools/local/runtime/sweepSchedule';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-03-02T00:00:00Z');
+const at = (minutes: number) => T0 + minutes * MIN;
+
+describe('the local sweep schedule', () => {
+  it('every minute: sweeps at each minute while pools are Available, and after a delivery', () => {
+    const schedule = new SweepSchedule(T0, MIN, 'every-minute', 5 * MIN);
+    expect(schedule.isDue(at(1))).toBe(false);
+    expect(schedule.nextAt()).toBe(at(2));
+    schedule.noteChange(at(1) + 30_000);
+    expect(schedule.isDue(at(2))).toBe(true);
+    schedule.swept(at(2), { availablePools: 1, nextChangeAtMs: at(9) });
+    expect(schedule.nextAt()).toBe(at(3));
+    expect(schedule.isDue(at(3))).toBe(true);
+  });
+
+  it('next-event: jumps to the instant the sweep named, or sooner when its statistics go stale', () => {
+    const schedule = new SweepSchedule(T0, MIN, 'next-event', 5 * MIN);
+    expect(schedule.nextAt()).toBe(at(1));
+    expect(schedule.isDue(at(1))).toBe(false);
+    expect(schedule.nextAt()).toBe(Number.POSITIVE_INFINITY);
+    schedule.noteChange(at(3) + 1);
+    expect(schedule.nextAt()).toBe(at(4));
+    expect(schedule.isDue(at(4))).toBe(true);
+    schedule.swept(at(4), { availablePools: 2, nextChangeAtMs: at(7) });
+    expect(schedule.nextAt()).toBe(at(7));
+    expect(schedule.isDue(at(7))).toBe(true);
+    schedule.swept(at(7), { availablePools: 2, nextChangeAtMs: at(30) });
+    expect(schedule.nextAt()).toBe(at(12));
+  });
+
+  it('next-event: a wake named by an earlier sweep still stands after a later sweep', () => {
+    const schedule = new SweepSchedule(T0, MIN, 'next-event', 5 * MIN);
+    schedule.noteChange(at(1));
+    expect(schedule.isDue(at(1))).toBe(true);
+    schedule.swept(at(1), { availablePools: 1, nextChangeAtMs: at(40) }); // stale at 6
+    schedule.noteChange(at(3));
+    expect(schedule.isDue(at(3))).toBe(true);
+    schedule.swept(at(3), { availablePools: 1, nextChangeAtMs: at(40) }); // stale at 8
+    expect(schedule.nextAt()).toBe(at(6));
+    expect(schedule.isDue(at(6))).toBe(true);
+    schedule.swept(at(6), { availablePools: 1, nextChangeAtMs: at(40) });
+    expect(schedule.nextAt()).toBe(at(8));
+  });
+
+  it('next-event: a change after the instant was decided waits for the next minute; none with no pool', () => {
+    const schedule = new SweepSchedule(T0, MIN, 'next-event', 5 * MIN);
+    expect(schedule.isDue(at(1))).toBe(false);
+    schedule.noteChange(at(2));
+    expect(schedule.isDue(at(2))).toBe(true);
+    schedule.swept(at(2), { availablePools: 0, nextChangeAtMs: at(3) });
+    expect(schedule.nextAt()).toBe(Number.POSITIVE_INFINITY);
+    schedule.noteChange(at(2)); // a click during the same instant, after its sweep
+    expect(schedule.nextAt()).toBe(at(3));
+  });
+});
