@@ -335,5 +335,11 @@ ${table(
 )}
 `;
 
-await writeFile('bench/results.md', md);
+// bench:reconcile (about 25 minutes, not part of this run) keeps its own section at the end: carry it over.
+const RECONCILE_MARKER = '## Reconciliation (`npm run bench:reconcile`)';
+const previous = await readFile('bench/results.md', 'utf8').catch(() => '');
+const reconcileSection = previous.includes(RECONCILE_MARKER)
+  ? `\n${previous.slice(previous.indexOf(RECONCILE_MARKER))}`
+  : '';
+await writeFile('bench/results.md', `${md}${reconcileSection}`);
 log('wrote bench/results.md');
