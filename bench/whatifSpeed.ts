@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { generateTrace } from '../devtools/local/trace/generateTrace';
 import { NO_WARM_POOL_QUOTA_TYPES } from '../devtools/local/trace/teams';
 import { runWhatif, whatifJobs } from '../devtools/sim/whatif';
@@ -32,7 +34,7 @@ export const runWhatifSpeed = async (): Promise<{ jobs: number; seconds: number 
   return { jobs: report.jobs, seconds: (performance.now() - started) / 1000 };
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
   const { jobs, seconds } = await runWhatifSpeed();
   console.log(`whatif: ${jobs} jobs, every policy and baseline, in ${seconds.toFixed(2)} s`);
 }
