@@ -9,6 +9,7 @@ import type { FactReactor } from '../app/factReactor';
 import { policyReactor } from '../app/policyReactor';
 import type { ProcessDeps } from '../app/processJobStateChange';
 import type { SweepDeps } from '../app/sweep';
+import type { SweepAccountsDeps } from '../app/sweepAccounts';
 import { usageStatsReactor } from '../app/usageStatsReactor';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
 import type { Policy } from '../domain/policy/policy';
@@ -16,15 +17,18 @@ import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
 import { noticeForAction } from '../notify/decisionNotices';
 import type { SentNotification } from '../notify/notifier';
 import type { SlackSecrets } from '../notify/slackSecrets';
+import type { AccountAccess } from '../ports/accountAccess';
 import { type Clock, systemClock } from '../ports/clock';
 import type { DecisionOutcome } from '../ports/decisionLog';
 import type { Telemetry } from '../ports/telemetry';
+import type { TrainingJobs } from '../ports/trainingJobs';
 import type { UsageStats } from '../ports/usageStats';
 import type { PoolwardenConfig } from './config/config';
 import type { Environment } from './config/configError';
 import { parseSwitch } from './config/variables';
 import { type NotifyDependencies, notifyDependencies } from './notifyDependencies';
 import { PolicySource } from './policySource';
+import { SpokeClients } from './spokeClients';
 import { CONTEXT_KEYS, contextValue, slackSecretsFrom } from './ssmParameters';
 
 /** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
@@ -61,7 +65,9 @@ export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS
 export class Runtime {
   readonly clock: Clock;
   readonly ledger: DynamoLedger;
-  readonly trainingJobs: SageMakerTrainingJobs;
+  /** Every account and region's training jobs, each through its own client. */
+  readonly trainingJobs: TrainingJobs;
+  readonly access: AccountAccess;
   readonly decisions: DynamoDecisionLog;
   readonly stats: UsageStats;
   readonly notify: NotifyDependencies;
@@ -76,7 +82,15 @@ export class Runtime {
     this.config = options.config;
     this.clock = options.clock ?? systemClock;
     this.ledger = new DynamoLedger(client, core.tableName);
-    this.trainingJobs = new SageMakerTrainingJobs(sageMakerClient());
+    const homeSageMaker = sageMakerClient();
+    if (core.home) {
+      const spokes = new SpokeClients(options.config.spokes, core.home, homeSageMaker);
+      this.trainingJobs = spokes.trainingJobs();
+      this.access = spokes;
+    } else {
+      this.trainingJobs = new SageMakerTrainingJobs(homeSageMaker);
+      this.access = { check: async () => {} };
+    }
     this.decisions = new DynamoDecisionLog(client, core.tableName);
     this.stats = new CachedUsageStats(
       new DynamoUsageStats(client, core.tableName),
@@ -154,6 +168,7 @@ export class Runtime {
       ...this.actionDeps(),
       describeConcurrency: this.config.core.describeConcurrency,
       tagKeys: this.config.core.tagKeys,
+      ...(this.config.core.home ? { home: this.config.core.home } : {}),
       telemetry: this.options.telemetry,
       reactors: [
         ...(this.options.extraReactors ?? []),
@@ -169,6 +184,15 @@ export class Runtime {
           ...this.actionDeps(),
         }),
       ],
+    };
+  }
+
+  /** The sweep over every account and region, each through its spoke's access. */
+  sweepAccountsDeps(remainingMs: () => number): SweepAccountsDeps {
+    return {
+      ...this.sweepDeps(remainingMs),
+      access: this.access,
+      ...(this.config.core.home ? { home: this.config.core.home } : {}),
     };
   }
 

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
+import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import { LocatedTrainingJobs } from '../../lib/adapters/sagemaker/locatedTrainingJobs';
+import { type ProcessDeps, processJobStateChange } from '../../lib/app/processJobStateChange';
+import { sweepAccounts } from '../../lib/app/sweepAccounts';
+import { type JobLocation, jobRef, locationLabel, parseJobRef } from '../../lib/domain/jobLocation';
+import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
+import { matchKey } from '../../lib/domain/matchKey';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
+import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import { parseJobStateChange } from '../../lib/events/jobStateChange';
+import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
+import { jobEvent, T0 } from '../support/jobEvents';
+import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
+
+const HOME: JobLocation = { account: '123456789012', region: 'us-east-1' };
+const RESEARCH: JobLocation = { account: '111122223333', region: 'us-east-1' };
+const RESEARCH_EU: JobLocation = { account: '111122223333', region: 'eu-west-1' };
+const PLACES = [HOME, RESEARCH, RESEARCH_EU];
+const quiet = { info: () => {}, warn: () => {}, error: () => {}, count: () => {} };
+
+describe('job references', () => {
+  it('keep the bare name at home and qualify it elsewhere, both ways', () => {
+    expect(jobRef('train-a', HOME, HOME)).toBe('train-a');
+    expect(jobRef('train-a', RESEARCH_EU, HOME)).toBe('111122223333/eu-west-1/train-a');
+    expect(parseJobRef('111122223333/eu-west-1/train-a', HOME)).toEqual({
+      name: 'train-a',
+      location: RESEARCH_EU,
+    });
+    expect(parseJobRef('train-a', HOME)).toEqual({ name: 'train-a', location: HOME });
+  });
+
+  it('never give one match key to two accounts or two regions', () => {
+    const keys = new Set([
+      matchKey(SAMPLE_CRITERIA),
+      matchKey(SAMPLE_CRITERIA, RESEARCH),
+      matchKey(SAMPLE_CRITERIA, RESEARCH_EU),
+    ]);
+    expect(keys.size).toBe(3);
+  });
+});
+
+describe('reading where an event comes from', () => {
+  it('names a job of another account or region by its reference, with its location in the key', () => {
+    const parsed = parseJobStateChange(
+      jobEvent({ account: RESEARCH_EU.account, region: RESEARCH_EU.region }),
+      DEFAULT_OWNER_TAG_KEYS,
+      3600,
+      HOME,
+    );
+    if (!parsed.ok) throw new Error(parsed.rejection.message);
+    expect(parsed.snapshot.name).toBe('111122223333/eu-west-1/train-a');
+    expect(parsed.snapshot.location).toEqual(RESEARCH_EU);
+    expect(parsed.snapshot.matchKey).toBe(matchKey(parsed.snapshot.criteria, RESEARCH_EU));
+  });
+
+  it('keeps the home account and region as they were', () => {
+    const parsed = parseJobStateChange(jobEvent(), DEFAULT_OWNER_TAG_KEYS, 3600, HOME);
+    if (!parsed.ok) throw new Error(parsed.rejection.message);
+    expect(parsed.snapshot.name).toBe('train-a');
+    expect(parsed.snapshot.matchKey).toBe(matchKey(parsed.snapshot.criteria));
+  });
+
+  it('refuses an envelope whose account is not the one in the job ARN', () => {
+    const event = { ...jobEvent({ account: RESEARCH.account }), account: '999999999999' };
+    const parsed = parseJobStateChange(event, DEFAULT_OWNER_TAG_KEYS, 3600, HOME);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.rejection.field).toBe('account');
+  });
+});
+
+/** SageMaker per account and region: each keeps its own jobs and records who called it. */
+const fakeSageMakers = (unreachable: readonly string[] = []) => {
+  const calls: string[] = [];
+  const available = new Set<string>();
+  const jobsIn = (location: JobLocation): TrainingJobs => ({
+    describe: async (name): Promise<TrainingJobDescription> => {
+      if (unreachable.includes(location.account)) throw new Error('AccessDenied: no spoke role');
+      calls.push(`describe ${locationLabel(location)} ${name}`);
+      return {
+        name,
+        status: 'Completed',
+        instanceType: 'ml.g5.xlarge',
+        endedAtMs: T0 + 600_000,
+        keepAliveSeconds: 1800,
+        warmPool: {
+          status: available.has(`${locationLabel(location)}/${name}`) ? 'Available' : 'Terminated',
+        },
+      };
+    },
+    setKeepAlive: async (name, seconds) => {
+      calls.push(`update ${locationLabel(location)} ${name} ${seconds}`);
+    },
+  });
+  return { calls, available, jobs: new LocatedTrainingJobs(HOME, jobsIn(HOME), jobsIn) };
+};
+
+const processDeps = (ledger: MemoryLedger, trainingJobs: TrainingJobs): ProcessDeps => ({
+  ledger,
+  trainingJobs,
+  clock: { now: () => T0 + 601_000 },
+  limits: DEFAULT_KEEP_ALIVE_LIMITS,
+  describeConcurrency: 2,
+  tagKeys: DEFAULT_OWNER_TAG_KEYS,
+  home: HOME,
+  telemetry: quiet,
+  reactors: [],
+});
+
+describe('two accounts and two regions with the same job', () => {
+  it('records one pool per account and region, each described with its own client', async () => {
+    const ledger = new MemoryLedger();
+    const sageMakers = fakeSageMakers();
+    for (const place of PLACES) sageMakers.available.add(`${locationLabel(place)}/train-a`);
+    for (const place of PLACES)
+      await processJobStateChange(
+        jobEvent({ account: place.account, region: place.region }),
+        processDeps(ledger, sageMakers.jobs),
+      );
+    const pools = (await ledger.availablePools(10)).items.map((p) => p.name).sort();
+    expect(pools).toEqual(['111122223333/eu-west-1/train-a', '111122223333/us-east-1/train-a', 'train-a']);
+    expect(sageMakers.calls.sort()).toEqual([
+      'describe 111122223333/eu-west-1 train-a',
+      'describe 111122223333/us-east-1 train-a',
+      'describe 123456789012/us-east-1 train-a',
+    ]);
+  });
+
+  it('never takes a pool of another account for a starting job', async () => {
+    const ledger = new MemoryLedger();
+    const sageMakers = fakeSageMakers();
+    sageMakers.available.add(`${locationLabel(HOME)}/train-a`);
+    await processJobStateChange(jobEvent(), processDeps(ledger, sageMakers.jobs));
+    sageMakers.calls.length = 0;
+    const started = await processJobStateChange(
+      jobEvent({
+        name: 'train-b',
+        status: 'InProgress',
+        account: RESEARCH.account,
+        createdAtMs: T0 + 700_000,
+      }),
+      processDeps(ledger, sageMakers.jobs),
+    );
+    expect(started.kind).toBe('applied');
+    if (started.kind === 'applied') expect(started.facts.map((f) => f.kind)).not.toContain('pool-reused');
+    // The home pool is not even a candidate: nothing was described.
+    expect(sageMakers.calls).toEqual([]);
+  });
+});
+
+describe('the sweep over several accounts', () => {
+  it('skips and reports an account whose spoke role is missing, and sweeps the others', async () => {
+    const ledger = new MemoryLedger();
+    const sageMakers = fakeSageMakers();
+    for (const place of PLACES) sageMakers.available.add(`${locationLabel(place)}/train-a`);
+    for (const place of PLACES)
+      await processJobStateChange(
+        jobEvent({ account: place.account, region: place.region }),
+        processDeps(ledger, sageMakers.jobs),
+      );
+    sageMakers.calls.length = 0;
+    const report = await sweepAccounts({
+      ledger,
+      trainingJobs: sageMakers.jobs,
+      decisions: new MemoryDecisionLog(),
+      clock: { now: () => T0 + 3 * 3600_000 },
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+      setup: {
+        policy: DEFAULT_POLICY,
+        limits: DEFAULT_KEEP_ALIVE_LIMITS,
+        killSwitch: false,
+        prices: DEFAULT_PRICES,
+      },
+      stats: new MemoryUsageStats(),
+      telemetry: quiet,
+      reactors: [],
+      pageSize: 100,
+      concurrency: 2,
+      reconcileEveryMs: 15 * 60_000,
+      remainingMs: () => 60_000,
+      safetyMarginMs: 5_000,
+      home: HOME,
+      access: {
+        check: async (location) => {
+          if (location.account === RESEARCH.account && location.region === RESEARCH.region)
+            throw new Error('AccessDenied: poolwarden-spoke does not exist');
+        },
+      },
+    });
+    expect(report.availablePools).toBe(3);
+    expect(report.unreachable).toEqual([
+      { ...RESEARCH, availablePools: 1, error: 'AccessDenied: poolwarden-spoke does not exist' },
+    ]);
+    const described = sageMakers.calls.filter((c) => c.startsWith('describe')).sort();
+    expect(described).toEqual([
+      'describe 111122223333/eu-west-1 train-a',
+      'describe 123456789012/us-east-1 train-a',
+    ]);
+  });
+});
