@@ -320,10 +320,10 @@ describe('the deploy settings', () => {
       ) as Template;
       expect(bot.Parameters?.SlackMode?.Default).toBe('bot');
       const env = (
-        bot.Resources.SlackActionsLambdaFunction?.Properties?.Environment as {
-          Variables: Record<string, unknown>;
-        }
-      ).Variables;
+        bot.Resources.SlackActionsLambdaFunction?.Properties?.Environment as
+          | { Variables: Record<string, unknown> }
+          | undefined
+      )?.Variables;
       expect(env).toMatchObject({
         POOLWARDEN_SLACK_ADMINS: 'U1,U2',
         POOLWARDEN_SLACK_DEFAULT_CHANNEL: '#pools',
