@@ -13,6 +13,7 @@ import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { parseJobStateChange } from '../../lib/events/jobStateChange';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
+import { parseTrace } from '../../lib/trace/parseTrace';
 import { jobEvent, T0 } from '../support/jobEvents';
 import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
 
@@ -199,5 +200,47 @@ describe('the sweep over several accounts', () => {
       'describe 111122223333/eu-west-1 train-a',
       'describe 123456789012/us-east-1 train-a',
     ]);
+  });
+});
+
+describe('trace lines with an account and a region', () => {
+  const line = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      name: 'finetune-1',
+      submitAt: '2026-03-02T09:00:00Z',
+      durationSeconds: 600,
+      outcome: 'Completed',
+      roleArn: 'arn:aws:iam::111122223333:role/training',
+      instanceType: 'ml.g5.xlarge',
+      instanceCount: 1,
+      volumeSizeInGB: 30,
+      ...extra,
+    });
+
+  it('allow one name in two accounts or regions, not twice in one', () => {
+    const ok = parseTrace(
+      [
+        line({}),
+        line({ account: '111122223333' }),
+        line({ account: '111122223333', region: 'eu-west-1' }),
+      ].join('\n'),
+    );
+    expect(ok.ok).toBe(true);
+    if (ok.ok)
+      expect(ok.jobs.map((j) => j.account ?? 'home')).toEqual(['home', '111122223333', '111122223333']);
+    const twice = parseTrace(
+      [line({ account: '111122223333' }), line({ account: '111122223333' })].join('\n'),
+    );
+    expect(twice.ok).toBe(false);
+  });
+
+  it('name a bad account or region with what was expected', () => {
+    const bad = parseTrace(line({ account: '1234', region: 'Mars' }));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.issues.map((i) => `${i.field}: ${i.message}`)).toEqual([
+        'account: expected a 12-digit AWS account id such as 111122223333, got "1234"',
+        'region: expected an AWS region such as eu-west-1, got "Mars"',
+      ]);
   });
 });

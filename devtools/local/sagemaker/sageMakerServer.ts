@@ -52,8 +52,9 @@ export class SageMakerServer {
   private url: string | undefined;
   private requestCount = 0;
 
+  /** One API, or the API of the account and region a request is signed for. */
   constructor(
-    private readonly api: SageMakerApi,
+    private readonly api: SageMakerApi | ((request: IncomingMessage) => SageMakerApi),
     private readonly options: ServerOptions = {},
   ) {}
 
@@ -112,7 +113,8 @@ export class SageMakerServer {
         throw new SageMakerApiError('UnknownOperationException', 'Missing or foreign X-Amz-Target header');
       }
       const body = parseJson(await readBody(request));
-      this.send(response, 200, requestId, this.api.handle(operation, body));
+      const api = typeof this.api === 'function' ? this.api(request) : this.api;
+      this.send(response, 200, requestId, api.handle(operation, body));
     } catch (error) {
       const apiError =
         error instanceof SageMakerApiError
