@@ -10,8 +10,10 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { matchKey } from '../../lib/domain/matchKey';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
+import { selectRule } from '../../lib/domain/policy/ruleSelection';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { parseJobStateChange } from '../../lib/events/jobStateChange';
+import { formatPolicyErrors, parsePolicy } from '../../lib/policyFile/parsePolicy';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
 import { parseTrace } from '../../lib/trace/parseTrace';
 import { jobEvent, T0 } from '../support/jobEvents';
@@ -242,5 +244,35 @@ describe('trace lines with an account and a region', () => {
         'account: expected a 12-digit AWS account id such as 111122223333, got "1234"',
         'region: expected an AWS region such as eu-west-1, got "Mars"',
       ]);
+  });
+});
+
+describe('policy rules by account and region', () => {
+  const parsed = parsePolicy(
+    [
+      'version: 1',
+      'rules:',
+      '  - name: research-europe',
+      '    match: { accounts: ["111122223333"], regions: [eu-west-1] }',
+      '    idle: { insideWorkingHours: 5m }',
+    ].join('\n'),
+    'policy.yaml',
+  );
+  if (!parsed.ok) throw new Error(formatPolicyErrors(parsed.errors));
+  const { policy } = parsed;
+
+  it('match a pool only in the listed account and region', () => {
+    expect(selectRule(policy, { tags: {}, location: RESEARCH_EU })).toMatchObject({
+      name: 'research-europe',
+      matchedBy: 'account 111122223333, region eu-west-1',
+    });
+    expect(selectRule(policy, { tags: {}, location: RESEARCH }).name).toBe('defaults');
+    expect(selectRule(policy, { tags: {} }).name).toBe('defaults');
+  });
+
+  it('refuse an account id that is not one, naming where', () => {
+    const bad = parsePolicy('version: 1\nrules:\n  - name: x\n    match: { accounts: ["1234"] }\n', 'p.yaml');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(formatPolicyErrors(bad.errors)).toMatch(/rules\[0\]\.match\.accounts\[0\].*12-digit/);
   });
 });
