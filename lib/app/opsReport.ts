@@ -88,7 +88,7 @@ export const buildOpsReport = (history: History, prices: PriceTable, nowMs: numb
   const costOf = (record: JobRecord, seconds: number): number => {
     const type = record.job?.criteria.instanceType;
     if (!type || seconds === 0) return 0;
-    const unit = hourlyPrice(prices, type);
+    const unit = hourlyPrice(prices, type, record.job?.location?.region);
     if (unit === undefined) {
       unpriced.add(type);
       return 0;

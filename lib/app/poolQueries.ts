@@ -118,7 +118,9 @@ export const poolMoney = (chain: readonly JobRecord[], prices: PriceTable, nowMs
       ? Math.max(0, Math.round((nowMs - head.pool.availableSinceMs) / 1000))
       : 0;
   const idleSecondsSoFar = view.idleBillableSeconds + accruing;
-  const unit = view.instanceType ? hourlyPrice(prices, view.instanceType) : undefined;
+  const unit = view.instanceType
+    ? hourlyPrice(prices, view.instanceType, head?.job?.location?.region)
+    : undefined;
   const count = view.instanceCount ?? 1;
   return unit === undefined
     ? { idleSecondsSoFar }

@@ -1,7 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import { readPriceFile } from '../../lib/adapters/prices/readPriceFile';
 import { LocatedTrainingJobs } from '../../lib/adapters/sagemaker/locatedTrainingJobs';
 import { type ProcessDeps, processJobStateChange } from '../../lib/app/processJobStateChange';
 import { sweepAccounts } from '../../lib/app/sweepAccounts';
@@ -11,7 +15,7 @@ import { matchKey } from '../../lib/domain/matchKey';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { selectRule } from '../../lib/domain/policy/ruleSelection';
-import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import { DEFAULT_PRICES, hourlyPrice, regionalPriceKey } from '../../lib/domain/prices';
 import { parseJobStateChange } from '../../lib/events/jobStateChange';
 import { formatPolicyErrors, parsePolicy } from '../../lib/policyFile/parsePolicy';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
@@ -274,5 +278,29 @@ describe('policy rules by account and region', () => {
     const bad = parsePolicy('version: 1\nrules:\n  - name: x\n    match: { accounts: ["1234"] }\n', 'p.yaml');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(formatPolicyErrors(bad.errors)).toMatch(/rules\[0\]\.match\.accounts\[0\].*12-digit/);
+  });
+});
+
+describe('prices per region', () => {
+  const prices = { ...DEFAULT_PRICES, [regionalPriceKey('eu-west-1', 'ml.g5.xlarge')]: 1.58 };
+
+  it("take the region's own price, else the us-east-1 list price", () => {
+    expect(hourlyPrice(prices, 'ml.g5.xlarge', 'eu-west-1')).toBe(1.58);
+    expect(hourlyPrice(prices, 'ml.g5.xlarge', 'ap-south-1')).toBe(DEFAULT_PRICES['ml.g5.xlarge']);
+    expect(hourlyPrice(prices, 'ml.g5.xlarge')).toBe(DEFAULT_PRICES['ml.g5.xlarge']);
+  });
+
+  it('are read from a price file keyed by region/instance type, and a bad key is named', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'poolwarden-prices-'));
+    try {
+      const good = join(dir, 'good.json');
+      await writeFile(good, JSON.stringify({ 'eu-west-1/ml.g5.xlarge': 1.58 }));
+      expect(hourlyPrice(await readPriceFile(good), 'ml.g5.xlarge', 'eu-west-1')).toBe(1.58);
+      const bad = join(dir, 'bad.json');
+      await writeFile(bad, JSON.stringify({ 'Europe/ml.g5.xlarge': 1.58 }));
+      await expect(readPriceFile(bad)).rejects.toThrow(/bad\.json: Europe\/ml\.g5\.xlarge: /);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

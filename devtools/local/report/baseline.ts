@@ -52,14 +52,14 @@ export const replayWithoutPoolwarden = (
     idleBillableSeconds: summaries.reduce((n, s) => n + s.idleBillableSeconds, 0),
   };
   const idleCostUsd = all
-    .flatMap((m) => m.inspectPools())
+    .flatMap((m) => m.inspectPools().map((pool) => ({ ...pool, region: m.options.region })))
     .reduce(
       (sum, pool) =>
         sum +
         instanceCostUsd(
           pool.idleBillableSeconds,
           pool.instanceCount,
-          hourlyPrice(prices, pool.instanceType) ?? 0,
+          hourlyPrice(prices, pool.instanceType, pool.region) ?? 0,
         ),
       0,
     );

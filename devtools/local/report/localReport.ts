@@ -119,8 +119,10 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
 
   const pools = assembleChains(inputs.records).map((chain) => {
     const view = poolView(chain);
-    const price = view.instanceType ? hourlyPrice(inputs.prices, view.instanceType) : undefined;
     const where = parseJobRef(view.poolId, inputs.home);
+    const price = view.instanceType
+      ? hourlyPrice(inputs.prices, view.instanceType, where.location.region)
+      : undefined;
     return {
       poolId: where.name,
       ...where.location,
@@ -164,7 +166,7 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
         instanceCostUsd(
           p.idleBillableSeconds,
           p.instanceCount ?? 1,
-          (p.instanceType ? hourlyPrice(inputs.prices, p.instanceType) : undefined) ?? 0,
+          (p.instanceType ? hourlyPrice(inputs.prices, p.instanceType, p.region) : undefined) ?? 0,
         ),
       0,
     ),

@@ -26,7 +26,9 @@ export const planClick = async (
     button === 'stop'
       ? {}
       : (await gatherSweepKnowledge(deps.stats, [head], nowMs, setup.prices)).spend(head);
-  const price = facts.instanceType ? hourlyPrice(setup.prices, facts.instanceType) : undefined;
+  const price = facts.instanceType
+    ? hourlyPrice(setup.prices, facts.instanceType, facts.location?.region)
+    : undefined;
   const plan = planPoolButton({
     button,
     pool: facts,

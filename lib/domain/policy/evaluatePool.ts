@@ -41,7 +41,9 @@ export interface Evaluation {
 export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Evaluation => {
   const facts = poolFactsOfHead(situation.head);
   const rule = selectRule(setup.policy, facts);
-  const price = facts.instanceType ? hourlyPrice(setup.prices, facts.instanceType) : undefined;
+  const price = facts.instanceType
+    ? hourlyPrice(setup.prices, facts.instanceType, facts.location?.region)
+    : undefined;
   const gaps = pickGapDistribution(
     gapScopes(facts, rule.name),
     situation.gaps,
