@@ -70,7 +70,8 @@ const addPool = async (ledger: MemoryLedger, place: JobLocation) => {
     expiresAtMs: NOW + 3_480_000,
     bornAtMs: NOW - 120_000,
     poolId: name,
-    observedAtMs: NOW - 30_000,
+    // Last looked at 20 minutes ago: due for a describe (reconcile every 15)
+    observedAtMs: NOW - 20 * 60_000,
   });
 };
 
@@ -171,7 +172,7 @@ export const runSweepAccounts = async (): Promise<{ section: Section; rows: Acco
       'ledger calls',
       'SageMaker calls',
       'most SageMaker calls in one account+region',
-      'spoke-role checks',
+      'account access checks',
       'sweep ms (MemoryLedger)',
     ],
     rows.map((r) => [
