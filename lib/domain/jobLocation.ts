@@ -35,9 +35,17 @@ export const jobRef = (name: string, location: JobLocation, home: JobLocation): 
   sameLocation(location, home) ? name : `${locationLabel(location)}/${name}`;
 
 /** The inverse of jobRef: the SageMaker name and the job's account and region. */
-export const parseJobRef = (ref: string, home: JobLocation): { name: string; location: JobLocation } => {
+export const parseJobRef = (ref: string, home: JobLocation): { name: string; location: JobLocation } =>
+  elsewhereOf(ref) ?? { name: ref, location: home };
+
+/**
+ * Where a recorded job lives when it is not the deployment's own account and region, read from
+ * its reference alone (for text shown to people, which has no configuration at hand).
+ */
+export const elsewhereOf = (ref: string): { name: string; location: JobLocation } | undefined => {
   const parts = ref.split('/');
   const [account, region, name] = parts;
-  if (parts.length === 3 && account && region && name) return { name, location: { account, region } };
-  return { name: ref, location: home };
+  return parts.length === 3 && account && region && name
+    ? { name, location: { account, region } }
+    : undefined;
 };

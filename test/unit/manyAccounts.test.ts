@@ -17,11 +17,12 @@ import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { selectRule } from '../../lib/domain/policy/ruleSelection';
 import { DEFAULT_PRICES, hourlyPrice, regionalPriceKey } from '../../lib/domain/prices';
 import { parseJobStateChange } from '../../lib/events/jobStateChange';
+import { jobContext, releaseCommand } from '../../lib/notify/messages/jobLines';
 import { formatPolicyErrors, parsePolicy } from '../../lib/policyFile/parsePolicy';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
 import { parseTrace } from '../../lib/trace/parseTrace';
 import { jobEvent, T0 } from '../support/jobEvents';
-import { SAMPLE_CRITERIA } from '../support/sampleCriteria';
+import { SAMPLE_CRITERIA, sampleSnapshot } from '../support/sampleCriteria';
 
 const HOME: JobLocation = { account: '123456789012', region: 'us-east-1' };
 const RESEARCH: JobLocation = { account: '111122223333', region: 'us-east-1' };
@@ -302,5 +303,21 @@ describe('prices per region', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('notices about a pool of another account', () => {
+  it('say which account and region, and give the bare name to the console and the CLI', () => {
+    const job = sampleSnapshot('111122223333/eu-west-1/train-a', T0, {
+      arn: 'arn:aws:sagemaker:eu-west-1:111122223333:training-job/train-a',
+    });
+    const bob = { owner: 'bob', timeZone: 'UTC', unowned: false };
+    const lines = jobContext(job, bob);
+    expect(lines).toContain('Account 111122223333 · eu-west-1');
+    expect(lines.join('\n')).toContain('region=eu-west-1#/jobs/train-a');
+    expect(releaseCommand(job.name)).toBe(
+      'Release it now: aws sagemaker update-training-job --training-job-name train-a --resource-config KeepAlivePeriodInSeconds=0 --region eu-west-1 (in account 111122223333)',
+    );
+    expect(jobContext(sampleSnapshot('train-a', T0), bob).join('\n')).not.toContain('Account');
   });
 });
