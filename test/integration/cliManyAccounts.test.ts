@@ -53,6 +53,19 @@ describe('poolwarden pools across accounts and regions', () => {
     ]);
   });
 
+  it('reports figures by account and region', async () => {
+    const run = await runCli(['report', '--since', '1d', '--format', 'json', '--local']);
+    expect(run.code).toBe(EXIT.ok);
+    const report = JSON.parse(run.out) as { byAccount: Record<string, { jobs: number }> };
+    expect(Object.keys(report.byAccount).sort()).toEqual([
+      '111122223333/eu-west-1',
+      '111122223333/us-east-1',
+      '123456789012/us-east-1',
+    ]);
+    const text = await runCli(['report', '--since', '1d', '--local']);
+    expect(text.out).toMatch(/ACCOUNT\/REGION/);
+  });
+
   it("stops one account's pool through its spoke role, leaving the same job elsewhere alone", async () => {
     const run = await runCli(['pools', 'stop', '111122223333/us-east-1/tune', ...local, '--yes']);
     expect(run.code).toBe(EXIT.ok);
