@@ -45,7 +45,10 @@ beforeAll(async () => {
 
 /** The spoke stack a StackSet rolls out to every member account and region. */
 describe('the spoke template', () => {
-  it('lets only the hub, with the external id, assume the role, once per account', () => {
+  it("lets only the hub's functions (and its operators' role when given), with the external id, assume the role, once per account", () => {
+    const hubRoles = {
+      'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:role/poolwarden-${HubStage}-*',
+    };
     const role = resource('HubAccessRole');
     expect(role.Condition).toBe('CreateRole');
     expect(role.Properties.RoleName).toBe('poolwarden-spoke');
@@ -59,7 +62,7 @@ describe('the spoke template', () => {
         StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
         ArnLike: {
           'aws:PrincipalArn': {
-            'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:role/poolwarden-${HubStage}-*',
+            'Fn::If': ['HasOperatorRole', [hubRoles, { Ref: 'OperatorRoleArn' }], hubRoles],
           },
         },
       },
