@@ -1,12 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { readPriceFile } from '../../lib/adapters/prices/readPriceFile';
 import { LocatedTrainingJobs } from '../../lib/adapters/sagemaker/locatedTrainingJobs';
+import { SnsEmailChannel } from '../../lib/adapters/sns/snsEmailChannel';
 import { type ProcessDeps, processJobStateChange } from '../../lib/app/processJobStateChange';
 import { sweepAccounts } from '../../lib/app/sweepAccounts';
 import { type JobLocation, jobRef, locationLabel, parseJobRef } from '../../lib/domain/jobLocation';
@@ -319,5 +321,27 @@ describe('notices about a pool of another account', () => {
       'Release it now: aws sagemaker update-training-job --training-job-name train-a --resource-config KeepAlivePeriodInSeconds=0 --region eu-west-1 (in account 111122223333)',
     );
     expect(jobContext(sampleSnapshot('train-a', T0), bob).join('\n')).not.toContain('Account');
+  });
+});
+
+describe('email about a pool of another account', () => {
+  it('carries account and region attributes that subscriptions can filter on', () => {
+    const channel = new SnsEmailChannel(new SNSClient({ region: 'us-east-1' }), {
+      topicArn: 'arn:aws:sns:us-east-1:123456789012:t',
+      defaultOwner: 'unowned',
+    });
+    const message = {
+      kind: 'pool-available' as const,
+      job: '111122223333/eu-west-1/train-a',
+      text: 'pool available',
+      blocks: [],
+      email: { subject: 'pool available', body: 'pool available' },
+    };
+    const envelope = channel.address(message, { owner: 'bob', timeZone: 'UTC', unowned: false });
+    expect(envelope.attributes).toMatchObject({ account: '111122223333', region: 'eu-west-1' });
+    expect(
+      channel.address({ ...message, job: 'train-a' }, { owner: 'bob', timeZone: 'UTC', unowned: false })
+        .attributes,
+    ).not.toHaveProperty('account');
   });
 });
