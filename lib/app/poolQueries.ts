@@ -130,3 +130,17 @@ export const poolMoney = (chain: readonly JobRecord[], prices: PriceTable, nowMs
         idleCostUsd: instanceCostUsd(idleSecondsSoFar, count, unit),
       };
 };
+
+/** The part of a history in one account and/or region (`report --account --in-region`). */
+export const historyIn = (history: History, where: { account?: string; region?: string }): History => {
+  if (!where.account && !where.region) return history;
+  const records = history.records.filter((r) => {
+    const location = r.job?.location;
+    return (
+      (!where.account || location?.account === where.account) &&
+      (!where.region || location?.region === where.region)
+    );
+  });
+  const names = new Set(records.map((r) => r.name));
+  return { ...history, records, decisions: history.decisions.filter((d) => names.has(d.job)) };
+};

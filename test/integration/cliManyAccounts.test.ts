@@ -64,6 +64,24 @@ describe('poolwarden pools across accounts and regions', () => {
     ]);
     const text = await runCli(['report', '--since', '1d', '--local']);
     expect(text.out).toMatch(/ACCOUNT\/REGION/);
+    const research = await runCli([
+      'report',
+      '--since',
+      '1d',
+      '--format',
+      'json',
+      '--local',
+      '--account',
+      RESEARCH,
+      '--in-region',
+      'eu-west-1',
+    ]);
+    const narrowed = JSON.parse(research.out) as {
+      byAccount: Record<string, unknown>;
+      totals: { jobs: number };
+    };
+    expect(Object.keys(narrowed.byAccount)).toEqual(['111122223333/eu-west-1']);
+    expect(narrowed.totals.jobs).toBe(1);
   });
 
   it("stops one account's pool through its spoke role, leaving the same job elsewhere alone", async () => {
