@@ -6,6 +6,7 @@ import { runBundles } from './bundles';
 import { fixed, table, thousands, yesNo } from './format';
 import { POLICY_WORKLOADS, PROPOSED, runPolicyQuality } from './policyQuality';
 import { localSpeedRow, runLocalCounted, runningCostSection, runPolling, traceOf } from './runningCost';
+import { runSweepAccounts } from './sweepAccounts';
 import { runSweepScaling } from './sweepScaling';
 
 /**
@@ -30,6 +31,11 @@ log('1/5 policy quality (simulation)');
 const policy = runPolicyQuality();
 log('4/5 sweep scaling');
 const sweep = await runSweepScaling();
+log('4/5 sweep over many accounts');
+const accounts = await runSweepAccounts();
+const idleAccountsCostNothing = accounts.rows
+  .filter((r) => r.availablePools === 0)
+  .every((r) => r.sageMakerCalls === 0 && r.accessChecks === 0 && r.ledgerCalls <= 1);
 log('3/5 bundles and init time');
 const bundles = await runBundles();
 log('2/5 + 5/5 local stack: small run (running cost)');
@@ -81,6 +87,7 @@ Written by \`npm run bench\` (bench/run.ts). Do not edit by hand.
 | adaptive policy below the best fixed keep-alive on every workload | ${yesNo(allBelow)} |
 | at least 10× fewer SageMaker calls than polling | ${yesNo(cost.ratio >= 10)} (${fixed(cost.ratio, 0)}×) |
 | sweep work proportional to Available pools only | ${yesNo(sweepTracksAvailable)} |
+| 50 accounts × 3 regions, no Available pool: at most one list call per account and region, nothing else | ${yesNo(idleAccountsCostNothing)} (section 4b) |
 | local stack: 10,000 jobs in 60 s | ${yesNo(10_000 / rate <= 60)} (${fixed(rate, 1)} jobs/s: 10,000 jobs would take about ${fixed(10_000 / rate / 60, 0)} min) |
 
 | workload | waiting value | adaptive ÷ oracle | ≤ 1.25× | best fixed keep-alive | adaptive | below best fixed |
@@ -165,6 +172,18 @@ The work (ledger calls: one \`availablePools\` page per 100 Available pools, rec
 calls) depends only on the Available pools. The in-memory ledger's \`availablePools\` filters every
 record it holds on each page, so its time would grow with history for larger M; DynamoDB's sparse
 \`byExpiry\` index holds only Available pools.
+
+## 4b. Sweep over many accounts and regions
+
+${accounts.section.body}
+
+One sweep over every account and region (lib/app/sweepAccounts.ts: the Available pools read once,
+grouped by account and region, each group swept with its own client after an access check) with
+in-memory ports and a SageMaker per account and region that answers at once. Pools were last
+described 20 minutes before, so each is due for one DescribeTrainingJob. An access check resolves
+the spoke role's credentials: an STS AssumeRole only when the SDK's cached ones are missing or
+expiring. With no Available pool nothing is called in any account: the sweep does not list
+(ListTrainingJobs) today, so its "one list call per account and region" budget is unused.
 
 ## 5. Local-stack replay speed
 
