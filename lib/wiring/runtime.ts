@@ -12,6 +12,7 @@ import type { FactReactor } from '../app/factReactor';
 import { policyReactor } from '../app/policyReactor';
 import type { ProcessDeps } from '../app/processJobStateChange';
 import type { SweepDeps } from '../app/sweep';
+import type { SweepAccountsDeps } from '../app/sweepAccounts';
 import { SWEEP_EVERY_MS } from '../app/sweepWake';
 import { usageStatsReactor } from '../app/usageStatsReactor';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
@@ -22,17 +23,21 @@ import { noticeForAction } from '../notify/decisionNotices';
 import type { NotificationLog } from '../notify/notificationLog';
 import type { SentNotification } from '../notify/notifier';
 import type { SlackSecrets } from '../notify/slackSecrets';
+import type { AccountAccess } from '../ports/accountAccess';
 import { type Clock, systemClock } from '../ports/clock';
 import type { DecisionLog, DecisionOutcome } from '../ports/decisionLog';
 import type { Ledger } from '../ports/ledger';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { Telemetry } from '../ports/telemetry';
+import type { TrainingJobs } from '../ports/trainingJobs';
 import type { UsageStats } from '../ports/usageStats';
+import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import type { PoolwardenConfig } from './config/config';
 import type { Environment } from './config/configError';
 import { parseSwitch } from './config/variables';
 import { type NotifyDependencies, notifyDependencies } from './notifyDependencies';
 import { PolicySource } from './policySource';
+import { SpokeClients } from './spokeClients';
 import { CONTEXT_KEYS, contextValue, slackSecretsFrom } from './ssmParameters';
 
 /** The stores of a deployment: one DynamoDB table. */
@@ -97,7 +102,11 @@ export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS
 export class Runtime {
   readonly clock: Clock;
   readonly ledger: Ledger;
-  readonly trainingJobs: SageMakerTrainingJobs;
+  /** Every account and region's training jobs, each through its own client. */
+  readonly trainingJobs: TrainingJobs;
+  /** What the home account and region's SageMaker holds, listed by the reconciler. */
+  readonly catalog: WarmPoolCatalog;
+  readonly access: AccountAccess;
   readonly decisions: DecisionLog;
   readonly reconcileSchedule: ReconcileSchedule;
   readonly stats: UsageStats;
@@ -120,9 +129,17 @@ export class Runtime {
     this.config = options.config;
     this.clock = options.clock ?? systemClock;
     this.ledger = stores.ledger;
-    this.trainingJobs = new SageMakerTrainingJobs(
-      sageMakerClient(transport?.sagemaker ? { transport: transport.sagemaker } : {}),
-    );
+    const homeSageMaker = sageMakerClient(transport?.sagemaker ? { transport: transport.sagemaker } : {});
+    const homeJobs = new SageMakerTrainingJobs(homeSageMaker);
+    this.catalog = homeJobs;
+    if (core.home) {
+      const spokes = new SpokeClients(options.config.spokes, core.home, homeSageMaker, homeJobs);
+      this.trainingJobs = spokes.trainingJobs();
+      this.access = spokes;
+    } else {
+      this.trainingJobs = homeJobs;
+      this.access = { check: async () => {} };
+    }
     this.decisions = stores.decisions;
     this.reconcileSchedule = stores.reconcileSchedule;
     this.stats = new CachedUsageStats(stores.stats, this.clock, STATS_CACHE_MS);
@@ -198,6 +215,7 @@ export class Runtime {
       ...this.actionDeps(),
       describeConcurrency: this.config.core.describeConcurrency,
       tagKeys: this.config.core.tagKeys,
+      ...(this.config.core.home ? { home: this.config.core.home } : {}),
       telemetry: this.options.telemetry,
       reactors: [
         ...(this.options.extraReactors ?? []),
@@ -213,6 +231,15 @@ export class Runtime {
           ...this.actionDeps(),
         }),
       ],
+    };
+  }
+
+  /** The sweep over every account and region, each through its spoke's access. */
+  sweepAccountsDeps(remainingMs: () => number, forceReconcile = false): SweepAccountsDeps {
+    return {
+      ...this.sweepDeps(remainingMs, forceReconcile),
+      access: this.access,
+      ...(this.config.core.home ? { home: this.config.core.home } : {}),
     };
   }
 
@@ -232,7 +259,7 @@ export class Runtime {
       concurrency: this.config.policy.sweepConcurrency,
       reconcileEveryMs: this.config.policy.reconcileEveryMs,
       reconciler: {
-        catalog: this.trainingJobs,
+        catalog: this.catalog,
         schedule: this.reconcileSchedule,
         tagKeys: this.config.core.tagKeys,
         describeConcurrency: this.config.core.describeConcurrency,
