@@ -256,8 +256,8 @@ in-memory ports and a SageMaker per account and region that answers at once. Poo
 described 20 minutes before, so each is due for one DescribeTrainingJob. An access check resolves
 the spoke role's credentials: an STS AssumeRole only when the SDK's cached ones are missing or
 expiring. With no Available pool nothing is called in any account. This benchmark runs without a
-reconciler: in a deployment the hub's own account and region also lists (ListTrainingJobs) once
-per reconcile period; other accounts are not listed, so their budget of one list call is unused.
+reconciler: in a deployment each account and region with an Available pool, and the hub's own,
+also lists (ListTrainingJobs) at most once per reconcile period, on its own schedule.
 
 ## 5. Speed: the CLI, npm start, the local replay
 

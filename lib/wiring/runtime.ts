@@ -15,6 +15,7 @@ import type { SweepDeps } from '../app/sweep';
 import type { SweepAccountsDeps } from '../app/sweepAccounts';
 import { SWEEP_EVERY_MS } from '../app/sweepWake';
 import { usageStatsReactor } from '../app/usageStatsReactor';
+import { type JobLocation, locationLabel } from '../domain/jobLocation';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
 import type { Policy } from '../domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
@@ -51,6 +52,7 @@ const dynamoStores = (
   stats: new DynamoUsageStats(client, table),
   notifications: new DynamoNotificationLog(client, table, { retentionDays }),
   reconcileSchedule: new DynamoReconcileSchedule(client, table),
+  reconcileScheduleOf: (scope) => new DynamoReconcileSchedule(client, table, scope),
 });
 
 /** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
@@ -79,7 +81,10 @@ export interface RuntimeStores {
   readonly decisions: DecisionLog;
   readonly stats: UsageStats;
   readonly notifications: NotificationLog;
+  /** The home account and region's reconcile schedule. */
   readonly reconcileSchedule: ReconcileSchedule;
+  /** Another account and region's (`<account>/<region>`). */
+  readonly reconcileScheduleOf: (scope: string) => ReconcileSchedule;
 }
 
 /** Metrics for the dashboard (resources/observability.yml), in the `poolwarden` namespace. */
@@ -107,6 +112,9 @@ export class Runtime {
   /** What the home account and region's SageMaker holds, listed by the reconciler. */
   readonly catalog: WarmPoolCatalog;
   readonly access: AccountAccess;
+  /** Another account and region's listings; absent: one account, one region. */
+  private readonly catalogOf?: (location: JobLocation) => WarmPoolCatalog;
+  private readonly reconcileScheduleOf: (scope: string) => ReconcileSchedule;
   readonly decisions: DecisionLog;
   readonly reconcileSchedule: ReconcileSchedule;
   readonly stats: UsageStats;
@@ -136,12 +144,14 @@ export class Runtime {
       const spokes = new SpokeClients(options.config.spokes, core.home, homeSageMaker, homeJobs);
       this.trainingJobs = spokes.trainingJobs();
       this.access = spokes;
+      this.catalogOf = (location) => spokes.catalog(location);
     } else {
       this.trainingJobs = homeJobs;
       this.access = { check: async () => {} };
     }
     this.decisions = stores.decisions;
     this.reconcileSchedule = stores.reconcileSchedule;
+    this.reconcileScheduleOf = stores.reconcileScheduleOf;
     this.stats = new CachedUsageStats(stores.stats, this.clock, STATS_CACHE_MS);
     this.prices = options.prices ?? DEFAULT_PRICES;
     this.notify = notifyDependencies(core, notify, {
@@ -236,10 +246,23 @@ export class Runtime {
 
   /** The sweep over every account and region, each through its spoke's access. */
   sweepAccountsDeps(remainingMs: () => number, forceReconcile = false): SweepAccountsDeps {
+    const deps = this.sweepDeps(remainingMs, forceReconcile);
+    const { reconciler } = deps;
+    const { catalogOf } = this;
     return {
-      ...this.sweepDeps(remainingMs, forceReconcile),
+      ...deps,
       access: this.access,
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
+      // Each other account and region: its own listing, on its own reconcile schedule.
+      ...(reconciler && catalogOf
+        ? {
+            reconcilerFor: (location: JobLocation) => ({
+              ...reconciler,
+              catalog: catalogOf(location),
+              schedule: this.reconcileScheduleOf(locationLabel(location)),
+            }),
+          }
+        : {}),
     };
   }
 
@@ -265,6 +288,7 @@ export class Runtime {
         describeConcurrency: this.config.core.describeConcurrency,
         listWindowMs: reconcileWindowMs(this.config.core.limits),
         fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
+        ...(this.config.core.home ? { home: this.config.core.home } : {}),
       },
       ...(forceReconcile ? { forceReconcile } : {}),
       remainingMs,

@@ -1,12 +1,14 @@
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { sageMakerClient } from '../adapters/awsClients';
+import { LocatedCatalog } from '../adapters/sagemaker/locatedCatalog';
 import { LocatedTrainingJobs } from '../adapters/sagemaker/locatedTrainingJobs';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
 import { errorMessage } from '../domain/errorMessage';
 import { type JobLocation, locationLabel, sameLocation } from '../domain/jobLocation';
 import type { AccountAccess } from '../ports/accountAccess';
 import type { TrainingJobs } from '../ports/trainingJobs';
+import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import type { SpokeConfig } from './config/config';
 
 /** The hub could not assume an account's spoke role: that account waits, the others go on. */
@@ -48,6 +50,11 @@ export class SpokeClients implements AccountAccess {
   /** Every job, wherever it lives, through the one TrainingJobs port. */
   trainingJobs(): TrainingJobs {
     return new LocatedTrainingJobs(this.home, this.homeJobs, (location) => this.spoke(location).jobs);
+  }
+
+  /** What another account and region's SageMaker holds, its jobs named as the ledger names them. */
+  catalog(location: JobLocation): WarmPoolCatalog {
+    return new LocatedCatalog(location, this.home, this.spoke(location).jobs);
   }
 
   client(location: JobLocation): SageMakerClient {
