@@ -41,7 +41,12 @@ interface Group {
  * The ledger as one account's sweep sees it: only that account and region's Available pools,
  * and only its running jobs, so that its reconcile sets them against its own SageMaker alone.
  */
-const ledgerOf = (ledger: Ledger, group: Group, locate: (name: string) => string): Ledger => {
+const ledgerOf = (
+  ledger: Ledger,
+  pageSize: number,
+  group: Group,
+  locate: (name: string) => string,
+): Ledger => {
   const label = group.location ? locationLabel(group.location) : '';
   let running: Promise<JobRecord[]> | undefined;
   return new Proxy(ledger, {
@@ -49,7 +54,7 @@ const ledgerOf = (ledger: Ledger, group: Group, locate: (name: string) => string
       if (property === 'availablePools') return async () => ({ items: [...group.pools] });
       if (property === 'runningJobs')
         return async () => {
-          running ??= readAllPages((cursor) => target.runningJobs(100, cursor)).then((jobs) =>
+          running ??= readAllPages((cursor) => target.runningJobs(pageSize, cursor)).then((jobs) =>
             jobs.filter((job) => locate(job.name) === label),
           );
           return { items: [...(await running)] };
@@ -112,7 +117,7 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
     reports.push(
       await sweep({
         ...rest,
-        ledger: ledgerOf(deps.ledger, group, locate),
+        ledger: ledgerOf(deps.ledger, deps.pageSize, group, locate),
         ...(own ? { reconciler: own } : {}),
         ...(forceReconcile ? { forceReconcile } : {}),
       }),
