@@ -8,6 +8,7 @@ import { fixed, table, thousands, yesNo } from './format';
 import { heldOutGoals, heldOutMisses, runHeldOut } from './heldOut';
 import { POLICY_WORKLOADS, PROPOSED, runPolicyQuality } from './policyQuality';
 import { localSpeedRow, runLocalCounted, runningCostSection, runPolling, traceOf } from './runningCost';
+import { runSweepAccounts } from './sweepAccounts';
 import { runSweepScaling } from './sweepScaling';
 import { runWhatifSpeed } from './whatifSpeed';
 import { REPORTED_WEEKS } from './workloadSplit';
@@ -38,6 +39,11 @@ log('1/5 policy quality (simulation)');
 const policy = runPolicyQuality();
 log('4/5 sweep scaling');
 const sweep = await runSweepScaling();
+log('4/5 sweep over many accounts');
+const accounts = await runSweepAccounts();
+const idleAccountsCostNothing = accounts.rows
+  .filter((r) => r.availablePools === 0)
+  .every((r) => r.sageMakerCalls === 0 && r.accessChecks === 0 && r.ledgerCalls <= 1);
 log('3/5 bundles and init time');
 const bundles = await runBundles();
 log('2/5 local stack: small run (running cost, a sweep every minute as deployed)');
@@ -150,6 +156,7 @@ ${timings
   .join('\n')}
 ${replays.map((r) => `| local replay, ${thousands(r.jobs)} jobs, ledger ${r.ledger} (\`npm run bench:replay\`) | ${met(r.wallSeconds, r.targetSeconds)} |`).join('\n')}
 ${bundles.rows.map((r) => `| Lambda ${r.name}: zip ≤ 1 MB, import ≤ ${BUNDLE_TARGETS.initMs} ms | zip ${r.zippedBytes <= BUNDLE_TARGETS.zipBytes ? 'met' : 'NOT met'} (${fixed(r.zippedBytes / 1024, 0)} KiB); import ${r.initMs !== undefined && r.initMs <= BUNDLE_TARGETS.initMs ? 'met' : 'NOT met'} (${r.initMs !== undefined ? fixed(r.initMs, 0) : '?'} ms) |`).join('\n')}
+| 50 accounts × 3 regions, no Available pool: at most one list call per account and region, nothing else | ${yesNo(idleAccountsCostNothing)} (section 4b) |
 
 | workload | waiting value | adaptive ÷ oracle | ≤ 1.25× | best fixed keep-alive | adaptive | below best fixed |
 | --- | --- | --- | --- | --- | --- | --- |
@@ -238,6 +245,19 @@ The work (ledger calls: one \`availablePools\` page per 100 Available pools, rec
 calls) depends only on the Available pools. The in-memory ledger's \`availablePools\` filters every
 record it holds on each page, so its time would grow with history for larger M; DynamoDB's sparse
 \`byExpiry\` index holds only Available pools.
+
+## 4b. Sweep over many accounts and regions
+
+${accounts.section.body}
+
+One sweep over every account and region (lib/app/sweepAccounts.ts: the Available pools read once,
+grouped by account and region, each group swept with its own client after an access check) with
+in-memory ports and a SageMaker per account and region that answers at once. Pools were last
+described 20 minutes before, so each is due for one DescribeTrainingJob. An access check resolves
+the spoke role's credentials: an STS AssumeRole only when the SDK's cached ones are missing or
+expiring. With no Available pool nothing is called in any account. This benchmark runs without a
+reconciler: in a deployment each account and region with an Available pool, and the hub's own,
+also lists (ListTrainingJobs) at most once per reconcile period, on its own schedule.
 
 ## 5. Speed: the CLI, npm start, the local replay
 

@@ -1,4 +1,4 @@
-import { sweep } from '../lib/app/sweep';
+import { sweepAccounts } from '../lib/app/sweepAccounts';
 import { lambdaHandler, type RuntimeBuilder } from '../lib/wiring/lambdaHandler';
 import { lambdaRuntime, lambdaSsmFetchData } from '../lib/wiring/lambdaRuntime';
 
@@ -6,11 +6,11 @@ import { lambdaRuntime, lambdaSsmFetchData } from '../lib/wiring/lambdaRuntime';
 const asksToReconcile = (event: unknown): boolean =>
   typeof event === 'object' && event !== null && 'reconcile' in event && event.reconcile === true;
 
-/** Scheduled every minute: reconcile the Available pools with SageMaker and apply the policy. */
+/** Scheduled every minute: reconcile the Available pools of every account with SageMaker and apply the policy. */
 export const createHandler = (buildRuntime: RuntimeBuilder, fetchData: Record<string, string> = {}) =>
   lambdaHandler('sweep', buildRuntime, fetchData, async (event: unknown, context, runtime, telemetry) => {
-    const report = await sweep(
-      runtime.sweepDeps(() => context.getRemainingTimeInMillis(), asksToReconcile(event)),
+    const report = await sweepAccounts(
+      runtime.sweepAccountsDeps(() => context.getRemainingTimeInMillis(), asksToReconcile(event)),
     );
     telemetry.info('sweep finished', { ...report });
     return report;

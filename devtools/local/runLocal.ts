@@ -15,7 +15,7 @@ import type { SentNotification } from '../../lib/notify/notifier';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import type { TraceJob } from '../../lib/trace/traceJob';
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
-import { LOCAL_TABLE } from '../../lib/wiring/localStack';
+import { LOCAL_HOME, LOCAL_SPOKE_EXTERNAL_ID, LOCAL_TABLE } from '../../lib/wiring/localStack';
 import { Runtime, STATS_CACHE_MS } from '../../lib/wiring/runtime';
 import { SlackActionsRuntime } from '../../lib/wiring/slackActionsRuntime';
 import { replayWithoutPoolwarden } from './report/baseline';
@@ -25,6 +25,7 @@ import {
   type LocalNotification,
   type LocalReport,
 } from './report/localReport';
+import { qualifiedInspections } from './report/qualifiedInspections';
 import { readAllJobRecords } from './report/readLedger';
 import { type ChaosOptions, DEFAULT_CHAOS, LocalEventBus } from './runtime/eventBus';
 import { type FaultRates, Faults, NO_FAULTS } from './runtime/faults';
@@ -35,7 +36,7 @@ import { inProcessTransports } from './runtime/localTransports';
 import { memoryStores } from './runtime/memoryStores';
 import { SweepSchedule, type SweepTiming } from './runtime/sweepSchedule';
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
-import { submissionOf } from './runtime/traceSubmission';
+import { locationOf, submissionOf, traceJobRef } from './runtime/traceSubmission';
 import { VirtualClock } from './runtime/virtualClock';
 import type { EventStyle } from './sagemaker/eventStyle';
 import type { TrainingJobStateChangeEvent } from './sagemaker/jobStateEvent';
@@ -47,10 +48,13 @@ import {
 } from './slackActionsServer';
 import { startSlackSink } from './slackSink';
 import { startSnsSink } from './snsSink';
+import { startStsStandIn } from './stsStandIn';
 
 export const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:poolwarden-local';
 /** Accounts start with a warm pool quota of 0; the demo grants a generous one, except where a trace shows the quota problem. */
 export const LOCAL_QUOTAS: Readonly<Record<string, number>> = { 'ml.p5.48xlarge': 0 };
+/** The role name the spoke stack gives its role (spoke/serverless.yml), and the hub's default. */
+const SPOKE_ROLE_NAME = 'poolwarden-spoke';
 /** Lambda retries a failed async invocation twice, about a minute apart, then dead-letters it. */
 const RETRIES = 2;
 const RETRY_DELAY_MS = 60_000;
@@ -89,6 +93,8 @@ export interface LocalRunOptions {
   readonly eventStyle?: EventStyle;
   /** A real Slack incoming webhook; absent: a local sink that records the messages. */
   readonly slackWebhookUrl?: string;
+  /** Member accounts whose spoke role is missing: the hub cannot assume it there. */
+  readonly accountsWithoutSpokeRole?: readonly string[];
   readonly verbose?: boolean;
   /** Told as trace jobs are submitted (a progress bar). */
   readonly onProgress?: (submitted: number, total: number) => void;
@@ -114,6 +120,10 @@ export interface LocalEndpoints {
 export interface LocalRunResult {
   readonly report: LocalReport;
   readonly wallSeconds: number;
+  /** SageMaker calls each account and region received (`<account>/<region>`), by operation. */
+  readonly sageMakerCalls: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Every AssumeRole the hub made, granted or not. */
+  readonly assumedRoles: ReadonlyArray<{ readonly roleArn: string; readonly granted: boolean }>;
 }
 
 interface Delivery {
@@ -146,7 +156,14 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       });
   const slackSink = options.slackWebhookUrl ? undefined : await startSlackSink({});
   const snsSink = await startSnsSink({});
+  const sts = await startStsStandIn({
+    roleName: SPOKE_ROLE_NAME,
+    externalId: LOCAL_SPOKE_EXTERNAL_ID,
+    withoutRole: options.accountsWithoutSpokeRole ?? [],
+  });
   const emulator = new SageMakerEmulator({
+    accountId: LOCAL_HOME.account,
+    region: LOCAL_HOME.region,
     clock,
     eventStyle: options.eventStyle ?? 'mixed',
     quotas,
@@ -159,12 +176,13 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   } catch (error) {
     // Its port may be taken: stop what already listens, or the process would never exit.
     await snsSink.close();
+    await sts.close();
     await slackSink?.close();
     await dynamo?.stop();
     throw error;
   }
   const restoreEnvironment = useLocalAwsEnvironment(
-    { dynamodb: dynamo?.endpoint, sagemaker: sageMakerEndpoint, sns: snsSink.endpoint },
+    { dynamodb: dynamo?.endpoint, sagemaker: sageMakerEndpoint, sns: snsSink.endpoint, sts: sts.endpoint },
     {
       verbose: options.verbose ?? false,
       settings: {
@@ -178,6 +196,11 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         POOLWARDEN_SLACK_SIGNING_SECRET:
           process.env.POOLWARDEN_SLACK_SIGNING_SECRET ?? LOCAL_SLACK_SIGNING_SECRET,
         POOLWARDEN_SLACK_LOOPBACK_REPLIES: 'true',
+        // The local stack is the hub: trace jobs of other accounts are reached through their spoke role.
+        POOLWARDEN_HOME_ACCOUNT: LOCAL_HOME.account,
+        POOLWARDEN_HOME_REGION: LOCAL_HOME.region,
+        POOLWARDEN_SPOKE_ROLE_NAME: SPOKE_ROLE_NAME,
+        POOLWARDEN_SPOKE_EXTERNAL_ID: LOCAL_SPOKE_EXTERNAL_ID,
       },
     },
   );
@@ -311,7 +334,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       emulator.advanceTo(at);
       while (trace[next] && trace[next]?.submitAtMs === at) {
         const job = trace[next++];
-        if (job) emulator.submit(submissionOf(job));
+        if (job) emulator.submit(submissionOf(job), locationOf(job, LOCAL_HOME));
         options.onProgress?.(next, trace.length);
       }
       for (let delivery = bus.takeDue(at); delivery; delivery = bus.takeDue(at)) {
@@ -334,11 +357,13 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     const sageMakerCalls = emulator.callCounts();
 
     const busStats = bus.stats();
+    const truth = qualifiedInspections(emulator.inspectPlaces(), LOCAL_HOME);
     const report = buildLocalReport({
-      jobNames: trace.map((j) => j.name),
+      home: LOCAL_HOME,
+      jobNames: trace.map((j) => traceJobRef(j, LOCAL_HOME)),
       records: dynamo ? await readAllJobRecords(dynamo.client, LOCAL_TABLE) : (stores?.ledger.all() ?? []),
-      emulatorJobs: emulator.model.inspectJobs(),
-      emulatorPools: emulator.model.inspectPools(),
+      emulatorJobs: truth.jobs,
+      emulatorPools: truth.pools,
       coldStartupSeconds: emulator.model.options.startupSeconds.cold,
       prices,
       actions,
@@ -362,11 +387,17 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         ),
       },
     });
-    return { report, wallSeconds: (performance.now() - started) / 1000 };
+    return {
+      report,
+      wallSeconds: (performance.now() - started) / 1000,
+      sageMakerCalls: emulator.callsByPlace(),
+      assumedRoles: [...sts.assumed],
+    };
   } finally {
     restoreEnvironment();
     await slackActions?.close();
     await emulator.stop();
+    await sts.close();
     await snsSink.close();
     await slackSink?.close();
     await dynamo?.stop();

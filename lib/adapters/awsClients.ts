@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -13,8 +13,8 @@ export interface AwsClientOptions {
   readonly maxAttempts?: number;
   /** An explicit endpoint (the CLI's --local); otherwise the SDK's own settings decide. */
   readonly endpoint?: string;
-  /** Explicit credentials (the local stack's); otherwise the SDK's default chain. */
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Explicit credentials (the local stack's, an assumed role's); otherwise the SDK's default chain. */
+  readonly credentials?: SageMakerClientConfig['credentials'];
   /** How requests travel, when not over HTTPS to the endpoint (the local stack's in-process path). */
   readonly transport?: ClientTransport;
 }

@@ -1,3 +1,4 @@
+import { type JobLocation, locationOfJobArn, sameLocation } from '../domain/jobLocation';
 import { matchKey, normaliseCriteria } from '../domain/matchKey';
 import { type OwnerTagKeys, resolveOwner } from '../domain/owner';
 import type { JobSnapshot } from '../domain/trainingJob';
@@ -11,10 +12,20 @@ import { observeDescription } from './observeDescription';
 export interface AdoptDeps extends DetectReuseDeps {
   readonly catalog: WarmPoolCatalog;
   readonly tagKeys: OwnerTagKeys;
+  /** The deployment's own account and region; absent: one account, one region. */
+  readonly home?: JobLocation;
 }
 
-/** The snapshot a state-change event would have carried, from what DescribeTrainingJob and ListTags say. */
-export const snapshotFromDetails = (d: TrainingJobDetails, tagKeys: OwnerTagKeys): JobSnapshot => {
+/**
+ * The snapshot a state-change event would have carried, from what DescribeTrainingJob and ListTags
+ * say. `d.name` is already the ledger's name for the job; its ARN tells where it lives, and a job
+ * outside `home` has its account and region in its match key, as parseJobStateChange gives it.
+ */
+export const snapshotFromDetails = (
+  d: TrainingJobDetails,
+  tagKeys: OwnerTagKeys,
+  home?: JobLocation,
+): JobSnapshot => {
   const criteria = normaliseCriteria({
     roleArn: d.roleArn,
     instanceType: d.instanceType,
@@ -27,14 +38,18 @@ export const snapshotFromDetails = (d: TrainingJobDetails, tagKeys: OwnerTagKeys
     enableInterContainerTrafficEncryption: d.enableInterContainerTrafficEncryption,
   });
   const identity = resolveOwner(d.tags, tagKeys);
+  const location = locationOfJobArn(d.arn);
+  const own = home ?? location;
+  const elsewhere = location && own && !sameLocation(location, own) ? location : undefined;
   return {
     name: d.name,
+    ...(location ? { location } : {}),
     arn: d.arn,
     status: d.status,
     lastModifiedMs: d.lastModifiedMs,
     createdAtMs: d.createdAtMs,
     criteria,
-    matchKey: matchKey(criteria),
+    matchKey: matchKey(criteria, elsewhere),
     spot: d.spot,
     heterogeneous: d.heterogeneous,
     tags: d.tags,
@@ -66,7 +81,11 @@ export const adoptJob = async (deps: AdoptDeps, name: string): Promise<LedgerFac
   const details = await deps.catalog.details(name);
   if (!details) return [];
   const description = descriptionFromDetails(details);
-  const result = await ingestJobEvent(deps, snapshotFromDetails(details, deps.tagKeys), description);
+  const result = await ingestJobEvent(
+    deps,
+    snapshotFromDetails(details, deps.tagKeys, deps.home),
+    description,
+  );
   if (result.kind === 'applied') return [...result.facts];
   // The ledger holds a newer snapshot, but not this pool: what SageMaker says of it still counts.
   return [...result.facts, ...(await observeDescription(deps, result.recorded, description))];

@@ -1,3 +1,4 @@
+import { sameLocation } from '../domain/jobLocation';
 import type { JobRecord, NearMiss } from '../domain/jobRecord';
 import { differences } from '../domain/matchKey';
 import type { JobSnapshot } from '../domain/trainingJob';
@@ -21,6 +22,8 @@ export const closestNearMiss = (job: JobSnapshot, pools: readonly JobRecord[]): 
   let best: NearMiss | undefined;
   for (const pool of pools) {
     if (pool.name === job.name || !pool.job) continue;
+    // A pool in another account or region could never have been reused: not a near miss.
+    if (pool.job.location && job.location && !sameLocation(pool.job.location, job.location)) continue;
     const availableSinceMs = pool.pool?.availableSinceMs;
     if (availableSinceMs !== undefined && availableSinceMs > job.createdAtMs) continue;
     const diffs = differences(pool.job.criteria, job.criteria);

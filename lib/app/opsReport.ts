@@ -1,3 +1,4 @@
+import { locationLabel } from '../domain/jobLocation';
 import type { JobRecord } from '../domain/jobRecord';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { DecisionRecord } from '../ports/decisionLog';
@@ -58,6 +59,8 @@ export interface OpsReport {
   };
   readonly byTeam: Readonly<Record<string, GroupFigures>>;
   readonly byOwner: Readonly<Record<string, GroupFigures>>;
+  /** By `<account>/<region>` (`(none)` for jobs recorded before there were several accounts). */
+  readonly byAccount: Readonly<Record<string, GroupFigures>>;
   /** Decisions by action and outcome, e.g. `stop/applied`. */
   readonly actions: Readonly<Record<string, number>>;
   /** Decisions by who took them: policy, operator, slack. */
@@ -88,7 +91,7 @@ export const buildOpsReport = (history: History, prices: PriceTable, nowMs: numb
   const costOf = (record: JobRecord, seconds: number): number => {
     const type = record.job?.criteria.instanceType;
     if (!type || seconds === 0) return 0;
-    const unit = hourlyPrice(prices, type);
+    const unit = hourlyPrice(prices, type, record.job?.location?.region);
     if (unit === undefined) {
       unpriced.add(type);
       return 0;
@@ -98,6 +101,7 @@ export const buildOpsReport = (history: History, prices: PriceTable, nowMs: numb
 
   const byTeam: Record<string, GroupFigures> = {};
   const byOwner: Record<string, GroupFigures> = {};
+  const byAccount: Record<string, GroupFigures> = {};
   const add = (groups: Record<string, GroupFigures>, key: string, delta: GroupFigures) => {
     const g = groups[key] ?? { jobs: 0, reuses: 0, idleBillableSeconds: 0, idleCostUsd: 0 };
     groups[key] = {
@@ -123,6 +127,7 @@ export const buildOpsReport = (history: History, prices: PriceTable, nowMs: numb
     const delta = { jobs: 1, reuses: reused ? 1 : 0, idleBillableSeconds: seconds, idleCostUsd: cost };
     add(byTeam, r.job?.team ?? UNKNOWN, delta);
     add(byOwner, r.job?.owner ?? UNKNOWN, delta);
+    add(byAccount, r.job?.location ? locationLabel(r.job.location) : UNKNOWN, delta);
     const started = r.job?.startedAtMs;
     const created = r.job?.createdAtMs;
     if (started !== undefined && created !== undefined) {
@@ -214,6 +219,7 @@ export const buildOpsReport = (history: History, prices: PriceTable, nowMs: numb
       availableNow: views.filter((v) => v.status === 'Available').length,
     },
     byTeam,
+    byAccount,
     byOwner,
     actions,
     actors,

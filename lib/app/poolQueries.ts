@@ -118,7 +118,9 @@ export const poolMoney = (chain: readonly JobRecord[], prices: PriceTable, nowMs
       ? Math.max(0, Math.round((nowMs - head.pool.availableSinceMs) / 1000))
       : 0;
   const idleSecondsSoFar = view.idleBillableSeconds + accruing;
-  const unit = view.instanceType ? hourlyPrice(prices, view.instanceType) : undefined;
+  const unit = view.instanceType
+    ? hourlyPrice(prices, view.instanceType, head?.job?.location?.region)
+    : undefined;
   const count = view.instanceCount ?? 1;
   return unit === undefined
     ? { idleSecondsSoFar }
@@ -127,4 +129,18 @@ export const poolMoney = (chain: readonly JobRecord[], prices: PriceTable, nowMs
         idleSecondsSoFar,
         idleCostUsd: instanceCostUsd(idleSecondsSoFar, count, unit),
       };
+};
+
+/** The part of a history in one account and/or region (`report --account --in-region`). */
+export const historyIn = (history: History, where: { account?: string; region?: string }): History => {
+  if (!where.account && !where.region) return history;
+  const records = history.records.filter((r) => {
+    const location = r.job?.location;
+    return (
+      (!where.account || location?.account === where.account) &&
+      (!where.region || location?.region === where.region)
+    );
+  });
+  const names = new Set(records.map((r) => r.name));
+  return { ...history, records, decisions: history.decisions.filter((d) => names.has(d.job)) };
 };

@@ -1,4 +1,5 @@
 import { errorMessage } from '../domain/errorMessage';
+import type { JobLocation } from '../domain/jobLocation';
 import type { OwnerTagKeys } from '../domain/owner';
 import { type EventRejection, parseJobStateChange } from '../events/jobStateChange';
 import type { Telemetry } from '../ports/telemetry';
@@ -9,6 +10,8 @@ import type { LedgerFact } from './ledgerFacts';
 
 export interface ProcessDeps extends DetectReuseDeps {
   readonly tagKeys: OwnerTagKeys;
+  /** The deployment's own account and region (see jobRef in lib/domain/jobLocation.ts). */
+  readonly home?: JobLocation;
   readonly telemetry: Telemetry;
   readonly reactors: readonly FactReactor[];
 }
@@ -46,7 +49,7 @@ const FACT_METRICS: Record<LedgerFact['kind'], string> = {
  */
 export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Promise<ProcessOutcome> => {
   deps.telemetry.count('EventsReceived');
-  const parsed = parseJobStateChange(raw, deps.tagKeys, deps.limits.perCallCapSeconds);
+  const parsed = parseJobStateChange(raw, deps.tagKeys, deps.limits.perCallCapSeconds, deps.home);
   if (!parsed.ok) {
     const { eventId, field, message } = parsed.rejection;
     // `message` is the log line's own key in Powertools: the reason goes under `reason`.

@@ -1,3 +1,4 @@
+import type { JobLocation } from '../domain/jobLocation';
 import type { JobRecord } from '../domain/jobRecord';
 import type { OwnerTagKeys } from '../domain/owner';
 import { isTerminal } from '../domain/trainingJob';
@@ -16,6 +17,8 @@ export interface ReconcileDeps {
   readonly listWindowMs: number;
   /** How often a reconcile lists every Available pool of the window, not only what changed. */
   readonly fullReconcileEveryMs: number;
+  /** The deployment's own account and region, for naming adopted jobs of other accounts. */
+  readonly home?: JobLocation;
 }
 
 /** The sweep's settings a reconcile reads. */

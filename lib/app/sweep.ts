@@ -227,7 +227,8 @@ const mustLook = (deps: SweepDeps, pool: JobRecord, nowMs: number, plan: Reconci
   if (nowMs >= expiresAtMs && lastLook < expiresAtMs) return true;
   if (plan) return plan.describe.has(pool.name);
   if (deps.reconciler) return false;
-  return nowMs - lastLook >= deps.reconcileEveryMs;
+  // Without a listing, a forced reconcile looks at every pool.
+  return deps.forceReconcile === true || nowMs - lastLook >= deps.reconcileEveryMs;
 };
 
 const handlePool = async (

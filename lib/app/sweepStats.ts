@@ -20,7 +20,7 @@ const startOfDay = (ms: number) => Date.parse(`${historyDay(ms)}T00:00:00Z`);
 const liveIdleUsdToday = (record: JobRecord, nowMs: number, prices: PriceTable): number | undefined => {
   const job = record.job;
   const since = record.pool?.availableSinceMs;
-  const price = job ? hourlyPrice(prices, job.criteria.instanceType) : undefined;
+  const price = job ? hourlyPrice(prices, job.criteria.instanceType, job.location?.region) : undefined;
   if (!job || since === undefined || price === undefined) return undefined;
   const seconds = Math.max(0, (nowMs - Math.max(since, startOfDay(nowMs))) / 1000);
   return instanceCostUsd(seconds, job.criteria.instanceCount, price);

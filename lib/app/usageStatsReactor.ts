@@ -42,7 +42,7 @@ const recordHopEnd = async (
       : { job: record.name, atMs, gapSeconds: pool.billableSeconds, reused };
   await Promise.all(scopes.map((scope) => stats.addGap(scope, gap)));
   const job = record.job;
-  const price = job ? hourlyPrice(prices, job.criteria.instanceType) : undefined;
+  const price = job ? hourlyPrice(prices, job.criteria.instanceType, job.location?.region) : undefined;
   if (job?.team && price !== undefined) {
     const usd = instanceCostUsd(pool.billableSeconds, job.criteria.instanceCount, price);
     await stats.addIdleSpend(job.team, historyDay(atMs), record.name, usd);

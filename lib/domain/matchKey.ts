@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { JobLocation } from './jobLocation';
 
 /**
  * The criteria SageMaker compares, all for equality, before it lets a new job reuse a warm
@@ -42,11 +43,17 @@ export const normaliseCriteria = (criteria: MatchCriteria): MatchCriteria => ({
 const render = (value: MatchCriteria[CriterionName]): string =>
   Array.isArray(value) ? `[${value.join(',')}]` : String(value);
 
-/** A short stable identifier: two jobs can share a warm pool exactly when their keys are equal. */
-export const matchKey = (criteria: MatchCriteria): string => {
+/**
+ * A short stable identifier: two jobs can share a warm pool exactly when their keys are equal.
+ * A pool never crosses accounts or regions, so a job outside the deployment's own account and
+ * region (`elsewhere`) has them in its key. The deployment's own jobs keep the key they always
+ * had: pools, learnt idle gaps and traces recorded before there were several accounts stay valid.
+ */
+export const matchKey = (criteria: MatchCriteria, elsewhere?: JobLocation): string => {
   const normalised = normaliseCriteria(criteria);
-  const canonical = CRITERIA.map((name) => `${name}=${render(normalised[name])}`).join('\n');
-  return `mk1_${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
+  const lines = CRITERIA.map((name) => `${name}=${render(normalised[name])}`);
+  if (elsewhere) lines.push(`account=${elsewhere.account}`, `region=${elsewhere.region}`);
+  return `mk1_${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 32)}`;
 };
 
 export interface CriterionDifference {

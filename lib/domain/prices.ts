@@ -1,7 +1,9 @@
 /**
  * Hourly on-demand prices of SageMaker training instances, USD, us-east-1 list prices as
  * published (approximate; they change, and differ by region). Users override them with a JSON
- * file `{ "ml.g5.xlarge": 1.408, ... }`. Every cost figure poolwarden shows comes from here.
+ * file `{ "ml.g5.xlarge": 1.408, "eu-west-1/ml.g5.xlarge": 1.58, ... }`: a key with a region
+ * prices that region; any other region falls back to the plain (us-east-1) price. Every cost
+ * figure poolwarden shows comes from here.
  */
 export type PriceTable = Readonly<Record<string, number>>;
 
@@ -32,8 +34,12 @@ export const withOverrides = (base: PriceTable, overrides: PriceTable): PriceTab
   ...overrides,
 });
 
-export const hourlyPrice = (prices: PriceTable, instanceType: string): number | undefined =>
-  prices[instanceType];
+/** The price file's key for one region's price of an instance type. */
+export const regionalPriceKey = (region: string, instanceType: string): string => `${region}/${instanceType}`;
+
+/** The region's own price when the table has one, else the us-east-1 list price. */
+export const hourlyPrice = (prices: PriceTable, instanceType: string, region?: string): number | undefined =>
+  (region === undefined ? undefined : prices[regionalPriceKey(region, instanceType)]) ?? prices[instanceType];
 
 /** What holding `instanceCount` instances for `seconds` costs. */
 export const instanceCostUsd = (seconds: number, instanceCount: number, hourlyUsd: number): number =>

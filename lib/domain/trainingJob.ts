@@ -1,3 +1,4 @@
+import type { JobLocation } from './jobLocation';
 import type { MatchCriteria } from './matchKey';
 
 /** SageMaker's TrainingJobStatus values. */
@@ -33,7 +34,10 @@ export const statusRank = (status: TrainingJobStatus): number => STATUS_RANK[sta
 
 /** What a state-change event tells about one training job, normalised. Times are epoch ms. */
 export interface JobSnapshot {
+  /** The name poolwarden records the job under: see jobRef() in jobLocation.ts. */
   readonly name: string;
+  /** Where the job lives; absent in snapshots recorded before there were several accounts. */
+  readonly location?: JobLocation;
   readonly arn: string;
   readonly status: TrainingJobStatus;
   readonly secondaryStatus?: string;

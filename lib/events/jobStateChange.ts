@@ -1,4 +1,12 @@
 import * as z from 'zod';
+import {
+  ACCOUNT_PATTERN,
+  type JobLocation,
+  jobRef,
+  locationOfJobArn,
+  REGION_PATTERN,
+  sameLocation,
+} from '../domain/jobLocation';
 import { matchKey, normaliseCriteria } from '../domain/matchKey';
 import { type OwnerTagKeys, resolveOwner } from '../domain/owner';
 import {
@@ -175,10 +183,26 @@ const envelope = (keepAliveCapSeconds: number) =>
       id: z.string().min(1),
       source: z.literal(JOB_STATE_CHANGE_SOURCE),
       'detail-type': z.literal(JOB_STATE_CHANGE_DETAIL_TYPE),
+      // Where the job lives: EventBridge's envelope says it, and the job's ARN agrees.
+      account: z.string().regex(ACCOUNT_PATTERN, 'not a 12-digit AWS account id').optional(),
+      region: z.string().regex(REGION_PATTERN, 'not an AWS region name').optional(),
       time: z.iso.datetime({ offset: true }).optional(),
       detail: detail(keepAliveCapSeconds),
     })
     .superRefine((e, ctx) => {
+      const arnLocation = locationOfJobArn(e.detail.TrainingJobArn);
+      if (arnLocation && e.account !== undefined && e.account !== arnLocation.account)
+        ctx.addIssue({
+          code: 'custom',
+          message: `is ${e.account} but the job's ARN names account ${arnLocation.account}`,
+          path: ['account'],
+        });
+      if (arnLocation && e.region !== undefined && e.region !== arnLocation.region)
+        ctx.addIssue({
+          code: 'custom',
+          message: `is ${e.region} but the job's ARN names region ${arnLocation.region}`,
+          path: ['region'],
+        });
       if (e.time === undefined) return;
       const latest = Date.parse(e.time) + TIMESTAMP.skewAfterEventMs;
       const d = e.detail;
@@ -227,11 +251,14 @@ const eventIdOf = (raw: unknown): string => {
 /**
  * Reads one EventBridge event. Every field is held to SageMaker's documented bounds
  * (lib/domain/sageMakerLimits.ts); the first field out of them is named in the rejection.
+ * `home` is the deployment's own account and region; absent, the job's own location stands for it
+ * (one account, one region, as before).
  */
 export const parseJobStateChange = (
   raw: unknown,
   tagKeys: OwnerTagKeys,
   keepAliveCapSeconds: number = KEEP_ALIVE_PERIOD_SECONDS.documentedMax,
+  home?: JobLocation,
 ): ParsedEvent => {
   const result = envelopeFor(keepAliveCapSeconds).safeParse(raw);
   if (!result.success) {
@@ -261,14 +288,21 @@ export const parseJobStateChange = (
     enableInterContainerTrafficEncryption: d.EnableInterContainerTrafficEncryption ?? false,
   });
   const identity = resolveOwner(d.Tags, tagKeys);
+  const { account, region } = result.data;
+  const arnLocation = locationOfJobArn(d.TrainingJobArn);
+  const location: JobLocation | undefined =
+    account !== undefined && region !== undefined ? { account, region } : (arnLocation ?? home);
+  const own = home ?? location;
+  const elsewhere = location && own && !sameLocation(location, own) ? location : undefined;
   const snapshot: JobSnapshot = {
-    name: d.TrainingJobName,
+    name: elsewhere && own ? jobRef(d.TrainingJobName, elsewhere, own) : d.TrainingJobName,
+    ...(location ? { location } : {}),
     arn: d.TrainingJobArn,
     status: d.TrainingJobStatus,
     lastModifiedMs: d.LastModifiedTime,
     createdAtMs: d.CreationTime,
     criteria,
-    matchKey: matchKey(criteria),
+    matchKey: matchKey(criteria, elsewhere),
     spot: d.EnableManagedSpotTraining ?? false,
     heterogeneous,
     tags: d.Tags,

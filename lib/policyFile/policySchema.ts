@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
+import { ACCOUNT_PATTERN, REGION_PATTERN } from '../domain/jobLocation';
 import { formatDuration, parseDuration } from '../domain/policy/duration';
 import { STRATEGY_NAMES, type StrategyName, WEEKDAYS, type Weekday } from '../domain/policy/policy';
 import { didYouMean } from './didYouMean';
@@ -241,6 +242,8 @@ const matchSchema = strict({
   ).optional(),
   teams: list(text('a team name')).optional(),
   owners: list(text('an owner name')).optional(),
+  accounts: list(text('a 12-digit AWS account id', ACCOUNT_PATTERN)).optional(),
+  regions: list(text('an AWS region such as eu-west-1', REGION_PATTERN)).optional(),
 });
 
 const RULE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,62}$/;
@@ -279,7 +282,7 @@ const matchesEverything = (rule: Record<string, unknown>): boolean => {
   const match = rule.match;
   if (match === undefined || match === null) return true;
   if (!isRecord(match)) return false;
-  return ['tags', 'instanceTypes', 'teams', 'owners'].every((key) => {
+  return ['tags', 'instanceTypes', 'teams', 'owners', 'accounts', 'regions'].every((key) => {
     const criteria = match[key];
     return criteria === undefined || (Array.isArray(criteria) && criteria.length === 0);
   });

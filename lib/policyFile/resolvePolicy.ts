@@ -72,6 +72,8 @@ const resolveRule = (defaults: RuleSettings, rule: RuleInput): PolicyRule => ({
     instanceTypes: rule.match?.instanceTypes ?? [],
     teams: rule.match?.teams ?? [],
     owners: rule.match?.owners ?? [],
+    ...(rule.match?.accounts?.length ? { accounts: rule.match.accounts } : {}),
+    ...(rule.match?.regions?.length ? { regions: rule.match.regions } : {}),
   },
   settings: resolveSettings(defaults, rule),
 });

@@ -15,10 +15,10 @@ export interface TrainingJobDescription {
 
 /** SageMaker's training jobs, as far as poolwarden needs them. */
 export interface TrainingJobs {
-  /** undefined when SageMaker does not know the job (deleted, or another account's). */
-  describe(name: string): Promise<TrainingJobDescription | undefined>;
+  /** undefined when SageMaker does not know the job (deleted, or another account's). `signal` ends the wait. */
+  describe(name: string, signal?: AbortSignal): Promise<TrainingJobDescription | undefined>;
   /** UpdateTrainingJob's KeepAlivePeriodInSeconds; 0 terminates the pool. */
-  setKeepAlive(name: string, seconds: number): Promise<void>;
+  setKeepAlive(name: string, seconds: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** One line of ListTrainingJobs. */

@@ -25,10 +25,15 @@ const parseJsonLine = (content: string): JsonLine => {
   }
 };
 
+/** A job's name with its account and region when the line gives them: names are unique only within them. */
 const nameOf = (value: unknown): string | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
   const name: unknown = Reflect.get(value, 'name');
-  return typeof name === 'string' ? name : undefined;
+  if (typeof name !== 'string') return undefined;
+  const where = ['account', 'region']
+    .map((field) => Reflect.get(value, field))
+    .filter((v) => typeof v === 'string');
+  return where.length > 0 ? `${name} in ${where.join('/')}` : name;
 };
 
 /**
@@ -57,7 +62,7 @@ export const parseTrace = (text: string): TraceParseResult => {
       issues.push(...described.map((issue) => ({ line, ...issue })));
     }
 
-    // SageMaker refuses a second job of the same name, so a trace with one cannot be replayed.
+    // SageMaker refuses a second job of the same name in one account and region, so a trace with one cannot be replayed.
     const name = nameOf(json.value);
     if (name === undefined) return;
     const first = lineOfName.get(name);

@@ -19,6 +19,8 @@ const toLine = (job: TraceJob): Record<string, unknown> => ({
   ...(job.enableNetworkIsolation ? { enableNetworkIsolation: true } : {}),
   ...(job.enableInterContainerTrafficEncryption ? { enableInterContainerTrafficEncryption: true } : {}),
   ...(job.image !== undefined ? { image: job.image } : {}),
+  ...(job.account !== undefined ? { account: job.account } : {}),
+  ...(job.region !== undefined ? { region: job.region } : {}),
 });
 
 /** Writes jobs as JSON Lines, fields in the order of the format: parseTrace(serializeTrace(jobs)) gives them back. */

@@ -49,4 +49,7 @@ export interface TraceJob {
   readonly enableInterContainerTrafficEncryption: boolean;
   /** Not a warm-pool match criterion: jobs with different images may share a pool. */
   readonly image?: string;
+  /** The job's account and region; absent: the local stack's own (or, imported, the account read). */
+  readonly account?: string;
+  readonly region?: string;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ACCOUNT_PATTERN, REGION_PATTERN } from '../domain/jobLocation';
 import {
   JOB_NAME_MAX_LENGTH,
   JOB_NAME_PATTERN,
@@ -27,6 +28,8 @@ const INSTANCE_TYPE = 'expected a SageMaker instance type such as ml.g5.xlarge';
 const POSITIVE_INTEGER = 'expected a positive integer';
 const KEEP_ALIVE = `expected a whole number of seconds from 0 to ${MAX_TRACE_KEEP_ALIVE_SECONDS}`;
 const BOOLEAN = 'expected true or false';
+const ACCOUNT = 'expected a 12-digit AWS account id such as 111122223333';
+const REGION = 'expected an AWS region such as eu-west-1';
 
 const positiveInteger = z.number(POSITIVE_INTEGER).int(POSITIVE_INTEGER).positive(POSITIVE_INTEGER);
 
@@ -89,6 +92,8 @@ const lineSchema = z
       enableNetworkIsolation: withDefault(z.boolean(BOOLEAN), false),
       enableInterContainerTrafficEncryption: withDefault(z.boolean(BOOLEAN), false),
       image: z.string('expected a container image URI').min(1, 'expected a container image URI').nullish(),
+      account: z.string(ACCOUNT).regex(ACCOUNT_PATTERN, ACCOUNT).nullish(),
+      region: z.string(REGION).regex(REGION_PATTERN, REGION).nullish(),
     },
     'expected a JSON object describing one training job',
   )
@@ -124,6 +129,8 @@ const toTraceJob = (line: z.output<typeof lineSchema>): TraceJob => {
     enableNetworkIsolation: line.enableNetworkIsolation,
     enableInterContainerTrafficEncryption: line.enableInterContainerTrafficEncryption,
     ...(line.image != null ? { image: line.image } : {}),
+    ...(line.account != null ? { account: line.account } : {}),
+    ...(line.region != null ? { region: line.region } : {}),
   };
 };
 

@@ -6,6 +6,7 @@ import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJo
 import type { ActionDeps } from '../app/applyPoolAction';
 import type { Clock } from '../ports/clock';
 import type { PoolwardenConfig } from './config/config';
+import { SpokeClients } from './spokeClients';
 
 /** Where the operator's AWS (or the local stack) is: region, credentials, explicit endpoints. */
 export interface OpsAws {
@@ -18,7 +19,9 @@ export interface OpsDependencies {
   readonly ledger: DynamoLedger;
   readonly decisions: DynamoDecisionLog;
   readonly notices: DynamoNotificationLog;
+  /** The operator's own account and region (`poolwarden import` reads its history). */
   readonly trainingJobs: SageMakerTrainingJobs;
+  /** Actions reach a pool of another account through its spoke role, as the functions do. */
   readonly actionDeps: ActionDeps;
 }
 
@@ -42,6 +45,14 @@ export const opsDependencies = (config: PoolwardenConfig, aws: OpsAws, clock: Cl
     decisions,
     notices: new DynamoNotificationLog(dynamo, table, { retentionDays: config.notify.retentionDays }),
     trainingJobs,
-    actionDeps: { ledger, decisions, trainingJobs, clock, limits: config.core.limits },
+    actionDeps: {
+      ledger,
+      decisions,
+      trainingJobs: config.core.home
+        ? new SpokeClients(config.spokes, config.core.home, sagemaker).trainingJobs()
+        : trainingJobs,
+      clock,
+      limits: config.core.limits,
+    },
   };
 };

@@ -12,8 +12,10 @@ import type { FactReactor } from '../app/factReactor';
 import { policyReactor } from '../app/policyReactor';
 import type { ProcessDeps } from '../app/processJobStateChange';
 import type { SweepDeps } from '../app/sweep';
+import type { SweepAccountsDeps } from '../app/sweepAccounts';
 import { SWEEP_EVERY_MS } from '../app/sweepWake';
 import { usageStatsReactor } from '../app/usageStatsReactor';
+import { type JobLocation, locationLabel } from '../domain/jobLocation';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
 import type { Policy } from '../domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
@@ -22,17 +24,21 @@ import { noticeForAction } from '../notify/decisionNotices';
 import type { NotificationLog } from '../notify/notificationLog';
 import type { SentNotification } from '../notify/notifier';
 import type { SlackSecrets } from '../notify/slackSecrets';
+import type { AccountAccess } from '../ports/accountAccess';
 import { type Clock, systemClock } from '../ports/clock';
 import type { DecisionLog, DecisionOutcome } from '../ports/decisionLog';
 import type { Ledger } from '../ports/ledger';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { Telemetry } from '../ports/telemetry';
+import type { TrainingJobs } from '../ports/trainingJobs';
 import type { UsageStats } from '../ports/usageStats';
+import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import type { PoolwardenConfig } from './config/config';
 import type { Environment } from './config/configError';
 import { parseSwitch } from './config/variables';
 import { type NotifyDependencies, notifyDependencies } from './notifyDependencies';
 import { PolicySource } from './policySource';
+import { SpokeClients } from './spokeClients';
 import { CONTEXT_KEYS, contextValue, slackSecretsFrom } from './ssmParameters';
 
 /** The stores of a deployment: one DynamoDB table. */
@@ -46,6 +52,7 @@ const dynamoStores = (
   stats: new DynamoUsageStats(client, table),
   notifications: new DynamoNotificationLog(client, table, { retentionDays }),
   reconcileSchedule: new DynamoReconcileSchedule(client, table),
+  reconcileScheduleOf: (scope) => new DynamoReconcileSchedule(client, table, scope),
 });
 
 /** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
@@ -74,7 +81,10 @@ export interface RuntimeStores {
   readonly decisions: DecisionLog;
   readonly stats: UsageStats;
   readonly notifications: NotificationLog;
+  /** The home account and region's reconcile schedule. */
   readonly reconcileSchedule: ReconcileSchedule;
+  /** Another account and region's (`<account>/<region>`). */
+  readonly reconcileScheduleOf: (scope: string) => ReconcileSchedule;
 }
 
 /** Metrics for the dashboard (resources/observability.yml), in the `poolwarden` namespace. */
@@ -97,7 +107,14 @@ export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS
 export class Runtime {
   readonly clock: Clock;
   readonly ledger: Ledger;
-  readonly trainingJobs: SageMakerTrainingJobs;
+  /** Every account and region's training jobs, each through its own client. */
+  readonly trainingJobs: TrainingJobs;
+  /** What the home account and region's SageMaker holds, listed by the reconciler. */
+  readonly catalog: WarmPoolCatalog;
+  readonly access: AccountAccess;
+  /** Another account and region's listings; absent: one account, one region. */
+  private readonly catalogOf?: (location: JobLocation) => WarmPoolCatalog;
+  private readonly reconcileScheduleOf: (scope: string) => ReconcileSchedule;
   readonly decisions: DecisionLog;
   readonly reconcileSchedule: ReconcileSchedule;
   readonly stats: UsageStats;
@@ -120,11 +137,21 @@ export class Runtime {
     this.config = options.config;
     this.clock = options.clock ?? systemClock;
     this.ledger = stores.ledger;
-    this.trainingJobs = new SageMakerTrainingJobs(
-      sageMakerClient(transport?.sagemaker ? { transport: transport.sagemaker } : {}),
-    );
+    const homeSageMaker = sageMakerClient(transport?.sagemaker ? { transport: transport.sagemaker } : {});
+    const homeJobs = new SageMakerTrainingJobs(homeSageMaker);
+    this.catalog = homeJobs;
+    if (core.home) {
+      const spokes = new SpokeClients(options.config.spokes, core.home, homeSageMaker, homeJobs);
+      this.trainingJobs = spokes.trainingJobs();
+      this.access = spokes;
+      this.catalogOf = (location) => spokes.catalog(location);
+    } else {
+      this.trainingJobs = homeJobs;
+      this.access = { check: async () => {} };
+    }
     this.decisions = stores.decisions;
     this.reconcileSchedule = stores.reconcileSchedule;
+    this.reconcileScheduleOf = stores.reconcileScheduleOf;
     this.stats = new CachedUsageStats(stores.stats, this.clock, STATS_CACHE_MS);
     this.prices = options.prices ?? DEFAULT_PRICES;
     this.notify = notifyDependencies(core, notify, {
@@ -198,6 +225,7 @@ export class Runtime {
       ...this.actionDeps(),
       describeConcurrency: this.config.core.describeConcurrency,
       tagKeys: this.config.core.tagKeys,
+      ...(this.config.core.home ? { home: this.config.core.home } : {}),
       telemetry: this.options.telemetry,
       reactors: [
         ...(this.options.extraReactors ?? []),
@@ -213,6 +241,28 @@ export class Runtime {
           ...this.actionDeps(),
         }),
       ],
+    };
+  }
+
+  /** The sweep over every account and region, each through its spoke's access. */
+  sweepAccountsDeps(remainingMs: () => number, forceReconcile = false): SweepAccountsDeps {
+    const deps = this.sweepDeps(remainingMs, forceReconcile);
+    const { reconciler } = deps;
+    const { catalogOf } = this;
+    return {
+      ...deps,
+      access: this.access,
+      ...(this.config.core.home ? { home: this.config.core.home } : {}),
+      // Each other account and region: its own listing, on its own reconcile schedule.
+      ...(reconciler && catalogOf
+        ? {
+            reconcilerFor: (location: JobLocation) => ({
+              ...reconciler,
+              catalog: catalogOf(location),
+              schedule: this.reconcileScheduleOf(locationLabel(location)),
+            }),
+          }
+        : {}),
     };
   }
 
@@ -232,12 +282,13 @@ export class Runtime {
       concurrency: this.config.policy.sweepConcurrency,
       reconcileEveryMs: this.config.policy.reconcileEveryMs,
       reconciler: {
-        catalog: this.trainingJobs,
+        catalog: this.catalog,
         schedule: this.reconcileSchedule,
         tagKeys: this.config.core.tagKeys,
         describeConcurrency: this.config.core.describeConcurrency,
         listWindowMs: reconcileWindowMs(this.config.core.limits),
         fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
+        ...(this.config.core.home ? { home: this.config.core.home } : {}),
       },
       ...(forceReconcile ? { forceReconcile } : {}),
       remainingMs,

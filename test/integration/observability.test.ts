@@ -14,6 +14,9 @@ const cfnTags: Tags = [
   'If',
   'Equals',
   'Not',
+  'And',
+  'Or',
+  'Condition',
   'ImportValue',
 ].flatMap((name) => [
   { tag: `!${name}`, resolve: (value: unknown) => ({ [`Fn::${name}`]: value }) },

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${...} placeholders (Fn::Sub)
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ const run = promisify(execFile);
 
 interface Resource {
   Type: string;
+  Condition?: string;
   Properties: Record<string, unknown>;
   DependsOn?: string | string[];
   DeletionPolicy?: string;
@@ -119,7 +121,10 @@ describe('the packaged CloudFormation template', () => {
     const role = resources.SlackActionsRole?.Properties.Policies as Array<{
       PolicyDocument: { Statement: Statement[] };
     }>;
-    const actions = role.flatMap((p) => p.PolicyDocument.Statement.flatMap((st) => [st.Action].flat()));
+    // The spoke-role statement is conditional (Fn::If): checked with the hub below.
+    const actions = role.flatMap((p) =>
+      p.PolicyDocument.Statement.flatMap((st) => (st.Action === undefined ? [] : [st.Action].flat())),
+    );
     expect(new Set(actions)).toEqual(
       new Set([
         'logs:CreateLogStream',
@@ -239,7 +244,13 @@ describe('the packaged template, hardened', () => {
       SlackActionsLambdaFunction: (env) => ssmFetchData(loadConfig(env), { signingSecret: true }),
     };
     for (const mode of modes) {
-      const parameters = { SlackMode: mode, NotificationsTopic: 'arn:aws:sns:us-east-1:123456789012:t' };
+      const parameters = {
+        SlackMode: mode,
+        NotificationsTopic: 'arn:aws:sns:us-east-1:123456789012:t',
+        'AWS::AccountId': '123456789012',
+        'AWS::Region': 'us-east-1',
+        SpokeExternalId: '',
+      };
       for (const [name, fetchData] of Object.entries(fetchers)) {
         const fn = resourceNamed(name).Properties;
         const env = resolve(
@@ -288,6 +299,79 @@ describe('the packaged template, hardened', () => {
       expect(resource.UpdateReplacePolicy, name).toBe(resource.DeletionPolicy);
     }
     expect(resources.FailedEventsQueue?.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('the hub of many accounts', () => {
+  const hubBus = {
+    'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default',
+  };
+
+  it("lets the spokes put events on the hub's bus only from the organization, or else the listed accounts", () => {
+    const organization = resourceNamed('HubBusFromOrganization');
+    expect(organization).toMatchObject({
+      Type: 'AWS::Events::EventBusPolicy',
+      Condition: 'FromOrganization',
+    });
+    expect(organization.Properties.Statement).toEqual({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Resource: hubBus,
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
+    });
+    const accounts = resourceNamed('HubBusFromAccounts');
+    expect(accounts).toMatchObject({ Type: 'AWS::Events::EventBusPolicy', Condition: 'FromListedAccounts' });
+    expect(accounts.Properties.Statement).toEqual({
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::Split': [',', { Ref: 'MemberAccounts' }] } },
+      Action: 'events:PutEvents',
+      Resource: hubBus,
+    });
+    // With neither an organization nor accounts, no policy: the bus stays the account's own.
+    expect(template.Conditions?.FromListedAccounts).toEqual({
+      'Fn::And': [
+        { 'Fn::Not': [{ Condition: 'FromOrganization' }] },
+        { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'MemberAccounts' }, ''] }] },
+      ],
+    });
+  });
+
+  it('lets the functions that call SageMaker assume the spoke role, and nothing more, only with many accounts', () => {
+    for (const name of ['OnJobStateChangeRole', 'SweepRole', 'SlackActionsRole']) {
+      const policies = resourceNamed(name).Properties.Policies as Array<{
+        PolicyDocument: { Statement: unknown[] };
+      }>;
+      const spoke = policies
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((s): s is { 'Fn::If': unknown[] } => typeof s === 'object' && s !== null && 'Fn::If' in s);
+      expect(spoke).toEqual([
+        {
+          'Fn::If': [
+            'ManyAccounts',
+            {
+              Sid: 'SpokeRoles',
+              Effect: 'Allow',
+              Action: ['sts:AssumeRole'],
+              Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/poolwarden-spoke' },
+            },
+            { Ref: 'AWS::NoValue' },
+          ],
+        },
+      ]);
+    }
+  });
+
+  it("tells the functions the hub's own account and region and the spoke role", () => {
+    const env = (
+      resourceNamed('SweepLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(env).toMatchObject({
+      POOLWARDEN_HOME_ACCOUNT: { Ref: 'AWS::AccountId' },
+      POOLWARDEN_HOME_REGION: { Ref: 'AWS::Region' },
+      POOLWARDEN_SPOKE_ROLE_NAME: 'poolwarden-spoke',
+      POOLWARDEN_SPOKE_EXTERNAL_ID: { Ref: 'SpokeExternalId' },
+    });
   });
 });
 

@@ -15,6 +15,9 @@ export interface JobEventOptions {
   readonly keepAliveSeconds?: number;
   readonly tags?: Record<string, string>;
   readonly failureReason?: string;
+  /** Where the job lives (the envelope's account and region, and the ARN's). */
+  readonly account?: string;
+  readonly region?: string;
   /** documented: timestamps as strings and Tags as a map; registry: numbers and a [{Key, Value}] list. */
   readonly style?: 'documented' | 'registry';
 }
@@ -31,18 +34,21 @@ export const jobEvent = (o: JobEventOptions = {}) => {
   const registry = o.style === 'registry';
   const time = (ms: number | undefined) => (ms === undefined ? undefined : registry ? ms : String(ms));
   const tags = o.tags ?? { owner: 'alice', team: 'vision', email: 'alice@example.com' };
+  const account = o.account ?? '123456789012';
+  const region = o.region ?? 'us-east-1';
+  const arn = `arn:aws:sagemaker:${region}:${account}:training-job/${name}`;
   return {
     version: '0',
     id: o.id ?? `evt-${name}-${status}-${lastModifiedMs}`,
     'detail-type': 'SageMaker Training Job State Change',
     source: 'aws.sagemaker',
-    account: '123456789012',
+    account,
     time: new Date(lastModifiedMs).toISOString(),
-    region: 'us-east-1',
-    resources: [`arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`],
+    region,
+    resources: [arn],
     detail: {
       TrainingJobName: name,
-      TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
+      TrainingJobArn: arn,
       TrainingJobStatus: status,
       SecondaryStatus: o.secondaryStatus ?? (status === 'InProgress' ? 'Starting' : status),
       CreationTime: time(createdAtMs),
@@ -50,7 +56,7 @@ export const jobEvent = (o: JobEventOptions = {}) => {
         status === 'InProgress' && o.startedAtMs === undefined ? undefined : time(startedAtMs),
       TrainingEndTime: time(endedAtMs),
       LastModifiedTime: time(lastModifiedMs),
-      RoleArn: o.roleArn ?? 'arn:aws:iam::123456789012:role/vision-training',
+      RoleArn: o.roleArn ?? `arn:aws:iam::${account}:role/vision-training`,
       ResourceConfig: {
         InstanceType: o.instanceType ?? 'ml.g5.xlarge',
         InstanceCount: o.instanceCount ?? 1,

@@ -1,17 +1,19 @@
 import { lambdaContext } from '../../devtools/local/runtime/lambdaContext';
 import { type LocalDynamo, startLocalDynamo } from '../../devtools/local/runtime/localDynamo';
 import { useLocalAwsEnvironment } from '../../devtools/local/runtime/localEnvironment';
-import { submissionOf } from '../../devtools/local/runtime/traceSubmission';
+import { locationOf, submissionOf } from '../../devtools/local/runtime/traceSubmission';
 import { VirtualClock } from '../../devtools/local/runtime/virtualClock';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmulator';
 import { startSnsSink } from '../../devtools/local/snsSink';
+import { startStsStandIn } from '../../devtools/local/stsStandIn';
 import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import { parseTraceOrThrow } from '../../lib/trace/parseTrace';
 import type { TraceJob } from '../../lib/trace/traceJob';
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
+import { LOCAL_HOME, LOCAL_SPOKE_EXTERNAL_ID } from '../../lib/wiring/localStack';
 import { Runtime } from '../../lib/wiring/runtime';
 
 /**
@@ -44,6 +46,8 @@ export const traceOf = (
     keepAliveSeconds?: number;
     owner: string;
     team: string;
+    account?: string;
+    region?: string;
   }>,
 ): readonly TraceJob[] =>
   parseTraceOrThrow(
@@ -54,12 +58,14 @@ export const traceOf = (
           submitAt: j.submitAt,
           durationSeconds: j.durationSeconds ?? 600,
           outcome: 'Completed',
-          roleArn: `arn:aws:iam::123456789012:role/sagemaker-${j.team}`,
+          roleArn: `arn:aws:iam::${j.account ?? '123456789012'}:role/sagemaker-${j.team}`,
           instanceType: j.instanceType ?? 'ml.g5.xlarge',
           instanceCount: j.instanceCount ?? 1,
           volumeSizeInGB: j.volumeSizeInGB ?? 50,
           keepAliveSeconds: j.keepAliveSeconds ?? 3600,
           tags: { owner: j.owner, team: j.team },
+          ...(j.account ? { account: j.account } : {}),
+          ...(j.region ? { region: j.region } : {}),
         }),
       )
       .join('\n'),
@@ -73,12 +79,17 @@ export const startOpsWorld = async (
   const clock = new VirtualClock(options.startMs);
   const dynamo: LocalDynamo = await startLocalDynamo();
   const sns = await startSnsSink({});
+  // The hub reaches the trace's other accounts through their spoke role, as the local stack does.
+  const sts = await startStsStandIn({ roleName: 'poolwarden-spoke', externalId: LOCAL_SPOKE_EXTERNAL_ID });
   const emulator = new SageMakerEmulator({ clock, eventStyle: 'mixed', quotas: options.quotas ?? {} });
   const sagemaker = await emulator.start();
   const restore = useLocalAwsEnvironment(
-    { dynamodb: dynamo.endpoint, sagemaker, sns: sns.endpoint },
+    { dynamodb: dynamo.endpoint, sagemaker, sns: sns.endpoint, sts: sts.endpoint },
     {
       settings: {
+        POOLWARDEN_HOME_ACCOUNT: LOCAL_HOME.account,
+        POOLWARDEN_HOME_REGION: LOCAL_HOME.region,
+        POOLWARDEN_SPOKE_EXTERNAL_ID: LOCAL_SPOKE_EXTERNAL_ID,
         POOLWARDEN_TABLE: table,
         POOLWARDEN_SLACK_MODE: 'off',
         POOLWARDEN_NOTIFY_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:poolwarden-local',
@@ -118,7 +129,7 @@ export const startOpsWorld = async (
         emulator.advanceTo(at);
         while (jobs[next] && jobs[next]?.submitAtMs === at) {
           const job = jobs[next++];
-          if (job) emulator.submit(submissionOf(job));
+          if (job) emulator.submit(submissionOf(job), locationOf(job, LOCAL_HOME));
         }
         while (pending.length > 0) {
           const event = pending.shift();
@@ -139,6 +150,7 @@ export const startOpsWorld = async (
     async stop() {
       restore();
       await emulator.stop();
+      await sts.close();
       await sns.close();
       await dynamo.stop();
     },

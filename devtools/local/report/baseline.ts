@@ -1,6 +1,8 @@
+import { locationLabel } from '../../../lib/domain/jobLocation';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../../../lib/domain/prices';
 import type { TraceJob } from '../../../lib/trace/traceJob';
-import { submissionOf } from '../runtime/traceSubmission';
+import { LOCAL_HOME } from '../../../lib/wiring/localStack';
+import { locationOf, submissionOf } from '../runtime/traceSubmission';
 import { VirtualClock } from '../runtime/virtualClock';
 import { WarmPoolModel } from '../sagemaker/warmPoolModel';
 
@@ -23,26 +25,41 @@ export const replayWithoutPoolwarden = (
 ): BaselineOutcome => {
   const sorted = [...trace].sort((a, b) => a.submitAtMs - b.submitAtMs);
   const clock = new VirtualClock(sorted[0]?.submitAtMs ?? 0);
-  const model = new WarmPoolModel({ clock, quotas });
+  // One SageMaker per account and region, as in the local stack: pools and quotas never cross them.
+  const models = new Map<string, WarmPoolModel>();
   for (const job of sorted) {
+    const location = locationOf(job, LOCAL_HOME);
+    let model = models.get(locationLabel(location));
+    if (!model) {
+      model = new WarmPoolModel({ clock, quotas, accountId: location.account, region: location.region });
+      models.set(locationLabel(location), model);
+    }
     clock.advanceTo(job.submitAtMs);
-    model.advanceTo(job.submitAtMs);
+    for (const m of models.values()) m.advanceTo(job.submitAtMs);
     model.submit(submissionOf(job));
   }
-  for (let due = model.nextDueAt(); due !== undefined; due = model.nextDueAt()) {
+  const nextDue = () =>
+    Math.min(...[...models.values()].map((m) => m.nextDueAt() ?? Number.POSITIVE_INFINITY));
+  for (let due = nextDue(); Number.isFinite(due); due = nextDue()) {
     clock.advanceTo(due);
-    model.advanceTo(due);
+    for (const m of models.values()) m.advanceTo(due);
   }
-  const summary = model.summary();
-  const idleCostUsd = model
-    .inspectPools()
+  const all = [...models.values()];
+  const summaries = all.map((m) => m.summary());
+  const summary = {
+    reuses: summaries.reduce((n, s) => n + s.reuses, 0),
+    coldStarts: summaries.reduce((n, s) => n + s.coldStarts, 0),
+    idleBillableSeconds: summaries.reduce((n, s) => n + s.idleBillableSeconds, 0),
+  };
+  const idleCostUsd = all
+    .flatMap((m) => m.inspectPools().map((pool) => ({ ...pool, region: m.options.region })))
     .reduce(
       (sum, pool) =>
         sum +
         instanceCostUsd(
           pool.idleBillableSeconds,
           pool.instanceCount,
-          hourlyPrice(prices, pool.instanceType) ?? 0,
+          hourlyPrice(prices, pool.instanceType, pool.region) ?? 0,
         ),
       0,
     );

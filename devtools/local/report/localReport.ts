@@ -1,4 +1,5 @@
 import { COLD_START_PENALTY_SECONDS, CostMeter } from '../../../lib/domain/costModel';
+import { type JobLocation, parseJobRef } from '../../../lib/domain/jobLocation';
 import type { JobRecord } from '../../../lib/domain/jobRecord';
 import { assembleChains, poolView } from '../../../lib/domain/poolChain';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../../../lib/domain/prices';
@@ -20,7 +21,10 @@ export interface LocalNotification {
 /** The `--json` document of `poolwarden local`; its schema is documented in the README. */
 export interface LocalReport {
   readonly jobs: ReadonlyArray<{
+    /** The SageMaker job name: unique within its account and region. */
     readonly name: string;
+    readonly account: string;
+    readonly region: string;
     readonly status: string;
     readonly reusedPoolOf: string | null;
     readonly startupSeconds: number | null;
@@ -28,6 +32,8 @@ export interface LocalReport {
   }>;
   readonly pools: ReadonlyArray<{
     readonly poolId: string;
+    readonly account: string;
+    readonly region: string;
     readonly jobs: readonly string[];
     readonly status: string;
     readonly reuseCount: number;
@@ -97,6 +103,9 @@ export interface ApiCalls {
 }
 
 export interface ReportInputs {
+  /** The local stack's own account and region: names elsewhere are `<account>/<region>/<name>`. */
+  readonly home: JobLocation;
+  /** The trace's jobs as the ledger names them (jobRef). */
   readonly jobNames: readonly string[];
   readonly records: readonly JobRecord[];
   readonly emulatorJobs: readonly JobInspection[];
@@ -118,13 +127,17 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
   const records = new Map(inputs.records.map((r) => [r.name, r]));
   const truth = new Map(inputs.emulatorJobs.map((j) => [j.name, j]));
 
+  // Reuse never crosses accounts or regions: a pool's jobs are named bare beside their location.
+  const bare = (ref: string) => parseJobRef(ref, inputs.home).name;
   const jobs = inputs.jobNames.map((name) => {
     const record = records.get(name);
     const real = truth.get(name);
+    const where = parseJobRef(name, inputs.home);
     return {
-      name,
+      name: where.name,
+      ...where.location,
       status: record?.job?.status ?? real?.status ?? 'Unknown',
-      reusedPoolOf: record?.reusedPoolOf ?? null,
+      reusedPoolOf: record?.reusedPoolOf ? bare(record.reusedPoolOf) : null,
       startupSeconds: real?.startedAtMs !== undefined ? real.startupSeconds : null,
       warmStart: real?.warmStart ?? false,
     };
@@ -132,10 +145,14 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
 
   const pools = assembleChains(inputs.records).map((chain) => {
     const view = poolView(chain);
-    const price = view.instanceType ? hourlyPrice(inputs.prices, view.instanceType) : undefined;
+    const where = parseJobRef(view.poolId, inputs.home);
+    const price = view.instanceType
+      ? hourlyPrice(inputs.prices, view.instanceType, where.location.region)
+      : undefined;
     return {
-      poolId: view.poolId,
-      jobs: view.jobs,
+      poolId: where.name,
+      ...where.location,
+      jobs: view.jobs.map(bare),
       status: view.status,
       reuseCount: view.reuseCount,
       idleBillableSeconds: view.idleBillableSeconds,
@@ -175,7 +192,7 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
         instanceCostUsd(
           p.idleBillableSeconds,
           p.instanceCount ?? 1,
-          (p.instanceType ? hourlyPrice(inputs.prices, p.instanceType) : undefined) ?? 0,
+          (p.instanceType ? hourlyPrice(inputs.prices, p.instanceType, p.region) : undefined) ?? 0,
         ),
       0,
     ),

@@ -6,7 +6,9 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/wiring/localStack'
  * logs (the timeline speaks instead). Returns a function that puts the environment back.
  */
 export const useLocalAwsEnvironment = (
-  endpoints: Readonly<Record<'dynamodb' | 'sagemaker' | 'sns', string | undefined>>,
+  endpoints: Readonly<Record<'dynamodb' | 'sagemaker' | 'sns', string | undefined>> & {
+    readonly sts?: string;
+  },
   options: { verbose?: boolean; settings?: Readonly<Record<string, string | undefined>> } = {},
 ): (() => void) => {
   const settings: Record<string, string | undefined> = {
@@ -14,6 +16,7 @@ export const useLocalAwsEnvironment = (
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SAGEMAKER: endpoints.sagemaker,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_STS: endpoints.sts,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,

@@ -10,10 +10,18 @@ export interface MemoryStores extends RuntimeStores {
   readonly ledger: MemoryLedger;
 }
 
-export const memoryStores = (): MemoryStores => ({
-  ledger: new MemoryLedger(),
-  decisions: new MemoryDecisionLog(),
-  stats: new MemoryUsageStats(),
-  notifications: new MemoryNotificationLog(),
-  reconcileSchedule: new MemoryReconcileSchedule(),
-});
+export const memoryStores = (): MemoryStores => {
+  const schedules = new Map<string, MemoryReconcileSchedule>();
+  return {
+    ledger: new MemoryLedger(),
+    decisions: new MemoryDecisionLog(),
+    stats: new MemoryUsageStats(),
+    notifications: new MemoryNotificationLog(),
+    reconcileSchedule: new MemoryReconcileSchedule(),
+    reconcileScheduleOf: (scope) => {
+      const schedule = schedules.get(scope) ?? new MemoryReconcileSchedule();
+      schedules.set(scope, schedule);
+      return schedule;
+    },
+  };
+};

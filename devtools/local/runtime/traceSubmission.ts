@@ -1,3 +1,4 @@
+import { type JobLocation, jobRef } from '../../../lib/domain/jobLocation';
 import type { TraceJob } from '../../../lib/trace/traceJob';
 import type { SubmitRequest } from '../sagemaker/emulatedJob';
 
@@ -19,3 +20,13 @@ export const submissionOf = (job: TraceJob): SubmitRequest => ({
   outcome: job.outcome,
   ...(job.failureReason ? { failureReason: job.failureReason } : {}),
 });
+
+/** Where a trace job runs: its own account and region, or the local stack's. */
+export const locationOf = (job: TraceJob, home: JobLocation): JobLocation => ({
+  account: job.account ?? home.account,
+  region: job.region ?? home.region,
+});
+
+/** The name the ledger gives a trace job (jobRef: bare at home). */
+export const traceJobRef = (job: TraceJob, home: JobLocation): string =>
+  jobRef(job.name, locationOf(job, home), home);

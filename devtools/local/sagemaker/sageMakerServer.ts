@@ -42,10 +42,15 @@ export class SageMakerServer {
   private url: string | undefined;
   private requestCount = 0;
 
+  /** One API, or the API of the account and region a request is signed for (by its Authorization header). */
   constructor(
-    private readonly api: SageMakerApi,
+    private readonly api: SageMakerApi | ((authorization: string | undefined) => SageMakerApi),
     private readonly options: ServerOptions = {},
   ) {}
+
+  private apiFor(authorization: string | undefined): SageMakerApi {
+    return typeof this.api === 'function' ? this.api(authorization) : this.api;
+  }
 
   /** Starts listening; resolves with the endpoint URL to give the SDK. */
   async start(): Promise<string> {
@@ -84,9 +89,9 @@ export class SageMakerServer {
     });
   }
 
-  /** The in-process path (no socket): the same answers as over HTTP. */
+  /** The in-process path (no socket, no signature): the same answers as over HTTP, from the home API. */
   answer(request: SageMakerWireRequest): SageMakerWireAnswer {
-    return answerSageMakerRequest(this.api, request, this.nextRequestId());
+    return answerSageMakerRequest(this.apiFor(undefined), request, this.nextRequestId());
   }
 
   private nextRequestId(): string {
@@ -99,7 +104,7 @@ export class SageMakerServer {
     try {
       const target = request.headers['x-amz-target'];
       answer = answerSageMakerRequest(
-        this.api,
+        this.apiFor(request.headers.authorization),
         {
           method: request.method ?? '',
           target: typeof target === 'string' ? target : undefined,

@@ -3,21 +3,28 @@ import type { ReconcileClaim, ReconcileSchedule } from '../../ports/reconcileSch
 import { isConditionFailure } from './conditions';
 import { KEY } from './tableDesign';
 
-const RECONCILE_KEY = { [KEY.partition]: 'RECONCILE', [KEY.sort]: 'SWEEP' };
-
-/** One item holds when the last reconcile started; claiming it is one conditional update. */
+/**
+ * One item per reconciled SageMaker holds when its last reconcile started; claiming it is one
+ * conditional update. The home account and region keeps the item it always had; another
+ * account and region (`scope`, `<account>/<region>`) has its own.
+ */
 export class DynamoReconcileSchedule implements ReconcileSchedule {
+  private readonly key: Record<string, string>;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    scope?: string,
+  ) {
+    this.key = { [KEY.partition]: 'RECONCILE', [KEY.sort]: scope ? `SWEEP#${scope}` : 'SWEEP' };
+  }
 
   async claim(nowMs: number, everyMs: number): Promise<ReconcileClaim> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: RECONCILE_KEY,
+          Key: this.key,
           UpdateExpression: 'SET startedAtMs = :now',
           ConditionExpression: 'attribute_not_exists(startedAtMs) OR startedAtMs <= :due',
           ExpressionAttributeValues: { ':now': nowMs, ':due': nowMs - everyMs },
@@ -41,7 +48,7 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: RECONCILE_KEY,
+        Key: this.key,
         UpdateExpression: 'SET fullListAtMs = :at',
         ExpressionAttributeValues: { ':at': startMs },
       }),

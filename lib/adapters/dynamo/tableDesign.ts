@@ -5,7 +5,10 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * checks the packaged template against this file.
  *
  * Items:
- *  - a training job: pk JOB#<name>, sk JOB;
+ *  - a training job: pk JOB#<name>, sk JOB, where the name is the job's reference (jobRef in
+ *    lib/domain/jobLocation.ts): bare in the deployment's own account and region,
+ *    <account>/<region>/<name> elsewhere, so that the key, every link and the byMatchKey index
+ *    (whose key includes account and region there) never cross accounts or regions;
  *  - what happened to that job's pool hop, in the same partition: sk DECISION#<at>#<key>
  *    (policy, operator and Slack actions), sk NOTICE#<kind>#<hop> (notifications);
  *  - dead-lettered notifications: pk DEADLETTER#NOTICE, sk <failed at>#<notice key>;

@@ -11,11 +11,19 @@ export class PriceFileError extends Error {
 }
 
 const priceFile = z.record(
-  z.string().regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, 'not a SageMaker instance type'),
+  z
+    .string()
+    .regex(
+      /^([a-z]{2}(-[a-z]+)+-\d\/)?ml\.[a-z0-9-]+\.[a-z0-9]+$/,
+      'not a SageMaker instance type, nor a region and one (eu-west-1/ml.g5.xlarge)',
+    ),
   z.number().positive(),
 );
 
-/** `{ "ml.g5.xlarge": 1.408, ... }`: hourly USD prices that override the built-in table. */
+/**
+ * `{ "ml.g5.xlarge": 1.408, "eu-west-1/ml.g5.xlarge": 1.58, ... }`: hourly USD prices that
+ * override the built-in table, for every region or for one.
+ */
 export const readPriceFile = async (path: string): Promise<PriceTable> => {
   let raw: unknown;
   try {

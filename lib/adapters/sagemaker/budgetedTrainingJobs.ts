@@ -1,5 +1,4 @@
 import type { TrainingJobDescription, TrainingJobs } from '../../ports/trainingJobs';
-import type { SageMakerTrainingJobs } from './sageMakerTrainingJobs';
 
 /**
  * SageMaker calls that give up after `budgetMs`, the SDK's retries included, for a caller that
@@ -8,7 +7,7 @@ import type { SageMakerTrainingJobs } from './sageMakerTrainingJobs';
  */
 export class BudgetedTrainingJobs implements TrainingJobs {
   constructor(
-    private readonly inner: SageMakerTrainingJobs,
+    private readonly inner: TrainingJobs,
     private readonly budgetMs: number,
   ) {}
 

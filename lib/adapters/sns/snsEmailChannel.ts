@@ -1,4 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { elsewhereOf } from '../../domain/jobLocation';
 import { type DeliveryError, permanentFailure, transientFailure } from '../../notify/deliveryError';
 import type { EmailEnvelope, Envelope } from '../../notify/envelope';
 import type { RenderedMessage } from '../../notify/messages/draft';
@@ -46,6 +47,7 @@ export class SnsEmailChannel implements NotificationChannel {
   ) {}
 
   address(message: RenderedMessage, recipient: Recipient): EmailEnvelope {
+    const elsewhere = elsewhereOf(message.job);
     return {
       channel: 'email',
       subject: message.email.subject,
@@ -56,6 +58,8 @@ export class SnsEmailChannel implements NotificationChannel {
         job: message.job,
         ...(recipient.team ? { team: recipient.team } : {}),
         ...(recipient.email ? { email: recipient.email } : {}),
+        // A pool of another account: subscribers may filter on it ({"account": ["111122223333"]}).
+        ...(elsewhere ? { account: elsewhere.location.account, region: elsewhere.location.region } : {}),
       },
     };
   }

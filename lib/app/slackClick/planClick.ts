@@ -25,7 +25,9 @@ export const planClick = async (
   const knowledge =
     button === 'stop' ? undefined : await gatherSweepKnowledge(deps.stats, [head], nowMs, setup.prices);
   const spend = knowledge ? knowledge.spend(head) : {};
-  const price = facts.instanceType ? hourlyPrice(setup.prices, facts.instanceType) : undefined;
+  const price = facts.instanceType
+    ? hourlyPrice(setup.prices, facts.instanceType, facts.location?.region)
+    : undefined;
   const plan = planPoolButton({
     button,
     pool: facts,

@@ -36,6 +36,9 @@ export interface PoolListing {
   readonly endedBy?: string;
   readonly owner?: string;
   readonly team?: string;
+  /** Where the pool is (absent for jobs recorded before there were several accounts). */
+  readonly account?: string;
+  readonly region?: string;
   readonly instanceType?: string;
   readonly instanceCount?: number;
   readonly reuseCount: number;
@@ -54,6 +57,7 @@ const listing = (chain: readonly JobRecord[], conn: Connection): PoolListing => 
   const since = iso(view.status === 'Available' ? view.availableSinceMs : undefined);
   const until = iso(view.status === 'Available' ? view.expiresAtMs : undefined);
   const stoppedBy = chain[chain.length - 1]?.pool?.stoppedBy;
+  const location = chain[chain.length - 1]?.job?.location ?? chain[0]?.job?.location;
   return {
     poolId: view.poolId,
     headJob: view.headJob,
@@ -62,6 +66,7 @@ const listing = (chain: readonly JobRecord[], conn: Connection): PoolListing => 
     ...(view.endedBy ? { endedBy: view.endedBy } : {}),
     ...(view.owner ? { owner: view.owner } : {}),
     ...(view.team ? { team: view.team } : {}),
+    ...(location ?? {}),
     ...(view.instanceType ? { instanceType: view.instanceType } : {}),
     ...(view.instanceCount !== undefined ? { instanceCount: view.instanceCount } : {}),
     reuseCount: view.reuseCount,
@@ -124,6 +129,8 @@ interface ListOptions extends ConnectionFlags {
   status: StatusFilter;
   owner?: string;
   team?: string;
+  account?: string;
+  inRegion?: string;
   since: Since;
   json?: boolean;
 }
@@ -165,6 +172,14 @@ const listPools = async (conn: Connection, options: ListOptions): Promise<PoolLi
         (!options.team || p.team === options.team),
     );
 };
+
+/** Pools of one account or region, as --account and --in-region ask. */
+const inPlace = (p: PoolListing, where: { account?: string; inRegion?: string }): boolean =>
+  (!where.account || p.account === where.account) && (!where.inRegion || p.region === where.inRegion);
+
+/** Grouped by account and region; the order within each is kept. */
+const byPlace = (a: PoolListing, b: PoolListing): number =>
+  `${a.account ?? ''}/${a.region ?? ''}`.localeCompare(`${b.account ?? ''}/${b.region ?? ''}`);
 
 interface ActOptions extends ConnectionFlags {
   dryRun?: boolean;
@@ -242,6 +257,8 @@ export const registerPoolsCommand = (program: Command, io: CliIo, setExit: (code
     )
     .option('--owner <owner>', "only this owner's pools")
     .option('--team <team>', "only this team's pools")
+    .option('--account <id>', "only this account's pools")
+    .option('--in-region <name>', "only this region's pools (--region says where the ledger is)")
     .option(
       '--since <when>',
       'for --status other than available: how far back (7d, 12h, 2026-03-01)',
@@ -257,9 +274,10 @@ export const registerPoolsCommand = (program: Command, io: CliIo, setExit: (code
     )
     .action(async (options: ListOptions & { includeStopping?: boolean }) => {
       const conn = await connect(options);
-      const listings = (await conn.guard(() => listPools(conn, options))).filter(
-        (p) => options.includeStopping || options.status !== 'available' || p.status !== 'Stopping',
-      );
+      const listings = (await conn.guard(() => listPools(conn, options)))
+        .filter((p) => options.includeStopping || options.status !== 'available' || p.status !== 'Stopping')
+        .filter((p) => inPlace(p, options))
+        .sort(byPlace);
       if (options.json) write(JSON.stringify(listings, null, 2));
       else printListings(listings, write);
     });
@@ -396,18 +414,26 @@ export const registerPoolsCommand = (program: Command, io: CliIo, setExit: (code
     .option('--all', 'every Available pool (narrow with --team, --owner)')
     .option('--team <team>', "with --all: only this team's pools")
     .option('--owner <owner>', "with --all: only this owner's pools")
+    .option('--account <id>', "with --all: only this account's pools")
+    .option('--in-region <name>', "with --all: only this region's pools")
     .option('--dry-run', 'decide and record, but do not call SageMaker')
     .option('--yes', 'do not ask for confirmation')
     .option('--reason <text>', 'why, recorded with each decision')
     .action(
       async (
         name: string | undefined,
-        options: ActOptions & { all?: boolean; team?: string; owner?: string },
+        options: ActOptions & {
+          all?: boolean;
+          team?: string;
+          owner?: string;
+          account?: string;
+          inRegion?: string;
+        },
       ) => {
         if (Boolean(name) === Boolean(options.all))
           throw new CliError('name one job, or pass --all (with --team/--owner to narrow it)', EXIT.usage);
-        if (!options.all && (options.team || options.owner))
-          throw new CliError('--team and --owner go with --all', EXIT.usage);
+        if (!options.all && (options.team || options.owner || options.account || options.inRegion))
+          throw new CliError('--team, --owner, --account and --in-region go with --all', EXIT.usage);
         const conn = await connect(options);
         await conn.guard(async () => {
           let chains = name
@@ -417,7 +443,9 @@ export const registerPoolsCommand = (program: Command, io: CliIo, setExit: (code
                 ...(options.team ? { team: options.team } : {}),
               });
           // Pools already stopped through poolwarden wait for the sweep to see them end: not again.
-          chains = chains.filter((c) => !c[c.length - 1]?.pool?.stoppedBy);
+          chains = chains.filter(
+            (c) => !c[c.length - 1]?.pool?.stoppedBy && inPlace(listing(c, conn), options),
+          );
           if (chains.length === 0) {
             write('no Available pools match: nothing to stop');
             return;

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { buildOpsReport } from '../../app/opsReport';
-import { readHistory } from '../../app/poolQueries';
+import { historyIn, readHistory } from '../../app/poolQueries';
 import { type ConnectionFlags, withConnectionOptions } from '../connectionOptions';
 import { CliError, EXIT } from '../exitCodes';
 import { resolveSince, type Since, since } from '../optionParsers';
@@ -14,6 +14,8 @@ interface ReportOptions extends ConnectionFlags {
   until?: Since;
   format: 'table' | 'json' | 'html';
   out?: string;
+  account?: string;
+  inRegion?: string;
 }
 
 export const registerReportCommand = (program: Command): void => {
@@ -32,6 +34,8 @@ export const registerReportCommand = (program: Command): void => {
       new Option('--format <format>', 'how to print it').choices(['table', 'json', 'html']).default('table'),
     )
     .option('--out <file>', 'write the report to this file instead of stdout')
+    .option('--account <id>', "only this account's jobs")
+    .option('--in-region <name>', "only this region's jobs (--region says where the ledger is)")
     .action(async (options: ReportOptions) => {
       const { connect } = await import('../connection');
       const conn = await connect(options);
@@ -42,7 +46,11 @@ export const registerReportCommand = (program: Command): void => {
       const bar = progressBar('reading history (days)');
       const history = await conn.guard(() => readHistory(conn, fromMs, toMs, (d, t) => bar.update(d, t)));
       bar.done();
-      const report = buildOpsReport(history, conn.prices, nowMs);
+      const where = {
+        ...(options.account ? { account: options.account } : {}),
+        ...(options.inRegion ? { region: options.inRegion } : {}),
+      };
+      const report = buildOpsReport(historyIn(history, where), conn.prices, nowMs);
       let text: string;
       if (options.format === 'json') text = `${JSON.stringify(report, null, 2)}\n`;
       else if (options.format === 'html') text = renderHtmlReport(report);

@@ -136,7 +136,7 @@ ${timeline(report)}
 ${barChart('chart-reuse', 'Reuse rate by team', report.byTeam, (g) => (g.jobs > 0 ? g.reuses / g.jobs : 0), percent)}
 ${barChart('chart-idle-cost', 'Idle cost by team', report.byTeam, (g) => g.idleCostUsd, usd)}
 <h2>By team</h2>${groupTable('Team', report.byTeam)}
-<h2>By owner</h2>${groupTable('Owner', report.byOwner)}
+<h2>By owner</h2>${groupTable('Owner', report.byOwner)}${Object.keys(report.byAccount).length > 1 ? `<h2>By account and region</h2>${groupTable('Account/region', report.byAccount)}` : ''}
 <h2>Actions</h2>${actions ? `<table class="actions"><tbody>${actions}</tbody></table>` : '<p>None.</p>'}
 ${report.unpricedInstanceTypes.length > 0 ? `<p class="unpriced">Not priced: ${escapeHtml(report.unpricedInstanceTypes.join(', '))}</p>` : ''}
 </body></html>

@@ -30,10 +30,14 @@ export const printOpsReport = (report: OpsReport, write: (line: string) => void)
   if (report.unpricedInstanceTypes.length > 0)
     write(`not priced            ${report.unpricedInstanceTypes.join(', ')} (add them with --prices FILE)`);
   const headers = ['JOBS', 'REUSES', 'REUSE RATE', 'IDLE HOURS', 'IDLE COST'];
+  // One account and region needs no table of its own.
+  const accounts =
+    Object.keys(report.byAccount).length > 1 ? [['ACCOUNT/REGION', report.byAccount] as const] : [];
   for (const [title, groups] of [
-    ['TEAM', report.byTeam],
-    ['OWNER', report.byOwner],
-  ] as const) {
+    ['TEAM', report.byTeam] as const,
+    ['OWNER', report.byOwner] as const,
+    ...accounts,
+  ]) {
     write('');
     for (const line of table([title, ...headers], groupRows(groups), [1, 2, 3, 4, 5])) write(line);
   }

@@ -46,7 +46,9 @@ export interface Evaluation {
 export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Evaluation => {
   const facts = poolFactsOfHead(situation.head);
   const rule = selectRule(setup.policy, facts);
-  const price = facts.instanceType ? hourlyPrice(setup.prices, facts.instanceType) : undefined;
+  const price = facts.instanceType
+    ? hourlyPrice(setup.prices, facts.instanceType, facts.location?.region)
+    : undefined;
   const scopes = gapScopes(facts);
   const learned = situation.memo
     ? situation.memo.learn(scopes, situation.gaps, situation.nowMs, situation.learning)

@@ -119,6 +119,9 @@ export interface RuleMatch {
   readonly instanceTypes: readonly string[];
   readonly teams: readonly string[];
   readonly owners: readonly string[];
+  /** Account ids and region names; absent or empty: any. */
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
 }
 
 export interface PolicyRule {

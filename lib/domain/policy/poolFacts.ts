@@ -1,3 +1,4 @@
+import type { JobLocation } from '../jobLocation';
 import type { JobRecord } from '../jobRecord';
 import { type PoolView, poolView } from '../poolChain';
 
@@ -23,6 +24,8 @@ export interface PoolFacts {
   readonly owner?: string;
   readonly team?: string;
   readonly matchKey?: string;
+  /** The head job's account and region, when its snapshot records them. */
+  readonly location?: JobLocation;
   /** The head job's tags. */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -49,6 +52,7 @@ export const poolFactsOf = (view: PoolView, head: JobRecord): PoolFacts => {
     ...(view.owner !== undefined ? { owner: view.owner } : {}),
     ...(view.team !== undefined ? { team: view.team } : {}),
     ...(view.matchKey !== undefined ? { matchKey: view.matchKey } : {}),
+    ...(job?.location ? { location: job.location } : {}),
     tags: job?.tags ?? {},
   };
 };

@@ -1,3 +1,4 @@
+import type { JobLocation } from '../jobLocation';
 import { matchesGlob } from './glob';
 import {
   DEFAULTS_RULE_NAME,
@@ -13,6 +14,8 @@ export interface RuleSubject {
   readonly instanceType?: string;
   readonly team?: string;
   readonly owner?: string;
+  /** Where the pool is; unknown (a snapshot from before there were several accounts) matches no account or region list. */
+  readonly location?: JobLocation;
 }
 
 export interface SelectedRule {
@@ -51,6 +54,15 @@ const matchReasons = (match: RuleMatch, subject: RuleSubject): string[] | undefi
   if (match.owners.length > 0) {
     if (subject.owner === undefined || !match.owners.includes(subject.owner)) return undefined;
     reasons.push(`owner ${subject.owner}`);
+  }
+  const { accounts = [], regions = [] } = match;
+  if (accounts.length > 0) {
+    if (!subject.location || !accounts.includes(subject.location.account)) return undefined;
+    reasons.push(`account ${subject.location.account}`);
+  }
+  if (regions.length > 0) {
+    if (!subject.location || !regions.includes(subject.location.region)) return undefined;
+    reasons.push(`region ${subject.location.region}`);
   }
   return reasons;
 };

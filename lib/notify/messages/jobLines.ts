@@ -1,3 +1,4 @@
+import { elsewhereOf } from '../../domain/jobLocation';
 import type { JobSnapshot, TrainingJobStatus } from '../../domain/trainingJob';
 import type { Recipient } from '../recipient';
 import { formatDuration } from './format';
@@ -61,7 +62,8 @@ export const clusterLabel = (job: JobSnapshot): string =>
 const consoleUrl = (job: JobSnapshot): string | undefined => {
   const [, partition, service, region] = job.arn.split(':');
   if (partition !== 'aws' || service !== 'sagemaker' || !region) return undefined;
-  return `https://${region}.console.aws.amazon.com/sagemaker/home?region=${region}#/jobs/${encodeURIComponent(job.name)}`;
+  const name = elsewhereOf(job.name)?.name ?? job.name;
+  return `https://${region}.console.aws.amazon.com/sagemaker/home?region=${region}#/jobs/${encodeURIComponent(name)}`;
 };
 
 const ownerName = (recipient: Recipient): string => {
@@ -74,12 +76,21 @@ const ownerName = (recipient: Recipient): string => {
 /** The small print under every message: whose job it is, and where to look. */
 export const jobContext = (job: JobSnapshot, recipient: Recipient): string[] => {
   const url = consoleUrl(job);
+  const elsewhere = elsewhereOf(job.name);
   return [
     `Owner: ${ownerName(recipient)}`,
+    // A pool of another account: say which, and sign in there before opening the console.
+    ...(elsewhere ? [`Account ${elsewhere.location.account} · ${elsewhere.location.region}`] : []),
     url ? link(url, 'Open in the SageMaker console') : `Job ${code(job.name)}`,
   ];
 };
 
 /** For email, where there are no buttons: the one command that releases the pool now. */
-export const releaseCommand = (job: string): string =>
-  `Release it now: aws sagemaker update-training-job --training-job-name ${job} --resource-config KeepAlivePeriodInSeconds=0`;
+export const releaseCommand = (job: string): string => {
+  const elsewhere = elsewhereOf(job);
+  const name = elsewhere?.name ?? job;
+  const where = elsewhere
+    ? ` --region ${elsewhere.location.region} (in account ${elsewhere.location.account})`
+    : '';
+  return `Release it now: aws sagemaker update-training-job --training-job-name ${name} --resource-config KeepAlivePeriodInSeconds=0${where}`;
+};

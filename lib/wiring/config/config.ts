@@ -1,3 +1,4 @@
+import type { JobLocation } from '../../domain/jobLocation';
 import type { KeepAliveLimits } from '../../domain/keepAlive';
 import type { OwnerTagKeys } from '../../domain/owner';
 import type { RetryPolicy } from '../../notify/retry';
@@ -8,6 +9,19 @@ export interface CoreConfig {
   readonly limits: KeepAliveLimits;
   readonly describeConcurrency: number;
   readonly tagKeys: OwnerTagKeys;
+  /**
+   * The deployment's own account and region: its jobs keep their bare names in the ledger.
+   * Absent: one account and region, whichever the jobs are in.
+   */
+  readonly home?: JobLocation;
+}
+
+/** How the hub reaches the training jobs of other accounts: each one's spoke role. */
+export interface SpokeConfig {
+  /** The role the spoke stack creates in every member account. */
+  readonly roleName: string;
+  /** What the spoke role's trust policy requires as sts:ExternalId. */
+  readonly externalId?: string;
 }
 
 /** How the policies run: the kill switch, where the policy comes from, the sweep's pace. */
@@ -78,6 +92,7 @@ export interface SlackActionsConfig {
 /** The whole configuration, parsed once from the environment and handed down. */
 export interface PoolwardenConfig {
   readonly core: CoreConfig;
+  readonly spokes: SpokeConfig;
   readonly policy: PolicyConfig;
   readonly notify: NotifyConfig;
   readonly slackActions: SlackActionsConfig;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ACCOUNT_PATTERN, REGION_PATTERN } from '../../domain/jobLocation';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../domain/owner';
 import { DEFAULT_TIME_ZONE_TAG_KEYS, isTimeZone } from '../../notify/recipient';
@@ -39,6 +40,20 @@ const environment = z
     POOLWARDEN_EMAIL_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.email),
     POOLWARDEN_SLACK_CHANNEL_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.slackChannel),
     POOLWARDEN_SLACK_USER_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.slackUser),
+
+    POOLWARDEN_HOME_ACCOUNT: optional(z.string().regex(ACCOUNT_PATTERN, 'must be a 12-digit AWS account id')),
+    POOLWARDEN_HOME_REGION: optional(
+      z.string().regex(REGION_PATTERN, 'must be an AWS region such as eu-west-1'),
+    ),
+    // Lambda sets it; the home region defaults to it.
+    AWS_REGION: optional(z.string()),
+    POOLWARDEN_SPOKE_ROLE_NAME: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+      .default('poolwarden-spoke'),
+    POOLWARDEN_SPOKE_EXTERNAL_ID: optional(
+      z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2 to 1224 letters, digits or +=,.@:/-'),
+    ),
 
     POOLWARDEN_KILL_SWITCH: switchVariable(false),
     POOLWARDEN_KILL_SWITCH_PARAM: optional(ssmParameterName('/poolwarden/prod/kill-switch')),
@@ -210,6 +225,18 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
         slackChannel: e.POOLWARDEN_SLACK_CHANNEL_TAG_KEYS,
         slackUser: e.POOLWARDEN_SLACK_USER_TAG_KEYS,
       },
+      ...(e.POOLWARDEN_HOME_ACCOUNT
+        ? {
+            home: {
+              account: e.POOLWARDEN_HOME_ACCOUNT,
+              region: e.POOLWARDEN_HOME_REGION ?? e.AWS_REGION ?? 'us-east-1',
+            },
+          }
+        : {}),
+    },
+    spokes: {
+      roleName: e.POOLWARDEN_SPOKE_ROLE_NAME,
+      ...(e.POOLWARDEN_SPOKE_EXTERNAL_ID ? { externalId: e.POOLWARDEN_SPOKE_EXTERNAL_ID } : {}),
     },
     policy: {
       killSwitch: e.POOLWARDEN_KILL_SWITCH,

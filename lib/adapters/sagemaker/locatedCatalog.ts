@@ -1,0 +1,51 @@
+import { type JobLocation, jobRef, parseJobRef } from '../../domain/jobLocation';
+import type { TrainingJobDetails } from '../../ports/trainingJobs';
+import type { Listing, WarmPoolCatalog } from '../../ports/warmPoolCatalog';
+
+/**
+ * One account and region's SageMaker listings, with its jobs named as the ledger names them
+ * (jobRef in lib/domain/jobLocation.ts), so that the reconciler sets them against the ledger as
+ * it does the home account's. The inner catalog signs with that account's spoke role.
+ */
+export class LocatedCatalog implements WarmPoolCatalog {
+  constructor(
+    private readonly location: JobLocation,
+    private readonly home: JobLocation,
+    private readonly inner: WarmPoolCatalog,
+  ) {}
+
+  private named(listing: Listing): Listing {
+    return {
+      calls: listing.calls,
+      jobs: listing.jobs.map((job) => ({ ...job, name: jobRef(job.name, this.location, this.home) })),
+    };
+  }
+
+  async availablePools(modifiedAfterMs: number): Promise<Listing> {
+    return this.named(await this.inner.availablePools(modifiedAfterMs));
+  }
+
+  async changedJobs(modifiedAfterMs: number): Promise<Listing> {
+    return this.named(await this.inner.changedJobs(modifiedAfterMs));
+  }
+
+  async details(ref: string): Promise<TrainingJobDetails | undefined> {
+    const details = await this.inner.details(parseJobRef(ref, this.home).name);
+    if (!details) return undefined;
+    const { warmPool } = details;
+    return {
+      ...details,
+      name: jobRef(details.name, this.location, this.home),
+      ...(warmPool
+        ? {
+            warmPool: {
+              ...warmPool,
+              ...(warmPool.reusedByJob
+                ? { reusedByJob: jobRef(warmPool.reusedByJob, this.location, this.home) }
+                : {}),
+            },
+          }
+        : {}),
+    };
+  }
+}

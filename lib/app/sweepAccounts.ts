@@ -1,0 +1,155 @@
+import { errorMessage } from '../domain/errorMessage';
+import { type JobLocation, locationLabel, parseJobRef, sameLocation } from '../domain/jobLocation';
+import type { JobRecord } from '../domain/jobRecord';
+import type { AccountAccess } from '../ports/accountAccess';
+import type { Ledger } from '../ports/ledger';
+import { readAllPages } from './readAllPages';
+import type { ReconcileDeps } from './reconcilePlan';
+import { type SweepDeps, type SweepReport, sweep } from './sweep';
+
+export interface SweepAccountsDeps extends SweepDeps {
+  /** The deployment's own account and region; absent: one account, one region. */
+  readonly home?: JobLocation;
+  readonly access: AccountAccess;
+  /**
+   * The reconciler of an account and region other than home (its own SageMaker listing and its
+   * own reconcile schedule); absent, or undefined for a location: that location's pools are
+   * described once per reconcile period instead, and `reconciler` serves the home alone.
+   */
+  readonly reconcilerFor?: (location: JobLocation) => ReconcileDeps | undefined;
+}
+
+/** An account and region the sweep could not reach this time. */
+export interface UnreachableAccount {
+  readonly account: string;
+  readonly region: string;
+  readonly availablePools: number;
+  readonly error: string;
+}
+
+export interface AccountsSweepReport extends SweepReport {
+  readonly accounts: number;
+  readonly unreachable: readonly UnreachableAccount[];
+}
+
+interface Group {
+  readonly location: JobLocation | undefined;
+  readonly pools: JobRecord[];
+}
+
+/**
+ * The ledger as one account's sweep sees it: only that account and region's Available pools,
+ * and only its running jobs, so that its reconcile sets them against its own SageMaker alone.
+ */
+const ledgerOf = (
+  ledger: Ledger,
+  pageSize: number,
+  group: Group,
+  locate: (name: string) => string,
+): Ledger => {
+  const label = group.location ? locationLabel(group.location) : '';
+  let running: Promise<JobRecord[]> | undefined;
+  return new Proxy(ledger, {
+    get(target, property, receiver) {
+      if (property === 'availablePools') return async () => ({ items: [...group.pools] });
+      if (property === 'runningJobs')
+        return async () => {
+          running ??= readAllPages((cursor) => target.runningJobs(pageSize, cursor)).then((jobs) =>
+            jobs.filter((job) => locate(job.name) === label),
+          );
+          return { items: [...(await running)] };
+        };
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+};
+
+/**
+ * The sweep, one account and region at a time, each with that account's access. The Available
+ * pools are read once (one index, whatever the number of accounts) and grouped by where they
+ * live; an account without Available pools costs nothing. The home account and region is swept
+ * every time, pools or not, because its reconcile (SageMaker's listing, once per reconcile
+ * period, on the one reconcile schedule) may find pools the ledger never heard of. Another
+ * account is reconciled with its own listing when `reconcilerFor` gives one; otherwise its pools
+ * are described once per reconcile period. An account whose spoke role cannot be assumed is
+ * reported and skipped: its pools wait for the next sweep, the others go on.
+ */
+export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSweepReport> => {
+  const { home } = deps;
+  const locate = (name: string): string => (home ? locationLabel(parseJobRef(name, home).location) : '');
+  const groups = new Map<string, Group>();
+  const groupOf = (key: string, location: JobLocation | undefined): Group => {
+    const group = groups.get(key) ?? { location, pools: [] };
+    groups.set(key, group);
+    return group;
+  };
+  // Home first: its reconcile runs in every sweep that claims the period, as with one account.
+  groupOf(home ? locationLabel(home) : '', home);
+  const pools = await readAllPages((cursor) => deps.ledger.availablePools(deps.pageSize, cursor));
+  for (const pool of pools) {
+    const location = home ? parseJobRef(pool.name, home).location : undefined;
+    groupOf(locate(pool.name), location).pools.push(pool);
+  }
+
+  const unreachable: UnreachableAccount[] = [];
+  const reports: SweepReport[] = [];
+  for (const group of groups.values()) {
+    const { location } = group;
+    const isHome = !home || !location || sameLocation(location, home);
+    if (!isHome && location) {
+      try {
+        await deps.access.check(location);
+      } catch (error) {
+        unreachable.push({ ...location, availablePools: group.pools.length, error: errorMessage(error) });
+        deps.telemetry.error('the sweep cannot reach an account; its pools wait for the next sweep', {
+          account: location.account,
+          region: location.region,
+          pools: group.pools.length,
+          error: errorMessage(error),
+        });
+        deps.telemetry.count('SweepAccountsUnreachable');
+        continue;
+      }
+    }
+    const { reconciler, forceReconcile, reconcilerFor, ...rest } = deps;
+    const own = isHome ? reconciler : location ? reconcilerFor?.(location) : undefined;
+    reports.push(
+      await sweep({
+        ...rest,
+        ledger: ledgerOf(deps.ledger, deps.pageSize, group, locate),
+        ...(own ? { reconciler: own } : {}),
+        ...(forceReconcile ? { forceReconcile } : {}),
+      }),
+    );
+  }
+  return {
+    ...combine(reports, deps.clock.now() + deps.scheduleEveryMs),
+    // Those of unreachable accounts too: they are Available, only not swept this time.
+    availablePools: pools.length,
+    accounts: [...groups.values()].filter((g) => g.pools.length > 0).length,
+    unreachable,
+  };
+};
+
+/** One report for the whole sweep: counts added, the earliest next change. */
+const combine = (reports: readonly SweepReport[], fallbackNextMs: number): SweepReport => {
+  const actions: Record<string, number> = {};
+  for (const report of reports)
+    for (const [key, n] of Object.entries(report.actions)) actions[key] = (actions[key] ?? 0) + n;
+  const sum = (pick: (r: SweepReport) => number): number => reports.reduce((n, r) => n + pick(r), 0);
+  return {
+    availablePools: sum((r) => r.availablePools),
+    reached: sum((r) => r.reached),
+    reconciled: sum((r) => r.reconciled),
+    actions,
+    failures: sum((r) => r.failures),
+    listed: reports.some((r) => r.listed),
+    fullList: reports.some((r) => r.fullList),
+    listCalls: sum((r) => r.listCalls),
+    adopted: sum((r) => r.adopted),
+    finished: sum((r) => r.finished),
+    deferred: sum((r) => r.deferred),
+    nextChangeAtMs: reports.length > 0 ? Math.min(...reports.map((r) => r.nextChangeAtMs)) : fallbackNextMs,
+  };
+};
