@@ -14,7 +14,7 @@ import { isTerminal, type JobSnapshot, statusRank } from '../../domain/trainingJ
 import type { NoPool } from '../../domain/warmPool';
 import { poolRank } from '../../domain/warmPool';
 import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
-import { decodeCursor, encodeCursor, isConditionFailure } from './conditions';
+import { appliedIf, decodeCursor, encodeCursor, isConditionFailure } from './conditions';
 import { type JobItem, poolAttributes, recordFromItem } from './jobItem';
 import {
   AVAILABLE_PARTITION,
@@ -268,8 +268,8 @@ export class DynamoLedger implements Ledger {
   }
 
   async beginAction(name: string, action: PendingAction, leaseStartMs: number): Promise<boolean> {
-    try {
-      await this.client.send(
+    return appliedIf(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(name),
@@ -278,17 +278,13 @@ export class DynamoLedger implements Ledger {
             'poolStatus = :available AND (attribute_not_exists(pendingAction) OR pendingAction.atMs < :lease)',
           ExpressionAttributeValues: { ':action': action, ':available': 'Available', ':lease': leaseStartMs },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async endAction(name: string, dedupeKey: string): Promise<void> {
-    try {
-      await this.client.send(
+    await appliedIf(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(name),
@@ -296,10 +292,8 @@ export class DynamoLedger implements Ledger {
           ConditionExpression: 'pendingAction.dedupeKey = :key',
           ExpressionAttributeValues: { ':key': dedupeKey },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   private async updateWhileAvailable(
@@ -307,35 +301,29 @@ export class DynamoLedger implements Ledger {
     set: Record<string, unknown>,
     remove: readonly string[] = [],
   ): Promise<boolean> {
-    try {
-      await this.client.send(
+    return appliedIf(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(name),
           ...buildUpdate(set, remove, { values: { ':available': 'Available' } }),
           ConditionExpression: 'poolStatus = :available',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async recordNearMiss(name: string, nearMiss: NearMiss): Promise<void> {
-    try {
-      await this.client.send(
+    await appliedIf(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(name),
           ...buildUpdate({ nearMiss }),
           ConditionExpression: 'attribute_not_exists(reusedPoolOf)',
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   availableByMatchKey(matchKey: string): Promise<JobRecord[]> {
