@@ -255,9 +255,12 @@ grouped by account and region, each group swept with its own client after an acc
 in-memory ports and a SageMaker per account and region that answers at once. Pools were last
 described 20 minutes before, so each is due for one DescribeTrainingJob. An access check resolves
 the spoke role's credentials: an STS AssumeRole only when the SDK's cached ones are missing or
-expiring. With no Available pool nothing is called in any account. This benchmark runs without a
-reconciler: in a deployment each account and region with an Available pool, and the hub's own,
-also lists (ListTrainingJobs) at most once per reconcile period, on its own schedule.
+expiring. With no Available pool nothing is called in any account. The first six rows run without
+a reconciler: in a deployment each account and region with an Available pool, and the hub's own,
+also lists (ListTrainingJobs) at most once per reconcile period, on its own schedule. The last
+three configure every account and region as a member (POOLWARDEN_MEMBER_LOCATIONS) with its
+reconcile period already claimed: a sweep between periods makes one schedule claim per member
+(a conditional write in DynamoDB) and no SageMaker or STS call.
 
 ## 5. Speed: the CLI, npm start, the local replay
 

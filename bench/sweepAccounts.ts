@@ -1,17 +1,21 @@
 import { performance } from 'node:perf_hooks';
 import { MemoryDecisionLog } from '../lib/adapters/memory/memoryDecisionLog';
 import { MemoryLedger } from '../lib/adapters/memory/memoryLedger';
+import { MemoryReconcileSchedule } from '../lib/adapters/memory/memoryReconcileSchedule';
 import { MemoryUsageStats } from '../lib/adapters/memory/memoryUsageStats';
 import { LocatedTrainingJobs } from '../lib/adapters/sagemaker/locatedTrainingJobs';
 import { sweepAccounts } from '../lib/app/sweepAccounts';
-import { type JobLocation, jobRef } from '../lib/domain/jobLocation';
+import { type JobLocation, jobRef, locationLabel } from '../lib/domain/jobLocation';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../lib/domain/keepAlive';
 import { matchKey, normaliseCriteria } from '../lib/domain/matchKey';
+import { DEFAULT_OWNER_TAG_KEYS } from '../lib/domain/owner';
 import { DEFAULT_POLICY } from '../lib/domain/policy/defaultPolicy';
 import { DEFAULT_PRICES } from '../lib/domain/prices';
 import type { Ledger } from '../lib/ports/ledger';
+import type { ReconcileSchedule } from '../lib/ports/reconcileSchedule';
 import { silentTelemetry } from '../lib/ports/telemetry';
 import type { TrainingJobs } from '../lib/ports/trainingJobs';
+import type { WarmPoolCatalog } from '../lib/ports/warmPoolCatalog';
 import { fixed, type Section, table, thousands } from './format';
 
 /**
@@ -22,6 +26,7 @@ import { fixed, type Section, table, thousands } from './format';
  * the SDK for the credentials' life).
  */
 const NOW = Date.parse('2026-03-02T12:00:00Z');
+const RECONCILE_EVERY_MS = 15 * 60_000;
 const HOME: JobLocation = { account: '100000000000', region: 'us-east-1' };
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 
@@ -83,11 +88,17 @@ export interface AccountsRow {
   readonly sageMakerCalls: number;
   readonly maxCallsPerPlace: number;
   readonly accessChecks: number;
+  /** Member accounts and regions configured to be reconciled whatever the ledger holds. */
+  readonly members: number;
+  readonly scheduleClaims: number;
   readonly ms: number;
 }
 
-const measure = async (accounts: number, poolsPerPlace: 0 | 1): Promise<AccountsRow> => {
+const measure = async (accounts: number, poolsPerPlace: 0 | 1, withMembers = false): Promise<AccountsRow> => {
   const places = placesOf(accounts);
+  const members = withMembers
+    ? places.filter((p) => p.account !== HOME.account || p.region !== HOME.region)
+    : [];
   const memory = new MemoryLedger();
   if (poolsPerPlace) for (const place of places) await addPool(memory, place);
   let ledgerCalls = 0;
@@ -116,6 +127,31 @@ const measure = async (accounts: number, poolsPerPlace: 0 | 1): Promise<Accounts
     },
   });
   let accessChecks = 0;
+  // Each member's schedule already claimed in this period: nothing is due.
+  let scheduleClaims = 0;
+  const schedules = new Map<string, ReconcileSchedule>();
+  for (const member of members) {
+    const schedule = new MemoryReconcileSchedule();
+    await schedule.claim(NOW - 60_000, RECONCILE_EVERY_MS);
+    schedules.set(locationLabel(member), {
+      claim: (nowMs, everyMs) => {
+        scheduleClaims++;
+        return schedule.claim(nowMs, everyMs);
+      },
+      fullListDone: (startMs) => schedule.fullListDone(startMs),
+    });
+  }
+  const catalogIn = (place: JobLocation): WarmPoolCatalog => ({
+    availablePools: async () => {
+      count(place);
+      return { jobs: [], calls: 1 };
+    },
+    changedJobs: async () => {
+      count(place);
+      return { jobs: [], calls: 1 };
+    },
+    details: async () => undefined,
+  });
   const started = performance.now();
   const report = await sweepAccounts({
     ledger,
@@ -134,12 +170,31 @@ const measure = async (accounts: number, poolsPerPlace: 0 | 1): Promise<Accounts
     reactors: [],
     pageSize: 100,
     concurrency: 4,
-    reconcileEveryMs: 15 * 60_000,
+    reconcileEveryMs: RECONCILE_EVERY_MS,
     scheduleEveryMs: 60_000,
     lookAheadMs: 5 * 60_000,
     remainingMs: () => 60_000,
     safetyMarginMs: 5_000,
     home: HOME,
+    ...(members.length > 0
+      ? {
+          members,
+          reconcilerFor: (place: JobLocation) => {
+            const schedule = schedules.get(locationLabel(place));
+            return schedule
+              ? {
+                  catalog: catalogIn(place),
+                  schedule,
+                  tagKeys: DEFAULT_OWNER_TAG_KEYS,
+                  describeConcurrency: 4,
+                  listWindowMs: 24 * 3_600_000,
+                  fullReconcileEveryMs: 24 * 3_600_000,
+                  home: HOME,
+                }
+              : undefined;
+          },
+        }
+      : {}),
     access: {
       check: async () => {
         accessChecks++;
@@ -156,6 +211,8 @@ const measure = async (accounts: number, poolsPerPlace: 0 | 1): Promise<Accounts
     sageMakerCalls: perPlace.reduce((a, b) => a + b, 0),
     maxCallsPerPlace: perPlace.length > 0 ? Math.max(...perPlace) : 0,
     accessChecks,
+    members: members.length,
+    scheduleClaims,
     ms,
   };
 };
@@ -166,6 +223,7 @@ export const runSweepAccounts = async (): Promise<{ section: Section; rows: Acco
   const rows: AccountsRow[] = [];
   for (const pools of [0, 1] as const)
     for (const accounts of ACCOUNT_COUNTS) rows.push(await measure(accounts, pools));
+  for (const accounts of ACCOUNT_COUNTS) rows.push(await measure(accounts, 0, true));
   const body = table(
     [
       'accounts',
@@ -175,6 +233,8 @@ export const runSweepAccounts = async (): Promise<{ section: Section; rows: Acco
       'SageMaker calls',
       'most SageMaker calls in one account+region',
       'account access checks',
+      'configured members (none due)',
+      'schedule claims',
       'sweep ms (MemoryLedger)',
     ],
     rows.map((r) => [
@@ -185,6 +245,8 @@ export const runSweepAccounts = async (): Promise<{ section: Section; rows: Acco
       thousands(r.sageMakerCalls),
       thousands(r.maxCallsPerPlace),
       thousands(r.accessChecks),
+      thousands(r.members),
+      thousands(r.scheduleClaims),
       fixed(r.ms, 1),
     ]),
   );

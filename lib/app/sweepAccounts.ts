@@ -17,6 +17,11 @@ export interface SweepAccountsDeps extends SweepDeps {
    * described once per reconcile period instead, and `reconciler` serves the home alone.
    */
   readonly reconcilerFor?: (location: JobLocation) => ReconcileDeps | undefined;
+  /**
+   * Accounts and regions reconciled whatever the ledger holds there: a pool or a job end whose
+   * events were all lost in an account with no Available pool is found at its next reconcile.
+   */
+  readonly members?: readonly JobLocation[];
 }
 
 /** An account and region the sweep could not reach this time. */
@@ -72,8 +77,10 @@ const ledgerOf = (
  * every time, pools or not, because its reconcile (SageMaker's listing, once per reconcile
  * period, on the one reconcile schedule) may find pools the ledger never heard of. Another
  * account is reconciled with its own listing when `reconcilerFor` gives one; otherwise its pools
- * are described once per reconcile period. An account whose spoke role cannot be assumed is
- * reported and skipped: its pools wait for the next sweep, the others go on.
+ * are described once per reconcile period. A configured member with no Available pool is visited
+ * only in the sweep that claims its reconcile period, so its lost pools and lost job ends are
+ * found. An account whose spoke role cannot be assumed is reported and skipped: its pools wait
+ * for the next sweep, the others go on (a member without pools waits for its next period).
  */
 export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSweepReport> => {
   const { home } = deps;
@@ -86,6 +93,7 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
   };
   // Home first: its reconcile runs in every sweep that claims the period, as with one account.
   groupOf(home ? locationLabel(home) : '', home);
+  if (home) for (const member of deps.members ?? []) groupOf(locationLabel(member), member);
   const pools = await readAllPages((cursor) => deps.ledger.availablePools(deps.pageSize, cursor));
   for (const pool of pools) {
     const location = home ? parseJobRef(pool.name, home).location : undefined;
@@ -97,6 +105,14 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
   for (const group of groups.values()) {
     const { location } = group;
     const isHome = !home || !location || sameLocation(location, home);
+    const { reconciler, forceReconcile, reconcilerFor, members, ...rest } = deps;
+    let own = isHome ? reconciler : location ? reconcilerFor?.(location) : undefined;
+    if (!isHome && group.pools.length === 0) {
+      // A member with no pool: only its reconcile has work, so the period is claimed before its
+      // role is assumed, and a sweep between periods costs it one schedule write and nothing else.
+      own = own && (await claimedBeforehand(deps, own));
+      if (!own) continue;
+    }
     if (!isHome && location) {
       try {
         await deps.access.check(location);
@@ -112,8 +128,6 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
         continue;
       }
     }
-    const { reconciler, forceReconcile, reconcilerFor, ...rest } = deps;
-    const own = isHome ? reconciler : location ? reconcilerFor?.(location) : undefined;
     reports.push(
       await sweep({
         ...rest,
@@ -129,6 +143,23 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
     availablePools: pools.length,
     accounts: [...groups.values()].filter((g) => g.pools.length > 0).length,
     unreachable,
+  };
+};
+
+/**
+ * The reconciler with this period already claimed, its claim handed to the sweep's reconcile;
+ * undefined when another sweep holds the period or too little time is left to list.
+ */
+const claimedBeforehand = async (
+  deps: SweepAccountsDeps,
+  own: ReconcileDeps,
+): Promise<ReconcileDeps | undefined> => {
+  if (deps.remainingMs() < deps.safetyMarginMs) return undefined;
+  const claim = await own.schedule.claim(deps.clock.now(), deps.forceReconcile ? 0 : deps.reconcileEveryMs);
+  if (!claim.claimed) return undefined;
+  return {
+    ...own,
+    schedule: { claim: async () => claim, fullListDone: (startMs) => own.schedule.fullListDone(startMs) },
   };
 };
 

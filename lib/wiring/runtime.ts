@@ -253,6 +253,7 @@ export class Runtime {
       ...deps,
       access: this.access,
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
+      ...(this.config.spokes.members.length > 0 ? { members: this.config.spokes.members } : {}),
       // Each other account and region: its own listing, on its own reconcile schedule.
       ...(reconciler && catalogOf
         ? {

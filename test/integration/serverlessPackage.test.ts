@@ -250,6 +250,7 @@ describe('the packaged template, hardened', () => {
         'AWS::AccountId': '123456789012',
         'AWS::Region': 'us-east-1',
         SpokeExternalId: '',
+        MemberLocations: '',
       };
       for (const [name, fetchData] of Object.entries(fetchers)) {
         const fn = resourceNamed(name).Properties;
@@ -371,6 +372,7 @@ describe('the hub of many accounts', () => {
       POOLWARDEN_HOME_REGION: { Ref: 'AWS::Region' },
       POOLWARDEN_SPOKE_ROLE_NAME: 'poolwarden-spoke',
       POOLWARDEN_SPOKE_EXTERNAL_ID: { Ref: 'SpokeExternalId' },
+      POOLWARDEN_MEMBER_LOCATIONS: { Ref: 'MemberLocations' },
     });
   });
 });

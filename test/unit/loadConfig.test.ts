@@ -34,6 +34,28 @@ describe('the one configuration', () => {
     expect(config.slackActions.admins.size).toBe(0);
   });
 
+  it('reads the member accounts and regions to reconcile, naming the variable and the bad item', () => {
+    expect(loadConfig(TABLE).spokes.members).toEqual([]);
+    const config = loadConfig({
+      ...TABLE,
+      POOLWARDEN_MEMBER_LOCATIONS: '111122223333/us-east-1, 444455556666/eu-west-1,111122223333/us-east-1',
+    });
+    expect(config.spokes.members).toEqual([
+      { account: '111122223333', region: 'us-east-1' },
+      { account: '444455556666', region: 'eu-west-1' },
+    ]);
+    expect(loadConfig({ ...TABLE, POOLWARDEN_MEMBER_LOCATIONS: '' }).spokes.members).toEqual([]);
+    expect(
+      problemsOf({
+        ...TABLE,
+        POOLWARDEN_MEMBER_LOCATIONS: '111122223333/us-east-1,1111/us-east-1,111122223333',
+      }),
+    ).toEqual([
+      'POOLWARDEN_MEMBER_LOCATIONS: "1111/us-east-1" must be a 12-digit account id and a region, such as 123456789012/us-east-1',
+      'POOLWARDEN_MEMBER_LOCATIONS: "111122223333" must be a 12-digit account id and a region, such as 123456789012/us-east-1',
+    ]);
+  });
+
   it('names the missing table and every other problem at once', () => {
     expect(problemsOf({ POOLWARDEN_KILL_SWITCH: 'maybe', POOLWARDEN_POLICY_PARAM: 'policy' })).toEqual([
       'POOLWARDEN_TABLE: Invalid input: expected string, received undefined',

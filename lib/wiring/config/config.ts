@@ -22,6 +22,11 @@ export interface SpokeConfig {
   readonly roleName: string;
   /** What the spoke role's trust policy requires as sts:ExternalId. */
   readonly externalId?: string;
+  /**
+   * Member accounts and regions reconciled each reconcile period whatever the ledger holds, so
+   * that a pool or a job end whose events were all lost there is found.
+   */
+  readonly members: readonly JobLocation[];
 }
 
 /** How the policies run: the kill switch, where the policy comes from, the sweep's pace. */

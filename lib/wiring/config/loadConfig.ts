@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ACCOUNT_PATTERN, REGION_PATTERN } from '../../domain/jobLocation';
+import { ACCOUNT_PATTERN, type JobLocation, REGION_PATTERN } from '../../domain/jobLocation';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../domain/owner';
 import { DEFAULT_TIME_ZONE_TAG_KEYS, isTimeZone } from '../../notify/recipient';
@@ -24,6 +24,24 @@ const webhookUrl = z.string().refine((v) => {
   }
 }, 'must be an https URL (http only on loopback)');
 const botToken = z.string().regex(/^xox[bp]-/, 'must be a Slack bot token (xoxb-…)');
+
+/** `123456789012/us-east-1,210987654321/eu-west-1`: each item an account id and a region. */
+const memberLocations = listVariable([]).transform((items, ctx): JobLocation[] => {
+  const locations: JobLocation[] = [];
+  for (const item of items) {
+    const [account = '', region = '', ...rest] = item.split('/');
+    if (rest.length > 0 || !ACCOUNT_PATTERN.test(account) || !REGION_PATTERN.test(region)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${item}" must be a 12-digit account id and a region, such as 123456789012/us-east-1`,
+      });
+      continue;
+    }
+    if (!locations.some((l) => l.account === account && l.region === region))
+      locations.push({ account, region });
+  }
+  return locations;
+});
 
 /** Every variable poolwarden reads (serverless.yml and the README document them). */
 const environment = z
@@ -54,6 +72,7 @@ const environment = z
     POOLWARDEN_SPOKE_EXTERNAL_ID: optional(
       z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2 to 1224 letters, digits or +=,.@:/-'),
     ),
+    POOLWARDEN_MEMBER_LOCATIONS: memberLocations,
 
     POOLWARDEN_KILL_SWITCH: switchVariable(false),
     POOLWARDEN_KILL_SWITCH_PARAM: optional(ssmParameterName('/poolwarden/prod/kill-switch')),
@@ -237,6 +256,7 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
     spokes: {
       roleName: e.POOLWARDEN_SPOKE_ROLE_NAME,
       ...(e.POOLWARDEN_SPOKE_EXTERNAL_ID ? { externalId: e.POOLWARDEN_SPOKE_EXTERNAL_ID } : {}),
+      members: e.POOLWARDEN_MEMBER_LOCATIONS,
     },
     policy: {
       killSwitch: e.POOLWARDEN_KILL_SWITCH,
