@@ -334,25 +334,24 @@ export class DynamoLedger implements Ledger {
     return this.queryAll(INDEX.byOwner.name, INDEX.byOwner.partition, owner);
   }
 
-  async availablePools(limit: number, cursor?: string): Promise<Page<JobRecord>> {
-    const { Items, LastEvaluatedKey } = await this.client.send(
-      new QueryCommand({
-        ...this.indexQuery(INDEX.byExpiry.name, INDEX.byExpiry.partition, AVAILABLE_PARTITION),
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor),
-      }),
-    );
-    const next = encodeCursor(LastEvaluatedKey);
-    return {
-      items: (Items ?? []).map((i) => recordFromItem(i as JobItem)),
-      ...(next ? { cursor: next } : {}),
-    };
+  availablePools(limit: number, cursor?: string): Promise<Page<JobRecord>> {
+    return this.indexPage(INDEX.byExpiry, AVAILABLE_PARTITION, limit, cursor);
   }
 
-  async runningJobs(limit: number, cursor?: string): Promise<Page<JobRecord>> {
+  runningJobs(limit: number, cursor?: string): Promise<Page<JobRecord>> {
+    return this.indexPage(INDEX.byRunning, RUNNING_PARTITION, limit, cursor);
+  }
+
+  /** One page of a sparse index's single partition, with an opaque cursor for the next. */
+  private async indexPage(
+    index: { readonly name: string; readonly partition: string },
+    value: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<JobRecord>> {
     const { Items, LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
-        ...this.indexQuery(INDEX.byRunning.name, INDEX.byRunning.partition, RUNNING_PARTITION),
+        ...this.indexQuery(index.name, index.partition, value),
         Limit: limit,
         ExclusiveStartKey: decodeCursor(cursor),
       }),
