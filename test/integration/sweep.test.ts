@@ -13,28 +13,9 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
-import { parsePolicy } from '../../lib/policyFile/parsePolicy';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-
-const MIN = 60_000;
-const MONDAY_NOON = Date.parse('2026-03-02T12:00:00Z');
-
-const policyOf = (yaml: string): Policy => {
-  const parsed = parsePolicy(yaml, 'test-policy.yaml');
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.policy;
-};
-
-/** Stop a pool idle for 5 minutes, whatever the hour; never extend. */
-const STOP_AFTER_5M = policyOf(`
-version: 1
-defaults:
-  workingHours: []
-  idle: { insideWorkingHours: 5m, outsideWorkingHours: 5m }
-  extend: { when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
-  keepAlive: { strategy: fixed }
-`);
+import { MIN, MONDAY_NOON, policyOf, STOP_AFTER_5M } from '../support/sweepWorld';
 
 /** Never stop for idleness; extend by 30 minutes while the owner has been active in the last hour. */
 const EXTEND_WHILE_ACTIVE = policyOf(`

@@ -8,34 +8,13 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import type { StrategyName } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import type { TraceJob } from '../../lib/trace/traceJob';
+import { sampleTraceJob } from '../support/sampleTraceJob';
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 const PRICE = DEFAULT_PRICES['ml.g5.xlarge'] ?? 0;
 const PER_SECOND = PRICE / 3600;
 
-const job = (
-  name: string,
-  submitAtMs: number,
-  durationSeconds: number,
-  extra: Partial<TraceJob> = {},
-): TraceJob => ({
-  name,
-  submitAt: new Date(submitAtMs).toISOString(),
-  submitAtMs,
-  durationSeconds,
-  outcome: 'Completed',
-  roleArn: 'arn:aws:iam::123456789012:role/sagemaker-vision',
-  instanceType: 'ml.g5.xlarge',
-  instanceCount: 1,
-  volumeSizeInGB: 30,
-  keepAliveSeconds: 600,
-  tags: { owner: 'alice', team: 'vision' },
-  vpc: { securityGroupIds: [], subnets: [] },
-  volumeKmsKeyId: null,
-  enableNetworkIsolation: false,
-  enableInterContainerTrafficEncryption: false,
-  ...extra,
-});
+const job = sampleTraceJob;
 
 /** Job a ends at T0 + 143 s (cold) + 100 s; b comes `gapSeconds` after that. */
 const pair = (gapSeconds: number, extra: Partial<TraceJob> = {}) => {

@@ -4,26 +4,11 @@ import { main } from '../../lib/cli/main';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import type { TraceJob } from '../../lib/trace/traceJob';
+import { sampleTraceJob } from '../support/sampleTraceJob';
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
-const job = (name: string, submitAtMs: number, extra: Partial<TraceJob> = {}): TraceJob => ({
-  name,
-  submitAt: new Date(submitAtMs).toISOString(),
-  submitAtMs,
-  durationSeconds: 100,
-  outcome: 'Completed',
-  roleArn: 'arn:aws:iam::123456789012:role/sagemaker-vision',
-  instanceType: 'ml.g5.xlarge',
-  instanceCount: 1,
-  volumeSizeInGB: 30,
-  keepAliveSeconds: 600,
-  tags: { owner: 'alice', team: 'vision' },
-  vpc: { securityGroupIds: [], subnets: [] },
-  volumeKmsKeyId: null,
-  enableNetworkIsolation: false,
-  enableInterContainerTrafficEncryption: false,
-  ...extra,
-});
+const job = (name: string, submitAtMs: number, extra: Partial<TraceJob> = {}): TraceJob =>
+  sampleTraceJob(name, submitAtMs, 100, extra);
 
 // Job a starts cold (143 s) and runs 100 s; b comes 300 s after a's pool became Available.
 const A_END = T0 + 243_000;
