@@ -172,8 +172,9 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
   heavy-tailed (30 s to 4 h), and where a session ends cannot be told from the gaps learned: the
   oracle knows it. A lag behind the switches between crunch and quiet days is not what costs: on
   the training weeks a two-hour half-life (following a switch within hours) measured worse than one
-  day (bursty week 14 at $60/h: 1.32× against 1.27×), 12 h to 4 d alike. The training bursty weeks
-  miss alike (1.20–1.28× at $60/h, bench/trainTargets.ts).
+  day (bursty week 14 at $60/h: 1.32× against 1.27×), 12 h to 4 d alike, and a second, 1–2 h
+  timescale on top of the day did not help either. The training bursty weeks miss alike
+  (1.20–1.28× at $60/h, bench/trainTargets.ts).
 - Below the best fixed keep-alive: missed on ${list(fixedMiss)}.
 - Below no warm pool: missed on ${list(none)}. At $0/h a cold start costs only 122 s of the
   cluster: the oracle itself saves only ${list(oracleSaves)} against no warm pool (same weeks), so a
@@ -181,8 +182,7 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
   kept to break-even while nothing is learned in any scope, and a few keeps on estimates. Measured
   on the training weeks and not adopted: judging keeps on a lower confidence bound of P(reuse)
   (helps at $0/h, costs more at $60 and $90/h: mean at $60/h 1.19× → 1.22× the oracle at one
-  standard error);
-  stopping at once while nothing is learned (helps at $0/h, but stops the first pool of every fresh
+  standard error); stopping at once while nothing is learned (helps at $0/h, but stops the first pool of every fresh
   deployment whatever its price).
 - Cold starts no worse than the jobs' own keep-alive by more than 5 % (≥ $60/h): missed on ${list(cold)}.
   The policy gives up a few reuses that are not worth their idle price: in total it costs
