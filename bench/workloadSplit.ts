@@ -13,6 +13,14 @@ export const TRAIN_WEEKS: readonly GenerateTraceOptions[] = [
   { seed: 14, start: '2026-07-06T00:00:00Z', days: 7, teams: 5, workload: 'bursty' },
   { seed: 15, start: '2026-10-12T00:00:00Z', days: 7, teams: 7, workload: 'mixed' },
   { seed: 16, start: '2026-11-02T00:00:00Z', days: 7, teams: 8, workload: 'sweeps' },
+  // Added while working on the bursty lag and the $0/h keeps: more bursty weeks (the hard case)
+  // and more mixed ones, so that a change is not chosen on one bursty week.
+  { seed: 17, start: '2026-01-12T00:00:00Z', days: 7, teams: 6, workload: 'bursty' },
+  { seed: 18, start: '2026-08-10T00:00:00Z', days: 7, teams: 8, workload: 'bursty' },
+  { seed: 19, start: '2026-12-07T00:00:00Z', days: 7, teams: 9, workload: 'bursty' },
+  { seed: 20, start: '2026-05-25T00:00:00Z', days: 7, teams: 9, workload: 'mixed' },
+  { seed: 21, start: '2026-09-07T00:00:00Z', days: 7, teams: 5, workload: 'mixed' },
+  { seed: 22, start: '2026-03-02T00:00:00Z', days: 7, teams: 6, workload: 'interactive' },
 ];
 
 /** Never looked at while developing. */

@@ -158,7 +158,7 @@ describe('gapSamplesOfPool', () => {
     expect(gapSamplesOfPool(view, head, T0 + 100 * MIN)[2]).toEqual({ gapSeconds: 600, reused: false });
   });
 
-  it('learns by match key, then owner, team and instance family', () => {
+  it('learns by match key, then owner, team, instance family and all pools', () => {
     expect(
       gapScopes({ matchKey: 'mk1_x', owner: 'alice', team: 'vision', instanceType: 'ml.p4d.24xlarge' }),
     ).toEqual([
@@ -166,7 +166,8 @@ describe('gapSamplesOfPool', () => {
       { kind: 'owner', key: 'alice' },
       { kind: 'team', key: 'vision' },
       { kind: 'family', key: 'ml.p4d' },
+      { kind: 'all', key: 'pools' },
     ]);
-    expect(gapScopes({})).toEqual([]);
+    expect(gapScopes({})).toEqual([{ kind: 'all', key: 'pools' }]);
   });
 });

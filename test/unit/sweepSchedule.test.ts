@@ -29,6 +29,10 @@ describe('the local sweep schedule', () => {
     expect(schedule.nextAt()).toBe(at(7));
     expect(schedule.isDue(at(7))).toBe(true);
     schedule.swept(at(7), { availablePools: 2, nextChangeAtMs: at(30) });
+    // What was read at 4 may still be cached at 7: it goes stale at 9, what 7 read at 12.
+    expect(schedule.nextAt()).toBe(at(9));
+    expect(schedule.isDue(at(9))).toBe(true);
+    schedule.swept(at(9), { availablePools: 2, nextChangeAtMs: at(30) });
     expect(schedule.nextAt()).toBe(at(12));
   });
 
@@ -44,6 +48,18 @@ describe('the local sweep schedule', () => {
     expect(schedule.isDue(at(6))).toBe(true);
     schedule.swept(at(6), { availablePools: 1, nextChangeAtMs: at(40) });
     expect(schedule.nextAt()).toBe(at(8));
+  });
+
+  it('next-event: what a sweep read goes stale on time even when the instant it named came first', () => {
+    const schedule = new SweepSchedule(T0, MIN, 'next-event', 5 * MIN);
+    schedule.noteChange(at(1));
+    expect(schedule.isDue(at(1))).toBe(true);
+    schedule.swept(at(1), { availablePools: 1, nextChangeAtMs: at(3) }); // read at 1: stale at 6
+    expect(schedule.nextAt()).toBe(at(3));
+    expect(schedule.isDue(at(3))).toBe(true);
+    // Nothing was read again at 3 (still fresh): a sweep every minute reads it again at 6.
+    schedule.swept(at(3), { availablePools: 1, nextChangeAtMs: at(40) });
+    expect(schedule.nextAt()).toBe(at(6));
   });
 
   it('next-event: a change after the instant was decided waits for the next minute; none with no pool', () => {

@@ -81,11 +81,13 @@ export class SweepSchedule {
     this.changed = false;
     if (outcome.listed) this.listedAtMs = atMs;
     this.pools = outcome.availablePools;
-    const wake =
+    // Both instants stand: when the sweep named comes first, what it read (and did not read again
+    // later, still cached) goes stale on time all the same.
+    const wakes =
       this.timing === 'every-minute'
-        ? atMs + this.everyMs
-        : Math.min(outcome.nextChangeAtMs, atMs + this.statsFreshMs);
-    this.wakes = [...this.wakes.filter((w) => w > atMs), wake];
+        ? [atMs + this.everyMs]
+        : [outcome.nextChangeAtMs, atMs + this.statsFreshMs];
+    this.wakes = [...this.wakes.filter((w) => w > atMs), ...wakes];
     this.advance(atMs);
   }
 

@@ -121,16 +121,20 @@ export const gapSamplesOfPool = (view: PoolView, head: JobRecord, nowMs?: number
 };
 
 /**
- * Where gaps are learned, most specific first: the match key, then the owner, the team and the
- * instance family (ml.p4d of ml.p4d.24xlarge). A key with few gaps borrows from the next scope
- * that has some (gapLearner.ts).
+ * Where gaps are learned, most specific first: the match key, then the owner, the team, the
+ * instance family (ml.p4d of ml.p4d.24xlarge) and every pool of the deployment. A key with few
+ * gaps borrows from the next scope that has some (gapLearner.ts); the last scope means that a
+ * family never seen before starts from what all pools showed, not from nothing.
  */
-export type GapScopeKind = 'matchKey' | 'owner' | 'team' | 'family';
+export type GapScopeKind = 'matchKey' | 'owner' | 'team' | 'family' | 'all';
 
 export interface GapScope {
   readonly kind: GapScopeKind;
   readonly key: string;
 }
+
+/** The one scope every pool belongs to. */
+export const ALL_POOLS_SCOPE: GapScope = { kind: 'all', key: 'pools' };
 
 /** ml.p4d.24xlarge -> ml.p4d: sizes of one family idle and get reused alike. */
 export const instanceFamily = (instanceType: string): string => {
@@ -148,6 +152,7 @@ export const gapScopes = (pool: {
   ...(pool.owner ? [{ kind: 'owner' as const, key: pool.owner }] : []),
   ...(pool.team ? [{ kind: 'team' as const, key: pool.team }] : []),
   ...(pool.instanceType ? [{ kind: 'family' as const, key: instanceFamily(pool.instanceType) }] : []),
+  ALL_POOLS_SCOPE,
 ];
 
 /** A stable string for storing or caching a scope's samples. */

@@ -40,8 +40,11 @@ export interface GapLearningOptions {
 export const GAPS_PER_SCOPE = 100;
 
 export const DEFAULT_GAP_LEARNING: GapLearningOptions = {
+  // Training weeks: 12 h, 1 d and 2 d measure alike; 2 h worse (too few samples per key left).
   halfLifeSeconds: 24 * 3600,
-  priorWeight: 4,
+  // Training weeks: 2 samples' worth is worse than 4, and 8 to 32 alike and better than 4 (a
+  // key's few recent gaps are noisier than its owner's many); 8 is the least shrinkage there.
+  priorWeight: 8,
   missedReuseHorizonSeconds: 6 * 3600,
 };
 
@@ -60,7 +63,11 @@ interface Weighted {
 }
 
 const describeScope = (scope: GapScope): string =>
-  scope.kind === 'matchKey' ? 'this match key' : `${scope.kind} ${scope.key}`;
+  scope.kind === 'matchKey'
+    ? 'this match key'
+    : scope.kind === 'all'
+      ? 'all pools'
+      : `${scope.kind} ${scope.key}`;
 
 /** Samples as they count now: recency weights relative to the scope's newest; unresolved stops resolved or left out. */
 /** Weighted samples of arrays without unresolved stops do not depend on `nowMs`: kept per array. */
@@ -144,10 +151,11 @@ const learnLevel = (
 };
 
 /**
- * Hierarchical shrinkage: the broadest scope (instance family) is learned from its own samples;
- * each narrower scope (team, owner, match key) from its own samples plus the broader result
- * counted as `priorWeight` samples. A key with many recent gaps follows its own; a new key
- * starts from what its owner, team or instance family showed. Undefined when no scope has any.
+ * Hierarchical shrinkage: the broadest scope (all pools) is learned from its own samples; each
+ * narrower scope (instance family, team, owner, match key) from its own samples plus the broader
+ * result counted as `priorWeight` samples. A key with many recent gaps follows its own; a new key
+ * starts from what its owner, team, instance family or all pools showed. Undefined when no scope
+ * has any.
  */
 export const learnHierarchical = (
   /** Most specific first, as gapScopes gives them. */

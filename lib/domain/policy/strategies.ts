@@ -172,7 +172,8 @@ const hybridHistogramAdvice = (ctx: KeepAliveContext, settings: KeepAliveSetting
 
 /**
  * Adaptive ski rental on the learned distribution: the expected-cost decision of expectedCost.ts,
- * re-taken at every decision instant. With too few gaps learned (in every scope), break-even.
+ * re-taken at every decision instant. With too few gaps learned in every scope (down to all pools,
+ * so only the first pools of a deployment), break-even.
  */
 const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, costs: PoolCosts): KeepAdvice => {
   const gaps = ctx.gaps;
