@@ -10,7 +10,7 @@ import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluate
 import {
   type GapSample,
   type GapScope,
-  gapScopeId,
+  type GapScopeKind,
   gapScopes,
 } from '../../lib/domain/policy/gapDistribution';
 import {
@@ -18,6 +18,7 @@ import {
   GAPS_PER_SCOPE,
   GapLearnerMemo,
   type GapLearningOptions,
+  refreshBucketOf,
   type TimedGap,
 } from '../../lib/domain/policy/gapLearner';
 import type { KeepAliveSettings } from '../../lib/domain/policy/policy';
@@ -92,6 +93,12 @@ export interface SimOptions {
   readonly costFromMs?: number;
   /** Told of every policy decision (kinds `sweep` and `advice`): for tests and diagnosis. */
   readonly onDecision?: (decision: SimDecision) => void;
+  /** Told of every submission, warm (with the pool it took) or cold: to compare runs job by job. */
+  readonly onJobStart?: (start: {
+    readonly job: string;
+    readonly atMs: number;
+    readonly pool?: string;
+  }) => void;
 }
 
 export interface SimDecision {
@@ -173,29 +180,64 @@ type SimEvent =
       readonly version: number;
     };
 
+/** A stored sample; an unresolved stop names the scopes it is stored under, to be resolved in each. */
+type StoredGap = TimedGap & { readonly scopes?: readonly GapScope[] };
+
+interface StoredScope {
+  current: readonly TimedGap[];
+  /** The refresh bucket of the first change in it, and the samples as they stood before that change. */
+  changedInBucket: number;
+  atBucketStart: readonly TimedGap[];
+}
+
 /**
  * Each scope's newest gaps. A scope's array is replaced (never changed in place) when a sample
- * arrives, so that GapLearnerMemo relearns only what changed.
+ * arrives, so that GapLearnerMemo relearns only what changed. A decision sees its match key's
+ * samples as they are, and the broader scopes' (owner, team, family) as they stood at the start
+ * of the instant's refresh bucket: what a decision learns is then a function of its instant, not
+ * of which instants were evaluated before, and a family's prior is relearned once per bucket,
+ * not on each of its samples.
  */
 class GapStore {
-  private readonly scopes = new Map<string, readonly TimedGap[]>();
+  /** By scope kind, then key: a lookup builds no string (match keys are long). */
+  private readonly scopes = new Map<GapScopeKind, Map<string, StoredScope>>();
   private newest = Number.NEGATIVE_INFINITY;
   private used = 0;
 
   constructor(private readonly limit: number) {}
 
-  private put(id: string, next: readonly TimedGap[]) {
-    this.scopes.set(id, next.length > this.limit ? next.slice(next.length - this.limit) : next);
+  private stored(scope: GapScope): StoredScope | undefined {
+    return this.scopes.get(scope.kind)?.get(scope.key);
+  }
+
+  private put(scope: GapScope, next: readonly TimedGap[], atMs: number) {
+    const kept = next.length > this.limit ? next.slice(next.length - this.limit) : next;
+    const bucket = refreshBucketOf(atMs);
+    const stored = this.stored(scope);
+    if (!stored) {
+      let byKey = this.scopes.get(scope.kind);
+      if (!byKey) {
+        byKey = new Map();
+        this.scopes.set(scope.kind, byKey);
+      }
+      byKey.set(scope.key, { current: kept, changedInBucket: bucket, atBucketStart: [] });
+      return;
+    }
+    if (stored.changedInBucket !== bucket) {
+      stored.changedInBucket = bucket;
+      stored.atBucketStart = stored.current;
+    }
+    stored.current = kept;
   }
 
   add(job: SimJob, sample: GapSample & { unresolved?: boolean }, atMs: number): void {
-    const ids = scopesOf(job);
-    const gap: TimedGap & { scopeIds?: readonly string[] } = {
+    const scopes = scopesOf(job);
+    const gap: StoredGap = {
       ...sample,
       atMs,
-      ...(sample.unresolved ? { scopeIds: ids } : {}),
+      ...(sample.unresolved ? { scopes } : {}),
     };
-    for (const id of ids) this.put(id, [...(this.scopes.get(id) ?? []), gap]);
+    for (const scope of scopes) this.put(scope, [...(this.stored(scope)?.current ?? []), gap], atMs);
   }
 
   /**
@@ -203,8 +245,8 @@ class GapStore {
    * becomes the exact gap to `nowMs` in every scope it is stored under.
    */
   resolve(matchKey: string, nowMs: number, horizonSeconds: number): void {
-    const key = this.scopes.get(gapScopeId({ kind: 'matchKey', key: matchKey })) ?? [];
-    let last: (TimedGap & { scopeIds?: readonly string[] }) | undefined;
+    const key = this.stored({ kind: 'matchKey', key: matchKey })?.current ?? [];
+    let last: StoredGap | undefined;
     for (let i = key.length - 1; i >= 0; i--) {
       const g = key[i];
       if (g && g.atMs <= nowMs) {
@@ -217,25 +259,32 @@ class GapStore {
     const gapSeconds = (nowMs - availableSinceMs) / 1000;
     if (gapSeconds > horizonSeconds) return;
     const exact: TimedGap = { gapSeconds, reused: true, atMs: last.atMs };
-    for (const id of last.scopeIds ?? []) {
-      const list = this.scopes.get(id);
+    for (const scope of last.scopes ?? []) {
+      const list = this.stored(scope)?.current;
       if (list)
-        this.scopes.set(
-          id,
+        this.put(
+          scope,
           list.map((g) => (g === last ? exact : g)),
+          nowMs,
         );
     }
   }
 
-  lookup = (scope: GapScope): readonly TimedGap[] | undefined => {
-    const stored = this.scopes.get(gapScopeId(scope));
-    if (stored && stored.length > 0) {
+  /** The lookup a decision at `nowMs` learns from. */
+  lookupAt(nowMs: number): (scope: GapScope) => readonly TimedGap[] | undefined {
+    const bucket = refreshBucketOf(nowMs);
+    return (scope) => {
+      const entry = this.stored(scope);
+      if (!entry) return undefined;
+      const stored =
+        scope.kind !== 'matchKey' && entry.changedInBucket === bucket ? entry.atBucketStart : entry.current;
+      if (stored.length === 0) return undefined;
       this.used += stored.length;
       // Samples arrive in time order: the last is the newest.
       this.newest = Math.max(this.newest, stored[stored.length - 1]?.atMs ?? this.newest);
-    }
-    return stored;
-  };
+      return stored;
+    };
+  }
 
   /** What the last decision looked at: how many samples, and the newest one's time. */
   take(): { samples: number; newestAtMs?: number } {
@@ -250,13 +299,19 @@ class GapStore {
 }
 
 /** usageStatsReactor's stored scopes: match key, owner, team, instance family. */
-const scopesOf = (job: SimJob): string[] =>
-  gapScopes({
+const scopesOfJob = new WeakMap<SimJob, readonly GapScope[]>();
+const scopesOf = (job: SimJob): readonly GapScope[] => {
+  const known = scopesOfJob.get(job);
+  if (known) return known;
+  const scopes = gapScopes({
     matchKey: job.matchKey,
     instanceType: job.instanceType,
     ...(job.owner !== undefined ? { owner: job.owner } : {}),
     ...(job.team !== undefined ? { team: job.team } : {}),
-  }).map(gapScopeId);
+  });
+  scopesOfJob.set(job, scopes);
+  return scopes;
+};
 
 /** Runs one policy over the jobs (from prepareJobs). Deterministic. */
 export const simulate = (
@@ -402,7 +457,7 @@ export const simulate = (
       nowMs,
       ...(lastSubmit !== undefined ? { ownerLastSubmittedAtMs: lastSubmit } : {}),
       spend: spendOf(pool, nowMs),
-      gaps: gaps.lookup,
+      gaps: gaps.lookupAt(nowMs),
       memo,
       learning: options.learning,
     });
@@ -438,7 +493,7 @@ export const simulate = (
     evaluations++;
     const facts = poolFactsOfHead(headRecord(pool, nowMs));
     const price = prices[pool.head.instanceType];
-    const learned = memo.learn(gapScopes(facts), gaps.lookup, nowMs, options.learning);
+    const learned = memo.learn(gapScopes(facts), gaps.lookupAt(nowMs), nowMs, options.learning);
     const ctx = keepAliveContext(settings, facts, nowMs, learned, price);
     const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
     const used = gaps.take();
@@ -500,6 +555,7 @@ export const simulate = (
       pool = pick(job.matchKey);
     }
     learnFromGhosts(job, pool === undefined);
+    options.onJobStart?.({ job: job.name, atMs: nowMs, ...(pool ? { pool: pool.id } : {}) });
     if (pool) {
       if (nowMs >= costFromMs) warmStarts++;
       close(pool, nowMs, true);
