@@ -180,14 +180,25 @@ type SimEvent =
       readonly version: number;
     };
 
-/** A stored sample; an unresolved stop names the scopes it is stored under, to be resolved in each. */
-type StoredGap = TimedGap & { readonly scopes?: readonly GapScope[] };
+/**
+ * A stored sample; an unresolved stop names the scopes it is stored under, to be resolved in each.
+ * One shape for every sample: the learner reads thousands of them per instant.
+ */
+class StoredGap implements TimedGap {
+  constructor(
+    readonly gapSeconds: number,
+    readonly reused: boolean,
+    readonly atMs: number,
+    readonly unresolved: boolean,
+    readonly scopes: readonly GapScope[] | null,
+  ) {}
+}
 
 interface StoredScope {
-  current: readonly TimedGap[];
+  current: readonly StoredGap[];
   /** The refresh bucket of the first change in it, and the samples as they stood before that change. */
   changedInBucket: number;
-  atBucketStart: readonly TimedGap[];
+  atBucketStart: readonly StoredGap[];
 }
 
 /**
@@ -210,8 +221,7 @@ class GapStore {
     return this.scopes.get(scope.kind)?.get(scope.key);
   }
 
-  private put(scope: GapScope, next: readonly TimedGap[], atMs: number) {
-    const kept = next.length > this.limit ? next.slice(next.length - this.limit) : next;
+  private put(scope: GapScope, kept: readonly StoredGap[], atMs: number) {
     const bucket = refreshBucketOf(atMs);
     const stored = this.stored(scope);
     if (!stored) {
@@ -232,12 +242,16 @@ class GapStore {
 
   add(job: SimJob, sample: GapSample & { unresolved?: boolean }, atMs: number): void {
     const scopes = scopesOf(job);
-    const gap: StoredGap = {
-      ...sample,
-      atMs,
-      ...(sample.unresolved ? { scopes } : {}),
-    };
-    for (const scope of scopes) this.put(scope, [...(this.stored(scope)?.current ?? []), gap], atMs);
+    const unresolved = sample.unresolved === true;
+    const gap = new StoredGap(sample.gapSeconds, sample.reused, atMs, unresolved, unresolved ? scopes : null);
+    for (const scope of scopes) {
+      const list = this.stored(scope)?.current ?? [];
+      // The newest `limit`, the new one last.
+      const from = Math.max(0, list.length + 1 - this.limit);
+      const next = list.slice(from);
+      next.push(gap);
+      this.put(scope, next, atMs);
+    }
   }
 
   /**
@@ -258,7 +272,7 @@ class GapStore {
     const availableSinceMs = last.atMs - last.gapSeconds * 1000;
     const gapSeconds = (nowMs - availableSinceMs) / 1000;
     if (gapSeconds > horizonSeconds) return;
-    const exact: TimedGap = { gapSeconds, reused: true, atMs: last.atMs };
+    const exact = new StoredGap(gapSeconds, true, last.atMs, false, null);
     for (const scope of last.scopes ?? []) {
       const list = this.stored(scope)?.current;
       if (list)
