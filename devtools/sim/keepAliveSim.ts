@@ -40,7 +40,8 @@ import { type SimJob, snapshotOf } from './simJobs';
  * or `adviseKeepAlive` (the strategy alone), with gap distributions learnt online, exactly as
  * the usage-stats reactor records them: an exact gap when a pool is reused, a censored idle
  * time when it ends unreused, per match key and per owner, the newest N per scope. A decision
- * at time t only sees samples recorded before t: the event loop adds them as they happen.
+ * at time t only sees samples recorded before t: the event loop adds them when the deployed
+ * system would record them (a pool that ended unreused: when the sweep finds it ended).
  */
 export type SimPolicy =
   /** No warm pools at all: every job starts cold. */
@@ -87,6 +88,15 @@ export interface SimOptions {
   readonly learnMissedReuses: boolean;
   readonly learning: GapLearningOptions;
   /**
+   * As deployed (kind `sweep`): a pool that ended unreused is learned when the sweep finds it
+   * ended, by describing it at its predicted end: at the first sweep minute from its expiry, or
+   * at the minute after a stop (a stop sets the predicted end to the stop itself). That sweep read
+   * its statistics before describing, so only later decisions see the sample, and a cold start of
+   * the key before then cannot tell a stopped pool's missed reuse. Off: learned at the instant
+   * the pool ended (the idealised `advice` kind always learns so).
+   */
+  readonly learnEndsAtSweep: boolean;
+  /**
    * Only costs from this instant on are counted (idle time after it, cold starts of jobs
    * submitted after it): a run learns from the whole trace and is judged on its later part.
    */
@@ -104,6 +114,8 @@ export interface SimOptions {
 export interface SimDecision {
   readonly nowMs: number;
   readonly pool: string;
+  /** The job that left the pool Available (its hop). */
+  readonly job: string;
   readonly idleSeconds: number;
   readonly action: string;
   readonly cause?: string;
@@ -122,6 +134,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   gapsPerScope: GAPS_PER_SCOPE,
   learnMissedReuses: true,
   learning: DEFAULT_GAP_LEARNING,
+  learnEndsAtSweep: true,
 };
 
 export interface SimResult {
@@ -171,6 +184,14 @@ type SimEvent =
       readonly rank: 1;
       readonly pool: Pool;
       readonly version: number;
+    }
+  | {
+      readonly kind: 'learn';
+      readonly atMs: number;
+      readonly rank: 3;
+      readonly head: SimJob;
+      readonly sample: GapSample & { unresolved?: boolean };
+      readonly endedAtMs: number;
     }
   | {
       readonly kind: 'check';
@@ -240,7 +261,7 @@ class GapStore {
     stored.current = kept;
   }
 
-  add(job: SimJob, sample: GapSample & { unresolved?: boolean }, atMs: number): void {
+  add(job: SimJob, sample: GapSample & { unresolved?: boolean }, atMs: number, recordedAtMs = atMs): void {
     const scopes = scopesOf(job);
     const unresolved = sample.unresolved === true;
     const gap = new StoredGap(sample.gapSeconds, sample.reused, atMs, unresolved, unresolved ? scopes : null);
@@ -250,7 +271,7 @@ class GapStore {
       const from = Math.max(0, list.length + 1 - this.limit);
       const next = list.slice(from);
       next.push(gap);
-      this.put(scope, next, atMs);
+      this.put(scope, next, recordedAtMs);
     }
   }
 
@@ -406,7 +427,14 @@ export const simulate = (
     }
     meter.idle(counted, pool.head.instanceCount, pool.head.pricePerInstanceHourUsd);
     const unresolved = byPolicy && options.learnMissedReuses;
-    gaps.add(pool.head, { gapSeconds: seconds, reused, ...(unresolved ? { unresolved } : {}) }, atMs);
+    const sample = { gapSeconds: seconds, reused, ...(unresolved ? { unresolved } : {}) };
+    // A reuse is learned when the reusing job starts (its first event), which is now.
+    if (reused || policy.kind !== 'sweep' || !options.learnEndsAtSweep)
+      return gaps.add(pool.head, sample, atMs);
+    const describedAtMs = byPolicy
+      ? (Math.floor(atMs / tickMs) + 1) * tickMs
+      : Math.ceil(atMs / tickMs) * tickMs;
+    queue.push({ kind: 'learn', atMs: describedAtMs, rank: 3, head: pool.head, sample, endedAtMs: atMs });
   };
 
   /** As usageStatsReactor: a cold submission tells the gap the last stopped pool of its key would have had. */
@@ -479,6 +507,7 @@ export const simulate = (
     options.onDecision?.({
       nowMs,
       pool: pool.id,
+      job: pool.head.name,
       idleSeconds: (nowMs - pool.availableSinceMs) / 1000,
       action: decision.action,
       cause: decision.cause,
@@ -514,6 +543,7 @@ export const simulate = (
     options.onDecision?.({
       nowMs,
       pool: pool.id,
+      job: pool.head.name,
       idleSeconds: (nowMs - pool.availableSinceMs) / 1000,
       action: (advice?.keepUntilMs ?? nowMs) <= nowMs ? 'stop' : 'keep',
       reason: advice?.basis ?? 'no advice',
@@ -579,7 +609,7 @@ export const simulate = (
     const startedAtMs = nowMs + (pool ? startup.warm : startup.cold) * 1000;
     queue.push({
       kind: 'end',
-      atMs: startedAtMs + job.durationSeconds * 1000,
+      atMs: startedAtMs + job.runSeconds * 1000,
       rank: 0,
       job,
       startedAtMs,
@@ -646,6 +676,9 @@ export const simulate = (
     switch (event.kind) {
       case 'end':
         jobEnds(event);
+        break;
+      case 'learn':
+        gaps.add(event.head, event.sample, event.endedAtMs, event.atMs);
         break;
       case 'expire':
         if (event.pool.open && event.pool.version === event.version) close(event.pool, event.atMs, false);
