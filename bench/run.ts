@@ -8,6 +8,7 @@ import { fixed, table, thousands, yesNo } from './format';
 import { heldOutGoals, heldOutMisses, runHeldOut } from './heldOut';
 import { POLICY_WORKLOADS, PROPOSED, runPolicyQuality } from './policyQuality';
 import { localSpeedRow, runLocalCounted, runningCostSection, runPolling, traceOf } from './runningCost';
+import { runSummaryAgreement } from './summaryAgreement';
 import { runSweepAccounts } from './sweepAccounts';
 import { runSweepScaling } from './sweepScaling';
 import { runWhatifSpeed } from './whatifSpeed';
@@ -66,6 +67,8 @@ const timings: CommandTiming[] = [
   timeCommand('the same with --ledger memory', [...TEAM_WEEK, '--ledger', 'memory'], 1, 10),
 ];
 const loadAfter = os.loadavg()[0] ?? Number.NaN;
+log('5/5 local summary against whatif (team week)');
+const agreement = runSummaryAgreement();
 interface ReplayResult {
   date: string;
   commit: string;
@@ -149,7 +152,8 @@ ${heldOut.tables.join('\n\n')}
 | adaptive policy below the best fixed keep-alive on every workload | ${yesNo(allBelow)} |
 | at least 10× fewer SageMaker calls than polling | ${yesNo(cost.ratio >= 10)} (${fixed(cost.ratio, 0)}×) |
 | sweep work proportional to Available pools only | ${yesNo(sweepTracksAvailable)} |
-| \`poolwarden whatif\`: 10,000 jobs in ≤ 5 s (every policy and baseline of the table) | ${yesNo(whatifSpeed.seconds <= 5)} (${fixed(whatifSpeed.seconds, 1)} s for ${whatifSpeed.jobs} jobs, the 10,000-job trace of bench:replay, examples/policy.yaml) |
+| \`poolwarden whatif\`: 10,000 jobs in ≤ 5 s (every policy and baseline of the table) | ${yesNo(whatifSpeed.seconds <= 5)} (${fixed(whatifSpeed.seconds, 1)} s for ${whatifSpeed.jobs} jobs, the 10,000-job trace of bench:replay, examples/policy.yaml; CPU ${fixed(whatifSpeed.cpuSeconds, 1)} s over all threads) |
+| local summary and \`poolwarden whatif\` within 2 % (team week, examples/policy.yaml) | ${yesNo(agreement.apartPercent <= 2)} (local $${fixed(agreement.localUsd, 2)}, whatif $${fixed(agreement.whatifUsd, 2)}: ${fixed(agreement.apartPercent, 1)} % apart) |
 ${timings
   .filter((t) => t.targetSeconds > 0)
   .map((t) => `| ${t.label} | ${met(t.medianSeconds, t.targetSeconds)} |`)

@@ -16,7 +16,8 @@ const started = performance.now();
 // Chunk names carry a content hash: start empty so that stale chunks do not pile up.
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { main: 'lib/cli/main.ts' },
+  // The whatif worker is an entry of its own: worker threads start from a file.
+  entryPoints: { main: 'lib/cli/main.ts', whatifWorker: 'devtools/sim/whatifWorker.ts' },
   outdir,
   bundle: true,
   splitting: true,

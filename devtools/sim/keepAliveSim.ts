@@ -10,7 +10,7 @@ import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluate
 import {
   type GapSample,
   type GapScope,
-  gapScopeId,
+  type GapScopeKind,
   gapScopes,
 } from '../../lib/domain/policy/gapDistribution';
 import {
@@ -18,6 +18,7 @@ import {
   GAPS_PER_SCOPE,
   GapLearnerMemo,
   type GapLearningOptions,
+  refreshBucketOf,
   type TimedGap,
 } from '../../lib/domain/policy/gapLearner';
 import type { KeepAliveSettings } from '../../lib/domain/policy/policy';
@@ -39,7 +40,8 @@ import { type SimJob, snapshotOf } from './simJobs';
  * or `adviseKeepAlive` (the strategy alone), with gap distributions learnt online, exactly as
  * the usage-stats reactor records them: an exact gap when a pool is reused, a censored idle
  * time when it ends unreused, per match key and per owner, the newest N per scope. A decision
- * at time t only sees samples recorded before t: the event loop adds them as they happen.
+ * at time t only sees samples recorded before t: the event loop adds them when the deployed
+ * system would record them (a pool that ended unreused: when the sweep finds it ended).
  */
 export type SimPolicy =
   /** No warm pools at all: every job starts cold. */
@@ -86,17 +88,34 @@ export interface SimOptions {
   readonly learnMissedReuses: boolean;
   readonly learning: GapLearningOptions;
   /**
+   * As deployed (kind `sweep`): a pool that ended unreused is learned when the sweep finds it
+   * ended, by describing it at its predicted end: at the first sweep minute from its expiry, or
+   * at the minute after a stop (a stop sets the predicted end to the stop itself). That sweep read
+   * its statistics before describing, so only later decisions see the sample, and a cold start of
+   * the key before then cannot tell a stopped pool's missed reuse. Off: learned at the instant
+   * the pool ended (the idealised `advice` kind always learns so).
+   */
+  readonly learnEndsAtSweep: boolean;
+  /**
    * Only costs from this instant on are counted (idle time after it, cold starts of jobs
    * submitted after it): a run learns from the whole trace and is judged on its later part.
    */
   readonly costFromMs?: number;
   /** Told of every policy decision (kinds `sweep` and `advice`): for tests and diagnosis. */
   readonly onDecision?: (decision: SimDecision) => void;
+  /** Told of every submission, warm (with the pool it took) or cold: to compare runs job by job. */
+  readonly onJobStart?: (start: {
+    readonly job: string;
+    readonly atMs: number;
+    readonly pool?: string;
+  }) => void;
 }
 
 export interface SimDecision {
   readonly nowMs: number;
   readonly pool: string;
+  /** The job that left the pool Available (its hop). */
+  readonly job: string;
   readonly idleSeconds: number;
   readonly action: string;
   readonly cause?: string;
@@ -115,6 +134,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   gapsPerScope: GAPS_PER_SCOPE,
   learnMissedReuses: true,
   learning: DEFAULT_GAP_LEARNING,
+  learnEndsAtSweep: true,
 };
 
 export interface SimResult {
@@ -166,6 +186,14 @@ type SimEvent =
       readonly version: number;
     }
   | {
+      readonly kind: 'learn';
+      readonly atMs: number;
+      readonly rank: 3;
+      readonly head: SimJob;
+      readonly sample: GapSample & { unresolved?: boolean };
+      readonly endedAtMs: number;
+    }
+  | {
       readonly kind: 'check';
       readonly atMs: number;
       readonly rank: 2;
@@ -174,28 +202,77 @@ type SimEvent =
     };
 
 /**
+ * A stored sample; an unresolved stop names the scopes it is stored under, to be resolved in each.
+ * One shape for every sample: the learner reads thousands of them per instant.
+ */
+class StoredGap implements TimedGap {
+  constructor(
+    readonly gapSeconds: number,
+    readonly reused: boolean,
+    readonly atMs: number,
+    readonly unresolved: boolean,
+    readonly scopes: readonly GapScope[] | null,
+  ) {}
+}
+
+interface StoredScope {
+  current: readonly StoredGap[];
+  /** The refresh bucket of the first change in it, and the samples as they stood before that change. */
+  changedInBucket: number;
+  atBucketStart: readonly StoredGap[];
+}
+
+/**
  * Each scope's newest gaps. A scope's array is replaced (never changed in place) when a sample
- * arrives, so that GapLearnerMemo relearns only what changed.
+ * arrives, so that GapLearnerMemo relearns only what changed. A decision sees its match key's
+ * samples as they are, and the broader scopes' (owner, team, family) as they stood at the start
+ * of the instant's refresh bucket: what a decision learns is then a function of its instant, not
+ * of which instants were evaluated before, and a family's prior is relearned once per bucket,
+ * not on each of its samples.
  */
 class GapStore {
-  private readonly scopes = new Map<string, readonly TimedGap[]>();
+  /** By scope kind, then key: a lookup builds no string (match keys are long). */
+  private readonly scopes = new Map<GapScopeKind, Map<string, StoredScope>>();
   private newest = Number.NEGATIVE_INFINITY;
   private used = 0;
 
   constructor(private readonly limit: number) {}
 
-  private put(id: string, next: readonly TimedGap[]) {
-    this.scopes.set(id, next.length > this.limit ? next.slice(next.length - this.limit) : next);
+  private stored(scope: GapScope): StoredScope | undefined {
+    return this.scopes.get(scope.kind)?.get(scope.key);
   }
 
-  add(job: SimJob, sample: GapSample & { unresolved?: boolean }, atMs: number): void {
-    const ids = scopesOf(job);
-    const gap: TimedGap & { scopeIds?: readonly string[] } = {
-      ...sample,
-      atMs,
-      ...(sample.unresolved ? { scopeIds: ids } : {}),
-    };
-    for (const id of ids) this.put(id, [...(this.scopes.get(id) ?? []), gap]);
+  private put(scope: GapScope, kept: readonly StoredGap[], atMs: number) {
+    const bucket = refreshBucketOf(atMs);
+    const stored = this.stored(scope);
+    if (!stored) {
+      let byKey = this.scopes.get(scope.kind);
+      if (!byKey) {
+        byKey = new Map();
+        this.scopes.set(scope.kind, byKey);
+      }
+      byKey.set(scope.key, { current: kept, changedInBucket: bucket, atBucketStart: [] });
+      return;
+    }
+    if (stored.changedInBucket !== bucket) {
+      stored.changedInBucket = bucket;
+      stored.atBucketStart = stored.current;
+    }
+    stored.current = kept;
+  }
+
+  add(job: SimJob, sample: GapSample & { unresolved?: boolean }, atMs: number, recordedAtMs = atMs): void {
+    const scopes = scopesOf(job);
+    const unresolved = sample.unresolved === true;
+    const gap = new StoredGap(sample.gapSeconds, sample.reused, atMs, unresolved, unresolved ? scopes : null);
+    for (const scope of scopes) {
+      const list = this.stored(scope)?.current ?? [];
+      // The newest `limit`, the new one last.
+      const from = Math.max(0, list.length + 1 - this.limit);
+      const next = list.slice(from);
+      next.push(gap);
+      this.put(scope, next, recordedAtMs);
+    }
   }
 
   /**
@@ -203,8 +280,8 @@ class GapStore {
    * becomes the exact gap to `nowMs` in every scope it is stored under.
    */
   resolve(matchKey: string, nowMs: number, horizonSeconds: number): void {
-    const key = this.scopes.get(gapScopeId({ kind: 'matchKey', key: matchKey })) ?? [];
-    let last: (TimedGap & { scopeIds?: readonly string[] }) | undefined;
+    const key = this.stored({ kind: 'matchKey', key: matchKey })?.current ?? [];
+    let last: StoredGap | undefined;
     for (let i = key.length - 1; i >= 0; i--) {
       const g = key[i];
       if (g && g.atMs <= nowMs) {
@@ -216,26 +293,33 @@ class GapStore {
     const availableSinceMs = last.atMs - last.gapSeconds * 1000;
     const gapSeconds = (nowMs - availableSinceMs) / 1000;
     if (gapSeconds > horizonSeconds) return;
-    const exact: TimedGap = { gapSeconds, reused: true, atMs: last.atMs };
-    for (const id of last.scopeIds ?? []) {
-      const list = this.scopes.get(id);
+    const exact = new StoredGap(gapSeconds, true, last.atMs, false, null);
+    for (const scope of last.scopes ?? []) {
+      const list = this.stored(scope)?.current;
       if (list)
-        this.scopes.set(
-          id,
+        this.put(
+          scope,
           list.map((g) => (g === last ? exact : g)),
+          nowMs,
         );
     }
   }
 
-  lookup = (scope: GapScope): readonly TimedGap[] | undefined => {
-    const stored = this.scopes.get(gapScopeId(scope));
-    if (stored && stored.length > 0) {
+  /** The lookup a decision at `nowMs` learns from. */
+  lookupAt(nowMs: number): (scope: GapScope) => readonly TimedGap[] | undefined {
+    const bucket = refreshBucketOf(nowMs);
+    return (scope) => {
+      const entry = this.stored(scope);
+      if (!entry) return undefined;
+      const stored =
+        scope.kind !== 'matchKey' && entry.changedInBucket === bucket ? entry.atBucketStart : entry.current;
+      if (stored.length === 0) return undefined;
       this.used += stored.length;
       // Samples arrive in time order: the last is the newest.
       this.newest = Math.max(this.newest, stored[stored.length - 1]?.atMs ?? this.newest);
-    }
-    return stored;
-  };
+      return stored;
+    };
+  }
 
   /** What the last decision looked at: how many samples, and the newest one's time. */
   take(): { samples: number; newestAtMs?: number } {
@@ -250,13 +334,19 @@ class GapStore {
 }
 
 /** usageStatsReactor's stored scopes: match key, owner, team, instance family. */
-const scopesOf = (job: SimJob): string[] =>
-  gapScopes({
+const scopesOfJob = new WeakMap<SimJob, readonly GapScope[]>();
+const scopesOf = (job: SimJob): readonly GapScope[] => {
+  const known = scopesOfJob.get(job);
+  if (known) return known;
+  const scopes = gapScopes({
     matchKey: job.matchKey,
     instanceType: job.instanceType,
     ...(job.owner !== undefined ? { owner: job.owner } : {}),
     ...(job.team !== undefined ? { team: job.team } : {}),
-  }).map(gapScopeId);
+  });
+  scopesOfJob.set(job, scopes);
+  return scopes;
+};
 
 /** Runs one policy over the jobs (from prepareJobs). Deterministic. */
 export const simulate = (
@@ -337,7 +427,14 @@ export const simulate = (
     }
     meter.idle(counted, pool.head.instanceCount, pool.head.pricePerInstanceHourUsd);
     const unresolved = byPolicy && options.learnMissedReuses;
-    gaps.add(pool.head, { gapSeconds: seconds, reused, ...(unresolved ? { unresolved } : {}) }, atMs);
+    const sample = { gapSeconds: seconds, reused, ...(unresolved ? { unresolved } : {}) };
+    // A reuse is learned when the reusing job starts (its first event), which is now.
+    if (reused || policy.kind !== 'sweep' || !options.learnEndsAtSweep)
+      return gaps.add(pool.head, sample, atMs);
+    const describedAtMs = byPolicy
+      ? (Math.floor(atMs / tickMs) + 1) * tickMs
+      : Math.ceil(atMs / tickMs) * tickMs;
+    queue.push({ kind: 'learn', atMs: describedAtMs, rank: 3, head: pool.head, sample, endedAtMs: atMs });
   };
 
   /** As usageStatsReactor: a cold submission tells the gap the last stopped pool of its key would have had. */
@@ -402,7 +499,7 @@ export const simulate = (
       nowMs,
       ...(lastSubmit !== undefined ? { ownerLastSubmittedAtMs: lastSubmit } : {}),
       spend: spendOf(pool, nowMs),
-      gaps: gaps.lookup,
+      gaps: gaps.lookupAt(nowMs),
       memo,
       learning: options.learning,
     });
@@ -410,6 +507,7 @@ export const simulate = (
     options.onDecision?.({
       nowMs,
       pool: pool.id,
+      job: pool.head.name,
       idleSeconds: (nowMs - pool.availableSinceMs) / 1000,
       action: decision.action,
       cause: decision.cause,
@@ -438,13 +536,14 @@ export const simulate = (
     evaluations++;
     const facts = poolFactsOfHead(headRecord(pool, nowMs));
     const price = prices[pool.head.instanceType];
-    const learned = memo.learn(gapScopes(facts), gaps.lookup, nowMs, options.learning);
+    const learned = memo.learn(gapScopes(facts), gaps.lookupAt(nowMs), nowMs, options.learning);
     const ctx = keepAliveContext(settings, facts, nowMs, learned, price);
     const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
     const used = gaps.take();
     options.onDecision?.({
       nowMs,
       pool: pool.id,
+      job: pool.head.name,
       idleSeconds: (nowMs - pool.availableSinceMs) / 1000,
       action: (advice?.keepUntilMs ?? nowMs) <= nowMs ? 'stop' : 'keep',
       reason: advice?.basis ?? 'no advice',
@@ -500,6 +599,7 @@ export const simulate = (
       pool = pick(job.matchKey);
     }
     learnFromGhosts(job, pool === undefined);
+    options.onJobStart?.({ job: job.name, atMs: nowMs, ...(pool ? { pool: pool.id } : {}) });
     if (pool) {
       if (nowMs >= costFromMs) warmStarts++;
       close(pool, nowMs, true);
@@ -509,7 +609,7 @@ export const simulate = (
     const startedAtMs = nowMs + (pool ? startup.warm : startup.cold) * 1000;
     queue.push({
       kind: 'end',
-      atMs: startedAtMs + job.durationSeconds * 1000,
+      atMs: startedAtMs + job.runSeconds * 1000,
       rank: 0,
       job,
       startedAtMs,
@@ -576,6 +676,9 @@ export const simulate = (
     switch (event.kind) {
       case 'end':
         jobEnds(event);
+        break;
+      case 'learn':
+        gaps.add(event.head, event.sample, event.endedAtMs, event.atMs);
         break;
       case 'expire':
         if (event.pool.open && event.pool.version === event.version) close(event.pool, event.atMs, false);

@@ -3,6 +3,7 @@ import { hourlyPrice, type PriceTable } from '../../lib/domain/prices';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 import { traceJobCriteria } from '../../lib/trace/traceCriteria';
 import type { TraceJob } from '../../lib/trace/traceJob';
+import { DEFAULT_STOP_DELAY_SECONDS } from '../local/sagemaker/emulatorOptions';
 import { isClientSideFailure } from '../local/sagemaker/warmPoolRules';
 
 /** One trace job as the simulation needs it: its match key, price and whether it can leave a pool. */
@@ -11,6 +12,11 @@ export interface SimJob {
   readonly name: string;
   readonly submitAtMs: number;
   readonly durationSeconds: number;
+  /**
+   * From training start to the end of the job: its duration, and for a Stopped job the time
+   * StopTrainingJob takes to stop it (the emulator's stop delay): its pool is Available only then.
+   */
+  readonly runSeconds: number;
   /** What the job itself asked for. */
   readonly keepAliveSeconds: number;
   /**
@@ -61,6 +67,7 @@ export const prepareJobs = (trace: readonly TraceJob[], options: PrepareOptions)
         name: job.name,
         submitAtMs: job.submitAtMs,
         durationSeconds: job.durationSeconds,
+        runSeconds: job.durationSeconds + (job.outcome === 'Stopped' ? DEFAULT_STOP_DELAY_SECONDS : 0),
         leavesPool: leavesPool(job, noQuota, options.honourOwnKeepAlive ?? false),
         keepAliveSeconds: job.keepAliveSeconds,
         matchKey: matchKey(criteria),

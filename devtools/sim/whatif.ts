@@ -71,19 +71,24 @@ const strategyBaseline = (strategy: StrategyName, options: WhatifOptions): SimPo
   },
 });
 
-export const runWhatif = (
-  jobs: readonly SimJob[],
-  policies: readonly WhatifPolicy[],
-  options: WhatifOptions,
-): WhatifReport => {
-  const started = performance.now();
+/** One row of the table to compute: a policy or baseline, and how the simulation runs it. */
+export interface WhatifRun {
+  readonly label: string;
+  readonly kind: WhatifRow['kind'];
+  readonly policy: SimPolicy;
+}
+
+/** The simulation's options for a whatif table (plain data: a worker thread can take them). */
+export const whatifSimOptions = (options: WhatifOptions): Partial<SimOptions> => ({
+  waitingValuePerHourUsd: options.waitingValuePerHourUsd,
+  jobKeepAliveSeconds: 'own',
+  limits: options.limits ?? DEFAULT_KEEP_ALIVE_LIMITS,
+});
+
+/** The rows of the table, in its order: the given policies, then the baselines and the oracle. */
+export const whatifRuns = (policies: readonly WhatifPolicy[], options: WhatifOptions): WhatifRun[] => {
   const limits = options.limits ?? DEFAULT_KEEP_ALIVE_LIMITS;
-  const sim: Partial<SimOptions> = {
-    waitingValuePerHourUsd: options.waitingValuePerHourUsd,
-    jobKeepAliveSeconds: 'own',
-    limits,
-  };
-  const runs: { label: string; kind: WhatifRow['kind']; policy: SimPolicy }[] = policies.map((p) => ({
+  const runs: WhatifRun[] = policies.map((p) => ({
     label: p.label,
     kind: 'policy',
     policy: { kind: 'sweep', setup: { policy: p.policy, limits, killSwitch: false, prices: options.prices } },
@@ -100,7 +105,16 @@ export const runWhatif = (
       { label: 'oracle', kind: 'oracle', policy: { kind: 'oracle' } },
     );
   }
-  const results = runs.map((run) => ({ ...run, result: simulate(jobs, run.policy, sim) }));
+  return runs;
+};
+
+/** The report from each run's result (in the order of whatifRuns) and the time they took. */
+export const whatifReport = (
+  jobs: readonly SimJob[],
+  results: readonly (WhatifRun & { readonly result: SimResult })[],
+  options: WhatifOptions,
+  seconds: number,
+): WhatifReport => {
   const oracle = results.find((r) => r.kind === 'oracle')?.result.totalUsd ?? Number.NaN;
   const noQuotaTypes = new Set(options.noQuotaTypes);
   const noQuota = jobs.filter((j) => noQuotaTypes.has(j.instanceType)).length;
@@ -116,7 +130,7 @@ export const runWhatif = (
       result: r.result,
       timesOracle: r.result.totalUsd / oracle,
     })),
-    seconds: (performance.now() - started) / 1000,
+    seconds,
     assumptions: [
       `a cold start takes ${COLD_START_PENALTY_SECONDS} s longer than a warm one (143 s against 21 s, P90)`,
       `${noKeepAlive} jobs asked for no keep-alive and ${noQuota} ran on instance types without warm-pool quota (${[...noQuotaTypes].join(', ') || 'none'}): they leave no pool under any policy`,
@@ -124,4 +138,19 @@ export const runWhatif = (
       'a job takes the matching Available pool that expires soonest, as SageMaker does in the local emulator; the oracle knows every next submission',
     ],
   };
+};
+
+/** The table, each run after the other in this thread (see whatifThreads.ts for several at once). */
+export const runWhatif = (
+  jobs: readonly SimJob[],
+  policies: readonly WhatifPolicy[],
+  options: WhatifOptions,
+): WhatifReport => {
+  const started = performance.now();
+  const sim = whatifSimOptions(options);
+  const results = whatifRuns(policies, options).map((run) => ({
+    ...run,
+    result: simulate(jobs, run.policy, sim),
+  }));
+  return whatifReport(jobs, results, options, (performance.now() - started) / 1000);
 };

@@ -1,5 +1,6 @@
 import { NO_WARM_POOL_QUOTA_TYPES } from '../../../devtools/local/trace/teams';
 import { runWhatif, type WhatifPolicy, whatifJobs } from '../../../devtools/sim/whatif';
+import { runWhatifInThreads } from '../../../devtools/sim/whatifThreads';
 import { readPriceFile } from '../../adapters/prices/readPriceFile';
 import { DEFAULT_POLICY } from '../../domain/policy/defaultPolicy';
 import { DEFAULT_PRICES, withOverrides } from '../../domain/prices';
@@ -7,6 +8,12 @@ import { readPolicyFile } from '../../policyFile/readPolicyFile';
 import { readTraceFile } from '../../trace/readTraceFile';
 import { CliError, EXIT } from '../exitCodes';
 import { whatifJson, whatifText } from './whatifTable';
+
+/**
+ * From this many jobs on, the table's rows run on worker threads (one per core): below it, the
+ * replay takes less than starting the threads would.
+ */
+const THREADS_FROM_JOBS = 2000;
 
 export interface WhatifOptions {
   trace: string;
@@ -38,7 +45,11 @@ export const runWhatifCommand = async (options: WhatifOptions): Promise<void> =>
       : NO_WARM_POOL_QUOTA_TYPES;
   const waiting = options.waitingValue ?? policies[0]?.policy.defaults.keepAlive.waitingValuePerHourUsd ?? 0;
   const whatif = { prices, waitingValuePerHourUsd: waiting, noQuotaTypes };
-  const report = runWhatif(whatifJobs(trace, whatif), policies, whatif);
+  const jobs = whatifJobs(trace, whatif);
+  const report =
+    jobs.length >= THREADS_FROM_JOBS
+      ? await runWhatifInThreads(jobs, policies, whatif)
+      : runWhatif(jobs, policies, whatif);
   if (options.json) console.log(JSON.stringify(whatifJson(report), null, 2));
   else console.log(whatifText(report).join('\n'));
 };

@@ -3,7 +3,7 @@ import {
   type GapDistribution,
   type GapSample,
   type GapScope,
-  gapScopeId,
+  type GapScopeKind,
   learnGaps,
 } from './gapDistribution';
 
@@ -172,29 +172,96 @@ export const learnHierarchical = (
   return learned;
 };
 
+/** How often a replay's learned distributions are refreshed: buckets of the clock, not a timer. */
+export const GAP_REFRESH_MS = 10 * 60_000;
+
+/** The refresh bucket an instant falls in: every instant of one bucket learns alike. */
+export const refreshBucketOf = (nowMs: number, refreshMs = GAP_REFRESH_MS): number =>
+  Math.floor(nowMs / refreshMs);
+
+interface MemoLevel {
+  readonly own: readonly TimedGap[] | undefined;
+  readonly parent: LearnedGaps | undefined;
+  readonly bucket: number;
+  /**
+   * Learned as of the bucket's start (or its newest sample, if later): from then on, or from when
+   * its unresolved stops have all reached the horizon, it holds in every later bucket too.
+   */
+  readonly holdsFromMs: number;
+  /** Its own samples weighted, in gap order: kept when only the prior changed. */
+  readonly weighted: readonly Weighted[];
+  readonly learned: LearnedGaps | undefined;
+}
+
+/** What the memo needs of a scope's samples, read once per array (arrays are never changed). */
+interface SamplesInfo {
+  readonly options: GapLearningOptions;
+  readonly newestAtMs: number;
+  /**
+   * When every unresolved stop among them has been censored at the horizon: learning at any
+   * instant from then on gives the same (never, before: -Infinity without unresolved stops).
+   */
+  readonly settledAtMs: number;
+}
+
+const infoOf = new WeakMap<readonly TimedGap[], SamplesInfo>();
+
+const samplesInfo = (samples: readonly TimedGap[], options: GapLearningOptions): SamplesInfo => {
+  const known = infoOf.get(samples);
+  if (known?.options === options) return known;
+  let newestAtMs = Number.NEGATIVE_INFINITY;
+  let settledAtMs = Number.NEGATIVE_INFINITY;
+  for (const g of samples) {
+    if (g.atMs > newestAtMs) newestAtMs = g.atMs;
+    if (g.unresolved === true) {
+      // A second more than the horizon: the censored time is then surely the horizon itself.
+      const settled = g.atMs - g.gapSeconds * 1000 + (options.missedReuseHorizonSeconds + 1) * 1000;
+      if (settled > settledAtMs) settledAtMs = settled;
+    }
+  }
+  const info = { options, newestAtMs, settledAtMs };
+  infoOf.set(samples, info);
+  return info;
+};
+
 /**
- * Remembers each level's result (per chain of scopes from it to the broadest) while its samples
- * are the same array, so that callers that replace a scope's array when it changes (the
- * simulation) relearn only what changed. The broader levels (owner, team, family) are relearned
- * at most every `refreshMs` of the caller's clock, and taken up by the levels under them as
- * often: with hundreds of samples a prior moves slowly, and relearning every key on every new
- * sample of its instance family would make a 10,000-job replay take minutes. The match key's
- * own level is relearned whenever its samples change. Without unresolved samples a level does not depend on `nowMs`.
+ * One level of a chain of scopes, from the broadest down: the levels under it by scope kind and
+ * key. Keyed by the scopes' own strings, so that a lookup builds no string (match keys are long).
+ */
+interface MemoNode {
+  level?: MemoLevel;
+  readonly under: Map<GapScopeKind, Map<string, MemoNode>>;
+}
+
+const nodeUnder = (node: MemoNode, scope: GapScope): MemoNode => {
+  let byKey = node.under.get(scope.kind);
+  if (!byKey) {
+    byKey = new Map();
+    node.under.set(scope.kind, byKey);
+  }
+  let next = byKey.get(scope.key);
+  if (!next) {
+    next = { under: new Map() };
+    byKey.set(scope.key, next);
+  }
+  return next;
+};
+
+/**
+ * A replay's cache of learned levels: each level's result is a function of its own samples (the
+ * array the caller's lookup gives), the broader level's result and the refresh bucket of the
+ * instant, never of which instants were asked before. So a replay may evaluate a pool at fewer
+ * instants and learn exactly the same. The caller keeps a scope's array the same object while its
+ * samples are unchanged, and may give the broader scopes' samples as they stood at the bucket's
+ * start (the simulation does: relearning every key on every new sample of its instance family
+ * would make a 10,000-job replay take minutes). Unresolved stops are censored at the bucket's
+ * start, or at the newest sample's time if later; a level without them does not depend on the
+ * bucket at all and is kept across buckets while its samples and prior are unchanged.
  */
 export class GapLearnerMemo {
-  private readonly levels = new Map<
-    string,
-    {
-      readonly own: readonly TimedGap[] | undefined;
-      readonly parent: LearnedGaps | undefined;
-      readonly atMs: number;
-      /** Holds unresolved stops, censored at "now": as stale as its age. */
-      readonly pending: boolean;
-      readonly learned: LearnedGaps | undefined;
-    }
-  >();
+  private readonly root: MemoNode = { under: new Map() };
 
-  constructor(private readonly refreshMs = 10 * 60_000) {}
+  constructor(private readonly refreshMs = GAP_REFRESH_MS) {}
 
   learn(
     scopes: readonly GapScope[],
@@ -202,27 +269,39 @@ export class GapLearnerMemo {
     nowMs: number,
     options: GapLearningOptions = DEFAULT_GAP_LEARNING,
   ): LearnedGaps | undefined {
+    const bucket = refreshBucketOf(nowMs, this.refreshMs);
     let learned: LearnedGaps | undefined;
-    let chain = '';
+    let node = this.root;
     for (let i = scopes.length - 1; i >= 0; i--) {
       const level = scopes[i] as GapScope;
-      chain = chain ? `${gapScopeId(level)}|${chain}` : gapScopeId(level);
+      node = nodeUnder(node, level);
       const own = lookup(level);
-      const hit = this.levels.get(chain);
-      if (hit) {
-        const fresh = nowMs - hit.atMs < this.refreshMs;
-        const leaf = i === 0;
-        const sameOwn = hit.own === own && (!hit.pending || fresh);
-        const ownOk = leaf ? sameOwn : sameOwn || fresh;
-        if (ownOk && (hit.parent === learned || fresh)) {
-          learned = hit.learned;
-          continue;
-        }
+      const hit = node.level;
+      const learnAtMs = bucket * this.refreshMs;
+      const sameOwn =
+        hit !== undefined &&
+        hit.own === own &&
+        (hit.bucket === bucket ||
+          own === undefined ||
+          hit.holdsFromMs >= samplesInfo(own, options).settledAtMs);
+      if (sameOwn && hit.parent === learned) {
+        learned = hit.learned;
+        continue;
+      }
+      let weighted: readonly Weighted[];
+      let holdsFromMs: number;
+      if (sameOwn) {
+        weighted = hit.weighted;
+        holdsFromMs = hit.holdsFromMs;
+      } else {
+        const samples = own ?? [];
+        holdsFromMs = Math.max(learnAtMs, samplesInfo(samples, options).newestAtMs);
+        // In gap order, once: with the prior (in gap order too) the fit's sort is then one merge.
+        weighted = [...ownSamples(samples, holdsFromMs, options)].sort((x, y) => x.gapSeconds - y.gapSeconds);
       }
       const parent = learned;
-      learned = learnLevel(level, ownSamples(own ?? [], nowMs, options), parent, options);
-      const pending = (own ?? []).some((g) => g.unresolved === true);
-      this.levels.set(chain, { own, parent, atMs: nowMs, pending, learned });
+      learned = learnLevel(level, weighted, parent, options);
+      node.level = { own, parent, bucket, holdsFromMs, weighted, learned };
     }
     return learned;
   }

@@ -17,39 +17,116 @@ export interface WorkingHoursStatus {
 const localAt = (nowMs: number, timeZone: string): DateTime =>
   DateTime.fromMillis(nowMs, { zone: timeZone, locale: 'en-GB' });
 
-const weekdayOf = (local: DateTime): Weekday => WEEKDAYS[local.weekday - 1] ?? 'mon';
+/**
+ * The wall clock of a zone at an instant, as the working-hours checks read it. luxon answers
+ * through Intl, which costs microseconds a call, and a replay asks every minute of weeks: so the
+ * zone's UTC offset is asked of luxon once per quarter of an hour (at its first and last
+ * millisecond; every zone's changes fall on quarter hours, and where the two differ, luxon answers
+ * for the instant itself) and the wall clock follows by arithmetic.
+ */
+interface WallClock {
+  /** 1 = Monday … 7 = Sunday, as luxon numbers them. */
+  readonly weekday: number;
+  readonly minuteOfDay: number;
+  /** yyyy-MM-dd */
+  readonly date: string;
+  /** yyyy-MM-dd of the day before (an overnight shift belongs to the day it started on). */
+  readonly dayBefore: string;
+  readonly weekdayBefore: number;
+  /** HH:mm */
+  readonly time: string;
+}
 
-const minuteOfDay = (local: DateTime): number => local.hour * 60 + local.minute;
+const SLOT_MS = 15 * 60_000;
+const offsets = new Map<string, Map<number, number | null>>();
+const validZones = new Map<string, boolean>();
+
+const isValidZone = (timeZone: string): boolean => {
+  let valid = validZones.get(timeZone);
+  if (valid === undefined) {
+    valid = localAt(0, timeZone).isValid;
+    validZones.set(timeZone, valid);
+  }
+  return valid;
+};
+
+/** The zone's offset in minutes through the quarter hour holding `nowMs`; null: it changes inside it. */
+const slotOffset = (nowMs: number, timeZone: string): number | null => {
+  let byZone = offsets.get(timeZone);
+  if (!byZone) {
+    byZone = new Map();
+    offsets.set(timeZone, byZone);
+  }
+  const slot = Math.floor(nowMs / SLOT_MS);
+  let offset = byZone.get(slot);
+  if (offset === undefined) {
+    const first = localAt(slot * SLOT_MS, timeZone).offset;
+    const last = localAt((slot + 1) * SLOT_MS - 1, timeZone).offset;
+    offset = first === last ? first : null;
+    if (byZone.size >= 100_000) byZone.clear();
+    byZone.set(slot, offset);
+  }
+  return offset;
+};
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+const isoDay = (d: Date): string =>
+  `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+const isoWeekday = (d: Date): number => ((d.getUTCDay() + 6) % 7) + 1;
+
+/** The wall clock, or undefined for a zone luxon does not know. */
+const wallClock = (nowMs: number, timeZone: string): WallClock | undefined => {
+  if (!isValidZone(timeZone)) return undefined;
+  const offset = slotOffset(nowMs, timeZone) ?? localAt(nowMs, timeZone).offset;
+  const local = new Date(nowMs + offset * 60_000);
+  const before = new Date(local.getTime() - 86_400_000);
+  const hour = local.getUTCHours();
+  const minute = local.getUTCMinutes();
+  return {
+    weekday: isoWeekday(local),
+    minuteOfDay: hour * 60 + minute,
+    date: isoDay(local),
+    dayBefore: isoDay(before),
+    weekdayBefore: isoWeekday(before),
+    time: `${pad2(hour)}:${pad2(minute)}`,
+  };
+};
+
+const weekdayName = (weekday: number): Weekday => WEEKDAYS[weekday - 1] ?? 'mon';
 
 /** A window opens on a day that is one of its days and not one of its holidays. */
-const opensOn = (window: WorkingHoursWindow, day: DateTime): boolean =>
-  window.days.includes(weekdayOf(day)) && !window.holidays.includes(day.toISODate() ?? '');
+const opensOn = (window: WorkingHoursWindow, weekday: number, date: string): boolean =>
+  window.days.includes(weekdayName(weekday)) && !window.holidays.includes(date);
 
 const isOvernight = (window: WorkingHoursWindow): boolean => window.endMinute <= window.startMinute;
 
 const insideWindow = (window: WorkingHoursWindow, nowMs: number): boolean => {
-  const local = localAt(nowMs, window.timeZone);
-  if (!local.isValid) return false;
-  const minute = minuteOfDay(local);
+  const local = wallClock(nowMs, window.timeZone);
+  if (!local) return false;
+  const minute = local.minuteOfDay;
   if (!isOvernight(window)) {
-    return opensOn(window, local) && minute >= window.startMinute && minute < window.endMinute;
+    return (
+      opensOn(window, local.weekday, local.date) && minute >= window.startMinute && minute < window.endMinute
+    );
   }
   // An overnight shift belongs to the day it started on: Friday 22:00-06:00 covers Saturday 05:00.
   return (
-    (opensOn(window, local) && minute >= window.startMinute) ||
-    (opensOn(window, local.minus({ days: 1 })) && minute < window.endMinute)
+    (opensOn(window, local.weekday, local.date) && minute >= window.startMinute) ||
+    (opensOn(window, local.weekdayBefore, local.dayBefore) && minute < window.endMinute)
   );
 };
 
 /** A holiday that closed one of the windows right now, if any: worth naming in a reason. */
 const holidayClosing = (windows: readonly WorkingHoursWindow[], nowMs: number): string | undefined => {
   for (const window of windows) {
-    const local = localAt(nowMs, window.timeZone);
-    const date = local.toISODate();
-    if (date && window.days.includes(weekdayOf(local)) && window.holidays.includes(date)) return date;
+    const local = wallClock(nowMs, window.timeZone);
+    if (local && window.days.includes(weekdayName(local.weekday)) && window.holidays.includes(local.date))
+      return local.date;
   }
   return undefined;
 };
+
+const SHORT_WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /**
  * Both answers below depend on the minute only, and a sweep (or a replay of one) asks them for
@@ -62,9 +139,9 @@ export const describeLocalTime = (nowMs: number, timeZone: string): string => {
   const key = `${timeZone}|${minuteOf(nowMs)}`;
   const known = described.get(key);
   if (known !== undefined) return known;
-  const local = localAt(nowMs, timeZone);
-  const text = local.isValid
-    ? `${local.toFormat('ccc yyyy-MM-dd HH:mm')} ${timeZone}`
+  const local = wallClock(nowMs, timeZone);
+  const text = local
+    ? `${SHORT_WEEKDAYS[local.weekday - 1]} ${local.date} ${local.time} ${timeZone}`
     : `invalid time zone ${timeZone}`;
   if (described.size >= 4096) described.clear();
   described.set(key, text);
@@ -94,7 +171,9 @@ const closingOf = (window: WorkingHoursWindow, nowMs: number): number => {
   const local = localAt(nowMs, window.timeZone);
   // An overnight shift opened today closes tomorrow; one opened yesterday closes today.
   const closesOn =
-    isOvernight(window) && minuteOfDay(local) >= window.startMinute ? local.plus({ days: 1 }) : local;
+    isOvernight(window) && local.hour * 60 + local.minute >= window.startMinute
+      ? local.plus({ days: 1 })
+      : local;
   // Wall-clock arithmetic (set, plus days), so that a DST change in between is followed.
   const close =
     window.endMinute >= 1440

@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SimPolicy, SimResult } from './keepAliveSim';
+import type { SimJob } from './simJobs';
+import {
+  runWhatif,
+  type WhatifOptions,
+  type WhatifPolicy,
+  type WhatifReport,
+  whatifReport,
+  whatifRuns,
+  whatifSimOptions,
+} from './whatif';
+import type { WhatifTask, WhatifWorkerData } from './whatifWorker';
+
+/**
+ * The whatif table with its rows computed on several worker threads at once. Each row is its own
+ * deterministic simulation over the same jobs, so the table is the one `runWhatif` gives, row for
+ * row; only the time differs. The rows whose policy learns (evaluatePool at every sweep minute)
+ * take nearly all of it, so they go first, each to the next free thread.
+ */
+export interface ThreadOptions {
+  /**
+   * How many worker threads; 1 or fewer: the rows run in this thread. Default: one per learned
+   * row, up to twice the machine's cores. Three learned rows of alike length on two cores end
+   * sooner on three threads sharing them than on two (where one thread would run two rows).
+   */
+  readonly threads?: number;
+}
+
+/** Whether a row replays the policy step (slow) or a fixed rule or the oracle (fast). */
+const learns = (policy: SimPolicy): boolean => policy.kind === 'sweep' || policy.kind === 'advice';
+
+/**
+ * The worker's file: beside this module as TypeScript (run from source: started through the
+ * repository's TypeScript runner), or the CLI bundle's own entry (esbuild puts this module in a
+ * chunk one folder below it).
+ */
+const workerScript = (): { readonly url: URL; readonly argv: readonly string[] } => {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    return {
+      url: new URL('../../bin/run-ts.js', here),
+      argv: [fileURLToPath(new URL('./whatifWorker.ts', here))],
+    };
+  }
+  const candidates = [new URL('./whatifWorker.js', here), new URL('../whatifWorker.js', here)];
+  const found = candidates.find((url) => existsSync(fileURLToPath(url)));
+  if (!found) throw new Error(`whatif: the worker script is missing beside ${fileURLToPath(here)}`);
+  return { url: found, argv: [] };
+};
+
+/** Runs one row on a worker and waits for its answer. */
+const runOn = (worker: Worker, task: WhatifTask): Promise<SimResult> =>
+  new Promise((resolve, reject) => {
+    const onMessage = (answer: { index: number; result?: SimResult; error?: string }) => {
+      if (answer.index !== task.index) return;
+      done();
+      if (answer.result) resolve(answer.result);
+      else reject(new Error(`whatif worker: ${answer.error ?? 'no result'}`));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`whatif worker exited with code ${code}`));
+    };
+    const done = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(task);
+  });
+
+export const runWhatifInThreads = async (
+  jobs: readonly SimJob[],
+  policies: readonly WhatifPolicy[],
+  options: WhatifOptions,
+  threadOptions: ThreadOptions = {},
+): Promise<WhatifReport> => {
+  const started = performance.now();
+  const runs = whatifRuns(policies, options);
+  const slow = runs.filter((run) => learns(run.policy)).length;
+  const threads = Math.min(threadOptions.threads ?? 2 * availableParallelism(), Math.max(slow, 1));
+  if (threads <= 1) return runWhatif(jobs, policies, options);
+  const queue = runs.map((run, index) => ({ run, index }));
+  queue.sort((a, b) => Number(learns(b.run.policy)) - Number(learns(a.run.policy)) || a.index - b.index);
+  const script = workerScript();
+  const data: WhatifWorkerData = { jobs, sim: whatifSimOptions(options) };
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(script.url, { workerData: data, argv: [...script.argv] }),
+  );
+  const results: SimResult[] = new Array(runs.length);
+  try {
+    await Promise.all(
+      workers.map(async (worker) => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          results[next.index] = await runOn(worker, { index: next.index, policy: next.run.policy });
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return whatifReport(
+    jobs,
+    runs.map((run, index) => ({ ...run, result: results[index] as SimResult })),
+    options,
+    (performance.now() - started) / 1000,
+  );
+};
