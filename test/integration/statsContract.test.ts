@@ -46,8 +46,9 @@ const usageStatsContract = (name: string, make: () => Promise<UsageStats>) =>
   describe(`${name} usage statistics`, () => {
     it('keeps the latest submission per owner, whatever the order', async () => {
       const stats = await make();
-      await stats.noteSubmission('alice', T0 + 10);
-      await stats.noteSubmission('alice', T0);
+      expect(await stats.noteSubmission('alice', T0 + 10)).toBe(true);
+      expect(await stats.noteSubmission('alice', T0)).toBe(false);
+      expect(await stats.noteSubmission('alice', T0 + 10)).toBe(false);
       expect(await stats.ownerLastSubmittedAt('alice')).toBe(T0 + 10);
       expect(await stats.ownerLastSubmittedAt('bob')).toBeUndefined();
     });
@@ -58,14 +59,16 @@ const usageStatsContract = (name: string, make: () => Promise<UsageStats>) =>
       await stats.addGap('matchKey:k', gap('j1', T0));
       await stats.addGap('matchKey:k', gap('j2', T0 + 1000));
       await stats.addGap('matchKey:k', gap('j2', T0 + 1000));
-      expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j2', 'j1']);
-      expect((await stats.recentGaps('matchKey:k', 1)).map((g) => g.job)).toEqual(['j2']);
+      await stats.addGap('matchKey:k', gap('j3', T0 + 1000));
+      // At one instant, by job name descending: the order the cache keeps them in too.
+      expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j3', 'j2', 'j1']);
+      expect((await stats.recentGaps('matchKey:k', 1)).map((g) => g.job)).toEqual(['j3']);
     });
 
     it('sums idle spend per team and day, counting each hop once', async () => {
       const stats = await make();
-      await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5);
-      await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5);
+      expect(await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5)).toBeUndefined();
+      expect(await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5)).toBe(1.5);
       await stats.addIdleSpend('vision', '2026-03-02', 'j2', 2);
       await stats.addIdleSpend('vision', '2026-03-03', 'j3', 7);
       expect(await stats.idleSpend('vision', '2026-03-02')).toBe(3.5);

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ObservedGap, UsageStats } from '../../ports/usageStats';
-import { isConditionFailure } from './conditions';
+import { appliedIf } from './conditions';
 import { historyTtl, KEY, TTL_ATTRIBUTE } from './tableDesign';
 
 const ownerKey = (owner: string) => ({ [KEY.partition]: `OWNER#${owner}`, [KEY.sort]: 'ACTIVITY' });
@@ -20,9 +20,9 @@ export class DynamoUsageStats implements UsageStats {
     private readonly tableName: string,
   ) {}
 
-  async noteSubmission(owner: string, atMs: number): Promise<void> {
-    try {
-      await this.client.send(
+  async noteSubmission(owner: string, atMs: number): Promise<boolean> {
+    return appliedIf(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: ownerKey(owner),
@@ -30,10 +30,8 @@ export class DynamoUsageStats implements UsageStats {
           ConditionExpression: 'attribute_not_exists(lastSubmittedAtMs) OR lastSubmittedAtMs < :at',
           ExpressionAttributeValues: { ':at': atMs },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async ownerLastSubmittedAt(owner: string): Promise<number | undefined> {
@@ -77,8 +75,8 @@ export class DynamoUsageStats implements UsageStats {
     }));
   }
 
-  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<void> {
-    await this.client.send(
+  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined> {
+    const { Attributes } = await this.client.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
@@ -87,8 +85,10 @@ export class DynamoUsageStats implements UsageStats {
           usd,
           [TTL_ATTRIBUTE]: historyTtl(Date.parse(`${day}T00:00:00Z`)),
         },
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    return Attributes ? Number(Attributes.usd ?? 0) : undefined;
   }
 
   async idleSpend(team: string, day: string): Promise<number> {
