@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDecisionLog } from '../../lib/adapters/dynamo/dynamoDecisionLog';
 import { DynamoUsageStats } from '../../lib/adapters/dynamo/dynamoUsageStats';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
@@ -87,6 +87,29 @@ decisionLogContract(
   async () => new DynamoDecisionLog(dynamo.client, await dynamo.createLedgerTable()),
 );
 decisionLogContract('in-memory', async () => new MemoryDecisionLog());
+
+describe('DynamoDB decision log in one container', () => {
+  it('sends a decision it has seen recorded no more: the same warning at every sweep is one write', async () => {
+    const table = await dynamo.createLedgerTable();
+    const mine = new DynamoDecisionLog(dynamo.client, table);
+    const other = new DynamoDecisionLog(dynamo.client, table);
+    const send = vi.spyOn(dynamo.client, 'send');
+    try {
+      expect(await other.record(decision('a', T0, 'warn#1'))).toBe(true);
+      expect(await mine.record(decision('a', T0 + 60_000, 'warn#1'))).toBe(false);
+      expect(send).toHaveBeenCalledTimes(2);
+      for (let minute = 2; minute < 10; minute++)
+        expect(await mine.record(decision('a', T0 + minute * 60_000, 'warn#1'))).toBe(false);
+      expect(send).toHaveBeenCalledTimes(2);
+      // Another key, or the same key of another job, is asked.
+      expect(await mine.record(decision('a', T0, 'warn#2'))).toBe(true);
+      expect(await mine.record(decision('b', T0, 'warn#1'))).toBe(true);
+      expect(send).toHaveBeenCalledTimes(4);
+    } finally {
+      send.mockRestore();
+    }
+  });
+});
 usageStatsContract(
   'DynamoDB (dynalite)',
   async () => new DynamoUsageStats(dynamo.client, await dynamo.createLedgerTable()),
