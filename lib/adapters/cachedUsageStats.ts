@@ -52,15 +52,17 @@ export class CachedUsageStats implements UsageStats {
     return value;
   }
 
-  async addGap(scopeId: string, gap: ObservedGap): Promise<void> {
-    await this.inner.addGap(scopeId, gap);
-    const cached = this.gaps.get(scopeId);
-    if (!cached) return;
-    // The same job and instant is the same item, rewritten (a missed reuse resolved).
-    const others = cached.value.filter((g) => g.job !== gap.job || g.atMs !== gap.atMs);
-    const value = [...others, gap].sort(newestGapFirst);
-    // A full list keeps its newest `limit`: an older sample than all of them is not among them.
-    this.gaps.set(scopeId, { ...cached, value: value.slice(0, cached.limit) });
+  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
+    await this.inner.addGap(scopeIds, gap);
+    for (const scopeId of scopeIds) {
+      const cached = this.gaps.get(scopeId);
+      if (!cached) continue;
+      // The same job and instant is the same item, rewritten (a missed reuse resolved).
+      const others = cached.value.filter((g) => g.job !== gap.job || g.atMs !== gap.atMs);
+      const value = [...others, gap].sort(newestGapFirst);
+      // A full list keeps its newest `limit`: an older sample than all of them is not among them.
+      this.gaps.set(scopeId, { ...cached, value: value.slice(0, cached.limit) });
+    }
   }
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {

@@ -29,7 +29,8 @@ export interface UsageStats {
   /** Whether `atMs` is now the owner's last submission (false: a later one was recorded already). */
   noteSubmission(owner: string, atMs: number): Promise<boolean>;
   ownerLastSubmittedAt(owner: string): Promise<number | undefined>;
-  addGap(scopeId: string, gap: ObservedGap): Promise<void>;
+  /** Records one gap under each of its scopes (a hop's gap is learnt per key, owner, team, family). */
+  addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void>;
   /** The most recent gaps of a scope, newest first. */
   recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]>;
   /**

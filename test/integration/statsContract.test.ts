@@ -56,13 +56,20 @@ const usageStatsContract = (name: string, make: () => Promise<UsageStats>) =>
     it('keeps each gap once, newest first', async () => {
       const stats = await make();
       const gap = (job: string, atMs: number) => ({ job, atMs, gapSeconds: 60, reused: true });
-      await stats.addGap('matchKey:k', gap('j1', T0));
-      await stats.addGap('matchKey:k', gap('j2', T0 + 1000));
-      await stats.addGap('matchKey:k', gap('j2', T0 + 1000));
-      await stats.addGap('matchKey:k', gap('j3', T0 + 1000));
+      await stats.addGap(['matchKey:k'], gap('j1', T0));
+      await stats.addGap(['matchKey:k'], gap('j2', T0 + 1000));
+      await stats.addGap(['matchKey:k'], gap('j2', T0 + 1000));
+      await stats.addGap(['matchKey:k'], gap('j3', T0 + 1000));
       // At one instant, by job name descending: the order the cache keeps them in too.
       expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j3', 'j2', 'j1']);
       expect((await stats.recentGaps('matchKey:k', 1)).map((g) => g.job)).toEqual(['j3']);
+      // One gap under several scopes at once (a hop's key, owner, team and family), each kept once.
+      const scopes = Array.from({ length: 30 }, (_, i) => `owner:o${i}`);
+      await stats.addGap([...scopes, 'matchKey:k'], gap('j4', T0 + 2000));
+      await stats.addGap([], gap('j5', T0 + 3000));
+      for (const scope of scopes)
+        expect((await stats.recentGaps(scope, 10)).map((g) => g.job)).toEqual(['j4']);
+      expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j4', 'j3', 'j2', 'j1']);
     });
 
     it('sums idle spend per team and day, counting each hop once', async () => {

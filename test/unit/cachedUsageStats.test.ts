@@ -47,15 +47,15 @@ const views = async (stats: UsageStats, limit: number) => ({
 describe('the per-container usage statistics cache', () => {
   it("answers after this container's own writes as the store does, without reading them back", async () => {
     const { store, cached } = setup();
-    await store.addGap('matchKey:k', gap('j1', T0 - 3 * MIN));
+    await store.addGap(['matchKey:k'], gap('j1', T0 - 3 * MIN));
     await store.addIdleSpend('vision', '2026-03-02', 'j1', 1.5);
     await views(cached, 3);
     const reads = store.reads;
 
-    await cached.addGap('matchKey:k', gap('j3', T0 - MIN));
-    await cached.addGap('matchKey:k', gap('j2', T0 - 2 * MIN));
-    await cached.addGap('matchKey:k', gap('j0', T0 - 4 * MIN)); // older than the newest 3: not among them
-    await cached.addGap('matchKey:k', gap('j3', T0 - MIN, 90)); // the same sample rewritten
+    await cached.addGap(['matchKey:k'], gap('j3', T0 - MIN));
+    await cached.addGap(['matchKey:k'], gap('j2', T0 - 2 * MIN));
+    await cached.addGap(['matchKey:k'], gap('j0', T0 - 4 * MIN)); // older than the newest 3: not among them
+    await cached.addGap(['matchKey:k'], gap('j3', T0 - MIN, 90)); // the same sample rewritten
     expect(await cached.noteSubmission('alice', T0)).toBe(true);
     expect(await cached.noteSubmission('alice', T0 - MIN)).toBe(false);
     expect(await cached.addIdleSpend('vision', '2026-03-02', 'j2', 2)).toBeUndefined();
@@ -73,7 +73,7 @@ describe('the per-container usage statistics cache', () => {
   it("sees another container's writes once what it read is older than its time to live", async () => {
     const { store, cached, advance } = setup();
     await views(cached, 3);
-    await store.addGap('matchKey:k', gap('other', T0));
+    await store.addGap(['matchKey:k'], gap('other', T0));
     await store.noteSubmission('alice', T0);
     advance(4 * MIN);
     expect((await cached.recentGaps('matchKey:k', 3)).length).toBe(0);

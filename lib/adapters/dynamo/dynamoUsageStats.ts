@@ -1,4 +1,6 @@
 import {
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -9,6 +11,8 @@ import {
 import type { ObservedGap, UsageStats } from '../../ports/usageStats';
 import { appliedIf } from './conditions';
 import { historyTtl, KEY, TTL_ATTRIBUTE } from './tableDesign';
+
+const BATCH_WRITE_ITEMS = 25;
 
 const ownerKey = (owner: string) => ({ [KEY.partition]: `OWNER#${owner}`, [KEY.sort]: 'ACTIVITY' });
 const gapPartition = (scopeId: string) => `GAPS#${scopeId}`;
@@ -41,18 +45,27 @@ export class DynamoUsageStats implements UsageStats {
     return typeof Item?.lastSubmittedAtMs === 'number' ? Item.lastSubmittedAtMs : undefined;
   }
 
-  async addGap(scopeId: string, gap: ObservedGap): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
+  /** One request for all its scopes (BatchWriteItem takes 25 puts); what it leaves unprocessed is sent again. */
+  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
+    const puts = [...new Set(scopeIds)].map((scopeId) => ({
+      PutRequest: {
         Item: {
           [KEY.partition]: gapPartition(scopeId),
           [KEY.sort]: `${String(gap.atMs).padStart(15, '0')}#${gap.job}`,
           ...gap,
           [TTL_ATTRIBUTE]: historyTtl(gap.atMs),
         },
-      }),
-    );
+      },
+    }));
+    for (let start = 0; start < puts.length; start += BATCH_WRITE_ITEMS) {
+      let batch: typeof puts | undefined = puts.slice(start, start + BATCH_WRITE_ITEMS);
+      while (batch && batch.length > 0) {
+        const out: BatchWriteCommandOutput = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } }),
+        );
+        batch = out.UnprocessedItems?.[this.tableName] as typeof puts | undefined;
+      }
+    }
   }
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {

@@ -16,10 +16,12 @@ export class MemoryUsageStats implements UsageStats {
     return this.lastSubmitted.get(owner);
   }
 
-  async addGap(scopeId: string, gap: ObservedGap): Promise<void> {
-    const scope = this.gaps.get(scopeId) ?? new Map<string, ObservedGap>();
-    scope.set(`${gap.atMs}#${gap.job}`, gap);
-    this.gaps.set(scopeId, scope);
+  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
+    for (const scopeId of scopeIds) {
+      const scope = this.gaps.get(scopeId) ?? new Map<string, ObservedGap>();
+      scope.set(`${gap.atMs}#${gap.job}`, gap);
+      this.gaps.set(scopeId, scope);
+    }
   }
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
