@@ -301,15 +301,20 @@ Where a target above is missed, what the profiles say and what would close it:
 - **npm start and the 10,000-job replays**: the replay now does a fraction of the work it did
   (in-process transport, no signing, fewer sweeps), but every remaining AWS SDK call still runs
   the SDK's middleware and (with dynalite) dynalite's validation and LevelDB storage, about 1 ms of
-  CPU per call here, and the ledger takes about 50 calls per job. The sweep must still run at
-  least every 5 virtual minutes while any pool is Available (its container caches the usage
-  statistics for 5 minutes; sweeping less often would read them at other instants and could
-  decide differently), and the policy step (luxon time zones) runs for every Available pool at
-  each sweep. What would close the gap: a DynamoDB stand-in cheaper per call than dynalite (or
-  the memory adapters behind the same SDK-level contract tests), a usage-statistics cache that
-  the local stack refreshes only when the statistics change, and a cheaper working-hours check
-  (luxon is about a tenth of a memory replay's CPU); notifications over loopback HTTP (Slack
-  sink, SNS endpoint) are another tenth.
+  CPU per call here (a CPU profile of \`npm start\`: the SDK about a quarter, dynalite and its
+  storage about a quarter, garbage collection a tenth, poolwarden and the emulator an eighth).
+  The ledger still takes about 41 DynamoDB requests per job on the bundled week (section 2). The
+  largest remaining parts: the learnt gaps (one Query per scope, about three scopes per read, read
+  again when a container's 5-minute cache runs out: about 9 per job), the sweep's read of the
+  Available pools (one per sweep, about 6 per job), the job snapshots (about 7) and notification
+  log writes (claim, delivered, covered: about 5). The sweep must still run at least every 5
+  virtual minutes while any pool is Available (what it read of the usage statistics goes stale in
+  its container; a sweep every minute reads them again then). What would close the gap: the usage
+  statistics as one item per scope, owner and team-day (a gap written as a map entry, read for
+  all scopes of a sweep with one BatchGetItem: about 10 fewer requests per job), a DynamoDB
+  stand-in cheaper per call than dynalite (or the memory adapters behind the same SDK-level
+  contract tests), and a cheaper working-hours check (luxon); notifications over loopback HTTP
+  (Slack sink, SNS endpoint) are another tenth.
 - **Lambda import time**: the zip is a third of its former size and within target; the import is
   dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
   initialisation. What would close it: lazy loading of the Slack and SNS clients and of the
