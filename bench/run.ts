@@ -311,7 +311,8 @@ Where a target above is missed, what the profiles say and what would close it:
   virtual minutes while any pool is Available (what it read of the usage statistics goes stale in
   its container; a sweep every minute reads them again then). What would close the gap: the usage
   statistics as one item per scope, owner and team-day (a gap written as a map entry, read for
-  all scopes of a sweep with one BatchGetItem: about 10 fewer requests per job), a DynamoDB
+  all scopes of a sweep with one BatchGetItem: about 10 fewer requests per job, though each
+  write would then be billed by the whole item's size, tens of WCUs, not one), a DynamoDB
   stand-in cheaper per call than dynalite (or the memory adapters behind the same SDK-level
   contract tests), and a cheaper working-hours check (luxon); notifications over loopback HTTP
   (Slack sink, SNS endpoint) are another tenth.
