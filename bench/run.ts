@@ -2,12 +2,21 @@ import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { readPolicyFile } from '../lib/policyFile/readPolicyFile';
+import { parseTraceOrThrow } from '../lib/trace/parseTrace';
 import { BUNDLE_TARGETS, runBundles } from './bundles';
 import { type CommandTiming, timeCommand } from './commandTiming';
 import { fixed, table, thousands, yesNo } from './format';
 import { heldOutGoals, heldOutMisses, runHeldOut } from './heldOut';
 import { POLICY_WORKLOADS, PROPOSED, runPolicyQuality } from './policyQuality';
-import { localSpeedRow, runLocalCounted, runningCostSection, runPolling, traceOf } from './runningCost';
+import {
+  dynamoPerJobSection,
+  localSpeedRow,
+  runLocalCounted,
+  runningCostSection,
+  runPolling,
+  traceOf,
+} from './runningCost';
 import { runSummaryAgreement } from './summaryAgreement';
 import { runSweepAccounts } from './sweepAccounts';
 import { runSweepScaling } from './sweepScaling';
@@ -51,6 +60,15 @@ log('2/5 local stack: small run (running cost, a sweep every minute as deployed)
 const small = await runLocalCounted(traceOf(3, 4), 3);
 const polling = runPolling(traceOf(3, 4));
 const cost = runningCostSection(small, polling);
+log('2/5 local stack: the bundled week, DynamoDB requests per job');
+const WEEK_FILE = 'examples/team-week.jsonl';
+const week = parseTraceOrThrow(await readFile(WEEK_FILE, 'utf8'), WEEK_FILE);
+const weekPolicy = await readPolicyFile('examples/policy.yaml');
+const weekRequests = dynamoPerJobSection(
+  `The bundled week (\`${WEEK_FILE}\`)`,
+  await runLocalCounted(week, 7, { policy: weekPolicy, sweepTiming: 'next-event' }),
+  await runLocalCounted(week, 7, { policy: weekPolicy, sweepTiming: 'every-minute' }),
+);
 log(`5/5 speed: the CLI and npm start; small run took ${small.wallSeconds.toFixed(0)} s`);
 const loadBefore = os.loadavg()[0] ?? Number.NaN;
 execFileSync(process.execPath, ['scripts/build.js', '--quiet']);
@@ -219,6 +237,16 @@ ${policy.section.body
 
 ${cost.section.body}
 
+### DynamoDB requests per job on the bundled week
+
+${weekRequests.body}
+
+Counted at the SDK (every request the functions send after the local stack is up, the final
+reconciling sweep included; the report's read-back Scan is not). The local stack skips the sweeps
+that provably change nothing (devtools/local/runtime/sweepSchedule.ts); the deployed sweep runs
+every minute, so its figure is the second row. Where the requests go and what would close the gap
+is in section 5.
+
 DynamoDB capacity: the instrumented SDK asks dynalite for \`ReturnConsumedCapacity: TOTAL\` on
 every request and sums the answers (dynalite computes units from item sizes as DynamoDB does:
 4 KB per RCU, 1 KB per WCU). The local report's final Scan (reading the ledger back) is not
@@ -277,15 +305,21 @@ Where a target above is missed, what the profiles say and what would close it:
 - **npm start and the 10,000-job replays**: the replay now does a fraction of the work it did
   (in-process transport, no signing, fewer sweeps), but every remaining AWS SDK call still runs
   the SDK's middleware and (with dynalite) dynalite's validation and LevelDB storage, about 1 ms of
-  CPU per call here, and the ledger takes about 50 calls per job. The sweep must still run at
-  least every 5 virtual minutes while any pool is Available (its container caches the usage
-  statistics for 5 minutes; sweeping less often would read them at other instants and could
-  decide differently), and the policy step (luxon time zones) runs for every Available pool at
-  each sweep. What would close the gap: a DynamoDB stand-in cheaper per call than dynalite (or
-  the memory adapters behind the same SDK-level contract tests), a usage-statistics cache that
-  the local stack refreshes only when the statistics change, and a cheaper working-hours check
-  (luxon is about a tenth of a memory replay's CPU); notifications over loopback HTTP (Slack
-  sink, SNS endpoint) are another tenth.
+  CPU per call here (a CPU profile of \`npm start\`: the SDK about a quarter, dynalite and its
+  storage about a quarter, garbage collection a tenth, poolwarden and the emulator an eighth).
+  The ledger still takes about 41 DynamoDB requests per job on the bundled week (section 2). The
+  largest remaining parts: the learnt gaps (one Query per scope, about three scopes per read, read
+  again when a container's 5-minute cache runs out: about 9 per job), the sweep's read of the
+  Available pools (one per sweep, about 6 per job), the job snapshots (about 7) and notification
+  log writes (claim, delivered, covered: about 5). The sweep must still run at least every 5
+  virtual minutes while any pool is Available (what it read of the usage statistics goes stale in
+  its container; a sweep every minute reads them again then). What would close the gap: the usage
+  statistics as one item per scope, owner and team-day (a gap written as a map entry, read for
+  all scopes of a sweep with one BatchGetItem: about 10 fewer requests per job, though each
+  write would then be billed by the whole item's size, tens of WCUs, not one), a DynamoDB
+  stand-in cheaper per call than dynalite (or the memory adapters behind the same SDK-level
+  contract tests), and a cheaper working-hours check (luxon); notifications over loopback HTTP
+  (Slack sink, SNS endpoint) are another tenth.
 - **Lambda import time**: the zip is a third of its former size and within target; the import is
   dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
   initialisation. What would close it: lazy loading of the Slack and SNS clients and of the

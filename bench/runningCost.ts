@@ -252,3 +252,47 @@ export const localSpeedRow = (run: LocalRun) => {
     sweeps: run.sweeps,
   };
 };
+
+/** The aim of issue 12: DynamoDB requests per training job on the bundled week. */
+export const DYNAMO_PER_JOB_AIM = 20;
+
+/**
+ * DynamoDB requests per job on one trace, as `npm start` runs it (next-event time) and with a
+ * sweep every minute, as deployed: the deployed sweep also runs at the minutes the local stack
+ * skips, each costing at least its read of the Available pools.
+ */
+export const dynamoPerJobSection = (label: string, nextEvent: LocalRun, everyMinute: LocalRun): Section => {
+  const dynamo = (run: LocalRun) => sum(run.counts, 'DynamoDB:');
+  const row = (timing: string, run: LocalRun) => {
+    const perJob = dynamo(run) / run.jobs;
+    return [
+      timing,
+      thousands(run.sweeps),
+      thousands(dynamo(run)),
+      fixed(perJob, 1),
+      `≤ ${DYNAMO_PER_JOB_AIM}`,
+      perJob <= DYNAMO_PER_JOB_AIM ? 'met' : `NOT met (${fixed(perJob / DYNAMO_PER_JOB_AIM, 1)}×)`,
+    ];
+  };
+  const byCommand = [...nextEvent.counts.calls.entries()]
+    .filter(([name]) => name.startsWith('DynamoDB:'))
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => [
+      name.replace('DynamoDB:', ''),
+      thousands(n),
+      fixed(n / nextEvent.jobs, 1),
+      thousands(everyMinute.counts.calls.get(name) ?? 0),
+      fixed((everyMinute.counts.calls.get(name) ?? 0) / everyMinute.jobs, 1),
+    ]);
+  const body = [
+    `${label}: ${thousands(nextEvent.jobs)} jobs, the example policy, dynalite.`,
+    '',
+    table(
+      ['timing', 'sweeps run', 'DynamoDB requests', 'per job', 'aim', 'result'],
+      [row('next-event (npm start)', nextEvent), row('every minute (as deployed)', everyMinute)],
+    ),
+    '',
+    table(['operation', 'next-event', 'per job', 'every minute', 'per job'], byCommand),
+  ].join('\n');
+  return { title: 'DynamoDB requests per job', body };
+};

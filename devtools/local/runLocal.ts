@@ -34,7 +34,7 @@ import { type LocalDynamo, startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
 import { inProcessTransports } from './runtime/localTransports';
 import { memoryStores } from './runtime/memoryStores';
-import { SweepSchedule, type SweepTiming } from './runtime/sweepSchedule';
+import { SweepSchedule, type SweepTiming, touchesPools } from './runtime/sweepSchedule';
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
 import { locationOf, submissionOf, traceJobRef } from './runtime/traceSubmission';
 import { VirtualClock } from './runtime/virtualClock';
@@ -278,13 +278,15 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     });
 
     const stats = { rejected: 0, stale: 0, deadLettered: 0, sweeps: 0, sweepsFailed: 0 };
-    const deliver = async (delivery: Delivery) => {
+    /** Handles one delivery; whether it may have changed what a sweep sees (see touchesPools). */
+    const deliver = async (delivery: Delivery): Promise<boolean> => {
       try {
         const outcome = (await faults.invoke(() =>
           onJobStateChange(delivery.event, lambdaContext('onJobStateChange')),
         )) as ProcessOutcome;
         if (outcome.kind === 'rejected') stats.rejected++;
         if (outcome.kind === 'stale') stats.stale++;
+        return touchesPools(outcome);
       } catch (error) {
         const reason = errorMessage(error);
         if (delivery.attempt < RETRIES) {
@@ -296,6 +298,8 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
             `dead letter    event ${delivery.event.id}: ${reason}`,
           );
         }
+        // What it wrote before it failed is not known.
+        return true;
       }
     };
 
@@ -338,8 +342,8 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         options.onProgress?.(next, trace.length);
       }
       for (let delivery = bus.takeDue(at); delivery; delivery = bus.takeDue(at)) {
-        await deliver(delivery);
-        schedule.noteChange(at);
+        if (await deliver(delivery)) schedule.noteChange(at);
+        else schedule.noteQuietChange(at);
       }
       if (schedule.isDue(at)) {
         const report = await runSweep({});

@@ -40,7 +40,7 @@ const recordHopEnd = async (
           scopeIds: scopes,
         }
       : { job: record.name, atMs, gapSeconds: pool.billableSeconds, reused };
-  await Promise.all(scopes.map((scope) => stats.addGap(scope, gap)));
+  await stats.addGap(scopes, gap);
   const job = record.job;
   const price = job ? hourlyPrice(prices, job.criteria.instanceType, job.location?.region) : undefined;
   if (job?.team && price !== undefined) {
@@ -68,7 +68,7 @@ const resolveMissedReuse = async (stats: UsageStats, record: JobRecord) => {
   const gapSeconds = (job.createdAtMs - availableSinceMs) / 1000;
   if (gapSeconds > DEFAULT_GAP_LEARNING.missedReuseHorizonSeconds) return;
   const exact = { job: last.job, atMs: last.atMs, gapSeconds, reused: true };
-  await Promise.all((last.scopeIds ?? [keyScope]).map((scope) => stats.addGap(scope, exact)));
+  await stats.addGap(last.scopeIds ?? [keyScope], exact);
 };
 
 /**

@@ -14,17 +14,29 @@ export interface ObservedGap extends GapSample {
 }
 
 /**
+ * The order `recentGaps` answers in: newest first, and at one instant by job name, descending
+ * (as the table's sort key, `<atMs>#<job>`, orders them).
+ */
+export const newestGapFirst = (a: ObservedGap, b: ObservedGap): number =>
+  b.atMs - a.atMs || (a.job < b.job ? 1 : a.job > b.job ? -1 : 0);
+
+/**
  * What the policies learn from: when owners last submitted a job, the idle gaps between a pool
  * becoming Available and its next use, and idle spend per team and day. Every write is keyed
  * by the job it comes from, so a repeated fact counts once.
  */
 export interface UsageStats {
-  noteSubmission(owner: string, atMs: number): Promise<void>;
+  /** Whether `atMs` is now the owner's last submission (false: a later one was recorded already). */
+  noteSubmission(owner: string, atMs: number): Promise<boolean>;
   ownerLastSubmittedAt(owner: string): Promise<number | undefined>;
-  addGap(scopeId: string, gap: ObservedGap): Promise<void>;
+  /** Records one gap under each of its scopes (a hop's gap is learnt per key, owner, team, family). */
+  addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void>;
   /** The most recent gaps of a scope, newest first. */
   recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]>;
-  /** Idle spend of a pool hop that ended, counted on the day it ended (UTC). */
-  addIdleSpend(team: string, day: string, job: string, usd: number): Promise<void>;
+  /**
+   * Idle spend of a pool hop that ended, counted on the day it ended (UTC). Answers what was
+   * recorded for that hop before (undefined: nothing), so a reader's sum can follow the write.
+   */
+  addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined>;
   idleSpend(team: string, day: string): Promise<number>;
 }

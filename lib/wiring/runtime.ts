@@ -46,14 +46,22 @@ const dynamoStores = (
   client: DynamoDBDocumentClient,
   table: string,
   retentionDays: number,
-): RuntimeStores => ({
-  ledger: new DynamoLedger(client, table),
-  decisions: new DynamoDecisionLog(client, table),
-  stats: new DynamoUsageStats(client, table),
-  notifications: new DynamoNotificationLog(client, table, { retentionDays }),
-  reconcileSchedule: new DynamoReconcileSchedule(client, table),
-  reconcileScheduleOf: (scope) => new DynamoReconcileSchedule(client, table, scope),
-});
+): RuntimeStores => {
+  // One per scope for the container's life: each remembers its own last claim.
+  const schedules = new Map<string, DynamoReconcileSchedule>();
+  return {
+    ledger: new DynamoLedger(client, table),
+    decisions: new DynamoDecisionLog(client, table),
+    stats: new DynamoUsageStats(client, table),
+    notifications: new DynamoNotificationLog(client, table, { retentionDays }),
+    reconcileSchedule: new DynamoReconcileSchedule(client, table),
+    reconcileScheduleOf: (scope) => {
+      const schedule = schedules.get(scope) ?? new DynamoReconcileSchedule(client, table, scope);
+      schedules.set(scope, schedule);
+      return schedule;
+    },
+  };
+};
 
 /** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
 export const STATS_CACHE_MS = 5 * 60_000;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoReconcileSchedule } from '../../lib/adapters/dynamo/dynamoReconcileSchedule';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 
@@ -32,5 +32,30 @@ describe('DynamoReconcileSchedule', () => {
       previousStartMs: T0 + 60_000,
       lastFullListMs: T0 + 60_000,
     });
+  });
+
+  it('sends nothing between its own claims: the period it claimed cannot be claimed again', async () => {
+    const table = await dynamo.createLedgerTable();
+    const send = vi.spyOn(dynamo.client, 'send');
+    try {
+      const mine = new DynamoReconcileSchedule(dynamo.client, table);
+      const other = new DynamoReconcileSchedule(dynamo.client, table);
+      expect((await mine.claim(T0, EVERY_MS)).claimed).toBe(true);
+      expect(send).toHaveBeenCalledTimes(1);
+      for (let minute = 1; minute < 15; minute++)
+        expect((await mine.claim(T0 + minute * 60_000, EVERY_MS)).claimed).toBe(false);
+      expect(send).toHaveBeenCalledTimes(1);
+      // Another container knows nothing of it: the conditional write still decides.
+      expect((await other.claim(T0 + 60_000, EVERY_MS)).claimed).toBe(false);
+      expect(send).toHaveBeenCalledTimes(2);
+      // Due again: the write is sent, and the other container, which claimed first, wins.
+      expect((await other.claim(T0 + EVERY_MS, EVERY_MS)).claimed).toBe(true);
+      expect((await mine.claim(T0 + EVERY_MS + 60_000, EVERY_MS)).claimed).toBe(false);
+      expect(send).toHaveBeenCalledTimes(4);
+      // Forced (period 0): always asked.
+      expect((await other.claim(T0 + EVERY_MS + 120_000, 0)).claimed).toBe(true);
+    } finally {
+      send.mockRestore();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../lib/adapters/awsClients';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import {
@@ -233,6 +233,36 @@ describe('DynamoDB notification items in the ledger table', () => {
       }),
     );
     expect(indexed).toEqual([]);
+  });
+
+  it('asks nothing for a notice the container has seen delivered or existing', async () => {
+    const client = documentClient();
+    const mine = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    const other = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    const available: NoticeKey = { job: 'seen-1', kind: 'pool-available', hop: 'seen-1' };
+    const ended: NoticeKey = { job: 'seen-1', kind: 'job-ended', hop: 'seen-1' };
+    const send = vi.spyOn(client, 'send');
+    try {
+      expect(await mine.claim(available, T0, MIN)).toEqual({ kind: 'claimed' });
+      await mine.markDelivered(available, T0);
+      await mine.markCovered(ended, available, T0);
+      expect(send).toHaveBeenCalledTimes(3);
+      // A duplicate event in this container: no claim to be refused, no read, no second mark.
+      expect(await mine.claim(available, T0 + MIN, MIN)).toEqual({ kind: 'duplicate', state: 'delivered' });
+      expect(await mine.claim(ended, T0 + MIN, MIN)).toEqual({ kind: 'duplicate', state: 'delivered' });
+      await mine.markCovered(ended, available, T0 + MIN);
+      expect(send).toHaveBeenCalledTimes(3);
+      // Another container learns it from the table: a refused claim and one read.
+      expect(await other.claim(available, T0 + MIN, MIN)).toEqual({ kind: 'duplicate', state: 'delivered' });
+      expect(send).toHaveBeenCalledTimes(5);
+      expect(await other.claim(available, T0 + 2 * MIN, MIN)).toEqual({
+        kind: 'duplicate',
+        state: 'delivered',
+      });
+      expect(send).toHaveBeenCalledTimes(5);
+    } finally {
+      send.mockRestore();
+    }
   });
 
   it('gives delivered notices a TTL so the history does not grow forever', async () => {

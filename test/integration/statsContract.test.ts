@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDecisionLog } from '../../lib/adapters/dynamo/dynamoDecisionLog';
 import { DynamoUsageStats } from '../../lib/adapters/dynamo/dynamoUsageStats';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
@@ -46,8 +46,9 @@ const usageStatsContract = (name: string, make: () => Promise<UsageStats>) =>
   describe(`${name} usage statistics`, () => {
     it('keeps the latest submission per owner, whatever the order', async () => {
       const stats = await make();
-      await stats.noteSubmission('alice', T0 + 10);
-      await stats.noteSubmission('alice', T0);
+      expect(await stats.noteSubmission('alice', T0 + 10)).toBe(true);
+      expect(await stats.noteSubmission('alice', T0)).toBe(false);
+      expect(await stats.noteSubmission('alice', T0 + 10)).toBe(false);
       expect(await stats.ownerLastSubmittedAt('alice')).toBe(T0 + 10);
       expect(await stats.ownerLastSubmittedAt('bob')).toBeUndefined();
     });
@@ -55,17 +56,26 @@ const usageStatsContract = (name: string, make: () => Promise<UsageStats>) =>
     it('keeps each gap once, newest first', async () => {
       const stats = await make();
       const gap = (job: string, atMs: number) => ({ job, atMs, gapSeconds: 60, reused: true });
-      await stats.addGap('matchKey:k', gap('j1', T0));
-      await stats.addGap('matchKey:k', gap('j2', T0 + 1000));
-      await stats.addGap('matchKey:k', gap('j2', T0 + 1000));
-      expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j2', 'j1']);
-      expect((await stats.recentGaps('matchKey:k', 1)).map((g) => g.job)).toEqual(['j2']);
+      await stats.addGap(['matchKey:k'], gap('j1', T0));
+      await stats.addGap(['matchKey:k'], gap('j2', T0 + 1000));
+      await stats.addGap(['matchKey:k'], gap('j2', T0 + 1000));
+      await stats.addGap(['matchKey:k'], gap('j3', T0 + 1000));
+      // At one instant, by job name descending: the order the cache keeps them in too.
+      expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j3', 'j2', 'j1']);
+      expect((await stats.recentGaps('matchKey:k', 1)).map((g) => g.job)).toEqual(['j3']);
+      // One gap under several scopes at once (a hop's key, owner, team and family), each kept once.
+      const scopes = Array.from({ length: 30 }, (_, i) => `owner:o${i}`);
+      await stats.addGap([...scopes, 'matchKey:k'], gap('j4', T0 + 2000));
+      await stats.addGap([], gap('j5', T0 + 3000));
+      for (const scope of scopes)
+        expect((await stats.recentGaps(scope, 10)).map((g) => g.job)).toEqual(['j4']);
+      expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j4', 'j3', 'j2', 'j1']);
     });
 
     it('sums idle spend per team and day, counting each hop once', async () => {
       const stats = await make();
-      await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5);
-      await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5);
+      expect(await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5)).toBeUndefined();
+      expect(await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5)).toBe(1.5);
       await stats.addIdleSpend('vision', '2026-03-02', 'j2', 2);
       await stats.addIdleSpend('vision', '2026-03-03', 'j3', 7);
       expect(await stats.idleSpend('vision', '2026-03-02')).toBe(3.5);
@@ -84,6 +94,29 @@ decisionLogContract(
   async () => new DynamoDecisionLog(dynamo.client, await dynamo.createLedgerTable()),
 );
 decisionLogContract('in-memory', async () => new MemoryDecisionLog());
+
+describe('DynamoDB decision log in one container', () => {
+  it('sends a decision it has seen recorded no more: the same warning at every sweep is one write', async () => {
+    const table = await dynamo.createLedgerTable();
+    const mine = new DynamoDecisionLog(dynamo.client, table);
+    const other = new DynamoDecisionLog(dynamo.client, table);
+    const send = vi.spyOn(dynamo.client, 'send');
+    try {
+      expect(await other.record(decision('a', T0, 'warn#1'))).toBe(true);
+      expect(await mine.record(decision('a', T0 + 60_000, 'warn#1'))).toBe(false);
+      expect(send).toHaveBeenCalledTimes(2);
+      for (let minute = 2; minute < 10; minute++)
+        expect(await mine.record(decision('a', T0 + minute * 60_000, 'warn#1'))).toBe(false);
+      expect(send).toHaveBeenCalledTimes(2);
+      // Another key, or the same key of another job, is asked.
+      expect(await mine.record(decision('a', T0, 'warn#2'))).toBe(true);
+      expect(await mine.record(decision('b', T0, 'warn#1'))).toBe(true);
+      expect(send).toHaveBeenCalledTimes(4);
+    } finally {
+      send.mockRestore();
+    }
+  });
+});
 usageStatsContract(
   'DynamoDB (dynalite)',
   async () => new DynamoUsageStats(dynamo.client, await dynamo.createLedgerTable()),

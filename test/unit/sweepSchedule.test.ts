@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SweepSchedule } from '../../devtools/local/runtime/sweepSchedule';
+import { SweepSchedule, touchesPools } from '../../devtools/local/runtime/sweepSchedule';
+import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-02T00:00:00Z');
@@ -29,11 +30,46 @@ describe('the local sweep schedule', () => {
     expect(schedule.nextAt()).toBe(at(7));
     expect(schedule.isDue(at(7))).toBe(true);
     schedule.swept(at(7), { availablePools: 2, nextChangeAtMs: at(30) });
-    // What was read at 4 may still be cached at 7: it goes stale at 9, what 7 read at 12.
+    // What the sweep at 4 read goes stale at 9, though that sweep named 7: a sweep every minute reads it again there.
     expect(schedule.nextAt()).toBe(at(9));
     expect(schedule.isDue(at(9))).toBe(true);
     schedule.swept(at(9), { availablePools: 2, nextChangeAtMs: at(30) });
     expect(schedule.nextAt()).toBe(at(12));
+  });
+
+  it('next-event: an event that told no pool fact brings no sweep forward; every minute, it does', () => {
+    const quiet: ProcessOutcome = {
+      kind: 'applied',
+      job: 'j',
+      facts: [{ kind: 'job-started', job: { name: 'j' } }],
+    };
+    const pool: ProcessOutcome = {
+      kind: 'applied',
+      job: 'j',
+      facts: [
+        { kind: 'job-ended', job: { name: 'j' } },
+        { kind: 'pool-available', job: { name: 'j' } },
+      ],
+    };
+    expect(touchesPools(quiet)).toBe(false);
+    expect(
+      touchesPools({ kind: 'rejected', rejection: { eventId: 'e', field: 'detail', message: 'bad' } }),
+    ).toBe(false);
+    expect(touchesPools(pool)).toBe(true);
+    // A stale event's reuse facts are not reported: it may have linked one.
+    expect(touchesPools({ kind: 'stale', job: 'j' })).toBe(true);
+
+    const nextEvent = new SweepSchedule(T0, MIN, 'next-event', 5 * MIN);
+    nextEvent.noteChange(at(1));
+    expect(nextEvent.isDue(at(1))).toBe(true);
+    nextEvent.swept(at(1), { availablePools: 1, nextChangeAtMs: at(4) });
+    nextEvent.noteQuietChange(at(2));
+    expect(nextEvent.nextAt()).toBe(at(4));
+
+    const everyMinute = new SweepSchedule(T0, MIN, 'every-minute', 5 * MIN);
+    everyMinute.isDue(at(1));
+    everyMinute.noteQuietChange(at(1) + 1);
+    expect(everyMinute.isDue(at(2))).toBe(true);
   });
 
   it('next-event: a wake named by an earlier sweep still stands after a later sweep', () => {

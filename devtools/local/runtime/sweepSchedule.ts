@@ -1,9 +1,14 @@
+import type { LedgerFactKind } from '../../../lib/app/ledgerFacts';
+import type { ProcessOutcome } from '../../../lib/app/processJobStateChange';
+
 /**
  * When the local stack runs the sweep. The deployed sweep runs every minute (EventBridge
  * Scheduler); the local stack keeps that grid of instants but, in `next-event` timing, stops
  * only at those where a sweep could do something, with the same results as stopping at each:
  * - after an event was delivered (or a Slack click handled), at the next instant of the grid:
- *   the ledger changed;
+ *   the ledger changed. Not after a delivery that told no pool fact (a job started, ended with
+ *   no pool, missed one): the Available pools a sweep reads are as they were, and what it reads
+ *   of the usage statistics it reads at the same instants as below, so it decides as named;
  * - while pools are Available, at the instant the last sweep named (`nextChangeAtMs`: a pool
  *   to describe, a decision that changes), and at the latest when what the sweep read of the
  *   usage statistics goes stale in its container's cache (so that it is read again at the same
@@ -13,6 +18,16 @@
  * an empty index).
  */
 export type SweepTiming = 'next-event' | 'every-minute';
+
+const POOL_FACTS: ReadonlySet<LedgerFactKind> = new Set(['pool-available', 'pool-reused', 'pool-ended']);
+
+/**
+ * Whether a handled event may have changed an Available pool: it told a pool fact (its policy
+ * actions follow one), or it was stale (its reuse facts are not reported).
+ */
+export const touchesPools = (outcome: ProcessOutcome): boolean =>
+  outcome.kind === 'stale' ||
+  (outcome.kind === 'applied' && outcome.facts.some((fact) => POOL_FACTS.has(fact.kind)));
 
 export interface SweepOutcome {
   readonly availablePools: number;
@@ -62,6 +77,14 @@ export class SweepSchedule {
       this.next = Math.min(this.next, this.gridAtOrAfter(Math.max(atMs, this.decidedAtMs + 1)));
   }
 
+  /**
+   * An event was handled at `atMs` that changed no Available pool: a sweep every minute runs
+   * after it; in next-event timing it changes no sweep's decision.
+   */
+  noteQuietChange(atMs: number): void {
+    if (this.timing === 'every-minute') this.noteChange(atMs);
+  }
+
   /** At an instant the runner stopped at: whether to sweep now. Call swept() after a sweep. */
   isDue(atMs: number): boolean {
     if (atMs !== this.next) return false;
@@ -81,8 +104,7 @@ export class SweepSchedule {
     this.changed = false;
     if (outcome.listed) this.listedAtMs = atMs;
     this.pools = outcome.availablePools;
-    // Both instants stand: when the sweep named comes first, what it read (and did not read again
-    // later, still cached) goes stale on time all the same.
+    // What this sweep read goes stale at its own instant, even when an earlier change is named.
     const wakes =
       this.timing === 'every-minute'
         ? [atMs + this.everyMs]

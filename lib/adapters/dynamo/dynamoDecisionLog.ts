@@ -12,13 +12,32 @@ const DECISION_PREFIX = 'DECISION#';
  * single conditional put: the same decision retried is recorded once, and nothing is half
  * written. byDay indexes them for reports.
  */
+/** How many recorded keys a container remembers; past it, it starts over (a put only costs a write). */
+const KNOWN_KEYS = 20_000;
+
 export class DynamoDecisionLog implements DecisionLog {
+  /**
+   * Decisions this container has seen recorded (its own puts, or puts refused because one was
+   * there). A decision is never removed but by its TTL long after, so a policy that makes the
+   * same decision at every sweep (a warning already given) writes it once per container.
+   */
+  private readonly known = new Set<string>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async record(decision: DecisionRecord): Promise<boolean> {
+    const key = `${decision.job}\n${decision.dedupeKey}`;
+    if (this.known.has(key)) return false;
+    const recorded = await this.put(decision);
+    if (this.known.size >= KNOWN_KEYS) this.known.clear();
+    this.known.add(key);
+    return recorded;
+  }
+
+  private async put(decision: DecisionRecord): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({

@@ -102,18 +102,45 @@ export interface DynamoNotificationLogOptions {
   readonly retentionDays: number;
 }
 
+/** How many notices a container remembers; past it, it starts over (it then asks the table again). */
+const KNOWN_NOTICES = 20_000;
+
+const knownKey = (key: NoticeKey): string => {
+  const item = noticeItemKey(key);
+  return `${item[KEY.partition]}\n${item[KEY.sort]}`;
+};
+
 export class DynamoNotificationLog implements NotificationLog {
+  /**
+   * Notices this container has seen exist, and those it has seen delivered. A notice item is
+   * only removed by its TTL, long after any duplicate of its facts, and a delivered one stays
+   * delivered: a duplicate event handled by the same container sends no claim to be refused.
+   */
+  private readonly existing = new Set<string>();
+  private readonly delivered = new Set<string>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly options: DynamoNotificationLogOptions,
   ) {}
 
+  private know(key: NoticeKey, delivered: boolean): void {
+    if (this.existing.size >= KNOWN_NOTICES) {
+      this.existing.clear();
+      this.delivered.clear();
+    }
+    const known = knownKey(key);
+    this.existing.add(known);
+    if (delivered) this.delivered.add(known);
+  }
+
   private expiry(nowMs: number): number {
     return Math.floor(nowMs / 1000) + this.options.retentionDays * 86_400;
   }
 
   async claim(key: NoticeKey, nowMs: number, leaseMs: number): Promise<Claim> {
+    if (this.delivered.has(knownKey(key))) return { kind: 'duplicate', state: 'delivered' };
     const named = identity(key);
     try {
       await this.client.send(
@@ -136,11 +163,14 @@ export class DynamoNotificationLog implements NotificationLog {
           },
         }),
       );
+      this.know(key, false);
       return { kind: 'claimed' };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.getNotice(key);
-      return { kind: 'duplicate', state: current?.state ?? 'claimed' };
+      const state = current?.state ?? 'claimed';
+      this.know(key, state === 'delivered');
+      return { kind: 'duplicate', state };
     }
   }
 
@@ -161,9 +191,12 @@ export class DynamoNotificationLog implements NotificationLog {
         },
       }),
     );
+    this.know(key, true);
   }
 
   async markCovered(key: NoticeKey, by: NoticeKey, nowMs: number): Promise<void> {
+    // Only a notice that does not exist yet is marked: one known to exist is left as it is.
+    if (this.existing.has(knownKey(key))) return;
     const named = identity(key);
     try {
       await this.client.send(
@@ -183,8 +216,10 @@ export class DynamoNotificationLog implements NotificationLog {
           },
         }),
       );
+      this.know(key, true);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      this.know(key, false);
     }
   }
 

@@ -10,6 +10,11 @@ import { KEY } from './tableDesign';
  */
 export class DynamoReconcileSchedule implements ReconcileSchedule {
   private readonly key: Record<string, string>;
+  /**
+   * This container's own last claim. The stored start only moves forward, so until a period
+   * after it the conditional write could only fail: the sweeps in between send nothing.
+   */
+  private ownClaimMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -20,6 +25,7 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
   }
 
   async claim(nowMs: number, everyMs: number): Promise<ReconcileClaim> {
+    if (this.ownClaimMs > nowMs - everyMs) return { claimed: false };
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -31,6 +37,7 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
           ReturnValues: 'ALL_OLD',
         }),
       );
+      this.ownClaimMs = nowMs;
       const previous = Attributes?.startedAtMs;
       const full = Attributes?.fullListAtMs;
       return {

@@ -1,4 +1,6 @@
 import {
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -7,8 +9,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ObservedGap, UsageStats } from '../../ports/usageStats';
-import { isConditionFailure } from './conditions';
+import { appliedIf } from './conditions';
 import { historyTtl, KEY, TTL_ATTRIBUTE } from './tableDesign';
+
+const BATCH_WRITE_ITEMS = 25;
 
 const ownerKey = (owner: string) => ({ [KEY.partition]: `OWNER#${owner}`, [KEY.sort]: 'ACTIVITY' });
 const gapPartition = (scopeId: string) => `GAPS#${scopeId}`;
@@ -20,9 +24,9 @@ export class DynamoUsageStats implements UsageStats {
     private readonly tableName: string,
   ) {}
 
-  async noteSubmission(owner: string, atMs: number): Promise<void> {
-    try {
-      await this.client.send(
+  async noteSubmission(owner: string, atMs: number): Promise<boolean> {
+    return appliedIf(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: ownerKey(owner),
@@ -30,10 +34,8 @@ export class DynamoUsageStats implements UsageStats {
           ConditionExpression: 'attribute_not_exists(lastSubmittedAtMs) OR lastSubmittedAtMs < :at',
           ExpressionAttributeValues: { ':at': atMs },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async ownerLastSubmittedAt(owner: string): Promise<number | undefined> {
@@ -43,18 +45,27 @@ export class DynamoUsageStats implements UsageStats {
     return typeof Item?.lastSubmittedAtMs === 'number' ? Item.lastSubmittedAtMs : undefined;
   }
 
-  async addGap(scopeId: string, gap: ObservedGap): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
+  /** One request for all its scopes (BatchWriteItem takes 25 puts); what it leaves unprocessed is sent again. */
+  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
+    const puts = [...new Set(scopeIds)].map((scopeId) => ({
+      PutRequest: {
         Item: {
           [KEY.partition]: gapPartition(scopeId),
           [KEY.sort]: `${String(gap.atMs).padStart(15, '0')}#${gap.job}`,
           ...gap,
           [TTL_ATTRIBUTE]: historyTtl(gap.atMs),
         },
-      }),
-    );
+      },
+    }));
+    for (let start = 0; start < puts.length; start += BATCH_WRITE_ITEMS) {
+      let batch: typeof puts | undefined = puts.slice(start, start + BATCH_WRITE_ITEMS);
+      while (batch && batch.length > 0) {
+        const out: BatchWriteCommandOutput = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } }),
+        );
+        batch = out.UnprocessedItems?.[this.tableName] as typeof puts | undefined;
+      }
+    }
   }
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
@@ -77,8 +88,8 @@ export class DynamoUsageStats implements UsageStats {
     }));
   }
 
-  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<void> {
-    await this.client.send(
+  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined> {
+    const { Attributes } = await this.client.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
@@ -87,8 +98,10 @@ export class DynamoUsageStats implements UsageStats {
           usd,
           [TTL_ATTRIBUTE]: historyTtl(Date.parse(`${day}T00:00:00Z`)),
         },
+        ReturnValues: 'ALL_OLD',
       }),
     );
+    return Attributes ? Number(Attributes.usd ?? 0) : undefined;
   }
 
   async idleSpend(team: string, day: string): Promise<number> {

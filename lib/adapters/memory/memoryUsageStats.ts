@@ -1,4 +1,4 @@
-import type { ObservedGap, UsageStats } from '../../ports/usageStats';
+import { newestGapFirst, type ObservedGap, type UsageStats } from '../../ports/usageStats';
 
 /** Usage statistics in memory, with DynamoUsageStats' rules; for tests and the benchmarks. */
 export class MemoryUsageStats implements UsageStats {
@@ -6,30 +6,35 @@ export class MemoryUsageStats implements UsageStats {
   private readonly gaps = new Map<string, Map<string, ObservedGap>>();
   private readonly spend = new Map<string, Map<string, number>>();
 
-  async noteSubmission(owner: string, atMs: number): Promise<void> {
-    if ((this.lastSubmitted.get(owner) ?? Number.NEGATIVE_INFINITY) < atMs)
-      this.lastSubmitted.set(owner, atMs);
+  async noteSubmission(owner: string, atMs: number): Promise<boolean> {
+    if ((this.lastSubmitted.get(owner) ?? Number.NEGATIVE_INFINITY) >= atMs) return false;
+    this.lastSubmitted.set(owner, atMs);
+    return true;
   }
 
   async ownerLastSubmittedAt(owner: string): Promise<number | undefined> {
     return this.lastSubmitted.get(owner);
   }
 
-  async addGap(scopeId: string, gap: ObservedGap): Promise<void> {
-    const scope = this.gaps.get(scopeId) ?? new Map<string, ObservedGap>();
-    scope.set(`${gap.atMs}#${gap.job}`, gap);
-    this.gaps.set(scopeId, scope);
+  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
+    for (const scopeId of scopeIds) {
+      const scope = this.gaps.get(scopeId) ?? new Map<string, ObservedGap>();
+      scope.set(`${gap.atMs}#${gap.job}`, gap);
+      this.gaps.set(scopeId, scope);
+    }
   }
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
-    return [...(this.gaps.get(scopeId)?.values() ?? [])].sort((a, b) => b.atMs - a.atMs).slice(0, limit);
+    return [...(this.gaps.get(scopeId)?.values() ?? [])].sort(newestGapFirst).slice(0, limit);
   }
 
-  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<void> {
+  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined> {
     const key = `${team}#${day}`;
     const jobs = this.spend.get(key) ?? new Map<string, number>();
+    const before = jobs.get(job);
     jobs.set(job, usd);
     this.spend.set(key, jobs);
+    return before;
   }
 
   async idleSpend(team: string, day: string): Promise<number> {
