@@ -26,6 +26,7 @@ export type SlackClickResult = { readonly button: PoolButton; readonly nowMs: nu
   | { readonly kind: 'unauthorized' | 'refused'; readonly reason: string }
   | { readonly kind: 'not-available'; readonly record: JobRecord }
   | { readonly kind: 'failed'; readonly error: string }
+  | { readonly kind: 'pending'; readonly reason: string }
 );
 
 /** The buttons' labels, as the messages show them. */
@@ -75,6 +76,7 @@ export const handleSlackClick = async (
     reason: `${LABELS[button]} clicked in Slack by ${click.userId} (${allowed.as}, ${allowed.matchedBy}); ${plan.reason} (rule ${rule.name})`,
     dryRun: setup.killSwitch,
     dedupeKey: claim.dedupeKey,
+    ...(click.responseUrl ? { replyTo: click.responseUrl } : {}),
   });
   if (acts.kind !== 'acted') return { button, nowMs, ...acts };
   return {
