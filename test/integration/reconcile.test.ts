@@ -91,6 +91,34 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(world.emulator.callCounts().DescribeTrainingJob?.calls ?? 0).toBe(1);
   });
 
+  it('learns at the next reconcile, not at the daily full listing, that someone else stopped a known pool', async () => {
+    await startWorld(LEAVE_ALONE);
+    world.submit('stopped-elsewhere', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    // Two reconcile periods on, the job's end is older than what a changed-jobs listing looks back at.
+    for (let minute = 0; minute < 2 * RECONCILE_EVERY_MS; minute += MIN) {
+      await world.sweep();
+      world.advance(MIN);
+    }
+    expect((await ledger.getJob('stopped-elsewhere'))?.pool?.status).toBe('Available');
+    // An operator stops it from the console: no event tells, and its job's LastModifiedTime stays.
+    await world.sweepDeps.trainingJobs.setKeepAlive('stopped-elsewhere', 0);
+    expect(world.warmPoolStatus('stopped-elsewhere')).toBe('Terminated');
+    let report = await world.sweep();
+    while (!report.listed) {
+      world.advance(MIN);
+      report = await world.sweep();
+    }
+    expect(report).toMatchObject({ listed: true, fullList: false, listCalls: 1 });
+    // Still well before its predicted end: only the listing can have told.
+    expect(world.clock.now()).toBeLessThan(
+      (await ledger.getJob('stopped-elsewhere'))?.pool?.expiresAtMs ?? 0,
+    );
+    expect((await ledger.getJob('stopped-elsewhere'))?.pool).toMatchObject({ status: 'Terminated' });
+    expect(world.told.map((f) => f.kind)).toContain('pool-ended');
+  });
+
   it('finishes an action whose invocation died between UpdateTrainingJob and the ledger write', async () => {
     let crash = true;
     await startWorld(STOP_AFTER_5M, (inner) =>
