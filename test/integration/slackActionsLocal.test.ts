@@ -227,8 +227,10 @@ describe('the Slack actions route when SageMaker does not answer in time', () =>
       }),
     });
     const stops = result.report.actions.filter((a) => a.action === 'stop');
-    // The click's own decision, carried out by the sweep under the click's key: one stop, done once.
+    // The click's own decision, counted unknown at first, then carried out by the sweep under the
+    // click's key: one stop, done once.
     expect(stops).toEqual([
+      expect.objectContaining({ job: 'alice-train', actor: `slack:${OWNER}`, outcome: 'unknown' }),
       expect.objectContaining({
         job: 'alice-train',
         actor: `slack:${OWNER}`,

@@ -19,7 +19,7 @@ export type ClickActs =
   | { readonly kind: 'not-available'; readonly record: JobRecord }
   | { readonly kind: 'failed'; readonly error: string }
   /** SageMaker did not answer in time: the action is kept as an intent, finished by the next sweep. */
-  | { readonly kind: 'pending'; readonly reason: string }
+  | { readonly kind: 'pending'; readonly reason: string; readonly result: ActionResult }
   /** Another copy of this click (or another action on the pool) holds the claim: it acts, this one does not. */
   | { readonly kind: 'refused'; readonly reason: string };
 
@@ -68,6 +68,7 @@ export const actOnClick = async (
         reason: click.replyTo
           ? 'SageMaker did not answer in time. poolwarden keeps the request and finishes it within a few minutes; the outcome will be posted here'
           : 'SageMaker did not answer in time. poolwarden keeps the request and finishes it within a few minutes',
+        result,
       };
     }
     if (result.decision.outcome === 'failed') {

@@ -26,7 +26,8 @@ export type SlackClickResult = { readonly button: PoolButton; readonly nowMs: nu
   | { readonly kind: 'unauthorized' | 'refused'; readonly reason: string }
   | { readonly kind: 'not-available'; readonly record: JobRecord }
   | { readonly kind: 'failed'; readonly error: string }
-  | { readonly kind: 'pending'; readonly reason: string }
+  /** Its unknown outcome is in `result`: counted as a failure, finished by the next sweep. */
+  | { readonly kind: 'pending'; readonly reason: string; readonly result: ActionResult }
 );
 
 /** The buttons' labels, as the messages show them. */
