@@ -151,6 +151,13 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       const seconds = request.action === 'stop' ? 0 : (request.keepAliveSeconds ?? 0);
       const key = request.dedupeKey ?? `${request.action}#${nowMs}`;
       let current = head;
+      const notClaimed = (error: string): ActionResult => ({
+        decision: { ...base, outcome: 'skipped', keepAliveSeconds: seconds, error, dedupeKey: key },
+        firstTime: false,
+        record: current,
+        facts: [],
+        ...(expiry !== undefined ? { previousExpiresAtMs: expiry } : {}),
+      });
       if (head.pendingAction && isFinishable(head.pendingAction, nowMs)) {
         // Whoever began it is done with it: finish it first, so that nothing it did goes unrecorded.
         const settled = await settlePendingAction(deps, head);
@@ -160,6 +167,11 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
           return own;
         }
         if (settled?.firstTime) await deps.onAction?.(settled);
+        // Still not known: the earlier action keeps the pool until SageMaker can be asked.
+        if (settled?.decision.outcome === 'unknown')
+          return notClaimed(
+            'an earlier action on this pool is not finished: SageMaker could not be asked about it',
+          );
         current = (await deps.ledger.getJob(head.name)) ?? head;
       }
       const intent: PendingAction = {
@@ -175,21 +187,10 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       };
       // Intent before action: the claim is the record a later sweep finishes after a crash, and
       // the conditional write that lets only one of two identical requests act.
-      if (!(await deps.ledger.beginAction(current.name, intent, nowMs - PENDING_ACTION_LEASE_MS))) {
-        return {
-          decision: {
-            ...base,
-            outcome: 'skipped',
-            keepAliveSeconds: seconds,
-            error: 'another action on this pool is in progress, or the ledger no longer holds it Available',
-            dedupeKey: key,
-          },
-          firstTime: false,
-          record: current,
-          facts: [],
-          ...(expiry !== undefined ? { previousExpiresAtMs: expiry } : {}),
-        };
-      }
+      if (!(await deps.ledger.beginAction(current.name, intent, nowMs - PENDING_ACTION_LEASE_MS)))
+        return notClaimed(
+          'another action on this pool is in progress, or the ledger no longer holds it Available',
+        );
       return carryOut(deps, current, intent);
     }
   }
