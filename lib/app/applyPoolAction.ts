@@ -76,7 +76,9 @@ export const repeatableKey = (request: ActionRequest): string | undefined => {
 /**
  * SageMaker refuses UpdateTrainingJob unless the pool is Available, so the update itself is
  * the check that poolwarden never touches a pool in use: no describe is spent before it.
- * A refusal is followed by a describe, which records what happened to the pool instead.
+ * A refusal is followed by a describe, which records what happened to the pool instead. An
+ * extend or stop that finds an earlier one given up on (unknown) or past its lease finishes
+ * that one first, so a pool is never locked by an action nobody is carrying out.
  */
 export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest): Promise<ActionResult> => {
   const { head } = request;
