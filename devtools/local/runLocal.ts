@@ -69,6 +69,8 @@ export interface LocalRunOptions {
   readonly chaos?: Partial<Omit<ChaosOptions, 'seed'>>;
   /** Lost deliveries, crashed invocations, throttled SageMaker calls; seeded with chaosSeed (or 1). */
   readonly faults?: Partial<FaultRates>;
+  /** Also answer ThrottlingException to a SageMaker call whenever this says so (a script taking SageMaker down mid-run). */
+  readonly throttleSageMaker?: (operation: string) => boolean;
   /** When sweeps run: only where one could act (the default), or every virtual minute; the results are the same. */
   readonly sweepTiming?: SweepTiming;
   /** Virtual seconds per wall-clock second; absent: as fast as possible. */
@@ -167,7 +169,10 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     clock,
     eventStyle: options.eventStyle ?? 'mixed',
     quotas,
-    throttle: { hook: () => faults.throttlesCall() },
+    throttle: {
+      hook: (operation: string) =>
+        faults.throttlesCall() || (options.throttleSageMaker?.(operation) ?? false),
+    },
     ...(options.sageMakerPort !== undefined ? { port: options.sageMakerPort } : {}),
   });
   let sageMakerEndpoint: string;

@@ -9,6 +9,11 @@ import { type ObserveDeps, observeDescription } from './observeDescription';
 export interface ActionDeps extends ObserveDeps {
   readonly trainingJobs: TrainingJobs;
   readonly decisions: DecisionLog;
+  /**
+   * Told of an action recorded for the first time while finishing one another invocation gave
+   * up on (the owner's notice, the asker's follow-up).
+   */
+  readonly onAction?: (result: ActionResult) => Promise<void>;
 }
 
 /** One action on the pool a job holds, as a policy, an operator or a Slack user asks for it. */
@@ -26,6 +31,8 @@ export interface ActionRequest {
   readonly dryRun: boolean;
   /** Overrides the default key under which the decision is recorded once. */
   readonly dedupeKey?: string;
+  /** Where the person asking waits for the outcome, should this invocation give up on it (a click's response_url). */
+  readonly replyTo?: string;
 }
 
 export interface ActionResult {
@@ -38,6 +45,11 @@ export interface ActionResult {
   readonly previousExpiresAtMs?: number;
   /** What SageMaker told when it refused the action (the pool was reused or ended meanwhile). */
   readonly facts: readonly LedgerFact[];
+  /**
+   * Of an action finished on behalf of an invocation that gave up on it: where the person who
+   * asked for it waits for the outcome.
+   */
+  readonly replyTo?: string;
 }
 
 /**
@@ -64,7 +76,9 @@ export const repeatableKey = (request: ActionRequest): string | undefined => {
 /**
  * SageMaker refuses UpdateTrainingJob unless the pool is Available, so the update itself is
  * the check that poolwarden never touches a pool in use: no describe is spent before it.
- * A refusal is followed by a describe, which records what happened to the pool instead.
+ * A refusal is followed by a describe, which records what happened to the pool instead. An
+ * extend or stop that finds an earlier one given up on (unknown) or past its lease finishes
+ * that one first, so a pool is never locked by an action nobody is carrying out.
  */
 export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest): Promise<ActionResult> => {
   const { head } = request;
@@ -138,6 +152,30 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
     case 'stop': {
       const seconds = request.action === 'stop' ? 0 : (request.keepAliveSeconds ?? 0);
       const key = request.dedupeKey ?? `${request.action}#${nowMs}`;
+      let current = head;
+      const notClaimed = (error: string): ActionResult => ({
+        decision: { ...base, outcome: 'skipped', keepAliveSeconds: seconds, error, dedupeKey: key },
+        firstTime: false,
+        record: current,
+        facts: [],
+        ...(expiry !== undefined ? { previousExpiresAtMs: expiry } : {}),
+      });
+      if (head.pendingAction && isFinishable(head.pendingAction, nowMs)) {
+        // Whoever began it is done with it: finish it first, so that nothing it did goes unrecorded.
+        const settled = await settlePendingAction(deps, head);
+        if (settled?.decision.dedupeKey === key) {
+          // The same request again (a click delivered twice): its own answer covers the outcome.
+          const { replyTo: _answeredHere, ...own } = settled;
+          return own;
+        }
+        if (settled?.firstTime) await deps.onAction?.(settled);
+        // Still not known: the earlier action keeps the pool until SageMaker can be asked.
+        if (settled?.decision.outcome === 'unknown')
+          return notClaimed(
+            'an earlier action on this pool is not finished: SageMaker could not be asked about it',
+          );
+        current = (await deps.ledger.getJob(head.name)) ?? head;
+      }
       const intent: PendingAction = {
         dedupeKey: key,
         action: request.action,
@@ -147,62 +185,100 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
         atMs: nowMs,
         ...(request.rule ? { rule: request.rule } : {}),
         ...(request.cause ? { cause: request.cause } : {}),
+        ...(request.replyTo ? { replyTo: request.replyTo } : {}),
       };
       // Intent before action: the claim is the record a later sweep finishes after a crash, and
       // the conditional write that lets only one of two identical requests act.
-      if (!(await deps.ledger.beginAction(head.name, intent, nowMs - PENDING_ACTION_LEASE_MS))) {
-        return {
-          decision: {
-            ...base,
-            outcome: 'skipped',
-            keepAliveSeconds: seconds,
-            error: 'another action on this pool is in progress, or the ledger no longer holds it Available',
-            dedupeKey: key,
-          },
-          firstTime: false,
-          record: head,
-          facts: [],
-          ...(expiry !== undefined ? { previousExpiresAtMs: expiry } : {}),
-        };
-      }
-      try {
-        await deps.trainingJobs.setKeepAlive(head.name, seconds);
-      } catch (error) {
-        let description: TrainingJobDescription | undefined;
-        try {
-          description = await deps.trainingJobs.describe(head.name);
-        } catch (describeError) {
-          // Neither the update's fate nor the pool's state is known: not "no longer Available".
-          await deps.ledger.endAction(head.name, key);
-          return record(
-            'unknown',
-            {
-              keepAliveSeconds: seconds,
-              error: `${namedErrorMessage(error)}; SageMaker could not be asked what happened: ${namedErrorMessage(describeError)}`,
-            },
-            key,
-          );
-        }
-        await deps.ledger.endAction(head.name, key);
-        const facts = description ? await observeDescription(deps, head, description) : [];
-        const stillAvailable = description?.warmPool?.status === 'Available';
-        const after = (await deps.ledger.getJob(head.name)) ?? head;
-        return record(
-          stillAvailable ? 'failed' : 'skipped',
-          {
-            keepAliveSeconds: seconds,
-            error: stillAvailable
-              ? namedErrorMessage(error)
-              : `the pool is no longer Available (${description?.warmPool?.status ?? 'unknown'}): ${namedErrorMessage(error)}`,
-          },
-          key,
-          after,
-          facts,
+      if (!(await deps.ledger.beginAction(current.name, intent, nowMs - PENDING_ACTION_LEASE_MS)))
+        return notClaimed(
+          'another action on this pool is in progress, or the ledger no longer holds it Available',
         );
-      }
-      return recordApplied(deps, head, intent);
+      return carryOut(deps, current, intent);
     }
   }
+};
+
+/**
+ * Whether a pending action may be finished by whoever finds it: its invocation gave up on it
+ * (unknown), or has outlived its lease (it died).
+ */
+export const isFinishable = (intent: PendingAction, nowMs: number): boolean =>
+  intent.unknownSinceMs !== undefined || intent.atMs < nowMs - PENDING_ACTION_LEASE_MS;
+
+/**
+ * SageMaker is asked to carry out the intent, which already claims the pool. A refusal is
+ * followed by a describe, which records what happened to the pool instead; when even that
+ * fails, the outcome is unknown and the intent stays for whoever asks SageMaker next.
+ */
+const carryOut = async (deps: ActionDeps, head: JobRecord, intent: PendingAction): Promise<ActionResult> => {
+  try {
+    await deps.trainingJobs.setKeepAlive(head.name, intent.keepAliveSeconds);
+  } catch (error) {
+    let description: TrainingJobDescription | undefined;
+    try {
+      description = await deps.trainingJobs.describe(head.name);
+    } catch (describeError) {
+      // Neither the update's fate nor the pool's state is known: not "no longer Available".
+      await deps.ledger.markActionUnknown(head.name, intent.dedupeKey, deps.clock.now());
+      return recordUnknown(
+        deps,
+        head,
+        intent,
+        `${namedErrorMessage(error)}; SageMaker could not be asked what happened: ${namedErrorMessage(describeError)}`,
+      );
+    }
+    await deps.ledger.endAction(head.name, intent.dedupeKey);
+    const facts = description ? await observeDescription(deps, head, description) : [];
+    const stillAvailable = description?.warmPool?.status === 'Available';
+    const after = withoutIntent((await deps.ledger.getJob(head.name)) ?? head);
+    const decision: DecisionRecord = {
+      ...decisionFor(head, intent),
+      outcome: stillAvailable ? 'failed' : 'skipped',
+      error: stillAvailable
+        ? namedErrorMessage(error)
+        : `the pool is no longer Available (${description?.warmPool?.status ?? 'unknown'}): ${namedErrorMessage(error)}`,
+    };
+    return {
+      decision,
+      firstTime: await deps.decisions.record(decision),
+      record: after,
+      facts,
+      ...(head.pool?.expiresAtMs !== undefined ? { previousExpiresAtMs: head.pool.expiresAtMs } : {}),
+    };
+  }
+  return recordApplied(deps, head, intent);
+};
+
+/**
+ * The key under which "SageMaker could not be asked" is recorded for an intent: once, beside the
+ * outcome recorded later under the intent's own key, so the audit shows both.
+ */
+export const unknownKey = (dedupeKey: string): string => `${dedupeKey}#unknown`;
+
+const recordUnknown = async (
+  deps: ActionDeps,
+  head: JobRecord,
+  intent: PendingAction,
+  error: string,
+): Promise<ActionResult> => {
+  const decision: DecisionRecord = {
+    ...decisionFor(head, intent),
+    outcome: 'unknown',
+    error,
+    dedupeKey: unknownKey(intent.dedupeKey),
+  };
+  return {
+    decision,
+    firstTime: await deps.decisions.record(decision),
+    record: head,
+    facts: [],
+    ...(head.pool?.expiresAtMs !== undefined ? { previousExpiresAtMs: head.pool.expiresAtMs } : {}),
+  };
+};
+
+const withoutIntent = (record: JobRecord): JobRecord => {
+  const { pendingAction: _finished, ...rest } = record;
+  return rest;
 };
 
 const decisionFor = (head: JobRecord, intent: PendingAction): Omit<DecisionRecord, 'outcome'> => ({
@@ -237,12 +313,13 @@ const recordApplied = async (
     expiresAtMs,
     ...(stoppedBy ? { stoppedBy } : {}),
   });
-  const after: JobRecord = head.pool
+  const rest = withoutIntent(head);
+  const after: JobRecord = rest.pool
     ? {
-        ...head,
-        pool: { ...head.pool, keepAliveSeconds: seconds, expiresAtMs, ...(stoppedBy ? { stoppedBy } : {}) },
+        ...rest,
+        pool: { ...rest.pool, keepAliveSeconds: seconds, expiresAtMs, ...(stoppedBy ? { stoppedBy } : {}) },
       }
-    : head;
+    : rest;
   const decision: DecisionRecord = {
     ...decisionFor(head, intent),
     outcome: 'applied',
@@ -258,9 +335,11 @@ const recordApplied = async (
 };
 
 /**
- * Finishes an action begun by an invocation that did not live to record its outcome, from
- * what SageMaker says now: the keep-alive it holds is the one asked for (applied), or not
- * (the call never reached it: failed, and the policy decides again).
+ * Finishes an action whose invocation gave up on it (unknown) or did not live to record its
+ * outcome, from what SageMaker says now: the keep-alive it holds is the one asked for (applied);
+ * or, while the pool is still Available, the action is carried out now when it was given up on
+ * or a person asked for it (a policy decides afresh anyway); or it is recorded as not done. The
+ * result names where the person who asked waits for the outcome.
  */
 export const finishPendingAction = async (
   deps: ActionDeps,
@@ -269,12 +348,59 @@ export const finishPendingAction = async (
 ): Promise<ActionResult | undefined> => {
   const intent = head.pendingAction;
   if (!intent) return undefined;
+  const result = await finishIntent(deps, head, intent, description);
+  return intent.replyTo && result.decision.outcome !== 'unknown'
+    ? { ...result, replyTo: intent.replyTo }
+    : result;
+};
+
+const finishIntent = async (
+  deps: ActionDeps,
+  head: JobRecord,
+  intent: PendingAction,
+  description: TrainingJobDescription | undefined,
+): Promise<ActionResult> => {
   if (description?.keepAliveSeconds === intent.keepAliveSeconds) return recordApplied(deps, head, intent);
+  const available = description?.warmPool?.status === 'Available';
+  if (available && (intent.unknownSinceMs !== undefined || intent.replyTo !== undefined))
+    return carryOut(deps, head, intent);
   await deps.ledger.endAction(head.name, intent.dedupeKey);
   const decision: DecisionRecord = {
     ...decisionFor(head, intent),
-    outcome: 'failed',
-    error: 'interrupted before SageMaker carried it out',
+    outcome: available ? 'failed' : 'skipped',
+    error: available
+      ? 'interrupted before SageMaker carried it out'
+      : `the pool is no longer Available (${description?.warmPool?.status ?? 'unknown to SageMaker'})`,
   };
-  return { decision, firstTime: await deps.decisions.record(decision), record: head, facts: [] };
+  return {
+    decision,
+    firstTime: await deps.decisions.record(decision),
+    record: withoutIntent(head),
+    facts: [],
+  };
+};
+
+/**
+ * Asks SageMaker about a pending action found finishable and finishes it; when SageMaker still
+ * cannot be asked, the intent stays (unknown) for the next try.
+ */
+export const settlePendingAction = async (
+  deps: ActionDeps,
+  head: JobRecord,
+): Promise<ActionResult | undefined> => {
+  const intent = head.pendingAction;
+  if (!intent) return undefined;
+  let description: TrainingJobDescription | undefined;
+  try {
+    description = await deps.trainingJobs.describe(head.name);
+  } catch (error) {
+    await deps.ledger.markActionUnknown(head.name, intent.dedupeKey, deps.clock.now());
+    return recordUnknown(
+      deps,
+      head,
+      intent,
+      `SageMaker could not be asked what happened: ${namedErrorMessage(error)}`,
+    );
+  }
+  return finishPendingAction(deps, head, description);
 };

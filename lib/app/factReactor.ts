@@ -26,3 +26,14 @@ export const runReactors = async (
   }
   return failed;
 };
+
+/** Some reactors failed after the ledger was written: thrown so that the work is retried, not lost. */
+export class ReactorsFailedError extends Error {
+  constructor(
+    readonly job: string,
+    readonly reactors: readonly string[],
+  ) {
+    super(`recorded what ${job} told, but ${reactors.join(', ')} failed; it will be tried again`);
+    this.name = 'ReactorsFailedError';
+  }
+}

@@ -9,6 +9,14 @@ export interface ObserveDeps {
   readonly ledger: Ledger;
   readonly clock: Clock;
   readonly limits: KeepAliveLimits;
+  /**
+   * Acts on the facts of a pool leaving Available (reused, ended) before the write that takes it
+   * out of the Available index, and throws when it could not: the pool then stays Available in
+   * the ledger, so the next look at it learns (and acts on) the same facts again. Those facts
+   * are not returned. Absent: they are returned for the caller to act on (an event is retried
+   * whole when that fails).
+   */
+  readonly beforeLeaving?: (facts: readonly LedgerFact[]) => Promise<void>;
 }
 
 /** The pool state a DescribeTrainingJob answer implies, keeping what the ledger already predicted. */
@@ -62,6 +70,14 @@ export const observeDescription = async (
     bornAtMs: state.bornAtMs ?? deps.clock.now(),
   };
   if (reusedBy) await deps.ledger.linkReuse(record.name, reusedBy, provisional);
+  const leaving = state.status === 'Terminated' || reusedBy !== undefined;
+  if (leaving && deps.beforeLeaving) {
+    // What the write below will store: the stored pool's own fields (who stopped it) kept.
+    const job: JobRecord = { ...record, pool: { ...record.pool, ...state } };
+    await deps.beforeLeaving(
+      reusedBy ? [{ kind: 'pool-reused', fromJob: job, toJob: reusedBy }] : [{ kind: 'pool-ended', job }],
+    );
+  }
   const { pool } = await deps.ledger.observePool(record, state);
   const updated: JobRecord = { ...record, pool };
   switch (state.status) {
@@ -77,10 +93,10 @@ export const observeDescription = async (
           bornAtMs: pool.bornAtMs,
         });
       }
-      return [{ kind: 'pool-reused', fromJob: updated, toJob: reusedBy }];
+      return deps.beforeLeaving ? [] : [{ kind: 'pool-reused', fromJob: updated, toJob: reusedBy }];
     }
     case 'Terminated':
-      return [{ kind: 'pool-ended', job: updated }];
+      return deps.beforeLeaving ? [] : [{ kind: 'pool-ended', job: updated }];
     case 'InUse':
       return [];
   }

@@ -4,7 +4,7 @@ import type { OwnerTagKeys } from '../domain/owner';
 import { type EventRejection, parseJobStateChange } from '../events/jobStateChange';
 import type { Telemetry } from '../ports/telemetry';
 import type { DetectReuseDeps } from './detectReuse';
-import { type FactReactor, runReactors } from './factReactor';
+import { type FactReactor, ReactorsFailedError, runReactors } from './factReactor';
 import { ingestJobEvent } from './ingestJobEvent';
 import type { LedgerFact } from './ledgerFacts';
 
@@ -16,16 +16,7 @@ export interface ProcessDeps extends DetectReuseDeps {
   readonly reactors: readonly FactReactor[];
 }
 
-/** Some reactors failed after the ledger was written: thrown so that the event is retried, not lost. */
-export class ReactorsFailedError extends Error {
-  constructor(
-    readonly job: string,
-    readonly reactors: readonly string[],
-  ) {
-    super(`recorded ${job}, but ${reactors.join(', ')} failed; the event will be retried`);
-    this.name = 'ReactorsFailedError';
-  }
-}
+export { ReactorsFailedError };
 
 export type ProcessOutcome =
   | { readonly kind: 'rejected'; readonly rejection: EventRejection }

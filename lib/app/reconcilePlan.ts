@@ -1,6 +1,8 @@
 import type { JobLocation } from '../domain/jobLocation';
 import type { JobRecord } from '../domain/jobRecord';
+import type { KeepAliveLimits } from '../domain/keepAlive';
 import type { OwnerTagKeys } from '../domain/owner';
+import { POOL_TRANSITIONS_MOVE_LAST_MODIFIED, recentPoolsWindowMs } from '../domain/reconcileWindow';
 import { isTerminal } from '../domain/trainingJob';
 import type { Ledger } from '../ports/ledger';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
@@ -15,7 +17,7 @@ export interface ReconcileDeps {
   readonly describeConcurrency: number;
   /** How long ago a job holding an Available pool may last have changed (see reconcileWindow.ts). */
   readonly listWindowMs: number;
-  /** How often a reconcile lists every Available pool of the window, not only what changed. */
+  /** How often a reconcile lists the Available pools of the whole window (28 days), not only of the recent hours. */
   readonly fullReconcileEveryMs: number;
   /** The deployment's own account and region, for naming adopted jobs of other accounts. */
   readonly home?: JobLocation;
@@ -24,6 +26,7 @@ export interface ReconcileDeps {
 /** The sweep's settings a reconcile reads. */
 export interface ReconcileTiming {
   readonly ledger: Ledger;
+  readonly limits: KeepAliveLimits;
   readonly pageSize: number;
   readonly reconcileEveryMs: number;
   readonly forceReconcile?: boolean;
@@ -43,11 +46,16 @@ export interface ReconcilePlan {
 }
 
 /**
- * Once per reconcile period (whichever sweep claims it): lists the jobs changed since the
- * previous reconcile (with a period of overlap), which costs a page or two whatever the
- * history; and, once per full period or when the chain of reconciles broke, every Available
- * pool of the window, whose cost follows the history (ListTrainingJobs pages before it
- * filters). Sets both against the ledger's Available pools and running jobs.
+ * Once per reconcile period (whichever sweep claims it): one listing of the jobs modified in the
+ * recent window (recentPoolsWindowMs) or since the previous reconcile, whichever reaches further
+ * back; it costs a page or a few whatever the history. It shows every job that ended since the
+ * previous reconcile and every pool Available that nobody extended: a pool the ledger holds
+ * Available that it does not show Available is described (it ended, was reused, or is older than
+ * the window), since a pool's own transitions are not assumed to move LastModifiedTime
+ * (reconcileWindow.ts). Once per full period, or when the chain of reconciles broke, every
+ * Available pool of the 28-day window is listed too, whose cost follows the history
+ * (ListTrainingJobs pages before it filters). Sets both against the ledger's Available pools
+ * and running jobs.
  */
 export const planReconcile = async (
   deps: ReconcileTiming,
@@ -89,8 +97,21 @@ export const planReconcile = async (
     return { full, describe, adopt: [...adopt], unsure, listCalls };
   }
 
-  const changed = await reconciler.catalog.changedJobs(changedSince);
-  listCalls += changed.calls;
+  const recentSince = nowMs - recentPoolsWindowMs(deps.limits, every);
+  const listing = await reconciler.catalog.changedJobs(
+    POOL_TRANSITIONS_MOVE_LAST_MODIFIED ? changedSince : Math.min(changedSince, recentSince),
+  );
+  listCalls += listing.calls;
+  if (!full && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED) {
+    const availableNow = new Set(
+      listing.jobs.flatMap((j) => (j.warmPoolStatus === 'Available' ? [j.name] : [])),
+    );
+    for (const name of availableNow) if (!known.has(name)) adopt.add(name);
+    for (const name of known) if (!availableNow.has(name)) describe.add(name);
+  }
+  const changed = {
+    jobs: listing.jobs.filter((j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince),
+  };
   const unheardOf: string[] = [];
   for (const job of changed.jobs) {
     if (known.has(job.name)) {

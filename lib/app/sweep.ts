@@ -13,10 +13,10 @@ import {
   type ActionResult,
   applyPoolAction,
   finishPendingAction,
-  PENDING_ACTION_LEASE_MS,
+  isFinishable,
   repeatableKey,
 } from './applyPoolAction';
-import { type FactReactor, runReactors } from './factReactor';
+import { type FactReactor, ReactorsFailedError, runReactors } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
 import { observeDescription } from './observeDescription';
@@ -103,7 +103,10 @@ interface Quiet {
  * else). Every pool still Available gets a policy decision, acted on and recorded. Work is
  * done and its facts told pool by pool, so a sweep cut short by its deadline keeps what it learnt.
  */
-export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
+export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
+  // A pool leaving Available is told before the write that takes it out of the index: a
+  // reactor that fails leaves it there, and the next look at it tells it again.
+  const deps: SweepDeps = { ...swept, beforeLeaving: (facts) => reactOrThrow(swept, facts) };
   const pools = await readAllPages((cursor) => deps.ledger.availablePools(deps.pageSize, cursor));
   const nowMs = deps.clock.now();
   const plan =
@@ -202,6 +205,19 @@ export const sweep = async (deps: SweepDeps): Promise<SweepReport> => {
   };
 };
 
+const reactOrThrow = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<void> => {
+  const failed = await runReactors(deps.reactors, facts, (reactor, error) => {
+    deps.telemetry.error('a reactor failed during the sweep; the pool stays Available until it succeeds', {
+      reactor,
+      error: errorMessage(error),
+    });
+    deps.telemetry.count('ReactorFailures');
+  });
+  const first = facts[0];
+  const job = first?.kind === 'pool-reused' ? first.fromJob.name : (first?.job.name ?? '');
+  if (failed.length > 0) throw new ReactorsFailedError(job, failed);
+};
+
 const react = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<void> => {
   if (facts.length === 0) return;
   await runReactors(deps.reactors, facts, (reactor, error) => {
@@ -211,18 +227,19 @@ const react = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<voi
 };
 
 const countAction = (tally: Tally, result: ActionResult, action: string): void => {
+  // Unknown is a failure to the dashboard each time it stays unknown: nothing says the action happened.
+  if (result.decision.outcome === 'unknown') tally.failures++;
   if (!result.firstTime) return;
   const key = `${action}:${result.decision.outcome}`;
   tally.actions[key] = (tally.actions[key] ?? 0) + 1;
-  // Unknown is a failure to the dashboard: nothing says the action happened.
-  if (result.decision.outcome === 'failed' || result.decision.outcome === 'unknown') tally.failures++;
+  if (result.decision.outcome === 'failed') tally.failures++;
 };
 
 /** Whether a pool must be described in this sweep rather than trusted as the ledger holds it. */
 const mustLook = (deps: SweepDeps, pool: JobRecord, nowMs: number, plan: ReconcilePlan | undefined) => {
   const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
   const lastLook = pool.pool?.observedAtMs ?? 0;
-  if (pool.pendingAction && pool.pendingAction.atMs < nowMs - PENDING_ACTION_LEASE_MS) return true;
+  if (pool.pendingAction && isFinishable(pool.pendingAction, nowMs)) return true;
   // The first sweep past the predicted end looks once: the keep-alive rules may be off.
   if (nowMs >= expiresAtMs && lastLook < expiresAtMs) return true;
   if (plan) return plan.describe.has(pool.name);
@@ -244,15 +261,20 @@ const handlePool = async (
   let head = pool;
   if (mustLook(deps, pool, nowMs, plan)) {
     tally.reconciled++;
-    const description = await deps.trainingJobs.describe(pool.name);
-    if (pool.pendingAction && pool.pendingAction.atMs < nowMs - PENDING_ACTION_LEASE_MS) {
+    let description = await deps.trainingJobs.describe(pool.name);
+    const intent = pool.pendingAction;
+    if (intent && isFinishable(intent, nowMs)) {
       const finished = await finishPendingAction(deps, pool, description);
       if (finished) {
         calm.quiet = false;
         tally.finished++;
         countAction(tally, finished, finished.decision.action);
         if (finished.firstTime) await deps.onAction?.(finished);
+        if (finished.decision.outcome === 'unknown') return facts;
         head = finished.record;
+        // Carried out just now: the answer read before it is out of date.
+        if (description?.keepAliveSeconds !== intent.keepAliveSeconds)
+          description = await deps.trainingJobs.describe(pool.name);
       }
     }
     if (!description) {

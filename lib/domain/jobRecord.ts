@@ -48,6 +48,14 @@ export interface PendingAction {
   readonly rule?: string;
   readonly cause?: string;
   readonly atMs: number;
+  /**
+   * Set when the invocation that began it gave up without learning what SageMaker did (the
+   * outcome "unknown"): it is no longer working on it, so whoever finds it finishes it at once
+   * by asking SageMaker, without waiting for the lease to run out.
+   */
+  readonly unknownSinceMs?: number;
+  /** Where the person who asked for it waits for the outcome (a Slack click's response_url). */
+  readonly replyTo?: string;
 }
 
 /** One training job as the ledger knows it. A job seen only as a reuser may lack its snapshot. */

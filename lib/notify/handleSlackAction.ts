@@ -66,7 +66,9 @@ export const handleSlackAction = async (
       });
     }
   }
-  const first = result.kind === 'acted' ? result.results[0] : undefined;
+  // A pending click's unknown outcome is told too: counted with the failures, with no notice.
+  const first =
+    result.kind === 'acted' ? result.results[0] : result.kind === 'pending' ? result.result : undefined;
   if (first?.firstTime) await tellOwner(deps, click.value.job, first);
   deps.telemetry.count(`SlackActions_${result.kind}`);
   return { ...result, reply };

@@ -56,6 +56,11 @@ export interface Ledger {
    * started before `leaseStartMs` (its caller is gone). Two copies of one request act once.
    */
   beginAction(name: string, action: PendingAction, leaseStartMs: number): Promise<boolean>;
+  /**
+   * Marks the pending action with this key as given up by its invocation (its outcome is
+   * unknown): it stays, claiming the pool, until someone asks SageMaker and finishes it.
+   */
+  markActionUnknown(name: string, dedupeKey: string, atMs: number): Promise<void>;
   /** Clears the pending action with this key, whatever became of it. */
   endAction(name: string, dedupeKey: string): Promise<void>;
   /** A person asked to keep the pool until `untilMs`. Applies only while Available. */

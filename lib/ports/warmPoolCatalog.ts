@@ -7,6 +7,8 @@ export interface JobListing {
   readonly name: string;
   readonly status: TrainingJobStatus;
   readonly warmPoolStatus?: WarmPoolStatus;
+  /** SageMaker's LastModifiedTime: when the job's status last changed (see reconcileWindow.ts). */
+  readonly lastModifiedMs?: number;
 }
 
 /** A full listing and what it cost: ListTrainingJobs pages before it filters, so calls follow history. */

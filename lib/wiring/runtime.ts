@@ -7,6 +7,7 @@ import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog'
 import { DynamoReconcileSchedule } from '../adapters/dynamo/dynamoReconcileSchedule';
 import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
+import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
 import type { FactReactor } from '../app/factReactor';
 import { policyReactor } from '../app/policyReactor';
@@ -15,6 +16,7 @@ import type { SweepDeps } from '../app/sweep';
 import type { SweepAccountsDeps } from '../app/sweepAccounts';
 import { SWEEP_EVERY_MS } from '../app/sweepWake';
 import { usageStatsReactor } from '../app/usageStatsReactor';
+import { errorMessage } from '../domain/errorMessage';
 import { type JobLocation, locationLabel } from '../domain/jobLocation';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
 import type { Policy } from '../domain/policy/policy';
@@ -23,7 +25,9 @@ import { reconcileWindowMs } from '../domain/reconcileWindow';
 import { noticeForAction } from '../notify/decisionNotices';
 import type { NotificationLog } from '../notify/notificationLog';
 import type { SentNotification } from '../notify/notifier';
+import type { SlackReplies } from '../notify/slackReplies';
 import type { SlackSecrets } from '../notify/slackSecrets';
+import { tellAsker } from '../notify/tellAsker';
 import type { AccountAccess } from '../ports/accountAccess';
 import { type Clock, systemClock } from '../ports/clock';
 import type { DecisionLog, DecisionOutcome } from '../ports/decisionLog';
@@ -130,6 +134,8 @@ export class Runtime {
   readonly policySource: PolicySource;
   readonly prices: PriceTable;
   readonly config: PoolwardenConfig;
+  /** Where the outcome of a click finished after its answer is posted (its response_url). */
+  private readonly replies: SlackReplies;
   private killSwitch: boolean;
 
   constructor(private readonly options: RuntimeOptions) {
@@ -144,6 +150,10 @@ export class Runtime {
       );
     this.config = options.config;
     this.clock = options.clock ?? systemClock;
+    this.replies = new ResponseUrlReplies({
+      timeoutMs: options.config.slackActions.replyTimeoutMs,
+      allowLoopback: options.config.slackActions.loopbackReplies,
+    });
     this.ledger = stores.ledger;
     const homeSageMaker = sageMakerClient(transport?.sagemaker ? { transport: transport.sagemaker } : {});
     const homeJobs = new SageMakerTrainingJobs(homeSageMaker);
@@ -225,6 +235,16 @@ export class Runtime {
     this.options.onAction?.(result);
     const notice = noticeForAction(result);
     if (notice) await this.notify.notifier.notify(notice);
+    await tellAsker(this.replies, result, this.config.notify.defaultTimeZone, this.clock.now()).catch(
+      (error: unknown) =>
+        this.options.telemetry.error(
+          'could not post the outcome of a Slack action finished after its answer',
+          {
+            job: result.decision.job,
+            error: errorMessage(error),
+          },
+        ),
+    );
   };
 
   ingestDeps(): ProcessDeps {

@@ -213,6 +213,14 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       expect(await ledger.beginAction('claimed', intent('c', T0 + 10), T0 + 5)).toBe(true);
       await ledger.endAction('claimed', 'a');
       expect((await ledger.getJob('claimed'))?.pendingAction?.dedupeKey).toBe('c');
+      // Given up by its invocation: it stays, marked, until someone finishes it; another key changes nothing.
+      await ledger.markActionUnknown('claimed', 'a', T0 + 20);
+      expect((await ledger.getJob('claimed'))?.pendingAction?.unknownSinceMs).toBeUndefined();
+      await ledger.markActionUnknown('claimed', 'c', T0 + 20);
+      expect((await ledger.getJob('claimed'))?.pendingAction).toMatchObject({
+        dedupeKey: 'c',
+        unknownSinceMs: T0 + 20,
+      });
       await ledger.recordKeepAlive('claimed', {
         keepAliveSeconds: 0,
         expiresAtMs: T0 + 10,

@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { applyPoolAction, PENDING_ACTION_LEASE_MS } from '../../lib/app/applyPoolAction';
+import type { LedgerFact } from '../../lib/app/ledgerFacts';
+import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
+import { historyDay } from '../../lib/domain/historyDay';
+import { DEFAULT_PRICES, hourlyPrice, instanceCostUsd } from '../../lib/domain/prices';
 import type { Ledger } from '../../lib/ports/ledger';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
@@ -86,6 +91,34 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(world.emulator.callCounts().DescribeTrainingJob?.calls ?? 0).toBe(1);
   });
 
+  it('learns at the next reconcile, not at the daily full listing, that someone else stopped a known pool', async () => {
+    await startWorld(LEAVE_ALONE);
+    world.submit('stopped-elsewhere', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    // Two reconcile periods on, the job's end is older than what a changed-jobs listing looks back at.
+    for (let minute = 0; minute < 2 * RECONCILE_EVERY_MS; minute += MIN) {
+      await world.sweep();
+      world.advance(MIN);
+    }
+    expect((await ledger.getJob('stopped-elsewhere'))?.pool?.status).toBe('Available');
+    // An operator stops it from the console: no event tells, and its job's LastModifiedTime stays.
+    await world.sweepDeps.trainingJobs.setKeepAlive('stopped-elsewhere', 0);
+    expect(world.warmPoolStatus('stopped-elsewhere')).toBe('Terminated');
+    let report = await world.sweep();
+    while (!report.listed) {
+      world.advance(MIN);
+      report = await world.sweep();
+    }
+    expect(report).toMatchObject({ listed: true, fullList: false, listCalls: 1 });
+    // Still well before its predicted end: only the listing can have told.
+    expect(world.clock.now()).toBeLessThan(
+      (await ledger.getJob('stopped-elsewhere'))?.pool?.expiresAtMs ?? 0,
+    );
+    expect((await ledger.getJob('stopped-elsewhere'))?.pool).toMatchObject({ status: 'Terminated' });
+    expect(world.told.map((f) => f.kind)).toContain('pool-ended');
+  });
+
   it('finishes an action whose invocation died between UpdateTrainingJob and the ledger write', async () => {
     let crash = true;
     await startWorld(STOP_AFTER_5M, (inner) =>
@@ -127,7 +160,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(world.actionsTold.map((r) => r.decision.outcome)).toEqual(['applied']);
   });
 
-  it('records "unknown" when SageMaker cannot be asked what happened, counts it as a failure, and retries', async () => {
+  it('records "unknown" when SageMaker cannot be asked what happened, keeps the intent, and the next sweep finishes it', async () => {
     await startWorld();
     world.submit('foggy', 3600);
     world.advance(10 * MIN);
@@ -139,12 +172,41 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(world.decisions.all()).toEqual([
       expect.objectContaining({ job: 'foggy', action: 'stop', outcome: 'unknown' }),
     ]);
-    expect((await ledger.getJob('foggy'))?.pool?.status).toBe('Available');
+    const foggy = await ledger.getJob('foggy');
+    expect(foggy?.pool?.status).toBe('Available');
+    // The intent stays, marked: no other action takes the pool, and the next finder need not wait for its lease.
+    expect(foggy?.pendingAction).toMatchObject({ action: 'stop', unknownSinceMs: world.clock.now() });
+    const intentKey = foggy?.pendingAction?.dedupeKey;
+
+    // SageMaker still cannot be asked: still unknown, counted again, recorded once.
+    world.advance(MIN);
+    const second = await world.sweep();
+    expect(second.failures).toBe(1);
+    expect(world.decisions.all()).toHaveLength(1);
+    expect((await ledger.getJob('foggy'))?.pendingAction?.dedupeKey).toBe(intentKey);
+
     throttled = () => false;
     world.advance(MIN);
-    await world.sweep();
+    world.emulator.api.resetCallCounts();
+    const third = await world.sweep();
+    expect(third.finished).toBe(1);
+    expect(world.emulator.callCounts().UpdateTrainingJob?.calls).toBe(1);
     expect(world.warmPoolStatus('foggy')).toBe('Terminated');
-    expect(world.decisions.all().map((d) => d.outcome)).toEqual(['unknown', 'applied']);
+    // The same decision, not a new one: its outcome under its own key, beside the "unknown" it had.
+    expect(world.decisions.all().map((d) => [d.outcome, d.dedupeKey])).toEqual([
+      ['unknown', `${intentKey}#unknown`],
+      ['applied', intentKey],
+    ]);
+    expect(world.actionsTold.map((r) => r.decision.outcome)).toContain('applied');
+    expect((await ledger.getJob('foggy'))?.pendingAction).toBeUndefined();
+    // Nothing is left to do: the next sweep records the end and stops nothing twice.
+    world.advance(MIN);
+    await world.sweep();
+    expect((await ledger.getJob('foggy'))?.pool).toMatchObject({
+      status: 'Terminated',
+      stoppedBy: 'policy:defaults',
+    });
+    expect(world.decisions.all()).toHaveLength(2);
   });
 
   it('stops taking work at its deadline and keeps, pool by pool, what it learnt', async () => {
@@ -167,6 +229,47 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     world.remainingMs = () => 30_000;
     await world.sweep();
     expect(world.told.filter((f) => f.kind === 'pool-ended')).toHaveLength(2);
+  });
+
+  it('a reactor that fails on a pool that ended leaves it Available; the next look tells it again, counted once', async () => {
+    await startWorld(LEAVE_ALONE);
+    world.submit('flaky', 600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.advance(15 * MIN);
+    expect(world.warmPoolStatus('flaky')).toBe('Terminated');
+    const stats = new MemoryUsageStats();
+    let failNext = true;
+    const reactors = [
+      usageStatsReactor(stats, DEFAULT_PRICES),
+      {
+        name: 'flaky-notices',
+        react: async (facts: readonly LedgerFact[]) => {
+          if (failNext && facts.some((f) => f.kind === 'pool-ended')) {
+            failNext = false;
+            throw new Error('Slack is down');
+          }
+          world.told.push(...facts);
+        },
+      },
+    ];
+    const first = await world.sweep({ reactors });
+    expect(first.failures).toBe(1);
+    // Not written: the ledger still holds the pool Available, so the next sweep looks again.
+    expect((await ledger.getJob('flaky'))?.pool?.status).toBe('Available');
+    expect(world.told.filter((f) => f.kind === 'pool-ended')).toHaveLength(0);
+
+    world.advance(MIN);
+    const second = await world.sweep({ reactors });
+    expect(second.failures).toBe(0);
+    expect((await ledger.getJob('flaky'))?.pool?.status).toBe('Terminated');
+    expect(world.told.filter((f) => f.kind === 'pool-ended')).toHaveLength(1);
+    // The reactor that succeeded the first time ran again, and counted the idle spend once.
+    const billable = (await ledger.getJob('flaky'))?.pool?.billableSeconds ?? 0;
+    expect(billable).toBeGreaterThan(0);
+    const usd = instanceCostUsd(billable, 1, hourlyPrice(DEFAULT_PRICES, 'ml.g5.xlarge') ?? 0);
+    expect(usd).toBeGreaterThan(0);
+    expect(await stats.idleSpend('vision', historyDay(world.clock.now()))).toBeCloseTo(usd, 6);
   });
 
   it('two copies of one click act once: the intent is a conditional claim', async () => {

@@ -18,6 +18,7 @@ const WRITES = new Set([
   'recordNoPool',
   'recordKeepAlive',
   'beginAction',
+  'markActionUnknown',
   'endAction',
   'holdPool',
   'recordNearMiss',

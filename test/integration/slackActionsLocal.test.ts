@@ -158,3 +158,86 @@ describe('the Slack actions route of the local stack', () => {
     ]);
   });
 });
+
+/**
+ * A click while SageMaker does not answer: the route answers within Slack's 3 s that the stop
+ * is pending, keeps it as an intent, and the next sweep finishes it and posts the outcome to
+ * the click's response_url, which the local Slack sink receives over loopback.
+ */
+describe('the Slack actions route when SageMaker does not answer in time', () => {
+  let sink: SlackSink;
+  let endpoints: LocalEndpoints | undefined;
+  let result: LocalRunResult;
+  let sageMakerDown = false;
+  const seen: Record<string, Sent | string | number | undefined> = {};
+
+  beforeAll(async () => {
+    sink = await startSlackSink({});
+    const responseUrl = `${new URL(sink.webhookUrl).origin}/actions/T0LOCAL/2/local`;
+    let done = false;
+    result = await runLocal({
+      trace: TRACE,
+      throttleSageMaker: () => sageMakerDown,
+      onReady: (e) => {
+        endpoints = e;
+      },
+      onStep: async () => {
+        if (done || !endpoints) return;
+        const sageMaker = new SageMakerClient({
+          endpoint: endpoints.sagemaker,
+          region: LOCAL_REGION,
+          credentials: LOCAL_CREDENTIALS,
+          maxAttempts: 1,
+        });
+        const status = async () =>
+          (await sageMaker.send(new DescribeTrainingJobCommand({ TrainingJobName: 'alice-train' })))
+            .WarmPoolStatus?.Status;
+        if ((await status()) !== 'Available') return;
+        done = true;
+        sageMakerDown = true;
+        seen.owner = await post(endpoints.slackActions, clickBody(OWNER, POOL_ACTION_IDS.stop, responseUrl));
+        sageMakerDown = false;
+        seen.afterClick = await status();
+        seen.answersBeforeSweep = sink.requests.length;
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await sink?.close();
+  });
+
+  it('answers at once that the action is pending, having changed nothing yet', () => {
+    expect(seen.owner).toEqual({ status: 200, outcome: 'pending' });
+    expect(seen.afterClick).toBe('Available');
+    expect(seen.answersBeforeSweep).toBe(1);
+    expect(sink.requests[0]?.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/did not answer in time.*posted here/),
+    });
+  });
+
+  it('finishes the stop at the next sweep and posts the outcome to the response_url', () => {
+    expect(sink.requests).toHaveLength(2);
+    expect(sink.requests[1]).toMatchObject({
+      path: '/actions/T0LOCAL/2/local',
+      body: expect.objectContaining({
+        replace_original: false,
+        text: expect.stringContaining('Done after all: the warm pool of `alice-train` is stopped'),
+      }),
+    });
+    const stops = result.report.actions.filter((a) => a.action === 'stop');
+    // The click's own decision, counted unknown at first, then carried out by the sweep under the
+    // click's key: one stop, done once.
+    expect(stops).toEqual([
+      expect.objectContaining({ job: 'alice-train', actor: `slack:${OWNER}`, outcome: 'unknown' }),
+      expect.objectContaining({
+        job: 'alice-train',
+        actor: `slack:${OWNER}`,
+        outcome: 'applied',
+        dedupeKey: expect.stringMatching(/^slack#D0ALICE#/),
+      }),
+    ]);
+    expect(result.report.check.ledgerMatchesEmulator).toBe(true);
+  });
+});

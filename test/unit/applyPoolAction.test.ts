@@ -125,7 +125,7 @@ describe('applyPoolAction', () => {
     expect(decisions.all()).toHaveLength(1);
   });
 
-  it('a SageMaker that does not answer within the budget gives "unknown": recorded, nothing claimed', async () => {
+  it('a SageMaker that does not answer within the budget gives "unknown": recorded, the intent kept for the next finder', async () => {
     const { deps, head, ledger, decisions } = await setup();
     // A client whose calls never come back unless abandoned (SageMaker throttling past every retry).
     const silent = {
@@ -137,14 +137,103 @@ describe('applyPoolAction', () => {
         }),
     } as unknown as SageMakerClient;
     const trainingJobs = new BudgetedTrainingJobs(new SageMakerTrainingJobs(silent), 10);
-    const result = await applyPoolAction({ ...deps, trainingJobs }, { ...base, head, action: 'stop' });
-    expect(result.decision).toMatchObject({ action: 'stop', outcome: 'unknown' });
+    const result = await applyPoolAction(
+      { ...deps, trainingJobs },
+      {
+        ...base,
+        head,
+        action: 'stop',
+        dedupeKey: 'slack#C1#1.0#stop',
+        replyTo: 'https://hooks.slack.com/actions/T/1/x',
+      },
+    );
+    expect(result.decision).toMatchObject({
+      action: 'stop',
+      outcome: 'unknown',
+      dedupeKey: 'slack#C1#1.0#stop#unknown',
+    });
     expect(result.decision.error).toMatch(/AbortError/);
     expect(decisions.all()).toHaveLength(1);
-    // The pool is neither taken as stopped nor locked: the next try may act.
+    // Not taken as stopped; the intent stays, marked as given up, with where the asker waits.
     const after = await ledger.getJob('pool-a');
     expect(after?.pool?.status).toBe('Available');
     expect(after?.pool?.stoppedBy).toBeUndefined();
-    expect(after?.pendingAction).toBeUndefined();
+    expect(after?.pendingAction).toMatchObject({
+      dedupeKey: 'slack#C1#1.0#stop',
+      unknownSinceMs: NOW,
+      replyTo: 'https://hooks.slack.com/actions/T/1/x',
+    });
+  });
+
+  it('a request finding a given-up intent finishes it first (never a locked pool), and the same request again acts once', async () => {
+    const { deps, ledger, decisions, calls } = await setup();
+    await ledger.beginAction(
+      'pool-a',
+      {
+        dedupeKey: 'slack#C1#1.0#extend',
+        action: 'extend',
+        keepAliveSeconds: 3600,
+        actor: 'slack:U1',
+        reason: 'r',
+        atMs: NOW,
+        replyTo: 'https://hooks.slack.com/actions/T/1/x',
+      },
+      NOW,
+    );
+    await ledger.markActionUnknown('pool-a', 'slack#C1#1.0#extend', NOW);
+    const told: string[] = [];
+    const withTold = {
+      ...deps,
+      onAction: async (r: { decision: { dedupeKey: string }; replyTo?: string }) =>
+        void told.push(`${r.decision.dedupeKey} ${r.replyTo ?? ''}`),
+    };
+    const pending = await ledger.getJob('pool-a');
+    if (!pending) throw new Error('no record');
+    const stop = await applyPoolAction(withTold, {
+      ...base,
+      head: pending,
+      action: 'stop',
+      dedupeKey: 'slack#C1#1.0#stop',
+    });
+    // The extend was carried out (SageMaker showed 1800, not 3600), its asker told; then the stop.
+    expect(calls).toEqual([
+      ['pool-a', 3600],
+      ['pool-a', 0],
+    ]);
+    expect(told).toEqual(['slack#C1#1.0#extend https://hooks.slack.com/actions/T/1/x']);
+    expect(stop.decision).toMatchObject({ action: 'stop', outcome: 'applied' });
+    expect(decisions.all().map((d) => [d.dedupeKey, d.outcome])).toEqual([
+      ['slack#C1#1.0#extend', 'applied'],
+      ['slack#C1#1.0#stop', 'applied'],
+    ]);
+    expect((await ledger.getJob('pool-a'))?.pendingAction).toBeUndefined();
+
+    // The same given-up request delivered again: finishing it is its answer, with no second call.
+    const again = await setup();
+    await again.ledger.beginAction(
+      'pool-a',
+      {
+        dedupeKey: 'k',
+        action: 'stop',
+        keepAliveSeconds: 0,
+        actor: 'slack:U1',
+        reason: 'r',
+        atMs: NOW,
+        replyTo: 'https://hooks.slack.com/actions/T/1/x',
+      },
+      NOW,
+    );
+    await again.ledger.markActionUnknown('pool-a', 'k', NOW);
+    const record = await again.ledger.getJob('pool-a');
+    if (!record) throw new Error('no record');
+    const repeated = await applyPoolAction(again.deps, {
+      ...base,
+      head: record,
+      action: 'stop',
+      dedupeKey: 'k',
+    });
+    expect(repeated.decision).toMatchObject({ outcome: 'applied', dedupeKey: 'k' });
+    expect(repeated.replyTo).toBeUndefined();
+    expect(again.calls).toEqual([['pool-a', 0]]);
   });
 });

@@ -4,6 +4,7 @@ import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 import { POOL_ACTION_IDS, parsePoolActionValue } from '../../lib/events/poolActions';
 import type { ActionsBlock, SlackBlock } from '../../lib/notify/messages/blockKit';
+import { followUpReply } from '../../lib/notify/messages/followUpReply';
 import { formatDuration, formatTime } from '../../lib/notify/messages/format';
 import { toPlainText } from '../../lib/notify/messages/mrkdwn';
 import { renderNotice } from '../../lib/notify/messages/render';
@@ -297,5 +298,36 @@ describe('email subjects', () => {
     });
     expect(message.email.subject.length).toBeLessThan(100);
     expect(message.email.subject).toMatch(/^[\x20-\x7e]+$/);
+  });
+});
+
+describe('the follow-up of a click finished after its answer', () => {
+  const decision = {
+    job: 'train-42',
+    poolId: 'train-42',
+    atMs: NOW - 60_000,
+    action: 'extend' as const,
+    actor: 'slack:U42',
+    reason: 'Extend clicked in Slack',
+    dryRun: false,
+    dedupeKey: 'slack#C1#1.0#pool.extend',
+  };
+
+  it('says it was done after all, until when, and who asked', () => {
+    const reply = followUpReply({ ...decision, outcome: 'applied', endsAtMs: NOW + 3600_000 }, 'UTC', NOW);
+    expect(reply).toMatchObject({ replaceOriginal: false, ephemeral: false });
+    expect(reply.text).toContain('Done after all: the warm pool of `train-42` is extended until *');
+    expect(reply.text).toContain('<@U42>');
+  });
+
+  it('says it was not done, and why, when SageMaker refused or the pool had gone', () => {
+    const reply = followUpReply(
+      { ...decision, action: 'stop', outcome: 'skipped', error: 'the pool is no longer Available (Reused)' },
+      'UTC',
+      NOW,
+    );
+    expect(reply.text).toMatch(
+      /stop of the warm pool of `train-42`.*was not done: the pool is no longer Available \(Reused\)\. Nothing was changed\./,
+    );
   });
 });

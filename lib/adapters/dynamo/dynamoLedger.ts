@@ -282,6 +282,20 @@ export class DynamoLedger implements Ledger {
     );
   }
 
+  async markActionUnknown(name: string, dedupeKey: string, atMs: number): Promise<void> {
+    await appliedIf(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(name),
+          UpdateExpression: 'SET pendingAction.unknownSinceMs = :at',
+          ConditionExpression: 'pendingAction.dedupeKey = :key',
+          ExpressionAttributeValues: { ':key': dedupeKey, ':at': atMs },
+        }),
+      ),
+    );
+  }
+
   async endAction(name: string, dedupeKey: string): Promise<void> {
     await appliedIf(() =>
       this.client.send(

@@ -132,6 +132,13 @@ export class MemoryLedger implements Ledger {
     return true;
   }
 
+  async markActionUnknown(name: string, dedupeKey: string, atMs: number): Promise<void> {
+    const record = this.current(name);
+    const pending = record.pendingAction;
+    if (pending?.dedupeKey === dedupeKey)
+      this.put({ ...record, pendingAction: { ...pending, unknownSinceMs: atMs } });
+  }
+
   async endAction(name: string, dedupeKey: string): Promise<void> {
     const { pendingAction, ...rest } = this.current(name);
     if (pendingAction?.dedupeKey === dedupeKey) this.put(rest);

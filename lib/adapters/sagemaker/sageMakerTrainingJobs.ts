@@ -112,6 +112,7 @@ export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, 
           ...(summary.WarmPoolStatus?.Status
             ? { warmPoolStatus: summary.WarmPoolStatus.Status as WarmPoolStatus }
             : {}),
+          ...(summary.LastModifiedTime ? { lastModifiedMs: summary.LastModifiedTime.getTime() } : {}),
         });
       }
     }

@@ -9,6 +9,8 @@ export interface ClickAction {
   readonly reason: string;
   readonly dryRun: boolean;
   readonly dedupeKey: string;
+  /** Where the clicking user waits for the outcome should SageMaker not answer in time (the click's response_url). */
+  readonly replyTo?: string;
 }
 
 export type ClickActs =
@@ -16,6 +18,8 @@ export type ClickActs =
   /** SageMaker refused (or, for a hold, the ledger no longer holds the pool as Available). */
   | { readonly kind: 'not-available'; readonly record: JobRecord }
   | { readonly kind: 'failed'; readonly error: string }
+  /** SageMaker did not answer in time: the action is kept as an intent, finished by the next sweep. */
+  | { readonly kind: 'pending'; readonly reason: string; readonly result: ActionResult }
   /** Another copy of this click (or another action on the pool) holds the claim: it acts, this one does not. */
   | { readonly kind: 'refused'; readonly reason: string };
 
@@ -40,6 +44,7 @@ export const actOnClick = async (
       reason: click.reason,
       dryRun: click.dryRun,
       dedupeKey: index === 0 ? click.dedupeKey : `${click.dedupeKey}#${step.action}`,
+      ...(click.replyTo ? { replyTo: click.replyTo } : {}),
     };
     const result = await applyPoolAction(deps, request);
     results.push({ ...result, ...(previous !== undefined ? { previousExpiresAtMs: previous } : {}) });
@@ -59,8 +64,11 @@ export const actOnClick = async (
     }
     if (result.decision.outcome === 'unknown') {
       return {
-        kind: 'refused',
-        reason: 'SageMaker did not answer in time, so nothing is known to have changed; try again',
+        kind: 'pending',
+        reason: click.replyTo
+          ? 'SageMaker did not answer in time. poolwarden keeps the request and finishes it within a few minutes; the outcome will be posted here'
+          : 'SageMaker did not answer in time. poolwarden keeps the request and finishes it within a few minutes',
+        result,
       };
     }
     if (result.decision.outcome === 'failed') {

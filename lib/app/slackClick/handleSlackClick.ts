@@ -26,6 +26,8 @@ export type SlackClickResult = { readonly button: PoolButton; readonly nowMs: nu
   | { readonly kind: 'unauthorized' | 'refused'; readonly reason: string }
   | { readonly kind: 'not-available'; readonly record: JobRecord }
   | { readonly kind: 'failed'; readonly error: string }
+  /** Its unknown outcome is in `result`: counted as a failure, finished by the next sweep. */
+  | { readonly kind: 'pending'; readonly reason: string; readonly result: ActionResult }
 );
 
 /** The buttons' labels, as the messages show them. */
@@ -75,6 +77,7 @@ export const handleSlackClick = async (
     reason: `${LABELS[button]} clicked in Slack by ${click.userId} (${allowed.as}, ${allowed.matchedBy}); ${plan.reason} (rule ${rule.name})`,
     dryRun: setup.killSwitch,
     dedupeKey: claim.dedupeKey,
+    ...(click.responseUrl ? { replyTo: click.responseUrl } : {}),
   });
   if (acts.kind !== 'acted') return { button, nowMs, ...acts };
   return {

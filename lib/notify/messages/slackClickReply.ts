@@ -48,6 +48,8 @@ export const slackClickReply = (
       return refusal(notAvailableReason(result.record, timeZone, result.nowMs));
     case 'failed':
       return refusal(`SageMaker refused: ${result.error}; try again`);
+    case 'pending':
+      return ephemeralReply(`${label}: ${result.reason}.`);
     case 'duplicate': {
       const done = result.decision;
       return ephemeralReply(

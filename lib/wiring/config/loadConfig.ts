@@ -79,6 +79,8 @@ const environment = z
     POOLWARDEN_POLICY_PARAM: optional(ssmParameterName('/poolwarden/prod/policy')),
     POOLWARDEN_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
     POOLWARDEN_RECONCILE_MINUTES: z.coerce.number().positive().max(1440).default(15),
+    // Every reconcile lists the Available pools of the recent hours (reconcileWindow.ts says why);
+    // this is how often the listing reaches back over the whole 28-day window.
     POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(24),
 
     POOLWARDEN_SLACK_MODE: z
