@@ -3,6 +3,7 @@ import type { JobRecord } from '../domain/jobRecord';
 import type { PoolSituation } from '../domain/policy/evaluatePool';
 import { type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { GAPS_PER_SCOPE, type TimedGap } from '../domain/policy/gapLearner';
+import { type RankedPool, type SameKeyRank, sameKeyRankOf } from '../domain/policy/sameKeyRank';
 import type { SpendFacts } from '../domain/policy/spendCaps';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
@@ -12,7 +13,33 @@ export interface SweepKnowledge {
   ownerLastSubmittedAt(owner: string | undefined): number | undefined;
   gaps(scope: GapScope): readonly TimedGap[] | undefined;
   spend(record: JobRecord): SpendFacts;
+  /** The pool's rank among the Available pools of its match key that were read; undefined without a key. */
+  sameKey(record: JobRecord): SameKeyRank | undefined;
 }
+
+/** A ledger record as SageMaker's choice rule sees it. */
+const rankedPoolOf = (record: JobRecord): RankedPool => ({
+  id: record.name,
+  ...(record.job?.matchKey !== undefined ? { matchKey: record.job.matchKey } : {}),
+  ...(record.pool?.expiresAtMs !== undefined ? { expiresAtMs: record.pool.expiresAtMs } : {}),
+  ...(record.pool?.availableSinceMs !== undefined ? { availableSinceMs: record.pool.availableSinceMs } : {}),
+});
+
+/** The Available pools by match key, each once (by name). */
+const poolsByMatchKey = (records: readonly JobRecord[]): Map<string, RankedPool[]> => {
+  const byKey = new Map<string, Map<string, RankedPool>>();
+  for (const record of records) {
+    const key = record.job?.matchKey;
+    if (key === undefined || record.pool?.status !== 'Available') continue;
+    let group = byKey.get(key);
+    if (!group) {
+      group = new Map();
+      byKey.set(key, group);
+    }
+    group.set(record.name, rankedPoolOf(record));
+  }
+  return new Map([...byKey].map(([key, group]) => [key, [...group.values()]]));
+};
 
 const startOfDay = (ms: number) => Date.parse(`${historyDay(ms)}T00:00:00Z`);
 
@@ -83,7 +110,10 @@ export const knowledgeAt = (
   pools: readonly JobRecord[],
   nowMs: number,
   prices: PriceTable,
+  /** Other Available pools that compete with `pools` for their keys' jobs (the sweep's are all in `pools`). */
+  rivals: readonly JobRecord[] = [],
 ): SweepKnowledge => {
+  const byKey = poolsByMatchKey([...pools, ...rivals]);
   const teamSpend = new Map(readings.endedSpendByTeam);
   const liveByPool = new Map(pools.map((p) => [p.name, liveIdleUsdToday(p, nowMs, prices)]));
   for (const pool of pools) {
@@ -102,16 +132,22 @@ export const knowledgeAt = (
         ...(teamIdleUsdToday !== undefined ? { teamIdleUsdToday } : {}),
       };
     },
+    sameKey: (record) => {
+      const key = record.job?.matchKey;
+      return key === undefined ? undefined : sameKeyRankOf(rankedPoolOf(record), byKey.get(key) ?? []);
+    },
   };
 };
 
 /** What the policy step is told about one pool at one instant. */
 export const situationAt = (head: JobRecord, knowledge: SweepKnowledge, nowMs: number): PoolSituation => {
   const ownerLastSubmittedAtMs = knowledge.ownerLastSubmittedAt(head.job?.owner);
+  const sameKey = knowledge.sameKey(head);
   return {
     head,
     nowMs,
     ...(ownerLastSubmittedAtMs !== undefined ? { ownerLastSubmittedAtMs } : {}),
+    ...(sameKey !== undefined ? { sameKey } : {}),
     spend: knowledge.spend(head),
     gaps: knowledge.gaps,
   };
@@ -123,4 +159,6 @@ export const gatherSweepKnowledge = async (
   pools: readonly JobRecord[],
   nowMs: number,
   prices: PriceTable,
-): Promise<SweepKnowledge> => knowledgeAt(await readSweepStats(stats, pools, nowMs), pools, nowMs, prices);
+  rivals: readonly JobRecord[] = [],
+): Promise<SweepKnowledge> =>
+  knowledgeAt(await readSweepStats(stats, pools, nowMs), pools, nowMs, prices, rivals);
