@@ -3,7 +3,7 @@ import type { JobRecord } from '../domain/jobRecord';
 import type { PoolSituation } from '../domain/policy/evaluatePool';
 import { type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { GAPS_PER_SCOPE, type TimedGap } from '../domain/policy/gapLearner';
-import { type RankedPool, type SameKeyRank, sameKeyRankOf } from '../domain/policy/sameKeyRank';
+import { type RankedPool, type SameKeyRank, sameKeyRankOf, sameKeyRanks } from '../domain/policy/sameKeyRank';
 import type { SpendFacts } from '../domain/policy/spendCaps';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
@@ -25,20 +25,38 @@ const rankedPoolOf = (record: JobRecord): RankedPool => ({
   ...(record.pool?.availableSinceMs !== undefined ? { availableSinceMs: record.pool.availableSinceMs } : {}),
 });
 
-/** The Available pools by match key, each once (by name). */
-const poolsByMatchKey = (records: readonly JobRecord[]): Map<string, RankedPool[]> => {
-  const byKey = new Map<string, Map<string, RankedPool>>();
+/** The Available pools of one sweep, ranked once per key (ranks do not depend on the instant). */
+interface RankedPools {
+  readonly byKey: ReadonlyMap<string, readonly RankedPool[]>;
+  readonly ranks: ReadonlyMap<string, SameKeyRank>;
+}
+
+const rankedOf = new WeakMap<readonly JobRecord[], RankedPools>();
+
+const rankPools = (records: readonly JobRecord[]): RankedPools => {
+  const unique = new Map<string, { readonly key: string; readonly pool: RankedPool }>();
   for (const record of records) {
     const key = record.job?.matchKey;
     if (key === undefined || record.pool?.status !== 'Available') continue;
-    let group = byKey.get(key);
-    if (!group) {
-      group = new Map();
-      byKey.set(key, group);
-    }
-    group.set(record.name, rankedPoolOf(record));
+    unique.set(record.name, { key, pool: rankedPoolOf(record) });
   }
-  return new Map([...byKey].map(([key, group]) => [key, [...group.values()]]));
+  const byKey = new Map<string, RankedPool[]>();
+  for (const { key, pool } of unique.values()) {
+    const list = byKey.get(key);
+    if (list) list.push(pool);
+    else byKey.set(key, [pool]);
+  }
+  return { byKey, ranks: sameKeyRanks([...unique.values()].map((u) => u.pool)) };
+};
+
+/** The sweep looks ahead with the same pools at many instants: rank them once. */
+const rankedPools = (pools: readonly JobRecord[], rivals: readonly JobRecord[]): RankedPools => {
+  if (rivals.length > 0) return rankPools([...pools, ...rivals]);
+  const known = rankedOf.get(pools);
+  if (known) return known;
+  const ranked = rankPools(pools);
+  rankedOf.set(pools, ranked);
+  return ranked;
 };
 
 const startOfDay = (ms: number) => Date.parse(`${historyDay(ms)}T00:00:00Z`);
@@ -113,7 +131,7 @@ export const knowledgeAt = (
   /** Other Available pools that compete with `pools` for their keys' jobs (the sweep's are all in `pools`). */
   rivals: readonly JobRecord[] = [],
 ): SweepKnowledge => {
-  const byKey = poolsByMatchKey([...pools, ...rivals]);
+  const ranked = rankedPools(pools, rivals);
   const teamSpend = new Map(readings.endedSpendByTeam);
   const liveByPool = new Map(pools.map((p) => [p.name, liveIdleUsdToday(p, nowMs, prices)]));
   for (const pool of pools) {
@@ -134,7 +152,11 @@ export const knowledgeAt = (
     },
     sameKey: (record) => {
       const key = record.job?.matchKey;
-      return key === undefined ? undefined : sameKeyRankOf(rankedPoolOf(record), byKey.get(key) ?? []);
+      if (key === undefined) return undefined;
+      // A pool not among those read (adopted in this sweep) is ranked among them as it is now.
+      return (
+        ranked.ranks.get(record.name) ?? sameKeyRankOf(rankedPoolOf(record), ranked.byKey.get(key) ?? [])
+      );
     },
   };
 };

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { handedOutBefore, sameKeyRankOf } from '../../lib/domain/policy/sameKeyRank';
+import { handedOutBefore, sameKeyRankOf, sameKeyRanks } from '../../lib/domain/policy/sameKeyRank';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 
@@ -26,5 +27,36 @@ describe("a pool's rank among the Available pools of its match key", () => {
   it('counts the pool once whether or not it is among the pools given', () => {
     expect(sameKeyRankOf(later, [soonest])).toEqual({ rank: 2, of: 2 });
     expect(sameKeyRankOf(soonest, [])).toEqual({ rank: 1, of: 1 });
+  });
+
+  it('ranks a whole sweep of pools as it ranks each one among its key', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            key: fc.constantFrom('k1', 'k2', 'k3'),
+            expires: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+            since: fc.integer({ min: 0, max: 3 }),
+          }),
+          { maxLength: 20 },
+        ),
+        (specs) => {
+          const pools = specs.map((p, i) => ({
+            id: `p${i}`,
+            matchKey: p.key,
+            ...(p.expires !== undefined ? { expiresAtMs: p.expires } : {}),
+            availableSinceMs: p.since,
+          }));
+          const ranks = sameKeyRanks(pools);
+          for (const pool of pools)
+            expect(ranks.get(pool.id)).toEqual(
+              sameKeyRankOf(
+                pool,
+                pools.filter((p) => p.matchKey === pool.matchKey),
+              ),
+            );
+        },
+      ),
+    );
   });
 });

@@ -36,3 +36,23 @@ export const sameKeyRankOf = (pool: RankedPool, sameKey: Iterable<RankedPool>): 
   }
   return { rank: ahead + 1, of };
 };
+
+/** The rank of every pool with a match key, by id: one sort per key, for a sweep's many pools. */
+export const sameKeyRanks = (pools: Iterable<RankedPool>): Map<string, SameKeyRank> => {
+  const byKey = new Map<string, RankedPool[]>();
+  for (const pool of pools) {
+    if (pool.matchKey === undefined) continue;
+    const list = byKey.get(pool.matchKey);
+    if (list) list.push(pool);
+    else byKey.set(pool.matchKey, [pool]);
+  }
+  const ranks = new Map<string, SameKeyRank>();
+  for (const list of byKey.values()) {
+    list.sort(handedOutBefore);
+    for (let i = 0; i < list.length; i++) {
+      const pool = list[i] as RankedPool;
+      if (!ranks.has(pool.id)) ranks.set(pool.id, { rank: i + 1, of: list.length });
+    }
+  }
+  return ranks;
+};
