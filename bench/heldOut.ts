@@ -173,8 +173,12 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
   oracle knows it. A lag behind the switches between crunch and quiet days is not what costs: on
   the training weeks a two-hour half-life (following a switch within hours) measured worse than one
   day (bursty week 14 at $60/h: 1.32× against 1.27×), 12 h to 4 d alike, and a second, 1–2 h
-  timescale on top of the day did not help either. The training bursty weeks miss alike
-  (1.20–1.28× at $60/h, bench/trainTargets.ts).
+  timescale on top of the day did not help either. Pools of one key competing for the same next
+  jobs (SageMaker hands a job the pool that expires soonest; the decision now prices a pool's rank
+  among the Available pools of its key, sameKeyRank.ts) explain a part: on the training weeks it
+  took the bursty weeks at $90/h from 1.22–1.30× to 1.21–1.27×, left them at $60/h alike
+  (1.20–1.28× → 1.21–1.28×), and the sweep week at $0/h from 1.34× to 1.25× (all 36 rows: 28
+  missed targets → 25). The training bursty weeks still miss alike (bench/trainTargets.ts).
 - Below the best fixed keep-alive: missed on ${list(fixedMiss)}.
 - Below no warm pool: missed on ${list(none)}. At $0/h a cold start costs only 122 s of the
   cluster: the oracle itself saves only ${list(oracleSaves)} against no warm pool (same weeks), so a

@@ -23,6 +23,7 @@ import {
 } from '../../lib/domain/policy/gapLearner';
 import type { KeepAliveSettings } from '../../lib/domain/policy/policy';
 import { poolFactsOfHead } from '../../lib/domain/policy/poolFacts';
+import { sameKeyRankOf } from '../../lib/domain/policy/sameKeyRank';
 import { createStrategy, keepAliveContext } from '../../lib/domain/policy/strategies';
 import type { PriceTable } from '../../lib/domain/prices';
 import { EventQueue } from './eventQueue';
@@ -499,6 +500,8 @@ export const simulate = (
       nowMs,
       ...(lastSubmit !== undefined ? { ownerLastSubmittedAtMs: lastSubmit } : {}),
       spend: spendOf(pool, nowMs),
+      // As the sweep: ranked among the Available pools of its key, by SageMaker's choice rule.
+      sameKey: sameKeyRankOf(pool, available.get(pool.head.matchKey) ?? []),
       gaps: gaps.lookupAt(nowMs),
       memo,
       learning: options.learning,

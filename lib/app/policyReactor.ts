@@ -18,7 +18,10 @@ export const policyReactor = (deps: PolicyReactorDeps): FactReactor => ({
     const pools = facts.flatMap((f) => (f.kind === 'pool-available' ? [f.job] : []));
     if (pools.length === 0) return;
     const nowMs = deps.clock.now();
-    const knowledge = await gatherSweepKnowledge(deps.stats, pools, nowMs, deps.setup.prices);
+    // The other Available pools of their keys compete for the same next jobs (sameKeyRank.ts).
+    const keys = [...new Set(pools.flatMap((p) => (p.job?.matchKey ? [p.job.matchKey] : [])))];
+    const rivals = (await Promise.all(keys.map((key) => deps.ledger.availableByMatchKey(key)))).flat();
+    const knowledge = await gatherSweepKnowledge(deps.stats, pools, nowMs, deps.setup.prices, rivals);
     for (const pool of pools) await decideAndAct(deps, pool, knowledge, nowMs);
   },
 });

@@ -3,6 +3,7 @@ import type { JobRecord } from '../domain/jobRecord';
 import type { PoolSituation } from '../domain/policy/evaluatePool';
 import { type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { GAPS_PER_SCOPE, type TimedGap } from '../domain/policy/gapLearner';
+import { type RankedPool, type SameKeyRank, sameKeyRankOf, sameKeyRanks } from '../domain/policy/sameKeyRank';
 import type { SpendFacts } from '../domain/policy/spendCaps';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
@@ -12,7 +13,51 @@ export interface SweepKnowledge {
   ownerLastSubmittedAt(owner: string | undefined): number | undefined;
   gaps(scope: GapScope): readonly TimedGap[] | undefined;
   spend(record: JobRecord): SpendFacts;
+  /** The pool's rank among the Available pools of its match key that were read; undefined without a key. */
+  sameKey(record: JobRecord): SameKeyRank | undefined;
 }
+
+/** A ledger record as SageMaker's choice rule sees it. */
+const rankedPoolOf = (record: JobRecord): RankedPool => ({
+  id: record.name,
+  ...(record.job?.matchKey !== undefined ? { matchKey: record.job.matchKey } : {}),
+  ...(record.pool?.expiresAtMs !== undefined ? { expiresAtMs: record.pool.expiresAtMs } : {}),
+  ...(record.pool?.availableSinceMs !== undefined ? { availableSinceMs: record.pool.availableSinceMs } : {}),
+});
+
+/** The Available pools of one sweep, ranked once per key (ranks do not depend on the instant). */
+interface RankedPools {
+  readonly byKey: ReadonlyMap<string, readonly RankedPool[]>;
+  readonly ranks: ReadonlyMap<string, SameKeyRank>;
+}
+
+const rankedOf = new WeakMap<readonly JobRecord[], RankedPools>();
+
+const rankPools = (records: readonly JobRecord[]): RankedPools => {
+  const unique = new Map<string, { readonly key: string; readonly pool: RankedPool }>();
+  for (const record of records) {
+    const key = record.job?.matchKey;
+    if (key === undefined || record.pool?.status !== 'Available') continue;
+    unique.set(record.name, { key, pool: rankedPoolOf(record) });
+  }
+  const byKey = new Map<string, RankedPool[]>();
+  for (const { key, pool } of unique.values()) {
+    const list = byKey.get(key);
+    if (list) list.push(pool);
+    else byKey.set(key, [pool]);
+  }
+  return { byKey, ranks: sameKeyRanks([...unique.values()].map((u) => u.pool)) };
+};
+
+/** The sweep looks ahead with the same pools at many instants: rank them once. */
+const rankedPools = (pools: readonly JobRecord[], rivals: readonly JobRecord[]): RankedPools => {
+  if (rivals.length > 0) return rankPools([...pools, ...rivals]);
+  const known = rankedOf.get(pools);
+  if (known) return known;
+  const ranked = rankPools(pools);
+  rankedOf.set(pools, ranked);
+  return ranked;
+};
 
 const startOfDay = (ms: number) => Date.parse(`${historyDay(ms)}T00:00:00Z`);
 
@@ -83,7 +128,10 @@ export const knowledgeAt = (
   pools: readonly JobRecord[],
   nowMs: number,
   prices: PriceTable,
+  /** Other Available pools that compete with `pools` for their keys' jobs (the sweep's are all in `pools`). */
+  rivals: readonly JobRecord[] = [],
 ): SweepKnowledge => {
+  const ranked = rankedPools(pools, rivals);
   const teamSpend = new Map(readings.endedSpendByTeam);
   const liveByPool = new Map(pools.map((p) => [p.name, liveIdleUsdToday(p, nowMs, prices)]));
   for (const pool of pools) {
@@ -102,16 +150,26 @@ export const knowledgeAt = (
         ...(teamIdleUsdToday !== undefined ? { teamIdleUsdToday } : {}),
       };
     },
+    sameKey: (record) => {
+      const key = record.job?.matchKey;
+      if (key === undefined) return undefined;
+      // A pool not among those read (adopted in this sweep) is ranked among them as it is now.
+      return (
+        ranked.ranks.get(record.name) ?? sameKeyRankOf(rankedPoolOf(record), ranked.byKey.get(key) ?? [])
+      );
+    },
   };
 };
 
 /** What the policy step is told about one pool at one instant. */
 export const situationAt = (head: JobRecord, knowledge: SweepKnowledge, nowMs: number): PoolSituation => {
   const ownerLastSubmittedAtMs = knowledge.ownerLastSubmittedAt(head.job?.owner);
+  const sameKey = knowledge.sameKey(head);
   return {
     head,
     nowMs,
     ...(ownerLastSubmittedAtMs !== undefined ? { ownerLastSubmittedAtMs } : {}),
+    ...(sameKey !== undefined ? { sameKey } : {}),
     spend: knowledge.spend(head),
     gaps: knowledge.gaps,
   };
@@ -123,4 +181,6 @@ export const gatherSweepKnowledge = async (
   pools: readonly JobRecord[],
   nowMs: number,
   prices: PriceTable,
-): Promise<SweepKnowledge> => knowledgeAt(await readSweepStats(stats, pools, nowMs), pools, nowMs, prices);
+  rivals: readonly JobRecord[] = [],
+): Promise<SweepKnowledge> =>
+  knowledgeAt(await readSweepStats(stats, pools, nowMs), pools, nowMs, prices, rivals);

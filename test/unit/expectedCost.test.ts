@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { poolCosts } from '../../lib/domain/costModel';
 import { ACTIVITY_HAZARD_RATIO } from '../../lib/domain/policy/activityEvidence';
-import { chooseKeep, expectedKeepUsd } from '../../lib/domain/policy/expectedCost';
+import { chooseKeep, expectedKeepUsd, reuseWithin } from '../../lib/domain/policy/expectedCost';
 import { learnGaps } from '../../lib/domain/policy/gapDistribution';
 
 /** Reuses come 30 min after the pool becomes Available, half the time; else never. */
@@ -60,23 +60,67 @@ describe('the expected-cost decision', () => {
         fc.integer({ min: 1, max: 8 }),
         fc.double({ min: 0, max: 200, noNaN: true }),
         fc.double({ min: 1, max: 4, noNaN: true }),
-        (samples, idle, price, count, waiting, ratio) => {
+        fc.integer({ min: 1, max: 6 }),
+        (samples, idle, price, count, waiting, ratio, rank) => {
           const gaps = learnGaps(samples);
           const costs = costsOf(price, count, waiting);
           const choice = chooseKeep(gaps, idle, costs, {
             ...options,
             hazardRatio: ratio,
             nextDecisionSeconds: idle + 60,
+            rank,
           });
-          const chosen = expectedKeepUsd(gaps, idle, choice.keepUntilIdleSeconds, costs, ratio);
-          const stop = expectedKeepUsd(gaps, idle, idle, costs, ratio);
-          const untilNext = expectedKeepUsd(gaps, idle, idle + 60, costs, ratio);
+          const chosen = expectedKeepUsd(gaps, idle, choice.keepUntilIdleSeconds, costs, ratio, rank);
+          const stop = expectedKeepUsd(gaps, idle, idle, costs, ratio, rank);
+          const untilNext = expectedKeepUsd(gaps, idle, idle + 60, costs, ratio, rank);
           const tolerance = 1e-9 * Math.max(1, stop);
           expect(chosen).toBeLessThanOrEqual(Math.min(stop, untilNext) + tolerance);
           expect(choice.keepUsd).toBeCloseTo(chosen, 6);
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('pools of one match key competing for the next submissions', () => {
+  // $1/h and $48/h of waiting: 30 min idle costs $0.50, a cold start $1.66. Alone, the pool is
+  // worth keeping for a reuse that comes with probability 1/2; second in line, it is reused only
+  // if two jobs come by 30 min: Poisson with mean ln 2, P = 1 − (1 + ln 2)/2 = 0.153.
+  const costs = costsOf(1, 1, 48);
+
+  it('releases the second of two identical pools sooner than the first', () => {
+    const first = chooseKeep(LONG_GAP, 0, costs, { ...options, rank: 1 });
+    const second = chooseKeep(LONG_GAP, 0, costs, { ...options, rank: 2 });
+    expect(first.keepUntilIdleSeconds).toBe(1800);
+    expect(first.reuseProbability).toBeCloseTo(0.5, 10);
+    expect(second.keepUntilIdleSeconds).toBe(0);
+    expect(reuseWithin(LONG_GAP, 0, 1800, 1, 2)).toBeCloseTo(1 - (1 + Math.LN2) / 2, 10);
+  });
+
+  it('prices a pool further back as less likely to be reused, never more', () => {
+    const p = [1, 2, 3, 4].map((rank) => reuseWithin(LONG_GAP, 0, 1800, 1, rank));
+    for (let i = 1; i < p.length; i++) expect(p[i]).toBeLessThan(p[i - 1] ?? 0);
+  });
+
+  it('decides for a pool alone (rank 1) exactly as without the rank', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ gapSeconds: fc.integer({ min: 0, max: 20_000 }), reused: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.double({ min: 0.1, max: 160, noNaN: true }),
+        fc.double({ min: 1, max: 4, noNaN: true }),
+        (samples, idle, price, ratio) => {
+          const gaps = learnGaps(samples);
+          const pool = costsOf(price, 1, 60);
+          const at = { ...options, hazardRatio: ratio, nextDecisionSeconds: idle + 60 };
+          expect(chooseKeep(gaps, idle, pool, { ...at, rank: 1 })).toEqual(chooseKeep(gaps, idle, pool, at));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -169,3 +169,31 @@ describe('learning that cannot trap itself', () => {
     expect(recovered.totalUsd).toBeLessThan(trapped.totalUsd);
   });
 });
+
+describe('the replay ranks pools of one match key as the sweep does', () => {
+  it('tells each decision where its pool stands among the Available pools of its key, as they are then', () => {
+    // A history of reuses 15 minutes apart, then two jobs of the key at once: two pools idle together.
+    const history = Array.from({ length: 6 }, (_, i) => job(`h${i}`, T0 + i * 15 * 60_000, 300));
+    const twinsAt = T0 + 6 * 15 * 60_000;
+    const jobs = prepareJobs([...history, job('x', twinsAt, 300), job('y', twinsAt, 300)], {
+      prices: DEFAULT_PRICES,
+    });
+    const stops: SimDecision[] = [];
+    simulate(jobs, learned('adaptive', 60), {
+      waitingValuePerHourUsd: 60,
+      onDecision: (d) => {
+        if (d.action === 'stop') stops.push(d);
+      },
+    });
+    // Both are released at one sweep minute, past every gap seen: x first (same expiry, same
+    // Available time, first by id), with y still Available behind it; then y, by then alone.
+    const x = stops.find((d) => d.job === 'x');
+    const y = stops.find((d) => d.job === 'y');
+    expect(x?.reason).toContain('rank 1 of 2 Available pools of this key');
+    expect(y?.nowMs).toBe(x?.nowMs);
+    expect(y?.reason).not.toContain('Available pools of this key');
+    expect(
+      stops.filter((d) => d.job.startsWith('h')).every((d) => !d.reason.includes('pools of this key')),
+    ).toBe(true);
+  });
+});

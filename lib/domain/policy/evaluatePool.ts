@@ -8,6 +8,7 @@ import { type GapLearnerMemo, type GapLearningOptions, learnHierarchical, type T
 import type { Policy } from './policy';
 import { type PoolFacts, poolFactsOfHead } from './poolFacts';
 import { type SelectedRule, selectRule } from './ruleSelection';
+import type { SameKeyRank } from './sameKeyRank';
 import type { SpendFacts } from './spendCaps';
 import { costAwareKeep, createStrategy, keepAliveContext } from './strategies';
 
@@ -25,6 +26,11 @@ export interface PoolSituation {
   readonly nowMs: number;
   readonly ownerLastSubmittedAtMs?: number;
   readonly spend: SpendFacts;
+  /**
+   * The pool's rank among the Available pools of its match key (sameKeyRank.ts), from the pools
+   * the caller read; absent: priced as if it alone would catch the key's next job.
+   */
+  readonly sameKey?: SameKeyRank;
   /** Each scope's recent idle gaps; undefined where none are known. */
   readonly gaps: (scope: GapScope) => readonly TimedGap[] | undefined;
   /** Reuses learned distributions between calls while the samples are unchanged (simulations). */
@@ -68,6 +74,7 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
   const ctx = keepAliveContext(settings, facts, situation.nowMs, learned, price, {
     evidence,
     maxIdleSeconds,
+    ...(situation.sameKey ? { sameKey: situation.sameKey } : {}),
   });
   const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
   const keepCheck = ctx

@@ -12,6 +12,15 @@ import { type GapDistribution, survivalAt } from './gapDistribution';
  * Costs are per next submission and conditional on no reuse by `a`. With a Kaplan–Meier estimate
  * the cost is linear between observed gaps, so the best h is `a` (stop now), the next decision
  * instant, or one of the observed gaps after `a`: those are all the candidates.
+ *
+ * Pools of one match key compete for the same submissions (sameKeyRank.ts): SageMaker hands a
+ * matching job the Available pool that expires soonest, so the pool of rank r is reused by t only
+ * if r same-key jobs come by t. The learned hazard is taken as the intensity of the key's
+ * submissions from `a` on and their count as Poisson, of mean Λ(t) = ratio × ln(S(a) / S(t)):
+ * P(still idle at t) = Σ_{n<r} e^{−Λ} Λ^n / n!. For r = 1 that is S(t)^ratio / S(a)^ratio, the
+ * decision of a pool alone; for r > 1 it is larger, so a pool behind others is released sooner.
+ * The pools ahead are counted as staying until t: each may be extended by its own decision, and
+ * counting them only until their current expiry measured worse on the training weeks.
  */
 export interface KeepChoice {
   /** Idle seconds until which keeping is worth it; equal to the idle time so far: stop now. */
@@ -34,7 +43,28 @@ export interface KeepOptions {
   readonly maxIdleSeconds: number;
   /** When the next decision will be taken (a sweep minute): always a candidate horizon. */
   readonly nextDecisionSeconds: number;
+  /** The pool's rank among the Available pools of its key (sameKeyRank.ts); absent: 1, it alone. */
+  readonly rank?: number;
 }
+
+/**
+ * P(the pool is still idle at t) × S(a)^ratio, given surviving = S(t)^ratio: P(fewer than `rank`
+ * submissions by t) for a Poisson count of mean Λ = ln(S(a)^ratio / S(t)^ratio). Rank 1 returns
+ * `surviving` itself, so a pool alone is priced exactly as before competition was modelled.
+ */
+const stillIdle = (surviving: number, alive: number, rank: number): number => {
+  if (rank <= 1) return surviving;
+  if (surviving <= 0) return 0;
+  const q = Math.min(1, surviving / alive);
+  const mean = -Math.log(q);
+  let term = q;
+  let sum = q;
+  for (let n = 1; n < rank; n++) {
+    term *= mean / n;
+    sum += term;
+  }
+  return alive * Math.min(1, sum);
+};
 
 const survival = (gaps: GapDistribution, seconds: number, ratio: number): number =>
   survivalAt(gaps, seconds) ** ratio;
@@ -46,6 +76,7 @@ export const expectedKeepUsd = (
   untilIdleSeconds: number,
   costs: PoolCosts,
   hazardRatio = 1,
+  rank = 1,
 ): number => {
   const a = idleSeconds;
   const alive = survival(gaps, a, hazardRatio);
@@ -60,7 +91,7 @@ export const expectedKeepUsd = (
     if (at <= a) continue;
     if (at > h) break;
     integral += surviving * (at - from);
-    surviving = (gaps.survival[i] ?? 0) ** hazardRatio;
+    surviving = stillIdle((gaps.survival[i] ?? 0) ** hazardRatio, alive, rank);
     from = at;
   }
   integral += surviving * (h - from);
@@ -109,6 +140,7 @@ export const chooseKeep = (
   let from = a;
   let surviving = alive;
   let nextDone = false;
+  const rank = options.rank ?? 1;
   for (let i = 0; i < gaps.eventSeconds.length; i++) {
     const at = gaps.eventSeconds[i] ?? 0;
     if (at <= a) continue;
@@ -118,10 +150,24 @@ export const chooseKeep = (
       nextDone = true;
     }
     integral += surviving * (at - from);
-    surviving = (gaps.survival[i] ?? 0) ** ratio;
+    surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
     from = at;
     consider(at, integral, surviving);
   }
   if (!nextDone) consider(next, integral + surviving * (next - from), surviving);
   return best;
+};
+
+/** P(this pool is reused within `withinSeconds` | idle `idleSeconds`, the evidence, its rank). */
+export const reuseWithin = (
+  gaps: GapDistribution,
+  idleSeconds: number,
+  withinSeconds: number,
+  hazardRatio = 1,
+  rank = 1,
+): number => {
+  const alive = survival(gaps, idleSeconds, hazardRatio);
+  if (alive <= 0) return 0;
+  const later = stillIdle(survival(gaps, idleSeconds + withinSeconds, hazardRatio), alive, rank);
+  return Math.max(0, 1 - later / alive);
 };

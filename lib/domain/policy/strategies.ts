@@ -1,9 +1,10 @@
 import { breakEvenSeconds, type PoolCosts, poolCosts } from '../costModel';
 import { type ActivityEvidence, NO_EVIDENCE } from './activityEvidence';
 import { formatDuration, formatUsd } from './duration';
-import { chooseKeep } from './expectedCost';
-import { type GapDistribution, survivalAt } from './gapDistribution';
+import { chooseKeep, reuseWithin } from './expectedCost';
+import type { GapDistribution } from './gapDistribution';
 import type { HybridHistogramOptions, KeepAliveSettings, StrategyName } from './policy';
+import type { SameKeyRank } from './sameKeyRank';
 
 /**
  * Keep-alive strategies: how long an idle pool is worth keeping. They are plain functions of
@@ -29,6 +30,8 @@ export interface KeepAliveContext {
   readonly maxIdleSeconds?: number;
   /** When the policy will look again (the sweep's period); default 60 s. */
   readonly nextDecisionInSeconds?: number;
+  /** Where the pool stands among its key's Available pools (adaptive only); absent: alone. */
+  readonly sameKey?: SameKeyRank;
 }
 
 export interface KeepAdvice {
@@ -186,33 +189,36 @@ const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, cost
   }
   const idle = idleSecondsOf(ctx);
   const evidence = ctx.evidence ?? NO_EVIDENCE;
+  const rank = ctx.sameKey?.rank ?? 1;
   const choice = chooseKeep(gaps, idle, costs, {
     hazardRatio: evidence.hazardRatio,
     maxIdleSeconds: ctx.maxIdleSeconds ?? Number.POSITIVE_INFINITY,
     nextDecisionSeconds: idle + (ctx.nextDecisionInSeconds ?? 60),
+    rank,
   });
   const learned = ctx.gapsBasis ?? `${gaps.samples} gaps (${gaps.censored} unreused)`;
   const given =
     evidence.because.length > 0
       ? `; evidence ${evidence.because.join('; ')} (hazard × ${evidence.hazardRatio.toFixed(2)})`
       : '';
+  const competing =
+    ctx.sameKey && ctx.sameKey.of > 1
+      ? `; rank ${rank} of ${ctx.sameKey.of} Available pools of this key${rank > 1 ? `: reused only once ${rank} same-key jobs come` : ''}`
+      : '';
   const prices = `idle ${formatUsd(costs.idleUsdPerSecond * 3600)}/h, cold start ${formatUsd(costs.coldStartUsd)}`;
   if (choice.keepUntilIdleSeconds <= idle) {
     const window = Math.min(breakEvenSeconds(costs), 24 * 3600);
-    const p =
-      1 -
-      survivalAt(gaps, idle + window) ** evidence.hazardRatio /
-        Math.max(1e-12, survivalAt(gaps, idle) ** evidence.hazardRatio);
+    const p = reuseWithin(gaps, idle, window, evidence.hazardRatio, rank);
     return {
       strategy: 'adaptive',
       keepUntilMs: ctx.nowMs,
-      basis: `adaptive: P(reuse within ${formatDuration(window)} | idle ${formatDuration(idle)}) = ${Math.max(0, p).toFixed(2)} from ${learned}${given}; no horizon is worth the idle price (${prices})`,
+      basis: `adaptive: P(reuse within ${formatDuration(window)} | idle ${formatDuration(idle)}) = ${p.toFixed(2)} from ${learned}${given}${competing}; no horizon is worth the idle price (${prices})`,
     };
   }
   return {
     strategy: 'adaptive',
     keepUntilMs: atSeconds(ctx, choice.keepUntilIdleSeconds),
-    basis: `adaptive: P(reuse within ${formatDuration(choice.keepUntilIdleSeconds - idle)} | idle ${formatDuration(idle)}) = ${choice.reuseProbability.toFixed(2)} from ${learned}${given}; expected ${formatUsd(choice.keepUsd)} keeping (${formatUsd(choice.expectedIdleUsd)} idle) against ${formatUsd(choice.stopUsd)} stopping (${prices})`,
+    basis: `adaptive: P(reuse within ${formatDuration(choice.keepUntilIdleSeconds - idle)} | idle ${formatDuration(idle)}) = ${choice.reuseProbability.toFixed(2)} from ${learned}${given}${competing}; expected ${formatUsd(choice.keepUsd)} keeping (${formatUsd(choice.expectedIdleUsd)} idle) against ${formatUsd(choice.stopUsd)} stopping (${prices})`,
   };
 };
 
@@ -270,7 +276,11 @@ export const keepAliveContext = (
   nowMs: number,
   learned: { readonly distribution: GapDistribution; readonly basis?: string } | undefined,
   pricePerInstanceHourUsd: number | undefined,
-  extra: { readonly evidence?: ActivityEvidence; readonly maxIdleSeconds?: number } = {},
+  extra: {
+    readonly evidence?: ActivityEvidence;
+    readonly maxIdleSeconds?: number;
+    readonly sameKey?: SameKeyRank;
+  } = {},
 ): KeepAliveContext | undefined => {
   if (pool.availableSinceMs === undefined) return undefined;
   const costs =
@@ -292,6 +302,7 @@ export const keepAliveContext = (
     ...(costs ? { costs } : {}),
     ...(extra.evidence ? { evidence: extra.evidence } : {}),
     ...(extra.maxIdleSeconds !== undefined ? { maxIdleSeconds: extra.maxIdleSeconds } : {}),
+    ...(extra.sameKey ? { sameKey: extra.sameKey } : {}),
   };
 };
 
