@@ -1,3 +1,4 @@
+import type { JobRecord } from '../../lib/domain/jobRecord';
 import { type MatchCriteria, matchKey } from '../../lib/domain/matchKey';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 
@@ -33,4 +34,19 @@ export const sampleSnapshot = (
   heterogeneous: false,
   tags: {},
   ...overrides,
+});
+
+/** alice's pool of team vision left by `name`: Available since `sinceMs` for the job's own 30 minutes. */
+export const sampleAvailablePool = (name: string, sinceMs: number, observedAtMs = sinceMs): JobRecord => ({
+  name,
+  job: sampleSnapshot(name, sinceMs, { owner: 'alice', team: 'vision' }),
+  pool: {
+    status: 'Available',
+    keepAliveSeconds: 1800,
+    availableSinceMs: sinceMs,
+    expiresAtMs: sinceMs + 1_800_000,
+    bornAtMs: sinceMs,
+    poolId: name,
+    observedAtMs,
+  },
 });

@@ -9,24 +9,12 @@ import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
-import { sampleSnapshot } from '../support/sampleCriteria';
+import { sampleAvailablePool } from '../support/sampleCriteria';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
 const MIN = 60_000;
 
-const pool = (name: string, sinceMs: number): JobRecord => ({
-  name,
-  job: sampleSnapshot(name, sinceMs, { owner: 'alice', team: 'vision' }),
-  pool: {
-    status: 'Available',
-    keepAliveSeconds: 1800,
-    availableSinceMs: sinceMs,
-    expiresAtMs: sinceMs + 30 * MIN,
-    bornAtMs: sinceMs,
-    poolId: name,
-    observedAtMs: sinceMs,
-  },
-});
+const pool = (name: string, sinceMs: number): JobRecord => sampleAvailablePool(name, sinceMs);
 
 describe('the policy reactor', () => {
   it('ranks a pool that just became Available behind the pools of its key already Available', async () => {

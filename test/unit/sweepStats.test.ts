@@ -7,25 +7,12 @@ import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluate
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import type { TimedGap } from '../../lib/domain/policy/gapLearner';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
-import { sampleSnapshot } from '../support/sampleCriteria';
+import { sampleAvailablePool } from '../support/sampleCriteria';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
 const MIN = 60_000;
 
-/** A pool left by `name`, Available since `sinceMs`, expiring after the job's own 30 minutes. */
-const pool = (name: string, sinceMs: number): JobRecord => ({
-  name,
-  job: sampleSnapshot(name, sinceMs, { owner: 'alice', team: 'vision' }),
-  pool: {
-    status: 'Available',
-    keepAliveSeconds: 1800,
-    availableSinceMs: sinceMs,
-    expiresAtMs: sinceMs + 30 * MIN,
-    bornAtMs: sinceMs,
-    poolId: name,
-    observedAtMs: NOW,
-  },
-});
+const pool = (name: string, sinceMs: number): JobRecord => sampleAvailablePool(name, sinceMs, NOW);
 
 const first = pool('first', NOW - MIN);
 const second = pool('second', NOW);
