@@ -1,7 +1,7 @@
 import { clampKeepAlive, expiryAfterJobEnd, expiryAfterUpdate, type KeepAliveLimits } from '../keepAlive';
 import { activityEvidence, activityEvidenceEndsAtMs } from './activityEvidence';
 import { formatDuration } from './duration';
-import type { Policy, RuleSettings } from './policy';
+import type { Policy, RuleSettings, StrategyName } from './policy';
 import type { PoolFacts } from './poolFacts';
 import type { SelectedRule } from './ruleSelection';
 import { checkSpend, type SpendCheck, type SpendFacts } from './spendCaps';
@@ -445,6 +445,9 @@ export const decide = (input: DecisionInput): Decision => {
   return decision('leave', 'within-limits', `${describeIdle(s)}; expires ${at(s, s.expiresAtMs)}${ignored}`);
 };
 
+/** The strategies whose advice reads the learned gaps (the others: the prices or fixed times). */
+const STRATEGIES_THAT_LEARN: ReadonlySet<StrategyName> = new Set(['adaptive', 'hybrid-histogram']);
+
 /** Edges nearer than this are taken as reached: the bound stays on the safe side of rounding. */
 const HOLD_MARGIN_MS = 2000;
 
@@ -458,8 +461,16 @@ const HOLD_MARGIN_MS = 2000;
  * window and the room an extension would have, a warning's lead time, the strategy's time, or the
  * instant its advice or the expected-cost check may change. Never later than the true change,
  * sometimes earlier. A stop or an extension acts now: it holds only now.
+ *
+ * `learnedChangesAtMs`: when the learned gaps may change with the clock alone (a replay's next
+ * refresh); it counts only where the decision reads them: a strategy that learns, and the
+ * expected-cost check once an extension could be made.
  */
-export const decisionHoldsUntilMs = (input: DecisionInput, decision: Decision): number => {
+export const decisionHoldsUntilMs = (
+  input: DecisionInput,
+  decision: Decision,
+  learnedChangesAtMs = Number.POSITIVE_INFINITY,
+): number => {
   const { pool, nowMs } = input;
   if (decision.action === 'stop' || decision.action === 'extend') return nowMs;
   // Steps 1 to 3 read facts only, not the clock.
@@ -547,6 +558,7 @@ export const decisionHoldsUntilMs = (input: DecisionInput, decision: Decision): 
 
   const advice = input.advice;
   if (advice) {
+    if (STRATEGIES_THAT_LEARN.has(advice.strategy)) edges.push(learnedChangesAtMs);
     if (advice.holdsUntilMs !== undefined) {
       if (advice.holdsUntilMs <= nowMs) return nowMs;
       edges.push(advice.holdsUntilMs);
@@ -560,6 +572,7 @@ export const decisionHoldsUntilMs = (input: DecisionInput, decision: Decision): 
       planEdge(check.holdsUntilMs);
     }
     extensionBound(check.keepUntilMs);
+    planEdge(learnedChangesAtMs);
   }
   edges.push(
     activityEvidenceEndsAtMs(settings.extend.when, pool, input.activity.ownerLastSubmittedAtMs, nowMs),

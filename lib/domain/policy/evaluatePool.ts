@@ -37,8 +37,9 @@ export interface Evaluation {
   readonly rule: SelectedRule;
   readonly decision: Decision;
   /**
-   * Until when this decision holds if only the clock moves (decisionHoldsUntilMs), and, with a
-   * memo, no later than the next refresh of the learned gaps: a replay need not ask before.
+   * Until when this decision holds if only the clock moves (decisionHoldsUntilMs), the next
+   * refresh of a memo's learned gaps counted where the decision reads them: a replay need not ask
+   * before.
    */
   readonly holdsUntilMs: number;
 }
@@ -97,9 +98,10 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     killSwitch: setup.killSwitch,
   };
   const decision = decide(decisionInput);
-  const holds = decisionHoldsUntilMs(decisionInput, decision);
-  const holdsUntilMs = situation.memo
-    ? Math.min(holds, situation.memo.nextRefreshAtMs(situation.nowMs))
-    : holds;
+  const holdsUntilMs = decisionHoldsUntilMs(
+    decisionInput,
+    decision,
+    situation.memo?.nextRefreshAtMs(situation.nowMs),
+  );
   return { facts, rule, decision, holdsUntilMs };
 };
