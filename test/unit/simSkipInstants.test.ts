@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { generateTrace } from '../../devtools/local/trace/generateTrace';
 import { NO_WARM_POOL_QUOTA_TYPES } from '../../devtools/local/trace/teams';
 import { type SimResult, simulate } from '../../devtools/sim/keepAliveSim';
+import { prepareJobs } from '../../devtools/sim/simJobs';
 import { whatifJobs, whatifRuns, whatifSimOptions } from '../../devtools/sim/whatif';
+import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import { formatPolicyErrors, parsePolicy } from '../../lib/policyFile/parsePolicy';
 import { readPolicyFile } from '../../lib/policyFile/readPolicyFile';
+import { sampleTraceJob } from '../support/sampleTraceJob';
 
 /**
  * Skipping instants must not change a single figure: each row of the whatif table, replayed with
@@ -95,4 +99,47 @@ describe('skipping instants in the replay', () => {
       expect(evaluations(skipping)).toBeLessThan(evaluations(everyMinute) * 0.6);
     },
   );
+});
+
+describe('what wakes a pool between its bounds', () => {
+  const T0 = Date.parse('2026-01-05T09:00:00Z');
+  const policyReading = (ownerActiveWithin: string): Policy => {
+    const parsed = parsePolicy(
+      `
+defaults:
+  extend: { within: 1m, when: { ownerActiveWithin: ${ownerActiveWithin}, predictedReuse: true } }
+  keepAlive: { strategy: adaptive, waitingValuePerHour: 90 }
+  notify: { leadTime: off }
+`,
+      'policy.yaml',
+    );
+    if (!parsed.ok) throw new Error(formatPolicyErrors(parsed.errors));
+    return parsed.policy;
+  };
+  // Alice's pool of job a is Available from 09:04:03; at 09:06:30 she submits a job of another
+  // key, which is evidence for a reuse of her pool when the rule reads her activity.
+  const jobs = prepareJobs(
+    [sampleTraceJob('a', T0, 100), sampleTraceJob('b', T0 + 390_000, 100, { instanceType: 'ml.g5.2xlarge' })],
+    { prices: DEFAULT_PRICES },
+  );
+  const decisionsOnA = (policy: Policy) => {
+    const at: string[] = [];
+    simulate(
+      jobs,
+      {
+        kind: 'sweep',
+        setup: { policy, limits: DEFAULT_KEEP_ALIVE_LIMITS, killSwitch: false, prices: DEFAULT_PRICES },
+      },
+      { onDecision: (d) => d.job === 'a' && at.push(new Date(d.nowMs).toISOString().slice(11, 19)) },
+    );
+    return at;
+  };
+
+  it("looks at a pool again the minute after its owner's submission, when its rule reads that", () => {
+    expect(decisionsOnA(policyReading('30m')).slice(0, 3)).toEqual(['09:04:03', '09:07:00', '09:10:00']);
+  });
+
+  it('not otherwise: the next look is the next refresh of the learned gaps', () => {
+    expect(decisionsOnA(policyReading('off')).slice(0, 2)).toEqual(['09:04:03', '09:10:00']);
+  });
 });
