@@ -98,6 +98,14 @@ export interface SimOptions {
    */
   readonly learnEndsAtSweep: boolean;
   /**
+   * Kind `sweep`: evaluate a pool only at the sweep minutes at which its decision may change: the
+   * first one at or after the decision's holdsUntilMs (evaluatePool), or the first one after a
+   * change of what it reads (its match key's samples, its owner's submissions, its team's pools,
+   * the UTC day). Off: every sweep minute. The results are the same (the tests compare them);
+   * only `evaluations` differs.
+   */
+  readonly skipInstants: boolean;
+  /**
    * Only costs from this instant on are counted (idle time after it, cold starts of jobs
    * submitted after it): a run learns from the whole trace and is judged on its later part.
    */
@@ -136,6 +144,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   learnMissedReuses: true,
   learning: DEFAULT_GAP_LEARNING,
   learnEndsAtSweep: true,
+  skipInstants: true,
 };
 
 export interface SimResult {
@@ -168,6 +177,14 @@ interface Pool {
   expiresAtMs: number;
   version: number;
   open: boolean;
+  /** Creation order: the sweep evaluates pools in it at each minute (the check's rank). */
+  readonly order: number;
+  /** The pending check's instant (Infinity: none); any other check event is stale. */
+  nextCheckAtMs: number;
+  /** From its rule, read at its first decision: what a change of its team's spend matters to. */
+  teamCapUsd: number | null;
+  extendWithinMs: number;
+  readsOwnerActivity: boolean;
 }
 
 type SimEvent =
@@ -197,7 +214,8 @@ type SimEvent =
   | {
       readonly kind: 'check';
       readonly atMs: number;
-      readonly rank: 2;
+      /** 2 and a fraction: the pools of one minute in creation order, after ends and expiries. */
+      readonly rank: number;
       readonly pool: Pool;
       readonly version: number;
     };
@@ -400,13 +418,81 @@ export const simulate = (
   const liveUsd = (pool: Pool, nowMs: number) =>
     (Math.max(0, nowMs - Math.max(pool.availableSinceMs, dayOf(nowMs) * 86_400_000)) / 1000) *
     ((pool.head.pricePerInstanceHourUsd * pool.head.instanceCount) / 3600);
+  const rateOf = (pool: Pool) => (pool.head.pricePerInstanceHourUsd * pool.head.instanceCount) / 3600;
   const spendOf = (pool: Pool, nowMs: number) => {
     const team = pool.head.team;
-    if (team === undefined) return { poolIdleUsdToday: liveUsd(pool, nowMs) };
+    const own = { poolIdleUsdToday: liveUsd(pool, nowMs), poolIdleUsdPerSecond: rateOf(pool) };
+    if (team === undefined) return own;
     let teamUsd = endedSpend.get(`${team}#${dayOf(nowMs)}`) ?? 0;
+    let teamRate = 0;
     for (const set of available.values())
-      for (const p of set) if (p.head.team === team) teamUsd += liveUsd(p, nowMs);
-    return { poolIdleUsdToday: liveUsd(pool, nowMs), teamIdleUsdToday: teamUsd };
+      for (const p of set)
+        if (p.head.team === team) {
+          teamUsd += liveUsd(p, nowMs);
+          teamRate += rateOf(p);
+        }
+    return { ...own, teamIdleUsdToday: teamUsd, teamIdleUsdPerSecond: teamRate };
+  };
+
+  // Skipping instants (kind sweep): a pool is evaluated at the first minute at or after its
+  // decision's holdsUntilMs, or sooner when what it reads changes (wakeAt).
+  const skipping = options.skipInstants && policy.kind === 'sweep';
+  const checkRank = (pool: Pool) => 2 + pool.order / (jobs.length + 1);
+  /** The rank of the event being handled (Infinity: a submission, handled after every event of its instant). */
+  let currentRank = Number.POSITIVE_INFINITY;
+
+  const scheduleCheck = (pool: Pool, atMs: number) => {
+    if (atMs >= pool.expiresAtMs || atMs >= pool.nextCheckAtMs) return;
+    pool.nextCheckAtMs = atMs;
+    queue.push({ kind: 'check', atMs, rank: checkRank(pool), pool, version: pool.version });
+  };
+
+  /**
+   * What the pool reads changed at `atMs`: its first sweep minute that sees the change, which is
+   * this one if the pool's turn in it is still to come.
+   */
+  const wakeAt = (pool: Pool, atMs: number) => {
+    if (!skipping) return;
+    let minute = Math.ceil(atMs / tickMs) * tickMs;
+    if (minute === atMs && checkRank(pool) <= currentRank) minute += tickMs;
+    scheduleCheck(pool, minute);
+  };
+
+  const wakeKey = (matchKey: string, atMs: number) => {
+    if (!skipping) return;
+    for (const pool of available.get(matchKey) ?? []) wakeAt(pool, atMs);
+  };
+
+  const wakeOwner = (owner: string, atMs: number) => {
+    if (!skipping) return;
+    for (const set of available.values())
+      for (const pool of set) if (pool.readsOwnerActivity && pool.head.owner === owner) wakeAt(pool, atMs);
+  };
+
+  /**
+   * The team's idle spend, or its rate, changed: its pools with a team cap whose crossing is now
+   * sooner, and those that could extend (an extension's room depends on the spend), look again.
+   */
+  const wakeTeam = (team: string | undefined, atMs: number) => {
+    if (!skipping || team === undefined) return;
+    let teamUsd = endedSpend.get(`${team}#${dayOf(atMs)}`) ?? 0;
+    let teamRate = 0;
+    const pools: Pool[] = [];
+    for (const set of available.values())
+      for (const p of set)
+        if (p.head.team === team) {
+          teamUsd += liveUsd(p, atMs);
+          teamRate += rateOf(p);
+          pools.push(p);
+        }
+    for (const p of pools) {
+      if (p.teamCapUsd === null) continue;
+      if (atMs >= p.expiresAtMs - p.extendWithinMs || teamUsd >= p.teamCapUsd || teamRate <= 0) {
+        wakeAt(p, atMs);
+      } else {
+        wakeAt(p, Math.max(atMs, atMs + ((p.teamCapUsd - teamUsd) / teamRate) * 1000 - 2000));
+      }
+    }
   };
 
   const keepAliveOf = (job: SimJob): number =>
@@ -416,6 +502,8 @@ export const simulate = (
     pool.open = false;
     pool.version++;
     available.get(pool.head.matchKey)?.delete(pool);
+    // The pools behind it move up (sameKeyRank): they look again.
+    wakeKey(pool.head.matchKey, atMs);
     const seconds = Math.max(0, (atMs - pool.availableSinceMs) / 1000);
     const counted = Math.max(0, (atMs - Math.max(pool.availableSinceMs, costFromMs)) / 1000);
     if (pool.head.team !== undefined) {
@@ -427,11 +515,15 @@ export const simulate = (
       );
     }
     meter.idle(counted, pool.head.instanceCount, pool.head.pricePerInstanceHourUsd);
+    wakeTeam(pool.head.team, atMs);
     const unresolved = byPolicy && options.learnMissedReuses;
     const sample = { gapSeconds: seconds, reused, ...(unresolved ? { unresolved } : {}) };
     // A reuse is learned when the reusing job starts (its first event), which is now.
-    if (reused || policy.kind !== 'sweep' || !options.learnEndsAtSweep)
-      return gaps.add(pool.head, sample, atMs);
+    if (reused || policy.kind !== 'sweep' || !options.learnEndsAtSweep) {
+      gaps.add(pool.head, sample, atMs);
+      wakeKey(pool.head.matchKey, atMs);
+      return;
+    }
     const describedAtMs = byPolicy
       ? (Math.floor(atMs / tickMs) + 1) * tickMs
       : Math.ceil(atMs / tickMs) * tickMs;
@@ -442,6 +534,7 @@ export const simulate = (
   const learnFromGhosts = (job: SimJob, cold: boolean) => {
     if (cold && options.learnMissedReuses) {
       gaps.resolve(job.matchKey, job.submitAtMs, options.learning.missedReuseHorizonSeconds);
+      wakeKey(job.matchKey, job.submitAtMs);
     }
   };
 
@@ -465,10 +558,17 @@ export const simulate = (
   const scheduleExpiry = (pool: Pool) =>
     queue.push({ kind: 'expire', atMs: pool.expiresAtMs, rank: 1, pool, version: pool.version });
 
-  const scheduleTick = (pool: Pool, nowMs: number) => {
-    const next = (Math.floor(nowMs / tickMs) + 1) * tickMs;
-    if (next < pool.expiresAtMs)
-      queue.push({ kind: 'check', atMs: next, rank: 2, pool, version: pool.version });
+  /** After a decision: the next sweep minute, or when skipping, the first that may decide otherwise. */
+  const scheduleTick = (pool: Pool, nowMs: number, holdsUntilMs = nowMs) => {
+    pool.nextCheckAtMs = Number.POSITIVE_INFINITY;
+    const nextMinute = (Math.floor(nowMs / tickMs) + 1) * tickMs;
+    let next = nextMinute;
+    if (skipping && holdsUntilMs > nextMinute) {
+      // The spend is counted per UTC day: a new day can only loosen a cap, and is looked at.
+      const nextDay = (dayOf(nowMs) + 1) * 86_400_000;
+      next = Math.min(Math.ceil(holdsUntilMs / tickMs) * tickMs, Math.max(nextMinute, nextDay));
+    }
+    scheduleCheck(pool, next);
   };
 
   const headRecord = (pool: Pool, nowMs: number): JobRecord => ({
@@ -495,7 +595,7 @@ export const simulate = (
     evaluations++;
     const owner = pool.head.owner;
     const lastSubmit = owner !== undefined ? lastSubmitByOwner.get(owner) : undefined;
-    const { decision } = evaluatePool(setup, {
+    const { decision, rule, holdsUntilMs } = evaluatePool(setup, {
       head: headRecord(pool, nowMs),
       nowMs,
       ...(lastSubmit !== undefined ? { ownerLastSubmittedAtMs: lastSubmit } : {}),
@@ -506,6 +606,9 @@ export const simulate = (
       memo,
       learning: options.learning,
     });
+    pool.teamCapUsd = rule.settings.caps.idleSpendPerTeamPerDayUsd;
+    pool.extendWithinMs = rule.settings.extend.withinSeconds * 1000;
+    pool.readsOwnerActivity = rule.settings.extend.when.ownerActiveWithinSeconds !== null;
     const used = gaps.take();
     options.onDecision?.({
       nowMs,
@@ -518,7 +621,7 @@ export const simulate = (
       samples: used.samples,
       ...(used.newestAtMs !== undefined ? { newestSampleAtMs: used.newestAtMs } : {}),
     });
-    if (decision.dryRun) return scheduleTick(pool, nowMs);
+    if (decision.dryRun) return scheduleTick(pool, nowMs, holdsUntilMs);
     if (decision.action === 'stop') {
       updates++;
       close(pool, nowMs, false, true);
@@ -530,8 +633,11 @@ export const simulate = (
       pool.expiresAtMs = expiryAfterUpdate(nowMs, decision.keepAliveSeconds, pool.bornAtMs, limits);
       pool.version++;
       scheduleExpiry(pool);
+      // A later expiry moves it in its key's order (sameKeyRank): the others look again.
+      wakeKey(pool.head.matchKey, nowMs);
+      return scheduleTick(pool, nowMs);
     }
-    scheduleTick(pool, nowMs);
+    scheduleTick(pool, nowMs, holdsUntilMs);
   };
 
   /** The strategy alone: keep until its keepUntil (within the lifetime cap), then ask again. */
@@ -593,7 +699,10 @@ export const simulate = (
 
   const submit = (job: SimJob) => {
     const nowMs = job.submitAtMs;
-    if (job.owner) lastSubmitByOwner.set(job.owner, nowMs);
+    if (job.owner) {
+      lastSubmitByOwner.set(job.owner, nowMs);
+      wakeOwner(job.owner, nowMs);
+    }
     let pool: Pool | undefined;
     if (policy.kind === 'oracle') {
       pool = promised.get(job.index);
@@ -638,6 +747,11 @@ export const simulate = (
       expiresAtMs: atMs,
       version: 0,
       open: true,
+      order: poolsCreated,
+      nextCheckAtMs: Number.POSITIVE_INFINITY,
+      teamCapUsd: null,
+      extendWithinMs: 0,
+      readsOwnerActivity: false,
     };
     switch (policy.kind) {
       case 'fixed': {
@@ -655,6 +769,9 @@ export const simulate = (
         pool.keepAliveSeconds = keepAliveOf(job);
         pool.expiresAtMs = expiryAfterJobEnd(atMs, pool.keepAliveSeconds, bornAtMs, limits);
         addAvailable(pool);
+        // A pool that expires sooner goes ahead of others of its key (sameKeyRank): they look again.
+        wakeKey(job.matchKey, atMs);
+        wakeTeam(job.team, atMs);
         scheduleExpiry(pool);
         sweepStep(policy.setup, pool, atMs);
         return;
@@ -671,23 +788,27 @@ export const simulate = (
     const job = jobs[next];
     if (!top && !job) break;
     if (job && (!top || job.submitAtMs < top.atMs)) {
+      currentRank = Number.POSITIVE_INFINITY;
       submit(job);
       next++;
       continue;
     }
     const event = queue.pop() as SimEvent;
+    currentRank = event.rank;
     switch (event.kind) {
       case 'end':
         jobEnds(event);
         break;
       case 'learn':
         gaps.add(event.head, event.sample, event.endedAtMs, event.atMs);
+        wakeKey(event.head.matchKey, event.atMs);
         break;
       case 'expire':
         if (event.pool.open && event.pool.version === event.version) close(event.pool, event.atMs, false);
         break;
       case 'check':
         if (!event.pool.open || event.pool.version !== event.version) break;
+        if (policy.kind === 'sweep' && event.atMs !== event.pool.nextCheckAtMs) break;
         if (policy.kind === 'sweep') sweepStep(policy.setup, event.pool, event.atMs);
         else if (policy.kind === 'advice') adviceStep(policy.settings, policy.prices, event.pool, event.atMs);
         break;

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { poolCosts } from '../../lib/domain/costModel';
 import { ACTIVITY_HAZARD_RATIO } from '../../lib/domain/policy/activityEvidence';
-import { chooseKeep, expectedKeepUsd, reuseWithin } from '../../lib/domain/policy/expectedCost';
+import {
+  chooseKeep,
+  expectedKeepUsd,
+  keepChoiceHoldsUntilIdleSeconds,
+  reuseWithin,
+} from '../../lib/domain/policy/expectedCost';
 import { learnGaps } from '../../lib/domain/policy/gapDistribution';
 
 /** Reuses come 30 min after the pool becomes Available, half the time; else never. */
@@ -78,7 +83,7 @@ describe('the expected-cost decision', () => {
           expect(choice.keepUsd).toBeCloseTo(chosen, 6);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });
@@ -122,5 +127,69 @@ describe('pools of one match key competing for the next submissions', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('until when the expected-cost decision holds', () => {
+  const gapSample = fc.record({
+    gapSeconds: fc.integer({ min: 0, max: 4 * 3600 }),
+    reused: fc.boolean(),
+    weight: fc.double({ min: 0.05, max: 1, noNaN: true }),
+  });
+  const situation = fc.record({
+    samples: fc.array(gapSample, { minLength: 1, maxLength: 40 }),
+    idleSeconds: fc.integer({ min: 0, max: 3 * 3600 }),
+    price: fc.double({ min: 0.05, max: 40, noNaN: true }),
+    count: fc.integer({ min: 1, max: 4 }),
+    waiting: fc.constantFrom(0, 60, 90),
+    hazardRatio: fc.constantFrom(1, ACTIVITY_HAZARD_RATIO, ACTIVITY_HAZARD_RATIO ** 2),
+    maxIdleSeconds: fc.oneof(fc.constant(Number.POSITIVE_INFINITY), fc.integer({ min: 600, max: 5 * 3600 })),
+    rank: fc.integer({ min: 1, max: 4 }),
+  });
+
+  it('gives the same answer at every later idle time before the bound, and the bound is never in the past', () => {
+    fc.assert(
+      fc.property(situation, fc.integer({ min: 7, max: 59 }), (s, step) => {
+        const gaps = learnGaps(s.samples);
+        const costs = costsOf(s.price, s.count, s.waiting);
+        const at = (idle: number) => ({
+          hazardRatio: s.hazardRatio,
+          maxIdleSeconds: s.maxIdleSeconds,
+          nextDecisionSeconds: idle + 60,
+          rank: s.rank,
+        });
+        const now = chooseKeep(gaps, s.idleSeconds, costs, at(s.idleSeconds));
+        const holds = keepChoiceHoldsUntilIdleSeconds(gaps, now, costs, at(s.idleSeconds));
+        expect(holds).toBeGreaterThanOrEqual(s.idleSeconds);
+        const keeps = now.keepUntilIdleSeconds > s.idleSeconds;
+        // Every `step` seconds up to the bound (at most 8 h ahead): the same keep, or a stop again.
+        const until = Math.min(holds, s.idleSeconds + 8 * 3600);
+        for (let idle = s.idleSeconds; idle < until; idle += step) {
+          const later = chooseKeep(gaps, idle, costs, at(idle));
+          if (keeps) expect(later.keepUntilIdleSeconds).toBe(now.keepUntilIdleSeconds);
+          else expect(later.keepUntilIdleSeconds).toBe(idle);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a keep holds until its horizon; a stop until keeping to the next reuse starts to pay', () => {
+    const costs = costsOf(0.23, 1, 90);
+    const keep = chooseKeep(LONG_GAP, 0, costs, options);
+    expect(keepChoiceHoldsUntilIdleSeconds(LONG_GAP, keep, costs, options)).toBe(1800);
+    // 4 × p4d: idling to the 30-minute reuse costs more than half a cold start is worth, until
+    // the pool has idled long enough that the rest of the wait is cheap: c·(1800 − a) < C/2.
+    const dear = costsOf(37.688, 4, 90);
+    const stop = chooseKeep(LONG_GAP, 0, dear, options);
+    const holds = keepChoiceHoldsUntilIdleSeconds(LONG_GAP, stop, dear, options);
+    expect(holds).toBeCloseTo(1800 - dear.coldStartUsd / 2 / dear.idleUsdPerSecond, 6);
+    expect(
+      chooseKeep(LONG_GAP, holds + 1, dear, { ...options, nextDecisionSeconds: holds + 61 })
+        .keepUntilIdleSeconds,
+    ).toBe(1800);
+    // Past every observed gap nothing can come: a stop holds for good.
+    const late = chooseKeep(LONG_GAP, 7 * 3600, dear, options);
+    expect(keepChoiceHoldsUntilIdleSeconds(LONG_GAP, late, dear, options)).toBe(Number.POSITIVE_INFINITY);
   });
 });

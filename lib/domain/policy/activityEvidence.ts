@@ -45,3 +45,26 @@ export const activityEvidence = (
   }
   return { hazardRatio: ACTIVITY_HAZARD_RATIO ** because.length, because };
 };
+
+/**
+ * The first instant after `nowMs` at which a signal that holds now stops holding (signals only
+ * start on new facts: a reuse, a submission); Infinity when none holds.
+ */
+export const activityEvidenceEndsAtMs = (
+  when: ExtendConditions,
+  pool: { readonly lastReuseAtMs?: number },
+  ownerLastSubmittedAtMs: number | undefined,
+  nowMs: number,
+): number => {
+  let endsAtMs = Number.POSITIVE_INFINITY;
+  const signals: [number | null, number | undefined][] = [
+    [when.reusedWithinSeconds, pool.lastReuseAtMs],
+    [when.ownerActiveWithinSeconds, ownerLastSubmittedAtMs],
+  ];
+  for (const [withinSeconds, sinceMs] of signals) {
+    if (withinSeconds === null || sinceMs === undefined) continue;
+    const untilMs = sinceMs + withinSeconds * 1000;
+    if (untilMs >= nowMs) endsAtMs = Math.min(endsAtMs, untilMs + 1);
+  }
+  return endsAtMs;
+};

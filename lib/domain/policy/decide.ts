@@ -1,13 +1,18 @@
 import { clampKeepAlive, expiryAfterJobEnd, expiryAfterUpdate, type KeepAliveLimits } from '../keepAlive';
-import { activityEvidence } from './activityEvidence';
+import { activityEvidence, activityEvidenceEndsAtMs } from './activityEvidence';
 import { formatDuration } from './duration';
-import type { Policy, RuleSettings } from './policy';
+import type { Policy, RuleSettings, StrategyName } from './policy';
 import type { PoolFacts } from './poolFacts';
 import type { SelectedRule } from './ruleSelection';
 import { checkSpend, type SpendCheck, type SpendFacts } from './spendCaps';
 import type { KeepAdvice } from './strategies';
 import { describeIdleLimit, readTagOverrides, shortenIdleLimit, type TagOverrides } from './tagOverrides';
-import { describeLocalTime, type WorkingHoursStatus, workingHoursAt } from './workingHours';
+import {
+  describeLocalTime,
+  type WorkingHoursStatus,
+  workingHoursAt,
+  workingHoursChangeAtMs,
+} from './workingHours';
 
 /**
  * The policy decision for one pool at one instant. Pure: `nowMs` and every fact are inputs.
@@ -438,4 +443,142 @@ export const decide = (input: DecisionInput): Decision => {
     );
   }
   return decision('leave', 'within-limits', `${describeIdle(s)}; expires ${at(s, s.expiresAtMs)}${ignored}`);
+};
+
+/** The strategies whose advice reads the learned gaps (the others: the prices or fixed times). */
+const STRATEGIES_THAT_LEARN: ReadonlySet<StrategyName> = new Set(['adaptive', 'hybrid-histogram']);
+
+/** Edges nearer than this are taken as reached: the bound stays on the safe side of rounding. */
+const HOLD_MARGIN_MS = 2000;
+
+/**
+ * Until when `decide` gives the same action if nothing but the clock changes: the
+ * pool's idle time and its own idle spend grow, the team's spend at `spend.teamIdleUsdPerSecond`;
+ * every other input (facts, tags, learned gaps, the advice's inputs, the team's other pools)
+ * stays as it is, and a caller that sees one change must decide again. It is the first instant at
+ * which an edge of the precedence above may be crossed: a cap, an idle limit (or working hours
+ * beginning or ending while they could matter), a protection's end, the expiry, the extension
+ * window and the room an extension would have, a warning's lead time, the strategy's time, or the
+ * instant its advice or the expected-cost check may change. Never later than the true change,
+ * sometimes earlier. A stop or an extension acts now: it holds only now.
+ *
+ * `learnedChangesAtMs`: when the learned gaps may change with the clock alone (a replay's next
+ * refresh); it counts only where the decision reads them: a strategy that learns, and the
+ * expected-cost check once an extension could be made.
+ */
+export const decisionHoldsUntilMs = (
+  input: DecisionInput,
+  decision: Decision,
+  learnedChangesAtMs = Number.POSITIVE_INFINITY,
+): number => {
+  const { pool, nowMs } = input;
+  if (decision.action === 'stop' || decision.action === 'extend') return nowMs;
+  // Steps 1 to 3 read facts only, not the clock.
+  if (pool.status !== 'Available' || pool.availableSinceMs === undefined || pool.expiresAtMs === undefined) {
+    return Number.POSITIVE_INFINITY;
+  }
+  if (decision.cause === 'opted-out') return Number.POSITIVE_INFINITY;
+  const s = situationOf(input, pool.availableSinceMs, pool.expiresAtMs);
+  const { settings } = s;
+  const leadMs = (settings.notifyLeadTimeSeconds ?? 0) * 1000;
+  const minExtensionMs = MIN_EXTENSION_SECONDS * 1000;
+  const edges: number[] = [];
+  const warnedAndReached = (ms: number) => edges.push(ms - leadMs, ms);
+  // Whether an extension could be made matters to the action only from the extension window or
+  // the warning's lead time on (before, to the cause alone): its edges count from there.
+  const planMattersFromMs = s.expiresAtMs - Math.max(settings.extend.withinSeconds * 1000, leadMs);
+  const planEdge = (ms: number) => edges.push(Math.max(ms, planMattersFromMs));
+  // Each fixed bound of an extension leaves less than the minimum keep-alive from this on.
+  const extensionBound = (ms: number) => planEdge(ms - minExtensionMs);
+
+  warnedAndReached(s.expiresAtMs);
+  edges.push(s.expiresAtMs - settings.extend.withinSeconds * 1000);
+  // The step and the per-call cap move with now: from these on they leave room past the expiry.
+  planEdge(s.expiresAtMs + minExtensionMs - settings.extend.stepSeconds * 1000);
+  planEdge(s.expiresAtMs + minExtensionMs - s.limits.perCallCapSeconds * 1000);
+  if (pool.bornAtMs !== undefined) {
+    const lifetimeEndMs = pool.bornAtMs + s.limits.lifetimeCapSeconds * 1000;
+    warnedAndReached(lifetimeEndMs);
+    extensionBound(lifetimeEndMs);
+  }
+  if (s.protection) warnedAndReached(s.protection.untilMs);
+
+  if (s.idleLimitSeconds !== null) {
+    warnedAndReached(s.availableSinceMs + s.idleLimitSeconds * 1000);
+    extensionBound(s.availableSinceMs + s.idleLimitSeconds * 1000);
+  }
+  const inside = shortenIdleLimit(settings.idle.insideWorkingHoursSeconds, s.tags.idleLimitSeconds);
+  const outside = shortenIdleLimit(settings.idle.outsideWorkingHoursSeconds, s.tags.idleLimitSeconds);
+  if (inside !== outside && settings.workingHours.length > 0) {
+    // Working hours choose the limit: their next edge counts once either limit could matter to
+    // a stop, a warning or an extension.
+    const shorter = Math.min(inside ?? Number.POSITIVE_INFINITY, outside ?? Number.POSITIVE_INFINITY);
+    const mattersFromMs =
+      s.availableSinceMs +
+      shorter * 1000 -
+      Math.max(leadMs, settings.extend.stepSeconds * 1000) -
+      minExtensionMs;
+    if (mattersFromMs > nowMs) edges.push(mattersFromMs);
+    else {
+      const changesAtMs = workingHoursChangeAtMs(settings.workingHours, nowMs);
+      if (changesAtMs <= nowMs) return nowMs;
+      edges.push(changesAtMs);
+    }
+  }
+
+  // Each cap is reached when its spend, growing at its rate, meets it; an extension's bound by it
+  // (now + the headroom at the pool's price) moves unless the spend grows at exactly that price.
+  const price = s.idleUsdPerSecond;
+  if (s.spend.kind === 'headroom' && price !== undefined && price > 0) {
+    const poolRate = input.spend.poolIdleUsdPerSecond ?? price;
+    const teamRate = input.spend.teamIdleUsdPerSecond ?? poolRate;
+    const { caps } = settings;
+    const spent: { capUsd: number | null; spentUsd: number | undefined; rate: number }[] = [
+      { capUsd: caps.idleSpendPerPoolPerDayUsd, spentUsd: input.spend.poolIdleUsdToday, rate: poolRate },
+    ];
+    if (pool.team !== undefined) {
+      spent.push({
+        capUsd: caps.idleSpendPerTeamPerDayUsd,
+        spentUsd: input.spend.teamIdleUsdToday,
+        rate: teamRate,
+      });
+    }
+    for (const { capUsd, spentUsd, rate } of spent) {
+      if (capUsd === null || spentUsd === undefined || rate <= 0) continue;
+      const headroomUsd = capUsd - spentUsd;
+      edges.push(Math.max(nowMs + 1, nowMs + (headroomUsd / rate) * 1000));
+      const drift = rate / price - 1;
+      if (drift !== 0) {
+        const boundMs = nowMs + (headroomUsd / price) * 1000;
+        planEdge(nowMs + (boundMs - s.expiresAtMs - minExtensionMs) / drift);
+        planEdge(nowMs + (boundMs - nowMs - minExtensionMs) / (drift + 1));
+      }
+    }
+  }
+
+  const advice = input.advice;
+  if (advice) {
+    if (STRATEGIES_THAT_LEARN.has(advice.strategy)) edges.push(learnedChangesAtMs);
+    if (advice.holdsUntilMs !== undefined) {
+      if (advice.holdsUntilMs <= nowMs) return nowMs;
+      edges.push(advice.holdsUntilMs);
+    }
+    warnedAndReached(advice.keepUntilMs);
+  }
+  const check = input.keepCheck;
+  if (check && (settings.extend.when.predictedReuse || s.activity.length > 0)) {
+    if (check.holdsUntilMs !== undefined) {
+      if (check.holdsUntilMs <= nowMs && nowMs >= planMattersFromMs) return nowMs;
+      planEdge(check.holdsUntilMs);
+    }
+    extensionBound(check.keepUntilMs);
+    planEdge(learnedChangesAtMs);
+  }
+  edges.push(
+    activityEvidenceEndsAtMs(settings.extend.when, pool, input.activity.ownerLastSubmittedAtMs, nowMs),
+  );
+
+  let holdsUntilMs = Number.POSITIVE_INFINITY;
+  for (const edge of edges) if (edge > nowMs && edge < holdsUntilMs) holdsUntilMs = edge;
+  return Math.max(nowMs, holdsUntilMs - HOLD_MARGIN_MS);
 };

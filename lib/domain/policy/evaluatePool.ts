@@ -2,7 +2,7 @@ import type { JobRecord } from '../jobRecord';
 import type { KeepAliveLimits } from '../keepAlive';
 import { hourlyPrice, type PriceTable } from '../prices';
 import { activityEvidence } from './activityEvidence';
-import { type Decision, decide, tightenLimits } from './decide';
+import { type Decision, type DecisionInput, decide, decisionHoldsUntilMs, tightenLimits } from './decide';
 import { type GapScope, gapScopes } from './gapDistribution';
 import { type GapLearnerMemo, type GapLearningOptions, learnHierarchical, type TimedGap } from './gapLearner';
 import type { Policy } from './policy';
@@ -42,6 +42,12 @@ export interface Evaluation {
   readonly facts: PoolFacts;
   readonly rule: SelectedRule;
   readonly decision: Decision;
+  /**
+   * Until when this decision holds if only the clock moves (decisionHoldsUntilMs), the next
+   * refresh of a memo's learned gaps counted where the decision reads them: a replay need not ask
+   * before.
+   */
+  readonly holdsUntilMs: number;
 }
 
 /**
@@ -82,7 +88,7 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
       ? advice
       : costAwareKeep(ctx, settings)
     : undefined;
-  const decision = decide({
+  const decisionInput: DecisionInput = {
     pool: facts,
     nowMs: situation.nowMs,
     policy: setup.policy,
@@ -97,6 +103,12 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     ...(keepCheck ? { keepCheck } : {}),
     limits: setup.limits,
     killSwitch: setup.killSwitch,
-  });
-  return { facts, rule, decision };
+  };
+  const decision = decide(decisionInput);
+  const holdsUntilMs = decisionHoldsUntilMs(
+    decisionInput,
+    decision,
+    situation.memo?.nextRefreshAtMs(situation.nowMs),
+  );
+  return { facts, rule, decision, holdsUntilMs };
 };

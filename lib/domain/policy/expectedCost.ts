@@ -171,3 +171,76 @@ export const reuseWithin = (
   const later = stillIdle(survival(gaps, idleSeconds + withinSeconds, hazardRatio), alive, rank);
   return Math.max(0, 1 - later / alive);
 };
+
+/**
+ * Until which idle time `chooseKeep` gives the same answer when only the idle time grows (the
+ * same distribution, prices, evidence and cap). With G(t) = c·∫₀ᵗ S + C·S(t) (c the idle price per
+ * second, C a cold start), keeping from idle a to h costs (G(h) − G(a) + C·S(a)) / S(a) against C
+ * for stopping: keeping to h pays exactly when G(h) < G(a). Between observed gaps G rises (slope
+ * c·S) and at each it falls (by C times the drop of S), so its least value past a is at an observed
+ * gap, never at the next decision instant, and:
+ * - a keep to h holds until h: every G(t) on the way is above G(h) (h is the least), and the
+ *   least past t is still h;
+ * - a stop holds until G(a), rising, passes the least G of the observed gaps still ahead: found
+ *   segment by segment. Past the last observed gap (or with no reuse left) it holds for good.
+ */
+export const keepChoiceHoldsUntilIdleSeconds = (
+  gaps: GapDistribution,
+  choice: KeepChoice,
+  costs: PoolCosts,
+  options: KeepOptions,
+): number => {
+  const a = choice.idleSeconds;
+  const rank = options.rank ?? 1;
+  // Behind other pools (rank > 1) the count of submissions starts afresh from each decision, so
+  // the curve this pool is priced on holds only until the next observed gap moves S(a).
+  const curveEndsAt =
+    rank > 1
+      ? (gaps.eventSeconds.find((at) => at > a) ?? Number.POSITIVE_INFINITY)
+      : Number.POSITIVE_INFINITY;
+  if (choice.keepUntilIdleSeconds > a) return Math.min(curveEndsAt, choice.keepUntilIdleSeconds);
+  const ratio = options.hazardRatio;
+  const alive = survival(gaps, a, ratio);
+  if (alive <= 0 || costs.coldStartUsd <= 0) return Number.POSITIVE_INFINITY;
+  const c = costs.idleUsdPerSecond;
+  // The observed gaps ahead within the cap, with G there relative to G(a), and S just after.
+  const ahead: number[] = [];
+  const g: number[] = [];
+  const after: number[] = [];
+  let integral = 0;
+  let from = a;
+  let surviving = alive;
+  for (let i = 0; i < gaps.eventSeconds.length; i++) {
+    const at = gaps.eventSeconds[i] ?? 0;
+    if (at <= a) continue;
+    if (at > options.maxIdleSeconds) break;
+    integral += surviving * (at - from);
+    surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
+    from = at;
+    ahead.push(at);
+    g.push(c * integral + costs.coldStartUsd * (surviving - alive));
+    after.push(surviving);
+  }
+  const leastFrom: number[] = new Array(ahead.length);
+  let least = Number.POSITIVE_INFINITY;
+  for (let j = ahead.length - 1; j >= 0; j--) {
+    least = Math.min(least, g[j] ?? least);
+    leastFrom[j] = least;
+  }
+  let t = a;
+  let gt = 0;
+  let slope = c * alive;
+  for (let j = 0; j < ahead.length; j++) {
+    const next = ahead[j] ?? t;
+    const target = leastFrom[j] ?? Number.POSITIVE_INFINITY;
+    if (slope > 0) {
+      const paysFrom = t + (target - gt) / slope;
+      if (paysFrom < next) return Math.min(curveEndsAt, Math.max(a, paysFrom));
+    }
+    t = next;
+    gt = g[j] ?? gt;
+    slope = c * (after[j] ?? 0);
+    if (gt > (leastFrom[j + 1] ?? Number.POSITIVE_INFINITY)) return Math.min(curveEndsAt, t);
+  }
+  return curveEndsAt;
+};

@@ -263,6 +263,11 @@ export class GapLearnerMemo {
 
   constructor(private readonly refreshMs = GAP_REFRESH_MS) {}
 
+  /** The next refresh: until then, unchanged samples learn alike at every instant. */
+  nextRefreshAtMs(nowMs: number): number {
+    return (refreshBucketOf(nowMs, this.refreshMs) + 1) * this.refreshMs;
+  }
+
   learn(
     scopes: readonly GapScope[],
     lookup: (scope: GapScope) => readonly TimedGap[] | undefined,

@@ -6,6 +6,13 @@ export interface SpendFacts {
   readonly poolIdleUsdToday?: number;
   /** Only used for a pool with a team; a pool without one is bounded by the pool cap alone. */
   readonly teamIdleUsdToday?: number;
+  /** How fast the pool's idle spend grows while it idles; absent: at its price. */
+  readonly poolIdleUsdPerSecond?: number;
+  /**
+   * How fast the team's idle spend grows now (all its Available pools): lets a decision say when
+   * the team's cap will be reached. Absent: as fast as this pool's own.
+   */
+  readonly teamIdleUsdPerSecond?: number;
 }
 
 export type SpendCheck =

@@ -1,7 +1,7 @@
 import { breakEvenSeconds, type PoolCosts, poolCosts } from '../costModel';
 import { type ActivityEvidence, NO_EVIDENCE } from './activityEvidence';
 import { formatDuration, formatUsd } from './duration';
-import { chooseKeep, reuseWithin } from './expectedCost';
+import { chooseKeep, keepChoiceHoldsUntilIdleSeconds, reuseWithin } from './expectedCost';
 import type { GapDistribution } from './gapDistribution';
 import type { HybridHistogramOptions, KeepAliveSettings, StrategyName } from './policy';
 import type { SameKeyRank } from './sameKeyRank';
@@ -43,6 +43,11 @@ export interface KeepAdvice {
   readonly keepUntilMs: number;
   /** Human explanation naming the numbers. */
   readonly basis: string;
+  /**
+   * Until when the same advice (this keepUntilMs) is given if nothing but the clock changes;
+   * absent: at every instant (keepUntilMs is then a fixed instant, not a function of now).
+   */
+  readonly holdsUntilMs?: number;
 }
 
 export interface KeepAliveStrategy {
@@ -190,12 +195,14 @@ const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, cost
   const idle = idleSecondsOf(ctx);
   const evidence = ctx.evidence ?? NO_EVIDENCE;
   const rank = ctx.sameKey?.rank ?? 1;
-  const choice = chooseKeep(gaps, idle, costs, {
+  const keepOptions = {
     hazardRatio: evidence.hazardRatio,
     maxIdleSeconds: ctx.maxIdleSeconds ?? Number.POSITIVE_INFINITY,
     nextDecisionSeconds: idle + (ctx.nextDecisionInSeconds ?? 60),
     rank,
-  });
+  };
+  const choice = chooseKeep(gaps, idle, costs, keepOptions);
+  const holdsUntilMs = atSeconds(ctx, keepChoiceHoldsUntilIdleSeconds(gaps, choice, costs, keepOptions));
   const learned = ctx.gapsBasis ?? `${gaps.samples} gaps (${gaps.censored} unreused)`;
   const given =
     evidence.because.length > 0
@@ -212,12 +219,14 @@ const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, cost
     return {
       strategy: 'adaptive',
       keepUntilMs: ctx.nowMs,
-      basis: `adaptive: P(reuse within ${formatDuration(window)} | idle ${formatDuration(idle)}) = ${p.toFixed(2)} from ${learned}${given}${competing}; no horizon is worth the idle price (${prices})`,
+      holdsUntilMs,
+      basis: `adaptive: P(reuse within ${formatDuration(window)} | idle ${formatDuration(idle)}) = ${Math.max(0, p).toFixed(2)} from ${learned}${given}${competing}; no horizon is worth the idle price (${prices})`,
     };
   }
   return {
     strategy: 'adaptive',
     keepUntilMs: atSeconds(ctx, choice.keepUntilIdleSeconds),
+    holdsUntilMs,
     basis: `adaptive: P(reuse within ${formatDuration(choice.keepUntilIdleSeconds - idle)} | idle ${formatDuration(idle)}) = ${choice.reuseProbability.toFixed(2)} from ${learned}${given}${competing}; expected ${formatUsd(choice.keepUsd)} keeping (${formatUsd(choice.expectedIdleUsd)} idle) against ${formatUsd(choice.stopUsd)} stopping (${prices})`,
   };
 };

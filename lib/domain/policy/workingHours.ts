@@ -195,3 +195,31 @@ export const endOfWorkingDay = (
   const closes = windows.filter((window) => insideWindow(window, nowMs)).map((w) => closingOf(w, nowMs));
   return closes.length > 0 ? Math.max(...closes) : undefined;
 };
+
+/**
+ * The first instant after `nowMs` at which `workingHoursAt(windows, …).inside` may change: a
+ * window's opening or closing minute, or a midnight (a new day, maybe a holiday), on its own wall
+ * clock. `nowMs` itself when a zone's clocks change before then: not worth computing.
+ */
+export const workingHoursChangeAtMs = (windows: readonly WorkingHoursWindow[], nowMs: number): number => {
+  const minuteStartMs = Math.floor(nowMs / 60_000) * 60_000;
+  let next = Number.POSITIVE_INFINITY;
+  for (const window of windows) {
+    const local = wallClock(nowMs, window.timeZone);
+    // An unknown zone is never inside: nothing changes.
+    if (!local) continue;
+    let first = Number.POSITIVE_INFINITY;
+    let firstMinute = 0;
+    for (const minute of [window.startMinute % 1440, window.endMinute % 1440, 0]) {
+      const atMs = minuteStartMs + ((minute - local.minuteOfDay + 1440) % 1440 || 1440) * 60_000;
+      if (atMs < first) {
+        first = atMs;
+        firstMinute = minute;
+      }
+    }
+    // Read on the wall clock then: a different minute means the clocks changed on the way.
+    if (wallClock(first, window.timeZone)?.minuteOfDay !== firstMinute) return nowMs;
+    next = Math.min(next, first);
+  }
+  return next;
+};
