@@ -327,11 +327,12 @@ Where a target above is missed, what the profiles say and what would close it:
   \`zod/mini\` for the event and configuration schemas.
 
 ${table(
-  ['what', 'runs', 'median wall s', 'target s'],
+  ['what', 'runs', 'median wall s', 'median CPU s (user + sys)', 'target s'],
   timings.map((t) => [
     t.label,
     String(t.runs),
     fixed(t.medianSeconds, 2),
+    fixed(t.medianCpuSeconds, 2),
     t.targetSeconds > 0 ? String(t.targetSeconds) : '',
   ]),
 )}
