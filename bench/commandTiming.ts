@@ -24,11 +24,23 @@ const cpuAtExit = (file: string): string =>
     `import { writeFileSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeFileSync(${JSON.stringify(file)}, String((u.user + u.system) / 1e6)); });`,
   )}`;
 
+/** What `npm start` runs (package.json): Node's flags, then the arguments after bin/poolwarden.js. */
+export const npmStartCommand = (): { nodeFlags: string[]; args: string[] } => {
+  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
+  const words = script.split(/\s+/);
+  const bin = words.indexOf('bin/poolwarden.js');
+  if (words[0] !== 'node' || bin < 0)
+    throw new Error(`package.json: scripts.start is not "node … bin/poolwarden.js …": ${script}`);
+  return { nodeFlags: words.slice(1, bin), args: words.slice(bin + 1) };
+};
+
 export const timeCommand = (
   label: string,
   args: readonly string[],
   runs: number,
   targetSeconds: number,
+  nodeFlags: readonly string[] = [],
 ): CommandTiming => {
   const seconds: number[] = [];
   const cpuSeconds: number[] = [];
@@ -37,10 +49,14 @@ export const timeCommand = (
     for (let i = 0; i < runs; i++) {
       const cpuFile = join(folder, `cpu-${i}`);
       const started = performance.now();
-      execFileSync(process.execPath, ['--import', cpuAtExit(cpuFile), 'bin/poolwarden.js', ...args], {
-        stdio: 'ignore',
-        timeout: 600_000,
-      });
+      execFileSync(
+        process.execPath,
+        [...nodeFlags, '--import', cpuAtExit(cpuFile), 'bin/poolwarden.js', ...args],
+        {
+          stdio: 'ignore',
+          timeout: 600_000,
+        },
+      );
       seconds.push((performance.now() - started) / 1000);
       cpuSeconds.push(Number(readFileSync(cpuFile, 'utf8')));
     }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { readPolicyFile } from '../lib/policyFile/readPolicyFile';
 import { parseTraceOrThrow } from '../lib/trace/parseTrace';
 import { BUNDLE_TARGETS, runBundles } from './bundles';
-import { type CommandTiming, timeCommand } from './commandTiming';
+import { type CommandTiming, npmStartCommand, timeCommand } from './commandTiming';
 import { fixed, table, thousands, yesNo } from './format';
 import { heldOutGoals, heldOutMisses, runHeldOut } from './heldOut';
 import { POLICY_WORKLOADS, PROPOSED, runPolicyQuality } from './policyQuality';
@@ -72,7 +72,7 @@ const weekRequests = dynamoPerJobSection(
 log(`5/5 speed: the CLI and npm start; small run took ${small.wallSeconds.toFixed(0)} s`);
 const loadBefore = os.loadavg()[0] ?? Number.NaN;
 execFileSync(process.execPath, ['scripts/build.js', '--quiet']);
-const TEAM_WEEK = ['local', '--trace', 'examples/team-week.jsonl', '--policy', 'examples/policy.yaml'];
+const npmStart = npmStartCommand();
 const timings: CommandTiming[] = [
   timeCommand('poolwarden --help', ['--help'], 5, 0.3),
   timeCommand(
@@ -81,8 +81,20 @@ const timings: CommandTiming[] = [
     5,
     0.3,
   ),
-  timeCommand('npm start (poolwarden local, team week, example policy)', TEAM_WEEK, 1, 10),
-  timeCommand('the same with --ledger memory', [...TEAM_WEEK, '--ledger', 'memory'], 1, 10),
+  timeCommand(
+    'npm start (poolwarden local, team week, example policy)',
+    npmStart.args,
+    1,
+    10,
+    npmStart.nodeFlags,
+  ),
+  timeCommand(
+    'the same with --ledger memory',
+    [...npmStart.args, '--ledger', 'memory'],
+    1,
+    10,
+    npmStart.nodeFlags,
+  ),
 ];
 const loadAfter = os.loadavg()[0] ?? Number.NaN;
 log('5/5 local summary against whatif (team week)');
