@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { readPolicyFile } from '../lib/policyFile/readPolicyFile';
 import { parseTraceOrThrow } from '../lib/trace/parseTrace';
 import { BUNDLE_TARGETS, runBundles } from './bundles';
-import { type CommandTiming, timeCommand } from './commandTiming';
+import { type CommandTiming, npmStartCommand, timeCommand } from './commandTiming';
 import { fixed, table, thousands, yesNo } from './format';
 import { heldOutGoals, heldOutMisses, runHeldOut } from './heldOut';
 import { POLICY_WORKLOADS, PROPOSED, runPolicyQuality } from './policyQuality';
@@ -72,7 +72,7 @@ const weekRequests = dynamoPerJobSection(
 log(`5/5 speed: the CLI and npm start; small run took ${small.wallSeconds.toFixed(0)} s`);
 const loadBefore = os.loadavg()[0] ?? Number.NaN;
 execFileSync(process.execPath, ['scripts/build.js', '--quiet']);
-const TEAM_WEEK = ['local', '--trace', 'examples/team-week.jsonl', '--policy', 'examples/policy.yaml'];
+const npmStart = npmStartCommand();
 const timings: CommandTiming[] = [
   timeCommand('poolwarden --help', ['--help'], 5, 0.3),
   timeCommand(
@@ -81,8 +81,20 @@ const timings: CommandTiming[] = [
     5,
     0.3,
   ),
-  timeCommand('npm start (poolwarden local, team week, example policy)', TEAM_WEEK, 1, 10),
-  timeCommand('the same with --ledger memory', [...TEAM_WEEK, '--ledger', 'memory'], 1, 10),
+  timeCommand(
+    'npm start (poolwarden local, team week, example policy)',
+    npmStart.args,
+    1,
+    10,
+    npmStart.nodeFlags,
+  ),
+  timeCommand(
+    'the same with --ledger memory',
+    [...npmStart.args, '--ledger', 'memory'],
+    1,
+    10,
+    npmStart.nodeFlags,
+  ),
 ];
 const loadAfter = os.loadavg()[0] ?? Number.NaN;
 log('5/5 local summary against whatif (team week)');
@@ -303,23 +315,23 @@ Where a target above is missed, what the profiles say and what would close it:
   before a command runs). \`npx poolwarden\` adds npm's own start (about 1 s on this machine):
   \`npm link\` or an alias to \`node bin/poolwarden.js\` avoids it.
 - **npm start and the 10,000-job replays**: the replay now does a fraction of the work it did
-  (in-process transport, no signing, fewer sweeps), but every remaining AWS SDK call still runs
-  the SDK's middleware and (with dynalite) dynalite's validation and LevelDB storage, about 1 ms of
-  CPU per call here (a CPU profile of \`npm start\`: the SDK about a quarter, dynalite and its
-  storage about a quarter, garbage collection a tenth, poolwarden and the emulator an eighth).
-  The ledger still takes about 41 DynamoDB requests per job on the bundled week (section 2). The
-  largest remaining parts: the learnt gaps (one Query per scope, about three scopes per read, read
-  again when a container's 5-minute cache runs out: about 9 per job), the sweep's read of the
-  Available pools (one per sweep, about 6 per job), the job snapshots (about 7) and notification
-  log writes (claim, delivered, covered: about 5). The sweep must still run at least every 5
-  virtual minutes while any pool is Available (what it read of the usage statistics goes stale in
-  its container; a sweep every minute reads them again then). What would close the gap: the usage
-  statistics as one item per scope, owner and team-day (a gap written as a map entry, read for
-  all scopes of a sweep with one BatchGetItem: about 10 fewer requests per job, though each
-  write would then be billed by the whole item's size, tens of WCUs, not one), a DynamoDB
-  stand-in cheaper per call than dynalite (or the memory adapters behind the same SDK-level
-  contract tests), and a cheaper working-hours check (luxon); notifications over loopback HTTP
-  (Slack sink, SNS endpoint) are another tenth.
+  (in-process transport, no signing, no user agent, fewer sweeps, dynalite's store keeping
+  strings, a 64 MiB young generation for \`npm start\`), but every remaining AWS SDK call still
+  runs the SDK's middleware and serialization and dynalite's validation, expression parsing and
+  storage. A simple call (GetItem, UpdateItem, a one-item Query) costs about 0.25–0.3 ms of CPU
+  here; what makes \`npm start\` cost about 1 ms per call is the volume the calls carry: its
+  ~10,000 Queries return about 69 MB of JSON (built by dynalite, checksummed, parsed and
+  unmarshalled by the SDK), and about 84 % of it is the learnt gaps read again and again (the
+  GAPS#all, GAPS#family, GAPS#team, GAPS#owner and GAPS#matchKey partitions, up to 80 items per
+  read late in the week; about 20 µs of CPU per item returned). A CPU profile of \`npm start\`:
+  the SDK about a quarter, dynalite and its storage about a quarter, garbage collection a
+  tenth, poolwarden and the emulator an eighth. The ledger takes about 41 DynamoDB requests per
+  job on the bundled week (section 2). What would close the gap: read fewer gap items (the
+  usage statistics as one item per scope, owner and team-day, read for all scopes of a sweep with
+  one BatchGetItem; or a container cache that adds new gaps to what it holds instead of reading
+  the whole partition again after 5 minutes), a DynamoDB stand-in cheaper per item than dynalite
+  (or the memory adapters behind the same SDK-level contract tests), and a cheaper working-hours
+  check (luxon); notifications over loopback HTTP (Slack sink, SNS endpoint) are about 4 %.
 - **Lambda import time**: the zip is a third of its former size and within target; the import is
   dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
   initialisation. What would close it: lazy loading of the Slack and SNS clients and of the
@@ -327,17 +339,19 @@ Where a target above is missed, what the profiles say and what would close it:
   \`zod/mini\` for the event and configuration schemas.
 
 ${table(
-  ['what', 'runs', 'median wall s', 'target s'],
+  ['what', 'runs', 'median wall s', 'median CPU s (user + sys)', 'target s'],
   timings.map((t) => [
     t.label,
     String(t.runs),
     fixed(t.medianSeconds, 2),
+    fixed(t.medianCpuSeconds, 2),
     t.targetSeconds > 0 ? String(t.targetSeconds) : '',
   ]),
 )}
 
-Each command as a user runs it: \`node bin/poolwarden.js …\` in a fresh process, the CLI bundled
-ahead of time (\`npm run build\`), wall time including Node's start. Load average (1 min) on
+Each command as a user runs it: \`node bin/poolwarden.js …\` in a fresh process (the npm start
+rows with the Node flags of package.json's start script), the CLI bundled ahead of time
+(\`npm run build\`), wall time including Node's start; CPU is the process's own user + system time. Load average (1 min) on
 this shared machine: ${fixed(loadBefore, 1)} before, ${fixed(loadAfter, 1)} after: every wall figure here
 is inflated by other work running at the same time.
 

@@ -23,7 +23,17 @@ export interface AwsClientOptions {
 export interface ClientTransport {
   readonly requestHandler: NonNullable<DynamoDBClientConfig['requestHandler']>;
   readonly httpAuthSchemes: NonNullable<DynamoDBClientConfig['httpAuthSchemes']>;
+  /** Client middleware, by name, that this way of sending makes pointless (none over HTTPS). */
+  readonly withoutMiddleware?: readonly string[];
 }
+
+const trimmed = <C extends { middlewareStack: { remove(name: string): boolean } }>(
+  client: C,
+  options: AwsClientOptions,
+): C => {
+  for (const name of options.transport?.withoutMiddleware ?? []) client.middlewareStack.remove(name);
+  return client;
+};
 
 const common = (options: AwsClientOptions) => ({
   ...(options.region ? { region: options.region } : {}),
@@ -39,17 +49,23 @@ const common = (options: AwsClientOptions) => ({
 
 export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      ...common(options),
-      maxAttempts: options.maxAttempts ?? 5,
-    }),
+    trimmed(
+      new DynamoDBClient({
+        ...common(options),
+        maxAttempts: options.maxAttempts ?? 5,
+      }),
+      options,
+    ),
     { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
   );
 
 export const sageMakerClient = (options: AwsClientOptions = {}): SageMakerClient =>
-  new SageMakerClient({
-    ...common(options),
-    maxAttempts: options.maxAttempts ?? 6,
-    // The SDK's own AWS_RETRY_MODE setting wins, as its endpoint settings do.
-    ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
-  });
+  trimmed(
+    new SageMakerClient({
+      ...common(options),
+      maxAttempts: options.maxAttempts ?? 6,
+      // The SDK's own AWS_RETRY_MODE setting wins, as its endpoint settings do.
+      ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
+    }),
+    options,
+  );

@@ -87,4 +87,6 @@ export const inProcessTransport = (dispatch: WireDispatch): ClientTransport => (
       signer: unsignedSigner,
     },
   ],
+  // The user agent (built and escaped per request) is read by no local stand-in.
+  withoutMiddleware: ['getUserAgentMiddleware'],
 });

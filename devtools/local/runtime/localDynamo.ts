@@ -9,9 +9,9 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { tableDefinition } from '../../../lib/adapters/dynamo/tableDesign';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/wiring/localStack';
+import { keepDynaliteStoreAsStrings } from './dynaliteStore';
 import type { Faults } from './faults';
 
 import type { WireAnswer, WireDispatch } from './inProcessHandler';
@@ -87,6 +87,9 @@ const dispatchTo = (server: Server): WireDispatch => {
 export const startLocalDynamo = async (
   options: { dataDir?: string; port?: number; faults?: Faults } = {},
 ): Promise<LocalDynamo> => {
+  // dynalite loads here, after its in-memory store is set to keep strings (dynaliteStore.ts).
+  keepDynaliteStoreAsStrings();
+  const { default: dynalite } = await import('dynalite');
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

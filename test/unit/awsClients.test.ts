@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
+import { documentClient, sageMakerClient } from '../../lib/adapters/awsClients';
+
+const names = (client: { middlewareStack: { identify(): string[] } }) =>
+  client.middlewareStack.identify().join(' ');
+
+describe('AWS clients', () => {
+  it('keep the whole middleware stack unless their transport says otherwise', () => {
+    expect(names(documentClient({ region: 'us-east-1' }))).toContain('getUserAgentMiddleware');
+    expect(names(sageMakerClient({ region: 'us-east-1' }))).toContain('getUserAgentMiddleware');
+  });
+
+  it('drop only what the in-process transport makes pointless, keeping retries and signing', () => {
+    const transport = inProcessTransport(() => ({ status: 200, headers: {}, body: '{}' }));
+    for (const client of [
+      documentClient({ region: 'us-east-1', transport }),
+      sageMakerClient({ region: 'us-east-1', transport }),
+    ]) {
+      const stack = names(client);
+      expect(stack).not.toContain('getUserAgentMiddleware');
+      expect(stack).toContain('retryMiddleware');
+      expect(stack).toContain('httpSigningMiddleware');
+    }
+  });
+});
