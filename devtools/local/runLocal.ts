@@ -4,6 +4,7 @@ import { createHandler as createJobStateChangeHandler } from '../../functions/on
 import { createHandler as createSlackActionsHandler } from '../../functions/slackActions';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
 import type { ActionResult } from '../../lib/app/applyPoolAction';
+import { watchWorthy } from '../../lib/app/endWatch';
 import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
 import type { SweepReport } from '../../lib/app/sweep';
 import { SWEEP_EVERY_MS } from '../../lib/app/sweepWake';
@@ -283,6 +284,13 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     });
 
     const stats = { rejected: 0, stale: 0, deadLettered: 0, sweeps: 0, sweepsFailed: 0 };
+    // A job the end watch may describe from its start on: a sweep must see it start, as the one
+    // every minute does, or its first describes would wait for the next reconcile.
+    const startsWatchedJob = (outcome: ProcessOutcome): boolean =>
+      outcome.kind === 'applied' &&
+      outcome.facts.some(
+        (f) => f.kind === 'job-started' && watchWorthy(f.job, prices, config.policy.endWatch),
+      );
     /** Handles one delivery; whether it may have changed what a sweep sees (see touchesPools). */
     const deliver = async (delivery: Delivery): Promise<boolean> => {
       try {
@@ -291,7 +299,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         )) as ProcessOutcome;
         if (outcome.kind === 'rejected') stats.rejected++;
         if (outcome.kind === 'stale') stats.stale++;
-        return touchesPools(outcome);
+        return touchesPools(outcome) || startsWatchedJob(outcome);
       } catch (error) {
         const reason = errorMessage(error);
         if (delivery.attempt < RETRIES) {
@@ -352,7 +360,9 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       }
       if (schedule.isDue(at)) {
         const report = await runSweep({});
-        if (report) schedule.swept(at, report);
+        // Jobs the end watch will describe keep the sweep's wakes standing, as Available pools do.
+        if (report)
+          schedule.swept(at, { ...report, availablePools: report.availablePools + report.watching });
         else schedule.failed(at);
       }
       await options.onStep?.(at);

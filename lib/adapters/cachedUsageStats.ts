@@ -1,5 +1,5 @@
 import type { Clock } from '../ports/clock';
-import { newestGapFirst, type ObservedGap, type UsageStats } from '../ports/usageStats';
+import { newestGapFirst, type ObservedGap, type RunDuration, type UsageStats } from '../ports/usageStats';
 
 interface Entry<T> {
   readonly value: T;
@@ -7,7 +7,7 @@ interface Entry<T> {
   readonly atMs: number;
 }
 
-interface GapsEntry extends Entry<readonly ObservedGap[]> {
+interface SamplesEntry<T> extends Entry<readonly T[]> {
   /** How many samples were asked for: fewer came back only if the scope holds no more. */
   readonly limit: number;
 }
@@ -22,8 +22,9 @@ interface GapsEntry extends Entry<readonly ObservedGap[]> {
  */
 export class CachedUsageStats implements UsageStats {
   private readonly owners = new Map<string, Entry<number | undefined>>();
-  private readonly gaps = new Map<string, GapsEntry>();
+  private readonly gaps = new Map<string, SamplesEntry<ObservedGap>>();
   private readonly spend = new Map<string, Entry<number>>();
+  private readonly runs = new Map<string, SamplesEntry<RunDuration>>();
 
   constructor(
     private readonly inner: UsageStats,
@@ -87,6 +88,25 @@ export class CachedUsageStats implements UsageStats {
     if (this.fresh(cached)) return cached.value;
     const value = await this.inner.idleSpend(team, day);
     this.spend.set(key, { value, atMs: this.clock.now() });
+    return value;
+  }
+
+  async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {
+    await this.inner.addRunDuration(matchKey, run);
+    const cached = this.runs.get(matchKey);
+    if (!cached) return;
+    const others = cached.value.filter((r) => r.job !== run.job || r.atMs !== run.atMs);
+    this.runs.set(matchKey, {
+      ...cached,
+      value: [...others, run].sort(newestGapFirst).slice(0, cached.limit),
+    });
+  }
+
+  async recentRunDurations(matchKey: string, limit: number): Promise<RunDuration[]> {
+    const cached = this.runs.get(matchKey);
+    if (this.fresh(cached) && cached.limit >= limit) return cached.value.slice(0, limit);
+    const value = await this.inner.recentRunDurations(matchKey, limit);
+    this.runs.set(matchKey, { value, atMs: this.clock.now(), limit });
     return value;
   }
 }

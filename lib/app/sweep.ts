@@ -1,3 +1,4 @@
+import type { EndWatchSettings } from '../domain/endWatch';
 import { errorMessage } from '../domain/errorMessage';
 import type { JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
@@ -16,13 +17,20 @@ import {
   isFinishable,
   repeatableKey,
 } from './applyPoolAction';
+import { planEndWatch } from './endWatch';
 import { type FactReactor, ReactorsFailedError, runReactors } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
 import { observeDescription } from './observeDescription';
 import { readAllPages } from './readAllPages';
 import { planReconcile, type ReconcileDeps, type ReconcilePlan } from './reconcilePlan';
-import { knowledgeAt, readSweepStats, type SweepKnowledge, situationAt } from './sweepStats';
+import {
+  gatherSweepKnowledge,
+  knowledgeAt,
+  readSweepStats,
+  type SweepKnowledge,
+  situationAt,
+} from './sweepStats';
 import { nextSweepChangeAt } from './sweepWake';
 
 export interface SweepDeps extends ActionDeps {
@@ -42,6 +50,12 @@ export interface SweepDeps extends ActionDeps {
   readonly lookAheadMs: number;
   /** Absent: no listing; each pool is described once per reconcile period instead (tests, old wiring). */
   readonly reconciler?: ReconcileDeps;
+  /**
+   * Describe running jobs whose pools are expensive idle around their expected end, so that the
+   * end is seen within a sweep or so whether or not its event comes (endWatch.ts). Absent, or
+   * without a reconciler to adopt what it finds: no watch.
+   */
+  readonly endWatch?: EndWatchSettings;
   /** Reconcile in this sweep whatever the schedule says (an operator after replaying dead letters). */
   readonly forceReconcile?: boolean;
   /** Wall-clock milliseconds left in this invocation; work not started in time waits for the next run. */
@@ -68,6 +82,10 @@ export interface SweepReport {
   readonly finished: number;
   /** Work left for the next sweep because the deadline came. */
   readonly deferred: number;
+  /** Running jobs described by the end watch (their ends recorded are among `adopted`). */
+  readonly watched: number;
+  /** Running jobs the end watch will describe at a later sweep: `nextChangeAtMs` counts them too. */
+  readonly watching: number;
   /**
    * The first scheduled instant at which a sweep could act: describe a pool, or decide otherwise
    * for one. Barring an event (or a click) or a reconcile meanwhile, the sweeps before it do nothing.
@@ -82,6 +100,7 @@ interface Tally {
   adopted: number;
   finished: number;
   deferred: number;
+  watched: number;
   readonly actions: Record<string, number>;
 }
 
@@ -113,6 +132,20 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     deps.reconciler && deps.remainingMs() >= deps.safetyMarginMs
       ? await planReconcile(deps, deps.reconciler, pools, nowMs)
       : undefined;
+  const watch =
+    deps.endWatch && deps.reconciler && deps.remainingMs() >= deps.safetyMarginMs
+      ? await planEndWatch(
+          {
+            ledger: deps.ledger,
+            stats: deps.stats,
+            prices: deps.setup.prices,
+            settings: deps.endWatch,
+            pageSize: deps.pageSize,
+            sweepEveryMs: deps.scheduleEveryMs,
+          },
+          nowMs,
+        )
+      : undefined;
   const readings = await readSweepStats(deps.stats, pools, nowMs);
   const knowledge = knowledgeAt(readings, pools, nowMs, deps.setup.prices);
   const calm: Quiet = {
@@ -127,6 +160,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     adopted: 0,
     finished: 0,
     deferred: 0,
+    watched: 0,
     actions: {},
   };
 
@@ -155,19 +189,39 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   await mapBounded(pools, deps.concurrency, (pool) =>
     unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally, calm)),
   );
+  const reconciler = deps.reconciler;
+  const adopt = async (name: string) => {
+    if (!reconciler) return [];
+    const facts = await adoptJob({ ...deps, ...reconciler }, name);
+    tally.adopted++;
+    return [...facts, ...(await decideAdopted(deps, facts, pools, nowMs, tally))];
+  };
+  /** A job the ledger believes running, described: recorded as ended when SageMaker says it has. */
+  const adoptIfEnded = async (name: string) => {
+    const description = await deps.trainingJobs.describe(name);
+    return description && isTerminal(description.status) ? adopt(name) : [];
+  };
   if (plan && deps.reconciler) {
-    const adoptDeps = { ...deps, ...deps.reconciler };
-    const adopt = async (name: string) => {
-      const facts = await adoptJob(adoptDeps, name);
-      tally.adopted++;
-      return [...facts, ...(await decideAdopted(deps, facts, knowledge, nowMs, tally))];
-    };
     await mapBounded(plan.adopt, deps.concurrency, (name) => unit(name, () => adopt(name)));
     await mapBounded(plan.unsure, deps.concurrency, (record) =>
       unit(record.name, async () => {
         tally.reconciled++;
-        const description = await deps.trainingJobs.describe(record.name);
-        return description && isTerminal(description.status) ? adopt(record.name) : [];
+        return adoptIfEnded(record.name);
+      }),
+    );
+  }
+  // The watch's describes are not pools: whether every pool was reached is counted before them.
+  const poolsReached = tally.reached;
+  if (watch && deps.reconciler) {
+    // What the watch finds goes the reconciler's way: an ended job is adopted as its event would have been.
+    const unsure = new Set([...(plan?.unsure ?? []).map((r) => r.name), ...(plan?.adopt ?? [])]);
+    const watched = watch.describe.filter((record) => !unsure.has(record.name));
+    await mapBounded(watched, deps.concurrency, (record) =>
+      unit(record.name, async () => {
+        tally.watched++;
+        const facts = await adoptIfEnded(record.name);
+        if (facts.length > 0) calm.quiet = false;
+        return facts;
       }),
     );
   }
@@ -176,8 +230,9 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   deps.telemetry.count('SweepFailures', tally.failures);
   if (tally.adopted > 0) deps.telemetry.count('PoolsAdopted', tally.adopted);
   if (tally.deferred > 0) deps.telemetry.count('SweepDeferred', tally.deferred);
-  const nextChangeAtMs =
-    calm.quiet && tally.reached === pools.length
+  if (tally.watched > 0) deps.telemetry.count('EndWatchDescribes', tally.watched);
+  const nextPoolChangeAtMs =
+    calm.quiet && poolsReached === pools.length
       ? nextSweepChangeAt({
           pools: pools.flatMap((p) => calm.after.get(p.name) ?? []),
           readings,
@@ -193,6 +248,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
           lookAheadMs: deps.lookAheadMs,
         })
       : nowMs + deps.scheduleEveryMs;
+  const nextChangeAtMs = Math.min(nextPoolChangeAtMs, watch?.nextAtMs ?? Number.POSITIVE_INFINITY);
   const { actions, ...counts } = tally;
   return {
     availablePools: pools.length,
@@ -201,6 +257,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     listed: plan !== undefined,
     fullList: plan?.full ?? false,
     listCalls: plan?.listCalls ?? 0,
+    watching: watch?.watching ?? 0,
     nextChangeAtMs,
   };
 };
@@ -307,17 +364,22 @@ const handlePool = async (
   return facts;
 };
 
-/** An adopted pool gets its policy decision in the same sweep, as an event's pool would at once. */
+/**
+ * An adopted pool gets its policy decision in the same sweep, as an event's pool would at once,
+ * and from the same knowledge: what the sweep read at its start was read for the pools then
+ * Available, which may not include this one's key, owner or team.
+ */
 const decideAdopted = async (
   deps: SweepDeps,
   facts: readonly LedgerFact[],
-  knowledge: SweepKnowledge,
+  rivals: readonly JobRecord[],
   nowMs: number,
   tally: Tally,
 ): Promise<LedgerFact[]> => {
   const out: LedgerFact[] = [];
   for (const fact of facts) {
     if (fact.kind !== 'pool-available') continue;
+    const knowledge = await gatherSweepKnowledge(deps.stats, [fact.job], nowMs, deps.setup.prices, rivals);
     const acted = await decideAndAct(deps, fact.job, knowledge, nowMs);
     if (!acted) continue;
     out.push(...acted.result.facts);

@@ -181,6 +181,8 @@ const combine = (reports: readonly SweepReport[], fallbackNextMs: number): Sweep
     adopted: sum((r) => r.adopted),
     finished: sum((r) => r.finished),
     deferred: sum((r) => r.deferred),
+    watched: sum((r) => r.watched),
+    watching: sum((r) => r.watching),
     nextChangeAtMs: reports.length > 0 ? Math.min(...reports.map((r) => r.nextChangeAtMs)) : fallbackNextMs,
   };
 };

@@ -72,6 +72,19 @@ const resolveMissedReuse = async (stats: UsageStats, record: JobRecord) => {
 };
 
 /**
+ * How long a completed job ran, from creation to end, under its match key: the end watch
+ * expects the next job of the key to end around then. A failed or stopped job says nothing
+ * about when the key's work completes.
+ */
+const recordRunDuration = async (stats: UsageStats, record: JobRecord) => {
+  const job = record.job;
+  if (job?.status !== 'Completed' || job.endedAtMs === undefined || !job.matchKey) return;
+  const seconds = (job.endedAtMs - job.createdAtMs) / 1000;
+  if (seconds <= 0) return;
+  await stats.addRunDuration(job.matchKey, { job: record.name, atMs: job.endedAtMs, seconds });
+};
+
+/**
  * Keeps the statistics the policies learn from: owners' last submissions, idle gaps (exact for
  * a reuse, censored for a pool that ended unused) and idle spend. SageMaker's billable seconds
  * of a reused pool are exactly its idle gap.
@@ -89,6 +102,9 @@ export const usageStatsReactor = (
         case 'job-started':
           if (fact.job.job?.owner) await stats.noteSubmission(fact.job.job.owner, fact.job.job.createdAtMs);
           if (fact.job.reusedPoolOf === undefined) await resolveMissedReuse(stats, fact.job);
+          break;
+        case 'job-ended':
+          await recordRunDuration(stats, fact.job);
           break;
         case 'pool-reused':
           await recordHopEnd(stats, prices, fact.fromJob, true, onIdleSpend);

@@ -13,12 +13,26 @@ export interface ObservedGap extends GapSample {
   readonly scopeIds?: readonly string[];
 }
 
+/** A sample kept by job and instant (a gap, a run duration). */
+interface TimedSample {
+  readonly job: string;
+  readonly atMs: number;
+}
+
 /**
- * The order `recentGaps` answers in: newest first, and at one instant by job name, descending
+ * The order `recentGaps` and `recentRunDurations` answer in: newest first, and at one instant by job name, descending
  * (as the table's sort key, `<atMs>#<job>`, orders them).
  */
-export const newestGapFirst = (a: ObservedGap, b: ObservedGap): number =>
+export const newestGapFirst = (a: TimedSample, b: TimedSample): number =>
   b.atMs - a.atMs || (a.job < b.job ? 1 : a.job > b.job ? -1 : 0);
+
+/** How long one job of a match key ran, from its creation to its end (the end watch learns from these). */
+export interface RunDuration {
+  readonly job: string;
+  /** When it ended. */
+  readonly atMs: number;
+  readonly seconds: number;
+}
 
 /**
  * What the policies learn from: when owners last submitted a job, the idle gaps between a pool
@@ -39,4 +53,8 @@ export interface UsageStats {
    */
   addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined>;
   idleSpend(team: string, day: string): Promise<number>;
+  /** Records how long a job of `matchKey` ran; the same job and end count once. */
+  addRunDuration(matchKey: string, run: RunDuration): Promise<void>;
+  /** The most recent run durations of a match key, newest first. */
+  recentRunDurations(matchKey: string, limit: number): Promise<RunDuration[]>;
 }

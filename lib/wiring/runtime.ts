@@ -319,6 +319,7 @@ export class Runtime {
         fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
         ...(this.config.core.home ? { home: this.config.core.home } : {}),
       },
+      endWatch: this.config.policy.endWatch,
       ...(forceReconcile ? { forceReconcile } : {}),
       remainingMs,
       // One pool's SageMaker calls and writes, and its owner notice with every retry wait.

@@ -72,6 +72,21 @@ const usageStatsContract = (name: string, make: () => Promise<UsageStats>) =>
       expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j4', 'j3', 'j2', 'j1']);
     });
 
+    it('keeps each run duration of a match key once, newest first, apart from other keys', async () => {
+      const stats = await make();
+      const run = (job: string, atMs: number, seconds: number) => ({ job, atMs, seconds });
+      await stats.addRunDuration('k', run('j1', T0, 1200));
+      await stats.addRunDuration('k', run('j2', T0 + 1000, 1500));
+      await stats.addRunDuration('k', run('j2', T0 + 1000, 1500));
+      await stats.addRunDuration('other', run('j3', T0 + 2000, 60));
+      expect(await stats.recentRunDurations('k', 10)).toEqual([
+        run('j2', T0 + 1000, 1500),
+        run('j1', T0, 1200),
+      ]);
+      expect((await stats.recentRunDurations('k', 1)).map((r) => r.job)).toEqual(['j2']);
+      expect(await stats.recentRunDurations('none', 10)).toEqual([]);
+    });
+
     it('sums idle spend per team and day, counting each hop once', async () => {
       const stats = await make();
       expect(await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5)).toBeUndefined();

@@ -86,3 +86,27 @@ describe('the per-container usage statistics cache', () => {
     expect(store.reads).toBe(reads + 1);
   });
 });
+
+describe('cached run durations', () => {
+  it('reads a key once per period and knows its own writes at once, newest first', async () => {
+    let now = T0;
+    const store = new MemoryUsageStats();
+    let reads = 0;
+    const counting: UsageStats = Object.assign(Object.create(store) as UsageStats, {
+      recentRunDurations: async (key: string, limit: number) => {
+        reads++;
+        return store.recentRunDurations(key, limit);
+      },
+    });
+    const cached = new CachedUsageStats(counting, { now: () => now }, 5 * MIN);
+    await store.addRunDuration('k', { job: 'j1', atMs: T0 - MIN, seconds: 1200 });
+    expect(await cached.recentRunDurations('k', 2)).toEqual([{ job: 'j1', atMs: T0 - MIN, seconds: 1200 }]);
+    await cached.addRunDuration('k', { job: 'j2', atMs: T0, seconds: 1500 });
+    await cached.addRunDuration('k', { job: 'j3', atMs: T0 + 1, seconds: 1300 });
+    expect((await cached.recentRunDurations('k', 2)).map((r) => r.job)).toEqual(['j3', 'j2']);
+    expect(reads).toBe(1);
+    now += 5 * MIN;
+    expect((await cached.recentRunDurations('k', 2)).map((r) => r.job)).toEqual(['j3', 'j2']);
+    expect(reads).toBe(2);
+  });
+});

@@ -24,6 +24,7 @@ describe('the one configuration', () => {
       sweepConcurrency: 4,
       reconcileEveryMs: 15 * 60_000,
       fullReconcileEveryMs: 24 * 3_600_000,
+      endWatch: { minUsdPerHour: 50, marginSeconds: 300, maxDescribesPerJob: 30 },
     });
     expect(config.notify.retentionDays).toBe(35);
     expect(config.slackActions).toMatchObject({
@@ -53,6 +54,23 @@ describe('the one configuration', () => {
     ).toEqual([
       'POOLWARDEN_MEMBER_LOCATIONS: "1111/us-east-1" must be a 12-digit account id and a region, such as 123456789012/us-east-1',
       'POOLWARDEN_MEMBER_LOCATIONS: "111122223333" must be a 12-digit account id and a region, such as 123456789012/us-east-1',
+    ]);
+  });
+
+  it('reads the end watch: an hourly price or off, naming a bad value', () => {
+    const watch = (env: Record<string, string>) => loadConfig({ ...TABLE, ...env }).policy.endWatch;
+    expect(watch({ POOLWARDEN_END_WATCH_USD_PER_HOUR: '20.5' }).minUsdPerHour).toBe(20.5);
+    expect(watch({ POOLWARDEN_END_WATCH_USD_PER_HOUR: 'OFF' }).minUsdPerHour).toBe(Number.POSITIVE_INFINITY);
+    expect(watch({ POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB: '60' }).maxDescribesPerJob).toBe(60);
+    expect(
+      problemsOf({
+        ...TABLE,
+        POOLWARDEN_END_WATCH_USD_PER_HOUR: 'cheap',
+        POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB: '0',
+      }),
+    ).toEqual([
+      'POOLWARDEN_END_WATCH_USD_PER_HOUR: must be an hourly price in USD (0 or more) or off',
+      'POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB: must be at least 1',
     ]);
   });
 

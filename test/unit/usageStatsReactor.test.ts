@@ -52,3 +52,20 @@ describe('usage statistics: learning that cannot trap itself', () => {
     }
   });
 });
+
+describe('usage statistics: how long a key runs', () => {
+  it('learns a completed job’s run from creation to end under its match key, once; not a failed or stopped one', async () => {
+    const stats = new MemoryUsageStats();
+    const reactor = usageStatsReactor(stats, DEFAULT_PRICES);
+    const key = sampleSnapshot('x', T0).matchKey;
+    const ended = (name: string, status: 'Completed' | 'Failed' | 'Stopped', minutes: number): JobRecord => ({
+      name,
+      job: sampleSnapshot(name, T0, { status, createdAtMs: T0 - minutes * MIN, endedAtMs: T0 }),
+    });
+    await reactor.react([{ kind: 'job-ended', job: ended('done', 'Completed', 20) }]);
+    await reactor.react([{ kind: 'job-ended', job: ended('done', 'Completed', 20) }]);
+    await reactor.react([{ kind: 'job-ended', job: ended('failed', 'Failed', 2) }]);
+    await reactor.react([{ kind: 'job-ended', job: ended('stopped', 'Stopped', 5) }]);
+    expect(await stats.recentRunDurations(key, 10)).toEqual([{ job: 'done', atMs: T0, seconds: 1200 }]);
+  });
+});

@@ -8,7 +8,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ObservedGap, UsageStats } from '../../ports/usageStats';
+import type { ObservedGap, RunDuration, UsageStats } from '../../ports/usageStats';
 import { appliedIf } from './conditions';
 import { historyTtl, KEY, TTL_ATTRIBUTE } from './tableDesign';
 
@@ -16,6 +16,9 @@ const BATCH_WRITE_ITEMS = 25;
 
 const ownerKey = (owner: string) => ({ [KEY.partition]: `OWNER#${owner}`, [KEY.sort]: 'ACTIVITY' });
 const gapPartition = (scopeId: string) => `GAPS#${scopeId}`;
+const runsPartition = (matchKey: string) => `RUNS#${matchKey}`;
+/** Sorts by end instant, then job: the newest first when read backwards. */
+const timedSortKey = (atMs: number, job: string) => `${String(atMs).padStart(15, '0')}#${job}`;
 const spendPartition = (team: string, day: string) => `SPEND#${team}#${day}`;
 
 export class DynamoUsageStats implements UsageStats {
@@ -51,7 +54,7 @@ export class DynamoUsageStats implements UsageStats {
       PutRequest: {
         Item: {
           [KEY.partition]: gapPartition(scopeId),
-          [KEY.sort]: `${String(gap.atMs).padStart(15, '0')}#${gap.job}`,
+          [KEY.sort]: timedSortKey(gap.atMs, gap.job),
           ...gap,
           [TTL_ATTRIBUTE]: historyTtl(gap.atMs),
         },
@@ -117,5 +120,38 @@ export class DynamoUsageStats implements UsageStats {
       for (const item of page.Items ?? []) total += Number(item.usd ?? 0);
     }
     return total;
+  }
+
+  async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          [KEY.partition]: runsPartition(matchKey),
+          [KEY.sort]: timedSortKey(run.atMs, run.job),
+          job: run.job,
+          atMs: run.atMs,
+          seconds: run.seconds,
+          [TTL_ATTRIBUTE]: historyTtl(run.atMs),
+        },
+      }),
+    );
+  }
+
+  async recentRunDurations(matchKey: string, limit: number): Promise<RunDuration[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': runsPartition(matchKey) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((i) => ({
+      job: String(i.job),
+      atMs: Number(i.atMs),
+      seconds: Number(i.seconds),
+    }));
   }
 }

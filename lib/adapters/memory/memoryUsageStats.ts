@@ -1,10 +1,11 @@
-import { newestGapFirst, type ObservedGap, type UsageStats } from '../../ports/usageStats';
+import { newestGapFirst, type ObservedGap, type RunDuration, type UsageStats } from '../../ports/usageStats';
 
 /** Usage statistics in memory, with DynamoUsageStats' rules; for tests and the benchmarks. */
 export class MemoryUsageStats implements UsageStats {
   private readonly lastSubmitted = new Map<string, number>();
   private readonly gaps = new Map<string, Map<string, ObservedGap>>();
   private readonly spend = new Map<string, Map<string, number>>();
+  private readonly runs = new Map<string, Map<string, RunDuration>>();
 
   async noteSubmission(owner: string, atMs: number): Promise<boolean> {
     if ((this.lastSubmitted.get(owner) ?? Number.NEGATIVE_INFINITY) >= atMs) return false;
@@ -39,5 +40,15 @@ export class MemoryUsageStats implements UsageStats {
 
   async idleSpend(team: string, day: string): Promise<number> {
     return [...(this.spend.get(`${team}#${day}`)?.values() ?? [])].reduce((a, b) => a + b, 0);
+  }
+
+  async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {
+    const runs = this.runs.get(matchKey) ?? new Map<string, RunDuration>();
+    runs.set(`${run.atMs}#${run.job}`, run);
+    this.runs.set(matchKey, runs);
+  }
+
+  async recentRunDurations(matchKey: string, limit: number): Promise<RunDuration[]> {
+    return [...(this.runs.get(matchKey)?.values() ?? [])].sort(newestGapFirst).slice(0, limit);
   }
 }

@@ -1,3 +1,4 @@
+import type { EndWatchSettings } from '../../domain/endWatch';
 import type { JobLocation } from '../../domain/jobLocation';
 import type { KeepAliveLimits } from '../../domain/keepAlive';
 import type { OwnerTagKeys } from '../../domain/owner';
@@ -40,6 +41,8 @@ export interface PolicyConfig {
   readonly reconcileEveryMs: number;
   /** How often the reconcile lists every Available pool of the window, not only what changed. */
   readonly fullReconcileEveryMs: number;
+  /** Which running jobs the sweep describes around their expected end. */
+  readonly endWatch: EndWatchSettings;
 }
 
 export type SlackConfig =

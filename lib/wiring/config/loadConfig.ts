@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_END_WATCH } from '../../domain/endWatch';
 import { ACCOUNT_PATTERN, type JobLocation, REGION_PATTERN } from '../../domain/jobLocation';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../domain/owner';
@@ -82,6 +83,23 @@ const environment = z
     // Every reconcile lists the Available pools of the recent hours (reconcileWindow.ts says why);
     // this is how often the listing reaches back over the whole 28-day window.
     POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(24),
+    // The end watch (domain/endWatch.ts): jobs whose pools cost at least this per hour idle are
+    // described around their expected end; `off` watches none.
+    POOLWARDEN_END_WATCH_USD_PER_HOUR: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v === '') return DEFAULT_END_WATCH.minUsdPerHour;
+        if (v.trim().toLowerCase() === 'off') return Number.POSITIVE_INFINITY;
+        const usd = Number(v);
+        if (!Number.isFinite(usd) || usd < 0) {
+          ctx.addIssue({ code: 'custom', message: 'must be an hourly price in USD (0 or more) or off' });
+          return z.NEVER;
+        }
+        return usd;
+      }),
+    POOLWARDEN_END_WATCH_MARGIN_SECONDS: wholeNumber(DEFAULT_END_WATCH.marginSeconds, 0, 6 * 3600),
+    POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB: wholeNumber(DEFAULT_END_WATCH.maxDescribesPerJob, 1, 1440),
 
     POOLWARDEN_SLACK_MODE: z
       .enum(['off', 'webhook', 'bot'], { message: 'must be off, webhook or bot' })
@@ -267,6 +285,11 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
       sweepConcurrency: e.POOLWARDEN_SWEEP_CONCURRENCY,
       reconcileEveryMs: e.POOLWARDEN_RECONCILE_MINUTES * 60_000,
       fullReconcileEveryMs: e.POOLWARDEN_FULL_RECONCILE_HOURS * 3_600_000,
+      endWatch: {
+        minUsdPerHour: e.POOLWARDEN_END_WATCH_USD_PER_HOUR,
+        marginSeconds: e.POOLWARDEN_END_WATCH_MARGIN_SECONDS,
+        maxDescribesPerJob: e.POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB,
+      },
     },
     notify: {
       slack: slackOf(e),
