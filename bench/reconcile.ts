@@ -42,14 +42,14 @@ const scenarios: Array<{
   // end event is on time and only when it arrives under chaos. The end watch describes such jobs
   // around their learnt end; these show it off, and describing every minute of the window.
   {
-    label: '--chaos, end watch off',
+    label: '--chaos, end watch on ($50/h and dearer)',
     options: { chaosSeed: 1 },
-    env: { POOLWARDEN_END_WATCH_USD_PER_HOUR: 'off' },
+    env: { POOLWARDEN_END_WATCH_USD_PER_HOUR: '50' },
   },
   {
-    label: '--chaos, end watch every minute of its window',
+    label: '--chaos, end watch on, every minute of its window',
     options: { chaosSeed: 1 },
-    env: { POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB: '1440' },
+    env: { POOLWARDEN_END_WATCH_USD_PER_HOUR: '50', POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB: '1440' },
   },
   { label: '--chaos --drop 0.1 --crash 0.05 --throttle 0.1', options: { chaosSeed: 1, faults: FAULTS } },
   // The trade-off: reconciling more often finds late and lost ends sooner, for more list calls.
@@ -161,7 +161,7 @@ const listRows = [1_000, 10_000, 100_000].map((n) => {
 const section = [
   '## Reconciliation (`npm run bench:reconcile`)',
   '',
-  `Bundled team week (${trace.length} jobs), example policy, reconcile every 15 min unless said (each lists the jobs of the recent ${fixed(recentPoolsWindowMs(DEFAULT_KEEP_ALIVE_LIMITS, 15 * 60_000) / 3_600_000, 2)} h with their warm pool status), full 28-day listing every 24 h. Polling baseline: one DescribeTrainingJob per Available pool-minute of the calm run (${thousands(calmPollingCalls)}), list calls not counted. The end watch (README, event handling rule 7) describes running jobs whose pools cost at least $50/h idle around their learnt end, at most 30 describes a job unless said; what is left of the gap under chaos is mostly the first job of a key (nothing learnt yet), runs longer or shorter than any learnt one, and the policy keeping a pool it first sees already idle for a minute or two.`,
+  `Bundled team week (${trace.length} jobs), example policy, reconcile every 15 min unless said (each lists the jobs of the recent ${fixed(recentPoolsWindowMs(DEFAULT_KEEP_ALIVE_LIMITS, 15 * 60_000) / 3_600_000, 2)} h with their warm pool status), full 28-day listing every 24 h. Polling baseline: one DescribeTrainingJob per Available pool-minute of the calm run (${thousands(calmPollingCalls)}), list calls not counted. The end watch (README, event handling rule 7) is off by default; where said it is on and describes running jobs whose pools cost at least $50/h idle around their learnt end, at most 30 describes a job unless said; what is left of the gap under chaos is mostly the first job of a key (nothing learnt yet), runs longer or shorter than any learnt one, and the policy keeping a pool it first sees already idle for a minute or two.`,
   '',
   table(
     [

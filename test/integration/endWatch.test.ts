@@ -3,7 +3,7 @@ import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import type { SweepReport } from '../../lib/app/sweep';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
-import { DEFAULT_END_WATCH } from '../../lib/domain/endWatch';
+import { DEFAULT_END_WATCH, SUGGESTED_END_WATCH_USD_PER_HOUR } from '../../lib/domain/endWatch';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { silentTelemetry } from '../../lib/ports/telemetry';
@@ -50,7 +50,9 @@ describe('end watch: an expensive job ends before its event does (emulator and d
   const endOfWatchedJob = async (watching: boolean) => {
     ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
     world = await new SweepWorld({ ledger, policy: LEAVE_ALONE }).start();
-    const overrides = watching ? { endWatch: DEFAULT_END_WATCH } : {};
+    const overrides = watching
+      ? { endWatch: { ...DEFAULT_END_WATCH, minUsdPerHour: SUGGESTED_END_WATCH_USD_PER_HOUR } }
+      : {};
     // No keep-alive: the second job starts cold, as long as the first.
     world.emulator.submit(expensiveJob('teacher', 0));
     world.advance(30 * MIN);

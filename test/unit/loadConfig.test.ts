@@ -24,7 +24,7 @@ describe('the one configuration', () => {
       sweepConcurrency: 4,
       reconcileEveryMs: 15 * 60_000,
       fullReconcileEveryMs: 24 * 3_600_000,
-      endWatch: { minUsdPerHour: 50, marginSeconds: 300, maxDescribesPerJob: 30 },
+      endWatch: { minUsdPerHour: Number.POSITIVE_INFINITY, marginSeconds: 300, maxDescribesPerJob: 30 },
     });
     expect(config.notify.retentionDays).toBe(35);
     expect(config.slackActions).toMatchObject({

@@ -84,7 +84,7 @@ const environment = z
     // this is how often the listing reaches back over the whole 28-day window.
     POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(24),
     // The end watch (domain/endWatch.ts): jobs whose pools cost at least this per hour idle are
-    // described around their expected end; `off` watches none.
+    // described around their expected end; `off` (the default) watches none.
     POOLWARDEN_END_WATCH_USD_PER_HOUR: z
       .string()
       .optional()
