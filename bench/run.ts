@@ -325,7 +325,7 @@ Where a target above is missed, what the profiles say and what would close it:
   GAPS#all, GAPS#family, GAPS#team, GAPS#owner and GAPS#matchKey partitions, up to 80 items per
   read late in the week; about 20 µs of CPU per item returned). A CPU profile of \`npm start\`:
   the SDK about a quarter, dynalite and its storage about a quarter, garbage collection a
-  tenth, poolwarden and the emulator an eighth. The ledger takes about 41 DynamoDB requests per
+  tenth, poolwarden and the emulator an eighth. The ledger takes about 45 DynamoDB requests per
   job on the bundled week (section 2). What would close the gap: read fewer gap items (the
   usage statistics as one item per scope, owner and team-day, read for all scopes of a sweep with
   one BatchGetItem; or a container cache that adds new gaps to what it holds instead of reading
