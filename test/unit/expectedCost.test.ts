@@ -24,6 +24,15 @@ const costsOf = (price: number, count: number, waiting: number) =>
     waitingValuePerHourUsd: waiting,
   });
 
+/** Up to 40 gaps of up to 20,000 s, reused or not. */
+const gapSamples = fc.array(
+  fc.record({ gapSeconds: fc.integer({ min: 0, max: 20_000 }), reused: fc.boolean() }),
+  {
+    minLength: 1,
+    maxLength: 40,
+  },
+);
+
 describe('the expected-cost decision', () => {
   it('keeps a cheap pool through a long gap when a person waits for a cold start', () => {
     // $0.23/h: 30 min idle costs $0.12; a cold start with a $90/h person waiting costs $3.06.
@@ -56,10 +65,7 @@ describe('the expected-cost decision', () => {
   it('never costs more in expectation than both stopping now and keeping until the next decision', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ gapSeconds: fc.integer({ min: 0, max: 20_000 }), reused: fc.boolean() }), {
-          minLength: 1,
-          maxLength: 40,
-        }),
+        gapSamples,
         fc.integer({ min: 0, max: 10_000 }),
         fc.double({ min: 0.1, max: 160, noNaN: true }),
         fc.integer({ min: 1, max: 8 }),
@@ -111,10 +117,7 @@ describe('pools of one match key competing for the next submissions', () => {
   it('decides for a pool alone (rank 1) exactly as without the rank', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ gapSeconds: fc.integer({ min: 0, max: 20_000 }), reused: fc.boolean() }), {
-          minLength: 1,
-          maxLength: 40,
-        }),
+        gapSamples,
         fc.integer({ min: 0, max: 10_000 }),
         fc.double({ min: 0.1, max: 160, noNaN: true }),
         fc.double({ min: 1, max: 4, noNaN: true }),

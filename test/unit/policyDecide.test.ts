@@ -8,14 +8,8 @@ import type { PoolFacts } from '../../lib/domain/policy/poolFacts';
 import { selectRule } from '../../lib/domain/policy/ruleSelection';
 import type { SpendFacts } from '../../lib/domain/policy/spendCaps';
 import type { KeepAdvice } from '../../lib/domain/policy/strategies';
-import { formatPolicyErrors, parsePolicy } from '../../lib/policyFile/parsePolicy';
 import { type Overrides, withOverrides } from '../support/overrides';
-
-const policyOf = (text: string): Policy => {
-  const result = parsePolicy(text, 'policy.yaml');
-  if (!result.ok) throw new Error(formatPolicyErrors(result.errors));
-  return result.policy;
-};
+import { policyOf } from '../support/policyOf';
 
 const POLICY = policyOf(`
 defaults:

@@ -7,11 +7,11 @@ import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluate
 import type { GapScope } from '../../lib/domain/policy/gapDistribution';
 import type { TimedGap } from '../../lib/domain/policy/gapLearner';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
-import { formatPolicyErrors, parsePolicy } from '../../lib/policyFile/parsePolicy';
+import { policyOf } from '../support/policyOf';
 import { sampleTraceJob } from '../support/sampleTraceJob';
 
 /** Every clock-driven rule at once: two offices' working hours, idle limits, caps, tags, warnings, activity. */
-const parsed = parsePolicy(
+const POLICY = policyOf(
   `
 defaults:
   workingHours:
@@ -47,11 +47,9 @@ rules:
     keepAlive: { strategy: hybrid-histogram, minSamples: 3 }
     notify: { leadTime: off }
 `,
-  'policy.yaml',
 );
-if (!parsed.ok) throw new Error(formatPolicyErrors(parsed.errors));
 const SETUP: PolicySetup = {
-  policy: parsed.policy,
+  policy: POLICY,
   limits: DEFAULT_KEEP_ALIVE_LIMITS,
   killSwitch: false,
   prices: DEFAULT_PRICES,

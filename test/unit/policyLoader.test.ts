@@ -2,19 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { formatDuration, parseDuration } from '../../lib/domain/policy/duration';
-import type { Policy } from '../../lib/domain/policy/policy';
 import { formatPolicyErrors, type PolicyError, parsePolicy } from '../../lib/policyFile/parsePolicy';
+import { policyOf } from '../support/policyOf';
 
 const errorsOf = (text: string, source = 'policy.yaml'): readonly PolicyError[] => {
   const result = parsePolicy(text, source);
   if (result.ok) throw new Error('expected the policy to be rejected');
   return result.errors;
-};
-
-const policyOf = (text: string): Policy => {
-  const result = parsePolicy(text, 'policy.yaml');
-  if (!result.ok) throw new Error(formatPolicyErrors(result.errors));
-  return result.policy;
 };
 
 /** [line, path, message fragment] of every error, in file order. */
