@@ -450,9 +450,10 @@ describe('decide: extensions', () => {
       'idle spend cap per pool per day $100.00 ($95.00 spent)',
     ],
     [
+      // One decision minute past it: whether to keep on from the horizon is decided there.
       'up to the horizon the expected-cost check finds worth it',
       { now: WEEKDAY_10, idle: 40, expiresIn: 5, keepCheck: keepUntil(25) },
-      1500,
+      1560,
       'expected-cost horizon',
     ],
   ])('%s', (_label, scenario, keepAliveSeconds, boundBy) => {
@@ -464,6 +465,30 @@ describe('decide: extensions', () => {
       endsAtMs: scenario.now + keepAliveSeconds * 1000,
     });
     expect(decision.reason).toContain(`bounded by the ${boundBy}`);
+  });
+
+  it('outlives the expected-cost horizon, so that the decision at the horizon can keep on', () => {
+    // Extended to the horizon (25 min from now) and a minute: at the horizon the pool is still
+    // Available, and a check that then finds a later horizon worth it extends again.
+    const extended = run({ now: WEEKDAY_10, idle: 40, expiresIn: 5, keepCheck: keepUntil(25) });
+    const horizonMs = WEEKDAY_10 + 25 * MIN;
+    expect(extended.endsAtMs).toBeGreaterThan(horizonMs);
+    const atHorizon = run({
+      now: horizonMs,
+      idle: 65,
+      expiresIn: ((extended.endsAtMs ?? 0) - horizonMs) / MIN,
+      keepCheck: keepUntil(20),
+    });
+    expect(atHorizon).toMatchObject({ action: 'extend', keepAliveSeconds: 21 * 60 });
+    // A check that finds nothing worth it there stops the pool at the horizon's minute.
+    const stopped = run({
+      now: horizonMs,
+      idle: 65,
+      expiresIn: ((extended.endsAtMs ?? 0) - horizonMs) / MIN,
+      keepCheck: keepUntil(-1),
+      advice: keepUntil(0),
+    });
+    expect(stopped.action).toBe('stop');
   });
 
   it('waits until the pool is about to end before calling UpdateTrainingJob', () => {

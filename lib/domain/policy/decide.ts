@@ -32,6 +32,7 @@ import {
  *                                                   -> extend, bounded by the step, the per-call
  *                                                      cap, the lifetime cap, the idle limit, the
  *                                                      spend caps and the expected-cost horizon
+ *                                                      (reached a decision minute past it)
  *  7. the keep-alive strategy's time has passed     -> stop
  *  8. the predicted expiry has passed               -> leave: SageMaker ends the pool on its own,
  *                                                      the reconciler records how it ended
@@ -111,6 +112,15 @@ export interface DecisionInput {
  * which would terminate the pool.
  */
 const MIN_EXTENSION_SECONDS = 60;
+
+/**
+ * How far an extension bounded by the expected-cost horizon reaches past it: one decision period
+ * (the sweep looks every minute, the next decision instant expectedCost.ts prices). The horizon
+ * is where keeping stops paying *if the pool is stopped there*; whether to keep on from there is
+ * the decision taken at the horizon, with the pool idle that long. An expiry set at the horizon
+ * itself would end the pool before that decision, so the horizon would be chosen once.
+ */
+const DECIDE_AT_HORIZON_SECONDS = 60;
 
 /** The facts of an Available pool once its rule, tags, clock and caps have been read. */
 interface Situation {
@@ -275,7 +285,10 @@ const planExtension = (s: Situation): ExtensionPlan => {
       untilMs: s.nowMs + settings.extend.stepSeconds * 1000,
     },
   ];
-  bounds.push({ label: 'expected-cost horizon', untilMs: check.keepUntilMs });
+  bounds.push({
+    label: 'expected-cost horizon',
+    untilMs: check.keepUntilMs + DECIDE_AT_HORIZON_SECONDS * 1000,
+  });
   if (s.idleLimitSeconds !== null) {
     bounds.push({
       label: `idle limit ${formatDuration(s.idleLimitSeconds)}`,
@@ -571,7 +584,7 @@ export const decisionHoldsUntilMs = (
       if (check.holdsUntilMs <= nowMs && nowMs >= planMattersFromMs) return nowMs;
       planEdge(check.holdsUntilMs);
     }
-    extensionBound(check.keepUntilMs);
+    extensionBound(check.keepUntilMs + DECIDE_AT_HORIZON_SECONDS * 1000);
     planEdge(learnedChangesAtMs);
   }
   edges.push(
