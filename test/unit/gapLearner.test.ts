@@ -36,7 +36,7 @@ describe('hierarchical learning down to all pools', () => {
       (scope) => (scope.kind === 'matchKey' ? own : onlyAllPools(scope)),
       T0,
     );
-    expect(learned?.basis).toMatch(/^this match key: 1 gaps .* \+ all pools as a prior of weight 8$/);
+    expect(learned?.basis).toMatch(/^this match key: 1 gaps .* \+ all pools as a prior of weight 64$/);
   });
 
   it('a cheap pool of a new family is kept on that evidence, with the figures in the reason', () => {
