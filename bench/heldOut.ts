@@ -178,7 +178,19 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
   among the Available pools of its key, sameKeyRank.ts) explain a part: on the training weeks it
   took the bursty weeks at $90/h from 1.22–1.30× to 1.21–1.27×, left them at $60/h alike
   (1.20–1.28× → 1.21–1.28×), and the sweep week at $0/h from 1.34× to 1.25× (all 36 rows: 28
-  missed targets → 25). The training bursty weeks still miss alike (bench/trainTargets.ts).
+  missed targets → 25). Where the money still went on the four bursty training weeks at $60/h:
+  $219 more idle than the oracle and 219 more cold starts ($460). Where the policy stopped a pool
+  first in line it had predicted P(reuse within the break-even window) = 0.23 on average, and a
+  same-key job came in 0.44 of the cases: far into an idle period a key's or owner's few gaps
+  swung the estimate, and the stops came on its low swings. Counting a broader scope as 64
+  samples of the narrower one (was 8; chosen by the log loss of P(a same-key job within 30 min |
+  idle) at every decision of the training weeks), and letting an extension bounded by the
+  expected-cost horizon reach a decision minute past it (an expiry set at the horizon ended the
+  pool before the decision there could keep it), took the bursty training weeks from 1.26× to
+  1.23× at $60/h and from 1.25× to 1.23× at $90/h (all 36 rows: 25 missed targets → 20). What is
+  left is where a session ends: the signals the deployed system has measured weak on the training
+  weeks (the owner's next job on another key: P(a reuse within 30 min | idle 20 min) 0.30 against
+  0.37; a same-key job running: rare past 10 minutes idle).
 - Below the best fixed keep-alive: missed on ${list(fixedMiss)}.
 - Below no warm pool: missed on ${list(none)}. At $0/h a cold start costs only 122 s of the
   cluster: the oracle itself saves only ${list(oracleSaves)} against no warm pool (same weeks), so a
