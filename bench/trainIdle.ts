@@ -32,9 +32,9 @@ interface Hop {
 }
 
 const branchOf = (reason: string, action: string): string => {
-  if (/gaps < \d+ needed/.test(reason)) return 'nothing learned';
-  const scope =
-    /from (this match key|owner|team|family|all pools|built-in prior)/.exec(reason)?.[1] ?? 'other';
+  // Break-even while nothing was learned (before the built-in prior), or the prior alone.
+  if (/gaps < \d+ needed|from the built-in prior/.test(reason)) return 'nothing learned';
+  const scope = /from (this match key|owner|team|family|all pools)/.exec(reason)?.[1] ?? 'other';
   return `${action === 'stop' ? 'stop' : 'keep'} on ${scope}`;
 };
 

@@ -234,15 +234,18 @@ describe('adaptive', () => {
     expect(adaptive.advise(ctx(300, gaps)).keepUntilMs).toBe(T0 + 300 * S);
   });
 
-  it('falls back to break-even while there are too few gaps', () => {
+  it('with nothing learned, decides on the built-in prior (not break-even) and names its figures', () => {
+    const advice = adaptive.advise(ctx(0));
+    expect(advice.fellBackTo).toBeUndefined();
+    expect(advice.basis).toMatch(
+      /from the built-in prior: P\(reuse within 6h\) 0\.50, gaps evenly on a log scale from 1m to 6h, weight 4/,
+    );
+  });
+
+  it('needs no minimum of gaps: a few are decided on as learned (the learner shrinks them toward a prior)', () => {
     const advice = adaptive.advise(ctx(0, learnGaps(reused(10, 20, 30))));
-    expect(advice).toMatchObject({
-      strategy: 'adaptive',
-      fellBackTo: 'break-even',
-      keepUntilMs: T0 + 360 * S,
-    });
-    expect(advice.basis).toMatch(/^adaptive: 3 gaps < 8 needed; break-even/);
-    expect(adaptive.advise(ctx(0)).fellBackTo).toBe('break-even');
+    expect(advice).toMatchObject({ strategy: 'adaptive', keepUntilMs: T0 + 30 * S });
+    expect(advice.fellBackTo).toBeUndefined();
   });
 
   it('falls back to fixed when the price is unknown', () => {

@@ -3,6 +3,7 @@ import { type ActivityEvidence, NO_EVIDENCE } from './activityEvidence';
 import { formatDuration, formatUsd } from './duration';
 import { chooseKeep, keepChoiceHoldsUntilIdleSeconds, reuseWithin } from './expectedCost';
 import type { GapDistribution } from './gapDistribution';
+import { builtInPrior } from './gapLearner';
 import type { HybridHistogramOptions, KeepAliveSettings, StrategyName } from './policy';
 import type { SameKeyRank } from './sameKeyRank';
 
@@ -180,18 +181,12 @@ const hybridHistogramAdvice = (ctx: KeepAliveContext, settings: KeepAliveSetting
 
 /**
  * Adaptive ski rental on the learned distribution: the expected-cost decision of expectedCost.ts,
- * re-taken at every decision instant. With too few gaps learned in every scope (down to all pools,
- * so only the first pools of a deployment), break-even.
+ * re-taken at every decision instant. With nothing learned in any scope (the first pools of a
+ * deployment), the same decision on the built-in prior (gapLearner.ts), so the prices still decide.
  */
-const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, costs: PoolCosts): KeepAdvice => {
-  const gaps = ctx.gaps;
-  if (!gaps || gaps.samples < settings.minSamples) {
-    return fallback(
-      breakEvenAdvice(ctx, costs),
-      'adaptive',
-      `adaptive: ${gaps?.samples ?? 0} gaps < ${settings.minSamples} needed`,
-    );
-  }
+const adaptiveAdvice = (ctx: KeepAliveContext, costs: PoolCosts): KeepAdvice => {
+  const prior = ctx.gaps ? undefined : builtInPrior();
+  const gaps = ctx.gaps ?? builtInPrior().distribution;
   const idle = idleSecondsOf(ctx);
   const evidence = ctx.evidence ?? NO_EVIDENCE;
   const rank = ctx.sameKey?.rank ?? 1;
@@ -203,7 +198,7 @@ const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, cost
   };
   const choice = chooseKeep(gaps, idle, costs, keepOptions);
   const holdsUntilMs = atSeconds(ctx, keepChoiceHoldsUntilIdleSeconds(gaps, choice, costs, keepOptions));
-  const learned = ctx.gapsBasis ?? `${gaps.samples} gaps (${gaps.censored} unreused)`;
+  const learned = prior?.basis ?? ctx.gapsBasis ?? `${gaps.samples} gaps (${gaps.censored} unreused)`;
   const given =
     evidence.because.length > 0
       ? `; evidence ${evidence.because.join('; ')} (hazard × ${evidence.hazardRatio.toFixed(2)})`
@@ -233,10 +228,10 @@ const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, cost
 
 /**
  * The expected-cost check every keep past the current expiry must pass, whatever the rule's
- * strategy: the adaptive decision on the learned gaps, break-even when none are learned.
+ * strategy: the adaptive decision on the learned gaps, on the built-in prior when none are learned.
  */
-export const costAwareKeep = (ctx: KeepAliveContext, settings: KeepAliveSettings): KeepAdvice | undefined =>
-  ctx.costs ? adaptiveAdvice(ctx, settings, ctx.costs) : undefined;
+export const costAwareKeep = (ctx: KeepAliveContext): KeepAdvice | undefined =>
+  ctx.costs ? adaptiveAdvice(ctx, ctx.costs) : undefined;
 
 const needsCosts = (
   name: StrategyName,
@@ -259,8 +254,7 @@ export const strategies: Readonly<Record<StrategyName, (settings: KeepAliveSetti
       name: 'hybrid-histogram',
       advise: (ctx) => hybridHistogramAdvice(ctx, settings),
     }),
-    adaptive: (settings) =>
-      needsCosts('adaptive', settings, (ctx, costs) => adaptiveAdvice(ctx, settings, costs)),
+    adaptive: (settings) => needsCosts('adaptive', settings, adaptiveAdvice),
   };
 
 export const createStrategy = (settings: KeepAliveSettings): KeepAliveStrategy =>
