@@ -263,6 +263,14 @@ describe('hybrid histogram (Serverless in the Wild)', () => {
     expect(hybrid.advise(ctx(0, gaps)).keepUntilMs).toBe(T0 + 330 * S);
   });
 
+  it("counts each gap by its weight, so a prior's light pseudo-sample does not stretch the keep-alive", () => {
+    const gaps = learnGaps([...reused(...repeat(20, 270)), { gapSeconds: 9000, reused: true, weight: 0.05 }]);
+    // Counted as a whole gap, 9000 s would be 1 of 21 (5 %), past the 99th percentile's 1 %.
+    const advice = hybrid.advise(ctx(0, gaps));
+    expect(advice.keepUntilMs).toBe(T0 + 330 * S);
+    expect(advice.basis).toContain('99th percentile of 20.1 gaps is 5m');
+  });
+
   it('uses the 99th percentile, so one outlier does not stretch the keep-alive', () => {
     const gaps = learnGaps(reused(...repeat(99, 90), 1000));
     expect(hybrid.advise(ctx(0, gaps)).keepUntilMs).toBe(T0 + 132 * S);

@@ -107,24 +107,33 @@ interface Histogram {
 /**
  * The paper's histogram counts observed idle times only. A censored idle time tells where a gap
  * is only when it is already past the range (then the gap is surely out of range); below the
- * range it says nothing about the bin, so it is left out.
+ * range it says nothing about the bin, so it is left out. Each sample counts by its weight
+ * (recency, a broader scope's or the built-in prior's share), as in the learned distribution:
+ * counting a prior's pseudo-samples as whole gaps would let a prior of weight 4 outvote a key.
  */
 const histogramOf = (gaps: GapDistribution, options: HybridHistogramOptions): Histogram => {
   const binCount = Math.max(1, Math.round(options.rangeSeconds / options.binSeconds));
   const bins = new Array<number>(binCount).fill(0);
   let inRange = 0;
-  let outOfRange = gaps.censoredGaps.filter((g) => g >= options.rangeSeconds).length;
-  for (const gap of gaps.reuseGaps) {
+  let outOfRange = 0;
+  gaps.censoredGaps.forEach((gap, i) => {
+    if (gap >= options.rangeSeconds) outOfRange += gaps.censoredWeights[i] ?? 1;
+  });
+  gaps.reuseGaps.forEach((gap, i) => {
+    const weight = gaps.reuseWeights[i] ?? 1;
     const bin = Math.floor(gap / options.binSeconds);
     if (bin < binCount) {
-      bins[bin] = (bins[bin] ?? 0) + 1;
-      inRange++;
+      bins[bin] = (bins[bin] ?? 0) + weight;
+      inRange += weight;
     } else {
-      outOfRange++;
+      outOfRange += weight;
     }
-  }
+  });
   return { inRange, outOfRange, bins };
 };
+
+/** A weighted count as the reason shows it. */
+const countOf = (weight: number): string => String(Math.round(weight * 10) / 10);
 
 /** Coefficient of variation of the bin counts, as the paper computes it (sample standard deviation). */
 const binCountCv = (histogram: Histogram): number => {
@@ -158,7 +167,7 @@ const hybridHistogramAdvice = (ctx: KeepAliveContext, settings: KeepAliveSetting
   const histogram = histogramOf(ctx.gaps, options);
   const total = histogram.inRange + histogram.outOfRange;
   if (total < settings.minSamples) {
-    return orFixed(`hybrid histogram: ${total} gaps < ${settings.minSamples} needed`);
+    return orFixed(`hybrid histogram: ${countOf(total)} gaps < ${settings.minSamples} needed`);
   }
   const outShare = histogram.outOfRange / total;
   if (outShare >= options.outOfRangeThreshold) {
@@ -175,7 +184,7 @@ const hybridHistogramAdvice = (ctx: KeepAliveContext, settings: KeepAliveSetting
   return {
     strategy: 'hybrid-histogram',
     keepUntilMs: atSeconds(ctx, seconds),
-    basis: `hybrid histogram: ${Math.round(options.tailPercentile * 100)}th percentile of ${histogram.inRange} gaps is ${formatDuration((tailBin + 1) * options.binSeconds)}, plus ${Math.round(options.margin * 100)}% = ${formatDuration(seconds)}`,
+    basis: `hybrid histogram: ${Math.round(options.tailPercentile * 100)}th percentile of ${countOf(histogram.inRange)} gaps is ${formatDuration((tailBin + 1) * options.binSeconds)}, plus ${Math.round(options.margin * 100)}% = ${formatDuration(seconds)}`,
   };
 };
 
