@@ -194,13 +194,24 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
 - Below the best fixed keep-alive: missed on ${list(fixedMiss)}.
 - Below no warm pool: missed on ${list(none)}. At $0/h a cold start costs only 122 s of the
   cluster: the oracle itself saves only ${list(oracleSaves)} against no warm pool (same weeks), so a
-  keep that is not nearly sure of its reuse loses. What is left: the first pools of a deployment,
-  kept to break-even while nothing is learned in any scope, and a few keeps on estimates. Measured
-  on the training weeks and not adopted: judging keeps on a lower confidence bound of P(reuse)
-  (helps at $0/h, costs more at $60 and $90/h: mean at $60/h 1.19× → 1.22× the oracle at one
-  standard error); stopping at once while nothing is learned (helps at $0/h, but stops the first pool of every fresh
-  deployment whatever its price).
+  keep that is not nearly sure of its reuse loses. While nothing is learned in any scope the
+  decision runs on a built-in prior (gapLearner.ts), which at $0/h stops every pool at once: on
+  the training weeks the first ml.p4d.24xlarge pools, kept to break-even before, had cost $20 of
+  the $37 idle at $0/h of the first 12 training weeks (now none is kept). What is left are keeps
+  of a minute or two on estimates: a keep to an observed gap can end only at the sweep minute
+  after it, up to a minute later, which at $0/h eats what it expects to save (bench/trainIdle.ts,
+  18 training weeks: 1,521 keeps learned per match key, $28.69 idle against $23.34 of cold starts
+  saved). Measured on the training weeks and not
+  adopted: pricing each horizon at the sweep minute that would end it (at $0/h 1.036× → 1.030× the
+  oracle, at $60/h 1.162× → 1.167× and the worst week 1.27× → 1.32×); keeping only when the
+  expected gain exceeds one standard error of its estimate (no gain at $0/h; at $60/h 1.172× →
+  1.185×); judging keeps on a lower confidence bound of P(reuse) (at $60/h 1.19× → 1.22×).
 - Cold starts no worse than the jobs' own keep-alive by more than 5 % (≥ $60/h): missed on ${list(cold)}.
-  The policy gives up a few reuses that are not worth their idle price: in total it costs
+  The policy gives up a few reuses that are not worth their idle price. On the training weeks
+  that miss it (mixed weeks 15 and 20, sweep week 16 at $60/h), 60 of the 65 lost warm starts
+  come after the strategy stopped a pool alone of its key ("no horizon is worth the idle
+  price"), often on keys with fewer than 10 gaps of their own and clusters of $1.4–3.8/h, the job
+  mostly within 10 minutes of the stop; 5 after the release of a pool behind others of its key.
+  No change was chosen for it. In total it costs
   ${list(rows.filter((r) => r.waiting >= 60).map((r) => `${fixed(r.total / r.ownTotal, 2)}×`))} of what the jobs' own keep-alive costs (same rows).`;
 };

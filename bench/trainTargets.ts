@@ -3,6 +3,7 @@
  * for the built-in default policy at each waiting value, optionally with other policy defaults
  * and other learning options. What changes to the learner or the decision were chosen on.
  * npx tsx bench/trainTargets.ts ['{"keepAlive":{...}}' policy defaults] ['{"halfLifeSeconds":...}' learning]
+ * SKIP=0 replays minute by minute: for trying a decision whose decisionHoldsUntilMs is not exact yet.
  */
 
 import { generateTrace } from '../devtools/local/trace/generateTrace';
@@ -38,6 +39,7 @@ for (const week of TRAIN_WEEKS) {
       jobKeepAliveSeconds: 'own',
       limits,
       learning,
+      ...(process.env.SKIP === '0' ? { skipInstants: false } : {}),
     };
     const keepAlive = { waitingValuePerHour: wait, ...((defaults.keepAlive as object) ?? {}) };
     const parsed = parsePolicy(JSON.stringify({ version: 1, defaults: { ...defaults, keepAlive } }), 'train');

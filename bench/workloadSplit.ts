@@ -21,6 +21,14 @@ export const TRAIN_WEEKS: readonly GenerateTraceOptions[] = [
   { seed: 20, start: '2026-05-25T00:00:00Z', days: 7, teams: 9, workload: 'mixed' },
   { seed: 21, start: '2026-09-07T00:00:00Z', days: 7, teams: 5, workload: 'mixed' },
   { seed: 22, start: '2026-03-02T00:00:00Z', days: 7, teams: 6, workload: 'interactive' },
+  // Added while working on the first pools of a deployment and the $0/h keeps: one week's
+  // difference between two choices was often a single bursty week's chaos, so more of each kind.
+  { seed: 23, start: '2026-02-16T00:00:00Z', days: 7, teams: 7, workload: 'mixed' },
+  { seed: 24, start: '2026-06-01T00:00:00Z', days: 7, teams: 5, workload: 'bursty' },
+  { seed: 25, start: '2026-08-24T00:00:00Z', days: 7, teams: 8, workload: 'interactive' },
+  { seed: 26, start: '2026-10-26T00:00:00Z', days: 7, teams: 6, workload: 'mixed' },
+  { seed: 27, start: '2026-04-27T00:00:00Z', days: 7, teams: 9, workload: 'bursty' },
+  { seed: 28, start: '2026-12-14T00:00:00Z', days: 7, teams: 7, workload: 'sweeps' },
 ];
 
 /** Never looked at while developing. */

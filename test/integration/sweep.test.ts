@@ -25,7 +25,9 @@ defaults:
   idle: { insideWorkingHours: off, outsideWorkingHours: off }
   extend: { step: 30m, within: 10m, when: { reusedWithin: off, ownerActiveWithin: 1h, predictedReuse: false } }
   caps: { keepAlivePerCall: 1h, poolLifetime: 1d, idleSpendPerPoolPerDay: off, idleSpendPerTeamPerDay: off }
-  keepAlive: { strategy: fixed }
+  # Nothing is learned here, so the extension's expected-cost check runs on the built-in prior: a
+  # person's wait this dear makes a whole step worth it.
+  keepAlive: { strategy: fixed, waitingValuePerHour: 400 }
   notify: { leadTime: off }
 `);
 

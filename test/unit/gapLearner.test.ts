@@ -3,9 +3,11 @@ import { poolCosts } from '../../lib/domain/costModel';
 import { DEFAULT_RULE_SETTINGS } from '../../lib/domain/policy/defaultPolicy';
 import {
   ALL_POOLS_SCOPE,
+  type GapDistribution,
   type GapScope,
   gapScopeId,
   gapScopes,
+  reuseProbability,
 } from '../../lib/domain/policy/gapDistribution';
 import { learnHierarchical, type TimedGap } from '../../lib/domain/policy/gapLearner';
 import { createStrategy } from '../../lib/domain/policy/strategies';
@@ -26,7 +28,27 @@ describe('hierarchical learning down to all pools', () => {
     const learned = learnHierarchical(newKey, onlyAllPools, T0);
     expect(learned?.scope).toEqual(ALL_POOLS_SCOPE);
     expect(learned?.basis).toMatch(/^all pools: 20 gaps/);
-    expect(learned?.distribution.eventSeconds).toEqual([180]);
+    expect(learned?.basis).toMatch(
+      / \+ the built-in prior: P\(reuse within 6h\) 0\.50, gaps evenly on a log scale from 1m to 6h, weight 4$/,
+    );
+    expect(learned?.distribution.eventSeconds).toContain(180);
+    // 20 samples against the prior's 4: most of the mass is at the 180 s all pools showed.
+    expect(reuseProbability(learned?.distribution as GapDistribution, 0, 180)).toBeGreaterThan(0.8);
+  });
+
+  it("the built-in prior's weight falls as samples come", () => {
+    const pReuseBy180 = (n: number) => {
+      const learned = learnHierarchical(
+        newKey,
+        (scope) => (scope.kind === 'all' ? others.slice(-n) : undefined),
+        T0,
+      );
+      return reuseProbability(learned?.distribution as GapDistribution, 0, 180);
+    };
+    // One sample against a prior of weight 4 (half of it reused, spread from 1 minute to 6 hours).
+    expect(pReuseBy180(1)).toBeLessThan(0.5);
+    expect(pReuseBy180(5)).toBeGreaterThan(pReuseBy180(1));
+    expect(pReuseBy180(20)).toBeGreaterThan(pReuseBy180(5));
   });
 
   it('the key own gaps then weigh against all pools as a prior', () => {
@@ -53,23 +75,43 @@ describe('hierarchical learning down to all pools', () => {
         waitingValuePerHourUsd: 60,
       }),
     });
-    expect(advice.keepUntilMs).toBe(T0 + 180_000);
+    // At least to the 180 s all pools showed; the prior's later reuses may be worth waiting for too.
+    expect(advice.keepUntilMs).toBeGreaterThanOrEqual(T0 + 180_000);
     expect(advice.basis).toContain('all pools: 20 gaps');
+    expect(advice.basis).toContain('the built-in prior');
   });
 
-  it('with nothing learned anywhere (a fresh deployment) the pool is kept to break-even, not on evidence', () => {
-    const settings = { ...DEFAULT_RULE_SETTINGS.keepAlive, waitingValuePerHourUsd: 0 };
-    const advice = createStrategy(settings).advise({
-      availableSinceMs: T0,
-      nowMs: T0,
-      costs: poolCosts({
-        pricePerInstanceHourUsd: 1.2,
-        instanceCount: 1,
-        coldStartSeconds: settings.coldStartSeconds,
-        waitingValuePerHourUsd: 0,
-      }),
+  describe('with nothing learned anywhere (a fresh deployment): the built-in prior, and the prices decide', () => {
+    const adviseAt = (waitingValuePerHourUsd: number, pricePerInstanceHourUsd: number) => {
+      const settings = { ...DEFAULT_RULE_SETTINGS.keepAlive, waitingValuePerHourUsd };
+      return createStrategy(settings).advise({
+        availableSinceMs: T0,
+        nowMs: T0,
+        costs: poolCosts({
+          pricePerInstanceHourUsd,
+          instanceCount: 1,
+          coldStartSeconds: settings.coldStartSeconds,
+          waitingValuePerHourUsd,
+        }),
+      });
+    };
+
+    it('at $0/h a cheap and an expensive pool are both stopped at once: a cold start is only 122 s of the cluster', () => {
+      // ml.g5.xlarge and ml.p4d.24xlarge (one instance).
+      for (const price of [1.408, 37.688]) {
+        const advice = adviseAt(0, price);
+        expect(advice).toMatchObject({ strategy: 'adaptive', keepUntilMs: T0 });
+        expect(advice.fellBackTo).toBeUndefined();
+        expect(advice.basis).toContain('from the built-in prior: P(reuse within 6h) 0.50');
+      }
     });
-    // At $0/h a cold start costs 122 s of the cluster: break-even keeps it 122 s.
-    expect(advice).toMatchObject({ fellBackTo: 'break-even', keepUntilMs: T0 + 122_000 });
+
+    it('at $60/h a cheap pool is kept a while, an expensive one released at once', () => {
+      const cheap = adviseAt(60, 1.408);
+      expect(cheap.keepUntilMs).toBeGreaterThan(T0);
+      expect(cheap.keepUntilMs).toBeLessThanOrEqual(T0 + 6 * 3600_000);
+      expect(cheap.basis).toContain('the built-in prior');
+      expect(adviseAt(60, 37.688).keepUntilMs).toBe(T0);
+    });
   });
 });

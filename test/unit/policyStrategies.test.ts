@@ -234,15 +234,18 @@ describe('adaptive', () => {
     expect(adaptive.advise(ctx(300, gaps)).keepUntilMs).toBe(T0 + 300 * S);
   });
 
-  it('falls back to break-even while there are too few gaps', () => {
+  it('with nothing learned, decides on the built-in prior (not break-even) and names its figures', () => {
+    const advice = adaptive.advise(ctx(0));
+    expect(advice.fellBackTo).toBeUndefined();
+    expect(advice.basis).toMatch(
+      /from the built-in prior: P\(reuse within 6h\) 0\.50, gaps evenly on a log scale from 1m to 6h, weight 4/,
+    );
+  });
+
+  it('needs no minimum of gaps: a few are decided on as learned (the learner shrinks them toward a prior)', () => {
     const advice = adaptive.advise(ctx(0, learnGaps(reused(10, 20, 30))));
-    expect(advice).toMatchObject({
-      strategy: 'adaptive',
-      fellBackTo: 'break-even',
-      keepUntilMs: T0 + 360 * S,
-    });
-    expect(advice.basis).toMatch(/^adaptive: 3 gaps < 8 needed; break-even/);
-    expect(adaptive.advise(ctx(0)).fellBackTo).toBe('break-even');
+    expect(advice).toMatchObject({ strategy: 'adaptive', keepUntilMs: T0 + 30 * S });
+    expect(advice.fellBackTo).toBeUndefined();
   });
 
   it('falls back to fixed when the price is unknown', () => {
@@ -258,6 +261,14 @@ describe('hybrid histogram (Serverless in the Wild)', () => {
     const gaps = learnGaps(reused(...repeat(20, 270)));
     // 270 s falls in the 4..5 minute bin: keep 5 minutes + 10 %.
     expect(hybrid.advise(ctx(0, gaps)).keepUntilMs).toBe(T0 + 330 * S);
+  });
+
+  it("counts each gap by its weight, so a prior's light pseudo-sample does not stretch the keep-alive", () => {
+    const gaps = learnGaps([...reused(...repeat(20, 270)), { gapSeconds: 9000, reused: true, weight: 0.05 }]);
+    // Counted as a whole gap, 9000 s would be 1 of 21 (5 %), past the 99th percentile's 1 %.
+    const advice = hybrid.advise(ctx(0, gaps));
+    expect(advice.keepUntilMs).toBe(T0 + 330 * S);
+    expect(advice.basis).toContain('99th percentile of 20.1 gaps is 5m');
   });
 
   it('uses the 99th percentile, so one outlier does not stretch the keep-alive', () => {

@@ -112,7 +112,7 @@ describe('the keep-alive simulation', () => {
     { prices: DEFAULT_PRICES },
   );
 
-  it('decides online: every decision sees only gap samples recorded before it, and falls back to break-even with none', () => {
+  it('decides online: every decision sees only gap samples recorded before it, and on the built-in prior with none', () => {
     const decisions: SimDecision[] = [];
     simulate(trace, learned('adaptive', 60), {
       waitingValuePerHourUsd: 60,
@@ -125,7 +125,8 @@ describe('the keep-alive simulation', () => {
     expect(decisions[0]?.samples).toBe(0);
     expect(decisions.some((d) => d.samples >= 8)).toBe(true);
     const strategyStops = decisions.filter((d) => d.samples === 0 && d.cause === 'strategy');
-    expect(strategyStops.every((d) => d.reason.includes('break-even'))).toBe(true);
+    expect(strategyStops.length).toBeGreaterThan(0);
+    expect(strategyStops.every((d) => d.reason.includes('from the built-in prior'))).toBe(true);
   });
 
   it('is deterministic', () => {
@@ -185,12 +186,13 @@ describe('the replay ranks pools of one match key as the sweep does', () => {
         if (d.action === 'stop') stops.push(d);
       },
     });
-    // Both are released at one sweep minute, past every gap seen: x first (same expiry, same
-    // Available time, first by id), with y still Available behind it; then y, by then alone.
+    // x is released first, past every gap seen (same expiry, same Available time, first by id),
+    // with y still Available behind it; then y, by then alone (at that minute or a little later:
+    // alone, the built-in prior's little mass of later reuses may be worth a minute or two).
     const x = stops.find((d) => d.job === 'x');
     const y = stops.find((d) => d.job === 'y');
     expect(x?.reason).toContain('rank 1 of 2 Available pools of this key');
-    expect(y?.nowMs).toBe(x?.nowMs);
+    expect(y?.nowMs).toBeGreaterThanOrEqual(x?.nowMs ?? Number.POSITIVE_INFINITY);
     expect(y?.reason).not.toContain('Available pools of this key');
     expect(
       stops.filter((d) => d.job.startsWith('h')).every((d) => !d.reason.includes('pools of this key')),

@@ -44,12 +44,13 @@ describe('the sweep ranks each pool among the Available pools of its match key',
     expect(one.sameKey).toEqual({ rank: 1, of: 2 });
     expect(two.sameKey).toEqual({ rank: 2, of: 2 });
     // ml.g5.2xlarge at $60/h of waiting: 30 min idle ($0.76) is worth a 1/2 chance of a
-    // $2.08 cold start, not the 0.15 chance that two jobs come by then.
+    // $2.08 cold start, not the 0.14 chance that two jobs come by then (the key's 20 gaps with
+    // the built-in prior of weight 4).
     const kept = evaluatePool(setup, one).decision;
     const released = evaluatePool(setup, two).decision;
     expect(kept.action).not.toBe('stop');
     expect(released.action).toBe('stop');
-    expect(released.reason).toContain('= 0.15');
+    expect(released.reason).toContain('= 0.14');
     expect(released.reason).toContain(
       'rank 2 of 2 Available pools of this key: reused only once 2 same-key jobs come',
     );

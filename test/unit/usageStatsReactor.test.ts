@@ -36,7 +36,9 @@ describe('usage statistics: learning that cannot trap itself', () => {
     // Unresolved: what is known is that no job came for 7 minutes since the pool became
     // Available, a gap censored at 7 minutes (not at the 0 s the pool idled before the stop).
     const learned = learnHierarchical([{ kind: 'matchKey', key: 'k' }], () => before, T0 + 7 * MIN);
-    expect(learned?.distribution.censoredGaps).toEqual([420]);
+    // (Beside the built-in prior's own censored mass at the horizon.)
+    expect(learned?.distribution.censoredGaps).toContain(420);
+    expect(learned?.distribution.censoredGaps).not.toContain(0);
 
     const cold: JobRecord = { name: 'second', job: snapshot('second', T0 + 7 * MIN) };
     await reactor.react([{ kind: 'job-started', job: cold }]);

@@ -16,8 +16,9 @@ export const DEFAULT_TAG_KEYS: PolicyTagKeys = {
  *   once and a cheap one kept through a long gap;
  * - `predictedReuse`: the same check may extend a pool past the job's own keep-alive, 30 min at a
  *   time, never cost-blind: recent activity is not an extension condition here;
- * - 2 gaps are enough to start learning: a key with few gaps borrows from its owner, team and
- *   instance family (gapLearner.ts), which beats falling back to break-even;
+ * - a key with few gaps borrows from its owner, team, instance family and all pools, and with
+ *   nothing learned anywhere the decision runs on a built-in prior (gapLearner.ts): this beats
+ *   falling back to break-even (minSamples 2 is then only the hybrid histogram's);
  * - as a safety net it stops a pool idle 2 h outside working hours (Mon-Fri 08:00-19:00 UTC);
  * - it warns owners 10 minutes before a pool ends; dry run is off.
  * Set your own time zone and holidays in a policy file: UTC is only a neutral starting point.

@@ -4,7 +4,13 @@ import { hourlyPrice, type PriceTable } from '../prices';
 import { activityEvidence } from './activityEvidence';
 import { type Decision, type DecisionInput, decide, decisionHoldsUntilMs, tightenLimits } from './decide';
 import { type GapScope, gapScopes } from './gapDistribution';
-import { type GapLearnerMemo, type GapLearningOptions, learnHierarchical, type TimedGap } from './gapLearner';
+import {
+  builtInPrior,
+  type GapLearnerMemo,
+  type GapLearningOptions,
+  learnHierarchical,
+  type TimedGap,
+} from './gapLearner';
 import type { Policy } from './policy';
 import { type PoolFacts, poolFactsOfHead } from './poolFacts';
 import { type SelectedRule, selectRule } from './ruleSelection';
@@ -62,9 +68,12 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     ? hourlyPrice(setup.prices, facts.instanceType, facts.location?.region)
     : undefined;
   const scopes = gapScopes(facts);
-  const learned = situation.memo
-    ? situation.memo.learn(scopes, situation.gaps, situation.nowMs, situation.learning)
-    : learnHierarchical(scopes, situation.gaps, situation.nowMs, situation.learning);
+  // Nothing learned in any scope: the built-in prior, with the learning options' figures.
+  const learned =
+    (situation.memo
+      ? situation.memo.learn(scopes, situation.gaps, situation.nowMs, situation.learning)
+      : learnHierarchical(scopes, situation.gaps, situation.nowMs, situation.learning)) ??
+    builtInPrior(situation.learning);
   const settings = rule.settings.keepAlive;
   const evidence = activityEvidence(
     rule.settings.extend.when,
@@ -83,11 +92,7 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     ...(situation.sameKey ? { sameKey: situation.sameKey } : {}),
   });
   const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
-  const keepCheck = ctx
-    ? settings.strategy === 'adaptive'
-      ? advice
-      : costAwareKeep(ctx, settings)
-    : undefined;
+  const keepCheck = ctx ? (settings.strategy === 'adaptive' ? advice : costAwareKeep(ctx)) : undefined;
   const decisionInput: DecisionInput = {
     pool: facts,
     nowMs: situation.nowMs,

@@ -28,8 +28,12 @@ export interface GapDistribution {
   readonly survival: readonly number[];
   /** The exact gaps, ascending (the hybrid histogram is built from these). */
   readonly reuseGaps: readonly number[];
+  /** How much each of reuseGaps counts (recency, a prior's share), in the same order. */
+  readonly reuseWeights: readonly number[];
   /** The censored idle times, ascending. */
   readonly censoredGaps: readonly number[];
+  /** How much each of censoredGaps counts, in the same order. */
+  readonly censoredWeights: readonly number[];
 }
 
 /** The (weighted) Kaplan–Meier estimate of the gap distribution. */
@@ -62,8 +66,14 @@ export const learnGaps = (samples: readonly GapSample[]): GapDistribution => {
     }
     atRisk -= leaving;
   }
-  const reuseGaps = clean.filter((s) => s.reused).map((s) => s.gapSeconds);
-  const censoredGaps = clean.filter((s) => !s.reused).map((s) => s.gapSeconds);
+  const reuseGaps: number[] = [];
+  const reuseWeights: number[] = [];
+  const censoredGaps: number[] = [];
+  const censoredWeights: number[] = [];
+  for (const s of clean) {
+    (s.reused ? reuseGaps : censoredGaps).push(s.gapSeconds);
+    (s.reused ? reuseWeights : censoredWeights).push(s.weight);
+  }
   return {
     samples: clean.length,
     weight,
@@ -72,7 +82,9 @@ export const learnGaps = (samples: readonly GapSample[]): GapDistribution => {
     eventSeconds,
     survival,
     reuseGaps,
+    reuseWeights,
     censoredGaps,
+    censoredWeights,
   };
 };
 

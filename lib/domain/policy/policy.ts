@@ -80,7 +80,11 @@ export interface KeepAliveSettings {
   readonly coldStartSeconds: number;
   /** What a person waiting for a cold start costs, in USD per hour; 0 counts only the cluster. */
   readonly waitingValuePerHourUsd: number;
-  /** Fewer observed gaps than this: the learned strategies fall back (adaptive to break-even, hybrid to fixed). */
+  /**
+   * Fewer observed gaps than this: the hybrid histogram falls back to fixed. The adaptive strategy
+   * needs no minimum: its learned distribution is shrunk toward broader scopes and, last, the
+   * built-in prior (gapLearner.ts), which it decides on alone while nothing is learned.
+   */
   readonly minSamples: number;
   readonly hybrid: HybridHistogramOptions;
 }

@@ -3,6 +3,7 @@ import { type ActivityEvidence, NO_EVIDENCE } from './activityEvidence';
 import { formatDuration, formatUsd } from './duration';
 import { chooseKeep, keepChoiceHoldsUntilIdleSeconds, reuseWithin } from './expectedCost';
 import type { GapDistribution } from './gapDistribution';
+import { builtInPrior } from './gapLearner';
 import type { HybridHistogramOptions, KeepAliveSettings, StrategyName } from './policy';
 import type { SameKeyRank } from './sameKeyRank';
 
@@ -106,24 +107,33 @@ interface Histogram {
 /**
  * The paper's histogram counts observed idle times only. A censored idle time tells where a gap
  * is only when it is already past the range (then the gap is surely out of range); below the
- * range it says nothing about the bin, so it is left out.
+ * range it says nothing about the bin, so it is left out. Each sample counts by its weight
+ * (recency, a broader scope's or the built-in prior's share), as in the learned distribution:
+ * counting a prior's pseudo-samples as whole gaps would let a prior of weight 4 outvote a key.
  */
 const histogramOf = (gaps: GapDistribution, options: HybridHistogramOptions): Histogram => {
   const binCount = Math.max(1, Math.round(options.rangeSeconds / options.binSeconds));
   const bins = new Array<number>(binCount).fill(0);
   let inRange = 0;
-  let outOfRange = gaps.censoredGaps.filter((g) => g >= options.rangeSeconds).length;
-  for (const gap of gaps.reuseGaps) {
+  let outOfRange = 0;
+  gaps.censoredGaps.forEach((gap, i) => {
+    if (gap >= options.rangeSeconds) outOfRange += gaps.censoredWeights[i] ?? 1;
+  });
+  gaps.reuseGaps.forEach((gap, i) => {
+    const weight = gaps.reuseWeights[i] ?? 1;
     const bin = Math.floor(gap / options.binSeconds);
     if (bin < binCount) {
-      bins[bin] = (bins[bin] ?? 0) + 1;
-      inRange++;
+      bins[bin] = (bins[bin] ?? 0) + weight;
+      inRange += weight;
     } else {
-      outOfRange++;
+      outOfRange += weight;
     }
-  }
+  });
   return { inRange, outOfRange, bins };
 };
+
+/** A weighted count as the reason shows it. */
+const countOf = (weight: number): string => String(Math.round(weight * 10) / 10);
 
 /** Coefficient of variation of the bin counts, as the paper computes it (sample standard deviation). */
 const binCountCv = (histogram: Histogram): number => {
@@ -157,7 +167,7 @@ const hybridHistogramAdvice = (ctx: KeepAliveContext, settings: KeepAliveSetting
   const histogram = histogramOf(ctx.gaps, options);
   const total = histogram.inRange + histogram.outOfRange;
   if (total < settings.minSamples) {
-    return orFixed(`hybrid histogram: ${total} gaps < ${settings.minSamples} needed`);
+    return orFixed(`hybrid histogram: ${countOf(total)} gaps < ${settings.minSamples} needed`);
   }
   const outShare = histogram.outOfRange / total;
   if (outShare >= options.outOfRangeThreshold) {
@@ -174,24 +184,18 @@ const hybridHistogramAdvice = (ctx: KeepAliveContext, settings: KeepAliveSetting
   return {
     strategy: 'hybrid-histogram',
     keepUntilMs: atSeconds(ctx, seconds),
-    basis: `hybrid histogram: ${Math.round(options.tailPercentile * 100)}th percentile of ${histogram.inRange} gaps is ${formatDuration((tailBin + 1) * options.binSeconds)}, plus ${Math.round(options.margin * 100)}% = ${formatDuration(seconds)}`,
+    basis: `hybrid histogram: ${Math.round(options.tailPercentile * 100)}th percentile of ${countOf(histogram.inRange)} gaps is ${formatDuration((tailBin + 1) * options.binSeconds)}, plus ${Math.round(options.margin * 100)}% = ${formatDuration(seconds)}`,
   };
 };
 
 /**
  * Adaptive ski rental on the learned distribution: the expected-cost decision of expectedCost.ts,
- * re-taken at every decision instant. With too few gaps learned in every scope (down to all pools,
- * so only the first pools of a deployment), break-even.
+ * re-taken at every decision instant. With nothing learned in any scope (the first pools of a
+ * deployment), the same decision on the built-in prior (gapLearner.ts), so the prices still decide.
  */
-const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, costs: PoolCosts): KeepAdvice => {
-  const gaps = ctx.gaps;
-  if (!gaps || gaps.samples < settings.minSamples) {
-    return fallback(
-      breakEvenAdvice(ctx, costs),
-      'adaptive',
-      `adaptive: ${gaps?.samples ?? 0} gaps < ${settings.minSamples} needed`,
-    );
-  }
+const adaptiveAdvice = (ctx: KeepAliveContext, costs: PoolCosts): KeepAdvice => {
+  const prior = ctx.gaps ? undefined : builtInPrior();
+  const gaps = ctx.gaps ?? builtInPrior().distribution;
   const idle = idleSecondsOf(ctx);
   const evidence = ctx.evidence ?? NO_EVIDENCE;
   const rank = ctx.sameKey?.rank ?? 1;
@@ -203,7 +207,7 @@ const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, cost
   };
   const choice = chooseKeep(gaps, idle, costs, keepOptions);
   const holdsUntilMs = atSeconds(ctx, keepChoiceHoldsUntilIdleSeconds(gaps, choice, costs, keepOptions));
-  const learned = ctx.gapsBasis ?? `${gaps.samples} gaps (${gaps.censored} unreused)`;
+  const learned = prior?.basis ?? ctx.gapsBasis ?? `${gaps.samples} gaps (${gaps.censored} unreused)`;
   const given =
     evidence.because.length > 0
       ? `; evidence ${evidence.because.join('; ')} (hazard × ${evidence.hazardRatio.toFixed(2)})`
@@ -233,10 +237,10 @@ const adaptiveAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings, cost
 
 /**
  * The expected-cost check every keep past the current expiry must pass, whatever the rule's
- * strategy: the adaptive decision on the learned gaps, break-even when none are learned.
+ * strategy: the adaptive decision on the learned gaps, on the built-in prior when none are learned.
  */
-export const costAwareKeep = (ctx: KeepAliveContext, settings: KeepAliveSettings): KeepAdvice | undefined =>
-  ctx.costs ? adaptiveAdvice(ctx, settings, ctx.costs) : undefined;
+export const costAwareKeep = (ctx: KeepAliveContext): KeepAdvice | undefined =>
+  ctx.costs ? adaptiveAdvice(ctx, ctx.costs) : undefined;
 
 const needsCosts = (
   name: StrategyName,
@@ -259,8 +263,7 @@ export const strategies: Readonly<Record<StrategyName, (settings: KeepAliveSetti
       name: 'hybrid-histogram',
       advise: (ctx) => hybridHistogramAdvice(ctx, settings),
     }),
-    adaptive: (settings) =>
-      needsCosts('adaptive', settings, (ctx, costs) => adaptiveAdvice(ctx, settings, costs)),
+    adaptive: (settings) => needsCosts('adaptive', settings, adaptiveAdvice),
   };
 
 export const createStrategy = (settings: KeepAliveSettings): KeepAliveStrategy =>
