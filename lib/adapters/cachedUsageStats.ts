@@ -96,10 +96,14 @@ export class CachedUsageStats implements UsageStats {
     }
   }
 
-  async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
+  async recentGaps(
+    scopeId: string,
+    limit: number,
+    options: { readonly fresh?: boolean } = {},
+  ): Promise<ObservedGap[]> {
     const cached = this.gaps.get(scopeId);
     if (cached && cached.limit >= limit) {
-      if (this.fresh(cached)) return cached.value.slice(0, limit);
+      if (this.fresh(cached) && !options.fresh) return cached.value.slice(0, limit);
       const caught = await this.catchUp(scopeId);
       if (caught) return caught.value.slice(0, limit);
     }

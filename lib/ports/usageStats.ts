@@ -64,8 +64,11 @@ export interface UsageStats {
   ownerLastSubmittedAt(owner: string): Promise<number | undefined>;
   /** Records one gap under each of its scopes (a hop's gap is learnt per key, owner, team, family). */
   addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void>;
-  /** The most recent gaps of a scope, newest first. */
-  recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]>;
+  /**
+   * The most recent gaps of a scope, newest first. A cache may answer what it read a few
+   * minutes ago; `fresh` asks for every write until now, whichever container made it.
+   */
+  recentGaps(scopeId: string, limit: number, options?: { readonly fresh?: boolean }): Promise<ObservedGap[]>;
   /** Where the gap log ends now, without a request: every addGap from now on lands after it. */
   gapLogPosition(): GapLogPosition;
   /**
