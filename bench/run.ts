@@ -319,19 +319,21 @@ Where a target above is missed, what the profiles say and what would close it:
   strings, a 64 MiB young generation for \`npm start\`), but every remaining AWS SDK call still
   runs the SDK's middleware and serialization and dynalite's validation, expression parsing and
   storage. A simple call (GetItem, UpdateItem, a one-item Query) costs about 0.25–0.3 ms of CPU
-  here; what makes \`npm start\` cost about 1 ms per call is the volume the calls carry: its
-  ~10,000 Queries return about 69 MB of JSON (built by dynalite, checksummed, parsed and
-  unmarshalled by the SDK), and about 84 % of it is the learnt gaps read again and again (the
-  GAPS#all, GAPS#family, GAPS#team, GAPS#owner and GAPS#matchKey partitions, up to 80 items per
-  read late in the week; about 20 µs of CPU per item returned). A CPU profile of \`npm start\`:
-  the SDK about a quarter, dynalite and its storage about a quarter, garbage collection a
-  tenth, poolwarden and the emulator an eighth. The ledger takes about 45 DynamoDB requests per
-  job on the bundled week (section 2). What would close the gap: read fewer gap items (the
-  usage statistics as one item per scope, owner and team-day, read for all scopes of a sweep with
-  one BatchGetItem; or a container cache that adds new gaps to what it holds instead of reading
-  the whole partition again after 5 minutes), a DynamoDB stand-in cheaper per item than dynalite
-  (or the memory adapters behind the same SDK-level contract tests), and a cheaper working-hours
-  check (luxon); notifications over loopback HTTP (Slack sink, SNS endpoint) are about 4 %.
+  here. The learnt gaps are no longer read again and again: each container reads a scope's
+  partition once and, when it is stale, catches up from the gap log (GAPLOG#<day>, one small
+  Query for every stale scope at once; lib/adapters/cachedUsageStats.ts). On the bundled week
+  that took the Queries from about 69 MB of JSON returned to about 11 MB (GAPS partitions 4,859
+  reads and 59.8 MB before; now 180 partition reads and about 1,500 log reads, 1.1 MB together)
+  and the ledger from 44.8 to about 37 DynamoDB requests per job, with the same summary, pools
+  and jobs. What is left is per request: the SDK's middleware and serialization and dynalite's
+  handling, for about 15,700 requests, led by job snapshot and memo writes (UpdateItem, 4,784),
+  the sweep's Available-pool read (one byExpiry Query per sweep, 2,609, now the largest in
+  bytes), the log reads, reuse candidates (byMatchKey, 990), the teams' spend (919) and owners'
+  activity (907). What would close the gap: fewer requests per sweep and per event (one
+  UpdateItem for a snapshot and its memos; the Available pools read from a change log as the
+  gaps are), a DynamoDB stand-in cheaper per request than dynalite (or the memory adapters behind
+  the same SDK-level contract tests), and a cheaper working-hours check (luxon); notifications
+  over loopback HTTP (Slack sink, SNS endpoint) are about 4 %.
 - **Lambda import time**: the zip is a third of its former size and within target; the import is
   dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
   initialisation. What would close it: lazy loading of the Slack and SNS clients and of the

@@ -1,5 +1,14 @@
 import type { Clock } from '../ports/clock';
-import { newestGapFirst, type ObservedGap, type RunDuration, type UsageStats } from '../ports/usageStats';
+import {
+  type GapLogPosition,
+  type GapLogRead,
+  newestGapFirst,
+  type ObservedGap,
+  type RunDuration,
+  type UsageStats,
+  type WrittenGap,
+} from '../ports/usageStats';
+import { mergeGap } from './gapSampleMerge';
 
 interface Entry<T> {
   readonly value: T;
@@ -12,6 +21,17 @@ interface SamplesEntry<T> extends Entry<readonly T[]> {
   readonly limit: number;
 }
 
+interface GapsEntry extends SamplesEntry<ObservedGap> {
+  /** How far into the container's log buffer these samples are up to date (an absolute index). */
+  readonly logIndex: number;
+}
+
+/**
+ * A scope not brought up to date for this long is forgotten (read again if asked), so that the
+ * log buffer a long-lived container keeps for it stays small.
+ */
+const FORGET_SCOPE_AFTER_MS = 86_400_000;
+
 /**
  * Usage statistics read through a per-container cache. The sweep runs every minute over every
  * Available pool; owners' activity, learnt gaps and spend barely move in a few minutes, so
@@ -19,10 +39,25 @@ interface SamplesEntry<T> extends Entry<readonly T[]> {
  * applied to what it holds, as a read right after the write would answer (barring other
  * containers' writes, which it sees at its next read): the write's own facts are known at
  * once, without reading them back.
+ *
+ * Learnt gaps are many samples per scope, and every scope would be read again each `ttlMs`.
+ * Instead a scope is read once; when it is stale, the container reads the store's gap log since
+ * its last look (one read for every stale scope, however many) and applies to the scope what
+ * was written under it since the scope was last brought up to date: the same samples the scope
+ * read again would give.
  */
 export class CachedUsageStats implements UsageStats {
   private readonly owners = new Map<string, Entry<number | undefined>>();
-  private readonly gaps = new Map<string, SamplesEntry<ObservedGap>>();
+  private readonly gaps = new Map<string, GapsEntry>();
+  /**
+   * What the gap log gave since the oldest cached scope was brought up to date; index `i` of
+   * `log.written` is absolute index `log.base + i`. Undefined until a scope is first read.
+   */
+  private log: { position: GapLogPosition; base: number; written: WrittenGap[] } | undefined;
+  /** Scopes being read: the log from their index on is still needed. */
+  private readonly reading = new Set<{ readonly logIndex: number }>();
+  /** The log read in flight: every stale scope that asks meanwhile waits for it. */
+  private logRead: Promise<void> | undefined;
   private readonly spend = new Map<string, Entry<number>>();
   private readonly runs = new Map<string, SamplesEntry<RunDuration>>();
 
@@ -57,21 +92,88 @@ export class CachedUsageStats implements UsageStats {
     await this.inner.addGap(scopeIds, gap);
     for (const scopeId of scopeIds) {
       const cached = this.gaps.get(scopeId);
-      if (!cached) continue;
-      // The same job and instant is the same item, rewritten (a missed reuse resolved).
-      const others = cached.value.filter((g) => g.job !== gap.job || g.atMs !== gap.atMs);
-      const value = [...others, gap].sort(newestGapFirst);
-      // A full list keeps its newest `limit`: an older sample than all of them is not among them.
-      this.gaps.set(scopeId, { ...cached, value: value.slice(0, cached.limit) });
+      if (cached) this.gaps.set(scopeId, { ...cached, value: mergeGap(cached.value, gap, cached.limit) });
     }
   }
 
-  async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
+  async recentGaps(
+    scopeId: string,
+    limit: number,
+    options: { readonly fresh?: boolean } = {},
+  ): Promise<ObservedGap[]> {
     const cached = this.gaps.get(scopeId);
-    if (this.fresh(cached) && cached.limit >= limit) return cached.value.slice(0, limit);
-    const value = await this.inner.recentGaps(scopeId, limit);
-    this.gaps.set(scopeId, { value, atMs: this.clock.now(), limit });
-    return value;
+    if (cached && cached.limit >= limit) {
+      if (this.fresh(cached) && !options.fresh) return cached.value.slice(0, limit);
+      const caught = await this.catchUp(scopeId);
+      if (caught) return caught.value.slice(0, limit);
+    }
+    // Where the log stands before the read: what lands from now on is applied later.
+    this.log ??= { position: this.inner.gapLogPosition(), base: 0, written: [] };
+    const reading = { logIndex: this.logEnd() };
+    this.reading.add(reading);
+    try {
+      const value = await this.inner.recentGaps(scopeId, limit);
+      this.gaps.set(scopeId, { value, atMs: this.clock.now(), limit, logIndex: reading.logIndex });
+      return value;
+    } finally {
+      this.reading.delete(reading);
+    }
+  }
+
+  gapLogPosition(): GapLogPosition {
+    return this.inner.gapLogPosition();
+  }
+
+  gapsWrittenSince(from: GapLogPosition): Promise<GapLogRead | undefined> {
+    return this.inner.gapsWrittenSince(from);
+  }
+
+  private logEnd(): number {
+    return this.log ? this.log.base + this.log.written.length : 0;
+  }
+
+  /** A stale scope brought up to date from the log; undefined: read it again. */
+  private async catchUp(scopeId: string): Promise<GapsEntry | undefined> {
+    this.logRead ??= this.readLog().finally(() => {
+      this.logRead = undefined;
+    });
+    await this.logRead;
+    const cached = this.gaps.get(scopeId);
+    if (!cached || !this.log) return undefined;
+    let value = cached.value;
+    const { base, written } = this.log;
+    for (let i = Math.max(0, cached.logIndex - base); i < written.length; i++) {
+      const entry = written[i];
+      if (entry?.scopeIds.includes(scopeId)) value = mergeGap(value, entry.gap, cached.limit);
+    }
+    const entry = { value, atMs: this.clock.now(), limit: cached.limit, logIndex: this.logEnd() };
+    this.gaps.set(scopeId, entry);
+    return entry;
+  }
+
+  private async readLog(): Promise<void> {
+    const log = this.log;
+    if (!log) return;
+    const read = await this.inner.gapsWrittenSince(log.position);
+    if (this.log !== log) return;
+    if (!read) {
+      // Too far behind the log: every scope is read again.
+      this.gaps.clear();
+      this.log = undefined;
+      return;
+    }
+    log.position = read.next;
+    log.written.push(...read.written);
+    const nowMs = this.clock.now();
+    for (const [scopeId, entry] of this.gaps)
+      if (nowMs - entry.atMs > FORGET_SCOPE_AFTER_MS) this.gaps.delete(scopeId);
+    // What every cached scope has applied already is not needed again.
+    let needed = this.logEnd();
+    for (const { logIndex } of [...this.gaps.values(), ...this.reading]) needed = Math.min(needed, logIndex);
+    if (needed > log.base) {
+      log.written.splice(0, needed - log.base);
+      log.base = needed;
+    }
   }
 
   async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined> {

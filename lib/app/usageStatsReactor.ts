@@ -61,7 +61,8 @@ const resolveMissedReuse = async (stats: UsageStats, record: JobRecord) => {
   const job = record.job;
   if (!job?.matchKey) return;
   const keyScope = gapScopeId({ kind: 'matchKey', key: job.matchKey });
-  const recent = await stats.recentGaps(keyScope, GAPS_PER_SCOPE);
+  // Fresh: the placeholder may have been written moments ago by another container (the sweep's).
+  const recent = await stats.recentGaps(keyScope, GAPS_PER_SCOPE, { fresh: true });
   const last = recent.find((g) => g.atMs <= job.createdAtMs);
   if (!last?.unresolved) return;
   const availableSinceMs = last.atMs - last.gapSeconds * 1000;

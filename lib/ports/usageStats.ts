@@ -26,6 +26,25 @@ interface TimedSample {
 export const newestGapFirst = (a: TimedSample, b: TimedSample): number =>
   b.atMs - a.atMs || (a.job < b.job ? 1 : a.job > b.job ? -1 : 0);
 
+/** One addGap as the log of gap writes holds it: the sample and every scope it was written under. */
+export interface WrittenGap {
+  readonly scopeIds: readonly string[];
+  readonly gap: ObservedGap;
+}
+
+/**
+ * A position in the log of gap writes, in the store's own order: a number that only grows
+ * (an instant for DynamoDB, a count for the memory store). Only the store compares them.
+ */
+export type GapLogPosition = number;
+
+/** What a read of the gap log found, and where the next read starts. */
+export interface GapLogRead {
+  /** Oldest written first; it may repeat writes from before the position (a margin for clock skew). */
+  readonly written: readonly WrittenGap[];
+  readonly next: GapLogPosition;
+}
+
 /** How long one job of a match key ran, from its creation to its end (the end watch learns from these). */
 export interface RunDuration {
   readonly job: string;
@@ -45,8 +64,19 @@ export interface UsageStats {
   ownerLastSubmittedAt(owner: string): Promise<number | undefined>;
   /** Records one gap under each of its scopes (a hop's gap is learnt per key, owner, team, family). */
   addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void>;
-  /** The most recent gaps of a scope, newest first. */
-  recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]>;
+  /**
+   * The most recent gaps of a scope, newest first. A cache may answer what it read a few
+   * minutes ago; `fresh` asks for every write until now, whichever container made it.
+   */
+  recentGaps(scopeId: string, limit: number, options?: { readonly fresh?: boolean }): Promise<ObservedGap[]>;
+  /** Where the gap log ends now, without a request: every addGap from now on lands after it. */
+  gapLogPosition(): GapLogPosition;
+  /**
+   * Every addGap that landed after `from`, so that a reader who holds a scope's samples can
+   * bring them up to date without reading the scope again. Undefined when `from` is older than
+   * the log keeps: read the scopes again.
+   */
+  gapsWrittenSince(from: GapLogPosition): Promise<GapLogRead | undefined>;
   /**
    * Idle spend of a pool hop that ended, counted on the day it ended (UTC). Answers what was
    * recorded for that hop before (undefined: nothing), so a reader's sum can follow the write.

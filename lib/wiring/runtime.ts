@@ -50,13 +50,14 @@ const dynamoStores = (
   client: DynamoDBDocumentClient,
   table: string,
   retentionDays: number,
+  clock: Clock,
 ): RuntimeStores => {
   // One per scope for the container's life: each remembers its own last claim.
   const schedules = new Map<string, DynamoReconcileSchedule>();
   return {
     ledger: new DynamoLedger(client, table),
     decisions: new DynamoDecisionLog(client, table),
-    stats: new DynamoUsageStats(client, table),
+    stats: new DynamoUsageStats(client, table, clock),
     notifications: new DynamoNotificationLog(client, table, { retentionDays }),
     reconcileSchedule: new DynamoReconcileSchedule(client, table),
     reconcileScheduleOf: (scope) => {
@@ -141,15 +142,16 @@ export class Runtime {
   constructor(private readonly options: RuntimeOptions) {
     const { core, notify, policy } = options.config;
     const { transport } = options;
+    this.clock = options.clock ?? systemClock;
     const stores =
       options.stores ??
       dynamoStores(
         documentClient(transport?.dynamodb ? { transport: transport.dynamodb } : {}),
         core.tableName,
         notify.retentionDays,
+        this.clock,
       );
     this.config = options.config;
-    this.clock = options.clock ?? systemClock;
     this.replies = new ResponseUrlReplies({
       timeoutMs: options.config.slackActions.replyTimeoutMs,
       allowLoopback: options.config.slackActions.loopbackReplies,

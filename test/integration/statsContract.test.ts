@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CachedUsageStats } from '../../lib/adapters/cachedUsageStats';
 import { DynamoDecisionLog } from '../../lib/adapters/dynamo/dynamoDecisionLog';
 import { DynamoUsageStats } from '../../lib/adapters/dynamo/dynamoUsageStats';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import type { Clock } from '../../lib/ports/clock';
 import type { DecisionLog, DecisionRecord } from '../../lib/ports/decisionLog';
-import type { UsageStats } from '../../lib/ports/usageStats';
+import type { ObservedGap, UsageStats } from '../../lib/ports/usageStats';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -42,7 +44,20 @@ const decisionLogContract = (name: string, make: () => Promise<DecisionLog>) =>
     });
   });
 
-const usageStatsContract = (name: string, make: () => Promise<UsageStats>) =>
+/** A clock the test moves; the store stamps its log with it. */
+const testClock = (startMs = T0) => {
+  let now = startMs;
+  return { clock: { now: () => now } satisfies Clock, set: (ms: number) => (now = ms) };
+};
+
+const gapAt = (job: string, atMs: number, gapSeconds = 60): ObservedGap => ({
+  job,
+  atMs,
+  gapSeconds,
+  reused: true,
+});
+
+const usageStatsContract = (name: string, make: (clock?: Clock) => Promise<UsageStats>) =>
   describe(`${name} usage statistics`, () => {
     it('keeps the latest submission per owner, whatever the order', async () => {
       const stats = await make();
@@ -70,6 +85,48 @@ const usageStatsContract = (name: string, make: () => Promise<UsageStats>) =>
       for (const scope of scopes)
         expect((await stats.recentGaps(scope, 10)).map((g) => g.job)).toEqual(['j4']);
       expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j4', 'j3', 'j2', 'j1']);
+    });
+
+    it('logs every gap write with its scopes, after the position asked from', async () => {
+      const { clock, set } = testClock();
+      const stats = await make(clock);
+      const start = stats.gapLogPosition();
+      await stats.addGap(['matchKey:k', 'team:t', 'matchKey:k'], gapAt('j1', T0 - 60_000));
+      set(T0 + 1000);
+      await stats.addGap(['matchKey:k'], gapAt('j1', T0 - 60_000, 90)); // the same sample rewritten
+      await stats.addGap([], gapAt('nowhere', T0));
+      const first = await stats.gapsWrittenSince(start);
+      expect(first?.written).toEqual([
+        { scopeIds: ['matchKey:k', 'team:t'], gap: gapAt('j1', T0 - 60_000) },
+        { scopeIds: ['matchKey:k'], gap: gapAt('j1', T0 - 60_000, 90) },
+      ]);
+      set(T0 + 5 * 60_000);
+      const placeholder: ObservedGap = {
+        job: 'j2',
+        atMs: T0,
+        gapSeconds: 30,
+        reused: false,
+        unresolved: true,
+        scopeIds: ['matchKey:k', 'owner:o'],
+      };
+      await stats.addGap(['matchKey:k', 'owner:o'], placeholder);
+      // Anything from before the position may come again (a store's margin); what came after must.
+      const second = await stats.gapsWrittenSince(first?.next ?? start);
+      expect(second?.written.at(-1)).toEqual({ scopeIds: ['matchKey:k', 'owner:o'], gap: placeholder });
+      set(T0 + 15 * 60_000);
+      const third = await stats.gapsWrittenSince(stats.gapLogPosition());
+      expect(third?.written.filter((w) => w.gap.job === 'j2')).toEqual([]);
+    });
+
+    it('reads the gap log across midnight (UTC)', async () => {
+      const midnight = Date.parse('2026-03-03T00:00:00Z');
+      const { clock, set } = testClock(midnight - 30_000);
+      const stats = await make(clock);
+      const start = stats.gapLogPosition();
+      await stats.addGap(['matchKey:k'], gapAt('late', midnight - 40_000));
+      set(midnight + 30_000);
+      await stats.addGap(['matchKey:k'], gapAt('early', midnight + 20_000));
+      expect((await stats.gapsWrittenSince(start))?.written.map((w) => w.gap.job)).toEqual(['late', 'early']);
     });
 
     it('keeps each run duration of a match key once, newest first, apart from other keys', async () => {
@@ -134,6 +191,58 @@ describe('DynamoDB decision log in one container', () => {
 });
 usageStatsContract(
   'DynamoDB (dynalite)',
-  async () => new DynamoUsageStats(dynamo.client, await dynamo.createLedgerTable()),
+  async (clock) => new DynamoUsageStats(dynamo.client, await dynamo.createLedgerTable(), clock),
 );
 usageStatsContract('in-memory', async () => new MemoryUsageStats());
+
+describe('DynamoDB learnt gaps in two containers', () => {
+  it('brings a stale scope up to date from the log: what the scope read again would say, in one small read', async () => {
+    const table = await dynamo.createLedgerTable();
+    const { clock, set } = testClock(Date.parse('2026-03-02T23:52:00Z'));
+    const store = new DynamoUsageStats(dynamo.client, table, clock);
+    const mine = new CachedUsageStats(new DynamoUsageStats(dynamo.client, table, clock), clock, 5 * 60_000);
+    const other = new CachedUsageStats(new DynamoUsageStats(dynamo.client, table, clock), clock, 5 * 60_000);
+    const scopes = ['matchKey:k', 'owner:o', 'team:t', 'family:p4d', 'all'];
+    for (let i = 0; i < 30; i++) await store.addGap(scopes, gapAt(`old${i}`, T0 + i * 1000));
+    for (const scope of scopes) await mine.recentGaps(scope, 100);
+    const placeholder: ObservedGap = {
+      job: 'stopped',
+      atMs: Date.parse('2026-03-02T23:50:00Z'),
+      gapSeconds: 30,
+      reused: false,
+      unresolved: true,
+      scopeIds: scopes,
+    };
+    await other.addGap(scopes, placeholder);
+    // Past midnight, the other container resolves it and learns a new gap under some scopes.
+    set(Date.parse('2026-03-03T00:01:00Z'));
+    await other.addGap(scopes, { job: 'stopped', atMs: placeholder.atMs, gapSeconds: 400, reused: true });
+    await other.addGap(['matchKey:k', 'all'], gapAt('new', Date.parse('2026-03-03T00:00:30Z')));
+    set(Date.parse('2026-03-03T00:02:00Z'));
+    const send = vi.spyOn(dynamo.client, 'send');
+    try {
+      const views = await Promise.all(scopes.map((scope) => mine.recentGaps(scope, 100)));
+      // One Query per UTC day of the log since the last look, none of the scopes' partitions.
+      expect(send).toHaveBeenCalledTimes(2);
+      expect(views).toEqual(await Promise.all(scopes.map((scope) => store.recentGaps(scope, 100))));
+      expect(views[0]?.slice(0, 2).map((g) => [g.job, g.gapSeconds, g.unresolved])).toEqual([
+        ['new', 60, undefined],
+        ['stopped', 400, undefined],
+      ]);
+    } finally {
+      send.mockRestore();
+    }
+  });
+
+  it('reads its scopes again after more than a day without a look', async () => {
+    const table = await dynamo.createLedgerTable();
+    const { clock, set } = testClock();
+    const store = new DynamoUsageStats(dynamo.client, table, clock);
+    const mine = new CachedUsageStats(new DynamoUsageStats(dynamo.client, table, clock), clock, 5 * 60_000);
+    await store.addGap(['matchKey:k'], gapAt('a', T0 - 1000));
+    await mine.recentGaps('matchKey:k', 100);
+    set(T0 + 2 * 86_400_000);
+    await store.addGap(['matchKey:k'], gapAt('b', T0 + 86_400_000));
+    expect((await mine.recentGaps('matchKey:k', 100)).map((g) => g.job)).toEqual(['b', 'a']);
+  });
+});

@@ -9,6 +9,11 @@ const T0 = Date.parse('2026-03-02T09:00:00Z');
 /** The memory store, counting the reads that reach it. */
 class CountingStats extends MemoryUsageStats {
   reads = 0;
+  logReads = 0;
+  override async gapsWrittenSince(from: number) {
+    this.logReads++;
+    return super.gapsWrittenSince(from);
+  }
   override async ownerLastSubmittedAt(owner: string) {
     this.reads++;
     return super.ownerLastSubmittedAt(owner);
@@ -84,6 +89,100 @@ describe('the per-container usage statistics cache', () => {
     const reads = store.reads;
     await cached.recentGaps('matchKey:k', 10);
     expect(store.reads).toBe(reads + 1);
+  });
+});
+
+describe('learnt gaps brought up to date from the log', () => {
+  const scopes = ['matchKey:k', 'owner:o', 'team:t'];
+  const placeholder = (job: string, atMs: number): ObservedGap => ({
+    job,
+    atMs,
+    gapSeconds: 30,
+    reused: false,
+    unresolved: true,
+    scopeIds: scopes,
+  });
+  const all = (stats: UsageStats) => Promise.all(scopes.map((s) => stats.recentGaps(s, 3)));
+
+  it('reads the log once for every stale scope, never a scope again, and answers as the store', async () => {
+    const { store, cached, advance } = setup();
+    for (let i = 0; i < 5; i++) await store.addGap(scopes, gap(`old${i}`, T0 - (10 - i) * MIN));
+    await all(cached);
+    const reads = store.reads;
+    await store.addGap(scopes, gap('new', T0));
+    await store.addGap(['team:t'], gap('teamOnly', T0 + 1));
+    await store.addGap(scopes, gap('old4', T0 - 6 * MIN, 99)); // rewritten by another container
+    advance(5 * MIN);
+    const seen = await all(cached);
+    expect(store.reads).toBe(reads);
+    expect(store.logReads).toBe(1);
+    expect(seen).toEqual(await all(store));
+    // Fresh again: no read at all until the next period.
+    advance(4 * MIN);
+    await all(cached);
+    expect(store.logReads).toBe(1);
+  });
+
+  it('counts a write once, whether it arrives as its own write, in the log, or twice in the log', async () => {
+    const { store, cached, advance } = setup();
+    await all(cached);
+    await cached.addGap(scopes, gap('mine', T0));
+    await store.addGap(scopes, gap('theirs', T0));
+    await store.addGap(scopes, gap('theirs', T0));
+    advance(5 * MIN);
+    expect((await cached.recentGaps('owner:o', 3)).map((g) => g.job)).toEqual(['theirs', 'mine']);
+    expect(await all(cached)).toEqual(await all(store));
+  });
+
+  it('resolves a placeholder another container wrote, whichever of the two it sees first', async () => {
+    const { store, cached, advance } = setup();
+    await store.addGap(scopes, placeholder('stopped', T0 - MIN));
+    await all(cached);
+    // Resolved by another container: the cache learns the exact gap at its next look.
+    await store.addGap(scopes, gap('stopped', T0 - MIN, 400));
+    advance(5 * MIN);
+    expect(await all(cached)).toEqual(await all(store));
+    expect((await cached.recentGaps('team:t', 1))[0]).toEqual(gap('stopped', T0 - MIN, 400));
+
+    // Written and resolved elsewhere between two looks: the log hands over both, in order.
+    await store.addGap(scopes, placeholder('stopped2', T0 + MIN));
+    await store.addGap(scopes, gap('stopped2', T0 + MIN, 300));
+    advance(5 * MIN);
+    expect((await cached.recentGaps('matchKey:k', 1))[0]).toEqual(gap('stopped2', T0 + MIN, 300));
+  });
+
+  it('keeps its own resolution when the log hands the placeholder over again', async () => {
+    let now = T0;
+    const store = new MemoryUsageStats();
+    const clock = { now: () => now };
+    // A store whose log repeats everything since the start, as a margin for clock skew would.
+    const overlapping: UsageStats = Object.assign(Object.create(store) as UsageStats, {
+      gapsWrittenSince: async () => store.gapsWrittenSince(0),
+    });
+    const cached = new CachedUsageStats(overlapping, clock, 5 * MIN);
+    const other = new CachedUsageStats(overlapping, clock, 5 * MIN);
+    await cached.recentGaps('matchKey:k', 3);
+    await other.addGap(scopes, placeholder('stopped', T0 - MIN));
+    await cached.addGap(scopes, gap('stopped', T0 - MIN, 400));
+    now += 5 * MIN;
+    expect(await cached.recentGaps('matchKey:k', 3)).toEqual([gap('stopped', T0 - MIN, 400)]);
+    now += 5 * MIN;
+    expect(await cached.recentGaps('matchKey:k', 3)).toEqual([gap('stopped', T0 - MIN, 400)]);
+  });
+
+  it('reads a scope first seen after the log started, and applies only what came after it', async () => {
+    const { store, cached, advance } = setup();
+    await cached.recentGaps('matchKey:k', 3);
+    await store.addGap(scopes, gap('a', T0));
+    advance(5 * MIN);
+    await cached.recentGaps('matchKey:k', 3); // the log now holds 'a'
+    await store.addGap(scopes, gap('b', T0 + 5 * MIN));
+    const before = store.reads;
+    expect((await cached.recentGaps('owner:o', 3)).map((g) => g.job)).toEqual(['b', 'a']);
+    expect(store.reads).toBe(before + 1);
+    await store.addGap(scopes, gap('c', T0 + 6 * MIN));
+    advance(5 * MIN);
+    expect(await all(cached)).toEqual(await all(store));
   });
 });
 

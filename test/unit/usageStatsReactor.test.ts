@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CachedUsageStats } from '../../lib/adapters/cachedUsageStats';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
 import type { JobRecord } from '../../lib/domain/jobRecord';
@@ -52,6 +53,24 @@ describe('usage statistics: learning that cannot trap itself', () => {
         { job: 'first', atMs: T0, gapSeconds: 420, reused: true },
       ]);
     }
+  });
+
+  it('a cold start resolves the placeholder another container wrote moments ago, through its own cache', async () => {
+    let now = T0 - MIN;
+    const clock = { now: () => now };
+    const store = new MemoryUsageStats();
+    const handler = new CachedUsageStats(store, clock, 5 * MIN);
+    const sweep = new CachedUsageStats(store, clock, 5 * MIN);
+    // The handler's container read the key's gaps a minute ago: fresh for four more minutes.
+    expect(await handler.recentGaps(keyScope, 100)).toEqual([]);
+    now = T0 + 2 * MIN;
+    await usageStatsReactor(sweep, DEFAULT_PRICES).react([{ kind: 'pool-ended', job: stopped }]);
+    now = T0 + 3 * MIN;
+    const cold: JobRecord = { name: 'second', job: snapshot('second', T0 + 3 * MIN) };
+    await usageStatsReactor(handler, DEFAULT_PRICES).react([{ kind: 'job-started', job: cold }]);
+    expect(await store.recentGaps(keyScope, 10)).toEqual([
+      { job: 'first', atMs: T0, gapSeconds: 180, reused: true },
+    ]);
   });
 });
 

@@ -8,9 +8,17 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ObservedGap, RunDuration, UsageStats } from '../../ports/usageStats';
+import { type Clock, systemClock } from '../../ports/clock';
+import type {
+  GapLogPosition,
+  GapLogRead,
+  ObservedGap,
+  RunDuration,
+  UsageStats,
+  WrittenGap,
+} from '../../ports/usageStats';
 import { appliedIf } from './conditions';
-import { historyTtl, KEY, TTL_ATTRIBUTE } from './tableDesign';
+import { GAP_LOG, historyTtl, KEY, TTL_ATTRIBUTE } from './tableDesign';
 
 const BATCH_WRITE_ITEMS = 25;
 
@@ -21,10 +29,28 @@ const runsPartition = (matchKey: string) => `RUNS#${matchKey}`;
 const timedSortKey = (atMs: number, job: string) => `${String(atMs).padStart(15, '0')}#${job}`;
 const spendPartition = (team: string, day: string) => `SPEND#${team}#${day}`;
 
+type Item = Record<string, unknown>;
+
+const gapOf = (i: Item): ObservedGap => ({
+  job: String(i.job),
+  atMs: Number(i.atMs),
+  gapSeconds: Number(i.gapSeconds),
+  reused: Boolean(i.reused),
+  ...(i.unresolved === true ? { unresolved: true } : {}),
+  ...(Array.isArray(i.scopeIds) ? { scopeIds: i.scopeIds.map(String) } : {}),
+});
+
+const writtenGapOf = (i: Item): WrittenGap => ({
+  scopeIds: Array.isArray(i.scopeIds) ? i.scopeIds.map(String) : [],
+  gap: gapOf(typeof i.gap === 'object' && i.gap !== null ? (i.gap as Item) : {}),
+});
+
 export class DynamoUsageStats implements UsageStats {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Stamps the gap log's writes; the readers' clocks may differ by up to GAP_LOG.skewMs. */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async noteSubmission(owner: string, atMs: number): Promise<boolean> {
@@ -48,9 +74,15 @@ export class DynamoUsageStats implements UsageStats {
     return typeof Item?.lastSubmittedAtMs === 'number' ? Item.lastSubmittedAtMs : undefined;
   }
 
-  /** One request for all its scopes (BatchWriteItem takes 25 puts); what it leaves unprocessed is sent again. */
+  /**
+   * One request for all its scopes and the log item (BatchWriteItem takes 25 puts); what it
+   * leaves unprocessed is sent again.
+   */
   async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
-    const puts = [...new Set(scopeIds)].map((scopeId) => ({
+    const scopes = [...new Set(scopeIds)];
+    if (scopes.length === 0) return;
+    const writtenAtMs = this.clock.now();
+    const puts: { PutRequest: { Item: Item } }[] = scopes.map((scopeId) => ({
       PutRequest: {
         Item: {
           [KEY.partition]: gapPartition(scopeId),
@@ -60,6 +92,18 @@ export class DynamoUsageStats implements UsageStats {
         },
       },
     }));
+    puts.push({
+      PutRequest: {
+        Item: {
+          [KEY.partition]: GAP_LOG.partition(writtenAtMs),
+          [KEY.sort]: GAP_LOG.sortKey(writtenAtMs, gap.atMs, gap.job),
+          writtenAtMs,
+          scopeIds: scopes,
+          gap,
+          [TTL_ATTRIBUTE]: Math.floor((writtenAtMs + GAP_LOG.retentionMs) / 1000),
+        },
+      },
+    });
     for (let start = 0; start < puts.length; start += BATCH_WRITE_ITEMS) {
       let batch: typeof puts | undefined = puts.slice(start, start + BATCH_WRITE_ITEMS);
       while (batch && batch.length > 0) {
@@ -81,14 +125,33 @@ export class DynamoUsageStats implements UsageStats {
         Limit: limit,
       }),
     );
-    return (Items ?? []).map((i) => ({
-      job: String(i.job),
-      atMs: Number(i.atMs),
-      gapSeconds: Number(i.gapSeconds),
-      reused: Boolean(i.reused),
-      ...(i.unresolved === true ? { unresolved: true } : {}),
-      ...(Array.isArray(i.scopeIds) ? { scopeIds: i.scopeIds.map(String) } : {}),
-    }));
+    return (Items ?? []).map(gapOf);
+  }
+
+  gapLogPosition(): GapLogPosition {
+    return this.clock.now();
+  }
+
+  /** One Query per UTC day from `from` less the skew margin to now: one, or two across midnight. */
+  async gapsWrittenSince(from: GapLogPosition): Promise<GapLogRead | undefined> {
+    const next = this.clock.now();
+    const sinceMs = from - GAP_LOG.skewMs;
+    if (next - sinceMs > GAP_LOG.horizonMs) return undefined;
+    const partitions = [...new Set([GAP_LOG.partition(sinceMs), GAP_LOG.partition(next)])];
+    const written: WrittenGap[] = [];
+    for (const partition of partitions) {
+      for await (const page of paginateQuery(
+        { client: this.client },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :from',
+          ExpressionAttributeValues: { ':pk': partition, ':from': GAP_LOG.sortKeyFrom(sinceMs) },
+        },
+      )) {
+        for (const item of page.Items ?? []) written.push(writtenGapOf(item));
+      }
+    }
+    return { written, next };
   }
 
   async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined> {

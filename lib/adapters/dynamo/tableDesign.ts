@@ -1,4 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { historyDay } from '../../domain/historyDay';
 
 /**
  * The ledger table's key shapes and indexes. serverless.yml declares the same table; a test
@@ -13,7 +14,9 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *    (policy, operator and Slack actions), sk NOTICE#<kind>#<hop> (notifications);
  *  - dead-lettered notifications: pk DEADLETTER#NOTICE, sk <failed at>#<notice key>;
  *  - usage statistics the policies learn from: pk OWNER#<owner> sk ACTIVITY (last submission),
- *    pk GAPS#<scope> sk <at>#<job> (idle gaps), pk SPEND#<team>#<day> sk <job> (idle spend).
+ *    pk GAPS#<scope> sk <at>#<job> (idle gaps), pk SPEND#<team>#<day> sk <job> (idle spend);
+ *  - the log of gap writes (GAP_LOG below), so that a container holding a scope's gaps reads
+ *    only what was written since it last looked, not the scope again.
  * The three pool indexes are sparse: an item is in them only while its pool is Available, so
  * the sweep and reuse detection read Available pools only, never history; byRunning is sparse
  * in the same way, holding a job only while it runs. byDay holds history
@@ -48,6 +51,26 @@ export const TTL_ATTRIBUTE = 'ttl';
 /** How long job, decision and statistics items are kept: long enough for a year-on-year report. */
 export const HISTORY_RETENTION_DAYS = 400;
 export const historyTtl = (ms: number): number => Math.floor(ms / 1000) + HISTORY_RETENTION_DAYS * 86_400;
+
+const padMs = (ms: number) => String(ms).padStart(15, '0');
+
+/**
+ * The log of gap writes: each addGap also puts one item, in the same BatchWriteItem, at
+ * pk GAPLOG#<UTC day written> sk <written at>#<gap at>#<job>, carrying the sample and its
+ * scopes. A reader queries the days since its last read, from that instant less `skewMs`: a
+ * write stamped by another container's clock, or still in flight when the reader last looked,
+ * lands up to that much "in the past". Kept `retentionMs` (TTL); a reader further behind than
+ * `horizonMs` reads its scopes again instead, so one read spans at most two days.
+ */
+export const GAP_LOG = {
+  partition: (writtenAtMs: number) => `GAPLOG#${historyDay(writtenAtMs)}`,
+  sortKey: (writtenAtMs: number, atMs: number, job: string) => `${padMs(writtenAtMs)}#${padMs(atMs)}#${job}`,
+  /** The smallest sort key written at or after `ms`. */
+  sortKeyFrom: (ms: number) => padMs(ms),
+  skewMs: 2 * 60_000,
+  horizonMs: 86_400_000,
+  retentionMs: 2 * 86_400_000,
+} as const;
 
 export const JOB_SORT_KEY = 'JOB';
 export const jobKey = (name: string) => ({ [KEY.partition]: `JOB#${name}`, [KEY.sort]: JOB_SORT_KEY });

@@ -1,9 +1,19 @@
-import { newestGapFirst, type ObservedGap, type RunDuration, type UsageStats } from '../../ports/usageStats';
+import {
+  type GapLogPosition,
+  type GapLogRead,
+  newestGapFirst,
+  type ObservedGap,
+  type RunDuration,
+  type UsageStats,
+  type WrittenGap,
+} from '../../ports/usageStats';
 
 /** Usage statistics in memory, with DynamoUsageStats' rules; for tests and the benchmarks. */
 export class MemoryUsageStats implements UsageStats {
   private readonly lastSubmitted = new Map<string, number>();
   private readonly gaps = new Map<string, Map<string, ObservedGap>>();
+  /** Every addGap in order: a position is how many came before (writes here are instant and ordered). */
+  private readonly gapLog: WrittenGap[] = [];
   private readonly spend = new Map<string, Map<string, number>>();
   private readonly runs = new Map<string, Map<string, RunDuration>>();
 
@@ -18,6 +28,7 @@ export class MemoryUsageStats implements UsageStats {
   }
 
   async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
+    if (scopeIds.length > 0) this.gapLog.push({ scopeIds: [...new Set(scopeIds)], gap });
     for (const scopeId of scopeIds) {
       const scope = this.gaps.get(scopeId) ?? new Map<string, ObservedGap>();
       scope.set(`${gap.atMs}#${gap.job}`, gap);
@@ -27,6 +38,14 @@ export class MemoryUsageStats implements UsageStats {
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
     return [...(this.gaps.get(scopeId)?.values() ?? [])].sort(newestGapFirst).slice(0, limit);
+  }
+
+  gapLogPosition(): GapLogPosition {
+    return this.gapLog.length;
+  }
+
+  async gapsWrittenSince(from: GapLogPosition): Promise<GapLogRead> {
+    return { written: this.gapLog.slice(from), next: this.gapLog.length };
   }
 
   async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined> {
