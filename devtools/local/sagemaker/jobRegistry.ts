@@ -7,6 +7,15 @@ import type { JobSlot } from './modelState';
 export interface JobFilter {
   readonly status?: TrainingJobStatus;
   readonly warmPoolStatus?: WarmPoolStatus;
+  /** Only jobs whose LastModifiedTime is later (the reconciler's changed-since listing). */
+  readonly modifiedAfterMs?: number;
+}
+
+/** One LastModifiedTime a job had, with the latest LastModifiedTime of any entry up to it. */
+interface Modification {
+  readonly job: JobSlot;
+  readonly ms: number;
+  readonly latestMs: number;
 }
 
 const addTo = <K>(index: Map<K, Set<JobSlot>>, key: K, job: JobSlot): void => {
@@ -28,12 +37,19 @@ export class JobRegistry {
   private readonly byArn = new Map<string, JobSlot>();
   private readonly byStatus = new Map<TrainingJobStatus, Set<JobSlot>>();
   private readonly byPoolStatus = new Map<WarmPoolStatus, Set<JobSlot>>();
+  /**
+   * Every LastModifiedTime, in the order set: a changed-since listing reads only the tail
+   * after its instant, not the whole history. Nearly in time order (a job's own times move on
+   * a millisecond past the clock), so the search is on the running latest, which never falls.
+   */
+  private readonly modifications: Modification[] = [];
 
   get size(): number {
     return this.byName.size;
   }
 
   add(job: JobSlot): void {
+    this.modified(job);
     this.byName.set(job.spec.name, job);
     this.byArn.set(job.arn.toLowerCase(), job);
     addTo(this.byStatus, job.status, job);
@@ -66,6 +82,34 @@ export class JobRegistry {
     return this.byName.values();
   }
 
+  /** To be told after every change of the job's lastModifiedMs. */
+  modified(job: JobSlot): void {
+    const latestMs = Math.max(job.lastModifiedMs, this.modifications.at(-1)?.latestMs ?? job.lastModifiedMs);
+    this.modifications.push({ job, ms: job.lastModifiedMs, latestMs });
+  }
+
+  /** Each job last modified after `afterMs`, once. */
+  private *modifiedAfter(afterMs: number): Generator<JobSlot> {
+    const seen = new Set<JobSlot>();
+    const log = this.modifications;
+    // The first entry whose running latest is past afterMs: no entry before it can be.
+    let lo = 0;
+    let hi = log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((log[mid]?.latestMs ?? Number.POSITIVE_INFINITY) > afterMs) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let i = lo; i < log.length; i++) {
+      const entry = log[i];
+      // An entry the job has since moved past is not its LastModifiedTime any more.
+      if (!entry || entry.ms <= afterMs || entry.job.lastModifiedMs !== entry.ms || seen.has(entry.job))
+        continue;
+      seen.add(entry.job);
+      yield entry.job;
+    }
+  }
+
   setStatus(job: JobSlot, status: TrainingJobStatus): void {
     this.byStatus.get(job.status)?.delete(job);
     job.status = status;
@@ -80,6 +124,7 @@ export class JobRegistry {
 
   /** The narrowest set of jobs that can satisfy the filter; unordered, and not yet filtered. */
   candidates(filter: JobFilter): Iterable<JobSlot> {
+    if (filter.modifiedAfterMs !== undefined) return this.modifiedAfter(filter.modifiedAfterMs);
     const byStatus = filter.status ? (this.byStatus.get(filter.status) ?? new Set<JobSlot>()) : undefined;
     const byPool = filter.warmPoolStatus
       ? (this.byPoolStatus.get(filter.warmPoolStatus) ?? new Set<JobSlot>())

@@ -194,8 +194,13 @@ export class SageMakerApi {
       }
       case 'ListTrainingJobs': {
         const request = parseRequest(listTrainingJobsRequest, body);
-        // Every job: the status filters apply to a page after it is taken, as SageMaker documents.
-        return listTrainingJobs(model.candidates({}), request);
+        // Every job the time filter lets through: the status filters apply to a page after it
+        // is taken, as SageMaker documents.
+        const modifiedAfter = request.LastModifiedTimeAfter;
+        return listTrainingJobs(
+          model.candidates(modifiedAfter !== undefined ? { modifiedAfterMs: modifiedAfter * 1000 } : {}),
+          request,
+        );
       }
       case 'UpdateTrainingJob': {
         const request = parseRequest(updateTrainingJobRequest, body);

@@ -460,6 +460,7 @@ export class WarmPoolModel {
     job.transitions.push({ status, startMs: at, message });
     job.secondaryStatus = status;
     job.lastModifiedMs = job.transitions.length === 1 ? at : Math.max(at, job.lastModifiedMs + 1);
+    this.jobs.modified(job);
   }
 
   private emit(job: JobSlot, at: number): void {
