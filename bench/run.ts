@@ -387,7 +387,8 @@ ${
 The 10,000-job replays run apart (\`npm run bench:replay\`, \`-- --ledger memory\`): too long for
 this run's 10-minute budget; their figures come from bench/replay-results.json, which that
 command writes. The local stack runs the real functions with the real SDK clients, whose requests
-reach dynalite and the SageMaker emulator in process (no socket, no SigV4), and sweeps at
+reach dynalite, the SageMaker emulator and the SNS endpoint in process (no socket, no SigV4; the
+Slack webhook posts to its sink in process too), and sweeps at
 next-event time: only at the scheduled minutes where a sweep could act.
 
 ${table(
