@@ -95,3 +95,32 @@ describe('the changed-since listing (LastModifiedTimeAfter)', () => {
     }
   });
 });
+
+describe('a listing read page by page while jobs change', () => {
+  it('answers each page as a fresh emulator would over the same jobs', () => {
+    const clock = new VirtualClock(Date.parse('2026-03-02T12:00:00Z'));
+    const model = new WarmPoolModel({ clock });
+    const api = new SageMakerApi(model);
+    for (let i = 0; i < 30; i++)
+      model.submit(sampleSubmission(`job-${i}`, { durationSeconds: 60 * (1 + (i % 4)) }));
+    for (const query of [
+      { WarmPoolStatusEquals: 'Available' },
+      { SortBy: 'Status', SortOrder: 'Descending' },
+      { LastModifiedTimeAfter: clock.now() / 1000 },
+    ]) {
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const request = { ...query, MaxResults: 4, ...(token ? { NextToken: token } : {}) };
+        const page = api.handle('ListTrainingJobs', request) as { NextToken?: string };
+        expect(page).toEqual(new SageMakerApi(model).handle('ListTrainingJobs', request));
+        token = page.NextToken;
+        // Jobs start, finish and leave pools between pages.
+        clock.advanceTo(clock.now() + 45_000);
+        model.advanceTo(clock.now());
+        pages++;
+      } while (token);
+      expect(pages).toBeGreaterThan(3);
+    }
+  });
+});

@@ -38,17 +38,28 @@ export class JobRegistry {
   private readonly byStatus = new Map<TrainingJobStatus, Set<JobSlot>>();
   private readonly byPoolStatus = new Map<WarmPoolStatus, Set<JobSlot>>();
   /**
-   * Every LastModifiedTime, in the order set: a changed-since listing reads only the tail
+   * Each job's LastModifiedTime, in the order set: a changed-since listing reads only the tail
    * after its instant, not the whole history. Nearly in time order (a job's own times move on
    * a millisecond past the clock), so the search is on the running latest, which never falls.
+   * Entries a job has moved past are dropped once they are half the log.
    */
-  private readonly modifications: Modification[] = [];
+  private modifications: Modification[] = [];
+  /** Each job's entry for its current LastModifiedTime. */
+  private readonly currentModification = new Map<JobSlot, Modification>();
+  private staleModifications = 0;
+  private changes = 0;
 
   get size(): number {
     return this.byName.size;
   }
 
+  /** Moves on whenever a job is added or its status, pool or LastModifiedTime changes. */
+  get version(): number {
+    return this.changes;
+  }
+
   add(job: JobSlot): void {
+    this.changes++;
     this.modified(job);
     this.byName.set(job.spec.name, job);
     this.byArn.set(job.arn.toLowerCase(), job);
@@ -84,13 +95,33 @@ export class JobRegistry {
 
   /** To be told after every change of the job's lastModifiedMs. */
   modified(job: JobSlot): void {
+    const previous = this.currentModification.get(job);
+    if (previous?.ms === job.lastModifiedMs) return;
+    this.changes++;
+    if (previous) this.staleModifications++;
     const latestMs = Math.max(job.lastModifiedMs, this.modifications.at(-1)?.latestMs ?? job.lastModifiedMs);
-    this.modifications.push({ job, ms: job.lastModifiedMs, latestMs });
+    const entry = { job, ms: job.lastModifiedMs, latestMs };
+    this.modifications.push(entry);
+    this.currentModification.set(job, entry);
+    if (this.staleModifications * 2 > this.modifications.length) this.compactModifications();
+  }
+
+  private compactModifications(): void {
+    let latestMs = Number.NEGATIVE_INFINITY;
+    const kept: Modification[] = [];
+    for (const entry of this.modifications) {
+      if (this.currentModification.get(entry.job) !== entry) continue;
+      latestMs = Math.max(latestMs, entry.ms);
+      const compacted = { ...entry, latestMs };
+      kept.push(compacted);
+      this.currentModification.set(entry.job, compacted);
+    }
+    this.modifications = kept;
+    this.staleModifications = 0;
   }
 
   /** Each job last modified after `afterMs`, once. */
   private *modifiedAfter(afterMs: number): Generator<JobSlot> {
-    const seen = new Set<JobSlot>();
     const log = this.modifications;
     // The first entry whose running latest is past afterMs: no entry before it can be.
     let lo = 0;
@@ -102,21 +133,19 @@ export class JobRegistry {
     }
     for (let i = lo; i < log.length; i++) {
       const entry = log[i];
-      // An entry the job has since moved past is not its LastModifiedTime any more.
-      if (!entry || entry.ms <= afterMs || entry.job.lastModifiedMs !== entry.ms || seen.has(entry.job))
-        continue;
-      seen.add(entry.job);
-      yield entry.job;
+      if (entry && entry.ms > afterMs && this.currentModification.get(entry.job) === entry) yield entry.job;
     }
   }
 
   setStatus(job: JobSlot, status: TrainingJobStatus): void {
+    this.changes++;
     this.byStatus.get(job.status)?.delete(job);
     job.status = status;
     addTo(this.byStatus, status, job);
   }
 
   setWarmPool(job: JobSlot, warmPool: WarmPoolView): void {
+    this.changes++;
     if (job.warmPool) this.byPoolStatus.get(job.warmPool.status)?.delete(job);
     job.warmPool = warmPool;
     addTo(this.byPoolStatus, warmPool.status, job);

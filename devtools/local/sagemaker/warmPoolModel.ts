@@ -228,6 +228,12 @@ export class WarmPoolModel {
     return this.jobs.candidates(filter);
   }
 
+  /** Moves on whenever a listing could answer differently (a job added, or its status, pool or LastModifiedTime changed). */
+  listingVersion(): number {
+    this.sync();
+    return this.jobs.version;
+  }
+
   // ---- inspection -------------------------------------------------------------------------
 
   inspectJob(name: string): JobInspection | undefined {
