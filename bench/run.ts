@@ -332,8 +332,26 @@ Where a target above is missed, what the profiles say and what would close it:
   activity (907). What would close the gap: fewer requests per sweep and per event (one
   UpdateItem for a snapshot and its memos; the Available pools read from a change log as the
   gaps are), a DynamoDB stand-in cheaper per request than dynalite (or the memory adapters behind
-  the same SDK-level contract tests), and a cheaper working-hours check (luxon); notifications
-  over loopback HTTP (Slack sink, SNS endpoint) are about 4 %.
+  the same SDK-level contract tests), and a cheaper working-hours check (luxon). The Slack and SNS notices now reach their sinks in
+  process, as the SDK clients do.
+- **The 10,000-job replay with \`--ledger memory\`**: its cost per job grows with the history.
+  CPU profiles (the replay bundled, the emulator's listing index in place): at 10,000 jobs the
+  memory usage statistics' \`recentGaps\`, which sorts a scope's whole history of gaps on every
+  read (the all-pools scope holds every gap), take 21 % of the CPU (4 % at 2,000 jobs, 10 % at
+  5,000); the gap learner, which relearns each scope of a pool at every evaluation, about 21 % at
+  10,000 and 28 % at 5,000; the AWS SDK's middleware and (de)serialization of the SageMaker and
+  SNS calls 13 %; garbage collection 6–7 %; the emulator and the sinks about 5 %. Cut since commit
+  17ddcd9: Slack and SNS in process (no loopback HTTP), the emulator's changed-since listing
+  reading only the jobs modified after its instant and a query's pages sharing its sorted rows
+  (the daily 28-day listing re-sorted the whole history for each of its 100 pages), a 64 MiB young
+  generation for \`bench:replay\`. Run back to back on the same load (1-minute load average 6–8),
+  with the same summary and check: 10,000 jobs 126.4 → 85.5 s CPU (214 → 125 s wall), 5,000 jobs
+  54.4 → 35.1 s, 2,000 jobs 21.3 → 15.2 s. What would close the gap to 15 s: the usage
+  statistics keeping each scope's newest gaps in order as they are added (no sort of the
+  history per read), and the learner reusing a scope's learned distribution while its samples and
+  its prior are unchanged (without unresolved stops the weights do not depend on the instant);
+  these two take about 40 % of the CPU at 10,000 jobs; what is left after them is spread over the
+  SDK, the policy step, the emulator and garbage collection, and would still be short of 15 s.
 - **Lambda import time**: the zip is a third of its former size and within target; the import is
   dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
   initialisation. What would close it: lazy loading of the Slack and SNS clients and of the
@@ -389,7 +407,8 @@ ${
 The 10,000-job replays run apart (\`npm run bench:replay\`, \`-- --ledger memory\`): too long for
 this run's 10-minute budget; their figures come from bench/replay-results.json, which that
 command writes. The local stack runs the real functions with the real SDK clients, whose requests
-reach dynalite and the SageMaker emulator in process (no socket, no SigV4), and sweeps at
+reach dynalite, the SageMaker emulator and the SNS endpoint in process (no socket, no SigV4; the
+Slack webhook posts to its sink in process too), and sweeps at
 next-event time: only at the scheduled minutes where a sweep could act.
 
 ${table(

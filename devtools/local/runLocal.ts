@@ -216,7 +216,8 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   try {
     await dynamo?.ensureLedgerTable(LOCAL_TABLE);
     const setupCalls = dynamo?.calls() ?? {};
-    const transport = options.transport === 'http' ? undefined : inProcessTransports(emulator, dynamo);
+    const transport =
+      options.transport === 'http' ? undefined : inProcessTransports(emulator, dynamo, snsSink, slackSink);
     const bus = new LocalEventBus<Delivery>(
       options.chaosSeed !== undefined
         ? { ...DEFAULT_CHAOS, ...options.chaos, seed: options.chaosSeed }

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FetchFunction } from '@slack/webhook';
 import { errorMessage } from '../../lib/domain/errorMessage';
+import { inProcessFetch } from './runtime/inProcessFetch';
+import type { WireAnswer, WireRequest } from './runtime/inProcessHandler';
 import { type SlackRefusal, slackRefusal } from './slackMessageCheck';
 
 /**
@@ -52,6 +55,12 @@ export interface SlackSink {
   readonly apiUrl: string;
   readonly requests: readonly SlackSinkRequest[];
   readonly messages: readonly SlackSinkMessage[];
+  /**
+   * A fetch that hands requests for this sink to it in process, with no socket (the local
+   * stack's fast path); requests for any other URL are refused. A scripted hang fails at once,
+   * as a timeout would.
+   */
+  readonly fetch: FetchFunction;
   /** The next requests get these answers, in order, instead of being handled. */
   failNext(...replies: SlackSinkReply[]): void;
   /** While on, every request is answered 503, as in a Slack outage. */
@@ -127,22 +136,20 @@ export const startSlackSink = async (options: SlackSinkOptions = {}): Promise<Sl
   let outage = false;
   let sequence = 0;
 
-  const reply = (
-    response: ServerResponse,
-    r: {
-      readonly status: number;
-      readonly headers?: Readonly<Record<string, string>>;
-      readonly body?: string;
-    },
-  ) => {
-    response.writeHead(r.status, { 'content-type': 'text/plain', ...r.headers });
-    response.end(r.body ?? '');
-  };
-  const json = (response: ServerResponse, body: unknown) => {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(body));
-    return 200;
-  };
+  const reply = (r: {
+    readonly status: number;
+    readonly headers?: Readonly<Record<string, string>>;
+    readonly body?: string;
+  }): WireAnswer => ({
+    status: r.status,
+    headers: { 'content-type': 'text/plain', ...r.headers },
+    body: r.body ?? '',
+  });
+  const json = (body: unknown): WireAnswer => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const accept = (message: SlackSinkMessage) => {
     messages.push(message);
     options.print?.(`[slack ${message.channel ?? 'webhook'}] ${message.text}`);
@@ -150,91 +157,93 @@ export const startSlackSink = async (options: SlackSinkOptions = {}): Promise<Sl
 
   let refusal: SlackRefusal | undefined;
 
-  const webhook = (body: Record<string, unknown> | undefined, response: ServerResponse): number => {
-    if (!body) {
-      reply(response, { status: 400, body: 'invalid_payload' });
-      return 400;
-    }
+  const webhook = (body: Record<string, unknown> | undefined): WireAnswer => {
+    if (!body) return reply({ status: 400, body: 'invalid_payload' });
     refusal = slackRefusal(body);
-    if (refusal) {
-      // Incoming webhooks answer a refused message with 400 and the error code as the body.
-      reply(response, { status: 400, body: refusal.error });
-      return 400;
-    }
+    // Incoming webhooks answer a refused message with 400 and the error code as the body.
+    if (refusal) return reply({ status: 400, body: refusal.error });
     accept({ endpoint: 'webhook', text: textOf(body), blocks: blocksOf(body) });
-    reply(response, { status: 200, body: 'ok' });
-    return 200;
+    return reply({ status: 200, body: 'ok' });
   };
 
   const api = (
     method: string,
-    headers: Record<string, string>,
+    headers: Readonly<Record<string, string>>,
     body: Record<string, unknown>,
-    response: ServerResponse,
-  ): number => {
+  ): WireAnswer => {
     const token = headers.authorization?.replace(/^Bearer /, '');
-    if (!token) return json(response, { ok: false, error: 'not_authed' });
-    if (options.botToken && token !== options.botToken)
-      return json(response, { ok: false, error: 'invalid_auth' });
+    if (!token) return json({ ok: false, error: 'not_authed' });
+    if (options.botToken && token !== options.botToken) return json({ ok: false, error: 'invalid_auth' });
     switch (method) {
       case 'chat.postMessage': {
         const channel = typeof body.channel === 'string' ? body.channel : '';
-        if (!channel) return json(response, { ok: false, error: 'channel_not_found' });
+        if (!channel) return json({ ok: false, error: 'channel_not_found' });
         refusal = slackRefusal(body);
-        if (refusal) return json(response, { ok: false, error: refusal.error, errors: [refusal.detail] });
+        if (refusal) return json({ ok: false, error: refusal.error, errors: [refusal.detail] });
         sequence += 1;
         accept({ endpoint: 'api', channel, text: textOf(body), blocks: blocksOf(body) });
-        return json(response, { ok: true, channel, ts: `1700000000.${String(sequence).padStart(6, '0')}` });
+        return json({ ok: true, channel, ts: `1700000000.${String(sequence).padStart(6, '0')}` });
       }
       case 'users.lookupByEmail': {
         const id = typeof body.email === 'string' ? options.users?.[body.email] : undefined;
-        return json(response, id ? { ok: true, user: { id } } : { ok: false, error: 'users_not_found' });
+        return json(id ? { ok: true, user: { id } } : { ok: false, error: 'users_not_found' });
       }
       default:
-        return json(response, { ok: false, error: 'unknown_method' });
+        return json({ ok: false, error: 'unknown_method' });
     }
   };
 
-  const { baseUrl, close } = await listenOnLoopback(async (request, response) => {
-    const text = await readBody(request);
-    const headers = headersOf(request);
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+  /** One request as Slack would take it; undefined: no answer (a scripted hang). */
+  const handle = (request: WireRequest): WireAnswer | undefined => {
+    const path = new URL(request.path, 'http://127.0.0.1').pathname;
     const isApi = path.startsWith('/api/');
-    const body = isApi ? formFields(text) : parseJson(text);
+    const body = isApi ? formFields(request.body) : parseJson(request.body);
     refusal = undefined;
     const record = (status: number) =>
       requests.push({
         endpoint: isApi ? 'api' : 'webhook',
         path,
         ...(isApi ? { method: path.slice('/api/'.length) } : {}),
-        headers,
+        headers: request.headers,
         body: isRecord(body) ? body : {},
         status,
         ...(refusal ? { refused: refusal } : {}),
       });
     const failure = outage ? { status: 503, body: 'service_unavailable' } : scripted.shift();
     if (failure && 'hang' in failure) {
-      // Recorded with status 0: no answer was given. close() drops the connection.
+      // Recorded with status 0: no answer was given.
       record(0);
-      return;
+      return undefined;
     }
-    if (failure) {
-      reply(response, failure);
-      record(failure.status);
-      return;
-    }
-    record(
-      isApi
-        ? api(path.slice('/api/'.length), headers, isRecord(body) ? body : {}, response)
-        : webhook(isRecord(body) ? body : undefined, response),
-    );
+    const answer = failure
+      ? reply(failure)
+      : isApi
+        ? api(path.slice('/api/'.length), request.headers, isRecord(body) ? body : {})
+        : webhook(isRecord(body) ? body : undefined);
+    record(answer.status);
+    return answer;
+  };
+
+  const { baseUrl, close } = await listenOnLoopback(async (request, response) => {
+    const answer = handle({
+      method: request.method ?? 'GET',
+      path: request.url ?? '/',
+      headers: headersOf(request),
+      body: await readBody(request),
+    });
+    // A hung request stays open until close() drops the connection.
+    if (!answer) return;
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
   });
+  const webhookUrl = `${baseUrl}/services/T00000000/B00000000/local-sink`;
 
   return {
-    webhookUrl: `${baseUrl}/services/T00000000/B00000000/local-sink`,
+    webhookUrl,
     apiUrl: `${baseUrl}/api/`,
     requests,
     messages,
+    fetch: inProcessFetch(baseUrl, handle),
     failNext: (...replies) => {
       scripted.push(...replies);
     },

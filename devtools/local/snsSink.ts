@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { ClientTransport } from '../../lib/adapters/awsClients';
 import { SNS_LIMITS } from '../../lib/notify/snsLimits';
+import { inProcessTransport, type WireAnswer } from './runtime/inProcessHandler';
 import { listenOnLoopback, readBody } from './slackSink';
 
 /**
@@ -33,6 +34,11 @@ export interface SnsSink {
   /** Every request's form fields, as received. */
   readonly requests: readonly Readonly<Record<string, string>>[];
   readonly published: readonly SnsPublished[];
+  /**
+   * SNSClient settings that hand its requests to this endpoint in process, unsigned (the local
+   * stack's fast path). A scripted hang fails the request at once, as a timeout would.
+   */
+  readonly transport: ClientTransport;
   /** The next requests get these errors, in order. */
   failNext(...replies: SnsSinkReply[]): void;
   close(): Promise<void>;
@@ -43,18 +49,17 @@ const NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const xml = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
-const sendXml = (response: ServerResponse, status: number, requestId: string, body: string) => {
-  response.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-  response.end(`<?xml version="1.0"?>\n${body}`);
-};
+const sendXml = (status: number, requestId: string, body: string): WireAnswer => ({
+  status,
+  headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+  body: `<?xml version="1.0"?>\n${body}`,
+});
 
 const sendError = (
-  response: ServerResponse,
   requestId: string,
   reply: { readonly status: number; readonly code: string; readonly message?: string },
-) =>
+): WireAnswer =>
   sendXml(
-    response,
     reply.status,
     requestId,
     `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${reply.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${xml(reply.code)}</Code><Message>${xml(reply.message ?? reply.code)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
@@ -110,16 +115,16 @@ export const startSnsSink = async (options: SnsSinkOptions = {}): Promise<SnsSin
   const published: SnsPublished[] = [];
   const scripted: SnsSinkReply[] = [];
 
-  const { baseUrl, close } = await listenOnLoopback(async (request, response) => {
-    const fields = Object.fromEntries(new URLSearchParams(await readBody(request)));
+  /** One Publish request's form body as SNS would take it; undefined: no answer (a scripted hang). */
+  const handle = (body: string): WireAnswer | undefined => {
+    const fields = Object.fromEntries(new URLSearchParams(body));
     requests.push(fields);
     const requestId = randomUUID();
     const failure = scripted.shift();
-    // A hung request stays open until close() drops it.
-    if (failure && 'hang' in failure) return;
-    if (failure) return sendError(response, requestId, failure);
+    if (failure && 'hang' in failure) return undefined;
+    if (failure) return sendError(requestId, failure);
     if (fields.Action !== 'Publish') {
-      return sendError(response, requestId, {
+      return sendError(requestId, {
         status: 400,
         code: 'InvalidAction',
         message: `${fields.Action ?? '(none)'} is not supported by the local SNS endpoint`,
@@ -128,15 +133,14 @@ export const startSnsSink = async (options: SnsSinkOptions = {}): Promise<SnsSin
     const topicArn = fields.TopicArn;
     const message = fields.Message;
     if (!topicArn || message === undefined) {
-      return sendError(response, requestId, {
+      return sendError(requestId, {
         status: 400,
         code: 'InvalidParameter',
         message: 'TopicArn and Message are required',
       });
     }
     const refusal = snsRefusal(fields);
-    if (refusal)
-      return sendError(response, requestId, { status: 400, code: 'InvalidParameter', message: refusal });
+    if (refusal) return sendError(requestId, { status: 400, code: 'InvalidParameter', message: refusal });
     const messageId = randomUUID();
     const attributes = attributesOf(fields);
     published.push({
@@ -147,18 +151,30 @@ export const startSnsSink = async (options: SnsSinkOptions = {}): Promise<SnsSin
       ...(fields.Subject !== undefined ? { subject: fields.Subject } : {}),
     });
     options.print?.(`[email owner=${attributes.owner ?? '?'}] ${fields.Subject ?? message.split('\n')[0]}`);
-    sendXml(
-      response,
+    return sendXml(
       200,
       requestId,
       `<PublishResponse xmlns="${NAMESPACE}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
     );
+  };
+
+  const { baseUrl, close } = await listenOnLoopback(async (request, response) => {
+    const answer = handle(await readBody(request));
+    // A hung request stays open until close() drops it.
+    if (!answer) return;
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
   });
 
   return {
     endpoint: baseUrl,
     requests,
     published,
+    transport: inProcessTransport((request) => {
+      const answer = handle(request.body);
+      if (!answer) throw new Error('the local SNS endpoint did not answer');
+      return answer;
+    }),
     failNext: (...replies) => {
       scripted.push(...replies);
     },

@@ -27,13 +27,19 @@ export interface ClientTransport {
   readonly withoutMiddleware?: readonly string[];
 }
 
+/** Removes the client middleware that `transport` makes pointless. */
+export const withTransport = <C extends { middlewareStack: { remove(name: string): boolean } }>(
+  client: C,
+  transport: ClientTransport | undefined,
+): C => {
+  for (const name of transport?.withoutMiddleware ?? []) client.middlewareStack.remove(name);
+  return client;
+};
+
 const trimmed = <C extends { middlewareStack: { remove(name: string): boolean } }>(
   client: C,
   options: AwsClientOptions,
-): C => {
-  for (const name of options.transport?.withoutMiddleware ?? []) client.middlewareStack.remove(name);
-  return client;
-};
+): C => withTransport(client, options.transport);
 
 const common = (options: AwsClientOptions) => ({
   ...(options.region ? { region: options.region } : {}),

@@ -1,4 +1,5 @@
-import { documentClient } from '../adapters/awsClients';
+import type { FetchFunction } from '@slack/webhook';
+import { type ClientTransport, documentClient } from '../adapters/awsClients';
 import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog';
 import { SlackBotChannel } from '../adapters/slack/slackBotChannel';
 import { SlackWebhookChannel } from '../adapters/slack/slackWebhookChannel';
@@ -24,6 +25,10 @@ export interface NotifyWiring {
   readonly initialSecrets?: SlackSecrets;
   readonly onSent?: (sent: SentNotification) => void;
   readonly sleep?: Sleep;
+  /** How the SNS client sends; absent: over HTTPS to its endpoint. */
+  readonly snsTransport?: ClientTransport;
+  /** How the Slack webhook posts; absent: the global fetch. */
+  readonly slackFetch?: FetchFunction;
 }
 
 export interface NotifyDependencies {
@@ -33,14 +38,24 @@ export interface NotifyDependencies {
   readonly slackSecrets: SlackSecretsHolder;
 }
 
-const slackChannel = (config: NotifyConfig, secrets: SlackSecretsHolder): NotificationChannel[] => {
+const slackChannel = (
+  config: NotifyConfig,
+  secrets: SlackSecretsHolder,
+  fetch: FetchFunction | undefined,
+): NotificationChannel[] => {
   const slack = config.slack;
   const read = () => secrets.get();
   switch (slack.mode) {
     case 'off':
       return [];
     case 'webhook':
-      return [new SlackWebhookChannel({ secrets: read, attemptTimeoutMs: config.attemptTimeoutMs })];
+      return [
+        new SlackWebhookChannel({
+          secrets: read,
+          attemptTimeoutMs: config.attemptTimeoutMs,
+          ...(fetch ? { fetch } : {}),
+        }),
+      ];
     case 'bot':
       return [
         new SlackBotChannel({
@@ -62,13 +77,19 @@ export const notifyDependencies = (
 ): NotifyDependencies => {
   const slackSecrets = new SlackSecretsHolder(wiring.initialSecrets);
   const channels: NotificationChannel[] = [
-    ...slackChannel(config, slackSecrets),
+    ...slackChannel(config, slackSecrets, wiring.slackFetch),
     ...(config.email
       ? [
-          new SnsEmailChannel(snsClient({ attemptTimeoutMs: config.attemptTimeoutMs }), {
-            topicArn: config.email.topicArn,
-            defaultOwner: config.defaultOwner,
-          }),
+          new SnsEmailChannel(
+            snsClient({
+              attemptTimeoutMs: config.attemptTimeoutMs,
+              ...(wiring.snsTransport ? { transport: wiring.snsTransport } : {}),
+            }),
+            {
+              topicArn: config.email.topicArn,
+              defaultOwner: config.defaultOwner,
+            },
+          ),
         ]
       : []),
   ];

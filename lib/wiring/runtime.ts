@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FetchFunction } from '@slack/webhook';
 import { type ClientTransport, documentClient, sageMakerClient } from '../adapters/awsClients';
 import { CachedUsageStats } from '../adapters/cachedUsageStats';
 import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
@@ -82,10 +83,18 @@ export interface RuntimeOptions {
   readonly onSent?: (sent: SentNotification) => void;
   readonly onAction?: (result: ActionResult) => void;
   readonly initialSecrets?: SlackSecrets;
-  /** How the AWS clients send their requests; absent: the SDK's own HTTP handler. */
-  readonly transport?: { readonly dynamodb?: ClientTransport; readonly sagemaker?: ClientTransport };
+  /** How the AWS clients (and the Slack webhook) send their requests; absent: over HTTP(S). */
+  readonly transport?: RuntimeTransport;
   /** Stores instead of the DynamoDB table (the local stack's `--ledger memory`). */
   readonly stores?: RuntimeStores;
+}
+
+/** Each outside service's way of sending, where it is not the default one (the local stack's in-process path). */
+export interface RuntimeTransport {
+  readonly dynamodb?: ClientTransport;
+  readonly sagemaker?: ClientTransport;
+  readonly sns?: ClientTransport;
+  readonly slackWebhook?: FetchFunction;
 }
 
 /** What the DynamoDB table holds, as ports: shared by every function of one local run. */
@@ -180,6 +189,8 @@ export class Runtime {
       ...(options.onSent ? { onSent: options.onSent } : {}),
       ...(options.initialSecrets ? { initialSecrets: options.initialSecrets } : {}),
       log: stores.notifications,
+      ...(transport?.sns ? { snsTransport: transport.sns } : {}),
+      ...(transport?.slackWebhook ? { slackFetch: transport.slackWebhook } : {}),
     });
     this.policySource = new PolicySource(options.telemetry, options.initialPolicy);
     this.killSwitch = policy.killSwitch;

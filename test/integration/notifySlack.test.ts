@@ -134,6 +134,49 @@ describe('Slack incoming webhook', () => {
     expect((await log.listDeadLetters(1)).items[0]?.error).toContain('no Slack webhook URL');
     expect(sink.requests).toHaveLength(0);
   });
+
+  describe("through the sink in process (the local stack's path), as over HTTP", () => {
+    const inProcess = () =>
+      new SlackWebhookChannel({
+        secrets: () => ({ webhookUrl: sink.webhookUrl }),
+        attemptTimeoutMs: 2_000,
+        fetch: sink.fetch,
+      });
+
+    it('posts the same message, and honours a 429 Retry-After', async () => {
+      sink.failNext({ status: 429, headers: { 'retry-after': '2' }, body: 'rate_limited' });
+      const { notifier, waits } = notifierWith(inProcess());
+      expect((await notifier.notify(available('train-7', { owner: 'alice' }))).kind).toBe('sent');
+      expect(waits).toEqual([2000]);
+      expect(sink.requests.map((r) => [r.endpoint, r.path, r.status])).toEqual([
+        ['webhook', '/services/T00000000/B00000000/local-sink', 429],
+        ['webhook', '/services/T00000000/B00000000/local-sink', 200],
+      ]);
+      expect(sink.requests[1]?.headers['content-type']).toBe('application/json');
+      expect(sink.messages.map((m) => m.text)).toEqual([expect.stringContaining('train-7')]);
+    });
+
+    it('does not retry a 4xx, and retries a request left unanswered', async () => {
+      sink.failNext({ status: 404, body: 'no_service' });
+      const { notifier, log } = notifierWith(inProcess());
+      expect((await notifier.notify(available('train-8', {}))).kind).toBe('dead-lettered');
+      expect((await log.listDeadLetters(1)).items[0]?.error).toBe(
+        'slack: Slack webhook answered HTTP 404: no_service',
+      );
+      sink.failNext({ hang: true });
+      const { notifier: again, waits } = notifierWith(inProcess());
+      expect((await again.notify(available('train-9', {}))).kind).toBe('sent');
+      expect(sink.requests.map((r) => r.status)).toEqual([404, 0, 200]);
+      expect(waits).toEqual([250]);
+    });
+
+    it('serves no other URL', async () => {
+      await expect(sink.fetch('https://hooks.slack.com/services/T/B/x', { method: 'POST' })).rejects.toThrow(
+        'not served in process',
+      );
+      expect(sink.requests).toHaveLength(0);
+    });
+  });
 });
 
 describe('Slack Web API with a bot token', () => {

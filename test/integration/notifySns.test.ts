@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SnsSink, startSnsSink } from '../../devtools/local/snsSink';
+import type { ClientTransport } from '../../lib/adapters/awsClients';
 import { MemoryNotificationLog } from '../../lib/adapters/memory/memoryNotificationLog';
 import { snsClient } from '../../lib/adapters/sns/snsClient';
 import { SnsEmailChannel } from '../../lib/adapters/sns/snsEmailChannel';
@@ -25,13 +26,13 @@ afterAll(async () => {
   await sink.close();
 });
 
-const setup = (attemptTimeoutMs = 2000) => {
+const setup = (attemptTimeoutMs = 2000, transport?: ClientTransport) => {
   const waits: number[] = [];
   const log = new MemoryNotificationLog();
   const notifier = new Notifier({
     log,
     channels: [
-      new SnsEmailChannel(snsClient({ attemptTimeoutMs }), {
+      new SnsEmailChannel(snsClient({ attemptTimeoutMs, ...(transport ? { transport } : {}) }), {
         topicArn: TOPIC,
         defaultOwner: 'unowned',
       }),
@@ -116,5 +117,21 @@ describe('email through the local SNS endpoint, with the real SNSClient', () => 
     expect((await log.listDeadLetters(1)).items[0]?.error).toBe(
       'email: SNS AuthorizationErrorException (HTTP 403): not allowed to publish',
     );
+  });
+
+  it("publishes and retries alike through the endpoint in process (the local stack's path)", async () => {
+    const { notifier, waits } = setup(2000, sink.transport);
+    const before = sink.published.length;
+    sink.failNext({ status: 500, code: 'InternalError' }, { hang: true });
+    expect((await notifier.notify(notice('train-6', { owner: 'carol', team: 'nlp' }))).kind).toBe('sent');
+    expect(waits).toEqual([250, 500]);
+    expect(sink.published.length - before).toBe(1);
+    expect(sink.published.at(-1)?.attributes).toEqual({
+      owner: 'carol',
+      team: 'nlp',
+      kind: 'no-pool',
+      job: 'train-6',
+    });
+    expect(sink.requests.at(-1)).toMatchObject({ Action: 'Publish', Version: '2010-03-31', TopicArn: TOPIC });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
 import { documentClient, sageMakerClient } from '../../lib/adapters/awsClients';
+import { snsClient } from '../../lib/adapters/sns/snsClient';
 
 const names = (client: { middlewareStack: { identify(): string[] } }) =>
   client.middlewareStack.identify().join(' ');
@@ -16,6 +17,7 @@ describe('AWS clients', () => {
     for (const client of [
       documentClient({ region: 'us-east-1', transport }),
       sageMakerClient({ region: 'us-east-1', transport }),
+      snsClient({ region: 'us-east-1', attemptTimeoutMs: 1000, transport }),
     ]) {
       const stack = names(client);
       expect(stack).not.toContain('getUserAgentMiddleware');

@@ -62,42 +62,63 @@ const decodeCursor = (token: string, by: SortBy, order: SortOrder): Cursor => {
 const secondsToMs = (seconds: number | undefined): number | undefined =>
   seconds === undefined ? undefined : seconds * 1000;
 
-/**
- * ListTrainingJobs over the candidate jobs. As SageMaker documents for StatusEquals, a page of
- * MaxResults jobs is taken first and the status filters applied to it afterwards, so a page
- * may come back short, or empty with a NextToken; WarmPoolStatusEquals is assumed to behave
- * the same. The other filters (times, name) narrow the jobs before paging.
- */
-export const listTrainingJobs = (
-  candidates: Iterable<EmulatedJob>,
-  request: ListTrainingJobsRequest,
-): { TrainingJobSummaries: Record<string, unknown>[]; NextToken?: string } => {
+/** A job a listing may return, with its place in the listing's order. */
+export interface ListingRow {
+  readonly key: string | number;
+  readonly seq: number;
+  readonly job: EmulatedJob;
+}
+
+const orderOf = (request: ListTrainingJobsRequest) => {
   const by: SortBy = request.SortBy ?? 'CreationTime';
   const order: SortOrder = request.SortOrder ?? 'Ascending';
-  const max = request.MaxResults ?? DEFAULT_LIST_MAX_RESULTS;
+  const direction = order === 'Ascending' ? 1 : -1;
+  const compare = (a: { key: string | number; seq: number }, b: { key: string | number; seq: number }) =>
+    direction * (compareKeys(a.key, b.key) || a.seq - b.seq);
+  return { by, order, compare };
+};
+
+/**
+ * The jobs of a ListTrainingJobs query before paging, in its order: the candidates the time and
+ * name filters let through. The same for every page of a query while no job changes, so a
+ * caller may keep them from page to page.
+ */
+export const listingRows = (
+  candidates: Iterable<EmulatedJob>,
+  request: ListTrainingJobsRequest,
+): readonly ListingRow[] => {
+  const { by, compare } = orderOf(request);
   const createdAfter = secondsToMs(request.CreationTimeAfter);
   const createdBefore = secondsToMs(request.CreationTimeBefore);
   const modifiedAfter = secondsToMs(request.LastModifiedTimeAfter);
   const modifiedBefore = secondsToMs(request.LastModifiedTimeBefore);
   const nameContains = request.NameContains?.toLowerCase();
-
-  const statusMatches = (job: EmulatedJob): boolean =>
-    (request.StatusEquals === undefined || job.status === request.StatusEquals) &&
-    (request.WarmPoolStatusEquals === undefined || job.warmPool?.status === request.WarmPoolStatusEquals);
   const matches = (job: EmulatedJob): boolean =>
     (nameContains === undefined || job.spec.name.toLowerCase().includes(nameContains)) &&
     (createdAfter === undefined || job.createdAtMs > createdAfter) &&
     (createdBefore === undefined || job.createdAtMs < createdBefore) &&
     (modifiedAfter === undefined || job.lastModifiedMs > modifiedAfter) &&
     (modifiedBefore === undefined || job.lastModifiedMs < modifiedBefore);
-
-  const direction = order === 'Ascending' ? 1 : -1;
-  const compare = (a: { key: string | number; seq: number }, b: { key: string | number; seq: number }) =>
-    direction * (compareKeys(a.key, b.key) || a.seq - b.seq);
-
-  const rows: { key: string | number; seq: number; job: EmulatedJob }[] = [];
+  const rows: ListingRow[] = [];
   for (const job of candidates) if (matches(job)) rows.push({ key: sortKey(job, by), seq: job.seq, job });
-  rows.sort(compare);
+  return rows.sort(compare);
+};
+
+/**
+ * One page of a ListTrainingJobs query over its rows (listingRows). As SageMaker documents for
+ * StatusEquals, a page of MaxResults jobs is taken first and the status filters applied to it
+ * afterwards, so a page may come back short, or empty with a NextToken; WarmPoolStatusEquals is
+ * assumed to behave the same. The other filters (times, name) narrow the jobs before paging.
+ */
+export const listingPage = (
+  rows: readonly ListingRow[],
+  request: ListTrainingJobsRequest,
+): { TrainingJobSummaries: Record<string, unknown>[]; NextToken?: string } => {
+  const { by, order, compare } = orderOf(request);
+  const max = request.MaxResults ?? DEFAULT_LIST_MAX_RESULTS;
+  const statusMatches = (job: EmulatedJob): boolean =>
+    (request.StatusEquals === undefined || job.status === request.StatusEquals) &&
+    (request.WarmPoolStatusEquals === undefined || job.warmPool?.status === request.WarmPoolStatusEquals);
 
   let start = 0;
   if (request.NextToken) {

@@ -14,7 +14,7 @@ import { describeTrainingJobResponse, tagList } from './apiResponses';
 import type { InstanceGroup, TrainingJobSpec } from './emulatedJob';
 import type { ThrottleOptions } from './emulatorOptions';
 import { checkJobName } from './jobSpecValidation';
-import { listTrainingJobs } from './listTrainingJobs';
+import { type ListingRow, listingPage, listingRows } from './listTrainingJobs';
 import { simulatedRunFromTags } from './simulationTags';
 import type { WarmPoolModel } from './warmPoolModel';
 
@@ -107,6 +107,8 @@ const UNSUPPORTED_UPDATE_MEMBERS = ['ProfilerConfig', 'ProfilerRuleConfiguration
 export class SageMakerApi {
   private readonly counts = new Map<string, { calls: number; throttled: number; failed: number }>();
   private throttleEligibleCalls = 0;
+  /** The last ListTrainingJobs query's rows, while the jobs have not changed since. */
+  private listing?: { readonly key: string; readonly version: number; readonly rows: readonly ListingRow[] };
 
   constructor(
     readonly model: WarmPoolModel,
@@ -194,8 +196,23 @@ export class SageMakerApi {
       }
       case 'ListTrainingJobs': {
         const request = parseRequest(listTrainingJobsRequest, body);
-        // Every job: the status filters apply to a page after it is taken, as SageMaker documents.
-        return listTrainingJobs(model.candidates({}), request);
+        // The pages of one query share its rows while no job changes: a listing of the whole
+        // history sorts it once, not once per page.
+        const { NextToken: _token, MaxResults: _max, ...query } = request;
+        const key = JSON.stringify(query);
+        const version = model.listingVersion();
+        const kept = this.listing?.key === key && this.listing.version === version ? this.listing : undefined;
+        // Every job the time filter lets through: the status filters apply to a page after it
+        // is taken, as SageMaker documents.
+        const modifiedAfter = request.LastModifiedTimeAfter;
+        const rows =
+          kept?.rows ??
+          listingRows(
+            model.candidates(modifiedAfter !== undefined ? { modifiedAfterMs: modifiedAfter * 1000 } : {}),
+            request,
+          );
+        this.listing = { key, version, rows };
+        return listingPage(rows, request);
       }
       case 'UpdateTrainingJob': {
         const request = parseRequest(updateTrainingJobRequest, body);

@@ -228,6 +228,12 @@ export class WarmPoolModel {
     return this.jobs.candidates(filter);
   }
 
+  /** Moves on whenever a listing could answer differently (a job added, or its status, pool or LastModifiedTime changed). */
+  listingVersion(): number {
+    this.sync();
+    return this.jobs.version;
+  }
+
   // ---- inspection -------------------------------------------------------------------------
 
   inspectJob(name: string): JobInspection | undefined {
@@ -460,6 +466,7 @@ export class WarmPoolModel {
     job.transitions.push({ status, startMs: at, message });
     job.secondaryStatus = status;
     job.lastModifiedMs = job.transitions.length === 1 ? at : Math.max(at, job.lastModifiedMs + 1);
+    this.jobs.modified(job);
   }
 
   private emit(job: JobSlot, at: number): void {

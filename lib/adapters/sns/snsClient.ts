@@ -1,9 +1,12 @@
 import { SNSClient } from '@aws-sdk/client-sns';
+import { type ClientTransport, withTransport } from '../awsClients';
 
 export interface SnsClientOptions {
   readonly region?: string;
   /** One HTTP attempt's limit. */
   readonly attemptTimeoutMs: number;
+  /** How requests travel, when not over HTTPS to the endpoint (the local stack's in-process path). */
+  readonly transport?: ClientTransport;
 }
 
 /**
@@ -12,13 +15,17 @@ export interface SnsClientOptions {
  * which is how the local stack and the tests reach the local SNS endpoint.
  */
 export const snsClient = (options: SnsClientOptions): SNSClient =>
-  new SNSClient({
-    ...(options.region ? { region: options.region } : {}),
-    maxAttempts: 1,
-    requestHandler: {
-      requestTimeout: options.attemptTimeoutMs,
-      connectionTimeout: options.attemptTimeoutMs,
-      // Without it the handler only logs a warning and the request keeps hanging.
-      throwOnRequestTimeout: true,
-    },
-  });
+  withTransport(
+    new SNSClient({
+      ...(options.region ? { region: options.region } : {}),
+      maxAttempts: 1,
+      requestHandler: options.transport?.requestHandler ?? {
+        requestTimeout: options.attemptTimeoutMs,
+        connectionTimeout: options.attemptTimeoutMs,
+        // Without it the handler only logs a warning and the request keeps hanging.
+        throwOnRequestTimeout: true,
+      },
+      ...(options.transport ? { httpAuthSchemes: options.transport.httpAuthSchemes } : {}),
+    }),
+    options.transport,
+  );
