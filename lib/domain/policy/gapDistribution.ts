@@ -32,28 +32,119 @@ export interface GapDistribution {
   readonly censoredGaps: readonly number[];
 }
 
-/** The (weighted) Kaplan–Meier estimate of the gap distribution. */
-export const learnGaps = (samples: readonly GapSample[]): GapDistribution => {
-  const clean: { gapSeconds: number; reused: boolean; weight: number }[] = [];
+/** Whether a sample counts at all: a finite gap and, if weighted, a positive weight. */
+const counts = (s: GapSample): boolean =>
+  Number.isFinite(s.gapSeconds) && (s.weight === undefined || s.weight > 0);
+
+/**
+ * Samples that all count, in ascending gap order (a negative gap read as 0), as columns: a
+ * replay's learner keeps a scope's samples so and fits thousands of them without an object each.
+ */
+export interface OrderedGaps {
+  readonly gapSeconds: readonly number[];
+  readonly reused: readonly boolean[];
+  readonly weight: readonly number[];
+}
+
+/** Samples already in gap order as columns, leaving out those that do not count. */
+export const orderedGapsOf = (samples: readonly GapSample[]): OrderedGaps => {
+  const gapSeconds: number[] = [];
+  const reused: boolean[] = [];
+  const weight: number[] = [];
   for (const s of samples) {
-    if (!Number.isFinite(s.gapSeconds) || (s.weight !== undefined && !(s.weight > 0))) continue;
-    clean.push({ gapSeconds: Math.max(0, s.gapSeconds), reused: s.reused, weight: s.weight ?? 1 });
+    if (!counts(s)) continue;
+    gapSeconds.push(Math.max(0, s.gapSeconds));
+    reused.push(s.reused);
+    weight.push(s.weight ?? 1);
   }
-  clean.sort((a, b) => a.gapSeconds - b.gapSeconds);
+  return { gapSeconds, reused, weight };
+};
+
+const inGapOrder = (gaps: OrderedGaps): boolean => {
+  for (let i = 1; i < gaps.gapSeconds.length; i++) {
+    if ((gaps.gapSeconds[i] as number) < (gaps.gapSeconds[i - 1] as number)) return false;
+  }
+  return true;
+};
+
+/** The (weighted) Kaplan–Meier estimate of the gap distribution. */
+export const learnGaps = (samples: readonly GapSample[]): GapDistribution =>
+  // Stable: samples of equal gaps keep their order, and so the order of the sums below.
+  fitMerged(
+    orderedGapsOf(
+      samples.filter(counts).sort((a, b) => Math.max(0, a.gapSeconds) - Math.max(0, b.gapSeconds)),
+    ),
+    NO_GAPS,
+  );
+
+const NO_GAPS: OrderedGaps = { gapSeconds: [], reused: [], weight: [] };
+
+/**
+ * learnGaps of the samples of `first` followed by those of `second` (a scope's own samples and
+ * its prior), each already in gap order: a merge instead of a concatenation and a sort, with the
+ * same result to the bit (equal gaps keep `first` before `second`, as the stable sort does).
+ */
+export const learnGapsOfOrdered = (first: OrderedGaps, second: OrderedGaps): GapDistribution =>
+  inGapOrder(first) && inGapOrder(second)
+    ? fitMerged(first, second)
+    : learnGaps([...samplesOf(first), ...samplesOf(second)]);
+
+const samplesOf = (gaps: OrderedGaps): GapSample[] =>
+  gaps.gapSeconds.map((gapSeconds, i) => ({
+    gapSeconds,
+    reused: gaps.reused[i] === true,
+    weight: gaps.weight[i] as number,
+  }));
+
+/** The estimate of the samples of two columns in gap order, merged (equal gaps: `first` first). */
+const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => {
+  const n1 = first.gapSeconds.length;
+  const n2 = second.gapSeconds.length;
+  // Which column comes next in the merged order.
+  const firstNext = (i: number, j: number): boolean =>
+    j >= n2 || (i < n1 && (first.gapSeconds[i] as number) <= (second.gapSeconds[j] as number));
+  let atRisk = 0;
+  for (let i = 0, j = 0; i < n1 || j < n2; ) {
+    if (firstNext(i, j)) {
+      atRisk += first.weight[i++] as number;
+    } else {
+      atRisk += second.weight[j++] as number;
+    }
+  }
+  const weight = atRisk;
+  // Packed arrays, grown by push: survivalAt searches them at every decision.
   const eventSeconds: number[] = [];
   const survival: number[] = [];
-  let atRisk = clean.reduce((sum, s) => sum + s.weight, 0);
-  const weight = atRisk;
+  const reuseGaps: number[] = [];
+  const censoredGaps: number[] = [];
   let surviving = 1;
-  for (let i = 0; i < clean.length; ) {
-    const gap = clean[i]?.gapSeconds ?? 0;
+  let i = 0;
+  let j = 0;
+  while (i < n1 || j < n2) {
+    const gap = firstNext(i, j) ? (first.gapSeconds[i] as number) : (second.gapSeconds[j] as number);
     let reuses = 0;
     let leaving = 0;
     // Censored samples tied with a reuse are still at risk at that instant (the usual convention).
-    for (; i < clean.length && clean[i]?.gapSeconds === gap; i++) {
-      const w = clean[i]?.weight ?? 1;
+    for (;;) {
+      let column: OrderedGaps;
+      let at: number;
+      if (firstNext(i, j)) {
+        if (i >= n1 || first.gapSeconds[i] !== gap) break;
+        column = first;
+        at = i++;
+      } else {
+        if (j >= n2 || second.gapSeconds[j] !== gap) break;
+        column = second;
+        at = j++;
+      }
+      const w = column.weight[at] as number;
       leaving += w;
-      if (clean[i]?.reused) reuses += w;
+      if (column.reused[at]) {
+        reuses += w;
+        reuseGaps.push(gap);
+      } else {
+        censoredGaps.push(gap);
+      }
     }
     if (reuses > 0 && atRisk > 0) {
       surviving *= Math.max(0, 1 - reuses / atRisk);
@@ -62,10 +153,8 @@ export const learnGaps = (samples: readonly GapSample[]): GapDistribution => {
     }
     atRisk -= leaving;
   }
-  const reuseGaps = clean.filter((s) => s.reused).map((s) => s.gapSeconds);
-  const censoredGaps = clean.filter((s) => !s.reused).map((s) => s.gapSeconds);
   return {
-    samples: clean.length,
+    samples: n1 + n2,
     weight,
     reuses: reuseGaps.length,
     censored: censoredGaps.length,
