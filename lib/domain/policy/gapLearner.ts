@@ -142,15 +142,20 @@ interface GapOrder {
  * The samples' GapOrder; null for samples that the general path must weigh and sort. Kept by the
  * memo beside the samples (a WeakMap per array would cost every garbage collection its entries).
  */
-const gapOrder = (samples: readonly TimedGap[], options: GapLearningOptions): GapOrder | null => {
+const gapOrder = (
+  samples: readonly TimedGap[],
+  options: GapLearningOptions,
+  /** The same scope's samples as last ordered, if any: most arrays continue the one before. */
+  before?: { readonly samples: readonly TimedGap[]; readonly order: GapOrder },
+): GapOrder | null => {
   // Once every unresolved stop counts (it always does at the horizon), the newest sample is the
   // newest of all, and the weights are weigh's.
   let newest = Number.NEGATIVE_INFINITY;
   for (const g of samples) newest = Math.max(newest, g.atMs);
   const halfLifeMs = options.halfLifeSeconds * 1000;
-  const resolvedAt: number[] = [];
   const unresolvedAt: number[] = [];
   const unresolvedWeight: number[] = [];
+  const weightAt: number[] = [];
   // Negative or non-finite gaps, weights that do not count, stops that never count: their order
   // is the general path's to decide.
   let plain = options.missedReuseHorizonSeconds > 0;
@@ -161,21 +166,71 @@ const gapOrder = (samples: readonly TimedGap[], options: GapLearningOptions): Ga
       plain = weight > 0;
       unresolvedAt.push(i);
       unresolvedWeight.push(weight);
+      weightAt.push(weight);
     } else {
-      plain = Number.isFinite(g.gapSeconds) && g.gapSeconds >= 0 && resolvedWeight(g, newest, halfLifeMs) > 0;
-      resolvedAt.push(i);
+      const weight = resolvedWeight(g, newest, halfLifeMs);
+      plain = Number.isFinite(g.gapSeconds) && g.gapSeconds >= 0 && weight > 0;
+      weightAt.push(weight);
     }
   }
   if (!plain) return null;
-  // Stable, from ascending places: equal gaps stay in sample order.
-  resolvedAt.sort((x, y) => (samples[x] as TimedGap).gapSeconds - (samples[y] as TimedGap).gapSeconds);
+  const from =
+    before !== undefined && before.order.options === options ? continuesFrom(before.samples, samples) : -1;
+  const resolvedAt =
+    before !== undefined && from >= 0
+      ? continuedOrder(samples, before, from)
+      : resolvedInGapOrder(samples, 0);
   const resolved = {
     // As the fit reads a gap (a -0 is a 0).
     gapSeconds: resolvedAt.map((at) => Math.max(0, (samples[at] as TimedGap).gapSeconds)),
     reused: resolvedAt.map((at) => (samples[at] as TimedGap).reused),
-    weight: resolvedAt.map((at) => resolvedWeight(samples[at] as TimedGap, newest, halfLifeMs)),
+    weight: resolvedAt.map((at) => weightAt[at] as number),
   };
   return { options, resolved, resolvedAt, unresolvedAt, unresolvedWeight };
+};
+
+/** The places of the resolved samples from `start` on, by gap (stable: equal gaps in sample order). */
+const resolvedInGapOrder = (samples: readonly TimedGap[], start: number): number[] => {
+  const at: number[] = [];
+  for (let i = start; i < samples.length; i++) if ((samples[i] as TimedGap).unresolved !== true) at.push(i);
+  return at.sort((x, y) => (samples[x] as TimedGap).gapSeconds - (samples[y] as TimedGap).gapSeconds);
+};
+
+/**
+ * Where `samples` continues `before`: its first samples are the same objects as before's from
+ * that place on, and the rest are new (a scope's array drops its oldest and appends). -1 if not.
+ */
+const continuesFrom = (before: readonly TimedGap[], samples: readonly TimedGap[]): number => {
+  const first = samples[0];
+  if (first === undefined) return -1;
+  const from = before.indexOf(first);
+  if (from < 0 || before.length - from > samples.length) return -1;
+  for (let i = from + 1; i < before.length; i++) if (before[i] !== samples[i - from]) return -1;
+  return from;
+};
+
+/**
+ * The resolved order of samples that continue `before` from `from`: before's order without the
+ * dropped samples, merged with the new ones' (after every kept sample of an equal gap, as they
+ * come later): what the stable sort gives, without sorting again.
+ */
+const continuedOrder = (
+  samples: readonly TimedGap[],
+  before: { readonly samples: readonly TimedGap[]; readonly order: GapOrder },
+  from: number,
+): number[] => {
+  const added = resolvedInGapOrder(samples, before.samples.length - from);
+  const gap = (at: number) => (samples[at] as TimedGap).gapSeconds;
+  const order: number[] = [];
+  let a = 0;
+  for (const old of before.order.resolvedAt) {
+    if (old < from) continue;
+    const at = old - from;
+    while (a < added.length && gap(added[a] as number) < gap(at)) order.push(added[a++] as number);
+    order.push(at);
+  }
+  while (a < added.length) order.push(added[a++] as number);
+  return order;
 };
 
 /** A scope's own samples as a level learns them: in gap order, or (rarely) as weigh gives them. */
@@ -528,7 +583,11 @@ export class GapLearnerMemo {
         order =
           hit !== undefined && hit.own === own && hit.order?.options === options
             ? hit.order
-            : gapOrder(samples, options);
+            : gapOrder(
+                samples,
+                options,
+                hit?.own !== undefined && hit.order ? { samples: hit.own, order: hit.order } : undefined,
+              );
         // In gap order: with the prior (in gap order too) the fit's sort is then one merge.
         weighted = ownGapsAt(samples, order, holdsFromMs, options);
       }
