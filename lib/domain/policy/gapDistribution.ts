@@ -98,53 +98,50 @@ const samplesOf = (gaps: OrderedGaps): GapSample[] =>
 
 /** The estimate of the samples of two columns in gap order, merged (equal gaps: `first` first). */
 const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => {
-  const n1 = first.gapSeconds.length;
-  const n2 = second.gapSeconds.length;
-  // Which column comes next in the merged order.
-  const firstNext = (i: number, j: number): boolean =>
-    j >= n2 || (i < n1 && (first.gapSeconds[i] as number) <= (second.gapSeconds[j] as number));
+  const { gapSeconds: g1, weight: w1, reused: r1 } = first;
+  const { gapSeconds: g2, weight: w2, reused: r2 } = second;
+  const n1 = g1.length;
+  const n2 = g2.length;
+  // The total in the merged order: the sums below must add in the order the sort would give.
   let atRisk = 0;
-  for (let i = 0, j = 0; i < n1 || j < n2; ) {
-    if (firstNext(i, j)) {
-      atRisk += first.weight[i++] as number;
-    } else {
-      atRisk += second.weight[j++] as number;
-    }
+  let i = 0;
+  let j = 0;
+  while (i < n1 && j < n2) {
+    if ((g1[i] as number) <= (g2[j] as number)) atRisk += w1[i++] as number;
+    else atRisk += w2[j++] as number;
   }
+  while (i < n1) atRisk += w1[i++] as number;
+  while (j < n2) atRisk += w2[j++] as number;
   const weight = atRisk;
-  // Packed arrays, grown by push: survivalAt searches them at every decision.
   const eventSeconds: number[] = [];
   const survival: number[] = [];
   const reuseGaps: number[] = [];
   const censoredGaps: number[] = [];
   let surviving = 1;
-  let i = 0;
-  let j = 0;
+  i = 0;
+  j = 0;
   while (i < n1 || j < n2) {
-    const gap = firstNext(i, j) ? (first.gapSeconds[i] as number) : (second.gapSeconds[j] as number);
+    const gap =
+      j >= n2 || (i < n1 && (g1[i] as number) <= (g2[j] as number)) ? (g1[i] as number) : (g2[j] as number);
     let reuses = 0;
     let leaving = 0;
-    // Censored samples tied with a reuse are still at risk at that instant (the usual convention).
-    for (;;) {
-      let column: OrderedGaps;
-      let at: number;
-      if (firstNext(i, j)) {
-        if (i >= n1 || first.gapSeconds[i] !== gap) break;
-        column = first;
-        at = i++;
-      } else {
-        if (j >= n2 || second.gapSeconds[j] !== gap) break;
-        column = second;
-        at = j++;
-      }
-      const w = column.weight[at] as number;
+    // The samples of this gap in merged order: first's, then second's. Censored samples tied
+    // with a reuse are still at risk at that instant (the usual convention).
+    for (; i < n1 && g1[i] === gap; i++) {
+      const w = w1[i] as number;
       leaving += w;
-      if (column.reused[at]) {
+      if (r1[i]) {
         reuses += w;
         reuseGaps.push(gap);
-      } else {
-        censoredGaps.push(gap);
-      }
+      } else censoredGaps.push(gap);
+    }
+    for (; j < n2 && g2[j] === gap; j++) {
+      const w = w2[j] as number;
+      leaving += w;
+      if (r2[j]) {
+        reuses += w;
+        reuseGaps.push(gap);
+      } else censoredGaps.push(gap);
     }
     if (reuses > 0 && atRisk > 0) {
       surviving *= Math.max(0, 1 - reuses / atRisk);
