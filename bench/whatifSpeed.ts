@@ -1,12 +1,12 @@
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateTrace } from '../devtools/local/trace/generateTrace';
-import { NO_WARM_POOL_QUOTA_TYPES } from '../devtools/local/trace/teams';
-import { whatifJobs } from '../devtools/sim/whatif';
-import { runWhatifInThreads } from '../devtools/sim/whatifThreads';
-import { DEFAULT_PRICES } from '../lib/domain/prices';
-import { readPolicyFile } from '../lib/policyFile/readPolicyFile';
+import { serializeTrace } from '../lib/trace/serializeTrace';
 import type { TraceJob } from '../lib/trace/traceJob';
+import { timeCommand } from './commandTiming';
 
 /** The 10,000-job trace bench:replay uses: the mixed workload, scaled until it is big enough. */
 export const tenThousandJobs = (wanted = 10_000): TraceJob[] => {
@@ -21,34 +21,53 @@ export const tenThousandJobs = (wanted = 10_000): TraceJob[] => {
   return trace.slice(0, wanted);
 };
 
+export interface WhatifSpeed {
+  readonly jobs: number;
+  readonly runs: number;
+  /** Wall time of the whole command, Node's start included: median of the runs. */
+  readonly seconds: number;
+  /** User + system CPU of the command's process, all its threads: median of the runs. */
+  readonly cpuSeconds: number;
+  /** The 1-minute load average before and after the runs: how shared the machine was. */
+  readonly loadAverage: readonly [number, number];
+}
+
+const RUNS = 3;
+
 /**
- * `poolwarden whatif` on 10,000 jobs with the example policy: the whole table, timed as the
- * command runs it (its rows on one worker thread per core), with the CPU time of every thread: on
- * a loaded machine the wall time says little, the CPU time what a quiet one would need at least.
+ * `poolwarden whatif` on 10,000 jobs with the example policy, timed as a user runs it: the bundled
+ * CLI (rebuilt from the sources first) in a fresh process per run, the trace read from a file.
+ * The CPU time says what a quiet machine would need at least when others load this one.
  */
-export const runWhatifSpeed = async (): Promise<{ jobs: number; seconds: number; cpuSeconds: number }> => {
+export const runWhatifSpeed = (): WhatifSpeed => {
   const trace = tenThousandJobs();
-  const policy = await readPolicyFile('examples/policy.yaml');
-  const options = {
-    prices: DEFAULT_PRICES,
-    waitingValuePerHourUsd: 90,
-    noQuotaTypes: NO_WARM_POOL_QUOTA_TYPES,
-  };
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const report = await runWhatifInThreads(
-    whatifJobs(trace, options),
-    [{ label: 'examples/policy.yaml', policy }],
-    options,
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  return { jobs: report.jobs, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+  const folder = mkdtempSync(join(tmpdir(), 'poolwarden-whatif-speed-'));
+  try {
+    const file = join(folder, 'ten-thousand-jobs.jsonl');
+    writeFileSync(file, serializeTrace(trace));
+    execFileSync(process.execPath, ['scripts/build.js', '--quiet'], { stdio: 'inherit' });
+    const before = loadavg()[0] ?? Number.NaN;
+    const timing = timeCommand(
+      'whatif',
+      ['whatif', '--trace', file, '--policy', 'examples/policy.yaml'],
+      RUNS,
+      5,
+    );
+    return {
+      jobs: trace.length,
+      runs: RUNS,
+      seconds: timing.medianSeconds,
+      cpuSeconds: timing.medianCpuSeconds,
+      loadAverage: [before, loadavg()[0] ?? Number.NaN],
+    };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 };
 
 if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
-  const { jobs, seconds, cpuSeconds } = await runWhatifSpeed();
+  const speed = runWhatifSpeed();
   console.log(
-    `whatif: ${jobs} jobs, every policy and baseline, in ${seconds.toFixed(2)} s (CPU ${cpuSeconds.toFixed(2)} s, all threads)`,
+    `whatif: ${speed.jobs} jobs, every policy and baseline, median of ${speed.runs} fresh processes: ${speed.seconds.toFixed(2)} s wall, CPU ${speed.cpuSeconds.toFixed(2)} s (all threads); load average ${speed.loadAverage.map((l) => l.toFixed(1)).join(' → ')}`,
   );
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { SimPolicy, SimResult } from './keepAliveSim';
 import type { SimJob } from './simJobs';
@@ -14,7 +15,7 @@ import {
   whatifRuns,
   whatifSimOptions,
 } from './whatif';
-import type { WhatifTask, WhatifWorkerData } from './whatifWorker';
+import type { WhatifAnswer, WhatifSetup, WhatifTask } from './whatifWorker';
 
 /**
  * The whatif table with its rows computed on several worker threads at once. Each row is its own
@@ -56,7 +57,7 @@ const workerScript = (): { readonly url: URL; readonly argv: readonly string[] }
 /** Runs one row on a worker and waits for its answer. */
 const runOn = (worker: Worker, task: WhatifTask): Promise<SimResult> =>
   new Promise((resolve, reject) => {
-    const onMessage = (answer: { index: number; result?: SimResult; error?: string }) => {
+    const onMessage = (answer: WhatifAnswer) => {
       if (answer.index !== task.index) return;
       done();
       if (answer.result) resolve(answer.result);
@@ -81,6 +82,72 @@ const runOn = (worker: Worker, task: WhatifTask): Promise<SimResult> =>
     worker.postMessage(task);
   });
 
+/** How many threads the table's rows would use: one per learned row, up to the given count. */
+export const whatifThreadCount = (
+  policies: readonly WhatifPolicy[],
+  options: WhatifOptions,
+  threadOptions: ThreadOptions = {},
+): number => {
+  const slow = whatifRuns(policies, options).filter((run) => learns(run.policy)).length;
+  return Math.min(threadOptions.threads ?? 2 * availableParallelism(), Math.max(slow, 1));
+};
+
+/**
+ * Worker threads for the table's rows, started before the jobs are known: each loads its code
+ * while this thread still reads and prepares the trace. The jobs are then serialised once and
+ * shared by every worker (each deserialises its own copy), not cloned once per worker.
+ */
+export class WhatifWorkers {
+  private readonly workers: Worker[];
+
+  constructor(threads: number) {
+    const script = workerScript();
+    this.workers = Array.from({ length: threads }, () => new Worker(script.url, { argv: [...script.argv] }));
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  async run(
+    jobs: readonly SimJob[],
+    policies: readonly WhatifPolicy[],
+    options: WhatifOptions,
+    started = performance.now(),
+  ): Promise<WhatifReport> {
+    const runs = whatifRuns(policies, options);
+    const queue = runs.map((run, index) => ({ run, index }));
+    queue.sort((a, b) => Number(learns(b.run.policy)) - Number(learns(a.run.policy)) || a.index - b.index);
+    const serialised = serialize(jobs);
+    const shared = new Uint8Array(new SharedArrayBuffer(serialised.byteLength));
+    shared.set(serialised);
+    const setup: WhatifSetup = { kind: 'setup', jobs: shared, sim: whatifSimOptions(options) };
+    for (const worker of this.workers) worker.postMessage(setup);
+    const results: SimResult[] = new Array(runs.length);
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          results[next.index] = await runOn(worker, {
+            kind: 'row',
+            index: next.index,
+            policy: next.run.policy,
+          });
+        }
+      }),
+    );
+    return whatifReport(
+      jobs,
+      runs.map((run, index) => ({ ...run, result: results[index] as SimResult })),
+      options,
+      (performance.now() - started) / 1000,
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
 export const runWhatifInThreads = async (
   jobs: readonly SimJob[],
   policies: readonly WhatifPolicy[],
@@ -88,34 +155,12 @@ export const runWhatifInThreads = async (
   threadOptions: ThreadOptions = {},
 ): Promise<WhatifReport> => {
   const started = performance.now();
-  const runs = whatifRuns(policies, options);
-  const slow = runs.filter((run) => learns(run.policy)).length;
-  const threads = Math.min(threadOptions.threads ?? 2 * availableParallelism(), Math.max(slow, 1));
+  const threads = whatifThreadCount(policies, options, threadOptions);
   if (threads <= 1) return runWhatif(jobs, policies, options);
-  const queue = runs.map((run, index) => ({ run, index }));
-  queue.sort((a, b) => Number(learns(b.run.policy)) - Number(learns(a.run.policy)) || a.index - b.index);
-  const script = workerScript();
-  const data: WhatifWorkerData = { jobs, sim: whatifSimOptions(options) };
-  const workers = Array.from(
-    { length: threads },
-    () => new Worker(script.url, { workerData: data, argv: [...script.argv] }),
-  );
-  const results: SimResult[] = new Array(runs.length);
+  const workers = new WhatifWorkers(threads);
   try {
-    await Promise.all(
-      workers.map(async (worker) => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          results[next.index] = await runOn(worker, { index: next.index, policy: next.run.policy });
-        }
-      }),
-    );
+    return await workers.run(jobs, policies, options, started);
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await workers.close();
   }
-  return whatifReport(
-    jobs,
-    runs.map((run, index) => ({ ...run, result: results[index] as SimResult })),
-    options,
-    (performance.now() - started) / 1000,
-  );
 };

@@ -1,28 +1,45 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { deserialize } from 'node:v8';
+import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../../lib/domain/errorMessage';
-import { type SimOptions, type SimPolicy, simulate } from './keepAliveSim';
+import { type SimOptions, type SimPolicy, type SimResult, simulate } from './keepAliveSim';
 import type { SimJob } from './simJobs';
 
 /**
- * A worker thread of whatifThreads.ts: given the jobs and the simulation's options once, it runs
- * one row of the whatif table per message and answers with its result (or what went wrong).
+ * A worker thread of whatifThreads.ts: given the jobs (serialised once for every worker) and the
+ * simulation's options in a first message, it runs one row of the whatif table per message after
+ * it and answers with its result (or what went wrong).
  */
-export interface WhatifWorkerData {
-  readonly jobs: readonly SimJob[];
+export interface WhatifSetup {
+  readonly kind: 'setup';
+  /** v8.serialize of the jobs, in memory shared by the workers. */
+  readonly jobs: Uint8Array;
   readonly sim: Partial<SimOptions>;
 }
 
 export interface WhatifTask {
+  readonly kind: 'row';
   readonly index: number;
   readonly policy: SimPolicy;
 }
 
-const { jobs, sim } = workerData as WhatifWorkerData;
+export interface WhatifAnswer {
+  readonly index: number;
+  readonly result?: SimResult;
+  readonly error?: string;
+}
+
+let setup: { readonly jobs: readonly SimJob[]; readonly sim: Partial<SimOptions> } | undefined;
 const port = parentPort;
-port?.on('message', (task: WhatifTask) => {
+port?.on('message', (message: WhatifSetup | WhatifTask) => {
+  if (message.kind === 'setup') {
+    setup = { jobs: deserialize(message.jobs) as SimJob[], sim: message.sim };
+    return;
+  }
+  const answer = (a: WhatifAnswer) => port.postMessage(a);
   try {
-    port.postMessage({ index: task.index, result: simulate(jobs, task.policy, sim) });
+    if (!setup) throw new Error('a row came before the jobs');
+    answer({ index: message.index, result: simulate(setup.jobs, message.policy, setup.sim) });
   } catch (error) {
-    port.postMessage({ index: task.index, error: errorMessage(error) });
+    answer({ index: message.index, error: errorMessage(error) });
   }
 });

@@ -1,11 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { NO_WARM_POOL_QUOTA_TYPES } from '../../../devtools/local/trace/teams';
 import { runWhatif, type WhatifPolicy, whatifJobs } from '../../../devtools/sim/whatif';
-import { runWhatifInThreads } from '../../../devtools/sim/whatifThreads';
+import { WhatifWorkers, whatifThreadCount } from '../../../devtools/sim/whatifThreads';
 import { readPriceFile } from '../../adapters/prices/readPriceFile';
 import { DEFAULT_POLICY } from '../../domain/policy/defaultPolicy';
 import { DEFAULT_PRICES, withOverrides } from '../../domain/prices';
 import { readPolicyFile } from '../../policyFile/readPolicyFile';
-import { readTraceFile } from '../../trace/readTraceFile';
+import { parseTraceOrThrow } from '../../trace/parseTrace';
 import { CliError, EXIT } from '../exitCodes';
 import { whatifJson, whatifText } from './whatifTable';
 
@@ -24,9 +26,37 @@ export interface WhatifOptions {
   json?: boolean;
 }
 
+/** About how many jobs a trace's text holds (its lines), before it is parsed. */
+const linesOf = (text: string): number => {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
+};
+
 export const runWhatifCommand = async (options: WhatifOptions): Promise<void> => {
-  const trace = await readTraceFile(options.trace);
-  if (trace.length === 0) throw new CliError(`${options.trace}: the trace has no jobs`, EXIT.invalidInput);
+  const text = await readFile(options.trace, 'utf8');
+  const { policies, whatif } = await readSettings(options);
+  // A big trace's rows run on worker threads: started now, they load their code while the trace
+  // is parsed. The lines are a guess at the jobs; the table is the same on threads or not.
+  const threads = linesOf(text) >= THREADS_FROM_JOBS ? whatifThreadCount(policies, whatif) : 1;
+  const workers = threads > 1 ? new WhatifWorkers(threads) : undefined;
+  try {
+    const trace = parseTraceOrThrow(text, basename(options.trace));
+    if (trace.length === 0) throw new CliError(`${options.trace}: the trace has no jobs`, EXIT.invalidInput);
+    const jobs = whatifJobs(trace, whatif);
+    const report =
+      workers !== undefined && jobs.length >= THREADS_FROM_JOBS
+        ? await workers.run(jobs, policies, whatif)
+        : runWhatif(jobs, policies, whatif);
+    if (options.json) console.log(JSON.stringify(whatifJson(report), null, 2));
+    else console.log(whatifText(report).join('\n'));
+  } finally {
+    await workers?.close();
+  }
+};
+
+/** The policies to compare and the table's options. */
+const readSettings = async (options: WhatifOptions) => {
   const policies: WhatifPolicy[] =
     options.policy.length > 0
       ? await Promise.all(
@@ -45,11 +75,5 @@ export const runWhatifCommand = async (options: WhatifOptions): Promise<void> =>
       : NO_WARM_POOL_QUOTA_TYPES;
   const waiting = options.waitingValue ?? policies[0]?.policy.defaults.keepAlive.waitingValuePerHourUsd ?? 0;
   const whatif = { prices, waitingValuePerHourUsd: waiting, noQuotaTypes };
-  const jobs = whatifJobs(trace, whatif);
-  const report =
-    jobs.length >= THREADS_FROM_JOBS
-      ? await runWhatifInThreads(jobs, policies, whatif)
-      : runWhatif(jobs, policies, whatif);
-  if (options.json) console.log(JSON.stringify(whatifJson(report), null, 2));
-  else console.log(whatifText(report).join('\n'));
+  return { policies, whatif };
 };

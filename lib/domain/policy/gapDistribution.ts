@@ -36,28 +36,126 @@ export interface GapDistribution {
   readonly censoredWeights: readonly number[];
 }
 
-/** The (weighted) Kaplan–Meier estimate of the gap distribution. */
-export const learnGaps = (samples: readonly GapSample[]): GapDistribution => {
-  const clean: { gapSeconds: number; reused: boolean; weight: number }[] = [];
+/** Whether a sample counts at all: a finite gap and, if weighted, a positive weight. */
+const counts = (s: GapSample): boolean =>
+  Number.isFinite(s.gapSeconds) && (s.weight === undefined || s.weight > 0);
+
+/**
+ * Samples that all count, in ascending gap order (a negative gap read as 0), as columns: a
+ * replay's learner keeps a scope's samples so and fits thousands of them without an object each.
+ */
+export interface OrderedGaps {
+  readonly gapSeconds: readonly number[];
+  readonly reused: readonly boolean[];
+  readonly weight: readonly number[];
+}
+
+/** Samples already in gap order as columns, leaving out those that do not count. */
+export const orderedGapsOf = (samples: readonly GapSample[]): OrderedGaps => {
+  const gapSeconds: number[] = [];
+  const reused: boolean[] = [];
+  const weight: number[] = [];
   for (const s of samples) {
-    if (!Number.isFinite(s.gapSeconds) || (s.weight !== undefined && !(s.weight > 0))) continue;
-    clean.push({ gapSeconds: Math.max(0, s.gapSeconds), reused: s.reused, weight: s.weight ?? 1 });
+    if (!counts(s)) continue;
+    gapSeconds.push(Math.max(0, s.gapSeconds));
+    reused.push(s.reused);
+    weight.push(s.weight ?? 1);
   }
-  clean.sort((a, b) => a.gapSeconds - b.gapSeconds);
+  return { gapSeconds, reused, weight };
+};
+
+const inGapOrder = (gaps: OrderedGaps): boolean => {
+  for (let i = 1; i < gaps.gapSeconds.length; i++) {
+    if ((gaps.gapSeconds[i] as number) < (gaps.gapSeconds[i - 1] as number)) return false;
+  }
+  return true;
+};
+
+/** The (weighted) Kaplan–Meier estimate of the gap distribution. */
+export const learnGaps = (samples: readonly GapSample[]): GapDistribution =>
+  // Stable: samples of equal gaps keep their order, and so the order of the sums below.
+  fitMerged(
+    orderedGapsOf(
+      samples.filter(counts).sort((a, b) => Math.max(0, a.gapSeconds) - Math.max(0, b.gapSeconds)),
+    ),
+    NO_GAPS,
+  );
+
+const NO_GAPS: OrderedGaps = { gapSeconds: [], reused: [], weight: [] };
+
+/**
+ * learnGaps of the samples of `first` followed by those of `second` (a scope's own samples and
+ * its prior), each already in gap order: a merge instead of a concatenation and a sort, with the
+ * same result to the bit (equal gaps keep `first` before `second`, as the stable sort does).
+ */
+export const learnGapsOfOrdered = (first: OrderedGaps, second: OrderedGaps): GapDistribution =>
+  inGapOrder(first) && inGapOrder(second)
+    ? fitMerged(first, second)
+    : learnGaps([...samplesOf(first), ...samplesOf(second)]);
+
+const samplesOf = (gaps: OrderedGaps): GapSample[] =>
+  gaps.gapSeconds.map((gapSeconds, i) => ({
+    gapSeconds,
+    reused: gaps.reused[i] === true,
+    weight: gaps.weight[i] as number,
+  }));
+
+/** The estimate of the samples of two columns in gap order, merged (equal gaps: `first` first). */
+const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => {
+  const { gapSeconds: g1, weight: w1, reused: r1 } = first;
+  const { gapSeconds: g2, weight: w2, reused: r2 } = second;
+  const n1 = g1.length;
+  const n2 = g2.length;
+  // The total in the merged order: the sums below must add in the order the sort would give.
+  let atRisk = 0;
+  let i = 0;
+  let j = 0;
+  while (i < n1 && j < n2) {
+    if ((g1[i] as number) <= (g2[j] as number)) atRisk += w1[i++] as number;
+    else atRisk += w2[j++] as number;
+  }
+  while (i < n1) atRisk += w1[i++] as number;
+  while (j < n2) atRisk += w2[j++] as number;
+  const weight = atRisk;
   const eventSeconds: number[] = [];
   const survival: number[] = [];
-  let atRisk = clean.reduce((sum, s) => sum + s.weight, 0);
-  const weight = atRisk;
+  const reuseGaps: number[] = [];
+  const reuseWeights: number[] = [];
+  const censoredGaps: number[] = [];
+  const censoredWeights: number[] = [];
   let surviving = 1;
-  for (let i = 0; i < clean.length; ) {
-    const gap = clean[i]?.gapSeconds ?? 0;
+  i = 0;
+  j = 0;
+  while (i < n1 || j < n2) {
+    const gap =
+      j >= n2 || (i < n1 && (g1[i] as number) <= (g2[j] as number)) ? (g1[i] as number) : (g2[j] as number);
     let reuses = 0;
     let leaving = 0;
-    // Censored samples tied with a reuse are still at risk at that instant (the usual convention).
-    for (; i < clean.length && clean[i]?.gapSeconds === gap; i++) {
-      const w = clean[i]?.weight ?? 1;
+    // The samples of this gap in merged order: first's, then second's. Censored samples tied
+    // with a reuse are still at risk at that instant (the usual convention).
+    for (; i < n1 && g1[i] === gap; i++) {
+      const w = w1[i] as number;
       leaving += w;
-      if (clean[i]?.reused) reuses += w;
+      if (r1[i]) {
+        reuses += w;
+        reuseGaps.push(gap);
+        reuseWeights.push(w);
+      } else {
+        censoredGaps.push(gap);
+        censoredWeights.push(w);
+      }
+    }
+    for (; j < n2 && g2[j] === gap; j++) {
+      const w = w2[j] as number;
+      leaving += w;
+      if (r2[j]) {
+        reuses += w;
+        reuseGaps.push(gap);
+        reuseWeights.push(w);
+      } else {
+        censoredGaps.push(gap);
+        censoredWeights.push(w);
+      }
     }
     if (reuses > 0 && atRisk > 0) {
       surviving *= Math.max(0, 1 - reuses / atRisk);
@@ -66,16 +164,8 @@ export const learnGaps = (samples: readonly GapSample[]): GapDistribution => {
     }
     atRisk -= leaving;
   }
-  const reuseGaps: number[] = [];
-  const reuseWeights: number[] = [];
-  const censoredGaps: number[] = [];
-  const censoredWeights: number[] = [];
-  for (const s of clean) {
-    (s.reused ? reuseGaps : censoredGaps).push(s.gapSeconds);
-    (s.reused ? reuseWeights : censoredWeights).push(s.weight);
-  }
   return {
-    samples: clean.length,
+    samples: n1 + n2,
     weight,
     reuses: reuseGaps.length,
     censored: censoredGaps.length,

@@ -6,6 +6,9 @@ import {
   type GapScope,
   type GapScopeKind,
   learnGaps,
+  learnGapsOfOrdered,
+  type OrderedGaps,
+  orderedGapsOf,
 } from './gapDistribution';
 
 /** A gap sample and when it was learned. */
@@ -113,25 +116,211 @@ const ownSamples = (samples: readonly TimedGap[], nowMs: number, options: GapLea
   return weighted;
 };
 
+/** An unresolved stop's gap as known at `nowMs`: censored at the time so far, up to the horizon. */
+const knownSoFar = (s: TimedGap, nowMs: number, options: GapLearningOptions): number => {
+  const availableSinceMs = s.atMs - s.gapSeconds * 1000;
+  return Math.min((nowMs - availableSinceMs) / 1000, options.missedReuseHorizonSeconds);
+};
+
+// Two passes over the samples rather than an intermediate array: a replay weighs often.
 const weigh = (samples: readonly TimedGap[], nowMs: number, options: GapLearningOptions): Weighted[] => {
-  const usable: TimedGap[] = [];
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const s of samples) {
+    if (!s.unresolved || knownSoFar(s, nowMs, options) > 0) newest = Math.max(newest, s.atMs);
+  }
+  const halfLifeMs = options.halfLifeSeconds * 1000;
+  const weighted: Weighted[] = [];
   for (const s of samples) {
     if (!s.unresolved) {
-      usable.push(s);
+      weighted.push({
+        gapSeconds: s.gapSeconds,
+        reused: s.reused,
+        weight: resolvedWeight(s, newest, halfLifeMs),
+      });
       continue;
     }
-    const availableSinceMs = s.atMs - s.gapSeconds * 1000;
-    const known = Math.min((nowMs - availableSinceMs) / 1000, options.missedReuseHorizonSeconds);
-    if (known > 0) usable.push({ gapSeconds: known, reused: false, atMs: s.atMs });
+    const known = knownSoFar(s, nowMs, options);
+    if (known > 0)
+      weighted.push({ gapSeconds: known, reused: false, weight: recency(s, newest, halfLifeMs) });
   }
-  const newest = usable.reduce((max, s) => Math.max(max, s.atMs), Number.NEGATIVE_INFINITY);
-  const halfLifeMs = options.halfLifeSeconds * 1000;
-  return usable.map((s) => ({
-    gapSeconds: s.gapSeconds,
-    reused: s.reused,
-    weight: (s.weight ?? 1) * 0.5 ** ((newest - s.atMs) / halfLifeMs),
-  }));
+  return weighted;
 };
+
+/** Half as much per half-life older than the newest sample. */
+const recency = (s: TimedGap, newest: number, halfLifeMs: number): number =>
+  0.5 ** ((newest - s.atMs) / halfLifeMs);
+
+const resolvedWeight = (s: TimedGap, newest: number, halfLifeMs: number): number =>
+  (s.weight ?? 1) * recency(s, newest, halfLifeMs);
+
+/**
+ * A scope's samples prepared once per array for learning at any instant: what weigh gives once
+ * every unresolved stop has begun to count (from the instant it began being idle), the resolved
+ * ones in gap order. The weights depend only on the newest sample's time, so only the unresolved
+ * stops' censored gaps change from one instant to the next.
+ */
+interface GapOrder {
+  readonly options: GapLearningOptions;
+  /** Samples without unresolved stops, weighted, in gap order (equal gaps in sample order). */
+  readonly resolved: OrderedGaps;
+  /** Each resolved one's place among all the samples. */
+  readonly resolvedAt: readonly number[];
+  /** The unresolved stops' places among all the samples, ascending, and their weights. */
+  readonly unresolvedAt: readonly number[];
+  readonly unresolvedWeight: readonly number[];
+}
+
+/**
+ * The samples' GapOrder; null for samples that the general path must weigh and sort. Kept by the
+ * memo beside the samples (a WeakMap per array would cost every garbage collection its entries).
+ */
+const gapOrder = (
+  samples: readonly TimedGap[],
+  options: GapLearningOptions,
+  /** The same scope's samples as last ordered, if any: most arrays continue the one before. */
+  before?: { readonly samples: readonly TimedGap[]; readonly order: GapOrder },
+): GapOrder | null => {
+  // Once every unresolved stop counts (it always does at the horizon), the newest sample is the
+  // newest of all, and the weights are weigh's.
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const g of samples) newest = Math.max(newest, g.atMs);
+  const halfLifeMs = options.halfLifeSeconds * 1000;
+  const unresolvedAt: number[] = [];
+  const unresolvedWeight: number[] = [];
+  const weightAt: number[] = [];
+  // Negative or non-finite gaps, weights that do not count, stops that never count: their order
+  // is the general path's to decide.
+  let plain = options.missedReuseHorizonSeconds > 0;
+  for (let i = 0; i < samples.length && plain; i++) {
+    const g = samples[i] as TimedGap;
+    if (g.unresolved === true) {
+      const weight = recency(g, newest, halfLifeMs);
+      plain = weight > 0;
+      unresolvedAt.push(i);
+      unresolvedWeight.push(weight);
+      weightAt.push(weight);
+    } else {
+      const weight = resolvedWeight(g, newest, halfLifeMs);
+      plain = Number.isFinite(g.gapSeconds) && g.gapSeconds >= 0 && weight > 0;
+      weightAt.push(weight);
+    }
+  }
+  if (!plain) return null;
+  const from =
+    before !== undefined && before.order.options === options ? continuesFrom(before.samples, samples) : -1;
+  const resolvedAt =
+    before !== undefined && from >= 0
+      ? continuedOrder(samples, before, from)
+      : resolvedInGapOrder(samples, 0);
+  const resolved = {
+    // As the fit reads a gap (a -0 is a 0).
+    gapSeconds: resolvedAt.map((at) => Math.max(0, (samples[at] as TimedGap).gapSeconds)),
+    reused: resolvedAt.map((at) => (samples[at] as TimedGap).reused),
+    weight: resolvedAt.map((at) => weightAt[at] as number),
+  };
+  return { options, resolved, resolvedAt, unresolvedAt, unresolvedWeight };
+};
+
+/** The places of the resolved samples from `start` on, by gap (stable: equal gaps in sample order). */
+const resolvedInGapOrder = (samples: readonly TimedGap[], start: number): number[] => {
+  const at: number[] = [];
+  for (let i = start; i < samples.length; i++) if ((samples[i] as TimedGap).unresolved !== true) at.push(i);
+  return at.sort((x, y) => (samples[x] as TimedGap).gapSeconds - (samples[y] as TimedGap).gapSeconds);
+};
+
+/**
+ * Where `samples` continues `before`: its first samples are the same objects as before's from
+ * that place on, and the rest are new (a scope's array drops its oldest and appends). -1 if not.
+ */
+const continuesFrom = (before: readonly TimedGap[], samples: readonly TimedGap[]): number => {
+  const first = samples[0];
+  if (first === undefined) return -1;
+  const from = before.indexOf(first);
+  if (from < 0 || before.length - from > samples.length) return -1;
+  for (let i = from + 1; i < before.length; i++) if (before[i] !== samples[i - from]) return -1;
+  return from;
+};
+
+/**
+ * The resolved order of samples that continue `before` from `from`: before's order without the
+ * dropped samples, merged with the new ones' (after every kept sample of an equal gap, as they
+ * come later): what the stable sort gives, without sorting again.
+ */
+const continuedOrder = (
+  samples: readonly TimedGap[],
+  before: { readonly samples: readonly TimedGap[]; readonly order: GapOrder },
+  from: number,
+): number[] => {
+  const added = resolvedInGapOrder(samples, before.samples.length - from);
+  const gap = (at: number) => (samples[at] as TimedGap).gapSeconds;
+  const order: number[] = [];
+  let a = 0;
+  for (const old of before.order.resolvedAt) {
+    if (old < from) continue;
+    const at = old - from;
+    while (a < added.length && gap(added[a] as number) < gap(at)) order.push(added[a++] as number);
+    order.push(at);
+  }
+  while (a < added.length) order.push(added[a++] as number);
+  return order;
+};
+
+/** A scope's own samples as a level learns them: in gap order, or (rarely) as weigh gives them. */
+type OwnGaps = { readonly ordered: OrderedGaps } | { readonly weighted: readonly Weighted[] };
+
+/**
+ * A scope's own samples weighted at `nowMs`, in gap order: exactly `weigh` then a stable sort by
+ * gap (equal gaps in sample order), built by merging the resolved samples, ordered once per
+ * array, with the few unresolved stops, which are all that change with the instant.
+ */
+const ownGapsAt = (
+  samples: readonly TimedGap[],
+  order: GapOrder | null,
+  nowMs: number,
+  options: GapLearningOptions,
+): OwnGaps => {
+  if (order === null) return { weighted: sortedByGap(ownSamples(samples, nowMs, options)) };
+  if (order.unresolvedAt.length === 0) return { ordered: order.resolved };
+  const stops: { readonly at: number; readonly gapSeconds: number; readonly weight: number }[] = [];
+  for (let k = 0; k < order.unresolvedAt.length; k++) {
+    const at = order.unresolvedAt[k] as number;
+    const known = knownSoFar(samples[at] as TimedGap, nowMs, options);
+    // Left out, it may change the newest sample and so every weight: the general path.
+    if (!(known > 0)) return { weighted: sortedByGap(ownSamples(samples, nowMs, options)) };
+    stops.push({ at, gapSeconds: known, weight: order.unresolvedWeight[k] as number });
+  }
+  stops.sort((x, y) => x.gapSeconds - y.gapSeconds || x.at - y.at);
+  const { resolved, resolvedAt } = order;
+  const gapSeconds: number[] = [];
+  const reused: boolean[] = [];
+  const weight: number[] = [];
+  let r = 0;
+  let u = 0;
+  while (r < resolvedAt.length || u < stops.length) {
+    const stop = stops[u];
+    const gap = resolved.gapSeconds[r];
+    if (
+      gap !== undefined &&
+      (stop === undefined ||
+        gap < stop.gapSeconds ||
+        (gap === stop.gapSeconds && (resolvedAt[r] as number) < stop.at))
+    ) {
+      gapSeconds.push(gap);
+      reused.push(resolved.reused[r] as boolean);
+      weight.push(resolved.weight[r] as number);
+      r++;
+    } else if (stop !== undefined) {
+      gapSeconds.push(stop.gapSeconds);
+      reused.push(false);
+      weight.push(stop.weight);
+      u++;
+    }
+  }
+  return { ordered: { gapSeconds, reused, weight } };
+};
+
+const sortedByGap = (weighted: readonly Weighted[]): Weighted[] =>
+  [...weighted].sort((x, y) => x.gapSeconds - y.gapSeconds);
 
 const total = (samples: readonly Weighted[]): number => samples.reduce((sum, s) => sum + s.weight, 0);
 
@@ -190,6 +379,47 @@ export const builtInPrior = (options: GapLearningOptions = DEFAULT_GAP_LEARNING)
   return learned;
 };
 
+/** asPrior in gap order: observed gaps ascending, then the censored mass at or past the last. */
+const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGaps =>
+  orderedGapsOf(asPrior(distribution, weight));
+
+/** What a level's reason says of it (words only when read: a replay learns far more than it tells). */
+const describeLevel = (
+  level: GapScope,
+  own: { readonly count: number; readonly reuses: number; readonly weight: number },
+  parent: LearnedGaps | undefined,
+  options: GapLearningOptions,
+): string => {
+  const ofParent = parent
+    ? ` + ${describeScope(parent.scope)} as a prior of weight ${options.priorWeight}`
+    : ` + ${builtInPrior(options).basis}`;
+  return `${describeScope(level)}: ${own.count} gaps (${own.count - own.reuses} unreused, weight ${own.weight.toFixed(1)}, half-life ${formatDuration(options.halfLifeSeconds)})${ofParent}`;
+};
+
+/** A level's result; its reason in words is built when first read. */
+const learnedOf = (distribution: GapDistribution, scope: GapScope, describe: () => string): LearnedGaps => {
+  let basis: string | undefined;
+  return {
+    distribution,
+    scope,
+    get basis(): string {
+      basis ??= describe();
+      return basis;
+    },
+  };
+};
+
+const builtInOrderedPriors = new WeakMap<GapLearningOptions, OrderedGaps>();
+
+/** The built-in prior as pseudo-samples in gap order, the prior of the broadest level with samples. */
+const builtInOrderedPrior = (options: GapLearningOptions): OrderedGaps => {
+  const known = builtInOrderedPriors.get(options);
+  if (known) return known;
+  const ordered = orderedPrior(builtInPrior(options).distribution, options.builtInPrior.weight);
+  builtInOrderedPriors.set(options, ordered);
+  return ordered;
+};
+
 /**
  * One level of the hierarchy: its own samples, with the broader level's result as a prior; the
  * broadest level with samples has the built-in prior as its own.
@@ -201,20 +431,55 @@ const learnLevel = (
   options: GapLearningOptions,
 ): LearnedGaps | undefined => {
   if (own.length === 0) return parent;
-  const ownWeight = total(own);
-  const reuses = own.filter((s) => s.reused).length;
   const prior = parent
     ? asPrior(parent.distribution, options.priorWeight)
     : asPrior(builtInPrior(options).distribution, options.builtInPrior.weight);
-  const ofParent = parent
-    ? ` + ${describeScope(parent.scope)} as a prior of weight ${options.priorWeight}`
-    : ` + ${builtInPrior(options).basis}`;
-  return {
-    distribution: learnGaps([...own, ...prior]),
-    scope: level,
-    basis: `${describeScope(level)}: ${own.length} gaps (${own.length - reuses} unreused, weight ${ownWeight.toFixed(1)}, half-life ${formatDuration(options.halfLifeSeconds)})${ofParent}`,
-  };
+  return learnedOf(learnGaps([...own, ...prior]), level, () =>
+    describeLevel(
+      level,
+      { count: own.length, reuses: own.filter((s) => s.reused).length, weight: total(own) },
+      parent,
+      options,
+    ),
+  );
 };
+
+/**
+ * learnLevel of own samples in gap order: the same result to the bit (own samples first on equal
+ * gaps, as the stable sort of own then prior leaves them), by one merge with the cached prior.
+ */
+const learnOrderedLevel = (
+  level: GapScope,
+  own: OrderedGaps,
+  parent: LearnedGaps | undefined,
+  prior: () => OrderedGaps,
+  options: GapLearningOptions,
+): LearnedGaps | undefined => {
+  const count = own.gapSeconds.length;
+  if (count === 0) return parent;
+  return learnedOf(learnGapsOfOrdered(own, parent ? prior() : builtInOrderedPrior(options)), level, () => {
+    let reuses = 0;
+    let weight = 0;
+    for (let i = 0; i < count; i++) {
+      if (own.reused[i]) reuses++;
+      weight += own.weight[i] as number;
+    }
+    return describeLevel(level, { count, reuses, weight }, parent, options);
+  });
+};
+
+const NO_GAPS: OrderedGaps = { gapSeconds: [], reused: [], weight: [] };
+
+const learnOwn = (
+  level: GapScope,
+  own: OwnGaps,
+  parent: LearnedGaps | undefined,
+  prior: () => OrderedGaps,
+  options: GapLearningOptions,
+): LearnedGaps | undefined =>
+  'ordered' in own
+    ? learnOrderedLevel(level, own.ordered, parent, prior, options)
+    : learnLevel(level, own.weighted, parent, options);
 
 /**
  * Hierarchical shrinkage: the broadest scope (all pools) is learned from its own samples; each
@@ -255,11 +520,16 @@ interface MemoLevel {
    */
   readonly holdsFromMs: number;
   /** Its own samples weighted, in gap order: kept when only the prior changed. */
-  readonly weighted: readonly Weighted[];
+  readonly weighted: OwnGaps;
+  /** What the memo reads of its own samples, and their order for any instant: kept while they are the same array. */
+  readonly info: SamplesInfo;
+  readonly order: GapOrder | null;
+  /** `learned` as a prior for the narrower levels, made when the first of them needs it. */
+  prior?: { readonly weight: number; readonly gaps: OrderedGaps };
   readonly learned: LearnedGaps | undefined;
 }
 
-/** What the memo needs of a scope's samples, read once per array (arrays are never changed). */
+/** What the memo needs of a scope's samples, read once per array (arrays are never changed) and kept beside them. */
 interface SamplesInfo {
   readonly options: GapLearningOptions;
   readonly newestAtMs: number;
@@ -270,11 +540,7 @@ interface SamplesInfo {
   readonly settledAtMs: number;
 }
 
-const infoOf = new WeakMap<readonly TimedGap[], SamplesInfo>();
-
 const samplesInfo = (samples: readonly TimedGap[], options: GapLearningOptions): SamplesInfo => {
-  const known = infoOf.get(samples);
-  if (known?.options === options) return known;
   let newestAtMs = Number.NEGATIVE_INFINITY;
   let settledAtMs = Number.NEGATIVE_INFINITY;
   for (const g of samples) {
@@ -285,10 +551,12 @@ const samplesInfo = (samples: readonly TimedGap[], options: GapLearningOptions):
       if (settled > settledAtMs) settledAtMs = settled;
     }
   }
-  const info = { options, newestAtMs, settledAtMs };
-  infoOf.set(samples, info);
-  return info;
+  return { options, newestAtMs, settledAtMs };
 };
+
+/** A level's SamplesInfo of its own samples (the same array), read again only under other options. */
+const infoOf = (level: MemoLevel, samples: readonly TimedGap[], options: GapLearningOptions): SamplesInfo =>
+  level.info.options === options ? level.info : samplesInfo(samples, options);
 
 /**
  * One level of a chain of scopes, from the broadest down: the levels under it by scope kind and
@@ -343,6 +611,19 @@ export class GapLearnerMemo {
     const bucket = refreshBucketOf(nowMs, this.refreshMs);
     let learned: LearnedGaps | undefined;
     let node = this.root;
+    // The level whose result `learned` is: it keeps that result as a prior, made once.
+    let above: MemoLevel | undefined;
+    const prior = (): OrderedGaps => {
+      const from = above as MemoLevel;
+      const learnedAbove = from.learned as LearnedGaps;
+      if (from.prior?.weight !== options.priorWeight) {
+        from.prior = {
+          weight: options.priorWeight,
+          gaps: orderedPrior(learnedAbove.distribution, options.priorWeight),
+        };
+      }
+      return from.prior.gaps;
+    };
     for (let i = scopes.length - 1; i >= 0; i--) {
       const level = scopes[i] as GapScope;
       node = nodeUnder(node, level);
@@ -354,25 +635,44 @@ export class GapLearnerMemo {
         hit.own === own &&
         (hit.bucket === bucket ||
           own === undefined ||
-          hit.holdsFromMs >= samplesInfo(own, options).settledAtMs);
+          hit.holdsFromMs >= infoOf(hit, own, options).settledAtMs);
       if (sameOwn && hit.parent === learned) {
+        if (hit.learned !== learned) above = hit;
         learned = hit.learned;
         continue;
       }
-      let weighted: readonly Weighted[];
+      let weighted: OwnGaps;
       let holdsFromMs: number;
+      let order: GapOrder | null;
+      let info: SamplesInfo;
       if (sameOwn) {
         weighted = hit.weighted;
         holdsFromMs = hit.holdsFromMs;
+        order = hit.order;
+        info = hit.info;
       } else {
         const samples = own ?? [];
-        holdsFromMs = Math.max(learnAtMs, samplesInfo(samples, options).newestAtMs);
-        // In gap order, once: with the prior (in gap order too) the fit's sort is then one merge.
-        weighted = [...ownSamples(samples, holdsFromMs, options)].sort((x, y) => x.gapSeconds - y.gapSeconds);
+        info =
+          hit !== undefined && hit.own === own
+            ? infoOf(hit, samples, options)
+            : samplesInfo(samples, options);
+        holdsFromMs = Math.max(learnAtMs, info.newestAtMs);
+        order =
+          hit !== undefined && hit.own === own && hit.order?.options === options
+            ? hit.order
+            : gapOrder(
+                samples,
+                options,
+                hit?.own !== undefined && hit.order ? { samples: hit.own, order: hit.order } : undefined,
+              );
+        // In gap order: with the prior (in gap order too) the fit's sort is then one merge.
+        weighted = ownGapsAt(samples, order, holdsFromMs, options);
       }
       const parent = learned;
-      learned = learnLevel(level, weighted, parent, options);
-      node.level = { own, parent, bucket, holdsFromMs, weighted, learned };
+      learned = learnOwn(level, weighted, parent, prior, options);
+      const memo: MemoLevel = { own, parent, bucket, holdsFromMs, weighted, order, info, learned };
+      node.level = memo;
+      if (learned !== parent) above = memo;
     }
     return learned;
   }
