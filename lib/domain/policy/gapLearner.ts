@@ -468,8 +468,6 @@ const learnOrderedLevel = (
   });
 };
 
-const NO_GAPS: OrderedGaps = { gapSeconds: [], reused: [], weight: [] };
-
 const learnOwn = (
   level: GapScope,
   own: OwnGaps,
