@@ -117,22 +117,20 @@ export const chooseKeep = (
   };
   const alive = survival(gaps, a, ratio);
   if (alive <= 0 || costs.coldStartUsd <= 0) return stop;
-  let best = stop;
+  // The best horizon so far, as numbers: a replay takes millions of these decisions, so the
+  // choice is built once, at the end.
+  let bestH = a;
+  let bestKeepUsd = stopUsd;
+  let bestSurviving = alive;
   // One pass over the observed gaps after `a`: between two of them S is flat, so the integral of
   // S and the cost at any horizon in between follow from the running sums.
   const consider = (h: number, integral: number, survivingAtH: number) => {
     if (h <= a || h > options.maxIdleSeconds) return;
     const keepUsd = (costs.idleUsdPerSecond * integral + costs.coldStartUsd * survivingAtH) / alive;
-    if (keepUsd < best.keepUsd) {
-      const p = 1 - survivingAtH / alive;
-      best = {
-        keepUntilIdleSeconds: h,
-        idleSeconds: a,
-        reuseProbability: p,
-        stopUsd,
-        keepUsd,
-        expectedIdleUsd: keepUsd - costs.coldStartUsd * (1 - p),
-      };
+    if (keepUsd < bestKeepUsd) {
+      bestH = h;
+      bestKeepUsd = keepUsd;
+      bestSurviving = survivingAtH;
     }
   };
   const next = options.nextDecisionSeconds;
@@ -155,7 +153,16 @@ export const chooseKeep = (
     consider(at, integral, surviving);
   }
   if (!nextDone) consider(next, integral + surviving * (next - from), surviving);
-  return best;
+  if (bestH === a) return stop;
+  const p = 1 - bestSurviving / alive;
+  return {
+    keepUntilIdleSeconds: bestH,
+    idleSeconds: a,
+    reuseProbability: p,
+    stopUsd,
+    keepUsd: bestKeepUsd,
+    expectedIdleUsd: bestKeepUsd - costs.coldStartUsd * (1 - p),
+  };
 };
 
 /** P(this pool is reused within `withinSeconds` | idle `idleSeconds`, the evidence, its rank). */
