@@ -21,7 +21,7 @@ export const policyReactor = (deps: PolicyReactorDeps): FactReactor => ({
     // The other Available pools of their keys compete for the same next jobs (sameKeyRank.ts).
     const keys = [...new Set(pools.flatMap((p) => (p.job?.matchKey ? [p.job.matchKey] : [])))];
     const rivals = (await Promise.all(keys.map((key) => deps.ledger.availableByMatchKey(key)))).flat();
-    const knowledge = await gatherSweepKnowledge(deps.stats, pools, nowMs, deps.setup.prices, rivals);
+    const knowledge = await gatherSweepKnowledge(deps.stats, pools, nowMs, deps.setup, rivals);
     for (const pool of pools) await decideAndAct(deps, pool, knowledge, nowMs);
   },
 });

@@ -146,7 +146,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
           nowMs,
         )
       : undefined;
-  const readings = await readSweepStats(deps.stats, pools, nowMs);
+  const readings = await readSweepStats(deps.stats, deps.setup.policy, pools, nowMs);
   const knowledge = knowledgeAt(readings, pools, nowMs, deps.setup.prices);
   const calm: Quiet = {
     quiet: !plan || (plan.adopt.length === 0 && plan.unsure.length === 0 && plan.describe.size === 0),
@@ -379,7 +379,7 @@ const decideAdopted = async (
   const out: LedgerFact[] = [];
   for (const fact of facts) {
     if (fact.kind !== 'pool-available') continue;
-    const knowledge = await gatherSweepKnowledge(deps.stats, [fact.job], nowMs, deps.setup.prices, rivals);
+    const knowledge = await gatherSweepKnowledge(deps.stats, [fact.job], nowMs, deps.setup, rivals);
     const acted = await decideAndAct(deps, fact.job, knowledge, nowMs);
     if (!acted) continue;
     out.push(...acted.result.facts);

@@ -1,8 +1,10 @@
 import { historyDay } from '../domain/historyDay';
 import type { JobRecord } from '../domain/jobRecord';
-import type { PoolSituation } from '../domain/policy/evaluatePool';
+import type { PolicySetup, PoolSituation } from '../domain/policy/evaluatePool';
 import { type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { GAPS_PER_SCOPE, type TimedGap } from '../domain/policy/gapLearner';
+import type { Policy } from '../domain/policy/policy';
+import { policyReads } from '../domain/policy/policyReads';
 import { type RankedPool, type SameKeyRank, sameKeyRankOf, sameKeyRanks } from '../domain/policy/sameKeyRank';
 import type { SpendFacts } from '../domain/policy/spendCaps';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
@@ -83,21 +85,25 @@ export interface SweepReadings {
 /**
  * Reads, for the pools of one sweep, the owners' last submissions, the learnt gaps of every
  * scope involved and the teams' idle spend today: one read per owner, scope and team, not per
- * pool.
+ * pool. Owners and teams are read only when some rule of the policy decides on them.
  */
 export const readSweepStats = async (
   stats: UsageStats,
+  policy: Policy,
   pools: readonly JobRecord[],
   nowMs: number,
 ): Promise<SweepReadings> => {
-  const owners = [...new Set(pools.flatMap((p) => (p.job?.owner ? [p.job.owner] : [])))];
+  const reads = policyReads(policy);
+  const owners = reads.ownerActivity
+    ? [...new Set(pools.flatMap((p) => (p.job?.owner ? [p.job.owner] : [])))]
+    : [];
   const scopes = new Map<string, GapScope>();
   for (const pool of pools) {
     const job = pool.job;
     for (const scope of gapScopes({ ...job, ...(job ? { instanceType: job.criteria.instanceType } : {}) }))
       scopes.set(gapScopeId(scope), scope);
   }
-  const teams = [...new Set(pools.flatMap((p) => (p.job?.team ? [p.job.team] : [])))];
+  const teams = reads.teamSpend ? [...new Set(pools.flatMap((p) => (p.job?.team ? [p.job.team] : [])))] : [];
   const day = historyDay(nowMs);
 
   const [lastSubmitted, gaps, endedSpend] = await Promise.all([
@@ -180,7 +186,7 @@ export const gatherSweepKnowledge = async (
   stats: UsageStats,
   pools: readonly JobRecord[],
   nowMs: number,
-  prices: PriceTable,
+  setup: Pick<PolicySetup, 'policy' | 'prices'>,
   rivals: readonly JobRecord[] = [],
 ): Promise<SweepKnowledge> =>
-  knowledgeAt(await readSweepStats(stats, pools, nowMs), pools, nowMs, prices, rivals);
+  knowledgeAt(await readSweepStats(stats, setup.policy, pools, nowMs), pools, nowMs, setup.prices, rivals);

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { knowledgeAt, type SweepReadings, situationAt } from '../../lib/app/sweepStats';
+import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import { knowledgeAt, readSweepStats, type SweepReadings, situationAt } from '../../lib/app/sweepStats';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluatePool';
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import type { TimedGap } from '../../lib/domain/policy/gapLearner';
+import { policyReads } from '../../lib/domain/policy/policyReads';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import { policyOf } from '../support/policyOf';
 import { sampleAvailablePool } from '../support/sampleCriteria';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
@@ -68,5 +71,75 @@ describe('the sweep ranks each pool among the Available pools of its match key',
     const { sameKey: _, ...unranked } = alone;
     expect(evaluatePool(setup, alone).decision).toEqual(evaluatePool(setup, unranked).decision);
     expect(evaluatePool(setup, alone).decision.action).not.toBe('stop');
+  });
+});
+
+describe('the sweep reads only the statistics some rule decides on', () => {
+  /** A rule for one tag turns on owner activity as evidence and a team cap; the defaults use neither. */
+  const readingPolicy = policyOf(`
+version: 1
+rules:
+  - name: night
+    match:
+      tags: ["workload=nightly-training"]
+    extend:
+      when:
+        ownerActiveWithin: 30m
+    caps:
+      idleSpendPerTeamPerDay: 100
+`);
+
+  const statsWithHistory = async () => {
+    const stats = new MemoryUsageStats();
+    await stats.noteSubmission('alice', NOW - 5 * MIN);
+    await stats.addIdleSpend('vision', '2026-03-02', 'earlier-job', 12.5);
+    const asked: string[] = [];
+    const counted = new Proxy(stats, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          asked.push(String(property));
+          return Reflect.apply(value, target, args);
+        };
+      },
+    });
+    return { stats: counted, asked };
+  };
+
+  it('names what a policy reads: owners only with ownerActiveWithin, teams only with a team cap', () => {
+    expect(policyReads(DEFAULT_POLICY)).toEqual({ ownerActivity: false, teamSpend: false });
+    expect(policyReads(readingPolicy)).toEqual({ ownerActivity: true, teamSpend: true });
+  });
+
+  it('asks neither owners nor teams when no rule names them, and decides as if it had', async () => {
+    const { stats, asked } = await statsWithHistory();
+    const readings = await readSweepStats(stats, DEFAULT_POLICY, [first], NOW);
+    expect(asked).not.toContain('ownerLastSubmittedAt');
+    expect(asked).not.toContain('idleSpend');
+    expect(asked).toContain('recentGaps');
+    const full: SweepReadings = {
+      ...readings,
+      lastByOwner: new Map([['alice', NOW - 5 * MIN]]),
+      endedSpendByTeam: new Map([['vision', 12.5]]),
+    };
+    const without = evaluatePool(
+      setup,
+      situationAt(first, knowledgeAt(readings, [first], NOW, DEFAULT_PRICES), NOW),
+    );
+    const withAll = evaluatePool(
+      setup,
+      situationAt(first, knowledgeAt(full, [first], NOW, DEFAULT_PRICES), NOW),
+    );
+    expect(without.decision).toEqual(withAll.decision);
+    expect(without.holdsUntilMs).toEqual(withAll.holdsUntilMs);
+  });
+
+  it('reads the owner and the team when one rule names them', async () => {
+    const { stats, asked } = await statsWithHistory();
+    const readings = await readSweepStats(stats, readingPolicy, [first], NOW);
+    expect(asked).toContain('ownerLastSubmittedAt');
+    expect(readings.lastByOwner.get('alice')).toBe(NOW - 5 * MIN);
+    expect(readings.endedSpendByTeam.get('vision')).toBe(12.5);
   });
 });

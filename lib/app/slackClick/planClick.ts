@@ -23,7 +23,7 @@ export const planClick = async (
   const facts = poolFactsOfHead(head);
   const rule = selectRule(setup.policy, facts);
   const knowledge =
-    button === 'stop' ? undefined : await gatherSweepKnowledge(deps.stats, [head], nowMs, setup.prices);
+    button === 'stop' ? undefined : await gatherSweepKnowledge(deps.stats, [head], nowMs, setup);
   const spend = knowledge ? knowledge.spend(head) : {};
   const price = facts.instanceType
     ? hourlyPrice(setup.prices, facts.instanceType, facts.location?.region)
