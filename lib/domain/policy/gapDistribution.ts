@@ -100,10 +100,39 @@ const samplesOf = (gaps: OrderedGaps): GapSample[] =>
     weight: gaps.weight[i] as number,
   }));
 
+/** The samples of one gap, split by outcome, with their weights summed: what a fit step takes. */
+interface TiedSamples {
+  reuses: number;
+  leaving: number;
+  readonly reuseGaps: number[];
+  readonly reuseWeights: number[];
+  readonly censoredGaps: number[];
+  readonly censoredWeights: number[];
+}
+
+/** Takes the samples of `column` from `from` on whose gap is `gap` into `tied`; the index after them. */
+const takeTied = (column: OrderedGaps, from: number, gap: number, tied: TiedSamples): number => {
+  const { gapSeconds, weight, reused } = column;
+  let i = from;
+  for (; i < gapSeconds.length && gapSeconds[i] === gap; i++) {
+    const w = weight[i] as number;
+    tied.leaving += w;
+    if (reused[i]) {
+      tied.reuses += w;
+      tied.reuseGaps.push(gap);
+      tied.reuseWeights.push(w);
+    } else {
+      tied.censoredGaps.push(gap);
+      tied.censoredWeights.push(w);
+    }
+  }
+  return i;
+};
+
 /** The estimate of the samples of two columns in gap order, merged (equal gaps: `first` first). */
 const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => {
-  const { gapSeconds: g1, weight: w1, reused: r1 } = first;
-  const { gapSeconds: g2, weight: w2, reused: r2 } = second;
+  const { gapSeconds: g1, weight: w1 } = first;
+  const { gapSeconds: g2, weight: w2 } = second;
   const n1 = g1.length;
   const n2 = g2.length;
   // The total in the merged order: the sums below must add in the order the sort would give.
@@ -119,51 +148,34 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
   const weight = atRisk;
   const eventSeconds: number[] = [];
   const survival: number[] = [];
-  const reuseGaps: number[] = [];
-  const reuseWeights: number[] = [];
-  const censoredGaps: number[] = [];
-  const censoredWeights: number[] = [];
+  const tied: TiedSamples = {
+    reuses: 0,
+    leaving: 0,
+    reuseGaps: [],
+    reuseWeights: [],
+    censoredGaps: [],
+    censoredWeights: [],
+  };
   let surviving = 1;
   i = 0;
   j = 0;
   while (i < n1 || j < n2) {
     const gap =
       j >= n2 || (i < n1 && (g1[i] as number) <= (g2[j] as number)) ? (g1[i] as number) : (g2[j] as number);
-    let reuses = 0;
-    let leaving = 0;
+    tied.reuses = 0;
+    tied.leaving = 0;
     // The samples of this gap in merged order: first's, then second's. Censored samples tied
     // with a reuse are still at risk at that instant (the usual convention).
-    for (; i < n1 && g1[i] === gap; i++) {
-      const w = w1[i] as number;
-      leaving += w;
-      if (r1[i]) {
-        reuses += w;
-        reuseGaps.push(gap);
-        reuseWeights.push(w);
-      } else {
-        censoredGaps.push(gap);
-        censoredWeights.push(w);
-      }
-    }
-    for (; j < n2 && g2[j] === gap; j++) {
-      const w = w2[j] as number;
-      leaving += w;
-      if (r2[j]) {
-        reuses += w;
-        reuseGaps.push(gap);
-        reuseWeights.push(w);
-      } else {
-        censoredGaps.push(gap);
-        censoredWeights.push(w);
-      }
-    }
-    if (reuses > 0 && atRisk > 0) {
-      surviving *= Math.max(0, 1 - reuses / atRisk);
+    i = takeTied(first, i, gap, tied);
+    j = takeTied(second, j, gap, tied);
+    if (tied.reuses > 0 && atRisk > 0) {
+      surviving *= Math.max(0, 1 - tied.reuses / atRisk);
       eventSeconds.push(gap);
       survival.push(surviving);
     }
-    atRisk -= leaving;
+    atRisk -= tied.leaving;
   }
+  const { reuseGaps, reuseWeights, censoredGaps, censoredWeights } = tied;
   return {
     samples: n1 + n2,
     weight,
