@@ -6,6 +6,7 @@ import {
   expiryAfterUpdate,
   type KeepAliveLimits,
 } from '../../lib/domain/keepAlive';
+import { DECISION_PERIOD_SECONDS } from '../../lib/domain/policy/decisionPeriod';
 import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluatePool';
 import {
   type GapSample,
@@ -139,7 +140,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   waitingValuePerHourUsd: 0,
   limits: DEFAULT_KEEP_ALIVE_LIMITS,
   jobKeepAliveSeconds: 3600,
-  sweepEverySeconds: 60,
+  sweepEverySeconds: DECISION_PERIOD_SECONDS,
   gapsPerScope: GAPS_PER_SCOPE,
   learnMissedReuses: true,
   learning: DEFAULT_GAP_LEARNING,

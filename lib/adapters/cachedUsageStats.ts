@@ -1,14 +1,13 @@
 import type { Clock } from '../ports/clock';
-import {
-  type GapLogPosition,
-  type GapLogRead,
-  newestGapFirst,
-  type ObservedGap,
-  type RunDuration,
-  type UsageStats,
-  type WrittenGap,
+import type {
+  GapLogPosition,
+  GapLogRead,
+  ObservedGap,
+  RunDuration,
+  UsageStats,
+  WrittenGap,
 } from '../ports/usageStats';
-import { mergeGap } from './gapSampleMerge';
+import { mergeGap, mergeTimedSample } from './gapSampleMerge';
 
 interface Entry<T> {
   readonly value: T;
@@ -196,12 +195,8 @@ export class CachedUsageStats implements UsageStats {
   async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {
     await this.inner.addRunDuration(matchKey, run);
     const cached = this.runs.get(matchKey);
-    if (!cached) return;
-    const others = cached.value.filter((r) => r.job !== run.job || r.atMs !== run.atMs);
-    this.runs.set(matchKey, {
-      ...cached,
-      value: [...others, run].sort(newestGapFirst).slice(0, cached.limit),
-    });
+    if (cached)
+      this.runs.set(matchKey, { ...cached, value: mergeTimedSample(cached.value, run, cached.limit) });
   }
 
   async recentRunDurations(matchKey: string, limit: number): Promise<RunDuration[]> {

@@ -1,10 +1,11 @@
 import type { JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
+import { DECISION_PERIOD_SECONDS } from '../domain/policy/decisionPeriod';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
 import { knowledgeAt, type SweepReadings, situationAt } from './sweepStats';
 
 /** The sweep's schedule (`rate(1 minute)` in serverless.yml), which the local stack keeps too. */
-export const SWEEP_EVERY_MS = 60_000;
+export const SWEEP_EVERY_MS = DECISION_PERIOD_SECONDS * 1000;
 
 export interface SweepWakeInput {
   /** The Available pools as the sweep left them (it changed nothing but when each was last looked at). */

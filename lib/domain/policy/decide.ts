@@ -1,5 +1,6 @@
 import { clampKeepAlive, expiryAfterJobEnd, expiryAfterUpdate, type KeepAliveLimits } from '../keepAlive';
 import { activityEvidence, activityEvidenceEndsAtMs } from './activityEvidence';
+import { DECISION_PERIOD_SECONDS } from './decisionPeriod';
 import { formatDuration } from './duration';
 import type { Policy, RuleSettings, StrategyName } from './policy';
 import type { PoolFacts } from './poolFacts';
@@ -120,7 +121,7 @@ const MIN_EXTENSION_SECONDS = 60;
  * the decision taken at the horizon, with the pool idle that long. An expiry set at the horizon
  * itself would end the pool before that decision, so the horizon would be chosen once.
  */
-const DECIDE_AT_HORIZON_SECONDS = 60;
+const DECIDE_AT_HORIZON_SECONDS = DECISION_PERIOD_SECONDS;
 
 /** The facts of an Available pool once its rule, tags, clock and caps have been read. */
 interface Situation {

@@ -1,5 +1,6 @@
 import { breakEvenSeconds, type PoolCosts, poolCosts } from '../costModel';
 import { type ActivityEvidence, NO_EVIDENCE } from './activityEvidence';
+import { DECISION_PERIOD_SECONDS } from './decisionPeriod';
 import { formatDuration, formatUsd } from './duration';
 import { chooseKeep, keepChoiceHoldsUntilIdleSeconds, reuseWithin } from './expectedCost';
 import type { GapDistribution } from './gapDistribution';
@@ -202,7 +203,7 @@ const adaptiveAdvice = (ctx: KeepAliveContext, costs: PoolCosts): KeepAdvice => 
   const keepOptions = {
     hazardRatio: evidence.hazardRatio,
     maxIdleSeconds: ctx.maxIdleSeconds ?? Number.POSITIVE_INFINITY,
-    nextDecisionSeconds: idle + (ctx.nextDecisionInSeconds ?? 60),
+    nextDecisionSeconds: idle + (ctx.nextDecisionInSeconds ?? DECISION_PERIOD_SECONDS),
     rank,
   };
   const choice = chooseKeep(gaps, idle, costs, keepOptions);
