@@ -214,6 +214,10 @@ const keepGain = (rs: readonly Row[], minutes: number): number => {
   }
   return usd;
 };
+const median = (v: readonly number[]): number => {
+  const sorted = [...v].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
 const pct = (n: number, d: number) => (d === 0 ? '   -' : `${((100 * n) / d).toFixed(0).padStart(3)}%`);
 const table = (title: string, groups: Map<string, Row[]>) => {
   console.log(`\n${title}`);
@@ -282,6 +286,24 @@ console.log(
 );
 console.log(
   `policy keeps: idle $${keepIdleUsd.toFixed(2)}, of which past the priced horizon $${keepIdlePastHorizonUsd.toFixed(2)}; unreused keeps ${keepOverrun.length}, mean seconds past the horizon ${(keepOverrun.reduce((a, b) => a + b, 0) / Math.max(1, keepOverrun.length)).toFixed(1)}`,
+);
+for (const k of ['m', 'b', 'i', 's']) {
+  const meanP = (rs: readonly Row[]) => {
+    const ps = rs.filter((r) => r.p122 !== undefined).map((r) => r.p122 as number);
+    return ps.length ? (ps.reduce((a, b) => a + b, 0) / ps.length).toFixed(3) : '-';
+  };
+  const of = rows.filter((r) => kind(r) === k);
+  const reused = of.filter((r) => r.oracleReused);
+  console.log(
+    `${k}: oracle reuses ${reused.length} of ${of.length} pools, median gap ${median(reused.map((r) => r.nextGapSeconds)).toFixed(0)} s; mean P(reuse within 122 s) the policy stopped on: at the oracle's reuses ${meanP(reused)}, elsewhere ${meanP(of.filter((r) => !r.oracleReused))}`,
+  );
+}
+const short = rows.filter((r) => r.keepHorizonSeconds !== undefined && r.keepHorizonSeconds < 60);
+const usdOf = (r: Row) =>
+  (((r.policyEndMs ?? r.endMs) - r.endMs) / 1000) *
+  ((r.job.pricePerInstanceHourUsd * r.job.instanceCount) / 3600);
+console.log(
+  `keeps priced to a horizon under a minute: ${short.length}, reused ${short.filter((r) => r.policyReused).length}, idle $${short.reduce((a, r) => a + usdOf(r), 0).toFixed(2)}, mean idle ${(short.reduce((a, r) => a + ((r.policyEndMs ?? r.endMs) - r.endMs) / 1000, 0) / Math.max(1, short.length)).toFixed(0)} s`,
 );
 if (process.env.KEEPS) {
   for (const r of rows
