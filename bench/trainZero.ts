@@ -7,9 +7,15 @@
  *   how much of the idle came after the horizon the decision priced (the sweep minute that ends it);
  * - the oracle's reuses: their gaps, and what the policy predicted at the same pool's first decision;
  * - for every pool a job leaves, P(a same-key submission within 1 / 2 minutes of its end) by signal
- *   known at its end (same-key jobs running, same-key submissions in the last minutes, the key's
- *   own last gaps), against what the policy predicted.
- * WAITS=0 npx tsx bench/trainZero.ts ['{"keepAlive":{...}}' policy defaults] ['{...}' learning]
+ *   known at its end, against what the policy predicted and against what keeping every pool of
+ *   the group to the first or second sweep minute would have gained (no competition counted: an
+ *   upper bound). Signals the decision reads: its own P, whether the job started on a warm pool,
+ *   the Available pools of its key; signals it does not read: same-key jobs running, same-key
+ *   submissions in the last 10 minutes, the key's last five gaps. Times are the policy run's.
+ * Note: the trace generator times a person's or a sweep slot's next submission from a fixed
+ * start-up allowance, not from the job's real end, so after a warm start the next gap is 122 s
+ * longer than after a cold one; the "started warm" rows show that artefact, not a signal.
+ * WAITS=0 [ONLY=s16,m11] [KEEPS=20] npx tsx bench/trainZero.ts ['{"keepAlive":{...}}'] ['{...}' learning]
  */
 
 import { generateTrace } from '../devtools/local/trace/generateTrace';
