@@ -207,8 +207,9 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
   oracle at $0, $60, $90: 1.034, 1.157 → 1.156, 1.146 alike; missed checks 28 → 29, bursty week 24
   at $60/h 1.27× → 1.28×). What is left: +$0.28 in all on the 16 mixed, bursty and interactive
   training weeks (−$0.09 to +$0.15 a week: ties where nothing is kept, a handful of keeps on keys
-  with many short gaps), and +$2.00 on the two sweep weeks, where the trace submits a sweep slot's
-  next trial as if the job had started cold, so after a warm start the next gap is 122 s longer
+  with many short gaps), and +$2.00 on the two sweep weeks, where the trace times a sweep slot's
+  next trial from a fixed start-up allowance, not the job's real end, so after a warm start the
+  next gap is 122 s longer
   (pools of a warm-started sweep job had a same-key job within 122 s in 22 % of 392 cases, of a
   cold-started one in 91 % of 1,445; an artefact of an open-loop trace, not used). No signal the
   decision reads picks out the oracle's reuses: its P(reuse within 122 s) was 0.32 where the
