@@ -194,18 +194,40 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
 - Below the best fixed keep-alive: missed on ${list(fixedMiss)}.
 - Below no warm pool: missed on ${list(none)}. At $0/h a cold start costs only 122 s of the
   cluster: the oracle itself saves only ${list(oracleSaves)} against no warm pool (same weeks), so a
-  keep that is not nearly sure of its reuse loses. While nothing is learned in any scope the
-  decision runs on a built-in prior (gapLearner.ts), which at $0/h stops every pool at once: on
-  the training weeks the first ml.p4d.24xlarge pools, kept to break-even before, had cost $20 of
-  the $37 idle at $0/h of the first 12 training weeks (now none is kept). What is left are keeps
-  of a minute or two on estimates: a keep to an observed gap can end only at the sweep minute
-  after it, up to a minute later, which at $0/h eats what it expects to save (bench/trainIdle.ts,
-  18 training weeks: 1,521 keeps learned per match key, $28.69 idle against $23.34 of cold starts
-  saved). Measured on the training weeks and not
-  adopted: pricing each horizon at the sweep minute that would end it (at $0/h 1.036× → 1.030× the
-  oracle, at $60/h 1.162× → 1.167× and the worst week 1.27× → 1.32×); keeping only when the
-  expected gain exceeds one standard error of its estimate (no gain at $0/h; at $60/h 1.172× →
-  1.185×); judging keeps on a lower confidence bound of P(reuse) (at $60/h 1.19× → 1.22×).
+  keep pays only for a same-key job nearly sure within about two minutes, and the deployed system
+  can stop a pool only at a decision (the job's end event, then each sweep minute). While nothing
+  is learned in any scope the decision runs on a built-in prior (gapLearner.ts), which at $0/h
+  stops every pool at once. Measured on the training weeks at $0/h (bench/trainZero.ts,
+  bench/trainIdle.ts): a key's reuse seconds after a job's end made keeps to an observed gap of
+  2–5 s look worth it, and those pools idled until the sweep minute (316 keeps priced under a
+  minute, $6.85 idle, 74 s each on average; 44 % of all kept-pool idle, $8.57 of $19.66, came
+  after the horizon the decision had priced). A keep shorter than the next decision is now priced
+  to that decision (expectedCost.ts): no such keep is left, idle past the priced horizon is $1.28,
+  and the 18 training weeks' $0/h total above no warm pool fell from +$2.52 to +$2.28 (mean ×
+  oracle at $0, $60, $90: 1.034, 1.157 → 1.156, 1.146 alike; missed checks 28 → 29, bursty week 24
+  at $60/h 1.27× → 1.28×). What is left: +$0.28 in all on the 16 mixed, bursty and interactive
+  training weeks (−$0.09 to +$0.15 a week: ties where nothing is kept, a handful of keeps on keys
+  with many short gaps), and +$2.00 on the two sweep weeks, where the trace times a sweep slot's
+  next trial from a fixed start-up allowance, not the job's real end, so after a warm start the
+  next gap is 122 s longer
+  (pools of a warm-started sweep job had a same-key job within 122 s in 22 % of 392 cases, of a
+  cold-started one in 91 % of 1,445; an artefact of an open-loop trace, not used). No signal the
+  decision reads picks out the oracle's reuses: its P(reuse within 122 s) was 0.32 where the
+  oracle reused a pool of a mixed week and 0.21 elsewhere (bursty 0.35 against 0.25), and keeping
+  every pool with P ≥ 0.6 to the second sweep minute would have gained at most $0.50 over the 14
+  mixed and bursty weeks, with no other pool of its key competing (at most $0.04 a week). Signals
+  it does not read are stronger but not enough: with two or more same-key jobs running at the
+  job's end, or three or more same-key submissions in the last 10 minutes, 78–93 % of pools had a
+  same-key job within 122 s, yet keeping all of them to the second sweep minute would have gained
+  at most $2.3–2.7 over 6–8 weeks (under $0.50 a week) with no competition, and the oracle could
+  reuse only 51–78 % of them. Trusting a key's own gaps sooner (a broader scope as 16 samples, not 64) or its recent
+  gaps more (half-life 2 h or 6 h, not 1 d) lost more at $0/h: +$3.62, +$2.56, +$2.71 against
+  +$2.28. So on these weeks "strictly below no warm pool at $0/h" is a matter of cents and luck
+  for any policy that decides on what the system knows. Measured on the training weeks and not
+  adopted before: pricing every horizon at the sweep minute that would end it (at $0/h 1.036× →
+  1.030× the oracle, at $60/h 1.162× → 1.167× and the worst week 1.27× → 1.32×); keeping only when
+  the expected gain exceeds one standard error of its estimate (no gain at $0/h; at $60/h 1.172×
+  → 1.185×); judging keeps on a lower confidence bound of P(reuse) (at $60/h 1.19× → 1.22×).
 - Cold starts no worse than the jobs' own keep-alive by more than 5 % (≥ $60/h): missed on ${list(cold)}.
   The policy gives up a few reuses that are not worth their idle price. On the training weeks
   that miss it (mixed weeks 15 and 20, sweep week 16 at $60/h), 60 of the 65 lost warm starts

@@ -22,6 +22,9 @@ const only = process.env.ONLY?.split(',');
 
 const limits = { perCallCapSeconds: 3600, lifetimeCapSeconds: 28 * 86400 };
 let misses = 0;
+const signedUsd = (usd: number) => `${usd < 0 ? '-' : '+'}$${Math.abs(usd).toFixed(2)}`;
+/** Per waiting value: the policy's total less "no warm pool", summed over the weeks. */
+const overNone = new Map<number, number>();
 const byWait = new Map<number, number[]>();
 const lines: string[] = [];
 for (const week of TRAIN_WEEKS) {
@@ -61,8 +64,9 @@ for (const week of TRAIN_WEEKS) {
     ].filter(Boolean);
     misses += miss.length;
     byWait.set(wait, [...(byWait.get(wait) ?? []), ratio]);
+    overNone.set(wait, (overNone.get(wait) ?? 0) + r.totalUsd - none);
     lines.push(
-      `${`${name}$${wait}`.padEnd(8)} ×or ${ratio.toFixed(3)} /fix ${(r.totalUsd / bestFixed).toFixed(2)} /none ${(r.totalUsd / none).toFixed(3)} cold ${(cold * 100).toFixed(1).padStart(5)}% idle ${r.idleUsd.toFixed(0).padStart(5)} ${miss.join(' ')}`,
+      `${`${name}$${wait}`.padEnd(8)} ×or ${ratio.toFixed(3)} /fix ${(r.totalUsd / bestFixed).toFixed(2)} /none ${(r.totalUsd / none).toFixed(3)} (${signedUsd(r.totalUsd - none)}) cold ${(cold * 100).toFixed(1).padStart(5)}% idle ${r.idleUsd.toFixed(0).padStart(5)} ${miss.join(' ')}`,
     );
   }
 }
@@ -70,6 +74,9 @@ if (process.env.QUIET === undefined) console.log(lines.join('\n'));
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 console.log(
   `${process.argv[2] || '{}'} ${process.argv[3] || '{}'} misses ${misses} ${[...byWait]
-    .map(([w, v]) => `$${w}: mean ${mean(v).toFixed(3)} max ${Math.max(...v).toFixed(3)}`)
+    .map(
+      ([w, v]) =>
+        `$${w}: mean ${mean(v).toFixed(3)} max ${Math.max(...v).toFixed(3)} vs none ${signedUsd(overNone.get(w) ?? 0)}`,
+    )
     .join(' | ')}`,
 );

@@ -81,6 +81,9 @@ describe('the expected-cost decision', () => {
             nextDecisionSeconds: idle + 60,
             rank,
           });
+          // A pool is stopped only at a decision: a keep lasts at least until the next one.
+          if (choice.keepUntilIdleSeconds > idle)
+            expect(choice.keepUntilIdleSeconds).toBeGreaterThanOrEqual(idle + 60);
           const chosen = expectedKeepUsd(gaps, idle, choice.keepUntilIdleSeconds, costs, ratio, rank);
           const stop = expectedKeepUsd(gaps, idle, idle, costs, ratio, rank);
           const untilNext = expectedKeepUsd(gaps, idle, idle + 60, costs, ratio, rank);
@@ -91,6 +94,35 @@ describe('the expected-cost decision', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('keeps shorter than the next decision', () => {
+  // At $0/h a cold start costs 122 s of the cluster: a keep pays only for a reuse nearly sure soon.
+  const free = costsOf(32.773, 1, 0);
+  const far = Array.from({ length: 19 }, () => ({ gapSeconds: 6 * 3600, reused: false }));
+
+  it('a reuse seconds after the end buys no keep of a few seconds: the pool would idle to the next decision', () => {
+    // 1 in 20 pools of the key was reused 4 s after its job ended. Priced at 4 s, keeping looks
+    // worth 0.05 × 122 s = 6.1 s of the cluster for 4 s of idle; the pool can only be stopped at
+    // the next decision, 60 s on, and to there it costs 57 s of idle for the same 6.1 s.
+    const gaps = learnGaps([{ gapSeconds: 4, reused: true }, ...far]);
+    const choice = chooseKeep(gaps, 0, free, options);
+    expect(choice.keepUntilIdleSeconds).toBe(0);
+    expect(expectedKeepUsd(gaps, 0, 4, free)).toBeLessThan(free.coldStartUsd);
+    expect(expectedKeepUsd(gaps, 0, 60, free)).toBeGreaterThan(free.coldStartUsd);
+  });
+
+  it('a keep to the next decision counts the reuses before it', () => {
+    // 4 in 5 reused 10 s after the end: keeping to the next decision pays, and it is priced there.
+    const gaps = learnGaps([
+      ...Array.from({ length: 4 }, () => ({ gapSeconds: 10, reused: true })),
+      { gapSeconds: 6 * 3600, reused: false },
+    ]);
+    const choice = chooseKeep(gaps, 0, free, options);
+    expect(choice.keepUntilIdleSeconds).toBe(60);
+    expect(choice.reuseProbability).toBeCloseTo(0.8, 10);
+    expect(choice.keepUsd).toBeCloseTo(expectedKeepUsd(gaps, 0, 60, free), 12);
   });
 });
 
@@ -177,10 +209,12 @@ describe('until when the expected-cost decision holds', () => {
     );
   });
 
-  it('a keep holds until its horizon; a stop until keeping to the next reuse starts to pay', () => {
+  it('a keep holds while its horizon is a decision period away; a stop until keeping to the next reuse starts to pay', () => {
     const costs = costsOf(0.23, 1, 90);
     const keep = chooseKeep(LONG_GAP, 0, costs, options);
-    expect(keepChoiceHoldsUntilIdleSeconds(LONG_GAP, keep, costs, options)).toBe(1800);
+    expect(keep.keepUntilIdleSeconds).toBe(1800);
+    // From 1740 on, 1800 is before the next decision: no candidate any more.
+    expect(keepChoiceHoldsUntilIdleSeconds(LONG_GAP, keep, costs, options)).toBe(1740);
     // 4 × p4d: idling to the 30-minute reuse costs more than half a cold start is worth, until
     // the pool has idled long enough that the rest of the wait is cheap: c·(1800 − a) < C/2.
     const dear = costsOf(37.688, 4, 90);

@@ -11,7 +11,11 @@ import { type GapDistribution, survivalAt } from './gapDistribution';
  *
  * Costs are per next submission and conditional on no reuse by `a`. With a Kaplan–Meier estimate
  * the cost is linear between observed gaps, so the best h is `a` (stop now), the next decision
- * instant, or one of the observed gaps after `a`: those are all the candidates.
+ * instant, or one of the observed gaps after it: those are all the candidates. A pool can only be
+ * stopped at a decision instant (the sweep's minute, or an event), so a keep to an observed gap
+ * before the next decision lasts until that decision: it is priced there, as the next decision
+ * instant itself. Priced at the gap, a key's reuse seconds after a job's end made a keep of a few
+ * seconds look worth it at $0/h, and the pool then idled until the sweep's minute.
  *
  * Pools of one match key compete for the same submissions (sameKeyRank.ts): SageMaker hands a
  * matching job the Available pool that expires soonest, so the pool of rank r is reused by t only
@@ -150,7 +154,7 @@ export const chooseKeep = (
     integral += surviving * (at - from);
     surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
     from = at;
-    consider(at, integral, surviving);
+    if (at >= next) consider(at, integral, surviving);
   }
   if (!nextDone) consider(next, integral + surviving * (next - from), surviving);
   if (bestH === a) return stop;
@@ -181,15 +185,18 @@ export const reuseWithin = (
 
 /**
  * Until which idle time `chooseKeep` gives the same answer when only the idle time grows (the
- * same distribution, prices, evidence and cap). With G(t) = c·∫₀ᵗ S + C·S(t) (c the idle price per
- * second, C a cold start), keeping from idle a to h costs (G(h) − G(a) + C·S(a)) / S(a) against C
- * for stopping: keeping to h pays exactly when G(h) < G(a). Between observed gaps G rises (slope
- * c·S) and at each it falls (by C times the drop of S), so its least value past a is at an observed
- * gap, never at the next decision instant, and:
- * - a keep to h holds until h: every G(t) on the way is above G(h) (h is the least), and the
- *   least past t is still h;
+ * same distribution, prices, evidence, cap and decision period d). With G(t) = c·∫₀ᵗ S + C·S(t)
+ * (c the idle price per second, C a cold start), keeping from idle a to h costs
+ * (G(h) − G(a) + C·S(a)) / S(a) against C for stopping: keeping to h pays exactly when
+ * G(h) < G(a). Between observed gaps G rises (slope c·S) and at each it falls (by C times the drop
+ * of S). The candidates at a are a + d and the observed gaps from a + d on, and:
+ * - a keep to h holds while h is still a candidate (until h − d) and G stays above G(h): no
+ *   candidate at t beats h (t + d is at or above the G of a candidate at a, every later gap is
+ *   one), so the answer changes only when G(t) falls to G(h), just after an observed gap before
+ *   a + d (those are no candidates at a, so their G may be lower);
  * - a stop holds until G(a), rising, passes the least G of the observed gaps still ahead: found
- *   segment by segment. Past the last observed gap (or with no reuse left) it holds for good.
+ *   segment by segment, over every gap ahead (a superset of the candidates, so the bound is never
+ *   late). Past the last observed gap (or with no reuse left) it holds for good.
  */
 export const keepChoiceHoldsUntilIdleSeconds = (
   gaps: GapDistribution,
@@ -205,11 +212,28 @@ export const keepChoiceHoldsUntilIdleSeconds = (
     rank > 1
       ? (gaps.eventSeconds.find((at) => at > a) ?? Number.POSITIVE_INFINITY)
       : Number.POSITIVE_INFINITY;
-  if (choice.keepUntilIdleSeconds > a) return Math.min(curveEndsAt, choice.keepUntilIdleSeconds);
   const ratio = options.hazardRatio;
   const alive = survival(gaps, a, ratio);
-  if (alive <= 0 || costs.coldStartUsd <= 0) return Number.POSITIVE_INFINITY;
   const c = costs.idleUsdPerSecond;
+  if (choice.keepUntilIdleSeconds > a) {
+    const until = Math.max(a, choice.keepUntilIdleSeconds - (options.nextDecisionSeconds - a));
+    // G(h) − G(a), from the chosen keep's price.
+    const atH = alive * (choice.keepUsd - costs.coldStartUsd);
+    let integral = 0;
+    let from = a;
+    let surviving = alive;
+    for (let i = 0; i < gaps.eventSeconds.length; i++) {
+      const at = gaps.eventSeconds[i] ?? 0;
+      if (at <= a) continue;
+      if (at >= until) break;
+      integral += surviving * (at - from);
+      surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
+      from = at;
+      if (c * integral + costs.coldStartUsd * (surviving - alive) <= atH) return Math.min(curveEndsAt, at);
+    }
+    return Math.min(curveEndsAt, until);
+  }
+  if (alive <= 0 || costs.coldStartUsd <= 0) return Number.POSITIVE_INFINITY;
   // The observed gaps ahead within the cap, with G there relative to G(a), and S just after.
   const ahead: number[] = [];
   const g: number[] = [];
