@@ -1,3 +1,4 @@
+import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
 import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
 import { documentClient, sageMakerClient } from '../../lib/adapters/awsClients';
@@ -21,8 +22,32 @@ describe('AWS clients', () => {
     ]) {
       const stack = names(client);
       expect(stack).not.toContain('getUserAgentMiddleware');
+      expect(stack).not.toContain('hostHeaderMiddleware');
       expect(stack).toContain('retryMiddleware');
       expect(stack).toContain('httpSigningMiddleware');
     }
+  });
+
+  it('send each call its own input when the middleware stack is resolved once per command class', async () => {
+    const asked: string[] = [];
+    const transport = inProcessTransport(
+      (request) => {
+        const name = (JSON.parse(request.body) as { TrainingJobName: string }).TrainingJobName;
+        asked.push(name);
+        return { status: 200, headers: {}, body: JSON.stringify({ TrainingJobName: name }) };
+      },
+      { cacheMiddleware: true },
+    );
+    const client = sageMakerClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      transport,
+    });
+    const answers = await Promise.all(
+      ['a', 'b', 'c'].map((name) => client.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))),
+    );
+    expect(answers.map((a) => a.TrainingJobName)).toEqual(['a', 'b', 'c']);
+    expect(asked).toEqual(['a', 'b', 'c']);
+    expect(client.config.cacheMiddleware).toBe(true);
   });
 });
