@@ -1,7 +1,8 @@
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
 import { documentClient, sageMakerClient } from '../../lib/adapters/awsClients';
+import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
 import { snsClient } from '../../lib/adapters/sns/snsClient';
 
 const names = (client: { middlewareStack: { identify(): string[] } }) =>
@@ -49,5 +50,31 @@ describe('AWS clients', () => {
     expect(answers.map((a) => a.TrainingJobName)).toEqual(['a', 'b', 'c']);
     expect(asked).toEqual(['a', 'b', 'c']);
     expect(client.config.cacheMiddleware).toBe(true);
+  });
+
+  it('let the SageMaker adapter reuse the cached chain for calls without a deadline', async () => {
+    const transport = inProcessTransport(
+      (request) => ({
+        status: 200,
+        headers: {},
+        body: JSON.stringify({
+          TrainingJobName: (JSON.parse(request.body) as { TrainingJobName: string }).TrainingJobName,
+        }),
+      }),
+      { cacheMiddleware: true },
+    );
+    const client = sageMakerClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      transport,
+    });
+    const resolve = vi.spyOn(DescribeTrainingJobCommand.prototype, 'resolveMiddleware');
+    try {
+      const jobs = new SageMakerTrainingJobs(client);
+      for (const name of ['a', 'b', 'c']) expect((await jobs.describe(name))?.name).toBe(name);
+      expect(resolve).toHaveBeenCalledTimes(1);
+    } finally {
+      resolve.mockRestore();
+    }
   });
 });
