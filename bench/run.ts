@@ -334,24 +334,32 @@ Where a target above is missed, what the profiles say and what would close it:
   gaps are), a DynamoDB stand-in cheaper per request than dynalite (or the memory adapters behind
   the same SDK-level contract tests), and a cheaper working-hours check (luxon). The Slack and SNS notices now reach their sinks in
   process, as the SDK clients do.
-- **The 10,000-job replay with \`--ledger memory\`**: its cost per job grows with the history.
-  CPU profiles (the replay bundled, the emulator's listing index in place): at 10,000 jobs the
-  memory usage statistics' \`recentGaps\`, which sorts a scope's whole history of gaps on every
-  read (the all-pools scope holds every gap), take 21 % of the CPU (4 % at 2,000 jobs, 10 % at
-  5,000); the gap learner, which relearns each scope of a pool at every evaluation, about 21 % at
-  10,000 and 28 % at 5,000; the AWS SDK's middleware and (de)serialization of the SageMaker and
-  SNS calls 13 %; garbage collection 6–7 %; the emulator and the sinks about 5 %. Cut since commit
-  17ddcd9: Slack and SNS in process (no loopback HTTP), the emulator's changed-since listing
-  reading only the jobs modified after its instant and a query's pages sharing its sorted rows
-  (the daily 28-day listing re-sorted the whole history for each of its 100 pages), a 64 MiB young
-  generation for \`bench:replay\`. Run back to back on the same load (1-minute load average 6–8),
-  with the same summary and check: 10,000 jobs 126.4 → 85.5 s CPU (214 → 125 s wall), 5,000 jobs
-  54.4 → 35.1 s, 2,000 jobs 21.3 → 15.2 s. What would close the gap to 15 s: the usage
-  statistics keeping each scope's newest gaps in order as they are added (no sort of the
-  history per read), and the learner reusing a scope's learned distribution while its samples and
-  its prior are unchanged (without unresolved stops the weights do not depend on the instant);
-  these two take about 40 % of the CPU at 10,000 jobs; what is left after them is spread over the
-  SDK, the policy step, the emulator and garbage collection, and would still be short of 15 s.
+- **The 10,000-job replay with \`--ledger memory\`**: what is left is the sweep's policy step,
+  not the history. CPU profile of a 3,000-job memory replay (36 s sampled, load average about 5),
+  self time: garbage collection 16.8 %, the gap learner 29.8 % (gapDistribution.ts 15.8 %,
+  gapLearner.ts 14.0 %), the AWS SDK (\`@smithy/core\`) 8.8 % (11.0 % before this round), luxon
+  2.3 %, zod 2.2 %, every local-stack module (emulator, sinks, runner, memory adapters) under
+  1.5 % each; inclusive: the sweep 41 %, \`evaluatePool\` 35 %, the learner 30 %, the sweep's
+  look-ahead (\`nextSweepChangeAt\`, which evaluates the policy at each minute up to 5 minutes
+  ahead for every Available pool) 17.5 %, the SDK with the stand-ins' answers 15 %, the notifier
+  7 %, the emulator 5 %. Sampled allocations (1,000 jobs): the learner 62 % of the bytes, the SDK
+  5 %, the local stack under 2 %, so most of the garbage collection is the learner's. Per job:
+  1.15 ms of CPU per sweep or delivery at 1,000 jobs, 1.4 at 3,000 and 1.6 at 10,000 (the
+  denser traces have more pools Available at once for each sweep to evaluate); the memory
+  adapters no longer sort or scan the history on a read (a scope's gaps and run durations are
+  kept in order as written, a day's jobs and a job's notices are indexed). Cut in this round: those
+  reads; the SageMaker and SNS clients of the in-process path resolve their middleware chain once
+  per command class (the SDK's own \`cacheMiddleware\`; the SageMaker adapter now sends no
+  options without a deadline, as the cache requires) and drop the Host, trace-id and logger
+  middleware no stand-in reads (a DescribeTrainingJob against a canned answer: 84–87 → 51–52 µs
+  of CPU per call; retries, signing and (de)serialization stay); a timeline without a reader formats nothing. Paired runs on the same
+  load, with identical reports (summary, pools, jobs, actions, notifications, api, check):
+  10,000 jobs 93.8 → 86.9 s CPU, 3,000 jobs 39.5 → 37.2 s. What would close the gap to 15 s
+  (about 6× less): the learner reusing a scope's fit while its samples and prior are unchanged
+  (30 % and most of the garbage), the sweep's look-ahead bounding the next change from the
+  domain (how long a decision holds) instead of evaluating every minute ahead (17.5 %), then
+  fewer (de)serialized SDK calls. By the shares above, the first two would leave about 45 s of
+  CPU at 10,000 jobs: still 3× the target.
 - **Lambda import time**: the zip is a third of its former size and within target; the import is
   dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
   initialisation. What would close it: lazy loading of the Slack and SNS clients and of the

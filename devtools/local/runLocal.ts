@@ -144,7 +144,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   const trace = [...options.trace].sort((a, b) => a.submitAtMs - b.submitAtMs);
   const firstSubmit = trace[0]?.submitAtMs ?? Date.parse('2026-01-05T00:00:00Z');
   const clock = new VirtualClock(Math.floor(firstSubmit / SWEEP_EVERY_MS) * SWEEP_EVERY_MS);
-  const timeline = new Timeline(clock, options.onLine ?? (() => {}));
+  const timeline = new Timeline(clock, options.onLine);
   const quotas = { ...LOCAL_QUOTAS, ...options.quotas };
   const prices = options.prices ?? DEFAULT_PRICES;
 

@@ -170,11 +170,14 @@ export const startSnsSink = async (options: SnsSinkOptions = {}): Promise<SnsSin
     endpoint: baseUrl,
     requests,
     published,
-    transport: inProcessTransport((request) => {
-      const answer = handle(request.body);
-      if (!answer) throw new Error('the local SNS endpoint did not answer');
-      return answer;
-    }),
+    transport: inProcessTransport(
+      (request) => {
+        const answer = handle(request.body);
+        if (!answer) throw new Error('the local SNS endpoint did not answer');
+        return answer;
+      },
+      { cacheMiddleware: true },
+    ),
     failNext: (...replies) => {
       scripted.push(...replies);
     },

@@ -25,6 +25,11 @@ export interface ClientTransport {
   readonly httpAuthSchemes: NonNullable<DynamoDBClientConfig['httpAuthSchemes']>;
   /** Client middleware, by name, that this way of sending makes pointless (none over HTTPS). */
   readonly withoutMiddleware?: readonly string[];
+  /**
+   * The SDK's `cacheMiddleware`: resolve each command class's middleware stack once, not per call.
+   * Not for the DynamoDB document client, whose cached handler would keep the first command's input.
+   */
+  readonly cacheMiddleware?: boolean;
 }
 
 /** Removes the client middleware that `transport` makes pointless. */
@@ -69,6 +74,7 @@ export const sageMakerClient = (options: AwsClientOptions = {}): SageMakerClient
   trimmed(
     new SageMakerClient({
       ...common(options),
+      ...(options.transport?.cacheMiddleware ? { cacheMiddleware: true } : {}),
       maxAttempts: options.maxAttempts ?? 6,
       // The SDK's own AWS_RETRY_MODE setting wins, as its endpoint settings do.
       ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { describe, expect, it, vi } from 'vitest';
 import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
 import { documentClient, sageMakerClient } from '../../lib/adapters/awsClients';
+import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
 import { snsClient } from '../../lib/adapters/sns/snsClient';
 
 const names = (client: { middlewareStack: { identify(): string[] } }) =>
@@ -21,8 +23,58 @@ describe('AWS clients', () => {
     ]) {
       const stack = names(client);
       expect(stack).not.toContain('getUserAgentMiddleware');
+      expect(stack).not.toContain('hostHeaderMiddleware');
       expect(stack).toContain('retryMiddleware');
       expect(stack).toContain('httpSigningMiddleware');
+    }
+  });
+
+  it('send each call its own input when the middleware stack is resolved once per command class', async () => {
+    const asked: string[] = [];
+    const transport = inProcessTransport(
+      (request) => {
+        const name = (JSON.parse(request.body) as { TrainingJobName: string }).TrainingJobName;
+        asked.push(name);
+        return { status: 200, headers: {}, body: JSON.stringify({ TrainingJobName: name }) };
+      },
+      { cacheMiddleware: true },
+    );
+    const client = sageMakerClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      transport,
+    });
+    const answers = await Promise.all(
+      ['a', 'b', 'c'].map((name) => client.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))),
+    );
+    expect(answers.map((a) => a.TrainingJobName)).toEqual(['a', 'b', 'c']);
+    expect(asked).toEqual(['a', 'b', 'c']);
+    expect(client.config.cacheMiddleware).toBe(true);
+  });
+
+  it('let the SageMaker adapter reuse the cached chain for calls without a deadline', async () => {
+    const transport = inProcessTransport(
+      (request) => ({
+        status: 200,
+        headers: {},
+        body: JSON.stringify({
+          TrainingJobName: (JSON.parse(request.body) as { TrainingJobName: string }).TrainingJobName,
+        }),
+      }),
+      { cacheMiddleware: true },
+    );
+    const client = sageMakerClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      transport,
+    });
+    const resolve = vi.spyOn(DescribeTrainingJobCommand.prototype, 'resolveMiddleware');
+    try {
+      const jobs = new SageMakerTrainingJobs(client);
+      for (const name of ['a', 'b', 'c']) expect((await jobs.describe(name))?.name).toBe(name);
+      expect(resolve).toHaveBeenCalledTimes(1);
+    } finally {
+      resolve.mockRestore();
     }
   });
 });

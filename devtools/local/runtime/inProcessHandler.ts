@@ -77,8 +77,33 @@ const unsignedSigner = {
   },
 };
 
+/**
+ * Client middleware the in-process path makes pointless: the user agent (built and escaped per
+ * request), the Host header, Lambda's trace-id header (read from the environment of a Lambda
+ * invocation) and the client logger (the functions log through their own telemetry). None of
+ * the local stand-ins reads them. Serialization, retries, signing and error parsing stay.
+ */
+const POINTLESS_IN_PROCESS = [
+  'getUserAgentMiddleware',
+  'hostHeaderMiddleware',
+  'recursionDetectionMiddleware',
+  'loggerMiddleware',
+];
+
+export interface InProcessTransportOptions {
+  /**
+   * Resolve each command class's middleware stack once (the SDK's own `cacheMiddleware`); the
+   * resolved chain is the same one, only not rebuilt per call. Not for the DynamoDB document
+   * client (see ClientTransport).
+   */
+  readonly cacheMiddleware?: boolean;
+}
+
 /** The SDK client settings that send every request to `dispatch`, in process and unsigned. */
-export const inProcessTransport = (dispatch: WireDispatch): ClientTransport => ({
+export const inProcessTransport = (
+  dispatch: WireDispatch,
+  options: InProcessTransportOptions = {},
+): ClientTransport => ({
   requestHandler: new InProcessHandler(dispatch),
   httpAuthSchemes: [
     {
@@ -87,6 +112,6 @@ export const inProcessTransport = (dispatch: WireDispatch): ClientTransport => (
       signer: unsignedSigner,
     },
   ],
-  // The user agent (built and escaped per request) is read by no local stand-in.
-  withoutMiddleware: ['getUserAgentMiddleware'],
+  withoutMiddleware: POINTLESS_IN_PROCESS,
+  ...(options.cacheMiddleware ? { cacheMiddleware: true } : {}),
 });

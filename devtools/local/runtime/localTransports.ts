@@ -16,8 +16,14 @@ export const inProcessTransports = (
   sns: SnsSink,
   slack: SlackSink | undefined,
 ): RuntimeTransport => ({
-  sagemaker: inProcessTransport((request) =>
-    emulator.answer({ method: request.method, target: request.headers['x-amz-target'], body: request.body }),
+  sagemaker: inProcessTransport(
+    (request) =>
+      emulator.answer({
+        method: request.method,
+        target: request.headers['x-amz-target'],
+        body: request.body,
+      }),
+    { cacheMiddleware: true },
   ),
   ...(dynamo ? { dynamodb: inProcessTransport(dynamo.dispatch) } : {}),
   sns: sns.transport,

@@ -58,7 +58,8 @@ const describeFact = (fact: LedgerFact): { key: string; text: string } | undefin
 
 /**
  * The readable run log of the local stack. It hears the same facts the notifier and the policy
- * hear, once each even when chaos delivers an event several times.
+ * hear, once each even when chaos delivers an event several times. Without a writer (a bulk
+ * replay) it describes nothing, and keeps no key.
  */
 export class Timeline implements FactReactor {
   readonly name = 'timeline';
@@ -66,16 +67,17 @@ export class Timeline implements FactReactor {
 
   constructor(
     private readonly clock: Clock,
-    private readonly write: (line: string) => void,
+    private readonly write: ((line: string) => void) | undefined,
   ) {}
 
   line(key: string, text: string): void {
-    if (this.seen.has(key)) return;
+    if (!this.write || this.seen.has(key)) return;
     this.seen.add(key);
     this.write(`${formatInstant(this.clock.now())}  ${text}`);
   }
 
   notification(sent: SentNotification): void {
+    if (!this.write) return;
     const { channel, to, text } = describeNotification(sent);
     const firstLine = text.split('\n')[0] ?? '';
     this.line(
@@ -85,6 +87,7 @@ export class Timeline implements FactReactor {
   }
 
   action(result: ActionResult): void {
+    if (!this.write) return;
     this.line(
       `action:${result.decision.job}:${result.decision.dedupeKey}`,
       `action         ${actionText(result.decision)}`,
@@ -92,6 +95,7 @@ export class Timeline implements FactReactor {
   }
 
   async react(facts: readonly LedgerFact[]): Promise<void> {
+    if (!this.write) return;
     for (const fact of facts) {
       const described = describeFact(fact);
       if (described) this.line(described.key, described.text);

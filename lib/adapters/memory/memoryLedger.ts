@@ -15,6 +15,8 @@ export class MemoryLedger implements Ledger {
   private readonly availableNames = new Set<string>();
   /** Like byRunning: the jobs whose newest snapshot is not terminal. */
   private readonly runningNames = new Set<string>();
+  /** Like the history index: the jobs submitted on each UTC day, so that a day's read follows that day. */
+  private readonly namesByDay = new Map<string, Set<string>>();
 
   /** Every record, for reports and tests. */
   all(): JobRecord[] {
@@ -30,6 +32,17 @@ export class MemoryLedger implements Ledger {
   }
 
   private put(record: JobRecord): JobRecord {
+    const before = this.jobs.get(record.name)?.job?.createdAtMs;
+    const after = record.job?.createdAtMs;
+    if (before !== after) {
+      if (before !== undefined) this.namesByDay.get(historyDay(before))?.delete(record.name);
+      if (after !== undefined) {
+        const day = historyDay(after);
+        const names = this.namesByDay.get(day) ?? new Set<string>();
+        names.add(record.name);
+        this.namesByDay.set(day, names);
+      }
+    }
     this.jobs.set(record.name, record);
     if (record.pool?.status === 'Available') this.availableNames.add(record.name);
     else this.availableNames.delete(record.name);
@@ -186,8 +199,8 @@ export class MemoryLedger implements Ledger {
   }
 
   async jobsSubmittedOn(day: string, limit: number, cursor?: string): Promise<Page<JobRecord>> {
-    const all = this.all()
-      .filter((r) => r.job !== undefined && historyDay(r.job.createdAtMs) === day)
+    const all = [...(this.namesByDay.get(day) ?? [])]
+      .flatMap((name) => this.jobs.get(name) ?? [])
       .sort((a, b) => (a.job?.createdAtMs ?? 0) - (b.job?.createdAtMs ?? 0) || a.name.localeCompare(b.name));
     const start = cursor ? Number(cursor) : 0;
     const items = all.slice(start, start + limit);

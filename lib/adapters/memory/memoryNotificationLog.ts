@@ -21,13 +21,23 @@ const idOf = (key: NoticeKey): string =>
  */
 export class MemoryNotificationLog implements NotificationLog {
   private readonly notices = new Map<string, StoredNotice>();
+  /** Each job's notice ids: a job's notices are read without looking at any other's. */
+  private readonly idsByJob = new Map<string, Set<string>>();
   private readonly letters = new Map<string, DeadLetter>();
+
+  private store(key: NoticeKey, notice: StoredNotice): void {
+    const id = idOf(key);
+    this.notices.set(id, notice);
+    const ids = this.idsByJob.get(key.job) ?? new Set<string>();
+    ids.add(id);
+    this.idsByJob.set(key.job, ids);
+  }
 
   async claim(key: NoticeKey, nowMs: number, leaseMs: number): Promise<Claim> {
     const current = this.notices.get(idOf(key));
     const expired = current?.state === 'claimed' && (current.leaseUntilMs ?? 0) < nowMs;
     if (current && !expired) return { kind: 'duplicate', state: current.state };
-    this.notices.set(idOf(key), {
+    this.store(key, {
       key,
       state: 'claimed',
       claims: (current?.claims ?? 0) + 1,
@@ -39,7 +49,7 @@ export class MemoryNotificationLog implements NotificationLog {
 
   async markDelivered(key: NoticeKey, nowMs: number): Promise<void> {
     const current = this.notices.get(idOf(key));
-    this.notices.set(idOf(key), {
+    this.store(key, {
       key,
       claims: current?.claims ?? 0,
       claimedAtMs: current?.claimedAtMs ?? nowMs,
@@ -52,7 +62,7 @@ export class MemoryNotificationLog implements NotificationLog {
 
   async markCovered(key: NoticeKey, by: NoticeKey, nowMs: number): Promise<void> {
     if (this.notices.has(idOf(key))) return;
-    this.notices.set(idOf(key), {
+    this.store(key, {
       key,
       state: 'delivered',
       claims: 0,
@@ -72,7 +82,7 @@ export class MemoryNotificationLog implements NotificationLog {
     const letter: DeadLetter = { id, key, failedAtMs: nowMs, attempts: 1, error, envelopes };
     this.letters.set(id, letter);
     const current = this.notices.get(idOf(key));
-    this.notices.set(idOf(key), {
+    this.store(key, {
       key,
       claims: current?.claims ?? 1,
       claimedAtMs: current?.claimedAtMs ?? nowMs,
@@ -90,8 +100,8 @@ export class MemoryNotificationLog implements NotificationLog {
   }
 
   async noticesOf(job: string): Promise<NoticeRecord[]> {
-    return [...this.notices.values()]
-      .filter((n) => n.key.job === job)
+    return [...(this.idsByJob.get(job) ?? [])]
+      .flatMap((id) => this.notices.get(id) ?? [])
       .map(({ leaseUntilMs: _lease, ...record }) => record)
       .sort((a, b) => a.claimedAtMs - b.claimedAtMs);
   }

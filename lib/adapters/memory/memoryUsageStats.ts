@@ -1,21 +1,21 @@
-import {
-  type GapLogPosition,
-  type GapLogRead,
-  newestGapFirst,
-  type ObservedGap,
-  type RunDuration,
-  type UsageStats,
-  type WrittenGap,
+import type {
+  GapLogPosition,
+  GapLogRead,
+  ObservedGap,
+  RunDuration,
+  UsageStats,
+  WrittenGap,
 } from '../../ports/usageStats';
+import { TimedSamples } from './timedSamples';
 
 /** Usage statistics in memory, with DynamoUsageStats' rules; for tests and the benchmarks. */
 export class MemoryUsageStats implements UsageStats {
   private readonly lastSubmitted = new Map<string, number>();
-  private readonly gaps = new Map<string, Map<string, ObservedGap>>();
+  private readonly gaps = new Map<string, TimedSamples<ObservedGap>>();
   /** Every addGap in order: a position is how many came before (writes here are instant and ordered). */
   private readonly gapLog: WrittenGap[] = [];
   private readonly spend = new Map<string, Map<string, number>>();
-  private readonly runs = new Map<string, Map<string, RunDuration>>();
+  private readonly runs = new Map<string, TimedSamples<RunDuration>>();
 
   async noteSubmission(owner: string, atMs: number): Promise<boolean> {
     if ((this.lastSubmitted.get(owner) ?? Number.NEGATIVE_INFINITY) >= atMs) return false;
@@ -30,14 +30,14 @@ export class MemoryUsageStats implements UsageStats {
   async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
     if (scopeIds.length > 0) this.gapLog.push({ scopeIds: [...new Set(scopeIds)], gap });
     for (const scopeId of scopeIds) {
-      const scope = this.gaps.get(scopeId) ?? new Map<string, ObservedGap>();
-      scope.set(`${gap.atMs}#${gap.job}`, gap);
+      const scope = this.gaps.get(scopeId) ?? new TimedSamples<ObservedGap>();
+      scope.set(gap);
       this.gaps.set(scopeId, scope);
     }
   }
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
-    return [...(this.gaps.get(scopeId)?.values() ?? [])].sort(newestGapFirst).slice(0, limit);
+    return this.gaps.get(scopeId)?.newest(limit) ?? [];
   }
 
   gapLogPosition(): GapLogPosition {
@@ -62,12 +62,12 @@ export class MemoryUsageStats implements UsageStats {
   }
 
   async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {
-    const runs = this.runs.get(matchKey) ?? new Map<string, RunDuration>();
-    runs.set(`${run.atMs}#${run.job}`, run);
+    const runs = this.runs.get(matchKey) ?? new TimedSamples<RunDuration>();
+    runs.set(run);
     this.runs.set(matchKey, runs);
   }
 
   async recentRunDurations(matchKey: string, limit: number): Promise<RunDuration[]> {
-    return [...(this.runs.get(matchKey)?.values() ?? [])].sort(newestGapFirst).slice(0, limit);
+    return this.runs.get(matchKey)?.newest(limit) ?? [];
   }
 }

@@ -59,13 +59,17 @@ const LIST_PAGE_SIZE = 100;
 export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, WarmPoolCatalog {
   constructor(private readonly client: SageMakerClient) {}
 
-  /** `signal` abandons the call, retries included (a caller that must answer in time). */
+  /**
+   * `signal` abandons the call, retries included (a caller that must answer in time). Without
+   * one, no options at all: a client that caches its middleware chain (the SDK's
+   * cacheMiddleware, the local stack's) reuses it only for calls sent without options.
+   */
   async describe(name: string, signal?: AbortSignal): Promise<TrainingJobDescription | undefined> {
     try {
       return toDescription(
         await this.client.send(
           new DescribeTrainingJobCommand({ TrainingJobName: name }),
-          signal ? { abortSignal: signal } : {},
+          signal ? { abortSignal: signal } : undefined,
         ),
       );
     } catch (error) {
@@ -80,7 +84,7 @@ export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, 
         TrainingJobName: name,
         ResourceConfig: { KeepAlivePeriodInSeconds: seconds },
       }),
-      signal ? { abortSignal: signal } : {},
+      signal ? { abortSignal: signal } : undefined,
     );
   }
 

@@ -26,6 +26,7 @@ export const snsClient = (options: SnsClientOptions): SNSClient =>
         throwOnRequestTimeout: true,
       },
       ...(options.transport ? { httpAuthSchemes: options.transport.httpAuthSchemes } : {}),
+      ...(options.transport?.cacheMiddleware ? { cacheMiddleware: true } : {}),
     }),
     options.transport,
   );
