@@ -55,7 +55,7 @@ export interface ReconcilePlan {
  * (reconcileWindow.ts). Once per full period, or when the chain of reconciles broke, every
  * Available pool of the 28-day window is listed too, whose cost follows the history
  * (ListTrainingJobs pages before it filters). Sets both against the ledger's Available pools
- * and running jobs.
+ * and, when no listing of what changed can tell which running jobs ended, its running jobs.
  */
 export const planReconcile = async (
   deps: ReconcileTiming,
@@ -78,8 +78,6 @@ export const planReconcile = async (
     claim.lastFullListMs <= nowMs - reconciler.fullReconcileEveryMs;
 
   const known = new Set(pools.map((p) => p.name));
-  const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
-  const runningNames = new Set(running.map((r) => r.name));
   const adopt = new Set<string>();
   const describe = new Set<string>();
   let listCalls = 0;
@@ -92,6 +90,8 @@ export const planReconcile = async (
     for (const name of known) if (!listed.has(name)) describe.add(name);
   }
   if (changedSince === undefined) {
+    // Nothing tells which running jobs ended since: each is described.
+    const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
     if (full) await reconciler.schedule.fullListDone(nowMs);
     const unsure = running.filter((r) => !adopt.has(r.name));
     return { full, describe, adopt: [...adopt], unsure, listCalls };
@@ -112,22 +112,23 @@ export const planReconcile = async (
   const changed = {
     jobs: listing.jobs.filter((j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince),
   };
-  const unheardOf: string[] = [];
+  const unheardOf = new Set<string>();
   for (const job of changed.jobs) {
     if (known.has(job.name)) {
       if (job.warmPoolStatus !== undefined && job.warmPoolStatus !== 'Available') describe.add(job.name);
     } else if (job.warmPoolStatus === 'Available') {
       adopt.add(job.name);
-    } else if (runningNames.has(job.name)) {
-      if (isTerminal(job.status)) adopt.add(job.name);
     } else if (isTerminal(job.status)) {
-      unheardOf.push(job.name);
+      unheardOf.add(job.name);
     }
   }
-  // Ended jobs the indexes do not hold: most are recorded already; one batch read tells which are not.
-  const recorded = new Map((await deps.ledger.getJobs(unheardOf)).map((r) => [r.name, r]));
+  // Ended jobs not Available in the ledger: most are recorded already; one batch read tells which
+  // are not, a job the ledger still holds running among them. Only these can have ended unseen
+  // since the previous reconcile, so the running-jobs index is not read: a period in which
+  // nothing ended costs no read of the ledger here.
+  const recorded = new Map((await deps.ledger.getJobs([...unheardOf])).map((r) => [r.name, r]));
   for (const job of changed.jobs) {
-    if (!unheardOf.includes(job.name)) continue;
+    if (!unheardOf.has(job.name)) continue;
     const record = recorded.get(job.name);
     const recordedEnd = record?.job !== undefined && isTerminal(record.job.status);
     if (!recordedEnd || (job.warmPoolStatus !== undefined && !record?.pool)) adopt.add(job.name);

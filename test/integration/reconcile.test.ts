@@ -119,6 +119,36 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(world.told.map((f) => f.kind)).toContain('pool-ended');
   });
 
+  it('finds a lost end from what changed since the last reconcile, without reading the running jobs', async () => {
+    let runningReads = 0;
+    await startWorld(LEAVE_ALONE, (inner) =>
+      Object.assign(Object.create(inner) as Ledger, {
+        runningJobs: (...args: Parameters<Ledger['runningJobs']>) => {
+          runningReads++;
+          return inner.runningJobs(...args);
+        },
+      }),
+    );
+    // The first reconcile has no previous one to list changes since: it reads the running jobs.
+    await world.sweep();
+    expect(runningReads).toBe(1);
+    world.submit('lost-later', 3600);
+    world.advance(MIN);
+    await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+    expect((await ledger.getJob('lost-later'))?.job?.status).toBe('InProgress');
+    world.advance(10 * MIN);
+    await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+    let report = await world.sweep();
+    while (!report.listed) {
+      world.advance(MIN);
+      report = await world.sweep();
+    }
+    expect(report).toMatchObject({ listed: true, adopted: 1 });
+    expect((await ledger.getJob('lost-later'))?.job?.status).toBe('Completed');
+    // The listing of what changed named the ended job; the ledger was asked for it alone.
+    expect(runningReads).toBe(1);
+  });
+
   it('finishes an action whose invocation died between UpdateTrainingJob and the ledger write', async () => {
     let crash = true;
     await startWorld(STOP_AFTER_5M, (inner) =>
