@@ -2,6 +2,7 @@ import type { Clock } from '../ports/clock';
 import type {
   GapLogPosition,
   GapLogRead,
+  HopSpend,
   ObservedGap,
   RunDuration,
   UsageStats,
@@ -57,7 +58,7 @@ export class CachedUsageStats implements UsageStats {
   private readonly reading = new Set<{ readonly logIndex: number }>();
   /** The log read in flight: every stale scope that asks meanwhile waits for it. */
   private logRead: Promise<void> | undefined;
-  private readonly spend = new Map<string, Entry<number>>();
+  private readonly spend = new Map<string, Entry<Map<string, number>>>();
   private readonly runs = new Map<string, SamplesEntry<RunDuration>>();
 
   constructor(
@@ -87,8 +88,13 @@ export class CachedUsageStats implements UsageStats {
     return value;
   }
 
-  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
-    await this.inner.addGap(scopeIds, gap);
+  async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
+    await this.inner.addGap(scopeIds, gap, spend);
+    if (spend) {
+      // Kept by job: a hop written again replaces its own spend in the sum, as the store does.
+      const cached = this.spend.get(`${spend.team}#${spend.day}`);
+      if (cached) cached.value.set(spend.job, spend.usd);
+    }
     for (const scopeId of scopeIds) {
       const cached = this.gaps.get(scopeId);
       if (cached) this.gaps.set(scopeId, { ...cached, value: mergeGap(cached.value, gap, cached.limit) });
@@ -175,19 +181,21 @@ export class CachedUsageStats implements UsageStats {
     }
   }
 
-  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined> {
-    const before = await this.inner.addIdleSpend(team, day, job, usd);
-    const key = `${team}#${day}`;
-    const cached = this.spend.get(key);
-    if (cached) this.spend.set(key, { ...cached, value: cached.value - (before ?? 0) + usd });
-    return before;
+  async idleSpend(team: string, day: string): Promise<number> {
+    let total = 0;
+    for (const usd of (await this.spendByJob(team, day)).values()) total += usd;
+    return total;
   }
 
-  async idleSpend(team: string, day: string): Promise<number> {
+  async idleSpendByJob(team: string, day: string): Promise<ReadonlyMap<string, number>> {
+    return new Map(await this.spendByJob(team, day));
+  }
+
+  private async spendByJob(team: string, day: string): Promise<ReadonlyMap<string, number>> {
     const key = `${team}#${day}`;
     const cached = this.spend.get(key);
     if (this.fresh(cached)) return cached.value;
-    const value = await this.inner.idleSpend(team, day);
+    const value = new Map(await this.inner.idleSpendByJob(team, day));
     this.spend.set(key, { value, atMs: this.clock.now() });
     return value;
   }

@@ -45,6 +45,14 @@ export interface GapLogRead {
   readonly next: GapLogPosition;
 }
 
+/** What one pool hop that ended cost idle, counted for its team on the day it ended (UTC). */
+export interface HopSpend {
+  readonly team: string;
+  readonly day: string;
+  readonly job: string;
+  readonly usd: number;
+}
+
 /** How long one job of a match key ran, from its creation to its end (the end watch learns from these). */
 export interface RunDuration {
   readonly job: string;
@@ -62,8 +70,12 @@ export interface UsageStats {
   /** Whether `atMs` is now the owner's last submission (false: a later one was recorded already). */
   noteSubmission(owner: string, atMs: number): Promise<boolean>;
   ownerLastSubmittedAt(owner: string): Promise<number | undefined>;
-  /** Records one gap under each of its scopes (a hop's gap is learnt per key, owner, team, family). */
-  addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void>;
+  /**
+   * Records one gap under each of its scopes (a hop's gap is learnt per key, owner, team, family)
+   * and, when given, the same hop's idle spend: one fact, written together. A hop's spend is
+   * kept by job, so writing it again replaces it.
+   */
+  addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void>;
   /**
    * The most recent gaps of a scope, newest first. A cache may answer what it read a few
    * minutes ago; `fresh` asks for every write until now, whichever container made it.
@@ -77,12 +89,10 @@ export interface UsageStats {
    * the log keeps: read the scopes again.
    */
   gapsWrittenSince(from: GapLogPosition): Promise<GapLogRead | undefined>;
-  /**
-   * Idle spend of a pool hop that ended, counted on the day it ended (UTC). Answers what was
-   * recorded for that hop before (undefined: nothing), so a reader's sum can follow the write.
-   */
-  addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined>;
+  /** A team's idle spend on a day: the sum of its hops' spend. */
   idleSpend(team: string, day: string): Promise<number>;
+  /** The same, hop by hop (by job), so that a reader's sum can follow a later write of one hop. */
+  idleSpendByJob(team: string, day: string): Promise<ReadonlyMap<string, number>>;
   /** Records how long a job of `matchKey` ran; the same job and end count once. */
   addRunDuration(matchKey: string, run: RunDuration): Promise<void>;
   /** The most recent run durations of a match key, newest first. */

@@ -26,6 +26,10 @@ class CountingStats extends MemoryUsageStats {
     this.reads++;
     return super.idleSpend(team, day);
   }
+  override async idleSpendByJob(team: string, day: string) {
+    this.reads++;
+    return super.idleSpendByJob(team, day);
+  }
 }
 
 const setup = () => {
@@ -63,8 +67,9 @@ describe('the per-container usage statistics cache', () => {
     await cached.addGap(['matchKey:k'], gap('j3', T0 - MIN, 90)); // the same sample rewritten
     expect(await cached.noteSubmission('alice', T0)).toBe(true);
     expect(await cached.noteSubmission('alice', T0 - MIN)).toBe(false);
-    expect(await cached.addIdleSpend('vision', '2026-03-02', 'j2', 2)).toBeUndefined();
-    expect(await cached.addIdleSpend('vision', '2026-03-02', 'j1', 1.5)).toBe(1.5); // counted once
+    const spend = (job: string, usd: number) => ({ team: 'vision', day: '2026-03-02', job, usd });
+    await cached.addGap([], gap('j2', T0 - 2 * MIN), spend('j2', 2));
+    await cached.addGap([], gap('j1', T0 - 3 * MIN), spend('j1', 1.5)); // counted once
 
     expect(await views(cached, 3)).toEqual(await views(store, 3));
     expect(store.reads - reads).toBe(3); // the store's own answers above, none through the cache

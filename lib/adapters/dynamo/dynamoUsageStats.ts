@@ -12,6 +12,7 @@ import { type Clock, systemClock } from '../../ports/clock';
 import type {
   GapLogPosition,
   GapLogRead,
+  HopSpend,
   ObservedGap,
   RunDuration,
   UsageStats,
@@ -30,6 +31,14 @@ const timedSortKey = (atMs: number, job: string) => `${String(atMs).padStart(15,
 const spendPartition = (team: string, day: string) => `SPEND#${team}#${day}`;
 
 type Item = Record<string, unknown>;
+
+/** A hop's idle spend, kept by job in its team's day: written again, it replaces itself. */
+const spendItem = (spend: HopSpend): Item => ({
+  [KEY.partition]: spendPartition(spend.team, spend.day),
+  [KEY.sort]: spend.job,
+  usd: spend.usd,
+  [TTL_ATTRIBUTE]: historyTtl(Date.parse(`${spend.day}T00:00:00Z`)),
+});
 
 const gapOf = (i: Item): ObservedGap => ({
   job: String(i.job),
@@ -75,12 +84,26 @@ export class DynamoUsageStats implements UsageStats {
   }
 
   /**
-   * One request for all its scopes and the log item (BatchWriteItem takes 25 puts); what it
-   * leaves unprocessed is sent again.
+   * One request for all its scopes, the log item and the hop's spend item (BatchWriteItem takes
+   * 25 puts); what it leaves unprocessed is sent again.
    */
-  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
+  async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
     const scopes = [...new Set(scopeIds)];
-    if (scopes.length === 0) return;
+    const puts: { PutRequest: { Item: Item } }[] = spend ? [{ PutRequest: { Item: spendItem(spend) } }] : [];
+    if (scopes.length > 0) puts.push(...this.gapItems(scopes, gap));
+    for (let start = 0; start < puts.length; start += BATCH_WRITE_ITEMS) {
+      let batch: typeof puts | undefined = puts.slice(start, start + BATCH_WRITE_ITEMS);
+      while (batch && batch.length > 0) {
+        const out: BatchWriteCommandOutput = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } }),
+        );
+        batch = out.UnprocessedItems?.[this.tableName] as typeof puts | undefined;
+      }
+    }
+  }
+
+  /** The gap under each of its scopes, and its log item. */
+  private gapItems(scopes: readonly string[], gap: ObservedGap): { PutRequest: { Item: Item } }[] {
     const writtenAtMs = this.clock.now();
     const puts: { PutRequest: { Item: Item } }[] = scopes.map((scopeId) => ({
       PutRequest: {
@@ -104,15 +127,7 @@ export class DynamoUsageStats implements UsageStats {
         },
       },
     });
-    for (let start = 0; start < puts.length; start += BATCH_WRITE_ITEMS) {
-      let batch: typeof puts | undefined = puts.slice(start, start + BATCH_WRITE_ITEMS);
-      while (batch && batch.length > 0) {
-        const out: BatchWriteCommandOutput = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } }),
-        );
-        batch = out.UnprocessedItems?.[this.tableName] as typeof puts | undefined;
-      }
-    }
+    return puts;
   }
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
@@ -154,24 +169,14 @@ export class DynamoUsageStats implements UsageStats {
     return { written, next };
   }
 
-  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined> {
-    const { Attributes } = await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          [KEY.partition]: spendPartition(team, day),
-          [KEY.sort]: job,
-          usd,
-          [TTL_ATTRIBUTE]: historyTtl(Date.parse(`${day}T00:00:00Z`)),
-        },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return Attributes ? Number(Attributes.usd ?? 0) : undefined;
-  }
-
   async idleSpend(team: string, day: string): Promise<number> {
     let total = 0;
+    for (const usd of (await this.idleSpendByJob(team, day)).values()) total += usd;
+    return total;
+  }
+
+  async idleSpendByJob(team: string, day: string): Promise<ReadonlyMap<string, number>> {
+    const byJob = new Map<string, number>();
     for await (const page of paginateQuery(
       { client: this.client },
       {
@@ -180,9 +185,9 @@ export class DynamoUsageStats implements UsageStats {
         ExpressionAttributeValues: { ':pk': spendPartition(team, day) },
       },
     )) {
-      for (const item of page.Items ?? []) total += Number(item.usd ?? 0);
+      for (const item of page.Items ?? []) byJob.set(String(item[KEY.sort]), Number(item.usd ?? 0));
     }
-    return total;
+    return byJob;
   }
 
   async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   type GapLogPosition,
   type GapLogRead,
+  type HopSpend,
   newestGapFirst,
   type ObservedGap,
   type RunDuration,
@@ -27,7 +28,8 @@ export class MemoryUsageStats implements UsageStats {
     return this.lastSubmitted.get(owner);
   }
 
-  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
+  async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
+    if (spend) await this.addIdleSpend(spend.team, spend.day, spend.job, spend.usd);
     if (scopeIds.length > 0) this.gapLog.push({ scopeIds: [...new Set(scopeIds)], gap });
     for (const scopeId of scopeIds) {
       const scope = this.gaps.get(scopeId) ?? new Map<string, ObservedGap>();
@@ -59,6 +61,10 @@ export class MemoryUsageStats implements UsageStats {
 
   async idleSpend(team: string, day: string): Promise<number> {
     return [...(this.spend.get(`${team}#${day}`)?.values() ?? [])].reduce((a, b) => a + b, 0);
+  }
+
+  async idleSpendByJob(team: string, day: string): Promise<ReadonlyMap<string, number>> {
+    return new Map(this.spend.get(`${team}#${day}`));
   }
 
   async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {
