@@ -26,10 +26,14 @@ interface TimedSample {
 export const newestGapFirst = (a: TimedSample, b: TimedSample): number =>
   b.atMs - a.atMs || (a.job < b.job ? 1 : a.job > b.job ? -1 : 0);
 
-/** One addGap as the log of gap writes holds it: the sample and every scope it was written under. */
+/**
+ * One addGap as the log of gap writes holds it: the sample, every scope it was written under,
+ * and the hop's spend when it was written with it (so that a reader follows a team's spend too).
+ */
 export interface WrittenGap {
   readonly scopeIds: readonly string[];
   readonly gap: ObservedGap;
+  readonly spend?: HopSpend;
 }
 
 /**
@@ -84,9 +88,9 @@ export interface UsageStats {
   /** Where the gap log ends now, without a request: every addGap from now on lands after it. */
   gapLogPosition(): GapLogPosition;
   /**
-   * Every addGap that landed after `from`, so that a reader who holds a scope's samples can
-   * bring them up to date without reading the scope again. Undefined when `from` is older than
-   * the log keeps: read the scopes again.
+   * Every addGap that landed after `from`, so that a reader who holds a scope's samples (or a
+   * team's day of spend) can bring them up to date without reading them again. Undefined when
+   * `from` is older than the log keeps: read them again.
    */
   gapsWrittenSince(from: GapLogPosition): Promise<GapLogRead | undefined>;
   /** A team's idle spend on a day: the sum of its hops' spend. */

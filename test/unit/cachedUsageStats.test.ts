@@ -191,6 +191,54 @@ describe('learnt gaps brought up to date from the log', () => {
   });
 });
 
+describe("a team's idle spend brought up to date from the log", () => {
+  const spend = (job: string, usd: number, day = '2026-03-02') => ({ team: 'vision', day, job, usd });
+  const spendView = async (stats: UsageStats) => ({
+    sum: await stats.idleSpend('vision', '2026-03-02'),
+    byJob: await stats.idleSpendByJob('vision', '2026-03-02'),
+  });
+
+  it('reads a day of spend once; later the log read that serves the gaps serves it too', async () => {
+    const { store, cached, advance } = setup();
+    await store.addGap(['matchKey:k'], gap('j1', T0 - 3 * MIN), spend('j1', 1.5));
+    await cached.recentGaps('matchKey:k', 3);
+    await cached.idleSpend('vision', '2026-03-02');
+    const reads = store.reads;
+    // Another container's hops: one new, one written again, one of another day.
+    await store.addGap(['matchKey:k'], gap('j2', T0), spend('j2', 2));
+    await store.addGap(['matchKey:k'], gap('j1', T0 - 3 * MIN), spend('j1', 1.5));
+    await store.addGap([], gap('j3', T0 + 1), spend('j3', 7, '2026-03-03'));
+    advance(4 * MIN);
+    expect(await cached.idleSpend('vision', '2026-03-02')).toBe(1.5); // fresh: what it read
+    advance(MIN);
+    // Asked together, as a sweep asks for what it reads.
+    const [gaps, spent] = await Promise.all([cached.recentGaps('matchKey:k', 3), spendView(cached)]);
+    expect(spent).toEqual(await spendView(store));
+    expect(gaps).toEqual(await store.recentGaps('matchKey:k', 3));
+    expect(store.reads - reads).toBe(3); // the store's own answers above, none through the cache
+    expect(store.logReads).toBe(1);
+  });
+
+  it('reads the spend again when the log no longer reaches back to its last look', async () => {
+    let now = T0;
+    let spendReads = 0;
+    const store = new MemoryUsageStats();
+    const forgetful: UsageStats = Object.assign(Object.create(store) as UsageStats, {
+      gapsWrittenSince: async () => undefined,
+      idleSpendByJob: async (team: string, day: string) => {
+        spendReads++;
+        return store.idleSpendByJob(team, day);
+      },
+    });
+    const cached = new CachedUsageStats(forgetful, { now: () => now }, 5 * MIN);
+    expect(await cached.idleSpend('vision', '2026-03-02')).toBe(0);
+    await store.addGap(['matchKey:k'], gap('j2', T0), spend('j2', 2));
+    now += 5 * MIN;
+    expect(await cached.idleSpend('vision', '2026-03-02')).toBe(2);
+    expect(spendReads).toBe(2);
+  });
+});
+
 describe('cached run durations', () => {
   it('reads a key once per period and knows its own writes at once, newest first', async () => {
     let now = T0;

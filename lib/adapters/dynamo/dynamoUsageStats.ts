@@ -49,9 +49,17 @@ const gapOf = (i: Item): ObservedGap => ({
   ...(Array.isArray(i.scopeIds) ? { scopeIds: i.scopeIds.map(String) } : {}),
 });
 
+const spendOf = (i: Item): HopSpend => ({
+  team: String(i.team),
+  day: String(i.day),
+  job: String(i.job),
+  usd: Number(i.usd ?? 0),
+});
+
 const writtenGapOf = (i: Item): WrittenGap => ({
   scopeIds: Array.isArray(i.scopeIds) ? i.scopeIds.map(String) : [],
   gap: gapOf(typeof i.gap === 'object' && i.gap !== null ? (i.gap as Item) : {}),
+  ...(typeof i.spend === 'object' && i.spend !== null ? { spend: spendOf(i.spend as Item) } : {}),
 });
 
 export class DynamoUsageStats implements UsageStats {
@@ -84,13 +92,14 @@ export class DynamoUsageStats implements UsageStats {
   }
 
   /**
-   * One request for all its scopes, the log item and the hop's spend item (BatchWriteItem takes
-   * 25 puts); what it leaves unprocessed is sent again.
+   * One request for all its scopes, the hop's spend item and the log item, which carries the
+   * spend too (BatchWriteItem takes 25 puts); what it leaves unprocessed is sent again.
    */
   async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
     const scopes = [...new Set(scopeIds)];
+    if (scopes.length === 0 && !spend) return;
     const puts: { PutRequest: { Item: Item } }[] = spend ? [{ PutRequest: { Item: spendItem(spend) } }] : [];
-    if (scopes.length > 0) puts.push(...this.gapItems(scopes, gap));
+    puts.push(...this.gapItems(scopes, gap, spend));
     for (let start = 0; start < puts.length; start += BATCH_WRITE_ITEMS) {
       let batch: typeof puts | undefined = puts.slice(start, start + BATCH_WRITE_ITEMS);
       while (batch && batch.length > 0) {
@@ -103,7 +112,11 @@ export class DynamoUsageStats implements UsageStats {
   }
 
   /** The gap under each of its scopes, and its log item. */
-  private gapItems(scopes: readonly string[], gap: ObservedGap): { PutRequest: { Item: Item } }[] {
+  private gapItems(
+    scopes: readonly string[],
+    gap: ObservedGap,
+    spend: HopSpend | undefined,
+  ): { PutRequest: { Item: Item } }[] {
     const writtenAtMs = this.clock.now();
     const puts: { PutRequest: { Item: Item } }[] = scopes.map((scopeId) => ({
       PutRequest: {
@@ -123,6 +136,7 @@ export class DynamoUsageStats implements UsageStats {
           writtenAtMs,
           scopeIds: scopes,
           gap,
+          ...(spend ? { spend } : {}),
           [TTL_ATTRIBUTE]: Math.floor((writtenAtMs + GAP_LOG.retentionMs) / 1000),
         },
       },

@@ -30,7 +30,8 @@ export class MemoryUsageStats implements UsageStats {
 
   async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
     if (spend) await this.addIdleSpend(spend.team, spend.day, spend.job, spend.usd);
-    if (scopeIds.length > 0) this.gapLog.push({ scopeIds: [...new Set(scopeIds)], gap });
+    if (scopeIds.length > 0 || spend)
+      this.gapLog.push({ scopeIds: [...new Set(scopeIds)], gap, ...(spend ? { spend } : {}) });
     for (const scopeId of scopeIds) {
       const scope = this.gaps.get(scopeId) ?? new Map<string, ObservedGap>();
       scope.set(`${gap.atMs}#${gap.job}`, gap);
