@@ -8,6 +8,7 @@ import type { Ledger } from '../ports/ledger';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import { readAllPages } from './readAllPages';
+import type { RecordedEnds } from './recordedEnds';
 
 /** What the sweep needs to list SageMaker's pools and adopt the ones the ledger never heard of. */
 export interface ReconcileDeps {
@@ -21,6 +22,8 @@ export interface ReconcileDeps {
   readonly fullReconcileEveryMs: number;
   /** The deployment's own account and region, for naming adopted jobs of other accounts. */
   readonly home?: JobLocation;
+  /** The container's memory of ended jobs read recorded; absent: each listing's are read again. */
+  readonly recordedEnds?: RecordedEnds;
 }
 
 /** The sweep's settings a reconcile reads. */
@@ -118,15 +121,22 @@ export const planReconcile = async (
       if (job.warmPoolStatus !== undefined && job.warmPoolStatus !== 'Available') describe.add(job.name);
     } else if (job.warmPoolStatus === 'Available') {
       adopt.add(job.name);
-    } else if (isTerminal(job.status)) {
+    } else if (
+      isTerminal(job.status) &&
+      !reconciler.recordedEnds?.covers(job.name, job.warmPoolStatus !== undefined)
+    ) {
       unheardOf.add(job.name);
     }
   }
   // Ended jobs not Available in the ledger: most are recorded already; one batch read tells which
-  // are not, a job the ledger still holds running among them. Only these can have ended unseen
+  // are not, a job the ledger still holds running among them (those this container read
+  // recorded at an earlier reconcile are not read again). Only these can have ended unseen
   // since the previous reconcile, so the running-jobs index is not read: a period in which
   // nothing ended costs no read of the ledger here.
   const recorded = new Map((await deps.ledger.getJobs([...unheardOf])).map((r) => [r.name, r]));
+  for (const record of recorded.values())
+    if (record.job && isTerminal(record.job.status))
+      reconciler.recordedEnds?.note(record.name, record.pool !== undefined);
   for (const job of changed.jobs) {
     if (!unheardOf.has(job.name)) continue;
     const record = recorded.get(job.name);
