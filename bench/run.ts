@@ -325,15 +325,23 @@ Where a target above is missed, what the profiles say and what would close it:
   that took the Queries from about 69 MB of JSON returned to about 11 MB (GAPS partitions 4,859
   reads and 59.8 MB before; now 180 partition reads and about 1,500 log reads, 1.1 MB together)
   and the ledger from 44.8 to about 37 DynamoDB requests per job, with the same summary, pools
-  and jobs. What is left is per request: the SDK's middleware and serialization and dynalite's
-  handling, for about 15,700 requests, led by job snapshot and memo writes (UpdateItem, 4,784),
-  the sweep's Available-pool read (one byExpiry Query per sweep, 2,609, now the largest in
-  bytes), the log reads, reuse candidates (byMatchKey, 990), the teams' spend (919) and owners'
-  activity (907). What would close the gap: fewer requests per sweep and per event (one
-  UpdateItem for a snapshot and its memos; the Available pools read from a change log as the
-  gaps are), a DynamoDB stand-in cheaper per request than dynalite (or the memory adapters behind
-  the same SDK-level contract tests), and a cheaper working-hours check (luxon). The Slack and SNS notices now reach their sinks in
-  process, as the SDK clients do.
+  and jobs. What is left is per request. Since then (same summary, pools, jobs, actions and
+  notifications): the reconcile finds ended jobs from its batch read of the listed ones, not the
+  running-jobs index (677 Queries), and does not read again an ended job it read recorded (36
+  BatchGetItems); a hop's spend is written in its gap's BatchWriteItem (363 PutItems) and
+  followed from the gap log instead of read again per team (916 Queries become 50); the policy
+  reactor ranks a pool among the pools of its key that reuse detection read in the same
+  invocation (146 Queries): 14,702 → 12,615 requests on the bundled week (34.8 → 29.9 per job,
+  36.9 → 32.0 with a sweep every minute; \`node bin/run-ts.js bench/dynamoCallers.ts\` lists
+  them by operation and caller). The largest left: the sweep's Available-pool read (one byExpiry
+  Query per sweep, 2,584), the gap-log catch-ups (1,459: one per container per 5-minute cache
+  expiry, and one fresh read per job start), job snapshots (one UpdateItem per event, 1,283),
+  the notices (claim, delivered mark and covered mark, 1,922), the reconcile claim (677), reuse
+  candidates (byMatchKey and byOwner, 857). What would close the gap: fewer requests per notice
+  (the covered mark is a second item, and dynalite has no TransactWriteItems), per event (a
+  snapshot and its pool in one UpdateItem), a DynamoDB stand-in cheaper per request than
+  dynalite, and a cheaper working-hours check (luxon). The Slack and SNS notices now reach their
+  sinks in process, as the SDK clients do.
 - **The 10,000-job replay with \`--ledger memory\`**: what is left is the sweep's policy step,
   not the history. CPU profile of a 3,000-job memory replay (36 s sampled, load average about 5),
   self time: garbage collection 16.8 %, the gap learner 29.8 % (gapDistribution.ts 15.8 %,

@@ -2,6 +2,7 @@ import type { Clock } from '../ports/clock';
 import type {
   GapLogPosition,
   GapLogRead,
+  HopSpend,
   ObservedGap,
   RunDuration,
   UsageStats,
@@ -20,10 +21,18 @@ interface SamplesEntry<T> extends Entry<readonly T[]> {
   readonly limit: number;
 }
 
-interface GapsEntry extends SamplesEntry<ObservedGap> {
-  /** How far into the container's log buffer these samples are up to date (an absolute index). */
+/** What is kept up to date from the log of gap writes rather than read again. */
+interface LoggedEntry {
+  /** How far into the container's log buffer it is up to date (an absolute index). */
   readonly logIndex: number;
 }
+
+interface GapsEntry extends SamplesEntry<ObservedGap>, LoggedEntry {}
+
+/** A team's day of idle spend, by job: a hop written again replaces its own share. */
+interface SpendEntry extends Entry<Map<string, number>>, LoggedEntry {}
+
+const spendKey = (team: string, day: string) => `${team}#${day}`;
 
 /**
  * A scope not brought up to date for this long is forgotten (read again if asked), so that the
@@ -43,7 +52,8 @@ const FORGET_SCOPE_AFTER_MS = 86_400_000;
  * Instead a scope is read once; when it is stale, the container reads the store's gap log since
  * its last look (one read for every stale scope, however many) and applies to the scope what
  * was written under it since the scope was last brought up to date: the same samples the scope
- * read again would give.
+ * read again would give. A team's idle spend of a day is written with the gap of each hop, and
+ * the log carries it, so it is kept up to date the same way, from the same reads of the log.
  */
 export class CachedUsageStats implements UsageStats {
   private readonly owners = new Map<string, Entry<number | undefined>>();
@@ -53,11 +63,11 @@ export class CachedUsageStats implements UsageStats {
    * `log.written` is absolute index `log.base + i`. Undefined until a scope is first read.
    */
   private log: { position: GapLogPosition; base: number; written: WrittenGap[] } | undefined;
-  /** Scopes being read: the log from their index on is still needed. */
+  /** Scopes and spends being read: the log from their index on is still needed. */
   private readonly reading = new Set<{ readonly logIndex: number }>();
   /** The log read in flight: every stale scope that asks meanwhile waits for it. */
   private logRead: Promise<void> | undefined;
-  private readonly spend = new Map<string, Entry<number>>();
+  private readonly spend = new Map<string, SpendEntry>();
   private readonly runs = new Map<string, SamplesEntry<RunDuration>>();
 
   constructor(
@@ -87,8 +97,13 @@ export class CachedUsageStats implements UsageStats {
     return value;
   }
 
-  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
-    await this.inner.addGap(scopeIds, gap);
+  async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
+    await this.inner.addGap(scopeIds, gap, spend);
+    if (spend) {
+      // Kept by job: a hop written again replaces its own spend in the sum, as the store does.
+      const cached = this.spend.get(spendKey(spend.team, spend.day));
+      if (cached) cached.value.set(spend.job, spend.usd);
+    }
     for (const scopeId of scopeIds) {
       const cached = this.gaps.get(scopeId);
       if (cached) this.gaps.set(scopeId, { ...cached, value: mergeGap(cached.value, gap, cached.limit) });
@@ -106,17 +121,11 @@ export class CachedUsageStats implements UsageStats {
       const caught = await this.catchUp(scopeId);
       if (caught) return caught.value.slice(0, limit);
     }
-    // Where the log stands before the read: what lands from now on is applied later.
-    this.log ??= { position: this.inner.gapLogPosition(), base: 0, written: [] };
-    const reading = { logIndex: this.logEnd() };
-    this.reading.add(reading);
-    try {
+    return this.readFromStore(async (logIndex) => {
       const value = await this.inner.recentGaps(scopeId, limit);
-      this.gaps.set(scopeId, { value, atMs: this.clock.now(), limit, logIndex: reading.logIndex });
+      this.gaps.set(scopeId, { value, atMs: this.clock.now(), limit, logIndex });
       return value;
-    } finally {
-      this.reading.delete(reading);
-    }
+    });
   }
 
   gapLogPosition(): GapLogPosition {
@@ -131,12 +140,30 @@ export class CachedUsageStats implements UsageStats {
     return this.log ? this.log.base + this.log.written.length : 0;
   }
 
-  /** A stale scope brought up to date from the log; undefined: read it again. */
-  private async catchUp(scopeId: string): Promise<GapsEntry | undefined> {
+  /** The log read since the container's last look, shared by every stale entry that asks meanwhile. */
+  private async readLogOnce(): Promise<void> {
     this.logRead ??= this.readLog().finally(() => {
       this.logRead = undefined;
     });
     await this.logRead;
+  }
+
+  /** Runs `read` with the log from its current end kept: what lands meanwhile is applied later. */
+  private async readFromStore<T>(read: (logIndex: number) => Promise<T>): Promise<T> {
+    // Where the log stands before the read: what lands from now on is applied later.
+    this.log ??= { position: this.inner.gapLogPosition(), base: 0, written: [] };
+    const reading = { logIndex: this.logEnd() };
+    this.reading.add(reading);
+    try {
+      return await read(reading.logIndex);
+    } finally {
+      this.reading.delete(reading);
+    }
+  }
+
+  /** A stale scope brought up to date from the log; undefined: read it again. */
+  private async catchUp(scopeId: string): Promise<GapsEntry | undefined> {
+    await this.readLogOnce();
     const cached = this.gaps.get(scopeId);
     if (!cached || !this.log) return undefined;
     let value = cached.value;
@@ -156,40 +183,65 @@ export class CachedUsageStats implements UsageStats {
     const read = await this.inner.gapsWrittenSince(log.position);
     if (this.log !== log) return;
     if (!read) {
-      // Too far behind the log: every scope is read again.
+      // Too far behind the log: every scope and spend is read again.
       this.gaps.clear();
+      this.spend.clear();
       this.log = undefined;
       return;
     }
     log.position = read.next;
     log.written.push(...read.written);
     const nowMs = this.clock.now();
-    for (const [scopeId, entry] of this.gaps)
-      if (nowMs - entry.atMs > FORGET_SCOPE_AFTER_MS) this.gaps.delete(scopeId);
-    // What every cached scope has applied already is not needed again.
+    for (const entries of [this.gaps, this.spend])
+      for (const [key, entry] of entries) if (nowMs - entry.atMs > FORGET_SCOPE_AFTER_MS) entries.delete(key);
+    // What every cached scope and spend has applied already is not needed again.
     let needed = this.logEnd();
-    for (const { logIndex } of [...this.gaps.values(), ...this.reading]) needed = Math.min(needed, logIndex);
+    for (const { logIndex } of [...this.gaps.values(), ...this.spend.values(), ...this.reading])
+      needed = Math.min(needed, logIndex);
     if (needed > log.base) {
       log.written.splice(0, needed - log.base);
       log.base = needed;
     }
   }
 
-  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined> {
-    const before = await this.inner.addIdleSpend(team, day, job, usd);
-    const key = `${team}#${day}`;
-    const cached = this.spend.get(key);
-    if (cached) this.spend.set(key, { ...cached, value: cached.value - (before ?? 0) + usd });
-    return before;
+  async idleSpend(team: string, day: string): Promise<number> {
+    let total = 0;
+    for (const usd of (await this.spendByJob(team, day)).values()) total += usd;
+    return total;
   }
 
-  async idleSpend(team: string, day: string): Promise<number> {
-    const key = `${team}#${day}`;
+  async idleSpendByJob(team: string, day: string): Promise<ReadonlyMap<string, number>> {
+    return new Map(await this.spendByJob(team, day));
+  }
+
+  private async spendByJob(team: string, day: string): Promise<ReadonlyMap<string, number>> {
+    const key = spendKey(team, day);
     const cached = this.spend.get(key);
     if (this.fresh(cached)) return cached.value;
-    const value = await this.inner.idleSpend(team, day);
-    this.spend.set(key, { value, atMs: this.clock.now() });
-    return value;
+    if (cached) {
+      const caught = await this.catchUpSpend(key);
+      if (caught) return caught.value;
+    }
+    return this.readFromStore(async (logIndex) => {
+      const value = new Map(await this.inner.idleSpendByJob(team, day));
+      this.spend.set(key, { value, atMs: this.clock.now(), logIndex });
+      return value;
+    });
+  }
+
+  /** A stale spend brought up to date from the log; undefined: read it again. */
+  private async catchUpSpend(key: string): Promise<SpendEntry | undefined> {
+    await this.readLogOnce();
+    const cached = this.spend.get(key);
+    if (!cached || !this.log) return undefined;
+    const { base, written } = this.log;
+    for (let i = Math.max(0, cached.logIndex - base); i < written.length; i++) {
+      const spend = written[i]?.spend;
+      if (spend && spendKey(spend.team, spend.day) === key) cached.value.set(spend.job, spend.usd);
+    }
+    const entry = { value: cached.value, atMs: this.clock.now(), logIndex: this.logEnd() };
+    this.spend.set(key, entry);
+    return entry;
   }
 
   async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {

@@ -6,6 +6,7 @@ import type { TrainingJobs } from '../ports/trainingJobs';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
 import { type ObserveDeps, observeDescription } from './observeDescription';
+import type { SameKeyView } from './sameKeyView';
 
 export interface DetectReuseDeps extends ObserveDeps {
   readonly trainingJobs: TrainingJobs;
@@ -38,10 +39,17 @@ export const closestNearMiss = (job: JobSnapshot, pools: readonly JobRecord[]): 
  * ReusedByJob). So describe the Available pools with the job's match key. When there are
  * none, the owner may have had a pool that differs in a few criteria: a near miss.
  */
-export const detectReuse = async (deps: DetectReuseDeps, record: JobRecord): Promise<LedgerFact[]> => {
+export const detectReuse = async (
+  deps: DetectReuseDeps,
+  record: JobRecord,
+  /** Told what the index of the job's key held, for the rest of the handling. */
+  view?: SameKeyView,
+): Promise<LedgerFact[]> => {
   const job = record.job;
   if (!job || record.reusedPoolOf) return [];
-  const candidates = (await deps.ledger.availableByMatchKey(job.matchKey)).filter((c) => c.name !== job.name);
+  const sameKey = await deps.ledger.availableByMatchKey(job.matchKey);
+  view?.read(job.matchKey, sameKey);
+  const candidates = sameKey.filter((c) => c.name !== job.name);
   if (candidates.length === 0) {
     // One near miss per job: the end event looks for a reuse again, not for another near miss.
     if (record.nearMiss) return [];

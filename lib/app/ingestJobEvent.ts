@@ -5,6 +5,7 @@ import type { TrainingJobDescription } from '../ports/trainingJobs';
 import { type DetectReuseDeps, detectReuse } from './detectReuse';
 import type { LedgerFact } from './ledgerFacts';
 import { observeDescription } from './observeDescription';
+import { SameKeyView } from './sameKeyView';
 
 export type IngestResult =
   /** Older than what the ledger holds: nothing overwritten, but what only it tells (a start, a reuse) is kept. */
@@ -22,8 +23,20 @@ export const ingestJobEvent = async (
   snapshot: JobSnapshot,
   known?: TrainingJobDescription,
 ): Promise<IngestResult> => {
+  // With a beforeLeaving step some facts are told before they would be returned: no view then.
+  const view = deps.beforeLeaving ? undefined : new SameKeyView();
+  const result = await ingest(deps, snapshot, known, view);
+  return view ? { ...result, facts: view.annotate(result.facts) } : result;
+};
+
+const ingest = async (
+  deps: DetectReuseDeps,
+  snapshot: JobSnapshot,
+  known: TrainingJobDescription | undefined,
+  view: SameKeyView | undefined,
+): Promise<IngestResult> => {
   const write = await deps.ledger.recordSnapshot(snapshot);
-  if (write.kind === 'stale') return staleFacts(deps, snapshot, write.record);
+  if (write.kind === 'stale') return staleFacts(deps, snapshot, write.record, view);
   const record = write.record;
 
   if (!isTerminal(snapshot.status)) {
@@ -32,11 +45,11 @@ export const ingestJobEvent = async (
     const firstSeen = !write.previous || write.previous.lastModifiedMs === snapshot.lastModifiedMs;
     if (snapshot.status !== 'InProgress' || !firstSeen) return { kind: 'applied', facts: [] };
     const started: LedgerFact = { kind: 'job-started', job: record };
-    return { kind: 'applied', facts: [started, ...(await detectReuse(deps, record))] };
+    return { kind: 'applied', facts: [started, ...(await detectReuse(deps, record, view))] };
   }
 
   // The start event may have been lost or not yet delivered: look for the reuse again.
-  const reuseFacts = await detectReuse(deps, record);
+  const reuseFacts = await detectReuse(deps, record, view);
   const facts: LedgerFact[] = [...reuseFacts, { kind: 'job-ended', job: record }];
   const description = known ?? (await deps.trainingJobs.describe(snapshot.name));
   if (!description) return { kind: 'applied', facts };
@@ -69,9 +82,10 @@ const staleFacts = async (
   deps: DetectReuseDeps,
   snapshot: JobSnapshot,
   recorded: JobRecord,
+  view: SameKeyView | undefined,
 ): Promise<IngestResult> => {
   if (snapshot.status !== 'InProgress') return { kind: 'stale', recorded, facts: [] };
   const started: LedgerFact = { kind: 'job-started', job: { ...recorded, job: recorded.job ?? snapshot } };
-  const reuse = recorded.reusedPoolOf ? [] : await detectReuse(deps, recorded);
+  const reuse = recorded.reusedPoolOf ? [] : await detectReuse(deps, recorded, view);
   return { kind: 'stale', recorded, facts: [started, ...reuse] };
 };

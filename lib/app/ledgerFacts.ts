@@ -9,7 +9,15 @@ import type { NoPool } from '../domain/warmPool';
 export type LedgerFact =
   | { readonly kind: 'job-started'; readonly job: JobRecord }
   | { readonly kind: 'job-ended'; readonly job: JobRecord }
-  | { readonly kind: 'pool-available'; readonly job: JobRecord }
+  | {
+      readonly kind: 'pool-available';
+      readonly job: JobRecord;
+      /**
+       * The Available pools of its match key, itself among them, as the handling that told the
+       * fact left the index (sameKeyView.ts); absent when it did not read them.
+       */
+      readonly sameKeyAvailable?: readonly JobRecord[];
+    }
   | { readonly kind: 'pool-reused'; readonly fromJob: JobRecord; readonly toJob: string }
   | { readonly kind: 'pool-ended'; readonly job: JobRecord }
   | { readonly kind: 'near-miss'; readonly job: JobRecord; readonly nearMiss: NearMiss }

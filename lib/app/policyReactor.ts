@@ -1,3 +1,4 @@
+import type { JobRecord } from '../domain/jobRecord';
 import type { FactReactor } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 import { decideAndAct, type SweepDeps } from './sweep';
@@ -15,12 +16,21 @@ export type PolicyReactorDeps = Pick<
 export const policyReactor = (deps: PolicyReactorDeps): FactReactor => ({
   name: 'policy',
   async react(facts: readonly LedgerFact[]) {
-    const pools = facts.flatMap((f) => (f.kind === 'pool-available' ? [f.job] : []));
+    const available = facts.flatMap((f) => (f.kind === 'pool-available' ? [f] : []));
+    const pools = available.map((f) => f.job);
     if (pools.length === 0) return;
     const nowMs = deps.clock.now();
-    // The other Available pools of their keys compete for the same next jobs (sameKeyRank.ts).
+    // The other Available pools of their keys compete for the same next jobs (sameKeyRank.ts):
+    // read from the index, unless the handling that told the facts knows them already.
+    const known = new Map<string, readonly JobRecord[]>();
+    for (const fact of available) {
+      const key = fact.job.job?.matchKey;
+      if (key !== undefined && fact.sameKeyAvailable) known.set(key, fact.sameKeyAvailable);
+    }
     const keys = [...new Set(pools.flatMap((p) => (p.job?.matchKey ? [p.job.matchKey] : [])))];
-    const rivals = (await Promise.all(keys.map((key) => deps.ledger.availableByMatchKey(key)))).flat();
+    const rivals = (
+      await Promise.all(keys.map(async (key) => known.get(key) ?? deps.ledger.availableByMatchKey(key)))
+    ).flat();
     const knowledge = await gatherSweepKnowledge(deps.stats, pools, nowMs, deps.setup, rivals);
     for (const pool of pools) await decideAndAct(deps, pool, knowledge, nowMs);
   },

@@ -8,6 +8,7 @@ import type { Ledger } from '../ports/ledger';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import { readAllPages } from './readAllPages';
+import type { RecordedEnds } from './recordedEnds';
 
 /** What the sweep needs to list SageMaker's pools and adopt the ones the ledger never heard of. */
 export interface ReconcileDeps {
@@ -21,6 +22,8 @@ export interface ReconcileDeps {
   readonly fullReconcileEveryMs: number;
   /** The deployment's own account and region, for naming adopted jobs of other accounts. */
   readonly home?: JobLocation;
+  /** The container's memory of ended jobs read recorded; absent: each listing's are read again. */
+  readonly recordedEnds?: RecordedEnds;
 }
 
 /** The sweep's settings a reconcile reads. */
@@ -55,7 +58,7 @@ export interface ReconcilePlan {
  * (reconcileWindow.ts). Once per full period, or when the chain of reconciles broke, every
  * Available pool of the 28-day window is listed too, whose cost follows the history
  * (ListTrainingJobs pages before it filters). Sets both against the ledger's Available pools
- * and running jobs.
+ * and, when no listing of what changed can tell which running jobs ended, its running jobs.
  */
 export const planReconcile = async (
   deps: ReconcileTiming,
@@ -78,8 +81,6 @@ export const planReconcile = async (
     claim.lastFullListMs <= nowMs - reconciler.fullReconcileEveryMs;
 
   const known = new Set(pools.map((p) => p.name));
-  const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
-  const runningNames = new Set(running.map((r) => r.name));
   const adopt = new Set<string>();
   const describe = new Set<string>();
   let listCalls = 0;
@@ -92,6 +93,8 @@ export const planReconcile = async (
     for (const name of known) if (!listed.has(name)) describe.add(name);
   }
   if (changedSince === undefined) {
+    // Nothing tells which running jobs ended since: each is described.
+    const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
     if (full) await reconciler.schedule.fullListDone(nowMs);
     const unsure = running.filter((r) => !adopt.has(r.name));
     return { full, describe, adopt: [...adopt], unsure, listCalls };
@@ -112,22 +115,30 @@ export const planReconcile = async (
   const changed = {
     jobs: listing.jobs.filter((j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince),
   };
-  const unheardOf: string[] = [];
+  const unheardOf = new Set<string>();
   for (const job of changed.jobs) {
     if (known.has(job.name)) {
       if (job.warmPoolStatus !== undefined && job.warmPoolStatus !== 'Available') describe.add(job.name);
     } else if (job.warmPoolStatus === 'Available') {
       adopt.add(job.name);
-    } else if (runningNames.has(job.name)) {
-      if (isTerminal(job.status)) adopt.add(job.name);
-    } else if (isTerminal(job.status)) {
-      unheardOf.push(job.name);
+    } else if (
+      isTerminal(job.status) &&
+      !reconciler.recordedEnds?.covers(job.name, job.warmPoolStatus !== undefined)
+    ) {
+      unheardOf.add(job.name);
     }
   }
-  // Ended jobs the indexes do not hold: most are recorded already; one batch read tells which are not.
-  const recorded = new Map((await deps.ledger.getJobs(unheardOf)).map((r) => [r.name, r]));
+  // Ended jobs not Available in the ledger: most are recorded already; one batch read tells which
+  // are not, a job the ledger still holds running among them (those this container read
+  // recorded at an earlier reconcile are not read again). Only these can have ended unseen
+  // since the previous reconcile, so the running-jobs index is not read: a period in which
+  // nothing ended costs no read of the ledger here.
+  const recorded = new Map((await deps.ledger.getJobs([...unheardOf])).map((r) => [r.name, r]));
+  for (const record of recorded.values())
+    if (record.job && isTerminal(record.job.status))
+      reconciler.recordedEnds?.note(record.name, record.pool !== undefined);
   for (const job of changed.jobs) {
-    if (!unheardOf.includes(job.name)) continue;
+    if (!unheardOf.has(job.name)) continue;
     const record = recorded.get(job.name);
     const recordedEnd = record?.job !== undefined && isTerminal(record.job.status);
     if (!recordedEnd || (job.warmPoolStatus !== undefined && !record?.pool)) adopt.add(job.name);

@@ -40,15 +40,21 @@ const recordHopEnd = async (
           scopeIds: scopes,
         }
       : { job: record.name, atMs, gapSeconds: pool.billableSeconds, reused };
-  await stats.addGap(scopes, gap);
   const job = record.job;
   const price = job ? hourlyPrice(prices, job.criteria.instanceType, job.location?.region) : undefined;
-  if (job?.team && price !== undefined) {
-    const usd = instanceCostUsd(pool.billableSeconds, job.criteria.instanceCount, price);
-    await stats.addIdleSpend(job.team, historyDay(atMs), record.name, usd);
-  }
-  if (price !== undefined && job)
-    onIdleSpend?.(instanceCostUsd(pool.billableSeconds, job.criteria.instanceCount, price));
+  const usd =
+    job && price !== undefined
+      ? instanceCostUsd(pool.billableSeconds, job.criteria.instanceCount, price)
+      : undefined;
+  // The gap and the spend are one fact of the hop: one write.
+  await stats.addGap(
+    scopes,
+    gap,
+    ...(job?.team && usd !== undefined
+      ? [{ team: job.team, day: historyDay(atMs), job: record.name, usd }]
+      : []),
+  );
+  if (usd !== undefined) onIdleSpend?.(usd);
 };
 
 /**

@@ -26,10 +26,14 @@ interface TimedSample {
 export const newestGapFirst = (a: TimedSample, b: TimedSample): number =>
   b.atMs - a.atMs || (a.job < b.job ? 1 : a.job > b.job ? -1 : 0);
 
-/** One addGap as the log of gap writes holds it: the sample and every scope it was written under. */
+/**
+ * One addGap as the log of gap writes holds it: the sample, every scope it was written under,
+ * and the hop's spend when it was written with it (so that a reader follows a team's spend too).
+ */
 export interface WrittenGap {
   readonly scopeIds: readonly string[];
   readonly gap: ObservedGap;
+  readonly spend?: HopSpend;
 }
 
 /**
@@ -43,6 +47,14 @@ export interface GapLogRead {
   /** Oldest written first; it may repeat writes from before the position (a margin for clock skew). */
   readonly written: readonly WrittenGap[];
   readonly next: GapLogPosition;
+}
+
+/** What one pool hop that ended cost idle, counted for its team on the day it ended (UTC). */
+export interface HopSpend {
+  readonly team: string;
+  readonly day: string;
+  readonly job: string;
+  readonly usd: number;
 }
 
 /** How long one job of a match key ran, from its creation to its end (the end watch learns from these). */
@@ -62,8 +74,12 @@ export interface UsageStats {
   /** Whether `atMs` is now the owner's last submission (false: a later one was recorded already). */
   noteSubmission(owner: string, atMs: number): Promise<boolean>;
   ownerLastSubmittedAt(owner: string): Promise<number | undefined>;
-  /** Records one gap under each of its scopes (a hop's gap is learnt per key, owner, team, family). */
-  addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void>;
+  /**
+   * Records one gap under each of its scopes (a hop's gap is learnt per key, owner, team, family)
+   * and, when given, the same hop's idle spend: one fact, written together. A hop's spend is
+   * kept by job, so writing it again replaces it.
+   */
+  addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void>;
   /**
    * The most recent gaps of a scope, newest first. A cache may answer what it read a few
    * minutes ago; `fresh` asks for every write until now, whichever container made it.
@@ -72,17 +88,15 @@ export interface UsageStats {
   /** Where the gap log ends now, without a request: every addGap from now on lands after it. */
   gapLogPosition(): GapLogPosition;
   /**
-   * Every addGap that landed after `from`, so that a reader who holds a scope's samples can
-   * bring them up to date without reading the scope again. Undefined when `from` is older than
-   * the log keeps: read the scopes again.
+   * Every addGap that landed after `from`, so that a reader who holds a scope's samples (or a
+   * team's day of spend) can bring them up to date without reading them again. Undefined when
+   * `from` is older than the log keeps: read them again.
    */
   gapsWrittenSince(from: GapLogPosition): Promise<GapLogRead | undefined>;
-  /**
-   * Idle spend of a pool hop that ended, counted on the day it ended (UTC). Answers what was
-   * recorded for that hop before (undefined: nothing), so a reader's sum can follow the write.
-   */
-  addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined>;
+  /** A team's idle spend on a day: the sum of its hops' spend. */
   idleSpend(team: string, day: string): Promise<number>;
+  /** The same, hop by hop (by job), so that a reader's sum can follow a later write of one hop. */
+  idleSpendByJob(team: string, day: string): Promise<ReadonlyMap<string, number>>;
   /** Records how long a job of `matchKey` ran; the same job and end count once. */
   addRunDuration(matchKey: string, run: RunDuration): Promise<void>;
   /** The most recent run durations of a match key, newest first. */

@@ -13,6 +13,7 @@ import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
 import type { FactReactor } from '../app/factReactor';
 import { policyReactor } from '../app/policyReactor';
 import type { ProcessDeps } from '../app/processJobStateChange';
+import { RecordedEnds } from '../app/recordedEnds';
 import type { SweepDeps } from '../app/sweep';
 import type { SweepAccountsDeps } from '../app/sweepAccounts';
 import { SWEEP_EVERY_MS } from '../app/sweepWake';
@@ -146,6 +147,8 @@ export class Runtime {
   readonly config: PoolwardenConfig;
   /** Where the outcome of a click finished after its answer is posted (its response_url). */
   private readonly replies: SlackReplies;
+  /** What this container's reconciles read recorded ended: kept across its invocations. */
+  private readonly recordedEnds = new RecordedEnds();
   private killSwitch: boolean;
 
   constructor(private readonly options: RuntimeOptions) {
@@ -331,6 +334,7 @@ export class Runtime {
         listWindowMs: reconcileWindowMs(this.config.core.limits),
         fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
         ...(this.config.core.home ? { home: this.config.core.home } : {}),
+        recordedEnds: this.recordedEnds,
       },
       endWatch: this.config.policy.endWatch,
       ...(forceReconcile ? { forceReconcile } : {}),

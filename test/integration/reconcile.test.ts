@@ -3,6 +3,7 @@ import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { applyPoolAction, PENDING_ACTION_LEASE_MS } from '../../lib/app/applyPoolAction';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
+import { RecordedEnds } from '../../lib/app/recordedEnds';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
 import { historyDay } from '../../lib/domain/historyDay';
 import { DEFAULT_PRICES, hourlyPrice, instanceCostUsd } from '../../lib/domain/prices';
@@ -117,6 +118,66 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     );
     expect((await ledger.getJob('stopped-elsewhere'))?.pool).toMatchObject({ status: 'Terminated' });
     expect(world.told.map((f) => f.kind)).toContain('pool-ended');
+  });
+
+  it('finds a lost end from what changed since the last reconcile, without reading the running jobs', async () => {
+    let runningReads = 0;
+    await startWorld(LEAVE_ALONE, (inner) =>
+      Object.assign(Object.create(inner) as Ledger, {
+        runningJobs: (...args: Parameters<Ledger['runningJobs']>) => {
+          runningReads++;
+          return inner.runningJobs(...args);
+        },
+      }),
+    );
+    // The first reconcile has no previous one to list changes since: it reads the running jobs.
+    await world.sweep();
+    expect(runningReads).toBe(1);
+    world.submit('lost-later', 3600);
+    world.advance(MIN);
+    await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+    expect((await ledger.getJob('lost-later'))?.job?.status).toBe('InProgress');
+    world.advance(10 * MIN);
+    await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+    let report = await world.sweep();
+    while (!report.listed) {
+      world.advance(MIN);
+      report = await world.sweep();
+    }
+    expect(report).toMatchObject({ listed: true, adopted: 1 });
+    expect((await ledger.getJob('lost-later'))?.job?.status).toBe('Completed');
+    // The listing of what changed named the ended job; the ledger was asked for it alone.
+    expect(runningReads).toBe(1);
+  });
+
+  it('reads an ended job the listing names again at the next reconcile only once per container', async () => {
+    const named: string[][] = [];
+    await startWorld(LEAVE_ALONE, (inner) =>
+      Object.assign(Object.create(inner) as Ledger, {
+        getJobs: (names: readonly string[]) => {
+          if (names.length > 0) named.push([...names]);
+          return inner.getJobs(names);
+        },
+      }),
+    );
+    const recordedEnds = new RecordedEnds();
+    const reconciler = world.sweepDeps.reconciler;
+    if (!reconciler) throw new Error('the world sweeps with a reconciler');
+    const sweepOnce = () => world.sweep({ reconciler: { ...reconciler, recordedEnds } });
+    await sweepOnce();
+    // Without a pool: the listing names it only as an ended job the ledger knows.
+    world.submit('plain', 0);
+    world.advance(10 * MIN);
+    await world.deliver();
+    expect((await ledger.getJob('plain'))?.job?.status).toBe('Completed');
+    let reconciles = 0;
+    for (let minute = 0; minute < 3 * RECONCILE_EVERY_MS; minute += MIN) {
+      world.advance(MIN);
+      if ((await sweepOnce()).listed) reconciles++;
+    }
+    expect(reconciles).toBeGreaterThanOrEqual(2);
+    // Named by two listings of what changed (they overlap by a period), read once.
+    expect(named.flat().filter((name) => name === 'plain')).toEqual(['plain']);
   });
 
   it('finishes an action whose invocation died between UpdateTrainingJob and the ledger write', async () => {

@@ -144,14 +144,24 @@ const usageStatsContract = (name: string, make: (clock?: Clock) => Promise<Usage
       expect(await stats.recentRunDurations('none', 10)).toEqual([]);
     });
 
-    it('sums idle spend per team and day, counting each hop once', async () => {
+    it('sums idle spend per team and day, counting each hop once, written with its gap', async () => {
       const stats = await make();
-      expect(await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5)).toBeUndefined();
-      expect(await stats.addIdleSpend('vision', '2026-03-02', 'j1', 1.5)).toBe(1.5);
-      await stats.addIdleSpend('vision', '2026-03-02', 'j2', 2);
-      await stats.addIdleSpend('vision', '2026-03-03', 'j3', 7);
+      const spend = (job: string, day: string, usd: number) => ({ team: 'vision', day, job, usd });
+      await stats.addGap(['matchKey:k'], gapAt('j1', T0), spend('j1', '2026-03-02', 1.5));
+      await stats.addGap(['matchKey:k'], gapAt('j1', T0), spend('j1', '2026-03-02', 1.5));
+      await stats.addGap(['matchKey:k'], gapAt('j2', T0 + 1000), spend('j2', '2026-03-02', 2));
+      // A hop with no scope to learn under still counts its spend.
+      await stats.addGap([], gapAt('j3', T0 + 2000), spend('j3', '2026-03-03', 7));
       expect(await stats.idleSpend('vision', '2026-03-02')).toBe(3.5);
+      expect(await stats.idleSpendByJob('vision', '2026-03-02')).toEqual(
+        new Map([
+          ['j1', 1.5],
+          ['j2', 2],
+        ]),
+      );
+      expect(await stats.idleSpend('vision', '2026-03-03')).toBe(7);
       expect(await stats.idleSpend('nlp', '2026-03-02')).toBe(0);
+      expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j2', 'j1']);
     });
   });
 
@@ -194,6 +204,25 @@ usageStatsContract(
   async (clock) => new DynamoUsageStats(dynamo.client, await dynamo.createLedgerTable(), clock),
 );
 usageStatsContract('in-memory', async () => new MemoryUsageStats());
+
+describe('DynamoDB: a hop that ended', () => {
+  it('writes its gap under every scope, the log item and its spend in one request', async () => {
+    const stats = new DynamoUsageStats(dynamo.client, await dynamo.createLedgerTable(), { now: () => T0 });
+    const send = vi.spyOn(dynamo.client, 'send');
+    try {
+      await stats.addGap(['matchKey:k', 'owner:o', 'team:vision'], gapAt('j1', T0), {
+        team: 'vision',
+        day: '2026-03-02',
+        job: 'j1',
+        usd: 1.5,
+      });
+      expect(send).toHaveBeenCalledTimes(1);
+    } finally {
+      send.mockRestore();
+    }
+    expect(await stats.idleSpend('vision', '2026-03-02')).toBe(1.5);
+  });
+});
 
 describe('DynamoDB learnt gaps in two containers', () => {
   it('brings a stale scope up to date from the log: what the scope read again would say, in one small read', async () => {

@@ -26,6 +26,10 @@ class CountingStats extends MemoryUsageStats {
     this.reads++;
     return super.idleSpend(team, day);
   }
+  override async idleSpendByJob(team: string, day: string) {
+    this.reads++;
+    return super.idleSpendByJob(team, day);
+  }
 }
 
 const setup = () => {
@@ -63,8 +67,9 @@ describe('the per-container usage statistics cache', () => {
     await cached.addGap(['matchKey:k'], gap('j3', T0 - MIN, 90)); // the same sample rewritten
     expect(await cached.noteSubmission('alice', T0)).toBe(true);
     expect(await cached.noteSubmission('alice', T0 - MIN)).toBe(false);
-    expect(await cached.addIdleSpend('vision', '2026-03-02', 'j2', 2)).toBeUndefined();
-    expect(await cached.addIdleSpend('vision', '2026-03-02', 'j1', 1.5)).toBe(1.5); // counted once
+    const spend = (job: string, usd: number) => ({ team: 'vision', day: '2026-03-02', job, usd });
+    await cached.addGap([], gap('j2', T0 - 2 * MIN), spend('j2', 2));
+    await cached.addGap([], gap('j1', T0 - 3 * MIN), spend('j1', 1.5)); // counted once
 
     expect(await views(cached, 3)).toEqual(await views(store, 3));
     expect(store.reads - reads).toBe(3); // the store's own answers above, none through the cache
@@ -183,6 +188,54 @@ describe('learnt gaps brought up to date from the log', () => {
     await store.addGap(scopes, gap('c', T0 + 6 * MIN));
     advance(5 * MIN);
     expect(await all(cached)).toEqual(await all(store));
+  });
+});
+
+describe("a team's idle spend brought up to date from the log", () => {
+  const spend = (job: string, usd: number, day = '2026-03-02') => ({ team: 'vision', day, job, usd });
+  const spendView = async (stats: UsageStats) => ({
+    sum: await stats.idleSpend('vision', '2026-03-02'),
+    byJob: await stats.idleSpendByJob('vision', '2026-03-02'),
+  });
+
+  it('reads a day of spend once; later the log read that serves the gaps serves it too', async () => {
+    const { store, cached, advance } = setup();
+    await store.addGap(['matchKey:k'], gap('j1', T0 - 3 * MIN), spend('j1', 1.5));
+    await cached.recentGaps('matchKey:k', 3);
+    await cached.idleSpend('vision', '2026-03-02');
+    const reads = store.reads;
+    // Another container's hops: one new, one written again, one of another day.
+    await store.addGap(['matchKey:k'], gap('j2', T0), spend('j2', 2));
+    await store.addGap(['matchKey:k'], gap('j1', T0 - 3 * MIN), spend('j1', 1.5));
+    await store.addGap([], gap('j3', T0 + 1), spend('j3', 7, '2026-03-03'));
+    advance(4 * MIN);
+    expect(await cached.idleSpend('vision', '2026-03-02')).toBe(1.5); // fresh: what it read
+    advance(MIN);
+    // Asked together, as a sweep asks for what it reads.
+    const [gaps, spent] = await Promise.all([cached.recentGaps('matchKey:k', 3), spendView(cached)]);
+    expect(spent).toEqual(await spendView(store));
+    expect(gaps).toEqual(await store.recentGaps('matchKey:k', 3));
+    expect(store.reads - reads).toBe(3); // the store's own answers above, none through the cache
+    expect(store.logReads).toBe(1);
+  });
+
+  it('reads the spend again when the log no longer reaches back to its last look', async () => {
+    let now = T0;
+    let spendReads = 0;
+    const store = new MemoryUsageStats();
+    const forgetful: UsageStats = Object.assign(Object.create(store) as UsageStats, {
+      gapsWrittenSince: async () => undefined,
+      idleSpendByJob: async (team: string, day: string) => {
+        spendReads++;
+        return store.idleSpendByJob(team, day);
+      },
+    });
+    const cached = new CachedUsageStats(forgetful, { now: () => now }, 5 * MIN);
+    expect(await cached.idleSpend('vision', '2026-03-02')).toBe(0);
+    await store.addGap(['matchKey:k'], gap('j2', T0), spend('j2', 2));
+    now += 5 * MIN;
+    expect(await cached.idleSpend('vision', '2026-03-02')).toBe(2);
+    expect(spendReads).toBe(2);
   });
 });
 

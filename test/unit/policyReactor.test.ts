@@ -8,6 +8,7 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import type { Ledger } from '../../lib/ports/ledger';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
 import { sampleAvailablePool } from '../support/sampleCriteria';
 
@@ -51,7 +52,7 @@ describe('the policy reactor', () => {
       },
     };
     const decisions = new MemoryDecisionLog();
-    const reactor = policyReactor({
+    const deps = {
       setup: {
         policy: DEFAULT_POLICY,
         limits: DEFAULT_KEEP_ALIVE_LIMITS,
@@ -64,10 +65,24 @@ describe('the policy reactor', () => {
       decisions,
       clock: { now: () => NOW },
       limits: DEFAULT_KEEP_ALIVE_LIMITS,
-    });
+    };
+    const reactor = policyReactor(deps);
     await reactor.react([{ kind: 'pool-available', job: fresh }]);
     // Alone it would be kept (as the earlier pool is, tested in sweepStats.test.ts); second in line, released.
     expect(stopped).toEqual(['fresh']);
     expect(decisions.all()[0]?.reason).toContain('rank 2 of 2 Available pools of this key');
+
+    // Told with the pools of its key that the event's handling knows: the same rank, no read.
+    const blind: Ledger = Object.assign(Object.create(ledger) as Ledger, {
+      availableByMatchKey: async () => {
+        throw new Error('the index is not read again');
+      },
+    });
+    const laterDecisions = new MemoryDecisionLog();
+    const told = policyReactor({ ...deps, ledger: blind, decisions: laterDecisions });
+    stopped.length = 0;
+    await told.react([{ kind: 'pool-available', job: fresh, sameKeyAvailable: [earlier, fresh] }]);
+    expect(stopped).toEqual(['fresh']);
+    expect(laterDecisions.all()[0]?.reason).toContain('rank 2 of 2 Available pools of this key');
   });
 });

@@ -12,6 +12,7 @@ import { type Clock, systemClock } from '../../ports/clock';
 import type {
   GapLogPosition,
   GapLogRead,
+  HopSpend,
   ObservedGap,
   RunDuration,
   UsageStats,
@@ -31,6 +32,14 @@ const spendPartition = (team: string, day: string) => `SPEND#${team}#${day}`;
 
 type Item = Record<string, unknown>;
 
+/** A hop's idle spend, kept by job in its team's day: written again, it replaces itself. */
+const spendItem = (spend: HopSpend): Item => ({
+  [KEY.partition]: spendPartition(spend.team, spend.day),
+  [KEY.sort]: spend.job,
+  usd: spend.usd,
+  [TTL_ATTRIBUTE]: historyTtl(Date.parse(`${spend.day}T00:00:00Z`)),
+});
+
 const gapOf = (i: Item): ObservedGap => ({
   job: String(i.job),
   atMs: Number(i.atMs),
@@ -40,9 +49,17 @@ const gapOf = (i: Item): ObservedGap => ({
   ...(Array.isArray(i.scopeIds) ? { scopeIds: i.scopeIds.map(String) } : {}),
 });
 
+const spendOf = (i: Item): HopSpend => ({
+  team: String(i.team),
+  day: String(i.day),
+  job: String(i.job),
+  usd: Number(i.usd ?? 0),
+});
+
 const writtenGapOf = (i: Item): WrittenGap => ({
   scopeIds: Array.isArray(i.scopeIds) ? i.scopeIds.map(String) : [],
   gap: gapOf(typeof i.gap === 'object' && i.gap !== null ? (i.gap as Item) : {}),
+  ...(typeof i.spend === 'object' && i.spend !== null ? { spend: spendOf(i.spend as Item) } : {}),
 });
 
 export class DynamoUsageStats implements UsageStats {
@@ -75,12 +92,31 @@ export class DynamoUsageStats implements UsageStats {
   }
 
   /**
-   * One request for all its scopes and the log item (BatchWriteItem takes 25 puts); what it
-   * leaves unprocessed is sent again.
+   * One request for all its scopes, the hop's spend item and the log item, which carries the
+   * spend too (BatchWriteItem takes 25 puts); what it leaves unprocessed is sent again.
    */
-  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
+  async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
     const scopes = [...new Set(scopeIds)];
-    if (scopes.length === 0) return;
+    if (scopes.length === 0 && !spend) return;
+    const puts: { PutRequest: { Item: Item } }[] = spend ? [{ PutRequest: { Item: spendItem(spend) } }] : [];
+    puts.push(...this.gapItems(scopes, gap, spend));
+    for (let start = 0; start < puts.length; start += BATCH_WRITE_ITEMS) {
+      let batch: typeof puts | undefined = puts.slice(start, start + BATCH_WRITE_ITEMS);
+      while (batch && batch.length > 0) {
+        const out: BatchWriteCommandOutput = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } }),
+        );
+        batch = out.UnprocessedItems?.[this.tableName] as typeof puts | undefined;
+      }
+    }
+  }
+
+  /** The gap under each of its scopes, and its log item. */
+  private gapItems(
+    scopes: readonly string[],
+    gap: ObservedGap,
+    spend: HopSpend | undefined,
+  ): { PutRequest: { Item: Item } }[] {
     const writtenAtMs = this.clock.now();
     const puts: { PutRequest: { Item: Item } }[] = scopes.map((scopeId) => ({
       PutRequest: {
@@ -100,19 +136,12 @@ export class DynamoUsageStats implements UsageStats {
           writtenAtMs,
           scopeIds: scopes,
           gap,
+          ...(spend ? { spend } : {}),
           [TTL_ATTRIBUTE]: Math.floor((writtenAtMs + GAP_LOG.retentionMs) / 1000),
         },
       },
     });
-    for (let start = 0; start < puts.length; start += BATCH_WRITE_ITEMS) {
-      let batch: typeof puts | undefined = puts.slice(start, start + BATCH_WRITE_ITEMS);
-      while (batch && batch.length > 0) {
-        const out: BatchWriteCommandOutput = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } }),
-        );
-        batch = out.UnprocessedItems?.[this.tableName] as typeof puts | undefined;
-      }
-    }
+    return puts;
   }
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
@@ -154,24 +183,14 @@ export class DynamoUsageStats implements UsageStats {
     return { written, next };
   }
 
-  async addIdleSpend(team: string, day: string, job: string, usd: number): Promise<number | undefined> {
-    const { Attributes } = await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          [KEY.partition]: spendPartition(team, day),
-          [KEY.sort]: job,
-          usd,
-          [TTL_ATTRIBUTE]: historyTtl(Date.parse(`${day}T00:00:00Z`)),
-        },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return Attributes ? Number(Attributes.usd ?? 0) : undefined;
-  }
-
   async idleSpend(team: string, day: string): Promise<number> {
     let total = 0;
+    for (const usd of (await this.idleSpendByJob(team, day)).values()) total += usd;
+    return total;
+  }
+
+  async idleSpendByJob(team: string, day: string): Promise<ReadonlyMap<string, number>> {
+    const byJob = new Map<string, number>();
     for await (const page of paginateQuery(
       { client: this.client },
       {
@@ -180,9 +199,9 @@ export class DynamoUsageStats implements UsageStats {
         ExpressionAttributeValues: { ':pk': spendPartition(team, day) },
       },
     )) {
-      for (const item of page.Items ?? []) total += Number(item.usd ?? 0);
+      for (const item of page.Items ?? []) byJob.set(String(item[KEY.sort]), Number(item.usd ?? 0));
     }
-    return total;
+    return byJob;
   }
 
   async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {

@@ -15,8 +15,8 @@ import { historyDay } from '../../domain/historyDay';
  *  - dead-lettered notifications: pk DEADLETTER#NOTICE, sk <failed at>#<notice key>;
  *  - usage statistics the policies learn from: pk OWNER#<owner> sk ACTIVITY (last submission),
  *    pk GAPS#<scope> sk <at>#<job> (idle gaps), pk SPEND#<team>#<day> sk <job> (idle spend);
- *  - the log of gap writes (GAP_LOG below), so that a container holding a scope's gaps reads
- *    only what was written since it last looked, not the scope again.
+ *  - the log of gap writes (GAP_LOG below), so that a container holding a scope's gaps (or a
+ *    team's day of spend) reads only what was written since it last looked, not them again.
  * The three pool indexes are sparse: an item is in them only while its pool is Available, so
  * the sweep and reuse detection read Available pools only, never history; byRunning is sparse
  * in the same way, holding a job only while it runs. byDay holds history
@@ -56,8 +56,8 @@ const padMs = (ms: number) => String(ms).padStart(15, '0');
 
 /**
  * The log of gap writes: each addGap also puts one item, in the same BatchWriteItem, at
- * pk GAPLOG#<UTC day written> sk <written at>#<gap at>#<job>, carrying the sample and its
- * scopes. A reader queries the days since its last read, from that instant less `skewMs`: a
+ * pk GAPLOG#<UTC day written> sk <written at>#<gap at>#<job>, carrying the sample, its
+ * scopes and the hop's idle spend when it was written with it. A reader queries the days since its last read, from that instant less `skewMs`: a
  * write stamped by another container's clock, or still in flight when the reader last looked,
  * lands up to that much "in the past". Kept `retentionMs` (TTL); a reader further behind than
  * `horizonMs` reads its scopes again instead, so one read spans at most two days.

@@ -1,6 +1,7 @@
 import type {
   GapLogPosition,
   GapLogRead,
+  HopSpend,
   ObservedGap,
   RunDuration,
   UsageStats,
@@ -27,8 +28,10 @@ export class MemoryUsageStats implements UsageStats {
     return this.lastSubmitted.get(owner);
   }
 
-  async addGap(scopeIds: readonly string[], gap: ObservedGap): Promise<void> {
-    if (scopeIds.length > 0) this.gapLog.push({ scopeIds: [...new Set(scopeIds)], gap });
+  async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
+    if (spend) await this.addIdleSpend(spend.team, spend.day, spend.job, spend.usd);
+    if (scopeIds.length > 0 || spend)
+      this.gapLog.push({ scopeIds: [...new Set(scopeIds)], gap, ...(spend ? { spend } : {}) });
     for (const scopeId of scopeIds) {
       const scope = this.gaps.get(scopeId) ?? new TimedSamples<ObservedGap>();
       scope.set(gap);
@@ -59,6 +62,10 @@ export class MemoryUsageStats implements UsageStats {
 
   async idleSpend(team: string, day: string): Promise<number> {
     return [...(this.spend.get(`${team}#${day}`)?.values() ?? [])].reduce((a, b) => a + b, 0);
+  }
+
+  async idleSpendByJob(team: string, day: string): Promise<ReadonlyMap<string, number>> {
+    return new Map(this.spend.get(`${team}#${day}`));
   }
 
   async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {
