@@ -93,6 +93,13 @@ export const learnGapsOfOrdered = (first: OrderedGaps, second: OrderedGaps): Gap
     ? fitMerged(first, second)
     : learnGaps([...samplesOf(first), ...samplesOf(second)]);
 
+/**
+ * learnGapsOfOrdered without checking the order, for columns built in gap order by construction
+ * (the replay's learner): the check reads every sample once more per fit, a third of the fit's work.
+ */
+export const learnGapsOfSorted = (first: OrderedGaps, second: OrderedGaps): GapDistribution =>
+  fitMerged(first, second);
+
 const samplesOf = (gaps: OrderedGaps): GapSample[] =>
   gaps.gapSeconds.map((gapSeconds, i) => ({
     gapSeconds,
@@ -250,10 +257,18 @@ export interface GapScope {
 /** The one scope every pool belongs to. */
 export const ALL_POOLS_SCOPE: GapScope = { kind: 'all', key: 'pools' };
 
+const families = new Map<string, string>();
+const MAX_KNOWN_FAMILIES = 1024;
+
 /** ml.p4d.24xlarge -> ml.p4d: sizes of one family idle and get reused alike. */
 export const instanceFamily = (instanceType: string): string => {
+  const known = families.get(instanceType);
+  if (known !== undefined) return known;
   const parts = instanceType.split('.');
-  return parts.length >= 3 ? parts.slice(0, -1).join('.') : instanceType;
+  const family = parts.length >= 3 ? parts.slice(0, -1).join('.') : instanceType;
+  // A deployment has a few dozen instance types; a replay asks for each pool's at every decision.
+  if (families.size < MAX_KNOWN_FAMILIES) families.set(instanceType, family);
+  return family;
 };
 
 export const gapScopes = (pool: {

@@ -6,9 +6,8 @@ import {
   type GapScope,
   type GapScopeKind,
   learnGaps,
-  learnGapsOfOrdered,
+  learnGapsOfSorted,
   type OrderedGaps,
-  orderedGapsOf,
 } from './gapDistribution';
 
 /** A gap sample and when it was learned. */
@@ -379,9 +378,35 @@ export const builtInPrior = (options: GapLearningOptions = DEFAULT_GAP_LEARNING)
   return learned;
 };
 
-/** asPrior in gap order: observed gaps ascending, then the censored mass at or past the last. */
-const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGaps =>
-  orderedGapsOf(asPrior(distribution, weight));
+/**
+ * asPrior in gap order (observed gaps ascending, then the censored mass at or past the last), as
+ * orderedGapsOf would give it, written straight into columns: a replay makes one per relearned level.
+ */
+const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGaps => {
+  const gapSeconds: number[] = [];
+  const reused: boolean[] = [];
+  const weights: number[] = [];
+  // orderedGapsOf's rule: a pseudo-sample counts with a finite gap and a positive weight.
+  const put = (gap: number, isReuse: boolean, w: number) => {
+    if (!Number.isFinite(gap) || !(w > 0)) return;
+    gapSeconds.push(Math.max(0, gap));
+    reused.push(isReuse);
+    weights.push(w);
+  };
+  const { eventSeconds, survival, censoredGaps } = distribution;
+  let previous = 1;
+  for (let i = 0; i < eventSeconds.length; i++) {
+    const s = survival[i] ?? previous;
+    if (previous - s > 0) put(eventSeconds[i] ?? 0, true, weight * (previous - s));
+    previous = s;
+  }
+  if (previous > 0) {
+    const last = eventSeconds[eventSeconds.length - 1] ?? 0;
+    const lastCensored = censoredGaps[censoredGaps.length - 1];
+    put(lastCensored === undefined ? Math.max(last) : Math.max(last, lastCensored), false, weight * previous);
+  }
+  return { gapSeconds, reused, weight: weights };
+};
 
 /** What a level's reason says of it (words only when read: a replay learns far more than it tells). */
 const describeLevel = (
@@ -457,7 +482,8 @@ const learnOrderedLevel = (
 ): LearnedGaps | undefined => {
   const count = own.gapSeconds.length;
   if (count === 0) return parent;
-  return learnedOf(learnGapsOfOrdered(own, parent ? prior() : builtInOrderedPrior(options)), level, () => {
+  // Both in gap order by construction (gapOrder, ownGapsAt, orderedPrior): no check needed.
+  return learnedOf(learnGapsOfSorted(own, parent ? prior() : builtInOrderedPrior(options)), level, () => {
     let reuses = 0;
     let weight = 0;
     for (let i = 0; i < count; i++) {
