@@ -107,33 +107,46 @@ const samplesOf = (gaps: OrderedGaps): GapSample[] =>
     weight: gaps.weight[i] as number,
   }));
 
-/** The samples of one gap, split by outcome, with their weights summed: what a fit step takes. */
-interface TiedSamples {
-  reuses: number;
-  leaving: number;
+/**
+ * Where a fit writes: arrays made at their final size (the sample count says it), filled by
+ * index. A replay fits tens of thousands of times; arrays grown by push copy themselves as they go.
+ */
+interface FitColumns {
   readonly reuseGaps: number[];
   readonly reuseWeights: number[];
   readonly censoredGaps: number[];
   readonly censoredWeights: number[];
+  reuses: number;
+  censored: number;
+  /** The current tie's weights summed in merged order: its reuses', and all of its samples'. */
+  tiedReuses: number;
+  leaving: number;
 }
 
-/** Takes the samples of `column` from `from` on whose gap is `gap` into `tied`; the index after them. */
-const takeTied = (column: OrderedGaps, from: number, gap: number, tied: TiedSamples): number => {
+/** The samples of one gap's tie in `column` from `from` on, taken into `out`; the index after them. */
+const takeTied = (column: OrderedGaps, from: number, gap: number, out: FitColumns): number => {
   const { gapSeconds, weight, reused } = column;
   let i = from;
   for (; i < gapSeconds.length && gapSeconds[i] === gap; i++) {
     const w = weight[i] as number;
-    tied.leaving += w;
+    out.leaving += w;
     if (reused[i]) {
-      tied.reuses += w;
-      tied.reuseGaps.push(gap);
-      tied.reuseWeights.push(w);
+      out.tiedReuses += w;
+      out.reuseGaps[out.reuses] = gap;
+      out.reuseWeights[out.reuses++] = w;
     } else {
-      tied.censoredGaps.push(gap);
-      tied.censoredWeights.push(w);
+      out.censoredGaps[out.censored] = gap;
+      out.censoredWeights[out.censored++] = w;
     }
   }
   return i;
+};
+
+/** How many samples of a column are reuses. */
+const reusesIn = (column: OrderedGaps): number => {
+  let reuses = 0;
+  for (let i = 0; i < column.reused.length; i++) if (column.reused[i]) reuses++;
+  return reuses;
 };
 
 /** The estimate of the samples of two columns in gap order, merged (equal gaps: `first` first). */
@@ -153,47 +166,53 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
   while (i < n1) atRisk += w1[i++] as number;
   while (j < n2) atRisk += w2[j++] as number;
   const weight = atRisk;
-  const eventSeconds: number[] = [];
-  const survival: number[] = [];
-  const tied: TiedSamples = {
+  const reuses = reusesIn(first) + reusesIn(second);
+  const out: FitColumns = {
+    reuseGaps: new Array<number>(reuses),
+    reuseWeights: new Array<number>(reuses),
+    censoredGaps: new Array<number>(n1 + n2 - reuses),
+    censoredWeights: new Array<number>(n1 + n2 - reuses),
     reuses: 0,
+    censored: 0,
+    tiedReuses: 0,
     leaving: 0,
-    reuseGaps: [],
-    reuseWeights: [],
-    censoredGaps: [],
-    censoredWeights: [],
   };
+  // At most one event per reuse; cut to the events seen at the end.
+  const eventSeconds = new Array<number>(reuses);
+  const survival = new Array<number>(reuses);
+  let events = 0;
   let surviving = 1;
   i = 0;
   j = 0;
   while (i < n1 || j < n2) {
     const gap =
       j >= n2 || (i < n1 && (g1[i] as number) <= (g2[j] as number)) ? (g1[i] as number) : (g2[j] as number);
-    tied.reuses = 0;
-    tied.leaving = 0;
+    out.tiedReuses = 0;
+    out.leaving = 0;
     // The samples of this gap in merged order: first's, then second's. Censored samples tied
     // with a reuse are still at risk at that instant (the usual convention).
-    i = takeTied(first, i, gap, tied);
-    j = takeTied(second, j, gap, tied);
-    if (tied.reuses > 0 && atRisk > 0) {
-      surviving *= Math.max(0, 1 - tied.reuses / atRisk);
-      eventSeconds.push(gap);
-      survival.push(surviving);
+    i = takeTied(first, i, gap, out);
+    j = takeTied(second, j, gap, out);
+    if (out.tiedReuses > 0 && atRisk > 0) {
+      surviving *= Math.max(0, 1 - out.tiedReuses / atRisk);
+      eventSeconds[events] = gap;
+      survival[events++] = surviving;
     }
-    atRisk -= tied.leaving;
+    atRisk -= out.leaving;
   }
-  const { reuseGaps, reuseWeights, censoredGaps, censoredWeights } = tied;
+  eventSeconds.length = events;
+  survival.length = events;
   return {
     samples: n1 + n2,
     weight,
-    reuses: reuseGaps.length,
-    censored: censoredGaps.length,
+    reuses: out.reuses,
+    censored: out.censored,
     eventSeconds,
     survival,
-    reuseGaps,
-    reuseWeights,
-    censoredGaps,
-    censoredWeights,
+    reuseGaps: out.reuseGaps,
+    reuseWeights: out.reuseWeights,
+    censoredGaps: out.censoredGaps,
+    censoredWeights: out.censoredWeights,
   };
 };
 

@@ -186,7 +186,7 @@ const gapOrder = (
   const halfLifeMs = options.halfLifeSeconds * 1000;
   const unresolvedAt: number[] = [];
   const unresolvedWeight: number[] = [];
-  const weightAt: number[] = [];
+  const weightAt = new Array<number>(samples.length);
   // Negative or non-finite gaps, weights that do not count, stops that never count: their order
   // is the general path's to decide.
   let plain = options.missedReuseHorizonSeconds > 0;
@@ -197,11 +197,11 @@ const gapOrder = (
       plain = weight > 0;
       unresolvedAt.push(i);
       unresolvedWeight.push(weight);
-      weightAt.push(weight);
+      weightAt[i] = weight;
     } else {
       const weight = resolvedWeight(g, newest, halfLifeMs);
       plain = Number.isFinite(g.gapSeconds) && g.gapSeconds >= 0 && weight > 0;
-      weightAt.push(weight);
+      weightAt[i] = weight;
     }
   }
   if (!plain) return null;
@@ -290,12 +290,14 @@ const ownGapsAt = (
   }
   stops.sort((x, y) => x.gapSeconds - y.gapSeconds || x.at - y.at);
   const { resolved, resolvedAt } = order;
-  const gapSeconds: number[] = [];
-  const reused: boolean[] = [];
-  const weight: number[] = [];
+  // Made at their final size and filled by index: a replay merges these at every relearn.
+  const size = resolvedAt.length + stops.length;
+  const gapSeconds = new Array<number>(size);
+  const reused = new Array<boolean>(size);
+  const weight = new Array<number>(size);
   let r = 0;
   let u = 0;
-  while (r < resolvedAt.length || u < stops.length) {
+  for (let k = 0; k < size; k++) {
     const stop = stops[u];
     const gap = resolved.gapSeconds[r];
     if (
@@ -304,14 +306,14 @@ const ownGapsAt = (
         gap < stop.gapSeconds ||
         (gap === stop.gapSeconds && (resolvedAt[r] as number) < stop.at))
     ) {
-      gapSeconds.push(gap);
-      reused.push(resolved.reused[r] as boolean);
-      weight.push(resolved.weight[r] as number);
+      gapSeconds[k] = gap;
+      reused[k] = resolved.reused[r] as boolean;
+      weight[k] = resolved.weight[r] as number;
       r++;
     } else if (stop !== undefined) {
-      gapSeconds.push(stop.gapSeconds);
-      reused.push(false);
-      weight.push(stop.weight);
+      gapSeconds[k] = stop.gapSeconds;
+      reused[k] = false;
+      weight[k] = stop.weight;
       u++;
     }
   }
@@ -383,17 +385,19 @@ export const builtInPrior = (options: GapLearningOptions = DEFAULT_GAP_LEARNING)
  * orderedGapsOf would give it, written straight into columns: a replay makes one per relearned level.
  */
 const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGaps => {
-  const gapSeconds: number[] = [];
-  const reused: boolean[] = [];
-  const weights: number[] = [];
+  const { eventSeconds, survival, censoredGaps } = distribution;
+  // At most one pseudo-sample per observed gap and the censored one: made at that size, then cut.
+  const gapSeconds = new Array<number>(eventSeconds.length + 1);
+  const reused = new Array<boolean>(eventSeconds.length + 1);
+  const weights = new Array<number>(eventSeconds.length + 1);
+  let size = 0;
   // orderedGapsOf's rule: a pseudo-sample counts with a finite gap and a positive weight.
   const put = (gap: number, isReuse: boolean, w: number) => {
     if (!Number.isFinite(gap) || !(w > 0)) return;
-    gapSeconds.push(Math.max(0, gap));
-    reused.push(isReuse);
-    weights.push(w);
+    gapSeconds[size] = Math.max(0, gap);
+    reused[size] = isReuse;
+    weights[size++] = w;
   };
-  const { eventSeconds, survival, censoredGaps } = distribution;
   let previous = 1;
   for (let i = 0; i < eventSeconds.length; i++) {
     const s = survival[i] ?? previous;
@@ -405,6 +409,9 @@ const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGap
     const lastCensored = censoredGaps[censoredGaps.length - 1];
     put(lastCensored === undefined ? Math.max(last) : Math.max(last, lastCensored), false, weight * previous);
   }
+  gapSeconds.length = size;
+  reused.length = size;
+  weights.length = size;
   return { gapSeconds, reused, weight: weights };
 };
 
