@@ -107,41 +107,6 @@ const samplesOf = (gaps: OrderedGaps): GapSample[] =>
     weight: gaps.weight[i] as number,
   }));
 
-/**
- * Where a fit writes: arrays made at their final size (the sample count says it), filled by
- * index. A replay fits tens of thousands of times; arrays grown by push copy themselves as they go.
- */
-interface FitColumns {
-  readonly reuseGaps: number[];
-  readonly reuseWeights: number[];
-  readonly censoredGaps: number[];
-  readonly censoredWeights: number[];
-  reuses: number;
-  censored: number;
-  /** The current tie's weights summed in merged order: its reuses', and all of its samples'. */
-  tiedReuses: number;
-  leaving: number;
-}
-
-/** The samples of one gap's tie in `column` from `from` on, taken into `out`; the index after them. */
-const takeTied = (column: OrderedGaps, from: number, gap: number, out: FitColumns): number => {
-  const { gapSeconds, weight, reused } = column;
-  let i = from;
-  for (; i < gapSeconds.length && gapSeconds[i] === gap; i++) {
-    const w = weight[i] as number;
-    out.leaving += w;
-    if (reused[i]) {
-      out.tiedReuses += w;
-      out.reuseGaps[out.reuses] = gap;
-      out.reuseWeights[out.reuses++] = w;
-    } else {
-      out.censoredGaps[out.censored] = gap;
-      out.censoredWeights[out.censored++] = w;
-    }
-  }
-  return i;
-};
-
 /** How many samples of a column are reuses. */
 const reusesIn = (column: OrderedGaps): number => {
   let reuses = 0;
@@ -149,10 +114,15 @@ const reusesIn = (column: OrderedGaps): number => {
   return reuses;
 };
 
-/** The estimate of the samples of two columns in gap order, merged (equal gaps: `first` first). */
+/**
+ * The estimate of the samples of two columns in gap order, merged (equal gaps: `first` first).
+ * A replay fits tens of thousands of times: the arrays are made at their final size and filled by
+ * index (grown by push they copy themselves as they go), and the two columns' ties are taken by
+ * two loops alike rather than through a shared helper and its state object.
+ */
 const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => {
-  const { gapSeconds: g1, weight: w1 } = first;
-  const { gapSeconds: g2, weight: w2 } = second;
+  const { gapSeconds: g1, weight: w1, reused: r1 } = first;
+  const { gapSeconds: g2, weight: w2, reused: r2 } = second;
   const n1 = g1.length;
   const n2 = g2.length;
   // The total in the merged order: the sums below must add in the order the sort would give.
@@ -166,20 +136,16 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
   while (i < n1) atRisk += w1[i++] as number;
   while (j < n2) atRisk += w2[j++] as number;
   const weight = atRisk;
-  const reuses = reusesIn(first) + reusesIn(second);
-  const out: FitColumns = {
-    reuseGaps: new Array<number>(reuses),
-    reuseWeights: new Array<number>(reuses),
-    censoredGaps: new Array<number>(n1 + n2 - reuses),
-    censoredWeights: new Array<number>(n1 + n2 - reuses),
-    reuses: 0,
-    censored: 0,
-    tiedReuses: 0,
-    leaving: 0,
-  };
+  const allReuses = reusesIn(first) + reusesIn(second);
+  const reuseGaps = new Array<number>(allReuses);
+  const reuseWeights = new Array<number>(allReuses);
+  const censoredGaps = new Array<number>(n1 + n2 - allReuses);
+  const censoredWeights = new Array<number>(n1 + n2 - allReuses);
   // At most one event per reuse; cut to the events seen at the end.
-  const eventSeconds = new Array<number>(reuses);
-  const survival = new Array<number>(reuses);
+  const eventSeconds = new Array<number>(allReuses);
+  const survival = new Array<number>(allReuses);
+  let reuses = 0;
+  let censored = 0;
   let events = 0;
   let surviving = 1;
   i = 0;
@@ -187,32 +153,55 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
   while (i < n1 || j < n2) {
     const gap =
       j >= n2 || (i < n1 && (g1[i] as number) <= (g2[j] as number)) ? (g1[i] as number) : (g2[j] as number);
-    out.tiedReuses = 0;
-    out.leaving = 0;
-    // The samples of this gap in merged order: first's, then second's. Censored samples tied
-    // with a reuse are still at risk at that instant (the usual convention).
-    i = takeTied(first, i, gap, out);
-    j = takeTied(second, j, gap, out);
-    if (out.tiedReuses > 0 && atRisk > 0) {
-      surviving *= Math.max(0, 1 - out.tiedReuses / atRisk);
+    // The samples of this gap in merged order, first's then second's, their weights summed in
+    // that order. Censored samples tied with a reuse are still at risk at that instant (the usual
+    // convention).
+    let tiedReuses = 0;
+    let leaving = 0;
+    for (; i < n1 && g1[i] === gap; i++) {
+      const w = w1[i] as number;
+      leaving += w;
+      if (r1[i]) {
+        tiedReuses += w;
+        reuseGaps[reuses] = gap;
+        reuseWeights[reuses++] = w;
+      } else {
+        censoredGaps[censored] = gap;
+        censoredWeights[censored++] = w;
+      }
+    }
+    for (; j < n2 && g2[j] === gap; j++) {
+      const w = w2[j] as number;
+      leaving += w;
+      if (r2[j]) {
+        tiedReuses += w;
+        reuseGaps[reuses] = gap;
+        reuseWeights[reuses++] = w;
+      } else {
+        censoredGaps[censored] = gap;
+        censoredWeights[censored++] = w;
+      }
+    }
+    if (tiedReuses > 0 && atRisk > 0) {
+      surviving *= Math.max(0, 1 - tiedReuses / atRisk);
       eventSeconds[events] = gap;
       survival[events++] = surviving;
     }
-    atRisk -= out.leaving;
+    atRisk -= leaving;
   }
   eventSeconds.length = events;
   survival.length = events;
   return {
     samples: n1 + n2,
     weight,
-    reuses: out.reuses,
-    censored: out.censored,
+    reuses,
+    censored,
     eventSeconds,
     survival,
-    reuseGaps: out.reuseGaps,
-    reuseWeights: out.reuseWeights,
-    censoredGaps: out.censoredGaps,
-    censoredWeights: out.censoredWeights,
+    reuseGaps,
+    reuseWeights,
+    censoredGaps,
+    censoredWeights,
   };
 };
 
