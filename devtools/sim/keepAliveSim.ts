@@ -431,7 +431,19 @@ export const simulate = (
     ofTeam.sets.splice(place, 0, set);
   };
   const noSets: readonly Set<Pool>[] = [];
-  const setsOfTeam = (team: string): readonly Set<Pool>[] => teamSets.get(team)?.sets ?? noSets;
+  /** The team's sets, the emptied ones left out (a pool added to one again puts it back in its place). */
+  const setsOfTeam = (team: string): readonly Set<Pool>[] => {
+    const ofTeam = teamSets.get(team);
+    if (!ofTeam) return noSets;
+    const { sets, has } = ofTeam;
+    let kept = 0;
+    for (const set of sets) {
+      if (set.size > 0) sets[kept++] = set;
+      else has.delete(set);
+    }
+    sets.length = kept;
+    return sets;
+  };
 
   // Idle spend as the sweep reads it (sweepStats.ts): the pool's current idle period since UTC
   // midnight; the team's ended hops counted on the day they ended, plus its Available pools.
