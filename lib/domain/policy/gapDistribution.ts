@@ -107,13 +107,6 @@ const samplesOf = (gaps: OrderedGaps): GapSample[] =>
     weight: gaps.weight[i] as number,
   }));
 
-/** How many samples of a column are reuses. */
-const reusesIn = (column: OrderedGaps): number => {
-  let reuses = 0;
-  for (let i = 0; i < column.reused.length; i++) if (column.reused[i]) reuses++;
-  return reuses;
-};
-
 /**
  * The estimate of the samples of two columns in gap order, merged (equal gaps: `first` first).
  * A replay fits tens of thousands of times: the arrays are made at their final size and filled by
@@ -125,18 +118,30 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
   const { gapSeconds: g2, weight: w2, reused: r2 } = second;
   const n1 = g1.length;
   const n2 = g2.length;
-  // The total in the merged order: the sums below must add in the order the sort would give.
+  // The total in the merged order (the sums below must add in the order the sort would give),
+  // and how many reuses there are, in one pass.
   let atRisk = 0;
+  let allReuses = 0;
   let i = 0;
   let j = 0;
   while (i < n1 && j < n2) {
-    if ((g1[i] as number) <= (g2[j] as number)) atRisk += w1[i++] as number;
-    else atRisk += w2[j++] as number;
+    if ((g1[i] as number) <= (g2[j] as number)) {
+      if (r1[i]) allReuses++;
+      atRisk += w1[i++] as number;
+    } else {
+      if (r2[j]) allReuses++;
+      atRisk += w2[j++] as number;
+    }
   }
-  while (i < n1) atRisk += w1[i++] as number;
-  while (j < n2) atRisk += w2[j++] as number;
+  for (; i < n1; i++) {
+    if (r1[i]) allReuses++;
+    atRisk += w1[i] as number;
+  }
+  for (; j < n2; j++) {
+    if (r2[j]) allReuses++;
+    atRisk += w2[j] as number;
+  }
   const weight = atRisk;
-  const allReuses = reusesIn(first) + reusesIn(second);
   const reuseGaps = new Array<number>(allReuses);
   const reuseWeights = new Array<number>(allReuses);
   const censoredGaps = new Array<number>(n1 + n2 - allReuses);
