@@ -167,6 +167,11 @@ interface GapOrder {
   /** The unresolved stops' places among all the samples, ascending, and their weights. */
   readonly unresolvedAt: readonly number[];
   readonly unresolvedWeight: readonly number[];
+  /**
+   * The unresolved stops (indices into unresolvedAt) by when they began being idle, latest
+   * first: the order of their censored gaps at any instant, but for ties.
+   */
+  readonly stopsByStart: readonly number[];
 }
 
 /**
@@ -217,7 +222,14 @@ const gapOrder = (
     reused: resolvedAt.map((at) => (samples[at] as TimedGap).reused),
     weight: resolvedAt.map((at) => weightAt[at] as number),
   };
-  return { options, resolved, resolvedAt, unresolvedAt, unresolvedWeight };
+  const startOf = (k: number) => {
+    const g = samples[unresolvedAt[k] as number] as TimedGap;
+    return g.atMs - g.gapSeconds * 1000;
+  };
+  const stopsByStart = unresolvedAt
+    .map((_, k) => k)
+    .sort((x, y) => startOf(y) - startOf(x) || (unresolvedAt[x] as number) - (unresolvedAt[y] as number));
+  return { options, resolved, resolvedAt, unresolvedAt, unresolvedWeight, stopsByStart };
 };
 
 /** The places of the resolved samples from `start` on, by gap (stable: equal gaps in sample order). */
@@ -280,40 +292,59 @@ const ownGapsAt = (
 ): OwnGaps => {
   if (order === null) return { weighted: sortedByGap(ownSamples(samples, nowMs, options)) };
   if (order.unresolvedAt.length === 0) return { ordered: order.resolved };
-  const stops: { readonly at: number; readonly gapSeconds: number; readonly weight: number }[] = [];
-  for (let k = 0; k < order.unresolvedAt.length; k++) {
-    const at = order.unresolvedAt[k] as number;
+  // The stops by censored gap (equal gaps in sample order). Taken latest-begun first, each is
+  // already in place but for ties, which the insertion below puts right: the same order as a
+  // sort by (gap, place), without one.
+  const { unresolvedAt, unresolvedWeight, stopsByStart } = order;
+  const stopCount = unresolvedAt.length;
+  const stopAt = new Array<number>(stopCount);
+  const stopGap = new Array<number>(stopCount);
+  const stopWeight = new Array<number>(stopCount);
+  for (let m = 0; m < stopCount; m++) {
+    const k = stopsByStart[m] as number;
+    const at = unresolvedAt[k] as number;
     const known = knownSoFar(samples[at] as TimedGap, nowMs, options);
     // Left out, it may change the newest sample and so every weight: the general path.
     if (!(known > 0)) return { weighted: sortedByGap(ownSamples(samples, nowMs, options)) };
-    stops.push({ at, gapSeconds: known, weight: order.unresolvedWeight[k] as number });
+    let place = m;
+    while (
+      place > 0 &&
+      ((stopGap[place - 1] as number) > known ||
+        ((stopGap[place - 1] as number) === known && (stopAt[place - 1] as number) > at))
+    ) {
+      stopAt[place] = stopAt[place - 1] as number;
+      stopGap[place] = stopGap[place - 1] as number;
+      stopWeight[place] = stopWeight[place - 1] as number;
+      place--;
+    }
+    stopAt[place] = at;
+    stopGap[place] = known;
+    stopWeight[place] = unresolvedWeight[k] as number;
   }
-  stops.sort((x, y) => x.gapSeconds - y.gapSeconds || x.at - y.at);
   const { resolved, resolvedAt } = order;
   // Made at their final size and filled by index: a replay merges these at every relearn.
-  const size = resolvedAt.length + stops.length;
+  const size = resolvedAt.length + stopCount;
   const gapSeconds = new Array<number>(size);
   const reused = new Array<boolean>(size);
   const weight = new Array<number>(size);
   let r = 0;
   let u = 0;
   for (let k = 0; k < size; k++) {
-    const stop = stops[u];
     const gap = resolved.gapSeconds[r];
     if (
       gap !== undefined &&
-      (stop === undefined ||
-        gap < stop.gapSeconds ||
-        (gap === stop.gapSeconds && (resolvedAt[r] as number) < stop.at))
+      (u >= stopCount ||
+        gap < (stopGap[u] as number) ||
+        (gap === stopGap[u] && (resolvedAt[r] as number) < (stopAt[u] as number)))
     ) {
       gapSeconds[k] = gap;
       reused[k] = resolved.reused[r] as boolean;
       weight[k] = resolved.weight[r] as number;
       r++;
-    } else if (stop !== undefined) {
-      gapSeconds[k] = stop.gapSeconds;
+    } else {
+      gapSeconds[k] = stopGap[u] as number;
       reused[k] = false;
-      weight[k] = stop.weight;
+      weight[k] = stopWeight[u] as number;
       u++;
     }
   }
