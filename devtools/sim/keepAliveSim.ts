@@ -403,13 +403,46 @@ export const simulate = (
   let evaluations = 0;
   let updates = 0;
 
+  // Each team's sets of `available` that ever held one of its pools, in the order of `available`
+  // (keys are never removed from it): a team's pools read in the order a walk over every pool
+  // meets them, so that sums over them add alike, without walking every other team's pools.
+  const setOrder = new Map<Set<Pool>, number>();
+  const teamSets = new Map<string, { readonly sets: Set<Pool>[]; readonly has: Set<Set<Pool>> }>();
   const addAvailable = (pool: Pool) => {
     let set = available.get(pool.head.matchKey);
     if (!set) {
       set = new Set();
       available.set(pool.head.matchKey, set);
+      setOrder.set(set, setOrder.size);
     }
     set.add(pool);
+    const team = pool.head.team;
+    if (team === undefined) return;
+    let ofTeam = teamSets.get(team);
+    if (!ofTeam) {
+      ofTeam = { sets: [], has: new Set() };
+      teamSets.set(team, ofTeam);
+    }
+    if (ofTeam.has.has(set)) return;
+    ofTeam.has.add(set);
+    const at = setOrder.get(set) ?? 0;
+    let place = ofTeam.sets.length;
+    while (place > 0 && (setOrder.get(ofTeam.sets[place - 1] as Set<Pool>) ?? 0) > at) place--;
+    ofTeam.sets.splice(place, 0, set);
+  };
+  const noSets: readonly Set<Pool>[] = [];
+  /** The team's sets, the emptied ones left out (a pool added to one again puts it back in its place). */
+  const setsOfTeam = (team: string): readonly Set<Pool>[] => {
+    const ofTeam = teamSets.get(team);
+    if (!ofTeam) return noSets;
+    const { sets, has } = ofTeam;
+    let kept = 0;
+    for (const set of sets) {
+      if (set.size > 0) sets[kept++] = set;
+      else has.delete(set);
+    }
+    sets.length = kept;
+    return sets;
   };
 
   // Idle spend as the sweep reads it (sweepStats.ts): the pool's current idle period since UTC
@@ -426,7 +459,7 @@ export const simulate = (
     if (team === undefined) return own;
     let teamUsd = endedSpend.get(`${team}#${dayOf(nowMs)}`) ?? 0;
     let teamRate = 0;
-    for (const set of available.values())
+    for (const set of setsOfTeam(team))
       for (const p of set)
         if (p.head.team === team) {
           teamUsd += liveUsd(p, nowMs);
@@ -479,7 +512,7 @@ export const simulate = (
     let teamUsd = endedSpend.get(`${team}#${dayOf(atMs)}`) ?? 0;
     let teamRate = 0;
     const pools: Pool[] = [];
-    for (const set of available.values())
+    for (const set of setsOfTeam(team))
       for (const p of set)
         if (p.head.team === team) {
           teamUsd += liveUsd(p, atMs);

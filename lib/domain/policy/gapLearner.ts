@@ -6,9 +6,8 @@ import {
   type GapScope,
   type GapScopeKind,
   learnGaps,
-  learnGapsOfOrdered,
+  learnGapsOfSorted,
   type OrderedGaps,
-  orderedGapsOf,
 } from './gapDistribution';
 
 /** A gap sample and when it was learned. */
@@ -168,6 +167,11 @@ interface GapOrder {
   /** The unresolved stops' places among all the samples, ascending, and their weights. */
   readonly unresolvedAt: readonly number[];
   readonly unresolvedWeight: readonly number[];
+  /**
+   * The unresolved stops (indices into unresolvedAt) by when they began being idle, latest
+   * first: the order of their censored gaps at any instant, but for ties.
+   */
+  readonly stopsByStart: readonly number[];
 }
 
 /**
@@ -187,7 +191,7 @@ const gapOrder = (
   const halfLifeMs = options.halfLifeSeconds * 1000;
   const unresolvedAt: number[] = [];
   const unresolvedWeight: number[] = [];
-  const weightAt: number[] = [];
+  const weightAt = new Array<number>(samples.length);
   // Negative or non-finite gaps, weights that do not count, stops that never count: their order
   // is the general path's to decide.
   let plain = options.missedReuseHorizonSeconds > 0;
@@ -198,11 +202,11 @@ const gapOrder = (
       plain = weight > 0;
       unresolvedAt.push(i);
       unresolvedWeight.push(weight);
-      weightAt.push(weight);
+      weightAt[i] = weight;
     } else {
       const weight = resolvedWeight(g, newest, halfLifeMs);
       plain = Number.isFinite(g.gapSeconds) && g.gapSeconds >= 0 && weight > 0;
-      weightAt.push(weight);
+      weightAt[i] = weight;
     }
   }
   if (!plain) return null;
@@ -218,7 +222,14 @@ const gapOrder = (
     reused: resolvedAt.map((at) => (samples[at] as TimedGap).reused),
     weight: resolvedAt.map((at) => weightAt[at] as number),
   };
-  return { options, resolved, resolvedAt, unresolvedAt, unresolvedWeight };
+  const startOf = (k: number) => {
+    const g = samples[unresolvedAt[k] as number] as TimedGap;
+    return g.atMs - g.gapSeconds * 1000;
+  };
+  const stopsByStart = unresolvedAt
+    .map((_, k) => k)
+    .sort((x, y) => startOf(y) - startOf(x) || (unresolvedAt[x] as number) - (unresolvedAt[y] as number));
+  return { options, resolved, resolvedAt, unresolvedAt, unresolvedWeight, stopsByStart };
 };
 
 /** The places of the resolved samples from `start` on, by gap (stable: equal gaps in sample order). */
@@ -281,38 +292,59 @@ const ownGapsAt = (
 ): OwnGaps => {
   if (order === null) return { weighted: sortedByGap(ownSamples(samples, nowMs, options)) };
   if (order.unresolvedAt.length === 0) return { ordered: order.resolved };
-  const stops: { readonly at: number; readonly gapSeconds: number; readonly weight: number }[] = [];
-  for (let k = 0; k < order.unresolvedAt.length; k++) {
-    const at = order.unresolvedAt[k] as number;
+  // The stops by censored gap (equal gaps in sample order). Taken latest-begun first, each is
+  // already in place but for ties, which the insertion below puts right: the same order as a
+  // sort by (gap, place), without one.
+  const { unresolvedAt, unresolvedWeight, stopsByStart } = order;
+  const stopCount = unresolvedAt.length;
+  const stopAt = new Array<number>(stopCount);
+  const stopGap = new Array<number>(stopCount);
+  const stopWeight = new Array<number>(stopCount);
+  for (let m = 0; m < stopCount; m++) {
+    const k = stopsByStart[m] as number;
+    const at = unresolvedAt[k] as number;
     const known = knownSoFar(samples[at] as TimedGap, nowMs, options);
     // Left out, it may change the newest sample and so every weight: the general path.
     if (!(known > 0)) return { weighted: sortedByGap(ownSamples(samples, nowMs, options)) };
-    stops.push({ at, gapSeconds: known, weight: order.unresolvedWeight[k] as number });
+    let place = m;
+    while (
+      place > 0 &&
+      ((stopGap[place - 1] as number) > known ||
+        ((stopGap[place - 1] as number) === known && (stopAt[place - 1] as number) > at))
+    ) {
+      stopAt[place] = stopAt[place - 1] as number;
+      stopGap[place] = stopGap[place - 1] as number;
+      stopWeight[place] = stopWeight[place - 1] as number;
+      place--;
+    }
+    stopAt[place] = at;
+    stopGap[place] = known;
+    stopWeight[place] = unresolvedWeight[k] as number;
   }
-  stops.sort((x, y) => x.gapSeconds - y.gapSeconds || x.at - y.at);
   const { resolved, resolvedAt } = order;
-  const gapSeconds: number[] = [];
-  const reused: boolean[] = [];
-  const weight: number[] = [];
+  // Made at their final size and filled by index: a replay merges these at every relearn.
+  const size = resolvedAt.length + stopCount;
+  const gapSeconds = new Array<number>(size);
+  const reused = new Array<boolean>(size);
+  const weight = new Array<number>(size);
   let r = 0;
   let u = 0;
-  while (r < resolvedAt.length || u < stops.length) {
-    const stop = stops[u];
+  for (let k = 0; k < size; k++) {
     const gap = resolved.gapSeconds[r];
     if (
       gap !== undefined &&
-      (stop === undefined ||
-        gap < stop.gapSeconds ||
-        (gap === stop.gapSeconds && (resolvedAt[r] as number) < stop.at))
+      (u >= stopCount ||
+        gap < (stopGap[u] as number) ||
+        (gap === stopGap[u] && (resolvedAt[r] as number) < (stopAt[u] as number)))
     ) {
-      gapSeconds.push(gap);
-      reused.push(resolved.reused[r] as boolean);
-      weight.push(resolved.weight[r] as number);
+      gapSeconds[k] = gap;
+      reused[k] = resolved.reused[r] as boolean;
+      weight[k] = resolved.weight[r] as number;
       r++;
-    } else if (stop !== undefined) {
-      gapSeconds.push(stop.gapSeconds);
-      reused.push(false);
-      weight.push(stop.weight);
+    } else {
+      gapSeconds[k] = stopGap[u] as number;
+      reused[k] = false;
+      weight[k] = stopWeight[u] as number;
       u++;
     }
   }
@@ -379,9 +411,40 @@ export const builtInPrior = (options: GapLearningOptions = DEFAULT_GAP_LEARNING)
   return learned;
 };
 
-/** asPrior in gap order: observed gaps ascending, then the censored mass at or past the last. */
-const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGaps =>
-  orderedGapsOf(asPrior(distribution, weight));
+/**
+ * asPrior in gap order (observed gaps ascending, then the censored mass at or past the last), as
+ * orderedGapsOf would give it, written straight into columns: a replay makes one per relearned level.
+ */
+const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGaps => {
+  const { eventSeconds, survival, censoredGaps } = distribution;
+  // At most one pseudo-sample per observed gap and the censored one: made at that size, then cut.
+  const gapSeconds = new Array<number>(eventSeconds.length + 1);
+  const reused = new Array<boolean>(eventSeconds.length + 1);
+  const weights = new Array<number>(eventSeconds.length + 1);
+  let size = 0;
+  // orderedGapsOf's rule: a pseudo-sample counts with a finite gap and a positive weight.
+  const put = (gap: number, isReuse: boolean, w: number) => {
+    if (!Number.isFinite(gap) || !(w > 0)) return;
+    gapSeconds[size] = Math.max(0, gap);
+    reused[size] = isReuse;
+    weights[size++] = w;
+  };
+  let previous = 1;
+  for (let i = 0; i < eventSeconds.length; i++) {
+    const s = survival[i] ?? previous;
+    if (previous - s > 0) put(eventSeconds[i] ?? 0, true, weight * (previous - s));
+    previous = s;
+  }
+  if (previous > 0) {
+    const last = eventSeconds[eventSeconds.length - 1] ?? 0;
+    const lastCensored = censoredGaps[censoredGaps.length - 1];
+    put(lastCensored === undefined ? Math.max(last) : Math.max(last, lastCensored), false, weight * previous);
+  }
+  gapSeconds.length = size;
+  reused.length = size;
+  weights.length = size;
+  return { gapSeconds, reused, weight: weights };
+};
 
 /** What a level's reason says of it (words only when read: a replay learns far more than it tells). */
 const describeLevel = (
@@ -457,7 +520,8 @@ const learnOrderedLevel = (
 ): LearnedGaps | undefined => {
   const count = own.gapSeconds.length;
   if (count === 0) return parent;
-  return learnedOf(learnGapsOfOrdered(own, parent ? prior() : builtInOrderedPrior(options)), level, () => {
+  // Both in gap order by construction (gapOrder, ownGapsAt, orderedPrior): no check needed.
+  return learnedOf(learnGapsOfSorted(own, parent ? prior() : builtInOrderedPrior(options)), level, () => {
     let reuses = 0;
     let weight = 0;
     for (let i = 0; i < count; i++) {
