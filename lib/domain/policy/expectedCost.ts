@@ -122,41 +122,51 @@ export const chooseKeep = (
   const alive = survival(gaps, a, ratio);
   if (alive <= 0 || costs.coldStartUsd <= 0) return stop;
   // The best horizon so far, as numbers: a replay takes millions of these decisions, so the
-  // choice is built once, at the end.
+  // choice is built once, at the end, and candidates are weighed inline (a helper taking the
+  // running sums would box them on every call).
   let bestH = a;
   let bestKeepUsd = stopUsd;
   let bestSurviving = alive;
-  // One pass over the observed gaps after `a`: between two of them S is flat, so the integral of
-  // S and the cost at any horizon in between follow from the running sums.
-  const consider = (h: number, integral: number, survivingAtH: number) => {
-    if (h <= a || h > options.maxIdleSeconds) return;
-    const keepUsd = (costs.idleUsdPerSecond * integral + costs.coldStartUsd * survivingAtH) / alive;
-    if (keepUsd < bestKeepUsd) {
-      bestH = h;
-      bestKeepUsd = keepUsd;
-      bestSurviving = survivingAtH;
-    }
-  };
   const next = options.nextDecisionSeconds;
+  const cap = options.maxIdleSeconds;
+  const rank = options.rank ?? 1;
+  const n = gaps.eventSeconds.length;
+  // One pass over the observed gaps after `a`: between two of them S is flat, so the integral of
+  // S and the cost at any horizon in between follow from the running sums. The candidates, in
+  // order: the next decision instant, then each observed gap from it on.
   let integral = 0;
   let from = a;
   let surviving = alive;
   let nextDone = false;
-  const rank = options.rank ?? 1;
-  for (let i = 0; i < gaps.eventSeconds.length; i++) {
-    const at = gaps.eventSeconds[i] ?? 0;
+  for (let i = 0; ; i++) {
+    const at = i < n ? (gaps.eventSeconds[i] ?? 0) : Number.POSITIVE_INFINITY;
     if (at <= a) continue;
-    if (at > options.maxIdleSeconds) break;
-    if (!nextDone && next <= at) {
-      if (next < at) consider(next, integral + surviving * (next - from), surviving);
+    const pastCap = i >= n || at > cap;
+    if (!nextDone && (next <= at || pastCap)) {
       nextDone = true;
+      if (next < at && next > a && next <= cap) {
+        const keepUsd =
+          (costs.idleUsdPerSecond * (integral + surviving * (next - from)) + stopUsd * surviving) / alive;
+        if (keepUsd < bestKeepUsd) {
+          bestH = next;
+          bestKeepUsd = keepUsd;
+          bestSurviving = surviving;
+        }
+      }
     }
+    if (pastCap) break;
     integral += surviving * (at - from);
     surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
     from = at;
-    if (at >= next) consider(at, integral, surviving);
+    if (at >= next) {
+      const keepUsd = (costs.idleUsdPerSecond * integral + stopUsd * surviving) / alive;
+      if (keepUsd < bestKeepUsd) {
+        bestH = at;
+        bestKeepUsd = keepUsd;
+        bestSurviving = surviving;
+      }
+    }
   }
-  if (!nextDone) consider(next, integral + surviving * (next - from), surviving);
   if (bestH === a) return stop;
   const p = 1 - bestSurviving / alive;
   return {
