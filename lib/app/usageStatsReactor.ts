@@ -104,11 +104,15 @@ export const usageStatsReactor = (
 ): FactReactor => ({
   name: 'usage-stats',
   async react(facts: readonly LedgerFact[]) {
+    // The start fact carries the record as written before reuse detection ran: a reuse found in
+    // the same handling comes as its own fact, and makes the start a warm one.
+    const warm = new Set(facts.flatMap((f) => (f.kind === 'pool-reused' ? [f.toJob] : [])));
     for (const fact of facts) {
       switch (fact.kind) {
         case 'job-started':
           if (fact.job.job?.owner) await stats.noteSubmission(fact.job.job.owner, fact.job.job.createdAtMs);
-          if (fact.job.reusedPoolOf === undefined) await resolveMissedReuse(stats, fact.job);
+          if (fact.job.reusedPoolOf === undefined && !warm.has(fact.job.name))
+            await resolveMissedReuse(stats, fact.job);
           break;
         case 'job-ended':
           await recordRunDuration(stats, fact.job);

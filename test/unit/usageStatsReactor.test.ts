@@ -55,6 +55,31 @@ describe('usage statistics: learning that cannot trap itself', () => {
     }
   });
 
+  it('a warm start resolves nothing: the reuse found in the same handling makes it one', async () => {
+    const stats = new MemoryUsageStats();
+    const reactor = usageStatsReactor(stats, DEFAULT_PRICES);
+    await reactor.react([{ kind: 'pool-ended', job: stopped }]);
+    // Another pool of the key, Available since T0 + 1 min, taken by the next job at T0 + 7 min.
+    const other: JobRecord = {
+      name: 'other',
+      job: snapshot('other', T0 - 9 * MIN),
+      pool: {
+        status: 'Reused',
+        availableSinceMs: T0 + MIN,
+        billableSeconds: 360,
+        observedAtMs: T0 + 7 * MIN,
+      },
+    };
+    const warm: JobRecord = { name: 'second', job: snapshot('second', T0 + 7 * MIN) };
+    await reactor.react([
+      { kind: 'job-started', job: warm },
+      { kind: 'pool-reused', fromJob: other, toJob: 'second' },
+    ]);
+    expect(await stats.recentGaps(keyScope, 10)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ job: 'first', unresolved: true })]),
+    );
+  });
+
   it('a cold start resolves the placeholder another container wrote moments ago, through its own cache', async () => {
     let now = T0 - MIN;
     const clock = { now: () => now };
