@@ -46,16 +46,21 @@ const trimmed = <C extends { middlewareStack: { remove(name: string): boolean } 
   options: AwsClientOptions,
 ): C => withTransport(client, options.transport);
 
+/** The client settings a transport carries beside its request handler. */
+export const transportSettings = (transport: ClientTransport | undefined) =>
+  transport
+    ? {
+        httpAuthSchemes: transport.httpAuthSchemes,
+        ...(transport.cacheMiddleware ? { cacheMiddleware: true } : {}),
+      }
+    : {};
+
 const common = (options: AwsClientOptions) => ({
   ...(options.region ? { region: options.region } : {}),
   ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   ...(options.credentials ? { credentials: options.credentials } : {}),
-  ...(options.transport
-    ? {
-        requestHandler: options.transport.requestHandler,
-        httpAuthSchemes: options.transport.httpAuthSchemes,
-      }
-    : {}),
+  ...(options.transport ? { requestHandler: options.transport.requestHandler } : {}),
+  ...transportSettings(options.transport),
 });
 
 export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocumentClient =>
@@ -63,6 +68,9 @@ export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocument
     trimmed(
       new DynamoDBClient({
         ...common(options),
+        // The document client's commands marshal their input in per-command middleware, which a
+        // cached chain would keep from the first command (ClientTransport.cacheMiddleware).
+        cacheMiddleware: false,
         maxAttempts: options.maxAttempts ?? 5,
       }),
       options,
@@ -74,7 +82,6 @@ export const sageMakerClient = (options: AwsClientOptions = {}): SageMakerClient
   trimmed(
     new SageMakerClient({
       ...common(options),
-      ...(options.transport?.cacheMiddleware ? { cacheMiddleware: true } : {}),
       maxAttempts: options.maxAttempts ?? 6,
       // The SDK's own AWS_RETRY_MODE setting wins, as its endpoint settings do.
       ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),

@@ -1,5 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { type ClientTransport, withTransport } from '../awsClients';
+import { type ClientTransport, transportSettings, withTransport } from '../awsClients';
 
 export interface SnsClientOptions {
   readonly region?: string;
@@ -25,8 +25,7 @@ export const snsClient = (options: SnsClientOptions): SNSClient =>
         // Without it the handler only logs a warning and the request keeps hanging.
         throwOnRequestTimeout: true,
       },
-      ...(options.transport ? { httpAuthSchemes: options.transport.httpAuthSchemes } : {}),
-      ...(options.transport?.cacheMiddleware ? { cacheMiddleware: true } : {}),
+      ...transportSettings(options.transport),
     }),
     options.transport,
   );
