@@ -12,9 +12,10 @@
  *   upper bound). Signals the decision reads: its own P, whether the job started on a warm pool,
  *   the Available pools of its key; signals it does not read: same-key jobs running, same-key
  *   submissions in the last 10 minutes, the key's last five gaps. Times are the policy run's.
- * Note: the trace generator times a person's or a sweep slot's next submission from a fixed
- * start-up allowance, not from the job's real end, so after a warm start the next gap is 122 s
- * longer than after a cold one; the "started warm" rows show that artefact, not a signal.
+ * The trace generator times a person's or a sweep slot's next submission from a fixed start-up
+ * allowance, not from the job's real end (an open loop, like a schedule or a sweep driver), so
+ * after a warm start the next gap is 122 s longer than after a cold one: the "started warm" rows
+ * and the quartiles by head start show it, and the learner's gap clock (gapClock.ts) follows it.
  * WAITS=0 [ONLY=s16,m11] [KEEPS=20] npx tsx bench/trainZero.ts ['{"keepAlive":{...}}'] ['{...}' learning]
  */
 
@@ -286,6 +287,18 @@ table(
   'signals the deployed decision has: head started warm, Available pools of the key at the event',
   groupBy((r) => `${kind(r)} ${r.headWarm ? 'warm' : 'cold'} pools ${Math.min(sameKeyOf(r), 3)}`),
 );
+// The clock a workload's next submission keeps (gapClock.ts): from the end, the gaps after warm
+// and cold heads are alike (closed loop); from the submission, a warm head's are longer by the
+// start-up it saved (open loop: 143 - 21 = 122 s here).
+console.log('\nnext same-key gap from the end, by how the head started (quartiles, s)');
+for (const [g, rs] of [...groupBy((r) => `${kind(r)} ${r.headWarm ? 'warm' : 'cold'}`)].sort()) {
+  const gaps = rs
+    .map((r) => r.nextGapSeconds)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  const q = (p: number) => (gaps[Math.floor(p * (gaps.length - 1))] ?? Number.NaN).toFixed(0).padStart(6);
+  console.log(`${g.padEnd(8)} ${String(gaps.length).padStart(6)} ${q(0.25)} ${q(0.5)} ${q(0.75)}`);
+}
 const oracleShort = rows.filter((r) => r.oracleReused);
 console.log(
   `\noracle reuses ${oracleShort.length}: gaps ≤60 s ${oracleShort.filter((r) => r.nextGapSeconds <= 60).length}, ≤122 s ${oracleShort.filter((r) => r.nextGapSeconds <= 122).length}; policy kept ${oracleShort.filter((r) => r.firstAction !== 'stop').length} of them, reused ${oracleShort.filter((r) => r.policyReused).length}`,

@@ -232,6 +232,8 @@ class StoredGap implements TimedGap {
     readonly atMs: number,
     readonly unresolved: boolean,
     readonly scopes: readonly GapScope[] | null,
+    /** The replay knows every head's start-up. */
+    readonly startupSeconds: number,
   ) {}
 }
 
@@ -284,7 +286,14 @@ class GapStore {
   add(job: SimJob, sample: GapSample & { unresolved?: boolean }, atMs: number, recordedAtMs = atMs): void {
     const scopes = scopesOf(job);
     const unresolved = sample.unresolved === true;
-    const gap = new StoredGap(sample.gapSeconds, sample.reused, atMs, unresolved, unresolved ? scopes : null);
+    const gap = new StoredGap(
+      sample.gapSeconds,
+      sample.reused,
+      atMs,
+      unresolved,
+      unresolved ? scopes : null,
+      sample.startupSeconds ?? 0,
+    );
     for (const scope of scopes) {
       const list = this.stored(scope)?.current ?? [];
       // The newest `limit`, the new one last.
@@ -313,7 +322,7 @@ class GapStore {
     const availableSinceMs = last.atMs - last.gapSeconds * 1000;
     const gapSeconds = (nowMs - availableSinceMs) / 1000;
     if (gapSeconds > horizonSeconds) return;
-    const exact = new StoredGap(gapSeconds, true, last.atMs, false, null);
+    const exact = new StoredGap(gapSeconds, true, last.atMs, false, null, last.startupSeconds);
     for (const scope of last.scopes ?? []) {
       const list = this.stored(scope)?.current;
       if (list)
@@ -551,7 +560,13 @@ export const simulate = (
     meter.idle(counted, pool.head.instanceCount, pool.head.pricePerInstanceHourUsd);
     wakeTeam(pool.head.team, atMs);
     const unresolved = byPolicy && options.learnMissedReuses;
-    const sample = { gapSeconds: seconds, reused, ...(unresolved ? { unresolved } : {}) };
+    // As usageStatsReactor: the head's start-up (its start less its submission) with every gap.
+    const sample = {
+      gapSeconds: seconds,
+      reused,
+      startupSeconds: (pool.headStartedAtMs - pool.head.submitAtMs) / 1000,
+      ...(unresolved ? { unresolved } : {}),
+    };
     // A reuse is learned when the reusing job starts (its first event), which is now.
     if (reused || policy.kind !== 'sweep' || !options.learnEndsAtSweep) {
       gaps.add(pool.head, sample, atMs);

@@ -14,6 +14,17 @@ const storedScopes = (record: JobRecord): string[] => {
   return gapScopes({ ...job, instanceType: job.criteria.instanceType }).map(gapScopeId);
 };
 
+/**
+ * How long the hop's head took from its submission to its start (warm or cold), kept with its
+ * gap: a scope whose next submission follows the last submission, not the end, is learned from it
+ * (gapClock.ts). Nothing when either instant is unknown.
+ */
+const startupOf = (record: JobRecord): { startupSeconds?: number } => {
+  const job = record.job;
+  if (job?.startedAtMs === undefined || job.startedAtMs < job.createdAtMs) return {};
+  return { startupSeconds: (job.startedAtMs - job.createdAtMs) / 1000 };
+};
+
 /** A hop that ended (reused or not): its idle gap for the strategies, its idle spend for the caps. */
 const recordHopEnd = async (
   stats: UsageStats,
@@ -26,6 +37,7 @@ const recordHopEnd = async (
   if (pool?.billableSeconds === undefined || pool.availableSinceMs === undefined) return;
   const atMs = pool.availableSinceMs + pool.billableSeconds * 1000;
   const scopes = storedScopes(record);
+  const startup = startupOf(record);
   // A pool poolwarden stopped says nothing yet about when a reuse would have come: the next
   // cold start of its key will (resolveMissedReuse). A censored gap at the stop would teach
   // "no reuse comes" from the policy's own stop, and trap a policy that stops at once there.
@@ -36,10 +48,11 @@ const recordHopEnd = async (
           atMs,
           gapSeconds: pool.billableSeconds,
           reused,
+          ...startup,
           unresolved: true,
           scopeIds: scopes,
         }
-      : { job: record.name, atMs, gapSeconds: pool.billableSeconds, reused };
+      : { job: record.name, atMs, gapSeconds: pool.billableSeconds, reused, ...startup };
   const job = record.job;
   const price = job ? hourlyPrice(prices, job.criteria.instanceType, job.location?.region) : undefined;
   const usd =
@@ -74,7 +87,13 @@ const resolveMissedReuse = async (stats: UsageStats, record: JobRecord) => {
   const availableSinceMs = last.atMs - last.gapSeconds * 1000;
   const gapSeconds = (job.createdAtMs - availableSinceMs) / 1000;
   if (gapSeconds > DEFAULT_GAP_LEARNING.missedReuseHorizonSeconds) return;
-  const exact = { job: last.job, atMs: last.atMs, gapSeconds, reused: true };
+  const exact = {
+    job: last.job,
+    atMs: last.atMs,
+    gapSeconds,
+    reused: true,
+    ...(last.startupSeconds !== undefined ? { startupSeconds: last.startupSeconds } : {}),
+  };
   await stats.addGap(last.scopeIds ?? [keyScope], exact);
 };
 

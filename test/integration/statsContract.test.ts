@@ -87,6 +87,20 @@ const usageStatsContract = (name: string, make: (clock?: Clock) => Promise<Usage
       expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j4', 'j3', 'j2', 'j1']);
     });
 
+    it("keeps a gap's head start-up, and reads a gap written without one", async () => {
+      const { clock } = testClock();
+      const stats = await make(clock);
+      const start = stats.gapLogPosition();
+      const timed: ObservedGap = { ...gapAt('warm', T0), startupSeconds: 21 };
+      await stats.addGap(['matchKey:k'], timed);
+      await stats.addGap(['matchKey:k'], gapAt('old', T0 - 1000));
+      expect(await stats.recentGaps('matchKey:k', 10)).toEqual([timed, gapAt('old', T0 - 1000)]);
+      expect((await stats.recentGaps('matchKey:k', 10))[1]).not.toHaveProperty('startupSeconds');
+      // Written at one instant: the log's order among them is the store's own.
+      const logged = (await stats.gapsWrittenSince(start))?.written.map((w) => w.gap) ?? [];
+      expect(logged.sort((a, b) => a.atMs - b.atMs)).toEqual([gapAt('old', T0 - 1000), timed]);
+    });
+
     it('logs every gap write with its scopes, after the position asked from', async () => {
       const { clock, set } = testClock();
       const stats = await make(clock);

@@ -109,6 +109,8 @@ describe('poolFactsOf', () => {
       owner: 'alice',
       team: 'vision',
       matchKey: 'mk1_test',
+      // Its start less its submission: what its gaps' clock is shifted by (gapClock.ts).
+      headStartupSeconds: 60,
       tags: { 'poolwarden:protect': 'true' },
     });
   });

@@ -55,6 +55,25 @@ describe('usage statistics: learning that cannot trap itself', () => {
     }
   });
 
+  it("keeps each gap's head start-up, through the resolution of a stopped pool's gap", async () => {
+    const stats = new MemoryUsageStats();
+    const reactor = usageStatsReactor(stats, DEFAULT_PRICES);
+    // The head started warm: 21 s from its submission to its start.
+    const warmHead = snapshot('first', T0 - 10 * MIN);
+    const head: JobRecord = {
+      ...stopped,
+      job: { ...warmHead, startedAtMs: warmHead.createdAtMs + 21_000 },
+    };
+    await reactor.react([{ kind: 'pool-ended', job: head }]);
+    expect(await stats.recentGaps(keyScope, 10)).toMatchObject([{ job: 'first', startupSeconds: 21 }]);
+    await reactor.react([
+      { kind: 'job-started', job: { name: 'second', job: snapshot('second', T0 + 7 * MIN) } },
+    ]);
+    expect(await stats.recentGaps(keyScope, 10)).toEqual([
+      { job: 'first', atMs: T0, gapSeconds: 420, reused: true, startupSeconds: 21 },
+    ]);
+  });
+
   it('a warm start resolves nothing: the reuse found in the same handling makes it one', async () => {
     const stats = new MemoryUsageStats();
     const reactor = usageStatsReactor(stats, DEFAULT_PRICES);

@@ -45,6 +45,8 @@ const gapOf = (i: Item): ObservedGap => ({
   atMs: Number(i.atMs),
   gapSeconds: Number(i.gapSeconds),
   reused: Boolean(i.reused),
+  // Absent in gaps written before start-ups were recorded: read as unknown.
+  ...(typeof i.startupSeconds === 'number' ? { startupSeconds: i.startupSeconds } : {}),
   ...(i.unresolved === true ? { unresolved: true } : {}),
   ...(Array.isArray(i.scopeIds) ? { scopeIds: i.scopeIds.map(String) } : {}),
 });

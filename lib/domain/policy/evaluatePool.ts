@@ -3,11 +3,14 @@ import type { KeepAliveLimits } from '../keepAlive';
 import { hourlyPrice, type PriceTable } from '../prices';
 import { activityEvidence } from './activityEvidence';
 import { type Decision, type DecisionInput, decide, decisionHoldsUntilMs, tightenLimits } from './decide';
+import { clockedGaps } from './gapClock';
 import { type GapScope, gapScopes } from './gapDistribution';
 import {
   builtInPrior,
+  DEFAULT_GAP_LEARNING,
   type GapLearnerMemo,
   type GapLearningOptions,
+  type LearnedGaps,
   learnHierarchical,
   type TimedGap,
 } from './gapLearner';
@@ -56,6 +59,20 @@ export interface Evaluation {
   readonly holdsUntilMs: number;
 }
 
+/** The learned gaps with how their clocks were chosen in their basis (read lazily, as the learner's own). */
+const withClockBasis = (learned: LearnedGaps, clockBasis: string): LearnedGaps => {
+  if (clockBasis === '') return learned;
+  let basis: string | undefined;
+  return {
+    distribution: learned.distribution,
+    scope: learned.scope,
+    get basis(): string {
+      basis ??= `${learned.basis}; ${clockBasis}`;
+      return basis;
+    },
+  };
+};
+
 /**
  * The whole policy step for one pool: facts, rule, learned gaps, the rule's strategy, decision.
  * The sweep, the event handler and the benchmarks' simulation all call this, so that what is
@@ -68,12 +85,22 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     ? hourlyPrice(setup.prices, facts.instanceType, facts.location?.region)
     : undefined;
   const scopes = gapScopes(facts);
+  const clocked = clockedGaps(
+    scopes,
+    situation.gaps,
+    facts.headStartupSeconds,
+    (situation.learning ?? DEFAULT_GAP_LEARNING).gapClock,
+  );
+  // A memo relearns only the match key's level when its gaps are shifted to another head's start-up.
+  const memo = situation.memo;
   // Nothing learned in any scope: the built-in prior, with the learning options' figures.
-  const learned =
-    (situation.memo
-      ? situation.memo.learn(scopes, situation.gaps, situation.nowMs, situation.learning)
-      : learnHierarchical(scopes, situation.gaps, situation.nowMs, situation.learning)) ??
-    builtInPrior(situation.learning);
+  const learned = withClockBasis(
+    (memo
+      ? memo.learn(scopes, clocked.lookup, situation.nowMs, situation.learning)
+      : learnHierarchical(scopes, clocked.lookup, situation.nowMs, situation.learning)) ??
+      builtInPrior(situation.learning),
+    clocked.basis,
+  );
   const settings = rule.settings.keepAlive;
   const evidence = activityEvidence(
     rule.settings.extend.when,

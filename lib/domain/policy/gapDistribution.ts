@@ -14,6 +14,12 @@ export interface GapSample {
   readonly reused: boolean;
   /** How much the sample counts (recency, prior shrinkage); 1 when absent. */
   readonly weight?: number;
+  /**
+   * How long the pool's head job took from its submission to its start (a warm start or a cold
+   * one): what the submission clock adds back (gapClock.ts). Absent in samples written before it
+   * was recorded.
+   */
+  readonly startupSeconds?: number;
 }
 
 export interface GapDistribution {

@@ -26,6 +26,8 @@ export interface PoolFacts {
   readonly matchKey?: string;
   /** The head job's account and region, when its snapshot records them. */
   readonly location?: JobLocation;
+  /** How long the head job took from its submission to its start: a warm start or a cold one. */
+  readonly headStartupSeconds?: number;
   /** The head job's tags. */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -37,6 +39,10 @@ export const poolFactsOf = (view: PoolView, head: JobRecord): PoolFacts => {
   // The first holder's pool is born when it becomes Available; later holders inherit bornAtMs.
   const bornAtMs = pool?.bornAtMs ?? (view.reuseCount === 0 ? pool?.availableSinceMs : undefined);
   const lastReuseAtMs = view.reuseCount > 0 ? (job?.startedAtMs ?? job?.createdAtMs) : undefined;
+  const headStartupSeconds =
+    job?.startedAtMs !== undefined && job.startedAtMs >= job.createdAtMs
+      ? (job.startedAtMs - job.createdAtMs) / 1000
+      : undefined;
   return {
     poolId: view.poolId,
     headJob: view.headJob,
@@ -53,6 +59,7 @@ export const poolFactsOf = (view: PoolView, head: JobRecord): PoolFacts => {
     ...(view.team !== undefined ? { team: view.team } : {}),
     ...(view.matchKey !== undefined ? { matchKey: view.matchKey } : {}),
     ...(job?.location ? { location: job.location } : {}),
+    ...(headStartupSeconds !== undefined ? { headStartupSeconds } : {}),
     tags: job?.tags ?? {},
   };
 };
