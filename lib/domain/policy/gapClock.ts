@@ -114,43 +114,37 @@ export const gapClockEvidence = (samples: readonly TimedGap[]): GapClockEvidence
  * own head's end plus that head's start-up, less the start-up of the pool's head. A sample
  * without a start-up (written before samples recorded it) is taken as it is.
  */
-const shifted = new WeakMap<TimedGap, Map<number, TimedGap>>();
 const shiftedSample = (s: TimedGap, headStartupSeconds: number): TimedGap => {
   if (s.startupSeconds === undefined || s.startupSeconds === headStartupSeconds) return s;
+  const gapSeconds = s.gapSeconds + s.startupSeconds - headStartupSeconds;
   // A job sooner than the start-up difference cannot be the open loop's next one after this
   // head (it would come before the head's own successor could): another submitter's, taken as it was.
-  if (s.gapSeconds + s.startupSeconds - headStartupSeconds < 0) return s;
-  let byHead = shifted.get(s);
-  if (!byHead) {
-    byHead = new Map();
-    shifted.set(s, byHead);
-  }
-  const known = byHead.get(headStartupSeconds);
-  if (known) return known;
+  if (gapSeconds < 0) return s;
   // The censored time of an unresolved stop grows from when it became Available: shifting its
   // gap shifts that instant, so it stays censored at the shifted time so far.
-  const gap: TimedGap = {
-    gapSeconds: s.gapSeconds + s.startupSeconds - headStartupSeconds,
+  return {
+    gapSeconds,
     reused: s.reused,
     atMs: s.atMs,
     startupSeconds: s.startupSeconds,
     ...(s.weight !== undefined ? { weight: s.weight } : {}),
     ...(s.unresolved === true ? { unresolved: true } : {}),
   };
-  byHead.set(headStartupSeconds, gap);
-  return gap;
 };
 
-/** Kept per array and head start-up, so that a replay's memo sees the same array while the samples are unchanged. */
-const shiftedArrays = new WeakMap<readonly TimedGap[], Map<number, readonly TimedGap[]>>();
+/**
+ * Kept per array and head start-up (a deployment's heads start in a few distinct times: warm or
+ * cold), so that a replay's memo sees the same array while the samples are unchanged. One entry
+ * per array, not per sample: weak entries cost every garbage collection.
+ */
+const shiftedArrays = new WeakMap<readonly TimedGap[], { head: number; samples: readonly TimedGap[] }[]>();
 const shiftedSamples = (samples: readonly TimedGap[], headStartupSeconds: number): readonly TimedGap[] => {
-  let byHead = shiftedArrays.get(samples);
-  if (!byHead) {
-    byHead = new Map();
-    shiftedArrays.set(samples, byHead);
+  let known = shiftedArrays.get(samples);
+  if (!known) {
+    known = [];
+    shiftedArrays.set(samples, known);
   }
-  const known = byHead.get(headStartupSeconds);
-  if (known) return known;
+  for (const k of known) if (k.head === headStartupSeconds) return k.samples;
   let changed = false;
   const out = samples.map((s) => {
     const t = shiftedSample(s, headStartupSeconds);
@@ -158,7 +152,7 @@ const shiftedSamples = (samples: readonly TimedGap[], headStartupSeconds: number
     return t;
   });
   const result = changed ? out : samples;
-  byHead.set(headStartupSeconds, result);
+  known.push({ head: headStartupSeconds, samples: result });
   return result;
 };
 
@@ -167,7 +161,9 @@ export interface ClockedGaps {
   readonly lookup: (scope: GapScope) => readonly TimedGap[] | undefined;
   /** Scopes under the submission clock: their gaps were shifted to the head's start-up. */
   readonly shifted: boolean;
-  /** Every figure the clocks were chosen on, for the decision's reason; empty when all keep the end clock by default. */
+  /** Whether a clock was chosen (basis then names it): nothing to tell for a learner timing every gap from the end. */
+  readonly chosen: boolean;
+  /** Every figure the clock was chosen on, for the decision's reason; empty when none was chosen (built when read). */
   readonly basis: string;
 }
 
@@ -178,8 +174,29 @@ const describeScope = (scope: GapScope): string =>
       ? 'all pools'
       : `${scope.kind} ${scope.key}`;
 
-const describeEvidence = (scope: GapScope, e: GapClockEvidence): string =>
+/** A decision's reason reads its basis every time: the words of one key's evidence are made once. */
+const evidenceWords = new WeakMap<GapClockEvidence, string>();
+const describeEvidence = (scope: GapScope, e: GapClockEvidence): string => {
+  let words = evidenceWords.get(e);
+  if (words === undefined) {
+    words = describeEvidenceOnce(scope, e);
+    evidenceWords.set(e, words);
+  }
+  return words;
+};
+const describeEvidenceOnce = (scope: GapScope, e: GapClockEvidence): string =>
   `${describeScope(scope)} from the ${e.clock} (median gap ${formatDuration(Math.round(e.fast.medianGapSeconds))} after ${e.fast.reuses} starts of ${formatDuration(Math.round(e.fast.startupSeconds))}, ${formatDuration(Math.round(e.slow.medianGapSeconds))} after ${e.slow.reuses} of ${formatDuration(Math.round(e.slow.startupSeconds))})`;
+
+const shiftWordsOf = new Map<number, string>();
+const shiftWords = (headStartupSeconds: number): string => {
+  let words = shiftWordsOf.get(headStartupSeconds);
+  if (words === undefined) {
+    words = `shifted to this head's start-up ${formatDuration(Math.round(headStartupSeconds))}`;
+    // A replay's heads start in a few distinct times; a deployment's in many: kept while few.
+    if (shiftWordsOf.size < 64) shiftWordsOf.set(headStartupSeconds, words);
+  }
+  return words;
+};
 
 /**
  * The lookup a decision learns from, each scope's gaps timed by its clock for a pool whose head
@@ -195,33 +212,47 @@ export const clockedGaps = (
   headStartupSeconds: number | undefined,
   mode: GapClockMode,
 ): ClockedGaps => {
-  if (mode === 'end' || headStartupSeconds === undefined) return { lookup, shifted: false, basis: '' };
-  const head = `shifted to this head's start-up ${formatDuration(Math.round(headStartupSeconds))}`;
+  if (mode === 'end' || headStartupSeconds === undefined)
+    return { lookup, shifted: false, chosen: false, basis: '' };
+  const head = () => shiftWords(headStartupSeconds);
   const shift = (samples: readonly TimedGap[] | undefined) =>
     samples && shiftedSamples(samples, headStartupSeconds);
   if (mode === 'submission')
-    return {
-      lookup: (scope) => shift(lookup(scope)),
-      shifted: true,
-      basis: `gaps timed from the submission, ${head}`,
-    };
+    return withBasis(
+      (scope) => shift(lookup(scope)),
+      true,
+      () => `gaps timed from the submission, ${head()}`,
+    );
   const key = scopes.find((s) => s.kind === 'matchKey');
-  if (!key) return { lookup, shifted: false, basis: '' };
+  if (!key) return { lookup, shifted: false, chosen: false, basis: '' };
   // The key read once: a replay's lookup counts what a decision reads.
   const own = lookup(key);
   const evidence = own ? gapClockEvidence(own) : null;
-  if (!evidence) return { lookup, shifted: false, basis: '' };
-  const told = describeEvidence(key, evidence);
+  if (!evidence) return { lookup, shifted: false, chosen: false, basis: '' };
   if (evidence.clock === 'end')
-    return {
-      lookup: (scope) => (scope === key ? own : lookup(scope)),
-      shifted: false,
-      basis: `gaps timed ${told}`,
-    };
+    return withBasis(
+      (scope) => (scope === key ? own : lookup(scope)),
+      false,
+      () => `gaps timed ${describeEvidence(key, evidence)}`,
+    );
   const timed = shift(own);
+  return withBasis(
+    (scope) => (scope === key ? timed : lookup(scope)),
+    true,
+    () => `gaps timed ${describeEvidence(key, evidence)}, ${head()}`,
+  );
+};
+
+/** A replay decides far more often than it tells why: the words are built when first read. */
+const withBasis = (lookup: ClockedGaps['lookup'], shifted: boolean, describe: () => string): ClockedGaps => {
+  let basis: string | undefined;
   return {
-    lookup: (scope) => (scope === key ? timed : lookup(scope)),
-    shifted: true,
-    basis: `gaps timed ${told}, ${head}`,
+    lookup,
+    shifted,
+    chosen: true,
+    get basis(): string {
+      basis ??= describe();
+      return basis;
+    },
   };
 };
