@@ -205,13 +205,28 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
   to that decision (expectedCost.ts): no such keep is left, idle past the priced horizon is $1.28,
   and the 18 training weeks' $0/h total above no warm pool fell from +$2.52 to +$2.28 (mean ×
   oracle at $0, $60, $90: 1.034, 1.157 → 1.156, 1.146 alike; missed checks 28 → 29, bursty week 24
-  at $60/h 1.27× → 1.28×). What is left: +$0.28 in all on the 16 mixed, bursty and interactive
-  training weeks (−$0.09 to +$0.15 a week: ties where nothing is kept, a handful of keeps on keys
-  with many short gaps), and +$2.00 on the two sweep weeks, where the trace times a sweep slot's
-  next trial from a fixed start-up allowance, not the job's real end, so after a warm start the
-  next gap is 122 s longer
-  (pools of a warm-started sweep job had a same-key job within 122 s in 22 % of 392 cases, of a
-  cold-started one in 91 % of 1,445; an artefact of an open-loop trace, not used). No signal the
+  at $60/h 1.27× → 1.28×). Left then: +$0.28 in all on the 16 mixed, bursty and interactive
+  training weeks (ties where nothing is kept, a handful of keeps on keys with many short gaps),
+  and +$2.00 on the two sweep weeks. There the next trial of a sweep slot (and in these traces a
+  person's next job too) is timed from its submission, not the job's end: an open loop, like a
+  schedule or a sweep driver with a fixed budget per trial, so after a warm start the gap from
+  the end is 122 s longer (pools of a warm-started sweep job had a same-key job within 122 s in
+  22 % of 392 cases, of a cold-started one in 91 % of 1,445; quartiles by how the head started in
+  bench/trainZero.ts). Each gap now keeps its head's start-up, and a match key whose own reuse
+  gaps show the shift is learned on the submission clock (gapClock.ts; other keys and every
+  broader scope stay on the end clock). Measured on the training weeks: timing every scope from
+  the submission would take the $0/h total from +$2.28 to −$7.83 (sweep weeks by −$9.65, mixed
+  by −$0.44) but cost $62 more at $60/h and $35 more at $90/h on the seven mixed weeks (mean ×
+  oracle 1.156 → 1.162, 1.146 → 1.149); reading a clock in every scope, a key without evidence
+  inheriting its owner's, team's or all pools', lost at $60/h too (mixed weeks +$54; key and
+  owner only: +$3.56). Per match key from its own
+  gaps only: missed checks 29 → 26, mean × oracle $0 1.034 → 1.025, $60 1.1563 → 1.1562, $90
+  1.1460 → 1.1458, $0/h total +$2.28 → −$3.10 (sweep weeks +$2.00 → −$3.40; mixed +$0.21 →
+  +$0.24, bursty +$0.07, interactive $0.00 alike); 5 reuses per group instead of 3 measured alike
+  (−$2.41). On the held-out weeks (looked at once, after choosing) it took R3 at $0/h from $0.09
+  above no warm pool to $0.03 below; R1 and R2 at $0/h stay $0.01 above, as before. The replay
+  costs about a quarter more CPU (the 10,000-job trace, example policy at $90/h, in process: 2.0 →
+  2.5 s), from the key's samples shifted and relearned per head start-up. No signal the
   decision reads picks out the oracle's reuses: its P(reuse within 122 s) was 0.32 where the
   oracle reused a pool of a mixed week and 0.21 elsewhere (bursty 0.35 against 0.25), and keeping
   every pool with P ≥ 0.6 to the second sweep minute would have gained at most $0.50 over the 14

@@ -5,7 +5,12 @@ import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluatePool';
 import { clockedGaps, gapClockEvidence } from '../../lib/domain/policy/gapClock';
 import { type GapScope, gapScopes, reuseProbability } from '../../lib/domain/policy/gapDistribution';
-import { DEFAULT_GAP_LEARNING, learnHierarchical, type TimedGap } from '../../lib/domain/policy/gapLearner';
+import {
+  DEFAULT_GAP_LEARNING,
+  GapLearnerMemo,
+  learnHierarchical,
+  type TimedGap,
+} from '../../lib/domain/policy/gapLearner';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { sampleAvailablePool } from '../support/sampleCriteria';
 
@@ -173,6 +178,22 @@ describe('the decision on an open-loop key', () => {
     const reason = decide(WARM).reason;
     expect(reason).toContain('this match key from the submission (median gap 3m 12s after 20 starts of 21s');
     expect(reason).toContain("shifted to this head's start-up 21s");
+  });
+
+  it('decides alike with and without a replay memo, heads warm and cold in turn', () => {
+    const memo = new GapLearnerMemo();
+    for (const startup of [WARM, COLD, WARM, COLD]) {
+      const situation = {
+        head: headOf(startup),
+        nowMs: NOW,
+        spend: { poolIdleUsdToday: 0, poolIdleUsdPerSecond: 0 },
+        gaps,
+        learning,
+      };
+      expect(evaluatePool(setup, { ...situation, memo }).decision).toEqual(
+        evaluatePool(setup, situation).decision,
+      );
+    }
   });
 
   it('learns the same as before for a head of unknown start-up', () => {
