@@ -13,14 +13,14 @@ interface TimedGap extends GapSample {
  * started. A schedule, a sweep driver with a fixed budget per trial or a pipeline submits a while
  * after the last SUBMISSION (open loop): a warm start (seconds) instead of a cold one (minutes)
  * ends the job sooner, and the gap from its end is longer by the start-up saved. A sample records
- * its head's start-up, so either clock can be learned; which one a scope keeps is read from its
- * own gaps.
+ * its head's start-up, so either clock can be learned; which one a match key keeps is read from
+ * its own gaps.
  */
 export type GapClock = 'end' | 'submission';
 
 /**
  * How the learner times gaps: always from the end (as before samples recorded their head's
- * start-up), always from the submission, or per scope from its gaps (gapClockEvidence).
+ * start-up), always from the submission, or per match key from its own gaps (gapClockEvidence).
  */
 export type GapClockMode = GapClock | 'fromData';
 
@@ -40,7 +40,7 @@ interface StartGroup {
   readonly medianGapSeconds: number;
 }
 
-/** Fewer reuses after fast or after slow starts than this tell nothing: the broader scope's clock. */
+/** Fewer reuses after fast or after slow starts than this tell nothing: the end clock. */
 export const CLOCK_REUSES_PER_GROUP = 3;
 /** Start-ups closer than this do not tell the clocks apart (a warm start saves about two minutes). */
 export const CLOCK_STARTUP_SPREAD_SECONDS = 30;

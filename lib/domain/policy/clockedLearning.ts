@@ -1,0 +1,97 @@
+import { type ClockedGaps, clockedGaps } from './gapClock';
+import type { GapScope } from './gapDistribution';
+import {
+  DEFAULT_GAP_LEARNING,
+  type GapLearnerMemo,
+  type GapLearningOptions,
+  type LearnedGaps,
+  learnHierarchical,
+  type TimedGap,
+} from './gapLearner';
+
+type Lookup = (scope: GapScope) => readonly TimedGap[] | undefined;
+
+/**
+ * A memo's scope for the match key's gaps shifted to one head start-up: a key whose heads start
+ * warm and cold in turn keeps a level for each (siblings under the same broader levels, which are
+ * learned once), instead of relearning its one level at every other decision. Kept per start-up
+ * and key, so that a memo's lookup builds no string; a replay has a few start-ups.
+ */
+const shiftedKeyScopes = new Map<number, Map<string, GapScope>>();
+const MAX_SHIFTED_KEY_SCOPES = 100_000;
+let shiftedKeyScopeCount = 0;
+const shiftedKeyScope = (key: GapScope, headStartupSeconds: number): GapScope => {
+  let byKey = shiftedKeyScopes.get(headStartupSeconds);
+  const known = byKey?.get(key.key);
+  if (known) return known;
+  const scope: GapScope = { kind: 'matchKey', key: `${key.key}#started in ${headStartupSeconds}s` };
+  if (shiftedKeyScopeCount >= MAX_SHIFTED_KEY_SCOPES) return scope;
+  if (!byKey) {
+    byKey = new Map();
+    shiftedKeyScopes.set(headStartupSeconds, byKey);
+  }
+  byKey.set(key.key, scope);
+  shiftedKeyScopeCount++;
+  return scope;
+};
+
+/** The scopes and lookup a memo learns from: the shifted key under its own scope. */
+const memoScopes = (
+  scopes: readonly GapScope[],
+  lookup: Lookup,
+  headStartupSeconds: number,
+): { scopes: readonly GapScope[]; lookup: Lookup } => {
+  const key = scopes[0];
+  if (key?.kind !== 'matchKey') return { scopes, lookup };
+  const shifted = shiftedKeyScope(key, headStartupSeconds);
+  return {
+    scopes: [shifted, ...scopes.slice(1)],
+    lookup: (scope) => lookup(scope === shifted ? key : scope),
+  };
+};
+
+/** The learned gaps with how the key's clock was chosen in their basis (read lazily, as the learner's own). */
+const withClockBasis = (learned: LearnedGaps, clocked: ClockedGaps): LearnedGaps => {
+  if (!clocked.chosen) return learned;
+  let basis: string | undefined;
+  return {
+    distribution: learned.distribution,
+    scope: learned.scope,
+    get basis(): string {
+      basis ??= `${learned.basis}; ${clocked.basis}`;
+      return basis;
+    },
+  };
+};
+
+/**
+ * The learned gaps of a pool whose head took `headStartupSeconds` to start: each scope's gaps timed
+ * by its clock (gapClock.ts), learned hierarchically (through a replay's memo if given), and the
+ * clock's figures in the basis. Undefined when no scope has any gap.
+ */
+export const learnClockedGaps = (
+  /** Most specific first, as gapScopes gives them. */
+  scopes: readonly GapScope[],
+  lookup: Lookup,
+  headStartupSeconds: number | undefined,
+  nowMs: number,
+  how: { readonly memo?: GapLearnerMemo; readonly learning?: GapLearningOptions } = {},
+): LearnedGaps | undefined => {
+  const clocked = clockedGaps(
+    scopes,
+    lookup,
+    headStartupSeconds,
+    (how.learning ?? DEFAULT_GAP_LEARNING).gapClock,
+  );
+  let learned: LearnedGaps | undefined;
+  if (how.memo) {
+    const asked =
+      clocked.shifted && headStartupSeconds !== undefined
+        ? memoScopes(scopes, clocked.lookup, headStartupSeconds)
+        : { scopes, lookup: clocked.lookup };
+    learned = how.memo.learn(asked.scopes, asked.lookup, nowMs, how.learning);
+  } else {
+    learned = learnHierarchical(scopes, clocked.lookup, nowMs, how.learning);
+  }
+  return learned && withClockBasis(learned, clocked);
+};
