@@ -58,6 +58,18 @@ describe("a scope's gap clock, read from its gaps", () => {
     expect(gapClockEvidence(gapsOf('closed', 10, 10))?.clock).toBe('end');
   });
 
+  it('splits warm from cold starts at the widest gap between start-ups, whatever a slow outlier', () => {
+    const open = gapsOf('open', 10, 10);
+    // One cold start of 10 minutes (a capacity shortage): halfway between the extremes would put
+    // every ordinary cold start with the warm ones.
+    const outlier: TimedGap = { gapSeconds: 70, reused: true, atMs: NOW, startupSeconds: 600 };
+    expect(gapClockEvidence([...open, outlier])).toMatchObject({
+      clock: 'submission',
+      fast: { reuses: 10, startupSeconds: WARM },
+      slow: { reuses: 11 },
+    });
+  });
+
   it('tells nothing from too few reuses after either kind of start, or from start-ups alike', () => {
     expect(gapClockEvidence(gapsOf('open', 2, 20))).toBeNull();
     expect(gapClockEvidence(gapsOf('open', 0, 20))).toBeNull();

@@ -65,16 +65,25 @@ const evidenceOf = new WeakMap<readonly TimedGap[], GapClockEvidence | null>();
 export const gapClockEvidence = (samples: readonly TimedGap[]): GapClockEvidence | null => {
   const known = evidenceOf.get(samples);
   if (known !== undefined) return known;
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
+  // Warm and cold start-ups are two clusters; a deployment's are spread (and a slow cold start
+  // now and then): split at the widest gap between start-ups that leaves enough on either side,
+  // not halfway between the extremes.
+  const startups: number[] = [];
   for (const s of samples) {
-    if (s.startupSeconds === undefined || !s.reused || s.unresolved === true) continue;
-    lo = Math.min(lo, s.startupSeconds);
-    hi = Math.max(hi, s.startupSeconds);
+    if (s.startupSeconds !== undefined && s.reused && s.unresolved !== true) startups.push(s.startupSeconds);
+  }
+  startups.sort((a, b) => a - b);
+  let widest = 0;
+  let split = 0;
+  for (let i = CLOCK_REUSES_PER_GROUP; i <= startups.length - CLOCK_REUSES_PER_GROUP; i++) {
+    const gap = (startups[i] as number) - (startups[i - 1] as number);
+    if (gap > widest) {
+      widest = gap;
+      split = ((startups[i] as number) + (startups[i - 1] as number)) / 2;
+    }
   }
   let evidence: GapClockEvidence | null = null;
-  if (hi - lo >= CLOCK_STARTUP_SPREAD_SECONDS) {
-    const split = (lo + hi) / 2;
+  if (widest >= CLOCK_STARTUP_SPREAD_SECONDS) {
     const fastGaps: number[] = [];
     const slowGaps: number[] = [];
     let fastStartup = 0;
@@ -137,6 +146,7 @@ const shiftedSample = (s: TimedGap, headStartupSeconds: number): TimedGap => {
  * cold), so that a replay's memo sees the same array while the samples are unchanged. One entry
  * per array, not per sample: weak entries cost every garbage collection.
  */
+const SHIFTS_KEPT_PER_ARRAY = 4;
 const shiftedArrays = new WeakMap<readonly TimedGap[], { head: number; samples: readonly TimedGap[] }[]>();
 const shiftedSamples = (samples: readonly TimedGap[], headStartupSeconds: number): readonly TimedGap[] => {
   let known = shiftedArrays.get(samples);
@@ -152,7 +162,8 @@ const shiftedSamples = (samples: readonly TimedGap[], headStartupSeconds: number
     return t;
   });
   const result = changed ? out : samples;
-  known.push({ head: headStartupSeconds, samples: result });
+  // A replay's heads start in two times; a deployment's in many: kept for the first few.
+  if (known.length < SHIFTS_KEPT_PER_ARRAY) known.push({ head: headStartupSeconds, samples: result });
   return result;
 };
 
