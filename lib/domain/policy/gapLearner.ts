@@ -37,7 +37,7 @@ export interface GapLearningOptions {
   readonly missedReuseHorizonSeconds: number;
   /** What is assumed of the next gap before anything is learned (builtInPrior). */
   readonly builtInPrior: BuiltInPriorOptions;
-  /** Which clock gaps are timed by: from the head's end, its submission, or per scope from its gaps (gapClock.ts). */
+  /** Which clock gaps are timed by: from the head's end, its submission, or per match key from its own gaps (gapClock.ts). */
   readonly gapClock: GapClockMode;
 }
 
@@ -86,7 +86,7 @@ export const DEFAULT_GAP_LEARNING: GapLearningOptions = {
   // Per match key from its own gaps (gapClock.ts). On the training weeks, against the end clock
   // alone: missed checks 29 -> 26, $0/h total against no warm pool +$2.28 -> -$3.10 (the sweep
   // weeks), means × oracle at $60/$90 alike. The submission clock for every scope gained more at
-  // $0/h (-$7.83) but lost $62 a week set at $60/h on the mixed weeks.
+  // $0/h (-$7.83) but lost $62 at $60/h over the seven mixed weeks.
   gapClock: 'fromData',
 };
 
