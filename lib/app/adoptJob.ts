@@ -1,4 +1,5 @@
 import { type JobLocation, locationOfJobArn, sameLocation } from '../domain/jobLocation';
+import type { JobRecord } from '../domain/jobRecord';
 import { matchKey, normaliseCriteria } from '../domain/matchKey';
 import { type OwnerTagKeys, resolveOwner } from '../domain/owner';
 import type { JobSnapshot } from '../domain/trainingJob';
@@ -73,19 +74,65 @@ const descriptionFromDetails = (d: TrainingJobDetails): TrainingJobDescription =
   ...(d.warmPool ? { warmPool: d.warmPool } : {}),
 });
 
+/** What the caller of adoptJob has just read, so that it is not asked again. */
+export interface AlreadyKnown {
+  /** The job's record in the ledger. */
+  readonly read?: JobRecord;
+  /** SageMaker's DescribeTrainingJob answer. */
+  readonly described?: TrainingJobDescription;
+}
+
+/**
+ * A job the ledger recorded from an earlier event (its start, most often: its end event is late
+ * or lost) needs only a describe: what the event carried of it that DescribeTrainingJob does
+ * not (its tags, owner, match key) was recorded then, so ListTags is not called. The tags are
+ * those of that event; a tag added since shows at the job's own end event, if it comes.
+ */
+const fromRecordedStart = async (
+  deps: AdoptDeps,
+  name: string,
+  known: AlreadyKnown,
+): Promise<
+  { snapshot: JobSnapshot; description: TrainingJobDescription } | 'unknown-to-sagemaker' | undefined
+> => {
+  const job = (known.read ?? (await deps.ledger.getJob(name)))?.job;
+  if (!job) return undefined;
+  const description = known.described ?? (await deps.trainingJobs.describe(name));
+  if (!description) return 'unknown-to-sagemaker';
+  if (description.lastModifiedMs === undefined) return undefined;
+  const { secondaryStatus: _stale, startedAtMs: _s, endedAtMs: _e, failureReason: _f, ...recorded } = job;
+  const snapshot: JobSnapshot = {
+    ...recorded,
+    status: description.status,
+    lastModifiedMs: description.lastModifiedMs,
+    ...(description.startedAtMs !== undefined ? { startedAtMs: description.startedAtMs } : {}),
+    ...(description.endedAtMs !== undefined ? { endedAtMs: description.endedAtMs } : {}),
+    ...(description.failureReason ? { failureReason: description.failureReason } : {}),
+    ...(description.keepAliveSeconds !== undefined ? { keepAliveSeconds: description.keepAliveSeconds } : {}),
+  };
+  return { snapshot, description };
+};
+
 /**
  * A job whose events never arrived (lost, or dead-lettered): recorded as if its latest event
  * had, from SageMaker's own answers, so its pool is known, its owner told and the policy applied.
  */
-export const adoptJob = async (deps: AdoptDeps, name: string): Promise<LedgerFact[]> => {
-  const details = await deps.catalog.details(name);
-  if (!details) return [];
-  const description = descriptionFromDetails(details);
-  const result = await ingestJobEvent(
-    deps,
-    snapshotFromDetails(details, deps.tagKeys, deps.home),
-    description,
-  );
+export const adoptJob = async (
+  deps: AdoptDeps,
+  name: string,
+  known: AlreadyKnown = {},
+): Promise<LedgerFact[]> => {
+  const recorded = await fromRecordedStart(deps, name, known);
+  if (recorded === 'unknown-to-sagemaker') return [];
+  let snapshot = recorded?.snapshot;
+  let description = recorded?.description;
+  if (!snapshot || !description) {
+    const details = await deps.catalog.details(name);
+    if (!details) return [];
+    description = descriptionFromDetails(details);
+    snapshot = snapshotFromDetails(details, deps.tagKeys, deps.home);
+  }
+  const result = await ingestJobEvent(deps, snapshot, description);
   if (result.kind === 'applied') return [...result.facts];
   // The ledger holds a newer snapshot, but not this pool: what SageMaker says of it still counts.
   return [...result.facts, ...(await observeDescription(deps, result.recorded, description))];

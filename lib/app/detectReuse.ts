@@ -49,8 +49,8 @@ export const detectReuse = async (
   if (!job || record.reusedPoolOf) return [];
   const sameKey = await deps.ledger.availableByMatchKey(job.matchKey);
   view?.read(job.matchKey, sameKey);
-  const candidates = sameKey.filter((c) => c.name !== job.name);
-  if (candidates.length === 0) {
+  const others = sameKey.filter((c) => c.name !== job.name);
+  if (others.length === 0) {
     // One near miss per job: the end event looks for a reuse again, not for another near miss.
     if (record.nearMiss) return [];
     const ownerPools = job.owner ? await deps.ledger.availableByOwner(job.owner) : [];
@@ -59,11 +59,23 @@ export const detectReuse = async (
     await deps.ledger.recordNearMiss(job.name, nearMiss);
     return [{ kind: 'near-miss', job: { ...record, nearMiss }, nearMiss }];
   }
+  // A pool that became Available after this job's cluster was up cannot be the one it took
+  // (an end event looks again, when later pools of the key may be there).
+  const startedAtMs = job.startedAtMs;
+  const candidates =
+    startedAtMs === undefined
+      ? others
+      : others.filter(
+          (c) => c.pool?.availableSinceMs === undefined || c.pool.availableSinceMs <= startedAtMs,
+        );
   // SageMaker hands over the pool that expires soonest, and candidates come in that order:
-  // describe them a batch at a time and stop at the one this job took.
+  // the first is described alone (it is nearly always the one taken: one describe per warm
+  // start), then the others a batch at a time, stopping at the one this job took.
   const facts: LedgerFact[] = [];
-  for (let start = 0; start < candidates.length; start += deps.describeConcurrency) {
-    const batch = candidates.slice(start, start + deps.describeConcurrency);
+  for (let start = 0; start < candidates.length; ) {
+    const size = start === 0 ? 1 : deps.describeConcurrency;
+    const batch = candidates.slice(start, start + size);
+    start += size;
     const observed = await mapBounded(batch, deps.describeConcurrency, async (candidate) => {
       const description = await deps.trainingJobs.describe(candidate.name);
       return description ? observeDescription(deps, candidate, description) : [];

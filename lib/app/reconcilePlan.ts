@@ -6,7 +6,9 @@ import { POOL_TRANSITIONS_MOVE_LAST_MODIFIED, recentPoolsWindowMs } from '../dom
 import { isTerminal } from '../domain/trainingJob';
 import type { Ledger } from '../ports/ledger';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
+import type { TrainingJobDescription } from '../ports/trainingJobs';
 import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
+import { listedEnd } from './listedEnd';
 import { readAllPages } from './readAllPages';
 import type { RecordedEnds } from './recordedEnds';
 
@@ -39,10 +41,14 @@ export interface ReconcileTiming {
 export interface ReconcilePlan {
   /** Whether every Available pool of the window was listed, not only what changed. */
   readonly full: boolean;
-  /** Pools the ledger holds Available that SageMaker no longer shows Available: described. */
+  /** Pools the ledger holds Available that SageMaker no longer shows Available: looked at. */
   readonly describe: ReadonlySet<string>;
+  /** Of those, the ones whose end the listing tells in full (listedEnd.ts): observed from it, not described. */
+  readonly ended: ReadonlyMap<string, TrainingJobDescription>;
   /** Jobs SageMaker knows more of than the ledger (an end event lost, late or dead-lettered). */
   readonly adopt: readonly string[];
+  /** Records the plan read from the ledger, by name: an adopted one need not be read again. */
+  readonly read: ReadonlyMap<string, JobRecord>;
   /** Running in the ledger, with no listing to tell whether they ended: described. */
   readonly unsure: readonly JobRecord[];
   readonly listCalls: number;
@@ -53,9 +59,10 @@ export interface ReconcilePlan {
  * recent window (recentPoolsWindowMs) or since the previous reconcile, whichever reaches further
  * back; it costs a page or a few whatever the history. It shows every job that ended since the
  * previous reconcile and every pool Available that nobody extended: a pool the ledger holds
- * Available that it does not show Available is described (it ended, was reused, or is older than
+ * Available that it does not show Available is looked at (it ended, was reused, or is older than
  * the window), since a pool's own transitions are not assumed to move LastModifiedTime
- * (reconcileWindow.ts). Once per full period, or when the chain of reconciles broke, every
+ * (reconcileWindow.ts): from the listing's own line when that tells the end in full (its
+ * WarmPoolStatus with the billable seconds), else by a describe. Once per full period, or when the chain of reconciles broke, every
  * Available pool of the 28-day window is listed too, whose cost follows the history
  * (ListTrainingJobs pages before it filters). Sets both against the ledger's Available pools
  * and, when no listing of what changed can tell which running jobs ended, its running jobs.
@@ -97,7 +104,7 @@ export const planReconcile = async (
     const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
     if (full) await reconciler.schedule.fullListDone(nowMs);
     const unsure = running.filter((r) => !adopt.has(r.name));
-    return { full, describe, adopt: [...adopt], unsure, listCalls };
+    return { full, describe, ended: new Map(), adopt: [...adopt], read: new Map(), unsure, listCalls };
   }
 
   const recentSince = nowMs - recentPoolsWindowMs(deps.limits, every);
@@ -143,6 +150,13 @@ export const planReconcile = async (
     const recordedEnd = record?.job !== undefined && isTerminal(record.job.status);
     if (!recordedEnd || (job.warmPoolStatus !== undefined && !record?.pool)) adopt.add(job.name);
   }
+  const byName = new Map(pools.map((p) => [p.name, p]));
+  const ended = new Map<string, TrainingJobDescription>();
+  for (const line of listing.jobs) {
+    const record = describe.has(line.name) ? byName.get(line.name) : undefined;
+    const end = record && listedEnd(record, line);
+    if (end) ended.set(line.name, end);
+  }
   if (full) await reconciler.schedule.fullListDone(nowMs);
-  return { full, describe, adopt: [...adopt], unsure: [], listCalls };
+  return { full, describe, ended, adopt: [...adopt], read: recorded, unsure: [], listCalls };
 };

@@ -7,7 +7,7 @@ import { isTerminal } from '../domain/trainingJob';
 import type { PoolAction } from '../ports/decisionLog';
 import type { Telemetry } from '../ports/telemetry';
 import type { UsageStats } from '../ports/usageStats';
-import { adoptJob } from './adoptJob';
+import { type AlreadyKnown, adoptJob } from './adoptJob';
 import {
   type ActionDeps,
   type ActionRequest,
@@ -190,23 +190,26 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally, calm)),
   );
   const reconciler = deps.reconciler;
-  const adopt = async (name: string) => {
+  const adopt = async (name: string, known: AlreadyKnown = {}) => {
     if (!reconciler) return [];
-    const facts = await adoptJob({ ...deps, ...reconciler }, name);
+    const read = plan?.read.get(name);
+    const facts = await adoptJob({ ...deps, ...reconciler }, name, read ? { ...known, read } : known);
     tally.adopted++;
     return [...facts, ...(await decideAdopted(deps, facts, pools, nowMs, tally))];
   };
   /** A job the ledger believes running, described: recorded as ended when SageMaker says it has. */
-  const adoptIfEnded = async (name: string) => {
-    const description = await deps.trainingJobs.describe(name);
-    return description && isTerminal(description.status) ? adopt(name) : [];
+  const adoptIfEnded = async (record: JobRecord) => {
+    const description = await deps.trainingJobs.describe(record.name);
+    return description && isTerminal(description.status)
+      ? adopt(record.name, { described: description, read: record })
+      : [];
   };
   if (plan && deps.reconciler) {
     await mapBounded(plan.adopt, deps.concurrency, (name) => unit(name, () => adopt(name)));
     await mapBounded(plan.unsure, deps.concurrency, (record) =>
       unit(record.name, async () => {
         tally.reconciled++;
-        return adoptIfEnded(record.name);
+        return adoptIfEnded(record);
       }),
     );
   }
@@ -219,7 +222,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     await mapBounded(watched, deps.concurrency, (record) =>
       unit(record.name, async () => {
         tally.watched++;
-        const facts = await adoptIfEnded(record.name);
+        const facts = await adoptIfEnded(record);
         if (facts.length > 0) calm.quiet = false;
         return facts;
       }),
@@ -318,9 +321,11 @@ const handlePool = async (
   let head = pool;
   if (mustLook(deps, pool, nowMs, plan)) {
     tally.reconciled++;
-    let description = await deps.trainingJobs.describe(pool.name);
     const intent = pool.pendingAction;
-    if (intent && isFinishable(intent, nowMs)) {
+    const finishing = intent !== undefined && isFinishable(intent, nowMs);
+    const listed = finishing ? undefined : plan?.ended.get(pool.name);
+    let description = listed ?? (await deps.trainingJobs.describe(pool.name));
+    if (intent && finishing) {
       const finished = await finishPendingAction(deps, pool, description);
       if (finished) {
         calm.quiet = false;

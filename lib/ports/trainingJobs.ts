@@ -6,6 +6,8 @@ export interface TrainingJobDescription {
   readonly name: string;
   readonly status: TrainingJobStatus;
   readonly instanceType: string;
+  /** SageMaker's LastModifiedTime, when it answered one. */
+  readonly lastModifiedMs?: number;
   readonly startedAtMs?: number;
   readonly endedAtMs?: number;
   readonly keepAliveSeconds?: number;

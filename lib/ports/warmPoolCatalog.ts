@@ -7,6 +7,12 @@ export interface JobListing {
   readonly name: string;
   readonly status: TrainingJobStatus;
   readonly warmPoolStatus?: WarmPoolStatus;
+  /** The job that took the pool, once it is Reused. */
+  readonly reusedByJob?: string;
+  /** The pool's billable seconds, which SageMaker fills once it is Reused or Terminated. */
+  readonly billableSeconds?: number;
+  /** SageMaker's TrainingEndTime. */
+  readonly endedAtMs?: number;
   /** SageMaker's LastModifiedTime: when the job's status last changed (see reconcileWindow.ts). */
   readonly lastModifiedMs?: number;
 }

@@ -405,6 +405,8 @@ describe('SageMaker emulator: UpdateTrainingJob', () => {
       name: 'job-a',
       status: 'Completed',
       instanceType: 'ml.g5.xlarge',
+      // A keep-alive update does not move LastModifiedTime (reconcileWindow.ts): the job's end did.
+      lastModifiedMs: T0 + 743_000,
       startedAtMs: T0 + 143_000,
       endedAtMs: T0 + 743_000,
       keepAliveSeconds: 120,

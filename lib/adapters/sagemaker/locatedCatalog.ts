@@ -17,7 +17,11 @@ export class LocatedCatalog implements WarmPoolCatalog {
   private named(listing: Listing): Listing {
     return {
       calls: listing.calls,
-      jobs: listing.jobs.map((job) => ({ ...job, name: jobRef(job.name, this.location, this.home) })),
+      jobs: listing.jobs.map((job) => ({
+        ...job,
+        name: jobRef(job.name, this.location, this.home),
+        ...(job.reusedByJob ? { reusedByJob: jobRef(job.reusedByJob, this.location, this.home) } : {}),
+      })),
     };
   }
 

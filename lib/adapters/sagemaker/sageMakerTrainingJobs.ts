@@ -43,6 +43,7 @@ const toDescription = (out: DescribeTrainingJobCommandOutput): TrainingJobDescri
     name: out.TrainingJobName ?? '',
     status: (out.TrainingJobStatus ?? 'InProgress') as TrainingJobStatus,
     instanceType: out.ResourceConfig?.InstanceType ?? '',
+    ...(out.LastModifiedTime ? { lastModifiedMs: out.LastModifiedTime.getTime() } : {}),
     ...(out.TrainingStartTime ? { startedAtMs: out.TrainingStartTime.getTime() } : {}),
     ...(out.TrainingEndTime ? { endedAtMs: out.TrainingEndTime.getTime() } : {}),
     ...(out.ResourceConfig?.KeepAlivePeriodInSeconds !== undefined
@@ -116,7 +117,12 @@ export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, 
           ...(summary.WarmPoolStatus?.Status
             ? { warmPoolStatus: summary.WarmPoolStatus.Status as WarmPoolStatus }
             : {}),
+          ...(summary.WarmPoolStatus?.ReusedByJob ? { reusedByJob: summary.WarmPoolStatus.ReusedByJob } : {}),
+          ...(summary.WarmPoolStatus?.ResourceRetainedBillableTimeInSeconds !== undefined
+            ? { billableSeconds: summary.WarmPoolStatus.ResourceRetainedBillableTimeInSeconds }
+            : {}),
           ...(summary.LastModifiedTime ? { lastModifiedMs: summary.LastModifiedTime.getTime() } : {}),
+          ...(summary.TrainingEndTime ? { endedAtMs: summary.TrainingEndTime.getTime() } : {}),
         });
       }
     }

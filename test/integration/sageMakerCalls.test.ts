@@ -1,0 +1,109 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, SweepWorld } from '../support/sweepWorld';
+
+/**
+ * What SageMaker is asked, counted at the emulator: the reconciler's guarantee must not turn into
+ * polling. Counts, never timings.
+ */
+describe('SageMaker calls per job and per pool (emulator and dynalite)', () => {
+  let dynamo: LocalDynamo;
+  let world: SweepWorld;
+  let ledger: DynamoLedger;
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => dynamo.stop());
+  afterEach(async () => world.stop());
+
+  const startWorld = async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE }).start();
+  };
+  const calls = (operation: string) => world.emulator.callCounts()[operation]?.calls ?? 0;
+  /** Sweeps every minute for `minutes`, delivering each minute's events first, as the deployment would. */
+  const run = async (minutes: number) => {
+    for (let minute = 0; minute < minutes; minute++) {
+      await world.deliver();
+      await world.sweep();
+      world.advance(MIN);
+    }
+  };
+
+  it('two chains of one key: one describe per job end, one per warm start, one per pool that expired', async () => {
+    await startWorld();
+    // The first reconcile of an empty account: what it costs is not this test's subject.
+    await world.sweep();
+    world.emulator.api.resetCallCounts();
+    // Two pools of the same key are Available at each warm start: SageMaker hands over the one
+    // that expires sooner, and only that one is described.
+    world.submit('spare', 1800);
+    world.advance(MIN);
+    world.submit('first', 1200);
+    await run(12);
+    world.submit('second', 1200);
+    await run(12);
+    world.submit('third', 600);
+    // Long enough for the last pool and the spare to end, and for several reconcile periods.
+    await run(90);
+
+    expect(world.emulator.model.reuses().map((r) => [r.fromJob, r.toJob])).toEqual([
+      ['first', 'second'],
+      ['spare', 'third'],
+    ]);
+    expect((await ledger.getJob('first'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'second' });
+    expect((await ledger.getJob('spare'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'third' });
+    expect((await ledger.getJob('second'))?.pool).toMatchObject({ status: 'Terminated' });
+    expect((await ledger.getJob('third'))?.pool).toMatchObject({ status: 'Terminated' });
+    // Four ends (each described once), two warm starts (one candidate each), and the two pools
+    // that expired (each described once, at its predicted end). A job's end does not describe a
+    // pool of its key that became Available after it started.
+    expect(calls('DescribeTrainingJob')).toBe(4 + 2 + 2);
+    // One listing a reconcile period, whatever happened in between.
+    expect(calls('ListTrainingJobs')).toBeLessThanOrEqual(Math.ceil((115 * MIN) / RECONCILE_EVERY_MS));
+    expect(calls('UpdateTrainingJob')).toBe(0);
+  });
+
+  it('a lost end event: the job recorded from its start is adopted with one describe, and no ListTags', async () => {
+    await startWorld();
+    await world.sweep();
+    world.submit('lost-end', 3600);
+    world.advance(MIN);
+    await world.deliver();
+    world.advance(10 * MIN);
+    await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+    world.emulator.api.resetCallCounts();
+    let report = await world.sweep();
+    while (!report.listed) {
+      world.advance(MIN);
+      report = await world.sweep();
+    }
+    expect(report).toMatchObject({ adopted: 1 });
+    expect((await ledger.getJob('lost-end'))?.pool).toMatchObject({ status: 'Available' });
+    expect((await ledger.getJob('lost-end'))?.job).toMatchObject({ status: 'Completed', owner: 'alice' });
+    expect(calls('DescribeTrainingJob')).toBe(1);
+    expect(calls('ListTags')).toBe(0);
+  });
+
+  it('a pool someone else stopped: its end is read from the listing, not described', async () => {
+    await startWorld();
+    await world.sweep();
+    world.submit('stopped-elsewhere', 3600);
+    world.advance(10 * MIN);
+    await run(2 * (RECONCILE_EVERY_MS / MIN));
+    await world.sweepDeps.trainingJobs.setKeepAlive('stopped-elsewhere', 0);
+    world.emulator.api.resetCallCounts();
+    let report = await world.sweep();
+    while (!report.listed) {
+      world.advance(MIN);
+      report = await world.sweep();
+    }
+    expect((await ledger.getJob('stopped-elsewhere'))?.pool).toMatchObject({
+      status: 'Terminated',
+      billableSeconds: expect.any(Number),
+    });
+    expect(calls('DescribeTrainingJob')).toBe(0);
+  });
+});
