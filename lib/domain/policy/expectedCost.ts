@@ -91,11 +91,11 @@ export const expectedKeepUsd = (
   let from = a;
   let surviving = alive;
   for (let i = 0; i < gaps.eventSeconds.length; i++) {
-    const at = gaps.eventSeconds[i] ?? 0;
+    const at = gaps.eventSeconds[i] as number;
     if (at <= a) continue;
     if (at > h) break;
     integral += surviving * (at - from);
-    surviving = stillIdle((gaps.survival[i] ?? 0) ** hazardRatio, alive, rank);
+    surviving = stillIdle((gaps.survival[i] as number) ** hazardRatio, alive, rank);
     from = at;
   }
   integral += surviving * (h - from);
@@ -139,7 +139,7 @@ export const chooseKeep = (
   let surviving = alive;
   let nextDone = false;
   for (let i = 0; ; i++) {
-    const at = i < n ? (gaps.eventSeconds[i] ?? 0) : Number.POSITIVE_INFINITY;
+    const at = i < n ? (gaps.eventSeconds[i] as number) : Number.POSITIVE_INFINITY;
     if (at <= a) continue;
     const pastCap = i >= n || at > cap;
     if (!nextDone && (next <= at || pastCap)) {
@@ -156,7 +156,7 @@ export const chooseKeep = (
     }
     if (pastCap) break;
     integral += surviving * (at - from);
-    surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
+    surviving = stillIdle((gaps.survival[i] as number) ** ratio, alive, rank);
     from = at;
     if (at >= next) {
       const keepUsd = (costs.idleUsdPerSecond * integral + stopUsd * surviving) / alive;
@@ -233,11 +233,11 @@ export const keepChoiceHoldsUntilIdleSeconds = (
     let from = a;
     let surviving = alive;
     for (let i = 0; i < gaps.eventSeconds.length; i++) {
-      const at = gaps.eventSeconds[i] ?? 0;
+      const at = gaps.eventSeconds[i] as number;
       if (at <= a) continue;
       if (at >= until) break;
       integral += surviving * (at - from);
-      surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
+      surviving = stillIdle((gaps.survival[i] as number) ** ratio, alive, rank);
       from = at;
       if (c * integral + costs.coldStartUsd * (surviving - alive) <= atH) return Math.min(curveEndsAt, at);
     }
@@ -252,11 +252,11 @@ export const keepChoiceHoldsUntilIdleSeconds = (
   let from = a;
   let surviving = alive;
   for (let i = 0; i < gaps.eventSeconds.length; i++) {
-    const at = gaps.eventSeconds[i] ?? 0;
+    const at = gaps.eventSeconds[i] as number;
     if (at <= a) continue;
     if (at > options.maxIdleSeconds) break;
     integral += surviving * (at - from);
-    surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
+    surviving = stillIdle((gaps.survival[i] as number) ** ratio, alive, rank);
     from = at;
     ahead.push(at);
     g.push(c * integral + costs.coldStartUsd * (surviving - alive));

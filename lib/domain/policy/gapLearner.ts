@@ -431,8 +431,8 @@ const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGap
   };
   let previous = 1;
   for (let i = 0; i < eventSeconds.length; i++) {
-    const s = survival[i] ?? previous;
-    if (previous - s > 0) put(eventSeconds[i] ?? 0, true, weight * (previous - s));
+    const s = survival[i] as number;
+    if (previous - s > 0) put(eventSeconds[i] as number, true, weight * (previous - s));
     previous = s;
   }
   if (previous > 0) {
