@@ -2,7 +2,7 @@ import type { JobRecord } from '../jobRecord';
 import type { KeepAliveLimits } from '../keepAlive';
 import { hourlyPrice, type PriceTable } from '../prices';
 import { activityEvidence } from './activityEvidence';
-import { type Decision, type DecisionInput, decide, decisionHoldsUntilMs, tightenLimits } from './decide';
+import { type Decision, type DecisionInput, decideWithHold, tightenLimits } from './decide';
 import { type GapScope, gapScopes } from './gapDistribution';
 import {
   builtInPrior,
@@ -109,10 +109,8 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     limits: setup.limits,
     killSwitch: setup.killSwitch,
   };
-  const decision = decide(decisionInput);
-  const holdsUntilMs = decisionHoldsUntilMs(
+  const { decision, holdsUntilMs } = decideWithHold(
     decisionInput,
-    decision,
     situation.memo?.nextRefreshAtMs(situation.nowMs),
   );
   return { facts, rule, decision, holdsUntilMs };
