@@ -327,12 +327,14 @@ const ownGapsAt = (
   const gapSeconds = new Array<number>(size);
   const reused = new Array<boolean>(size);
   const weight = new Array<number>(size);
+  const resolvedCount = resolvedAt.length;
   let r = 0;
   let u = 0;
   for (let k = 0; k < size; k++) {
-    const gap = resolved.gapSeconds[r];
+    // Bounded by the count, not by reading past the end: a read that may be undefined boxes the gap.
+    const gap = r < resolvedCount ? (resolved.gapSeconds[r] as number) : Number.NaN;
     if (
-      gap !== undefined &&
+      r < resolvedCount &&
       (u >= stopCount ||
         gap < (stopGap[u] as number) ||
         (gap === stopGap[u] && (resolvedAt[r] as number) < (stopAt[u] as number)))
