@@ -227,18 +227,6 @@ describe('decide: working hours, time zones, DST, weekends and holidays', () => 
   });
 });
 
-describe('decide: the reason is built when read', () => {
-  it('reads, copies and serialises as a plain property, the same text each time', () => {
-    const decision = run({ now: WEEKDAY_10, idle: 40, expiresIn: 5 });
-    const text = decision.reason;
-    expect(text).toMatch(/^pool ends /);
-    expect(decision.reason).toBe(text);
-    expect({ ...decision }.reason).toBe(text);
-    expect(JSON.parse(JSON.stringify(decision)).reason).toBe(text);
-    expect(Object.keys(decision)).toEqual(['action', 'cause', 'endsAtMs', 'reason', 'rule', 'dryRun']);
-  });
-});
-
 describe('decide: pools that are not Available are never touched', () => {
   it.each(['InUse', 'Terminated', 'Reused', 'Bogus', undefined])('status %s -> leave', (status) => {
     // Everything else screams "stop": far past the idle limit, over every cap.

@@ -147,20 +147,14 @@ interface Protection {
   readonly by: string;
 }
 
-/**
- * Words for a reason, built only when read: a replay decides millions of times and reads none of
- * them, while the sweep, the notices and the ledger read every one.
- */
-type Words = () => string;
-
 interface Extension {
   readonly keepAliveSeconds: number;
   readonly expiresAtMs: number;
-  readonly because: Words;
-  readonly boundBy: Words;
+  readonly because: string;
+  readonly boundBy: string;
 }
 
-type ExtensionPlan = { readonly extension: Extension } | { readonly whyNot: Words };
+type ExtensionPlan = { readonly extension: Extension } | { readonly whyNot: string };
 
 /** The rule's caps tighten the deployment's limits; they never loosen them. */
 export const tightenLimits = (limits: KeepAliveLimits, settings: RuleSettings): KeepAliveLimits => ({
@@ -252,20 +246,18 @@ const describeIdle = (s: Situation): string => {
 };
 
 /** Step 4: the rule's lifetime cap and the spend caps. */
-const hardCapReached = (s: Situation): { cause: DecisionCause; reason: Words } | undefined => {
+const hardCapReached = (s: Situation): { cause: DecisionCause; reason: string } | undefined => {
   const bornAtMs = s.input.pool.bornAtMs;
   if (bornAtMs !== undefined) {
     const endMs = bornAtMs + s.limits.lifetimeCapSeconds * 1000;
     if (s.nowMs >= endMs) {
       return {
         cause: 'lifetime-cap',
-        reason: () =>
-          `pool is ${formatDuration((s.nowMs - bornAtMs) / 1000)} old ≥ lifetime cap ${formatDuration(s.limits.lifetimeCapSeconds)}`,
+        reason: `pool is ${formatDuration((s.nowMs - bornAtMs) / 1000)} old ≥ lifetime cap ${formatDuration(s.limits.lifetimeCapSeconds)}`,
       };
     }
   }
-  const spend = s.spend;
-  if (spend.kind === 'reached') return { cause: 'spend-cap', reason: () => spend.reason };
+  if (s.spend.kind === 'reached') return { cause: 'spend-cap', reason: s.spend.reason };
   return undefined;
 };
 
@@ -274,41 +266,38 @@ const planExtension = (s: Situation): ExtensionPlan => {
   const { input, settings } = s;
   const check = input.keepCheck;
   if (!settings.extend.when.predictedReuse && s.activity.length === 0) {
-    return { whyNot: () => 'no extension condition holds' };
+    return { whyNot: 'no extension condition holds' };
   }
-  if (!check) return { whyNot: () => 'the price is unknown, so no keep can be shown to pay' };
+  if (!check) return { whyNot: 'the price is unknown, so no keep can be shown to pay' };
   if (!(Number.isFinite(check.keepUntilMs) && check.keepUntilMs > s.expiresAtMs)) {
-    return { whyNot: () => `not worth it past the expiry: ${check.basis}` };
+    return { whyNot: `not worth it past the expiry: ${check.basis}` };
   }
-  const because = () => check.basis;
+  const because = [check.basis];
   const bornAtMs = input.pool.bornAtMs;
   if (bornAtMs === undefined) {
-    return { whyNot: () => "the pool's birth is unknown, so its lifetime cap cannot be checked" };
+    return { whyNot: "the pool's birth is unknown, so its lifetime cap cannot be checked" };
   }
   // A reached cap whose stop protection deferred must still block any extension.
-  const spend = s.spend;
-  if (spend.kind !== 'headroom') return { whyNot: () => spend.reason };
+  if (s.spend.kind !== 'headroom') return { whyNot: s.spend.reason };
 
-  const bounds: { label: Words; untilMs: number }[] = [
+  const bounds: { label: string; untilMs: number }[] = [
     {
-      label: () => `step ${formatDuration(settings.extend.stepSeconds)}`,
+      label: `step ${formatDuration(settings.extend.stepSeconds)}`,
       untilMs: s.nowMs + settings.extend.stepSeconds * 1000,
     },
   ];
   bounds.push({
-    label: () => 'expected-cost horizon',
+    label: 'expected-cost horizon',
     untilMs: check.keepUntilMs + DECIDE_AT_HORIZON_SECONDS * 1000,
   });
-  const idleLimitSeconds = s.idleLimitSeconds;
-  if (idleLimitSeconds !== null) {
+  if (s.idleLimitSeconds !== null) {
     bounds.push({
-      label: () => `idle limit ${formatDuration(idleLimitSeconds)}`,
-      untilMs: s.availableSinceMs + idleLimitSeconds * 1000,
+      label: `idle limit ${formatDuration(s.idleLimitSeconds)}`,
+      untilMs: s.availableSinceMs + s.idleLimitSeconds * 1000,
     });
   }
-  // Present only when a cap bounds the idling (checkSpend): its words are built when read.
-  if ('boundBy' in spend && Number.isFinite(spend.seconds)) {
-    bounds.push({ label: () => spend.boundBy ?? '', untilMs: s.nowMs + Math.floor(spend.seconds) * 1000 });
+  if (s.spend.boundBy && Number.isFinite(s.spend.seconds)) {
+    bounds.push({ label: s.spend.boundBy, untilMs: s.nowMs + Math.floor(s.spend.seconds) * 1000 });
   }
   const tightest = bounds.reduce((a, b) => (b.untilMs < a.untilMs ? b : a));
   let boundBy = tightest.label;
@@ -317,129 +306,102 @@ const planExtension = (s: Situation): ExtensionPlan => {
   const wishedSeconds = (tightest.untilMs - s.nowMs) / 1000;
   let keepAliveSeconds = clampKeepAlive(wishedSeconds, s.limits);
   if (wishedSeconds > s.limits.perCallCapSeconds) {
-    boundBy = () => `per-call cap ${formatDuration(s.limits.perCallCapSeconds)}`;
+    boundBy = `per-call cap ${formatDuration(s.limits.perCallCapSeconds)}`;
   }
   const capped = expiryAfterUpdate(s.nowMs, keepAliveSeconds, bornAtMs, s.limits);
   if (capped < s.nowMs + keepAliveSeconds * 1000) {
     keepAliveSeconds = clampKeepAlive((capped - s.nowMs) / 1000, s.limits);
-    boundBy = () => `lifetime cap ${formatDuration(s.limits.lifetimeCapSeconds)}`;
+    boundBy = `lifetime cap ${formatDuration(s.limits.lifetimeCapSeconds)}`;
   }
   const expiresAtMs = expiryAfterUpdate(s.nowMs, keepAliveSeconds, bornAtMs, s.limits);
-  const bound = boundBy;
   if (
     keepAliveSeconds < MIN_EXTENSION_SECONDS ||
     expiresAtMs < s.expiresAtMs + MIN_EXTENSION_SECONDS * 1000
   ) {
-    return { whyNot: () => `${because()}, but the ${bound()} leaves no room past the current expiry` };
+    return { whyNot: `${because.join('; ')}, but the ${boundBy} leaves no room past the current expiry` };
   }
-  return { extension: { keepAliveSeconds, expiresAtMs, because, boundBy: bound } };
+  return { extension: { keepAliveSeconds, expiresAtMs, because: because.join('; '), boundBy } };
 };
 
 /** The stops planned for later (idle limit, strategy, lifetime cap), each deferred by protection. */
-const plannedStops = (s: Situation): { atMs: number; what: Words }[] => {
+const plannedStops = (s: Situation): { atMs: number; what: string }[] => {
   const deferred = (ms: number) => Math.max(ms, s.protection?.untilMs ?? ms);
-  const stops: { atMs: number; what: Words }[] = [];
-  const idleLimitSeconds = s.idleLimitSeconds;
-  if (idleLimitSeconds !== null) {
+  const stops: { atMs: number; what: string }[] = [];
+  if (s.idleLimitSeconds !== null) {
     stops.push({
-      atMs: deferred(s.availableSinceMs + idleLimitSeconds * 1000),
-      what: () => `stopped at the idle limit ${formatDuration(idleLimitSeconds)}`,
+      atMs: deferred(s.availableSinceMs + s.idleLimitSeconds * 1000),
+      what: `stopped at the idle limit ${formatDuration(s.idleLimitSeconds)}`,
     });
   }
   const advice = s.input.advice;
   if (advice && advice.keepUntilMs < s.expiresAtMs) {
-    stops.push({
-      atMs: deferred(advice.keepUntilMs),
-      what: () => `stopped by the ${advice.strategy} strategy`,
-    });
+    stops.push({ atMs: deferred(advice.keepUntilMs), what: `stopped by the ${advice.strategy} strategy` });
   }
   const bornAtMs = s.input.pool.bornAtMs;
   if (bornAtMs !== undefined) {
     stops.push({
       atMs: deferred(bornAtMs + s.limits.lifetimeCapSeconds * 1000),
-      what: () => `stopped at the lifetime cap ${formatDuration(s.limits.lifetimeCapSeconds)}`,
+      what: `stopped at the lifetime cap ${formatDuration(s.limits.lifetimeCapSeconds)}`,
     });
   }
   return stops;
 };
 
-export const decide = (input: DecisionInput): Decision => decideIn(input).decision;
+export const decide = (input: DecisionInput): Decision => decideSeeing(input, () => {});
 
 /**
- * `decide`, and until when its decision holds (decisionHoldsUntilMs): the facts of the pool read
+ * `decide`, and until when its decision holds (decisionHoldsUntilMs): the pool's situation read
  * once for both, as the sweep and a replay ask for both at every evaluation.
  */
 export const decideWithHold = (
   input: DecisionInput,
   learnedChangesAtMs = Number.POSITIVE_INFINITY,
 ): { readonly decision: Decision; readonly holdsUntilMs: number } => {
-  const { decision, situation } = decideIn(input);
+  let situation: Situation | undefined;
+  const decision = decideSeeing(input, (s) => {
+    situation = s;
+  });
   return { decision, holdsUntilMs: holdsUntilIn(input, decision, learnedChangesAtMs, situation) };
 };
 
-/** The decision, and the situation it read (absent when a step before the situation decided). */
-const decideIn = (input: DecisionInput): { decision: Decision; situation?: Situation } => {
+/** The decision; `seen` is given the situation it read, if a step before that did not decide. */
+const decideSeeing = (input: DecisionInput, seen: (s: Situation) => void): Decision => {
   const { pool, rule } = input;
   const dryRun = input.killSwitch || input.policy.dryRun || rule.settings.dryRun;
   const decision = (
     action: DecisionAction,
     cause: DecisionCause,
-    reason: Words,
+    reason: string,
     extra: { keepAliveSeconds?: number; endsAtMs?: number } = {},
-  ): Decision => {
-    let text: string | undefined;
-    return {
-      action,
-      cause,
-      ...extra,
-      get reason(): string {
-        text ??= reason();
-        return text;
-      },
-      rule: rule.name,
-      dryRun,
-    };
-  };
+  ): Decision => ({ action, cause, ...extra, reason, rule: rule.name, dryRun });
 
   // 1. Opt-out.
   const tags = readTagOverrides(pool.tags, input.policy.tagKeys, rule.settings.honourTags);
   if (tags.optOut) {
-    return {
-      decision: decision('leave', 'opted-out', () => `tag ${input.policy.tagKeys.optOut} opts the pool out`),
-    };
+    return decision('leave', 'opted-out', `tag ${input.policy.tagKeys.optOut} opts the pool out`);
   }
 
   // 2. Only an Available pool is ever touched; unknown counts as in use.
   if (pool.status !== 'Available') {
-    return {
-      decision: decision(
-        'leave',
-        'not-available',
-        () => `pool is ${pool.status ?? 'in an unknown state'}, not Available`,
-      ),
-    };
+    return decision(
+      'leave',
+      'not-available',
+      `pool is ${pool.status ?? 'in an unknown state'}, not Available`,
+    );
   }
 
   // 3. Never act on a guess.
   if (pool.availableSinceMs === undefined || pool.expiresAtMs === undefined) {
-    return {
-      decision: decision(
-        'leave',
-        'facts-missing',
-        () => 'pool is Available but its idle start or expiry is unknown',
-      ),
-    };
+    return decision('leave', 'facts-missing', 'pool is Available but its idle start or expiry is unknown');
   }
 
   const s = situationOf(input, pool.availableSinceMs, pool.expiresAtMs);
-  const decided = (d: Decision) => ({ decision: d, situation: s });
+  seen(s);
   const ignored = s.tags.ignored.length > 0 ? `; ignored tags: ${s.tags.ignored.join(', ')}` : '';
-  let blocked: Words | undefined;
-  const stop = (cause: DecisionCause, reason: Words): Decision | undefined => {
-    const protection = s.protection;
-    if (!protection) return decision('stop', cause, () => reason() + ignored);
-    blocked ??= () =>
-      `${reason()}, but ${protection.by} protects the pool until ${at(s, protection.untilMs)}`;
+  let blocked: string | undefined;
+  const stop = (cause: DecisionCause, reason: string): Decision | undefined => {
+    if (!s.protection) return decision('stop', cause, reason + ignored);
+    blocked ??= `${reason}, but ${s.protection.by} protects the pool until ${at(s, s.protection.untilMs)}`;
     return undefined;
   };
 
@@ -447,13 +409,13 @@ const decideIn = (input: DecisionInput): { decision: Decision; situation?: Situa
   const cap = hardCapReached(s);
   if (cap) {
     const stopped = stop(cap.cause, cap.reason);
-    if (stopped) return decided(stopped);
+    if (stopped) return stopped;
   }
 
   // 5. Idle limit.
   if (s.idleLimitSeconds !== null && s.idleSeconds >= s.idleLimitSeconds) {
-    const stopped = stop('idle-limit', () => describeIdle(s));
-    if (stopped) return decided(stopped);
+    const stopped = stop('idle-limit', describeIdle(s));
+    if (stopped) return stopped;
   }
 
   // 6. Extension.
@@ -461,76 +423,59 @@ const decideIn = (input: DecisionInput): { decision: Decision; situation?: Situa
   const remainingMs = s.expiresAtMs - s.nowMs;
   if ('extension' in plan && remainingMs <= s.settings.extend.withinSeconds * 1000) {
     const e = plan.extension;
-    return decided(
-      decision(
-        'extend',
-        'extension',
-        () =>
-          `${e.because()}; keep-alive ${formatDuration(e.keepAliveSeconds)} until ${at(s, e.expiresAtMs)}, bounded by the ${e.boundBy()}${ignored}`,
-        { keepAliveSeconds: e.keepAliveSeconds, endsAtMs: e.expiresAtMs },
-      ),
+    return decision(
+      'extend',
+      'extension',
+      `${e.because}; keep-alive ${formatDuration(e.keepAliveSeconds)} until ${at(s, e.expiresAtMs)}, bounded by the ${e.boundBy}${ignored}`,
+      { keepAliveSeconds: e.keepAliveSeconds, endsAtMs: e.expiresAtMs },
     );
   }
 
   // 7. The strategy's own stop (activity already weighed inside it as evidence).
   const advice = input.advice;
   if (advice && advice.keepUntilMs < s.expiresAtMs && s.nowMs >= advice.keepUntilMs) {
-    const stopped = stop('strategy', () => advice.basis);
-    if (stopped) return decided(stopped);
+    const stopped = stop('strategy', advice.basis);
+    if (stopped) return stopped;
   }
 
   // 8. Past the predicted expiry: nothing left to warn about.
   if (remainingMs <= 0 && !('extension' in plan)) {
-    return decided(
-      decision(
-        'leave',
-        'past-expiry',
-        () =>
-          `predicted expiry ${at(s, s.expiresAtMs)} has passed; the reconciler will see how the pool ended${ignored}`,
-      ),
+    return decision(
+      'leave',
+      'past-expiry',
+      `predicted expiry ${at(s, s.expiresAtMs)} has passed; the reconciler will see how the pool ended${ignored}`,
     );
   }
 
   // 9. Warn before the pool ends, whatever ends it.
   const ends = [
-    ...('extension' in plan ? [] : [{ atMs: s.expiresAtMs, what: () => 'its keep-alive runs out' }]),
+    ...('extension' in plan ? [] : [{ atMs: s.expiresAtMs, what: 'its keep-alive runs out' }]),
     ...plannedStops(s),
   ].sort((a, b) => a.atMs - b.atMs);
   const first = ends[0];
   const lead = s.settings.notifyLeadTimeSeconds;
   if (first && lead !== null && first.atMs - s.nowMs <= lead * 1000) {
-    return decided(
-      decision(
-        'warn',
-        'ending-soon',
-        () => {
-          const whyNot = 'whyNot' in plan ? `; not extended: ${plan.whyNot()}` : '';
-          return `pool ends ${at(s, first.atMs)}: ${first.what()}${whyNot}${ignored}`;
-        },
-        {
-          endsAtMs: first.atMs,
-        },
-      ),
+    const whyNot = 'whyNot' in plan ? `; not extended: ${plan.whyNot}` : '';
+    return decision(
+      'warn',
+      'ending-soon',
+      `pool ends ${at(s, first.atMs)}: ${first.what}${whyNot}${ignored}`,
+      {
+        endsAtMs: first.atMs,
+      },
     );
   }
 
   // 10. Leave.
-  const protectedBy = blocked;
-  if (protectedBy) return decided(decision('leave', 'protected', () => protectedBy() + ignored));
+  if (blocked) return decision('leave', 'protected', blocked + ignored);
   if ('extension' in plan) {
-    const e = plan.extension;
-    return decided(
-      decision(
-        'leave',
-        'extension-planned',
-        () =>
-          `${e.because()}; will extend within ${formatDuration(s.settings.extend.withinSeconds)} of the expiry ${at(s, s.expiresAtMs)}${ignored}`,
-      ),
+    return decision(
+      'leave',
+      'extension-planned',
+      `${plan.extension.because}; will extend within ${formatDuration(s.settings.extend.withinSeconds)} of the expiry ${at(s, s.expiresAtMs)}${ignored}`,
     );
   }
-  return decided(
-    decision('leave', 'within-limits', () => `${describeIdle(s)}; expires ${at(s, s.expiresAtMs)}${ignored}`),
-  );
+  return decision('leave', 'within-limits', `${describeIdle(s)}; expires ${at(s, s.expiresAtMs)}${ignored}`);
 };
 
 /** The strategies whose advice reads the learned gaps (the others: the prices or fixed times). */

@@ -24,14 +24,10 @@ export type SpendCheck =
   | { readonly kind: 'unknown'; readonly reason: string };
 
 interface CapFacts {
-  /** The team of a team cap; absent: the pool's own cap. */
-  readonly team?: string;
+  readonly label: string;
   readonly capUsd: number;
   readonly spentUsd: number | undefined;
 }
-
-const labelOf = (cap: CapFacts): string =>
-  cap.team === undefined ? 'idle spend cap per pool per day' : `idle spend cap of team ${cap.team} per day`;
 
 export const checkSpend = (
   caps: Caps,
@@ -41,45 +37,42 @@ export const checkSpend = (
 ): SpendCheck => {
   const applicable: CapFacts[] = [];
   if (caps.idleSpendPerPoolPerDayUsd !== null) {
-    applicable.push({ capUsd: caps.idleSpendPerPoolPerDayUsd, spentUsd: spend.poolIdleUsdToday });
+    applicable.push({
+      label: 'idle spend cap per pool per day',
+      capUsd: caps.idleSpendPerPoolPerDayUsd,
+      spentUsd: spend.poolIdleUsdToday,
+    });
   }
   if (caps.idleSpendPerTeamPerDayUsd !== null && team !== undefined) {
-    applicable.push({ team, capUsd: caps.idleSpendPerTeamPerDayUsd, spentUsd: spend.teamIdleUsdToday });
+    applicable.push({
+      label: `idle spend cap of team ${team} per day`,
+      capUsd: caps.idleSpendPerTeamPerDayUsd,
+      spentUsd: spend.teamIdleUsdToday,
+    });
   }
   for (const cap of applicable) {
     if (cap.spentUsd !== undefined && cap.spentUsd >= cap.capUsd) {
       return {
         kind: 'reached',
-        reason: `${formatUsd(cap.spentUsd)} spent idle today ≥ ${labelOf(cap)} ${formatUsd(cap.capUsd)}`,
+        reason: `${formatUsd(cap.spentUsd)} spent idle today ≥ ${cap.label} ${formatUsd(cap.capUsd)}`,
       };
     }
   }
   let seconds = Number.POSITIVE_INFINITY;
-  let bound: { readonly cap: CapFacts; readonly spentUsd: number } | undefined;
+  let boundBy: string | undefined;
   for (const cap of applicable) {
     if (cap.spentUsd === undefined) {
-      return { kind: 'unknown', reason: `today's spend for the ${labelOf(cap)} is unknown` };
+      return { kind: 'unknown', reason: `today's spend for the ${cap.label} is unknown` };
     }
     if (idleUsdPerSecond === undefined) {
-      return { kind: 'unknown', reason: `the price is unknown, so the ${labelOf(cap)} cannot be checked` };
+      return { kind: 'unknown', reason: `the price is unknown, so the ${cap.label} cannot be checked` };
     }
     const allowed =
       idleUsdPerSecond > 0 ? (cap.capUsd - cap.spentUsd) / idleUsdPerSecond : Number.POSITIVE_INFINITY;
     if (allowed < seconds) {
       seconds = allowed;
-      bound = { cap, spentUsd: cap.spentUsd };
+      boundBy = `${cap.label} ${formatUsd(cap.capUsd)} (${formatUsd(cap.spentUsd)} spent)`;
     }
   }
-  if (bound === undefined) return { kind: 'headroom', seconds };
-  // The bound's words are built when read: a replay checks the caps at every decision.
-  const { cap, spentUsd } = bound;
-  let boundBy: string | undefined;
-  return {
-    kind: 'headroom',
-    seconds,
-    get boundBy(): string {
-      boundBy ??= `${labelOf(cap)} ${formatUsd(cap.capUsd)} (${formatUsd(spentUsd)} spent)`;
-      return boundBy;
-    },
-  };
+  return { kind: 'headroom', seconds, ...(boundBy ? { boundBy } : {}) };
 };

@@ -62,70 +62,40 @@ const idleSecondsOf = (ctx: KeepAliveContext): number =>
 
 const atSeconds = (ctx: KeepAliveContext, seconds: number): number => ctx.availableSinceMs + seconds * 1000;
 
-/**
- * The words of an advice's basis, built when first read: a replay asks for advice millions of
- * times and reads none of them.
- */
-const lazily = (words: () => string): (() => string) => {
-  let text: string | undefined;
-  return () => {
-    text ??= words();
-    return text;
-  };
-};
-
-/** Another strategy's advice (fixed, without holdsUntilMs) given for the one asked. */
-const fallback = (advice: KeepAdvice, asked: StrategyName, why: () => string): KeepAdvice => {
-  const basis = lazily(() => `${why()}; ${advice.basis}`);
-  return {
-    strategy: asked,
-    keepUntilMs: advice.keepUntilMs,
-    get basis(): string {
-      return basis();
-    },
-    fellBackTo: advice.strategy,
-  };
-};
+const fallback = (advice: KeepAdvice, asked: StrategyName, why: string): KeepAdvice => ({
+  ...advice,
+  strategy: asked,
+  fellBackTo: advice.strategy,
+  basis: `${why}; ${advice.basis}`,
+});
 
 /** What users do today: a fixed keep-alive, by default the job's own (then it never interferes). */
 const fixedAdvice = (ctx: KeepAliveContext, fixedSeconds: number | null): KeepAdvice => {
   if (fixedSeconds !== null) {
-    const basis = lazily(() => `fixed keep-alive ${formatDuration(fixedSeconds)}`);
     return {
       strategy: 'fixed',
       keepUntilMs: atSeconds(ctx, fixedSeconds),
-      get basis(): string {
-        return basis();
-      },
+      basis: `fixed keep-alive ${formatDuration(fixedSeconds)}`,
     };
   }
   if (ctx.expiresAtMs !== undefined) {
     return { strategy: 'fixed', keepUntilMs: ctx.expiresAtMs, basis: "fixed at the job's own keep-alive" };
   }
   const own = ctx.jobKeepAliveSeconds ?? 0;
-  const basis = lazily(() => `fixed at the job's own keep-alive ${formatDuration(own)}`);
   return {
     strategy: 'fixed',
     keepUntilMs: atSeconds(ctx, own),
-    get basis(): string {
-      return basis();
-    },
+    basis: `fixed at the job's own keep-alive ${formatDuration(own)}`,
   };
 };
 
 /** Keep until the idle price paid equals one cold start, then stop (2-competitive). */
 const breakEvenAdvice = (ctx: KeepAliveContext, costs: PoolCosts): KeepAdvice => {
   const seconds = breakEvenSeconds(costs);
-  const basis = lazily(
-    () =>
-      `break-even: idling costs ${formatUsd(costs.idleUsdPerSecond * 3600)}/h, one cold start ${formatUsd(costs.coldStartUsd)}, equal after ${formatDuration(seconds)}`,
-  );
   return {
     strategy: 'break-even',
     keepUntilMs: atSeconds(ctx, seconds),
-    get basis(): string {
-      return basis();
-    },
+    basis: `break-even: idling costs ${formatUsd(costs.idleUsdPerSecond * 3600)}/h, one cold start ${formatUsd(costs.coldStartUsd)}, equal after ${formatDuration(seconds)}`,
   };
 };
 
@@ -197,39 +167,29 @@ const percentileBin = (histogram: Histogram, fraction: number): number => {
  */
 const hybridHistogramAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings): KeepAdvice => {
   const options = settings.hybrid;
-  const orFixed = (why: () => string) =>
-    fallback(fixedAdvice(ctx, settings.fixedSeconds), 'hybrid-histogram', why);
-  if (!ctx.gaps) return orFixed(() => 'hybrid histogram: no gaps learned');
+  const orFixed = (why: string) => fallback(fixedAdvice(ctx, settings.fixedSeconds), 'hybrid-histogram', why);
+  if (!ctx.gaps) return orFixed('hybrid histogram: no gaps learned');
   const histogram = histogramOf(ctx.gaps, options);
   const total = histogram.inRange + histogram.outOfRange;
   if (total < settings.minSamples) {
-    return orFixed(() => `hybrid histogram: ${countOf(total)} gaps < ${settings.minSamples} needed`);
+    return orFixed(`hybrid histogram: ${countOf(total)} gaps < ${settings.minSamples} needed`);
   }
   const outShare = histogram.outOfRange / total;
   if (outShare >= options.outOfRangeThreshold) {
     return orFixed(
-      () =>
-        `hybrid histogram: ${Math.round(outShare * 100)}% of gaps beyond ${formatDuration(options.rangeSeconds)}`,
+      `hybrid histogram: ${Math.round(outShare * 100)}% of gaps beyond ${formatDuration(options.rangeSeconds)}`,
     );
   }
   const cv = binCountCv(histogram);
   if (cv < options.cvThreshold) {
-    return orFixed(
-      () => `hybrid histogram: bin-count CV ${cv.toFixed(2)} < ${options.cvThreshold}, no pattern`,
-    );
+    return orFixed(`hybrid histogram: bin-count CV ${cv.toFixed(2)} < ${options.cvThreshold}, no pattern`);
   }
   const tailBin = percentileBin(histogram, options.tailPercentile);
   const seconds = (tailBin + 1) * options.binSeconds * (1 + options.margin);
-  const basis = lazily(
-    () =>
-      `hybrid histogram: ${Math.round(options.tailPercentile * 100)}th percentile of ${countOf(histogram.inRange)} gaps is ${formatDuration((tailBin + 1) * options.binSeconds)}, plus ${Math.round(options.margin * 100)}% = ${formatDuration(seconds)}`,
-  );
   return {
     strategy: 'hybrid-histogram',
     keepUntilMs: atSeconds(ctx, seconds),
-    get basis(): string {
-      return basis();
-    },
+    basis: `hybrid histogram: ${Math.round(options.tailPercentile * 100)}th percentile of ${countOf(histogram.inRange)} gaps is ${formatDuration((tailBin + 1) * options.binSeconds)}, plus ${Math.round(options.margin * 100)}% = ${formatDuration(seconds)}`,
   };
 };
 
@@ -252,47 +212,31 @@ const adaptiveAdvice = (ctx: KeepAliveContext, costs: PoolCosts): KeepAdvice => 
   };
   const choice = chooseKeep(gaps, idle, costs, keepOptions);
   const holdsUntilMs = atSeconds(ctx, keepChoiceHoldsUntilIdleSeconds(gaps, choice, costs, keepOptions));
-  // Everything below the figures is words: made when the basis is read.
-  const context = () => {
-    const learned = prior?.basis ?? ctx.gapsBasis ?? `${gaps.samples} gaps (${gaps.censored} unreused)`;
-    const given =
-      evidence.because.length > 0
-        ? `; evidence ${evidence.because.join('; ')} (hazard × ${evidence.hazardRatio.toFixed(2)})`
-        : '';
-    const competing =
-      ctx.sameKey && ctx.sameKey.of > 1
-        ? `; rank ${rank} of ${ctx.sameKey.of} Available pools of this key${rank > 1 ? `: reused only once ${rank} same-key jobs come` : ''}`
-        : '';
-    const prices = `idle ${formatUsd(costs.idleUsdPerSecond * 3600)}/h, cold start ${formatUsd(costs.coldStartUsd)}`;
-    return { learned, given, competing, prices };
-  };
+  const learned = prior?.basis ?? ctx.gapsBasis ?? `${gaps.samples} gaps (${gaps.censored} unreused)`;
+  const given =
+    evidence.because.length > 0
+      ? `; evidence ${evidence.because.join('; ')} (hazard × ${evidence.hazardRatio.toFixed(2)})`
+      : '';
+  const competing =
+    ctx.sameKey && ctx.sameKey.of > 1
+      ? `; rank ${rank} of ${ctx.sameKey.of} Available pools of this key${rank > 1 ? `: reused only once ${rank} same-key jobs come` : ''}`
+      : '';
+  const prices = `idle ${formatUsd(costs.idleUsdPerSecond * 3600)}/h, cold start ${formatUsd(costs.coldStartUsd)}`;
   if (choice.keepUntilIdleSeconds <= idle) {
-    const basis = lazily(() => {
-      const { learned, given, competing, prices } = context();
-      const window = Math.min(breakEvenSeconds(costs), 24 * 3600);
-      const p = reuseWithin(gaps, idle, window, evidence.hazardRatio, rank);
-      return `adaptive: P(reuse within ${formatDuration(window)} | idle ${formatDuration(idle)}) = ${Math.max(0, p).toFixed(2)} from ${learned}${given}${competing}; no horizon is worth the idle price (${prices})`;
-    });
+    const window = Math.min(breakEvenSeconds(costs), 24 * 3600);
+    const p = reuseWithin(gaps, idle, window, evidence.hazardRatio, rank);
     return {
       strategy: 'adaptive',
       keepUntilMs: ctx.nowMs,
       holdsUntilMs,
-      get basis(): string {
-        return basis();
-      },
+      basis: `adaptive: P(reuse within ${formatDuration(window)} | idle ${formatDuration(idle)}) = ${Math.max(0, p).toFixed(2)} from ${learned}${given}${competing}; no horizon is worth the idle price (${prices})`,
     };
   }
-  const basis = lazily(() => {
-    const { learned, given, competing, prices } = context();
-    return `adaptive: P(reuse within ${formatDuration(choice.keepUntilIdleSeconds - idle)} | idle ${formatDuration(idle)}) = ${choice.reuseProbability.toFixed(2)} from ${learned}${given}${competing}; expected ${formatUsd(choice.keepUsd)} keeping (${formatUsd(choice.expectedIdleUsd)} idle) against ${formatUsd(choice.stopUsd)} stopping (${prices})`;
-  });
   return {
     strategy: 'adaptive',
     keepUntilMs: atSeconds(ctx, choice.keepUntilIdleSeconds),
     holdsUntilMs,
-    get basis(): string {
-      return basis();
-    },
+    basis: `adaptive: P(reuse within ${formatDuration(choice.keepUntilIdleSeconds - idle)} | idle ${formatDuration(idle)}) = ${choice.reuseProbability.toFixed(2)} from ${learned}${given}${competing}; expected ${formatUsd(choice.keepUsd)} keeping (${formatUsd(choice.expectedIdleUsd)} idle) against ${formatUsd(choice.stopUsd)} stopping (${prices})`,
   };
 };
 
@@ -312,7 +256,7 @@ const needsCosts = (
   advise: (ctx) =>
     ctx.costs
       ? advise(ctx, ctx.costs)
-      : fallback(fixedAdvice(ctx, settings.fixedSeconds), name, () => `${name}: price unknown`),
+      : fallback(fixedAdvice(ctx, settings.fixedSeconds), name, `${name}: price unknown`),
 });
 
 /** The strategies by name; each takes the rule's keep-alive settings. */
@@ -365,25 +309,17 @@ export const keepAliveContext = (
           waitingValuePerHourUsd: settings.waitingValuePerHourUsd,
         })
       : undefined;
-  const ctx: KeepAliveContext = {
+  return {
     availableSinceMs: pool.availableSinceMs,
     nowMs,
     ...(pool.expiresAtMs !== undefined ? { expiresAtMs: pool.expiresAtMs } : {}),
     ...(pool.ownKeepAliveSeconds !== undefined ? { jobKeepAliveSeconds: pool.ownKeepAliveSeconds } : {}),
     ...(learned ? { gaps: learned.distribution } : {}),
+    ...(learned?.basis !== undefined ? { gapsBasis: learned.basis } : {}),
     ...(costs ? { costs } : {}),
     ...(extra.evidence ? { evidence: extra.evidence } : {}),
     ...(extra.maxIdleSeconds !== undefined ? { maxIdleSeconds: extra.maxIdleSeconds } : {}),
     ...(extra.sameKey ? { sameKey: extra.sameKey } : {}),
-  };
-  // The learner's words (gapLearner.ts builds them when first read) are read only with the basis.
-  if (learned === undefined || !('basis' in learned)) return ctx;
-  return {
-    ...ctx,
-    get gapsBasis(): string {
-      // Present ('basis' in learned), so a string.
-      return learned.basis ?? '';
-    },
   };
 };
 
