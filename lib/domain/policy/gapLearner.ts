@@ -461,18 +461,32 @@ const describeLevel = (
   return `${describeScope(level)}: ${own.count} gaps (${own.count - own.reuses} unreused, weight ${own.weight.toFixed(1)}, half-life ${formatDuration(options.halfLifeSeconds)})${ofParent}`;
 };
 
-/** A level's result; its reason in words is built when first read. */
-const learnedOf = (distribution: GapDistribution, scope: GapScope, describe: () => string): LearnedGaps => {
-  let basis: string | undefined;
-  return {
-    distribution,
-    scope,
-    get basis(): string {
-      basis ??= describe();
-      return basis;
-    },
-  };
-};
+/**
+ * A level's result; its reason in words is built when first read. A class rather than an object
+ * literal with a getter: V8 makes such literals in the old generation, from where each would hold
+ * its fit through every young-generation collection until a full one (a replay fits tens of
+ * thousands of times, and most fits are replaced soon).
+ */
+class LearnedLevel implements LearnedGaps {
+  #words: string | undefined;
+  readonly #describe: () => string;
+
+  constructor(
+    readonly distribution: GapDistribution,
+    readonly scope: GapScope,
+    describe: () => string,
+  ) {
+    this.#describe = describe;
+  }
+
+  get basis(): string {
+    this.#words ??= this.#describe();
+    return this.#words;
+  }
+}
+
+const learnedOf = (distribution: GapDistribution, scope: GapScope, describe: () => string): LearnedGaps =>
+  new LearnedLevel(distribution, scope, describe);
 
 const builtInOrderedPriors = new WeakMap<GapLearningOptions, OrderedGaps>();
 
