@@ -144,18 +144,24 @@ const SHORT_WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
  * many pools at the same minute: the last answers are remembered. Same inputs, same answers.
  */
 const minuteOf = (ms: number) => Math.floor(ms / 60_000);
-const described = new Map<string, string>();
+/** By zone, then minute: a lookup builds no key string. */
+const described = new Map<string, Map<number, string>>();
 
 export const describeLocalTime = (nowMs: number, timeZone: string): string => {
-  const key = `${timeZone}|${minuteOf(nowMs)}`;
-  const known = described.get(key);
+  let byMinute = described.get(timeZone);
+  if (!byMinute) {
+    byMinute = new Map();
+    described.set(timeZone, byMinute);
+  }
+  const minute = minuteOf(nowMs);
+  const known = byMinute.get(minute);
   if (known !== undefined) return known;
   const local = wallClock(nowMs, timeZone);
   const text = local
     ? `${SHORT_WEEKDAYS[local.weekday - 1]} ${local.date} ${local.time} ${timeZone}`
     : `invalid time zone ${timeZone}`;
-  if (described.size >= 4096) described.clear();
-  described.set(key, text);
+  if (byMinute.size >= 4096) byMinute.clear();
+  byMinute.set(minute, text);
   return text;
 };
 
