@@ -481,6 +481,17 @@ const decideSeeing = (input: DecisionInput, seen: (s: Situation) => void): Decis
 /** The strategies whose advice reads the learned gaps (the others: the prices or fixed times). */
 const STRATEGIES_THAT_LEARN: ReadonlySet<StrategyName> = new Set(['adaptive', 'hybrid-histogram']);
 
+/** The earliest of the instants given after `after` (Infinity: none): edges kept as they come, not listed. */
+class EarliestAfter {
+  earliest = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly after: number) {}
+
+  push(ms: number): void {
+    if (ms > this.after && ms < this.earliest) this.earliest = ms;
+  }
+}
+
 /** Edges nearer than this are taken as reached: the bound stays on the safe side of rounding. */
 const HOLD_MARGIN_MS = 2000;
 
@@ -523,8 +534,11 @@ const holdsUntilIn = (
   const { settings } = s;
   const leadMs = (settings.notifyLeadTimeSeconds ?? 0) * 1000;
   const minExtensionMs = MIN_EXTENSION_SECONDS * 1000;
-  const edges: number[] = [];
-  const warnedAndReached = (ms: number) => edges.push(ms - leadMs, ms);
+  const edges = new EarliestAfter(nowMs);
+  const warnedAndReached = (ms: number) => {
+    edges.push(ms - leadMs);
+    edges.push(ms);
+  };
   // Whether an extension could be made matters to the action only from the extension window or
   // the warning's lead time on (before, to the cause alone): its edges count from there.
   const planMattersFromMs = s.expiresAtMs - Math.max(settings.extend.withinSeconds * 1000, leadMs);
@@ -619,7 +633,5 @@ const holdsUntilIn = (
     activityEvidenceEndsAtMs(settings.extend.when, pool, input.activity.ownerLastSubmittedAtMs, nowMs),
   );
 
-  let holdsUntilMs = Number.POSITIVE_INFINITY;
-  for (const edge of edges) if (edge > nowMs && edge < holdsUntilMs) holdsUntilMs = edge;
-  return Math.max(nowMs, holdsUntilMs - HOLD_MARGIN_MS);
+  return Math.max(nowMs, edges.earliest - HOLD_MARGIN_MS);
 };
