@@ -347,7 +347,9 @@ const plannedStops = (s: Situation): { atMs: number; what: string }[] => {
   return stops;
 };
 
-export const decide = (input: DecisionInput): Decision => decideSeeing(input, () => {});
+const NOT_WATCHED = (): void => {};
+
+export const decide = (input: DecisionInput): Decision => decideSeeing(input, NOT_WATCHED);
 
 /**
  * `decide`, and until when its decision holds (decisionHoldsUntilMs): the pool's situation read
