@@ -456,8 +456,10 @@ export const simulate = (
 
   // Idle spend as the sweep reads it (sweepStats.ts): the pool's current idle period since UTC
   // midnight; the team's ended hops counted on the day they ended, plus its Available pools.
-  const endedSpend = new Map<string, number>();
+  /** By team, then UTC day: a read at every decision builds no key string. */
+  const endedSpend = new Map<string, Map<number, number>>();
   const dayOf = (ms: number) => Math.floor(ms / 86_400_000);
+  const endedSpendOf = (team: string, day: number): number => endedSpend.get(team)?.get(day) ?? 0;
   const liveUsd = (pool: Pool, nowMs: number) =>
     (Math.max(0, nowMs - Math.max(pool.availableSinceMs, dayOf(nowMs) * 86_400_000)) / 1000) *
     ((pool.head.pricePerInstanceHourUsd * pool.head.instanceCount) / 3600);
@@ -466,7 +468,7 @@ export const simulate = (
     const team = pool.head.team;
     const own = { poolIdleUsdToday: liveUsd(pool, nowMs), poolIdleUsdPerSecond: rateOf(pool) };
     if (team === undefined) return own;
-    let teamUsd = endedSpend.get(`${team}#${dayOf(nowMs)}`) ?? 0;
+    let teamUsd = endedSpendOf(team, dayOf(nowMs));
     let teamRate = 0;
     for (const set of setsOfTeam(team))
       for (const p of set)
@@ -474,7 +476,12 @@ export const simulate = (
           teamUsd += liveUsd(p, nowMs);
           teamRate += rateOf(p);
         }
-    return { ...own, teamIdleUsdToday: teamUsd, teamIdleUsdPerSecond: teamRate };
+    return {
+      poolIdleUsdToday: own.poolIdleUsdToday,
+      poolIdleUsdPerSecond: own.poolIdleUsdPerSecond,
+      teamIdleUsdToday: teamUsd,
+      teamIdleUsdPerSecond: teamRate,
+    };
   };
 
   // Skipping instants (kind sweep): a pool is evaluated at the first minute at or after its
@@ -518,7 +525,7 @@ export const simulate = (
    */
   const wakeTeam = (team: string | undefined, atMs: number) => {
     if (!skipping || team === undefined) return;
-    let teamUsd = endedSpend.get(`${team}#${dayOf(atMs)}`) ?? 0;
+    let teamUsd = endedSpendOf(team, dayOf(atMs));
     let teamRate = 0;
     const pools: Pool[] = [];
     for (const set of setsOfTeam(team))
@@ -549,11 +556,17 @@ export const simulate = (
     wakeKey(pool.head.matchKey, atMs);
     const seconds = Math.max(0, (atMs - pool.availableSinceMs) / 1000);
     const counted = Math.max(0, (atMs - Math.max(pool.availableSinceMs, costFromMs)) / 1000);
-    if (pool.head.team !== undefined) {
-      const key = `${pool.head.team}#${dayOf(atMs)}`;
-      endedSpend.set(
-        key,
-        (endedSpend.get(key) ?? 0) +
+    const team = pool.head.team;
+    if (team !== undefined) {
+      let byDay = endedSpend.get(team);
+      if (!byDay) {
+        byDay = new Map();
+        endedSpend.set(team, byDay);
+      }
+      const day = dayOf(atMs);
+      byDay.set(
+        day,
+        (byDay.get(day) ?? 0) +
           seconds * ((pool.head.pricePerInstanceHourUsd * pool.head.instanceCount) / 3600),
       );
     }

@@ -81,7 +81,7 @@ export const assembleChains = (records: readonly JobRecord[]): JobRecord[][] => 
 const bornAt = (chain: readonly JobRecord[]): number =>
   chain[0]?.pool?.availableSinceMs ?? chain[0]?.job?.endedAtMs ?? Number.MAX_SAFE_INTEGER;
 
-const poolStatusOf = (head: JobRecord): PoolStatus => {
+export const poolStatusOf = (head: JobRecord): PoolStatus => {
   switch (head.pool?.status) {
     case 'Available':
       return 'Available';

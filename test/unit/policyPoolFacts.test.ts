@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobRecord, PoolState } from '../../lib/domain/jobRecord';
 import type { MatchCriteria } from '../../lib/domain/matchKey';
 import { gapSamplesOfPool, gapScopes } from '../../lib/domain/policy/gapDistribution';
-import { poolFactsOf } from '../../lib/domain/policy/poolFacts';
+import { poolFactsOf, poolFactsOfHead } from '../../lib/domain/policy/poolFacts';
 import { assembleChains, poolView } from '../../lib/domain/poolChain';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 
@@ -132,6 +132,39 @@ describe('poolFactsOf', () => {
   it('a pool the ledger sees in use is not Available to the policy', () => {
     const { view, head } = viewOf(chain(pool({ status: 'InUse' })));
     expect(poolFactsOf(view, head).status).toBe('InUse');
+  });
+
+  it('of the head record alone: the same facts, in the same order, as over its own view', () => {
+    const available = pool({
+      status: 'Available',
+      poolId: 'a',
+      availableSinceMs: T0 + 90 * MIN,
+      expiresAtMs: T0 + 120 * MIN,
+      bornAtMs: T0 + 10 * MIN,
+    });
+    const snapshot = job('c', T0 + 65 * MIN, T0 + 90 * MIN, { 'poolwarden:protect': 'true' });
+    const heads: JobRecord[] = [
+      { name: 'c', job: snapshot, reusedPoolOf: 'b', pool: available },
+      { name: 'c', job: snapshot, pool: pool({ status: 'Terminated', availableSinceMs: T0 }) },
+      {
+        name: 'c',
+        job: (({ team: _team, ...rest }) => ({ ...rest, owner: '' }))(snapshot),
+        pool: pool({ status: 'Reused' }),
+      },
+      { name: 'c', pool: available },
+      { name: 'c', job: snapshot },
+    ];
+    for (const head of heads) {
+      const whole = poolFactsOf(
+        {
+          ...poolView([head]),
+          poolId: head.pool?.poolId ?? head.name,
+          reuseCount: head.reusedPoolOf ? 1 : 0,
+        },
+        head,
+      );
+      expect(JSON.stringify(poolFactsOfHead(head))).toBe(JSON.stringify(whole));
+    }
   });
 });
 

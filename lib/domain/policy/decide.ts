@@ -347,7 +347,27 @@ const plannedStops = (s: Situation): { atMs: number; what: string }[] => {
   return stops;
 };
 
-export const decide = (input: DecisionInput): Decision => {
+const NOT_WATCHED = (): void => {};
+
+export const decide = (input: DecisionInput): Decision => decideSeeing(input, NOT_WATCHED);
+
+/**
+ * `decide`, and until when its decision holds (decisionHoldsUntilMs): the pool's situation read
+ * once for both, as the sweep and a replay ask for both at every evaluation.
+ */
+export const decideWithHold = (
+  input: DecisionInput,
+  learnedChangesAtMs = Number.POSITIVE_INFINITY,
+): { readonly decision: Decision; readonly holdsUntilMs: number } => {
+  let situation: Situation | undefined;
+  const decision = decideSeeing(input, (s) => {
+    situation = s;
+  });
+  return { decision, holdsUntilMs: holdsUntilIn(input, decision, learnedChangesAtMs, situation) };
+};
+
+/** The decision; `seen` is given the situation it read, if a step before that did not decide. */
+const decideSeeing = (input: DecisionInput, seen: (s: Situation) => void): Decision => {
   const { pool, rule } = input;
   const dryRun = input.killSwitch || input.policy.dryRun || rule.settings.dryRun;
   const decision = (
@@ -378,6 +398,7 @@ export const decide = (input: DecisionInput): Decision => {
   }
 
   const s = situationOf(input, pool.availableSinceMs, pool.expiresAtMs);
+  seen(s);
   const ignored = s.tags.ignored.length > 0 ? `; ignored tags: ${s.tags.ignored.join(', ')}` : '';
   let blocked: string | undefined;
   const stop = (cause: DecisionCause, reason: string): Decision | undefined => {
@@ -462,6 +483,17 @@ export const decide = (input: DecisionInput): Decision => {
 /** The strategies whose advice reads the learned gaps (the others: the prices or fixed times). */
 const STRATEGIES_THAT_LEARN: ReadonlySet<StrategyName> = new Set(['adaptive', 'hybrid-histogram']);
 
+/** The earliest of the instants given after `after` (Infinity: none): edges kept as they come, not listed. */
+class EarliestAfter {
+  earliest = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly after: number) {}
+
+  push(ms: number): void {
+    if (ms > this.after && ms < this.earliest) this.earliest = ms;
+  }
+}
+
 /** Edges nearer than this are taken as reached: the bound stays on the safe side of rounding. */
 const HOLD_MARGIN_MS = 2000;
 
@@ -484,6 +516,14 @@ export const decisionHoldsUntilMs = (
   input: DecisionInput,
   decision: Decision,
   learnedChangesAtMs = Number.POSITIVE_INFINITY,
+): number => holdsUntilIn(input, decision, learnedChangesAtMs);
+
+/** decisionHoldsUntilMs, given the situation `decide` read, if it read one. */
+const holdsUntilIn = (
+  input: DecisionInput,
+  decision: Decision,
+  learnedChangesAtMs: number,
+  situation?: Situation,
 ): number => {
   const { pool, nowMs } = input;
   if (decision.action === 'stop' || decision.action === 'extend') return nowMs;
@@ -492,12 +532,15 @@ export const decisionHoldsUntilMs = (
     return Number.POSITIVE_INFINITY;
   }
   if (decision.cause === 'opted-out') return Number.POSITIVE_INFINITY;
-  const s = situationOf(input, pool.availableSinceMs, pool.expiresAtMs);
+  const s = situation ?? situationOf(input, pool.availableSinceMs, pool.expiresAtMs);
   const { settings } = s;
   const leadMs = (settings.notifyLeadTimeSeconds ?? 0) * 1000;
   const minExtensionMs = MIN_EXTENSION_SECONDS * 1000;
-  const edges: number[] = [];
-  const warnedAndReached = (ms: number) => edges.push(ms - leadMs, ms);
+  const edges = new EarliestAfter(nowMs);
+  const warnedAndReached = (ms: number) => {
+    edges.push(ms - leadMs);
+    edges.push(ms);
+  };
   // Whether an extension could be made matters to the action only from the extension window or
   // the warning's lead time on (before, to the cause alone): its edges count from there.
   const planMattersFromMs = s.expiresAtMs - Math.max(settings.extend.withinSeconds * 1000, leadMs);
@@ -592,7 +635,5 @@ export const decisionHoldsUntilMs = (
     activityEvidenceEndsAtMs(settings.extend.when, pool, input.activity.ownerLastSubmittedAtMs, nowMs),
   );
 
-  let holdsUntilMs = Number.POSITIVE_INFINITY;
-  for (const edge of edges) if (edge > nowMs && edge < holdsUntilMs) holdsUntilMs = edge;
-  return Math.max(nowMs, holdsUntilMs - HOLD_MARGIN_MS);
+  return Math.max(nowMs, edges.earliest - HOLD_MARGIN_MS);
 };

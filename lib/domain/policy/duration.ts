@@ -20,25 +20,27 @@ export const parseDuration = (input: string | number): number | undefined => {
   return Math.round(seconds);
 };
 
-/** "45s", "12m", "1h 30m", "2d 3h": the two largest units, which is what a reader needs. */
+const UNITS = ['d', 'h', 'm', 's'] as const;
+const UNIT_SIZES = [86_400, 3600, 60, 1] as const;
+
+/**
+ * "45s", "12m", "1h 30m", "2d 3h": the two largest units, which is what a reader needs (the
+ * second left out when it is 0). Arithmetic only: every decision's reason formats a few.
+ */
 export const formatDuration = (seconds: number): string => {
   if (!Number.isFinite(seconds)) return 'forever';
   const sign = seconds < 0 ? '-' : '';
-  let rest = Math.round(Math.abs(seconds));
+  const rest = Math.round(Math.abs(seconds));
   if (rest < 60) return `${sign}${rest}s`;
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1],
-  ] as const) {
-    const amount = Math.floor(rest / size);
-    rest -= amount * size;
-    if (amount > 0 || parts.length > 0) parts.push(`${amount}${unit}`);
-    if (parts.length === 2) break;
-  }
-  return sign + parts.filter((p) => !p.startsWith('0')).join(' ');
+  // From 60 s on, the largest unit is days, hours or minutes, and a smaller one follows it.
+  let unit = 0;
+  while (rest < (UNIT_SIZES[unit] as number)) unit++;
+  const size = UNIT_SIZES[unit] as number;
+  const nextSize = UNIT_SIZES[unit + 1] as number;
+  const amount = Math.floor(rest / size);
+  const next = Math.floor((rest - amount * size) / nextSize);
+  const first = `${sign}${amount}${UNITS[unit]}`;
+  return next > 0 ? `${first} ${next}${UNITS[unit + 1]}` : first;
 };
 
 export const formatUsd = (usd: number): string => `$${usd.toFixed(2)}`;

@@ -3,7 +3,7 @@ import type { KeepAliveLimits } from '../keepAlive';
 import { hourlyPrice, type PriceTable } from '../prices';
 import { activityEvidence } from './activityEvidence';
 import { learnClockedGaps } from './clockedLearning';
-import { type Decision, type DecisionInput, decide, decisionHoldsUntilMs, tightenLimits } from './decide';
+import { type Decision, type DecisionInput, decideWithHold, tightenLimits } from './decide';
 import { type GapScope, gapScopes } from './gapDistribution';
 import { builtInPrior, type GapLearnerMemo, type GapLearningOptions, type TimedGap } from './gapLearner';
 import type { Policy } from './policy';
@@ -104,10 +104,8 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     limits: setup.limits,
     killSwitch: setup.killSwitch,
   };
-  const decision = decide(decisionInput);
-  const holdsUntilMs = decisionHoldsUntilMs(
+  const { decision, holdsUntilMs } = decideWithHold(
     decisionInput,
-    decision,
     situation.memo?.nextRefreshAtMs(situation.nowMs),
   );
   return { facts, rule, decision, holdsUntilMs };

@@ -70,6 +70,10 @@ const stillIdle = (surviving: number, alive: number, rank: number): number => {
   return alive * Math.min(1, sum);
 };
 
+// The walks below start their running values (idle time, survival, best cost) at `x * 1`, not `x`:
+// the same number, which the optimiser then keeps unboxed; started at a parameter or a field
+// itself they stay boxed, and every observed gap allocated a heap number (a replay takes millions
+// of these decisions).
 const survival = (gaps: GapDistribution, seconds: number, ratio: number): number =>
   survivalAt(gaps, seconds) ** ratio;
 
@@ -88,14 +92,14 @@ export const expectedKeepUsd = (
   // Past every gap ever seen: no reuse is expected, so keeping only adds idle time.
   if (alive <= 0) return costs.idleUsdPerSecond * (h - a) + costs.coldStartUsd;
   let integral = 0;
-  let from = a;
+  let from = a * 1;
   let surviving = alive;
   for (let i = 0; i < gaps.eventSeconds.length; i++) {
-    const at = gaps.eventSeconds[i] ?? 0;
+    const at = gaps.eventSeconds[i] as number;
     if (at <= a) continue;
     if (at > h) break;
     integral += surviving * (at - from);
-    surviving = stillIdle((gaps.survival[i] ?? 0) ** hazardRatio, alive, rank);
+    surviving = stillIdle((gaps.survival[i] as number) ** hazardRatio, alive, rank);
     from = at;
   }
   integral += surviving * (h - from);
@@ -124,9 +128,9 @@ export const chooseKeep = (
   // The best horizon so far, as numbers: a replay takes millions of these decisions, so the
   // choice is built once, at the end, and candidates are weighed inline (a helper taking the
   // running sums would box them on every call).
-  let bestH = a;
-  let bestKeepUsd = stopUsd;
-  let bestSurviving = alive;
+  let bestH = a * 1;
+  let bestKeepUsd = stopUsd * 1;
+  let bestSurviving = alive * 1;
   const next = options.nextDecisionSeconds;
   const cap = options.maxIdleSeconds;
   const rank = options.rank ?? 1;
@@ -135,11 +139,11 @@ export const chooseKeep = (
   // S and the cost at any horizon in between follow from the running sums. The candidates, in
   // order: the next decision instant, then each observed gap from it on.
   let integral = 0;
-  let from = a;
-  let surviving = alive;
+  let from = a * 1;
+  let surviving = alive * 1;
   let nextDone = false;
   for (let i = 0; ; i++) {
-    const at = i < n ? (gaps.eventSeconds[i] ?? 0) : Number.POSITIVE_INFINITY;
+    const at = i < n ? (gaps.eventSeconds[i] as number) : Number.POSITIVE_INFINITY;
     if (at <= a) continue;
     const pastCap = i >= n || at > cap;
     if (!nextDone && (next <= at || pastCap)) {
@@ -156,7 +160,7 @@ export const chooseKeep = (
     }
     if (pastCap) break;
     integral += surviving * (at - from);
-    surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
+    surviving = stillIdle((gaps.survival[i] as number) ** ratio, alive, rank);
     from = at;
     if (at >= next) {
       const keepUsd = (costs.idleUsdPerSecond * integral + stopUsd * surviving) / alive;
@@ -230,14 +234,14 @@ export const keepChoiceHoldsUntilIdleSeconds = (
     // G(h) − G(a), from the chosen keep's price.
     const atH = alive * (choice.keepUsd - costs.coldStartUsd);
     let integral = 0;
-    let from = a;
+    let from = a * 1;
     let surviving = alive;
     for (let i = 0; i < gaps.eventSeconds.length; i++) {
-      const at = gaps.eventSeconds[i] ?? 0;
+      const at = gaps.eventSeconds[i] as number;
       if (at <= a) continue;
       if (at >= until) break;
       integral += surviving * (at - from);
-      surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
+      surviving = stillIdle((gaps.survival[i] as number) ** ratio, alive, rank);
       from = at;
       if (c * integral + costs.coldStartUsd * (surviving - alive) <= atH) return Math.min(curveEndsAt, at);
     }
@@ -249,14 +253,14 @@ export const keepChoiceHoldsUntilIdleSeconds = (
   const g: number[] = [];
   const after: number[] = [];
   let integral = 0;
-  let from = a;
+  let from = a * 1;
   let surviving = alive;
   for (let i = 0; i < gaps.eventSeconds.length; i++) {
-    const at = gaps.eventSeconds[i] ?? 0;
+    const at = gaps.eventSeconds[i] as number;
     if (at <= a) continue;
     if (at > options.maxIdleSeconds) break;
     integral += surviving * (at - from);
-    surviving = stillIdle((gaps.survival[i] ?? 0) ** ratio, alive, rank);
+    surviving = stillIdle((gaps.survival[i] as number) ** ratio, alive, rank);
     from = at;
     ahead.push(at);
     g.push(c * integral + costs.coldStartUsd * (surviving - alive));
@@ -268,7 +272,7 @@ export const keepChoiceHoldsUntilIdleSeconds = (
     least = Math.min(least, g[j] ?? least);
     leastFrom[j] = least;
   }
-  let t = a;
+  let t = a * 1;
   let gt = 0;
   let slope = c * alive;
   for (let j = 0; j < ahead.length; j++) {

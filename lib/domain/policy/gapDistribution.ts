@@ -226,10 +226,10 @@ export const survivalAt = (distribution: GapDistribution, seconds: number): numb
   let high = eventSeconds.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if ((eventSeconds[mid] ?? Number.POSITIVE_INFINITY) <= seconds) low = mid + 1;
+    if ((eventSeconds[mid] as number) <= seconds) low = mid + 1;
     else high = mid;
   }
-  return low === 0 ? 1 : (survival[low - 1] ?? 1);
+  return low === 0 ? 1 : (survival[low - 1] as number);
 };
 
 /** P(a job comes within the next `withinSeconds` | the pool has been idle `idleSeconds`). */

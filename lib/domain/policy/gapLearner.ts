@@ -335,12 +335,14 @@ const ownGapsAt = (
   const gapSeconds = new Array<number>(size);
   const reused = new Array<boolean>(size);
   const weight = new Array<number>(size);
+  const resolvedCount = resolvedAt.length;
   let r = 0;
   let u = 0;
   for (let k = 0; k < size; k++) {
-    const gap = resolved.gapSeconds[r];
+    // Bounded by the count, not by reading past the end: a read that may be undefined boxes the gap.
+    const gap = r < resolvedCount ? (resolved.gapSeconds[r] as number) : Number.NaN;
     if (
-      gap !== undefined &&
+      r < resolvedCount &&
       (u >= stopCount ||
         gap < (stopGap[u] as number) ||
         (gap === stopGap[u] && (resolvedAt[r] as number) < (stopAt[u] as number)))
@@ -439,8 +441,8 @@ const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGap
   };
   let previous = 1;
   for (let i = 0; i < eventSeconds.length; i++) {
-    const s = survival[i] ?? previous;
-    if (previous - s > 0) put(eventSeconds[i] ?? 0, true, weight * (previous - s));
+    const s = survival[i] as number;
+    if (previous - s > 0) put(eventSeconds[i] as number, true, weight * (previous - s));
     previous = s;
   }
   if (previous > 0) {
@@ -467,18 +469,32 @@ const describeLevel = (
   return `${describeScope(level)}: ${own.count} gaps (${own.count - own.reuses} unreused, weight ${own.weight.toFixed(1)}, half-life ${formatDuration(options.halfLifeSeconds)})${ofParent}`;
 };
 
-/** A level's result; its reason in words is built when first read. */
-const learnedOf = (distribution: GapDistribution, scope: GapScope, describe: () => string): LearnedGaps => {
-  let basis: string | undefined;
-  return {
-    distribution,
-    scope,
-    get basis(): string {
-      basis ??= describe();
-      return basis;
-    },
-  };
-};
+/**
+ * A level's result; its reason in words is built when first read. A class rather than an object
+ * literal with a getter: V8 makes such literals in the old generation, from where each would hold
+ * its fit through every young-generation collection until a full one (a replay fits tens of
+ * thousands of times, and most fits are replaced soon).
+ */
+class LearnedLevel implements LearnedGaps {
+  #words: string | undefined;
+  readonly #describe: () => string;
+
+  constructor(
+    readonly distribution: GapDistribution,
+    readonly scope: GapScope,
+    describe: () => string,
+  ) {
+    this.#describe = describe;
+  }
+
+  get basis(): string {
+    this.#words ??= this.#describe();
+    return this.#words;
+  }
+}
+
+const learnedOf = (distribution: GapDistribution, scope: GapScope, describe: () => string): LearnedGaps =>
+  new LearnedLevel(distribution, scope, describe);
 
 const builtInOrderedPriors = new WeakMap<GapLearningOptions, OrderedGaps>();
 

@@ -1,6 +1,6 @@
 import type { JobLocation } from '../jobLocation';
 import type { JobRecord } from '../jobRecord';
-import { type PoolView, poolView } from '../poolChain';
+import { type PoolView, poolStatusOf } from '../poolChain';
 
 /** Everything `decide` needs to know about one pool, taken from its chain and head job. */
 export interface PoolFacts {
@@ -33,7 +33,23 @@ export interface PoolFacts {
 }
 
 /** The facts of a pool from the ledger: its chain's view and the chain's head job. */
-export const poolFactsOf = (view: PoolView, head: JobRecord): PoolFacts => {
+/** What poolFactsOf reads of a pool's view. */
+type ViewFacts = Pick<
+  PoolView,
+  | 'poolId'
+  | 'headJob'
+  | 'status'
+  | 'reuseCount'
+  | 'availableSinceMs'
+  | 'expiresAtMs'
+  | 'instanceType'
+  | 'instanceCount'
+  | 'owner'
+  | 'team'
+  | 'matchKey'
+>;
+
+export const poolFactsOf = (view: ViewFacts, head: JobRecord): PoolFacts => {
   const pool = head.pool;
   const job = head.job;
   // The first holder's pool is born when it becomes Available; later holders inherit bornAtMs.
@@ -69,8 +85,28 @@ export const poolFactsOf = (view: PoolView, head: JobRecord): PoolFacts => {
  * The pool's id and birth travel on every job of the chain; of its history only "was it
  * reused" matters to a decision, and `reusedPoolOf` says that.
  */
-export const poolFactsOfHead = (head: JobRecord): PoolFacts =>
-  poolFactsOf(
-    { ...poolView([head]), poolId: head.pool?.poolId ?? head.name, reuseCount: head.reusedPoolOf ? 1 : 0 },
+export const poolFactsOfHead = (head: JobRecord): PoolFacts => {
+  // poolView of the head alone, as far as poolFactsOf reads it: the sweep and a replay ask at
+  // every decision, and the whole view (hops, jobs, end) is read by nothing here.
+  const described = head.job;
+  return poolFactsOf(
+    {
+      poolId: head.pool?.poolId ?? head.name,
+      headJob: head.name,
+      status: poolStatusOf(head),
+      reuseCount: head.reusedPoolOf ? 1 : 0,
+      ...(head.pool?.expiresAtMs !== undefined ? { expiresAtMs: head.pool.expiresAtMs } : {}),
+      ...(head.pool?.availableSinceMs !== undefined ? { availableSinceMs: head.pool.availableSinceMs } : {}),
+      ...(described
+        ? {
+            matchKey: described.matchKey,
+            instanceType: described.criteria.instanceType,
+            instanceCount: described.criteria.instanceCount,
+            ...(described.owner ? { owner: described.owner } : {}),
+            ...(described.team ? { team: described.team } : {}),
+          }
+        : {}),
+    },
     head,
   );
+};

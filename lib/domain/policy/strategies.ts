@@ -117,19 +117,22 @@ const histogramOf = (gaps: GapDistribution, options: HybridHistogramOptions): Hi
   const bins = new Array<number>(binCount).fill(0);
   let inRange = 0;
   let outOfRange = 0;
-  gaps.censoredGaps.forEach((gap, i) => {
-    if (gap >= options.rangeSeconds) outOfRange += gaps.censoredWeights[i] ?? 1;
-  });
-  gaps.reuseGaps.forEach((gap, i) => {
-    const weight = gaps.reuseWeights[i] ?? 1;
-    const bin = Math.floor(gap / options.binSeconds);
+  // Plain loops over the (dense) columns: a replay builds a histogram at every decision, and a
+  // fallback read of a number ('?? 1') boxes it.
+  const { censoredGaps, censoredWeights, reuseGaps, reuseWeights } = gaps;
+  for (let i = 0; i < censoredGaps.length; i++) {
+    if ((censoredGaps[i] as number) >= options.rangeSeconds) outOfRange += censoredWeights[i] as number;
+  }
+  for (let i = 0; i < reuseGaps.length; i++) {
+    const weight = reuseWeights[i] as number;
+    const bin = Math.floor((reuseGaps[i] as number) / options.binSeconds);
     if (bin < binCount) {
-      bins[bin] = (bins[bin] ?? 0) + weight;
+      bins[bin] = (bins[bin] as number) + weight;
       inRange += weight;
     } else {
       outOfRange += weight;
     }
-  });
+  }
   return { inRange, outOfRange, bins };
 };
 
@@ -141,14 +144,15 @@ const binCountCv = (histogram: Histogram): number => {
   const n = histogram.bins.length;
   if (n < 2 || histogram.inRange === 0) return 0;
   const mean = histogram.inRange / n;
-  const squares = histogram.bins.reduce((sum, count) => sum + (count - mean) ** 2, 0);
+  let squares = 0;
+  for (let bin = 0; bin < n; bin++) squares += ((histogram.bins[bin] as number) - mean) ** 2;
   return Math.sqrt(squares / (n - 1)) / mean;
 };
 
 const percentileBin = (histogram: Histogram, fraction: number): number => {
   let seen = 0;
   for (let bin = 0; bin < histogram.bins.length; bin++) {
-    seen += histogram.bins[bin] ?? 0;
+    seen += histogram.bins[bin] as number;
     if (seen >= fraction * histogram.inRange) return bin;
   }
   return histogram.bins.length - 1;

@@ -92,6 +92,17 @@ const wallClock = (nowMs: number, timeZone: string): WallClock | undefined => {
   };
 };
 
+/**
+ * The wall clock's minute of the day alone, as wallClock gives it (without its date strings):
+ * what the search for the next change of working hours reads, at most decisions of a replay.
+ */
+const minuteOfDayAt = (nowMs: number, timeZone: string): number | undefined => {
+  if (!isValidZone(timeZone)) return undefined;
+  const offset = slotOffset(nowMs, timeZone) ?? localAt(nowMs, timeZone).offset;
+  const local = new Date(nowMs + offset * 60_000);
+  return local.getUTCHours() * 60 + local.getUTCMinutes();
+};
+
 const weekdayName = (weekday: number): Weekday => WEEKDAYS[weekday - 1] ?? 'mon';
 
 /** A window opens on a day that is one of its days and not one of its holidays. */
@@ -133,18 +144,24 @@ const SHORT_WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
  * many pools at the same minute: the last answers are remembered. Same inputs, same answers.
  */
 const minuteOf = (ms: number) => Math.floor(ms / 60_000);
-const described = new Map<string, string>();
+/** By zone, then minute: a lookup builds no key string. */
+const described = new Map<string, Map<number, string>>();
 
 export const describeLocalTime = (nowMs: number, timeZone: string): string => {
-  const key = `${timeZone}|${minuteOf(nowMs)}`;
-  const known = described.get(key);
+  let byMinute = described.get(timeZone);
+  if (!byMinute) {
+    byMinute = new Map();
+    described.set(timeZone, byMinute);
+  }
+  const minute = minuteOf(nowMs);
+  const known = byMinute.get(minute);
   if (known !== undefined) return known;
   const local = wallClock(nowMs, timeZone);
   const text = local
     ? `${SHORT_WEEKDAYS[local.weekday - 1]} ${local.date} ${local.time} ${timeZone}`
     : `invalid time zone ${timeZone}`;
-  if (described.size >= 4096) described.clear();
-  described.set(key, text);
+  if (byMinute.size >= 4096) byMinute.clear();
+  byMinute.set(minute, text);
   return text;
 };
 
@@ -205,20 +222,20 @@ export const workingHoursChangeAtMs = (windows: readonly WorkingHoursWindow[], n
   const minuteStartMs = Math.floor(nowMs / 60_000) * 60_000;
   let next = Number.POSITIVE_INFINITY;
   for (const window of windows) {
-    const local = wallClock(nowMs, window.timeZone);
+    const minuteOfDay = minuteOfDayAt(nowMs, window.timeZone);
     // An unknown zone is never inside: nothing changes.
-    if (!local) continue;
+    if (minuteOfDay === undefined) continue;
     let first = Number.POSITIVE_INFINITY;
     let firstMinute = 0;
     for (const minute of [window.startMinute % 1440, window.endMinute % 1440, 0]) {
-      const atMs = minuteStartMs + ((minute - local.minuteOfDay + 1440) % 1440 || 1440) * 60_000;
+      const atMs = minuteStartMs + ((minute - minuteOfDay + 1440) % 1440 || 1440) * 60_000;
       if (atMs < first) {
         first = atMs;
         firstMinute = minute;
       }
     }
     // Read on the wall clock then: a different minute means the clocks changed on the way.
-    if (wallClock(first, window.timeZone)?.minuteOfDay !== firstMinute) return nowMs;
+    if (minuteOfDayAt(first, window.timeZone) !== firstMinute) return nowMs;
     next = Math.min(next, first);
   }
   return next;
