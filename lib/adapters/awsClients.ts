@@ -26,8 +26,8 @@ export interface ClientTransport {
   /** Client middleware, by name, that this way of sending makes pointless (none over HTTPS). */
   readonly withoutMiddleware?: readonly string[];
   /**
-   * The SDK's `cacheMiddleware`: resolve each command class's middleware stack once, not per call.
-   * Not for the DynamoDB document client, whose cached handler would keep the first command's input.
+   * Resolve each command class's middleware stack once, not per call: the SDK's `cacheMiddleware`,
+   * and for the DynamoDB document client, which refuses that option, `documentChainsOnce`.
    */
   readonly cacheMiddleware?: boolean;
 }
@@ -63,13 +63,63 @@ const common = (options: AwsClientOptions) => ({
   ...transportSettings(options.transport),
 });
 
-export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(
+/** What a lib-dynamodb command resolves its chain from (its typings mark these protected). */
+interface DocumentCommandParts {
+  readonly clientCommand: {
+    resolveMiddleware(
+      stack: DynamoDBDocumentClient['middlewareStack'],
+      configuration: DynamoDBDocumentClient['config'],
+      options: undefined,
+    ): (command: unknown) => Promise<{ output: unknown }>;
+  };
+  readonly middlewareStack: DynamoDBDocumentClient['middlewareStack'];
+  addMarshallingMiddleware(configuration: DynamoDBDocumentClient['config']): void;
+}
+
+const isDocumentCommand = (command: unknown): command is DocumentCommandParts =>
+  typeof command === 'object' &&
+  command !== null &&
+  'clientCommand' in command &&
+  'addMarshallingMiddleware' in command &&
+  typeof command.addMarshallingMiddleware === 'function';
+
+/**
+ * The SDK's `cacheMiddleware` for the document client, which refuses the option: its commands'
+ * handler, once resolved, sends the command it was resolved for, so a cached one would send the
+ * first command's input again. Here each command class's chain is resolved once as lib-dynamodb
+ * resolves it (its marshalling middleware reads only the class's key nodes and the client's
+ * options) and then handed each call's own underlying command, whose input it marshals and sends.
+ * Calls with options, and commands of another shape, go through the client's own send.
+ */
+const documentChainsOnce = (client: DynamoDBDocumentClient): DynamoDBDocumentClient => {
+  const chains = new WeakMap<object, (command: unknown) => Promise<{ output: unknown }>>();
+  const send = client.send.bind(client);
+  const sendOnChain = (command: object, ...more: unknown[]): Promise<unknown> => {
+    if (more.some((option) => option !== undefined) || !isDocumentCommand(command)) {
+      return (send as (command: object, ...more: unknown[]) => Promise<unknown>)(command, ...more);
+    }
+    let chain = chains.get(command.constructor);
+    if (!chain) {
+      command.addMarshallingMiddleware(client.config);
+      chain = command.clientCommand.resolveMiddleware(
+        client.middlewareStack.concat(command.middlewareStack),
+        client.config,
+        undefined,
+      );
+      chains.set(command.constructor, chain);
+    }
+    return chain(command.clientCommand).then((result) => result.output);
+  };
+  client.send = sendOnChain as DynamoDBDocumentClient['send'];
+  return client;
+};
+
+export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocumentClient => {
+  const client = DynamoDBDocumentClient.from(
     trimmed(
       new DynamoDBClient({
         ...common(options),
-        // The document client's commands marshal their input in per-command middleware, which a
-        // cached chain would keep from the first command (ClientTransport.cacheMiddleware).
+        // lib-dynamodb refuses the SDK's cached chain (documentChainsOnce says why).
         cacheMiddleware: false,
         maxAttempts: options.maxAttempts ?? 5,
       }),
@@ -77,6 +127,8 @@ export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocument
     ),
     { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
   );
+  return options.transport?.cacheMiddleware ? documentChainsOnce(client) : client;
+};
 
 export const sageMakerClient = (options: AwsClientOptions = {}): SageMakerClient =>
   trimmed(

@@ -92,9 +92,9 @@ const POINTLESS_IN_PROCESS = [
 
 export interface InProcessTransportOptions {
   /**
-   * Resolve each command class's middleware stack once (the SDK's own `cacheMiddleware`); the
-   * resolved chain is the same one, only not rebuilt per call. Not for the DynamoDB document
-   * client (see ClientTransport).
+   * Resolve each command class's middleware stack once (the SDK's own `cacheMiddleware`, and its
+   * counterpart for the DynamoDB document client, see ClientTransport); the resolved chain is the
+   * same one, only not rebuilt per call.
    */
   readonly cacheMiddleware?: boolean;
 }
