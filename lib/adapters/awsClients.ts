@@ -63,6 +63,8 @@ const common = (options: AwsClientOptions) => ({
   ...transportSettings(options.transport),
 });
 
+type Chain = (command: unknown) => Promise<{ output: unknown }>;
+
 /** What a lib-dynamodb command resolves its chain from (its typings mark these protected). */
 interface DocumentCommandParts {
   readonly clientCommand: {
@@ -70,10 +72,11 @@ interface DocumentCommandParts {
       stack: DynamoDBDocumentClient['middlewareStack'],
       configuration: DynamoDBDocumentClient['config'],
       options: undefined,
-    ): (command: unknown) => Promise<{ output: unknown }>;
+    ): Chain;
   };
   readonly middlewareStack: DynamoDBDocumentClient['middlewareStack'];
   addMarshallingMiddleware(configuration: DynamoDBDocumentClient['config']): void;
+  resolveMiddleware: (...args: unknown[]) => Chain;
 }
 
 const isDocumentCommand = (command: unknown): command is DocumentCommandParts =>
@@ -89,15 +92,13 @@ const isDocumentCommand = (command: unknown): command is DocumentCommandParts =>
  * first command's input again. Here each command class's chain is resolved once as lib-dynamodb
  * resolves it (its marshalling middleware reads only the class's key nodes and the client's
  * options) and then handed each call's own underlying command, whose input it marshals and sends.
- * Calls with options, and commands of another shape, go through the client's own send.
+ * Every call still goes through the client's own send (whatever wraps it sees every call): only
+ * the command it is given resolves to the cached chain, for that call. Calls with options, and
+ * commands of another shape, resolve their chain as usual.
  */
 const documentChainsOnce = (client: DynamoDBDocumentClient): DynamoDBDocumentClient => {
-  const chains = new WeakMap<object, (command: unknown) => Promise<{ output: unknown }>>();
-  const send = client.send.bind(client);
-  const sendOnChain = (command: object, ...more: unknown[]): Promise<unknown> => {
-    if (more.some((option) => option !== undefined) || !isDocumentCommand(command)) {
-      return (send as (command: object, ...more: unknown[]) => Promise<unknown>)(command, ...more);
-    }
+  const chains = new WeakMap<object, Chain>();
+  const chainOf = (command: DocumentCommandParts): Chain => {
     let chain = chains.get(command.constructor);
     if (!chain) {
       command.addMarshallingMiddleware(client.config);
@@ -108,7 +109,28 @@ const documentChainsOnce = (client: DynamoDBDocumentClient): DynamoDBDocumentCli
       );
       chains.set(command.constructor, chain);
     }
-    return chain(command.clientCommand).then((result) => result.output);
+    return chain;
+  };
+  const sendOnChain = (command: object, ...more: unknown[]): Promise<unknown> => {
+    // The prototype's send, looked up per call (DynamoDBDocumentClient's is the SDK client's).
+    const send = DynamoDBDocumentClient.prototype.send as (
+      this: DynamoDBDocumentClient,
+      command: object,
+      ...more: unknown[]
+    ) => Promise<unknown>;
+    if (more.some((option) => option !== undefined) || !isDocumentCommand(command)) {
+      return send.call(client, command, ...more);
+    }
+    // The client's send resolves the command's chain synchronously, before its first await.
+    command.resolveMiddleware = () => {
+      const chain = chainOf(command);
+      return () => chain(command.clientCommand);
+    };
+    try {
+      return send.call(client, command);
+    } finally {
+      delete (command as Partial<DocumentCommandParts>).resolveMiddleware;
+    }
   };
   client.send = sendOnChain as DynamoDBDocumentClient['send'];
   return client;
