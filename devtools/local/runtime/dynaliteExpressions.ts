@@ -104,13 +104,18 @@ const compile = (
     let fresh: Build;
     if (Array.isArray(node)) {
       const items = node.map(builder);
-      fresh = (request, shared) => items.map((item) => item(request, shared));
+      fresh = (request, shared) => {
+        const out: unknown[] = new Array(items.length);
+        for (let i = 0; i < items.length; i++) out[i] = items[i]?.(request, shared);
+        return out;
+      };
     } else {
       const proto: object | null = Object.getPrototypeOf(node);
-      const members = Object.entries(node).map(([name, member]) => [name, builder(member)] as const);
+      const names = Object.keys(node);
+      const members = Object.values(node).map(builder);
       fresh = (request, shared) => {
-        const out: Record<string, unknown> = Object.create(proto);
-        for (const [name, member] of members) out[name] = member(request, shared);
+        const out: Record<string, unknown> = proto === Object.prototype ? {} : Object.create(proto);
+        for (let i = 0; i < names.length; i++) out[names[i] as string] = members[i]?.(request, shared);
         return out;
       };
     }
