@@ -3,7 +3,7 @@ import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient, GetCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
-import { documentClient, sageMakerClient } from '../../lib/adapters/awsClients';
+import { configurationCopy, documentClient, sageMakerClient } from '../../lib/adapters/awsClients';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
 import { snsClient } from '../../lib/adapters/sns/snsClient';
 
@@ -159,5 +159,16 @@ describe('AWS clients', () => {
       pages.push(page.Items);
     }
     expect(pages).toEqual([[{ pk: 'page1' }], [{ pk: 'page2' }]]);
+  });
+
+  it('copy a client configuration with the same providers and accessors', () => {
+    const client = documentClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    const copy = configurationCopy(client.config);
+    expect(copy).not.toBe(client.config);
+    expect(Object.getOwnPropertyDescriptors(copy)).toEqual(Object.getOwnPropertyDescriptors(client.config));
+    expect(copy.credentials).toBe(client.config.credentials);
   });
 });
