@@ -23,7 +23,10 @@ const callerChain = (stack: string): string =>
     .split('\n')
     .flatMap((line) => {
       const m = FRAME.exec(line);
-      return m ? [`${m[1]}@${(m[2] ?? '').split('/').pop()}:${m[3]}`] : [];
+      // The clients' own send (awsClients.ts) is not a caller.
+      return m && !m[2]?.endsWith('awsClients.ts')
+        ? [`${m[1]}@${(m[2] ?? '').split('/').pop()}:${m[3]}`]
+        : [];
     })
     .slice(0, CHAIN_DEPTH)
     .join(' < ');

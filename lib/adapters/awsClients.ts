@@ -26,11 +26,30 @@ export interface ClientTransport {
   /** Client middleware, by name, that this way of sending makes pointless (none over HTTPS). */
   readonly withoutMiddleware?: readonly string[];
   /**
-   * The SDK's `cacheMiddleware`: resolve each command class's middleware stack once, not per call.
-   * Not for the DynamoDB document client, whose cached handler would keep the first command's input.
+   * Resolve each command class's middleware stack once, not per call: the SDK's `cacheMiddleware`,
+   * and for the DynamoDB document client, which refuses that option, `documentChainsOnce`.
    */
   readonly cacheMiddleware?: boolean;
+  /** Adjusts a client once it is built for this transport (the in-process path's serialization). */
+  readonly adaptClient?: (client: AdaptableClient) => void;
 }
+
+/** What a transport's adaptClient may change: the client's middleware, reading its configuration. */
+export interface AdaptableClient {
+  readonly config: object;
+  readonly middlewareStack: { use(plugin: { applyToStack(stack: never): void }): void };
+}
+
+/**
+ * A copy of an SDK client's configuration with the same properties (the same providers, the
+ * credentials accessor included). The SDK builds its configuration property by property, which
+ * leaves the object in V8's dictionary mode, and its serialization, deserialization and endpoint
+ * middlewares spread the configuration they hold on every call: about 8 us a spread of the
+ * client's own, under 1 us of a copy. Only for clients whose configuration nothing sets once they
+ * are built (the in-process path's: its signer never corrects the clock offset).
+ */
+export const configurationCopy = <C extends object>(config: C): C =>
+  Object.defineProperties({}, Object.getOwnPropertyDescriptors(config)) as C;
 
 /** Removes the client middleware that `transport` makes pointless. */
 export const withTransport = <C extends { middlewareStack: { remove(name: string): boolean } }>(
@@ -38,6 +57,7 @@ export const withTransport = <C extends { middlewareStack: { remove(name: string
   transport: ClientTransport | undefined,
 ): C => {
   for (const name of transport?.withoutMiddleware ?? []) client.middlewareStack.remove(name);
+  transport?.adaptClient?.(client as unknown as AdaptableClient);
   return client;
 };
 
@@ -63,13 +83,87 @@ const common = (options: AwsClientOptions) => ({
   ...transportSettings(options.transport),
 });
 
-export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(
+type Chain = (command: unknown) => Promise<{ output: unknown }>;
+
+/** What a lib-dynamodb command resolves its chain from (its typings mark these protected). */
+interface DocumentCommandParts {
+  readonly clientCommand: {
+    resolveMiddleware(
+      stack: DynamoDBDocumentClient['middlewareStack'],
+      configuration: DynamoDBDocumentClient['config'],
+      options: undefined,
+    ): Chain;
+  };
+  readonly middlewareStack: DynamoDBDocumentClient['middlewareStack'];
+  addMarshallingMiddleware(configuration: DynamoDBDocumentClient['config']): void;
+  resolveMiddleware: (...args: unknown[]) => Chain;
+}
+
+const isDocumentCommand = (command: unknown): command is DocumentCommandParts =>
+  typeof command === 'object' &&
+  command !== null &&
+  'clientCommand' in command &&
+  'addMarshallingMiddleware' in command &&
+  typeof command.addMarshallingMiddleware === 'function';
+
+/**
+ * The SDK's `cacheMiddleware` for the document client, which refuses the option: its commands'
+ * handler, once resolved, sends the command it was resolved for, so a cached one would send the
+ * first command's input again. Here each command class's chain is resolved once as lib-dynamodb
+ * resolves it (its marshalling middleware reads only the class's key nodes and the client's
+ * options) and then handed each call's own underlying command, whose input it marshals and sends.
+ * Every call still goes through the client's own send (whatever wraps it sees every call): only
+ * the command it is given resolves to the cached chain, for that call. Calls with options, and
+ * commands of another shape, resolve their chain as usual.
+ */
+const documentChainsOnce = (client: DynamoDBDocumentClient): DynamoDBDocumentClient => {
+  const chains = new WeakMap<object, Chain>();
+  // What the chains' own middleware (the endpoint's) holds; a copy, as configurationCopy says.
+  const config = configurationCopy(client.config);
+  const chainOf = (command: DocumentCommandParts): Chain => {
+    let chain = chains.get(command.constructor);
+    if (!chain) {
+      command.addMarshallingMiddleware(config);
+      chain = command.clientCommand.resolveMiddleware(
+        client.middlewareStack.concat(command.middlewareStack),
+        config,
+        undefined,
+      );
+      chains.set(command.constructor, chain);
+    }
+    return chain;
+  };
+  const sendOnChain = (command: object, ...more: unknown[]): Promise<unknown> => {
+    // The prototype's send, looked up per call (DynamoDBDocumentClient's is the SDK client's).
+    const send = DynamoDBDocumentClient.prototype.send as (
+      this: DynamoDBDocumentClient,
+      command: object,
+      ...more: unknown[]
+    ) => Promise<unknown>;
+    if (more.some((option) => option !== undefined) || !isDocumentCommand(command)) {
+      return send.call(client, command, ...more);
+    }
+    // The client's send resolves the command's chain synchronously, before its first await.
+    command.resolveMiddleware = () => {
+      const chain = chainOf(command);
+      return () => chain(command.clientCommand);
+    };
+    try {
+      return send.call(client, command);
+    } finally {
+      delete (command as Partial<DocumentCommandParts>).resolveMiddleware;
+    }
+  };
+  client.send = sendOnChain as DynamoDBDocumentClient['send'];
+  return client;
+};
+
+export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocumentClient => {
+  const client = DynamoDBDocumentClient.from(
     trimmed(
       new DynamoDBClient({
         ...common(options),
-        // The document client's commands marshal their input in per-command middleware, which a
-        // cached chain would keep from the first command (ClientTransport.cacheMiddleware).
+        // lib-dynamodb refuses the SDK's cached chain (documentChainsOnce says why).
         cacheMiddleware: false,
         maxAttempts: options.maxAttempts ?? 5,
       }),
@@ -77,6 +171,8 @@ export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocument
     ),
     { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
   );
+  return options.transport?.cacheMiddleware ? documentChainsOnce(client) : client;
+};
 
 export const sageMakerClient = (options: AwsClientOptions = {}): SageMakerClient =>
   trimmed(

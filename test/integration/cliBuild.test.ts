@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,4 +74,18 @@ describe('the bundled CLI', () => {
     ]);
     expect(valid.stdout).toContain('examples/policy.yaml: valid');
   });
+
+  it('builds again for npm start only when a file it was built from changed since', async () => {
+    const build = async () =>
+      (await run(process.execPath, ['scripts/build.js', '--if-stale', '--outdir', outdir])).stderr;
+    const stamp = join(outdir, 'built-at');
+    expect(await build()).toContain('is up to date');
+    // As if that build had started before every source was last written.
+    await writeFile(stamp, '0');
+    expect(await build()).toContain('CLI built into');
+    expect(Number(await readFile(stamp, 'utf8'))).toBeGreaterThan(0);
+    expect(await build()).toContain('is up to date');
+    await rm(stamp);
+    expect(await build()).toContain('CLI built into');
+  }, 60_000);
 });

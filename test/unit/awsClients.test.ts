@@ -1,7 +1,9 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { DynamoDBDocumentClient, GetCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
-import { documentClient, sageMakerClient } from '../../lib/adapters/awsClients';
+import { configurationCopy, documentClient, sageMakerClient } from '../../lib/adapters/awsClients';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
 import { snsClient } from '../../lib/adapters/sns/snsClient';
 
@@ -76,5 +78,97 @@ describe('AWS clients', () => {
     } finally {
       resolve.mockRestore();
     }
+  });
+
+  it('let the document client resolve each command class once, each call marshalling its own input', async () => {
+    const asked: unknown[] = [];
+    const transport = inProcessTransport(
+      (request) => {
+        const body = JSON.parse(request.body) as { Key: { pk: { S: string } }; ExclusiveStartKey?: unknown };
+        asked.push(body);
+        const pk = body.Key?.pk.S;
+        const target = request.headers['x-amz-target'];
+        if (target === 'DynamoDB_20120810.Query') {
+          const page = body.ExclusiveStartKey ? 2 : 1;
+          return {
+            status: 200,
+            headers: {},
+            body: JSON.stringify({
+              Items: [{ pk: { S: `page${page}` } }],
+              ...(page === 1 ? { LastEvaluatedKey: { pk: { S: 'page1' } } } : {}),
+            }),
+          };
+        }
+        return {
+          status: 200,
+          headers: {},
+          body: JSON.stringify(
+            target === 'DynamoDB_20120810.GetItem'
+              ? { Item: { pk: { S: pk }, n: { N: String(pk?.length) } } }
+              : { Attributes: { pk: { S: pk }, tags: { SS: ['x'] } } },
+          ),
+        };
+      },
+      { cacheMiddleware: true },
+    );
+    const client = documentClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      transport,
+    });
+    const resolve = vi.spyOn(UpdateItemCommand.prototype, 'resolveMiddleware');
+    // What wraps the SDK client's send (the benchmarks' request counts) sees every call.
+    const sends = vi.spyOn(Object.getPrototypeOf(DynamoDBDocumentClient.prototype), 'send');
+    try {
+      const updated = await Promise.all(
+        ['a', 'bb', 'ccc'].map((pk) =>
+          client.send(
+            new UpdateCommand({
+              TableName: 't',
+              Key: { pk },
+              UpdateExpression: 'SET n = :n',
+              ExpressionAttributeValues: { ':n': pk.length },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        ),
+      );
+      expect(updated.map((out) => out.Attributes)).toEqual([
+        { pk: 'a', tags: new Set(['x']) },
+        { pk: 'bb', tags: new Set(['x']) },
+        { pk: 'ccc', tags: new Set(['x']) },
+      ]);
+      expect(resolve).toHaveBeenCalledTimes(1);
+      expect(sends).toHaveBeenCalledTimes(3);
+    } finally {
+      resolve.mockRestore();
+      sends.mockRestore();
+    }
+    expect(
+      asked.map((body) => (body as { ExpressionAttributeValues: unknown }).ExpressionAttributeValues),
+    ).toEqual([{ ':n': { N: '1' } }, { ':n': { N: '2' } }, { ':n': { N: '3' } }]);
+    for (const pk of ['dddd', 'e']) {
+      const { Item } = await client.send(new GetCommand({ TableName: 't', Key: { pk } }));
+      expect(Item).toEqual({ pk, n: pk.length });
+    }
+    const pages: unknown[] = [];
+    for await (const page of paginateQuery(
+      { client },
+      { TableName: 't', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'x' } },
+    )) {
+      pages.push(page.Items);
+    }
+    expect(pages).toEqual([[{ pk: 'page1' }], [{ pk: 'page2' }]]);
+  });
+
+  it('copy a client configuration with the same providers and accessors', () => {
+    const client = documentClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    const copy = configurationCopy(client.config);
+    expect(copy).not.toBe(client.config);
+    expect(Object.getOwnPropertyDescriptors(copy)).toEqual(Object.getOwnPropertyDescriptors(client.config));
+    expect(copy.credentials).toBe(client.config.credentials);
   });
 });

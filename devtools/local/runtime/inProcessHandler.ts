@@ -1,5 +1,10 @@
+import { createRequire } from 'node:module';
 import type { AwsCredentialIdentity, HttpRequest, HttpResponse } from '@smithy/types';
-import type { ClientTransport } from '../../../lib/adapters/awsClients';
+import {
+  type AdaptableClient,
+  type ClientTransport,
+  configurationCopy,
+} from '../../../lib/adapters/awsClients';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/wiring/localStack';
 
 /** One HTTP exchange as the local stand-ins see it, without a socket. */
@@ -90,11 +95,28 @@ const POINTLESS_IN_PROCESS = [
   'loggerMiddleware',
 ];
 
+interface SchemaSerde {
+  getSchemaSerdePlugin(config: object): { applyToStack(stack: never): void };
+}
+/** The SDK's schema-based (de)serialization, as the AWS SDK clients load it. */
+const schemaSerde = createRequire(import.meta.url)('@smithy/core/schema') as SchemaSerde;
+
+/**
+ * Gives a client's (de)serialization middleware a copy of its configuration, which it spreads on
+ * every call (configurationCopy says why a copy is cheaper): the same plugin the client installed
+ * itself, installed again over it by name. Clients without schema-based serialization are left.
+ */
+const serdeOnConfigurationCopy = (client: AdaptableClient): void => {
+  const { protocol } = client.config as { protocol?: { setSerdeContext?: unknown } };
+  if (typeof protocol?.setSerdeContext !== 'function') return;
+  client.middlewareStack.use(schemaSerde.getSchemaSerdePlugin(configurationCopy(client.config)));
+};
+
 export interface InProcessTransportOptions {
   /**
-   * Resolve each command class's middleware stack once (the SDK's own `cacheMiddleware`); the
-   * resolved chain is the same one, only not rebuilt per call. Not for the DynamoDB document
-   * client (see ClientTransport).
+   * Resolve each command class's middleware stack once (the SDK's own `cacheMiddleware`, and its
+   * counterpart for the DynamoDB document client, see ClientTransport); the resolved chain is the
+   * same one, only not rebuilt per call.
    */
   readonly cacheMiddleware?: boolean;
 }
@@ -113,5 +135,6 @@ export const inProcessTransport = (
     },
   ],
   withoutMiddleware: POINTLESS_IN_PROCESS,
+  adaptClient: serdeOnConfigurationCopy,
   ...(options.cacheMiddleware ? { cacheMiddleware: true } : {}),
 });

@@ -11,6 +11,7 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableDefinition } from '../../../lib/adapters/dynamo/tableDesign';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/wiring/localStack';
+import { templateDynaliteExpressions } from './dynaliteExpressions';
 import { keepDynaliteStoreAsStrings } from './dynaliteStore';
 import type { Faults } from './faults';
 
@@ -89,6 +90,7 @@ export const startLocalDynamo = async (
 ): Promise<LocalDynamo> => {
   // dynalite loads here, after its in-memory store is set to keep strings (dynaliteStore.ts).
   keepDynaliteStoreAsStrings();
+  templateDynaliteExpressions();
   const { default: dynalite } = await import('dynalite');
   const server = dynalite({
     createTableMs: 0,

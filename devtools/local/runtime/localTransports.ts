@@ -25,7 +25,7 @@ export const inProcessTransports = (
       }),
     { cacheMiddleware: true },
   ),
-  ...(dynamo ? { dynamodb: inProcessTransport(dynamo.dispatch) } : {}),
+  ...(dynamo ? { dynamodb: inProcessTransport(dynamo.dispatch, { cacheMiddleware: true }) } : {}),
   sns: sns.transport,
   ...(slack ? { slackWebhook: slack.fetch } : {}),
 });
