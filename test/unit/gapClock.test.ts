@@ -3,7 +3,7 @@ import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluatePool';
-import { clockedGaps, gapClockEvidence } from '../../lib/domain/policy/gapClock';
+import { clockedGaps, GapClockMemo, gapClockEvidence } from '../../lib/domain/policy/gapClock';
 import { type GapScope, gapScopes, reuseProbability } from '../../lib/domain/policy/gapDistribution';
 import {
   DEFAULT_GAP_LEARNING,
@@ -115,7 +115,7 @@ describe("a scope's gap clock, read from its gaps", () => {
     );
     // A broader scope mixes many submitters' loops: it keeps the end clock.
     expect(clocked.lookup(all)).toBe(broad);
-    expect(clocked.basis).toBe(
+    expect(clocked.why?.text).toBe(
       "gaps timed this match key from the submission (median gap 3m 12s after 10 starts of 21s, 1m 10s after 10 of 2m 23s), shifted to this head's start-up 21s",
     );
   });
@@ -133,7 +133,7 @@ describe("a scope's gap clock, read from its gaps", () => {
       WARM,
       'fromData',
     );
-    expect(clocked).toMatchObject({ shifted: false, basis: '' });
+    expect(clocked).toMatchObject({ shifted: false, why: undefined });
     expect(clocked.lookup(key)).toBe(few);
   });
 
@@ -141,6 +141,48 @@ describe("a scope's gap clock, read from its gaps", () => {
     const soon: TimedGap = { gapSeconds: 40, reused: true, atMs: NOW, startupSeconds: WARM };
     const clocked = clockedGaps([key], lookupOf(new Map([[key, [soon]]])), COLD, 'submission');
     expect(clocked.lookup(key)).toEqual([soon]);
+  });
+
+  it("a replay's memory of the clock reads and shifts as afresh while a key's samples change", () => {
+    const memo = new GapClockMemo();
+    const stop: TimedGap = {
+      gapSeconds: 30,
+      reused: false,
+      atMs: NOW + 1,
+      unresolved: true,
+      startupSeconds: COLD,
+    };
+    const open = gapsOf('open', 10, 10);
+    const withStop = [...open.slice(1), stop];
+    const resolved = withStop.map((g) => (g === stop ? { ...stop, gapSeconds: 90, unresolved: false } : g));
+    const closed = [...resolved.slice(5), ...gapsOf('closed', 10, 10)];
+    const asked = (samples: readonly TimedGap[], head: number, with_?: GapClockMemo) =>
+      clockedGaps([key, all], lookupOf(new Map([[key, samples]])), head, 'fromData', with_);
+    // Each sample's shifted copy for a warm head, as last made.
+    let copies = new Map<TimedGap, TimedGap>();
+    let reused = 0;
+    for (const samples of [open, withStop, resolved, resolved, closed]) {
+      for (const head of [WARM, COLD]) {
+        const kept = asked(samples, head, memo);
+        const fresh = asked(samples, head);
+        expect(kept.shifted).toBe(fresh.shifted);
+        expect(kept.lookup(key)).toEqual(fresh.lookup(key));
+        expect(kept.why?.text).toBe(fresh.why?.text);
+        if (head === WARM && kept.shifted) {
+          // A sample the key still holds keeps its shifted copy: the learner continues its order.
+          const shifted = kept.lookup(key) ?? [];
+          samples.forEach((g, i) => {
+            const copy = copies.get(g);
+            if (copy && g.startupSeconds === COLD) {
+              expect(shifted[i]).toBe(copy);
+              reused++;
+            }
+          });
+          copies = new Map(samples.map((g, i) => [g, shifted[i] as TimedGap]));
+        }
+      }
+    }
+    expect(reused).toBeGreaterThan(20);
   });
 
   it('counts an unresolved stop from the shifted instant it became Available', () => {

@@ -1,4 +1,4 @@
-import { type ClockedGaps, clockedGaps } from './gapClock';
+import { type ClockWhy, clockedGaps, GapClockMemo } from './gapClock';
 import type { GapScope } from './gapDistribution';
 import {
   DEFAULT_GAP_LEARNING,
@@ -50,18 +50,50 @@ const memoScopes = (
   };
 };
 
-/** The learned gaps with how the key's clock was chosen in their basis (read lazily, as the learner's own). */
-const withClockBasis = (learned: LearnedGaps, clocked: ClockedGaps): LearnedGaps => {
-  if (!clocked.chosen) return learned;
-  let basis: string | undefined;
-  return {
-    distribution: learned.distribution,
-    scope: learned.scope,
-    get basis(): string {
-      basis ??= `${learned.basis}; ${clocked.basis}`;
-      return basis;
-    },
-  };
+/** Each replay's memory of its keys' clocks, kept beside (and as long as) its learner's memo. */
+const clockMemos = new WeakMap<GapLearnerMemo, GapClockMemo>();
+const clockMemoOf = (memo: GapLearnerMemo): GapClockMemo => {
+  let clocks = clockMemos.get(memo);
+  if (!clocks) {
+    clocks = new GapClockMemo();
+    clockMemos.set(memo, clocks);
+  }
+  return clocks;
+};
+
+/**
+ * The learned gaps with how the key's clock was chosen in their basis (read lazily, as the
+ * learner's own). A class, so that every such value has one shape: the decision reads them all.
+ */
+class ClockedLearnedGaps implements LearnedGaps {
+  private words: string | undefined;
+  readonly distribution: LearnedGaps['distribution'];
+  readonly scope: LearnedGaps['scope'];
+
+  constructor(
+    readonly learned: LearnedGaps,
+    private readonly why: ClockWhy,
+  ) {
+    this.distribution = learned.distribution;
+    this.scope = learned.scope;
+  }
+
+  get basis(): string {
+    this.words ??= `${this.learned.basis}; ${this.why.text}`;
+    return this.words;
+  }
+}
+
+/**
+ * A replay's learned gaps dressed with a clock's words, kept on the words: a key's decisions learn
+ * the same gaps under the same words until a sample comes, and a reason reads its basis each time.
+ */
+const withClockBasisKept = (learned: LearnedGaps, why: ClockWhy): LearnedGaps => {
+  const known = why.kept;
+  if (known instanceof ClockedLearnedGaps && known.learned === learned) return known;
+  const made = new ClockedLearnedGaps(learned, why);
+  why.kept = made;
+  return made;
 };
 
 /**
@@ -82,6 +114,7 @@ export const learnClockedGaps = (
     lookup,
     headStartupSeconds,
     (how.learning ?? DEFAULT_GAP_LEARNING).gapClock,
+    how.memo && clockMemoOf(how.memo),
   );
   let learned: LearnedGaps | undefined;
   if (how.memo) {
@@ -93,5 +126,6 @@ export const learnClockedGaps = (
   } else {
     learned = learnHierarchical(scopes, clocked.lookup, nowMs, how.learning);
   }
-  return learned && withClockBasis(learned, clocked);
+  if (!learned || !clocked.why) return learned;
+  return withClockBasisKept(learned, clocked.why);
 };
