@@ -135,6 +135,21 @@ describe("a scope's gap clock, read from its gaps", () => {
     );
     expect(clocked).toMatchObject({ shifted: false, why: undefined });
     expect(clocked.lookup(key)).toBe(few);
+    // Beside it, the key's gaps on the submission clock: a keep must pay on both.
+    expect(clocked.undecided?.shifted).toBe(true);
+    expect(clocked.undecided?.lookup(key)?.map((g) => g.gapSeconds)).toEqual(
+      few.map((g) => g.gapSeconds + (g.startupSeconds === COLD ? 122 : 0)),
+    );
+    expect(clocked.undecided?.why?.text).toContain("this match key's clock undecided");
+  });
+
+  it('has nothing undecided where no gap would move, or where the evidence tells', () => {
+    const warmOnly = gapsOf('open', 4, 0);
+    expect(
+      clockedGaps([key], lookupOf(new Map([[key, warmOnly]])), WARM, 'fromData').undecided,
+    ).toBeUndefined();
+    const open = gapsOf('open', 10, 10);
+    expect(clockedGaps([key], lookupOf(new Map([[key, open]])), WARM, 'fromData').undecided).toBeUndefined();
   });
 
   it("takes a gap shorter than the start-up difference as it was: another submitter's job", () => {
@@ -232,6 +247,27 @@ describe('the decision on an open-loop key', () => {
     const reason = decide(WARM).reason;
     expect(reason).toContain('this match key from the submission (median gap 3m 12s after 20 starts of 21s');
     expect(reason).toContain("shifted to this head's start-up 21s");
+  });
+
+  it('keeps an undecided key only as long as both clocks pay for, and says so', () => {
+    const few = gapsOf('open', 2, 20);
+    const situation = {
+      head: headOf(WARM),
+      nowMs: NOW,
+      spend: { poolIdleUsdToday: 0, poolIdleUsdPerSecond: 0 },
+      gaps: (scope: GapScope) => (scope.kind === 'matchKey' ? few : undefined),
+      learning,
+    };
+    const both = evaluatePool(setup, situation).decision;
+    const endOnly = evaluatePool(setup, {
+      ...situation,
+      learning: { ...learning, gapClock: 'end' },
+    }).decision;
+    expect(both.reason).toContain("this match key's clock undecided");
+    expect(both.reason).toContain('the shorter keep');
+    expect(both.endsAtMs ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(
+      endOnly.endsAtMs ?? Number.POSITIVE_INFINITY,
+    );
   });
 
   it('decides alike with and without a replay memo, heads warm and cold in turn', () => {

@@ -1,4 +1,4 @@
-import { type ClockWhy, clockedGaps, GapClockMemo } from './gapClock';
+import { type ClockedGaps, type ClockWhy, clockedGaps, GapClockMemo } from './gapClock';
 import type { GapScope } from './gapDistribution';
 import {
   DEFAULT_GAP_LEARNING,
@@ -108,7 +108,16 @@ export const learnClockedGaps = (
   headStartupSeconds: number | undefined,
   nowMs: number,
   how: { readonly memo?: GapLearnerMemo; readonly learning?: GapLearningOptions } = {},
-): LearnedGaps | undefined => {
+): LearnedGaps | undefined => learnBothClocks(scopes, lookup, headStartupSeconds, nowMs, how).learned;
+
+/** The learned gaps, and those on the submission clock too while the key's clock is undecided. */
+export const learnBothClocks = (
+  scopes: readonly GapScope[],
+  lookup: Lookup,
+  headStartupSeconds: number | undefined,
+  nowMs: number,
+  how: { readonly memo?: GapLearnerMemo; readonly learning?: GapLearningOptions } = {},
+): { readonly learned: LearnedGaps | undefined; readonly undecided?: LearnedGaps } => {
   const clocked = clockedGaps(
     scopes,
     lookup,
@@ -116,6 +125,19 @@ export const learnClockedGaps = (
     (how.learning ?? DEFAULT_GAP_LEARNING).gapClock,
     how.memo && clockMemoOf(how.memo),
   );
+  const learned = learnTimed(scopes, clocked, headStartupSeconds, nowMs, how);
+  if (!clocked.undecided) return { learned };
+  const undecided = learnTimed(scopes, clocked.undecided, headStartupSeconds, nowMs, how);
+  return undecided ? { learned, undecided } : { learned };
+};
+
+const learnTimed = (
+  scopes: readonly GapScope[],
+  clocked: ClockedGaps,
+  headStartupSeconds: number | undefined,
+  nowMs: number,
+  how: { readonly memo?: GapLearnerMemo; readonly learning?: GapLearningOptions },
+): LearnedGaps | undefined => {
   let learned: LearnedGaps | undefined;
   if (how.memo) {
     const asked =

@@ -209,6 +209,7 @@ interface ShiftedArray {
   samples: readonly TimedGap[];
   /** Why, in words, while the scope's evidence is the same. */
   why?: { readonly of: GapClockEvidence; readonly why: ClockWhy };
+  undecidedWhy?: ClockWhy;
 }
 
 /** What a replay keeps of one scope's clock: read from `samples`, shifted per head start-up. */
@@ -310,6 +311,12 @@ export interface ClockedGaps {
   readonly shifted: boolean;
   /** Every figure the clock was chosen on, for the decision's reason; none for a learner timing every gap from the end. */
   readonly why: ClockWhy | undefined;
+  /**
+   * The match key's gaps on the submission clock, when its own gaps cannot tell its clock (too
+   * few reuses after warm or after cold starts) and that clock would time them otherwise: a keep
+   * must then pay under both.
+   */
+  readonly undecided?: ClockedGaps;
 }
 
 const describeScope = (scope: GapScope): string =>
@@ -372,7 +379,23 @@ export const clockedGaps = (
   if (!own) return unclocked(lookup);
   const clock = memo.clockOf(key, own);
   const evidence = clock.evidence;
-  if (!evidence) return unclocked(lookup);
+  if (!evidence) {
+    const shifted = memo.shifted(clock, headStartupSeconds);
+    if (shifted.samples === own) return unclocked(lookup);
+    const timed = shifted.samples;
+    shifted.undecidedWhy ??= clockWhy(
+      () =>
+        `this match key's clock undecided (too few reuses after warm or after cold starts): a keep priced on gaps from the end and from the submission, ${shiftWords(headStartupSeconds)}`,
+    );
+    return {
+      ...unclocked(lookup),
+      undecided: {
+        lookup: (scope) => (scope === key ? timed : lookup(scope)),
+        shifted: true,
+        why: shifted.undecidedWhy,
+      },
+    };
+  }
   if (evidence.clock === 'end') {
     if (clock.endWhy?.of !== evidence)
       clock.endWhy = { of: evidence, why: clockWhy(() => `gaps timed ${describeEvidence(key, evidence)}`) };
