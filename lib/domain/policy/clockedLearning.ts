@@ -110,14 +110,17 @@ export const learnClockedGaps = (
   how: { readonly memo?: GapLearnerMemo; readonly learning?: GapLearningOptions } = {},
 ): LearnedGaps | undefined => learnBothClocks(scopes, lookup, headStartupSeconds, nowMs, how).learned;
 
-/** The learned gaps, and those on the submission clock too while the key's clock is undecided. */
+/**
+ * The learned gaps, and while the key's clock is undecided those on the submission clock too,
+ * learned when asked (a decision that stops on the first needs no second).
+ */
 export const learnBothClocks = (
   scopes: readonly GapScope[],
   lookup: Lookup,
   headStartupSeconds: number | undefined,
   nowMs: number,
   how: { readonly memo?: GapLearnerMemo; readonly learning?: GapLearningOptions } = {},
-): { readonly learned: LearnedGaps | undefined; readonly undecided?: LearnedGaps } => {
+): { readonly learned: LearnedGaps | undefined; readonly undecided?: () => LearnedGaps | undefined } => {
   const clocked = clockedGaps(
     scopes,
     lookup,
@@ -126,9 +129,9 @@ export const learnBothClocks = (
     how.memo && clockMemoOf(how.memo),
   );
   const learned = learnTimed(scopes, clocked, headStartupSeconds, nowMs, how);
-  if (!clocked.undecided) return { learned };
-  const undecided = learnTimed(scopes, clocked.undecided, headStartupSeconds, nowMs, how);
-  return undecided ? { learned, undecided } : { learned };
+  const undecided = clocked.undecided;
+  if (!undecided) return { learned };
+  return { learned, undecided: () => learnTimed(scopes, undecided, headStartupSeconds, nowMs, how) };
 };
 
 const learnTimed = (

@@ -120,7 +120,11 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
   };
   const onEnd = adviseOn(learned);
   // An undecided clock: a keep must pay on either clock's gaps (the shorter keep of the two).
-  const onSubmission = both.undecided ? adviseOn(both.undecided) : undefined;
+  // Where the end clock's gaps keep nothing, the shorter keep is none whatever the other says.
+  const keeps = (a: KeepAdvice | undefined) => a !== undefined && a.keepUntilMs > situation.nowMs;
+  const onSubmissionGaps =
+    both.undecided && (keeps(onEnd.advice) || keeps(onEnd.keepCheck)) ? both.undecided() : undefined;
+  const onSubmission = onSubmissionGaps ? adviseOn(onSubmissionGaps) : undefined;
   const advice = bothFavour(onEnd.advice, onSubmission?.advice);
   const keepCheck = bothFavour(onEnd.keepCheck, onSubmission?.keepCheck);
   const decisionInput: DecisionInput = {
