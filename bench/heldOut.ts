@@ -232,7 +232,8 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
   1.02 → 1.01× the oracle, R1 and R2 at $0/h still $0.01 above no warm pool with no pool kept
   (no warm start; $0.01 of idle). A replay remembers each key's clock between decisions
   (the evidence read again only when a reuse comes or goes, only new samples shifted): the
-  clock's extra CPU on the 10,000-job whatif went from about 3 s to about 1.3 s. No signal the
+  clock's extra CPU on the 10,000-job whatif went from about 3 s to about 1.3 s (1.1–1.9 s with
+  the undecided-clock keep; before the clock 9.2–9.3 s). No signal the
   decision reads picks out the oracle's reuses: its P(reuse within 122 s) was 0.32 where the
   oracle reused a pool of a mixed week and 0.21 elsewhere (bursty 0.35 against 0.25), and keeping
   every pool with P ≥ 0.6 to the second sweep minute would have gained at most $0.50 over the 14
