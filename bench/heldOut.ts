@@ -224,9 +224,16 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
   1.1460 → 1.1458, $0/h total +$2.28 → −$3.10 (sweep weeks +$2.00 → −$3.40; mixed +$0.21 →
   +$0.24, bursty +$0.07, interactive $0.00 alike); 5 reuses per group instead of 3 measured alike
   (−$2.41). On the held-out weeks (looked at once, after choosing) it took R3 at $0/h from $0.09
-  above no warm pool to $0.03 below; R1 and R2 at $0/h stay $0.01 above, as before. The replay
-  costs about a quarter more CPU (the 10,000-job trace, example policy at $90/h, in process: 2.0 →
-  2.5 s), from the key's samples shifted and relearned per head start-up. No signal the
+  above no warm pool to $0.03 below; R1 and R2 at $0/h stay $0.01 above, as before. A key too
+  young to tell its clock is priced on both clocks (a keep must pay on the gaps from the end and
+  from the submission; the shorter keep is taken): on the training weeks missed checks 26 → 21,
+  $0/h total −$3.10 → −$5.10 (every mixed week at or below no warm pool), mean × oracle $60
+  1.15618 → 1.15608, $90 1.14582 → 1.14574; held-out (looked at once, after choosing): R3 $0/h
+  1.02 → 1.01× the oracle, R1 and R2 at $0/h still $0.01 above no warm pool with no pool kept
+  (no warm start; $0.01 of idle). A replay remembers each key's clock between decisions
+  (the evidence read again only when a reuse comes or goes, only new samples shifted): the
+  clock's extra CPU on the 10,000-job whatif went from about 3 s to about 1.3 s (1.1–1.9 s with
+  the undecided-clock keep; before the clock 9.2–9.3 s). No signal the
   decision reads picks out the oracle's reuses: its P(reuse within 122 s) was 0.32 where the
   oracle reused a pool of a mixed week and 0.21 elsewhere (bursty 0.35 against 0.25), and keeping
   every pool with P ≥ 0.6 to the second sweep minute would have gained at most $0.50 over the 14

@@ -3,7 +3,7 @@ import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluatePool';
-import { clockedGaps, gapClockEvidence } from '../../lib/domain/policy/gapClock';
+import { clockedGaps, GapClockMemo, gapClockEvidence } from '../../lib/domain/policy/gapClock';
 import { type GapScope, gapScopes, reuseProbability } from '../../lib/domain/policy/gapDistribution';
 import {
   DEFAULT_GAP_LEARNING,
@@ -115,7 +115,7 @@ describe("a scope's gap clock, read from its gaps", () => {
     );
     // A broader scope mixes many submitters' loops: it keeps the end clock.
     expect(clocked.lookup(all)).toBe(broad);
-    expect(clocked.basis).toBe(
+    expect(clocked.why?.text).toBe(
       "gaps timed this match key from the submission (median gap 3m 12s after 10 starts of 21s, 1m 10s after 10 of 2m 23s), shifted to this head's start-up 21s",
     );
   });
@@ -133,14 +133,71 @@ describe("a scope's gap clock, read from its gaps", () => {
       WARM,
       'fromData',
     );
-    expect(clocked).toMatchObject({ shifted: false, basis: '' });
+    expect(clocked).toMatchObject({ shifted: false, why: undefined });
     expect(clocked.lookup(key)).toBe(few);
+    // Beside it, the key's gaps on the submission clock: a keep must pay on both.
+    expect(clocked.undecided?.shifted).toBe(true);
+    expect(clocked.undecided?.lookup(key)?.map((g) => g.gapSeconds)).toEqual(
+      few.map((g) => g.gapSeconds + (g.startupSeconds === COLD ? 122 : 0)),
+    );
+    expect(clocked.undecided?.why?.text).toContain("this match key's clock undecided");
+  });
+
+  it('has nothing undecided where no gap would move, or where the evidence tells', () => {
+    const warmOnly = gapsOf('open', 4, 0);
+    expect(
+      clockedGaps([key], lookupOf(new Map([[key, warmOnly]])), WARM, 'fromData').undecided,
+    ).toBeUndefined();
+    const open = gapsOf('open', 10, 10);
+    expect(clockedGaps([key], lookupOf(new Map([[key, open]])), WARM, 'fromData').undecided).toBeUndefined();
   });
 
   it("takes a gap shorter than the start-up difference as it was: another submitter's job", () => {
     const soon: TimedGap = { gapSeconds: 40, reused: true, atMs: NOW, startupSeconds: WARM };
     const clocked = clockedGaps([key], lookupOf(new Map([[key, [soon]]])), COLD, 'submission');
     expect(clocked.lookup(key)).toEqual([soon]);
+  });
+
+  it("a replay's memory of the clock reads and shifts as afresh while a key's samples change", () => {
+    const memo = new GapClockMemo();
+    const stop: TimedGap = {
+      gapSeconds: 30,
+      reused: false,
+      atMs: NOW + 1,
+      unresolved: true,
+      startupSeconds: COLD,
+    };
+    const open = gapsOf('open', 10, 10);
+    const withStop = [...open.slice(1), stop];
+    const resolved = withStop.map((g) => (g === stop ? { ...stop, gapSeconds: 90, unresolved: false } : g));
+    const closed = [...resolved.slice(5), ...gapsOf('closed', 10, 10)];
+    const asked = (samples: readonly TimedGap[], head: number, with_?: GapClockMemo) =>
+      clockedGaps([key, all], lookupOf(new Map([[key, samples]])), head, 'fromData', with_);
+    // Each sample's shifted copy for a warm head, as last made.
+    let copies = new Map<TimedGap, TimedGap>();
+    let reused = 0;
+    for (const samples of [open, withStop, resolved, resolved, closed]) {
+      for (const head of [WARM, COLD]) {
+        const kept = asked(samples, head, memo);
+        const fresh = asked(samples, head);
+        expect(kept.shifted).toBe(fresh.shifted);
+        expect(kept.lookup(key)).toEqual(fresh.lookup(key));
+        expect(kept.why?.text).toBe(fresh.why?.text);
+        if (head === WARM && kept.shifted) {
+          // A sample the key still holds keeps its shifted copy: the learner continues its order.
+          const shifted = kept.lookup(key) ?? [];
+          samples.forEach((g, i) => {
+            const copy = copies.get(g);
+            if (copy && g.startupSeconds === COLD) {
+              expect(shifted[i]).toBe(copy);
+              reused++;
+            }
+          });
+          copies = new Map(samples.map((g, i) => [g, shifted[i] as TimedGap]));
+        }
+      }
+    }
+    expect(reused).toBeGreaterThan(20);
   });
 
   it('counts an unresolved stop from the shifted instant it became Available', () => {
@@ -190,6 +247,27 @@ describe('the decision on an open-loop key', () => {
     const reason = decide(WARM).reason;
     expect(reason).toContain('this match key from the submission (median gap 3m 12s after 20 starts of 21s');
     expect(reason).toContain("shifted to this head's start-up 21s");
+  });
+
+  it('keeps an undecided key only as long as both clocks pay for, and says so', () => {
+    const few = gapsOf('open', 2, 20);
+    const situation = {
+      head: headOf(WARM),
+      nowMs: NOW,
+      spend: { poolIdleUsdToday: 0, poolIdleUsdPerSecond: 0 },
+      gaps: (scope: GapScope) => (scope.kind === 'matchKey' ? few : undefined),
+      learning,
+    };
+    const both = evaluatePool(setup, situation).decision;
+    const endOnly = evaluatePool(setup, {
+      ...situation,
+      learning: { ...learning, gapClock: 'end' },
+    }).decision;
+    expect(both.reason).toContain("this match key's clock undecided");
+    expect(both.reason).toContain('the shorter keep');
+    expect(both.endsAtMs ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(
+      endOnly.endsAtMs ?? Number.POSITIVE_INFINITY,
+    );
   });
 
   it('decides alike with and without a replay memo, heads warm and cold in turn', () => {

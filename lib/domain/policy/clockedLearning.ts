@@ -1,4 +1,4 @@
-import { type ClockedGaps, clockedGaps } from './gapClock';
+import { type ClockedGaps, type ClockWhy, clockedGaps, GapClockMemo } from './gapClock';
 import type { GapScope } from './gapDistribution';
 import {
   DEFAULT_GAP_LEARNING,
@@ -50,18 +50,50 @@ const memoScopes = (
   };
 };
 
-/** The learned gaps with how the key's clock was chosen in their basis (read lazily, as the learner's own). */
-const withClockBasis = (learned: LearnedGaps, clocked: ClockedGaps): LearnedGaps => {
-  if (!clocked.chosen) return learned;
-  let basis: string | undefined;
-  return {
-    distribution: learned.distribution,
-    scope: learned.scope,
-    get basis(): string {
-      basis ??= `${learned.basis}; ${clocked.basis}`;
-      return basis;
-    },
-  };
+/** Each replay's memory of its keys' clocks, kept beside (and as long as) its learner's memo. */
+const clockMemos = new WeakMap<GapLearnerMemo, GapClockMemo>();
+const clockMemoOf = (memo: GapLearnerMemo): GapClockMemo => {
+  let clocks = clockMemos.get(memo);
+  if (!clocks) {
+    clocks = new GapClockMemo();
+    clockMemos.set(memo, clocks);
+  }
+  return clocks;
+};
+
+/**
+ * The learned gaps with how the key's clock was chosen in their basis (read lazily, as the
+ * learner's own). A class, so that every such value has one shape: the decision reads them all.
+ */
+class ClockedLearnedGaps implements LearnedGaps {
+  private words: string | undefined;
+  readonly distribution: LearnedGaps['distribution'];
+  readonly scope: LearnedGaps['scope'];
+
+  constructor(
+    readonly learned: LearnedGaps,
+    private readonly why: ClockWhy,
+  ) {
+    this.distribution = learned.distribution;
+    this.scope = learned.scope;
+  }
+
+  get basis(): string {
+    this.words ??= `${this.learned.basis}; ${this.why.text}`;
+    return this.words;
+  }
+}
+
+/**
+ * A replay's learned gaps dressed with a clock's words, kept on the words: a key's decisions learn
+ * the same gaps under the same words until a sample comes, and a reason reads its basis each time.
+ */
+const withClockBasisKept = (learned: LearnedGaps, why: ClockWhy): LearnedGaps => {
+  const known = why.kept;
+  if (known instanceof ClockedLearnedGaps && known.learned === learned) return known;
+  const made = new ClockedLearnedGaps(learned, why);
+  why.kept = made;
+  return made;
 };
 
 /**
@@ -76,13 +108,39 @@ export const learnClockedGaps = (
   headStartupSeconds: number | undefined,
   nowMs: number,
   how: { readonly memo?: GapLearnerMemo; readonly learning?: GapLearningOptions } = {},
-): LearnedGaps | undefined => {
+): LearnedGaps | undefined => learnBothClocks(scopes, lookup, headStartupSeconds, nowMs, how).learned;
+
+/**
+ * The learned gaps, and while the key's clock is undecided those on the submission clock too,
+ * learned when asked (a decision that stops on the first needs no second).
+ */
+export const learnBothClocks = (
+  scopes: readonly GapScope[],
+  lookup: Lookup,
+  headStartupSeconds: number | undefined,
+  nowMs: number,
+  how: { readonly memo?: GapLearnerMemo; readonly learning?: GapLearningOptions } = {},
+): { readonly learned: LearnedGaps | undefined; readonly undecided?: () => LearnedGaps | undefined } => {
   const clocked = clockedGaps(
     scopes,
     lookup,
     headStartupSeconds,
     (how.learning ?? DEFAULT_GAP_LEARNING).gapClock,
+    how.memo && clockMemoOf(how.memo),
   );
+  const learned = learnTimed(scopes, clocked, headStartupSeconds, nowMs, how);
+  const undecided = clocked.undecided;
+  if (!undecided) return { learned };
+  return { learned, undecided: () => learnTimed(scopes, undecided, headStartupSeconds, nowMs, how) };
+};
+
+const learnTimed = (
+  scopes: readonly GapScope[],
+  clocked: ClockedGaps,
+  headStartupSeconds: number | undefined,
+  nowMs: number,
+  how: { readonly memo?: GapLearnerMemo; readonly learning?: GapLearningOptions },
+): LearnedGaps | undefined => {
   let learned: LearnedGaps | undefined;
   if (how.memo) {
     const asked =
@@ -93,5 +151,6 @@ export const learnClockedGaps = (
   } else {
     learned = learnHierarchical(scopes, clocked.lookup, nowMs, how.learning);
   }
-  return learned && withClockBasis(learned, clocked);
+  if (!learned || !clocked.why) return learned;
+  return withClockBasisKept(learned, clocked.why);
 };

@@ -2,16 +2,22 @@ import type { JobRecord } from '../jobRecord';
 import type { KeepAliveLimits } from '../keepAlive';
 import { hourlyPrice, type PriceTable } from '../prices';
 import { activityEvidence } from './activityEvidence';
-import { learnClockedGaps } from './clockedLearning';
+import { learnBothClocks } from './clockedLearning';
 import { type Decision, type DecisionInput, decideWithHold, tightenLimits } from './decide';
 import { type GapScope, gapScopes } from './gapDistribution';
-import { builtInPrior, type GapLearnerMemo, type GapLearningOptions, type TimedGap } from './gapLearner';
+import {
+  builtInPrior,
+  type GapLearnerMemo,
+  type GapLearningOptions,
+  type LearnedGaps,
+  type TimedGap,
+} from './gapLearner';
 import type { Policy } from './policy';
 import { type PoolFacts, poolFactsOfHead } from './poolFacts';
 import { type SelectedRule, selectRule } from './ruleSelection';
 import type { SameKeyRank } from './sameKeyRank';
 import type { SpendFacts } from './spendCaps';
-import { costAwareKeep, createStrategy, keepAliveContext } from './strategies';
+import { costAwareKeep, createStrategy, type KeepAdvice, keepAliveContext } from './strategies';
 
 /** What a deployment decides with: the policy, its limits, the kill switch and the prices. */
 export interface PolicySetup {
@@ -51,6 +57,27 @@ export interface Evaluation {
   readonly holdsUntilMs: number;
 }
 
+/** The shorter of two keeps (both must favour keeping); it holds while both do. */
+const bothFavour = (a: KeepAdvice | undefined, b: KeepAdvice | undefined): KeepAdvice | undefined => {
+  if (!a || !b) return a;
+  const shorter = b.keepUntilMs < a.keepUntilMs ? b : a;
+  const holds =
+    a.holdsUntilMs === undefined
+      ? b.holdsUntilMs
+      : b.holdsUntilMs === undefined
+        ? a.holdsUntilMs
+        : Math.min(a.holdsUntilMs, b.holdsUntilMs);
+  const { holdsUntilMs: _, ...rest } = shorter;
+  return {
+    ...rest,
+    basis:
+      shorter === b
+        ? `${b.basis} (the shorter keep; on gaps from the end: ${a.basis})`
+        : `${a.basis} (the shorter keep; on gaps from the submission: ${b.basis})`,
+    ...(holds !== undefined ? { holdsUntilMs: holds } : {}),
+  };
+};
+
 /**
  * The whole policy step for one pool: facts, rule, learned gaps, the rule's strategy, decision.
  * The sweep, the event handler and the benchmarks' simulation all call this, so that what is
@@ -64,11 +91,11 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     : undefined;
   const scopes = gapScopes(facts);
   // Nothing learned in any scope: the built-in prior, with the learning options' figures.
-  const learned =
-    learnClockedGaps(scopes, situation.gaps, facts.headStartupSeconds, situation.nowMs, {
-      ...(situation.memo ? { memo: situation.memo } : {}),
-      ...(situation.learning ? { learning: situation.learning } : {}),
-    }) ?? builtInPrior(situation.learning);
+  const both = learnBothClocks(scopes, situation.gaps, facts.headStartupSeconds, situation.nowMs, {
+    ...(situation.memo ? { memo: situation.memo } : {}),
+    ...(situation.learning ? { learning: situation.learning } : {}),
+  });
+  const learned = both.learned ?? builtInPrior(situation.learning);
   const settings = rule.settings.keepAlive;
   const evidence = activityEvidence(
     rule.settings.extend.when,
@@ -81,13 +108,25 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     facts.bornAtMs !== undefined && facts.availableSinceMs !== undefined
       ? (facts.bornAtMs - facts.availableSinceMs) / 1000 + lifetimeSeconds
       : lifetimeSeconds;
-  const ctx = keepAliveContext(settings, facts, situation.nowMs, learned, price, {
-    evidence,
-    maxIdleSeconds,
-    ...(situation.sameKey ? { sameKey: situation.sameKey } : {}),
-  });
-  const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
-  const keepCheck = ctx ? (settings.strategy === 'adaptive' ? advice : costAwareKeep(ctx)) : undefined;
+  const adviseOn = (gaps: LearnedGaps) => {
+    const ctx = keepAliveContext(settings, facts, situation.nowMs, gaps, price, {
+      evidence,
+      maxIdleSeconds,
+      ...(situation.sameKey ? { sameKey: situation.sameKey } : {}),
+    });
+    const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
+    const keepCheck = ctx ? (settings.strategy === 'adaptive' ? advice : costAwareKeep(ctx)) : undefined;
+    return { advice, keepCheck };
+  };
+  const onEnd = adviseOn(learned);
+  // An undecided clock: a keep must pay on either clock's gaps (the shorter keep of the two).
+  // Where the end clock's gaps keep nothing, the shorter keep is none whatever the other says.
+  const keeps = (a: KeepAdvice | undefined) => a !== undefined && a.keepUntilMs > situation.nowMs;
+  const onSubmissionGaps =
+    both.undecided && (keeps(onEnd.advice) || keeps(onEnd.keepCheck)) ? both.undecided() : undefined;
+  const onSubmission = onSubmissionGaps ? adviseOn(onSubmissionGaps) : undefined;
+  const advice = bothFavour(onEnd.advice, onSubmission?.advice);
+  const keepCheck = bothFavour(onEnd.keepCheck, onSubmission?.keepCheck);
   const decisionInput: DecisionInput = {
     pool: facts,
     nowMs: situation.nowMs,

@@ -45,15 +45,14 @@ export const CLOCK_REUSES_PER_GROUP = 3;
 /** Start-ups closer than this do not tell the clocks apart (a warm start saves about two minutes). */
 export const CLOCK_STARTUP_SPREAD_SECONDS = 30;
 
-const median = (values: number[]): number => {
-  values.sort((a, b) => a - b);
+/** The median of finite values (sorted in place: a typed array sorts by value without a comparator). */
+const median = (values: Float64Array): number => {
+  values.sort();
   const mid = values.length >> 1;
   return values.length % 2 === 1
     ? (values[mid] as number)
     : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
 };
-
-const evidenceOf = new WeakMap<readonly TimedGap[], GapClockEvidence | null>();
 
 /**
  * The clock a scope's gaps keep, read from its exact reuses: under the end clock the gaps after
@@ -63,16 +62,16 @@ const evidenceOf = new WeakMap<readonly TimedGap[], GapClockEvidence | null>();
  * has too few reuses after either kind of start, or start-ups too alike, to tell.
  */
 export const gapClockEvidence = (samples: readonly TimedGap[]): GapClockEvidence | null => {
-  const known = evidenceOf.get(samples);
-  if (known !== undefined) return known;
+  let told = 0;
+  for (const s of samples) if (tellsClock(s)) told++;
+  if (told < 2 * CLOCK_REUSES_PER_GROUP) return null;
   // Warm and cold start-ups are two clusters; a deployment's are spread (and a slow cold start
   // now and then): split at the widest gap between start-ups that leaves enough on either side,
   // not halfway between the extremes.
-  const startups: number[] = [];
-  for (const s of samples) {
-    if (s.startupSeconds !== undefined && s.reused && s.unresolved !== true) startups.push(s.startupSeconds);
-  }
-  startups.sort((a, b) => a - b);
+  const startups = new Float64Array(told);
+  let at = 0;
+  for (const s of samples) if (tellsClock(s)) startups[at++] = s.startupSeconds;
+  startups.sort();
   let widest = 0;
   let split = 0;
   for (let i = CLOCK_REUSES_PER_GROUP; i <= startups.length - CLOCK_REUSES_PER_GROUP; i++) {
@@ -84,17 +83,21 @@ export const gapClockEvidence = (samples: readonly TimedGap[]): GapClockEvidence
   }
   let evidence: GapClockEvidence | null = null;
   if (widest >= CLOCK_STARTUP_SPREAD_SECONDS) {
-    const fastGaps: number[] = [];
-    const slowGaps: number[] = [];
+    let fastCount = 0;
+    for (let i = 0; i < told; i++) if ((startups[i] as number) < split) fastCount++;
+    const fastGaps = new Float64Array(fastCount);
+    const slowGaps = new Float64Array(told - fastCount);
     let fastStartup = 0;
     let slowStartup = 0;
+    let fastAt = 0;
+    let slowAt = 0;
     for (const s of samples) {
-      if (s.startupSeconds === undefined || !s.reused || s.unresolved === true) continue;
+      if (!tellsClock(s)) continue;
       if (s.startupSeconds < split) {
-        fastGaps.push(s.gapSeconds);
+        fastGaps[fastAt++] = s.gapSeconds;
         fastStartup += s.startupSeconds;
       } else {
-        slowGaps.push(s.gapSeconds);
+        slowGaps[slowAt++] = s.gapSeconds;
         slowStartup += s.startupSeconds;
       }
     }
@@ -114,9 +117,12 @@ export const gapClockEvidence = (samples: readonly TimedGap[]): GapClockEvidence
       evidence = { clock: shift > saved / 2 ? 'submission' : 'end', fast, slow };
     }
   }
-  evidenceOf.set(samples, evidence);
   return evidence;
 };
+
+/** The samples a scope's clock is read from: its exact reuses whose head's start-up is known. */
+const tellsClock = (s: TimedGap): s is TimedGap & { readonly startupSeconds: number } =>
+  s.startupSeconds !== undefined && s.reused && s.unresolved !== true;
 
 /**
  * A sample as the pool at hand would have seen it under the submission clock: the gap from its
@@ -142,40 +148,175 @@ const shiftedSample = (s: TimedGap, headStartupSeconds: number): TimedGap => {
 };
 
 /**
- * Kept per array and head start-up (a deployment's heads start in a few distinct times: warm or
- * cold), so that a replay's memo sees the same array while the samples are unchanged. One entry
- * per array, not per sample: weak entries cost every garbage collection.
+ * Every sample of an array shifted to one head's start-up (the array itself when none moves),
+ * reusing the shifted copy of an earlier array of the scope wherever the new one holds the same
+ * sample (a shift depends on the sample and the head alone): a replay's key gains a
+ * sample or two between decisions, and the learner continues an array's gap order only where it
+ * finds the samples it ordered before.
  */
-const SHIFTS_KEPT_PER_ARRAY = 4;
-const shiftedArrays = new WeakMap<readonly TimedGap[], { head: number; samples: readonly TimedGap[] }[]>();
-const shiftedSamples = (samples: readonly TimedGap[], headStartupSeconds: number): readonly TimedGap[] => {
-  let known = shiftedArrays.get(samples);
-  if (!known) {
-    known = [];
-    shiftedArrays.set(samples, known);
-  }
-  for (const k of known) if (k.head === headStartupSeconds) return k.samples;
+const shiftedReusing = (
+  samples: readonly TimedGap[],
+  headStartupSeconds: number,
+  before: ShiftedArray | undefined,
+): readonly TimedGap[] => {
+  // A continued array is read from where it continues the earlier one; any other (a resolved stop
+  // replaced in its place) place by place: a sample found at its place is the same sample.
+  const from = before ? Math.max(0, continuesFrom(before.source, samples)) : 0;
   let changed = false;
-  const out = samples.map((s) => {
-    const t = shiftedSample(s, headStartupSeconds);
+  const out = new Array<TimedGap>(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i] as TimedGap;
+    const t =
+      before !== undefined && before.source[from + i] === s
+        ? (before.samples[from + i] as TimedGap)
+        : shiftedSample(s, headStartupSeconds);
     if (t !== s) changed = true;
-    return t;
-  });
-  const result = changed ? out : samples;
-  // A replay's heads start in two times; a deployment's in many: kept for the first few.
-  if (known.length < SHIFTS_KEPT_PER_ARRAY) known.push({ head: headStartupSeconds, samples: result });
-  return result;
+    out[i] = t;
+  }
+  return changed ? out : samples;
 };
+
+/**
+ * Where `samples` continue `before` (the newest of before, then new ones after them), as the
+ * index in `before` of their first sample; -1 otherwise.
+ */
+const continuesFrom = (before: readonly TimedGap[], samples: readonly TimedGap[]): number => {
+  const first = samples[0];
+  if (first === undefined) return -1;
+  const from = before.indexOf(first);
+  if (from < 0 || before.length - from > samples.length) return -1;
+  for (let i = from + 1; i < before.length; i++) if (before[i] !== samples[i - from]) return -1;
+  return from;
+};
+
+/**
+ * Whether a scope's clock reads the same from `samples` as from `before`: they continue it, and
+ * the samples dropped and added tell nothing of the clock (stops, and reuses of unknown start-up).
+ */
+const sameClockSamples = (before: readonly TimedGap[], samples: readonly TimedGap[]): boolean => {
+  const from = continuesFrom(before, samples);
+  if (from < 0) return false;
+  for (let i = 0; i < from; i++) if (tellsClock(before[i] as TimedGap)) return false;
+  for (let i = before.length - from; i < samples.length; i++)
+    if (tellsClock(samples[i] as TimedGap)) return false;
+  return true;
+};
+
+interface ShiftedArray {
+  head: number;
+  /** The scope's samples as last shifted to this head, and their shifted copy. */
+  source: readonly TimedGap[];
+  samples: readonly TimedGap[];
+  /** Why, in words, while the scope's evidence is the same. */
+  why?: { readonly of: GapClockEvidence; readonly why: ClockWhy };
+  undecidedWhy?: ClockWhy;
+}
+
+/** What a replay keeps of one scope's clock: read from `samples`, shifted per head start-up. */
+interface ScopeClock {
+  samples: readonly TimedGap[];
+  evidence: GapClockEvidence | null;
+  /** Why its gaps stay timed from the end, while the evidence is the same. */
+  endWhy?: { readonly of: GapClockEvidence; readonly why: ClockWhy };
+  readonly shifts: ShiftedArray[];
+}
+
+/** A replay's heads start in two times; a deployment's in many: shifts kept for the first few. */
+const SHIFTS_KEPT_PER_SCOPE = 4;
+
+/**
+ * A replay's memory of each scope's clock between decisions (a replay keeps one beside its
+ * GapLearnerMemo): the evidence is read again only when a sample that tells the clock came or
+ * went, and a shifted array is made by shifting only the samples new since the last one. Without
+ * it, each decision reads and shifts its samples afresh, as a deployment does.
+ */
+export class GapClockMemo {
+  private readonly scopes = new Map<GapScope['kind'], Map<string, ScopeClock>>();
+  private readonly submissionWhys = new Map<number, ClockWhy>();
+
+  /** The scope's clock as read from `samples`. */
+  clockOf(scope: GapScope, samples: readonly TimedGap[]): ScopeClock {
+    let byKey = this.scopes.get(scope.kind);
+    if (!byKey) {
+      byKey = new Map();
+      this.scopes.set(scope.kind, byKey);
+    }
+    const known = byKey.get(scope.key);
+    if (!known) {
+      const clock: ScopeClock = { samples, evidence: gapClockEvidence(samples), shifts: [] };
+      byKey.set(scope.key, clock);
+      return clock;
+    }
+    if (known.samples !== samples) {
+      if (!sameClockSamples(known.samples, samples)) {
+        known.evidence = gapClockEvidence(samples);
+      }
+      known.samples = samples;
+    }
+    return known;
+  }
+
+  /** The scope's samples shifted to a head's start-up (the scope's clock as last read). */
+  shifted(clock: ScopeClock, headStartupSeconds: number): ShiftedArray {
+    const known = clock.shifts.find((s) => s.head === headStartupSeconds);
+    if (known?.source === clock.samples) return known;
+    const samples = shiftedReusing(clock.samples, headStartupSeconds, known);
+    if (known) {
+      known.source = clock.samples;
+      known.samples = samples;
+      return known;
+    }
+    const shifted: ShiftedArray = { head: headStartupSeconds, source: clock.samples, samples };
+    if (clock.shifts.length < SHIFTS_KEPT_PER_SCOPE) clock.shifts.push(shifted);
+    return shifted;
+  }
+
+  /** Why every gap is timed from the submission for a head of this start-up. */
+  submissionWhy(headStartupSeconds: number): ClockWhy {
+    let why = this.submissionWhys.get(headStartupSeconds);
+    if (!why) {
+      why = clockWhy(() => `gaps timed from the submission, ${shiftWords(headStartupSeconds)}`);
+      if (this.submissionWhys.size < SHIFTS_KEPT_PER_SCOPE) this.submissionWhys.set(headStartupSeconds, why);
+    }
+    return why;
+  }
+}
+
+/**
+ * Why a decision's gaps are timed as they are, in words built when first read (a replay decides
+ * far more often than it tells why). A replay keeps one per key's evidence and head start-up.
+ */
+export class ClockWhy {
+  private words: string | undefined;
+  /**
+   * What was last built on these words (clockedLearning keeps the learned gaps dressed with them
+   * here), so that a replay's decisions reuse it while the words hold, and drop it with them.
+   */
+  kept: unknown = undefined;
+
+  constructor(private readonly describe: () => string) {}
+
+  get text(): string {
+    this.words ??= this.describe();
+    return this.words;
+  }
+}
+
+const clockWhy = (describe: () => string): ClockWhy => new ClockWhy(describe);
 
 /** Each scope's clock for one decision, and the lookup that times its gaps so. */
 export interface ClockedGaps {
   readonly lookup: (scope: GapScope) => readonly TimedGap[] | undefined;
   /** Scopes under the submission clock: their gaps were shifted to the head's start-up. */
   readonly shifted: boolean;
-  /** Whether a clock was chosen (basis then names it): nothing to tell for a learner timing every gap from the end. */
-  readonly chosen: boolean;
-  /** Every figure the clock was chosen on, for the decision's reason; empty when none was chosen (built when read). */
-  readonly basis: string;
+  /** Every figure the clock was chosen on, for the decision's reason; none for a learner timing every gap from the end. */
+  readonly why: ClockWhy | undefined;
+  /**
+   * The match key's gaps on the submission clock, when its own gaps cannot tell its clock (too
+   * few reuses after warm or after cold starts) and that clock would time them otherwise: a keep
+   * must then pay under both.
+   */
+  readonly undecided?: ClockedGaps;
 }
 
 const describeScope = (scope: GapScope): string =>
@@ -185,17 +326,7 @@ const describeScope = (scope: GapScope): string =>
       ? 'all pools'
       : `${scope.kind} ${scope.key}`;
 
-/** A decision's reason reads its basis every time: the words of one key's evidence are made once. */
-const evidenceWords = new WeakMap<GapClockEvidence, string>();
-const describeEvidence = (scope: GapScope, e: GapClockEvidence): string => {
-  let words = evidenceWords.get(e);
-  if (words === undefined) {
-    words = describeEvidenceOnce(scope, e);
-    evidenceWords.set(e, words);
-  }
-  return words;
-};
-const describeEvidenceOnce = (scope: GapScope, e: GapClockEvidence): string =>
+const describeEvidence = (scope: GapScope, e: GapClockEvidence): string =>
   `${describeScope(scope)} from the ${e.clock} (median gap ${formatDuration(Math.round(e.fast.medianGapSeconds))} after ${e.fast.reuses} starts of ${formatDuration(Math.round(e.fast.startupSeconds))}, ${formatDuration(Math.round(e.slow.medianGapSeconds))} after ${e.slow.reuses} of ${formatDuration(Math.round(e.slow.startupSeconds))})`;
 
 const shiftWordsOf = new Map<number, string>();
@@ -208,6 +339,12 @@ const shiftWords = (headStartupSeconds: number): string => {
   }
   return words;
 };
+
+const unclocked = (lookup: ClockedGaps['lookup']): ClockedGaps => ({
+  lookup,
+  shifted: false,
+  why: undefined,
+});
 
 /**
  * The lookup a decision learns from, each scope's gaps timed by its clock for a pool whose head
@@ -222,48 +359,58 @@ export const clockedGaps = (
   lookup: (scope: GapScope) => readonly TimedGap[] | undefined,
   headStartupSeconds: number | undefined,
   mode: GapClockMode,
+  /** A replay's memory of each scope's clock; none: read afresh. */
+  memo: GapClockMemo = new GapClockMemo(),
 ): ClockedGaps => {
-  if (mode === 'end' || headStartupSeconds === undefined)
-    return { lookup, shifted: false, chosen: false, basis: '' };
-  const head = () => shiftWords(headStartupSeconds);
-  const shift = (samples: readonly TimedGap[] | undefined) =>
-    samples && shiftedSamples(samples, headStartupSeconds);
+  if (mode === 'end' || headStartupSeconds === undefined) return unclocked(lookup);
   if (mode === 'submission')
-    return withBasis(
-      (scope) => shift(lookup(scope)),
-      true,
-      () => `gaps timed from the submission, ${head()}`,
-    );
+    return {
+      lookup: (scope) => {
+        const samples = lookup(scope);
+        return samples && memo.shifted(memo.clockOf(scope, samples), headStartupSeconds).samples;
+      },
+      shifted: true,
+      why: memo.submissionWhy(headStartupSeconds),
+    };
   const key = scopes.find((s) => s.kind === 'matchKey');
-  if (!key) return { lookup, shifted: false, chosen: false, basis: '' };
+  if (!key) return unclocked(lookup);
   // The key read once: a replay's lookup counts what a decision reads.
   const own = lookup(key);
-  const evidence = own ? gapClockEvidence(own) : null;
-  if (!evidence) return { lookup, shifted: false, chosen: false, basis: '' };
-  if (evidence.clock === 'end')
-    return withBasis(
-      (scope) => (scope === key ? own : lookup(scope)),
-      false,
-      () => `gaps timed ${describeEvidence(key, evidence)}`,
+  if (!own) return unclocked(lookup);
+  const clock = memo.clockOf(key, own);
+  const evidence = clock.evidence;
+  if (!evidence) {
+    const shifted = memo.shifted(clock, headStartupSeconds);
+    if (shifted.samples === own) return unclocked(lookup);
+    const timed = shifted.samples;
+    shifted.undecidedWhy ??= clockWhy(
+      () =>
+        `this match key's clock undecided (too few reuses after warm or after cold starts): a keep priced on gaps from the end and from the submission, ${shiftWords(headStartupSeconds)}`,
     );
-  const timed = shift(own);
-  return withBasis(
-    (scope) => (scope === key ? timed : lookup(scope)),
-    true,
-    () => `gaps timed ${describeEvidence(key, evidence)}, ${head()}`,
-  );
-};
-
-/** A replay decides far more often than it tells why: the words are built when first read. */
-const withBasis = (lookup: ClockedGaps['lookup'], shifted: boolean, describe: () => string): ClockedGaps => {
-  let basis: string | undefined;
-  return {
-    lookup,
-    shifted,
-    chosen: true,
-    get basis(): string {
-      basis ??= describe();
-      return basis;
-    },
-  };
+    return {
+      ...unclocked(lookup),
+      undecided: {
+        lookup: (scope) => (scope === key ? timed : lookup(scope)),
+        shifted: true,
+        why: shifted.undecidedWhy,
+      },
+    };
+  }
+  if (evidence.clock === 'end') {
+    if (clock.endWhy?.of !== evidence)
+      clock.endWhy = { of: evidence, why: clockWhy(() => `gaps timed ${describeEvidence(key, evidence)}`) };
+    return {
+      lookup: (scope) => (scope === key ? own : lookup(scope)),
+      shifted: false,
+      why: clock.endWhy.why,
+    };
+  }
+  const shifted = memo.shifted(clock, headStartupSeconds);
+  if (shifted.why?.of !== evidence)
+    shifted.why = {
+      of: evidence,
+      why: clockWhy(() => `gaps timed ${describeEvidence(key, evidence)}, ${shiftWords(headStartupSeconds)}`),
+    };
+  const timed = shifted.samples;
+  return { lookup: (scope) => (scope === key ? timed : lookup(scope)), shifted: true, why: shifted.why.why };
 };

@@ -86,7 +86,10 @@ export const DEFAULT_GAP_LEARNING: GapLearningOptions = {
   // Per match key from its own gaps (gapClock.ts). On the training weeks, against the end clock
   // alone: missed checks 29 -> 26, $0/h total against no warm pool +$2.28 -> -$3.10 (the sweep
   // weeks), means × oracle at $60/$90 alike. The submission clock for every scope gained more at
-  // $0/h (-$7.83) but lost $62 at $60/h over the seven mixed weeks.
+  // $0/h (-$7.83) but lost $62 at $60/h over the seven mixed weeks. A key too young to tell,
+  // priced on both clocks (gapClock.ts, evaluatePool.ts): missed checks 26 -> 21, $0/h total
+  // against no warm pool -$3.10 -> -$5.10, means × oracle at $60/$90 1.15618 -> 1.15608 and
+  // 1.14582 -> 1.14574.
   gapClock: 'fromData',
 };
 
