@@ -55,6 +55,18 @@ export const classifyPoolEnd = (head: JobRecord): PoolEnd | undefined => {
 const successorOf = (record: JobRecord, byPredecessor: ReadonlyMap<string, JobRecord>): string | undefined =>
   record.pool?.reusedByJob ?? byPredecessor.get(record.name)?.name;
 
+/** What a pool view says of its cluster, from the newest job record of the chain that has one. */
+export const describedFields = (described: JobRecord['job']) =>
+  described
+    ? {
+        matchKey: described.matchKey,
+        instanceType: described.criteria.instanceType,
+        instanceCount: described.criteria.instanceCount,
+        ...(described.owner ? { owner: described.owner } : {}),
+        ...(described.team ? { team: described.team } : {}),
+      }
+    : {};
+
 /** Chains in the order their pools were born; each chain runs from its first job to its head. */
 export const assembleChains = (records: readonly JobRecord[]): JobRecord[][] => {
   const byName = new Map(records.map((r) => [r.name, r]));
@@ -125,14 +137,6 @@ export const poolView = (chain: readonly JobRecord[]): PoolView => {
     ...(head.pool?.expiresAtMs !== undefined ? { expiresAtMs: head.pool.expiresAtMs } : {}),
     ...(head.pool?.availableSinceMs !== undefined ? { availableSinceMs: head.pool.availableSinceMs } : {}),
     ...(endedBy ? { endedBy } : {}),
-    ...(described
-      ? {
-          matchKey: described.matchKey,
-          instanceType: described.criteria.instanceType,
-          instanceCount: described.criteria.instanceCount,
-          ...(described.owner ? { owner: described.owner } : {}),
-          ...(described.team ? { team: described.team } : {}),
-        }
-      : {}),
+    ...describedFields(described),
   };
 };

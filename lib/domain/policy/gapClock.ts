@@ -1,5 +1,6 @@
 import { formatDuration } from './duration';
 import type { GapSample, GapScope } from './gapDistribution';
+import { continuesFrom } from './sampleContinuation';
 
 /** A gap sample as the learner keeps it (gapLearner's TimedGap, named here without importing it). */
 interface TimedGap extends GapSample {
@@ -174,19 +175,6 @@ const shiftedReusing = (
     out[i] = t;
   }
   return changed ? out : samples;
-};
-
-/**
- * Where `samples` continue `before` (the newest of before, then new ones after them), as the
- * index in `before` of their first sample; -1 otherwise.
- */
-const continuesFrom = (before: readonly TimedGap[], samples: readonly TimedGap[]): number => {
-  const first = samples[0];
-  if (first === undefined) return -1;
-  const from = before.indexOf(first);
-  if (from < 0 || before.length - from > samples.length) return -1;
-  for (let i = from + 1; i < before.length; i++) if (before[i] !== samples[i - from]) return -1;
-  return from;
 };
 
 /**

@@ -10,6 +10,7 @@ import {
   learnGapsOfSorted,
   type OrderedGaps,
 } from './gapDistribution';
+import { continuesFrom } from './sampleContinuation';
 
 /** A gap sample and when it was learned. */
 export interface TimedGap extends GapSample {
@@ -248,19 +249,6 @@ const resolvedInGapOrder = (samples: readonly TimedGap[], start: number): number
   const at: number[] = [];
   for (let i = start; i < samples.length; i++) if ((samples[i] as TimedGap).unresolved !== true) at.push(i);
   return at.sort((x, y) => (samples[x] as TimedGap).gapSeconds - (samples[y] as TimedGap).gapSeconds);
-};
-
-/**
- * Where `samples` continues `before`: its first samples are the same objects as before's from
- * that place on, and the rest are new (a scope's array drops its oldest and appends). -1 if not.
- */
-const continuesFrom = (before: readonly TimedGap[], samples: readonly TimedGap[]): number => {
-  const first = samples[0];
-  if (first === undefined) return -1;
-  const from = before.indexOf(first);
-  if (from < 0 || before.length - from > samples.length) return -1;
-  for (let i = from + 1; i < before.length; i++) if (before[i] !== samples[i - from]) return -1;
-  return from;
 };
 
 /**

@@ -1,6 +1,6 @@
 import type { JobLocation } from '../jobLocation';
 import type { JobRecord } from '../jobRecord';
-import { type PoolView, poolStatusOf } from '../poolChain';
+import { describedFields, type PoolView, poolStatusOf } from '../poolChain';
 
 /** Everything `decide` needs to know about one pool, taken from its chain and head job. */
 export interface PoolFacts {
@@ -97,15 +97,7 @@ export const poolFactsOfHead = (head: JobRecord): PoolFacts => {
       reuseCount: head.reusedPoolOf ? 1 : 0,
       ...(head.pool?.expiresAtMs !== undefined ? { expiresAtMs: head.pool.expiresAtMs } : {}),
       ...(head.pool?.availableSinceMs !== undefined ? { availableSinceMs: head.pool.availableSinceMs } : {}),
-      ...(described
-        ? {
-            matchKey: described.matchKey,
-            instanceType: described.criteria.instanceType,
-            instanceCount: described.criteria.instanceCount,
-            ...(described.owner ? { owner: described.owner } : {}),
-            ...(described.team ? { team: described.team } : {}),
-          }
-        : {}),
+      ...describedFields(described),
     },
     head,
   );
