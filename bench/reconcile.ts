@@ -57,26 +57,11 @@ const scenarios: Array<{
   },
   { label: '--chaos --drop 0.1 --crash 0.05 --throttle 0.1', options: { chaosSeed: 1, faults: FAULTS } },
   // The trade-off: reconciling more often finds late and lost ends sooner, for more list calls.
-  {
-    label: 'the same, reconcile every 30 minutes',
+  ...[30, 60, 5, 1].map((minutes) => ({
+    label: `the same, reconcile every ${minutes === 1 ? 'minute' : `${minutes} minutes`}`,
     options: { chaosSeed: 1, faults: FAULTS },
-    reconcileMinutes: 30,
-  },
-  {
-    label: 'the same, reconcile every 60 minutes',
-    options: { chaosSeed: 1, faults: FAULTS },
-    reconcileMinutes: 60,
-  },
-  {
-    label: 'the same, reconcile every 5 minutes',
-    options: { chaosSeed: 1, faults: FAULTS },
-    reconcileMinutes: 5,
-  },
-  {
-    label: 'the same, reconcile every minute',
-    options: { chaosSeed: 1, faults: FAULTS },
-    reconcileMinutes: 1,
-  },
+    reconcileMinutes: minutes,
+  })),
 ];
 
 const rows: string[][] = [];

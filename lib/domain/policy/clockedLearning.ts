@@ -97,20 +97,6 @@ const withClockBasisKept = (learned: LearnedGaps, why: ClockWhy): LearnedGaps =>
 };
 
 /**
- * The learned gaps of a pool whose head took `headStartupSeconds` to start: each scope's gaps timed
- * by its clock (gapClock.ts), learned hierarchically (through a replay's memo if given), and the
- * clock's figures in the basis. Undefined when no scope has any gap.
- */
-export const learnClockedGaps = (
-  /** Most specific first, as gapScopes gives them. */
-  scopes: readonly GapScope[],
-  lookup: Lookup,
-  headStartupSeconds: number | undefined,
-  nowMs: number,
-  how: { readonly memo?: GapLearnerMemo; readonly learning?: GapLearningOptions } = {},
-): LearnedGaps | undefined => learnBothClocks(scopes, lookup, headStartupSeconds, nowMs, how).learned;
-
-/**
  * The learned gaps, and while the key's clock is undecided those on the submission clock too,
  * learned when asked (a decision that stops on the first needs no second).
  */
