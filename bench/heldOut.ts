@@ -200,9 +200,16 @@ export const heldOutMisses = (rows: readonly HeldOutRow[]): string => {
   mostly by its busy keys, are read as a young key's. Not changed: counting the broader scope as
   16, 32 or 128 samples at the match key only (64 elsewhere) measured 18, 18 and 22 missed checks
   (21 now) with means × oracle at $60/h 1.155, 1.156, 1.157 (1.156 now), within the noise, and
-  leaving the owner level out measured worse (26 missed, 1.157). A prior per key rather than per
-  gap (each of the owner's keys counted alike) might address it; not tried: the stored samples do
-  not carry their key.
+  leaving the owner level out measured worse (26 missed, 1.157); so did a broader scope counting
+  each of its match keys alike rather than each gap (tried in the replay only, the scope's total
+  weight kept: 34 missed, 1.165 at $60/h, 1.153 at $90/h), so busy keys outweighing young ones in
+  their owner's gaps is not the cause. On the seven mixed training weeks the same check finds the
+  over-confidence from 3 minutes idle on in keys with 30 or more gaps too (0.49 → 0.28, 0.28 →
+  0.16), while at a job's end, where every pool is decided on once, P ≥ 0.6 came true as predicted
+  (bursty: 0.72 → 0.71, 0.84 → 0.81): the pools still idle after 3 minutes are those the decision
+  kept because its estimate was high, so a noisy estimate's high swings are what is kept (the
+  mirror image of the stops on its low swings above). Judging keeps on a lower confidence bound or
+  on one standard error of the gain, measured before, lost at $60/h.
 - Below the best fixed keep-alive: missed on ${list(fixedMiss)}.
 - Below no warm pool: missed on ${list(none)}. At $0/h a cold start costs only 122 s of the
   cluster: the oracle itself saves only ${list(oracleSaves)} against no warm pool (same weeks), so a
