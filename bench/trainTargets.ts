@@ -76,7 +76,7 @@ console.log(
   `${process.argv[2] || '{}'} ${process.argv[3] || '{}'} misses ${misses} ${[...byWait]
     .map(
       ([w, v]) =>
-        `$${w}: mean ${mean(v).toFixed(3)} max ${Math.max(...v).toFixed(3)} vs none ${signedUsd(overNone.get(w) ?? 0)}`,
+        `$${w}: mean ${mean(v).toFixed(4)} max ${Math.max(...v).toFixed(3)} vs none ${signedUsd(overNone.get(w) ?? 0)}`,
     )
     .join(' | ')}`,
 );

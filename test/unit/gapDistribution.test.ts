@@ -59,3 +59,51 @@ describe('learnGapsOfOrdered', () => {
     );
   });
 });
+
+describe('a prior on the hazard (atRiskAlways)', () => {
+  // A broader scope's estimate as 4 samples: half reused at 60 s, a quarter at 600 s, a quarter never.
+  const prior = {
+    ...orderedGapsOf([
+      { gapSeconds: 60, reused: true, weight: 2 },
+      { gapSeconds: 600, reused: true, weight: 1 },
+      { gapSeconds: 600, reused: false, weight: 1 },
+    ]),
+    atRiskAlways: 4,
+  };
+  // Own samples: one pool ended unreused at 30 s, one was reused at 600 s.
+  const own = orderedGapsOf([
+    { gapSeconds: 30, reused: false },
+    { gapSeconds: 600, reused: true },
+  ]);
+
+  it('alone, gives the broader estimate back', () => {
+    const fit = learnGapsOfOrdered(orderedGapsOf([]), prior);
+    expect(fit.eventSeconds).toEqual([60, 600]);
+    expect(fit.survival[0]).toBeCloseTo(0.5, 12);
+    expect(fit.survival[1]).toBeCloseTo(0.25, 12);
+  });
+
+  it('counts its weight at risk at every gap, so a late own reuse weighs against all of it', () => {
+    const fit = learnGapsOfOrdered(own, prior);
+    // At 60 s: 1 own at risk + 4; the prior's hazard 1/2 is 2 of its 4 -> S = 1 - 2/5.
+    expect(fit.survival[0]).toBeCloseTo(0.6, 12);
+    // At 600 s: 1 own at risk + 4 (as samples: + 2 left); 1 own reuse + 4 × the prior's hazard
+    // 1/2 -> S = 0.6 × (1 - 3/5) = 0.24 (as samples: 0.6 × (1 - 2/3) = 0.2).
+    expect(fit.survival[1]).toBeCloseTo(0.24, 12);
+    const { atRiskAlways: _, ...samplesOnly } = prior;
+    const asSamples = learnGapsOfOrdered(own, samplesOnly);
+    expect(asSamples.survival[1]).toBeCloseTo(0.2, 12);
+  });
+
+  it('keeps its samples in the histogram columns, and sorts lists out of gap order alike', () => {
+    const fit = learnGapsOfOrdered(own, prior);
+    expect(fit.reuseGaps).toEqual([60, 600, 600]);
+    expect(fit.reuseWeights).toEqual([2, 1, 1]);
+    const reversed = {
+      gapSeconds: [...own.gapSeconds].reverse(),
+      reused: [...own.reused].reverse(),
+      weight: [...own.weight].reverse(),
+    };
+    expect(learnGapsOfOrdered(reversed, prior).survival).toEqual(fit.survival);
+  });
+});

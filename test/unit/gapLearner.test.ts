@@ -9,7 +9,7 @@ import {
   gapScopes,
   reuseProbability,
 } from '../../lib/domain/policy/gapDistribution';
-import { learnHierarchical, type TimedGap } from '../../lib/domain/policy/gapLearner';
+import { DEFAULT_GAP_LEARNING, learnHierarchical, type TimedGap } from '../../lib/domain/policy/gapLearner';
 import { createStrategy } from '../../lib/domain/policy/strategies';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -58,7 +58,9 @@ describe('hierarchical learning down to all pools', () => {
       (scope) => (scope.kind === 'matchKey' ? own : onlyAllPools(scope)),
       T0,
     );
-    expect(learned?.basis).toMatch(/^this match key: 1 gaps .* \+ all pools as a prior of weight 64$/);
+    expect(learned?.basis).toMatch(
+      /^this match key: 1 gaps .* \+ all pools as a prior of weight 16 at every idle time$/,
+    );
   });
 
   it('a cheap pool of a new family is kept on that evidence, with the figures in the reason', () => {
@@ -113,5 +115,39 @@ describe('hierarchical learning down to all pools', () => {
       expect(cheap.basis).toContain('the built-in prior');
       expect(adviseAt(60, 37.688).keepUntilMs).toBe(T0);
     });
+  });
+});
+
+describe('a broader scope as a prior on the hazard (the winner’s curse of a key with few gaps)', () => {
+  // All pools: half reused at 1 minute, half never within the hour.
+  const broad: TimedGap[] = Array.from({ length: 40 }, (_, i) => ({
+    gapSeconds: i % 2 === 0 ? 60 : 3600,
+    reused: i % 2 === 0,
+    atMs: T0 - (40 - i) * 60_000,
+  }));
+  // The key: 3 pools, each reused after 10 minutes.
+  const own: TimedGap[] = [1, 2, 3].map((i) => ({ gapSeconds: 600, reused: true, atMs: T0 - i * 600_000 }));
+  const lookup = (scope: GapScope) =>
+    scope.kind === 'matchKey' ? own : scope.kind === 'all' ? broad : undefined;
+  const pLate = (priorOnHazard: boolean) => {
+    const learned = learnHierarchical(newKey, lookup, T0, { ...DEFAULT_GAP_LEARNING, priorOnHazard });
+    // Idle 5 minutes: all pools say no reuse comes now; the key's 3 gaps say one comes at 10.
+    return reuseProbability(learned?.distribution as GapDistribution, 300, 600);
+  };
+
+  it('far into an idle period, a few own gaps no longer outweigh the broader scope', () => {
+    // As samples, the prior's weight 16 has faded to about 16 × 1/2 at risk by then: P near
+    // 3 / (3 + 8); on the hazard it is 16 at risk at every idle time: P near 3 / (3 + 16). (All
+    // pools' own estimate carries the built-in prior's few reuses between 1 minute and 6 hours.)
+    expect(pLate(false)).toBeGreaterThan(0.25);
+    expect(pLate(true)).toBeGreaterThan(0.14);
+    expect(pLate(true)).toBeLessThan(0.19);
+  });
+
+  it('says so in the reason', () => {
+    const learned = learnHierarchical(newKey, lookup, T0);
+    expect(learned?.basis).toMatch(
+      /^this match key: 3 gaps .* \+ all pools as a prior of weight 16 at every idle time$/,
+    );
   });
 });

@@ -54,6 +54,12 @@ export interface OrderedGaps {
   readonly gapSeconds: readonly number[];
   readonly reused: readonly boolean[];
   readonly weight: readonly number[];
+  /**
+   * Set on a prior (the second column of a fit) whose weights sum to this: it is counted as this
+   * many samples at risk at every gap, its reuses at each gap as that share of its hazard there,
+   * instead of as samples that leave the risk set one by one (learnGapsOfSorted).
+   */
+  readonly atRiskAlways?: number;
 }
 
 /** Samples already in gap order as columns, leaving out those that do not count. */
@@ -77,15 +83,14 @@ const inGapOrder = (gaps: OrderedGaps): boolean => {
   return true;
 };
 
+/** Samples in any order as columns in gap order, leaving out those that do not count. */
+export const orderedGapsOfAny = (samples: readonly GapSample[]): OrderedGaps =>
+  // Stable: samples of equal gaps keep their order, and so the order of a fit's sums.
+  orderedGapsOf(samples.filter(counts).sort((a, b) => Math.max(0, a.gapSeconds) - Math.max(0, b.gapSeconds)));
+
 /** The (weighted) Kaplan–Meier estimate of the gap distribution. */
 export const learnGaps = (samples: readonly GapSample[]): GapDistribution =>
-  // Stable: samples of equal gaps keep their order, and so the order of the sums below.
-  fitMerged(
-    orderedGapsOf(
-      samples.filter(counts).sort((a, b) => Math.max(0, a.gapSeconds) - Math.max(0, b.gapSeconds)),
-    ),
-    NO_GAPS,
-  );
+  fitMerged(orderedGapsOfAny(samples), NO_GAPS);
 
 const NO_GAPS: OrderedGaps = { gapSeconds: [], reused: [], weight: [] };
 
@@ -97,11 +102,22 @@ const NO_GAPS: OrderedGaps = { gapSeconds: [], reused: [], weight: [] };
 export const learnGapsOfOrdered = (first: OrderedGaps, second: OrderedGaps): GapDistribution =>
   inGapOrder(first) && inGapOrder(second)
     ? fitMerged(first, second)
-    : learnGaps([...samplesOf(first), ...samplesOf(second)]);
+    : second.atRiskAlways === undefined
+      ? learnGaps([...samplesOf(first), ...samplesOf(second)])
+      : fitMerged(orderedGapsOfAny(samplesOf(first)), {
+          ...orderedGapsOfAny(samplesOf(second)),
+          atRiskAlways: second.atRiskAlways,
+        });
 
 /**
  * learnGapsOfOrdered without checking the order, for columns built in gap order by construction
  * (the replay's learner): the check reads every sample once more per fit, a third of the fit's work.
+ *
+ * A `second` with `atRiskAlways` w is a prior on the hazard (a beta-process prior): at each gap
+ * the estimate's hazard is (own reuses + w × the prior's hazard) / (own samples at risk + w).
+ * Counted as samples, a prior's weight at risk fades with its own survival (w × S(t)), so far
+ * into an idle period a few own gaps outweigh it: the plug-in estimate whose high swings the
+ * decision keeps. The histogram columns (reuseGaps, censoredGaps) still hold its samples' weights.
  */
 export const learnGapsOfSorted = (first: OrderedGaps, second: OrderedGaps): GapDistribution =>
   fitMerged(first, second);
@@ -124,6 +140,7 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
   const { gapSeconds: g2, weight: w2, reused: r2 } = second;
   const n1 = g1.length;
   const n2 = g2.length;
+  const always = second.atRiskAlways;
   // The total in the merged order (the sums below must add in the order the sort would give),
   // and how many reuses there are, in one pass.
   let atRisk = 0;
@@ -159,6 +176,10 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
   let censored = 0;
   let events = 0;
   let surviving = 1;
+  // A hazard prior: how much of its weight is still ahead (its hazard at a gap is the share of
+  // that leaving there as reuses).
+  let priorAhead = 0;
+  if (always !== undefined) for (let k = 0; k < n2; k++) priorAhead += w2[k] as number;
   i = 0;
   j = 0;
   while (i < n1 || j < n2) {
@@ -181,6 +202,8 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
         censoredWeights[censored++] = w;
       }
     }
+    const ownReuses = tiedReuses;
+    const ownLeaving = leaving;
     for (; j < n2 && g2[j] === gap; j++) {
       const w = w2[j] as number;
       leaving += w;
@@ -193,10 +216,22 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
         censoredWeights[censored++] = w;
       }
     }
-    if (tiedReuses > 0 && atRisk > 0) {
-      surviving *= Math.max(0, 1 - tiedReuses / atRisk);
-      eventSeconds[events] = gap;
-      survival[events++] = surviving;
+    if (always === undefined) {
+      if (tiedReuses > 0 && atRisk > 0) {
+        surviving *= Math.max(0, 1 - tiedReuses / atRisk);
+        eventSeconds[events] = gap;
+        survival[events++] = surviving;
+      }
+    } else {
+      const priorReuses = tiedReuses - ownReuses;
+      const hazardReuses = ownReuses + (priorAhead > 0 ? (always * priorReuses) / priorAhead : 0);
+      const risk = atRisk - priorAhead + always;
+      if (hazardReuses > 0 && risk > 0) {
+        surviving *= Math.max(0, 1 - hazardReuses / risk);
+        eventSeconds[events] = gap;
+        survival[events++] = surviving;
+      }
+      priorAhead -= leaving - ownLeaving;
     }
     atRisk -= leaving;
   }

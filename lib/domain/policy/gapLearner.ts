@@ -9,6 +9,7 @@ import {
   learnGaps,
   learnGapsOfSorted,
   type OrderedGaps,
+  orderedGapsOfAny,
 } from './gapDistribution';
 import { continuesFrom } from './sampleContinuation';
 
@@ -34,6 +35,12 @@ export interface GapLearningOptions {
   readonly halfLifeSeconds: number;
   /** How many samples' worth the broader scope's distribution counts as a prior for a narrower one. */
   readonly priorWeight: number;
+  /**
+   * true: that prior counts as `priorWeight` samples at risk at every idle time, on the broader
+   * scope's hazard (a beta-process prior); false: as `priorWeight` samples from idle 0, which
+   * fade with the broader scope's own survival. The built-in prior is always samples.
+   */
+  readonly priorOnHazard: boolean;
   /** A stopped pool whose key saw no cold start for this long is a gap censored at this long. */
   readonly missedReuseHorizonSeconds: number;
   /** What is assumed of the next gap before anything is learned (builtInPrior). */
@@ -77,7 +84,17 @@ export const DEFAULT_GAP_LEARNING: GapLearningOptions = {
   // oracle at $60/h 1.177 → 1.164). With 8, a key's or owner's few gaps far into an idle period
   // swung the estimate, and the policy stopped on the low swings: where it stopped, it had
   // predicted half the reuses that came. A team whose people work unalike would want less.
-  priorWeight: 64,
+  // Then counted on the hazard (priorOnHazard), where a weight means more: far into an idle
+  // period, 64 samples counted from idle 0 leave a few at risk, so a key's handful of own gaps
+  // decided alone, and the pools it kept were those its estimate over-rated (bursty weeks, from
+  // 3 minutes idle: predicted 0.49/0.68/0.84, came 0.40/0.60/0.68). On the hazard, training
+  // weeks, against samples of weight 64 (missed checks 21; mean × oracle $0 1.0218, $60 1.1561
+  // max 1.282, $90 1.1457 max 1.247; $0/h against no warm pool -$5.10): weight 8: 14 missed,
+  // $60 1.1558 max 1.283; 16: 13 missed, $0 1.0198, $60 1.1547 max 1.267, $90 1.1454 max 1.245,
+  // -$6.91; 24: 15, $60 1.1543 max 1.278; 32: 14, $60 1.1546 max 1.269, $90 1.1457; 48: 19,
+  // $60 1.157; 64: 24, $60 1.158.
+  priorWeight: 16,
+  priorOnHazard: true,
   missedReuseHorizonSeconds: 6 * 3600,
   // Not fitted: as likely reused as not, from the sweep's minute to the horizon (0.75 measured
   // alike on the training weeks, 0.25 worse). The weight was: over the 18 training weeks, 4
@@ -357,32 +374,6 @@ const sortedByGap = (weighted: readonly Weighted[]): Weighted[] =>
 
 const total = (samples: readonly Weighted[]): number => samples.reduce((sum, s) => sum + s.weight, 0);
 
-/**
- * A learned distribution as `weight` pseudo-samples: a reuse at each observed gap with the mass
- * the estimate puts there, and the mass never reused censored past the last one.
- */
-const asPrior = (distribution: GapDistribution, weight: number): Weighted[] => {
-  const prior: Weighted[] = [];
-  let previous = 1;
-  for (let i = 0; i < distribution.eventSeconds.length; i++) {
-    const s = distribution.survival[i] ?? previous;
-    if (previous - s > 0) {
-      prior.push({
-        gapSeconds: distribution.eventSeconds[i] ?? 0,
-        reused: true,
-        weight: weight * (previous - s),
-      });
-    }
-    previous = s;
-  }
-  if (previous > 0) {
-    const last = distribution.eventSeconds[distribution.eventSeconds.length - 1] ?? 0;
-    const beyond = Math.max(last, ...distribution.censoredGaps.slice(-1));
-    prior.push({ gapSeconds: beyond, reused: false, weight: weight * previous });
-  }
-  return prior;
-};
-
 const builtInPriors = new WeakMap<GapLearningOptions, LearnedGaps>();
 
 /**
@@ -413,10 +404,12 @@ export const builtInPrior = (options: GapLearningOptions = DEFAULT_GAP_LEARNING)
 };
 
 /**
- * asPrior in gap order (observed gaps ascending, then the censored mass at or past the last), as
- * orderedGapsOf would give it, written straight into columns: a replay makes one per relearned level.
+ * A learned distribution as `weight` pseudo-samples, in gap order: a reuse at each observed gap
+ * with the mass the estimate puts there, then the mass never reused, censored at or past the last
+ * one; written straight into columns (a replay makes one per relearned level). On the hazard
+ * (`onHazard`), the fit counts them as `weight` at risk at every gap (learnGapsOfSorted).
  */
-const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGaps => {
+const orderedPrior = (distribution: GapDistribution, weight: number, onHazard: boolean): OrderedGaps => {
   const { eventSeconds, survival, censoredGaps } = distribution;
   // At most one pseudo-sample per observed gap and the censored one: made at that size, then cut.
   const gapSeconds = new Array<number>(eventSeconds.length + 1);
@@ -444,7 +437,9 @@ const orderedPrior = (distribution: GapDistribution, weight: number): OrderedGap
   gapSeconds.length = size;
   reused.length = size;
   weights.length = size;
-  return { gapSeconds, reused, weight: weights };
+  return onHazard
+    ? { gapSeconds, reused, weight: weights, atRiskAlways: weight }
+    : { gapSeconds, reused, weight: weights };
 };
 
 /** What a level's reason says of it (words only when read: a replay learns far more than it tells). */
@@ -455,7 +450,7 @@ const describeLevel = (
   options: GapLearningOptions,
 ): string => {
   const ofParent = parent
-    ? ` + ${describeScope(parent.scope)} as a prior of weight ${options.priorWeight}`
+    ? ` + ${describeScope(parent.scope)} as a prior of weight ${options.priorWeight}${options.priorOnHazard ? ' at every idle time' : ''}`
     : ` + ${builtInPrior(options).basis}`;
   return `${describeScope(level)}: ${own.count} gaps (${own.count - own.reuses} unreused, weight ${own.weight.toFixed(1)}, half-life ${formatDuration(options.halfLifeSeconds)})${ofParent}`;
 };
@@ -493,7 +488,7 @@ const builtInOrderedPriors = new WeakMap<GapLearningOptions, OrderedGaps>();
 const builtInOrderedPrior = (options: GapLearningOptions): OrderedGaps => {
   const known = builtInOrderedPriors.get(options);
   if (known) return known;
-  const ordered = orderedPrior(builtInPrior(options).distribution, options.builtInPrior.weight);
+  const ordered = orderedPrior(builtInPrior(options).distribution, options.builtInPrior.weight, false);
   builtInOrderedPriors.set(options, ordered);
   return ordered;
 };
@@ -510,9 +505,9 @@ const learnLevel = (
 ): LearnedGaps | undefined => {
   if (own.length === 0) return parent;
   const prior = parent
-    ? asPrior(parent.distribution, options.priorWeight)
-    : asPrior(builtInPrior(options).distribution, options.builtInPrior.weight);
-  return learnedOf(learnGaps([...own, ...prior]), level, () =>
+    ? orderedPrior(parent.distribution, options.priorWeight, options.priorOnHazard)
+    : builtInOrderedPrior(options);
+  return learnedOf(learnGapsOfSorted(orderedGapsOfAny(own), prior), level, () =>
     describeLevel(
       level,
       { count: own.length, reuses: own.filter((s) => s.reused).length, weight: total(own) },
@@ -602,7 +597,7 @@ interface MemoLevel {
   readonly info: SamplesInfo;
   readonly order: GapOrder | null;
   /** `learned` as a prior for the narrower levels, made when the first of them needs it. */
-  prior?: { readonly weight: number; readonly gaps: OrderedGaps };
+  prior?: { readonly weight: number; readonly onHazard: boolean; readonly gaps: OrderedGaps };
   readonly learned: LearnedGaps | undefined;
 }
 
@@ -693,10 +688,11 @@ export class GapLearnerMemo {
     const prior = (): OrderedGaps => {
       const from = above as MemoLevel;
       const learnedAbove = from.learned as LearnedGaps;
-      if (from.prior?.weight !== options.priorWeight) {
+      if (from.prior?.weight !== options.priorWeight || from.prior.onHazard !== options.priorOnHazard) {
         from.prior = {
           weight: options.priorWeight,
-          gaps: orderedPrior(learnedAbove.distribution, options.priorWeight),
+          onHazard: options.priorOnHazard,
+          gaps: orderedPrior(learnedAbove.distribution, options.priorWeight, options.priorOnHazard),
         };
       }
       return from.prior.gaps;
