@@ -14,7 +14,8 @@ import { readPolicyFile } from '../lib/policyFile/readPolicyFile';
 const args = process.argv.slice(2);
 const ledgerFlag = args.indexOf('--ledger');
 const ledger = ledgerFlag >= 0 ? args[ledgerFlag + 1] : 'dynamodb';
-const positional = args.filter((_, i) => i !== ledgerFlag && i !== ledgerFlag + 1);
+// Without --ledger, every argument is positional (index -1 + 1 would drop the first).
+const positional = ledgerFlag >= 0 ? args.filter((_, i) => i !== ledgerFlag && i !== ledgerFlag + 1) : args;
 const wanted = Number(positional[0] ?? 10_000);
 if (!Number.isInteger(wanted) || wanted < 1 || (ledger !== 'dynamodb' && ledger !== 'memory')) {
   console.error('usage: npm run bench:replay [-- JOBS] [--ledger dynamodb|memory]');

@@ -1,15 +1,19 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  dynaliteStoreKeepsStrings,
-  keepDynaliteStoreAsStrings,
-} from '../../devtools/local/runtime/dynaliteStore';
+  CreateTableCommand,
+  DeleteTableCommand,
+  type DynamoDBClient,
+  waitUntilTableExists,
+  waitUntilTableNotExists,
+} from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynaliteStoreIsLean, useLeanDynaliteStore } from '../../devtools/local/runtime/dynaliteStore';
 import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
 import { type LocalDynamo, startLocalDynamo } from '../../devtools/local/runtime/localDynamo';
 import { documentClient } from '../../lib/adapters/awsClients';
 import { LOCAL_REGION } from '../../lib/wiring/localStack';
 
-describe("dynalite's in-memory store keeps strings", () => {
+describe("dynalite's lean in-memory store", () => {
   let dynamo: LocalDynamo;
   beforeAll(async () => {
     dynamo = await startLocalDynamo();
@@ -17,8 +21,8 @@ describe("dynalite's in-memory store keeps strings", () => {
   afterAll(() => dynamo.stop());
 
   it('is set before dynalite creates its store', () => {
-    expect(keepDynaliteStoreAsStrings()).toBe(true);
-    expect(dynaliteStoreKeepsStrings()).toBe(true);
+    expect(useLeanDynaliteStore()).toBe(true);
+    expect(dynaliteStoreIsLean()).toBe(true);
   });
 
   it('still orders range keys and round-trips items through the in-process transport', async () => {
@@ -39,6 +43,74 @@ describe("dynalite's in-memory store keeps strings", () => {
     );
     expect(Items?.map((item) => item.sk)).toEqual(['a#1', 'a#10', 'a#9', 'b#2', 'é#1']);
     expect(Items?.[0]).toEqual({ pk: 'p', sk: 'a#1', n: 1.5, tags: { x: 'ü' } });
+    client.destroy();
+  });
+
+  it('pages ranges backwards and forwards as DynamoDB does', async () => {
+    const table = await dynamo.ensureLedgerTable('store-pages');
+    const client = documentClient({ region: LOCAL_REGION, transport: inProcessTransport(dynamo.dispatch) });
+    for (const sk of ['k1', 'k2', 'k3', 'k4', 'k5']) {
+      await client.send(new PutCommand({ TableName: table, Item: { pk: 'p', sk } }));
+    }
+    await client.send(new PutCommand({ TableName: table, Item: { pk: 'q', sk: 'k0' } }));
+    const read = async (forward: boolean) => {
+      const seen: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
+            ExpressionAttributeValues: { ':p': 'p', ':a': 'k2', ':b': 'k5' },
+            ScanIndexForward: forward,
+            Limit: 2,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        seen.push(...(page.Items ?? []).map((item) => String(item.sk)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return seen;
+    };
+    expect(await read(true)).toEqual(['k2', 'k3', 'k4', 'k5']);
+    expect(await read(false)).toEqual(['k5', 'k4', 'k3', 'k2']);
+    client.destroy();
+  });
+
+  it('reads a table description again once the table was written', async () => {
+    const client = documentClient({ region: LOCAL_REGION, transport: inProcessTransport(dynamo.dispatch) });
+    const name = await dynamo.ensureLedgerTable('store-recreated');
+    await client.send(new PutCommand({ TableName: name, Item: { pk: 'p', sk: 's' } }));
+    expect(
+      (await client.send(new GetCommand({ TableName: name, Key: { pk: 'p', sk: 's' } }))).Item,
+    ).toBeDefined();
+    // The document client sends table commands as they are.
+    const dynamoClient = client as unknown as Pick<DynamoDBClient, 'send'>;
+    await dynamoClient.send(new DeleteTableCommand({ TableName: name }));
+    await waitUntilTableNotExists(
+      { client: client as never, maxWaitTime: 10, minDelay: 0.05 },
+      { TableName: name },
+    );
+    await dynamoClient.send(
+      new CreateTableCommand({
+        TableName: name,
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await waitUntilTableExists(
+      { client: client as never, maxWaitTime: 10, minDelay: 0.05 },
+      { TableName: name },
+    );
+    // The old key schema (pk, sk) is gone: DynamoDB's answer names the missing key.
+    await expect(
+      client.send(new PutCommand({ TableName: name, Item: { pk: 'p', sk: 's' } })),
+    ).rejects.toThrow(/Missing the key id/);
+    await client.send(new PutCommand({ TableName: name, Item: { id: 'x' } }));
+    expect((await client.send(new GetCommand({ TableName: name, Key: { id: 'x' } }))).Item).toEqual({
+      id: 'x',
+    });
     client.destroy();
   });
 });

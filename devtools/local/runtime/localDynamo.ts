@@ -12,10 +12,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableDefinition } from '../../../lib/adapters/dynamo/tableDesign';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/wiring/localStack';
 import { templateDynaliteExpressions } from './dynaliteExpressions';
-import { keepDynaliteStoreAsStrings } from './dynaliteStore';
+import { dynaliteRequestPath } from './dynaliteRequestPath';
+import { takeCreatedDynaliteStore, useLeanDynaliteStore } from './dynaliteStore';
 import type { Faults } from './faults';
 
-import type { WireAnswer, WireDispatch } from './inProcessHandler';
+import type { WireAnswer, WireDispatch, WireRequest } from './inProcessHandler';
 
 /** dynalite on an ephemeral loopback port: in memory, or on disk under `dataDir`. */
 export interface LocalDynamo {
@@ -33,25 +34,35 @@ export interface LocalDynamo {
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 /** What a dead process's request gets: an error the SDK does not retry. */
-const refuseAsDead = (response: ServerResponse) => {
-  response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
-  response.end(
-    JSON.stringify({
-      __type: 'com.amazon.coral.validate#ValidationException',
-      message: 'simulated crash: the invocation that sent this is gone',
-    }),
-  );
+const DEAD = {
+  status: 400,
+  contentType: 'application/x-amz-json-1.0',
+  body: JSON.stringify({
+    __type: 'com.amazon.coral.validate#ValidationException',
+    message: 'simulated crash: the invocation that sent this is gone',
+  }),
 };
+
+type Listener = (req: unknown, res: unknown) => void;
 
 /**
  * Feeds a request to dynalite's request listener through stand-ins for node's request and
  * response: everything dynalite does (validation, conditions, indexes, storage) runs, the
  * socket and HTTP parsing on both ends do not.
  */
-const dispatchTo = (server: Server): WireDispatch => {
-  const [listener] = server.listeners('request') as ((req: unknown, res: unknown) => void)[];
+export const dynaliteDispatch = (server: Server): WireDispatch => {
+  const [listener] = server.listeners('request') as Listener[];
   if (!listener) throw new Error('dynalite has no request listener');
-  return (request) =>
+  const dispatch = dispatchTo(listener);
+  return (request) => dispatch(request);
+};
+
+/** Told of an answer as it is made, before anyone awaiting it runs (as node's 'finish'). */
+type Settled = (answer: WireAnswer) => void;
+
+const dispatchTo =
+  (listener: Listener) =>
+  (request: WireRequest, settled?: Settled): Promise<WireAnswer> =>
     new Promise<WireAnswer>((resolve, reject) => {
       const req = Object.assign(new EventEmitter(), {
         method: request.method,
@@ -59,7 +70,7 @@ const dispatchTo = (server: Server): WireDispatch => {
         headers: request.headers,
       });
       const headers: Record<string, string> = {};
-      // What dynalite and the fault layer in front of it call of a response; 'finish' as node emits it.
+      // What dynalite calls of a response.
       const res = Object.assign(new EventEmitter(), {
         statusCode: 200,
         contentType: '',
@@ -71,8 +82,9 @@ const dispatchTo = (server: Server): WireDispatch => {
           for (const [name, value] of Object.entries(more)) headers[name.toLowerCase()] = value;
         },
         end(body?: string) {
-          resolve({ status: res.statusCode, headers, body: body ?? '' });
-          res.emit('finish');
+          const answer = { status: res.statusCode, headers, body: body ?? '' };
+          settled?.(answer);
+          resolve(answer);
         },
       });
       try {
@@ -83,13 +95,15 @@ const dispatchTo = (server: Server): WireDispatch => {
         reject(error);
       }
     });
-};
+
+const operationOf = (target: string | string[] | undefined): string =>
+  (typeof target === 'string' ? target.split('.')[1] : undefined) ?? 'Unknown';
 
 export const startLocalDynamo = async (
   options: { dataDir?: string; port?: number; faults?: Faults } = {},
 ): Promise<LocalDynamo> => {
-  // dynalite loads here, after its in-memory store is set to keep strings (dynaliteStore.ts).
-  keepDynaliteStoreAsStrings();
+  // dynalite loads here, after its in-memory store is made lean (dynaliteStore.ts).
+  useLeanDynaliteStore();
   templateDynaliteExpressions();
   const { default: dynalite } = await import('dynalite');
   const server = dynalite({
@@ -98,29 +112,44 @@ export const startLocalDynamo = async (
     updateTableMs: 0,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
-  // In front of dynalite's own handler: count every request, and play dead after a crash.
-  const counts: Record<string, number> = {};
-  const dynaliteHandlers = server.listeners('request') as ((
-    req: IncomingMessage,
-    res: ServerResponse,
-  ) => void)[];
+  const store = takeCreatedDynaliteStore();
+  const [dynaliteHandler, ...more] = server.listeners('request') as Listener[];
+  if (!dynaliteHandler || more.length > 0) throw new Error('dynalite has not one request listener');
   server.removeAllListeners('request');
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const target = request.headers['x-amz-target'];
-    const operation = (typeof target === 'string' ? target.split('.')[1] : undefined) ?? 'Unknown';
+  // In front of dynalite, over HTTP and in process alike: count every request, play dead after
+  // a crash, and tell the fault layer of every write that succeeded.
+  const counts: Record<string, number> = {};
+  const faults = options.faults;
+  const admit = (target: string | string[] | undefined): { dead: boolean; isWrite: boolean } => {
+    const operation = operationOf(target);
     counts[operation] = (counts[operation] ?? 0) + 1;
-    const faults = options.faults;
-    if (faults?.isDead()) {
-      refuseAsDead(response);
+    return { dead: faults?.isDead() === true, isWrite: faults !== undefined && WRITES.has(operation) };
+  };
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const { dead, isWrite } = admit(request.headers['x-amz-target']);
+    if (dead) {
+      response.writeHead(DEAD.status, { 'content-type': DEAD.contentType });
+      response.end(DEAD.body);
       return;
     }
-    if (faults && WRITES.has(operation)) {
+    if (isWrite) {
       response.once('finish', () => {
-        if (response.statusCode === 200) faults.wrote();
+        if (response.statusCode === 200) faults?.wrote();
       });
     }
-    for (const handler of dynaliteHandlers) handler(request, response);
+    dynaliteHandler(request, response);
   });
+  const viaHandler = dispatchTo(dynaliteHandler);
+  const requestPath = store ? dynaliteRequestPath(store) : undefined;
+  const wrote: Settled = (answer) => {
+    if (answer.status === 200) faults?.wrote();
+  };
+  const dispatch: WireDispatch = (request) => {
+    const { dead, isWrite } = admit(request.headers['x-amz-target']);
+    if (dead) return { status: DEAD.status, headers: { 'content-type': DEAD.contentType }, body: DEAD.body };
+    const settled = isWrite ? wrote : undefined;
+    return requestPath?.(request, settled) ?? viaHandler(request, settled);
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -132,7 +161,7 @@ export const startLocalDynamo = async (
   return {
     endpoint,
     client,
-    dispatch: dispatchTo(server),
+    dispatch,
     async ensureLedgerTable(name) {
       try {
         await raw.send(new DescribeTableCommand({ TableName: name }));
