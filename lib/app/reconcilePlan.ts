@@ -199,6 +199,15 @@ const planSooner = async (
 };
 
 /**
+ * Whether the ledger holds what became of an ended job's pool. `InUse` is what linking a reuse
+ * writes on the job that took the pool; once that job has ended, the pool is Available, Reused or
+ * Terminated, and an end handled only up to its snapshot write (the invocation died, its retries
+ * were lost) leaves `InUse` behind: the pool is not recorded.
+ */
+const poolRecorded = (record: JobRecord): boolean =>
+  record.pool !== undefined && record.pool.status !== 'InUse';
+
+/**
  * Sets the jobs a listing shows changed against the ledger: a pool it holds Available that is no
  * longer Available is looked at, an Available pool it never heard of is adopted, and so is an
  * ended job whose end (or pool) it does not hold. Tells how late the end events run by the way.
@@ -244,14 +253,15 @@ const planChanged = async (
   const read = new Map((await deps.ledger.getJobs([...unheardOf])).map((r) => [r.name, r]));
   for (const record of read.values())
     if (record.job && isTerminal(record.job.status))
-      reconciler.recordedEnds?.note(record.name, record.pool !== undefined);
+      reconciler.recordedEnds?.note(record.name, poolRecorded(record));
   for (const job of listing.changed) {
     if (!unheardOf.has(job.name)) continue;
     const record = read.get(job.name);
     const recordedEnd = record?.job !== undefined && isTerminal(record.job.status);
     if (recordedEnd) recorded.push(job.name);
     else (endedLongAgo(job) ? late : pending).push(job.name);
-    if (!recordedEnd || (job.warmPoolStatus !== undefined && !record?.pool)) adopt.add(job.name);
+    if (!recordedEnd || (job.warmPoolStatus !== undefined && !(record && poolRecorded(record))))
+      adopt.add(job.name);
   }
   const byName = new Map(pools.map((p) => [p.name, p]));
   const ended = new Map<string, TrainingJobDescription>();
