@@ -7,8 +7,14 @@ import { isTerminal } from '../domain/trainingJob';
 import type { Ledger } from '../ports/ledger';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { TrainingJobDescription } from '../ports/trainingJobs';
-import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
+import type { JobListing, WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import { listedEnd } from './listedEnd';
+import {
+  type EndTimeliness,
+  LATE_END_GRACE_MS,
+  type ListingPace,
+  SOONER_LISTING_EVERY_MS,
+} from './listingPace';
 import { readAllPages } from './readAllPages';
 import type { RecordedEnds } from './recordedEnds';
 
@@ -26,6 +32,8 @@ export interface ReconcileDeps {
   readonly home?: JobLocation;
   /** The container's memory of ended jobs read recorded; absent: each listing's are read again. */
   readonly recordedEnds?: RecordedEnds;
+  /** The container's memory of how late the end events run; absent: listed once per period only. */
+  readonly pace?: ListingPace;
 }
 
 /** The sweep's settings a reconcile reads. */
@@ -41,6 +49,8 @@ export interface ReconcileTiming {
 export interface ReconcilePlan {
   /** Whether every Available pool of the window was listed, not only what changed. */
   readonly full: boolean;
+  /** Whether this is a listing between reconciles because the end events run late (listingPace.ts). */
+  readonly sooner: boolean;
   /** Pools the ledger holds Available that SageMaker no longer shows Available: looked at. */
   readonly describe: ReadonlySet<string>;
   /** Of those, the ones whose end the listing tells in full (listedEnd.ts): observed from it, not described. */
@@ -75,7 +85,7 @@ export const planReconcile = async (
 ): Promise<ReconcilePlan | undefined> => {
   const every = deps.reconcileEveryMs;
   const claim = await reconciler.schedule.claim(nowMs, deps.forceReconcile ? 0 : every);
-  if (!claim.claimed) return undefined;
+  if (!claim.claimed) return planSooner(deps, reconciler, pools, nowMs);
   // What changed since the previous reconcile covers everything only if that one was recent.
   const changedSince =
     claim.previousStartMs !== undefined && claim.previousStartMs >= nowMs - 2 * every
@@ -104,7 +114,16 @@ export const planReconcile = async (
     const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
     if (full) await reconciler.schedule.fullListDone(nowMs);
     const unsure = running.filter((r) => !adopt.has(r.name));
-    return { full, describe, ended: new Map(), adopt: [...adopt], read: new Map(), unsure, listCalls };
+    return {
+      full,
+      sooner: false,
+      describe,
+      ended: new Map(),
+      adopt: [...adopt],
+      read: new Map(),
+      unsure,
+      listCalls,
+    };
   }
 
   const recentSince = nowMs - recentPoolsWindowMs(deps.limits, every);
@@ -119,14 +138,105 @@ export const planReconcile = async (
     for (const name of availableNow) if (!known.has(name)) adopt.add(name);
     for (const name of known) if (!availableNow.has(name)) describe.add(name);
   }
-  const changed = {
-    jobs: listing.jobs.filter((j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince),
+  const changed = listing.jobs.filter(
+    (j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince,
+  );
+  const seen = await planChanged(deps, reconciler, pools, { listed: listing.jobs, changed }, nowMs, {
+    describe,
+    adopt,
+  });
+  reconciler.pace?.noteListing(nowMs, seen.timeliness);
+  if (full) await reconciler.schedule.fullListDone(nowMs);
+  return {
+    full,
+    sooner: false,
+    describe,
+    ended: seen.ended,
+    adopt: [...adopt],
+    read: seen.read,
+    unsure: [],
+    listCalls,
   };
+};
+
+/**
+ * Between reconciles, while the end events run late (listingPace.ts): one listing of the jobs
+ * modified since the previous listing, less a period for safety, a page or so. It adopts the
+ * ends the events have not told yet and looks at the pools it shows ended; it does not list the
+ * Available pools, so a pool it does not name is trusted as the ledger holds it until the reconcile.
+ */
+const planSooner = async (
+  deps: ReconcileTiming,
+  reconciler: ReconcileDeps,
+  pools: readonly JobRecord[],
+  nowMs: number,
+): Promise<ReconcilePlan | undefined> => {
+  const pace = reconciler.pace;
+  if (!pace?.listsSooner(nowMs)) return undefined;
+  const since = (pace.listedAtMs ?? nowMs) - SOONER_LISTING_EVERY_MS;
+  const listing = await reconciler.catalog.changedJobs(since);
+  const describe = new Set<string>();
+  const adopt = new Set<string>();
+  const seen = await planChanged(
+    deps,
+    reconciler,
+    pools,
+    { listed: listing.jobs, changed: listing.jobs },
+    nowMs,
+    { describe, adopt },
+  );
+  pace.noteListing(nowMs, seen.timeliness);
+  return {
+    full: false,
+    sooner: true,
+    describe,
+    ended: seen.ended,
+    adopt: [...adopt],
+    read: seen.read,
+    unsure: [],
+    listCalls: listing.calls,
+  };
+};
+
+/**
+ * Whether the ledger holds what became of an ended job's pool. `InUse` is what linking a reuse
+ * writes on the job that took the pool; once that job has ended, the pool is Available, Reused or
+ * Terminated, and an end handled only up to its snapshot write (the invocation died, its retries
+ * were lost) leaves `InUse` behind: the pool is not recorded.
+ */
+const poolRecorded = (record: JobRecord): boolean =>
+  record.pool !== undefined && record.pool.status !== 'InUse';
+
+/**
+ * Sets the jobs a listing shows changed against the ledger: a pool it holds Available that is no
+ * longer Available is looked at, an Available pool it never heard of is adopted, and so is an
+ * ended job whose end (or pool) it does not hold. Tells how late the end events run by the way.
+ */
+const planChanged = async (
+  deps: ReconcileTiming,
+  reconciler: ReconcileDeps,
+  pools: readonly JobRecord[],
+  listing: { readonly listed: readonly JobListing[]; readonly changed: readonly JobListing[] },
+  nowMs: number,
+  into: { readonly describe: Set<string>; readonly adopt: Set<string> },
+): Promise<{
+  ended: Map<string, TrainingJobDescription>;
+  read: Map<string, JobRecord>;
+  timeliness: EndTimeliness;
+}> => {
+  const { describe, adopt } = into;
+  const known = new Set(pools.map((p) => p.name));
+  const endedLongAgo = (job: JobListing) =>
+    job.endedAtMs !== undefined && job.endedAtMs <= nowMs - LATE_END_GRACE_MS;
+  const late: string[] = [];
+  const pending: string[] = [];
+  const recorded: string[] = [];
   const unheardOf = new Set<string>();
-  for (const job of changed.jobs) {
+  for (const job of listing.changed) {
     if (known.has(job.name)) {
       if (job.warmPoolStatus !== undefined && job.warmPoolStatus !== 'Available') describe.add(job.name);
     } else if (job.warmPoolStatus === 'Available') {
+      (endedLongAgo(job) ? late : pending).push(job.name);
       adopt.add(job.name);
     } else if (
       isTerminal(job.status) &&
@@ -140,23 +250,25 @@ export const planReconcile = async (
   // recorded at an earlier reconcile are not read again). Only these can have ended unseen
   // since the previous reconcile, so the running-jobs index is not read: a period in which
   // nothing ended costs no read of the ledger here.
-  const recorded = new Map((await deps.ledger.getJobs([...unheardOf])).map((r) => [r.name, r]));
-  for (const record of recorded.values())
+  const read = new Map((await deps.ledger.getJobs([...unheardOf])).map((r) => [r.name, r]));
+  for (const record of read.values())
     if (record.job && isTerminal(record.job.status))
-      reconciler.recordedEnds?.note(record.name, record.pool !== undefined);
-  for (const job of changed.jobs) {
+      reconciler.recordedEnds?.note(record.name, poolRecorded(record));
+  for (const job of listing.changed) {
     if (!unheardOf.has(job.name)) continue;
-    const record = recorded.get(job.name);
+    const record = read.get(job.name);
     const recordedEnd = record?.job !== undefined && isTerminal(record.job.status);
-    if (!recordedEnd || (job.warmPoolStatus !== undefined && !record?.pool)) adopt.add(job.name);
+    if (recordedEnd) recorded.push(job.name);
+    else (endedLongAgo(job) ? late : pending).push(job.name);
+    if (!recordedEnd || (job.warmPoolStatus !== undefined && !(record && poolRecorded(record))))
+      adopt.add(job.name);
   }
   const byName = new Map(pools.map((p) => [p.name, p]));
   const ended = new Map<string, TrainingJobDescription>();
-  for (const line of listing.jobs) {
+  for (const line of listing.listed) {
     const record = describe.has(line.name) ? byName.get(line.name) : undefined;
     const end = record && listedEnd(record, line);
     if (end) ended.set(line.name, end);
   }
-  if (full) await reconciler.schedule.fullListDone(nowMs);
-  return { full, describe, ended, adopt: [...adopt], read: recorded, unsure: [], listCalls };
+  return { ended, read, timeliness: { late, pending, recorded } };
 };

@@ -73,6 +73,10 @@ export interface SweepReport {
   readonly failures: number;
   /** Whether this sweep listed SageMaker's jobs (once per reconcile period). */
   readonly listed: boolean;
+  /** Whether it listed what changed between reconciles, because the end events run late (listingPace.ts). */
+  readonly listedSooner: boolean;
+  /** While the end events run late, when the next sweep lists what changed; absent otherwise. */
+  readonly nextListAtMs?: number;
   /** Whether that listing was a full one (every Available pool of the window). */
   readonly fullList: boolean;
   readonly listCalls: number;
@@ -252,12 +256,15 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
         })
       : nowMs + deps.scheduleEveryMs;
   const nextChangeAtMs = Math.min(nextPoolChangeAtMs, watch?.nextAtMs ?? Number.POSITIVE_INFINITY);
+  const nextListAtMs = deps.reconciler?.pace?.nextListingAtMs();
   const { actions, ...counts } = tally;
   return {
     availablePools: pools.length,
     ...counts,
     actions,
-    listed: plan !== undefined,
+    listed: plan !== undefined && !plan.sooner,
+    listedSooner: plan?.sooner ?? false,
+    ...(nextListAtMs !== undefined ? { nextListAtMs } : {}),
     fullList: plan?.full ?? false,
     listCalls: plan?.listCalls ?? 0,
     watching: watch?.watching ?? 0,

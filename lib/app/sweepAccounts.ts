@@ -163,6 +163,9 @@ const claimedBeforehand = async (
   };
 };
 
+const earliest = (instants: readonly number[]): { nextListAtMs?: number } =>
+  instants.length > 0 ? { nextListAtMs: Math.min(...instants) } : {};
+
 /** One report for the whole sweep: counts added, the earliest next change. */
 const combine = (reports: readonly SweepReport[], fallbackNextMs: number): SweepReport => {
   const actions: Record<string, number> = {};
@@ -176,6 +179,8 @@ const combine = (reports: readonly SweepReport[], fallbackNextMs: number): Sweep
     actions,
     failures: sum((r) => r.failures),
     listed: reports.some((r) => r.listed),
+    listedSooner: reports.some((r) => r.listedSooner),
+    ...earliest(reports.flatMap((r) => (r.nextListAtMs !== undefined ? [r.nextListAtMs] : []))),
     fullList: reports.some((r) => r.fullList),
     listCalls: sum((r) => r.listCalls),
     adopted: sum((r) => r.adopted),

@@ -11,6 +11,7 @@ import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJo
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
 import type { FactReactor } from '../app/factReactor';
+import { ListingPace } from '../app/listingPace';
 import { policyReactor } from '../app/policyReactor';
 import type { ProcessDeps } from '../app/processJobStateChange';
 import { RecordedEnds } from '../app/recordedEnds';
@@ -149,6 +150,8 @@ export class Runtime {
   private readonly replies: SlackReplies;
   /** What this container's reconciles read recorded ended: kept across its invocations. */
   private readonly recordedEnds = new RecordedEnds();
+  /** How late each account's end events run, as this container's listings saw it: one per scope. */
+  private readonly paces = new Map<string, ListingPace>();
   private killSwitch: boolean;
 
   constructor(private readonly options: RuntimeOptions) {
@@ -288,6 +291,14 @@ export class Runtime {
     };
   }
 
+  private paceOf(scope: string): ListingPace {
+    const known = this.paces.get(scope);
+    if (known) return known;
+    const pace = new ListingPace();
+    this.paces.set(scope, pace);
+    return pace;
+  }
+
   /** The sweep over every account and region, each through its spoke's access. */
   sweepAccountsDeps(remainingMs: () => number, forceReconcile = false): SweepAccountsDeps {
     const deps = this.sweepDeps(remainingMs, forceReconcile);
@@ -305,6 +316,7 @@ export class Runtime {
               ...reconciler,
               catalog: catalogOf(location),
               schedule: this.reconcileScheduleOf(locationLabel(location)),
+              pace: this.paceOf(locationLabel(location)),
             }),
           }
         : {}),
@@ -335,6 +347,7 @@ export class Runtime {
         fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
         ...(this.config.core.home ? { home: this.config.core.home } : {}),
         recordedEnds: this.recordedEnds,
+        pace: this.paceOf(''),
       },
       endWatch: this.config.policy.endWatch,
       ...(forceReconcile ? { forceReconcile } : {}),

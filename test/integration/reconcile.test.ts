@@ -150,6 +150,49 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(runningReads).toBe(1);
   });
 
+  it('an end recorded only up to its snapshot leaves the pool InUse: the reconcile looks again and links the reuse that followed', async () => {
+    let dies = false;
+    await startWorld(LEAVE_ALONE, (inner) =>
+      Object.assign(Object.create(inner) as Ledger, {
+        observePool: (...args: Parameters<Ledger['observePool']>) => {
+          if (dies) throw new Error('the invocation died');
+          return inner.observePool(...args);
+        },
+      }),
+    );
+    await world.sweep();
+    world.submit('giver', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.submit('taker', 3600);
+    world.advance(MIN);
+    await world.deliver();
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
+    world.advance(10 * MIN);
+    // The taker's end: its snapshot is written, then the invocation dies and its retries are lost.
+    dies = true;
+    await expect(world.deliver()).rejects.toThrow('the invocation died');
+    dies = false;
+    expect(await ledger.getJob('taker')).toMatchObject({
+      job: { status: 'Completed' },
+      pool: { status: 'InUse' },
+    });
+    // A third job takes the pool; none of its events arrive.
+    world.submit('third', 3600);
+    world.advance(MIN);
+    await world.deliver(() => true);
+    expect(world.emulator.model.reuses().map((r) => [r.fromJob, r.toJob])).toContainEqual(['taker', 'third']);
+
+    let report = await world.sweep();
+    while (!report.listed) {
+      world.advance(MIN);
+      report = await world.sweep();
+    }
+    expect(report).toMatchObject({ adopted: 1 });
+    expect((await ledger.getJob('taker'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'third' });
+    expect((await ledger.getJob('third'))?.reusedPoolOf).toBe('taker');
+  });
+
   it('reads an ended job the listing names again at the next reconcile only once per container', async () => {
     const named: string[][] = [];
     await startWorld(LEAVE_ALONE, (inner) =>

@@ -34,6 +34,8 @@ export interface SweepOutcome {
   readonly nextChangeAtMs: number;
   /** Whether the sweep listed SageMaker's jobs: the reconcile it runs once per period. */
   readonly listed?: boolean;
+  /** While the end events run late, when the sweep lists what changed again, pools or not. */
+  readonly nextListAtMs?: number;
 }
 
 export class SweepSchedule {
@@ -49,6 +51,8 @@ export class SweepSchedule {
   private decidedAtMs = Number.NEGATIVE_INFINITY;
   /** When a sweep last reconciled with SageMaker: the next one is due a period later, pools or not. */
   private listedAtMs = Number.NEGATIVE_INFINITY;
+  /** When the last sweep asked to list again sooner than the period (its end events run late). */
+  private soonerListAtMs = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly startMs: number,
@@ -89,7 +93,11 @@ export class SweepSchedule {
   isDue(atMs: number): boolean {
     if (atMs !== this.next) return false;
     this.decidedAtMs = atMs;
-    const due = this.changed || (this.pools > 0 && atMs >= this.wakeAtMs()) || atMs >= this.reconcileAtMs();
+    const due =
+      this.changed ||
+      (this.pools > 0 && atMs >= this.wakeAtMs()) ||
+      atMs >= this.reconcileAtMs() ||
+      atMs >= this.soonerListAtMs;
     if (!due) this.advance(atMs);
     return due;
   }
@@ -103,6 +111,7 @@ export class SweepSchedule {
   swept(atMs: number, outcome: SweepOutcome): void {
     this.changed = false;
     if (outcome.listed) this.listedAtMs = atMs;
+    this.soonerListAtMs = outcome.nextListAtMs ?? Number.POSITIVE_INFINITY;
     this.pools = outcome.availablePools;
     // What this sweep read goes stale at its own instant, even when an earlier change is named.
     const wakes =
@@ -118,8 +127,13 @@ export class SweepSchedule {
     if (this.timing === 'every-minute') this.next = following;
     else if (this.changed) this.next = following;
     else if (this.pools > 0)
-      this.next = this.gridAtOrAfter(Math.max(following, Math.min(this.wakeAtMs(), this.reconcileAtMs())));
-    else this.next = this.gridAtOrAfter(Math.max(following, this.reconcileAtMs()));
+      this.next = this.gridAtOrAfter(Math.max(following, Math.min(this.wakeAtMs(), this.listAtMs())));
+    else this.next = this.gridAtOrAfter(Math.max(following, this.listAtMs()));
+  }
+
+  /** The next sweep that lists whatever the pools: the reconcile, or sooner while events run late. */
+  private listAtMs(): number {
+    return Math.min(this.reconcileAtMs(), this.soonerListAtMs);
   }
 
   private reconcileAtMs(): number {

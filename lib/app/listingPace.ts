@@ -1,0 +1,92 @@
+/** How often the sweep lists what changed while the end events run late: every scheduled sweep. */
+export const SOONER_LISTING_EVERY_MS = 60_000;
+
+/**
+ * How long after a job's end its event may still be on its way without counting as late.
+ * EventBridge delivers within seconds when it is well; this leaves room for the sweep's own
+ * minute and a Lambda retry.
+ */
+export const LATE_END_GRACE_MS = 60_000;
+
+/**
+ * On-time ends in a row, with no late one among them, before the sweep goes back to listing once
+ * per reconcile period. One on-time end may be luck in a burst of late ones.
+ */
+export const ON_TIME_ENDS_TO_SETTLE = 10;
+
+/** What one listing of changed jobs showed of the end events, as planReconcile reads it. */
+export interface EndTimeliness {
+  /** Ended jobs whose end the ledger did not hold though they ended more than the grace ago. */
+  readonly late: readonly string[];
+  /** Ended jobs whose end the ledger did not hold yet, within the grace: adopted, neither late nor on time. */
+  readonly pending: readonly string[];
+  /** Ended jobs read from the ledger with their end recorded. */
+  readonly recorded: readonly string[];
+}
+
+/** How many ends a container remembers: a few days' worth, then it starts over. */
+const REMEMBERED_ENDS = 10_000;
+
+/**
+ * Events are hints; when the hints run late, SageMaker is asked sooner. A listing that shows a
+ * job ended while the ledger, past the grace, still holds it running or has never heard of it
+ * says the end events are late (or lost): until enough ends are again recorded before a listing
+ * sees them, the sweep lists what changed every minute instead of once per reconcile period, so a
+ * pool the policy would stop at once idles about a minute instead of until its event or the next
+ * reconcile. A calm account, whose events come on time, never lists more.
+ *
+ * Kept in the sweep's container, across its invocations, as the memory of recorded ends is: a
+ * new container starts calm and learns the lag again from its next reconcile.
+ */
+export class ListingPace {
+  private lagging = false;
+  private onTimeRun = 0;
+  private lastListedMs: number | undefined;
+  /**
+   * Ends already judged: one found unrecorded and recorded later (by the sweep that adopted it,
+   * or by its late event) is not on time, and one found recorded is counted once, however many
+   * overlapping listings name it.
+   */
+  private readonly judged = new Set<string>();
+
+  /** Whether the end events run late: then what changed is listed every minute. */
+  get soonerListing(): boolean {
+    return this.lagging;
+  }
+
+  /** When the last listing of what changed started (undefined: none in this container). */
+  get listedAtMs(): number | undefined {
+    return this.lastListedMs;
+  }
+
+  /** When the next sooner listing is due; undefined while the events are on time. */
+  nextListingAtMs(): number | undefined {
+    return this.lagging && this.lastListedMs !== undefined
+      ? this.lastListedMs + SOONER_LISTING_EVERY_MS
+      : undefined;
+  }
+
+  /** Whether a sweep at `nowMs` lists what changed although no reconcile is due. */
+  listsSooner(nowMs: number): boolean {
+    const dueAtMs = this.nextListingAtMs();
+    return dueAtMs !== undefined && nowMs >= dueAtMs;
+  }
+
+  /** A listing of what changed started at `nowMs` and showed this of the end events. */
+  noteListing(nowMs: number, seen: EndTimeliness): void {
+    this.lastListedMs = nowMs;
+    const onTime = seen.recorded.filter((name) => !this.judged.has(name));
+    if (this.judged.size >= REMEMBERED_ENDS) this.judged.clear();
+    for (const name of [...seen.late, ...seen.pending, ...onTime]) this.judged.add(name);
+    if (seen.late.length > 0) {
+      this.lagging = true;
+      this.onTimeRun = 0;
+      return;
+    }
+    this.onTimeRun += onTime.length;
+    if (this.onTimeRun >= ON_TIME_ENDS_TO_SETTLE) {
+      this.lagging = false;
+      this.onTimeRun = 0;
+    }
+  }
+}
