@@ -32,6 +32,12 @@ export interface ClientTransport {
   readonly cacheMiddleware?: boolean;
   /** Adjusts a client once it is built for this transport (the in-process path's serialization). */
   readonly adaptClient?: (client: AdaptableClient) => void;
+  /**
+   * The retries of a client that makes at most `maxAttempts` attempts, when this transport needs
+   * other ones than the SDK's (the in-process path runs in virtual time: a backoff that sleeps in
+   * real time only makes a throttled local run slower, never different).
+   */
+  readonly retryStrategy?: (maxAttempts: number) => NonNullable<SageMakerClientConfig['retryStrategy']>;
 }
 
 /** What a transport's adaptClient may change: the client's middleware, reading its configuration. */
@@ -82,6 +88,18 @@ const common = (options: AwsClientOptions) => ({
   ...(options.transport ? { requestHandler: options.transport.requestHandler } : {}),
   ...transportSettings(options.transport),
 });
+
+/**
+ * How many attempts a client makes and how it waits between them: the transport's strategy if it
+ * has one, else the SDK's, in `mode` unless the SDK's own AWS_RETRY_MODE setting says otherwise
+ * (it wins, as its endpoint settings do).
+ */
+const retries = (options: AwsClientOptions, defaultAttempts: number, mode?: 'adaptive') => {
+  const maxAttempts = options.maxAttempts ?? defaultAttempts;
+  if (options.transport?.retryStrategy)
+    return { retryStrategy: options.transport.retryStrategy(maxAttempts) };
+  return { maxAttempts, ...(mode && !process.env.AWS_RETRY_MODE ? { retryMode: mode } : {}) };
+};
 
 type Chain = (command: unknown) => Promise<{ output: unknown }>;
 
@@ -165,7 +183,7 @@ export const documentClient = (options: AwsClientOptions = {}): DynamoDBDocument
         ...common(options),
         // lib-dynamodb refuses the SDK's cached chain (documentChainsOnce says why).
         cacheMiddleware: false,
-        maxAttempts: options.maxAttempts ?? 5,
+        ...retries(options, 5),
       }),
       options,
     ),
@@ -178,9 +196,7 @@ export const sageMakerClient = (options: AwsClientOptions = {}): SageMakerClient
   trimmed(
     new SageMakerClient({
       ...common(options),
-      maxAttempts: options.maxAttempts ?? 6,
-      // The SDK's own AWS_RETRY_MODE setting wins, as its endpoint settings do.
-      ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
+      ...retries(options, 6, 'adaptive'),
     }),
     options,
   );

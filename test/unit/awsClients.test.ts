@@ -31,6 +31,37 @@ describe('AWS clients', () => {
     }
   });
 
+  it('retry a throttled in-process call as many times as over HTTPS, and give up after the last attempt', async () => {
+    const throttled = {
+      status: 400,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }),
+    };
+    let calls = 0;
+    let throttleFirst = 2;
+    const transport = inProcessTransport(() => {
+      calls += 1;
+      if (throttleFirst-- > 0) return throttled;
+      return { status: 200, headers: {}, body: JSON.stringify({ TrainingJobName: 'a' }) };
+    });
+    const client = sageMakerClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      transport,
+    });
+    const answer = await client.send(new DescribeTrainingJobCommand({ TrainingJobName: 'a' }));
+    expect(answer.TrainingJobName).toBe('a');
+    expect(calls).toBe(3);
+
+    calls = 0;
+    throttleFirst = Number.POSITIVE_INFINITY;
+    await expect(client.send(new DescribeTrainingJobCommand({ TrainingJobName: 'a' }))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+      $metadata: { attempts: 6 },
+    });
+    expect(calls).toBe(6);
+  });
+
   it('send each call its own input when the middleware stack is resolved once per command class', async () => {
     const asked: string[] = [];
     const transport = inProcessTransport(

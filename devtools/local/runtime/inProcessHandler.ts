@@ -101,6 +101,16 @@ interface SchemaSerde {
 /** The SDK's schema-based (de)serialization, as the AWS SDK clients load it. */
 const schemaSerde = createRequire(import.meta.url)('@smithy/core/schema') as SchemaSerde;
 
+/** The SDK's retry strategies, from the module its clients load them from. */
+const sdkRetry = createRequire(import.meta.url)('@smithy/core/retry') as typeof import('@smithy/core/retry');
+
+/**
+ * The SDK's standard retries (the same attempts, the same retry quota, the same errors retried)
+ * with no wait between attempts: the local stack's time is virtual, so a backoff or an adaptive
+ * rate limiter sleeping in real time changes nothing but how long a throttled run takes.
+ */
+const retriesWithoutWaiting = (maxAttempts: number) => new sdkRetry.ConfiguredRetryStrategy(maxAttempts, 0);
+
 /**
  * Gives a client's (de)serialization middleware a copy of its configuration, which it spreads on
  * every call (configurationCopy says why a copy is cheaper): the same plugin the client installed
@@ -136,5 +146,6 @@ export const inProcessTransport = (
   ],
   withoutMiddleware: POINTLESS_IN_PROCESS,
   adaptClient: serdeOnConfigurationCopy,
+  retryStrategy: retriesWithoutWaiting,
   ...(options.cacheMiddleware ? { cacheMiddleware: true } : {}),
 });
