@@ -34,6 +34,10 @@ interface SpendEntry extends Entry<Map<string, number>>, LoggedEntry {}
 
 const spendKey = (team: string, day: string) => `${team}#${day}`;
 
+/** The newest `limit` of samples kept newest first: the array itself when it holds no more. */
+const newestOf = <T>(samples: readonly T[], limit: number): readonly T[] =>
+  samples.length <= limit ? samples : samples.slice(0, limit);
+
 /**
  * A scope not brought up to date for this long is forgotten (read again if asked), so that the
  * log buffer a long-lived container keeps for it stays small.
@@ -110,16 +114,20 @@ export class CachedUsageStats implements UsageStats {
     }
   }
 
+  /**
+   * A scope's samples as the same array while they are unchanged (a new one when a sample comes):
+   * the learner's memo relearns a scope only when its array changes.
+   */
   async recentGaps(
     scopeId: string,
     limit: number,
     options: { readonly fresh?: boolean } = {},
-  ): Promise<ObservedGap[]> {
+  ): Promise<readonly ObservedGap[]> {
     const cached = this.gaps.get(scopeId);
     if (cached && cached.limit >= limit) {
-      if (this.fresh(cached) && !options.fresh) return cached.value.slice(0, limit);
+      if (this.fresh(cached) && !options.fresh) return newestOf(cached.value, limit);
       const caught = await this.catchUp(scopeId);
-      if (caught) return caught.value.slice(0, limit);
+      if (caught) return newestOf(caught.value, limit);
     }
     return this.readFromStore(async (logIndex) => {
       const value = await this.inner.recentGaps(scopeId, limit);
