@@ -34,6 +34,41 @@ interface SpendEntry extends Entry<Map<string, number>>, LoggedEntry {}
 
 const spendKey = (team: string, day: string) => `${team}#${day}`;
 
+/** The newest `limit` of samples kept newest first: the array itself when it holds no more. */
+const newestOf = <T>(samples: readonly T[], limit: number): readonly T[] =>
+  samples.length <= limit ? samples : samples.slice(0, limit);
+
+/** The gap log as a container keeps it, with where each scope was written in it. */
+interface GapLogBuffer {
+  position: GapLogPosition;
+  base: number;
+  readonly written: WrittenGap[];
+  /**
+   * The absolute indices of the writes under each scope, ascending: a stale scope catches up
+   * from its own writes, not by reading every write of the log (a busy log has thousands).
+   */
+  readonly byScope: Map<string, number[]>;
+}
+
+const emptyLog = (position: GapLogPosition): GapLogBuffer => ({
+  position,
+  base: 0,
+  written: [],
+  byScope: new Map(),
+});
+
+/** The first place in ascending `indices` holding `from` or more. */
+const firstAtOrAfter = (indices: readonly number[], from: number): number => {
+  let lo = 0;
+  let hi = indices.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((indices[mid] as number) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
 /**
  * A scope not brought up to date for this long is forgotten (read again if asked), so that the
  * log buffer a long-lived container keeps for it stays small.
@@ -62,7 +97,7 @@ export class CachedUsageStats implements UsageStats {
    * What the gap log gave since the oldest cached scope was brought up to date; index `i` of
    * `log.written` is absolute index `log.base + i`. Undefined until a scope is first read.
    */
-  private log: { position: GapLogPosition; base: number; written: WrittenGap[] } | undefined;
+  private log: GapLogBuffer | undefined;
   /** Scopes and spends being read: the log from their index on is still needed. */
   private readonly reading = new Set<{ readonly logIndex: number }>();
   /** The log read in flight: every stale scope that asks meanwhile waits for it. */
@@ -110,16 +145,20 @@ export class CachedUsageStats implements UsageStats {
     }
   }
 
+  /**
+   * A scope's samples as the same array while they are unchanged (a new one when a sample comes):
+   * the learner's memo relearns a scope only when its array changes.
+   */
   async recentGaps(
     scopeId: string,
     limit: number,
     options: { readonly fresh?: boolean } = {},
-  ): Promise<ObservedGap[]> {
+  ): Promise<readonly ObservedGap[]> {
     const cached = this.gaps.get(scopeId);
     if (cached && cached.limit >= limit) {
-      if (this.fresh(cached) && !options.fresh) return cached.value.slice(0, limit);
+      if (this.fresh(cached) && !options.fresh) return newestOf(cached.value, limit);
       const caught = await this.catchUp(scopeId);
-      if (caught) return caught.value.slice(0, limit);
+      if (caught) return newestOf(caught.value, limit);
     }
     return this.readFromStore(async (logIndex) => {
       const value = await this.inner.recentGaps(scopeId, limit);
@@ -151,7 +190,7 @@ export class CachedUsageStats implements UsageStats {
   /** Runs `read` with the log from its current end kept: what lands meanwhile is applied later. */
   private async readFromStore<T>(read: (logIndex: number) => Promise<T>): Promise<T> {
     // Where the log stands before the read: what lands from now on is applied later.
-    this.log ??= { position: this.inner.gapLogPosition(), base: 0, written: [] };
+    this.log ??= emptyLog(this.inner.gapLogPosition());
     const reading = { logIndex: this.logEnd() };
     this.reading.add(reading);
     try {
@@ -167,10 +206,11 @@ export class CachedUsageStats implements UsageStats {
     const cached = this.gaps.get(scopeId);
     if (!cached || !this.log) return undefined;
     let value = cached.value;
-    const { base, written } = this.log;
-    for (let i = Math.max(0, cached.logIndex - base); i < written.length; i++) {
-      const entry = written[i];
-      if (entry?.scopeIds.includes(scopeId)) value = mergeGap(value, entry.gap, cached.limit);
+    const { base, written, byScope } = this.log;
+    const indices = byScope.get(scopeId) ?? [];
+    for (let k = firstAtOrAfter(indices, Math.max(base, cached.logIndex)); k < indices.length; k++) {
+      const entry = written[(indices[k] as number) - base];
+      if (entry) value = mergeGap(value, entry.gap, cached.limit);
     }
     const entry = { value, atMs: this.clock.now(), limit: cached.limit, logIndex: this.logEnd() };
     this.gaps.set(scopeId, entry);
@@ -190,7 +230,15 @@ export class CachedUsageStats implements UsageStats {
       return;
     }
     log.position = read.next;
-    log.written.push(...read.written);
+    for (const entry of read.written) {
+      const at = log.base + log.written.length;
+      log.written.push(entry);
+      for (const scopeId of entry.scopeIds) {
+        const indices = log.byScope.get(scopeId);
+        if (!indices) log.byScope.set(scopeId, [at]);
+        else if (indices[indices.length - 1] !== at) indices.push(at);
+      }
+    }
     const nowMs = this.clock.now();
     for (const entries of [this.gaps, this.spend])
       for (const [key, entry] of entries) if (nowMs - entry.atMs > FORGET_SCOPE_AFTER_MS) entries.delete(key);
@@ -201,6 +249,11 @@ export class CachedUsageStats implements UsageStats {
     if (needed > log.base) {
       log.written.splice(0, needed - log.base);
       log.base = needed;
+      for (const [scopeId, indices] of log.byScope) {
+        const keep = firstAtOrAfter(indices, needed);
+        if (keep === indices.length) log.byScope.delete(scopeId);
+        else if (keep > 0) indices.splice(0, keep);
+      }
     }
   }
 

@@ -2,7 +2,7 @@ import { historyDay } from '../domain/historyDay';
 import type { JobRecord } from '../domain/jobRecord';
 import type { PolicySetup, PoolSituation } from '../domain/policy/evaluatePool';
 import { type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
-import { GAPS_PER_SCOPE, type TimedGap } from '../domain/policy/gapLearner';
+import { AT_EACH_INSTANT, GAPS_PER_SCOPE, GapLearnerMemo, type TimedGap } from '../domain/policy/gapLearner';
 import type { Policy } from '../domain/policy/policy';
 import { policyReads } from '../domain/policy/policyReads';
 import { type RankedPool, type SameKeyRank, sameKeyRankOf, sameKeyRanks } from '../domain/policy/sameKeyRank';
@@ -17,6 +17,8 @@ export interface SweepKnowledge {
   spend(record: JobRecord): SpendFacts;
   /** The pool's rank among the Available pools of its match key that were read; undefined without a key. */
   sameKey(record: JobRecord): SameKeyRank | undefined;
+  /** Learned gaps kept between decisions while a scope's samples are unchanged (learnerMemoOf). */
+  readonly memo: GapLearnerMemo;
 }
 
 /** A ledger record as SageMaker's choice rule sees it. */
@@ -61,6 +63,25 @@ const rankedPools = (pools: readonly JobRecord[], rivals: readonly JobRecord[]):
   return ranked;
 };
 
+/** A container's memo is renewed this often, so that scopes it no longer sees are let go. */
+const RENEW_MEMO_AFTER_MS = 86_400_000;
+
+const memos = new WeakMap<UsageStats, { readonly memo: GapLearnerMemo; readonly sinceMs: number }>();
+
+/**
+ * The learner's memo of a container, kept as long as its usage statistics: their cache hands a
+ * scope's samples over as the same array while they are unchanged, so each scope is learned once
+ * per change (and per instant while its unresolved stops depend on it) rather than at every
+ * decision. It learns at each instant what the plain learner would (AT_EACH_INSTANT).
+ */
+const learnerMemoOf = (stats: UsageStats, nowMs: number): GapLearnerMemo => {
+  const known = memos.get(stats);
+  if (known && Math.abs(nowMs - known.sinceMs) < RENEW_MEMO_AFTER_MS) return known.memo;
+  const memo = new GapLearnerMemo(AT_EACH_INSTANT);
+  memos.set(stats, { memo, sinceMs: nowMs });
+  return memo;
+};
+
 const startOfDay = (ms: number) => Date.parse(`${historyDay(ms)}T00:00:00Z`);
 
 /** Idle spend of an Available pool since the start of today (UTC), up to now. */
@@ -80,6 +101,7 @@ export interface SweepReadings {
   readonly lastByOwner: ReadonlyMap<string, number | undefined>;
   readonly gapsByScope: ReadonlyMap<string, readonly TimedGap[] | undefined>;
   readonly endedSpendByTeam: ReadonlyMap<string, number>;
+  readonly memo: GapLearnerMemo;
 }
 
 /**
@@ -121,6 +143,7 @@ export const readSweepStats = async (
     lastByOwner: new Map(lastSubmitted),
     gapsByScope: new Map(gaps),
     endedSpendByTeam: new Map(endedSpend),
+    memo: learnerMemoOf(stats, nowMs),
   };
 };
 
@@ -164,6 +187,7 @@ export const knowledgeAt = (
         ranked.ranks.get(record.name) ?? sameKeyRankOf(rankedPoolOf(record), ranked.byKey.get(key) ?? [])
       );
     },
+    memo: readings.memo,
   };
 };
 
@@ -178,6 +202,7 @@ export const situationAt = (head: JobRecord, knowledge: SweepKnowledge, nowMs: n
     ...(sameKey !== undefined ? { sameKey } : {}),
     spend: knowledge.spend(head),
     gaps: knowledge.gaps,
+    memo: knowledge.memo,
   };
 };
 

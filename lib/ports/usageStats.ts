@@ -84,7 +84,11 @@ export interface UsageStats {
    * The most recent gaps of a scope, newest first. A cache may answer what it read a few
    * minutes ago; `fresh` asks for every write until now, whichever container made it.
    */
-  recentGaps(scopeId: string, limit: number, options?: { readonly fresh?: boolean }): Promise<ObservedGap[]>;
+  recentGaps(
+    scopeId: string,
+    limit: number,
+    options?: { readonly fresh?: boolean },
+  ): Promise<readonly ObservedGap[]>;
   /** Where the gap log ends now, without a request: every addGap from now on lands after it. */
   gapLogPosition(): GapLogPosition;
   /**

@@ -97,6 +97,28 @@ describe('the per-container usage statistics cache', () => {
   });
 });
 
+describe("a scope's samples as one array while they are unchanged (the learner's memo keys on it)", () => {
+  it('answers the same array until a sample comes, through its own writes and the log', async () => {
+    const { store, cached, advance } = setup();
+    await store.addGap(['matchKey:k', 'team:t'], gap('j1', T0 - 3 * MIN));
+    const first = await cached.recentGaps('matchKey:k', 100);
+    expect(await cached.recentGaps('matchKey:k', 100)).toBe(first);
+    await cached.addGap(['matchKey:k'], gap('j2', T0 - 2 * MIN));
+    const second = await cached.recentGaps('matchKey:k', 100);
+    expect(second).not.toBe(first);
+    expect(second.map((g) => g.job)).toEqual(['j2', 'j1']);
+    // Stale, brought up to date from a log that holds nothing of this scope: still the same array.
+    await store.addGap(['team:t'], gap('elsewhere', T0));
+    advance(5 * MIN);
+    expect(await cached.recentGaps('matchKey:k', 100)).toBe(second);
+    await store.addGap(['matchKey:k'], gap('j3', T0));
+    advance(5 * MIN);
+    expect((await cached.recentGaps('matchKey:k', 100)).map((g) => g.job)).toEqual(['j3', 'j2', 'j1']);
+    // Fewer asked than it holds: the newest of them.
+    expect((await cached.recentGaps('matchKey:k', 2)).map((g) => g.job)).toEqual(['j3', 'j2']);
+  });
+});
+
 describe('learnt gaps brought up to date from the log', () => {
   const scopes = ['matchKey:k', 'owner:o', 'team:t'];
   const placeholder = (job: string, atMs: number): ObservedGap => ({

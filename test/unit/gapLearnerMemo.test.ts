@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GapScope } from '../../lib/domain/policy/gapDistribution';
 import {
+  AT_EACH_INSTANT,
   DEFAULT_GAP_LEARNING,
   GAP_REFRESH_MS,
   GapLearnerMemo,
@@ -79,6 +80,28 @@ describe('GapLearnerMemo', () => {
             const fresh = new GapLearnerMemo().learn(SCOPES, lookup, atMs);
             expect(remembered?.distribution).toEqual(fresh?.distribution);
             expect(remembered?.basis).toEqual(fresh?.basis);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('learns AT_EACH_INSTANT what the plain learner learns at that instant, in any order of instants', () => {
+    fc.assert(
+      fc.property(
+        history,
+        // Unsorted, and often repeated: a container asks ahead, then back at an event's instant.
+        fc.array(fc.integer({ min: 0, max: 12 * HOUR }), { minLength: 1, maxLength: 30 }),
+        (events, offsets) => {
+          const lookupAt = arraysOf(events);
+          const memo = new GapLearnerMemo(AT_EACH_INSTANT);
+          for (const atMs of [...offsets, ...offsets.slice(0, 5)].map((o) => T0 + o)) {
+            const lookup = lookupAt(atMs);
+            const remembered = memo.learn(SCOPES, lookup, atMs);
+            const plain = learnHierarchical(SCOPES, lookup, atMs, DEFAULT_GAP_LEARNING);
+            expect(remembered?.distribution).toEqual(plain?.distribution);
+            expect(remembered?.basis).toEqual(plain?.basis);
           }
         },
       ),

@@ -6,7 +6,7 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
 import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluatePool';
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
-import type { TimedGap } from '../../lib/domain/policy/gapLearner';
+import { AT_EACH_INSTANT, GapLearnerMemo, type TimedGap } from '../../lib/domain/policy/gapLearner';
 import { policyReads } from '../../lib/domain/policy/policyReads';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { policyOf } from '../support/policyOf';
@@ -31,6 +31,7 @@ const readings: SweepReadings = {
   lastByOwner: new Map(),
   gapsByScope: new Map([[gapScopeId({ kind: 'matchKey', key }), gaps]]),
   endedSpendByTeam: new Map(),
+  memo: new GapLearnerMemo(AT_EACH_INSTANT),
 };
 const setup: PolicySetup = {
   policy: DEFAULT_POLICY,

@@ -578,6 +578,13 @@ export const learnHierarchical = (
 /** How often a replay's learned distributions are refreshed: buckets of the clock, not a timer. */
 export const GAP_REFRESH_MS = 10 * 60_000;
 
+/**
+ * A memo's refresh period that learns at each instant exactly what learnHierarchical learns then
+ * (a deployment's memo): a level is relearned when its samples or its prior changed, or when its
+ * unresolved stops make its gaps depend on the instant.
+ */
+export const AT_EACH_INSTANT = 0;
+
 /** The refresh bucket an instant falls in: every instant of one bucket learns alike. */
 export const refreshBucketOf = (nowMs: number, refreshMs = GAP_REFRESH_MS): number =>
   Math.floor(nowMs / refreshMs);
@@ -587,8 +594,9 @@ interface MemoLevel {
   readonly parent: LearnedGaps | undefined;
   readonly bucket: number;
   /**
-   * Learned as of the bucket's start (or its newest sample, if later): from then on, or from when
-   * its unresolved stops have all reached the horizon, it holds in every later bucket too.
+   * Learned as of the bucket's start (or its newest sample, if later; the instant itself
+   * AT_EACH_INSTANT): once its unresolved stops have all reached the horizon by then, it holds at
+   * every instant from then on too.
    */
   readonly holdsFromMs: number;
   /** Its own samples weighted, in gap order: kept when only the prior changed. */
@@ -631,6 +639,22 @@ const infoOf = (level: MemoLevel, samples: readonly TimedGap[], options: GapLear
   level.info.options === options ? level.info : samplesInfo(samples, options);
 
 /**
+ * Whether a level learned as of `hit.holdsFromMs` holds as of this learning too: both instants
+ * are past every unresolved stop's reaching the horizon (instants may come in any order).
+ */
+const settledBoth = (
+  hit: MemoLevel,
+  own: readonly TimedGap[],
+  learnAtMs: number,
+  atEachInstant: boolean,
+  options: GapLearningOptions,
+): boolean => {
+  const info = infoOf(hit, own, options);
+  const fromMs = atEachInstant ? learnAtMs : Math.max(learnAtMs, info.newestAtMs);
+  return hit.holdsFromMs >= info.settledAtMs && fromMs >= info.settledAtMs;
+};
+
+/**
  * One level of a chain of scopes, from the broadest down: the levels under it by scope kind and
  * key. Keyed by the scopes' own strings, so that a lookup builds no string (match keys are long).
  */
@@ -663,6 +687,10 @@ const nodeUnder = (node: MemoNode, scope: GapScope): MemoNode => {
  * would make a 10,000-job replay take minutes). Unresolved stops are censored at the bucket's
  * start, or at the newest sample's time if later; a level without them does not depend on the
  * bucket at all and is kept across buckets while its samples and prior are unchanged.
+ *
+ * With `AT_EACH_INSTANT`, every instant is its own bucket and learns as of itself: the same as
+ * learnHierarchical at that instant, in any order of instants (a deployment's container asks at
+ * the sweep's instant, then minutes ahead, then at an earlier event's).
  */
 export class GapLearnerMemo {
   private readonly root: MemoNode = { under: new Map() };
@@ -671,6 +699,7 @@ export class GapLearnerMemo {
 
   /** The next refresh: until then, unchanged samples learn alike at every instant. */
   nextRefreshAtMs(nowMs: number): number {
+    if (this.refreshMs === AT_EACH_INSTANT) return nowMs + 1;
     return (refreshBucketOf(nowMs, this.refreshMs) + 1) * this.refreshMs;
   }
 
@@ -680,7 +709,9 @@ export class GapLearnerMemo {
     nowMs: number,
     options: GapLearningOptions = DEFAULT_GAP_LEARNING,
   ): LearnedGaps | undefined {
-    const bucket = refreshBucketOf(nowMs, this.refreshMs);
+    const atEachInstant = this.refreshMs === AT_EACH_INSTANT;
+    const bucket = atEachInstant ? nowMs : refreshBucketOf(nowMs, this.refreshMs);
+    const learnAtMs = atEachInstant ? nowMs : bucket * this.refreshMs;
     let learned: LearnedGaps | undefined;
     let node = this.root;
     // The level whose result `learned` is: it keeps that result as a prior, made once.
@@ -702,13 +733,12 @@ export class GapLearnerMemo {
       node = nodeUnder(node, level);
       const own = lookup(level);
       const hit = node.level;
-      const learnAtMs = bucket * this.refreshMs;
       const sameOwn =
         hit !== undefined &&
         hit.own === own &&
         (hit.bucket === bucket ||
           own === undefined ||
-          hit.holdsFromMs >= infoOf(hit, own, options).settledAtMs);
+          settledBoth(hit, own, learnAtMs, atEachInstant, options));
       if (sameOwn && hit.parent === learned) {
         if (hit.learned !== learned) above = hit;
         learned = hit.learned;
@@ -729,7 +759,7 @@ export class GapLearnerMemo {
           hit !== undefined && hit.own === own
             ? infoOf(hit, samples, options)
             : samplesInfo(samples, options);
-        holdsFromMs = Math.max(learnAtMs, info.newestAtMs);
+        holdsFromMs = atEachInstant ? learnAtMs : Math.max(learnAtMs, info.newestAtMs);
         order =
           hit !== undefined && hit.own === own && hit.order?.options === options
             ? hit.order
