@@ -55,10 +55,12 @@ describe('AWS clients', () => {
 
     calls = 0;
     throttleFirst = Number.POSITIVE_INFINITY;
-    await expect(client.send(new DescribeTrainingJobCommand({ TrainingJobName: 'a' }))).rejects.toMatchObject({
-      name: 'ThrottlingException',
-      $metadata: { attempts: 6 },
-    });
+    await expect(client.send(new DescribeTrainingJobCommand({ TrainingJobName: 'a' }))).rejects.toMatchObject(
+      {
+        name: 'ThrottlingException',
+        $metadata: { attempts: 6 },
+      },
+    );
     expect(calls).toBe(6);
   });
 
