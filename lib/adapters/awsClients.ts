@@ -40,9 +40,9 @@ export interface ClientTransport {
   readonly retryStrategy?: (maxAttempts: number) => NonNullable<SageMakerClientConfig['retryStrategy']>;
 }
 
-/** What a transport's adaptClient may change: the client's middleware, reading its configuration. */
+/** What a transport's adaptClient may change: the client's middleware, and its configuration object. */
 export interface AdaptableClient {
-  readonly config: object;
+  config: object;
   readonly middlewareStack: { use(plugin: { applyToStack(stack: never): void }): void };
 }
 

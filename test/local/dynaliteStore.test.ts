@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -23,6 +25,44 @@ describe("dynalite's lean in-memory store", () => {
   it('is set before dynalite creates its store', () => {
     expect(useLeanDynaliteStore()).toBe(true);
     expect(dynaliteStoreIsLean()).toBe(true);
+  });
+
+  it("hashes keys as dynalite does, with each key's digest remembered", () => {
+    const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+    const db = fromDynalite('./db') as {
+      hashPrefix(hashKey: string, hashType: string, rangeKey?: string, rangeType?: string): string;
+    };
+    const md5 = (...parts: Buffer[]) =>
+      createHash('md5').update('Outliers').update(Buffer.concat(parts)).digest('hex').slice(0, 6);
+    for (let round = 0; round < 2; round++) {
+      expect(db.hashPrefix('JOB#a', 'S')).toBe(md5(Buffer.from('JOB#a')));
+      expect(db.hashPrefix('JOB#a', 'S', 'é', 'S')).toBe(md5(Buffer.from('JOB#a'), Buffer.from('é')));
+      expect(db.hashPrefix('AQI=', 'B')).toBe(md5(Buffer.from([1, 2])));
+      expect(db.hashPrefix('JOB#b', 'S')).not.toBe(db.hashPrefix('JOB#a', 'S'));
+    }
+  });
+
+  it('writes an item changed after a write as it then is', async () => {
+    const table = await dynamo.ensureLedgerTable('store-rewrite');
+    const client = documentClient({ region: LOCAL_REGION, transport: inProcessTransport(dynamo.dispatch) });
+    const key = { pk: 'JOB#x', sk: 'JOB' };
+    for (const expiresAtMs of [1, 2, 3]) {
+      // In byExpiry too: the same item is written to the table and to the index.
+      await client.send(
+        new PutCommand({ TableName: table, Item: { ...key, availablePartition: 'p', expiresAtMs } }),
+      );
+      const { Item } = await client.send(new GetCommand({ TableName: table, Key: key }));
+      expect(Item?.expiresAtMs).toBe(expiresAtMs);
+      const { Items } = await client.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'byExpiry',
+          KeyConditionExpression: 'availablePartition = :p',
+          ExpressionAttributeValues: { ':p': 'p' },
+        }),
+      );
+      expect(Items?.map((item) => item.expiresAtMs)).toEqual([expiresAtMs]);
+    }
   });
 
   it('still orders range keys and round-trips items through the in-process transport', async () => {

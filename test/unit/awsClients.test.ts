@@ -194,6 +194,28 @@ describe('AWS clients', () => {
     expect(pages).toEqual([[{ pk: 'page1' }], [{ pk: 'page2' }]]);
   });
 
+  it("resolve an in-process client's command chains on its configuration copy", async () => {
+    const transport = inProcessTransport(
+      () => ({ status: 200, headers: {}, body: '{"TrainingJobName":"a"}' }),
+      {
+        cacheMiddleware: true,
+      },
+    );
+    const options = { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
+    const client = sageMakerClient({ ...options, transport });
+    // The SDK's own configuration is left in dictionary mode; the copy has the same properties.
+    expect(client.config.region).toBeTypeOf('function');
+    const resolve = vi.spyOn(DescribeTrainingJobCommand.prototype, 'resolveMiddleware');
+    try {
+      await client.send(new DescribeTrainingJobCommand({ TrainingJobName: 'a' }));
+      // The chain's middleware (the endpoint's spreads it per call) holds the client's config, a copy.
+      expect(resolve.mock.calls[0]?.[1]).toBe(client.config);
+      expect(Object.getOwnPropertyDescriptor(client.config, 'credentials')?.get).toBeTypeOf('function');
+    } finally {
+      resolve.mockRestore();
+    }
+  });
+
   it('copy a client configuration with the same providers and accessors', () => {
     const client = documentClient({
       region: 'us-east-1',

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Stream } from 'node:stream';
+import { loadWithRememberedKeyHashes } from './dynaliteKeyHashes';
 
 /** functional-red-black-tree, as memory-level uses it: a persistent tree, each write makes a new root. */
 interface TreeCursor {
@@ -153,12 +154,37 @@ export class LeanMemoryStore {
     return this.tree.get(key);
   }
 
+  /**
+   * The JSON text of values written in this turn of the event loop, by value: dynalite writes
+   * the same item object to the table and to each index that holds it (the ledger's indexes
+   * project every attribute), one write after another, and changes no item in between. Kept for
+   * one turn only, so that an object changed later is written as it then is.
+   */
+  private texts: Map<unknown, string> | undefined;
+
+  private textOf(value: unknown): string {
+    if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+    if (!this.texts) {
+      const texts = new Map<unknown, string>();
+      this.texts = texts;
+      queueMicrotask(() => {
+        if (this.texts === texts) this.texts = undefined;
+      });
+    }
+    let text = this.texts.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      this.texts.set(value, text);
+    }
+    return text;
+  }
+
   writeNow(operations: Batch): void {
     let tree = this.tree;
     for (const op of operations) {
       const at = tree.find(op.key);
       if (op.type === 'put') {
-        const value = JSON.stringify(op.value);
+        const value = this.textOf(op.value);
         tree = at.valid ? at.update(value) : tree.insert(op.key, value);
       } else if (at.valid) {
         tree = at.remove();
@@ -306,7 +332,7 @@ export const useLeanDynaliteStore = (): boolean => {
   if ((memoryLevel.MemoryLevel as Record<symbol, boolean>)[marked]) return true;
   if (fromDynalite.cache[dynaliteMain] || fromDynalite.cache[dynaliteDbPath]) return false;
   Object.defineProperty(memoryLevel, 'MemoryLevel', { value: LeanMemoryStore, enumerable: true });
-  const db = dynaliteDb();
+  const db = loadWithRememberedKeyHashes(dynaliteDbPath, dynaliteDb);
   const create = db.create;
   db.create = (options) => {
     const created = create(options);

@@ -112,14 +112,19 @@ const sdkRetry = createRequire(import.meta.url)('@smithy/core/retry') as typeof 
 const retriesWithoutWaiting = (maxAttempts: number) => new sdkRetry.ConfiguredRetryStrategy(maxAttempts, 0);
 
 /**
- * Gives a client's (de)serialization middleware a copy of its configuration, which it spreads on
- * every call (configurationCopy says why a copy is cheaper): the same plugin the client installed
- * itself, installed again over it by name. Clients without schema-based serialization are left.
+ * Gives a client a copy of its configuration (configurationCopy says why a copy is cheaper to
+ * spread): its (de)serialization middleware, which spreads it on every call, gets the same plugin
+ * the client installed itself, installed again over it by name; and the client's own `config`
+ * becomes the copy, so that the middleware each command class resolves with it (the endpoint's,
+ * which spreads it on every call too) holds the copy. Clients without schema-based
+ * serialization keep their configuration.
  */
-const serdeOnConfigurationCopy = (client: AdaptableClient): void => {
+const onConfigurationCopy = (client: AdaptableClient): void => {
   const { protocol } = client.config as { protocol?: { setSerdeContext?: unknown } };
   if (typeof protocol?.setSerdeContext !== 'function') return;
-  client.middlewareStack.use(schemaSerde.getSchemaSerdePlugin(configurationCopy(client.config)));
+  const copy = configurationCopy(client.config);
+  client.middlewareStack.use(schemaSerde.getSchemaSerdePlugin(copy));
+  client.config = copy;
 };
 
 export interface InProcessTransportOptions {
@@ -145,7 +150,7 @@ export const inProcessTransport = (
     },
   ],
   withoutMiddleware: POINTLESS_IN_PROCESS,
-  adaptClient: serdeOnConfigurationCopy,
+  adaptClient: onConfigurationCopy,
   retryStrategy: retriesWithoutWaiting,
   ...(options.cacheMiddleware ? { cacheMiddleware: true } : {}),
 });
