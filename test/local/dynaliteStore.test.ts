@@ -27,7 +27,7 @@ describe("dynalite's lean in-memory store", () => {
     expect(dynaliteStoreIsLean()).toBe(true);
   });
 
-  it("hashes keys as dynalite does, with each key's digest remembered", () => {
+  it('places items under the MD5 of their key, as dynalite does', () => {
     const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
     const db = fromDynalite('./db') as {
       hashPrefix(hashKey: string, hashType: string, rangeKey?: string, rangeType?: string): string;

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { Stream } from 'node:stream';
-import { loadWithRememberedKeyHashes } from './dynaliteKeyHashes';
 
 /** functional-red-black-tree, as memory-level uses it: a persistent tree, each write makes a new root. */
 interface TreeCursor {
@@ -332,7 +331,7 @@ export const useLeanDynaliteStore = (): boolean => {
   if ((memoryLevel.MemoryLevel as Record<symbol, boolean>)[marked]) return true;
   if (fromDynalite.cache[dynaliteMain] || fromDynalite.cache[dynaliteDbPath]) return false;
   Object.defineProperty(memoryLevel, 'MemoryLevel', { value: LeanMemoryStore, enumerable: true });
-  const db = loadWithRememberedKeyHashes(dynaliteDbPath, dynaliteDb);
+  const db = dynaliteDb();
   const create = db.create;
   db.create = (options) => {
     const created = create(options);
