@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { describe, expect, it } from 'vitest';
+import type { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import type { SweepReport } from '../../lib/app/sweep';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
@@ -7,8 +7,8 @@ import { DEFAULT_END_WATCH, SUGGESTED_END_WATCH_USD_PER_HOUR } from '../../lib/d
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { silentTelemetry } from '../../lib/ports/telemetry';
-import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, SweepWorld, sampleJob } from '../support/sweepWorld';
+import { MIN, RECONCILE_EVERY_MS, type SweepWorld, sampleJob } from '../support/sweepWorld';
+import { sweepWorldsOnDynalite } from '../support/sweepWorldsOnDynalite';
 
 /** Two ml.p4d.24xlarge instances (about $75 an hour idle), a 20-minute run. */
 const expensiveJob = (name: string, keepAliveSeconds: number) => ({
@@ -22,15 +22,9 @@ const expensiveJob = (name: string, keepAliveSeconds: number) => ({
  * taught, and records the end within a minute or two rather than at the next reconcile.
  */
 describe('end watch: an expensive job ends before its event does (emulator and dynalite)', () => {
-  let dynamo: LocalDynamo;
+  const worldOnDynalite = sweepWorldsOnDynalite();
   let world: SweepWorld;
   let ledger: DynamoLedger;
-
-  beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-  });
-  afterAll(async () => dynamo.stop());
-  afterEach(async () => world.stop());
 
   /** Delivers held events as the event handler would, learning from them as the deployed one does. */
   const deliverLearning = async (lose: (status: string) => boolean = () => false) => {
@@ -48,8 +42,7 @@ describe('end watch: an expensive job ends before its event does (emulator and d
 
   /** One key's first job runs with all its events; the second loses its end event. Sweeps every minute. */
   const endOfWatchedJob = async (watching: boolean) => {
-    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE }).start();
+    ({ world, ledger } = await worldOnDynalite());
     const overrides = watching
       ? { endWatch: { ...DEFAULT_END_WATCH, minUsdPerHour: SUGGESTED_END_WATCH_USD_PER_HOUR } }
       : {};

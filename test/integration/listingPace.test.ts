@@ -1,30 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
-import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import type { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { ListingPace } from '../../lib/app/listingPace';
 import type { SweepReport } from '../../lib/app/sweep';
-import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, SweepWorld } from '../support/sweepWorld';
+import { MIN, RECONCILE_EVERY_MS, type SweepWorld } from '../support/sweepWorld';
+import { sweepWorldsOnDynalite } from '../support/sweepWorldsOnDynalite';
 
 /**
  * Events are hints; when they run late, the sweep asks SageMaker sooner (listingPace.ts). Calls
  * and outcomes, counted at the emulator; never time.
  */
 describe('late end events: the sweep lists what changed every minute (emulator and dynalite)', () => {
-  let dynamo: LocalDynamo;
+  const worldOnDynalite = sweepWorldsOnDynalite();
   let world: SweepWorld;
   let ledger: DynamoLedger;
   let pace: ListingPace;
 
-  beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-  });
-  afterAll(async () => dynamo.stop());
-  afterEach(async () => world.stop());
-
   const startWorld = async () => {
-    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE }).start();
+    ({ world, ledger } = await worldOnDynalite());
     pace = new ListingPace();
   };
   const calls = (operation: string) => world.emulator.callCounts()[operation]?.calls ?? 0;

@@ -1,26 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
-import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, SweepWorld } from '../support/sweepWorld';
+import { describe, expect, it } from 'vitest';
+import type { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { MIN, RECONCILE_EVERY_MS, type SweepWorld } from '../support/sweepWorld';
+import { sweepWorldsOnDynalite } from '../support/sweepWorldsOnDynalite';
 
 /**
  * What SageMaker is asked, counted at the emulator: the reconciler's guarantee must not turn into
  * polling. Counts, never timings.
  */
 describe('SageMaker calls per job and per pool (emulator and dynalite)', () => {
-  let dynamo: LocalDynamo;
+  const worldOnDynalite = sweepWorldsOnDynalite();
   let world: SweepWorld;
   let ledger: DynamoLedger;
 
-  beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-  });
-  afterAll(async () => dynamo.stop());
-  afterEach(async () => world.stop());
-
   const startWorld = async () => {
-    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE }).start();
+    ({ world, ledger } = await worldOnDynalite());
   };
   const calls = (operation: string) => world.emulator.callCounts()[operation]?.calls ?? 0;
   /** Sweeps every minute for `minutes`, delivering each minute's events first, as the deployment would. */
