@@ -1,14 +1,5 @@
 import { DateTime } from 'luxon';
-
-/**
- * Zone abbreviations depend on the locale: en-US knows EDT but says GMT+2 for Paris, en-GB
- * knows CEST and BST but says GMT-4 for New York. Take whichever names the zone, else the
- * GMT offset both agree on.
- */
-const zoneLabel = (time: DateTime): string => {
-  const labels = ['en-US', 'en-GB'].map((locale) => time.setLocale(locale).toFormat('ZZZZ'));
-  return labels.find((label) => !label.startsWith('GMT')) ?? labels[0] ?? time.toFormat('ZZ');
-};
+import { zoneLabel } from './zoneLabel';
 
 /** A moment as the owner reads it: the time alone when it is today in their zone, else with the day. */
 export const formatTime = (atMs: number, zone: string, nowMs: number): string => {

@@ -1,0 +1,42 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { zoneLabel } from '../../lib/notify/messages/zoneLabel';
+
+/** What luxon says for the zone's short name, building its own Intl formatter each time. */
+const luxonLabel = (time: DateTime): string => {
+  const labels = ['en-US', 'en-GB'].map((locale) => time.setLocale(locale).toFormat('ZZZZ'));
+  return labels.find((label) => !label.startsWith('GMT')) ?? labels[0] ?? time.toFormat('ZZ');
+};
+
+const ZONES = [
+  'UTC',
+  'Europe/London',
+  'Europe/Paris',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Asia/Kolkata',
+  'Asia/Tokyo',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'America/Sao_Paulo',
+];
+
+describe('zoneLabel', () => {
+  it('names a zone as luxon does, across a year of DST changes, with its formatters kept', () => {
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    for (const zone of ZONES) {
+      // Every 60 h 50 min over a year, so that instants fall on both sides of each change.
+      for (let ms = start; ms < start + 366 * 86_400_000; ms += 219_000_000) {
+        const time = DateTime.fromMillis(ms, { zone }).setLocale('en-GB');
+        expect(zoneLabel(time), `${zone} at ${new Date(ms).toISOString()}`).toBe(luxonLabel(time));
+      }
+    }
+  });
+
+  it('names fixed offsets and the UTC zone as luxon does', () => {
+    for (const zone of ['UTC+2', 'UTC-05:30', 'utc']) {
+      const time = DateTime.fromMillis(Date.parse('2026-06-01T12:00:00Z'), { zone });
+      expect(zoneLabel(time)).toBe(luxonLabel(time));
+    }
+  });
+});
