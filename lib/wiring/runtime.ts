@@ -14,6 +14,7 @@ import type { FactReactor } from '../app/factReactor';
 import { ListingPace } from '../app/listingPace';
 import { policyReactor } from '../app/policyReactor';
 import type { ProcessDeps } from '../app/processJobStateChange';
+import type { ReconcileDeps } from '../app/reconcilePlan';
 import { RecordedEnds } from '../app/recordedEnds';
 import type { SweepDeps } from '../app/sweep';
 import type { SweepAccountsDeps } from '../app/sweepAccounts';
@@ -266,29 +267,42 @@ export class Runtime {
     );
   };
 
+  /**
+   * The reactors and the reconciler's settings hold no state of an invocation (the policy is read
+   * through a getter at each use): made once per container, not at every event and sweep.
+   */
+  private ingestReactors?: readonly FactReactor[];
+  private sweepReactors?: readonly FactReactor[];
+  private reconcilerSettings?: ReconcileDeps;
+
   ingestDeps(): ProcessDeps {
-    const runtime = this;
+    this.ingestReactors ??= this.makeIngestReactors();
     return {
       ...this.actionDeps(),
       describeConcurrency: this.config.core.describeConcurrency,
       tagKeys: this.config.core.tagKeys,
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
       telemetry: this.options.telemetry,
-      reactors: [
-        ...(this.options.extraReactors ?? []),
-        usageStatsReactor(this.stats, this.prices, this.countIdleSpend),
-        // The owner hears "available until" before any policy action on the pool.
-        this.notify.reactor,
-        policyReactor({
-          get setup() {
-            return runtime.setup();
-          },
-          onAction: this.onAction,
-          stats: this.stats,
-          ...this.actionDeps(),
-        }),
-      ],
+      reactors: this.ingestReactors,
     };
+  }
+
+  private makeIngestReactors(): readonly FactReactor[] {
+    const runtime = this;
+    return [
+      ...(this.options.extraReactors ?? []),
+      usageStatsReactor(this.stats, this.prices, this.countIdleSpend),
+      // The owner hears "available until" before any policy action on the pool.
+      this.notify.reactor,
+      policyReactor({
+        get setup() {
+          return runtime.setup();
+        },
+        onAction: this.onAction,
+        stats: this.stats,
+        ...this.actionDeps(),
+      }),
+    ];
   }
 
   private paceOf(scope: string): ListingPace {
@@ -324,31 +338,23 @@ export class Runtime {
   }
 
   sweepDeps(remainingMs: () => number, forceReconcile = false): SweepDeps {
+    this.sweepReactors ??= [
+      ...(this.options.extraReactors ?? []),
+      usageStatsReactor(this.stats, this.prices, this.countIdleSpend),
+      this.notify.reactor,
+    ];
+    this.reconcilerSettings ??= this.makeReconcilerSettings();
     return {
       ...this.actionDeps(),
       setup: this.setup(),
       stats: this.stats,
       telemetry: this.options.telemetry,
-      reactors: [
-        ...(this.options.extraReactors ?? []),
-        usageStatsReactor(this.stats, this.prices, this.countIdleSpend),
-        this.notify.reactor,
-      ],
+      reactors: this.sweepReactors,
       onAction: this.onAction,
       pageSize: 100,
       concurrency: this.config.policy.sweepConcurrency,
       reconcileEveryMs: this.config.policy.reconcileEveryMs,
-      reconciler: {
-        catalog: this.catalog,
-        schedule: this.reconcileSchedule,
-        tagKeys: this.config.core.tagKeys,
-        describeConcurrency: this.config.core.describeConcurrency,
-        listWindowMs: reconcileWindowMs(this.config.core.limits),
-        fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
-        ...(this.config.core.home ? { home: this.config.core.home } : {}),
-        recordedEnds: this.recordedEnds,
-        pace: this.paceOf(''),
-      },
+      reconciler: this.reconcilerSettings,
       endWatch: this.config.policy.endWatch,
       ...(forceReconcile ? { forceReconcile } : {}),
       remainingMs,
@@ -356,6 +362,20 @@ export class Runtime {
       safetyMarginMs: 5_000 + this.config.notify.retry.waitBudgetMs,
       scheduleEveryMs: SWEEP_EVERY_MS,
       lookAheadMs: STATS_CACHE_MS,
+    };
+  }
+
+  private makeReconcilerSettings(): ReconcileDeps {
+    return {
+      catalog: this.catalog,
+      schedule: this.reconcileSchedule,
+      tagKeys: this.config.core.tagKeys,
+      describeConcurrency: this.config.core.describeConcurrency,
+      listWindowMs: reconcileWindowMs(this.config.core.limits),
+      fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
+      ...(this.config.core.home ? { home: this.config.core.home } : {}),
+      recordedEnds: this.recordedEnds,
+      pace: this.paceOf(''),
     };
   }
 }
