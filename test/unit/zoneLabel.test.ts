@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { formatTime } from '../../lib/notify/messages/format';
 import { zoneLabel } from '../../lib/notify/messages/zoneLabel';
 
 /** What luxon says for the zone's short name, building its own Intl formatter each time. */
@@ -37,6 +38,22 @@ describe('zoneLabel', () => {
     for (const zone of ['UTC+2', 'UTC-05:30', 'utc']) {
       const time = DateTime.fromMillis(Date.parse('2026-06-01T12:00:00Z'), { zone });
       expect(zoneLabel(time)).toBe(luxonLabel(time));
+    }
+  });
+});
+
+describe('formatTime', () => {
+  it('tells the same day as luxon hasSame does, across DST changes and midnights', () => {
+    const start = Date.parse('2026-03-01T00:00:00Z');
+    for (const zone of ['Europe/Paris', 'America/Sao_Paulo', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC']) {
+      for (let ms = start; ms < start + 40 * 86_400_000; ms += 5_437_000) {
+        const nowMs = ms + 3_600_000 * ((ms / 1000) % 30);
+        const time = DateTime.fromMillis(ms, { zone }).setLocale('en-GB');
+        const sameDay = time.hasSame(DateTime.fromMillis(nowMs, { zone }), 'day');
+        expect(formatTime(ms, zone, nowMs)).toBe(
+          `${time.toFormat(sameDay ? 'HH:mm' : 'ccc d LLL, HH:mm')} ${zoneLabel(time)}`,
+        );
+      }
     }
   });
 });

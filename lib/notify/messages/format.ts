@@ -4,7 +4,9 @@ import { zoneLabel } from './zoneLabel';
 /** A moment as the owner reads it: the time alone when it is today in their zone, else with the day. */
 export const formatTime = (atMs: number, zone: string, nowMs: number): string => {
   const time = DateTime.fromMillis(atMs, { zone }).setLocale('en-GB');
-  const sameDay = time.hasSame(DateTime.fromMillis(nowMs, { zone }), 'day');
+  const now = DateTime.fromMillis(nowMs, { zone });
+  // hasSame(now, 'day') in one zone, without its start and end of day (a tenth of a notice's rendering).
+  const sameDay = time.year === now.year && time.month === now.month && time.day === now.day;
   return `${time.toFormat(sameDay ? 'HH:mm' : 'ccc d LLL, HH:mm')} ${zoneLabel(time)}`;
 };
 
