@@ -82,7 +82,9 @@ const learnerMemoOf = (stats: UsageStats, nowMs: number): GapLearnerMemo => {
   return memo;
 };
 
-const startOfDay = (ms: number) => Date.parse(`${historyDay(ms)}T00:00:00Z`);
+const DAY_MS = 86_400_000;
+/** The start of historyDay(ms) (a UTC day), by arithmetic: the look-ahead asks it per pool and minute. */
+const startOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 
 /** Idle spend of an Available pool since the start of today (UTC), up to now. */
 const liveIdleUsdToday = (record: JobRecord, nowMs: number, prices: PriceTable): number | undefined => {
