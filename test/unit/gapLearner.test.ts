@@ -59,7 +59,7 @@ describe('hierarchical learning down to all pools', () => {
       T0,
     );
     expect(learned?.basis).toMatch(
-      /^this match key: 1 gaps .* \+ all pools as a prior of weight 16 at every idle time$/,
+      /^this match key: 1 gap .* \+ all pools as a prior of weight 16 at every idle time$/,
     );
   });
 

@@ -452,7 +452,7 @@ const describeLevel = (
   const ofParent = parent
     ? ` + ${describeScope(parent.scope)} as a prior of weight ${options.priorWeight}${options.priorOnHazard ? ' at every idle time' : ''}`
     : ` + ${builtInPrior(options).basis}`;
-  return `${describeScope(level)}: ${own.count} gaps (${own.count - own.reuses} unreused, weight ${own.weight.toFixed(1)}, half-life ${formatDuration(options.halfLifeSeconds)})${ofParent}`;
+  return `${describeScope(level)}: ${own.count} gap${own.count === 1 ? '' : 's'} (${own.count - own.reuses} unreused, weight ${own.weight.toFixed(1)}, half-life ${formatDuration(options.halfLifeSeconds)})${ofParent}`;
 };
 
 /**
