@@ -212,7 +212,10 @@ const adaptiveAdvice = (ctx: KeepAliveContext, costs: PoolCosts): KeepAdvice => 
   };
   const choice = chooseKeep(gaps, idle, costs, keepOptions);
   const holdsUntilMs = atSeconds(ctx, keepChoiceHoldsUntilIdleSeconds(gaps, choice, costs, keepOptions));
-  const learned = prior?.basis ?? ctx.gapsBasis ?? `${gaps.samples} gap${gaps.samples === 1 ? '' : 's'} (${gaps.censored} unreused)`;
+  const learned =
+    prior?.basis ??
+    ctx.gapsBasis ??
+    `${gaps.samples} gap${gaps.samples === 1 ? '' : 's'} (${gaps.censored} unreused)`;
   const given =
     evidence.because.length > 0
       ? `; evidence ${evidence.because.join('; ')} (hazard × ${evidence.hazardRatio.toFixed(2)})`
