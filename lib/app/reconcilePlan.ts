@@ -173,7 +173,9 @@ const planSooner = async (
 ): Promise<ReconcilePlan | undefined> => {
   const pace = reconciler.pace;
   if (!pace?.listsSooner(nowMs)) return undefined;
-  const since = (pace.listedAtMs ?? nowMs) - SOONER_LISTING_EVERY_MS;
+  // Never further back than a reconcile period: a container that slept while others reconciled
+  // would otherwise list hours of history (pages are taken before they are filtered).
+  const since = Math.max(pace.listedAtMs ?? nowMs, nowMs - deps.reconcileEveryMs) - SOONER_LISTING_EVERY_MS;
   const listing = await reconciler.catalog.changedJobs(since);
   const describe = new Set<string>();
   const adopt = new Set<string>();
@@ -234,6 +236,8 @@ const planChanged = async (
   const unheardOf = new Set<string>();
   for (const job of listing.changed) {
     if (known.has(job.name)) {
+      // Held Available: its end and its pool are recorded (an end event on time, as a rule).
+      if (isTerminal(job.status)) recorded.push(job.name);
       if (job.warmPoolStatus !== undefined && job.warmPoolStatus !== 'Available') describe.add(job.name);
     } else if (job.warmPoolStatus === 'Available') {
       (endedLongAgo(job) ? late : pending).push(job.name);

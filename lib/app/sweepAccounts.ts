@@ -147,16 +147,19 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
 };
 
 /**
- * The reconciler with this period already claimed, its claim handed to the sweep's reconcile;
- * undefined when another sweep holds the period or too little time is left to list.
+ * The reconciler with this period's claim already tried, its result handed to the sweep's
+ * reconcile; undefined when another sweep holds the period and the member's end events run on
+ * time (a member whose events run late lists what changed every minute between periods, as the
+ * home account does), or too little time is left to list.
  */
 const claimedBeforehand = async (
   deps: SweepAccountsDeps,
   own: ReconcileDeps,
 ): Promise<ReconcileDeps | undefined> => {
   if (deps.remainingMs() < deps.safetyMarginMs) return undefined;
-  const claim = await own.schedule.claim(deps.clock.now(), deps.forceReconcile ? 0 : deps.reconcileEveryMs);
-  if (!claim.claimed) return undefined;
+  const nowMs = deps.clock.now();
+  const claim = await own.schedule.claim(nowMs, deps.forceReconcile ? 0 : deps.reconcileEveryMs);
+  if (!claim.claimed && !own.pace?.listsSooner(nowMs)) return undefined;
   return {
     ...own,
     schedule: { claim: async () => claim, fullListDone: (startMs) => own.schedule.fullListDone(startMs) },

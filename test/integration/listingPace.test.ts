@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import type { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
-import { ListingPace } from '../../lib/app/listingPace';
+import { ListingPace, ON_TIME_ENDS_TO_SETTLE } from '../../lib/app/listingPace';
 import type { SweepReport } from '../../lib/app/sweep';
 import { MIN, RECONCILE_EVERY_MS, type SweepWorld } from '../support/sweepWorld';
 import { sweepWorldsOnDynalite } from '../support/sweepWorldsOnDynalite';
@@ -91,5 +91,29 @@ describe('late end events: the sweep lists what changed every minute (emulator a
     expect((await ledger.getJob('second'))?.pool).toMatchObject(before);
     expect((await ledger.getJob('second'))?.job).toMatchObject({ status: 'Completed' });
     expect((await ledger.getJob('first'))?.pool).toMatchObject({ status: 'Available' });
+  });
+
+  it('late ends, then warm-pool ends whose events come on time: the sweep goes back to listing once a period', async () => {
+    await startWorld();
+    await sweep();
+    const held: TrainingJobStateChangeEvent[] = [];
+    world.submit('first', 1800);
+    let report = await minute(held);
+    while (!report.listed || report.adopted === 0) report = await minute(held);
+    expect(pace.soonerListing).toBe(true);
+
+    // Each on another key (no reuse), each keeping a pool, each end event delivered on time: the
+    // ledger holds their pools Available when a listing names them.
+    for (let i = 1; i <= ON_TIME_ENDS_TO_SETTLE; i++) world.submit(`on-time-${i}`, 1800, 30 + i);
+    const ended = () =>
+      Array.from({ length: ON_TIME_ENDS_TO_SETTLE }, (_, i) => `on-time-${i + 1}`).every(
+        (name) => world.emulator.model.inspectJob(name)?.endedAtMs !== undefined,
+      );
+    while (!ended()) await minute(undefined);
+    for (let i = 0; i < 3; i++) await minute(undefined);
+    expect(pace.soonerListing).toBe(false);
+    const after: SweepReport[] = [];
+    for (let i = 0; i < 5; i++) after.push(await minute(undefined));
+    expect(after.some((r) => r.listedSooner)).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import { MemoryReconcileSchedule } from '../../lib/adapters/memory/memoryReconci
 import { LocatedCatalog } from '../../lib/adapters/sagemaker/locatedCatalog';
 import { LocatedTrainingJobs } from '../../lib/adapters/sagemaker/locatedTrainingJobs';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
+import { ListingPace } from '../../lib/app/listingPace';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccounts';
 import { type JobLocation, locationLabel } from '../../lib/domain/jobLocation';
@@ -97,5 +98,52 @@ describe('the sweep over accounts reconciles each account and region on its own'
     expect(second.listed).toBe(false);
     expect(calls()[locationLabel(HOME)]?.ListTrainingJobs ?? 0).toBe(listsAfterFirst.home);
     expect(calls()[locationLabel(RESEARCH)]?.ListTrainingJobs ?? 0).toBe(listsAfterFirst.research);
+  });
+
+  it('lists a member with no pool every minute between periods while its end events run late', async () => {
+    world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
+    const research = new SageMakerClient({
+      endpoint: world.emulator.endpoint,
+      region: RESEARCH.region,
+      credentials: { accessKeyId: localAccessKeyId(RESEARCH.account), secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    clients.push(research);
+    const researchJobs = new SageMakerTrainingJobs(research);
+    const homeReconciler = world.sweepDeps.reconciler;
+    if (!homeReconciler) throw new Error('the world has a reconciler');
+    const researchPace = new ListingPace();
+    const researchSchedule = new MemoryReconcileSchedule();
+    const deps: SweepAccountsDeps = {
+      ...world.sweepDeps,
+      trainingJobs: new LocatedTrainingJobs(HOME, world.sweepDeps.trainingJobs, () => researchJobs),
+      reconciler: { ...homeReconciler, home: HOME },
+      home: HOME,
+      members: [RESEARCH],
+      access: { check: async () => {} },
+      reconcilerFor: (location) => ({
+        ...homeReconciler,
+        home: HOME,
+        catalog: new LocatedCatalog(location, HOME, researchJobs),
+        schedule: researchSchedule,
+        pace: researchPace,
+      }),
+    };
+    const researchLists = () =>
+      world?.emulator.callsByPlace()[locationLabel(RESEARCH)]?.ListTrainingJobs ?? 0;
+
+    await sweepAccounts(deps);
+    expect(researchLists()).toBeGreaterThan(0);
+    // Between periods, with its events on time, the member costs no listing.
+    world.advance(MIN);
+    const calm = researchLists();
+    await sweepAccounts(deps);
+    expect(researchLists()).toBe(calm);
+
+    // Its listing showed an end the ledger did not hold: the member's end events run late.
+    researchPace.noteListing(world.clock.now(), { late: ['ended-unheard'], pending: [], recorded: [] });
+    world.advance(MIN);
+    await sweepAccounts(deps);
+    expect(researchLists()).toBe(calm + 1);
   });
 });
