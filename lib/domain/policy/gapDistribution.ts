@@ -102,12 +102,13 @@ const NO_GAPS: OrderedGaps = { gapSeconds: [], reused: [], weight: [] };
 export const learnGapsOfOrdered = (first: OrderedGaps, second: OrderedGaps): GapDistribution =>
   inGapOrder(first) && inGapOrder(second)
     ? fitMerged(first, second)
-    : second.atRiskAlways === undefined
-      ? learnGaps([...samplesOf(first), ...samplesOf(second)])
-      : fitMerged(orderedGapsOfAny(samplesOf(first)), {
-          ...orderedGapsOfAny(samplesOf(second)),
-          atRiskAlways: second.atRiskAlways,
-        });
+    : fitMerged(putInGapOrder(first), putInGapOrder(second));
+
+/** The same columns in gap order (a prior's `atRiskAlways` kept). */
+const putInGapOrder = (gaps: OrderedGaps): OrderedGaps => {
+  const ordered = orderedGapsOfAny(samplesOf(gaps));
+  return gaps.atRiskAlways === undefined ? ordered : { ...ordered, atRiskAlways: gaps.atRiskAlways };
+};
 
 /**
  * learnGapsOfOrdered without checking the order, for columns built in gap order by construction
