@@ -39,6 +39,16 @@ describe('late end events: the sweep lists what changed every minute (emulator a
     return report;
   };
 
+  /** A world whose first job's end event is held back: the reconcile after its end finds it late. */
+  const lateFirstEnd = async (held: TrainingJobStateChangeEvent[]): Promise<void> => {
+    await startWorld();
+    await sweep();
+    world.submit('first', 1800);
+    let report = await minute(held);
+    while (!report.listed || report.adopted === 0) report = await minute(held);
+    expect(pace.soonerListing).toBe(true);
+  };
+
   it('events on time: never a listing between reconciles', async () => {
     await startWorld();
     await sweep();
@@ -58,14 +68,8 @@ describe('late end events: the sweep lists what changed every minute (emulator a
   });
 
   it('a late end found by a reconcile: the next late end is adopted by the sweep of the next minute, and its event later changes nothing', async () => {
-    await startWorld();
-    await sweep();
     const held: TrainingJobStateChangeEvent[] = [];
-    world.submit('first', 1800);
-    // The reconcile after its end finds it ended with no end recorded: the events run late.
-    let report = await minute(held);
-    while (!report.listed || report.adopted === 0) report = await minute(held);
-    expect(pace.soonerListing).toBe(true);
+    await lateFirstEnd(held);
     expect((await ledger.getJob('first'))?.pool).toMatchObject({ status: 'Available' });
 
     // Another key (no reuse of the first pool); its end event is held back too.
@@ -74,7 +78,7 @@ describe('late end events: the sweep lists what changed every minute (emulator a
     do reports.push(await minute(held));
     while (world.emulator.model.inspectJob('second')?.endedAtMs === undefined);
     world.emulator.api.resetCallCounts();
-    report = await minute(held);
+    const report = await minute(held);
     // Its end is not past the grace yet: adopted all the same, by a listing between reconciles.
     expect(report).toMatchObject({ listed: false, listedSooner: true, adopted: 1, listCalls: 1 });
     expect(calls('ListTrainingJobs')).toBe(1);
@@ -94,13 +98,7 @@ describe('late end events: the sweep lists what changed every minute (emulator a
   });
 
   it('late ends, then warm-pool ends whose events come on time: the sweep goes back to listing once a period', async () => {
-    await startWorld();
-    await sweep();
-    const held: TrainingJobStateChangeEvent[] = [];
-    world.submit('first', 1800);
-    let report = await minute(held);
-    while (!report.listed || report.adopted === 0) report = await minute(held);
-    expect(pace.soonerListing).toBe(true);
+    await lateFirstEnd([]);
 
     // Each on another key (no reuse), each keeping a pool, each end event delivered on time: the
     // ledger holds their pools Available when a listing names them.

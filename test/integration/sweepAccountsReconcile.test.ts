@@ -30,16 +30,21 @@ describe('the sweep over accounts reconciles each account and region on its own'
     await world?.stop();
   });
 
-  it('adopts a pool of another account whose events were lost, listing that account once per period', async () => {
-    world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
+  /** The research account's SageMaker, through its own client, as its spoke role would reach it. */
+  const researchTrainingJobs = (at: SweepWorld): SageMakerTrainingJobs => {
     const research = new SageMakerClient({
-      endpoint: world.emulator.endpoint,
+      endpoint: at.emulator.endpoint,
       region: RESEARCH.region,
       credentials: { accessKeyId: localAccessKeyId(RESEARCH.account), secretAccessKey: 'local' },
       maxAttempts: 1,
     });
     clients.push(research);
-    const researchJobs = new SageMakerTrainingJobs(research);
+    return new SageMakerTrainingJobs(research);
+  };
+
+  it('adopts a pool of another account whose events were lost, listing that account once per period', async () => {
+    world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
+    const researchJobs = researchTrainingJobs(world);
     const trainingJobs = new LocatedTrainingJobs(HOME, world.sweepDeps.trainingJobs, () => researchJobs);
     const roleArn = `arn:aws:iam::${RESEARCH.account}:role/research-training`;
     world.emulator.submit({ ...sampleJob('train-a', 3600), roleArn }, RESEARCH);
@@ -102,14 +107,7 @@ describe('the sweep over accounts reconciles each account and region on its own'
 
   it('lists a member with no pool every minute between periods while its end events run late', async () => {
     world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
-    const research = new SageMakerClient({
-      endpoint: world.emulator.endpoint,
-      region: RESEARCH.region,
-      credentials: { accessKeyId: localAccessKeyId(RESEARCH.account), secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
-    clients.push(research);
-    const researchJobs = new SageMakerTrainingJobs(research);
+    const researchJobs = researchTrainingJobs(world);
     const homeReconciler = world.sweepDeps.reconciler;
     if (!homeReconciler) throw new Error('the world has a reconciler');
     const researchPace = new ListingPace();
