@@ -4,6 +4,7 @@ import { MemoryLedger } from '../lib/adapters/memory/memoryLedger';
 import { MemoryReconcileSchedule } from '../lib/adapters/memory/memoryReconcileSchedule';
 import { MemoryUsageStats } from '../lib/adapters/memory/memoryUsageStats';
 import { LocatedTrainingJobs } from '../lib/adapters/sagemaker/locatedTrainingJobs';
+import { ContainerLearnerMemo } from '../lib/app/containerLearnerMemo';
 import { sweepAccounts } from '../lib/app/sweepAccounts';
 import { type JobLocation, jobRef, locationLabel } from '../lib/domain/jobLocation';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../lib/domain/keepAlive';
@@ -166,6 +167,7 @@ const measure = async (accounts: number, poolsPerPlace: 0 | 1, withMembers = fal
       prices: DEFAULT_PRICES,
     },
     stats: new MemoryUsageStats(),
+    learnerMemo: new ContainerLearnerMemo(),
     telemetry: silentTelemetry,
     reactors: [],
     pageSize: 100,

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { MemoryDecisionLog } from '../lib/adapters/memory/memoryDecisionLog';
 import { MemoryLedger } from '../lib/adapters/memory/memoryLedger';
 import { MemoryUsageStats } from '../lib/adapters/memory/memoryUsageStats';
+import { ContainerLearnerMemo } from '../lib/app/containerLearnerMemo';
 import { sweep } from '../lib/app/sweep';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../lib/domain/keepAlive';
 import { matchKey, normaliseCriteria } from '../lib/domain/matchKey';
@@ -127,6 +128,7 @@ const measure = async (available: number, history: number): Promise<SweepRow> =>
       prices: DEFAULT_PRICES,
     },
     stats: new MemoryUsageStats(),
+    learnerMemo: new ContainerLearnerMemo(),
     telemetry: silentTelemetry,
     reactors: [],
     pageSize: 100,

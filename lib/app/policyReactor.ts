@@ -6,7 +6,15 @@ import { gatherSweepKnowledge } from './sweepStats';
 
 export type PolicyReactorDeps = Pick<
   SweepDeps,
-  'setup' | 'onAction' | 'stats' | 'ledger' | 'trainingJobs' | 'decisions' | 'clock' | 'limits'
+  | 'setup'
+  | 'onAction'
+  | 'stats'
+  | 'learnerMemo'
+  | 'ledger'
+  | 'trainingJobs'
+  | 'decisions'
+  | 'clock'
+  | 'limits'
 >;
 
 /**

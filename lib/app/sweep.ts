@@ -17,6 +17,7 @@ import {
   isFinishable,
   repeatableKey,
 } from './applyPoolAction';
+import type { ContainerLearnerMemo } from './containerLearnerMemo';
 import { planEndWatch } from './endWatch';
 import { type FactReactor, ReactorsFailedError, runReactors } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
@@ -36,6 +37,8 @@ import { nextSweepChangeAt } from './sweepWake';
 export interface SweepDeps extends ActionDeps {
   readonly setup: PolicySetup;
   readonly stats: UsageStats;
+  /** The container's gap learner memo, kept across its invocations (the runtime's). */
+  readonly learnerMemo: ContainerLearnerMemo;
   readonly telemetry: Telemetry;
   readonly reactors: readonly FactReactor[];
   /** Told of every action that was recorded for the first time (notifications, the timeline). */
@@ -152,6 +155,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
       : undefined;
   const readings = await readSweepStats(deps.stats, deps.setup.policy, pools, nowMs);
   const knowledge = knowledgeAt(readings, pools, nowMs, deps.setup.prices);
+  const memo = deps.learnerMemo.at(nowMs);
   const calm: Quiet = {
     quiet: !plan || (plan.adopt.length === 0 && plan.unsure.length === 0 && plan.describe.size === 0),
     after: new Map(),
@@ -243,6 +247,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
       ? nextSweepChangeAt({
           pools: pools.flatMap((p) => calm.after.get(p.name) ?? []),
           readings,
+          memo,
           alreadyDone: (head, decision) => {
             if (decision.action === 'leave') return true;
             const key = repeatableKey(policyRequest(head, decision, decision.action));
@@ -402,12 +407,13 @@ const decideAdopted = async (
 
 /** Decides for one Available pool and acts; undefined when the decision is to leave it. */
 export const decideAndAct = async (
-  deps: Pick<SweepDeps, 'setup' | 'onAction'> & ActionDeps,
+  deps: Pick<SweepDeps, 'setup' | 'onAction' | 'learnerMemo'> & ActionDeps,
   head: JobRecord,
   knowledge: SweepKnowledge,
   nowMs: number,
 ): Promise<{ decision: Decision; request: ActionRequest; result: ActionResult } | undefined> => {
-  const { decision } = evaluatePool(deps.setup, situationAt(head, knowledge, nowMs));
+  const situation = situationAt(head, knowledge, nowMs, deps.learnerMemo.at(nowMs));
+  const { decision } = evaluatePool(deps.setup, situation);
   if (decision.action === 'leave') return undefined;
   const request = policyRequest(head, decision, decision.action);
   const result = await applyPoolAction(deps, request);

@@ -2,7 +2,7 @@ import { historyDay } from '../domain/historyDay';
 import type { JobRecord } from '../domain/jobRecord';
 import type { PolicySetup, PoolSituation } from '../domain/policy/evaluatePool';
 import { type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
-import { AT_EACH_INSTANT, GAPS_PER_SCOPE, GapLearnerMemo, type TimedGap } from '../domain/policy/gapLearner';
+import { GAPS_PER_SCOPE, type GapLearnerMemo, type TimedGap } from '../domain/policy/gapLearner';
 import type { Policy } from '../domain/policy/policy';
 import { policyReads } from '../domain/policy/policyReads';
 import { type RankedPool, type SameKeyRank, sameKeyRankOf, sameKeyRanks } from '../domain/policy/sameKeyRank';
@@ -17,8 +17,6 @@ export interface SweepKnowledge {
   spend(record: JobRecord): SpendFacts;
   /** The pool's rank among the Available pools of its match key that were read; undefined without a key. */
   sameKey(record: JobRecord): SameKeyRank | undefined;
-  /** Learned gaps kept between decisions while a scope's samples are unchanged (learnerMemoOf). */
-  readonly memo: GapLearnerMemo;
 }
 
 /** A ledger record as SageMaker's choice rule sees it. */
@@ -63,25 +61,6 @@ const rankedPools = (pools: readonly JobRecord[], rivals: readonly JobRecord[]):
   return ranked;
 };
 
-/** A container's memo is renewed this often, so that scopes it no longer sees are let go. */
-const RENEW_MEMO_AFTER_MS = 86_400_000;
-
-const memos = new WeakMap<UsageStats, { readonly memo: GapLearnerMemo; readonly sinceMs: number }>();
-
-/**
- * The learner's memo of a container, kept as long as its usage statistics: their cache hands a
- * scope's samples over as the same array while they are unchanged, so each scope is learned once
- * per change (and per instant while its unresolved stops depend on it) rather than at every
- * decision. It learns at each instant what the plain learner would (AT_EACH_INSTANT).
- */
-const learnerMemoOf = (stats: UsageStats, nowMs: number): GapLearnerMemo => {
-  const known = memos.get(stats);
-  if (known && Math.abs(nowMs - known.sinceMs) < RENEW_MEMO_AFTER_MS) return known.memo;
-  const memo = new GapLearnerMemo(AT_EACH_INSTANT);
-  memos.set(stats, { memo, sinceMs: nowMs });
-  return memo;
-};
-
 const DAY_MS = 86_400_000;
 /** The start of historyDay(ms) (a UTC day), by arithmetic: the look-ahead asks it per pool and minute. */
 const startOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
@@ -103,7 +82,6 @@ export interface SweepReadings {
   readonly lastByOwner: ReadonlyMap<string, number | undefined>;
   readonly gapsByScope: ReadonlyMap<string, readonly TimedGap[] | undefined>;
   readonly endedSpendByTeam: ReadonlyMap<string, number>;
-  readonly memo: GapLearnerMemo;
 }
 
 /**
@@ -145,7 +123,6 @@ export const readSweepStats = async (
     lastByOwner: new Map(lastSubmitted),
     gapsByScope: new Map(gaps),
     endedSpendByTeam: new Map(endedSpend),
-    memo: learnerMemoOf(stats, nowMs),
   };
 };
 
@@ -189,12 +166,19 @@ export const knowledgeAt = (
         ranked.ranks.get(record.name) ?? sameKeyRankOf(rankedPoolOf(record), ranked.byKey.get(key) ?? [])
       );
     },
-    memo: readings.memo,
   };
 };
 
-/** What the policy step is told about one pool at one instant. */
-export const situationAt = (head: JobRecord, knowledge: SweepKnowledge, nowMs: number): PoolSituation => {
+/**
+ * What the policy step is told about one pool at one instant; `memo` is the container's learner
+ * memo at that instant (ContainerLearnerMemo), which learns what the plain learner would.
+ */
+export const situationAt = (
+  head: JobRecord,
+  knowledge: SweepKnowledge,
+  nowMs: number,
+  memo: GapLearnerMemo,
+): PoolSituation => {
   const ownerLastSubmittedAtMs = knowledge.ownerLastSubmittedAt(head.job?.owner);
   const sameKey = knowledge.sameKey(head);
   return {
@@ -204,7 +188,7 @@ export const situationAt = (head: JobRecord, knowledge: SweepKnowledge, nowMs: n
     ...(sameKey !== undefined ? { sameKey } : {}),
     spend: knowledge.spend(head),
     gaps: knowledge.gaps,
-    memo: knowledge.memo,
+    memo,
   };
 };
 

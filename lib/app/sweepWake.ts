@@ -2,6 +2,7 @@ import type { JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
 import { DECISION_PERIOD_SECONDS } from '../domain/policy/decisionPeriod';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
+import type { GapLearnerMemo } from '../domain/policy/gapLearner';
 import { knowledgeAt, type SweepReadings, situationAt } from './sweepStats';
 
 /** The sweep's schedule (`rate(1 minute)` in serverless.yml), which the local stack keeps too. */
@@ -13,6 +14,8 @@ export interface SweepWakeInput {
   /** Whether a decision would change nothing: leave, or one recorded once that the sweep already made. */
   readonly alreadyDone: (head: JobRecord, decision: Decision) => boolean;
   readonly readings: SweepReadings;
+  /** The container's learner memo as the sweep decided with it. */
+  readonly memo: GapLearnerMemo;
   readonly setup: PolicySetup;
   readonly nowMs: number;
   readonly reconcileEveryMs: number;
@@ -32,7 +35,7 @@ const DAY_MS = 86_400_000;
  * Only an event (or a click) meanwhile can make an earlier sweep act; the caller watches those.
  */
 export const nextSweepChangeAt = (input: SweepWakeInput): number => {
-  const { pools, readings, setup, nowMs, everyMs } = input;
+  const { pools, readings, memo, setup, nowMs, everyMs } = input;
   let horizon = Math.min(Date.parse(`${readings.day}T00:00:00Z`) + DAY_MS, nowMs + input.lookAheadMs);
   for (const pool of pools) {
     const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
@@ -42,7 +45,7 @@ export const nextSweepChangeAt = (input: SweepWakeInput): number => {
   for (let atMs = nowMs + everyMs; atMs < firstAtOrAfterHorizon; atMs += everyMs) {
     const knowledge = knowledgeAt(readings, pools, atMs, setup.prices);
     for (const head of pools) {
-      if (!input.alreadyDone(head, evaluatePool(setup, situationAt(head, knowledge, atMs)).decision))
+      if (!input.alreadyDone(head, evaluatePool(setup, situationAt(head, knowledge, atMs, memo)).decision))
         return atMs;
     }
   }

@@ -83,6 +83,8 @@ export interface UsageStats {
   /**
    * The most recent gaps of a scope, newest first. A cache may answer what it read a few
    * minutes ago; `fresh` asks for every write until now, whichever container made it.
+   * A scope's samples are the same array for as long as they are unchanged (a new array when
+   * they change), and an array handed out is never mutated: the gap learner's memo keys on it.
    */
   recentGaps(
     scopeId: string,

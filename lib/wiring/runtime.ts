@@ -10,6 +10,7 @@ import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
+import { ContainerLearnerMemo } from '../app/containerLearnerMemo';
 import type { FactReactor } from '../app/factReactor';
 import { ListingPace } from '../app/listingPace';
 import { policyReactor } from '../app/policyReactor';
@@ -153,6 +154,8 @@ export class Runtime {
   private readonly recordedEnds = new RecordedEnds();
   /** How late each account's end events run, as this container's listings saw it: one per scope. */
   private readonly paces = new Map<string, ListingPace>();
+  /** The gap learner's memo, shared by this container's sweep and reactors across invocations. */
+  private readonly learnerMemo = new ContainerLearnerMemo();
   private killSwitch: boolean;
 
   constructor(private readonly options: RuntimeOptions) {
@@ -300,6 +303,7 @@ export class Runtime {
         },
         onAction: this.onAction,
         stats: this.stats,
+        learnerMemo: this.learnerMemo,
         ...this.actionDeps(),
       }),
     ];
@@ -348,6 +352,7 @@ export class Runtime {
       ...this.actionDeps(),
       setup: this.setup(),
       stats: this.stats,
+      learnerMemo: this.learnerMemo,
       telemetry: this.options.telemetry,
       reactors: this.sweepReactors,
       onAction: this.onAction,

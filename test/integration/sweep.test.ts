@@ -7,6 +7,7 @@ import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
+import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import { type SweepDeps, sweep } from '../../lib/app/sweep';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
@@ -104,6 +105,7 @@ describe('the sweep against the SageMaker emulator', () => {
         prices: DEFAULT_PRICES,
       },
       stats,
+      learnerMemo: new ContainerLearnerMemo(),
       telemetry: silentTelemetry,
       reactors: [],
       pageSize: 2,

@@ -7,6 +7,7 @@ import { MemoryReconcileSchedule } from '../../lib/adapters/memory/memoryReconci
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
 import type { ActionResult } from '../../lib/app/applyPoolAction';
+import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import { type SweepDeps, sweep } from '../../lib/app/sweep';
@@ -120,6 +121,7 @@ export class SweepWorld {
         prices: DEFAULT_PRICES,
       },
       stats: this.stats,
+      learnerMemo: new ContainerLearnerMemo(),
       telemetry: silentTelemetry,
       reactors: [{ name: 'test', react: async (facts) => void this.told.push(...facts) }],
       onAction: async (result) => void this.actionsTold.push(result),

@@ -9,6 +9,7 @@ import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { readPriceFile } from '../../lib/adapters/prices/readPriceFile';
 import { LocatedTrainingJobs } from '../../lib/adapters/sagemaker/locatedTrainingJobs';
 import { SnsEmailChannel } from '../../lib/adapters/sns/snsEmailChannel';
+import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
 import { type ProcessDeps, processJobStateChange } from '../../lib/app/processJobStateChange';
 import { sweepAccounts } from '../../lib/app/sweepAccounts';
 import { type JobLocation, jobRef, locationLabel, parseJobRef } from '../../lib/domain/jobLocation';
@@ -185,6 +186,7 @@ describe('the sweep over several accounts', () => {
         prices: DEFAULT_PRICES,
       },
       stats: new MemoryUsageStats(),
+      learnerMemo: new ContainerLearnerMemo(),
       telemetry: quiet,
       reactors: [],
       pageSize: 100,

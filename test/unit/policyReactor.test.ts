@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
 import { policyReactor } from '../../lib/app/policyReactor';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
@@ -60,6 +61,7 @@ describe('the policy reactor', () => {
         prices: DEFAULT_PRICES,
       },
       stats,
+      learnerMemo: new ContainerLearnerMemo(),
       ledger,
       trainingJobs,
       decisions,

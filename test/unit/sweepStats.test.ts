@@ -31,8 +31,9 @@ const readings: SweepReadings = {
   lastByOwner: new Map(),
   gapsByScope: new Map([[gapScopeId({ kind: 'matchKey', key }), gaps]]),
   endedSpendByTeam: new Map(),
-  memo: new GapLearnerMemo(AT_EACH_INSTANT),
 };
+/** The container's learner memo, as the sweep would pass it. */
+const memo = new GapLearnerMemo(AT_EACH_INSTANT);
 const setup: PolicySetup = {
   policy: DEFAULT_POLICY,
   limits: DEFAULT_KEEP_ALIVE_LIMITS,
@@ -43,8 +44,8 @@ const setup: PolicySetup = {
 describe('the sweep ranks each pool among the Available pools of its match key', () => {
   it('gives the second of two identical pools its rank, and releases it while the first is kept', () => {
     const knowledge = knowledgeAt(readings, [second, first], NOW, DEFAULT_PRICES);
-    const one = situationAt(first, knowledge, NOW);
-    const two = situationAt(second, knowledge, NOW);
+    const one = situationAt(first, knowledge, NOW, memo);
+    const two = situationAt(second, knowledge, NOW, memo);
     expect(one.sameKey).toEqual({ rank: 1, of: 2 });
     expect(two.sameKey).toEqual({ rank: 2, of: 2 });
     // ml.g5.2xlarge at $60/h of waiting: 30 min idle ($0.76) is worth a 1/2 chance of a
@@ -62,12 +63,12 @@ describe('the sweep ranks each pool among the Available pools of its match key',
 
   it('ranks a new pool among the rivals read for it (the policy reactor reads its key)', () => {
     const knowledge = knowledgeAt(readings, [second], NOW, DEFAULT_PRICES, [first]);
-    expect(situationAt(second, knowledge, NOW).sameKey).toEqual({ rank: 2, of: 2 });
+    expect(situationAt(second, knowledge, NOW, memo).sameKey).toEqual({ rank: 2, of: 2 });
   });
 
   it('decides for a pool alone as without ranks', () => {
     const knowledge = knowledgeAt(readings, [second], NOW, DEFAULT_PRICES);
-    const alone = situationAt(second, knowledge, NOW);
+    const alone = situationAt(second, knowledge, NOW, memo);
     expect(alone.sameKey).toEqual({ rank: 1, of: 1 });
     const { sameKey: _, ...unranked } = alone;
     expect(evaluatePool(setup, alone).decision).toEqual(evaluatePool(setup, unranked).decision);
@@ -126,11 +127,11 @@ rules:
     };
     const without = evaluatePool(
       setup,
-      situationAt(first, knowledgeAt(readings, [first], NOW, DEFAULT_PRICES), NOW),
+      situationAt(first, knowledgeAt(readings, [first], NOW, DEFAULT_PRICES), NOW, memo),
     );
     const withAll = evaluatePool(
       setup,
-      situationAt(first, knowledgeAt(full, [first], NOW, DEFAULT_PRICES), NOW),
+      situationAt(first, knowledgeAt(full, [first], NOW, DEFAULT_PRICES), NOW, memo),
     );
     expect(without.decision).toEqual(withAll.decision);
     expect(without.holdsUntilMs).toEqual(withAll.holdsUntilMs);

@@ -40,7 +40,10 @@ export interface PoolSituation {
   readonly sameKey?: SameKeyRank;
   /** Each scope's recent idle gaps; undefined where none are known. */
   readonly gaps: (scope: GapScope) => readonly TimedGap[] | undefined;
-  /** Reuses learned distributions between calls while the samples are unchanged (simulations). */
+  /**
+   * Reuses learned distributions between calls while the samples are unchanged: the deployed
+   * sweep's and reactors' (one per container) and the simulations'.
+   */
   readonly memo?: GapLearnerMemo;
   readonly learning?: GapLearningOptions;
 }
