@@ -152,8 +152,8 @@ export class Runtime {
   private readonly replies: SlackReplies;
   /** What this container's reconciles read recorded ended: kept across its invocations. */
   private readonly recordedEnds = new RecordedEnds();
-  /** How late each account's end events run, as this container's listings saw it: one per scope. */
-  private readonly paces = new Map<string, ListingPace>();
+  /** Each account and region's reconciler (its schedule and how late its end events run): one per scope. */
+  private readonly reconcilers = new Map<string, ReconcileDeps>();
   /** The gap learner's memo, shared by this container's sweep and reactors across invocations. */
   private readonly learnerMemo = new ContainerLearnerMemo();
   private killSwitch: boolean;
@@ -271,15 +271,14 @@ export class Runtime {
   };
 
   /**
-   * The reactors and the reconciler's settings hold no state of an invocation (the policy is read
-   * through a getter at each use): made once per container, not at every event and sweep.
+   * The reactors hold no state of an invocation (the policy is read through a getter at each
+   * use): made once per container, not at every event and sweep.
    */
+  private baseReactorList?: readonly FactReactor[];
   private ingestReactors?: readonly FactReactor[];
-  private sweepReactors?: readonly FactReactor[];
-  private reconcilerSettings?: ReconcileDeps;
 
   ingestDeps(): ProcessDeps {
-    this.ingestReactors ??= this.makeIngestReactors();
+    this.ingestReactors ??= [...this.baseReactors(), this.makePolicyReactor()];
     return {
       ...this.actionDeps(),
       describeConcurrency: this.config.core.describeConcurrency,
@@ -290,76 +289,82 @@ export class Runtime {
     };
   }
 
-  private makeIngestReactors(): readonly FactReactor[] {
-    const runtime = this;
-    return [
+  /** What every fact is told to, in the sweep and at ingest; ingest adds the policy after them. */
+  private baseReactors(): readonly FactReactor[] {
+    this.baseReactorList ??= [
       ...(this.options.extraReactors ?? []),
       usageStatsReactor(this.stats, this.prices, this.countIdleSpend),
       // The owner hears "available until" before any policy action on the pool.
       this.notify.reactor,
-      policyReactor({
-        get setup() {
-          return runtime.setup();
-        },
-        onAction: this.onAction,
-        stats: this.stats,
-        learnerMemo: this.learnerMemo,
-        ...this.actionDeps(),
-      }),
     ];
+    return this.baseReactorList;
   }
 
-  private paceOf(scope: string): ListingPace {
-    const known = this.paces.get(scope);
+  private makePolicyReactor(): FactReactor {
+    const runtime = this;
+    return policyReactor({
+      get setup() {
+        return runtime.setup();
+      },
+      onAction: this.onAction,
+      stats: this.stats,
+      learnerMemo: this.learnerMemo,
+      ...this.actionDeps(),
+    });
+  }
+
+  /**
+   * The reconciler of the home account and region (no location), or of another one through its
+   * spoke's listing (none without spokes): one per scope for the container's life, with the
+   * scope's own reconcile schedule and listing pace.
+   */
+  private reconcilerOf(location?: JobLocation): ReconcileDeps | undefined {
+    const scope = location ? locationLabel(location) : '';
+    const known = this.reconcilers.get(scope);
     if (known) return known;
-    const pace = new ListingPace();
-    this.paces.set(scope, pace);
-    return pace;
+    const catalog = location ? this.catalogOf?.(location) : this.catalog;
+    if (!catalog) return undefined;
+    const reconciler: ReconcileDeps = {
+      catalog,
+      schedule: location ? this.reconcileScheduleOf(scope) : this.reconcileSchedule,
+      tagKeys: this.config.core.tagKeys,
+      describeConcurrency: this.config.core.describeConcurrency,
+      listWindowMs: reconcileWindowMs(this.config.core.limits),
+      fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
+      ...(this.config.core.home ? { home: this.config.core.home } : {}),
+      recordedEnds: this.recordedEnds,
+      pace: new ListingPace(),
+    };
+    this.reconcilers.set(scope, reconciler);
+    return reconciler;
   }
 
   /** The sweep over every account and region, each through its spoke's access. */
   sweepAccountsDeps(remainingMs: () => number, forceReconcile = false): SweepAccountsDeps {
-    const deps = this.sweepDeps(remainingMs, forceReconcile);
-    const { reconciler } = deps;
-    const { catalogOf } = this;
     return {
-      ...deps,
+      ...this.sweepDeps(remainingMs, forceReconcile),
       access: this.access,
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
       ...(this.config.spokes.members.length > 0 ? { members: this.config.spokes.members } : {}),
       // Each other account and region: its own listing, on its own reconcile schedule.
-      ...(reconciler && catalogOf
-        ? {
-            reconcilerFor: (location: JobLocation) => ({
-              ...reconciler,
-              catalog: catalogOf(location),
-              schedule: this.reconcileScheduleOf(locationLabel(location)),
-              pace: this.paceOf(locationLabel(location)),
-            }),
-          }
-        : {}),
+      ...(this.catalogOf ? { reconcilerFor: (location: JobLocation) => this.reconcilerOf(location) } : {}),
     };
   }
 
   sweepDeps(remainingMs: () => number, forceReconcile = false): SweepDeps {
-    this.sweepReactors ??= [
-      ...(this.options.extraReactors ?? []),
-      usageStatsReactor(this.stats, this.prices, this.countIdleSpend),
-      this.notify.reactor,
-    ];
-    this.reconcilerSettings ??= this.makeReconcilerSettings();
+    const reconciler = this.reconcilerOf();
     return {
       ...this.actionDeps(),
       setup: this.setup(),
       stats: this.stats,
       learnerMemo: this.learnerMemo,
       telemetry: this.options.telemetry,
-      reactors: this.sweepReactors,
+      reactors: this.baseReactors(),
       onAction: this.onAction,
       pageSize: 100,
       concurrency: this.config.policy.sweepConcurrency,
       reconcileEveryMs: this.config.policy.reconcileEveryMs,
-      reconciler: this.reconcilerSettings,
+      ...(reconciler ? { reconciler } : {}),
       endWatch: this.config.policy.endWatch,
       ...(forceReconcile ? { forceReconcile } : {}),
       remainingMs,
@@ -367,20 +372,6 @@ export class Runtime {
       safetyMarginMs: 5_000 + this.config.notify.retry.waitBudgetMs,
       scheduleEveryMs: SWEEP_EVERY_MS,
       lookAheadMs: STATS_CACHE_MS,
-    };
-  }
-
-  private makeReconcilerSettings(): ReconcileDeps {
-    return {
-      catalog: this.catalog,
-      schedule: this.reconcileSchedule,
-      tagKeys: this.config.core.tagKeys,
-      describeConcurrency: this.config.core.describeConcurrency,
-      listWindowMs: reconcileWindowMs(this.config.core.limits),
-      fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
-      ...(this.config.core.home ? { home: this.config.core.home } : {}),
-      recordedEnds: this.recordedEnds,
-      pace: this.paceOf(''),
     };
   }
 }
