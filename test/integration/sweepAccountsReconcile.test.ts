@@ -42,6 +42,35 @@ describe('the sweep over accounts reconciles each account and region on its own'
     return new SageMakerTrainingJobs(research);
   };
 
+  /**
+   * The sweep over the home account and the research one, the research account listed through its
+   * own client on its own schedule (and with its own listing pace, when given).
+   */
+  const accountsDeps = (
+    at: SweepWorld,
+    researchJobs: SageMakerTrainingJobs,
+    options: { readonly members?: readonly JobLocation[]; readonly pace?: ListingPace },
+  ): SweepAccountsDeps => {
+    const homeReconciler = at.sweepDeps.reconciler;
+    if (!homeReconciler) throw new Error('the world has a reconciler');
+    const researchSchedule = new MemoryReconcileSchedule();
+    return {
+      ...at.sweepDeps,
+      trainingJobs: new LocatedTrainingJobs(HOME, at.sweepDeps.trainingJobs, () => researchJobs),
+      reconciler: { ...homeReconciler, home: HOME },
+      home: HOME,
+      ...(options.members ? { members: options.members } : {}),
+      access: { check: async () => {} },
+      reconcilerFor: (location) => ({
+        ...homeReconciler,
+        home: HOME,
+        catalog: new LocatedCatalog(location, HOME, researchJobs),
+        schedule: researchSchedule,
+        ...(options.pace ? { pace: options.pace } : {}),
+      }),
+    };
+  };
+
   it('adopts a pool of another account whose events were lost, listing that account once per period', async () => {
     world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
     const researchJobs = researchTrainingJobs(world);
@@ -61,22 +90,7 @@ describe('the sweep over accounts reconciles each account and region on its own'
         home: HOME,
       });
     }
-    const homeReconciler = world.sweepDeps.reconciler;
-    if (!homeReconciler) throw new Error('the world has a reconciler');
-    const researchSchedule = new MemoryReconcileSchedule();
-    const deps: SweepAccountsDeps = {
-      ...world.sweepDeps,
-      trainingJobs,
-      reconciler: { ...homeReconciler, home: HOME },
-      home: HOME,
-      access: { check: async () => {} },
-      reconcilerFor: (location) => ({
-        ...homeReconciler,
-        home: HOME,
-        catalog: new LocatedCatalog(location, HOME, researchJobs),
-        schedule: researchSchedule,
-      }),
-    };
+    const deps = accountsDeps(world, researchJobs, {});
 
     const first = await sweepAccounts(deps);
     expect(first.listed).toBe(true);
@@ -108,25 +122,8 @@ describe('the sweep over accounts reconciles each account and region on its own'
   it('lists a member with no pool every minute between periods while its end events run late', async () => {
     world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
     const researchJobs = researchTrainingJobs(world);
-    const homeReconciler = world.sweepDeps.reconciler;
-    if (!homeReconciler) throw new Error('the world has a reconciler');
     const researchPace = new ListingPace();
-    const researchSchedule = new MemoryReconcileSchedule();
-    const deps: SweepAccountsDeps = {
-      ...world.sweepDeps,
-      trainingJobs: new LocatedTrainingJobs(HOME, world.sweepDeps.trainingJobs, () => researchJobs),
-      reconciler: { ...homeReconciler, home: HOME },
-      home: HOME,
-      members: [RESEARCH],
-      access: { check: async () => {} },
-      reconcilerFor: (location) => ({
-        ...homeReconciler,
-        home: HOME,
-        catalog: new LocatedCatalog(location, HOME, researchJobs),
-        schedule: researchSchedule,
-        pace: researchPace,
-      }),
-    };
+    const deps = accountsDeps(world, researchJobs, { members: [RESEARCH], pace: researchPace });
     const researchLists = () =>
       world?.emulator.callsByPlace()[locationLabel(RESEARCH)]?.ListTrainingJobs ?? 0;
 
