@@ -2,14 +2,15 @@
  * `npm run bench:reconcile`: what the reconciler costs and what it saves, printed and written
  * into bench/results.md (its own section). Nothing here is a test.
  *
- * 1. The bundled team week with the example policy, calm, with delays alone (--chaos, and with a
- *    full reconcile every minute: the floor of listing sooner while events run late), and with
+ * 1. The bundled team week with the example policy, calm, with delays alone (--chaos, without the
+ *    sweep's watch, and with a full reconcile every minute), and with
  *    --chaos --drop 0.1 --crash 0.05 --throttle 0.1: idle cost, whether the ledger matches the
  *    emulator, SageMaker calls and DynamoDB requests per job (counted at the emulators), against
  *    polling every Available pool every minute (one DescribeTrainingJob per Available
  *    pool-minute, SageMaker's own billable seconds / 60; the list calls polling needs are not
  *    even counted), and against that plus the UpdateTrainingJob calls a poller makes too. With
- *    reconcile periods of 15 (the default), 30 and 60 minutes.
+ *    reconcile periods of 15 (the default), 30 and 60 minutes. What the sweep's watch adds to
+ *    the sweep's Lambda time is the virtual time sweeps spent waiting within their invocations.
  * 2. ListTrainingJobs calls per reconcile as the account's history grows (1k, 10k, 100k jobs
  *    over the 28-day window, one Available pool): the full listing pages before it filters, so
  *    it follows the history; the listing every reconcile makes (the recent window,
@@ -43,11 +44,17 @@ const scenarios: Array<{
   { label: 'calm, reconcile every 30 minutes', options: {}, reconcileMinutes: 30 },
   { label: 'calm, reconcile every 60 minutes', options: {}, reconcileMinutes: 60 },
   { label: '--chaos (delays up to 10 min, duplicates)', options: { chaosSeed: 1 } },
-  // The floor of asking SageMaker sooner: a full reconcile every minute. What is left is the minute.
+  // Without the sweep's watch (one listing an invocation while ends run late): the sweep's minute is the floor.
+  {
+    label: '--chaos, sweep watch off',
+    options: { chaosSeed: 1 },
+    env: { POOLWARDEN_SWEEP_WATCH_SECONDS: 'off' },
+  },
+  // A full reconcile every minute, the watch as well: what listing every Available pool adds.
   { label: '--chaos, reconcile every minute', options: { chaosSeed: 1 }, reconcileMinutes: 1 },
-  // Most of the gap to calm is the nightly ml.p4d.24xlarge pools, stopped at 0 s idle when their
-  // end event is on time and only when it arrives under chaos. The end watch describes such jobs
-  // around their learnt end; these show it off, and describing every minute of the window.
+  // The end watch (an earlier answer to the nightly ml.p4d.24xlarge pools whose end events run
+  // late) describes such jobs around their learnt end; these show it on, and describing every
+  // minute of its window.
   {
     label: '--chaos, end watch on ($50/h and dearer)',
     options: { chaosSeed: 1 },
@@ -59,6 +66,11 @@ const scenarios: Array<{
     env: { POOLWARDEN_END_WATCH_USD_PER_HOUR: '50', POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB: '1440' },
   },
   { label: '--chaos --drop 0.1 --crash 0.05 --throttle 0.1', options: { chaosSeed: 1, faults: FAULTS } },
+  {
+    label: 'the same, sweep watch off',
+    options: { chaosSeed: 1, faults: FAULTS },
+    env: { POOLWARDEN_SWEEP_WATCH_SECONDS: 'off' },
+  },
   // The trade-off: reconciling more often finds late and lost ends sooner, for more list calls.
   ...[30, 60, 5, 1].map((minutes) => ({
     label: `the same, reconcile every ${minutes === 1 ? 'minute' : `${minutes} minutes`}`,
@@ -80,7 +92,7 @@ for (const scenario of scenarios) {
       : {}),
   };
   Object.assign(process.env, env);
-  const { report } = await runLocal({ trace, policy, ...scenario.options }).finally(() => {
+  const { report, sweepWatchSeconds } = await runLocal({ trace, policy, ...scenario.options }).finally(() => {
     for (const name of Object.keys(env)) delete process.env[name];
   });
   const jobs = report.summary.jobs;
@@ -107,6 +119,7 @@ for (const scenario of scenarios) {
     fixed(dynamo / jobs, 1),
     `${applied}`,
     `${report.delivery.dropped}/${report.delivery.crashed}/${report.delivery.throttled}`,
+    thousands(Math.round(sweepWatchSeconds)),
     fixed((performance.now() - started) / 1000, 0),
   ]);
   console.error(`${scenario.label}: done`);
@@ -168,7 +181,7 @@ const listRows = [1_000, 10_000, 100_000].map((n) => {
 const section = [
   '## Reconciliation (`npm run bench:reconcile`)',
   '',
-  `Bundled team week (${trace.length} jobs), example policy, reconcile every 15 min unless said (each lists the jobs of the recent ${fixed(recentPoolsWindowMs(DEFAULT_KEEP_ALIVE_LIMITS, 15 * 60_000) / 3_600_000, 2)} h with their warm pool status), full 28-day listing every 24 h. Polling baseline: one DescribeTrainingJob per Available pool-minute of the calm run (${thousands(calmPollingCalls)}), list calls not counted; the target is 3× fewer calls than that. "Polling + its updates" also counts the UpdateTrainingJob calls of the calm run (${thousands(calmUpdates)}), which a polling system would make too; it is shown, not the target. The end watch (README, event handling rule 7) is off by default; where said it is on and describes running jobs whose pools cost at least $50/h idle around their learnt end, at most 30 describes a job unless said; what is left of the gap under chaos is mostly the first job of a key (nothing learnt yet), runs longer or shorter than any learnt one, and the policy keeping a pool it first sees already idle for a minute or two. While the end events run late (a listing shows an end the ledger does not hold: README, event handling rule 7) every sweep also lists what changed since the previous listing, a page each, counted under ListTrainingJobs; calm runs never do. "Reconcile every minute" is the floor of listing sooner: a pool the calm run stops the instant its event arrives idles until the next sweep, about half a minute, and the ml.p4d.24xlarge pools cost $2.51 a minute idle.`,
+  `Bundled team week (${trace.length} jobs), example policy, reconcile every 15 min unless said (each lists the jobs of the recent ${fixed(recentPoolsWindowMs(DEFAULT_KEEP_ALIVE_LIMITS, 15 * 60_000) / 3_600_000, 2)} h with their warm pool status), full 28-day listing every 24 h. Polling baseline: one DescribeTrainingJob per Available pool-minute of the calm run (${thousands(calmPollingCalls)}), list calls not counted; the target is 3× fewer calls than that. "Polling + its updates" also counts the UpdateTrainingJob calls of the calm run (${thousands(calmUpdates)}), which a polling system would make too; it is shown, not the target. The end watch (README, event handling rule 7) is off by default; where said it is on and describes running jobs whose pools cost at least $50/h idle around their learnt end, at most 30 describes a job unless said. While the end events run late (a listing shows an end the ledger does not hold: README, event handling rule 7) every sweep also lists what changed since the previous listing, a page each, and then, within its invocation, again every 10 s up to 10 s before the next sweep while its time allows (the sweep's watch, \`POOLWARDEN_SWEEP_WATCH_SECONDS\`: with the deployed 58 s timeout and its 13 s safety margin, at 10, 20, 30 and 40 s), adopting the ends it finds; all counted under ListTrainingJobs; calm runs never do. "Sweep watch: Lambda s" is the virtual time the sweeps spent within their invocations waiting for the watch's listings: what the watch adds to the sweep's billed duration (256 MB). With the watch off a pool the calm run stops the instant its event arrives idles until the next sweep, about half a minute, and the ml.p4d.24xlarge pools cost $2.51 a minute idle; with it, a few seconds.`,
   '',
   table(
     [
@@ -185,6 +198,7 @@ const section = [
       'DynamoDB requests / job',
       'actions applied',
       'dropped/crashed/throttled',
+      'sweep watch: Lambda s',
       'wall s',
     ],
     rows,

@@ -30,7 +30,7 @@ import { qualifiedInspections } from './report/qualifiedInspections';
 import { readAllJobRecords } from './report/readLedger';
 import { type ChaosOptions, DEFAULT_CHAOS, LocalEventBus } from './runtime/eventBus';
 import { type FaultRates, Faults, NO_FAULTS } from './runtime/faults';
-import { lambdaContext } from './runtime/lambdaContext';
+import { lambdaContext, SWEEP_TIMEOUT_MS } from './runtime/lambdaContext';
 import { type LocalDynamo, startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
 import { inProcessTransports } from './runtime/localTransports';
@@ -39,6 +39,7 @@ import { SweepSchedule, type SweepTiming, touchesPools } from './runtime/sweepSc
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
 import { locationOf, submissionOf, traceJobRef } from './runtime/traceSubmission';
 import { VirtualClock } from './runtime/virtualClock';
+import { type Step, VirtualPause } from './runtime/virtualPause';
 import type { EventStyle } from './sagemaker/eventStyle';
 import type { TrainingJobStateChangeEvent } from './sagemaker/jobStateEvent';
 import { SageMakerEmulator } from './sagemaker/sageMakerEmulator';
@@ -127,6 +128,17 @@ export interface LocalRunResult {
   readonly sageMakerCalls: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Every AssumeRole the hub made, granted or not. */
   readonly assumedRoles: ReadonlyArray<{ readonly roleArn: string; readonly granted: boolean }>;
+  /**
+   * Virtual seconds the scheduled sweeps spent within their invocations (their watch while end
+   * events ran late, sweepWatch.ts): what the watch adds to the sweep's Lambda time. 0 in a calm run.
+   */
+  readonly sweepWatchSeconds: number;
+}
+
+/** A change to the ledger seen at an instant: whether it may have changed an Available pool (see touchesPools). */
+interface Change {
+  readonly atMs: number;
+  readonly touches: boolean;
 }
 
 interface Delivery {
@@ -230,11 +242,14 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     // The functions' configuration, from the environment set above as Lambda's would be.
     const config = loadConfig(process.env);
     // Each function builds its own runtime, as each Lambda function has its own containers.
+    // A sweep waiting within its invocation (its watch while end events run late) waits in virtual time.
+    const pause = new VirtualPause();
     const buildRuntime = (telemetry: Telemetry) =>
       new Runtime({
         config,
         telemetry,
         clock,
+        pause,
         prices,
         ...(options.policy ? { initialPolicy: options.policy } : {}),
         ...(transport ? { transport } : {}),
@@ -267,10 +282,23 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     const slackActionsHandler = createSlackActionsHandler(
       (telemetry) => new SlackActionsRuntime(buildRuntime(telemetry), telemetry),
     );
+    /**
+     * The scheduled sweep under way, waiting in virtual time within its invocation (sweepWatch.ts),
+     * and the changes seen meanwhile: the schedule hears of them once the sweep has ended, as
+     * changes after what that sweep read.
+     */
+    let flight:
+      | { readonly atMs: number; readonly work: Promise<SweepReport | undefined>; readonly changes: Change[] }
+      | undefined;
+    const noteChange = (atMs: number, touches: boolean) => {
+      if (flight) flight.changes.push({ atMs, touches });
+      else if (touches) schedule.noteChange(atMs);
+      else schedule.noteQuietChange(atMs);
+    };
     slackActions = await startSlackActionsServer(
       async (...args: Parameters<typeof slackActionsHandler>) => {
         // A click may change the ledger: the next sweep must not be skipped.
-        schedule.noteChange(clock.now());
+        noteChange(clock.now(), true);
         return slackActionsHandler(...args);
       },
       options.slackActionsPort !== undefined ? { port: options.slackActionsPort } : {},
@@ -320,13 +348,29 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     // A scheduled sweep is not retried: a failed one leaves its work to the next minute's.
     const runSweep = async (event: object): Promise<SweepReport | undefined> => {
       stats.sweeps++;
+      const startedAtMs = clock.now();
+      const context = lambdaContext('sweep', () => SWEEP_TIMEOUT_MS - (clock.now() - startedAtMs));
       try {
-        return (await faults.invoke(() => sweepHandler(event, lambdaContext('sweep')))) as SweepReport;
+        return (await faults.invoke(() => sweepHandler(event, context))) as SweepReport;
       } catch {
         stats.sweepsFailed++;
         return undefined;
       }
     };
+    /** The sweep under way went as far as it could at this instant: ended, or waits for a later one. */
+    const stepped = (step: Step<SweepReport | undefined>): void => {
+      if (!step.done || !flight) return;
+      const { atMs, changes } = flight;
+      flight = undefined;
+      sweepWatchMs += clock.now() - atMs;
+      const report = step.value;
+      // Jobs the end watch will describe keep the sweep's wakes standing, as Available pools do.
+      if (report)
+        schedule.swept(atMs, { ...report, availablePools: report.availablePools + report.watching });
+      else schedule.failed(atMs);
+      for (const change of changes) noteChange(change.atMs, change.touches);
+    };
+    let sweepWatchMs = 0;
     let next = 0;
     const wallStart = performance.now();
     const virtualStart = clock.now();
@@ -337,11 +381,12 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       serving = false;
     });
     for (;;) {
-      const due = [trace[next]?.submitAtMs, emulator.nextDueAt(), bus.nextDueAt()].filter(
+      const due = [trace[next]?.submitAtMs, emulator.nextDueAt(), bus.nextDueAt(), pause.nextDueAt()].filter(
         (t): t is number => t !== undefined,
       );
       if (due.length === 0 && !serving) break;
-      let at = Math.min(...due, schedule.nextAt());
+      // While a sweep waits within its invocation, the next one is not due before it has ended.
+      let at = Math.min(...due, flight ? Number.POSITIVE_INFINITY : schedule.nextAt());
       if (options.speed) {
         // Never sleep more than a wall-clock second: a job created meanwhile must not wait for the next due time.
         at = Math.min(at, clock.now() + Math.max(1, Math.round(options.speed * 1000)));
@@ -356,15 +401,13 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         options.onProgress?.(next, trace.length);
       }
       for (let delivery = bus.takeDue(at); delivery; delivery = bus.takeDue(at)) {
-        if (await deliver(delivery)) schedule.noteChange(at);
-        else schedule.noteQuietChange(at);
+        noteChange(at, await deliver(delivery));
       }
-      if (schedule.isDue(at)) {
-        const report = await runSweep({});
-        // Jobs the end watch will describe keep the sweep's wakes standing, as Available pools do.
-        if (report)
-          schedule.swept(at, { ...report, availablePools: report.availablePools + report.watching });
-        else schedule.failed(at);
+      if (flight && pause.nextDueAt() === at) stepped(await pause.resume(flight.work));
+      else if (!flight && schedule.isDue(at)) {
+        const { work, step } = pause.start(() => runSweep({}));
+        flight = { atMs: at, work, changes: [] };
+        stepped(await step);
       }
       await options.onStep?.(at);
     }
@@ -412,6 +455,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       wallSeconds: (performance.now() - started) / 1000,
       sageMakerCalls: emulator.callsByPlace(),
       assumedRoles: [...sts.assumed],
+      sweepWatchSeconds: sweepWatchMs / 1000,
     };
   } finally {
     restoreEnvironment();

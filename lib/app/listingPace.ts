@@ -31,9 +31,10 @@ const REMEMBERED_ENDS = 10_000;
  * Events are hints; when the hints run late, SageMaker is asked sooner. A listing that shows a
  * job ended while the ledger, past the grace, still holds it running or has never heard of it
  * says the end events are late (or lost): until enough ends are again recorded before a listing
- * sees them, the sweep lists what changed every minute instead of once per reconcile period, so a
- * pool the policy would stop at once idles about a minute instead of until its event or the next
- * reconcile. A calm account, whose events come on time, never lists more.
+ * sees them, the sweep lists what changed every minute instead of once per reconcile period, and
+ * its watch every few seconds within the invocation (sweepWatch.ts), so a pool the policy would
+ * stop at once idles seconds instead of until its event or the next reconcile. A calm account,
+ * whose events come on time, never lists more.
  *
  * Kept in the sweep's container, across its invocations, as the memory of recorded ends is: a
  * new container starts calm and learns the lag again from its next reconcile.
@@ -42,6 +43,8 @@ export class ListingPace {
   private lagging = false;
   private onTimeRun = 0;
   private lastListedMs: number | undefined;
+  /** When the sweep's watch last listed what changed (sweepWatch.ts): not a scheduled listing. */
+  private lastWatchedMs: number | undefined;
   /**
    * Ends already judged: one found unrecorded and recorded later (by the sweep that adopted it,
    * or by its late event) is not on time, and one found recorded is counted once, however many
@@ -57,6 +60,15 @@ export class ListingPace {
   /** When the last listing of what changed started (undefined: none in this container). */
   get listedAtMs(): number | undefined {
     return this.lastListedMs;
+  }
+
+  /**
+   * When what changed was last listed by anyone, the sweep or its watch: where the next listing
+   * of the watch starts (less the overlap). Undefined: none in this container.
+   */
+  get changesListedAtMs(): number | undefined {
+    if (this.lastWatchedMs === undefined) return this.lastListedMs;
+    return Math.max(this.lastWatchedMs, this.lastListedMs ?? this.lastWatchedMs);
   }
 
   /** When the next sooner listing is due; undefined while the events are on time. */
@@ -75,6 +87,19 @@ export class ListingPace {
   /** A listing of what changed started at `nowMs` and showed this of the end events. */
   noteListing(nowMs: number, seen: EndTimeliness): void {
     this.lastListedMs = nowMs;
+    this.judge(seen);
+  }
+
+  /**
+   * A listing of what changed made by the sweep's watch, between scheduled sweeps, at `nowMs`:
+   * judged as any listing, but the next scheduled sweep still lists (its due time is unchanged).
+   */
+  noteWatch(nowMs: number, seen: EndTimeliness): void {
+    this.lastWatchedMs = nowMs;
+    this.judge(seen);
+  }
+
+  private judge(seen: EndTimeliness): void {
     const onTime = seen.recorded.filter((name) => !this.judged.has(name));
     if (this.judged.size >= REMEMBERED_ENDS) this.judged.clear();
     for (const name of [...seen.late, ...seen.pending, ...onTime]) this.judged.add(name);

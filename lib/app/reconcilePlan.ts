@@ -201,6 +201,39 @@ const planSooner = async (
 };
 
 /**
+ * Within a sweep's invocation, between its scheduled listings, while the end events run late
+ * (sweepWatch.ts): one listing of the jobs modified since the last listing of what changed, less
+ * a minute for safety, a page nearly always. Only what it says to adopt is acted on at once; a
+ * pool it shows ended waits for the next sweep, whose own listing reaches back over this one.
+ */
+export const planWatch = async (
+  deps: ReconcileTiming,
+  reconciler: ReconcileDeps,
+  pools: readonly JobRecord[],
+  nowMs: number,
+): Promise<{
+  readonly adopt: readonly string[];
+  readonly read: ReadonlyMap<string, JobRecord>;
+  readonly listCalls: number;
+}> => {
+  const pace = reconciler.pace;
+  const since =
+    Math.max(pace?.changesListedAtMs ?? nowMs, nowMs - deps.reconcileEveryMs) - SOONER_LISTING_EVERY_MS;
+  const listing = await reconciler.catalog.changedJobs(since);
+  const adopt = new Set<string>();
+  const seen = await planChanged(
+    deps,
+    reconciler,
+    pools,
+    { listed: listing.jobs, changed: listing.jobs },
+    nowMs,
+    { describe: new Set(), adopt },
+  );
+  pace?.noteWatch(nowMs, seen.timeliness);
+  return { adopt: [...adopt], read: seen.read, listCalls: listing.calls };
+};
+
+/**
  * Whether the ledger holds what became of an ended job's pool. `InUse` is what linking a reuse
  * writes on the job that took the pool; once that job has ended, the pool is Available, Reused or
  * Terminated, and an end handled only up to its snapshot write (the invocation died, its retries

@@ -100,7 +100,8 @@ export interface SweepReport {
   readonly nextChangeAtMs: number;
 }
 
-interface Tally {
+/** What a sweep (or its watch) did, counted as it goes. */
+export interface Tally {
   reached: number;
   reconciled: number;
   failures: number;
@@ -172,27 +173,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     actions: {},
   };
 
-  const unit = async (name: string, work: () => Promise<LedgerFact[]>): Promise<void> => {
-    if (deps.remainingMs() < deps.safetyMarginMs) {
-      tally.deferred++;
-      calm.quiet = false;
-      return;
-    }
-    tally.reached++;
-    let facts: LedgerFact[] = [];
-    try {
-      facts = await work();
-    } catch (error) {
-      // One pool's trouble (throttling past the SDK's retries, say) never stops the others.
-      tally.failures++;
-      calm.quiet = false;
-      deps.telemetry.error('sweep could not handle a pool; the next sweep tries again', {
-        job: name,
-        error: errorMessage(error),
-      });
-    }
-    await react(deps, facts);
-  };
+  const unit = (name: string, work: () => Promise<LedgerFact[]>) => runUnit(deps, tally, calm, name, work);
 
   await mapBounded(pools, deps.concurrency, (pool) =>
     unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally, calm)),
@@ -201,9 +182,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   const adopt = async (name: string, known: AlreadyKnown = {}) => {
     if (!reconciler) return [];
     const read = plan?.read.get(name);
-    const facts = await adoptJob({ ...deps, ...reconciler }, name, read ? { ...known, read } : known);
-    tally.adopted++;
-    return [...facts, ...(await decideAdopted(deps, facts, pools, nowMs, tally))];
+    return adoptAndDecide(deps, reconciler, name, read ? { ...known, read } : known, pools, nowMs, tally);
   };
   /** A job the ledger believes running, described: recorded as ended when SageMaker says it has. */
   const adoptIfEnded = async (record: JobRecord) => {
@@ -275,6 +254,89 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     watching: watch?.watching ?? 0,
     nextChangeAtMs,
   };
+};
+
+/**
+ * One pool's (or job's) work within the time budget: not started when too little time is left,
+ * its failure counted and logged without stopping the others, its facts told at once.
+ */
+const runUnit = async (
+  deps: SweepDeps,
+  tally: Tally,
+  calm: Quiet,
+  name: string,
+  work: () => Promise<LedgerFact[]>,
+): Promise<void> => {
+  if (deps.remainingMs() < deps.safetyMarginMs) {
+    tally.deferred++;
+    calm.quiet = false;
+    return;
+  }
+  tally.reached++;
+  let facts: LedgerFact[] = [];
+  try {
+    facts = await work();
+  } catch (error) {
+    // One pool's trouble (throttling past the SDK's retries, say) never stops the others.
+    tally.failures++;
+    calm.quiet = false;
+    deps.telemetry.error('sweep could not handle a pool; the next sweep tries again', {
+      job: name,
+      error: errorMessage(error),
+    });
+  }
+  await react(deps, facts);
+};
+
+/** Records a job SageMaker knows more of than the ledger, as its events would have, and decides for its pool. */
+const adoptAndDecide = async (
+  deps: SweepDeps,
+  reconciler: ReconcileDeps,
+  name: string,
+  known: AlreadyKnown,
+  rivals: readonly JobRecord[],
+  nowMs: number,
+  tally: Tally,
+): Promise<LedgerFact[]> => {
+  const facts = await adoptJob({ ...deps, ...reconciler }, name, known);
+  tally.adopted++;
+  return [...facts, ...(await decideAdopted(deps, facts, rivals, nowMs, tally))];
+};
+
+/**
+ * The jobs a listing between sweeps named (the watch, sweepWatch.ts), adopted as the sweep adopts
+ * the reconcile's, one at a time within the time budget; `read` holds the records already read.
+ * Returns the adopted pools as the ledger now holds them, for the next listing to know.
+ */
+export const adoptListed = async (
+  swept: SweepDeps,
+  reconciler: ReconcileDeps,
+  names: readonly string[],
+  read: ReadonlyMap<string, JobRecord>,
+  rivals: readonly JobRecord[],
+  nowMs: number,
+  tally: Tally,
+): Promise<JobRecord[]> => {
+  const deps: SweepDeps = { ...swept, beforeLeaving: (facts) => reactOrThrow(swept, facts) };
+  const calm: Quiet = { quiet: false, after: new Map(), repeated: new Set() };
+  const available: JobRecord[] = [];
+  await mapBounded(names, deps.concurrency, (name) =>
+    runUnit(deps, tally, calm, name, async () => {
+      const record = read.get(name);
+      const facts = await adoptAndDecide(
+        deps,
+        reconciler,
+        name,
+        record ? { read: record } : {},
+        rivals,
+        nowMs,
+        tally,
+      );
+      for (const fact of facts) if (fact.kind === 'pool-available') available.push(fact.job);
+      return facts;
+    }),
+  );
+  return available;
 };
 
 const reactOrThrow = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<void> => {

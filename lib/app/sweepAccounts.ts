@@ -3,9 +3,11 @@ import { type JobLocation, locationLabel, parseJobRef, sameLocation } from '../d
 import type { JobRecord } from '../domain/jobRecord';
 import type { AccountAccess } from '../ports/accountAccess';
 import type { Ledger } from '../ports/ledger';
+import type { Pause } from '../ports/pause';
 import { readAllPages } from './readAllPages';
 import type { ReconcileDeps } from './reconcilePlan';
 import { type SweepDeps, type SweepReport, sweep } from './sweep';
+import { type WatchedAccount, type WatchReport, watchLateEnds } from './sweepWatch';
 
 export interface SweepAccountsDeps extends SweepDeps {
   /** The deployment's own account and region; absent: one account, one region. */
@@ -22,6 +24,12 @@ export interface SweepAccountsDeps extends SweepDeps {
    * events were all lost in an account with no Available pool is found at its next reconcile.
    */
   readonly members?: readonly JobLocation[];
+  /**
+   * While an account's end events run late, the sweep lists what changed every `everyMs` within
+   * its invocation, waiting through `pause`, until shortly before the next scheduled sweep
+   * (sweepWatch.ts). Absent, or a forced reconcile: the sweep ends after its own listing.
+   */
+  readonly watch?: { readonly pause: Pause; readonly everyMs: number };
 }
 
 /** An account and region the sweep could not reach this time. */
@@ -34,6 +42,8 @@ export interface UnreachableAccount {
 
 export interface AccountsSweepReport extends SweepReport {
   readonly accounts: number;
+  /** Listings of what changed made after the sweep, within its invocation, while end events ran late (sweepWatch.ts). */
+  readonly watchListings: number;
   readonly unreachable: readonly UnreachableAccount[];
 }
 
@@ -84,6 +94,7 @@ const ledgerOf = (
  */
 export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSweepReport> => {
   const { home } = deps;
+  const startedAtMs = deps.clock.now();
   const locate = (name: string): string => (home ? locationLabel(parseJobRef(name, home).location) : '');
   const groups = new Map<string, Group>();
   const groupOf = (key: string, location: JobLocation | undefined): Group => {
@@ -102,6 +113,7 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
 
   const unreachable: UnreachableAccount[] = [];
   const reports: SweepReport[] = [];
+  const watched: WatchedAccount[] = [];
   for (const group of groups.values()) {
     const { location } = group;
     const isHome = !home || !location || sameLocation(location, home);
@@ -128,17 +140,33 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
         continue;
       }
     }
-    reports.push(
-      await sweep({
-        ...rest,
-        ledger: ledgerOf(deps.ledger, deps.pageSize, group, locate),
-        ...(own ? { reconciler: own } : {}),
-        ...(forceReconcile ? { forceReconcile } : {}),
-      }),
-    );
+    const swept: SweepDeps = {
+      ...rest,
+      ledger: ledgerOf(deps.ledger, deps.pageSize, group, locate),
+      ...(own ? { reconciler: own } : {}),
+      ...(forceReconcile ? { forceReconcile } : {}),
+    };
+    reports.push(await sweep(swept));
+    if (own) watched.push({ deps: swept, reconciler: own, pools: group.pools });
   }
+  const watch =
+    deps.watch && !deps.forceReconcile
+      ? await watchLateEnds(
+          watched,
+          deps.watch.pause,
+          {
+            startedAtMs,
+            scheduleEveryMs: deps.scheduleEveryMs,
+            everyMs: deps.watch.everyMs,
+            safetyMarginMs: deps.safetyMarginMs,
+          },
+          deps,
+        )
+      : undefined;
+  if (watch && watch.listings > 0) reports.push(watchedReport(watch, startedAtMs + deps.scheduleEveryMs));
   return {
     ...combine(reports, deps.clock.now() + deps.scheduleEveryMs),
+    watchListings: watch?.listings ?? 0,
     // Those of unreachable accounts too: they are Available, only not swept this time.
     availablePools: pools.length,
     accounts: [...groups.values()].filter((g) => g.pools.length > 0).length,
@@ -163,6 +191,26 @@ const claimedBeforehand = async (
   return {
     ...own,
     schedule: { claim: async () => claim, fullListDone: (startMs) => own.schedule.fullListDone(startMs) },
+  };
+};
+
+/**
+ * What the watch did, as a report to combine with the sweeps': what it adopted changed the
+ * ledger, so the next scheduled sweep must run.
+ */
+const watchedReport = (watch: WatchReport, nextSweepAtMs: number): SweepReport => {
+  const { actions, reached: _, ...counts } = watch.tally;
+  return {
+    availablePools: 0,
+    reached: 0,
+    ...counts,
+    actions,
+    listed: false,
+    listedSooner: false,
+    fullList: false,
+    listCalls: watch.listCalls,
+    watching: 0,
+    nextChangeAtMs: counts.adopted > 0 || counts.failures > 0 ? nextSweepAtMs : Number.POSITIVE_INFINITY,
   };
 };
 

@@ -37,6 +37,7 @@ import type { AccountAccess } from '../ports/accountAccess';
 import { type Clock, systemClock } from '../ports/clock';
 import type { DecisionLog, DecisionOutcome } from '../ports/decisionLog';
 import type { Ledger } from '../ports/ledger';
+import { type Pause, timerPause } from '../ports/pause';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { Telemetry } from '../ports/telemetry';
 import type { TrainingJobs } from '../ports/trainingJobs';
@@ -80,6 +81,12 @@ export interface RuntimeOptions {
   readonly config: PoolwardenConfig;
   readonly telemetry: Telemetry;
   readonly clock?: Clock;
+  /**
+   * How the sweep waits within its invocation for its watch (sweepWatch.ts). Absent: a timer on
+   * the system clock; a runtime on a clock of its own (virtual time) must bring its own, or its
+   * sweep never waits (and never watches).
+   */
+  readonly pause?: Pause;
   readonly prices?: PriceTable;
   readonly initialPolicy?: Policy;
   /** Reactors besides the built-in ones (the local stack's timeline). */
@@ -132,6 +139,7 @@ export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS
  */
 export class Runtime {
   readonly clock: Clock;
+  private readonly pause: Pause | undefined;
   readonly ledger: Ledger;
   /** Every account and region's training jobs, each through its own client. */
   readonly trainingJobs: TrainingJobs;
@@ -162,6 +170,7 @@ export class Runtime {
     const { core, notify, policy } = options.config;
     const { transport } = options;
     this.clock = options.clock ?? systemClock;
+    this.pause = options.pause ?? (options.clock ? undefined : timerPause(systemClock));
     const stores =
       options.stores ??
       dynamoStores(
@@ -344,6 +353,9 @@ export class Runtime {
     return {
       ...this.sweepDeps(remainingMs, forceReconcile),
       access: this.access,
+      ...(this.pause && this.config.policy.sweepWatchEveryMs !== undefined
+        ? { watch: { pause: this.pause, everyMs: this.config.policy.sweepWatchEveryMs } }
+        : {}),
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
       ...(this.config.spokes.members.length > 0 ? { members: this.config.spokes.members } : {}),
       // Each other account and region: its own listing, on its own reconcile schedule.

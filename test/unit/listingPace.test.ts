@@ -48,3 +48,29 @@ describe('ListingPace: when the sweep lists what changed between reconciles', ()
     expect(pace.soonerListing).toBe(true);
   });
 });
+
+describe('ListingPace: the sweep watch lists between scheduled sweeps', () => {
+  it('a watch listing is judged as any listing but does not move when the next sweep lists', () => {
+    const pace = new ListingPace();
+    pace.noteListing(NOW, seen(['late']));
+    pace.noteWatch(NOW + 10_000, seen([], [], ['found-soon']));
+    pace.noteWatch(NOW + 40_000, seen([]));
+    expect(pace.listedAtMs).toBe(NOW);
+    expect(pace.changesListedAtMs).toBe(NOW + 40_000);
+    expect(pace.nextListingAtMs()).toBe(NOW + SOONER_LISTING_EVERY_MS);
+    expect(pace.listsSooner(NOW + SOONER_LISTING_EVERY_MS)).toBe(true);
+  });
+
+  it('on-time ends seen by the watch settle the pace as the sweep would', () => {
+    const pace = new ListingPace();
+    pace.noteListing(NOW, seen(['late']));
+    pace.noteWatch(
+      NOW + 10_000,
+      seen(
+        [],
+        Array.from({ length: ON_TIME_ENDS_TO_SETTLE }, (_, i) => `on-time-${i}`),
+      ),
+    );
+    expect(pace.soonerListing).toBe(false);
+  });
+});

@@ -24,6 +24,7 @@ describe('the one configuration', () => {
       sweepConcurrency: 4,
       reconcileEveryMs: 15 * 60_000,
       fullReconcileEveryMs: 24 * 3_600_000,
+      sweepWatchEveryMs: 10_000,
       endWatch: { minUsdPerHour: Number.POSITIVE_INFINITY, marginSeconds: 300, maxDescribesPerJob: 30 },
     });
     expect(config.notify.retentionDays).toBe(35);
@@ -71,6 +72,16 @@ describe('the one configuration', () => {
     ).toEqual([
       'POOLWARDEN_END_WATCH_USD_PER_HOUR: must be an hourly price in USD (0 or more) or off',
       'POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB: must be at least 1',
+    ]);
+  });
+
+  it('reads how often a sweep lists within its invocation while end events run late: seconds or off', () => {
+    const policy = (env: Record<string, string>) => loadConfig({ ...TABLE, ...env }).policy;
+    expect(policy({}).sweepWatchEveryMs).toBe(10_000);
+    expect(policy({ POOLWARDEN_SWEEP_WATCH_SECONDS: '15' }).sweepWatchEveryMs).toBe(15_000);
+    expect('sweepWatchEveryMs' in policy({ POOLWARDEN_SWEEP_WATCH_SECONDS: 'off' })).toBe(false);
+    expect(problemsOf({ ...TABLE, POOLWARDEN_SWEEP_WATCH_SECONDS: '60' })).toEqual([
+      'POOLWARDEN_SWEEP_WATCH_SECONDS: must be a whole number of seconds from 1 to 30, or off',
     ]);
   });
 

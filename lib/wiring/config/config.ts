@@ -41,6 +41,8 @@ export interface PolicyConfig {
   readonly reconcileEveryMs: number;
   /** How often the reconcile lists every Available pool of the window, not only what changed. */
   readonly fullReconcileEveryMs: number;
+  /** While end events run late, how often a sweep lists what changed within its invocation; absent: off. */
+  readonly sweepWatchEveryMs?: number;
   /** Which running jobs the sweep describes around their expected end. */
   readonly endWatch: EndWatchSettings;
 }

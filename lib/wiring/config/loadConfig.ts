@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_WATCH_EVERY_MS } from '../../app/sweepWatch';
 import { DEFAULT_END_WATCH } from '../../domain/endWatch';
 import { ACCOUNT_PATTERN, type JobLocation, REGION_PATTERN } from '../../domain/jobLocation';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../domain/keepAlive';
@@ -97,6 +98,21 @@ const environment = z
           return z.NEVER;
         }
         return usd;
+      }),
+    // While end events run late, how often a sweep lists what changed within its invocation
+    // (app/sweepWatch.ts); `off`: once per invocation.
+    POOLWARDEN_SWEEP_WATCH_SECONDS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v === '') return DEFAULT_WATCH_EVERY_MS / 1000;
+        if (v.trim().toLowerCase() === 'off') return null;
+        const seconds = Number(v);
+        if (!Number.isInteger(seconds) || seconds < 1 || seconds > 30) {
+          ctx.addIssue({ code: 'custom', message: 'must be a whole number of seconds from 1 to 30, or off' });
+          return z.NEVER;
+        }
+        return seconds;
       }),
     POOLWARDEN_END_WATCH_MARGIN_SECONDS: wholeNumber(DEFAULT_END_WATCH.marginSeconds, 0, 6 * 3600),
     POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB: wholeNumber(DEFAULT_END_WATCH.maxDescribesPerJob, 1, 1440),
@@ -285,6 +301,9 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
       sweepConcurrency: e.POOLWARDEN_SWEEP_CONCURRENCY,
       reconcileEveryMs: e.POOLWARDEN_RECONCILE_MINUTES * 60_000,
       fullReconcileEveryMs: e.POOLWARDEN_FULL_RECONCILE_HOURS * 3_600_000,
+      ...(e.POOLWARDEN_SWEEP_WATCH_SECONDS !== null
+        ? { sweepWatchEveryMs: e.POOLWARDEN_SWEEP_WATCH_SECONDS * 1000 }
+        : {}),
       endWatch: {
         minUsdPerHour: e.POOLWARDEN_END_WATCH_USD_PER_HOUR,
         marginSeconds: e.POOLWARDEN_END_WATCH_MARGIN_SECONDS,

@@ -1,0 +1,131 @@
+import { errorMessage } from '../domain/errorMessage';
+import type { JobRecord } from '../domain/jobRecord';
+import type { Pause } from '../ports/pause';
+import { planWatch, type ReconcileDeps } from './reconcilePlan';
+import { adoptListed, type SweepDeps, type Tally } from './sweep';
+
+/**
+ * How often a sweep lists what changed within its own invocation while the end events run late
+ * (`POOLWARDEN_SWEEP_WATCH_SECONDS`). A pool the policy stops at once then idles about half this
+ * instead of about half the sweep's minute: the ml.p4d.24xlarge pools cost $2.51 a minute idle.
+ */
+export const DEFAULT_WATCH_EVERY_MS = 10_000;
+
+/** What bounds one invocation's watch. */
+export interface WatchBounds {
+  /** When the invocation's sweep started: the watch's instants are counted from it. */
+  readonly startedAtMs: number;
+  /** The sweep's schedule: the next invocation lists itself, so the watch ends a step before it. */
+  readonly scheduleEveryMs: number;
+  readonly everyMs: number;
+  /** What must be left of the invocation's time when a listing starts: its adoptions and their notices. */
+  readonly safetyMarginMs: number;
+}
+
+/**
+ * The instant of the watch's next listing after `nowMs`, or undefined when the watch is over: the
+ * next step of its grid from the sweep's start, no later than one step before the next scheduled
+ * sweep (which lists itself, and must not find this invocation still running: one sweep at a
+ * time), and only while the invocation would still have the safety margin left then.
+ */
+export const nextWatchAt = (bounds: WatchBounds, nowMs: number, remainingMs: number): number | undefined => {
+  const steps = Math.floor((nowMs - bounds.startedAtMs) / bounds.everyMs) + 1;
+  const atMs = bounds.startedAtMs + steps * bounds.everyMs;
+  if (atMs > bounds.startedAtMs + bounds.scheduleEveryMs - bounds.everyMs) return undefined;
+  if (remainingMs - (atMs - nowMs) < bounds.safetyMarginMs) return undefined;
+  return atMs;
+};
+
+/** One account and region as its sweep left it: its sweep's dependencies and the pools it read Available. */
+export interface WatchedAccount {
+  readonly deps: SweepDeps;
+  readonly reconciler: ReconcileDeps;
+  readonly pools: readonly JobRecord[];
+}
+
+export interface WatchReport {
+  /** Listings of what changed the watch made (one per lagging account per step). */
+  readonly listings: number;
+  readonly listCalls: number;
+  readonly tally: Tally;
+}
+
+/**
+ * While an account's end events run late (listingPace.ts), the sweep does not end after its own
+ * listing: it waits (through the Pause port: a timer deployed, virtual time locally) and lists
+ * what changed every `everyMs` until shortly before the next scheduled sweep, adopting the ends
+ * it finds as the reconcile does, so a pool whose end event is late is found within seconds of
+ * its end rather than at the next minute. An account whose events run on time is never watched:
+ * a calm run makes no extra call. A job the ledger has meanwhile recorded Available (its late
+ * event came while the watch waited) is not adopted again.
+ */
+export const watchLateEnds = async (
+  accounts: readonly WatchedAccount[],
+  pause: Pause,
+  bounds: WatchBounds,
+  common: Pick<SweepDeps, 'clock' | 'remainingMs' | 'telemetry'>,
+): Promise<WatchReport> => {
+  const tally: Tally = {
+    reached: 0,
+    reconciled: 0,
+    failures: 0,
+    adopted: 0,
+    finished: 0,
+    deferred: 0,
+    watched: 0,
+    actions: {},
+  };
+  let listings = 0;
+  let listCalls = 0;
+  const known = new Map(accounts.map((account) => [account, [...account.pools]]));
+  for (;;) {
+    const lagging = accounts.filter((a) => a.reconciler.pace?.soonerListing === true);
+    if (lagging.length === 0) break;
+    const atMs = nextWatchAt(bounds, common.clock.now(), common.remainingMs());
+    if (atMs === undefined) break;
+    await pause.until(atMs);
+    for (const account of lagging) {
+      if (common.remainingMs() < bounds.safetyMarginMs) break;
+      const pools = known.get(account) ?? [];
+      try {
+        const listed = await watchOnce(account, pools, common.clock.now(), tally);
+        listings++;
+        listCalls += listed.listCalls;
+        pools.push(...listed.available);
+      } catch (error) {
+        tally.failures++;
+        common.telemetry.error('the sweep could not list what changed; its next listing tries again', {
+          error: errorMessage(error),
+        });
+      }
+    }
+  }
+  if (listings > 0) common.telemetry.count('SweepWatchListings', listings);
+  return { listings, listCalls, tally };
+};
+
+/** One listing of an account's changes and the adoptions it calls for. */
+const watchOnce = async (
+  account: WatchedAccount,
+  pools: readonly JobRecord[],
+  nowMs: number,
+  tally: Tally,
+): Promise<{ listCalls: number; available: JobRecord[] }> => {
+  const { deps, reconciler } = account;
+  const plan = await planWatch(deps, reconciler, pools, nowMs);
+  // A job the listing shows Available that the plan did not read may have been recorded by its
+  // late event while the watch waited: one batch read tells, and those are known from then on.
+  const unread = plan.adopt.filter((name) => !plan.read.has(name));
+  const read = new Map(plan.read);
+  if (unread.length > 0)
+    for (const record of await deps.ledger.getJobs(unread)) read.set(record.name, record);
+  const recorded = unread.flatMap((name) => {
+    const record = read.get(name);
+    return record?.pool?.status === 'Available' ? [record] : [];
+  });
+  const recordedNames = new Set(recorded.map((r) => r.name));
+  const adopt = plan.adopt.filter((name) => !recordedNames.has(name));
+  const adopted =
+    adopt.length > 0 ? await adoptListed(deps, reconciler, adopt, read, pools, nowMs, tally) : [];
+  return { listCalls: plan.listCalls, available: [...recorded, ...adopted] };
+};

@@ -1,0 +1,180 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
+import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { ListingPace } from '../../lib/app/listingPace';
+import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccounts';
+import { DEFAULT_WATCH_EVERY_MS } from '../../lib/app/sweepWatch';
+import type { Pause } from '../../lib/ports/pause';
+import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+import { MIN, policyOf, SweepWorld } from '../support/sweepWorld';
+
+/** Stop a pool the moment it is idle, whatever the hour; never extend. */
+const STOP_AT_ONCE = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: 0s, outsideWorkingHours: 0s }
+  extend: { when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
+  keepAlive: { strategy: fixed }
+`);
+
+/**
+ * While end events run late, a sweep's invocation lists what changed every 10 s until
+ * shortly before the next sweep (sweepWatch.ts). In virtual time: the pause moves the world's
+ * clock and delivers the events due meanwhile, as the local stack's runner does; nothing sleeps.
+ */
+describe('the sweep watches for late ends within its invocation (emulator and dynalite)', () => {
+  let dynamo: LocalDynamo;
+  let world: SweepWorld;
+  let ledger: DynamoLedger;
+  let pace: ListingPace;
+  const held: TrainingJobStateChangeEvent[] = [];
+  const waits: number[] = [];
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => dynamo.stop());
+  afterEach(async () => world.stop());
+
+  const isEnd = (event: TrainingJobStateChangeEvent) => event.detail.TrainingJobStatus === 'Completed';
+  /** Delivers the events due, holding every end event back (they run late). */
+  const deliverHoldingEnds = () =>
+    world.deliver((event) => {
+      if (!isEnd(event)) return false;
+      held.push(event);
+      return true;
+    });
+  const pause: Pause = {
+    until: async (atMs) => {
+      waits.push(atMs);
+      world.advanceTo(atMs);
+      await deliverHoldingEnds();
+    },
+  };
+  const calls = (operation: string) => world.emulator.callCounts()[operation]?.calls ?? 0;
+  const deps = (): SweepAccountsDeps => {
+    const { reconciler } = world.sweepDeps;
+    if (!reconciler) throw new Error('the world sweeps with a reconciler');
+    return {
+      ...world.sweepDeps,
+      reconciler: { ...reconciler, pace },
+      access: { check: async () => {} },
+      watch: { pause, everyMs: DEFAULT_WATCH_EVERY_MS },
+    };
+  };
+  const startWorld = async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy: STOP_AT_ONCE }).start();
+    pace = new ListingPace();
+    held.length = 0;
+    waits.length = 0;
+  };
+  /**
+   * Sweeps every minute, end events held back, until a reconcile has found an end late; then one
+   * more, which sees the first pool stopped (the ledger holds a pool stopped at adoption
+   * Available until a sweep looks), so that what follows counts only the job under test.
+   */
+  const untilEndsRunLate = async () => {
+    world.submit('first', 1800);
+    while (!pace.soonerListing) {
+      await deliverHoldingEnds();
+      await sweepAccounts(deps());
+      world.advance(MIN);
+    }
+    await sweepAccounts(deps());
+    expect((await ledger.getJob('first'))?.pool).toMatchObject({ status: 'Terminated' });
+  };
+
+  it('a late end event: its pool is found and stopped within the watch interval, not at the next minute', async () => {
+    await startWorld();
+    await untilEndsRunLate();
+    world.submit('late', 1800, 50, 600);
+    while (world.emulator.model.inspectJob('late')?.startedAtMs === undefined) {
+      await deliverHoldingEnds();
+      world.advance(MIN);
+    }
+    const endsAtMs = (world.emulator.model.inspectJob('late')?.startedAtMs ?? 0) + 600_000;
+    // An invocation that starts 15 s before the job ends: its own listing sees the job running.
+    world.advanceTo(endsAtMs - 15_000);
+    await deliverHoldingEnds();
+    world.emulator.api.resetCallCounts();
+    waits.length = 0;
+
+    const report = await sweepAccounts(deps());
+    expect(world.emulator.model.inspectJob('late')?.endedAtMs).toBe(endsAtMs);
+    const stopped = world.decisions.all().find((d) => d.job === 'late');
+    expect(stopped).toMatchObject({ action: 'stop', outcome: 'applied' });
+    // Found by the listing 5 s after the end, stopped then: idle less than one step of the watch.
+    const billable = world.emulator.model.inspectJob('late')?.billableSeconds ?? Number.POSITIVE_INFINITY;
+    expect(billable).toBeLessThanOrEqual(DEFAULT_WATCH_EVERY_MS / 1000);
+    expect(report.adopted).toBe(1);
+    // Steps of 10 s from the invocation's start, the last one at least a step before the next sweep.
+    const startMs = endsAtMs - 15_000;
+    expect(waits).toEqual([10_000, 20_000, 30_000, 40_000, 50_000].map((s) => startMs + s));
+    expect(report.watchListings).toBe(5);
+    // The sweep's own listing and one a step; the end described once, when adopted.
+    expect(calls('ListTrainingJobs')).toBe(6);
+    expect(calls('DescribeTrainingJob')).toBe(1);
+    // What the held end event says later changes nothing: the pool stays stopped, no second decision.
+    for (const event of held.splice(0)) await world.deliverEvent(event);
+    expect((await ledger.getJob('late'))?.pool).toMatchObject({ status: 'Terminated' });
+    expect(world.decisions.all().filter((d) => d.job === 'late')).toHaveLength(1);
+  });
+
+  it('end events on time: the sweep never waits and lists nothing more', async () => {
+    await startWorld();
+    world.submit('on-time', 1800);
+    world.emulator.api.resetCallCounts();
+    let listed = 0;
+    for (let minute = 0; minute < 30; minute++) {
+      await world.deliver();
+      const report = await sweepAccounts(deps());
+      expect(report.watchListings).toBe(0);
+      if (report.listed) listed++;
+      world.advance(MIN);
+    }
+    expect(waits).toEqual([]);
+    expect(pace.soonerListing).toBe(false);
+    expect(calls('ListTrainingJobs')).toBe(listed);
+    expect(world.warmPoolStatus('on-time')).toBe('Terminated');
+  });
+
+  it('a job whose late event arrived while the watch waited is not adopted again', async () => {
+    await startWorld();
+    await untilEndsRunLate();
+    world.submit('arrives', 1800, 50, 600);
+    while (world.emulator.model.inspectJob('arrives')?.startedAtMs === undefined) {
+      await deliverHoldingEnds();
+      world.advance(MIN);
+    }
+    const endsAtMs = (world.emulator.model.inspectJob('arrives')?.startedAtMs ?? 0) + 600_000;
+    world.advanceTo(endsAtMs - 5_000);
+    await deliverHoldingEnds();
+    world.emulator.api.resetCallCounts();
+    // This time the end event arrives 2 s after the end, before the watch's next listing.
+    const late: Pause = {
+      until: async (atMs) => {
+        if (world.clock.now() < endsAtMs + 2_000) {
+          world.advanceTo(endsAtMs + 2_000);
+          await world.deliver();
+        }
+        world.advanceTo(atMs);
+      },
+    };
+    const report = await sweepAccounts({
+      ...deps(),
+      watch: { pause: late, everyMs: DEFAULT_WATCH_EVERY_MS },
+    });
+    expect(report.watchListings).toBeGreaterThan(0);
+    expect(report.adopted).toBe(0);
+    expect((await ledger.getJob('arrives'))?.pool).toMatchObject({ status: 'Available' });
+    // Described by its end event alone, not again by the watch; the next sweep decides for it.
+    expect(calls('DescribeTrainingJob')).toBe(1);
+    world.advanceTo(endsAtMs - 5_000 + MIN);
+    await sweepAccounts(deps());
+    expect(world.decisions.all().filter((d) => d.job === 'arrives')).toEqual([
+      expect.objectContaining({ action: 'stop', outcome: 'applied' }),
+    ]);
+  });
+});
