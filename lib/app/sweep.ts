@@ -305,7 +305,8 @@ const adoptAndDecide = async (
 
 /**
  * The jobs a listing between sweeps named (the watch, sweepWatch.ts), adopted as the sweep adopts
- * the reconcile's, one at a time within the time budget; `read` holds the records already read.
+ * the reconcile's, the sweep's concurrency at a time within its time budget; `read` holds the
+ * records already read.
  * Returns the adopted pools as the ledger now holds them, for the next listing to know.
  */
 export const adoptListed = async (
