@@ -184,6 +184,37 @@ describe('the local stack', () => {
     expect(nextEvent.report.delivery.sweeps).toBeLessThan(everyMinute.report.delivery.sweeps);
   }, 120_000);
 
+  it('late end events: sweeps watch within their invocation in virtual time, the same in either timing', async () => {
+    const trace = generateTrace({
+      seed: 13,
+      start: '2026-03-02T00:00:00Z',
+      days: 1,
+      scale: 1,
+      workload: 'mixed',
+    });
+    const policy = await readPolicyFile('examples/policy.yaml');
+    const chaos = { chaosSeed: 5, chaos: { duplicateProbability: 0, maxDelaySeconds: 600 } };
+    const calm = await runLocal({ trace, policy, ledger: 'memory' });
+    expect(calm.sweepWatchSeconds).toBe(0);
+    const everyMinute = await runLocal({
+      trace,
+      policy,
+      ledger: 'memory',
+      sweepTiming: 'every-minute',
+      ...chaos,
+    });
+    const nextEvent = await runLocal({ trace, policy, ledger: 'memory', ...chaos });
+    // Virtual time moved on while sweeps waited (events delivered meanwhile); nothing slept.
+    expect(nextEvent.sweepWatchSeconds).toBeGreaterThan(0);
+    expect(nextEvent.report.check.ledgerMatchesEmulator).toBe(true);
+    const withoutSweepCount = ({ report }: typeof everyMinute) => {
+      const { sweeps, ...delivery } = report.delivery;
+      return { ...report, delivery };
+    };
+    expect(withoutSweepCount(nextEvent)).toEqual(withoutSweepCount(everyMinute));
+    expect(nextEvent.sweepWatchSeconds).toBe(everyMinute.sweepWatchSeconds);
+  }, 120_000);
+
   it('a bad trace stops the run before anything starts, naming the line and the field', async () => {
     const errors: string[] = [];
     const original = console.error;
