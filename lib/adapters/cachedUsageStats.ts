@@ -75,6 +75,9 @@ const firstAtOrAfter = (indices: readonly number[], from: number): number => {
  */
 const FORGET_SCOPE_AFTER_MS = 86_400_000;
 
+/** How many run samples a container remembers writing; past it, it starts over. */
+const RUNS_WRITTEN = 10_000;
+
 /**
  * Usage statistics read through a per-container cache. The sweep runs every minute over every
  * Available pool; owners' activity, learnt gaps and spend barely move in a few minutes, so
@@ -104,6 +107,8 @@ export class CachedUsageStats implements UsageStats {
   private logRead: Promise<void> | undefined;
   private readonly spend = new Map<string, SpendEntry>();
   private readonly runs = new Map<string, SamplesEntry<RunDuration>>();
+  /** The run samples this container wrote, by match key, job and instant: their seconds. */
+  private readonly runsWritten = new Map<string, number>();
 
   constructor(
     private readonly inner: UsageStats,
@@ -116,6 +121,9 @@ export class CachedUsageStats implements UsageStats {
   }
 
   async noteSubmission(owner: string, atMs: number): Promise<boolean> {
+    // The stored instant only moves forward: one known to be as late already refuses this write.
+    const seen = this.owners.get(owner)?.value;
+    if (seen !== undefined && seen >= atMs) return false;
     const newest = await this.inner.noteSubmission(owner, atMs);
     const known = this.owners.get(owner);
     // Recorded: the stored value is exactly `atMs`, as a read now would say.
@@ -298,7 +306,13 @@ export class CachedUsageStats implements UsageStats {
   }
 
   async addRunDuration(matchKey: string, run: RunDuration): Promise<void> {
+    // A sample is kept by job and instant: this container writing the same one again (a
+    // duplicate end) would rewrite it as it stands.
+    const key = `${matchKey}\n${run.job}\n${run.atMs}`;
+    if (this.runsWritten.get(key) === run.seconds) return;
     await this.inner.addRunDuration(matchKey, run);
+    if (this.runsWritten.size >= RUNS_WRITTEN) this.runsWritten.clear();
+    this.runsWritten.set(key, run.seconds);
     const cached = this.runs.get(matchKey);
     if (cached)
       this.runs.set(matchKey, { ...cached, value: mergeTimedSample(cached.value, run, cached.limit) });

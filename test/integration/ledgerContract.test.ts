@@ -240,7 +240,48 @@ ledgerContract(
   'DynamoDB (dynalite)',
   async () => new DynamoLedger(dynamo.client, await dynamo.createLedgerTable()),
 );
+ledgerContract(
+  'DynamoDB (dynalite in process, whose refusals carry the item)',
+  async () => new DynamoLedger(dynamo.inProcessClient, await dynamo.createLedgerTable()),
+);
 ledgerContract('in-memory', async () => new MemoryLedger());
+
+describe('a refused conditional write that carries the item it was checked against', () => {
+  const requests = () => Object.values(dynamo.calls()).reduce((n, c) => n + c, 0);
+  const sent = async (write: () => Promise<unknown>): Promise<number> => {
+    const before = requests();
+    await write();
+    return requests() - before;
+  };
+
+  it('answers without reading the item again; over HTTP, without the item, it is read', async () => {
+    const table = await dynamo.createLedgerTable();
+    const inProcess = new DynamoLedger(dynamo.inProcessClient, table);
+    const overHttp = new DynamoLedger(dynamo.client, table);
+    const end = snapshot({ name: 'r1', status: 'Completed', lastModifiedMs: T0 + 2000 });
+    const start = snapshot({ name: 'r1', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+    const record = (await inProcess.recordSnapshot(end)).record;
+    await inProcess.observePool(record, available(T0 + 5000));
+    await inProcess.observePool(record, { status: 'Terminated', billableSeconds: 60, observedAtMs: T0 + 1 });
+    await inProcess.linkReuse('p0', 'r1', { poolId: 'p0', bornAtMs: T0 });
+
+    for (const ledger of [inProcess, overHttp]) {
+      const http = ledger === overHttp;
+      let stale: Awaited<ReturnType<Ledger['recordSnapshot']>> | undefined;
+      expect(await sent(async () => (stale = await ledger.recordSnapshot(start)))).toBe(http ? 2 : 1);
+      expect(stale).toMatchObject({ kind: 'stale', record: { name: 'r1', job: { status: 'Completed' } } });
+      let late: Awaited<ReturnType<Ledger['observePool']>> | undefined;
+      // Over HTTP the refresh of a pool seen Available again is tried, refused, then the item read.
+      expect(await sent(async () => (late = await ledger.observePool(record, available(T0 + 9000))))).toBe(
+        http ? 3 : 1,
+      );
+      expect(late).toMatchObject({ applied: false, pool: { status: 'Terminated', billableSeconds: 60 } });
+      await expect(ledger.linkReuse('other', 'r1', { poolId: 'other', bornAtMs: T0 })).rejects.toThrow(
+        'recorded as reusing the pool of p0',
+      );
+    }
+  });
+});
 
 describe('DynamoDB history index', () => {
   it('gives jobs by day without the decisions that share the index', async () => {

@@ -265,6 +265,26 @@ describe('DynamoDB notification items in the ledger table', () => {
     }
   });
 
+  it('learns a refused claim from the item the refusal carries, where the store returns it', async () => {
+    // In process, dynalite's refusal carries the item, as DynamoDB's does: no read follows.
+    const client = dynamo.inProcessClient;
+    const first = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    const other = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    const notice: NoticeKey = { job: 'refused-1', kind: 'pool-available', hop: 'refused-1' };
+    expect(await first.claim(notice, T0, MIN)).toEqual({ kind: 'claimed' });
+    const send = vi.spyOn(client, 'send');
+    try {
+      expect(await other.claim(notice, T0 + 1, MIN)).toEqual({ kind: 'duplicate', state: 'claimed' });
+      await first.markDelivered(notice, T0 + 2);
+      expect(
+        await new DynamoNotificationLog(client, TABLE, { retentionDays: 35 }).claim(notice, T0 + 3, MIN),
+      ).toEqual({ kind: 'duplicate', state: 'delivered' });
+      expect(send).toHaveBeenCalledTimes(3);
+    } finally {
+      send.mockRestore();
+    }
+  });
+
   it('gives delivered notices a TTL so the history does not grow forever', async () => {
     const client = documentClient();
     const log = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });

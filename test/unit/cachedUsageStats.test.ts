@@ -284,3 +284,50 @@ describe('cached run durations', () => {
     expect(reads).toBe(2);
   });
 });
+
+describe('writes the store would refuse or repeat as they stand are not sent', () => {
+  const counted = () => {
+    const store = new MemoryUsageStats();
+    const sent = { submissions: 0, runs: 0 };
+    const counting: UsageStats = Object.assign(Object.create(store) as UsageStats, {
+      noteSubmission: async (owner: string, atMs: number) => {
+        sent.submissions++;
+        return store.noteSubmission(owner, atMs);
+      },
+      addRunDuration: async (key: string, run: { job: string; atMs: number; seconds: number }) => {
+        sent.runs++;
+        return store.addRunDuration(key, run);
+      },
+    });
+    return { store, sent, cached: new CachedUsageStats(counting, { now: () => T0 }, 5 * MIN) };
+  };
+
+  it('answers a submission no later than one it knows recorded without a write, as the store would', async () => {
+    const { store, sent, cached } = counted();
+    expect(await cached.noteSubmission('alice', T0)).toBe(true);
+    expect(await cached.noteSubmission('alice', T0)).toBe(false); // a duplicate start
+    expect(await cached.noteSubmission('alice', T0 - MIN)).toBe(false); // a late one
+    expect(sent.submissions).toBe(1);
+    expect(await cached.noteSubmission('alice', T0 + MIN)).toBe(true);
+    expect(sent.submissions).toBe(2);
+    // What it read counts as known too; an owner it knows nothing of is asked.
+    await store.noteSubmission('bob', T0);
+    expect(await cached.ownerLastSubmittedAt('bob')).toBe(T0);
+    expect(await cached.noteSubmission('bob', T0 - MIN)).toBe(false);
+    expect(await cached.noteSubmission('carol', T0)).toBe(true);
+    expect(sent.submissions).toBe(3);
+    expect(await store.ownerLastSubmittedAt('alice')).toBe(T0 + MIN);
+  });
+
+  it('writes a run sample again only when it says something else', async () => {
+    const { store, sent, cached } = counted();
+    const run = { job: 'j1', atMs: T0, seconds: 1200 };
+    await cached.addRunDuration('k', run);
+    await cached.addRunDuration('k', { ...run }); // a duplicate end
+    expect(sent.runs).toBe(1);
+    await cached.addRunDuration('k', { ...run, seconds: 1300 });
+    await cached.addRunDuration('other', run);
+    expect(sent.runs).toBe(3);
+    expect(await store.recentRunDurations('k', 5)).toEqual([{ ...run, seconds: 1300 }]);
+  });
+});

@@ -17,6 +17,7 @@ import { takeCreatedDynaliteStore, useLeanDynaliteStore } from './dynaliteStore'
 import type { Faults } from './faults';
 
 import type { WireAnswer, WireDispatch, WireRequest } from './inProcessHandler';
+import { withRefusedItem } from './refusedItem';
 
 /** dynalite on an ephemeral loopback port: in memory, or on disk under `dataDir`. */
 export interface LocalDynamo {
@@ -144,11 +145,15 @@ export const startLocalDynamo = async (
   const wrote: Settled = (answer) => {
     if (answer.status === 200) faults?.wrote();
   };
+  const serve = (request: WireRequest, settled?: Settled): Promise<WireAnswer> =>
+    requestPath?.(request, settled) ?? viaHandler(request, settled);
   const dispatch: WireDispatch = (request) => {
     const { dead, isWrite } = admit(request.headers['x-amz-target']);
     if (dead) return { status: DEAD.status, headers: { 'content-type': DEAD.contentType }, body: DEAD.body };
-    const settled = isWrite ? wrote : undefined;
-    return requestPath?.(request, settled) ?? viaHandler(request, settled);
+    const answer = serve(request, isWrite ? wrote : undefined);
+    return request.body.includes('ReturnValuesOnConditionCheckFailure')
+      ? answer.then((refused) => withRefusedItem(request, refused, serve))
+      : answer;
   };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -14,7 +14,14 @@ import { isTerminal, type JobSnapshot, statusRank } from '../../domain/trainingJ
 import type { NoPool } from '../../domain/warmPool';
 import { poolRank } from '../../domain/warmPool';
 import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
-import { appliedIf, decodeCursor, encodeCursor, isConditionFailure } from './conditions';
+import {
+  appliedIf,
+  decodeCursor,
+  encodeCursor,
+  isConditionFailure,
+  RETURN_ITEM_WHEN_REFUSED,
+  refusedItem,
+} from './conditions';
 import { type JobItem, poolAttributes, recordFromItem } from './jobItem';
 import {
   AVAILABLE_PARTITION,
@@ -39,6 +46,11 @@ export class ReuseConflictError extends Error {
 }
 
 const BATCH_GET_KEYS = 100;
+
+/** Whether refreshObservation's condition holds on this item (it is checked again by the write). */
+const refreshes = (item: JobItem, observedAtMs: number): boolean =>
+  item.poolStatus === 'Available' &&
+  (item.poolObservedAtMs === undefined || item.poolObservedAtMs < observedAtMs);
 
 export class DynamoLedger implements Ledger {
   constructor(
@@ -99,6 +111,7 @@ export class DynamoLedger implements Ledger {
           ConditionExpression:
             'attribute_not_exists(lastModifiedMs) OR lastModifiedMs < :lm OR (lastModifiedMs = :lm AND statusRank <= :rank)',
           ReturnValues: 'ALL_OLD',
+          ...RETURN_ITEM_WHEN_REFUSED,
         }),
       );
       const before = Attributes ? recordFromItem(Attributes as JobItem) : { name: snapshot.name };
@@ -109,7 +122,7 @@ export class DynamoLedger implements Ledger {
       };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const current = await this.getJob(snapshot.name);
+      const current = await this.currentJob(snapshot.name, error);
       if (!current) throw error;
       return { kind: 'stale', record: current };
     }
@@ -150,21 +163,38 @@ export class DynamoLedger implements Ledger {
           ...update,
           ConditionExpression: 'attribute_not_exists(poolRank) OR poolRank < :rank',
           ReturnValues: 'ALL_NEW',
+          ...RETURN_ITEM_WHEN_REFUSED,
         }),
       );
       return { applied: true, pool: recordFromItem(Attributes as JobItem).pool ?? state };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      if (available) {
+      let current = refusedItem<JobItem>(error);
+      // Still Available and seen earlier than now: the refresh below applies (it checks again).
+      if (available && (!current || refreshes(current, state.observedAtMs))) {
         const refreshed = await this.refreshObservation(record.name, state.observedAtMs);
-        if (refreshed) return { applied: false, pool: refreshed };
+        if (refreshed.pool) return { applied: false, pool: refreshed.pool };
+        current = refreshed.refusedBy;
       }
-      return { applied: false, pool: (await this.getJob(record.name))?.pool ?? state };
+      const pool = current ? recordFromItem(current).pool : (await this.getJob(record.name))?.pool;
+      return { applied: false, pool: pool ?? state };
     }
   }
 
-  /** Still Available: only when it was seen moves on, so the sweep does not describe it again too soon. */
-  private async refreshObservation(name: string, observedAtMs: number): Promise<PoolState | undefined> {
+  /** The job as the refusal of a conditional write showed it, or as read now when it did not. */
+  private async currentJob(name: string, refusal: unknown): Promise<JobRecord | undefined> {
+    const item = refusedItem<JobItem>(refusal);
+    return item ? recordFromItem(item) : this.getJob(name);
+  }
+
+  /**
+   * Still Available: only when it was seen moves on, so the sweep does not describe it again too
+   * soon. Refused: the item it was checked against, when the refusal carries it.
+   */
+  private async refreshObservation(
+    name: string,
+    observedAtMs: number,
+  ): Promise<{ pool?: PoolState; refusedBy?: JobItem }> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -175,12 +205,15 @@ export class DynamoLedger implements Ledger {
             'poolStatus = :available AND (attribute_not_exists(poolObservedAtMs) OR poolObservedAtMs < :at)',
           ExpressionAttributeValues: { ':at': observedAtMs, ':available': 'Available' },
           ReturnValues: 'ALL_NEW',
+          ...RETURN_ITEM_WHEN_REFUSED,
         }),
       );
-      return recordFromItem(Attributes as JobItem).pool;
+      const pool = recordFromItem(Attributes as JobItem).pool;
+      return pool ? { pool } : {};
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const refusedBy = refusedItem<JobItem>(error);
+      return refusedBy ? { refusedBy } : {};
     }
   }
 
@@ -204,12 +237,13 @@ export class DynamoLedger implements Ledger {
             ':poolId': birth.poolId,
           },
           ReturnValues: 'ALL_NEW',
+          ...RETURN_ITEM_WHEN_REFUSED,
         }),
       );
       linked = Attributes as JobItem;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const current = await this.getJob(toJob);
+      const current = await this.currentJob(toJob, error);
       throw new ReuseConflictError(toJob, current?.reusedPoolOf ?? '(unknown)', fromJob);
     }
     // Learnt out of order: the job already had a later birth of its own; carry the earlier one down.

@@ -17,7 +17,13 @@ import type {
   NotificationLog,
 } from '../../notify/notificationLog';
 import type { Page } from '../../ports/ledger';
-import { decodeCursor, encodeCursor, isConditionFailure } from './conditions';
+import {
+  decodeCursor,
+  encodeCursor,
+  isConditionFailure,
+  RETURN_ITEM_WHEN_REFUSED,
+  refusedItem,
+} from './conditions';
 import { KEY, TTL_ATTRIBUTE } from './tableDesign';
 
 /**
@@ -161,13 +167,15 @@ export class DynamoNotificationLog implements NotificationLog {
             ':one': 1,
             ':ttl': this.expiry(nowMs),
           },
+          ...RETURN_ITEM_WHEN_REFUSED,
         }),
       );
       this.know(key, false);
       return { kind: 'claimed' };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const current = await this.getNotice(key);
+      const refused = refusedItem<NoticeItem>(error);
+      const current = refused ? noticeFromItem(refused) : await this.getNotice(key);
       const state = current?.state ?? 'claimed';
       this.know(key, state === 'delivered');
       return { kind: 'duplicate', state };
