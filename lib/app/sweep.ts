@@ -1,6 +1,6 @@
 import type { EndWatchSettings } from '../domain/endWatch';
 import { errorMessage } from '../domain/errorMessage';
-import type { JobRecord } from '../domain/jobRecord';
+import { isStopping, type JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
 import { isTerminal } from '../domain/trainingJob';
@@ -331,7 +331,8 @@ const handlePool = async (
 ): Promise<LedgerFact[]> => {
   const facts: LedgerFact[] = [];
   let head = pool;
-  if (mustLook(deps, pool, nowMs, plan)) {
+  const looked = mustLook(deps, pool, nowMs, plan);
+  if (looked) {
     tally.reconciled++;
     const intent = pool.pendingAction;
     const finishing = intent !== undefined && isFinishable(intent, nowMs);
@@ -368,6 +369,9 @@ const handlePool = async (
     }
     head = (await deps.ledger.getJob(pool.name)) ?? head;
   }
+  // Released: an extend would be refused, a warning wrong. Decided for only if SageMaker, asked
+  // since (a describe, or a reconcile's listing of the Available pools), says it is still Available.
+  if (isStopping(head) && !looked && (!plan || plan.sooner)) return facts;
   const acted = await decideAndAct(deps, head, knowledge, nowMs);
   calm.after.set(head.name, acted?.result.record ?? head);
   if (acted) {

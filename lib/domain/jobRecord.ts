@@ -70,3 +70,13 @@ export interface JobRecord {
   /** An extend or stop asked of SageMaker whose outcome is not recorded yet. */
   readonly pendingAction?: PendingAction;
 }
+
+/**
+ * Whether the ledger holds the pool Available only because SageMaker has not been asked since it
+ * accepted a stop (keep-alive 0) through poolwarden: the pool is released, nothing is left to
+ * decide for it, and what it was billed is the next answer's to tell.
+ */
+export const isStopping = (record: JobRecord): boolean =>
+  record.pool?.status === 'Available' &&
+  record.pool.stoppedBy !== undefined &&
+  record.pendingAction === undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
-import { MIN, RECONCILE_EVERY_MS, type SweepWorld } from '../support/sweepWorld';
+import { applyPoolAction } from '../../lib/app/applyPoolAction';
+import { MIN, RECONCILE_EVERY_MS, STOP_AFTER_5M, type SweepWorld } from '../support/sweepWorld';
 import { sweepWorldsOnDynalite } from '../support/sweepWorldsOnDynalite';
 
 /**
@@ -98,5 +99,48 @@ describe('SageMaker calls per job and per pool (emulator and dynalite)', () => {
       billableSeconds: expect.any(Number),
     });
     expect(calls('DescribeTrainingJob')).toBe(0);
+  });
+
+  it('a pool stopped as its end was recorded: no sweep acts on it again, and the listing tells its end', async () => {
+    await startWorld();
+    world.submit('stopped-at-end', 3600);
+    world.advance(8 * MIN);
+    await world.deliver();
+    // This sweep claims the reconcile period, so that the next ones do not list.
+    expect(await world.sweep()).toMatchObject({ listed: true });
+    // The end's policy stops the pool at the instant of the end's describe, as the event handler does.
+    const head = await ledger.getJob('stopped-at-end');
+    if (!head) throw new Error('the end event recorded no pool');
+    const stopped = await applyPoolAction(world.sweepDeps, {
+      head,
+      action: 'stop',
+      actor: 'policy:test',
+      reason: 'idle',
+      dryRun: false,
+    });
+    expect(stopped.decision.outcome).toBe('applied');
+    world.emulator.api.resetCallCounts();
+    // Past the idle limit of a policy that would stop it: SageMaker has released the pool, so an
+    // update would be refused and cost a describe. The sweeps leave it to the listing.
+    const acting = { setup: { ...world.sweepDeps.setup, policy: STOP_AFTER_5M } };
+    for (let minute = 0; minute < 6; minute++) {
+      world.advance(MIN);
+      expect(await world.sweep(acting)).toMatchObject({ listed: false, actions: {} });
+    }
+    expect(calls('UpdateTrainingJob')).toBe(0);
+    expect(calls('DescribeTrainingJob')).toBe(0);
+    let report = await world.sweep(acting);
+    while (!report.listed) {
+      world.advance(MIN);
+      report = await world.sweep(acting);
+    }
+    expect((await ledger.getJob('stopped-at-end'))?.pool).toMatchObject({
+      status: 'Terminated',
+      stoppedBy: 'policy:test',
+      billableSeconds: expect.any(Number),
+    });
+    expect(calls('UpdateTrainingJob')).toBe(0);
+    expect(calls('DescribeTrainingJob')).toBe(0);
+    expect(world.decisions.all().map((d) => `${d.action}:${d.outcome}`)).toEqual(['stop:applied']);
   });
 });
