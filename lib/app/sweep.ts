@@ -312,8 +312,10 @@ const mustLook = (deps: SweepDeps, pool: JobRecord, nowMs: number, plan: Reconci
   const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
   const lastLook = pool.pool?.observedAtMs ?? 0;
   if (pool.pendingAction && isFinishable(pool.pendingAction, nowMs)) return true;
-  // The first sweep past the predicted end looks once: the keep-alive rules may be off.
-  if (nowMs >= expiresAtMs && lastLook < expiresAtMs) return true;
+  // The first sweep past the predicted end looks once: the keep-alive rules may be off. A stop's
+  // predicted end is the stop, made after the look that decided it even when at the same instant.
+  const lookedSince = lastLook > expiresAtMs || (lastLook === expiresAtMs && !isStopping(pool));
+  if (nowMs >= expiresAtMs && nowMs > lastLook && !lookedSince) return true;
   if (plan) return plan.describe.has(pool.name);
   if (deps.reconciler) return false;
   // Without a listing, a forced reconcile looks at every pool.
@@ -369,8 +371,8 @@ const handlePool = async (
     }
     head = (await deps.ledger.getJob(pool.name)) ?? head;
   }
-  // Released: an extend would be refused, a warning wrong. Decided for only if SageMaker, asked
-  // since (a describe, or a reconcile's listing of the Available pools), says it is still Available.
+  // Released (at this very instant, or SageMaker was asked since and said Available): decided for
+  // again only on SageMaker's word in this sweep, a describe or a reconcile's listing.
   if (isStopping(head) && !looked && (!plan || plan.sooner)) return facts;
   const acted = await decideAndAct(deps, head, knowledge, nowMs);
   calm.after.set(head.name, acted?.result.record ?? head);

@@ -72,9 +72,9 @@ export interface JobRecord {
 }
 
 /**
- * Whether the ledger holds the pool Available only because SageMaker has not been asked since it
- * accepted a stop (keep-alive 0) through poolwarden: the pool is released, nothing is left to
- * decide for it, and what it was billed is the next answer's to tell.
+ * Whether poolwarden stopped the pool (SageMaker accepted keep-alive 0) while the ledger still
+ * holds it Available: its end, and what it was billed, wait for SageMaker's next answer. The pool
+ * is released: an extend would be refused and a warning would be wrong.
  */
 export const isStopping = (record: JobRecord): boolean =>
   record.pool?.status === 'Available' &&

@@ -101,14 +101,16 @@ describe('SageMaker calls per job and per pool (emulator and dynalite)', () => {
     expect(calls('DescribeTrainingJob')).toBe(0);
   });
 
-  it('a pool stopped as its end was recorded: no sweep acts on it again, and the listing tells its end', async () => {
+  it('a pool stopped as its end was recorded: the next sweep looks once and acts on it no more', async () => {
     await startWorld();
     world.submit('stopped-at-end', 3600);
-    world.advance(8 * MIN);
+    // Idle past the 5 minutes of STOP_AFTER_5M by the time it is stopped.
+    world.advance(14 * MIN);
     await world.deliver();
     // This sweep claims the reconcile period, so that the next ones do not list.
     expect(await world.sweep()).toMatchObject({ listed: true });
-    // The end's policy stops the pool at the instant of the end's describe, as the event handler does.
+    // The end's policy stops the pool at the instant of the end's describe, as the event handler
+    // does in virtual time: the look before the stop is not a look past it.
     const head = await ledger.getJob('stopped-at-end');
     if (!head) throw new Error('the end event recorded no pool');
     const stopped = await applyPoolAction(world.sweepDeps, {
@@ -119,28 +121,25 @@ describe('SageMaker calls per job and per pool (emulator and dynalite)', () => {
       dryRun: false,
     });
     expect(stopped.decision.outcome).toBe('applied');
+    expect(stopped.record.pool?.observedAtMs).toBe(stopped.record.pool?.expiresAtMs);
     world.emulator.api.resetCallCounts();
-    // Past the idle limit of a policy that would stop it: SageMaker has released the pool, so an
-    // update would be refused and cost a describe. The sweeps leave it to the listing.
+    // A policy that would stop it (idle past 5 minutes): SageMaker has released the pool, so an
+    // update would be refused and cost a describe besides.
     const acting = { setup: { ...world.sweepDeps.setup, policy: STOP_AFTER_5M } };
+    // A sweep at the very instant of the stop has nothing to look at yet, and nothing to decide.
+    await world.sweep(acting);
+    expect(calls('UpdateTrainingJob') + calls('DescribeTrainingJob')).toBe(0);
     for (let minute = 0; minute < 6; minute++) {
       world.advance(MIN);
-      expect(await world.sweep(acting)).toMatchObject({ listed: false, actions: {} });
-    }
-    expect(calls('UpdateTrainingJob')).toBe(0);
-    expect(calls('DescribeTrainingJob')).toBe(0);
-    let report = await world.sweep(acting);
-    while (!report.listed) {
-      world.advance(MIN);
-      report = await world.sweep(acting);
+      expect(await world.sweep(acting)).toMatchObject({ listed: false });
     }
     expect((await ledger.getJob('stopped-at-end'))?.pool).toMatchObject({
       status: 'Terminated',
       stoppedBy: 'policy:test',
       billableSeconds: expect.any(Number),
     });
+    expect(calls('DescribeTrainingJob')).toBe(1);
     expect(calls('UpdateTrainingJob')).toBe(0);
-    expect(calls('DescribeTrainingJob')).toBe(0);
     expect(world.decisions.all().map((d) => `${d.action}:${d.outcome}`)).toEqual(['stop:applied']);
   });
 });
