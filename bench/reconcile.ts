@@ -27,6 +27,7 @@ import { recentPoolsWindowMs, reconcileWindowMs } from '../lib/domain/reconcileW
 import { readPolicyFile } from '../lib/policyFile/readPolicyFile';
 import { readTraceFile } from '../lib/trace/readTraceFile';
 import { fixed, table, thousands } from './format';
+import { callerChain, countRequests } from './requestCallers';
 
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 
@@ -79,6 +80,49 @@ const scenarios: Array<{
   })),
 ];
 
+/**
+ * What each SageMaker call of the calm run is for, from the functions that made it (first match
+ * wins: a describe made while detecting a reuse at a job's end is a reuse describe).
+ */
+const PURPOSES: ReadonlyArray<readonly [operation: string, caller: RegExp, purpose: string]> = [
+  [
+    'DescribeTrainingJob',
+    /detectReuse/,
+    'a warm start: the pool it took (candidates of its key, soonest-expiring first)',
+  ],
+  ['DescribeTrainingJob', /carryOut/, 'an update SageMaker refused: what became of the pool'],
+  [
+    'DescribeTrainingJob',
+    /settlePendingAction|finishPendingAction/,
+    'an action whose outcome was not recorded',
+  ],
+  [
+    'DescribeTrainingJob',
+    /adoptIfEnded/,
+    'a running job no listing tells about (end watch, a broken chain of reconciles)',
+  ],
+  ['DescribeTrainingJob', /adoptJob/, 'adopting an end the events did not tell'],
+  ['DescribeTrainingJob', /\bingest@/, "a job's end event (the event carries no WarmPoolStatus)"],
+  [
+    'DescribeTrainingJob',
+    /handlePool/,
+    "the sweep: a pool past its predicted end (after the policy's own stop, as a rule)",
+  ],
+  ['ListTrainingJobs', /planSooner/, 'listing sooner while end events run late'],
+  ['ListTrainingJobs', /planReconcile/, 'the reconcile: the jobs of the recent window, once a period'],
+  ['UpdateTrainingJob', /carryOut/, "the policy's extends and stops"],
+  ['ListTags', /./, 'adopting a job the ledger never heard of: its tags'],
+];
+const purposeOf = (operation: string, stack: string, input: Readonly<Record<string, unknown>>): string => {
+  // Its pages after the first are asked from the paginator's loop: the filter tells this listing.
+  if (operation === 'ListTrainingJobs' && input.WarmPoolStatusEquals === 'Available')
+    return `${operation}\tthe 28-day listing of Available pools (daily, at the first reconcile and at the local run's last): a page per 100 jobs`;
+  const chain = callerChain(stack, { depth: 8, lines: false });
+  const found = PURPOSES.find(([op, caller]) => op === operation && caller.test(chain));
+  return `${operation}\t${found?.[2] ?? chain}`;
+};
+const callers = countRequests('SageMaker', purposeOf);
+
 const rows: string[][] = [];
 let calmIdle = Number.NaN;
 let calmPollingCalls = Number.NaN;
@@ -92,7 +136,15 @@ for (const scenario of scenarios) {
       : {}),
   };
   Object.assign(process.env, env);
-  const { report, sweepWatchSeconds } = await runLocal({ trace, policy, ...scenario.options }).finally(() => {
+  const { report, sweepWatchSeconds } = await runLocal({
+    trace,
+    policy,
+    ...scenario.options,
+    onReady: () => {
+      callers.counting = scenario.label === 'calm';
+    },
+  }).finally(() => {
+    callers.counting = false;
     for (const name of Object.keys(env)) delete process.env[name];
   });
   const jobs = report.summary.jobs;
@@ -178,6 +230,14 @@ const listRows = [1_000, 10_000, 100_000].map((n) => {
   return [thousands(r.history), thousands(r.full.calls), `${r.full.found}`, thousands(r.recent.calls)];
 });
 
+callers.restore();
+const callerRows = [...callers.counts.entries()]
+  .sort((a, b) => b[1] - a[1])
+  .map(([key, calls]) => {
+    const [operation = '', purpose = ''] = key.split('\t');
+    return [purpose, operation, thousands(calls), fixed(calls / trace.length, 2)];
+  });
+
 const section = [
   '## Reconciliation (`npm run bench:reconcile`)',
   '',
@@ -203,6 +263,10 @@ const section = [
     ],
     rows,
   ),
+  '',
+  "What the calm run's SageMaker calls are for (counted at the SDK client by the functions that made them; `node bin/run-ts.js bench/sageMakerCallers.ts [calm|chaos|faults]` lists them by caller):",
+  '',
+  table(['for', 'operation', 'calls', 'per job'], callerRows),
   '',
   'ListTrainingJobs calls of one reconcile as the history grows (jobs spread over the 28-day window, 100 a page, one Available pool):',
   '',

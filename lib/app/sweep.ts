@@ -1,6 +1,6 @@
 import type { EndWatchSettings } from '../domain/endWatch';
 import { errorMessage } from '../domain/errorMessage';
-import type { JobRecord } from '../domain/jobRecord';
+import { isStopping, type JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
 import { isTerminal } from '../domain/trainingJob';
@@ -375,8 +375,10 @@ const mustLook = (deps: SweepDeps, pool: JobRecord, nowMs: number, plan: Reconci
   const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
   const lastLook = pool.pool?.observedAtMs ?? 0;
   if (pool.pendingAction && isFinishable(pool.pendingAction, nowMs)) return true;
-  // The first sweep past the predicted end looks once: the keep-alive rules may be off.
-  if (nowMs >= expiresAtMs && lastLook < expiresAtMs) return true;
+  // The first sweep past the predicted end looks once: the keep-alive rules may be off. A stop's
+  // predicted end is the stop, made after the look that decided it even when at the same instant.
+  const lookedSince = lastLook > expiresAtMs || (lastLook === expiresAtMs && !isStopping(pool));
+  if (nowMs >= expiresAtMs && nowMs > lastLook && !lookedSince) return true;
   if (plan) return plan.describe.has(pool.name);
   if (deps.reconciler) return false;
   // Without a listing, a forced reconcile looks at every pool.
@@ -394,7 +396,8 @@ const handlePool = async (
 ): Promise<LedgerFact[]> => {
   const facts: LedgerFact[] = [];
   let head = pool;
-  if (mustLook(deps, pool, nowMs, plan)) {
+  const looked = mustLook(deps, pool, nowMs, plan);
+  if (looked) {
     tally.reconciled++;
     const intent = pool.pendingAction;
     const finishing = intent !== undefined && isFinishable(intent, nowMs);
@@ -431,6 +434,9 @@ const handlePool = async (
     }
     head = (await deps.ledger.getJob(pool.name)) ?? head;
   }
+  // Released (at this very instant, or SageMaker was asked since and said Available): decided for
+  // again only on SageMaker's word in this sweep, a describe or a reconcile's listing.
+  if (isStopping(head) && !looked && (!plan || plan.sooner)) return facts;
   const acted = await decideAndAct(deps, head, knowledge, nowMs);
   calm.after.set(head.name, acted?.result.record ?? head);
   if (acted) {

@@ -70,3 +70,13 @@ export interface JobRecord {
   /** An extend or stop asked of SageMaker whose outcome is not recorded yet. */
   readonly pendingAction?: PendingAction;
 }
+
+/**
+ * Whether poolwarden stopped the pool (SageMaker accepted keep-alive 0) while the ledger still
+ * holds it Available: its end, and what it was billed, wait for SageMaker's next answer. The pool
+ * is released: an extend would be refused and a warning would be wrong.
+ */
+export const isStopping = (record: JobRecord): boolean =>
+  record.pool?.status === 'Available' &&
+  record.pool.stoppedBy !== undefined &&
+  record.pendingAction === undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
-import { MIN, RECONCILE_EVERY_MS, type SweepWorld } from '../support/sweepWorld';
+import { applyPoolAction } from '../../lib/app/applyPoolAction';
+import { MIN, RECONCILE_EVERY_MS, STOP_AFTER_5M, type SweepWorld } from '../support/sweepWorld';
 import { sweepWorldsOnDynalite } from '../support/sweepWorldsOnDynalite';
 
 /**
@@ -98,5 +99,47 @@ describe('SageMaker calls per job and per pool (emulator and dynalite)', () => {
       billableSeconds: expect.any(Number),
     });
     expect(calls('DescribeTrainingJob')).toBe(0);
+  });
+
+  it('a pool stopped as its end was recorded: the next sweep looks once and acts on it no more', async () => {
+    await startWorld();
+    world.submit('stopped-at-end', 3600);
+    // Idle past the 5 minutes of STOP_AFTER_5M by the time it is stopped.
+    world.advance(14 * MIN);
+    await world.deliver();
+    // This sweep claims the reconcile period, so that the next ones do not list.
+    expect(await world.sweep()).toMatchObject({ listed: true });
+    // The end's policy stops the pool at the instant of the end's describe, as the event handler
+    // does in virtual time: the look before the stop is not a look past it.
+    const head = await ledger.getJob('stopped-at-end');
+    if (!head) throw new Error('the end event recorded no pool');
+    const stopped = await applyPoolAction(world.sweepDeps, {
+      head,
+      action: 'stop',
+      actor: 'policy:test',
+      reason: 'idle',
+      dryRun: false,
+    });
+    expect(stopped.decision.outcome).toBe('applied');
+    expect(stopped.record.pool?.observedAtMs).toBe(stopped.record.pool?.expiresAtMs);
+    world.emulator.api.resetCallCounts();
+    // A policy that would stop it (idle past 5 minutes): SageMaker has released the pool, so an
+    // update would be refused and cost a describe besides.
+    const acting = { setup: { ...world.sweepDeps.setup, policy: STOP_AFTER_5M } };
+    // A sweep at the very instant of the stop has nothing to look at yet, and nothing to decide.
+    await world.sweep(acting);
+    expect(calls('UpdateTrainingJob') + calls('DescribeTrainingJob')).toBe(0);
+    for (let minute = 0; minute < 6; minute++) {
+      world.advance(MIN);
+      expect(await world.sweep(acting)).toMatchObject({ listed: false });
+    }
+    expect((await ledger.getJob('stopped-at-end'))?.pool).toMatchObject({
+      status: 'Terminated',
+      stoppedBy: 'policy:test',
+      billableSeconds: expect.any(Number),
+    });
+    expect(calls('DescribeTrainingJob')).toBe(1);
+    expect(calls('UpdateTrainingJob')).toBe(0);
+    expect(world.decisions.all().map((d) => `${d.action}:${d.outcome}`)).toEqual(['stop:applied']);
   });
 });
