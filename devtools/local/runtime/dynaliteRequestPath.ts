@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { compiledCheckTypes } from './dynaliteTypes';
 import type { WireAnswer, WireRequest } from './inProcessHandler';
 
 /** An error dynalite's validations and actions hand back: DynamoDB's answer. */
@@ -63,11 +64,13 @@ export const dynaliteRequestPath = (store: object) => {
   const served = new Map(
     OPERATIONS.map((operation) => {
       const name = lowerFirst(operation);
+      const validation = fromDynalite(`./validations/${name}`) as ActionValidation;
       return [
         operation,
         {
           action: fromDynalite(`./actions/${name}`) as Action,
-          validation: fromDynalite(`./validations/${name}`) as ActionValidation,
+          validation,
+          checkTypes: compiledCheckTypes(validation.types),
         },
       ] as const;
     }),
@@ -116,9 +119,9 @@ export const dynaliteRequestPath = (store: object) => {
     } catch {
       return undefined;
     }
-    const { action, validation } = handling;
+    const { action, validation, checkTypes } = handling;
     try {
-      data = validations.checkTypes(data, validation.types);
+      data = checkTypes(data) ?? validations.checkTypes(data, validation.types);
       validations.checkValidations(data, validation.types, validation.custom, store);
     } catch (error) {
       const refused = error as DynaliteError;
