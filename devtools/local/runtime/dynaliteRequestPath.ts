@@ -47,6 +47,19 @@ const OPERATIONS = [
 const APIS = new Set(['DynamoDB_20111205', 'DynamoDB_20120810']);
 const AUTH_PARAMETERS = ['Credential', 'Signature', 'SignedHeaders'];
 
+/** Whether an authorization header names a SigV4 signature's parts, as dynalite reads them. */
+const hasSignatureParts = (auth: string): boolean => {
+  if (auth.trim().slice(0, 5) !== 'AWS4-') return false;
+  // The last of a name counts, and it must not be empty.
+  const given: Record<string, string | undefined> = {};
+  for (const part of auth.split(/,| /).slice(1)) {
+    if (!part) continue;
+    const [name = '', value] = part.trim().split('=');
+    given[name] = value;
+  }
+  return AUTH_PARAMETERS.every((name) => Boolean(given[name]));
+};
+
 const lowerFirst = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);
 
 /**
@@ -89,22 +102,22 @@ export const dynaliteRequestPath = (store: object) => {
     };
   };
 
+  /** The last authorization header read, and whether it was signed: a client sends the same one. */
+  let lastAuthorization: { readonly header: string; readonly signed: boolean } | undefined;
+  const signed = (header: string | undefined): boolean => {
+    if (header === undefined) return false;
+    if (lastAuthorization?.header !== header)
+      lastAuthorization = { header, signed: hasSignatureParts(header) };
+    return lastAuthorization.signed;
+  };
+
   const wellFormed = (request: WireRequest): boolean => {
     const { headers } = request;
     if (request.method !== 'POST' || request.path !== '/' || !request.body || headers.origin !== undefined)
       return false;
     if ((headers['content-type'] ?? '').split(';')[0]?.trim() !== 'application/x-amz-json-1.0') return false;
-    const auth = headers.authorization;
-    if (auth?.trim().slice(0, 5) !== 'AWS4-') return false;
     if (headers['x-amz-date'] === undefined && headers.date === undefined) return false;
-    // As dynalite reads the header's parts: the last of a name counts, and it must not be empty.
-    const given: Record<string, string | undefined> = {};
-    for (const part of auth.split(/,| /).slice(1)) {
-      if (!part) continue;
-      const [name = '', value] = part.trim().split('=');
-      given[name] = value;
-    }
-    return AUTH_PARAMETERS.every((name) => Boolean(given[name]));
+    return signed(headers.authorization);
   };
 
   /** `settled` hears of the answer as it is made, before anyone awaiting it runs. */
