@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { compiledCheckTypes } from './dynaliteTypes';
+import { compiledValidations } from './dynaliteValidations';
 import type { WireAnswer, WireRequest } from './inProcessHandler';
 
 /** An error dynalite's validations and actions hand back: DynamoDB's answer. */
@@ -14,11 +15,14 @@ type Action = (
 ) => void;
 interface ActionValidation {
   readonly types: object;
-  readonly custom?: unknown;
+  readonly custom?: (data: unknown, store: object) => string | undefined;
 }
 interface Validations {
   checkTypes(data: unknown, types: object): unknown;
   checkValidations(data: unknown, types: object, custom: unknown, store: object): void;
+}
+interface DynaliteDb {
+  validationError(message: string): DynaliteError;
 }
 
 const dynaliteMain = createRequire(import.meta.url).resolve('dynalite');
@@ -74,6 +78,7 @@ const lowerFirst = (name: string): string => name.charAt(0).toLowerCase() + name
  */
 export const dynaliteRequestPath = (store: object) => {
   const validations = fromDynalite('./validations') as Validations;
+  const db = fromDynalite('./db') as DynaliteDb;
   const served = new Map(
     OPERATIONS.map((operation) => {
       const name = lowerFirst(operation);
@@ -84,6 +89,7 @@ export const dynaliteRequestPath = (store: object) => {
           action: fromDynalite(`./actions/${name}`) as Action,
           validation,
           checkTypes: compiledCheckTypes(validation.types),
+          holds: compiledValidations(validation.types),
         },
       ] as const;
     }),
@@ -132,10 +138,15 @@ export const dynaliteRequestPath = (store: object) => {
     } catch {
       return undefined;
     }
-    const { action, validation, checkTypes } = handling;
+    const { action, validation, checkTypes, holds } = handling;
     try {
       data = checkTypes(data) ?? validations.checkTypes(data, validation.types);
-      validations.checkValidations(data, validation.types, validation.custom, store);
+      if (!holds(data)) validations.checkValidations(data, validation.types, validation.custom, store);
+      else if (validation.custom) {
+        // The rest of checkValidations, as it ends.
+        const message = validation.custom(data, store);
+        if (message) throw db.validationError(message);
+      }
     } catch (error) {
       const refused = error as DynaliteError;
       if (!refused.statusCode) throw error;
