@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { compiledCheckTypes } from './dynaliteTypes';
+import { compiledValidations } from './dynaliteValidations';
 import type { WireAnswer, WireRequest } from './inProcessHandler';
 
 /** An error dynalite's validations and actions hand back: DynamoDB's answer. */
@@ -13,11 +15,14 @@ type Action = (
 ) => void;
 interface ActionValidation {
   readonly types: object;
-  readonly custom?: unknown;
+  readonly custom?: (data: unknown, store: object) => string | undefined;
 }
 interface Validations {
   checkTypes(data: unknown, types: object): unknown;
   checkValidations(data: unknown, types: object, custom: unknown, store: object): void;
+}
+interface DynaliteDb {
+  validationError(message: string): DynaliteError;
 }
 
 const dynaliteMain = createRequire(import.meta.url).resolve('dynalite');
@@ -46,6 +51,19 @@ const OPERATIONS = [
 const APIS = new Set(['DynamoDB_20111205', 'DynamoDB_20120810']);
 const AUTH_PARAMETERS = ['Credential', 'Signature', 'SignedHeaders'];
 
+/** Whether an authorization header names a SigV4 signature's parts, as dynalite reads them. */
+const hasSignatureParts = (auth: string): boolean => {
+  if (auth.trim().slice(0, 5) !== 'AWS4-') return false;
+  // The last of a name counts, and it must not be empty.
+  const given: Record<string, string | undefined> = {};
+  for (const part of auth.split(/,| /).slice(1)) {
+    if (!part) continue;
+    const [name = '', value] = part.trim().split('=');
+    given[name] = value;
+  }
+  return AUTH_PARAMETERS.every((name) => Boolean(given[name]));
+};
+
 const lowerFirst = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);
 
 /**
@@ -60,14 +78,18 @@ const lowerFirst = (name: string): string => name.charAt(0).toLowerCase() + name
  */
 export const dynaliteRequestPath = (store: object) => {
   const validations = fromDynalite('./validations') as Validations;
+  const db = fromDynalite('./db') as DynaliteDb;
   const served = new Map(
     OPERATIONS.map((operation) => {
       const name = lowerFirst(operation);
+      const validation = fromDynalite(`./validations/${name}`) as ActionValidation;
       return [
         operation,
         {
           action: fromDynalite(`./actions/${name}`) as Action,
-          validation: fromDynalite(`./validations/${name}`) as ActionValidation,
+          validation,
+          checkTypes: compiledCheckTypes(validation.types),
+          holds: compiledValidations(validation.types),
         },
       ] as const;
     }),
@@ -86,22 +108,22 @@ export const dynaliteRequestPath = (store: object) => {
     };
   };
 
+  /** The last authorization header read, and whether it was signed: a client sends the same one. */
+  let lastAuthorization: { readonly header: string; readonly signed: boolean } | undefined;
+  const signed = (header: string | undefined): boolean => {
+    if (header === undefined) return false;
+    if (lastAuthorization?.header !== header)
+      lastAuthorization = { header, signed: hasSignatureParts(header) };
+    return lastAuthorization.signed;
+  };
+
   const wellFormed = (request: WireRequest): boolean => {
     const { headers } = request;
     if (request.method !== 'POST' || request.path !== '/' || !request.body || headers.origin !== undefined)
       return false;
     if ((headers['content-type'] ?? '').split(';')[0]?.trim() !== 'application/x-amz-json-1.0') return false;
-    const auth = headers.authorization;
-    if (auth?.trim().slice(0, 5) !== 'AWS4-') return false;
     if (headers['x-amz-date'] === undefined && headers.date === undefined) return false;
-    // As dynalite reads the header's parts: the last of a name counts, and it must not be empty.
-    const given: Record<string, string | undefined> = {};
-    for (const part of auth.split(/,| /).slice(1)) {
-      if (!part) continue;
-      const [name = '', value] = part.trim().split('=');
-      given[name] = value;
-    }
-    return AUTH_PARAMETERS.every((name) => Boolean(given[name]));
+    return signed(headers.authorization);
   };
 
   /** `settled` hears of the answer as it is made, before anyone awaiting it runs. */
@@ -116,10 +138,15 @@ export const dynaliteRequestPath = (store: object) => {
     } catch {
       return undefined;
     }
-    const { action, validation } = handling;
+    const { action, validation, checkTypes, holds } = handling;
     try {
-      data = validations.checkTypes(data, validation.types);
-      validations.checkValidations(data, validation.types, validation.custom, store);
+      data = checkTypes(data) ?? validations.checkTypes(data, validation.types);
+      if (!holds(data)) validations.checkValidations(data, validation.types, validation.custom, store);
+      else if (validation.custom) {
+        // The rest of checkValidations, as it ends.
+        const message = validation.custom(data, store);
+        if (message) throw db.validationError(message);
+      }
     } catch (error) {
       const refused = error as DynaliteError;
       if (!refused.statusCode) throw error;

@@ -74,9 +74,10 @@ export class InProcessHandler {
  * Stands in for SigV4 on the in-process path: the local stand-ins check that a request looks
  * signed (dynalite wants the header's parts), never the signature, so computing one is waste.
  */
+const UNSIGNED_AUTHORIZATION = `AWS4-HMAC-SHA256 Credential=${LOCAL_CREDENTIALS.accessKeyId}/20260101/${LOCAL_REGION}/local/aws4_request, SignedHeaders=host, Signature=0`;
 const unsignedSigner = {
   sign: async (request: HttpRequest): Promise<HttpRequest> => {
-    request.headers.authorization = `AWS4-HMAC-SHA256 Credential=${LOCAL_CREDENTIALS.accessKeyId}/20260101/${LOCAL_REGION}/local/aws4_request, SignedHeaders=host, Signature=0`;
+    request.headers.authorization = UNSIGNED_AUTHORIZATION;
     request.headers['x-amz-date'] = '20260101T000000Z';
     return request;
   },
