@@ -96,67 +96,39 @@ export const planReconcile = async (
     changedSince === undefined ||
     claim.lastFullListMs === undefined ||
     claim.lastFullListMs <= nowMs - reconciler.fullReconcileEveryMs;
-
-  const known = new Set(pools.map((p) => p.name));
-  const adopt = new Set<string>();
-  const describe = new Set<string>();
-  let listCalls = 0;
+  const draft = new PlanDraft(deps, reconciler, pools, nowMs);
 
   if (full) {
     const available = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs);
-    listCalls += available.calls;
-    const listed = new Set(available.jobs.map((j) => j.name));
-    for (const name of listed) if (!known.has(name)) adopt.add(name);
-    for (const name of known) if (!listed.has(name)) describe.add(name);
+    draft.counted(available);
+    draft.setAvailable(new Set(available.jobs.map((j) => j.name)));
   }
   if (changedSince === undefined) {
     // Nothing tells which running jobs ended since: each is described.
     const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
     if (full) await reconciler.schedule.fullListDone(nowMs);
-    const unsure = running.filter((r) => !adopt.has(r.name));
-    return {
-      full,
-      sooner: false,
-      describe,
-      ended: new Map(),
-      adopt: [...adopt],
-      read: new Map(),
-      unsure,
-      listCalls,
-    };
+    return draft.plan(
+      { full, sooner: false },
+      running.filter((r) => !draft.adopts(r.name)),
+    );
   }
 
   const recentSince = nowMs - recentPoolsWindowMs(deps.limits, every);
   const listing = await reconciler.catalog.changedJobs(
     POOL_TRANSITIONS_MOVE_LAST_MODIFIED ? changedSince : Math.min(changedSince, recentSince),
   );
-  listCalls += listing.calls;
-  if (!full && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED) {
-    const availableNow = new Set(
-      listing.jobs.flatMap((j) => (j.warmPoolStatus === 'Available' ? [j.name] : [])),
+  draft.counted(listing);
+  if (!full && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
+    draft.setAvailable(
+      new Set(listing.jobs.flatMap((j) => (j.warmPoolStatus === 'Available' ? [j.name] : []))),
     );
-    for (const name of availableNow) if (!known.has(name)) adopt.add(name);
-    for (const name of known) if (!availableNow.has(name)) describe.add(name);
-  }
   const changed = listing.jobs.filter(
     (j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince,
   );
-  const seen = await planChanged(deps, reconciler, pools, { listed: listing.jobs, changed }, nowMs, {
-    describe,
-    adopt,
-  });
-  reconciler.pace?.noteListing(nowMs, seen.timeliness);
+  const timeliness = await draft.setChanged({ listed: listing.jobs, changed });
+  reconciler.pace?.noteListing(nowMs, timeliness);
   if (full) await reconciler.schedule.fullListDone(nowMs);
-  return {
-    full,
-    sooner: false,
-    describe,
-    ended: seen.ended,
-    adopt: [...adopt],
-    read: seen.read,
-    unsure: [],
-    listCalls,
-  };
+  return draft.plan({ full, sooner: false });
 };
 
 /**
@@ -177,27 +149,10 @@ const planSooner = async (
   // would otherwise list hours of history (pages are taken before they are filtered).
   const since = Math.max(pace.listedAtMs ?? nowMs, nowMs - deps.reconcileEveryMs) - SOONER_LISTING_EVERY_MS;
   const listing = await reconciler.catalog.changedJobs(since);
-  const describe = new Set<string>();
-  const adopt = new Set<string>();
-  const seen = await planChanged(
-    deps,
-    reconciler,
-    pools,
-    { listed: listing.jobs, changed: listing.jobs },
-    nowMs,
-    { describe, adopt },
-  );
-  pace.noteListing(nowMs, seen.timeliness);
-  return {
-    full: false,
-    sooner: true,
-    describe,
-    ended: seen.ended,
-    adopt: [...adopt],
-    read: seen.read,
-    unsure: [],
-    listCalls: listing.calls,
-  };
+  const draft = new PlanDraft(deps, reconciler, pools, nowMs);
+  draft.counted(listing);
+  pace.noteListing(nowMs, await draft.setChanged({ listed: listing.jobs, changed: listing.jobs }));
+  return draft.plan({ full: false, sooner: true });
 };
 
 /**
@@ -211,26 +166,17 @@ export const planWatch = async (
   reconciler: ReconcileDeps,
   pools: readonly JobRecord[],
   nowMs: number,
-): Promise<{
-  readonly adopt: readonly string[];
-  readonly read: ReadonlyMap<string, JobRecord>;
-  readonly listCalls: number;
-}> => {
+): Promise<Pick<ReconcilePlan, 'adopt' | 'read' | 'listCalls'>> => {
   const pace = reconciler.pace;
   const since =
     Math.max(pace?.changesListedAtMs ?? nowMs, nowMs - deps.reconcileEveryMs) - SOONER_LISTING_EVERY_MS;
   const listing = await reconciler.catalog.changedJobs(since);
-  const adopt = new Set<string>();
-  const seen = await planChanged(
-    deps,
-    reconciler,
-    pools,
-    { listed: listing.jobs, changed: listing.jobs },
-    nowMs,
-    { describe: new Set(), adopt },
-  );
-  pace?.noteWatch(nowMs, seen.timeliness);
-  return { adopt: [...adopt], read: seen.read, listCalls: listing.calls };
+  const draft = new PlanDraft(deps, reconciler, pools, nowMs);
+  draft.counted(listing);
+  const timeliness = await draft.setChanged({ listed: listing.jobs, changed: listing.jobs });
+  pace?.noteWatch(nowMs, timeliness);
+  const { adopt, read, listCalls } = draft.plan({ full: false, sooner: true });
+  return { adopt, read, listCalls };
 };
 
 /**
@@ -243,69 +189,118 @@ const poolRecorded = (record: JobRecord): boolean =>
   record.pool !== undefined && record.pool.status !== 'InUse';
 
 /**
- * Sets the jobs a listing shows changed against the ledger: a pool it holds Available that is no
- * longer Available is looked at, an Available pool it never heard of is adopted, and so is an
- * ended job whose end (or pool) it does not hold. Tells how late the end events run by the way.
+ * One plan as its listings fill it: each listing is set against the ledger's Available pools
+ * (`pools`), and what it shows to look at or to adopt accumulates here, in the order found.
  */
-const planChanged = async (
-  deps: ReconcileTiming,
-  reconciler: ReconcileDeps,
-  pools: readonly JobRecord[],
-  listing: { readonly listed: readonly JobListing[]; readonly changed: readonly JobListing[] },
-  nowMs: number,
-  into: { readonly describe: Set<string>; readonly adopt: Set<string> },
-): Promise<{
-  ended: Map<string, TrainingJobDescription>;
-  read: Map<string, JobRecord>;
-  timeliness: EndTimeliness;
-}> => {
-  const { describe, adopt } = into;
-  const known = new Set(pools.map((p) => p.name));
-  const endedLongAgo = (job: JobListing) =>
-    job.endedAtMs !== undefined && job.endedAtMs <= nowMs - LATE_END_GRACE_MS;
-  const late: string[] = [];
-  const pending: string[] = [];
-  const recorded: string[] = [];
-  const unheardOf = new Set<string>();
-  for (const job of listing.changed) {
-    if (known.has(job.name)) {
-      // Held Available: its end and its pool are recorded (an end event on time, as a rule).
-      if (isTerminal(job.status)) recorded.push(job.name);
-      if (job.warmPoolStatus !== undefined && job.warmPoolStatus !== 'Available') describe.add(job.name);
-    } else if (job.warmPoolStatus === 'Available') {
-      (endedLongAgo(job) ? late : pending).push(job.name);
-      adopt.add(job.name);
-    } else if (
-      isTerminal(job.status) &&
-      !reconciler.recordedEnds?.covers(job.name, job.warmPoolStatus !== undefined)
-    ) {
-      unheardOf.add(job.name);
+class PlanDraft {
+  private readonly known: ReadonlySet<string>;
+  private readonly describe = new Set<string>();
+  private readonly adopt = new Set<string>();
+  private ended: ReadonlyMap<string, TrainingJobDescription> = new Map();
+  private read: ReadonlyMap<string, JobRecord> = new Map();
+  private listCalls = 0;
+
+  constructor(
+    private readonly deps: ReconcileTiming,
+    private readonly reconciler: ReconcileDeps,
+    private readonly pools: readonly JobRecord[],
+    private readonly nowMs: number,
+  ) {
+    this.known = new Set(pools.map((p) => p.name));
+  }
+
+  /** A listing made for the plan: its calls are the plan's. */
+  counted(listing: { readonly calls: number }): void {
+    this.listCalls += listing.calls;
+  }
+
+  adopts(name: string): boolean {
+    return this.adopt.has(name);
+  }
+
+  /**
+   * The pools a listing shows Available: one the ledger never heard of is adopted, and a pool it
+   * holds Available that is not among them is looked at.
+   */
+  setAvailable(listed: ReadonlySet<string>): void {
+    for (const name of listed) if (!this.known.has(name)) this.adopt.add(name);
+    for (const name of this.known) if (!listed.has(name)) this.describe.add(name);
+  }
+
+  /**
+   * The jobs a listing shows changed: a pool the ledger holds Available that is no longer
+   * Available is looked at, an Available pool it never heard of is adopted, and so is an ended
+   * job whose end (or pool) it does not hold. Tells how late the end events run by the way.
+   */
+  async setChanged(listing: {
+    readonly listed: readonly JobListing[];
+    readonly changed: readonly JobListing[];
+  }): Promise<EndTimeliness> {
+    const { deps, reconciler, nowMs, known, describe, adopt } = this;
+    const endedLongAgo = (job: JobListing) =>
+      job.endedAtMs !== undefined && job.endedAtMs <= nowMs - LATE_END_GRACE_MS;
+    const late: string[] = [];
+    const pending: string[] = [];
+    const recorded: string[] = [];
+    const unheardOf = new Set<string>();
+    for (const job of listing.changed) {
+      if (known.has(job.name)) {
+        // Held Available: its end and its pool are recorded (an end event on time, as a rule).
+        if (isTerminal(job.status)) recorded.push(job.name);
+        if (job.warmPoolStatus !== undefined && job.warmPoolStatus !== 'Available') describe.add(job.name);
+      } else if (job.warmPoolStatus === 'Available') {
+        (endedLongAgo(job) ? late : pending).push(job.name);
+        adopt.add(job.name);
+      } else if (
+        isTerminal(job.status) &&
+        !reconciler.recordedEnds?.covers(job.name, job.warmPoolStatus !== undefined)
+      ) {
+        unheardOf.add(job.name);
+      }
     }
+    // Ended jobs not Available in the ledger: most are recorded already; one batch read tells which
+    // are not, a job the ledger still holds running among them (those this container read
+    // recorded at an earlier reconcile are not read again). Only these can have ended unseen
+    // since the previous reconcile, so the running-jobs index is not read: a period in which
+    // nothing ended costs no read of the ledger here.
+    const read = new Map((await deps.ledger.getJobs([...unheardOf])).map((r) => [r.name, r]));
+    for (const record of read.values())
+      if (record.job && isTerminal(record.job.status))
+        reconciler.recordedEnds?.note(record.name, poolRecorded(record));
+    for (const job of listing.changed) {
+      if (!unheardOf.has(job.name)) continue;
+      const record = read.get(job.name);
+      const recordedEnd = record?.job !== undefined && isTerminal(record.job.status);
+      if (recordedEnd) recorded.push(job.name);
+      else (endedLongAgo(job) ? late : pending).push(job.name);
+      if (!recordedEnd || (job.warmPoolStatus !== undefined && !(record && poolRecorded(record))))
+        adopt.add(job.name);
+    }
+    const byName = new Map(this.pools.map((p) => [p.name, p]));
+    const ended = new Map<string, TrainingJobDescription>();
+    for (const line of listing.listed) {
+      const record = describe.has(line.name) ? byName.get(line.name) : undefined;
+      const end = record && listedEnd(record, line);
+      if (end) ended.set(line.name, end);
+    }
+    this.read = read;
+    this.ended = ended;
+    return { late, pending, recorded };
   }
-  // Ended jobs not Available in the ledger: most are recorded already; one batch read tells which
-  // are not, a job the ledger still holds running among them (those this container read
-  // recorded at an earlier reconcile are not read again). Only these can have ended unseen
-  // since the previous reconcile, so the running-jobs index is not read: a period in which
-  // nothing ended costs no read of the ledger here.
-  const read = new Map((await deps.ledger.getJobs([...unheardOf])).map((r) => [r.name, r]));
-  for (const record of read.values())
-    if (record.job && isTerminal(record.job.status))
-      reconciler.recordedEnds?.note(record.name, poolRecorded(record));
-  for (const job of listing.changed) {
-    if (!unheardOf.has(job.name)) continue;
-    const record = read.get(job.name);
-    const recordedEnd = record?.job !== undefined && isTerminal(record.job.status);
-    if (recordedEnd) recorded.push(job.name);
-    else (endedLongAgo(job) ? late : pending).push(job.name);
-    if (!recordedEnd || (job.warmPoolStatus !== undefined && !(record && poolRecorded(record))))
-      adopt.add(job.name);
+
+  /** The plan as its listings filled it; `unsure`: running jobs no listing tells ended, to describe. */
+  plan(
+    kind: { readonly full: boolean; readonly sooner: boolean },
+    unsure: readonly JobRecord[] = [],
+  ): ReconcilePlan {
+    return {
+      ...kind,
+      describe: this.describe,
+      ended: this.ended,
+      adopt: [...this.adopt],
+      read: this.read,
+      unsure,
+      listCalls: this.listCalls,
+    };
   }
-  const byName = new Map(pools.map((p) => [p.name, p]));
-  const ended = new Map<string, TrainingJobDescription>();
-  for (const line of listing.listed) {
-    const record = describe.has(line.name) ? byName.get(line.name) : undefined;
-    const end = record && listedEnd(record, line);
-    if (end) ended.set(line.name, end);
-  }
-  return { ended, read, timeliness: { late, pending, recorded } };
-};
+}
