@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { type ActionResult, applyPoolAction } from '../../app/applyPoolAction';
 import { mapBounded } from '../../app/mapBounded';
 import { availableHeads, chainOf, poolMoney, readHistory } from '../../app/poolQueries';
-import { isStopping, type JobRecord } from '../../domain/jobRecord';
+import type { JobRecord } from '../../domain/jobRecord';
 import { assembleChains, type PoolView, poolView } from '../../domain/poolChain';
 import type { Connection } from '../connection';
 import { type ConnectionFlags, withConnectionOptions } from '../connectionOptions';
@@ -56,13 +56,12 @@ const listing = (chain: readonly JobRecord[], conn: Connection): PoolListing => 
   const money = poolMoney(chain, conn.prices, conn.clock.now());
   const since = iso(view.status === 'Available' ? view.availableSinceMs : undefined);
   const until = iso(view.status === 'Available' ? view.expiresAtMs : undefined);
-  const head = chain[chain.length - 1] as JobRecord;
-  const stoppedBy = head.pool?.stoppedBy;
-  const location = head.job?.location ?? chain[0]?.job?.location;
+  const stoppedBy = chain[chain.length - 1]?.pool?.stoppedBy;
+  const location = chain[chain.length - 1]?.job?.location ?? chain[0]?.job?.location;
   return {
     poolId: view.poolId,
     headJob: view.headJob,
-    status: isStopping(head) ? 'Stopping' : view.status,
+    status: view.status === 'Available' && stoppedBy ? 'Stopping' : view.status,
     ...(stoppedBy ? { stoppedBy } : {}),
     ...(view.endedBy ? { endedBy: view.endedBy } : {}),
     ...(view.owner ? { owner: view.owner } : {}),
@@ -445,7 +444,7 @@ export const registerPoolsCommand = (program: Command, io: CliIo, setExit: (code
               });
           // Pools already stopped through poolwarden wait for the sweep to see them end: not again.
           chains = chains.filter(
-            (c) => !isStopping(c[c.length - 1] as JobRecord) && inPlace(listing(c, conn), options),
+            (c) => !c[c.length - 1]?.pool?.stoppedBy && inPlace(listing(c, conn), options),
           );
           if (chains.length === 0) {
             write('no Available pools match: nothing to stop');
