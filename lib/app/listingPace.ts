@@ -9,6 +9,15 @@ export const SOONER_LISTING_EVERY_MS = 60_000;
 export const LATE_END_GRACE_MS = 60_000;
 
 /**
+ * How long after a job's end the sweep's watch (sweepWatch.ts) leaves it to its end event. An end
+ * the watch finds first is adopted and never counts as on time; listing every 10 s, the watch
+ * would find every end first once events take 10 s, and the pace would never settle though the
+ * events run well within the grace. Ends this young are left out of the watch's listing; the next
+ * listing (they overlap by a minute) sees them, recorded by their event if it came.
+ */
+export const WATCH_LEAVES_ENDS_TO_EVENTS_MS = 20_000;
+
+/**
  * On-time ends in a row, with no late one among them, before the sweep goes back to listing once
  * per reconcile period. One on-time end may be luck in a burst of late ones.
  */

@@ -14,6 +14,7 @@ import {
   LATE_END_GRACE_MS,
   type ListingPace,
   SOONER_LISTING_EVERY_MS,
+  WATCH_LEAVES_ENDS_TO_EVENTS_MS,
 } from './listingPace';
 import { readAllPages } from './readAllPages';
 import type { RecordedEnds } from './recordedEnds';
@@ -214,23 +215,38 @@ export const planWatch = async (
 ): Promise<{
   readonly adopt: readonly string[];
   readonly read: ReadonlyMap<string, JobRecord>;
+  /** Pools listed Available that the ledger recorded Available while the watch waited (their late event came). */
+  readonly recorded: readonly JobRecord[];
   readonly listCalls: number;
 }> => {
   const pace = reconciler.pace;
   const since =
     Math.max(pace?.changesListedAtMs ?? nowMs, nowMs - deps.reconcileEveryMs) - SOONER_LISTING_EVERY_MS;
   const listing = await reconciler.catalog.changedJobs(since);
+  const settled = listing.jobs.filter(
+    (job) => job.endedAtMs === undefined || job.endedAtMs <= nowMs - WATCH_LEAVES_ENDS_TO_EVENTS_MS,
+  );
+  // A pool listed Available that the sweep did not read may have been recorded by its event
+  // since: read first, so that it counts as an end recorded in time, not one found unrecorded.
+  const known = new Set(pools.map((p) => p.name));
+  const unread = settled
+    .filter((job) => job.warmPoolStatus === 'Available' && !known.has(job.name))
+    .map((job) => job.name);
+  const fetched = unread.length > 0 ? await deps.ledger.getJobs(unread) : [];
+  const recorded = fetched.filter((record) => record.pool?.status === 'Available');
   const adopt = new Set<string>();
   const seen = await planChanged(
     deps,
     reconciler,
-    pools,
-    { listed: listing.jobs, changed: listing.jobs },
+    [...pools, ...recorded],
+    { listed: settled, changed: settled },
     nowMs,
     { describe: new Set(), adopt },
   );
   pace?.noteWatch(nowMs, seen.timeliness);
-  return { adopt: [...adopt], read: seen.read, listCalls: listing.calls };
+  const read = new Map(seen.read);
+  for (const record of fetched) read.set(record.name, record);
+  return { adopt: [...adopt], read, recorded, listCalls: listing.calls };
 };
 
 /**

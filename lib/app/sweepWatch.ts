@@ -113,19 +113,9 @@ const watchOnce = async (
 ): Promise<{ listCalls: number; available: JobRecord[] }> => {
   const { deps, reconciler } = account;
   const plan = await planWatch(deps, reconciler, pools, nowMs);
-  // A job the listing shows Available that the plan did not read may have been recorded by its
-  // late event while the watch waited: one batch read tells, and those are known from then on.
-  const unread = plan.adopt.filter((name) => !plan.read.has(name));
-  const read = new Map(plan.read);
-  if (unread.length > 0)
-    for (const record of await deps.ledger.getJobs(unread)) read.set(record.name, record);
-  const recorded = unread.flatMap((name) => {
-    const record = read.get(name);
-    return record?.pool?.status === 'Available' ? [record] : [];
-  });
-  const recordedNames = new Set(recorded.map((r) => r.name));
-  const adopt = plan.adopt.filter((name) => !recordedNames.has(name));
   const adopted =
-    adopt.length > 0 ? await adoptListed(deps, reconciler, adopt, read, pools, nowMs, tally) : [];
-  return { listCalls: plan.listCalls, available: [...recorded, ...adopted] };
+    plan.adopt.length > 0
+      ? await adoptListed(deps, reconciler, plan.adopt, plan.read, pools, nowMs, tally)
+      : [];
+  return { listCalls: plan.listCalls, available: [...plan.recorded, ...adopted] };
 };

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
-import { ListingPace } from '../../lib/app/listingPace';
+import { ListingPace, WATCH_LEAVES_ENDS_TO_EVENTS_MS } from '../../lib/app/listingPace';
 import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccounts';
 import { DEFAULT_WATCH_EVERY_MS } from '../../lib/app/sweepWatch';
 import type { Pause } from '../../lib/ports/pause';
@@ -105,9 +105,10 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
     expect(world.emulator.model.inspectJob('late')?.endedAtMs).toBe(endsAtMs);
     const stopped = world.decisions.all().find((d) => d.job === 'late');
     expect(stopped).toMatchObject({ action: 'stop', outcome: 'applied' });
-    // Found by the listing 5 s after the end, stopped then: idle less than one step of the watch.
+    // Found by the first listing after the end has been left to its event, stopped then: idle
+    // less than that allowance and one step of the watch, not until the next minute's sweep.
     const billable = world.emulator.model.inspectJob('late')?.billableSeconds ?? Number.POSITIVE_INFINITY;
-    expect(billable).toBeLessThanOrEqual(DEFAULT_WATCH_EVERY_MS / 1000);
+    expect(billable).toBeLessThanOrEqual((WATCH_LEAVES_ENDS_TO_EVENTS_MS + DEFAULT_WATCH_EVERY_MS) / 1000);
     expect(report.adopted).toBe(1);
     // Steps of 10 s from the invocation's start, the last one at least a step before the next sweep.
     const startMs = endsAtMs - 15_000;
@@ -176,5 +177,44 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
     expect(world.decisions.all().filter((d) => d.job === 'arrives')).toEqual([
       expect.objectContaining({ action: 'stop', outcome: 'applied' }),
     ]);
+  });
+
+  it('end events that recover to 15 s (on time by the grace) settle the pace while the watch lists', async () => {
+    await startWorld();
+    await untilEndsRunLate();
+    // From now on every end event arrives 15 s after its end: later than a step of the watch.
+    const delayed: { event: TrainingJobStateChangeEvent; atMs: number }[] = [];
+    const deliverDelayed = async () => {
+      await world.deliver((event) => {
+        if (!isEnd(event)) return false;
+        delayed.push({ event, atMs: Number(event.detail.TrainingEndTime) + 15_000 });
+        return true;
+      });
+      const due = delayed.filter((d) => d.atMs <= world.clock.now());
+      for (const d of due) {
+        delayed.splice(delayed.indexOf(d), 1);
+        await world.deliverEvent(d.event);
+      }
+    };
+    const recovering: Pause = {
+      until: async (atMs) => {
+        // The held events come at their own instants within the wait, as the local stack's runner does.
+        for (const d of [...delayed].sort((a, b) => a.atMs - b.atMs)) {
+          if (d.atMs > atMs || d.atMs <= world.clock.now()) continue;
+          world.advanceTo(d.atMs);
+          await deliverDelayed();
+        }
+        world.advanceTo(atMs);
+        await deliverDelayed();
+      },
+    };
+    // 40 ends over 2 hours: a job every 3 minutes, the sweep every minute.
+    for (let minute = 0; minute < 120; minute++) {
+      if (minute % 3 === 0) world.submit(`recovering-${minute}`, 1800);
+      await deliverDelayed();
+      await sweepAccounts({ ...deps(), watch: { pause: recovering, everyMs: DEFAULT_WATCH_EVERY_MS } });
+      world.advance(MIN);
+    }
+    expect(pace.soonerListing).toBe(false);
   });
 });
