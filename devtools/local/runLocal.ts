@@ -35,6 +35,7 @@ import { type LocalDynamo, startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
 import { inProcessTransports } from './runtime/localTransports';
 import { memoryStores } from './runtime/memoryStores';
+import { scheduledEvent } from './runtime/scheduledEvent';
 import { SweepSchedule, type SweepTiming, touchesPools } from './runtime/sweepSchedule';
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
 import { locationOf, submissionOf, traceJobRef } from './runtime/traceSubmission';
@@ -405,7 +406,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       }
       if (flight && pause.nextDueAt() === at) stepped(await pause.resume(flight.work));
       else if (!flight && schedule.isDue(at)) {
-        const { work, step } = pause.start(() => runSweep({}));
+        const { work, step } = pause.start(() => runSweep(scheduledEvent(clock.now())));
         flight = { atMs: at, work, changes: [] };
         stepped(await step);
       }

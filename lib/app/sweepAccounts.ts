@@ -30,6 +30,12 @@ export interface SweepAccountsDeps extends SweepDeps {
    * (sweepWatch.ts). Absent, or a forced reconcile: the sweep ends after its own listing.
    */
   readonly watch?: { readonly pause: Pause; readonly everyMs: number };
+  /**
+   * When the scheduled event that started this sweep was due: the watch's grid and its end are
+   * counted from it, so that a late start cannot run into the next scheduled sweep. Absent: the
+   * sweep's own start.
+   */
+  readonly scheduledAtMs?: number;
 }
 
 /** An account and region the sweep could not reach this time. */
@@ -155,7 +161,7 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
           watched,
           deps.watch.pause,
           {
-            startedAtMs,
+            scheduledAtMs: deps.scheduledAtMs ?? startedAtMs,
             scheduleEveryMs: deps.scheduleEveryMs,
             everyMs: deps.watch.everyMs,
             safetyMarginMs: deps.safetyMarginMs,
@@ -163,7 +169,8 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
           deps,
         )
       : undefined;
-  if (watch && watch.listings > 0) reports.push(watchedReport(watch, startedAtMs + deps.scheduleEveryMs));
+  if (watch && watch.listings > 0)
+    reports.push(watchedReport(watch, (deps.scheduledAtMs ?? startedAtMs) + deps.scheduleEveryMs));
   return {
     ...combine(reports, deps.clock.now() + deps.scheduleEveryMs),
     watchListings: watch?.listings ?? 0,

@@ -11,10 +11,17 @@ import { adoptListed, type SweepDeps, type Tally } from './sweep';
  */
 export const DEFAULT_WATCH_EVERY_MS = 10_000;
 
+/**
+ * How long before the next scheduled sweep the whole invocation must have ended, the watch's
+ * adoptions and their notices included: the sweep runs one at a time (reserved concurrency 1),
+ * and a scheduled event that finds it still running is throttled.
+ */
+export const WATCH_ENDS_BEFORE_NEXT_SWEEP_MS = 5_000;
+
 /** What bounds one invocation's watch. */
 export interface WatchBounds {
-  /** When the invocation's sweep started: the watch's instants are counted from it. */
-  readonly startedAtMs: number;
+  /** When the scheduled event that started the sweep was due: the watch's instants are counted from it. */
+  readonly scheduledAtMs: number;
   /** The sweep's schedule: the next invocation lists itself, so the watch ends a step before it. */
   readonly scheduleEveryMs: number;
   readonly everyMs: number;
@@ -23,16 +30,27 @@ export interface WatchBounds {
 }
 
 /**
+ * The time the watch has left at `nowMs`: the invocation's, but no later than
+ * WATCH_ENDS_BEFORE_NEXT_SWEEP_MS before the next scheduled sweep.
+ */
+export const watchRemainingMs = (bounds: WatchBounds, nowMs: number, remainingMs: number): number =>
+  Math.min(
+    remainingMs,
+    bounds.scheduledAtMs + bounds.scheduleEveryMs - WATCH_ENDS_BEFORE_NEXT_SWEEP_MS - nowMs,
+  );
+
+/**
  * The instant of the watch's next listing after `nowMs`, or undefined when the watch is over: the
- * next step of its grid from the sweep's start, no later than one step before the next scheduled
- * sweep (which lists itself, and must not find this invocation still running: one sweep at a
- * time), and only while the invocation would still have the safety margin left then.
+ * next step of its grid from the scheduled instant, no later than one step before the next
+ * scheduled sweep (which lists itself), and only while the safety margin would still be left then
+ * of the invocation's time and of the time before the next scheduled sweep (one sweep at a time).
  */
 export const nextWatchAt = (bounds: WatchBounds, nowMs: number, remainingMs: number): number | undefined => {
-  const steps = Math.floor((nowMs - bounds.startedAtMs) / bounds.everyMs) + 1;
-  const atMs = bounds.startedAtMs + steps * bounds.everyMs;
-  if (atMs > bounds.startedAtMs + bounds.scheduleEveryMs - bounds.everyMs) return undefined;
-  if (remainingMs - (atMs - nowMs) < bounds.safetyMarginMs) return undefined;
+  const steps = Math.max(0, Math.floor((nowMs - bounds.scheduledAtMs) / bounds.everyMs) + 1);
+  const atMs = bounds.scheduledAtMs + steps * bounds.everyMs;
+  if (atMs > bounds.scheduledAtMs + bounds.scheduleEveryMs - bounds.everyMs) return undefined;
+  const left = watchRemainingMs(bounds, nowMs, remainingMs);
+  if (left - (atMs - nowMs) < bounds.safetyMarginMs) return undefined;
   return atMs;
 };
 
@@ -77,6 +95,8 @@ export const watchLateEnds = async (
   };
   let listings = 0;
   let listCalls = 0;
+  // Adoptions stop taking new work as the sweep's do, by the watch's own end.
+  const remainingMs = () => watchRemainingMs(bounds, common.clock.now(), common.remainingMs());
   const known = new Map(accounts.map((account) => [account, [...account.pools]]));
   for (;;) {
     const lagging = accounts.filter((a) => a.reconciler.pace?.soonerListing === true);
@@ -85,10 +105,15 @@ export const watchLateEnds = async (
     if (atMs === undefined) break;
     await pause.until(atMs);
     for (const account of lagging) {
-      if (common.remainingMs() < bounds.safetyMarginMs) break;
+      if (remainingMs() < bounds.safetyMarginMs) break;
       const pools = known.get(account) ?? [];
       try {
-        const listed = await watchOnce(account, pools, common.clock.now(), tally);
+        const listed = await watchOnce(
+          { ...account, deps: { ...account.deps, remainingMs } },
+          pools,
+          common.clock.now(),
+          tally,
+        );
         listings++;
         listCalls += listed.listCalls;
         pools.push(...listed.available);

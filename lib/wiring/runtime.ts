@@ -133,6 +133,13 @@ const ACTION_METRICS: Record<DecisionOutcome, string> = {
 export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS[outcome];
 
 /**
+ * What the sweep must have left of its invocation to start one more pool: its SageMaker calls
+ * and writes, and its owner notice with every retry wait.
+ */
+export const sweepSafetyMarginMs = (config: Pick<PoolwardenConfig, 'notify'>): number =>
+  5_000 + config.notify.retry.waitBudgetMs;
+
+/**
  * Everything a poolwarden function needs, built once per container: the AWS clients and
  * adapters, the notification path and the policy in force. Each function takes the slice it
  * needs; per-invocation values (secrets, policy text, kill switch) come through refresh().
@@ -349,10 +356,16 @@ export class Runtime {
   }
 
   /** The sweep over every account and region, each through its spoke's access. */
-  sweepAccountsDeps(remainingMs: () => number, forceReconcile = false): SweepAccountsDeps {
+  /** `scheduledAtMs`: when the scheduled event that started this sweep was due (its `time`). */
+  sweepAccountsDeps(
+    remainingMs: () => number,
+    forceReconcile = false,
+    scheduledAtMs?: number,
+  ): SweepAccountsDeps {
     return {
       ...this.sweepDeps(remainingMs, forceReconcile),
       access: this.access,
+      ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}),
       ...(this.pause && this.config.policy.sweepWatchEveryMs !== undefined
         ? { watch: { pause: this.pause, everyMs: this.config.policy.sweepWatchEveryMs } }
         : {}),
@@ -380,8 +393,7 @@ export class Runtime {
       endWatch: this.config.policy.endWatch,
       ...(forceReconcile ? { forceReconcile } : {}),
       remainingMs,
-      // One pool's SageMaker calls and writes, and its owner notice with every retry wait.
-      safetyMarginMs: 5_000 + this.config.notify.retry.waitBudgetMs,
+      safetyMarginMs: sweepSafetyMarginMs(this.config),
       scheduleEveryMs: SWEEP_EVERY_MS,
       lookAheadMs: STATS_CACHE_MS,
     };
