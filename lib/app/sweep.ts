@@ -436,7 +436,11 @@ const handlePool = async (
   }
   // Released (at this very instant, or SageMaker was asked since and said Available): decided for
   // again only on SageMaker's word in this sweep, a describe or a reconcile's listing.
-  if (isStopping(head) && !looked && (!plan || plan.sooner)) return facts;
+  if (isStopping(head) && !looked && (!plan || plan.sooner)) {
+    // Left alone now, but the first sweep after its stop looks: the next sweep's wake counts it.
+    calm.after.set(head.name, head);
+    return facts;
+  }
   const acted = await decideAndAct(deps, head, knowledge, nowMs);
   calm.after.set(head.name, acted?.result.record ?? head);
   if (acted) {
