@@ -169,7 +169,8 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
           deps,
         )
       : undefined;
-  if (watch && watch.listings > 0)
+  // A watch whose every listing failed listed nothing, but its failures count.
+  if (watch && (watch.listings > 0 || watch.tally.failures > 0))
     reports.push(watchedReport(watch, (deps.scheduledAtMs ?? startedAtMs) + deps.scheduleEveryMs));
   return {
     ...combine(reports, deps.clock.now() + deps.scheduleEveryMs),
@@ -203,9 +204,10 @@ const claimedBeforehand = async (
 
 /**
  * What the watch did, as a report to combine with the sweeps': what it adopted changed the
- * ledger, so the next scheduled sweep must run.
+ * ledger, and what it failed or left for lack of time is still to do, so the next scheduled
+ * sweep must run.
  */
-const watchedReport = (watch: WatchReport, nextSweepAtMs: number): SweepReport => {
+export const watchedReport = (watch: WatchReport, nextSweepAtMs: number): SweepReport => {
   const { actions, reached: _, ...counts } = watch.tally;
   return {
     availablePools: 0,
@@ -217,7 +219,11 @@ const watchedReport = (watch: WatchReport, nextSweepAtMs: number): SweepReport =
     fullList: false,
     listCalls: watch.listCalls,
     watching: 0,
-    nextChangeAtMs: counts.adopted > 0 || counts.failures > 0 ? nextSweepAtMs : Number.POSITIVE_INFINITY,
+    // Adoptions left for lack of time are the next sweep's work, as failed ones are.
+    nextChangeAtMs:
+      counts.adopted > 0 || counts.failures > 0 || counts.deferred > 0
+        ? nextSweepAtMs
+        : Number.POSITIVE_INFINITY,
   };
 };
 
