@@ -77,16 +77,20 @@ const dynamoStores = (
 /** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
 export const STATS_CACHE_MS = 5 * 60_000;
 
-export interface RuntimeOptions {
+/**
+ * The runtime's time: the system clock with a timer for the sweep's waits within its invocation
+ * (sweepWatch.ts), or a clock of its own (virtual time) with the pause that waits on it: a
+ * runtime given one without the other would have its sweep never wait, silently.
+ */
+export type RuntimeTime =
+  | { readonly clock?: never; readonly pause?: never }
+  | { readonly clock: Clock; readonly pause: Pause };
+
+export type RuntimeOptions = RuntimeTime & RuntimeSettings;
+
+export interface RuntimeSettings {
   readonly config: PoolwardenConfig;
   readonly telemetry: Telemetry;
-  readonly clock?: Clock;
-  /**
-   * How the sweep waits within its invocation for its watch (sweepWatch.ts). Absent: a timer on
-   * the system clock; a runtime on a clock of its own (virtual time) must bring its own, or its
-   * sweep never waits (and never watches).
-   */
-  readonly pause?: Pause;
   readonly prices?: PriceTable;
   readonly initialPolicy?: Policy;
   /** Reactors besides the built-in ones (the local stack's timeline). */
@@ -146,7 +150,7 @@ export const sweepSafetyMarginMs = (config: Pick<PoolwardenConfig, 'notify'>): n
  */
 export class Runtime {
   readonly clock: Clock;
-  private readonly pause: Pause | undefined;
+  private readonly pause: Pause;
   readonly ledger: Ledger;
   /** Every account and region's training jobs, each through its own client. */
   readonly trainingJobs: TrainingJobs;
@@ -177,7 +181,7 @@ export class Runtime {
     const { core, notify, policy } = options.config;
     const { transport } = options;
     this.clock = options.clock ?? systemClock;
-    this.pause = options.pause ?? (options.clock ? undefined : timerPause(systemClock));
+    this.pause = options.pause ?? timerPause(systemClock);
     const stores =
       options.stores ??
       dynamoStores(
@@ -366,7 +370,7 @@ export class Runtime {
       ...this.sweepDeps(remainingMs, forceReconcile),
       access: this.access,
       ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}),
-      ...(this.pause && this.config.policy.sweepWatchEveryMs !== undefined
+      ...(this.config.policy.sweepWatchEveryMs !== undefined
         ? { watch: { pause: this.pause, everyMs: this.config.policy.sweepWatchEveryMs } }
         : {}),
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
