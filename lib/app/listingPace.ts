@@ -12,8 +12,10 @@ export const LATE_END_GRACE_MS = 60_000;
  * How long after a job's end the sweep's watch (sweepWatch.ts) leaves it to its end event. An end
  * the watch finds first is adopted and never counts as on time; listing every 10 s, the watch
  * would find every end first once events take 10 s, and the pace would never settle though the
- * events run well within the grace. Ends this young are left out of the watch's listing; the next
- * listing (they overlap by a minute) sees them, recorded by their event if it came.
+ * events run well within the grace. Ends this young are left out of the watch's listing (the
+ * next listing overlaps by a minute and sees them, recorded by their event if it came), but for
+ * a pool dear enough idle that the watch adopts it at once (sweepWatch.ts): the cheaper ends
+ * tell whether the events run on time again.
  */
 export const WATCH_LEAVES_ENDS_TO_EVENTS_MS = 20_000;
 

@@ -212,6 +212,8 @@ export const planWatch = async (
   reconciler: ReconcileDeps,
   pools: readonly JobRecord[],
   nowMs: number,
+  /** Whether an end younger than WATCH_LEAVES_ENDS_TO_EVENTS_MS is adopted at once, from what the ledger holds of it. */
+  adoptsYoung: (record: JobRecord | undefined) => boolean,
 ): Promise<{
   readonly adopt: readonly string[];
   readonly read: ReadonlyMap<string, JobRecord>;
@@ -223,17 +225,30 @@ export const planWatch = async (
   const since =
     Math.max(pace?.changesListedAtMs ?? nowMs, nowMs - deps.reconcileEveryMs) - SOONER_LISTING_EVERY_MS;
   const listing = await reconciler.catalog.changedJobs(since);
-  const settled = listing.jobs.filter(
-    (job) => job.endedAtMs === undefined || job.endedAtMs <= nowMs - WATCH_LEAVES_ENDS_TO_EVENTS_MS,
-  );
   // A pool listed Available that the sweep did not read may have been recorded by its event
   // since: read first, so that it counts as an end recorded in time, not one found unrecorded.
   const known = new Set(pools.map((p) => p.name));
-  const unread = settled
+  const unread = listing.jobs
     .filter((job) => job.warmPoolStatus === 'Available' && !known.has(job.name))
     .map((job) => job.name);
-  const fetched = unread.length > 0 ? await deps.ledger.getJobs(unread) : [];
-  const recorded = fetched.filter((record) => record.pool?.status === 'Available');
+  const fetched = new Map(
+    (unread.length > 0 ? await deps.ledger.getJobs(unread) : []).map((r) => [r.name, r]),
+  );
+  const isRecorded = (name: string) => fetched.get(name)?.pool?.status === 'Available';
+  // A young end is left to its event (the next listing overlaps), unless its event came already
+  // or its pool is worth adopting at once: see WATCH_LEAVES_ENDS_TO_EVENTS_MS.
+  const settled = listing.jobs.filter(
+    (job) =>
+      job.endedAtMs === undefined ||
+      job.endedAtMs <= nowMs - WATCH_LEAVES_ENDS_TO_EVENTS_MS ||
+      (job.warmPoolStatus === 'Available' &&
+        !known.has(job.name) &&
+        (isRecorded(job.name) || adoptsYoung(fetched.get(job.name)))),
+  );
+  const recorded = settled.flatMap((job) => {
+    const record = fetched.get(job.name);
+    return record && isRecorded(job.name) ? [record] : [];
+  });
   const adopt = new Set<string>();
   const seen = await planChanged(
     deps,
@@ -245,7 +260,7 @@ export const planWatch = async (
   );
   pace?.noteWatch(nowMs, seen.timeliness);
   const read = new Map(seen.read);
-  for (const record of fetched) read.set(record.name, record);
+  for (const record of fetched.values()) read.set(record.name, record);
   return { adopt: [...adopt], read, recorded, listCalls: listing.calls };
 };
 

@@ -1,5 +1,6 @@
 import { errorMessage } from '../domain/errorMessage';
 import type { JobRecord } from '../domain/jobRecord';
+import { hourlyPrice, type PriceTable } from '../domain/prices';
 import type { Pause } from '../ports/pause';
 import { planWatch, type ReconcileDeps } from './reconcilePlan';
 import { adoptListed, type SweepDeps, type Tally } from './sweep';
@@ -17,6 +18,28 @@ export const DEFAULT_WATCH_EVERY_MS = 10_000;
  * and a scheduled event that finds it still running is throttled.
  */
 export const WATCH_ENDS_BEFORE_NEXT_SWEEP_MS = 5_000;
+
+/**
+ * From what idle price per hour (instances × the price table's hourly price) the watch adopts an
+ * end at once rather than leave it to its event for WATCH_LEAVES_ENDS_TO_EVENTS_MS: a pool of
+ * four ml.p4d.24xlarge costs $2.51 a minute idle, a ml.g5.xlarge about 2 cents. An end whose
+ * price is not known (its start never recorded, an instance type the table lacks) is adopted
+ * at once too.
+ */
+export const WATCH_ADOPTS_AT_ONCE_FROM_USD_PER_HOUR = 10;
+
+/** Whether the watch adopts a young end at once, from what the ledger holds of the job. */
+const adoptsYoungEnd =
+  (prices: PriceTable) =>
+  (record: JobRecord | undefined): boolean => {
+    const job = record?.job;
+    const price = job ? hourlyPrice(prices, job.criteria.instanceType, job.location?.region) : undefined;
+    return (
+      !job ||
+      price === undefined ||
+      price * job.criteria.instanceCount >= WATCH_ADOPTS_AT_ONCE_FROM_USD_PER_HOUR
+    );
+  };
 
 /** What bounds one invocation's watch. */
 export interface WatchBounds {
@@ -137,7 +160,7 @@ const watchOnce = async (
   tally: Tally,
 ): Promise<{ listCalls: number; available: JobRecord[] }> => {
   const { deps, reconciler } = account;
-  const plan = await planWatch(deps, reconciler, pools, nowMs);
+  const plan = await planWatch(deps, reconciler, pools, nowMs, adoptsYoungEnd(deps.setup.prices));
   const adopted =
     plan.adopt.length > 0
       ? await adoptListed(deps, reconciler, plan.adopt, plan.read, pools, nowMs, tally)

@@ -6,7 +6,7 @@ import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccoun
 import { DEFAULT_WATCH_EVERY_MS } from '../../lib/app/sweepWatch';
 import type { Pause } from '../../lib/ports/pause';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-import { MIN, policyOf, SweepWorld } from '../support/sweepWorld';
+import { MIN, policyOf, SweepWorld, sampleJob } from '../support/sweepWorld';
 
 /** Stop a pool the moment it is idle, whatever the hour; never extend. */
 const STOP_AT_ONCE = policyOf(`
@@ -121,6 +121,33 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
     for (const event of held.splice(0)) await world.deliverEvent(event);
     expect((await ledger.getJob('late'))?.pool).toMatchObject({ status: 'Terminated' });
     expect(world.decisions.all().filter((d) => d.job === 'late')).toHaveLength(1);
+  });
+
+  it('a pool dear enough idle is adopted at once, not left to its event: found within one step', async () => {
+    await startWorld();
+    await untilEndsRunLate();
+    world.emulator.submit({
+      ...sampleJob('dear', 1800, 50, 600),
+      instanceType: 'ml.p4d.24xlarge',
+      instanceCount: 4,
+    });
+    while (world.emulator.model.inspectJob('dear')?.startedAtMs === undefined) {
+      await deliverHoldingEnds();
+      world.advance(MIN);
+    }
+    const endsAtMs = (world.emulator.model.inspectJob('dear')?.startedAtMs ?? 0) + 600_000;
+    world.advanceTo(endsAtMs - 15_000);
+    await deliverHoldingEnds();
+    const report = await sweepAccounts(deps());
+    expect(report.adopted).toBe(1);
+    expect(world.decisions.all().find((d) => d.job === 'dear')).toMatchObject({
+      action: 'stop',
+      outcome: 'applied',
+    });
+    // Found by the listing 5 s after its end ($2.51 a minute idle), not 20 s later.
+    expect(world.emulator.model.inspectJob('dear')?.billableSeconds).toBeLessThanOrEqual(
+      DEFAULT_WATCH_EVERY_MS / 1000,
+    );
   });
 
   it('end events on time: the sweep never waits and lists nothing more', async () => {
