@@ -112,6 +112,18 @@ export interface Tally {
   readonly actions: Record<string, number>;
 }
 
+/** A tally before any work. */
+export const emptyTally = (): Tally => ({
+  reached: 0,
+  reconciled: 0,
+  failures: 0,
+  adopted: 0,
+  finished: 0,
+  deferred: 0,
+  watched: 0,
+  actions: {},
+});
+
 /**
  * Whether a sweep left everything as it found it but the pools' last looks; then the pools as
  * it left them, and the decisions recorded once that it made again, tell when the next one could act.
@@ -162,16 +174,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     after: new Map(),
     repeated: new Set(),
   };
-  const tally: Tally = {
-    reached: 0,
-    reconciled: 0,
-    failures: 0,
-    adopted: 0,
-    finished: 0,
-    deferred: 0,
-    watched: 0,
-    actions: {},
-  };
+  const tally = emptyTally();
 
   const unit = (name: string, work: () => Promise<LedgerFact[]>) => runUnit(deps, tally, calm, name, work);
 

@@ -3,14 +3,7 @@ import type { JobRecord } from '../domain/jobRecord';
 import { hourlyPrice, type PriceTable } from '../domain/prices';
 import type { Pause } from '../ports/pause';
 import { planWatch, type ReconcileDeps } from './reconcilePlan';
-import { adoptListed, type SweepDeps, type Tally } from './sweep';
-
-/**
- * How often a sweep lists what changed within its own invocation while the end events run late
- * (`POOLWARDEN_SWEEP_WATCH_SECONDS`). A pool the policy stops at once then idles about half this
- * instead of about half the sweep's minute: the ml.p4d.24xlarge pools cost $2.51 a minute idle.
- */
-export const DEFAULT_WATCH_EVERY_MS = 10_000;
+import { adoptListed, emptyTally, type SweepDeps, type Tally } from './sweep';
 
 /**
  * How long before the next scheduled sweep the whole invocation must have ended, the watch's
@@ -106,16 +99,7 @@ export const watchLateEnds = async (
   bounds: WatchBounds,
   common: Pick<SweepDeps, 'clock' | 'remainingMs' | 'telemetry'>,
 ): Promise<WatchReport> => {
-  const tally: Tally = {
-    reached: 0,
-    reconciled: 0,
-    failures: 0,
-    adopted: 0,
-    finished: 0,
-    deferred: 0,
-    watched: 0,
-    actions: {},
-  };
+  const tally = emptyTally();
   let listings = 0;
   let listCalls = 0;
   // Adoptions stop taking new work as the sweep's do, by the watch's own end.

@@ -9,6 +9,7 @@ import { DynamoReconcileSchedule } from '../adapters/dynamo/dynamoReconcileSched
 import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
+import { timerPause } from '../adapters/time/timerPause';
 import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
 import { ContainerLearnerMemo } from '../app/containerLearnerMemo';
 import type { FactReactor } from '../app/factReactor';
@@ -37,7 +38,7 @@ import type { AccountAccess } from '../ports/accountAccess';
 import { type Clock, systemClock } from '../ports/clock';
 import type { DecisionLog, DecisionOutcome } from '../ports/decisionLog';
 import type { Ledger } from '../ports/ledger';
-import { type Pause, timerPause } from '../ports/pause';
+import type { Pause } from '../ports/pause';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { Telemetry } from '../ports/telemetry';
 import type { TrainingJobs } from '../ports/trainingJobs';

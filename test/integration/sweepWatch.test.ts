@@ -3,7 +3,7 @@ import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { ListingPace, WATCH_LEAVES_ENDS_TO_EVENTS_MS } from '../../lib/app/listingPace';
 import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccounts';
-import { DEFAULT_WATCH_EVERY_MS } from '../../lib/app/sweepWatch';
+import { DEFAULT_WATCH_EVERY_MS } from '../../lib/domain/sweepWatchEvery';
 import type { Pause } from '../../lib/ports/pause';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import { MIN, policyOf, SweepWorld, sampleJob } from '../support/sweepWorld';

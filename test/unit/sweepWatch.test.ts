@@ -4,12 +4,12 @@ import { parse } from 'yaml';
 import { SWEEP_TIMEOUT_MS } from '../../devtools/local/runtime/lambdaContext';
 import { SWEEP_EVERY_MS } from '../../lib/app/sweepWake';
 import {
-  DEFAULT_WATCH_EVERY_MS,
   nextWatchAt,
   WATCH_ENDS_BEFORE_NEXT_SWEEP_MS,
   type WatchBounds,
   watchRemainingMs,
 } from '../../lib/app/sweepWatch';
+import { DEFAULT_WATCH_EVERY_MS } from '../../lib/domain/sweepWatchEvery';
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { sweepSafetyMarginMs } from '../../lib/wiring/runtime';
 

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { DEFAULT_WATCH_EVERY_MS } from '../../app/sweepWatch';
 import { DEFAULT_END_WATCH } from '../../domain/endWatch';
 import { ACCOUNT_PATTERN, type JobLocation, REGION_PATTERN } from '../../domain/jobLocation';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../domain/owner';
+import { DEFAULT_WATCH_EVERY_MS } from '../../domain/sweepWatchEvery';
 import { DEFAULT_TIME_ZONE_TAG_KEYS, isTimeZone } from '../../notify/recipient';
 import { DEFAULT_RETRY_POLICY } from '../../notify/retry';
 import { isLoopbackUrl } from '../../notify/slackSecrets';
