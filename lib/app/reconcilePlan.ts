@@ -10,11 +10,11 @@ import type { TrainingJobDescription } from '../ports/trainingJobs';
 import type { JobListing, WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import { listedEnd } from './listedEnd';
 import {
+  CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS,
   type EndTimeliness,
   LATE_END_GRACE_MS,
   type ListingPace,
   SOONER_LISTING_EVERY_MS,
-  WATCH_LEAVES_ENDS_TO_EVENTS_MS,
 } from './listingPace';
 import { readAllPages } from './readAllPages';
 import type { RecordedEnds } from './recordedEnds';
@@ -203,7 +203,7 @@ const planSooner = async (
 
 /**
  * Within a sweep's invocation, between its scheduled listings, while the end events run late
- * (sweepWatch.ts): one listing of the jobs modified since the last listing of what changed, less
+ * (catchUpListings.ts): one listing of the jobs modified since the last listing of what changed, less
  * a minute for safety, a page nearly always. Only what it says to adopt is acted on at once; a
  * pool it shows ended waits for the next sweep, whose own listing reaches back over this one.
  */
@@ -212,7 +212,7 @@ export const planWatch = async (
   reconciler: ReconcileDeps,
   pools: readonly JobRecord[],
   nowMs: number,
-  /** Whether an end younger than WATCH_LEAVES_ENDS_TO_EVENTS_MS is adopted at once, from what the ledger holds of it. */
+  /** Whether an end younger than CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS is adopted at once, from what the ledger holds of it. */
   adoptsYoung: (record: JobRecord | undefined) => boolean,
 ): Promise<{
   readonly adopt: readonly string[];
@@ -236,11 +236,11 @@ export const planWatch = async (
   );
   const isRecorded = (name: string) => fetched.get(name)?.pool?.status === 'Available';
   // A young end is left to its event (the next listing overlaps), unless its event came already
-  // or its pool is worth adopting at once: see WATCH_LEAVES_ENDS_TO_EVENTS_MS.
+  // or its pool is worth adopting at once: see CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS.
   const settled = listing.jobs.filter(
     (job) =>
       job.endedAtMs === undefined ||
-      job.endedAtMs <= nowMs - WATCH_LEAVES_ENDS_TO_EVENTS_MS ||
+      job.endedAtMs <= nowMs - CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS ||
       (job.warmPoolStatus === 'Available' &&
         !known.has(job.name) &&
         (isRecorded(job.name) || adoptsYoung(fetched.get(job.name)))),

@@ -206,7 +206,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   // The watch's describes are not pools: whether every pool was reached is counted before them.
   const poolsReached = tally.reached;
   if (watch && deps.reconciler) {
-    // What the watch finds goes the reconciler's way: an ended job is adopted as its event would have been.
+    // What a catch-up listing finds goes the reconciler's way: an ended job is adopted as its event would have been.
     const unsure = new Set([...(plan?.unsure ?? []).map((r) => r.name), ...(plan?.adopt ?? [])]);
     const watched = watch.describe.filter((record) => !unsure.has(record.name));
     await mapBounded(watched, deps.concurrency, (record) =>
@@ -307,7 +307,7 @@ const adoptAndDecide = async (
 };
 
 /**
- * The jobs a listing between sweeps named (the watch, sweepWatch.ts), adopted as the sweep adopts
+ * The jobs a listing between sweeps named (catch-up listings, catchUpListings.ts), adopted as the sweep adopts
  * the reconcile's, the sweep's concurrency at a time within its time budget; `read` holds the
  * records already read.
  * Returns the adopted pools as the ledger now holds them, for the next listing to know.

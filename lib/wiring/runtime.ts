@@ -80,7 +80,7 @@ export const STATS_CACHE_MS = 5 * 60_000;
 
 /**
  * The runtime's time: the system clock with a timer for the sweep's waits within its invocation
- * (sweepWatch.ts), or a clock of its own (virtual time) with the pause that waits on it: a
+ * (catchUpListings.ts), or a clock of its own (virtual time) with the pause that waits on it: a
  * runtime given one without the other would have its sweep never wait, silently.
  */
 export type RuntimeTime =
@@ -371,8 +371,8 @@ export class Runtime {
       ...this.sweepDeps(remainingMs, forceReconcile),
       access: this.access,
       ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}),
-      ...(this.config.policy.sweepWatchEveryMs !== undefined
-        ? { watch: { pause: this.pause, everyMs: this.config.policy.sweepWatchEveryMs } }
+      ...(this.config.policy.catchUpEveryMs !== undefined
+        ? { catchUp: { pause: this.pause, everyMs: this.config.policy.catchUpEveryMs } }
         : {}),
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
       ...(this.config.spokes.members.length > 0 ? { members: this.config.spokes.members } : {}),

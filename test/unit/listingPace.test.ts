@@ -49,7 +49,7 @@ describe('ListingPace: when the sweep lists what changed between reconciles', ()
   });
 });
 
-describe('ListingPace: the sweep watch lists between scheduled sweeps', () => {
+describe('ListingPace: catch-up listings between scheduled sweeps', () => {
   it('a watch listing is judged as any listing but does not move when the next sweep lists', () => {
     const pace = new ListingPace();
     pace.noteListing(NOW, seen(['late']));
@@ -61,7 +61,7 @@ describe('ListingPace: the sweep watch lists between scheduled sweeps', () => {
     expect(pace.listsSooner(NOW + SOONER_LISTING_EVERY_MS)).toBe(true);
   });
 
-  it('on-time ends seen by the watch settle the pace as the sweep would', () => {
+  it('on-time ends seen by a catch-up listing settle the pace as the sweep would', () => {
     const pace = new ListingPace();
     pace.noteListing(NOW, seen(['late']));
     pace.noteWatch(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Tally } from '../../lib/app/sweep';
-import { watchedReport } from '../../lib/app/sweepAccounts';
+import { catchUpReport } from '../../lib/app/sweepAccounts';
 
 const NEXT_SWEEP_MS = Date.parse('2026-03-02T12:01:00Z');
 const tally = (counts: Partial<Tally>): Tally => ({
@@ -15,7 +15,7 @@ const tally = (counts: Partial<Tally>): Tally => ({
   ...counts,
 });
 const report = (counts: Partial<Tally>) =>
-  watchedReport({ listings: 3, listCalls: 3, tally: tally(counts) }, NEXT_SWEEP_MS);
+  catchUpReport({ listings: 3, listCalls: 3, tally: tally(counts) }, NEXT_SWEEP_MS);
 
 describe("the sweep watch's report", () => {
   it('a watch that found nothing leaves the next change to the sweeps', () => {
