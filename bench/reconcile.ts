@@ -3,13 +3,13 @@
  * into bench/results.md (its own section). Nothing here is a test.
  *
  * 1. The bundled team week with the example policy, calm, with delays alone (--chaos, without the
- *    sweep's watch, and with a full reconcile every minute), and with
+ *    catch-up listings, and with a full reconcile every minute), and with
  *    --chaos --drop 0.1 --crash 0.05 --throttle 0.1: idle cost, whether the ledger matches the
  *    emulator, SageMaker calls and DynamoDB requests per job (counted at the emulators), against
  *    polling every Available pool every minute (one DescribeTrainingJob per Available
  *    pool-minute, SageMaker's own billable seconds / 60; the list calls polling needs are not
  *    even counted), and against that plus the UpdateTrainingJob calls a poller makes too. With
- *    reconcile periods of 15 (the default), 30 and 60 minutes. What the sweep's watch adds to
+ *    reconcile periods of 15 (the default), 30 and 60 minutes. What the catch-up listings add to
  *    the sweep's Lambda time is the virtual time sweeps spent waiting within their invocations.
  * 2. ListTrainingJobs calls per reconcile as the account's history grows (1k, 10k, 100k jobs
  *    over the 28-day window, one Available pool): the full listing pages before it filters, so
@@ -45,13 +45,13 @@ const scenarios: Array<{
   { label: 'calm, reconcile every 30 minutes', options: {}, reconcileMinutes: 30 },
   { label: 'calm, reconcile every 60 minutes', options: {}, reconcileMinutes: 60 },
   { label: '--chaos (delays up to 10 min, duplicates)', options: { chaosSeed: 1 } },
-  // Without the sweep's watch (one listing an invocation while ends run late): the sweep's minute is the floor.
+  // Without catch-up listings (one listing an invocation while ends run late): the sweep's minute is the floor.
   {
-    label: '--chaos, sweep watch off',
+    label: '--chaos, catch-up listings off',
     options: { chaosSeed: 1 },
-    env: { POOLWARDEN_SWEEP_WATCH_SECONDS: 'off' },
+    env: { POOLWARDEN_CATCH_UP_SECONDS: 'off' },
   },
-  // A full reconcile every minute, the watch as well: what listing every Available pool adds.
+  // A full reconcile every minute, catching up as well: what listing every Available pool adds.
   { label: '--chaos, reconcile every minute', options: { chaosSeed: 1 }, reconcileMinutes: 1 },
   // The end watch (an earlier answer to the nightly ml.p4d.24xlarge pools whose end events run
   // late) describes such jobs around their learnt end; these show it on, and describing every
@@ -68,9 +68,9 @@ const scenarios: Array<{
   },
   { label: '--chaos --drop 0.1 --crash 0.05 --throttle 0.1', options: { chaosSeed: 1, faults: FAULTS } },
   {
-    label: 'the same, sweep watch off',
+    label: 'the same, catch-up listings off',
     options: { chaosSeed: 1, faults: FAULTS },
-    env: { POOLWARDEN_SWEEP_WATCH_SECONDS: 'off' },
+    env: { POOLWARDEN_CATCH_UP_SECONDS: 'off' },
   },
   // The trade-off: reconciling more often finds late and lost ends sooner, for more list calls.
   ...[30, 60, 5, 1].map((minutes) => ({
@@ -136,7 +136,7 @@ for (const scenario of scenarios) {
       : {}),
   };
   Object.assign(process.env, env);
-  const { report, sweepWatchSeconds } = await runLocal({
+  const { report, catchUpSeconds } = await runLocal({
     trace,
     policy,
     ...scenario.options,
@@ -171,7 +171,7 @@ for (const scenario of scenarios) {
     fixed(dynamo / jobs, 1),
     `${applied}`,
     `${report.delivery.dropped}/${report.delivery.crashed}/${report.delivery.throttled}`,
-    thousands(Math.round(sweepWatchSeconds)),
+    thousands(Math.round(catchUpSeconds)),
     fixed((performance.now() - started) / 1000, 0),
   ]);
   console.error(`${scenario.label}: done`);
@@ -241,7 +241,7 @@ const callerRows = [...callers.counts.entries()]
 const section = [
   '## Reconciliation (`npm run bench:reconcile`)',
   '',
-  `Bundled team week (${trace.length} jobs), example policy, reconcile every 15 min unless said (each lists the jobs of the recent ${fixed(recentPoolsWindowMs(DEFAULT_KEEP_ALIVE_LIMITS, 15 * 60_000) / 3_600_000, 2)} h with their warm pool status), full 28-day listing every 24 h. Polling baseline: one DescribeTrainingJob per Available pool-minute of the calm run (${thousands(calmPollingCalls)}), list calls not counted; the target is 3× fewer calls than that. "Polling + its updates" also counts the UpdateTrainingJob calls of the calm run (${thousands(calmUpdates)}), which a polling system would make too; it is shown, not the target. The end watch (README, event handling rule 7) is off by default; where said it is on and describes running jobs whose pools cost at least $50/h idle around their learnt end, at most 30 describes a job unless said. While the end events run late (a listing shows an end the ledger does not hold: README, event handling rule 7) every sweep also lists what changed since the previous listing, a page each, and then, within its invocation, again every 10 s up to 10 s before the next sweep while its time allows (the sweep's watch, \`POOLWARDEN_SWEEP_WATCH_SECONDS\`: with the deployed 58 s timeout and its 13 s safety margin, at 10, 20, 30 and 40 s), adopting the ends it finds; all counted under ListTrainingJobs; calm runs never do. "Sweep watch: Lambda s" is the virtual time the sweeps spent within their invocations waiting for the watch's listings: what the watch adds to the sweep's billed duration (256 MB). With the watch off a pool the calm run stops the instant its event arrives idles until the next sweep, about half a minute, and the ml.p4d.24xlarge pools cost $2.51 a minute idle; with it, a few seconds (3 to 9 s for the eleven such pools under --chaos). A reconcile every minute finds each end within the 60 s grace, so no end counts as late, the sweep never lists sooner and never watches (under --chaos alone): that setting is no floor any more.`,
+  `Bundled team week (${trace.length} jobs), example policy, reconcile every 15 min unless said (each lists the jobs of the recent ${fixed(recentPoolsWindowMs(DEFAULT_KEEP_ALIVE_LIMITS, 15 * 60_000) / 3_600_000, 2)} h with their warm pool status), full 28-day listing every 24 h. Polling baseline: one DescribeTrainingJob per Available pool-minute of the calm run (${thousands(calmPollingCalls)}), list calls not counted; the target is 3× fewer calls than that. "Polling + its updates" also counts the UpdateTrainingJob calls of the calm run (${thousands(calmUpdates)}), which a polling system would make too; it is shown, not the target. The end watch (README, event handling rule 7) is off by default; where said it is on and describes running jobs whose pools cost at least $50/h idle around their learnt end, at most 30 describes a job unless said. While the end events run late (a listing shows an end the ledger does not hold: README, event handling rule 7) every sweep also lists what changed since the previous listing, a page each, and then, within its invocation, again every 10 s from the scheduled instant, each listing only while its 13 s safety margin is left of the invocation and of the time until 5 s before the next scheduled minute (catch-up listings, \`POOLWARDEN_CATCH_UP_SECONDS\`: at 10, 20, 30 and 40 s), adopting the ends it finds (an end younger than 20 s whose pool costs less than $10 an hour idle is left to its event until then); all counted under ListTrainingJobs; calm runs never do. "Catch-up: Lambda s" is the virtual time the sweeps spent within their invocations waiting for the catch-up listings: what catching up adds to the sweep's billed duration (256 MB, arm64). With catch-up listings off a pool the calm run stops the instant its event arrives idles until the next sweep, about half a minute, and the ml.p4d.24xlarge pools cost $2.51 a minute idle; with it, a few seconds (3 to 9 s for the eleven such pools under --chaos). A reconcile every minute finds each end within the 60 s grace, so no end counts as late, the sweep never lists sooner and never watches (under --chaos alone): that setting is no floor any more.`,
   '',
   table(
     [
@@ -258,7 +258,7 @@ const section = [
       'DynamoDB requests / job',
       'actions applied',
       'dropped/crashed/throttled',
-      'sweep watch: Lambda s',
+      'catch-up: Lambda s',
       'wall s',
     ],
     rows,

@@ -1,4 +1,5 @@
 import { sweepAccounts } from '../lib/app/sweepAccounts';
+import { scheduledAtMs } from '../lib/events/scheduledEvent';
 import { lambdaHandler, type RuntimeBuilder } from '../lib/wiring/lambdaHandler';
 import { lambdaRuntime, lambdaSsmFetchData } from '../lib/wiring/lambdaRuntime';
 
@@ -10,7 +11,11 @@ const asksToReconcile = (event: unknown): boolean =>
 export const createHandler = (buildRuntime: RuntimeBuilder, fetchData: Record<string, string> = {}) =>
   lambdaHandler('sweep', buildRuntime, fetchData, async (event: unknown, context, runtime, telemetry) => {
     const report = await sweepAccounts(
-      runtime.sweepAccountsDeps(() => context.getRemainingTimeInMillis(), asksToReconcile(event)),
+      runtime.sweepAccountsDeps(
+        () => context.getRemainingTimeInMillis(),
+        asksToReconcile(event),
+        scheduledAtMs(event),
+      ),
     );
     telemetry.info('sweep finished', { ...report });
     return report;

@@ -35,6 +35,7 @@ import { type LocalDynamo, startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
 import { inProcessTransports } from './runtime/localTransports';
 import { memoryStores } from './runtime/memoryStores';
+import { scheduledEvent } from './runtime/scheduledEvent';
 import { SweepSchedule, type SweepTiming, touchesPools } from './runtime/sweepSchedule';
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
 import { locationOf, submissionOf, traceJobRef } from './runtime/traceSubmission';
@@ -129,10 +130,10 @@ export interface LocalRunResult {
   /** Every AssumeRole the hub made, granted or not. */
   readonly assumedRoles: ReadonlyArray<{ readonly roleArn: string; readonly granted: boolean }>;
   /**
-   * Virtual seconds the scheduled sweeps spent within their invocations (their watch while end
-   * events ran late, sweepWatch.ts): what the watch adds to the sweep's Lambda time. 0 in a calm run.
+   * Virtual seconds the scheduled sweeps spent within their invocations (their catch-up listings while
+   * end events ran late, catchUpListings.ts): what catching up adds to the sweep's Lambda time. 0 in a calm run.
    */
-  readonly sweepWatchSeconds: number;
+  readonly catchUpSeconds: number;
 }
 
 /** A change to the ledger seen at an instant: whether it may have changed an Available pool (see touchesPools). */
@@ -242,7 +243,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     // The functions' configuration, from the environment set above as Lambda's would be.
     const config = loadConfig(process.env);
     // Each function builds its own runtime, as each Lambda function has its own containers.
-    // A sweep waiting within its invocation (its watch while end events run late) waits in virtual time.
+    // A sweep waiting within its invocation (its catch-up listings while end events run late) waits in virtual time.
     const pause = new VirtualPause();
     const buildRuntime = (telemetry: Telemetry) =>
       new Runtime({
@@ -283,7 +284,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       (telemetry) => new SlackActionsRuntime(buildRuntime(telemetry), telemetry),
     );
     /**
-     * The scheduled sweep under way, waiting in virtual time within its invocation (sweepWatch.ts),
+     * The scheduled sweep under way, waiting in virtual time within its invocation (catchUpListings.ts),
      * and the changes seen meanwhile: the schedule hears of them once the sweep has ended, as
      * changes after what that sweep read.
      */
@@ -362,7 +363,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       if (!step.done || !flight) return;
       const { atMs, changes } = flight;
       flight = undefined;
-      sweepWatchMs += clock.now() - atMs;
+      catchUpWaitMs += clock.now() - atMs;
       const report = step.value;
       // Jobs the end watch will describe keep the sweep's wakes standing, as Available pools do.
       if (report)
@@ -370,7 +371,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       else schedule.failed(atMs);
       for (const change of changes) noteChange(change.atMs, change.touches);
     };
-    let sweepWatchMs = 0;
+    let catchUpWaitMs = 0;
     let next = 0;
     const wallStart = performance.now();
     const virtualStart = clock.now();
@@ -405,7 +406,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       }
       if (flight && pause.nextDueAt() === at) stepped(await pause.resume(flight.work));
       else if (!flight && schedule.isDue(at)) {
-        const { work, step } = pause.start(() => runSweep({}));
+        const { work, step } = pause.start(() => runSweep(scheduledEvent(clock.now())));
         flight = { atMs: at, work, changes: [] };
         stepped(await step);
       }
@@ -455,7 +456,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       wallSeconds: (performance.now() - started) / 1000,
       sageMakerCalls: emulator.callsByPlace(),
       assumedRoles: [...sts.assumed],
-      sweepWatchSeconds: sweepWatchMs / 1000,
+      catchUpSeconds: catchUpWaitMs / 1000,
     };
   } finally {
     restoreEnvironment();

@@ -9,6 +9,17 @@ export const SOONER_LISTING_EVERY_MS = 60_000;
 export const LATE_END_GRACE_MS = 60_000;
 
 /**
+ * How long after a job's end the sweep's catch-up listings (catchUpListings.ts) leaves it to its end event. An end
+ * a catch-up listing finds first is adopted and never counts as on time; listing every 10 s, they
+ * would find every end first once events take 10 s, and the pace would never settle though the
+ * events run well within the grace. Ends this young are left out of a catch-up listing (the
+ * next listing overlaps by a minute and sees them, recorded by their event if it came), but for
+ * a pool dear enough idle that it is adopted at once (catchUpListings.ts): the cheaper ends
+ * tell whether the events run on time again.
+ */
+export const CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS = 20_000;
+
+/**
  * On-time ends in a row, with no late one among them, before the sweep goes back to listing once
  * per reconcile period. One on-time end may be luck in a burst of late ones.
  */
@@ -32,7 +43,7 @@ const REMEMBERED_ENDS = 10_000;
  * job ended while the ledger, past the grace, still holds it running or has never heard of it
  * says the end events are late (or lost): until enough ends are again recorded before a listing
  * sees them, the sweep lists what changed every minute instead of once per reconcile period, and
- * its watch every few seconds within the invocation (sweepWatch.ts), so a pool the policy would
+ * its catch-up listings every few seconds within the invocation (catchUpListings.ts), so a pool the policy would
  * stop at once idles seconds instead of until its event or the next reconcile. A calm account,
  * whose events come on time, never lists more.
  *
@@ -43,8 +54,8 @@ export class ListingPace {
   private lagging = false;
   private onTimeRun = 0;
   private lastListedMs: number | undefined;
-  /** When the sweep's watch last listed what changed (sweepWatch.ts): not a scheduled listing. */
-  private lastWatchedMs: number | undefined;
+  /** When the sweep's catch-up listings last listed what changed (catchUpListings.ts): not a scheduled listing. */
+  private lastCaughtUpMs: number | undefined;
   /**
    * Ends already judged: one found unrecorded and recorded later (by the sweep that adopted it,
    * or by its late event) is not on time, and one found recorded is counted once, however many
@@ -63,12 +74,12 @@ export class ListingPace {
   }
 
   /**
-   * When what changed was last listed by anyone, the sweep or its watch: where the next listing
-   * of the watch starts (less the overlap). Undefined: none in this container.
+   * When what changed was last listed by anyone, the sweep or its catch-up listings: where the next
+   * catch-up listing starts (less the overlap). Undefined: none in this container.
    */
   get changesListedAtMs(): number | undefined {
-    if (this.lastWatchedMs === undefined) return this.lastListedMs;
-    return Math.max(this.lastWatchedMs, this.lastListedMs ?? this.lastWatchedMs);
+    if (this.lastCaughtUpMs === undefined) return this.lastListedMs;
+    return Math.max(this.lastCaughtUpMs, this.lastListedMs ?? this.lastCaughtUpMs);
   }
 
   /** When the next sooner listing is due; undefined while the events are on time. */
@@ -91,11 +102,11 @@ export class ListingPace {
   }
 
   /**
-   * A listing of what changed made by the sweep's watch, between scheduled sweeps, at `nowMs`:
+   * A listing of what changed made by the sweep's catch-up listings, between scheduled sweeps, at `nowMs`:
    * judged as any listing, but the next scheduled sweep still lists (its due time is unchanged).
    */
-  noteWatch(nowMs: number, seen: EndTimeliness): void {
-    this.lastWatchedMs = nowMs;
+  noteCatchUp(nowMs: number, seen: EndTimeliness): void {
+    this.lastCaughtUpMs = nowMs;
     this.judge(seen);
   }
 

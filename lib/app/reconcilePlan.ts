@@ -10,6 +10,7 @@ import type { TrainingJobDescription } from '../ports/trainingJobs';
 import type { JobListing, WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import { listedEnd } from './listedEnd';
 import {
+  CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS,
   type EndTimeliness,
   LATE_END_GRACE_MS,
   type ListingPace,
@@ -157,26 +158,60 @@ const planSooner = async (
 
 /**
  * Within a sweep's invocation, between its scheduled listings, while the end events run late
- * (sweepWatch.ts): one listing of the jobs modified since the last listing of what changed, less
+ * (catchUpListings.ts): one listing of the jobs modified since the last listing of what changed, less
  * a minute for safety, a page nearly always. Only what it says to adopt is acted on at once; a
  * pool it shows ended waits for the next sweep, whose own listing reaches back over this one.
  */
-export const planWatch = async (
+export const planCatchUp = async (
   deps: ReconcileTiming,
   reconciler: ReconcileDeps,
   pools: readonly JobRecord[],
   nowMs: number,
-): Promise<Pick<ReconcilePlan, 'adopt' | 'read' | 'listCalls'>> => {
+  /** Whether an end younger than CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS is adopted at once, from what the ledger holds of it. */
+  adoptsYoung: (record: JobRecord | undefined) => boolean,
+): Promise<{
+  readonly adopt: readonly string[];
+  readonly read: ReadonlyMap<string, JobRecord>;
+  /** Pools listed Available that the ledger recorded Available while the sweep waited between catch-up listings (their late event came). */
+  readonly recorded: readonly JobRecord[];
+  readonly listCalls: number;
+}> => {
   const pace = reconciler.pace;
   const since =
     Math.max(pace?.changesListedAtMs ?? nowMs, nowMs - deps.reconcileEveryMs) - SOONER_LISTING_EVERY_MS;
   const listing = await reconciler.catalog.changedJobs(since);
-  const draft = new PlanDraft(deps, reconciler, pools, nowMs);
+  // A pool listed Available that the sweep did not read may have been recorded by its event
+  // since: read first, so that it counts as an end recorded in time, not one found unrecorded.
+  const known = new Set(pools.map((p) => p.name));
+  const unread = listing.jobs
+    .filter((job) => job.warmPoolStatus === 'Available' && !known.has(job.name))
+    .map((job) => job.name);
+  const fetched = new Map(
+    (unread.length > 0 ? await deps.ledger.getJobs(unread) : []).map((r) => [r.name, r]),
+  );
+  const isRecorded = (name: string) => fetched.get(name)?.pool?.status === 'Available';
+  // A young end is left to its event (the next listing overlaps), unless its event came already
+  // or its pool is worth adopting at once: see CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS.
+  const settled = listing.jobs.filter(
+    (job) =>
+      job.endedAtMs === undefined ||
+      job.endedAtMs <= nowMs - CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS ||
+      (job.warmPoolStatus === 'Available' &&
+        !known.has(job.name) &&
+        (isRecorded(job.name) || adoptsYoung(fetched.get(job.name)))),
+  );
+  const recorded = settled.flatMap((job) => {
+    const record = fetched.get(job.name);
+    return record && isRecorded(job.name) ? [record] : [];
+  });
+  const draft = new PlanDraft(deps, reconciler, [...pools, ...recorded], nowMs);
   draft.counted(listing);
-  const timeliness = await draft.setChanged({ listed: listing.jobs, changed: listing.jobs });
-  pace?.noteWatch(nowMs, timeliness);
-  const { adopt, read, listCalls } = draft.plan({ full: false, sooner: true });
-  return { adopt, read, listCalls };
+  const timeliness = await draft.setChanged({ listed: settled, changed: settled });
+  pace?.noteCatchUp(nowMs, timeliness);
+  const plan = draft.plan({ full: false, sooner: true });
+  const read = new Map(plan.read);
+  for (const record of fetched.values()) read.set(record.name, record);
+  return { adopt: plan.adopt, read, recorded, listCalls: plan.listCalls };
 };
 
 /**

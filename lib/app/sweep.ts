@@ -112,6 +112,18 @@ export interface Tally {
   readonly actions: Record<string, number>;
 }
 
+/** A tally before any work. */
+export const emptyTally = (): Tally => ({
+  reached: 0,
+  reconciled: 0,
+  failures: 0,
+  adopted: 0,
+  finished: 0,
+  deferred: 0,
+  watched: 0,
+  actions: {},
+});
+
 /**
  * Whether a sweep left everything as it found it but the pools' last looks; then the pools as
  * it left them, and the decisions recorded once that it made again, tell when the next one could act.
@@ -162,16 +174,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     after: new Map(),
     repeated: new Set(),
   };
-  const tally: Tally = {
-    reached: 0,
-    reconciled: 0,
-    failures: 0,
-    adopted: 0,
-    finished: 0,
-    deferred: 0,
-    watched: 0,
-    actions: {},
-  };
+  const tally = emptyTally();
 
   const unit = (name: string, work: () => Promise<LedgerFact[]>) => runUnit(deps, tally, calm, name, work);
 
@@ -203,7 +206,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   // The watch's describes are not pools: whether every pool was reached is counted before them.
   const poolsReached = tally.reached;
   if (watch && deps.reconciler) {
-    // What the watch finds goes the reconciler's way: an ended job is adopted as its event would have been.
+    // What a catch-up listing finds goes the reconciler's way: an ended job is adopted as its event would have been.
     const unsure = new Set([...(plan?.unsure ?? []).map((r) => r.name), ...(plan?.adopt ?? [])]);
     const watched = watch.describe.filter((record) => !unsure.has(record.name));
     await mapBounded(watched, deps.concurrency, (record) =>
@@ -304,7 +307,7 @@ const adoptAndDecide = async (
 };
 
 /**
- * The jobs a listing between sweeps named (the watch, sweepWatch.ts), adopted as the sweep adopts
+ * The jobs a listing between sweeps named (catch-up listings, catchUpListings.ts), adopted as the sweep adopts
  * the reconcile's, the sweep's concurrency at a time within its time budget; `read` holds the
  * records already read.
  * Returns the adopted pools as the ledger now holds them, for the next listing to know.
@@ -436,7 +439,11 @@ const handlePool = async (
   }
   // Released (at this very instant, or SageMaker was asked since and said Available): decided for
   // again only on SageMaker's word in this sweep, a describe or a reconcile's listing.
-  if (isStopping(head) && !looked && (!plan || plan.sooner)) return facts;
+  if (isStopping(head) && !looked && (!plan || plan.sooner)) {
+    // Left alone now, but the first sweep after its stop looks: the next sweep's wake counts it.
+    calm.after.set(head.name, head);
+    return facts;
+  }
   const acted = await decideAndAct(deps, head, knowledge, nowMs);
   calm.after.set(head.name, acted?.result.record ?? head);
   if (acted) {

@@ -4,10 +4,10 @@ import type { JobRecord } from '../domain/jobRecord';
 import type { AccountAccess } from '../ports/accountAccess';
 import type { Ledger } from '../ports/ledger';
 import type { Pause } from '../ports/pause';
+import { type CatchUpAccount, type CatchUpReport, catchUpLateEnds } from './catchUpListings';
 import { readAllPages } from './readAllPages';
 import type { ReconcileDeps } from './reconcilePlan';
 import { type SweepDeps, type SweepReport, sweep } from './sweep';
-import { type WatchedAccount, type WatchReport, watchLateEnds } from './sweepWatch';
 
 export interface SweepAccountsDeps extends SweepDeps {
   /** The deployment's own account and region; absent: one account, one region. */
@@ -27,9 +27,15 @@ export interface SweepAccountsDeps extends SweepDeps {
   /**
    * While an account's end events run late, the sweep lists what changed every `everyMs` within
    * its invocation, waiting through `pause`, until shortly before the next scheduled sweep
-   * (sweepWatch.ts). Absent, or a forced reconcile: the sweep ends after its own listing.
+   * (catchUpListings.ts). Absent, or a forced reconcile: the sweep ends after its own listing.
    */
-  readonly watch?: { readonly pause: Pause; readonly everyMs: number };
+  readonly catchUp?: { readonly pause: Pause; readonly everyMs: number };
+  /**
+   * When the scheduled event that started this sweep was due: the catch-up listings' grid and end are
+   * counted from it, so that a late start cannot run into the next scheduled sweep. Absent: the
+   * sweep's own start.
+   */
+  readonly scheduledAtMs?: number;
 }
 
 /** An account and region the sweep could not reach this time. */
@@ -42,8 +48,8 @@ export interface UnreachableAccount {
 
 export interface AccountsSweepReport extends SweepReport {
   readonly accounts: number;
-  /** Listings of what changed made after the sweep, within its invocation, while end events ran late (sweepWatch.ts). */
-  readonly watchListings: number;
+  /** Listings of what changed made after the sweep, within its invocation, while end events ran late (catchUpListings.ts). */
+  readonly catchUpListings: number;
   readonly unreachable: readonly UnreachableAccount[];
 }
 
@@ -113,7 +119,7 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
 
   const unreachable: UnreachableAccount[] = [];
   const reports: SweepReport[] = [];
-  const watched: WatchedAccount[] = [];
+  const catchingUp: CatchUpAccount[] = [];
   for (const group of groups.values()) {
     const { location } = group;
     const isHome = !home || !location || sameLocation(location, home);
@@ -147,26 +153,28 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
       ...(forceReconcile ? { forceReconcile } : {}),
     };
     reports.push(await sweep(swept));
-    if (own) watched.push({ deps: swept, reconciler: own, pools: group.pools });
+    if (own) catchingUp.push({ deps: swept, reconciler: own, pools: group.pools });
   }
-  const watch =
-    deps.watch && !deps.forceReconcile
-      ? await watchLateEnds(
-          watched,
-          deps.watch.pause,
+  const caughtUp =
+    deps.catchUp && !deps.forceReconcile
+      ? await catchUpLateEnds(
+          catchingUp,
+          deps.catchUp.pause,
           {
-            startedAtMs,
+            scheduledAtMs: deps.scheduledAtMs ?? startedAtMs,
             scheduleEveryMs: deps.scheduleEveryMs,
-            everyMs: deps.watch.everyMs,
+            everyMs: deps.catchUp.everyMs,
             safetyMarginMs: deps.safetyMarginMs,
           },
           deps,
         )
       : undefined;
-  if (watch && watch.listings > 0) reports.push(watchedReport(watch, startedAtMs + deps.scheduleEveryMs));
+  // Catch-up listings that all failed listed nothing, but their failures count.
+  if (caughtUp && (caughtUp.listings > 0 || caughtUp.tally.failures > 0))
+    reports.push(catchUpReport(caughtUp, (deps.scheduledAtMs ?? startedAtMs) + deps.scheduleEveryMs));
   return {
     ...combine(reports, deps.clock.now() + deps.scheduleEveryMs),
-    watchListings: watch?.listings ?? 0,
+    catchUpListings: caughtUp?.listings ?? 0,
     // Those of unreachable accounts too: they are Available, only not swept this time.
     availablePools: pools.length,
     accounts: [...groups.values()].filter((g) => g.pools.length > 0).length,
@@ -195,11 +203,12 @@ const claimedBeforehand = async (
 };
 
 /**
- * What the watch did, as a report to combine with the sweeps': what it adopted changed the
- * ledger, so the next scheduled sweep must run.
+ * What the catch-up listings did, as a report to combine with the sweeps': what it adopted changed the
+ * ledger, and what it failed or left for lack of time is still to do, so the next scheduled
+ * sweep must run.
  */
-const watchedReport = (watch: WatchReport, nextSweepAtMs: number): SweepReport => {
-  const { actions, reached: _, ...counts } = watch.tally;
+export const catchUpReport = (catchUp: CatchUpReport, nextSweepAtMs: number): SweepReport => {
+  const { actions, reached: _, ...counts } = catchUp.tally;
   return {
     availablePools: 0,
     reached: 0,
@@ -208,9 +217,13 @@ const watchedReport = (watch: WatchReport, nextSweepAtMs: number): SweepReport =
     listed: false,
     listedSooner: false,
     fullList: false,
-    listCalls: watch.listCalls,
+    listCalls: catchUp.listCalls,
     watching: 0,
-    nextChangeAtMs: counts.adopted > 0 || counts.failures > 0 ? nextSweepAtMs : Number.POSITIVE_INFINITY,
+    // Adoptions left for lack of time are the next sweep's work, as failed ones are.
+    nextChangeAtMs:
+      counts.adopted > 0 || counts.failures > 0 || counts.deferred > 0
+        ? nextSweepAtMs
+        : Number.POSITIVE_INFINITY,
   };
 };
 

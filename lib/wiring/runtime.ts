@@ -9,6 +9,7 @@ import { DynamoReconcileSchedule } from '../adapters/dynamo/dynamoReconcileSched
 import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
+import { timerPause } from '../adapters/time/timerPause';
 import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
 import { ContainerLearnerMemo } from '../app/containerLearnerMemo';
 import type { FactReactor } from '../app/factReactor';
@@ -37,7 +38,7 @@ import type { AccountAccess } from '../ports/accountAccess';
 import { type Clock, systemClock } from '../ports/clock';
 import type { DecisionLog, DecisionOutcome } from '../ports/decisionLog';
 import type { Ledger } from '../ports/ledger';
-import { type Pause, timerPause } from '../ports/pause';
+import type { Pause } from '../ports/pause';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { Telemetry } from '../ports/telemetry';
 import type { TrainingJobs } from '../ports/trainingJobs';
@@ -77,16 +78,20 @@ const dynamoStores = (
 /** How long a container reuses what it read of owners' activity, learnt gaps and spend. */
 export const STATS_CACHE_MS = 5 * 60_000;
 
-export interface RuntimeOptions {
+/**
+ * The runtime's time: the system clock with a timer for the sweep's waits within its invocation
+ * (catchUpListings.ts), or a clock of its own (virtual time) with the pause that waits on it: a
+ * runtime given one without the other would have its sweep never wait, silently.
+ */
+export type RuntimeTime =
+  | { readonly clock?: never; readonly pause?: never }
+  | { readonly clock: Clock; readonly pause: Pause };
+
+export type RuntimeOptions = RuntimeTime & RuntimeSettings;
+
+export interface RuntimeSettings {
   readonly config: PoolwardenConfig;
   readonly telemetry: Telemetry;
-  readonly clock?: Clock;
-  /**
-   * How the sweep waits within its invocation for its watch (sweepWatch.ts). Absent: a timer on
-   * the system clock; a runtime on a clock of its own (virtual time) must bring its own, or its
-   * sweep never waits (and never watches).
-   */
-  readonly pause?: Pause;
   readonly prices?: PriceTable;
   readonly initialPolicy?: Policy;
   /** Reactors besides the built-in ones (the local stack's timeline). */
@@ -133,13 +138,20 @@ const ACTION_METRICS: Record<DecisionOutcome, string> = {
 export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS[outcome];
 
 /**
+ * What the sweep must have left of its invocation to start one more pool: its SageMaker calls
+ * and writes, and its owner notice with every retry wait.
+ */
+export const sweepSafetyMarginMs = (config: Pick<PoolwardenConfig, 'notify'>): number =>
+  5_000 + config.notify.retry.waitBudgetMs;
+
+/**
  * Everything a poolwarden function needs, built once per container: the AWS clients and
  * adapters, the notification path and the policy in force. Each function takes the slice it
  * needs; per-invocation values (secrets, policy text, kill switch) come through refresh().
  */
 export class Runtime {
   readonly clock: Clock;
-  private readonly pause: Pause | undefined;
+  private readonly pause: Pause;
   readonly ledger: Ledger;
   /** Every account and region's training jobs, each through its own client. */
   readonly trainingJobs: TrainingJobs;
@@ -170,7 +182,7 @@ export class Runtime {
     const { core, notify, policy } = options.config;
     const { transport } = options;
     this.clock = options.clock ?? systemClock;
-    this.pause = options.pause ?? (options.clock ? undefined : timerPause(systemClock));
+    this.pause = options.pause ?? timerPause(systemClock);
     const stores =
       options.stores ??
       dynamoStores(
@@ -349,12 +361,18 @@ export class Runtime {
   }
 
   /** The sweep over every account and region, each through its spoke's access. */
-  sweepAccountsDeps(remainingMs: () => number, forceReconcile = false): SweepAccountsDeps {
+  /** `scheduledAtMs`: when the scheduled event that started this sweep was due (its `time`). */
+  sweepAccountsDeps(
+    remainingMs: () => number,
+    forceReconcile = false,
+    scheduledAtMs?: number,
+  ): SweepAccountsDeps {
     return {
       ...this.sweepDeps(remainingMs, forceReconcile),
       access: this.access,
-      ...(this.pause && this.config.policy.sweepWatchEveryMs !== undefined
-        ? { watch: { pause: this.pause, everyMs: this.config.policy.sweepWatchEveryMs } }
+      ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}),
+      ...(this.config.policy.catchUpEveryMs !== undefined
+        ? { catchUp: { pause: this.pause, everyMs: this.config.policy.catchUpEveryMs } }
         : {}),
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
       ...(this.config.spokes.members.length > 0 ? { members: this.config.spokes.members } : {}),
@@ -380,8 +398,7 @@ export class Runtime {
       endWatch: this.config.policy.endWatch,
       ...(forceReconcile ? { forceReconcile } : {}),
       remainingMs,
-      // One pool's SageMaker calls and writes, and its owner notice with every retry wait.
-      safetyMarginMs: 5_000 + this.config.notify.retry.waitBudgetMs,
+      safetyMarginMs: sweepSafetyMarginMs(this.config),
       scheduleEveryMs: SWEEP_EVERY_MS,
       lookAheadMs: STATS_CACHE_MS,
     };

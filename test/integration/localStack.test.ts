@@ -195,7 +195,7 @@ describe('the local stack', () => {
     const policy = await readPolicyFile('examples/policy.yaml');
     const chaos = { chaosSeed: 5, chaos: { duplicateProbability: 0, maxDelaySeconds: 600 } };
     const calm = await runLocal({ trace, policy, ledger: 'memory' });
-    expect(calm.sweepWatchSeconds).toBe(0);
+    expect(calm.catchUpSeconds).toBe(0);
     const everyMinute = await runLocal({
       trace,
       policy,
@@ -205,14 +205,14 @@ describe('the local stack', () => {
     });
     const nextEvent = await runLocal({ trace, policy, ledger: 'memory', ...chaos });
     // Virtual time moved on while sweeps waited (events delivered meanwhile); nothing slept.
-    expect(nextEvent.sweepWatchSeconds).toBeGreaterThan(0);
+    expect(nextEvent.catchUpSeconds).toBeGreaterThan(0);
     expect(nextEvent.report.check.ledgerMatchesEmulator).toBe(true);
     const withoutSweepCount = ({ report }: typeof everyMinute) => {
       const { sweeps, ...delivery } = report.delivery;
       return { ...report, delivery };
     };
     expect(withoutSweepCount(nextEvent)).toEqual(withoutSweepCount(everyMinute));
-    expect(nextEvent.sweepWatchSeconds).toBe(everyMinute.sweepWatchSeconds);
+    expect(nextEvent.catchUpSeconds).toBe(everyMinute.catchUpSeconds);
   }, 120_000);
 
   it('a bad trace stops the run before anything starts, naming the line and the field', async () => {

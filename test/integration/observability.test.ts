@@ -96,7 +96,7 @@ describe('resources/observability.yml', () => {
     }
   });
 
-  it('alarms on function errors and on the dead-letter depth, and tells the alarms topic', async () => {
+  it('alarms on function errors, sweep throttles and the dead-letter depth, and tells the alarms topic', async () => {
     const template = await load('resources/observability.yml');
     const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
     const on = (namespace: string, metric: string) =>
@@ -111,6 +111,11 @@ describe('resources/observability.yml', () => {
       { Name: 'QueueName', Value: { 'Fn::GetAtt': 'FailedEventsQueue.QueueName' } },
     ]);
     expect(on('poolwarden', 'NotificationsDeadLettered')).toHaveLength(1);
+    // One sweep at a time: a scheduled one that finds another running is throttled, its minute lost.
+    const throttles = on('AWS/Lambda', 'Throttles').map(
+      ([, a]) => (a.Properties.Dimensions as Array<{ Value: { 'Fn::Ref': string } }>)[0]?.Value['Fn::Ref'],
+    );
+    expect(throttles).toEqual(['SweepLambdaFunction']);
     for (const [name, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions, name).toEqual([{ 'Fn::Ref': 'AlarmsTopic' }]);
       expect(alarm.Properties.TreatMissingData, name).toBe('notBreaching');

@@ -84,6 +84,13 @@ describe('the packaged CloudFormation template', () => {
     );
   });
 
+  it('drops a scheduled sweep rather than running it late: not retried, and not kept past a minute when throttled', () => {
+    const sweepConfig = ofType('AWS::Lambda::EventInvokeConfig')
+      .map(([, r]) => r.Properties)
+      .find((p) => (p.FunctionName as { Ref?: string } | undefined)?.Ref === 'SweepLambdaFunction');
+    expect(sweepConfig).toMatchObject({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+  });
+
   it('declares the ledger table exactly as lib/adapters/dynamo/tableDesign.ts does', () => {
     const table = resources.LedgerTable?.Properties ?? {};
     const design = tableDefinition('x');

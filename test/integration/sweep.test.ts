@@ -154,6 +154,27 @@ describe('the sweep against the SageMaker emulator', () => {
     expect(await deps.ledger.availablePools(10)).toEqual({ items: [] });
   });
 
+  it('a pool stopped at this instant and not looked at yet still counts toward when the next sweep could act', async () => {
+    await poolFrom('stopping', 3600);
+    // Past the reconcile period: the sweep looks at the pool, then stops it, at one instant.
+    advanceTo(clock.now() + 16 * MIN);
+    const stoppedAtMs = clock.now();
+    await runSweep(STOP_AFTER_5M);
+    expect((await deps.ledger.getJob('stopping'))?.pool).toMatchObject({
+      status: 'Available',
+      stoppedBy: 'policy:defaults',
+    });
+    // A second sweep at the stop's own instant leaves the stopping pool alone, changes nothing,
+    // and must still say that the first sweep after the stop has a pool to look at.
+    const again = await runSweep(STOP_AFTER_5M);
+    expect(again).toMatchObject({ reached: 1, reconciled: 0, actions: {} });
+    expect(again.nextChangeAtMs).toBe(stoppedAtMs + MIN);
+    advanceTo(stoppedAtMs + MIN);
+    const next = await runSweep(STOP_AFTER_5M);
+    expect(next.reconciled).toBe(1);
+    expect((await deps.ledger.getJob('stopping'))?.pool).toMatchObject({ status: 'Terminated' });
+  });
+
   it('extends a pool in use by an active owner, and the extension really keeps it alive', async () => {
     await poolFrom('busy-a', 600);
     await stats.noteSubmission('alice', clock.now());

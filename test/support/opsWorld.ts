@@ -104,6 +104,13 @@ export const startOpsWorld = async (
       config: loadConfig(process.env),
       telemetry,
       clock,
+      // Events are delivered as they come here: the sweeps' end events are never late and they
+      // never watch; one that did would fail loudly rather than go on without waiting.
+      pause: {
+        until: async () => {
+          throw new Error('the ops world moves its own time: its sweeps must not wait');
+        },
+      },
     });
   const onEvent = createJobStateChangeHandler(buildRuntime);
   const sweep = createSweepHandler(buildRuntime);

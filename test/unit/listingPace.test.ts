@@ -49,22 +49,22 @@ describe('ListingPace: when the sweep lists what changed between reconciles', ()
   });
 });
 
-describe('ListingPace: the sweep watch lists between scheduled sweeps', () => {
+describe('ListingPace: catch-up listings between scheduled sweeps', () => {
   it('a watch listing is judged as any listing but does not move when the next sweep lists', () => {
     const pace = new ListingPace();
     pace.noteListing(NOW, seen(['late']));
-    pace.noteWatch(NOW + 10_000, seen([], [], ['found-soon']));
-    pace.noteWatch(NOW + 40_000, seen([]));
+    pace.noteCatchUp(NOW + 10_000, seen([], [], ['found-soon']));
+    pace.noteCatchUp(NOW + 40_000, seen([]));
     expect(pace.listedAtMs).toBe(NOW);
     expect(pace.changesListedAtMs).toBe(NOW + 40_000);
     expect(pace.nextListingAtMs()).toBe(NOW + SOONER_LISTING_EVERY_MS);
     expect(pace.listsSooner(NOW + SOONER_LISTING_EVERY_MS)).toBe(true);
   });
 
-  it('on-time ends seen by the watch settle the pace as the sweep would', () => {
+  it('on-time ends seen by a catch-up listing settle the pace as the sweep would', () => {
     const pace = new ListingPace();
     pace.noteListing(NOW, seen(['late']));
-    pace.noteWatch(
+    pace.noteCatchUp(
       NOW + 10_000,
       seen(
         [],

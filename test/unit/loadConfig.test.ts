@@ -24,7 +24,7 @@ describe('the one configuration', () => {
       sweepConcurrency: 4,
       reconcileEveryMs: 15 * 60_000,
       fullReconcileEveryMs: 24 * 3_600_000,
-      sweepWatchEveryMs: 10_000,
+      catchUpEveryMs: 10_000,
       endWatch: { minUsdPerHour: Number.POSITIVE_INFINITY, marginSeconds: 300, maxDescribesPerJob: 30 },
     });
     expect(config.notify.retentionDays).toBe(35);
@@ -77,11 +77,11 @@ describe('the one configuration', () => {
 
   it('reads how often a sweep lists within its invocation while end events run late: seconds or off', () => {
     const policy = (env: Record<string, string>) => loadConfig({ ...TABLE, ...env }).policy;
-    expect(policy({}).sweepWatchEveryMs).toBe(10_000);
-    expect(policy({ POOLWARDEN_SWEEP_WATCH_SECONDS: '15' }).sweepWatchEveryMs).toBe(15_000);
-    expect('sweepWatchEveryMs' in policy({ POOLWARDEN_SWEEP_WATCH_SECONDS: 'off' })).toBe(false);
-    expect(problemsOf({ ...TABLE, POOLWARDEN_SWEEP_WATCH_SECONDS: '60' })).toEqual([
-      'POOLWARDEN_SWEEP_WATCH_SECONDS: must be a whole number of seconds from 1 to 30, or off',
+    expect(policy({}).catchUpEveryMs).toBe(10_000);
+    expect(policy({ POOLWARDEN_CATCH_UP_SECONDS: '15' }).catchUpEveryMs).toBe(15_000);
+    expect('catchUpEveryMs' in policy({ POOLWARDEN_CATCH_UP_SECONDS: 'off' })).toBe(false);
+    expect(problemsOf({ ...TABLE, POOLWARDEN_CATCH_UP_SECONDS: '60' })).toEqual([
+      'POOLWARDEN_CATCH_UP_SECONDS: must be a whole number of seconds from 1 to 30, or off',
     ]);
   });
 

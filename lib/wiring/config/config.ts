@@ -42,7 +42,7 @@ export interface PolicyConfig {
   /** How often the reconcile lists every Available pool of the window, not only what changed. */
   readonly fullReconcileEveryMs: number;
   /** While end events run late, how often a sweep lists what changed within its invocation; absent: off. */
-  readonly sweepWatchEveryMs?: number;
+  readonly catchUpEveryMs?: number;
   /** Which running jobs the sweep describes around their expected end. */
   readonly endWatch: EndWatchSettings;
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DEFAULT_WATCH_EVERY_MS } from '../../app/sweepWatch';
+import { DEFAULT_CATCH_UP_EVERY_MS } from '../../domain/catchUpEvery';
 import { DEFAULT_END_WATCH } from '../../domain/endWatch';
 import { ACCOUNT_PATTERN, type JobLocation, REGION_PATTERN } from '../../domain/jobLocation';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../domain/keepAlive';
@@ -100,12 +100,12 @@ const environment = z
         return usd;
       }),
     // While end events run late, how often a sweep lists what changed within its invocation
-    // (app/sweepWatch.ts); `off`: once per invocation.
-    POOLWARDEN_SWEEP_WATCH_SECONDS: z
+    // (app/catchUpListings.ts); `off`: once per invocation.
+    POOLWARDEN_CATCH_UP_SECONDS: z
       .string()
       .optional()
       .transform((v, ctx) => {
-        if (v === undefined || v === '') return DEFAULT_WATCH_EVERY_MS / 1000;
+        if (v === undefined || v === '') return DEFAULT_CATCH_UP_EVERY_MS / 1000;
         if (v.trim().toLowerCase() === 'off') return null;
         const seconds = Number(v);
         if (!Number.isInteger(seconds) || seconds < 1 || seconds > 30) {
@@ -301,8 +301,8 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
       sweepConcurrency: e.POOLWARDEN_SWEEP_CONCURRENCY,
       reconcileEveryMs: e.POOLWARDEN_RECONCILE_MINUTES * 60_000,
       fullReconcileEveryMs: e.POOLWARDEN_FULL_RECONCILE_HOURS * 3_600_000,
-      ...(e.POOLWARDEN_SWEEP_WATCH_SECONDS !== null
-        ? { sweepWatchEveryMs: e.POOLWARDEN_SWEEP_WATCH_SECONDS * 1000 }
+      ...(e.POOLWARDEN_CATCH_UP_SECONDS !== null
+        ? { catchUpEveryMs: e.POOLWARDEN_CATCH_UP_SECONDS * 1000 }
         : {}),
       endWatch: {
         minUsdPerHour: e.POOLWARDEN_END_WATCH_USD_PER_HOUR,

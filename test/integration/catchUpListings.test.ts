@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
-import { ListingPace } from '../../lib/app/listingPace';
+import { CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS, ListingPace } from '../../lib/app/listingPace';
 import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccounts';
-import { DEFAULT_WATCH_EVERY_MS } from '../../lib/app/sweepWatch';
+import { DEFAULT_CATCH_UP_EVERY_MS } from '../../lib/domain/catchUpEvery';
 import type { Pause } from '../../lib/ports/pause';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-import { MIN, policyOf, SweepWorld } from '../support/sweepWorld';
+import { MIN, policyOf, SweepWorld, sampleJob } from '../support/sweepWorld';
 
 /** Stop a pool the moment it is idle, whatever the hour; never extend. */
 const STOP_AT_ONCE = policyOf(`
@@ -20,10 +20,10 @@ defaults:
 
 /**
  * While end events run late, a sweep's invocation lists what changed every 10 s until
- * shortly before the next sweep (sweepWatch.ts). In virtual time: the pause moves the world's
+ * shortly before the next sweep (catchUpListings.ts). In virtual time: the pause moves the world's
  * clock and delivers the events due meanwhile, as the local stack's runner does; nothing sleeps.
  */
-describe('the sweep watches for late ends within its invocation (emulator and dynalite)', () => {
+describe('the sweep catches up on late ends within its invocation (emulator and dynalite)', () => {
   let dynamo: LocalDynamo;
   let world: SweepWorld;
   let ledger: DynamoLedger;
@@ -60,7 +60,7 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
       ...world.sweepDeps,
       reconciler: { ...reconciler, pace },
       access: { check: async () => {} },
-      watch: { pause, everyMs: DEFAULT_WATCH_EVERY_MS },
+      catchUp: { pause, everyMs: DEFAULT_CATCH_UP_EVERY_MS },
     };
   };
   const startWorld = async () => {
@@ -86,7 +86,7 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
     expect((await ledger.getJob('first'))?.pool).toMatchObject({ status: 'Terminated' });
   };
 
-  it('a late end event: its pool is found and stopped within the watch interval, not at the next minute', async () => {
+  it('a late end event: its pool is found and stopped within the catch-up interval, not at the next minute', async () => {
     await startWorld();
     await untilEndsRunLate();
     world.submit('late', 1800, 50, 600);
@@ -105,14 +105,17 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
     expect(world.emulator.model.inspectJob('late')?.endedAtMs).toBe(endsAtMs);
     const stopped = world.decisions.all().find((d) => d.job === 'late');
     expect(stopped).toMatchObject({ action: 'stop', outcome: 'applied' });
-    // Found by the listing 5 s after the end, stopped then: idle less than one step of the watch.
+    // Found by the first listing after the end has been left to its event, stopped then: idle
+    // less than that allowance and one catch-up step, not until the next minute's sweep.
     const billable = world.emulator.model.inspectJob('late')?.billableSeconds ?? Number.POSITIVE_INFINITY;
-    expect(billable).toBeLessThanOrEqual(DEFAULT_WATCH_EVERY_MS / 1000);
+    expect(billable).toBeLessThanOrEqual(
+      (CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS + DEFAULT_CATCH_UP_EVERY_MS) / 1000,
+    );
     expect(report.adopted).toBe(1);
     // Steps of 10 s from the invocation's start, the last one at least a step before the next sweep.
     const startMs = endsAtMs - 15_000;
     expect(waits).toEqual([10_000, 20_000, 30_000, 40_000, 50_000].map((s) => startMs + s));
-    expect(report.watchListings).toBe(5);
+    expect(report.catchUpListings).toBe(5);
     // The sweep's own listing and one a step; the end described once, when adopted.
     expect(calls('ListTrainingJobs')).toBe(6);
     expect(calls('DescribeTrainingJob')).toBe(1);
@@ -120,6 +123,33 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
     for (const event of held.splice(0)) await world.deliverEvent(event);
     expect((await ledger.getJob('late'))?.pool).toMatchObject({ status: 'Terminated' });
     expect(world.decisions.all().filter((d) => d.job === 'late')).toHaveLength(1);
+  });
+
+  it('a pool dear enough idle is adopted at once, not left to its event: found within one step', async () => {
+    await startWorld();
+    await untilEndsRunLate();
+    world.emulator.submit({
+      ...sampleJob('dear', 1800, 50, 600),
+      instanceType: 'ml.p4d.24xlarge',
+      instanceCount: 4,
+    });
+    while (world.emulator.model.inspectJob('dear')?.startedAtMs === undefined) {
+      await deliverHoldingEnds();
+      world.advance(MIN);
+    }
+    const endsAtMs = (world.emulator.model.inspectJob('dear')?.startedAtMs ?? 0) + 600_000;
+    world.advanceTo(endsAtMs - 15_000);
+    await deliverHoldingEnds();
+    const report = await sweepAccounts(deps());
+    expect(report.adopted).toBe(1);
+    expect(world.decisions.all().find((d) => d.job === 'dear')).toMatchObject({
+      action: 'stop',
+      outcome: 'applied',
+    });
+    // Found by the listing 5 s after its end ($2.51 a minute idle), not 20 s later.
+    expect(world.emulator.model.inspectJob('dear')?.billableSeconds).toBeLessThanOrEqual(
+      DEFAULT_CATCH_UP_EVERY_MS / 1000,
+    );
   });
 
   it('end events on time: the sweep never waits and lists nothing more', async () => {
@@ -130,7 +160,7 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
     for (let minute = 0; minute < 30; minute++) {
       await world.deliver();
       const report = await sweepAccounts(deps());
-      expect(report.watchListings).toBe(0);
+      expect(report.catchUpListings).toBe(0);
       if (report.listed) listed++;
       world.advance(MIN);
     }
@@ -140,7 +170,7 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
     expect(world.warmPoolStatus('on-time')).toBe('Terminated');
   });
 
-  it('a job whose late event arrived while the watch waited is not adopted again', async () => {
+  it('a job whose late event arrived while the sweep waited is not adopted again', async () => {
     await startWorld();
     await untilEndsRunLate();
     world.submit('arrives', 1800, 50, 600);
@@ -152,7 +182,7 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
     world.advanceTo(endsAtMs - 5_000);
     await deliverHoldingEnds();
     world.emulator.api.resetCallCounts();
-    // This time the end event arrives 2 s after the end, before the watch's next listing.
+    // This time the end event arrives 2 s after the end, before the next catch-up listing.
     const late: Pause = {
       until: async (atMs) => {
         if (world.clock.now() < endsAtMs + 2_000) {
@@ -164,17 +194,56 @@ describe('the sweep watches for late ends within its invocation (emulator and dy
     };
     const report = await sweepAccounts({
       ...deps(),
-      watch: { pause: late, everyMs: DEFAULT_WATCH_EVERY_MS },
+      catchUp: { pause: late, everyMs: DEFAULT_CATCH_UP_EVERY_MS },
     });
-    expect(report.watchListings).toBeGreaterThan(0);
+    expect(report.catchUpListings).toBeGreaterThan(0);
     expect(report.adopted).toBe(0);
     expect((await ledger.getJob('arrives'))?.pool).toMatchObject({ status: 'Available' });
-    // Described by its end event alone, not again by the watch; the next sweep decides for it.
+    // Described by its end event alone, not again by catching up; the next sweep decides for it.
     expect(calls('DescribeTrainingJob')).toBe(1);
     world.advanceTo(endsAtMs - 5_000 + MIN);
     await sweepAccounts(deps());
     expect(world.decisions.all().filter((d) => d.job === 'arrives')).toEqual([
       expect.objectContaining({ action: 'stop', outcome: 'applied' }),
     ]);
+  });
+
+  it('end events that recover to 15 s (on time by the grace) settle the pace while the sweep catches up', async () => {
+    await startWorld();
+    await untilEndsRunLate();
+    // From now on every end event arrives 15 s after its end: later than a catch-up step.
+    const delayed: { event: TrainingJobStateChangeEvent; atMs: number }[] = [];
+    const deliverDelayed = async () => {
+      await world.deliver((event) => {
+        if (!isEnd(event)) return false;
+        delayed.push({ event, atMs: Number(event.detail.TrainingEndTime) + 15_000 });
+        return true;
+      });
+      const due = delayed.filter((d) => d.atMs <= world.clock.now());
+      for (const d of due) {
+        delayed.splice(delayed.indexOf(d), 1);
+        await world.deliverEvent(d.event);
+      }
+    };
+    const recovering: Pause = {
+      until: async (atMs) => {
+        // The held events come at their own instants within the wait, as the local stack's runner does.
+        for (const d of [...delayed].sort((a, b) => a.atMs - b.atMs)) {
+          if (d.atMs > atMs || d.atMs <= world.clock.now()) continue;
+          world.advanceTo(d.atMs);
+          await deliverDelayed();
+        }
+        world.advanceTo(atMs);
+        await deliverDelayed();
+      },
+    };
+    // 40 ends over 2 hours: a job every 3 minutes, the sweep every minute.
+    for (let minute = 0; minute < 120; minute++) {
+      if (minute % 3 === 0) world.submit(`recovering-${minute}`, 1800);
+      await deliverDelayed();
+      await sweepAccounts({ ...deps(), catchUp: { pause: recovering, everyMs: DEFAULT_CATCH_UP_EVERY_MS } });
+      world.advance(MIN);
+    }
+    expect(pace.soonerListing).toBe(false);
   });
 });
