@@ -1,24 +1,11 @@
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compiledCheckTypes } from '../../devtools/local/runtime/dynaliteTypes';
+import { fromDynalite, ITEM_OPERATIONS as OPERATIONS, typesOf } from '../support/dynaliteInternals';
 
-const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
 const { checkTypes } = fromDynalite('./validations') as {
   checkTypes(data: unknown, types: object): Record<string, unknown>;
 };
-const OPERATIONS = [
-  'batchGetItem',
-  'batchWriteItem',
-  'deleteItem',
-  'getItem',
-  'putItem',
-  'query',
-  'scan',
-  'updateItem',
-];
-const typesOf = (operation: string) =>
-  (fromDynalite(`./validations/${operation}`) as { types: object }).types;
 
 /** dynalite's answer: the checked tree as JSON (member order included), or its refusal. */
 const dynalites = (data: unknown, types: object): string => {

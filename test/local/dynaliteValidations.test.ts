@@ -1,25 +1,12 @@
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compiledValidations } from '../../devtools/local/runtime/dynaliteValidations';
+import { fromDynalite, ITEM_OPERATIONS as OPERATIONS, typesOf } from '../support/dynaliteInternals';
 
-const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
 const { checkTypes, checkValidations } = fromDynalite('./validations') as {
   checkTypes(data: unknown, types: object): Record<string, unknown>;
   checkValidations(data: unknown, types: object, custom: undefined, store: object): void;
 };
-const OPERATIONS = [
-  'batchGetItem',
-  'batchWriteItem',
-  'deleteItem',
-  'getItem',
-  'putItem',
-  'query',
-  'scan',
-  'updateItem',
-];
-const typesOf = (operation: string) =>
-  (fromDynalite(`./validations/${operation}`) as { types: object }).types;
 
 /** Whether dynalite's own check (without the operation's custom validation) refuses the body. */
 const dynaliteRefuses = (data: unknown, types: object): boolean => {

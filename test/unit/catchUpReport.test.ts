@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Tally } from '../../lib/app/sweep';
+import { emptyTally, type Tally } from '../../lib/app/sweep';
 import { catchUpReport } from '../../lib/app/sweepAccounts';
 
 const NEXT_SWEEP_MS = Date.parse('2026-03-02T12:01:00Z');
-const tally = (counts: Partial<Tally>): Tally => ({
-  reached: 0,
-  reconciled: 0,
-  failures: 0,
-  adopted: 0,
-  finished: 0,
-  deferred: 0,
-  watched: 0,
-  actions: {},
-  ...counts,
-});
+const tally = (counts: Partial<Tally>): Tally => ({ ...emptyTally(), ...counts });
 const report = (counts: Partial<Tally>) =>
   catchUpReport({ listings: 3, listCalls: 3, tally: tally(counts) }, NEXT_SWEEP_MS);
 
