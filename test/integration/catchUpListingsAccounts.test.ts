@@ -1,4 +1,4 @@
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
@@ -14,7 +14,7 @@ import { type JobLocation, locationLabel } from '../../lib/domain/jobLocation';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { Pause } from '../../lib/ports/pause';
 import { silentTelemetry } from '../../lib/ports/telemetry';
-import { localAccessKeyId } from '../../lib/wiring/localStack';
+import { spokeSageMakerClient } from '../support/spokeClient';
 import { MIN, policyOf, SweepWorld, sampleJob } from '../support/sweepWorld';
 
 const HOME: JobLocation = { account: '123456789012', region: 'us-east-1' };
@@ -54,12 +54,7 @@ describe('catch-up listings over accounts list only the account whose end events
   it("the home account's late end is adopted within a step; the calm research account is never caught up on", async () => {
     const at = await new SweepWorld({ ledger: new MemoryLedger(), policy: STOP_HOME_AT_ONCE }).start();
     world = at;
-    const research = new SageMakerClient({
-      endpoint: at.emulator.endpoint,
-      region: RESEARCH.region,
-      credentials: { accessKeyId: localAccessKeyId(RESEARCH.account), secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const research = spokeSageMakerClient(at.emulator.endpoint, RESEARCH);
     clients.push(research);
     const researchJobs = new SageMakerTrainingJobs(research);
     const trainingJobs = new LocatedTrainingJobs(HOME, at.sweepDeps.trainingJobs, () => researchJobs);

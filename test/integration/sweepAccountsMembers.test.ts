@@ -1,4 +1,4 @@
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { MemoryReconcileSchedule } from '../../lib/adapters/memory/memoryReconcileSchedule';
@@ -10,7 +10,7 @@ import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccoun
 import { type JobLocation, locationLabel } from '../../lib/domain/jobLocation';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { AccountAccess } from '../../lib/ports/accountAccess';
-import { localAccessKeyId } from '../../lib/wiring/localStack';
+import { spokeSageMakerClient } from '../support/spokeClient';
 import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, SweepWorld, sampleJob } from '../support/sweepWorld';
 
 const HOME: JobLocation = { account: '123456789012', region: 'us-east-1' };
@@ -36,12 +36,7 @@ describe('the sweep over accounts reconciles configured members that hold no poo
       const key = locationLabel(location);
       let found = jobs.get(key);
       if (!found) {
-        const client = new SageMakerClient({
-          endpoint: w.emulator.endpoint,
-          region: location.region,
-          credentials: { accessKeyId: localAccessKeyId(location.account), secretAccessKey: 'local' },
-          maxAttempts: 1,
-        });
+        const client = spokeSageMakerClient(w.emulator.endpoint, location);
         clients.push(client);
         found = new SageMakerTrainingJobs(client);
         jobs.set(key, found);

@@ -1,4 +1,4 @@
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { MemoryReconcileSchedule } from '../../lib/adapters/memory/memoryReconcileSchedule';
@@ -11,7 +11,7 @@ import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccoun
 import { type JobLocation, locationLabel } from '../../lib/domain/jobLocation';
 import { matchKey } from '../../lib/domain/matchKey';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
-import { localAccessKeyId } from '../../lib/wiring/localStack';
+import { spokeSageMakerClient } from '../support/spokeClient';
 import { LEAVE_ALONE, MIN, SweepWorld, sampleJob } from '../support/sweepWorld';
 
 const HOME: JobLocation = { account: '123456789012', region: 'us-east-1' };
@@ -32,12 +32,7 @@ describe('the sweep over accounts reconciles each account and region on its own'
 
   /** The research account's SageMaker, through its own client, as its spoke role would reach it. */
   const researchTrainingJobs = (at: SweepWorld): SageMakerTrainingJobs => {
-    const research = new SageMakerClient({
-      endpoint: at.emulator.endpoint,
-      region: RESEARCH.region,
-      credentials: { accessKeyId: localAccessKeyId(RESEARCH.account), secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const research = spokeSageMakerClient(at.emulator.endpoint, RESEARCH);
     clients.push(research);
     return new SageMakerTrainingJobs(research);
   };
