@@ -47,7 +47,13 @@ export class ReuseConflictError extends Error {
 
 const BATCH_GET_KEYS = 100;
 
-/** Whether refreshObservation's condition holds on this item (it is checked again by the write). */
+/**
+ * refreshObservation's condition, in DynamoDB's words and in TypeScript's side by side: the pool
+ * is still Available and was seen earlier. The TypeScript one spares a write the item a refusal
+ * returned already refuses; the write checks the expression again.
+ */
+const REFRESH_CONDITION =
+  'poolStatus = :available AND (attribute_not_exists(poolObservedAtMs) OR poolObservedAtMs < :at)';
 const refreshes = (item: JobItem, observedAtMs: number): boolean =>
   item.poolStatus === 'Available' &&
   (item.poolObservedAtMs === undefined || item.poolObservedAtMs < observedAtMs);
@@ -201,8 +207,7 @@ export class DynamoLedger implements Ledger {
           TableName: this.tableName,
           Key: jobKey(name),
           UpdateExpression: 'SET poolObservedAtMs = :at',
-          ConditionExpression:
-            'poolStatus = :available AND (attribute_not_exists(poolObservedAtMs) OR poolObservedAtMs < :at)',
+          ConditionExpression: REFRESH_CONDITION,
           ExpressionAttributeValues: { ':at': observedAtMs, ':available': 'Available' },
           ReturnValues: 'ALL_NEW',
           ...RETURN_ITEM_WHEN_REFUSED,
