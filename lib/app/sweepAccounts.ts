@@ -100,7 +100,8 @@ const ledgerOf = (
  */
 export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSweepReport> => {
   const { home } = deps;
-  const startedAtMs = deps.clock.now();
+  // What the catch-up listings' grid and end are counted from: see SweepAccountsDeps.scheduledAtMs.
+  const scheduledAtMs = deps.scheduledAtMs ?? deps.clock.now();
   const locate = (name: string): string => (home ? locationLabel(parseJobRef(name, home).location) : '');
   const groups = new Map<string, Group>();
   const groupOf = (key: string, location: JobLocation | undefined): Group => {
@@ -161,7 +162,7 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
           catchingUp,
           deps.catchUp.pause,
           {
-            scheduledAtMs: deps.scheduledAtMs ?? startedAtMs,
+            scheduledAtMs,
             scheduleEveryMs: deps.scheduleEveryMs,
             everyMs: deps.catchUp.everyMs,
             safetyMarginMs: deps.safetyMarginMs,
@@ -171,7 +172,7 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
       : undefined;
   // Catch-up listings that all failed listed nothing, but their failures count.
   if (caughtUp && (caughtUp.listings > 0 || caughtUp.tally.failures > 0))
-    reports.push(catchUpReport(caughtUp, (deps.scheduledAtMs ?? startedAtMs) + deps.scheduleEveryMs));
+    reports.push(catchUpReport(caughtUp, scheduledAtMs + deps.scheduleEveryMs));
   return {
     ...combine(reports, deps.clock.now() + deps.scheduleEveryMs),
     catchUpListings: caughtUp?.listings ?? 0,

@@ -360,8 +360,10 @@ export class Runtime {
     return reconciler;
   }
 
-  /** The sweep over every account and region, each through its spoke's access. */
-  /** `scheduledAtMs`: when the scheduled event that started this sweep was due (its `time`). */
+  /**
+   * The sweep over every account and region, each through its spoke's access. `scheduledAtMs`:
+   * when the scheduled event that started this sweep was due (its `time`).
+   */
   sweepAccountsDeps(
     remainingMs: () => number,
     forceReconcile = false,
