@@ -1,6 +1,7 @@
 import { errorMessage } from '../domain/errorMessage';
+import { poolIdleUsdPerHour } from '../domain/jobPrice';
 import type { JobRecord } from '../domain/jobRecord';
-import { hourlyPrice, type PriceTable } from '../domain/prices';
+import type { PriceTable } from '../domain/prices';
 import type { Pause } from '../ports/pause';
 import { planCatchUp, type ReconcileDeps } from './reconcilePlan';
 import { adoptListed, emptyTally, type SweepDeps, type Tally } from './sweep';
@@ -25,13 +26,8 @@ export const CATCH_UP_ADOPTS_AT_ONCE_FROM_USD_PER_HOUR = 10;
 const adoptsYoungEnd =
   (prices: PriceTable) =>
   (record: JobRecord | undefined): boolean => {
-    const job = record?.job;
-    const price = job ? hourlyPrice(prices, job.criteria.instanceType, job.location?.region) : undefined;
-    return (
-      !job ||
-      price === undefined ||
-      price * job.criteria.instanceCount >= CATCH_UP_ADOPTS_AT_ONCE_FROM_USD_PER_HOUR
-    );
+    const usd = record?.job ? poolIdleUsdPerHour(prices, record.job) : undefined;
+    return usd === undefined || usd >= CATCH_UP_ADOPTS_AT_ONCE_FROM_USD_PER_HOUR;
   };
 
 /** What bounds one invocation's catch-up listings. */

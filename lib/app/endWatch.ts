@@ -1,6 +1,7 @@
 import { type EndWatchSettings, RUN_DURATIONS_PER_KEY, watchVerdict } from '../domain/endWatch';
+import { poolIdleUsdPerHour } from '../domain/jobPrice';
 import type { JobRecord } from '../domain/jobRecord';
-import { hourlyPrice, type PriceTable } from '../domain/prices';
+import type { PriceTable } from '../domain/prices';
 import type { Ledger } from '../ports/ledger';
 import type { UsageStats } from '../ports/usageStats';
 import { readAllPages } from './readAllPages';
@@ -23,16 +24,9 @@ export interface EndWatchPlan {
   readonly watching: number;
 }
 
-/** What a running job's pool would cost per hour idle; undefined when the price table does not know it. */
-const idleUsdPerHour = (record: JobRecord, prices: PriceTable): number | undefined => {
-  const job = record.job;
-  const price = job ? hourlyPrice(prices, job.criteria.instanceType, job.location?.region) : undefined;
-  return price === undefined || !job ? undefined : price * job.criteria.instanceCount;
-};
-
 /** Whether a job's pool is expensive enough for the end watch to look at it at all. */
 export const watchWorthy = (record: JobRecord, prices: PriceTable, settings: EndWatchSettings): boolean => {
-  const usd = idleUsdPerHour(record, prices);
+  const usd = record.job ? poolIdleUsdPerHour(prices, record.job) : undefined;
   return usd !== undefined && usd >= settings.minUsdPerHour && record.job?.matchKey !== undefined;
 };
 
@@ -65,7 +59,7 @@ export const planEndWatch = async (deps: EndWatchDeps, nowMs: number): Promise<E
     if (!job?.matchKey || !watchWorthy(record, deps.prices, deps.settings)) continue;
     const candidate = {
       createdAtMs: job.createdAtMs,
-      usdPerHour: idleUsdPerHour(record, deps.prices),
+      usdPerHour: poolIdleUsdPerHour(deps.prices, job),
       durationsSeconds: await durationsOf(job.matchKey),
     };
     const verdict = watchVerdict(candidate, deps.settings, nowMs, deps.sweepEveryMs);

@@ -1,4 +1,5 @@
 import { historyDay } from '../domain/historyDay';
+import { jobUnitPrice } from '../domain/jobPrice';
 import type { JobRecord } from '../domain/jobRecord';
 import type { PolicySetup, PoolSituation } from '../domain/policy/evaluatePool';
 import { type GapScope, gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
@@ -7,7 +8,7 @@ import type { Policy } from '../domain/policy/policy';
 import { policyReads } from '../domain/policy/policyReads';
 import { type RankedPool, type SameKeyRank, sameKeyRankOf, sameKeyRanks } from '../domain/policy/sameKeyRank';
 import type { SpendFacts } from '../domain/policy/spendCaps';
-import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
+import { instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
 
 /** What one sweep knows about activity, gaps and spend, read once for all its pools. */
@@ -69,7 +70,7 @@ const startOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 const liveIdleUsdToday = (record: JobRecord, nowMs: number, prices: PriceTable): number | undefined => {
   const job = record.job;
   const since = record.pool?.availableSinceMs;
-  const price = job ? hourlyPrice(prices, job.criteria.instanceType, job.location?.region) : undefined;
+  const price = job ? jobUnitPrice(prices, job) : undefined;
   if (!job || since === undefined || price === undefined) return undefined;
   const seconds = Math.max(0, (nowMs - Math.max(since, startOfDay(nowMs))) / 1000);
   return instanceCostUsd(seconds, job.criteria.instanceCount, price);

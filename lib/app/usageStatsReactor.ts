@@ -1,8 +1,9 @@
 import { historyDay } from '../domain/historyDay';
+import { jobUnitPrice } from '../domain/jobPrice';
 import type { JobRecord } from '../domain/jobRecord';
 import { gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { DEFAULT_GAP_LEARNING, GAPS_PER_SCOPE } from '../domain/policy/gapLearner';
-import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
+import { instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
 import type { FactReactor } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
@@ -54,7 +55,7 @@ const recordHopEnd = async (
         }
       : { job: record.name, atMs, gapSeconds: pool.billableSeconds, reused, ...startup };
   const job = record.job;
-  const price = job ? hourlyPrice(prices, job.criteria.instanceType, job.location?.region) : undefined;
+  const price = job ? jobUnitPrice(prices, job) : undefined;
   const usd =
     job && price !== undefined
       ? instanceCostUsd(pool.billableSeconds, job.criteria.instanceCount, price)
