@@ -9,7 +9,8 @@
  *    polling every Available pool every minute (one DescribeTrainingJob per Available
  *    pool-minute, SageMaker's own billable seconds / 60; the list calls polling needs are not
  *    even counted), and against that plus the UpdateTrainingJob calls a poller makes too. With
- *    reconcile periods of 15 (the default), 30 and 60 minutes. What the catch-up listings add to
+ *    the adaptive reconcile period (15 minutes up to 60, the default; up to 120), and fixed
+ *    periods of 15, 30 and 60 minutes. What the catch-up listings add to
  *    the sweep's Lambda time is the virtual time sweeps spent waiting within their invocations.
  * 2. ListTrainingJobs calls per reconcile as the account's history grows (1k, 10k, 100k jobs
  *    over the 28-day window, one Available pool): the full listing pages before it filters, so
@@ -37,14 +38,20 @@ const FAULTS = { drop: 0.1, crash: 0.05, throttle: 0.1 };
 const scenarios: Array<{
   label: string;
   options: Partial<LocalRunOptions>;
+  /** A fixed reconcile period of this many minutes (the longest set to the base). */
   reconcileMinutes?: number;
+  /** The longest period quiet reconciles stretch it to, from the base of 15 minutes. */
+  longestMinutes?: number;
   env?: Readonly<Record<string, string>>;
 }> = [
   { label: 'calm', options: {} },
-  // The listing is one call a period whatever happens: a longer period is the main lever on calls.
-  { label: 'calm, reconcile every 30 minutes', options: {}, reconcileMinutes: 30 },
-  { label: 'calm, reconcile every 60 minutes', options: {}, reconcileMinutes: 60 },
+  // The listing is one call a period whatever happens: the period is the main lever on calls.
+  { label: 'calm, reconcile every 15 minutes (fixed)', options: {}, reconcileMinutes: 15 },
+  { label: 'calm, reconcile every 30 minutes (fixed)', options: {}, reconcileMinutes: 30 },
+  { label: 'calm, reconcile every 60 minutes (fixed)', options: {}, reconcileMinutes: 60 },
+  { label: 'calm, period stretching up to 120 minutes', options: {}, longestMinutes: 120 },
   { label: '--chaos (delays up to 10 min, duplicates)', options: { chaosSeed: 1 } },
+  { label: '--chaos, reconcile every 15 minutes (fixed)', options: { chaosSeed: 1 }, reconcileMinutes: 15 },
   // Without catch-up listings (one listing an invocation while ends run late): the sweep's minute is the floor.
   {
     label: '--chaos, catch-up listings off',
@@ -72,9 +79,14 @@ const scenarios: Array<{
     options: { chaosSeed: 1, faults: FAULTS },
     env: { POOLWARDEN_CATCH_UP_SECONDS: 'off' },
   },
+  {
+    label: 'the same, period stretching up to 120 minutes',
+    options: { chaosSeed: 1, faults: FAULTS },
+    longestMinutes: 120,
+  },
   // The trade-off: reconciling more often finds late and lost ends sooner, for more list calls.
-  ...[30, 60, 5, 1].map((minutes) => ({
-    label: `the same, reconcile every ${minutes === 1 ? 'minute' : `${minutes} minutes`}`,
+  ...[15, 30, 60, 5, 1].map((minutes) => ({
+    label: `the same, reconcile every ${minutes === 1 ? 'minute' : `${minutes} minutes`} (fixed)`,
     options: { chaosSeed: 1, faults: FAULTS },
     reconcileMinutes: minutes,
   })),
@@ -136,7 +148,13 @@ for (const scenario of scenarios) {
   const env = {
     ...scenario.env,
     ...(scenario.reconcileMinutes !== undefined
-      ? { POOLWARDEN_RECONCILE_MINUTES: String(scenario.reconcileMinutes) }
+      ? {
+          POOLWARDEN_RECONCILE_MINUTES: String(scenario.reconcileMinutes),
+          POOLWARDEN_RECONCILE_MAX_MINUTES: String(scenario.reconcileMinutes),
+        }
+      : {}),
+    ...(scenario.longestMinutes !== undefined
+      ? { POOLWARDEN_RECONCILE_MAX_MINUTES: String(scenario.longestMinutes) }
       : {}),
   };
   Object.assign(process.env, env);
@@ -245,7 +263,7 @@ const callerRows = [...callers.counts.entries()]
 const section = [
   '## Reconciliation (`npm run bench:reconcile`)',
   '',
-  `Bundled team week (${trace.length} jobs), example policy, reconcile every 15 min unless said (each lists the jobs of the recent ${fixed(recentPoolsWindowMs(DEFAULT_KEEP_ALIVE_LIMITS, 15 * 60_000) / 3_600_000, 2)} h with their warm pool status), full 28-day listing every 24 h. Polling baseline: one DescribeTrainingJob per Available pool-minute of the calm run (${thousands(calmPollingCalls)}), list calls not counted; the target is 3× fewer calls than that. "Polling + its updates" also counts the UpdateTrainingJob calls of the calm run (${thousands(calmUpdates)}), which a polling system would make too; it is shown, not the target. The end watch (README, event handling rule 7) is off by default; where said it is on and describes running jobs whose pools cost at least $50/h idle around their learnt end, at most 30 describes a job unless said. While the end events run late (a listing shows an end the ledger does not hold: README, event handling rule 7) every sweep also lists what changed since the previous listing, a page each, and then, within its invocation, again every 10 s from the scheduled instant, each listing only while its 13 s safety margin is left of the invocation and of the time until 5 s before the next scheduled minute (catch-up listings, \`POOLWARDEN_CATCH_UP_SECONDS\`: at 10, 20, 30 and 40 s), adopting the ends it finds (an end younger than 20 s whose pool costs less than $10 an hour idle is left to its event until then); all counted under ListTrainingJobs; calm runs never do. "Catch-up: Lambda s" is the virtual time the sweeps spent within their invocations waiting for the catch-up listings: what catching up adds to the sweep's billed duration (256 MB, arm64). With catch-up listings off a pool the calm run stops the instant its event arrives idles until the next sweep, about half a minute, and the ml.p4d.24xlarge pools cost $2.51 a minute idle; with it, a few seconds (3 to 9 s for the eleven such pools under --chaos). A reconcile every minute finds each end within the 60 s grace, so no end counts as late, the sweep never lists sooner and never watches (under --chaos alone): that setting is no floor any more.`,
+  `Bundled team week (${trace.length} jobs), example policy, the reconcile period adapting from 15 min up to 60 unless said (README, event handling rule 7: each reconcile that finds nothing the events missed doubles it, any that does brings 15 back; "fixed": the longest set to the base; each lists the jobs of the recent ${fixed(recentPoolsWindowMs(DEFAULT_KEEP_ALIVE_LIMITS, 15 * 60_000) / 3_600_000, 2)} h with their warm pool status), full 28-day listing every 24 h. Polling baseline: one DescribeTrainingJob per Available pool-minute of the calm run (${thousands(calmPollingCalls)}), list calls not counted; the target is 3× fewer calls than that. "Polling + its updates" also counts the UpdateTrainingJob calls of the calm run (${thousands(calmUpdates)}), which a polling system would make too; it is shown, not the target. The end watch (README, event handling rule 7) is off by default; where said it is on and describes running jobs whose pools cost at least $50/h idle around their learnt end, at most 30 describes a job unless said. While the end events run late (a listing shows an end the ledger does not hold: README, event handling rule 7) every sweep also lists what changed since the previous listing, a page each, and then, within its invocation, again every 10 s from the scheduled instant, each listing only while its 13 s safety margin is left of the invocation and of the time until 5 s before the next scheduled minute (catch-up listings, \`POOLWARDEN_CATCH_UP_SECONDS\`: at 10, 20, 30 and 40 s), adopting the ends it finds (an end younger than 20 s whose pool costs less than $10 an hour idle is left to its event until then); all counted under ListTrainingJobs; calm runs never do. "Catch-up: Lambda s" is the virtual time the sweeps spent within their invocations waiting for the catch-up listings: what catching up adds to the sweep's billed duration (256 MB, arm64). With catch-up listings off a pool the calm run stops the instant its event arrives idles until the next sweep, about half a minute, and the ml.p4d.24xlarge pools cost $2.51 a minute idle; with it, a few seconds (3 to 9 s for the eleven such pools under --chaos). A reconcile every minute finds each end within the 60 s grace, so no end counts as late, the sweep never lists sooner and never watches (under --chaos alone): that setting is no floor any more.`,
   '',
   table(
     [

@@ -133,13 +133,13 @@ const measure = async (accounts: number, poolsPerPlace: 0 | 1, withMembers = fal
   const schedules = new Map<string, ReconcileSchedule>();
   for (const member of members) {
     const schedule = new MemoryReconcileSchedule();
-    await schedule.claim(NOW - 60_000, RECONCILE_EVERY_MS);
+    await schedule.claim(NOW - 60_000, RECONCILE_EVERY_MS, 'granted');
     schedules.set(locationLabel(member), {
-      claim: (nowMs, everyMs) => {
+      claim: (nowMs, everyMs, rule) => {
         scheduleClaims++;
-        return schedule.claim(nowMs, everyMs);
+        return schedule.claim(nowMs, everyMs, rule);
       },
-      fullListDone: (startMs) => schedule.fullListDone(startMs),
+      done: (startMs, outcome) => schedule.done(startMs, outcome),
     });
   }
   const catalogIn = (place: JobLocation): WarmPoolCatalog => ({

@@ -1,3 +1,5 @@
+import type { JobRecord } from '../domain/jobRecord';
+
 /** How often the sweep lists what changed while the end events run late: every scheduled sweep. */
 export const SOONER_LISTING_EVERY_MS = 60_000;
 
@@ -62,10 +64,44 @@ export class ListingPace {
    * overlapping listings name it.
    */
   private readonly judged = new Set<string>();
+  /** The Available pools the container's last sweep read (undefined: none yet), to tell which are new. */
+  private availableSeen: ReadonlySet<string> | undefined;
+  /** Whether a sweep has read a pool whose end was recorded late since the last reconcile. */
+  private lateRecordSeen = false;
 
   /** Whether the end events run late: then what changed is listed every minute. */
   get soonerListing(): boolean {
     return this.lagging;
+  }
+
+  /**
+   * Whether, since the last reconcile, a sweep read a new Available pool whose end the ledger
+   * recorded more than the grace after the job ended: its end event came late (or was lost and
+   * the pool adopted). No listing is needed to tell: the reconcile period comes back to the base
+   * (reconcilePeriod.ts), and its listing judges the pace as ever.
+   */
+  get lateRecordSince(): boolean {
+    return this.lateRecordSeen;
+  }
+
+  /**
+   * The Available pools a sweep read. A container's first sweep only learns them: it cannot tell
+   * which it saw recorded, and an older pool's last look says nothing of its end event.
+   */
+  noteAvailable(pools: readonly JobRecord[]): void {
+    const seen = this.availableSeen;
+    if (seen)
+      for (const record of pools) {
+        const pool = record.pool;
+        if (seen.has(record.name) || pool?.availableSinceMs === undefined) continue;
+        if (pool.observedAtMs - pool.availableSinceMs > LATE_END_GRACE_MS) this.lateRecordSeen = true;
+      }
+    this.availableSeen = new Set(pools.map((p) => p.name));
+  }
+
+  /** A reconcile took what the sweeps read into account: late records are counted afresh. */
+  reconciled(): void {
+    this.lateRecordSeen = false;
   }
 
   /** When the last listing of what changed started (undefined: none in this container). */

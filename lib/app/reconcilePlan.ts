@@ -1,11 +1,14 @@
 import type { JobLocation } from '../domain/jobLocation';
+import { poolIdleUsdPerHour } from '../domain/jobPrice';
 import type { JobRecord } from '../domain/jobRecord';
 import type { KeepAliveLimits } from '../domain/keepAlive';
 import type { OwnerTagKeys } from '../domain/owner';
+import type { PriceTable } from '../domain/prices';
+import { isSurprise, nextReconcilePeriodMs, type ReconcileFindings } from '../domain/reconcilePeriod';
 import { POOL_TRANSITIONS_MOVE_LAST_MODIFIED, recentPoolsWindowMs } from '../domain/reconcileWindow';
 import { isTerminal } from '../domain/trainingJob';
 import type { Ledger } from '../ports/ledger';
-import type { ReconcileSchedule } from '../ports/reconcileSchedule';
+import type { ReconcileClaim, ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { TrainingJobDescription } from '../ports/trainingJobs';
 import type { JobListing, WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import { listedEnd } from './listedEnd';
@@ -29,6 +32,11 @@ export interface ReconcileDeps {
   readonly listWindowMs: number;
   /** How often a reconcile lists the Available pools of the whole window (28 days), not only of the recent hours. */
   readonly fullReconcileEveryMs: number;
+  /**
+   * The longest a run of quiet reconciles stretches the period to (reconcilePeriod.ts); absent:
+   * the period stays the base (`reconcileEveryMs`).
+   */
+  readonly longestEveryMs?: number;
   /** The deployment's own account and region, for naming adopted jobs of other accounts. */
   readonly home?: JobLocation;
   /** The container's memory of ended jobs read recorded; absent: each listing's are read again. */
@@ -52,6 +60,8 @@ export interface ReconcilePlan {
   readonly full: boolean;
   /** Whether this is a listing between reconciles because the end events run late (listingPace.ts). */
   readonly sooner: boolean;
+  /** The reconcile this plan is for (absent for a listing between reconciles): its findings set the next one's due time. */
+  readonly claim?: { readonly startMs: number; readonly grantedMs?: number };
   /** Pools the ledger holds Available that SageMaker no longer shows Available: looked at. */
   readonly describe: ReadonlySet<string>;
   /** Of those, the ones whose end the listing tells in full (listedEnd.ts): observed from it, not described. */
@@ -85,11 +95,14 @@ export const planReconcile = async (
   nowMs: number,
 ): Promise<ReconcilePlan | undefined> => {
   const every = deps.reconcileEveryMs;
-  const claim = await reconciler.schedule.claim(nowMs, deps.forceReconcile ? 0 : every);
+  reconciler.pace?.noteAvailable(pools);
+  const claim = await claimReconcile(deps, reconciler, nowMs);
   if (!claim.claimed) return planSooner(deps, reconciler, pools, nowMs);
-  // What changed since the previous reconcile covers everything only if that one was recent.
+  // What changed since the previous reconcile covers everything only if that one came about when
+  // due; a period of overlap, as ever.
+  const granted = Math.max(every, claim.grantedMs ?? every);
   const changedSince =
-    claim.previousStartMs !== undefined && claim.previousStartMs >= nowMs - 2 * every
+    claim.previousStartMs !== undefined && claim.previousStartMs >= nowMs - 2 * granted
       ? claim.previousStartMs - every
       : undefined;
   const full =
@@ -97,6 +110,10 @@ export const planReconcile = async (
     changedSince === undefined ||
     claim.lastFullListMs === undefined ||
     claim.lastFullListMs <= nowMs - reconciler.fullReconcileEveryMs;
+  const claimed = {
+    startMs: nowMs,
+    ...(claim.grantedMs !== undefined ? { grantedMs: claim.grantedMs } : {}),
+  };
   const draft = new PlanDraft(deps, reconciler, pools, nowMs);
 
   if (full) {
@@ -107,9 +124,8 @@ export const planReconcile = async (
   if (changedSince === undefined) {
     // Nothing tells which running jobs ended since: each is described.
     const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
-    if (full) await reconciler.schedule.fullListDone(nowMs);
     return draft.plan(
-      { full, sooner: false },
+      { full, sooner: false, claim: claimed },
       running.filter((r) => !draft.adopts(r.name)),
     );
   }
@@ -128,8 +144,93 @@ export const planReconcile = async (
   );
   const timeliness = await draft.setChanged({ listed: listing.jobs, changed });
   reconciler.pace?.noteListing(nowMs, timeliness);
-  if (full) await reconciler.schedule.fullListDone(nowMs);
-  return draft.plan({ full, sooner: false });
+  return draft.plan({ full, sooner: false, claim: claimed });
+};
+
+/**
+ * Claims this period's reconcile: when the previous reconcile's findings made it due, or a base
+ * period after it while the end events run late (a longer period was granted on the events'
+ * word, which no longer holds), or at once when forced.
+ */
+export const claimReconcile = (
+  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'forceReconcile'>,
+  reconciler: ReconcileDeps,
+  nowMs: number,
+): Promise<ReconcileClaim> =>
+  reconciler.schedule.claim(
+    nowMs,
+    deps.reconcileEveryMs,
+    deps.forceReconcile ? 'forced' : eventsLate(reconciler) ? 'base' : 'granted',
+  );
+
+/** What the dearest pool a job the ledger holds running would leave costs an hour idle (0: none; unknown prices count as dear). */
+const dearestRunningUsdPerHour = async (
+  deps: Pick<ReconcileTiming, 'ledger' | 'pageSize'>,
+  prices: PriceTable,
+): Promise<number> => {
+  const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
+  return running.reduce((dearest, record) => {
+    const job = record.job;
+    if (!job || (job.keepAliveSeconds ?? 0) <= 0) return dearest;
+    return Math.max(dearest, poolIdleUsdPerHour(prices, job) ?? Number.POSITIVE_INFINITY);
+  }, 0);
+};
+
+/** Whether the end events run late (listingPace.ts), or a pool was recorded late since the last reconcile. */
+const eventsLate = (reconciler: ReconcileDeps): boolean =>
+  reconciler.pace?.soonerListing === true || reconciler.pace?.lateRecordSince === true;
+
+/** What the sweep saw after a reconcile's listing, beyond the plan itself. */
+export interface ReconcileAftermath {
+  /** Pools and jobs whose work failed, or was left for lack of time. */
+  readonly incomplete: number;
+  /** Actions found without an outcome and finished. */
+  readonly finished: number;
+}
+
+/**
+ * Records a reconcile done: when the next is due, from what its listing found against the ledger
+ * (`pools`, the Available pools it was set against) and what the sweep's work after it met
+ * (reconcilePeriod.ts), and whether it listed in full. Returns that due time.
+ */
+export const settleReconcile = async (
+  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'ledger' | 'pageSize'>,
+  reconciler: ReconcileDeps,
+  prices: PriceTable,
+  plan: ReconcilePlan,
+  pools: readonly JobRecord[],
+  after: ReconcileAftermath,
+): Promise<number | undefined> => {
+  const { claim } = plan;
+  if (!claim) return undefined;
+  const byName = new Map(pools.map((p) => [p.name, p]));
+  const closedEarly = [...plan.describe].filter(
+    (name) => (byName.get(name)?.pool?.expiresAtMs ?? Number.POSITIVE_INFINITY) > claim.startMs,
+  ).length;
+  const seen: Omit<ReconcileFindings, 'dearestRunningUsdPerHour'> = {
+    adopted: plan.adopt.length,
+    closedEarly,
+    unsure: plan.unsure.length,
+    intents: after.finished + pools.filter((p) => p.pendingAction !== undefined).length,
+    incomplete: after.incomplete,
+    eventsLate: eventsLate(reconciler),
+  };
+  reconciler.pace?.reconciled();
+  const settings = {
+    baseMs: deps.reconcileEveryMs,
+    longestMs: reconciler.longestEveryMs ?? deps.reconcileEveryMs,
+  };
+  // The running jobs are read only when the period could stretch: once per quiet reconcile.
+  const stretches =
+    settings.longestMs > settings.baseMs && !isSurprise({ ...seen, dearestRunningUsdPerHour: 0 });
+  const findings: ReconcileFindings = {
+    ...seen,
+    dearestRunningUsdPerHour: stretches ? await dearestRunningUsdPerHour(deps, prices) : 0,
+  };
+  const periodMs = nextReconcilePeriodMs(settings, claim.grantedMs, findings);
+  const nextDueAtMs = claim.startMs + periodMs;
+  await reconciler.schedule.done(claim.startMs, { fullList: plan.full, nextDueAtMs });
+  return nextDueAtMs;
 };
 
 /**
@@ -325,7 +426,7 @@ class PlanDraft {
 
   /** The plan as its listings filled it; `unsure`: running jobs no listing tells ended, to describe. */
   plan(
-    kind: { readonly full: boolean; readonly sooner: boolean },
+    kind: Pick<ReconcilePlan, 'full' | 'sooner' | 'claim'>,
     unsure: readonly JobRecord[] = [],
   ): ReconcilePlan {
     return {

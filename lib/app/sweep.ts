@@ -24,7 +24,7 @@ import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
 import { observeDescription } from './observeDescription';
 import { readAllPages } from './readAllPages';
-import { planReconcile, type ReconcileDeps, type ReconcilePlan } from './reconcilePlan';
+import { planReconcile, type ReconcileDeps, type ReconcilePlan, settleReconcile } from './reconcilePlan';
 import {
   gatherSweepKnowledge,
   knowledgeAt,
@@ -80,6 +80,8 @@ export interface SweepReport {
   readonly listedSooner: boolean;
   /** While the end events run late, when the next sweep lists what changed; absent otherwise. */
   readonly nextListAtMs?: number;
+  /** After a reconcile, when the next one is due (reconcilePeriod.ts); absent when this sweep did not reconcile. */
+  readonly nextReconcileAtMs?: number;
   /** Whether that listing was a full one (every Available pool of the window). */
   readonly fullList: boolean;
   readonly listCalls: number;
@@ -219,6 +221,9 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     );
   }
 
+  const nextReconcileAtMs =
+    plan && deps.reconciler ? await settled(deps, deps.reconciler, plan, pools, tally) : undefined;
+
   deps.telemetry.count('SweepPools', pools.length);
   deps.telemetry.count('SweepFailures', tally.failures);
   if (tally.adopted > 0) deps.telemetry.count('PoolsAdopted', tally.adopted);
@@ -252,11 +257,36 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     listed: plan !== undefined && !plan.sooner,
     listedSooner: plan?.sooner ?? false,
     ...(nextListAtMs !== undefined ? { nextListAtMs } : {}),
+    ...(nextReconcileAtMs !== undefined ? { nextReconcileAtMs } : {}),
     fullList: plan?.full ?? false,
     listCalls: plan?.listCalls ?? 0,
     watching: watch?.watching ?? 0,
     nextChangeAtMs,
   };
+};
+
+/**
+ * A reconcile done: its findings set when the next is due. A failure to record them leaves the
+ * next due a base period after this one's claim, which is never later than they would have set.
+ */
+const settled = async (
+  deps: SweepDeps,
+  reconciler: ReconcileDeps,
+  plan: ReconcilePlan,
+  pools: readonly JobRecord[],
+  tally: Tally,
+): Promise<number | undefined> => {
+  try {
+    return await settleReconcile(deps, reconciler, deps.setup.prices, plan, pools, {
+      incomplete: tally.failures + tally.deferred,
+      finished: tally.finished,
+    });
+  } catch (error) {
+    deps.telemetry.error('the sweep could not record its reconcile; the next is due a base period after it', {
+      error: errorMessage(error),
+    });
+    return undefined;
+  }
 };
 
 /**

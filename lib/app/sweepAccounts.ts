@@ -6,7 +6,7 @@ import type { Ledger } from '../ports/ledger';
 import type { Pause } from '../ports/pause';
 import { type CatchUpAccount, type CatchUpReport, catchUpLateEnds } from './catchUpListings';
 import { readAllPages } from './readAllPages';
-import type { ReconcileDeps } from './reconcilePlan';
+import { claimReconcile, type ReconcileDeps } from './reconcilePlan';
 import { type SweepDeps, type SweepReport, sweep } from './sweep';
 
 export interface SweepAccountsDeps extends SweepDeps {
@@ -195,11 +195,11 @@ const claimedBeforehand = async (
 ): Promise<ReconcileDeps | undefined> => {
   if (deps.remainingMs() < deps.safetyMarginMs) return undefined;
   const nowMs = deps.clock.now();
-  const claim = await own.schedule.claim(nowMs, deps.forceReconcile ? 0 : deps.reconcileEveryMs);
+  const claim = await claimReconcile(deps, own, nowMs);
   if (!claim.claimed && !own.pace?.listsSooner(nowMs)) return undefined;
   return {
     ...own,
-    schedule: { claim: async () => claim, fullListDone: (startMs) => own.schedule.fullListDone(startMs) },
+    schedule: { claim: async () => claim, done: (startMs, outcome) => own.schedule.done(startMs, outcome) },
   };
 };
 
@@ -228,8 +228,10 @@ export const catchUpReport = (catchUp: CatchUpReport, nextSweepAtMs: number): Sw
   };
 };
 
-const earliest = (instants: readonly number[]): { nextListAtMs?: number } =>
-  instants.length > 0 ? { nextListAtMs: Math.min(...instants) } : {};
+const earliest = (instants: readonly (number | undefined)[]): number | undefined => {
+  const known = instants.filter((at): at is number => at !== undefined);
+  return known.length > 0 ? Math.min(...known) : undefined;
+};
 
 /** One report for the whole sweep: counts added, the earliest next change. */
 const combine = (reports: readonly SweepReport[], fallbackNextMs: number): SweepReport => {
@@ -237,6 +239,8 @@ const combine = (reports: readonly SweepReport[], fallbackNextMs: number): Sweep
   for (const report of reports)
     for (const [key, n] of Object.entries(report.actions)) actions[key] = (actions[key] ?? 0) + n;
   const sum = (pick: (r: SweepReport) => number): number => reports.reduce((n, r) => n + pick(r), 0);
+  const nextListAtMs = earliest(reports.map((r) => r.nextListAtMs));
+  const nextReconcileAtMs = earliest(reports.map((r) => r.nextReconcileAtMs));
   return {
     availablePools: sum((r) => r.availablePools),
     reached: sum((r) => r.reached),
@@ -245,7 +249,8 @@ const combine = (reports: readonly SweepReport[], fallbackNextMs: number): Sweep
     failures: sum((r) => r.failures),
     listed: reports.some((r) => r.listed),
     listedSooner: reports.some((r) => r.listedSooner),
-    ...earliest(reports.flatMap((r) => (r.nextListAtMs !== undefined ? [r.nextListAtMs] : []))),
+    ...(nextListAtMs !== undefined ? { nextListAtMs } : {}),
+    ...(nextReconcileAtMs !== undefined ? { nextReconcileAtMs } : {}),
     fullList: reports.some((r) => r.fullList),
     listCalls: sum((r) => r.listCalls),
     adopted: sum((r) => r.adopted),

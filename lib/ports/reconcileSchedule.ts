@@ -1,17 +1,37 @@
+import type { ClaimRule } from '../domain/reconcilePeriod';
+
 /** The outcome of claiming a reconcile: whether this sweep does it, and what the previous ones did. */
 export interface ReconcileClaim {
   readonly claimed: boolean;
   readonly previousStartMs?: number;
+  /**
+   * How long after the previous reconcile's start this one was due, as that reconcile's findings
+   * set it (reconcilePeriod.ts); absent: the base period (none recorded).
+   */
+  readonly grantedMs?: number;
   /** When the last full listing (every Available pool of the window) started. */
   readonly lastFullListMs?: number;
 }
 
+/** What a reconcile found, once it is done: recorded on the item it claimed. */
+export interface ReconcileOutcome {
+  /** Whether it listed every Available pool of the window. */
+  readonly fullList: boolean;
+  /** When the next reconcile is due (reconcilePeriod.ts). */
+  readonly nextDueAtMs: number;
+}
+
 /**
  * Once per reconcile period, whichever sweep comes first lists what SageMaker holds: a single
- * conditional write decides, so overlapping or retried sweeps never list twice in a period.
+ * conditional write decides, so overlapping or retried sweeps never list twice in a period. The
+ * claim makes the next reconcile due one base period later, so a reconcile that dies before it is
+ * done leaves the base pace; a reconcile done records when the next is due as its findings say.
  */
 export interface ReconcileSchedule {
-  claim(nowMs: number, everyMs: number): Promise<ReconcileClaim>;
-  /** Records that the reconcile claimed at `startMs` listed every Available pool. */
-  fullListDone(startMs: number): Promise<void>;
+  claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim>;
+  /**
+   * Records what the reconcile claimed at `startMs` found, unless another was claimed since; sends
+   * nothing when that is what the claim recorded already (no full listing, the base period next).
+   */
+  done(startMs: number, outcome: ReconcileOutcome): Promise<void>;
 }

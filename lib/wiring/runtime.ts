@@ -352,6 +352,7 @@ export class Runtime {
       describeConcurrency: this.config.core.describeConcurrency,
       listWindowMs: reconcileWindowMs(this.config.core.limits),
       fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
+      longestEveryMs: this.config.policy.longestReconcileEveryMs,
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
       recordedEnds: this.recordedEnds,
       pace: new ListingPace(),

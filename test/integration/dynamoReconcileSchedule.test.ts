@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoReconcileSchedule } from '../../lib/adapters/dynamo/dynamoReconcileSchedule';
+import { MemoryReconcileSchedule } from '../../lib/adapters/memory/memoryReconcileSchedule';
+import type { ReconcileSchedule } from '../../lib/ports/reconcileSchedule';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 
 const EVERY_MS = 15 * 60_000;
@@ -20,16 +22,21 @@ describe('DynamoReconcileSchedule', () => {
     const research = new DynamoReconcileSchedule(dynamo.client, table, '111122223333/eu-west-1');
     const researchAgain = new DynamoReconcileSchedule(dynamo.client, table, '111122223333/eu-west-1');
 
-    expect(await home.claim(T0, EVERY_MS)).toEqual({ claimed: true });
-    expect((await home.claim(T0 + 60_000, EVERY_MS)).claimed).toBe(false);
+    expect(await home.claim(T0, EVERY_MS, 'granted')).toEqual({ claimed: true });
+    expect((await home.claim(T0 + 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
     // Another account and region has its own period, and its own record of the last full listing.
-    expect(await research.claim(T0 + 60_000, EVERY_MS)).toEqual({ claimed: true });
-    await research.fullListDone(T0 + 60_000);
-    expect((await researchAgain.claim(T0 + 120_000, EVERY_MS)).claimed).toBe(false);
-    expect(await home.claim(T0 + EVERY_MS, EVERY_MS)).toEqual({ claimed: true, previousStartMs: T0 });
-    expect(await researchAgain.claim(T0 + 60_000 + EVERY_MS, EVERY_MS)).toEqual({
+    expect(await research.claim(T0 + 60_000, EVERY_MS, 'granted')).toEqual({ claimed: true });
+    await research.done(T0 + 60_000, { fullList: true, nextDueAtMs: T0 + 60_000 + EVERY_MS });
+    expect((await researchAgain.claim(T0 + 120_000, EVERY_MS, 'granted')).claimed).toBe(false);
+    expect(await home.claim(T0 + EVERY_MS, EVERY_MS, 'granted')).toEqual({
+      claimed: true,
+      previousStartMs: T0,
+      grantedMs: EVERY_MS,
+    });
+    expect(await researchAgain.claim(T0 + 60_000 + EVERY_MS, EVERY_MS, 'granted')).toEqual({
       claimed: true,
       previousStartMs: T0 + 60_000,
+      grantedMs: EVERY_MS,
       lastFullListMs: T0 + 60_000,
     });
   });
@@ -40,22 +47,79 @@ describe('DynamoReconcileSchedule', () => {
     try {
       const mine = new DynamoReconcileSchedule(dynamo.client, table);
       const other = new DynamoReconcileSchedule(dynamo.client, table);
-      expect((await mine.claim(T0, EVERY_MS)).claimed).toBe(true);
+      expect((await mine.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
       expect(send).toHaveBeenCalledTimes(1);
       for (let minute = 1; minute < 15; minute++)
-        expect((await mine.claim(T0 + minute * 60_000, EVERY_MS)).claimed).toBe(false);
+        expect((await mine.claim(T0 + minute * 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
       expect(send).toHaveBeenCalledTimes(1);
       // Another container knows nothing of it: the conditional write still decides.
-      expect((await other.claim(T0 + 60_000, EVERY_MS)).claimed).toBe(false);
+      expect((await other.claim(T0 + 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
       expect(send).toHaveBeenCalledTimes(2);
       // Due again: the write is sent, and the other container, which claimed first, wins.
-      expect((await other.claim(T0 + EVERY_MS, EVERY_MS)).claimed).toBe(true);
-      expect((await mine.claim(T0 + EVERY_MS + 60_000, EVERY_MS)).claimed).toBe(false);
+      expect((await other.claim(T0 + EVERY_MS, EVERY_MS, 'granted')).claimed).toBe(true);
+      expect((await mine.claim(T0 + EVERY_MS + 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
       expect(send).toHaveBeenCalledTimes(4);
-      // Forced (period 0): always asked.
-      expect((await other.claim(T0 + EVERY_MS + 120_000, 0)).claimed).toBe(true);
+      // A reconcile done that found something: the claim already made the next due a base period on, nothing to send.
+      await other.done(T0 + EVERY_MS, { fullList: false, nextDueAtMs: T0 + 2 * EVERY_MS });
+      expect(send).toHaveBeenCalledTimes(4);
+      // Forced: always asked.
+      expect((await other.claim(T0 + EVERY_MS + 120_000, EVERY_MS, 'forced')).claimed).toBe(true);
     } finally {
       send.mockRestore();
     }
+  });
+
+  it('keeps the longer period a quiet reconcile granted, across containers, unless the events run late', async () => {
+    const table = await dynamo.createLedgerTable();
+    const send = vi.spyOn(dynamo.client, 'send');
+    try {
+      const mine = new DynamoReconcileSchedule(dynamo.client, table);
+      const other = new DynamoReconcileSchedule(dynamo.client, table);
+      expect((await mine.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
+      await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 4 * EVERY_MS });
+      expect(send).toHaveBeenCalledTimes(2);
+      // Its own container knows the due time: nothing sent before it.
+      for (let minute = 15; minute < 60; minute += 5)
+        expect((await mine.claim(T0 + minute * 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
+      expect(send).toHaveBeenCalledTimes(2);
+      // A new container learns it from the item: the condition refuses it.
+      expect((await other.claim(T0 + 2 * EVERY_MS, EVERY_MS, 'granted')).claimed).toBe(false);
+      // The events run late: the base period holds, and the claim tells what had been granted.
+      expect(await other.claim(T0 + 3 * EVERY_MS, EVERY_MS, 'base')).toEqual({
+        claimed: true,
+        previousStartMs: T0,
+        grantedMs: 4 * EVERY_MS,
+      });
+      // A reconcile done for a claim overtaken since records nothing of its due time.
+      await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 8 * EVERY_MS });
+      expect(await mine.claim(T0 + 4 * EVERY_MS, EVERY_MS, 'granted')).toEqual({
+        claimed: true,
+        previousStartMs: T0 + 3 * EVERY_MS,
+        grantedMs: EVERY_MS,
+      });
+    } finally {
+      send.mockRestore();
+    }
+  });
+
+  it('has a memory twin that keeps the same rule', async () => {
+    const table = await dynamo.createLedgerTable();
+    const run = async (schedule: ReconcileSchedule) => {
+      const seen: unknown[] = [];
+      seen.push(await schedule.claim(T0, EVERY_MS, 'granted'));
+      await schedule.done(T0, { fullList: true, nextDueAtMs: T0 + 2 * EVERY_MS });
+      for (const [at, rule] of [
+        [T0 + EVERY_MS, 'granted'],
+        [T0 + 2 * EVERY_MS, 'granted'],
+        [T0 + 2 * EVERY_MS + 60_000, 'forced'],
+        [T0 + 3 * EVERY_MS, 'base'],
+        [T0 + 4 * EVERY_MS + 60_000, 'base'],
+      ] as const)
+        seen.push(await schedule.claim(at, EVERY_MS, rule));
+      return seen;
+    };
+    expect(await run(new DynamoReconcileSchedule(dynamo.client, table))).toEqual(
+      await run(new MemoryReconcileSchedule()),
+    );
   });
 });

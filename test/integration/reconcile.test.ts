@@ -9,7 +9,14 @@ import { historyDay } from '../../lib/domain/historyDay';
 import { DEFAULT_PRICES, hourlyPrice, instanceCostUsd } from '../../lib/domain/prices';
 import type { Ledger } from '../../lib/ports/ledger';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
+import {
+  LEAVE_ALONE,
+  MIN,
+  RECONCILE_EVERY_MS,
+  STOP_AFTER_5M,
+  SweepWorld,
+  sampleJob,
+} from '../support/sweepWorld';
 
 /** What the ledger cannot learn from events it never got, the sweep's reconciler learns from SageMaker. */
 describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () => {
@@ -90,6 +97,54 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
       world.advance(MIN);
     }
     expect(world.emulator.callCounts().DescribeTrainingJob?.calls ?? 0).toBe(1);
+  });
+
+  it('stretches the period while reconciles find nothing, and comes back to the base when a listing finds a lost end', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    const start = world.clock.now();
+    const reconciles: number[] = [];
+    let found: Awaited<ReturnType<SweepWorld['sweep']>> | undefined;
+    for (let minute = 0; minute <= 180; minute++) {
+      if (minute === 110) world.submit('lost-end', 3600);
+      await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+      const report = await world.sweep();
+      if (report.listed) {
+        reconciles.push(minute);
+        expect(report.nextReconcileAtMs).toBeGreaterThan(world.clock.now());
+      }
+      if (report.adopted > 0) found = report;
+      world.advance(MIN);
+    }
+    // 15, 30, then 60 minutes while nothing is found; the one that adopts the lost end brings the base back.
+    expect(reconciles).toEqual([0, 15, 45, 105, 165, 180]);
+    expect(found).toMatchObject({ listed: true, adopted: 1 });
+    expect(found?.nextReconcileAtMs).toBe(start + 180 * MIN);
+    expect((await ledger.getJob('lost-end'))?.job?.status).toBe('Completed');
+  });
+
+  it('keeps the base period while a job runs whose pool would be dear idle, and stretches once it ended', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({
+      ledger,
+      policy: STOP_AFTER_5M,
+      longestReconcileEveryMs: 60 * MIN,
+    }).start();
+    // Four ml.p4d.24xlarge: about $150 an hour idle; its lost end would cost $25 in 10 minutes.
+    world.emulator.submit({
+      ...sampleJob('dear', 3600, 30, 100 * 60),
+      instanceType: 'ml.p4d.24xlarge',
+      instanceCount: 4,
+    });
+    const reconciles: number[] = [];
+    for (let minute = 0; minute <= 240; minute++) {
+      await world.deliver();
+      if ((await world.sweep()).listed) reconciles.push(minute);
+      world.advance(MIN);
+    }
+    // Running until about minute 100, its pool stopped by the policy 5 minutes later.
+    expect(reconciles.filter((m) => m <= 105)).toEqual([0, 15, 30, 45, 60, 75, 90, 105]);
+    expect(reconciles.filter((m) => m > 105)).toEqual([135, 195]);
   });
 
   it('learns at the next reconcile, not at the daily full listing, that someone else stopped a known pool', async () => {

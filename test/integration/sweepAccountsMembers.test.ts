@@ -159,8 +159,8 @@ describe('the sweep over accounts reconciles configured members that hold no poo
       check: async (location) => void checked.push(locationLabel(location)),
     });
     const now = world.clock.now();
-    await deps.reconciler?.schedule.claim(now, RECONCILE_EVERY_MS);
-    for (const schedule of schedules.values()) await schedule.claim(now, RECONCILE_EVERY_MS);
+    await deps.reconciler?.schedule.claim(now, RECONCILE_EVERY_MS, 'granted');
+    for (const schedule of schedules.values()) await schedule.claim(now, RECONCILE_EVERY_MS, 'granted');
 
     world.advance(MIN);
     const report = await sweepAccounts(deps);

@@ -73,6 +73,8 @@ export interface SweepWorldOptions {
   readonly policy: Policy;
   /** Answer ThrottlingException to this call, when it returns true. */
   readonly throttle?: (operation: string) => boolean;
+  /** The longest reconcile period quiet reconciles stretch it to; absent: a fixed RECONCILE_EVERY_MS. */
+  readonly longestReconcileEveryMs?: number;
 }
 
 /**
@@ -137,6 +139,9 @@ export class SweepWorld {
         describeConcurrency: 2,
         listWindowMs: reconcileWindowMs(DEFAULT_KEEP_ALIVE_LIMITS),
         fullReconcileEveryMs: 24 * 60 * MIN,
+        ...(this.options.longestReconcileEveryMs !== undefined
+          ? { longestEveryMs: this.options.longestReconcileEveryMs }
+          : {}),
       },
       remainingMs: () => this.remainingMs(),
       safetyMarginMs: 1_000,

@@ -73,4 +73,24 @@ describe('ListingPace: catch-up listings between scheduled sweeps', () => {
     );
     expect(pace.soonerListing).toBe(false);
   });
+
+  it('tells the reconcile of a new Available pool recorded late, without a listing; not of one it saw before', () => {
+    const pool = (name: string, endedAgoMs: number, observedAtMs = NOW) => ({
+      name,
+      pool: { status: 'Available' as const, availableSinceMs: observedAtMs - endedAgoMs, observedAtMs },
+    });
+    const pace = new ListingPace();
+    // A container's first sweep only learns what is Available.
+    pace.noteAvailable([pool('old', 30 * 60_000)]);
+    expect(pace.lateRecordSince).toBe(false);
+    pace.noteAvailable([pool('old', 30 * 60_000), pool('on-time', 5_000)]);
+    expect(pace.lateRecordSince).toBe(false);
+    pace.noteAvailable([pool('on-time', 5_000), pool('late', 5 * 60_000)]);
+    expect(pace.lateRecordSince).toBe(true);
+    // What the sweeps read is the reconcile's to judge; a pool seen before does not count again.
+    pace.reconciled();
+    pace.noteAvailable([pool('on-time', 5_000), pool('late', 5 * 60_000)]);
+    expect(pace.lateRecordSince).toBe(false);
+    expect(pace.soonerListing).toBe(false);
+  });
 });

@@ -23,6 +23,7 @@ describe('the one configuration', () => {
       killSwitch: false,
       sweepConcurrency: 4,
       reconcileEveryMs: 15 * 60_000,
+      longestReconcileEveryMs: 60 * 60_000,
       fullReconcileEveryMs: 24 * 3_600_000,
       catchUpEveryMs: 10_000,
       endWatch: { minUsdPerHour: Number.POSITIVE_INFINITY, marginSeconds: 300, maxDescribesPerJob: 30 },
@@ -82,6 +83,16 @@ describe('the one configuration', () => {
     expect('catchUpEveryMs' in policy({ POOLWARDEN_CATCH_UP_SECONDS: 'off' })).toBe(false);
     expect(problemsOf({ ...TABLE, POOLWARDEN_CATCH_UP_SECONDS: '60' })).toEqual([
       'POOLWARDEN_CATCH_UP_SECONDS: must be a whole number of seconds from 1 to 30, or off',
+    ]);
+  });
+
+  it('reads the longest reconcile period: 60 minutes, or the base when longer, never below the base', () => {
+    const policy = (env: Record<string, string>) => loadConfig({ ...TABLE, ...env }).policy;
+    expect(policy({ POOLWARDEN_RECONCILE_MAX_MINUTES: '240' }).longestReconcileEveryMs).toBe(240 * 60_000);
+    expect(policy({ POOLWARDEN_RECONCILE_MAX_MINUTES: '15' }).longestReconcileEveryMs).toBe(15 * 60_000);
+    expect(policy({ POOLWARDEN_RECONCILE_MINUTES: '90' }).longestReconcileEveryMs).toBe(90 * 60_000);
+    expect(problemsOf({ ...TABLE, POOLWARDEN_RECONCILE_MAX_MINUTES: '10' })).toEqual([
+      'POOLWARDEN_RECONCILE_MAX_MINUTES: is 10; it must be at least POOLWARDEN_RECONCILE_MINUTES (15)',
     ]);
   });
 

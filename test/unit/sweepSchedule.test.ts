@@ -108,4 +108,21 @@ describe('the local sweep schedule', () => {
     schedule.noteChange(at(2)); // a click during the same instant, after its sweep
     expect(schedule.nextAt()).toBe(at(3));
   });
+
+  it('next-event: with no pool, the next reconcile comes when the last one said, a base period on when it said nothing', () => {
+    const schedule = new SweepSchedule(T0, MIN, 'next-event', 5 * MIN, 15 * MIN);
+    schedule.noteChange(at(0) + 1);
+    expect(schedule.isDue(at(1))).toBe(true);
+    // A quiet reconcile doubled the period.
+    schedule.swept(at(1), {
+      availablePools: 0,
+      nextChangeAtMs: at(2),
+      listed: true,
+      nextReconcileAtMs: at(31),
+    });
+    expect(schedule.nextAt()).toBe(at(31));
+    expect(schedule.isDue(at(31))).toBe(true);
+    schedule.swept(at(31), { availablePools: 0, nextChangeAtMs: at(32), listed: true });
+    expect(schedule.nextAt()).toBe(at(46));
+  });
 });

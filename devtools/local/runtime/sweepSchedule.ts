@@ -36,6 +36,8 @@ export interface SweepOutcome {
   readonly listed?: boolean;
   /** While the end events run late, when the sweep lists what changed again, pools or not. */
   readonly nextListAtMs?: number;
+  /** After a reconcile, when the next is due: its findings may have lengthened the period. */
+  readonly nextReconcileAtMs?: number;
 }
 
 export class SweepSchedule {
@@ -51,6 +53,8 @@ export class SweepSchedule {
   private decidedAtMs = Number.NEGATIVE_INFINITY;
   /** When a sweep last reconciled with SageMaker: the next one is due a period later, pools or not. */
   private listedAtMs = Number.NEGATIVE_INFINITY;
+  /** When that reconcile said the next is due (undefined: a base period after it). */
+  private reconcileDueAtMs: number | undefined;
   /** When the last sweep asked to list again sooner than the period (its end events run late). */
   private soonerListAtMs = Number.POSITIVE_INFINITY;
 
@@ -61,8 +65,9 @@ export class SweepSchedule {
     /** How long a container's sweep keeps what it read of the usage statistics. */
     private readonly statsFreshMs: number,
     /**
-     * The reconcile period: a sweep then lists what SageMaker holds, which alone finds what lost
-     * events never told (infinite: a sweep that never lists).
+     * The base reconcile period: a sweep then lists what SageMaker holds, which alone finds what
+     * lost events never told (infinite: a sweep that never lists). A reconcile that names the next
+     * one's due time (its findings may lengthen the period) is taken at its word.
      */
     private readonly reconcileEveryMs = Number.POSITIVE_INFINITY,
   ) {
@@ -110,7 +115,10 @@ export class SweepSchedule {
 
   swept(atMs: number, outcome: SweepOutcome): void {
     this.changed = false;
-    if (outcome.listed) this.listedAtMs = atMs;
+    if (outcome.listed) {
+      this.listedAtMs = atMs;
+      this.reconcileDueAtMs = outcome.nextReconcileAtMs;
+    }
     this.soonerListAtMs = outcome.nextListAtMs ?? Number.POSITIVE_INFINITY;
     this.pools = outcome.availablePools;
     // What this sweep read goes stale at its own instant, even when an earlier change is named.
@@ -137,9 +145,8 @@ export class SweepSchedule {
   }
 
   private reconcileAtMs(): number {
-    return Number.isFinite(this.reconcileEveryMs)
-      ? this.listedAtMs + this.reconcileEveryMs
-      : Number.POSITIVE_INFINITY;
+    if (!Number.isFinite(this.reconcileEveryMs)) return Number.POSITIVE_INFINITY;
+    return this.reconcileDueAtMs ?? this.listedAtMs + this.reconcileEveryMs;
   }
 
   private wakeAtMs(): number {

@@ -1,20 +1,37 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReconcileClaim, ReconcileSchedule } from '../../ports/reconcileSchedule';
+import type { ClaimRule } from '../../domain/reconcilePeriod';
+import type { ReconcileClaim, ReconcileOutcome, ReconcileSchedule } from '../../ports/reconcileSchedule';
 import { isConditionFailure } from './conditions';
 import { KEY } from './tableDesign';
 
 /**
- * One item per reconciled SageMaker holds when its last reconcile started; claiming it is one
- * conditional update. The home account and region keeps the item it always had; another
- * account and region (`scope`, `<account>/<region>`) has its own.
+ * isReconcileDue (reconcilePeriod.ts) as a condition: the item has no start yet, or the rule's
+ * due time has come. An item written before the next due time was recorded has no `dueAtMs`.
+ */
+const DUE_CONDITION: Readonly<Record<ClaimRule, string>> = {
+  forced: 'attribute_not_exists(startedAtMs) OR startedAtMs <= :now',
+  base: 'attribute_not_exists(startedAtMs) OR startedAtMs <= :baseDue',
+  granted:
+    'attribute_not_exists(startedAtMs) OR (startedAtMs <= :baseDue AND (attribute_not_exists(dueAtMs) OR dueAtMs <= :now))',
+};
+
+/**
+ * One item per reconciled SageMaker holds when its last reconcile started and when the next is
+ * due; claiming it is one conditional update, which makes the next due a base period later, and a
+ * reconcile done that found nothing (or listed in full) is one more. The home account and region
+ * keeps the item it always had; another account and region (`scope`, `<account>/<region>`) has its own.
  */
 export class DynamoReconcileSchedule implements ReconcileSchedule {
   private readonly key: Record<string, string>;
   /**
-   * This container's own last claim. The stored start only moves forward, so until a period
-   * after it the conditional write could only fail: the sweeps in between send nothing.
+   * This container's own last claim and the next due time it recorded. The stored start only
+   * moves forward, so until then the conditional write could only fail: the sweeps in between
+   * send nothing.
    */
-  private ownClaimMs = Number.NEGATIVE_INFINITY;
+  private own: { readonly claimMs: number; dueAtMs: number } = {
+    claimMs: Number.NEGATIVE_INFINITY,
+    dueAtMs: Number.NEGATIVE_INFINITY,
+  };
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -24,25 +41,34 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
     this.key = { [KEY.partition]: 'RECONCILE', [KEY.sort]: scope ? `SWEEP#${scope}` : 'SWEEP' };
   }
 
-  async claim(nowMs: number, everyMs: number): Promise<ReconcileClaim> {
-    if (this.ownClaimMs > nowMs - everyMs) return { claimed: false };
+  async claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim> {
+    if (rule !== 'forced') {
+      if (this.own.claimMs > nowMs - baseMs) return { claimed: false };
+      if (rule === 'granted' && this.own.dueAtMs > nowMs) return { claimed: false };
+    }
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          UpdateExpression: 'SET startedAtMs = :now',
-          ConditionExpression: 'attribute_not_exists(startedAtMs) OR startedAtMs <= :due',
-          ExpressionAttributeValues: { ':now': nowMs, ':due': nowMs - everyMs },
+          UpdateExpression: 'SET startedAtMs = :now, dueAtMs = :next',
+          ConditionExpression: DUE_CONDITION[rule],
+          ExpressionAttributeValues: {
+            ':now': nowMs,
+            ':next': nowMs + baseMs,
+            ...(rule === 'forced' ? {} : { ':baseDue': nowMs - baseMs }),
+          },
           ReturnValues: 'ALL_OLD',
         }),
       );
-      this.ownClaimMs = nowMs;
+      this.own = { claimMs: nowMs, dueAtMs: nowMs + baseMs };
       const previous = Attributes?.startedAtMs;
+      const due = Attributes?.dueAtMs;
       const full = Attributes?.fullListAtMs;
       return {
         claimed: true,
         ...(typeof previous === 'number' ? { previousStartMs: previous } : {}),
+        ...(typeof previous === 'number' && typeof due === 'number' ? { grantedMs: due - previous } : {}),
         ...(typeof full === 'number' ? { lastFullListMs: full } : {}),
       };
     } catch (error) {
@@ -51,7 +77,31 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
     }
   }
 
-  async fullListDone(startMs: number): Promise<void> {
+  async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
+    const mine = this.own.claimMs === startMs;
+    const moved = !mine || outcome.nextDueAtMs !== this.own.dueAtMs;
+    if (!outcome.fullList && !moved) return;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key,
+          UpdateExpression: outcome.fullList
+            ? 'SET dueAtMs = :due, fullListAtMs = :start'
+            : 'SET dueAtMs = :due',
+          ConditionExpression: 'startedAtMs = :start',
+          ExpressionAttributeValues: { ':due': outcome.nextDueAtMs, ':start': startMs },
+        }),
+      );
+      if (mine) this.own.dueAtMs = outcome.nextDueAtMs;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Claimed again since (forced, or the events ran late): the due time is that claim's; the full listing still counts.
+      if (outcome.fullList) await this.fullListDone(startMs);
+    }
+  }
+
+  private async fullListDone(startMs: number): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,

@@ -1,22 +1,33 @@
-import type { ReconcileClaim, ReconcileSchedule } from '../../ports/reconcileSchedule';
+import { type ClaimRule, isReconcileDue } from '../../domain/reconcilePeriod';
+import type { ReconcileClaim, ReconcileOutcome, ReconcileSchedule } from '../../ports/reconcileSchedule';
 
 /** DynamoReconcileSchedule's rule in memory, for tests and simulations. */
 export class MemoryReconcileSchedule implements ReconcileSchedule {
   private startedAtMs: number | undefined;
+  private dueAtMs: number | undefined;
   private fullListAtMs: number | undefined;
 
-  async claim(nowMs: number, everyMs: number): Promise<ReconcileClaim> {
+  async claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim> {
     const previous = this.startedAtMs;
-    if (previous !== undefined && previous > nowMs - everyMs) return { claimed: false };
+    if (
+      previous !== undefined &&
+      !isReconcileDue({ startedAtMs: previous, dueAtMs: this.dueAtMs }, nowMs, baseMs, rule)
+    )
+      return { claimed: false };
+    const granted =
+      previous !== undefined && this.dueAtMs !== undefined ? this.dueAtMs - previous : undefined;
     this.startedAtMs = nowMs;
+    this.dueAtMs = nowMs + baseMs;
     return {
       claimed: true,
       ...(previous !== undefined ? { previousStartMs: previous } : {}),
+      ...(granted !== undefined ? { grantedMs: granted } : {}),
       ...(this.fullListAtMs !== undefined ? { lastFullListMs: this.fullListAtMs } : {}),
     };
   }
 
-  async fullListDone(startMs: number): Promise<void> {
-    this.fullListAtMs = startMs;
+  async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
+    if (outcome.fullList) this.fullListAtMs = startMs;
+    if (this.startedAtMs === startMs) this.dueAtMs = outcome.nextDueAtMs;
   }
 }

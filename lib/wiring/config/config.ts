@@ -38,7 +38,10 @@ export interface PolicyConfig {
   /** An SSM parameter holding the policy file's text; absent: the built-in default policy. */
   readonly policyParam?: string;
   readonly sweepConcurrency: number;
+  /** The reconcile period after a reconcile that found something the events missed (the base). */
   readonly reconcileEveryMs: number;
+  /** The longest period quiet reconciles stretch it to (domain/reconcilePeriod.ts). */
+  readonly longestReconcileEveryMs: number;
   /** How often the reconcile lists every Available pool of the window, not only what changed. */
   readonly fullReconcileEveryMs: number;
   /** While end events run late, how often a sweep lists what changed within its invocation; absent: off. */

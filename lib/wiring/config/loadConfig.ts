@@ -81,6 +81,9 @@ const environment = z
     POOLWARDEN_POLICY_PARAM: optional(ssmParameterName('/poolwarden/prod/policy')),
     POOLWARDEN_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
     POOLWARDEN_RECONCILE_MINUTES: z.coerce.number().positive().max(1440).default(15),
+    // While reconciles find nothing the events missed, the period doubles up to this
+    // (domain/reconcilePeriod.ts); absent: 60, or the base period if that is longer.
+    POOLWARDEN_RECONCILE_MAX_MINUTES: optional(z.coerce.number().positive().max(1440)),
     // Every reconcile lists the Available pools of the recent hours (reconcileWindow.ts says why);
     // this is how often the listing reaches back over the whole 28-day window.
     POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(24),
@@ -206,6 +209,15 @@ const environment = z
         );
       }
     }
+    if (
+      e.POOLWARDEN_RECONCILE_MAX_MINUTES !== undefined &&
+      e.POOLWARDEN_RECONCILE_MAX_MINUTES < e.POOLWARDEN_RECONCILE_MINUTES
+    ) {
+      problem(
+        'POOLWARDEN_RECONCILE_MAX_MINUTES',
+        `is ${e.POOLWARDEN_RECONCILE_MAX_MINUTES}; it must be at least POOLWARDEN_RECONCILE_MINUTES (${e.POOLWARDEN_RECONCILE_MINUTES})`,
+      );
+    }
     const worstCase =
       e.POOLWARDEN_NOTIFY_MAX_ATTEMPTS * e.POOLWARDEN_NOTIFY_ATTEMPT_TIMEOUT_MS +
       e.POOLWARDEN_NOTIFY_RETRY_BUDGET_MS;
@@ -218,6 +230,9 @@ const environment = z
   });
 
 type Variables = z.infer<typeof environment>;
+
+/** How long quiet reconciles stretch the period when POOLWARDEN_RECONCILE_MAX_MINUTES is not set. */
+const DEFAULT_LONGEST_RECONCILE_MINUTES = 60;
 
 const slackOf = (e: Variables): SlackConfig => {
   switch (e.POOLWARDEN_SLACK_MODE) {
@@ -300,6 +315,9 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
       ...(e.POOLWARDEN_POLICY_PARAM ? { policyParam: e.POOLWARDEN_POLICY_PARAM } : {}),
       sweepConcurrency: e.POOLWARDEN_SWEEP_CONCURRENCY,
       reconcileEveryMs: e.POOLWARDEN_RECONCILE_MINUTES * 60_000,
+      longestReconcileEveryMs:
+        (e.POOLWARDEN_RECONCILE_MAX_MINUTES ??
+          Math.max(DEFAULT_LONGEST_RECONCILE_MINUTES, e.POOLWARDEN_RECONCILE_MINUTES)) * 60_000,
       fullReconcileEveryMs: e.POOLWARDEN_FULL_RECONCILE_HOURS * 3_600_000,
       ...(e.POOLWARDEN_CATCH_UP_SECONDS !== null
         ? { catchUpEveryMs: e.POOLWARDEN_CATCH_UP_SECONDS * 1000 }

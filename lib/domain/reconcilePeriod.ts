@@ -1,0 +1,105 @@
+/**
+ * How long the reconcile waits before listing SageMaker again, the way a level-triggered
+ * controller backs off its resync while resyncing keeps finding nothing. Events are the fast
+ * path and the reconcile is the guarantee: while every listing only confirms what the events
+ * already told the ledger, the period doubles from the base up to the longest; the first
+ * listing that finds anything the events missed, or any sign that they run late or get lost,
+ * brings it back to the base, so that what follows a lost event is found at the base pace. While
+ * a job runs whose pool would be dear idle, the period stretches less (LOST_END_IDLE_BUDGET_USD).
+ */
+export interface ReconcilePeriodSettings {
+  /** The period after a surprise, and the first one (POOLWARDEN_RECONCILE_MINUTES). */
+  readonly baseMs: number;
+  /** The longest a run of quiet reconciles stretches it to (POOLWARDEN_RECONCILE_MAX_MINUTES). */
+  readonly longestMs: number;
+}
+
+/** What one reconcile (its listing and the sweep's work that followed it) found. */
+export interface ReconcileFindings {
+  /** Jobs SageMaker knows more of than the ledger: a pool or an end never recorded, a reuse never linked. */
+  readonly adopted: number;
+  /**
+   * Pools the ledger held Available before their predicted end that SageMaker no longer shows
+   * Available: reused or stopped with no event to tell. A pool past its predicted end (a stop
+   * included: its predicted end is the stop) ending is what the ledger expected.
+   */
+  readonly closedEarly: number;
+  /** Running jobs described because no listing could tell whether they ended (the chain of reconciles broke). */
+  readonly unsure: number;
+  /** Actions found without an outcome, or still in flight: an invocation died, or one is under way. */
+  readonly intents: number;
+  /** Work that failed or was left for lack of time: what it would have found is unknown. */
+  readonly incomplete: number;
+  /** Whether the end events run late (listingPace.ts): the listings are then what keeps the ledger right. */
+  readonly eventsLate: boolean;
+  /**
+   * What the dearest pool a running job would leave costs an hour idle (0: none). Not a surprise,
+   * but what a lost end would cost until the next reconcile: read only when the rest is quiet.
+   */
+  readonly dearestRunningUsdPerHour: number;
+}
+
+/**
+ * What a lost end event may cost before the reconcile finds it: the period stretches no further
+ * than the dearest pool a running job would leave idles for this much (the base at least). A lost
+ * end leaves its pool idle until the next reconcile; four ml.p4d.24xlarge ($150 an hour idle)
+ * keep the base period, two ml.g5.12xlarge ($14) allow 105 minutes, a job asking for no
+ * keep-alive leaves no pool. What a listing costs is API pressure, not dollars: a pool idling
+ * is the dearer mistake.
+ */
+export const LOST_END_IDLE_BUDGET_USD = 25;
+
+/** Whether a reconcile found something the events had not told, or a sign that they may not. */
+export const isSurprise = (findings: ReconcileFindings): boolean =>
+  findings.eventsLate ||
+  findings.adopted > 0 ||
+  findings.closedEarly > 0 ||
+  findings.unsure > 0 ||
+  findings.intents > 0 ||
+  findings.incomplete > 0;
+
+/**
+ * The period after a reconcile that was granted `grantedMs` (the time its claim allowed since
+ * the one before; undefined for the first): twice that when it found nothing, at least the base
+ * and at most the longest; the base after a surprise.
+ */
+export const nextReconcilePeriodMs = (
+  settings: ReconcilePeriodSettings,
+  grantedMs: number | undefined,
+  findings: ReconcileFindings,
+): number => {
+  const { baseMs } = settings;
+  if (isSurprise(findings)) return baseMs;
+  const atRiskMs =
+    findings.dearestRunningUsdPerHour > 0
+      ? (LOST_END_IDLE_BUDGET_USD / findings.dearestRunningUsdPerHour) * 3_600_000
+      : Number.POSITIVE_INFINITY;
+  const longestMs = Math.max(baseMs, Math.min(settings.longestMs, atRiskMs));
+  return Math.min(longestMs, Math.max(baseMs, 2 * (grantedMs ?? baseMs / 2)));
+};
+
+/**
+ * Which due time a claim honours:
+ * - `granted`: the one the previous reconcile's findings set, a longer period after quiet ones,
+ *   and never sooner than the base period;
+ * - `base`: the base period alone, whatever was granted (the end events run late: a longer period
+ *   is not to be trusted then);
+ * - `forced`: none (an operator's reconcile).
+ */
+export type ClaimRule = 'granted' | 'base' | 'forced';
+
+/**
+ * Whether a reconcile last claimed at `startedAtMs`, the next due at `dueAtMs` (undefined: none
+ * recorded), lets a claim at `nowMs` through. DynamoReconcileSchedule's condition expression is
+ * this rule, written for DynamoDB.
+ */
+export const isReconcileDue = (
+  item: { readonly startedAtMs: number; readonly dueAtMs: number | undefined },
+  nowMs: number,
+  baseMs: number,
+  rule: ClaimRule,
+): boolean => {
+  if (rule === 'forced') return item.startedAtMs <= nowMs;
+  if (item.startedAtMs > nowMs - baseMs) return false;
+  return rule === 'base' || item.dueAtMs === undefined || item.dueAtMs <= nowMs;
+};

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isReconcileDue,
+  isSurprise,
+  nextReconcilePeriodMs,
+  type ReconcileFindings,
+} from '../../lib/domain/reconcilePeriod';
+
+const MIN = 60_000;
+const SETTINGS = { baseMs: 15 * MIN, longestMs: 60 * MIN };
+const QUIET: ReconcileFindings = {
+  adopted: 0,
+  closedEarly: 0,
+  unsure: 0,
+  intents: 0,
+  incomplete: 0,
+  eventsLate: false,
+  dearestRunningUsdPerHour: 0,
+};
+
+describe('the reconcile period', () => {
+  it('doubles from the base while reconciles find nothing, up to the longest', () => {
+    const periods: number[] = [];
+    let granted: number | undefined;
+    for (let i = 0; i < 5; i++) {
+      granted = nextReconcilePeriodMs(SETTINGS, granted, QUIET);
+      periods.push(granted / MIN);
+    }
+    expect(periods).toEqual([15, 30, 60, 60, 60]);
+  });
+
+  it('comes back to the base at any surprise, or any sign that the events run late or get lost', () => {
+    const surprises: Partial<ReconcileFindings>[] = [
+      { adopted: 1 },
+      { closedEarly: 1 },
+      { unsure: 2 },
+      { intents: 1 },
+      { incomplete: 1 },
+      { eventsLate: true },
+    ];
+    for (const surprise of surprises) {
+      const findings = { ...QUIET, ...surprise };
+      expect(isSurprise(findings)).toBe(true);
+      expect(nextReconcilePeriodMs(SETTINGS, 60 * MIN, findings)).toBe(15 * MIN);
+    }
+    expect(isSurprise(QUIET)).toBe(false);
+  });
+
+  it('stretches less while a running job would leave a dear pool: its lost end would idle until the next reconcile', () => {
+    const running = (usdPerHour: number) => ({ ...QUIET, dearestRunningUsdPerHour: usdPerHour });
+    // $25 of idle at most: $150 an hour keeps the base, $50 allows 30 minutes, $14 more than the longest.
+    expect(nextReconcilePeriodMs(SETTINGS, 30 * MIN, running(150))).toBe(15 * MIN);
+    expect(nextReconcilePeriodMs(SETTINGS, 30 * MIN, running(50))).toBe(30 * MIN);
+    expect(nextReconcilePeriodMs(SETTINGS, 30 * MIN, running(14))).toBe(60 * MIN);
+    expect(nextReconcilePeriodMs(SETTINGS, 15 * MIN, running(37.5))).toBe(30 * MIN);
+    expect(nextReconcilePeriodMs(SETTINGS, 30 * MIN, running(37.5))).toBe(40 * MIN);
+    expect(isSurprise(running(150))).toBe(false);
+  });
+
+  it('never goes below the base nor past the longest, whatever was granted or configured', () => {
+    expect(nextReconcilePeriodMs(SETTINGS, 5 * MIN, QUIET)).toBe(15 * MIN);
+    expect(nextReconcilePeriodMs(SETTINGS, 45 * MIN, QUIET)).toBe(60 * MIN);
+    // A longest shorter than the base (not accepted by the configuration) keeps the base.
+    expect(nextReconcilePeriodMs({ baseMs: 15 * MIN, longestMs: 5 * MIN }, 15 * MIN, QUIET)).toBe(15 * MIN);
+    // Longest = base: the fixed period of old.
+    expect(nextReconcilePeriodMs({ baseMs: 15 * MIN, longestMs: 15 * MIN }, 15 * MIN, QUIET)).toBe(15 * MIN);
+  });
+});
+
+describe('whether a reconcile is due', () => {
+  const T0 = Date.parse('2026-03-02T12:00:00Z');
+  const item = { startedAtMs: T0, dueAtMs: T0 + 60 * MIN };
+
+  it('honours the granted due time, never sooner than a base period', () => {
+    expect(isReconcileDue(item, T0 + 30 * MIN, 15 * MIN, 'granted')).toBe(false);
+    expect(isReconcileDue(item, T0 + 60 * MIN, 15 * MIN, 'granted')).toBe(true);
+    expect(isReconcileDue({ startedAtMs: T0, dueAtMs: T0 }, T0 + 14 * MIN, 15 * MIN, 'granted')).toBe(false);
+    // An item from before due times were recorded: the base period.
+    expect(isReconcileDue({ startedAtMs: T0, dueAtMs: undefined }, T0 + 15 * MIN, 15 * MIN, 'granted')).toBe(
+      true,
+    );
+  });
+
+  it('falls back to the base period while the events run late, and to none when forced', () => {
+    expect(isReconcileDue(item, T0 + 15 * MIN, 15 * MIN, 'base')).toBe(true);
+    expect(isReconcileDue(item, T0 + 14 * MIN, 15 * MIN, 'base')).toBe(false);
+    expect(isReconcileDue(item, T0 + MIN, 15 * MIN, 'forced')).toBe(true);
+  });
+});
