@@ -4,7 +4,13 @@ import type { JobRecord } from '../domain/jobRecord';
 import type { KeepAliveLimits } from '../domain/keepAlive';
 import type { OwnerTagKeys } from '../domain/owner';
 import type { PriceTable } from '../domain/prices';
-import { isSurprise, nextReconcilePeriodMs, type ReconcileFindings } from '../domain/reconcilePeriod';
+import {
+  dearJobsBoundStretch,
+  isSurprise,
+  nextReconcilePeriodMs,
+  type ReconcileFindings,
+  surpriseOnRecord,
+} from '../domain/reconcilePeriod';
 import { POOL_TRANSITIONS_MOVE_LAST_MODIFIED, recentPoolsWindowMs } from '../domain/reconcileWindow';
 import { isTerminal } from '../domain/trainingJob';
 import type { Ledger } from '../ports/ledger';
@@ -61,7 +67,13 @@ export interface ReconcilePlan {
   /** Whether this is a listing between reconciles because the end events run late (listingPace.ts). */
   readonly sooner: boolean;
   /** The reconcile this plan is for (absent for a listing between reconciles): its findings set the next one's due time. */
-  readonly claim?: { readonly startMs: number; readonly grantedMs?: number };
+  readonly claim?: {
+    readonly startMs: number;
+    readonly grantedMs?: number;
+    /** The account's first reconcile: nothing on record vouches for its events yet. */
+    readonly first: boolean;
+    readonly lastSurpriseAtMs?: number;
+  };
   /** Pools the ledger holds Available that SageMaker no longer shows Available: looked at. */
   readonly describe: ReadonlySet<string>;
   /** Of those, the ones whose end the listing tells in full (listedEnd.ts): observed from it, not described. */
@@ -113,6 +125,8 @@ export const planReconcile = async (
   const claimed = {
     startMs: nowMs,
     ...(claim.grantedMs !== undefined ? { grantedMs: claim.grantedMs } : {}),
+    first: claim.previousStartMs === undefined,
+    ...(claim.lastSurpriseAtMs !== undefined ? { lastSurpriseAtMs: claim.lastSurpriseAtMs } : {}),
   };
   const draft = new PlanDraft(deps, reconciler, pools, nowMs);
 
@@ -220,16 +234,21 @@ export const settleReconcile = async (
     baseMs: deps.reconcileEveryMs,
     longestMs: reconciler.longestEveryMs ?? deps.reconcileEveryMs,
   };
-  // The running jobs are read only when the period could stretch: once per quiet reconcile.
-  const stretches =
-    settings.longestMs > settings.baseMs && !isSurprise({ ...seen, dearestRunningUsdPerHour: 0 });
+  const quiet: ReconcileFindings = { ...seen, dearestRunningUsdPerHour: 0 };
+  const surprise = surpriseOnRecord(quiet, claim.first);
+  // The running jobs are read only when they could bound a stretch: a quiet reconcile in an
+  // account whose events are not yet trusted.
+  const bounded =
+    settings.longestMs > settings.baseMs &&
+    !isSurprise(quiet) &&
+    dearJobsBoundStretch(surprise ? claim.startMs : claim.lastSurpriseAtMs, claim.startMs);
   const findings: ReconcileFindings = {
     ...seen,
-    dearestRunningUsdPerHour: stretches ? await dearestRunningUsdPerHour(deps, prices) : 0,
+    dearestRunningUsdPerHour: bounded ? await dearestRunningUsdPerHour(deps, prices) : 0,
   };
   const periodMs = nextReconcilePeriodMs(settings, claim.grantedMs, findings);
   const nextDueAtMs = claim.startMs + periodMs;
-  await reconciler.schedule.done(claim.startMs, { fullList: plan.full, nextDueAtMs });
+  await reconciler.schedule.done(claim.startMs, { fullList: plan.full, nextDueAtMs, surprise });
   return nextDueAtMs;
 };
 

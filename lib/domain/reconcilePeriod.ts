@@ -4,8 +4,9 @@
  * path and the reconcile is the guarantee: while every listing only confirms what the events
  * already told the ledger, the period doubles from the base up to the longest; the first
  * listing that finds anything the events missed, or any sign that they run late or get lost,
- * brings it back to the base, so that what follows a lost event is found at the base pace. While
- * a job runs whose pool would be dear idle, the period stretches less (LOST_END_IDLE_BUDGET_USD).
+ * brings it back to the base, so that what follows a lost event is found at the base pace. In an
+ * account whose events missed something within the last day (EVENTS_TRUSTED_AFTER_MS), the period
+ * also stretches less while a job runs whose pool would be dear idle (LOST_END_IDLE_BUDGET_USD).
  */
 export interface ReconcilePeriodSettings {
   /** The period after a surprise, and the first one (POOLWARDEN_RECONCILE_MINUTES). */
@@ -40,14 +41,39 @@ export interface ReconcileFindings {
 }
 
 /**
- * What a lost end event may cost before the reconcile finds it: the period stretches no further
- * than the dearest pool a running job would leave idles for this much (the base at least). A lost
+ * What a lost end event may cost before the reconcile finds it, while the account's events are not
+ * trusted (EVENTS_TRUSTED_AFTER_MS): the period stretches no further than the dearest pool a
+ * running job would leave idles for this much (the base at least). A lost
  * end leaves its pool idle until the next reconcile; four ml.p4d.24xlarge ($150 an hour idle)
  * keep the base period, two ml.g5.12xlarge ($14) allow 105 minutes, a job asking for no
  * keep-alive leaves no pool. What a listing costs is API pressure, not dollars: a pool idling
  * is the dearer mistake.
  */
 export const LOST_END_IDLE_BUDGET_USD = 25;
+
+/**
+ * How long after the last surprise on record (surpriseOnRecord) an account's events are trusted, so that the
+ * period stretches whatever the running jobs cost. A lost event is rare where EventBridge runs
+ * well, and where one was just seen more may follow: a day of reconciles that found nothing the
+ * events had not told covers a working day and a night. Until then LOST_END_IDLE_BUDGET_USD bounds
+ * the stretch, as it does in an account never reconciled before.
+ */
+export const EVENTS_TRUSTED_AFTER_MS = 24 * 3_600_000;
+
+/**
+ * Whether a reconcile is recorded as the account's last surprise: it found one, or it is the
+ * account's first, when nothing vouches for the events yet.
+ */
+export const surpriseOnRecord = (findings: ReconcileFindings, firstReconcile: boolean): boolean =>
+  firstReconcile || isSurprise(findings);
+
+/**
+ * Whether the dear running jobs bound the stretch of a reconcile starting at `nowMs`: the last
+ * surprise on record (surpriseOnRecord) is less than EVENTS_TRUSTED_AFTER_MS old. None on record:
+ * an account reconciled since before surprises were recorded, trusted.
+ */
+export const dearJobsBoundStretch = (lastSurpriseAtMs: number | undefined, nowMs: number): boolean =>
+  lastSurpriseAtMs !== undefined && nowMs - lastSurpriseAtMs < EVENTS_TRUSTED_AFTER_MS;
 
 /** Whether a reconcile found something the events had not told, or a sign that they may not. */
 export const isSurprise = (findings: ReconcileFindings): boolean =>

@@ -11,6 +11,8 @@ export interface ReconcileClaim {
   readonly grantedMs?: number;
   /** When the last full listing (every Available pool of the window) started. */
   readonly lastFullListMs?: number;
+  /** When the last reconcile recorded as a surprise started (surpriseOnRecord in reconcilePeriod.ts). */
+  readonly lastSurpriseAtMs?: number;
 }
 
 /** What a reconcile found, once it is done: recorded on the item it claimed. */
@@ -19,6 +21,8 @@ export interface ReconcileOutcome {
   readonly fullList: boolean;
   /** When the next reconcile is due (reconcilePeriod.ts). */
   readonly nextDueAtMs: number;
+  /** Whether it is recorded as the account's last surprise (surpriseOnRecord in reconcilePeriod.ts). */
+  readonly surprise: boolean;
 }
 
 /**
@@ -30,8 +34,9 @@ export interface ReconcileOutcome {
 export interface ReconcileSchedule {
   claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim>;
   /**
-   * Records what the reconcile claimed at `startMs` found, unless another was claimed since; sends
-   * nothing when that is what the claim recorded already (no full listing, the base period next).
+   * Records what the reconcile claimed at `startMs` found (the due time unless another was claimed
+   * since); sends nothing when that is what the claim recorded already (no full listing, no
+   * surprise, the base period next).
    */
   done(startMs: number, outcome: ReconcileOutcome): Promise<void>;
 }

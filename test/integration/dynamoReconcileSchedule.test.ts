@@ -26,7 +26,11 @@ describe('DynamoReconcileSchedule', () => {
     expect((await home.claim(T0 + 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
     // Another account and region has its own period, and its own record of the last full listing.
     expect(await research.claim(T0 + 60_000, EVERY_MS, 'granted')).toEqual({ claimed: true });
-    await research.done(T0 + 60_000, { fullList: true, nextDueAtMs: T0 + 60_000 + EVERY_MS });
+    await research.done(T0 + 60_000, {
+      fullList: true,
+      nextDueAtMs: T0 + 60_000 + EVERY_MS,
+      surprise: false,
+    });
     expect((await researchAgain.claim(T0 + 120_000, EVERY_MS, 'granted')).claimed).toBe(false);
     expect(await home.claim(T0 + EVERY_MS, EVERY_MS, 'granted')).toEqual({
       claimed: true,
@@ -60,7 +64,7 @@ describe('DynamoReconcileSchedule', () => {
       expect((await mine.claim(T0 + EVERY_MS + 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
       expect(send).toHaveBeenCalledTimes(4);
       // A reconcile done that found something: the claim already made the next due a base period on, nothing to send.
-      await other.done(T0 + EVERY_MS, { fullList: false, nextDueAtMs: T0 + 2 * EVERY_MS });
+      await other.done(T0 + EVERY_MS, { fullList: false, nextDueAtMs: T0 + 2 * EVERY_MS, surprise: false });
       expect(send).toHaveBeenCalledTimes(4);
       // Forced: always asked.
       expect((await other.claim(T0 + EVERY_MS + 120_000, EVERY_MS, 'forced')).claimed).toBe(true);
@@ -76,7 +80,7 @@ describe('DynamoReconcileSchedule', () => {
       const mine = new DynamoReconcileSchedule(dynamo.client, table);
       const other = new DynamoReconcileSchedule(dynamo.client, table);
       expect((await mine.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
-      await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 4 * EVERY_MS });
+      await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 4 * EVERY_MS, surprise: false });
       expect(send).toHaveBeenCalledTimes(2);
       // Its own container knows the due time: nothing sent before it.
       for (let minute = 15; minute < 60; minute += 5)
@@ -91,7 +95,7 @@ describe('DynamoReconcileSchedule', () => {
         grantedMs: 4 * EVERY_MS,
       });
       // A reconcile done for a claim overtaken since records nothing of its due time.
-      await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 8 * EVERY_MS });
+      await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 8 * EVERY_MS, surprise: false });
       expect(await mine.claim(T0 + 4 * EVERY_MS, EVERY_MS, 'granted')).toEqual({
         claimed: true,
         previousStartMs: T0 + 3 * EVERY_MS,
@@ -102,12 +106,25 @@ describe('DynamoReconcileSchedule', () => {
     }
   });
 
+  it('records the last surprise on the item, and tells it to the next claim in any container', async () => {
+    const table = await dynamo.createLedgerTable();
+    const first = new DynamoReconcileSchedule(dynamo.client, table);
+    expect((await first.claim(T0, EVERY_MS, 'granted')).lastSurpriseAtMs).toBeUndefined();
+    await first.done(T0, { fullList: false, nextDueAtMs: T0 + EVERY_MS, surprise: true });
+    const other = new DynamoReconcileSchedule(dynamo.client, table);
+    const claim = await other.claim(T0 + EVERY_MS, EVERY_MS, 'granted');
+    expect(claim).toMatchObject({ claimed: true, lastSurpriseAtMs: T0 });
+    // A quiet reconcile leaves the last surprise as it was.
+    await other.done(T0 + EVERY_MS, { fullList: false, nextDueAtMs: T0 + 3 * EVERY_MS, surprise: false });
+    expect(await first.claim(T0 + 3 * EVERY_MS, EVERY_MS, 'granted')).toMatchObject({ lastSurpriseAtMs: T0 });
+  });
+
   it('has a memory twin that keeps the same rule', async () => {
     const table = await dynamo.createLedgerTable();
     const run = async (schedule: ReconcileSchedule) => {
       const seen: unknown[] = [];
       seen.push(await schedule.claim(T0, EVERY_MS, 'granted'));
-      await schedule.done(T0, { fullList: true, nextDueAtMs: T0 + 2 * EVERY_MS });
+      await schedule.done(T0, { fullList: true, nextDueAtMs: T0 + 2 * EVERY_MS, surprise: false });
       for (const [at, rule] of [
         [T0 + EVERY_MS, 'granted'],
         [T0 + 2 * EVERY_MS, 'granted'],
@@ -116,6 +133,18 @@ describe('DynamoReconcileSchedule', () => {
         [T0 + 4 * EVERY_MS + 60_000, 'base'],
       ] as const)
         seen.push(await schedule.claim(at, EVERY_MS, rule));
+      // A surprise is recorded as of its reconcile's start, also once another claim came since.
+      await schedule.done(T0 + 4 * EVERY_MS + 60_000, {
+        fullList: false,
+        nextDueAtMs: T0 + 5 * EVERY_MS,
+        surprise: true,
+      });
+      await schedule.done(T0 + 3 * EVERY_MS, {
+        fullList: false,
+        nextDueAtMs: T0 + 4 * EVERY_MS,
+        surprise: true,
+      });
+      seen.push(await schedule.claim(T0 + 6 * EVERY_MS, EVERY_MS, 'granted'));
       return seen;
     };
     expect(await run(new DynamoReconcileSchedule(dynamo.client, table))).toEqual(

@@ -147,6 +147,31 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(reconciles.filter((m) => m > 105)).toEqual([135, 195]);
   });
 
+  it('lets a dear running job bound the stretch only within a day of the last surprise', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({
+      ledger,
+      policy: STOP_AFTER_5M,
+      longestReconcileEveryMs: 60 * MIN,
+    }).start();
+    // The first reconcile is the last surprise on record: a day of quiet ones follows.
+    const DAY_MIN = 24 * 60;
+    const reconciles: number[] = [];
+    for (let minute = 0; minute <= DAY_MIN + 180; minute++) {
+      if (minute === DAY_MIN + 30)
+        world.emulator.submit({
+          ...sampleJob('dear-after-a-day', 3600, 30, 100 * 60),
+          instanceType: 'ml.p4d.24xlarge',
+          instanceCount: 4,
+        });
+      await world.deliver();
+      if ((await world.sweep()).listed) reconciles.push(minute);
+      world.advance(MIN);
+    }
+    // Trusted by then: the dear job, running from minute 1470 to about 1570, leaves the hourly pace.
+    expect(reconciles.filter((m) => m >= DAY_MIN - 60)).toEqual([1425, 1485, 1545, 1605]);
+  });
+
   it('learns at the next reconcile, not at the daily full listing, that someone else stopped a known pool', async () => {
     await startWorld(LEAVE_ALONE);
     world.submit('stopped-elsewhere', 3600);

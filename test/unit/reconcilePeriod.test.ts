@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dearJobsBoundStretch,
+  EVENTS_TRUSTED_AFTER_MS,
   isReconcileDue,
   isSurprise,
   nextReconcilePeriodMs,
   type ReconcileFindings,
+  surpriseOnRecord,
 } from '../../lib/domain/reconcilePeriod';
 
 const MIN = 60_000;
@@ -64,6 +67,26 @@ describe('the reconcile period', () => {
     expect(nextReconcilePeriodMs({ baseMs: 15 * MIN, longestMs: 5 * MIN }, 15 * MIN, QUIET)).toBe(15 * MIN);
     // Longest = base: the fixed period of old.
     expect(nextReconcilePeriodMs({ baseMs: 15 * MIN, longestMs: 15 * MIN }, 15 * MIN, QUIET)).toBe(15 * MIN);
+  });
+});
+
+describe('when the dear running jobs bound the stretch', () => {
+  const T0 = Date.parse('2026-03-02T12:00:00Z');
+
+  it("records a surprise, and an account's first reconcile, as the last surprise", () => {
+    expect(surpriseOnRecord(QUIET, true)).toBe(true);
+    expect(surpriseOnRecord({ ...QUIET, adopted: 1 }, false)).toBe(true);
+    expect(surpriseOnRecord(QUIET, false)).toBe(false);
+    // What a dear job would cost is no surprise.
+    expect(surpriseOnRecord({ ...QUIET, dearestRunningUsdPerHour: 150 }, false)).toBe(false);
+  });
+
+  it('bounds it for a day after the last surprise, then trusts the events', () => {
+    expect(dearJobsBoundStretch(T0, T0)).toBe(true);
+    expect(dearJobsBoundStretch(T0, T0 + EVENTS_TRUSTED_AFTER_MS - 1)).toBe(true);
+    expect(dearJobsBoundStretch(T0, T0 + EVENTS_TRUSTED_AFTER_MS)).toBe(false);
+    // Reconciled since before surprises were recorded: trusted.
+    expect(dearJobsBoundStretch(undefined, T0)).toBe(false);
   });
 });
 

@@ -65,11 +65,13 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
       const previous = Attributes?.startedAtMs;
       const due = Attributes?.dueAtMs;
       const full = Attributes?.fullListAtMs;
+      const surprise = Attributes?.lastSurpriseAtMs;
       return {
         claimed: true,
         ...(typeof previous === 'number' ? { previousStartMs: previous } : {}),
         ...(typeof previous === 'number' && typeof due === 'number' ? { grantedMs: due - previous } : {}),
         ...(typeof full === 'number' ? { lastFullListMs: full } : {}),
+        ...(typeof surprise === 'number' ? { lastSurpriseAtMs: surprise } : {}),
       };
     } catch (error) {
       if (isConditionFailure(error)) return { claimed: false };
@@ -80,15 +82,14 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
     const mine = this.own.claimMs === startMs;
     const moved = !mine || outcome.nextDueAtMs !== this.own.dueAtMs;
-    if (!outcome.fullList && !moved) return;
+    const marks = outcomeMarks(outcome);
+    if (marks.length === 0 && !moved) return;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          UpdateExpression: outcome.fullList
-            ? 'SET dueAtMs = :due, fullListAtMs = :start'
-            : 'SET dueAtMs = :due',
+          UpdateExpression: `SET ${['dueAtMs = :due', ...marks].join(', ')}`,
           ConditionExpression: 'startedAtMs = :start',
           ExpressionAttributeValues: { ':due': outcome.nextDueAtMs, ':start': startMs },
         }),
@@ -96,19 +97,26 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
       if (mine) this.own.dueAtMs = outcome.nextDueAtMs;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // Claimed again since (forced, or the events ran late): the due time is that claim's; the full listing still counts.
-      if (outcome.fullList) await this.fullListDone(startMs);
+      // Claimed again since (forced, or the events ran late): the due time is that claim's; the
+      // full listing and the surprise still count.
+      if (marks.length > 0) await this.markApart(startMs, marks);
     }
   }
 
-  private async fullListDone(startMs: number): Promise<void> {
+  private async markApart(startMs: number, marks: readonly string[]): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.key,
-        UpdateExpression: 'SET fullListAtMs = :at',
-        ExpressionAttributeValues: { ':at': startMs },
+        UpdateExpression: `SET ${marks.join(', ')}`,
+        ExpressionAttributeValues: { ':start': startMs },
       }),
     );
   }
 }
+
+/** What a reconcile done records beside its due time, each as of its start (`:start`). */
+const outcomeMarks = (outcome: ReconcileOutcome): string[] => [
+  ...(outcome.fullList ? ['fullListAtMs = :start'] : []),
+  ...(outcome.surprise ? ['lastSurpriseAtMs = :start'] : []),
+];

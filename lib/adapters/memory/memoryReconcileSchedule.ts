@@ -6,6 +6,7 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
   private startedAtMs: number | undefined;
   private dueAtMs: number | undefined;
   private fullListAtMs: number | undefined;
+  private lastSurpriseAtMs: number | undefined;
 
   async claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim> {
     const previous = this.startedAtMs;
@@ -23,11 +24,13 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
       ...(previous !== undefined ? { previousStartMs: previous } : {}),
       ...(granted !== undefined ? { grantedMs: granted } : {}),
       ...(this.fullListAtMs !== undefined ? { lastFullListMs: this.fullListAtMs } : {}),
+      ...(this.lastSurpriseAtMs !== undefined ? { lastSurpriseAtMs: this.lastSurpriseAtMs } : {}),
     };
   }
 
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
     if (outcome.fullList) this.fullListAtMs = startMs;
+    if (outcome.surprise) this.lastSurpriseAtMs = startMs;
     if (this.startedAtMs === startMs) this.dueAtMs = outcome.nextDueAtMs;
   }
 }
