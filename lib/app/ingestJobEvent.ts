@@ -5,7 +5,6 @@ import type { TrainingJobDescription } from '../ports/trainingJobs';
 import { type DetectReuseDeps, detectReuse } from './detectReuse';
 import type { LedgerFact } from './ledgerFacts';
 import { observeDescription } from './observeDescription';
-import { poolFromEndEvent } from './poolFromEndEvent';
 import { SameKeyView } from './sameKeyView';
 
 export type IngestResult =
@@ -17,8 +16,7 @@ export type IngestResult =
  * Handles one training-job state change. Safe to repeat and safe in any order: a stale
  * snapshot overwrites nothing, and every later step is an idempotent conditional write, so a
  * retry after a partial failure finishes the work. `known` is a DescribeTrainingJob answer
- * already in hand (the reconciler's), saving the describe on a job's end; so does an end event
- * that says the pool by itself (lib/domain/poolAtEnd.ts).
+ * already in hand (the reconciler's), saving the describe on a job's end.
  */
 export const ingestJobEvent = async (
   deps: DetectReuseDeps,
@@ -53,11 +51,7 @@ const ingest = async (
   // The start event may have been lost or not yet delivered: look for the reuse again.
   const reuseFacts = await detectReuse(deps, record, view);
   const facts: LedgerFact[] = [...reuseFacts, { kind: 'job-ended', job: record }];
-  // A completed job that ran on a pool it took over, seen fresh, needs no describe (poolAtEnd.ts).
-  const description =
-    known ??
-    (await poolFromEndEvent(deps, record, snapshot)) ??
-    (await deps.trainingJobs.describe(snapshot.name));
+  const description = known ?? (await deps.trainingJobs.describe(snapshot.name));
   if (!description) return { kind: 'applied', facts };
 
   if (description.warmPool) {
