@@ -177,7 +177,12 @@ export const claimReconcile = (
     deps.forceReconcile ? 'forced' : eventsLate(reconciler) ? 'base' : 'granted',
   );
 
-/** What the dearest pool a job the ledger holds running would leave costs an hour idle (0: none; unknown prices count as dear). */
+/**
+ * What the dearest pool a job the ledger holds running may leave costs an hour idle (0: none;
+ * unknown prices count as dear). SageMaker's events do not carry the keep-alive, so a job whose
+ * keep-alive the ledger does not know may leave a pool; only one known to ask for none, or on a
+ * cluster that keeps none (spot, heterogeneous), does not.
+ */
 const dearestRunningUsdPerHour = async (
   deps: Pick<ReconcileTiming, 'ledger' | 'pageSize'>,
   prices: PriceTable,
@@ -185,7 +190,7 @@ const dearestRunningUsdPerHour = async (
   const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
   return running.reduce((dearest, record) => {
     const job = record.job;
-    if (!job || (job.keepAliveSeconds ?? 0) <= 0) return dearest;
+    if (!job || job.keepAliveSeconds === 0 || job.spot || job.heterogeneous) return dearest;
     return Math.max(dearest, poolIdleUsdPerHour(prices, job) ?? Number.POSITIVE_INFINITY);
   }, 0);
 };

@@ -103,7 +103,6 @@ describe('state-change events', () => {
           InstanceType: 'ml.g5.xlarge',
           InstanceCount: 1,
           VolumeSizeInGB: 50,
-          KeepAlivePeriodInSeconds: 600,
         },
         VpcConfig: {},
         EnableManagedSpotTraining: false,
@@ -112,6 +111,9 @@ describe('state-change events', () => {
       },
     });
     expect(first?.detail.TrainingStartTime).toBeUndefined();
+    // Neither real shape carries the keep-alive: only DescribeTrainingJob tells it.
+    for (const { detail } of events)
+      expect(detail.ResourceConfig).not.toHaveProperty('KeepAlivePeriodInSeconds');
   });
 
   it('emits the registry shape: numeric timestamps, a tag list, VolumeSizeInGb', () => {

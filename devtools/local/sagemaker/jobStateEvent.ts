@@ -7,11 +7,15 @@ import type { EventStyle } from './eventStyle';
 export type EventTimestamp = number | string;
 export type EventTags = Record<string, string> | { Key: string; Value: string }[];
 
+/**
+ * As SageMaker sends it: neither the documented sample nor the schema registry type carries
+ * KeepAlivePeriodInSeconds, so poolwarden learns a job's keep-alive from DescribeTrainingJob,
+ * never from its events, and the emulator's events do not tell it either.
+ */
 export interface EventResourceConfig extends ClusterShape {
   VolumeSizeInGB?: number;
   VolumeSizeInGb?: number;
   VolumeKmsKeyId?: string;
-  KeepAlivePeriodInSeconds: number;
 }
 
 export interface TrainingJobStateChangeDetail {
@@ -70,7 +74,6 @@ const resourceConfigOf = (job: EmulatedJob, style: ConcreteEventStyle): EventRes
       ? { VolumeSizeInGB: spec.volumeSizeInGB }
       : { VolumeSizeInGb: spec.volumeSizeInGB }),
     ...(spec.volumeKmsKeyId ? { VolumeKmsKeyId: spec.volumeKmsKeyId } : {}),
-    KeepAlivePeriodInSeconds: job.keepAliveSeconds ?? 0,
   };
 };
 
