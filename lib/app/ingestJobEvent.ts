@@ -16,7 +16,8 @@ export type IngestResult =
  * Handles one training-job state change. Safe to repeat and safe in any order: a stale
  * snapshot overwrites nothing, and every later step is an idempotent conditional write, so a
  * retry after a partial failure finishes the work. `known` is a DescribeTrainingJob answer
- * already in hand (the reconciler's), saving the describe on a job's end.
+ * already in hand (the reconciler's), saving the describe on a job's end; without it the
+ * snapshot is an event's, and an end event's arrival is recorded by the handler's clock.
  */
 export const ingestJobEvent = async (
   deps: DetectReuseDeps,
@@ -35,8 +36,15 @@ const ingest = async (
   known: TrainingJobDescription | undefined,
   view: SameKeyView | undefined,
 ): Promise<IngestResult> => {
-  const write = await deps.ledger.recordSnapshot(snapshot);
-  if (write.kind === 'stale') return staleFacts(deps, snapshot, write.record, view);
+  // An end event's arrival is kept even when a listing recorded the end first: it tells the
+  // sweep whether the end events run on time again (listingPace.ts).
+  const arrivedAtMs = known === undefined && isTerminal(snapshot.status) ? deps.clock.now() : undefined;
+  const write = await deps.ledger.recordSnapshot(snapshot, arrivedAtMs);
+  if (write.kind === 'stale') {
+    if (arrivedAtMs !== undefined && write.record.endEventAtMs === undefined)
+      await deps.ledger.recordEndEvent(snapshot.name, arrivedAtMs);
+    return staleFacts(deps, snapshot, write.record, view);
+  }
   const record = write.record;
 
   if (!isTerminal(snapshot.status)) {

@@ -11,13 +11,13 @@ export const SOONER_LISTING_EVERY_MS = 60_000;
 export const LATE_END_GRACE_MS = 60_000;
 
 /**
- * How long after a job's end the sweep's catch-up listings (catchUpListings.ts) leaves it to its end event. An end
- * a catch-up listing finds first is adopted and never counts as on time; listing every 10 s, they
- * would find every end first once events take 10 s, and the pace would never settle though the
- * events run well within the grace. Ends this young are left out of a catch-up listing (the
- * next listing overlaps by a minute and sees them, recorded by their event if it came), but for
- * a pool dear enough idle that it is adopted at once (catchUpListings.ts): the cheaper ends
- * tell whether the events run on time again.
+ * How long after a job's end the sweep's catch-up listings (catchUpListings.ts) leaves it to its
+ * end event. Listing every 10 s, they would find nearly every end before its event and adopt it:
+ * a describe and the adoption's writes for an end its event records seconds later. Ends this
+ * young are left out of a catch-up listing (the next listing overlaps by a minute and sees them,
+ * recorded by their event if it came), but for a pool dear enough idle that it is adopted at
+ * once (catchUpListings.ts). An end adopted first still tells whether the events run on time
+ * again: by when its event arrived (endVerdict).
  */
 export const CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS = 20_000;
 
@@ -27,15 +27,42 @@ export const CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS = 20_000;
  */
 export const ON_TIME_ENDS_TO_SETTLE = 10;
 
+/** An ended job a listing found with its end recorded in the ledger. */
+export interface RecordedEnd {
+  readonly name: string;
+  /** When the job ended (TrainingEndTime). */
+  readonly endedAtMs?: number;
+  /** When its end event first arrived (JobRecord.endEventAtMs); absent: none has come. */
+  readonly endEventAtMs?: number;
+}
+
 /** What one listing of changed jobs showed of the end events, as planReconcile reads it. */
 export interface EndTimeliness {
   /** Ended jobs whose end the ledger did not hold though they ended more than the grace ago. */
   readonly late: readonly string[];
-  /** Ended jobs whose end the ledger did not hold yet, within the grace: adopted, neither late nor on time. */
+  /** Ended jobs whose end the ledger did not hold yet, within the grace: adopted, judged when named again. */
   readonly pending: readonly string[];
   /** Ended jobs read from the ledger with their end recorded. */
-  readonly recorded: readonly string[];
+  readonly recorded: readonly RecordedEnd[];
 }
+
+export type EndVerdict = 'on-time' | 'late' | 'pending';
+
+/**
+ * Whether a recorded end's event came on time: within the grace of the job's end, whoever
+ * recorded the end first (a catch-up listing adopts a dear pool's end before its event can
+ * come). One a listing found unrecorded (`foundUnrecorded`) whose event has not come is pending
+ * until the grace has passed, then late: its event never came in time. One recorded before any
+ * listing saw it with no arrival on record was recorded by its event, as ever (or before
+ * arrivals were kept): on time.
+ */
+export const endVerdict = (end: RecordedEnd, foundUnrecorded: boolean, nowMs: number): EndVerdict => {
+  const { endedAtMs, endEventAtMs } = end;
+  if (endedAtMs === undefined) return foundUnrecorded ? 'pending' : 'on-time';
+  if (endEventAtMs !== undefined) return endEventAtMs - endedAtMs <= LATE_END_GRACE_MS ? 'on-time' : 'late';
+  if (!foundUnrecorded) return 'on-time';
+  return nowMs - endedAtMs > LATE_END_GRACE_MS ? 'late' : 'pending';
+};
 
 /** How many ends a container remembers: a few days' worth, then it starts over. */
 const REMEMBERED_ENDS = 10_000;
@@ -43,8 +70,8 @@ const REMEMBERED_ENDS = 10_000;
 /**
  * Events are hints; when the hints run late, SageMaker is asked sooner. A listing that shows a
  * job ended while the ledger, past the grace, still holds it running or has never heard of it
- * says the end events are late (or lost): until enough ends are again recorded before a listing
- * sees them, the sweep lists what changed every minute instead of once per reconcile period, and
+ * says the end events are late (or lost): until enough ends in a row again have their event come
+ * within the grace (endVerdict), the sweep lists what changed every minute instead of once per reconcile period, and
  * its catch-up listings every few seconds within the invocation (catchUpListings.ts), so a pool the policy would
  * stop at once idles seconds instead of until its event or the next reconcile. A calm account,
  * whose events come on time, never lists more.
@@ -59,11 +86,15 @@ export class ListingPace {
   /** When the sweep's catch-up listings last listed what changed (catchUpListings.ts): not a scheduled listing. */
   private lastCaughtUpMs: number | undefined;
   /**
-   * Ends already judged: one found unrecorded and recorded later (by the sweep that adopted it,
-   * or by its late event) is not on time, and one found recorded is counted once, however many
-   * overlapping listings name it.
+   * Ends already judged late or on time: each is counted once, however many overlapping
+   * listings name it.
    */
   private readonly judged = new Set<string>();
+  /**
+   * Ends found unrecorded within the grace (a listing got there before their event): judged when
+   * a listing names them again, from when their event arrived (endVerdict).
+   */
+  private readonly awaiting = new Set<string>();
   /** The Available pools the container's last sweep read (undefined: none yet), to tell which are new. */
   private availableSeen: ReadonlySet<string> | undefined;
   /** Whether a sweep has read a pool whose end was recorded late since the last reconcile. */
@@ -131,10 +162,18 @@ export class ListingPace {
     return dueAtMs !== undefined && nowMs >= dueAtMs;
   }
 
+  /**
+   * Whether a listing that names this job again must read the ledger for it, whatever it holds
+   * in hand: its end was found unrecorded, and only the ledger tells whether its event came since.
+   */
+  awaits(name: string): boolean {
+    return this.awaiting.has(name);
+  }
+
   /** A listing of what changed started at `nowMs` and showed this of the end events. */
   noteListing(nowMs: number, seen: EndTimeliness): void {
     this.lastListedMs = nowMs;
-    this.judge(seen);
+    this.judge(nowMs, seen);
   }
 
   /**
@@ -143,19 +182,36 @@ export class ListingPace {
    */
   noteCatchUp(nowMs: number, seen: EndTimeliness): void {
     this.lastCaughtUpMs = nowMs;
-    this.judge(seen);
+    this.judge(nowMs, seen);
   }
 
-  private judge(seen: EndTimeliness): void {
-    const onTime = seen.recorded.filter((name) => !this.judged.has(name));
-    if (this.judged.size >= REMEMBERED_ENDS) this.judged.clear();
-    for (const name of [...seen.late, ...seen.pending, ...onTime]) this.judged.add(name);
-    if (seen.late.length > 0) {
+  private judge(nowMs: number, seen: EndTimeliness): void {
+    if (this.judged.size + this.awaiting.size >= REMEMBERED_ENDS) {
+      this.judged.clear();
+      this.awaiting.clear();
+    }
+    let late = seen.late.length;
+    let onTime = 0;
+    for (const end of seen.recorded) {
+      if (this.judged.has(end.name)) continue;
+      const verdict = endVerdict(end, this.awaiting.has(end.name), nowMs);
+      if (verdict === 'pending') continue;
+      this.awaiting.delete(end.name);
+      this.judged.add(end.name);
+      if (verdict === 'late') late++;
+      else onTime++;
+    }
+    for (const name of seen.late) {
+      this.awaiting.delete(name);
+      this.judged.add(name);
+    }
+    for (const name of seen.pending) if (!this.judged.has(name)) this.awaiting.add(name);
+    if (late > 0) {
       this.lagging = true;
       this.onTimeRun = 0;
       return;
     }
-    this.onTimeRun += onTime.length;
+    this.onTimeRun += onTime;
     if (this.onTimeRun >= ON_TIME_ENDS_TO_SETTLE) {
       this.lagging = false;
       this.onTimeRun = 0;

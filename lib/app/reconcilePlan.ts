@@ -23,6 +23,7 @@ import {
   type EndTimeliness,
   LATE_END_GRACE_MS,
   type ListingPace,
+  type RecordedEnd,
   SOONER_LISTING_EVERY_MS,
 } from './listingPace';
 import { readAllPages } from './readAllPages';
@@ -401,19 +402,34 @@ class PlanDraft {
       job.endedAtMs !== undefined && job.endedAtMs <= nowMs - LATE_END_GRACE_MS;
     const late: string[] = [];
     const pending: string[] = [];
-    const recorded: string[] = [];
+    const recorded: RecordedEnd[] = [];
+    const recordedEnd = (job: JobListing, record: JobRecord | undefined): RecordedEnd => {
+      const endedAtMs = job.endedAtMs ?? record?.job?.endedAtMs;
+      return {
+        name: job.name,
+        ...(endedAtMs !== undefined ? { endedAtMs } : {}),
+        ...(record?.endEventAtMs !== undefined ? { endEventAtMs: record.endEventAtMs } : {}),
+      };
+    };
+    const byName = new Map(this.pools.map((p) => [p.name, p]));
     const unheardOf = new Set<string>();
+    // Ends a listing found unrecorded before: the record in hand may predate their event. Read
+    // again once the grace is over, when one read tells for good (endVerdict), not at every
+    // overlapping listing before.
+    const awaited = new Set<string>();
     for (const job of listing.changed) {
+      const awaits = endedLongAgo(job) && reconciler.pace?.awaits(job.name) === true;
       if (known.has(job.name)) {
         // Held Available: its end and its pool are recorded (an end event on time, as a rule).
-        if (isTerminal(job.status)) recorded.push(job.name);
+        if (awaits) awaited.add(job.name);
+        else if (isTerminal(job.status)) recorded.push(recordedEnd(job, byName.get(job.name)));
         if (job.warmPoolStatus !== undefined && job.warmPoolStatus !== 'Available') describe.add(job.name);
       } else if (job.warmPoolStatus === 'Available') {
         (endedLongAgo(job) ? late : pending).push(job.name);
         adopt.add(job.name);
       } else if (
         isTerminal(job.status) &&
-        !reconciler.recordedEnds?.covers(job.name, job.warmPoolStatus !== undefined)
+        (awaits || !reconciler.recordedEnds?.covers(job.name, job.warmPoolStatus !== undefined))
       ) {
         unheardOf.add(job.name);
       }
@@ -423,20 +439,20 @@ class PlanDraft {
     // recorded at an earlier reconcile are not read again). Only these can have ended unseen
     // since the previous reconcile, so the running-jobs index is not read: a period in which
     // nothing ended costs no read of the ledger here.
-    const read = new Map((await deps.ledger.getJobs([...unheardOf])).map((r) => [r.name, r]));
+    const read = new Map((await deps.ledger.getJobs([...unheardOf, ...awaited])).map((r) => [r.name, r]));
     for (const record of read.values())
       if (record.job && isTerminal(record.job.status))
         reconciler.recordedEnds?.note(record.name, poolRecorded(record));
     for (const job of listing.changed) {
+      if (awaited.has(job.name)) recorded.push(recordedEnd(job, read.get(job.name) ?? byName.get(job.name)));
       if (!unheardOf.has(job.name)) continue;
       const record = read.get(job.name);
-      const recordedEnd = record?.job !== undefined && isTerminal(record.job.status);
-      if (recordedEnd) recorded.push(job.name);
+      const endRecorded = record?.job !== undefined && isTerminal(record.job.status);
+      if (endRecorded) recorded.push(recordedEnd(job, record));
       else (endedLongAgo(job) ? late : pending).push(job.name);
-      if (!recordedEnd || (job.warmPoolStatus !== undefined && !(record && poolRecorded(record))))
+      if (!endRecorded || (job.warmPoolStatus !== undefined && !(record && poolRecorded(record))))
         adopt.add(job.name);
     }
-    const byName = new Map(this.pools.map((p) => [p.name, p]));
     const ended = new Map<string, TrainingJobDescription>();
     for (const line of listing.listed) {
       const record = describe.has(line.name) ? byName.get(line.name) : undefined;

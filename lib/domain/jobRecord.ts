@@ -69,6 +69,12 @@ export interface JobRecord {
   readonly nearMiss?: NearMiss;
   /** An extend or stop asked of SageMaker whose outcome is not recorded yet. */
   readonly pendingAction?: PendingAction;
+  /**
+   * When the job's end event first reached poolwarden, by the event handler's clock, even if a
+   * listing had recorded the end before it: whether the end events run on time (listingPace.ts).
+   * Absent: no end event has come.
+   */
+  readonly endEventAtMs?: number;
 }
 
 /**

@@ -33,8 +33,18 @@ export interface Ledger {
   getJob(name: string): Promise<JobRecord | undefined>;
   /** The records of these jobs that exist, in no particular order (a batch read). */
   getJobs(names: readonly string[]): Promise<JobRecord[]>;
-  /** Writes the job's facts unless a newer snapshot is already recorded. */
-  recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite>;
+  /**
+   * Writes the job's facts unless a newer snapshot is already recorded. `endEventAtMs`: the
+   * snapshot is an end event that arrived then; written with it unless an earlier arrival is
+   * recorded (see recordEndEvent).
+   */
+  recordSnapshot(snapshot: JobSnapshot, endEventAtMs?: number): Promise<SnapshotWrite>;
+  /**
+   * When the job's end event arrived, though its snapshot was stale (a listing recorded the end
+   * first, or this is a copy): kept only if no arrival is recorded, so the first one stays. One
+   * conditional write; a job the ledger never heard of is left alone.
+   */
+  recordEndEvent(name: string, atMs: number): Promise<void>;
   /**
    * Moves the job's pool forward; a state of lower rank than the recorded one is ignored. The
    * pool's birth is never overwritten (see linkReuse), so callers read it from the result.

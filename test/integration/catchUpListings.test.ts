@@ -1,7 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
-import { CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS, ListingPace } from '../../lib/app/listingPace';
+import {
+  CATCH_UP_LEAVES_ENDS_TO_EVENTS_MS,
+  ListingPace,
+  ON_TIME_ENDS_TO_SETTLE,
+} from '../../lib/app/listingPace';
 import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccounts';
 import { DEFAULT_CATCH_UP_EVERY_MS } from '../../lib/domain/catchUpEvery';
 import type { Pause } from '../../lib/ports/pause';
@@ -245,5 +249,81 @@ describe('the sweep catches up on late ends within its invocation (emulator and 
       world.advance(MIN);
     }
     expect(pace.soonerListing).toBe(false);
+  });
+
+  it('an account whose every pool is dear settles in the same container once its end events recover', async () => {
+    await startWorld();
+    // Each end is adopted by a catch-up listing before its event can come (dear pools are not
+    // left to their events): only the event's recorded arrival tells that it came on time.
+    let delayMs = 3 * MIN;
+    const delayed: { event: TrainingJobStateChangeEvent; atMs: number }[] = [];
+    const deliverDue = async () => {
+      await world.deliver((event) => {
+        if (!isEnd(event)) return false;
+        delayed.push({ event, atMs: Number(event.detail.TrainingEndTime) + delayMs });
+        return true;
+      });
+      const due = delayed.filter((d) => d.atMs <= world.clock.now()).sort((a, b) => a.atMs - b.atMs);
+      for (const d of due) {
+        delayed.splice(delayed.indexOf(d), 1);
+        await world.deliverEvent(d.event);
+      }
+    };
+    const timely: Pause = {
+      until: async (atMs) => {
+        for (const d of [...delayed].sort((a, b) => a.atMs - b.atMs)) {
+          if (d.atMs > atMs || d.atMs <= world.clock.now()) continue;
+          world.advanceTo(d.atMs);
+          await deliverDue();
+        }
+        world.advanceTo(atMs);
+        await deliverDue();
+      },
+    };
+    const submitDear = (name: string) =>
+      world.emulator.submit({ ...sampleJob(name, 1800), instanceType: 'ml.p4d.24xlarge', instanceCount: 4 });
+    const sweep = () =>
+      sweepAccounts({ ...deps(), catchUp: { pause: timely, everyMs: DEFAULT_CATCH_UP_EVERY_MS } });
+    const endedSince = (sinceMs: number) =>
+      world.emulator.model
+        .inspectJobs()
+        .filter(
+          (job) =>
+            job.endedAtMs !== undefined && job.endedAtMs > sinceMs && job.endedAtMs <= world.clock.now(),
+        ).length;
+
+    // An hour of late end events, a dear job every 3 minutes: the sweep catches up.
+    let minute = 0;
+    for (; minute < 60; minute++) {
+      if (minute % 3 === 0) submitDear(`dear-${minute}`);
+      await deliverDue();
+      await sweep();
+      world.advance(MIN);
+    }
+    expect(pace.soonerListing).toBe(true);
+
+    // The events recover to 15 s: the catch-up listings stop within a run of on-time ends.
+    delayMs = 15_000;
+    const recoveredAtMs = world.clock.now();
+    let settledAfterEnds: number | undefined;
+    let catchUpsAfterSettling = 0;
+    for (; minute < 180; minute++) {
+      if (minute % 3 === 0) submitDear(`dear-${minute}`);
+      await deliverDue();
+      const report = await sweep();
+      if (settledAfterEnds !== undefined) catchUpsAfterSettling += report.catchUpListings;
+      else if (!pace.soonerListing) settledAfterEnds = endedSince(recoveredAtMs);
+      world.advance(MIN);
+    }
+    expect(settledAfterEnds).toBeDefined();
+    // The ends whose events were still late when they recovered may restart the count once.
+    expect(settledAfterEnds).toBeLessThanOrEqual(ON_TIME_ENDS_TO_SETTLE + 2);
+    expect(catchUpsAfterSettling).toBe(0);
+    expect(pace.soonerListing).toBe(false);
+    // Caught up on before its event came, which was recorded when it came, 15 s after the end.
+    const caughtUp = await ledger.getJob('dear-60');
+    const endedAtMs = world.emulator.model.inspectJob('dear-60')?.endedAtMs ?? 0;
+    expect(caughtUp?.pool?.observedAtMs).toBeLessThan(endedAtMs + 15_000);
+    expect(caughtUp?.endEventAtMs).toBe(endedAtMs + 15_000);
   });
 });

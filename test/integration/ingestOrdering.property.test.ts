@@ -7,6 +7,7 @@ import { observeDescription } from '../../lib/app/observeDescription';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import { isTerminal } from '../../lib/domain/trainingJob';
 import { parseJobStateChange } from '../../lib/events/jobStateChange';
 import type { Ledger } from '../../lib/ports/ledger';
 import { T0 } from '../support/jobEvents';
@@ -59,10 +60,13 @@ const replay = async (ledger: Ledger, world: ScriptedWorld, deliveries: Delivery
     limits: DEFAULT_KEEP_ALIVE_LIMITS,
     describeConcurrency: 3,
   };
+  const firstEndArrival = new Map<string, number>();
   for (const delivery of [...deliveries].sort((a, b) => a.atMs - b.atMs)) {
     world.nowMs = delivery.atMs;
     const parsed = parseJobStateChange(delivery.event, DEFAULT_OWNER_TAG_KEYS);
     if (!parsed.ok) throw new Error(parsed.rejection.message);
+    const { name, status } = parsed.snapshot;
+    if (isTerminal(status) && !firstEndArrival.has(name)) firstEndArrival.set(name, delivery.atMs);
     await ingestJobEvent(deps, parsed.snapshot);
   }
   // The sweep's reconciliation, long after everything happened.
@@ -75,12 +79,15 @@ const replay = async (ledger: Ledger, world: ScriptedWorld, deliveries: Delivery
   page = await ledger.availablePools(100);
   expect(page.items).toEqual([]);
   const records = await Promise.all(world.jobs.map((j) => ledger.getJob(j.name)));
+  // When an end event came depends on the delivery, not on the history: the first copy's arrival is kept.
+  for (const record of records)
+    if (record) expect(record.endEventAtMs).toBe(firstEndArrival.get(record.name));
   return records.map((r) => normalise(r));
 };
 
 const normalise = (record: JobRecord | undefined) => {
   if (!record) return record;
-  const { nearMiss: _nearMiss, pool, ...rest } = record;
+  const { nearMiss: _nearMiss, endEventAtMs: _arrived, pool, ...rest } = record;
   if (!pool) return rest;
   const { observedAtMs: _observed, ...stablePool } = pool;
   return { ...rest, pool: stablePool };

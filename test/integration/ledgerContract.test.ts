@@ -161,6 +161,36 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       expect((await ledger.jobsSubmittedOn(nextDay, 10)).items.map((r) => r.name)).toContain('tomorrow');
     });
 
+    it("keeps an end event's first arrival, whether its snapshot applies or is stale", async () => {
+      const ledger = await makeLedger();
+      const end = snapshot({ name: 'arr', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      // A listing recorded the end first: no arrival.
+      expect((await ledger.recordSnapshot(end)).record.endEventAtMs).toBeUndefined();
+      // The event's own snapshot, the same: it applies, and brings its arrival.
+      const first = await ledger.recordSnapshot(end, T0 + 5000);
+      expect(first.record.endEventAtMs).toBe(T0 + 5000);
+      // A copy later keeps the first arrival, in the answer and on the item.
+      expect((await ledger.recordSnapshot(end, T0 + 9000)).record.endEventAtMs).toBe(T0 + 5000);
+      await ledger.recordEndEvent('arr', T0 + 9000);
+      expect((await ledger.getJob('arr'))?.endEventAtMs).toBe(T0 + 5000);
+
+      // A stale end event (a newer snapshot recorded by a listing) records its arrival apart.
+      const newer = snapshot({ name: 'stale', status: 'Completed', lastModifiedMs: T0 + 3000 });
+      const older = snapshot({ name: 'stale', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      await ledger.recordSnapshot(newer);
+      const stale = await ledger.recordSnapshot(older, T0 + 4000);
+      expect(stale.kind).toBe('stale');
+      expect(stale.record.endEventAtMs).toBeUndefined();
+      await ledger.recordEndEvent('stale', T0 + 4000);
+      await ledger.recordEndEvent('stale', T0 + 7000);
+      expect((await ledger.getJob('stale'))?.endEventAtMs).toBe(T0 + 4000);
+      expect((await ledger.getJob('stale'))?.job?.lastModifiedMs).toBe(T0 + 3000);
+
+      // A job the ledger never heard of is left alone: no half-written item.
+      await ledger.recordEndEvent('unheard', T0);
+      expect(await ledger.getJob('unheard')).toBeUndefined();
+    });
+
     it('records why a job got no pool', async () => {
       const ledger = await makeLedger();
       await recorded(ledger, { name: 'np' });

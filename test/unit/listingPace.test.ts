@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ListingPace, ON_TIME_ENDS_TO_SETTLE, SOONER_LISTING_EVERY_MS } from '../../lib/app/listingPace';
+import {
+  endVerdict,
+  LATE_END_GRACE_MS,
+  ListingPace,
+  ON_TIME_ENDS_TO_SETTLE,
+  type RecordedEnd,
+  SOONER_LISTING_EVERY_MS,
+} from '../../lib/app/listingPace';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
-const seen = (late: string[], recorded: string[] = [], pending: string[] = []) => ({
+const seen = (late: string[], recorded: (string | RecordedEnd)[] = [], pending: string[] = []) => ({
   late,
-  recorded,
+  recorded: recorded.map((end) => (typeof end === 'string' ? { name: end } : end)),
   pending,
 });
 
@@ -92,5 +99,75 @@ describe('ListingPace: catch-up listings between scheduled sweeps', () => {
     pace.noteAvailable([pool('on-time', 5_000), pool('late', 5 * 60_000)]);
     expect(pace.lateRecordSince).toBe(false);
     expect(pace.soonerListing).toBe(false);
+  });
+});
+
+describe('endVerdict: whether a recorded end came on time', () => {
+  const ENDED = NOW - 30_000;
+  it('an end whose event arrived within the grace is on time, even if a listing adopted it first', () => {
+    const end = { name: 'e', endedAtMs: ENDED, endEventAtMs: ENDED + LATE_END_GRACE_MS };
+    expect(endVerdict(end, true, NOW)).toBe('on-time');
+    expect(endVerdict(end, false, NOW)).toBe('on-time');
+  });
+
+  it('an end whose event arrived after the grace is late, whoever recorded it', () => {
+    const end = { name: 'e', endedAtMs: ENDED, endEventAtMs: ENDED + LATE_END_GRACE_MS + 1 };
+    expect(endVerdict(end, true, NOW)).toBe('late');
+    expect(endVerdict(end, false, NOW)).toBe('late');
+  });
+
+  it('an end found unrecorded whose event has not come: pending within the grace, then late', () => {
+    const end = { name: 'e', endedAtMs: ENDED };
+    expect(endVerdict(end, true, ENDED + LATE_END_GRACE_MS)).toBe('pending');
+    expect(endVerdict(end, true, ENDED + LATE_END_GRACE_MS + 1)).toBe('late');
+  });
+
+  it('an end recorded before any listing saw it, with no arrival on record, is on time (its event recorded it)', () => {
+    expect(endVerdict({ name: 'e', endedAtMs: ENDED }, false, NOW + 3_600_000)).toBe('on-time');
+    expect(endVerdict({ name: 'e' }, false, NOW)).toBe('on-time');
+    expect(endVerdict({ name: 'e' }, true, NOW)).toBe('pending');
+  });
+});
+
+describe('ListingPace: ends a listing adopted before their event', () => {
+  const lagging = () => {
+    const pace = new ListingPace();
+    pace.noteListing(NOW, seen(['late']));
+    return pace;
+  };
+  const ends = (n: number, from: number) => Array.from({ length: n }, (_, i) => `dear-${from + i}`);
+
+  it('settles once the adopted ends are named again with their events arrived on time', () => {
+    const pace = lagging();
+    const names = ends(ON_TIME_ENDS_TO_SETTLE, 0);
+    // A catch-up listing adopts every end 5 s after it, before its event: pending, awaited.
+    pace.noteCatchUp(NOW + 10_000, seen([], [], names));
+    expect(names.every((name) => pace.awaits(name))).toBe(true);
+    expect(pace.soonerListing).toBe(true);
+    // The next listing reads them again: each event came 8 s after its end.
+    const arrived = names.map((name) => ({ name, endedAtMs: NOW + 5_000, endEventAtMs: NOW + 13_000 }));
+    pace.noteCatchUp(NOW + 30_000, seen([], arrived));
+    expect(pace.soonerListing).toBe(false);
+    expect(names.some((name) => pace.awaits(name))).toBe(false);
+  });
+
+  it('without the arrival an adopted end stays pending, then counts late once the grace is over', () => {
+    const pace = lagging();
+    pace.noteListing(NOW + 1, seen([], ends(ON_TIME_ENDS_TO_SETTLE - 1, 100)));
+    pace.noteCatchUp(NOW + 10_000, seen([], [], ['never']));
+    pace.noteCatchUp(NOW + 20_000, seen([], [{ name: 'never', endedAtMs: NOW + 5_000 }]));
+    expect(pace.awaits('never')).toBe(true);
+    // Its event never came: late, and the run of on-time ends starts again.
+    pace.noteCatchUp(NOW + 70_000, seen([], [{ name: 'never', endedAtMs: NOW + 5_000 }]));
+    expect(pace.awaits('never')).toBe(false);
+    pace.noteCatchUp(NOW + 80_000, seen([], ends(ON_TIME_ENDS_TO_SETTLE - 1, 200)));
+    expect(pace.soonerListing).toBe(true);
+  });
+
+  it('an end judged once is not judged again by an overlapping listing', () => {
+    const pace = lagging();
+    const once = { name: 'once', endedAtMs: NOW, endEventAtMs: NOW + 1_000 };
+    for (let i = 1; i <= ON_TIME_ENDS_TO_SETTLE; i++) pace.noteCatchUp(NOW + i * 10_000, seen([], [once]));
+    expect(pace.soonerListing).toBe(true);
   });
 });

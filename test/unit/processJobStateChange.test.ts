@@ -12,6 +12,7 @@ import {
 } from '../../lib/app/processJobStateChange';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import { parseJobStateChange } from '../../lib/events/jobStateChange';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import { jobEvent, T0 } from '../support/jobEvents';
 
@@ -114,6 +115,28 @@ describe('processJobStateChange', () => {
     );
     expect(seen).toEqual(['job-ended', 'pool-available']);
     expect(Object.fromEntries(counts)).toEqual({ EventsReceived: 1, JobsEnded: 1, PoolsAvailable: 1 });
+  });
+
+  it('records when an end event arrived, also when a listing recorded the end first; a copy keeps the first arrival', async () => {
+    let nowMs = T0 + 601_000;
+    const deps = { ...depsWith(silentTelemetryFor(), []), clock: { now: () => nowMs } };
+    // A listing adopted the end first, with a newer snapshot than the event's.
+    const event = jobEvent({ name: 'adopted' });
+    const parsed = parseJobStateChange(event, DEFAULT_OWNER_TAG_KEYS);
+    if (!parsed.ok) throw new Error(parsed.rejection.message);
+    const listed = { ...parsed.snapshot, lastModifiedMs: parsed.snapshot.lastModifiedMs + 1_000 };
+    await deps.ledger.recordSnapshot(listed);
+    expect((await processJobStateChange(event, deps)).kind).toBe('stale');
+    expect((await deps.ledger.getJob('adopted'))?.endEventAtMs).toBe(T0 + 601_000);
+    nowMs += 60_000;
+    await processJobStateChange(event, deps);
+    expect((await deps.ledger.getJob('adopted'))?.endEventAtMs).toBe(T0 + 601_000);
+
+    // An end event that applies records its arrival with its snapshot; a start event records none.
+    await processJobStateChange(jobEvent({ name: 'started', status: 'InProgress' }), deps);
+    expect((await deps.ledger.getJob('started'))?.endEventAtMs).toBeUndefined();
+    await processJobStateChange(jobEvent({ name: 'started' }), deps);
+    expect((await deps.ledger.getJob('started'))?.endEventAtMs).toBe(nowMs);
   });
 
   it('keeps the ledger write when a reactor fails, runs the others, and throws so the event is retried', async () => {

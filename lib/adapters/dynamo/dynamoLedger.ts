@@ -90,9 +90,18 @@ export class DynamoLedger implements Ledger {
     return records;
   }
 
-  async recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite> {
+  async recordSnapshot(snapshot: JobSnapshot, endEventAtMs?: number): Promise<SnapshotWrite> {
     // Snapshots only move forward, so the newest one decides whether the job is in byRunning.
     const ended = isTerminal(snapshot.status);
+    // The first arrival of an end event stays: a copy or a retry is not when the event came.
+    const arrival =
+      endEventAtMs === undefined
+        ? {}
+        : {
+            names: { '#arrived': 'endEventAtMs' },
+            values: { ':arrived': endEventAtMs },
+            setClauses: ['#arrived = if_not_exists(#arrived, :arrived)'],
+          };
     const update = buildUpdate(
       {
         name: snapshot.name,
@@ -105,7 +114,10 @@ export class DynamoLedger implements Ledger {
         ...(ended ? {} : { [INDEX.byRunning.partition]: RUNNING_PARTITION }),
       },
       ended ? [INDEX.byRunning.partition] : [],
-      { values: { ':lm': snapshot.lastModifiedMs, ':rank': statusRank(snapshot.status) } },
+      {
+        ...arrival,
+        values: { ...arrival.values, ':lm': snapshot.lastModifiedMs, ':rank': statusRank(snapshot.status) },
+      },
     );
     try {
       // ALL_OLD tells whether this job had a snapshot before; the new record is the old one plus this write.
@@ -121,9 +133,10 @@ export class DynamoLedger implements Ledger {
         }),
       );
       const before = Attributes ? recordFromItem(Attributes as JobItem) : { name: snapshot.name };
+      const arrived = before.endEventAtMs ?? endEventAtMs;
       return {
         kind: 'recorded',
-        record: { ...before, job: snapshot },
+        record: { ...before, job: snapshot, ...(arrived !== undefined ? { endEventAtMs: arrived } : {}) },
         ...(before.job ? { previous: before.job } : {}),
       };
     } catch (error) {
@@ -132,6 +145,19 @@ export class DynamoLedger implements Ledger {
       if (!current) throw error;
       return { kind: 'stale', record: current };
     }
+  }
+
+  async recordEndEvent(name: string, atMs: number): Promise<void> {
+    await appliedIf(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(name),
+          ...buildUpdate({ endEventAtMs: atMs }),
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(endEventAtMs)',
+        }),
+      ),
+    );
   }
 
   async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {

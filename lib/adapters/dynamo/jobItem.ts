@@ -26,6 +26,7 @@ export interface JobItem {
   readonly noPool?: NoPool;
   readonly nearMiss?: NearMiss;
   readonly pendingAction?: PendingAction;
+  readonly endEventAtMs?: number;
 }
 
 /** The object without its undefined values: the keys that may be undefined become optional. */
@@ -62,6 +63,7 @@ export const recordFromItem = (item: JobItem): JobRecord =>
     noPool: item.noPool,
     nearMiss: item.nearMiss,
     pendingAction: item.pendingAction,
+    endEventAtMs: item.endEventAtMs,
   });
 
 /** The pool fields of an item, by attribute name, for an update. */

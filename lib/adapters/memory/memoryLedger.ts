@@ -55,7 +55,7 @@ export class MemoryLedger implements Ledger {
     return this.jobs.get(name) ?? { name };
   }
 
-  async recordSnapshot(snapshot: JobSnapshot): Promise<SnapshotWrite> {
+  async recordSnapshot(snapshot: JobSnapshot, endEventAtMs?: number): Promise<SnapshotWrite> {
     const record = this.current(snapshot.name);
     const known = record.job;
     const newer =
@@ -64,11 +64,21 @@ export class MemoryLedger implements Ledger {
       (known.lastModifiedMs === snapshot.lastModifiedMs &&
         statusRank(known.status) <= statusRank(snapshot.status));
     if (!newer) return { kind: 'stale', record };
+    const arrived = record.endEventAtMs ?? endEventAtMs;
     return {
       kind: 'recorded',
-      record: this.put({ ...record, job: snapshot }),
+      record: this.put({
+        ...record,
+        job: snapshot,
+        ...(arrived !== undefined ? { endEventAtMs: arrived } : {}),
+      }),
       ...(known ? { previous: known } : {}),
     };
+  }
+
+  async recordEndEvent(name: string, atMs: number): Promise<void> {
+    const record = this.jobs.get(name);
+    if (record && record.endEventAtMs === undefined) this.put({ ...record, endEventAtMs: atMs });
   }
 
   async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {
