@@ -72,6 +72,8 @@ export interface ReconcilePlan {
     readonly grantedMs?: number;
     /** The account's first reconcile: nothing on record vouches for its events yet. */
     readonly first: boolean;
+    /** The reconcile claimed before this one never recorded its listing done (reconcilePeriod.ts). */
+    readonly abandoned: boolean;
     readonly lastSurpriseAtMs?: number;
   };
   /** Pools the ledger holds Available that SageMaker no longer shows Available: looked at. */
@@ -110,12 +112,18 @@ export const planReconcile = async (
   reconciler.pace?.noteAvailable(pools);
   const claim = await claimReconcile(deps, reconciler, nowMs);
   if (!claim.claimed) return planSooner(deps, reconciler, pools, nowMs);
-  // What changed since the previous reconcile covers everything only if that one came about when
-  // due; a period of overlap, as ever.
+  // What changed since the last listing done covers everything only if the reconciles came about
+  // when due, and a claim since that died left no more than a period unlisted; a period of
+  // overlap, as ever. The listing reaches back to the last listing done, never to a claim alone.
   const granted = Math.max(every, claim.grantedMs ?? every);
+  const reach = 2 * Math.max(granted, reconciler.longestEveryMs ?? every);
+  const listed = claim.lastListedMs;
   const changedSince =
-    claim.previousStartMs !== undefined && claim.previousStartMs >= nowMs - 2 * granted
-      ? claim.previousStartMs - every
+    listed !== undefined &&
+    claim.previousStartMs !== undefined &&
+    claim.previousStartMs >= nowMs - 2 * granted &&
+    listed >= nowMs - reach
+      ? listed - every
       : undefined;
   const full =
     deps.forceReconcile === true ||
@@ -126,6 +134,7 @@ export const planReconcile = async (
     startMs: nowMs,
     ...(claim.grantedMs !== undefined ? { grantedMs: claim.grantedMs } : {}),
     first: claim.previousStartMs === undefined,
+    abandoned: claim.previousStartMs !== undefined && claim.previousStartMs !== listed,
     ...(claim.lastSurpriseAtMs !== undefined ? { lastSurpriseAtMs: claim.lastSurpriseAtMs } : {}),
   };
   const draft = new PlanDraft(deps, reconciler, pools, nowMs);
@@ -227,6 +236,7 @@ export const settleReconcile = async (
     (name) => (byName.get(name)?.pool?.expiresAtMs ?? Number.POSITIVE_INFINITY) > claim.startMs,
   ).length;
   const seen: Omit<ReconcileFindings, 'dearestRunningUsdPerHour'> = {
+    abandoned: claim.abandoned,
     adopted: plan.adopt.length,
     closedEarly,
     unsure: plan.unsure.length,

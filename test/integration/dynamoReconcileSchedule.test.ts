@@ -40,6 +40,7 @@ describe('DynamoReconcileSchedule', () => {
     expect(await researchAgain.claim(T0 + 60_000 + EVERY_MS, EVERY_MS, 'granted')).toEqual({
       claimed: true,
       previousStartMs: T0 + 60_000,
+      lastListedMs: T0 + 60_000,
       grantedMs: EVERY_MS,
       lastFullListMs: T0 + 60_000,
     });
@@ -63,9 +64,9 @@ describe('DynamoReconcileSchedule', () => {
       expect((await other.claim(T0 + EVERY_MS, EVERY_MS, 'granted')).claimed).toBe(true);
       expect((await mine.claim(T0 + EVERY_MS + 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
       expect(send).toHaveBeenCalledTimes(4);
-      // A reconcile done that found something: the claim already made the next due a base period on, nothing to send.
+      // A reconcile done records that its listing was done, whatever it found: one write.
       await other.done(T0 + EVERY_MS, { fullList: false, nextDueAtMs: T0 + 2 * EVERY_MS, surprise: false });
-      expect(send).toHaveBeenCalledTimes(4);
+      expect(send).toHaveBeenCalledTimes(5);
       // Forced: always asked.
       expect((await other.claim(T0 + EVERY_MS + 120_000, EVERY_MS, 'forced')).claimed).toBe(true);
     } finally {
@@ -92,13 +93,16 @@ describe('DynamoReconcileSchedule', () => {
       expect(await other.claim(T0 + 3 * EVERY_MS, EVERY_MS, 'base')).toEqual({
         claimed: true,
         previousStartMs: T0,
+        lastListedMs: T0,
         grantedMs: 4 * EVERY_MS,
       });
-      // A reconcile done for a claim overtaken since records nothing of its due time.
+      // A reconcile done for a claim overtaken since records nothing of its due time, nor moves
+      // the last listing done back; the claim since, never done, vouches for nothing.
       await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 8 * EVERY_MS, surprise: false });
       expect(await mine.claim(T0 + 4 * EVERY_MS, EVERY_MS, 'granted')).toEqual({
         claimed: true,
         previousStartMs: T0 + 3 * EVERY_MS,
+        lastListedMs: T0,
         grantedMs: EVERY_MS,
       });
     } finally {
@@ -145,6 +149,8 @@ describe('DynamoReconcileSchedule', () => {
         surprise: true,
       });
       seen.push(await schedule.claim(T0 + 6 * EVERY_MS, EVERY_MS, 'granted'));
+      // A claim that dies leaves the last listing done as it was.
+      seen.push(await schedule.claim(T0 + 8 * EVERY_MS, EVERY_MS, 'granted'));
       return seen;
     };
     expect(await run(new DynamoReconcileSchedule(dynamo.client, table))).toEqual(

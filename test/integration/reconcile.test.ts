@@ -123,6 +123,29 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect((await ledger.getJob('lost-end'))?.job?.status).toBe('Completed');
   });
 
+  it('lists from the last listing done, not from a reconcile that died after its claim, and comes back to the base', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    const reconciler = world.sweepDeps.reconciler;
+    if (!reconciler) throw new Error('the world reconciles');
+    const reconciles: number[] = [];
+    for (let minute = 0; minute <= 200; minute++) {
+      // No pool: once its end is lost, only a listing of what changed can tell that it ended.
+      if (minute === 110) world.submit('lost-end', 0);
+      await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+      if (minute === 165) {
+        // The reconcile due now claims, then its invocation dies before it lists anything.
+        expect(
+          (await reconciler.schedule.claim(world.clock.now(), RECONCILE_EVERY_MS, 'granted')).claimed,
+        ).toBe(true);
+      } else if ((await world.sweep()).listed) reconciles.push(minute);
+      world.advance(MIN);
+    }
+    // The claim that died vouches for nothing: the next lists from the one at 105, and keeps the base.
+    expect(reconciles).toEqual([0, 15, 45, 105, 180, 195]);
+    expect((await ledger.getJob('lost-end'))?.job?.status).toBe('Completed');
+  });
+
   it('keeps the base period while a job runs whose pool would be dear idle, and stretches once it ended', async () => {
     ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
     world = await new SweepWorld({

@@ -16,9 +16,9 @@ const DUE_CONDITION: Readonly<Record<ClaimRule, string>> = {
 };
 
 /**
- * One item per reconciled SageMaker holds when its last reconcile started and when the next is
- * due; claiming it is one conditional update, which makes the next due a base period later, and a
- * reconcile done that found nothing (or listed in full) is one more. The home account and region
+ * One item per reconciled SageMaker holds when its last reconcile started, when the last one
+ * whose listing was done started, and when the next is due; claiming it is one conditional
+ * update, which makes the next due a base period later, and a reconcile done is one more. The home account and region
  * keeps the item it always had; another account and region (`scope`, `<account>/<region>`) has its own.
  */
 export class DynamoReconcileSchedule implements ReconcileSchedule {
@@ -66,9 +66,11 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
       const due = Attributes?.dueAtMs;
       const full = Attributes?.fullListAtMs;
       const surprise = Attributes?.lastSurpriseAtMs;
+      const listed = Attributes?.listedAtMs;
       return {
         claimed: true,
         ...(typeof previous === 'number' ? { previousStartMs: previous } : {}),
+        ...(typeof listed === 'number' ? { lastListedMs: listed } : {}),
         ...(typeof previous === 'number' && typeof due === 'number' ? { grantedMs: due - previous } : {}),
         ...(typeof full === 'number' ? { lastFullListMs: full } : {}),
         ...(typeof surprise === 'number' ? { lastSurpriseAtMs: surprise } : {}),
@@ -81,15 +83,13 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
 
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
     const mine = this.own.claimMs === startMs;
-    const moved = !mine || outcome.nextDueAtMs !== this.own.dueAtMs;
     const marks = outcomeMarks(outcome);
-    if (marks.length === 0 && !moved) return;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          UpdateExpression: `SET ${['dueAtMs = :due', ...marks].join(', ')}`,
+          UpdateExpression: `SET ${['dueAtMs = :due', LISTED, ...marks].join(', ')}`,
           ConditionExpression: 'startedAtMs = :start',
           ExpressionAttributeValues: { ':due': outcome.nextDueAtMs, ':start': startMs },
         }),
@@ -98,22 +98,40 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Claimed again since (forced, or the events ran late): the due time is that claim's; the
-      // full listing and the surprise still count.
-      if (marks.length > 0) await this.markApart(startMs, marks);
+      // listing, the full listing and the surprise still count.
+      await this.markApart(startMs, marks);
     }
   }
 
   private async markApart(startMs: number, marks: readonly string[]): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key,
-        UpdateExpression: `SET ${marks.join(', ')}`,
-        ExpressionAttributeValues: { ':start': startMs },
-      }),
-    );
+    if (marks.length > 0)
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key,
+          UpdateExpression: `SET ${marks.join(', ')}`,
+          ExpressionAttributeValues: { ':start': startMs },
+        }),
+      );
+    // The claim since may be done already, having listed later than this one.
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key,
+          UpdateExpression: `SET ${LISTED}`,
+          ConditionExpression: 'attribute_not_exists(listedAtMs) OR listedAtMs < :start',
+          ExpressionAttributeValues: { ':start': startMs },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 }
+
+/** A reconcile's listing done: the next lists what changed from its start on (ReconcileClaim.lastListedMs). */
+const LISTED = 'listedAtMs = :start';
 
 /** What a reconcile done records beside its due time, each as of its start (`:start`). */
 const outcomeMarks = (outcome: ReconcileOutcome): string[] => [

@@ -5,6 +5,7 @@ import type { ReconcileClaim, ReconcileOutcome, ReconcileSchedule } from '../../
 export class MemoryReconcileSchedule implements ReconcileSchedule {
   private startedAtMs: number | undefined;
   private dueAtMs: number | undefined;
+  private listedAtMs: number | undefined;
   private fullListAtMs: number | undefined;
   private lastSurpriseAtMs: number | undefined;
 
@@ -22,6 +23,7 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
     return {
       claimed: true,
       ...(previous !== undefined ? { previousStartMs: previous } : {}),
+      ...(this.listedAtMs !== undefined ? { lastListedMs: this.listedAtMs } : {}),
       ...(granted !== undefined ? { grantedMs: granted } : {}),
       ...(this.fullListAtMs !== undefined ? { lastFullListMs: this.fullListAtMs } : {}),
       ...(this.lastSurpriseAtMs !== undefined ? { lastSurpriseAtMs: this.lastSurpriseAtMs } : {}),
@@ -29,6 +31,7 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
   }
 
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
+    if (this.listedAtMs === undefined || this.listedAtMs < startMs) this.listedAtMs = startMs;
     if (outcome.fullList) this.fullListAtMs = startMs;
     if (outcome.surprise) this.lastSurpriseAtMs = startMs;
     if (this.startedAtMs === startMs) this.dueAtMs = outcome.nextDueAtMs;
