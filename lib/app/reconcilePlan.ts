@@ -82,6 +82,12 @@ export interface ReconcilePlan {
   readonly ended: ReadonlyMap<string, TrainingJobDescription>;
   /** Jobs SageMaker knows more of than the ledger (an end event lost, late or dead-lettered). */
   readonly adopt: readonly string[];
+  /**
+   * Of those, how many ended more than LATE_END_GRACE_MS before the listing (or at a time it does
+   * not tell): what the events missed. A younger end is most likely one its event is about to
+   * tell; adopting it is the sweep being early, not the events late.
+   */
+  readonly overdue: number;
   /** Records the plan read from the ledger, by name: an adopted one need not be read again. */
   readonly read: ReadonlyMap<string, JobRecord>;
   /** Running in the ledger, with no listing to tell whether they ended: described. */
@@ -142,7 +148,7 @@ export const planReconcile = async (
   if (full) {
     const available = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs);
     draft.counted(available);
-    draft.setAvailable(new Set(available.jobs.map((j) => j.name)));
+    draft.setAvailable(available.jobs);
   }
   if (changedSince === undefined) {
     // Nothing tells which running jobs ended since: each is described.
@@ -159,9 +165,7 @@ export const planReconcile = async (
   );
   draft.counted(listing);
   if (!full && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
-    draft.setAvailable(
-      new Set(listing.jobs.flatMap((j) => (j.warmPoolStatus === 'Available' ? [j.name] : []))),
-    );
+    draft.setAvailable(listing.jobs.filter((j) => j.warmPoolStatus === 'Available'));
   const changed = listing.jobs.filter(
     (j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince,
   );
@@ -237,7 +241,7 @@ export const settleReconcile = async (
   ).length;
   const seen: Omit<ReconcileFindings, 'dearestRunningUsdPerHour'> = {
     abandoned: claim.abandoned,
-    adopted: plan.adopt.length,
+    adopted: plan.overdue,
     closedEarly,
     unsure: plan.unsure.length,
     intents: after.finished + pools.filter((p) => p.pendingAction !== undefined).length,
@@ -366,6 +370,8 @@ class PlanDraft {
   private readonly known: ReadonlySet<string>;
   private readonly describe = new Set<string>();
   private readonly adopt = new Set<string>();
+  /** When each listed job ended, as its listing said: what it adopts is overdue or not by it. */
+  private readonly endedAtMs = new Map<string, number | undefined>();
   private ended: ReadonlyMap<string, TrainingJobDescription> = new Map();
   private read: ReadonlyMap<string, JobRecord> = new Map();
   private listCalls = 0;
@@ -392,9 +398,16 @@ class PlanDraft {
    * The pools a listing shows Available: one the ledger never heard of is adopted, and a pool it
    * holds Available that is not among them is looked at.
    */
-  setAvailable(listed: ReadonlySet<string>): void {
+  setAvailable(jobs: readonly JobListing[]): void {
+    const listed = new Set(jobs.map((j) => j.name));
+    for (const job of jobs) this.noteEnd(job);
     for (const name of listed) if (!this.known.has(name)) this.adopt.add(name);
     for (const name of this.known) if (!listed.has(name)) this.describe.add(name);
+  }
+
+  private noteEnd(job: JobListing): void {
+    if (!this.endedAtMs.has(job.name) || job.endedAtMs !== undefined)
+      this.endedAtMs.set(job.name, job.endedAtMs);
   }
 
   /**
@@ -414,6 +427,7 @@ class PlanDraft {
     const recorded: string[] = [];
     const unheardOf = new Set<string>();
     for (const job of listing.changed) {
+      this.noteEnd(job);
       if (known.has(job.name)) {
         // Held Available: its end and its pool are recorded (an end event on time, as a rule).
         if (isTerminal(job.status)) recorded.push(job.name);
@@ -463,11 +477,17 @@ class PlanDraft {
     kind: Pick<ReconcilePlan, 'full' | 'sooner' | 'claim'>,
     unsure: readonly JobRecord[] = [],
   ): ReconcilePlan {
+    const graceEndsAtMs = this.nowMs - LATE_END_GRACE_MS;
+    const overdue = [...this.adopt].filter((name) => {
+      const endedAtMs = this.endedAtMs.get(name);
+      return endedAtMs === undefined || endedAtMs <= graceEndsAtMs;
+    }).length;
     return {
       ...kind,
       describe: this.describe,
       ended: this.ended,
       adopt: [...this.adopt],
+      overdue,
       read: this.read,
       unsure,
       listCalls: this.listCalls,

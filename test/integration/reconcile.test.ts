@@ -146,6 +146,25 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect((await ledger.getJob('lost-end'))?.job?.status).toBe('Completed');
   });
 
+  it('stretches in a busy account whose end events come on time, a few seconds behind the listing', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    const reconciles: number[] = [];
+    let adopted = 0;
+    for (let minute = 0; minute <= 110; minute++) {
+      // A job ends every minute, half of them leaving a pool none reuses; its events arrive just after the sweep.
+      world.submit(`busy-${minute}`, minute % 2 === 0 ? 600 : 0, 30 + minute);
+      const report = await world.sweep();
+      if (report.listed) reconciles.push(minute);
+      adopted += report.adopted;
+      await world.deliver();
+      world.advance(MIN);
+    }
+    // The sweep adopts the ends it lists before their events come, and is not surprised by them.
+    expect(adopted).toBeGreaterThan(0);
+    expect(reconciles).toEqual([0, 15, 45, 105]);
+  });
+
   it('keeps the base period while a job runs whose pool would be dear idle, and stretches once it ended', async () => {
     ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
     world = await new SweepWorld({
