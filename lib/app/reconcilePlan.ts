@@ -218,6 +218,8 @@ export interface ReconcileAftermath {
   readonly incomplete: number;
   /** Actions found without an outcome and finished. */
   readonly finished: number;
+  /** Pools the sweep looked at and found no longer Available before their predicted end. */
+  readonly closedEarly: number;
 }
 
 /**
@@ -235,14 +237,10 @@ export const settleReconcile = async (
 ): Promise<number | undefined> => {
   const { claim } = plan;
   if (!claim) return undefined;
-  const byName = new Map(pools.map((p) => [p.name, p]));
-  const closedEarly = [...plan.describe].filter(
-    (name) => (byName.get(name)?.pool?.expiresAtMs ?? Number.POSITIVE_INFINITY) > claim.startMs,
-  ).length;
   const seen: Omit<ReconcileFindings, 'dearestRunningUsdPerHour'> = {
     abandoned: claim.abandoned,
     adopted: plan.overdue,
-    closedEarly,
+    closedEarly: after.closedEarly,
     unsure: plan.unsure.length,
     intents: after.finished + pools.filter((p) => p.pendingAction !== undefined).length,
     incomplete: after.incomplete,

@@ -165,6 +165,48 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(reconciles).toEqual([0, 15, 45, 105]);
   });
 
+  it('stretches while a pool extended past the recent window stays Available, and not once it closes early', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    world.submit('held', 3600);
+    const reconciles: string[] = [];
+    for (let minute = 0; minute <= 600; minute++) {
+      await world.deliver();
+      // Kept alive another hour every half hour, as a hold would, until minute 570; then stopped
+      // outside poolwarden with no event to tell, well before its predicted end.
+      if (minute >= 30 && minute % 30 === 0 && minute <= 570) {
+        await world.sweepDeps.trainingJobs.setKeepAlive('held', 3600);
+        await ledger.recordKeepAlive('held', {
+          keepAliveSeconds: 3600,
+          expiresAtMs: world.clock.now() + 60 * MIN,
+        });
+      }
+      if (minute === 580) await world.sweepDeps.trainingJobs.setKeepAlive('held', 0);
+      const report = await world.sweep();
+      if (report.listed)
+        reconciles.push(`${minute}${report.nextReconcileAtMs === world.clock.now() + 15 * MIN ? '' : '+'}`);
+      world.advance(MIN);
+    }
+    // Past the recent window (about minute 380) it is described at each reconcile, found Available
+    // as the ledger holds it: nothing closed early. Stopped before its predicted end, it is.
+    expect(reconciles).toEqual([
+      '0',
+      '15+',
+      '45+',
+      '105+',
+      '165+',
+      '225+',
+      '285+',
+      '345+',
+      '405+',
+      '465+',
+      '525+',
+      '585',
+      '600+',
+    ]);
+    expect(world.warmPoolStatus('held')).toBe('Terminated');
+  });
+
   it('keeps the base period while a job runs whose pool would be dear idle, and stretches once it ended', async () => {
     ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
     world = await new SweepWorld({
