@@ -1,5 +1,7 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { DynamoReconcileSchedule } from '../../lib/adapters/dynamo/dynamoReconcileSchedule';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { applyPoolAction, PENDING_ACTION_LEASE_MS } from '../../lib/app/applyPoolAction';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
@@ -205,6 +207,37 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
       '600+',
     ]);
     expect(world.warmPoolStatus('held')).toBe('Terminated');
+  });
+
+  it('trusts nothing of an item the version before the recorded listings wrote: its claim is a surprise', async () => {
+    const table = await dynamo.createLedgerTable();
+    ledger = new DynamoLedger(dynamo.client, table);
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    const reconciler = world.sweepDeps.reconciler;
+    if (!reconciler) throw new Error('the world reconciles');
+    const now = world.clock.now();
+    // As the fixed period wrote it (a start alone), and as the adaptive one did (a due time, no surprise).
+    for (const item of [
+      { startedAtMs: now - 20 * MIN },
+      { startedAtMs: now - 20 * MIN, dueAtMs: now - 5 * MIN },
+    ]) {
+      await dynamo.client.send(
+        new PutCommand({ TableName: table, Item: { pk: 'RECONCILE', sk: 'SWEEP', ...item } }),
+      );
+      const report = await world.sweep({
+        reconciler: { ...reconciler, schedule: new DynamoReconcileSchedule(dynamo.client, table) },
+      });
+      // Listed in full, the base period next, and recorded as the account's last surprise.
+      expect(report).toMatchObject({
+        listed: true,
+        fullList: true,
+        nextReconcileAtMs: now + RECONCILE_EVERY_MS,
+      });
+      const { Item } = await dynamo.client.send(
+        new GetCommand({ TableName: table, Key: { pk: 'RECONCILE', sk: 'SWEEP' } }),
+      );
+      expect(Item).toMatchObject({ startedAtMs: now, lastSurpriseAtMs: now, listedAtMs: now });
+    }
   });
 
   it('keeps the base period while a job runs whose pool would be dear idle, and stretches once it ended', async () => {
