@@ -110,6 +110,22 @@ describe('DynamoReconcileSchedule', () => {
     }
   });
 
+  it('never moves the last listing, full listing or surprise back when a reconcile overtaken since is done last', async () => {
+    const table = await dynamo.createLedgerTable();
+    const first = new DynamoReconcileSchedule(dynamo.client, table);
+    const forced = new DynamoReconcileSchedule(dynamo.client, table);
+    expect((await first.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
+    expect((await forced.claim(T0 + 60_000, EVERY_MS, 'forced')).claimed).toBe(true);
+    await forced.done(T0 + 60_000, { fullList: true, nextDueAtMs: T0 + 60_000 + EVERY_MS, surprise: true });
+    await first.done(T0, { fullList: true, nextDueAtMs: T0 + 4 * EVERY_MS, surprise: true });
+    expect(await first.claim(T0 + 60_000 + EVERY_MS, EVERY_MS, 'granted')).toMatchObject({
+      claimed: true,
+      lastListedMs: T0 + 60_000,
+      lastFullListMs: T0 + 60_000,
+      lastSurpriseAtMs: T0 + 60_000,
+    });
+  });
+
   it('records the last surprise on the item, and tells it to the next claim in any container', async () => {
     const table = await dynamo.createLedgerTable();
     const first = new DynamoReconcileSchedule(dynamo.client, table);
@@ -137,7 +153,8 @@ describe('DynamoReconcileSchedule', () => {
         [T0 + 4 * EVERY_MS + 60_000, 'base'],
       ] as const)
         seen.push(await schedule.claim(at, EVERY_MS, rule));
-      // A surprise is recorded as of its reconcile's start, also once another claim came since.
+      // A surprise is recorded as of its reconcile's start, also once another claim came since,
+      // but never moves back: the later reconcile, done first, keeps its own.
       await schedule.done(T0 + 4 * EVERY_MS + 60_000, {
         fullList: false,
         nextDueAtMs: T0 + 5 * EVERY_MS,
@@ -153,8 +170,12 @@ describe('DynamoReconcileSchedule', () => {
       seen.push(await schedule.claim(T0 + 8 * EVERY_MS, EVERY_MS, 'granted'));
       return seen;
     };
-    expect(await run(new DynamoReconcileSchedule(dynamo.client, table))).toEqual(
-      await run(new MemoryReconcileSchedule()),
-    );
+    const twin = await run(new MemoryReconcileSchedule());
+    expect(await run(new DynamoReconcileSchedule(dynamo.client, table))).toEqual(twin);
+    expect(twin[6]).toMatchObject({
+      lastSurpriseAtMs: T0 + 4 * EVERY_MS + 60_000,
+      lastListedMs: T0 + 4 * EVERY_MS + 60_000,
+      lastFullListMs: T0,
+    });
   });
 });

@@ -89,7 +89,7 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          UpdateExpression: `SET ${['dueAtMs = :due', LISTED, ...marks].join(', ')}`,
+          UpdateExpression: `SET ${['dueAtMs = :due', ...[LISTED_AT, ...marks].map((a) => `${a} = :start`)].join(', ')}`,
           ConditionExpression: 'startedAtMs = :start',
           ExpressionAttributeValues: { ':due': outcome.nextDueAtMs, ':start': startMs },
         }),
@@ -103,38 +103,34 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
     }
   }
 
+  /**
+   * Records what a reconcile overtaken by a later claim found, each mark only forward: the later
+   * reconcile may be done already, having listed (in full, or with a surprise) after this one.
+   */
   private async markApart(startMs: number, marks: readonly string[]): Promise<void> {
-    if (marks.length > 0)
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key,
-          UpdateExpression: `SET ${marks.join(', ')}`,
-          ExpressionAttributeValues: { ':start': startMs },
-        }),
-      );
-    // The claim since may be done already, having listed later than this one.
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key,
-          UpdateExpression: `SET ${LISTED}`,
-          ConditionExpression: 'attribute_not_exists(listedAtMs) OR listedAtMs < :start',
-          ExpressionAttributeValues: { ':start': startMs },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+    for (const attribute of [LISTED_AT, ...marks]) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.key,
+            UpdateExpression: `SET ${attribute} = :start`,
+            ConditionExpression: `attribute_not_exists(${attribute}) OR ${attribute} < :start`,
+            ExpressionAttributeValues: { ':start': startMs },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     }
   }
 }
 
 /** A reconcile's listing done: the next lists what changed from its start on (ReconcileClaim.lastListedMs). */
-const LISTED = 'listedAtMs = :start';
+const LISTED_AT = 'listedAtMs';
 
-/** What a reconcile done records beside its due time, each as of its start (`:start`). */
+/** What a reconcile done records beside its due time, each as of its start: the attributes set to it. */
 const outcomeMarks = (outcome: ReconcileOutcome): string[] => [
-  ...(outcome.fullList ? ['fullListAtMs = :start'] : []),
-  ...(outcome.surprise ? ['lastSurpriseAtMs = :start'] : []),
+  ...(outcome.fullList ? ['fullListAtMs'] : []),
+  ...(outcome.surprise ? ['lastSurpriseAtMs'] : []),
 ];

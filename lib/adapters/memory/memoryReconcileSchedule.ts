@@ -31,9 +31,10 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
   }
 
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
-    if (this.listedAtMs === undefined || this.listedAtMs < startMs) this.listedAtMs = startMs;
-    if (outcome.fullList) this.fullListAtMs = startMs;
-    if (outcome.surprise) this.lastSurpriseAtMs = startMs;
+    // Each only forward: a later reconcile may be done already.
+    this.listedAtMs = Math.max(this.listedAtMs ?? startMs, startMs);
+    if (outcome.fullList) this.fullListAtMs = Math.max(this.fullListAtMs ?? startMs, startMs);
+    if (outcome.surprise) this.lastSurpriseAtMs = Math.max(this.lastSurpriseAtMs ?? startMs, startMs);
     if (this.startedAtMs === startMs) this.dueAtMs = outcome.nextDueAtMs;
   }
 }
