@@ -76,17 +76,20 @@ describe('DynamoReconcileSchedule', () => {
 
   it('keeps the longer period a quiet reconcile granted, across containers, unless the events run late', async () => {
     const table = await dynamo.createLedgerTable();
-    const send = vi.spyOn(dynamo.client, 'send');
+    // In process, as DynamoDB answers: a refused claim comes back with the item.
+    const client = dynamo.inProcessClient;
+    const send = vi.spyOn(client, 'send');
     try {
-      const mine = new DynamoReconcileSchedule(dynamo.client, table);
-      const other = new DynamoReconcileSchedule(dynamo.client, table);
+      const mine = new DynamoReconcileSchedule(client, table);
+      const other = new DynamoReconcileSchedule(client, table);
       expect((await mine.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
       await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 4 * EVERY_MS, surprise: false });
       expect(send).toHaveBeenCalledTimes(2);
-      // Its own container knows the due time: nothing sent before it.
+      // Its own container knows the due time, but trusts it for a base period only: it asks once
+      // a base period after it last learnt the item (minutes 15, 30 and 45), and learns it again.
       for (let minute = 15; minute < 60; minute += 5)
         expect((await mine.claim(T0 + minute * 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
-      expect(send).toHaveBeenCalledTimes(2);
+      expect(send).toHaveBeenCalledTimes(5);
       // A new container learns it from the item: the condition refuses it.
       expect((await other.claim(T0 + 2 * EVERY_MS, EVERY_MS, 'granted')).claimed).toBe(false);
       // The events run late: the base period holds, and the claim tells what had been granted.
@@ -108,6 +111,22 @@ describe('DynamoReconcileSchedule', () => {
     } finally {
       send.mockRestore();
     }
+  });
+
+  it('trusts a due time it learnt for a base period only: another container may have made it sooner', async () => {
+    const table = await dynamo.createLedgerTable();
+    const mine = new DynamoReconcileSchedule(dynamo.inProcessClient, table);
+    const other = new DynamoReconcileSchedule(dynamo.inProcessClient, table);
+    expect((await mine.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
+    await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 4 * EVERY_MS, surprise: false });
+    // Another container sees the end events run late and claims on the base rule; it dies there,
+    // leaving the next reconcile due a base period on.
+    expect((await other.claim(T0 + EVERY_MS, EVERY_MS, 'base')).claimed).toBe(true);
+    expect(await mine.claim(T0 + 2 * EVERY_MS, EVERY_MS, 'granted')).toMatchObject({
+      claimed: true,
+      previousStartMs: T0 + EVERY_MS,
+      lastListedMs: T0,
+    });
   });
 
   it('never moves the last listing, full listing or surprise back when a reconcile overtaken since is done last', async () => {

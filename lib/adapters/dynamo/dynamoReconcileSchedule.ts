@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimRule } from '../../domain/reconcilePeriod';
 import type { ReconcileClaim, ReconcileOutcome, ReconcileSchedule } from '../../ports/reconcileSchedule';
-import { isConditionFailure } from './conditions';
+import { isConditionFailure, RETURN_ITEM_WHEN_REFUSED, refusedItem } from './conditions';
 import { KEY } from './tableDesign';
 
 /**
@@ -24,13 +24,16 @@ const DUE_CONDITION: Readonly<Record<ClaimRule, string>> = {
 export class DynamoReconcileSchedule implements ReconcileSchedule {
   private readonly key: Record<string, string>;
   /**
-   * This container's own last claim and the next due time it recorded. The stored start only
-   * moves forward, so until then the conditional write could only fail: the sweeps in between
-   * send nothing.
+   * The item as this container last learnt it (its own claim or done, or the item a refused
+   * claim came back with), and when. The stored start only moves forward, so a claim within a
+   * base period of it could only fail. The due time may have moved sooner since (another
+   * container's forced or base claim), so it is trusted for a base period after it was learnt:
+   * the sweeps in between send nothing, and then one asks again.
    */
-  private own: { readonly claimMs: number; dueAtMs: number } = {
-    claimMs: Number.NEGATIVE_INFINITY,
+  private known = {
+    startedAtMs: Number.NEGATIVE_INFINITY,
     dueAtMs: Number.NEGATIVE_INFINITY,
+    learntAtMs: Number.NEGATIVE_INFINITY,
   };
 
   constructor(
@@ -42,9 +45,11 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
   }
 
   async claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim> {
+    const known = this.known;
     if (rule !== 'forced') {
-      if (this.own.claimMs > nowMs - baseMs) return { claimed: false };
-      if (rule === 'granted' && this.own.dueAtMs > nowMs) return { claimed: false };
+      if (known.startedAtMs > nowMs - baseMs) return { claimed: false };
+      if (rule === 'granted' && known.dueAtMs > nowMs && known.learntAtMs > nowMs - baseMs)
+        return { claimed: false };
     }
     try {
       const { Attributes } = await this.client.send(
@@ -59,9 +64,10 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
             ...(rule === 'forced' ? {} : { ':baseDue': nowMs - baseMs }),
           },
           ReturnValues: 'ALL_OLD',
+          ...RETURN_ITEM_WHEN_REFUSED,
         }),
       );
-      this.own = { claimMs: nowMs, dueAtMs: nowMs + baseMs };
+      this.known = { startedAtMs: nowMs, dueAtMs: nowMs + baseMs, learntAtMs: nowMs };
       const previous = Attributes?.startedAtMs;
       const due = Attributes?.dueAtMs;
       const full = Attributes?.fullListAtMs;
@@ -76,13 +82,19 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
         ...(typeof surprise === 'number' ? { lastSurpriseAtMs: surprise } : {}),
       };
     } catch (error) {
-      if (isConditionFailure(error)) return { claimed: false };
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const item = refusedItem<{ startedAtMs?: unknown; dueAtMs?: unknown }>(error);
+      if (typeof item?.startedAtMs === 'number')
+        this.known = {
+          startedAtMs: item.startedAtMs,
+          dueAtMs: typeof item.dueAtMs === 'number' ? item.dueAtMs : Number.NEGATIVE_INFINITY,
+          learntAtMs: nowMs,
+        };
+      return { claimed: false };
     }
   }
 
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
-    const mine = this.own.claimMs === startMs;
     const marks = outcomeMarks(outcome);
     try {
       await this.client.send(
@@ -94,7 +106,8 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
           ExpressionAttributeValues: { ':due': outcome.nextDueAtMs, ':start': startMs },
         }),
       );
-      if (mine) this.own.dueAtMs = outcome.nextDueAtMs;
+      // The item is as this write left it.
+      if (this.known.startedAtMs === startMs) this.known = { ...this.known, dueAtMs: outcome.nextDueAtMs };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Claimed again since (forced, or the events ran late): the due time is that claim's; the
