@@ -88,6 +88,11 @@ export interface ReconcilePlan {
    * tell; adopting it is the sweep being early, not the events late.
    */
   readonly overdue: number;
+  /**
+   * The jobs its listings named that were created within LATE_END_GRACE_MS of the plan: a pool
+   * found reused by one of them was most likely about to be told by its start event.
+   */
+  readonly justCreated: ReadonlySet<string>;
   /** Records the plan read from the ledger, by name: an adopted one need not be read again. */
   readonly read: ReadonlyMap<string, JobRecord>;
   /** Running in the ledger, with no listing to tell whether they ended: described. */
@@ -370,6 +375,7 @@ class PlanDraft {
   private readonly adopt = new Set<string>();
   /** When each listed job ended, as its listing said: what it adopts is overdue or not by it. */
   private readonly endedAtMs = new Map<string, number | undefined>();
+  private readonly justCreated = new Set<string>();
   private ended: ReadonlyMap<string, TrainingJobDescription> = new Map();
   private read: ReadonlyMap<string, JobRecord> = new Map();
   private listCalls = 0;
@@ -404,6 +410,8 @@ class PlanDraft {
   }
 
   private noteEnd(job: JobListing): void {
+    if (job.createdAtMs !== undefined && job.createdAtMs > this.nowMs - LATE_END_GRACE_MS)
+      this.justCreated.add(job.name);
     if (!this.endedAtMs.has(job.name) || job.endedAtMs !== undefined)
       this.endedAtMs.set(job.name, job.endedAtMs);
   }
@@ -486,6 +494,7 @@ class PlanDraft {
       ended: this.ended,
       adopt: [...this.adopt],
       overdue,
+      justCreated: this.justCreated,
       read: this.read,
       unsure,
       listCalls: this.listCalls,

@@ -470,8 +470,12 @@ const handlePool = async (
     facts.push(...seen);
     if (seen.length > 0 || description.warmPool?.status !== 'Available') calm.quiet = false;
     if (description.warmPool?.status !== 'Available') {
-      // Ending at or after its predicted end (a stop's is the stop) is what the ledger expected.
-      if (plan?.claim && nowMs < (pool.pool?.expiresAtMs ?? Number.POSITIVE_INFINITY)) tally.closedEarly++;
+      // Ending at or after its predicted end (a stop's is the stop) is what the ledger expected;
+      // so is a reuse by a job created just now, whose start event is most likely on its way.
+      const taker = description.warmPool?.reusedByJob;
+      const toldSoon = taker !== undefined && plan?.justCreated.has(taker) === true;
+      if (plan?.claim && !toldSoon && nowMs < (pool.pool?.expiresAtMs ?? Number.POSITIVE_INFINITY))
+        tally.closedEarly++;
       return facts;
     }
     if (nowMs >= (pool.pool?.expiresAtMs ?? nowMs)) {
