@@ -73,6 +73,8 @@ export interface ReconcilePlan {
     readonly grantedMs?: number;
     /** The account's first reconcile: nothing on record vouches for its events yet. */
     readonly first: boolean;
+    /** The reconcile claimed before this one never recorded its listing done (reconcilePeriod.ts). */
+    readonly abandoned: boolean;
     readonly lastSurpriseAtMs?: number;
   };
   /** Pools the ledger holds Available that SageMaker no longer shows Available: looked at. */
@@ -81,6 +83,17 @@ export interface ReconcilePlan {
   readonly ended: ReadonlyMap<string, TrainingJobDescription>;
   /** Jobs SageMaker knows more of than the ledger (an end event lost, late or dead-lettered). */
   readonly adopt: readonly string[];
+  /**
+   * Of those, how many ended more than LATE_END_GRACE_MS before the listing (or at a time it does
+   * not tell): what the events missed. A younger end is most likely one its event is about to
+   * tell; adopting it is the sweep being early, not the events late.
+   */
+  readonly overdue: number;
+  /**
+   * The jobs its listings named that were created within LATE_END_GRACE_MS of the plan: a pool
+   * found reused by one of them was most likely about to be told by its start event.
+   */
+  readonly justCreated: ReadonlySet<string>;
   /** Records the plan read from the ledger, by name: an adopted one need not be read again. */
   readonly read: ReadonlyMap<string, JobRecord>;
   /** Running in the ledger, with no listing to tell whether they ended: described. */
@@ -111,12 +124,18 @@ export const planReconcile = async (
   reconciler.pace?.noteAvailable(pools);
   const claim = await claimReconcile(deps, reconciler, nowMs);
   if (!claim.claimed) return planSooner(deps, reconciler, pools, nowMs);
-  // What changed since the previous reconcile covers everything only if that one came about when
-  // due; a period of overlap, as ever.
+  // What changed since the last listing done covers everything only if the reconciles came about
+  // when due, and a claim since that died left no more than a period unlisted; a period of
+  // overlap, as ever. The listing reaches back to the last listing done, never to a claim alone.
   const granted = Math.max(every, claim.grantedMs ?? every);
+  const reach = 2 * Math.max(granted, reconciler.longestEveryMs ?? every);
+  const listed = claim.lastListedMs;
   const changedSince =
-    claim.previousStartMs !== undefined && claim.previousStartMs >= nowMs - 2 * granted
-      ? claim.previousStartMs - every
+    listed !== undefined &&
+    claim.previousStartMs !== undefined &&
+    claim.previousStartMs >= nowMs - 2 * granted &&
+    listed >= nowMs - reach
+      ? listed - every
       : undefined;
   const full =
     deps.forceReconcile === true ||
@@ -127,6 +146,7 @@ export const planReconcile = async (
     startMs: nowMs,
     ...(claim.grantedMs !== undefined ? { grantedMs: claim.grantedMs } : {}),
     first: claim.previousStartMs === undefined,
+    abandoned: claim.previousStartMs !== undefined && claim.previousStartMs !== listed,
     ...(claim.lastSurpriseAtMs !== undefined ? { lastSurpriseAtMs: claim.lastSurpriseAtMs } : {}),
   };
   const draft = new PlanDraft(deps, reconciler, pools, nowMs);
@@ -134,7 +154,7 @@ export const planReconcile = async (
   if (full) {
     const available = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs);
     draft.counted(available);
-    draft.setAvailable(new Set(available.jobs.map((j) => j.name)));
+    draft.setAvailable(available.jobs);
   }
   if (changedSince === undefined) {
     // Nothing tells which running jobs ended since: each is described.
@@ -151,9 +171,7 @@ export const planReconcile = async (
   );
   draft.counted(listing);
   if (!full && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
-    draft.setAvailable(
-      new Set(listing.jobs.flatMap((j) => (j.warmPoolStatus === 'Available' ? [j.name] : []))),
-    );
+    draft.setAvailable(listing.jobs.filter((j) => j.warmPoolStatus === 'Available'));
   const changed = listing.jobs.filter(
     (j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince,
   );
@@ -206,6 +224,8 @@ export interface ReconcileAftermath {
   readonly incomplete: number;
   /** Actions found without an outcome and finished. */
   readonly finished: number;
+  /** Pools the sweep looked at and found no longer Available before their predicted end. */
+  readonly closedEarly: number;
 }
 
 /**
@@ -223,13 +243,10 @@ export const settleReconcile = async (
 ): Promise<number | undefined> => {
   const { claim } = plan;
   if (!claim) return undefined;
-  const byName = new Map(pools.map((p) => [p.name, p]));
-  const closedEarly = [...plan.describe].filter(
-    (name) => (byName.get(name)?.pool?.expiresAtMs ?? Number.POSITIVE_INFINITY) > claim.startMs,
-  ).length;
   const seen: Omit<ReconcileFindings, 'dearestRunningUsdPerHour'> = {
-    adopted: plan.adopt.length,
-    closedEarly,
+    abandoned: claim.abandoned,
+    adopted: plan.overdue,
+    closedEarly: after.closedEarly,
     unsure: plan.unsure.length,
     intents: after.finished + pools.filter((p) => p.pendingAction !== undefined).length,
     incomplete: after.incomplete,
@@ -357,6 +374,9 @@ class PlanDraft {
   private readonly known: ReadonlySet<string>;
   private readonly describe = new Set<string>();
   private readonly adopt = new Set<string>();
+  /** When each listed job ended, as its listing said: what it adopts is overdue or not by it. */
+  private readonly endedAtMs = new Map<string, number | undefined>();
+  private readonly justCreated = new Set<string>();
   private ended: ReadonlyMap<string, TrainingJobDescription> = new Map();
   private read: ReadonlyMap<string, JobRecord> = new Map();
   private listCalls = 0;
@@ -383,9 +403,18 @@ class PlanDraft {
    * The pools a listing shows Available: one the ledger never heard of is adopted, and a pool it
    * holds Available that is not among them is looked at.
    */
-  setAvailable(listed: ReadonlySet<string>): void {
+  setAvailable(jobs: readonly JobListing[]): void {
+    const listed = new Set(jobs.map((j) => j.name));
+    for (const job of jobs) this.noteEnd(job);
     for (const name of listed) if (!this.known.has(name)) this.adopt.add(name);
     for (const name of this.known) if (!listed.has(name)) this.describe.add(name);
+  }
+
+  private noteEnd(job: JobListing): void {
+    if (job.createdAtMs !== undefined && job.createdAtMs > this.nowMs - LATE_END_GRACE_MS)
+      this.justCreated.add(job.name);
+    if (!this.endedAtMs.has(job.name) || job.endedAtMs !== undefined)
+      this.endedAtMs.set(job.name, job.endedAtMs);
   }
 
   /**
@@ -418,6 +447,7 @@ class PlanDraft {
     // overlapping listing before.
     const awaited = new Set<string>();
     for (const job of listing.changed) {
+      this.noteEnd(job);
       const awaits = endedLongAgo(job) && reconciler.pace?.awaits(job.name) === true;
       if (known.has(job.name)) {
         // Held Available: its end and its pool are recorded (an end event on time, as a rule).
@@ -469,11 +499,18 @@ class PlanDraft {
     kind: Pick<ReconcilePlan, 'full' | 'sooner' | 'claim'>,
     unsure: readonly JobRecord[] = [],
   ): ReconcilePlan {
+    const graceEndsAtMs = this.nowMs - LATE_END_GRACE_MS;
+    const overdue = [...this.adopt].filter((name) => {
+      const endedAtMs = this.endedAtMs.get(name);
+      return endedAtMs === undefined || endedAtMs <= graceEndsAtMs;
+    }).length;
     return {
       ...kind,
       describe: this.describe,
       ended: this.ended,
       adopt: [...this.adopt],
+      overdue,
+      justCreated: this.justCreated,
       read: this.read,
       unsure,
       listCalls: this.listCalls,

@@ -89,6 +89,11 @@ export interface SweepReport {
   readonly adopted: number;
   /** Actions found without an outcome (their invocation died) and finished from SageMaker's answer. */
   readonly finished: number;
+  /**
+   * Pools the reconcile looked at and found no longer Available before their predicted end:
+   * reused or stopped with no event to tell (reconcilePeriod.ts).
+   */
+  readonly closedEarly: number;
   /** Work left for the next sweep because the deadline came. */
   readonly deferred: number;
   /** Running jobs described by the end watch (their ends recorded are among `adopted`). */
@@ -109,6 +114,7 @@ export interface Tally {
   failures: number;
   adopted: number;
   finished: number;
+  closedEarly: number;
   deferred: number;
   watched: number;
   readonly actions: Record<string, number>;
@@ -121,6 +127,7 @@ export const emptyTally = (): Tally => ({
   failures: 0,
   adopted: 0,
   finished: 0,
+  closedEarly: 0,
   deferred: 0,
   watched: 0,
   actions: {},
@@ -280,6 +287,7 @@ const settled = async (
     return await settleReconcile(deps, reconciler, deps.setup.prices, plan, pools, {
       incomplete: tally.failures + tally.deferred,
       finished: tally.finished,
+      closedEarly: tally.closedEarly,
     });
   } catch (error) {
     deps.telemetry.error('the sweep could not record its reconcile; the next is due a base period after it', {
@@ -452,6 +460,7 @@ const handlePool = async (
     }
     if (!description) {
       calm.quiet = false;
+      if (plan?.claim) tally.closedEarly++;
       deps.telemetry.warn('SageMaker does not know a pool the ledger holds as Available; left alone', {
         job: pool.name,
       });
@@ -460,7 +469,15 @@ const handlePool = async (
     const seen = await observeDescription(deps, head, description);
     facts.push(...seen);
     if (seen.length > 0 || description.warmPool?.status !== 'Available') calm.quiet = false;
-    if (description.warmPool?.status !== 'Available') return facts;
+    if (description.warmPool?.status !== 'Available') {
+      // Ending at or after its predicted end (a stop's is the stop) is what the ledger expected;
+      // so is a reuse by a job created just now, whose start event is most likely on its way.
+      const taker = description.warmPool?.reusedByJob;
+      const toldSoon = taker !== undefined && plan?.justCreated.has(taker) === true;
+      if (plan?.claim && !toldSoon && nowMs < (pool.pool?.expiresAtMs ?? Number.POSITIVE_INFINITY))
+        tally.closedEarly++;
+      return facts;
+    }
     if (nowMs >= (pool.pool?.expiresAtMs ?? nowMs)) {
       // The keep-alive rules predicted an end that has not come: the assumption in keepAlive.ts is off.
       deps.telemetry.count('PoolsOutlivingPrediction');

@@ -255,6 +255,7 @@ const combine = (reports: readonly SweepReport[], fallbackNextMs: number): Sweep
     listCalls: sum((r) => r.listCalls),
     adopted: sum((r) => r.adopted),
     finished: sum((r) => r.finished),
+    closedEarly: sum((r) => r.closedEarly),
     deferred: sum((r) => r.deferred),
     watched: sum((r) => r.watched),
     watching: sum((r) => r.watching),

@@ -27,6 +27,11 @@ export interface ReconcileFindings {
   readonly closedEarly: number;
   /** Running jobs described because no listing could tell whether they ended (the chain of reconciles broke). */
   readonly unsure: number;
+  /**
+   * Whether the reconcile claimed before this one never recorded its listing done (it died, or
+   * was claimed before listings were recorded): what it would have found is unknown.
+   */
+  readonly abandoned: boolean;
   /** Actions found without an outcome, or still in flight: an invocation died, or one is under way. */
   readonly intents: number;
   /** Work that failed or was left for lack of time: what it would have found is unknown. */
@@ -78,6 +83,7 @@ export const dearJobsBoundStretch = (lastSurpriseAtMs: number | undefined, nowMs
 /** Whether a reconcile found something the events had not told, or a sign that they may not. */
 export const isSurprise = (findings: ReconcileFindings): boolean =>
   findings.eventsLate ||
+  findings.abandoned ||
   findings.adopted > 0 ||
   findings.closedEarly > 0 ||
   findings.unsure > 0 ||

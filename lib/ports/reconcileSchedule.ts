@@ -9,6 +9,12 @@ export interface ReconcileClaim {
    * set it (reconcilePeriod.ts); absent: the base period (none recorded).
    */
   readonly grantedMs?: number;
+  /**
+   * When the last reconcile whose listing was done (recorded by `done`) started: what changed is
+   * listed from there. A claim since with no done after it died (or was written before this was
+   * recorded): it vouches for nothing.
+   */
+  readonly lastListedMs?: number;
   /** When the last full listing (every Available pool of the window) started. */
   readonly lastFullListMs?: number;
   /** When the last reconcile recorded as a surprise started (surpriseOnRecord in reconcilePeriod.ts). */
@@ -34,9 +40,8 @@ export interface ReconcileOutcome {
 export interface ReconcileSchedule {
   claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim>;
   /**
-   * Records what the reconcile claimed at `startMs` found (the due time unless another was claimed
-   * since); sends nothing when that is what the claim recorded already (no full listing, no
-   * surprise, the base period next).
+   * Records that the reconcile claimed at `startMs` listed what SageMaker holds, and what it found
+   * (the due time unless another was claimed since).
    */
   done(startMs: number, outcome: ReconcileOutcome): Promise<void>;
 }

@@ -15,6 +15,8 @@ export interface JobListing {
   readonly endedAtMs?: number;
   /** SageMaker's LastModifiedTime: when the job's status last changed (see reconcileWindow.ts). */
   readonly lastModifiedMs?: number;
+  /** SageMaker's CreationTime: for a job that took a pool, about when it took it. */
+  readonly createdAtMs?: number;
 }
 
 /** A full listing and what it cost: ListTrainingJobs pages before it filters, so calls follow history. */

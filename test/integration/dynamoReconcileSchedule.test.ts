@@ -40,6 +40,7 @@ describe('DynamoReconcileSchedule', () => {
     expect(await researchAgain.claim(T0 + 60_000 + EVERY_MS, EVERY_MS, 'granted')).toEqual({
       claimed: true,
       previousStartMs: T0 + 60_000,
+      lastListedMs: T0 + 60_000,
       grantedMs: EVERY_MS,
       lastFullListMs: T0 + 60_000,
     });
@@ -63,9 +64,9 @@ describe('DynamoReconcileSchedule', () => {
       expect((await other.claim(T0 + EVERY_MS, EVERY_MS, 'granted')).claimed).toBe(true);
       expect((await mine.claim(T0 + EVERY_MS + 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
       expect(send).toHaveBeenCalledTimes(4);
-      // A reconcile done that found something: the claim already made the next due a base period on, nothing to send.
+      // A reconcile done records that its listing was done, whatever it found: one write.
       await other.done(T0 + EVERY_MS, { fullList: false, nextDueAtMs: T0 + 2 * EVERY_MS, surprise: false });
-      expect(send).toHaveBeenCalledTimes(4);
+      expect(send).toHaveBeenCalledTimes(5);
       // Forced: always asked.
       expect((await other.claim(T0 + EVERY_MS + 120_000, EVERY_MS, 'forced')).claimed).toBe(true);
     } finally {
@@ -75,35 +76,73 @@ describe('DynamoReconcileSchedule', () => {
 
   it('keeps the longer period a quiet reconcile granted, across containers, unless the events run late', async () => {
     const table = await dynamo.createLedgerTable();
-    const send = vi.spyOn(dynamo.client, 'send');
+    // In process, as DynamoDB answers: a refused claim comes back with the item.
+    const client = dynamo.inProcessClient;
+    const send = vi.spyOn(client, 'send');
     try {
-      const mine = new DynamoReconcileSchedule(dynamo.client, table);
-      const other = new DynamoReconcileSchedule(dynamo.client, table);
+      const mine = new DynamoReconcileSchedule(client, table);
+      const other = new DynamoReconcileSchedule(client, table);
       expect((await mine.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
       await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 4 * EVERY_MS, surprise: false });
       expect(send).toHaveBeenCalledTimes(2);
-      // Its own container knows the due time: nothing sent before it.
+      // Its own container knows the due time, but trusts it for a base period only: it asks once
+      // a base period after it last learnt the item (minutes 15, 30 and 45), and learns it again.
       for (let minute = 15; minute < 60; minute += 5)
         expect((await mine.claim(T0 + minute * 60_000, EVERY_MS, 'granted')).claimed).toBe(false);
-      expect(send).toHaveBeenCalledTimes(2);
+      expect(send).toHaveBeenCalledTimes(5);
       // A new container learns it from the item: the condition refuses it.
       expect((await other.claim(T0 + 2 * EVERY_MS, EVERY_MS, 'granted')).claimed).toBe(false);
       // The events run late: the base period holds, and the claim tells what had been granted.
       expect(await other.claim(T0 + 3 * EVERY_MS, EVERY_MS, 'base')).toEqual({
         claimed: true,
         previousStartMs: T0,
+        lastListedMs: T0,
         grantedMs: 4 * EVERY_MS,
       });
-      // A reconcile done for a claim overtaken since records nothing of its due time.
+      // A reconcile done for a claim overtaken since records nothing of its due time, nor moves
+      // the last listing done back; the claim since, never done, vouches for nothing.
       await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 8 * EVERY_MS, surprise: false });
       expect(await mine.claim(T0 + 4 * EVERY_MS, EVERY_MS, 'granted')).toEqual({
         claimed: true,
         previousStartMs: T0 + 3 * EVERY_MS,
+        lastListedMs: T0,
         grantedMs: EVERY_MS,
       });
     } finally {
       send.mockRestore();
     }
+  });
+
+  it('trusts a due time it learnt for a base period only: another container may have made it sooner', async () => {
+    const table = await dynamo.createLedgerTable();
+    const mine = new DynamoReconcileSchedule(dynamo.inProcessClient, table);
+    const other = new DynamoReconcileSchedule(dynamo.inProcessClient, table);
+    expect((await mine.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
+    await mine.done(T0, { fullList: false, nextDueAtMs: T0 + 4 * EVERY_MS, surprise: false });
+    // Another container sees the end events run late and claims on the base rule; it dies there,
+    // leaving the next reconcile due a base period on.
+    expect((await other.claim(T0 + EVERY_MS, EVERY_MS, 'base')).claimed).toBe(true);
+    expect(await mine.claim(T0 + 2 * EVERY_MS, EVERY_MS, 'granted')).toMatchObject({
+      claimed: true,
+      previousStartMs: T0 + EVERY_MS,
+      lastListedMs: T0,
+    });
+  });
+
+  it('never moves the last listing, full listing or surprise back when a reconcile overtaken since is done last', async () => {
+    const table = await dynamo.createLedgerTable();
+    const first = new DynamoReconcileSchedule(dynamo.client, table);
+    const forced = new DynamoReconcileSchedule(dynamo.client, table);
+    expect((await first.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
+    expect((await forced.claim(T0 + 60_000, EVERY_MS, 'forced')).claimed).toBe(true);
+    await forced.done(T0 + 60_000, { fullList: true, nextDueAtMs: T0 + 60_000 + EVERY_MS, surprise: true });
+    await first.done(T0, { fullList: true, nextDueAtMs: T0 + 4 * EVERY_MS, surprise: true });
+    expect(await first.claim(T0 + 60_000 + EVERY_MS, EVERY_MS, 'granted')).toMatchObject({
+      claimed: true,
+      lastListedMs: T0 + 60_000,
+      lastFullListMs: T0 + 60_000,
+      lastSurpriseAtMs: T0 + 60_000,
+    });
   });
 
   it('records the last surprise on the item, and tells it to the next claim in any container', async () => {
@@ -133,7 +172,8 @@ describe('DynamoReconcileSchedule', () => {
         [T0 + 4 * EVERY_MS + 60_000, 'base'],
       ] as const)
         seen.push(await schedule.claim(at, EVERY_MS, rule));
-      // A surprise is recorded as of its reconcile's start, also once another claim came since.
+      // A surprise is recorded as of its reconcile's start, also once another claim came since,
+      // but never moves back: the later reconcile, done first, keeps its own.
       await schedule.done(T0 + 4 * EVERY_MS + 60_000, {
         fullList: false,
         nextDueAtMs: T0 + 5 * EVERY_MS,
@@ -145,10 +185,16 @@ describe('DynamoReconcileSchedule', () => {
         surprise: true,
       });
       seen.push(await schedule.claim(T0 + 6 * EVERY_MS, EVERY_MS, 'granted'));
+      // A claim that dies leaves the last listing done as it was.
+      seen.push(await schedule.claim(T0 + 8 * EVERY_MS, EVERY_MS, 'granted'));
       return seen;
     };
-    expect(await run(new DynamoReconcileSchedule(dynamo.client, table))).toEqual(
-      await run(new MemoryReconcileSchedule()),
-    );
+    const twin = await run(new MemoryReconcileSchedule());
+    expect(await run(new DynamoReconcileSchedule(dynamo.client, table))).toEqual(twin);
+    expect(twin[6]).toMatchObject({
+      lastSurpriseAtMs: T0 + 4 * EVERY_MS + 60_000,
+      lastListedMs: T0 + 4 * EVERY_MS + 60_000,
+      lastFullListMs: T0,
+    });
   });
 });

@@ -1,5 +1,7 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { DynamoReconcileSchedule } from '../../lib/adapters/dynamo/dynamoReconcileSchedule';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { applyPoolAction, PENDING_ACTION_LEASE_MS } from '../../lib/app/applyPoolAction';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
@@ -121,6 +123,142 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(found).toMatchObject({ listed: true, adopted: 1 });
     expect(found?.nextReconcileAtMs).toBe(start + 180 * MIN);
     expect((await ledger.getJob('lost-end'))?.job?.status).toBe('Completed');
+  });
+
+  it('lists from the last listing done, not from a reconcile that died after its claim, and comes back to the base', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    const reconciler = world.sweepDeps.reconciler;
+    if (!reconciler) throw new Error('the world reconciles');
+    const reconciles: number[] = [];
+    for (let minute = 0; minute <= 200; minute++) {
+      // No pool: once its end is lost, only a listing of what changed can tell that it ended.
+      if (minute === 110) world.submit('lost-end', 0);
+      await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+      if (minute === 165) {
+        // The reconcile due now claims, then its invocation dies before it lists anything.
+        expect(
+          (await reconciler.schedule.claim(world.clock.now(), RECONCILE_EVERY_MS, 'granted')).claimed,
+        ).toBe(true);
+      } else if ((await world.sweep()).listed) reconciles.push(minute);
+      world.advance(MIN);
+    }
+    // The claim that died vouches for nothing: the next lists from the one at 105, and keeps the base.
+    expect(reconciles).toEqual([0, 15, 45, 105, 180, 195]);
+    expect((await ledger.getJob('lost-end'))?.job?.status).toBe('Completed');
+  });
+
+  it('stretches in a busy account whose end events come on time, a few seconds behind the listing', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    const reconciles: number[] = [];
+    let adopted = 0;
+    for (let minute = 0; minute <= 110; minute++) {
+      // A job ends every minute, half of them leaving a pool none reuses; its events arrive just after the sweep.
+      world.submit(`busy-${minute}`, minute % 2 === 0 ? 600 : 0, 30 + minute);
+      const report = await world.sweep();
+      if (report.listed) reconciles.push(minute);
+      adopted += report.adopted;
+      await world.deliver();
+      world.advance(MIN);
+    }
+    // The sweep adopts the ends it lists before their events come, and is not surprised by them.
+    expect(adopted).toBeGreaterThan(0);
+    expect(reconciles).toEqual([0, 15, 45, 105]);
+  });
+
+  it('stretches in a busy account whose jobs reuse pools, the start events a few seconds behind the listing', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    const reconciles: number[] = [];
+    let reconciled = 0;
+    for (let minute = 0; minute <= 110; minute++) {
+      // A job a minute, each taking the pool of one that ended; its events arrive just after the sweep.
+      world.submit(`reusing-${minute}`, 600);
+      const report = await world.sweep();
+      if (report.listed) {
+        reconciles.push(minute);
+        reconciled += report.reconciled;
+      }
+      await world.deliver();
+      world.advance(MIN);
+    }
+    // The reconciles find pools reused before the taker's start event told them, and are not surprised.
+    expect(reconciled).toBeGreaterThan(0);
+    expect(reconciles).toEqual([0, 15, 45, 105]);
+  });
+
+  it('stretches while a pool extended past the recent window stays Available, and not once it closes early', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    world.submit('held', 3600);
+    const reconciles: string[] = [];
+    for (let minute = 0; minute <= 600; minute++) {
+      await world.deliver();
+      // Kept alive another hour every half hour, as a hold would, until minute 570; then stopped
+      // outside poolwarden with no event to tell, well before its predicted end.
+      if (minute >= 30 && minute % 30 === 0 && minute <= 570) {
+        await world.sweepDeps.trainingJobs.setKeepAlive('held', 3600);
+        await ledger.recordKeepAlive('held', {
+          keepAliveSeconds: 3600,
+          expiresAtMs: world.clock.now() + 60 * MIN,
+        });
+      }
+      if (minute === 580) await world.sweepDeps.trainingJobs.setKeepAlive('held', 0);
+      const report = await world.sweep();
+      if (report.listed)
+        reconciles.push(`${minute}${report.nextReconcileAtMs === world.clock.now() + 15 * MIN ? '' : '+'}`);
+      world.advance(MIN);
+    }
+    // Past the recent window (about minute 380) it is described at each reconcile, found Available
+    // as the ledger holds it: nothing closed early. Stopped before its predicted end, it is.
+    expect(reconciles).toEqual([
+      '0',
+      '15+',
+      '45+',
+      '105+',
+      '165+',
+      '225+',
+      '285+',
+      '345+',
+      '405+',
+      '465+',
+      '525+',
+      '585',
+      '600+',
+    ]);
+    expect(world.warmPoolStatus('held')).toBe('Terminated');
+  });
+
+  it('trusts nothing of an item the version before the recorded listings wrote: its claim is a surprise', async () => {
+    const table = await dynamo.createLedgerTable();
+    ledger = new DynamoLedger(dynamo.client, table);
+    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    const reconciler = world.sweepDeps.reconciler;
+    if (!reconciler) throw new Error('the world reconciles');
+    const now = world.clock.now();
+    // As the fixed period wrote it (a start alone), and as the adaptive one did (a due time, no surprise).
+    for (const item of [
+      { startedAtMs: now - 20 * MIN },
+      { startedAtMs: now - 20 * MIN, dueAtMs: now - 5 * MIN },
+    ]) {
+      await dynamo.client.send(
+        new PutCommand({ TableName: table, Item: { pk: 'RECONCILE', sk: 'SWEEP', ...item } }),
+      );
+      const report = await world.sweep({
+        reconciler: { ...reconciler, schedule: new DynamoReconcileSchedule(dynamo.client, table) },
+      });
+      // Listed in full, the base period next, and recorded as the account's last surprise.
+      expect(report).toMatchObject({
+        listed: true,
+        fullList: true,
+        nextReconcileAtMs: now + RECONCILE_EVERY_MS,
+      });
+      const { Item } = await dynamo.client.send(
+        new GetCommand({ TableName: table, Key: { pk: 'RECONCILE', sk: 'SWEEP' } }),
+      );
+      expect(Item).toMatchObject({ startedAtMs: now, lastSurpriseAtMs: now, listedAtMs: now });
+    }
   });
 
   it('keeps the base period while a job runs whose pool would be dear idle, and stretches once it ended', async () => {

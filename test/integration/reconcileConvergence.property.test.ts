@@ -12,7 +12,9 @@ import { LEAVE_ALONE, MIN, MONDAY_NOON, RECONCILE_EVERY_MS, SweepWorld } from '.
  * reuse, every pool's state and the idle time billed. The period adapts (reconcilePeriod.ts):
  * the first reconcile after the events may come as late as the longest period that quiet
  * reconciles before it stretched to, and whatever it finds brings the base period back, so two
- * periods are at most the longest plus the base. With a fixed period that is the old bound.
+ * periods are at most the longest plus the base. With a fixed period that is the old bound. A
+ * reconcile that dies after its claim, while the events still come, changes none of that: the
+ * next lists from the last listing done, not from the claim.
  */
 const LONGEST_EVERY_MS = 4 * RECONCILE_EVERY_MS;
 const WRITES = new Set([
@@ -68,6 +70,9 @@ const fates = fc.array(
   { minLength: 12, maxLength: 12 },
 );
 
+/** Maybe a reconcile dies after its claim: the first due from this minute of the submissions on. */
+const dies = fc.option(fc.integer({ min: 0, max: 90 }), { nil: undefined });
+
 interface Delivery {
   readonly atMs: number;
   readonly event: TrainingJobStateChangeEvent;
@@ -79,94 +84,114 @@ describe('reconciliation converges to SageMaker (property)', () => {
   it('ledger = emulator within two reconcile periods (the longest, then the base) after the last event, whatever befell the events', async () => {
     await fc.assert(
       // Jobs from the start, or after two hours of quiet reconciles that stretched the period to the longest.
-      fc.asyncProperty(jobs, fates, fc.constantFrom(0, 120), async (specs, plan, quietLeadMin) => {
-        const { ledger, state } = crashable(new MemoryLedger());
-        const world = await new SweepWorld({
-          ledger,
-          policy: LEAVE_ALONE,
-          longestReconcileEveryMs: LONGEST_EVERY_MS,
-        }).start();
-        try {
-          const submissions = specs
-            .map((spec, i) => ({
-              ...spec,
-              name: `job-${i}`,
-              atMs: MONDAY_NOON + (quietLeadMin + spec.submitAfterMin) * MIN,
-            }))
-            .sort((a, b) => a.atMs - b.atMs);
-          const queue: Delivery[] = [];
-          let published = 0;
-          const take = () => {
-            for (const event of world.events.splice(0)) {
-              const fate = plan[published++ % plan.length];
-              if (!fate || fate.lost) continue;
-              for (const copy of fate.copies) {
-                queue.push({
-                  atMs: world.clock.now() + copy.delayMin * MIN,
-                  event,
-                  crash: copy.crash,
-                  attempt: 0,
-                });
+      fc.asyncProperty(
+        jobs,
+        fates,
+        fc.constantFrom(0, 120),
+        dies,
+        async (specs, plan, quietLeadMin, dieAfterMin) => {
+          const { ledger, state } = crashable(new MemoryLedger());
+          const world = await new SweepWorld({
+            ledger,
+            policy: LEAVE_ALONE,
+            longestReconcileEveryMs: LONGEST_EVERY_MS,
+          }).start();
+          try {
+            const submissions = specs
+              .map((spec, i) => ({
+                ...spec,
+                name: `job-${i}`,
+                atMs: MONDAY_NOON + (quietLeadMin + spec.submitAfterMin) * MIN,
+              }))
+              .sort((a, b) => a.atMs - b.atMs);
+            const queue: Delivery[] = [];
+            let published = 0;
+            const take = () => {
+              for (const event of world.events.splice(0)) {
+                const fate = plan[published++ % plan.length];
+                if (!fate || fate.lost) continue;
+                for (const copy of fate.copies) {
+                  queue.push({
+                    atMs: world.clock.now() + copy.delayMin * MIN,
+                    event,
+                    crash: copy.crash,
+                    attempt: 0,
+                  });
+                }
               }
-            }
-          };
-          let quietSince: number | undefined;
-          for (let at = MONDAY_NOON; ; at += MIN) {
-            world.advanceTo(at);
-            while (submissions[0] && submissions[0].atMs <= at) {
-              const job = submissions.shift();
-              if (job) world.submit(job.name, job.keepAliveSeconds, job.volumeSizeInGB, job.durationMin * 60);
-            }
-            take();
-            queue.sort((a, b) => a.atMs - b.atMs);
-            while (queue[0] && queue[0].atMs <= at) {
-              const delivery = queue.shift() as Delivery;
-              state.dying = delivery.crash && delivery.attempt === 0;
-              state.wrote = false;
-              try {
-                await world.deliverEvent(delivery.event);
-              } catch {
-                // Lambda retries a failed invocation about a minute later.
-                queue.push({ ...delivery, atMs: at + MIN, attempt: delivery.attempt + 1 });
-              } finally {
-                state.dying = false;
+            };
+            const lastSubmitMin = Math.max(...specs.map((spec) => spec.submitAfterMin));
+            let dieAtMs =
+              dieAfterMin === undefined
+                ? undefined
+                : MONDAY_NOON + (quietLeadMin + Math.min(dieAfterMin, lastSubmitMin)) * MIN;
+            const schedule = world.sweepDeps.reconciler?.schedule;
+            let quietSince: number | undefined;
+            for (let at = MONDAY_NOON; ; at += MIN) {
+              world.advanceTo(at);
+              while (submissions[0] && submissions[0].atMs <= at) {
+                const job = submissions.shift();
+                if (job)
+                  world.submit(job.name, job.keepAliveSeconds, job.volumeSizeInGB, job.durationMin * 60);
               }
+              take();
+              queue.sort((a, b) => a.atMs - b.atMs);
+              while (queue[0] && queue[0].atMs <= at) {
+                const delivery = queue.shift() as Delivery;
+                state.dying = delivery.crash && delivery.attempt === 0;
+                state.wrote = false;
+                try {
+                  await world.deliverEvent(delivery.event);
+                } catch {
+                  // Lambda retries a failed invocation about a minute later.
+                  queue.push({ ...delivery, atMs: at + MIN, attempt: delivery.attempt + 1 });
+                } finally {
+                  state.dying = false;
+                }
+              }
+              // The sweep due to reconcile dies once it claimed; one not due runs as ever.
+              const died =
+                dieAtMs !== undefined &&
+                dieAtMs <= at &&
+                quietSince === undefined &&
+                (await schedule?.claim(at, RECONCILE_EVERY_MS, 'granted'))?.claimed === true;
+              if (died) dieAtMs = undefined;
+              else await world.sweep();
+              const quiet =
+                submissions.length === 0 && queue.length === 0 && world.emulator.nextDueAt() === undefined;
+              quietSince = quiet ? (quietSince ?? at) : undefined;
+              if (quietSince !== undefined && at - quietSince >= LONGEST_EVERY_MS + RECONCILE_EVERY_MS) break;
             }
-            await world.sweep();
-            const quiet =
-              submissions.length === 0 && queue.length === 0 && world.emulator.nextDueAt() === undefined;
-            quietSince = quiet ? (quietSince ?? at) : undefined;
-            if (quietSince !== undefined && at - quietSince >= LONGEST_EVERY_MS + RECONCILE_EVERY_MS) break;
+            const truth = world.emulator.model.inspectJobs();
+            const records = new Map(
+              (await Promise.all(truth.map((j) => ledger.getJob(j.name)))).flatMap((r) =>
+                r ? [[r.name, r]] : [],
+              ),
+            );
+            for (const job of truth) {
+              const record = records.get(job.name);
+              expect({
+                job: job.name,
+                status: record?.job?.status,
+                reusedPoolOf: record?.reusedPoolOf,
+                pool: record?.pool?.status,
+              }).toEqual({
+                job: job.name,
+                status: job.status,
+                reusedPoolOf: job.reusedPoolOf,
+                pool: job.warmPoolStatus === 'InUse' ? undefined : job.warmPoolStatus,
+              });
+            }
+            const billed = (rs: Iterable<{ pool?: { billableSeconds?: number } }>) =>
+              [...rs].reduce((sum, r) => sum + (r.pool?.billableSeconds ?? 0), 0);
+            expect(billed(records.values())).toBe(
+              world.emulator.model.inspectPools().reduce((sum, p) => sum + p.idleBillableSeconds, 0),
+            );
+          } finally {
+            await world.stop();
           }
-          const truth = world.emulator.model.inspectJobs();
-          const records = new Map(
-            (await Promise.all(truth.map((j) => ledger.getJob(j.name)))).flatMap((r) =>
-              r ? [[r.name, r]] : [],
-            ),
-          );
-          for (const job of truth) {
-            const record = records.get(job.name);
-            expect({
-              job: job.name,
-              status: record?.job?.status,
-              reusedPoolOf: record?.reusedPoolOf,
-              pool: record?.pool?.status,
-            }).toEqual({
-              job: job.name,
-              status: job.status,
-              reusedPoolOf: job.reusedPoolOf,
-              pool: job.warmPoolStatus === 'InUse' ? undefined : job.warmPoolStatus,
-            });
-          }
-          const billed = (rs: Iterable<{ pool?: { billableSeconds?: number } }>) =>
-            [...rs].reduce((sum, r) => sum + (r.pool?.billableSeconds ?? 0), 0);
-          expect(billed(records.values())).toBe(
-            world.emulator.model.inspectPools().reduce((sum, p) => sum + p.idleBillableSeconds, 0),
-          );
-        } finally {
-          await world.stop();
-        }
-      }),
+        },
+      ),
       { numRuns: 25 },
     );
   }, 300_000);

@@ -12,6 +12,7 @@ import {
 const MIN = 60_000;
 const SETTINGS = { baseMs: 15 * MIN, longestMs: 60 * MIN };
 const QUIET: ReconcileFindings = {
+  abandoned: false,
   adopted: 0,
   closedEarly: 0,
   unsure: 0,

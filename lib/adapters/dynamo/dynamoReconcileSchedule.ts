@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimRule } from '../../domain/reconcilePeriod';
 import type { ReconcileClaim, ReconcileOutcome, ReconcileSchedule } from '../../ports/reconcileSchedule';
-import { isConditionFailure } from './conditions';
+import { isConditionFailure, RETURN_ITEM_WHEN_REFUSED, refusedItem } from './conditions';
 import { KEY } from './tableDesign';
 
 /**
@@ -16,21 +16,24 @@ const DUE_CONDITION: Readonly<Record<ClaimRule, string>> = {
 };
 
 /**
- * One item per reconciled SageMaker holds when its last reconcile started and when the next is
- * due; claiming it is one conditional update, which makes the next due a base period later, and a
- * reconcile done that found nothing (or listed in full) is one more. The home account and region
+ * One item per reconciled SageMaker holds when its last reconcile started, when the last one
+ * whose listing was done started, and when the next is due; claiming it is one conditional
+ * update, which makes the next due a base period later, and a reconcile done is one more. The home account and region
  * keeps the item it always had; another account and region (`scope`, `<account>/<region>`) has its own.
  */
 export class DynamoReconcileSchedule implements ReconcileSchedule {
   private readonly key: Record<string, string>;
   /**
-   * This container's own last claim and the next due time it recorded. The stored start only
-   * moves forward, so until then the conditional write could only fail: the sweeps in between
-   * send nothing.
+   * The item as this container last learnt it (its own claim or done, or the item a refused
+   * claim came back with), and when. The stored start only moves forward, so a claim within a
+   * base period of it could only fail. The due time may have moved sooner since (another
+   * container's forced or base claim), so it is trusted for a base period after it was learnt:
+   * the sweeps in between send nothing, and then one asks again.
    */
-  private own: { readonly claimMs: number; dueAtMs: number } = {
-    claimMs: Number.NEGATIVE_INFINITY,
+  private known = {
+    startedAtMs: Number.NEGATIVE_INFINITY,
     dueAtMs: Number.NEGATIVE_INFINITY,
+    learntAtMs: Number.NEGATIVE_INFINITY,
   };
 
   constructor(
@@ -42,9 +45,11 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
   }
 
   async claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim> {
+    const known = this.known;
     if (rule !== 'forced') {
-      if (this.own.claimMs > nowMs - baseMs) return { claimed: false };
-      if (rule === 'granted' && this.own.dueAtMs > nowMs) return { claimed: false };
+      if (known.startedAtMs > nowMs - baseMs) return { claimed: false };
+      if (rule === 'granted' && known.dueAtMs > nowMs && known.learntAtMs > nowMs - baseMs)
+        return { claimed: false };
     }
     try {
       const { Attributes } = await this.client.send(
@@ -59,64 +64,86 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
             ...(rule === 'forced' ? {} : { ':baseDue': nowMs - baseMs }),
           },
           ReturnValues: 'ALL_OLD',
+          ...RETURN_ITEM_WHEN_REFUSED,
         }),
       );
-      this.own = { claimMs: nowMs, dueAtMs: nowMs + baseMs };
+      this.known = { startedAtMs: nowMs, dueAtMs: nowMs + baseMs, learntAtMs: nowMs };
       const previous = Attributes?.startedAtMs;
       const due = Attributes?.dueAtMs;
       const full = Attributes?.fullListAtMs;
       const surprise = Attributes?.lastSurpriseAtMs;
+      const listed = Attributes?.listedAtMs;
       return {
         claimed: true,
         ...(typeof previous === 'number' ? { previousStartMs: previous } : {}),
+        ...(typeof listed === 'number' ? { lastListedMs: listed } : {}),
         ...(typeof previous === 'number' && typeof due === 'number' ? { grantedMs: due - previous } : {}),
         ...(typeof full === 'number' ? { lastFullListMs: full } : {}),
         ...(typeof surprise === 'number' ? { lastSurpriseAtMs: surprise } : {}),
       };
     } catch (error) {
-      if (isConditionFailure(error)) return { claimed: false };
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const item = refusedItem<{ startedAtMs?: unknown; dueAtMs?: unknown }>(error);
+      if (typeof item?.startedAtMs === 'number')
+        this.known = {
+          startedAtMs: item.startedAtMs,
+          dueAtMs: typeof item.dueAtMs === 'number' ? item.dueAtMs : Number.NEGATIVE_INFINITY,
+          learntAtMs: nowMs,
+        };
+      return { claimed: false };
     }
   }
 
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
-    const mine = this.own.claimMs === startMs;
-    const moved = !mine || outcome.nextDueAtMs !== this.own.dueAtMs;
     const marks = outcomeMarks(outcome);
-    if (marks.length === 0 && !moved) return;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          UpdateExpression: `SET ${['dueAtMs = :due', ...marks].join(', ')}`,
+          UpdateExpression: `SET ${['dueAtMs = :due', ...[LISTED_AT, ...marks].map((a) => `${a} = :start`)].join(', ')}`,
           ConditionExpression: 'startedAtMs = :start',
           ExpressionAttributeValues: { ':due': outcome.nextDueAtMs, ':start': startMs },
         }),
       );
-      if (mine) this.own.dueAtMs = outcome.nextDueAtMs;
+      // The item is as this write left it.
+      if (this.known.startedAtMs === startMs) this.known = { ...this.known, dueAtMs: outcome.nextDueAtMs };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Claimed again since (forced, or the events ran late): the due time is that claim's; the
-      // full listing and the surprise still count.
-      if (marks.length > 0) await this.markApart(startMs, marks);
+      // listing, the full listing and the surprise still count.
+      await this.markApart(startMs, marks);
     }
   }
 
+  /**
+   * Records what a reconcile overtaken by a later claim found, each mark only forward: the later
+   * reconcile may be done already, having listed (in full, or with a surprise) after this one.
+   */
   private async markApart(startMs: number, marks: readonly string[]): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key,
-        UpdateExpression: `SET ${marks.join(', ')}`,
-        ExpressionAttributeValues: { ':start': startMs },
-      }),
-    );
+    for (const attribute of [LISTED_AT, ...marks]) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.key,
+            UpdateExpression: `SET ${attribute} = :start`,
+            ConditionExpression: `attribute_not_exists(${attribute}) OR ${attribute} < :start`,
+            ExpressionAttributeValues: { ':start': startMs },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
   }
 }
 
-/** What a reconcile done records beside its due time, each as of its start (`:start`). */
+/** A reconcile's listing done: the next lists what changed from its start on (ReconcileClaim.lastListedMs). */
+const LISTED_AT = 'listedAtMs';
+
+/** What a reconcile done records beside its due time, each as of its start: the attributes set to it. */
 const outcomeMarks = (outcome: ReconcileOutcome): string[] => [
-  ...(outcome.fullList ? ['fullListAtMs = :start'] : []),
-  ...(outcome.surprise ? ['lastSurpriseAtMs = :start'] : []),
+  ...(outcome.fullList ? ['fullListAtMs'] : []),
+  ...(outcome.surprise ? ['lastSurpriseAtMs'] : []),
 ];

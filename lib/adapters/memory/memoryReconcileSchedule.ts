@@ -5,6 +5,7 @@ import type { ReconcileClaim, ReconcileOutcome, ReconcileSchedule } from '../../
 export class MemoryReconcileSchedule implements ReconcileSchedule {
   private startedAtMs: number | undefined;
   private dueAtMs: number | undefined;
+  private listedAtMs: number | undefined;
   private fullListAtMs: number | undefined;
   private lastSurpriseAtMs: number | undefined;
 
@@ -22,6 +23,7 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
     return {
       claimed: true,
       ...(previous !== undefined ? { previousStartMs: previous } : {}),
+      ...(this.listedAtMs !== undefined ? { lastListedMs: this.listedAtMs } : {}),
       ...(granted !== undefined ? { grantedMs: granted } : {}),
       ...(this.fullListAtMs !== undefined ? { lastFullListMs: this.fullListAtMs } : {}),
       ...(this.lastSurpriseAtMs !== undefined ? { lastSurpriseAtMs: this.lastSurpriseAtMs } : {}),
@@ -29,8 +31,10 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
   }
 
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
-    if (outcome.fullList) this.fullListAtMs = startMs;
-    if (outcome.surprise) this.lastSurpriseAtMs = startMs;
+    // Each only forward: a later reconcile may be done already.
+    this.listedAtMs = Math.max(this.listedAtMs ?? startMs, startMs);
+    if (outcome.fullList) this.fullListAtMs = Math.max(this.fullListAtMs ?? startMs, startMs);
+    if (outcome.surprise) this.lastSurpriseAtMs = Math.max(this.lastSurpriseAtMs ?? startMs, startMs);
     if (this.startedAtMs === startMs) this.dueAtMs = outcome.nextDueAtMs;
   }
 }

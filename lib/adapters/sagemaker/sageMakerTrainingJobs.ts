@@ -123,6 +123,7 @@ export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, 
             : {}),
           ...(summary.LastModifiedTime ? { lastModifiedMs: summary.LastModifiedTime.getTime() } : {}),
           ...(summary.TrainingEndTime ? { endedAtMs: summary.TrainingEndTime.getTime() } : {}),
+          ...(summary.CreationTime ? { createdAtMs: summary.CreationTime.getTime() } : {}),
         });
       }
     }
