@@ -148,41 +148,49 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect((await ledger.getJob('lost-end'))?.job?.status).toBe('Completed');
   });
 
-  it('stretches in a busy account whose end events come on time, a few seconds behind the listing', async () => {
+  /**
+   * A busy account's first 110 minutes: a job submitted each minute (`submit`), its events
+   * delivered just after the sweep. The minutes the sweep reconciled, and what `count` summed
+   * over the reports of those reconciles.
+   */
+  const busyAccount = async (
+    submit: (minute: number) => void,
+    count: (report: Awaited<ReturnType<SweepWorld['sweep']>>) => number,
+  ): Promise<{ reconciles: number[]; counted: number }> => {
     ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
     world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
     const reconciles: number[] = [];
-    let adopted = 0;
+    let counted = 0;
     for (let minute = 0; minute <= 110; minute++) {
-      // A job ends every minute, half of them leaving a pool none reuses; its events arrive just after the sweep.
-      world.submit(`busy-${minute}`, minute % 2 === 0 ? 600 : 0, 30 + minute);
+      submit(minute);
       const report = await world.sweep();
-      if (report.listed) reconciles.push(minute);
-      adopted += report.adopted;
+      if (report.listed) {
+        reconciles.push(minute);
+        counted += count(report);
+      }
       await world.deliver();
       world.advance(MIN);
     }
+    return { reconciles, counted };
+  };
+
+  it('stretches in a busy account whose end events come on time, a few seconds behind the listing', async () => {
+    // A job ends every minute, half of them leaving a pool none reuses.
+    const { reconciles, counted: adopted } = await busyAccount(
+      (minute) => world.submit(`busy-${minute}`, minute % 2 === 0 ? 600 : 0, 30 + minute),
+      (report) => report.adopted,
+    );
     // The sweep adopts the ends it lists before their events come, and is not surprised by them.
     expect(adopted).toBeGreaterThan(0);
     expect(reconciles).toEqual([0, 15, 45, 105]);
   });
 
   it('stretches in a busy account whose jobs reuse pools, the start events a few seconds behind the listing', async () => {
-    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
-    const reconciles: number[] = [];
-    let reconciled = 0;
-    for (let minute = 0; minute <= 110; minute++) {
-      // A job a minute, each taking the pool of one that ended; its events arrive just after the sweep.
-      world.submit(`reusing-${minute}`, 600);
-      const report = await world.sweep();
-      if (report.listed) {
-        reconciles.push(minute);
-        reconciled += report.reconciled;
-      }
-      await world.deliver();
-      world.advance(MIN);
-    }
+    // A job a minute, each taking the pool of one that ended.
+    const { reconciles, counted: reconciled } = await busyAccount(
+      (minute) => world.submit(`reusing-${minute}`, 600),
+      (report) => report.reconciled,
+    );
     // The reconciles find pools reused before the taker's start event told them, and are not surprised.
     expect(reconciled).toBeGreaterThan(0);
     expect(reconciles).toEqual([0, 15, 45, 105]);
