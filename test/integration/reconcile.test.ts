@@ -36,6 +36,11 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
     world = await new SweepWorld({ ledger: wrap(ledger), policy, throttle: (op) => throttled(op) }).start();
   };
+  /** A world whose reconcile period may stretch up to an hour while reconciles find nothing. */
+  const startStretchingWorld = async (policy: typeof STOP_AFTER_5M) => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy, longestReconcileEveryMs: 60 * MIN }).start();
+  };
   beforeEach(() => {
     throttled = () => false;
   });
@@ -102,8 +107,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
   });
 
   it('stretches the period while reconciles find nothing, and comes back to the base when a listing finds a lost end', async () => {
-    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    await startStretchingWorld(LEAVE_ALONE);
     const start = world.clock.now();
     const reconciles: number[] = [];
     let found: Awaited<ReturnType<SweepWorld['sweep']>> | undefined;
@@ -126,8 +130,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
   });
 
   it('lists from the last listing done, not from a reconcile that died after its claim, and comes back to the base', async () => {
-    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    await startStretchingWorld(LEAVE_ALONE);
     const reconciler = world.sweepDeps.reconciler;
     if (!reconciler) throw new Error('the world reconciles');
     const reconciles: number[] = [];
@@ -157,8 +160,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     submit: (minute: number) => void,
     count: (report: Awaited<ReturnType<SweepWorld['sweep']>>) => number,
   ): Promise<{ reconciles: number[]; counted: number }> => {
-    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    await startStretchingWorld(LEAVE_ALONE);
     const reconciles: number[] = [];
     let counted = 0;
     for (let minute = 0; minute <= 110; minute++) {
@@ -197,8 +199,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
   });
 
   it('stretches while a pool extended past the recent window stays Available, and not once it closes early', async () => {
-    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({ ledger, policy: LEAVE_ALONE, longestReconcileEveryMs: 60 * MIN }).start();
+    await startStretchingWorld(LEAVE_ALONE);
     world.submit('held', 3600);
     const reconciles: string[] = [];
     for (let minute = 0; minute <= 600; minute++) {
@@ -270,12 +271,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
   });
 
   it('keeps the base period while a job runs whose pool would be dear idle, and stretches once it ended', async () => {
-    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({
-      ledger,
-      policy: STOP_AFTER_5M,
-      longestReconcileEveryMs: 60 * MIN,
-    }).start();
+    await startStretchingWorld(STOP_AFTER_5M);
     // Four ml.p4d.24xlarge: about $150 an hour idle; its lost end would cost $25 in 10 minutes.
     world.emulator.submit({
       ...sampleJob('dear', 3600, 30, 100 * 60),
@@ -294,12 +290,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
   });
 
   it('lets a dear running job bound the stretch only within a day of the last surprise', async () => {
-    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({
-      ledger,
-      policy: STOP_AFTER_5M,
-      longestReconcileEveryMs: 60 * MIN,
-    }).start();
+    await startStretchingWorld(STOP_AFTER_5M);
     // The first reconcile is the last surprise on record: a day of quiet ones follows.
     const DAY_MIN = 24 * 60;
     const reconciles: number[] = [];
