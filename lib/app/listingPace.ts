@@ -49,20 +49,28 @@ export interface EndTimeliness {
 export type EndVerdict = 'on-time' | 'late' | 'pending';
 
 /**
- * Whether a recorded end's event came on time: within the grace of the job's end, whoever
- * recorded the end first (a catch-up listing adopts a dear pool's end before its event can
- * come). One a listing found unrecorded (`foundUnrecorded`) whose event has not come is pending
- * until the grace has passed, then late: its event never came in time. One recorded before any
- * listing saw it with no arrival on record was recorded by its event, as ever (or before
- * arrivals were kept): on time.
+ * Whether a recorded end's event came on time. An end a listing found unrecorded
+ * (`foundUnrecorded`: a listing got there before its event, as a catch-up listing does with a
+ * dear pool's end) is judged by when its event arrived: on time within the grace of the job's
+ * end, late after it; with no arrival yet, pending until the grace has passed, then late. An end
+ * recorded before any listing saw it was recorded by its event in time for the listings: on
+ * time, whenever its event arrived, so that one event Lambda retried after a failed first
+ * attempt does not send a calm account to listing every minute.
  */
 export const endVerdict = (end: RecordedEnd, foundUnrecorded: boolean, nowMs: number): EndVerdict => {
-  const { endedAtMs, endEventAtMs } = end;
-  if (endedAtMs === undefined) return foundUnrecorded ? 'pending' : 'on-time';
-  if (endEventAtMs !== undefined) return endEventAtMs - endedAtMs <= LATE_END_GRACE_MS ? 'on-time' : 'late';
   if (!foundUnrecorded) return 'on-time';
+  const { endedAtMs, endEventAtMs } = end;
+  if (endedAtMs === undefined) return 'pending';
+  if (endEventAtMs !== undefined) return endEventAtMs - endedAtMs <= LATE_END_GRACE_MS ? 'on-time' : 'late';
   return nowMs - endedAtMs > LATE_END_GRACE_MS ? 'late' : 'pending';
 };
+
+/**
+ * How long an end found unrecorded waits to be named again by a listing before the container
+ * forgets it, with no verdict: overlapping listings name it again within minutes, so one not
+ * named for this long is out of every listing's reach (the recent window, 6 h and a period).
+ */
+const AWAITED_FOR_AT_MOST_MS = 7 * 3_600_000;
 
 /** How many ends a container remembers: a few days' worth, then it starts over. */
 const REMEMBERED_ENDS = 10_000;
@@ -91,10 +99,11 @@ export class ListingPace {
    */
   private readonly judged = new Set<string>();
   /**
-   * Ends found unrecorded within the grace (a listing got there before their event): judged when
-   * a listing names them again, from when their event arrived (endVerdict).
+   * Ends found unrecorded within the grace (a listing got there before their event), with when
+   * they were first found: judged when a listing names them again, from when their event arrived
+   * (endVerdict). Never cleared with `judged`: an end forgotten here would be judged on time.
    */
-  private readonly awaiting = new Set<string>();
+  private readonly awaiting = new Map<string, number>();
   /** The Available pools the container's last sweep read (undefined: none yet), to tell which are new. */
   private availableSeen: ReadonlySet<string> | undefined;
   /** Whether a sweep has read a pool whose end was recorded late since the last reconcile. */
@@ -186,10 +195,9 @@ export class ListingPace {
   }
 
   private judge(nowMs: number, seen: EndTimeliness): void {
-    if (this.judged.size + this.awaiting.size >= REMEMBERED_ENDS) {
-      this.judged.clear();
-      this.awaiting.clear();
-    }
+    if (this.judged.size >= REMEMBERED_ENDS) this.judged.clear();
+    for (const [name, foundAtMs] of this.awaiting)
+      if (nowMs - foundAtMs > AWAITED_FOR_AT_MOST_MS) this.awaiting.delete(name);
     let late = seen.late.length;
     let onTime = 0;
     for (const end of seen.recorded) {
@@ -205,7 +213,8 @@ export class ListingPace {
       this.awaiting.delete(name);
       this.judged.add(name);
     }
-    for (const name of seen.pending) if (!this.judged.has(name)) this.awaiting.add(name);
+    for (const name of seen.pending)
+      if (!this.judged.has(name) && !this.awaiting.has(name)) this.awaiting.set(name, nowMs);
     if (late > 0) {
       this.lagging = true;
       this.onTimeRun = 0;

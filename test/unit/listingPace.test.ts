@@ -110,10 +110,15 @@ describe('endVerdict: whether a recorded end came on time', () => {
     expect(endVerdict(end, false, NOW)).toBe('on-time');
   });
 
-  it('an end whose event arrived after the grace is late, whoever recorded it', () => {
+  it('an end a listing found unrecorded whose event arrived after the grace is late', () => {
     const end = { name: 'e', endedAtMs: ENDED, endEventAtMs: ENDED + LATE_END_GRACE_MS + 1 };
     expect(endVerdict(end, true, NOW)).toBe('late');
-    expect(endVerdict(end, false, NOW)).toBe('late');
+  });
+
+  it('an end its event recorded before any listing saw it is on time, even from a retried event', () => {
+    // Lambda retries a failed invocation a minute later or more: the arrival is past the grace.
+    const end = { name: 'e', endedAtMs: ENDED, endEventAtMs: ENDED + LATE_END_GRACE_MS + 61_000 };
+    expect(endVerdict(end, false, NOW)).toBe('on-time');
   });
 
   it('an end found unrecorded whose event has not come: pending within the grace, then late', () => {
@@ -162,6 +167,26 @@ describe('ListingPace: ends a listing adopted before their event', () => {
     expect(pace.awaits('never')).toBe(false);
     pace.noteCatchUp(NOW + 80_000, seen([], ends(ON_TIME_ENDS_TO_SETTLE - 1, 200)));
     expect(pace.soonerListing).toBe(true);
+  });
+
+  it('keeps an awaited end when it forgets the ends it judged, so that it cannot be judged on time for lack of memory', () => {
+    const pace = lagging();
+    pace.noteCatchUp(NOW + 10_000, seen([], [], ['awaited']));
+    // Ten thousand ends judged since: the container forgets which.
+    pace.noteListing(NOW + 20_000, seen([], ends(10_000, 1_000)));
+    expect(pace.awaits('awaited')).toBe(true);
+    // Named again after the grace, its event never came: late, not on time.
+    pace.noteListing(NOW + 80_000, seen([], ends(ON_TIME_ENDS_TO_SETTLE - 1, 20_000)));
+    pace.noteListing(NOW + 90_000, seen([], [{ name: 'awaited', endedAtMs: NOW + 5_000 }]));
+    expect(pace.awaits('awaited')).toBe(false);
+    expect(pace.soonerListing).toBe(true);
+  });
+
+  it('forgets, with no verdict, an awaited end no listing named again for seven hours', () => {
+    const pace = lagging();
+    pace.noteCatchUp(NOW + 10_000, seen([], [], ['gone']));
+    pace.noteListing(NOW + 7 * 3_600_000 + 10_001, seen([], []));
+    expect(pace.awaits('gone')).toBe(false);
   });
 
   it('an end judged once is not judged again by an overlapping listing', () => {
