@@ -132,7 +132,7 @@ export const adoptJob = async (
     description = descriptionFromDetails(details);
     snapshot = snapshotFromDetails(details, deps.tagKeys, deps.home);
   }
-  const result = await ingestJobEvent(deps, snapshot, description);
+  const result = await ingestJobEvent(deps, snapshot, { kind: 'sagemaker', description });
   if (result.kind === 'applied') return [...result.facts];
   // The ledger holds a newer snapshot, but not this pool: what SageMaker says of it still counts.
   return [...result.facts, ...(await observeDescription(deps, result.recorded, description))];

@@ -12,33 +12,43 @@ export type IngestResult =
   | { readonly kind: 'stale'; readonly recorded: JobRecord; readonly facts: readonly LedgerFact[] }
   | { readonly kind: 'applied'; readonly facts: readonly LedgerFact[] };
 
+/** Where a snapshot comes from. */
+export type SnapshotSource =
+  /** An EventBridge delivery: an end's arrival is recorded by the handler's clock. */
+  | { readonly kind: 'event' }
+  /**
+   * SageMaker's own DescribeTrainingJob answer, already in hand (the reconciler's): it saves the
+   * describe on a job's end, and no event arrived.
+   */
+  | { readonly kind: 'sagemaker'; readonly description: TrainingJobDescription };
+
+export const FROM_EVENT: SnapshotSource = { kind: 'event' };
+
 /**
  * Handles one training-job state change. Safe to repeat and safe in any order: a stale
  * snapshot overwrites nothing, and every later step is an idempotent conditional write, so a
- * retry after a partial failure finishes the work. `known` is a DescribeTrainingJob answer
- * already in hand (the reconciler's), saving the describe on a job's end; without it the
- * snapshot is an event's, and an end event's arrival is recorded by the handler's clock.
+ * retry after a partial failure finishes the work.
  */
 export const ingestJobEvent = async (
   deps: DetectReuseDeps,
   snapshot: JobSnapshot,
-  known?: TrainingJobDescription,
+  source: SnapshotSource,
 ): Promise<IngestResult> => {
   // With a beforeLeaving step some facts are told before they would be returned: no view then.
   const view = deps.beforeLeaving ? undefined : new SameKeyView();
-  const result = await ingest(deps, snapshot, known, view);
+  const result = await ingest(deps, snapshot, source, view);
   return view ? { ...result, facts: view.annotate(result.facts) } : result;
 };
 
 const ingest = async (
   deps: DetectReuseDeps,
   snapshot: JobSnapshot,
-  known: TrainingJobDescription | undefined,
+  source: SnapshotSource,
   view: SameKeyView | undefined,
 ): Promise<IngestResult> => {
   // An end event's arrival is kept even when a listing recorded the end first: it tells the
   // sweep whether the end events run on time again (listingPace.ts).
-  const arrivedAtMs = known === undefined && isTerminal(snapshot.status) ? deps.clock.now() : undefined;
+  const arrivedAtMs = source.kind === 'event' && isTerminal(snapshot.status) ? deps.clock.now() : undefined;
   const write = await deps.ledger.recordSnapshot(snapshot, arrivedAtMs);
   if (write.kind === 'stale') {
     if (arrivedAtMs !== undefined && write.record.endEventAtMs === undefined)
@@ -59,7 +69,8 @@ const ingest = async (
   // The start event may have been lost or not yet delivered: look for the reuse again.
   const reuseFacts = await detectReuse(deps, record, view);
   const facts: LedgerFact[] = [...reuseFacts, { kind: 'job-ended', job: record }];
-  const description = known ?? (await deps.trainingJobs.describe(snapshot.name));
+  const description =
+    source.kind === 'sagemaker' ? source.description : await deps.trainingJobs.describe(snapshot.name);
   if (!description) return { kind: 'applied', facts };
 
   if (description.warmPool) {

@@ -10,6 +10,10 @@ export const SOONER_LISTING_EVERY_MS = 60_000;
  */
 export const LATE_END_GRACE_MS = 60_000;
 
+/** Whether what learnt of a job's end at `learntAtMs` (its event, or a look at its pool) learnt it past the grace. */
+export const learntLate = (endedAtMs: number, learntAtMs: number): boolean =>
+  learntAtMs - endedAtMs > LATE_END_GRACE_MS;
+
 /**
  * How long after a job's end the sweep's catch-up listings (catchUpListings.ts) leaves it to its
  * end event. Listing every 10 s, they would find nearly every end before its event and adopt it:
@@ -61,8 +65,8 @@ export const endVerdict = (end: RecordedEnd, foundUnrecorded: boolean, nowMs: nu
   if (!foundUnrecorded) return 'on-time';
   const { endedAtMs, endEventAtMs } = end;
   if (endedAtMs === undefined) return 'pending';
-  if (endEventAtMs !== undefined) return endEventAtMs - endedAtMs <= LATE_END_GRACE_MS ? 'on-time' : 'late';
-  return nowMs - endedAtMs > LATE_END_GRACE_MS ? 'late' : 'pending';
+  if (endEventAtMs !== undefined) return learntLate(endedAtMs, endEventAtMs) ? 'late' : 'on-time';
+  return learntLate(endedAtMs, nowMs) ? 'late' : 'pending';
 };
 
 /**
@@ -134,7 +138,7 @@ export class ListingPace {
       for (const record of pools) {
         const pool = record.pool;
         if (seen.has(record.name) || pool?.availableSinceMs === undefined) continue;
-        if (pool.observedAtMs - pool.availableSinceMs > LATE_END_GRACE_MS) this.lateRecordSeen = true;
+        if (learntLate(pool.availableSinceMs, pool.observedAtMs)) this.lateRecordSeen = true;
       }
     this.availableSeen = new Set(pools.map((p) => p.name));
   }

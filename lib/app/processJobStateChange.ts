@@ -5,7 +5,7 @@ import { type EventRejection, parseJobStateChange } from '../events/jobStateChan
 import type { Telemetry } from '../ports/telemetry';
 import type { DetectReuseDeps } from './detectReuse';
 import { type FactReactor, ReactorsFailedError, runReactors } from './factReactor';
-import { ingestJobEvent } from './ingestJobEvent';
+import { FROM_EVENT, ingestJobEvent } from './ingestJobEvent';
 import type { LedgerFact } from './ledgerFacts';
 
 export interface ProcessDeps extends DetectReuseDeps {
@@ -53,7 +53,7 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
     return { kind: 'rejected', rejection: parsed.rejection };
   }
   const { snapshot, eventId } = parsed;
-  const result = await ingestJobEvent(deps, snapshot);
+  const result = await ingestJobEvent(deps, snapshot, FROM_EVENT);
   if (result.kind === 'stale') {
     deps.telemetry.info('a stale event: the ledger keeps its newer snapshot', {
       eventId,

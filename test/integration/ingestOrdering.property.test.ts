@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
-import { ingestJobEvent } from '../../lib/app/ingestJobEvent';
+import { FROM_EVENT, ingestJobEvent } from '../../lib/app/ingestJobEvent';
 import { observeDescription } from '../../lib/app/observeDescription';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
@@ -67,7 +67,7 @@ const replay = async (ledger: Ledger, world: ScriptedWorld, deliveries: Delivery
     if (!parsed.ok) throw new Error(parsed.rejection.message);
     const { name, status } = parsed.snapshot;
     if (isTerminal(status) && !firstEndArrival.has(name)) firstEndArrival.set(name, delivery.atMs);
-    await ingestJobEvent(deps, parsed.snapshot);
+    await ingestJobEvent(deps, parsed.snapshot, FROM_EVENT);
   }
   // The sweep's reconciliation, long after everything happened.
   world.nowMs = T0 + 2 * 24 * 60 * MIN;

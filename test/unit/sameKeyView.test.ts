@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
-import { ingestJobEvent } from '../../lib/app/ingestJobEvent';
+import { FROM_EVENT, ingestJobEvent } from '../../lib/app/ingestJobEvent';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
@@ -63,7 +63,7 @@ describe('the Available pools of a key as one event left them', () => {
     };
     // The end event of a job whose start was not seen: reuse detection reads the key and
     // describes its pools ('gone' has ended); then the job's own pool is recorded Available.
-    const result = await ingestJobEvent(deps, sampleSnapshot('ending', NOW, { owner: 'alice' }));
+    const result = await ingestJobEvent(deps, sampleSnapshot('ending', NOW, { owner: 'alice' }), FROM_EVENT);
     expect(reads.byMatchKey).toBe(1);
     const available = result.facts.filter((f) => f.kind === 'pool-available');
     expect(available.map((f) => (f.kind === 'pool-available' ? f.job.name : ''))).toEqual(['kept', 'ending']);
@@ -82,7 +82,7 @@ describe('the Available pools of a key as one event left them', () => {
       describeConcurrency: 2,
       trainingJobs: { describe: describeAs({}), setKeepAlive: async () => {} },
     };
-    const reused = await ingestJobEvent(deps, sampleSnapshot('taker', NOW), undefined);
+    const reused = await ingestJobEvent(deps, sampleSnapshot('taker', NOW), FROM_EVENT);
     expect(reused.facts.some((f) => f.kind === 'pool-available' && f.sameKeyAvailable)).toBe(true);
     const told: LedgerFact[] = [];
     const withBeforeLeaving = await ingestJobEvent(
@@ -93,6 +93,7 @@ describe('the Available pools of a key as one event left them', () => {
         },
       },
       sampleSnapshot('other', NOW + MIN),
+      FROM_EVENT,
     );
     expect(withBeforeLeaving.facts.some((f) => f.kind === 'pool-available' && f.sameKeyAvailable)).toBe(
       false,

@@ -28,6 +28,7 @@ import {
   historyTtl,
   INDEX,
   jobKey,
+  KEY,
   RUNNING_PARTITION,
   TTL_ATTRIBUTE,
 } from './tableDesign';
@@ -153,8 +154,13 @@ export class DynamoLedger implements Ledger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(name),
-          ...buildUpdate({ endEventAtMs: atMs }),
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(endEventAtMs)',
+          // Only a job the ledger holds, and only its first arrival.
+          ...buildUpdate({}, [], {
+            names: { '#pk': KEY.partition, '#arrived': 'endEventAtMs' },
+            values: { ':arrived': atMs },
+            setClauses: ['#arrived = :arrived'],
+          }),
+          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#arrived)',
         }),
       ),
     );
