@@ -35,6 +35,27 @@ export const closestNearMiss = (job: JobSnapshot, pools: readonly JobRecord[]): 
 };
 
 /**
+ * The reuse this job's record already links, told again: Lambda retries an event whose reactors
+ * failed (README event-handling rule 10), and by then the link is written, so looking among the
+ * Available pools finds nothing and the reuse's gap and idle spend would be lost for good. The
+ * reactors are keyed by job and hop: telling it again counts nothing twice. A pool whose link was
+ * written but whose Reused state was not (a crash between the two writes) is described again.
+ */
+export const retellLinkedReuse = async (deps: DetectReuseDeps, record: JobRecord): Promise<LedgerFact[]> => {
+  if (!record.reusedPoolOf) return [];
+  const from = await deps.ledger.getJob(record.reusedPoolOf);
+  const pool = from?.pool;
+  if (!from || !pool) return [];
+  if (pool.status === 'Reused')
+    return pool.reusedByJob === record.name
+      ? [{ kind: 'pool-reused', fromJob: from, toJob: record.name }]
+      : [];
+  if (pool.status !== 'Available') return [];
+  const description = await deps.trainingJobs.describe(from.name);
+  return description ? observeDescription(deps, from, description) : [];
+};
+
+/**
  * SageMaker does not say which pool a job took; the pool's previous job does (Reused,
  * ReusedByJob). So describe the Available pools with the job's match key. When there are
  * none, the owner may have had a pool that differs in a few criteria: a near miss.

@@ -2,7 +2,7 @@ import type { JobRecord } from '../domain/jobRecord';
 import { isTerminal, type JobSnapshot } from '../domain/trainingJob';
 import { explainNoPool } from '../domain/warmPool';
 import type { TrainingJobDescription } from '../ports/trainingJobs';
-import { type DetectReuseDeps, detectReuse } from './detectReuse';
+import { type DetectReuseDeps, detectReuse, retellLinkedReuse } from './detectReuse';
 import type { LedgerFact } from './ledgerFacts';
 import { observeDescription } from './observeDescription';
 import { SameKeyView } from './sameKeyView';
@@ -56,18 +56,23 @@ const ingest = async (
     return staleFacts(deps, snapshot, write.record, view);
   }
   const record = write.record;
+  // The same event again (a duplicate, or Lambda's retry after a reactor failed): the reuse an
+  // earlier delivery linked is told again, for the reactors that may not have heard it.
+  const redelivered = write.previous?.lastModifiedMs === snapshot.lastModifiedMs;
+  const lookForReuse = () =>
+    record.reusedPoolOf && redelivered ? retellLinkedReuse(deps, record) : detectReuse(deps, record, view);
 
   if (!isTerminal(snapshot.status)) {
     // A job takes its pool when it starts: look on its first InProgress event (or a redelivery
     // of it), not on every later SecondaryStatus change. The end looks again in any case.
-    const firstSeen = !write.previous || write.previous.lastModifiedMs === snapshot.lastModifiedMs;
+    const firstSeen = !write.previous || redelivered;
     if (snapshot.status !== 'InProgress' || !firstSeen) return { kind: 'applied', facts: [] };
     const started: LedgerFact = { kind: 'job-started', job: record };
-    return { kind: 'applied', facts: [started, ...(await detectReuse(deps, record, view))] };
+    return { kind: 'applied', facts: [started, ...(await lookForReuse())] };
   }
 
   // The start event may have been lost or not yet delivered: look for the reuse again.
-  const reuseFacts = await detectReuse(deps, record, view);
+  const reuseFacts = await lookForReuse();
   const facts: LedgerFact[] = [...reuseFacts, { kind: 'job-ended', job: record }];
   const description =
     source.kind === 'sagemaker' ? source.description : await deps.trainingJobs.describe(snapshot.name);
@@ -105,6 +110,9 @@ const staleFacts = async (
 ): Promise<IngestResult> => {
   if (snapshot.status !== 'InProgress') return { kind: 'stale', recorded, facts: [] };
   const started: LedgerFact = { kind: 'job-started', job: { ...recorded, job: recorded.job ?? snapshot } };
-  const reuse = recorded.reusedPoolOf ? [] : await detectReuse(deps, recorded, view);
+  // A late copy may be the retry of the delivery that linked the reuse: its reactors hear it again.
+  const reuse = recorded.reusedPoolOf
+    ? await retellLinkedReuse(deps, recorded)
+    : await detectReuse(deps, recorded, view);
   return { kind: 'stale', recorded, facts: [started, ...reuse] };
 };

@@ -14,6 +14,7 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { parseJobStateChange } from '../../lib/events/jobStateChange';
 import type { Telemetry } from '../../lib/ports/telemetry';
+import type { TrainingJobDescription } from '../../lib/ports/trainingJobs';
 import { jobEvent, T0 } from '../support/jobEvents';
 
 const recordingTelemetry = () => {
@@ -224,5 +225,96 @@ describe('processJobStateChange', () => {
     );
     expect(counts.get('EventsRejected')).toBe(1);
     expect(errors[0]?.fields).toMatchObject({ eventId: 'evt-9', field: 'detail.RoleArn' });
+  });
+});
+
+describe('processJobStateChange: a reuse told again when its event comes back', () => {
+  /** Job A's pool is Available; job B starts on it; `takenBy` says what SageMaker answers of A. */
+  const world = () => {
+    const ledger = new MemoryLedger();
+    const takenBy = new Map<string, string>();
+    const seen: LedgerFact[] = [];
+    const failing = { next: false };
+    const deps = (nowMs: number): ProcessDeps => ({
+      ...depsWith(silentTelemetryFor(), [
+        {
+          name: 'usage-stats',
+          react: async (facts) => {
+            if (failing.next) {
+              failing.next = false;
+              throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+                name: 'ThrottlingException',
+              });
+            }
+            seen.push(...facts);
+          },
+        },
+      ]),
+      ledger,
+      trainingJobs: {
+        describe: async (name): Promise<TrainingJobDescription> => {
+          const taker = takenBy.get(name);
+          return {
+            name,
+            status: 'Completed',
+            instanceType: 'ml.g5.xlarge',
+            endedAtMs: T0 + 600_000,
+            keepAliveSeconds: 1800,
+            warmPool: taker
+              ? { status: 'Reused', reusedByJob: taker, billableSeconds: 900 }
+              : { status: 'Available' },
+          };
+        },
+        setKeepAlive: async () => {},
+      },
+      clock: { now: () => nowMs },
+    });
+    const start = jobEvent({
+      name: 'job-b',
+      status: 'InProgress',
+      createdAtMs: T0 + 1_500_000,
+      startedAtMs: T0 + 1_520_000,
+    });
+    const reusesSeen = () => seen.filter((f) => f.kind === 'pool-reused').map((f) => f.toJob);
+    return { ledger, takenBy, seen, failing, deps, start, reusesSeen };
+  };
+
+  it('a start event retried after its reactor failed tells the reuse it linked, once more', async () => {
+    const w = world();
+    await processJobStateChange(jobEvent({ name: 'job-a', status: 'Completed' }), w.deps(T0 + 601_000));
+    w.takenBy.set('job-a', 'job-b');
+    w.failing.next = true;
+    await expect(processJobStateChange(w.start, w.deps(T0 + 1_530_000))).rejects.toThrow(ReactorsFailedError);
+    expect((await w.ledger.getJob('job-b'))?.reusedPoolOf).toBe('job-a');
+    // Lambda retries the event a minute later: the link is there, the reactors hear of it now.
+    await processJobStateChange(w.start, w.deps(T0 + 1_590_000));
+    expect(w.reusesSeen()).toEqual(['job-b']);
+    // Its end event is not a redelivery: the reuse is not told a third time.
+    await processJobStateChange(
+      jobEvent({ name: 'job-b', status: 'Completed', createdAtMs: T0 + 1_500_000 }),
+      w.deps(T0 + 2_200_000),
+    );
+    expect(w.reusesSeen()).toEqual(['job-b']);
+  });
+
+  it('a retried start whose first try died between the link and the Reused write finishes the pool', async () => {
+    const w = world();
+    await processJobStateChange(jobEvent({ name: 'job-a', status: 'Completed' }), w.deps(T0 + 601_000));
+    w.takenBy.set('job-a', 'job-b');
+    const ledger = w.ledger;
+    const observePool = ledger.observePool.bind(ledger);
+    let dies = true;
+    ledger.observePool = async (record, state) => {
+      if (dies && state.status === 'Reused') {
+        dies = false;
+        throw new Error('the invocation died');
+      }
+      return observePool(record, state);
+    };
+    await expect(processJobStateChange(w.start, w.deps(T0 + 1_530_000))).rejects.toThrow('died');
+    expect((await ledger.getJob('job-a'))?.pool?.status).toBe('Available');
+    await processJobStateChange(w.start, w.deps(T0 + 1_590_000));
+    expect((await ledger.getJob('job-a'))?.pool?.status).toBe('Reused');
+    expect(w.reusesSeen()).toEqual(['job-b']);
   });
 });
