@@ -69,7 +69,8 @@ export const createHandler = (
       runtime,
       telemetry,
     ): Promise<APIGatewayProxyStructuredResultV2> => {
-      const deps = runtime.actionDeps();
+      // Slack counts its 3 s from sending the click: the budget starts when API Gateway received it.
+      const deps = runtime.actionDeps(event.requestContext?.timeEpoch);
       // Slack signs with the wall clock, whatever clock the actions run on (the local stack's is virtual).
       return answerSlackRequest(
         httpRequestOf(event),

@@ -14,11 +14,17 @@ export interface SlackActionDeps extends SlackClickDeps {
   readonly onAction: (result: ActionResult) => Promise<void>;
   /** How long the answer may wait for onAction: Slack wants its answer within 3 s. */
   readonly notifyBudgetMs: number;
+  /**
+   * What is left of the time the route allows itself to answer this click (absent: no overall
+   * limit). The SageMaker calls and the response_url reply take theirs from it as well.
+   */
+  readonly answerLeftMs?: () => number;
 }
 
 export type SlackActionOutcome = SlackClickResult & { readonly reply: SlackReply };
 
 const withinBudget = async (work: Promise<void>, budgetMs: number): Promise<'done' | 'late'> => {
+  if (budgetMs <= 0) return 'late';
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), budgetMs);
@@ -39,7 +45,7 @@ const tellOwner = async (deps: SlackActionDeps, job: string, result: ActionResul
         error: errorMessage(error),
       });
     }),
-    deps.notifyBudgetMs,
+    Math.min(deps.notifyBudgetMs, deps.answerLeftMs?.() ?? Number.POSITIVE_INFINITY),
   );
   if (told === 'late') deps.telemetry.warn('the owner notice was not sent within the answer budget', { job });
 };

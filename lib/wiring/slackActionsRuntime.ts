@@ -2,6 +2,7 @@ import { BudgetedTrainingJobs } from '../adapters/sagemaker/budgetedTrainingJobs
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import { WebApiDirectory } from '../adapters/slack/webApiDirectory';
 import type { SlackActionDeps } from '../notify/handleSlackAction';
+import { type Clock, systemClock } from '../ports/clock';
 import type { Telemetry } from '../ports/telemetry';
 import type { Environment } from './config/configError';
 import { requireSigningSecret } from './config/loadConfig';
@@ -16,24 +17,37 @@ import { signingSecretFrom } from './ssmParameters';
 const SAGEMAKER_CALL_BUDGET_MS = 1_000;
 
 /**
+ * Slack waits 3 s for the answer to a click, counted from when it sent it: the route allows itself
+ * this much from API Gateway's arrival time (a cold start included), leaving the rest to the
+ * network. Every wait of a click (the SageMaker calls, the response_url reply, the owner's notice)
+ * takes its budget from what is left, so budgets that each fit cannot add up past it.
+ */
+export const ANSWER_WITHIN_MS = 2_500;
+
+/** What a SageMaker call leaves of the answer time for the response_url reply after it. */
+const KEPT_FOR_THE_REPLY_MS = 500;
+
+/**
  * The Slack actions function's dependencies: the shared Runtime (ledger, SageMaker, decision
  * log, policy, notifications) plus the Slack side (who is admin, the user directory, answers
  * through response_url). Built once per container from the runtime's configuration.
  */
 export class SlackActionsRuntime {
-  private readonly deps: SlackActionDeps;
+  /** What every click shares; its waits are bounded per click (actionDeps). */
+  private readonly shared: Omit<SlackActionDeps, 'trainingJobs' | 'replies'>;
   private signingSecret: string | undefined;
 
   constructor(
     readonly runtime: Runtime,
     telemetry: Telemetry,
     private readonly env: Environment = process.env,
+    /** The wall clock: the answer's deadline is real time, whatever clock the actions run on. */
+    private readonly wallClock: Clock = systemClock,
   ) {
     const { core, notify, slackActions } = runtime.config;
     requireSigningSecret(slackActions);
-    this.deps = {
+    this.shared = {
       ...runtime.actionDeps(),
-      trainingJobs: new BudgetedTrainingJobs(runtime.trainingJobs, SAGEMAKER_CALL_BUDGET_MS),
       setup: () => runtime.setup(),
       stats: runtime.stats,
       tagKeys: core.tagKeys,
@@ -44,10 +58,6 @@ export class SlackActionsRuntime {
         secrets: () => runtime.notify.slackSecrets.get(),
         ...(notify.slack.mode === 'bot' && notify.slack.apiUrl ? { apiUrl: notify.slack.apiUrl } : {}),
         timeoutMs: slackActions.replyTimeoutMs,
-      }),
-      replies: new ResponseUrlReplies({
-        timeoutMs: slackActions.replyTimeoutMs,
-        allowLoopback: slackActions.loopbackReplies,
       }),
       onAction: runtime.onAction,
       notifyBudgetMs: slackActions.notifyBudgetMs,
@@ -65,8 +75,24 @@ export class SlackActionsRuntime {
     return this.signingSecret;
   }
 
-  actionDeps(): SlackActionDeps {
-    return this.deps;
+  /**
+   * One click's dependencies: the container's, with every wait bounded by what is left of the
+   * click's answer time (from `arrivedAtMs`, API Gateway's arrival time; now when unknown).
+   */
+  actionDeps(arrivedAtMs: number = this.wallClock.now()): SlackActionDeps {
+    const answerLeftMs = () => arrivedAtMs + ANSWER_WITHIN_MS - this.wallClock.now();
+    const { slackActions } = this.runtime.config;
+    return {
+      ...this.shared,
+      trainingJobs: new BudgetedTrainingJobs(this.runtime.trainingJobs, () =>
+        Math.min(SAGEMAKER_CALL_BUDGET_MS, answerLeftMs() - KEPT_FOR_THE_REPLY_MS),
+      ),
+      replies: new ResponseUrlReplies({
+        timeoutMs: () => Math.min(slackActions.replyTimeoutMs, answerLeftMs()),
+        allowLoopback: slackActions.loopbackReplies,
+      }),
+      answerLeftMs,
+    };
   }
 }
 

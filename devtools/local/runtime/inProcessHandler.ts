@@ -45,7 +45,13 @@ export class InProcessHandler {
 
   constructor(private readonly dispatch: WireDispatch) {}
 
-  async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
+  async handle(
+    request: HttpRequest,
+    options?: { readonly abortSignal?: { readonly aborted: boolean } },
+  ): Promise<{ response: HttpResponse }> {
+    // As the SDK's Node.js handler does: a request abandoned before it is sent is not sent.
+    if (options?.abortSignal?.aborted)
+      throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
     const answer = await this.dispatch({

@@ -3,8 +3,11 @@ import type { SlackReplies, SlackReply } from '../../notify/slackReplies';
 import { isLoopbackUrl } from '../../notify/slackSecrets';
 
 export interface ResponseUrlOptions {
-  /** One attempt's limit: the whole answer must reach Slack within its 3 seconds. */
-  readonly timeoutMs: number;
+  /**
+   * One attempt's limit, fixed or what is left of the click's answer time when the reply starts:
+   * the whole answer must reach Slack within its 3 seconds. With none left, nothing is sent.
+   */
+  readonly timeoutMs: number | (() => number);
   /** The local stack's Slack sink lives on http://127.0.0.1; never set in AWS. */
   readonly allowLoopback: boolean;
 }
@@ -42,7 +45,11 @@ export class ResponseUrlReplies implements SlackReplies {
     if (!isSlackResponseUrl(responseUrl, this.options.allowLoopback)) {
       throw new Error('the response_url is not a Slack response URL; not answered');
     }
-    const webhook = new IncomingWebhook(responseUrl, { timeout: this.options.timeoutMs });
+    const { timeoutMs } = this.options;
+    const timeout = Math.floor(typeof timeoutMs === 'number' ? timeoutMs : timeoutMs());
+    // axios takes a timeout of 0 as none at all.
+    if (timeout <= 0) throw new Error('no time left to answer through the response_url; not answered');
+    const webhook = new IncomingWebhook(responseUrl, { timeout });
     const message: IncomingWebhookSendArguments & Record<string, unknown> = {
       text: reply.text,
       ...(reply.blocks
