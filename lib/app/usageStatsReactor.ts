@@ -1,3 +1,4 @@
+import type { EndWatchSettings } from '../domain/endWatch';
 import { historyDay } from '../domain/historyDay';
 import { jobUnitPrice } from '../domain/jobPrice';
 import type { JobRecord } from '../domain/jobRecord';
@@ -5,6 +6,7 @@ import { gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { DEFAULT_GAP_LEARNING, GAPS_PER_SCOPE } from '../domain/policy/gapLearner';
 import { instanceCostUsd, type PriceTable } from '../domain/prices';
 import type { UsageStats } from '../ports/usageStats';
+import { watchWorthy } from './endWatch';
 import type { FactReactor } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 
@@ -101,11 +103,20 @@ const resolveMissedReuse = async (stats: UsageStats, record: JobRecord) => {
 /**
  * How long a completed job ran, from creation to end, under its match key: the end watch
  * expects the next job of the key to end around then. A failed or stopped job says nothing
- * about when the key's work completes.
+ * about when the key's work completes. Only runs the watch could use are written: of a key
+ * whose pool it would watch (watchWorthy; a key's instances, and so its price, are the same for
+ * every job of it). With the watch off (the default) none is: a watch turned on, or made
+ * cheaper, learns a key from its next completed job, as one run is enough for a window.
  */
-const recordRunDuration = async (stats: UsageStats, record: JobRecord) => {
+const recordRunDuration = async (
+  stats: UsageStats,
+  prices: PriceTable,
+  endWatch: EndWatchSettings | undefined,
+  record: JobRecord,
+) => {
   const job = record.job;
   if (job?.status !== 'Completed' || job.endedAtMs === undefined || !job.matchKey) return;
+  if (endWatch && !watchWorthy(record, prices, endWatch)) return;
   const seconds = (job.endedAtMs - job.createdAtMs) / 1000;
   if (seconds <= 0) return;
   await stats.addRunDuration(job.matchKey, { job: record.name, atMs: job.endedAtMs, seconds });
@@ -119,8 +130,12 @@ const recordRunDuration = async (stats: UsageStats, record: JobRecord) => {
 export const usageStatsReactor = (
   stats: UsageStats,
   prices: PriceTable,
-  /** Told the idle cost of every hop that ended (the IdleCostUsd metric of the dashboard). */
-  onIdleSpend?: (usd: number) => void,
+  options: {
+    /** Told the idle cost of every hop that ended (the IdleCostUsd metric of the dashboard). */
+    readonly onIdleSpend?: (usd: number) => void;
+    /** The end watch the run durations are learnt for; absent, every completed run is learnt. */
+    readonly endWatch?: EndWatchSettings;
+  } = {},
 ): FactReactor => ({
   name: 'usage-stats',
   async react(facts: readonly LedgerFact[]) {
@@ -135,13 +150,13 @@ export const usageStatsReactor = (
             await resolveMissedReuse(stats, fact.job);
           break;
         case 'job-ended':
-          await recordRunDuration(stats, fact.job);
+          await recordRunDuration(stats, prices, options.endWatch, fact.job);
           break;
         case 'pool-reused':
-          await recordHopEnd(stats, prices, fact.fromJob, true, onIdleSpend);
+          await recordHopEnd(stats, prices, fact.fromJob, true, options.onIdleSpend);
           break;
         case 'pool-ended':
-          await recordHopEnd(stats, prices, fact.job, false, onIdleSpend);
+          await recordHopEnd(stats, prices, fact.job, false, options.onIdleSpend);
           break;
         default:
           break;

@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { CachedUsageStats } from '../../lib/adapters/cachedUsageStats';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
+import {
+  DEFAULT_END_WATCH,
+  type EndWatchSettings,
+  SUGGESTED_END_WATCH_USD_PER_HOUR,
+} from '../../lib/domain/endWatch';
 import type { JobRecord } from '../../lib/domain/jobRecord';
+import { matchKey } from '../../lib/domain/matchKey';
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import { learnHierarchical } from '../../lib/domain/policy/gapLearner';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
-import { sampleSnapshot } from '../support/sampleCriteria';
+import { SAMPLE_CRITERIA, sampleSnapshot } from '../support/sampleCriteria';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 const MIN = 60_000;
@@ -132,5 +138,41 @@ describe('usage statistics: how long a key runs', () => {
     await reactor.react([{ kind: 'job-ended', job: ended('failed', 'Failed', 2) }]);
     await reactor.react([{ kind: 'job-ended', job: ended('stopped', 'Stopped', 5) }]);
     expect(await stats.recentRunDurations(key, 10)).toEqual([{ job: 'done', atMs: T0, seconds: 1200 }]);
+  });
+
+  it('learns only the runs of keys the end watch would look at: none while it is off', async () => {
+    const dearCriteria = { ...SAMPLE_CRITERIA, instanceType: 'ml.p4d.24xlarge', instanceCount: 2 };
+    const dear: JobRecord = {
+      name: 'dear',
+      job: sampleSnapshot('dear', T0, {
+        criteria: dearCriteria,
+        matchKey: matchKey(dearCriteria),
+        createdAtMs: T0 - 30 * MIN,
+        endedAtMs: T0,
+      }),
+    };
+    // ml.g5.2xlarge, one instance: $1.52 an hour idle.
+    const cheap: JobRecord = {
+      name: 'cheap',
+      job: sampleSnapshot('cheap', T0, { createdAtMs: T0 - 20 * MIN, endedAtMs: T0 }),
+    };
+    const learnt = async (endWatch: EndWatchSettings) => {
+      const stats = new MemoryUsageStats();
+      const reactor = usageStatsReactor(stats, DEFAULT_PRICES, { endWatch });
+      await reactor.react([
+        { kind: 'job-ended', job: dear },
+        { kind: 'job-ended', job: cheap },
+      ]);
+      const runs = [
+        ...(await stats.recentRunDurations(matchKey(dearCriteria), 10)),
+        ...(await stats.recentRunDurations(matchKey(SAMPLE_CRITERIA), 10)),
+      ];
+      return runs.map((r) => r.job);
+    };
+    expect(await learnt(DEFAULT_END_WATCH)).toEqual([]);
+    expect(await learnt({ ...DEFAULT_END_WATCH, minUsdPerHour: SUGGESTED_END_WATCH_USD_PER_HOUR })).toEqual([
+      'dear',
+    ]);
+    expect(await learnt({ ...DEFAULT_END_WATCH, minUsdPerHour: 0 })).toEqual(['dear', 'cheap']);
   });
 });
