@@ -5,7 +5,7 @@ import type { JobRecord } from '../domain/jobRecord';
 import { gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { DEFAULT_GAP_LEARNING, GAPS_PER_SCOPE } from '../domain/policy/gapLearner';
 import { instanceCostUsd, type PriceTable } from '../domain/prices';
-import type { UsageStats } from '../ports/usageStats';
+import type { OwnerSubmission, UsageStats } from '../ports/usageStats';
 import { watchWorthy } from './endWatch';
 import type { FactReactor } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
@@ -28,16 +28,20 @@ const startupOf = (record: JobRecord): { startupSeconds?: number } => {
   return { startupSeconds: (job.startedAtMs - job.createdAtMs) / 1000 };
 };
 
-/** A hop that ended (reused or not): its idle gap for the strategies, its idle spend for the caps. */
+/**
+ * A hop that ended (reused or not): its idle gap for the strategies, its idle spend for the caps.
+ * `submission` (the submission of the job that reused it) is written with them; whether it was.
+ */
 const recordHopEnd = async (
   stats: UsageStats,
   prices: PriceTable,
   record: JobRecord,
   reused: boolean,
   onIdleSpend?: (usd: number) => void,
-) => {
+  submission?: OwnerSubmission,
+): Promise<boolean> => {
   const pool = record.pool;
-  if (pool?.billableSeconds === undefined || pool.availableSinceMs === undefined) return;
+  if (pool?.billableSeconds === undefined || pool.availableSinceMs === undefined) return false;
   const atMs = pool.availableSinceMs + pool.billableSeconds * 1000;
   const scopes = storedScopes(record);
   const startup = startupOf(record);
@@ -63,14 +67,18 @@ const recordHopEnd = async (
       ? instanceCostUsd(pool.billableSeconds, job.criteria.instanceCount, price)
       : undefined;
   // The gap and the spend are one fact of the hop: one write.
+  const spend =
+    job?.team && usd !== undefined
+      ? { team: job.team, day: historyDay(atMs), job: record.name, usd }
+      : undefined;
   await stats.addGap(
     scopes,
     gap,
-    ...(job?.team && usd !== undefined
-      ? [{ team: job.team, day: historyDay(atMs), job: record.name, usd }]
-      : []),
+    ...(spend || submission ? [spend] : []),
+    ...(submission ? [submission] : []),
   );
   if (usd !== undefined) onIdleSpend?.(usd);
+  return true;
 };
 
 /**
@@ -142,19 +150,29 @@ export const usageStatsReactor = (
     // The start fact carries the record as written before reuse detection ran: a reuse found in
     // the same handling comes as its own fact, and makes the start a warm one.
     const warm = new Set(facts.flatMap((f) => (f.kind === 'pool-reused' ? [f.toJob] : [])));
+    // A warm start's submission is written with the gap of the hop it reused (one request); one
+    // whose gap is not written (nothing to learn from it) is written on its own after them.
+    const submissions = new Map<string, OwnerSubmission>();
     for (const fact of facts) {
       switch (fact.kind) {
-        case 'job-started':
-          if (fact.job.job?.owner) await stats.noteSubmission(fact.job.job.owner, fact.job.job.createdAtMs);
+        case 'job-started': {
+          const job = fact.job.job;
+          const submission = job?.owner ? { owner: job.owner, atMs: job.createdAtMs } : undefined;
+          if (submission && warm.has(fact.job.name)) submissions.set(fact.job.name, submission);
+          else if (submission) await stats.noteSubmission(submission.owner, submission.atMs);
           if (fact.job.reusedPoolOf === undefined && !warm.has(fact.job.name))
             await resolveMissedReuse(stats, fact.job);
           break;
+        }
         case 'job-ended':
           await recordRunDuration(stats, prices, options.endWatch, fact.job);
           break;
-        case 'pool-reused':
-          await recordHopEnd(stats, prices, fact.fromJob, true, options.onIdleSpend);
+        case 'pool-reused': {
+          const submission = submissions.get(fact.toJob);
+          if (await recordHopEnd(stats, prices, fact.fromJob, true, options.onIdleSpend, submission))
+            submissions.delete(fact.toJob);
           break;
+        }
         case 'pool-ended':
           await recordHopEnd(stats, prices, fact.job, false, options.onIdleSpend);
           break;
@@ -162,5 +180,7 @@ export const usageStatsReactor = (
           break;
       }
     }
+    for (const submission of submissions.values())
+      await stats.noteSubmission(submission.owner, submission.atMs);
   },
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CachedUsageStats } from '../../lib/adapters/cachedUsageStats';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
 import {
   DEFAULT_END_WATCH,
@@ -12,6 +13,7 @@ import { matchKey } from '../../lib/domain/matchKey';
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import { learnHierarchical } from '../../lib/domain/policy/gapLearner';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import type { UsageStats } from '../../lib/ports/usageStats';
 import { SAMPLE_CRITERIA, sampleSnapshot } from '../support/sampleCriteria';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -103,6 +105,53 @@ describe('usage statistics: learning that cannot trap itself', () => {
     expect(await stats.recentGaps(keyScope, 10)).toEqual(
       expect.arrayContaining([expect.objectContaining({ job: 'first', unresolved: true })]),
     );
+  });
+
+  it("writes a warm start's submission with the gap of the hop it took, once; alone when no gap is learnt", async () => {
+    const store = new MemoryUsageStats();
+    const calls: string[] = [];
+    const counting: UsageStats = Object.assign(Object.create(store) as UsageStats, {
+      noteSubmission: async (owner: string, atMs: number) => {
+        calls.push('noteSubmission');
+        return store.noteSubmission(owner, atMs);
+      },
+      addGap: async (...args: Parameters<UsageStats['addGap']>) => {
+        calls.push(args[3] ? 'addGap+submission' : 'addGap');
+        return store.addGap(...args);
+      },
+    });
+    const reactor = usageStatsReactor(counting, DEFAULT_PRICES);
+    const taken: JobRecord = {
+      name: 'other',
+      job: snapshot('other', T0 - 9 * MIN),
+      pool: {
+        status: 'Reused',
+        availableSinceMs: T0 + MIN,
+        billableSeconds: 360,
+        observedAtMs: T0 + 7 * MIN,
+      },
+    };
+    const warm: JobRecord = { name: 'second', job: snapshot('second', T0 + 7 * MIN) };
+    const facts: LedgerFact[] = [
+      { kind: 'job-started', job: warm },
+      { kind: 'pool-reused', fromJob: taken, toJob: 'second' },
+    ];
+    await reactor.react(facts);
+    expect(calls).toEqual(['addGap+submission']);
+    expect(await store.ownerLastSubmittedAt('alice')).toBe(warm.job?.createdAtMs);
+    // Told again (a retried event): the same writes, the same result.
+    await reactor.react(facts);
+    expect(await store.ownerLastSubmittedAt('alice')).toBe(warm.job?.createdAtMs);
+    // The hop it took has no billable seconds yet: no gap, the submission on its own.
+    calls.length = 0;
+    const unbilled: JobRecord = { ...taken, pool: { status: 'Reused', observedAtMs: T0 + 8 * MIN } };
+    const third: JobRecord = { name: 'third', job: snapshot('third', T0 + 8 * MIN) };
+    await reactor.react([
+      { kind: 'job-started', job: third },
+      { kind: 'pool-reused', fromJob: unbilled, toJob: 'third' },
+    ]);
+    expect(calls).toEqual(['noteSubmission']);
+    expect(await store.ownerLastSubmittedAt('alice')).toBe(third.job?.createdAtMs);
   });
 
   it('a cold start resolves the placeholder another container wrote moments ago, through its own cache', async () => {
