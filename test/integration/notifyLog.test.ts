@@ -351,6 +351,22 @@ describe('DynamoDB notification items in the ledger table', () => {
     expect(notices).toHaveLength(2);
   });
 
+  it('writes nothing when the read of the covering notices fails, and claims on the next try', async () => {
+    const client = documentClient();
+    const log = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    const ended: NoticeKey = { job: 'read-fails-1', kind: 'job-ended', hop: 'read-fails-1' };
+    const send = vi.spyOn(client, 'send');
+    send.mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    try {
+      await expect(log.claim(ended, T0, MIN)).rejects.toThrow('Rate exceeded');
+      expect(send).toHaveBeenCalledTimes(1);
+    } finally {
+      send.mockRestore();
+    }
+    expect(await log.getNotice(ended)).toBeUndefined();
+    expect(await log.claim(ended, T0 + 1, MIN)).toEqual({ kind: 'claimed' });
+  });
+
   it('reads the covering notices again when throttling leaves keys unprocessed', async () => {
     const client = documentClient();
     const log = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });

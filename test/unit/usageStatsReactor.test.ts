@@ -154,6 +154,41 @@ describe('usage statistics: learning that cannot trap itself', () => {
     expect(await store.ownerLastSubmittedAt('alice')).toBe(third.job?.createdAtMs);
   });
 
+  it("records a warm start's submission on the retry when the write carrying it failed", async () => {
+    const store = new MemoryUsageStats();
+    let failGaps = true;
+    const failing: UsageStats = Object.assign(Object.create(store) as UsageStats, {
+      addGap: async (...args: Parameters<UsageStats['addGap']>) => {
+        if (failGaps) throw new Error('throttled');
+        return store.addGap(...args);
+      },
+    });
+    const reactor = usageStatsReactor(failing, DEFAULT_PRICES);
+    const taken: JobRecord = {
+      name: 'other',
+      job: snapshot('other', T0 - 9 * MIN),
+      pool: {
+        status: 'Reused',
+        availableSinceMs: T0 + MIN,
+        billableSeconds: 360,
+        observedAtMs: T0 + 7 * MIN,
+      },
+    };
+    const warm: JobRecord = { name: 'second', job: snapshot('second', T0 + 7 * MIN) };
+    await expect(
+      reactor.react([
+        { kind: 'job-started', job: warm },
+        { kind: 'pool-reused', fromJob: taken, toJob: 'second' },
+      ]),
+    ).rejects.toThrow('throttled');
+    expect(await store.ownerLastSubmittedAt('alice')).toBeUndefined();
+    // Lambda retries the event; the reuse was linked by the first attempt, so the retry tells the
+    // start alone (ingestJobEvent's stale path), and the submission is written on its own.
+    failGaps = false;
+    await reactor.react([{ kind: 'job-started', job: { ...warm, reusedPoolOf: 'other' } }]);
+    expect(await store.ownerLastSubmittedAt('alice')).toBe(warm.job?.createdAtMs);
+  });
+
   it('a cold start resolves the placeholder another container wrote moments ago, through its own cache', async () => {
     let now = T0 - MIN;
     const clock = { now: () => now };
