@@ -29,8 +29,9 @@ const startupOf = (record: JobRecord): { startupSeconds?: number } => {
 };
 
 /**
- * A hop that ended (reused or not): its idle gap for the strategies, its idle spend for the caps.
- * `submission` (the submission of the job that reused it) is written with them; whether it was.
+ * A hop that ended (reused or not): its idle gap for the strategies, its idle spend for the caps,
+ * and `submission` (of the job that reused it) in the same write. Whether anything was written:
+ * a hop whose billable seconds are not known yet teaches nothing, and the submission is not sent.
  */
 const recordHopEnd = async (
   stats: UsageStats,
