@@ -333,14 +333,29 @@ Where a target above is missed, what the profiles say and what would close it:
   reactor ranks a pool among the pools of its key that reuse detection read in the same
   invocation (146 Queries): 14,702 → 12,615 requests on the bundled week (34.8 → 29.9 per job,
   36.9 → 32.0 with a sweep every minute; \`node bin/run-ts.js bench/dynamoCallers.ts\` lists
-  them by operation and caller). The largest left: the sweep's Available-pool read (one byExpiry
-  Query per sweep, 2,584), the gap-log catch-ups (1,459: one per container per 5-minute cache
-  expiry, and one fresh read per job start), job snapshots (one UpdateItem per event, 1,283),
-  the notices (claim, delivered mark and covered mark, 1,922), the reconcile claim (677), reuse
-  candidates (byMatchKey and byOwner, 857). What would close the gap: fewer requests per notice
-  (the covered mark is a second item, and dynalite has no TransactWriteItems), per event (a
-  snapshot and its pool in one UpdateItem), a DynamoDB stand-in cheaper per request than
-  dynalite, and a cheaper working-hours check (luxon). The Slack and SNS notices now reach their
+  them by operation and caller). Then (the same jobs, pools, actions, notifications, summary and
+  checks, calm and under \`--chaos\`; with every fault too, but for ten messages sent at one instant
+  in another order; api aside): a notice another message told
+  (the job's end, told by "pool available" or "no pool") is no longer written as an item of its
+  own after that message is delivered; its claim reads the covering notices in one BatchGetItem,
+  only for a "job ended" message (364 UpdateItems become 58 BatchGetItems); a key's run durations
+  are written only when the end watch would look at its pool (380 PutItems, none while the watch
+  is off); a warm start's owner submission rides in the BatchWriteItem of the gap it closed (269
+  UpdateItems): 11,740 → 10,785 requests (27.8 → 25.6 per job, 30.2 → 27.9 with a sweep every
+  minute). The largest left, next-event: the sweep's Available-pool read (one byExpiry Query per
+  sweep, 2,142; 3,112 every minute), the usage statistics (1,944: 1,190 gap-log catch-ups, one per
+  container per 5-minute cache expiry and one fresh read per cold start, 371 gap writes, 180
+  partition reads, 153 cold starts' submissions), the notices (a claim and a delivered mark each,
+  1,698), job snapshots (one UpdateItem per event, 1,283), reuse candidates (byMatchKey and
+  byOwner, 1,118: each one the same invocation does not already hold), pool observations and reuse
+  links (990), the policy's actions (813: per action its intent, keep-alive and decision, the
+  intent already one write on the pool's item; and 213 warnings' decisions), the reconcile claim
+  and done (571). What would close the gap: per event, a snapshot and its pool in one UpdateItem;
+  per notice, the claim and the delivered mark of one job's notices on one item (a change of
+  their key shapes, with the old items still read); per action, its decision on the pool's item
+  (the decision log is queried by day: a change of the audit's shape); per sweep, a change feed
+  (DynamoDB Streams) in place of a byExpiry read every minute; and, for the local figures, a
+  DynamoDB stand-in cheaper per request than dynalite, and a cheaper working-hours check (luxon). The Slack and SNS notices now reach their
   sinks in process, as the SDK clients do. Cut per request since (the same jobs, pools, actions,
   notifications, summary and checks): dynalite parses each Condition, Update, KeyCondition and
   Projection expression once and copies its tree for later requests with their own values

@@ -4,6 +4,7 @@ import type {
   GapLogRead,
   HopSpend,
   ObservedGap,
+  OwnerSubmission,
   RunDuration,
   UsageStats,
   WrittenGap,
@@ -120,16 +121,23 @@ export class CachedUsageStats implements UsageStats {
     return entry !== undefined && this.clock.now() - entry.atMs < this.ttlMs;
   }
 
-  async noteSubmission(owner: string, atMs: number): Promise<boolean> {
-    // The stored instant only moves forward: one known to be as late already refuses this write.
+  async noteSubmission(owner: string, atMs: number): Promise<void> {
+    // The latest submission counts: one known to be as late already makes this write moot.
+    if (this.knowsSubmission(owner, atMs)) return;
+    await this.inner.noteSubmission(owner, atMs);
+    this.learnSubmission(owner, atMs);
+  }
+
+  private knowsSubmission(owner: string, atMs: number): boolean {
     const seen = this.owners.get(owner)?.value;
-    if (seen !== undefined && seen >= atMs) return false;
-    const newest = await this.inner.noteSubmission(owner, atMs);
+    return seen !== undefined && seen >= atMs;
+  }
+
+  /** Written: the store holds `atMs` or later, and a read now would say so (barring other containers). */
+  private learnSubmission(owner: string, atMs: number): void {
     const known = this.owners.get(owner);
-    // Recorded: the stored value is exactly `atMs`, as a read now would say.
-    if (newest)
-      this.owners.set(owner, { value: atMs, atMs: this.fresh(known) ? known.atMs : this.clock.now() });
-    return newest;
+    const value = Math.max(known?.value ?? atMs, atMs);
+    this.owners.set(owner, { value, atMs: this.fresh(known) ? known.atMs : this.clock.now() });
   }
 
   async ownerLastSubmittedAt(owner: string): Promise<number | undefined> {
@@ -140,8 +148,17 @@ export class CachedUsageStats implements UsageStats {
     return value;
   }
 
-  async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
-    await this.inner.addGap(scopeIds, gap, spend);
+  async addGap(
+    scopeIds: readonly string[],
+    gap: ObservedGap,
+    spend?: HopSpend,
+    submission?: OwnerSubmission,
+  ): Promise<void> {
+    // A submission known already is not written again; the gap is (it may rewrite a sample).
+    const told =
+      submission && !this.knowsSubmission(submission.owner, submission.atMs) ? submission : undefined;
+    await this.inner.addGap(scopeIds, gap, spend, ...(told ? [told] : []));
+    if (told) this.learnSubmission(told.owner, told.atMs);
     if (spend) {
       // Kept by job: a hop written again replaces its own spend in the sum, as the store does.
       const cached = this.spend.get(spendKey(spend.team, spend.day));

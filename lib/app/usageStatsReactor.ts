@@ -1,10 +1,12 @@
+import type { EndWatchSettings } from '../domain/endWatch';
 import { historyDay } from '../domain/historyDay';
 import { jobUnitPrice } from '../domain/jobPrice';
 import type { JobRecord } from '../domain/jobRecord';
 import { gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { DEFAULT_GAP_LEARNING, GAPS_PER_SCOPE } from '../domain/policy/gapLearner';
 import { instanceCostUsd, type PriceTable } from '../domain/prices';
-import type { UsageStats } from '../ports/usageStats';
+import type { OwnerSubmission, UsageStats } from '../ports/usageStats';
+import { watchWorthy } from './endWatch';
 import type { FactReactor } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 
@@ -26,16 +28,21 @@ const startupOf = (record: JobRecord): { startupSeconds?: number } => {
   return { startupSeconds: (job.startedAtMs - job.createdAtMs) / 1000 };
 };
 
-/** A hop that ended (reused or not): its idle gap for the strategies, its idle spend for the caps. */
+/**
+ * A hop that ended (reused or not): its idle gap for the strategies, its idle spend for the caps,
+ * and `submission` (of the job that reused it) in the same write. Whether anything was written:
+ * a hop whose billable seconds are not known yet teaches nothing, and the submission is not sent.
+ */
 const recordHopEnd = async (
   stats: UsageStats,
   prices: PriceTable,
   record: JobRecord,
   reused: boolean,
   onIdleSpend?: (usd: number) => void,
-) => {
+  submission?: OwnerSubmission,
+): Promise<boolean> => {
   const pool = record.pool;
-  if (pool?.billableSeconds === undefined || pool.availableSinceMs === undefined) return;
+  if (pool?.billableSeconds === undefined || pool.availableSinceMs === undefined) return false;
   const atMs = pool.availableSinceMs + pool.billableSeconds * 1000;
   const scopes = storedScopes(record);
   const startup = startupOf(record);
@@ -61,14 +68,18 @@ const recordHopEnd = async (
       ? instanceCostUsd(pool.billableSeconds, job.criteria.instanceCount, price)
       : undefined;
   // The gap and the spend are one fact of the hop: one write.
+  const spend =
+    job?.team && usd !== undefined
+      ? { team: job.team, day: historyDay(atMs), job: record.name, usd }
+      : undefined;
   await stats.addGap(
     scopes,
     gap,
-    ...(job?.team && usd !== undefined
-      ? [{ team: job.team, day: historyDay(atMs), job: record.name, usd }]
-      : []),
+    ...(spend || submission ? [spend] : []),
+    ...(submission ? [submission] : []),
   );
   if (usd !== undefined) onIdleSpend?.(usd);
+  return true;
 };
 
 /**
@@ -101,11 +112,20 @@ const resolveMissedReuse = async (stats: UsageStats, record: JobRecord) => {
 /**
  * How long a completed job ran, from creation to end, under its match key: the end watch
  * expects the next job of the key to end around then. A failed or stopped job says nothing
- * about when the key's work completes.
+ * about when the key's work completes. Only runs the watch could use are written: of a key
+ * whose pool it would watch (watchWorthy; a key's instances, and so its price, are the same for
+ * every job of it). With the watch off (the default) none is: a watch turned on, or made
+ * cheaper, learns a key from its next completed job, as one run is enough for a window.
  */
-const recordRunDuration = async (stats: UsageStats, record: JobRecord) => {
+const recordRunDuration = async (
+  stats: UsageStats,
+  prices: PriceTable,
+  endWatch: EndWatchSettings | undefined,
+  record: JobRecord,
+) => {
   const job = record.job;
   if (job?.status !== 'Completed' || job.endedAtMs === undefined || !job.matchKey) return;
+  if (endWatch && !watchWorthy(record, prices, endWatch)) return;
   const seconds = (job.endedAtMs - job.createdAtMs) / 1000;
   if (seconds <= 0) return;
   await stats.addRunDuration(job.matchKey, { job: record.name, atMs: job.endedAtMs, seconds });
@@ -119,33 +139,49 @@ const recordRunDuration = async (stats: UsageStats, record: JobRecord) => {
 export const usageStatsReactor = (
   stats: UsageStats,
   prices: PriceTable,
-  /** Told the idle cost of every hop that ended (the IdleCostUsd metric of the dashboard). */
-  onIdleSpend?: (usd: number) => void,
+  options: {
+    /** Told the idle cost of every hop that ended (the IdleCostUsd metric of the dashboard). */
+    readonly onIdleSpend?: (usd: number) => void;
+    /** The end watch the run durations are learnt for; absent, every completed run is learnt. */
+    readonly endWatch?: EndWatchSettings;
+  } = {},
 ): FactReactor => ({
   name: 'usage-stats',
   async react(facts: readonly LedgerFact[]) {
     // The start fact carries the record as written before reuse detection ran: a reuse found in
     // the same handling comes as its own fact, and makes the start a warm one.
     const warm = new Set(facts.flatMap((f) => (f.kind === 'pool-reused' ? [f.toJob] : [])));
+    // A warm start's submission is written with the gap of the hop it reused (one request); one
+    // whose gap is not written (nothing to learn from it) is written on its own after them.
+    const submissions = new Map<string, OwnerSubmission>();
     for (const fact of facts) {
       switch (fact.kind) {
-        case 'job-started':
-          if (fact.job.job?.owner) await stats.noteSubmission(fact.job.job.owner, fact.job.job.createdAtMs);
+        case 'job-started': {
+          const job = fact.job.job;
+          const submission = job?.owner ? { owner: job.owner, atMs: job.createdAtMs } : undefined;
+          if (submission && warm.has(fact.job.name)) submissions.set(fact.job.name, submission);
+          else if (submission) await stats.noteSubmission(submission.owner, submission.atMs);
           if (fact.job.reusedPoolOf === undefined && !warm.has(fact.job.name))
             await resolveMissedReuse(stats, fact.job);
           break;
+        }
         case 'job-ended':
-          await recordRunDuration(stats, fact.job);
+          await recordRunDuration(stats, prices, options.endWatch, fact.job);
           break;
-        case 'pool-reused':
-          await recordHopEnd(stats, prices, fact.fromJob, true, onIdleSpend);
+        case 'pool-reused': {
+          const submission = submissions.get(fact.toJob);
+          if (await recordHopEnd(stats, prices, fact.fromJob, true, options.onIdleSpend, submission))
+            submissions.delete(fact.toJob);
           break;
+        }
         case 'pool-ended':
-          await recordHopEnd(stats, prices, fact.job, false, onIdleSpend);
+          await recordHopEnd(stats, prices, fact.job, false, options.onIdleSpend);
           break;
         default:
           break;
       }
     }
+    for (const submission of submissions.values())
+      await stats.noteSubmission(submission.owner, submission.atMs);
   },
 });

@@ -94,12 +94,31 @@ export const noticeKey = (notice: Notice): NoticeKey => {
 };
 
 /**
- * Notices whose message already tells the job's end (status, duration, failure): once one of
+ * The kinds whose message already tells the job's end (status, duration, failure): once one of
  * them is sent, a separate "job ended" message would only repeat it.
  */
-export const coveredKeys = (notice: Notice): NoticeKey[] =>
-  notice.kind === 'pool-available' || notice.kind === 'no-pool'
-    ? [{ job: notice.job.name, kind: 'job-ended', hop: notice.job.name }]
+const TELLS_THE_END: readonly string[] = ['pool-available', 'no-pool'] satisfies NoticeKind[];
+
+/** The one "job ended" notice of a job (its own hop, no occurrence). */
+const endKey = (job: string): NoticeKey => ({ job, kind: 'job-ended', hop: job });
+
+/** The notices that the message of the notice keyed `key` also tells. */
+export const keysCoveredBy = (key: NoticeKey): NoticeKey[] =>
+  TELLS_THE_END.includes(key.kind) && key.hop === key.job && key.occurrence === undefined
+    ? [endKey(key.job)]
+    : [];
+
+/** The notices `notice`'s message also tells. */
+export const coveredKeys = (notice: Notice): NoticeKey[] => keysCoveredBy(noticeKey(notice));
+
+/**
+ * The notices whose message, once delivered (or kept to be replayed), also tells `key`: the
+ * other direction of keysCoveredBy. A covered notice has no item of its own: its claim is
+ * refused while one of these stands (the notification log).
+ */
+export const coveringKeys = (key: NoticeKey): NoticeKey[] =>
+  key.kind === 'job-ended' && key.hop === key.job && key.occurrence === undefined
+    ? TELLS_THE_END.map((kind) => ({ job: key.job, kind, hop: key.hop }))
     : [];
 
 export type NoticeOf<K extends NoticeKind> = Extract<Notice, { readonly kind: K }>;

@@ -51,12 +51,12 @@ export interface DeadLetter {
 export interface NotificationLog {
   /**
    * Takes the notice for sending, exactly once. A claim that was never settled (its sender
-   * crashed) can be taken again once its lease has run out, so nothing is lost.
+   * crashed) can be taken again once its lease has run out, so nothing is lost. A notice with
+   * no item of its own that a covering notice tells (delivered or dead-lettered: coveredNotice)
+   * is refused as delivered: that message told it already.
    */
   claim(key: NoticeKey, nowMs: number, leaseMs: number): Promise<Claim>;
   markDelivered(key: NoticeKey, nowMs: number): Promise<void>;
-  /** Records that `by`'s message also told `key`. Leaves a notice that already exists untouched. */
-  markCovered(key: NoticeKey, by: NoticeKey, nowMs: number): Promise<void>;
   /** Stores the undelivered envelopes for ops and marks the notice dead-lettered. */
   deadLetter(
     key: NoticeKey,
@@ -64,8 +64,12 @@ export interface NotificationLog {
     error: string,
     nowMs: number,
   ): Promise<DeadLetter>;
+  /** The notice's item; none: the notice as the notices covering it tell it (coveredNotice), if any does. */
   getNotice(key: NoticeKey): Promise<NoticeRecord | undefined>;
-  /** Every notice about one job's partition (the messages of its pool hops), oldest claim first. */
+  /**
+   * Every notice about one job's partition (the messages of its pool hops), oldest claim first,
+   * covered ones included (withCoveredNotices).
+   */
   noticesOf(job: string): Promise<NoticeRecord[]>;
   /** Oldest first. */
   listDeadLetters(limit: number, cursor?: string): Promise<Page<DeadLetter>>;

@@ -5,7 +5,7 @@ import type { Telemetry } from '../ports/telemetry';
 import { type DeliveryDeps, type DeliveryReport, deliverAll, describeFailures } from './deliver';
 import type { ChannelName, Envelope } from './envelope';
 import { renderNotice } from './messages/render';
-import { coveredKeys, type Notice, noticeKey } from './notice';
+import { type Notice, noticeKey } from './notice';
 import type { NotificationChannel } from './notificationChannel';
 import type { Claim, DeadLetter, NoticeKey, NoticeState, NotificationLog } from './notificationLog';
 import { type RecipientRules, resolveRecipient } from './recipient';
@@ -113,7 +113,7 @@ export class Notifier {
 
     const report = await deliverAll(envelopes, this.delivery);
     this.reportSent(key, report, false);
-    return this.settle(notice, key, report);
+    return this.settle(key, report);
   }
 
   /**
@@ -121,7 +121,7 @@ export class Notifier {
    * channels failed, never the message nor the owner's address: the notice is found again
    * from the ledger by its key.
    */
-  private async settle(notice: Notice, key: NoticeKey, report: DeliveryReport): Promise<NotifyOutcome> {
+  private async settle(key: NoticeKey, report: DeliveryReport): Promise<NotifyOutcome> {
     const { deps } = this;
     const nowMs = deps.clock.now();
     const delivered = report.delivered.map((e) => e.channel);
@@ -147,8 +147,8 @@ export class Notifier {
         deps.telemetry.count('NotificationsDeadLettered');
         outcome = { kind: 'dead-lettered', key, letterId: letter.id, delivered };
       }
-      // Delivered now or by a replay later, this message tells the job's end: no separate one.
-      for (const covered of coveredKeys(notice)) await deps.log.markCovered(covered, key, nowMs);
+      // Delivered now or by a replay later, this message also tells what it covers (the job's
+      // end): the log refuses their claims on this mark alone (coveredNotice), no write of theirs.
       return outcome;
     } catch (error) {
       deps.telemetry.error('could not record a notification outcome', {

@@ -57,6 +57,12 @@ export interface HopSpend {
   readonly usd: number;
 }
 
+/** A job submitted by an owner, as the owner's activity counts it. */
+export interface OwnerSubmission {
+  readonly owner: string;
+  readonly atMs: number;
+}
+
 /** How long one job of a match key ran, from its creation to its end (the end watch learns from these). */
 export interface RunDuration {
   readonly job: string;
@@ -71,15 +77,22 @@ export interface RunDuration {
  * by the job it comes from, so a repeated fact counts once.
  */
 export interface UsageStats {
-  /** Whether `atMs` is now the owner's last submission (false: a later one was recorded already). */
-  noteSubmission(owner: string, atMs: number): Promise<boolean>;
+  /** Records that `owner` submitted a job at `atMs`; the latest submission is what counts, in any order. */
+  noteSubmission(owner: string, atMs: number): Promise<void>;
   ownerLastSubmittedAt(owner: string): Promise<number | undefined>;
   /**
    * Records one gap under each of its scopes (a hop's gap is learnt per key, owner, team, family)
    * and, when given, the same hop's idle spend: one fact, written together. A hop's spend is
-   * kept by job, so writing it again replaces it.
+   * kept by job, so writing it again replaces it. `submission`, when given, is recorded as
+   * noteSubmission would, in the same request: a warm start tells both (the reused hop's gap
+   * and its owner's submission).
    */
-  addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void>;
+  addGap(
+    scopeIds: readonly string[],
+    gap: ObservedGap,
+    spend?: HopSpend,
+    submission?: OwnerSubmission,
+  ): Promise<void>;
   /**
    * The most recent gaps of a scope, newest first. A cache may answer what it read a few
    * minutes ago; `fresh` asks for every write until now, whichever container made it.

@@ -314,7 +314,10 @@ export class Runtime {
   private baseReactors(): readonly FactReactor[] {
     this.baseReactorList ??= [
       ...(this.options.extraReactors ?? []),
-      usageStatsReactor(this.stats, this.prices, this.countIdleSpend),
+      usageStatsReactor(this.stats, this.prices, {
+        onIdleSpend: this.countIdleSpend,
+        endWatch: this.config.policy.endWatch,
+      }),
       // The owner hears "available until" before any policy action on the pool.
       this.notify.reactor,
     ];

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../lib/adapters/awsClients';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
@@ -120,17 +120,55 @@ const contract = (name: string, makeLog: () => NotificationLog) =>
       expect((await l.getNotice(key('pool-available')))?.claims).toBe(2);
     });
 
-    it('marks a covered notice delivered unless it already exists', async () => {
+    it('tells a notice a delivered or dead-lettered covering notice told, with no item of its own', async () => {
       const l = log();
-      await l.claim(key('job-ended'), T0, MIN);
-      await l.markCovered(key('job-ended'), key('pool-available'), T0);
-      expect((await l.getNotice(key('job-ended')))?.state).toBe('claimed');
-      await l.markCovered(key('no-pool'), key('pool-available'), T0);
-      expect(await l.getNotice(key('no-pool'))).toMatchObject({
+      // In flight, the covering message has told nothing yet.
+      await l.claim(key('pool-available'), T0, MIN);
+      expect(await l.getNotice(key('job-ended'))).toBeUndefined();
+      await l.markDelivered(key('pool-available'), T0 + 1000);
+      expect(await l.claim(key('job-ended'), T0 + MIN, MIN)).toEqual({
+        kind: 'duplicate',
         state: 'delivered',
-        coveredBy: key('pool-available'),
       });
-      expect((await l.claim(key('no-pool'), T0, MIN)).kind).toBe('duplicate');
+      const told = {
+        key: key('job-ended'),
+        state: 'delivered',
+        claims: 0,
+        claimedAtMs: T0 + 1000,
+        deliveredAtMs: T0 + 1000,
+        coveredBy: key('pool-available'),
+      };
+      expect(await l.getNotice(key('job-ended'))).toEqual(told);
+      expect(await l.noticesOf(key('x').job)).toEqual([
+        expect.objectContaining({ key: key('pool-available'), state: 'delivered' }),
+        told,
+      ]);
+      // A notice of another kind, or another hop's, is not told by it.
+      expect(await l.claim(key('expiry-warning', '1'), T0 + MIN, MIN)).toEqual({ kind: 'claimed' });
+
+      const other = log();
+      await other.claim(key('no-pool'), T0, MIN);
+      await other.deadLetter(key('no-pool'), [emailEnvelope], 'email: SNS 500', T0 + 500);
+      expect(await other.claim(key('job-ended'), T0 + MIN, MIN)).toEqual({
+        kind: 'duplicate',
+        state: 'delivered',
+      });
+      expect(await other.getNotice(key('job-ended'))).toMatchObject({ coveredBy: key('no-pool') });
+    });
+
+    it('leaves a notice with an item of its own to that item, covered or not', async () => {
+      const l = log();
+      expect(await l.claim(key('job-ended'), T0, MIN)).toEqual({ kind: 'claimed' });
+      await l.claim(key('pool-available'), T0, MIN);
+      await l.markDelivered(key('pool-available'), T0 + 1000);
+      expect(await l.claim(key('job-ended'), T0 + 1, MIN)).toEqual({ kind: 'duplicate', state: 'claimed' });
+      expect(await l.getNotice(key('job-ended'))).toMatchObject({ state: 'claimed', claims: 1 });
+      expect((await l.noticesOf(key('x').job)).map((n) => [n.key.kind, n.state])).toEqual([
+        ['job-ended', 'claimed'],
+        ['pool-available', 'delivered'],
+      ]);
+      // Its sender died: the claim is taken over once its lease ran out, as any other.
+      expect(await l.claim(key('job-ended'), T0 + 2 * MIN, MIN)).toEqual({ kind: 'claimed' });
     });
 
     it('keeps dead letters whole, lists them oldest first a page at a time, and resolves them', async () => {
@@ -245,12 +283,13 @@ describe('DynamoDB notification items in the ledger table', () => {
     try {
       expect(await mine.claim(available, T0, MIN)).toEqual({ kind: 'claimed' });
       await mine.markDelivered(available, T0);
-      await mine.markCovered(ended, available, T0);
+      expect(send).toHaveBeenCalledTimes(2);
+      // The job's end, told by that message: one read of it (and of the end's own item), no write.
+      expect(await mine.claim(ended, T0 + MIN, MIN)).toEqual({ kind: 'duplicate', state: 'delivered' });
       expect(send).toHaveBeenCalledTimes(3);
-      // A duplicate event in this container: no claim to be refused, no read, no second mark.
+      // A duplicate event in this container: no claim to be refused, no read.
       expect(await mine.claim(available, T0 + MIN, MIN)).toEqual({ kind: 'duplicate', state: 'delivered' });
       expect(await mine.claim(ended, T0 + MIN, MIN)).toEqual({ kind: 'duplicate', state: 'delivered' });
-      await mine.markCovered(ended, available, T0 + MIN);
       expect(send).toHaveBeenCalledTimes(3);
       // Another container learns it from the table: a refused claim and one read.
       expect(await other.claim(available, T0 + MIN, MIN)).toEqual({ kind: 'duplicate', state: 'delivered' });
@@ -260,6 +299,92 @@ describe('DynamoDB notification items in the ledger table', () => {
         state: 'delivered',
       });
       expect(send).toHaveBeenCalledTimes(5);
+    } finally {
+      send.mockRestore();
+    }
+  });
+
+  it('reads a covered notice an earlier version wrote as an item of its own', async () => {
+    // Earlier versions marked a covered notice with a write of its own after the covering one
+    // was delivered: such items stay in a deployed table until their TTL.
+    const client = documentClient();
+    const ended: NoticeKey = { job: 'old-cover-1', kind: 'job-ended', hop: 'old-cover-1' };
+    const available: NoticeKey = { job: 'old-cover-1', kind: 'pool-available', hop: 'old-cover-1' };
+    const old = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    await old.claim(available, T0, MIN);
+    await old.markDelivered(available, T0 + 1000);
+    await client.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: noticeItemKey(ended),
+        UpdateExpression:
+          'SET #job = :job, #kind = :kind, hop = :hop, itemType = :type, noticeState = :delivered, claims = :zero, claimedAtMs = :now, deliveredAtMs = :now, coveredBy = :by, #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(noticeState)',
+        ExpressionAttributeNames: { '#job': 'job', '#kind': 'kind', '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':job': ended.job,
+          ':kind': ended.kind,
+          ':hop': ended.hop,
+          ':type': 'notice',
+          ':delivered': 'delivered',
+          ':zero': 0,
+          ':now': T0 + 1500,
+          ':by': available,
+          ':ttl': Math.floor(T0 / 1000) + 35 * 86_400,
+        },
+      }),
+    );
+    const log = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    expect(await log.claim(ended, T0 + MIN, MIN)).toEqual({ kind: 'duplicate', state: 'delivered' });
+    const stored = {
+      key: ended,
+      state: 'delivered',
+      claims: 0,
+      claimedAtMs: T0 + 1500,
+      deliveredAtMs: T0 + 1500,
+      coveredBy: available,
+    };
+    expect(await log.getNotice(ended)).toEqual(stored);
+    // Listed once, as stored: not derived again beside it.
+    const notices = await log.noticesOf(ended.job);
+    expect(notices.filter((n) => n.key.kind === 'job-ended')).toEqual([stored]);
+    expect(notices).toHaveLength(2);
+  });
+
+  it('writes nothing when the read of the covering notices fails, and claims on the next try', async () => {
+    const client = documentClient();
+    const log = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    const ended: NoticeKey = { job: 'read-fails-1', kind: 'job-ended', hop: 'read-fails-1' };
+    const send = vi.spyOn(client, 'send');
+    send.mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    try {
+      await expect(log.claim(ended, T0, MIN)).rejects.toThrow('Rate exceeded');
+      expect(send).toHaveBeenCalledTimes(1);
+    } finally {
+      send.mockRestore();
+    }
+    expect(await log.getNotice(ended)).toBeUndefined();
+    expect(await log.claim(ended, T0 + 1, MIN)).toEqual({ kind: 'claimed' });
+  });
+
+  it('reads the covering notices again when throttling leaves keys unprocessed', async () => {
+    const client = documentClient();
+    const log = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+    const available: NoticeKey = { job: 'throttled-1', kind: 'pool-available', hop: 'throttled-1' };
+    const ended: NoticeKey = { job: 'throttled-1', kind: 'job-ended', hop: 'throttled-1' };
+    await log.claim(available, T0, MIN);
+    await log.markDelivered(available, T0);
+    const send = vi.spyOn(client, 'send');
+    // The first batch read answers nothing and hands every key back, as a throttled one may.
+    const throttled = async (command: BatchGetCommand) => ({
+      Responses: { [TABLE]: [] },
+      UnprocessedKeys: command.input.RequestItems,
+    });
+    send.mockImplementationOnce(throttled as unknown as typeof client.send);
+    try {
+      const fresh = new DynamoNotificationLog(client, TABLE, { retentionDays: 35 });
+      expect(await fresh.claim(ended, T0 + MIN, MIN)).toEqual({ kind: 'duplicate', state: 'delivered' });
+      expect(send).toHaveBeenCalledTimes(2);
     } finally {
       send.mockRestore();
     }

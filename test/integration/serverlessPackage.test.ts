@@ -345,6 +345,17 @@ describe('the hub of many accounts', () => {
     });
   });
 
+  it("lets the functions that send notices read the notices that may have told a job's end already", () => {
+    // A "job ended" claim reads its covering notices in one BatchGetItem (coveredNotice.ts).
+    for (const name of ['OnJobStateChangeRole', 'SweepRole']) {
+      const policies = resourceNamed(name).Properties.Policies as Array<{
+        PolicyDocument: { Statement: Array<{ Sid?: string; Action?: string | string[] }> };
+      }>;
+      const ledger = policies.flatMap((p) => p.PolicyDocument.Statement).find((st) => st.Sid === 'Ledger');
+      expect([ledger?.Action].flat(), name).toContain('dynamodb:BatchGetItem');
+    }
+  });
+
   it('lets the functions that call SageMaker assume the spoke role, and nothing more, only with many accounts', () => {
     for (const name of ['OnJobStateChangeRole', 'SweepRole', 'SlackActionsRole']) {
       const policies = resourceNamed(name).Properties.Policies as Array<{

@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CachedUsageStats } from '../../lib/adapters/cachedUsageStats';
 import { DynamoDecisionLog } from '../../lib/adapters/dynamo/dynamoDecisionLog';
@@ -61,11 +62,25 @@ const usageStatsContract = (name: string, make: (clock?: Clock) => Promise<Usage
   describe(`${name} usage statistics`, () => {
     it('keeps the latest submission per owner, whatever the order', async () => {
       const stats = await make();
-      expect(await stats.noteSubmission('alice', T0 + 10)).toBe(true);
-      expect(await stats.noteSubmission('alice', T0)).toBe(false);
-      expect(await stats.noteSubmission('alice', T0 + 10)).toBe(false);
+      await stats.noteSubmission('alice', T0 + 10);
+      await stats.noteSubmission('alice', T0);
+      await stats.noteSubmission('alice', T0 + 10);
       expect(await stats.ownerLastSubmittedAt('alice')).toBe(T0 + 10);
       expect(await stats.ownerLastSubmittedAt('bob')).toBeUndefined();
+      await stats.noteSubmission('alice', T0 + 20);
+      expect(await stats.ownerLastSubmittedAt('alice')).toBe(T0 + 20);
+    });
+
+    it("records a submission told with a hop's gap as noteSubmission does", async () => {
+      const stats = await make();
+      await stats.noteSubmission('alice', T0 + 10);
+      await stats.addGap(['matchKey:k'], gapAt('j1', T0), undefined, { owner: 'alice', atMs: T0 + 5 });
+      expect(await stats.ownerLastSubmittedAt('alice')).toBe(T0 + 10);
+      await stats.addGap([], gapAt('j2', T0), undefined, { owner: 'alice', atMs: T0 + 30 });
+      expect(await stats.ownerLastSubmittedAt('alice')).toBe(T0 + 30);
+      await stats.addGap(['matchKey:k'], gapAt('j3', T0), undefined, { owner: 'bob', atMs: T0 });
+      expect(await stats.ownerLastSubmittedAt('bob')).toBe(T0);
+      expect((await stats.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j3', 'j1']);
     });
 
     it('keeps each gap once, newest first', async () => {
@@ -235,6 +250,49 @@ describe('DynamoDB: a hop that ended', () => {
       send.mockRestore();
     }
     expect(await stats.idleSpend('vision', '2026-03-02')).toBe(1.5);
+  });
+
+  it("writes a warm start's submission in the same request as the gap of the hop it reused", async () => {
+    const stats = new DynamoUsageStats(dynamo.client, await dynamo.createLedgerTable(), { now: () => T0 });
+    const send = vi.spyOn(dynamo.client, 'send');
+    try {
+      await stats.addGap(['matchKey:k', 'owner:o'], gapAt('j1', T0), undefined, { owner: 'o', atMs: T0 + 5 });
+      expect(send).toHaveBeenCalledTimes(1);
+    } finally {
+      send.mockRestore();
+    }
+    expect(await stats.ownerLastSubmittedAt('o')).toBe(T0 + 5);
+  });
+});
+
+describe('DynamoDB: owner activity an earlier version wrote', () => {
+  it('reads the single ACTIVITY item beside the submission items, the later instant winning', async () => {
+    const table = await dynamo.createLedgerTable();
+    const stats = new DynamoUsageStats(dynamo.client, table, { now: () => T0 });
+    // As the earlier version wrote it: one item per owner, moved forward by a conditional update.
+    const writeOld = (owner: string, atMs: number) =>
+      dynamo.client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: `OWNER#${owner}`, sk: 'ACTIVITY' },
+          UpdateExpression: 'SET lastSubmittedAtMs = :at',
+          ConditionExpression: 'attribute_not_exists(lastSubmittedAtMs) OR lastSubmittedAtMs < :at',
+          ExpressionAttributeValues: { ':at': atMs },
+        }),
+      );
+    await writeOld('alice', T0 + 100);
+    expect(await stats.ownerLastSubmittedAt('alice')).toBe(T0 + 100);
+    // Older submissions after the upgrade (late events) do not hide it; a newer one wins.
+    await stats.noteSubmission('alice', T0);
+    await stats.noteSubmission('alice', T0 + 50);
+    expect(await stats.ownerLastSubmittedAt('alice')).toBe(T0 + 100);
+    await stats.addGap(['matchKey:k'], gapAt('j1', T0), undefined, { owner: 'alice', atMs: T0 + 200 });
+    expect(await stats.ownerLastSubmittedAt('alice')).toBe(T0 + 200);
+    // An old item newer than every submission item still counts.
+    await writeOld('bob', T0 + 300);
+    await stats.noteSubmission('bob', T0 + 10);
+    await stats.noteSubmission('bob', T0 + 20);
+    expect(await stats.ownerLastSubmittedAt('bob')).toBe(T0 + 300);
   });
 });
 

@@ -65,8 +65,8 @@ describe('the per-container usage statistics cache', () => {
     await cached.addGap(['matchKey:k'], gap('j2', T0 - 2 * MIN));
     await cached.addGap(['matchKey:k'], gap('j0', T0 - 4 * MIN)); // older than the newest 3: not among them
     await cached.addGap(['matchKey:k'], gap('j3', T0 - MIN, 90)); // the same sample rewritten
-    expect(await cached.noteSubmission('alice', T0)).toBe(true);
-    expect(await cached.noteSubmission('alice', T0 - MIN)).toBe(false);
+    await cached.noteSubmission('alice', T0);
+    await cached.noteSubmission('alice', T0 - MIN);
     const spend = (job: string, usd: number) => ({ team: 'vision', day: '2026-03-02', job, usd });
     await cached.addGap([], gap('j2', T0 - 2 * MIN), spend('j2', 2));
     await cached.addGap([], gap('j1', T0 - 3 * MIN), spend('j1', 1.5)); // counted once
@@ -302,21 +302,35 @@ describe('writes the store would refuse or repeat as they stand are not sent', (
     return { store, sent, cached: new CachedUsageStats(counting, { now: () => T0 }, 5 * MIN) };
   };
 
-  it('answers a submission no later than one it knows recorded without a write, as the store would', async () => {
+  it('sends no submission it knows the store holds as late already', async () => {
     const { store, sent, cached } = counted();
-    expect(await cached.noteSubmission('alice', T0)).toBe(true);
-    expect(await cached.noteSubmission('alice', T0)).toBe(false); // a duplicate start
-    expect(await cached.noteSubmission('alice', T0 - MIN)).toBe(false); // a late one
+    await cached.noteSubmission('alice', T0);
+    await cached.noteSubmission('alice', T0); // a duplicate start
+    await cached.noteSubmission('alice', T0 - MIN); // a late one
     expect(sent.submissions).toBe(1);
-    expect(await cached.noteSubmission('alice', T0 + MIN)).toBe(true);
+    await cached.noteSubmission('alice', T0 + MIN);
     expect(sent.submissions).toBe(2);
-    // What it read counts as known too; an owner it knows nothing of is asked.
+    // What it read counts as known too; an owner it knows nothing of is written.
     await store.noteSubmission('bob', T0);
     expect(await cached.ownerLastSubmittedAt('bob')).toBe(T0);
-    expect(await cached.noteSubmission('bob', T0 - MIN)).toBe(false);
-    expect(await cached.noteSubmission('carol', T0)).toBe(true);
+    await cached.noteSubmission('bob', T0 - MIN);
+    await cached.noteSubmission('carol', T0);
     expect(sent.submissions).toBe(3);
     expect(await store.ownerLastSubmittedAt('alice')).toBe(T0 + MIN);
+    // Told with a gap: written with it unless known, and known from then on.
+    await cached.addGap([], { job: 'g', atMs: T0, gapSeconds: 60, reused: true }, undefined, {
+      owner: 'alice',
+      atMs: T0 + 2 * MIN,
+    });
+    expect(await store.ownerLastSubmittedAt('alice')).toBe(T0 + 2 * MIN);
+    expect(await cached.ownerLastSubmittedAt('alice')).toBe(T0 + 2 * MIN);
+    expect(sent.submissions).toBe(4); // the memory store records it through noteSubmission
+    await cached.noteSubmission('alice', T0 + 2 * MIN);
+    await cached.addGap([], { job: 'h', atMs: T0, gapSeconds: 60, reused: true }, undefined, {
+      owner: 'alice',
+      atMs: T0 + MIN,
+    });
+    expect(sent.submissions).toBe(4);
   });
 
   it('writes a run sample again only when it says something else', async () => {

@@ -249,6 +249,31 @@ describe('Notifier', () => {
     expect(fields).not.toMatch(/@example\.com/);
   });
 
+  it("tells a job's end once: the delivered mark of the message that told it is the only write", async () => {
+    const { notifier, channels, log, clock } = setup();
+    const available: Notice = { kind: 'pool-available', job: snapshot('a'), expiresAtMs: NOW + 60 * MIN };
+    // A sender that dies between its claim and its delivered mark has told nothing yet.
+    await log.claim({ job: 'a', kind: 'pool-available', hop: 'a' }, NOW, 2 * MIN);
+    expect(await log.getNotice({ job: 'a', kind: 'job-ended', hop: 'a' })).toBeUndefined();
+    clock.t += 3 * MIN;
+    expect((await notifier.notify(available)).kind).toBe('sent');
+    // A later "job ended" (a retried event, another container): refused, nothing written for it.
+    expect(await notifier.notify(ended())).toMatchObject({ kind: 'duplicate', state: 'delivered' });
+    expect(channels[0]?.sent).toHaveLength(1);
+    expect(await log.noticesOf('a')).toEqual([
+      expect.objectContaining({
+        key: { job: 'a', kind: 'pool-available', hop: 'a' },
+        state: 'delivered',
+        claims: 2,
+      }),
+      expect.objectContaining({
+        key: { job: 'a', kind: 'job-ended', hop: 'a' },
+        claims: 0,
+        coveredBy: { job: 'a', kind: 'pool-available', hop: 'a' },
+      }),
+    ]);
+  });
+
   it('sends nothing and claims nothing when no channel is configured', async () => {
     const { notifier, log } = setup([]);
     expect((await notifier.notify(ended())).kind).toBe('no-destination');

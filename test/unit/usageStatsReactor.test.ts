@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { CachedUsageStats } from '../../lib/adapters/cachedUsageStats';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
+import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
+import {
+  DEFAULT_END_WATCH,
+  type EndWatchSettings,
+  SUGGESTED_END_WATCH_USD_PER_HOUR,
+} from '../../lib/domain/endWatch';
 import type { JobRecord } from '../../lib/domain/jobRecord';
+import { matchKey } from '../../lib/domain/matchKey';
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import { learnHierarchical } from '../../lib/domain/policy/gapLearner';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
-import { sampleSnapshot } from '../support/sampleCriteria';
+import type { UsageStats } from '../../lib/ports/usageStats';
+import { SAMPLE_CRITERIA, sampleSnapshot } from '../support/sampleCriteria';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 const MIN = 60_000;
@@ -99,6 +107,88 @@ describe('usage statistics: learning that cannot trap itself', () => {
     );
   });
 
+  it("writes a warm start's submission with the gap of the hop it took, once; alone when no gap is learnt", async () => {
+    const store = new MemoryUsageStats();
+    const calls: string[] = [];
+    const counting: UsageStats = Object.assign(Object.create(store) as UsageStats, {
+      noteSubmission: async (owner: string, atMs: number) => {
+        calls.push('noteSubmission');
+        return store.noteSubmission(owner, atMs);
+      },
+      addGap: async (...args: Parameters<UsageStats['addGap']>) => {
+        calls.push(args[3] ? 'addGap+submission' : 'addGap');
+        return store.addGap(...args);
+      },
+    });
+    const reactor = usageStatsReactor(counting, DEFAULT_PRICES);
+    const taken: JobRecord = {
+      name: 'other',
+      job: snapshot('other', T0 - 9 * MIN),
+      pool: {
+        status: 'Reused',
+        availableSinceMs: T0 + MIN,
+        billableSeconds: 360,
+        observedAtMs: T0 + 7 * MIN,
+      },
+    };
+    const warm: JobRecord = { name: 'second', job: snapshot('second', T0 + 7 * MIN) };
+    const facts: LedgerFact[] = [
+      { kind: 'job-started', job: warm },
+      { kind: 'pool-reused', fromJob: taken, toJob: 'second' },
+    ];
+    await reactor.react(facts);
+    expect(calls).toEqual(['addGap+submission']);
+    expect(await store.ownerLastSubmittedAt('alice')).toBe(warm.job?.createdAtMs);
+    // Told again (a retried event): the same writes, the same result.
+    await reactor.react(facts);
+    expect(await store.ownerLastSubmittedAt('alice')).toBe(warm.job?.createdAtMs);
+    // The hop it took has no billable seconds yet: no gap, the submission on its own.
+    calls.length = 0;
+    const unbilled: JobRecord = { ...taken, pool: { status: 'Reused', observedAtMs: T0 + 8 * MIN } };
+    const third: JobRecord = { name: 'third', job: snapshot('third', T0 + 8 * MIN) };
+    await reactor.react([
+      { kind: 'job-started', job: third },
+      { kind: 'pool-reused', fromJob: unbilled, toJob: 'third' },
+    ]);
+    expect(calls).toEqual(['noteSubmission']);
+    expect(await store.ownerLastSubmittedAt('alice')).toBe(third.job?.createdAtMs);
+  });
+
+  it("records a warm start's submission on the retry when the write carrying it failed", async () => {
+    const store = new MemoryUsageStats();
+    let failGaps = true;
+    const failing: UsageStats = Object.assign(Object.create(store) as UsageStats, {
+      addGap: async (...args: Parameters<UsageStats['addGap']>) => {
+        if (failGaps) throw new Error('throttled');
+        return store.addGap(...args);
+      },
+    });
+    const reactor = usageStatsReactor(failing, DEFAULT_PRICES);
+    const taken: JobRecord = {
+      name: 'other',
+      job: snapshot('other', T0 - 9 * MIN),
+      pool: {
+        status: 'Reused',
+        availableSinceMs: T0 + MIN,
+        billableSeconds: 360,
+        observedAtMs: T0 + 7 * MIN,
+      },
+    };
+    const warm: JobRecord = { name: 'second', job: snapshot('second', T0 + 7 * MIN) };
+    await expect(
+      reactor.react([
+        { kind: 'job-started', job: warm },
+        { kind: 'pool-reused', fromJob: taken, toJob: 'second' },
+      ]),
+    ).rejects.toThrow('throttled');
+    expect(await store.ownerLastSubmittedAt('alice')).toBeUndefined();
+    // Lambda retries the event; the reuse was linked by the first attempt, so the retry tells the
+    // start alone (ingestJobEvent's stale path), and the submission is written on its own.
+    failGaps = false;
+    await reactor.react([{ kind: 'job-started', job: { ...warm, reusedPoolOf: 'other' } }]);
+    expect(await store.ownerLastSubmittedAt('alice')).toBe(warm.job?.createdAtMs);
+  });
+
   it('a cold start resolves the placeholder another container wrote moments ago, through its own cache', async () => {
     let now = T0 - MIN;
     const clock = { now: () => now };
@@ -132,5 +222,41 @@ describe('usage statistics: how long a key runs', () => {
     await reactor.react([{ kind: 'job-ended', job: ended('failed', 'Failed', 2) }]);
     await reactor.react([{ kind: 'job-ended', job: ended('stopped', 'Stopped', 5) }]);
     expect(await stats.recentRunDurations(key, 10)).toEqual([{ job: 'done', atMs: T0, seconds: 1200 }]);
+  });
+
+  it('learns only the runs of keys the end watch would look at: none while it is off', async () => {
+    const dearCriteria = { ...SAMPLE_CRITERIA, instanceType: 'ml.p4d.24xlarge', instanceCount: 2 };
+    const dear: JobRecord = {
+      name: 'dear',
+      job: sampleSnapshot('dear', T0, {
+        criteria: dearCriteria,
+        matchKey: matchKey(dearCriteria),
+        createdAtMs: T0 - 30 * MIN,
+        endedAtMs: T0,
+      }),
+    };
+    // ml.g5.2xlarge, one instance: $1.52 an hour idle.
+    const cheap: JobRecord = {
+      name: 'cheap',
+      job: sampleSnapshot('cheap', T0, { createdAtMs: T0 - 20 * MIN, endedAtMs: T0 }),
+    };
+    const learnt = async (endWatch: EndWatchSettings) => {
+      const stats = new MemoryUsageStats();
+      const reactor = usageStatsReactor(stats, DEFAULT_PRICES, { endWatch });
+      await reactor.react([
+        { kind: 'job-ended', job: dear },
+        { kind: 'job-ended', job: cheap },
+      ]);
+      const runs = [
+        ...(await stats.recentRunDurations(matchKey(dearCriteria), 10)),
+        ...(await stats.recentRunDurations(matchKey(SAMPLE_CRITERIA), 10)),
+      ];
+      return runs.map((r) => r.job);
+    };
+    expect(await learnt(DEFAULT_END_WATCH)).toEqual([]);
+    expect(await learnt({ ...DEFAULT_END_WATCH, minUsdPerHour: SUGGESTED_END_WATCH_USD_PER_HOUR })).toEqual([
+      'dear',
+    ]);
+    expect(await learnt({ ...DEFAULT_END_WATCH, minUsdPerHour: 0 })).toEqual(['dear', 'cheap']);
   });
 });

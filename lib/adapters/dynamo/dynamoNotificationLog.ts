@@ -1,4 +1,6 @@
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -7,7 +9,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { coveredNotice, withCoveredNotices } from '../../notify/coveredNotice';
 import type { Envelope } from '../../notify/envelope';
+import { coveringKeys } from '../../notify/notice';
 import type {
   Claim,
   DeadLetter,
@@ -147,6 +151,10 @@ export class DynamoNotificationLog implements NotificationLog {
 
   async claim(key: NoticeKey, nowMs: number, leaseMs: number): Promise<Claim> {
     if (this.delivered.has(knownKey(key))) return { kind: 'duplicate', state: 'delivered' };
+    if (!this.existing.has(knownKey(key)) && (await this.covered(key))) {
+      this.know(key, true);
+      return { kind: 'duplicate', state: 'delivered' };
+    }
     const named = identity(key);
     try {
       await this.client.send(
@@ -202,33 +210,38 @@ export class DynamoNotificationLog implements NotificationLog {
     this.know(key, true);
   }
 
-  async markCovered(key: NoticeKey, by: NoticeKey, nowMs: number): Promise<void> {
-    // Only a notice that does not exist yet is marked: one known to exist is left as it is.
-    if (this.existing.has(knownKey(key))) return;
-    const named = identity(key);
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: noticeItemKey(key),
-          UpdateExpression: `SET ${named.set}, noticeState = :delivered, claims = :zero, claimedAtMs = :now, deliveredAtMs = :now, coveredBy = :by, #ttl = :ttl`,
-          ConditionExpression: 'attribute_not_exists(noticeState)',
-          ExpressionAttributeNames: { ...named.names, '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: {
-            ...named.values,
-            ':delivered': 'delivered',
-            ':zero': 0,
-            ':now': nowMs,
-            ':by': by,
-            ':ttl': this.expiry(nowMs),
-          },
+  /**
+   * Whether `key` has no item and a covering notice already told it (coveredNotice): one
+   * consistent batch read, only for a notice some other kind covers. Items an earlier
+   * version wrote need nothing here: it wrote a covered notice as an item of its own (delivered,
+   * with `coveredBy`), which the claim's condition refuses as any delivered notice, and which
+   * getNotice and noticesOf return as stored.
+   */
+  private async covered(key: NoticeKey): Promise<boolean> {
+    const covering = coveringKeys(key);
+    if (covering.length === 0) return false;
+    // The notice's own item is read with them: one that exists answers the claim itself (an
+    // expired claim is taken over, as any other).
+    const read = await this.readNotices([key, ...covering]);
+    if (read.some((r) => knownKey(r.key) === knownKey(key))) return false;
+    return coveredNotice(key, read) !== undefined;
+  }
+
+  /** The notices of `keys` that have an item, read consistently in one request (plus what throttling leaves). */
+  private async readNotices(keys: readonly NoticeKey[]): Promise<NoticeRecord[]> {
+    const records: NoticeRecord[] = [];
+    let pending: Record<string, unknown>[] | undefined = keys.map(noticeItemKey);
+    while (pending && pending.length > 0) {
+      const out: BatchGetCommandOutput = await this.client.send(
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
         }),
       );
-      this.know(key, true);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      this.know(key, false);
+      for (const item of out.Responses?.[this.tableName] ?? [])
+        records.push(noticeFromItem(item as NoticeItem));
+      pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
     }
+    return records;
   }
 
   /**
@@ -270,7 +283,9 @@ export class DynamoNotificationLog implements NotificationLog {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: noticeItemKey(key), ConsistentRead: true }),
     );
-    return Item ? noticeFromItem(Item as NoticeItem) : undefined;
+    if (Item) return noticeFromItem(Item as NoticeItem);
+    const covering = coveringKeys(key);
+    return covering.length > 0 ? coveredNotice(key, await this.readNotices(covering)) : undefined;
   }
 
   async noticesOf(job: string): Promise<NoticeRecord[]> {
@@ -286,7 +301,7 @@ export class DynamoNotificationLog implements NotificationLog {
     )) {
       for (const item of page.Items ?? []) notices.push(noticeFromItem(item as NoticeItem));
     }
-    return notices.sort((a, b) => a.claimedAtMs - b.claimedAtMs);
+    return withCoveredNotices(notices).sort((a, b) => a.claimedAtMs - b.claimedAtMs);
   }
 
   async listDeadLetters(limit: number, cursor?: string): Promise<Page<DeadLetter>> {

@@ -2,11 +2,9 @@ import {
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   paginateQuery,
   QueryCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../../ports/clock';
 import type {
@@ -14,16 +12,31 @@ import type {
   GapLogRead,
   HopSpend,
   ObservedGap,
+  OwnerSubmission,
   RunDuration,
   UsageStats,
   WrittenGap,
 } from '../../ports/usageStats';
-import { appliedIf } from './conditions';
 import { GAP_LOG, historyTtl, KEY, TTL_ATTRIBUTE } from './tableDesign';
 
 const BATCH_WRITE_ITEMS = 25;
 
-const ownerKey = (owner: string) => ({ [KEY.partition]: `OWNER#${owner}`, [KEY.sort]: 'ACTIVITY' });
+/**
+ * An owner's submissions: one item per submission instant, written without a condition (so that
+ * one can ride in a gap's BatchWriteItem), whose latest is the owner's last submission. An
+ * earlier version kept one item instead, sk ACTIVITY, moved forward by a conditional update;
+ * deployed tables still hold it. The submission items' sort keys (`#SUBMITTED#<at>`) sort before
+ * `ACTIVITY`, so the two greatest keys of the partition are ACTIVITY (if any) and the latest
+ * submission item: ownerLastSubmittedAt reads those two and takes the later instant.
+ */
+const ownerPartition = (owner: string) => `OWNER#${owner}`;
+const SUBMITTED_PREFIX = '#SUBMITTED#';
+const submissionItem = (submission: OwnerSubmission): Item => ({
+  [KEY.partition]: ownerPartition(submission.owner),
+  [KEY.sort]: `${SUBMITTED_PREFIX}${String(submission.atMs).padStart(15, '0')}`,
+  lastSubmittedAtMs: submission.atMs,
+  [TTL_ATTRIBUTE]: historyTtl(submission.atMs),
+});
 const gapPartition = (scopeId: string) => `GAPS#${scopeId}`;
 const runsPartition = (matchKey: string) => `RUNS#${matchKey}`;
 /** Sorts by end instant, then job: the newest first when read backwards. */
@@ -72,35 +85,47 @@ export class DynamoUsageStats implements UsageStats {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  async noteSubmission(owner: string, atMs: number): Promise<boolean> {
-    return appliedIf(() =>
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: ownerKey(owner),
-          UpdateExpression: 'SET lastSubmittedAtMs = :at',
-          ConditionExpression: 'attribute_not_exists(lastSubmittedAtMs) OR lastSubmittedAtMs < :at',
-          ExpressionAttributeValues: { ':at': atMs },
-        }),
-      ),
+  async noteSubmission(owner: string, atMs: number): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: submissionItem({ owner, atMs }) }),
     );
   }
 
   async ownerLastSubmittedAt(owner: string): Promise<number | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: ownerKey(owner) }),
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': ownerPartition(owner) },
+        ScanIndexForward: false,
+        Limit: 2,
+      }),
     );
-    return typeof Item?.lastSubmittedAtMs === 'number' ? Item.lastSubmittedAtMs : undefined;
+    let last: number | undefined;
+    for (const item of Items ?? [])
+      if (typeof item.lastSubmittedAtMs === 'number')
+        last = Math.max(last ?? item.lastSubmittedAtMs, item.lastSubmittedAtMs);
+    return last;
   }
 
   /**
-   * One request for all its scopes, the hop's spend item and the log item, which carries the
-   * spend too (BatchWriteItem takes 25 puts); what it leaves unprocessed is sent again.
+   * One request for all its scopes, the hop's spend item, the owner's submission item and the
+   * log item, which carries the spend too (BatchWriteItem takes 25 puts); what it leaves
+   * unprocessed is sent again.
    */
-  async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
+  async addGap(
+    scopeIds: readonly string[],
+    gap: ObservedGap,
+    spend?: HopSpend,
+    submission?: OwnerSubmission,
+  ): Promise<void> {
     const scopes = [...new Set(scopeIds)];
-    if (scopes.length === 0 && !spend) return;
+    if (scopes.length === 0 && !spend) {
+      if (submission) await this.noteSubmission(submission.owner, submission.atMs);
+      return;
+    }
     const puts: { PutRequest: { Item: Item } }[] = spend ? [{ PutRequest: { Item: spendItem(spend) } }] : [];
+    if (submission) puts.push({ PutRequest: { Item: submissionItem(submission) } });
     puts.push(...this.gapItems(scopes, gap, spend));
     for (let start = 0; start < puts.length; start += BATCH_WRITE_ITEMS) {
       let batch: typeof puts | undefined = puts.slice(start, start + BATCH_WRITE_ITEMS);

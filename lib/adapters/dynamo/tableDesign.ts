@@ -13,7 +13,8 @@ import { historyDay } from '../../domain/historyDay';
  *  - what happened to that job's pool hop, in the same partition: sk DECISION#<at>#<key>
  *    (policy, operator and Slack actions), sk NOTICE#<kind>#<hop> (notifications);
  *  - dead-lettered notifications: pk DEADLETTER#NOTICE, sk <failed at>#<notice key>;
- *  - usage statistics the policies learn from: pk OWNER#<owner> sk ACTIVITY (last submission),
+ *  - usage statistics the policies learn from: pk OWNER#<owner> sk #SUBMITTED#<at> (submissions,
+ *    the latest counts; an earlier version's sk ACTIVITY item is still read: dynamoUsageStats.ts),
  *    pk GAPS#<scope> sk <at>#<job> (idle gaps), pk SPEND#<team>#<day> sk <job> (idle spend);
  *  - the log of gap writes (GAP_LOG below), so that a container holding a scope's gaps (or a
  *    team's day of spend) reads only what was written since it last looked, not them again.

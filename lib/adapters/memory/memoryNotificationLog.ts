@@ -1,4 +1,6 @@
+import { coveredNotice, withCoveredNotices } from '../../notify/coveredNotice';
 import type { Envelope } from '../../notify/envelope';
+import { coveringKeys } from '../../notify/notice';
 import type {
   Claim,
   DeadLetter,
@@ -37,6 +39,7 @@ export class MemoryNotificationLog implements NotificationLog {
     const current = this.notices.get(idOf(key));
     const expired = current?.state === 'claimed' && (current.leaseUntilMs ?? 0) < nowMs;
     if (current && !expired) return { kind: 'duplicate', state: current.state };
+    if (!current && this.coveredNotice(key)) return { kind: 'duplicate', state: 'delivered' };
     this.store(key, {
       key,
       state: 'claimed',
@@ -60,16 +63,17 @@ export class MemoryNotificationLog implements NotificationLog {
     });
   }
 
-  async markCovered(key: NoticeKey, by: NoticeKey, nowMs: number): Promise<void> {
-    if (this.notices.has(idOf(key))) return;
-    this.store(key, {
-      key,
-      state: 'delivered',
-      claims: 0,
-      claimedAtMs: nowMs,
-      deliveredAtMs: nowMs,
-      coveredBy: by,
-    });
+  /** `key` as a covering notice tells it, when one does. */
+  private coveredNotice(key: NoticeKey): NoticeRecord | undefined {
+    const covering = coveringKeys(key).flatMap((k) => this.getStored(k) ?? []);
+    return coveredNotice(key, covering);
+  }
+
+  private getStored(key: NoticeKey): NoticeRecord | undefined {
+    const stored = this.notices.get(idOf(key));
+    if (!stored) return undefined;
+    const { leaseUntilMs: _lease, ...record } = stored;
+    return record;
   }
 
   async deadLetter(
@@ -93,17 +97,14 @@ export class MemoryNotificationLog implements NotificationLog {
   }
 
   async getNotice(key: NoticeKey): Promise<NoticeRecord | undefined> {
-    const stored = this.notices.get(idOf(key));
-    if (!stored) return undefined;
-    const { leaseUntilMs: _lease, ...record } = stored;
-    return record;
+    return this.getStored(key) ?? this.coveredNotice(key);
   }
 
   async noticesOf(job: string): Promise<NoticeRecord[]> {
-    return [...(this.idsByJob.get(job) ?? [])]
+    const stored = [...(this.idsByJob.get(job) ?? [])]
       .flatMap((id) => this.notices.get(id) ?? [])
-      .map(({ leaseUntilMs: _lease, ...record }) => record)
-      .sort((a, b) => a.claimedAtMs - b.claimedAtMs);
+      .map(({ leaseUntilMs: _lease, ...record }): NoticeRecord => record);
+    return withCoveredNotices(stored).sort((a, b) => a.claimedAtMs - b.claimedAtMs);
   }
 
   async listDeadLetters(limit: number, cursor?: string): Promise<Page<DeadLetter>> {

@@ -3,6 +3,7 @@ import type {
   GapLogRead,
   HopSpend,
   ObservedGap,
+  OwnerSubmission,
   RunDuration,
   UsageStats,
   WrittenGap,
@@ -18,17 +19,22 @@ export class MemoryUsageStats implements UsageStats {
   private readonly spend = new Map<string, Map<string, number>>();
   private readonly runs = new Map<string, TimedSamples<RunDuration>>();
 
-  async noteSubmission(owner: string, atMs: number): Promise<boolean> {
-    if ((this.lastSubmitted.get(owner) ?? Number.NEGATIVE_INFINITY) >= atMs) return false;
-    this.lastSubmitted.set(owner, atMs);
-    return true;
+  async noteSubmission(owner: string, atMs: number): Promise<void> {
+    if ((this.lastSubmitted.get(owner) ?? Number.NEGATIVE_INFINITY) < atMs)
+      this.lastSubmitted.set(owner, atMs);
   }
 
   async ownerLastSubmittedAt(owner: string): Promise<number | undefined> {
     return this.lastSubmitted.get(owner);
   }
 
-  async addGap(scopeIds: readonly string[], gap: ObservedGap, spend?: HopSpend): Promise<void> {
+  async addGap(
+    scopeIds: readonly string[],
+    gap: ObservedGap,
+    spend?: HopSpend,
+    submission?: OwnerSubmission,
+  ): Promise<void> {
+    if (submission) await this.noteSubmission(submission.owner, submission.atMs);
     if (spend) await this.addIdleSpend(spend.team, spend.day, spend.job, spend.usd);
     if (scopeIds.length > 0 || spend)
       this.gapLog.push({ scopeIds: [...new Set(scopeIds)], gap, ...(spend ? { spend } : {}) });
