@@ -4,6 +4,7 @@ import { mapBounded } from '../app/mapBounded';
 import type { Clock } from '../ports/clock';
 import { noticesForFacts, type WarningLead } from './factNotices';
 import type { Notice } from './notice';
+import type { NoticeKey } from './notificationLog';
 import type { Notifier } from './notifier';
 
 export interface NotificationReactorDeps {
@@ -26,7 +27,25 @@ const byJob = (notices: readonly Notice[]): Notice[][] => {
   return [...groups.values()];
 };
 
-/** Tells owners what onJobStateChange and the sweep learned. Never throws: the notifier does not. */
+/**
+ * Notices that were not sent because the notification log could not be reached (nothing was sent,
+ * so that nothing is sent twice). The reactor fails with it after trying every notice: the event
+ * is retried (the sweep tells its pools again next minute), and the notices already sent are
+ * refused then as duplicates.
+ */
+export class NoticesNotSentError extends Error {
+  override readonly name = 'NoticesNotSentError';
+
+  constructor(readonly failed: readonly NoticeKey[]) {
+    super(
+      `${failed.length} notice(s) not sent, the notification log could not be reached: ${failed
+        .map((key) => `${key.job} ${key.kind}`)
+        .join(', ')}`,
+    );
+  }
+}
+
+/** Tells owners what onJobStateChange and the sweep learned. A delivery that fails is dead-lettered, not thrown. */
 export const notificationReactor = (deps: NotificationReactorDeps): FactReactor => {
   const configured = deps.expiryWarningLead;
   const lead: WarningLead = typeof configured === 'number' ? () => configured : configured;
@@ -34,9 +53,14 @@ export const notificationReactor = (deps: NotificationReactorDeps): FactReactor 
     name: 'notifications',
     react: async (facts: readonly LedgerFact[]) => {
       const notices = noticesForFacts(facts, deps.clock.now(), lead);
+      const failed: NoticeKey[] = [];
       await mapBounded(byJob(notices), deps.concurrency, async (group) => {
-        for (const notice of group) await deps.notifier.notify(notice);
+        for (const notice of group) {
+          const outcome = await deps.notifier.notify(notice);
+          if (outcome.kind === 'failed') failed.push(outcome.key);
+        }
       });
+      if (failed.length > 0) throw new NoticesNotSentError(failed);
     },
   };
 };
