@@ -1,7 +1,9 @@
 import { namedErrorMessage } from '../domain/errorMessage';
+import { isPolicyIntent } from '../domain/intentOutcome';
 import type { JobRecord, PendingAction } from '../domain/jobRecord';
 import { expiryAfterUpdate } from '../domain/keepAlive';
 import type { DecisionLog, DecisionOutcome, DecisionRecord, PoolAction } from '../ports/decisionLog';
+import type { PoolAsRead } from '../ports/ledger';
 import type { TrainingJobDescription, TrainingJobs } from '../ports/trainingJobs';
 import type { LedgerFact } from './ledgerFacts';
 import { type ObserveDeps, observeDescription } from './observeDescription';
@@ -188,14 +190,24 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
         ...(request.replyTo ? { replyTo: request.replyTo } : {}),
       };
       // Intent before action: the claim is the record a later sweep finishes after a crash, and
-      // the conditional write that lets only one of two identical requests act.
-      if (!(await deps.ledger.beginAction(current.name, intent, nowMs - PENDING_ACTION_LEASE_MS)))
+      // the conditional write that lets only one of two identical requests act. A policy claims
+      // the pool as it decided from it: an extend or a hold written since (a click) wins.
+      const asRead = poolAsRead(isPolicyIntent(intent) ? head : current);
+      if (!(await deps.ledger.beginAction(current.name, intent, nowMs - PENDING_ACTION_LEASE_MS, asRead)))
         return notClaimed(
-          'another action on this pool is in progress, or the ledger no longer holds it Available',
+          'another action on this pool is in progress, the pool changed since it was read, or the ledger no longer holds it Available',
         );
       return carryOut(deps, current, intent);
     }
   }
+};
+
+const poolAsRead = (record: JobRecord): PoolAsRead => {
+  const pool = record.pool;
+  return {
+    ...(pool?.expiresAtMs !== undefined ? { expiresAtMs: pool.expiresAtMs } : {}),
+    ...(pool?.heldUntilMs !== undefined ? { heldUntilMs: pool.heldUntilMs } : {}),
+  };
 };
 
 /**

@@ -6,14 +6,20 @@ import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { applyPoolAction, PENDING_ACTION_LEASE_MS } from '../../lib/app/applyPoolAction';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import { RecordedEnds } from '../../lib/app/recordedEnds';
+import { handleSlackClick } from '../../lib/app/slackClick/handleSlackClick';
+import type { SlackClickDeps } from '../../lib/app/slackClick/slackClickDeps';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
 import { historyDay } from '../../lib/domain/historyDay';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { DEFAULT_PRICES, hourlyPrice, instanceCostUsd } from '../../lib/domain/prices';
+import { POOL_ACTION_IDS } from '../../lib/events/poolActions';
 import type { Ledger } from '../../lib/ports/ledger';
+import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import {
   LEAVE_ALONE,
   MIN,
+  policyOf,
   RECONCILE_EVERY_MS,
   STOP_AFTER_5M,
   SweepWorld,
@@ -638,5 +644,74 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     await world.deliverEvent(first);
     expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
     expect((await ledger.getJob('taker'))?.job?.lastModifiedMs).toBe(Number(later.detail.LastModifiedTime));
+  });
+
+  /** Idle limit 30 min; Extend asks for an hour more and holds auto-stop off until the new end. */
+  const IDLE_30M = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: 30m, outsideWorkingHours: 30m }
+  extend: { step: 1h, when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
+  keepAlive: { strategy: fixed }
+  notify: { leadTime: off }
+`);
+  const extendClick = (responseUrl?: string) => {
+    const deps: SlackClickDeps = {
+      ...world.sweepDeps,
+      setup: () => world.sweepDeps.setup,
+      tagKeys: DEFAULT_OWNER_TAG_KEYS,
+      admins: new Set(['UADMIN']),
+      snoozeSeconds: 3600,
+      directory: { emailOf: async () => undefined },
+      telemetry: silentTelemetry,
+    };
+    return handleSlackClick(deps, {
+      actionId: POOL_ACTION_IDS.extend,
+      value: { job: 'pool-a', hop: 'pool-a' },
+      userId: 'UADMIN',
+      actionTs: '1.1',
+      messageTs: '1.0',
+      channelId: 'D1',
+      ...(responseUrl ? { responseUrl } : {}),
+      message: { text: 'Warm pool available', blocks: [] },
+    });
+  };
+
+  it('a stop decided from a stale read is refused when an Extend and its hold landed between the read and the claim', async () => {
+    let clickDuringSweep: (() => Promise<unknown>) | undefined;
+    // The Slack click completes while the sweep works through its pools (notices, other pools).
+    await startWorld(IDLE_30M, (inner) =>
+      Object.assign(Object.create(inner) as Ledger, {
+        beginAction: async (...args: Parameters<Ledger['beginAction']>) => {
+          const click = clickDuringSweep;
+          if (click && args[1].actor.startsWith('policy:')) {
+            clickDuringSweep = undefined;
+            await click();
+          }
+          return inner.beginAction(...args);
+        },
+      }),
+    );
+    world.submit('pool-a', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    const since = (await ledger.getJob('pool-a'))?.pool?.availableSinceMs ?? 0;
+    world.advanceTo(since + 30 * MIN + 5_000); // just past the idle limit
+    let clicked = '';
+    clickDuringSweep = async () => {
+      clicked = (await extendClick()).kind;
+    };
+    await world.sweep();
+    expect(clicked).toBe('acted');
+    // The person's Extend and hold stand; the stale stop is refused (and decided afresh next minute).
+    expect(world.warmPoolStatus('pool-a')).toBe('Available');
+    expect(world.decisions.all().map((d) => `${d.action}:${d.outcome}:${d.actor}`)).toEqual([
+      'extend:applied:slack:UADMIN',
+      'hold:applied:slack:UADMIN',
+    ]);
+    world.advance(MIN);
+    await world.sweep();
+    expect(world.warmPoolStatus('pool-a')).toBe('Available');
   });
 });

@@ -179,6 +179,7 @@ describe('applyPoolAction', () => {
         replyTo: 'https://hooks.slack.com/actions/T/1/x',
       },
       NOW,
+      { expiresAtMs: NOW + 20 * MIN },
     );
     await ledger.markActionUnknown('pool-a', 'slack#C1#1.0#extend', NOW);
     const told: string[] = [];
@@ -222,6 +223,7 @@ describe('applyPoolAction', () => {
         replyTo: 'https://hooks.slack.com/actions/T/1/x',
       },
       NOW,
+      { expiresAtMs: NOW + 20 * MIN },
     );
     await again.ledger.markActionUnknown('pool-a', 'k', NOW);
     const record = await again.ledger.getJob('pool-a');
