@@ -56,6 +56,12 @@ export interface PendingAction {
   readonly unknownSinceMs?: number;
   /** Where the person who asked for it waits for the outcome (a Slack click's response_url). */
   readonly replyTo?: string;
+  /**
+   * The keep-alive the pool had when the action was decided: SageMaker showing the one asked is
+   * proof that it took the update only when that differs from this (intentOutcome.ts). Absent on
+   * items written before it was recorded.
+   */
+  readonly previousKeepAliveSeconds?: number;
 }
 
 /** One training job as the ledger knows it. A job seen only as a reuser may lack its snapshot. */

@@ -467,7 +467,9 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
       action: 'stop',
       keepAliveSeconds: 0,
     });
-    expect(world.decisions.all()).toEqual([]);
+    // The decision is written before the write that clears the intent: in the audit already, but nobody told.
+    expect(world.decisions.all()).toEqual([expect.objectContaining({ action: 'stop', outcome: 'applied' })]);
+    expect(world.actionsTold).toEqual([]);
 
     // The next sweeps leave the intent to its invocation until the lease runs out, then ask SageMaker.
     world.advance(PENDING_ACTION_LEASE_MS + MIN);
@@ -487,7 +489,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(world.actionsTold.map((r) => r.decision.outcome)).toEqual(['applied']);
   });
 
-  it('records "unknown" when SageMaker cannot be asked what happened, keeps the intent, and the next sweep finishes it', async () => {
+  it('records "unknown" when SageMaker cannot be asked what happened, keeps the intent, and the next sweep finishes it: the policy decides afresh', async () => {
     await startWorld();
     world.submit('foggy', 3600);
     world.advance(10 * MIN);
@@ -519,11 +521,16 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(third.finished).toBe(1);
     expect(world.emulator.callCounts().UpdateTrainingJob?.calls).toBe(1);
     expect(world.warmPoolStatus('foggy')).toBe('Terminated');
-    // The same decision, not a new one: its outcome under its own key, beside the "unknown" it had.
-    expect(world.decisions.all().map((d) => [d.outcome, d.dedupeKey])).toEqual([
+    // SageMaker never took the policy's stop: it is closed under its own key, beside the "unknown"
+    // it had, and the policy decides afresh from today's setup (here: stop again, under a new key).
+    const decided = world.decisions.all();
+    expect(decided.map((d) => [d.outcome, d.dedupeKey])).toEqual([
       ['unknown', `${intentKey}#unknown`],
-      ['applied', intentKey],
+      ['failed', intentKey],
+      ['applied', decided[2]?.dedupeKey],
     ]);
+    expect(decided[1]?.error).toMatch(/not carried out; the policy decides afresh/);
+    expect(decided[2]).toMatchObject({ action: 'stop', actor: 'policy:defaults' });
     expect(world.actionsTold.map((r) => r.decision.outcome)).toContain('applied');
     expect((await ledger.getJob('foggy'))?.pendingAction).toBeUndefined();
     // Nothing is left to do: the next sweep records the end and stops nothing twice.
@@ -533,7 +540,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
       status: 'Terminated',
       stoppedBy: 'policy:defaults',
     });
-    expect(world.decisions.all()).toHaveLength(2);
+    expect(world.decisions.all()).toHaveLength(3);
   });
 
   it('stops taking work at its deadline and keeps, pool by pool, what it learnt', async () => {
@@ -677,6 +684,30 @@ defaults:
       message: { text: 'Warm pool available', blocks: [] },
     });
   };
+
+  it('a policy stop left unknown is not carried out once the kill switch is on: closed, and decided afresh as a dry run', async () => {
+    await startWorld();
+    world.submit('pool-a', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.advance(6 * MIN);
+    // The policy decides to stop; SageMaker throttles the update and the describe.
+    throttled = (op) => op === 'UpdateTrainingJob' || op === 'DescribeTrainingJob';
+    await world.sweep();
+    throttled = () => false;
+    expect((await ledger.getJob('pool-a'))?.pendingAction?.unknownSinceMs).toBeDefined();
+    // The operator flips the kill switch: within a minute every action is a dry run.
+    const setup = { ...world.sweepDeps.setup, killSwitch: true };
+    world.advance(MIN);
+    await world.sweep({ setup });
+    expect(world.warmPoolStatus('pool-a')).toBe('Available');
+    expect(world.decisions.all().map((d) => `${d.action}:${d.outcome}:${d.actor}`)).toEqual([
+      'stop:unknown:policy:defaults',
+      'stop:failed:policy:defaults',
+      'stop:dry-run:policy:defaults',
+    ]);
+    expect((await ledger.getJob('pool-a'))?.pendingAction).toBeUndefined();
+  });
 
   it('a stop decided from a stale read is refused when an Extend and its hold landed between the read and the claim', async () => {
     let clickDuringSweep: (() => Promise<unknown>) | undefined;
