@@ -24,6 +24,11 @@ export interface ActionRequest {
   readonly action: PoolAction;
   /** extend: the KeepAlivePeriodInSeconds to set, already within every cap. */
   readonly keepAliveSeconds?: number;
+  /**
+   * extend: the rest of a click's plan, auto-stop held off until then once the extend is applied,
+   * carried by the intent so that whoever finishes it writes the hold too.
+   */
+  readonly thenHoldUntilMs?: number;
   /** hold: until when; warn: when the pool will end. */
   readonly untilMs?: number;
   readonly actor: string;
@@ -65,6 +70,9 @@ export interface FinishOptions {
   /** The kill switch: a person's action SageMaker did not take is then recorded as a dry run. */
   readonly killSwitch: boolean;
 }
+
+/** The key of a later step of one request (a click's hold after its extend). */
+export const stepKey = (dedupeKey: string, action: PoolAction): string => `${dedupeKey}#${action}`;
 
 /**
  * The key (unless the request brings its own) of a decision that is recorded once whenever it is made (a warning for one expiry,
@@ -197,6 +205,9 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
         ...(request.cause ? { cause: request.cause } : {}),
         ...(request.replyTo ? { replyTo: request.replyTo } : {}),
         ...(previous !== undefined ? { previousKeepAliveSeconds: previous } : {}),
+        ...(request.action === 'extend' && request.thenHoldUntilMs !== undefined
+          ? { holdUntilMs: request.thenHoldUntilMs }
+          : {}),
       };
       // Intent before action: the claim is the record a later sweep finishes after a crash, and
       // the conditional write that lets only one of two identical requests act. A policy claims
@@ -366,7 +377,9 @@ const closeIntent = async (
 /**
  * SageMaker took the new keep-alive: the decision first (once, by its key), then the ledger's
  * prediction in the write that clears the intent, so a crash between leaves the intent for a
- * finder, never an applied action missing from the audit.
+ * finder, never an applied action missing from the audit. An extend that carries the rest of a
+ * click's plan writes its hold in the same write; a finder records that hold's decision too,
+ * under the key the click would have used.
  */
 const recordApplied = async (
   deps: ActionDeps,
@@ -380,16 +393,28 @@ const recordApplied = async (
   const expiresAtMs =
     seconds === 0 ? askedAtMs : expiryAfterUpdate(askedAtMs, seconds, bornAtMs, deps.limits);
   const stoppedBy = seconds === 0 ? intent.actor : undefined;
+  const heldUntilMs = seconds === 0 ? undefined : intent.holdUntilMs;
   const decision: DecisionRecord = {
     ...decisionFor(head, intent),
     outcome: 'applied',
     endsAtMs: expiresAtMs,
   };
   const firstTime = await deps.decisions.record(decision);
+  if (onBehalf && heldUntilMs !== undefined) {
+    const { keepAliveSeconds: _none, ...rest } = decisionFor(head, intent);
+    await deps.decisions.record({
+      ...rest,
+      action: 'hold',
+      outcome: 'applied',
+      endsAtMs: heldUntilMs,
+      dedupeKey: stepKey(intent.dedupeKey, 'hold'),
+    });
+  }
   await deps.ledger.recordKeepAlive(head.name, {
     keepAliveSeconds: seconds,
     expiresAtMs,
     ...(stoppedBy ? { stoppedBy } : {}),
+    ...(heldUntilMs !== undefined ? { heldUntilMs } : {}),
   });
   const rest = withoutIntent(head);
   const after: JobRecord = rest.pool
@@ -400,6 +425,7 @@ const recordApplied = async (
           keepAliveSeconds: seconds,
           expiresAtMs,
           ...(stoppedBy ? { stoppedBy } : {}),
+          ...(heldUntilMs !== undefined ? { heldUntilMs } : {}),
         },
       }
     : rest;

@@ -62,6 +62,11 @@ export interface PendingAction {
    * items written before it was recorded.
    */
   readonly previousKeepAliveSeconds?: number;
+  /**
+   * The rest of a click's plan: once the extend is applied, auto-stop is held off until then, in
+   * the same write, whoever finishes it (a sweep finishing a click SageMaker answered too late).
+   */
+  readonly holdUntilMs?: number;
 }
 
 /** One training job as the ledger knows it. A job seen only as a reuser may lack its snapshot. */

@@ -18,6 +18,8 @@ export interface KeepAliveChange {
   readonly keepAliveSeconds: number;
   readonly expiresAtMs: number;
   readonly stoppedBy?: string;
+  /** An extend that carries the rest of a click's plan: auto-stop held off until then. */
+  readonly heldUntilMs?: number;
 }
 
 /**

@@ -287,6 +287,21 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       ).toBe(true);
       expect((await ledger.getJob('moved'))?.pendingAction?.dedupeKey).toBe('c');
     });
+
+    it('writes a hold with the keep-alive when an extend carries one', async () => {
+      const ledger = await makeLedger();
+      const record = await recorded(ledger, { name: 'held' });
+      await ledger.observePool(record, available(T0 + 5000));
+      await ledger.recordKeepAlive('held', {
+        keepAliveSeconds: 3600,
+        expiresAtMs: T0 + 9000,
+        heldUntilMs: T0 + 8000,
+      });
+      expect((await ledger.getJob('held'))?.pool).toMatchObject({
+        expiresAtMs: T0 + 9000,
+        heldUntilMs: T0 + 8000,
+      });
+    });
   });
 
 let dynamo: LocalDynamo;

@@ -685,6 +685,40 @@ defaults:
     });
   };
 
+  it('an Extend click SageMaker answered too late is finished by the sweep with its hold: the idle policy does not undo it', async () => {
+    const run = async (slow: boolean) => {
+      await startWorld(IDLE_30M);
+      // Its own keep-alive 30 min, so Extend's 3600 s differs from it.
+      world.submit('pool-a', 1800);
+      world.advance(10 * MIN); // ran 5 min after its start-up, ended
+      await world.deliver();
+      const availableSinceMs = (await ledger.getJob('pool-a'))?.pool?.availableSinceMs ?? 0;
+      await world.sweep();
+      world.advanceTo(availableSinceMs + 25 * MIN); // idle 25 min: the owner clicks Extend
+      throttled = () => slow; // SageMaker throttles during the click only
+      const clicked = await extendClick('https://hooks.slack.com/actions/T/1/x');
+      throttled = () => false;
+      // The sweeps of the next 10 minutes (the first finishes a pending click).
+      for (let i = 0; i < 10; i++) {
+        world.advance(MIN);
+        await world.sweep();
+      }
+      const decisions = world.decisions.all().map((d) => `${d.action}:${d.outcome}`);
+      await world.stop();
+      return { click: clicked.kind, pool: world.warmPoolStatus('pool-a'), decisions };
+    };
+    expect(await run(false)).toEqual({
+      click: 'acted',
+      pool: 'Available',
+      decisions: ['extend:applied', 'hold:applied'],
+    });
+    expect(await run(true)).toEqual({
+      click: 'pending',
+      pool: 'Available',
+      decisions: ['extend:unknown', 'extend:applied', 'hold:applied'],
+    });
+  });
+
   it('a policy stop left unknown is not carried out once the kill switch is on: closed, and decided afresh as a dry run', async () => {
     await startWorld();
     world.submit('pool-a', 3600);

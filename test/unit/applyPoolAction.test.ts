@@ -479,7 +479,33 @@ describe('an update SageMaker applied but answered too late (or an SDK retry met
 });
 
 describe('a pending click finished by whoever finds it', () => {
-  const extendThenHold = { ...slackClick, action: 'extend', keepAliveSeconds: 3000 } as const;
+  const extendThenHold = {
+    ...slackClick,
+    action: 'extend',
+    keepAliveSeconds: 3000,
+    thenHoldUntilMs: NOW + 50 * MIN,
+  } as const;
+
+  it('writes the rest of the click plan, the hold, with the extend, and records it under the key the click would have used', async () => {
+    const { deps, head, ledger, decisions, sm, setNow } = await setupMisbehaving();
+    sm.state.silent = true;
+    expect((await applyPoolAction(deps, { ...extendThenHold, head })).decision.outcome).toBe('unknown');
+    sm.state.silent = false;
+    setNow(NOW + MIN);
+    const finished = await settlePendingAction(deps, (await ledger.getJob('pool-a')) as JobRecord, {
+      killSwitch: false,
+    });
+    expect(finished?.decision).toMatchObject({ action: 'extend', outcome: 'applied' });
+    expect((await ledger.getJob('pool-a'))?.pool).toMatchObject({
+      keepAliveSeconds: 3000,
+      heldUntilMs: NOW + 50 * MIN,
+    });
+    expect(decisions.all().map((d) => [d.action, d.outcome, d.dedupeKey, d.endsAtMs])).toEqual([
+      ['extend', 'unknown', `${slackClick.dedupeKey}#unknown`, undefined],
+      ['extend', 'applied', slackClick.dedupeKey, NOW + MIN + 3000_000],
+      ['hold', 'applied', `${slackClick.dedupeKey}#hold`, NOW + 50 * MIN],
+    ]);
+  });
 
   it('with the kill switch on, records it as a dry run, changes nothing, and names where the person waits', async () => {
     const { deps, head, ledger, decisions, sm, setNow } = await setupMisbehaving();

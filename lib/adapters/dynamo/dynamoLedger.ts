@@ -329,6 +329,7 @@ export class DynamoLedger implements Ledger {
         keepAliveSeconds: change.keepAliveSeconds,
         expiresAtMs: change.expiresAtMs,
         ...(change.stoppedBy ? { stoppedBy: change.stoppedBy } : {}),
+        ...(change.heldUntilMs !== undefined ? { heldUntilMs: change.heldUntilMs } : {}),
       },
       ['pendingAction'],
     );

@@ -139,6 +139,7 @@ export class MemoryLedger implements Ledger {
       keepAliveSeconds: change.keepAliveSeconds,
       expiresAtMs: change.expiresAtMs,
       ...(change.stoppedBy ? { stoppedBy: change.stoppedBy } : {}),
+      ...(change.heldUntilMs !== undefined ? { heldUntilMs: change.heldUntilMs } : {}),
     });
     if (done) {
       const { pendingAction: _done, ...rest } = this.current(name);
