@@ -1,7 +1,9 @@
 import { namedErrorMessage } from '../domain/errorMessage';
+import { isPolicyIntent, shownCarriedOut } from '../domain/intentOutcome';
 import type { JobRecord, PendingAction } from '../domain/jobRecord';
 import { expiryAfterUpdate } from '../domain/keepAlive';
 import type { DecisionLog, DecisionOutcome, DecisionRecord, PoolAction } from '../ports/decisionLog';
+import type { PoolAsRead } from '../ports/ledger';
 import type { TrainingJobDescription, TrainingJobs } from '../ports/trainingJobs';
 import type { LedgerFact } from './ledgerFacts';
 import { type ObserveDeps, observeDescription } from './observeDescription';
@@ -22,6 +24,11 @@ export interface ActionRequest {
   readonly action: PoolAction;
   /** extend: the KeepAlivePeriodInSeconds to set, already within every cap. */
   readonly keepAliveSeconds?: number;
+  /**
+   * extend: the rest of a click's plan, auto-stop held off until then once the extend is applied,
+   * carried by the intent so that whoever finishes it writes the hold too.
+   */
+  readonly thenHoldUntilMs?: number;
   /** hold: until when; warn: when the pool will end. */
   readonly untilMs?: number;
   readonly actor: string;
@@ -57,6 +64,15 @@ export interface ActionResult {
  * timeout, with room): after that, whoever finds it asks SageMaker and records what happened.
  */
 export const PENDING_ACTION_LEASE_MS = 5 * 60_000;
+
+/** What is known when a pending action is finished by whoever finds it. */
+export interface FinishOptions {
+  /** The kill switch: a person's action SageMaker did not take is then recorded as a dry run. */
+  readonly killSwitch: boolean;
+}
+
+/** The key of a later step of one request (a click's hold after its extend). */
+export const stepKey = (dedupeKey: string, action: PoolAction): string => `${dedupeKey}#${action}`;
 
 /**
  * The key (unless the request brings its own) of a decision that is recorded once whenever it is made (a warning for one expiry,
@@ -162,7 +178,8 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       });
       if (head.pendingAction && isFinishable(head.pendingAction, nowMs)) {
         // Whoever began it is done with it: finish it first, so that nothing it did goes unrecorded.
-        const settled = await settlePendingAction(deps, head);
+        // This request acts for real, so the kill switch is off (or an operator overrides it).
+        const settled = await settlePendingAction(deps, head, { killSwitch: false });
         if (settled?.decision.dedupeKey === key) {
           // The same request again (a click delivered twice): its own answer covers the outcome.
           const { replyTo: _answeredHere, ...own } = settled;
@@ -176,6 +193,7 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
           );
         current = (await deps.ledger.getJob(head.name)) ?? head;
       }
+      const previous = current.pool?.keepAliveSeconds;
       const intent: PendingAction = {
         dedupeKey: key,
         action: request.action,
@@ -186,16 +204,30 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
         ...(request.rule ? { rule: request.rule } : {}),
         ...(request.cause ? { cause: request.cause } : {}),
         ...(request.replyTo ? { replyTo: request.replyTo } : {}),
+        ...(previous !== undefined ? { previousKeepAliveSeconds: previous } : {}),
+        ...(request.action === 'extend' && request.thenHoldUntilMs !== undefined
+          ? { holdUntilMs: request.thenHoldUntilMs }
+          : {}),
       };
       // Intent before action: the claim is the record a later sweep finishes after a crash, and
-      // the conditional write that lets only one of two identical requests act.
-      if (!(await deps.ledger.beginAction(current.name, intent, nowMs - PENDING_ACTION_LEASE_MS)))
+      // the conditional write that lets only one of two identical requests act. A policy claims
+      // the pool as it decided from it: an extend or a hold written since (a click) wins.
+      const asRead = poolAsRead(isPolicyIntent(intent) ? head : current);
+      if (!(await deps.ledger.beginAction(current.name, intent, nowMs - PENDING_ACTION_LEASE_MS, asRead)))
         return notClaimed(
-          'another action on this pool is in progress, or the ledger no longer holds it Available',
+          'another action on this pool is in progress, the pool changed since it was read, or the ledger no longer holds it Available',
         );
-      return carryOut(deps, current, intent);
+      return carryOut(deps, current, intent, false);
     }
   }
+};
+
+const poolAsRead = (record: JobRecord): PoolAsRead => {
+  const pool = record.pool;
+  return {
+    ...(pool?.expiresAtMs !== undefined ? { expiresAtMs: pool.expiresAtMs } : {}),
+    ...(pool?.heldUntilMs !== undefined ? { heldUntilMs: pool.heldUntilMs } : {}),
+  };
 };
 
 /**
@@ -206,11 +238,20 @@ export const isFinishable = (intent: PendingAction, nowMs: number): boolean =>
   intent.unknownSinceMs !== undefined || intent.atMs < nowMs - PENDING_ACTION_LEASE_MS;
 
 /**
- * SageMaker is asked to carry out the intent, which already claims the pool. A refusal is
- * followed by a describe, which records what happened to the pool instead; when even that
- * fails, the outcome is unknown and the intent stays for whoever asks SageMaker next.
+ * SageMaker is asked to carry out the intent, which already claims the pool. When the call
+ * throws, a describe says what happened: SageMaker may have taken the update all the same (the
+ * answer came after a click's budget, or an SDK retry met the pool its first attempt stopped).
+ * When even that fails, the outcome is unknown and the intent stays for whoever asks SageMaker
+ * next. `onBehalf`: finished for an invocation that gave up on it or died, which told nobody.
  */
-const carryOut = async (deps: ActionDeps, head: JobRecord, intent: PendingAction): Promise<ActionResult> => {
+const carryOut = async (
+  deps: ActionDeps,
+  head: JobRecord,
+  intent: PendingAction,
+  onBehalf: boolean,
+): Promise<ActionResult> => {
+  // The keep-alive counts from the update: a finder sends it later than it was decided.
+  const askedAtMs = onBehalf ? deps.clock.now() : intent.atMs;
   try {
     await deps.trainingJobs.setKeepAlive(head.name, intent.keepAliveSeconds);
   } catch (error) {
@@ -227,26 +268,31 @@ const carryOut = async (deps: ActionDeps, head: JobRecord, intent: PendingAction
         `${namedErrorMessage(error)}; SageMaker could not be asked what happened: ${namedErrorMessage(describeError)}`,
       );
     }
-    await deps.ledger.endAction(head.name, intent.dedupeKey);
-    const facts = description ? await observeDescription(deps, head, description) : [];
+    if (shownCarriedOut(intent, head, description?.keepAliveSeconds)) {
+      const applied = await recordApplied(deps, head, intent, onBehalf, askedAtMs);
+      if (!description) return applied;
+      const facts = await observeDescription(deps, applied.record, description);
+      return {
+        ...applied,
+        record: withoutIntent((await deps.ledger.getJob(head.name)) ?? applied.record),
+        facts,
+      };
+    }
     const stillAvailable = description?.warmPool?.status === 'Available';
-    const after = withoutIntent((await deps.ledger.getJob(head.name)) ?? head);
-    const decision: DecisionRecord = {
-      ...decisionFor(head, intent),
-      outcome: stillAvailable ? 'failed' : 'skipped',
-      error: stillAvailable
+    const closed = await closeIntent(
+      deps,
+      head,
+      intent,
+      stillAvailable ? 'failed' : 'skipped',
+      stillAvailable
         ? namedErrorMessage(error)
         : `the pool is no longer Available (${description?.warmPool?.status ?? 'unknown'}): ${namedErrorMessage(error)}`,
-    };
-    return {
-      decision,
-      firstTime: await deps.decisions.record(decision),
-      record: after,
-      facts,
-      ...(head.pool?.expiresAtMs !== undefined ? { previousExpiresAtMs: head.pool.expiresAtMs } : {}),
-    };
+      onBehalf,
+    );
+    const facts = description ? await observeDescription(deps, closed.record, description) : [];
+    return { ...closed, record: withoutIntent((await deps.ledger.getJob(head.name)) ?? head), facts };
   }
-  return recordApplied(deps, head, intent);
+  return recordApplied(deps, head, intent, onBehalf, askedAtMs);
 };
 
 /**
@@ -297,37 +343,95 @@ const decisionFor = (head: JobRecord, intent: PendingAction): Omit<DecisionRecor
   ...(head.job?.owner ? { owner: head.job.owner } : {}),
 });
 
-/** SageMaker took the new keep-alive: the ledger's prediction, then the decision, and the intent is done. */
+/**
+ * An intent ends without SageMaker having taken it. The decision is written first (once, by its
+ * key), then the intent is cleared: a crash between leaves the intent for the next finder, never
+ * an action missing from the audit.
+ */
+const closeIntent = async (
+  deps: ActionDeps,
+  head: JobRecord,
+  intent: PendingAction,
+  outcome: 'failed' | 'skipped' | 'dry-run',
+  error: string,
+  onBehalf: boolean,
+): Promise<ActionResult> => {
+  const decision: DecisionRecord = {
+    ...decisionFor(head, intent),
+    outcome,
+    error,
+    ...(outcome === 'dry-run' ? { dryRun: true } : {}),
+  };
+  const firstTime = await deps.decisions.record(decision);
+  await deps.ledger.endAction(head.name, intent.dedupeKey);
+  return {
+    decision,
+    // A finder clears an intent whose invocation is gone, and which told nobody, whether or not it had written the decision.
+    firstTime: firstTime || onBehalf,
+    record: withoutIntent(head),
+    facts: [],
+    ...(head.pool?.expiresAtMs !== undefined ? { previousExpiresAtMs: head.pool.expiresAtMs } : {}),
+  };
+};
+
+/**
+ * SageMaker took the new keep-alive: the decision first (once, by its key), then the ledger's
+ * prediction in the write that clears the intent, so a crash between leaves the intent for a
+ * finder, never an applied action missing from the audit. An extend that carries the rest of a
+ * click's plan writes its hold in the same write; a finder records that hold's decision too,
+ * under the key the click would have used.
+ */
 const recordApplied = async (
   deps: ActionDeps,
   head: JobRecord,
   intent: PendingAction,
+  onBehalf: boolean,
+  askedAtMs: number,
 ): Promise<ActionResult> => {
   const seconds = intent.keepAliveSeconds;
   const bornAtMs = head.pool?.bornAtMs ?? head.pool?.availableSinceMs ?? intent.atMs;
   const expiresAtMs =
-    seconds === 0 ? intent.atMs : expiryAfterUpdate(intent.atMs, seconds, bornAtMs, deps.limits);
+    seconds === 0 ? askedAtMs : expiryAfterUpdate(askedAtMs, seconds, bornAtMs, deps.limits);
   const stoppedBy = seconds === 0 ? intent.actor : undefined;
-  await deps.ledger.recordKeepAlive(head.name, {
-    keepAliveSeconds: seconds,
-    expiresAtMs,
-    ...(stoppedBy ? { stoppedBy } : {}),
-  });
-  const rest = withoutIntent(head);
-  const after: JobRecord = rest.pool
-    ? {
-        ...rest,
-        pool: { ...rest.pool, keepAliveSeconds: seconds, expiresAtMs, ...(stoppedBy ? { stoppedBy } : {}) },
-      }
-    : rest;
+  const heldUntilMs = seconds === 0 ? undefined : intent.holdUntilMs;
   const decision: DecisionRecord = {
     ...decisionFor(head, intent),
     outcome: 'applied',
     endsAtMs: expiresAtMs,
   };
+  const firstTime = await deps.decisions.record(decision);
+  if (onBehalf && heldUntilMs !== undefined) {
+    const { keepAliveSeconds: _none, ...rest } = decisionFor(head, intent);
+    await deps.decisions.record({
+      ...rest,
+      action: 'hold',
+      outcome: 'applied',
+      endsAtMs: heldUntilMs,
+      dedupeKey: stepKey(intent.dedupeKey, 'hold'),
+    });
+  }
+  await deps.ledger.recordKeepAlive(head.name, {
+    keepAliveSeconds: seconds,
+    expiresAtMs,
+    ...(stoppedBy ? { stoppedBy } : {}),
+    ...(heldUntilMs !== undefined ? { heldUntilMs } : {}),
+  });
+  const rest = withoutIntent(head);
+  const after: JobRecord = rest.pool
+    ? {
+        ...rest,
+        pool: {
+          ...rest.pool,
+          keepAliveSeconds: seconds,
+          expiresAtMs,
+          ...(stoppedBy ? { stoppedBy } : {}),
+          ...(heldUntilMs !== undefined ? { heldUntilMs } : {}),
+        },
+      }
+    : rest;
   return {
     decision,
-    firstTime: await deps.decisions.record(decision),
+    firstTime: firstTime || onBehalf,
     record: after,
     facts: [],
     ...(head.pool?.expiresAtMs !== undefined ? { previousExpiresAtMs: head.pool.expiresAtMs } : {}),
@@ -336,19 +440,20 @@ const recordApplied = async (
 
 /**
  * Finishes an action whose invocation gave up on it (unknown) or did not live to record its
- * outcome, from what SageMaker says now: the keep-alive it holds is the one asked for (applied);
- * or, while the pool is still Available, the action is carried out now when it was given up on
- * or a person asked for it (a policy decides afresh anyway); or it is recorded as not done. The
- * result names where the person who asked waits for the outcome.
+ * outcome, from what SageMaker says now: it shows the action taken (intentOutcome.ts: applied);
+ * or, while the pool is still Available, a person's action is carried out now (recorded as a dry
+ * run while the kill switch is on), and a policy's is closed, the policy deciding afresh; or it
+ * is recorded as not done. The result names where the person who asked waits for the outcome.
  */
 export const finishPendingAction = async (
   deps: ActionDeps,
   head: JobRecord,
   description: TrainingJobDescription | undefined,
+  options: FinishOptions,
 ): Promise<ActionResult | undefined> => {
   const intent = head.pendingAction;
   if (!intent) return undefined;
-  const result = await finishIntent(deps, head, intent, description);
+  const result = await finishIntent(deps, head, intent, description, options);
   return intent.replyTo && result.decision.outcome !== 'unknown'
     ? { ...result, replyTo: intent.replyTo }
     : result;
@@ -359,25 +464,29 @@ const finishIntent = async (
   head: JobRecord,
   intent: PendingAction,
   description: TrainingJobDescription | undefined,
+  options: FinishOptions,
 ): Promise<ActionResult> => {
-  if (description?.keepAliveSeconds === intent.keepAliveSeconds) return recordApplied(deps, head, intent);
+  // Taken at some instant since it was decided: the earliest is assumed, so the sweep looks early.
+  if (shownCarriedOut(intent, head, description?.keepAliveSeconds))
+    return recordApplied(deps, head, intent, true, intent.atMs);
   const available = description?.warmPool?.status === 'Available';
-  if (available && (intent.unknownSinceMs !== undefined || intent.replyTo !== undefined))
-    return carryOut(deps, head, intent);
-  await deps.ledger.endAction(head.name, intent.dedupeKey);
-  const decision: DecisionRecord = {
-    ...decisionFor(head, intent),
-    outcome: available ? 'failed' : 'skipped',
-    error: available
-      ? 'interrupted before SageMaker carried it out'
+  if (available && !isPolicyIntent(intent)) {
+    // Setting the same keep-alive again is harmless: what the person asked for is done now.
+    if (!options.killSwitch) return carryOut(deps, head, intent, true);
+    return closeIntent(deps, head, intent, 'dry-run', 'the kill switch is on: not carried out', true);
+  }
+  return closeIntent(
+    deps,
+    head,
+    intent,
+    available ? 'failed' : 'skipped',
+    available
+      ? intent.unknownSinceMs !== undefined
+        ? 'not carried out; the policy decides afresh'
+        : 'interrupted before SageMaker was known to carry it out; the policy decides afresh'
       : `the pool is no longer Available (${description?.warmPool?.status ?? 'unknown to SageMaker'})`,
-  };
-  return {
-    decision,
-    firstTime: await deps.decisions.record(decision),
-    record: withoutIntent(head),
-    facts: [],
-  };
+    true,
+  );
 };
 
 /**
@@ -387,6 +496,7 @@ const finishIntent = async (
 export const settlePendingAction = async (
   deps: ActionDeps,
   head: JobRecord,
+  options: FinishOptions,
 ): Promise<ActionResult | undefined> => {
   const intent = head.pendingAction;
   if (!intent) return undefined;
@@ -402,5 +512,5 @@ export const settlePendingAction = async (
       `SageMaker could not be asked what happened: ${namedErrorMessage(error)}`,
     );
   }
-  return finishPendingAction(deps, head, description);
+  return finishPendingAction(deps, head, description, options);
 };

@@ -1,5 +1,6 @@
 import type { EndWatchSettings } from '../domain/endWatch';
 import { errorMessage } from '../domain/errorMessage';
+import { shownCarriedOut } from '../domain/intentOutcome';
 import { isStopping, type JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
@@ -445,7 +446,9 @@ const handlePool = async (
     const listed = finishing ? undefined : plan?.ended.get(pool.name);
     let description = listed ?? (await deps.trainingJobs.describe(pool.name));
     if (intent && finishing) {
-      const finished = await finishPendingAction(deps, pool, description);
+      const finished = await finishPendingAction(deps, pool, description, {
+        killSwitch: deps.setup.killSwitch,
+      });
       if (finished) {
         calm.quiet = false;
         tally.finished++;
@@ -453,8 +456,8 @@ const handlePool = async (
         if (finished.firstTime) await deps.onAction?.(finished);
         if (finished.decision.outcome === 'unknown') return facts;
         head = finished.record;
-        // Carried out just now: the answer read before it is out of date.
-        if (description?.keepAliveSeconds !== intent.keepAliveSeconds)
+        // Perhaps carried out just now: the answer read before it is out of date.
+        if (!shownCarriedOut(intent, pool, description?.keepAliveSeconds))
           description = await deps.trainingJobs.describe(pool.name);
       }
     }

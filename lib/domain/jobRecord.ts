@@ -56,6 +56,17 @@ export interface PendingAction {
   readonly unknownSinceMs?: number;
   /** Where the person who asked for it waits for the outcome (a Slack click's response_url). */
   readonly replyTo?: string;
+  /**
+   * The keep-alive the pool had when the action was decided: SageMaker showing the one asked is
+   * proof that it took the update only when that differs from this (intentOutcome.ts). Absent on
+   * items written before it was recorded.
+   */
+  readonly previousKeepAliveSeconds?: number;
+  /**
+   * The rest of a click's plan: once the extend is applied, auto-stop is held off until then, in
+   * the same write, whoever finishes it (a sweep finishing a click SageMaker answered too late).
+   */
+  readonly holdUntilMs?: number;
 }
 
 /** One training job as the ledger knows it. A job seen only as a reuser may lack its snapshot. */

@@ -18,7 +18,15 @@ export interface KeepAliveChange {
   readonly keepAliveSeconds: number;
   readonly expiresAtMs: number;
   readonly stoppedBy?: string;
+  /** An extend that carries the rest of a click's plan: auto-stop held off until then. */
+  readonly heldUntilMs?: number;
 }
+
+/**
+ * The pool's end and hold as a caller read them before deciding: a claim is refused when either
+ * changed since (a click's extend or hold landed after a sweep read the pool).
+ */
+export type PoolAsRead = Pick<PoolState, 'expiresAtMs' | 'heldUntilMs'>;
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -63,9 +71,15 @@ export interface Ledger {
   /**
    * Records an action before SageMaker is asked (intent before action), and claims the pool for
    * it: refused unless the pool is Available and no other action is pending, or the pending one
-   * started before `leaseStartMs` (its caller is gone). Two copies of one request act once.
+   * started before `leaseStartMs` (its caller is gone), and unless the pool's end and hold are
+   * still as `asRead`. Two copies of one request act once.
    */
-  beginAction(name: string, action: PendingAction, leaseStartMs: number): Promise<boolean>;
+  beginAction(
+    name: string,
+    action: PendingAction,
+    leaseStartMs: number,
+    asRead: PoolAsRead,
+  ): Promise<boolean>;
   /**
    * Marks the pending action with this key as given up by its invocation (its outcome is
    * unknown): it stays, claiming the pool, until someone asks SageMaker and finishes it.

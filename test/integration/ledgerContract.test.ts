@@ -234,13 +234,14 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
         reason: 'test',
         atMs,
       });
-      expect(await ledger.beginAction('claimed', intent('a', T0), T0 - 1)).toBe(false);
+      const asRead = { expiresAtMs: T0 + 5000 };
+      expect(await ledger.beginAction('claimed', intent('a', T0), T0 - 1, asRead)).toBe(false);
       await ledger.observePool(record, available(T0 + 5000));
-      expect(await ledger.beginAction('claimed', intent('a', T0), T0 - 1)).toBe(true);
-      expect(await ledger.beginAction('claimed', intent('b', T0 + 1), T0 - 1)).toBe(false);
+      expect(await ledger.beginAction('claimed', intent('a', T0), T0 - 1, asRead)).toBe(true);
+      expect(await ledger.beginAction('claimed', intent('b', T0 + 1), T0 - 1, asRead)).toBe(false);
       expect((await ledger.getJob('claimed'))?.pendingAction?.dedupeKey).toBe('a');
       // Its caller is gone: once its lease has run out, another action may claim the pool.
-      expect(await ledger.beginAction('claimed', intent('c', T0 + 10), T0 + 5)).toBe(true);
+      expect(await ledger.beginAction('claimed', intent('c', T0 + 10), T0 + 5, asRead)).toBe(true);
       await ledger.endAction('claimed', 'a');
       expect((await ledger.getJob('claimed'))?.pendingAction?.dedupeKey).toBe('c');
       // Given up by its invocation: it stays, marked, until someone finishes it; another key changes nothing.
@@ -257,6 +258,49 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
         stoppedBy: 'slack:U1',
       });
       expect((await ledger.getJob('claimed'))?.pendingAction).toBeUndefined();
+    });
+
+    it('refuses a claim made from a pool whose end or hold changed since it was read', async () => {
+      const ledger = await makeLedger();
+      const record = await recorded(ledger, { name: 'moved' });
+      await ledger.observePool(record, available(T0 + 5000));
+      const intent = (dedupeKey: string) => ({
+        dedupeKey,
+        action: 'stop' as const,
+        keepAliveSeconds: 0,
+        actor: 'policy:defaults',
+        reason: 'idle',
+        atMs: T0,
+      });
+      // Extended since the read: the end moved.
+      await ledger.recordKeepAlive('moved', { keepAliveSeconds: 3600, expiresAtMs: T0 + 9000 });
+      expect(await ledger.beginAction('moved', intent('a'), T0 - 1, { expiresAtMs: T0 + 5000 })).toBe(false);
+      // Held since the read.
+      await ledger.holdPool('moved', T0 + 9000);
+      expect(await ledger.beginAction('moved', intent('b'), T0 - 1, { expiresAtMs: T0 + 9000 })).toBe(false);
+      expect((await ledger.getJob('moved'))?.pendingAction).toBeUndefined();
+      expect(
+        await ledger.beginAction('moved', intent('c'), T0 - 1, {
+          expiresAtMs: T0 + 9000,
+          heldUntilMs: T0 + 9000,
+        }),
+      ).toBe(true);
+      expect((await ledger.getJob('moved'))?.pendingAction?.dedupeKey).toBe('c');
+    });
+
+    it('writes a hold with the keep-alive when an extend carries one', async () => {
+      const ledger = await makeLedger();
+      const record = await recorded(ledger, { name: 'held' });
+      await ledger.observePool(record, available(T0 + 5000));
+      await ledger.recordKeepAlive('held', {
+        keepAliveSeconds: 3600,
+        expiresAtMs: T0 + 9000,
+        heldUntilMs: T0 + 8000,
+      });
+      expect((await ledger.getJob('held'))?.pool).toMatchObject({
+        expiresAtMs: T0 + 9000,
+        heldUntilMs: T0 + 8000,
+      });
     });
   });
 

@@ -6,14 +6,20 @@ import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { applyPoolAction, PENDING_ACTION_LEASE_MS } from '../../lib/app/applyPoolAction';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import { RecordedEnds } from '../../lib/app/recordedEnds';
+import { handleSlackClick } from '../../lib/app/slackClick/handleSlackClick';
+import type { SlackClickDeps } from '../../lib/app/slackClick/slackClickDeps';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
 import { historyDay } from '../../lib/domain/historyDay';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { DEFAULT_PRICES, hourlyPrice, instanceCostUsd } from '../../lib/domain/prices';
+import { POOL_ACTION_IDS } from '../../lib/events/poolActions';
 import type { Ledger } from '../../lib/ports/ledger';
+import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import {
   LEAVE_ALONE,
   MIN,
+  policyOf,
   RECONCILE_EVERY_MS,
   STOP_AFTER_5M,
   SweepWorld,
@@ -461,7 +467,9 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
       action: 'stop',
       keepAliveSeconds: 0,
     });
-    expect(world.decisions.all()).toEqual([]);
+    // The decision is written before the write that clears the intent: in the audit already, but nobody told.
+    expect(world.decisions.all()).toEqual([expect.objectContaining({ action: 'stop', outcome: 'applied' })]);
+    expect(world.actionsTold).toEqual([]);
 
     // The next sweeps leave the intent to its invocation until the lease runs out, then ask SageMaker.
     world.advance(PENDING_ACTION_LEASE_MS + MIN);
@@ -481,7 +489,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(world.actionsTold.map((r) => r.decision.outcome)).toEqual(['applied']);
   });
 
-  it('records "unknown" when SageMaker cannot be asked what happened, keeps the intent, and the next sweep finishes it', async () => {
+  it('records "unknown" when SageMaker cannot be asked what happened, keeps the intent, and the next sweep finishes it: the policy decides afresh', async () => {
     await startWorld();
     world.submit('foggy', 3600);
     world.advance(10 * MIN);
@@ -513,11 +521,16 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(third.finished).toBe(1);
     expect(world.emulator.callCounts().UpdateTrainingJob?.calls).toBe(1);
     expect(world.warmPoolStatus('foggy')).toBe('Terminated');
-    // The same decision, not a new one: its outcome under its own key, beside the "unknown" it had.
-    expect(world.decisions.all().map((d) => [d.outcome, d.dedupeKey])).toEqual([
+    // SageMaker never took the policy's stop: it is closed under its own key, beside the "unknown"
+    // it had, and the policy decides afresh from today's setup (here: stop again, under a new key).
+    const decided = world.decisions.all();
+    expect(decided.map((d) => [d.outcome, d.dedupeKey])).toEqual([
       ['unknown', `${intentKey}#unknown`],
-      ['applied', intentKey],
+      ['failed', intentKey],
+      ['applied', decided[2]?.dedupeKey],
     ]);
+    expect(decided[1]?.error).toMatch(/not carried out; the policy decides afresh/);
+    expect(decided[2]).toMatchObject({ action: 'stop', actor: 'policy:defaults' });
     expect(world.actionsTold.map((r) => r.decision.outcome)).toContain('applied');
     expect((await ledger.getJob('foggy'))?.pendingAction).toBeUndefined();
     // Nothing is left to do: the next sweep records the end and stops nothing twice.
@@ -527,7 +540,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
       status: 'Terminated',
       stoppedBy: 'policy:defaults',
     });
-    expect(world.decisions.all()).toHaveLength(2);
+    expect(world.decisions.all()).toHaveLength(3);
   });
 
   it('stops taking work at its deadline and keeps, pool by pool, what it learnt', async () => {
@@ -638,5 +651,132 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     await world.deliverEvent(first);
     expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
     expect((await ledger.getJob('taker'))?.job?.lastModifiedMs).toBe(Number(later.detail.LastModifiedTime));
+  });
+
+  /** Idle limit 30 min; Extend asks for an hour more and holds auto-stop off until the new end. */
+  const IDLE_30M = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: 30m, outsideWorkingHours: 30m }
+  extend: { step: 1h, when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
+  keepAlive: { strategy: fixed }
+  notify: { leadTime: off }
+`);
+  const extendClick = (responseUrl?: string) => {
+    const deps: SlackClickDeps = {
+      ...world.sweepDeps,
+      setup: () => world.sweepDeps.setup,
+      tagKeys: DEFAULT_OWNER_TAG_KEYS,
+      admins: new Set(['UADMIN']),
+      snoozeSeconds: 3600,
+      directory: { emailOf: async () => undefined },
+      telemetry: silentTelemetry,
+    };
+    return handleSlackClick(deps, {
+      actionId: POOL_ACTION_IDS.extend,
+      value: { job: 'pool-a', hop: 'pool-a' },
+      userId: 'UADMIN',
+      actionTs: '1.1',
+      messageTs: '1.0',
+      channelId: 'D1',
+      ...(responseUrl ? { responseUrl } : {}),
+      message: { text: 'Warm pool available', blocks: [] },
+    });
+  };
+
+  it('an Extend click SageMaker answered too late is finished by the sweep with its hold: the idle policy does not undo it', async () => {
+    const run = async (slow: boolean) => {
+      await startWorld(IDLE_30M);
+      // Its own keep-alive 30 min, so Extend's 3600 s differs from it.
+      world.submit('pool-a', 1800);
+      world.advance(10 * MIN); // ran 5 min after its start-up, ended
+      await world.deliver();
+      const availableSinceMs = (await ledger.getJob('pool-a'))?.pool?.availableSinceMs ?? 0;
+      await world.sweep();
+      world.advanceTo(availableSinceMs + 25 * MIN); // idle 25 min: the owner clicks Extend
+      throttled = () => slow; // SageMaker throttles during the click only
+      const clicked = await extendClick('https://hooks.slack.com/actions/T/1/x');
+      throttled = () => false;
+      // The sweeps of the next 10 minutes (the first finishes a pending click).
+      for (let i = 0; i < 10; i++) {
+        world.advance(MIN);
+        await world.sweep();
+      }
+      const decisions = world.decisions.all().map((d) => `${d.action}:${d.outcome}`);
+      await world.stop();
+      return { click: clicked.kind, pool: world.warmPoolStatus('pool-a'), decisions };
+    };
+    expect(await run(false)).toEqual({
+      click: 'acted',
+      pool: 'Available',
+      decisions: ['extend:applied', 'hold:applied'],
+    });
+    expect(await run(true)).toEqual({
+      click: 'pending',
+      pool: 'Available',
+      decisions: ['extend:unknown', 'extend:applied', 'hold:applied'],
+    });
+  });
+
+  it('a policy stop left unknown is not carried out once the kill switch is on: closed, and decided afresh as a dry run', async () => {
+    await startWorld();
+    world.submit('pool-a', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.advance(6 * MIN);
+    // The policy decides to stop; SageMaker throttles the update and the describe.
+    throttled = (op) => op === 'UpdateTrainingJob' || op === 'DescribeTrainingJob';
+    await world.sweep();
+    throttled = () => false;
+    expect((await ledger.getJob('pool-a'))?.pendingAction?.unknownSinceMs).toBeDefined();
+    // The operator flips the kill switch: within a minute every action is a dry run.
+    const setup = { ...world.sweepDeps.setup, killSwitch: true };
+    world.advance(MIN);
+    await world.sweep({ setup });
+    expect(world.warmPoolStatus('pool-a')).toBe('Available');
+    expect(world.decisions.all().map((d) => `${d.action}:${d.outcome}:${d.actor}`)).toEqual([
+      'stop:unknown:policy:defaults',
+      'stop:failed:policy:defaults',
+      'stop:dry-run:policy:defaults',
+    ]);
+    expect((await ledger.getJob('pool-a'))?.pendingAction).toBeUndefined();
+  });
+
+  it('a stop decided from a stale read is refused when an Extend and its hold landed between the read and the claim', async () => {
+    let clickDuringSweep: (() => Promise<unknown>) | undefined;
+    // The Slack click completes while the sweep works through its pools (notices, other pools).
+    await startWorld(IDLE_30M, (inner) =>
+      Object.assign(Object.create(inner) as Ledger, {
+        beginAction: async (...args: Parameters<Ledger['beginAction']>) => {
+          const click = clickDuringSweep;
+          if (click && args[1].actor.startsWith('policy:')) {
+            clickDuringSweep = undefined;
+            await click();
+          }
+          return inner.beginAction(...args);
+        },
+      }),
+    );
+    world.submit('pool-a', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    const since = (await ledger.getJob('pool-a'))?.pool?.availableSinceMs ?? 0;
+    world.advanceTo(since + 30 * MIN + 5_000); // just past the idle limit
+    let clicked = '';
+    clickDuringSweep = async () => {
+      clicked = (await extendClick()).kind;
+    };
+    await world.sweep();
+    expect(clicked).toBe('acted');
+    // The person's Extend and hold stand; the stale stop is refused (and decided afresh next minute).
+    expect(world.warmPoolStatus('pool-a')).toBe('Available');
+    expect(world.decisions.all().map((d) => `${d.action}:${d.outcome}:${d.actor}`)).toEqual([
+      'extend:applied:slack:UADMIN',
+      'hold:applied:slack:UADMIN',
+    ]);
+    world.advance(MIN);
+    await world.sweep();
+    expect(world.warmPoolStatus('pool-a')).toBe('Available');
   });
 });

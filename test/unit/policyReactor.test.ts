@@ -20,13 +20,17 @@ const pool = (name: string, sinceMs: number): JobRecord => sampleAvailablePool(n
 
 describe('the policy reactor', () => {
   it('ranks a pool that just became Available behind the pools of its key already Available', async () => {
-    const ledger = new MemoryLedger();
     const earlier = pool('earlier', NOW - MIN);
     const fresh = pool('fresh', NOW);
-    for (const record of [earlier, fresh]) {
-      if (record.job) await ledger.recordSnapshot(record.job);
-      if (record.pool) await ledger.observePool(record, record.pool);
-    }
+    const filledLedger = async () => {
+      const filled = new MemoryLedger();
+      for (const record of [earlier, fresh]) {
+        if (record.job) await filled.recordSnapshot(record.job);
+        if (record.pool) await filled.observePool(record, record.pool);
+      }
+      return filled;
+    };
+    const ledger = await filledLedger();
     const stats = new MemoryUsageStats();
     const key = gapScopeId({ kind: 'matchKey', key: fresh.job?.matchKey ?? '' });
     // Half the pools of this key were reused 30 min after becoming Available; the rest never.
@@ -75,7 +79,8 @@ describe('the policy reactor', () => {
     expect(decisions.all()[0]?.reason).toContain('rank 2 of 2 Available pools of this key');
 
     // Told with the pools of its key that the event's handling knows: the same rank, no read.
-    const blind: Ledger = Object.assign(Object.create(ledger) as Ledger, {
+    // A ledger as before the stop: a claim is refused on a pool whose end moved since it was read.
+    const blind: Ledger = Object.assign(Object.create(await filledLedger()) as Ledger, {
       availableByMatchKey: async () => {
         throw new Error('the index is not read again');
       },

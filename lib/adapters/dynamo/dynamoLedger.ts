@@ -13,7 +13,7 @@ import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '.
 import { isTerminal, type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import type { NoPool } from '../../domain/warmPool';
 import { poolRank } from '../../domain/warmPool';
-import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
+import type { KeepAliveChange, Ledger, Page, PoolAsRead, PoolWrite, SnapshotWrite } from '../../ports/ledger';
 import {
   appliedIf,
   decodeCursor,
@@ -329,6 +329,7 @@ export class DynamoLedger implements Ledger {
         keepAliveSeconds: change.keepAliveSeconds,
         expiresAtMs: change.expiresAtMs,
         ...(change.stoppedBy ? { stoppedBy: change.stoppedBy } : {}),
+        ...(change.heldUntilMs !== undefined ? { heldUntilMs: change.heldUntilMs } : {}),
       },
       ['pendingAction'],
     );
@@ -338,16 +339,34 @@ export class DynamoLedger implements Ledger {
     return this.updateWhileAvailable(name, { heldUntilMs: untilMs });
   }
 
-  async beginAction(name: string, action: PendingAction, leaseStartMs: number): Promise<boolean> {
+  async beginAction(
+    name: string,
+    action: PendingAction,
+    leaseStartMs: number,
+    asRead: PoolAsRead,
+  ): Promise<boolean> {
+    // The decision was made from this end and hold: a write that moved either since wins.
+    const unchanged = (attribute: keyof PoolAsRead) =>
+      asRead[attribute] === undefined ? `attribute_not_exists(${attribute})` : `${attribute} = :${attribute}`;
     return appliedIf(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(name),
           UpdateExpression: 'SET pendingAction = :action',
-          ConditionExpression:
-            'poolStatus = :available AND (attribute_not_exists(pendingAction) OR pendingAction.atMs < :lease)',
-          ExpressionAttributeValues: { ':action': action, ':available': 'Available', ':lease': leaseStartMs },
+          ConditionExpression: [
+            'poolStatus = :available',
+            '(attribute_not_exists(pendingAction) OR pendingAction.atMs < :lease)',
+            unchanged('expiresAtMs'),
+            unchanged('heldUntilMs'),
+          ].join(' AND '),
+          ExpressionAttributeValues: {
+            ':action': action,
+            ':available': 'Available',
+            ':lease': leaseStartMs,
+            ...(asRead.expiresAtMs !== undefined ? { ':expiresAtMs': asRead.expiresAtMs } : {}),
+            ...(asRead.heldUntilMs !== undefined ? { ':heldUntilMs': asRead.heldUntilMs } : {}),
+          },
         }),
       ),
     );

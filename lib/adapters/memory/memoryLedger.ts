@@ -2,7 +2,7 @@ import { historyDay } from '../../domain/historyDay';
 import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '../../domain/jobRecord';
 import { isTerminal, type JobSnapshot, statusRank } from '../../domain/trainingJob';
 import { type NoPool, poolRank } from '../../domain/warmPool';
-import type { KeepAliveChange, Ledger, Page, PoolWrite, SnapshotWrite } from '../../ports/ledger';
+import type { KeepAliveChange, Ledger, Page, PoolAsRead, PoolWrite, SnapshotWrite } from '../../ports/ledger';
 import { ReuseConflictError } from '../dynamo/dynamoLedger';
 
 /**
@@ -139,6 +139,7 @@ export class MemoryLedger implements Ledger {
       keepAliveSeconds: change.keepAliveSeconds,
       expiresAtMs: change.expiresAtMs,
       ...(change.stoppedBy ? { stoppedBy: change.stoppedBy } : {}),
+      ...(change.heldUntilMs !== undefined ? { heldUntilMs: change.heldUntilMs } : {}),
     });
     if (done) {
       const { pendingAction: _done, ...rest } = this.current(name);
@@ -147,10 +148,17 @@ export class MemoryLedger implements Ledger {
     return done;
   }
 
-  async beginAction(name: string, action: PendingAction, leaseStartMs: number): Promise<boolean> {
+  async beginAction(
+    name: string,
+    action: PendingAction,
+    leaseStartMs: number,
+    asRead: PoolAsRead,
+  ): Promise<boolean> {
     const record = this.current(name);
     if (record.pool?.status !== 'Available') return false;
     if (record.pendingAction && record.pendingAction.atMs >= leaseStartMs) return false;
+    if (record.pool.expiresAtMs !== asRead.expiresAtMs || record.pool.heldUntilMs !== asRead.heldUntilMs)
+      return false;
     this.put({ ...record, pendingAction: action });
     return true;
   }

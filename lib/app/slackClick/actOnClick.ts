@@ -1,6 +1,12 @@
 import type { JobRecord } from '../../domain/jobRecord';
 import type { PlanStep } from '../../domain/poolButtonPlan';
-import { type ActionDeps, type ActionRequest, type ActionResult, applyPoolAction } from '../applyPoolAction';
+import {
+  type ActionDeps,
+  type ActionRequest,
+  type ActionResult,
+  applyPoolAction,
+  stepKey,
+} from '../applyPoolAction';
 
 /** Who clicked, why, and under which key: the same for every step of one click. */
 export interface ClickAction {
@@ -34,16 +40,20 @@ export const actOnClick = async (
   const results: ActionResult[] = [];
   let current = head;
   for (const [index, step] of steps.entries()) {
+    // The hold that follows an extend travels with its intent: a sweep finishing the extend
+    // after this click gave up on it writes the hold too, or the idle policy would undo the click.
+    const next = steps[index + 1];
     const request: ActionRequest = {
       head: current,
       action: step.action,
       ...(step.action === 'extend' ? { keepAliveSeconds: step.keepAliveSeconds } : {}),
+      ...(step.action === 'extend' && next?.action === 'hold' ? { thenHoldUntilMs: next.untilMs } : {}),
       ...(step.action === 'hold' ? { untilMs: step.untilMs } : {}),
       actor: click.actor,
       cause: click.cause,
       reason: click.reason,
       dryRun: click.dryRun,
-      dedupeKey: index === 0 ? click.dedupeKey : `${click.dedupeKey}#${step.action}`,
+      dedupeKey: index === 0 ? click.dedupeKey : stepKey(click.dedupeKey, step.action),
       ...(click.replyTo ? { replyTo: click.replyTo } : {}),
     };
     const result = await applyPoolAction(deps, request);
