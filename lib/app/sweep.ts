@@ -83,8 +83,10 @@ export interface SweepReport {
   readonly nextListAtMs?: number;
   /** After a reconcile, when the next one is due (reconcilePeriod.ts); absent when this sweep did not reconcile. */
   readonly nextReconcileAtMs?: number;
-  /** Whether that listing was a full one (every Available pool of the window). */
+  /** Whether that listing was a full one (every Available pool of the window), or a part of one. */
   readonly fullList: boolean;
+  /** Present when the full listing stopped for time: the next reconcile goes on from where it stopped. */
+  readonly fullListUnfinished?: true;
   readonly listCalls: number;
   /** Jobs recorded from SageMaker's answers because their events never arrived. */
   readonly adopted: number;
@@ -275,6 +277,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     ...(nextListAtMs !== undefined ? { nextListAtMs } : {}),
     ...(nextReconcileAtMs !== undefined ? { nextReconcileAtMs } : {}),
     fullList: plan?.full ?? false,
+    ...(plan?.fullListResume ? { fullListUnfinished: true as const } : {}),
     listCalls: plan?.listCalls ?? 0,
     watching: watch?.watching ?? 0,
     nextChangeAtMs,

@@ -302,6 +302,7 @@ const combine = (reports: readonly SweepReport[], fallbackNextMs: number): Sweep
     ...(nextListAtMs !== undefined ? { nextListAtMs } : {}),
     ...(nextReconcileAtMs !== undefined ? { nextReconcileAtMs } : {}),
     fullList: reports.some((r) => r.fullList),
+    ...(reports.some((r) => r.fullListUnfinished) ? { fullListUnfinished: true as const } : {}),
     listCalls: sum((r) => r.listCalls),
     adopted: sum((r) => r.adopted),
     finished: sum((r) => r.finished),

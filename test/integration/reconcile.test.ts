@@ -677,6 +677,33 @@ describe('the reconcile listing vs. the sweep deadline (review F1)', () => {
     expect(world.warmPoolStatus('idle-pool')).toBe('Terminated');
   });
 
+  it('usage statistics that cannot be read are counted: the reconcile still lists, and no pool is decided on unknown statistics', async () => {
+    world = await new SweepWorld({ ledger: new MemoryLedger(), policy: STOP_AFTER_5M }).start();
+    world.submit('idle-pool', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.advance(6 * MIN);
+    let unreadable = true;
+    const stats = new Proxy(world.stats, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (unreadable) return Promise.reject(new Error('ProvisionedThroughputExceededException'));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const report = await world.sweep({ stats });
+    expect(report.failures).toBe(1);
+    expect(report.listed).toBe(true);
+    expect(world.warmPoolStatus('idle-pool')).toBe('Available');
+    unreadable = false;
+    world.advance(MIN);
+    await world.sweep({ stats });
+    expect(world.warmPoolStatus('idle-pool')).toBe('Terminated');
+  });
+
   /**
    * An account with `history` short jobs without keep-alive in the last 27 days (30,000: about
    * 1,100 a day), which predate the deployment. 58 s of invocation, 0.25 s a ListTrainingJobs
@@ -784,6 +811,7 @@ describe('the reconcile listing vs. the sweep deadline (review F1)', () => {
     expect(first.calls).toBeGreaterThan(50);
     expect(first.calls).toBeLessThan(300);
     expect(outcomes[0]).toMatchObject({ fullList: false, fullListResume: expect.any(Object) });
+    expect(first.report.fullListUnfinished).toBe(true);
 
     // A job ends with its end event lost; the next reconcile is due a base period later (the listing is under way).
     world.submit('lost-end', 3600);
