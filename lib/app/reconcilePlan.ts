@@ -14,7 +14,7 @@ import {
 import { POOL_TRANSITIONS_MOVE_LAST_MODIFIED, recentPoolsWindowMs } from '../domain/reconcileWindow';
 import { isTerminal } from '../domain/trainingJob';
 import type { Ledger } from '../ports/ledger';
-import type { ReconcileClaim, ReconcileSchedule } from '../ports/reconcileSchedule';
+import type { FullListResume, ReconcileClaim, ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { TrainingJobDescription } from '../ports/trainingJobs';
 import type { JobListing, WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import { listedEnd } from './listedEnd';
@@ -26,6 +26,7 @@ import {
   type RecordedEnd,
   SOONER_LISTING_EVERY_MS,
 } from './listingPace';
+import type { MissingPools } from './missingPools';
 import { readAllPages } from './readAllPages';
 import type { RecordedEnds } from './recordedEnds';
 
@@ -48,6 +49,8 @@ export interface ReconcileDeps {
   readonly home?: JobLocation;
   /** The container's memory of ended jobs read recorded; absent: each listing's are read again. */
   readonly recordedEnds?: RecordedEnds;
+  /** The container's memory of pools SageMaker does not know (missingPools.ts); absent: never recorded ended. */
+  readonly missingPools?: MissingPools;
   /** The container's memory of how late the end events run; absent: listed once per period only. */
   readonly pace?: ListingPace;
 }
@@ -59,12 +62,20 @@ export interface ReconcileTiming {
   readonly pageSize: number;
   readonly reconcileEveryMs: number;
   readonly forceReconcile?: boolean;
+  /** Wall-clock milliseconds left in the invocation; absent: a full listing pages to its end at once. */
+  readonly remainingMs?: () => number;
+  /** What the sweep keeps back from its deadline (SweepDeps.safetyMarginMs). */
+  readonly safetyMarginMs?: number;
 }
 
 /** What one reconcile must look at, from SageMaker's listings against the ledger's indexes. */
 export interface ReconcilePlan {
-  /** Whether every Available pool of the window was listed, not only what changed. */
+  /** Whether every Available pool of the window was listed (or a part of that listing, see `fullListResume`), not only what changed. */
   readonly full: boolean;
+  /** The full listing stopped for time before the end of the window: where the next reconcile goes on. */
+  readonly fullListResume?: FullListResume;
+  /** When the full listing this plan finished or went on with started, if at an earlier reconcile. */
+  readonly fullListStartedMs?: number;
   /** Whether this is a listing between reconciles because the end events run late (listingPace.ts). */
   readonly sooner: boolean;
   /** The reconcile this plan is for (absent for a listing between reconciles): its findings set the next one's due time. */
@@ -137,7 +148,10 @@ export const planReconcile = async (
     listed >= nowMs - reach
       ? listed - every
       : undefined;
+  // A full listing under way goes on (it stopped for time at an earlier reconcile).
+  const resume = claim.fullListResume;
   const full =
+    resume !== undefined ||
     deps.forceReconcile === true ||
     changedSince === undefined ||
     claim.lastFullListMs === undefined ||
@@ -151,33 +165,72 @@ export const planReconcile = async (
   };
   const draft = new PlanDraft(deps, reconciler, pools, nowMs);
 
+  // The listing of what changed (a page or a few) before the full one, whose pages follow the
+  // history: what the events missed lately is found whatever the full listing's fate.
+  const recentSince = nowMs - recentPoolsWindowMs(deps.limits, every);
+  const listing =
+    changedSince === undefined
+      ? undefined
+      : await reconciler.catalog.changedJobs(
+          POOL_TRANSITIONS_MOVE_LAST_MODIFIED ? changedSince : Math.min(changedSince, recentSince),
+        );
+  let fullList: Pick<ReconcilePlan, 'full' | 'fullListResume' | 'fullListStartedMs'> = { full };
   if (full) {
-    const available = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs);
-    draft.counted(available);
-    draft.setAvailable(available.jobs);
+    const part = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs, {
+      ...(resume ? { createdFromMs: resume.fromMs } : {}),
+      keepPaging: fullListingBudget(deps),
+    });
+    draft.counted(part);
+    draft.setAvailable(part.jobs, {
+      ...(resume ? { fromMs: resume.fromMs } : {}),
+      ...(part.resumeFromMs !== undefined ? { untilMs: part.resumeFromMs } : {}),
+    });
+    const startedMs = resume?.startedMs ?? nowMs;
+    fullList = {
+      full,
+      ...(part.resumeFromMs !== undefined
+        ? { fullListResume: { fromMs: part.resumeFromMs, startedMs } }
+        : {}),
+      ...(resume ? { fullListStartedMs: resume.startedMs } : {}),
+    };
   }
-  if (changedSince === undefined) {
+  if (!listing || changedSince === undefined) {
     // Nothing tells which running jobs ended since: each is described.
     const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
     return draft.plan(
-      { full, sooner: false, claim: claimed },
+      { ...fullList, sooner: false, claim: claimed },
       running.filter((r) => !draft.adopts(r.name)),
     );
   }
 
-  const recentSince = nowMs - recentPoolsWindowMs(deps.limits, every);
-  const listing = await reconciler.catalog.changedJobs(
-    POOL_TRANSITIONS_MOVE_LAST_MODIFIED ? changedSince : Math.min(changedSince, recentSince),
-  );
   draft.counted(listing);
-  if (!full && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
+  // The pools a full listing did not reach are set against the recent window's, as between full listings.
+  if ((!full || fullList.fullListResume) && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
     draft.setAvailable(listing.jobs.filter((j) => j.warmPoolStatus === 'Available'));
   const changed = listing.jobs.filter(
     (j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince,
   );
   const timeliness = await draft.setChanged({ listed: listing.jobs, changed });
   reconciler.pace?.noteListing(nowMs, timeliness);
-  return draft.plan({ full, sooner: false, claim: claimed });
+  return draft.plan({ ...fullList, sooner: false, claim: claimed });
+};
+
+/**
+ * How long the full listing may page: half of the invocation's time left after its first page,
+ * less the safety margin. The other half is the pools' (their policy, the adoptions, the
+ * reconcile's record); what it does not reach, the next reconcile lists on from where it stopped.
+ * The clock is read only once there is a second page: a listing of a page costs no reading.
+ */
+const fullListingBudget = (deps: ReconcileTiming): (() => boolean) => {
+  const { remainingMs } = deps;
+  if (!remainingMs) return () => true;
+  const marginMs = deps.safetyMarginMs ?? 0;
+  let keepMs: number | undefined;
+  return () => {
+    const leftMs = remainingMs();
+    keepMs ??= marginMs + (leftMs - marginMs) / 2;
+    return leftMs > keepMs;
+  };
 };
 
 /**
@@ -269,9 +322,18 @@ export const settleReconcile = async (
     ...seen,
     dearestRunningUsdPerHour: bounded ? await dearestRunningUsdPerHour(deps, prices) : 0,
   };
-  const periodMs = nextReconcilePeriodMs(settings, claim.grantedMs, findings);
+  // A full listing under way keeps the base period: it goes on at the next reconcile, not a stretch later.
+  const periodMs = plan.fullListResume
+    ? settings.baseMs
+    : nextReconcilePeriodMs(settings, claim.grantedMs, findings);
   const nextDueAtMs = claim.startMs + periodMs;
-  await reconciler.schedule.done(claim.startMs, { fullList: plan.full, nextDueAtMs, surprise });
+  await reconciler.schedule.done(claim.startMs, {
+    fullList: plan.full && !plan.fullListResume,
+    ...(plan.fullListStartedMs !== undefined ? { fullListStartedMs: plan.fullListStartedMs } : {}),
+    ...(plan.fullListResume ? { fullListResume: plan.fullListResume } : {}),
+    nextDueAtMs,
+    surprise,
+  });
   return nextDueAtMs;
 };
 
@@ -401,13 +463,22 @@ class PlanDraft {
 
   /**
    * The pools a listing shows Available: one the ledger never heard of is adopted, and a pool it
-   * holds Available that is not among them is looked at.
+   * holds Available that is not among them is looked at, if the listing covered when its job was
+   * created (`created`: a part of a full listing; absent bounds: from the first, to the last).
    */
-  setAvailable(jobs: readonly JobListing[]): void {
+  setAvailable(jobs: readonly JobListing[], created: { fromMs?: number; untilMs?: number } = {}): void {
     const listed = new Set(jobs.map((j) => j.name));
     for (const job of jobs) this.noteEnd(job);
     for (const name of listed) if (!this.known.has(name)) this.adopt.add(name);
-    for (const name of this.known) if (!listed.has(name)) this.describe.add(name);
+    const whole = created.fromMs === undefined && created.untilMs === undefined;
+    const covered = (pool: JobRecord): boolean => {
+      const createdAtMs = pool.job?.createdAtMs;
+      if (createdAtMs === undefined) return whole;
+      return (
+        createdAtMs >= (created.fromMs ?? createdAtMs) && createdAtMs < (created.untilMs ?? createdAtMs + 1)
+      );
+    };
+    for (const pool of this.pools) if (!listed.has(pool.name) && covered(pool)) this.describe.add(pool.name);
   }
 
   private noteEnd(job: JobListing): void {

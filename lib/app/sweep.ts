@@ -23,6 +23,7 @@ import { planEndWatch } from './endWatch';
 import { type FactReactor, ReactorsFailedError, runReactors } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
+import { poolNotFound } from './missingPools';
 import { observeDescription } from './observeDescription';
 import { readAllPages } from './readAllPages';
 import { planReconcile, type ReconcileDeps, type ReconcilePlan, settleReconcile } from './reconcilePlan';
@@ -83,8 +84,10 @@ export interface SweepReport {
   readonly nextListAtMs?: number;
   /** After a reconcile, when the next one is due (reconcilePeriod.ts); absent when this sweep did not reconcile. */
   readonly nextReconcileAtMs?: number;
-  /** Whether that listing was a full one (every Available pool of the window). */
+  /** Whether that listing was a full one (every Available pool of the window), or a part of one. */
   readonly fullList: boolean;
+  /** Present when the full listing stopped for time: the next reconcile goes on from where it stopped. */
+  readonly fullListUnfinished?: true;
   readonly listCalls: number;
   /** Jobs recorded from SageMaker's answers because their events never arrived. */
   readonly adopted: number;
@@ -158,40 +161,48 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   const deps: SweepDeps = { ...swept, beforeLeaving: (facts) => reactOrThrow(swept, facts) };
   const pools = await readAllPages((cursor) => deps.ledger.availablePools(deps.pageSize, cursor));
   const nowMs = deps.clock.now();
+  const tally = emptyTally();
+  const { reconciler, endWatch } = deps;
   const plan =
-    deps.reconciler && deps.remainingMs() >= deps.safetyMarginMs
-      ? await planReconcile(deps, deps.reconciler, pools, nowMs)
+    reconciler && deps.remainingMs() >= deps.safetyMarginMs
+      ? await planned(deps, tally, 'reconcile', () => planReconcile(deps, reconciler, pools, nowMs))
       : undefined;
   const watch =
-    deps.endWatch && deps.reconciler && deps.remainingMs() >= deps.safetyMarginMs
-      ? await planEndWatch(
-          {
-            ledger: deps.ledger,
-            stats: deps.stats,
-            prices: deps.setup.prices,
-            settings: deps.endWatch,
-            pageSize: deps.pageSize,
-            sweepEveryMs: deps.scheduleEveryMs,
-          },
-          nowMs,
+    endWatch && reconciler && deps.remainingMs() >= deps.safetyMarginMs
+      ? await planned(deps, tally, 'end watch', () =>
+          planEndWatch(
+            {
+              ledger: deps.ledger,
+              stats: deps.stats,
+              prices: deps.setup.prices,
+              settings: endWatch,
+              pageSize: deps.pageSize,
+              sweepEveryMs: deps.scheduleEveryMs,
+            },
+            nowMs,
+          ),
         )
       : undefined;
-  const readings = await readSweepStats(deps.stats, deps.setup.policy, pools, nowMs);
-  const knowledge = knowledgeAt(readings, pools, nowMs, deps.setup.prices);
+  const readings = await planned(deps, tally, 'usage statistics', () =>
+    readSweepStats(deps.stats, deps.setup.policy, pools, nowMs),
+  );
+  const knowledge = readings && knowledgeAt(readings, pools, nowMs, deps.setup.prices);
   const memo = deps.learnerMemo.at(nowMs);
   const calm: Quiet = {
-    quiet: !plan || (plan.adopt.length === 0 && plan.unsure.length === 0 && plan.describe.size === 0),
+    quiet:
+      tally.failures === 0 &&
+      (!plan || (plan.adopt.length === 0 && plan.unsure.length === 0 && plan.describe.size === 0)),
     after: new Map(),
     repeated: new Set(),
   };
-  const tally = emptyTally();
 
   const unit = (name: string, work: () => Promise<LedgerFact[]>) => runUnit(deps, tally, calm, name, work);
 
-  await mapBounded(pools, deps.concurrency, (pool) =>
-    unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally, calm)),
-  );
-  const reconciler = deps.reconciler;
+  // Without its statistics no pool is decided for (unknown is never a reason to act): all wait for the next sweep.
+  if (knowledge)
+    await mapBounded(pools, deps.concurrency, (pool) =>
+      unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally, calm)),
+    );
   const adopt = async (name: string, known: AlreadyKnown = {}) => {
     if (!reconciler) return [];
     const read = plan?.read.get(name);
@@ -238,7 +249,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   if (tally.deferred > 0) deps.telemetry.count('SweepDeferred', tally.deferred);
   if (tally.watched > 0) deps.telemetry.count('EndWatchDescribes', tally.watched);
   const nextPoolChangeAtMs =
-    calm.quiet && poolsReached === pools.length
+    calm.quiet && readings && poolsReached === pools.length
       ? nextSweepChangeAt({
           pools: pools.flatMap((p) => calm.after.get(p.name) ?? []),
           readings,
@@ -267,10 +278,35 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     ...(nextListAtMs !== undefined ? { nextListAtMs } : {}),
     ...(nextReconcileAtMs !== undefined ? { nextReconcileAtMs } : {}),
     fullList: plan?.full ?? false,
+    ...(plan?.fullListResume ? { fullListUnfinished: true as const } : {}),
     listCalls: plan?.listCalls ?? 0,
     watching: watch?.watching ?? 0,
     nextChangeAtMs,
   };
+};
+
+/**
+ * One phase of a sweep's planning (the reconcile's listings, the end watch's reads, the pools'
+ * statistics): its failure (a throttle past the SDK's retries, a claim's write) is counted and
+ * logged, and the sweep goes on without it: the pools still get their policy, the other
+ * accounts their sweep. A reconcile that failed after its claim is found abandoned by the next.
+ */
+const planned = async <T>(
+  deps: SweepDeps,
+  tally: Tally,
+  phase: string,
+  plan: () => Promise<T>,
+): Promise<T | undefined> => {
+  try {
+    return await plan();
+  } catch (error) {
+    tally.failures++;
+    deps.telemetry.error('a sweep phase failed; the sweep goes on without it', {
+      phase,
+      error: errorMessage(error),
+    });
+    return undefined;
+  }
 };
 
 /**
@@ -463,10 +499,12 @@ const handlePool = async (
     }
     if (!description) {
       calm.quiet = false;
-      if (plan?.claim) tally.closedEarly++;
-      deps.telemetry.warn('SageMaker does not know a pool the ledger holds as Available; left alone', {
-        job: pool.name,
-      });
+      const missing = deps.reconciler?.missingPools;
+      const first = await poolNotFound(
+        { ...deps, apartMs: deps.scheduleEveryMs, ...(missing ? { missing } : {}) },
+        head,
+      );
+      if (plan?.claim && first) tally.closedEarly++;
       return facts;
     }
     const seen = await observeDescription(deps, head, description);

@@ -126,12 +126,13 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
     const isHome = !home || !location || sameLocation(location, home);
     const { reconciler, forceReconcile, reconcilerFor, members, ...rest } = deps;
     let own = isHome ? reconciler : location ? reconcilerFor?.(location) : undefined;
-    if (!isHome && group.pools.length === 0) {
+    if (!isHome && group.pools.length === 0 && own) {
       // A member with no pool: only its reconcile has work, so the period is claimed before its
       // role is assumed, and a sweep between periods costs it one schedule write and nothing else.
-      own = own && (await claimedBeforehand(deps, own));
-      if (!own) continue;
+      const member = own;
+      own = await guarded(deps, location, reports, () => claimedBeforehand(deps, member));
     }
+    if (!isHome && group.pools.length === 0 && !own) continue;
     if (!isHome && location) {
       try {
         await deps.access.check(location);
@@ -153,7 +154,9 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
       ...(own ? { reconciler: own } : {}),
       ...(forceReconcile ? { forceReconcile } : {}),
     };
-    reports.push(await sweep(swept));
+    const report = await guarded(deps, location, reports, () => sweep(swept));
+    if (!report) continue;
+    reports.push(report);
     if (own) catchingUp.push({ deps: swept, reconciler: own, pools: group.pools });
   }
   const caughtUp =
@@ -182,6 +185,53 @@ export const sweepAccounts = async (deps: SweepAccountsDeps): Promise<AccountsSw
     unreachable,
   };
 };
+
+/**
+ * One account's sweep (or its claim): a failure of the whole (its Available pools unreadable, say)
+ * is counted and logged, a failed report added for it, and the other accounts are swept still.
+ * Undefined when it failed.
+ */
+const guarded = async <T>(
+  deps: SweepAccountsDeps,
+  location: JobLocation | undefined,
+  reports: SweepReport[],
+  work: () => Promise<T>,
+): Promise<T | undefined> => {
+  try {
+    return await work();
+  } catch (error) {
+    deps.telemetry.error(
+      'the sweep of an account failed; the others are swept, and it is tried again at the next sweep',
+      {
+        ...(location ? { account: location.account, region: location.region } : {}),
+        error: errorMessage(error),
+      },
+    );
+    deps.telemetry.count('SweepFailures');
+    reports.push(failedReport(deps.clock.now() + deps.scheduleEveryMs));
+    return undefined;
+  }
+};
+
+/** An account whose sweep failed, as a report to combine with the others': one failure, and the next sweep must run. */
+const failedReport = (nextSweepAtMs: number): SweepReport => ({
+  availablePools: 0,
+  reached: 0,
+  reconciled: 0,
+  actions: {},
+  failures: 1,
+  listed: false,
+  listedSooner: false,
+  fullList: false,
+  listCalls: 0,
+  adopted: 0,
+  finished: 0,
+  closedEarly: 0,
+  deferred: 0,
+  watched: 0,
+  watching: 0,
+  nextChangeAtMs: nextSweepAtMs,
+});
 
 /**
  * The reconciler with this period's claim already tried, its result handed to the sweep's
@@ -252,6 +302,7 @@ const combine = (reports: readonly SweepReport[], fallbackNextMs: number): Sweep
     ...(nextListAtMs !== undefined ? { nextListAtMs } : {}),
     ...(nextReconcileAtMs !== undefined ? { nextReconcileAtMs } : {}),
     fullList: reports.some((r) => r.fullList),
+    ...(reports.some((r) => r.fullListUnfinished) ? { fullListUnfinished: true as const } : {}),
     listCalls: sum((r) => r.listCalls),
     adopted: sum((r) => r.adopted),
     finished: sum((r) => r.finished),

@@ -19,12 +19,29 @@ export interface ReconcileClaim {
   readonly lastFullListMs?: number;
   /** When the last reconcile recorded as a surprise started (surpriseOnRecord in reconcilePeriod.ts). */
   readonly lastSurpriseAtMs?: number;
+  /** A full listing under way: it continues at this reconcile (FullListResume). */
+  readonly fullListResume?: FullListResume;
+}
+
+/**
+ * Where a full listing that outlasted its invocation stopped: it goes on across reconciles, and
+ * counts as done (`lastFullListMs`) only once it has covered the whole window.
+ */
+export interface FullListResume {
+  /** The next part lists the jobs created from this instant on (Listing.resumeFromMs). */
+  readonly fromMs: number;
+  /** When the reconcile that listed its first part started: the full listing's time once done. */
+  readonly startedMs: number;
 }
 
 /** What a reconcile found, once it is done: recorded on the item it claimed. */
 export interface ReconcileOutcome {
-  /** Whether it listed every Available pool of the window. */
+  /** Whether it finished listing every Available pool of the window (the last part of a listing under way included). */
   readonly fullList: boolean;
+  /** When that full listing started, if before this reconcile (it went on across reconciles); absent: at its start. */
+  readonly fullListStartedMs?: number;
+  /** A full listing this reconcile left under way: where the next part starts. */
+  readonly fullListResume?: FullListResume;
   /** When the next reconcile is due (reconcilePeriod.ts). */
   readonly nextDueAtMs: number;
   /** Whether it is recorded as the account's last surprise (surpriseOnRecord in reconcilePeriod.ts). */

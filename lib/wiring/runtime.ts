@@ -14,6 +14,7 @@ import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
 import { ContainerLearnerMemo } from '../app/containerLearnerMemo';
 import type { FactReactor } from '../app/factReactor';
 import { ListingPace } from '../app/listingPace';
+import { MissingPools } from '../app/missingPools';
 import { policyReactor } from '../app/policyReactor';
 import type { ProcessDeps } from '../app/processJobStateChange';
 import type { ReconcileDeps } from '../app/reconcilePlan';
@@ -172,6 +173,7 @@ export class Runtime {
   private readonly replies: SlackReplies;
   /** What this container's reconciles read recorded ended: kept across its invocations. */
   private readonly recordedEnds = new RecordedEnds();
+  private readonly missingPools = new MissingPools();
   /** Each account and region's reconciler (its schedule and how late its end events run): one per scope. */
   private readonly reconcilers = new Map<string, ReconcileDeps>();
   /** The gap learner's memo, shared by this container's sweep and reactors across invocations. */
@@ -358,6 +360,7 @@ export class Runtime {
       longestEveryMs: this.config.policy.longestReconcileEveryMs,
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
       recordedEnds: this.recordedEnds,
+      missingPools: this.missingPools,
       pace: new ListingPace(),
     };
     this.reconcilers.set(scope, reconciler);

@@ -197,4 +197,44 @@ describe('DynamoReconcileSchedule', () => {
       lastFullListMs: T0,
     });
   });
+
+  it('keeps a full listing under way on the item until its last part: done as of its first part', async () => {
+    const table = await dynamo.createLedgerTable();
+    const run = async (schedule: ReconcileSchedule) => {
+      const seen: unknown[] = [];
+      // The first part stops for time; the next reconcile is told where to go on.
+      seen.push(await schedule.claim(T0, EVERY_MS, 'granted'));
+      await schedule.done(T0, {
+        fullList: false,
+        fullListResume: { fromMs: T0 - 20 * 86_400_000, startedMs: T0 },
+        nextDueAtMs: T0 + EVERY_MS,
+        surprise: true,
+      });
+      seen.push(await schedule.claim(T0 + EVERY_MS, EVERY_MS, 'granted'));
+      await schedule.done(T0 + EVERY_MS, {
+        fullList: false,
+        fullListResume: { fromMs: T0 - 10 * 86_400_000, startedMs: T0 },
+        nextDueAtMs: T0 + 2 * EVERY_MS,
+        surprise: false,
+      });
+      seen.push(await schedule.claim(T0 + 2 * EVERY_MS, EVERY_MS, 'granted'));
+      // The last part: the whole window is covered, as of the first part's reconcile.
+      await schedule.done(T0 + 2 * EVERY_MS, {
+        fullList: true,
+        fullListStartedMs: T0,
+        nextDueAtMs: T0 + 3 * EVERY_MS,
+        surprise: false,
+      });
+      seen.push(await schedule.claim(T0 + 3 * EVERY_MS, EVERY_MS, 'granted'));
+      return seen;
+    };
+    const twin = await run(new MemoryReconcileSchedule());
+    expect(await run(new DynamoReconcileSchedule(dynamo.client, table))).toEqual(twin);
+    expect(twin[0]).not.toHaveProperty('fullListResume');
+    expect(twin[1]).toMatchObject({ fullListResume: { fromMs: T0 - 20 * 86_400_000, startedMs: T0 } });
+    expect(twin[1]).not.toHaveProperty('lastFullListMs');
+    expect(twin[2]).toMatchObject({ fullListResume: { fromMs: T0 - 10 * 86_400_000, startedMs: T0 } });
+    expect(twin[3]).toMatchObject({ lastFullListMs: T0 });
+    expect(twin[3]).not.toHaveProperty('fullListResume');
+  });
 });

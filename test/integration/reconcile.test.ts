@@ -2,9 +2,12 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { DynamoReconcileSchedule } from '../../lib/adapters/dynamo/dynamoReconcileSchedule';
+import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { applyPoolAction, PENDING_ACTION_LEASE_MS } from '../../lib/app/applyPoolAction';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
+import { MissingPools } from '../../lib/app/missingPools';
+import type { ReconcileDeps } from '../../lib/app/reconcilePlan';
 import { RecordedEnds } from '../../lib/app/recordedEnds';
 import { handleSlackClick } from '../../lib/app/slackClick/handleSlackClick';
 import type { SlackClickDeps } from '../../lib/app/slackClick/slackClickDeps';
@@ -14,6 +17,7 @@ import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { DEFAULT_PRICES, hourlyPrice, instanceCostUsd } from '../../lib/domain/prices';
 import { POOL_ACTION_IDS } from '../../lib/events/poolActions';
 import type { Ledger } from '../../lib/ports/ledger';
+import type { ReconcileOutcome } from '../../lib/ports/reconcileSchedule';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import {
@@ -778,5 +782,298 @@ defaults:
     world.advance(MIN);
     await world.sweep();
     expect(world.warmPoolStatus('pool-a')).toBe('Available');
+  });
+});
+
+/**
+ * Review F1: the reconcile's listing runs before any pool is handled, is not bounded by the
+ * invocation's time and is not isolated from the pool loop.
+ */
+describe('the reconcile listing vs. the sweep deadline (review F1)', () => {
+  let world: SweepWorld;
+  afterEach(async () => world?.stop());
+
+  it('a ListTrainingJobs throttle during the reconcile is counted, and the pools still get their policy', async () => {
+    let throttleList = false;
+    world = await new SweepWorld({
+      ledger: new MemoryLedger(),
+      policy: STOP_AFTER_5M,
+      throttle: (op) => throttleList && op === 'ListTrainingJobs',
+    }).start();
+    world.submit('idle-pool', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    expect((await world.ledger.getJob('idle-pool'))?.pool?.status).toBe('Available');
+    world.advance(6 * MIN); // idle 6 min > 5 min: the policy stops it, and the first reconcile is due
+    throttleList = true;
+    let thrown: unknown;
+    try {
+      await world.sweep();
+    } catch (error) {
+      thrown = error;
+    }
+    // The listing's failure is counted, the pools are still handled (stopped).
+    expect(thrown).toBeUndefined();
+    expect(world.warmPoolStatus('idle-pool')).toBe('Terminated');
+  });
+
+  it('usage statistics that cannot be read are counted: the reconcile still lists, and no pool is decided on unknown statistics', async () => {
+    world = await new SweepWorld({ ledger: new MemoryLedger(), policy: STOP_AFTER_5M }).start();
+    world.submit('idle-pool', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.advance(6 * MIN);
+    let unreadable = true;
+    const stats = new Proxy(world.stats, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (unreadable) return Promise.reject(new Error('ProvisionedThroughputExceededException'));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const report = await world.sweep({ stats });
+    expect(report.failures).toBe(1);
+    expect(report.listed).toBe(true);
+    expect(world.warmPoolStatus('idle-pool')).toBe('Available');
+    unreadable = false;
+    world.advance(MIN);
+    await world.sweep({ stats });
+    expect(world.warmPoolStatus('idle-pool')).toBe('Terminated');
+  });
+
+  /**
+   * An account with `history` short jobs without keep-alive in the last 27 days (30,000: about
+   * 1,100 a day), which predate the deployment. 58 s of invocation, 0.25 s a ListTrainingJobs
+   * page (100 jobs a page), Lambda kills the invocation at its timeout: modelled as the call
+   * that finds no time left throwing. `newInvocation` starts the next invocation's time.
+   */
+  const bigAccount = async (history: number) => {
+    const PAGE_MS = 250;
+    let spentMs = 0;
+    let listCalls = 0;
+    world = await new SweepWorld({
+      ledger: new MemoryLedger(),
+      policy: STOP_AFTER_5M,
+      throttle: (op) => {
+        if (op !== 'ListTrainingJobs') return false;
+        listCalls++;
+        spentMs += PAGE_MS;
+        if (spentMs > 58_000) throw new Error('Task timed out after 58.00 seconds');
+        return false;
+      },
+    }).start();
+    world.remainingMs = () => 58_000 - spentMs;
+    const model = world.emulator;
+    const start = world.clock.now();
+    const step = Math.floor((27 * 24 * 60 * MIN) / history);
+    for (let i = 0; i < history; i++) {
+      world.clock.advanceTo(start + i * step);
+      model.advanceTo(start + i * step);
+      model.submit({ ...sampleNoPool(`h-${i}`) });
+    }
+    world.advanceTo(start + 27 * 24 * 60 * MIN + 10 * MIN);
+    world.events.splice(0); // that history predates the deployment: its events are not replayed
+    return {
+      listCalls: () => listCalls,
+      newInvocation: () => {
+        spentMs = 0;
+      },
+    };
+  };
+
+  const lostEndWithHistory = async (history: number) => {
+    const account = await bigAccount(history);
+    // A job whose end event is lost: its pool idles with nobody managing it.
+    world.submit('lost-end', 3600);
+    world.advance(10 * MIN);
+    await world.deliver((e) => e.detail.TrainingJobStatus === 'Completed');
+
+    const outcomes: string[] = [];
+    for (let period = 0; period < 3; period++) {
+      account.newInvocation();
+      try {
+        const report = await world.sweep();
+        outcomes.push(`listed=${report.listed} adopted=${report.adopted}`);
+      } catch (error) {
+        outcomes.push(`died: ${(error as Error).message}`);
+      }
+      world.advance(RECONCILE_EVERY_MS);
+    }
+    // 45 minutes later (within the pool's own 60-minute keep-alive). Expected: the lost end was
+    // adopted by a reconcile and the idle pool stopped by the policy (5 minutes idle).
+    expect(outcomes.every((o) => o.startsWith('listed=true'))).toBe(true);
+    expect((await world.ledger.getJob('lost-end'))?.pool?.status).toBeDefined();
+    expect(world.decisions.all()).toContainEqual(
+      expect.objectContaining({ job: 'lost-end', action: 'stop' }),
+    );
+  };
+
+  it(
+    'control: 3,000 jobs in the window (30 pages): the lost end is adopted and stopped',
+    () => lostEndWithHistory(3_000),
+    120_000,
+  );
+
+  it(
+    'a full listing longer than the invocation stops in time, and a lost end is adopted (30,000 jobs)',
+    () => lostEndWithHistory(30_000),
+    120_000,
+  );
+
+  it('a 30,000-job account: the full listing goes on across reconciles from where it stopped, done only once it covered the window; a lost end meanwhile is adopted by the listing of what changed', async () => {
+    const account = await bigAccount(30_000);
+    const schedule = world.sweepDeps.reconciler?.schedule;
+    if (!schedule) throw new Error('the world has a reconciler');
+    const outcomes: ReconcileOutcome[] = [];
+    const spied = {
+      ...world.sweepDeps.reconciler,
+      schedule: {
+        claim: schedule.claim.bind(schedule),
+        done: async (startMs: number, outcome: ReconcileOutcome) => {
+          outcomes.push(outcome);
+          await schedule.done(startMs, outcome);
+        },
+      },
+    } as ReconcileDeps;
+    const reconcile = async () => {
+      account.newInvocation();
+      const before = account.listCalls();
+      const report = await world.sweep({ reconciler: spied });
+      return { report, calls: account.listCalls() - before };
+    };
+    // The deployment's first reconcile: it lists as far as half its time allows, and says where it stopped.
+    const first = await reconcile();
+    expect(first.report.listed && first.report.fullList).toBe(true);
+    expect(first.report.failures).toBe(0);
+    expect(first.calls).toBeGreaterThan(50);
+    expect(first.calls).toBeLessThan(300);
+    expect(outcomes[0]).toMatchObject({ fullList: false, fullListResume: expect.any(Object) });
+    expect(first.report.fullListUnfinished).toBe(true);
+
+    // A job ends with its end event lost; the next reconcile is due a base period later (the listing is under way).
+    world.submit('lost-end', 3600);
+    world.advance(10 * MIN);
+    await world.deliver((e) => e.detail.TrainingJobStatus === 'Completed');
+    world.advance(RECONCILE_EVERY_MS - 10 * MIN);
+    const second = await reconcile();
+    // Adopted with the history's recent jobs, which the ledger never heard of either.
+    expect(second.report.adopted).toBeGreaterThanOrEqual(1);
+    expect((await world.ledger.getJob('lost-end'))?.pool?.status).toBeDefined();
+    expect(world.decisions.all()).toContainEqual(
+      expect.objectContaining({ job: 'lost-end', action: 'stop' }),
+    );
+
+    // Parts go on until the window is covered; no part lists from the start again.
+    let total = first.calls + second.calls;
+    for (let period = 0; outcomes.at(-1)?.fullList !== true && period < 5; period++) {
+      world.advance(RECONCILE_EVERY_MS);
+      total += (await reconcile()).calls;
+    }
+    const done = outcomes.at(-1);
+    expect(done?.fullList).toBe(true);
+    expect(done?.fullListResume).toBeUndefined();
+    // Recorded as of the reconcile that listed its first part.
+    expect(done?.fullListStartedMs).toBe(outcomes[0]?.fullListResume?.startedMs);
+    expect(outcomes.filter((o) => o.fullList)).toHaveLength(1);
+    // 300 pages for the window, a listing of what changed per reconcile after the first, and
+    // each part's page of overlap: nowhere near a second pass.
+    expect(total).toBeLessThan(300 + 2 * outcomes.length + 10);
+    // With the window covered, the next reconcile lists what changed only: the recent window's
+    // few pages (about 280 jobs in its 6 hours here), not the 300 of the whole window.
+    world.advance(RECONCILE_EVERY_MS);
+    const after = await reconcile();
+    expect(after.report.fullList).toBe(false);
+    expect(after.calls).toBeLessThanOrEqual(5);
+  }, 120_000);
+});
+
+const sampleNoPool = (name: string) => ({
+  name,
+  roleArn: 'arn:aws:iam::123456789012:role/vision-training',
+  instanceType: 'ml.g5.xlarge',
+  instanceCount: 1,
+  volumeSizeInGB: 30,
+  keepAliveSeconds: 0,
+  durationSeconds: 60,
+  outcome: 'Completed' as const,
+  tags: { owner: 'bob', team: 'vision' },
+});
+
+/** Review F12: a pool SageMaker does not know is described every minute, forever, and never leaves the index. */
+describe('a ledger pool unknown to SageMaker (review F12)', () => {
+  let world: SweepWorld;
+  afterEach(async () => world?.stop());
+
+  it('is not described at every sweep once past its predicted end: once, then once per period', async () => {
+    const ledger = new MemoryLedger();
+    let describes = 0;
+    world = await new SweepWorld({
+      ledger,
+      policy: LEAVE_ALONE,
+      throttle: (op) => {
+        if (op === 'DescribeTrainingJob') describes++;
+        return false;
+      },
+    }).start();
+    const now = world.clock.now();
+    await ledger.observePool(
+      { name: 'ghost' },
+      {
+        status: 'Available',
+        availableSinceMs: now - 70 * MIN,
+        expiresAtMs: now - 10 * MIN,
+        keepAliveSeconds: 3600,
+        bornAtMs: now - 70 * MIN,
+        poolId: 'ghost',
+        observedAtMs: now - 70 * MIN,
+      },
+    );
+    for (let i = 0; i < 10; i++) {
+      await world.sweep();
+      world.advance(MIN);
+    }
+    expect(describes).toBeLessThanOrEqual(2);
+  });
+
+  it('is recorded Terminated when a separate, later look hears NotFound again, and is a surprise once', async () => {
+    const ledger = new MemoryLedger();
+    let describes = 0;
+    world = await new SweepWorld({
+      ledger,
+      policy: LEAVE_ALONE,
+      throttle: (op) => {
+        if (op === 'DescribeTrainingJob') describes++;
+        return false;
+      },
+    }).start();
+    const now = world.clock.now();
+    // Before its predicted end: a pool gone early is a surprise, the first time.
+    await ledger.observePool(
+      { name: 'ghost' },
+      {
+        status: 'Available',
+        availableSinceMs: now - 10 * MIN,
+        expiresAtMs: now + 50 * MIN,
+        keepAliveSeconds: 3600,
+        bornAtMs: now - 10 * MIN,
+        poolId: 'ghost',
+        observedAtMs: now - 10 * MIN,
+      },
+    );
+    const reconciler = { ...world.sweepDeps.reconciler, missingPools: new MissingPools() } as ReconcileDeps;
+    const closedEarly: number[] = [];
+    for (let i = 0; i <= 15; i++) {
+      const report = await world.sweep({ reconciler });
+      if (report.listed) closedEarly.push(report.closedEarly);
+      world.advance(MIN);
+    }
+    // Two reconciles, each looking once: the first counts the surprise, the second records the end.
+    expect(closedEarly).toEqual([1, 0]);
+    expect(describes).toBe(2);
+    expect((await ledger.getJob('ghost'))?.pool?.status).toBe('Terminated');
+    expect((await ledger.availablePools(10)).items).toHaveLength(0);
   });
 });

@@ -196,4 +196,67 @@ describe('the sweep over accounts reconciles configured members that hold no poo
       'Available',
     );
   });
+
+  it('counts a member whose claim fails, and a home whose listing is throttled, and sweeps the others', async () => {
+    world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
+    const { deps } = depsOf(world, [PRODUCTION, RESEARCH]);
+    const reconcilerFor = deps.reconcilerFor;
+    const failing = {
+      ...deps,
+      // The production member's reconcile schedule cannot be written.
+      reconcilerFor: (location: JobLocation) => {
+        const own = reconcilerFor?.(location);
+        if (!own || location.account !== PRODUCTION.account) return own;
+        return {
+          ...own,
+          schedule: {
+            claim: async () => {
+              throw new Error('ProvisionedThroughputExceededException');
+            },
+            done: own.schedule.done.bind(own.schedule),
+          },
+        };
+      },
+    };
+    world.emulator.submit(
+      {
+        ...sampleJob('train-lost', 3600),
+        roleArn: `arn:aws:iam::${RESEARCH.account}:role/research-training`,
+      },
+      RESEARCH,
+    );
+    world.advance(10 * MIN);
+    world.events.splice(0);
+    // The home's listing is throttled past the SDK's retries, the research member's is not.
+    const spokeLists = () => world?.emulator.callsByPlace()[locationLabel(RESEARCH)]?.ListTrainingJobs ?? 0;
+    const homeLists = { n: 0 };
+    const homeReconciler = failing.reconciler;
+    if (!homeReconciler) throw new Error('the world has a reconciler');
+    const report = await sweepAccounts({
+      ...failing,
+      reconciler: {
+        ...homeReconciler,
+        catalog: {
+          ...homeReconciler.catalog,
+          availablePools: async () => {
+            homeLists.n++;
+            throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+          },
+          changedJobs: async () => {
+            homeLists.n++;
+            throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+          },
+          details: homeReconciler.catalog.details.bind(homeReconciler.catalog),
+        },
+      },
+    });
+    expect(homeLists.n).toBeGreaterThan(0);
+    // One failure for the home's listing, one for the member whose claim failed.
+    expect(report.failures).toBe(2);
+    expect(spokeLists()).toBeGreaterThan(0);
+    expect(report.adopted).toBe(1);
+    expect((await world.ledger.getJob(`${locationLabel(RESEARCH)}/train-lost`))?.pool?.status).toBe(
+      'Available',
+    );
+  });
 });

@@ -32,6 +32,12 @@ import {
   RUNNING_PARTITION,
   TTL_ATTRIBUTE,
 } from './tableDesign';
+import {
+  DEFAULT_UNPROCESSED_RETRY,
+  pauseBeforeRetry,
+  UnprocessedKeysError,
+  type UnprocessedRetry,
+} from './unprocessedRetry';
 import { buildUpdate } from './updateExpression';
 
 /** SageMaker named a second predecessor for a job that already has one: the ledger will not guess. */
@@ -63,6 +69,7 @@ export class DynamoLedger implements Ledger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly unprocessedRetry: UnprocessedRetry = DEFAULT_UNPROCESSED_RETRY,
   ) {}
 
   async getJob(name: string): Promise<JobRecord | undefined> {
@@ -74,12 +81,16 @@ export class DynamoLedger implements Ledger {
 
   async getJobs(names: readonly string[]): Promise<JobRecord[]> {
     const records: JobRecord[] = [];
-    // BatchGetItem takes 100 keys; what it leaves unprocessed (throttling) is asked again.
+    // BatchGetItem takes 100 keys; what it leaves unprocessed (throttling) is asked again, after
+    // a backoff (unprocessedRetry.ts), a bounded number of times.
     for (let start = 0; start < names.length; start += BATCH_GET_KEYS) {
       let keys: Record<string, unknown>[] | undefined = [
         ...new Set(names.slice(start, start + BATCH_GET_KEYS)),
       ].map(jobKey);
-      while (keys && keys.length > 0) {
+      for (let round = 0; keys && keys.length > 0; round++) {
+        if (round > this.unprocessedRetry.retries)
+          throw new UnprocessedKeysError(this.tableName, keys.length, round);
+        if (round > 0) await pauseBeforeRetry(this.unprocessedRetry, round);
         const out: BatchGetCommandOutput = await this.client.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );

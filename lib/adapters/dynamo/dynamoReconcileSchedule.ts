@@ -73,6 +73,8 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
       const full = Attributes?.fullListAtMs;
       const surprise = Attributes?.lastSurpriseAtMs;
       const listed = Attributes?.listedAtMs;
+      const resumeFrom = Attributes?.[RESUME_FROM];
+      const resumeStarted = Attributes?.[RESUME_STARTED];
       return {
         claimed: true,
         ...(typeof previous === 'number' ? { previousStartMs: previous } : {}),
@@ -80,6 +82,9 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
         ...(typeof previous === 'number' && typeof due === 'number' ? { grantedMs: due - previous } : {}),
         ...(typeof full === 'number' ? { lastFullListMs: full } : {}),
         ...(typeof surprise === 'number' ? { lastSurpriseAtMs: surprise } : {}),
+        ...(typeof resumeFrom === 'number' && typeof resumeStarted === 'number'
+          ? { fullListResume: { fromMs: resumeFrom, startedMs: resumeStarted } }
+          : {}),
       };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -95,15 +100,28 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
   }
 
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
-    const marks = outcomeMarks(outcome);
+    const marks = outcomeMarks(startMs, outcome);
+    const values: Record<string, number> = { ':due': outcome.nextDueAtMs, ':start': startMs };
+    const sets = ['dueAtMs = :due'];
+    marks.forEach(([attribute, value], i) => {
+      values[`:m${i}`] = value;
+      sets.push(`${attribute} = :m${i}`);
+    });
+    const resume = outcome.fullListResume;
+    if (resume) {
+      values[':resumeFrom'] = resume.fromMs;
+      values[':resumeStarted'] = resume.startedMs;
+      sets.push(`${RESUME_FROM} = :resumeFrom`, `${RESUME_STARTED} = :resumeStarted`);
+    }
+    const removes = outcome.fullList ? ` REMOVE ${RESUME_FROM}, ${RESUME_STARTED}` : '';
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          UpdateExpression: `SET ${['dueAtMs = :due', ...[LISTED_AT, ...marks].map((a) => `${a} = :start`)].join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes}`,
           ConditionExpression: 'startedAtMs = :start',
-          ExpressionAttributeValues: { ':due': outcome.nextDueAtMs, ':start': startMs },
+          ExpressionAttributeValues: values,
         }),
       );
       // The item is as this write left it.
@@ -111,8 +129,9 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Claimed again since (forced, or the events ran late): the due time is that claim's; the
-      // listing, the full listing and the surprise still count.
-      await this.markApart(startMs, marks);
+      // listing, the full listing and the surprise still count. A full listing's progress does
+      // not: the later reconcile holds it, and a part overtaken is listed again.
+      await this.markApart(marks);
     }
   }
 
@@ -120,16 +139,16 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
    * Records what a reconcile overtaken by a later claim found, each mark only forward: the later
    * reconcile may be done already, having listed (in full, or with a surprise) after this one.
    */
-  private async markApart(startMs: number, marks: readonly string[]): Promise<void> {
-    for (const attribute of [LISTED_AT, ...marks]) {
+  private async markApart(marks: readonly (readonly [string, number])[]): Promise<void> {
+    for (const [attribute, value] of marks) {
       try {
         await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: this.key,
-            UpdateExpression: `SET ${attribute} = :start`,
-            ConditionExpression: `attribute_not_exists(${attribute}) OR ${attribute} < :start`,
-            ExpressionAttributeValues: { ':start': startMs },
+            UpdateExpression: `SET ${attribute} = :mark`,
+            ConditionExpression: `attribute_not_exists(${attribute}) OR ${attribute} < :mark`,
+            ExpressionAttributeValues: { ':mark': value },
           }),
         );
       } catch (error) {
@@ -142,8 +161,16 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
 /** A reconcile's listing done: the next lists what changed from its start on (ReconcileClaim.lastListedMs). */
 const LISTED_AT = 'listedAtMs';
 
-/** What a reconcile done records beside its due time, each as of its start: the attributes set to it. */
-const outcomeMarks = (outcome: ReconcileOutcome): string[] => [
-  ...(outcome.fullList ? ['fullListAtMs'] : []),
-  ...(outcome.surprise ? ['lastSurpriseAtMs'] : []),
+/** Where a full listing under way resumes, and when it started (FullListResume). */
+const RESUME_FROM = 'fullListResumeFromMs';
+const RESUME_STARTED = 'fullListResumeStartedMs';
+
+/**
+ * What a reconcile done records beside its due time, each as of its start (a full listing that
+ * went on across reconciles, as of its first part's): the attributes and their values.
+ */
+const outcomeMarks = (startMs: number, outcome: ReconcileOutcome): [string, number][] => [
+  [LISTED_AT, startMs],
+  ...(outcome.fullList ? [['fullListAtMs', outcome.fullListStartedMs ?? startMs] as [string, number]] : []),
+  ...(outcome.surprise ? [['lastSurpriseAtMs', startMs] as [string, number]] : []),
 ];

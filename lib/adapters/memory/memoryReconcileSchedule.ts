@@ -1,5 +1,10 @@
 import { type ClaimRule, isReconcileDue } from '../../domain/reconcilePeriod';
-import type { ReconcileClaim, ReconcileOutcome, ReconcileSchedule } from '../../ports/reconcileSchedule';
+import type {
+  FullListResume,
+  ReconcileClaim,
+  ReconcileOutcome,
+  ReconcileSchedule,
+} from '../../ports/reconcileSchedule';
 
 /** DynamoReconcileSchedule's rule in memory, for tests and simulations. */
 export class MemoryReconcileSchedule implements ReconcileSchedule {
@@ -8,6 +13,7 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
   private listedAtMs: number | undefined;
   private fullListAtMs: number | undefined;
   private lastSurpriseAtMs: number | undefined;
+  private fullListResume: FullListResume | undefined;
 
   async claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim> {
     const previous = this.startedAtMs;
@@ -27,13 +33,20 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
       ...(granted !== undefined ? { grantedMs: granted } : {}),
       ...(this.fullListAtMs !== undefined ? { lastFullListMs: this.fullListAtMs } : {}),
       ...(this.lastSurpriseAtMs !== undefined ? { lastSurpriseAtMs: this.lastSurpriseAtMs } : {}),
+      ...(this.fullListResume !== undefined ? { fullListResume: this.fullListResume } : {}),
     };
   }
 
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
     // Each only forward: a later reconcile may be done already.
     this.listedAtMs = Math.max(this.listedAtMs ?? startMs, startMs);
-    if (outcome.fullList) this.fullListAtMs = Math.max(this.fullListAtMs ?? startMs, startMs);
+    if (outcome.fullList) {
+      const fullMs = outcome.fullListStartedMs ?? startMs;
+      this.fullListAtMs = Math.max(this.fullListAtMs ?? fullMs, fullMs);
+    }
+    // The progress of a full listing is kept by the latest reconcile only (a part overtaken is listed again).
+    if (this.startedAtMs === startMs && (outcome.fullList || outcome.fullListResume))
+      this.fullListResume = outcome.fullListResume;
     if (outcome.surprise) this.lastSurpriseAtMs = Math.max(this.lastSurpriseAtMs ?? startMs, startMs);
     if (this.startedAtMs === startMs) this.dueAtMs = outcome.nextDueAtMs;
   }

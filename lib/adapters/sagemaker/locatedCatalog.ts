@@ -1,6 +1,6 @@
 import { type JobLocation, jobRef, parseJobRef } from '../../domain/jobLocation';
 import type { TrainingJobDetails } from '../../ports/trainingJobs';
-import type { Listing, WarmPoolCatalog } from '../../ports/warmPoolCatalog';
+import type { Listing, ListingPart, WarmPoolCatalog } from '../../ports/warmPoolCatalog';
 
 /**
  * One account and region's SageMaker listings, with its jobs named as the ledger names them
@@ -16,7 +16,7 @@ export class LocatedCatalog implements WarmPoolCatalog {
 
   private named(listing: Listing): Listing {
     return {
-      calls: listing.calls,
+      ...listing,
       jobs: listing.jobs.map((job) => ({
         ...job,
         name: jobRef(job.name, this.location, this.home),
@@ -25,8 +25,8 @@ export class LocatedCatalog implements WarmPoolCatalog {
     };
   }
 
-  async availablePools(modifiedAfterMs: number): Promise<Listing> {
-    return this.named(await this.inner.availablePools(modifiedAfterMs));
+  async availablePools(modifiedAfterMs: number, part?: ListingPart): Promise<Listing> {
+    return this.named(await this.inner.availablePools(modifiedAfterMs, part));
   }
 
   async changedJobs(modifiedAfterMs: number): Promise<Listing> {

@@ -4,6 +4,7 @@ import {
   paginateListTags,
   paginateListTrainingJobs,
   type SageMakerClient,
+  type TrainingJobSummary as TrainingJobSummaryOutput,
   UpdateTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import type { TrainingJobStatus } from '../../domain/trainingJob';
@@ -15,7 +16,7 @@ import type {
   TrainingJobSummary,
   TrainingJobs,
 } from '../../ports/trainingJobs';
-import type { JobListing, Listing, WarmPoolCatalog } from '../../ports/warmPoolCatalog';
+import type { JobListing, Listing, ListingPart, WarmPoolCatalog } from '../../ports/warmPoolCatalog';
 
 /** SageMaker answers an unknown job with ResourceNotFound, or in practice a ValidationException saying so. */
 export const isJobNotFound = (error: unknown): boolean =>
@@ -57,6 +58,28 @@ const toDescription = (out: DescribeTrainingJobCommandOutput): TrainingJobDescri
 /** ListTrainingJobs' largest page: the fewest calls for a listing whose cost follows history. */
 const LIST_PAGE_SIZE = 100;
 
+/**
+ * A resumed listing starts this much before where the last part stopped: the jobs created in the
+ * same instant as the last one read may lie across the page boundary, and the request's time
+ * may travel at a coarser precision than milliseconds. Jobs read twice are harmless.
+ */
+const RESUME_OVERLAP_MS = 1_000;
+
+const listingOf = (name: string, summary: TrainingJobSummaryOutput): JobListing => ({
+  name,
+  status: (summary.TrainingJobStatus ?? 'InProgress') as TrainingJobStatus,
+  ...(summary.WarmPoolStatus?.Status
+    ? { warmPoolStatus: summary.WarmPoolStatus.Status as WarmPoolStatus }
+    : {}),
+  ...(summary.WarmPoolStatus?.ReusedByJob ? { reusedByJob: summary.WarmPoolStatus.ReusedByJob } : {}),
+  ...(summary.WarmPoolStatus?.ResourceRetainedBillableTimeInSeconds !== undefined
+    ? { billableSeconds: summary.WarmPoolStatus.ResourceRetainedBillableTimeInSeconds }
+    : {}),
+  ...(summary.LastModifiedTime ? { lastModifiedMs: summary.LastModifiedTime.getTime() } : {}),
+  ...(summary.TrainingEndTime ? { endedAtMs: summary.TrainingEndTime.getTime() } : {}),
+  ...(summary.CreationTime ? { createdAtMs: summary.CreationTime.getTime() } : {}),
+});
+
 export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, WarmPoolCatalog {
   constructor(private readonly client: SageMakerClient) {}
 
@@ -89,45 +112,59 @@ export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, 
     );
   }
 
-  availablePools(modifiedAfterMs: number): Promise<Listing> {
-    return this.list({ LastModifiedTimeAfter: new Date(modifiedAfterMs), WarmPoolStatusEquals: 'Available' });
+  /**
+   * Asked without WarmPoolStatusEquals and filtered here: SageMaker takes a page before it
+   * filters, so the filter saves no call, and the unfiltered pages tell how far the listing got
+   * (the last job's CreationTime), which is where a listing stopped for time resumes.
+   */
+  async availablePools(modifiedAfterMs: number, part: ListingPart = {}): Promise<Listing> {
+    const listing = await this.list(
+      {
+        LastModifiedTimeAfter: new Date(modifiedAfterMs),
+        ...(part.createdFromMs !== undefined
+          ? { CreationTimeAfter: new Date(part.createdFromMs - RESUME_OVERLAP_MS) }
+          : {}),
+      },
+      part.keepPaging,
+    );
+    return { ...listing, jobs: listing.jobs.filter((job) => job.warmPoolStatus === 'Available') };
   }
 
   changedJobs(modifiedAfterMs: number): Promise<Listing> {
     return this.list({ LastModifiedTimeAfter: new Date(modifiedAfterMs) });
   }
 
-  /** Every page: a page may be empty and still carry a NextToken, since SageMaker filters after paging. */
-  private async list(filter: {
-    LastModifiedTimeAfter?: Date;
-    WarmPoolStatusEquals?: 'Available';
-  }): Promise<Listing> {
+  /**
+   * Every page (a page may be empty and still carry a NextToken, since SageMaker filters after
+   * paging), or until `keepPaging` says stop before one: then the listing tells where to resume.
+   */
+  private async list(
+    filter: { LastModifiedTimeAfter: Date; CreationTimeAfter?: Date },
+    keepPaging: () => boolean = () => true,
+  ): Promise<Listing> {
     const jobs: JobListing[] = [];
     let calls = 0;
+    let lastCreatedMs: number | undefined;
+    let stopped = false;
     for await (const page of paginateListTrainingJobs(
       { client: this.client, pageSize: LIST_PAGE_SIZE },
       { ...filter, SortBy: 'CreationTime', SortOrder: 'Ascending' },
     )) {
       calls++;
       for (const summary of page.TrainingJobSummaries ?? []) {
+        if (summary.CreationTime) lastCreatedMs = summary.CreationTime.getTime();
         if (!summary.TrainingJobName) continue;
-        jobs.push({
-          name: summary.TrainingJobName,
-          status: (summary.TrainingJobStatus ?? 'InProgress') as TrainingJobStatus,
-          ...(summary.WarmPoolStatus?.Status
-            ? { warmPoolStatus: summary.WarmPoolStatus.Status as WarmPoolStatus }
-            : {}),
-          ...(summary.WarmPoolStatus?.ReusedByJob ? { reusedByJob: summary.WarmPoolStatus.ReusedByJob } : {}),
-          ...(summary.WarmPoolStatus?.ResourceRetainedBillableTimeInSeconds !== undefined
-            ? { billableSeconds: summary.WarmPoolStatus.ResourceRetainedBillableTimeInSeconds }
-            : {}),
-          ...(summary.LastModifiedTime ? { lastModifiedMs: summary.LastModifiedTime.getTime() } : {}),
-          ...(summary.TrainingEndTime ? { endedAtMs: summary.TrainingEndTime.getTime() } : {}),
-          ...(summary.CreationTime ? { createdAtMs: summary.CreationTime.getTime() } : {}),
-        });
+        jobs.push(listingOf(summary.TrainingJobName, summary));
+      }
+      if (page.NextToken && !keepPaging()) {
+        stopped = true;
+        break;
       }
     }
-    return { jobs, calls };
+    if (!stopped) return { jobs, calls };
+    // A part always moves on, even past a second holding more jobs than a page (see RESUME_OVERLAP_MS).
+    const fromMs = filter.CreationTimeAfter ? filter.CreationTimeAfter.getTime() + 2 * RESUME_OVERLAP_MS : 0;
+    return { jobs, calls, resumeFromMs: Math.max(lastCreatedMs ?? fromMs, fromMs) };
   }
 
   async *listJobs(fromMs: number, toMs: number): AsyncIterable<TrainingJobSummary> {
