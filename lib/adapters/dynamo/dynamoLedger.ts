@@ -32,12 +32,7 @@ import {
   RUNNING_PARTITION,
   TTL_ATTRIBUTE,
 } from './tableDesign';
-import {
-  DEFAULT_UNPROCESSED_RETRY,
-  pauseBeforeRetry,
-  UnprocessedKeysError,
-  type UnprocessedRetry,
-} from './unprocessedRetry';
+import { DEFAULT_UNPROCESSED_RETRY, sendUntilProcessed, type UnprocessedRetry } from './unprocessedRetry';
 import { buildUpdate } from './updateExpression';
 
 /** SageMaker named a second predecessor for a job that already has one: the ledger will not guess. */
@@ -84,20 +79,23 @@ export class DynamoLedger implements Ledger {
     // BatchGetItem takes 100 keys; what it leaves unprocessed (throttling) is asked again, after
     // a backoff (unprocessedRetry.ts), a bounded number of times.
     for (let start = 0; start < names.length; start += BATCH_GET_KEYS) {
-      let keys: Record<string, unknown>[] | undefined = [
-        ...new Set(names.slice(start, start + BATCH_GET_KEYS)),
-      ].map(jobKey);
-      for (let round = 0; keys && keys.length > 0; round++) {
-        if (round > this.unprocessedRetry.retries)
-          throw new UnprocessedKeysError(this.tableName, keys.length, round);
-        if (round > 0) await pauseBeforeRetry(this.unprocessedRetry, round);
-        const out: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? [])
-          records.push(recordFromItem(item as JobItem));
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
+      const keys = [...new Set(names.slice(start, start + BATCH_GET_KEYS))].map(jobKey);
+      await sendUntilProcessed<Record<string, unknown>>(
+        this.unprocessedRetry,
+        this.tableName,
+        'BatchGetItem',
+        keys,
+        async (pending) => {
+          const out: BatchGetCommandOutput = await this.client.send(
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: [...pending], ConsistentRead: true } },
+            }),
+          );
+          for (const item of out.Responses?.[this.tableName] ?? [])
+            records.push(recordFromItem(item as JobItem));
+          return out.UnprocessedKeys?.[this.tableName]?.Keys;
+        },
+      );
     }
     return records;
   }

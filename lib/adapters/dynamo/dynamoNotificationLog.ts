@@ -29,6 +29,7 @@ import {
   refusedItem,
 } from './conditions';
 import { KEY, TTL_ATTRIBUTE } from './tableDesign';
+import { DEFAULT_UNPROCESSED_RETRY, sendUntilProcessed, type UnprocessedRetry } from './unprocessedRetry';
 
 /**
  * Notices live in the ledger table, in their job's partition: pk `JOB#<job>`, sk
@@ -110,6 +111,8 @@ const identity = (key: NoticeKey) => ({
 export interface DynamoNotificationLogOptions {
   /** How long notice items stay (TTL): longer than any duplicate or re-observation of their facts. */
   readonly retentionDays: number;
+  /** How keys a batch read leaves unprocessed are asked again (default: DEFAULT_UNPROCESSED_RETRY). */
+  readonly unprocessedRetry?: UnprocessedRetry;
 }
 
 /** How many notices a container remembers; past it, it starts over (it then asks the table again). */
@@ -230,17 +233,23 @@ export class DynamoNotificationLog implements NotificationLog {
   /** The notices of `keys` that have an item, read consistently in one request (plus what throttling leaves). */
   private async readNotices(keys: readonly NoticeKey[]): Promise<NoticeRecord[]> {
     const records: NoticeRecord[] = [];
-    let pending: Record<string, unknown>[] | undefined = keys.map(noticeItemKey);
-    while (pending && pending.length > 0) {
-      const out: BatchGetCommandOutput = await this.client.send(
-        new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-        }),
-      );
-      for (const item of out.Responses?.[this.tableName] ?? [])
-        records.push(noticeFromItem(item as NoticeItem));
-      pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
-    }
+    const retry = this.options.unprocessedRetry ?? DEFAULT_UNPROCESSED_RETRY;
+    await sendUntilProcessed<Record<string, unknown>>(
+      retry,
+      this.tableName,
+      'BatchGetItem',
+      keys.map(noticeItemKey),
+      async (pending) => {
+        const out: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: [...pending], ConsistentRead: true } },
+          }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? [])
+          records.push(noticeFromItem(item as NoticeItem));
+        return out.UnprocessedKeys?.[this.tableName]?.Keys;
+      },
+    );
     return records;
   }
 

@@ -18,6 +18,7 @@ import type {
   WrittenGap,
 } from '../../ports/usageStats';
 import { GAP_LOG, historyTtl, KEY, TTL_ATTRIBUTE } from './tableDesign';
+import { DEFAULT_UNPROCESSED_RETRY, sendUntilProcessed, type UnprocessedRetry } from './unprocessedRetry';
 
 const BATCH_WRITE_ITEMS = 25;
 
@@ -83,6 +84,7 @@ export class DynamoUsageStats implements UsageStats {
     private readonly tableName: string,
     /** Stamps the gap log's writes; the readers' clocks may differ by up to GAP_LOG.skewMs. */
     private readonly clock: Clock = systemClock,
+    private readonly unprocessedRetry: UnprocessedRetry = DEFAULT_UNPROCESSED_RETRY,
   ) {}
 
   async noteSubmission(owner: string, atMs: number): Promise<void> {
@@ -128,13 +130,19 @@ export class DynamoUsageStats implements UsageStats {
     if (submission) puts.push({ PutRequest: { Item: submissionItem(submission) } });
     puts.push(...this.gapItems(scopes, gap, spend));
     for (let start = 0; start < puts.length; start += BATCH_WRITE_ITEMS) {
-      let batch: typeof puts | undefined = puts.slice(start, start + BATCH_WRITE_ITEMS);
-      while (batch && batch.length > 0) {
-        const out: BatchWriteCommandOutput = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: batch } }),
-        );
-        batch = out.UnprocessedItems?.[this.tableName] as typeof puts | undefined;
-      }
+      const batch = puts.slice(start, start + BATCH_WRITE_ITEMS);
+      await sendUntilProcessed(
+        this.unprocessedRetry,
+        this.tableName,
+        'BatchWriteItem',
+        batch,
+        async (pending) => {
+          const out: BatchWriteCommandOutput = await this.client.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: [...pending] } }),
+          );
+          return out.UnprocessedItems?.[this.tableName] as typeof puts | undefined;
+        },
+      );
     }
   }
 

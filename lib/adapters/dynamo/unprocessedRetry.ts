@@ -32,15 +32,19 @@ export const DEFAULT_UNPROCESSED_RETRY: UnprocessedRetry = {
   retries: 8,
 };
 
-/** DynamoDB still left keys unprocessed after every retry: the read did not happen, whole. */
+/**
+ * DynamoDB still left keys (or items) unprocessed after every retry: the batch did not happen,
+ * whole. A write is safe to repeat: each is a put of the item as a whole.
+ */
 export class UnprocessedKeysError extends Error {
   constructor(
     readonly table: string,
     readonly unprocessed: number,
     readonly rounds: number,
+    readonly operation: 'BatchGetItem' | 'BatchWriteItem' = 'BatchGetItem',
   ) {
     super(
-      `DynamoDB left ${unprocessed} keys of table ${table} unprocessed after ${rounds} rounds of BatchGetItem`,
+      `DynamoDB left ${unprocessed} ${operation === 'BatchGetItem' ? 'keys' : 'items'} of table ${table} unprocessed after ${rounds} rounds of ${operation}`,
     );
     this.name = 'UnprocessedKeysError';
   }
@@ -50,4 +54,23 @@ export class UnprocessedKeysError extends Error {
 export const pauseBeforeRetry = (retry: UnprocessedRetry, round: number): Promise<void> => {
   const longestMs = Math.min(retry.capMs, retry.baseMs * 2 ** (round - 1));
   return retry.pause.until(retry.clock.now() + retry.random() * longestMs);
+};
+
+/**
+ * Sends a batch, then what each answer left unprocessed, after a backoff, until nothing is left;
+ * after `retry.retries` retries, UnprocessedKeysError. `send` returns what was left.
+ */
+export const sendUntilProcessed = async <T>(
+  retry: UnprocessedRetry,
+  table: string,
+  operation: 'BatchGetItem' | 'BatchWriteItem',
+  batch: readonly T[],
+  send: (pending: readonly T[]) => Promise<readonly T[] | undefined>,
+): Promise<void> => {
+  let pending: readonly T[] | undefined = batch;
+  for (let round = 0; pending && pending.length > 0; round++) {
+    if (round > retry.retries) throw new UnprocessedKeysError(table, pending.length, round, operation);
+    if (round > 0) await pauseBeforeRetry(retry, round);
+    pending = await send(pending);
+  }
 };
