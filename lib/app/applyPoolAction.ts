@@ -155,7 +155,7 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       );
     case 'hold': {
       const untilMs = request.untilMs ?? nowMs;
-      const held = await deps.ledger.holdPool(head.name, untilMs);
+      const held = await deps.ledger.holdPool(head.name, untilMs, nowMs - PENDING_ACTION_LEASE_MS);
       const after: JobRecord = head.pool ? { ...head, pool: { ...head.pool, heldUntilMs: untilMs } } : head;
       return record(
         held ? 'applied' : 'skipped',
@@ -400,7 +400,7 @@ const recordApplied = async (
     endsAtMs: expiresAtMs,
   };
   const firstTime = await deps.decisions.record(decision);
-  if (onBehalf && heldUntilMs !== undefined) {
+  if (heldUntilMs !== undefined) {
     const { keepAliveSeconds: _none, ...rest } = decisionFor(head, intent);
     await deps.decisions.record({
       ...rest,

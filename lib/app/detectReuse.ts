@@ -48,7 +48,7 @@ export const retellLinkedReuse = async (deps: DetectReuseDeps, record: JobRecord
   if (!from || !pool) return [];
   if (pool.status === 'Reused')
     return pool.reusedByJob === record.name
-      ? [{ kind: 'pool-reused', fromJob: from, toJob: record.name }]
+      ? [{ kind: 'pool-reused', fromJob: from, toJob: record.name, retold: true }]
       : [];
   if (pool.status !== 'Available') return [];
   const description = await deps.trainingJobs.describe(from.name);

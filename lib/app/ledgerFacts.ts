@@ -18,7 +18,17 @@ export type LedgerFact =
        */
       readonly sameKeyAvailable?: readonly JobRecord[];
     }
-  | { readonly kind: 'pool-reused'; readonly fromJob: JobRecord; readonly toJob: string }
+  | {
+      readonly kind: 'pool-reused';
+      readonly fromJob: JobRecord;
+      readonly toJob: string;
+      /**
+       * Told again by a delivery that found the reuse already linked (a duplicate, or Lambda's
+       * retry: retellLinkedReuse): the reactors' writes repeat harmlessly, but what counts (the
+       * metrics) counted it when it was first told.
+       */
+      readonly retold?: true;
+    }
   | { readonly kind: 'pool-ended'; readonly job: JobRecord }
   | { readonly kind: 'near-miss'; readonly job: JobRecord; readonly nearMiss: NearMiss }
   | { readonly kind: 'no-pool'; readonly job: JobRecord; readonly noPool: NoPool };

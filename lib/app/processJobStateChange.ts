@@ -72,7 +72,10 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
       facts: result.facts.map((f) => f.kind),
     });
   }
-  for (const fact of result.facts) deps.telemetry.count(FACT_METRICS[fact.kind]);
+  for (const fact of result.facts) {
+    if (fact.kind === 'pool-reused' && fact.retold) continue;
+    deps.telemetry.count(FACT_METRICS[fact.kind]);
+  }
   const failed = await runReactors(deps.reactors, result.facts, (reactor, error) => {
     deps.telemetry.error('a reactor failed; the ledger is already up to date', {
       eventId,

@@ -170,7 +170,9 @@ export const usageStatsReactor = (
           break;
         case 'pool-reused': {
           const submission = submissions.get(fact.toJob);
-          if (await recordHopEnd(stats, prices, fact.fromJob, true, options.onIdleSpend, submission))
+          // A reuse told again was counted in the idle-cost metric when first told.
+          const onIdleSpend = fact.retold ? undefined : options.onIdleSpend;
+          if (await recordHopEnd(stats, prices, fact.fromJob, true, onIdleSpend, submission))
             submissions.delete(fact.toJob);
           break;
         }

@@ -87,8 +87,12 @@ export interface Ledger {
   markActionUnknown(name: string, dedupeKey: string, atMs: number): Promise<void>;
   /** Clears the pending action with this key, whatever became of it. */
   endAction(name: string, dedupeKey: string): Promise<void>;
-  /** A person asked to keep the pool until `untilMs`. Applies only while Available. */
-  holdPool(name: string, untilMs: number): Promise<boolean>;
+  /**
+   * A person asked to keep the pool until `untilMs`. Applies only while Available and no action
+   * claimed since `leaseStartMs` is in flight (one given up as unknown is not): a stop between
+   * its claim and SageMaker would end the pool the person was told is kept.
+   */
+  holdPool(name: string, untilMs: number, leaseStartMs: number): Promise<boolean>;
   /** Ignored once the job is known to have reused a pool. */
   recordNearMiss(name: string, nearMiss: NearMiss): Promise<void>;
   availableByMatchKey(matchKey: string): Promise<JobRecord[]>;

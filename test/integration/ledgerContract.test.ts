@@ -260,6 +260,32 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       expect((await ledger.getJob('claimed'))?.pendingAction).toBeUndefined();
     });
 
+    it('holds a pool only while no action claimed within the lease is in flight', async () => {
+      const ledger = await makeLedger();
+      const record = await recorded(ledger, { name: 'busy' });
+      await ledger.observePool(record, available(T0 + 5000));
+      const stop = {
+        dedupeKey: 'stop',
+        action: 'stop' as const,
+        keepAliveSeconds: 0,
+        actor: 'policy:defaults',
+        reason: 'idle',
+        atMs: T0,
+      };
+      expect(await ledger.beginAction('busy', stop, T0 - 1, { expiresAtMs: T0 + 5000 })).toBe(true);
+      // A stop between its claim and SageMaker: a person is not told the pool is kept.
+      expect(await ledger.holdPool('busy', T0 + 9000, T0 - 1)).toBe(false);
+      expect((await ledger.getJob('busy'))?.pool?.heldUntilMs).toBeUndefined();
+      // Given up (unknown), it is in flight no more; nor once its lease has run out.
+      await ledger.markActionUnknown('busy', 'stop', T0 + 20);
+      expect(await ledger.holdPool('busy', T0 + 9000, T0 - 1)).toBe(true);
+      const other = await recorded(ledger, { name: 'stale-claim' });
+      await ledger.observePool(other, available(T0 + 5000));
+      expect(await ledger.beginAction('stale-claim', stop, T0 - 1, { expiresAtMs: T0 + 5000 })).toBe(true);
+      expect(await ledger.holdPool('stale-claim', T0 + 9000, T0 + 1)).toBe(true);
+      expect((await ledger.getJob('stale-claim'))?.pool?.heldUntilMs).toBe(T0 + 9000);
+    });
+
     it('refuses a claim made from a pool whose end or hold changed since it was read', async () => {
       const ledger = await makeLedger();
       const record = await recorded(ledger, { name: 'moved' });
@@ -276,7 +302,7 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       await ledger.recordKeepAlive('moved', { keepAliveSeconds: 3600, expiresAtMs: T0 + 9000 });
       expect(await ledger.beginAction('moved', intent('a'), T0 - 1, { expiresAtMs: T0 + 5000 })).toBe(false);
       // Held since the read.
-      await ledger.holdPool('moved', T0 + 9000);
+      await ledger.holdPool('moved', T0 + 9000, T0);
       expect(await ledger.beginAction('moved', intent('b'), T0 - 1, { expiresAtMs: T0 + 9000 })).toBe(false);
       expect((await ledger.getJob('moved'))?.pendingAction).toBeUndefined();
       expect(

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { powertoolsTelemetry } from '../../lib/adapters/telemetry/powertoolsTelemetry';
 import type { FactReactor } from '../../lib/app/factReactor';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
@@ -10,8 +11,10 @@ import {
   processJobStateChange,
   ReactorsFailedError,
 } from '../../lib/app/processJobStateChange';
+import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { parseJobStateChange } from '../../lib/events/jobStateChange';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import type { TrainingJobDescription } from '../../lib/ports/trainingJobs';
@@ -316,5 +319,74 @@ describe('processJobStateChange: a reuse told again when its event comes back', 
     await processJobStateChange(w.start, w.deps(T0 + 1_590_000));
     expect((await ledger.getJob('job-a'))?.pool?.status).toBe('Reused');
     expect(w.reusesSeen()).toEqual(['job-b']);
+  });
+});
+
+// A reuse told again (a duplicate start event, a stale copy) repeats the reactors' writes but
+// counts in neither the ReusesRecorded nor the IdleCostUsd metric again.
+describe('processJobStateChange: a duplicate start event of a warm job', () => {
+  it('counts the reuse and its idle cost once', async () => {
+    const ledger = new MemoryLedger();
+    const stats = new MemoryUsageStats();
+    const counts = new Map<string, number>();
+    let idleUsd = 0;
+    const telemetry: Telemetry = {
+      info: () => {},
+      warn: () => {},
+      error: () => {},
+      count: (m, v = 1) => counts.set(m, (counts.get(m) ?? 0) + v),
+    };
+    const takenBy = new Map<string, string>();
+    const deps = (nowMs: number): ProcessDeps => ({
+      ledger,
+      trainingJobs: {
+        describe: async (name): Promise<TrainingJobDescription> => ({
+          name,
+          status: 'Completed',
+          instanceType: 'ml.g5.xlarge',
+          endedAtMs: T0 + 600_000,
+          keepAliveSeconds: 1800,
+          warmPool: takenBy.has(name)
+            ? { status: 'Reused', reusedByJob: takenBy.get(name) as string, billableSeconds: 900 }
+            : { status: 'Available' },
+        }),
+        setKeepAlive: async () => {},
+      },
+      clock: { now: () => nowMs },
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+      describeConcurrency: 2,
+      tagKeys: DEFAULT_OWNER_TAG_KEYS,
+      telemetry,
+      reactors: [usageStatsReactor(stats, DEFAULT_PRICES, { onIdleSpend: (usd) => (idleUsd += usd) })],
+    });
+    await processJobStateChange(jobEvent({ name: 'job-a', status: 'Completed' }), deps(T0 + 601_000));
+    takenBy.set('job-a', 'job-b');
+    const start = jobEvent({
+      name: 'job-b',
+      status: 'InProgress',
+      createdAtMs: T0 + 1_500_000,
+      startedAtMs: T0 + 1_520_000,
+    });
+    await processJobStateChange(start, deps(T0 + 1_530_000));
+    const once = { reuses: counts.get('ReusesRecorded'), idleUsd };
+    expect(once.reuses).toBe(1);
+    expect(once.idleUsd).toBeGreaterThan(0);
+    // SageMaker "may send multiple events for each state change": the same start event again,
+    // every reactor having succeeded the first time.
+    await processJobStateChange({ ...start, id: 'evt-dup' }, deps(T0 + 1_531_000));
+    // And an older SecondaryStatus copy arriving after a newer one (a stale InProgress event).
+    await processJobStateChange(
+      jobEvent({
+        name: 'job-b',
+        status: 'InProgress',
+        createdAtMs: T0 + 1_500_000,
+        startedAtMs: T0 + 1_520_000,
+        lastModifiedMs: T0 + 1_560_000,
+        secondaryStatus: 'Training',
+      }),
+      deps(T0 + 1_561_000),
+    );
+    await processJobStateChange({ ...start, id: 'evt-late-copy' }, deps(T0 + 1_562_000));
+    expect({ reuses: counts.get('ReusesRecorded'), idleUsd }).toEqual(once);
   });
 });

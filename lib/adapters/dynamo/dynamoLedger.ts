@@ -344,8 +344,23 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  holdPool(name: string, untilMs: number): Promise<boolean> {
-    return this.updateWhileAvailable(name, { heldUntilMs: untilMs });
+  holdPool(name: string, untilMs: number, leaseStartMs: number): Promise<boolean> {
+    // Not while an action is between its claim and SageMaker (a policy's stop in flight): the
+    // person would be told "held" for a pool about to be stopped. One given up (unknown) or
+    // past its lease is in flight no more.
+    return appliedIf(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(name),
+          ...buildUpdate({ heldUntilMs: untilMs }, [], {
+            values: { ':available': 'Available', ':lease': leaseStartMs },
+          }),
+          ConditionExpression:
+            'poolStatus = :available AND (attribute_not_exists(pendingAction) OR attribute_exists(pendingAction.unknownSinceMs) OR pendingAction.atMs < :lease)',
+        }),
+      ),
+    );
   }
 
   async beginAction(

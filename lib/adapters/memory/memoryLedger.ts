@@ -184,7 +184,10 @@ export class MemoryLedger implements Ledger {
     return start + limit < all.length ? { items, cursor: String(start + limit) } : { items };
   }
 
-  async holdPool(name: string, untilMs: number): Promise<boolean> {
+  async holdPool(name: string, untilMs: number, leaseStartMs: number): Promise<boolean> {
+    const pending = this.current(name).pendingAction;
+    // Not while an action is in flight between its claim and SageMaker (as the DynamoDB ledger).
+    if (pending && pending.unknownSinceMs === undefined && pending.atMs >= leaseStartMs) return false;
     return this.updateWhileAvailable(name, { heldUntilMs: untilMs });
   }
 

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
+import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import { type ActionDeps, applyPoolAction } from '../../lib/app/applyPoolAction';
+import { actOnClick, type ClickActs } from '../../lib/app/slackClick/actOnClick';
+import type { JobRecord } from '../../lib/domain/jobRecord';
+import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
+import type { Ledger } from '../../lib/ports/ledger';
+import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
+import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+
+const NOW = Date.parse('2026-03-02T12:00:00Z');
+const MIN = 60_000;
+
+// A Snooze (a hold alone) clicked after the policy claimed a stop and before UpdateTrainingJob
+// must not be answered "snoozed" for a pool SageMaker stops a moment later: the hold is refused
+// while the stop is in flight.
+describe.each(['memory', 'dynalite'])("(%s) a Snooze click while the sweep's stop is in flight", (kind) => {
+  let dynamo: LocalDynamo | undefined;
+  beforeAll(async () => {
+    if (kind === 'dynalite') dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => dynamo?.stop());
+  it('is either refused or wins; never "applied" for a pool that is then stopped', async () => {
+    const ledger: Ledger = dynamo
+      ? new DynamoLedger(dynamo.client, await dynamo.createLedgerTable())
+      : new MemoryLedger();
+    const head: JobRecord = {
+      name: 'pool-a',
+      pool: {
+        status: 'Available',
+        availableSinceMs: NOW - 30 * MIN,
+        expiresAtMs: NOW + 30 * MIN,
+        bornAtMs: NOW - 30 * MIN,
+        poolId: 'pool-a',
+        keepAliveSeconds: 3600,
+        observedAtMs: NOW - 30 * MIN,
+      },
+    };
+    await ledger.observePool(head, head.pool ?? { status: 'Available', observedAtMs: 0 });
+    const sm = { keepAlive: 3600 };
+    let click: ClickActs | undefined;
+    const decisions = new MemoryDecisionLog();
+    const trainingJobs: TrainingJobs = {
+      describe: async (name): Promise<TrainingJobDescription> => ({
+        name,
+        status: 'Completed',
+        instanceType: 'ml.g5.xlarge',
+        endedAtMs: NOW - 30 * MIN,
+        keepAliveSeconds: sm.keepAlive,
+        warmPool: { status: sm.keepAlive === 0 ? 'Terminated' : 'Available' },
+      }),
+      setKeepAlive: async (_name, seconds) => {
+        // The UpdateTrainingJob of the sweep is slow (throttled, retried by the SDK); meanwhile the
+        // owner clicks Snooze in Slack (a separate Lambda, same ledger).
+        if (click === undefined) {
+          click = await actOnClick(
+            deps,
+            (await ledger.getJob('pool-a')) as JobRecord,
+            [{ action: 'hold', untilMs: NOW + 120 * MIN }],
+            { actor: 'slack:U1', cause: 'slack', reason: 'snooze', dryRun: false, dedupeKey: 'click-1' },
+          );
+        }
+        sm.keepAlive = seconds;
+      },
+    };
+    const deps: ActionDeps = {
+      ledger,
+      trainingJobs,
+      decisions,
+      clock: { now: () => NOW },
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+    };
+    const stop = await applyPoolAction(deps, {
+      head,
+      action: 'stop',
+      actor: 'policy:defaults',
+      rule: 'defaults',
+      reason: 'idle for 30 minutes',
+      dryRun: false,
+    });
+    expect(stop.decision.outcome).toBe('applied');
+    const snoozeTold = click?.kind === 'acted' ? click.results[0]?.decision.outcome : click?.kind;
+    // SageMaker: the pool was stopped. The owner must not have been told the snooze was applied.
+    expect(sm.keepAlive).toBe(0);
+    const audit = decisions
+      .all()
+      .map((d) => `${d.action}:${d.outcome}`)
+      .join(', ');
+    expect(
+      snoozeTold,
+      `the owner was answered "snoozed" for a pool SageMaker then stopped (audit: ${audit})`,
+    ).not.toBe('applied');
+  });
+});
+
+// The click's hold is written with the extend's keep-alive (the write that clears the intent):
+// its decision is recorded before that write, so a crash or a throttled decision write after it
+// never leaves a pool held (auto-stop off) that the audit does not show.
+describe('an Extend+Keep click that dies after the extend', () => {
+  it('leaves no hold in the ledger that the audit does not show', async () => {
+    const ledger = new MemoryLedger();
+    const head: JobRecord = {
+      name: 'pool-a',
+      pool: {
+        status: 'Available',
+        availableSinceMs: NOW - 10 * MIN,
+        expiresAtMs: NOW + 20 * MIN,
+        bornAtMs: NOW - 10 * MIN,
+        poolId: 'pool-a',
+        keepAliveSeconds: 1800,
+        observedAtMs: NOW - 10 * MIN,
+      },
+    };
+    await ledger.observePool(head, head.pool ?? { status: 'Available', observedAtMs: 0 });
+    const trainingJobs: TrainingJobs = {
+      describe: async (name): Promise<TrainingJobDescription> => ({
+        name,
+        status: 'Completed',
+        instanceType: 'ml.g5.xlarge',
+        endedAtMs: NOW - 10 * MIN,
+        keepAliveSeconds: 3600,
+        warmPool: { status: 'Available' },
+      }),
+      setKeepAlive: async () => {},
+    };
+    const decisions = new MemoryDecisionLog();
+    const record = decisions.record.bind(decisions);
+    // The hold's decision write is throttled (or the Lambda times out right there).
+    decisions.record = async (d) => {
+      if (d.action === 'hold') throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+      return record(d);
+    };
+    const deps: ActionDeps = {
+      ledger,
+      trainingJobs,
+      decisions,
+      clock: { now: () => NOW },
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+    };
+    const holdUntil = NOW + 4 * 60 * MIN;
+    await actOnClick(
+      deps,
+      (await ledger.getJob('pool-a')) as JobRecord,
+      [
+        { action: 'extend', keepAliveSeconds: 3600, expiresAtMs: NOW + 60 * MIN },
+        { action: 'hold', untilMs: holdUntil },
+      ],
+      { actor: 'slack:U1', cause: 'slack', reason: 'keep until 16:00', dryRun: false, dedupeKey: 'click-1' },
+    ).catch(() => undefined);
+    const after = await ledger.getJob('pool-a');
+    const audited = decisions.all().filter((d) => d.action === 'hold');
+    // What the ledger holds and what the audit says must agree: held <=> a hold decision.
+    expect({ held: after?.pool?.heldUntilMs !== undefined, holdDecisions: audited.length }).toEqual({
+      held: audited.length > 0,
+      holdDecisions: audited.length,
+    });
+  });
+});
