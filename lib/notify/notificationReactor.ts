@@ -30,8 +30,8 @@ const byJob = (notices: readonly Notice[]): Notice[][] => {
 /**
  * Notices that were not sent because the notification log could not be reached (nothing was sent,
  * so that nothing is sent twice). The reactor fails with it after trying every notice: the event
- * is retried (the sweep tells its pools again next minute), and the notices already sent are
- * refused then as duplicates.
+ * is retried, and the notices already sent are refused then as duplicates. The sweep only logs
+ * and counts a failed reactor: a notice of the sweep's own (an adopted pool's) is not sent again.
  */
 export class NoticesNotSentError extends Error {
   override readonly name = 'NoticesNotSentError';
