@@ -204,8 +204,9 @@ export const planReconcile = async (
   }
 
   draft.counted(listing);
-  // The pools a full listing did not reach are set against the recent window's, as between full listings.
-  if ((!full || fullList.fullListResume) && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
+  // The pools a full listing did not reach in this reconcile (before its part began, after it
+  // stopped) are set against the recent window's, as between full listings.
+  if ((!full || resume || fullList.fullListResume) && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
     draft.setAvailable(listing.jobs.filter((j) => j.warmPoolStatus === 'Available'));
   const changed = listing.jobs.filter(
     (j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince,

@@ -850,13 +850,16 @@ describe('the reconcile listing vs. the sweep deadline (review F1)', () => {
    * page (100 jobs a page), Lambda kills the invocation at its timeout: modelled as the call
    * that finds no time left throwing. `newInvocation` starts the next invocation's time.
    */
-  const bigAccount = async (history: number) => {
+  const bigAccount = async (
+    history: number,
+    options: { policy?: typeof STOP_AFTER_5M; atStart?: (world: SweepWorld) => void } = {},
+  ) => {
     const PAGE_MS = 250;
     let spentMs = 0;
     let listCalls = 0;
     world = await new SweepWorld({
       ledger: new MemoryLedger(),
-      policy: STOP_AFTER_5M,
+      policy: options.policy ?? STOP_AFTER_5M,
       throttle: (op) => {
         if (op !== 'ListTrainingJobs') return false;
         listCalls++;
@@ -869,6 +872,7 @@ describe('the reconcile listing vs. the sweep deadline (review F1)', () => {
     const model = world.emulator;
     const start = world.clock.now();
     const step = Math.floor((27 * 24 * 60 * MIN) / history);
+    options.atStart?.(world);
     for (let i = 0; i < history; i++) {
       world.clock.advanceTo(start + i * step);
       model.advanceTo(start + i * step);
@@ -987,6 +991,59 @@ describe('the reconcile listing vs. the sweep deadline (review F1)', () => {
     const after = await reconcile();
     expect(after.report.fullList).toBe(false);
     expect(after.calls).toBeLessThanOrEqual(5);
+  }, 120_000);
+
+  it('the reconcile that lists the last part also sets the pools created before it against the recent window', async () => {
+    // Created at the start of the window, it trains for 27 days: its pool is older than the last part.
+    const account = await bigAccount(30_000, {
+      policy: LEAVE_ALONE,
+      atStart: (w) => {
+        w.emulator.submit({
+          ...sampleNoPool('long-run'),
+          keepAliveSeconds: 3600,
+          durationSeconds: 27 * 24 * 3600 + 12 * 60,
+        });
+      },
+    });
+    world.advance(5 * MIN);
+    await world.deliver();
+    expect((await world.ledger.getJob('long-run'))?.pool?.status).toBe('Available');
+    const schedule = world.sweepDeps.reconciler?.schedule;
+    if (!schedule) throw new Error('the world has a reconciler');
+    let resumeFromMs: number | undefined;
+    const spied = {
+      ...world.sweepDeps.reconciler,
+      schedule: {
+        claim: schedule.claim.bind(schedule),
+        done: async (startMs: number, outcome: ReconcileOutcome) => {
+          resumeFromMs = outcome.fullListResume?.fromMs;
+          await schedule.done(startMs, outcome);
+        },
+      },
+    } as ReconcileDeps;
+    const reconcile = async () => {
+      account.newInvocation();
+      return world.sweep({ reconciler: spied });
+    };
+    await reconcile();
+    // Parts of about 10 days of jobs here: the part that starts within 9 days of now is the last.
+    for (
+      let part = 0;
+      resumeFromMs !== undefined && world.clock.now() - resumeFromMs > 9 * 24 * 60 * MIN;
+      part++
+    ) {
+      if (part > 5) throw new Error('the listing never came near its end');
+      world.advance(RECONCILE_EVERY_MS);
+      await reconcile();
+    }
+    expect(resumeFromMs).toBeDefined();
+    // Someone ends the pool outside poolwarden; no event says so.
+    world.emulator.model.updateKeepAlive('long-run', 0);
+    expect(world.warmPoolStatus('long-run')).toBe('Terminated');
+    world.advance(RECONCILE_EVERY_MS);
+    const last = await reconcile();
+    expect(last.fullList && !last.fullListUnfinished).toBe(true);
+    expect((await world.ledger.getJob('long-run'))?.pool?.status).toBe('Terminated');
   }, 120_000);
 });
 
