@@ -929,19 +929,7 @@ describe('the reconcile listing vs. the sweep deadline (review F1)', () => {
 
   it('a 30,000-job account: the full listing goes on across reconciles from where it stopped, done only once it covered the window; a lost end meanwhile is adopted by the listing of what changed', async () => {
     const account = await bigAccount(30_000);
-    const schedule = world.sweepDeps.reconciler?.schedule;
-    if (!schedule) throw new Error('the world has a reconciler');
-    const outcomes: ReconcileOutcome[] = [];
-    const spied = {
-      ...world.sweepDeps.reconciler,
-      schedule: {
-        claim: schedule.claim.bind(schedule),
-        done: async (startMs: number, outcome: ReconcileOutcome) => {
-          outcomes.push(outcome);
-          await schedule.done(startMs, outcome);
-        },
-      },
-    } as ReconcileDeps;
+    const { outcomes, spied } = recordingReconciler(world);
     const reconcile = async () => {
       account.newInvocation();
       const before = account.listCalls();
@@ -1008,35 +996,24 @@ describe('the reconcile listing vs. the sweep deadline (review F1)', () => {
     world.advance(5 * MIN);
     await world.deliver();
     expect((await world.ledger.getJob('long-run'))?.pool?.status).toBe('Available');
-    const schedule = world.sweepDeps.reconciler?.schedule;
-    if (!schedule) throw new Error('the world has a reconciler');
-    let resumeFromMs: number | undefined;
-    const spied = {
-      ...world.sweepDeps.reconciler,
-      schedule: {
-        claim: schedule.claim.bind(schedule),
-        done: async (startMs: number, outcome: ReconcileOutcome) => {
-          resumeFromMs = outcome.fullListResume?.fromMs;
-          await schedule.done(startMs, outcome);
-        },
-      },
-    } as ReconcileDeps;
+    const { outcomes, spied } = recordingReconciler(world);
     const reconcile = async () => {
       account.newInvocation();
       return world.sweep({ reconciler: spied });
     };
     await reconcile();
+    const resumeFromMs = () => outcomes.at(-1)?.fullListResume?.fromMs;
     // Parts of about 10 days of jobs here: the part that starts within 9 days of now is the last.
     for (
       let part = 0;
-      resumeFromMs !== undefined && world.clock.now() - resumeFromMs > 9 * 24 * 60 * MIN;
+      (resumeFromMs() ?? Number.POSITIVE_INFINITY) < world.clock.now() - 9 * 24 * 60 * MIN;
       part++
     ) {
       if (part > 5) throw new Error('the listing never came near its end');
       world.advance(RECONCILE_EVERY_MS);
       await reconcile();
     }
-    expect(resumeFromMs).toBeDefined();
+    expect(resumeFromMs()).toBeDefined();
     // Someone ends the pool outside poolwarden; no event says so.
     world.emulator.model.updateKeepAlive('long-run', 0);
     expect(world.warmPoolStatus('long-run')).toBe('Terminated');
@@ -1046,6 +1023,24 @@ describe('the reconcile listing vs. the sweep deadline (review F1)', () => {
     expect((await world.ledger.getJob('long-run'))?.pool?.status).toBe('Terminated');
   }, 120_000);
 });
+
+/** The world's reconciler, recording what each reconcile recorded as done. */
+const recordingReconciler = (world: SweepWorld) => {
+  const schedule = world.sweepDeps.reconciler?.schedule;
+  if (!schedule) throw new Error('the world has a reconciler');
+  const outcomes: ReconcileOutcome[] = [];
+  const spied = {
+    ...world.sweepDeps.reconciler,
+    schedule: {
+      claim: schedule.claim.bind(schedule),
+      done: async (startMs: number, outcome: ReconcileOutcome) => {
+        outcomes.push(outcome);
+        await schedule.done(startMs, outcome);
+      },
+    },
+  } as ReconcileDeps;
+  return { outcomes, spied };
+};
 
 const sampleNoPool = (name: string) => ({
   name,
