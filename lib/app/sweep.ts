@@ -25,6 +25,7 @@ import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
 import { poolNotFound } from './missingPools';
 import { observeDescription } from './observeDescription';
+import type { OwedFacts } from './owedFacts';
 import { readAllPages } from './readAllPages';
 import { planReconcile, type ReconcileDeps, type ReconcilePlan, settleReconcile } from './reconcilePlan';
 import {
@@ -43,6 +44,8 @@ export interface SweepDeps extends ActionDeps {
   readonly learnerMemo: ContainerLearnerMemo;
   readonly telemetry: Telemetry;
   readonly reactors: readonly FactReactor[];
+  /** What the reactors failed on in this container's earlier sweeps, told again (absent: nothing is). */
+  readonly owedFacts?: OwedFacts;
   /** Told of every action that was recorded for the first time (notifications, the timeline). */
   readonly onAction?: (result: ActionResult, decision?: Decision) => Promise<void>;
   readonly pageSize: number;
@@ -160,6 +163,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   // reactor that fails leaves it there, and the next look at it tells it again.
   const deps: SweepDeps = { ...swept, beforeLeaving: (facts) => reactOrThrow(swept, facts) };
   const pools = await readAllPages((cursor) => deps.ledger.availablePools(deps.pageSize, cursor));
+  await tellOwed(deps, pools);
   const nowMs = deps.clock.now();
   const tally = emptyTally();
   const { reconciler, endWatch } = deps;
@@ -433,10 +437,31 @@ const reactOrThrow = async (deps: SweepDeps, facts: readonly LedgerFact[]): Prom
 
 const react = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<void> => {
   if (facts.length === 0) return;
-  await runReactors(deps.reactors, facts, (reactor, error) => {
+  const failed = await runReactors(deps.reactors, facts, (reactor, error) => {
     deps.telemetry.error('a reactor failed during the sweep', { reactor, error: errorMessage(error) });
     deps.telemetry.count('ReactorFailures');
   });
+  if (failed.length > 0) deps.owedFacts?.keep(failed, facts, deps.clock.now());
+};
+
+/** Tells the reactors again what they failed on in earlier sweeps of this container (owedFacts.ts). */
+const tellOwed = async (deps: SweepDeps, pools: readonly JobRecord[]): Promise<void> => {
+  const owed = deps.owedFacts;
+  if (!owed || owed.size === 0) return;
+  for (const [name, facts] of owed.due(new Set(pools.map((pool) => pool.name)), deps.clock.now())) {
+    const reactor = deps.reactors.find((r) => r.name === name);
+    if (!reactor) continue;
+    try {
+      await reactor.react(facts);
+      owed.told(name, facts);
+    } catch (error) {
+      deps.telemetry.error('a reactor failed again on what it was owed', {
+        reactor: name,
+        error: errorMessage(error),
+      });
+      deps.telemetry.count('ReactorFailures');
+    }
+  }
 };
 
 const countAction = (tally: Tally, result: ActionResult, action: string): void => {

@@ -15,6 +15,7 @@ import { ContainerLearnerMemo } from '../app/containerLearnerMemo';
 import type { FactReactor } from '../app/factReactor';
 import { ListingPace } from '../app/listingPace';
 import { MissingPools } from '../app/missingPools';
+import { OwedFacts } from '../app/owedFacts';
 import { policyReactor } from '../app/policyReactor';
 import type { ProcessDeps } from '../app/processJobStateChange';
 import type { ReconcileDeps } from '../app/reconcilePlan';
@@ -174,6 +175,8 @@ export class Runtime {
   /** What this container's reconciles read recorded ended: kept across its invocations. */
   private readonly recordedEnds = new RecordedEnds();
   private readonly missingPools = new MissingPools();
+  /** The sweep container's facts its reactors failed on, told again at its next sweeps. */
+  private readonly owedFacts = new OwedFacts();
   /** Each account and region's reconciler (its schedule and how late its end events run): one per scope. */
   private readonly reconcilers = new Map<string, ReconcileDeps>();
   /** The gap learner's memo, shared by this container's sweep and reactors across invocations. */
@@ -399,6 +402,7 @@ export class Runtime {
       learnerMemo: this.learnerMemo,
       telemetry: this.options.telemetry,
       reactors: this.baseReactors(),
+      owedFacts: this.owedFacts,
       onAction: this.onAction,
       pageSize: 100,
       concurrency: this.config.policy.sweepConcurrency,

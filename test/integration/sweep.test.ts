@@ -5,6 +5,8 @@ import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker
 import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmulator';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
+import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import { MemoryNotificationLog } from '../../lib/adapters/memory/memoryNotificationLog';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
 import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
@@ -14,9 +16,13 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import type { Envelope } from '../../lib/notify/envelope';
+import type { NotificationChannel } from '../../lib/notify/notificationChannel';
+import { notificationReactor } from '../../lib/notify/notificationReactor';
+import { Notifier } from '../../lib/notify/notifier';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-import { MIN, MONDAY_NOON, policyOf, STOP_AFTER_5M } from '../support/sweepWorld';
+import { LEAVE_ALONE, MIN, MONDAY_NOON, policyOf, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
 
 /** Never stop for idleness; extend by 30 minutes while the owner has been active in the last hour. */
 const EXTEND_WHILE_ACTIVE = policyOf(`
@@ -240,5 +246,64 @@ describe('the sweep against the SageMaker emulator', () => {
     expect(decisions.all()).toEqual([
       expect.objectContaining({ job: 'guarded', action: 'stop', outcome: 'dry-run', dryRun: true }),
     ]);
+  });
+});
+
+// A pool the sweep adopted (its end event lost) whose "pool available" notice could not be
+// claimed (DynamoDB throttled the notification log) is told again at the container's next sweep.
+describe('a notice the sweep could not claim', () => {
+  let world: SweepWorld;
+  afterEach(async () => world?.stop());
+
+  it('an adopted pool\'s "pool available" notice is sent once the notification log answers again', async () => {
+    const sent: Envelope[] = [];
+    const slack: NotificationChannel = {
+      name: 'slack',
+      address: (message, recipient) => ({
+        channel: 'slack',
+        to: { via: 'channel', channel: recipient.owner ?? 'default' },
+        text: message.text,
+        blocks: [],
+      }),
+      send: async (envelope) => void sent.push(envelope),
+    };
+    const log = new MemoryNotificationLog();
+    const claim = log.claim.bind(log);
+    let throttles = 1;
+    log.claim = async (...args) => {
+      if (throttles-- > 0)
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+          name: 'ThrottlingException',
+        });
+      return claim(...args);
+    };
+    world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
+    const notifier = new Notifier({
+      log,
+      channels: [slack],
+      recipients: { tagKeys: DEFAULT_OWNER_TAG_KEYS, timeZoneTagKeys: ['timezone'], defaultTimeZone: 'UTC' },
+      clock: world.clock,
+      telemetry: silentTelemetry,
+      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, waitBudgetMs: 0 },
+      leaseMs: 45_000,
+    });
+    const reactors = [
+      notificationReactor({ notifier, clock: world.clock, expiryWarningLead: 0, concurrency: 2 }),
+    ];
+
+    world.submit('lost-end', 3600);
+    world.advance(10 * MIN);
+    await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+    world.advance(2 * MIN);
+    const first = await world.sweep({ reactors });
+    expect(first).toMatchObject({ adopted: 1 });
+    expect(sent).toHaveLength(0); // the claim was throttled: nothing sent, rightly
+    // The log answers again; the sweeps go on for a quarter of an hour (a reconcile period).
+    for (let i = 0; i < 16; i++) {
+      world.advance(MIN);
+      await world.sweep({ reactors });
+    }
+    expect(world.warmPoolStatus('lost-end')).toBe('Available');
+    expect(sent).toHaveLength(1);
   });
 });

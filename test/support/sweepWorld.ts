@@ -9,6 +9,7 @@ import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTra
 import type { ActionResult } from '../../lib/app/applyPoolAction';
 import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
+import { OwedFacts } from '../../lib/app/owedFacts';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import { type SweepDeps, sweep } from '../../lib/app/sweep';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
@@ -126,6 +127,7 @@ export class SweepWorld {
       learnerMemo: new ContainerLearnerMemo(),
       telemetry: silentTelemetry,
       reactors: [{ name: 'test', react: async (facts) => void this.told.push(...facts) }],
+      owedFacts: new OwedFacts(),
       onAction: async (result) => void this.actionsTold.push(result),
       pageSize: 2,
       concurrency: 2,
