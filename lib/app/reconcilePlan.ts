@@ -76,6 +76,8 @@ export interface ReconcilePlan {
   readonly fullListResume?: FullListResume;
   /** When the full listing this plan finished or went on with started, if at an earlier reconcile. */
   readonly fullListStartedMs?: number;
+  /** Why the full listing's part stopped early (a page failed after others were read; Listing.interrupted). */
+  readonly fullListInterrupted?: string;
   /** Whether this is a listing between reconciles because the end events run late (listingPace.ts). */
   readonly sooner: boolean;
   /** The reconcile this plan is for (absent for a listing between reconciles): its findings set the next one's due time. */
@@ -174,7 +176,10 @@ export const planReconcile = async (
       : await reconciler.catalog.changedJobs(
           POOL_TRANSITIONS_MOVE_LAST_MODIFIED ? changedSince : Math.min(changedSince, recentSince),
         );
-  let fullList: Pick<ReconcilePlan, 'full' | 'fullListResume' | 'fullListStartedMs'> = { full };
+  let fullList: Pick<ReconcilePlan, 'full' | 'fullListResume' | 'fullListStartedMs' | 'fullListInterrupted'> =
+    {
+      full,
+    };
   if (full) {
     const part = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs, {
       ...(resume ? { createdFromMs: resume.fromMs } : {}),
@@ -192,6 +197,7 @@ export const planReconcile = async (
         ? { fullListResume: { fromMs: part.resumeFromMs, startedMs } }
         : {}),
       ...(resume ? { fullListStartedMs: resume.startedMs } : {}),
+      ...(part.interrupted ? { fullListInterrupted: part.interrupted } : {}),
     };
   }
   if (!listing || changedSince === undefined) {

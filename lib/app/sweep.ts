@@ -171,6 +171,13 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     reconciler && deps.remainingMs() >= deps.safetyMarginMs
       ? await planned(deps, tally, 'reconcile', () => planReconcile(deps, reconciler, pools, nowMs))
       : undefined;
+  if (plan?.fullListInterrupted) {
+    // Kept what its pages held; the next reconcile resumes after them.
+    tally.failures++;
+    deps.telemetry.error('the full listing stopped early; the next reconcile goes on from its last page', {
+      error: plan.fullListInterrupted,
+    });
+  }
   const watch =
     endWatch && reconciler && deps.remainingMs() >= deps.safetyMarginMs
       ? await planned(deps, tally, 'end watch', () =>

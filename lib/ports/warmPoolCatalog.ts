@@ -29,6 +29,11 @@ export interface Listing {
    * instant were not all read, and the next part starts from it.
    */
   readonly resumeFromMs?: number;
+  /**
+   * Why a part stopped before its time was up: a page failed (SageMaker throttling past the
+   * SDK's retries) after others were read; what they held is kept and the next part resumes.
+   */
+  readonly interrupted?: string;
 }
 
 /** A part of a listing whose pages may outlast one invocation (the 28-day listing of a busy account). */

@@ -82,4 +82,28 @@ describe('SageMakerTrainingJobs: the full listing in parts', () => {
     });
     expect(part.resumeFromMs).toBe(T0 + 1_000);
   });
+
+  it('keeps what a part read when a later page fails, and says where to resume; a listing not in parts still fails', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    sageMaker
+      .on(ListTrainingJobsCommand)
+      .resolvesOnce(page(0, 100, 't1'))
+      .rejectsOnce(throttled);
+    const catalog = new SageMakerTrainingJobs(client);
+    const part = await catalog.availablePools(T0, { keepPaging: () => true });
+    expect(part.jobs.map((j) => j.name)).toEqual(['job-99']);
+    expect(part.resumeFromMs).toBe(T0 + 99 * 60_000);
+    expect(part.interrupted).toMatch(/ThrottlingException: Rate exceeded/);
+
+    sageMaker.reset();
+    sageMaker
+      .on(ListTrainingJobsCommand)
+      .resolvesOnce(page(0, 100, 't1'))
+      .rejectsOnce(throttled);
+    await expect(catalog.availablePools(T0)).rejects.toThrow('Rate exceeded');
+    // Nothing read yet: nothing to resume from, the part fails as a whole.
+    sageMaker.reset();
+    sageMaker.on(ListTrainingJobsCommand).rejectsOnce(throttled);
+    await expect(catalog.availablePools(T0, { keepPaging: () => true })).rejects.toThrow('Rate exceeded');
+  });
 });

@@ -140,31 +140,45 @@ export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, 
    */
   private async list(
     filter: { LastModifiedTimeAfter: Date; CreationTimeAfter?: Date },
-    keepPaging: () => boolean = () => true,
+    keepPaging?: () => boolean,
   ): Promise<Listing> {
     const jobs: JobListing[] = [];
     let calls = 0;
     let lastCreatedMs: number | undefined;
     let stopped = false;
-    for await (const page of paginateListTrainingJobs(
-      { client: this.client, pageSize: LIST_PAGE_SIZE },
-      { ...filter, SortBy: 'CreationTime', SortOrder: 'Ascending' },
-    )) {
-      calls++;
-      for (const summary of page.TrainingJobSummaries ?? []) {
-        if (summary.CreationTime) lastCreatedMs = summary.CreationTime.getTime();
-        if (!summary.TrainingJobName) continue;
-        jobs.push(listingOf(summary.TrainingJobName, summary));
+    let interrupted: string | undefined;
+    try {
+      for await (const page of paginateListTrainingJobs(
+        { client: this.client, pageSize: LIST_PAGE_SIZE },
+        { ...filter, SortBy: 'CreationTime', SortOrder: 'Ascending' },
+      )) {
+        calls++;
+        for (const summary of page.TrainingJobSummaries ?? []) {
+          if (summary.CreationTime) lastCreatedMs = summary.CreationTime.getTime();
+          if (!summary.TrainingJobName) continue;
+          jobs.push(listingOf(summary.TrainingJobName, summary));
+        }
+        if (page.NextToken && keepPaging && !keepPaging()) {
+          stopped = true;
+          break;
+        }
       }
-      if (page.NextToken && !keepPaging()) {
-        stopped = true;
-        break;
-      }
+    } catch (error) {
+      // A listing in parts keeps the pages it read, and the next part resumes after them: on a
+      // big account throttled at the same depth every time, starting over would never end.
+      if (!keepPaging || lastCreatedMs === undefined) throw error;
+      stopped = true;
+      interrupted = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
     if (!stopped) return { jobs, calls };
     // A part always moves on, even past a second holding more jobs than a page (see RESUME_OVERLAP_MS).
     const fromMs = filter.CreationTimeAfter ? filter.CreationTimeAfter.getTime() + 2 * RESUME_OVERLAP_MS : 0;
-    return { jobs, calls, resumeFromMs: Math.max(lastCreatedMs ?? fromMs, fromMs) };
+    return {
+      jobs,
+      calls,
+      resumeFromMs: Math.max(lastCreatedMs ?? fromMs, fromMs),
+      ...(interrupted ? { interrupted } : {}),
+    };
   }
 
   async *listJobs(fromMs: number, toMs: number): AsyncIterable<TrainingJobSummary> {
