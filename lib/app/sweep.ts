@@ -209,11 +209,11 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
 
   const unit = (name: string, work: () => Promise<LedgerFact[]>) => runUnit(deps, tally, calm, name, work);
 
-  // Without its statistics no pool is decided for (unknown is never a reason to act): all wait for the next sweep.
-  if (knowledge)
-    await mapBounded(pools, deps.concurrency, (pool) =>
-      unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally, calm)),
-    );
+  // Without its statistics no pool is decided for (unknown is never a reason to act), but each is
+  // still looked at where it must be: a click left pending is finished, an ended pool recorded.
+  await mapBounded(pools, deps.concurrency, (pool) =>
+    unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally, calm)),
+  );
   const adopt = async (name: string, known: AlreadyKnown = {}) => {
     if (!reconciler) return [];
     const read = plan?.read.get(name);
@@ -498,7 +498,8 @@ const mustLook = (deps: SweepDeps, pool: JobRecord, nowMs: number, plan: Reconci
 const handlePool = async (
   deps: SweepDeps,
   pool: JobRecord,
-  knowledge: SweepKnowledge,
+  /** Absent: the usage statistics could not be read, and no decision is made. */
+  knowledge: SweepKnowledge | undefined,
   nowMs: number,
   plan: ReconcilePlan | undefined,
   tally: Tally,
@@ -564,6 +565,7 @@ const handlePool = async (
     calm.after.set(head.name, head);
     return facts;
   }
+  if (!knowledge) return facts;
   const acted = await decideAndAct(deps, head, knowledge, nowMs);
   calm.after.set(head.name, acted?.result.record ?? head);
   if (acted) {

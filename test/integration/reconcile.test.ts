@@ -844,6 +844,48 @@ describe('the reconcile listing vs. the sweep deadline (review F1)', () => {
     expect(world.warmPoolStatus('idle-pool')).toBe('Terminated');
   });
 
+  it('without its usage statistics the sweep still finishes a click left pending, deciding for no pool', async () => {
+    world = await new SweepWorld({ ledger: new MemoryLedger(), policy: STOP_AFTER_5M }).start();
+    world.submit('clicked', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    const record = await world.ledger.getJob('clicked');
+    const expiresAtMs = record?.pool?.expiresAtMs;
+    if (expiresAtMs === undefined) throw new Error('the pool is recorded');
+    // A Stop clicked while SageMaker did not answer: the intent stays, given up, with where the asker waits.
+    const intent = {
+      dedupeKey: 'slack#D1#1.0#pool_stop',
+      action: 'stop' as const,
+      keepAliveSeconds: 0,
+      actor: 'slack:U1',
+      reason: 'Stop clicked in Slack',
+      atMs: world.clock.now(),
+      replyTo: 'https://hooks.slack.com/actions/T0/1/abc',
+    };
+    expect(
+      await world.ledger.beginAction('clicked', intent, world.clock.now() - PENDING_ACTION_LEASE_MS, {
+        expiresAtMs,
+      }),
+    ).toBe(true);
+    await world.ledger.markActionUnknown('clicked', intent.dedupeKey, world.clock.now());
+    world.advance(MIN);
+    const stats = new Proxy(world.stats, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function'
+          ? () => Promise.reject(new Error('ProvisionedThroughputExceededException'))
+          : value;
+      },
+    });
+    const report = await world.sweep({ stats });
+    expect(report.failures).toBe(1);
+    expect(world.warmPoolStatus('clicked')).toBe('Terminated');
+    expect((await world.ledger.getJob('clicked'))?.pendingAction).toBeUndefined();
+    expect(world.decisions.all()).toContainEqual(
+      expect.objectContaining({ job: 'clicked', action: 'stop', outcome: 'applied', actor: 'slack:U1' }),
+    );
+  });
+
   /**
    * An account with `history` short jobs without keep-alive in the last 27 days (30,000: about
    * 1,100 a day), which predate the deployment. 58 s of invocation, 0.25 s a ListTrainingJobs
