@@ -410,12 +410,17 @@ const recordApplied = async (
       dedupeKey: stepKey(intent.dedupeKey, 'hold'),
     });
   }
-  await deps.ledger.recordKeepAlive(head.name, {
-    keepAliveSeconds: seconds,
-    expiresAtMs,
-    ...(stoppedBy ? { stoppedBy } : {}),
-    ...(heldUntilMs !== undefined ? { heldUntilMs } : {}),
-  });
+  // Refused when another finisher of this intent recorded it first: that one told the owner.
+  const recorded = await deps.ledger.recordKeepAlive(
+    head.name,
+    {
+      keepAliveSeconds: seconds,
+      expiresAtMs,
+      ...(stoppedBy ? { stoppedBy } : {}),
+      ...(heldUntilMs !== undefined ? { heldUntilMs } : {}),
+    },
+    intent.dedupeKey,
+  );
   const rest = withoutIntent(head);
   const after: JobRecord = rest.pool
     ? {
@@ -431,7 +436,7 @@ const recordApplied = async (
     : rest;
   return {
     decision,
-    firstTime: firstTime || onBehalf,
+    firstTime: firstTime || (onBehalf && recorded),
     record: after,
     facts: [],
     ...(head.pool?.expiresAtMs !== undefined ? { previousExpiresAtMs: head.pool.expiresAtMs } : {}),

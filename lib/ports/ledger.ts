@@ -64,10 +64,11 @@ export interface Ledger {
   recordNoPool(name: string, noPool: NoPool): Promise<void>;
   /**
    * After a successful UpdateTrainingJob: the keep-alive set and the expiry it implies (0 and
-   * `stoppedBy` for a stop). Applies only while the ledger holds the pool as Available. Clears
-   * the pending action.
+   * `stoppedBy` for a stop). Applies only while the ledger holds the pool as Available and, given
+   * `intentKey`, only while that intent is still the pending one (two finishers of one intent
+   * record it once; a newer intent is never cleared by an older one's). Clears the pending action.
    */
-  recordKeepAlive(name: string, change: KeepAliveChange): Promise<boolean>;
+  recordKeepAlive(name: string, change: KeepAliveChange, intentKey?: string): Promise<boolean>;
   /**
    * Records an action before SageMaker is asked (intent before action), and claims the pool for
    * it: refused unless the pool is Available and no other action is pending, or the pending one

@@ -260,6 +260,37 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       expect((await ledger.getJob('claimed'))?.pendingAction).toBeUndefined();
     });
 
+    it("records an intent's keep-alive once, and never clears a newer intent with an older one's", async () => {
+      const ledger = await makeLedger();
+      const record = await recorded(ledger, { name: 'twice' });
+      await ledger.observePool(record, available(T0 + 5000));
+      const intent = (dedupeKey: string, atMs: number) => ({
+        dedupeKey,
+        action: 'stop' as const,
+        keepAliveSeconds: 0,
+        actor: 'slack:U1',
+        reason: 'Stop clicked in Slack',
+        atMs,
+      });
+      expect(await ledger.beginAction('twice', intent('old', T0), T0 - 1, { expiresAtMs: T0 + 5000 })).toBe(
+        true,
+      );
+      // Its lease ran out: a newer intent claims the pool; the old one's late finisher clears nothing.
+      expect(
+        await ledger.beginAction('twice', intent('new', T0 + 10), T0 + 5, { expiresAtMs: T0 + 5000 }),
+      ).toBe(true);
+      const stop = { keepAliveSeconds: 0, expiresAtMs: T0 + 20, stoppedBy: 'slack:U1' };
+      expect(await ledger.recordKeepAlive('twice', stop, 'old')).toBe(false);
+      expect((await ledger.getJob('twice'))?.pendingAction?.dedupeKey).toBe('new');
+      // The newer intent's finisher records it; a second finisher of it is refused.
+      expect(await ledger.recordKeepAlive('twice', stop, 'new')).toBe(true);
+      expect(await ledger.recordKeepAlive('twice', stop, 'new')).toBe(false);
+      expect((await ledger.getJob('twice'))?.pool).toMatchObject({
+        keepAliveSeconds: 0,
+        stoppedBy: 'slack:U1',
+      });
+    });
+
     it('holds a pool only while no action claimed within the lease is in flight', async () => {
       const ledger = await makeLedger();
       const record = await recorded(ledger, { name: 'busy' });

@@ -507,6 +507,20 @@ describe('a pending click finished by whoever finds it', () => {
     ]);
   });
 
+  it('two finishers of one intent (the sweep, a second click) tell its outcome once', async () => {
+    const { deps, head, ledger, sm, setNow } = await setupMisbehaving();
+    sm.state.silent = true;
+    await applyPoolAction(deps, { ...extendThenHold, head });
+    sm.state.silent = false;
+    setNow(NOW + MIN);
+    // Both read the pool with the intent pending, then finish it one after the other.
+    const seen = (await ledger.getJob('pool-a')) as JobRecord;
+    const first = await settlePendingAction(deps, seen, { killSwitch: false });
+    const second = await settlePendingAction(deps, seen, { killSwitch: false });
+    expect(first?.firstTime).toBe(true);
+    expect(second?.firstTime).toBe(false);
+  });
+
   it('with the kill switch on, records it as a dry run, changes nothing, and names where the person waits', async () => {
     const { deps, head, ledger, decisions, sm, setNow } = await setupMisbehaving();
     sm.state.silent = true;

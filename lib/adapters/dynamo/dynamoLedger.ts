@@ -331,7 +331,7 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  async recordKeepAlive(name: string, change: KeepAliveChange): Promise<boolean> {
+  async recordKeepAlive(name: string, change: KeepAliveChange, intentKey?: string): Promise<boolean> {
     return this.updateWhileAvailable(
       name,
       {
@@ -341,6 +341,9 @@ export class DynamoLedger implements Ledger {
         ...(change.heldUntilMs !== undefined ? { heldUntilMs: change.heldUntilMs } : {}),
       },
       ['pendingAction'],
+      intentKey === undefined
+        ? undefined
+        : { condition: 'pendingAction.dedupeKey = :intent', values: { ':intent': intentKey } },
     );
   }
 
@@ -428,14 +431,17 @@ export class DynamoLedger implements Ledger {
     name: string,
     set: Record<string, unknown>,
     remove: readonly string[] = [],
+    also?: { readonly condition: string; readonly values: Record<string, unknown> },
   ): Promise<boolean> {
     return appliedIf(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(name),
-          ...buildUpdate(set, remove, { values: { ':available': 'Available' } }),
-          ConditionExpression: 'poolStatus = :available',
+          ...buildUpdate(set, remove, { values: { ':available': 'Available', ...also?.values } }),
+          ConditionExpression: also
+            ? `poolStatus = :available AND ${also.condition}`
+            : 'poolStatus = :available',
         }),
       ),
     );

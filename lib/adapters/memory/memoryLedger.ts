@@ -134,7 +134,8 @@ export class MemoryLedger implements Ledger {
     this.put({ ...this.current(name), noPool });
   }
 
-  async recordKeepAlive(name: string, change: KeepAliveChange): Promise<boolean> {
+  async recordKeepAlive(name: string, change: KeepAliveChange, intentKey?: string): Promise<boolean> {
+    if (intentKey !== undefined && this.current(name).pendingAction?.dedupeKey !== intentKey) return false;
     const done = this.updateWhileAvailable(name, {
       keepAliveSeconds: change.keepAliveSeconds,
       expiresAtMs: change.expiresAtMs,
