@@ -31,7 +31,8 @@ const byJob = (notices: readonly Notice[]): Notice[][] => {
  * Notices that were not sent because the notification log could not be reached (nothing was sent,
  * so that nothing is sent twice). The reactor fails with it after trying every notice: the event
  * is retried, and the notices already sent are refused then as duplicates. In the sweep, a pool's
- * "available" fact is told again at the container's next sweeps (owedFacts.ts).
+ * "available" fact is told again at the container's next sweeps (owedFacts.ts), as are the
+ * notices of its actions (owedNotices.ts).
  */
 export class NoticesNotSentError extends Error {
   override readonly name = 'NoticesNotSentError';

@@ -33,6 +33,7 @@ import { reconcileWindowMs } from '../domain/reconcileWindow';
 import { noticeForAction } from '../notify/decisionNotices';
 import type { NotificationLog } from '../notify/notificationLog';
 import type { SentNotification } from '../notify/notifier';
+import { OwedNotices } from '../notify/owedNotices';
 import type { SlackReplies } from '../notify/slackReplies';
 import type { SlackSecrets } from '../notify/slackSecrets';
 import { tellAsker } from '../notify/tellAsker';
@@ -177,6 +178,8 @@ export class Runtime {
   private readonly missingPools = new MissingPools();
   /** The sweep container's facts its reactors failed on, told again at its next sweeps. */
   private readonly owedFacts = new OwedFacts();
+  /** The notices of actions its log refused, sent again at the container's next sweeps. */
+  private readonly owedNotices = new OwedNotices();
   /** Each account and region's reconciler (its schedule and how late its end events run): one per scope. */
   private readonly reconcilers = new Map<string, ReconcileDeps>();
   /** The gap learner's memo, shared by this container's sweep and reactors across invocations. */
@@ -283,7 +286,11 @@ export class Runtime {
     this.options.telemetry.count(actionMetric(result.decision.outcome));
     this.options.onAction?.(result);
     const notice = noticeForAction(result);
-    if (notice) await this.notify.notifier.notify(notice);
+    if (notice) {
+      const sent = await this.notify.notifier.notify(notice);
+      // Not sent (the log could not be claimed), and no later sweep decides it again: owed.
+      if (sent.kind === 'failed') this.owedNotices.keep(result.decision.dedupeKey, notice, this.clock.now());
+    }
     await tellAsker(this.replies, result, this.config.notify.defaultTimeZone, this.clock.now()).catch(
       (error: unknown) =>
         this.options.telemetry.error(
@@ -403,6 +410,8 @@ export class Runtime {
       telemetry: this.options.telemetry,
       reactors: this.baseReactors(),
       owedFacts: this.owedFacts,
+      sendOwedNotices: (available) =>
+        this.owedNotices.sendAgain(this.notify.notifier, this.clock.now(), available),
       onAction: this.onAction,
       pageSize: 100,
       concurrency: this.config.policy.sweepConcurrency,

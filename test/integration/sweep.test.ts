@@ -306,4 +306,19 @@ describe('a notice the sweep could not claim', () => {
     expect(world.warmPoolStatus('lost-end')).toBe('Available');
     expect(sent).toHaveLength(1);
   });
+
+  it('sends again, at each sweep, the notices of actions its container could not send', async () => {
+    world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
+    let sends = 0;
+    const sendOwedNotices = async () => {
+      sends++;
+    };
+    await world.sweep({ sendOwedNotices });
+    world.advance(MIN);
+    await world.sweep({ sendOwedNotices });
+    expect(sends).toBe(2);
+    // A notifier that fails does not fail the sweep.
+    const report = await world.sweep({ sendOwedNotices: () => Promise.reject(new Error('throttled')) });
+    expect(report.failures).toBe(0);
+  });
 });

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { Notice } from '../../lib/notify/notice';
+import type { NotifyOutcome } from '../../lib/notify/notifier';
+import { OwedNotices } from '../../lib/notify/owedNotices';
+import { sampleAvailablePool } from '../support/sampleCriteria';
+
+const T0 = Date.parse('2026-03-02T12:00:00Z');
+const MIN = 60_000;
+
+const warning = (name: string): Notice => {
+  const job = sampleAvailablePool(name, T0).job;
+  if (!job) throw new Error('the sample has its job');
+  return { kind: 'expiry-warning', job, poolEndsAtMs: T0 + 10 * MIN } as unknown as Notice;
+};
+
+/** A notifier whose log refuses the first `refusals` claims. */
+const notifier = (refusals: number) => {
+  const sent: string[] = [];
+  let left = refusals;
+  return {
+    sent,
+    notify: async (notice: Notice): Promise<NotifyOutcome> => {
+      const key = { job: notice.job.name, kind: notice.kind, hop: notice.job.name };
+      if (left-- > 0) return { kind: 'failed', key, error: 'ThrottlingException' };
+      sent.push(notice.job.name);
+      return { kind: 'sent', key, channels: ['slack'] };
+    },
+  };
+};
+
+describe('OwedNotices', () => {
+  it('sends an owed notice again at each sweep until the log takes it, then owes it no more', async () => {
+    const owed = new OwedNotices();
+    owed.keep('warn#a', warning('a'), T0);
+    const refusing = notifier(1);
+    await owed.sendAgain(refusing, T0 + MIN, new Set(['a']));
+    expect(refusing.sent).toEqual([]);
+    expect(owed.size).toBe(1);
+    await owed.sendAgain(refusing, T0 + 2 * MIN, new Set(['a']));
+    expect(refusing.sent).toEqual(['a']);
+    expect(owed.size).toBe(0);
+  });
+
+  it('gives up after fifteen tries, or an hour', async () => {
+    const owed = new OwedNotices();
+    owed.keep('warn#a', warning('a'), T0);
+    const never = notifier(Number.POSITIVE_INFINITY);
+    for (let i = 1; i <= 16; i++) await owed.sendAgain(never, T0 + i * MIN, new Set(['a']));
+    expect(owed.size).toBe(0);
+    owed.keep('warn#b', warning('b'), T0);
+    await owed.sendAgain(never, T0 + 61 * MIN, new Set(['b']));
+    expect(owed.size).toBe(0);
+  });
+
+  it('sends the warning of a pool only while it is Available (another account sweeps its own pools)', async () => {
+    const owed = new OwedNotices();
+    owed.keep('warn#a', warning('a'), T0);
+    const sending = notifier(0);
+    await owed.sendAgain(sending, T0 + MIN, new Set(['other']));
+    expect(sending.sent).toEqual([]);
+    expect(owed.size).toBe(1);
+    await owed.sendAgain(sending, T0 + 2 * MIN, new Set(['a']));
+    expect(sending.sent).toEqual(['a']);
+    // One whose pool ended meanwhile is never sent, and forgotten within the hour.
+    owed.keep('warn#b', warning('b'), T0);
+    await owed.sendAgain(sending, T0 + 61 * MIN, new Set());
+    expect(owed.size).toBe(0);
+  });
+});
