@@ -363,11 +363,12 @@ const closeIntent = async (
     ...(outcome === 'dry-run' ? { dryRun: true } : {}),
   };
   const firstTime = await deps.decisions.record(decision);
-  await deps.ledger.endAction(head.name, intent.dedupeKey);
+  const cleared = await deps.ledger.endAction(head.name, intent.dedupeKey);
   return {
     decision,
-    // A finder clears an intent whose invocation is gone, and which told nobody, whether or not it had written the decision.
-    firstTime: firstTime || onBehalf,
+    // A finder clears an intent whose invocation is gone, and which told nobody, whether or not it
+    // had written the decision; of two finishers, the one that cleared it.
+    firstTime: firstTime || (onBehalf && cleared),
     record: withoutIntent(head),
     facts: [],
     ...(head.pool?.expiresAtMs !== undefined ? { previousExpiresAtMs: head.pool.expiresAtMs } : {}),

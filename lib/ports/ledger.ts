@@ -86,8 +86,8 @@ export interface Ledger {
    * unknown): it stays, claiming the pool, until someone asks SageMaker and finishes it.
    */
   markActionUnknown(name: string, dedupeKey: string, atMs: number): Promise<void>;
-  /** Clears the pending action with this key, whatever became of it. */
-  endAction(name: string, dedupeKey: string): Promise<void>;
+  /** Clears the pending action with this key, whatever became of it: false when it was no longer pending. */
+  endAction(name: string, dedupeKey: string): Promise<boolean>;
   /**
    * A person asked to keep the pool until `untilMs`. Applies only while Available and no action
    * claimed since `leaseStartMs` is in flight (one given up as unknown is not): a stop between

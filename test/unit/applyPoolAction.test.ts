@@ -521,6 +521,18 @@ describe('a pending click finished by whoever finds it', () => {
     expect(second?.firstTime).toBe(false);
   });
 
+  it('two finishers of one intent closed as a dry run (kill switch on) tell it once', async () => {
+    const { deps, head, ledger, sm, setNow } = await setupMisbehaving();
+    sm.state.silent = true;
+    await applyPoolAction(deps, { ...extendThenHold, head });
+    sm.state.silent = false;
+    setNow(NOW + MIN);
+    const seen = (await ledger.getJob('pool-a')) as JobRecord;
+    const first = await settlePendingAction(deps, seen, { killSwitch: true });
+    const second = await settlePendingAction(deps, seen, { killSwitch: true });
+    expect([first?.firstTime, second?.firstTime]).toEqual([true, false]);
+  });
+
   it('with the kill switch on, records it as a dry run, changes nothing, and names where the person waits', async () => {
     const { deps, head, ledger, decisions, sm, setNow } = await setupMisbehaving();
     sm.state.silent = true;

@@ -413,8 +413,8 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  async endAction(name: string, dedupeKey: string): Promise<void> {
-    await appliedIf(() =>
+  endAction(name: string, dedupeKey: string): Promise<boolean> {
+    return appliedIf(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,

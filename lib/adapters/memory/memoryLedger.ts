@@ -171,9 +171,11 @@ export class MemoryLedger implements Ledger {
       this.put({ ...record, pendingAction: { ...pending, unknownSinceMs: atMs } });
   }
 
-  async endAction(name: string, dedupeKey: string): Promise<void> {
+  async endAction(name: string, dedupeKey: string): Promise<boolean> {
     const { pendingAction, ...rest } = this.current(name);
-    if (pendingAction?.dedupeKey === dedupeKey) this.put(rest);
+    if (pendingAction?.dedupeKey !== dedupeKey) return false;
+    this.put(rest);
+    return true;
   }
 
   async runningJobs(limit: number, cursor?: string): Promise<Page<JobRecord>> {
