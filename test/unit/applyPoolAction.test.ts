@@ -507,31 +507,24 @@ describe('a pending click finished by whoever finds it', () => {
     ]);
   });
 
-  it('two finishers of one intent (the sweep, a second click) tell its outcome once', async () => {
-    const { deps, head, ledger, sm, setNow } = await setupMisbehaving();
-    sm.state.silent = true;
-    await applyPoolAction(deps, { ...extendThenHold, head });
-    sm.state.silent = false;
-    setNow(NOW + MIN);
-    // Both read the pool with the intent pending, then finish it one after the other.
-    const seen = (await ledger.getJob('pool-a')) as JobRecord;
-    const first = await settlePendingAction(deps, seen, { killSwitch: false });
-    const second = await settlePendingAction(deps, seen, { killSwitch: false });
-    expect(first?.firstTime).toBe(true);
-    expect(second?.firstTime).toBe(false);
-  });
-
-  it('two finishers of one intent closed as a dry run (kill switch on) tell it once', async () => {
-    const { deps, head, ledger, sm, setNow } = await setupMisbehaving();
-    sm.state.silent = true;
-    await applyPoolAction(deps, { ...extendThenHold, head });
-    sm.state.silent = false;
-    setNow(NOW + MIN);
-    const seen = (await ledger.getJob('pool-a')) as JobRecord;
-    const first = await settlePendingAction(deps, seen, { killSwitch: true });
-    const second = await settlePendingAction(deps, seen, { killSwitch: true });
-    expect([first?.firstTime, second?.firstTime]).toEqual([true, false]);
-  });
+  it.each([
+    ['carried out', false],
+    ['closed as a dry run (kill switch on)', true],
+  ])(
+    'two finishers of one intent (the sweep, a second click) tell its outcome once: %s',
+    async (_, killSwitch) => {
+      const { deps, head, ledger, sm, setNow } = await setupMisbehaving();
+      sm.state.silent = true;
+      await applyPoolAction(deps, { ...extendThenHold, head });
+      sm.state.silent = false;
+      setNow(NOW + MIN);
+      // Both read the pool with the intent pending, then finish it one after the other.
+      const seen = (await ledger.getJob('pool-a')) as JobRecord;
+      const first = await settlePendingAction(deps, seen, { killSwitch });
+      const second = await settlePendingAction(deps, seen, { killSwitch });
+      expect([first?.firstTime, second?.firstTime]).toEqual([true, false]);
+    },
+  );
 
   it('with the kill switch on, records it as a dry run, changes nothing, and names where the person waits', async () => {
     const { deps, head, ledger, decisions, sm, setNow } = await setupMisbehaving();
