@@ -92,6 +92,8 @@ describe.each(['memory', 'dynalite'])("(%s) a Snooze click while the sweep's sto
       snoozeTold,
       `the owner was answered "snoozed" for a pool SageMaker then stopped (audit: ${audit})`,
     ).not.toBe('applied');
+    // The person is told why, and that trying again makes sense.
+    expect(click).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/in progress; try again/) });
   });
 });
 

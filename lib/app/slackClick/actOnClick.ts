@@ -69,6 +69,15 @@ export const actOnClick = async (
         reason: 'another action on this pool is in progress (this click, delivered twice?)',
       };
     }
+    if (result.decision.outcome === 'skipped' && step.action === 'hold') {
+      // Refused while the pool is still Available: an action (a policy's stop) is in flight.
+      const now = await deps.ledger.getJob(head.name);
+      if (now?.pool?.status === 'Available' && now.pendingAction)
+        return {
+          kind: 'refused',
+          reason: 'another action on this pool is in progress; try again in a minute',
+        };
+    }
     if (result.decision.outcome === 'skipped' && index === 0) {
       return { kind: 'not-available', record: result.record };
     }
