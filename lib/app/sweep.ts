@@ -50,7 +50,7 @@ export interface SweepDeps extends ActionDeps {
    * Sends again the notices of actions this container decided but could not send (its
    * notifier's; absent: none), told which pools are still Available.
    */
-  readonly sendOwedNotices?: (available: ReadonlySet<string>) => Promise<void>;
+  readonly sendOwedNotices?: (available: ReadonlySet<string>, keepGoing: () => boolean) => Promise<void>;
   /** Told of every action that was recorded for the first time (notifications, the timeline). */
   readonly onAction?: (result: ActionResult, decision?: Decision) => Promise<void>;
   readonly pageSize: number;
@@ -459,14 +459,16 @@ const react = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<voi
 /** Tells the reactors again what they failed on in earlier sweeps of this container (owedFacts.ts). */
 const tellOwed = async (deps: SweepDeps, pools: readonly JobRecord[]): Promise<void> => {
   const available = new Set(pools.map((pool) => pool.name));
-  await deps.sendOwedNotices?.(available).catch((error: unknown) => {
+  // What is owed never takes the time the pools need: it waits for a later sweep.
+  const keepGoing = () => deps.remainingMs() >= 2 * deps.safetyMarginMs;
+  await deps.sendOwedNotices?.(available, keepGoing).catch((error: unknown) => {
     deps.telemetry.error('could not send the notices owed', { error: errorMessage(error) });
   });
   const owed = deps.owedFacts;
   if (!owed || owed.size === 0) return;
   for (const [name, facts] of owed.due(available, deps.clock.now())) {
     const reactor = deps.reactors.find((r) => r.name === name);
-    if (!reactor) continue;
+    if (!reactor || !keepGoing()) continue;
     try {
       await reactor.react(facts);
       owed.told(name, facts);

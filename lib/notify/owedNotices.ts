@@ -21,7 +21,8 @@ interface Owed {
  * the notification log when they were decided (DynamoDB throttling): nothing was sent, so that
  * nothing is sent twice, and the decision is recorded, so no later sweep decides it again. They
  * are sent again at the container's next sweeps; the log's claim keeps them to one delivery.
- * Kept in the container, as the sweep's other memories are: a new container owes nothing.
+ * Kept in the container, as the sweep's other memories are: a new container owes nothing (and
+ * the event handler's, which runs no sweep, never sends what it keeps: at most MOST_OWED).
  */
 export class OwedNotices {
   private readonly owed = new Map<string, Owed>();
@@ -42,8 +43,11 @@ export class OwedNotices {
     notifier: Pick<Notifier, 'notify'>,
     nowMs: number,
     available: ReadonlySet<string>,
+    /** Whether the sweep has time for one more (a notice may wait out Slack's retries). */
+    keepGoing: () => boolean = () => true,
   ): Promise<void> {
     for (const [key, owed] of [...this.owed]) {
+      if (!keepGoing()) return;
       if (owed.tries >= TRIES || nowMs - owed.sinceMs > OWED_FOR_AT_MOST_MS) {
         this.owed.delete(key);
         continue;

@@ -410,8 +410,8 @@ export class Runtime {
       telemetry: this.options.telemetry,
       reactors: this.baseReactors(),
       owedFacts: this.owedFacts,
-      sendOwedNotices: (available) =>
-        this.owedNotices.sendAgain(this.notify.notifier, this.clock.now(), available),
+      sendOwedNotices: (available, keepGoing) =>
+        this.owedNotices.sendAgain(this.notify.notifier, this.clock.now(), available, keepGoing),
       onAction: this.onAction,
       pageSize: 100,
       concurrency: this.config.policy.sweepConcurrency,

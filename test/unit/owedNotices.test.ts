@@ -41,6 +41,15 @@ describe('OwedNotices', () => {
     expect(owed.size).toBe(0);
   });
 
+  it('sends nothing while the sweep has no time to spare, and owes it still', async () => {
+    const owed = new OwedNotices();
+    owed.keep('warn#a', warning('a'), T0);
+    const sending = notifier(0);
+    await owed.sendAgain(sending, T0 + MIN, new Set(['a']), () => false);
+    expect(sending.sent).toEqual([]);
+    expect(owed.size).toBe(1);
+  });
+
   it('gives up after fifteen tries, or an hour', async () => {
     const owed = new OwedNotices();
     owed.keep('warn#a', warning('a'), T0);
