@@ -6,7 +6,6 @@ import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmula
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
-import { MemoryNotificationLog } from '../../lib/adapters/memory/memoryNotificationLog';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
 import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
@@ -16,13 +15,11 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
-import type { Envelope } from '../../lib/notify/envelope';
-import type { NotificationChannel } from '../../lib/notify/notificationChannel';
 import { notificationReactor } from '../../lib/notify/notificationReactor';
-import { Notifier } from '../../lib/notify/notifier';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import { LEAVE_ALONE, MIN, MONDAY_NOON, policyOf, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
+import { throttledNotifier } from '../support/throttledNotifier';
 
 /** Never stop for idleness; extend by 30 minutes while the owner has been active in the last hour. */
 const EXTEND_WHILE_ACTIVE = policyOf(`
@@ -256,37 +253,8 @@ describe('a notice the sweep could not claim', () => {
   afterEach(async () => world?.stop());
 
   it('an adopted pool\'s "pool available" notice is sent once the notification log answers again', async () => {
-    const sent: Envelope[] = [];
-    const slack: NotificationChannel = {
-      name: 'slack',
-      address: (message, recipient) => ({
-        channel: 'slack',
-        to: { via: 'channel', channel: recipient.owner ?? 'default' },
-        text: message.text,
-        blocks: [],
-      }),
-      send: async (envelope) => void sent.push(envelope),
-    };
-    const log = new MemoryNotificationLog();
-    const claim = log.claim.bind(log);
-    let throttles = 1;
-    log.claim = async (...args) => {
-      if (throttles-- > 0)
-        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
-          name: 'ThrottlingException',
-        });
-      return claim(...args);
-    };
     world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
-    const notifier = new Notifier({
-      log,
-      channels: [slack],
-      recipients: { tagKeys: DEFAULT_OWNER_TAG_KEYS, timeZoneTagKeys: ['timezone'], defaultTimeZone: 'UTC' },
-      clock: world.clock,
-      telemetry: silentTelemetry,
-      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, waitBudgetMs: 0 },
-      leaseMs: 45_000,
-    });
+    const { notifier, sent } = throttledNotifier(world.clock);
     const reactors = [
       notificationReactor({ notifier, clock: world.clock, expiryWarningLead: 0, concurrency: 2 }),
     ];

@@ -1,50 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
-import { MemoryNotificationLog } from '../../lib/adapters/memory/memoryNotificationLog';
 import { processJobStateChange, ReactorsFailedError } from '../../lib/app/processJobStateChange';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
-import type { Envelope } from '../../lib/notify/envelope';
-import type { NotificationChannel } from '../../lib/notify/notificationChannel';
 import { NoticesNotSentError, notificationReactor } from '../../lib/notify/notificationReactor';
-import { Notifier } from '../../lib/notify/notifier';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { jobEvent, T0 } from '../support/jobEvents';
 import { sampleAvailablePool } from '../support/sampleCriteria';
+import { throttledNotifier } from '../support/throttledNotifier';
 
 describe('notificationReactor', () => {
   it('fails the event when the notification log cannot be reached, so that the retry sends the notice, once', async () => {
-    const sent: Envelope[] = [];
-    const slack: NotificationChannel = {
-      name: 'slack',
-      address: (message, recipient) => ({
-        channel: 'slack',
-        to: { via: 'channel', channel: recipient.owner ?? 'default' },
-        text: message.text,
-        blocks: [],
-      }),
-      send: async (envelope) => void sent.push(envelope),
-    };
-    const log = new MemoryNotificationLog();
-    const claim = log.claim.bind(log);
-    let throttles = 1;
-    log.claim = async (...args) => {
-      if (throttles-- > 0)
-        throw Object.assign(new Error('Throughput exceeds the current capacity of your table'), {
-          name: 'ThrottlingException',
-        });
-      return claim(...args);
-    };
     const clock = { now: () => T0 + 601_000 };
-    const notifier = new Notifier({
-      log,
-      channels: [slack],
-      recipients: { tagKeys: DEFAULT_OWNER_TAG_KEYS, timeZoneTagKeys: ['timezone'], defaultTimeZone: 'UTC' },
-      clock,
-      telemetry: silentTelemetry,
-      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, waitBudgetMs: 0 },
-      leaseMs: 45_000,
-    });
+    const { notifier, sent } = throttledNotifier(clock);
     const deps = {
       ledger: new MemoryLedger(),
       trainingJobs: {
