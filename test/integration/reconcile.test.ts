@@ -1101,14 +1101,15 @@ describe('a ledger pool unknown to SageMaker (review F12)', () => {
   let world: SweepWorld;
   afterEach(async () => world?.stop());
 
-  it('is not described at every sweep once past its predicted end: once, then once per period', async () => {
+  /** A world counting its describes, whose ledger holds `ghost` Available since `sinceMin` minutes ago until `endsInMin` from now; SageMaker knows no such job. */
+  const ghostWorld = async (sinceMin: number, endsInMin: number) => {
     const ledger = new MemoryLedger();
-    let describes = 0;
+    const counted = { describes: 0 };
     world = await new SweepWorld({
       ledger,
       policy: LEAVE_ALONE,
       throttle: (op) => {
-        if (op === 'DescribeTrainingJob') describes++;
+        if (op === 'DescribeTrainingJob') counted.describes++;
         return false;
       },
     }).start();
@@ -1117,46 +1118,29 @@ describe('a ledger pool unknown to SageMaker (review F12)', () => {
       { name: 'ghost' },
       {
         status: 'Available',
-        availableSinceMs: now - 70 * MIN,
-        expiresAtMs: now - 10 * MIN,
+        availableSinceMs: now - sinceMin * MIN,
+        expiresAtMs: now + endsInMin * MIN,
         keepAliveSeconds: 3600,
-        bornAtMs: now - 70 * MIN,
+        bornAtMs: now - sinceMin * MIN,
         poolId: 'ghost',
-        observedAtMs: now - 70 * MIN,
+        observedAtMs: now - sinceMin * MIN,
       },
     );
+    return { ledger, counted };
+  };
+
+  it('is not described at every sweep once past its predicted end: once, then once per period', async () => {
+    const { counted } = await ghostWorld(70, -10);
     for (let i = 0; i < 10; i++) {
       await world.sweep();
       world.advance(MIN);
     }
-    expect(describes).toBeLessThanOrEqual(2);
+    expect(counted.describes).toBeLessThanOrEqual(2);
   });
 
   it('is recorded Terminated when a separate, later look hears NotFound again, and is a surprise once', async () => {
-    const ledger = new MemoryLedger();
-    let describes = 0;
-    world = await new SweepWorld({
-      ledger,
-      policy: LEAVE_ALONE,
-      throttle: (op) => {
-        if (op === 'DescribeTrainingJob') describes++;
-        return false;
-      },
-    }).start();
-    const now = world.clock.now();
     // Before its predicted end: a pool gone early is a surprise, the first time.
-    await ledger.observePool(
-      { name: 'ghost' },
-      {
-        status: 'Available',
-        availableSinceMs: now - 10 * MIN,
-        expiresAtMs: now + 50 * MIN,
-        keepAliveSeconds: 3600,
-        bornAtMs: now - 10 * MIN,
-        poolId: 'ghost',
-        observedAtMs: now - 10 * MIN,
-      },
-    );
+    const { ledger, counted } = await ghostWorld(10, 50);
     const reconciler = { ...world.sweepDeps.reconciler, missingPools: new MissingPools() } as ReconcileDeps;
     const closedEarly: number[] = [];
     for (let i = 0; i <= 15; i++) {
@@ -1166,7 +1150,7 @@ describe('a ledger pool unknown to SageMaker (review F12)', () => {
     }
     // Two reconciles, each looking once: the first counts the surprise, the second records the end.
     expect(closedEarly).toEqual([1, 0]);
-    expect(describes).toBe(2);
+    expect(counted.describes).toBe(2);
     expect((await ledger.getJob('ghost'))?.pool?.status).toBe('Terminated');
     expect((await ledger.availablePools(10)).items).toHaveLength(0);
   });
