@@ -524,7 +524,9 @@ const handlePool = async (
     const intent = pool.pendingAction;
     const finishing = intent !== undefined && isFinishable(intent, nowMs);
     const listed = finishing ? undefined : plan?.ended.get(pool.name);
-    let description = listed ?? (await deps.trainingJobs.describe(pool.name));
+    // A stop this container saw SageMaker accept tells the end as a describe would (acceptedStop.ts).
+    const stopped = deps.acceptedStops?.endOf(pool);
+    let description = listed ?? stopped ?? (await deps.trainingJobs.describe(pool.name));
     if (intent && finishing) {
       const finished = await finishPendingAction(deps, pool, description, {
         killSwitch: deps.setup.killSwitch,

@@ -10,6 +10,7 @@ import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import { timerPause } from '../adapters/time/timerPause';
+import { AcceptedStops } from '../app/acceptedStops';
 import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
 import { ContainerLearnerMemo } from '../app/containerLearnerMemo';
 import type { FactReactor } from '../app/factReactor';
@@ -177,6 +178,8 @@ export class Runtime {
   private readonly recordedEnds = new RecordedEnds();
   private readonly missingPools = new MissingPools();
   /** The sweep container's facts its reactors failed on, told again at its next sweeps. */
+  /** The stops SageMaker accepted from this container's sweeps, whose ends need no describe. */
+  private readonly acceptedStops = new AcceptedStops();
   private readonly owedFacts = new OwedFacts();
   /** The notices of actions its log refused, sent again at the container's next sweeps. */
   private readonly owedNotices = new OwedNotices();
@@ -407,6 +410,8 @@ export class Runtime {
       setup: this.setup(),
       stats: this.stats,
       learnerMemo: this.learnerMemo,
+      // The sweep's own stops only: those of the event handler or a click are made elsewhere when deployed.
+      acceptedStops: this.acceptedStops,
       telemetry: this.options.telemetry,
       reactors: this.baseReactors(),
       owedFacts: this.owedFacts,
