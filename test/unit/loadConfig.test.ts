@@ -25,7 +25,7 @@ describe('the one configuration', () => {
       reconcileEveryMs: 15 * 60_000,
       longestReconcileEveryMs: 60 * 60_000,
       idleLongestReconcileEveryMs: 240 * 60_000,
-      fullReconcileEveryMs: 24 * 3_600_000,
+      fullReconcileEveryMs: 168 * 3_600_000,
       catchUpEveryMs: 10_000,
       endWatch: { minUsdPerHour: Number.POSITIVE_INFINITY, marginSeconds: 300, maxDescribesPerJob: 30 },
     });

@@ -89,7 +89,7 @@ const environment = z
     POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES: optional(z.coerce.number().positive().max(1440)),
     // Every reconcile lists the Available pools of the recent hours (reconcileWindow.ts says why);
     // this is how often the listing reaches back over the whole 28-day window.
-    POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(24),
+    POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(168),
     // The end watch (domain/endWatch.ts): jobs whose pools cost at least this per hour idle are
     // described around their expected end; `off` (the default) watches none.
     POOLWARDEN_END_WATCH_USD_PER_HOUR: z
