@@ -50,6 +50,18 @@ const scenarios: Array<{
   { label: 'calm, reconcile every 30 minutes (fixed)', options: {}, reconcileMinutes: 30 },
   { label: 'calm, reconcile every 60 minutes (fixed)', options: {}, reconcileMinutes: 60 },
   { label: 'calm, period stretching up to 120 minutes', options: {}, longestMinutes: 120 },
+  // The default stretches past the hour only while no dear job runs; these show it off, and the
+  // nights (the nightly ml.p4d.24xlarge jobs) stretched to 3 hours too: the owner's lever on 3×.
+  {
+    label: 'calm, no stretch past 60 minutes',
+    options: {},
+    env: { POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES: '60' },
+  },
+  {
+    label: 'calm, up to 180 minutes while dear jobs run, 480 otherwise',
+    options: {},
+    env: { POOLWARDEN_RECONCILE_MAX_MINUTES: '180', POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES: '480' },
+  },
   { label: '--chaos (delays up to 10 min, duplicates)', options: { chaosSeed: 1 } },
   { label: '--chaos, reconcile every 15 minutes (fixed)', options: { chaosSeed: 1 }, reconcileMinutes: 15 },
   // Without catch-up listings (one listing an invocation while ends run late): the sweep's minute is the floor.
@@ -118,7 +130,7 @@ const PURPOSES: ReadonlyArray<readonly [operation: string, caller: RegExp, purpo
   [
     'DescribeTrainingJob',
     /handlePool/,
-    "the sweep: a pool past its predicted end (after the policy's own stop, as a rule)",
+    "the sweep: a pool past its predicted end (after the event handler's stop, as a rule; the sweep's own accepted stops need no look)",
   ],
   ['ListTrainingJobs', /planSooner/, 'listing sooner while end events run late'],
   ['ListTrainingJobs', /planReconcile/, 'the reconcile: the jobs of the recent window, once a period'],
@@ -135,7 +147,7 @@ const purposeOf = (operation: string, stack: string, input: Readonly<Record<stri
   // Its pages after the first are asked from the paginator's loop: how far back it reaches tells
   // this listing (it is asked without WarmPoolStatusEquals, which saves no call: see the adapter).
   if (operation === 'ListTrainingJobs' && reachesBackWeeks(input))
-    return `${operation}\tthe 28-day listing of Available pools (daily, at the first reconcile and at the local run's last): a page per 100 jobs`;
+    return `${operation}\tthe 28-day listing of Available pools (weekly, at the first reconcile and at the local run's last): a page per 100 jobs`;
   const chain = callerChain(stack, { depth: 8, lines: false });
   const found = PURPOSES.find(([op, caller]) => op === operation && caller.test(chain));
   return `${operation}\t${found?.[2] ?? chain}`;
@@ -284,7 +296,7 @@ const callerRows = [...callers.counts.entries()]
 const section = [
   '## Reconciliation (`npm run bench:reconcile`)',
   '',
-  `Bundled team week (${trace.length} jobs), example policy, the reconcile period adapting from 15 min up to 60 unless said (README, event handling rule 7: each reconcile that finds nothing the events missed doubles it, any that does brings 15 back; "fixed": the longest set to the base; each lists the jobs of the recent ${fixed(recentPoolsWindowMs(DEFAULT_KEEP_ALIVE_LIMITS, 15 * 60_000) / 3_600_000, 2)} h with their warm pool status), full 28-day listing every 24 h. Polling baseline: one DescribeTrainingJob per Available pool-minute of the calm run (${thousands(calmPollingCalls)}), list calls not counted; the target is 3× fewer calls than that. "Polling + its updates" also counts the UpdateTrainingJob calls of the calm run (${thousands(calmUpdates)}), which a polling system would make too; it is shown, not the target. The end watch (README, event handling rule 7) is off by default; where said it is on and describes running jobs whose pools cost at least $50/h idle around their learnt end, at most 30 describes a job unless said. While the end events run late (a listing shows an end the ledger does not hold, or an end a listing adopted had its event arrive more than the 60 s grace after it: README, event handling rule 7) every sweep also lists what changed since the previous listing, a page each, and then, within its invocation, again every 10 s from the scheduled instant, each listing only while its 13 s safety margin is left of the invocation and of the time until 5 s before the next scheduled minute (catch-up listings, \`POOLWARDEN_CATCH_UP_SECONDS\`: at 10, 20, 30 and 40 s), adopting the ends it finds (an end younger than 20 s whose pool costs less than $10 an hour idle is left to its event until then); all counted under ListTrainingJobs; calm runs never do. "Catch-up: Lambda s" is the virtual time the sweeps spent within their invocations waiting for the catch-up listings: what catching up adds to the sweep's billed duration (256 MB, arm64). With catch-up listings off a pool the calm run stops the instant its event arrives idles until the next sweep, about half a minute, and the ml.p4d.24xlarge pools cost $2.51 a minute idle; with it, a few seconds (3 to 9 s for the eleven such pools under --chaos). A reconcile every minute finds each end within the 60 s grace, but an end it adopts still counts late when its event came after the grace, so it catches up as the others do.`,
+  `Bundled team week (${trace.length} jobs), example policy, the reconcile period adapting from 15 min up to 60, and on up to 240 while no running job's pool would idle $25 over the period, unless said (README, event handling rule 7: each reconcile that finds nothing the events missed doubles it, any that does brings 15 back; a dear job started during a stretch past 60 brings 60 back within the hour; "fixed": the longest set to the base; each lists the jobs of the recent ${fixed(recentPoolsWindowMs(DEFAULT_KEEP_ALIVE_LIMITS, 15 * 60_000) / 3_600_000, 2)} h with their warm pool status), full 28-day listing every 168 h (weekly). The sweep records the end of a stop SageMaker accepted from it from that answer, not a describe (README, event handling rule 7). Polling baseline: one DescribeTrainingJob per Available pool-minute of the calm run (${thousands(calmPollingCalls)}), list calls not counted; the target is 3× fewer calls than that. "Polling + its updates" also counts the UpdateTrainingJob calls of the calm run (${thousands(calmUpdates)}), which a polling system would make too; it is shown, not the target. The end watch (README, event handling rule 7) is off by default; where said it is on and describes running jobs whose pools cost at least $50/h idle around their learnt end, at most 30 describes a job unless said. While the end events run late (a listing shows an end the ledger does not hold, or an end a listing adopted had its event arrive more than the 60 s grace after it: README, event handling rule 7) every sweep also lists what changed since the previous listing, a page each, and then, within its invocation, again every 10 s from the scheduled instant, each listing only while its 13 s safety margin is left of the invocation and of the time until 5 s before the next scheduled minute (catch-up listings, \`POOLWARDEN_CATCH_UP_SECONDS\`: at 10, 20, 30 and 40 s), adopting the ends it finds (an end younger than 20 s whose pool costs less than $10 an hour idle is left to its event until then); all counted under ListTrainingJobs; calm runs never do. "Catch-up: Lambda s" is the virtual time the sweeps spent within their invocations waiting for the catch-up listings: what catching up adds to the sweep's billed duration (256 MB, arm64). With catch-up listings off a pool the calm run stops the instant its event arrives idles until the next sweep, about half a minute, and the ml.p4d.24xlarge pools cost $2.51 a minute idle; with it, a few seconds (3 to 9 s for the eleven such pools under --chaos). A reconcile every minute finds each end within the 60 s grace, but an end it adopts still counts late when its event came after the grace, so it catches up as the others do.`,
   '',
   table(
     [

@@ -5,6 +5,7 @@ import { expiryAfterUpdate } from '../domain/keepAlive';
 import type { DecisionLog, DecisionOutcome, DecisionRecord, PoolAction } from '../ports/decisionLog';
 import type { PoolAsRead } from '../ports/ledger';
 import type { TrainingJobDescription, TrainingJobs } from '../ports/trainingJobs';
+import type { AcceptedStops } from './acceptedStops';
 import type { LedgerFact } from './ledgerFacts';
 import { type ObserveDeps, observeDescription } from './observeDescription';
 
@@ -16,6 +17,8 @@ export interface ActionDeps extends ObserveDeps {
    * up on (the owner's notice, the asker's follow-up).
    */
   readonly onAction?: (result: ActionResult) => Promise<void>;
+  /** The sweep container's memory of the stops SageMaker accepted from it (acceptedStops.ts); absent: none kept. */
+  readonly acceptedStops?: AcceptedStops;
 }
 
 /** One action on the pool a job holds, as a policy, an operator or a Slack user asks for it. */
@@ -292,6 +295,8 @@ const carryOut = async (
     const facts = description ? await observeDescription(deps, closed.record, description) : [];
     return { ...closed, record: withoutIntent((await deps.ledger.getJob(head.name)) ?? head), facts };
   }
+  // Accepted at once: SageMaker's word that the pool is released, at the instant recorded as its end.
+  if (intent.keepAliveSeconds === 0 && !onBehalf) deps.acceptedStops?.note(head.name, askedAtMs);
   return recordApplied(deps, head, intent, onBehalf, askedAtMs);
 };
 

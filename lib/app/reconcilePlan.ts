@@ -5,10 +5,13 @@ import type { KeepAliveLimits } from '../domain/keepAlive';
 import type { OwnerTagKeys } from '../domain/owner';
 import type { PriceTable } from '../domain/prices';
 import {
+  couldStretchIdle,
   dearJobsBoundStretch,
   isSurprise,
   nextReconcilePeriodMs,
   type ReconcileFindings,
+  type ReconcilePeriodSettings,
+  stretchLimitMs,
   surpriseOnRecord,
 } from '../domain/reconcilePeriod';
 import { POOL_TRANSITIONS_MOVE_LAST_MODIFIED, recentPoolsWindowMs } from '../domain/reconcileWindow';
@@ -29,6 +32,7 @@ import {
 import type { MissingPools } from './missingPools';
 import { readAllPages } from './readAllPages';
 import type { RecordedEnds } from './recordedEnds';
+import type { StretchGuard } from './stretchGuard';
 
 /** What the sweep needs to list SageMaker's pools and adopt the ones the ledger never heard of. */
 export interface ReconcileDeps {
@@ -45,6 +49,13 @@ export interface ReconcileDeps {
    * the period stays the base (`reconcileEveryMs`).
    */
   readonly longestEveryMs?: number;
+  /** The longest it stretches to while no running job's pool is dear idle (stretchLimitMs); absent: `longestEveryMs`. */
+  readonly idleLongestEveryMs?: number;
+  /**
+   * The container's watch over a period stretched past the longest (stretchGuard.ts) and the
+   * prices it reads the running jobs with; absent: the period stretches no further than the longest.
+   */
+  readonly stretch?: { readonly guard: StretchGuard; readonly prices: PriceTable };
   /** The deployment's own account and region, for naming adopted jobs of other accounts. */
   readonly home?: JobLocation;
   /** The container's memory of ended jobs read recorded; absent: each listing's are read again. */
@@ -141,7 +152,8 @@ export const planReconcile = async (
   // when due, and a claim since that died left no more than a period unlisted; a period of
   // overlap, as ever. The listing reaches back to the last listing done, never to a claim alone.
   const granted = Math.max(every, claim.grantedMs ?? every);
-  const reach = 2 * Math.max(granted, reconciler.longestEveryMs ?? every);
+  // The longest period a reconcile may have granted: past the longest while no dear job ran.
+  const reach = 2 * Math.max(granted, periodSettings(deps, reconciler).idleLongestMs ?? every);
   const listed = claim.lastListedMs;
   const changedSince =
     listed !== undefined &&
@@ -245,16 +257,44 @@ const fullListingBudget = (deps: ReconcileTiming): (() => boolean) => {
  * period after it while the end events run late (a longer period was granted on the events'
  * word, which no longer holds), or at once when forced.
  */
-export const claimReconcile = (
-  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'forceReconcile'>,
+export const claimReconcile = async (
+  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'forceReconcile' | 'ledger' | 'pageSize'>,
   reconciler: ReconcileDeps,
   nowMs: number,
-): Promise<ReconcileClaim> =>
-  reconciler.schedule.claim(
+): Promise<ReconcileClaim> => {
+  await checkStretch(deps, reconciler, nowMs);
+  const cutShort = reconciler.stretch?.guard.cutShort === true;
+  return reconciler.schedule.claim(
     nowMs,
     deps.reconcileEveryMs,
-    deps.forceReconcile ? 'forced' : eventsLate(reconciler) ? 'base' : 'granted',
+    deps.forceReconcile ? 'forced' : eventsLate(reconciler) || cutShort ? 'base' : 'granted',
   );
+};
+
+/** The reconcile period's settings (reconcilePeriod.ts): no stretch past the longest without a guard over it. */
+const periodSettings = (
+  deps: Pick<ReconcileTiming, 'reconcileEveryMs'>,
+  reconciler: ReconcileDeps,
+): ReconcilePeriodSettings => {
+  const longestMs = reconciler.longestEveryMs ?? deps.reconcileEveryMs;
+  const idleLongestMs = reconciler.stretch ? (reconciler.idleLongestEveryMs ?? longestMs) : longestMs;
+  return { baseMs: deps.reconcileEveryMs, longestMs, idleLongestMs: Math.max(longestMs, idleLongestMs) };
+};
+
+/** While the period is stretched past the longest, once per longest period: do the running jobs still allow it? */
+const checkStretch = async (
+  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'ledger' | 'pageSize'>,
+  reconciler: ReconcileDeps,
+  nowMs: number,
+): Promise<void> => {
+  const stretch = reconciler.stretch;
+  if (!stretch?.guard.checkDue(nowMs)) return;
+  const dearest = await dearestRunningUsdPerHour(deps, stretch.prices).catch(() => undefined);
+  stretch.guard.checked(
+    nowMs,
+    dearest === undefined ? undefined : stretchLimitMs(periodSettings(deps, reconciler), dearest),
+  );
+};
 
 /**
  * What the dearest pool a job the ledger holds running may leave costs an hour idle (0: none;
@@ -313,27 +353,28 @@ export const settleReconcile = async (
     eventsLate: eventsLate(reconciler),
   };
   reconciler.pace?.reconciled();
-  const settings = {
-    baseMs: deps.reconcileEveryMs,
-    longestMs: reconciler.longestEveryMs ?? deps.reconcileEveryMs,
-  };
+  const settings = periodSettings(deps, reconciler);
   const quiet: ReconcileFindings = { ...seen, dearestRunningUsdPerHour: 0 };
   const surprise = surpriseOnRecord(quiet, claim.first);
-  // The running jobs are read only when they could bound a stretch: a quiet reconcile in an
-  // account whose events are not yet trusted.
+  // The running jobs are read only when they could bound a stretch (a quiet reconcile in an
+  // account whose events are not yet trusted), or let it pass the longest (no job running).
   const bounded =
     settings.longestMs > settings.baseMs &&
     !isSurprise(quiet) &&
     dearJobsBoundStretch(surprise ? claim.startMs : claim.lastSurpriseAtMs, claim.startMs);
+  const idleMatters = !isSurprise(quiet) && couldStretchIdle(settings, claim.grantedMs);
+  const dearest = bounded || idleMatters ? await dearestRunningUsdPerHour(deps, prices) : undefined;
   const findings: ReconcileFindings = {
     ...seen,
-    dearestRunningUsdPerHour: bounded ? await dearestRunningUsdPerHour(deps, prices) : 0,
+    dearestRunningUsdPerHour: bounded ? (dearest ?? 0) : 0,
+    ...(idleMatters && dearest !== undefined ? { dearestRunningPastLongest: dearest } : {}),
   };
   // A full listing under way keeps the base period: it goes on at the next reconcile, not a stretch later.
   const periodMs = plan.fullListResume
     ? settings.baseMs
     : nextReconcilePeriodMs(settings, claim.grantedMs, findings);
   const nextDueAtMs = claim.startMs + periodMs;
+  reconciler.stretch?.guard.granted(claim.startMs, periodMs, settings.longestMs);
   await reconciler.schedule.done(claim.startMs, {
     fullList: plan.full && !plan.fullListResume,
     ...(plan.fullListStartedMs !== undefined ? { fullListStartedMs: plan.fullListStartedMs } : {}),

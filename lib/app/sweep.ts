@@ -88,7 +88,12 @@ export interface SweepReport {
   readonly listed: boolean;
   /** Whether it listed what changed between reconciles, because the end events run late (listingPace.ts). */
   readonly listedSooner: boolean;
-  /** While the end events run late, when the next sweep lists what changed; absent otherwise. */
+  /**
+   * When a sweep must next run whatever the pools, to list before the reconcile due: while the end
+   * events run late, the listing of what changed (listingPace.ts); while the period is stretched
+   * past the longest, the look at the running jobs that may bring the reconcile sooner
+   * (stretchGuard.ts). Absent: neither.
+   */
   readonly nextListAtMs?: number;
   /** After a reconcile, when the next one is due (reconcilePeriod.ts); absent when this sweep did not reconcile. */
   readonly nextReconcileAtMs?: number;
@@ -283,7 +288,10 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
         })
       : nowMs + deps.scheduleEveryMs;
   const nextChangeAtMs = Math.min(nextPoolChangeAtMs, watch?.nextAtMs ?? Number.POSITIVE_INFINITY);
-  const nextListAtMs = deps.reconciler?.pace?.nextListingAtMs();
+  const nextListAtMs = earliest(
+    deps.reconciler?.pace?.nextListingAtMs(),
+    deps.reconciler?.stretch?.guard.nextCheckAtMs(),
+  );
   const { actions, ...counts } = tally;
   return {
     availablePools: pools.length,
@@ -524,7 +532,9 @@ const handlePool = async (
     const intent = pool.pendingAction;
     const finishing = intent !== undefined && isFinishable(intent, nowMs);
     const listed = finishing ? undefined : plan?.ended.get(pool.name);
-    let description = listed ?? (await deps.trainingJobs.describe(pool.name));
+    // A stop this container saw SageMaker accept tells the end as a describe would (acceptedStop.ts).
+    const stopped = deps.acceptedStops?.endOf(pool);
+    let description = listed ?? stopped ?? (await deps.trainingJobs.describe(pool.name));
     if (intent && finishing) {
       const finished = await finishPendingAction(deps, pool, description, {
         killSwitch: deps.setup.killSwitch,
@@ -642,6 +652,10 @@ const policyRequest = (head: JobRecord, decision: Decision, action: PoolAction):
   ...optional('keepAliveSeconds', decision.keepAliveSeconds),
   ...optional('untilMs', decision.endsAtMs),
 });
+
+/** The earlier of two instants, either perhaps absent. */
+const earliest = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined ? b : b === undefined ? a : Math.min(a, b);
 
 const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
   value === undefined ? {} : ({ [key]: value } as Record<K, V>);

@@ -13,6 +13,11 @@ export interface ReconcilePeriodSettings {
   readonly baseMs: number;
   /** The longest a run of quiet reconciles stretches it to (POOLWARDEN_RECONCILE_MAX_MINUTES). */
   readonly longestMs: number;
+  /**
+   * The longest it stretches to while no running job's pool is dear idle (stretchLimitMs;
+   * POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES); absent: `longestMs`.
+   */
+  readonly idleLongestMs?: number;
 }
 
 /** What one reconcile (its listing and the sweep's work that followed it) found. */
@@ -43,6 +48,12 @@ export interface ReconcileFindings {
    * but what a lost end would cost until the next reconcile: read only when the rest is quiet.
    */
   readonly dearestRunningUsdPerHour: number;
+  /**
+   * Like `dearestRunningUsdPerHour`, but read whatever the trust when a quiet reconcile could
+   * stretch past `longestMs` (couldStretchIdle): the stretch passes it only as far as
+   * LOST_END_IDLE_BUDGET_USD allows (nothing running: up to `idleLongestMs`). Absent: not read.
+   */
+  readonly dearestRunningPastLongest?: number;
 }
 
 /**
@@ -91,9 +102,37 @@ export const isSurprise = (findings: ReconcileFindings): boolean =>
   findings.incomplete > 0;
 
 /**
+ * Whether a quiet reconcile granted `grantedMs` would stretch past the longest period, were no
+ * job running: only then is it worth reading the running jobs for `dearestRunningPastLongest`.
+ */
+export const couldStretchIdle = (settings: ReconcilePeriodSettings, grantedMs: number | undefined): boolean =>
+  (settings.idleLongestMs ?? settings.longestMs) > settings.longestMs &&
+  2 * (grantedMs ?? settings.baseMs / 2) > settings.longestMs;
+
+/**
+ * The longest a quiet reconcile may stretch the period to past the longest, given what the
+ * dearest pool a running job would leave costs an hour idle (`dearestRunningPastLongest`): as far
+ * as a lost end of it would cost no more than LOST_END_IDLE_BUDGET_USD, up to the idle longest;
+ * never less than the longest. What a reconcile guards against is a lost end event, and when
+ * nothing dear runs (nights without the nightly jobs, weekends, cheap instances) a late find
+ * costs little. A dear job started during such a stretch ends it (StretchGuard,
+ * lib/app/stretchGuard.ts, reads the running jobs once per longest period meanwhile); only a job
+ * whose start and end events were both lost goes unseen until the stretch ends.
+ */
+export const stretchLimitMs = (
+  settings: ReconcilePeriodSettings,
+  dearestRunningPastLongest: number,
+): number =>
+  Math.max(
+    settings.longestMs,
+    Math.min(settings.idleLongestMs ?? settings.longestMs, budgetMs(dearestRunningPastLongest)),
+  );
+
+/**
  * The period after a reconcile that was granted `grantedMs` (the time its claim allowed since
  * the one before; undefined for the first): twice that when it found nothing, at least the base
- * and at most the longest; the base after a surprise.
+ * and at most the longest (past it, as far as stretchLimitMs allows, when the running jobs were
+ * read for it); the base after a surprise.
  */
 export const nextReconcilePeriodMs = (
   settings: ReconcilePeriodSettings,
@@ -102,13 +141,16 @@ export const nextReconcilePeriodMs = (
 ): number => {
   const { baseMs } = settings;
   if (isSurprise(findings)) return baseMs;
-  const atRiskMs =
-    findings.dearestRunningUsdPerHour > 0
-      ? (LOST_END_IDLE_BUDGET_USD / findings.dearestRunningUsdPerHour) * 3_600_000
-      : Number.POSITIVE_INFINITY;
-  const longestMs = Math.max(baseMs, Math.min(settings.longestMs, atRiskMs));
+  const atRiskMs = budgetMs(findings.dearestRunningUsdPerHour);
+  const past = findings.dearestRunningPastLongest;
+  const capMs = past === undefined ? settings.longestMs : stretchLimitMs(settings, past);
+  const longestMs = Math.max(baseMs, Math.min(capMs, atRiskMs));
   return Math.min(longestMs, Math.max(baseMs, 2 * (grantedMs ?? baseMs / 2)));
 };
+
+/** How long a pool costing `usdPerHour` idle takes to spend LOST_END_IDLE_BUDGET_USD (0: never). */
+const budgetMs = (usdPerHour: number): number =>
+  usdPerHour > 0 ? (LOST_END_IDLE_BUDGET_USD / usdPerHour) * 3_600_000 : Number.POSITIVE_INFINITY;
 
 /**
  * Which due time a claim honours:

@@ -10,6 +10,7 @@ import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import { timerPause } from '../adapters/time/timerPause';
+import { AcceptedStops } from '../app/acceptedStops';
 import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
 import { ContainerLearnerMemo } from '../app/containerLearnerMemo';
 import type { FactReactor } from '../app/factReactor';
@@ -20,6 +21,7 @@ import { policyReactor } from '../app/policyReactor';
 import type { ProcessDeps } from '../app/processJobStateChange';
 import type { ReconcileDeps } from '../app/reconcilePlan';
 import { RecordedEnds } from '../app/recordedEnds';
+import { StretchGuard } from '../app/stretchGuard';
 import type { SweepDeps } from '../app/sweep';
 import type { SweepAccountsDeps } from '../app/sweepAccounts';
 import { SWEEP_EVERY_MS } from '../app/sweepWake';
@@ -176,6 +178,8 @@ export class Runtime {
   /** What this container's reconciles read recorded ended: kept across its invocations. */
   private readonly recordedEnds = new RecordedEnds();
   private readonly missingPools = new MissingPools();
+  /** The stops SageMaker accepted from this container's sweeps, whose ends need no describe. */
+  private readonly acceptedStops = new AcceptedStops();
   /** The sweep container's facts its reactors failed on, told again at its next sweeps. */
   private readonly owedFacts = new OwedFacts();
   /** The notices of actions its log refused, sent again at the container's next sweeps. */
@@ -368,10 +372,12 @@ export class Runtime {
       listWindowMs: reconcileWindowMs(this.config.core.limits),
       fullReconcileEveryMs: this.config.policy.fullReconcileEveryMs,
       longestEveryMs: this.config.policy.longestReconcileEveryMs,
+      idleLongestEveryMs: this.config.policy.idleLongestReconcileEveryMs,
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
       recordedEnds: this.recordedEnds,
       missingPools: this.missingPools,
       pace: new ListingPace(),
+      stretch: { guard: new StretchGuard(), prices: this.prices },
     };
     this.reconcilers.set(scope, reconciler);
     return reconciler;
@@ -404,6 +410,8 @@ export class Runtime {
     const reconciler = this.reconcilerOf();
     return {
       ...this.actionDeps(),
+      // The sweep's own stops only: those of the event handler or a click are made elsewhere when deployed.
+      acceptedStops: this.acceptedStops,
       setup: this.setup(),
       stats: this.stats,
       learnerMemo: this.learnerMemo,

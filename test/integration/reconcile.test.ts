@@ -161,6 +161,35 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect((await ledger.getJob('lost-end'))?.job?.status).toBe('Completed');
   });
 
+  it('after a stretch past the longest, a reconcile that died after its claim still leaves the next listing what changed since the last listing done', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({
+      ledger,
+      policy: LEAVE_ALONE,
+      longestReconcileEveryMs: 60 * MIN,
+      idleLongestReconcileEveryMs: 120 * MIN,
+    }).start();
+    const reconciler = world.sweepDeps.reconciler;
+    if (!reconciler) throw new Error('the world reconciles');
+    const reconciles: number[] = [];
+    for (let minute = 0; minute <= 250; minute++) {
+      // No pool: once its events are lost, only a listing of what changed can tell that it ran and ended.
+      if (minute === 120) world.submit('lost-all', 0);
+      await world.deliver(() => true);
+      if (minute === 225) {
+        // Due after two quiet hours; the reconcile claims, then its invocation dies before it lists anything.
+        expect(
+          (await reconciler.schedule.claim(world.clock.now(), RECONCILE_EVERY_MS, 'granted')).claimed,
+        ).toBe(true);
+      } else if ((await world.sweep()).listed) reconciles.push(minute);
+      world.advance(MIN);
+    }
+    // The next reconcile reaches back to the one at 105, two hours and a quarter before it: still
+    // within the chain, as the longest period granted was two hours.
+    expect(reconciles).toEqual([0, 15, 45, 105, 240]);
+    expect((await ledger.getJob('lost-all'))?.job?.status).toBe('Completed');
+  });
+
   /**
    * A busy account's first 110 minutes: a job submitted each minute (`submit`), its events
    * delivered just after the sweep. The minutes the sweep reconciled, and what `count` summed
@@ -317,6 +346,38 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     }
     // Trusted by then: the dear job, running from minute 1470 to about 1570, leaves the hourly pace.
     expect(reconciles.filter((m) => m >= DAY_MIN - 60)).toEqual([1425, 1485, 1545, 1605]);
+  });
+
+  it('stretches past the longest while no dear job runs; a dear job started meanwhile brings the base pace back, and its lost end is found', async () => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({
+      ledger,
+      policy: LEAVE_ALONE,
+      longestReconcileEveryMs: 60 * MIN,
+      idleLongestReconcileEveryMs: 240 * MIN,
+    }).start();
+    const reconciles: number[] = [];
+    let adoptedAt: number | undefined;
+    for (let minute = 0; minute <= 560; minute++) {
+      // Four ml.p4d.24xlarge, about $150 an hour idle, started 5 minutes into the 4-hour stretch; its end event is lost.
+      if (minute === 470)
+        world.emulator.submit({
+          ...sampleJob('dear', 3600, 30, 30 * 60),
+          instanceType: 'ml.p4d.24xlarge',
+          instanceCount: 4,
+        });
+      await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+      const report = await world.sweep();
+      if (report.listed) reconciles.push(minute);
+      if (report.adopted > 0) adoptedAt ??= minute;
+      world.advance(MIN);
+    }
+    // Nothing runs: 15, 30, 60, then past the hour, 120 and 240 minutes. At the first hourly look at the
+    // running jobs during the stretch (minute 525) the dear job holds it to the hour: the reconcile comes
+    // then, not at minute 705, and adopts the lost end.
+    expect(reconciles.filter((m) => m <= 525)).toEqual([0, 15, 45, 105, 225, 465, 525]);
+    expect(adoptedAt).toBe(525);
+    expect((await ledger.getJob('dear'))?.job?.status).toBe('Completed');
   });
 
   it('learns at the next reconcile, not at the daily full listing, that someone else stopped a known pool', async () => {

@@ -18,6 +18,11 @@ import { LEAVE_ALONE, MIN, MONDAY_NOON, RECONCILE_EVERY_MS, SweepWorld } from '.
  * not from the claim, and comes a base period later.
  */
 const LONGEST_EVERY_MS = 4 * RECONCILE_EVERY_MS;
+/**
+ * Or, while no running job's pool is dear idle (these jobs' are not), on up to this
+ * (stretchLimitMs): the longest period is then this one.
+ */
+const IDLE_LONGEST_EVERY_MS = 8 * RECONCILE_EVERY_MS;
 const WRITES = new Set([
   'recordSnapshot',
   'observePool',
@@ -73,9 +78,9 @@ const fates = fc.array(
 
 /**
  * Maybe a reconcile dies after its claim: the first due from this minute of the submissions on,
- * up to two hours after the last, when the quiet may have stretched the period to the longest.
+ * up to four hours after the last, when the quiet may have stretched the period to the longest.
  */
-const dies = fc.option(fc.integer({ min: 0, max: 210 }), { nil: undefined });
+const dies = fc.option(fc.integer({ min: 0, max: 330 }), { nil: undefined });
 
 interface Delivery {
   readonly atMs: number;
@@ -87,19 +92,23 @@ interface Delivery {
 describe('reconciliation converges to SageMaker (property)', () => {
   it('ledger = emulator within two reconcile periods (the longest, then the base) after the last event, whatever befell the events', async () => {
     await fc.assert(
-      // Jobs from the start, or after two hours of quiet reconciles that stretched the period to the longest.
+      // Jobs from the start, or after two hours of quiet reconciles that stretched the period to the
+      // longest; the period stretching past it while no dear job runs, or not.
       fc.asyncProperty(
         jobs,
         fates,
         fc.constantFrom(0, 120),
         dies,
-        async (specs, plan, quietLeadMin, dieAfterMin) => {
+        fc.constantFrom(undefined, IDLE_LONGEST_EVERY_MS),
+        async (specs, plan, quietLeadMin, dieAfterMin, idleLongestEveryMs) => {
           const { ledger, state } = crashable(new MemoryLedger());
           const world = await new SweepWorld({
             ledger,
             policy: LEAVE_ALONE,
             longestReconcileEveryMs: LONGEST_EVERY_MS,
+            ...(idleLongestEveryMs !== undefined ? { idleLongestReconcileEveryMs: idleLongestEveryMs } : {}),
           }).start();
+          const longestMs = idleLongestEveryMs ?? LONGEST_EVERY_MS;
           try {
             const submissions = specs
               .map((spec, i) => ({
@@ -161,7 +170,7 @@ describe('reconciliation converges to SageMaker (property)', () => {
               const quiet =
                 submissions.length === 0 && queue.length === 0 && world.emulator.nextDueAt() === undefined;
               quietSince = quiet ? (quietSince ?? at) : undefined;
-              if (quietSince !== undefined && at - quietSince >= LONGEST_EVERY_MS + RECONCILE_EVERY_MS) break;
+              if (quietSince !== undefined && at - quietSince >= longestMs + RECONCILE_EVERY_MS) break;
             }
             const truth = world.emulator.model.inspectJobs();
             const records = new Map(

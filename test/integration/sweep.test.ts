@@ -8,6 +8,7 @@ import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
+import { AcceptedStops } from '../../lib/app/acceptedStops';
 import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import { type SweepDeps, sweep } from '../../lib/app/sweep';
@@ -176,6 +177,58 @@ describe('the sweep against the SageMaker emulator', () => {
     const next = await runSweep(STOP_AFTER_5M);
     expect(next.reconciled).toBe(1);
     expect((await deps.ledger.getJob('stopping'))?.pool).toMatchObject({ status: 'Terminated' });
+  });
+
+  describe('the end of a stop SageMaker accepted (acceptedStop.ts)', () => {
+    /** The sweep's SageMaker, counting its describes. */
+    const counted = () => {
+      const calls = { describes: 0 };
+      const trainingJobs: SweepDeps['trainingJobs'] = {
+        describe: (name, signal) => {
+          calls.describes++;
+          return deps.trainingJobs.describe(name, signal);
+        },
+        setKeepAlive: (name, seconds, signal) => deps.trainingJobs.setKeepAlive(name, seconds, signal),
+      };
+      return { calls, trainingJobs };
+    };
+
+    it('is recorded from the answer at the next look, without a describe, billed as SageMaker billed it', async () => {
+      await poolFrom('own-stop', 3600);
+      const { calls, trainingJobs } = counted();
+      const container = { ...deps, trainingJobs, acceptedStops: new AcceptedStops() };
+      advanceTo(clock.now() + 6 * MIN + 123);
+      await sweep(container);
+      expect(poolStatus('own-stop')).toBe('Terminated');
+      expect((await deps.ledger.getJob('own-stop'))?.pool).toMatchObject({ status: 'Available' });
+      advanceTo(clock.now() + MIN);
+      const next = await sweep(container);
+      expect(next.reconciled).toBe(1);
+      expect(calls.describes).toBe(0);
+      const billed = emulator.model.inspectJob('own-stop')?.billableSeconds;
+      expect(billed).toBeGreaterThan(6 * 60);
+      expect((await deps.ledger.getJob('own-stop'))?.pool).toMatchObject({
+        status: 'Terminated',
+        stoppedBy: 'policy:defaults',
+        billableSeconds: billed,
+      });
+      expect(await deps.ledger.availablePools(10)).toEqual({ items: [] });
+    });
+
+    it('is described when this container did not see the stop accepted (another container, a click)', async () => {
+      await poolFrom('their-stop', 3600);
+      advanceTo(clock.now() + 6 * MIN);
+      await sweep(deps);
+      expect(poolStatus('their-stop')).toBe('Terminated');
+      const { calls, trainingJobs } = counted();
+      advanceTo(clock.now() + MIN);
+      await sweep({ ...deps, trainingJobs, acceptedStops: new AcceptedStops() });
+      expect(calls.describes).toBe(1);
+      expect((await deps.ledger.getJob('their-stop'))?.pool).toMatchObject({
+        status: 'Terminated',
+        billableSeconds: emulator.model.inspectJob('their-stop')?.billableSeconds,
+      });
+    });
   });
 
   it('extends a pool in use by an active owner, and the extension really keeps it alive', async () => {

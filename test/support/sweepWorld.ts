@@ -11,6 +11,7 @@ import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import { OwedFacts } from '../../lib/app/owedFacts';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
+import { StretchGuard } from '../../lib/app/stretchGuard';
 import { type SweepDeps, sweep } from '../../lib/app/sweep';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
@@ -76,6 +77,8 @@ export interface SweepWorldOptions {
   readonly throttle?: (operation: string) => boolean;
   /** The longest reconcile period quiet reconciles stretch it to; absent: a fixed RECONCILE_EVERY_MS. */
   readonly longestReconcileEveryMs?: number;
+  /** How far past that it stretches while no dear job runs, with the guard over it (stretchGuard.ts); absent: no further. */
+  readonly idleLongestReconcileEveryMs?: number;
 }
 
 /**
@@ -143,6 +146,12 @@ export class SweepWorld {
         fullReconcileEveryMs: 24 * 60 * MIN,
         ...(this.options.longestReconcileEveryMs !== undefined
           ? { longestEveryMs: this.options.longestReconcileEveryMs }
+          : {}),
+        ...(this.options.idleLongestReconcileEveryMs !== undefined
+          ? {
+              idleLongestEveryMs: this.options.idleLongestReconcileEveryMs,
+              stretch: { guard: new StretchGuard(), prices: DEFAULT_PRICES },
+            }
           : {}),
       },
       remainingMs: () => this.remainingMs(),

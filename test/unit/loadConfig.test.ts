@@ -24,7 +24,8 @@ describe('the one configuration', () => {
       sweepConcurrency: 4,
       reconcileEveryMs: 15 * 60_000,
       longestReconcileEveryMs: 60 * 60_000,
-      fullReconcileEveryMs: 24 * 3_600_000,
+      idleLongestReconcileEveryMs: 240 * 60_000,
+      fullReconcileEveryMs: 168 * 3_600_000,
       catchUpEveryMs: 10_000,
       endWatch: { minUsdPerHour: Number.POSITIVE_INFINITY, marginSeconds: 300, maxDescribesPerJob: 30 },
     });
@@ -93,6 +94,21 @@ describe('the one configuration', () => {
     expect(policy({ POOLWARDEN_RECONCILE_MINUTES: '90' }).longestReconcileEveryMs).toBe(90 * 60_000);
     expect(problemsOf({ ...TABLE, POOLWARDEN_RECONCILE_MAX_MINUTES: '10' })).toEqual([
       'POOLWARDEN_RECONCILE_MAX_MINUTES: is 10; it must be at least POOLWARDEN_RECONCILE_MINUTES (15)',
+    ]);
+  });
+
+  it('reads the longest period while no dear job runs: 240 minutes by default, the longest when that is set, never below it', () => {
+    const policy = (env: Record<string, string>) => loadConfig({ ...TABLE, ...env }).policy;
+    expect(policy({}).idleLongestReconcileEveryMs).toBe(240 * 60_000);
+    // A longest set on its own (a fixed period, say) is not stretched past.
+    expect(policy({ POOLWARDEN_RECONCILE_MAX_MINUTES: '15' }).idleLongestReconcileEveryMs).toBe(15 * 60_000);
+    expect(policy({ POOLWARDEN_RECONCILE_MINUTES: '300' }).idleLongestReconcileEveryMs).toBe(300 * 60_000);
+    expect(
+      policy({ POOLWARDEN_RECONCILE_MAX_MINUTES: '90', POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES: '480' })
+        .idleLongestReconcileEveryMs,
+    ).toBe(480 * 60_000);
+    expect(problemsOf({ ...TABLE, POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES: '30' })).toEqual([
+      'POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES: is 30; it must be at least POOLWARDEN_RECONCILE_MAX_MINUTES (60)',
     ]);
   });
 

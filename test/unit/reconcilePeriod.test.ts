@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  couldStretchIdle,
   dearJobsBoundStretch,
   EVENTS_TRUSTED_AFTER_MS,
   isReconcileDue,
   isSurprise,
   nextReconcilePeriodMs,
   type ReconcileFindings,
+  stretchLimitMs,
   surpriseOnRecord,
 } from '../../lib/domain/reconcilePeriod';
 
@@ -88,6 +90,48 @@ describe('when the dear running jobs bound the stretch', () => {
     expect(dearJobsBoundStretch(T0, T0 + EVENTS_TRUSTED_AFTER_MS)).toBe(false);
     // Reconciled since before surprises were recorded: trusted.
     expect(dearJobsBoundStretch(undefined, T0)).toBe(false);
+  });
+});
+
+describe('the stretch past the longest while no dear job runs', () => {
+  const IDLE = { ...SETTINGS, idleLongestMs: 240 * MIN };
+
+  it('doubles on past the longest up to the idle longest while nothing runs', () => {
+    const periods: number[] = [];
+    let granted: number | undefined;
+    for (let i = 0; i < 7; i++) {
+      const past = couldStretchIdle(IDLE, granted) ? { dearestRunningPastLongest: 0 } : {};
+      granted = nextReconcilePeriodMs(IDLE, granted, { ...QUIET, ...past });
+      periods.push(granted / MIN);
+    }
+    expect(periods).toEqual([15, 30, 60, 120, 240, 240, 240]);
+  });
+
+  it('passes the longest only as far as a lost end of the dearest running job would cost $25', () => {
+    // Nothing, or nothing dear: the idle longest. Two ml.g5.12xlarge ($14 an hour): 105 minutes.
+    expect(stretchLimitMs(IDLE, 0)).toBe(240 * MIN);
+    expect(stretchLimitMs(IDLE, 5)).toBe(240 * MIN);
+    expect(stretchLimitMs(IDLE, 14)).toBeCloseTo((25 / 14) * 60 * MIN);
+    // Four ml.p4d.24xlarge ($150): the longest, as without the stretch (the dear-job bound of an
+    // untrusted account is another rule).
+    expect(stretchLimitMs(IDLE, 150)).toBe(60 * MIN);
+    expect(nextReconcilePeriodMs(IDLE, 240 * MIN, { ...QUIET, dearestRunningPastLongest: 150 })).toBe(
+      60 * MIN,
+    );
+    expect(nextReconcilePeriodMs(IDLE, 60 * MIN, { ...QUIET, dearestRunningPastLongest: 14 })).toBeCloseTo(
+      (25 / 14) * 60 * MIN,
+    );
+  });
+
+  it('is not read for, nor taken, without an idle longest past the longest, nor after a surprise', () => {
+    expect(couldStretchIdle(SETTINGS, 60 * MIN)).toBe(false);
+    expect(couldStretchIdle(IDLE, 15 * MIN)).toBe(false);
+    expect(couldStretchIdle(IDLE, 60 * MIN)).toBe(true);
+    // Running jobs not read: the longest bounds it.
+    expect(nextReconcilePeriodMs(IDLE, 60 * MIN, QUIET)).toBe(60 * MIN);
+    expect(
+      nextReconcilePeriodMs(IDLE, 240 * MIN, { ...QUIET, adopted: 1, dearestRunningPastLongest: 0 }),
+    ).toBe(15 * MIN);
   });
 });
 

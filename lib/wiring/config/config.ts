@@ -42,6 +42,8 @@ export interface PolicyConfig {
   readonly reconcileEveryMs: number;
   /** The longest period quiet reconciles stretch it to (domain/reconcilePeriod.ts). */
   readonly longestReconcileEveryMs: number;
+  /** The longest it stretches to while no running job's pool would be dear idle (domain/reconcilePeriod.ts). */
+  readonly idleLongestReconcileEveryMs: number;
   /** How often the reconcile lists every Available pool of the window, not only what changed. */
   readonly fullReconcileEveryMs: number;
   /** While end events run late, how often a sweep lists what changed within its invocation; absent: off. */

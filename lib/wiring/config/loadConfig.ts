@@ -84,9 +84,12 @@ const environment = z
     // While reconciles find nothing the events missed, the period doubles up to this
     // (domain/reconcilePeriod.ts); absent: 60, or the base period if that is longer.
     POOLWARDEN_RECONCILE_MAX_MINUTES: optional(z.coerce.number().positive().max(1440)),
+    // ... and on up to this while no running job's pool would idle $25 over the period; absent:
+    // 240, or POOLWARDEN_RECONCILE_MAX_MINUTES when that is set (a fixed period stays fixed).
+    POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES: optional(z.coerce.number().positive().max(1440)),
     // Every reconcile lists the Available pools of the recent hours (reconcileWindow.ts says why);
     // this is how often the listing reaches back over the whole 28-day window.
-    POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(24),
+    POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(168),
     // The end watch (domain/endWatch.ts): jobs whose pools cost at least this per hour idle are
     // described around their expected end; `off` (the default) watches none.
     POOLWARDEN_END_WATCH_USD_PER_HOUR: z
@@ -218,6 +221,16 @@ const environment = z
         `is ${e.POOLWARDEN_RECONCILE_MAX_MINUTES}; it must be at least POOLWARDEN_RECONCILE_MINUTES (${e.POOLWARDEN_RECONCILE_MINUTES})`,
       );
     }
+    const longest = longestReconcileMinutes(e);
+    if (
+      e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES !== undefined &&
+      e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES < longest
+    ) {
+      problem(
+        'POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES',
+        `is ${e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES}; it must be at least POOLWARDEN_RECONCILE_MAX_MINUTES (${longest})`,
+      );
+    }
     const worstCase =
       e.POOLWARDEN_NOTIFY_MAX_ATTEMPTS * e.POOLWARDEN_NOTIFY_ATTEMPT_TIMEOUT_MS +
       e.POOLWARDEN_NOTIFY_RETRY_BUDGET_MS;
@@ -233,6 +246,13 @@ type Variables = z.infer<typeof environment>;
 
 /** How long quiet reconciles stretch the period when POOLWARDEN_RECONCILE_MAX_MINUTES is not set. */
 const DEFAULT_LONGEST_RECONCILE_MINUTES = 60;
+
+/** ... and while no running job's pool would be dear idle, when neither maximum is set. */
+const DEFAULT_IDLE_LONGEST_RECONCILE_MINUTES = 240;
+
+const longestReconcileMinutes = (e: Variables): number =>
+  e.POOLWARDEN_RECONCILE_MAX_MINUTES ??
+  Math.max(DEFAULT_LONGEST_RECONCILE_MINUTES, e.POOLWARDEN_RECONCILE_MINUTES);
 
 const slackOf = (e: Variables): SlackConfig => {
   switch (e.POOLWARDEN_SLACK_MODE) {
@@ -315,9 +335,12 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
       ...(e.POOLWARDEN_POLICY_PARAM ? { policyParam: e.POOLWARDEN_POLICY_PARAM } : {}),
       sweepConcurrency: e.POOLWARDEN_SWEEP_CONCURRENCY,
       reconcileEveryMs: e.POOLWARDEN_RECONCILE_MINUTES * 60_000,
-      longestReconcileEveryMs:
-        (e.POOLWARDEN_RECONCILE_MAX_MINUTES ??
-          Math.max(DEFAULT_LONGEST_RECONCILE_MINUTES, e.POOLWARDEN_RECONCILE_MINUTES)) * 60_000,
+      longestReconcileEveryMs: longestReconcileMinutes(e) * 60_000,
+      idleLongestReconcileEveryMs:
+        (e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES ??
+          (e.POOLWARDEN_RECONCILE_MAX_MINUTES !== undefined
+            ? longestReconcileMinutes(e)
+            : Math.max(DEFAULT_IDLE_LONGEST_RECONCILE_MINUTES, longestReconcileMinutes(e)))) * 60_000,
       fullReconcileEveryMs: e.POOLWARDEN_FULL_RECONCILE_HOURS * 3_600_000,
       ...(e.POOLWARDEN_CATCH_UP_SECONDS !== null
         ? { catchUpEveryMs: e.POOLWARDEN_CATCH_UP_SECONDS * 1000 }
