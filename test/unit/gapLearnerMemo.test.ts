@@ -6,6 +6,7 @@ import {
   DEFAULT_GAP_LEARNING,
   GAP_REFRESH_MS,
   GapLearnerMemo,
+  INSTANTS_PER_LEVEL,
   learnHierarchical,
   type TimedGap,
 } from '../../lib/domain/policy/gapLearner';
@@ -127,6 +128,67 @@ describe('GapLearnerMemo', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('GapLearnerMemo at instants asked again', () => {
+  // An unresolved stop still short of the horizon ties every level to the instant.
+  const MINUTE = 60_000;
+  const NOW = T0 + 10 * HOUR;
+  const stop: TimedGap = { gapSeconds: 0, reused: false, atMs: NOW - 30 * MINUTE, unresolved: true };
+  const reuse = (gapSeconds: number, atMs: number): TimedGap => ({ gapSeconds, reused: true, atMs });
+  const family = [reuse(600, T0), reuse(1200, T0 + HOUR), stop];
+  const key = [reuse(300, T0 + 2 * HOUR), reuse(900, T0 + 3 * HOUR)];
+  const scopes: GapScope[] = [SCOPES[0] as GapScope, SCOPES[3] as GapScope];
+  const lookupOf =
+    (familySamples: readonly TimedGap[], keySamples: readonly TimedGap[]) =>
+    (scope: GapScope): readonly TimedGap[] | undefined =>
+      scope.kind === 'family' ? familySamples : keySamples;
+  const plainAt = (lookup: (scope: GapScope) => readonly TimedGap[] | undefined, atMs: number) =>
+    learnHierarchical(scopes, lookup, atMs, DEFAULT_GAP_LEARNING);
+
+  it('gives back the result it learned at an instant asked again, not a relearned one', () => {
+    const memo = new GapLearnerMemo(AT_EACH_INSTANT);
+    const lookup = lookupOf(family, key);
+    const first = memo.learn(scopes, lookup, NOW);
+    // The sweep's look-ahead, then the sweep at the minute it looked ahead to.
+    memo.learn(scopes, lookup, NOW + MINUTE);
+    memo.learn(scopes, lookup, NOW + 2 * MINUTE);
+    const again = memo.learn(scopes, lookup, NOW);
+    expect(again).toBe(first);
+    expect(again?.distribution).toEqual(plainAt(lookup, NOW)?.distribution);
+  });
+
+  it('relearns at an instant asked again once its own samples or a broader level changed', () => {
+    const memo = new GapLearnerMemo(AT_EACH_INSTANT);
+    const before = memo.learn(scopes, lookupOf(family, key), NOW);
+    // A new array for the key: its level is relearned, the family's kept.
+    const newKey = lookupOf(family, [...key, reuse(60, NOW - MINUTE)]);
+    const ownChanged = memo.learn(scopes, newKey, NOW);
+    expect(ownChanged).not.toBe(before);
+    expect(ownChanged?.distribution).toEqual(plainAt(newKey, NOW)?.distribution);
+    // A new array for the family: the key's level, under another prior, is relearned too.
+    const newFamily = lookupOf([...family, reuse(3000, NOW - MINUTE)], key);
+    const broaderChanged = memo.learn(scopes, newFamily, NOW);
+    expect(broaderChanged).not.toBe(before);
+    expect(broaderChanged?.distribution).toEqual(plainAt(newFamily, NOW)?.distribution);
+    // And the first samples again: what was learned from them at this instant comes back.
+    expect(memo.learn(scopes, lookupOf(family, key), NOW)).toBe(before);
+  });
+
+  it(`keeps ${INSTANTS_PER_LEVEL} instants per level, dropping the least recently asked`, () => {
+    const memo = new GapLearnerMemo(AT_EACH_INSTANT);
+    const lookup = lookupOf(family, key);
+    const first = memo.learn(scopes, lookup, NOW);
+    for (let k = 1; k < INSTANTS_PER_LEVEL; k++) memo.learn(scopes, lookup, NOW + k * MINUTE);
+    // Asked again: the most recently used, so the next instant drops another.
+    expect(memo.learn(scopes, lookup, NOW)).toBe(first);
+    memo.learn(scopes, lookup, NOW + INSTANTS_PER_LEVEL * MINUTE);
+    expect(memo.learn(scopes, lookup, NOW)).toBe(first);
+    for (let k = 1; k <= INSTANTS_PER_LEVEL; k++) memo.learn(scopes, lookup, NOW + (10 + k) * MINUTE);
+    const relearned = memo.learn(scopes, lookup, NOW);
+    expect(relearned).not.toBe(first);
+    expect(relearned?.distribution).toEqual(first?.distribution);
   });
 });
 

@@ -659,9 +659,52 @@ const settledBoth = (
  * key. Keyed by the scopes' own strings, so that a lookup builds no string (match keys are long).
  */
 interface MemoNode {
-  level?: MemoLevel;
+  /** The level's results at the last instants it was asked at, most recently used first. */
+  readonly levels: MemoLevel[];
   readonly under: Map<GapScopeKind, Map<string, MemoNode>>;
 }
+
+/**
+ * How many instants' results a level keeps. Instants come back: the sweep decides at the minute
+ * its look-ahead (sweepWake.ts) evaluated a moment before, a reactor at the sweep's. A level whose
+ * unresolved stops tie it to the instant would relearn there, and every narrower level with it.
+ */
+export const INSTANTS_PER_LEVEL = 4;
+
+/** Whether a level's result learned as `kept` is the result for these samples at this learning. */
+const holdsAt = (
+  kept: MemoLevel,
+  own: readonly TimedGap[] | undefined,
+  bucket: number,
+  learnAtMs: number,
+  atEachInstant: boolean,
+  options: GapLearningOptions,
+): boolean =>
+  kept.own === own &&
+  (kept.bucket === bucket || own === undefined || settledBoth(kept, own, learnAtMs, atEachInstant, options));
+
+/** The kept result learned from these samples under this broader result that holds here, if any. */
+const keptResult = (
+  levels: readonly MemoLevel[],
+  own: readonly TimedGap[] | undefined,
+  parent: LearnedGaps | undefined,
+  bucket: number,
+  learnAtMs: number,
+  atEachInstant: boolean,
+  options: GapLearningOptions,
+): number => {
+  for (let k = 0; k < levels.length; k++) {
+    const kept = levels[k] as MemoLevel;
+    if (kept.parent === parent && holdsAt(kept, own, bucket, learnAtMs, atEachInstant, options)) return k;
+  }
+  return -1;
+};
+
+/** Keeps `level` as the most recently used result, dropping the least recently used past the bound. */
+const keepFirst = (levels: MemoLevel[], level: MemoLevel, from: number): void => {
+  for (let k = Math.min(from, INSTANTS_PER_LEVEL - 1); k > 0; k--) levels[k] = levels[k - 1] as MemoLevel;
+  levels[0] = level;
+};
 
 const nodeUnder = (node: MemoNode, scope: GapScope): MemoNode => {
   let byKey = node.under.get(scope.kind);
@@ -671,7 +714,7 @@ const nodeUnder = (node: MemoNode, scope: GapScope): MemoNode => {
   }
   let next = byKey.get(scope.key);
   if (!next) {
-    next = { under: new Map() };
+    next = { levels: [], under: new Map() };
     byKey.set(scope.key, next);
   }
   return next;
@@ -693,7 +736,7 @@ const nodeUnder = (node: MemoNode, scope: GapScope): MemoNode => {
  * the sweep's instant, then minutes ahead, then at an earlier event's).
  */
 export class GapLearnerMemo {
-  private readonly root: MemoNode = { under: new Map() };
+  private readonly root: MemoNode = { levels: [], under: new Map() };
 
   constructor(private readonly refreshMs = GAP_REFRESH_MS) {}
 
@@ -732,27 +775,29 @@ export class GapLearnerMemo {
       const level = scopes[i] as GapScope;
       node = nodeUnder(node, level);
       const own = lookup(level);
-      const hit = node.level;
-      const sameOwn =
-        hit !== undefined &&
-        hit.own === own &&
-        (hit.bucket === bucket ||
-          own === undefined ||
-          settledBoth(hit, own, learnAtMs, atEachInstant, options));
-      if (sameOwn && hit.parent === learned) {
-        if (hit.learned !== learned) above = hit;
-        learned = hit.learned;
+      const found = keptResult(node.levels, own, learned, bucket, learnAtMs, atEachInstant, options);
+      if (found >= 0) {
+        const kept = node.levels[found] as MemoLevel;
+        keepFirst(node.levels, kept, found);
+        if (kept.learned !== learned) above = kept;
+        learned = kept.learned;
         continue;
       }
+      // These samples learned at this instant under another broader result: their weighting is
+      // kept. Otherwise the newest result, or one of the same samples, gives what it can.
+      const sameAt = node.levels.find((kept) =>
+        holdsAt(kept, own, bucket, learnAtMs, atEachInstant, options),
+      );
+      const hit = sameAt ?? node.levels.find((kept) => kept.own === own) ?? node.levels[0];
       let weighted: OwnGaps;
       let holdsFromMs: number;
       let order: GapOrder | null;
       let info: SamplesInfo;
-      if (sameOwn) {
-        weighted = hit.weighted;
-        holdsFromMs = hit.holdsFromMs;
-        order = hit.order;
-        info = hit.info;
+      if (sameAt) {
+        weighted = sameAt.weighted;
+        holdsFromMs = sameAt.holdsFromMs;
+        order = sameAt.order;
+        info = sameAt.info;
       } else {
         const samples = own ?? [];
         info =
@@ -774,7 +819,7 @@ export class GapLearnerMemo {
       const parent = learned;
       learned = learnOwn(level, weighted, parent, prior, options);
       const memo: MemoLevel = { own, parent, bucket, holdsFromMs, weighted, order, info, learned };
-      node.level = memo;
+      keepFirst(node.levels, memo, node.levels.length);
       if (learned !== parent) above = memo;
     }
     return learned;
