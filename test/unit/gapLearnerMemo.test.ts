@@ -66,6 +66,23 @@ const arraysOf = (events: readonly { scope: number; gap: TimedGap }[]) => {
     };
 };
 
+/** As arraysOf, kept newest first and cut to the newest `limit`, as the usage statistics keep them. */
+const arraysNewestFirstOf = (events: readonly { scope: number; gap: TimedGap }[], limit: number) => {
+  const versions = SCOPES.map(() => [{ fromMs: Number.NEGATIVE_INFINITY, samples: [] as TimedGap[] }]);
+  for (const e of events) {
+    const list = versions[e.scope] ?? [];
+    const last = list[list.length - 1]?.samples ?? [];
+    list.push({ fromMs: e.gap.atMs, samples: [e.gap, ...last].slice(0, limit) });
+  }
+  return (atMs: number) =>
+    (scope: GapScope): readonly TimedGap[] | undefined => {
+      const list = versions[SCOPES.indexOf(scope)] ?? [];
+      let found: TimedGap[] = [];
+      for (const v of list) if (v.fromMs <= atMs) found = v.samples;
+      return found.length > 0 ? found : undefined;
+    };
+};
+
 describe('GapLearnerMemo', () => {
   it('learns at an instant what a memo with no history learns, whichever instants came before', () => {
     fc.assert(
@@ -98,6 +115,33 @@ describe('GapLearnerMemo', () => {
           const lookupAt = arraysOf(events);
           const memo = new GapLearnerMemo(AT_EACH_INSTANT);
           for (const atMs of [...offsets, ...offsets.slice(0, 5)].map((o) => T0 + o)) {
+            const lookup = lookupAt(atMs);
+            const remembered = memo.learn(SCOPES, lookup, atMs);
+            const plain = learnHierarchical(SCOPES, lookup, atMs, DEFAULT_GAP_LEARNING);
+            expect(remembered?.distribution).toEqual(plain?.distribution);
+            expect(remembered?.basis).toEqual(plain?.basis);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('learns AT_EACH_INSTANT what the plain learner learns, from arrays kept newest first as the statistics keep them', () => {
+    fc.assert(
+      fc.property(
+        history,
+        // Few distinct gaps: ties between a new sample and kept ones are common.
+        fc.array(fc.integer({ min: 0, max: 12 * HOUR }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 2, max: 6 }),
+        (events, offsets, limit) => {
+          const tied = events.map((e) => ({
+            scope: e.scope,
+            gap: { ...e.gap, gapSeconds: (e.gap.gapSeconds % 3) * 600 },
+          }));
+          const lookupAt = arraysNewestFirstOf(tied, limit);
+          const memo = new GapLearnerMemo(AT_EACH_INSTANT);
+          for (const atMs of [...offsets].sort((x, y) => x - y).map((o) => T0 + o)) {
             const lookup = lookupAt(atMs);
             const remembered = memo.learn(SCOPES, lookup, atMs);
             const plain = learnHierarchical(SCOPES, lookup, atMs, DEFAULT_GAP_LEARNING);

@@ -11,7 +11,7 @@ import {
   type OrderedGaps,
   orderedGapsOfAny,
 } from './gapDistribution';
-import { continuesFrom } from './sampleContinuation';
+import { continuesAheadOf, continuesFrom } from './sampleContinuation';
 
 /** A gap sample and when it was learned. */
 export interface TimedGap extends GapSample {
@@ -239,12 +239,15 @@ const gapOrder = (
     }
   }
   if (!plain) return null;
-  const from =
-    before !== undefined && before.order.options === options ? continuesFrom(before.samples, samples) : -1;
+  const carried = before !== undefined && before.order.options === options ? before : undefined;
+  const from = carried ? continuesFrom(carried.samples, samples) : -1;
+  const ahead = carried && from < 0 ? continuesAheadOf(carried.samples, samples) : -1;
   const resolvedAt =
-    before !== undefined && from >= 0
-      ? continuedOrder(samples, before, from)
-      : resolvedInGapOrder(samples, 0);
+    carried && from >= 0
+      ? continuedOrder(samples, carried, from)
+      : carried && ahead >= 0
+        ? orderWithNewAhead(samples, carried, ahead)
+        : resolvedInGapOrder(samples, 0, samples.length);
   const resolved = {
     // As the fit reads a gap (a -0 is a 0).
     gapSeconds: resolvedAt.map((at) => Math.max(0, (samples[at] as TimedGap).gapSeconds)),
@@ -261,10 +264,10 @@ const gapOrder = (
   return { options, resolved, resolvedAt, unresolvedAt, unresolvedWeight, stopsByStart };
 };
 
-/** The places of the resolved samples from `start` on, by gap (stable: equal gaps in sample order). */
-const resolvedInGapOrder = (samples: readonly TimedGap[], start: number): number[] => {
+/** The places of the resolved samples from `start` to `end`, by gap (stable: equal gaps in sample order). */
+const resolvedInGapOrder = (samples: readonly TimedGap[], start: number, end: number): number[] => {
   const at: number[] = [];
-  for (let i = start; i < samples.length; i++) if ((samples[i] as TimedGap).unresolved !== true) at.push(i);
+  for (let i = start; i < end; i++) if ((samples[i] as TimedGap).unresolved !== true) at.push(i);
   return at.sort((x, y) => (samples[x] as TimedGap).gapSeconds - (samples[y] as TimedGap).gapSeconds);
 };
 
@@ -278,7 +281,7 @@ const continuedOrder = (
   before: { readonly samples: readonly TimedGap[]; readonly order: GapOrder },
   from: number,
 ): number[] => {
-  const added = resolvedInGapOrder(samples, before.samples.length - from);
+  const added = resolvedInGapOrder(samples, before.samples.length - from, samples.length);
   const gap = (at: number) => (samples[at] as TimedGap).gapSeconds;
   const order: number[] = [];
   let a = 0;
@@ -286,6 +289,31 @@ const continuedOrder = (
     if (old < from) continue;
     const at = old - from;
     while (a < added.length && gap(added[a] as number) < gap(at)) order.push(added[a++] as number);
+    order.push(at);
+  }
+  while (a < added.length) order.push(added[a++] as number);
+  return order;
+};
+
+/**
+ * The resolved order of samples kept newest first that continue `before` with `ahead` new ones
+ * in front: before's order without the samples dropped from its end, merged with the new ones'
+ * (before every kept sample of an equal gap, as they come first): what the stable sort gives.
+ */
+const orderWithNewAhead = (
+  samples: readonly TimedGap[],
+  before: { readonly samples: readonly TimedGap[]; readonly order: GapOrder },
+  ahead: number,
+): number[] => {
+  const added = resolvedInGapOrder(samples, 0, ahead);
+  const kept = samples.length - ahead;
+  const gap = (at: number) => (samples[at] as TimedGap).gapSeconds;
+  const order: number[] = [];
+  let a = 0;
+  for (const old of before.order.resolvedAt) {
+    if (old >= kept) continue;
+    const at = old + ahead;
+    while (a < added.length && gap(added[a] as number) <= gap(at)) order.push(added[a++] as number);
     order.push(at);
   }
   while (a < added.length) order.push(added[a++] as number);
