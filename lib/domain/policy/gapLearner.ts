@@ -761,7 +761,8 @@ const nodeUnder = (node: MemoNode, scope: GapScope): MemoNode => {
  *
  * With `AT_EACH_INSTANT`, every instant is its own bucket and learns as of itself: the same as
  * learnHierarchical at that instant, in any order of instants (a deployment's container asks at
- * the sweep's instant, then minutes ahead, then at an earlier event's).
+ * the sweep's instant, then minutes ahead, then at an earlier event's). A level keeps its results
+ * at its last INSTANTS_PER_LEVEL buckets, so such an instant asked again is not learned again.
  */
 export class GapLearnerMemo {
   private readonly root: MemoNode = { levels: [], under: new Map() };
