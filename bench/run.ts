@@ -188,7 +188,7 @@ ${timings
   .filter((t) => t.targetSeconds > 0)
   .map((t) => `| ${t.label} | ${met(t.medianSeconds, t.targetSeconds)} |`)
   .join('\n')}
-${replays.map((r) => `| local replay, ${thousands(r.jobs)} jobs, ledger ${r.ledger} (\`npm run bench:replay\`) | ${met(r.wallSeconds, r.targetSeconds)} |`).join('\n')}
+${replays.map((r) => `| local replay, ${thousands(r.jobs)} jobs, ledger ${r.ledger} (\`npm run bench:replay\`) | ${met(r.wallSeconds, r.targetSeconds)}; CPU ${fixed(r.cpuSeconds, 1)} s, load average ${fixed(r.loadAverage, 1)}, ${r.commit} on ${r.date.slice(0, 10)} |`).join('\n')}
 ${bundles.rows.map((r) => `| Lambda ${r.name}: zip ≤ 1 MB, import ≤ ${BUNDLE_TARGETS.initMs} ms | zip ${r.zippedBytes <= BUNDLE_TARGETS.zipBytes ? 'met' : 'NOT met'} (${fixed(r.zippedBytes / 1024, 0)} KiB); import ${r.initMs !== undefined && r.initMs <= BUNDLE_TARGETS.initMs ? 'met' : 'NOT met'} (${r.initMs !== undefined ? fixed(r.initMs, 0) : '?'} ms) |`).join('\n')}
 | 50 accounts × 3 regions, no Available pool: at most one list call per account and region, nothing else | ${yesNo(idleAccountsCostNothing)} (section 4b) |
 
@@ -423,6 +423,34 @@ Where a target above is missed, what the profiles say and what would close it:
   figures on the bundled week and other pools at 2,500 jobs). What would close the 2× left: a
   look-ahead bounded from the domain (how long a decision holds, now that learning is exact per
   instant), refits updated incrementally when only the censoring moved, and fewer SDK round trips.
+  This round (results identical: the bundled week's \`local --json\` calm, with \`--chaos --drop 0.1
+  --crash 0.05 --throttle 0.1\` and with \`--ledger memory\`, in jobs, pools, actions, notifications,
+  summary, check, api and delivery; the 10,000-job memory replay's report byte for byte): the
+  learner's memo keeps each level's results at its last 4 instants (\`INSTANTS_PER_LEVEL\`,
+  gapLearner.ts), since instants come back (the sweep decides at the minute its look-ahead
+  evaluated a moment before) and a level tied to the instant by its unresolved stops relearned
+  there, with every level under it: 3,000 jobs, 234,413 → 151,575 fits for the same 57,696
+  evaluations (2 instants: 224,815; 8: as 4). A scope's gap order now carries over from the array
+  before when the new one is kept newest first, as the usage statistics keep theirs: a merge
+  instead of a sort for 16,505 of 20,073 new arrays (the carry-over for arrays kept oldest first
+  never applied on this path). The local SNS and Slack sinks keep no history in a replay (nothing
+  read it): peak RSS at 10,000 jobs 1,035–1,060 → 786–865 MB in memory, 1.58 → 1.26 GB through
+  dynalite. CPU of \`runLocal\`, runs alternating with the round's starting commit at the same load:
+  3,000 jobs in memory 14.43, 14.54, 14.69 → 14.14, 13.79, 13.57 s (−5 %); 2,500 jobs through
+  dynalite 36.27, 36.56 → 36.74, 36.25 s (no change within the noise); whole 10,000-job memory
+  processes 38.2 → 37.4 s and 46.0 → 44.4 s at load 6–7. Profile of the 10,000-job memory replay
+  before → after (sampled, inclusive): \`evaluatePool\` 24.0 → 19.5 %, learning 13.7 → 11.1 %, the
+  look-ahead 6.3 → 4.4 %; what is left: the SDK (\`@smithy/core\` 13.8 % self, about 20 % with the
+  in-process handler), the notifier 10.6 % (rendering 4.8 %, delivery and its retries 3.8 %),
+  garbage collection 5.3 %, zod on the events 5.0 %, the emulator's answers 4.8 %, the SNS and
+  Slack sinks' parsing and checks 4.2 %. Through dynalite (10,000 jobs, load about 5):
+  \`@smithy/core\` 18.6 % self, the dynalite request path and lean store 14 %, dynalite itself
+  6.8 %, garbage collection 7.5 %, the document client's marshalling 3.8 %, key MD5s 2 %, the
+  learner about 5 %. Both targets stay about 2× away; no cut of the local stack's own code left is
+  worth more than a few percent: what would close them is fewer SDK round trips and DynamoDB
+  requests (each costs serialization, retries' bookkeeping and deserialization on the real
+  clients), cheaper notices (lib/notify) and a learner that updates a fit when only the
+  censoring moved.
 - **Lambda import time**: the zip is a third of its former size and within target; the import is
   dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
   initialisation. What would close it: lazy loading of the Slack and SNS clients and of the

@@ -170,8 +170,9 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         ...(options.dynamoDbPort !== undefined ? { port: options.dynamoDbPort } : {}),
         faults,
       });
-  const slackSink = options.slackWebhookUrl ? undefined : await startSlackSink({});
-  const snsSink = await startSnsSink({});
+  // Nothing reads what the sinks received: the report keeps what was sent (onSent) itself.
+  const slackSink = options.slackWebhookUrl ? undefined : await startSlackSink({ keepHistory: false });
+  const snsSink = await startSnsSink({ keepHistory: false });
   const sts = await startStsStandIn({
     roleName: SPOKE_ROLE_NAME,
     externalId: LOCAL_SPOKE_EXTERNAL_ID,

@@ -47,6 +47,11 @@ export interface SlackSinkOptions {
   readonly botToken?: string;
   /** Called with one line per accepted message: the timeline of what owners would read. */
   readonly print?: (line: string) => void;
+  /**
+   * Keep every request and message for `requests` and `messages` (the default, for tests); a
+   * bulk replay reads neither, and keeping each post's decoded body costs it memory and GC.
+   */
+  readonly keepHistory?: boolean;
 }
 
 export interface SlackSink {
@@ -133,6 +138,7 @@ export const startSlackSink = async (options: SlackSinkOptions = {}): Promise<Sl
   const requests: SlackSinkRequest[] = [];
   const messages: SlackSinkMessage[] = [];
   const scripted: SlackSinkReply[] = [];
+  const keep = options.keepHistory ?? true;
   let outage = false;
   let sequence = 0;
 
@@ -151,7 +157,7 @@ export const startSlackSink = async (options: SlackSinkOptions = {}): Promise<Sl
     body: JSON.stringify(body),
   });
   const accept = (message: SlackSinkMessage) => {
-    messages.push(message);
+    if (keep) messages.push(message);
     options.print?.(`[slack ${message.channel ?? 'webhook'}] ${message.text}`);
   };
 
@@ -199,7 +205,8 @@ export const startSlackSink = async (options: SlackSinkOptions = {}): Promise<Sl
     const isApi = path.startsWith('/api/');
     const body = isApi ? formFields(request.body) : parseJson(request.body);
     refusal = undefined;
-    const record = (status: number) =>
+    const record = (status: number) => {
+      if (!keep) return;
       requests.push({
         endpoint: isApi ? 'api' : 'webhook',
         path,
@@ -209,6 +216,7 @@ export const startSlackSink = async (options: SlackSinkOptions = {}): Promise<Sl
         status,
         ...(refusal ? { refused: refusal } : {}),
       });
+    };
     const failure = outage ? { status: 503, body: 'service_unavailable' } : scripted.shift();
     if (failure && 'hang' in failure) {
       // Recorded with status 0: no answer was given.

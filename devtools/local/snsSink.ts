@@ -27,6 +27,11 @@ export type SnsSinkReply =
 export interface SnsSinkOptions {
   /** Called with one line per message published. */
   readonly print?: (line: string) => void;
+  /**
+   * Keep every request and message for `requests` and `published` (the default, for tests); a
+   * bulk replay reads neither, and keeping a decoded request per notice costs it memory and GC.
+   */
+  readonly keepHistory?: boolean;
 }
 
 export interface SnsSink {
@@ -113,12 +118,13 @@ export const snsRefusal = (fields: Readonly<Record<string, string>>): string | u
 export const startSnsSink = async (options: SnsSinkOptions = {}): Promise<SnsSink> => {
   const requests: Record<string, string>[] = [];
   const published: SnsPublished[] = [];
+  const keep = options.keepHistory ?? true;
   const scripted: SnsSinkReply[] = [];
 
   /** One Publish request's form body as SNS would take it; undefined: no answer (a scripted hang). */
   const handle = (body: string): WireAnswer | undefined => {
     const fields = Object.fromEntries(new URLSearchParams(body));
-    requests.push(fields);
+    if (keep) requests.push(fields);
     const requestId = randomUUID();
     const failure = scripted.shift();
     if (failure && 'hang' in failure) return undefined;
@@ -143,13 +149,14 @@ export const startSnsSink = async (options: SnsSinkOptions = {}): Promise<SnsSin
     if (refusal) return sendError(requestId, { status: 400, code: 'InvalidParameter', message: refusal });
     const messageId = randomUUID();
     const attributes = attributesOf(fields);
-    published.push({
-      messageId,
-      topicArn,
-      message,
-      attributes,
-      ...(fields.Subject !== undefined ? { subject: fields.Subject } : {}),
-    });
+    if (keep)
+      published.push({
+        messageId,
+        topicArn,
+        message,
+        attributes,
+        ...(fields.Subject !== undefined ? { subject: fields.Subject } : {}),
+      });
     options.print?.(`[email owner=${attributes.owner ?? '?'}] ${fields.Subject ?? message.split('\n')[0]}`);
     return sendXml(
       200,

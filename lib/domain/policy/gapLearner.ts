@@ -11,7 +11,7 @@ import {
   type OrderedGaps,
   orderedGapsOfAny,
 } from './gapDistribution';
-import { continuesFrom } from './sampleContinuation';
+import { continuesAheadOf, continuesFrom } from './sampleContinuation';
 
 /** A gap sample and when it was learned. */
 export interface TimedGap extends GapSample {
@@ -239,12 +239,15 @@ const gapOrder = (
     }
   }
   if (!plain) return null;
-  const from =
-    before !== undefined && before.order.options === options ? continuesFrom(before.samples, samples) : -1;
+  const carried = before !== undefined && before.order.options === options ? before : undefined;
+  const from = carried ? continuesFrom(carried.samples, samples) : -1;
+  const ahead = carried && from < 0 ? continuesAheadOf(carried.samples, samples) : -1;
   const resolvedAt =
-    before !== undefined && from >= 0
-      ? continuedOrder(samples, before, from)
-      : resolvedInGapOrder(samples, 0);
+    carried && from >= 0
+      ? continuedOrder(samples, carried, from)
+      : carried && ahead >= 0
+        ? orderWithNewAhead(samples, carried, ahead)
+        : resolvedInGapOrder(samples, 0, samples.length);
   const resolved = {
     // As the fit reads a gap (a -0 is a 0).
     gapSeconds: resolvedAt.map((at) => Math.max(0, (samples[at] as TimedGap).gapSeconds)),
@@ -261,10 +264,10 @@ const gapOrder = (
   return { options, resolved, resolvedAt, unresolvedAt, unresolvedWeight, stopsByStart };
 };
 
-/** The places of the resolved samples from `start` on, by gap (stable: equal gaps in sample order). */
-const resolvedInGapOrder = (samples: readonly TimedGap[], start: number): number[] => {
+/** The places of the resolved samples from `start` to `end`, by gap (stable: equal gaps in sample order). */
+const resolvedInGapOrder = (samples: readonly TimedGap[], start: number, end: number): number[] => {
   const at: number[] = [];
-  for (let i = start; i < samples.length; i++) if ((samples[i] as TimedGap).unresolved !== true) at.push(i);
+  for (let i = start; i < end; i++) if ((samples[i] as TimedGap).unresolved !== true) at.push(i);
   return at.sort((x, y) => (samples[x] as TimedGap).gapSeconds - (samples[y] as TimedGap).gapSeconds);
 };
 
@@ -278,7 +281,7 @@ const continuedOrder = (
   before: { readonly samples: readonly TimedGap[]; readonly order: GapOrder },
   from: number,
 ): number[] => {
-  const added = resolvedInGapOrder(samples, before.samples.length - from);
+  const added = resolvedInGapOrder(samples, before.samples.length - from, samples.length);
   const gap = (at: number) => (samples[at] as TimedGap).gapSeconds;
   const order: number[] = [];
   let a = 0;
@@ -286,6 +289,31 @@ const continuedOrder = (
     if (old < from) continue;
     const at = old - from;
     while (a < added.length && gap(added[a] as number) < gap(at)) order.push(added[a++] as number);
+    order.push(at);
+  }
+  while (a < added.length) order.push(added[a++] as number);
+  return order;
+};
+
+/**
+ * The resolved order of samples kept newest first that continue `before` with `ahead` new ones
+ * in front: before's order without the samples dropped from its end, merged with the new ones'
+ * (before every kept sample of an equal gap, as they come first): what the stable sort gives.
+ */
+const orderWithNewAhead = (
+  samples: readonly TimedGap[],
+  before: { readonly samples: readonly TimedGap[]; readonly order: GapOrder },
+  ahead: number,
+): number[] => {
+  const added = resolvedInGapOrder(samples, 0, ahead);
+  const kept = samples.length - ahead;
+  const gap = (at: number) => (samples[at] as TimedGap).gapSeconds;
+  const order: number[] = [];
+  let a = 0;
+  for (const old of before.order.resolvedAt) {
+    if (old >= kept) continue;
+    const at = old + ahead;
+    while (a < added.length && gap(added[a] as number) <= gap(at)) order.push(added[a++] as number);
     order.push(at);
   }
   while (a < added.length) order.push(added[a++] as number);
@@ -659,9 +687,52 @@ const settledBoth = (
  * key. Keyed by the scopes' own strings, so that a lookup builds no string (match keys are long).
  */
 interface MemoNode {
-  level?: MemoLevel;
+  /** The level's results at the last instants it was asked at, most recently used first. */
+  readonly levels: MemoLevel[];
   readonly under: Map<GapScopeKind, Map<string, MemoNode>>;
 }
+
+/**
+ * How many instants' results a level keeps. Instants come back: the sweep decides at the minute
+ * its look-ahead (sweepWake.ts) evaluated a moment before, a reactor at the sweep's. A level whose
+ * unresolved stops tie it to the instant would relearn there, and every narrower level with it.
+ */
+export const INSTANTS_PER_LEVEL = 4;
+
+/** Whether a level's result learned as `kept` is the result for these samples at this learning. */
+const holdsAt = (
+  kept: MemoLevel,
+  own: readonly TimedGap[] | undefined,
+  bucket: number,
+  learnAtMs: number,
+  atEachInstant: boolean,
+  options: GapLearningOptions,
+): boolean =>
+  kept.own === own &&
+  (kept.bucket === bucket || own === undefined || settledBoth(kept, own, learnAtMs, atEachInstant, options));
+
+/** The kept result learned from these samples under this broader result that holds here, if any. */
+const keptResult = (
+  levels: readonly MemoLevel[],
+  own: readonly TimedGap[] | undefined,
+  parent: LearnedGaps | undefined,
+  bucket: number,
+  learnAtMs: number,
+  atEachInstant: boolean,
+  options: GapLearningOptions,
+): number => {
+  for (let k = 0; k < levels.length; k++) {
+    const kept = levels[k] as MemoLevel;
+    if (kept.parent === parent && holdsAt(kept, own, bucket, learnAtMs, atEachInstant, options)) return k;
+  }
+  return -1;
+};
+
+/** Keeps `level` as the most recently used result, dropping the least recently used past the bound. */
+const keepFirst = (levels: MemoLevel[], level: MemoLevel, from: number): void => {
+  for (let k = Math.min(from, INSTANTS_PER_LEVEL - 1); k > 0; k--) levels[k] = levels[k - 1] as MemoLevel;
+  levels[0] = level;
+};
 
 const nodeUnder = (node: MemoNode, scope: GapScope): MemoNode => {
   let byKey = node.under.get(scope.kind);
@@ -671,7 +742,7 @@ const nodeUnder = (node: MemoNode, scope: GapScope): MemoNode => {
   }
   let next = byKey.get(scope.key);
   if (!next) {
-    next = { under: new Map() };
+    next = { levels: [], under: new Map() };
     byKey.set(scope.key, next);
   }
   return next;
@@ -690,10 +761,11 @@ const nodeUnder = (node: MemoNode, scope: GapScope): MemoNode => {
  *
  * With `AT_EACH_INSTANT`, every instant is its own bucket and learns as of itself: the same as
  * learnHierarchical at that instant, in any order of instants (a deployment's container asks at
- * the sweep's instant, then minutes ahead, then at an earlier event's).
+ * the sweep's instant, then minutes ahead, then at an earlier event's). A level keeps its results
+ * at its last INSTANTS_PER_LEVEL buckets, so such an instant asked again is not learned again.
  */
 export class GapLearnerMemo {
-  private readonly root: MemoNode = { under: new Map() };
+  private readonly root: MemoNode = { levels: [], under: new Map() };
 
   constructor(private readonly refreshMs = GAP_REFRESH_MS) {}
 
@@ -732,27 +804,29 @@ export class GapLearnerMemo {
       const level = scopes[i] as GapScope;
       node = nodeUnder(node, level);
       const own = lookup(level);
-      const hit = node.level;
-      const sameOwn =
-        hit !== undefined &&
-        hit.own === own &&
-        (hit.bucket === bucket ||
-          own === undefined ||
-          settledBoth(hit, own, learnAtMs, atEachInstant, options));
-      if (sameOwn && hit.parent === learned) {
-        if (hit.learned !== learned) above = hit;
-        learned = hit.learned;
+      const found = keptResult(node.levels, own, learned, bucket, learnAtMs, atEachInstant, options);
+      if (found >= 0) {
+        const kept = node.levels[found] as MemoLevel;
+        keepFirst(node.levels, kept, found);
+        if (kept.learned !== learned) above = kept;
+        learned = kept.learned;
         continue;
       }
+      // These samples learned at this instant under another broader result: their weighting is
+      // kept. Otherwise the newest result, or one of the same samples, gives what it can.
+      const sameAt = node.levels.find((kept) =>
+        holdsAt(kept, own, bucket, learnAtMs, atEachInstant, options),
+      );
+      const hit = sameAt ?? node.levels.find((kept) => kept.own === own) ?? node.levels[0];
       let weighted: OwnGaps;
       let holdsFromMs: number;
       let order: GapOrder | null;
       let info: SamplesInfo;
-      if (sameOwn) {
-        weighted = hit.weighted;
-        holdsFromMs = hit.holdsFromMs;
-        order = hit.order;
-        info = hit.info;
+      if (sameAt) {
+        weighted = sameAt.weighted;
+        holdsFromMs = sameAt.holdsFromMs;
+        order = sameAt.order;
+        info = sameAt.info;
       } else {
         const samples = own ?? [];
         info =
@@ -774,7 +848,7 @@ export class GapLearnerMemo {
       const parent = learned;
       learned = learnOwn(level, weighted, parent, prior, options);
       const memo: MemoLevel = { own, parent, bucket, holdsFromMs, weighted, order, info, learned };
-      node.level = memo;
+      keepFirst(node.levels, memo, node.levels.length);
       if (learned !== parent) above = memo;
     }
     return learned;
