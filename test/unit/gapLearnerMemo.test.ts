@@ -67,6 +67,18 @@ const arraysOf = (events: readonly { scope: number; gap: TimedGap }[]) => {
 };
 
 /** As arraysOf, kept newest first and cut to the newest `limit`, as the usage statistics keep them. */
+/** The memo's answer at `atMs` is the plain learner's. */
+const expectPlainLearning = (
+  memo: GapLearnerMemo,
+  lookup: Parameters<GapLearnerMemo['learn']>[1],
+  atMs: number,
+) => {
+  const remembered = memo.learn(SCOPES, lookup, atMs);
+  const plain = learnHierarchical(SCOPES, lookup, atMs, DEFAULT_GAP_LEARNING);
+  expect(remembered?.distribution).toEqual(plain?.distribution);
+  expect(remembered?.basis).toEqual(plain?.basis);
+};
+
 const arraysNewestFirstOf = (events: readonly { scope: number; gap: TimedGap }[], limit: number) => {
   const versions = SCOPES.map(() => [{ fromMs: Number.NEGATIVE_INFINITY, samples: [] as TimedGap[] }]);
   for (const e of events) {
@@ -116,10 +128,7 @@ describe('GapLearnerMemo', () => {
           const memo = new GapLearnerMemo(AT_EACH_INSTANT);
           for (const atMs of [...offsets, ...offsets.slice(0, 5)].map((o) => T0 + o)) {
             const lookup = lookupAt(atMs);
-            const remembered = memo.learn(SCOPES, lookup, atMs);
-            const plain = learnHierarchical(SCOPES, lookup, atMs, DEFAULT_GAP_LEARNING);
-            expect(remembered?.distribution).toEqual(plain?.distribution);
-            expect(remembered?.basis).toEqual(plain?.basis);
+            expectPlainLearning(memo, lookup, atMs);
           }
         },
       ),
@@ -143,10 +152,7 @@ describe('GapLearnerMemo', () => {
           const memo = new GapLearnerMemo(AT_EACH_INSTANT);
           for (const atMs of [...offsets].sort((x, y) => x - y).map((o) => T0 + o)) {
             const lookup = lookupAt(atMs);
-            const remembered = memo.learn(SCOPES, lookup, atMs);
-            const plain = learnHierarchical(SCOPES, lookup, atMs, DEFAULT_GAP_LEARNING);
-            expect(remembered?.distribution).toEqual(plain?.distribution);
-            expect(remembered?.basis).toEqual(plain?.basis);
+            expectPlainLearning(memo, lookup, atMs);
           }
         },
       ),
