@@ -9,7 +9,6 @@ import {
   dearJobsBoundStretch,
   isSurprise,
   nextReconcilePeriodMs,
-  poolCouldOutlive,
   type ReconcileFindings,
   type ReconcilePeriodSettings,
   stretchLimitMs,
@@ -259,7 +258,7 @@ const fullListingBudget = (deps: ReconcileTiming): (() => boolean) => {
  * word, which no longer holds), or at once when forced.
  */
 export const claimReconcile = async (
-  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'forceReconcile' | 'ledger' | 'pageSize' | 'limits'>,
+  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'forceReconcile' | 'ledger' | 'pageSize'>,
   reconciler: ReconcileDeps,
   nowMs: number,
 ): Promise<ReconcileClaim> => {
@@ -284,44 +283,35 @@ const periodSettings = (
 
 /** While the period is stretched past the longest, once per longest period: do the running jobs still allow it? */
 const checkStretch = async (
-  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'ledger' | 'pageSize' | 'limits'>,
+  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'ledger' | 'pageSize'>,
   reconciler: ReconcileDeps,
   nowMs: number,
 ): Promise<void> => {
   const stretch = reconciler.stretch;
   if (!stretch?.guard.checkDue(nowMs)) return;
-  const settings = periodSettings(deps, reconciler);
-  const dearest = await dearestRunning(deps, stretch.prices, settings.longestMs).catch(() => undefined);
+  const dearest = await dearestRunningUsdPerHour(deps, stretch.prices).catch(() => undefined);
   stretch.guard.checked(
     nowMs,
-    dearest === undefined ? undefined : stretchLimitMs(settings, dearest.outliving),
+    dearest === undefined ? undefined : stretchLimitMs(periodSettings(deps, reconciler), dearest),
   );
 };
 
 /**
  * What the dearest pool a job the ledger holds running may leave costs an hour idle (0: none;
- * unknown prices count as dear): of them all (`any`), and of those whose pool could outlive
- * `longestMs` (`outliving`, poolCouldOutlive). SageMaker's events need not carry the keep-alive,
- * so a job whose keep-alive the ledger does not know may leave a pool, living up to the
- * deployment's cap; only one known to ask for none, or on a cluster that keeps none (spot,
- * heterogeneous), does not.
+ * unknown prices count as dear). SageMaker's events do not carry the keep-alive, so a job whose
+ * keep-alive the ledger does not know may leave a pool; only one known to ask for none, or on a
+ * cluster that keeps none (spot, heterogeneous), does not.
  */
-const dearestRunning = async (
-  deps: Pick<ReconcileTiming, 'ledger' | 'pageSize' | 'limits'>,
+const dearestRunningUsdPerHour = async (
+  deps: Pick<ReconcileTiming, 'ledger' | 'pageSize'>,
   prices: PriceTable,
-  longestMs: number,
-): Promise<{ readonly any: number; readonly outliving: number }> => {
+): Promise<number> => {
   const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
-  let any = 0;
-  let outliving = 0;
-  for (const { job } of running) {
-    if (!job || job.keepAliveSeconds === 0 || job.spot || job.heterogeneous) continue;
-    const usdPerHour = poolIdleUsdPerHour(prices, job) ?? Number.POSITIVE_INFINITY;
-    any = Math.max(any, usdPerHour);
-    if (poolCouldOutlive(job.keepAliveSeconds, deps.limits.perCallCapSeconds, longestMs))
-      outliving = Math.max(outliving, usdPerHour);
-  }
-  return { any, outliving };
+  return running.reduce((dearest, record) => {
+    const job = record.job;
+    if (!job || job.keepAliveSeconds === 0 || job.spot || job.heterogeneous) return dearest;
+    return Math.max(dearest, poolIdleUsdPerHour(prices, job) ?? Number.POSITIVE_INFINITY);
+  }, 0);
 };
 
 /** Whether the end events run late (listingPace.ts), or a pool was recorded late since the last reconcile. */
@@ -344,7 +334,7 @@ export interface ReconcileAftermath {
  * (reconcilePeriod.ts), and whether it listed in full. Returns that due time.
  */
 export const settleReconcile = async (
-  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'ledger' | 'pageSize' | 'limits'>,
+  deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'ledger' | 'pageSize'>,
   reconciler: ReconcileDeps,
   prices: PriceTable,
   plan: ReconcilePlan,
@@ -373,24 +363,18 @@ export const settleReconcile = async (
     !isSurprise(quiet) &&
     dearJobsBoundStretch(surprise ? claim.startMs : claim.lastSurpriseAtMs, claim.startMs);
   const idleMatters = !isSurprise(quiet) && couldStretchIdle(settings, claim.grantedMs);
-  // With the deployment's cap within the longest period no pool outlives it: no running job bounds
-  // the stretch, and none needs watching while it lasts.
-  const outlivable = poolCouldOutlive(undefined, deps.limits.perCallCapSeconds, settings.longestMs);
-  const dearest =
-    bounded || (idleMatters && outlivable)
-      ? await dearestRunning(deps, prices, settings.longestMs)
-      : undefined;
+  const dearest = bounded || idleMatters ? await dearestRunningUsdPerHour(deps, prices) : undefined;
   const findings: ReconcileFindings = {
     ...seen,
-    dearestRunningUsdPerHour: bounded ? (dearest?.any ?? 0) : 0,
-    ...(idleMatters ? { dearestRunningPastLongest: dearest?.outliving ?? 0 } : {}),
+    dearestRunningUsdPerHour: bounded ? (dearest ?? 0) : 0,
+    ...(idleMatters && dearest !== undefined ? { dearestRunningPastLongest: dearest } : {}),
   };
   // A full listing under way keeps the base period: it goes on at the next reconcile, not a stretch later.
   const periodMs = plan.fullListResume
     ? settings.baseMs
     : nextReconcilePeriodMs(settings, claim.grantedMs, findings);
   const nextDueAtMs = claim.startMs + periodMs;
-  reconciler.stretch?.guard.granted(claim.startMs, periodMs, settings.longestMs, outlivable);
+  reconciler.stretch?.guard.granted(claim.startMs, periodMs, settings.longestMs);
   await reconciler.schedule.done(claim.startMs, {
     fullList: plan.full && !plan.fullListResume,
     ...(plan.fullListStartedMs !== undefined ? { fullListStartedMs: plan.fullListStartedMs } : {}),

@@ -18,14 +18,11 @@ export class StretchGuard {
   private stretch: Stretch | undefined;
   private cut = false;
 
-  /**
-   * A reconcile started at `startMs` set the next `periodMs` later; past `longestMs` it is watched,
-   * unless `watch` is false (no running job could bound it: poolCouldOutlive in reconcilePeriod.ts).
-   */
-  granted(startMs: number, periodMs: number, longestMs: number, watch = true): void {
+  /** A reconcile started at `startMs` set the next `periodMs` later; past `longestMs` it is watched. */
+  granted(startMs: number, periodMs: number, longestMs: number): void {
     this.cut = false;
     this.stretch =
-      watch && periodMs > longestMs
+      periodMs > longestMs
         ? { startMs, dueAtMs: startMs + periodMs, everyMs: longestMs, nextCheckAtMs: startMs + longestMs }
         : undefined;
   }

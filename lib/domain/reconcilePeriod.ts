@@ -49,8 +49,7 @@ export interface ReconcileFindings {
    */
   readonly dearestRunningUsdPerHour: number;
   /**
-   * Like `dearestRunningUsdPerHour`, of the running jobs whose pool could outlive `longestMs`
-   * (poolCouldOutlive), read whatever the trust when a quiet reconcile could
+   * Like `dearestRunningUsdPerHour`, but read whatever the trust when a quiet reconcile could
    * stretch past `longestMs` (couldStretchIdle): the stretch passes it only as far as
    * LOST_END_IDLE_BUDGET_USD allows (nothing running: up to `idleLongestMs`). Absent: not read.
    */
@@ -112,12 +111,11 @@ export const couldStretchIdle = (settings: ReconcilePeriodSettings, grantedMs: n
 
 /**
  * The longest a quiet reconcile may stretch the period to past the longest, given what the
- * dearest pool a running job would leave that could outlive the longest period (poolCouldOutlive)
- * costs an hour idle (`dearestRunningPastLongest`): as far
+ * dearest pool a running job would leave costs an hour idle (`dearestRunningPastLongest`): as far
  * as a lost end of it would cost no more than LOST_END_IDLE_BUDGET_USD, up to the idle longest;
  * never less than the longest. What a reconcile guards against is a lost end event, and when
  * nothing dear runs (nights without the nightly jobs, weekends, cheap instances) a late find
- * costs little; nor does it when the dear pools die within the longest period anyway. A dear job started during such a stretch ends it (StretchGuard,
+ * costs little. A dear job started during such a stretch ends it (StretchGuard,
  * lib/app/stretchGuard.ts, reads the running jobs once per longest period meanwhile); only a job
  * whose start and end events were both lost goes unseen until the stretch ends.
  */
@@ -129,20 +127,6 @@ export const stretchLimitMs = (
     settings.longestMs,
     Math.min(settings.idleLongestMs ?? settings.longestMs, budgetMs(dearestRunningPastLongest)),
   );
-
-/**
- * Whether a running job's pool could idle longer than the longest period, were its end event
- * lost: the ledger never heard of that pool, so nothing extends it, and it lives its own
- * keep-alive (`keepAliveSeconds`, when its events told it) and never more than the most SageMaker
- * accepts (`keepAliveCapSeconds`, the deployment's cap: sageMakerLimits.ts). A pool that dies
- * within the longest period costs the same whether the reconcile finds its end then or a stretch
- * later, so only the pools that could outlive it bound a stretch past it (stretchLimitMs).
- */
-export const poolCouldOutlive = (
-  keepAliveSeconds: number | undefined,
-  keepAliveCapSeconds: number,
-  longestMs: number,
-): boolean => Math.min(keepAliveSeconds ?? keepAliveCapSeconds, keepAliveCapSeconds) * 1000 > longestMs;
 
 /**
  * The period after a reconcile that was granted `grantedMs` (the time its claim allowed since

@@ -13,7 +13,6 @@ import { handleSlackClick } from '../../lib/app/slackClick/handleSlackClick';
 import type { SlackClickDeps } from '../../lib/app/slackClick/slackClickDeps';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
 import { historyDay } from '../../lib/domain/historyDay';
-import { DEFAULT_KEEP_ALIVE_LIMITS, type KeepAliveLimits } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { DEFAULT_PRICES, hourlyPrice, instanceCostUsd } from '../../lib/domain/prices';
 import { POOL_ACTION_IDS } from '../../lib/events/poolActions';
@@ -349,22 +348,21 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(reconciles.filter((m) => m >= DAY_MIN - 60)).toEqual([1425, 1485, 1545, 1605]);
   });
 
-  /** Four ml.p4d.24xlarge (about $150 an hour idle) started 5 minutes into a 4-hour stretch, its end event lost. */
-  const stretchWithDearJob = async (keepAliveSeconds: number, limits?: KeepAliveLimits) => {
+  it('stretches past the longest while no dear job runs; a dear job started meanwhile brings the base pace back, and its lost end is found', async () => {
     ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
     world = await new SweepWorld({
       ledger,
       policy: LEAVE_ALONE,
       longestReconcileEveryMs: 60 * MIN,
       idleLongestReconcileEveryMs: 240 * MIN,
-      ...(limits ? { limits } : {}),
     }).start();
     const reconciles: number[] = [];
     let adoptedAt: number | undefined;
-    for (let minute = 0; minute <= 710; minute++) {
+    for (let minute = 0; minute <= 560; minute++) {
+      // Four ml.p4d.24xlarge, about $150 an hour idle, started 5 minutes into the 4-hour stretch; its end event is lost.
       if (minute === 470)
         world.emulator.submit({
-          ...sampleJob('dear', keepAliveSeconds, 30, 30 * 60),
+          ...sampleJob('dear', 3600, 30, 30 * 60),
           instanceType: 'ml.p4d.24xlarge',
           instanceCount: 4,
         });
@@ -374,31 +372,12 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
       if (report.adopted > 0) adoptedAt ??= minute;
       world.advance(MIN);
     }
-    return { reconciles, adoptedAt };
-  };
-
-  it('stretches past the longest while no dear job whose pool could outlive it runs; one started meanwhile brings the base pace back, and its lost end is found', async () => {
-    // SageMaker taken to accept keep-alives of 6 hours: the dear job asks that long.
-    const { reconciles, adoptedAt } = await stretchWithDearJob(21_600, {
-      ...DEFAULT_KEEP_ALIVE_LIMITS,
-      perCallCapSeconds: 21_600,
-    });
     // Nothing runs: 15, 30, 60, then past the hour, 120 and 240 minutes. At the first hourly look at the
     // running jobs during the stretch (minute 525) the dear job holds it to the hour: the reconcile comes
     // then, not at minute 705, and adopts the lost end.
     expect(reconciles.filter((m) => m <= 525)).toEqual([0, 15, 45, 105, 225, 465, 525]);
     expect(adoptedAt).toBe(525);
     expect((await ledger.getJob('dear'))?.job?.status).toBe('Completed');
-  });
-
-  it('keeps the stretch while the dear pools would die within the longest period anyway (keep-alive cap 1 hour)', async () => {
-    const { reconciles, adoptedAt } = await stretchWithDearJob(3600);
-    // Its pool, unknown to the ledger, lives its keep-alive (at most the cap, an hour) from its end at
-    // about minute 500 whenever the reconcile finds it: an earlier reconcile would save nothing.
-    expect(reconciles).toEqual([0, 15, 45, 105, 225, 465, 705]);
-    expect(adoptedAt).toBe(705);
-    expect((await ledger.getJob('dear'))?.job?.status).toBe('Completed');
-    expect(world.warmPoolStatus('dear')).toBe('Terminated');
   });
 
   it('learns at the next reconcile, not at the daily full listing, that someone else stopped a known pool', async () => {

@@ -13,7 +13,7 @@ import { OwedFacts } from '../../lib/app/owedFacts';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import { StretchGuard } from '../../lib/app/stretchGuard';
 import { type SweepDeps, sweep } from '../../lib/app/sweep';
-import { DEFAULT_KEEP_ALIVE_LIMITS, type KeepAliveLimits } from '../../lib/domain/keepAlive';
+import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
@@ -79,8 +79,6 @@ export interface SweepWorldOptions {
   readonly longestReconcileEveryMs?: number;
   /** How far past that it stretches while no dear job runs, with the guard over it (stretchGuard.ts); absent: no further. */
   readonly idleLongestReconcileEveryMs?: number;
-  /** The keep-alive caps the sweep holds to; absent: DEFAULT_KEEP_ALIVE_LIMITS. */
-  readonly limits?: KeepAliveLimits;
 }
 
 /**
@@ -104,12 +102,7 @@ export class SweepWorld {
       clock: this.clock,
       onEvent: (e) => this.events.push(e),
       throttle: { hook: (operation) => options.throttle?.(operation) ?? false },
-      ...(options.limits ? { keepAliveLimits: options.limits } : {}),
     });
-  }
-
-  private get limits(): KeepAliveLimits {
-    return this.options.limits ?? DEFAULT_KEEP_ALIVE_LIMITS;
   }
 
   async start(): Promise<this> {
@@ -126,10 +119,10 @@ export class SweepWorld {
       trainingJobs,
       decisions: this.decisions,
       clock: this.clock,
-      limits: this.limits,
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
       setup: {
         policy: this.options.policy,
-        limits: this.limits,
+        limits: DEFAULT_KEEP_ALIVE_LIMITS,
         killSwitch: false,
         prices: DEFAULT_PRICES,
       },
@@ -149,7 +142,7 @@ export class SweepWorld {
         schedule: new MemoryReconcileSchedule(),
         tagKeys: DEFAULT_OWNER_TAG_KEYS,
         describeConcurrency: 2,
-        listWindowMs: reconcileWindowMs(this.limits),
+        listWindowMs: reconcileWindowMs(DEFAULT_KEEP_ALIVE_LIMITS),
         fullReconcileEveryMs: 24 * 60 * MIN,
         ...(this.options.longestReconcileEveryMs !== undefined
           ? { longestEveryMs: this.options.longestReconcileEveryMs }

@@ -6,7 +6,6 @@ import {
   isReconcileDue,
   isSurprise,
   nextReconcilePeriodMs,
-  poolCouldOutlive,
   type ReconcileFindings,
   stretchLimitMs,
   surpriseOnRecord,
@@ -154,15 +153,5 @@ describe('whether a reconcile is due', () => {
     expect(isReconcileDue(item, T0 + 15 * MIN, 15 * MIN, 'base')).toBe(true);
     expect(isReconcileDue(item, T0 + 14 * MIN, 15 * MIN, 'base')).toBe(false);
     expect(isReconcileDue(item, T0 + MIN, 15 * MIN, 'forced')).toBe(true);
-  });
-
-  it('lets only the pools that could outlive the longest period bound a stretch past it', () => {
-    // The job's own keep-alive when its events told it, never more than the cap; unknown: the cap.
-    expect(poolCouldOutlive(undefined, 3600, 60 * MIN)).toBe(false);
-    expect(poolCouldOutlive(1800, 3600, 60 * MIN)).toBe(false);
-    expect(poolCouldOutlive(undefined, 21_600, 60 * MIN)).toBe(true);
-    expect(poolCouldOutlive(1800, 21_600, 60 * MIN)).toBe(false);
-    expect(poolCouldOutlive(7200, 21_600, 60 * MIN)).toBe(true);
-    expect(poolCouldOutlive(21_600, 3600, 60 * MIN)).toBe(false);
   });
 });
