@@ -1,3 +1,4 @@
+import { ACCEPTED_STOP_ANSWERED_WITHIN_MS } from '../domain/acceptedStop';
 import { namedErrorMessage } from '../domain/errorMessage';
 import { isPolicyIntent, shownCarriedOut } from '../domain/intentOutcome';
 import type { JobRecord, PendingAction } from '../domain/jobRecord';
@@ -296,7 +297,9 @@ const carryOut = async (
     return { ...closed, record: withoutIntent((await deps.ledger.getJob(head.name)) ?? head), facts };
   }
   // Accepted at once: SageMaker's word that the pool is released, at the instant recorded as its end.
-  if (intent.keepAliveSeconds === 0 && !onBehalf) deps.acceptedStops?.note(head.name, askedAtMs);
+  const answeredAtOnce = deps.clock.now() - askedAtMs <= ACCEPTED_STOP_ANSWERED_WITHIN_MS;
+  if (intent.keepAliveSeconds === 0 && !onBehalf && answeredAtOnce)
+    deps.acceptedStops?.note(head.name, askedAtMs);
   return recordApplied(deps, head, intent, onBehalf, askedAtMs);
 };
 

@@ -14,6 +14,14 @@ import type { WarmPoolObservation } from './warmPool';
 export const ACCEPTED_STOP_TERMINATES_POOL = true;
 
 /**
+ * How soon after it was asked an accepted stop must have been answered for its ask to count as
+ * the instant SageMaker released the pool. A later answer came after the SDK's retries (a
+ * throttled update takes 17 to 40 s): SageMaker released the pool when it took the attempt that
+ * succeeded, which the sweep does not know, so the pool is described as before.
+ */
+export const ACCEPTED_STOP_ANSWERED_WITHIN_MS = 1_000;
+
+/**
  * What a describe would show of a pool after a stop SageMaker accepted at `stoppedAtMs`:
  * Terminated, billed for the whole seconds it sat Available since its job ended (SageMaker's
  * ResourceRetainedBillableTimeInSeconds, as the local emulator models it). Not documented to the

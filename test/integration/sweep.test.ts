@@ -215,6 +215,30 @@ describe('the sweep against the SageMaker emulator', () => {
       expect(await deps.ledger.availablePools(10)).toEqual({ items: [] });
     });
 
+    it('is described when SageMaker answered the stop only after the SDK retried (throttled): it released the pool then, not when asked', async () => {
+      await poolFrom('late-stop', 3600);
+      const { calls, trainingJobs } = counted();
+      const retried: SweepDeps['trainingJobs'] = {
+        ...trainingJobs,
+        // Two throttled attempts and the SDK's backoff: 20 s pass before SageMaker takes the update.
+        setKeepAlive: async (name, seconds, signal) => {
+          advanceTo(clock.now() + 20_000);
+          return trainingJobs.setKeepAlive(name, seconds, signal);
+        },
+      };
+      const container = { ...deps, trainingJobs: retried, acceptedStops: new AcceptedStops() };
+      advanceTo(clock.now() + 6 * MIN);
+      await sweep(container);
+      expect(poolStatus('late-stop')).toBe('Terminated');
+      advanceTo(clock.now() + MIN);
+      await sweep(container);
+      expect(calls.describes).toBe(1);
+      expect((await deps.ledger.getJob('late-stop'))?.pool).toMatchObject({
+        status: 'Terminated',
+        billableSeconds: emulator.model.inspectJob('late-stop')?.billableSeconds,
+      });
+    });
+
     it('is described when this container did not see the stop accepted (another container, a click)', async () => {
       await poolFrom('their-stop', 3600);
       advanceTo(clock.now() + 6 * MIN);
