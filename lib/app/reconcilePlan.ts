@@ -262,13 +262,21 @@ export const claimReconcile = async (
   reconciler: ReconcileDeps,
   nowMs: number,
 ): Promise<ReconcileClaim> => {
+  const guard = reconciler.stretch?.guard;
   await checkStretch(deps, reconciler, nowMs);
-  const cutShort = reconciler.stretch?.guard.cutShort === true;
-  return reconciler.schedule.claim(
-    nowMs,
-    deps.reconcileEveryMs,
-    deps.forceReconcile ? 'forced' : eventsLate(reconciler) || cutShort ? 'base' : 'granted',
-  );
+  const rule = deps.forceReconcile
+    ? 'forced'
+    : eventsLate(reconciler) || guard?.cutShort === true
+      ? 'base'
+      : 'granted';
+  const claim = await reconciler.schedule.claim(nowMs, deps.reconcileEveryMs, rule);
+  // A stretch this container did not grant, told by the item the claim was refused with, is
+  // watched from now on: when the running jobs no longer allow it, the reconcile is claimed at once.
+  const { inForce } = claim;
+  if (!inForce || !guard?.learnt(inForce, periodSettings(deps, reconciler).longestMs) || rule !== 'granted')
+    return claim;
+  await checkStretch(deps, reconciler, nowMs);
+  return guard.cutShort ? reconciler.schedule.claim(nowMs, deps.reconcileEveryMs, 'base') : claim;
 };
 
 /** The reconcile period's settings (reconcilePeriod.ts): no stretch past the longest without a guard over it. */

@@ -1,10 +1,14 @@
+import type { ReconcileInForce } from '../ports/reconcileSchedule';
+
 /**
  * Keeps a reconcile period stretched past the longest (stretchLimitMs in reconcilePeriod.ts) honest
  * while it runs: it was granted because no dear job ran, and holds only while none starts. Once per
  * longest period meanwhile the sweep reads the running jobs (one query of the ledger); when they no
  * longer allow the stretch granted, the reconcile is claimed at the base pace instead (ClaimRule
  * `base`), so a dear job's lost end is found about as soon as it would be without the stretch.
- * Per container and account: a container that did not grant the stretch holds it to its due time.
+ * Per container and account: a container that did not grant the stretch (Lambda recycled the one
+ * that did, or a deploy) learns it from the schedule's item its claim is refused with, and
+ * watches it as the container that granted it would.
  */
 interface Stretch {
   readonly startMs: number;
@@ -17,14 +21,29 @@ interface Stretch {
 export class StretchGuard {
   private stretch: Stretch | undefined;
   private cut = false;
+  /** The start of the reconcile whose period the guard last took in, granted here or learnt. */
+  private periodStartMs: number | undefined;
 
   /** A reconcile started at `startMs` set the next `periodMs` later; past `longestMs` it is watched. */
   granted(startMs: number, periodMs: number, longestMs: number): void {
+    this.periodStartMs = startMs;
     this.cut = false;
     this.stretch =
       periodMs > longestMs
         ? { startMs, dueAtMs: startMs + periodMs, everyMs: longestMs, nextCheckAtMs: startMs + longestMs }
         : undefined;
+  }
+
+  /**
+   * The reconcile in force as the schedule's item tells it. One this guard has not taken in
+   * (granted elsewhere, or before this container started) is taken in as if granted here, its
+   * reads of the running jobs falling when the granting container's would: one already due is
+   * read at once. Returns whether a stretch past `longestMs` is newly watched.
+   */
+  learnt(inForce: ReconcileInForce, longestMs: number): boolean {
+    if (inForce.startedAtMs === this.periodStartMs) return false;
+    this.granted(inForce.startedAtMs, inForce.dueAtMs - inForce.startedAtMs, longestMs);
+    return this.stretch !== undefined;
   }
 
   /** Whether the running jobs are to be read now: a stretch is in force and a longest period passed since the last read. */

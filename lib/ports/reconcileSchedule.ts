@@ -21,6 +21,18 @@ export interface ReconcileClaim {
   readonly lastSurpriseAtMs?: number;
   /** A full listing under way: it continues at this reconcile (FullListResume). */
   readonly fullListResume?: FullListResume;
+  /**
+   * Of a refused claim: the reconcile in force, as the schedule's item told it (absent when the
+   * item did not say, or the claim went through). A container learns here a stretch it did not
+   * grant, and watches it as the one that granted it would (stretchGuard.ts).
+   */
+  readonly inForce?: ReconcileInForce;
+}
+
+/** The last reconcile claimed and when the next is due, as the schedule's item holds them. */
+export interface ReconcileInForce {
+  readonly startedAtMs: number;
+  readonly dueAtMs: number;
 }
 
 /**

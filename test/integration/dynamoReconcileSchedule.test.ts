@@ -190,12 +190,42 @@ describe('DynamoReconcileSchedule', () => {
       return seen;
     };
     const twin = await run(new MemoryReconcileSchedule());
-    expect(await run(new DynamoReconcileSchedule(dynamo.client, table))).toEqual(twin);
+    expect(await run(new DynamoReconcileSchedule(dynamo.inProcessClient, table))).toEqual(twin);
     expect(twin[6]).toMatchObject({
       lastSurpriseAtMs: T0 + 4 * EVERY_MS + 60_000,
       lastListedMs: T0 + 4 * EVERY_MS + 60_000,
       lastFullListMs: T0,
     });
+  });
+
+  it('tells a refused claim the reconcile in force, from the item in a container that did not claim it (the memory twin alike)', async () => {
+    const table = await dynamo.createLedgerTable();
+    const run = async (mine: ReconcileSchedule, other: () => ReconcileSchedule) => {
+      const seen: unknown[] = [];
+      seen.push(await mine.claim(T0, EVERY_MS, 'granted'));
+      // Refused before that reconcile is done: its claim made the next due a base period on.
+      seen.push(await other().claim(T0 + 60_000, EVERY_MS, 'granted'));
+      // Done, stretched to four hours: a new container learns the stretch from the item, and the
+      // container that knows it tells it without asking.
+      await mine.done(T0, { fullList: true, nextDueAtMs: T0 + 16 * EVERY_MS, surprise: false });
+      seen.push(await other().claim(T0 + 2 * EVERY_MS, EVERY_MS, 'granted'));
+      seen.push(await mine.claim(T0 + 2 * EVERY_MS, EVERY_MS, 'granted'));
+      seen.push(await mine.claim(T0 + 2 * EVERY_MS + 60_000, EVERY_MS, 'granted'));
+      return seen;
+    };
+    const memory = new MemoryReconcileSchedule();
+    const twin = await run(memory, () => memory);
+    const client = dynamo.inProcessClient;
+    expect(
+      await run(new DynamoReconcileSchedule(client, table), () => new DynamoReconcileSchedule(client, table)),
+    ).toEqual(twin);
+    expect(twin).toEqual([
+      { claimed: true },
+      { claimed: false, inForce: { startedAtMs: T0, dueAtMs: T0 + EVERY_MS } },
+      { claimed: false, inForce: { startedAtMs: T0, dueAtMs: T0 + 16 * EVERY_MS } },
+      { claimed: false, inForce: { startedAtMs: T0, dueAtMs: T0 + 16 * EVERY_MS } },
+      { claimed: false, inForce: { startedAtMs: T0, dueAtMs: T0 + 16 * EVERY_MS } },
+    ]);
   });
 
   it('keeps a full listing under way on the item until its last part: done as of its first part', async () => {
@@ -229,7 +259,7 @@ describe('DynamoReconcileSchedule', () => {
       return seen;
     };
     const twin = await run(new MemoryReconcileSchedule());
-    expect(await run(new DynamoReconcileSchedule(dynamo.client, table))).toEqual(twin);
+    expect(await run(new DynamoReconcileSchedule(dynamo.inProcessClient, table))).toEqual(twin);
     expect(twin[0]).not.toHaveProperty('fullListResume');
     expect(twin[1]).toMatchObject({ fullListResume: { fromMs: T0 - 20 * 86_400_000, startedMs: T0 } });
     expect(twin[1]).not.toHaveProperty('lastFullListMs');

@@ -11,6 +11,7 @@ import type { ReconcileDeps } from '../../lib/app/reconcilePlan';
 import { RecordedEnds } from '../../lib/app/recordedEnds';
 import { handleSlackClick } from '../../lib/app/slackClick/handleSlackClick';
 import type { SlackClickDeps } from '../../lib/app/slackClick/slackClickDeps';
+import { StretchGuard } from '../../lib/app/stretchGuard';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
 import { historyDay } from '../../lib/domain/historyDay';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
@@ -376,6 +377,49 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     // running jobs during the stretch (minute 525) the dear job holds it to the hour: the reconcile comes
     // then, not at minute 705, and adopts the lost end.
     expect(reconciles.filter((m) => m <= 525)).toEqual([0, 15, 45, 105, 225, 465, 525]);
+    expect(adoptedAt).toBe(525);
+    expect((await ledger.getJob('dear'))?.job?.status).toBe('Completed');
+  });
+
+  it('a new container watches a stretch past the longest that another granted: the dear job started meanwhile is found as soon as in the container that granted it', async () => {
+    const table = await dynamo.createLedgerTable();
+    ledger = new DynamoLedger(dynamo.client, table);
+    world = await new SweepWorld({
+      ledger,
+      policy: STOP_AFTER_5M,
+      longestReconcileEveryMs: 60 * MIN,
+      idleLongestReconcileEveryMs: 240 * MIN,
+    }).start();
+    const base = world.sweepDeps.reconciler;
+    if (!base) throw new Error('the world reconciles');
+    // Each container has its own guard and its own knowledge of the schedule's item, shared in DynamoDB.
+    const container = (): ReconcileDeps => ({
+      ...base,
+      schedule: new DynamoReconcileSchedule(dynamo.inProcessClient, table),
+      stretch: { guard: new StretchGuard(), prices: DEFAULT_PRICES },
+    });
+    const granting = container();
+    // Lambda gives the sweep a new execution environment a minute after the reconcile that granted 240 minutes.
+    const recycled = container();
+    const reconciles: number[] = [];
+    let adoptedAt: number | undefined;
+    for (let minute = 0; minute <= 530; minute++) {
+      // Four ml.p4d.24xlarge, about $150 an hour idle, started 5 minutes into the stretch; its end event is lost.
+      if (minute === 470)
+        world.emulator.submit({
+          ...sampleJob('dear', 3600, 30, 30 * 60),
+          instanceType: 'ml.p4d.24xlarge',
+          instanceCount: 4,
+        });
+      await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+      const report = await world.sweep({ reconciler: minute < 466 ? granting : recycled });
+      if (report.listed) reconciles.push(minute);
+      if (report.adopted > 0) adoptedAt ??= minute;
+      world.advance(MIN);
+    }
+    // The new container reads the stretch off the item its first claim is refused with, and reads
+    // the running jobs when the container that granted it would have (minute 525), not at minute 705.
+    expect(reconciles).toEqual([0, 15, 45, 105, 225, 465, 525]);
     expect(adoptedAt).toBe(525);
     expect((await ledger.getJob('dear'))?.job?.status).toBe('Completed');
   });

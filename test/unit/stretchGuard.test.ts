@@ -43,4 +43,27 @@ describe('the guard over a period stretched past the longest', () => {
     expect(guard.checkDue(T0 + 60 * MIN)).toBe(false);
     expect(guard.checkDue(T0 + 30 * MIN)).toBe(false);
   });
+
+  it('takes in a stretch another container granted, as that container would watch it, and only once', () => {
+    const fresh = new StretchGuard();
+    // Learnt a minute into the stretch: the first read falls when the granting container's would.
+    expect(fresh.learnt({ startedAtMs: T0, dueAtMs: T0 + 240 * MIN }, 60 * MIN)).toBe(true);
+    expect(fresh.checkDue(T0 + MIN)).toBe(false);
+    expect(fresh.nextCheckAtMs()).toBe(T0 + 60 * MIN);
+    fresh.checked(T0 + 60 * MIN, 60 * MIN);
+    expect(fresh.cutShort).toBe(true);
+    // The same reconcile told again (or one this guard granted) leaves the guard as it is: a cut stays cut.
+    expect(fresh.learnt({ startedAtMs: T0, dueAtMs: T0 + 240 * MIN }, 60 * MIN)).toBe(false);
+    expect(fresh.cutShort).toBe(true);
+    const own = new StretchGuard();
+    own.granted(T0, 240 * MIN, 60 * MIN);
+    expect(own.learnt({ startedAtMs: T0, dueAtMs: T0 + 240 * MIN }, 60 * MIN)).toBe(false);
+    // Learnt late in the stretch: a read already due is made at once.
+    const late = new StretchGuard();
+    expect(late.learnt({ startedAtMs: T0, dueAtMs: T0 + 240 * MIN }, 60 * MIN)).toBe(true);
+    expect(late.checkDue(T0 + 150 * MIN)).toBe(true);
+    // A later reconcile within the longest replaces a stretch held from before: nothing to watch.
+    expect(late.learnt({ startedAtMs: T0 + 160 * MIN, dueAtMs: T0 + 220 * MIN }, 60 * MIN)).toBe(false);
+    expect(late.nextCheckAtMs()).toBeUndefined();
+  });
 });

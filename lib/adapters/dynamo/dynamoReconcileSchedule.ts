@@ -47,9 +47,9 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
   async claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim> {
     const known = this.known;
     if (rule !== 'forced') {
-      if (known.startedAtMs > nowMs - baseMs) return { claimed: false };
+      if (known.startedAtMs > nowMs - baseMs) return refused(known);
       if (rule === 'granted' && known.dueAtMs > nowMs && known.learntAtMs > nowMs - baseMs)
-        return { claimed: false };
+        return refused(known);
     }
     try {
       const { Attributes } = await this.client.send(
@@ -89,13 +89,13 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const item = refusedItem<{ startedAtMs?: unknown; dueAtMs?: unknown }>(error);
-      if (typeof item?.startedAtMs === 'number')
-        this.known = {
-          startedAtMs: item.startedAtMs,
-          dueAtMs: typeof item.dueAtMs === 'number' ? item.dueAtMs : Number.NEGATIVE_INFINITY,
-          learntAtMs: nowMs,
-        };
-      return { claimed: false };
+      if (typeof item?.startedAtMs !== 'number') return { claimed: false };
+      this.known = {
+        startedAtMs: item.startedAtMs,
+        dueAtMs: typeof item.dueAtMs === 'number' ? item.dueAtMs : Number.NEGATIVE_INFINITY,
+        learntAtMs: nowMs,
+      };
+      return refused(this.known);
     }
   }
 
@@ -157,6 +157,12 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
     }
   }
 }
+
+/** A claim refused, with the reconcile in force as the container knows the item (an item with no due time tells none). */
+const refused = (known: { readonly startedAtMs: number; readonly dueAtMs: number }): ReconcileClaim =>
+  Number.isFinite(known.startedAtMs) && Number.isFinite(known.dueAtMs)
+    ? { claimed: false, inForce: { startedAtMs: known.startedAtMs, dueAtMs: known.dueAtMs } }
+    : { claimed: false };
 
 /** A reconcile's listing done: the next lists what changed from its start on (ReconcileClaim.lastListedMs). */
 const LISTED_AT = 'listedAtMs';

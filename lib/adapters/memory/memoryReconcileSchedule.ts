@@ -21,7 +21,10 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
       previous !== undefined &&
       !isReconcileDue({ startedAtMs: previous, dueAtMs: this.dueAtMs }, nowMs, baseMs, rule)
     )
-      return { claimed: false };
+      return {
+        claimed: false,
+        ...(this.dueAtMs !== undefined ? { inForce: { startedAtMs: previous, dueAtMs: this.dueAtMs } } : {}),
+      };
     const granted =
       previous !== undefined && this.dueAtMs !== undefined ? this.dueAtMs - previous : undefined;
     this.startedAtMs = nowMs;
