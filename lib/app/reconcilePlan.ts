@@ -97,9 +97,14 @@ export interface ReconcilePlan {
     readonly grantedMs?: number;
     /** The account's first reconcile: nothing on record vouches for its events yet. */
     readonly first: boolean;
-    /** The reconcile claimed before this one never recorded its listing done (reconcilePeriod.ts). */
+    /**
+     * The reconcile claimed before this one never recorded its listing done, or only in part
+     * (it left lost ends unadopted: listedThrough), as reconcilePeriod.ts counts it.
+     */
     readonly abandoned: boolean;
     readonly lastSurpriseAtMs?: number;
+    /** The last listing done, whose changes on this plan listed; absent: none in reach (its running jobs are described). */
+    readonly listedMs?: number;
   };
   /** Pools the ledger holds Available that SageMaker no longer shows Available: looked at. */
   readonly describe: ReadonlySet<string>;
@@ -118,6 +123,8 @@ export interface ReconcilePlan {
    * found reused by one of them was most likely about to be told by its start event.
    */
   readonly justCreated: ReadonlySet<string>;
+  /** When each job to adopt last changed, as its listing said (a reconcile that leaves it undone lists from there again). */
+  readonly changedAtMs: ReadonlyMap<string, number>;
   /** Records the plan read from the ledger, by name: an adopted one need not be read again. */
   readonly read: ReadonlyMap<string, JobRecord>;
   /** Running in the ledger, with no listing to tell whether they ended: described. */
@@ -176,6 +183,7 @@ export const planReconcile = async (
     first: claim.previousStartMs === undefined,
     abandoned: claim.previousStartMs !== undefined && claim.previousStartMs !== listed,
     ...(claim.lastSurpriseAtMs !== undefined ? { lastSurpriseAtMs: claim.lastSurpriseAtMs } : {}),
+    ...(changedSince !== undefined && listed !== undefined ? { listedMs: listed } : {}),
   };
   const draft = new PlanDraft(deps, reconciler, pools, nowMs);
 
@@ -330,6 +338,8 @@ const eventsLate = (reconciler: ReconcileDeps): boolean =>
 export interface ReconcileAftermath {
   /** Pools and jobs whose work failed, or was left for lack of time. */
   readonly incomplete: number;
+  /** Of those, the jobs to adopt (`adopt`) or describe (`unsure`) the plan named. */
+  readonly undone: readonly string[];
   /** Actions found without an outcome and finished. */
   readonly finished: number;
   /** Pools the sweep looked at and found no longer Available before their predicted end. */
@@ -383,7 +393,9 @@ export const settleReconcile = async (
     : nextReconcilePeriodMs(settings, claim.grantedMs, findings);
   const nextDueAtMs = claim.startMs + periodMs;
   reconciler.stretch?.guard.granted(claim.startMs, periodMs, settings.longestMs);
+  const listedThroughMs = listedThrough(plan, after.undone);
   await reconciler.schedule.done(claim.startMs, {
+    ...(listedThroughMs !== undefined ? { listedThroughMs } : {}),
     fullList: plan.full && !plan.fullListResume,
     ...(plan.fullListStartedMs !== undefined ? { fullListStartedMs: plan.fullListStartedMs } : {}),
     ...(plan.fullListResume ? { fullListResume: plan.fullListResume } : {}),
@@ -391,6 +403,30 @@ export const settleReconcile = async (
     surprise,
   });
   return nextDueAtMs;
+};
+
+/**
+ * Up to when a reconcile's listing of what changed counts as done (ReconcileOutcome.listedThroughMs):
+ * its start, unless it left a job it named undone (an adoption that failed or had no time). A
+ * lost end is named as changed only by a listing that reaches back to its change (an ended pool
+ * is not listed Available), so the next reconcile lists from the earliest change among them. Never
+ * from before where this reconcile's own listing began: the next reaches no further back than
+ * this one did (pages are taken before they are filtered), and a job this one found only among
+ * the Available pools is found there again while Available. Without a listing of what changed in
+ * reach (the running jobs were described), no further than before: the next describes them
+ * again. Held back past the reach (a job that keeps failing), the chain counts as broken and the
+ * reconcile lists in full.
+ */
+const listedThrough = (plan: ReconcilePlan, undone: readonly string[]): number | null | undefined => {
+  const claim = plan.claim;
+  if (!claim || undone.length === 0) return undefined;
+  const listedMs = claim.listedMs;
+  if (listedMs === undefined) return null;
+  const earliest = undone.reduce(
+    (soonest, name) => Math.min(soonest, plan.changedAtMs.get(name) ?? listedMs),
+    claim.startMs,
+  );
+  return Math.max(listedMs, earliest);
 };
 
 /**
@@ -494,6 +530,7 @@ class PlanDraft {
   private readonly adopt = new Set<string>();
   /** When each listed job ended, as its listing said: what it adopts is overdue or not by it. */
   private readonly endedAtMs = new Map<string, number | undefined>();
+  private readonly changedAtMs = new Map<string, number>();
   private readonly justCreated = new Set<string>();
   private ended: ReadonlyMap<string, TrainingJobDescription> = new Map();
   private read: ReadonlyMap<string, JobRecord> = new Map();
@@ -542,6 +579,7 @@ class PlanDraft {
       this.justCreated.add(job.name);
     if (!this.endedAtMs.has(job.name) || job.endedAtMs !== undefined)
       this.endedAtMs.set(job.name, job.endedAtMs);
+    if (job.lastModifiedMs !== undefined) this.changedAtMs.set(job.name, job.lastModifiedMs);
   }
 
   /**
@@ -636,6 +674,12 @@ class PlanDraft {
       describe: this.describe,
       ended: this.ended,
       adopt: [...this.adopt],
+      changedAtMs: new Map(
+        [...this.adopt].flatMap((name) => {
+          const changedAtMs = this.changedAtMs.get(name);
+          return changedAtMs === undefined ? [] : [[name, changedAtMs] as const];
+        }),
+      ),
       overdue,
       justCreated: this.justCreated,
       read: this.read,

@@ -236,14 +236,20 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
       ? adopt(record.name, { described: description, read: record })
       : [];
   };
+  // The jobs the plan named whose adoption or describe failed or had no time: the reconcile
+  // records its listing done only up to them, so the next lists them again (settleReconcile).
+  const undone: string[] = [];
   if (plan && deps.reconciler) {
-    await mapBounded(plan.adopt, deps.concurrency, (name) => unit(name, () => adopt(name)));
-    await mapBounded(plan.unsure, deps.concurrency, (record) =>
-      unit(record.name, async () => {
+    await mapBounded(plan.adopt, deps.concurrency, async (name) => {
+      if (!(await unit(name, () => adopt(name)))) undone.push(name);
+    });
+    await mapBounded(plan.unsure, deps.concurrency, async (record) => {
+      const done = await unit(record.name, async () => {
         tally.reconciled++;
         return adoptIfEnded(record);
-      }),
-    );
+      });
+      if (!done) undone.push(record.name);
+    });
   }
   // The watch's describes are not pools: whether every pool was reached is counted before them.
   const poolsReached = tally.reached;
@@ -262,7 +268,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   }
 
   const nextReconcileAtMs =
-    plan && deps.reconciler ? await settled(deps, deps.reconciler, plan, pools, tally) : undefined;
+    plan && deps.reconciler ? await settled(deps, deps.reconciler, plan, pools, tally, undone) : undefined;
 
   deps.telemetry.count('SweepPools', pools.length);
   deps.telemetry.count('SweepFailures', tally.failures);
@@ -343,10 +349,12 @@ const settled = async (
   plan: ReconcilePlan,
   pools: readonly JobRecord[],
   tally: Tally,
+  undone: readonly string[],
 ): Promise<number | undefined> => {
   try {
     return await settleReconcile(deps, reconciler, deps.setup.prices, plan, pools, {
       incomplete: tally.failures + tally.deferred,
+      undone,
       finished: tally.finished,
       closedEarly: tally.closedEarly,
     });
@@ -360,7 +368,8 @@ const settled = async (
 
 /**
  * One pool's (or job's) work within the time budget: not started when too little time is left,
- * its failure counted and logged without stopping the others, its facts told at once.
+ * its failure counted and logged without stopping the others, its facts told at once. Whether
+ * the work was done (neither left nor failed).
  */
 const runUnit = async (
   deps: SweepDeps,
@@ -368,17 +377,19 @@ const runUnit = async (
   calm: Quiet,
   name: string,
   work: () => Promise<LedgerFact[]>,
-): Promise<void> => {
+): Promise<boolean> => {
   if (deps.remainingMs() < deps.safetyMarginMs) {
     tally.deferred++;
     calm.quiet = false;
-    return;
+    return false;
   }
   tally.reached++;
   let facts: LedgerFact[] = [];
+  let done = true;
   try {
     facts = await work();
   } catch (error) {
+    done = false;
     // One pool's trouble (throttling past the SDK's retries, say) never stops the others.
     tally.failures++;
     calm.quiet = false;
@@ -388,6 +399,7 @@ const runUnit = async (
     });
   }
   await react(deps, facts);
+  return done;
 };
 
 /** Records a job SageMaker knows more of than the ledger, as its events would have, and decides for its pool. */

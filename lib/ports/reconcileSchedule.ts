@@ -58,6 +58,12 @@ export interface ReconcileOutcome {
   readonly nextDueAtMs: number;
   /** Whether it is recorded as the account's last surprise (surpriseOnRecord in reconcilePeriod.ts). */
   readonly surprise: boolean;
+  /**
+   * Up to when what changed counts as listed (`lastListedMs` at the next claim); absent: this
+   * reconcile's start. A reconcile that left ends it found unadopted (failed, or out of time)
+   * records an earlier instant, so the next lists them again; `null`: no further than before.
+   */
+  readonly listedThroughMs?: number | null;
 }
 
 /**

@@ -267,4 +267,60 @@ describe('DynamoReconcileSchedule', () => {
     expect(twin[3]).toMatchObject({ lastFullListMs: T0 });
     expect(twin[3]).not.toHaveProperty('fullListResume');
   });
+
+  it('records a listing held back by ends left unadopted: its own write may move it back, a write apart only forward', async () => {
+    const table = await dynamo.createLedgerTable();
+    const run = async (schedule: ReconcileSchedule, overtaken: ReconcileSchedule) => {
+      const seen: unknown[] = [];
+      await schedule.claim(T0, EVERY_MS, 'granted');
+      await schedule.done(T0, { fullList: true, nextDueAtMs: T0 + EVERY_MS, surprise: true });
+      // Left a lost end that changed at T0 + 5 min unadopted: listed only up to that change.
+      seen.push(await schedule.claim(T0 + EVERY_MS, EVERY_MS, 'granted'));
+      await schedule.done(T0 + EVERY_MS, {
+        fullList: false,
+        nextDueAtMs: T0 + 2 * EVERY_MS,
+        surprise: true,
+        listedThroughMs: T0 + 5 * 60_000,
+      });
+      // Without a listing of what changed in reach: no further than before.
+      seen.push(await schedule.claim(T0 + 2 * EVERY_MS, EVERY_MS, 'granted'));
+      await schedule.done(T0 + 2 * EVERY_MS, {
+        fullList: false,
+        nextDueAtMs: T0 + 3 * EVERY_MS,
+        surprise: true,
+        listedThroughMs: null,
+      });
+      seen.push(await schedule.claim(T0 + 3 * EVERY_MS, EVERY_MS, 'granted'));
+      // Overtaken by a forced claim that was done first: its held mark never moves the listing back.
+      seen.push(await overtaken.claim(T0 + 3 * EVERY_MS + 60_000, EVERY_MS, 'forced'));
+      await overtaken.done(T0 + 3 * EVERY_MS + 60_000, {
+        fullList: false,
+        nextDueAtMs: T0 + 4 * EVERY_MS,
+        surprise: false,
+      });
+      await schedule.done(T0 + 3 * EVERY_MS, {
+        fullList: false,
+        nextDueAtMs: T0 + 4 * EVERY_MS,
+        surprise: false,
+        listedThroughMs: T0 + 2 * EVERY_MS,
+      });
+      seen.push(await schedule.claim(T0 + 5 * EVERY_MS, EVERY_MS, 'granted'));
+      return seen;
+    };
+    const memory = new MemoryReconcileSchedule();
+    const twin = await run(memory, memory);
+    expect(
+      await run(
+        new DynamoReconcileSchedule(dynamo.client, table),
+        new DynamoReconcileSchedule(dynamo.client, table),
+      ),
+    ).toEqual(twin);
+    expect(twin.map((claim) => (claim as { lastListedMs?: number }).lastListedMs)).toEqual([
+      T0,
+      T0 + 5 * 60_000,
+      T0 + 5 * 60_000,
+      T0 + 5 * 60_000,
+      T0 + 3 * EVERY_MS + 60_000,
+    ]);
+  });
 });

@@ -20,6 +20,7 @@ import { POOL_ACTION_IDS } from '../../lib/events/poolActions';
 import type { Ledger } from '../../lib/ports/ledger';
 import type { ReconcileOutcome } from '../../lib/ports/reconcileSchedule';
 import { silentTelemetry } from '../../lib/ports/telemetry';
+import { crashable } from '../support/crashableLedger';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import {
   LEAVE_ALONE,
@@ -1258,5 +1259,126 @@ describe('a ledger pool unknown to SageMaker (review F12)', () => {
     expect(counted.describes).toBe(2);
     expect((await ledger.getJob('ghost'))?.pool?.status).toBe('Terminated');
     expect((await ledger.availablePools(10)).items).toHaveLength(0);
+  });
+});
+
+/**
+ * A reconcile that left a lost end it listed unadopted (its adoption failed, had no time, or its
+ * sweep died after the snapshot write) records its listing done only up to that end's change, so
+ * the next reconcile lists it again (issue 12 review, bugs 4 and 5).
+ */
+describe('a reconcile that left lost ends unadopted', () => {
+  let world: SweepWorld | undefined;
+  afterEach(async () => {
+    await world?.stop();
+    world = undefined;
+  });
+  const startWorld = async (ledger: Ledger) => {
+    world = await new SweepWorld({
+      ledger,
+      policy: STOP_AFTER_5M,
+      longestReconcileEveryMs: 60 * MIN,
+    }).start();
+    return world;
+  };
+  /** The ledger's snapshot writes refused (DynamoDB throttling past the SDK's retries) while `throttled` is set. */
+  const throttlable = (inner: Ledger) => {
+    const state = { throttled: false };
+    const ledger = new Proxy(inner, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (state.throttled && property === 'recordSnapshot')
+            throw Object.assign(new Error('Rate exceeded'), {
+              name: 'ProvisionedThroughputExceededException',
+            });
+          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      },
+    });
+    return { ledger, state };
+  };
+
+  it('adopts at a later reconcile the lost ends one ran out of time for', async () => {
+    const w = await startWorld(new MemoryLedger());
+    const deferredAt: number[] = [];
+    const fullListAt: number[] = [];
+    for (let minute = 0; minute <= 400; minute++) {
+      // An EventBridge outage: three jobs' end events lost.
+      if (minute === 50) for (const n of ['a', 'b', 'c']) w.submit(`lost-${n}`, 0, 30, 60);
+      await w.deliver((e) => e.detail.TrainingJobStatus === 'Completed');
+      // The reconcile at minute 105 has time for its listing and one adoption only.
+      let calls = 0;
+      w.remainingMs = minute === 105 ? () => (++calls <= 2 ? 30_000 : 0) : () => 30_000;
+      const report = await w.sweep();
+      if (report.deferred > 0) deferredAt.push(minute);
+      if (report.fullList) fullListAt.push(minute);
+      w.advance(MIN);
+    }
+    expect(deferredAt).toEqual([105]);
+    // Listed again from what changed, not in full: the listing held back reaches no further than before.
+    expect(fullListAt).toEqual([0]);
+    const statuses = await Promise.all(
+      ['a', 'b', 'c'].map(async (n) => (await w.ledger.getJob(`lost-${n}`))?.job?.status),
+    );
+    expect(statuses).toEqual(['Completed', 'Completed', 'Completed']);
+  });
+
+  it('adopts at a later reconcile a lost end whose adoption failed (its ledger write throttled)', async () => {
+    const { ledger, state } = throttlable(new MemoryLedger());
+    const w = await startWorld(ledger);
+    const failedAt: number[] = [];
+    for (let minute = 0; minute <= 400; minute++) {
+      if (minute === 50) w.submit('lost-end', 0, 30, 60);
+      await w.deliver((e) => e.detail.TrainingJobStatus === 'Completed');
+      // DynamoDB throttles the snapshot writes during the reconcile at minute 105, the first after the lost end.
+      state.throttled = minute === 105;
+      const report = await w.sweep();
+      state.throttled = false;
+      if (report.failures > 0) failedAt.push(minute);
+      w.advance(MIN);
+    }
+    expect(failedAt).toEqual([105]);
+    expect((await ledger.getJob('lost-end'))?.job?.status).toBe('Completed');
+  });
+
+  /** Two reconciles in a row whose adoption dies right after its first ledger write: the terminal snapshot. */
+  const dyingAdoptions = async (scheduleDies: boolean) => {
+    const { ledger, state } = crashable(new MemoryLedger());
+    const w = await startWorld(ledger);
+    if (scheduleDies) {
+      // The invocation itself dies: its reconcile is never recorded done.
+      const schedule = w.sweepDeps.reconciler?.schedule;
+      if (!schedule) throw new Error('the world has no reconciler');
+      const done = schedule.done.bind(schedule);
+      schedule.done = async (startMs, outcome) => {
+        if (state.dying && state.wrote) throw new Error('the invocation died');
+        return done(startMs, outcome);
+      };
+    }
+    w.submit('lost-end', 1200, 30, 60);
+    for (let minute = 0; minute <= 180; minute++) {
+      await w.deliver((e) => e.detail.TrainingJobStatus === 'Completed');
+      state.dying = minute === 15 || minute === 30;
+      state.wrote = false;
+      await w.sweep().catch(() => undefined);
+      state.dying = false;
+      w.advance(MIN);
+    }
+    const truth = w.emulator.model.inspectJob('lost-end');
+    const record = await ledger.getJob('lost-end');
+    expect(truth?.warmPoolStatus).toBe('Terminated');
+    expect(record?.job?.status).toBe('Completed');
+    expect(record?.pool?.status).toBe(truth?.warmPoolStatus);
+    expect(record?.pool?.billableSeconds).toBe(truth?.billableSeconds);
+  };
+
+  it('records the pool of a lost end whose adoption died between its snapshot and pool writes, the sweep living on', async () => {
+    await dyingAdoptions(false);
+  });
+
+  it('records it too when the whole invocation died: the next reconcile lists from the last listing done', async () => {
+    await dyingAdoptions(true);
   });
 });

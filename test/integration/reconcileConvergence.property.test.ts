@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
-import type { Ledger } from '../../lib/ports/ledger';
+import { crashable } from '../support/crashableLedger';
 import { LEAVE_ALONE, MIN, MONDAY_NOON, RECONCILE_EVERY_MS, SweepWorld } from '../support/sweepWorld';
 
 /**
@@ -23,37 +23,6 @@ const LONGEST_EVERY_MS = 4 * RECONCILE_EVERY_MS;
  * (stretchLimitMs): the longest period is then this one.
  */
 const IDLE_LONGEST_EVERY_MS = 8 * RECONCILE_EVERY_MS;
-const WRITES = new Set([
-  'recordSnapshot',
-  'observePool',
-  'linkReuse',
-  'recordNoPool',
-  'recordKeepAlive',
-  'beginAction',
-  'markActionUnknown',
-  'endAction',
-  'holdPool',
-  'recordNearMiss',
-]);
-
-/** A ledger whose invocation dies after its first write while `dying` is set. */
-const crashable = (inner: Ledger) => {
-  const state = { dying: false, wrote: false };
-  const ledger = new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        if (state.dying && state.wrote) throw new Error('the invocation died');
-        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        if (WRITES.has(String(property))) state.wrote = true;
-        return result;
-      };
-    },
-  });
-  return { ledger, state };
-};
-
 const jobs = fc.array(
   fc.record({
     submitAfterMin: fc.integer({ min: 0, max: 90 }),

@@ -176,7 +176,16 @@ const RESUME_STARTED = 'fullListResumeStartedMs';
  * went on across reconciles, as of its first part's): the attributes and their values.
  */
 const outcomeMarks = (startMs: number, outcome: ReconcileOutcome): [string, number][] => [
-  [LISTED_AT, startMs],
+  ...listedMark(startMs, outcome),
   ...(outcome.fullList ? [['fullListAtMs', outcome.fullListStartedMs ?? startMs] as [string, number]] : []),
   ...(outcome.surprise ? [['lastSurpriseAtMs', startMs] as [string, number]] : []),
 ];
+
+/**
+ * Up to when what changed counts as listed: the reconcile's own write may move it back (ends it
+ * left unadopted), a write apart only forward (markApart); `null` writes nothing.
+ */
+const listedMark = (startMs: number, outcome: ReconcileOutcome): [string, number][] => {
+  const listedMs = outcome.listedThroughMs === undefined ? startMs : outcome.listedThroughMs;
+  return listedMs === null ? [] : [[LISTED_AT, listedMs]];
+};
