@@ -2,8 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import { AcceptedStops } from '../../lib/app/acceptedStops';
 import { crashable } from '../support/crashableLedger';
-import { LEAVE_ALONE, MIN, MONDAY_NOON, RECONCILE_EVERY_MS, SweepWorld } from '../support/sweepWorld';
+import {
+  LEAVE_ALONE,
+  MIN,
+  MONDAY_NOON,
+  RECONCILE_EVERY_MS,
+  STOP_AFTER_5M,
+  SweepWorld,
+} from '../support/sweepWorld';
 
 /**
  * Whatever happens to the events (lost, duplicated, late, handled by an invocation that dies
@@ -15,7 +23,9 @@ import { LEAVE_ALONE, MIN, MONDAY_NOON, RECONCILE_EVERY_MS, SweepWorld } from '.
  * periods are at most the longest plus the base. With a fixed period that is the old bound. A
  * reconcile that dies after its claim changes none of that, whether the events still came or
  * the period had stretched in the quiet after them: the next lists from the last listing done,
- * not from the claim, and comes a base period later.
+ * not from the claim, and comes a base period later. Nor do sweeps that die after their first
+ * ledger write (the container lives on, with its memory of the stops SageMaker accepted from it),
+ * whether the policy leaves the pools alone or stops them once idle 5 minutes.
  */
 const LONGEST_EVERY_MS = 4 * RECONCILE_EVERY_MS;
 /**
@@ -51,6 +61,9 @@ const fates = fc.array(
  */
 const dies = fc.option(fc.integer({ min: 0, max: 330 }), { nil: undefined });
 
+/** Per sweep minute (cycled) until the quiet after the last event: whether that sweep dies after its first ledger write. */
+const sweepDeaths = fc.array(fc.boolean(), { minLength: 1, maxLength: 400 });
+
 interface Delivery {
   readonly atMs: number;
   readonly event: TrainingJobStateChangeEvent;
@@ -69,11 +82,15 @@ describe('reconciliation converges to SageMaker (property)', () => {
         fc.constantFrom(0, 120),
         dies,
         fc.constantFrom(undefined, IDLE_LONGEST_EVERY_MS),
-        async (specs, plan, quietLeadMin, dieAfterMin, idleLongestEveryMs) => {
+        fc.constantFrom(LEAVE_ALONE, STOP_AFTER_5M),
+        fc.option(sweepDeaths, { nil: undefined }),
+        async (specs, plan, quietLeadMin, dieAfterMin, idleLongestEveryMs, policy, sweepDies) => {
           const { ledger, state } = crashable(new MemoryLedger());
+          const container = { acceptedStops: new AcceptedStops() };
+          let sweeps = 0;
           const world = await new SweepWorld({
             ledger,
-            policy: LEAVE_ALONE,
+            policy,
             longestReconcileEveryMs: LONGEST_EVERY_MS,
             ...(idleLongestEveryMs !== undefined ? { idleLongestReconcileEveryMs: idleLongestEveryMs } : {}),
           }).start();
@@ -134,7 +151,18 @@ describe('reconciliation converges to SageMaker (property)', () => {
                 dieAtMs <= at &&
                 (await schedule?.claim(at, RECONCILE_EVERY_MS, 'granted'))?.claimed === true;
               if (died) dieAtMs = undefined;
-              else await world.sweep();
+              else {
+                // Only while events still come: after the last one, the bound assumes sweeps that finish.
+                state.dying = quietSince === undefined && sweepDies?.[sweeps++ % sweepDies.length] === true;
+                state.wrote = false;
+                try {
+                  await world.sweep(container);
+                } catch {
+                  // The invocation died; the next minute's sweep runs in the same container.
+                } finally {
+                  state.dying = false;
+                }
+              }
               // A reconcile that dies in the quiet is within the bound: the quiet does not start again.
               const quiet =
                 submissions.length === 0 && queue.length === 0 && world.emulator.nextDueAt() === undefined;
