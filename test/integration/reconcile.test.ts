@@ -350,6 +350,32 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(reconciles.filter((m) => m >= DAY_MIN - 60)).toEqual([1425, 1485, 1545, 1605]);
   });
 
+  /**
+   * Minute by minute up to `lastMinute`, sweeping with `sweepAt`: four ml.p4d.24xlarge (about $150
+   * an hour idle) started at minute 470, 5 minutes into a 4-hour stretch, their end event lost.
+   */
+  const dearJobDuringStretch = async (
+    lastMinute: number,
+    sweepAt: (minute: number) => Promise<{ listed: boolean; adopted: number }>,
+  ) => {
+    const reconciles: number[] = [];
+    let adoptedAt: number | undefined;
+    for (let minute = 0; minute <= lastMinute; minute++) {
+      if (minute === 470)
+        world.emulator.submit({
+          ...sampleJob('dear', 3600, 30, 30 * 60),
+          instanceType: 'ml.p4d.24xlarge',
+          instanceCount: 4,
+        });
+      await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
+      const report = await sweepAt(minute);
+      if (report.listed) reconciles.push(minute);
+      if (report.adopted > 0) adoptedAt ??= minute;
+      world.advance(MIN);
+    }
+    return { reconciles, adoptedAt };
+  };
+
   it('stretches past the longest while no dear job runs; a dear job started meanwhile brings the base pace back, and its lost end is found', async () => {
     ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
     world = await new SweepWorld({
@@ -358,22 +384,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
       longestReconcileEveryMs: 60 * MIN,
       idleLongestReconcileEveryMs: 240 * MIN,
     }).start();
-    const reconciles: number[] = [];
-    let adoptedAt: number | undefined;
-    for (let minute = 0; minute <= 560; minute++) {
-      // Four ml.p4d.24xlarge, about $150 an hour idle, started 5 minutes into the 4-hour stretch; its end event is lost.
-      if (minute === 470)
-        world.emulator.submit({
-          ...sampleJob('dear', 3600, 30, 30 * 60),
-          instanceType: 'ml.p4d.24xlarge',
-          instanceCount: 4,
-        });
-      await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
-      const report = await world.sweep();
-      if (report.listed) reconciles.push(minute);
-      if (report.adopted > 0) adoptedAt ??= minute;
-      world.advance(MIN);
-    }
+    const { reconciles, adoptedAt } = await dearJobDuringStretch(560, () => world.sweep());
     // Nothing runs: 15, 30, 60, then past the hour, 120 and 240 minutes. At the first hourly look at the
     // running jobs during the stretch (minute 525) the dear job holds it to the hour: the reconcile comes
     // then, not at minute 705, and adopts the lost end.
@@ -402,22 +413,9 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     const granting = container();
     // Lambda gives the sweep a new execution environment a minute after the reconcile that granted 240 minutes.
     const recycled = container();
-    const reconciles: number[] = [];
-    let adoptedAt: number | undefined;
-    for (let minute = 0; minute <= 530; minute++) {
-      // Four ml.p4d.24xlarge, about $150 an hour idle, started 5 minutes into the stretch; its end event is lost.
-      if (minute === 470)
-        world.emulator.submit({
-          ...sampleJob('dear', 3600, 30, 30 * 60),
-          instanceType: 'ml.p4d.24xlarge',
-          instanceCount: 4,
-        });
-      await world.deliver((event) => event.detail.TrainingJobStatus === 'Completed');
-      const report = await world.sweep({ reconciler: minute < 466 ? granting : recycled });
-      if (report.listed) reconciles.push(minute);
-      if (report.adopted > 0) adoptedAt ??= minute;
-      world.advance(MIN);
-    }
+    const { reconciles, adoptedAt } = await dearJobDuringStretch(530, (minute) =>
+      world.sweep({ reconciler: minute < 466 ? granting : recycled }),
+    );
     // The new container reads the stretch off the item its first claim is refused with, and reads
     // the running jobs when the container that granted it would have (minute 525), not at minute 705.
     expect(reconciles).toEqual([0, 15, 45, 105, 225, 465, 525]);
