@@ -105,6 +105,8 @@ export interface ReconcilePlan {
     readonly lastSurpriseAtMs?: number;
     /** The last listing done, whose changes on this plan listed; absent: none in reach (its running jobs are described). */
     readonly listedMs?: number;
+    /** The earliest a listing mark this reconcile holds back may be (listedThrough). */
+    readonly listedFloorMs: number;
   };
   /** Pools the ledger holds Available that SageMaker no longer shows Available: looked at. */
   readonly describe: ReadonlySet<string>;
@@ -184,6 +186,9 @@ export const planReconcile = async (
     abandoned: claim.previousStartMs !== undefined && claim.previousStartMs !== listed,
     ...(claim.lastSurpriseAtMs !== undefined ? { lastSurpriseAtMs: claim.lastSurpriseAtMs } : {}),
     ...(changedSince !== undefined && listed !== undefined ? { listedMs: listed } : {}),
+    // A listing mark held back no further than this keeps the next reconcile, a base period on,
+    // within the reach (the reach is twice the idle longest, whatever was granted).
+    listedFloorMs: nowMs - reach + 2 * every,
   };
   const draft = new PlanDraft(deps, reconciler, pools, nowMs);
 
@@ -412,21 +417,26 @@ export const settleReconcile = async (
  * is not listed Available), so the next reconcile lists from the earliest change among them. Never
  * from before where this reconcile's own listing began: the next reaches no further back than
  * this one did (pages are taken before they are filtered), and a job this one found only among
- * the Available pools is found there again while Available. Without a listing of what changed in
- * reach (the running jobs were described), no further than before: the next describes them
- * again. Held back past the reach (a job that keeps failing), the chain counts as broken and the
- * reconcile lists in full.
+ * the Available pools is found there again while Available. Never before the floor that keeps
+ * the next reconcile within the reach (`listedFloorMs`): a job that keeps failing is retried by
+ * the listings until its change falls below it, not forever, and the chain of listings holds, so
+ * no reconcile lists in full for it. Without a listing of what changed in reach (this one listed in
+ * full and described the running jobs, some of which it had no time for), from the floor: the
+ * chain is joined again, and a job left undescribed that ends later is listed as changed.
  */
-const listedThrough = (plan: ReconcilePlan, undone: readonly string[]): number | null | undefined => {
+const listedThrough = (plan: ReconcilePlan, undone: readonly string[]): number | undefined => {
   const claim = plan.claim;
   if (!claim || undone.length === 0) return undefined;
+  const floorMs = claim.listedFloorMs;
   const listedMs = claim.listedMs;
-  if (listedMs === undefined) return null;
-  const earliest = undone.reduce(
-    (soonest, name) => Math.min(soonest, plan.changedAtMs.get(name) ?? listedMs),
-    claim.startMs,
-  );
-  return Math.max(listedMs, earliest);
+  const earliest =
+    listedMs === undefined
+      ? floorMs
+      : undone.reduce(
+          (soonest, name) => Math.min(soonest, plan.changedAtMs.get(name) ?? listedMs),
+          claim.startMs,
+        );
+  return Math.min(claim.startMs, Math.max(listedMs ?? floorMs, earliest, floorMs));
 };
 
 /**

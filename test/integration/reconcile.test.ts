@@ -1279,15 +1279,21 @@ describe('a reconcile that left lost ends unadopted', () => {
     }).start();
     return world;
   };
-  /** The ledger's snapshot writes refused (DynamoDB throttling past the SDK's retries) while `throttled` is set. */
-  const throttlable = (inner: Ledger) => {
+  /**
+   * The ledger's snapshot writes refused (DynamoDB throttling past the SDK's retries) while
+   * `throttled` is set: every one, or only `onlyOf`'s terminal ones.
+   */
+  const throttlable = (inner: Ledger, onlyOf?: string) => {
     const state = { throttled: false };
     const ledger = new Proxy(inner, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver) as unknown;
         if (typeof value !== 'function') return value;
         return async (...args: unknown[]) => {
-          if (state.throttled && property === 'recordSnapshot')
+          const snapshot = args[0] as { name?: string; status?: string };
+          const named =
+            onlyOf === undefined || (snapshot.name === onlyOf && snapshot.status !== 'InProgress');
+          if (state.throttled && property === 'recordSnapshot' && named)
             throw Object.assign(new Error('Rate exceeded'), {
               name: 'ProvisionedThroughputExceededException',
             });
@@ -1378,5 +1384,45 @@ describe('a reconcile that left lost ends unadopted', () => {
 
   it('records it too when the whole invocation died: the next reconcile lists from the last listing done', async () => {
     await dyingAdoptions(true);
+  });
+  it('retries a lost end whose adoption keeps failing only while the chain of listings holds: no reconcile lists in full for it', async () => {
+    const { ledger, state } = throttlable(new MemoryLedger(), 'poisoned');
+    const w = await startWorld(ledger);
+    // Twenty long jobs running all day, their start events recorded; one short job whose end event
+    // is lost and whose adoption fails every time (its snapshot write refused for good).
+    for (let i = 0; i < 20; i++) w.submit(`long-${i}`, 0, 30, 3 * 24 * 3600);
+    w.submit('poisoned', 0, 30, 600);
+    state.throttled = true;
+    const fullAt: number[] = [];
+    for (let minute = 0; minute <= 24 * 60; minute++) {
+      await w.deliver((e) => e.detail.TrainingJobStatus === 'Completed');
+      const report = await w.sweep();
+      if (report.fullList) fullAt.push(minute);
+      w.advance(MIN);
+    }
+    // The first reconcile lists in full (no chain yet), and the daily full listing of this world.
+    expect(fullAt.length).toBeLessThanOrEqual(2);
+    expect(fullAt[0]).toBe(0);
+    expect((await w.ledger.getJob('poisoned'))?.job?.status).toBe('InProgress');
+  });
+
+  it('joins the chain of listings after a full reconcile that had no time for every running job', async () => {
+    const w = await startWorld(new MemoryLedger());
+    for (let i = 0; i < 20; i++) w.submit(`long-${i}`, 0, 30, 3 * 24 * 3600);
+    const fullAt: number[] = [];
+    const deferredAt: number[] = [];
+    for (let minute = 0; minute <= 6 * 60; minute++) {
+      await w.deliver();
+      // A bad day for the first four hours: each reconcile has time for its listings and a few describes only.
+      let calls = 0;
+      w.remainingMs = minute < 240 ? () => (++calls <= 6 ? 30_000 : 0) : () => 30_000;
+      const report = await w.sweep();
+      if (report.fullList) fullAt.push(minute);
+      if (report.deferred > 0) deferredAt.push(minute);
+      w.advance(MIN);
+    }
+    expect(deferredAt[0]).toBe(0);
+    // Only the first reconcile lists in full: the one after lists what changed since the floor.
+    expect(fullAt).toEqual([0]);
   });
 });

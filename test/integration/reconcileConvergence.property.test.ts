@@ -23,9 +23,8 @@ import {
  * periods are at most the longest plus the base. With a fixed period that is the old bound. A
  * reconcile that dies after its claim changes none of that, whether the events still came or
  * the period had stretched in the quiet after them: the next lists from the last listing done,
- * not from the claim, and comes a base period later. Nor do sweeps that die after their first
- * ledger write (the container lives on, with its memory of the stops SageMaker accepted from it),
- * whether the policy leaves the pools alone or stops them once idle 5 minutes.
+ * not from the claim, and comes a base period later. The policy leaves the pools alone or stops
+ * them once idle 5 minutes, the sweep's container remembering the stops SageMaker accepted from it.
  */
 const LONGEST_EVERY_MS = 4 * RECONCILE_EVERY_MS;
 /**
@@ -61,9 +60,6 @@ const fates = fc.array(
  */
 const dies = fc.option(fc.integer({ min: 0, max: 330 }), { nil: undefined });
 
-/** Per sweep minute (cycled) until the quiet after the last event: whether that sweep dies after its first ledger write. */
-const sweepDeaths = fc.array(fc.boolean(), { minLength: 1, maxLength: 400 });
-
 interface Delivery {
   readonly atMs: number;
   readonly event: TrainingJobStateChangeEvent;
@@ -83,11 +79,9 @@ describe('reconciliation converges to SageMaker (property)', () => {
         dies,
         fc.constantFrom(undefined, IDLE_LONGEST_EVERY_MS),
         fc.constantFrom(LEAVE_ALONE, STOP_AFTER_5M),
-        fc.option(sweepDeaths, { nil: undefined }),
-        async (specs, plan, quietLeadMin, dieAfterMin, idleLongestEveryMs, policy, sweepDies) => {
+        async (specs, plan, quietLeadMin, dieAfterMin, idleLongestEveryMs, policy) => {
           const { ledger, state } = crashable(new MemoryLedger());
           const container = { acceptedStops: new AcceptedStops() };
-          let sweeps = 0;
           const world = await new SweepWorld({
             ledger,
             policy,
@@ -151,18 +145,7 @@ describe('reconciliation converges to SageMaker (property)', () => {
                 dieAtMs <= at &&
                 (await schedule?.claim(at, RECONCILE_EVERY_MS, 'granted'))?.claimed === true;
               if (died) dieAtMs = undefined;
-              else {
-                // Only while events still come: after the last one, the bound assumes sweeps that finish.
-                state.dying = quietSince === undefined && sweepDies?.[sweeps++ % sweepDies.length] === true;
-                state.wrote = false;
-                try {
-                  await world.sweep(container);
-                } catch {
-                  // The invocation died; the next minute's sweep runs in the same container.
-                } finally {
-                  state.dying = false;
-                }
-              }
+              else await world.sweep(container);
               // A reconcile that dies in the quiet is within the bound: the quiet does not start again.
               const quiet =
                 submissions.length === 0 && queue.length === 0 && world.emulator.nextDueAt() === undefined;
