@@ -21,12 +21,12 @@ interface Stretch {
 export class StretchGuard {
   private stretch: Stretch | undefined;
   private cut = false;
-  /** The start of the reconcile whose period the guard last took in, granted here or learnt. */
-  private periodStartMs: number | undefined;
+  /** The reconcile whose period the guard last took in, granted here or learnt: its start and due time. */
+  private period: { readonly startMs: number; readonly dueAtMs: number } | undefined;
 
   /** A reconcile started at `startMs` set the next `periodMs` later; past `longestMs` it is watched. */
   granted(startMs: number, periodMs: number, longestMs: number): void {
-    this.periodStartMs = startMs;
+    this.period = { startMs, dueAtMs: startMs + periodMs };
     this.cut = false;
     this.stretch =
       periodMs > longestMs
@@ -41,7 +41,8 @@ export class StretchGuard {
    * read at once. Returns whether a stretch past `longestMs` is newly watched.
    */
   learnt(inForce: ReconcileInForce, longestMs: number): boolean {
-    if (inForce.startedAtMs === this.periodStartMs) return false;
+    // The same reconcile may be told with another due time: claimed, then done with a stretch.
+    if (inForce.startedAtMs === this.period?.startMs && inForce.dueAtMs === this.period.dueAtMs) return false;
     this.granted(inForce.startedAtMs, inForce.dueAtMs - inForce.startedAtMs, longestMs);
     return this.stretch !== undefined;
   }

@@ -66,4 +66,13 @@ describe('the guard over a period stretched past the longest', () => {
     expect(late.learnt({ startedAtMs: T0 + 160 * MIN, dueAtMs: T0 + 220 * MIN }, 60 * MIN)).toBe(false);
     expect(late.nextCheckAtMs()).toBeUndefined();
   });
+
+  it('takes in a stretch the done of a reconcile wrote after the guard saw its claim (the same start, another due time)', () => {
+    const guard = new StretchGuard();
+    // Refused while that reconcile ran: its claim made the next due a base period on.
+    expect(guard.learnt({ startedAtMs: T0, dueAtMs: T0 + 15 * MIN }, 60 * MIN)).toBe(false);
+    // Its done then stretched the period to four hours.
+    expect(guard.learnt({ startedAtMs: T0, dueAtMs: T0 + 240 * MIN }, 60 * MIN)).toBe(true);
+    expect(guard.nextCheckAtMs()).toBe(T0 + 60 * MIN);
+  });
 });
