@@ -61,9 +61,9 @@ export interface ReconcileOutcome {
   /**
    * Up to when what changed counts as listed (`lastListedMs` at the next claim); absent: this
    * reconcile's start. A reconcile that left ends it found unadopted (failed, or out of time)
-   * records an earlier instant, so the next lists them again; `null`: no further than before.
+   * records an earlier instant, so the next lists them again.
    */
-  readonly listedThroughMs?: number | null;
+  readonly listedThroughMs?: number;
 }
 
 /**

@@ -282,13 +282,13 @@ describe('DynamoReconcileSchedule', () => {
         surprise: true,
         listedThroughMs: T0 + 5 * 60_000,
       });
-      // Without a listing of what changed in reach: no further than before.
+      // The same end left unadopted again: held at the same mark.
       seen.push(await schedule.claim(T0 + 2 * EVERY_MS, EVERY_MS, 'granted'));
       await schedule.done(T0 + 2 * EVERY_MS, {
         fullList: false,
         nextDueAtMs: T0 + 3 * EVERY_MS,
         surprise: true,
-        listedThroughMs: null,
+        listedThroughMs: T0 + 5 * 60_000,
       });
       seen.push(await schedule.claim(T0 + 3 * EVERY_MS, EVERY_MS, 'granted'));
       // Overtaken by a forced claim that was done first: its held mark never moves the listing back.

@@ -183,9 +183,8 @@ const outcomeMarks = (startMs: number, outcome: ReconcileOutcome): [string, numb
 
 /**
  * Up to when what changed counts as listed: the reconcile's own write may move it back (ends it
- * left unadopted), a write apart only forward (markApart); `null` writes nothing.
+ * left unadopted), a write apart only forward (markApart).
  */
-const listedMark = (startMs: number, outcome: ReconcileOutcome): [string, number][] => {
-  const listedMs = outcome.listedThroughMs === undefined ? startMs : outcome.listedThroughMs;
-  return listedMs === null ? [] : [[LISTED_AT, listedMs]];
-};
+const listedMark = (startMs: number, outcome: ReconcileOutcome): [string, number][] => [
+  [LISTED_AT, outcome.listedThroughMs ?? startMs],
+];

@@ -43,10 +43,9 @@ export class MemoryReconcileSchedule implements ReconcileSchedule {
   async done(startMs: number, outcome: ReconcileOutcome): Promise<void> {
     // Each only forward once claimed again: a later reconcile may be done already. Until then a
     // reconcile that left ends unadopted may hold the listing back (ReconcileOutcome.listedThroughMs).
-    const listedMs = outcome.listedThroughMs === undefined ? startMs : outcome.listedThroughMs;
-    if (listedMs !== null)
-      this.listedAtMs =
-        this.startedAtMs === startMs ? listedMs : Math.max(this.listedAtMs ?? listedMs, listedMs);
+    const listedMs = outcome.listedThroughMs ?? startMs;
+    this.listedAtMs =
+      this.startedAtMs === startMs ? listedMs : Math.max(this.listedAtMs ?? listedMs, listedMs);
     if (outcome.fullList) {
       const fullMs = outcome.fullListStartedMs ?? startMs;
       this.fullListAtMs = Math.max(this.fullListAtMs ?? fullMs, fullMs);
