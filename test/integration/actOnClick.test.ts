@@ -8,6 +8,7 @@ import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import type { Ledger } from '../../lib/ports/ledger';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
+import { availablePoolIn } from '../support/availablePool';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
@@ -26,19 +27,12 @@ describe.each(['memory', 'dynalite'])("(%s) a Snooze click while the sweep's sto
     const ledger: Ledger = dynamo
       ? new DynamoLedger(dynamo.client, await dynamo.createLedgerTable())
       : new MemoryLedger();
-    const head: JobRecord = {
-      name: 'pool-a',
-      pool: {
-        status: 'Available',
-        availableSinceMs: NOW - 30 * MIN,
-        expiresAtMs: NOW + 30 * MIN,
-        bornAtMs: NOW - 30 * MIN,
-        poolId: 'pool-a',
-        keepAliveSeconds: 3600,
-        observedAtMs: NOW - 30 * MIN,
-      },
-    };
-    await ledger.observePool(head, head.pool ?? { status: 'Available', observedAtMs: 0 });
+    const head = await availablePoolIn(ledger, {
+      nowMs: NOW,
+      sinceMin: 30,
+      leftMin: 30,
+      keepAliveSeconds: 3600,
+    });
     const sm = { keepAlive: 3600 };
     let click: ClickActs | undefined;
     const decisions = new MemoryDecisionLog();
@@ -103,19 +97,12 @@ describe.each(['memory', 'dynalite'])("(%s) a Snooze click while the sweep's sto
 describe('an Extend+Keep click that dies after the extend', () => {
   it('leaves no hold in the ledger that the audit does not show', async () => {
     const ledger = new MemoryLedger();
-    const head: JobRecord = {
-      name: 'pool-a',
-      pool: {
-        status: 'Available',
-        availableSinceMs: NOW - 10 * MIN,
-        expiresAtMs: NOW + 20 * MIN,
-        bornAtMs: NOW - 10 * MIN,
-        poolId: 'pool-a',
-        keepAliveSeconds: 1800,
-        observedAtMs: NOW - 10 * MIN,
-      },
-    };
-    await ledger.observePool(head, head.pool ?? { status: 'Available', observedAtMs: 0 });
+    await availablePoolIn(ledger, {
+      nowMs: NOW,
+      sinceMin: 10,
+      leftMin: 20,
+      keepAliveSeconds: 1800,
+    });
     const trainingJobs: TrainingJobs = {
       describe: async (name): Promise<TrainingJobDescription> => ({
         name,

@@ -13,6 +13,7 @@ import {
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
+import { availablePoolIn } from '../support/availablePool';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
 const MIN = 60_000;
@@ -40,19 +41,12 @@ const fakeSageMaker = (status: 'Available' | 'Reused') => {
 
 const setup = async (status: 'Available' | 'Reused' = 'Available') => {
   const ledger = new MemoryLedger();
-  const head: JobRecord = {
-    name: 'pool-a',
-    pool: {
-      status: 'Available',
-      availableSinceMs: NOW - 10 * MIN,
-      expiresAtMs: NOW + 20 * MIN,
-      bornAtMs: NOW - 10 * MIN,
-      poolId: 'pool-a',
-      keepAliveSeconds: 1800,
-      observedAtMs: NOW - 10 * MIN,
-    },
-  };
-  await ledger.observePool(head, head.pool ?? { status: 'Available', observedAtMs: 0 });
+  const head = await availablePoolIn(ledger, {
+    nowMs: NOW,
+    sinceMin: 10,
+    leftMin: 20,
+    keepAliveSeconds: 1800,
+  });
   const sageMaker = fakeSageMaker(status);
   const decisions = new MemoryDecisionLog();
   const deps: ActionDeps = {
@@ -285,19 +279,13 @@ const misbehavingSageMaker = () => {
 
 const setupMisbehaving = async () => {
   const ledger = new MemoryLedger();
-  const head: JobRecord = {
-    name: 'pool-a',
-    pool: {
-      status: 'Available',
-      availableSinceMs: NOW - 10 * MIN,
-      expiresAtMs: NOW + 50 * MIN, // 3600 s from the job's end
-      bornAtMs: NOW - 10 * MIN,
-      poolId: 'pool-a',
-      keepAliveSeconds: 3600,
-      observedAtMs: NOW - 10 * MIN,
-    },
-  };
-  await ledger.observePool(head, head.pool ?? { status: 'Available', observedAtMs: 0 });
+  // The pool's end: 3600 s from the job's end
+  const head = await availablePoolIn(ledger, {
+    nowMs: NOW,
+    sinceMin: 10,
+    leftMin: 50,
+    keepAliveSeconds: 3600,
+  });
   const sm = misbehavingSageMaker();
   const decisions = new MemoryDecisionLog();
   let now = NOW;
@@ -571,19 +559,12 @@ describe('the decision is written before the write that clears the intent', () =
       },
     };
     const ledger = new MemoryLedger();
-    const head: JobRecord = {
-      name: 'pool-a',
-      pool: {
-        status: 'Available',
-        availableSinceMs: NOW - 10 * MIN,
-        expiresAtMs: NOW + 50 * MIN,
-        bornAtMs: NOW - 10 * MIN,
-        poolId: 'pool-a',
-        keepAliveSeconds: 3600,
-        observedAtMs: NOW - 10 * MIN,
-      },
-    };
-    await ledger.observePool(head, head.pool ?? { status: 'Available', observedAtMs: 0 });
+    const head = await availablePoolIn(ledger, {
+      nowMs: NOW,
+      sinceMin: 10,
+      leftMin: 50,
+      keepAliveSeconds: 3600,
+    });
     const decisions = new MemoryDecisionLog();
     const record = decisions.record.bind(decisions);
     let throttles = 1;
