@@ -2,7 +2,7 @@ import { type JobLocation, locationOfJobArn, sameLocation } from '../domain/jobL
 import type { JobRecord } from '../domain/jobRecord';
 import { matchKey, normaliseCriteria } from '../domain/matchKey';
 import { type OwnerTagKeys, resolveOwner } from '../domain/owner';
-import type { JobSnapshot } from '../domain/trainingJob';
+import { isTerminal, type JobSnapshot } from '../domain/trainingJob';
 import type { TrainingJobDescription, TrainingJobDetails } from '../ports/trainingJobs';
 import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import type { DetectReuseDeps } from './detectReuse';
@@ -90,12 +90,12 @@ export interface AlreadyKnown {
  */
 const fromRecordedStart = async (
   deps: AdoptDeps,
+  job: JobSnapshot | undefined,
   name: string,
   known: AlreadyKnown,
 ): Promise<
   { snapshot: JobSnapshot; description: TrainingJobDescription } | 'unknown-to-sagemaker' | undefined
 > => {
-  const job = (known.read ?? (await deps.ledger.getJob(name)))?.job;
   if (!job) return undefined;
   const description = known.described ?? (await deps.trainingJobs.describe(name));
   if (!description) return 'unknown-to-sagemaker';
@@ -122,7 +122,9 @@ export const adoptJob = async (
   name: string,
   known: AlreadyKnown = {},
 ): Promise<LedgerFact[]> => {
-  const recorded = await fromRecordedStart(deps, name, known);
+  // Read once: its pool as the ledger knows it is recorded with the end (ingestJobEvent.ts).
+  const read = known.read ?? (await deps.ledger.getJob(name));
+  const recorded = await fromRecordedStart(deps, read?.job, name, known);
   if (recorded === 'unknown-to-sagemaker') return [];
   let snapshot = recorded?.snapshot;
   let description = recorded?.description;
@@ -132,8 +134,13 @@ export const adoptJob = async (
     description = descriptionFromDetails(details);
     snapshot = snapshotFromDetails(details, deps.tagKeys, deps.home);
   }
-  const result = await ingestJobEvent(deps, snapshot, { kind: 'sagemaker', description });
-  if (result.kind === 'applied') return [...result.facts];
+  const result = await ingestJobEvent(deps, snapshot, {
+    kind: 'sagemaker',
+    description,
+    ...(read ? { read } : {}),
+  });
+  // An end's pool is recorded, stale or not, by ingestJobEvent.
+  if (result.kind === 'applied' || isTerminal(snapshot.status)) return [...result.facts];
   // The ledger holds a newer snapshot, but not this pool: what SageMaker says of it still counts.
   return [...result.facts, ...(await observeDescription(deps, result.recorded, description))];
 };

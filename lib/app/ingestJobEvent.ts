@@ -1,6 +1,7 @@
 import type { JobRecord } from '../domain/jobRecord';
 import { isTerminal, type JobSnapshot } from '../domain/trainingJob';
-import { explainNoPool } from '../domain/warmPool';
+import { explainNoPool, type NoPool } from '../domain/warmPool';
+import type { EndWrite } from '../ports/ledger';
 import type { TrainingJobDescription } from '../ports/trainingJobs';
 import { type DetectReuseDeps, detectReuse, retellLinkedReuse } from './detectReuse';
 import type { LedgerFact } from './ledgerFacts';
@@ -20,7 +21,12 @@ export type SnapshotSource =
    * SageMaker's own DescribeTrainingJob answer, already in hand (the reconciler's): it saves the
    * describe on a job's end, and no event arrived.
    */
-  | { readonly kind: 'sagemaker'; readonly description: TrainingJobDescription };
+  | {
+      readonly kind: 'sagemaker';
+      readonly description: TrainingJobDescription;
+      /** The job's record as the caller read it just before, if it did: what the ledger knew of its pool. */
+      readonly read?: JobRecord;
+    };
 
 export const FROM_EVENT: SnapshotSource = { kind: 'event' };
 
@@ -49,6 +55,8 @@ const ingest = async (
   // An end event's arrival is kept even when a listing recorded the end first: it tells the
   // sweep whether the end events run on time again (listingPace.ts).
   const arrivedAtMs = source.kind === 'event' && isTerminal(snapshot.status) ? deps.clock.now() : undefined;
+  if (source.kind === 'sagemaker' && isTerminal(snapshot.status))
+    return ingestEnd(deps, snapshot, source.description, source.read, arrivedAtMs, view);
   const write = await deps.ledger.recordSnapshot(snapshot, arrivedAtMs);
   if (write.kind === 'stale') {
     if (arrivedAtMs !== undefined && write.record.endEventAtMs === undefined)
@@ -82,20 +90,74 @@ const ingest = async (
     facts.push(...(await observeDescription(deps, record, description)));
     return { kind: 'applied', facts };
   }
-  const keepAlive = description.keepAliveSeconds ?? snapshot.keepAliveSeconds ?? 0;
-  if (keepAlive > 0) {
-    const noPool = explainNoPool({
-      status: snapshot.status,
-      instanceType: snapshot.criteria.instanceType,
-      clusterLaunched: (description.startedAtMs ?? snapshot.startedAtMs) !== undefined,
-      spot: snapshot.spot,
-      heterogeneous: snapshot.heterogeneous,
-      ...(snapshot.failureReason ? { failureReason: snapshot.failureReason } : {}),
-    });
+  const noPool = noPoolOf(snapshot, description);
+  if (noPool) {
     await deps.ledger.recordNoPool(snapshot.name, noPool);
     facts.push({ kind: 'no-pool', job: { ...record, noPool }, noPool });
   }
   return { kind: 'applied', facts };
+};
+
+/**
+ * A job's end with SageMaker's description of it in hand: the terminal snapshot and what became
+ * of its pool (its state, or why it got none) in one ledger write, so that no crash leaves the
+ * job recorded as ended with its pool unknown. Such a job would be in no index the sweep reads:
+ * not running any more, its pool not Available. What must precede that write does: the reuse
+ * this job made (its pool's chain, which the pool's record carries), the link of a pool handed
+ * on, and the sweep's telling of a pool that left (observeDescription.ts). A crash before it
+ * leaves the job as it was, running or unknown, so the next reconcile adopts it again.
+ */
+const ingestEnd = async (
+  deps: DetectReuseDeps,
+  snapshot: JobSnapshot,
+  description: TrainingJobDescription,
+  read: JobRecord | undefined,
+  arrivedAtMs: number | undefined,
+  view: SameKeyView | undefined,
+): Promise<IngestResult> => {
+  const before: JobRecord = { ...(read ?? { name: snapshot.name }), job: snapshot };
+  const redelivered = read?.job?.lastModifiedMs === snapshot.lastModifiedMs;
+  // The start event may have been lost or not yet delivered: look for the reuse again.
+  const reuseFacts =
+    before.reusedPoolOf && redelivered
+      ? await retellLinkedReuse(deps, before)
+      : await detectReuse(deps, before, view);
+  let write: EndWrite | undefined;
+  const poolFacts = await observeDescription(deps, before, description, async (state) => {
+    write = await deps.ledger.recordEnd(snapshot, { kind: 'pool', pool: state }, arrivedAtMs);
+    if (write.kind === 'recorded' && write.pool) return { record: write.record, pool: write.pool.pool };
+    // The ledger holds a newer snapshot, but maybe not this pool: what SageMaker says of it still counts.
+    return { record: write.record, ...(await deps.ledger.observePool(write.record, state)) };
+  });
+  const noPool = description.warmPool ? undefined : noPoolOf(snapshot, description);
+  write ??= await deps.ledger.recordEnd(
+    snapshot,
+    noPool ? { kind: 'no-pool', noPool } : { kind: 'none' },
+    arrivedAtMs,
+  );
+  if (write.kind === 'stale') {
+    if (arrivedAtMs !== undefined && write.record.endEventAtMs === undefined)
+      await deps.ledger.recordEndEvent(snapshot.name, arrivedAtMs);
+    return { kind: 'stale', recorded: write.record, facts: [...reuseFacts, ...poolFacts] };
+  }
+  const record = write.record;
+  const ended: LedgerFact = { kind: 'job-ended', job: record };
+  const told: LedgerFact[] = noPool ? [{ kind: 'no-pool', job: record, noPool }] : [];
+  return { kind: 'applied', facts: [...reuseFacts, ended, ...poolFacts, ...told] };
+};
+
+/** Why a job that asked for a keep-alive got no pool; undefined when it asked for none. */
+const noPoolOf = (snapshot: JobSnapshot, description: TrainingJobDescription): NoPool | undefined => {
+  const keepAlive = description.keepAliveSeconds ?? snapshot.keepAliveSeconds ?? 0;
+  if (keepAlive <= 0) return undefined;
+  return explainNoPool({
+    status: snapshot.status,
+    instanceType: snapshot.criteria.instanceType,
+    clusterLaunched: (description.startedAtMs ?? snapshot.startedAtMs) !== undefined,
+    spot: snapshot.spot,
+    heterogeneous: snapshot.heterogeneous,
+    ...(snapshot.failureReason ? { failureReason: snapshot.failureReason } : {}),
+  });
 };
 
 /**

@@ -52,6 +52,14 @@ export const poolStateFrom = (
 };
 
 /**
+ * Writes the pool's new state: observePool, or at a job's end the end and the pool together
+ * (ingestJobEvent.ts). Answers the pool as stored and, when it read it, the whole record.
+ */
+export type PoolWriter = (
+  state: PoolState,
+) => Promise<{ readonly pool: PoolState; readonly record?: JobRecord }>;
+
+/**
  * Brings the ledger's view of one job's pool up to what SageMaker just said, and links the
  * reuse when the pool was handed on. Used on job end, on reuse detection and by the sweep.
  */
@@ -59,6 +67,7 @@ export const observeDescription = async (
   deps: ObserveDeps,
   record: JobRecord,
   description: TrainingJobDescription,
+  write: PoolWriter = (state) => deps.ledger.observePool(record, state),
 ): Promise<LedgerFact[]> => {
   const state = poolStateFrom(record, description, deps.limits, deps.clock.now());
   if (!state) return [];
@@ -78,8 +87,9 @@ export const observeDescription = async (
       reusedBy ? [{ kind: 'pool-reused', fromJob: job, toJob: reusedBy }] : [{ kind: 'pool-ended', job }],
     );
   }
-  const { pool } = await deps.ledger.observePool(record, state);
-  const updated: JobRecord = { ...record, pool };
+  const written = await write(state);
+  const pool = written.pool;
+  const updated: JobRecord = { ...(written.record ?? record), pool };
   switch (state.status) {
     case 'Available':
       return [{ kind: 'pool-available', job: updated }];

@@ -32,6 +32,18 @@ const STATUS_RANK: Record<TrainingJobStatus, number> = {
 
 export const statusRank = (status: TrainingJobStatus): number => STATUS_RANK[status];
 
+/**
+ * Whether a snapshot replaces the one recorded (none, an older one, or the same instant at an
+ * earlier or equal status: a copy applies again): the ledger's rule for every snapshot write.
+ */
+export const supersedes = (
+  snapshot: Pick<JobSnapshot, 'lastModifiedMs' | 'status'>,
+  recorded: { readonly lastModifiedMs: number; readonly statusRank: number } | undefined,
+): boolean =>
+  !recorded ||
+  recorded.lastModifiedMs < snapshot.lastModifiedMs ||
+  (recorded.lastModifiedMs === snapshot.lastModifiedMs && recorded.statusRank <= statusRank(snapshot.status));
+
 /** What a state-change event tells about one training job, normalised. Times are epoch ms. */
 export interface JobSnapshot {
   /** The name poolwarden records the job under: see jobRef() in jobLocation.ts. */

@@ -14,6 +14,29 @@ export interface PoolWrite {
   readonly pool: PoolState;
 }
 
+/**
+ * What became of a job's pool at its end, recorded with the end itself: its state as SageMaker
+ * described it, why it got none, or nothing to say (no keep-alive asked, or no description).
+ */
+export type EndOutcome =
+  | { readonly kind: 'pool'; readonly pool: PoolState }
+  | { readonly kind: 'no-pool'; readonly noPool: NoPool }
+  | { readonly kind: 'none' };
+
+export type EndWrite =
+  /**
+   * `record` as now stored; `pool`, for a pool outcome, as observePool would answer (applied
+   * false: the ledger already held the pool at that state or further, and that pool stays).
+   */
+  | {
+      readonly kind: 'recorded';
+      readonly record: JobRecord;
+      readonly previous?: JobSnapshot;
+      readonly pool?: PoolWrite;
+    }
+  /** The ledger already holds a newer state of this job: nothing was written, the pool neither. */
+  | { readonly kind: 'stale'; readonly record: JobRecord };
+
 export interface KeepAliveChange {
   readonly keepAliveSeconds: number;
   readonly expiresAtMs: number;
@@ -47,6 +70,14 @@ export interface Ledger {
    * recorded (see recordEndEvent).
    */
   recordSnapshot(snapshot: JobSnapshot, endEventAtMs?: number): Promise<SnapshotWrite>;
+  /**
+   * A job's terminal snapshot and its pool's outcome together, so that no crash leaves the job
+   * recorded as ended (out of the running index) with its pool unknown (in no index either). The
+   * snapshot applies as recordSnapshot's, the pool as observePool's: when the ledger already
+   * holds the pool at that state or further, the snapshot is written alone and the pool stays
+   * (two writes then, which is safe: the pool is already recorded). A stale snapshot writes nothing.
+   */
+  recordEnd(snapshot: JobSnapshot, outcome: EndOutcome, endEventAtMs?: number): Promise<EndWrite>;
   /**
    * When the job's end event arrived, though its snapshot was stale (a listing recorded the end
    * first, or this is a copy): kept only if no arrival is recorded, so the first one stays. One

@@ -118,6 +118,12 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       await expect(ledger.linkReuse('c', 'b', { poolId: 'c', bornAtMs: T0 })).rejects.toBeInstanceOf(
         ReuseConflictError,
       );
+      // An adopted job's near miss may come before anything else of it: its record is named.
+      await ledger.recordNearMiss('unheard', { poolOf: 'z', differences: [] });
+      expect(await ledger.getJob('unheard')).toEqual({
+        name: 'unheard',
+        nearMiss: { poolOf: 'z', differences: [] },
+      });
     });
 
     it('carries the earliest birth down a chain learnt out of order', async () => {
@@ -189,6 +195,109 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       // A job the ledger never heard of is left alone: no half-written item.
       await ledger.recordEndEvent('unheard', T0);
       expect(await ledger.getJob('unheard')).toBeUndefined();
+    });
+
+    it("records a job's end and its pool in one write, out of the running index and into the Available ones", async () => {
+      const ledger = await makeLedger();
+      await recorded(ledger, { name: 'e1', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      await ledger.linkReuse('e0', 'e1', { poolId: 'e0', bornAtMs: T0 - 60_000 });
+      const end = snapshot({ name: 'e1', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      const write = await ledger.recordEnd(end, { kind: 'pool', pool: available(T0 + 5000) }, T0 + 3000);
+      expect(write).toMatchObject({
+        kind: 'recorded',
+        previous: { status: 'InProgress' },
+        pool: { applied: true, pool: { status: 'Available', bornAtMs: T0 - 60_000, poolId: 'e0' } },
+      });
+      const stored = await ledger.getJob('e1');
+      // The answer is the item as now stored; the chain's birth is kept, not the state's own.
+      expect(write.record).toEqual(stored);
+      expect(stored).toMatchObject({
+        job: { status: 'Completed' },
+        reusedPoolOf: 'e0',
+        endEventAtMs: T0 + 3000,
+        pool: { status: 'Available', expiresAtMs: T0 + 5000, bornAtMs: T0 - 60_000, poolId: 'e0' },
+      });
+      expect((await ledger.runningJobs(10)).items).toEqual([]);
+      expect((await ledger.availableByMatchKey(end.matchKey)).map((r) => r.name)).toEqual(['e1']);
+      expect((await ledger.availableByOwner('alice')).map((r) => r.name)).toEqual(['e1']);
+      expect((await ledger.availablePools(10)).items.map((r) => r.name)).toEqual(['e1']);
+
+      // Ended since: the pool leaves the Available indexes with the same kind of write.
+      const later = snapshot({ name: 'e1', status: 'Completed', lastModifiedMs: T0 + 4000 });
+      const ended = await ledger.recordEnd(later, {
+        kind: 'pool',
+        pool: { status: 'Terminated', billableSeconds: 60, observedAtMs: T0 + 9000 },
+      });
+      expect(ended).toMatchObject({ kind: 'recorded', pool: { applied: true } });
+      expect((await ledger.getJob('e1'))?.pool).toMatchObject({
+        status: 'Terminated',
+        billableSeconds: 60,
+        expiresAtMs: T0 + 5000,
+      });
+      expect(await ledger.availableByMatchKey(end.matchKey)).toEqual([]);
+      expect((await ledger.availablePools(10)).items).toEqual([]);
+    });
+
+    it("writes a job's end alone when its pool is recorded that far already, and nothing when the end is stale", async () => {
+      const ledger = await makeLedger();
+      const record = await recorded(ledger, { name: 'e2', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      await ledger.observePool(record, { status: 'Terminated', billableSeconds: 30, observedAtMs: T0 });
+      const end = snapshot({ name: 'e2', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      const write = await ledger.recordEnd(end, { kind: 'pool', pool: available(T0 + 5000) });
+      expect(write).toMatchObject({
+        kind: 'recorded',
+        pool: { applied: false, pool: { status: 'Terminated', billableSeconds: 30 } },
+      });
+      expect(await ledger.getJob('e2')).toMatchObject({
+        job: { status: 'Completed' },
+        pool: { status: 'Terminated', billableSeconds: 30 },
+      });
+      expect((await ledger.runningJobs(10)).items).toEqual([]);
+
+      // A pool seen Available again: only when it was seen moves on, with the end written.
+      await recorded(ledger, { name: 'e3', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      const e3 = snapshot({ name: 'e3', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      await ledger.recordEnd(e3, { kind: 'pool', pool: available(T0 + 5000) });
+      const again = await ledger.recordEnd(e3, {
+        kind: 'pool',
+        pool: { ...available(T0 + 9000), observedAtMs: T0 + 60_000 },
+      });
+      expect(again).toMatchObject({
+        kind: 'recorded',
+        pool: { applied: false, pool: { expiresAtMs: T0 + 5000, observedAtMs: T0 + 60_000 } },
+      });
+
+      // Older than what is recorded: neither the end nor the pool.
+      const newer = snapshot({ name: 'e4', status: 'Completed', lastModifiedMs: T0 + 3000 });
+      await ledger.recordSnapshot(newer);
+      const older = snapshot({ name: 'e4', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      const stale = await ledger.recordEnd(older, { kind: 'pool', pool: available(T0 + 5000) }, T0 + 4000);
+      expect(stale).toMatchObject({ kind: 'stale', record: { job: { lastModifiedMs: T0 + 3000 } } });
+      const e4 = await ledger.getJob('e4');
+      expect(e4?.pool).toBeUndefined();
+      expect(e4?.endEventAtMs).toBeUndefined();
+      expect(await ledger.availableByMatchKey(older.matchKey)).toEqual(
+        (await ledger.availableByMatchKey(older.matchKey)).filter((r) => r.name !== 'e4'),
+      );
+    });
+
+    it("records a job's end with why it got no pool, or with nothing to say of one", async () => {
+      const ledger = await makeLedger();
+      await recorded(ledger, { name: 'n1', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      const end = snapshot({ name: 'n1', status: 'Failed', lastModifiedMs: T0 + 2000 });
+      const noPool = { reason: 'no-warm-pool-quota', detail: 'quota 0' } as const;
+      const write = await ledger.recordEnd(end, { kind: 'no-pool', noPool });
+      expect(write).toMatchObject({ kind: 'recorded', record: { noPool, job: { status: 'Failed' } } });
+      expect(await ledger.getJob('n1')).toMatchObject({ noPool, job: { status: 'Failed' } });
+      const stale = snapshot({ name: 'n1', status: 'Failed', lastModifiedMs: T0 + 1500 });
+      expect((await ledger.recordEnd(stale, { kind: 'no-pool', noPool })).kind).toBe('stale');
+
+      const none = snapshot({ name: 'n2', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      expect(await ledger.recordEnd(none, { kind: 'none' })).toMatchObject({ kind: 'recorded' });
+      const n2 = await ledger.getJob('n2');
+      expect(n2?.job?.status).toBe('Completed');
+      expect(n2?.pool).toBeUndefined();
+      expect(n2?.noPool).toBeUndefined();
     });
 
     it('records why a job got no pool', async () => {
@@ -411,6 +520,33 @@ describe('a refused conditional write that carries the item it was checked again
         'recorded as reusing the pool of p0',
       );
     }
+  });
+});
+
+describe("DynamoDB: a job's end and its pool", () => {
+  it('cost one request; a pool recorded that far already, or a refusal without the item, costs more', async () => {
+    const requests = () => Object.values(dynamo.calls()).reduce((n, c) => n + c, 0);
+    const sent = async (write: () => Promise<unknown>): Promise<number> => {
+      const before = requests();
+      await write();
+      return requests() - before;
+    };
+    const table = await dynamo.createLedgerTable();
+    const inProcess = new DynamoLedger(dynamo.inProcessClient, table);
+    const overHttp = new DynamoLedger(dynamo.client, table);
+    const end = (name: string) => snapshot({ name, status: 'Completed', lastModifiedMs: T0 + 2000 });
+    const pool = { kind: 'pool', pool: available(T0 + 5000) } as const;
+    expect(await sent(() => inProcess.recordEnd(end('c1'), pool))).toBe(1);
+    // Again: the pool is Available already; the end is written alone, then only when it was seen moves on.
+    const seenLater = { kind: 'pool', pool: { ...available(T0 + 5000), observedAtMs: T0 + 1 } } as const;
+    expect(await sent(() => inProcess.recordEnd(end('c1'), seenLater))).toBe(3);
+    // Stale: the refusal carries the item, and nothing else is sent.
+    const older = snapshot({ name: 'c1', status: 'Completed', lastModifiedMs: T0 + 1000 });
+    expect(await sent(() => inProcess.recordEnd(older, pool))).toBe(1);
+    // Over HTTP a refusal carries no item: the end is tried alone, refused, and the item read.
+    let stale: Awaited<ReturnType<Ledger['recordEnd']>> | undefined;
+    expect(await sent(async () => (stale = await overHttp.recordEnd(older, pool)))).toBe(3);
+    expect(stale).toMatchObject({ kind: 'stale', record: { job: { lastModifiedMs: T0 + 2000 } } });
   });
 });
 

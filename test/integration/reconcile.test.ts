@@ -1293,7 +1293,7 @@ describe('a reconcile that left lost ends unadopted', () => {
           const snapshot = args[0] as { name?: string; status?: string };
           const named =
             onlyOf === undefined || (snapshot.name === onlyOf && snapshot.status !== 'InProgress');
-          if (state.throttled && property === 'recordSnapshot' && named)
+          if (state.throttled && (property === 'recordSnapshot' || property === 'recordEnd') && named)
             throw Object.assign(new Error('Rate exceeded'), {
               name: 'ProvisionedThroughputExceededException',
             });
@@ -1348,7 +1348,7 @@ describe('a reconcile that left lost ends unadopted', () => {
   });
 
   /** Two reconciles in a row whose adoption dies right after its first ledger write: the terminal snapshot. */
-  const dyingAdoptions = async (scheduleDies: boolean) => {
+  const dyingAdoptions = async (scheduleDies: boolean, diesAt: readonly number[] = [15, 30]) => {
     const { ledger, state } = crashable(new MemoryLedger());
     const w = await startWorld(ledger);
     if (scheduleDies) {
@@ -1364,7 +1364,7 @@ describe('a reconcile that left lost ends unadopted', () => {
     w.submit('lost-end', 1200, 30, 60);
     for (let minute = 0; minute <= 180; minute++) {
       await w.deliver((e) => e.detail.TrainingJobStatus === 'Completed');
-      state.dying = minute === 15 || minute === 30;
+      state.dying = diesAt.includes(minute);
       state.wrote = false;
       await w.sweep().catch(() => undefined);
       state.dying = false;
@@ -1384,6 +1384,13 @@ describe('a reconcile that left lost ends unadopted', () => {
 
   it('records it too when the whole invocation died: the next reconcile lists from the last listing done', async () => {
     await dyingAdoptions(true);
+  });
+
+  it('records it too when the invocations died until the chain of listings broke: the full listing lists no ended pool', async () => {
+    // Reconciles die in a row past the reach of a listing of what changed (twice the longest
+    // period, two hours), so the next lists in full: the pool, Terminated by then, is not listed,
+    // and a job the ledger held as ended would not be described.
+    await dyingAdoptions(true, [15, 30, 45, 60, 75, 90, 105, 120, 135]);
   });
   it('retries a lost end whose adoption keeps failing only while the chain of listings holds: no reconcile lists in full for it', async () => {
     const { ledger, state } = throttlable(new MemoryLedger(), 'poisoned');

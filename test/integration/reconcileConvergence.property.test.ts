@@ -67,122 +67,148 @@ interface Delivery {
   readonly attempt: number;
 }
 
+/**
+ * The property, for sweeps that live (`sweepsDie` false) or that each die after their first
+ * ledger write for as long as events still come (a Lambda timing out on a bad day).
+ */
+const converges = (sweepsDie: boolean, parameters: fc.Parameters<unknown[]>) =>
+  fc.assert(
+    // Jobs from the start, or after two hours of quiet reconciles that stretched the period to the
+    // longest; the period stretching past it while no dear job runs, or not.
+    fc.asyncProperty(
+      jobs,
+      fates,
+      fc.constantFrom(0, 120),
+      dies,
+      fc.constantFrom(undefined, IDLE_LONGEST_EVERY_MS),
+      fc.constantFrom(LEAVE_ALONE, STOP_AFTER_5M),
+      async (specs, plan, quietLeadMin, dieAfterMin, idleLongestEveryMs, policy) => {
+        const { ledger, state } = crashable(new MemoryLedger());
+        const container = { acceptedStops: new AcceptedStops() };
+        const world = await new SweepWorld({
+          ledger,
+          policy,
+          longestReconcileEveryMs: LONGEST_EVERY_MS,
+          ...(idleLongestEveryMs !== undefined ? { idleLongestReconcileEveryMs: idleLongestEveryMs } : {}),
+        }).start();
+        const longestMs = idleLongestEveryMs ?? LONGEST_EVERY_MS;
+        try {
+          const submissions = specs
+            .map((spec, i) => ({
+              ...spec,
+              name: `job-${i}`,
+              atMs: MONDAY_NOON + (quietLeadMin + spec.submitAfterMin) * MIN,
+            }))
+            .sort((a, b) => a.atMs - b.atMs);
+          const queue: Delivery[] = [];
+          let published = 0;
+          const take = () => {
+            for (const event of world.events.splice(0)) {
+              const fate = plan[published++ % plan.length];
+              if (!fate || fate.lost) continue;
+              for (const copy of fate.copies) {
+                queue.push({
+                  atMs: world.clock.now() + copy.delayMin * MIN,
+                  event,
+                  crash: copy.crash,
+                  attempt: 0,
+                });
+              }
+            }
+          };
+          let dieAtMs =
+            dieAfterMin === undefined ? undefined : MONDAY_NOON + (quietLeadMin + dieAfterMin) * MIN;
+          const schedule = world.sweepDeps.reconciler?.schedule;
+          let quietSince: number | undefined;
+          for (let at = MONDAY_NOON; ; at += MIN) {
+            world.advanceTo(at);
+            while (submissions[0] && submissions[0].atMs <= at) {
+              const job = submissions.shift();
+              if (job) world.submit(job.name, job.keepAliveSeconds, job.volumeSizeInGB, job.durationMin * 60);
+            }
+            take();
+            queue.sort((a, b) => a.atMs - b.atMs);
+            while (queue[0] && queue[0].atMs <= at) {
+              const delivery = queue.shift() as Delivery;
+              state.dying = delivery.crash && delivery.attempt === 0;
+              state.wrote = false;
+              try {
+                await world.deliverEvent(delivery.event);
+              } catch {
+                // Lambda retries a failed invocation about a minute later.
+                queue.push({ ...delivery, atMs: at + MIN, attempt: delivery.attempt + 1 });
+              } finally {
+                state.dying = false;
+              }
+            }
+            // The sweep due to reconcile dies once it claimed; one not due runs as ever.
+            const died =
+              dieAtMs !== undefined &&
+              dieAtMs <= at &&
+              (await schedule?.claim(at, RECONCILE_EVERY_MS, 'granted'))?.claimed === true;
+            const eventsStillCome = submissions.length > 0 || queue.length > 0;
+            if (died) dieAtMs = undefined;
+            else if (sweepsDie && eventsStillCome) {
+              state.dying = true;
+              state.wrote = false;
+              await world.sweep(container).catch(() => undefined);
+              state.dying = false;
+            } else await world.sweep(container);
+            // A reconcile that dies in the quiet is within the bound: the quiet does not start again.
+            const quiet =
+              submissions.length === 0 && queue.length === 0 && world.emulator.nextDueAt() === undefined;
+            quietSince = quiet ? (quietSince ?? at) : undefined;
+            if (quietSince !== undefined && at - quietSince >= longestMs + RECONCILE_EVERY_MS) break;
+          }
+          const truth = world.emulator.model.inspectJobs();
+          const records = new Map(
+            (await Promise.all(truth.map((j) => ledger.getJob(j.name)))).flatMap((r) =>
+              r ? [[r.name, r]] : [],
+            ),
+          );
+          for (const job of truth) {
+            const record = records.get(job.name);
+            expect({
+              job: job.name,
+              status: record?.job?.status,
+              reusedPoolOf: record?.reusedPoolOf,
+              pool: record?.pool?.status,
+            }).toEqual({
+              job: job.name,
+              status: job.status,
+              reusedPoolOf: job.reusedPoolOf,
+              pool: job.warmPoolStatus === 'InUse' ? undefined : job.warmPoolStatus,
+            });
+          }
+          const billed = (rs: Iterable<{ pool?: { billableSeconds?: number } }>) =>
+            [...rs].reduce((sum, r) => sum + (r.pool?.billableSeconds ?? 0), 0);
+          expect(billed(records.values())).toBe(
+            world.emulator.model.inspectPools().reduce((sum, p) => sum + p.idleBillableSeconds, 0),
+          );
+        } finally {
+          await world.stop();
+        }
+      },
+    ),
+    parameters,
+  );
+
 describe('reconciliation converges to SageMaker (property)', () => {
   it('ledger = emulator within two reconcile periods (the longest, then the base) after the last event, whatever befell the events', async () => {
-    await fc.assert(
-      // Jobs from the start, or after two hours of quiet reconciles that stretched the period to the
-      // longest; the period stretching past it while no dear job runs, or not.
-      fc.asyncProperty(
-        jobs,
-        fates,
-        fc.constantFrom(0, 120),
-        dies,
-        fc.constantFrom(undefined, IDLE_LONGEST_EVERY_MS),
-        fc.constantFrom(LEAVE_ALONE, STOP_AFTER_5M),
-        async (specs, plan, quietLeadMin, dieAfterMin, idleLongestEveryMs, policy) => {
-          const { ledger, state } = crashable(new MemoryLedger());
-          const container = { acceptedStops: new AcceptedStops() };
-          const world = await new SweepWorld({
-            ledger,
-            policy,
-            longestReconcileEveryMs: LONGEST_EVERY_MS,
-            ...(idleLongestEveryMs !== undefined ? { idleLongestReconcileEveryMs: idleLongestEveryMs } : {}),
-          }).start();
-          const longestMs = idleLongestEveryMs ?? LONGEST_EVERY_MS;
-          try {
-            const submissions = specs
-              .map((spec, i) => ({
-                ...spec,
-                name: `job-${i}`,
-                atMs: MONDAY_NOON + (quietLeadMin + spec.submitAfterMin) * MIN,
-              }))
-              .sort((a, b) => a.atMs - b.atMs);
-            const queue: Delivery[] = [];
-            let published = 0;
-            const take = () => {
-              for (const event of world.events.splice(0)) {
-                const fate = plan[published++ % plan.length];
-                if (!fate || fate.lost) continue;
-                for (const copy of fate.copies) {
-                  queue.push({
-                    atMs: world.clock.now() + copy.delayMin * MIN,
-                    event,
-                    crash: copy.crash,
-                    attempt: 0,
-                  });
-                }
-              }
-            };
-            let dieAtMs =
-              dieAfterMin === undefined ? undefined : MONDAY_NOON + (quietLeadMin + dieAfterMin) * MIN;
-            const schedule = world.sweepDeps.reconciler?.schedule;
-            let quietSince: number | undefined;
-            for (let at = MONDAY_NOON; ; at += MIN) {
-              world.advanceTo(at);
-              while (submissions[0] && submissions[0].atMs <= at) {
-                const job = submissions.shift();
-                if (job)
-                  world.submit(job.name, job.keepAliveSeconds, job.volumeSizeInGB, job.durationMin * 60);
-              }
-              take();
-              queue.sort((a, b) => a.atMs - b.atMs);
-              while (queue[0] && queue[0].atMs <= at) {
-                const delivery = queue.shift() as Delivery;
-                state.dying = delivery.crash && delivery.attempt === 0;
-                state.wrote = false;
-                try {
-                  await world.deliverEvent(delivery.event);
-                } catch {
-                  // Lambda retries a failed invocation about a minute later.
-                  queue.push({ ...delivery, atMs: at + MIN, attempt: delivery.attempt + 1 });
-                } finally {
-                  state.dying = false;
-                }
-              }
-              // The sweep due to reconcile dies once it claimed; one not due runs as ever.
-              const died =
-                dieAtMs !== undefined &&
-                dieAtMs <= at &&
-                (await schedule?.claim(at, RECONCILE_EVERY_MS, 'granted'))?.claimed === true;
-              if (died) dieAtMs = undefined;
-              else await world.sweep(container);
-              // A reconcile that dies in the quiet is within the bound: the quiet does not start again.
-              const quiet =
-                submissions.length === 0 && queue.length === 0 && world.emulator.nextDueAt() === undefined;
-              quietSince = quiet ? (quietSince ?? at) : undefined;
-              if (quietSince !== undefined && at - quietSince >= longestMs + RECONCILE_EVERY_MS) break;
-            }
-            const truth = world.emulator.model.inspectJobs();
-            const records = new Map(
-              (await Promise.all(truth.map((j) => ledger.getJob(j.name)))).flatMap((r) =>
-                r ? [[r.name, r]] : [],
-              ),
-            );
-            for (const job of truth) {
-              const record = records.get(job.name);
-              expect({
-                job: job.name,
-                status: record?.job?.status,
-                reusedPoolOf: record?.reusedPoolOf,
-                pool: record?.pool?.status,
-              }).toEqual({
-                job: job.name,
-                status: job.status,
-                reusedPoolOf: job.reusedPoolOf,
-                pool: job.warmPoolStatus === 'InUse' ? undefined : job.warmPoolStatus,
-              });
-            }
-            const billed = (rs: Iterable<{ pool?: { billableSeconds?: number } }>) =>
-              [...rs].reduce((sum, r) => sum + (r.pool?.billableSeconds ?? 0), 0);
-            expect(billed(records.values())).toBe(
-              world.emulator.model.inspectPools().reduce((sum, p) => sum + p.idleBillableSeconds, 0),
-            );
-          } finally {
-            await world.stop();
-          }
-        },
-      ),
-      { numRuns: 25 },
-    );
+    await converges(false, { numRuns: 25 });
+  }, 300_000);
+
+  it('and so when every sweep dies after its first ledger write while events still come', async () => {
+    await converges(true, { numRuns: 100 });
+  }, 300_000);
+
+  it('and so for a history that left a lost end InUse: its adoption died between the snapshot and the pool', async () => {
+    // Four quick jobs, one end event lost, the sweeps dying until the chain of listings broke:
+    // the full listing that followed did not list the pool (Terminated by then).
+    await converges(true, {
+      seed: 1981337847,
+      path: '106:3:2:4:4:4:4:8:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:13:14:14:13:13:13:13:13:13:13:13:13:13:13:17:14:18',
+      endOnFailure: true,
+    });
   }, 300_000);
 });

@@ -3,6 +3,7 @@ import type { Ledger } from '../../lib/ports/ledger';
 /** The ledger's writes: the first one made while dying is the last. */
 const WRITES = new Set([
   'recordSnapshot',
+  'recordEnd',
   'observePool',
   'linkReuse',
   'recordNoPool',

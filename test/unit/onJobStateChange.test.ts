@@ -101,7 +101,7 @@ describe('onJobStateChange', () => {
       availableOwner: 'alice',
       availableMatchKey: expect.stringMatching(/^mk1_/),
     });
-    expect(pool?.ConditionExpression).toBe('attribute_not_exists(poolRank) OR poolRank < :rank');
+    expect(pool?.ConditionExpression).toBe('attribute_not_exists(poolRank) OR poolRank < :poolRank');
   });
 
   it('a stale event overwrites nothing and describes nothing; the start it tells still counts', async () => {

@@ -10,10 +10,19 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { historyDay } from '../../domain/historyDay';
 import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '../../domain/jobRecord';
-import { isTerminal, type JobSnapshot, statusRank } from '../../domain/trainingJob';
+import { isTerminal, type JobSnapshot, statusRank, supersedes } from '../../domain/trainingJob';
 import type { NoPool } from '../../domain/warmPool';
 import { poolRank } from '../../domain/warmPool';
-import type { KeepAliveChange, Ledger, Page, PoolAsRead, PoolWrite, SnapshotWrite } from '../../ports/ledger';
+import type {
+  EndOutcome,
+  EndWrite,
+  KeepAliveChange,
+  Ledger,
+  Page,
+  PoolAsRead,
+  PoolWrite,
+  SnapshotWrite,
+} from '../../ports/ledger';
 import {
   appliedIf,
   decodeCursor,
@@ -60,6 +69,119 @@ const refreshes = (item: JobItem, observedAtMs: number): boolean =>
   item.poolStatus === 'Available' &&
   (item.poolObservedAtMs === undefined || item.poolObservedAtMs < observedAtMs);
 
+/** A snapshot write's condition: the ledger's rule (`supersedes`) in DynamoDB's words. */
+const SNAPSHOT_CONDITION =
+  'attribute_not_exists(lastModifiedMs) OR lastModifiedMs < :lm OR (lastModifiedMs = :lm AND statusRank <= :rank)';
+
+/** A pool write's condition: the state moves the recorded one forward. */
+const POOL_CONDITION = 'attribute_not_exists(poolRank) OR poolRank < :poolRank';
+
+/** The pieces of one update, to be combined with others into one write. */
+interface Parts {
+  readonly set: Record<string, unknown>;
+  readonly remove: readonly string[];
+  readonly names: Record<string, string>;
+  readonly values: Record<string, unknown>;
+  readonly setClauses: readonly string[];
+}
+
+/** A snapshot's attributes, with the indexes it enters or leaves; the values SNAPSHOT_CONDITION names. */
+const snapshotParts = (snapshot: JobSnapshot, endEventAtMs: number | undefined): Parts => {
+  // Snapshots only move forward, so the newest one decides whether the job is in byRunning.
+  const ended = isTerminal(snapshot.status);
+  // The first arrival of an end event stays: a copy or a retry is not when the event came.
+  const arrival = endEventAtMs !== undefined;
+  return {
+    set: {
+      name: snapshot.name,
+      job: snapshot,
+      lastModifiedMs: snapshot.lastModifiedMs,
+      statusRank: statusRank(snapshot.status),
+      [INDEX.byDay.partition]: historyDay(snapshot.createdAtMs),
+      [INDEX.byDay.sort]: snapshot.createdAtMs,
+      [TTL_ATTRIBUTE]: historyTtl(snapshot.createdAtMs),
+      ...(ended ? {} : { [INDEX.byRunning.partition]: RUNNING_PARTITION }),
+    },
+    remove: ended ? [INDEX.byRunning.partition] : [],
+    names: arrival ? { '#arrived': 'endEventAtMs' } : {},
+    values: {
+      ':lm': snapshot.lastModifiedMs,
+      ':rank': statusRank(snapshot.status),
+      ...(arrival ? { ':arrived': endEventAtMs } : {}),
+    },
+    setClauses: arrival ? ['#arrived = if_not_exists(#arrived, :arrived)'] : [],
+  };
+};
+
+/** The record a snapshot write that applied leaves, from the item before it (ALL_OLD). */
+const snapshotRecorded = (
+  snapshot: JobSnapshot,
+  endEventAtMs: number | undefined,
+  before: JobItem | undefined,
+): Extract<SnapshotWrite, { kind: 'recorded' }> => {
+  const old = before ? recordFromItem(before) : { name: snapshot.name };
+  const arrived = old.endEventAtMs ?? endEventAtMs;
+  return {
+    kind: 'recorded',
+    record: {
+      ...old,
+      name: snapshot.name,
+      job: snapshot,
+      ...(arrived !== undefined ? { endEventAtMs: arrived } : {}),
+    },
+    ...(old.job ? { previous: old.job } : {}),
+  };
+};
+
+/** The snapshot an item holds, as SNAPSHOT_CONDITION reads it. */
+const snapshotOf = (item: JobItem) =>
+  item.lastModifiedMs === undefined || item.statusRank === undefined
+    ? undefined
+    : { lastModifiedMs: item.lastModifiedMs, statusRank: item.statusRank };
+
+/**
+ * A pool state's attributes, with the indexes an Available pool is in; the values POOL_CONDITION
+ * names. The pool's birth only ever moves earlier, and only through linkReuse: a state built from
+ * a record read before a link must not undo it.
+ */
+const poolParts = (record: Pick<JobRecord, 'name' | 'job'>, state: PoolState): Parts => {
+  const available = state.status === 'Available';
+  const indexed: Record<string, unknown> = {};
+  if (available) {
+    indexed[INDEX.byExpiry.partition] = AVAILABLE_PARTITION;
+    if (record.job) indexed[INDEX.byMatchKey.partition] = record.job.matchKey;
+    if (record.job?.owner) indexed[INDEX.byOwner.partition] = record.job.owner;
+  }
+  const { bornAtMs, poolId, ...attributes } = poolAttributes(state);
+  return {
+    set: { name: record.name, ...attributes, poolRank: poolRank(state.status), ...indexed },
+    remove: available ? [] : [INDEX.byExpiry.partition, INDEX.byMatchKey.partition, INDEX.byOwner.partition],
+    names: {},
+    values:
+      bornAtMs === undefined
+        ? { ':poolRank': poolRank(state.status) }
+        : { ':poolRank': poolRank(state.status), ':born': bornAtMs, ':poolId': poolId ?? record.name },
+    setClauses:
+      bornAtMs === undefined
+        ? []
+        : ['bornAtMs = if_not_exists(bornAtMs, :born)', 'poolId = if_not_exists(poolId, :poolId)'],
+  };
+};
+
+/** The pool a write of `state` that applied leaves, from the item before it: its birth kept (poolParts). */
+const movedPool = (name: string, before: JobItem | undefined, state: PoolState): PoolState => {
+  const old = before ? recordFromItem(before).pool : undefined;
+  const { bornAtMs: _born, poolId: _poolId, ...observed } = state;
+  const bornAtMs = old?.bornAtMs ?? state.bornAtMs;
+  const poolId = old?.poolId ?? (state.bornAtMs !== undefined ? (state.poolId ?? name) : undefined);
+  return {
+    ...old,
+    ...observed,
+    ...(bornAtMs !== undefined ? { bornAtMs } : {}),
+    ...(poolId !== undefined ? { poolId } : {}),
+  };
+};
+
 export class DynamoLedger implements Ledger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -101,59 +223,78 @@ export class DynamoLedger implements Ledger {
   }
 
   async recordSnapshot(snapshot: JobSnapshot, endEventAtMs?: number): Promise<SnapshotWrite> {
-    // Snapshots only move forward, so the newest one decides whether the job is in byRunning.
-    const ended = isTerminal(snapshot.status);
-    // The first arrival of an end event stays: a copy or a retry is not when the event came.
-    const arrival =
-      endEventAtMs === undefined
-        ? {}
-        : {
-            names: { '#arrived': 'endEventAtMs' },
-            values: { ':arrived': endEventAtMs },
-            setClauses: ['#arrived = if_not_exists(#arrived, :arrived)'],
-          };
-    const update = buildUpdate(
-      {
-        name: snapshot.name,
-        job: snapshot,
-        lastModifiedMs: snapshot.lastModifiedMs,
-        statusRank: statusRank(snapshot.status),
-        [INDEX.byDay.partition]: historyDay(snapshot.createdAtMs),
-        [INDEX.byDay.sort]: snapshot.createdAtMs,
-        [TTL_ATTRIBUTE]: historyTtl(snapshot.createdAtMs),
-        ...(ended ? {} : { [INDEX.byRunning.partition]: RUNNING_PARTITION }),
-      },
-      ended ? [INDEX.byRunning.partition] : [],
-      {
-        ...arrival,
-        values: { ...arrival.values, ':lm': snapshot.lastModifiedMs, ':rank': statusRank(snapshot.status) },
-      },
-    );
+    const parts = snapshotParts(snapshot, endEventAtMs);
     try {
       // ALL_OLD tells whether this job had a snapshot before; the new record is the old one plus this write.
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(snapshot.name),
-          ...update,
-          ConditionExpression:
-            'attribute_not_exists(lastModifiedMs) OR lastModifiedMs < :lm OR (lastModifiedMs = :lm AND statusRank <= :rank)',
+          ...buildUpdate(parts.set, parts.remove, parts),
+          ConditionExpression: SNAPSHOT_CONDITION,
           ReturnValues: 'ALL_OLD',
           ...RETURN_ITEM_WHEN_REFUSED,
         }),
       );
-      const before = Attributes ? recordFromItem(Attributes as JobItem) : { name: snapshot.name };
-      const arrived = before.endEventAtMs ?? endEventAtMs;
-      return {
-        kind: 'recorded',
-        record: { ...before, job: snapshot, ...(arrived !== undefined ? { endEventAtMs: arrived } : {}) },
-        ...(before.job ? { previous: before.job } : {}),
-      };
+      return snapshotRecorded(snapshot, endEventAtMs, Attributes as JobItem | undefined);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.currentJob(snapshot.name, error);
       if (!current) throw error;
       return { kind: 'stale', record: current };
+    }
+  }
+
+  async recordEnd(snapshot: JobSnapshot, outcome: EndOutcome, endEventAtMs?: number): Promise<EndWrite> {
+    if (outcome.kind === 'none') return this.recordSnapshot(snapshot, endEventAtMs);
+    const job = snapshotParts(snapshot, endEventAtMs);
+    const pool =
+      outcome.kind === 'pool' ? poolParts({ name: snapshot.name, job: snapshot }, outcome.pool) : undefined;
+    const set = {
+      ...job.set,
+      ...pool?.set,
+      ...(outcome.kind === 'no-pool' ? { noPool: outcome.noPool } : {}),
+    };
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(snapshot.name),
+          ...buildUpdate(set, [...job.remove, ...(pool?.remove ?? [])], {
+            names: job.names,
+            values: { ...job.values, ...pool?.values },
+            setClauses: [...job.setClauses, ...(pool?.setClauses ?? [])],
+          }),
+          ConditionExpression: pool ? `(${SNAPSHOT_CONDITION}) AND (${POOL_CONDITION})` : SNAPSHOT_CONDITION,
+          ReturnValues: 'ALL_OLD',
+          ...RETURN_ITEM_WHEN_REFUSED,
+        }),
+      );
+      const before = Attributes as JobItem | undefined;
+      const written = snapshotRecorded(snapshot, endEventAtMs, before);
+      if (outcome.kind === 'no-pool')
+        return { ...written, record: { ...written.record, noPool: outcome.noPool } };
+      const moved = movedPool(snapshot.name, before, outcome.pool);
+      return { ...written, record: { ...written.record, pool: moved }, pool: { applied: true, pool: moved } };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const refused = refusedItem<JobItem>(error);
+      if (refused && !supersedes(snapshot, snapshotOf(refused)))
+        return { kind: 'stale', record: recordFromItem(refused) };
+      // The pool is held at that state or further already (or the refusal did not say which
+      // condition failed): the snapshot alone, then the pool as observePool has it.
+      const write = await this.recordSnapshot(snapshot, endEventAtMs);
+      if (write.kind === 'stale') return write;
+      if (outcome.kind === 'no-pool') {
+        await this.recordNoPool(snapshot.name, outcome.noPool);
+        return { ...write, record: { ...write.record, noPool: outcome.noPool } };
+      }
+      // The item the refusal carried holds the pool as it stands: the snapshot write left it so.
+      const held = refused?.poolRank !== undefined && refused.poolRank >= poolRank(outcome.pool.status);
+      const observed = held
+        ? await this.poolRefused(snapshot.name, outcome.pool, refused)
+        : await this.observePool(write.record, outcome.pool);
+      return { ...write, record: { ...write.record, pool: observed.pool }, pool: observed };
     }
   }
 
@@ -176,39 +317,14 @@ export class DynamoLedger implements Ledger {
   }
 
   async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {
-    const available = state.status === 'Available';
-    const indexed: Record<string, unknown> = {};
-    if (available) {
-      indexed[INDEX.byExpiry.partition] = AVAILABLE_PARTITION;
-      if (record.job) indexed[INDEX.byMatchKey.partition] = record.job.matchKey;
-      if (record.job?.owner) indexed[INDEX.byOwner.partition] = record.job.owner;
-    }
-    const unindexed = available
-      ? []
-      : [INDEX.byExpiry.partition, INDEX.byMatchKey.partition, INDEX.byOwner.partition];
-    // The pool's birth only ever moves earlier, and only through linkReuse: a state built from
-    // a record read before a link must not undo it.
-    const { bornAtMs, poolId, ...attributes } = poolAttributes(state);
-    const update = buildUpdate(
-      { name: record.name, ...attributes, poolRank: poolRank(state.status), ...indexed },
-      unindexed,
-      bornAtMs === undefined
-        ? { values: { ':rank': poolRank(state.status) } }
-        : {
-            values: { ':rank': poolRank(state.status), ':born': bornAtMs, ':poolId': poolId ?? record.name },
-            setClauses: [
-              'bornAtMs = if_not_exists(bornAtMs, :born)',
-              'poolId = if_not_exists(poolId, :poolId)',
-            ],
-          },
-    );
+    const update = poolParts(record, state);
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(record.name),
-          ...update,
-          ConditionExpression: 'attribute_not_exists(poolRank) OR poolRank < :rank',
+          ...buildUpdate(update.set, update.remove, update),
+          ConditionExpression: POOL_CONDITION,
           ReturnValues: 'ALL_NEW',
           ...RETURN_ITEM_WHEN_REFUSED,
         }),
@@ -216,16 +332,28 @@ export class DynamoLedger implements Ledger {
       return { applied: true, pool: recordFromItem(Attributes as JobItem).pool ?? state };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      let current = refusedItem<JobItem>(error);
-      // Still Available and seen earlier than now: the refresh below applies (it checks again).
-      if (available && (!current || refreshes(current, state.observedAtMs))) {
-        const refreshed = await this.refreshObservation(record.name, state.observedAtMs);
-        if (refreshed.pool) return { applied: false, pool: refreshed.pool };
-        current = refreshed.refusedBy;
-      }
-      const pool = current ? recordFromItem(current).pool : (await this.getJob(record.name))?.pool;
-      return { applied: false, pool: pool ?? state };
+      return this.poolRefused(record.name, state, refusedItem<JobItem>(error));
     }
+  }
+
+  /**
+   * A pool write refused (the pool is at that state or further), given the item it was checked
+   * against when the refusal carried it: the pool as it stays, its observation refreshed.
+   */
+  private async poolRefused(
+    name: string,
+    state: PoolState,
+    refused: JobItem | undefined,
+  ): Promise<PoolWrite> {
+    let current = refused;
+    // Still Available and seen earlier than now: the refresh below applies (it checks again).
+    if (state.status === 'Available' && (!current || refreshes(current, state.observedAtMs))) {
+      const refreshed = await this.refreshObservation(name, state.observedAtMs);
+      if (refreshed.pool) return { applied: false, pool: refreshed.pool };
+      current = refreshed.refusedBy;
+    }
+    const pool = current ? recordFromItem(current).pool : (await this.getJob(name))?.pool;
+    return { applied: false, pool: pool ?? state };
   }
 
   /** The job as the refusal of a conditional write showed it, or as read now when it did not. */
@@ -453,7 +581,8 @@ export class DynamoLedger implements Ledger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(name),
-          ...buildUpdate({ nearMiss }),
+          // Named: an adoption looks for the job's reuse before it records its end (ingestJobEvent.ts).
+          ...buildUpdate({ name, nearMiss }),
           ConditionExpression: 'attribute_not_exists(reusedPoolOf)',
         }),
       ),

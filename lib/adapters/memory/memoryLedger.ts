@@ -1,8 +1,17 @@
 import { historyDay } from '../../domain/historyDay';
 import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '../../domain/jobRecord';
-import { isTerminal, type JobSnapshot, statusRank } from '../../domain/trainingJob';
+import { isTerminal, type JobSnapshot, statusRank, supersedes } from '../../domain/trainingJob';
 import { type NoPool, poolRank } from '../../domain/warmPool';
-import type { KeepAliveChange, Ledger, Page, PoolAsRead, PoolWrite, SnapshotWrite } from '../../ports/ledger';
+import type {
+  EndOutcome,
+  EndWrite,
+  KeepAliveChange,
+  Ledger,
+  Page,
+  PoolAsRead,
+  PoolWrite,
+  SnapshotWrite,
+} from '../../ports/ledger';
 import { ReuseConflictError } from '../dynamo/dynamoLedger';
 
 /**
@@ -58,12 +67,8 @@ export class MemoryLedger implements Ledger {
   async recordSnapshot(snapshot: JobSnapshot, endEventAtMs?: number): Promise<SnapshotWrite> {
     const record = this.current(snapshot.name);
     const known = record.job;
-    const newer =
-      !known ||
-      known.lastModifiedMs < snapshot.lastModifiedMs ||
-      (known.lastModifiedMs === snapshot.lastModifiedMs &&
-        statusRank(known.status) <= statusRank(snapshot.status));
-    if (!newer) return { kind: 'stale', record };
+    if (!supersedes(snapshot, known && { ...known, statusRank: statusRank(known.status) }))
+      return { kind: 'stale', record };
     const arrived = record.endEventAtMs ?? endEventAtMs;
     return {
       kind: 'recorded',
@@ -76,14 +81,56 @@ export class MemoryLedger implements Ledger {
     };
   }
 
+  async recordEnd(snapshot: JobSnapshot, outcome: EndOutcome, endEventAtMs?: number): Promise<EndWrite> {
+    const before = this.current(snapshot.name);
+    if (outcome.kind === 'pool' && !this.moves(before.pool, outcome.pool)) {
+      // The pool is recorded at that state or further already: the snapshot alone, then the
+      // pool as observePool has it (a refresh of when it was seen), as DynamoLedger does.
+      const write = await this.recordSnapshot(snapshot, endEventAtMs);
+      if (write.kind === 'stale') return write;
+      const pool = await this.observePool(write.record, outcome.pool);
+      return { ...write, record: this.current(snapshot.name), pool };
+    }
+    const write = await this.recordSnapshot(snapshot, endEventAtMs);
+    if (write.kind === 'stale') return write;
+    const record = this.put({
+      ...write.record,
+      ...(outcome.kind === 'pool' ? { pool: this.moved(before.pool, outcome.pool) } : {}),
+      ...(outcome.kind === 'no-pool' ? { noPool: outcome.noPool } : {}),
+    });
+    return {
+      ...write,
+      record,
+      ...(outcome.kind === 'pool' && record.pool ? { pool: { applied: true, pool: record.pool } } : {}),
+    };
+  }
+
   async recordEndEvent(name: string, atMs: number): Promise<void> {
     const record = this.jobs.get(name);
     if (record && record.endEventAtMs === undefined) this.put({ ...record, endEventAtMs: atMs });
   }
 
+  /** Whether a pool state moves the recorded one forward. */
+  private moves(recorded: PoolState | undefined, state: PoolState): boolean {
+    return !recorded || poolRank(recorded.status) < poolRank(state.status);
+  }
+
+  /** The recorded pool moved forward to `state`. */
+  private moved(recorded: PoolState | undefined, state: PoolState): PoolState {
+    // Birth only moves earlier, through linkReuse; as in DynamoLedger, an observation never overwrites it.
+    const bornAtMs = recorded?.bornAtMs ?? state.bornAtMs;
+    const poolId = recorded?.bornAtMs !== undefined ? recorded.poolId : state.poolId;
+    return {
+      ...recorded,
+      ...state,
+      ...(bornAtMs !== undefined ? { bornAtMs } : {}),
+      ...(poolId !== undefined ? { poolId } : {}),
+    };
+  }
+
   async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {
     const current = this.current(record.name);
-    if (current.pool && poolRank(current.pool.status) >= poolRank(state.status)) {
+    if (current.pool && !this.moves(current.pool, state)) {
       if (
         state.status === 'Available' &&
         current.pool.status === 'Available' &&
@@ -95,15 +142,7 @@ export class MemoryLedger implements Ledger {
       }
       return { applied: false, pool: current.pool };
     }
-    // Birth only moves earlier, through linkReuse; as in DynamoLedger, an observation never overwrites it.
-    const bornAtMs = current.pool?.bornAtMs ?? state.bornAtMs;
-    const poolId = current.pool?.bornAtMs !== undefined ? current.pool.poolId : state.poolId;
-    const pool: PoolState = {
-      ...current.pool,
-      ...state,
-      ...(bornAtMs !== undefined ? { bornAtMs } : {}),
-      ...(poolId !== undefined ? { poolId } : {}),
-    };
+    const pool = this.moved(current.pool, state);
     this.put({ ...current, pool });
     return { applied: true, pool };
   }
