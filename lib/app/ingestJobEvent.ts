@@ -55,8 +55,17 @@ const ingest = async (
   // An end event's arrival is kept even when a listing recorded the end first: it tells the
   // sweep whether the end events run on time again (listingPace.ts).
   const arrivedAtMs = source.kind === 'event' && isTerminal(snapshot.status) ? deps.clock.now() : undefined;
-  if (source.kind === 'sagemaker' && isTerminal(snapshot.status))
-    return ingestEnd(deps, snapshot, source.description, source.read, arrivedAtMs, view);
+  if (isTerminal(snapshot.status)) {
+    // SageMaker is asked first, so that the end and its pool are one write; a job it no longer
+    // knows is recorded ended without a pool.
+    const description =
+      source.kind === 'sagemaker' ? source.description : await deps.trainingJobs.describe(snapshot.name);
+    const known =
+      source.kind === 'sagemaker'
+        ? { ...(source.read ? { read: source.read } : {}), reuseFirst: true }
+        : { reuseFirst: false };
+    if (description) return ingestEnd(deps, snapshot, description, known, arrivedAtMs, view);
+  }
   const write = await deps.ledger.recordSnapshot(snapshot, arrivedAtMs);
   if (write.kind === 'stale') {
     if (arrivedAtMs !== undefined && write.record.endEventAtMs === undefined)
@@ -79,51 +88,43 @@ const ingest = async (
     return { kind: 'applied', facts: [started, ...(await lookForReuse())] };
   }
 
-  // The start event may have been lost or not yet delivered: look for the reuse again.
-  const reuseFacts = await lookForReuse();
-  const facts: LedgerFact[] = [...reuseFacts, { kind: 'job-ended', job: record }];
-  const description =
-    source.kind === 'sagemaker' ? source.description : await deps.trainingJobs.describe(snapshot.name);
-  if (!description) return { kind: 'applied', facts };
-
-  if (description.warmPool) {
-    facts.push(...(await observeDescription(deps, record, description)));
-    return { kind: 'applied', facts };
-  }
-  const noPool = noPoolOf(snapshot, description);
-  if (noPool) {
-    await deps.ledger.recordNoPool(snapshot.name, noPool);
-    facts.push({ kind: 'no-pool', job: { ...record, noPool }, noPool });
-  }
-  return { kind: 'applied', facts };
+  // An end SageMaker no longer knows: no pool to record. The start event may have been lost or
+  // not yet delivered: look for the reuse again.
+  return { kind: 'applied', facts: [...(await lookForReuse()), { kind: 'job-ended', job: record }] };
 };
 
 /**
  * A job's end with SageMaker's description of it in hand: the terminal snapshot and what became
  * of its pool (its state, or why it got none) in one ledger write, so that no crash leaves the
  * job recorded as ended with its pool unknown. Such a job would be in no index the sweep reads:
- * not running any more, its pool not Available. What must precede that write does: the reuse
- * this job made (its pool's chain, which the pool's record carries), the link of a pool handed
- * on, and the sweep's telling of a pool that left (observeDescription.ts). A crash before it
- * leaves the job as it was, running or unknown, so the next reconcile adopts it again.
+ * not running any more, its pool not Available. What must precede that write does: the link of
+ * a pool handed on, and the sweep's telling of a pool that left (observeDescription.ts). A crash
+ * before it leaves the job as it was (running, or unknown), and the event's retry or the next
+ * reconcile records it.
+ *
+ * The reuse the job made is looked for first when the caller read the job's record (an
+ * adoption): a link made then gives the pool its chain's birth and id before it is written and
+ * told. An end event reads nothing first: the write's answer says whether its start linked the
+ * reuse already (nearly always), and only then is the reuse looked for.
  */
 const ingestEnd = async (
   deps: DetectReuseDeps,
   snapshot: JobSnapshot,
   description: TrainingJobDescription,
-  read: JobRecord | undefined,
+  source: { readonly read?: JobRecord; readonly reuseFirst: boolean },
   arrivedAtMs: number | undefined,
   view: SameKeyView | undefined,
 ): Promise<IngestResult> => {
-  const before: JobRecord = { ...(read ?? { name: snapshot.name }), job: snapshot };
-  const redelivered = read?.job?.lastModifiedMs === snapshot.lastModifiedMs;
-  // The start event may have been lost or not yet delivered: look for the reuse again.
-  const reuseFacts =
-    before.reusedPoolOf && redelivered
-      ? await retellLinkedReuse(deps, before)
-      : await detectReuse(deps, before, view);
+  // The same event again (a duplicate, or Lambda's retry after a reactor failed): the reuse an
+  // earlier delivery linked is told again, for the reactors that may not have heard it.
+  const lookForReuse = (record: JobRecord, previous: JobSnapshot | undefined) =>
+    record.reusedPoolOf && previous?.lastModifiedMs === snapshot.lastModifiedMs
+      ? retellLinkedReuse(deps, record)
+      : detectReuse(deps, record, view);
+  const before: JobRecord = { ...(source.read ?? { name: snapshot.name }), job: snapshot };
+  const reusedFirst = source.reuseFirst ? await lookForReuse(before, source.read?.job) : [];
   let write: EndWrite | undefined;
-  const poolFacts = await observeDescription(deps, before, description, async (state) => {
+  let poolFacts = await observeDescription(deps, before, description, async (state) => {
     write = await deps.ledger.recordEnd(snapshot, { kind: 'pool', pool: state }, arrivedAtMs);
     if (write.kind === 'recorded' && write.pool) return { record: write.record, pool: write.pool.pool };
     // The ledger holds a newer snapshot, but maybe not this pool: what SageMaker says of it still counts.
@@ -138,9 +139,20 @@ const ingestEnd = async (
   if (write.kind === 'stale') {
     if (arrivedAtMs !== undefined && write.record.endEventAtMs === undefined)
       await deps.ledger.recordEndEvent(snapshot.name, arrivedAtMs);
-    return { kind: 'stale', recorded: write.record, facts: [...reuseFacts, ...poolFacts] };
+    return { kind: 'stale', recorded: write.record, facts: [...reusedFirst, ...poolFacts] };
   }
   const record = write.record;
+  // The start event may have been lost or not yet delivered: look for the reuse again.
+  const reuseFacts = source.reuseFirst ? reusedFirst : await lookForReuse(record, write.previous);
+  // Linked only now (the start lost or late): the pool took its chain's birth and id with the
+  // link, after the write above, so it is told as now stored.
+  if (reuseFacts.some((f) => f.kind === 'pool-reused' && f.toJob === snapshot.name && !f.retold)) {
+    const linked = await deps.ledger.getJob(snapshot.name);
+    if (linked)
+      poolFacts = poolFacts.map((f) =>
+        f.kind === 'pool-available' && f.job.name === snapshot.name ? { ...f, job: linked } : f,
+      );
+  }
   const ended: LedgerFact = { kind: 'job-ended', job: record };
   const told: LedgerFact[] = noPool ? [{ kind: 'no-pool', job: record, noPool }] : [];
   return { kind: 'applied', facts: [...reuseFacts, ended, ...poolFacts, ...told] };

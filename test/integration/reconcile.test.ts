@@ -481,13 +481,13 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(runningReads).toBe(1);
   });
 
-  it('an end recorded only up to its snapshot leaves the pool InUse: the reconcile looks again and links the reuse that followed', async () => {
+  it('an end event whose handling died before its write leaves the job running, its pool InUse: the reconcile adopts it and links the reuse that followed', async () => {
     let dies = false;
     await startWorld(LEAVE_ALONE, (inner) =>
       Object.assign(Object.create(inner) as Ledger, {
-        observePool: (...args: Parameters<Ledger['observePool']>) => {
+        recordEnd: (...args: Parameters<Ledger['recordEnd']>) => {
           if (dies) throw new Error('the invocation died');
-          return inner.observePool(...args);
+          return inner.recordEnd(...args);
         },
       }),
     );
@@ -500,12 +500,13 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     await world.deliver();
     expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
     world.advance(10 * MIN);
-    // The taker's end: its snapshot is written, then the invocation dies and its retries are lost.
+    // The taker's end: the job is described, then the invocation dies and its retries are lost.
+    // Its end and its pool are one write: neither is recorded.
     dies = true;
     await expect(world.deliver()).rejects.toThrow('the invocation died');
     dies = false;
     expect(await ledger.getJob('taker')).toMatchObject({
-      job: { status: 'Completed' },
+      job: { status: 'InProgress' },
       pool: { status: 'InUse' },
     });
     // A third job takes the pool; none of its events arrive.

@@ -89,10 +89,15 @@ describe('onJobStateChange', () => {
       facts: [{ kind: 'job-ended' }, { kind: 'pool-available' }],
     });
 
-    const [snapshot, pool] = updatesOf('train-a');
-    expect(snapshot?.ConditionExpression).toContain('lastModifiedMs < :lm');
-    const written = setValues(pool ?? {});
+    // The job is described first: its end and its pool are one write.
+    const writes = updatesOf('train-a').filter((w) => /:lm|:poolRank/.test(w.ConditionExpression ?? ''));
+    expect(writes).toHaveLength(1);
+    const end = writes[0];
+    expect(end?.ConditionExpression).toContain('lastModifiedMs < :lm');
+    expect(end?.ConditionExpression).toContain('poolRank < :poolRank');
+    const written = setValues(end ?? {});
     expect(written).toMatchObject({
+      job: expect.objectContaining({ status: 'Completed' }),
       poolStatus: 'Available',
       availableSinceMs: T0 + 600_000,
       expiresAtMs: T0 + 600_000 + 1_800_000,
@@ -101,7 +106,6 @@ describe('onJobStateChange', () => {
       availableOwner: 'alice',
       availableMatchKey: expect.stringMatching(/^mk1_/),
     });
-    expect(pool?.ConditionExpression).toBe('attribute_not_exists(poolRank) OR poolRank < :poolRank');
   });
 
   it('a stale event overwrites nothing and describes nothing; the start it tells still counts', async () => {
@@ -238,6 +242,11 @@ describe('onJobStateChange', () => {
 
   it('throws when DynamoDB fails, so that Lambda retries and finally dead-letters the event', async () => {
     dynamo.on(UpdateCommand).rejects(new Error('ProvisionedThroughputExceeded'));
+    sageMaker.on(DescribeTrainingJobCommand).resolves({
+      TrainingJobName: 'train-a',
+      TrainingJobStatus: 'Completed',
+      ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+    });
     await expect(invoke(jobEvent())).rejects.toThrow('ProvisionedThroughputExceeded');
   });
 
