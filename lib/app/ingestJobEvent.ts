@@ -1,4 +1,5 @@
 import type { JobRecord } from '../domain/jobRecord';
+import { expiryAfterJobEnd } from '../domain/keepAlive';
 import { isTerminal, type JobSnapshot } from '../domain/trainingJob';
 import { explainNoPool, type NoPool } from '../domain/warmPool';
 import type { EndWrite } from '../ports/ledger';
@@ -153,9 +154,31 @@ const ingestEnd = async (
         f.kind === 'pool-available' && f.job.name === snapshot.name ? { ...f, job: linked } : f,
       );
   }
+  if (write.pool?.applied) poolFacts = await Promise.all(poolFacts.map((f) => capToChain(deps, f)));
   const ended: LedgerFact = { kind: 'job-ended', job: record };
   const told: LedgerFact[] = noPool ? [{ kind: 'no-pool', job: record, noPool }] : [];
   return { kind: 'applied', facts: [...reuseFacts, ended, ...poolFacts, ...told] };
+};
+
+/**
+ * A pool whose end an end event predicted without its chain's birth (the event reads nothing
+ * before its write; the start's link, or a link made after the write, carried the birth): the
+ * lifetime cap counts from that birth, so its predicted end comes no later than the cap allows.
+ */
+const capToChain = async (deps: DetectReuseDeps, fact: LedgerFact): Promise<LedgerFact> => {
+  const pool = fact.kind === 'pool-available' ? fact.job.pool : undefined;
+  if (fact.kind !== 'pool-available' || !pool) return fact;
+  const { availableSinceMs, keepAliveSeconds, bornAtMs, expiresAtMs } = pool;
+  if (
+    availableSinceMs === undefined ||
+    keepAliveSeconds === undefined ||
+    bornAtMs === undefined ||
+    expiresAtMs === undefined
+  )
+    return fact;
+  const capped = expiryAfterJobEnd(availableSinceMs, keepAliveSeconds, bornAtMs, deps.limits);
+  if (capped >= expiresAtMs || !(await deps.ledger.capExpiry(fact.job.name, capped))) return fact;
+  return { ...fact, job: { ...fact.job, pool: { ...pool, expiresAtMs: capped } } };
 };
 
 /** Why a job that asked for a keep-alive got no pool; undefined when it asked for none. */

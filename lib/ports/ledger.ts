@@ -90,6 +90,12 @@ export interface Ledger {
    * Seeing an Available pool still Available refreshes only when it was observed.
    */
   observePool(record: JobRecord, state: PoolState): Promise<PoolWrite>;
+  /**
+   * Brings an Available pool's predicted end earlier to `expiresAtMs`, never later: the lifetime
+   * cap of a chain whose birth the end's write did not know (ingestJobEvent.ts). One conditional
+   * write; false when the pool is not Available or already ends by then.
+   */
+  capExpiry(name: string, expiresAtMs: number): Promise<boolean>;
   /** Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth down the chain. */
   linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void>;
   recordNoPool(name: string, noPool: NoPool): Promise<void>;

@@ -56,6 +56,42 @@ describe('an end event: the job described, then its end and its pool in one writ
     });
   });
 
+  it("predicts a reused pool's end from its chain's birth, which the write learns only from its answer", async () => {
+    const ledger = new MemoryLedger();
+    const w = await start(ledger);
+    // A lifetime cap of 15 minutes: the pool, born at the giver's end, is capped before the taker's keep-alive ends.
+    const limits = { ...w.sweepDeps.limits, lifetimeCapSeconds: 15 * 60 };
+    const withCap = (event: TrainingJobStateChangeEvent) =>
+      processJobStateChange(event, {
+        ...w.sweepDeps,
+        limits,
+        describeConcurrency: 2,
+        tagKeys: DEFAULT_OWNER_TAG_KEYS,
+        telemetry: silentTelemetry,
+        reactors: [],
+      });
+    w.submit('giver', 3600, 30, 60);
+    w.advance(10 * MIN);
+    for (const event of w.events.splice(0)) await withCap(event);
+    const born = (await ledger.getJob('giver'))?.pool?.bornAtMs;
+    if (born === undefined) throw new Error('the giver has no pool');
+    w.submit('taker', 3600, 30, 60);
+    w.advance(3 * MIN);
+    const outcome = await (async () => {
+      let last: Awaited<ReturnType<typeof withCap>> | undefined;
+      for (const event of w.events.splice(0)) last = await withCap(event);
+      return last;
+    })();
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
+    expect((await ledger.getJob('taker'))?.pool).toMatchObject({
+      status: 'Available',
+      bornAtMs: born,
+      expiresAtMs: born + 15 * MIN,
+    });
+    const told = outcome?.kind === 'applied' ? outcome.facts : [];
+    expect(told.find((f) => f.kind === 'pool-available')?.job.pool?.expiresAtMs).toBe(born + 15 * MIN);
+  });
+
   it('a job whose start event was lost links its reuse after that write, and its pool is told with its chain', async () => {
     const ledger = new MemoryLedger();
     const w = await start(ledger);

@@ -300,6 +300,21 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       expect(n2?.noPool).toBeUndefined();
     });
 
+    it("brings an Available pool's predicted end earlier, never later, and leaves any other pool", async () => {
+      const ledger = await makeLedger();
+      const record = await recorded(ledger, { name: 'cap' });
+      await ledger.observePool(record, available(T0 + 5000));
+      expect(await ledger.capExpiry('cap', T0 + 9000)).toBe(false);
+      expect(await ledger.capExpiry('cap', T0 + 4000)).toBe(true);
+      expect(await ledger.capExpiry('cap', T0 + 4000)).toBe(false);
+      expect((await ledger.getJob('cap'))?.pool?.expiresAtMs).toBe(T0 + 4000);
+      expect((await ledger.availablePools(10)).items.map((r) => r.pool?.expiresAtMs)).toEqual([T0 + 4000]);
+      await ledger.observePool(record, { status: 'Terminated', billableSeconds: 1, observedAtMs: T0 + 1 });
+      expect(await ledger.capExpiry('cap', T0 + 3000)).toBe(false);
+      expect(await ledger.capExpiry('nobody', T0)).toBe(false);
+      expect(await ledger.getJob('nobody')).toBeUndefined();
+    });
+
     it('records why a job got no pool', async () => {
       const ledger = await makeLedger();
       await recorded(ledger, { name: 'np' });

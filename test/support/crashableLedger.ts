@@ -5,6 +5,7 @@ const WRITES = new Set([
   'recordSnapshot',
   'recordEnd',
   'observePool',
+  'capExpiry',
   'linkReuse',
   'recordNoPool',
   'recordKeepAlive',

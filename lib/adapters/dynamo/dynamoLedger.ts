@@ -391,6 +391,20 @@ export class DynamoLedger implements Ledger {
     }
   }
 
+  capExpiry(name: string, expiresAtMs: number): Promise<boolean> {
+    return appliedIf(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(name),
+          UpdateExpression: 'SET expiresAtMs = :at',
+          ConditionExpression: 'poolStatus = :available AND expiresAtMs > :at',
+          ExpressionAttributeValues: { ':at': expiresAtMs, ':available': 'Available' },
+        }),
+      ),
+    );
+  }
+
   async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
     let linked: JobItem;
     try {

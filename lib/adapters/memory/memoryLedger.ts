@@ -147,6 +147,12 @@ export class MemoryLedger implements Ledger {
     return { applied: true, pool };
   }
 
+  async capExpiry(name: string, expiresAtMs: number): Promise<boolean> {
+    const pool = this.current(name).pool;
+    if (pool?.expiresAtMs === undefined || pool.expiresAtMs <= expiresAtMs) return false;
+    return this.updateWhileAvailable(name, { expiresAtMs });
+  }
+
   async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
     const to = this.current(toJob);
     if (to.reusedPoolOf && to.reusedPoolOf !== fromJob)
