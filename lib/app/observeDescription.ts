@@ -1,5 +1,6 @@
 import type { JobRecord, PoolState } from '../domain/jobRecord';
 import { expiryAfterJobEnd, type KeepAliveLimits } from '../domain/keepAlive';
+import { presumedBillableSeconds, presumptionVerdict } from '../domain/reusePresumption';
 import type { Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
 import type { TrainingJobDescription } from '../ports/trainingJobs';
@@ -51,6 +52,9 @@ export const poolStateFrom = (
   };
 };
 
+const reusedFact = (fromJob: JobRecord, toJob: string, retold: boolean): LedgerFact =>
+  retold ? { kind: 'pool-reused', fromJob, toJob, retold } : { kind: 'pool-reused', fromJob, toJob };
+
 /**
  * Brings the ledger's view of one job's pool up to what SageMaker just said, and links the
  * reuse when the pool was handed on. Used on job end, on reuse detection and by the sweep.
@@ -69,16 +73,36 @@ export const observeDescription = async (
     poolId: state.poolId ?? record.name,
     bornAtMs: state.bornAtMs ?? deps.clock.now(),
   };
-  if (reusedBy) await deps.ledger.linkReuse(record.name, reusedBy, provisional);
-  const leaving = state.status === 'Terminated' || reusedBy !== undefined;
+  // A presumption confirmed (reusePresumption.ts): its start linked the reuse before marking the
+  // pool, and told it, so the reactors hear it again as told, not as new.
+  // A presumption SageMaker's word proves wrong (reusePresumption.ts): its link is taken back
+  // before the pool may leave the Available index, so a crash in between leaves the mark to settle.
+  const mark = record.pool?.status === 'Available' ? record.pool.presumedTakenBy : undefined;
+  if (mark !== undefined && presumptionVerdict(mark, state) === 'wrong' && state.status !== 'Available')
+    await deps.ledger.unlinkPresumedReuse(mark, record.name);
+  // When SageMaker billed what the presumption told, there is nothing new to tell at all.
+  const confirmed = reusedBy !== undefined && mark === reusedBy;
+  const toldAlready =
+    confirmed && record.pool !== undefined && presumedBillableSeconds(record.pool) === state.billableSeconds;
+  if (reusedBy && !confirmed) await deps.ledger.linkReuse(record.name, reusedBy, provisional);
+  const leaving = (state.status === 'Terminated' || reusedBy !== undefined) && !toldAlready;
   if (leaving && deps.beforeLeaving) {
     // What the write below will store: the stored pool's own fields (who stopped it) kept.
     const job: JobRecord = { ...record, pool: { ...record.pool, ...state } };
     await deps.beforeLeaving(
-      reusedBy ? [{ kind: 'pool-reused', fromJob: job, toJob: reusedBy }] : [{ kind: 'pool-ended', job }],
+      reusedBy ? [reusedFact(job, reusedBy, confirmed)] : [{ kind: 'pool-ended', job }],
     );
   }
-  const { pool } = await deps.ledger.observePool(record, state);
+  let { pool } = await deps.ledger.observePool(record, state);
+  // Marked presumed taken since `record` was read (a start event meanwhile): the presumption is
+  // settled by this word of SageMaker's (a wrong one's link taken back first), then written.
+  const unseen =
+    pool.status === 'Available' && state.status !== 'Available' ? pool.presumedTakenBy : undefined;
+  if (unseen !== undefined && unseen !== mark) {
+    if (presumptionVerdict(unseen, state) === 'wrong')
+      await deps.ledger.unlinkPresumedReuse(unseen, record.name);
+    ({ pool } = await deps.ledger.observePool({ ...record, pool }, state));
+  }
   const updated: JobRecord = { ...record, pool };
   switch (state.status) {
     case 'Available':
@@ -93,7 +117,7 @@ export const observeDescription = async (
           bornAtMs: pool.bornAtMs,
         });
       }
-      return deps.beforeLeaving ? [] : [{ kind: 'pool-reused', fromJob: updated, toJob: reusedBy }];
+      return deps.beforeLeaving || toldAlready ? [] : [reusedFact(updated, reusedBy, confirmed)];
     }
     case 'Terminated':
       return deps.beforeLeaving ? [] : [{ kind: 'pool-ended', job: updated }];

@@ -56,11 +56,33 @@ export interface Ledger {
   /**
    * Moves the job's pool forward; a state of lower rank than the recorded one is ignored. The
    * pool's birth is never overwritten (see linkReuse), so callers read it from the result.
-   * Seeing an Available pool still Available refreshes only when it was observed.
+   * Seeing an Available pool still Available refreshes only when it was observed. A pool marked
+   * presumed taken (presumeReuse) leaves Available only when `record.pool` carries that mark (its
+   * caller settled the presumption); otherwise nothing is written and the stored pool, mark and
+   * all, is returned.
    */
   observePool(record: JobRecord, state: PoolState): Promise<PoolWrite>;
-  /** Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth down the chain. */
+  /**
+   * Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth down the
+   * chain. A job linked to another pool only by presumption (that pool still Available and marked
+   * taken by it: presumeReuse) is linked to this one instead, with this birth: SageMaker's word wins.
+   */
   linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void>;
+  /**
+   * Marks `poolOf`'s pool presumed taken by `byJob` (reusePresumption.ts), leaving it in the
+   * Available index: refused unless it is Available, no action is pending on it, and it is not
+   * marked by another job (marking it again for the same job applies). `createdAtMs`: when that
+   * job was created, the instant SageMaker hands a pool over.
+   */
+  presumeReuse(poolOf: string, byJob: string, createdAtMs: number): Promise<boolean>;
+  /** Takes back the mark `byJob` left on `poolOf`'s pool: the pool is managed again. False when it bore no such mark. */
+  withdrawPresumption(poolOf: string, byJob: string): Promise<boolean>;
+  /**
+   * Takes back a presumed link: `toJob` no longer reuses `fromJob`'s pool (only while that is the
+   * link recorded), and the pool state the link wrote is undone: the placeholder of a job still
+   * running is removed, and an ended job's pool is born again at its own end.
+   */
+  unlinkPresumedReuse(toJob: string, fromJob: string): Promise<boolean>;
   recordNoPool(name: string, noPool: NoPool): Promise<void>;
   /**
    * After a successful UpdateTrainingJob: the keep-alive set and the expiry it implies (0 and
@@ -71,7 +93,7 @@ export interface Ledger {
   recordKeepAlive(name: string, change: KeepAliveChange, intentKey?: string): Promise<boolean>;
   /**
    * Records an action before SageMaker is asked (intent before action), and claims the pool for
-   * it: refused unless the pool is Available and no other action is pending, or the pending one
+   * it: refused unless the pool is Available, not presumed taken, and no other action is pending, or the pending one
    * started before `leaseStartMs` (its caller is gone), and unless the pool's end and hold are
    * still as `asRead`. Two copies of one request act once.
    */

@@ -359,7 +359,80 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
         heldUntilMs: T0 + 8000,
       });
     });
+
+    it('marks a pool presumed taken once, keeps it Available until the mark is settled, and takes a presumed link back', async () => {
+      const ledger = await makeLedger();
+      const giver = await recorded(ledger, { name: 'giver' });
+      await ledger.observePool(giver, available(T0 + 5000));
+      await recorded(ledger, { name: 'taker', status: 'InProgress' });
+      await ledger.linkReuse('giver', 'taker', { poolId: 'giver', bornAtMs: T0 });
+      expect(await ledger.presumeReuse('giver', 'taker', T0 + 100)).toBe(true);
+      // The same job again applies; another job, or an action claim, is refused while it stands.
+      expect(await ledger.presumeReuse('giver', 'taker', T0 + 200)).toBe(true);
+      expect(await ledger.presumeReuse('giver', 'other', T0 + 200)).toBe(false);
+      expect(await ledger.beginAction('giver', pendingStop, 0, { expiresAtMs: T0 + 5000 })).toBe(false);
+      const marked = await ledger.getJob('giver');
+      expect(marked?.pool).toMatchObject({
+        status: 'Available',
+        presumedTakenBy: 'taker',
+        presumedAtMs: T0 + 100,
+      });
+      expect((await ledger.availablePools(10)).items.map((r) => r.name)).toEqual(['giver']);
+      // A write that did not see the mark does not take the pool out of Available behind it.
+      const stale = { ...giver, pool: available(T0 + 5000) };
+      const refused = await ledger.observePool(stale, {
+        status: 'Terminated',
+        billableSeconds: 1,
+        observedAtMs: T0 + 1,
+      });
+      expect(refused.applied).toBe(false);
+      expect(refused.pool).toMatchObject({ status: 'Available', presumedTakenBy: 'taker' });
+      // SageMaker names another pool for the job: its word replaces the presumed link.
+      const real = await recorded(ledger, { name: 'real' });
+      await ledger.observePool(real, available(T0 + 6000));
+      await ledger.linkReuse('real', 'taker', { poolId: 'real', bornAtMs: T0 + 50 });
+      expect(await ledger.getJob('taker')).toMatchObject({
+        reusedPoolOf: 'real',
+        pool: { bornAtMs: T0 + 50, poolId: 'real' },
+      });
+      // Taking back a link that is no longer the presumed one changes nothing.
+      expect(await ledger.unlinkPresumedReuse('taker', 'giver')).toBe(false);
+      expect(await ledger.withdrawPresumption('giver', 'other')).toBe(false);
+      expect(await ledger.withdrawPresumption('giver', 'taker')).toBe(true);
+      expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBeUndefined();
+      expect(await ledger.beginAction('giver', pendingStop, 0, { expiresAtMs: T0 + 5000 })).toBe(true);
+    });
+
+    it('takes back a presumed link: a running job loses the pool it was linked to, an ended one is born again at its end', async () => {
+      const ledger = await makeLedger();
+      const giver = await recorded(ledger, { name: 'giver' });
+      await ledger.observePool(giver, available(T0 + 5000));
+      await recorded(ledger, { name: 'running', status: 'InProgress' });
+      await ledger.linkReuse('giver', 'running', { poolId: 'giver', bornAtMs: T0 });
+      expect(await ledger.unlinkPresumedReuse('running', 'giver')).toBe(true);
+      const running = await ledger.getJob('running');
+      expect(running?.reusedPoolOf).toBeUndefined();
+      expect(running?.pool).toBeUndefined();
+
+      const ended = await recorded(ledger, { name: 'ended', status: 'InProgress' });
+      await ledger.linkReuse('giver', 'ended', { poolId: 'giver', bornAtMs: T0 });
+      await ledger.observePool(ended, { ...available(T0 + 9000), availableSinceMs: T0 + 4000 });
+      expect(await ledger.unlinkPresumedReuse('ended', 'giver')).toBe(true);
+      expect(await ledger.getJob('ended')).toMatchObject({
+        pool: { status: 'Available', bornAtMs: T0 + 4000, poolId: 'ended' },
+      });
+      expect((await ledger.getJob('ended'))?.reusedPoolOf).toBeUndefined();
+    });
   });
+
+const pendingStop = {
+  dedupeKey: 'stop#1',
+  action: 'stop' as const,
+  keepAliveSeconds: 0,
+  actor: 'policy:test',
+  reason: 'test',
+  atMs: T0,
+};
 
 let dynamo: LocalDynamo;
 beforeAll(async () => {

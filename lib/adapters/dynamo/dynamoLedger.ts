@@ -183,19 +183,44 @@ export class DynamoLedger implements Ledger {
       if (record.job) indexed[INDEX.byMatchKey.partition] = record.job.matchKey;
       if (record.job?.owner) indexed[INDEX.byOwner.partition] = record.job.owner;
     }
+    // Leaving Available settles any presumption on the pool (reusePresumption.ts): its mark goes.
     const unindexed = available
       ? []
-      : [INDEX.byExpiry.partition, INDEX.byMatchKey.partition, INDEX.byOwner.partition];
+      : [
+          INDEX.byExpiry.partition,
+          INDEX.byMatchKey.partition,
+          INDEX.byOwner.partition,
+          'presumedTakenBy',
+          'presumedAtMs',
+        ];
     // The pool's birth only ever moves earlier, and only through linkReuse: a state built from
     // a record read before a link must not undo it.
-    const { bornAtMs, poolId, ...attributes } = poolAttributes(state);
+    // A mark is written by presumeReuse alone: one a state carries over from its record is not.
+    const {
+      bornAtMs,
+      poolId,
+      presumedTakenBy: _mark,
+      presumedAtMs: _markedAt,
+      ...attributes
+    } = poolAttributes(state);
+    const seenMark = record.pool?.presumedTakenBy;
+    const settles =
+      seenMark === undefined
+        ? 'attribute_not_exists(presumedTakenBy)'
+        : '(attribute_not_exists(presumedTakenBy) OR presumedTakenBy = :mark)';
+    const markValue = !available && seenMark !== undefined ? { ':mark': seenMark } : {};
     const update = buildUpdate(
       { name: record.name, ...attributes, poolRank: poolRank(state.status), ...indexed },
       unindexed,
       bornAtMs === undefined
-        ? { values: { ':rank': poolRank(state.status) } }
+        ? { values: { ':rank': poolRank(state.status), ...markValue } }
         : {
-            values: { ':rank': poolRank(state.status), ':born': bornAtMs, ':poolId': poolId ?? record.name },
+            values: {
+              ':rank': poolRank(state.status),
+              ':born': bornAtMs,
+              ':poolId': poolId ?? record.name,
+              ...markValue,
+            },
             setClauses: [
               'bornAtMs = if_not_exists(bornAtMs, :born)',
               'poolId = if_not_exists(poolId, :poolId)',
@@ -208,7 +233,11 @@ export class DynamoLedger implements Ledger {
           TableName: this.tableName,
           Key: jobKey(record.name),
           ...update,
-          ConditionExpression: 'attribute_not_exists(poolRank) OR poolRank < :rank',
+          // A mark the caller did not see keeps the pool Available (Ledger.observePool); a pool
+          // becoming Available was never marked.
+          ConditionExpression: available
+            ? 'attribute_not_exists(poolRank) OR poolRank < :rank'
+            : `(attribute_not_exists(poolRank) OR poolRank < :rank) AND ${settles}`,
           ReturnValues: 'ALL_NEW',
           ...RETURN_ITEM_WHEN_REFUSED,
         }),
@@ -290,10 +319,102 @@ export class DynamoLedger implements Ledger {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.currentJob(toJob, error);
-      throw new ReuseConflictError(toJob, current?.reusedPoolOf ?? '(unknown)', fromJob);
+      const presumedOf = current?.reusedPoolOf;
+      if (presumedOf && (await this.replacePresumedLink(toJob, presumedOf, fromJob, birth))) return;
+      throw new ReuseConflictError(toJob, presumedOf ?? '(unknown)', fromJob);
     }
     // Learnt out of order: the job already had a later birth of its own; carry the earlier one down.
     if ((linked.bornAtMs ?? birth.bornAtMs) > birth.bornAtMs) await this.carryBirthDown(toJob, birth);
+  }
+
+  /**
+   * `toJob` is linked to `presumedOf`'s pool only by presumption when that pool is still Available
+   * and marked taken by it: SageMaker's word (`fromJob`) replaces the link and the birth it carried.
+   * Whether it did.
+   */
+  private async replacePresumedLink(
+    toJob: string,
+    presumedOf: string,
+    fromJob: string,
+    birth: PoolBirth,
+  ): Promise<boolean> {
+    const presumed = (await this.getJob(presumedOf))?.pool;
+    if (presumed?.status !== 'Available' || presumed.presumedTakenBy !== toJob) return false;
+    return appliedIf(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(toJob),
+          UpdateExpression: 'SET reusedPoolOf = :from, bornAtMs = :born, poolId = :poolId',
+          ConditionExpression: 'reusedPoolOf = :presumed',
+          ExpressionAttributeValues: {
+            ':from': fromJob,
+            ':presumed': presumedOf,
+            ':born': birth.bornAtMs,
+            ':poolId': birth.poolId,
+          },
+        }),
+      ),
+    );
+  }
+
+  presumeReuse(poolOf: string, byJob: string, atMs: number): Promise<boolean> {
+    return appliedIf(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(poolOf),
+          UpdateExpression: 'SET presumedTakenBy = :job, presumedAtMs = if_not_exists(presumedAtMs, :at)',
+          ConditionExpression:
+            'poolStatus = :available AND attribute_not_exists(pendingAction) AND (attribute_not_exists(presumedTakenBy) OR presumedTakenBy = :job)',
+          ExpressionAttributeValues: { ':job': byJob, ':at': atMs, ':available': 'Available' },
+        }),
+      ),
+    );
+  }
+
+  withdrawPresumption(poolOf: string, byJob: string): Promise<boolean> {
+    return appliedIf(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(poolOf),
+          UpdateExpression: 'REMOVE presumedTakenBy, presumedAtMs',
+          ConditionExpression: 'presumedTakenBy = :job',
+          ExpressionAttributeValues: { ':job': byJob },
+        }),
+      ),
+    );
+  }
+
+  async unlinkPresumedReuse(toJob: string, fromJob: string): Promise<boolean> {
+    const unlink = (update: string, condition: string, values: Record<string, unknown> = {}) =>
+      appliedIf(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: jobKey(toJob),
+            UpdateExpression: update,
+            ConditionExpression: `reusedPoolOf = :from AND ${condition}`,
+            ExpressionAttributeValues: { ':from': fromJob, ...values },
+          }),
+        ),
+      );
+    // Still running: the link's placeholder pool goes with it. Ended with its own pool: that pool
+    // was born at the job's end, not with the chain the link carried.
+    return (
+      (await unlink(
+        'REMOVE reusedPoolOf, poolStatus, poolRank, poolObservedAtMs, bornAtMs, poolId',
+        'poolStatus = :inUse',
+        { ':inUse': 'InUse' },
+      )) ||
+      (await unlink(
+        'SET bornAtMs = availableSinceMs, poolId = :self REMOVE reusedPoolOf',
+        'attribute_exists(availableSinceMs)',
+        { ':self': toJob },
+      )) ||
+      (await unlink('REMOVE reusedPoolOf', 'attribute_not_exists(availableSinceMs)'))
+    );
   }
 
   /** The lifetime cap counts from the chain's first job: push the earliest birth time down the known chain. */
@@ -383,6 +504,7 @@ export class DynamoLedger implements Ledger {
           UpdateExpression: 'SET pendingAction = :action',
           ConditionExpression: [
             'poolStatus = :available',
+            'attribute_not_exists(presumedTakenBy)',
             '(attribute_not_exists(pendingAction) OR pendingAction.atMs < :lease)',
             unchanged('expiresAtMs'),
             unchanged('heldUntilMs'),

@@ -83,6 +83,10 @@ export class MemoryLedger implements Ledger {
 
   async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {
     const current = this.current(record.name);
+    // A mark the caller did not see keeps the pool Available (as in DynamoLedger).
+    const mark = current.pool?.presumedTakenBy;
+    if (mark !== undefined && state.status !== 'Available' && mark !== record.pool?.presumedTakenBy)
+      return { applied: false, pool: current.pool ?? state };
     if (current.pool && poolRank(current.pool.status) >= poolRank(state.status)) {
       if (
         state.status === 'Available' &&
@@ -98,9 +102,12 @@ export class MemoryLedger implements Ledger {
     // Birth only moves earlier, through linkReuse; as in DynamoLedger, an observation never overwrites it.
     const bornAtMs = current.pool?.bornAtMs ?? state.bornAtMs;
     const poolId = current.pool?.bornAtMs !== undefined ? current.pool.poolId : state.poolId;
+    // Leaving Available settles any presumption on the pool: its mark goes with it.
+    const { presumedTakenBy: _mark, presumedAtMs: _markedAt, ...kept } = current.pool ?? {};
+    const { presumedTakenBy: _told, presumedAtMs: _toldAt, ...observed } = state;
     const pool: PoolState = {
-      ...current.pool,
-      ...state,
+      ...(state.status === 'Available' ? current.pool : kept),
+      ...observed,
       ...(bornAtMs !== undefined ? { bornAtMs } : {}),
       ...(poolId !== undefined ? { poolId } : {}),
     };
@@ -110,8 +117,18 @@ export class MemoryLedger implements Ledger {
 
   async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
     const to = this.current(toJob);
-    if (to.reusedPoolOf && to.reusedPoolOf !== fromJob)
-      throw new ReuseConflictError(toJob, to.reusedPoolOf, fromJob);
+    if (to.reusedPoolOf && to.reusedPoolOf !== fromJob) {
+      const presumed = this.jobs.get(to.reusedPoolOf)?.pool;
+      if (presumed?.status !== 'Available' || presumed.presumedTakenBy !== toJob)
+        throw new ReuseConflictError(toJob, to.reusedPoolOf, fromJob);
+      // Linked by presumption only: SageMaker's word replaces the link and the birth it carried.
+      this.put({
+        ...to,
+        reusedPoolOf: fromJob,
+        pool: { ...(to.pool ?? { status: 'InUse', observedAtMs: birth.bornAtMs }), ...birth },
+      });
+      return;
+    }
     const { nearMiss: _dropped, ...rest } = to;
     this.put({
       ...rest,
@@ -128,6 +145,36 @@ export class MemoryLedger implements Ledger {
       this.put({ ...record, pool: { ...pool, bornAtMs: birth.bornAtMs, poolId: birth.poolId } });
       job = pool.reusedByJob;
     }
+  }
+
+  async presumeReuse(poolOf: string, byJob: string, atMs: number): Promise<boolean> {
+    const record = this.current(poolOf);
+    const pool = record.pool;
+    if (pool?.status !== 'Available' || record.pendingAction) return false;
+    if (pool.presumedTakenBy !== undefined && pool.presumedTakenBy !== byJob) return false;
+    this.put({
+      ...record,
+      pool: { ...pool, presumedTakenBy: byJob, presumedAtMs: pool.presumedAtMs ?? atMs },
+    });
+    return true;
+  }
+
+  async withdrawPresumption(poolOf: string, byJob: string): Promise<boolean> {
+    const record = this.current(poolOf);
+    if (record.pool?.presumedTakenBy !== byJob) return false;
+    const { presumedTakenBy: _mark, presumedAtMs: _at, ...pool } = record.pool;
+    this.put({ ...record, pool });
+    return true;
+  }
+
+  async unlinkPresumedReuse(toJob: string, fromJob: string): Promise<boolean> {
+    const { reusedPoolOf, pool, ...rest } = this.current(toJob);
+    if (reusedPoolOf !== fromJob) return false;
+    if (!pool || pool.status === 'InUse') this.put(rest);
+    else if (pool.availableSinceMs !== undefined)
+      this.put({ ...rest, pool: { ...pool, bornAtMs: pool.availableSinceMs, poolId: toJob } });
+    else this.put({ ...rest, pool });
+    return true;
   }
 
   async recordNoPool(name: string, noPool: NoPool): Promise<void> {
@@ -156,7 +203,7 @@ export class MemoryLedger implements Ledger {
     asRead: PoolAsRead,
   ): Promise<boolean> {
     const record = this.current(name);
-    if (record.pool?.status !== 'Available') return false;
+    if (record.pool?.status !== 'Available' || record.pool.presumedTakenBy !== undefined) return false;
     if (record.pendingAction && record.pendingAction.atMs >= leaseStartMs) return false;
     if (record.pool.expiresAtMs !== asRead.expiresAtMs || record.pool.heldUntilMs !== asRead.heldUntilMs)
       return false;
