@@ -120,8 +120,9 @@ export interface SweepReport {
   /** Running jobs the end watch will describe at a later sweep: `nextChangeAtMs` counts them too. */
   readonly watching: number;
   /**
-   * Of `availablePools`, those left alone as presumed taken (reusePresumption.ts): no sweep acts on
-   * them before the next reconcile's listing, so they call for no sweep of their own.
+   * Of `availablePools`, those presumed taken (reusePresumption.ts) that call for no sweep of
+   * their own: left alone until the next reconcile's listing, or settled by this sweep's and no
+   * longer Available. Not those it found still Available and gave back to the policy.
    */
   readonly presumed: number;
   /**
@@ -219,11 +220,21 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   );
   const knowledge = readings && knowledgeAt(readings, managed, nowMs, deps.setup.prices);
   const presumedLeft = new Set<string>();
+  /** Pools presumed taken that the listing showed still Available: managed by the policy again. */
+  const released = new Set<string>();
   const memo = deps.learnerMemo.at(nowMs);
+  // A pool presumed taken that the listing shows gone is looked at as any: whether that changes
+  // anything is for handlePresumed to tell (a confirmation with nothing new does not).
+  const marked = new Set(
+    pools.length === managed.length ? [] : pools.filter(isPresumedTaken).map((p) => p.name),
+  );
   const calm: Quiet = {
     quiet:
       tally.failures === 0 &&
-      (!plan || (plan.adopt.length === 0 && plan.unsure.length === 0 && plan.describe.size === 0)),
+      (!plan ||
+        (plan.adopt.length === 0 &&
+          plan.unsure.length === 0 &&
+          [...plan.describe].every((name) => marked.has(name)))),
     after: new Map(),
     repeated: new Set(),
   };
@@ -235,7 +246,10 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   await mapBounded(pools, deps.concurrency, (pool) =>
     unit(pool.name, async () => {
       if (!isPresumedTaken(pool)) return handlePool(deps, pool, knowledge, nowMs, plan, tally, calm);
-      return handlePresumed(deps, pool, managed, nowMs, plan, tally, calm, presumedLeft);
+      return handlePresumed(deps, pool, managed, nowMs, plan, tally, calm, {
+        left: presumedLeft,
+        released,
+      });
     }),
   );
   const adopt = async (name: string, known: AlreadyKnown = {}) => {
@@ -335,7 +349,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     ...(plan?.fullListResume ? { fullListUnfinished: true as const } : {}),
     listCalls: plan?.listCalls ?? 0,
     watching: watch?.watching ?? 0,
-    presumed: presumedLeft.size,
+    presumed: marked.size - released.size,
     nextChangeAtMs,
   };
 };
@@ -654,7 +668,8 @@ const handlePresumed = async (
   plan: ReconcilePlan | undefined,
   tally: Tally,
   calm: Quiet,
-  left: Set<string>,
+  /** Where the pool is named when left marked, or when given back to the policy. */
+  outcomes: { readonly left: Set<string>; readonly released: Set<string> },
 ): Promise<LedgerFact[]> => {
   const listing = plan && {
     gone: plan.describe.has(pool.name),
@@ -665,16 +680,19 @@ const handlePresumed = async (
   const describeDue = !deps.reconciler && nowMs - markedAtMs >= deps.reconcileEveryMs;
   const outcome = await settlePresumption(deps, pool, listing, describeDue);
   if (outcome.kind === 'left') {
-    left.add(pool.name);
+    outcomes.left.add(pool.name);
     return [];
   }
-  calm.quiet = false;
   tally.reconciled++;
+  // A presumption confirmed with nothing new to tell changes no other pool's decision: the pool
+  // was no rival of theirs (`managed`) while marked.
+  if (outcome.kind !== 'settled' || outcome.wrong || outcome.facts.length > 0) calm.quiet = false;
   if (outcome.kind === 'settled') {
     // A wrong presumption is what the events did not tell: a surprise, as any pool closed early.
     if (outcome.wrong && plan?.claim) tally.closedEarly++;
     return outcome.facts;
   }
+  outcomes.released.add(pool.name);
   // Not closed, but what the events told was misleading: a surprise all the same, so the period
   // does not stretch while presumptions go wrong.
   if (plan?.claim) tally.closedEarly++;
