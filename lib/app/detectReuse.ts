@@ -12,7 +12,7 @@ import type { JobSnapshot } from '../domain/trainingJob';
 import type { TrainingJobs } from '../ports/trainingJobs';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
-import { type ObserveDeps, observeDescription } from './observeDescription';
+import { type ObserveDeps, observeDescription, takeBackPresumption } from './observeDescription';
 import type { SameKeyView } from './sameKeyView';
 
 export interface DetectReuseDeps extends ObserveDeps {
@@ -117,7 +117,7 @@ export const retellLinkedReuse = async (deps: DetectReuseDeps, record: JobRecord
   // before the pool may leave the Available index.
   const seen = description.warmPool;
   if (seen && presumptionVerdict(record.name, seen) === 'wrong')
-    await deps.ledger.unlinkPresumedReuse(record.name, from.name);
+    await takeBackPresumption(deps, from.name, record.name, seen);
   return observeDescription(deps, from, description);
 };
 

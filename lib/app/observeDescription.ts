@@ -3,6 +3,7 @@ import { expiryAfterJobEnd, type KeepAliveLimits } from '../domain/keepAlive';
 import { presumedBillableSeconds, presumptionVerdict } from '../domain/reusePresumption';
 import type { Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
+import type { Telemetry } from '../ports/telemetry';
 import type { TrainingJobDescription } from '../ports/trainingJobs';
 import type { LedgerFact } from './ledgerFacts';
 
@@ -18,7 +19,29 @@ export interface ObserveDeps {
    * whole when that fails).
    */
   readonly beforeLeaving?: (facts: readonly LedgerFact[]) => Promise<void>;
+  /** Where a presumed reuse found wrong is counted and logged (ReusesPresumedWrongly); absent: nowhere. */
+  readonly telemetry?: Telemetry;
 }
+
+/**
+ * Takes back the link of a presumed reuse SageMaker's word proves wrong (reusePresumption.ts),
+ * counted and logged: the ledger follows SageMaker.
+ */
+export const takeBackPresumption = async (
+  deps: ObserveDeps,
+  pool: string,
+  taker: string,
+  seen: { readonly status: string; readonly reusedByJob?: string },
+): Promise<void> => {
+  deps.telemetry?.count('ReusesPresumedWrongly');
+  deps.telemetry?.warn('a presumed reuse was wrong: the ledger follows SageMaker', {
+    job: pool,
+    presumedTakenBy: taker,
+    status: seen.status,
+    ...(seen.reusedByJob ? { reusedByJob: seen.reusedByJob } : {}),
+  });
+  await deps.ledger.unlinkPresumedReuse(taker, pool);
+};
 
 /** The pool state a DescribeTrainingJob answer implies, keeping what the ledger already predicted. */
 export const poolStateFrom = (
@@ -79,7 +102,7 @@ export const observeDescription = async (
   // before the pool may leave the Available index, so a crash in between leaves the mark to settle.
   const mark = record.pool?.status === 'Available' ? record.pool.presumedTakenBy : undefined;
   if (mark !== undefined && presumptionVerdict(mark, state) === 'wrong' && state.status !== 'Available')
-    await deps.ledger.unlinkPresumedReuse(mark, record.name);
+    await takeBackPresumption(deps, record.name, mark, state);
   // When SageMaker billed what the presumption told, there is nothing new to tell at all.
   const confirmed = reusedBy !== undefined && mark === reusedBy;
   const toldAlready =
@@ -100,7 +123,7 @@ export const observeDescription = async (
     pool.status === 'Available' && state.status !== 'Available' ? pool.presumedTakenBy : undefined;
   if (unseen !== undefined && unseen !== mark) {
     if (presumptionVerdict(unseen, state) === 'wrong')
-      await deps.ledger.unlinkPresumedReuse(unseen, record.name);
+      await takeBackPresumption(deps, record.name, unseen, state);
     ({ pool } = await deps.ledger.observePool({ ...record, pool }, state));
   }
   const updated: JobRecord = { ...record, pool };

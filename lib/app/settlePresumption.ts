@@ -3,7 +3,7 @@ import { presumptionVerdict } from '../domain/reusePresumption';
 import type { Telemetry } from '../ports/telemetry';
 import type { TrainingJobDescription, TrainingJobs } from '../ports/trainingJobs';
 import type { LedgerFact } from './ledgerFacts';
-import { type ObserveDeps, observeDescription } from './observeDescription';
+import { type ObserveDeps, observeDescription, takeBackPresumption } from './observeDescription';
 
 export interface SettlePresumptionDeps extends ObserveDeps {
   readonly trainingJobs: TrainingJobs;
@@ -55,17 +55,10 @@ export const settlePresumption = async (
     deps.telemetry.count('ReusesPresumedConfirmed');
     return { kind: 'settled', wrong: false, facts: await observeDescription(deps, pool, description) };
   }
-  deps.telemetry.count('ReusesPresumedWrongly');
-  deps.telemetry.warn('a presumed reuse was wrong: the ledger follows SageMaker', {
-    job: pool.name,
-    presumedTakenBy: taker,
-    status: seen?.status ?? 'not found',
-    ...(seen?.reusedByJob ? { reusedByJob: seen.reusedByJob } : {}),
-  });
   // Ended or taken by another: observeDescription takes the link back before the pool leaves.
   if (description && seen && seen.status !== 'Available')
     return { kind: 'settled', wrong: true, facts: await observeDescription(deps, pool, description) };
-  await deps.ledger.unlinkPresumedReuse(taker, pool.name);
+  await takeBackPresumption(deps, pool.name, taker, seen ?? { status: 'not found' });
   await deps.ledger.withdrawPresumption(pool.name, taker);
   const { presumedTakenBy: _mark, presumedAtMs: _at, ...state } = marked;
   const head: JobRecord = { ...pool, pool: state };

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { observeDescription } from '../../lib/app/observeDescription';
 import type { Policy } from '../../lib/domain/policy/policy';
+import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
 
@@ -146,13 +147,16 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
     await ledger.presumeReuse('giver', 'cold', createdAtMs);
     // The sweep learns from its listing that another job took the pool.
-    await observeDescription(world.sweepDeps, read, {
+    const counted: string[] = [];
+    const telemetry = { ...silentTelemetry, count: (metric: string) => void counted.push(metric) };
+    await observeDescription({ ...world.sweepDeps, telemetry }, read, {
       name: 'giver',
       status: 'Completed',
       instanceType: 'ml.g5.xlarge',
       warmPool: { status: 'Reused', reusedByJob: 'rival', billableSeconds: 60 },
     });
     expect((await ledger.getJob('cold'))?.reusedPoolOf).toBeUndefined();
+    expect(counted).toEqual(['ReusesPresumedWrongly']);
     expect((await ledger.getJob('rival'))?.reusedPoolOf).toBe('giver');
     expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'rival' });
   });
