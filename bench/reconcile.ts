@@ -111,8 +111,13 @@ const scenarios: Array<{
 const PURPOSES: ReadonlyArray<readonly [operation: string, caller: RegExp, purpose: string]> = [
   [
     'DescribeTrainingJob',
+    /settlePresumption/,
+    "a pool presumed taken at a warm start that the reconcile's listing did not tell in full",
+  ],
+  [
+    'DescribeTrainingJob',
     /detectReuse/,
-    'a warm start: the pool it took (candidates of its key, soonest-expiring first)',
+    'a warm start that could not presume its pool: the pool it took (candidates of its key, soonest-expiring first)',
   ],
   ['DescribeTrainingJob', /carryOut/, 'an update SageMaker refused: what became of the pool'],
   [

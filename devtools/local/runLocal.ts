@@ -366,9 +366,13 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       flight = undefined;
       catchUpWaitMs += clock.now() - atMs;
       const report = step.value;
-      // Jobs the end watch will describe keep the sweep's wakes standing, as Available pools do.
+      // Jobs the end watch will describe keep the sweep's wakes standing, as Available pools do;
+      // pools presumed taken wait for the reconcile, which the schedule keeps whatever the pools.
       if (report)
-        schedule.swept(atMs, { ...report, availablePools: report.availablePools + report.watching });
+        schedule.swept(atMs, {
+          ...report,
+          availablePools: report.availablePools - report.presumed + report.watching,
+        });
       else schedule.failed(atMs);
       for (const change of changes) noteChange(change.atMs, change.touches);
     };

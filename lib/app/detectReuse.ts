@@ -1,18 +1,64 @@
 import { sameLocation } from '../domain/jobLocation';
 import type { JobRecord, NearMiss } from '../domain/jobRecord';
 import { differences } from '../domain/matchKey';
+import {
+  isPresumedTaken,
+  mayPresume,
+  PRESUMES_SOONEST_EXPIRING_POOL_TAKEN,
+  presumedObservation,
+  presumptionVerdict,
+} from '../domain/reusePresumption';
 import type { JobSnapshot } from '../domain/trainingJob';
 import type { TrainingJobs } from '../ports/trainingJobs';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
-import { type ObserveDeps, observeDescription } from './observeDescription';
+import { type ObserveDeps, observeDescription, takeBackPresumption } from './observeDescription';
 import type { SameKeyView } from './sameKeyView';
 
 export interface DetectReuseDeps extends ObserveDeps {
   readonly trainingJobs: TrainingJobs;
   /** How many candidate pools to describe at once. */
   readonly describeConcurrency: number;
+  /**
+   * Presume the first candidate taken instead of describing it (reusePresumption.ts): the next
+   * reconcile's listing confirms or corrects it. Absent or false: candidates are described.
+   */
+  readonly presumeReuse?: boolean;
 }
+
+/** The reuse a presumption tells: what a describe of the pool's job would have told. */
+const presumedFact = (pool: JobRecord, job: JobSnapshot, retold: boolean): LedgerFact | undefined => {
+  const state = pool.pool;
+  if (!state) return undefined;
+  const seen = presumedObservation(state, job);
+  const fromJob: JobRecord = { ...pool, pool: { ...state, ...seen, status: 'Reused' } };
+  return { kind: 'pool-reused', fromJob, toJob: job.name, presumed: true, ...(retold ? { retold } : {}) };
+};
+
+/**
+ * Presumes `job` took `candidate`'s pool: the link on the job first (so that a mark always has its
+ * link: the sweep's confirmation writes no link again), then the mark on the pool. Undefined when
+ * the mark was refused (an action began on the pool, another job marked it): the caller describes.
+ */
+const presume = async (
+  deps: DetectReuseDeps,
+  candidate: JobRecord,
+  job: JobSnapshot,
+): Promise<LedgerFact[] | undefined> => {
+  const state = candidate.pool;
+  if (!state) return undefined;
+  const birth = {
+    poolId: state.poolId ?? candidate.name,
+    bornAtMs: state.bornAtMs ?? state.availableSinceMs ?? job.createdAtMs,
+  };
+  await deps.ledger.linkReuse(candidate.name, job.name, birth);
+  if (!(await deps.ledger.presumeReuse(candidate.name, job.name, job.createdAtMs))) {
+    await deps.ledger.unlinkPresumedReuse(job.name, candidate.name);
+    return undefined;
+  }
+  const fact = presumedFact(candidate, job, false);
+  return fact ? [fact] : [];
+};
 
 /**
  * Among the owner's pools that were Available when the job was submitted, the one that differs
@@ -46,13 +92,33 @@ export const retellLinkedReuse = async (deps: DetectReuseDeps, record: JobRecord
   const from = await deps.ledger.getJob(record.reusedPoolOf);
   const pool = from?.pool;
   if (!from || !pool) return [];
+  // Marked taken by this job: told again as presumed, with no describe (reusePresumption.ts).
+  if (record.job && pool.status === 'Available' && pool.presumedTakenBy === record.name) {
+    const fact = presumedFact(from, record.job, true);
+    return fact ? [fact] : [];
+  }
   if (pool.status === 'Reused')
     return pool.reusedByJob === record.name
       ? [{ kind: 'pool-reused', fromJob: from, toJob: record.name, retold: true }]
       : [];
   if (pool.status !== 'Available') return [];
+  // Linked but not marked: a presumption cut short between its two writes is finished.
+  if (
+    deps.presumeReuse &&
+    record.job &&
+    (await deps.ledger.presumeReuse(from.name, record.name, record.job.createdAtMs))
+  ) {
+    const fact = presumedFact(from, record.job, true);
+    return fact ? [fact] : [];
+  }
   const description = await deps.trainingJobs.describe(from.name);
-  return description ? observeDescription(deps, from, description) : [];
+  if (!description) return [];
+  // Only a presumption links a pool SageMaker does not show Reused by the job: taken back first,
+  // before the pool may leave the Available index.
+  const seen = description.warmPool;
+  if (seen && presumptionVerdict(record.name, seen) === 'wrong')
+    await takeBackPresumption(deps, from.name, record.name, seen);
+  return observeDescription(deps, from, description);
 };
 
 /**
@@ -70,12 +136,18 @@ export const detectReuse = async (
   if (!job || record.reusedPoolOf) return [];
   const sameKey = await deps.ledger.availableByMatchKey(job.matchKey);
   view?.read(job.matchKey, sameKey);
-  const others = sameKey.filter((c) => c.name !== job.name);
+  // A pool presumed taken by another job is not offered again: it is taken, or the next listing says so.
+  const others = sameKey.filter(
+    (c) => c.name !== job.name && (c.pool?.presumedTakenBy ?? job.name) === job.name,
+  );
   if (others.length === 0) {
     // One near miss per job: the end event looks for a reuse again, not for another near miss.
     if (record.nearMiss) return [];
     const ownerPools = job.owner ? await deps.ledger.availableByOwner(job.owner) : [];
-    const nearMiss = closestNearMiss(job, ownerPools);
+    const nearMiss = closestNearMiss(
+      job,
+      ownerPools.filter((p) => !isPresumedTaken(p)),
+    );
     if (!nearMiss) return [];
     await deps.ledger.recordNearMiss(job.name, nearMiss);
     return [{ kind: 'near-miss', job: { ...record, nearMiss }, nearMiss }];
@@ -90,8 +162,14 @@ export const detectReuse = async (
           (c) => c.pool?.availableSinceMs === undefined || c.pool.availableSinceMs <= startedAtMs,
         );
   // SageMaker hands over the pool that expires soonest, and candidates come in that order:
-  // the first is described alone (it is nearly always the one taken: one describe per warm
-  // start), then the others a batch at a time, stopping at the one this job took.
+  // the first is presumed taken (reusePresumption.ts), or described alone (it is nearly always the
+  // one taken: one describe per warm start), then the others a batch at a time, stopping at the
+  // one this job took.
+  const first = candidates[0];
+  if (deps.presumeReuse && PRESUMES_SOONEST_EXPIRING_POOL_TAKEN && first && mayPresume(first, job)) {
+    const presumed = await presume(deps, first, job);
+    if (presumed) return presumed;
+  }
   const facts: LedgerFact[] = [];
   for (let start = 0; start < candidates.length; ) {
     const size = start === 0 ? 1 : deps.describeConcurrency;

@@ -125,11 +125,17 @@ const ingestEnd = async (
   const before: JobRecord = { ...(source.read ?? { name: snapshot.name }), job: snapshot };
   const reusedFirst = source.reuseFirst ? await lookForReuse(before, source.read?.job) : [];
   let write: EndWrite | undefined;
+  // The presumption mark this caller saw (an adoption's read): only that one may the write settle.
+  const seenMark = before.pool?.presumedTakenBy;
   let poolFacts = await observeDescription(deps, before, description, async (state) => {
-    write = await deps.ledger.recordEnd(snapshot, { kind: 'pool', pool: state }, arrivedAtMs);
+    const outcome = { kind: 'pool', pool: state, ...(seenMark !== undefined ? { seenMark } : {}) } as const;
+    write = await deps.ledger.recordEnd(snapshot, outcome, arrivedAtMs);
     if (write.kind === 'recorded' && write.pool) return { record: write.record, pool: write.pool.pool };
-    // The ledger holds a newer snapshot, but maybe not this pool: what SageMaker says of it still counts.
-    return { record: write.record, ...(await deps.ledger.observePool(write.record, state)) };
+    // The ledger holds a newer snapshot, but maybe not this pool: what SageMaker says of it still
+    // counts, written as this caller saw the pool (a mark it did not see is settled first).
+    const { pool: _stored, ...job } = write.record;
+    const seen = before.pool ? { ...job, pool: before.pool } : job;
+    return { record: write.record, ...(await deps.ledger.observePool(seen, state)) };
   });
   const noPool = description.warmPool ? undefined : noPoolOf(snapshot, description);
   write ??= await deps.ledger.recordEnd(

@@ -28,6 +28,11 @@ export type LedgerFact =
        * metrics) counted it when it was first told.
        */
       readonly retold?: true;
+      /**
+       * Presumed, not seen (reusePresumption.ts): the pool is still Available in the ledger,
+       * marked taken by `toJob`, until the next reconcile's listing confirms or corrects it.
+       */
+      readonly presumed?: true;
     }
   | { readonly kind: 'pool-ended'; readonly job: JobRecord }
   | { readonly kind: 'near-miss'; readonly job: JobRecord; readonly nearMiss: NearMiss }

@@ -1,7 +1,9 @@
 import type { JobRecord, PoolState } from '../domain/jobRecord';
 import { expiryAfterJobEnd, type KeepAliveLimits } from '../domain/keepAlive';
+import { presumedBillableSeconds, presumptionVerdict } from '../domain/reusePresumption';
 import type { Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
+import type { Telemetry } from '../ports/telemetry';
 import type { TrainingJobDescription } from '../ports/trainingJobs';
 import type { LedgerFact } from './ledgerFacts';
 
@@ -17,7 +19,29 @@ export interface ObserveDeps {
    * whole when that fails).
    */
   readonly beforeLeaving?: (facts: readonly LedgerFact[]) => Promise<void>;
+  /** Where a presumed reuse found wrong is counted and logged (ReusesPresumedWrongly); absent: nowhere. */
+  readonly telemetry?: Telemetry;
 }
+
+/**
+ * Takes back the link of a presumed reuse SageMaker's word proves wrong (reusePresumption.ts),
+ * counted and logged: the ledger follows SageMaker.
+ */
+export const takeBackPresumption = async (
+  deps: ObserveDeps,
+  pool: string,
+  taker: string,
+  seen: { readonly status: string; readonly reusedByJob?: string },
+): Promise<void> => {
+  deps.telemetry?.count('ReusesPresumedWrongly');
+  deps.telemetry?.warn('a presumed reuse was wrong: the ledger follows SageMaker', {
+    job: pool,
+    presumedTakenBy: taker,
+    status: seen.status,
+    ...(seen.reusedByJob ? { reusedByJob: seen.reusedByJob } : {}),
+  });
+  await deps.ledger.unlinkPresumedReuse(taker, pool);
+};
 
 /** The pool state a DescribeTrainingJob answer implies, keeping what the ledger already predicted. */
 export const poolStateFrom = (
@@ -51,9 +75,14 @@ export const poolStateFrom = (
   };
 };
 
+const reusedFact = (fromJob: JobRecord, toJob: string, retold: boolean): LedgerFact =>
+  retold ? { kind: 'pool-reused', fromJob, toJob, retold } : { kind: 'pool-reused', fromJob, toJob };
+
 /**
  * Writes the pool's new state: observePool, or at a job's end the end and the pool together
- * (ingestJobEvent.ts). Answers the pool as stored and, when it read it, the whole record.
+ * (ingestJobEvent.ts). Answers the pool as stored and, when it read it, the whole record. Like
+ * observePool, it leaves a pool marked presumed taken Available unless the record it was given
+ * carries that mark: the answer then shows the mark, for observeDescription to settle.
  */
 export type PoolWriter = (
   state: PoolState,
@@ -78,18 +107,40 @@ export const observeDescription = async (
     poolId: state.poolId ?? record.name,
     bornAtMs: state.bornAtMs ?? deps.clock.now(),
   };
-  if (reusedBy) await deps.ledger.linkReuse(record.name, reusedBy, provisional);
-  const leaving = state.status === 'Terminated' || reusedBy !== undefined;
+  // A presumption confirmed (reusePresumption.ts): its start linked the reuse before marking the
+  // pool, and told it, so the reactors hear it again as told, not as new.
+  // A presumption SageMaker's word proves wrong (reusePresumption.ts): its link is taken back
+  // before the pool may leave the Available index, so a crash in between leaves the mark to settle.
+  const mark = record.pool?.status === 'Available' ? record.pool.presumedTakenBy : undefined;
+  if (mark !== undefined && presumptionVerdict(mark, state) === 'wrong' && state.status !== 'Available')
+    await takeBackPresumption(deps, record.name, mark, state);
+  // When SageMaker billed what the presumption told, there is nothing new to tell at all.
+  const confirmed = reusedBy !== undefined && mark === reusedBy;
+  const toldAlready =
+    confirmed && record.pool !== undefined && presumedBillableSeconds(record.pool) === state.billableSeconds;
+  if (reusedBy && !confirmed) await deps.ledger.linkReuse(record.name, reusedBy, provisional);
+  const leaving = (state.status === 'Terminated' || reusedBy !== undefined) && !toldAlready;
   if (leaving && deps.beforeLeaving) {
     // What the write below will store: the stored pool's own fields (who stopped it) kept.
     const job: JobRecord = { ...record, pool: { ...record.pool, ...state } };
     await deps.beforeLeaving(
-      reusedBy ? [{ kind: 'pool-reused', fromJob: job, toJob: reusedBy }] : [{ kind: 'pool-ended', job }],
+      reusedBy ? [reusedFact(job, reusedBy, confirmed)] : [{ kind: 'pool-ended', job }],
     );
   }
   const written = await write(state);
-  const pool = written.pool;
-  const updated: JobRecord = { ...(written.record ?? record), pool };
+  let pool = written.pool;
+  const stored = written.record ?? record;
+  // Marked presumed taken since `record` was read (a start event meanwhile): the write left the
+  // pool Available, so the presumption is settled by this word of SageMaker's (a wrong one's link
+  // taken back first), then the pool written.
+  const unseen =
+    pool.status === 'Available' && state.status !== 'Available' ? pool.presumedTakenBy : undefined;
+  if (unseen !== undefined && unseen !== mark) {
+    if (presumptionVerdict(unseen, state) === 'wrong')
+      await takeBackPresumption(deps, record.name, unseen, state);
+    ({ pool } = await deps.ledger.observePool({ ...stored, pool }, state));
+  }
+  const updated: JobRecord = { ...stored, pool };
   switch (state.status) {
     case 'Available':
       return [{ kind: 'pool-available', job: updated }];
@@ -103,7 +154,7 @@ export const observeDescription = async (
           bornAtMs: pool.bornAtMs,
         });
       }
-      return deps.beforeLeaving ? [] : [{ kind: 'pool-reused', fromJob: updated, toJob: reusedBy }];
+      return deps.beforeLeaving || toldAlready ? [] : [reusedFact(updated, reusedBy, confirmed)];
     }
     case 'Terminated':
       return deps.beforeLeaving ? [] : [{ kind: 'pool-ended', job: updated }];

@@ -1,4 +1,5 @@
 import type { JobRecord } from '../domain/jobRecord';
+import { isPresumedTaken } from '../domain/reusePresumption';
 import type { FactReactor } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 import { decideAndAct, type SweepDeps } from './sweep';
@@ -36,9 +37,12 @@ export const policyReactor = (deps: PolicyReactorDeps): FactReactor => ({
       if (key !== undefined && fact.sameKeyAvailable) known.set(key, fact.sameKeyAvailable);
     }
     const keys = [...new Set(pools.flatMap((p) => (p.job?.matchKey ? [p.job.matchKey] : [])))];
+    // A pool presumed taken (reusePresumption.ts) is held by a job: no rival for the next ones.
     const rivals = (
       await Promise.all(keys.map(async (key) => known.get(key) ?? deps.ledger.availableByMatchKey(key)))
-    ).flat();
+    )
+      .flat()
+      .filter((rival) => !isPresumedTaken(rival));
     const knowledge = await gatherSweepKnowledge(deps.stats, pools, nowMs, deps.setup, rivals);
     for (const pool of pools) await decideAndAct(deps, pool, knowledge, nowMs);
   },

@@ -2,6 +2,7 @@ import { historyDay } from '../domain/historyDay';
 import type { JobRecord } from '../domain/jobRecord';
 import { assembleChains, type PoolView, poolView } from '../domain/poolChain';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../domain/prices';
+import { isPresumedTaken } from '../domain/reusePresumption';
 import type { DecisionLog, DecisionRecord } from '../ports/decisionLog';
 import type { Ledger } from '../ports/ledger';
 
@@ -26,26 +27,33 @@ export const chainOf = async (ledger: Ledger, name: string): Promise<JobRecord[]
     chain.unshift(record);
     back = record.reusedPoolOf;
   }
-  for (let next = start.pool?.reusedByJob; next && !seen.has(next) && chain.length < MAX_CHAIN; ) {
+  for (let next = takerOf(start); next && !seen.has(next) && chain.length < MAX_CHAIN; ) {
     seen.add(next);
     const record = (await ledger.getJob(next)) ?? { name: next };
     chain.push(record);
-    next = record.pool?.reusedByJob;
+    next = takerOf(record);
   }
   return chain;
 };
 
-/** Every Available pool (the head job holding it), soonest expiry first. */
+/** Who took the pool on: SageMaker's word, or a warm start's presumption not yet confirmed (reusePresumption.ts). */
+const takerOf = (record: JobRecord): string | undefined =>
+  record.pool?.reusedByJob ?? (isPresumedTaken(record) ? record.pool?.presumedTakenBy : undefined);
+
+/**
+ * Every Available pool (the head job holding it), soonest expiry first. A pool presumed taken by
+ * a job that started (reusePresumption.ts) is held by that job, not Available.
+ */
 export const availableHeads = async (
   ledger: Ledger,
   filter: { owner?: string } = {},
 ): Promise<JobRecord[]> => {
-  if (filter.owner) return ledger.availableByOwner(filter.owner);
+  if (filter.owner) return (await ledger.availableByOwner(filter.owner)).filter((r) => !isPresumedTaken(r));
   const heads: JobRecord[] = [];
   let cursor: string | undefined;
   do {
     const page = await ledger.availablePools(PAGE, cursor);
-    heads.push(...page.items);
+    heads.push(...page.items.filter((r) => !isPresumedTaken(r)));
     cursor = page.cursor;
   } while (cursor);
   return heads;

@@ -75,6 +75,7 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
   for (const fact of result.facts) {
     if (fact.kind === 'pool-reused' && fact.retold) continue;
     deps.telemetry.count(FACT_METRICS[fact.kind]);
+    if (fact.kind === 'pool-reused' && fact.presumed) deps.telemetry.count('ReusesPresumed');
   }
   const failed = await runReactors(deps.reactors, result.facts, (reactor, error) => {
     deps.telemetry.error('a reactor failed; the ledger is already up to date', {

@@ -15,6 +15,7 @@ import {
   surpriseOnRecord,
 } from '../domain/reconcilePeriod';
 import { POOL_TRANSITIONS_MOVE_LAST_MODIFIED, recentPoolsWindowMs } from '../domain/reconcileWindow';
+import { isPresumedTaken } from '../domain/reusePresumption';
 import { isTerminal } from '../domain/trainingJob';
 import type { Ledger } from '../ports/ledger';
 import type { FullListResume, ReconcileClaim, ReconcileSchedule } from '../ports/reconcileSchedule';
@@ -112,6 +113,8 @@ export interface ReconcilePlan {
   readonly describe: ReadonlySet<string>;
   /** Of those, the ones whose end the listing tells in full (listedEnd.ts): observed from it, not described. */
   readonly ended: ReadonlyMap<string, TrainingJobDescription>;
+  /** The jobs its listings showed holding an Available pool: a pool presumed taken among them was not (settlePresumption.ts). */
+  readonly listedAvailable: ReadonlySet<string>;
   /** Jobs SageMaker knows more of than the ledger (an end event lost, late or dead-lettered). */
   readonly adopt: readonly string[];
   /**
@@ -155,7 +158,7 @@ export const planReconcile = async (
 ): Promise<ReconcilePlan | undefined> => {
   const every = deps.reconcileEveryMs;
   reconciler.pace?.noteAvailable(pools);
-  const claim = await claimReconcile(deps, reconciler, nowMs);
+  const claim = await claimReconcile(deps, reconciler, nowMs, pools);
   if (!claim.claimed) return planSooner(deps, reconciler, pools, nowMs);
   // What changed since the last listing done covers everything only if the reconciles came about
   // when due, and a claim since that died left no more than a period unlisted; a period of
@@ -274,9 +277,12 @@ export const claimReconcile = async (
   deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'forceReconcile' | 'ledger' | 'pageSize'>,
   reconciler: ReconcileDeps,
   nowMs: number,
+  /** The Available pools the sweep read: those presumed taken count as running dear jobs do. */
+  pools: readonly JobRecord[] = [],
 ): Promise<ReconcileClaim> => {
   const guard = reconciler.stretch?.guard;
-  await checkStretch(deps, reconciler, nowMs);
+  const presumed = pools.filter(isPresumedTaken);
+  await checkStretch(deps, reconciler, nowMs, presumed);
   const rule = deps.forceReconcile
     ? 'forced'
     : eventsLate(reconciler) || guard?.cutShort === true
@@ -288,7 +294,7 @@ export const claimReconcile = async (
   const { inForce } = claim;
   if (!inForce || !guard?.learnt(inForce, periodSettings(deps, reconciler).longestMs) || rule !== 'granted')
     return claim;
-  await checkStretch(deps, reconciler, nowMs);
+  await checkStretch(deps, reconciler, nowMs, presumed);
   return guard.cutShort ? reconciler.schedule.claim(nowMs, deps.reconcileEveryMs, 'base') : claim;
 };
 
@@ -307,10 +313,11 @@ const checkStretch = async (
   deps: Pick<ReconcileTiming, 'reconcileEveryMs' | 'ledger' | 'pageSize'>,
   reconciler: ReconcileDeps,
   nowMs: number,
+  presumed: readonly JobRecord[],
 ): Promise<void> => {
   const stretch = reconciler.stretch;
   if (!stretch?.guard.checkDue(nowMs)) return;
-  const dearest = await dearestRunningUsdPerHour(deps, stretch.prices).catch(() => undefined);
+  const dearest = await dearestRunningUsdPerHour(deps, stretch.prices, presumed).catch(() => undefined);
   stretch.guard.checked(
     nowMs,
     dearest === undefined ? undefined : stretchLimitMs(periodSettings(deps, reconciler), dearest),
@@ -326,13 +333,20 @@ const checkStretch = async (
 const dearestRunningUsdPerHour = async (
   deps: Pick<ReconcileTiming, 'ledger' | 'pageSize'>,
   prices: PriceTable,
+  /** Pools presumed taken (reusePresumption.ts): each idles unmanaged until the next reconcile if wrongly so. */
+  presumed: readonly JobRecord[] = [],
 ): Promise<number> => {
   const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
-  return running.reduce((dearest, record) => {
+  const fromRunning = running.reduce((dearest, record) => {
     const job = record.job;
     if (!job || job.keepAliveSeconds === 0 || job.spot || job.heterogeneous) return dearest;
     return Math.max(dearest, poolIdleUsdPerHour(prices, job) ?? Number.POSITIVE_INFINITY);
   }, 0);
+  return presumed.reduce((dearest, record) => {
+    if (!isPresumedTaken(record)) return dearest;
+    const job = record.job;
+    return Math.max(dearest, (job && poolIdleUsdPerHour(prices, job)) ?? Number.POSITIVE_INFINITY);
+  }, fromRunning);
 };
 
 /** Whether the end events run late (listingPace.ts), or a pool was recorded late since the last reconcile. */
@@ -349,6 +363,11 @@ export interface ReconcileAftermath {
   readonly finished: number;
   /** Pools the sweep looked at and found no longer Available before their predicted end. */
   readonly closedEarly: number;
+  /**
+   * Pools still presumed taken after the sweep (reusePresumption.ts; absent: none): were the
+   * presumption wrong, each idles unmanaged until the next reconcile, as a running job's lost end.
+   */
+  readonly presumed?: readonly JobRecord[];
 }
 
 /**
@@ -386,7 +405,8 @@ export const settleReconcile = async (
     !isSurprise(quiet) &&
     dearJobsBoundStretch(surprise ? claim.startMs : claim.lastSurpriseAtMs, claim.startMs);
   const idleMatters = !isSurprise(quiet) && couldStretchIdle(settings, claim.grantedMs);
-  const dearest = bounded || idleMatters ? await dearestRunningUsdPerHour(deps, prices) : undefined;
+  const dearest =
+    bounded || idleMatters ? await dearestRunningUsdPerHour(deps, prices, after.presumed) : undefined;
   const findings: ReconcileFindings = {
     ...seen,
     dearestRunningUsdPerHour: bounded ? (dearest ?? 0) : 0,
@@ -542,6 +562,7 @@ class PlanDraft {
   private readonly endedAtMs = new Map<string, number | undefined>();
   private readonly changedAtMs = new Map<string, number>();
   private readonly justCreated = new Set<string>();
+  private readonly listedAvailable = new Set<string>();
   private ended: ReadonlyMap<string, TrainingJobDescription> = new Map();
   private read: ReadonlyMap<string, JobRecord> = new Map();
   private listCalls = 0;
@@ -572,6 +593,7 @@ class PlanDraft {
   setAvailable(jobs: readonly JobListing[], created: { fromMs?: number; untilMs?: number } = {}): void {
     const listed = new Set(jobs.map((j) => j.name));
     for (const job of jobs) this.noteEnd(job);
+    for (const name of listed) this.listedAvailable.add(name);
     for (const name of listed) if (!this.known.has(name)) this.adopt.add(name);
     const whole = created.fromMs === undefined && created.untilMs === undefined;
     const covered = (pool: JobRecord): boolean => {
@@ -660,6 +682,7 @@ class PlanDraft {
     }
     const ended = new Map<string, TrainingJobDescription>();
     for (const line of listing.listed) {
+      if (line.warmPoolStatus === 'Available') this.listedAvailable.add(line.name);
       const record = describe.has(line.name) ? byName.get(line.name) : undefined;
       const end = record && listedEnd(record, line);
       if (end) ended.set(line.name, end);
@@ -683,6 +706,7 @@ class PlanDraft {
       ...kind,
       describe: this.describe,
       ended: this.ended,
+      listedAvailable: this.listedAvailable,
       adopt: [...this.adopt],
       changedAtMs: new Map(
         [...this.adopt].flatMap((name) => {

@@ -4,6 +4,7 @@ import { shownCarriedOut } from '../domain/intentOutcome';
 import { isStopping, type JobRecord } from '../domain/jobRecord';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
+import { isPresumedTaken } from '../domain/reusePresumption';
 import { isTerminal } from '../domain/trainingJob';
 import type { PoolAction } from '../ports/decisionLog';
 import type { Telemetry } from '../ports/telemetry';
@@ -28,6 +29,7 @@ import { observeDescription } from './observeDescription';
 import type { OwedFacts } from './owedFacts';
 import { readAllPages } from './readAllPages';
 import { planReconcile, type ReconcileDeps, type ReconcilePlan, settleReconcile } from './reconcilePlan';
+import { settlePresumption } from './settlePresumption';
 import {
   gatherSweepKnowledge,
   knowledgeAt,
@@ -118,6 +120,12 @@ export interface SweepReport {
   /** Running jobs the end watch will describe at a later sweep: `nextChangeAtMs` counts them too. */
   readonly watching: number;
   /**
+   * Of `availablePools`, those presumed taken (reusePresumption.ts) that call for no sweep of
+   * their own: left alone until the next reconcile's listing, or settled by this sweep's and no
+   * longer Available. Not those it found still Available and gave back to the policy.
+   */
+  readonly presumed: number;
+  /**
    * The first scheduled instant at which a sweep could act: describe a pool, or decide otherwise
    * for one. Barring an event (or a click) or a reconcile meanwhile, the sweeps before it do nothing.
    */
@@ -204,15 +212,29 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
           ),
         )
       : undefined;
+  // A pool presumed taken (reusePresumption.ts) is no rival of the others and no idle spend of its
+  // team: a job holds it, unless its listing says otherwise, and then it is decided for on its own.
+  const managed = pools.filter((pool) => !isPresumedTaken(pool));
   const readings = await planned(deps, tally, 'usage statistics', () =>
-    readSweepStats(deps.stats, deps.setup.policy, pools, nowMs),
+    readSweepStats(deps.stats, deps.setup.policy, managed, nowMs),
   );
-  const knowledge = readings && knowledgeAt(readings, pools, nowMs, deps.setup.prices);
+  const knowledge = readings && knowledgeAt(readings, managed, nowMs, deps.setup.prices);
+  const presumedLeft = new Set<string>();
+  /** Pools presumed taken that the listing showed still Available: managed by the policy again. */
+  const released = new Set<string>();
   const memo = deps.learnerMemo.at(nowMs);
+  // A pool presumed taken that the listing shows gone is looked at as any: whether that changes
+  // anything is for handlePresumed to tell (a confirmation with nothing new does not).
+  const marked = new Set(
+    pools.length === managed.length ? [] : pools.filter(isPresumedTaken).map((p) => p.name),
+  );
   const calm: Quiet = {
     quiet:
       tally.failures === 0 &&
-      (!plan || (plan.adopt.length === 0 && plan.unsure.length === 0 && plan.describe.size === 0)),
+      (!plan ||
+        (plan.adopt.length === 0 &&
+          plan.unsure.length === 0 &&
+          [...plan.describe].every((name) => marked.has(name)))),
     after: new Map(),
     repeated: new Set(),
   };
@@ -222,7 +244,13 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   // Without its statistics no pool is decided for (unknown is never a reason to act), but each is
   // still looked at where it must be: a click left pending is finished, an ended pool recorded.
   await mapBounded(pools, deps.concurrency, (pool) =>
-    unit(pool.name, () => handlePool(deps, pool, knowledge, nowMs, plan, tally, calm)),
+    unit(pool.name, async () => {
+      if (!isPresumedTaken(pool)) return handlePool(deps, pool, knowledge, nowMs, plan, tally, calm);
+      return handlePresumed(deps, pool, managed, nowMs, plan, tally, calm, {
+        left: presumedLeft,
+        released,
+      });
+    }),
   );
   const adopt = async (name: string, known: AlreadyKnown = {}) => {
     if (!reconciler) return [];
@@ -268,7 +296,17 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   }
 
   const nextReconcileAtMs =
-    plan && deps.reconciler ? await settled(deps, deps.reconciler, plan, pools, tally, undone) : undefined;
+    plan && deps.reconciler
+      ? await settled(
+          deps,
+          deps.reconciler,
+          plan,
+          pools,
+          tally,
+          undone,
+          pools.filter((pool) => presumedLeft.has(pool.name)),
+        )
+      : undefined;
 
   deps.telemetry.count('SweepPools', pools.length);
   deps.telemetry.count('SweepFailures', tally.failures);
@@ -311,6 +349,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     ...(plan?.fullListResume ? { fullListUnfinished: true as const } : {}),
     listCalls: plan?.listCalls ?? 0,
     watching: watch?.watching ?? 0,
+    presumed: marked.size - released.size,
     nextChangeAtMs,
   };
 };
@@ -350,6 +389,7 @@ const settled = async (
   pools: readonly JobRecord[],
   tally: Tally,
   undone: readonly string[],
+  presumed: readonly JobRecord[],
 ): Promise<number | undefined> => {
   try {
     return await settleReconcile(deps, reconciler, deps.setup.prices, plan, pools, {
@@ -357,6 +397,7 @@ const settled = async (
       undone,
       finished: tally.finished,
       closedEarly: tally.closedEarly,
+      presumed,
     });
   } catch (error) {
     deps.telemetry.error('the sweep could not record its reconcile; the next is due a base period after it', {
@@ -613,6 +654,56 @@ const handlePool = async (
 };
 
 /**
+ * A pool presumed taken by a job (reusePresumption.ts): no policy decision, no expiry look or
+ * warning until SageMaker's word on it comes, from a reconcile's listing (or, with no listing at
+ * all, a describe a reconcile period after the mark). Confirmed, it is recorded Reused; wrong, it
+ * is recorded as SageMaker shows it, and one still Available is decided for at once, as an adopted
+ * pool is (decideAdopted), from what the statistics say of it. Left marked: named in `left`.
+ */
+const handlePresumed = async (
+  deps: SweepDeps,
+  pool: JobRecord,
+  managed: readonly JobRecord[],
+  nowMs: number,
+  plan: ReconcilePlan | undefined,
+  tally: Tally,
+  calm: Quiet,
+  /** Where the pool is named when left marked, or when given back to the policy. */
+  outcomes: { readonly left: Set<string>; readonly released: Set<string> },
+): Promise<LedgerFact[]> => {
+  const listing = plan && {
+    gone: plan.describe.has(pool.name),
+    available: plan.listedAvailable.has(pool.name),
+    ...optional('ended', plan.ended.get(pool.name)),
+  };
+  const markedAtMs = pool.pool?.presumedAtMs ?? nowMs;
+  const describeDue = !deps.reconciler && nowMs - markedAtMs >= deps.reconcileEveryMs;
+  const outcome = await settlePresumption(deps, pool, listing, describeDue);
+  if (outcome.kind === 'left') {
+    outcomes.left.add(pool.name);
+    return [];
+  }
+  tally.reconciled++;
+  // A presumption confirmed with nothing new to tell changes no other pool's decision: the pool
+  // was no rival of theirs (`managed`) while marked.
+  if (outcome.kind !== 'settled' || outcome.wrong || outcome.facts.length > 0) calm.quiet = false;
+  if (outcome.kind === 'settled') {
+    // A wrong presumption is what the events did not tell: a surprise, as any pool closed early.
+    if (outcome.wrong && plan?.claim) tally.closedEarly++;
+    return outcome.facts;
+  }
+  outcomes.released.add(pool.name);
+  // Not closed, but what the events told was misleading: a surprise all the same, so the period
+  // does not stretch while presumptions go wrong.
+  if (plan?.claim) tally.closedEarly++;
+  const knowledge = await gatherSweepKnowledge(deps.stats, [outcome.head], nowMs, deps.setup, managed);
+  const acted = await decideAndAct(deps, outcome.head, knowledge, nowMs);
+  if (!acted) return outcome.facts;
+  countAction(tally, acted.result, acted.decision.action);
+  return [...outcome.facts, ...acted.result.facts];
+};
+
+/**
  * An adopted pool gets its policy decision in the same sweep, as an event's pool would at once,
  * and from the same knowledge: what the sweep read at its start was read for the pools then
  * Available, which may not include this one's key, owner or team.
@@ -627,7 +718,13 @@ const decideAdopted = async (
   const out: LedgerFact[] = [];
   for (const fact of facts) {
     if (fact.kind !== 'pool-available') continue;
-    const knowledge = await gatherSweepKnowledge(deps.stats, [fact.job], nowMs, deps.setup, rivals);
+    const knowledge = await gatherSweepKnowledge(
+      deps.stats,
+      [fact.job],
+      nowMs,
+      deps.setup,
+      rivals.filter((rival) => !isPresumedTaken(rival)),
+    );
     const acted = await decideAndAct(deps, fact.job, knowledge, nowMs);
     if (!acted) continue;
     out.push(...acted.result.facts);

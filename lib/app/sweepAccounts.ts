@@ -230,6 +230,7 @@ const failedReport = (nextSweepAtMs: number): SweepReport => ({
   deferred: 0,
   watched: 0,
   watching: 0,
+  presumed: 0,
   nextChangeAtMs: nextSweepAtMs,
 });
 
@@ -270,6 +271,7 @@ export const catchUpReport = (catchUp: CatchUpReport, nextSweepAtMs: number): Sw
     fullList: false,
     listCalls: catchUp.listCalls,
     watching: 0,
+    presumed: 0,
     // Adoptions left for lack of time are the next sweep's work, as failed ones are.
     nextChangeAtMs:
       counts.adopted > 0 || counts.failures > 0 || counts.deferred > 0
@@ -310,6 +312,7 @@ const combine = (reports: readonly SweepReport[], fallbackNextMs: number): Sweep
     deferred: sum((r) => r.deferred),
     watched: sum((r) => r.watched),
     watching: sum((r) => r.watching),
+    presumed: sum((r) => r.presumed),
     nextChangeAtMs: reports.length > 0 ? Math.min(...reports.map((r) => r.nextChangeAtMs)) : fallbackNextMs,
   };
 };

@@ -20,6 +20,13 @@ export interface PoolState {
   readonly stoppedBy?: string;
   /** A person asked to keep the pool until then: policies treat it like the protect tag. */
   readonly heldUntilMs?: number;
+  /**
+   * Still Available in the ledger but presumed taken by this job, whose start linked the reuse
+   * without a describe; the next reconcile's listing confirms or corrects it (reusePresumption.ts).
+   */
+  readonly presumedTakenBy?: string;
+  /** When that job was created: when SageMaker would have handed the pool over to it. */
+  readonly presumedAtMs?: number;
 }
 
 /** Where a pool's chain starts: the first job's name and when it left the pool. */

@@ -1,4 +1,5 @@
 import type { JobRecord } from './jobRecord';
+import { isPresumedTaken, presumedBillableSeconds } from './reusePresumption';
 
 /**
  * A warm pool is a chain of jobs handing one cluster on. The ledger stores facts per job;
@@ -52,8 +53,19 @@ export const classifyPoolEnd = (head: JobRecord): PoolEnd | undefined => {
   return endedAtMs + EXPIRY_TOLERANCE_SECONDS * 1000 < pool.expiresAtMs ? 'ended-early' : 'expired';
 };
 
+/**
+ * The job that took the pool on: SageMaker's word, or the job a warm start presumed took it
+ * while the next reconcile has yet to confirm it (reusePresumption.ts).
+ */
 const successorOf = (record: JobRecord, byPredecessor: ReadonlyMap<string, JobRecord>): string | undefined =>
-  record.pool?.reusedByJob ?? byPredecessor.get(record.name)?.name;
+  record.pool?.reusedByJob ?? presumedTaker(record) ?? byPredecessor.get(record.name)?.name;
+
+const presumedTaker = (record: JobRecord): string | undefined =>
+  isPresumedTaken(record) ? record.pool?.presumedTakenBy : undefined;
+
+/** The seconds a hop sat idle: as SageMaker billed them, or as a presumed reuse told them. */
+const hopBillableSeconds = (record: JobRecord): number | undefined =>
+  record.pool?.billableSeconds ?? (record.pool && presumedBillableSeconds(record.pool));
 
 /** What a pool view says of its cluster, from the newest job record of the chain that has one. */
 export const describedFields = (described: JobRecord['job']) =>
@@ -105,6 +117,9 @@ export const poolStatusOf = (head: JobRecord): PoolStatus => {
   }
 };
 
+const optionalBillable = (billableSeconds: number | undefined) =>
+  billableSeconds === undefined ? {} : { billableSeconds };
+
 export const poolView = (chain: readonly JobRecord[]): PoolView => {
   const root = chain[0];
   const head = chain[chain.length - 1];
@@ -121,7 +136,7 @@ export const poolView = (chain: readonly JobRecord[]): PoolView => {
       ...(since !== undefined && arrived !== undefined
         ? { idleGapSeconds: Math.max(0, Math.round((arrived - since) / 1000)) }
         : {}),
-      ...(from.pool?.billableSeconds !== undefined ? { billableSeconds: from.pool.billableSeconds } : {}),
+      ...optionalBillable(hopBillableSeconds(from)),
     });
   }
   const described = [...chain].reverse().find((r) => r.job)?.job;
@@ -133,7 +148,7 @@ export const poolView = (chain: readonly JobRecord[]): PoolView => {
     status: poolStatusOf(head),
     reuseCount: chain.length - 1,
     hops,
-    idleBillableSeconds: chain.reduce((sum, r) => sum + (r.pool?.billableSeconds ?? 0), 0),
+    idleBillableSeconds: chain.reduce((sum, r) => sum + (hopBillableSeconds(r) ?? 0), 0),
     ...(head.pool?.expiresAtMs !== undefined ? { expiresAtMs: head.pool.expiresAtMs } : {}),
     ...(head.pool?.availableSinceMs !== undefined ? { availableSinceMs: head.pool.availableSinceMs } : {}),
     ...(endedBy ? { endedBy } : {}),

@@ -19,7 +19,15 @@ export interface PoolWrite {
  * described it, why it got none, or nothing to say (no keep-alive asked, or no description).
  */
 export type EndOutcome =
-  | { readonly kind: 'pool'; readonly pool: PoolState }
+  | {
+      readonly kind: 'pool';
+      readonly pool: PoolState;
+      /**
+       * The presumption mark (presumeReuse) the caller saw on the pool, if any: as observePool's
+       * `record.pool`, a marked pool leaves Available only when this is its mark.
+       */
+      readonly seenMark?: string;
+    }
   | { readonly kind: 'no-pool'; readonly noPool: NoPool }
   | { readonly kind: 'none' };
 
@@ -74,8 +82,10 @@ export interface Ledger {
    * A job's terminal snapshot and its pool's outcome together, so that no crash leaves the job
    * recorded as ended (out of the running index) with its pool unknown (in no index either). The
    * snapshot applies as recordSnapshot's, the pool as observePool's: when the ledger already
-   * holds the pool at that state or further, the snapshot is written alone and the pool stays
-   * (two writes then, which is safe: the pool is already recorded). A stale snapshot writes nothing.
+   * holds the pool at that state or further, or holds it Available under a presumption mark the
+   * caller did not see (`seenMark`), the snapshot is written alone and the pool stays (its caller
+   * settles the mark, then observes the pool: the end is recorded either way, and the pool in the
+   * Available index is in one the sweep reads). A stale snapshot writes nothing.
    */
   recordEnd(snapshot: JobSnapshot, outcome: EndOutcome, endEventAtMs?: number): Promise<EndWrite>;
   /**
@@ -87,17 +97,41 @@ export interface Ledger {
   /**
    * Moves the job's pool forward; a state of lower rank than the recorded one is ignored. The
    * pool's birth is never overwritten (see linkReuse), so callers read it from the result.
-   * Seeing an Available pool still Available refreshes only when it was observed.
+   * Seeing an Available pool still Available refreshes only when it was observed. A pool marked
+   * presumed taken (presumeReuse) leaves Available only when `record.pool` carries that mark (its
+   * caller settled the presumption); otherwise nothing is written and the stored pool, mark and
+   * all, is returned.
    */
   observePool(record: JobRecord, state: PoolState): Promise<PoolWrite>;
   /**
    * Brings an Available pool's predicted end earlier to `expiresAtMs`, never later: the lifetime
    * cap of a chain whose birth the end's write did not know (ingestJobEvent.ts). One conditional
-   * write; false when the pool is not Available or already ends by then.
+   * write; false when the pool is not Available or already ends by then. A pool marked presumed
+   * taken is capped too: the cap is true of it whatever the listing finds, and counts again only
+   * if the presumption proves wrong and the pool is managed again.
    */
   capExpiry(name: string, expiresAtMs: number): Promise<boolean>;
-  /** Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth down the chain. */
+  /**
+   * Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth down the
+   * chain. A job linked to another pool only by presumption (that pool still Available and marked
+   * taken by it: presumeReuse) is linked to this one instead, with this birth: SageMaker's word wins.
+   */
   linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void>;
+  /**
+   * Marks `poolOf`'s pool presumed taken by `byJob` (reusePresumption.ts), leaving it in the
+   * Available index: refused unless it is Available, no action is pending on it, and it is not
+   * marked by another job (marking it again for the same job applies). `createdAtMs`: when that
+   * job was created, the instant SageMaker hands a pool over.
+   */
+  presumeReuse(poolOf: string, byJob: string, createdAtMs: number): Promise<boolean>;
+  /** Takes back the mark `byJob` left on `poolOf`'s pool: the pool is managed again. False when it bore no such mark. */
+  withdrawPresumption(poolOf: string, byJob: string): Promise<boolean>;
+  /**
+   * Takes back a presumed link: `toJob` no longer reuses `fromJob`'s pool (only while that is the
+   * link recorded), and the pool state the link wrote is undone: the placeholder of a job still
+   * running is removed, and an ended job's pool is born again at its own end.
+   */
+  unlinkPresumedReuse(toJob: string, fromJob: string): Promise<boolean>;
   recordNoPool(name: string, noPool: NoPool): Promise<void>;
   /**
    * After a successful UpdateTrainingJob: the keep-alive set and the expiry it implies (0 and
@@ -108,7 +142,7 @@ export interface Ledger {
   recordKeepAlive(name: string, change: KeepAliveChange, intentKey?: string): Promise<boolean>;
   /**
    * Records an action before SageMaker is asked (intent before action), and claims the pool for
-   * it: refused unless the pool is Available and no other action is pending, or the pending one
+   * it: refused unless the pool is Available, not presumed taken, and no other action is pending, or the pending one
    * started before `leaseStartMs` (its caller is gone), and unless the pool's end and hold are
    * still as `asRead`. Two copies of one request act once.
    */

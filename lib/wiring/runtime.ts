@@ -319,6 +319,7 @@ export class Runtime {
     return {
       ...this.actionDeps(),
       describeConcurrency: this.config.core.describeConcurrency,
+      presumeReuse: this.config.core.presumeReuse,
       tagKeys: this.config.core.tagKeys,
       ...(this.config.core.home ? { home: this.config.core.home } : {}),
       telemetry: this.options.telemetry,

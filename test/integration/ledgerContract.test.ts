@@ -483,7 +483,128 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
         heldUntilMs: T0 + 8000,
       });
     });
+
+    it('marks a pool presumed taken once, keeps it Available until the mark is settled, and takes a presumed link back', async () => {
+      const ledger = await makeLedger();
+      const giver = await recorded(ledger, { name: 'giver' });
+      await ledger.observePool(giver, available(T0 + 5000));
+      await recorded(ledger, { name: 'taker', status: 'InProgress' });
+      await ledger.linkReuse('giver', 'taker', { poolId: 'giver', bornAtMs: T0 });
+      expect(await ledger.presumeReuse('giver', 'taker', T0 + 100)).toBe(true);
+      // The same job again applies; another job, or an action claim, is refused while it stands.
+      expect(await ledger.presumeReuse('giver', 'taker', T0 + 200)).toBe(true);
+      expect(await ledger.presumeReuse('giver', 'other', T0 + 200)).toBe(false);
+      expect(await ledger.beginAction('giver', pendingStop, 0, { expiresAtMs: T0 + 5000 })).toBe(false);
+      const marked = await ledger.getJob('giver');
+      expect(marked?.pool).toMatchObject({
+        status: 'Available',
+        presumedTakenBy: 'taker',
+        presumedAtMs: T0 + 100,
+      });
+      expect((await ledger.availablePools(10)).items.map((r) => r.name)).toEqual(['giver']);
+      // A write that did not see the mark does not take the pool out of Available behind it.
+      const stale = { ...giver, pool: available(T0 + 5000) };
+      const refused = await ledger.observePool(stale, {
+        status: 'Terminated',
+        billableSeconds: 1,
+        observedAtMs: T0 + 1,
+      });
+      expect(refused.applied).toBe(false);
+      expect(refused.pool).toMatchObject({ status: 'Available', presumedTakenBy: 'taker' });
+      // SageMaker names another pool for the job: its word replaces the presumed link.
+      const real = await recorded(ledger, { name: 'real' });
+      await ledger.observePool(real, available(T0 + 6000));
+      await ledger.linkReuse('real', 'taker', { poolId: 'real', bornAtMs: T0 + 50 });
+      expect(await ledger.getJob('taker')).toMatchObject({
+        reusedPoolOf: 'real',
+        pool: { bornAtMs: T0 + 50, poolId: 'real' },
+      });
+      // Taking back a link that is no longer the presumed one changes nothing.
+      expect(await ledger.unlinkPresumedReuse('taker', 'giver')).toBe(false);
+      expect(await ledger.withdrawPresumption('giver', 'other')).toBe(false);
+      expect(await ledger.withdrawPresumption('giver', 'taker')).toBe(true);
+      expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBeUndefined();
+      expect(await ledger.beginAction('giver', pendingStop, 0, { expiresAtMs: T0 + 5000 })).toBe(true);
+    });
+
+    it("records a job's end without taking its pool out of Available behind a presumption mark it did not see", async () => {
+      const ledger = await makeLedger();
+      // The pool was recorded Available by a listing before the job's end event came; a warm start
+      // then presumed it taken.
+      const giver = await recorded(ledger, { name: 'late', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      await ledger.observePool(giver, available(T0 + 5000));
+      await recorded(ledger, { name: 'taker', status: 'InProgress' });
+      await ledger.linkReuse('late', 'taker', { poolId: 'late', bornAtMs: T0 });
+      expect(await ledger.presumeReuse('late', 'taker', T0 + 100)).toBe(true);
+
+      // The late end event, which read nothing: the end is written, the pool stays marked.
+      const end = snapshot({ name: 'late', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      const terminated: PoolState = { status: 'Terminated', billableSeconds: 1, observedAtMs: T0 + 1 };
+      const write = await ledger.recordEnd(end, { kind: 'pool', pool: terminated }, T0 + 3000);
+      expect(write).toMatchObject({
+        kind: 'recorded',
+        record: { job: { status: 'Completed' }, pool: { status: 'Available', presumedTakenBy: 'taker' } },
+        pool: { applied: false, pool: { status: 'Available', presumedTakenBy: 'taker' } },
+      });
+      expect(await ledger.getJob('late')).toMatchObject({
+        job: { status: 'Completed' },
+        endEventAtMs: T0 + 3000,
+        pool: { status: 'Available', presumedTakenBy: 'taker' },
+      });
+      expect((await ledger.runningJobs(10)).items.map((r) => r.name)).toEqual(['taker']);
+      expect((await ledger.availablePools(10)).items.map((r) => r.name)).toEqual(['late']);
+      // Stale, the end writes nothing, the pool neither.
+      const older = snapshot({ name: 'late', status: 'Completed', lastModifiedMs: T0 + 1500 });
+      expect((await ledger.recordEnd(older, { kind: 'pool', pool: terminated })).kind).toBe('stale');
+
+      // Its caller saw the mark (an adoption's read): the end and the pool in one write, the mark gone.
+      const again = snapshot({ name: 'late', status: 'Completed', lastModifiedMs: T0 + 2500 });
+      const settled = await ledger.recordEnd(again, {
+        kind: 'pool',
+        pool: { status: 'Reused', reusedByJob: 'taker', billableSeconds: 1, observedAtMs: T0 + 2 },
+        seenMark: 'taker',
+      });
+      expect(settled).toMatchObject({
+        kind: 'recorded',
+        pool: { applied: true, pool: { status: 'Reused' } },
+      });
+      const after = await ledger.getJob('late');
+      expect(after?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
+      expect(after?.pool?.presumedTakenBy).toBeUndefined();
+      expect(after?.pool?.presumedAtMs).toBeUndefined();
+      expect((await ledger.availablePools(10)).items).toEqual([]);
+    });
+
+    it('takes back a presumed link: a running job loses the pool it was linked to, an ended one is born again at its end', async () => {
+      const ledger = await makeLedger();
+      const giver = await recorded(ledger, { name: 'giver' });
+      await ledger.observePool(giver, available(T0 + 5000));
+      await recorded(ledger, { name: 'running', status: 'InProgress' });
+      await ledger.linkReuse('giver', 'running', { poolId: 'giver', bornAtMs: T0 });
+      expect(await ledger.unlinkPresumedReuse('running', 'giver')).toBe(true);
+      const running = await ledger.getJob('running');
+      expect(running?.reusedPoolOf).toBeUndefined();
+      expect(running?.pool).toBeUndefined();
+
+      const ended = await recorded(ledger, { name: 'ended', status: 'InProgress' });
+      await ledger.linkReuse('giver', 'ended', { poolId: 'giver', bornAtMs: T0 });
+      await ledger.observePool(ended, { ...available(T0 + 9000), availableSinceMs: T0 + 4000 });
+      expect(await ledger.unlinkPresumedReuse('ended', 'giver')).toBe(true);
+      expect(await ledger.getJob('ended')).toMatchObject({
+        pool: { status: 'Available', bornAtMs: T0 + 4000, poolId: 'ended' },
+      });
+      expect((await ledger.getJob('ended'))?.reusedPoolOf).toBeUndefined();
+    });
   });
+
+const pendingStop = {
+  dedupeKey: 'stop#1',
+  action: 'stop' as const,
+  keepAliveSeconds: 0,
+  actor: 'policy:test',
+  reason: 'test',
+  atMs: T0,
+};
 
 let dynamo: LocalDynamo;
 beforeAll(async () => {

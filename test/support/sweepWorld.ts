@@ -79,6 +79,8 @@ export interface SweepWorldOptions {
   readonly longestReconcileEveryMs?: number;
   /** How far past that it stretches while no dear job runs, with the guard over it (stretchGuard.ts); absent: no further. */
   readonly idleLongestReconcileEveryMs?: number;
+  /** Whether a warm start presumes its pool taken (reusePresumption.ts); absent: it does, as deployed. */
+  readonly presumeReuse?: boolean;
 }
 
 /**
@@ -194,6 +196,7 @@ export class SweepWorld {
     await processJobStateChange(event, {
       ...this.sweepDeps,
       describeConcurrency: 2,
+      presumeReuse: this.options.presumeReuse ?? true,
       tagKeys: DEFAULT_OWNER_TAG_KEYS,
       telemetry: silentTelemetry,
       reactors: [],

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
 import { jobEvent, T0 } from '../support/jobEvents';
 import { lambdaContext } from '../support/lambdaContext';
@@ -15,7 +15,14 @@ let handler: Handler;
 
 beforeAll(async () => {
   process.env.POOLWARDEN_TABLE = 'ledger-test';
+  // The describe at a warm start, as an operator who turned the presumption off has it; the
+  // presumption is tested against the emulator (test/integration/reusePresumption.test.ts).
+  process.env.POOLWARDEN_PRESUME_REUSE = 'off';
   handler = (await import('../../functions/onJobStateChange')).handler as unknown as Handler;
+});
+
+afterAll(() => {
+  delete process.env.POOLWARDEN_PRESUME_REUSE;
 });
 
 beforeEach(() => {

@@ -3,6 +3,7 @@ import { type JobLocation, parseJobRef } from '../../../lib/domain/jobLocation';
 import type { JobRecord } from '../../../lib/domain/jobRecord';
 import { assembleChains, poolView } from '../../../lib/domain/poolChain';
 import { hourlyPrice, instanceCostUsd, type PriceTable } from '../../../lib/domain/prices';
+import { isPresumedTaken } from '../../../lib/domain/reusePresumption';
 import type { DecisionRecord } from '../../../lib/ports/decisionLog';
 import type { JobInspection, PoolInspection } from '../sagemaker/inspection';
 import type { BaselineOutcome } from './baseline';
@@ -174,6 +175,14 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
         `${name}: ledger says it reused ${recorded ?? 'nothing'}, SageMaker says ${actual ?? 'nothing'}`,
       );
     }
+  }
+  // A presumed reuse (lib/domain/reusePresumption.ts) counts as the ledger's word only once a
+  // reconcile confirmed it: the run's last sweep must have settled every one.
+  for (const record of inputs.records) {
+    if (isPresumedTaken(record))
+      mismatches.push(
+        `${record.name}: still presumed taken by ${record.pool?.presumedTakenBy}, never confirmed`,
+      );
   }
   const ledgerIdle = pools.reduce((sum, p) => sum + p.idleBillableSeconds, 0);
   const actualIdle = inputs.emulatorPools.reduce((sum, p) => sum + p.idleBillableSeconds, 0);

@@ -76,6 +76,18 @@ const SNAPSHOT_CONDITION =
 /** A pool write's condition: the state moves the recorded one forward. */
 const POOL_CONDITION = 'attribute_not_exists(poolRank) OR poolRank < :poolRank';
 
+/**
+ * A write taking a pool out of Available also needs the caller to have seen any presumption mark
+ * on it (Ledger.observePool): none, or the one it saw (`:mark`). A pool becoming Available was
+ * never marked.
+ */
+const SETTLED_CONDITION = 'attribute_not_exists(presumedTakenBy)';
+const SETTLED_BY_SEEN_MARK = '(attribute_not_exists(presumedTakenBy) OR presumedTakenBy = :mark)';
+
+/** Whether a write of `state` would take the item's pool from under a mark its caller did not see. */
+const markUnseen = (item: JobItem, state: PoolState, seenMark: string | undefined): boolean =>
+  state.status !== 'Available' && item.presumedTakenBy !== undefined && item.presumedTakenBy !== seenMark;
+
 /** The pieces of one update, to be combined with others into one write. */
 interface Parts {
   readonly set: Record<string, unknown>;
@@ -83,6 +95,11 @@ interface Parts {
   readonly names: Record<string, string>;
   readonly values: Record<string, unknown>;
   readonly setClauses: readonly string[];
+}
+
+/** A pool write's pieces, with the condition they are written under. */
+interface PoolParts extends Parts {
+  readonly condition: string;
 }
 
 /** A snapshot's attributes, with the indexes it enters or leaves; the values SNAPSHOT_CONDITION names. */
@@ -140,11 +157,16 @@ const snapshotOf = (item: JobItem) =>
     : { lastModifiedMs: item.lastModifiedMs, statusRank: item.statusRank };
 
 /**
- * A pool state's attributes, with the indexes an Available pool is in; the values POOL_CONDITION
- * names. The pool's birth only ever moves earlier, and only through linkReuse: a state built from
- * a record read before a link must not undo it.
+ * A pool state's attributes, with the indexes an Available pool is in, and the condition it is
+ * written under (POOL_CONDITION, and for a pool leaving Available the mark `seenMark` settled).
+ * The pool's birth only ever moves earlier, and only through linkReuse: a state built from a
+ * record read before a link must not undo it.
  */
-const poolParts = (record: Pick<JobRecord, 'name' | 'job'>, state: PoolState): Parts => {
+const poolParts = (
+  record: Pick<JobRecord, 'name' | 'job'>,
+  state: PoolState,
+  seenMark: string | undefined,
+): PoolParts => {
   const available = state.status === 'Available';
   const indexed: Record<string, unknown> = {};
   if (available) {
@@ -152,30 +174,62 @@ const poolParts = (record: Pick<JobRecord, 'name' | 'job'>, state: PoolState): P
     if (record.job) indexed[INDEX.byMatchKey.partition] = record.job.matchKey;
     if (record.job?.owner) indexed[INDEX.byOwner.partition] = record.job.owner;
   }
-  const { bornAtMs, poolId, ...attributes } = poolAttributes(state);
+  // A mark is written by presumeReuse alone: one a state carries over from its record is not.
+  const {
+    bornAtMs,
+    poolId,
+    presumedTakenBy: _mark,
+    presumedAtMs: _markedAt,
+    ...attributes
+  } = poolAttributes(state);
+  const mark = !available && seenMark !== undefined ? { ':mark': seenMark } : {};
   return {
     set: { name: record.name, ...attributes, poolRank: poolRank(state.status), ...indexed },
-    remove: available ? [] : [INDEX.byExpiry.partition, INDEX.byMatchKey.partition, INDEX.byOwner.partition],
+    // Leaving Available settles any presumption on the pool (reusePresumption.ts): its mark goes.
+    remove: available
+      ? []
+      : [
+          INDEX.byExpiry.partition,
+          INDEX.byMatchKey.partition,
+          INDEX.byOwner.partition,
+          'presumedTakenBy',
+          'presumedAtMs',
+        ],
     names: {},
     values:
       bornAtMs === undefined
-        ? { ':poolRank': poolRank(state.status) }
-        : { ':poolRank': poolRank(state.status), ':born': bornAtMs, ':poolId': poolId ?? record.name },
+        ? { ':poolRank': poolRank(state.status), ...mark }
+        : {
+            ':poolRank': poolRank(state.status),
+            ':born': bornAtMs,
+            ':poolId': poolId ?? record.name,
+            ...mark,
+          },
     setClauses:
       bornAtMs === undefined
         ? []
         : ['bornAtMs = if_not_exists(bornAtMs, :born)', 'poolId = if_not_exists(poolId, :poolId)'],
+    condition: available
+      ? POOL_CONDITION
+      : `(${POOL_CONDITION}) AND ${seenMark === undefined ? SETTLED_CONDITION : SETTLED_BY_SEEN_MARK}`,
   };
 };
 
 /** The pool a write of `state` that applied leaves, from the item before it: its birth kept (poolParts). */
 const movedPool = (name: string, before: JobItem | undefined, state: PoolState): PoolState => {
   const old = before ? recordFromItem(before).pool : undefined;
-  const { bornAtMs: _born, poolId: _poolId, ...observed } = state;
+  const {
+    bornAtMs: _born,
+    poolId: _poolId,
+    presumedTakenBy: _told,
+    presumedAtMs: _toldAt,
+    ...observed
+  } = state;
+  const { presumedTakenBy: _mark, presumedAtMs: _markedAt, ...kept } = old ?? {};
   const bornAtMs = old?.bornAtMs ?? state.bornAtMs;
   const poolId = old?.poolId ?? (state.bornAtMs !== undefined ? (state.poolId ?? name) : undefined);
   return {
-    ...old,
+    ...(state.status === 'Available' ? old : kept),
     ...observed,
     ...(bornAtMs !== undefined ? { bornAtMs } : {}),
     ...(poolId !== undefined ? { poolId } : {}),
@@ -249,7 +303,9 @@ export class DynamoLedger implements Ledger {
     if (outcome.kind === 'none') return this.recordSnapshot(snapshot, endEventAtMs);
     const job = snapshotParts(snapshot, endEventAtMs);
     const pool =
-      outcome.kind === 'pool' ? poolParts({ name: snapshot.name, job: snapshot }, outcome.pool) : undefined;
+      outcome.kind === 'pool'
+        ? poolParts({ name: snapshot.name, job: snapshot }, outcome.pool, outcome.seenMark)
+        : undefined;
     const set = {
       ...job.set,
       ...pool?.set,
@@ -265,7 +321,7 @@ export class DynamoLedger implements Ledger {
             values: { ...job.values, ...pool?.values },
             setClauses: [...job.setClauses, ...(pool?.setClauses ?? [])],
           }),
-          ConditionExpression: pool ? `(${SNAPSHOT_CONDITION}) AND (${POOL_CONDITION})` : SNAPSHOT_CONDITION,
+          ConditionExpression: pool ? `(${SNAPSHOT_CONDITION}) AND (${pool.condition})` : SNAPSHOT_CONDITION,
           ReturnValues: 'ALL_OLD',
           ...RETURN_ITEM_WHEN_REFUSED,
         }),
@@ -290,10 +346,19 @@ export class DynamoLedger implements Ledger {
         return { ...write, record: { ...write.record, noPool: outcome.noPool } };
       }
       // The item the refusal carried holds the pool as it stands: the snapshot write left it so.
-      const held = refused?.poolRank !== undefined && refused.poolRank >= poolRank(outcome.pool.status);
+      // Marked by a presumption the caller did not see, the pool stays so: the caller settles it.
+      const held =
+        refused !== undefined &&
+        ((refused.poolRank !== undefined && refused.poolRank >= poolRank(outcome.pool.status)) ||
+          markUnseen(refused, outcome.pool, outcome.seenMark));
+      const { pool: _stored, ...job } = write.record;
+      const seen = outcome.seenMark;
       const observed = held
         ? await this.poolRefused(snapshot.name, outcome.pool, refused)
-        : await this.observePool(write.record, outcome.pool);
+        : await this.observePool(
+            seen !== undefined ? { ...job, pool: { ...outcome.pool, presumedTakenBy: seen } } : job,
+            outcome.pool,
+          );
       return { ...write, record: { ...write.record, pool: observed.pool }, pool: observed };
     }
   }
@@ -317,14 +382,14 @@ export class DynamoLedger implements Ledger {
   }
 
   async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {
-    const update = poolParts(record, state);
+    const update = poolParts(record, state, record.pool?.presumedTakenBy);
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(record.name),
           ...buildUpdate(update.set, update.remove, update),
-          ConditionExpression: POOL_CONDITION,
+          ConditionExpression: update.condition,
           ReturnValues: 'ALL_NEW',
           ...RETURN_ITEM_WHEN_REFUSED,
         }),
@@ -432,10 +497,102 @@ export class DynamoLedger implements Ledger {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.currentJob(toJob, error);
-      throw new ReuseConflictError(toJob, current?.reusedPoolOf ?? '(unknown)', fromJob);
+      const presumedOf = current?.reusedPoolOf;
+      if (presumedOf && (await this.replacePresumedLink(toJob, presumedOf, fromJob, birth))) return;
+      throw new ReuseConflictError(toJob, presumedOf ?? '(unknown)', fromJob);
     }
     // Learnt out of order: the job already had a later birth of its own; carry the earlier one down.
     if ((linked.bornAtMs ?? birth.bornAtMs) > birth.bornAtMs) await this.carryBirthDown(toJob, birth);
+  }
+
+  /**
+   * `toJob` is linked to `presumedOf`'s pool only by presumption when that pool is still Available
+   * and marked taken by it: SageMaker's word (`fromJob`) replaces the link and the birth it carried.
+   * Whether it did.
+   */
+  private async replacePresumedLink(
+    toJob: string,
+    presumedOf: string,
+    fromJob: string,
+    birth: PoolBirth,
+  ): Promise<boolean> {
+    const presumed = (await this.getJob(presumedOf))?.pool;
+    if (presumed?.status !== 'Available' || presumed.presumedTakenBy !== toJob) return false;
+    return appliedIf(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(toJob),
+          UpdateExpression: 'SET reusedPoolOf = :from, bornAtMs = :born, poolId = :poolId',
+          ConditionExpression: 'reusedPoolOf = :presumed',
+          ExpressionAttributeValues: {
+            ':from': fromJob,
+            ':presumed': presumedOf,
+            ':born': birth.bornAtMs,
+            ':poolId': birth.poolId,
+          },
+        }),
+      ),
+    );
+  }
+
+  presumeReuse(poolOf: string, byJob: string, atMs: number): Promise<boolean> {
+    return appliedIf(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(poolOf),
+          UpdateExpression: 'SET presumedTakenBy = :job, presumedAtMs = if_not_exists(presumedAtMs, :at)',
+          ConditionExpression:
+            'poolStatus = :available AND attribute_not_exists(pendingAction) AND (attribute_not_exists(presumedTakenBy) OR presumedTakenBy = :job)',
+          ExpressionAttributeValues: { ':job': byJob, ':at': atMs, ':available': 'Available' },
+        }),
+      ),
+    );
+  }
+
+  withdrawPresumption(poolOf: string, byJob: string): Promise<boolean> {
+    return appliedIf(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(poolOf),
+          UpdateExpression: 'REMOVE presumedTakenBy, presumedAtMs',
+          ConditionExpression: 'presumedTakenBy = :job',
+          ExpressionAttributeValues: { ':job': byJob },
+        }),
+      ),
+    );
+  }
+
+  async unlinkPresumedReuse(toJob: string, fromJob: string): Promise<boolean> {
+    const unlink = (update: string, condition: string, values: Record<string, unknown> = {}) =>
+      appliedIf(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: jobKey(toJob),
+            UpdateExpression: update,
+            ConditionExpression: `reusedPoolOf = :from AND ${condition}`,
+            ExpressionAttributeValues: { ':from': fromJob, ...values },
+          }),
+        ),
+      );
+    // Still running: the link's placeholder pool goes with it. Ended with its own pool: that pool
+    // was born at the job's end, not with the chain the link carried.
+    return (
+      (await unlink(
+        'REMOVE reusedPoolOf, poolStatus, poolRank, poolObservedAtMs, bornAtMs, poolId',
+        'poolStatus = :inUse',
+        { ':inUse': 'InUse' },
+      )) ||
+      (await unlink(
+        'SET bornAtMs = availableSinceMs, poolId = :self REMOVE reusedPoolOf',
+        'attribute_exists(availableSinceMs)',
+        { ':self': toJob },
+      )) ||
+      (await unlink('REMOVE reusedPoolOf', 'attribute_not_exists(availableSinceMs)'))
+    );
   }
 
   /** The lifetime cap counts from the chain's first job: push the earliest birth time down the known chain. */
@@ -525,6 +682,7 @@ export class DynamoLedger implements Ledger {
           UpdateExpression: 'SET pendingAction = :action',
           ConditionExpression: [
             'poolStatus = :available',
+            'attribute_not_exists(presumedTakenBy)',
             '(attribute_not_exists(pendingAction) OR pendingAction.atMs < :lease)',
             unchanged('expiresAtMs'),
             unchanged('heldUntilMs'),

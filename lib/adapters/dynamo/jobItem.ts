@@ -22,6 +22,8 @@ export interface JobItem {
   readonly billableSeconds?: number;
   readonly stoppedBy?: string;
   readonly heldUntilMs?: number;
+  readonly presumedTakenBy?: string;
+  readonly presumedAtMs?: number;
   readonly reusedPoolOf?: string;
   readonly noPool?: NoPool;
   readonly nearMiss?: NearMiss;
@@ -52,6 +54,8 @@ const poolOf = (item: JobItem): PoolState | undefined =>
         billableSeconds: item.billableSeconds,
         stoppedBy: item.stoppedBy,
         heldUntilMs: item.heldUntilMs,
+        presumedTakenBy: item.presumedTakenBy,
+        presumedAtMs: item.presumedAtMs,
       });
 
 export const recordFromItem = (item: JobItem): JobRecord =>
@@ -80,4 +84,6 @@ export const poolAttributes = (state: PoolState): Record<string, unknown> =>
     billableSeconds: state.billableSeconds,
     stoppedBy: state.stoppedBy,
     heldUntilMs: state.heldUntilMs,
+    presumedTakenBy: state.presumedTakenBy,
+    presumedAtMs: state.presumedAtMs,
   });

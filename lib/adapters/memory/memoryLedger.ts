@@ -83,12 +83,21 @@ export class MemoryLedger implements Ledger {
 
   async recordEnd(snapshot: JobSnapshot, outcome: EndOutcome, endEventAtMs?: number): Promise<EndWrite> {
     const before = this.current(snapshot.name);
-    if (outcome.kind === 'pool' && !this.moves(before.pool, outcome.pool)) {
-      // The pool is recorded at that state or further already: the snapshot alone, then the
-      // pool as observePool has it (a refresh of when it was seen), as DynamoLedger does.
+    if (
+      outcome.kind === 'pool' &&
+      (!this.moves(before.pool, outcome.pool) || this.markUnseen(before.pool, outcome.pool, outcome.seenMark))
+    ) {
+      // The pool is recorded at that state or further already, or marked unseen: the snapshot
+      // alone, then the pool as observePool has it (a refresh of when it was seen, or the pool
+      // left as it is), as DynamoLedger does.
       const write = await this.recordSnapshot(snapshot, endEventAtMs);
       if (write.kind === 'stale') return write;
-      const pool = await this.observePool(write.record, outcome.pool);
+      const { pool: _stored, ...job } = write.record;
+      const seen = outcome.seenMark;
+      const pool = await this.observePool(
+        seen !== undefined ? { ...job, pool: { ...outcome.pool, presumedTakenBy: seen } } : job,
+        outcome.pool,
+      );
       return { ...write, record: this.current(snapshot.name), pool };
     }
     const write = await this.recordSnapshot(snapshot, endEventAtMs);
@@ -115,14 +124,28 @@ export class MemoryLedger implements Ledger {
     return !recorded || poolRank(recorded.status) < poolRank(state.status);
   }
 
+  /** A marked pool the caller did not see marked (its `seenMark`) stays Available (as in DynamoLedger). */
+  private markUnseen(
+    recorded: PoolState | undefined,
+    state: PoolState,
+    seenMark: string | undefined,
+  ): boolean {
+    const mark = recorded?.presumedTakenBy;
+    return mark !== undefined && state.status !== 'Available' && mark !== seenMark;
+  }
+
   /** The recorded pool moved forward to `state`. */
   private moved(recorded: PoolState | undefined, state: PoolState): PoolState {
     // Birth only moves earlier, through linkReuse; as in DynamoLedger, an observation never overwrites it.
     const bornAtMs = recorded?.bornAtMs ?? state.bornAtMs;
     const poolId = recorded?.bornAtMs !== undefined ? recorded.poolId : state.poolId;
+    // Leaving Available settles any presumption on the pool: its mark goes with it. A mark is
+    // written by presumeReuse alone: one a state carries over from its record is not.
+    const { presumedTakenBy: _mark, presumedAtMs: _markedAt, ...kept } = recorded ?? {};
+    const { presumedTakenBy: _told, presumedAtMs: _toldAt, ...observed } = state;
     return {
-      ...recorded,
-      ...state,
+      ...(state.status === 'Available' ? recorded : kept),
+      ...observed,
       ...(bornAtMs !== undefined ? { bornAtMs } : {}),
       ...(poolId !== undefined ? { poolId } : {}),
     };
@@ -130,6 +153,8 @@ export class MemoryLedger implements Ledger {
 
   async observePool(record: JobRecord, state: PoolState): Promise<PoolWrite> {
     const current = this.current(record.name);
+    if (this.markUnseen(current.pool, state, record.pool?.presumedTakenBy))
+      return { applied: false, pool: current.pool ?? state };
     if (current.pool && !this.moves(current.pool, state)) {
       if (
         state.status === 'Available' &&
@@ -155,8 +180,18 @@ export class MemoryLedger implements Ledger {
 
   async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
     const to = this.current(toJob);
-    if (to.reusedPoolOf && to.reusedPoolOf !== fromJob)
-      throw new ReuseConflictError(toJob, to.reusedPoolOf, fromJob);
+    if (to.reusedPoolOf && to.reusedPoolOf !== fromJob) {
+      const presumed = this.jobs.get(to.reusedPoolOf)?.pool;
+      if (presumed?.status !== 'Available' || presumed.presumedTakenBy !== toJob)
+        throw new ReuseConflictError(toJob, to.reusedPoolOf, fromJob);
+      // Linked by presumption only: SageMaker's word replaces the link and the birth it carried.
+      this.put({
+        ...to,
+        reusedPoolOf: fromJob,
+        pool: { ...(to.pool ?? { status: 'InUse', observedAtMs: birth.bornAtMs }), ...birth },
+      });
+      return;
+    }
     const { nearMiss: _dropped, ...rest } = to;
     this.put({
       ...rest,
@@ -173,6 +208,36 @@ export class MemoryLedger implements Ledger {
       this.put({ ...record, pool: { ...pool, bornAtMs: birth.bornAtMs, poolId: birth.poolId } });
       job = pool.reusedByJob;
     }
+  }
+
+  async presumeReuse(poolOf: string, byJob: string, atMs: number): Promise<boolean> {
+    const record = this.current(poolOf);
+    const pool = record.pool;
+    if (pool?.status !== 'Available' || record.pendingAction) return false;
+    if (pool.presumedTakenBy !== undefined && pool.presumedTakenBy !== byJob) return false;
+    this.put({
+      ...record,
+      pool: { ...pool, presumedTakenBy: byJob, presumedAtMs: pool.presumedAtMs ?? atMs },
+    });
+    return true;
+  }
+
+  async withdrawPresumption(poolOf: string, byJob: string): Promise<boolean> {
+    const record = this.current(poolOf);
+    if (record.pool?.presumedTakenBy !== byJob) return false;
+    const { presumedTakenBy: _mark, presumedAtMs: _at, ...pool } = record.pool;
+    this.put({ ...record, pool });
+    return true;
+  }
+
+  async unlinkPresumedReuse(toJob: string, fromJob: string): Promise<boolean> {
+    const { reusedPoolOf, pool, ...rest } = this.current(toJob);
+    if (reusedPoolOf !== fromJob) return false;
+    if (!pool || pool.status === 'InUse') this.put(rest);
+    else if (pool.availableSinceMs !== undefined)
+      this.put({ ...rest, pool: { ...pool, bornAtMs: pool.availableSinceMs, poolId: toJob } });
+    else this.put({ ...rest, pool });
+    return true;
   }
 
   async recordNoPool(name: string, noPool: NoPool): Promise<void> {
@@ -201,7 +266,7 @@ export class MemoryLedger implements Ledger {
     asRead: PoolAsRead,
   ): Promise<boolean> {
     const record = this.current(name);
-    if (record.pool?.status !== 'Available') return false;
+    if (record.pool?.status !== 'Available' || record.pool.presumedTakenBy !== undefined) return false;
     if (record.pendingAction && record.pendingAction.atMs >= leaseStartMs) return false;
     if (record.pool.expiresAtMs !== asRead.expiresAtMs || record.pool.heldUntilMs !== asRead.heldUntilMs)
       return false;

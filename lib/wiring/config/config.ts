@@ -9,6 +9,8 @@ export interface CoreConfig {
   readonly tableName: string;
   readonly limits: KeepAliveLimits;
   readonly describeConcurrency: number;
+  /** A warm start presumes its first candidate pool taken instead of describing it (domain/reusePresumption.ts). */
+  readonly presumeReuse: boolean;
   readonly tagKeys: OwnerTagKeys;
   /**
    * The deployment's own account and region: its jobs keep their bare names in the ledger.

@@ -55,6 +55,9 @@ const environment = z
     ),
     POOLWARDEN_POOL_LIFETIME_CAP_SECONDS: seconds(DEFAULT_KEEP_ALIVE_LIMITS.lifetimeCapSeconds),
     POOLWARDEN_DESCRIBE_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+    // A warm start presumes the job took its first candidate pool and the next reconcile's
+    // listing confirms it (domain/reusePresumption.ts); false describes the candidates instead.
+    POOLWARDEN_PRESUME_REUSE: switchVariable(true),
     POOLWARDEN_OWNER_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.owner),
     POOLWARDEN_TEAM_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.team),
     POOLWARDEN_EMAIL_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.email),
@@ -308,6 +311,7 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
         lifetimeCapSeconds: e.POOLWARDEN_POOL_LIFETIME_CAP_SECONDS,
       },
       describeConcurrency: e.POOLWARDEN_DESCRIBE_CONCURRENCY,
+      presumeReuse: e.POOLWARDEN_PRESUME_REUSE,
       tagKeys: {
         owner: e.POOLWARDEN_OWNER_TAG_KEYS,
         team: e.POOLWARDEN_TEAM_TAG_KEYS,

@@ -1,0 +1,186 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { observeDescription } from '../../lib/app/observeDescription';
+import type { Policy } from '../../lib/domain/policy/policy';
+import { silentTelemetry } from '../../lib/ports/telemetry';
+import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
+
+/**
+ * A warm start presumes the job took its first candidate pool, with no describe, and the next
+ * reconcile's listing confirms or corrects it (lib/domain/reusePresumption.ts). Against the
+ * SageMaker emulator on loopback and dynalite.
+ */
+describe('reuse presumption at warm starts (emulator and dynalite)', () => {
+  let dynamo: LocalDynamo;
+  let world: SweepWorld;
+  let ledger: DynamoLedger;
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => dynamo.stop());
+  afterEach(async () => world.stop());
+
+  const startWorld = async (policy: Policy) => {
+    ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
+    world = await new SweepWorld({ ledger, policy, presumeReuse: true }).start();
+  };
+  const describes = () => world.emulator.callCounts().DescribeTrainingJob?.calls ?? 0;
+  /** A job of the sample's match key running for an hour: it holds its pool past the next reconcile. */
+  const submitLong = (name: string) => world.submit(name, 3600, 30, 3600);
+  /** `giver` ends and its pool is recorded Available by its end event, then a first reconcile runs. */
+  const availableGiver = async () => {
+    world.submit('giver', 3600);
+    while (world.warmPoolStatus('giver') !== 'Available') world.advance(30_000);
+    await world.deliver();
+    await world.sweep();
+    expect((await ledger.getJob('giver'))?.pool?.status).toBe('Available');
+  };
+  /** Sweeps once a minute until just before the next reconcile is due. */
+  const sweepUntilReconcile = async (fromMs: number) => {
+    while (world.clock.now() + MIN < fromMs + RECONCILE_EVERY_MS) {
+      world.advance(MIN);
+      const report = await world.sweep();
+      expect(report.listed).toBe(false);
+    }
+    world.advanceTo(fromMs + RECONCILE_EVERY_MS);
+  };
+
+  it('a warm start records the reuse with no describe, and the next reconcile confirms it from its listing', async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    const reconciledAtMs = world.clock.now();
+    const before = describes();
+
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    expect(world.emulator.model.inspectJob('taker')?.reusedPoolOf).toBe('giver');
+    expect(describes()).toBe(before);
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
+    const marked = (await ledger.getJob('giver'))?.pool;
+    expect(marked).toMatchObject({ status: 'Available', presumedTakenBy: 'taker' });
+
+    await sweepUntilReconcile(reconciledAtMs);
+    const report = await world.sweep();
+    expect(report.listed).toBe(true);
+    const truth = world.emulator.model.inspectJob('giver');
+    const confirmed = (await ledger.getJob('giver'))?.pool;
+    expect(confirmed).toMatchObject({
+      status: 'Reused',
+      reusedByJob: 'taker',
+      billableSeconds: truth?.billableSeconds,
+    });
+    expect(confirmed?.presumedTakenBy).toBeUndefined();
+    // Confirmed from the listing's line: still no describe of the pool.
+    expect(describes()).toBe(before);
+    // A confirmation is no surprise: the period is not cut back for it.
+    expect(report.closedEarly).toBe(0);
+  });
+
+  it('a presumption another job proved wrong is corrected by the next reconcile: the taker unlinked, the real one linked', async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    const reconciledAtMs = world.clock.now();
+
+    // A matching job takes the pool, and none of its events arrive.
+    submitLong('rival');
+    world.advance(30_000);
+    await world.deliver(() => true);
+    // The next one starts cold (no pool is left), but the ledger still holds the giver Available.
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    expect(world.emulator.model.inspectJob('taker')?.warmStart).toBe(false);
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
+
+    await sweepUntilReconcile(reconciledAtMs);
+    await world.sweep();
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBeUndefined();
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'rival' });
+    expect((await ledger.getJob('rival'))?.reusedPoolOf).toBe('giver');
+  });
+
+  it('a pool presumed taken but still Available is left alone until the reconcile, then managed by the policy again', async () => {
+    await startWorld(STOP_AFTER_5M);
+    await availableGiver();
+    const reconciledAtMs = world.clock.now();
+    // A job of another match key starts cold; the ledger presumes it took the giver's pool, as a
+    // start event whose reuse SageMaker did not make would have it.
+    world.submit('cold', 3600, 50, 3600);
+    world.advance(30_000);
+    await world.deliver();
+    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
+    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
+    expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
+    const before = describes();
+    // The first reconcile warned of the stop to come, before the mark.
+    const decided = world.decisions.all().length;
+
+    // Idle past the policy's 5 minutes and past sweeps every minute: not stopped, looked at or warned about.
+    await sweepUntilReconcile(reconciledAtMs);
+    expect(world.decisions.all().slice(decided)).toEqual([]);
+    expect(describes()).toBe(before);
+    expect(world.warmPoolStatus('giver')).toBe('Available');
+
+    // The listing shows it Available: the presumption is taken back and the policy stops the pool.
+    await world.sweep();
+    expect((await ledger.getJob('cold'))?.reusedPoolOf).toBeUndefined();
+    expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBeUndefined();
+    expect(world.decisions.all().slice(decided)).toEqual([
+      expect.objectContaining({ job: 'giver', action: 'stop', outcome: 'applied' }),
+    ]);
+    expect(world.warmPoolStatus('giver')).toBe('Terminated');
+  });
+
+  it('a pool marked after its record was read is not settled behind the mark: the presumed link is taken back first', async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    const read = await ledger.getJob('giver');
+    if (!read) throw new Error('expected the giver recorded');
+    // A start event marks the pool while a sweep holds the record it read before.
+    world.submit('cold', 3600, 50, 3600);
+    world.advance(30_000);
+    await world.deliver();
+    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
+    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
+    await ledger.presumeReuse('giver', 'cold', createdAtMs);
+    // The sweep learns from its listing that another job took the pool.
+    const counted: string[] = [];
+    const telemetry = { ...silentTelemetry, count: (metric: string) => void counted.push(metric) };
+    await observeDescription({ ...world.sweepDeps, telemetry }, read, {
+      name: 'giver',
+      status: 'Completed',
+      instanceType: 'ml.g5.xlarge',
+      warmPool: { status: 'Reused', reusedByJob: 'rival', billableSeconds: 60 },
+    });
+    expect((await ledger.getJob('cold'))?.reusedPoolOf).toBeUndefined();
+    expect(counted).toEqual(['ReusesPresumedWrongly']);
+    expect((await ledger.getJob('rival'))?.reusedPoolOf).toBe('giver');
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'rival' });
+  });
+
+  it('a pool whose presumed job was stopped by someone else is recorded Terminated, and the link taken back', async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    const reconciledAtMs = world.clock.now();
+    world.submit('cold', 3600, 50, 3600);
+    world.advance(30_000);
+    await world.deliver();
+    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
+    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
+    await ledger.presumeReuse('giver', 'cold', createdAtMs);
+    // Someone releases the pool outside poolwarden.
+    world.emulator.model.updateKeepAlive('giver', 0);
+
+    await sweepUntilReconcile(reconciledAtMs);
+    await world.sweep();
+    expect((await ledger.getJob('cold'))?.reusedPoolOf).toBeUndefined();
+    const pool = (await ledger.getJob('giver'))?.pool;
+    expect(pool).toMatchObject({
+      status: 'Terminated',
+      billableSeconds: world.emulator.model.inspectJob('giver')?.billableSeconds,
+    });
+  });
+});
