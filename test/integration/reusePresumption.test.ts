@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { observeDescription } from '../../lib/app/observeDescription';
 import type { Policy } from '../../lib/domain/policy/policy';
@@ -159,6 +160,38 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     expect(counted).toEqual(['ReusesPresumedWrongly']);
     expect((await ledger.getJob('rival'))?.reusedPoolOf).toBe('giver');
     expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'rival' });
+  });
+
+  it("a pool's late end event after a warm start presumed it writes the end, takes the wrong link back, then the pool", async () => {
+    await startWorld(LEAVE_ALONE);
+    // The giver's end event is late: the reconcile adopts its pool Available from the listing.
+    world.submit('giver', 3600);
+    while (world.warmPoolStatus('giver') !== 'Available') world.advance(30_000);
+    const late: TrainingJobStateChangeEvent[] = [];
+    const isGiverEnd = (e: TrainingJobStateChangeEvent) =>
+      e.detail.TrainingJobName === 'giver' && e.detail.TrainingJobStatus === 'Completed';
+    await world.deliver((e) => isGiverEnd(e) && late.push(e) > 0);
+    expect(late.length).toBeGreaterThan(0);
+    await world.sweep();
+    expect((await ledger.getJob('giver'))?.pool?.status).toBe('Available');
+    expect((await ledger.getJob('giver'))?.endEventAtMs).toBeUndefined();
+    // A rival takes the pool unseen; the next job starts cold and is presumed to have taken it.
+    submitLong('rival');
+    world.advance(30_000);
+    await world.deliver(() => true);
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({ presumedTakenBy: 'taker' });
+
+    for (const event of late) await world.deliverEvent(event);
+    const giver = await ledger.getJob('giver');
+    expect(giver?.endEventAtMs).toBeDefined();
+    expect(giver?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'rival' });
+    expect(giver?.pool?.presumedTakenBy).toBeUndefined();
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBeUndefined();
+    expect((await ledger.getJob('rival'))?.reusedPoolOf).toBe('giver');
+    expect((await ledger.availablePools(10)).items.map((r) => r.name)).not.toContain('giver');
   });
 
   it('a pool whose presumed job was stopped by someone else is recorded Terminated, and the link taken back', async () => {
