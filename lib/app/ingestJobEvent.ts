@@ -1,5 +1,4 @@
 import type { JobRecord } from '../domain/jobRecord';
-import { expiryAfterJobEnd } from '../domain/keepAlive';
 import { isTerminal, type JobSnapshot } from '../domain/trainingJob';
 import { explainNoPool, type NoPool } from '../domain/warmPool';
 import type { EndWrite } from '../ports/ledger';
@@ -59,13 +58,22 @@ const ingest = async (
   if (isTerminal(snapshot.status)) {
     // SageMaker is asked first, so that the end and its pool are one write; a job it no longer
     // knows is recorded ended without a pool.
-    const description =
-      source.kind === 'sagemaker' ? source.description : await deps.trainingJobs.describe(snapshot.name);
     const known =
       source.kind === 'sagemaker'
         ? { ...(source.read ? { read: source.read } : {}), reuseFirst: true }
         : { reuseFirst: false };
-    if (description) return ingestEnd(deps, snapshot, description, known, arrivedAtMs, view);
+    try {
+      const description =
+        source.kind === 'sagemaker' ? source.description : await deps.trainingJobs.describe(snapshot.name);
+      if (description) return await ingestEnd(deps, snapshot, description, known, arrivedAtMs, view);
+    } catch (error) {
+      // Nothing of the end may be written yet (the describe, a link or a reactor before the write
+      // failed): its first arrival is kept all the same, so that Lambda's retry does not make an
+      // end that came on time look late (listingPace.ts). Best effort: the first error is thrown.
+      if (arrivedAtMs !== undefined)
+        await deps.ledger.recordEndEvent(snapshot.name, arrivedAtMs).catch(() => undefined);
+      throw error;
+    }
   }
   const write = await deps.ledger.recordSnapshot(snapshot, arrivedAtMs);
   if (write.kind === 'stale') {
@@ -122,7 +130,12 @@ const ingestEnd = async (
     record.reusedPoolOf && previous?.lastModifiedMs === snapshot.lastModifiedMs
       ? retellLinkedReuse(deps, record)
       : detectReuse(deps, record, view);
-  const before: JobRecord = { ...(source.read ?? { name: snapshot.name }), job: snapshot };
+  // A pool handed on before its end was handled: the link to the next job comes before the write
+  // and carries the chain's birth and id, which only the job's record holds (its start's link).
+  const read =
+    source.read ??
+    (description.warmPool?.status === 'Reused' ? await deps.ledger.getJob(snapshot.name) : undefined);
+  const before: JobRecord = { ...(read ?? { name: snapshot.name }), job: snapshot };
   const reusedFirst = source.reuseFirst ? await lookForReuse(before, source.read?.job) : [];
   let write: EndWrite | undefined;
   // The presumption mark this caller saw (an adoption's read): only that one may the write settle.
@@ -160,7 +173,8 @@ const ingestEnd = async (
         f.kind === 'pool-available' && f.job.name === snapshot.name ? { ...f, job: linked } : f,
       );
   }
-  if (write.pool?.applied) poolFacts = await Promise.all(poolFacts.map((f) => capToChain(deps, f)));
+  // Whether or not this write applied it: a retry must cap what a dying first attempt did not.
+  poolFacts = await Promise.all(poolFacts.map((f) => capToChain(deps, f)));
   const ended: LedgerFact = { kind: 'job-ended', job: record };
   const told: LedgerFact[] = noPool ? [{ kind: 'no-pool', job: record, noPool }] : [];
   return { kind: 'applied', facts: [...reuseFacts, ended, ...poolFacts, ...told] };
@@ -174,15 +188,10 @@ const ingestEnd = async (
 const capToChain = async (deps: DetectReuseDeps, fact: LedgerFact): Promise<LedgerFact> => {
   const pool = fact.kind === 'pool-available' ? fact.job.pool : undefined;
   if (fact.kind !== 'pool-available' || !pool) return fact;
-  const { availableSinceMs, keepAliveSeconds, bornAtMs, expiresAtMs } = pool;
-  if (
-    availableSinceMs === undefined ||
-    keepAliveSeconds === undefined ||
-    bornAtMs === undefined ||
-    expiresAtMs === undefined
-  )
-    return fact;
-  const capped = expiryAfterJobEnd(availableSinceMs, keepAliveSeconds, bornAtMs, deps.limits);
+  const { bornAtMs, expiresAtMs } = pool;
+  if (bornAtMs === undefined || expiresAtMs === undefined) return fact;
+  // The cap alone: a keep-alive changed since the end (an extension counts from its update) is no cap.
+  const capped = bornAtMs + deps.limits.lifetimeCapSeconds * 1000;
   if (capped >= expiresAtMs || !(await deps.ledger.capExpiry(fact.job.name, capped))) return fact;
   return { ...fact, job: { ...fact.job, pool: { ...pool, expiresAtMs: capped } } };
 };

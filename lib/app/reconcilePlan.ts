@@ -27,6 +27,7 @@ import {
   type EndTimeliness,
   LATE_END_GRACE_MS,
   type ListingPace,
+  learntLate,
   type RecordedEnd,
   SOONER_LISTING_EVERY_MS,
 } from './listingPace';
@@ -547,6 +548,11 @@ export const planCatchUp = async (
  * Terminated, and an end handled only up to its snapshot write (the invocation died, its retries
  * were lost) leaves `InUse` behind: the pool is not recorded.
  */
+const arrivedOnTime = (job: JobListing, record: JobRecord | undefined): boolean =>
+  record?.endEventAtMs !== undefined &&
+  job.endedAtMs !== undefined &&
+  !learntLate(job.endedAtMs, record.endEventAtMs);
+
 const poolRecorded = (record: JobRecord): boolean =>
   record.pool !== undefined && record.pool.status !== 'InUse';
 
@@ -676,7 +682,10 @@ class PlanDraft {
       const record = read.get(job.name);
       const endRecorded = record?.job !== undefined && isTerminal(record.job.status);
       if (endRecorded) recorded.push(recordedEnd(job, record));
-      else (endedLongAgo(job) ? late : pending).push(job.name);
+      // Its event came on time, but its handling has not written the end yet (a describe that
+      // failed, Lambda retrying): judged by that arrival once recorded, not late for the listing.
+      else if (endedLongAgo(job) && !arrivedOnTime(job, record)) late.push(job.name);
+      else pending.push(job.name);
       if (!endRecorded || (job.warmPoolStatus !== undefined && !(record && poolRecorded(record))))
         adopt.add(job.name);
     }

@@ -65,6 +65,11 @@ export class MemoryLedger implements Ledger {
   }
 
   async recordSnapshot(snapshot: JobSnapshot, endEventAtMs?: number): Promise<SnapshotWrite> {
+    return this.snapshotNow(snapshot, endEventAtMs);
+  }
+
+  /** recordSnapshot without a turn of the event loop, so that recordEnd is one step as DynamoDB's write is. */
+  private snapshotNow(snapshot: JobSnapshot, endEventAtMs?: number): SnapshotWrite {
     const record = this.current(snapshot.name);
     const known = record.job;
     if (!supersedes(snapshot, known && { ...known, statusRank: statusRank(known.status) }))
@@ -82,16 +87,17 @@ export class MemoryLedger implements Ledger {
   }
 
   async recordEnd(snapshot: JobSnapshot, outcome: EndOutcome, endEventAtMs?: number): Promise<EndWrite> {
-    const before = this.current(snapshot.name);
+    // No await before the last put: nothing may interleave, as nothing does within DynamoDB's one write.
+    const write = this.snapshotNow(snapshot, endEventAtMs);
+    if (write.kind === 'stale') return write;
+    const before = write.record;
     if (
       outcome.kind === 'pool' &&
       (!this.moves(before.pool, outcome.pool) || this.markUnseen(before.pool, outcome.pool, outcome.seenMark))
     ) {
       // The pool is recorded at that state or further already, or marked unseen: the snapshot
       // alone, then the pool as observePool has it (a refresh of when it was seen, or the pool
-      // left as it is), as DynamoLedger does.
-      const write = await this.recordSnapshot(snapshot, endEventAtMs);
-      if (write.kind === 'stale') return write;
+      // left as it is), as DynamoLedger does. observePool puts before its first await.
       const { pool: _stored, ...job } = write.record;
       const seen = outcome.seenMark;
       const pool = await this.observePool(
@@ -100,8 +106,6 @@ export class MemoryLedger implements Ledger {
       );
       return { ...write, record: this.current(snapshot.name), pool };
     }
-    const write = await this.recordSnapshot(snapshot, endEventAtMs);
-    if (write.kind === 'stale') return write;
     const record = this.put({
       ...write.record,
       ...(outcome.kind === 'pool' ? { pool: this.moved(before.pool, outcome.pool) } : {}),

@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryLedger } from '../../../lib/adapters/memory/memoryLedger';
+import { crashable } from '../../support/crashableLedger';
+import { LEAVE_ALONE, MIN, SweepWorld } from '../../support/sweepWorld';
+
+describe('a late end event whose pool was handed on meanwhile, dying after its first write', () => {
+  let world: SweepWorld | undefined;
+  afterEach(async () => world?.stop());
+
+  it("leaves the next job with its chain's id and birth", async () => {
+    const { ledger, state } = crashable(new MemoryLedger());
+    const w = await new SweepWorld({ ledger, policy: LEAVE_ALONE }).start();
+    world = w;
+    w.submit('giver', 3600, 30, 60);
+    w.advance(10 * MIN);
+    await w.deliver();
+    w.submit('taker', 3600, 30, 60);
+    w.advance(10 * MIN);
+    const takerEvents = w.events.splice(0);
+    for (const e of takerEvents) if (e.detail.TrainingJobStatus !== 'Completed') await w.deliverEvent(e);
+    w.submit('third', 3600, 30, 600);
+    w.advance(3 * MIN);
+    await w.deliver();
+    const end = takerEvents.find((e) => e.detail.TrainingJobStatus === 'Completed');
+    if (!end) throw new Error('no end');
+    state.dying = true;
+    state.wrote = false;
+    await expect(w.deliverEvent(end)).rejects.toThrow('the invocation died');
+    state.dying = false;
+    const giver = await ledger.getJob('giver');
+    expect((await ledger.getJob('third'))?.pool).toMatchObject({
+      poolId: 'giver',
+      bornAtMs: giver?.pool?.bornAtMs,
+    });
+  });
+});
