@@ -17,6 +17,7 @@ import {
 import { POOL_TRANSITIONS_MOVE_LAST_MODIFIED, recentPoolsWindowMs } from '../domain/reconcileWindow';
 import { isPresumedTaken } from '../domain/reusePresumption';
 import { isTerminal } from '../domain/trainingJob';
+import { mayUseWarmPools } from '../domain/warmPool';
 import type { Ledger } from '../ports/ledger';
 import type { FullListResume, ReconcileClaim, ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { TrainingJobDescription } from '../ports/trainingJobs';
@@ -339,7 +340,7 @@ const dearestRunningUsdPerHour = async (
   const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
   const fromRunning = running.reduce((dearest, record) => {
     const job = record.job;
-    if (!job || job.keepAliveSeconds === 0 || job.spot || job.heterogeneous) return dearest;
+    if (!job || job.keepAliveSeconds === 0 || !mayUseWarmPools(job)) return dearest;
     return Math.max(dearest, poolIdleUsdPerHour(prices, job) ?? Number.POSITIVE_INFINITY);
   }, 0);
   return presumed.reduce((dearest, record) => {

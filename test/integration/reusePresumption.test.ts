@@ -4,7 +4,14 @@ import { observeDescription } from '../../lib/app/observeDescription';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
+import {
+  LEAVE_ALONE,
+  MIN,
+  RECONCILE_EVERY_MS,
+  STOP_AFTER_5M,
+  SweepWorld,
+  sampleJob,
+} from '../support/sweepWorld';
 
 /**
  * A warm start presumes the job took its first candidate pool, with no describe, and the next
@@ -182,5 +189,46 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
       status: 'Terminated',
       billableSeconds: world.emulator.model.inspectJob('giver')?.billableSeconds,
     });
+  });
+
+  it('a spot job of the key takes no pool: its start and its end presume none, and the pool stays managed', async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    const reconciledAtMs = world.clock.now();
+    const before = describes();
+    world.emulator.submit({ ...sampleJob('spotty', 3600, 30, 20 * 60), spot: true });
+    world.advance(30_000);
+    await world.deliver();
+    expect(world.emulator.model.inspectJob('spotty')?.warmStart).toBe(false);
+    expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBeUndefined();
+    expect((await ledger.getJob('spotty'))?.reusedPoolOf).toBeUndefined();
+    expect(describes()).toBe(before);
+
+    // Past a reconcile and the spot job's end: still no mark, and the pool as SageMaker holds it.
+    while (world.clock.now() < reconciledAtMs + RECONCILE_EVERY_MS) {
+      world.advance(MIN);
+      await world.sweep();
+    }
+    while (world.emulator.model.inspectJob('spotty')?.status === 'InProgress') world.advance(MIN);
+    await world.deliver();
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Available' });
+    expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBeUndefined();
+    expect((await ledger.getJob('spotty'))?.reusedPoolOf).toBeUndefined();
+    expect(world.warmPoolStatus('giver')).toBe('Available');
+  });
+
+  it('a warm start heard first by its end event describes its candidates: only the first start event presumes', async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    const before = describes();
+    world.submit('taker', 3600);
+    world.advance(30_000);
+    await world.deliver(() => true); // its start event is lost
+    while (world.emulator.model.inspectJob('taker')?.status === 'InProgress') world.advance(MIN);
+    await world.deliver();
+    // Described, not presumed: what SageMaker says is recorded at once, with no mark to settle.
+    expect(describes()).toBeGreaterThan(before);
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
   });
 });
