@@ -1,6 +1,6 @@
 import type { JobRecord, PoolState } from '../domain/jobRecord';
 import { expiryAfterJobEnd, type KeepAliveLimits } from '../domain/keepAlive';
-import { presumedBillableSeconds, presumptionVerdict } from '../domain/reusePresumption';
+import { presumptionVerdict } from '../domain/reusePresumption';
 import type { Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
 import type { Telemetry } from '../ports/telemetry';
@@ -96,17 +96,17 @@ export const observeDescription = async (
     poolId: state.poolId ?? record.name,
     bornAtMs: state.bornAtMs ?? deps.clock.now(),
   };
-  // A presumption confirmed (reusePresumption.ts): its start linked the reuse before marking the
-  // pool, and told it, so the reactors hear it again as told, not as new.
   // A presumption SageMaker's word proves wrong (reusePresumption.ts): its link is taken back
   // before the pool may leave the Available index, so a crash in between leaves the mark to settle.
   const mark = record.pool?.status === 'Available' ? record.pool.presumedTakenBy : undefined;
   if (mark !== undefined && presumptionVerdict(mark, state) === 'wrong' && state.status !== 'Available')
     await takeBackPresumption(deps, record.name, mark, state);
-  // When SageMaker billed what the presumption told, there is nothing new to tell at all.
+  // A presumption confirmed (reusePresumption.ts): its start linked the reuse before marking the
+  // pool, and told it, the usage statistics' sample of the hop and its idle cost included. Told
+  // again with other billed seconds, it would be a second sample of one hop (a sample is keyed by
+  // the hop's end), so nothing is told: the ledger alone records what SageMaker billed.
   const confirmed = reusedBy !== undefined && mark === reusedBy;
-  const toldAlready =
-    confirmed && record.pool !== undefined && presumedBillableSeconds(record.pool) === state.billableSeconds;
+  const toldAlready = confirmed;
   if (reusedBy && !confirmed) await deps.ledger.linkReuse(record.name, reusedBy, provisional);
   const leaving = (state.status === 'Terminated' || reusedBy !== undefined) && !toldAlready;
   if (leaving && deps.beforeLeaving) {

@@ -61,8 +61,8 @@ export const presumedObservation = (pool: PoolState, job: JobSnapshot): WarmPool
 
 /**
  * The idle seconds a marked pool's presumption told (presumedObservation, from the pool's own
- * record: it keeps when the job presumed to take it was created). SageMaker billing the same is a
- * confirmation with nothing new to tell; undefined when the pool is not marked.
+ * record: it keeps when the job presumed to take it was created); undefined when the pool is not
+ * marked. A confirmation tells nothing new, whatever SageMaker billed (observeDescription.ts).
  */
 export const presumedBillableSeconds = (pool: PoolState): number | undefined =>
   pool.presumedTakenBy === undefined || pool.presumedAtMs === undefined || pool.availableSinceMs === undefined

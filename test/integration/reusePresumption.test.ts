@@ -1,7 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { observeDescription } from '../../lib/app/observeDescription';
+import { processJobStateChange } from '../../lib/app/processJobStateChange';
+import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import type { Policy } from '../../lib/domain/policy/policy';
+import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import {
@@ -230,5 +236,64 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     expect(describes()).toBeGreaterThan(before);
     expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
     expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
+  });
+
+  describe('the usage statistics count each presumed hop once, with what SageMaker billed', () => {
+    const idleUsd: number[] = [];
+    const reactor = () =>
+      usageStatsReactor(world.stats, DEFAULT_PRICES, { onIdleSpend: (usd) => void idleUsd.push(usd) });
+    /** Delivers the events with the usage statistics' reactor, as the event handler runs it. */
+    const deliverWithStats = async (lose: (e: TrainingJobStateChangeEvent) => boolean = () => false) => {
+      for (const event of world.events.splice(0)) {
+        if (lose(event)) continue;
+        await processJobStateChange(event, {
+          ...world.sweepDeps,
+          describeConcurrency: 2,
+          presumeReuse: true,
+          tagKeys: DEFAULT_OWNER_TAG_KEYS,
+          telemetry: silentTelemetry,
+          reactors: [reactor()],
+        });
+      }
+    };
+    const giverGaps = async () => {
+      const giver = await ledger.getJob('giver');
+      const key = gapScopeId({ kind: 'matchKey', key: giver?.job?.matchKey ?? '' });
+      return (await world.stats.recentGaps(key, 50)).filter((g) => g.job === 'giver');
+    };
+
+    it('a confirmation billing other seconds than presumed writes no second sample for the hop', async () => {
+      idleUsd.length = 0;
+      await startWorld(LEAVE_ALONE);
+      world.submit('giver', 3600);
+      while (world.warmPoolStatus('giver') !== 'Available') world.advance(30_000);
+      await deliverWithStats();
+      world.advance(5 * MIN);
+      submitLong('taker');
+      world.advance(30_000);
+      await deliverWithStats();
+      const marked = await ledger.getJob('giver');
+      if (!marked) throw new Error('expected the giver recorded');
+      expect(marked.pool?.presumedTakenBy).toBe('taker');
+      // SageMaker bills a second more than presumed (provisioning, rounding: not documented to the instant).
+      const billableSeconds = (world.emulator.model.inspectJob('giver')?.billableSeconds ?? 0) + 1;
+      const facts = await observeDescription({ ...world.sweepDeps, telemetry: silentTelemetry }, marked, {
+        name: 'giver',
+        status: 'Completed',
+        instanceType: 'ml.g5.xlarge',
+        warmPool: { status: 'Reused', reusedByJob: 'taker', billableSeconds },
+      });
+      await reactor().react(facts);
+      const gaps = await giverGaps();
+      expect(gaps).toHaveLength(1);
+      expect(gaps[0]?.gapSeconds).toBe(billableSeconds - 1);
+      expect(idleUsd).toHaveLength(1);
+      // The ledger records what SageMaker billed.
+      expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', billableSeconds });
+    });
+
+    // Not yet: the presumed hop's sample (keyed by its presumed end) and its idle cost stay beside
+    // the sample of the hop as SageMaker ended it (review 12b, finding 2).
+    it.todo('a presumption the reconcile proves wrong leaves no sample of its own: the hop counts once');
   });
 });
