@@ -156,10 +156,13 @@ export const planReconcile = async (
   reconciler: ReconcileDeps,
   pools: readonly JobRecord[],
   nowMs: number,
+  /** Told the claim's answer, before any listing (which may fail): whose reconcile is in force. */
+  onClaim?: (claim: ReconcileClaim) => void,
 ): Promise<ReconcilePlan | undefined> => {
   const every = deps.reconcileEveryMs;
   reconciler.pace?.noteAvailable(pools);
   const claim = await claimReconcile(deps, reconciler, nowMs, pools);
+  onClaim?.(claim);
   if (!claim.claimed) return planSooner(deps, reconciler, pools, nowMs);
   // What changed since the last listing done covers everything only if the reconciles came about
   // when due, and a claim since that died left no more than a period unlisted; a period of

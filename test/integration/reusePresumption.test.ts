@@ -35,9 +35,17 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
   afterAll(async () => dynamo.stop());
   afterEach(async () => world.stop());
 
+  /** Whether SageMaker answers ListTrainingJobs with ThrottlingException (past the SDK's retries). */
+  let listingFails = false;
   const startWorld = async (policy: Policy) => {
+    listingFails = false;
     ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({ ledger, policy, presumeReuse: true }).start();
+    world = await new SweepWorld({
+      ledger,
+      policy,
+      presumeReuse: true,
+      throttle: (operation) => listingFails && operation === 'ListTrainingJobs',
+    }).start();
   };
   const describes = () => world.emulator.callCounts().DescribeTrainingJob?.calls ?? 0;
   /** A job of the sample's match key running for an hour: it holds its pool past the next reconcile. */
@@ -236,6 +244,48 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     expect(describes()).toBeGreaterThan(before);
     expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
     expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
+  });
+
+  it('while the listing fails, a pool wrongly presumed taken is described once its mark is overdue, then managed again', async () => {
+    await startWorld(STOP_AFTER_5M);
+    await availableGiver();
+    world.submit('cold', 3600, 50, 3600);
+    world.advance(30_000);
+    await world.deliver();
+    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
+    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
+    expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
+    // Throttled past the SDK's retries, or a member account's role without ListTrainingJobs.
+    listingFails = true;
+    const counted: string[] = [];
+    const telemetry = { ...silentTelemetry, count: (metric: string) => void counted.push(metric) };
+    while (world.clock.now() < createdAtMs + 2 * RECONCILE_EVERY_MS) {
+      world.advance(MIN);
+      await world.sweep({ telemetry });
+    }
+    expect(counted).toContain('ReusePresumptionsOverdue');
+    expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBeUndefined();
+    expect((await ledger.getJob('cold'))?.reusedPoolOf).toBeUndefined();
+    expect(world.warmPoolStatus('giver')).toBe('Terminated');
+  });
+
+  it('a mark is not described while the reconciles list: the listing settles it, with no describe', async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    const before = describes();
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    const counted: string[] = [];
+    const telemetry = { ...silentTelemetry, count: (metric: string) => void counted.push(metric) };
+    const createdAtMs = (await ledger.getJob('taker'))?.job?.createdAtMs ?? 0;
+    while (world.clock.now() < createdAtMs + 2 * RECONCILE_EVERY_MS) {
+      world.advance(MIN);
+      await world.sweep({ telemetry });
+    }
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
+    expect(counted).not.toContain('ReusePresumptionsOverdue');
+    expect(describes()).toBe(before);
   });
 
   describe('the usage statistics count each presumed hop once, with what SageMaker billed', () => {
