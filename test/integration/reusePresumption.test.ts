@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { applyPoolAction } from '../../lib/app/applyPoolAction';
 import { observeDescription } from '../../lib/app/observeDescription';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
@@ -286,6 +287,90 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
     expect(counted).not.toContain('ReusePresumptionsOverdue');
     expect(describes()).toBe(before);
+  });
+
+  it("a person's stop on a pool wrongly presumed taken settles it with one describe, then stops it", async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    world.submit('cold', 3600, 50, 3600);
+    world.advance(30_000);
+    await world.deliver();
+    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
+    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
+    expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
+    const head = await ledger.getJob('giver');
+    if (!head) throw new Error('expected the giver recorded');
+    const before = describes();
+    const result = await applyPoolAction(world.sweepDeps, {
+      head,
+      action: 'stop',
+      actor: 'slack:U123',
+      reason: 'clicked Stop now',
+      dryRun: false,
+      dedupeKey: 'slack:click-1',
+    });
+    expect(describes()).toBe(before + 1);
+    expect(result.decision.outcome).toBe('applied');
+    expect(world.warmPoolStatus('giver')).toBe('Terminated');
+    expect((await ledger.getJob('cold'))?.reusedPoolOf).toBeUndefined();
+  });
+
+  it("a person's extend on a pool its job did take is answered as reused, and recorded so", async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    const head = await ledger.getJob('giver');
+    if (!head) throw new Error('expected the giver recorded');
+    expect(head.pool?.presumedTakenBy).toBe('taker');
+    const result = await applyPoolAction(world.sweepDeps, {
+      head,
+      action: 'extend',
+      keepAliveSeconds: 7200,
+      actor: 'slack:U123',
+      reason: 'clicked Keep 2 h',
+      dryRun: false,
+      dedupeKey: 'slack:click-2',
+    });
+    expect(result.decision).toMatchObject({ outcome: 'skipped', error: 'the pool was reused by job taker' });
+    expect(result.record.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
+  });
+
+  it("a person's stop on a marked pool SageMaker cannot be asked about is answered plainly, and nothing is written", async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    const head = await ledger.getJob('giver');
+    if (!head) throw new Error('expected the giver recorded');
+    const result = await applyPoolAction(
+      {
+        ...world.sweepDeps,
+        trainingJobs: {
+          ...world.sweepDeps.trainingJobs,
+          describe: async () => {
+            throw new Error('aborted at the click budget');
+          },
+        },
+      },
+      {
+        head,
+        action: 'stop',
+        actor: 'slack:U123',
+        reason: 'clicked Stop now',
+        dryRun: false,
+        dedupeKey: 'slack:click-3',
+      },
+    );
+    expect(result.decision.outcome).toBe('skipped');
+    expect(result.decision.error).toMatch(/presumed taken by job taker until the next reconcile/);
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({
+      status: 'Available',
+      presumedTakenBy: 'taker',
+    });
   });
 
   describe('the usage statistics count each presumed hop once, with what SageMaker billed', () => {
