@@ -199,6 +199,8 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
           );
         current = (await deps.ledger.getJob(head.name)) ?? head;
       }
+      /** What settling a mark first told (a presumption withdrawn), for the caller's reactors. */
+      const released: LedgerFact[] = [];
       const taker = current.pool?.status === 'Available' ? current.pool.presumedTakenBy : undefined;
       if (taker !== undefined) {
         // Presumed taken by a job (reusePresumption.ts): the ledger may not act on it until
@@ -214,6 +216,7 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
             settled.facts,
           );
         current = settled.record;
+        released.push(...settled.facts);
       }
       const previous = current.pool?.keepAliveSeconds;
       const intent: PendingAction = {
@@ -239,7 +242,8 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
         return notClaimed(
           'another action on this pool is in progress, the pool changed since it was read, or the ledger no longer holds it Available',
         );
-      return carryOut(deps, current, intent, false);
+      const result = await carryOut(deps, current, intent, false);
+      return released.length > 0 ? { ...result, facts: [...released, ...result.facts] } : result;
     }
   }
 };
@@ -255,7 +259,7 @@ const settleMarkFirst = async (
   head: JobRecord,
   taker: string,
 ): Promise<
-  | { readonly kind: 'released'; readonly record: JobRecord }
+  | { readonly kind: 'released'; readonly record: JobRecord; readonly facts: LedgerFact[] }
   | {
       readonly kind: 'gone';
       readonly record: JobRecord;
@@ -281,7 +285,7 @@ const settleMarkFirst = async (
   }
   if (outcome.kind === 'left') return unsettled('SageMaker does not tell yet');
   const record = (await deps.ledger.getJob(head.name)) ?? head;
-  if (outcome.kind === 'released') return { kind: 'released', record };
+  if (outcome.kind === 'released') return { kind: 'released', record, facts: outcome.facts };
   const pool = record.pool;
   const error =
     pool?.status === 'Reused'

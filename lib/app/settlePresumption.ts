@@ -62,6 +62,7 @@ export const settlePresumption = async (
   await deps.ledger.withdrawPresumption(pool.name, taker);
   const { presumedTakenBy: _mark, presumedAtMs: _at, ...state } = marked;
   const head: JobRecord = { ...pool, pool: state };
+  const withdrawn: LedgerFact = { kind: 'reuse-withdrawn', fromJob: pool, toJob: taker };
   const facts = description ? await observeDescription(deps, head, description) : [];
-  return { kind: 'released', head, facts };
+  return { kind: 'released', head, facts: [withdrawn, ...facts] };
 };

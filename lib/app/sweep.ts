@@ -513,7 +513,10 @@ const reactOrThrow = async (deps: SweepDeps, facts: readonly LedgerFact[]): Prom
     deps.telemetry.count('ReactorFailures');
   });
   const first = facts[0];
-  const job = first?.kind === 'pool-reused' ? first.fromJob.name : (first?.job.name ?? '');
+  const job =
+    first?.kind === 'pool-reused' || first?.kind === 'reuse-withdrawn'
+      ? first.fromJob.name
+      : (first?.job.name ?? '');
   if (failed.length > 0) throw new ReactorsFailedError(job, failed);
 };
 

@@ -5,6 +5,7 @@ import { applyPoolAction } from '../../lib/app/applyPoolAction';
 import { observeDescription } from '../../lib/app/observeDescription';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
+import { historyDay } from '../../lib/domain/historyDay';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import type { Policy } from '../../lib/domain/policy/policy';
@@ -427,8 +428,38 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
       expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', billableSeconds });
     });
 
-    // Not yet: the presumed hop's sample (keyed by its presumed end) and its idle cost stay beside
-    // the sample of the hop as SageMaker ended it (review 12b, finding 2).
-    it.todo('a presumption the reconcile proves wrong leaves no sample of its own: the hop counts once');
+    it('a presumption the reconcile proves wrong has its sample withdrawn: the hop counts once, as SageMaker ended it', async () => {
+      idleUsd.length = 0;
+      await startWorld(LEAVE_ALONE);
+      world.submit('giver', 3600);
+      while (world.warmPoolStatus('giver') !== 'Available') world.advance(30_000);
+      await deliverWithStats();
+      await world.sweep({ reactors: [reactor()] });
+      const reconciledAtMs = world.clock.now();
+      // A matching job takes the pool and none of its events arrive; the next starts cold and presumes it.
+      submitLong('rival');
+      world.advance(MIN);
+      await deliverWithStats(() => true);
+      submitLong('taker');
+      world.advance(5 * MIN);
+      await deliverWithStats();
+      expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBe('taker');
+      while (world.clock.now() < reconciledAtMs + RECONCILE_EVERY_MS) {
+        world.advance(MIN);
+        await world.sweep({ reactors: [reactor()] });
+      }
+      expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'rival' });
+      // The presumed sample is written over as withdrawn: one sample counts, as SageMaker ended the hop.
+      const gaps = (await giverGaps()).filter((g) => !g.withdrawn);
+      expect(gaps).toHaveLength(1);
+      expect(gaps[0]?.gapSeconds).toBe(world.emulator.model.inspectJob('giver')?.billableSeconds);
+      // The idle-cost metric counted the presumed hop, then counted it back: it sums to the hop's cost.
+      const [presumed, back, ended] = idleUsd;
+      expect(back).toBeCloseTo(-(presumed ?? 0), 9);
+      expect(idleUsd.reduce((a, b) => a + b, 0)).toBeCloseTo(ended ?? Number.NaN, 9);
+      expect(await world.stats.idleSpendByJob('vision', historyDay(gaps[0]?.atMs ?? 0))).toEqual(
+        new Map([['giver', ended]]),
+      );
+    });
   });
 });
