@@ -5,10 +5,12 @@ import type { JobRecord, PendingAction } from '../domain/jobRecord';
 import { expiryAfterUpdate } from '../domain/keepAlive';
 import type { DecisionLog, DecisionOutcome, DecisionRecord, PoolAction } from '../ports/decisionLog';
 import type { PoolAsRead } from '../ports/ledger';
+import { silentTelemetry } from '../ports/telemetry';
 import type { TrainingJobDescription, TrainingJobs } from '../ports/trainingJobs';
 import type { AcceptedStops } from './acceptedStops';
 import type { LedgerFact } from './ledgerFacts';
 import { type ObserveDeps, observeDescription } from './observeDescription';
+import { type PresumptionOutcome, settlePresumption } from './settlePresumption';
 
 export interface ActionDeps extends ObserveDeps {
   readonly trainingJobs: TrainingJobs;
@@ -197,6 +199,25 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
           );
         current = (await deps.ledger.getJob(head.name)) ?? head;
       }
+      /** What settling a mark first told (a presumption withdrawn), for the caller's reactors. */
+      const released: LedgerFact[] = [];
+      const taker = current.pool?.status === 'Available' ? current.pool.presumedTakenBy : undefined;
+      if (taker !== undefined) {
+        // Presumed taken by a job (reusePresumption.ts): the ledger may not act on it until
+        // SageMaker's word, so one describe settles it now rather than refusing the request.
+        const settled = await settleMarkFirst(deps, current, taker);
+        if (settled.kind === 'unsettled') return notClaimed(settled.error);
+        if (settled.kind === 'gone')
+          return record(
+            'skipped',
+            { keepAliveSeconds: seconds, error: settled.error },
+            key,
+            settled.record,
+            settled.facts,
+          );
+        current = settled.record;
+        released.push(...settled.facts);
+      }
       const previous = current.pool?.keepAliveSeconds;
       const intent: PendingAction = {
         dedupeKey: key,
@@ -221,9 +242,56 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
         return notClaimed(
           'another action on this pool is in progress, the pool changed since it was read, or the ledger no longer holds it Available',
         );
-      return carryOut(deps, current, intent, false);
+      const result = await carryOut(deps, current, intent, false);
+      return released.length > 0 ? { ...result, facts: [...released, ...result.facts] } : result;
     }
   }
+};
+
+/**
+ * A pool presumed taken, settled from one describe (settlePresumption.ts) before a person's
+ * extend or stop: still Available (the job did not take it), it is unmarked and acted on; no
+ * longer Available, it is recorded as SageMaker shows it; when SageMaker cannot tell or be asked
+ * in time, the request is answered plainly, and the next reconcile settles the pool.
+ */
+const settleMarkFirst = async (
+  deps: ActionDeps,
+  head: JobRecord,
+  taker: string,
+): Promise<
+  | { readonly kind: 'released'; readonly record: JobRecord; readonly facts: LedgerFact[] }
+  | {
+      readonly kind: 'gone';
+      readonly record: JobRecord;
+      readonly facts: LedgerFact[];
+      readonly error: string;
+    }
+  | { readonly kind: 'unsettled'; readonly error: string }
+> => {
+  const unsettled = (why: string) => ({
+    kind: 'unsettled' as const,
+    error: `the pool is presumed taken by job ${taker} until the next reconcile confirms it (${why})`,
+  });
+  let outcome: PresumptionOutcome;
+  try {
+    outcome = await settlePresumption(
+      { ...deps, telemetry: deps.telemetry ?? silentTelemetry },
+      head,
+      undefined,
+      true,
+    );
+  } catch (error) {
+    return unsettled(`SageMaker could not be asked now: ${namedErrorMessage(error)}`);
+  }
+  if (outcome.kind === 'left') return unsettled('SageMaker does not tell yet');
+  const record = (await deps.ledger.getJob(head.name)) ?? head;
+  if (outcome.kind === 'released') return { kind: 'released', record, facts: outcome.facts };
+  const pool = record.pool;
+  const error =
+    pool?.status === 'Reused'
+      ? `the pool was reused by job ${pool.reusedByJob ?? taker}`
+      : `the pool is no longer Available (${pool?.status ?? 'unknown'})`;
+  return { kind: 'gone', record, facts: outcome.facts, error };
 };
 
 const poolAsRead = (record: JobRecord): PoolAsRead => {

@@ -9,6 +9,7 @@ import {
   presumptionVerdict,
 } from '../domain/reusePresumption';
 import type { JobSnapshot } from '../domain/trainingJob';
+import { mayUseWarmPools } from '../domain/warmPool';
 import type { TrainingJobs } from '../ports/trainingJobs';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
@@ -124,16 +125,23 @@ export const retellLinkedReuse = async (deps: DetectReuseDeps, record: JobRecord
 /**
  * SageMaker does not say which pool a job took; the pool's previous job does (Reused,
  * ReusedByJob). So describe the Available pools with the job's match key. When there are
- * none, the owner may have had a pool that differs in a few criteria: a near miss.
+ * none, the owner may have had a pool that differs in a few criteria: a near miss. A spot or
+ * heterogeneous job takes no pool and misses none: nothing to look for.
  */
 export const detectReuse = async (
   deps: DetectReuseDeps,
   record: JobRecord,
   /** Told what the index of the job's key held, for the rest of the handling. */
-  view?: SameKeyView,
+  view: SameKeyView | undefined,
+  /**
+   * Whether this is the handling of the job's first InProgress event, the only one that may
+   * presume (deps.presumeReuse): a later look (its end, a stale or late copy of its start) may
+   * come after a reconcile took a wrong presumption back, and would presume it again; it describes.
+   */
+  firstStart: boolean,
 ): Promise<LedgerFact[]> => {
   const job = record.job;
-  if (!job || record.reusedPoolOf) return [];
+  if (!job || record.reusedPoolOf || !mayUseWarmPools(job)) return [];
   const sameKey = await deps.ledger.availableByMatchKey(job.matchKey);
   view?.read(job.matchKey, sameKey);
   // A pool presumed taken by another job is not offered again: it is taken, or the next listing says so.
@@ -166,7 +174,13 @@ export const detectReuse = async (
   // one taken: one describe per warm start), then the others a batch at a time, stopping at the
   // one this job took.
   const first = candidates[0];
-  if (deps.presumeReuse && PRESUMES_SOONEST_EXPIRING_POOL_TAKEN && first && mayPresume(first, job)) {
+  if (
+    firstStart &&
+    deps.presumeReuse &&
+    PRESUMES_SOONEST_EXPIRING_POOL_TAKEN &&
+    first &&
+    mayPresume(first, job)
+  ) {
     const presumed = await presume(deps, first, job);
     if (presumed) return presumed;
   }

@@ -85,8 +85,14 @@ const ingest = async (
   // The same event again (a duplicate, or Lambda's retry after a reactor failed): the reuse an
   // earlier delivery linked is told again, for the reactors that may not have heard it.
   const redelivered = write.previous?.lastModifiedMs === snapshot.lastModifiedMs;
+  // Only the job's first event, the start as first heard, may presume the pool it took
+  // (reusePresumption.ts): by a copy of it (a retry, a duplicate) or its end, a reconcile may have
+  // taken that presumption back, and a second one would be the same mistake, unchecked again.
+  const firstStart = source.kind === 'event' && !write.previous && snapshot.status === 'InProgress';
   const lookForReuse = () =>
-    record.reusedPoolOf && redelivered ? retellLinkedReuse(deps, record) : detectReuse(deps, record, view);
+    record.reusedPoolOf && redelivered
+      ? retellLinkedReuse(deps, record)
+      : detectReuse(deps, record, view, firstStart);
 
   if (!isTerminal(snapshot.status)) {
     // A job takes its pool when it starts: look on its first InProgress event (or a redelivery
@@ -129,7 +135,7 @@ const ingestEnd = async (
   const lookForReuse = (record: JobRecord, previous: JobSnapshot | undefined) =>
     record.reusedPoolOf && previous?.lastModifiedMs === snapshot.lastModifiedMs
       ? retellLinkedReuse(deps, record)
-      : detectReuse(deps, record, view);
+      : detectReuse(deps, record, view, false);
   // A pool handed on before its end was handled: the link to the next job comes before the write
   // and carries the chain's birth and id, which only the job's record holds (its start's link).
   const read =
@@ -225,6 +231,6 @@ const staleFacts = async (
   // A late copy may be the retry of the delivery that linked the reuse: its reactors hear it again.
   const reuse = recorded.reusedPoolOf
     ? await retellLinkedReuse(deps, recorded)
-    : await detectReuse(deps, recorded, view);
+    : await detectReuse(deps, recorded, view, false);
   return { kind: 'stale', recorded, facts: [started, ...reuse] };
 };

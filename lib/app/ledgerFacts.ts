@@ -35,6 +35,16 @@ export type LedgerFact =
       readonly presumed?: true;
     }
   | { readonly kind: 'pool-ended'; readonly job: JobRecord }
+  | {
+      /**
+       * A presumed reuse proved wrong (reusePresumption.ts), its link taken back: what its
+       * presumption told is withdrawn (the usage statistics' sample of the hop and its idle cost).
+       * `fromJob` is the pool's record as marked (`presumedTakenBy`, `presumedAtMs`).
+       */
+      readonly kind: 'reuse-withdrawn';
+      readonly fromJob: JobRecord;
+      readonly toJob: string;
+    }
   | { readonly kind: 'near-miss'; readonly job: JobRecord; readonly nearMiss: NearMiss }
   | { readonly kind: 'no-pool'; readonly job: JobRecord; readonly noPool: NoPool };
 

@@ -1,6 +1,6 @@
 import type { JobRecord, PoolState } from '../domain/jobRecord';
 import { expiryAfterJobEnd, type KeepAliveLimits } from '../domain/keepAlive';
-import { presumedBillableSeconds, presumptionVerdict } from '../domain/reusePresumption';
+import { presumptionVerdict } from '../domain/reusePresumption';
 import type { Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
 import type { Telemetry } from '../ports/telemetry';
@@ -107,25 +107,30 @@ export const observeDescription = async (
     poolId: state.poolId ?? record.name,
     bornAtMs: state.bornAtMs ?? deps.clock.now(),
   };
-  // A presumption confirmed (reusePresumption.ts): its start linked the reuse before marking the
-  // pool, and told it, so the reactors hear it again as told, not as new.
   // A presumption SageMaker's word proves wrong (reusePresumption.ts): its link is taken back
   // before the pool may leave the Available index, so a crash in between leaves the mark to settle.
   const mark = record.pool?.status === 'Available' ? record.pool.presumedTakenBy : undefined;
-  if (mark !== undefined && presumptionVerdict(mark, state) === 'wrong' && state.status !== 'Available')
+  // What a wrong presumption told is withdrawn (its usage sample), told with the pool's end.
+  const withdrawn: LedgerFact[] = [];
+  if (mark !== undefined && presumptionVerdict(mark, state) === 'wrong' && state.status !== 'Available') {
     await takeBackPresumption(deps, record.name, mark, state);
-  // When SageMaker billed what the presumption told, there is nothing new to tell at all.
+    withdrawn.push({ kind: 'reuse-withdrawn', fromJob: record, toJob: mark });
+  }
+  // A presumption confirmed (reusePresumption.ts): its start linked the reuse before marking the
+  // pool, and told it, the usage statistics' sample of the hop and its idle cost included. Told
+  // again with other billed seconds, it would be a second sample of one hop (a sample is keyed by
+  // the hop's end), so nothing is told: the ledger alone records what SageMaker billed.
   const confirmed = reusedBy !== undefined && mark === reusedBy;
-  const toldAlready =
-    confirmed && record.pool !== undefined && presumedBillableSeconds(record.pool) === state.billableSeconds;
+  const toldAlready = confirmed;
   if (reusedBy && !confirmed) await deps.ledger.linkReuse(record.name, reusedBy, provisional);
   const leaving = (state.status === 'Terminated' || reusedBy !== undefined) && !toldAlready;
   if (leaving && deps.beforeLeaving) {
     // What the write below will store: the stored pool's own fields (who stopped it) kept.
     const job: JobRecord = { ...record, pool: { ...record.pool, ...state } };
-    await deps.beforeLeaving(
-      reusedBy ? [reusedFact(job, reusedBy, confirmed)] : [{ kind: 'pool-ended', job }],
-    );
+    await deps.beforeLeaving([
+      ...withdrawn,
+      reusedBy ? reusedFact(job, reusedBy, confirmed) : { kind: 'pool-ended', job },
+    ]);
   }
   const written = await write(state);
   let pool = written.pool;
@@ -136,16 +141,21 @@ export const observeDescription = async (
   const unseen =
     pool.status === 'Available' && state.status !== 'Available' ? pool.presumedTakenBy : undefined;
   if (unseen !== undefined && unseen !== mark) {
-    if (presumptionVerdict(unseen, state) === 'wrong')
+    if (presumptionVerdict(unseen, state) === 'wrong') {
       await takeBackPresumption(deps, record.name, unseen, state);
+      const fact: LedgerFact = { kind: 'reuse-withdrawn', fromJob: { ...stored, pool }, toJob: unseen };
+      if (deps.beforeLeaving) await deps.beforeLeaving([fact]);
+      else withdrawn.push(fact);
+    }
     ({ pool } = await deps.ledger.observePool({ ...stored, pool }, state));
   }
   const updated: JobRecord = { ...stored, pool };
+  const told = deps.beforeLeaving ? [] : withdrawn;
   switch (state.status) {
     case 'Available':
-      return [{ kind: 'pool-available', job: updated }];
+      return [...told, { kind: 'pool-available', job: updated }];
     case 'Reused': {
-      if (!reusedBy) return [];
+      if (!reusedBy) return told;
       // The birth as stored wins over this (possibly stale) record's: a link learnt earlier may
       // have moved it earlier; linkReuse carries an earlier birth down the chain.
       if (pool.bornAtMs !== undefined && pool.bornAtMs < provisional.bornAtMs) {
@@ -154,11 +164,11 @@ export const observeDescription = async (
           bornAtMs: pool.bornAtMs,
         });
       }
-      return deps.beforeLeaving || toldAlready ? [] : [reusedFact(updated, reusedBy, confirmed)];
+      return deps.beforeLeaving || toldAlready ? told : [...told, reusedFact(updated, reusedBy, confirmed)];
     }
     case 'Terminated':
-      return deps.beforeLeaving ? [] : [{ kind: 'pool-ended', job: updated }];
+      return deps.beforeLeaving ? [] : [...told, { kind: 'pool-ended', job: updated }];
     case 'InUse':
-      return [];
+      return told;
   }
 };

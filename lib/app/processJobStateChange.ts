@@ -31,6 +31,7 @@ const FACT_METRICS: Record<LedgerFact['kind'], string> = {
   'pool-ended': 'PoolsEnded',
   'near-miss': 'NearMisses',
   'no-pool': 'KeepAliveWithoutPool',
+  'reuse-withdrawn': 'ReusesWithdrawn',
 };
 
 /**

@@ -17,6 +17,7 @@ import {
 import { POOL_TRANSITIONS_MOVE_LAST_MODIFIED, recentPoolsWindowMs } from '../domain/reconcileWindow';
 import { isPresumedTaken } from '../domain/reusePresumption';
 import { isTerminal } from '../domain/trainingJob';
+import { mayUseWarmPools } from '../domain/warmPool';
 import type { Ledger } from '../ports/ledger';
 import type { FullListResume, ReconcileClaim, ReconcileSchedule } from '../ports/reconcileSchedule';
 import type { TrainingJobDescription } from '../ports/trainingJobs';
@@ -156,10 +157,13 @@ export const planReconcile = async (
   reconciler: ReconcileDeps,
   pools: readonly JobRecord[],
   nowMs: number,
+  /** Told the claim's answer, before any listing (which may fail): whose reconcile is in force. */
+  onClaim?: (claim: ReconcileClaim) => void,
 ): Promise<ReconcilePlan | undefined> => {
   const every = deps.reconcileEveryMs;
   reconciler.pace?.noteAvailable(pools);
   const claim = await claimReconcile(deps, reconciler, nowMs, pools);
+  onClaim?.(claim);
   if (!claim.claimed) return planSooner(deps, reconciler, pools, nowMs);
   // What changed since the last listing done covers everything only if the reconciles came about
   // when due, and a claim since that died left no more than a period unlisted; a period of
@@ -340,7 +344,7 @@ const dearestRunningUsdPerHour = async (
   const running = await readAllPages((cursor) => deps.ledger.runningJobs(deps.pageSize, cursor));
   const fromRunning = running.reduce((dearest, record) => {
     const job = record.job;
-    if (!job || job.keepAliveSeconds === 0 || job.spot || job.heterogeneous) return dearest;
+    if (!job || job.keepAliveSeconds === 0 || !mayUseWarmPools(job)) return dearest;
     return Math.max(dearest, poolIdleUsdPerHour(prices, job) ?? Number.POSITIVE_INFINITY);
   }, 0);
   return presumed.reduce((dearest, record) => {

@@ -31,8 +31,8 @@ export type PresumptionOutcome =
 /**
  * Confirms or corrects the presumption on a marked pool (reusePresumption.ts) from SageMaker's
  * word: the reconcile's listing when it covers the pool, a describe when it shows the pool gone
- * but not in full, or, with no listing at all (`describeDue`), a describe a reconcile period after
- * the mark. A wrong one's link is taken back before the mark or the pool's state is written, so a
+ * but not in full, or, when no listing settled it in time (`describeDue`: the sweep's handlePresumed
+ * tells when a mark is overdue), a describe. A wrong one's link is taken back before the mark or the pool's state is written, so a
  * crash in between leaves the pool marked, and the next look corrects it again.
  */
 export const settlePresumption = async (
@@ -62,6 +62,7 @@ export const settlePresumption = async (
   await deps.ledger.withdrawPresumption(pool.name, taker);
   const { presumedTakenBy: _mark, presumedAtMs: _at, ...state } = marked;
   const head: JobRecord = { ...pool, pool: state };
+  const withdrawn: LedgerFact = { kind: 'reuse-withdrawn', fromJob: pool, toJob: taker };
   const facts = description ? await observeDescription(deps, head, description) : [];
-  return { kind: 'released', head, facts };
+  return { kind: 'released', head, facts: [withdrawn, ...facts] };
 };

@@ -185,9 +185,18 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   const nowMs = deps.clock.now();
   const tally = emptyTally();
   const { reconciler, endWatch } = deps;
+  /**
+   * When the last reconcile claimed, by this sweep or another, started: a pool marked before it
+   * that is still marked was not settled by its listing (the listing failed, or did not reach it).
+   */
+  let reconcileStartedMs: number | undefined;
   const plan =
     reconciler && deps.remainingMs() >= deps.safetyMarginMs
-      ? await planned(deps, tally, 'reconcile', () => planReconcile(deps, reconciler, pools, nowMs))
+      ? await planned(deps, tally, 'reconcile', () =>
+          planReconcile(deps, reconciler, pools, nowMs, (claim) => {
+            reconcileStartedMs = claim.claimed ? nowMs : claim.inForce?.startedAtMs;
+          }),
+        )
       : undefined;
   if (plan?.fullListInterrupted) {
     // Kept what its pages held; the next reconcile resumes after them.
@@ -246,7 +255,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   await mapBounded(pools, deps.concurrency, (pool) =>
     unit(pool.name, async () => {
       if (!isPresumedTaken(pool)) return handlePool(deps, pool, knowledge, nowMs, plan, tally, calm);
-      return handlePresumed(deps, pool, managed, nowMs, plan, tally, calm, {
+      return handlePresumed(deps, pool, managed, nowMs, plan, reconcileStartedMs, tally, calm, {
         left: presumedLeft,
         released,
       });
@@ -504,7 +513,10 @@ const reactOrThrow = async (deps: SweepDeps, facts: readonly LedgerFact[]): Prom
     deps.telemetry.count('ReactorFailures');
   });
   const first = facts[0];
-  const job = first?.kind === 'pool-reused' ? first.fromJob.name : (first?.job.name ?? '');
+  const job =
+    first?.kind === 'pool-reused' || first?.kind === 'reuse-withdrawn'
+      ? first.fromJob.name
+      : (first?.job.name ?? '');
   if (failed.length > 0) throw new ReactorsFailedError(job, failed);
 };
 
@@ -655,10 +667,13 @@ const handlePool = async (
 
 /**
  * A pool presumed taken by a job (reusePresumption.ts): no policy decision, no expiry look or
- * warning until SageMaker's word on it comes, from a reconcile's listing (or, with no listing at
- * all, a describe a reconcile period after the mark). Confirmed, it is recorded Reused; wrong, it
- * is recorded as SageMaker shows it, and one still Available is decided for at once, as an adopted
- * pool is (decideAdopted), from what the statistics say of it. Left marked: named in `left`.
+ * warning until SageMaker's word on it comes, from a reconcile's listing, or from a describe once
+ * the mark is overdue: a reconcile period old, and with no listing to settle it (none at all, or
+ * a reconcile since the mark whose listing failed or did not reach the pool: throttled past the
+ * SDK's retries, a member account's role without ListTrainingJobs). Confirmed, it is recorded
+ * Reused; wrong, it is recorded as SageMaker shows it, and one still Available is decided for at
+ * once, as an adopted pool is (decideAdopted), from what the statistics say of it. Left marked:
+ * named in `left`.
  */
 const handlePresumed = async (
   deps: SweepDeps,
@@ -666,6 +681,8 @@ const handlePresumed = async (
   managed: readonly JobRecord[],
   nowMs: number,
   plan: ReconcilePlan | undefined,
+  /** When the last reconcile claimed started, as this sweep's claim learnt it; undefined: unknown. */
+  reconcileStartedMs: number | undefined,
   tally: Tally,
   calm: Quiet,
   /** Where the pool is named when left marked, or when given back to the policy. */
@@ -677,8 +694,11 @@ const handlePresumed = async (
     ...optional('ended', plan.ended.get(pool.name)),
   };
   const markedAtMs = pool.pool?.presumedAtMs ?? nowMs;
-  const describeDue = !deps.reconciler && nowMs - markedAtMs >= deps.reconcileEveryMs;
-  const outcome = await settlePresumption(deps, pool, listing, describeDue);
+  const unlisted = !deps.reconciler || (reconcileStartedMs !== undefined && reconcileStartedMs > markedAtMs);
+  const overdue =
+    unlisted && nowMs - markedAtMs >= deps.reconcileEveryMs && !listing?.gone && !listing?.available;
+  if (overdue) deps.telemetry.count('ReusePresumptionsOverdue');
+  const outcome = await settlePresumption(deps, pool, listing, overdue);
   if (outcome.kind === 'left') {
     outcomes.left.add(pool.name);
     return [];

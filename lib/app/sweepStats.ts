@@ -113,7 +113,10 @@ export const readSweepStats = async (
     Promise.all(owners.map(async (o) => [o, await stats.ownerLastSubmittedAt(o)] as const)),
     Promise.all(
       [...scopes.keys()].map(async (id) => {
-        const samples = await stats.recentGaps(id, GAPS_PER_SCOPE);
+        const read = await stats.recentGaps(id, GAPS_PER_SCOPE);
+        // A withdrawn sample (a presumed reuse proved wrong) counts for nothing; the array is kept
+        // as read otherwise, as the gap learner's memo keys on it.
+        const samples = read.some((g) => g.withdrawn) ? read.filter((g) => !g.withdrawn) : read;
         return [id, samples.length > 0 ? samples : undefined] as const;
       }),
     ),

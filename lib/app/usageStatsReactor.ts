@@ -5,6 +5,7 @@ import type { JobRecord } from '../domain/jobRecord';
 import { gapScopeId, gapScopes } from '../domain/policy/gapDistribution';
 import { DEFAULT_GAP_LEARNING, GAPS_PER_SCOPE } from '../domain/policy/gapLearner';
 import { instanceCostUsd, type PriceTable } from '../domain/prices';
+import { presumedBillableSeconds } from '../domain/reusePresumption';
 import type { OwnerSubmission, UsageStats } from '../ports/usageStats';
 import { watchWorthy } from './endWatch';
 import type { FactReactor } from './factReactor';
@@ -83,6 +84,36 @@ const recordHopEnd = async (
 };
 
 /**
+ * A presumed reuse proved wrong: the sample its presumption wrote (same job and atMs, the
+ * presumed end) is written over as withdrawn, and its idle spend as 0, so the hop counts once,
+ * as SageMaker ends it; the idle-cost metric it counted is counted back (a negative count).
+ */
+const withdrawPresumedHop = async (
+  stats: UsageStats,
+  prices: PriceTable,
+  marked: JobRecord,
+  taker: string,
+  onIdleSpend?: (usd: number) => void,
+): Promise<void> => {
+  const pool = marked.pool;
+  if (!pool) return;
+  const seconds = presumedBillableSeconds({ ...pool, presumedTakenBy: taker });
+  if (seconds === undefined || pool.availableSinceMs === undefined) return;
+  const atMs = pool.availableSinceMs + seconds * 1000;
+  const job = marked.job;
+  const price = job ? jobUnitPrice(prices, job) : undefined;
+  const usd =
+    job && price !== undefined ? instanceCostUsd(seconds, job.criteria.instanceCount, price) : undefined;
+  const spend = job?.team ? { team: job.team, day: historyDay(atMs), job: marked.name, usd: 0 } : undefined;
+  await stats.addGap(
+    storedScopes(marked),
+    { job: marked.name, atMs, gapSeconds: seconds, reused: true, ...startupOf(marked), withdrawn: true },
+    ...(spend ? [spend] : []),
+  );
+  if (usd !== undefined && usd > 0) onIdleSpend?.(-usd);
+};
+
+/**
  * A cold start tells the gap the last pool poolwarden stopped with the same match key would have
  * had: the newest sample of the key that ended before this submission, if it is still
  * unresolved and within the horizon, is rewritten (same job, same atMs) as that exact gap in
@@ -94,7 +125,7 @@ const resolveMissedReuse = async (stats: UsageStats, record: JobRecord) => {
   const keyScope = gapScopeId({ kind: 'matchKey', key: job.matchKey });
   // Fresh: the placeholder may have been written moments ago by another container (the sweep's).
   const recent = await stats.recentGaps(keyScope, GAPS_PER_SCOPE, { fresh: true });
-  const last = recent.find((g) => g.atMs <= job.createdAtMs);
+  const last = recent.find((g) => g.atMs <= job.createdAtMs && !g.withdrawn);
   if (!last?.unresolved) return;
   const availableSinceMs = last.atMs - last.gapSeconds * 1000;
   const gapSeconds = (job.createdAtMs - availableSinceMs) / 1000;
@@ -178,6 +209,9 @@ export const usageStatsReactor = (
         }
         case 'pool-ended':
           await recordHopEnd(stats, prices, fact.job, false, options.onIdleSpend);
+          break;
+        case 'reuse-withdrawn':
+          await withdrawPresumedHop(stats, prices, fact.fromJob, fact.toJob, options.onIdleSpend);
           break;
         default:
           break;

@@ -1,7 +1,7 @@
 import type { JobRecord, PoolState } from './jobRecord';
 import { isStopping } from './jobRecord';
 import type { JobSnapshot } from './trainingJob';
-import type { WarmPoolObservation } from './warmPool';
+import { mayUseWarmPools, type WarmPoolObservation } from './warmPool';
 
 /**
  * What poolwarden presumes when a job starts while the ledger holds an Available pool of its match
@@ -33,10 +33,12 @@ export const isPresumedTaken = (record: JobRecord): boolean =>
 
 /**
  * Whether `candidate`, the first pool reuse detection offers `job`, may be presumed taken by it:
- * Available since a known instant no later than the job's creation, not marked by another job,
- * and with no action in flight or stop accepted (SageMaker may have released it: described).
+ * a job whose cluster can take a pool at all (not spot, not heterogeneous), and a pool Available
+ * since a known instant no later than the job's creation, not marked by another job, and with no
+ * action in flight or stop accepted (SageMaker may have released it: described).
  */
 export const mayPresume = (candidate: JobRecord, job: JobSnapshot): boolean => {
+  if (!mayUseWarmPools(job)) return false;
   const pool = candidate.pool;
   if (pool?.status !== 'Available' || pool.availableSinceMs === undefined) return false;
   if (pool.presumedTakenBy !== undefined && pool.presumedTakenBy !== job.name) return false;
@@ -59,8 +61,8 @@ export const presumedObservation = (pool: PoolState, job: JobSnapshot): WarmPool
 
 /**
  * The idle seconds a marked pool's presumption told (presumedObservation, from the pool's own
- * record: it keeps when the job presumed to take it was created). SageMaker billing the same is a
- * confirmation with nothing new to tell; undefined when the pool is not marked.
+ * record: it keeps when the job presumed to take it was created); undefined when the pool is not
+ * marked. A confirmation tells nothing new, whatever SageMaker billed (observeDescription.ts).
  */
 export const presumedBillableSeconds = (pool: PoolState): number | undefined =>
   pool.presumedTakenBy === undefined || pool.presumedAtMs === undefined || pool.availableSinceMs === undefined

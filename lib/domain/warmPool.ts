@@ -19,6 +19,14 @@ export interface WarmPoolObservation {
   readonly billableSeconds?: number;
 }
 
+/**
+ * Whether a job's cluster can take or leave a warm pool at all: SageMaker keeps none for managed
+ * spot training or heterogeneous clusters (InstanceGroups), so such a job never takes a pool of
+ * its match key, however many are Available.
+ */
+export const mayUseWarmPools = (job: { readonly spot: boolean; readonly heterogeneous: boolean }): boolean =>
+  !job.spot && !job.heterogeneous;
+
 export type NoPoolReason =
   | 'failed-without-client-error'
   | 'stopped-before-launch'

@@ -60,6 +60,7 @@ const noticesForFact = (fact: LedgerFact, nowMs: number, lead: WarningLead): Not
       return fact.job.job ? [{ kind: 'no-pool', job: fact.job.job, noPool: fact.noPool }] : [];
     case 'pool-reused':
     case 'pool-ended':
+    case 'reuse-withdrawn':
       // A reuse is the good outcome, and a pool's end was announced by its expiry warning or stop.
       return [];
   }

@@ -11,6 +11,11 @@ export interface ObservedGap extends GapSample {
   readonly unresolved?: boolean;
   /** Of an unresolved sample: every scope it is stored under, so that all are rewritten. */
   readonly scopeIds?: readonly string[];
+  /**
+   * Written over the sample of a presumed reuse proved wrong (same job and atMs, so it replaces
+   * it): it counts for nothing. The hop's sample as SageMaker ended it is written on its own.
+   */
+  readonly withdrawn?: true;
 }
 
 /** A sample kept by job and instant (a gap, a run duration). */

@@ -147,3 +147,36 @@ describe('an Extend+Keep click that dies after the extend', () => {
     });
   });
 });
+
+// A pool presumed taken by a job (reusePresumption.ts) that SageMaker cannot be asked about within
+// the click's budget: the person is told what holds it, not "another action is in progress".
+describe('a Stop click on a pool presumed taken, SageMaker out of reach', () => {
+  it('is refused with the job presumed to hold it', async () => {
+    const ledger = new MemoryLedger();
+    await availablePoolIn(ledger, { nowMs: NOW, sinceMin: 10, leftMin: 20, keepAliveSeconds: 1800 });
+    await ledger.linkReuse('pool-a', 'taker', { poolId: 'pool-a', bornAtMs: NOW - 10 * MIN });
+    expect(await ledger.presumeReuse('pool-a', 'taker', NOW - MIN)).toBe(true);
+    const unreachable = async (): Promise<never> => {
+      throw Object.assign(new Error('the click budget ran out'), { name: 'AbortError' });
+    };
+    const deps: ActionDeps = {
+      ledger,
+      trainingJobs: { describe: unreachable, setKeepAlive: unreachable },
+      decisions: new MemoryDecisionLog(),
+      clock: { now: () => NOW },
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+    };
+    const click = await actOnClick(deps, (await ledger.getJob('pool-a')) as JobRecord, [{ action: 'stop' }], {
+      actor: 'slack:U1',
+      cause: 'slack',
+      reason: 'stop',
+      dryRun: false,
+      dedupeKey: 'click-1',
+    });
+    expect(click).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringMatching(/presumed taken by job taker until the next reconcile/),
+    });
+    expect((await ledger.getJob('pool-a'))?.pool?.presumedTakenBy).toBe('taker');
+  });
+});

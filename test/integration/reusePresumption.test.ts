@@ -1,11 +1,25 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { applyPoolAction } from '../../lib/app/applyPoolAction';
 import { observeDescription } from '../../lib/app/observeDescription';
+import { processJobStateChange } from '../../lib/app/processJobStateChange';
+import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
+import { historyDay } from '../../lib/domain/historyDay';
+import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import type { Policy } from '../../lib/domain/policy/policy';
+import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
+import {
+  LEAVE_ALONE,
+  MIN,
+  RECONCILE_EVERY_MS,
+  STOP_AFTER_5M,
+  SweepWorld,
+  sampleJob,
+} from '../support/sweepWorld';
 
 /**
  * A warm start presumes the job took its first candidate pool, with no describe, and the next
@@ -23,9 +37,17 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
   afterAll(async () => dynamo.stop());
   afterEach(async () => world.stop());
 
+  /** Whether SageMaker answers ListTrainingJobs with ThrottlingException (past the SDK's retries). */
+  let listingFails = false;
   const startWorld = async (policy: Policy) => {
+    listingFails = false;
     ledger = new DynamoLedger(dynamo.client, await dynamo.createLedgerTable());
-    world = await new SweepWorld({ ledger, policy, presumeReuse: true }).start();
+    world = await new SweepWorld({
+      ledger,
+      policy,
+      presumeReuse: true,
+      throttle: (operation) => listingFails && operation === 'ListTrainingJobs',
+    }).start();
   };
   const describes = () => world.emulator.callCounts().DescribeTrainingJob?.calls ?? 0;
   /** A job of the sample's match key running for an hour: it holds its pool past the next reconcile. */
@@ -214,6 +236,262 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     expect(pool).toMatchObject({
       status: 'Terminated',
       billableSeconds: world.emulator.model.inspectJob('giver')?.billableSeconds,
+    });
+  });
+
+  it('a spot job of the key takes no pool: its start and its end presume none, and the pool stays managed', async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    const reconciledAtMs = world.clock.now();
+    const before = describes();
+    world.emulator.submit({ ...sampleJob('spotty', 3600, 30, 20 * 60), spot: true });
+    world.advance(30_000);
+    await world.deliver();
+    expect(world.emulator.model.inspectJob('spotty')?.warmStart).toBe(false);
+    expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBeUndefined();
+    expect((await ledger.getJob('spotty'))?.reusedPoolOf).toBeUndefined();
+    expect(describes()).toBe(before);
+
+    // Past a reconcile and the spot job's end: still no mark, and the pool as SageMaker holds it.
+    while (world.clock.now() < reconciledAtMs + RECONCILE_EVERY_MS) {
+      world.advance(MIN);
+      await world.sweep();
+    }
+    while (world.emulator.model.inspectJob('spotty')?.status === 'InProgress') world.advance(MIN);
+    await world.deliver();
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Available' });
+    expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBeUndefined();
+    expect((await ledger.getJob('spotty'))?.reusedPoolOf).toBeUndefined();
+    expect(world.warmPoolStatus('giver')).toBe('Available');
+  });
+
+  it('a warm start heard first by its end event describes its candidates: only the first start event presumes', async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    const before = describes();
+    world.submit('taker', 3600);
+    world.advance(30_000);
+    await world.deliver(() => true); // its start event is lost
+    while (world.emulator.model.inspectJob('taker')?.status === 'InProgress') world.advance(MIN);
+    await world.deliver();
+    // Described, not presumed: what SageMaker says is recorded at once, with no mark to settle.
+    expect(describes()).toBeGreaterThan(before);
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
+  });
+
+  it('while the listing fails, a pool wrongly presumed taken is described once its mark is overdue, then managed again', async () => {
+    await startWorld(STOP_AFTER_5M);
+    await availableGiver();
+    world.submit('cold', 3600, 50, 3600);
+    world.advance(30_000);
+    await world.deliver();
+    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
+    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
+    expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
+    // Throttled past the SDK's retries, or a member account's role without ListTrainingJobs.
+    listingFails = true;
+    const counted: string[] = [];
+    const telemetry = { ...silentTelemetry, count: (metric: string) => void counted.push(metric) };
+    while (world.clock.now() < createdAtMs + 2 * RECONCILE_EVERY_MS) {
+      world.advance(MIN);
+      await world.sweep({ telemetry });
+    }
+    expect(counted).toContain('ReusePresumptionsOverdue');
+    expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBeUndefined();
+    expect((await ledger.getJob('cold'))?.reusedPoolOf).toBeUndefined();
+    expect(world.warmPoolStatus('giver')).toBe('Terminated');
+  });
+
+  it('a mark is not described while the reconciles list: the listing settles it, with no describe', async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    const before = describes();
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    const counted: string[] = [];
+    const telemetry = { ...silentTelemetry, count: (metric: string) => void counted.push(metric) };
+    const createdAtMs = (await ledger.getJob('taker'))?.job?.createdAtMs ?? 0;
+    while (world.clock.now() < createdAtMs + 2 * RECONCILE_EVERY_MS) {
+      world.advance(MIN);
+      await world.sweep({ telemetry });
+    }
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
+    expect(counted).not.toContain('ReusePresumptionsOverdue');
+    expect(describes()).toBe(before);
+  });
+
+  it("a person's stop on a pool wrongly presumed taken settles it with one describe, then stops it", async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    world.submit('cold', 3600, 50, 3600);
+    world.advance(30_000);
+    await world.deliver();
+    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
+    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
+    expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
+    const head = await ledger.getJob('giver');
+    if (!head) throw new Error('expected the giver recorded');
+    const before = describes();
+    const result = await applyPoolAction(world.sweepDeps, {
+      head,
+      action: 'stop',
+      actor: 'slack:U123',
+      reason: 'clicked Stop now',
+      dryRun: false,
+      dedupeKey: 'slack:click-1',
+    });
+    expect(describes()).toBe(before + 1);
+    expect(result.decision.outcome).toBe('applied');
+    expect(world.warmPoolStatus('giver')).toBe('Terminated');
+    expect((await ledger.getJob('cold'))?.reusedPoolOf).toBeUndefined();
+  });
+
+  it("a person's extend on a pool its job did take is answered as reused, and recorded so", async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    const head = await ledger.getJob('giver');
+    if (!head) throw new Error('expected the giver recorded');
+    expect(head.pool?.presumedTakenBy).toBe('taker');
+    const result = await applyPoolAction(world.sweepDeps, {
+      head,
+      action: 'extend',
+      keepAliveSeconds: 7200,
+      actor: 'slack:U123',
+      reason: 'clicked Keep 2 h',
+      dryRun: false,
+      dedupeKey: 'slack:click-2',
+    });
+    expect(result.decision).toMatchObject({ outcome: 'skipped', error: 'the pool was reused by job taker' });
+    expect(result.record.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
+    expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
+  });
+
+  it("a person's stop on a marked pool SageMaker cannot be asked about is answered plainly, and nothing is written", async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    const head = await ledger.getJob('giver');
+    if (!head) throw new Error('expected the giver recorded');
+    const result = await applyPoolAction(
+      {
+        ...world.sweepDeps,
+        trainingJobs: {
+          ...world.sweepDeps.trainingJobs,
+          describe: async () => {
+            throw new Error('aborted at the click budget');
+          },
+        },
+      },
+      {
+        head,
+        action: 'stop',
+        actor: 'slack:U123',
+        reason: 'clicked Stop now',
+        dryRun: false,
+        dedupeKey: 'slack:click-3',
+      },
+    );
+    expect(result.decision.outcome).toBe('skipped');
+    expect(result.decision.error).toMatch(/presumed taken by job taker until the next reconcile/);
+    expect((await ledger.getJob('giver'))?.pool).toMatchObject({
+      status: 'Available',
+      presumedTakenBy: 'taker',
+    });
+  });
+
+  describe('the usage statistics count each presumed hop once, with what SageMaker billed', () => {
+    const idleUsd: number[] = [];
+    const reactor = () =>
+      usageStatsReactor(world.stats, DEFAULT_PRICES, { onIdleSpend: (usd) => void idleUsd.push(usd) });
+    /** Delivers the events with the usage statistics' reactor, as the event handler runs it. */
+    const deliverWithStats = async (lose: (e: TrainingJobStateChangeEvent) => boolean = () => false) => {
+      for (const event of world.events.splice(0)) {
+        if (lose(event)) continue;
+        await processJobStateChange(event, {
+          ...world.sweepDeps,
+          describeConcurrency: 2,
+          presumeReuse: true,
+          tagKeys: DEFAULT_OWNER_TAG_KEYS,
+          telemetry: silentTelemetry,
+          reactors: [reactor()],
+        });
+      }
+    };
+    const giverGaps = async () => {
+      const giver = await ledger.getJob('giver');
+      const key = gapScopeId({ kind: 'matchKey', key: giver?.job?.matchKey ?? '' });
+      return (await world.stats.recentGaps(key, 50)).filter((g) => g.job === 'giver');
+    };
+
+    it('a confirmation billing other seconds than presumed writes no second sample for the hop', async () => {
+      idleUsd.length = 0;
+      await startWorld(LEAVE_ALONE);
+      world.submit('giver', 3600);
+      while (world.warmPoolStatus('giver') !== 'Available') world.advance(30_000);
+      await deliverWithStats();
+      world.advance(5 * MIN);
+      submitLong('taker');
+      world.advance(30_000);
+      await deliverWithStats();
+      const marked = await ledger.getJob('giver');
+      if (!marked) throw new Error('expected the giver recorded');
+      expect(marked.pool?.presumedTakenBy).toBe('taker');
+      // SageMaker bills a second more than presumed (provisioning, rounding: not documented to the instant).
+      const billableSeconds = (world.emulator.model.inspectJob('giver')?.billableSeconds ?? 0) + 1;
+      const facts = await observeDescription({ ...world.sweepDeps, telemetry: silentTelemetry }, marked, {
+        name: 'giver',
+        status: 'Completed',
+        instanceType: 'ml.g5.xlarge',
+        warmPool: { status: 'Reused', reusedByJob: 'taker', billableSeconds },
+      });
+      await reactor().react(facts);
+      const gaps = await giverGaps();
+      expect(gaps).toHaveLength(1);
+      expect(gaps[0]?.gapSeconds).toBe(billableSeconds - 1);
+      expect(idleUsd).toHaveLength(1);
+      // The ledger records what SageMaker billed.
+      expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', billableSeconds });
+    });
+
+    it('a presumption the reconcile proves wrong has its sample withdrawn: the hop counts once, as SageMaker ended it', async () => {
+      idleUsd.length = 0;
+      await startWorld(LEAVE_ALONE);
+      world.submit('giver', 3600);
+      while (world.warmPoolStatus('giver') !== 'Available') world.advance(30_000);
+      await deliverWithStats();
+      await world.sweep({ reactors: [reactor()] });
+      const reconciledAtMs = world.clock.now();
+      // A matching job takes the pool and none of its events arrive; the next starts cold and presumes it.
+      submitLong('rival');
+      world.advance(MIN);
+      await deliverWithStats(() => true);
+      submitLong('taker');
+      world.advance(5 * MIN);
+      await deliverWithStats();
+      expect((await ledger.getJob('giver'))?.pool?.presumedTakenBy).toBe('taker');
+      while (world.clock.now() < reconciledAtMs + RECONCILE_EVERY_MS) {
+        world.advance(MIN);
+        await world.sweep({ reactors: [reactor()] });
+      }
+      expect((await ledger.getJob('giver'))?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'rival' });
+      // The presumed sample is written over as withdrawn: one sample counts, as SageMaker ended the hop.
+      const gaps = (await giverGaps()).filter((g) => !g.withdrawn);
+      expect(gaps).toHaveLength(1);
+      expect(gaps[0]?.gapSeconds).toBe(world.emulator.model.inspectJob('giver')?.billableSeconds);
+      // The idle-cost metric counted the presumed hop, then counted it back: it sums to the hop's cost.
+      const [presumed, back, ended] = idleUsd;
+      expect(back).toBeCloseTo(-(presumed ?? 0), 9);
+      expect(idleUsd.reduce((a, b) => a + b, 0)).toBeCloseTo(ended ?? Number.NaN, 9);
+      expect(await world.stats.idleSpendByJob('vision', historyDay(gaps[0]?.atMs ?? 0))).toEqual(
+        new Map([['giver', ended]]),
+      );
     });
   });
 });

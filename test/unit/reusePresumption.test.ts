@@ -59,6 +59,9 @@ describe('the reuse presumption (lib/domain/reusePresumption.ts)', () => {
     expect(mayPresume(available({ availableSinceMs: undefined } as never), job)).toBe(false);
     expect(mayPresume(available({ availableSinceMs: job.createdAtMs + 1 }), job)).toBe(false);
     expect(mayPresume(available({ status: 'Reused' }), job)).toBe(false);
+    // A cluster SageMaker keeps no pool for takes none either.
+    expect(mayPresume(available(), { ...job, spot: true })).toBe(false);
+    expect(mayPresume(available(), { ...job, heterogeneous: true })).toBe(false);
     const pending = {
       dedupeKey: 'k',
       action: 'stop',

@@ -260,3 +260,39 @@ describe('usage statistics: how long a key runs', () => {
     expect(await learnt({ ...DEFAULT_END_WATCH, minUsdPerHour: 0 })).toEqual(['dear', 'cheap']);
   });
 });
+
+describe('usage statistics: a presumed reuse proved wrong', () => {
+  it('its sample is written over as withdrawn (the same job and instant) and its idle spend as 0; the cost metric is counted back', async () => {
+    const stats = new MemoryUsageStats();
+    const told: number[] = [];
+    const reactor = usageStatsReactor(stats, DEFAULT_PRICES, { onIdleSpend: (usd) => void told.push(usd) });
+    const markedPool = {
+      status: 'Available' as const,
+      availableSinceMs: T0,
+      observedAtMs: T0,
+      presumedTakenBy: 'taker',
+      presumedAtMs: T0 + 5 * MIN,
+    };
+    const marked: JobRecord = { name: 'giver', job: snapshot('giver', T0 - 10 * MIN), pool: markedPool };
+    // What the presumption told: the pool Reused by the taker after 300 s idle.
+    const presumedPool = {
+      ...markedPool,
+      status: 'Reused' as const,
+      reusedByJob: 'taker',
+      billableSeconds: 300,
+    };
+    await reactor.react([
+      { kind: 'pool-reused', fromJob: { ...marked, pool: presumedPool }, toJob: 'taker', presumed: true },
+    ]);
+    expect(await stats.recentGaps(keyScope, 10)).toMatchObject([
+      { job: 'giver', gapSeconds: 300, reused: true },
+    ]);
+
+    await reactor.react([{ kind: 'reuse-withdrawn', fromJob: marked, toJob: 'taker' }]);
+    const after = await stats.recentGaps(keyScope, 10);
+    expect(after).toEqual([expect.objectContaining({ job: 'giver', atMs: T0 + 300_000, withdrawn: true })]);
+    expect(await stats.idleSpend('vision', '2026-03-02')).toBe(0);
+    expect(told).toHaveLength(2);
+    expect((told[0] ?? 0) + (told[1] ?? 0)).toBeCloseTo(0, 12);
+  });
+});

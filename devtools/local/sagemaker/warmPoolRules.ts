@@ -1,6 +1,7 @@
 import { expiryAfterJobEnd, expiryAfterUpdate, type KeepAliveLimits } from '../../../lib/domain/keepAlive';
 import { type MatchCriteria, normaliseCriteria } from '../../../lib/domain/matchKey';
 import type { TerminalStatus } from '../../../lib/domain/trainingJob';
+import { mayUseWarmPools as jobMayUseWarmPools } from '../../../lib/domain/warmPool';
 import type { EmulatedNoPoolReason, EmulatedPool, TrainingJobSpec } from './emulatedJob';
 import type { StartupSeconds } from './emulatorOptions';
 
@@ -28,7 +29,7 @@ export const matchCriteriaOf = (spec: TrainingJobSpec): MatchCriteria =>
 
 /** Spot and heterogeneous clusters have no warm pools: they neither take nor leave one. */
 export const mayUseWarmPools = (spec: TrainingJobSpec): boolean =>
-  !spec.spot && (spec.instanceGroups?.length ?? 0) === 0;
+  jobMayUseWarmPools({ spot: spec.spot ?? false, heterogeneous: (spec.instanceGroups?.length ?? 0) > 0 });
 
 /**
  * When several Available pools match a new job, it takes the one that would expire soonest,

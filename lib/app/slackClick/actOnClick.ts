@@ -1,5 +1,6 @@
 import type { JobRecord } from '../../domain/jobRecord';
 import type { PlanStep } from '../../domain/poolButtonPlan';
+import { isPresumedTaken } from '../../domain/reusePresumption';
 import {
   type ActionDeps,
   type ActionRequest,
@@ -66,7 +67,10 @@ export const actOnClick = async (
     ) {
       return {
         kind: 'refused',
-        reason: 'another action on this pool is in progress (this click, delivered twice?)',
+        // A pool presumed taken that SageMaker could not settle in time: said as it is.
+        reason: isPresumedTaken(result.record)
+          ? (result.decision.error ?? 'the pool is presumed taken by a job until the next reconcile')
+          : 'another action on this pool is in progress (this click, delivered twice?)',
       };
     }
     if (result.decision.outcome === 'skipped' && step.action === 'hold') {
