@@ -34,7 +34,7 @@ export type LedgerFact =
        */
       readonly presumed?: true;
     }
-  | { readonly kind: 'pool-ended'; readonly job: JobRecord }
+  | { readonly kind: 'pool-ended'; readonly job: JobRecord; readonly retold?: true }
   | {
       /**
        * A presumed reuse proved wrong (reusePresumption.ts), its link taken back: what its

@@ -141,11 +141,19 @@ export const observeDescription = async (
   const unseen =
     pool.status === 'Available' && state.status !== 'Available' ? pool.presumedTakenBy : undefined;
   if (unseen !== undefined && unseen !== mark) {
-    if (presumptionVerdict(unseen, state) === 'wrong') {
-      await takeBackPresumption(deps, record.name, unseen, state);
+    const verdict = presumptionVerdict(unseen, state);
+    if (verdict === 'wrong') await takeBackPresumption(deps, record.name, unseen, state);
+    if (verdict !== 'unsettled') {
+      // What the presumption told is withdrawn; what SageMaker says was told before the write
+      // without knowing of the mark, so it is told again over the withdrawal (same keys), retold.
       const fact: LedgerFact = { kind: 'reuse-withdrawn', fromJob: { ...stored, pool }, toJob: unseen };
-      if (deps.beforeLeaving) await deps.beforeLeaving([fact]);
-      else withdrawn.push(fact);
+      if (deps.beforeLeaving) {
+        const job: JobRecord = { ...record, pool: { ...record.pool, ...state } };
+        const again: LedgerFact = reusedBy
+          ? { kind: 'pool-reused', fromJob: job, toJob: reusedBy, retold: true }
+          : { kind: 'pool-ended', job, retold: true };
+        await deps.beforeLeaving(leaving ? [fact, again] : [fact]);
+      } else withdrawn.push(fact);
     }
     ({ pool } = await deps.ledger.observePool({ ...stored, pool }, state));
   }

@@ -59,10 +59,12 @@ export const settlePresumption = async (
   if (description && seen && seen.status !== 'Available')
     return { kind: 'settled', wrong: true, facts: await observeDescription(deps, pool, description) };
   await takeBackPresumption(deps, pool.name, taker, seen ?? { status: 'not found' });
+  const withdrawn: LedgerFact = { kind: 'reuse-withdrawn', fromJob: pool, toJob: taker };
+  // Told before the mark goes, as a pool's leaving is: once unmarked, nothing tells it again.
+  if (deps.beforeLeaving) await deps.beforeLeaving([withdrawn]);
   await deps.ledger.withdrawPresumption(pool.name, taker);
   const { presumedTakenBy: _mark, presumedAtMs: _at, ...state } = marked;
   const head: JobRecord = { ...pool, pool: state };
-  const withdrawn: LedgerFact = { kind: 'reuse-withdrawn', fromJob: pool, toJob: taker };
   const facts = description ? await observeDescription(deps, head, description) : [];
-  return { kind: 'released', head, facts: [withdrawn, ...facts] };
+  return { kind: 'released', head, facts: deps.beforeLeaving ? facts : [withdrawn, ...facts] };
 };

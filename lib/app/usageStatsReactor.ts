@@ -208,7 +208,7 @@ export const usageStatsReactor = (
           break;
         }
         case 'pool-ended':
-          await recordHopEnd(stats, prices, fact.job, false, options.onIdleSpend);
+          await recordHopEnd(stats, prices, fact.job, false, fact.retold ? undefined : options.onIdleSpend);
           break;
         case 'reuse-withdrawn':
           await withdrawPresumedHop(stats, prices, fact.fromJob, fact.toJob, options.onIdleSpend);
