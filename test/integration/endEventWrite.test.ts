@@ -62,14 +62,7 @@ describe('an end event: the job described, then its end and its pool in one writ
     // A lifetime cap of 15 minutes: the pool, born at the giver's end, is capped before the taker's keep-alive ends.
     const limits = { ...w.sweepDeps.limits, lifetimeCapSeconds: 15 * 60 };
     const withCap = (event: TrainingJobStateChangeEvent) =>
-      processJobStateChange(event, {
-        ...w.sweepDeps,
-        limits,
-        describeConcurrency: 2,
-        tagKeys: DEFAULT_OWNER_TAG_KEYS,
-        telemetry: silentTelemetry,
-        reactors: [],
-      });
+      w.deliverEvent(event, { limits, presumeReuse: false });
     w.submit('giver', 3600, 30, 60);
     w.advance(10 * MIN);
     for (const event of w.events.splice(0)) await withCap(event);

@@ -60,6 +60,19 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     await world.sweep();
     expect((await ledger.getJob('giver'))?.pool?.status).toBe('Available');
   };
+  /**
+   * A job of another match key starts cold, and the ledger presumes it took the giver's pool, as a
+   * start event whose reuse SageMaker did not make would have it. Answers the job's creation.
+   */
+  const presumeColdTookGiver = async () => {
+    world.submit('cold', 3600, 50, 3600);
+    world.advance(30_000);
+    await world.deliver();
+    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
+    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
+    expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
+    return createdAtMs;
+  };
   /** Sweeps once a minute until just before the next reconcile is due. */
   const sweepUntilReconcile = async (fromMs: number) => {
     while (world.clock.now() + MIN < fromMs + RECONCILE_EVERY_MS) {
@@ -131,12 +144,7 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     const reconciledAtMs = world.clock.now();
     // A job of another match key starts cold; the ledger presumes it took the giver's pool, as a
     // start event whose reuse SageMaker did not make would have it.
-    world.submit('cold', 3600, 50, 3600);
-    world.advance(30_000);
-    await world.deliver();
-    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
-    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
-    expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
+    await presumeColdTookGiver();
     const before = describes();
     // The first reconcile warned of the stop to come, before the mark.
     const decided = world.decisions.all().length;
@@ -163,12 +171,7 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     const read = await ledger.getJob('giver');
     if (!read) throw new Error('expected the giver recorded');
     // A start event marks the pool while a sweep holds the record it read before.
-    world.submit('cold', 3600, 50, 3600);
-    world.advance(30_000);
-    await world.deliver();
-    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
-    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
-    await ledger.presumeReuse('giver', 'cold', createdAtMs);
+    await presumeColdTookGiver();
     // The sweep learns from its listing that another job took the pool.
     const counted: string[] = [];
     const telemetry = { ...silentTelemetry, count: (metric: string) => void counted.push(metric) };
@@ -220,12 +223,7 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     await startWorld(LEAVE_ALONE);
     await availableGiver();
     const reconciledAtMs = world.clock.now();
-    world.submit('cold', 3600, 50, 3600);
-    world.advance(30_000);
-    await world.deliver();
-    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
-    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
-    await ledger.presumeReuse('giver', 'cold', createdAtMs);
+    await presumeColdTookGiver();
     // Someone releases the pool outside poolwarden.
     world.emulator.model.updateKeepAlive('giver', 0);
 
@@ -283,12 +281,7 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
   it('while the listing fails, a pool wrongly presumed taken is described once its mark is overdue, then managed again', async () => {
     await startWorld(STOP_AFTER_5M);
     await availableGiver();
-    world.submit('cold', 3600, 50, 3600);
-    world.advance(30_000);
-    await world.deliver();
-    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
-    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
-    expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
+    const createdAtMs = await presumeColdTookGiver();
     // Throttled past the SDK's retries, or a member account's role without ListTrainingJobs.
     listingFails = true;
     const counted: string[] = [];
@@ -325,12 +318,7 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
   it("a person's stop on a pool wrongly presumed taken settles it with one describe, then stops it", async () => {
     await startWorld(LEAVE_ALONE);
     await availableGiver();
-    world.submit('cold', 3600, 50, 3600);
-    world.advance(30_000);
-    await world.deliver();
-    const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
-    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
-    expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
+    await presumeColdTookGiver();
     const head = await ledger.getJob('giver');
     if (!head) throw new Error('expected the giver recorded');
     const before = describes();

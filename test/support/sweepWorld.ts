@@ -10,7 +10,11 @@ import type { ActionResult } from '../../lib/app/applyPoolAction';
 import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import { OwedFacts } from '../../lib/app/owedFacts';
-import { processJobStateChange } from '../../lib/app/processJobStateChange';
+import {
+  type ProcessDeps,
+  type ProcessOutcome,
+  processJobStateChange,
+} from '../../lib/app/processJobStateChange';
 import { StretchGuard } from '../../lib/app/stretchGuard';
 import { type SweepDeps, sweep } from '../../lib/app/sweep';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
@@ -192,14 +196,18 @@ export class SweepWorld {
   }
 
   /** One invocation of the event handler; throws as it would (Lambda then retries). */
-  async deliverEvent(event: TrainingJobStateChangeEvent): Promise<void> {
-    await processJobStateChange(event, {
+  deliverEvent(
+    event: TrainingJobStateChangeEvent,
+    overrides: Partial<ProcessDeps> = {},
+  ): Promise<ProcessOutcome> {
+    return processJobStateChange(event, {
       ...this.sweepDeps,
       describeConcurrency: 2,
       presumeReuse: this.options.presumeReuse ?? true,
       tagKeys: DEFAULT_OWNER_TAG_KEYS,
       telemetry: silentTelemetry,
       reactors: [],
+      ...overrides,
     });
   }
 

@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../../devtools/local/sagemaker/jobStateEvent';
 import { MemoryLedger } from '../../../lib/adapters/memory/memoryLedger';
-import { processJobStateChange } from '../../../lib/app/processJobStateChange';
-import { DEFAULT_OWNER_TAG_KEYS } from '../../../lib/domain/owner';
 import type { Ledger } from '../../../lib/ports/ledger';
-import { silentTelemetry } from '../../../lib/ports/telemetry';
 import { LEAVE_ALONE, MIN, SweepWorld } from '../../support/sweepWorld';
 
 describe('capToChain after a keep-alive change that landed between the end write and the link', () => {
@@ -28,14 +25,7 @@ describe('capToChain after a keep-alive change that landed between the end write
     });
     const w = await new SweepWorld({ ledger, policy: LEAVE_ALONE }).start();
     world = w;
-    const handle = (event: TrainingJobStateChangeEvent) =>
-      processJobStateChange(event, {
-        ...w.sweepDeps,
-        describeConcurrency: 2,
-        tagKeys: DEFAULT_OWNER_TAG_KEYS,
-        telemetry: silentTelemetry,
-        reactors: [],
-      });
+    const handle = (event: TrainingJobStateChangeEvent) => w.deliverEvent(event, { presumeReuse: false });
     w.submit('giver', 3600, 30, 60);
     w.advance(10 * MIN);
     for (const event of w.events.splice(0)) await handle(event);

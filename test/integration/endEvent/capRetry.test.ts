@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrainingJobStateChangeEvent } from '../../../devtools/local/sagemaker/jobStateEvent';
 import { MemoryLedger } from '../../../lib/adapters/memory/memoryLedger';
-import { processJobStateChange } from '../../../lib/app/processJobStateChange';
-import { DEFAULT_OWNER_TAG_KEYS } from '../../../lib/domain/owner';
 import type { Ledger } from '../../../lib/ports/ledger';
-import { silentTelemetry } from '../../../lib/ports/telemetry';
 import { LEAVE_ALONE, MIN, SweepWorld } from '../../support/sweepWorld';
 
 describe('the lifetime cap of an end event that Lambda retried', () => {
@@ -27,14 +24,7 @@ describe('the lifetime cap of an end event that Lambda retried', () => {
     world = w;
     const limits = { ...w.sweepDeps.limits, lifetimeCapSeconds: 15 * 60 };
     const handle = (event: TrainingJobStateChangeEvent) =>
-      processJobStateChange(event, {
-        ...w.sweepDeps,
-        limits,
-        describeConcurrency: 2,
-        tagKeys: DEFAULT_OWNER_TAG_KEYS,
-        telemetry: silentTelemetry,
-        reactors: [],
-      });
+      w.deliverEvent(event, { limits, presumeReuse: false });
     w.submit('giver', 3600, 30, 60);
     w.advance(10 * MIN);
     for (const event of w.events.splice(0)) await handle(event);
