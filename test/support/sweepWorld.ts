@@ -17,7 +17,7 @@ import {
 } from '../../lib/app/processJobStateChange';
 import { StretchGuard } from '../../lib/app/stretchGuard';
 import { type SweepDeps, sweep } from '../../lib/app/sweep';
-import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
+import { DEFAULT_KEEP_ALIVE_LIMITS, type KeepAliveLimits } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { Policy } from '../../lib/domain/policy/policy';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
@@ -62,6 +62,7 @@ export const sampleJob = (
   keepAliveSeconds: number,
   volumeSizeInGB = 30,
   durationSeconds = 300,
+  spot = false,
 ) => ({
   name,
   roleArn: 'arn:aws:iam::123456789012:role/vision-training',
@@ -72,6 +73,7 @@ export const sampleJob = (
   durationSeconds,
   outcome: 'Completed' as const,
   tags: { owner: 'alice', team: 'vision' },
+  ...(spot ? { spot } : {}),
 });
 
 export interface SweepWorldOptions {
@@ -85,6 +87,8 @@ export interface SweepWorldOptions {
   readonly idleLongestReconcileEveryMs?: number;
   /** Whether a warm start presumes its pool taken (reusePresumption.ts); absent: it does, as deployed. */
   readonly presumeReuse?: boolean;
+  /** SageMaker's keep-alive limits, which poolwarden knows too; absent: the defaults (a 28-day lifetime). */
+  readonly limits?: KeepAliveLimits;
 }
 
 /**
@@ -108,6 +112,7 @@ export class SweepWorld {
       clock: this.clock,
       onEvent: (e) => this.events.push(e),
       throttle: { hook: (operation) => options.throttle?.(operation) ?? false },
+      ...(options.limits !== undefined ? { keepAliveLimits: options.limits } : {}),
     });
   }
 
@@ -120,15 +125,16 @@ export class SweepWorld {
       maxAttempts: 1,
     });
     const trainingJobs = new SageMakerTrainingJobs(this.client);
+    const limits = this.options.limits ?? DEFAULT_KEEP_ALIVE_LIMITS;
     this.deps = {
       ledger: this.options.ledger,
       trainingJobs,
       decisions: this.decisions,
       clock: this.clock,
-      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+      limits,
       setup: {
         policy: this.options.policy,
-        limits: DEFAULT_KEEP_ALIVE_LIMITS,
+        limits,
         killSwitch: false,
         prices: DEFAULT_PRICES,
       },
@@ -148,7 +154,7 @@ export class SweepWorld {
         schedule: new MemoryReconcileSchedule(),
         tagKeys: DEFAULT_OWNER_TAG_KEYS,
         describeConcurrency: 2,
-        listWindowMs: reconcileWindowMs(DEFAULT_KEEP_ALIVE_LIMITS),
+        listWindowMs: reconcileWindowMs(limits),
         fullReconcileEveryMs: 24 * 60 * MIN,
         ...(this.options.longestReconcileEveryMs !== undefined
           ? { longestEveryMs: this.options.longestReconcileEveryMs }
@@ -184,8 +190,14 @@ export class SweepWorld {
     this.advanceTo(this.clock.now() + ms);
   }
 
-  submit(name: string, keepAliveSeconds: number, volumeSizeInGB = 30, durationSeconds = 300): void {
-    this.emulator.submit(sampleJob(name, keepAliveSeconds, volumeSizeInGB, durationSeconds));
+  submit(
+    name: string,
+    keepAliveSeconds: number,
+    volumeSizeInGB = 30,
+    durationSeconds = 300,
+    spot = false,
+  ): void {
+    this.emulator.submit(sampleJob(name, keepAliveSeconds, volumeSizeInGB, durationSeconds, spot));
   }
 
   /** Delivers the held events, except those `lose` picks. */
