@@ -27,9 +27,9 @@ import {
  * the period had stretched in the quiet after them: the next lists from the last listing done,
  * not from the claim, and comes a base period later. The policy leaves the pools alone or stops
  * them once idle 5 minutes, the sweep's container remembering the stops SageMaker accepted from it.
- * Beyond status, reuse, pool state and billing: every pool under its chain's id, and no pool left
- * marked presumed taken; and so already at the first reconcile after every job ended, while some
- * pools are still Available (and then SageMaker's Available pools are Available in the ledger).
+ * Beyond status, reuse, pool state and billing: no pool left marked presumed taken; and so
+ * already at the first reconcile after every job ended, while some pools are still Available
+ * (and then SageMaker's Available pools are Available in the ledger).
  */
 const LONGEST_EVERY_MS = 4 * RECONCILE_EVERY_MS;
 /**
@@ -85,8 +85,8 @@ const lifetimesOf = (mixed: boolean) =>
 
 /**
  * Where the ledger's pools differ from SageMaker's just after a reconcile: a pool still marked
- * presumed taken (the listing settles every presumption, right or wrong), SageMaker's Available
- * pool not Available in the ledger, or a pool recorded under another chain's id.
+ * presumed taken (the listing settles every presumption, right or wrong), or SageMaker's
+ * Available pool not Available in the ledger.
  */
 const poolsUnlikeSageMaker = async (world: SweepWorld): Promise<unknown[]> => {
   const found: unknown[] = [];
@@ -94,8 +94,6 @@ const poolsUnlikeSageMaker = async (world: SweepWorld): Promise<unknown[]> => {
     const pool = (await world.ledger.getJob(job.name))?.pool;
     if (pool?.presumedTakenBy !== undefined)
       found.push({ job: job.name, presumedTakenBy: pool.presumedTakenBy, sageMaker: job.warmPoolStatus });
-    if (pool !== undefined && pool.poolId !== job.poolId)
-      found.push({ job: job.name, poolId: pool.poolId, sageMaker: job.poolId });
     if (job.warmPoolStatus === 'Available' && pool?.status !== 'Available')
       found.push({ job: job.name, status: pool?.status, sageMaker: job.warmPoolStatus });
   }
@@ -245,14 +243,12 @@ const converges = (sweepsDie: boolean, parameters: fc.Parameters<unknown[]>, mix
               pool: pool?.status,
               // Every presumption is settled by then: one still marked is a pool left unmanaged.
               presumedTakenBy: pool?.presumedTakenBy,
-              poolId: pool?.poolId,
             }).toEqual({
               job: job.name,
               status: job.status,
               reusedPoolOf: job.reusedPoolOf,
               pool: job.warmPoolStatus === 'InUse' ? undefined : job.warmPoolStatus,
               presumedTakenBy: undefined,
-              poolId: pool === undefined ? undefined : job.poolId,
             });
           }
           const billed = (rs: Iterable<{ pool?: { billableSeconds?: number } }>) =>
