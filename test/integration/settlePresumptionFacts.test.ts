@@ -47,27 +47,6 @@ describe('a released presumption whose policy act fails', () => {
       await world.sweep();
     }
     const giver = await ledger.getJob('giver');
-    console.log(
-      'giver pool:',
-      JSON.stringify(giver?.pool),
-      'cold link:',
-      (await ledger.getJob('cold'))?.reusedPoolOf,
-      'truth:',
-      world.warmPoolStatus('giver'),
-      'facts told:',
-      world.told.map((f) => f.kind).join(','),
-    );
-    const { gapScopeId } = await import('../../lib/domain/policy/gapDistribution');
-    const gaps = await world.stats.recentGaps(
-      gapScopeId({ kind: 'matchKey', key: giver?.job?.matchKey ?? '' }),
-      20,
-    );
-    console.log(
-      'gap samples:',
-      JSON.stringify(
-        gaps.map((g) => ({ job: g.job, gapSeconds: g.gapSeconds, reused: g.reused, withdrawn: g.withdrawn })),
-      ),
-    );
     expect(giver?.pool?.presumedTakenBy).toBeUndefined();
     expect(world.told.some((f) => f.kind === 'reuse-withdrawn')).toBe(true);
   });
