@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { clusterShape } from '../domain/clusterShape';
 import {
   ACCOUNT_PATTERN,
   type JobLocation,
@@ -274,12 +275,18 @@ export const parseJobStateChange = (
   }
   const d = result.data.detail;
   const rc = d.ResourceConfig;
-  const groups = rc.InstanceGroups ?? [];
-  const heterogeneous = groups.length > 0;
+  const cluster = clusterShape({
+    instanceType: rc.InstanceType,
+    instanceCount: rc.InstanceCount,
+    instanceGroups: rc.InstanceGroups?.map((g) => ({
+      instanceType: g.InstanceType,
+      instanceCount: g.InstanceCount,
+    })),
+  });
   const criteria = normaliseCriteria({
     roleArn: d.RoleArn,
-    instanceType: rc.InstanceType ?? groups.map((g) => g.InstanceType).join('+'),
-    instanceCount: rc.InstanceCount ?? groups.reduce((n, g) => n + g.InstanceCount, 0),
+    instanceType: cluster.instanceType,
+    instanceCount: cluster.instanceCount,
     volumeSizeInGB: rc.VolumeSizeInGB ?? rc.VolumeSizeInGb ?? 0,
     volumeKmsKeyId: rc.VolumeKmsKeyId ?? null,
     securityGroupIds: d.VpcConfig?.SecurityGroupIds ?? [],
@@ -304,7 +311,7 @@ export const parseJobStateChange = (
     criteria,
     matchKey: matchKey(criteria, elsewhere),
     spot: d.EnableManagedSpotTraining ?? false,
-    heterogeneous,
+    heterogeneous: cluster.heterogeneous,
     tags: d.Tags,
     ...(d.SecondaryStatus ? { secondaryStatus: d.SecondaryStatus } : {}),
     ...(d.TrainingStartTime != null ? { startedAtMs: d.TrainingStartTime } : {}),

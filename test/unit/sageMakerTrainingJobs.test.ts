@@ -1,4 +1,9 @@
-import { ListTrainingJobsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  DescribeTrainingJobCommand,
+  ListTagsCommand,
+  ListTrainingJobsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
@@ -105,5 +110,25 @@ describe('SageMakerTrainingJobs: the full listing in parts', () => {
     sageMaker.reset();
     sageMaker.on(ListTrainingJobsCommand).rejectsOnce(throttled);
     await expect(catalog.availablePools(T0, { keepPaging: () => true })).rejects.toThrow('Rate exceeded');
+  });
+});
+
+describe('SageMakerTrainingJobs: details', () => {
+  afterEach(() => sageMaker.reset());
+
+  it('reads a cluster named by one InstanceGroup as the event parser does: heterogeneous, so it takes no pool', async () => {
+    sageMaker.on(DescribeTrainingJobCommand).resolves({
+      TrainingJobName: 'grouped',
+      TrainingJobArn: 'arn:aws:sagemaker:us-east-1:123456789012:training-job/grouped',
+      TrainingJobStatus: 'Completed',
+      CreationTime: new Date(T0),
+      ResourceConfig: {
+        VolumeSizeInGB: 30,
+        InstanceGroups: [{ InstanceGroupName: 'only', InstanceType: 'ml.g5.xlarge', InstanceCount: 2 }],
+      },
+    });
+    sageMaker.on(ListTagsCommand).resolves({ Tags: [] });
+    const job = await new SageMakerTrainingJobs(client).details('grouped');
+    expect(job).toMatchObject({ instanceType: 'ml.g5.xlarge', instanceCount: 2, heterogeneous: true });
   });
 });

@@ -1,3 +1,4 @@
+import { clusterShape } from '../../../lib/domain/clusterShape';
 import { LOCAL_CLOCK_OPERATION } from '../../../lib/wiring/localStack';
 import { SageMakerApiError, validationError } from './apiErrors';
 import {
@@ -69,13 +70,16 @@ const specOf = (request: CreateTrainingJobRequest): TrainingJobSpec => {
     if (request[member] !== undefined) echo[member] = request[member];
   }
   const image = request.AlgorithmSpecification.TrainingImage;
+  const cluster = clusterShape({
+    instanceType: rc.InstanceType,
+    instanceCount: rc.InstanceCount,
+    instanceGroups: groups,
+  });
   return {
     name: request.TrainingJobName,
     roleArn: request.RoleArn,
-    // A heterogeneous cluster is named and counted as the event parser does.
-    instanceType: groups.length > 0 ? groups.map((g) => g.instanceType).join('+') : (rc.InstanceType ?? ''),
-    instanceCount:
-      groups.length > 0 ? groups.reduce((n, g) => n + g.instanceCount, 0) : (rc.InstanceCount ?? 0),
+    instanceType: cluster.instanceType,
+    instanceCount: cluster.instanceCount,
     ...(groups.length > 0 ? { instanceGroups: groups } : {}),
     volumeSizeInGB: rc.VolumeSizeInGB,
     ...(rc.VolumeKmsKeyId ? { volumeKmsKeyId: rc.VolumeKmsKeyId } : {}),

@@ -1,3 +1,4 @@
+import { clusterShape } from '../../../lib/domain/clusterShape';
 import { expiryAfterJobEnd, expiryAfterUpdate, type KeepAliveLimits } from '../../../lib/domain/keepAlive';
 import { type MatchCriteria, normaliseCriteria } from '../../../lib/domain/matchKey';
 import type { TerminalStatus } from '../../../lib/domain/trainingJob';
@@ -29,7 +30,7 @@ export const matchCriteriaOf = (spec: TrainingJobSpec): MatchCriteria =>
 
 /** Spot and heterogeneous clusters have no warm pools: they neither take nor leave one. */
 export const mayUseWarmPools = (spec: TrainingJobSpec): boolean =>
-  jobMayUseWarmPools({ spot: spec.spot ?? false, heterogeneous: (spec.instanceGroups?.length ?? 0) > 0 });
+  jobMayUseWarmPools({ spot: spec.spot ?? false, heterogeneous: clusterShape(spec).heterogeneous });
 
 /**
  * When several Available pools match a new job, it takes the one that would expire soonest,
@@ -83,7 +84,7 @@ export interface JobEndFacts {
 export const whyNoPoolAtEnd = (facts: JobEndFacts): EmulatedNoPoolReason | undefined => {
   if (!facts.keepAliveSeconds || facts.keepAliveSeconds <= 0) return 'no-keep-alive';
   if (facts.spec.spot) return 'spot-training';
-  if ((facts.spec.instanceGroups?.length ?? 0) > 0) return 'heterogeneous-cluster';
+  if (clusterShape(facts.spec).heterogeneous) return 'heterogeneous-cluster';
   if (facts.status === 'Failed' && !isClientSideFailure(facts.failureReason)) {
     return 'failed-without-client-error';
   }

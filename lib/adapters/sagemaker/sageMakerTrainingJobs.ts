@@ -7,6 +7,7 @@ import {
   type TrainingJobSummary as TrainingJobSummaryOutput,
   UpdateTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
+import { clusterShape } from '../../domain/clusterShape';
 import type { TrainingJobStatus } from '../../domain/trainingJob';
 import type { WarmPoolStatus } from '../../domain/warmPool';
 import type {
@@ -218,7 +219,14 @@ export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, 
       }
     }
     const rc = out.ResourceConfig;
-    const groups = rc?.InstanceGroups ?? [];
+    const cluster = clusterShape({
+      instanceType: rc?.InstanceType,
+      instanceCount: rc?.InstanceCount,
+      instanceGroups: rc?.InstanceGroups?.map((g) => ({
+        instanceType: g.InstanceType ?? '',
+        instanceCount: g.InstanceCount ?? 0,
+      })),
+    });
     return {
       name: out.TrainingJobName ?? name,
       arn,
@@ -230,8 +238,8 @@ export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, 
       ...(out.TrainingEndTime ? { endedAtMs: out.TrainingEndTime.getTime() } : {}),
       ...(out.FailureReason ? { failureReason: out.FailureReason } : {}),
       roleArn: out.RoleArn ?? '',
-      instanceType: rc?.InstanceType ?? groups[0]?.InstanceType ?? '',
-      instanceCount: rc?.InstanceCount ?? groups.reduce((n, g) => n + (g.InstanceCount ?? 0), 0),
+      instanceType: cluster.instanceType,
+      instanceCount: cluster.instanceCount,
       volumeSizeInGB: rc?.VolumeSizeInGB ?? 0,
       ...(rc?.VolumeKmsKeyId ? { volumeKmsKeyId: rc.VolumeKmsKeyId } : {}),
       ...(rc?.KeepAlivePeriodInSeconds !== undefined
@@ -245,7 +253,7 @@ export class SageMakerTrainingJobs implements TrainingJobs, TrainingJobHistory, 
         ? { image: out.AlgorithmSpecification.TrainingImage }
         : {}),
       spot: out.EnableManagedSpotTraining ?? false,
-      heterogeneous: groups.length > 1,
+      heterogeneous: cluster.heterogeneous,
       tags,
     };
   }
