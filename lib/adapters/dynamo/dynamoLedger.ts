@@ -470,7 +470,7 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
+  async linkReuse(fromJob: string, toJob: string, birth: PoolBirth, lifetimeEndsAtMs: number): Promise<void> {
     let linked: JobItem;
     try {
       const { Attributes } = await this.client.send(
@@ -498,11 +498,26 @@ export class DynamoLedger implements Ledger {
       if (!isConditionFailure(error)) throw error;
       const current = await this.currentJob(toJob, error);
       const presumedOf = current?.reusedPoolOf;
-      if (presumedOf && (await this.replacePresumedLink(toJob, presumedOf, fromJob, birth))) return;
+      if (presumedOf && (await this.replacePresumedLink(toJob, presumedOf, fromJob, birth))) {
+        await this.capExpiry(toJob, lifetimeEndsAtMs);
+        return;
+      }
       throw new ReuseConflictError(toJob, presumedOf ?? '(unknown)', fromJob);
     }
     // Learnt out of order: the job already had a later birth of its own; carry the earlier one down.
-    if ((linked.bornAtMs ?? birth.bornAtMs) > birth.bornAtMs) await this.carryBirthDown(toJob, birth);
+    if ((linked.bornAtMs ?? birth.bornAtMs) > birth.bornAtMs)
+      await this.carryBirthDown(toJob, birth, lifetimeEndsAtMs);
+    else await this.capToLifetime(linked, lifetimeEndsAtMs);
+  }
+
+  /** The item's pool, if Available, brought to end by the lifetime end of the birth it now has. */
+  private async capToLifetime(item: JobItem | undefined, lifetimeEndsAtMs: number): Promise<void> {
+    if (
+      item?.poolStatus === 'Available' &&
+      item.expiresAtMs !== undefined &&
+      item.expiresAtMs > lifetimeEndsAtMs
+    )
+      await this.capExpiry(item.name, lifetimeEndsAtMs);
   }
 
   /**
@@ -595,8 +610,11 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  /** The lifetime cap counts from the chain's first job: push the earliest birth time down the known chain. */
-  private async carryBirthDown(firstJob: string, birth: PoolBirth): Promise<void> {
+  /**
+   * The lifetime cap counts from the chain's first job: push the earliest birth time down the known
+   * chain, and bring the end of an Available pool it reaches within that birth's cap.
+   */
+  private async carryBirthDown(firstJob: string, birth: PoolBirth, lifetimeEndsAtMs: number): Promise<void> {
     const seen = new Set<string>();
     let job: string | undefined = firstJob;
     while (job && !seen.has(job)) {
@@ -612,7 +630,9 @@ export class DynamoLedger implements Ledger {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        job = (result.Attributes as JobItem | undefined)?.reusedByJob;
+        const carried = result.Attributes as JobItem | undefined;
+        await this.capToLifetime(carried, lifetimeEndsAtMs);
+        job = carried?.reusedByJob;
       } catch (error) {
         if (isConditionFailure(error)) return;
         throw error;

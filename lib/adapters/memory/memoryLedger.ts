@@ -182,18 +182,15 @@ export class MemoryLedger implements Ledger {
     return this.updateWhileAvailable(name, { expiresAtMs });
   }
 
-  async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
+  async linkReuse(fromJob: string, toJob: string, birth: PoolBirth, lifetimeEndsAtMs: number): Promise<void> {
     const to = this.current(toJob);
     if (to.reusedPoolOf && to.reusedPoolOf !== fromJob) {
       const presumed = this.jobs.get(to.reusedPoolOf)?.pool;
       if (presumed?.status !== 'Available' || presumed.presumedTakenBy !== toJob)
         throw new ReuseConflictError(toJob, to.reusedPoolOf, fromJob);
       // Linked by presumption only: SageMaker's word replaces the link and the birth it carried.
-      this.put({
-        ...to,
-        reusedPoolOf: fromJob,
-        pool: { ...(to.pool ?? { status: 'InUse', observedAtMs: birth.bornAtMs }), ...birth },
-      });
+      const pool = { ...(to.pool ?? { status: 'InUse', observedAtMs: birth.bornAtMs }), ...birth } as const;
+      this.put({ ...to, reusedPoolOf: fromJob, pool: this.withinLifetime(pool, lifetimeEndsAtMs) });
       return;
     }
     const { nearMiss: _dropped, ...rest } = to;
@@ -202,16 +199,31 @@ export class MemoryLedger implements Ledger {
       reusedPoolOf: fromJob,
       pool: to.pool ?? { status: 'InUse', observedAtMs: birth.bornAtMs },
     });
+    // As DynamoLedger: the linked job's pool, and every pool down the chain the birth moves earlier,
+    // end within that birth's lifetime cap.
     let job: string | undefined = toJob;
     const seen = new Set<string>();
     while (job && !seen.has(job)) {
       seen.add(job);
       const record = this.current(job);
       const pool = record.pool;
-      if (!pool || (pool.bornAtMs !== undefined && pool.bornAtMs <= birth.bornAtMs)) return;
-      this.put({ ...record, pool: { ...pool, bornAtMs: birth.bornAtMs, poolId: birth.poolId } });
+      if (!pool) return;
+      const carries = pool.bornAtMs === undefined || pool.bornAtMs > birth.bornAtMs;
+      if (!carries && job !== toJob) return;
+      const born = carries ? { ...pool, bornAtMs: birth.bornAtMs, poolId: birth.poolId } : pool;
+      this.put({ ...record, pool: this.withinLifetime(born, lifetimeEndsAtMs) });
+      if (!carries) return;
       job = pool.reusedByJob;
     }
+  }
+
+  /** An Available pool predicted to end no later than `lifetimeEndsAtMs` (as capExpiry). */
+  private withinLifetime(pool: PoolState, lifetimeEndsAtMs: number): PoolState {
+    return pool.status === 'Available' &&
+      pool.expiresAtMs !== undefined &&
+      pool.expiresAtMs > lifetimeEndsAtMs
+      ? { ...pool, expiresAtMs: lifetimeEndsAtMs }
+      : pool;
   }
 
   async presumeReuse(poolOf: string, byJob: string, atMs: number): Promise<boolean> {
