@@ -203,6 +203,31 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       expect((await ledger.getJob('b'))?.pool?.expiresAtMs).toBeUndefined();
     });
 
+    it("gives an observed pool no chain's birth but through a link: one from a link taken back is the job's own", async () => {
+      const ledger = await makeLedger();
+      await recorded(ledger, { name: 'taker', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      await ledger.linkReuse('giver', 'taker', { poolId: 'giver', bornAtMs: T0 }, T0 + 60_000_000);
+      // Read while linked (an adoption's read), then the presumed link is taken back.
+      const read = await ledger.getJob('taker');
+      expect(read?.pool).toMatchObject({ status: 'InUse', bornAtMs: T0, poolId: 'giver' });
+      expect(await ledger.unlinkPresumedReuse('taker', 'giver')).toBe(true);
+      // The state built from that read carries the withdrawn chain's birth and id.
+      const end = snapshot({ name: 'taker', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      const stale = { ...available(T0 + 9_000_000), bornAtMs: T0, poolId: 'giver' };
+      const write = await ledger.recordEnd(end, { kind: 'pool', pool: stale });
+      const own = { bornAtMs: stale.availableSinceMs, poolId: 'taker' };
+      expect(write).toMatchObject({ kind: 'recorded', pool: { pool: own } });
+      expect((await ledger.getJob('taker'))?.pool).toMatchObject({ status: 'Available', ...own });
+      // And so through observePool, for a job with no pool recorded yet.
+      const other = await recorded(ledger, { name: 'other' });
+      const observed = await ledger.observePool(other, { ...stale });
+      expect(observed.pool).toMatchObject({ bornAtMs: stale.availableSinceMs, poolId: 'other' });
+      expect((await ledger.getJob('other'))?.pool).toMatchObject({
+        bornAtMs: stale.availableSinceMs,
+        poolId: 'other',
+      });
+    });
+
     it('lists jobs by UTC submission day, oldest first, a page at a time', async () => {
       const ledger = await makeLedger();
       const day = new Date(T0).toISOString().slice(0, 10);

@@ -9,7 +9,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { historyDay } from '../../domain/historyDay';
-import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '../../domain/jobRecord';
+import {
+  type JobRecord,
+  type NearMiss,
+  observedBirth,
+  type PendingAction,
+  type PoolBirth,
+  type PoolState,
+} from '../../domain/jobRecord';
 import { isTerminal, type JobSnapshot, statusRank, supersedes } from '../../domain/trainingJob';
 import type { NoPool } from '../../domain/warmPool';
 import { poolRank } from '../../domain/warmPool';
@@ -176,12 +183,13 @@ const poolParts = (
   }
   // A mark is written by presumeReuse alone: one a state carries over from its record is not.
   const {
-    bornAtMs,
-    poolId,
+    bornAtMs: _born,
+    poolId: _poolId,
     presumedTakenBy: _mark,
     presumedAtMs: _markedAt,
     ...attributes
   } = poolAttributes(state);
+  const birth = observedBirth(record.name, state);
   const mark = !available && seenMark !== undefined ? { ':mark': seenMark } : {};
   return {
     set: { name: record.name, ...attributes, poolRank: poolRank(state.status), ...indexed },
@@ -197,16 +205,16 @@ const poolParts = (
         ],
     names: {},
     values:
-      bornAtMs === undefined
+      birth === undefined
         ? { ':poolRank': poolRank(state.status), ...mark }
         : {
             ':poolRank': poolRank(state.status),
-            ':born': bornAtMs,
-            ':poolId': poolId ?? record.name,
+            ':born': birth.bornAtMs,
+            ':poolId': birth.poolId,
             ...mark,
           },
     setClauses:
-      bornAtMs === undefined
+      birth === undefined
         ? []
         : ['bornAtMs = if_not_exists(bornAtMs, :born)', 'poolId = if_not_exists(poolId, :poolId)'],
     condition: available
@@ -226,8 +234,9 @@ const movedPool = (name: string, before: JobItem | undefined, state: PoolState):
     ...observed
   } = state;
   const { presumedTakenBy: _mark, presumedAtMs: _markedAt, ...kept } = old ?? {};
-  const bornAtMs = old?.bornAtMs ?? state.bornAtMs;
-  const poolId = old?.poolId ?? (state.bornAtMs !== undefined ? (state.poolId ?? name) : undefined);
+  const birth = old?.bornAtMs === undefined ? observedBirth(name, state) : undefined;
+  const bornAtMs = old?.bornAtMs ?? birth?.bornAtMs;
+  const poolId = old?.poolId ?? birth?.poolId;
   return {
     ...(state.status === 'Available' ? old : kept),
     ...observed,

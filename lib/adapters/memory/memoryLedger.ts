@@ -1,5 +1,12 @@
 import { historyDay } from '../../domain/historyDay';
-import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '../../domain/jobRecord';
+import {
+  type JobRecord,
+  type NearMiss,
+  observedBirth,
+  type PendingAction,
+  type PoolBirth,
+  type PoolState,
+} from '../../domain/jobRecord';
 import { isTerminal, type JobSnapshot, statusRank, supersedes } from '../../domain/trainingJob';
 import { type NoPool, poolRank } from '../../domain/warmPool';
 import type {
@@ -108,7 +115,7 @@ export class MemoryLedger implements Ledger {
     }
     const record = this.put({
       ...write.record,
-      ...(outcome.kind === 'pool' ? { pool: this.moved(before.pool, outcome.pool) } : {}),
+      ...(outcome.kind === 'pool' ? { pool: this.moved(snapshot.name, before.pool, outcome.pool) } : {}),
       ...(outcome.kind === 'no-pool' ? { noPool: outcome.noPool } : {}),
     });
     return {
@@ -139,10 +146,12 @@ export class MemoryLedger implements Ledger {
   }
 
   /** The recorded pool moved forward to `state`. */
-  private moved(recorded: PoolState | undefined, state: PoolState): PoolState {
-    // Birth only moves earlier, through linkReuse; as in DynamoLedger, an observation never overwrites it.
-    const bornAtMs = recorded?.bornAtMs ?? state.bornAtMs;
-    const poolId = recorded?.bornAtMs !== undefined ? recorded.poolId : state.poolId;
+  private moved(name: string, recorded: PoolState | undefined, state: PoolState): PoolState {
+    // Birth only moves earlier, through linkReuse; as in DynamoLedger, an observation never
+    // overwrites it, and gives none but the job's own (observedBirth).
+    const birth = recorded?.bornAtMs === undefined ? observedBirth(name, state) : undefined;
+    const bornAtMs = recorded?.bornAtMs ?? birth?.bornAtMs;
+    const poolId = recorded?.bornAtMs !== undefined ? recorded.poolId : birth?.poolId;
     // Leaving Available settles any presumption on the pool: its mark goes with it. A mark is
     // written by presumeReuse alone: one a state carries over from its record is not.
     const { presumedTakenBy: _mark, presumedAtMs: _markedAt, ...kept } = recorded ?? {};
@@ -171,7 +180,7 @@ export class MemoryLedger implements Ledger {
       }
       return { applied: false, pool: current.pool };
     }
-    const pool = this.moved(current.pool, state);
+    const pool = this.moved(record.name, current.pool, state);
     this.put({ ...current, pool });
     return { applied: true, pool };
   }
