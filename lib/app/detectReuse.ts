@@ -1,5 +1,6 @@
 import { sameLocation } from '../domain/jobLocation';
 import type { JobRecord, NearMiss } from '../domain/jobRecord';
+import { lifetimeEndMs } from '../domain/keepAlive';
 import { differences } from '../domain/matchKey';
 import {
   isPresumedTaken,
@@ -52,7 +53,7 @@ const presume = async (
     poolId: state.poolId ?? candidate.name,
     bornAtMs: state.bornAtMs ?? state.availableSinceMs ?? job.createdAtMs,
   };
-  await deps.ledger.linkReuse(candidate.name, job.name, birth);
+  await deps.ledger.linkReuse(candidate.name, job.name, birth, lifetimeEndMs(birth.bornAtMs, deps.limits));
   if (!(await deps.ledger.presumeReuse(candidate.name, job.name, job.createdAtMs))) {
     await deps.ledger.unlinkPresumedReuse(job.name, candidate.name);
     return undefined;

@@ -1,5 +1,5 @@
 import type { JobRecord, PoolState } from '../domain/jobRecord';
-import { expiryAfterJobEnd, type KeepAliveLimits } from '../domain/keepAlive';
+import { expiryAfterJobEnd, type KeepAliveLimits, lifetimeEndMs } from '../domain/keepAlive';
 import { presumptionVerdict } from '../domain/reusePresumption';
 import type { Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
@@ -122,7 +122,13 @@ export const observeDescription = async (
   // the hop's end), so nothing is told: the ledger alone records what SageMaker billed.
   const confirmed = reusedBy !== undefined && mark === reusedBy;
   const toldAlready = confirmed;
-  if (reusedBy && !confirmed) await deps.ledger.linkReuse(record.name, reusedBy, provisional);
+  if (reusedBy && !confirmed)
+    await deps.ledger.linkReuse(
+      record.name,
+      reusedBy,
+      provisional,
+      lifetimeEndMs(provisional.bornAtMs, deps.limits),
+    );
   const leaving = (state.status === 'Terminated' || reusedBy !== undefined) && !toldAlready;
   if (leaving && deps.beforeLeaving) {
     // What the write below will store: the stored pool's own fields (who stopped it) kept.
@@ -167,10 +173,12 @@ export const observeDescription = async (
       // The birth as stored wins over this (possibly stale) record's: a link learnt earlier may
       // have moved it earlier; linkReuse carries an earlier birth down the chain.
       if (pool.bornAtMs !== undefined && pool.bornAtMs < provisional.bornAtMs) {
-        await deps.ledger.linkReuse(record.name, reusedBy, {
-          poolId: pool.poolId ?? record.name,
-          bornAtMs: pool.bornAtMs,
-        });
+        await deps.ledger.linkReuse(
+          record.name,
+          reusedBy,
+          { poolId: pool.poolId ?? record.name, bornAtMs: pool.bornAtMs },
+          lifetimeEndMs(pool.bornAtMs, deps.limits),
+        );
       }
       return deps.beforeLeaving || toldAlready ? told : [...told, reusedFact(updated, reusedBy, confirmed)];
     }

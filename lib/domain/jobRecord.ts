@@ -35,6 +35,20 @@ export interface PoolBirth {
   readonly bornAtMs: number;
 }
 
+/**
+ * The birth an observed pool state may give a pool the ledger holds none for: the job's own. A
+ * chain's birth comes through a link alone (Ledger.linkReuse), so one a state carries without it
+ * came from a record read before that link was taken back (a presumption proved wrong): the pool
+ * is then the job's own, born when the job left it. Undefined when the state tells no birth.
+ */
+export const observedBirth = (name: string, state: PoolState): PoolBirth | undefined => {
+  if (state.bornAtMs === undefined) return undefined;
+  if (state.poolId === undefined || state.poolId === name) return { poolId: name, bornAtMs: state.bornAtMs };
+  return state.availableSinceMs === undefined
+    ? undefined
+    : { poolId: name, bornAtMs: state.availableSinceMs };
+};
+
 export interface NearMiss {
   /** The job whose Available pool this job could have reused. */
   readonly poolOf: string;

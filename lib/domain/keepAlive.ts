@@ -14,13 +14,20 @@ export const DEFAULT_KEEP_ALIVE_LIMITS: KeepAliveLimits = {
   lifetimeCapSeconds: 28 * 24 * 3600,
 };
 
+/**
+ * The latest a pool may live: the lifetime cap counts from the birth of its chain (the first job
+ * of its reuses), whatever keep-alive its later jobs ask for.
+ */
+export const lifetimeEndMs = (poolBornAtMs: number, limits: KeepAliveLimits): number =>
+  poolBornAtMs + limits.lifetimeCapSeconds * 1000;
+
 /** A pool's first keep-alive runs from the end of the job that left it. */
 export const expiryAfterJobEnd = (
   endedAtMs: number,
   keepAliveSeconds: number,
   poolBornAtMs: number,
   limits: KeepAliveLimits,
-): number => Math.min(endedAtMs + keepAliveSeconds * 1000, poolBornAtMs + limits.lifetimeCapSeconds * 1000);
+): number => Math.min(endedAtMs + keepAliveSeconds * 1000, lifetimeEndMs(poolBornAtMs, limits));
 
 /**
  * ASSUMPTION (unconfirmed by any public source): a keep-alive set by UpdateTrainingJob counts
@@ -32,7 +39,7 @@ export const expiryAfterUpdate = (
   keepAliveSeconds: number,
   poolBornAtMs: number,
   limits: KeepAliveLimits,
-): number => Math.min(updatedAtMs + keepAliveSeconds * 1000, poolBornAtMs + limits.lifetimeCapSeconds * 1000);
+): number => Math.min(updatedAtMs + keepAliveSeconds * 1000, lifetimeEndMs(poolBornAtMs, limits));
 
 /** Clamp a wished-for keep-alive to what one UpdateTrainingJob call may set. */
 export const clampKeepAlive = (seconds: number, limits: KeepAliveLimits): number =>

@@ -115,8 +115,11 @@ export interface Ledger {
    * Records that `toJob` took over the pool `fromJob` left, and carries the pool's birth down the
    * chain. A job linked to another pool only by presumption (that pool still Available and marked
    * taken by it: presumeReuse) is linked to this one instead, with this birth: SageMaker's word wins.
+   * `lifetimeEndsAtMs` is that birth's lifetime cap (keepAlive.ts lifetimeEndMs): an Available pool
+   * of `toJob` or down the chain is brought to end no later (as capExpiry), since its end was
+   * predicted from the later birth it knew.
    */
-  linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void>;
+  linkReuse(fromJob: string, toJob: string, birth: PoolBirth, lifetimeEndsAtMs: number): Promise<void>;
   /**
    * Marks `poolOf`'s pool presumed taken by `byJob` (reusePresumption.ts), leaving it in the
    * Available index: refused unless it is Available, no action is pending on it, and it is not

@@ -5,7 +5,7 @@ import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { type ActionDeps, applyPoolAction } from '../../lib/app/applyPoolAction';
 import { actOnClick, type ClickActs } from '../../lib/app/slackClick/actOnClick';
 import type { JobRecord } from '../../lib/domain/jobRecord';
-import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
+import { DEFAULT_KEEP_ALIVE_LIMITS, lifetimeEndMs } from '../../lib/domain/keepAlive';
 import type { Ledger } from '../../lib/ports/ledger';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
 import { availablePoolIn } from '../support/availablePool';
@@ -154,7 +154,12 @@ describe('a Stop click on a pool presumed taken, SageMaker out of reach', () => 
   it('is refused with the job presumed to hold it', async () => {
     const ledger = new MemoryLedger();
     await availablePoolIn(ledger, { nowMs: NOW, sinceMin: 10, leftMin: 20, keepAliveSeconds: 1800 });
-    await ledger.linkReuse('pool-a', 'taker', { poolId: 'pool-a', bornAtMs: NOW - 10 * MIN });
+    await ledger.linkReuse(
+      'pool-a',
+      'taker',
+      { poolId: 'pool-a', bornAtMs: NOW - 10 * MIN },
+      lifetimeEndMs(NOW - 10 * MIN, DEFAULT_KEEP_ALIVE_LIMITS),
+    );
     expect(await ledger.presumeReuse('pool-a', 'taker', NOW - MIN)).toBe(true);
     const unreachable = async (): Promise<never> => {
       throw Object.assign(new Error('the click budget ran out'), { name: 'AbortError' });

@@ -3,6 +3,7 @@ import { DynamoDecisionLog } from '../../lib/adapters/dynamo/dynamoDecisionLog';
 import { DynamoLedger, ReuseConflictError } from '../../lib/adapters/dynamo/dynamoLedger';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import type { JobRecord, PoolState } from '../../lib/domain/jobRecord';
+import { DEFAULT_KEEP_ALIVE_LIMITS, lifetimeEndMs } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 import { parseJobStateChange } from '../../lib/events/jobStateChange';
@@ -108,16 +109,31 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       const ledger = await makeLedger();
       await recorded(ledger, { name: 'b', status: 'InProgress' });
       await ledger.recordNearMiss('b', { poolOf: 'z', differences: [] });
-      await ledger.linkReuse('a', 'b', { poolId: 'a', bornAtMs: T0 });
-      await ledger.linkReuse('a', 'b', { poolId: 'a', bornAtMs: T0 });
+      await ledger.linkReuse(
+        'a',
+        'b',
+        { poolId: 'a', bornAtMs: T0 },
+        lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
+      await ledger.linkReuse(
+        'a',
+        'b',
+        { poolId: 'a', bornAtMs: T0 },
+        lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
       const b = await ledger.getJob('b');
       expect(b).toMatchObject({ reusedPoolOf: 'a', pool: { status: 'InUse', bornAtMs: T0, poolId: 'a' } });
       expect(b?.nearMiss).toBeUndefined();
       await ledger.recordNearMiss('b', { poolOf: 'z', differences: [] });
       expect((await ledger.getJob('b'))?.nearMiss).toBeUndefined();
-      await expect(ledger.linkReuse('c', 'b', { poolId: 'c', bornAtMs: T0 })).rejects.toBeInstanceOf(
-        ReuseConflictError,
-      );
+      await expect(
+        ledger.linkReuse(
+          'c',
+          'b',
+          { poolId: 'c', bornAtMs: T0 },
+          lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+        ),
+      ).rejects.toBeInstanceOf(ReuseConflictError);
       // An adopted job's near miss may come before anything else of it: its record is named.
       await ledger.recordNearMiss('unheard', { poolOf: 'z', differences: [] });
       expect(await ledger.getJob('unheard')).toEqual({
@@ -137,11 +153,79 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
         bornAtMs: T0 + 7_200_000,
         observedAtMs: T0,
       });
-      await ledger.linkReuse('b', 'c', { poolId: 'b', bornAtMs: T0 + 7_200_000 });
+      await ledger.linkReuse(
+        'b',
+        'c',
+        { poolId: 'b', bornAtMs: T0 + 7_200_000 },
+        lifetimeEndMs(T0 + 7_200_000, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
       // Only now does the ledger learn that b itself had reused a's pool, born at T0.
-      await ledger.linkReuse('a', 'b', { poolId: 'a', bornAtMs: T0 });
+      await ledger.linkReuse(
+        'a',
+        'b',
+        { poolId: 'a', bornAtMs: T0 },
+        lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
       expect((await ledger.getJob('b'))?.pool).toMatchObject({ bornAtMs: T0, poolId: 'a' });
       expect((await ledger.getJob('c'))?.pool).toMatchObject({ bornAtMs: T0, poolId: 'a' });
+    });
+
+    it("brings an Available pool's predicted end within the lifetime of a birth carried down to it", async () => {
+      const ledger = await makeLedger();
+      // c ended with a pool the ledger took for its own (born at its end), then learnt it was b's.
+      const c = await recorded(ledger, { name: 'c' });
+      await ledger.observePool(c, available(T0 + 9_000_000));
+      await ledger.linkReuse('b', 'c', { poolId: 'b', bornAtMs: T0 + 7_000_000 }, T0 + 8_000_000);
+      expect((await ledger.getJob('c'))?.pool).toMatchObject({
+        status: 'Available',
+        bornAtMs: T0 + 7_000_000,
+        poolId: 'b',
+        expiresAtMs: T0 + 8_000_000,
+      });
+      // b's own link (b Reused by c), learnt later: the earlier birth reaches c, and its cap with it.
+      const b = await recorded(ledger, { name: 'b' });
+      await ledger.observePool(b, {
+        status: 'Reused',
+        reusedByJob: 'c',
+        billableSeconds: 60,
+        bornAtMs: T0 + 7_000_000,
+        observedAtMs: T0,
+      });
+      await ledger.linkReuse('a', 'b', { poolId: 'a', bornAtMs: T0 }, T0 + 6_000_000);
+      expect((await ledger.getJob('c'))?.pool).toMatchObject({
+        bornAtMs: T0,
+        poolId: 'a',
+        expiresAtMs: T0 + 6_000_000,
+      });
+      // A cap that does not bind leaves the predicted end alone; a pool not Available is not capped.
+      await ledger.linkReuse('a', 'b', { poolId: 'a', bornAtMs: T0 }, T0 + 7_000_000);
+      expect((await ledger.getJob('c'))?.pool?.expiresAtMs).toBe(T0 + 6_000_000);
+      expect((await ledger.getJob('b'))?.pool?.expiresAtMs).toBeUndefined();
+    });
+
+    it("gives an observed pool no chain's birth but through a link: one from a link taken back is the job's own", async () => {
+      const ledger = await makeLedger();
+      await recorded(ledger, { name: 'taker', status: 'InProgress', lastModifiedMs: T0 + 1000 });
+      await ledger.linkReuse('giver', 'taker', { poolId: 'giver', bornAtMs: T0 }, T0 + 60_000_000);
+      // Read while linked (an adoption's read), then the presumed link is taken back.
+      const read = await ledger.getJob('taker');
+      expect(read?.pool).toMatchObject({ status: 'InUse', bornAtMs: T0, poolId: 'giver' });
+      expect(await ledger.unlinkPresumedReuse('taker', 'giver')).toBe(true);
+      // The state built from that read carries the withdrawn chain's birth and id.
+      const end = snapshot({ name: 'taker', status: 'Completed', lastModifiedMs: T0 + 2000 });
+      const stale = { ...available(T0 + 9_000_000), bornAtMs: T0, poolId: 'giver' };
+      const write = await ledger.recordEnd(end, { kind: 'pool', pool: stale });
+      const own = { bornAtMs: stale.availableSinceMs, poolId: 'taker' };
+      expect(write).toMatchObject({ kind: 'recorded', pool: { pool: own } });
+      expect((await ledger.getJob('taker'))?.pool).toMatchObject({ status: 'Available', ...own });
+      // And so through observePool, for a job with no pool recorded yet.
+      const other = await recorded(ledger, { name: 'other' });
+      const observed = await ledger.observePool(other, { ...stale });
+      expect(observed.pool).toMatchObject({ bornAtMs: stale.availableSinceMs, poolId: 'other' });
+      expect((await ledger.getJob('other'))?.pool).toMatchObject({
+        bornAtMs: stale.availableSinceMs,
+        poolId: 'other',
+      });
     });
 
     it('lists jobs by UTC submission day, oldest first, a page at a time', async () => {
@@ -200,7 +284,12 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
     it("records a job's end and its pool in one write, out of the running index and into the Available ones", async () => {
       const ledger = await makeLedger();
       await recorded(ledger, { name: 'e1', status: 'InProgress', lastModifiedMs: T0 + 1000 });
-      await ledger.linkReuse('e0', 'e1', { poolId: 'e0', bornAtMs: T0 - 60_000 });
+      await ledger.linkReuse(
+        'e0',
+        'e1',
+        { poolId: 'e0', bornAtMs: T0 - 60_000 },
+        lifetimeEndMs(T0 - 60_000, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
       const end = snapshot({ name: 'e1', status: 'Completed', lastModifiedMs: T0 + 2000 });
       const write = await ledger.recordEnd(end, { kind: 'pool', pool: available(T0 + 5000) }, T0 + 3000);
       expect(write).toMatchObject({
@@ -489,7 +578,12 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       const giver = await recorded(ledger, { name: 'giver' });
       await ledger.observePool(giver, available(T0 + 5000));
       await recorded(ledger, { name: 'taker', status: 'InProgress' });
-      await ledger.linkReuse('giver', 'taker', { poolId: 'giver', bornAtMs: T0 });
+      await ledger.linkReuse(
+        'giver',
+        'taker',
+        { poolId: 'giver', bornAtMs: T0 },
+        lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
       expect(await ledger.presumeReuse('giver', 'taker', T0 + 100)).toBe(true);
       // The same job again applies; another job, or an action claim, is refused while it stands.
       expect(await ledger.presumeReuse('giver', 'taker', T0 + 200)).toBe(true);
@@ -514,7 +608,12 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       // SageMaker names another pool for the job: its word replaces the presumed link.
       const real = await recorded(ledger, { name: 'real' });
       await ledger.observePool(real, available(T0 + 6000));
-      await ledger.linkReuse('real', 'taker', { poolId: 'real', bornAtMs: T0 + 50 });
+      await ledger.linkReuse(
+        'real',
+        'taker',
+        { poolId: 'real', bornAtMs: T0 + 50 },
+        lifetimeEndMs(T0 + 50, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
       expect(await ledger.getJob('taker')).toMatchObject({
         reusedPoolOf: 'real',
         pool: { bornAtMs: T0 + 50, poolId: 'real' },
@@ -534,7 +633,12 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       const giver = await recorded(ledger, { name: 'late', status: 'InProgress', lastModifiedMs: T0 + 1000 });
       await ledger.observePool(giver, available(T0 + 5000));
       await recorded(ledger, { name: 'taker', status: 'InProgress' });
-      await ledger.linkReuse('late', 'taker', { poolId: 'late', bornAtMs: T0 });
+      await ledger.linkReuse(
+        'late',
+        'taker',
+        { poolId: 'late', bornAtMs: T0 },
+        lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
       expect(await ledger.presumeReuse('late', 'taker', T0 + 100)).toBe(true);
 
       // The late end event, which read nothing: the end is written, the pool stays marked.
@@ -580,14 +684,24 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       const giver = await recorded(ledger, { name: 'giver' });
       await ledger.observePool(giver, available(T0 + 5000));
       await recorded(ledger, { name: 'running', status: 'InProgress' });
-      await ledger.linkReuse('giver', 'running', { poolId: 'giver', bornAtMs: T0 });
+      await ledger.linkReuse(
+        'giver',
+        'running',
+        { poolId: 'giver', bornAtMs: T0 },
+        lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
       expect(await ledger.unlinkPresumedReuse('running', 'giver')).toBe(true);
       const running = await ledger.getJob('running');
       expect(running?.reusedPoolOf).toBeUndefined();
       expect(running?.pool).toBeUndefined();
 
       const ended = await recorded(ledger, { name: 'ended', status: 'InProgress' });
-      await ledger.linkReuse('giver', 'ended', { poolId: 'giver', bornAtMs: T0 });
+      await ledger.linkReuse(
+        'giver',
+        'ended',
+        { poolId: 'giver', bornAtMs: T0 },
+        lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
       await ledger.observePool(ended, { ...available(T0 + 9000), availableSinceMs: T0 + 4000 });
       expect(await ledger.unlinkPresumedReuse('ended', 'giver')).toBe(true);
       expect(await ledger.getJob('ended')).toMatchObject({
@@ -639,7 +753,12 @@ describe('a refused conditional write that carries the item it was checked again
     const record = (await inProcess.recordSnapshot(end)).record;
     await inProcess.observePool(record, available(T0 + 5000));
     await inProcess.observePool(record, { status: 'Terminated', billableSeconds: 60, observedAtMs: T0 + 1 });
-    await inProcess.linkReuse('p0', 'r1', { poolId: 'p0', bornAtMs: T0 });
+    await inProcess.linkReuse(
+      'p0',
+      'r1',
+      { poolId: 'p0', bornAtMs: T0 },
+      lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+    );
 
     for (const ledger of [inProcess, overHttp]) {
       const http = ledger === overHttp;
@@ -652,9 +771,14 @@ describe('a refused conditional write that carries the item it was checked again
         http ? 3 : 1,
       );
       expect(late).toMatchObject({ applied: false, pool: { status: 'Terminated', billableSeconds: 60 } });
-      await expect(ledger.linkReuse('other', 'r1', { poolId: 'other', bornAtMs: T0 })).rejects.toThrow(
-        'recorded as reusing the pool of p0',
-      );
+      await expect(
+        ledger.linkReuse(
+          'other',
+          'r1',
+          { poolId: 'other', bornAtMs: T0 },
+          lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+        ),
+      ).rejects.toThrow('recorded as reusing the pool of p0');
     }
   });
 });

@@ -27,9 +27,10 @@ import {
  * the period had stretched in the quiet after them: the next lists from the last listing done,
  * not from the claim, and comes a base period later. The policy leaves the pools alone or stops
  * them once idle 5 minutes, the sweep's container remembering the stops SageMaker accepted from it.
- * Beyond status, reuse, pool state and billing: no pool left marked presumed taken; and so
- * already at the first reconcile after every job ended, while some pools are still Available
- * (and then SageMaker's Available pools are Available in the ledger).
+ * Beyond status, reuse, pool state and billing: every pool under its chain's id, and no pool left
+ * marked presumed taken; and so already at the first reconcile after every job ended, while some
+ * pools are still Available (and then SageMaker's Available pools are Available in the ledger,
+ * predicted to end no later than SageMaker will end them).
  */
 const LONGEST_EVERY_MS = 4 * RECONCILE_EVERY_MS;
 /**
@@ -85,8 +86,9 @@ const lifetimesOf = (mixed: boolean) =>
 
 /**
  * Where the ledger's pools differ from SageMaker's just after a reconcile: a pool still marked
- * presumed taken (the listing settles every presumption, right or wrong), or SageMaker's
- * Available pool not Available in the ledger.
+ * presumed taken (the listing settles every presumption, right or wrong), a pool recorded under
+ * another chain's id, SageMaker's Available pool not Available in the ledger, or predicted to end
+ * later than SageMaker ends it (a chain's birth learnt late brings its lifetime cap with it).
  */
 const poolsUnlikeSageMaker = async (world: SweepWorld): Promise<unknown[]> => {
   const found: unknown[] = [];
@@ -94,8 +96,18 @@ const poolsUnlikeSageMaker = async (world: SweepWorld): Promise<unknown[]> => {
     const pool = (await world.ledger.getJob(job.name))?.pool;
     if (pool?.presumedTakenBy !== undefined)
       found.push({ job: job.name, presumedTakenBy: pool.presumedTakenBy, sageMaker: job.warmPoolStatus });
+    if (pool !== undefined && pool.poolId !== job.poolId)
+      found.push({ job: job.name, poolId: pool.poolId, sageMaker: job.poolId });
     if (job.warmPoolStatus === 'Available' && pool?.status !== 'Available')
       found.push({ job: job.name, status: pool?.status, sageMaker: job.warmPoolStatus });
+    const truth = job.poolId === undefined ? undefined : world.emulator.model.inspectPool(job.poolId);
+    if (
+      job.warmPoolStatus === 'Available' &&
+      pool?.expiresAtMs !== undefined &&
+      truth?.expiresAtMs !== undefined &&
+      pool.expiresAtMs > truth.expiresAtMs
+    )
+      found.push({ job: job.name, expiresAtMs: pool.expiresAtMs, sageMaker: truth.expiresAtMs });
   }
   return found;
 };
@@ -243,12 +255,14 @@ const converges = (sweepsDie: boolean, parameters: fc.Parameters<unknown[]>, mix
               pool: pool?.status,
               // Every presumption is settled by then: one still marked is a pool left unmanaged.
               presumedTakenBy: pool?.presumedTakenBy,
+              poolId: pool?.poolId,
             }).toEqual({
               job: job.name,
               status: job.status,
               reusedPoolOf: job.reusedPoolOf,
               pool: job.warmPoolStatus === 'InUse' ? undefined : job.warmPoolStatus,
               presumedTakenBy: undefined,
+              poolId: pool === undefined ? undefined : job.poolId,
             });
           }
           const billed = (rs: Iterable<{ pool?: { billableSeconds?: number } }>) =>
@@ -285,5 +299,25 @@ describe('reconciliation converges to SageMaker (property)', () => {
       },
       false,
     );
+  }, 300_000);
+
+  it("and so for a history whose reconcile learnt a chain's birth late: the next pool's predicted end is capped by it", async () => {
+    // Two pairs of same-minute jobs and a 20-minute lifetime cap; one pair's giver's end came late,
+    // after its taker's end recorded the pool as its own: the late link carried the birth down.
+    await converges(false, {
+      seed: -1615071448,
+      path: '60:6:2:12:4:10:14:15:16:17:17:17:17:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:15:16:16:17:16:16:16:14:14:14:16:16:16:14:14:14:14:14:14:14:14:14',
+      endOnFailure: true,
+    });
+  }, 300_000);
+
+  it("and so for a history with a wrong presumption whose taker's end was lost: its own pool under its own id", async () => {
+    // A rival's start presumed the pool its same-minute twin took; its end lost, the reconcile that
+    // took the link back adopted it from the record read while linked (test/integration/settlePresumptionAdoption.test.ts).
+    await converges(false, {
+      seed: -1214046466,
+      path: '4:2:5:5:13:21:24:4:1:9:13:13:1:12:20:4:13:13:1:12:23:4:12:15:15:14:19:17:17:20:18:18:19:19:19:19:19:20:19:4:1:18:13:13:15:15:15:15:16:16:16:16:16:16:16:16:16:16:16:16:16:16:16:16:16:16:16:16:17:17:17:16:16:16:16:16:16:16:16:16:16:16:16:16:16:16:16:1:1:1:1:11:11:11:12:11:11:11:12:12:12',
+      endOnFailure: true,
+    });
   }, 300_000);
 });

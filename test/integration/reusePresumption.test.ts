@@ -6,6 +6,7 @@ import { observeDescription } from '../../lib/app/observeDescription';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
 import { historyDay } from '../../lib/domain/historyDay';
+import { DEFAULT_KEEP_ALIVE_LIMITS, lifetimeEndMs } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import type { Policy } from '../../lib/domain/policy/policy';
@@ -69,7 +70,12 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     world.advance(30_000);
     await world.deliver();
     const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
-    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
+    await ledger.linkReuse(
+      'giver',
+      'cold',
+      { poolId: 'giver', bornAtMs: createdAtMs },
+      lifetimeEndMs(createdAtMs, DEFAULT_KEEP_ALIVE_LIMITS),
+    );
     expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
     return createdAtMs;
   };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
+import { DEFAULT_KEEP_ALIVE_LIMITS, lifetimeEndMs } from '../../lib/domain/keepAlive';
 import { MIN, RECONCILE_EVERY_MS, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
 
 describe('a released presumption whose policy act fails', () => {
@@ -30,7 +31,12 @@ describe('a released presumption whose policy act fails', () => {
     world.advance(30_000);
     await world.deliver();
     const createdAtMs = (await ledger.getJob('cold'))?.job?.createdAtMs ?? 0;
-    await ledger.linkReuse('giver', 'cold', { poolId: 'giver', bornAtMs: createdAtMs });
+    await ledger.linkReuse(
+      'giver',
+      'cold',
+      { poolId: 'giver', bornAtMs: createdAtMs },
+      lifetimeEndMs(createdAtMs, DEFAULT_KEEP_ALIVE_LIMITS),
+    );
     expect(await ledger.presumeReuse('giver', 'cold', createdAtMs)).toBe(true);
     // The next reconcile's listing shows giver still Available: released; the policy's stop is throttled.
     throttled = true;

@@ -4,7 +4,7 @@ import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import { observeDescription } from '../../lib/app/observeDescription';
 import { usageStatsReactor } from '../../lib/app/usageStatsReactor';
-import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
+import { DEFAULT_KEEP_ALIVE_LIMITS, lifetimeEndMs } from '../../lib/domain/keepAlive';
 import { gapScopeId } from '../../lib/domain/policy/gapDistribution';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { presumedObservation } from '../../lib/domain/reusePresumption';
@@ -36,7 +36,12 @@ const setup = async () => {
     team: 'vision',
   });
   await ledger.recordSnapshot(b);
-  await ledger.linkReuse('giver', 'taker', { poolId: 'giver', bornAtMs: T0 });
+  await ledger.linkReuse(
+    'giver',
+    'taker',
+    { poolId: 'giver', bornAtMs: T0 },
+    lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+  );
   expect(await ledger.presumeReuse('giver', 'taker', b.createdAtMs)).toBe(true);
   const marked = present(await ledger.getJob('giver'), 'giver');
   const markedPool = present(marked.pool, 'giver.pool');

@@ -9,7 +9,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { historyDay } from '../../domain/historyDay';
-import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '../../domain/jobRecord';
+import {
+  type JobRecord,
+  type NearMiss,
+  observedBirth,
+  type PendingAction,
+  type PoolBirth,
+  type PoolState,
+} from '../../domain/jobRecord';
 import { isTerminal, type JobSnapshot, statusRank, supersedes } from '../../domain/trainingJob';
 import type { NoPool } from '../../domain/warmPool';
 import { poolRank } from '../../domain/warmPool';
@@ -176,12 +183,13 @@ const poolParts = (
   }
   // A mark is written by presumeReuse alone: one a state carries over from its record is not.
   const {
-    bornAtMs,
-    poolId,
+    bornAtMs: _born,
+    poolId: _poolId,
     presumedTakenBy: _mark,
     presumedAtMs: _markedAt,
     ...attributes
   } = poolAttributes(state);
+  const birth = observedBirth(record.name, state);
   const mark = !available && seenMark !== undefined ? { ':mark': seenMark } : {};
   return {
     set: { name: record.name, ...attributes, poolRank: poolRank(state.status), ...indexed },
@@ -197,16 +205,16 @@ const poolParts = (
         ],
     names: {},
     values:
-      bornAtMs === undefined
+      birth === undefined
         ? { ':poolRank': poolRank(state.status), ...mark }
         : {
             ':poolRank': poolRank(state.status),
-            ':born': bornAtMs,
-            ':poolId': poolId ?? record.name,
+            ':born': birth.bornAtMs,
+            ':poolId': birth.poolId,
             ...mark,
           },
     setClauses:
-      bornAtMs === undefined
+      birth === undefined
         ? []
         : ['bornAtMs = if_not_exists(bornAtMs, :born)', 'poolId = if_not_exists(poolId, :poolId)'],
     condition: available
@@ -226,8 +234,9 @@ const movedPool = (name: string, before: JobItem | undefined, state: PoolState):
     ...observed
   } = state;
   const { presumedTakenBy: _mark, presumedAtMs: _markedAt, ...kept } = old ?? {};
-  const bornAtMs = old?.bornAtMs ?? state.bornAtMs;
-  const poolId = old?.poolId ?? (state.bornAtMs !== undefined ? (state.poolId ?? name) : undefined);
+  const birth = old?.bornAtMs === undefined ? observedBirth(name, state) : undefined;
+  const bornAtMs = old?.bornAtMs ?? birth?.bornAtMs;
+  const poolId = old?.poolId ?? birth?.poolId;
   return {
     ...(state.status === 'Available' ? old : kept),
     ...observed,
@@ -470,7 +479,7 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
+  async linkReuse(fromJob: string, toJob: string, birth: PoolBirth, lifetimeEndsAtMs: number): Promise<void> {
     let linked: JobItem;
     try {
       const { Attributes } = await this.client.send(
@@ -498,11 +507,26 @@ export class DynamoLedger implements Ledger {
       if (!isConditionFailure(error)) throw error;
       const current = await this.currentJob(toJob, error);
       const presumedOf = current?.reusedPoolOf;
-      if (presumedOf && (await this.replacePresumedLink(toJob, presumedOf, fromJob, birth))) return;
+      if (presumedOf && (await this.replacePresumedLink(toJob, presumedOf, fromJob, birth))) {
+        await this.capExpiry(toJob, lifetimeEndsAtMs);
+        return;
+      }
       throw new ReuseConflictError(toJob, presumedOf ?? '(unknown)', fromJob);
     }
     // Learnt out of order: the job already had a later birth of its own; carry the earlier one down.
-    if ((linked.bornAtMs ?? birth.bornAtMs) > birth.bornAtMs) await this.carryBirthDown(toJob, birth);
+    if ((linked.bornAtMs ?? birth.bornAtMs) > birth.bornAtMs)
+      await this.carryBirthDown(toJob, birth, lifetimeEndsAtMs);
+    else await this.capToLifetime(linked, lifetimeEndsAtMs);
+  }
+
+  /** The item's pool, if Available, brought to end by the lifetime end of the birth it now has. */
+  private async capToLifetime(item: JobItem | undefined, lifetimeEndsAtMs: number): Promise<void> {
+    if (
+      item?.poolStatus === 'Available' &&
+      item.expiresAtMs !== undefined &&
+      item.expiresAtMs > lifetimeEndsAtMs
+    )
+      await this.capExpiry(item.name, lifetimeEndsAtMs);
   }
 
   /**
@@ -595,8 +619,11 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  /** The lifetime cap counts from the chain's first job: push the earliest birth time down the known chain. */
-  private async carryBirthDown(firstJob: string, birth: PoolBirth): Promise<void> {
+  /**
+   * The lifetime cap counts from the chain's first job: push the earliest birth time down the known
+   * chain, and bring the end of an Available pool it reaches within that birth's cap.
+   */
+  private async carryBirthDown(firstJob: string, birth: PoolBirth, lifetimeEndsAtMs: number): Promise<void> {
     const seen = new Set<string>();
     let job: string | undefined = firstJob;
     while (job && !seen.has(job)) {
@@ -612,7 +639,9 @@ export class DynamoLedger implements Ledger {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        job = (result.Attributes as JobItem | undefined)?.reusedByJob;
+        const carried = result.Attributes as JobItem | undefined;
+        await this.capToLifetime(carried, lifetimeEndsAtMs);
+        job = carried?.reusedByJob;
       } catch (error) {
         if (isConditionFailure(error)) return;
         throw error;

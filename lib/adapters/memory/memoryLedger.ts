@@ -1,5 +1,12 @@
 import { historyDay } from '../../domain/historyDay';
-import type { JobRecord, NearMiss, PendingAction, PoolBirth, PoolState } from '../../domain/jobRecord';
+import {
+  type JobRecord,
+  type NearMiss,
+  observedBirth,
+  type PendingAction,
+  type PoolBirth,
+  type PoolState,
+} from '../../domain/jobRecord';
 import { isTerminal, type JobSnapshot, statusRank, supersedes } from '../../domain/trainingJob';
 import { type NoPool, poolRank } from '../../domain/warmPool';
 import type {
@@ -108,7 +115,7 @@ export class MemoryLedger implements Ledger {
     }
     const record = this.put({
       ...write.record,
-      ...(outcome.kind === 'pool' ? { pool: this.moved(before.pool, outcome.pool) } : {}),
+      ...(outcome.kind === 'pool' ? { pool: this.moved(snapshot.name, before.pool, outcome.pool) } : {}),
       ...(outcome.kind === 'no-pool' ? { noPool: outcome.noPool } : {}),
     });
     return {
@@ -139,10 +146,12 @@ export class MemoryLedger implements Ledger {
   }
 
   /** The recorded pool moved forward to `state`. */
-  private moved(recorded: PoolState | undefined, state: PoolState): PoolState {
-    // Birth only moves earlier, through linkReuse; as in DynamoLedger, an observation never overwrites it.
-    const bornAtMs = recorded?.bornAtMs ?? state.bornAtMs;
-    const poolId = recorded?.bornAtMs !== undefined ? recorded.poolId : state.poolId;
+  private moved(name: string, recorded: PoolState | undefined, state: PoolState): PoolState {
+    // Birth only moves earlier, through linkReuse; as in DynamoLedger, an observation never
+    // overwrites it, and gives none but the job's own (observedBirth).
+    const birth = recorded?.bornAtMs === undefined ? observedBirth(name, state) : undefined;
+    const bornAtMs = recorded?.bornAtMs ?? birth?.bornAtMs;
+    const poolId = recorded?.bornAtMs !== undefined ? recorded.poolId : birth?.poolId;
     // Leaving Available settles any presumption on the pool: its mark goes with it. A mark is
     // written by presumeReuse alone: one a state carries over from its record is not.
     const { presumedTakenBy: _mark, presumedAtMs: _markedAt, ...kept } = recorded ?? {};
@@ -171,7 +180,7 @@ export class MemoryLedger implements Ledger {
       }
       return { applied: false, pool: current.pool };
     }
-    const pool = this.moved(current.pool, state);
+    const pool = this.moved(record.name, current.pool, state);
     this.put({ ...current, pool });
     return { applied: true, pool };
   }
@@ -182,18 +191,15 @@ export class MemoryLedger implements Ledger {
     return this.updateWhileAvailable(name, { expiresAtMs });
   }
 
-  async linkReuse(fromJob: string, toJob: string, birth: PoolBirth): Promise<void> {
+  async linkReuse(fromJob: string, toJob: string, birth: PoolBirth, lifetimeEndsAtMs: number): Promise<void> {
     const to = this.current(toJob);
     if (to.reusedPoolOf && to.reusedPoolOf !== fromJob) {
       const presumed = this.jobs.get(to.reusedPoolOf)?.pool;
       if (presumed?.status !== 'Available' || presumed.presumedTakenBy !== toJob)
         throw new ReuseConflictError(toJob, to.reusedPoolOf, fromJob);
       // Linked by presumption only: SageMaker's word replaces the link and the birth it carried.
-      this.put({
-        ...to,
-        reusedPoolOf: fromJob,
-        pool: { ...(to.pool ?? { status: 'InUse', observedAtMs: birth.bornAtMs }), ...birth },
-      });
+      const pool = { ...(to.pool ?? { status: 'InUse', observedAtMs: birth.bornAtMs }), ...birth } as const;
+      this.put({ ...to, reusedPoolOf: fromJob, pool: this.withinLifetime(pool, lifetimeEndsAtMs) });
       return;
     }
     const { nearMiss: _dropped, ...rest } = to;
@@ -202,16 +208,31 @@ export class MemoryLedger implements Ledger {
       reusedPoolOf: fromJob,
       pool: to.pool ?? { status: 'InUse', observedAtMs: birth.bornAtMs },
     });
+    // As DynamoLedger: the linked job's pool, and every pool down the chain the birth moves earlier,
+    // end within that birth's lifetime cap.
     let job: string | undefined = toJob;
     const seen = new Set<string>();
     while (job && !seen.has(job)) {
       seen.add(job);
       const record = this.current(job);
       const pool = record.pool;
-      if (!pool || (pool.bornAtMs !== undefined && pool.bornAtMs <= birth.bornAtMs)) return;
-      this.put({ ...record, pool: { ...pool, bornAtMs: birth.bornAtMs, poolId: birth.poolId } });
+      if (!pool) return;
+      const carries = pool.bornAtMs === undefined || pool.bornAtMs > birth.bornAtMs;
+      if (!carries && job !== toJob) return;
+      const born = carries ? { ...pool, bornAtMs: birth.bornAtMs, poolId: birth.poolId } : pool;
+      this.put({ ...record, pool: this.withinLifetime(born, lifetimeEndsAtMs) });
+      if (!carries) return;
       job = pool.reusedByJob;
     }
+  }
+
+  /** An Available pool predicted to end no later than `lifetimeEndsAtMs` (as capExpiry). */
+  private withinLifetime(pool: PoolState, lifetimeEndsAtMs: number): PoolState {
+    return pool.status === 'Available' &&
+      pool.expiresAtMs !== undefined &&
+      pool.expiresAtMs > lifetimeEndsAtMs
+      ? { ...pool, expiresAtMs: lifetimeEndsAtMs }
+      : pool;
   }
 
   async presumeReuse(poolOf: string, byJob: string, atMs: number): Promise<boolean> {
