@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FetchFunction } from '@slack/webhook';
 import { type ClientTransport, documentClient, sageMakerClient } from '../adapters/awsClients';
 import { CachedUsageStats } from '../adapters/cachedUsageStats';
+import { ByExpiryRiders } from '../adapters/dynamo/byExpiryRiders';
 import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
 import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
 import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog';
@@ -66,10 +67,12 @@ const dynamoStores = (
 ): RuntimeStores => {
   // One per scope for the container's life: each remembers its own last claim.
   const schedules = new Map<string, DynamoReconcileSchedule>();
+  // What the ledger's byExpiry reads see of the gap log's head spares reads of the log.
+  const riders = new ByExpiryRiders(clock);
   return {
-    ledger: new DynamoLedger(client, table),
+    ledger: new DynamoLedger(client, table, undefined, riders),
     decisions: new DynamoDecisionLog(client, table),
-    stats: new DynamoUsageStats(client, table, clock),
+    stats: new DynamoUsageStats(client, table, clock, undefined, riders),
     notifications: new DynamoNotificationLog(client, table, { retentionDays }),
     reconcileSchedule: new DynamoReconcileSchedule(client, table),
     reconcileScheduleOf: (scope) => {
