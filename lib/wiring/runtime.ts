@@ -67,16 +67,16 @@ const dynamoStores = (
 ): RuntimeStores => {
   // One per scope for the container's life: each remembers its own last claim.
   const schedules = new Map<string, DynamoReconcileSchedule>();
-  // What the ledger's byExpiry reads see of the gap log's head spares reads of the log.
+  // What the ledger's byExpiry reads see of the gap log's head and the reconcile items spares requests.
   const riders = new ByExpiryRiders(clock);
   return {
     ledger: new DynamoLedger(client, table, undefined, riders),
     decisions: new DynamoDecisionLog(client, table),
     stats: new DynamoUsageStats(client, table, clock, undefined, riders),
     notifications: new DynamoNotificationLog(client, table, { retentionDays }),
-    reconcileSchedule: new DynamoReconcileSchedule(client, table),
+    reconcileSchedule: new DynamoReconcileSchedule(client, table, undefined, riders),
     reconcileScheduleOf: (scope) => {
-      const schedule = schedules.get(scope) ?? new DynamoReconcileSchedule(client, table, scope);
+      const schedule = schedules.get(scope) ?? new DynamoReconcileSchedule(client, table, scope, riders);
       schedules.set(scope, schedule);
       return schedule;
     },

@@ -8,6 +8,7 @@ import {
   SIGHTING_FRESH_MS,
 } from '../../lib/adapters/dynamo/byExpiryRiders';
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
+import { DynamoReconcileSchedule } from '../../lib/adapters/dynamo/dynamoReconcileSchedule';
 import { DynamoUsageStats } from '../../lib/adapters/dynamo/dynamoUsageStats';
 import { GAP_LOG } from '../../lib/adapters/dynamo/tableDesign';
 import type { Clock } from '../../lib/ports/clock';
@@ -118,5 +119,73 @@ describe("the gap log's head rides in byExpiry", () => {
     set(readMs + TTL_MS + 60_000);
     await sweepRead();
     expect(await jobsOf(scope)).toEqual(['c', 'b', 'a']);
+  });
+});
+
+describe("a reconcile schedule's item rides in byExpiry", () => {
+  const EVERY_MS = 15 * 60_000;
+
+  /** A sweep's container: its ledger's reads of byExpiry tell its schedule what they saw. */
+  const sweepContainer = (table: string, now: () => number) => {
+    const riders = new ByExpiryRiders({ now });
+    return {
+      ledger: new DynamoLedger(dynamo.client, table, undefined, riders),
+      schedule: new DynamoReconcileSchedule(dynamo.client, table, undefined, riders),
+    };
+  };
+
+  it('is no pool, and spares the claims the item it rides in shows refused', async () => {
+    const table = await dynamo.createLedgerTable();
+    let now = T0;
+    const mine = sweepContainer(table, () => now);
+    expect((await mine.schedule.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
+    await mine.schedule.done(T0, { fullList: false, nextDueAtMs: T0 + 4 * EVERY_MS, surprise: false });
+    // Every sweep reads the pools; the item comes with them, so no claim is sent before it is due
+    // (without it, one would be sent a base period after each the container learnt the item).
+    for (let minute = 1; minute < 60; minute++) {
+      now = T0 + minute * 60_000;
+      const sent = await requestsOf(async () => {
+        expect((await mine.ledger.availablePools(100)).items).toEqual([]);
+        expect((await mine.schedule.claim(now, EVERY_MS, 'granted')).claimed).toBe(false);
+      });
+      expect(sent).toBe(1);
+    }
+    now = T0 + 60 * 60_000;
+    await mine.ledger.availablePools(100);
+    expect(await requestsOf(() => mine.schedule.claim(now, EVERY_MS, 'granted'))).toBe(1);
+  });
+
+  it("claims when another container's claim made the reconcile due sooner, as the item shows", async () => {
+    const table = await dynamo.createLedgerTable();
+    let now = T0;
+    const mine = sweepContainer(table, () => now);
+    const other = sweepContainer(table, () => now);
+    expect((await mine.schedule.claim(T0, EVERY_MS, 'granted')).claimed).toBe(true);
+    await mine.schedule.done(T0, { fullList: false, nextDueAtMs: T0 + 4 * EVERY_MS, surprise: false });
+    // Another container sees the end events run late and claims on the base rule; it dies there,
+    // leaving the next reconcile due a base period on.
+    now = T0 + EVERY_MS;
+    expect((await other.schedule.claim(now, EVERY_MS, 'base')).claimed).toBe(true);
+    // Before that is due, the item read with the pools refuses the claim: none is sent.
+    now = T0 + 2 * EVERY_MS - 60_000;
+    await mine.ledger.availablePools(100);
+    expect(await requestsOf(() => mine.schedule.claim(now, EVERY_MS, 'granted'))).toBe(0);
+    // Due: the claim is sent, within the period granted before, and wins.
+    now = T0 + 2 * EVERY_MS;
+    await mine.ledger.availablePools(100);
+    expect(await mine.schedule.claim(now, EVERY_MS, 'granted')).toMatchObject({
+      claimed: true,
+      previousStartMs: T0 + EVERY_MS,
+      lastListedMs: T0,
+    });
+    // Another container's forced claim, not seen yet: the write decides and is refused; once the
+    // item is seen again, the claim waits a base period from that claim.
+    now = T0 + 2 * EVERY_MS + 60_000;
+    expect((await other.schedule.claim(now, EVERY_MS, 'forced')).claimed).toBe(true);
+    now = T0 + 3 * EVERY_MS;
+    expect((await mine.schedule.claim(now, EVERY_MS, 'base')).claimed).toBe(false);
+    now = T0 + 3 * EVERY_MS + 60_000;
+    await mine.ledger.availablePools(100);
+    expect((await mine.schedule.claim(now, EVERY_MS, 'base')).claimed).toBe(true);
   });
 });

@@ -8,7 +8,9 @@ import { AVAILABLE_PARTITION, INDEX, JOB_SORT_KEY, KEY } from './tableDesign';
  *
  * The gap log's head (GAPLOG#HEAD) is put in every gap write's BatchWriteItem beside the log
  * item, stamped as that item is (dynamoUsageStats.ts): a container that saw it can tell that
- * the log has nothing new for it without reading the log.
+ * the log has nothing new for it without reading the log. Each reconcile schedule's item
+ * (dynamoReconcileSchedule.ts) rides there from its first claim on: a sweep learns from it
+ * whether its claim would be refused before sending it.
  */
 export const GAP_LOG_HEAD = {
   key: { [KEY.partition]: 'GAPLOG#HEAD', [KEY.sort]: 'HEAD' },
@@ -21,6 +23,9 @@ export const GAP_LOG_HEAD = {
  * invocation (its catch-up listings, every 10 s) reads the log again when it asks later.
  */
 export const SIGHTING_FRESH_MS = 5_000;
+
+/** Where the reconcile schedules' items ride (several scopes share it: the index's sort key need not be unique). */
+export const RECONCILE_RIDER_SORT_VALUE = -1;
 
 /** The attributes that put an item in byExpiry's partition at `sortValue`, ahead of the pools. */
 export const riderIndexAttributes = (sortValue: number): Record<string, unknown> => ({

@@ -20,8 +20,8 @@ import { historyDay } from '../../domain/historyDay';
  *    team's day of spend) reads only what was written since it last looked, not them again.
  * The three pool indexes are sparse: an item is in them only while its pool is Available, so
  * the sweep and reuse detection read Available pools only, never history (byExpiry also carries
- * a rider ahead of the pools, which is no job: the gap log's head, byExpiryRiders.ts, read
- * with the sweep's read of the pools); byRunning is sparse
+ * a few riders ahead of the pools, which are no jobs: the gap log's head and the reconcile
+ * schedules' items, byExpiryRiders.ts, read with the sweep's read of the pools); byRunning is sparse
  * in the same way, holding a job only while it runs. byDay holds history
  * (jobs by submission day, decisions by day) for reports.
  */
