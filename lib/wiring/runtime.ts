@@ -50,7 +50,7 @@ import type { Telemetry } from '../ports/telemetry';
 import type { TrainingJobs } from '../ports/trainingJobs';
 import type { UsageStats } from '../ports/usageStats';
 import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
-import type { PoolwardenConfig } from './config/config';
+import type { LedgerRiders, PoolwardenConfig } from './config/config';
 import type { Environment } from './config/configError';
 import { parseSwitch } from './config/variables';
 import { type NotifyDependencies, notifyDependencies } from './notifyDependencies';
@@ -64,11 +64,13 @@ const dynamoStores = (
   table: string,
   retentionDays: number,
   clock: Clock,
+  ridersMode: LedgerRiders,
 ): RuntimeStores => {
   // One per scope for the container's life: each remembers its own last claim.
   const schedules = new Map<string, DynamoReconcileSchedule>();
   // What the ledger's byExpiry reads see of the gap log's head and the reconcile items spares requests.
-  const riders = new ByExpiryRiders(clock);
+  const riders =
+    ridersMode === 'off' ? undefined : new ByExpiryRiders(clock, { trustGapLogHead: ridersMode === 'on' });
   return {
     ledger: new DynamoLedger(client, table, undefined, riders),
     decisions: new DynamoDecisionLog(client, table),
@@ -205,6 +207,7 @@ export class Runtime {
         core.tableName,
         notify.retentionDays,
         this.clock,
+        core.ledgerRiders,
       );
     this.config = options.config;
     this.replies = new ResponseUrlReplies({

@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CachedUsageStats } from '../../lib/adapters/cachedUsageStats';
 import {
@@ -10,7 +10,7 @@ import {
 import { DynamoLedger } from '../../lib/adapters/dynamo/dynamoLedger';
 import { DynamoReconcileSchedule } from '../../lib/adapters/dynamo/dynamoReconcileSchedule';
 import { DynamoUsageStats } from '../../lib/adapters/dynamo/dynamoUsageStats';
-import { GAP_LOG } from '../../lib/adapters/dynamo/tableDesign';
+import { AVAILABLE_PARTITION, GAP_LOG, INDEX } from '../../lib/adapters/dynamo/tableDesign';
 import type { Clock } from '../../lib/ports/clock';
 import type { ObservedGap } from '../../lib/ports/usageStats';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
@@ -28,22 +28,24 @@ beforeAll(async () => {
 afterAll(async () => dynamo.stop());
 
 /** Two containers on one table and one clock the test moves: `mine` reads, `other` writes. */
-const containers = async () => {
+const containers = async (trustGapLogHead = true) => {
   const table = await dynamo.createLedgerTable();
   let now = T0;
   const clock: Clock = { now: () => now };
-  const riders = new ByExpiryRiders(clock);
+  const riders = new ByExpiryRiders(clock, { trustGapLogHead });
   const ledger = new DynamoLedger(dynamo.client, table, undefined, riders);
   const mine = new CachedUsageStats(
     new DynamoUsageStats(dynamo.client, table, clock, undefined, riders),
     clock,
     TTL_MS,
   );
-  const other = new DynamoUsageStats(dynamo.client, table, clock);
+  // Another container of this version (it writes the head), and one of a version before riders.
+  const other = new DynamoUsageStats(dynamo.client, table, clock, undefined, new ByExpiryRiders(clock));
+  const headless = new DynamoUsageStats(dynamo.client, table, clock);
   /** A sweep's read of the Available pools: one Query, which also brings the riders. */
   const sweepRead = async () => (await ledger.availablePools(100)).items;
   const jobsOf = async (scope: string) => (await mine.recentGaps(scope, 50)).map((g) => g.job);
-  return { table, clock, set: (ms: number) => (now = ms), ledger, mine, other, sweepRead, jobsOf };
+  return { table, clock, set: (ms: number) => (now = ms), ledger, mine, other, headless, sweepRead, jobsOf };
 };
 
 /** Counts the requests `run` sends. */
@@ -187,5 +189,43 @@ describe("a reconcile schedule's item rides in byExpiry", () => {
     now = T0 + 3 * EVERY_MS + 60_000;
     await mine.ledger.availablePools(100);
     expect((await mine.schedule.claim(now, EVERY_MS, 'base')).claimed).toBe(true);
+  });
+});
+
+describe('a rollout beside containers of a version without riders (POOLWARDEN_LEDGER_RIDERS)', () => {
+  /** byExpiry's partition as a version without riders reads it: every item a pool. */
+  const byExpiryItems = async (table: string) =>
+    (
+      await dynamo.client.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: INDEX.byExpiry.name,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': INDEX.byExpiry.partition },
+          ExpressionAttributeValues: { ':p': AVAILABLE_PARTITION },
+        }),
+      )
+    ).Items ?? [];
+
+  it('off: writes no rider, so an older version reads no item that is not a pool', async () => {
+    const table = await dynamo.createLedgerTable();
+    await new DynamoUsageStats(dynamo.client, table, { now: () => T0 }).addGap(SCOPES, gapAt('a', T0));
+    await new DynamoReconcileSchedule(dynamo.client, table).claim(T0, 15 * 60_000, 'granted');
+    expect(await byExpiryItems(table)).toEqual([]);
+  });
+
+  it('write: writes the head but reads the log all the same, as a writer without it may still run', async () => {
+    const { table, set, other, headless, sweepRead, jobsOf } = await containers(false);
+    set(T0 - 600_000);
+    await other.addGap(SCOPES, gapAt('a', T0 - 600_000));
+    set(T0);
+    expect((await byExpiryItems(table)).map((i) => i.pk)).toEqual(['GAPLOG#HEAD']);
+    expect(await jobsOf(SCOPES[0] as string)).toEqual(['a']);
+    set(T0 + 3_600_000);
+    // A writer of the version before: only the log tells its gap, the head does not move.
+    await headless.addGap(SCOPES, gapAt('b', T0 + 3_500_000));
+    await sweepRead();
+    expect(await requestsOf(() => jobsOf(SCOPES[0] as string))).toBe(1);
+    expect(await jobsOf(SCOPES[0] as string)).toEqual(['b', 'a']);
   });
 });

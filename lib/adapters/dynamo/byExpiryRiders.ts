@@ -49,7 +49,20 @@ export interface Sighting {
 export class ByExpiryRiders {
   private readonly seen = new Map<string, Sighting>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: {
+      /**
+       * Whether a sighting of the gap log's head may spare a read of the log: only once every
+       * container that writes gaps writes the head (none of an earlier version is left).
+       */
+      readonly trustGapLogHead: boolean;
+    } = { trustGapLogHead: true },
+  ) {}
+
+  get trustsGapLogHead(): boolean {
+    return this.options.trustGapLogHead;
+  }
 
   /** An instant before a read of byExpiry begins: what it returns stood then or later. */
   readStarts(): number {

@@ -83,16 +83,23 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          // It rides in byExpiry from its first claim on (byExpiryRiders.ts).
-          UpdateExpression:
-            'SET startedAtMs = :now, dueAtMs = :next, #riderIn = :riderIn, #riderAt = :riderAt',
+          // With riders, it rides in byExpiry from its first claim on (byExpiryRiders.ts).
+          UpdateExpression: `SET startedAtMs = :now, dueAtMs = :next${this.riders ? ', #riderIn = :riderIn, #riderAt = :riderAt' : ''}`,
           ConditionExpression: DUE_CONDITION[rule],
-          ExpressionAttributeNames: { '#riderIn': INDEX.byExpiry.partition, '#riderAt': INDEX.byExpiry.sort },
+          ...(this.riders
+            ? {
+                ExpressionAttributeNames: {
+                  '#riderIn': INDEX.byExpiry.partition,
+                  '#riderAt': INDEX.byExpiry.sort,
+                },
+              }
+            : {}),
           ExpressionAttributeValues: {
             ':now': nowMs,
             ':next': nowMs + baseMs,
-            ':riderIn': AVAILABLE_PARTITION,
-            ':riderAt': RECONCILE_RIDER_SORT_VALUE,
+            ...(this.riders
+              ? { ':riderIn': AVAILABLE_PARTITION, ':riderAt': RECONCILE_RIDER_SORT_VALUE }
+              : {}),
             ...(rule === 'forced' ? {} : { ':baseDue': nowMs - baseMs }),
           },
           ReturnValues: 'ALL_OLD',

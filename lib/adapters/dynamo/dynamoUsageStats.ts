@@ -159,7 +159,10 @@ export class DynamoUsageStats implements UsageStats {
     spend: HopSpend | undefined,
   ): { PutRequest: { Item: Item } }[] {
     const writtenAtMs = this.clock.now();
-    const head: Item = { ...GAP_LOG_HEAD.key, ...riderIndexAttributes(GAP_LOG_HEAD.sortValue), writtenAtMs };
+    // Written only by a container with riders (not while a rollout may leave older readers of byExpiry).
+    const head: Item[] = this.riders
+      ? [{ ...GAP_LOG_HEAD.key, ...riderIndexAttributes(GAP_LOG_HEAD.sortValue), writtenAtMs }]
+      : [];
     const logItem: Item = {
       [KEY.partition]: GAP_LOG.partition(writtenAtMs),
       [KEY.sort]: GAP_LOG.sortKey(writtenAtMs, gap.atMs, gap.job),
@@ -175,7 +178,7 @@ export class DynamoUsageStats implements UsageStats {
       ...gap,
       [TTL_ATTRIBUTE]: historyTtl(gap.atMs),
     }));
-    return [head, logItem, ...scopeItems].map((Item) => ({ PutRequest: { Item } }));
+    return [...head, logItem, ...scopeItems].map((Item) => ({ PutRequest: { Item } }));
   }
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
@@ -238,7 +241,8 @@ export class DynamoUsageStats implements UsageStats {
    * a later ask (after the catch-up listings' waits) reads the log, as fresh as it asks.
    */
   private quietSince(from: GapLogPosition): number | undefined {
-    const head = this.riders?.sighting(GAP_LOG_HEAD.key);
+    if (!this.riders?.trustsGapLogHead) return undefined;
+    const head = this.riders.sighting(GAP_LOG_HEAD.key);
     const writtenAtMs = head?.item.writtenAtMs;
     if (!head || typeof writtenAtMs !== 'number' || head.seenAtMs < from) return undefined;
     if (this.clock.now() - head.seenAtMs > SIGHTING_FRESH_MS) return undefined;
