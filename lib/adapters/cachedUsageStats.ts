@@ -106,6 +106,8 @@ export class CachedUsageStats implements UsageStats {
   private readonly reading = new Set<{ readonly logIndex: number }>();
   /** The log read in flight: every stale scope that asks meanwhile waits for it. */
   private logRead: Promise<void> | undefined;
+  /** What the last read of the log told it as of (GapLogRead.asOfMs): a scope brought up to date from it is that fresh. */
+  private logAsOfMs = Number.NEGATIVE_INFINITY;
   private readonly spend = new Map<string, SpendEntry>();
   private readonly runs = new Map<string, SamplesEntry<RunDuration>>();
   /** The run samples this container wrote, by match key, job and instant: their seconds. */
@@ -237,9 +239,14 @@ export class CachedUsageStats implements UsageStats {
       const entry = written[(indices[k] as number) - base];
       if (entry) value = mergeGap(value, entry.gap, cached.limit);
     }
-    const entry = { value, atMs: this.clock.now(), limit: cached.limit, logIndex: this.logEnd() };
+    const entry = { value, atMs: this.caughtUpAtMs(), limit: cached.limit, logIndex: this.logEnd() };
     this.gaps.set(scopeId, entry);
     return entry;
+  }
+
+  /** How fresh an entry brought up to date from the log now is. */
+  private caughtUpAtMs(): number {
+    return Math.min(this.clock.now(), this.logAsOfMs);
   }
 
   private async readLog(): Promise<void> {
@@ -255,6 +262,7 @@ export class CachedUsageStats implements UsageStats {
       return;
     }
     log.position = read.next;
+    this.logAsOfMs = read.asOfMs ?? this.clock.now();
     for (const entry of read.written) {
       const at = log.base + log.written.length;
       log.written.push(entry);
@@ -317,7 +325,7 @@ export class CachedUsageStats implements UsageStats {
       const spend = written[i]?.spend;
       if (spend && spendKey(spend.team, spend.day) === key) cached.value.set(spend.job, spend.usd);
     }
-    const entry = { value: cached.value, atMs: this.clock.now(), logIndex: this.logEnd() };
+    const entry = { value: cached.value, atMs: this.caughtUpAtMs(), logIndex: this.logEnd() };
     this.spend.set(key, entry);
     return entry;
   }

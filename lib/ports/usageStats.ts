@@ -52,6 +52,12 @@ export interface GapLogRead {
   /** Oldest written first; it may repeat writes from before the position (a margin for clock skew). */
   readonly written: readonly WrittenGap[];
   readonly next: GapLogPosition;
+  /**
+   * The instant the read tells the log as of, when earlier than its answer (one answered from
+   * what the store saw before, with no read of its own): what the reader brings up to date from
+   * it is as fresh as that instant. Absent: as of the answer.
+   */
+  readonly asOfMs?: number;
 }
 
 /** What one pool hop that ended cost idle, counted for its team on the day it ended (UTC). */

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FetchFunction } from '@slack/webhook';
 import { type ClientTransport, documentClient, sageMakerClient } from '../adapters/awsClients';
 import { CachedUsageStats } from '../adapters/cachedUsageStats';
+import { ByExpiryRiders } from '../adapters/dynamo/byExpiryRiders';
 import { DynamoDecisionLog } from '../adapters/dynamo/dynamoDecisionLog';
 import { DynamoLedger } from '../adapters/dynamo/dynamoLedger';
 import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog';
@@ -49,7 +50,7 @@ import type { Telemetry } from '../ports/telemetry';
 import type { TrainingJobs } from '../ports/trainingJobs';
 import type { UsageStats } from '../ports/usageStats';
 import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
-import type { PoolwardenConfig } from './config/config';
+import type { LedgerRiders, PoolwardenConfig } from './config/config';
 import type { Environment } from './config/configError';
 import { parseSwitch } from './config/variables';
 import { type NotifyDependencies, notifyDependencies } from './notifyDependencies';
@@ -63,17 +64,21 @@ const dynamoStores = (
   table: string,
   retentionDays: number,
   clock: Clock,
+  ridersMode: LedgerRiders,
 ): RuntimeStores => {
   // One per scope for the container's life: each remembers its own last claim.
   const schedules = new Map<string, DynamoReconcileSchedule>();
+  // What the ledger's byExpiry reads see of the gap log's head and the reconcile items spares requests.
+  const riders =
+    ridersMode === 'off' ? undefined : new ByExpiryRiders(clock, { trustGapLogHead: ridersMode === 'on' });
   return {
-    ledger: new DynamoLedger(client, table),
+    ledger: new DynamoLedger(client, table, undefined, riders),
     decisions: new DynamoDecisionLog(client, table),
-    stats: new DynamoUsageStats(client, table, clock),
+    stats: new DynamoUsageStats(client, table, clock, undefined, riders),
     notifications: new DynamoNotificationLog(client, table, { retentionDays }),
-    reconcileSchedule: new DynamoReconcileSchedule(client, table),
+    reconcileSchedule: new DynamoReconcileSchedule(client, table, undefined, riders),
     reconcileScheduleOf: (scope) => {
-      const schedule = schedules.get(scope) ?? new DynamoReconcileSchedule(client, table, scope);
+      const schedule = schedules.get(scope) ?? new DynamoReconcileSchedule(client, table, scope, riders);
       schedules.set(scope, schedule);
       return schedule;
     },
@@ -202,6 +207,7 @@ export class Runtime {
         core.tableName,
         notify.retentionDays,
         this.clock,
+        core.ledgerRiders,
       );
     this.config = options.config;
     this.replies = new ResponseUrlReplies({

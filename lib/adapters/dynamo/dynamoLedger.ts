@@ -30,6 +30,7 @@ import type {
   PoolWrite,
   SnapshotWrite,
 } from '../../ports/ledger';
+import { type ByExpiryRiders, isRider } from './byExpiryRiders';
 import {
   appliedIf,
   decodeCursor,
@@ -250,6 +251,8 @@ export class DynamoLedger implements Ledger {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly unprocessedRetry: UnprocessedRetry = DEFAULT_UNPROCESSED_RETRY,
+    /** Where the riders of byExpiry (byExpiryRiders.ts) this ledger reads are told; absent: dropped. */
+    private readonly riders?: ByExpiryRiders,
   ) {}
 
   async getJob(name: string): Promise<JobRecord | undefined> {
@@ -798,8 +801,15 @@ export class DynamoLedger implements Ledger {
     return this.queryAll(INDEX.byOwner.name, INDEX.byOwner.partition, owner);
   }
 
-  availablePools(limit: number, cursor?: string): Promise<Page<JobRecord>> {
-    return this.indexPage(INDEX.byExpiry, AVAILABLE_PARTITION, limit, cursor);
+  async availablePools(limit: number, cursor?: string): Promise<Page<JobRecord>> {
+    const seenAtMs = this.riders?.readStarts();
+    const page = await this.indexItems(INDEX.byExpiry, AVAILABLE_PARTITION, limit, cursor);
+    const pools: JobRecord[] = [];
+    for (const item of page.items) {
+      if (!isRider(item)) pools.push(recordFromItem(item as unknown as JobItem));
+      else if (seenAtMs !== undefined) this.riders?.saw(item, seenAtMs);
+    }
+    return { ...page, items: pools };
   }
 
   runningJobs(limit: number, cursor?: string): Promise<Page<JobRecord>> {
@@ -813,6 +823,16 @@ export class DynamoLedger implements Ledger {
     limit: number,
     cursor: string | undefined,
   ): Promise<Page<JobRecord>> {
+    const page = await this.indexItems(index, value, limit, cursor);
+    return { ...page, items: page.items.map((i) => recordFromItem(i as unknown as JobItem)) };
+  }
+
+  private async indexItems(
+    index: { readonly name: string; readonly partition: string },
+    value: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<Record<string, unknown>>> {
     const { Items, LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         ...this.indexQuery(index.name, index.partition, value),
@@ -821,10 +841,7 @@ export class DynamoLedger implements Ledger {
       }),
     );
     const next = encodeCursor(LastEvaluatedKey);
-    return {
-      items: (Items ?? []).map((i) => recordFromItem(i as JobItem)),
-      ...(next ? { cursor: next } : {}),
-    };
+    return { items: Items ?? [], ...(next ? { cursor: next } : {}) };
   }
 
   async jobsSubmittedOn(day: string, limit: number, cursor?: string): Promise<Page<JobRecord>> {

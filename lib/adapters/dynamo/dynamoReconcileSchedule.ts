@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimRule } from '../../domain/reconcilePeriod';
 import type { ReconcileClaim, ReconcileOutcome, ReconcileSchedule } from '../../ports/reconcileSchedule';
+import { type ByExpiryRiders, RECONCILE_RIDER_SORT_VALUE } from './byExpiryRiders';
 import { isConditionFailure, RETURN_ITEM_WHEN_REFUSED, refusedItem } from './conditions';
-import { KEY } from './tableDesign';
+import { AVAILABLE_PARTITION, INDEX, KEY } from './tableDesign';
 
 /**
  * isReconcileDue (reconcilePeriod.ts) as a condition: the item has no start yet, or the rule's
@@ -40,11 +41,37 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     scope?: string,
+    /**
+     * What this container's ledger last saw of the item, which rides in byExpiry
+     * (byExpiryRiders.ts): the sweep reads it there before it claims, so a claim the item would
+     * refuse is not sent. Absent: the item is learnt from the claims alone.
+     */
+    private readonly riders?: ByExpiryRiders,
   ) {
     this.key = { [KEY.partition]: 'RECONCILE', [KEY.sort]: scope ? `SWEEP#${scope}` : 'SWEEP' };
   }
 
+  /**
+   * The item as the sweep's read of byExpiry saw it, when that is newer than what the container
+   * knew. Between that read and the claim another container may only have claimed (the start
+   * moves forward, which refuses a claim the more) or recorded a reconcile done (the due time of
+   * the same start, never sooner than the base period its claim wrote), so a claim the item
+   * refused then is refused now: the write the container trusts for a base period is as true.
+   */
+  private learnFromSighting(): void {
+    const sighting = this.riders?.sighting(this.key);
+    if (!sighting || sighting.seenAtMs <= this.known.learntAtMs) return;
+    const { startedAtMs, dueAtMs } = sighting.item;
+    if (typeof startedAtMs !== 'number') return;
+    this.known = {
+      startedAtMs,
+      dueAtMs: typeof dueAtMs === 'number' ? dueAtMs : Number.NEGATIVE_INFINITY,
+      learntAtMs: sighting.seenAtMs,
+    };
+  }
+
   async claim(nowMs: number, baseMs: number, rule: ClaimRule): Promise<ReconcileClaim> {
+    this.learnFromSighting();
     const known = this.known;
     if (rule !== 'forced') {
       if (known.startedAtMs > nowMs - baseMs) return refused(known);
@@ -56,11 +83,23 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          UpdateExpression: 'SET startedAtMs = :now, dueAtMs = :next',
+          // With riders, it rides in byExpiry from its first claim on (byExpiryRiders.ts).
+          UpdateExpression: `SET startedAtMs = :now, dueAtMs = :next${this.riders ? ', #riderIn = :riderIn, #riderAt = :riderAt' : ''}`,
           ConditionExpression: DUE_CONDITION[rule],
+          ...(this.riders
+            ? {
+                ExpressionAttributeNames: {
+                  '#riderIn': INDEX.byExpiry.partition,
+                  '#riderAt': INDEX.byExpiry.sort,
+                },
+              }
+            : {}),
           ExpressionAttributeValues: {
             ':now': nowMs,
             ':next': nowMs + baseMs,
+            ...(this.riders
+              ? { ':riderIn': AVAILABLE_PARTITION, ':riderAt': RECONCILE_RIDER_SORT_VALUE }
+              : {}),
             ...(rule === 'forced' ? {} : { ':baseDue': nowMs - baseMs }),
           },
           ReturnValues: 'ALL_OLD',

@@ -17,6 +17,7 @@ import type {
   UsageStats,
   WrittenGap,
 } from '../../ports/usageStats';
+import { type ByExpiryRiders, GAP_LOG_HEAD, riderIndexAttributes, SIGHTING_FRESH_MS } from './byExpiryRiders';
 import { GAP_LOG, historyTtl, KEY, TTL_ATTRIBUTE } from './tableDesign';
 import { DEFAULT_UNPROCESSED_RETRY, sendUntilProcessed, type UnprocessedRetry } from './unprocessedRetry';
 
@@ -85,6 +86,8 @@ export class DynamoUsageStats implements UsageStats {
     /** Stamps the gap log's writes; the readers' clocks may differ by up to GAP_LOG.skewMs. */
     private readonly clock: Clock = systemClock,
     private readonly unprocessedRetry: UnprocessedRetry = DEFAULT_UNPROCESSED_RETRY,
+    /** What this container's ledger last saw of the gap log's head (byExpiryRiders.ts); absent: the log is always read. */
+    private readonly riders?: ByExpiryRiders,
   ) {}
 
   async noteSubmission(owner: string, atMs: number): Promise<void> {
@@ -146,37 +149,36 @@ export class DynamoUsageStats implements UsageStats {
     }
   }
 
-  /** The gap under each of its scopes, and its log item. */
+  /**
+   * The log's head and the log item first (in the first BatchWriteItem together, stamped alike:
+   * the head says a write lands with it), then the gap under each of its scopes.
+   */
   private gapItems(
     scopes: readonly string[],
     gap: ObservedGap,
     spend: HopSpend | undefined,
   ): { PutRequest: { Item: Item } }[] {
     const writtenAtMs = this.clock.now();
-    const puts: { PutRequest: { Item: Item } }[] = scopes.map((scopeId) => ({
-      PutRequest: {
-        Item: {
-          [KEY.partition]: gapPartition(scopeId),
-          [KEY.sort]: timedSortKey(gap.atMs, gap.job),
-          ...gap,
-          [TTL_ATTRIBUTE]: historyTtl(gap.atMs),
-        },
-      },
+    // Written only by a container with riders (not while a rollout may leave older readers of byExpiry).
+    const head: Item[] = this.riders
+      ? [{ ...GAP_LOG_HEAD.key, ...riderIndexAttributes(GAP_LOG_HEAD.sortValue), writtenAtMs }]
+      : [];
+    const logItem: Item = {
+      [KEY.partition]: GAP_LOG.partition(writtenAtMs),
+      [KEY.sort]: GAP_LOG.sortKey(writtenAtMs, gap.atMs, gap.job),
+      writtenAtMs,
+      scopeIds: scopes,
+      gap,
+      ...(spend ? { spend } : {}),
+      [TTL_ATTRIBUTE]: Math.floor((writtenAtMs + GAP_LOG.retentionMs) / 1000),
+    };
+    const scopeItems: Item[] = scopes.map((scopeId) => ({
+      [KEY.partition]: gapPartition(scopeId),
+      [KEY.sort]: timedSortKey(gap.atMs, gap.job),
+      ...gap,
+      [TTL_ATTRIBUTE]: historyTtl(gap.atMs),
     }));
-    puts.push({
-      PutRequest: {
-        Item: {
-          [KEY.partition]: GAP_LOG.partition(writtenAtMs),
-          [KEY.sort]: GAP_LOG.sortKey(writtenAtMs, gap.atMs, gap.job),
-          writtenAtMs,
-          scopeIds: scopes,
-          gap,
-          ...(spend ? { spend } : {}),
-          [TTL_ATTRIBUTE]: Math.floor((writtenAtMs + GAP_LOG.retentionMs) / 1000),
-        },
-      },
-    });
-    return puts;
+    return [...head, logItem, ...scopeItems].map((Item) => ({ PutRequest: { Item } }));
   }
 
   async recentGaps(scopeId: string, limit: number): Promise<ObservedGap[]> {
@@ -196,8 +198,14 @@ export class DynamoUsageStats implements UsageStats {
     return this.clock.now();
   }
 
-  /** One Query per UTC day from `from` less the skew margin to now: one, or two across midnight. */
+  /**
+   * One Query per UTC day from `from` less the skew margin to now: one, or two across midnight.
+   * None when the log's head, as this container's ledger last saw it, shows the log has nothing
+   * since (quietSince): the read is answered as of that sighting.
+   */
   async gapsWrittenSince(from: GapLogPosition): Promise<GapLogRead | undefined> {
+    const quiet = this.quietSince(from);
+    if (quiet !== undefined) return { written: [], next: quiet, asOfMs: quiet };
     const next = this.clock.now();
     const sinceMs = from - GAP_LOG.skewMs;
     if (next - sinceMs > GAP_LOG.horizonMs) return undefined;
@@ -216,6 +224,29 @@ export class DynamoUsageStats implements UsageStats {
       }
     }
     return { written, next };
+  }
+
+  /**
+   * When the head was seen, if that sighting shows nothing written since `from` that a read from
+   * `from` had not returned. Every write puts the head with its log item, stamped alike; a put
+   * in flight may land after a later one and set the head back, but by less than the skew
+   * margin (GAP_LOG.skewMs bounds how late a write lands after its stamp). So a log item landed
+   * before the sighting is stamped at most a margin after the head it showed, and one landed
+   * after the read at `from` is stamped no earlier than a margin before `from`: a head stamped
+   * more than two margins before `from` leaves no room for one. An item landing after the
+   * sighting is stamped no earlier than a margin before it, so the next read, from the sighting,
+   * finds it. A sighting from before `from` tells nothing new, and one older than
+   * SIGHTING_FRESH_MS is not taken: what is brought up to date from it is only as fresh as the
+   * sighting, which the sweep's own reads, at once after its read of the pools, barely notice;
+   * a later ask (after the catch-up listings' waits) reads the log, as fresh as it asks.
+   */
+  private quietSince(from: GapLogPosition): number | undefined {
+    if (!this.riders?.trustsGapLogHead) return undefined;
+    const head = this.riders.sighting(GAP_LOG_HEAD.key);
+    const writtenAtMs = head?.item.writtenAtMs;
+    if (!head || typeof writtenAtMs !== 'number' || head.seenAtMs < from) return undefined;
+    if (this.clock.now() - head.seenAtMs > SIGHTING_FRESH_MS) return undefined;
+    return writtenAtMs < from - 2 * GAP_LOG.skewMs ? head.seenAtMs : undefined;
   }
 
   async idleSpend(team: string, day: string): Promise<number> {

@@ -19,7 +19,9 @@ import { historyDay } from '../../domain/historyDay';
  *  - the log of gap writes (GAP_LOG below), so that a container holding a scope's gaps (or a
  *    team's day of spend) reads only what was written since it last looked, not them again.
  * The three pool indexes are sparse: an item is in them only while its pool is Available, so
- * the sweep and reuse detection read Available pools only, never history; byRunning is sparse
+ * the sweep and reuse detection read Available pools only, never history (byExpiry also carries
+ * a few riders ahead of the pools, which are no jobs: the gap log's head and the reconcile
+ * schedules' items, byExpiryRiders.ts, read with the sweep's read of the pools); byRunning is sparse
  * in the same way, holding a job only while it runs. byDay holds history
  * (jobs by submission day, decisions by day) for reports.
  */
@@ -61,7 +63,10 @@ const padMs = (ms: number) => String(ms).padStart(15, '0');
  * scopes and the hop's idle spend when it was written with it. A reader queries the days since its last read, from that instant less `skewMs`: a
  * write stamped by another container's clock, or still in flight when the reader last looked,
  * lands up to that much "in the past". Kept `retentionMs` (TTL); a reader further behind than
- * `horizonMs` reads its scopes again instead, so one read spans at most two days.
+ * `horizonMs` reads its scopes again instead, so one read spans at most two days. The same
+ * BatchWriteItem puts the log's head (byExpiryRiders.ts), stamped alike: a container that saw
+ * it with the sweep's read of the pools reads the log only when the head leaves room for a write
+ * since its last read (dynamoUsageStats.ts, quietSince).
  */
 export const GAP_LOG = {
   partition: (writtenAtMs: number) => `GAPLOG#${historyDay(writtenAtMs)}`,

@@ -4,6 +4,8 @@ import type { KeepAliveLimits } from '../../domain/keepAlive';
 import type { OwnerTagKeys } from '../../domain/owner';
 import type { RetryPolicy } from '../../notify/retry';
 
+export type LedgerRiders = 'off' | 'write' | 'on';
+
 /** The ledger and the reading of jobs: what every function and the CLI share. */
 export interface CoreConfig {
   readonly tableName: string;
@@ -11,6 +13,12 @@ export interface CoreConfig {
   readonly describeConcurrency: number;
   /** A warm start presumes its first candidate pool taken instead of describing it (domain/reusePresumption.ts). */
   readonly presumeReuse: boolean;
+  /**
+   * The ledger's riders in byExpiry (adapters/dynamo/byExpiryRiders.ts): `off` writes none and
+   * takes none; `write` writes them and takes the reconcile items' alone; `on` takes the gap
+   * log's head too. A rollout from a version without them steps through all three (README).
+   */
+  readonly ledgerRiders: LedgerRiders;
   readonly tagKeys: OwnerTagKeys;
   /**
    * The deployment's own account and region: its jobs keep their bare names in the ledger.

@@ -58,6 +58,10 @@ const environment = z
     // A warm start presumes the job took its first candidate pool and the next reconcile's
     // listing confirms it (domain/reusePresumption.ts); false describes the candidates instead.
     POOLWARDEN_PRESUME_REUSE: switchVariable(true),
+    // What rides in the Available-pool index beside the pools (adapters/dynamo/byExpiryRiders.ts).
+    POOLWARDEN_LEDGER_RIDERS: z
+      .enum(['off', 'write', 'on'], { message: 'must be off, write or on' })
+      .default('on'),
     POOLWARDEN_OWNER_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.owner),
     POOLWARDEN_TEAM_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.team),
     POOLWARDEN_EMAIL_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.email),
@@ -312,6 +316,7 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
       },
       describeConcurrency: e.POOLWARDEN_DESCRIBE_CONCURRENCY,
       presumeReuse: e.POOLWARDEN_PRESUME_REUSE,
+      ledgerRiders: e.POOLWARDEN_LEDGER_RIDERS,
       tagKeys: {
         owner: e.POOLWARDEN_OWNER_TAG_KEYS,
         team: e.POOLWARDEN_TEAM_TAG_KEYS,
