@@ -67,6 +67,13 @@ const padMs = (ms: number) => String(ms).padStart(15, '0');
  * BatchWriteItem puts the log's head (byExpiryRiders.ts), stamped alike: a container that saw
  * it with the sweep's read of the pools reads the log only when the head leaves room for a write
  * since its last read (dynamoUsageStats.ts, quietSince).
+ *
+ * Assumption (unsure, kept here): the head is seen through byExpiry, a global secondary index,
+ * which DynamoDB updates asynchronously; `skewMs` also bounds how long a head's write takes to
+ * reach the index. Should the index lag by more, a container that skipped its read on a stale
+ * head learns that gap only at its next full read of the scope (a cold start or the horizon):
+ * its statistics, never the ledger's pools, miss one sample meanwhile. Turn the trust off with
+ * POOLWARDEN_LEDGER_RIDERS=write if an account's index lags.
  */
 export const GAP_LOG = {
   partition: (writtenAtMs: number) => `GAPLOG#${historyDay(writtenAtMs)}`,
