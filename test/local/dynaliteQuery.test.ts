@@ -188,6 +188,30 @@ describe("dynalite's queries on the lean store", () => {
       await dynamo.dispatch(
         request('DeleteItem', { TableName: TABLE, Key: { pk: { S: 'POOL#a' }, sk: { S: 's#002' } } }),
       );
+      // Index entries moved, dropped and added (dynaliteIndexes.ts keeps the index keys it made).
+      await dynamo.dispatch(
+        request('UpdateItem', {
+          TableName: TABLE,
+          Key: { pk: { S: 'POOL#a' }, sk: { S: 's#004' } },
+          UpdateExpression: 'SET expiresAtMs = :e',
+          ExpressionAttributeValues: { ':e': { N: '999999' } },
+        }),
+      );
+      await dynamo.dispatch(
+        request('UpdateItem', {
+          TableName: TABLE,
+          Key: { pk: { S: 'POOL#a' }, sk: { S: 's#008' } },
+          UpdateExpression: 'REMOVE availablePartition',
+        }),
+      );
+      await dynamo.dispatch(
+        request('UpdateItem', {
+          TableName: TABLE,
+          Key: { pk: { S: 'POOL#a' }, sk: { S: 's#005' } },
+          UpdateExpression: 'SET availablePartition = :p, expiresAtMs = :e',
+          ExpressionAttributeValues: { ':p': { S: 'p' }, ':e': { N: '1000001' } },
+        }),
+      );
     }
     for (const [, operation, body] of queries()) {
       const wire = request(operation, { TableName: TABLE, ...body });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Stream } from 'node:stream';
+import { type DynaliteIndexFunctions, leanUpdateIndexes } from './dynaliteIndexes';
 import { type DynaliteDbFunctions, leanQueryTable, type SubRange } from './dynaliteQuery';
 
 /** A stored value: JSON text, or (under an item key) the item object itself. */
@@ -59,7 +60,8 @@ const memoryLevel = fromDynalite('memory-level') as { MemoryLevel: unknown };
 /** dynalite's store module; loaded only once memory-level's class is swapped (it reads it as it loads). */
 const dynaliteDbPath = fromDynalite.resolve('./db');
 const dynaliteDb = () =>
-  fromDynalite(dynaliteDbPath) as DynaliteDbFunctions & { create: (options: object) => DynaliteStore };
+  fromDynalite(dynaliteDbPath) as DynaliteDbFunctions &
+    DynaliteIndexFunctions & { create: (options: object) => DynaliteStore };
 const fromMemoryLevel = createRequire(fromDynalite.resolve('memory-level'));
 const createTree = fromMemoryLevel('functional-red-black-tree') as (
   compare: (a: string, b: string) => number,
@@ -403,6 +405,12 @@ export const useLeanDynaliteStore = (): boolean => {
     const store = (created as Partial<DynaliteStore>).db;
     return store instanceof LeanMemoryStore
       ? (range: SubRange) => store.range(range) as () => Record<string, unknown> | undefined
+      : undefined;
+  });
+  db.updateIndexes = leanUpdateIndexes(db, db.updateIndexes, (created) => {
+    const store = (created as Partial<DynaliteStore>).db;
+    return store instanceof LeanMemoryStore && store.status === 'open'
+      ? (operations) => store.writeNow(operations)
       : undefined;
   });
   const create = db.create;
