@@ -4,8 +4,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLocal } from '../devtools/local/runLocal';
-import { InProcessHandler, type WireRequest } from '../devtools/local/runtime/inProcessHandler';
+import {
+  InProcessHandler,
+  type WireDispatch,
+  type WireRequest,
+} from '../devtools/local/runtime/inProcessHandler';
 import { dynaliteDispatch, startLocalDynamo } from '../devtools/local/runtime/localDynamo';
+import { withRefusedItem } from '../devtools/local/runtime/refusedItem';
 import { tableDefinition } from '../lib/adapters/dynamo/tableDesign';
 import { readPolicyFile } from '../lib/policyFile/readPolicyFile';
 import { parseTraceOrThrow } from '../lib/trace/parseTrace';
@@ -21,7 +26,8 @@ import { parseTraceOrThrow } from '../lib/trace/parseTrace';
  */
 
 const load = () => (loadavg()[0] ?? 0).toFixed(1);
-const RECORDED = join(tmpdir(), 'poolwarden-dynalite-requests.json');
+// One file per run: other checkouts on the same machine record theirs at the same time.
+const RECORDED = join(tmpdir(), `poolwarden-dynalite-requests-${process.pid}.json`);
 const [mode, file] = process.argv.slice(2);
 
 /** BatchGetItem answers in no particular order (DynamoDB says so; dynalite answers as its reads finish). */
@@ -35,9 +41,15 @@ const unordered = (body: string): string => {
 
 const replay = async (shipped: boolean, path: string) => {
   const requests = JSON.parse(await readFile(path, 'utf8')) as WireRequest[];
-  const dispatch = shipped
-    ? dynaliteDispatch((await import('dynalite')).default({ createTableMs: 0 }))
-    : (await startLocalDynamo()).dispatch;
+  // dynalite as shipped ignores ReturnValuesOnConditionCheckFailure: it gets the local stack's
+  // addition of the refused item too (refusedItem.ts), so that what differs is only the speed work.
+  let dispatch: WireDispatch;
+  if (shipped) {
+    const own = dynaliteDispatch((await import('dynalite')).default({ createTableMs: 0 }));
+    dispatch = async (request) => withRefusedItem(request, await own(request), own);
+  } else {
+    dispatch = (await startLocalDynamo()).dispatch;
+  }
   const table = JSON.parse(requests[0]?.body ?? '{}') as { TableName?: string };
   const created = await dispatch({
     method: 'POST',

@@ -9,7 +9,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynaliteStoreIsLean, useLeanDynaliteStore } from '../../devtools/local/runtime/dynaliteStore';
+import {
+  answerJson,
+  dynaliteStoreIsLean,
+  LeanMemoryStore,
+  useLeanDynaliteStore,
+} from '../../devtools/local/runtime/dynaliteStore';
 import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
 import { type LocalDynamo, startLocalDynamo } from '../../devtools/local/runtime/localDynamo';
 import { documentClient } from '../../lib/adapters/awsClients';
@@ -152,5 +157,38 @@ describe("dynalite's lean in-memory store", () => {
       id: 'x',
     });
     client.destroy();
+  });
+});
+
+describe("the lean store's answers", () => {
+  it('are JSON.stringify of the answer, stored items or not', async () => {
+    const dynamo = await startLocalDynamo();
+    try {
+      const table = await dynamo.ensureLedgerTable('store-answers');
+      const client = documentClient({ region: LOCAL_REGION, transport: inProcessTransport(dynamo.dispatch) });
+      await client.send(new PutCommand({ TableName: table, Item: { pk: 'p', sk: 's', n: -0, s: '"é\n' } }));
+      const { Item } = await client.send(new GetCommand({ TableName: table, Key: { pk: 'p', sk: 's' } }));
+      expect(Item).toEqual({ pk: 'p', sk: 's', n: 0, s: '"é\n' });
+      client.destroy();
+    } finally {
+      await dynamo.stop();
+    }
+    const shapes: unknown[] = [
+      { Items: [{ a: { S: 'x' } }, undefined, null], Count: 2, ScannedCount: -0 },
+      { Responses: { t: [{ a: { N: '1' } }] }, UnprocessedKeys: {}, skipped: undefined, f: () => 1 },
+      Object.assign(Object.create(null) as object, {
+        Attributes: { deep: { M: { x: { L: [{ S: '\u2028' }] } } } },
+      }),
+      { __type: 'com.amazon.coral.validate#ValidationException', message: 'no' },
+      { ConsumedCapacity: { CapacityUnits: 0.5, TableName: 't', Table: undefined } },
+    ];
+    for (const answer of shapes) expect(answerJson(answer)).toBe(JSON.stringify(answer));
+  });
+
+  it('leave out an attribute written as undefined, as JSON would', () => {
+    const store = new LeanMemoryStore();
+    store.writeNow([{ type: 'put', key: 'index-global~t~i~k', value: { a: { S: 'x' }, b: undefined } }]);
+    expect(store.readNow('index-global~t~i~k')).toEqual({ a: { S: 'x' } });
+    expect(Object.keys(store.readNow('index-global~t~i~k') as object)).toEqual(['a']);
   });
 });

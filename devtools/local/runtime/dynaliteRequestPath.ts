@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { answerJson } from './dynaliteStore';
 import { compiledCheckTypes } from './dynaliteTypes';
 import { compiledValidations } from './dynaliteValidations';
 import type { WireAnswer, WireRequest } from './inProcessHandler';
@@ -96,7 +97,7 @@ export const dynaliteRequestPath = (store: object) => {
   );
   let requests = 0;
   const answer = (status: number, data: unknown): WireAnswer => {
-    const body = JSON.stringify(data);
+    const body = answerJson(data);
     return {
       status,
       headers: {

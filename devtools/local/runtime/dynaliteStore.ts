@@ -1,20 +1,25 @@
 import { createRequire } from 'node:module';
 import { Stream } from 'node:stream';
+import { type DynaliteIndexFunctions, leanUpdateIndexes } from './dynaliteIndexes';
+import { type DynaliteDbFunctions, leanQueryTable, type SubRange } from './dynaliteQuery';
+
+/** A stored value: JSON text, or (under an item key) the item object itself. */
+type Stored = string | object;
 
 /** functional-red-black-tree, as memory-level uses it: a persistent tree, each write makes a new root. */
 interface TreeCursor {
   readonly valid: boolean;
   readonly key: string;
-  readonly value: string;
+  readonly value: Stored;
   next(): void;
   prev(): void;
-  update(value: string): Tree;
+  update(value: Stored): Tree;
   remove(): Tree;
 }
 interface Tree {
-  get(key: string): string | undefined;
+  get(key: string): Stored | undefined;
   find(key: string): TreeCursor;
-  insert(key: string, value: string): Tree;
+  insert(key: string, value: Stored): Tree;
   remove(key: string): Tree;
   ge(key: string): TreeCursor;
   gt(key: string): TreeCursor;
@@ -54,7 +59,9 @@ const fromDynalite = createRequire(dynaliteMain);
 const memoryLevel = fromDynalite('memory-level') as { MemoryLevel: unknown };
 /** dynalite's store module; loaded only once memory-level's class is swapped (it reads it as it loads). */
 const dynaliteDbPath = fromDynalite.resolve('./db');
-const dynaliteDb = () => fromDynalite(dynaliteDbPath) as { create: (options: object) => DynaliteStore };
+const dynaliteDb = () =>
+  fromDynalite(dynaliteDbPath) as DynaliteDbFunctions &
+    DynaliteIndexFunctions & { create: (options: object) => DynaliteStore };
 const fromMemoryLevel = createRequire(fromDynalite.resolve('memory-level'));
 const createTree = fromMemoryLevel('functional-red-black-tree') as (
   compare: (a: string, b: string) => number,
@@ -131,12 +138,86 @@ class RangeStream extends Stream {
 }
 
 /**
- * dynalite's in-memory store: keys and JSON values (as strings, so that every read hands out a
- * fresh copy, as a level store does) in the same persistent red-black tree and key order as
+ * Where dynalite keeps items: its item and index sub-stores' key prefixes (`item-TABLE~`,
+ * `index-global~TABLE~INDEX~`, `index-local~…`). Their values are kept as the objects written.
+ */
+const isItemKey = (key: string): boolean => key.startsWith('item-') || key.startsWith('index-');
+
+/**
+ * An attribute holding `undefined`, which JSON would leave out: an index projecting attributes
+ * that an item lacks (getIndexActions copies them by name). Attribute values themselves come
+ * from JSON (the request) or from dynalite's updates of them, which set no `undefined`.
+ */
+const holdsUndefined = (item: object): boolean => {
+  for (const name in item) if ((item as Record<string, unknown>)[name] === undefined) return true;
+  return false;
+};
+
+/** Items kept as objects, and the JSON text of those already answered: they never change. */
+const storedItems = new WeakSet<object>();
+const itemTexts = new WeakMap<object, string>();
+
+const toStored = (key: string, value: unknown): Stored => {
+  if (typeof value !== 'object' || value === null || !isItemKey(key)) return JSON.stringify(value);
+  const item = holdsUndefined(value) ? (JSON.parse(JSON.stringify(value)) as object) : value;
+  storedItems.add(item);
+  return item;
+};
+
+/** How deep an answer's items sit: a Query's `Items[i]`, a BatchGetItem's `Responses[table][i]`. */
+const ITEM_DEPTH = 3;
+
+const jsonOf = (value: unknown, depth: number): string | undefined => {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (storedItems.has(value)) {
+    let text = itemTexts.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      itemTexts.set(value, text);
+    }
+    return text;
+  }
+  if (depth >= ITEM_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++)
+      out += `${i > 0 ? ',' : ''}${jsonOf(value[i], depth + 1) ?? 'null'}`;
+    return `${out}]`;
+  }
+  let out = '{';
+  for (const key of Object.keys(value)) {
+    const member = jsonOf((value as Record<string, unknown>)[key], depth + 1);
+    if (member === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${member}`;
+  }
+  return `${out}}`;
+};
+
+/**
+ * `JSON.stringify(answer)`, with each stored item's text made once: a Query answers the same
+ * items again and again (its answers were nine tenths of dynalite's output on the bundled week).
+ */
+export const answerJson = (answer: unknown): string => jsonOf(answer, 0) ?? '';
+
+const fromStored = (value: Stored | undefined): unknown =>
+  typeof value === 'string' ? JSON.parse(value) : value;
+
+/**
+ * dynalite's in-memory store, in the same persistent red-black tree and key order as
  * memory-level, without abstract-level's layers (encodings, deferred open, hooks, one promise
  * per iterator step). It stands in for memory-level's class, which dynalite instantiates with
  * `{ valueEncoding: 'json' }`; dynalite then wraps its promise methods in callbacks, and
  * `leanCallbacks` replaces those wrappers (see there).
+ *
+ * A level store hands out a fresh copy on every read (its values are JSON text). Items and index
+ * entries are kept as the objects dynalite wrote and handed out as they are: JSON text in and out
+ * of the store was about a third of dynalite's CPU per request, and its garbage. dynalite never
+ * changes an item it read or wrote (updateItem changes a deep clone; query, scan, getItem and the
+ * conditions only read), and every item it writes is new per request (the request's own parsed
+ * body, or that clone), so sharing the object is not seen. Only members holding `undefined` are
+ * left out first, as JSON would. Table descriptions and tags stay JSON text: dynalite changes the
+ * table it read before writing it back.
  */
 export class LeanMemoryStore {
   static readonly [marked] = true;
@@ -144,38 +225,13 @@ export class LeanMemoryStore {
   status: 'open' | 'closed' = 'open';
 
   readNow(key: string): unknown {
-    const value = this.tree.get(key);
-    return value === undefined ? undefined : JSON.parse(value);
+    return fromStored(this.tree.get(key));
   }
 
-  /** The stored JSON text of a key: a new string after every write of it. */
+  /** The stored JSON text of a key outside the item stores: a new string after every write of it. */
   rawNow(key: string): string | undefined {
-    return this.tree.get(key);
-  }
-
-  /**
-   * The JSON text of values written in this turn of the event loop, by value: dynalite writes
-   * the same item object to the table and to each index that holds it (the ledger's indexes
-   * project every attribute), one write after another, and changes no item in between. Kept for
-   * one turn only, so that an object changed later is written as it then is.
-   */
-  private texts: Map<unknown, string> | undefined;
-
-  private textOf(value: unknown): string {
-    if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-    if (!this.texts) {
-      const texts = new Map<unknown, string>();
-      this.texts = texts;
-      queueMicrotask(() => {
-        if (this.texts === texts) this.texts = undefined;
-      });
-    }
-    let text = this.texts.get(value);
-    if (text === undefined) {
-      text = JSON.stringify(value);
-      this.texts.set(value, text);
-    }
-    return text;
+    const value = this.tree.get(key);
+    return typeof value === 'string' ? value : undefined;
   }
 
   writeNow(operations: Batch): void {
@@ -183,7 +239,7 @@ export class LeanMemoryStore {
     for (const op of operations) {
       const at = tree.find(op.key);
       if (op.type === 'put') {
-        const value = this.textOf(op.value);
+        const value = toStored(op.key, op.value);
         tree = at.valid ? at.update(value) : tree.insert(op.key, value);
       } else if (at.valid) {
         tree = at.remove();
@@ -196,8 +252,21 @@ export class LeanMemoryStore {
     return new RangeStream(
       this.tree,
       options,
-      what === 'keys' ? (entry) => entry.key : (entry) => JSON.parse(entry.value),
+      what === 'keys' ? (entry) => entry.key : (entry) => fromStored(entry.value),
     );
+  }
+
+  /** A walk over a snapshot of a range taken now: the next value, or undefined at the end. */
+  range(options: RangeOptions): () => unknown {
+    const next = rangeCursor(this.tree, options);
+    const step = options.reverse ? 'prev' : 'next';
+    return () => {
+      const entry = next();
+      if (!entry) return undefined;
+      const value = fromStored(entry.value);
+      entry[step]();
+      return value;
+    };
   }
 
   // The promise API dynalite's callback wrappers call, as abstract-level names it.
@@ -217,7 +286,7 @@ export class LeanMemoryStore {
     return this.iterate(options, (entry) => entry.key);
   }
   values(options: RangeOptions = {}) {
-    return this.iterate(options, (entry) => JSON.parse(entry.value));
+    return this.iterate(options, (entry) => fromStored(entry.value));
   }
   async close(): Promise<void> {
     this.status = 'closed';
@@ -332,6 +401,18 @@ export const useLeanDynaliteStore = (): boolean => {
   if (fromDynalite.cache[dynaliteMain] || fromDynalite.cache[dynaliteDbPath]) return false;
   Object.defineProperty(memoryLevel, 'MemoryLevel', { value: LeanMemoryStore, enumerable: true });
   const db = dynaliteDb();
+  db.queryTable = leanQueryTable(db, db.queryTable, (created) => {
+    const store = (created as Partial<DynaliteStore>).db;
+    return store instanceof LeanMemoryStore
+      ? (range: SubRange) => store.range(range) as () => Record<string, unknown> | undefined
+      : undefined;
+  });
+  db.updateIndexes = leanUpdateIndexes(db, db.updateIndexes, (created) => {
+    const store = (created as Partial<DynaliteStore>).db;
+    return store instanceof LeanMemoryStore && store.status === 'open'
+      ? (operations) => store.writeNow(operations)
+      : undefined;
+  });
   const create = db.create;
   db.create = (options) => {
     const created = create(options);
