@@ -322,14 +322,16 @@ export class Runtime {
 
   ingestDeps(): ProcessDeps {
     this.ingestReactors ??= [...this.baseReactors(), this.makePolicyReactor()];
+    // Named properties before the spreads: V8 adds a named property after a spread at a cost of
+    // microseconds each (these objects are made at every invocation), before it at almost none.
     return {
-      ...this.actionDeps(),
       describeConcurrency: this.config.core.describeConcurrency,
       presumeReuse: this.config.core.presumeReuse,
       tagKeys: this.config.core.tagKeys,
-      ...(this.config.core.home ? { home: this.config.core.home } : {}),
       telemetry: this.options.telemetry,
       reactors: this.ingestReactors,
+      ...this.actionDeps(),
+      ...(this.config.core.home ? { home: this.config.core.home } : {}),
     };
   }
 
@@ -399,9 +401,10 @@ export class Runtime {
     forceReconcile = false,
     scheduledAtMs?: number,
   ): SweepAccountsDeps {
+    // Named properties first, as in ingestDeps.
     return {
-      ...this.sweepDeps(remainingMs, forceReconcile),
       access: this.access,
+      ...this.sweepDeps(remainingMs, forceReconcile),
       ...(scheduledAtMs !== undefined ? { scheduledAtMs } : {}),
       ...(this.config.policy.catchUpEveryMs !== undefined
         ? { catchUp: { pause: this.pause, everyMs: this.config.policy.catchUpEveryMs } }
@@ -415,8 +418,8 @@ export class Runtime {
 
   sweepDeps(remainingMs: () => number, forceReconcile = false): SweepDeps {
     const reconciler = this.reconcilerOf();
+    // Named properties first, as in ingestDeps.
     return {
-      ...this.actionDeps(),
       // The sweep's own stops only: those of the event handler or a click are made elsewhere when deployed.
       acceptedStops: this.acceptedStops,
       setup: this.setup(),
@@ -431,13 +434,14 @@ export class Runtime {
       pageSize: 100,
       concurrency: this.config.policy.sweepConcurrency,
       reconcileEveryMs: this.config.policy.reconcileEveryMs,
-      ...(reconciler ? { reconciler } : {}),
       endWatch: this.config.policy.endWatch,
-      ...(forceReconcile ? { forceReconcile } : {}),
       remainingMs,
       safetyMarginMs: sweepSafetyMarginMs(this.config),
       scheduleEveryMs: SWEEP_EVERY_MS,
       lookAheadMs: STATS_CACHE_MS,
+      ...this.actionDeps(),
+      ...(reconciler ? { reconciler } : {}),
+      ...(forceReconcile ? { forceReconcile } : {}),
     };
   }
 }

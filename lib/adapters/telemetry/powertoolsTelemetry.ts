@@ -1,4 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { LogFields, Telemetry } from '../../ports/telemetry';
 
@@ -11,9 +11,19 @@ export const withoutReservedKeys = (fields: LogFields | undefined): LogFields =>
     Object.entries(fields ?? {}).map(([key, value]) => [RESERVED_KEYS.has(key) ? `${key}Field` : key, value]),
   );
 
+/**
+ * A line below the logger's level (the local stack logs errors only) is dropped before its fields
+ * are copied: lines are logged several times per invocation, and the logger would drop it anyway
+ * (no log buffering is configured, lambdaTelemetry.ts).
+ */
 export const powertoolsTelemetry = (logger: Logger, metrics: Metrics): Telemetry => ({
-  info: (message, fields) => logger.info(message, withoutReservedKeys(fields)),
-  warn: (message, fields) => logger.warn(message, withoutReservedKeys(fields)),
+  info: (message, fields) => {
+    if (logger.level <= LogLevelThreshold.INFO) logger.info(message, withoutReservedKeys(fields));
+  },
+  warn: (message, fields) => {
+    if (logger.level <= LogLevelThreshold.WARN) logger.warn(message, withoutReservedKeys(fields));
+  },
   error: (message, fields) => logger.error(message, withoutReservedKeys(fields)),
+  // Counted even while metrics are off: with none stored, each flush would warn of empty metrics.
   count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
 });
