@@ -19,6 +19,14 @@ export interface ObserveDeps {
    * whole when that fails).
    */
   readonly beforeLeaving?: (facts: readonly LedgerFact[]) => Promise<void>;
+  /**
+   * Acts on the fact of a pool arriving Available (one the record in hand does not hold
+   * Available: an adoption's) before the write that puts it in the Available index: once
+   * written, no later look tells it as new, so an invocation dying right after the write would
+   * leave its owner untold. The fact is returned all the same (told twice: the reactors
+   * deduplicate). Absent: it is only returned.
+   */
+  readonly beforeArriving?: (facts: readonly LedgerFact[]) => Promise<void>;
   /** Where a presumed reuse found wrong is counted and logged (ReusesPresumedWrongly); absent: nowhere. */
   readonly telemetry?: Telemetry;
 }
@@ -138,6 +146,10 @@ export const observeDescription = async (
       reusedBy ? reusedFact(job, reusedBy, confirmed) : { kind: 'pool-ended', job },
     ]);
   }
+  if (deps.beforeArriving && state.status === 'Available' && record.pool?.status !== 'Available')
+    await deps.beforeArriving([
+      { kind: 'pool-available', job: { ...record, pool: { ...record.pool, ...state } } },
+    ]);
   const written = await write(state);
   let pool = written.pool;
   const stored = written.record ?? record;

@@ -177,9 +177,7 @@ interface Quiet {
  * done and its facts told pool by pool, so a sweep cut short by its deadline keeps what it learnt.
  */
 export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
-  // A pool leaving Available is told before the write that takes it out of the index: a
-  // reactor that fails leaves it there, and the next look at it tells it again.
-  const deps: SweepDeps = { ...swept, beforeLeaving: (facts) => reactOrThrow(swept, facts) };
+  const deps = toldFirst(swept);
   const pools = await readAllPages((cursor) => deps.ledger.availablePools(deps.pageSize, cursor));
   await tellOwed(deps, pools);
   const nowMs = deps.clock.now();
@@ -482,7 +480,7 @@ export const adoptListed = async (
   nowMs: number,
   tally: Tally,
 ): Promise<JobRecord[]> => {
-  const deps: SweepDeps = { ...swept, beforeLeaving: (facts) => reactOrThrow(swept, facts) };
+  const deps = toldFirst(swept);
   const calm: Quiet = { quiet: false, after: new Map(), repeated: new Set() };
   const available: JobRecord[] = [];
   await mapBounded(names, deps.concurrency, (name) =>
@@ -503,6 +501,18 @@ export const adoptListed = async (
   );
   return available;
 };
+
+/**
+ * The sweep's deps with a pool's entering and leaving the Available index told before the write
+ * that does it. Leaving: a reactor that fails leaves the pool there, and the next look at it tells
+ * it again. Entering (an adoption): no later look would tell it, so it is told first, whatever
+ * dies after the write; a reactor that fails on it is owed it, as after the write.
+ */
+const toldFirst = (swept: SweepDeps): SweepDeps => ({
+  ...swept,
+  beforeLeaving: (facts) => reactOrThrow(swept, facts),
+  beforeArriving: (facts) => react(swept, facts),
+});
 
 const reactOrThrow = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<void> => {
   const failed = await runReactors(deps.reactors, facts, (reactor, error) => {

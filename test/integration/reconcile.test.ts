@@ -7,6 +7,7 @@ import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { applyPoolAction, PENDING_ACTION_LEASE_MS } from '../../lib/app/applyPoolAction';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import { MissingPools } from '../../lib/app/missingPools';
+import { OwedFacts } from '../../lib/app/owedFacts';
 import type { ReconcileDeps } from '../../lib/app/reconcilePlan';
 import { RecordedEnds } from '../../lib/app/recordedEnds';
 import { handleSlackClick } from '../../lib/app/slackClick/handleSlackClick';
@@ -25,6 +26,7 @@ import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import {
   LEAVE_ALONE,
   MIN,
+  MONDAY_NOON,
   policyOf,
   RECONCILE_EVERY_MS,
   STOP_AFTER_5M,
@@ -1442,5 +1444,66 @@ describe('a reconcile that left lost ends unadopted', () => {
     expect(deferredAt[0]).toBe(0);
     // Only the first reconcile lists in full: the one after lists what changed since the floor.
     expect(fullAt).toEqual([0]);
+  });
+});
+
+/**
+ * A reconcile that adopts a pool the ledger never heard of tells its owner before the write that
+ * records it: once that write is made, the pool is Available in the ledger and no later sweep
+ * tells it as adopted, so an invocation that dies right after it (a Lambda timeout; the local
+ * stack's --crash, where every DynamoDB call after the first write fails, the notification log's
+ * included) would leave the owner untold (issue 12).
+ */
+describe('an adoption whose sweep died right after its write', () => {
+  let world: SweepWorld | undefined;
+  afterEach(async () => {
+    await world?.stop();
+    world = undefined;
+  });
+
+  it.each([
+    ['left alone', LEAVE_ALONE],
+    ['stopped when idle', STOP_AFTER_5M],
+  ])('has told the owner of the adopted pool that it is available all the same (%s)', async (_, policy) => {
+    const { ledger, state } = crashable(new MemoryLedger());
+    const w = await new SweepWorld({ ledger, policy }).start();
+    world = w;
+    // The notices go through a log in the same DynamoDB: dead with the invocation.
+    const notices: LedgerFact[] = [];
+    const notifications = {
+      name: 'notifications',
+      react: async (facts: readonly LedgerFact[]) => {
+        if (state.dying && state.wrote) throw new Error('the invocation died');
+        notices.push(...facts);
+      },
+    };
+    // A 20-minute keep-alive after a one-minute job whose end event is lost.
+    w.submit('lost-end', 1200, 30, 60);
+    const diedAt: number[] = [];
+    for (let minute = 0; minute <= 40; minute++) {
+      await w.deliver((e) => e.detail.TrainingJobStatus === 'Completed');
+      // The reconcile at minute 15 adopts the pool, and its invocation dies after the adoption's write.
+      state.dying = minute === 15;
+      state.wrote = false;
+      // Each sweep in a container of its own: nothing owed is kept from one to the next.
+      await w.sweep({ reactors: [notifications], owedFacts: new OwedFacts() }).catch(() => undefined);
+      if (state.dying && state.wrote) diedAt.push(minute);
+      state.dying = false;
+      w.advance(MIN);
+    }
+    expect(diedAt).toEqual([15]);
+    const record = await ledger.getJob('lost-end');
+    expect(record?.job?.status).toBe('Completed');
+    const told = notices.flatMap((f) =>
+      f.kind === 'pool-available' && f.job.name === 'lost-end' ? [f] : [],
+    );
+    expect(told.length).toBeGreaterThan(0);
+    // What the owner is told is the pool as adopted: Available, its predicted end ahead, as recorded.
+    expect(told[0]?.job.job?.status).toBe('Completed');
+    expect(told[0]?.job.pool?.status).toBe('Available');
+    const endedAtMs = record?.job?.endedAtMs ?? 0;
+    expect(told[0]?.job.pool?.availableSinceMs).toBe(endedAtMs);
+    expect(told[0]?.job.pool?.expiresAtMs).toBe(endedAtMs + 1200_000);
+    expect(endedAtMs + 1200_000).toBeGreaterThan(MONDAY_NOON + 15 * MIN);
   });
 });

@@ -331,7 +331,8 @@ describe('a notice the sweep could not claim', () => {
 
   it('an adopted pool\'s "pool available" notice is sent once the notification log answers again', async () => {
     world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
-    const { notifier, sent } = throttledNotifier(world.clock);
+    // Both claims of the adopting sweep throttled: the one before the adoption's write, and the one after.
+    const { notifier, sent } = throttledNotifier(world.clock, 2);
     const reactors = [
       notificationReactor({ notifier, clock: world.clock, expiryWarningLead: 0, concurrency: 2 }),
     ];
