@@ -459,6 +459,35 @@ Where a target above is missed, what the profiles say and what would close it:
   requests (each costs serialization, retries' bookkeeping and deserialization on the real
   clients), cheaper notices (lib/notify) and a learner that updates a fit when only the
   censoring moved.
+- This round (s13, dynalite path): dynalite's in-memory store keeps items and index entries as
+  the objects dynalite writes (no JSON text in and out of the store; table descriptions stay
+  text), its queryTable reads a range of the lean store in one loop in the same turn and sizes an
+  item once while it is stored (dynaliteQuery.ts), its updateIndexes writes each group of index
+  entries with one setImmediate and remembers index keys (two MD5s each; dynaliteIndexes.ts), and
+  answers reuse each stored item's JSON text (Query answers are nine tenths of dynalite's output).
+  Results identical (the bundled week calm, \`--chaos\`, and with every fault: jobs, pools, actions,
+  notifications, summary, check, api), and bench/dynaliteRequests.ts reports answers identical
+  again (the shipped side now gets the refused item too; it had differed since refusedItem.ts).
+  dynalite alone on the week's 10,763 requests, fastest of 4 rounds in one process, runs
+  alternating at load 8–14: 291–359 → 157–198 µs of CPU per request (about −45 %). What is left
+  per request: JSON.parse of the request and the SDK's own (de)serialization, dynalite's
+  validations with each expression's parse tree copied per request (dynaliteExpressions.ts, about
+  7 % of dynalite's CPU), its MD5 of the item key on every request, and updateItem's deep clone.
+- This round (s13, the whole replay): the per-invocation deps (lib/wiring/runtime.ts) name their
+  properties before their spreads: on Node 20's V8 an object literal that starts with a spread
+  adds each later property at about 2 µs (56–89 µs a sweep, now about 7 µs); a log line below the
+  logger's level is dropped before its fields are copied; DynamoDB requests 25.5 → 24.1 a job
+  (the gap log's head and the reconcile schedule's item ride in byExpiry). Not taken: the same
+  rewrite of hot literals as \`Object.assign({}, …)\` in 27 more files (a few percent more of the
+  replay's CPU, for an engine detail of Node 20). Paired runs on the same machine, one after the
+  other at load about 1 (the session's start commit 731a663, then this session's): 3,000 jobs with
+  \`--ledger memory\` 28.4 → 20.9 s (36.4 → 27.9 s of user CPU), 2,000 jobs through dynalite
+  67.0 → 48.3 s (76.7 → 56.3 s): about −27 % each. This machine runs the same code about 2×
+  slower than the one of the earlier figures (731a663's \`poolwarden --help\` 0.16 s against
+  0.09 s, \`policy validate\` 0.40 s against 0.19 s), so this run's timing rows and the
+  10,000-job replays in the table below (262.8 s and 80.2 s) are this machine's, not a
+  regression: scaled by the paired figures from the earlier 118.1 s and 33.8 s they would be
+  about 86 s and 25 s there, still short of 60 s and 15 s.
 - **Lambda import time**: the zip is a third of its former size and within target; the import is
   dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
   initialisation. What would close it: lazy loading of the Slack and SNS clients and of the

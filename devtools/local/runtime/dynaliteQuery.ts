@@ -14,7 +14,7 @@ interface QueryData {
   readonly _projection?: { readonly paths: readonly unknown[] };
 }
 
-/** The range options dynalite hands its sub-stores (abstract-level's names, without the prefix). */
+/** The range options dynalite hands its store and sub-stores (abstract-level's names; a sub-store's without the prefix). */
 export interface SubRange {
   readonly gt?: string;
   readonly gte?: string;

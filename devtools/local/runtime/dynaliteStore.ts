@@ -29,16 +29,6 @@ interface Tree {
   readonly end: TreeCursor;
 }
 
-/** The range options dynalite passes to its store (abstract-level's names). */
-interface RangeOptions {
-  readonly gt?: string;
-  readonly gte?: string;
-  readonly lt?: string;
-  readonly lte?: string;
-  readonly reverse?: boolean;
-  readonly limit?: number;
-}
-
 type Batch = readonly { readonly type: 'put' | 'del'; readonly key: string; readonly value?: unknown }[];
 type Done = (error: Error | null, value?: unknown) => void;
 
@@ -71,7 +61,7 @@ const compare = fromMemoryLevel('./lib/compare') as (a: string, b: string) => nu
 const marked = Symbol.for('poolwarden.dynaliteLeanStore');
 
 /** A cursor over one snapshot of the tree, bounded as abstract-level bounds an iterator. */
-const rangeCursor = (tree: Tree, options: RangeOptions) => {
+const rangeCursor = (tree: Tree, options: SubRange) => {
   const reverse = options.reverse === true;
   const start = reverse ? (options.lte ?? options.lt) : (options.gte ?? options.gt);
   const cursor =
@@ -111,7 +101,7 @@ const rangeCursor = (tree: Tree, options: RangeOptions) => {
 class RangeStream extends Stream {
   private destroyed = false;
 
-  constructor(tree: Tree, options: RangeOptions, pick: (entry: TreeCursor) => unknown) {
+  constructor(tree: Tree, options: SubRange, pick: (entry: TreeCursor) => unknown) {
     super();
     const next = rangeCursor(tree, options);
     setImmediate(() => {
@@ -248,7 +238,7 @@ export class LeanMemoryStore {
     this.tree = tree;
   }
 
-  stream(options: RangeOptions, what: 'keys' | 'values'): RangeStream {
+  stream(options: SubRange, what: 'keys' | 'values'): RangeStream {
     return new RangeStream(
       this.tree,
       options,
@@ -257,7 +247,7 @@ export class LeanMemoryStore {
   }
 
   /** A walk over a snapshot of a range taken now: the next value, or undefined at the end. */
-  range(options: RangeOptions): () => unknown {
+  range(options: SubRange): () => unknown {
     const next = rangeCursor(this.tree, options);
     const step = options.reverse ? 'prev' : 'next';
     return () => {
@@ -282,17 +272,17 @@ export class LeanMemoryStore {
   async batch(operations: Batch): Promise<void> {
     this.writeNow(operations);
   }
-  keys(options: RangeOptions = {}) {
+  keys(options: SubRange = {}) {
     return this.iterate(options, (entry) => entry.key);
   }
-  values(options: RangeOptions = {}) {
+  values(options: SubRange = {}) {
     return this.iterate(options, (entry) => fromStored(entry.value));
   }
   async close(): Promise<void> {
     this.status = 'closed';
   }
 
-  private iterate(options: RangeOptions, pick: (entry: TreeCursor) => unknown) {
+  private iterate(options: SubRange, pick: (entry: TreeCursor) => unknown) {
     const next = rangeCursor(this.tree, options);
     return {
       async next(): Promise<unknown> {
@@ -336,8 +326,8 @@ const leanCallbacks = (db: Record<string, unknown>, store: LeanMemoryStore): voi
       answer(done, () => store.writeNow([{ type: 'put', key, value }])),
     del: (key: string, done?: Done) => answer(done, () => store.writeNow([{ type: 'del', key }])),
     batch: (operations: Batch, done?: Done) => answer(done, () => store.writeNow(operations)),
-    createKeyStream: (options: RangeOptions = {}) => store.stream(options, 'keys'),
-    createValueStream: (options: RangeOptions = {}) => store.stream(options, 'values'),
+    createKeyStream: (options: SubRange = {}) => store.stream(options, 'keys'),
+    createValueStream: (options: SubRange = {}) => store.stream(options, 'values'),
   });
 };
 
