@@ -33,6 +33,22 @@ export const riderIndexAttributes = (sortValue: number): Record<string, unknown>
   [INDEX.byExpiry.sort]: sortValue,
 });
 
+/** The same attributes as an UpdateExpression's SET clause, with its names and values. */
+export const riderIndexUpdate = (
+  sortValue: number,
+): {
+  readonly clause: string;
+  readonly names: Record<string, string>;
+  readonly values: Record<string, unknown>;
+} => {
+  const entries = Object.entries(riderIndexAttributes(sortValue));
+  return {
+    clause: entries.map((_, i) => `#rider${i} = :rider${i}`).join(', '),
+    names: Object.fromEntries(entries.map(([name], i) => [`#rider${i}`, name])),
+    values: Object.fromEntries(entries.map(([, value], i) => [`:rider${i}`, value])),
+  };
+};
+
 /** Whether an item of byExpiry is a rider, not a job's pool. */
 export const isRider = (item: Readonly<Record<string, unknown>>): boolean => item[KEY.sort] !== JOB_SORT_KEY;
 

@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimRule } from '../../domain/reconcilePeriod';
 import type { ReconcileClaim, ReconcileOutcome, ReconcileSchedule } from '../../ports/reconcileSchedule';
-import { type ByExpiryRiders, RECONCILE_RIDER_SORT_VALUE } from './byExpiryRiders';
+import { type ByExpiryRiders, RECONCILE_RIDER_SORT_VALUE, riderIndexUpdate } from './byExpiryRiders';
 import { isConditionFailure, RETURN_ITEM_WHEN_REFUSED, refusedItem } from './conditions';
-import { AVAILABLE_PARTITION, INDEX, KEY } from './tableDesign';
+import { KEY } from './tableDesign';
 
 /**
  * isReconcileDue (reconcilePeriod.ts) as a condition: the item has no start yet, or the rule's
@@ -78,28 +78,20 @@ export class DynamoReconcileSchedule implements ReconcileSchedule {
       if (rule === 'granted' && known.dueAtMs > nowMs && known.learntAtMs > nowMs - baseMs)
         return refused(known);
     }
+    // With riders, it rides in byExpiry from its first claim on (byExpiryRiders.ts).
+    const rider = this.riders ? riderIndexUpdate(RECONCILE_RIDER_SORT_VALUE) : undefined;
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key,
-          // With riders, it rides in byExpiry from its first claim on (byExpiryRiders.ts).
-          UpdateExpression: `SET startedAtMs = :now, dueAtMs = :next${this.riders ? ', #riderIn = :riderIn, #riderAt = :riderAt' : ''}`,
+          UpdateExpression: `SET startedAtMs = :now, dueAtMs = :next${rider ? `, ${rider.clause}` : ''}`,
           ConditionExpression: DUE_CONDITION[rule],
-          ...(this.riders
-            ? {
-                ExpressionAttributeNames: {
-                  '#riderIn': INDEX.byExpiry.partition,
-                  '#riderAt': INDEX.byExpiry.sort,
-                },
-              }
-            : {}),
+          ...(rider ? { ExpressionAttributeNames: rider.names } : {}),
           ExpressionAttributeValues: {
             ':now': nowMs,
             ':next': nowMs + baseMs,
-            ...(this.riders
-              ? { ':riderIn': AVAILABLE_PARTITION, ':riderAt': RECONCILE_RIDER_SORT_VALUE }
-              : {}),
+            ...rider?.values,
             ...(rule === 'forced' ? {} : { ':baseDue': nowMs - baseMs }),
           },
           ReturnValues: 'ALL_OLD',
