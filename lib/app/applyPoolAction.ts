@@ -141,6 +141,20 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
     };
   };
 
+  /** A request that did not act and is not recorded: another holds the pool, or it is not settled. */
+  const unclaimed = (
+    error: string,
+    extra: Partial<DecisionRecord>,
+    defaultKey: string,
+    current: JobRecord,
+  ): ActionResult => ({
+    decision: { ...base, outcome: 'skipped', ...extra, error, dedupeKey: request.dedupeKey ?? defaultKey },
+    firstTime: false,
+    record: current,
+    facts: [],
+    ...(expiry !== undefined ? { previousExpiresAtMs: expiry } : {}),
+  });
+
   if (request.dryRun) {
     // Once per hop and expiry: a dry-run policy would otherwise "stop" the same pool every minute.
     return record(
@@ -161,13 +175,35 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       );
     case 'hold': {
       const untilMs = request.untilMs ?? nowMs;
-      const held = await deps.ledger.holdPool(head.name, untilMs, nowMs - PENDING_ACTION_LEASE_MS);
-      const after: JobRecord = head.pool ? { ...head, pool: { ...head.pool, heldUntilMs: untilMs } } : head;
+      const key = `hold#${nowMs}`;
+      let current = head;
+      let released: readonly LedgerFact[] = [];
+      const taker = head.pool?.status === 'Available' ? head.pool.presumedTakenBy : undefined;
+      if (taker !== undefined) {
+        // As for an extend or a stop: a snooze answered "snoozed" must be of a pool still there.
+        const settled = await settleMarkFirst(deps, head, taker);
+        if (settled.kind === 'unsettled') return unclaimed(settled.error, { endsAtMs: untilMs }, key, head);
+        if (settled.kind === 'gone')
+          return record(
+            'skipped',
+            { endsAtMs: untilMs, error: settled.error },
+            key,
+            settled.record,
+            settled.facts,
+          );
+        current = settled.record;
+        released = settled.facts;
+      }
+      const held = await deps.ledger.holdPool(current.name, untilMs, nowMs - PENDING_ACTION_LEASE_MS);
+      const after: JobRecord = current.pool
+        ? { ...current, pool: { ...current.pool, heldUntilMs: untilMs } }
+        : current;
       return record(
         held ? 'applied' : 'skipped',
         { endsAtMs: untilMs },
-        `hold#${nowMs}`,
-        held ? after : head,
+        key,
+        held ? after : current,
+        released,
       );
     }
     case 'extend':
@@ -175,13 +211,8 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       const seconds = request.action === 'stop' ? 0 : (request.keepAliveSeconds ?? 0);
       const key = request.dedupeKey ?? `${request.action}#${nowMs}`;
       let current = head;
-      const notClaimed = (error: string): ActionResult => ({
-        decision: { ...base, outcome: 'skipped', keepAliveSeconds: seconds, error, dedupeKey: key },
-        firstTime: false,
-        record: current,
-        facts: [],
-        ...(expiry !== undefined ? { previousExpiresAtMs: expiry } : {}),
-      });
+      const notClaimed = (error: string): ActionResult =>
+        unclaimed(error, { keepAliveSeconds: seconds }, key, current);
       if (head.pendingAction && isFinishable(head.pendingAction, nowMs)) {
         // Whoever began it is done with it: finish it first, so that nothing it did goes unrecorded.
         // This request acts for real, so the kill switch is off (or an operator overrides it).

@@ -6,6 +6,7 @@ import { type ActionDeps, applyPoolAction } from '../../lib/app/applyPoolAction'
 import { actOnClick, type ClickActs } from '../../lib/app/slackClick/actOnClick';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS, lifetimeEndMs } from '../../lib/domain/keepAlive';
+import type { PlanStep } from '../../lib/domain/poolButtonPlan';
 import type { Ledger } from '../../lib/ports/ledger';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
 import { availablePoolIn } from '../support/availablePool';
@@ -150,38 +151,46 @@ describe('an Extend+Keep click that dies after the extend', () => {
 
 // A pool presumed taken by a job (reusePresumption.ts) that SageMaker cannot be asked about within
 // the click's budget: the person is told what holds it, not "another action is in progress".
-describe('a Stop click on a pool presumed taken, SageMaker out of reach', () => {
-  it('is refused with the job presumed to hold it', async () => {
-    const ledger = new MemoryLedger();
-    await availablePoolIn(ledger, { nowMs: NOW, sinceMin: 10, leftMin: 20, keepAliveSeconds: 1800 });
-    await ledger.linkReuse(
-      'pool-a',
-      'taker',
-      { poolId: 'pool-a', bornAtMs: NOW - 10 * MIN },
-      lifetimeEndMs(NOW - 10 * MIN, DEFAULT_KEEP_ALIVE_LIMITS),
-    );
-    expect(await ledger.presumeReuse('pool-a', 'taker', NOW - MIN)).toBe(true);
-    const unreachable = async (): Promise<never> => {
-      throw Object.assign(new Error('the click budget ran out'), { name: 'AbortError' });
-    };
-    const deps: ActionDeps = {
-      ledger,
-      trainingJobs: { describe: unreachable, setKeepAlive: unreachable },
-      decisions: new MemoryDecisionLog(),
-      clock: { now: () => NOW },
-      limits: DEFAULT_KEEP_ALIVE_LIMITS,
-    };
-    const click = await actOnClick(deps, (await ledger.getJob('pool-a')) as JobRecord, [{ action: 'stop' }], {
-      actor: 'slack:U1',
-      cause: 'slack',
-      reason: 'stop',
-      dryRun: false,
-      dedupeKey: 'click-1',
+const STOP_OR_SNOOZE: readonly (readonly [string, PlanStep])[] = [
+  ['Stop', { action: 'stop' }],
+  ['Snooze', { action: 'hold', untilMs: NOW + 60 * MIN }],
+];
+describe.each(STOP_OR_SNOOZE)(
+  'a %s click on a pool presumed taken, SageMaker out of reach',
+  (_name, step) => {
+    it('is refused with the job presumed to hold it', async () => {
+      const ledger = new MemoryLedger();
+      await availablePoolIn(ledger, { nowMs: NOW, sinceMin: 10, leftMin: 20, keepAliveSeconds: 1800 });
+      await ledger.linkReuse(
+        'pool-a',
+        'taker',
+        { poolId: 'pool-a', bornAtMs: NOW - 10 * MIN },
+        lifetimeEndMs(NOW - 10 * MIN, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
+      expect(await ledger.presumeReuse('pool-a', 'taker', NOW - MIN)).toBe(true);
+      const unreachable = async (): Promise<never> => {
+        throw Object.assign(new Error('the click budget ran out'), { name: 'AbortError' });
+      };
+      const deps: ActionDeps = {
+        ledger,
+        trainingJobs: { describe: unreachable, setKeepAlive: unreachable },
+        decisions: new MemoryDecisionLog(),
+        clock: { now: () => NOW },
+        limits: DEFAULT_KEEP_ALIVE_LIMITS,
+      };
+      const click = await actOnClick(deps, (await ledger.getJob('pool-a')) as JobRecord, [step], {
+        actor: 'slack:U1',
+        cause: 'slack',
+        reason: 'stop',
+        dryRun: false,
+        dedupeKey: 'click-1',
+      });
+      expect(click).toMatchObject({
+        kind: 'refused',
+        reason: expect.stringMatching(/presumed taken by job taker until the next reconcile/),
+      });
+      expect((await ledger.getJob('pool-a'))?.pool?.presumedTakenBy).toBe('taker');
+      expect((await ledger.getJob('pool-a'))?.pool?.heldUntilMs).toBeUndefined();
     });
-    expect(click).toMatchObject({
-      kind: 'refused',
-      reason: expect.stringMatching(/presumed taken by job taker until the next reconcile/),
-    });
-    expect((await ledger.getJob('pool-a'))?.pool?.presumedTakenBy).toBe('taker');
-  });
-});
+  },
+);

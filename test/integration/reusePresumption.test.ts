@@ -365,6 +365,55 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     expect((await ledger.getJob('taker'))?.reusedPoolOf).toBe('giver');
   });
 
+  it("a person's snooze on a pool its job did take is answered as reused, not snoozed", async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    const head = await ledger.getJob('giver');
+    if (!head) throw new Error('expected the giver recorded');
+    expect(head.pool?.presumedTakenBy).toBe('taker');
+    const result = await applyPoolAction(world.sweepDeps, {
+      head,
+      action: 'hold',
+      untilMs: world.clock.now() + 3_600_000,
+      actor: 'slack:U123',
+      reason: 'clicked Snooze',
+      dryRun: false,
+      dedupeKey: 'slack:click-4',
+    });
+    expect(result.decision).toMatchObject({ outcome: 'skipped', error: 'the pool was reused by job taker' });
+    expect(result.record.pool).toMatchObject({ status: 'Reused', reusedByJob: 'taker' });
+    expect((await ledger.getJob('giver'))?.pool?.heldUntilMs).toBeUndefined();
+  });
+
+  it("a person's snooze on a pool wrongly presumed taken settles it with one describe, then holds it", async () => {
+    await startWorld(LEAVE_ALONE);
+    await availableGiver();
+    await presumeColdTookGiver();
+    const head = await ledger.getJob('giver');
+    if (!head) throw new Error('expected the giver recorded');
+    const before = describes();
+    const untilMs = world.clock.now() + 3_600_000;
+    const result = await applyPoolAction(world.sweepDeps, {
+      head,
+      action: 'hold',
+      untilMs,
+      actor: 'slack:U123',
+      reason: 'clicked Snooze',
+      dryRun: false,
+      dedupeKey: 'slack:click-5',
+    });
+    expect(describes()).toBe(before + 1);
+    expect(result.decision.outcome).toBe('applied');
+    expect(result.facts.length).toBeGreaterThan(0);
+    const after = await ledger.getJob('giver');
+    expect(after?.pool).toMatchObject({ status: 'Available', heldUntilMs: untilMs });
+    expect(after?.pool?.presumedTakenBy).toBeUndefined();
+    expect((await ledger.getJob('cold'))?.reusedPoolOf).toBeUndefined();
+  });
+
   it("a person's stop on a marked pool SageMaker cannot be asked about is answered plainly, and nothing is written", async () => {
     await startWorld(LEAVE_ALONE);
     await availableGiver();
