@@ -61,6 +61,17 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
     await world.sweep();
     expect((await ledger.getJob('giver'))?.pool?.status).toBe('Available');
   };
+  /** `taker` starts warm on the giver's pool, which its start event marks presumed taken. Answers the giver. */
+  const takerPresumedGiver = async () => {
+    await availableGiver();
+    submitLong('taker');
+    world.advance(30_000);
+    await world.deliver();
+    const head = await ledger.getJob('giver');
+    if (!head) throw new Error('expected the giver recorded');
+    expect(head.pool?.presumedTakenBy).toBe('taker');
+    return head;
+  };
   /**
    * A job of another match key starts cold, and the ledger presumes it took the giver's pool, as a
    * start event whose reuse SageMaker did not make would have it. Answers the job's creation.
@@ -344,13 +355,7 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
 
   it("a person's extend on a pool its job did take is answered as reused, and recorded so", async () => {
     await startWorld(LEAVE_ALONE);
-    await availableGiver();
-    submitLong('taker');
-    world.advance(30_000);
-    await world.deliver();
-    const head = await ledger.getJob('giver');
-    if (!head) throw new Error('expected the giver recorded');
-    expect(head.pool?.presumedTakenBy).toBe('taker');
+    const head = await takerPresumedGiver();
     const result = await applyPoolAction(world.sweepDeps, {
       head,
       action: 'extend',
@@ -367,13 +372,7 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
 
   it("a person's snooze on a pool its job did take is answered as reused, not snoozed", async () => {
     await startWorld(LEAVE_ALONE);
-    await availableGiver();
-    submitLong('taker');
-    world.advance(30_000);
-    await world.deliver();
-    const head = await ledger.getJob('giver');
-    if (!head) throw new Error('expected the giver recorded');
-    expect(head.pool?.presumedTakenBy).toBe('taker');
+    const head = await takerPresumedGiver();
     const result = await applyPoolAction(world.sweepDeps, {
       head,
       action: 'hold',
@@ -416,12 +415,7 @@ describe('reuse presumption at warm starts (emulator and dynalite)', () => {
 
   it("a person's stop on a marked pool SageMaker cannot be asked about is answered plainly, and nothing is written", async () => {
     await startWorld(LEAVE_ALONE);
-    await availableGiver();
-    submitLong('taker');
-    world.advance(30_000);
-    await world.deliver();
-    const head = await ledger.getJob('giver');
-    if (!head) throw new Error('expected the giver recorded');
+    const head = await takerPresumedGiver();
     const result = await applyPoolAction(
       {
         ...world.sweepDeps,
