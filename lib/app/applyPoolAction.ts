@@ -155,6 +155,35 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
     ...(expiry !== undefined ? { previousExpiresAtMs: expiry } : {}),
   });
 
+  /**
+   * A pool presumed taken by a job (reusePresumption.ts): the ledger may not act on it until
+   * SageMaker's word, so one describe settles it now rather than refusing the request. Answers the
+   * request when that ends it (the pool gone, or not settled in time), else the pool to act on and
+   * what settling told (a presumption withdrawn), for the caller's reactors.
+   */
+  const settledFirst = async (
+    current: JobRecord,
+    extra: Partial<DecisionRecord>,
+    key: string,
+  ): Promise<
+    | { readonly kind: 'answered'; readonly result: ActionResult }
+    | { readonly kind: 'act'; readonly record: JobRecord; readonly released: readonly LedgerFact[] }
+  > => {
+    const taker = current.pool?.status === 'Available' ? current.pool.presumedTakenBy : undefined;
+    if (taker === undefined) return { kind: 'act', record: current, released: [] };
+    const settled = await settleMarkFirst(deps, current, taker);
+    if (settled.kind === 'unsettled')
+      return { kind: 'answered', result: unclaimed(settled.error, extra, key, current) };
+    if (settled.kind === 'gone') {
+      const error = settled.error;
+      return {
+        kind: 'answered',
+        result: await record('skipped', { ...extra, error }, key, settled.record, settled.facts),
+      };
+    }
+    return { kind: 'act', record: settled.record, released: settled.facts };
+  };
+
   if (request.dryRun) {
     // Once per hop and expiry: a dry-run policy would otherwise "stop" the same pool every minute.
     return record(
@@ -176,24 +205,10 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
     case 'hold': {
       const untilMs = request.untilMs ?? nowMs;
       const key = `hold#${nowMs}`;
-      let current = head;
-      let released: readonly LedgerFact[] = [];
-      const taker = head.pool?.status === 'Available' ? head.pool.presumedTakenBy : undefined;
-      if (taker !== undefined) {
-        // As for an extend or a stop: a snooze answered "snoozed" must be of a pool still there.
-        const settled = await settleMarkFirst(deps, head, taker);
-        if (settled.kind === 'unsettled') return unclaimed(settled.error, { endsAtMs: untilMs }, key, head);
-        if (settled.kind === 'gone')
-          return record(
-            'skipped',
-            { endsAtMs: untilMs, error: settled.error },
-            key,
-            settled.record,
-            settled.facts,
-          );
-        current = settled.record;
-        released = settled.facts;
-      }
+      // As for an extend or a stop: a snooze answered "snoozed" must be of a pool still there.
+      const settled = await settledFirst(head, { endsAtMs: untilMs }, key);
+      if (settled.kind === 'answered') return settled.result;
+      const current = settled.record;
       const held = await deps.ledger.holdPool(current.name, untilMs, nowMs - PENDING_ACTION_LEASE_MS);
       const after: JobRecord = current.pool
         ? { ...current, pool: { ...current.pool, heldUntilMs: untilMs } }
@@ -203,7 +218,7 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
         { endsAtMs: untilMs },
         key,
         held ? after : current,
-        released,
+        settled.released,
       );
     }
     case 'extend':
@@ -230,25 +245,10 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
           );
         current = (await deps.ledger.getJob(head.name)) ?? head;
       }
-      /** What settling a mark first told (a presumption withdrawn), for the caller's reactors. */
-      const released: LedgerFact[] = [];
-      const taker = current.pool?.status === 'Available' ? current.pool.presumedTakenBy : undefined;
-      if (taker !== undefined) {
-        // Presumed taken by a job (reusePresumption.ts): the ledger may not act on it until
-        // SageMaker's word, so one describe settles it now rather than refusing the request.
-        const settled = await settleMarkFirst(deps, current, taker);
-        if (settled.kind === 'unsettled') return notClaimed(settled.error);
-        if (settled.kind === 'gone')
-          return record(
-            'skipped',
-            { keepAliveSeconds: seconds, error: settled.error },
-            key,
-            settled.record,
-            settled.facts,
-          );
-        current = settled.record;
-        released.push(...settled.facts);
-      }
+      const settled = await settledFirst(current, { keepAliveSeconds: seconds }, key);
+      if (settled.kind === 'answered') return settled.result;
+      current = settled.record;
+      const { released } = settled;
       const previous = current.pool?.keepAliveSeconds;
       const intent: PendingAction = {
         dedupeKey: key,
