@@ -185,6 +185,50 @@ describe("the lean store's answers", () => {
     for (const answer of shapes) expect(answerJson(answer)).toBe(JSON.stringify(answer));
   });
 
+  it("keep what they know of a stored item out of dynalite's sight", () => {
+    const store = new LeanMemoryStore();
+    const written = { pk: { S: 'p' }, sk: { S: 's' }, n: { N: '1' } };
+    store.writeNow([{ type: 'put', key: 'item-t~k', value: written }]);
+    const item = store.readNow('item-t~k') as Record<string, unknown>;
+    expect(answerJson({ Item: item })).toBe(JSON.stringify({ Item: written }));
+    // Once answered, the item's text is kept on it: no enumeration, copy or clone shows it.
+    expect(Object.keys(item)).toEqual(['pk', 'sk', 'n']);
+    const names: string[] = [];
+    for (const name in item) names.push(name);
+    expect(names).toEqual(['pk', 'sk', 'n']);
+    expect(Object.getOwnPropertySymbols({ ...item })).toEqual([]);
+    expect(Object.getOwnPropertySymbols(Object.assign({}, item))).toEqual([]);
+    expect(JSON.stringify(item)).toBe(JSON.stringify(written));
+  });
+
+  it('cannot be changed through an item a client read', async () => {
+    const dynamo = await startLocalDynamo();
+    try {
+      const table = await dynamo.ensureLedgerTable('store-shared');
+      const client = documentClient({ region: LOCAL_REGION, transport: inProcessTransport(dynamo.dispatch) });
+      const key = { pk: 'p', sk: 's' };
+      await client.send(new PutCommand({ TableName: table, Item: { ...key, nested: { list: [1, 2] } } }));
+      for (let round = 0; round < 2; round++) {
+        const { Item } = await client.send(new GetCommand({ TableName: table, Key: key }));
+        expect(Item).toEqual({ ...key, nested: { list: [1, 2] } });
+        if (!Item) throw new Error('no item');
+        (Item.nested as { list: number[] }).list.push(3);
+        Item.extra = 'x';
+      }
+      const { Items } = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': 'p' },
+        }),
+      );
+      expect(Items).toEqual([{ ...key, nested: { list: [1, 2] } }]);
+      client.destroy();
+    } finally {
+      await dynamo.stop();
+    }
+  });
+
   it('leave out an attribute written as undefined, as JSON would', () => {
     const store = new LeanMemoryStore();
     store.writeNow([{ type: 'put', key: 'index-global~t~i~k', value: { a: { S: 'x' }, b: undefined } }]);

@@ -19,6 +19,9 @@ interface PegParserModule {
 type Build = (values: Readonly<Record<string, object>>, shared: unknown[]) => unknown;
 
 interface Template {
+  /** The attribute names it was made with, and its values' names and types: name, then text, in order. */
+  readonly names: readonly string[];
+  readonly valueTypes: readonly string[];
   readonly build: Build;
   /** How many nodes the tree holds more than once. */
   readonly sharedNodes: number;
@@ -33,22 +36,65 @@ const MAX_TEMPLATES = 2_000;
 const NO_SHARED: unknown[] = [];
 const marked = Symbol.for('poolwarden.dynaliteExpressionTemplates');
 
-/**
- * The part of a request a parse depends on, or undefined when the parse may read more than the
- * values' types: a value that is not one typed member, or attribute_type (whose operand's value
- * is checked). BETWEEN's bounds are compared by value too; such parses are found as they run.
- */
-const cacheKey = (input: string, context: ParseContext): string | undefined => {
-  if (input.includes('attribute_type')) return undefined;
-  let key = `${input}\u0000${context.attrNames ? JSON.stringify(context.attrNames) : ''}\u0000`;
-  for (const [name, value] of Object.entries(context.attrVals ?? {})) {
-    const members = Object.keys(value);
-    const type = members[0];
-    if (members.length !== 1 || type === undefined || !TYPES.has(type)) return undefined;
-    if ((value as Record<string, unknown>)[type] == null) return undefined;
-    key += `${name}=${type},`;
+/** A value's one type (S, N, M…), or undefined when it is not one typed member with a value. */
+const onlyType = (value: object): string | undefined => {
+  let type: string | undefined;
+  for (const member in value) {
+    if (type !== undefined) return undefined;
+    type = member;
   }
-  return key;
+  if (type === undefined || !TYPES.has(type) || (value as Record<string, unknown>)[type] == null)
+    return undefined;
+  return type;
+};
+
+/**
+ * The part of a request a parse depends on besides the expression, or undefined when the parse may
+ * read more than the values' types: a value that is not one typed member, or attribute_type (whose
+ * operand's value is checked). BETWEEN's bounds are compared by value too; such parses are found
+ * as they run.
+ */
+const signature = (
+  input: string,
+  context: ParseContext,
+): { readonly names: string[]; readonly valueTypes: string[] } | undefined => {
+  if (input.includes('attribute_type')) return undefined;
+  const names: string[] = [];
+  for (const name in context.attrNames ?? {}) names.push(name, context.attrNames?.[name] ?? '');
+  const valueTypes: string[] = [];
+  for (const name in context.attrVals ?? {}) {
+    const type = onlyType(context.attrVals?.[name] ?? {});
+    if (type === undefined) return undefined;
+    valueTypes.push(name, type);
+  }
+  return { names, valueTypes };
+};
+
+/**
+ * Whether a request's attribute names and value types are the template's, in the same order:
+ * compared in place rather than as a key string made and hashed per request (the ledger's
+ * expressions and names run to a kilobyte; making and hashing that key was most of a parse).
+ */
+const fits = (template: Template, context: ParseContext): boolean => {
+  const { names, valueTypes } = template;
+  let at = 0;
+  const attrNames = context.attrNames;
+  if (attrNames)
+    for (const name in attrNames) {
+      if (names[at] !== name || names[at + 1] !== attrNames[name]) return false;
+      at += 2;
+    }
+  if (at !== names.length) return false;
+  at = 0;
+  const attrVals = context.attrVals;
+  if (attrVals)
+    for (const name in attrVals) {
+      const value = attrVals[name];
+      if (valueTypes[at] !== name || value === undefined || valueTypes[at + 1] !== onlyType(value))
+        return false;
+      at += 2;
+    }
+  return at === valueTypes.length;
 };
 
 const isPlain = (value: object): boolean => {
@@ -66,6 +112,65 @@ const innerObjects = (values: Readonly<Record<string, object>>): Set<object> => 
   };
   for (const value of Object.values(values)) for (const member of Object.values(value)) visit(member);
   return found;
+};
+
+/** Constants a generated builder cannot write as a literal (-0, NaN, big numbers, undefined…). */
+const literal = (value: unknown): string | undefined => {
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
+  if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return String(value);
+  return undefined;
+};
+
+/**
+ * The same copy as `builder` below, as one generated function of object and array literals: V8
+ * makes a literal's objects in one step, where the closures walk names and members one by one
+ * (about a tenth of dynalite's CPU per request went to those copies). Undefined when a node has a
+ * member named `__proto__` (a literal would set the prototype) or an array a hole.
+ */
+const generated = (
+  tree: unknown,
+  valueKeys: ReadonlyMap<object, string>,
+  sharedAt: ReadonlyMap<object, number>,
+): Build | undefined => {
+  const constants: unknown[] = [];
+  const written = new Map<object, string>();
+  let writable = true;
+  const write = (node: unknown): string => {
+    if (typeof node !== 'object' || node === null) {
+      const text = literal(node);
+      if (text !== undefined) return text;
+      constants.push(node);
+      return `c[${constants.length - 1}]`;
+    }
+    const key = valueKeys.get(node);
+    if (key !== undefined) return `v[${JSON.stringify(key)}]`;
+    const at = sharedAt.get(node);
+    if (at !== undefined && written.has(node)) return `s[${at}]`;
+    let text: string;
+    if (Array.isArray(node)) {
+      const items: string[] = [];
+      for (let i = 0; i < node.length; i++) {
+        if (!(i in node)) writable = false;
+        items.push(write(node[i]));
+      }
+      text = `[${items.join(',')}]`;
+    } else {
+      const members: string[] = Object.getPrototypeOf(node) === null ? ['__proto__:null'] : [];
+      for (const [name, member] of Object.entries(node)) {
+        if (name === '__proto__') writable = false;
+        members.push(`${JSON.stringify(name)}:${write(member)}`);
+      }
+      text = `{${members.join(',')}}`;
+    }
+    if (at === undefined) return text;
+    // A node held twice is made where the walk first meets it, as builder makes it, then reused.
+    written.set(node, text);
+    return `(s[${at}]=${text})`;
+  };
+  const body = write(tree);
+  if (!writable) return undefined;
+  const make = new Function('c', `return (v, s) => (${body});`) as (constants: unknown[]) => Build;
+  return make(constants);
 };
 
 /**
@@ -130,7 +235,7 @@ const compile = (
     compiled.set(node, build);
     return build;
   };
-  return { build: builder(tree), sharedNodes: sharedAt.size };
+  return { build: generated(tree, valueKeys, sharedAt) ?? builder(tree), sharedNodes: sharedAt.size };
 };
 
 const used = (all: Record<string, boolean>, left: Record<string, boolean>): string[] =>
@@ -142,18 +247,23 @@ const used = (all: Record<string, boolean>, left: Record<string, boolean>): stri
  * first parse runs on fresh sets of unused names and values so that the ones it uses are known.
  */
 const templated = (parse: PegParserModule['parse']): PegParserModule['parse'] => {
-  const templates = new Map<string, Template>();
+  /** Per expression, its templates (one per set of names and value types met). */
+  const templates = new Map<string, Template[]>();
+  let count = 0;
   return (input, options) => {
+    if (typeof input !== 'string') return parse(input, options);
     const context = options.context;
-    const key = typeof input === 'string' ? cacheKey(input, context) : undefined;
-    if (key === undefined) return parse(input, options);
     const values = context.attrVals ?? {};
-    const known = templates.get(key);
-    if (known) {
-      for (const name of known.usedNames) delete context.unusedAttrNames[name];
-      for (const name of known.usedValues) delete context.unusedAttrVals[name];
-      return known.build(values, known.sharedNodes > 0 ? [] : NO_SHARED);
-    }
+    const candidates = templates.get(input);
+    if (candidates)
+      for (const known of candidates) {
+        if (!fits(known, context)) continue;
+        for (const name of known.usedNames) delete context.unusedAttrNames[name];
+        for (const name of known.usedValues) delete context.unusedAttrVals[name];
+        return known.build(values, known.sharedNodes > 0 ? [] : NO_SHARED);
+      }
+    const signed = signature(input, context);
+    if (signed === undefined) return parse(input, options);
     const unusedNames: Record<string, boolean> = {};
     for (const name of Object.keys(context.attrNames ?? {})) unusedNames[name] = true;
     const unusedValues: Record<string, boolean> = {};
@@ -184,12 +294,18 @@ const templated = (parse: PegParserModule['parse']): PegParserModule['parse'] =>
     if (typeof tree === 'object' && tree !== null && !comparedValues) {
       const template = compile(tree, values);
       if (template !== undefined) {
-        if (templates.size >= MAX_TEMPLATES) templates.clear();
-        templates.set(key, {
+        if (count >= MAX_TEMPLATES) {
+          templates.clear();
+          count = 0;
+        }
+        const kept: Template = {
           ...template,
+          ...signed,
           usedNames: used(unusedNames, probe.unusedAttrNames),
           usedValues: used(unusedValues, probe.unusedAttrVals),
-        });
+        };
+        templates.set(input, [...(templates.get(input) ?? []), kept]);
+        count++;
       }
     }
     return tree;

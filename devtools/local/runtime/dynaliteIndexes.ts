@@ -34,8 +34,8 @@ export type StoreWrite = (
   operations: readonly { type: 'put' | 'del'; key: string; value?: unknown }[],
 ) => void;
 
-/** An attribute value's part of a cache key: its type and its text, told apart by length. */
-const piece = (value: unknown): string | undefined => {
+/** An attribute value's part of a cache key: its type and its text, told apart by length (undefined unless one typed string). */
+export const piece = (value: unknown): string | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
   let out: string | undefined;
   for (const type in value) {

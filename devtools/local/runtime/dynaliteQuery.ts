@@ -60,6 +60,14 @@ const prefixed = (prefix: string, options: SubRange): SubRange => {
 const MAX_PAGE_BYTES = 1024 * 1024;
 
 /**
+ * An item's size as a page counts it, kept on the item (a stored item never changes) under a
+ * non-enumerable symbol that nothing of dynalite's sees: a WeakMap beside hundreds of thousands of
+ * live items made its ephemerons a large part of every garbage collection.
+ */
+const PAGE_SIZE = Symbol('poolwarden.pageSize');
+type SizedItem = { [PAGE_SIZE]?: { readonly rangeKey: string | undefined; readonly size: number } };
+
+/**
  * dynalite's queryTable (db/index.js) for the in-memory lean store, when it reads the queried
  * table or index alone (no fetch of projected-away attributes from the table): the same range,
  * the same page limits, filters, projection and consumed capacity, in the same order. dynalite
@@ -77,12 +85,11 @@ export const leanQueryTable = (
   own: QueryTable,
   lean: (store: object) => ((range: SubRange) => () => Item | undefined) | undefined,
 ): QueryTable => {
-  const sizes = new WeakMap<object, { readonly rangeKey: string | undefined; readonly size: number }>();
   const pageSize = (item: Item, rangeKey: string | undefined): number => {
-    const known = sizes.get(item);
+    const known = (item as SizedItem)[PAGE_SIZE];
     if (known && known.rangeKey === rangeKey) return known.size;
     const size = db.itemSize(item, true, true, rangeKey);
-    sizes.set(item, { rangeKey, size });
+    Object.defineProperty(item, PAGE_SIZE, { value: { rangeKey, size }, writable: true });
     return size;
   };
   return (store, table, data, opts, isLocal, fetchFromItemDb, startKeyNames, cb) => {

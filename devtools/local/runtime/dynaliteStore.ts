@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Stream } from 'node:stream';
 import { type DynaliteIndexFunctions, leanUpdateIndexes } from './dynaliteIndexes';
+import { type DynaliteKeyFunctions, leanCreateKey } from './dynaliteKeys';
 import { type DynaliteDbFunctions, leanQueryTable, type SubRange } from './dynaliteQuery';
 
 /** A stored value: JSON text, or (under an item key) the item object itself. */
@@ -51,7 +52,8 @@ const memoryLevel = fromDynalite('memory-level') as { MemoryLevel: unknown };
 const dynaliteDbPath = fromDynalite.resolve('./db');
 const dynaliteDb = () =>
   fromDynalite(dynaliteDbPath) as DynaliteDbFunctions &
-    DynaliteIndexFunctions & { create: (options: object) => DynaliteStore };
+    DynaliteIndexFunctions &
+    DynaliteKeyFunctions & { create: (options: object) => DynaliteStore };
 const fromMemoryLevel = createRequire(fromDynalite.resolve('memory-level'));
 const createTree = fromMemoryLevel('functional-red-black-tree') as (
   compare: (a: string, b: string) => number,
@@ -143,14 +145,19 @@ const holdsUndefined = (item: object): boolean => {
   return false;
 };
 
-/** Items kept as objects, and the JSON text of those already answered: they never change. */
-const storedItems = new WeakSet<object>();
-const itemTexts = new WeakMap<object, string>();
+/**
+ * Marks an item kept as an object: its JSON text once answered, null before (items never change).
+ * A property of the item rather than a WeakSet and WeakMap beside it: hundreds of thousands of
+ * live items made those tables' ephemerons a large part of every garbage collection. It is a
+ * non-enumerable symbol, which nothing of dynalite's sees (for-in, Object.keys, JSON, spreads).
+ */
+const STORED_TEXT = Symbol('poolwarden.storedItemText');
+type StoredItem = { [STORED_TEXT]?: string | null };
 
 const toStored = (key: string, value: unknown): Stored => {
   if (typeof value !== 'object' || value === null || !isItemKey(key)) return JSON.stringify(value);
   const item = holdsUndefined(value) ? (JSON.parse(JSON.stringify(value)) as object) : value;
-  storedItems.add(item);
+  if (!(STORED_TEXT in item)) Object.defineProperty(item, STORED_TEXT, { value: null, writable: true });
   return item;
 };
 
@@ -159,12 +166,11 @@ const ITEM_DEPTH = 3;
 
 const jsonOf = (value: unknown, depth: number): string | undefined => {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-  if (storedItems.has(value)) {
-    let text = itemTexts.get(value);
-    if (text === undefined) {
-      text = JSON.stringify(value);
-      itemTexts.set(value, text);
-    }
+  const stored = (value as StoredItem)[STORED_TEXT];
+  if (stored !== undefined) {
+    if (stored !== null) return stored;
+    const text = JSON.stringify(value);
+    (value as StoredItem)[STORED_TEXT] = text;
     return text;
   }
   if (depth >= ITEM_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function')
@@ -403,6 +409,7 @@ export const useLeanDynaliteStore = (): boolean => {
       ? (operations) => store.writeNow(operations)
       : undefined;
   });
+  db.createKey = leanCreateKey(db.createKey);
   const create = db.create;
   db.create = (options) => {
     const created = create(options);
