@@ -488,6 +488,61 @@ Where a target above is missed, what the profiles say and what would close it:
   10,000-job replays in the table below (262.8 s and 80.2 s) are this machine's, not a
   regression: scaled by the paired figures from the earlier 118.1 s and 33.8 s they would be
   about 86 s and 25 s there, still short of 60 s and 15 s.
+- This round (s14, the dynalite path): where one DynamoDB call's CPU goes, the bundled week's
+  10,170 document-client calls sent again one at a time (bench/dynamoClientRequests.ts, profiled):
+  about half in the SDK's own middleware (deserialization 10 %, of it JSON.parse of the answer
+  5 %; lib-dynamodb's marshalling 9 %; endpoint resolution 5 %; serialization 5 %; retries 4 %),
+  a third in dynalite, garbage collection 7 %; in process the transport itself is 2 %. The SDK's
+  part stays (issue 13: the real clients keep their middleware); an explicit endpoint instead of
+  AWS_ENDPOINT_URL_DYNAMODB was measured (the endpoint step 5.9 → 5.5 % of the SDK's CPU) and not
+  taken. Cut on dynalite's side (devtools/local/runtime): the lean store kept its items' answer
+  text and page size in a WeakSet and two WeakMaps, and with hundreds of thousands of live items
+  their ephemerons doubled every scavenge (600,000 such items in a synthetic heap: scavenges
+  4.2–5.0 → 2.0–2.6 s, mark-compacts 0.8 → 0.3 s); they are now non-enumerable symbol properties
+  of the items, which nothing of dynalite's sees. dynalite's item keys (an MD5 per GetItem,
+  PutItem, UpdateItem, DeleteItem and batch entry) are remembered per table description, as its
+  index keys already were (dynaliteKeys.ts). An expression's template is found by the expression,
+  then its attribute names and value types are compared in place rather than through a key string
+  of up to a kilobyte made and hashed per request, and its copy is one generated function of
+  literals: validateExpressions on the week's 9,516 requests with expressions 27–30 → 21 µs
+  each. Results identical (the bundled week calm, \`--chaos\`, and with every fault: jobs, pools,
+  actions, notifications, summary, check, api). Measured on a quiet machine (load 1.1–1.7), paired 2,000-job replays, the round's
+  start (b662273) then this round, twice: 79.7, 60.6 → 72.9, 58.7 s of CPU (70.3, 51.6 → 62.1,
+  50.0 s wall), so about −3 to −9 % with a spread between two runs of one commit of 30 % (load
+  5–7 during the round itself hid it); the week's document-client calls end to end
+  (bench/dynamoClientRequests.ts, 3 rounds each, alternating, load 2.6–3.9): 710–854 → 559–829 µs
+  of CPU a call. What is left, by the same
+  profile: the SDK's middleware (half of each call), JSON.parse of each request in dynalite
+  (about 8 % of its CPU; handing it the SDK's serializer input instead would need a copy as
+  faithful as JSON, which costs what the parse does), itemSize (about 6 %: an Object.keys per
+  attribute and a big.js parse per number on every write), updateItem's deep clone (3 %), and
+  collection of the persistent tree's path copies. Issue 13's 60 s stays about 4× away on this
+  machine; the levers left are fewer requests (the Query answers, 6 KB on average, are most of
+  the bytes the SDK parses) rather than cheaper ones.
+- Tried in s14 and not merged (branches \`ddb2\` and \`fastmem\` in the maintainers' checkout,
+  described here so they are not tried blind again). A warm start's first event reading its key's
+  pools before its write, so that the presumed link rides in the snapshot's UpdateItem
+  (Ledger.recordLinkedStart, with a per-container hint of which jobs it wrote): −269 requests a
+  week (24.1 → 23.5 per job), the same results calm and under \`--chaos\` (where requests stay
+  level), but with every fault the injected crash after a first write now leaves a link without
+  its mark, and one expiry warning is sent for a pool its job had taken; 2.5 % fewer requests
+  were not worth two more ledger port methods and a record rewritten back to hide the link from
+  the facts. Looked at there and not taken either: the later InProgress events' snapshots (439:
+  each carries \`TrainingStartTime\`, which the reports read of a running job), the near miss in
+  the start's write (−22 calm, +49 Queries under \`--chaos\`), the reuse look at a cold start's end
+  (a pool recorded late is found there first), the action notices' claims (an expiry warning is
+  told by the sweep's facts as well as by the decision: the claim keeps it to one), the gap log
+  carried in the byExpiry head (its BatchWrite is unconditional, so it cannot hold a list safely,
+  and the handler, with 406 of the 833 catch-ups, never reads the head). On the sweep's CPU: a
+  memo of each pool's evaluation at its last four instants keyed on everything evaluatePool reads
+  (11,801 of 39,347 evaluations on 2,000 jobs given again) and a zod-free reader of the usual
+  event shapes (zod 4.9 → 0.8 % of the profile) together measured −4 to −5 % on quiet paired
+  2,000-job memory replays (19.1, 25.4 → 18.7, 24.3 s of CPU); not merged, as the memo's key must
+  follow every field evaluatePool ever reads and the second reader repeats every bound of the
+  event schema. What these rounds show: the remaining requests are structural (a change feed in
+  place of the sweep's Query, a job's notices and decisions on its own item) and the remaining
+  CPU is per call and per sweep (fewer sweeps by a look-ahead that works out from the policy how
+  long a decision holds; fewer SDK round trips per job), not in any one hot function.
 - **Lambda import time**: the zip is a third of its former size and within target; the import is
   dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
   initialisation. What would close it: lazy loading of the Slack and SNS clients and of the
