@@ -1,3 +1,5 @@
+import { piece, TableKeyMemo } from './dynaliteKeyMemo';
+
 type Item = Readonly<Record<string, unknown>>;
 interface KeyElement {
   readonly AttributeName: string;
@@ -34,21 +36,6 @@ export type StoreWrite = (
   operations: readonly { type: 'put' | 'del'; key: string; value?: unknown }[],
 ) => void;
 
-/** An attribute value's part of a cache key: its type and its text, told apart by length (undefined unless one typed string). */
-export const piece = (value: unknown): string | undefined => {
-  if (typeof value !== 'object' || value === null) return undefined;
-  let out: string | undefined;
-  for (const type in value) {
-    const text = (value as Record<string, unknown>)[type];
-    if (out !== undefined || typeof text !== 'string') return undefined;
-    out = `${type}${text.length}:${text}`;
-  }
-  return out;
-};
-
-/** Keys kept per table description: a ledger's items number in the thousands to hundreds of thousands. */
-const MAX_KEYS = 200_000;
-
 /**
  * dynalite's updateIndexes (db/index.js) on the lean store: the same index entries put and
  * deleted (getIndexActions' rules, copied), with each index key made once. dynalite makes an
@@ -65,7 +52,7 @@ export const leanUpdateIndexes = (
   own: UpdateIndexes,
   lean: (store: object) => StoreWrite | undefined,
 ): UpdateIndexes => {
-  const keys = new WeakMap<IndexedTable, Map<string, string>>();
+  const keys = new TableKeyMemo<IndexedTable>();
   const indexKey = (item: Item, table: IndexedTable, index: Index): string => {
     let id = index.IndexName;
     for (const schema of [index.KeySchema, table.KeySchema]) {
@@ -75,18 +62,7 @@ export const leanUpdateIndexes = (
         id += `\u0000${part}`;
       }
     }
-    let known = keys.get(table);
-    if (!known) {
-      known = new Map();
-      keys.set(table, known);
-    }
-    let key = known.get(id);
-    if (key === undefined) {
-      key = db.createIndexKey(item, table, index.KeySchema);
-      if (known.size >= MAX_KEYS) known.clear();
-      known.set(id, key);
-    }
-    return key;
+    return keys.key(table, id, () => db.createIndexKey(item, table, index.KeySchema));
   };
 
   return (store, table, existingItem, item, cb) => {

@@ -1,4 +1,4 @@
-import { piece } from './dynaliteIndexes';
+import { piece, TableKeyMemo } from './dynaliteKeyMemo';
 
 type Item = Readonly<Record<string, unknown>>;
 interface KeyElement {
@@ -19,9 +19,6 @@ export interface DynaliteKeyFunctions {
   createKey: CreateKey;
 }
 
-/** Keys kept per table description, as many as dynaliteIndexes keeps index keys. */
-const MAX_KEYS = 200_000;
-
 /**
  * dynalite's createKey with each item key made once: dynalite hashes an item's partition key with
  * MD5 (and formats its sort key) on every GetItem, PutItem, UpdateItem, DeleteItem and batch
@@ -33,7 +30,7 @@ const MAX_KEYS = 200_000;
  * is a string too; a missing or malformed attribute is not) go to dynalite's own.
  */
 export const leanCreateKey = <T extends KeyedTable>(own: CreateKey<T>): CreateKey<T> => {
-  const keys = new WeakMap<T, Map<string, string>>();
+  const keys = new TableKeyMemo<T>();
   return (item, table, keySchema) => {
     if ((keySchema != null && keySchema !== table.KeySchema) || typeof item !== 'object' || item === null)
       return own(item, table, keySchema);
@@ -43,17 +40,6 @@ export const leanCreateKey = <T extends KeyedTable>(own: CreateKey<T>): CreateKe
       if (part === undefined) return own(item, table, keySchema);
       id += `${part}\u0000`;
     }
-    let known = keys.get(table);
-    if (!known) {
-      known = new Map();
-      keys.set(table, known);
-    }
-    let key = known.get(id);
-    if (key === undefined) {
-      key = own(item, table, keySchema);
-      if (known.size >= MAX_KEYS) known.clear();
-      known.set(id, key);
-    }
-    return key;
+    return keys.key(table, id, () => own(item, table, keySchema));
   };
 };
