@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { powertoolsTelemetry } from '../../lib/adapters/telemetry/powertoolsTelemetry';
@@ -19,6 +19,7 @@ import { parseJobStateChange } from '../../lib/events/jobStateChange';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import type { TrainingJobDescription } from '../../lib/ports/trainingJobs';
 import { jobEvent, T0 } from '../support/jobEvents';
+import { printedLines } from '../support/printedLines';
 
 const recordingTelemetry = () => {
   const counts = new Map<string, number>();
@@ -54,23 +55,15 @@ const depsWith = (telemetry: Telemetry, reactors: FactReactor[]): ProcessDeps =>
 });
 
 /** What a Powertools logger at INFO prints while `run` runs. */
-const printedBy = async (run: (telemetry: Telemetry) => Promise<unknown>): Promise<string[]> => {
-  const lines: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    const logger = new Logger({ serviceName: 'poolwarden', logLevel: 'INFO' });
-    await run(powertoolsTelemetry(logger, new Metrics({ namespace: 'poolwarden' })));
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return lines;
-};
+const printedBy = (run: (telemetry: Telemetry) => Promise<unknown>): Promise<string[]> =>
+  printedLines(() =>
+    run(
+      powertoolsTelemetry(
+        new Logger({ serviceName: 'poolwarden', logLevel: 'INFO' }),
+        new Metrics({ namespace: 'poolwarden' }),
+      ),
+    ),
+  );
 
 const silentTelemetryFor = (): Telemetry => recordingTelemetry().telemetry;
 
