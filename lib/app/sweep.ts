@@ -27,6 +27,7 @@ import { mapBounded } from './mapBounded';
 import { poolNotFound } from './missingPools';
 import { observeDescription } from './observeDescription';
 import type { OwedFacts } from './owedFacts';
+import { type PoolLookRules, poolLookDueAtMs } from './poolLookDue';
 import { readAllPages } from './readAllPages';
 import { planReconcile, type ReconcileDeps, type ReconcilePlan, settleReconcile } from './reconcilePlan';
 import { settlePresumption } from './settlePresumption';
@@ -333,7 +334,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
           },
           setup: deps.setup,
           nowMs,
-          reconcileEveryMs: deps.reconcileEveryMs,
+          looks: lookRules(deps),
           everyMs: deps.scheduleEveryMs,
           lookAheadMs: deps.lookAheadMs,
         })
@@ -575,19 +576,15 @@ const countAction = (tally: Tally, result: ActionResult, action: string): void =
 };
 
 /** Whether a pool must be described in this sweep rather than trusted as the ledger holds it. */
-const mustLook = (deps: SweepDeps, pool: JobRecord, nowMs: number, plan: ReconcilePlan | undefined) => {
-  const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
-  const lastLook = pool.pool?.observedAtMs ?? 0;
-  if (pool.pendingAction && isFinishable(pool.pendingAction, nowMs)) return true;
-  // The first sweep past the predicted end looks once: the keep-alive rules may be off. A stop's
-  // predicted end is the stop, made after the look that decided it even when at the same instant.
-  const lookedSince = lastLook > expiresAtMs || (lastLook === expiresAtMs && !isStopping(pool));
-  if (nowMs >= expiresAtMs && nowMs > lastLook && !lookedSince) return true;
-  if (plan) return plan.describe.has(pool.name);
-  if (deps.reconciler) return false;
-  // Without a listing, a forced reconcile looks at every pool.
-  return deps.forceReconcile === true || nowMs - lastLook >= deps.reconcileEveryMs;
-};
+/** How this sweep's deps say pools are looked at unasked (poolLookDue.ts). */
+const lookRules = (deps: SweepDeps): PoolLookRules => ({
+  listed: deps.reconciler !== undefined,
+  reconcileEveryMs: deps.reconcileEveryMs,
+  ...(deps.forceReconcile !== undefined ? { forceReconcile: deps.forceReconcile } : {}),
+});
+
+const mustLook = (deps: SweepDeps, pool: JobRecord, nowMs: number, plan: ReconcilePlan | undefined) =>
+  nowMs >= poolLookDueAtMs(pool, lookRules(deps)) || plan?.describe.has(pool.name) === true;
 
 const handlePool = async (
   deps: SweepDeps,

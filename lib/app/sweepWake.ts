@@ -3,6 +3,7 @@ import type { Decision } from '../domain/policy/decide';
 import { DECISION_PERIOD_SECONDS } from '../domain/policy/decisionPeriod';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
 import type { GapLearnerMemo } from '../domain/policy/gapLearner';
+import { type PoolLookRules, poolLookDueAtMs } from './poolLookDue';
 import { knowledgeAt, type SweepReadings, situationAt } from './sweepStats';
 
 /** The sweep's schedule (`rate(1 minute)` in serverless.yml), which the local stack keeps too. */
@@ -18,7 +19,8 @@ export interface SweepWakeInput {
   readonly memo: GapLearnerMemo;
   readonly setup: PolicySetup;
   readonly nowMs: number;
-  readonly reconcileEveryMs: number;
+  /** When the sweep describes a pool unasked: a describe may change what it decides. */
+  readonly looks: PoolLookRules;
   readonly everyMs: number;
   /** No further than this past now: by then the sweep reads its statistics again anyway. */
   readonly lookAheadMs: number;
@@ -28,7 +30,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * After a sweep that changed nothing (but when pools were last looked at), the first scheduled instant at which a sweep could do
- * something: describe a pool (at its predicted expiry, or when its reconcile period is up), or
+ * something: describe a pool (when it looks at one unasked: poolLookDue.ts), or
  * decide otherwise for one (an idle limit reached, working hours beginning or ending, a spend
  * cap crossed). The policy step is pure, so it is evaluated ahead at each scheduled instant
  * until the first describe. The spend is read per UTC day: the look-ahead stops at midnight.
@@ -37,10 +39,9 @@ const DAY_MS = 86_400_000;
 export const nextSweepChangeAt = (input: SweepWakeInput): number => {
   const { pools, readings, memo, setup, nowMs, everyMs } = input;
   let horizon = Math.min(Date.parse(`${readings.day}T00:00:00Z`) + DAY_MS, nowMs + input.lookAheadMs);
-  for (const pool of pools) {
-    const expiresAtMs = pool.pool?.expiresAtMs ?? nowMs;
-    horizon = Math.min(horizon, expiresAtMs, (pool.pool?.observedAtMs ?? 0) + input.reconcileEveryMs);
-  }
+  // The reconcile's listing (once a period) is no pool's due look: the local stack's schedule
+  // keeps the reconcile's instants whatever the pools.
+  for (const pool of pools) horizon = Math.min(horizon, poolLookDueAtMs(pool, input.looks));
   const firstAtOrAfterHorizon = nowMs + Math.max(1, Math.ceil((horizon - nowMs) / everyMs)) * everyMs;
   for (let atMs = nowMs + everyMs; atMs < firstAtOrAfterHorizon; atMs += everyMs) {
     const knowledge = knowledgeAt(readings, pools, atMs, setup.prices);
