@@ -123,6 +123,23 @@ export class CachedUsageStats implements UsageStats {
     return entry !== undefined && this.clock.now() - entry.atMs < this.ttlMs;
   }
 
+  /**
+   * The first instant at which something it holds fresh goes stale, and a read may then answer
+   * otherwise (infinite: nothing fresh). Until then it answers as now, whatever other containers
+   * write: a sweep that changed nothing decides alike until then, as time alone moves it
+   * (sweepWake.ts).
+   */
+  freshUntilMs(): number {
+    const nowMs = this.clock.now();
+    let until = Number.POSITIVE_INFINITY;
+    for (const entries of [this.owners, this.gaps, this.spend, this.runs])
+      for (const { atMs } of entries.values()) {
+        const staleAtMs = atMs + this.ttlMs;
+        if (staleAtMs > nowMs && staleAtMs < until) until = staleAtMs;
+      }
+    return until;
+  }
+
   async noteSubmission(owner: string, atMs: number): Promise<void> {
     // The latest submission counts: one known to be as late already makes this write moot.
     if (this.knowsSubmission(owner, atMs)) return;

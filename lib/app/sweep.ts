@@ -62,8 +62,13 @@ export interface SweepDeps extends ActionDeps {
   readonly reconcileEveryMs: number;
   /** How often the sweep is scheduled: a sweep that changed nothing tells when the next one could. */
   readonly scheduleEveryMs: number;
-  /** How far ahead it looks for that: when its cached statistics are read again. */
+  /** How far ahead it looks for that at most: when its cached statistics are read again. */
   readonly lookAheadMs: number;
+  /**
+   * When the usage statistics its container holds first go stale (CachedUsageStats.freshUntilMs):
+   * until then they answer as now, so the look-ahead may stop there. Absent: `lookAheadMs` past now.
+   */
+  readonly statsFreshUntilMs?: () => number;
   /** Absent: no listing; each pool is described once per reconcile period instead (tests, old wiring). */
   readonly reconciler?: ReconcileDeps;
   /**
@@ -131,6 +136,12 @@ export interface SweepReport {
    * for one. Barring an event (or a click) or a reconcile meanwhile, the sweeps before it do nothing.
    */
   readonly nextChangeAtMs: number;
+  /**
+   * When what it read of the usage statistics may first answer otherwise (its container's cache
+   * reads them again): a sweep then may decide otherwise, though no event came. Absent: unknown
+   * (a failed account's sweep), the look-ahead's longest after it.
+   */
+  readonly statsFreshUntilMs?: number;
 }
 
 /** What a sweep (or its watch) did, counted as it goes. */
@@ -321,6 +332,10 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
   if (tally.adopted > 0) deps.telemetry.count('PoolsAdopted', tally.adopted);
   if (tally.deferred > 0) deps.telemetry.count('SweepDeferred', tally.deferred);
   if (tally.watched > 0) deps.telemetry.count('EndWatchDescribes', tally.watched);
+  const statsFreshUntilMs = Math.min(
+    nowMs + deps.lookAheadMs,
+    deps.statsFreshUntilMs?.() ?? Number.POSITIVE_INFINITY,
+  );
   const nextPoolChangeAtMs =
     calm.quiet && readings && poolsReached === pools.length
       ? nextSweepChangeAt({
@@ -336,7 +351,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
           nowMs,
           looks: lookRules(deps),
           everyMs: deps.scheduleEveryMs,
-          lookAheadMs: deps.lookAheadMs,
+          lookAheadMs: statsFreshUntilMs - nowMs,
         })
       : nowMs + deps.scheduleEveryMs;
   const nextChangeAtMs = Math.min(nextPoolChangeAtMs, watch?.nextAtMs ?? Number.POSITIVE_INFINITY);
@@ -359,6 +374,7 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     watching: watch?.watching ?? 0,
     presumed: marked.size - released.size,
     nextChangeAtMs,
+    statsFreshUntilMs,
   };
 };
 

@@ -293,6 +293,7 @@ const combine = (reports: readonly SweepReport[], fallbackNextMs: number): Sweep
   const sum = (pick: (r: SweepReport) => number): number => reports.reduce((n, r) => n + pick(r), 0);
   const nextListAtMs = earliest(reports.map((r) => r.nextListAtMs));
   const nextReconcileAtMs = earliest(reports.map((r) => r.nextReconcileAtMs));
+  const statsFreshUntilMs = earliest(reports.map((r) => r.statsFreshUntilMs));
   return {
     availablePools: sum((r) => r.availablePools),
     reached: sum((r) => r.reached),
@@ -303,6 +304,7 @@ const combine = (reports: readonly SweepReport[], fallbackNextMs: number): Sweep
     listedSooner: reports.some((r) => r.listedSooner),
     ...(nextListAtMs !== undefined ? { nextListAtMs } : {}),
     ...(nextReconcileAtMs !== undefined ? { nextReconcileAtMs } : {}),
+    ...(statsFreshUntilMs !== undefined ? { statsFreshUntilMs } : {}),
     fullList: reports.some((r) => r.fullList),
     ...(reports.some((r) => r.fullListUnfinished) ? { fullListUnfinished: true as const } : {}),
     listCalls: sum((r) => r.listCalls),

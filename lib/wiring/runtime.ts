@@ -173,7 +173,7 @@ export class Runtime {
   private readonly reconcileScheduleOf: (scope: string) => ReconcileSchedule;
   readonly decisions: DecisionLog;
   readonly reconcileSchedule: ReconcileSchedule;
-  readonly stats: UsageStats;
+  readonly stats: CachedUsageStats;
   readonly notify: NotifyDependencies;
   readonly policySource: PolicySource;
   readonly prices: PriceTable;
@@ -439,6 +439,7 @@ export class Runtime {
       safetyMarginMs: sweepSafetyMarginMs(this.config),
       scheduleEveryMs: SWEEP_EVERY_MS,
       lookAheadMs: STATS_CACHE_MS,
+      statsFreshUntilMs: () => this.stats.freshUntilMs(),
       ...this.actionDeps(),
       ...(reconciler ? { reconciler } : {}),
       ...(forceReconcile ? { forceReconcile } : {}),

@@ -36,4 +36,22 @@ describe('the next instant a quiet sweep names (emulator, the sweep with its rec
     // Nothing changes before the look-ahead's end (its statistics are read again then).
     expect(report.nextChangeAtMs).toBe(nowMs + world.sweepDeps.lookAheadMs);
   });
+
+  it('the look-ahead stops where the statistics its container holds first go stale, and the report says when', async () => {
+    world = await new SweepWorld({ ledger: new MemoryLedger(), policy: LEAVE_ALONE }).start();
+    world.submit('kept', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    await world.sweep();
+    world.advance(MIN);
+    const nowMs = world.clock.now();
+    const staleAtMs = nowMs + 2 * MIN + 30_000;
+    const report = await world.sweep({ statsFreshUntilMs: () => staleAtMs });
+    expect(report).toMatchObject({ availablePools: 1, actions: {}, statsFreshUntilMs: staleAtMs });
+    // The first scheduled instant at or after it: a sweep every minute reads them again there.
+    expect(report.nextChangeAtMs).toBe(nowMs + 3 * MIN);
+    // Never further than the look-ahead, however long they stay fresh.
+    const later = await world.sweep({ statsFreshUntilMs: () => nowMs + 60 * MIN });
+    expect(later.nextChangeAtMs).toBe(nowMs + world.sweepDeps.lookAheadMs);
+  });
 });

@@ -345,3 +345,28 @@ describe('writes the store would refuse or repeat as they stand are not sent', (
     expect(await store.recentRunDurations('k', 5)).toEqual([{ ...run, seconds: 1300 }]);
   });
 });
+
+describe('how long the cache answers as now', () => {
+  it('says when the first thing it holds fresh goes stale: until then it answers as now', async () => {
+    const { store, cached, advance } = setup();
+    expect(cached.freshUntilMs()).toBe(Number.POSITIVE_INFINITY);
+    await cached.recentGaps('matchKey:k', 10);
+    advance(2 * MIN);
+    await cached.ownerLastSubmittedAt('alice');
+    // The gaps read at T0 go stale first.
+    expect(cached.freshUntilMs()).toBe(T0 + 5 * MIN);
+    // What another container writes meanwhile is not seen before then.
+    await store.addGap(['matchKey:k'], gap('j2', T0 + MIN));
+    advance(2 * MIN);
+    expect(await cached.recentGaps('matchKey:k', 10)).toEqual([]);
+    advance(MIN);
+    // Stale from then: read again (from the log), and fresh for another 5 minutes; the owner is next.
+    expect((await cached.recentGaps('matchKey:k', 10)).map((g) => g.job)).toEqual(['j2']);
+    expect(cached.freshUntilMs()).toBe(T0 + 7 * MIN);
+    advance(3 * MIN);
+    expect(cached.freshUntilMs()).toBe(T0 + 10 * MIN);
+    advance(2 * MIN);
+    // Nothing fresh is left once all of it went stale (and was not read again).
+    expect(cached.freshUntilMs()).toBe(Number.POSITIVE_INFINITY);
+  });
+});

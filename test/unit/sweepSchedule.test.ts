@@ -98,6 +98,21 @@ describe('the local sweep schedule', () => {
     expect(schedule.nextAt()).toBe(at(6));
   });
 
+  it('next-event: a sweep that read nothing again wakes when what its container holds goes stale, not 5 minutes on', () => {
+    const schedule = new SweepSchedule(T0, MIN, 'next-event', 5 * MIN);
+    schedule.noteChange(at(1));
+    expect(schedule.isDue(at(1))).toBe(true);
+    schedule.swept(at(1), { availablePools: 1, nextChangeAtMs: at(40), statsFreshUntilMs: at(6) });
+    schedule.noteChange(at(3));
+    expect(schedule.isDue(at(3))).toBe(true);
+    // Everything it read was read at 1: no wake at 8 of its own.
+    schedule.swept(at(3), { availablePools: 1, nextChangeAtMs: at(40), statsFreshUntilMs: at(6) });
+    expect(schedule.nextAt()).toBe(at(6));
+    expect(schedule.isDue(at(6))).toBe(true);
+    schedule.swept(at(6), { availablePools: 1, nextChangeAtMs: at(40), statsFreshUntilMs: at(11) });
+    expect(schedule.nextAt()).toBe(at(11));
+  });
+
   it('next-event: a change after the instant was decided waits for the next minute; none with no pool', () => {
     const schedule = new SweepSchedule(T0, MIN, 'next-event', 5 * MIN);
     expect(schedule.isDue(at(1))).toBe(false);

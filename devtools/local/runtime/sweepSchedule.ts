@@ -10,9 +10,10 @@ import type { ProcessOutcome } from '../../../lib/app/processJobStateChange';
  *   no pool, missed one): the Available pools a sweep reads are as they were, and what it reads
  *   of the usage statistics it reads at the same instants as below, so it decides as named;
  * - while pools are Available, at the instant the last sweep named (`nextChangeAtMs`: a pool
- *   to describe, a decision that changes), and at the latest when what the sweep read of the
- *   usage statistics goes stale in its container's cache (so that it is read again at the same
- *   instant as every minute: in between, events may have changed it).
+ *   to describe, a decision that changes), and at the latest when what its container's cache
+ *   holds of the usage statistics first goes stale (`statsFreshUntilMs`: so that it is read again
+ *   at the same instant as every minute; in between, events may have changed it). A sweep that
+ *   read nothing again leaves no wake of its own 5 minutes on.
  * In `every-minute` timing it stops at each instant of the grid, as before; a sweep is skipped
  * only when no pool is Available and nothing was delivered since the last one (it would read
  * an empty index).
@@ -32,6 +33,8 @@ export const touchesPools = (outcome: ProcessOutcome): boolean =>
 export interface SweepOutcome {
   readonly availablePools: number;
   readonly nextChangeAtMs: number;
+  /** When what the sweep read of the usage statistics may first answer otherwise; absent: `statsFreshMs` after it. */
+  readonly statsFreshUntilMs?: number;
   /** Whether the sweep listed SageMaker's jobs: the reconcile it runs once per period. */
   readonly listed?: boolean;
   /** While the end events run late, when the sweep lists what changed again, pools or not. */
@@ -62,7 +65,7 @@ export class SweepSchedule {
     private readonly startMs: number,
     private readonly everyMs: number,
     private readonly timing: SweepTiming,
-    /** How long a container's sweep keeps what it read of the usage statistics. */
+    /** How long a container's sweep keeps what it read of the usage statistics (when a sweep does not say). */
     private readonly statsFreshMs: number,
     /**
      * The base reconcile period: a sweep then lists what SageMaker holds, which alone finds what
@@ -125,7 +128,7 @@ export class SweepSchedule {
     const wakes =
       this.timing === 'every-minute'
         ? [atMs + this.everyMs]
-        : [outcome.nextChangeAtMs, atMs + this.statsFreshMs];
+        : [outcome.nextChangeAtMs, outcome.statsFreshUntilMs ?? atMs + this.statsFreshMs];
     this.wakes = [...this.wakes.filter((w) => w > atMs), ...wakes];
     this.advance(atMs);
   }
