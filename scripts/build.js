@@ -2,7 +2,9 @@
 // Bundles the poolwarden command ahead of time into dist/cli, so that running it compiles no
 // TypeScript. Each command's implementation is its own chunk, imported when the command runs:
 // `--help` and `policy validate` load neither the AWS SDK nor the local stack. Dependencies stay
-// in node_modules (external), loaded only by the chunks that use them.
+// in node_modules (external), loaded only by the chunks that use them, but for the policy file's
+// parsers (BUNDLED): resolving and loading their hundreds of small modules one by one was most of
+// `policy validate`'s time (0.45 → 0.34 s on this machine).
 // Run by `prepare` (npm install / npm ci), and before `npm start` and `npm test`.
 // `--outdir DIR` builds elsewhere (a test inspects a build of its own); DIR/meta.json lists the imports.
 // `--if-stale` (npm start) builds only when a file the bundle was built from, or one that decides
@@ -36,6 +38,20 @@ if (process.argv.includes('--if-stale') && (await isFresh())) {
   if (!quiet) console.error(`poolwarden: CLI in ${outdir} is up to date`);
   process.exit(0);
 }
+/** The packages compiled into the chunks that use them rather than loaded from node_modules. */
+const BUNDLED = new Set(['zod', 'yaml', 'luxon']);
+/** `@scope/name/sub/path` → `@scope/name`; `name/sub/path` → `name`. */
+const packageOf = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
+/** Every other package (and Node's built-in modules) stays external: `packages: 'external'` but for BUNDLED. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(onBuild) {
+    onBuild.onResolve({ filter: /^[^./]/ }, ({ path }) =>
+      BUNDLED.has(packageOf(path)) ? undefined : { path, external: true },
+    );
+  },
+};
+
 const { build } = await import('esbuild');
 const started = performance.now();
 const startedAt = Date.now();
@@ -50,7 +66,12 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  plugins: [externalPackages],
+  // The bundled packages are CommonJS that require Node's own modules (yaml needs process): an
+  // ES module has no require of its own.
+  banner: {
+    js: "import { createRequire as __poolwardenRequire } from 'node:module'; const require = __poolwardenRequire(import.meta.url);",
+  },
   chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
   logLevel: 'warning',
