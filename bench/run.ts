@@ -318,8 +318,14 @@ Where a target above is missed, what the profiles say and what would close it:
   by one from node_modules; since s15 the build compiles those three into the chunks that use them
   (scripts/build.js, BUNDLED; the other packages stay external): paired runs, the session's start
   against this, 0.42–0.57 → 0.32–0.43 s (medians 0.47 → 0.34), \`--help\` unchanged (0.18–0.26 s
-  both). What is left of it: zod's first parse of the schema and the time zone checks, garbage
-  collection in a young heap, Node's own start (about 0.1 s).
+  both). Then a tenth of what was left was ICU's locale data, loaded by the first date formatter
+  that the policy's time zone and holiday checks built through luxon: a zone ICU lists is now
+  known from \`Intl.supportedValuesOf\` (lib/domain/timeZone.ts; other spellings still ask luxon)
+  and a holiday's date is counted (lib/domain/calendarDate.ts), both checked against luxon's
+  answers in their tests. Paired, 8 runs each on a machine at load 1.6: the session's start
+  0.46–0.60 s (median 0.575), parsers bundled 0.35–0.45 (0.43), and this 0.31–0.42 (0.39). What
+  is left: yaml's parse and zod's schema construction and first parse (about a third), garbage
+  collection in a young heap (a tenth), module loading and Node's own start.
 - **npm start and the 10,000-job replays**: the replay now does a fraction of the work it did
   (in-process transport, no signing, no user agent, fewer sweeps, dynalite's store keeping
   strings, a 64 MiB young generation for \`npm start\`, each expression parsed once, each

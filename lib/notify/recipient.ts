@@ -1,5 +1,5 @@
-import { IANAZone } from 'luxon';
 import { type OwnerIdentity, type OwnerTagKeys, resolveOwner } from '../domain/owner';
+import { isTimeZone } from '../domain/timeZone';
 
 /** Who a message is for, from the job's tags. */
 export interface Recipient extends OwnerIdentity {
@@ -17,8 +17,6 @@ export interface RecipientRules {
 }
 
 export const DEFAULT_TIME_ZONE_TAG_KEYS: readonly string[] = ['timezone', 'poolwarden:timezone', 'tz'];
-
-export const isTimeZone = (zone: string): boolean => IANAZone.isValidZone(zone);
 
 /** A misspelt zone tag must not hide the message: it falls back to the default zone. */
 const timeZoneOf = (tags: Readonly<Record<string, string>>, rules: RecipientRules): string => {

@@ -1,8 +1,9 @@
-import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
+import { isIsoCalendarDate } from '../domain/calendarDate';
 import { ACCOUNT_PATTERN, REGION_PATTERN } from '../domain/jobLocation';
 import { formatDuration, parseDuration } from '../domain/policy/duration';
 import { STRATEGY_NAMES, type StrategyName, WEEKDAYS, type Weekday } from '../domain/policy/policy';
+import { isTimeZone } from '../domain/timeZone';
 import { didYouMean } from './didYouMean';
 import type { PathSegment } from './sourcePositions';
 
@@ -123,16 +124,14 @@ const timeOfDay = (latest: '23:59' | '24:00') =>
 
 const timeZone = checked(
   (input): Parsed<string> =>
-    typeof input === 'string' && IANAZone.isValidZone(input)
+    typeof input === 'string' && isTimeZone(input)
       ? ok(input)
       : fail('an IANA time zone such as Europe/Berlin or America/New_York', input),
 );
 
 const isoDate = checked(
   (input): Parsed<string> =>
-    typeof input === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(input) && DateTime.fromISO(input).isValid
-      ? ok(input)
-      : fail('a date "YYYY-MM-DD"', input),
+    typeof input === 'string' && isIsoCalendarDate(input) ? ok(input) : fail('a date "YYYY-MM-DD"', input),
 );
 
 /** An object that rejects unknown keys, one issue per key (see UNKNOWN_KEY_PARAM). */
