@@ -591,7 +591,6 @@ const countAction = (tally: Tally, result: ActionResult, action: string): void =
   if (result.decision.outcome === 'failed') tally.failures++;
 };
 
-/** Whether a pool must be described in this sweep rather than trusted as the ledger holds it. */
 /** How this sweep's deps say pools are looked at unasked (poolLookDue.ts). */
 const lookRules = (deps: SweepDeps): PoolLookRules => ({
   listed: deps.reconciler !== undefined,
@@ -599,6 +598,7 @@ const lookRules = (deps: SweepDeps): PoolLookRules => ({
   ...(deps.forceReconcile !== undefined ? { forceReconcile: deps.forceReconcile } : {}),
 });
 
+/** Whether a pool must be described in this sweep rather than trusted as the ledger holds it. */
 const mustLook = (deps: SweepDeps, pool: JobRecord, nowMs: number, plan: ReconcilePlan | undefined) =>
   nowMs >= poolLookDueAtMs(pool, lookRules(deps)) || plan?.describe.has(pool.name) === true;
 
