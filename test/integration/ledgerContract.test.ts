@@ -170,6 +170,36 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
       expect((await ledger.getJob('c'))?.pool).toMatchObject({ bornAtMs: T0, poolId: 'a' });
     });
 
+    it("carries the chain's id down past a job that held another chain born at the same instant", async () => {
+      const ledger = await makeLedger();
+      const b = await recorded(ledger, { name: 'b' });
+      await ledger.observePool(b, withOverrides(available(T0 + 9_000_000), { reusedByJob: undefined }));
+      await ledger.observePool(b, {
+        status: 'Reused',
+        reusedByJob: 'c',
+        billableSeconds: 60,
+        bornAtMs: T0 + 7_200_000,
+        observedAtMs: T0,
+      });
+      // c took b's pool while b was wrongly linked to a same-minute twin's chain (born at T0 too).
+      await ledger.linkReuse(
+        'b',
+        'c',
+        { poolId: 'twin', bornAtMs: T0 },
+        lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
+      expect((await ledger.getJob('c'))?.pool).toMatchObject({ bornAtMs: T0, poolId: 'twin' });
+      // SageMaker's word: b took a's pool, born at T0 as well. c's birth is no later, its chain is a's.
+      await ledger.linkReuse(
+        'a',
+        'b',
+        { poolId: 'a', bornAtMs: T0 },
+        lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
+      );
+      expect((await ledger.getJob('b'))?.pool).toMatchObject({ bornAtMs: T0, poolId: 'a' });
+      expect((await ledger.getJob('c'))?.pool).toMatchObject({ bornAtMs: T0, poolId: 'a' });
+    });
+
     it("brings an Available pool's predicted end within the lifetime of a birth carried down to it", async () => {
       const ledger = await makeLedger();
       // c ended with a pool the ledger took for its own (born at its end), then learnt it was b's.

@@ -516,8 +516,12 @@ export class DynamoLedger implements Ledger {
       }
       throw new ReuseConflictError(toJob, presumedOf ?? '(unknown)', fromJob);
     }
-    // Learnt out of order: the job already had a later birth of its own; carry the earlier one down.
-    if ((linked.bornAtMs ?? birth.bornAtMs) > birth.bornAtMs)
+    // Learnt out of order: the job already had a later birth of its own, or another chain's id (a
+    // wrong presumption's, whose twin may have been born alike); carry this chain's down.
+    if (
+      (linked.bornAtMs ?? birth.bornAtMs) > birth.bornAtMs ||
+      (linked.poolId ?? birth.poolId) !== birth.poolId
+    )
       await this.carryBirthDown(toJob, birth, lifetimeEndsAtMs);
     else await this.capToLifetime(linked, lifetimeEndsAtMs);
   }
@@ -623,8 +627,10 @@ export class DynamoLedger implements Ledger {
   }
 
   /**
-   * The lifetime cap counts from the chain's first job: push the earliest birth time down the known
-   * chain, and bring the end of an Available pool it reaches within that birth's cap.
+   * The lifetime cap counts from the chain's first job: push the earliest birth time, and the
+   * chain's id, down the known chain (a job that holds another chain's id, a wrong presumption's,
+   * takes this one's whatever its birth), and bring the end of an Available pool it reaches within
+   * that birth's cap.
    */
   private async carryBirthDown(firstJob: string, birth: PoolBirth, lifetimeEndsAtMs: number): Promise<void> {
     const seen = new Set<string>();
@@ -637,7 +643,8 @@ export class DynamoLedger implements Ledger {
             TableName: this.tableName,
             Key: jobKey(job),
             UpdateExpression: 'SET bornAtMs = :born, poolId = :poolId',
-            ConditionExpression: 'attribute_not_exists(bornAtMs) OR bornAtMs > :born',
+            ConditionExpression:
+              'attribute_not_exists(bornAtMs) OR bornAtMs > :born OR attribute_not_exists(poolId) OR poolId <> :poolId',
             ExpressionAttributeValues: { ':born': birth.bornAtMs, ':poolId': birth.poolId },
             ReturnValues: 'ALL_NEW',
           }),

@@ -217,7 +217,9 @@ export class MemoryLedger implements Ledger {
       const record = this.current(job);
       const pool = record.pool;
       if (!pool) return;
-      const carries = pool.bornAtMs === undefined || pool.bornAtMs > birth.bornAtMs;
+      // An earlier birth, or another chain's id (a wrong presumption's, whose twin was born alike).
+      const carries =
+        pool.bornAtMs === undefined || pool.bornAtMs > birth.bornAtMs || pool.poolId !== birth.poolId;
       if (!carries && job !== toJob) return;
       const born = carries ? { ...pool, bornAtMs: birth.bornAtMs, poolId: birth.poolId } : pool;
       this.put({ ...record, pool: this.withinLifetime(born, lifetimeEndsAtMs) });
