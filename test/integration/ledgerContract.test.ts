@@ -32,6 +32,20 @@ const recorded = async (ledger: Ledger, options: JobEventOptions): Promise<JobRe
   return write.record;
 };
 
+/** b's pool, born at its end 2 hours after T0, taken by c, which the ledger links with `birth`. */
+const bTakenByC = async (ledger: Ledger, birth: { readonly poolId: string; readonly bornAtMs: number }) => {
+  const b = await recorded(ledger, { name: 'b' });
+  await ledger.observePool(b, withOverrides(available(T0 + 9_000_000), { reusedByJob: undefined }));
+  await ledger.observePool(b, {
+    status: 'Reused',
+    reusedByJob: 'c',
+    billableSeconds: 60,
+    bornAtMs: T0 + 7_200_000,
+    observedAtMs: T0,
+  });
+  await ledger.linkReuse('b', 'c', birth, lifetimeEndMs(birth.bornAtMs, DEFAULT_KEEP_ALIVE_LIMITS));
+};
+
 /** The rules every Ledger must keep; run against DynamoDB (dynalite) and the in-memory ledger. */
 const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
   describe(`${name} ledger contract`, () => {
@@ -144,21 +158,7 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
 
     it('carries the earliest birth down a chain learnt out of order', async () => {
       const ledger = await makeLedger();
-      const b = await recorded(ledger, { name: 'b' });
-      await ledger.observePool(b, withOverrides(available(T0 + 9_000_000), { reusedByJob: undefined }));
-      await ledger.observePool(b, {
-        status: 'Reused',
-        reusedByJob: 'c',
-        billableSeconds: 60,
-        bornAtMs: T0 + 7_200_000,
-        observedAtMs: T0,
-      });
-      await ledger.linkReuse(
-        'b',
-        'c',
-        { poolId: 'b', bornAtMs: T0 + 7_200_000 },
-        lifetimeEndMs(T0 + 7_200_000, DEFAULT_KEEP_ALIVE_LIMITS),
-      );
+      await bTakenByC(ledger, { poolId: 'b', bornAtMs: T0 + 7_200_000 });
       // Only now does the ledger learn that b itself had reused a's pool, born at T0.
       await ledger.linkReuse(
         'a',
@@ -172,22 +172,8 @@ const ledgerContract = (name: string, makeLedger: () => Promise<Ledger>) =>
 
     it("carries the chain's id down past a job that held another chain born at the same instant", async () => {
       const ledger = await makeLedger();
-      const b = await recorded(ledger, { name: 'b' });
-      await ledger.observePool(b, withOverrides(available(T0 + 9_000_000), { reusedByJob: undefined }));
-      await ledger.observePool(b, {
-        status: 'Reused',
-        reusedByJob: 'c',
-        billableSeconds: 60,
-        bornAtMs: T0 + 7_200_000,
-        observedAtMs: T0,
-      });
       // c took b's pool while b was wrongly linked to a same-minute twin's chain (born at T0 too).
-      await ledger.linkReuse(
-        'b',
-        'c',
-        { poolId: 'twin', bornAtMs: T0 },
-        lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS),
-      );
+      await bTakenByC(ledger, { poolId: 'twin', bornAtMs: T0 });
       expect((await ledger.getJob('c'))?.pool).toMatchObject({ bornAtMs: T0, poolId: 'twin' });
       // SageMaker's word: b took a's pool, born at T0 as well. c's birth is no later, its chain is a's.
       await ledger.linkReuse(
