@@ -334,11 +334,18 @@ const poolAsRead = (record: JobRecord): PoolAsRead => {
 };
 
 /**
+ * Until when a pending action belongs to the invocation that began it: its lease's end, or none
+ * (negative infinity) once that invocation gave up on it (unknown).
+ */
+export const pendingActionLeaseEndMs = (intent: PendingAction): number =>
+  intent.unknownSinceMs !== undefined ? Number.NEGATIVE_INFINITY : intent.atMs + PENDING_ACTION_LEASE_MS;
+
+/**
  * Whether a pending action may be finished by whoever finds it: its invocation gave up on it
  * (unknown), or has outlived its lease (it died).
  */
 export const isFinishable = (intent: PendingAction, nowMs: number): boolean =>
-  intent.unknownSinceMs !== undefined || intent.atMs < nowMs - PENDING_ACTION_LEASE_MS;
+  nowMs > pendingActionLeaseEndMs(intent);
 
 /**
  * SageMaker is asked to carry out the intent, which already claims the pool. When the call

@@ -1,5 +1,5 @@
 import { isStopping, type JobRecord } from '../domain/jobRecord';
-import { PENDING_ACTION_LEASE_MS } from './applyPoolAction';
+import { pendingActionLeaseEndMs } from './applyPoolAction';
 
 /** When the sweep describes a pool without a reconcile's listing asking it to. */
 export interface PoolLookRules {
@@ -26,13 +26,9 @@ export interface PoolLookRules {
 export const poolLookDueAtMs = (pool: JobRecord, rules: PoolLookRules): number => {
   const lastLook = pool.pool?.observedAtMs ?? 0;
   const intent = pool.pendingAction;
+  // Finishable strictly after its lease (isFinishable): the first whole millisecond past it.
   const finishAtMs =
-    intent === undefined
-      ? Number.POSITIVE_INFINITY
-      : intent.unknownSinceMs !== undefined
-        ? Number.NEGATIVE_INFINITY
-        : // Finishable strictly after the lease: the first whole millisecond past it.
-          Math.floor(intent.atMs + PENDING_ACTION_LEASE_MS) + 1;
+    intent === undefined ? Number.POSITIVE_INFINITY : Math.floor(pendingActionLeaseEndMs(intent)) + 1;
   const expiresAtMs = pool.pool?.expiresAtMs;
   const lookedSinceEnd =
     expiresAtMs !== undefined && (lastLook > expiresAtMs || (lastLook === expiresAtMs && !isStopping(pool)));

@@ -1,13 +1,10 @@
 const isLeapYear = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 
+/** January to December in a common year. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
 const daysInMonth = (year: number, month: number): number =>
-  month === 2
-    ? isLeapYear(year)
-      ? 29
-      : 28
-    : month === 4 || month === 6 || month === 9 || month === 11
-      ? 30
-      : 31;
+  month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 
 /**
  * Whether `text` is a calendar date written "YYYY-MM-DD" (proleptic Gregorian, as luxon reads an
