@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDecisionLog } from '../../lib/adapters/dynamo/dynamoDecisionLog';
 import { DynamoLedger, ReuseConflictError } from '../../lib/adapters/dynamo/dynamoLedger';
@@ -796,6 +797,52 @@ describe('a refused conditional write that carries the item it was checked again
         ),
       ).rejects.toThrow('recorded as reusing the pool of p0');
     }
+  });
+});
+
+describe("DynamoDB: carrying a chain's birth down", () => {
+  /** The ledger's client, failing every UpdateItem from the `failFrom`-th on, as a crash mid-walk would end the walk. */
+  const failingFrom = (failFrom: number) => {
+    let updates = 0;
+    return new Proxy(dynamo.inProcessClient, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return (command: object) => {
+          if (command instanceof UpdateCommand && ++updates >= failFrom)
+            return Promise.reject(new Error('crashed mid-walk'));
+          return target.send(command as UpdateCommand);
+        };
+      },
+    });
+  };
+
+  it('is finished by the link written again after a walk cut short', async () => {
+    const table = await dynamo.createLedgerTable();
+    const ledger = new DynamoLedger(dynamo.inProcessClient, table);
+    const laterBirth = { poolId: 'b', bornAtMs: T0 + 7_200_000 };
+    // b's pool went to c, then to d: the chain b → c → d, born (as the ledger knows it) at b's end.
+    await bTakenByC(ledger, laterBirth);
+    const c = await ledger.getJob('c');
+    if (!c) throw new Error('c is not recorded');
+    await ledger.observePool(c, {
+      status: 'Reused',
+      reusedByJob: 'd',
+      billableSeconds: 60,
+      observedAtMs: T0,
+    });
+    await ledger.linkReuse(
+      'c',
+      'd',
+      laterBirth,
+      lifetimeEndMs(laterBirth.bornAtMs, DEFAULT_KEEP_ALIVE_LIMITS),
+    );
+    // Learnt late: b had taken a's pool, born at T0. The walk dies at its third write.
+    const birth = { poolId: 'a', bornAtMs: T0 };
+    const link = (through: DynamoLedger) =>
+      through.linkReuse('a', 'b', birth, lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS));
+    await expect(link(new DynamoLedger(failingFrom(3), table))).rejects.toThrow('crashed mid-walk');
+    await link(ledger);
+    for (const job of ['b', 'c', 'd']) expect((await ledger.getJob(job))?.pool).toMatchObject(birth);
   });
 });
 

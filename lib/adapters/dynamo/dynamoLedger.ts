@@ -256,10 +256,15 @@ export class DynamoLedger implements Ledger {
   ) {}
 
   async getJob(name: string): Promise<JobRecord | undefined> {
+    const item = await this.getJobItem(name);
+    return item ? recordFromItem(item) : undefined;
+  }
+
+  private async getJobItem(name: string): Promise<JobItem | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: jobKey(name), ConsistentRead: true }),
     );
-    return Item ? recordFromItem(Item as JobItem) : undefined;
+    return Item as JobItem | undefined;
   }
 
   async getJobs(names: readonly string[]): Promise<JobRecord[]> {
@@ -522,7 +527,7 @@ export class DynamoLedger implements Ledger {
       (linked.bornAtMs ?? birth.bornAtMs) > birth.bornAtMs ||
       (linked.poolId ?? birth.poolId) !== birth.poolId
     )
-      await this.carryBirthDown(toJob, birth, lifetimeEndsAtMs);
+      await this.carryBirthDown(linked, birth, lifetimeEndsAtMs);
     else await this.capToLifetime(linked, lifetimeEndsAtMs);
   }
 
@@ -631,31 +636,50 @@ export class DynamoLedger implements Ledger {
    * chain's id, down the known chain (a job that holds another chain's id, a wrong presumption's,
    * takes this one's whatever its birth), and bring the end of an Available pool it reaches within
    * that birth's cap.
+   *
+   * The linked job is written last: until then it keeps the later birth that made its caller
+   * carry, so a walk cut short (a crash, a throttled write) is walked again by the link's retry,
+   * past the jobs it reached already, rather than stopping at the first of them.
    */
-  private async carryBirthDown(firstJob: string, birth: PoolBirth, lifetimeEndsAtMs: number): Promise<void> {
-    const seen = new Set<string>();
-    let job: string | undefined = firstJob;
+  private async carryBirthDown(linked: JobItem, birth: PoolBirth, lifetimeEndsAtMs: number): Promise<void> {
+    const seen = new Set<string>([linked.name]);
+    let job = linked.reusedByJob;
     while (job && !seen.has(job)) {
       seen.add(job);
-      try {
-        const result: { Attributes?: Record<string, unknown> | undefined } = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: jobKey(job),
-            UpdateExpression: 'SET bornAtMs = :born, poolId = :poolId',
-            ConditionExpression:
-              'attribute_not_exists(bornAtMs) OR bornAtMs > :born OR attribute_not_exists(poolId) OR poolId <> :poolId',
-            ExpressionAttributeValues: { ':born': birth.bornAtMs, ':poolId': birth.poolId },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        const carried = result.Attributes as JobItem | undefined;
-        await this.capToLifetime(carried, lifetimeEndsAtMs);
-        job = carried?.reusedByJob;
-      } catch (error) {
-        if (isConditionFailure(error)) return;
-        throw error;
-      }
+      const carried = await this.carryBirthTo(job, birth, lifetimeEndsAtMs);
+      // A job with an earlier birth of its own is past this chain's reach: its own carry goes on.
+      if (!carried) return;
+      job = carried.reusedByJob;
+    }
+    await this.carryBirthTo(linked.name, birth, lifetimeEndsAtMs);
+  }
+
+  /** The job as it holds `birth` now (written here or before), or undefined when it holds an earlier one. */
+  private async carryBirthTo(
+    job: string,
+    birth: PoolBirth,
+    lifetimeEndsAtMs: number,
+  ): Promise<JobItem | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(job),
+          UpdateExpression: 'SET bornAtMs = :born, poolId = :poolId',
+          ConditionExpression:
+            'attribute_not_exists(bornAtMs) OR bornAtMs > :born OR attribute_not_exists(poolId) OR poolId <> :poolId',
+          ExpressionAttributeValues: { ':born': birth.bornAtMs, ':poolId': birth.poolId },
+          ReturnValues: 'ALL_NEW',
+          ...RETURN_ITEM_WHEN_REFUSED,
+        }),
+      );
+      const carried = Attributes as JobItem;
+      await this.capToLifetime(carried, lifetimeEndsAtMs);
+      return carried;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = refusedItem<JobItem>(error) ?? (await this.getJobItem(job));
+      return current?.bornAtMs === birth.bornAtMs && current.poolId === birth.poolId ? current : undefined;
     }
   }
 
