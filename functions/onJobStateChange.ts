@@ -4,11 +4,13 @@ import { lambdaRuntime, lambdaSsmFetchData } from '../lib/wiring/lambdaRuntime';
 
 /**
  * EventBridge target for `SageMaker Training Job State Change`: records the event in the
- * ledger, then lets the notifications and the policy react.
+ * ledger, then lets the notifications and the policy react; then sends what the container owes.
  */
 export const createHandler = (buildRuntime: RuntimeBuilder, fetchData: Record<string, string> = {}) =>
-  lambdaHandler('onJobStateChange', buildRuntime, fetchData, (event: unknown, _context, runtime) =>
-    processJobStateChange(event, runtime.ingestDeps()),
-  );
+  lambdaHandler('onJobStateChange', buildRuntime, fetchData, async (event: unknown, context, runtime) => {
+    const outcome = await processJobStateChange(event, runtime.ingestDeps());
+    await runtime.sendOwedNotices(() => context.getRemainingTimeInMillis());
+    return outcome;
+  });
 
 export const handler = createHandler(lambdaRuntime, lambdaSsmFetchData());

@@ -7,8 +7,9 @@ import type { Notifier } from './notifier';
  * the notification log when they were decided (DynamoDB throttling): nothing was sent, so that
  * nothing is sent twice, and the decision is recorded, so no later sweep decides it again. They
  * are sent again at the container's next sweeps, within OwedWork's bounds; the log's claim keeps
- * them to one delivery. The event handler's container, which runs no sweep, never sends what it
- * keeps (at most OwedWork's bound).
+ * them to one delivery. The event handler's container, which runs no sweep, sends what it keeps
+ * after its next events (Runtime.sendOwedNotices). The Slack actions container keeps what it owes
+ * unsent: its answer has 3 seconds, and a click's outcome goes to the clicker through response_url.
  */
 export class OwedNotices {
   private readonly work = new OwedWork<Notice>();

@@ -187,8 +187,10 @@ export class Runtime {
   private readonly acceptedStops = new AcceptedStops();
   /** The sweep container's facts its reactors failed on, told again at its next sweeps. */
   private readonly owedFacts = new OwedFacts();
-  /** The notices of actions its log refused, sent again at the container's next sweeps. */
+  /** The notices of actions its log refused, sent again at the container's next sweeps (or events). */
   private readonly owedNotices = new OwedNotices();
+  /** When the event handler's container may next send what it owes (sendOwedNotices). */
+  private owedNoticesDueMs = Number.NEGATIVE_INFINITY;
   /** Each account and region's reconciler (its schedule and how late its end events run): one per scope. */
   private readonly reconcilers = new Map<string, ReconcileDeps>();
   /** The gap learner's memo, shared by this container's sweep and reactors across invocations. */
@@ -312,6 +314,21 @@ export class Runtime {
         ),
     );
   };
+
+  /**
+   * The event handler's container runs no sweep, yet its policy stops and extends pools: the
+   * notices of those actions its log refused (DynamoDB throttled) are sent again after its later
+   * events, at most once a minute as a sweep's container would, and only while the invocation
+   * has the time one notice may take with its retries.
+   */
+  async sendOwedNotices(remainingMs: () => number): Promise<void> {
+    const nowMs = this.clock.now();
+    if (this.owedNotices.size === 0 || nowMs < this.owedNoticesDueMs) return;
+    this.owedNoticesDueMs = nowMs + SWEEP_EVERY_MS;
+    const margin = sweepSafetyMarginMs(this.config);
+    // No pool read Available here: an expiry warning (the sweep's own notice) waits for a sweep.
+    await this.owedNotices.sendAgain(this.notify.notifier, nowMs, new Set(), () => remainingMs() >= margin);
+  }
 
   /**
    * The reactors hold no state of an invocation (the policy is read through a getter at each

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { memoryStores } from '../../devtools/local/runtime/memoryStores';
+import { createHandler } from '../../functions/onJobStateChange';
+import type { ActionResult } from '../../lib/app/applyPoolAction';
+import type { Claim, NoticeKey, NotificationLog } from '../../lib/notify/notificationLog';
+import type { SentNotification } from '../../lib/notify/notifier';
+import type { Telemetry } from '../../lib/ports/telemetry';
+import { loadConfig } from '../../lib/wiring/config/loadConfig';
+import { Runtime } from '../../lib/wiring/runtime';
+import { CONTEXT_KEYS } from '../../lib/wiring/ssmParameters';
+import { lambdaContext } from '../support/lambdaContext';
+import { sampleAvailablePool } from '../support/sampleCriteria';
+
+const T0 = Date.parse('2026-03-02T12:00:00Z');
+const MIN = 60_000;
+const quiet: Telemetry = { info: () => {}, warn: () => {}, error: () => {}, count: () => {} };
+const WEBHOOK_URL = 'https://hooks.slack.com/services/T000/B000/test';
+/** An invocation's context, with the webhook URL middy fetched from SSM onto it. */
+const context = () => ({ ...lambdaContext('onJobStateChange'), [CONTEXT_KEYS.slackWebhookUrl]: WEBHOOK_URL });
+
+/** The notification log as DynamoDB throttling it: its first `refusals` claims fail. */
+const throttledAtFirst = (log: NotificationLog, refusals: number): NotificationLog => {
+  let left = refusals;
+  return new Proxy(log, {
+    get(target, property, receiver) {
+      if (property !== 'claim') return Reflect.get(target, property, receiver);
+      return (key: NoticeKey, nowMs: number, leaseMs: number): Promise<Claim> =>
+        left-- > 0
+          ? Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+          : target.claim(key, nowMs, leaseMs);
+    },
+  });
+};
+
+/** The event handler's runtime, its notices to a Slack webhook answered in process, and what it sent. */
+const eventHandlerRuntime = (clock: { ms: number }) => {
+  const sent: SentNotification[] = [];
+  const stores = memoryStores();
+  const runtime = new Runtime({
+    config: loadConfig({
+      POOLWARDEN_TABLE: 'poolwarden-test-ledger',
+      POOLWARDEN_SLACK_MODE: 'webhook',
+      POOLWARDEN_SLACK_WEBHOOK_URL_PARAM: '/poolwarden/test/slack-webhook-url',
+    }),
+    telemetry: quiet,
+    clock: { now: () => clock.ms },
+    pause: {
+      until: async (atMs) => {
+        clock.ms = Math.max(clock.ms, atMs);
+      },
+    },
+    stores: { ...stores, notifications: throttledAtFirst(stores.notifications, 1) },
+    transport: { slackWebhook: async () => new Response('ok', { status: 200 }) },
+    onSent: (notification) => sent.push(notification),
+  });
+  runtime.refresh(context());
+  return { runtime, sent };
+};
+
+/** The event handler's policy stopped a pool at its job's end. */
+const stopped: ActionResult = {
+  decision: {
+    job: 'train-a',
+    poolId: 'train-a',
+    atMs: T0,
+    action: 'stop',
+    actor: 'policy:test',
+    reason: 'idle',
+    dryRun: false,
+    outcome: 'applied',
+    dedupeKey: 'stop#1',
+  },
+  firstTime: true,
+  record: sampleAvailablePool('train-a', T0),
+  facts: [],
+};
+
+describe("the event handler's container", () => {
+  it('sends the notice of its action that the log refused after a later event, once', async () => {
+    const clock = { ms: T0 };
+    const { runtime, sent } = eventHandlerRuntime(clock);
+    const handler = createHandler(() => runtime);
+    await runtime.onAction(stopped);
+    expect(sent).toHaveLength(0); // the claim was throttled: nothing sent, rightly
+
+    // Any later event, even one it refuses, gives the container its chance to send what it owes.
+    clock.ms += MIN;
+    await handler({ source: 'not-sagemaker' }, context());
+    expect(sent.map((s) => [s.key.job, s.key.kind])).toEqual([['train-a', 'pool-stopped']]);
+
+    clock.ms += MIN;
+    await handler({ source: 'not-sagemaker' }, context());
+    expect(sent).toHaveLength(1);
+  });
+
+  it('tries at most once a minute, and only with the time a notice may take', async () => {
+    const clock = { ms: T0 };
+    const { runtime, sent } = eventHandlerRuntime(clock);
+    await runtime.onAction(stopped);
+    await runtime.sendOwedNotices(() => 1_000);
+    expect(sent).toHaveLength(0); // too little of the invocation left
+    await runtime.sendOwedNotices(() => 30_000);
+    expect(sent).toHaveLength(0); // tried less than a minute ago
+    clock.ms += MIN;
+    await runtime.sendOwedNotices(() => 30_000);
+    expect(sent).toHaveLength(1);
+  });
+});
