@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { type BuildOptions, build } from 'esbuild';
-import { parse } from 'yaml';
+import { build } from 'esbuild';
+import { deployedBuild } from '../devtools/deployedBuild';
 import { errorMessage } from '../lib/domain/errorMessage';
 import { fixed, type Section, table, thousands } from './format';
 
@@ -20,41 +20,6 @@ export const FUNCTIONS = ['onJobStateChange', 'sweep', 'slackActions'] as const;
 const RUNS = 5;
 /** The targets of the "Fast" issue: a zip of at most 1 MB, an import of at most 150 ms. */
 export const BUNDLE_TARGETS = { zipBytes: 1024 * 1024, initMs: 150 } as const;
-
-/** serverless-esbuild's own settings, which are not esbuild's. */
-const PLUGIN_ONLY = new Set(['exclude', 'outputFileExtension', 'packager', 'packagerOptions', 'nativeZip']);
-
-/** `${env:NAME, default}` as the Serverless Framework resolves it, for the settings that use it. */
-const resolveEnv = (value: unknown): unknown => {
-  if (typeof value !== 'string') return value;
-  const match = /^\$\{env:([A-Z0-9_]+),\s*(.+)\}$/.exec(value);
-  if (!match) return value;
-  const given = process.env[match[1] ?? ''];
-  if (given !== undefined) return given;
-  const fallback = match[2]?.trim();
-  return fallback === 'false' ? false : fallback === 'true' ? true : fallback?.replace(/^'|'$/g, '');
-};
-
-interface DeployedBuild {
-  readonly options: BuildOptions;
-  readonly nodeOptions: string | undefined;
-}
-
-/** The esbuild options and the NODE_OPTIONS of serverless.yml: the one place they are written. */
-const deployedBuild = async (): Promise<DeployedBuild> => {
-  const text = await readFile('serverless.yml', 'utf8');
-  const document = parse(text.replace(/\$\{self:[^}]+\}|\$\{opt:[^}]+\}/g, 'x'), { logLevel: 'error' }) as {
-    custom: { esbuild: Record<string, unknown> };
-    provider: { environment?: Record<string, unknown> };
-  };
-  const options = Object.fromEntries(
-    Object.entries(document.custom.esbuild)
-      .filter(([key]) => !PLUGIN_ONLY.has(key))
-      .map(([key, value]) => [key, resolveEnv(value)]),
-  ) as BuildOptions;
-  const nodeOptions = document.provider.environment?.NODE_OPTIONS;
-  return { options, nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : undefined };
-};
 
 const ENV = {
   ...process.env,
