@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { WEEKDAYS, type WorkingHoursWindow } from '../../lib/domain/policy/policy';
-import { describeLocalTime, workingHoursAt } from '../../lib/domain/policy/workingHours';
+import { describeLocalTime, endOfWorkingDay, workingHoursAt } from '../../lib/domain/policy/workingHours';
+import { zoneOffsetMinutes } from '../../lib/domain/zoneClock';
 
 /**
  * The working-hours checks read the wall clock by arithmetic from an offset cached per quarter
@@ -13,6 +14,8 @@ import { describeLocalTime, workingHoursAt } from '../../lib/domain/policy/worki
  */
 const ZONES = [
   'Europe/Berlin',
+  // DST at midnight: a day that starts at 01:00.
+  'America/Santiago',
   'America/New_York',
   'Australia/Lord_Howe',
   'Asia/Kathmandu',
@@ -86,6 +89,52 @@ describe('working hours read the wall clock as luxon does', () => {
               ? (local.toISODate() ?? undefined)
               : undefined,
           );
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("knows each zone's offset at each instant as luxon does", () => {
+    fc.assert(
+      fc.property(instants, fc.constantFrom(...ZONES, 'GMT', 'utc'), (ms, zone) => {
+        expect(zoneOffsetMinutes(ms, zone)).toBe(luxonLocal(ms, zone).offset);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("ends the working day where luxon's wall-clock arithmetic ends it, across DST changes", () => {
+    /** closingOf as first written, on luxon's plus, startOf and set. */
+    const luxonClosing = (window: WorkingHoursWindow, ms: number): number => {
+      const local = luxonLocal(ms, window.timeZone);
+      const overnight = window.endMinute <= window.startMinute;
+      const closesOn =
+        overnight && local.hour * 60 + local.minute >= window.startMinute ? local.plus({ days: 1 }) : local;
+      const close =
+        window.endMinute >= 1440
+          ? closesOn.startOf('day').plus({ days: 1 })
+          : closesOn
+              .startOf('day')
+              .set({ hour: Math.floor(window.endMinute / 60), minute: window.endMinute % 60 });
+      return close.toMillis();
+    };
+    fc.assert(
+      fc.property(
+        instants,
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: 0, max: 1439 }),
+        fc.integer({ min: 1, max: 1440 }),
+        (ms, timeZone, startMinute, endMinute) => {
+          const window: WorkingHoursWindow = {
+            timeZone,
+            days: [...WEEKDAYS],
+            startMinute,
+            endMinute,
+            holidays: [],
+          };
+          const end = endOfWorkingDay([window], ms);
+          expect(end).toBe(workingHoursAt([window], ms).inside ? luxonClosing(window, ms) : undefined);
         },
       ),
       { numRuns: 3000 },

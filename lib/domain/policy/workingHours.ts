@@ -1,8 +1,9 @@
-import { DateTime } from 'luxon';
+import { isTimeZone } from '../timeZone';
+import { atWallClock, DAY_MS, startOfWallDay, zonedTimeAt, zoneOffsetMinutes } from '../zoneClock';
 import { WEEKDAYS, type Weekday, type WorkingHoursWindow } from './policy';
 
 /**
- * Working hours are read on each window's own wall clock (luxon, IANA zones), never by adding
+ * Working hours are read on each window's own wall clock (IANA zones, zoneClock.ts), never by adding
  * fixed offsets to UTC: a window "08:00-19:00 Europe/Berlin" opens at 07:00 UTC in winter and
  * 06:00 UTC in summer, and on the day the clocks change it follows them.
  */
@@ -14,18 +15,15 @@ export interface WorkingHoursStatus {
   readonly holiday?: string;
 }
 
-const localAt = (nowMs: number, timeZone: string): DateTime =>
-  DateTime.fromMillis(nowMs, { zone: timeZone, locale: 'en-GB' });
-
 /**
- * The wall clock of a zone at an instant, as the working-hours checks read it. luxon answers
- * through Intl, which costs microseconds a call, and a replay asks every minute of weeks: so the
- * zone's UTC offset is asked of luxon once per quarter of an hour (at its first and last
- * millisecond; every zone's changes fall on quarter hours, and where the two differ, luxon answers
- * for the instant itself) and the wall clock follows by arithmetic.
+ * The wall clock of a zone at an instant, as the working-hours checks read it. Intl answers in
+ * microseconds a call, and a replay asks every minute of weeks: so the zone's UTC offset is asked
+ * once per quarter of an hour (at its first and last millisecond; every zone's changes fall on
+ * quarter hours, and where the two differ, it is asked for the instant itself) and the wall clock
+ * follows by arithmetic.
  */
 interface WallClock {
-  /** 1 = Monday … 7 = Sunday, as luxon numbers them. */
+  /** 1 = Monday … 7 = Sunday (ISO). */
   readonly weekday: number;
   readonly minuteOfDay: number;
   /** yyyy-MM-dd */
@@ -44,7 +42,7 @@ const validZones = new Map<string, boolean>();
 const isValidZone = (timeZone: string): boolean => {
   let valid = validZones.get(timeZone);
   if (valid === undefined) {
-    valid = localAt(0, timeZone).isValid;
+    valid = isTimeZone(timeZone);
     validZones.set(timeZone, valid);
   }
   return valid;
@@ -60,8 +58,8 @@ const slotOffset = (nowMs: number, timeZone: string): number | null => {
   const slot = Math.floor(nowMs / SLOT_MS);
   let offset = byZone.get(slot);
   if (offset === undefined) {
-    const first = localAt(slot * SLOT_MS, timeZone).offset;
-    const last = localAt((slot + 1) * SLOT_MS - 1, timeZone).offset;
+    const first = zoneOffsetMinutes(slot * SLOT_MS, timeZone);
+    const last = zoneOffsetMinutes((slot + 1) * SLOT_MS - 1, timeZone);
     offset = first === last ? first : null;
     if (byZone.size >= 100_000) byZone.clear();
     byZone.set(slot, offset);
@@ -74,10 +72,10 @@ const isoDay = (d: Date): string =>
   `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
 const isoWeekday = (d: Date): number => ((d.getUTCDay() + 6) % 7) + 1;
 
-/** The wall clock, or undefined for a zone luxon does not know. */
+/** The wall clock, or undefined for a zone this runtime does not know. */
 const wallClock = (nowMs: number, timeZone: string): WallClock | undefined => {
   if (!isValidZone(timeZone)) return undefined;
-  const offset = slotOffset(nowMs, timeZone) ?? localAt(nowMs, timeZone).offset;
+  const offset = slotOffset(nowMs, timeZone) ?? zoneOffsetMinutes(nowMs, timeZone);
   const local = new Date(nowMs + offset * 60_000);
   const before = new Date(local.getTime() - 86_400_000);
   const hour = local.getUTCHours();
@@ -98,7 +96,7 @@ const wallClock = (nowMs: number, timeZone: string): WallClock | undefined => {
  */
 const minuteOfDayAt = (nowMs: number, timeZone: string): number | undefined => {
   if (!isValidZone(timeZone)) return undefined;
-  const offset = slotOffset(nowMs, timeZone) ?? localAt(nowMs, timeZone).offset;
+  const offset = slotOffset(nowMs, timeZone) ?? zoneOffsetMinutes(nowMs, timeZone);
   const local = new Date(nowMs + offset * 60_000);
   return local.getUTCHours() * 60 + local.getUTCMinutes();
 };
@@ -185,20 +183,26 @@ export const formatMinuteOfDay = (minute: number): string =>
 
 /** When the occurrence of `window` that holds `nowMs` closes (the window must hold it). */
 const closingOf = (window: WorkingHoursWindow, nowMs: number): number => {
-  const local = localAt(nowMs, window.timeZone);
-  // An overnight shift opened today closes tomorrow; one opened yesterday closes today.
+  const zone = window.timeZone;
+  const local = zonedTimeAt(nowMs, zone);
+  const minuteOfDay = Math.floor((local.wallMs - startOfWallDay(local.wallMs)) / 60_000);
+  // An overnight shift opened today closes tomorrow; one opened yesterday closes today. Each step
+  // is wall-clock arithmetic from the offset the last one found, so a DST change in between is
+  // followed (luxon's plus, startOf and set, as these were written first).
   const closesOn =
-    isOvernight(window) && local.hour * 60 + local.minute >= window.startMinute
-      ? local.plus({ days: 1 })
+    isOvernight(window) && minuteOfDay >= window.startMinute
+      ? atWallClock(local.wallMs + DAY_MS, local.offsetMinutes, zone)
       : local;
-  // Wall-clock arithmetic (set, plus days), so that a DST change in between is followed.
+  const dayStart = atWallClock(startOfWallDay(closesOn.wallMs), closesOn.offsetMinutes, zone);
   const close =
     window.endMinute >= 1440
-      ? closesOn.startOf('day').plus({ days: 1 })
-      : closesOn
-          .startOf('day')
-          .set({ hour: Math.floor(window.endMinute / 60), minute: window.endMinute % 60 });
-  return close.toMillis();
+      ? atWallClock(dayStart.wallMs + DAY_MS, dayStart.offsetMinutes, zone)
+      : atWallClock(
+          startOfWallDay(dayStart.wallMs) + window.endMinute * 60_000 + (dayStart.wallMs % 60_000),
+          dayStart.offsetMinutes,
+          zone,
+        );
+  return close.ms;
 };
 
 /**

@@ -1,9 +1,9 @@
-import type { DateTime } from 'luxon';
+import { isFixedUtc } from '../../domain/zoneClock';
 
 /**
- * The options luxon gives Intl for a `ZZZZ` token (a zone's short name). Luxon builds a new
- * Intl.DateTimeFormat for each such token, which costs about a hundred times the formatting:
- * keep one per locale and zone (test/unit/zoneLabel.test.ts compares the two).
+ * The options luxon gave Intl for a `ZZZZ` token (a zone's short name), which these labels were
+ * first written with. Building an Intl.DateTimeFormat costs about a hundred times the formatting:
+ * one is kept per locale and zone (test/unit/zoneLabel.test.ts compares the labels with luxon's).
  */
 const SHORT_NAME_OPTIONS: Intl.DateTimeFormatOptions = {
   timeZoneName: 'short',
@@ -27,21 +27,18 @@ const formatterOf = (locale: string, zone: string): Intl.DateTimeFormat => {
   return formatter;
 };
 
-const shortZoneName = (time: DateTime, locale: string): string => {
-  // Fixed offsets and the system zone are rare here: luxon names those itself.
-  if (time.zone.type !== 'iana') return time.setLocale(locale).toFormat('ZZZZ');
-  const part = formatterOf(locale, time.zone.name)
-    .formatToParts(time.toMillis())
-    .find((p) => p.type.toLowerCase() === 'timezonename');
-  return part ? part.value : time.setLocale(locale).toFormat('ZZZZ');
-};
+const shortZoneName = (atMs: number, zone: string, locale: string): string | undefined =>
+  formatterOf(locale, zone)
+    .formatToParts(atMs)
+    .find((p) => p.type.toLowerCase() === 'timezonename')?.value;
 
 /**
  * Zone abbreviations depend on the locale: en-US knows EDT but says GMT+2 for Paris, en-GB
  * knows CEST and BST but says GMT-4 for New York. Take whichever names the zone, else the
- * GMT offset both agree on.
+ * GMT offset both agree on. UTC (or GMT, in any case) is named UTC.
  */
-export const zoneLabel = (time: DateTime): string => {
-  const labels = ['en-US', 'en-GB'].map((locale) => shortZoneName(time, locale));
-  return labels.find((label) => !label.startsWith('GMT')) ?? labels[0] ?? time.toFormat('ZZ');
+export const zoneLabel = (atMs: number, zone: string): string => {
+  if (isFixedUtc(zone)) return 'UTC';
+  const labels = ['en-US', 'en-GB'].flatMap((locale) => shortZoneName(atMs, zone, locale) ?? []);
+  return labels.find((label) => !label.startsWith('GMT')) ?? labels[0] ?? zone;
 };
