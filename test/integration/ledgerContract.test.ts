@@ -800,11 +800,14 @@ describe('a refused conditional write that carries the item it was checked again
   });
 });
 
-describe("DynamoDB: carrying a chain's birth down", () => {
+describe.each([
+  ['in process, whose refusals carry the item', () => dynamo.inProcessClient],
+  ['over HTTP, whose refusals do not', () => dynamo.client],
+])("DynamoDB (%s): carrying a chain's birth down", (_how, clientOf) => {
   /** The ledger's client, failing every UpdateItem from the `failFrom`-th on, as a crash mid-walk would end the walk. */
   const failingFrom = (failFrom: number) => {
     let updates = 0;
-    return new Proxy(dynamo.inProcessClient, {
+    return new Proxy(clientOf(), {
       get(target, property, receiver) {
         if (property !== 'send') return Reflect.get(target, property, receiver);
         return (command: object) => {
@@ -815,12 +818,15 @@ describe("DynamoDB: carrying a chain's birth down", () => {
       },
     });
   };
+  const laterBirth = { poolId: 'b', bornAtMs: T0 + 7_200_000 };
+  const birth = { poolId: 'a', bornAtMs: T0 };
+  const capMs = lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS);
 
-  it('is finished by the link written again after a walk cut short', async () => {
-    const table = await dynamo.createLedgerTable();
-    const ledger = new DynamoLedger(dynamo.inProcessClient, table);
-    const laterBirth = { poolId: 'b', bornAtMs: T0 + 7_200_000 };
-    // b's pool went to c, then to d: the chain b → c → d, born (as the ledger knows it) at b's end.
+  /**
+   * b's pool went to c, then to d, Available and predicted to end within the lifetime of the
+   * birth the ledger knows (b's end) but past that of a's: the chain b → c → d.
+   */
+  const chainBCD = async (ledger: DynamoLedger) => {
     await bTakenByC(ledger, laterBirth);
     const c = await ledger.getJob('c');
     if (!c) throw new Error('c is not recorded');
@@ -836,13 +842,41 @@ describe("DynamoDB: carrying a chain's birth down", () => {
       laterBirth,
       lifetimeEndMs(laterBirth.bornAtMs, DEFAULT_KEEP_ALIVE_LIMITS),
     );
-    // Learnt late: b had taken a's pool, born at T0. The walk dies at its third write.
-    const birth = { poolId: 'a', bornAtMs: T0 };
-    const link = (through: DynamoLedger) =>
-      through.linkReuse('a', 'b', birth, lifetimeEndMs(T0, DEFAULT_KEEP_ALIVE_LIMITS));
+    const d = await recorded(ledger, { name: 'd' });
+    await ledger.observePool(d, available(capMs + 3_600_000));
+  };
+
+  // Learnt late: b had taken a's pool, born at T0. Its writes: the link, c, d, d's cap, then b.
+  const link = (through: DynamoLedger) => through.linkReuse('a', 'b', birth, capMs);
+
+  it('is finished by the link written again after a walk cut short', async () => {
+    const table = await dynamo.createLedgerTable();
+    const ledger = new DynamoLedger(clientOf(), table);
+    await chainBCD(ledger);
     await expect(link(new DynamoLedger(failingFrom(3), table))).rejects.toThrow('crashed mid-walk');
     await link(ledger);
     for (const job of ['b', 'c', 'd']) expect((await ledger.getJob(job))?.pool).toMatchObject(birth);
+    expect((await ledger.getJob('d'))?.pool?.expiresAtMs).toBe(capMs);
+  });
+
+  it('caps the pool whose birth a walk cut short wrote, but not its cap', async () => {
+    const table = await dynamo.createLedgerTable();
+    const ledger = new DynamoLedger(clientOf(), table);
+    await chainBCD(ledger);
+    await expect(link(new DynamoLedger(failingFrom(4), table))).rejects.toThrow('crashed mid-walk');
+    expect((await ledger.getJob('d'))?.pool).toMatchObject({ ...birth, expiresAtMs: capMs + 3_600_000 });
+    await link(ledger);
+    expect((await ledger.getJob('d'))?.pool).toMatchObject({ ...birth, expiresAtMs: capMs });
+  });
+
+  it('still gives the linked job the birth when a job down the chain holds an earlier one', async () => {
+    const table = await dynamo.createLedgerTable();
+    const ledger = new DynamoLedger(clientOf(), table);
+    // c already holds a's chain born earlier still (a race of links): the walk stops there.
+    await bTakenByC(ledger, { poolId: 'a', bornAtMs: T0 - 60_000 });
+    await link(ledger);
+    expect((await ledger.getJob('b'))?.pool).toMatchObject(birth);
+    expect((await ledger.getJob('c'))?.pool).toMatchObject({ poolId: 'a', bornAtMs: T0 - 60_000 });
   });
 });
 

@@ -648,13 +648,17 @@ export class DynamoLedger implements Ledger {
       seen.add(job);
       const carried = await this.carryBirthTo(job, birth, lifetimeEndsAtMs);
       // A job with an earlier birth of its own is past this chain's reach: its own carry goes on.
-      if (!carried) return;
+      if (!carried) break;
       job = carried.reusedByJob;
     }
     await this.carryBirthTo(linked.name, birth, lifetimeEndsAtMs);
   }
 
-  /** The job as it holds `birth` now (written here or before), or undefined when it holds an earlier one. */
+  /**
+   * The job as it holds `birth` now (written here or before), its pool brought within that
+   * birth's lifetime either way (a walk cut short may have written the birth but not the cap),
+   * or undefined when it holds an earlier birth.
+   */
   private async carryBirthTo(
     job: string,
     birth: PoolBirth,
@@ -679,7 +683,9 @@ export class DynamoLedger implements Ledger {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = refusedItem<JobItem>(error) ?? (await this.getJobItem(job));
-      return current?.bornAtMs === birth.bornAtMs && current.poolId === birth.poolId ? current : undefined;
+      if (current?.bornAtMs !== birth.bornAtMs || current.poolId !== birth.poolId) return undefined;
+      await this.capToLifetime(current, lifetimeEndsAtMs);
+      return current;
     }
   }
 

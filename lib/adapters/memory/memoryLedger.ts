@@ -208,8 +208,9 @@ export class MemoryLedger implements Ledger {
       reusedPoolOf: fromJob,
       pool: to.pool ?? { status: 'InUse', observedAtMs: birth.bornAtMs },
     });
-    // As DynamoLedger: the linked job's pool, and every pool down the chain the birth moves earlier,
-    // end within that birth's lifetime cap.
+    // The same births and caps as DynamoLedger's: the linked job's pool, and every pool down the
+    // chain the birth moves earlier, end within that birth's lifetime cap. Done in one step here,
+    // the walk needs none of the order DynamoLedger's takes to be finished by a retry.
     let job: string | undefined = toJob;
     const seen = new Set<string>();
     while (job && !seen.has(job)) {
