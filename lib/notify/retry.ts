@@ -20,6 +20,12 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   waitBudgetMs: 8_000,
 };
 
+/** The longest one delivery can take: every attempt running to its timeout, and every wait. */
+export const deliveryWorstCaseMs = (
+  policy: Pick<RetryPolicy, 'maxAttempts' | 'waitBudgetMs'>,
+  attemptTimeoutMs: number,
+): number => policy.maxAttempts * attemptTimeoutMs + policy.waitBudgetMs;
+
 export type Sleep = (ms: number) => Promise<void>;
 
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

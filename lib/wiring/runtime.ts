@@ -37,6 +37,7 @@ import { noticeForAction } from '../notify/decisionNotices';
 import type { NotificationLog } from '../notify/notificationLog';
 import type { SentNotification } from '../notify/notifier';
 import { OwedNotices } from '../notify/owedNotices';
+import { deliveryWorstCaseMs } from '../notify/retry';
 import type { SlackReplies } from '../notify/slackReplies';
 import type { SlackSecrets } from '../notify/slackSecrets';
 import { tellAsker } from '../notify/tellAsker';
@@ -153,6 +154,9 @@ export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS
  */
 export const sweepSafetyMarginMs = (config: Pick<PoolwardenConfig, 'notify'>): number =>
   5_000 + config.notify.retry.waitBudgetMs;
+
+/** Beside a notice's delivery, the notification log's claim and its outcome's write. */
+const OWED_NOTICE_WRITES_MS = 3_000;
 
 /**
  * Everything a poolwarden function needs, built once per container: the AWS clients and
@@ -318,16 +322,23 @@ export class Runtime {
   /**
    * The event handler's container runs no sweep, yet its policy stops and extends pools: the
    * notices of those actions its log refused (DynamoDB throttled) are sent again after its later
-   * events, at most once a minute as a sweep's container would, and only while the invocation
-   * has the time one notice may take with its retries.
+   * events, at most once a minute as a sweep's container would, and one only while the
+   * invocation has the time its delivery may take at worst, with room for the log's writes: an
+   * event already recorded must not time out (Lambda would retry it, and then call it failed).
    */
   async sendOwedNotices(remainingMs: () => number): Promise<void> {
     const nowMs = this.clock.now();
-    if (this.owedNotices.size === 0 || nowMs < this.owedNoticesDueMs) return;
+    const needMs =
+      deliveryWorstCaseMs(this.config.notify.retry, this.config.notify.attemptTimeoutMs) +
+      OWED_NOTICE_WRITES_MS;
+    if (this.owedNotices.size === 0 || nowMs < this.owedNoticesDueMs || remainingMs() < needMs) return;
     this.owedNoticesDueMs = nowMs + SWEEP_EVERY_MS;
-    const margin = sweepSafetyMarginMs(this.config);
     // No pool read Available here: an expiry warning (the sweep's own notice) waits for a sweep.
-    await this.owedNotices.sendAgain(this.notify.notifier, nowMs, new Set(), () => remainingMs() >= margin);
+    await this.owedNotices
+      .sendAgain(this.notify.notifier, nowMs, new Set(), () => remainingMs() >= needMs)
+      .catch((error: unknown) =>
+        this.options.telemetry.error('could not send the notices owed', { error: errorMessage(error) }),
+      );
   }
 
   /**

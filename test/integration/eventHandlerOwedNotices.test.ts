@@ -33,7 +33,7 @@ const throttledAtFirst = (log: NotificationLog, refusals: number): NotificationL
 };
 
 /** The event handler's runtime, its notices to a Slack webhook answered in process, and what it sent. */
-const eventHandlerRuntime = (clock: { ms: number }) => {
+const eventHandlerRuntime = (clock: { ms: number }, refusals = 1) => {
   const sent: SentNotification[] = [];
   const stores = memoryStores();
   const runtime = new Runtime({
@@ -49,7 +49,7 @@ const eventHandlerRuntime = (clock: { ms: number }) => {
         clock.ms = Math.max(clock.ms, atMs);
       },
     },
-    stores: { ...stores, notifications: throttledAtFirst(stores.notifications, 1) },
+    stores: { ...stores, notifications: throttledAtFirst(stores.notifications, refusals) },
     transport: { slackWebhook: async () => new Response('ok', { status: 200 }) },
     onSent: (notification) => sent.push(notification),
   });
@@ -93,12 +93,16 @@ describe("the event handler's container", () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('tries at most once a minute, and only with the time a notice may take', async () => {
+  it('tries only with the time a notice may take at worst, and then at most once a minute', async () => {
     const clock = { ms: T0 };
-    const { runtime, sent } = eventHandlerRuntime(clock);
+    // The claim of the action and that of the first try again are both refused.
+    const { runtime, sent } = eventHandlerRuntime(clock, 2);
     await runtime.onAction(stopped);
-    await runtime.sendOwedNotices(() => 1_000);
-    expect(sent).toHaveLength(0); // too little of the invocation left
+    // Defaults: 3 attempts of 4 s and 8 s of waits, and the log's writes: 23 s.
+    await runtime.sendOwedNotices(() => 22_000);
+    expect(sent).toHaveLength(0);
+    await runtime.sendOwedNotices(() => 23_000); // tried: the skip above did not count as a try
+    expect(sent).toHaveLength(0);
     await runtime.sendOwedNotices(() => 30_000);
     expect(sent).toHaveLength(0); // tried less than a minute ago
     clock.ms += MIN;

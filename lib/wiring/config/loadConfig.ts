@@ -6,7 +6,7 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../domain/owner';
 import { isTimeZone } from '../../domain/timeZone';
 import { DEFAULT_TIME_ZONE_TAG_KEYS } from '../../notify/recipient';
-import { DEFAULT_RETRY_POLICY } from '../../notify/retry';
+import { DEFAULT_RETRY_POLICY, deliveryWorstCaseMs } from '../../notify/retry';
 import { isLoopbackUrl } from '../../notify/slackSecrets';
 import type { PoolwardenConfig, SlackActionsConfig, SlackConfig } from './config';
 import { ConfigError, type Environment } from './configError';
@@ -239,9 +239,10 @@ const environment = z
         `is ${e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES}; it must be at least POOLWARDEN_RECONCILE_MAX_MINUTES (${longest})`,
       );
     }
-    const worstCase =
-      e.POOLWARDEN_NOTIFY_MAX_ATTEMPTS * e.POOLWARDEN_NOTIFY_ATTEMPT_TIMEOUT_MS +
-      e.POOLWARDEN_NOTIFY_RETRY_BUDGET_MS;
+    const worstCase = deliveryWorstCaseMs(
+      { maxAttempts: e.POOLWARDEN_NOTIFY_MAX_ATTEMPTS, waitBudgetMs: e.POOLWARDEN_NOTIFY_RETRY_BUDGET_MS },
+      e.POOLWARDEN_NOTIFY_ATTEMPT_TIMEOUT_MS,
+    );
     if (worstCase > DELIVERY_TIME_LIMIT_MS) {
       problem(
         'POOLWARDEN_NOTIFY_RETRY_BUDGET_MS',
