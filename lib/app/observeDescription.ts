@@ -1,5 +1,5 @@
 import type { JobRecord, PoolState } from '../domain/jobRecord';
-import { expiryAfterJobEnd, type KeepAliveLimits, lifetimeEndMs } from '../domain/keepAlive';
+import { expiryAfterJobEnd, type KeepAliveLimits, lifetimeEndMs, predictedEndMs } from '../domain/keepAlive';
 import { presumptionVerdict } from '../domain/reusePresumption';
 import type { Clock } from '../ports/clock';
 import type { Ledger } from '../ports/ledger';
@@ -66,15 +66,11 @@ export const poolStateFrom = (
     known?.keepAliveSeconds ?? description.keepAliveSeconds ?? record.job?.keepAliveSeconds;
   const bornAtMs = known?.bornAtMs ?? availableSinceMs;
   const poolId = known?.poolId ?? record.name;
-  // A prediction the ledger holds may predate the chain's birth it now knows (an end written
-  // before its retry brought the cap: ingestJobEvent.ts): no pool outlives its chain's lifetime.
   const expiresAtMs =
-    known?.expiresAtMs !== undefined && bornAtMs !== undefined
-      ? Math.min(known.expiresAtMs, lifetimeEndMs(bornAtMs, limits))
-      : (known?.expiresAtMs ??
-        (availableSinceMs !== undefined && keepAliveSeconds !== undefined && bornAtMs !== undefined
-          ? expiryAfterJobEnd(availableSinceMs, keepAliveSeconds, bornAtMs, limits)
-          : undefined));
+    (known && predictedEndMs(known, limits)) ??
+    (availableSinceMs !== undefined && keepAliveSeconds !== undefined && bornAtMs !== undefined
+      ? expiryAfterJobEnd(availableSinceMs, keepAliveSeconds, bornAtMs, limits)
+      : undefined);
   return {
     status: warmPool.status,
     observedAtMs: nowMs,

@@ -2,6 +2,7 @@ import type { EndWatchSettings } from '../domain/endWatch';
 import { errorMessage } from '../domain/errorMessage';
 import { shownCarriedOut } from '../domain/intentOutcome';
 import { isStopping, type JobRecord } from '../domain/jobRecord';
+import { predictedEndMs } from '../domain/keepAlive';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
 import { isPresumedTaken } from '../domain/reusePresumption';
@@ -657,11 +658,11 @@ const handlePool = async (
       // so is a reuse by a job created just now, whose start event is most likely on its way.
       const taker = description.warmPool?.reusedByJob;
       const toldSoon = taker !== undefined && plan?.justCreated.has(taker) === true;
-      if (plan?.claim && !toldSoon && nowMs < (pool.pool?.expiresAtMs ?? Number.POSITIVE_INFINITY))
-        tally.closedEarly++;
+      const predicted = pool.pool && predictedEndMs(pool.pool, deps.limits);
+      if (plan?.claim && !toldSoon && nowMs < (predicted ?? Number.POSITIVE_INFINITY)) tally.closedEarly++;
       return facts;
     }
-    if (nowMs >= (pool.pool?.expiresAtMs ?? nowMs)) {
+    if (nowMs >= ((pool.pool && predictedEndMs(pool.pool, deps.limits)) ?? nowMs)) {
       // The keep-alive rules predicted an end that has not come: the assumption in keepAlive.ts is off.
       deps.telemetry.count('PoolsOutlivingPrediction');
     }

@@ -21,6 +21,19 @@ export const DEFAULT_KEEP_ALIVE_LIMITS: KeepAliveLimits = {
 export const lifetimeEndMs = (poolBornAtMs: number, limits: KeepAliveLimits): number =>
   poolBornAtMs + limits.lifetimeCapSeconds * 1000;
 
+/**
+ * A pool's predicted end as the ledger holds it, within the lifetime of the chain's birth it
+ * knows: a prediction written before that birth was learnt (an end whose capping retry never
+ * came) may run past it, and no pool outlives its chain.
+ */
+export const predictedEndMs = (
+  pool: { readonly expiresAtMs?: number; readonly bornAtMs?: number },
+  limits: KeepAliveLimits,
+): number | undefined =>
+  pool.expiresAtMs === undefined || pool.bornAtMs === undefined
+    ? pool.expiresAtMs
+    : Math.min(pool.expiresAtMs, lifetimeEndMs(pool.bornAtMs, limits));
+
 /** A pool's first keep-alive runs from the end of the job that left it. */
 export const expiryAfterJobEnd = (
   endedAtMs: number,

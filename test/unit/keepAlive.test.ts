@@ -4,6 +4,7 @@ import {
   DEFAULT_KEEP_ALIVE_LIMITS,
   expiryAfterJobEnd,
   expiryAfterUpdate,
+  predictedEndMs,
 } from '../../lib/domain/keepAlive';
 
 const HOUR = 3_600_000;
@@ -34,5 +35,13 @@ describe('keep-alive rules', () => {
     expect(clampKeepAlive(7200, limits)).toBe(3600);
     expect(clampKeepAlive(-5, limits)).toBe(0);
     expect(clampKeepAlive(90.7, limits)).toBe(90);
+  });
+
+  it("reads a pool's predicted end within its chain's lifetime", () => {
+    // Written from a keep-alive before the chain's birth was known: past the 10 h lifetime.
+    expect(predictedEndMs({ expiresAtMs: 11 * HOUR, bornAtMs: 0 }, limits)).toBe(10 * HOUR);
+    expect(predictedEndMs({ expiresAtMs: 9 * HOUR, bornAtMs: 0 }, limits)).toBe(9 * HOUR);
+    expect(predictedEndMs({ expiresAtMs: 11 * HOUR }, limits)).toBe(11 * HOUR);
+    expect(predictedEndMs({ bornAtMs: 0 }, limits)).toBeUndefined();
   });
 });
