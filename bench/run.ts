@@ -320,12 +320,14 @@ Where a target above is missed, what the profiles say and what would close it:
   against this, 0.42–0.57 → 0.32–0.43 s (medians 0.47 → 0.34), \`--help\` unchanged (0.18–0.26 s
   both). Then a tenth of what was left was ICU's locale data, loaded by the first date formatter
   that the policy's time zone and holiday checks built through luxon: a zone ICU lists is now
-  known from \`Intl.supportedValuesOf\` (lib/domain/timeZone.ts; other spellings still ask luxon)
-  and a holiday's date is counted (lib/domain/calendarDate.ts), both checked against luxon's
-  answers in their tests. Paired, 8 runs each on a machine at load 1.6: the session's start
-  0.46–0.60 s (median 0.575), parsers bundled 0.35–0.45 (0.43), and this 0.31–0.42 (0.39). What
-  is left: yaml's parse and zod's schema construction and first parse (about a third), garbage
-  collection in a young heap (a tenth), module loading and Node's own start.
+  known from \`Intl.supportedValuesOf\` (lib/domain/timeZone.ts) and a holiday's date is counted
+  (lib/domain/calendarDate.ts), both checked against luxon's answers in their tests. Paired, 8
+  runs each on a machine at load 1.6: the session's start 0.46–0.60 s (median 0.575), parsers
+  bundled 0.35–0.45 (0.43), and this 0.31–0.42 (0.39). Since s16 a zone ICU does not list is
+  asked of Intl directly, as luxon's IANAZone.isValidZone does, so \`validate\` no longer
+  compiles the 235 KB luxon chunk: paired medians of 8, 0.30 → 0.285 s (Node's own start is 0.12
+  s here). What is left: yaml's parse and zod's schema construction and first parse (about a
+  third), garbage collection in a young heap (a tenth), module loading and Node's own start.
 - **npm start and the 10,000-job replays**: the replay now does a fraction of the work it did
   (in-process transport, no signing, no user agent, fewer sweeps, dynalite's store keeping
   strings, a 64 MiB young generation for \`npm start\`, each expression parsed once, each
@@ -583,10 +585,19 @@ Where a target above is missed, what the profiles say and what would close it:
   after an event that changed the pools and decided nothing new, about 220 the minute after a
   sweep that acted, about 230 where the statistics went stale and nothing changed.
 - **Lambda import time**: the zip is a third of its former size and within target; the import is
-  dominated by compiling about 1 MB of JavaScript and by the SDK's and zod's module
-  initialisation. What would close it: lazy loading of the Slack and SNS clients and of the
-  policy parser (yaml, the policy schema) behind code splitting, and zod's tree-shakable
-  \`zod/mini\` for the event and configuration schemas.
+  dominated by compiling the bundle (compileSourceTextModule was about 60 % of it in a profile of
+  onJobStateChange's import) and by the SDK's and zod's module initialisation, so what it costs
+  follows the bundle's size. Since s16 the bundles leave out the SDK's default credential chain
+  (an esbuild alias puts the environment's credentials, where Lambda gives them, in its place:
+  about 93 KB) and luxon (time zones through Intl, lib/domain/zoneClock.ts: about 70 KB): sweep
+  1,080 → 917 KB, zips 362 → 308 KB; import medians of 9 at load 3, onJobStateChange 320 → 275
+  ms, sweep 311 → 269 ms (this table's figures are the run's own). What is left, by size: the
+  SDK's core (130 KB), yaml (113 KB; the policy is YAML in SSM), zod (97 KB), the SSM client (78
+  KB, all its error classes and schemas, which do not tree-shake), the STS client for the spokes,
+  poolwarden's own 200 KB. What would close it: a smaller schema library or \`zod/mini\` (about a
+  third of zod's bytes and most of its initialisation), the SSM parameters through the Parameters
+  and Secrets Lambda extension instead of the SSM client, and code splitting so that a start
+  event's cold start compiles no policy parser.
 
 ${table(
   ['what', 'runs', 'median wall s', 'median CPU s (user + sys)', 'target s'],
