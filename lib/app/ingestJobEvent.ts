@@ -144,10 +144,13 @@ const ingestEnd = async (
     (description.warmPool?.status === 'Reused' ? await deps.ledger.getJob(snapshot.name) : undefined);
   const before: JobRecord = { ...(read ?? { name: snapshot.name }), job: snapshot };
   const reusedFirst = source.reuseFirst ? await lookForReuse(before, source.read?.job) : [];
+  // Linked just now: the pool is told (before its write, when it arrives through an adoption) and
+  // written with the chain's birth and id that the link stored, and so within its lifetime.
+  const linked = linkedNow(reusedFirst, snapshot.name) ? await withStoredBirth(deps, before) : before;
   let write: EndWrite | undefined;
   // The presumption mark this caller saw (an adoption's read): only that one may the write settle.
   const seenMark = before.pool?.presumedTakenBy;
-  let poolFacts = await observeDescription(deps, before, description, async (state) => {
+  let poolFacts = await observeDescription(deps, linked, description, async (state) => {
     const outcome = { kind: 'pool', pool: state, ...(seenMark !== undefined ? { seenMark } : {}) } as const;
     write = await deps.ledger.recordEnd(snapshot, outcome, arrivedAtMs);
     if (write.kind === 'recorded' && write.pool) return { record: write.record, pool: write.pool.pool };
@@ -173,7 +176,7 @@ const ingestEnd = async (
   const reuseFacts = source.reuseFirst ? reusedFirst : await lookForReuse(record, write.previous);
   // Linked only now (the start lost or late): the pool took its chain's birth and id with the
   // link, after the write above, so it is told as now stored.
-  if (reuseFacts.some((f) => f.kind === 'pool-reused' && f.toJob === snapshot.name && !f.retold)) {
+  if (!source.reuseFirst && linkedNow(reuseFacts, snapshot.name)) {
     const linked = await deps.ledger.getJob(snapshot.name);
     if (linked)
       poolFacts = poolFacts.map((f) =>
@@ -185,6 +188,21 @@ const ingestEnd = async (
   const ended: LedgerFact = { kind: 'job-ended', job: record };
   const told: LedgerFact[] = noPool ? [{ kind: 'no-pool', job: record, noPool }] : [];
   return { kind: 'applied', facts: [...reuseFacts, ended, ...poolFacts, ...told] };
+};
+
+/** Whether `facts` tell a link to `job` made just now (not one told again). */
+const linkedNow = (facts: readonly LedgerFact[], job: string): boolean =>
+  facts.some((f) => f.kind === 'pool-reused' && f.toJob === job && !f.retold);
+
+/** `record` with the pool's birth and chain id as its link stored them. */
+const withStoredBirth = async (deps: DetectReuseDeps, record: JobRecord): Promise<JobRecord> => {
+  const stored = (await deps.ledger.getJob(record.name))?.pool;
+  if (stored?.bornAtMs === undefined) return record;
+  const birth = {
+    bornAtMs: stored.bornAtMs,
+    ...(stored.poolId !== undefined ? { poolId: stored.poolId } : {}),
+  };
+  return { ...record, pool: record.pool ? { ...record.pool, ...birth } : stored };
 };
 
 /**
