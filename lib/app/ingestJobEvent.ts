@@ -133,24 +133,37 @@ const ingestEnd = async (
 ): Promise<IngestResult> => {
   // The same event again (a duplicate, or Lambda's retry after a reactor failed): the reuse an
   // earlier delivery linked is told again, for the reactors that may not have heard it.
-  const lookForReuse = (record: JobRecord, previous: JobSnapshot | undefined) =>
+  const lookForReuse = (through: DetectReuseDeps, record: JobRecord, previous: JobSnapshot | undefined) =>
     record.reusedPoolOf && previous?.lastModifiedMs === snapshot.lastModifiedMs
-      ? retellLinkedReuse(deps, record)
-      : detectReuse(deps, record, view, false);
+      ? retellLinkedReuse(through, record)
+      : detectReuse(through, record, view, false);
   // A pool handed on before its end was handled: the link to the next job comes before the write
   // and carries the chain's birth and id, which only the job's record holds (its start's link).
   const read =
     source.read ??
     (description.warmPool?.status === 'Reused' ? await deps.ledger.getJob(snapshot.name) : undefined);
   const before: JobRecord = { ...(read ?? { name: snapshot.name }), job: snapshot };
-  const reusedFirst = source.reuseFirst ? await lookForReuse(before, source.read?.job) : [];
+  // A link the first look makes is told to beforeLeaving (the sweep's adoptions), not returned.
+  const heardFirst: LedgerFact[] = [];
+  const firstLook: DetectReuseDeps = deps.beforeLeaving
+    ? {
+        ...deps,
+        beforeLeaving: async (facts) => {
+          heardFirst.push(...facts);
+          await deps.beforeLeaving?.(facts);
+        },
+      }
+    : deps;
+  const reusedFirst = source.reuseFirst ? await lookForReuse(firstLook, before, source.read?.job) : [];
   // Linked just now: the pool is told (before its write, when it arrives through an adoption) and
   // written with the chain's birth and id that the link stored, and so within its lifetime.
-  const linked = linkedNow(reusedFirst, snapshot.name) ? await withStoredBirth(deps, before) : before;
+  const toldAs = linkedNow([...reusedFirst, ...heardFirst], snapshot.name)
+    ? await withStoredBirth(deps, before)
+    : before;
   let write: EndWrite | undefined;
   // The presumption mark this caller saw (an adoption's read): only that one may the write settle.
   const seenMark = before.pool?.presumedTakenBy;
-  let poolFacts = await observeDescription(deps, linked, description, async (state) => {
+  let poolFacts = await observeDescription(deps, toldAs, description, async (state) => {
     const outcome = { kind: 'pool', pool: state, ...(seenMark !== undefined ? { seenMark } : {}) } as const;
     write = await deps.ledger.recordEnd(snapshot, outcome, arrivedAtMs);
     if (write.kind === 'recorded' && write.pool) return { record: write.record, pool: write.pool.pool };
@@ -173,7 +186,7 @@ const ingestEnd = async (
   }
   const record = write.record;
   // The start event may have been lost or not yet delivered: look for the reuse again.
-  const reuseFacts = source.reuseFirst ? reusedFirst : await lookForReuse(record, write.previous);
+  const reuseFacts = source.reuseFirst ? reusedFirst : await lookForReuse(deps, record, write.previous);
   // Linked only now (the start lost or late): the pool took its chain's birth and id with the
   // link, after the write above, so it is told as now stored.
   if (!source.reuseFirst && linkedNow(reuseFacts, snapshot.name)) {
@@ -194,15 +207,20 @@ const ingestEnd = async (
 const linkedNow = (facts: readonly LedgerFact[], job: string): boolean =>
   facts.some((f) => f.kind === 'pool-reused' && f.toJob === job && !f.retold);
 
-/** `record` with the pool's birth and chain id as its link stored them. */
+/**
+ * `record` with the pool's birth and chain id as its link stored them: on the pool it holds, or
+ * as the link's placeholder (in use until this end). A pool another writer stored meanwhile is
+ * not this caller's to tell: the record stays as read (the cap then comes after the write).
+ */
 const withStoredBirth = async (deps: DetectReuseDeps, record: JobRecord): Promise<JobRecord> => {
   const stored = (await deps.ledger.getJob(record.name))?.pool;
   if (stored?.bornAtMs === undefined) return record;
+  if (!record.pool) return stored.status === 'InUse' ? { ...record, pool: stored } : record;
   const birth = {
     bornAtMs: stored.bornAtMs,
     ...(stored.poolId !== undefined ? { poolId: stored.poolId } : {}),
   };
-  return { ...record, pool: record.pool ? { ...record.pool, ...birth } : stored };
+  return { ...record, pool: { ...record.pool, ...birth } };
 };
 
 /**
