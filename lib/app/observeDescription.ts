@@ -67,7 +67,7 @@ export const poolStateFrom = (
   const bornAtMs = known?.bornAtMs ?? availableSinceMs;
   const poolId = known?.poolId ?? record.name;
   const expiresAtMs =
-    (known && predictedEndMs(known, limits)) ??
+    (known && predictedEndMs(bornAtMs === undefined ? known : { ...known, bornAtMs }, limits)) ??
     (availableSinceMs !== undefined && keepAliveSeconds !== undefined && bornAtMs !== undefined
       ? expiryAfterJobEnd(availableSinceMs, keepAliveSeconds, bornAtMs, limits)
       : undefined);

@@ -33,6 +33,9 @@ const instants = fc.oneof(
   fc
     .constantFrom(
       '2025-03-30T01:00:00Z',
+      // Santiago's changes at midnight.
+      '2025-04-06T03:00:00Z',
+      '2025-09-07T04:00:00Z',
       '2025-10-26T01:00:00Z',
       '2025-03-09T07:00:00Z',
       '2025-11-02T06:00:00Z',
@@ -47,6 +50,21 @@ const instants = fc.oneof(
 /** A window's zone, opening minute and closing minute (1440: midnight; at or before the opening: overnight). */
 const windowsIn = (zones: readonly string[]) =>
   [fc.constantFrom(...zones), fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 1, max: 1440 })] as const;
+
+/** closingOf as first written, on luxon's plus, startOf and set. */
+const luxonClosing = (window: WorkingHoursWindow, ms: number): number => {
+  const local = luxonLocal(ms, window.timeZone);
+  const overnight = window.endMinute <= window.startMinute;
+  const closesOn =
+    overnight && local.hour * 60 + local.minute >= window.startMinute ? local.plus({ days: 1 }) : local;
+  const close =
+    window.endMinute >= 1440
+      ? closesOn.startOf('day').plus({ days: 1 })
+      : closesOn
+          .startOf('day')
+          .set({ hour: Math.floor(window.endMinute / 60), minute: window.endMinute % 60 });
+  return close.toMillis();
+};
 
 describe('working hours read the wall clock as luxon does', () => {
   it('names the same local time', () => {
@@ -107,20 +125,6 @@ describe('working hours read the wall clock as luxon does', () => {
   });
 
   it("ends the working day where luxon's wall-clock arithmetic ends it, across DST changes", () => {
-    /** closingOf as first written, on luxon's plus, startOf and set. */
-    const luxonClosing = (window: WorkingHoursWindow, ms: number): number => {
-      const local = luxonLocal(ms, window.timeZone);
-      const overnight = window.endMinute <= window.startMinute;
-      const closesOn =
-        overnight && local.hour * 60 + local.minute >= window.startMinute ? local.plus({ days: 1 }) : local;
-      const close =
-        window.endMinute >= 1440
-          ? closesOn.startOf('day').plus({ days: 1 })
-          : closesOn
-              .startOf('day')
-              .set({ hour: Math.floor(window.endMinute / 60), minute: window.endMinute % 60 });
-      return close.toMillis();
-    };
     fc.assert(
       fc.property(instants, ...windowsIn(ZONES), (ms, timeZone, startMinute, endMinute) => {
         const window: WorkingHoursWindow = {
@@ -135,6 +139,22 @@ describe('working hours read the wall clock as luxon does', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('keeps the seconds of a historic offset when a window closes before 1970', () => {
+    // Santiago in 1927 ran on an offset in seconds: its day started at 00:00:45 on luxon's clock.
+    const window: WorkingHoursWindow = {
+      timeZone: 'America/Santiago',
+      days: [...WEEKDAYS],
+      startMinute: 21 * 60 + 6,
+      endMinute: 9 * 60 + 9,
+      holidays: [],
+    };
+    const from = Date.parse('1927-09-01T00:00:00Z');
+    for (let ms = from; ms < from + 86_400_000; ms += 7 * 60_000) {
+      if (!workingHoursAt([window], ms).inside) continue;
+      expect(endOfWorkingDay([window], ms)).toBe(luxonClosing(window, ms));
+    }
   });
 
   it('says so for a zone it does not know', () => {

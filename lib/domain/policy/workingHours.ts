@@ -181,6 +181,9 @@ export const workingHoursAt = (windows: readonly WorkingHoursWindow[], nowMs: nu
 export const formatMinuteOfDay = (minute: number): string =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
+/** The seconds (and milliseconds) into its minute of a wall-clock time, before 1970 too. */
+const secondsOfMinute = (wallMs: number): number => ((wallMs % 60_000) + 60_000) % 60_000;
+
 /** When the occurrence of `window` that holds `nowMs` closes (the window must hold it). */
 const closingOf = (window: WorkingHoursWindow, nowMs: number): number => {
   const zone = window.timeZone;
@@ -198,7 +201,7 @@ const closingOf = (window: WorkingHoursWindow, nowMs: number): number => {
     window.endMinute >= 1440
       ? atWallClock(dayStart.wallMs + DAY_MS, dayStart.offsetMinutes, zone)
       : atWallClock(
-          startOfWallDay(dayStart.wallMs) + window.endMinute * 60_000 + (dayStart.wallMs % 60_000),
+          startOfWallDay(dayStart.wallMs) + window.endMinute * 60_000 + secondsOfMinute(dayStart.wallMs),
           dayStart.offsetMinutes,
           zone,
         );
