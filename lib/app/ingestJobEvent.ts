@@ -1,5 +1,5 @@
 import type { JobRecord } from '../domain/jobRecord';
-import { lifetimeEndMs } from '../domain/keepAlive';
+import { predictedEndMs } from '../domain/keepAlive';
 import { isTerminal, type JobSnapshot } from '../domain/trainingJob';
 import { explainNoPool, type NoPool } from '../domain/warmPool';
 import type { EndWrite } from '../ports/ledger';
@@ -234,7 +234,7 @@ const capToChain = async (deps: DetectReuseDeps, fact: LedgerFact): Promise<Ledg
   const { bornAtMs, expiresAtMs } = pool;
   if (bornAtMs === undefined || expiresAtMs === undefined) return fact;
   // The cap alone: a keep-alive changed since the end (an extension counts from its update) is no cap.
-  const capped = lifetimeEndMs(bornAtMs, deps.limits);
+  const capped = predictedEndMs({ bornAtMs, expiresAtMs }, deps.limits) ?? expiresAtMs;
   if (capped >= expiresAtMs || !(await deps.ledger.capExpiry(fact.job.name, capped))) return fact;
   return { ...fact, job: { ...fact.job, pool: { ...pool, expiresAtMs: capped } } };
 };

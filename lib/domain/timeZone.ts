@@ -14,8 +14,21 @@ export const isTimeZone = (zone: string): boolean => {
   return canonicalZones.has(zone) || zone === 'UTC' || formatsIn(zone);
 };
 
+/** The answers for spellings ICU does not list: each costs a formatter, and callers ask at every minute. */
+const otherSpellings = new Map<string, boolean>();
+
 const formatsIn = (zone: string): boolean => {
-  if (!zone) return false;
+  let known = otherSpellings.get(zone);
+  if (known === undefined) {
+    known = zone !== '' && buildsAFormatter(zone);
+    // Names come from policies, tags and configuration: few, but not bounded by this module.
+    if (otherSpellings.size >= 1_000) otherSpellings.clear();
+    otherSpellings.set(zone, known);
+  }
+  return known;
+};
+
+const buildsAFormatter = (zone: string): boolean => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone }).format();
     return true;

@@ -37,16 +37,6 @@ interface WallClock {
 
 const SLOT_MS = 15 * 60_000;
 const offsets = new Map<string, Map<number, number | null>>();
-const validZones = new Map<string, boolean>();
-
-const isValidZone = (timeZone: string): boolean => {
-  let valid = validZones.get(timeZone);
-  if (valid === undefined) {
-    valid = isTimeZone(timeZone);
-    validZones.set(timeZone, valid);
-  }
-  return valid;
-};
 
 /** The zone's offset in minutes through the quarter hour holding `nowMs`; null: it changes inside it. */
 const slotOffset = (nowMs: number, timeZone: string): number | null => {
@@ -74,7 +64,7 @@ const isoWeekday = (d: Date): number => ((d.getUTCDay() + 6) % 7) + 1;
 
 /** The wall clock, or undefined for a zone this runtime does not know. */
 const wallClock = (nowMs: number, timeZone: string): WallClock | undefined => {
-  if (!isValidZone(timeZone)) return undefined;
+  if (!isTimeZone(timeZone)) return undefined;
   const offset = slotOffset(nowMs, timeZone) ?? zoneOffsetMinutes(nowMs, timeZone);
   const local = new Date(nowMs + offset * 60_000);
   const before = new Date(local.getTime() - 86_400_000);
@@ -95,7 +85,7 @@ const wallClock = (nowMs: number, timeZone: string): WallClock | undefined => {
  * what the search for the next change of working hours reads, at most decisions of a replay.
  */
 const minuteOfDayAt = (nowMs: number, timeZone: string): number | undefined => {
-  if (!isValidZone(timeZone)) return undefined;
+  if (!isTimeZone(timeZone)) return undefined;
   const offset = slotOffset(nowMs, timeZone) ?? zoneOffsetMinutes(nowMs, timeZone);
   const local = new Date(nowMs + offset * 60_000);
   return local.getUTCHours() * 60 + local.getUTCMinutes();
