@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock';
 import { noticesForFacts, type WarningLead } from './factNotices';
 import type { Notice } from './notice';
 import type { NoticeKey } from './notificationLog';
-import type { Notifier } from './notifier';
+import { isOwed, type Notifier } from './notifier';
 
 export interface NotificationReactorDeps {
   readonly notifier: Pick<Notifier, 'notify'>;
@@ -28,8 +28,9 @@ const byJob = (notices: readonly Notice[]): Notice[][] => {
 };
 
 /**
- * Notices that were not sent because the notification log could not be reached (nothing was sent,
- * so that nothing is sent twice). The reactor fails with it after trying every notice: the event
+ * Notices that were not sent because the notification log could not be reached, or too little of
+ * the invocation was left for an attempt (nothing was claimed or sent, so that nothing is sent
+ * twice). The reactor fails with it after trying every notice: the event
  * is retried, and the notices already sent are refused then as duplicates. In the sweep, a pool's
  * "available" fact is told again at the container's next sweeps (owedFacts.ts), as are the
  * notices of its actions (owedNotices.ts).
@@ -39,7 +40,7 @@ export class NoticesNotSentError extends Error {
 
   constructor(readonly failed: readonly NoticeKey[]) {
     super(
-      `${failed.length} notice(s) not sent, the notification log could not be reached: ${failed
+      `${failed.length} notice(s) not sent (the notification log could not be reached, or the invocation was ending): ${failed
         .map((key) => `${key.job} ${key.kind}`)
         .join(', ')}`,
     );
@@ -58,7 +59,7 @@ export const notificationReactor = (deps: NotificationReactorDeps): FactReactor 
       await mapBounded(byJob(notices), deps.concurrency, async (group) => {
         for (const notice of group) {
           const outcome = await deps.notifier.notify(notice);
-          if (outcome.kind === 'failed') failed.push(outcome.key);
+          if (isOwed(outcome)) failed.push(outcome.key);
         }
       });
       if (failed.length > 0) throw new NoticesNotSentError(failed);

@@ -9,7 +9,7 @@ import { type Notice, noticeKey } from './notice';
 import type { NotificationChannel } from './notificationChannel';
 import type { Claim, DeadLetter, NoticeKey, NoticeState, NotificationLog } from './notificationLog';
 import { type RecipientRules, resolveRecipient } from './recipient';
-import { type RetryPolicy, realSleep, type Sleep } from './retry';
+import { attemptFits, type DeliveryDeadline, type RetryPolicy, realSleep, type Sleep } from './retry';
 
 /** A message that reached a channel: what `npm start` prints as the owners' timeline. */
 export interface SentNotification {
@@ -28,6 +28,8 @@ export interface NotifierDeps {
   readonly retry: RetryPolicy;
   /** How long a claim protects a notice being sent; then a retry may take it over. Longer than a Lambda invocation. */
   readonly leaseMs: number;
+  /** The end of the invocation a notice is sent in; absent: none (the CLI's replays). */
+  readonly deadline?: DeliveryDeadline;
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly onSent?: (sent: SentNotification) => void;
@@ -45,7 +47,16 @@ export type NotifyOutcome =
   /** No channel had anywhere to send it (all channels off). */
   | { readonly kind: 'no-destination'; readonly key: NoticeKey }
   /** The notification log could not be reached; nothing was sent, to send nothing twice. */
-  | { readonly kind: 'failed'; readonly key: NoticeKey; readonly error: string };
+  | { readonly kind: 'failed'; readonly key: NoticeKey; readonly error: string }
+  /** Not started: the invocation had too little time left for an attempt (NotifierDeps.deadline). */
+  | { readonly kind: 'deferred'; readonly key: NoticeKey };
+
+/**
+ * Whether the notice is still owed: nothing was sent and nothing claimed, so sending it later
+ * cannot send it twice.
+ */
+export const isOwed = (outcome: NotifyOutcome): boolean =>
+  outcome.kind === 'failed' || outcome.kind === 'deferred';
 
 export type ReplayOutcome =
   | { readonly kind: 'delivered'; readonly letterId: string; readonly key: NoticeKey }
@@ -66,7 +77,11 @@ export class Notifier {
       channels: deps.channels,
       retry: deps.retry,
       telemetry: deps.telemetry,
-      tools: { sleep: deps.sleep ?? realSleep, random: deps.random ?? Math.random },
+      tools: {
+        sleep: deps.sleep ?? realSleep,
+        random: deps.random ?? Math.random,
+        ...(deps.deadline ? { deadline: deps.deadline } : {}),
+      },
     };
   }
 
@@ -95,6 +110,12 @@ export class Notifier {
       return { kind: 'no-destination', key };
     }
 
+    // A notice the function's timeout cut off would keep its claim without an outcome: one that
+    // cannot make an attempt in time is left for a later invocation, unclaimed.
+    if (!attemptFits(deps.deadline)) {
+      deps.telemetry.count('NotificationsDeferred');
+      return { kind: 'deferred', key };
+    }
     let claim: Claim;
     try {
       claim = await deps.log.claim(key, nowMs, deps.leaseMs);

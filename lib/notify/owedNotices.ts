@@ -1,6 +1,6 @@
 import { OwedWork } from '../app/owedWork';
 import type { Notice } from './notice';
-import type { Notifier } from './notifier';
+import { isOwed, type Notifier } from './notifier';
 
 /**
  * The notices of actions (an expiry warning, a stop, an extension) that could not be claimed in
@@ -34,7 +34,7 @@ export class OwedNotices {
     const ready = (notice: Notice) => notice.kind !== 'expiry-warning' || available.has(notice.job.name);
     for (const [key, notice] of this.work.due(nowMs, ready)) {
       if (!keepGoing()) return;
-      if ((await notifier.notify(notice)).kind !== 'failed') this.work.settle(key);
+      if (!isOwed(await notifier.notify(notice))) this.work.settle(key);
     }
   }
 

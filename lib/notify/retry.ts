@@ -20,6 +20,28 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   waitBudgetMs: 8_000,
 };
 
+/**
+ * Beside a notice's delivery, the notification log's writes: its claim before, its outcome after.
+ * A delivery is only started, and a retry only made, when they still fit in the invocation.
+ */
+export const NOTICE_LOG_WRITES_MS = 3_000;
+
+/**
+ * The invocation a delivery runs in, when it has an end: an attempt is only made when it can run
+ * to its timeout and still leave the log's writes their time (NOTICE_LOG_WRITES_MS), so that no
+ * notice is cut off by the function's timeout with its outcome unwritten.
+ */
+export interface DeliveryDeadline {
+  /** What is left of the invocation, in milliseconds. */
+  readonly leftMs: () => number;
+  /** How long one attempt may take (each channel's timeout). */
+  readonly attemptTimeoutMs: number;
+}
+
+/** Whether an attempt made after waiting `waitMs` would end, log writes included, before the deadline. */
+export const attemptFits = (deadline: DeliveryDeadline | undefined, waitMs = 0): boolean =>
+  !deadline || deadline.leftMs() >= waitMs + deadline.attemptTimeoutMs + NOTICE_LOG_WRITES_MS;
+
 /** The longest one delivery can take: every attempt running to its timeout, and every wait. */
 export const deliveryWorstCaseMs = (
   policy: Pick<RetryPolicy, 'maxAttempts' | 'waitBudgetMs'>,
@@ -35,6 +57,8 @@ export interface RetryTools {
   /** In [0, 1); injectable so tests see exact waits. */
   readonly random: () => number;
   readonly onRetry?: (error: DeliveryError, attempt: number, waitMs: number) => void;
+  /** Absent: retries are bounded by the policy alone. */
+  readonly deadline?: DeliveryDeadline;
 }
 
 export type RetryResult<T> =
@@ -50,7 +74,8 @@ export const backoffMs = (policy: RetryPolicy, retry: number, random: () => numb
 /**
  * Runs `attempt` until it succeeds, fails permanently, or the policy is spent. A Retry-After
  * is honoured exactly; when it is longer than what is left of the budget the delivery gives
- * up at once rather than sleep past the Lambda's end (the caller dead-letters it).
+ * up at once rather than sleep past the Lambda's end (the caller dead-letters it). So does a
+ * retry that would not end before the invocation's deadline (tools.deadline).
  */
 export const withRetry = async <T>(
   attempt: () => Promise<T>,
@@ -68,6 +93,14 @@ export const withRetry = async <T>(
       if (waited + waitMs > policy.waitBudgetMs) {
         const gaveUp = new DeliveryError(
           `${error.message} (gave up: a wait of ${waitMs} ms exceeds the ${policy.waitBudgetMs - waited} ms left of the retry budget)`,
+          true,
+          error.retryAfterMs,
+        );
+        return { ok: false, error: gaveUp, attempts: n };
+      }
+      if (!attemptFits(tools.deadline, waitMs)) {
+        const gaveUp = new DeliveryError(
+          `${error.message} (gave up: a retry after ${waitMs} ms would not end before the invocation does)`,
           true,
           error.retryAfterMs,
         );

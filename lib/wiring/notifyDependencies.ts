@@ -25,6 +25,8 @@ export interface NotifyWiring {
   readonly initialSecrets?: SlackSecrets;
   readonly onSent?: (sent: SentNotification) => void;
   readonly sleep?: Sleep;
+  /** What is left of the invocation a notice is sent in (retry.ts DeliveryDeadline); absent: no end. */
+  readonly timeLeftMs?: () => number;
   /** How the SNS client sends; absent: over HTTPS to its endpoint. */
   readonly snsTransport?: ClientTransport;
   /** How the Slack webhook posts; absent: the global fetch. */
@@ -107,6 +109,9 @@ export const notifyDependencies = (
     telemetry: wiring.telemetry,
     retry: config.retry,
     leaseMs: config.leaseSeconds * 1000,
+    ...(wiring.timeLeftMs
+      ? { deadline: { leftMs: wiring.timeLeftMs, attemptTimeoutMs: config.attemptTimeoutMs } }
+      : {}),
     ...(wiring.sleep ? { sleep: wiring.sleep } : {}),
     ...(wiring.onSent ? { onSent: wiring.onSent } : {}),
   });

@@ -35,9 +35,9 @@ import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
 import { reconcileWindowMs } from '../domain/reconcileWindow';
 import { noticeForAction } from '../notify/decisionNotices';
 import type { NotificationLog } from '../notify/notificationLog';
-import type { SentNotification } from '../notify/notifier';
+import { isOwed, type SentNotification } from '../notify/notifier';
 import { OwedNotices } from '../notify/owedNotices';
-import { deliveryWorstCaseMs } from '../notify/retry';
+import { deliveryWorstCaseMs, NOTICE_LOG_WRITES_MS } from '../notify/retry';
 import type { SlackReplies } from '../notify/slackReplies';
 import type { SlackSecrets } from '../notify/slackSecrets';
 import { tellAsker } from '../notify/tellAsker';
@@ -150,13 +150,11 @@ export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS
 
 /**
  * What the sweep must have left of its invocation to start one more pool: its SageMaker calls
- * and writes, and its owner notice with every retry wait.
+ * and writes, and room for its owner notice's retry waits. A notice never runs past the
+ * invocation whatever this margin (noticesEndWithin): one that cannot end in time is owed.
  */
 export const sweepSafetyMarginMs = (config: Pick<PoolwardenConfig, 'notify'>): number =>
   5_000 + config.notify.retry.waitBudgetMs;
-
-/** Beside a notice's delivery, the notification log's claim and its outcome's write. */
-const OWED_NOTICE_WRITES_MS = 3_000;
 
 /**
  * Everything a poolwarden function needs, built once per container: the AWS clients and
@@ -195,6 +193,8 @@ export class Runtime {
   private readonly owedNotices = new OwedNotices();
   /** When the event handler's container may next send what it owes (sendOwedNotices). */
   private owedNoticesDueMs = Number.NEGATIVE_INFINITY;
+  /** What is left of the current invocation, for its notices (noticesEndWithin); undefined: no end. */
+  private invocationLeftMs: (() => number) | undefined;
   /** Each account and region's reconciler (its schedule and how late its end events run): one per scope. */
   private readonly reconcilers = new Map<string, ReconcileDeps>();
   /** The gap learner's memo, shared by this container's sweep and reactors across invocations. */
@@ -244,6 +244,7 @@ export class Runtime {
       ...(options.onSent ? { onSent: options.onSent } : {}),
       ...(options.initialSecrets ? { initialSecrets: options.initialSecrets } : {}),
       log: stores.notifications,
+      timeLeftMs: () => this.invocationLeftMs?.() ?? Number.POSITIVE_INFINITY,
       ...(transport?.sns ? { snsTransport: transport.sns } : {}),
       ...(transport?.slackWebhook ? { slackFetch: transport.slackWebhook } : {}),
     });
@@ -297,6 +298,16 @@ export class Runtime {
   private readonly countIdleSpend = (usd: number): void =>
     this.options.telemetry.count(IDLE_COST_METRIC, usd);
 
+  /**
+   * The notices this invocation sends end within it: an attempt (its timeout, and the log's
+   * writes) is only started while `remainingMs` leaves it room, and a notice that cannot start is
+   * left unclaimed and owed (retry.ts DeliveryDeadline). The event handler and the sweep call it
+   * at their start; the Slack route, whose notices follow its answer, does not.
+   */
+  noticesEndWithin(remainingMs: () => number): void {
+    this.invocationLeftMs = remainingMs;
+  }
+
   /** Tells the owner about an action recorded for the first time, and whoever else listens. */
   readonly onAction = async (result: ActionResult): Promise<void> => {
     this.options.telemetry.count(actionMetric(result.decision.outcome));
@@ -304,8 +315,9 @@ export class Runtime {
     const notice = noticeForAction(result);
     if (notice) {
       const sent = await this.notify.notifier.notify(notice);
-      // Not sent (the log could not be claimed), and no later sweep decides it again: owed.
-      if (sent.kind === 'failed') this.owedNotices.keep(result.decision.dedupeKey, notice, this.clock.now());
+      // Not sent (the log could not be claimed, or the invocation was ending), and no later sweep
+      // decides it again: owed.
+      if (isOwed(sent)) this.owedNotices.keep(result.decision.dedupeKey, notice, this.clock.now());
     }
     await tellAsker(this.replies, result, this.config.notify.defaultTimeZone, this.clock.now()).catch(
       (error: unknown) =>
@@ -330,7 +342,7 @@ export class Runtime {
     const nowMs = this.clock.now();
     const needMs =
       deliveryWorstCaseMs(this.config.notify.retry, this.config.notify.attemptTimeoutMs) +
-      OWED_NOTICE_WRITES_MS;
+      NOTICE_LOG_WRITES_MS;
     if (this.owedNotices.size === 0 || nowMs < this.owedNoticesDueMs || remainingMs() < needMs) return;
     this.owedNoticesDueMs = nowMs + SWEEP_EVERY_MS;
     // No pool read Available here: an expiry warning (the sweep's own notice) waits for a sweep.

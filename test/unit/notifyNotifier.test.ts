@@ -9,10 +9,10 @@ import type { ChannelName, Envelope } from '../../lib/notify/envelope';
 import type { RenderedMessage } from '../../lib/notify/messages/draft';
 import type { Notice } from '../../lib/notify/notice';
 import type { NotificationChannel } from '../../lib/notify/notificationChannel';
-import { notificationReactor } from '../../lib/notify/notificationReactor';
+import { NoticesNotSentError, notificationReactor } from '../../lib/notify/notificationReactor';
 import { Notifier, type SentNotification } from '../../lib/notify/notifier';
 import type { Recipient } from '../../lib/notify/recipient';
-import type { RetryPolicy } from '../../lib/notify/retry';
+import { type DeliveryDeadline, NOTICE_LOG_WRITES_MS, type RetryPolicy } from '../../lib/notify/retry';
 import type { LogFields, Telemetry } from '../../lib/ports/telemetry';
 import { sampleSnapshot } from '../support/sampleCriteria';
 
@@ -65,7 +65,7 @@ const recordingTelemetry = () => {
 
 const RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2000, waitBudgetMs: 5000 };
 
-const setup = (channelNames: ChannelName[] = ['slack']) => {
+const setup = (channelNames: ChannelName[] = ['slack'], deadline?: DeliveryDeadline) => {
   const clock = {
     t: NOW,
     now() {
@@ -85,8 +85,10 @@ const setup = (channelNames: ChannelName[] = ['slack']) => {
     telemetry,
     retry: RETRY,
     leaseMs: 2 * MIN,
+    ...(deadline ? { deadline } : {}),
     sleep: async (ms) => {
       waits.push(ms);
+      clock.t += ms;
     },
     random: () => 1,
     onSent: (s) => sent.push(s),
@@ -274,6 +276,48 @@ describe('Notifier', () => {
     ]);
   });
 
+  it('leaves a notice it has no time to attempt unclaimed and unsent, owed to a later invocation', async () => {
+    const left = { ms: 4_000 + NOTICE_LOG_WRITES_MS - 1 };
+    const { notifier, channels, log, counts } = setup(['slack'], {
+      leftMs: () => left.ms,
+      attemptTimeoutMs: 4_000,
+    });
+    expect(await notifier.notify(ended())).toEqual({
+      kind: 'deferred',
+      key: { job: 'a', kind: 'job-ended', hop: 'a' },
+    });
+    expect(channels[0]?.attempts).toHaveLength(0);
+    expect(await log.getNotice({ job: 'a', kind: 'job-ended', hop: 'a' })).toBeUndefined();
+    expect(counts.NotificationsDeferred).toBe(1);
+    // Unclaimed, so the next invocation sends it, once.
+    left.ms = 30_000;
+    expect((await notifier.notify(ended())).kind).toBe('sent');
+    expect(channels[0]?.sent).toHaveLength(1);
+  });
+
+  it('dead-letters, with its outcome written, a notice whose next retry would run past the invocation', async () => {
+    // The waits advance the setup's clock; the invocation ends 7.5 s after the first attempt.
+    const at: { now?: () => number } = {};
+    const endsAtMs = NOW + 7_500;
+    const deadline: DeliveryDeadline = {
+      leftMs: () => endsAtMs - (at.now?.() ?? NOW),
+      attemptTimeoutMs: 4_000,
+    };
+    const { notifier, channels, log, waits, clock } = setup(['slack'], deadline);
+    at.now = () => clock.now();
+    const slack = channels[0];
+    if (!slack) throw new Error('a channel');
+    slack.down = true;
+    // The first retry (200 ms, a 4 s attempt, the writes: 7.2 s) fits; the second (7.4 s, 7.3 s left) does not.
+    expect((await notifier.notify(ended())).kind).toBe('dead-lettered');
+    expect(slack.attempts).toHaveLength(2);
+    expect(waits).toEqual([200]);
+    const page = await log.listDeadLetters(10);
+    expect(page.items[0]?.error).toBe(
+      'slack: HTTP 503 (gave up: a retry after 400 ms would not end before the invocation does)',
+    );
+  });
+
   it('sends nothing and claims nothing when no channel is configured', async () => {
     const { notifier, log } = setup([]);
     expect((await notifier.notify(ended())).kind).toBe('no-destination');
@@ -320,6 +364,24 @@ describe('notificationReactor', () => {
       'Warm pool of a available until 12:19 UTC (in 59 min)',
       'Warm pool of a ends in 15 min (12:19 UTC)',
     ]);
+  });
+
+  it('fails, naming them, on the notices it had no time to send, so that the event is retried', async () => {
+    const left = { ms: 1_000 };
+    const { notifier, channels, clock } = setup(['slack'], {
+      leftMs: () => left.ms,
+      attemptTimeoutMs: 4_000,
+    });
+    const reactor = notificationReactor({ notifier, clock, expiryWarningLead: 0, concurrency: 1 });
+    const failure = await reactor.react(facts(record)).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(NoticesNotSentError);
+    expect((failure as NoticesNotSentError).failed).toEqual([{ job: 'a', kind: 'pool-available', hop: 'a' }]);
+    expect(channels[0]?.attempts).toHaveLength(0);
+    // Lambda's retry, with a whole invocation ahead, sends it once.
+    left.ms = 30_000;
+    await reactor.react(facts(record));
+    await reactor.react(facts(record));
+    expect(channels[0]?.sent).toHaveLength(1);
   });
 
   it('never throws, even when every channel is down', async () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryError, permanentFailure, transientFailure } from '../../lib/notify/deliveryError';
-import { backoffMs, type RetryPolicy, withRetry } from '../../lib/notify/retry';
+import {
+  attemptFits,
+  backoffMs,
+  type DeliveryDeadline,
+  NOTICE_LOG_WRITES_MS,
+  type RetryPolicy,
+  withRetry,
+} from '../../lib/notify/retry';
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, waitBudgetMs: 1000 };
 
@@ -17,7 +24,7 @@ const failing = (errors: unknown[]) => {
   };
 };
 
-const run = async (errors: unknown[], p: RetryPolicy = policy) => {
+const run = async (errors: unknown[], p: RetryPolicy = policy, deadline?: DeliveryDeadline) => {
   const waits: number[] = [];
   const target = failing(errors);
   const result = await withRetry(target.attempt, p, {
@@ -25,6 +32,7 @@ const run = async (errors: unknown[], p: RetryPolicy = policy) => {
       waits.push(ms);
     },
     random: () => 1,
+    ...(deadline ? { deadline } : {}),
   });
   return { result, waits, calls: target.calls() };
 };
@@ -74,5 +82,51 @@ describe('withRetry', () => {
     const { result, waits } = await run([transientFailure('429', 700), transientFailure('429', 400)]);
     expect(waits).toEqual([700]);
     expect(!result.ok && result.error.message).toContain('exceeds the 300 ms left of the retry budget');
+  });
+
+  it("makes no retry that would not end, with the log's writes, before the invocation does", async () => {
+    // Each attempt takes no time here, so what is left only shrinks by the waits: after the first
+    // wait (100 ms), 1 ms less than the second retry needs.
+    let leftMs = 100 + 200 + 500 + NOTICE_LOG_WRITES_MS - 1;
+    const deadline: DeliveryDeadline = { leftMs: () => leftMs, attemptTimeoutMs: 500 };
+    const waits: number[] = [];
+    const target = failing([transientFailure('HTTP 503'), transientFailure('HTTP 503')]);
+    const result = await withRetry(target.attempt, policy, {
+      sleep: async (ms) => {
+        waits.push(ms);
+        leftMs -= ms;
+      },
+      random: () => 1,
+      deadline,
+    });
+    // The first retry (a 100 ms wait, a 500 ms attempt, the writes) fits; the second does not.
+    expect(waits).toEqual([100]);
+    expect(target.calls()).toBe(2);
+    expect(!result.ok && result.error.message).toBe(
+      'HTTP 503 (gave up: a retry after 200 ms would not end before the invocation does)',
+    );
+  });
+
+  it('retries as the policy says when the invocation has the time', async () => {
+    const { result, waits } = await run([transientFailure('a'), transientFailure('b')], policy, {
+      leftMs: () => 30_000,
+      attemptTimeoutMs: 4_000,
+    });
+    expect(result).toEqual({ ok: true, value: 'ok', attempts: 3 });
+    expect(waits).toEqual([100, 200]);
+  });
+});
+
+describe('attemptFits', () => {
+  it("asks for the wait, one attempt's timeout and the log's writes; no deadline, no bound", () => {
+    const deadline = (leftMs: number): DeliveryDeadline => ({
+      leftMs: () => leftMs,
+      attemptTimeoutMs: 4_000,
+    });
+    expect(attemptFits(deadline(4_000 + NOTICE_LOG_WRITES_MS))).toBe(true);
+    expect(attemptFits(deadline(4_000 + NOTICE_LOG_WRITES_MS - 1))).toBe(false);
+    expect(attemptFits(deadline(4_000 + NOTICE_LOG_WRITES_MS + 250), 250)).toBe(true);
+    expect(attemptFits(deadline(4_000 + NOTICE_LOG_WRITES_MS + 249), 250)).toBe(false);
+    expect(attemptFits(undefined, 60_000)).toBe(true);
   });
 });
