@@ -192,7 +192,7 @@ export const runningCostSection = (
     .sort((a, b) => b[1] - a[1])
     .map(([name, n]) => [name, thousands(n), per(n)]);
   const body = [
-    `Trace: mixed workload, ${run.days} days, ${thousands(run.jobs)} jobs; poolwarden swept ${thousands(run.sweeps)} times (once a virtual minute while any pool was Available).`,
+    `Trace: mixed workload, ${run.days} days, ${thousands(run.jobs)} jobs; poolwarden swept ${thousands(run.sweeps)} times (once a virtual minute, as deployed, pools or not).`,
     '',
     table(
       [

@@ -7,9 +7,11 @@ const T0 = Date.parse('2026-03-02T00:00:00Z');
 const at = (minutes: number) => T0 + minutes * MIN;
 
 describe('the local sweep schedule', () => {
-  it('every minute: sweeps at each minute while pools are Available, and after a delivery', () => {
+  it('every minute: sweeps at each minute, pools or not, as deployed', () => {
     const schedule = new SweepSchedule(T0, MIN, 'every-minute', 5 * MIN);
-    expect(schedule.isDue(at(1))).toBe(false);
+    // No pool Available and nothing delivered: the deployed sweep still runs, and reads the index.
+    expect(schedule.isDue(at(1))).toBe(true);
+    schedule.swept(at(1), { availablePools: 0, nextChangeAtMs: Number.POSITIVE_INFINITY });
     expect(schedule.nextAt()).toBe(at(2));
     schedule.noteChange(at(1) + 30_000);
     expect(schedule.isDue(at(2))).toBe(true);
@@ -67,7 +69,8 @@ describe('the local sweep schedule', () => {
     expect(nextEvent.nextAt()).toBe(at(4));
 
     const everyMinute = new SweepSchedule(T0, MIN, 'every-minute', 5 * MIN);
-    everyMinute.isDue(at(1));
+    expect(everyMinute.isDue(at(1))).toBe(true);
+    everyMinute.swept(at(1), { availablePools: 0, nextChangeAtMs: Number.POSITIVE_INFINITY });
     everyMinute.noteQuietChange(at(1) + 1);
     expect(everyMinute.isDue(at(2))).toBe(true);
   });

@@ -14,9 +14,9 @@ import type { ProcessOutcome } from '../../../lib/app/processJobStateChange';
  *   holds of the usage statistics first goes stale (`statsFreshUntilMs`: so that it is read again
  *   at the same instant as every minute; in between, events may have changed it). A sweep that
  *   read nothing again leaves no wake of its own 5 minutes on.
- * In `every-minute` timing it stops at each instant of the grid, as before; a sweep is skipped
- * only when no pool is Available and nothing was delivered since the last one (it would read
- * an empty index).
+ * In `every-minute` timing it sweeps at each instant of the grid, as deployed: a sweep with no
+ * pool Available and nothing delivered since the last one changes nothing, but it still reads the
+ * Available index, and the deployed sweep's requests are what that timing counts.
  */
 export type SweepTiming = 'next-event' | 'every-minute';
 
@@ -102,6 +102,7 @@ export class SweepSchedule {
     if (atMs !== this.next) return false;
     this.decidedAtMs = atMs;
     const due =
+      this.timing === 'every-minute' ||
       this.changed ||
       (this.pools > 0 && atMs >= this.wakeAtMs()) ||
       atMs >= this.reconcileAtMs() ||
