@@ -8,10 +8,12 @@ import { lambdaRuntime, lambdaSsmFetchData } from '../lib/wiring/lambdaRuntime';
  */
 export const createHandler = (buildRuntime: RuntimeBuilder, fetchData: Record<string, string> = {}) =>
   lambdaHandler('onJobStateChange', buildRuntime, fetchData, async (event: unknown, context, runtime) => {
-    runtime.noticesEndWithin(() => context.getRemainingTimeInMillis());
-    const outcome = await processJobStateChange(event, runtime.ingestDeps());
-    await runtime.sendOwedNotices(() => context.getRemainingTimeInMillis());
-    return outcome;
+    const remainingMs = () => context.getRemainingTimeInMillis();
+    return runtime.noticesEndWithin(remainingMs, async () => {
+      const outcome = await processJobStateChange(event, runtime.ingestDeps());
+      await runtime.sendOwedNotices(remainingMs);
+      return outcome;
+    });
   });
 
 export const handler = createHandler(lambdaRuntime, lambdaSsmFetchData());

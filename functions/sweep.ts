@@ -10,13 +10,9 @@ const asksToReconcile = (event: unknown): boolean =>
 /** Scheduled every minute: reconcile the Available pools of every account with SageMaker and apply the policy. */
 export const createHandler = (buildRuntime: RuntimeBuilder, fetchData: Record<string, string> = {}) =>
   lambdaHandler('sweep', buildRuntime, fetchData, async (event: unknown, context, runtime, telemetry) => {
-    runtime.noticesEndWithin(() => context.getRemainingTimeInMillis());
-    const report = await sweepAccounts(
-      runtime.sweepAccountsDeps(
-        () => context.getRemainingTimeInMillis(),
-        asksToReconcile(event),
-        scheduledAtMs(event),
-      ),
+    const remainingMs = () => context.getRemainingTimeInMillis();
+    const report = await runtime.noticesEndWithin(remainingMs, () =>
+      sweepAccounts(runtime.sweepAccountsDeps(remainingMs, asksToReconcile(event), scheduledAtMs(event))),
     );
     telemetry.info('sweep finished', { ...report });
     return report;

@@ -14,6 +14,11 @@ export interface NotificationReactorDeps {
   readonly expiryWarningLead: number | WarningLead;
   /** How many jobs' notices are sent at once (a sweep may report many pools). */
   readonly concurrency: number;
+  /**
+   * Told each notice that was neither claimed nor sent (the log refused the claim, or the
+   * invocation was ending), before the reactor fails: the container keeps it owed.
+   */
+  readonly onUnsent?: (notice: Notice) => void;
 }
 
 /** Notices of one job go out in order (the warning after the "available" message), jobs in parallel. */
@@ -59,7 +64,9 @@ export const notificationReactor = (deps: NotificationReactorDeps): FactReactor 
       await mapBounded(byJob(notices), deps.concurrency, async (group) => {
         for (const notice of group) {
           const outcome = await deps.notifier.notify(notice);
-          if (isOwed(outcome)) failed.push(outcome.key);
+          if (!isOwed(outcome)) continue;
+          failed.push(outcome.key);
+          deps.onUnsent?.(notice);
         }
       });
       if (failed.length > 0) throw new NoticesNotSentError(failed);

@@ -3,13 +3,14 @@ import type { Clock } from '../ports/clock';
 import type { Page } from '../ports/ledger';
 import type { Telemetry } from '../ports/telemetry';
 import { type DeliveryDeps, type DeliveryReport, deliverAll, describeFailures } from './deliver';
+import { attemptFits, type DeliveryDeadline } from './deliveryDeadline';
 import type { ChannelName, Envelope } from './envelope';
 import { renderNotice } from './messages/render';
 import { type Notice, noticeKey } from './notice';
 import type { NotificationChannel } from './notificationChannel';
 import type { Claim, DeadLetter, NoticeKey, NoticeState, NotificationLog } from './notificationLog';
 import { type RecipientRules, resolveRecipient } from './recipient';
-import { attemptFits, type DeliveryDeadline, type RetryPolicy, realSleep, type Sleep } from './retry';
+import { type RetryPolicy, realSleep, type Sleep } from './retry';
 
 /** A message that reached a channel: what `npm start` prints as the owners' timeline. */
 export interface SentNotification {
@@ -28,7 +29,7 @@ export interface NotifierDeps {
   readonly retry: RetryPolicy;
   /** How long a claim protects a notice being sent; then a retry may take it over. Longer than a Lambda invocation. */
   readonly leaseMs: number;
-  /** The end of the invocation a notice is sent in; absent: none (the CLI's replays). */
+  /** The end of the invocation a notice is sent in; absent: none (the CLI's replays, tests). */
   readonly deadline?: DeliveryDeadline;
   readonly sleep?: Sleep;
   readonly random?: () => number;

@@ -1,16 +1,21 @@
 import { OwedWork } from '../app/owedWork';
-import type { Notice } from './notice';
+import { type Notice, noticeKey } from './notice';
 import { isOwed, type Notifier } from './notifier';
 
 /**
  * The notices of actions (an expiry warning, a stop, an extension) that could not be claimed in
- * the notification log when they were decided (DynamoDB throttling): nothing was sent, so that
- * nothing is sent twice, and the decision is recorded, so no later sweep decides it again. They
+ * the notification log when they were decided (DynamoDB throttling), or not started because the
+ * invocation was ending (deliveryDeadline.ts): nothing was sent, so that nothing is sent twice,
+ * and the decision is recorded, so no later sweep decides it again. So are the notices of facts
+ * (a job's end, a pool available) that were not sent: an adoption's end is told once. They
  * are sent again at the container's next sweeps, within OwedWork's bounds; the log's claim keeps
  * them to one delivery. The event handler's container, which runs no sweep, sends what it keeps
  * after its next events (Runtime.sendOwedNotices). The Slack actions container keeps what it owes
  * unsent: its answer has 3 seconds, and a click's outcome goes to the clicker through response_url.
  */
+/** The notices whose message says a pool is Available now. */
+const TELLS_AN_AVAILABLE_POOL: ReadonlySet<Notice['kind']> = new Set(['pool-available', 'expiry-warning']);
+
 export class OwedNotices {
   private readonly work = new OwedWork<Notice>();
 
@@ -19,9 +24,19 @@ export class OwedNotices {
   }
 
   /**
-   * Sends each owed notice again; one the log still refuses stays owed. A warning of a pool not in
-   * `available` (one account's sweep reads its own pools) is not sent: it would warn of an end
-   * that came, or waits for its account's sweep.
+   * A notice of a fact that was neither claimed nor sent: kept under its own key, so that the
+   * facts told again (an event's retry, a sweep's owed facts) add no second copy.
+   */
+  keepUnsent(notice: Notice, nowMs: number): void {
+    const { job, kind, hop, occurrence } = noticeKey(notice);
+    this.work.keep(`notice\n${job}\n${kind}\n${hop}\n${occurrence ?? ''}`, notice, nowMs);
+  }
+
+  /**
+   * Sends each owed notice again; one the log still refuses stays owed. A warning or a "pool
+   * available" of a pool not in `available` (one account's sweep reads its own pools; the event
+   * handler reads none) is not sent: it would tell of a pool that ended, or waits for its
+   * account's sweep.
    */
   async sendAgain(
     notifier: Pick<Notifier, 'notify'>,
@@ -31,7 +46,9 @@ export class OwedNotices {
     keepGoing: () => boolean = () => true,
   ): Promise<void> {
     if (!keepGoing()) return;
-    const ready = (notice: Notice) => notice.kind !== 'expiry-warning' || available.has(notice.job.name);
+    // "Available until" and "ends in" are only true while the pool is: the sweep says which are.
+    const ready = (notice: Notice) =>
+      !TELLS_AN_AVAILABLE_POOL.has(notice.kind) || available.has(notice.job.name);
     for (const [key, notice] of this.work.due(nowMs, ready)) {
       if (!keepGoing()) return;
       if (!isOwed(await notifier.notify(notice))) this.work.settle(key);

@@ -1,3 +1,4 @@
+import { attemptFits, type DeliveryDeadline } from './deliveryDeadline';
 import { asDeliveryError, DeliveryError } from './deliveryError';
 
 /**
@@ -19,28 +20,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 2_000,
   waitBudgetMs: 8_000,
 };
-
-/**
- * Beside a notice's delivery, the notification log's writes: its claim before, its outcome after.
- * A delivery is only started, and a retry only made, when they still fit in the invocation.
- */
-export const NOTICE_LOG_WRITES_MS = 3_000;
-
-/**
- * The invocation a delivery runs in, when it has an end: an attempt is only made when it can run
- * to its timeout and still leave the log's writes their time (NOTICE_LOG_WRITES_MS), so that no
- * notice is cut off by the function's timeout with its outcome unwritten.
- */
-export interface DeliveryDeadline {
-  /** What is left of the invocation, in milliseconds. */
-  readonly leftMs: () => number;
-  /** How long one attempt may take (each channel's timeout). */
-  readonly attemptTimeoutMs: number;
-}
-
-/** Whether an attempt made after waiting `waitMs` would end, log writes included, before the deadline. */
-export const attemptFits = (deadline: DeliveryDeadline | undefined, waitMs = 0): boolean =>
-  !deadline || deadline.leftMs() >= waitMs + deadline.attemptTimeoutMs + NOTICE_LOG_WRITES_MS;
 
 /** The longest one delivery can take: every attempt running to its timeout, and every wait. */
 export const deliveryWorstCaseMs = (

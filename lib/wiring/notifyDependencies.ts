@@ -6,6 +6,7 @@ import { SlackWebhookChannel } from '../adapters/slack/slackWebhookChannel';
 import { snsClient } from '../adapters/sns/snsClient';
 import { SnsEmailChannel } from '../adapters/sns/snsEmailChannel';
 import type { FactReactor } from '../app/factReactor';
+import type { Notice } from '../notify/notice';
 import type { NotificationChannel } from '../notify/notificationChannel';
 import type { NotificationLog } from '../notify/notificationLog';
 import { notificationReactor } from '../notify/notificationReactor';
@@ -25,8 +26,10 @@ export interface NotifyWiring {
   readonly initialSecrets?: SlackSecrets;
   readonly onSent?: (sent: SentNotification) => void;
   readonly sleep?: Sleep;
-  /** What is left of the invocation a notice is sent in (retry.ts DeliveryDeadline); absent: no end. */
+  /** What is left of the invocation a notice is sent in (deliveryDeadline.ts); absent: no end. */
   readonly timeLeftMs?: () => number;
+  /** Told each notice of a fact that was neither claimed nor sent, for the container to keep owed. */
+  readonly onUnsent?: (notice: Notice) => void;
   /** How the SNS client sends; absent: over HTTPS to its endpoint. */
   readonly snsTransport?: ClientTransport;
   /** How the Slack webhook posts; absent: the global fetch. */
@@ -120,6 +123,7 @@ export const notifyDependencies = (
     clock: wiring.clock,
     expiryWarningLead: config.expiryWarningLeadSeconds,
     concurrency: config.concurrency,
+    ...(wiring.onUnsent ? { onUnsent: wiring.onUnsent } : {}),
   });
   return { notifier, reactor, slackSecrets };
 };

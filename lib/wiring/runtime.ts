@@ -34,10 +34,11 @@ import type { Policy } from '../domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
 import { reconcileWindowMs } from '../domain/reconcileWindow';
 import { noticeForAction } from '../notify/decisionNotices';
+import { attemptNeedMs, NOTICE_LOG_WRITES_MS } from '../notify/deliveryDeadline';
 import type { NotificationLog } from '../notify/notificationLog';
 import { isOwed, type SentNotification } from '../notify/notifier';
 import { OwedNotices } from '../notify/owedNotices';
-import { deliveryWorstCaseMs, NOTICE_LOG_WRITES_MS } from '../notify/retry';
+import { deliveryWorstCaseMs } from '../notify/retry';
 import type { SlackReplies } from '../notify/slackReplies';
 import type { SlackSecrets } from '../notify/slackSecrets';
 import { tellAsker } from '../notify/tellAsker';
@@ -148,13 +149,18 @@ const ACTION_METRICS: Record<DecisionOutcome, string> = {
 };
 export const actionMetric = (outcome: DecisionOutcome): string => ACTION_METRICS[outcome];
 
+/** What one pool's SageMaker calls and ledger writes take in the sweep, with room to spare. */
+const SWEEP_POOL_WORK_MS = 5_000;
+
 /**
  * What the sweep must have left of its invocation to start one more pool: its SageMaker calls
- * and writes, and room for its owner notice's retry waits. A notice never runs past the
- * invocation whatever this margin (noticesEndWithin): one that cannot end in time is owed.
+ * and writes, and room for its owner notice (one attempt and the log's writes, or the retry
+ * waits, whichever is longer). A notice never runs past the invocation whatever this margin
+ * (noticesEndWithin): one that cannot start in time is owed to a later sweep.
  */
 export const sweepSafetyMarginMs = (config: Pick<PoolwardenConfig, 'notify'>): number =>
-  5_000 + config.notify.retry.waitBudgetMs;
+  SWEEP_POOL_WORK_MS +
+  Math.max(config.notify.retry.waitBudgetMs, attemptNeedMs(config.notify.attemptTimeoutMs));
 
 /**
  * Everything a poolwarden function needs, built once per container: the AWS clients and
@@ -189,11 +195,15 @@ export class Runtime {
   private readonly acceptedStops = new AcceptedStops();
   /** The sweep container's facts its reactors failed on, told again at its next sweeps. */
   private readonly owedFacts = new OwedFacts();
-  /** The notices of actions its log refused, sent again at the container's next sweeps (or events). */
+  /**
+   * The notices it could not send (its log refused the claim, or its invocation was ending):
+   * those of actions, and in the sweep those of facts too; sent again at the container's next
+   * sweeps (or events).
+   */
   private readonly owedNotices = new OwedNotices();
   /** When the event handler's container may next send what it owes (sendOwedNotices). */
   private owedNoticesDueMs = Number.NEGATIVE_INFINITY;
-  /** What is left of the current invocation, for its notices (noticesEndWithin); undefined: no end. */
+  /** What is left of the invocation running, for its notices (noticesEndWithin); undefined: none. */
   private invocationLeftMs: (() => number) | undefined;
   /** Each account and region's reconciler (its schedule and how late its end events run): one per scope. */
   private readonly reconcilers = new Map<string, ReconcileDeps>();
@@ -245,6 +255,7 @@ export class Runtime {
       ...(options.initialSecrets ? { initialSecrets: options.initialSecrets } : {}),
       log: stores.notifications,
       timeLeftMs: () => this.invocationLeftMs?.() ?? Number.POSITIVE_INFINITY,
+      onUnsent: (notice) => this.owedNotices.keepUnsent(notice, this.clock.now()),
       ...(transport?.sns ? { snsTransport: transport.sns } : {}),
       ...(transport?.slackWebhook ? { slackFetch: transport.slackWebhook } : {}),
     });
@@ -299,13 +310,18 @@ export class Runtime {
     this.options.telemetry.count(IDLE_COST_METRIC, usd);
 
   /**
-   * The notices this invocation sends end within it: an attempt (its timeout, and the log's
+   * Runs an invocation whose notices end within it: an attempt (its timeout, and the log's
    * writes) is only started while `remainingMs` leaves it room, and a notice that cannot start is
-   * left unclaimed and owed (retry.ts DeliveryDeadline). The event handler and the sweep call it
-   * at their start; the Slack route, whose notices follow its answer, does not.
+   * left unclaimed and owed (deliveryDeadline.ts). The event handler and the sweep run in it; the
+   * Slack route, whose notices follow its answer, does not.
    */
-  noticesEndWithin(remainingMs: () => number): void {
+  async noticesEndWithin<T>(remainingMs: () => number, invocation: () => Promise<T>): Promise<T> {
     this.invocationLeftMs = remainingMs;
+    try {
+      return await invocation();
+    } finally {
+      this.invocationLeftMs = undefined;
+    }
   }
 
   /** Tells the owner about an action recorded for the first time, and whoever else listens. */

@@ -1,42 +1,67 @@
 import { describe, expect, it } from 'vitest';
 import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
 import { memoryStores } from '../../devtools/local/runtime/memoryStores';
+import { submissionOf } from '../../devtools/local/runtime/traceSubmission';
 import { VirtualClock } from '../../devtools/local/runtime/virtualClock';
+import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
 import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmulator';
 import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
-import type { ActionResult } from '../../lib/app/applyPoolAction';
+import { ReactorsFailedError } from '../../lib/app/factReactor';
+import { NOTICE_LOG_WRITES_MS } from '../../lib/notify/deliveryDeadline';
 import type { SentNotification } from '../../lib/notify/notifier';
-import { NOTICE_LOG_WRITES_MS } from '../../lib/notify/retry';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { Runtime } from '../../lib/wiring/runtime';
 import { CONTEXT_KEYS } from '../../lib/wiring/ssmParameters';
 import { lambdaContext } from '../support/lambdaContext';
-import { sampleAvailablePool } from '../support/sampleCriteria';
+import { traceOf } from '../support/opsWorld';
+import { policyOf } from '../support/sweepWorld';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 const MIN = 60_000;
 /** The default attempt timeout (POOLWARDEN_NOTIFY_ATTEMPT_TIMEOUT_MS). */
 const ATTEMPT_MS = 4_000;
+/** Less than one attempt and the log's writes: no notice can end in time. */
+const TOO_LITTLE_MS = ATTEMPT_MS + NOTICE_LOG_WRITES_MS - 1;
 const quiet: Telemetry = { info: () => {}, warn: () => {}, error: () => {}, count: () => {} };
 const WEBHOOK_URL = 'https://hooks.slack.com/services/T000/B000/test';
+/** Stop a pool the moment it is idle. */
+const STOP_AT_ONCE = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: 0s, outsideWorkingHours: 0s }
+  extend: { when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
+  keepAlive: { strategy: fixed }
+`);
+/** Keep every pool to its own keep-alive: no policy action, so the messages are the facts' alone. */
+const KEEP = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: off, outsideWorkingHours: off }
+  keepAlive: { strategy: fixed }
+`);
 
-/** An invocation of `functionName` with `leftMs` of it left, and the webhook URL middy fetched onto it. */
-const context = (functionName: string, leftMs: number) => ({
-  ...lambdaContext(functionName, () => leftMs),
+/** An invocation of `functionName` with `leftMs()` of it left, and the webhook URL middy fetched onto it. */
+const context = (functionName: string, leftMs: () => number) => ({
+  ...lambdaContext(functionName, leftMs),
   [CONTEXT_KEYS.slackWebhookUrl]: WEBHOOK_URL,
 });
 
 /**
- * A container's runtime: the ledger and notification log in memory, SageMaker the emulator in
- * process, Slack a webhook answered in process; and the notices it sent.
+ * One container's runtime over the SageMaker emulator (in process, in virtual time), the ledger and
+ * notification log in memory and a Slack webhook answered in process; what it sent and claimed.
+ * `describeTakesMs`: how long SageMaker takes to answer a DescribeTrainingJob (throttled, say).
  */
-const containerRuntime = () => {
+const world = (describeTakesMs = 0, policy = KEEP) => {
   const clock = new VirtualClock(T0);
   const emulator = new SageMakerEmulator({ clock, eventStyle: 'mixed', quotas: {} });
+  const events: TrainingJobStateChangeEvent[] = [];
+  emulator.subscribe((event) => events.push(event));
   const sent: SentNotification[] = [];
-  const claims: string[] = [];
+  const claimed: string[] = [];
   const stores = memoryStores();
   const runtime = new Runtime({
     config: loadConfig({
@@ -45,6 +70,7 @@ const containerRuntime = () => {
       POOLWARDEN_SLACK_WEBHOOK_URL_PARAM: '/poolwarden/test/slack-webhook-url',
     }),
     telemetry: quiet,
+    initialPolicy: policy,
     clock,
     pause: {
       until: async (atMs) => {
@@ -57,90 +83,161 @@ const containerRuntime = () => {
         get(target, property, receiver) {
           if (property !== 'claim') return Reflect.get(target, property, receiver);
           return (...args: Parameters<typeof target.claim>) => {
-            claims.push(args[0].kind);
+            claimed.push(`${args[0].job} ${args[0].kind}`);
             return target.claim(...args);
           };
         },
       }),
     },
     transport: {
-      sagemaker: inProcessTransport((request) =>
-        emulator.answer({
-          method: request.method,
-          target: request.headers['x-amz-target'],
-          body: request.body,
-        }),
-      ),
+      sagemaker: inProcessTransport(async (request) => {
+        const target = request.headers['x-amz-target'];
+        if (target?.endsWith('.DescribeTrainingJob')) clock.advanceTo(clock.now() + describeTakesMs);
+        return emulator.answer({ method: request.method, target, body: request.body });
+      }),
       slackWebhook: async () => new Response('ok', { status: 200 }),
     },
     onSent: (notification) => sent.push(notification),
   });
-  return { runtime, clock, sent, claims };
+  /** Runs the emulator to `atMs`, its jobs' events kept for the test to deliver. */
+  const runTo = (atMs: number) => {
+    for (let due = emulator.nextDueAt(); due !== undefined && due <= atMs; due = emulator.nextDueAt()) {
+      clock.advanceTo(due);
+      emulator.advanceTo(due);
+    }
+    clock.advanceTo(atMs);
+    emulator.advanceTo(atMs);
+  };
+  const submit = (name: string, keepAliveSeconds: number) => {
+    const [job] = traceOf([
+      {
+        name,
+        submitAt: new Date(clock.now()).toISOString(),
+        owner: 'alice',
+        team: 'vision',
+        keepAliveSeconds,
+      },
+    ]);
+    if (!job) throw new Error('one job');
+    emulator.submit(submissionOf(job));
+  };
+  const sentKinds = () => sent.map((s) => `${s.key.job} ${s.key.kind}`);
+  return { runtime, clock, emulator, events, sent, sentKinds, claimed, runTo, submit };
 };
 
-/** A policy stop, recorded for the first time: its owner notice follows. */
-const stopped: ActionResult = {
-  decision: {
-    job: 'train-a',
-    poolId: 'train-a',
-    atMs: T0,
-    action: 'stop',
-    actor: 'policy:test',
-    reason: 'idle',
-    dryRun: false,
-    outcome: 'applied',
-    dedupeKey: 'stop#1',
-  },
-  firstTime: true,
-  record: sampleAvailablePool('train-a', T0),
-  facts: [],
-};
+const isEnd = (event: TrainingJobStateChangeEvent) => event.detail.TrainingJobStatus === 'Completed';
 
-/** Less than one attempt and the log's writes: a notice cannot end in time. */
-const TOO_LITTLE_MS = ATTEMPT_MS + NOTICE_LOG_WRITES_MS - 1;
+describe("a function's notices end within its invocation (the emulator in process, virtual time)", () => {
+  it('the event handler sends no notice it has no time for, claims none, and fails: Lambda’s retry sends it once', async () => {
+    const w = world();
+    const handler = createJobStateChangeHandler(() => w.runtime);
+    w.submit('train-a', 3600);
+    w.runTo(T0 + 30 * MIN);
+    const end = w.events.find(isEnd);
+    if (!end) throw new Error('the job ended');
+    for (const event of w.events.filter((e) => !isEnd(e)))
+      await handler(
+        event,
+        context('onJobStateChange', () => 30_000),
+      );
 
-describe("a function's notices end within its invocation", () => {
-  it('the event handler leaves a notice it has no time for unclaimed and owed, and sends it after a later event, once', async () => {
-    const { runtime, clock, sent, claims } = containerRuntime();
-    const handler = createJobStateChangeHandler(() => runtime);
-    // An event whose handling decided a stop with too little of its invocation left.
-    await handler({ source: 'not-sagemaker' }, context('onJobStateChange', TOO_LITTLE_MS));
-    await runtime.onAction(stopped);
-    expect(sent).toHaveLength(0);
-    expect(claims).toEqual([]); // nothing claimed: no lease for a later invocation to wait out
+    // The end arrives with too little of its invocation left for the "pool available" message.
+    const failure = await handler(
+      end,
+      context('onJobStateChange', () => TOO_LITTLE_MS),
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ReactorsFailedError);
+    expect(w.sentKinds()).toEqual([]);
+    expect(w.claimed).toEqual([]); // no claim held for a later try to wait out
 
-    clock.advanceTo(T0 + MIN);
-    await handler({ source: 'not-sagemaker' }, context('onJobStateChange', 30_000));
-    expect(sent.map((s) => [s.key.job, s.key.kind])).toEqual([['train-a', 'pool-stopped']]);
-    clock.advanceTo(T0 + 2 * MIN);
-    await handler({ source: 'not-sagemaker' }, context('onJobStateChange', 30_000));
-    expect(sent).toHaveLength(1);
+    // Lambda's retry, a minute later with its whole invocation ahead; then a duplicate.
+    w.clock.advanceTo(w.clock.now() + MIN);
+    await handler(
+      end,
+      context('onJobStateChange', () => 30_000),
+    );
+    await handler(
+      end,
+      context('onJobStateChange', () => 30_000),
+    );
+    expect(w.sentKinds()).toEqual(['train-a pool-available']);
   });
 
-  it('the sweep leaves it owed to its next sweep, which sends it once', async () => {
-    const { runtime, clock, sent, claims } = containerRuntime();
-    const sweep = createSweepHandler(() => runtime);
-    await sweep({}, context('sweep', TOO_LITTLE_MS));
-    await runtime.onAction(stopped);
-    expect(sent).toHaveLength(0);
-    expect(claims).toEqual([]);
+  it('a "pool available" it could not send is not sent once the policy stopped the pool: the retry tells the end', async () => {
+    const w = world(0, STOP_AT_ONCE);
+    const handler = createJobStateChangeHandler(() => w.runtime);
+    w.submit('train-d', 3600);
+    w.runTo(T0 + 30 * MIN);
+    const end = w.events.find(isEnd);
+    if (!end) throw new Error('the job ended');
+    for (const event of w.events.filter((e) => !isEnd(e)))
+      await handler(
+        event,
+        context('onJobStateChange', () => 30_000),
+      );
+    // Both the "pool available" and the stop's notice find too little time; the stop is done.
+    await expect(
+      handler(
+        end,
+        context('onJobStateChange', () => TOO_LITTLE_MS),
+      ),
+    ).rejects.toThrow(ReactorsFailedError);
+    expect(w.sentKinds()).toEqual([]);
+    w.clock.advanceTo(w.clock.now() + MIN);
+    await handler(
+      end,
+      context('onJobStateChange', () => 30_000),
+    );
+    expect(w.sentKinds()).toEqual(['train-d job-ended', 'train-d pool-stopped']);
+  });
 
-    clock.advanceTo(T0 + MIN);
-    await sweep({}, context('sweep', 58_000));
-    expect(sent.map((s) => [s.key.job, s.key.kind])).toEqual([['train-a', 'pool-stopped']]);
-    clock.advanceTo(T0 + 2 * MIN);
-    await sweep({}, context('sweep', 58_000));
-    expect(sent).toHaveLength(1);
+  it("the sweep keeps the notice of an adoption that SageMaker's slow answer left no time for, and its next sweep sends it once", async () => {
+    // Each describe takes 8 s: a pool started with the sweep's 13 s margin left has 5 s after it.
+    const w = world(8_000);
+    const onEvent = createJobStateChangeHandler(() => w.runtime);
+    const sweep = createSweepHandler(() => w.runtime);
+    // No keep-alive, so no pool: its end is told by "job ended", which no owed pool brings back.
+    w.submit('train-b', 0);
+    w.runTo(T0 + 30 * MIN);
+    for (const event of w.events.filter((e) => !isEnd(e)))
+      await onEvent(
+        event,
+        context('onJobStateChange', () => 30_000),
+      );
+    // The end event is lost: the sweep's reconcile finds the end and adopts it.
+    const endsAtMs = w.clock.now() + 14_000;
+    await sweep(
+      {},
+      context('sweep', () => endsAtMs - w.clock.now()),
+    );
+    expect(w.sentKinds()).toEqual([]);
+    expect(w.claimed).toEqual([]);
+
+    w.clock.advanceTo(w.clock.now() + MIN);
+    const nextEndsAtMs = w.clock.now() + 58_000;
+    await sweep(
+      {},
+      context('sweep', () => nextEndsAtMs - w.clock.now()),
+    );
+    w.clock.advanceTo(w.clock.now() + MIN);
+    const thirdEndsAtMs = w.clock.now() + 58_000;
+    await sweep(
+      {},
+      context('sweep', () => thirdEndsAtMs - w.clock.now()),
+    );
+    expect(w.sentKinds()).toEqual(['train-b job-ended']);
   });
 
   it('a notice that fits is sent at once, as before', async () => {
-    const { runtime, sent } = containerRuntime();
-    const handler = createJobStateChangeHandler(() => runtime);
-    await handler(
-      { source: 'not-sagemaker' },
-      context('onJobStateChange', ATTEMPT_MS + NOTICE_LOG_WRITES_MS),
-    );
-    await runtime.onAction(stopped);
-    expect(sent.map((s) => s.key.kind)).toEqual(['pool-stopped']);
+    const w = world();
+    const handler = createJobStateChangeHandler(() => w.runtime);
+    w.submit('train-c', 3600);
+    w.runTo(T0 + 30 * MIN);
+    for (const event of w.events)
+      await handler(
+        event,
+        context('onJobStateChange', () => ATTEMPT_MS + NOTICE_LOG_WRITES_MS),
+      );
+    expect(w.sentKinds()).toEqual(['train-c pool-available']);
   });
 });

@@ -4,6 +4,7 @@ import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
+import { type DeliveryDeadline, NOTICE_LOG_WRITES_MS } from '../../lib/notify/deliveryDeadline';
 import { type DeliveryError, permanentFailure, transientFailure } from '../../lib/notify/deliveryError';
 import type { ChannelName, Envelope } from '../../lib/notify/envelope';
 import type { RenderedMessage } from '../../lib/notify/messages/draft';
@@ -12,7 +13,7 @@ import type { NotificationChannel } from '../../lib/notify/notificationChannel';
 import { NoticesNotSentError, notificationReactor } from '../../lib/notify/notificationReactor';
 import { Notifier, type SentNotification } from '../../lib/notify/notifier';
 import type { Recipient } from '../../lib/notify/recipient';
-import { type DeliveryDeadline, NOTICE_LOG_WRITES_MS, type RetryPolicy } from '../../lib/notify/retry';
+import type { RetryPolicy } from '../../lib/notify/retry';
 import type { LogFields, Telemetry } from '../../lib/ports/telemetry';
 import { sampleSnapshot } from '../support/sampleCriteria';
 
@@ -372,11 +373,20 @@ describe('notificationReactor', () => {
       leftMs: () => left.ms,
       attemptTimeoutMs: 4_000,
     });
-    const reactor = notificationReactor({ notifier, clock, expiryWarningLead: 0, concurrency: 1 });
+    const unsent: Notice[] = [];
+    const reactor = notificationReactor({
+      notifier,
+      clock,
+      expiryWarningLead: 0,
+      concurrency: 1,
+      onUnsent: (notice) => unsent.push(notice),
+    });
     const failure = await reactor.react(facts(record)).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(NoticesNotSentError);
     expect((failure as NoticesNotSentError).failed).toEqual([{ job: 'a', kind: 'pool-available', hop: 'a' }]);
     expect(channels[0]?.attempts).toHaveLength(0);
+    // The container keeps it owed too (the sweep's owed facts hold only pools available).
+    expect(unsent.map((n) => [n.job.name, n.kind])).toEqual([['a', 'pool-available']]);
     // Lambda's retry, with a whole invocation ahead, sends it once.
     left.ms = 30_000;
     await reactor.react(facts(record));

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { type DeliveryDeadline, NOTICE_LOG_WRITES_MS } from '../../lib/notify/deliveryDeadline';
 import { DeliveryError, permanentFailure, transientFailure } from '../../lib/notify/deliveryError';
-import {
-  attemptFits,
-  backoffMs,
-  type DeliveryDeadline,
-  NOTICE_LOG_WRITES_MS,
-  type RetryPolicy,
-  withRetry,
-} from '../../lib/notify/retry';
+import { backoffMs, type RetryPolicy, withRetry } from '../../lib/notify/retry';
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, waitBudgetMs: 1000 };
 
@@ -114,19 +108,5 @@ describe('withRetry', () => {
     });
     expect(result).toEqual({ ok: true, value: 'ok', attempts: 3 });
     expect(waits).toEqual([100, 200]);
-  });
-});
-
-describe('attemptFits', () => {
-  it("asks for the wait, one attempt's timeout and the log's writes; no deadline, no bound", () => {
-    const deadline = (leftMs: number): DeliveryDeadline => ({
-      leftMs: () => leftMs,
-      attemptTimeoutMs: 4_000,
-    });
-    expect(attemptFits(deadline(4_000 + NOTICE_LOG_WRITES_MS))).toBe(true);
-    expect(attemptFits(deadline(4_000 + NOTICE_LOG_WRITES_MS - 1))).toBe(false);
-    expect(attemptFits(deadline(4_000 + NOTICE_LOG_WRITES_MS + 250), 250)).toBe(true);
-    expect(attemptFits(deadline(4_000 + NOTICE_LOG_WRITES_MS + 249), 250)).toBe(false);
-    expect(attemptFits(undefined, 60_000)).toBe(true);
   });
 });

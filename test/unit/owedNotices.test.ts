@@ -41,6 +41,35 @@ describe('OwedNotices', () => {
     expect(owed.size).toBe(0);
   });
 
+  it('owes still a notice the notifier left for a later invocation (deferred)', async () => {
+    const owed = new OwedNotices();
+    owed.keep('warn#a', warning('a'), T0);
+    let deferring = true;
+    const sent: string[] = [];
+    const notifier = {
+      notify: async (notice: Notice): Promise<NotifyOutcome> => {
+        const key = { job: notice.job.name, kind: notice.kind, hop: notice.job.name };
+        if (deferring) return { kind: 'deferred', key };
+        sent.push(notice.job.name);
+        return { kind: 'sent', key, channels: ['slack'] };
+      },
+    };
+    await owed.sendAgain(notifier, T0 + MIN, new Set(['a']));
+    expect(owed.size).toBe(1);
+    deferring = false;
+    await owed.sendAgain(notifier, T0 + 2 * MIN, new Set(['a']));
+    expect(sent).toEqual(['a']);
+    expect(owed.size).toBe(0);
+  });
+
+  it('keeps an unsent notice of a fact once, however often the fact is told again', () => {
+    const owed = new OwedNotices();
+    const ended = { kind: 'job-ended', job: warning('a').job } as Notice;
+    owed.keepUnsent(ended, T0);
+    owed.keepUnsent(ended, T0 + MIN);
+    expect(owed.size).toBe(1);
+  });
+
   it('sends nothing while the sweep has no time to spare, and owes it still', async () => {
     const owed = new OwedNotices();
     owed.keep('warn#a', warning('a'), T0);
