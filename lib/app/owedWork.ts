@@ -28,6 +28,11 @@ export class OwedWork<T> {
     if (this.owed.size > MOST_OWED && oldest !== undefined) this.owed.delete(oldest);
   }
 
+  /** Kept unless it is owed already: then its tries and its age stand. */
+  keepOnce(key: string, item: T, nowMs: number): void {
+    if (!this.owed.has(key)) this.keep(key, item, nowMs);
+  }
+
   /**
    * What to try now: the items `ready` picks (the others wait, their pool not in this sweep's
    * read), each counted as tried; items owed too long or tried too often are forgotten.

@@ -557,9 +557,20 @@ const react = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<voi
   if (failed.length > 0) deps.owedFacts?.keep(failed, facts, deps.clock.now());
 };
 
+/**
+ * Whether an owner may still take the pool: Available, not being stopped or acted on, not past
+ * its expiry. Only of such a pool is an owed "available" or expiry warning still true.
+ */
+const stillOffered = (pool: JobRecord, nowMs: number): boolean =>
+  pool.pool?.status === 'Available' &&
+  !isStopping(pool) &&
+  pool.pendingAction === undefined &&
+  (pool.pool.expiresAtMs === undefined || pool.pool.expiresAtMs > nowMs);
+
 /** Tells the reactors again what they failed on in earlier sweeps of this container (owedFacts.ts). */
 const tellOwed = async (deps: SweepDeps, pools: readonly JobRecord[]): Promise<void> => {
-  const available = new Set(pools.map((pool) => pool.name));
+  const nowMs = deps.clock.now();
+  const available = new Set(pools.filter((pool) => stillOffered(pool, nowMs)).map((pool) => pool.name));
   // What is owed never takes the time the pools need: it waits for a later sweep.
   const keepGoing = () => deps.remainingMs() >= 2 * deps.safetyMarginMs;
   await deps.sendOwedNotices?.(available, keepGoing).catch((error: unknown) => {
@@ -567,7 +578,7 @@ const tellOwed = async (deps: SweepDeps, pools: readonly JobRecord[]): Promise<v
   });
   const owed = deps.owedFacts;
   if (!owed || owed.size === 0) return;
-  for (const [name, facts] of owed.due(available, deps.clock.now())) {
+  for (const [name, facts] of owed.due(available, nowMs)) {
     const reactor = deps.reactors.find((r) => r.name === name);
     if (!reactor || !keepGoing()) continue;
     try {

@@ -7,6 +7,7 @@ import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker
 import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmulator';
 import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
+import type { ActionResult } from '../../lib/app/applyPoolAction';
 import { ReactorsFailedError } from '../../lib/app/factReactor';
 import { NOTICE_LOG_WRITES_MS } from '../../lib/notify/deliveryDeadline';
 import type { SentNotification } from '../../lib/notify/notifier';
@@ -16,6 +17,7 @@ import { Runtime } from '../../lib/wiring/runtime';
 import { CONTEXT_KEYS } from '../../lib/wiring/ssmParameters';
 import { lambdaContext } from '../support/lambdaContext';
 import { traceOf } from '../support/opsWorld';
+import { sampleAvailablePool } from '../support/sampleCriteria';
 import { policyOf } from '../support/sweepWorld';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
@@ -125,6 +127,24 @@ const world = (describeTakesMs = 0, policy = KEEP) => {
   return { runtime, clock, emulator, events, sent, sentKinds, claimed, runTo, submit };
 };
 
+/** A policy stop, recorded for the first time: its owner notice follows. */
+const stopped: ActionResult = {
+  decision: {
+    job: 'train-z',
+    poolId: 'train-z',
+    atMs: T0,
+    action: 'stop',
+    actor: 'policy:test',
+    reason: 'idle',
+    dryRun: false,
+    outcome: 'applied',
+    dedupeKey: 'stop#1',
+  },
+  firstTime: true,
+  record: sampleAvailablePool('train-z', T0),
+  facts: [],
+};
+
 const isEnd = (event: TrainingJobStateChangeEvent) => event.detail.TrainingJobStatus === 'Completed';
 
 describe("a function's notices end within its invocation (the emulator in process, virtual time)", () => {
@@ -226,6 +246,76 @@ describe("a function's notices end within its invocation (the emulator in proces
       context('sweep', () => thirdEndsAtMs - w.clock.now()),
     );
     expect(w.sentKinds()).toEqual(['train-b job-ended']);
+  });
+
+  it('the sweep never announces, from what it owes, a pool the policy is stopping', async () => {
+    const w = world(8_000, STOP_AT_ONCE);
+    const onEvent = createJobStateChangeHandler(() => w.runtime);
+    const sweep = createSweepHandler(() => w.runtime);
+    w.submit('train-e', 3600);
+    w.runTo(T0 + 30 * MIN);
+    for (const event of w.events.filter((e) => !isEnd(e)))
+      await onEvent(
+        event,
+        context('onJobStateChange', () => 30_000),
+      );
+    // The end event is lost; the adoption's "pool available" and its stop's notice find no time.
+    const endsAtMs = w.clock.now() + 14_000;
+    await sweep(
+      {},
+      context('sweep', () => endsAtMs - w.clock.now()),
+    );
+    expect(w.sentKinds()).toEqual([]);
+    for (let minute = 1; minute <= 3; minute++) {
+      w.clock.advanceTo(w.clock.now() + MIN);
+      const untilMs = w.clock.now() + 58_000;
+      await sweep(
+        {},
+        context('sweep', () => untilMs - w.clock.now()),
+      );
+    }
+    // Stopped at once: its owner hears that, never "available until" after it.
+    expect(w.sentKinds()).toEqual(['train-e pool-stopped']);
+  });
+
+  it('the sweep never announces, from what it owes, a pool past its expiry', async () => {
+    const w = world(8_000);
+    const onEvent = createJobStateChangeHandler(() => w.runtime);
+    const sweep = createSweepHandler(() => w.runtime);
+    // 20 minutes of keep-alive after an end at about 12:12: the pool expires at about 12:32.
+    w.submit('train-f', 1200);
+    w.runTo(T0 + 30 * MIN);
+    for (const event of w.events.filter((e) => !isEnd(e)))
+      await onEvent(
+        event,
+        context('onJobStateChange', () => 30_000),
+      );
+    const endsAtMs = w.clock.now() + 14_000;
+    await sweep(
+      {},
+      context('sweep', () => endsAtMs - w.clock.now()),
+    );
+    expect(w.sentKinds()).toEqual([]);
+    // The next sweep comes after the pool's expiry (a sweep cut short, a throttled minute).
+    w.runTo(T0 + 45 * MIN);
+    const untilMs = w.clock.now() + 58_000;
+    await sweep(
+      {},
+      context('sweep', () => untilMs - w.clock.now()),
+    );
+    expect(w.sentKinds().filter((k) => k.endsWith('pool-available'))).toEqual([]);
+  });
+
+  it('a notice sent after the invocation ended is not bound by its deadline', async () => {
+    const w = world();
+    const handler = createJobStateChangeHandler(() => w.runtime);
+    await handler(
+      { source: 'not-sagemaker' },
+      context('onJobStateChange', () => TOO_LITTLE_MS),
+    );
+    // The CLI's or a test's notice, outside any invocation: the last one's deadline is gone.
+    await w.runtime.onAction(stopped);
+    expect(w.sentKinds()).toEqual(['train-z pool-stopped']);
   });
 
   it('a notice that fits is sent at once, as before', async () => {

@@ -62,12 +62,24 @@ describe('OwedNotices', () => {
     expect(owed.size).toBe(0);
   });
 
-  it('keeps an unsent notice of a fact once, however often the fact is told again', () => {
+  it('keeps an unsent notice of a fact once: told again, it neither adds a copy nor starts its tries over', async () => {
     const owed = new OwedNotices();
     const ended = { kind: 'job-ended', job: warning('a').job } as Notice;
+    const never = notifier(Number.POSITIVE_INFINITY);
     owed.keepUnsent(ended, T0);
-    owed.keepUnsent(ended, T0 + MIN);
+    for (let i = 1; i <= 14; i++) await owed.sendAgain(never, T0 + i, new Set());
+    owed.keepUnsent(ended, T0 + 20);
     expect(owed.size).toBe(1);
+    await owed.sendAgain(never, T0 + 21, new Set());
+    await owed.sendAgain(never, T0 + 22, new Set());
+    expect(owed.size).toBe(0); // fifteen tries, counted from the first
+  });
+
+  it('keeps no unsent "available" or warning: their facts are told again, built from the pool as it is then', () => {
+    const owed = new OwedNotices();
+    owed.keepUnsent(warning('a'), T0);
+    owed.keepUnsent({ kind: 'pool-available', job: warning('a').job } as unknown as Notice, T0);
+    expect(owed.size).toBe(0);
   });
 
   it('sends nothing while the sweep has no time to spare, and owes it still', async () => {
