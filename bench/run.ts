@@ -578,7 +578,9 @@ Where a target above is missed, what the profiles say and what would close it:
   which 10,141 the sweeps' reads of byExpiry). Counting only the statistics the sweep itself read was
   tried and gave more sweeps (1,558): a wake for something another read left fresh also
   refreshes, at one instant, what would otherwise go stale at several. Results identical to a
-  sweep every minute on the bundled week and six generated weeks of every workload (example
+  sweep every minute (the every-minute timing of then, which skipped the minutes with no pool
+  Available; test/integration/localStack.test.ts compares next-event with a sweep at every minute
+  on a generated trace) on the bundled week and six generated weeks of every workload (example
   and built-in policies), and to before under \`--chaos\` and with every fault as \`local\` runs them
   (where catch-up listings sweep every minute anyway). In the reconcile section's fault runs with a
   fixed period the figures moved (30 min: 24.3 → 11.2 % over calm; 60 min: 10.7 → 13.2 %): fewer

@@ -294,8 +294,8 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       | undefined;
     const noteChange = (atMs: number, touches: boolean) => {
       if (flight) flight.changes.push({ atMs, touches });
+      // An event that told no pool fact changes no sweep's decision (sweepSchedule.ts).
       else if (touches) schedule.noteChange(atMs);
-      else schedule.noteQuietChange(atMs);
     };
     slackActions = await startSlackActionsServer(
       async (...args: Parameters<typeof slackActionsHandler>) => {

@@ -51,6 +51,11 @@ export class OwedWork<T> {
     return due;
   }
 
+  /** Everything owed, by key, oldest first; nothing counted as tried. */
+  entries(): Array<readonly [string, T]> {
+    return [...this.owed].map(([key, owed]) => [key, owed.item] as const);
+  }
+
   /** Done at last: owed no more. */
   settle(key: string): void {
     this.owed.delete(key);

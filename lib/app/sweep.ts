@@ -558,12 +558,14 @@ const react = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<voi
 };
 
 /**
- * Whether an owner may still take the pool: Available, not being stopped or acted on, not past
- * its expiry. Only of such a pool is an owed "available" or expiry warning still true.
+ * Whether an owner may still take the pool: Available, not being stopped or acted on, not
+ * presumed taken by a job, not past its expiry. Only of such a pool is an owed "available" or
+ * expiry warning still true.
  */
 const stillOffered = (pool: JobRecord, nowMs: number): boolean =>
   pool.pool?.status === 'Available' &&
   !isStopping(pool) &&
+  !isPresumedTaken(pool) &&
   pool.pendingAction === undefined &&
   (pool.pool.expiresAtMs === undefined || pool.pool.expiresAtMs > nowMs);
 
@@ -573,24 +575,46 @@ const tellOwed = async (deps: SweepDeps, pools: readonly JobRecord[]): Promise<v
   const available = new Set(pools.filter((pool) => stillOffered(pool, nowMs)).map((pool) => pool.name));
   // What is owed never takes the time the pools need: it waits for a later sweep.
   const keepGoing = () => deps.remainingMs() >= 2 * deps.safetyMarginMs;
+  const owed = deps.owedFacts;
+  // A pool this sweep reads that is no longer offered: its "available" would be untrue, but the
+  // job's end it also told is still owed (a "job ended", whose claim the log refuses if the
+  // "available" went out after all). Told from the pool as read now, first: the end came first.
+  if (owed && owed.size > 0) {
+    const read = new Map(pools.map((pool) => [pool.name, pool]));
+    const lapsed = owed.lapsed(new Set([...read.keys()].filter((name) => !available.has(name))));
+    for (const [name, facts] of lapsed) {
+      const ends = facts.map((f): LedgerFact => ({ kind: 'job-ended', job: read.get(f.job.name) ?? f.job }));
+      if (await tellAgain(deps, name, ends, keepGoing)) owed.told(name, facts);
+    }
+  }
   await deps.sendOwedNotices?.(available, keepGoing).catch((error: unknown) => {
     deps.telemetry.error('could not send the notices owed', { error: errorMessage(error) });
   });
-  const owed = deps.owedFacts;
   if (!owed || owed.size === 0) return;
   for (const [name, facts] of owed.due(available, nowMs)) {
-    const reactor = deps.reactors.find((r) => r.name === name);
-    if (!reactor || !keepGoing()) continue;
-    try {
-      await reactor.react(facts);
-      owed.told(name, facts);
-    } catch (error) {
-      deps.telemetry.error('a reactor failed again on what it was owed', {
-        reactor: name,
-        error: errorMessage(error),
-      });
-      deps.telemetry.count('ReactorFailures');
-    }
+    if (await tellAgain(deps, name, facts, keepGoing)) owed.told(name, facts);
+  }
+};
+
+/** Tells one reactor again what it is owed; whether it took it. */
+const tellAgain = async (
+  deps: SweepDeps,
+  name: string,
+  facts: readonly LedgerFact[],
+  keepGoing: () => boolean,
+): Promise<boolean> => {
+  const reactor = deps.reactors.find((r) => r.name === name);
+  if (!reactor || !keepGoing()) return false;
+  try {
+    await reactor.react(facts);
+    return true;
+  } catch (error) {
+    deps.telemetry.error('a reactor failed again on what it was owed', {
+      reactor: name,
+      error: errorMessage(error),
+    });
+    deps.telemetry.count('ReactorFailures');
+    return false;
   }
 };
 

@@ -39,8 +39,9 @@ export class OwedNotices {
 
   /**
    * Sends each owed notice again; one the log still refuses stays owed. A warning of a pool not in
-   * `available` (one account's sweep reads its own pools; the event handler reads none) is not
-   * sent: it would warn of an end that came, or waits for its account's sweep.
+   * `available` (one account's sweep reads its own pools; the event handler reads none), or of an
+   * end already past, is not sent: it would warn of an end that came, or waits for its account's
+   * sweep.
    */
   async sendAgain(
     notifier: Pick<Notifier, 'notify'>,
@@ -50,7 +51,8 @@ export class OwedNotices {
     keepGoing: () => boolean = () => true,
   ): Promise<void> {
     if (!keepGoing()) return;
-    const ready = (notice: Notice) => notice.kind !== 'expiry-warning' || available.has(notice.job.name);
+    const ready = (notice: Notice) =>
+      notice.kind !== 'expiry-warning' || (available.has(notice.job.name) && notice.expiresAtMs > nowMs);
     for (const [key, notice] of this.work.due(nowMs, ready)) {
       if (!keepGoing()) return;
       if (!isOwed(await notifier.notify(notice))) this.work.settle(key);

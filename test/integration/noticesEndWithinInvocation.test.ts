@@ -274,8 +274,8 @@ describe("a function's notices end within its invocation (the emulator in proces
         context('sweep', () => untilMs - w.clock.now()),
       );
     }
-    // Stopped at once: its owner hears that, never "available until" after it.
-    expect(w.sentKinds()).toEqual(['train-e pool-stopped']);
+    // Stopped at once: its owner hears of the end and the stop, never "available until" after it.
+    expect(w.sentKinds()).toEqual(['train-e job-ended', 'train-e pool-stopped']);
   });
 
   it('the sweep never announces, from what it owes, a pool past its expiry', async () => {
@@ -303,7 +303,41 @@ describe("a function's notices end within its invocation (the emulator in proces
       {},
       context('sweep', () => untilMs - w.clock.now()),
     );
-    expect(w.sentKinds().filter((k) => k.endsWith('pool-available'))).toEqual([]);
+    // The end it told is told still, as "job ended".
+    expect(w.sentKinds()).toEqual(['train-f job-ended']);
+  });
+
+  it('the sweep never announces, from what it owes, a pool a starting job was presumed to take', async () => {
+    const w = world(8_000);
+    const onEvent = createJobStateChangeHandler(() => w.runtime);
+    const sweep = createSweepHandler(() => w.runtime);
+    w.submit('train-p', 3600);
+    w.runTo(T0 + 30 * MIN);
+    const deliver = async (events: readonly TrainingJobStateChangeEvent[]) => {
+      for (const event of events)
+        await onEvent(
+          event,
+          context('onJobStateChange', () => 30_000),
+        );
+    };
+    await deliver(w.events.filter((e) => !isEnd(e)));
+    const endsAtMs = w.clock.now() + 14_000;
+    await sweep(
+      {},
+      context('sweep', () => endsAtMs - w.clock.now()),
+    );
+    expect(w.sentKinds()).toEqual([]);
+    // A job of the same key starts on the pool; its start event presumes the pool taken.
+    w.events.length = 0;
+    w.submit('train-q', 3600);
+    w.runTo(w.clock.now() + 3 * MIN);
+    await deliver(w.events.filter((e) => !isEnd(e)));
+    const untilMs = w.clock.now() + 58_000;
+    await sweep(
+      {},
+      context('sweep', () => untilMs - w.clock.now()),
+    );
+    expect(w.sentKinds()).toEqual(['train-p job-ended']);
   });
 
   it('a notice sent after the invocation ended is not bound by its deadline', async () => {

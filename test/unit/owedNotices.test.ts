@@ -10,7 +10,7 @@ const MIN = 60_000;
 const warning = (name: string): Notice => {
   const job = sampleAvailablePool(name, T0).job;
   if (!job) throw new Error('the sample has its job');
-  return { kind: 'expiry-warning', job, poolEndsAtMs: T0 + 10 * MIN } as unknown as Notice;
+  return { kind: 'expiry-warning', job, expiresAtMs: T0 + 100 * MIN } as unknown as Notice;
 };
 
 /** A notifier whose log refuses the first `refusals` claims. */
@@ -80,6 +80,14 @@ describe('OwedNotices', () => {
     owed.keepUnsent(warning('a'), T0);
     owed.keepUnsent({ kind: 'pool-available', job: warning('a').job } as unknown as Notice, T0);
     expect(owed.size).toBe(0);
+  });
+
+  it('sends no warning of an end already past', async () => {
+    const owed = new OwedNotices();
+    owed.keep('warn#a', { ...warning('a'), expiresAtMs: T0 + 10 * MIN } as Notice, T0);
+    const sending = notifier(0);
+    await owed.sendAgain(sending, T0 + 10 * MIN, new Set(['a']));
+    expect(sending.sent).toEqual([]);
   });
 
   it('sends nothing while the sweep has no time to spare, and owes it still', async () => {

@@ -89,14 +89,6 @@ export class SweepSchedule {
       this.next = Math.min(this.next, this.gridAtOrAfter(Math.max(atMs, this.decidedAtMs + 1)));
   }
 
-  /**
-   * An event was handled at `atMs` that changed no Available pool: a sweep every minute runs
-   * after it; in next-event timing it changes no sweep's decision.
-   */
-  noteQuietChange(atMs: number): void {
-    if (this.timing === 'every-minute') this.noteChange(atMs);
-  }
-
   /** At an instant the runner stopped at: whether to sweep now. Call swept() after a sweep. */
   isDue(atMs: number): boolean {
     if (atMs !== this.next) return false;
@@ -126,10 +118,8 @@ export class SweepSchedule {
     this.soonerListAtMs = outcome.nextListAtMs ?? Number.POSITIVE_INFINITY;
     this.pools = outcome.availablePools;
     // What this sweep read goes stale at its own instant, even when an earlier change is named.
-    const wakes =
-      this.timing === 'every-minute'
-        ? [atMs + this.everyMs]
-        : [outcome.nextChangeAtMs, outcome.statsFreshUntilMs ?? atMs + this.statsFreshMs];
+    // (A sweep every minute wakes at each minute whatever these say.)
+    const wakes = [outcome.nextChangeAtMs, outcome.statsFreshUntilMs ?? atMs + this.statsFreshMs];
     this.wakes = [...this.wakes.filter((w) => w > atMs), ...wakes];
     this.advance(atMs);
   }
