@@ -10,17 +10,7 @@ import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccoun
 import { DEFAULT_CATCH_UP_EVERY_MS } from '../../lib/domain/catchUpEvery';
 import type { Pause } from '../../lib/ports/pause';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
-import { MIN, policyOf, SweepWorld, sampleJob } from '../support/sweepWorld';
-
-/** Stop a pool the moment it is idle, whatever the hour; never extend. */
-const STOP_AT_ONCE = policyOf(`
-version: 1
-defaults:
-  workingHours: []
-  idle: { insideWorkingHours: 0s, outsideWorkingHours: 0s }
-  extend: { when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
-  keepAlive: { strategy: fixed }
-`);
+import { MIN, STOP_AT_ONCE, SweepWorld, sampleJob } from '../support/sweepWorld';
 
 /**
  * While end events run late, a sweep's invocation lists what changed every 10 s until

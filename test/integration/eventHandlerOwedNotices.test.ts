@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStores } from '../../devtools/local/runtime/memoryStores';
 import { createHandler } from '../../functions/onJobStateChange';
-import type { ActionResult } from '../../lib/app/applyPoolAction';
 import type { Claim, NoticeKey, NotificationLog } from '../../lib/notify/notificationLog';
 import type { SentNotification } from '../../lib/notify/notifier';
 import type { Telemetry } from '../../lib/ports/telemetry';
-import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { Runtime } from '../../lib/wiring/runtime';
 import { CONTEXT_KEYS } from '../../lib/wiring/ssmParameters';
 import { lambdaContext } from '../support/lambdaContext';
-import { sampleAvailablePool } from '../support/sampleCriteria';
+import { samplePolicyStop } from '../support/samplePolicyStop';
+import { webhookConfig } from '../support/webhookConfig';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 const MIN = 60_000;
@@ -37,11 +36,7 @@ const eventHandlerRuntime = (clock: { ms: number }, refusals = 1) => {
   const sent: SentNotification[] = [];
   const stores = memoryStores();
   const runtime = new Runtime({
-    config: loadConfig({
-      POOLWARDEN_TABLE: 'poolwarden-test-ledger',
-      POOLWARDEN_SLACK_MODE: 'webhook',
-      POOLWARDEN_SLACK_WEBHOOK_URL_PARAM: '/poolwarden/test/slack-webhook-url',
-    }),
+    config: webhookConfig(),
     telemetry: quiet,
     clock: { now: () => clock.ms },
     pause: {
@@ -58,22 +53,7 @@ const eventHandlerRuntime = (clock: { ms: number }, refusals = 1) => {
 };
 
 /** The event handler's policy stopped a pool at its job's end. */
-const stopped: ActionResult = {
-  decision: {
-    job: 'train-a',
-    poolId: 'train-a',
-    atMs: T0,
-    action: 'stop',
-    actor: 'policy:test',
-    reason: 'idle',
-    dryRun: false,
-    outcome: 'applied',
-    dedupeKey: 'stop#1',
-  },
-  firstTime: true,
-  record: sampleAvailablePool('train-a', T0),
-  facts: [],
-};
+const stopped = samplePolicyStop('train-a', T0);
 
 describe("the event handler's container", () => {
   it('sends the notice of its action that the log refused after a later event, once', async () => {

@@ -7,18 +7,17 @@ import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker
 import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmulator';
 import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
-import type { ActionResult } from '../../lib/app/applyPoolAction';
 import { ReactorsFailedError } from '../../lib/app/factReactor';
 import { NOTICE_LOG_WRITES_MS } from '../../lib/notify/deliveryDeadline';
 import type { SentNotification } from '../../lib/notify/notifier';
 import type { Telemetry } from '../../lib/ports/telemetry';
-import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { Runtime } from '../../lib/wiring/runtime';
 import { CONTEXT_KEYS } from '../../lib/wiring/ssmParameters';
 import { lambdaContext } from '../support/lambdaContext';
 import { traceOf } from '../support/opsWorld';
-import { sampleAvailablePool } from '../support/sampleCriteria';
-import { policyOf } from '../support/sweepWorld';
+import { samplePolicyStop } from '../support/samplePolicyStop';
+import { LEAVE_ALONE, STOP_AT_ONCE } from '../support/sweepWorld';
+import { webhookConfig } from '../support/webhookConfig';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 const MIN = 60_000;
@@ -28,36 +27,20 @@ const ATTEMPT_MS = 4_000;
 const TOO_LITTLE_MS = ATTEMPT_MS + NOTICE_LOG_WRITES_MS - 1;
 const quiet: Telemetry = { info: () => {}, warn: () => {}, error: () => {}, count: () => {} };
 const WEBHOOK_URL = 'https://hooks.slack.com/services/T000/B000/test';
-/** Stop a pool the moment it is idle. */
-const STOP_AT_ONCE = policyOf(`
-version: 1
-defaults:
-  workingHours: []
-  idle: { insideWorkingHours: 0s, outsideWorkingHours: 0s }
-  extend: { when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
-  keepAlive: { strategy: fixed }
-`);
-/** Keep every pool to its own keep-alive: no policy action, so the messages are the facts' alone. */
-const KEEP = policyOf(`
-version: 1
-defaults:
-  workingHours: []
-  idle: { insideWorkingHours: off, outsideWorkingHours: off }
-  keepAlive: { strategy: fixed }
-`);
-
 /** An invocation of `functionName` with `leftMs()` of it left, and the webhook URL middy fetched onto it. */
 const context = (functionName: string, leftMs: () => number) => ({
   ...lambdaContext(functionName, leftMs),
   [CONTEXT_KEYS.slackWebhookUrl]: WEBHOOK_URL,
 });
 
+const isEnd = (event: TrainingJobStateChangeEvent) => event.detail.TrainingJobStatus === 'Completed';
+
 /**
  * One container's runtime over the SageMaker emulator (in process, in virtual time), the ledger and
  * notification log in memory and a Slack webhook answered in process; what it sent and claimed.
  * `describeTakesMs`: how long SageMaker takes to answer a DescribeTrainingJob (throttled, say).
  */
-const world = (describeTakesMs = 0, policy = KEEP) => {
+const world = (describeTakesMs = 0, policy = LEAVE_ALONE) => {
   const clock = new VirtualClock(T0);
   const emulator = new SageMakerEmulator({ clock, eventStyle: 'mixed', quotas: {} });
   const events: TrainingJobStateChangeEvent[] = [];
@@ -66,11 +49,7 @@ const world = (describeTakesMs = 0, policy = KEEP) => {
   const claimed: string[] = [];
   const stores = memoryStores();
   const runtime = new Runtime({
-    config: loadConfig({
-      POOLWARDEN_TABLE: 'poolwarden-test-ledger',
-      POOLWARDEN_SLACK_MODE: 'webhook',
-      POOLWARDEN_SLACK_WEBHOOK_URL_PARAM: '/poolwarden/test/slack-webhook-url',
-    }),
+    config: webhookConfig(),
     telemetry: quiet,
     initialPolicy: policy,
     clock,
@@ -124,155 +103,91 @@ const world = (describeTakesMs = 0, policy = KEEP) => {
     emulator.submit(submissionOf(job));
   };
   const sentKinds = () => sent.map((s) => `${s.key.job} ${s.key.kind}`);
-  return { runtime, clock, emulator, events, sent, sentKinds, claimed, runTo, submit };
+  const onEvent = createJobStateChangeHandler(() => runtime);
+  const sweepHandler = createSweepHandler(() => runtime);
+  /** Hands `event` to the event handler, with `leftMs` of its invocation left. */
+  const deliver = (event: TrainingJobStateChangeEvent, leftMs = 30_000) =>
+    onEvent(
+      event,
+      context('onJobStateChange', () => leftMs),
+    );
+  /** Runs a sweep that has `leftMs` of its invocation left as it starts, in virtual time. */
+  const sweep = (leftMs = 58_000) => {
+    const endsAtMs = clock.now() + leftMs;
+    return sweepHandler(
+      {},
+      context('sweep', () => endsAtMs - clock.now()),
+    );
+  };
+  /** Submits a job and runs it to its end; delivers its events but the end, which it returns. */
+  const runJob = async (name: string, keepAliveSeconds: number, untilMs = clock.now() + 30 * MIN) => {
+    events.length = 0;
+    submit(name, keepAliveSeconds);
+    runTo(untilMs);
+    for (const event of events.filter((e) => !isEnd(e))) await deliver(event);
+    return events.find(isEnd);
+  };
+  return { runtime, clock, sent, sentKinds, claimed, runTo, deliver, sweep, runJob };
 };
 
 /** A policy stop, recorded for the first time: its owner notice follows. */
-const stopped: ActionResult = {
-  decision: {
-    job: 'train-z',
-    poolId: 'train-z',
-    atMs: T0,
-    action: 'stop',
-    actor: 'policy:test',
-    reason: 'idle',
-    dryRun: false,
-    outcome: 'applied',
-    dedupeKey: 'stop#1',
-  },
-  firstTime: true,
-  record: sampleAvailablePool('train-z', T0),
-  facts: [],
-};
-
-const isEnd = (event: TrainingJobStateChangeEvent) => event.detail.TrainingJobStatus === 'Completed';
+const stopped = samplePolicyStop('train-z', T0);
 
 describe("a function's notices end within its invocation (the emulator in process, virtual time)", () => {
   it('the event handler sends no notice it has no time for, claims none, and fails: Lambda’s retry sends it once', async () => {
     const w = world();
-    const handler = createJobStateChangeHandler(() => w.runtime);
-    w.submit('train-a', 3600);
-    w.runTo(T0 + 30 * MIN);
-    const end = w.events.find(isEnd);
+    const end = await w.runJob('train-a', 3600);
     if (!end) throw new Error('the job ended');
-    for (const event of w.events.filter((e) => !isEnd(e)))
-      await handler(
-        event,
-        context('onJobStateChange', () => 30_000),
-      );
-
     // The end arrives with too little of its invocation left for the "pool available" message.
-    const failure = await handler(
-      end,
-      context('onJobStateChange', () => TOO_LITTLE_MS),
-    ).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(ReactorsFailedError);
+    await expect(w.deliver(end, TOO_LITTLE_MS)).rejects.toThrow(ReactorsFailedError);
     expect(w.sentKinds()).toEqual([]);
     expect(w.claimed).toEqual([]); // no claim held for a later try to wait out
-
     // Lambda's retry, a minute later with its whole invocation ahead; then a duplicate.
     w.clock.advanceTo(w.clock.now() + MIN);
-    await handler(
-      end,
-      context('onJobStateChange', () => 30_000),
-    );
-    await handler(
-      end,
-      context('onJobStateChange', () => 30_000),
-    );
+    await w.deliver(end);
+    await w.deliver(end);
     expect(w.sentKinds()).toEqual(['train-a pool-available']);
   });
 
   it('a "pool available" it could not send is not sent once the policy stopped the pool: the retry tells the end', async () => {
     const w = world(0, STOP_AT_ONCE);
-    const handler = createJobStateChangeHandler(() => w.runtime);
-    w.submit('train-d', 3600);
-    w.runTo(T0 + 30 * MIN);
-    const end = w.events.find(isEnd);
+    const end = await w.runJob('train-d', 3600);
     if (!end) throw new Error('the job ended');
-    for (const event of w.events.filter((e) => !isEnd(e)))
-      await handler(
-        event,
-        context('onJobStateChange', () => 30_000),
-      );
     // Both the "pool available" and the stop's notice find too little time; the stop is done.
-    await expect(
-      handler(
-        end,
-        context('onJobStateChange', () => TOO_LITTLE_MS),
-      ),
-    ).rejects.toThrow(ReactorsFailedError);
+    await expect(w.deliver(end, TOO_LITTLE_MS)).rejects.toThrow(ReactorsFailedError);
     expect(w.sentKinds()).toEqual([]);
     w.clock.advanceTo(w.clock.now() + MIN);
-    await handler(
-      end,
-      context('onJobStateChange', () => 30_000),
-    );
+    await w.deliver(end);
     expect(w.sentKinds()).toEqual(['train-d job-ended', 'train-d pool-stopped']);
   });
 
+  // In the sweep's cases each describe takes 8 s, and the end event is lost: the reconcile's
+  // adoption, started with the sweep's 13 s margin and 1 s to spare, has 6 s left for its notices.
+  const ADOPTING_MS = 14_000;
+
   it("the sweep keeps the notice of an adoption that SageMaker's slow answer left no time for, and its next sweep sends it once", async () => {
-    // Each describe takes 8 s: a pool started with the sweep's 13 s margin left has 5 s after it.
     const w = world(8_000);
-    const onEvent = createJobStateChangeHandler(() => w.runtime);
-    const sweep = createSweepHandler(() => w.runtime);
     // No keep-alive, so no pool: its end is told by "job ended", which no owed pool brings back.
-    w.submit('train-b', 0);
-    w.runTo(T0 + 30 * MIN);
-    for (const event of w.events.filter((e) => !isEnd(e)))
-      await onEvent(
-        event,
-        context('onJobStateChange', () => 30_000),
-      );
-    // The end event is lost: the sweep's reconcile finds the end and adopts it.
-    const endsAtMs = w.clock.now() + 14_000;
-    await sweep(
-      {},
-      context('sweep', () => endsAtMs - w.clock.now()),
-    );
+    await w.runJob('train-b', 0);
+    await w.sweep(ADOPTING_MS);
     expect(w.sentKinds()).toEqual([]);
     expect(w.claimed).toEqual([]);
-
-    w.clock.advanceTo(w.clock.now() + MIN);
-    const nextEndsAtMs = w.clock.now() + 58_000;
-    await sweep(
-      {},
-      context('sweep', () => nextEndsAtMs - w.clock.now()),
-    );
-    w.clock.advanceTo(w.clock.now() + MIN);
-    const thirdEndsAtMs = w.clock.now() + 58_000;
-    await sweep(
-      {},
-      context('sweep', () => thirdEndsAtMs - w.clock.now()),
-    );
+    for (let minute = 1; minute <= 2; minute++) {
+      w.clock.advanceTo(w.clock.now() + MIN);
+      await w.sweep();
+    }
     expect(w.sentKinds()).toEqual(['train-b job-ended']);
   });
 
   it('the sweep never announces, from what it owes, a pool the policy is stopping', async () => {
     const w = world(8_000, STOP_AT_ONCE);
-    const onEvent = createJobStateChangeHandler(() => w.runtime);
-    const sweep = createSweepHandler(() => w.runtime);
-    w.submit('train-e', 3600);
-    w.runTo(T0 + 30 * MIN);
-    for (const event of w.events.filter((e) => !isEnd(e)))
-      await onEvent(
-        event,
-        context('onJobStateChange', () => 30_000),
-      );
-    // The end event is lost; the adoption's "pool available" and its stop's notice find no time.
-    const endsAtMs = w.clock.now() + 14_000;
-    await sweep(
-      {},
-      context('sweep', () => endsAtMs - w.clock.now()),
-    );
+    await w.runJob('train-e', 3600);
+    // The adoption's "pool available" and its stop's notice find no time.
+    await w.sweep(ADOPTING_MS);
     expect(w.sentKinds()).toEqual([]);
     for (let minute = 1; minute <= 3; minute++) {
       w.clock.advanceTo(w.clock.now() + MIN);
-      const untilMs = w.clock.now() + 58_000;
-      await sweep(
-        {},
-        context('sweep', () => untilMs - w.clock.now()),
-      );
+      await w.sweep();
     }
     // Stopped at once: its owner hears of the end and the stop, never "available until" after it.
     expect(w.sentKinds()).toEqual(['train-e job-ended', 'train-e pool-stopped']);
@@ -280,70 +195,31 @@ describe("a function's notices end within its invocation (the emulator in proces
 
   it('the sweep never announces, from what it owes, a pool past its expiry', async () => {
     const w = world(8_000);
-    const onEvent = createJobStateChangeHandler(() => w.runtime);
-    const sweep = createSweepHandler(() => w.runtime);
     // 20 minutes of keep-alive after an end at about 12:12: the pool expires at about 12:32.
-    w.submit('train-f', 1200);
-    w.runTo(T0 + 30 * MIN);
-    for (const event of w.events.filter((e) => !isEnd(e)))
-      await onEvent(
-        event,
-        context('onJobStateChange', () => 30_000),
-      );
-    const endsAtMs = w.clock.now() + 14_000;
-    await sweep(
-      {},
-      context('sweep', () => endsAtMs - w.clock.now()),
-    );
+    await w.runJob('train-f', 1200);
+    await w.sweep(ADOPTING_MS);
     expect(w.sentKinds()).toEqual([]);
     // The next sweep comes after the pool's expiry (a sweep cut short, a throttled minute).
     w.runTo(T0 + 45 * MIN);
-    const untilMs = w.clock.now() + 58_000;
-    await sweep(
-      {},
-      context('sweep', () => untilMs - w.clock.now()),
-    );
+    await w.sweep();
     // The end it told is told still, as "job ended".
     expect(w.sentKinds()).toEqual(['train-f job-ended']);
   });
 
   it('the sweep never announces, from what it owes, a pool a starting job was presumed to take', async () => {
     const w = world(8_000);
-    const onEvent = createJobStateChangeHandler(() => w.runtime);
-    const sweep = createSweepHandler(() => w.runtime);
-    w.submit('train-p', 3600);
-    w.runTo(T0 + 30 * MIN);
-    const deliver = async (events: readonly TrainingJobStateChangeEvent[]) => {
-      for (const event of events)
-        await onEvent(
-          event,
-          context('onJobStateChange', () => 30_000),
-        );
-    };
-    await deliver(w.events.filter((e) => !isEnd(e)));
-    const endsAtMs = w.clock.now() + 14_000;
-    await sweep(
-      {},
-      context('sweep', () => endsAtMs - w.clock.now()),
-    );
+    await w.runJob('train-p', 3600);
+    await w.sweep(ADOPTING_MS);
     expect(w.sentKinds()).toEqual([]);
     // A job of the same key starts on the pool; its start event presumes the pool taken.
-    w.events.length = 0;
-    w.submit('train-q', 3600);
-    w.runTo(w.clock.now() + 3 * MIN);
-    await deliver(w.events.filter((e) => !isEnd(e)));
-    const untilMs = w.clock.now() + 58_000;
-    await sweep(
-      {},
-      context('sweep', () => untilMs - w.clock.now()),
-    );
+    await w.runJob('train-q', 3600, w.clock.now() + 3 * MIN);
+    await w.sweep();
     expect(w.sentKinds()).toEqual(['train-p job-ended']);
   });
 
   it('a notice sent after the invocation ended is not bound by its deadline', async () => {
     const w = world();
-    const handler = createJobStateChangeHandler(() => w.runtime);
-    await handler(
+    await createJobStateChangeHandler(() => w.runtime)(
       { source: 'not-sagemaker' },
       context('onJobStateChange', () => TOO_LITTLE_MS),
     );
@@ -354,14 +230,9 @@ describe("a function's notices end within its invocation (the emulator in proces
 
   it('a notice that fits is sent at once, as before', async () => {
     const w = world();
-    const handler = createJobStateChangeHandler(() => w.runtime);
-    w.submit('train-c', 3600);
-    w.runTo(T0 + 30 * MIN);
-    for (const event of w.events)
-      await handler(
-        event,
-        context('onJobStateChange', () => ATTEMPT_MS + NOTICE_LOG_WRITES_MS),
-      );
+    const end = await w.runJob('train-c', 3600);
+    if (!end) throw new Error('the job ended');
+    await w.deliver(end, ATTEMPT_MS + NOTICE_LOG_WRITES_MS);
     expect(w.sentKinds()).toEqual(['train-c pool-available']);
   });
 });

@@ -36,6 +36,16 @@ export const policyOf = (yaml: string): Policy => {
   return parsed.policy;
 };
 
+/** Stop a pool the moment it is idle, whatever the hour; never extend. */
+export const STOP_AT_ONCE = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: 0s, outsideWorkingHours: 0s }
+  extend: { when: { reusedWithin: off, ownerActiveWithin: off, predictedReuse: false } }
+  keepAlive: { strategy: fixed }
+`);
+
 /** Stop a pool idle for 5 minutes, whatever the hour; never extend. */
 export const STOP_AFTER_5M = policyOf(`
 version: 1
