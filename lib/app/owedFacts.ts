@@ -10,9 +10,9 @@ const keyOf = (reactor: string, fact: AvailableFact) => `${reactor}\n${fact.job.
  * written while DynamoDB throttled, or that found no time to start): told to that reactor again
  * at the container's next sweeps, while the pool is still offered to its owner, so that the owner
  * hears of a pool the sweep adopted a minute late rather than never (within OwedWork's bounds);
- * once it is not (stopped, taken, expired), only the job's end it told is told again. An event's facts need none of this
- * (Lambda retries the event); nor do a pool's leaving facts (told before the write that takes it
- * out of the index).
+ * once it is not (stopped, taken, expired), only the job's end it told is told again. An event's
+ * facts need none of this (Lambda retries the event); nor do a pool's leaving facts (told before
+ * the write that takes it out of the index).
  */
 export class OwedFacts {
   private readonly work = new OwedWork<{ readonly reactor: string; readonly fact: AvailableFact }>();
