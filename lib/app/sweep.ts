@@ -5,7 +5,7 @@ import { isStopping, type JobRecord } from '../domain/jobRecord';
 import { predictedEndMs } from '../domain/keepAlive';
 import type { Decision } from '../domain/policy/decide';
 import { evaluatePool, type PolicySetup } from '../domain/policy/evaluatePool';
-import { isPresumedTaken } from '../domain/reusePresumption';
+import { isPresumedTaken, isStillOffered } from '../domain/reusePresumption';
 import { isTerminal } from '../domain/trainingJob';
 import type { PoolAction } from '../ports/decisionLog';
 import type { Telemetry } from '../ports/telemetry';
@@ -557,22 +557,10 @@ const react = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<voi
   if (failed.length > 0) deps.owedFacts?.keep(failed, facts, deps.clock.now());
 };
 
-/**
- * Whether an owner may still take the pool: Available, not being stopped or acted on, not
- * presumed taken by a job, not past its expiry. Only of such a pool is an owed "available" or
- * expiry warning still true.
- */
-const stillOffered = (pool: JobRecord, nowMs: number): boolean =>
-  pool.pool?.status === 'Available' &&
-  !isStopping(pool) &&
-  !isPresumedTaken(pool) &&
-  pool.pendingAction === undefined &&
-  (pool.pool.expiresAtMs === undefined || pool.pool.expiresAtMs > nowMs);
-
 /** Tells the reactors again what they failed on in earlier sweeps of this container (owedFacts.ts). */
 const tellOwed = async (deps: SweepDeps, pools: readonly JobRecord[]): Promise<void> => {
   const nowMs = deps.clock.now();
-  const available = new Set(pools.filter((pool) => stillOffered(pool, nowMs)).map((pool) => pool.name));
+  const available = new Set(pools.filter((pool) => isStillOffered(pool, nowMs)).map((pool) => pool.name));
   // What is owed never takes the time the pools need: it waits for a later sweep.
   const keepGoing = () => deps.remainingMs() >= 2 * deps.safetyMarginMs;
   const owed = deps.owedFacts;

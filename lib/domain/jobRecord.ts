@@ -118,3 +118,7 @@ export const isStopping = (record: JobRecord): boolean =>
   record.pool?.status === 'Available' &&
   record.pool.stoppedBy !== undefined &&
   record.pendingAction === undefined;
+
+/** Whether the pool is Available with nothing under way on it: no action in flight, no stop accepted. */
+export const isAvailableAtRest = (record: JobRecord): boolean =>
+  record.pool?.status === 'Available' && record.pendingAction === undefined && !isStopping(record);

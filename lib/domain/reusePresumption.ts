@@ -1,5 +1,5 @@
 import type { JobRecord, PoolState } from './jobRecord';
-import { isStopping } from './jobRecord';
+import { isAvailableAtRest } from './jobRecord';
 import type { JobSnapshot } from './trainingJob';
 import { mayUseWarmPools, type WarmPoolObservation } from './warmPool';
 
@@ -40,9 +40,8 @@ export const isPresumedTaken = (record: JobRecord): boolean =>
 export const mayPresume = (candidate: JobRecord, job: JobSnapshot): boolean => {
   if (!mayUseWarmPools(job)) return false;
   const pool = candidate.pool;
-  if (pool?.status !== 'Available' || pool.availableSinceMs === undefined) return false;
+  if (!pool || !isAvailableAtRest(candidate) || pool.availableSinceMs === undefined) return false;
   if (pool.presumedTakenBy !== undefined && pool.presumedTakenBy !== job.name) return false;
-  if (candidate.pendingAction !== undefined || isStopping(candidate)) return false;
   return pool.availableSinceMs <= job.createdAtMs;
 };
 
@@ -86,3 +85,12 @@ export const presumptionVerdict = (
         : 'wrong';
   return seen.status === 'InUse' ? 'unsettled' : 'wrong';
 };
+
+/**
+ * Whether an owner may still take the pool at `nowMs`: at rest, not presumed taken by a starting
+ * job, not past its expiry. Only of such a pool is an "available" or an expiry warning still true.
+ */
+export const isStillOffered = (record: JobRecord, nowMs: number): boolean =>
+  isAvailableAtRest(record) &&
+  !isPresumedTaken(record) &&
+  (record.pool?.expiresAtMs === undefined || record.pool.expiresAtMs > nowMs);
