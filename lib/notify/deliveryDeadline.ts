@@ -9,9 +9,8 @@ export const NOTICE_LOG_WRITES_MS = 3_000;
  * to its timeout and still leave the log's writes their time (NOTICE_LOG_WRITES_MS), so that no
  * notice is cut off by the function's timeout with its outcome unwritten.
  *
- * Assumed: an attempt ends within its channel's timeout. It is each HTTP call's timeout, so an
- * attempt of two calls (the Slack bot looking a user up by e-mail before posting, the first time
- * it meets the address) or a slow connect before an SNS request can take up to twice as long.
+ * Each channel ends an attempt within its timeout, whatever calls it makes (attemptLimit.ts in
+ * lib/adapters). Assumed: the log's writes take NOTICE_LOG_WRITES_MS at most.
  */
 export interface DeliveryDeadline {
   /** What is left of the invocation, in milliseconds. */

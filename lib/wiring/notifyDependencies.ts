@@ -93,6 +93,7 @@ export const notifyDependencies = (
             {
               topicArn: config.email.topicArn,
               defaultOwner: config.defaultOwner,
+              attemptTimeoutMs: config.attemptTimeoutMs,
             },
           ),
         ]

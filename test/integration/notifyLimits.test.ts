@@ -199,6 +199,7 @@ describe('every message kind, with the longest names, tags and reasons SageMaker
       new SnsEmailChannel(snsClient({ attemptTimeoutMs: 5_000 }), {
         topicArn: TOPIC,
         defaultOwner: 'unowned',
+        attemptTimeoutMs: 5_000,
       }),
     ];
     const notices = Object.values(NOTICES).flat();

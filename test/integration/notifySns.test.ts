@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type SnsSink, startSnsSink } from '../../devtools/local/snsSink';
 import type { ClientTransport } from '../../lib/adapters/awsClients';
 import { MemoryNotificationLog } from '../../lib/adapters/memory/memoryNotificationLog';
@@ -26,16 +26,28 @@ afterAll(async () => {
   await sink.close();
 });
 
-const setup = (attemptTimeoutMs = 2000, transport?: ClientTransport) => {
+const setup = (
+  attemptTimeoutMs = 2000,
+  transport?: ClientTransport,
+  channelLimits: { clientTimeoutMs?: number; attemptLimit?: () => AbortSignal } = {},
+) => {
   const waits: number[] = [];
   const log = new MemoryNotificationLog();
   const notifier = new Notifier({
     log,
     channels: [
-      new SnsEmailChannel(snsClient({ attemptTimeoutMs, ...(transport ? { transport } : {}) }), {
-        topicArn: TOPIC,
-        defaultOwner: 'unowned',
-      }),
+      new SnsEmailChannel(
+        snsClient({
+          attemptTimeoutMs: channelLimits.clientTimeoutMs ?? attemptTimeoutMs,
+          ...(transport ? { transport } : {}),
+        }),
+        {
+          topicArn: TOPIC,
+          defaultOwner: 'unowned',
+          attemptTimeoutMs,
+          ...(channelLimits.attemptLimit ? { attemptLimit: channelLimits.attemptLimit } : {}),
+        },
+      ),
     ],
     recipients: { tagKeys: DEFAULT_OWNER_TAG_KEYS, timeZoneTagKeys: ['timezone'], defaultTimeZone: 'UTC' },
     clock: { now: () => NOW },
@@ -106,6 +118,27 @@ describe('email through the local SNS endpoint, with the real SNSClient', () => 
     const { notifier, waits } = setup(200);
     const before = sink.requests.length;
     expect((await notifier.notify(notice('train-5', {}))).kind).toBe('sent');
+    expect(sink.requests.length - before).toBe(2);
+    expect(waits).toEqual([250]);
+  });
+
+  it("ends a request left unanswered at the attempt's limit, whatever the client's own timeouts", async () => {
+    sink.failNext({ hang: true });
+    // A connect and a request may each take the client's timeout; the attempt is bounded as one.
+    const attempts: AbortController[] = [];
+    const { notifier, waits } = setup(2000, undefined, {
+      clientTimeoutMs: 600_000,
+      attemptLimit: () => {
+        const limit = new AbortController();
+        attempts.push(limit);
+        return limit.signal;
+      },
+    });
+    const before = sink.requests.length;
+    const sending = notifier.notify(notice('train-7', {}));
+    await vi.waitFor(() => expect(sink.requests.length - before).toBe(1));
+    attempts[0]?.abort();
+    expect((await sending).kind).toBe('sent');
     expect(sink.requests.length - before).toBe(2);
     expect(waits).toEqual([250]);
   });

@@ -333,6 +333,7 @@ describe('email about a pool of another account', () => {
     const channel = new SnsEmailChannel(new SNSClient({ region: 'us-east-1' }), {
       topicArn: 'arn:aws:sns:us-east-1:123456789012:t',
       defaultOwner: 'unowned',
+      attemptTimeoutMs: 4_000,
     });
     const message = {
       kind: 'pool-available' as const,

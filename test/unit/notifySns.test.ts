@@ -16,7 +16,12 @@ const message: RenderedMessage = {
   blocks: [],
   email: { subject: '[poolwarden] Warm pool of train-42 available', body: 'body text' },
 };
-const channel = () => new SnsEmailChannel(new SNSClient({}), { topicArn: TOPIC, defaultOwner: 'unowned' });
+const channel = () =>
+  new SnsEmailChannel(new SNSClient({}), {
+    topicArn: TOPIC,
+    defaultOwner: 'unowned',
+    attemptTimeoutMs: 4_000,
+  });
 
 const serviceError = (name: string, status: number) =>
   new SNSServiceException({

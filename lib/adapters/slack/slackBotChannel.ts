@@ -1,10 +1,12 @@
-import { LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { type FetchFunction, LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { permanentFailure } from '../../notify/deliveryError';
 import type { Envelope, SlackAddress, SlackEnvelope } from '../../notify/envelope';
 import type { RenderedMessage } from '../../notify/messages/draft';
 import type { NotificationChannel } from '../../notify/notificationChannel';
 import type { Recipient } from '../../notify/recipient';
 import { redactSecrets, type SlackSecrets } from '../../notify/slackSecrets';
+import { type AttemptLimit, attemptLimitOf } from '../attemptLimit';
+import { fetchWithin } from './fetchWithin';
 import { webApiFailure } from './slackFailures';
 
 export interface SlackBotOptions {
@@ -14,22 +16,32 @@ export interface SlackBotOptions {
   readonly dmByEmail: boolean;
   /** Another Web API base URL (the local Slack sink); Slack's own by default. */
   readonly apiUrl?: string;
+  /** How long one attempt may take, its e-mail look-up and its post together. */
   readonly attemptTimeoutMs: number;
+  /** Each attempt's limit; by default `attemptTimeoutMs` from the attempt's start. */
+  readonly attemptLimit?: AttemptLimit;
+  readonly fetch?: FetchFunction;
 }
 
 /**
  * chat.postMessage with a bot token: to the job's channel tag, the owner's Slack user, the
  * owner's DM found by email, or the default channel. The client's own retries are off and
  * rate limits are rejected rather than slept through: its waits cannot be bounded by the
- * Lambda's time nor observed by tests, so the notifier's retry loop does both.
+ * Lambda's time nor observed by tests, so the notifier's retry loop does both. An attempt's
+ * calls share its time limit (attemptLimit.ts): each attempt has a client of its own, whose
+ * fetch ends with the attempt.
  */
 export class SlackBotChannel implements NotificationChannel {
   readonly name = 'slack' as const;
-  private client: { readonly token: string; readonly web: WebClient } | undefined;
+  /** The token the user ids below were looked up with. */
+  private token: string | undefined;
   /** Owners' user ids by email, for the container's life (null: not a Slack user). */
   private readonly usersByEmail = new Map<string, string | null>();
+  private readonly attemptLimit: AttemptLimit;
 
-  constructor(private readonly options: SlackBotOptions) {}
+  constructor(private readonly options: SlackBotOptions) {
+    this.attemptLimit = options.attemptLimit ?? attemptLimitOf(options.attemptTimeoutMs);
+  }
 
   address(message: RenderedMessage, recipient: Recipient): SlackEnvelope {
     return { channel: 'slack', to: this.addressOf(recipient), text: message.text, blocks: message.blocks };
@@ -50,7 +62,7 @@ export class SlackBotChannel implements NotificationChannel {
     const secrets = this.options.secrets();
     const token = secrets.botToken;
     if (!token) throw permanentFailure('no Slack bot token: is its SSM parameter set and fetched?');
-    const web = this.clientFor(token);
+    const web = this.clientWithin(token, this.attemptLimit());
     try {
       await web.chat.postMessage({
         channel: await this.channelFor(web, envelope.to),
@@ -64,19 +76,19 @@ export class SlackBotChannel implements NotificationChannel {
     }
   }
 
-  private clientFor(token: string): WebClient {
-    if (this.client?.token !== token) {
-      const web = new WebClient(token, {
-        ...(this.options.apiUrl ? { slackApiUrl: this.options.apiUrl } : {}),
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        timeout: this.options.attemptTimeoutMs,
-        logLevel: LogLevel.ERROR,
-      });
-      this.client = { token, web };
+  /** A client for one attempt: each of its calls ends when `limit` does. */
+  private clientWithin(token: string, limit: AbortSignal): WebClient {
+    if (this.token !== token) {
+      this.token = token;
       this.usersByEmail.clear();
     }
-    return this.client.web;
+    return new WebClient(token, {
+      ...(this.options.apiUrl ? { slackApiUrl: this.options.apiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      fetch: fetchWithin(this.options.fetch ?? globalThis.fetch, limit),
+      logLevel: LogLevel.ERROR,
+    });
   }
 
   private async channelFor(web: WebClient, to: SlackAddress): Promise<string> {

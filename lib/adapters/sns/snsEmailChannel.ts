@@ -5,11 +5,16 @@ import type { EmailEnvelope, Envelope } from '../../notify/envelope';
 import type { RenderedMessage } from '../../notify/messages/draft';
 import type { NotificationChannel } from '../../notify/notificationChannel';
 import type { Recipient } from '../../notify/recipient';
+import { type AttemptLimit, attemptLimitOf } from '../attemptLimit';
 
 export interface SnsEmailOptions {
   readonly topicArn: string;
   /** The `owner` attribute for jobs without an owner tag. */
   readonly defaultOwner: string;
+  /** How long one attempt may take, its connect and its request together. */
+  readonly attemptTimeoutMs: number;
+  /** Each attempt's limit; by default `attemptTimeoutMs` from the attempt's start. */
+  readonly attemptLimit?: AttemptLimit;
 }
 
 const THROTTLING = new Set([
@@ -36,15 +41,19 @@ export const snsFailure = (error: unknown): DeliveryError => {
  * Email through one SNS topic. Each person subscribes with a filter policy on the message
  * attributes, e.g. {"owner": ["alice"]} or {"team": ["vision"], "kind": ["pool-stopped"]},
  * and receives only their own. Jobs that name no owner carry the default owner: ops
- * subscribe to that.
+ * subscribe to that. The client's timeouts are each connect's and each request's; the attempt's
+ * limit (attemptLimit.ts) ends the whole Publish.
  */
 export class SnsEmailChannel implements NotificationChannel {
   readonly name = 'email' as const;
+  private readonly attemptLimit: AttemptLimit;
 
   constructor(
     private readonly client: SNSClient,
     private readonly options: SnsEmailOptions,
-  ) {}
+  ) {
+    this.attemptLimit = options.attemptLimit ?? attemptLimitOf(options.attemptTimeoutMs);
+  }
 
   address(message: RenderedMessage, recipient: Recipient): EmailEnvelope {
     const elsewhere = elsewhereOf(message.job);
@@ -79,6 +88,7 @@ export class SnsEmailChannel implements NotificationChannel {
             ]),
           ),
         }),
+        { abortSignal: this.attemptLimit() },
       );
     } catch (error) {
       throw snsFailure(error);
