@@ -14,6 +14,7 @@ import { type OpsDependencies, opsDependencies } from '../wiring/opsDependencies
 import { type ErrorContext, explainAwsError } from './awsErrors';
 import type { ConnectionFlags } from './connectionOptions';
 import { CliError, EXIT } from './exitCodes';
+import { readInputFile } from './inputFiles';
 
 /** Everything a command reads and acts through, built from the flags. */
 export interface Connection extends OpsDependencies {
@@ -78,7 +79,7 @@ export const connect = async (
     ...(flags.profile && !local ? { profile: flags.profile } : {}),
   };
   const clock = endpoints ? await localClock(endpoints.sagemaker, context) : { now: () => Date.now() };
-  const prices = flags.prices ? await readPriceFile(flags.prices) : DEFAULT_PRICES;
+  const prices = flags.prices ? await readInputFile('prices', flags.prices, readPriceFile) : DEFAULT_PRICES;
   const config = loadConfig({ ...env, POOLWARDEN_TABLE: table });
   const aws = {
     ...(region ? { region } : {}),

@@ -47,11 +47,16 @@ AWS commands take --stage/--table, --region, --profile, or --local for the local
       return error.exitCode;
     }
     // Only on this path are the input-file modules (and their parsers) needed.
-    const [{ PriceFileError }, { PolicyFileError }] = await Promise.all([
+    const [{ PriceFileError }, { PolicyFileError }, { TraceParseError }] = await Promise.all([
       import('../adapters/prices/readPriceFile'),
       import('../policyFile/readPolicyFile'),
+      import('../trace/traceIssues'),
     ]);
-    if (error instanceof PriceFileError || error instanceof PolicyFileError) {
+    if (
+      error instanceof PriceFileError ||
+      error instanceof PolicyFileError ||
+      error instanceof TraceParseError
+    ) {
       console.error(`poolwarden: ${error.message}`);
       return EXIT.invalidInput;
     }

@@ -15,6 +15,14 @@ export const positiveNumber = (value: string): number => {
   return n;
 };
 
+/** `--waiting-value 60`: what an hour of a person waiting is worth, in USD (an empty value is not 0). */
+export const usdPerHour = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`expected USD per hour (a number ≥ 0), got "${value}"`);
+  return n;
+};
+
 /** `--drop 0.1`: a share, from 0 to 1. */
 export const rate = (value: string): number => {
   const n = Number(value);

@@ -21,7 +21,11 @@ import type { PathSegment } from './sourcePositions';
 export const UNKNOWN_KEY_PARAM = 'poolwardenKnownKeys';
 
 const show = (input: unknown): string =>
-  input === undefined ? 'nothing' : (JSON.stringify(input) ?? String(input));
+  input === undefined
+    ? 'nothing'
+    : typeof input === 'number' && !Number.isFinite(input)
+      ? `${input} (a number too large to hold)`
+      : (JSON.stringify(input) ?? String(input));
 
 type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });

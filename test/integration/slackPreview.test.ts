@@ -65,7 +65,9 @@ describe('poolwarden local --slack-preview', () => {
       join(dir, 'no-such-dir', 'slack.html'),
     ]);
     expect(run.code).toBe(EXIT.invalidInput);
-    expect(run.err).toMatch(/cannot write the Slack preview .*ENOENT/);
+    expect(run.err).toBe(
+      `poolwarden: cannot write the Slack preview ${join(dir, 'no-such-dir', 'slack.html')}: its folder ${join(dir, 'no-such-dir')} does not exist`,
+    );
     expect(run.out).toBe('');
   });
 });

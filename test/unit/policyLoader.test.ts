@@ -29,7 +29,17 @@ describe('durations', () => {
     expect(parseDuration(text)).toBe(seconds);
   });
 
-  it.each(['', 'soon', '-5m', '1h30', '3 hours', -1, Number.NaN])('rejects %j', (text) => {
+  it.each([
+    '',
+    'soon',
+    '-5m',
+    '1h30',
+    '3 hours',
+    -1,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    `${'9'.repeat(400)}s`,
+  ])('rejects %j', (text) => {
     expect(parseDuration(text)).toBeUndefined();
   });
 
@@ -238,6 +248,17 @@ rules:
     const [error] = errorsOf('defaults:\n  notify:\n    leadtime: 5m\n');
     expect(error).toMatchObject({ line: 3, column: 5, path: 'defaults.notify.leadtime' });
     expect(error?.message).toBe('unknown key "leadtime"; did you mean "leadTime"?');
+  });
+
+  it('names a number too large to hold as what it is, and refuses a duration that overflows', () => {
+    expect(summary(errorsOf('defaults:\n  caps:\n    keepAlivePerCall: 1e400\n'))).toEqual([
+      [
+        3,
+        'defaults.caps.keepAlivePerCall',
+        'expected a duration such as 90s, 30m, 2h, 1d or a number of seconds, or off, got Infinity (a number too large to hold)',
+      ],
+    ]);
+    expect(errorsOf(`defaults:\n  keepAlive:\n    coldStart: ${'9'.repeat(400)}s\n`)).toHaveLength(1);
   });
 
   it('gives no suggestion for a key that resembles nothing', () => {

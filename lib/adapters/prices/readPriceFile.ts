@@ -25,9 +25,11 @@ const priceFile = z.record(
  * override the built-in table, for every region or for one.
  */
 export const readPriceFile = async (path: string): Promise<PriceTable> => {
+  // A file that cannot be read at all is the caller's to name (a missing file is not bad JSON).
+  const text = await readFile(path, 'utf8');
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
     throw new PriceFileError(`${path}: not readable JSON (${(error as Error).message})`);
   }

@@ -1,11 +1,11 @@
-import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 
 import { type ConnectionFlags, withConnectionOptions } from '../connectionOptions';
 
 import { CliError, EXIT } from '../exitCodes';
 import { resolveSince, type Since, since } from '../optionParsers';
 import { progressBar } from '../output/progress';
+import { checkOutputFile, writeOutputFile } from '../outputFiles';
 
 interface ImportOptions extends ConnectionFlags {
   since: Since;
@@ -21,12 +21,15 @@ export const registerImportCommand = (program: Command): void => {
         "turn the account's real training-job history into a trace, to replay it with `poolwarden local --trace`",
       ),
   )
-    .option('--since <when>', 'jobs created since: 30d, 12h, or a date (2026-03-01)', since, {
-      agoSeconds: 30 * 86_400,
-    })
+    .addOption(
+      new Option('--since <when>', 'jobs created since: 30d, 12h, or a date (2026-03-01)')
+        .argParser(since)
+        .default({ agoSeconds: 30 * 86_400 }, '30d'),
+    )
     .option('--until <when>', 'jobs created before (default: now)', since)
     .requiredOption('--out <file>', 'the JSON Lines trace to write (- for stdout)')
     .action(async (options: ImportOptions) => {
+      if (options.out !== '-') await checkOutputFile('trace', options.out);
       const [{ connect }, { importHistory }, { serializeTrace }] = await Promise.all([
         import('../connection'),
         import('../../app/importHistory'),
@@ -44,7 +47,7 @@ export const registerImportCommand = (program: Command): void => {
       bar.done();
       const text = serializeTrace(result.jobs);
       if (options.out === '-') process.stdout.write(text);
-      else await writeFile(options.out, text, 'utf8');
+      else await writeOutputFile('trace', options.out, text);
       const skipped = Object.entries(result.skipped)
         .map(([reason, n]) => `${n} ${reason}`)
         .join(', ');

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { printLocalSummary } from '../../../devtools/local/report/localSummary';
 import { type LocalEndpoints, type LocalLedger, runLocal } from '../../../devtools/local/runLocal';
@@ -7,13 +7,13 @@ import { readPriceFile } from '../../adapters/prices/readPriceFile';
 import type { SentNotification } from '../../notify/notifier';
 import { readPolicyFile } from '../../policyFile/readPolicyFile';
 import { readTraceFile } from '../../trace/readTraceFile';
-import { TraceParseError } from '../../trace/traceIssues';
 import { DEFAULT_LOCAL_PORTS } from '../../wiring/localStack';
 import { CliError, EXIT } from '../exitCodes';
 import { FILE_PROBLEM_MISSING, fileProblem, readInputFile } from '../inputFiles';
 import { wholeNumber } from '../optionParsers';
 import { progressBar } from '../output/progress';
 import { type PreviewMessage, slackPreviewHtml } from '../output/slackPreview';
+import { checkOutputFile, writeOutputFile } from '../outputFiles';
 
 export interface LocalOptions {
   trace: string;
@@ -107,16 +107,6 @@ const checkDataDir = async (dir: string): Promise<void> => {
   }
 };
 
-/** Creates (or empties) the preview file before the run, so that a bad path fails at once. */
-const preparePreviewFile = async (file: string): Promise<void> => {
-  try {
-    await writeFile(file, '');
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
-    throw new CliError(`cannot write the Slack preview ${file}: ${reason}`, EXIT.invalidInput);
-  }
-};
-
 /** `poolwarden local`: replays the trace through the local stack and prints what happened; resolves with the exit code. */
 export const runLocalCommand = async (options: LocalOptions): Promise<number> => {
   if (options.ledger === 'memory') {
@@ -131,19 +121,21 @@ export const runLocalCommand = async (options: LocalOptions): Promise<number> =>
         EXIT.usage,
       );
   }
-  let trace: Awaited<ReturnType<typeof readTraceFile>>;
-  try {
-    trace = await readInputFile('trace', options.trace, readTraceFile);
-  } catch (error) {
-    if (error instanceof TraceParseError) throw new CliError(error.message, EXIT.invalidInput);
-    throw error;
-  }
+  if (options.json && options.timeline === true)
+    throw new CliError(
+      '--timeline without a file prints the timeline, and --json keeps the output for its one document: give --timeline FILE',
+      EXIT.usage,
+    );
+  const trace = await readInputFile('trace', options.trace, readTraceFile);
   const chaosSeed = chaosSeedOf(options.chaos);
-  if (options.slackPreview) await preparePreviewFile(options.slackPreview);
   const previews: PreviewMessage[] = [];
   const prices = options.prices ? await readInputFile('prices', options.prices, readPriceFile) : undefined;
   const policy = options.policy ? await readInputFile('policy', options.policy, readPolicyFile) : undefined;
   if (options.dataDir) await checkDataDir(options.dataDir);
+  // Where the run's files go is checked before it starts: a bad path would lose a whole replay.
+  const timelineFile = typeof options.timeline === 'string' ? options.timeline : undefined;
+  if (timelineFile) await checkOutputFile('timeline', timelineFile);
+  if (options.slackPreview) await checkOutputFile('Slack preview', options.slackPreview);
   const slackWebhookUrl = process.env.SLACK_WEBHOOK_URL;
   const json = options.json ?? false;
   const keepServing = options.keepServing ?? false;
@@ -171,7 +163,6 @@ export const runLocalCommand = async (options: LocalOptions): Promise<number> =>
       })
     : undefined;
   // By default a progress bar, then the summary: the timeline is long (a line per event).
-  const timelineFile = typeof options.timeline === 'string' ? options.timeline : undefined;
   const timelineLines: string[] = [];
   let timelineCount = 0;
   const onLine =
@@ -218,9 +209,14 @@ export const runLocalCommand = async (options: LocalOptions): Promise<number> =>
       : {}),
   }).catch(portInUse);
   bar?.done();
-  if (timelineFile) await writeFile(timelineFile, timelineLines.map((line) => `${line}\n`).join(''), 'utf8');
+  if (timelineFile)
+    await writeOutputFile('timeline', timelineFile, timelineLines.map((line) => `${line}\n`).join(''));
   if (options.slackPreview) {
-    await writeFile(options.slackPreview, slackPreviewHtml(previews, `poolwarden local: ${options.trace}`));
+    await writeOutputFile(
+      'Slack preview',
+      options.slackPreview,
+      slackPreviewHtml(previews, `poolwarden local: ${options.trace}`),
+    );
     const say = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
     say(`Slack preview: ${previews.length} messages in ${options.slackPreview}`);
   }

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { buildOpsReport } from '../../app/opsReport';
 import { historyIn, readHistory } from '../../app/poolQueries';
@@ -8,6 +7,7 @@ import { resolveSince, type Since, since } from '../optionParsers';
 import { renderHtmlReport } from '../output/htmlReport';
 import { printOpsReport } from '../output/opsReportText';
 import { progressBar } from '../output/progress';
+import { checkOutputFile, writeOutputFile } from '../outputFiles';
 
 interface ReportOptions extends ConnectionFlags {
   since: Since;
@@ -26,9 +26,11 @@ export const registerReportCommand = (program: Command): void => {
         'reuse rate, cold starts avoided, startup time saved, idle billable hours and cost by team and owner, actions taken',
       ),
   )
-    .option('--since <when>', 'start of the window: 7d, 12h, or a date (2026-03-01)', since, {
-      agoSeconds: 7 * 86_400,
-    })
+    .addOption(
+      new Option('--since <when>', 'start of the window: 7d, 12h, or a date (2026-03-01)')
+        .argParser(since)
+        .default({ agoSeconds: 7 * 86_400 }, '7d'),
+    )
     .option('--until <when>', 'end of the window (default: now)', since)
     .addOption(
       new Option('--format <format>', 'how to print it').choices(['table', 'json', 'html']).default('table'),
@@ -37,6 +39,7 @@ export const registerReportCommand = (program: Command): void => {
     .option('--account <id>', "only this account's jobs")
     .option('--in-region <name>', "only this region's jobs (--region says where the ledger is)")
     .action(async (options: ReportOptions) => {
+      if (options.out) await checkOutputFile('report', options.out);
       const { connect } = await import('../connection');
       const conn = await connect(options);
       const nowMs = conn.clock.now();
@@ -60,7 +63,7 @@ export const registerReportCommand = (program: Command): void => {
         text = `${lines.join('\n')}\n`;
       }
       if (options.out) {
-        await writeFile(options.out, text, 'utf8');
+        await writeOutputFile('report', options.out, text);
         console.error(`poolwarden: wrote the ${options.format} report to ${options.out}`);
       } else process.stdout.write(text);
     });

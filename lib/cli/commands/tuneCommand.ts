@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { usdPerHour } from '../optionParsers';
 import type { TuneOptions } from './tuneRun';
 
 export const registerTuneCommand = (policy: Command): void => {
@@ -12,7 +13,9 @@ export const registerTuneCommand = (policy: Command): void => {
     .option(
       '--waiting-value <usdPerHour>',
       "what an hour of a person waiting is worth (default: the policy's own)",
+      usdPerHour,
     )
+    .option('--prices <file>', 'a JSON file of hourly instance prices overriding the built-in table')
     .option('--out <file>', 'write the tuned policy here (default: print it)')
     .action(async (options: TuneOptions) => {
       const { runTuneCommand } = await import('./tuneRun');

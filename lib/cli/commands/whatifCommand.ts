@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
 import { NO_WARM_POOL_QUOTA_TYPES } from '../../../devtools/local/trace/teams';
-import { CliError, EXIT } from '../exitCodes';
+import { usdPerHour } from '../optionParsers';
 import type { WhatifOptions } from './whatifRun';
-
-const waitingValue = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) {
-    throw new CliError(`--waiting-value: expected USD per hour (a number ≥ 0), got "${value}"`, EXIT.usage);
-  }
-  return n;
-};
 
 export const registerWhatifCommand = (program: Command): void => {
   program
@@ -30,11 +22,12 @@ export const registerWhatifCommand = (program: Command): void => {
     .option(
       '--waiting-value <usdPerHour>',
       "what an hour of a person waiting for a cold start is worth in the table (default: the first policy's own)",
-      waitingValue,
+      usdPerHour,
     )
     .option('--prices <file>', 'a JSON file of hourly instance prices overriding the built-in table')
+    // Not --no-quota: commander reads any --no-X as the negation of --X, and the types were lost.
     .option(
-      '--no-quota <types>',
+      '--without-quota <types>',
       `comma-separated instance types without warm-pool quota (default: ${NO_WARM_POOL_QUOTA_TYPES.join(', ')}, as the local stack)`,
     )
     .option('--json', 'print JSON instead of the table')

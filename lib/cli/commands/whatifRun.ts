@@ -9,6 +9,7 @@ import { DEFAULT_PRICES, withOverrides } from '../../domain/prices';
 import { readPolicyFile } from '../../policyFile/readPolicyFile';
 import { parseTraceOrThrow } from '../../trace/parseTrace';
 import { CliError, EXIT } from '../exitCodes';
+import { readInputFile } from '../inputFiles';
 import { whatifJson, whatifText } from './whatifTable';
 
 /**
@@ -22,7 +23,7 @@ export interface WhatifOptions {
   policy: string[];
   waitingValue?: number;
   prices?: string;
-  noQuota?: string;
+  withoutQuota?: string;
   json?: boolean;
 }
 
@@ -34,7 +35,7 @@ const linesOf = (text: string): number => {
 };
 
 export const runWhatifCommand = async (options: WhatifOptions): Promise<void> => {
-  const text = await readFile(options.trace, 'utf8');
+  const text = await readInputFile('trace', options.trace, (path) => readFile(path, 'utf8'));
   const { policies, whatif } = await readSettings(options);
   // A big trace's rows run on worker threads: started now, they load their code while the trace
   // is parsed. The lines are a guess at the jobs; the table is the same on threads or not.
@@ -60,15 +61,18 @@ const readSettings = async (options: WhatifOptions) => {
   const policies: WhatifPolicy[] =
     options.policy.length > 0
       ? await Promise.all(
-          options.policy.map(async (file) => ({ label: file, policy: await readPolicyFile(file) })),
+          options.policy.map(async (file) => ({
+            label: file,
+            policy: await readInputFile('policy', file, readPolicyFile),
+          })),
         )
       : [{ label: 'built-in default policy', policy: DEFAULT_POLICY }];
   const prices = options.prices
-    ? withOverrides(DEFAULT_PRICES, await readPriceFile(options.prices))
+    ? withOverrides(DEFAULT_PRICES, await readInputFile('prices', options.prices, readPriceFile))
     : DEFAULT_PRICES;
   const noQuotaTypes =
-    typeof options.noQuota === 'string'
-      ? options.noQuota
+    typeof options.withoutQuota === 'string'
+      ? options.withoutQuota
           .split(',')
           .map((t) => t.trim())
           .filter((t) => t.length > 0)

@@ -8,9 +8,14 @@ const BARE_SECONDS = /^\d+(?:\.\d+)?$/;
 const WITH_UNITS = /^(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$/;
 const PART = /(\d+(?:\.\d+)?)\s*([smhd])/g;
 
-/** Seconds, or undefined when the input is not a non-negative duration. */
+/** Seconds, or undefined when the input is not a non-negative duration (nor a finite one). */
 export const parseDuration = (input: string | number): number | undefined => {
-  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? Math.round(input) : undefined;
+  const seconds = secondsOf(input);
+  return seconds !== undefined && Number.isFinite(seconds) ? seconds : undefined;
+};
+
+const secondsOf = (input: string | number): number | undefined => {
+  if (typeof input === 'number') return input >= 0 ? Math.round(input) : undefined;
   const text = input.trim().toLowerCase();
   if (BARE_SECONDS.test(text)) return Math.round(Number(text));
   if (!WITH_UNITS.test(text)) return undefined;
