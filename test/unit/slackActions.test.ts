@@ -320,6 +320,43 @@ describe('the HTTP side of the Slack actions endpoint', () => {
     ]);
   });
 
+  it("acts on a click on a member account's pool, whose reference is longer than a bare job name", async () => {
+    const job = '111122223333/ap-southeast-2/pytorch-training-2024-06-01-12-34-56-789';
+    expect(job).toHaveLength(68);
+    const value = JSON.stringify({ job, hop: job });
+    const clicks: unknown[] = [];
+    const act = async (c: unknown) => {
+      clicks.push(c);
+      return {
+        kind: 'refused' as const,
+        reason: 'test',
+        reply: { text: '', replaceOriginal: false, ephemeral: true },
+      };
+    };
+    const member = { ...blockActions, actions: [{ ...blockActions.actions[0], value }] };
+    const answer = await answerSlackRequest(signed(form(member)), SECRET, Date.now(), act, quiet);
+    expect(answer.statusCode).toBe(200);
+    expect(clicks).toEqual([expect.objectContaining({ value: { job, hop: job } })]);
+    // Not any prefix: an account of 12 digits and a region, as jobRef writes them.
+    for (const bad of [
+      `11112222333/ap-southeast-2/${job.split('/')[2]}`,
+      `111122223333/Sydney/${job.split('/')[2]}`,
+      `111122223333/ap-southeast-2/${'x'.repeat(64)}`,
+      `a/111122223333/ap-southeast-2/${job.split('/')[2]}`,
+    ]) {
+      const refused = {
+        ...blockActions,
+        actions: [{ ...blockActions.actions[0], value: JSON.stringify({ job: bad, hop: bad }) }],
+      };
+      const never = async () => {
+        throw new Error('must not act');
+      };
+      expect(
+        (await answerSlackRequest(signed(form(refused)), SECRET, Date.now(), never, quiet)).statusCode,
+      ).toBe(400);
+    }
+  });
+
   it('answers 401 and acts on nothing when verification fails', async () => {
     const body = form(blockActions);
     const cases = [
