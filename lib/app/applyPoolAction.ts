@@ -210,6 +210,14 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       if (settled.kind === 'answered') return settled.result;
       const current = settled.record;
       const held = await deps.ledger.holdPool(current.name, untilMs, nowMs - PENDING_ACTION_LEASE_MS);
+      if (!held) {
+        // Refused while the pool is still Available: an action is in flight (a policy's extend
+        // or stop, an operator's). Not recorded, as an extend or a stop that finds one: the same
+        // click, tried again once it is done, then acts.
+        const now = await deps.ledger.getJob(current.name);
+        if (now?.pool?.status === 'Available' && now.pendingAction)
+          return unclaimed('another action on this pool is in progress', { endsAtMs: untilMs }, key, now);
+      }
       const after: JobRecord = current.pool
         ? { ...current, pool: { ...current.pool, heldUntilMs: untilMs } }
         : current;

@@ -188,6 +188,36 @@ describe('a Slack click on a pool button', () => {
     expect(w.replies[0]?.reply.text).toMatch(/snoozed auto-stop/);
   });
 
+  it("a Snooze refused while another's action is in flight works from the same message once it is done", async () => {
+    const w = await world();
+    // The sweep's policy claimed the pool (an extend), and has not yet heard from SageMaker.
+    const intent = {
+      dedupeKey: 'extend#policy',
+      action: 'extend' as const,
+      keepAliveSeconds: 3600,
+      actor: 'policy:defaults',
+      rule: 'defaults',
+      reason: 'busy hours',
+      atMs: NOW,
+    };
+    const head = await w.ledger.getJob('train-a');
+    expect(
+      await w.ledger.beginAction('train-a', intent, NOW - 300_000, { expiresAtMs: head?.pool?.expiresAtMs }),
+    ).toBe(true);
+    const refused = await handleSlackAction(w.deps, click(POOL_ACTION_IDS.snooze));
+    expect(refused).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringMatching(/try again in a minute/),
+    });
+    expect(w.replies[0]?.reply.text).toMatch(/try again in a minute\. Nothing was changed/);
+    await w.ledger.endAction('train-a', intent.dedupeKey);
+    w.clock.ms += 60_000;
+    const again = await handleSlackAction(w.deps, click(POOL_ACTION_IDS.snooze));
+    expect(again.kind).toBe('acted');
+    expect((await w.ledger.getJob('train-a'))?.pool?.heldUntilMs).toBe(w.clock.ms + 3600_000);
+    expect(w.decisions.all().map((d) => [d.action, d.outcome])).toEqual([['hold', 'applied']]);
+  });
+
   it('the same click delivered twice (a double click) acts once and says so', async () => {
     const w = await world();
     const first = await handleSlackAction(w.deps, click(POOL_ACTION_IDS.extend));
