@@ -200,9 +200,9 @@ describe('a Slack click on a pool button', () => {
       reason: 'busy hours',
       atMs: NOW,
     };
-    const head = await w.ledger.getJob('train-a');
+    // The pool ends 30 min (its keep-alive) after the job.
     expect(
-      await w.ledger.beginAction('train-a', intent, NOW - 300_000, { expiresAtMs: head?.pool?.expiresAtMs }),
+      await w.ledger.beginAction('train-a', intent, NOW - 300_000, { expiresAtMs: ENDED + 30 * 60_000 }),
     ).toBe(true);
     const refused = await handleSlackAction(w.deps, click(POOL_ACTION_IDS.snooze));
     expect(refused).toMatchObject({
