@@ -22,6 +22,13 @@ export interface ActionDeps extends ObserveDeps {
   readonly onAction?: (result: ActionResult) => Promise<void>;
   /** The sweep container's memory of the stops SageMaker accepted from it (acceptedStops.ts); absent: none kept. */
   readonly acceptedStops?: AcceptedStops;
+  /**
+   * Whether the kill switch is on, asked when a request acting for real first finishes another's
+   * pending action: an operator's command overrides the switch for its own action only, so a
+   * click it finds pending is then recorded as a dry run. Absent: off (the functions act for
+   * real only while it is off).
+   */
+  readonly killSwitch?: () => Promise<boolean>;
 }
 
 /** One action on the pool a job holds, as a policy, an operator or a Slack user asks for it. */
@@ -210,6 +217,14 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
       if (settled.kind === 'answered') return settled.result;
       const current = settled.record;
       const held = await deps.ledger.holdPool(current.name, untilMs, nowMs - PENDING_ACTION_LEASE_MS);
+      if (!held) {
+        // Refused while the pool is still Available: an action is in flight (a policy's extend
+        // or stop, an operator's). Not recorded, as an extend or a stop that finds one: the same
+        // click, tried again once it is done, then acts.
+        const now = await deps.ledger.getJob(current.name);
+        if (now?.pool?.status === 'Available' && now.pendingAction)
+          return unclaimed('another action on this pool is in progress', { endsAtMs: untilMs }, key, now);
+      }
       const after: JobRecord = current.pool
         ? { ...current, pool: { ...current.pool, heldUntilMs: untilMs } }
         : current;
@@ -230,8 +245,10 @@ export const applyPoolAction = async (deps: ActionDeps, request: ActionRequest):
         unclaimed(error, { keepAliveSeconds: seconds }, key, current);
       if (head.pendingAction && isFinishable(head.pendingAction, nowMs)) {
         // Whoever began it is done with it: finish it first, so that nothing it did goes unrecorded.
-        // This request acts for real, so the kill switch is off (or an operator overrides it).
-        const settled = await settlePendingAction(deps, head, { killSwitch: false });
+        // Under the kill switch as it stands: this request acting for real (an operator's
+        // override) does not make another's action act.
+        const killSwitch = (await deps.killSwitch?.()) ?? false;
+        const settled = await settlePendingAction(deps, head, { killSwitch });
         if (settled?.decision.dedupeKey === key) {
           // The same request again (a click delivered twice): its own answer covers the outcome.
           const { replyTo: _answeredHere, ...own } = settled;

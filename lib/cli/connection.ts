@@ -80,7 +80,13 @@ export const connect = async (
   };
   const clock = endpoints ? await localClock(endpoints.sagemaker, context) : { now: () => Date.now() };
   const prices = flags.prices ? await readInputFile('prices', flags.prices, readPriceFile) : DEFAULT_PRICES;
-  const config = loadConfig({ ...env, POOLWARDEN_TABLE: table });
+  // A stage's table goes with the stage's kill switch, as deployed (serverless.yml).
+  const stage = flags.stage ?? 'dev';
+  const killSwitchParam =
+    !local && !env.POOLWARDEN_KILL_SWITCH_PARAM && table === `poolwarden-${stage}-ledger`
+      ? { POOLWARDEN_KILL_SWITCH_PARAM: `/poolwarden/${stage}/kill-switch` }
+      : {};
+  const config = loadConfig({ ...env, POOLWARDEN_TABLE: table, ...killSwitchParam });
   const aws = {
     ...(region ? { region } : {}),
     ...(local ? { credentials: LOCAL_CREDENTIALS } : {}),

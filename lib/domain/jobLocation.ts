@@ -1,4 +1,4 @@
-import { TRAINING_JOB_ARN } from './sageMakerLimits';
+import { TRAINING_JOB_ARN, TRAINING_JOB_NAME } from './sageMakerLimits';
 
 /**
  * Where a training job lives. SageMaker's job names are unique only within one account and
@@ -48,4 +48,20 @@ export const elsewhereOf = (ref: string): { name: string; location: JobLocation 
   return parts.length === 3 && account && region && name
     ? { name, location: { account, region } }
     : undefined;
+};
+
+/**
+ * Whether a text is a reference jobRef could have written: a SageMaker job name, bare or after
+ * `<account>/<region>/`. Longer than a bare name may be (a button's value, a CLI argument): a
+ * member account's prefix comes on top of SageMaker's 63 characters.
+ */
+export const isJobRef = (ref: string): boolean => {
+  const elsewhere = elsewhereOf(ref);
+  if (
+    elsewhere &&
+    !(ACCOUNT_PATTERN.test(elsewhere.location.account) && REGION_PATTERN.test(elsewhere.location.region))
+  )
+    return false;
+  const name = elsewhere?.name ?? ref;
+  return name.length <= TRAINING_JOB_NAME.maxLength && TRAINING_JOB_NAME.pattern.test(name);
 };

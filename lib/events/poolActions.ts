@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isJobRef } from '../domain/jobLocation';
 
 /**
  * The pool buttons' action ids and value: a contract between the messages poolwarden sends and
@@ -15,14 +16,16 @@ export type PoolActionId = (typeof POOL_ACTION_IDS)[keyof typeof POOL_ACTION_IDS
 
 /**
  * What a button acts on: `job` is the job holding the warm pool (act on it), `hop` names the
- * pool hop the message was about, which is that same job's turn holding the pool.
+ * pool hop the message was about, which is that same job's turn holding the pool. Both are the
+ * names the ledger records (jobRef): a member account's job carries `<account>/<region>/`.
  */
 export interface PoolActionValue {
   readonly job: string;
   readonly hop: string;
 }
 
-const poolActionValue = z.object({ job: z.string().min(1).max(63), hop: z.string().min(1).max(200) });
+const jobReference = z.string().refine(isJobRef, 'not a job reference');
+const poolActionValue = z.object({ job: jobReference, hop: jobReference });
 
 export const encodePoolActionValue = (value: PoolActionValue): string =>
   JSON.stringify({ job: value.job, hop: value.hop });

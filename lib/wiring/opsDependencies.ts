@@ -6,6 +6,7 @@ import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJo
 import type { ActionDeps } from '../app/applyPoolAction';
 import type { Clock } from '../ports/clock';
 import type { PoolwardenConfig } from './config/config';
+import { opsKillSwitch, ssmClient } from './opsKillSwitch';
 import { SpokeClients } from './spokeClients';
 
 /** Where the operator's AWS (or the local stack) is: region, credentials, explicit endpoints. */
@@ -53,6 +54,11 @@ export const opsDependencies = (config: PoolwardenConfig, aws: OpsAws, clock: Cl
         : trainingJobs,
       clock,
       limits: config.core.limits,
+      // The local stack has no SSM: its kill switch is the environment's (POOLWARDEN_KILL_SWITCH).
+      killSwitch: opsKillSwitch(
+        aws.endpoints ? { killSwitch: config.policy.killSwitch } : config.policy,
+        () => ssmClient(aws.region),
+      ),
     },
   };
 };

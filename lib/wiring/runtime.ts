@@ -302,6 +302,7 @@ export class Runtime {
       decisions: this.decisions,
       clock: this.clock,
       limits: this.config.core.limits,
+      killSwitch: async () => this.setup().killSwitch,
     };
   }
 

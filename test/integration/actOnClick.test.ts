@@ -4,9 +4,12 @@ import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { type ActionDeps, applyPoolAction } from '../../lib/app/applyPoolAction';
 import { actOnClick, type ClickActs } from '../../lib/app/slackClick/actOnClick';
+import { claimClick } from '../../lib/app/slackClick/claimClick';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS, lifetimeEndMs } from '../../lib/domain/keepAlive';
 import type { PlanStep } from '../../lib/domain/poolButtonPlan';
+import { POOL_ACTION_IDS } from '../../lib/events/poolActions';
+import type { PoolButtonClick } from '../../lib/events/slackInteraction';
 import type { Ledger } from '../../lib/ports/ledger';
 import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/trainingJobs';
 import { availablePoolIn } from '../support/availablePool';
@@ -89,6 +92,84 @@ describe.each(['memory', 'dynalite'])("(%s) a Snooze click while the sweep's sto
     ).not.toBe('applied');
     // The person is told why, and that trying again makes sense.
     expect(click).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/in progress; try again/) });
+  });
+});
+
+// A Snooze refused because another's action holds the pool (a policy's extend from the sweep, an
+// operator's stop) is not recorded under the click's key: the same button, clicked again once that
+// action is done, acts instead of being answered "already done from this message".
+describe.each(['memory', 'dynalite'])('(%s) a Snooze refused while an action is in flight', (kind) => {
+  let dynamo: LocalDynamo | undefined;
+  beforeAll(async () => {
+    if (kind === 'dynalite') dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => dynamo?.stop());
+  it('may be tried again from the same message once that action is done', async () => {
+    const ledger: Ledger = dynamo
+      ? new DynamoLedger(dynamo.client, await dynamo.createLedgerTable())
+      : new MemoryLedger();
+    await availablePoolIn(ledger, {
+      nowMs: NOW,
+      sinceMin: 10,
+      leftMin: 20,
+      keepAliveSeconds: 1800,
+    });
+    const never = async (): Promise<never> => {
+      throw new Error('a snooze does not call SageMaker');
+    };
+    const decisions = new MemoryDecisionLog();
+    const deps: ActionDeps = {
+      ledger,
+      trainingJobs: { describe: never, setKeepAlive: never },
+      decisions,
+      clock: { now: () => NOW },
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+    };
+    const intent = {
+      dedupeKey: 'extend#policy',
+      action: 'extend' as const,
+      keepAliveSeconds: 3600,
+      actor: 'policy:busy-hours',
+      rule: 'busy-hours',
+      reason: 'busy hours',
+      atMs: NOW,
+    };
+    expect(await ledger.beginAction('pool-a', intent, NOW - 5 * MIN, { expiresAtMs: NOW + 20 * MIN })).toBe(
+      true,
+    );
+    const button: PoolButtonClick = {
+      actionId: POOL_ACTION_IDS.snooze,
+      value: { job: 'pool-a', hop: 'pool-a' },
+      userId: 'U1',
+      actionTs: '1772445700.100000',
+      messageTs: '1772445000.000100',
+      channelId: 'D0U1',
+    };
+    const snooze = async () => {
+      const claim = await claimClick(decisions, 'pool-a', button);
+      if (claim.kind !== 'first') return claim;
+      return actOnClick(
+        deps,
+        (await ledger.getJob('pool-a')) as JobRecord,
+        [{ action: 'hold', untilMs: NOW + 60 * MIN }],
+        {
+          actor: 'slack:U1',
+          cause: 'slack-snooze',
+          reason: 'snooze',
+          dryRun: false,
+          dedupeKey: claim.dedupeKey,
+        },
+      );
+    };
+    expect(await snooze()).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringMatching(/try again in a minute/),
+    });
+    expect(decisions.all()).toEqual([]);
+    expect(await ledger.endAction('pool-a', intent.dedupeKey)).toBe(true);
+    expect(await snooze()).toMatchObject({ kind: 'acted' });
+    expect((await ledger.getJob('pool-a'))?.pool?.heldUntilMs).toBe(NOW + 60 * MIN);
+    expect(decisions.all().map((d) => `${d.action}:${d.outcome}`)).toEqual(['hold:applied']);
   });
 });
 

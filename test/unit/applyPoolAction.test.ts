@@ -237,6 +237,38 @@ describe('applyPoolAction', () => {
     expect(repeated.replyTo).toBeUndefined();
     expect(again.calls).toEqual([['pool-a', 0]]);
   });
+
+  it("an operator's stop under the kill switch closes a pending click as a dry run: only the stop reaches SageMaker", async () => {
+    const { deps, ledger, decisions, calls } = await setup();
+    await ledger.beginAction(
+      'pool-a',
+      {
+        dedupeKey: 'slack#C1#1.0#extend',
+        action: 'extend',
+        keepAliveSeconds: 3600,
+        actor: 'slack:U1',
+        reason: 'r',
+        atMs: NOW,
+        replyTo: 'https://hooks.slack.com/actions/T/1/x',
+      },
+      NOW,
+      { expiresAtMs: NOW + 20 * MIN },
+    );
+    await ledger.markActionUnknown('pool-a', 'slack#C1#1.0#extend', NOW);
+    const pending = (await ledger.getJob('pool-a')) as JobRecord;
+    // `poolwarden pools stop` without --dry-run: the operator overrides the switch for the stop.
+    const stop = await applyPoolAction(
+      { ...deps, killSwitch: async () => true },
+      { ...base, head: pending, action: 'stop' },
+    );
+    expect(calls).toEqual([['pool-a', 0]]);
+    expect(stop.decision).toMatchObject({ action: 'stop', outcome: 'applied', actor: 'operator:ops' });
+    expect(decisions.all().map((d) => [d.dedupeKey, d.outcome, d.dryRun])).toEqual([
+      ['slack#C1#1.0#extend', 'dry-run', true],
+      [stop.decision.dedupeKey, 'applied', false],
+    ]);
+    expect((await ledger.getJob('pool-a'))?.pendingAction).toBeUndefined();
+  });
 });
 
 /** A SageMaker holding one pool created with a 3600 s keep-alive; it can be made to misbehave. */

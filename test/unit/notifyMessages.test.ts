@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { matchKey } from '../../lib/domain/matchKey';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
+import { TRAINING_JOB_NAME } from '../../lib/domain/sageMakerLimits';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 import { POOL_ACTION_IDS, parsePoolActionValue } from '../../lib/events/poolActions';
 import type { ActionsBlock, SlackBlock } from '../../lib/notify/messages/blockKit';
 import { followUpReply } from '../../lib/notify/messages/followUpReply';
 import { formatDuration, formatTime } from '../../lib/notify/messages/format';
 import { toPlainText } from '../../lib/notify/messages/mrkdwn';
+import { stopButton } from '../../lib/notify/messages/poolButtons';
 import { renderNotice } from '../../lib/notify/messages/render';
 import type { Notice, PoolDecision } from '../../lib/notify/notice';
 import { type Recipient, resolveRecipient } from '../../lib/notify/recipient';
+import { SLACK_LIMITS } from '../../lib/notify/slackLimits';
 
 const NOW = Date.parse('2024-06-04T12:00:00Z');
 const criteria = {
@@ -147,6 +150,13 @@ describe('pool available', () => {
       expect(parsePoolActionValue(button.value)).toEqual({ job: 'train-42', hop: 'train-42' });
     }
     expect(block?.elements.find((e) => e.action_id === 'pool.stop')?.confirm).toBeDefined();
+  });
+
+  it("keeps a member account's button value readable and within Slack's limit", () => {
+    const longest = `999999999999/ap-southeast-2/${'x'.repeat(TRAINING_JOB_NAME.maxLength)}`;
+    const value = stopButton(longest).value;
+    expect(value.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonValue);
+    expect(parsePoolActionValue(value)).toEqual({ job: longest, hop: longest });
   });
 
   it('mentions the owner and links the console', () => {

@@ -188,6 +188,36 @@ describe('a Slack click on a pool button', () => {
     expect(w.replies[0]?.reply.text).toMatch(/snoozed auto-stop/);
   });
 
+  it("a Snooze refused while another's action is in flight works from the same message once it is done", async () => {
+    const w = await world();
+    // The sweep's policy claimed the pool (an extend), and has not yet heard from SageMaker.
+    const intent = {
+      dedupeKey: 'extend#policy',
+      action: 'extend' as const,
+      keepAliveSeconds: 3600,
+      actor: 'policy:defaults',
+      rule: 'defaults',
+      reason: 'busy hours',
+      atMs: NOW,
+    };
+    // The pool ends 30 min (its keep-alive) after the job.
+    expect(
+      await w.ledger.beginAction('train-a', intent, NOW - 300_000, { expiresAtMs: ENDED + 30 * 60_000 }),
+    ).toBe(true);
+    const refused = await handleSlackAction(w.deps, click(POOL_ACTION_IDS.snooze));
+    expect(refused).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringMatching(/try again in a minute/),
+    });
+    expect(w.replies[0]?.reply.text).toMatch(/try again in a minute\. Nothing was changed/);
+    await w.ledger.endAction('train-a', intent.dedupeKey);
+    w.clock.ms += 60_000;
+    const again = await handleSlackAction(w.deps, click(POOL_ACTION_IDS.snooze));
+    expect(again.kind).toBe('acted');
+    expect((await w.ledger.getJob('train-a'))?.pool?.heldUntilMs).toBe(w.clock.ms + 3600_000);
+    expect(w.decisions.all().map((d) => [d.action, d.outcome])).toEqual([['hold', 'applied']]);
+  });
+
   it('the same click delivered twice (a double click) acts once and says so', async () => {
     const w = await world();
     const first = await handleSlackAction(w.deps, click(POOL_ACTION_IDS.extend));
@@ -318,6 +348,43 @@ describe('the HTTP side of the Slack actions endpoint', () => {
     expect(clicks).toEqual([
       expect.objectContaining({ actionId: POOL_ACTION_IDS.stop, userId: OWNER, responseUrl: RESPONSE_URL }),
     ]);
+  });
+
+  it("acts on a click on a member account's pool, whose reference is longer than a bare job name", async () => {
+    const job = '111122223333/ap-southeast-2/pytorch-training-2024-06-01-12-34-56-789';
+    expect(job).toHaveLength(68);
+    const value = JSON.stringify({ job, hop: job });
+    const clicks: unknown[] = [];
+    const act = async (c: unknown) => {
+      clicks.push(c);
+      return {
+        kind: 'refused' as const,
+        reason: 'test',
+        reply: { text: '', replaceOriginal: false, ephemeral: true },
+      };
+    };
+    const member = { ...blockActions, actions: [{ ...blockActions.actions[0], value }] };
+    const answer = await answerSlackRequest(signed(form(member)), SECRET, Date.now(), act, quiet);
+    expect(answer.statusCode).toBe(200);
+    expect(clicks).toEqual([expect.objectContaining({ value: { job, hop: job } })]);
+    // Not any prefix: an account of 12 digits and a region, as jobRef writes them.
+    for (const bad of [
+      `11112222333/ap-southeast-2/${job.split('/')[2]}`,
+      `111122223333/Sydney/${job.split('/')[2]}`,
+      `111122223333/ap-southeast-2/${'x'.repeat(64)}`,
+      `a/111122223333/ap-southeast-2/${job.split('/')[2]}`,
+    ]) {
+      const refused = {
+        ...blockActions,
+        actions: [{ ...blockActions.actions[0], value: JSON.stringify({ job: bad, hop: bad }) }],
+      };
+      const never = async () => {
+        throw new Error('must not act');
+      };
+      expect(
+        (await answerSlackRequest(signed(form(refused)), SECRET, Date.now(), never, quiet)).statusCode,
+      ).toBe(400);
+    }
   });
 
   it('answers 401 and acts on nothing when verification fails', async () => {

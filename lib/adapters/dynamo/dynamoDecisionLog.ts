@@ -69,6 +69,9 @@ export class DynamoDecisionLog implements DecisionLog {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': `JOB#${job}`, ':prefix': DECISION_PREFIX },
+        // The check for a click already acted on (claimClick.ts) reads these: a second click
+        // right after the first must see its decision, or it acts (extends) a second time.
+        ConsistentRead: true,
       },
     )) {
       for (const item of page.Items ?? []) decisions.push(toDecision(item));

@@ -70,17 +70,11 @@ export const actOnClick = async (
         // A pool presumed taken that SageMaker could not settle in time: said as it is.
         reason: isPresumedTaken(result.record)
           ? (result.decision.error ?? 'the pool is presumed taken by a job until the next reconcile')
-          : 'another action on this pool is in progress (this click, delivered twice?)',
+          : step.action === 'hold'
+            ? // Another's action (a policy's stop) is in flight: unrecorded, so this button works again.
+              'another action on this pool is in progress; try again in a minute'
+            : 'another action on this pool is in progress (this click, delivered twice?)',
       };
-    }
-    if (result.decision.outcome === 'skipped' && step.action === 'hold') {
-      // Refused while the pool is still Available: an action (a policy's stop) is in flight.
-      const now = await deps.ledger.getJob(head.name);
-      if (now?.pool?.status === 'Available' && now.pendingAction)
-        return {
-          kind: 'refused',
-          reason: 'another action on this pool is in progress; try again in a minute',
-        };
     }
     if (result.decision.outcome === 'skipped' && index === 0) {
       return { kind: 'not-available', record: result.record };
