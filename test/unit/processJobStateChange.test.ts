@@ -315,6 +315,31 @@ describe('processJobStateChange: a reuse told again when its event comes back', 
     expect((await ledger.getJob('job-a'))?.pool?.status).toBe('Reused');
     expect(w.reusesSeen()).toEqual(['job-b']);
   });
+
+  it('a retried start whose first try died between the link and the presumption mark counts the reuse', async () => {
+    const w = world();
+    await processJobStateChange(jobEvent({ name: 'job-a', status: 'Completed' }), w.deps(T0 + 601_000));
+    const ledger = w.ledger;
+    const presumeReuse = ledger.presumeReuse.bind(ledger);
+    let dies = true;
+    ledger.presumeReuse = async (poolOf, byJob, createdAtMs) => {
+      if (dies) {
+        dies = false;
+        throw new Error('the invocation died');
+      }
+      return presumeReuse(poolOf, byJob, createdAtMs);
+    };
+    await expect(processJobStateChange(w.start, w.deps(T0 + 1_530_000, true))).rejects.toThrow('died');
+    expect((await ledger.getJob('job-b'))?.reusedPoolOf).toBe('job-a');
+    expect((await ledger.getJob('job-a'))?.pool?.presumedTakenBy).toBeUndefined();
+    // Nothing was told the first time: the retry's mark is the reuse's first telling, and counts.
+    await processJobStateChange(w.start, w.deps(T0 + 1_590_000, true));
+    expect((await ledger.getJob('job-a'))?.pool?.presumedTakenBy).toBe('job-b');
+    expect(w.seen.filter((f) => f.kind === 'pool-reused').map((f) => [f.toJob, f.retold])).toEqual([
+      ['job-b', undefined],
+    ]);
+    expect([w.counts.get('ReusesRecorded'), w.counts.get('ReusesPresumed')]).toEqual([1, 1]);
+  });
 });
 
 // A reuse told again (a duplicate start event, a stale copy) repeats the reactors' writes but
