@@ -104,13 +104,14 @@ export const retellLinkedReuse = async (deps: DetectReuseDeps, record: JobRecord
       ? [{ kind: 'pool-reused', fromJob: from, toJob: record.name, retold: true }]
       : [];
   if (pool.status !== 'Available') return [];
-  // Linked but not marked: a presumption cut short between its two writes is finished.
+  // Linked but not marked: a presumption cut short between its two writes is finished. It told
+  // nothing before its mark, so this mark's telling is the first (counted), not a retelling.
   if (
     deps.presumeReuse &&
     record.job &&
     (await deps.ledger.presumeReuse(from.name, record.name, record.job.createdAtMs))
   ) {
-    const fact = presumedFact(from, record.job, true);
+    const fact = presumedFact(from, record.job, false);
     return fact ? [fact] : [];
   }
   const description = await deps.trainingJobs.describe(from.name);

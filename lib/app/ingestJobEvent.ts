@@ -166,7 +166,8 @@ const ingestEnd = async (
   let poolFacts = await observeDescription(deps, toldAs, description, async (state) => {
     const outcome = { kind: 'pool', pool: state, ...(seenMark !== undefined ? { seenMark } : {}) } as const;
     write = await deps.ledger.recordEnd(snapshot, outcome, arrivedAtMs);
-    if (write.kind === 'recorded' && write.pool) return { record: write.record, pool: write.pool.pool };
+    if (write.kind === 'recorded' && write.pool)
+      return { record: write.record, applied: write.pool.applied, pool: write.pool.pool };
     // The ledger holds a newer snapshot, but maybe not this pool: what SageMaker says of it still
     // counts, written as this caller saw the pool (a mark it did not see is settled first).
     const { pool: _stored, ...job } = write.record;

@@ -24,7 +24,8 @@ export type LedgerFact =
       readonly toJob: string;
       /**
        * Told again by a delivery that found the reuse already linked (a duplicate, or Lambda's
-       * retry: retellLinkedReuse): the reactors' writes repeat harmlessly, but what counts (the
+       * retry: retellLinkedReuse) or the pool already recorded Reused by `toJob`
+       * (observeDescription.ts): the reactors' writes repeat harmlessly, but what counts (the
        * metrics) counted it when it was first told.
        */
       readonly retold?: true;
@@ -34,7 +35,12 @@ export type LedgerFact =
        */
       readonly presumed?: true;
     }
-  | { readonly kind: 'pool-ended'; readonly job: JobRecord; readonly retold?: true }
+  | {
+      readonly kind: 'pool-ended';
+      readonly job: JobRecord;
+      /** Told again, as a reuse's `retold`: the pool was already recorded Terminated when this was heard. */
+      readonly retold?: true;
+    }
   | {
       /**
        * A presumed reuse proved wrong (reusePresumption.ts), its link taken back: what its

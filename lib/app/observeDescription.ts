@@ -88,13 +88,21 @@ const reusedFact = (fromJob: JobRecord, toJob: string, retold: boolean): LedgerF
 
 /**
  * Writes the pool's new state: observePool, or at a job's end the end and the pool together
- * (ingestJobEvent.ts). Answers the pool as stored and, when it read it, the whole record. Like
- * observePool, it leaves a pool marked presumed taken Available unless the record it was given
- * carries that mark: the answer then shows the mark, for observeDescription to settle.
+ * (ingestJobEvent.ts). Answers whether the state moved forward (observePool's `applied`), the
+ * pool as stored and, when it read it, the whole record. Like observePool, it leaves a pool
+ * marked presumed taken Available unless the record it was given carries that mark: the answer
+ * then shows the mark, for observeDescription to settle.
  */
 export type PoolWriter = (
   state: PoolState,
-) => Promise<{ readonly pool: PoolState; readonly record?: JobRecord }>;
+) => Promise<{ readonly applied: boolean; readonly pool: PoolState; readonly record?: JobRecord }>;
+
+/**
+ * Whether the pool as stored was already where SageMaker says it went (a refused write): the
+ * writer that moved it there told it, so a duplicate or a retry of the same word tells it again.
+ */
+const alreadyThere = (written: { readonly applied: boolean; readonly pool: PoolState }, state: PoolState) =>
+  !written.applied && written.pool.status === state.status && written.pool.reusedByJob === state.reusedByJob;
 
 /**
  * Brings the ledger's view of one job's pool up to what SageMaker just said, and links the
@@ -177,6 +185,7 @@ export const observeDescription = async (
   }
   const updated: JobRecord = { ...stored, pool };
   const told = deps.beforeLeaving ? [] : withdrawn;
+  const retold = alreadyThere(written, state);
   switch (state.status) {
     case 'Available':
       return [...told, { kind: 'pool-available', job: updated }];
@@ -192,10 +201,14 @@ export const observeDescription = async (
           lifetimeEndMs(pool.bornAtMs, deps.limits),
         );
       }
-      return deps.beforeLeaving || toldAlready ? told : [...told, reusedFact(updated, reusedBy, confirmed)];
+      return deps.beforeLeaving || toldAlready
+        ? told
+        : [...told, reusedFact(updated, reusedBy, confirmed || retold)];
     }
     case 'Terminated':
-      return deps.beforeLeaving ? [] : [...told, { kind: 'pool-ended', job: updated }];
+      return deps.beforeLeaving
+        ? []
+        : [...told, { kind: 'pool-ended', job: updated, ...(retold ? { retold } : {}) }];
     case 'InUse':
       return told;
   }

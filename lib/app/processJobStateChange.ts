@@ -74,7 +74,7 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
     });
   }
   for (const fact of result.facts) {
-    if (fact.kind === 'pool-reused' && fact.retold) continue;
+    if ((fact.kind === 'pool-reused' || fact.kind === 'pool-ended') && fact.retold) continue;
     deps.telemetry.count(FACT_METRICS[fact.kind]);
     if (fact.kind === 'pool-reused' && fact.presumed) deps.telemetry.count('ReusesPresumed');
   }

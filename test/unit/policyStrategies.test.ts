@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { prepareJobs, snapshotOf } from '../../devtools/sim/simJobs';
 import { breakEvenSeconds, poolCosts } from '../../lib/domain/costModel';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { decide } from '../../lib/domain/policy/decide';
 import { DEFAULT_POLICY, DEFAULT_RULE_SETTINGS } from '../../lib/domain/policy/defaultPolicy';
+import { evaluatePool } from '../../lib/domain/policy/evaluatePool';
 import {
   type GapDistribution,
   type GapSample,
@@ -18,7 +20,10 @@ import {
   type KeepAliveContext,
   strategies,
 } from '../../lib/domain/policy/strategies';
+import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { type Overrides, withOverrides } from '../support/overrides';
+import { policyOf } from '../support/policyOf';
+import { sampleTraceJob } from '../support/sampleTraceJob';
 
 const T0 = Date.parse('2025-06-03T08:00:00Z');
 const S = 1000;
@@ -326,5 +331,49 @@ describe('the strategies by name', () => {
     expect(
       adviseKeepAlive(settings(), withOverrides(pool, { availableSinceMs: undefined }), T0, undefined, 10),
     ).toBeUndefined();
+  });
+});
+
+describe('an extension on an unknown price', () => {
+  /** A pool on a type the price table lacks, Available 5 min of its own 10-min keep-alive. */
+  const decisionFor = (strategy: string) => {
+    const instanceType = 'ml.p4de.24xlarge';
+    expect(DEFAULT_PRICES[instanceType]).toBeUndefined();
+    const policy = policyOf(`defaults:\n  keepAlive: { strategy: ${strategy}, fixed: 2h }\n`);
+    const availableSinceMs = T0;
+    const nowMs = T0 + 300 * S;
+    const [job] = prepareJobs([sampleTraceJob('head', T0 - 1200 * S, 600, { instanceType })], {
+      prices: DEFAULT_PRICES,
+    });
+    if (!job) throw new Error('no job');
+    return evaluatePool(
+      { policy, limits: DEFAULT_KEEP_ALIVE_LIMITS, killSwitch: false, prices: DEFAULT_PRICES },
+      {
+        head: {
+          name: job.name,
+          job: snapshotOf(job, { startedAtMs: T0 - 600 * S, endedAtMs: availableSinceMs }, 600),
+          pool: {
+            status: 'Available',
+            keepAliveSeconds: 600,
+            availableSinceMs,
+            expiresAtMs: availableSinceMs + 600 * S,
+            bornAtMs: availableSinceMs,
+            poolId: 'pool-1',
+            observedAtMs: nowMs,
+          },
+        },
+        nowMs,
+        spend: { poolIdleUsdToday: 0, teamIdleUsdToday: 0, poolIdleUsdPerSecond: 0, teamIdleUsdPerSecond: 0 },
+        gaps: () => undefined,
+      },
+    ).decision;
+  };
+
+  // The README's rule: no extension is cost-blind, whatever the strategy (an adaptive rule's own
+  // advice falls back to the fixed keep-alive when the price is unknown, which shows nothing pays).
+  it.each(['adaptive', 'fixed', 'break-even'])('%s does not extend, naming the unknown price', (strategy) => {
+    const decision = decisionFor(strategy);
+    expect(decision.action).not.toBe('extend');
+    expect(decision.reason).toMatch(/price is unknown/);
   });
 });

@@ -231,8 +231,9 @@ describe('processJobStateChange: a reuse told again when its event comes back', 
     const takenBy = new Map<string, string>();
     const seen: LedgerFact[] = [];
     const failing = { next: false };
-    const deps = (nowMs: number): ProcessDeps => ({
-      ...depsWith(silentTelemetryFor(), [
+    const { telemetry, counts } = recordingTelemetry();
+    const deps = (nowMs: number, presumeReuse = false): ProcessDeps => ({
+      ...depsWith(telemetry, [
         {
           name: 'usage-stats',
           react: async (facts) => {
@@ -264,6 +265,7 @@ describe('processJobStateChange: a reuse told again when its event comes back', 
         setKeepAlive: async () => {},
       },
       clock: { now: () => nowMs },
+      presumeReuse,
     });
     const start = jobEvent({
       name: 'job-b',
@@ -272,7 +274,7 @@ describe('processJobStateChange: a reuse told again when its event comes back', 
       startedAtMs: T0 + 1_520_000,
     });
     const reusesSeen = () => seen.filter((f) => f.kind === 'pool-reused').map((f) => f.toJob);
-    return { ledger, takenBy, seen, failing, deps, start, reusesSeen };
+    return { ledger, takenBy, seen, failing, counts, deps, start, reusesSeen };
   };
 
   it('a start event retried after its reactor failed tells the reuse it linked, once more', async () => {
@@ -312,6 +314,31 @@ describe('processJobStateChange: a reuse told again when its event comes back', 
     await processJobStateChange(w.start, w.deps(T0 + 1_590_000));
     expect((await ledger.getJob('job-a'))?.pool?.status).toBe('Reused');
     expect(w.reusesSeen()).toEqual(['job-b']);
+  });
+
+  it('a retried start whose first try died between the link and the presumption mark counts the reuse', async () => {
+    const w = world();
+    await processJobStateChange(jobEvent({ name: 'job-a', status: 'Completed' }), w.deps(T0 + 601_000));
+    const ledger = w.ledger;
+    const presumeReuse = ledger.presumeReuse.bind(ledger);
+    let dies = true;
+    ledger.presumeReuse = async (poolOf, byJob, createdAtMs) => {
+      if (dies) {
+        dies = false;
+        throw new Error('the invocation died');
+      }
+      return presumeReuse(poolOf, byJob, createdAtMs);
+    };
+    await expect(processJobStateChange(w.start, w.deps(T0 + 1_530_000, true))).rejects.toThrow('died');
+    expect((await ledger.getJob('job-b'))?.reusedPoolOf).toBe('job-a');
+    expect((await ledger.getJob('job-a'))?.pool?.presumedTakenBy).toBeUndefined();
+    // Nothing was told the first time: the retry's mark is the reuse's first telling, and counts.
+    await processJobStateChange(w.start, w.deps(T0 + 1_590_000, true));
+    expect((await ledger.getJob('job-a'))?.pool?.presumedTakenBy).toBe('job-b');
+    expect(w.seen.filter((f) => f.kind === 'pool-reused').map((f) => [f.toJob, f.retold])).toEqual([
+      ['job-b', undefined],
+    ]);
+    expect([w.counts.get('ReusesRecorded'), w.counts.get('ReusesPresumed')]).toEqual([1, 1]);
   });
 });
 
@@ -381,5 +408,79 @@ describe('processJobStateChange: a duplicate start event of a warm job', () => {
     );
     await processJobStateChange({ ...start, id: 'evt-late-copy' }, deps(T0 + 1_562_000));
     expect({ reuses: counts.get('ReusesRecorded'), idleUsd }).toEqual(once);
+  });
+});
+
+// The end of a job whose pool had already left Available: its first delivery records where the
+// pool went and counts it; a duplicate, or Lambda's retry after a reactor failed, finds the pool
+// at that state already and tells it again for the reactors, counted neither time.
+describe('processJobStateChange: a duplicate end event of a job whose pool already left', () => {
+  const world = (warmPool: TrainingJobDescription['warmPool']) => {
+    const ledger = new MemoryLedger();
+    const stats = new MemoryUsageStats();
+    const counts = new Map<string, number>();
+    const spent = { idleUsd: 0 };
+    const failing = { next: false };
+    const telemetry: Telemetry = {
+      info: () => {},
+      warn: () => {},
+      error: () => {},
+      count: (m, v = 1) => counts.set(m, (counts.get(m) ?? 0) + v),
+    };
+    const failingOnce: FactReactor = {
+      name: 'failing-once',
+      react: async () => {
+        if (failing.next) {
+          failing.next = false;
+          throw new Error('Rate of requests exceeds the allowed throughput');
+        }
+      },
+    };
+    const deps = (nowMs: number): ProcessDeps => ({
+      ledger,
+      trainingJobs: {
+        describe: async (name): Promise<TrainingJobDescription> => ({
+          name,
+          status: 'Completed',
+          instanceType: 'ml.g5.xlarge',
+          endedAtMs: T0 + 600_000,
+          keepAliveSeconds: 1800,
+          ...(warmPool ? { warmPool } : {}),
+        }),
+        setKeepAlive: async () => {},
+      },
+      clock: { now: () => nowMs },
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+      describeConcurrency: 2,
+      tagKeys: DEFAULT_OWNER_TAG_KEYS,
+      telemetry,
+      reactors: [
+        usageStatsReactor(stats, DEFAULT_PRICES, { onIdleSpend: (usd) => (spent.idleUsd += usd) }),
+        failingOnce,
+      ],
+    });
+    const figures = () => ({
+      reuses: counts.get('ReusesRecorded') ?? 0,
+      ended: counts.get('PoolsEnded') ?? 0,
+      idleUsd: spent.idleUsd,
+    });
+    return { ledger, failing, deps, figures };
+  };
+
+  it.each([
+    ['Reused by the next job', { status: 'Reused', reusedByJob: 'job-b', billableSeconds: 900 }, 'reuses'],
+    ['Terminated', { status: 'Terminated', billableSeconds: 900 }, 'ended'],
+  ] as const)('counts a pool %s and its idle cost once', async (_, warmPool, counted) => {
+    const w = world(warmPool);
+    const end = jobEvent({ name: 'job-a', status: 'Completed' });
+    w.failing.next = true;
+    await expect(processJobStateChange(end, w.deps(T0 + 1_530_000))).rejects.toThrow(ReactorsFailedError);
+    const once = w.figures();
+    expect(once[counted]).toBe(1);
+    expect(once.idleUsd).toBeGreaterThan(0);
+    // Lambda's retry of the event whose reactor failed, then SageMaker's duplicate of it.
+    await processJobStateChange(end, w.deps(T0 + 1_590_000));
+    await processJobStateChange({ ...end, id: 'evt-dup' }, w.deps(T0 + 1_600_000));
+    expect(w.figures()).toEqual(once);
   });
 });

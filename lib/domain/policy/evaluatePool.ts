@@ -118,7 +118,13 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
       ...(situation.sameKey ? { sameKey: situation.sameKey } : {}),
     });
     const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
-    const keepCheck = ctx ? (settings.strategy === 'adaptive' ? advice : costAwareKeep(ctx)) : undefined;
+    // An adaptive rule's own advice is the check, unless it fell back (price unknown): a fallback
+    // shows no keep pays, so the check is then the cost-aware one, absent without a price.
+    const keepCheck = ctx
+      ? settings.strategy === 'adaptive' && !advice?.fellBackTo
+        ? advice
+        : costAwareKeep(ctx)
+      : undefined;
     return { advice, keepCheck };
   };
   const onEnd = adviseOn(learned);
