@@ -24,7 +24,23 @@ export const poolExtendedNotice = (
       }
     : undefined;
 
-export const poolStoppedNotice = (record: JobRecord, decision: PoolDecision): Notice | undefined => {
+/** A hold: auto-stop held off until `heldUntilMs`; the pool's end stays where the record has it. */
+export const poolHeldNotice = (
+  record: JobRecord,
+  decision: PoolDecision,
+  heldUntilMs: number,
+): Notice | undefined => {
+  const expiresAtMs = record.pool?.expiresAtMs;
+  return record.job && expiresAtMs !== undefined
+    ? { kind: 'pool-extended', job: record.job, expiresAtMs, heldUntilMs, decision }
+    : undefined;
+};
+
+export const poolStoppedNotice = (
+  record: JobRecord,
+  decision: PoolDecision,
+  stoppedAtMs?: number,
+): Notice | undefined => {
   if (!record.job) return undefined;
   const availableSinceMs = record.pool?.availableSinceMs;
   return {
@@ -32,6 +48,7 @@ export const poolStoppedNotice = (record: JobRecord, decision: PoolDecision): No
     job: record.job,
     decision,
     ...(availableSinceMs !== undefined ? { availableSinceMs } : {}),
+    ...(stoppedAtMs !== undefined ? { stoppedAtMs } : {}),
   };
 };
 
@@ -95,14 +112,12 @@ export const noticeForAction = (result: ActionResult): Notice | undefined => {
         ? undefined
         : poolExtendedNotice(record, told, decision.endsAtMs, result.previousExpiresAtMs);
     case 'stop':
-      return poolStoppedNotice(record, told);
+      return poolStoppedNotice(record, told, decision.atMs);
     case 'warn':
       return decision.endsAtMs === undefined
         ? undefined
         : expiryWarningNotice(record, decision.endsAtMs, told);
     case 'hold':
-      return decision.endsAtMs === undefined
-        ? undefined
-        : poolExtendedNotice(record, told, decision.endsAtMs, result.previousExpiresAtMs);
+      return decision.endsAtMs === undefined ? undefined : poolHeldNotice(record, told, decision.endsAtMs);
   }
 };

@@ -51,14 +51,22 @@ export type Notice =
   | {
       readonly kind: 'pool-extended';
       readonly job: JobSnapshot;
+      /** When the pool ends: for a hold, its end as it was, which a hold does not move. */
       readonly expiresAtMs: number;
       readonly previousExpiresAtMs?: number;
+      /**
+       * Set for a hold (Snooze, or Keep until end of day when no extension fits): auto-stop is
+       * held off until then, while the keep-alive still ends the pool at `expiresAtMs`.
+       */
+      readonly heldUntilMs?: number;
       readonly decision: PoolDecision;
     }
   | {
       readonly kind: 'pool-stopped';
       readonly job: JobSnapshot;
       readonly availableSinceMs?: number;
+      /** When it was stopped: a notice sent later (owed) tells the idle time up to the stop. */
+      readonly stoppedAtMs?: number;
       readonly decision: PoolDecision;
     }
   | { readonly kind: 'near-miss'; readonly job: JobSnapshot; readonly nearMiss: NearMiss }
@@ -80,7 +88,7 @@ export const noticeKey = (notice: Notice): NoticeKey => {
         job,
         kind: notice.kind,
         hop: job,
-        occurrence: notice.decision.dryRun ? 'dry-run' : String(notice.expiresAtMs),
+        occurrence: notice.decision.dryRun ? 'dry-run' : String(notice.heldUntilMs ?? notice.expiresAtMs),
       };
     case 'pool-stopped':
       return notice.decision.dryRun

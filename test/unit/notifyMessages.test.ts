@@ -232,6 +232,20 @@ describe('pool extended or stopped', () => {
     );
   });
 
+  it('says a hold holds auto-stop off and moves no end: the keep-alive still ends the pool', () => {
+    const message = render({
+      kind: 'pool-extended',
+      job: job(),
+      expiresAtMs: NOW + 1200_000,
+      heldUntilMs: NOW + 3600_000,
+      decision: { ...policy, policy: 'slack', reason: 'snoozed auto-stop for 1h' },
+    });
+    expect(message.text).toBe('Auto-stop of the warm pool of train-42 held off until 15:00 CEST (slack)');
+    expect(sections(message.blocks)).toContain('its keep-alive still ends it at *14:20 CEST*');
+    expect(sections(message.blocks)).not.toContain('extended');
+    expect(actions(message.blocks)?.elements.map((e) => e.action_id)).toEqual(['pool.extend', 'pool.stop']);
+  });
+
   it('says a dry run changed nothing and offers no buttons', () => {
     const message = render({
       kind: 'pool-stopped',
@@ -242,6 +256,21 @@ describe('pool extended or stopped', () => {
     expect(message.text).toBe('Dry run: would stop the warm pool of train-42');
     expect(sections(message.blocks)).toContain('It had been idle for 45 min. The pool is still warm.');
     expect(actions(message.blocks)).toBeUndefined();
+  });
+
+  it('tells the idle time up to the stop, however late the message goes out', () => {
+    const notice: Notice = {
+      kind: 'pool-stopped',
+      job: job(),
+      availableSinceMs: NOW - 120_000,
+      stoppedAtMs: NOW,
+      decision: policy,
+    };
+    const at = (nowMs: number) => renderNotice(notice, { nowMs, recipient: recipientOf(notice.job) });
+    const atOnce = at(NOW);
+    const late = at(NOW + 50 * 60_000);
+    expect(sections(atOnce.blocks)).toContain('It had been idle for 2 min.');
+    expect(sections(late.blocks)).toContain('It had been idle for 2 min.');
   });
 
   it('says a real stop is final', () => {

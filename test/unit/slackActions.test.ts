@@ -12,6 +12,7 @@ import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import type { WarmPoolStatus } from '../../lib/domain/warmPool';
 import { POOL_ACTION_IDS, type PoolActionId } from '../../lib/events/poolActions';
 import { slackSignature } from '../../lib/events/slackSignature';
+import { noticeForAction } from '../../lib/notify/decisionNotices';
 import { handleSlackAction, type SlackActionDeps } from '../../lib/notify/handleSlackAction';
 import type { SlackReply } from '../../lib/notify/slackReplies';
 import type { Telemetry } from '../../lib/ports/telemetry';
@@ -186,6 +187,11 @@ describe('a Slack click on a pool button', () => {
     expect(w.sageMaker.updates).toEqual([]);
     expect((await w.ledger.getJob('train-a'))?.pool?.heldUntilMs).toBe(NOW + 3600_000);
     expect(w.replies[0]?.reply.text).toMatch(/snoozed auto-stop/);
+    // The owner is told the hold, with the pool's end as it stands (a hold moves no end).
+    const expiry = (await w.ledger.getJob('train-a'))?.pool?.expiresAtMs;
+    expect(w.told.map((r) => noticeForAction(r))).toMatchObject([
+      { kind: 'pool-extended', expiresAtMs: expiry, heldUntilMs: NOW + 3600_000 },
+    ]);
   });
 
   it("a Snooze refused while another's action is in flight works from the same message once it is done", async () => {

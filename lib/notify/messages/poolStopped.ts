@@ -12,7 +12,9 @@ export const poolStoppedDraft = (notice: NoticeOf<'pool-stopped'>, ctx: RenderCo
   const idle =
     notice.availableSinceMs === undefined
       ? []
-      : [`It had been idle for ${formatDuration((ctx.nowMs - notice.availableSinceMs) / 1000)}.`];
+      : [
+          `It had been idle for ${formatDuration(((notice.stoppedAtMs ?? ctx.nowMs) - notice.availableSinceMs) / 1000)}.`,
+        ];
   return {
     kind: notice.kind,
     job: job.name,
