@@ -58,7 +58,7 @@ import { parseSwitch } from './config/variables';
 import { type NotifyDependencies, notifyDependencies } from './notifyDependencies';
 import { PolicySource } from './policySource';
 import { SpokeClients } from './spokeClients';
-import { CONTEXT_KEYS, contextValue, slackSecretsFrom } from './ssmParameters';
+import { CONTEXT_KEYS, contextValue, policyTextFrom, slackSecretsFrom } from './ssmParameters';
 
 /** The stores of a deployment: one DynamoDB table. */
 const dynamoStores = (
@@ -266,7 +266,7 @@ export class Runtime {
   /** Reads what middy's ssm middleware fetched for this invocation. */
   refresh(context: object, env: Environment = process.env): void {
     this.notify.slackSecrets.set(slackSecretsFrom(context, env));
-    const policyText = contextValue(context, CONTEXT_KEYS.policy);
+    const policyText = policyTextFrom(context);
     if (policyText !== undefined)
       this.policySource.update(policyText, this.config.policy.policyParam ?? 'policy');
     const killSwitch = contextValue(context, CONTEXT_KEYS.killSwitch);

@@ -47,6 +47,18 @@ export const contextValue = (context: unknown, key: string): string | undefined 
   return typeof value === 'string' ? value : undefined;
 };
 
+/**
+ * The policy's text as published in its parameter. @middy/ssm hands over a value that reads as
+ * JSON (it starts with `{` or `[`) parsed: such a policy is written back as JSON, which is YAML,
+ * so that it is read as published rather than dropped (its errors then point into that text).
+ */
+export const policyTextFrom = (context: unknown): string | undefined => {
+  if (typeof context !== 'object' || context === null || !(CONTEXT_KEYS.policy in context)) return undefined;
+  const value: unknown = Reflect.get(context, CONTEXT_KEYS.policy);
+  if (typeof value === 'string') return value;
+  return typeof value === 'object' && value !== null ? JSON.stringify(value, null, 2) : undefined;
+};
+
 /** A secret for this invocation: middy's context first, then the environment (local runs). */
 const secretFrom = (context: unknown, env: Environment, key: keyof typeof LOCAL_SECRET_ENV) =>
   [contextValue(context, CONTEXT_KEYS[key]), env[LOCAL_SECRET_ENV[key]]]

@@ -23,6 +23,7 @@ interface Template {
   Resources: Record<string, Resource>;
   Parameters?: Record<string, { Default?: string; AllowedValues?: string[] }>;
   Conditions?: Record<string, unknown>;
+  Rules?: Record<string, { RuleCondition?: unknown; Assertions: Array<{ Assert: unknown }> }>;
 }
 interface Statement {
   Effect: string;
@@ -189,6 +190,14 @@ const resolve = (value: unknown, parameters: Record<string, string>): unknown =>
   }
   if (entries.length === 1 && key === 'Fn::Equals' && Array.isArray(inner))
     return resolve(inner[0], parameters) === resolve(inner[1], parameters);
+  if (entries.length === 1 && key === 'Condition' && typeof inner === 'string')
+    return resolve(template.Conditions?.[inner], parameters);
+  if (entries.length === 1 && key === 'Fn::Not' && Array.isArray(inner))
+    return !resolve(inner[0], parameters);
+  if (entries.length === 1 && key === 'Fn::Or' && Array.isArray(inner))
+    return inner.some((v) => resolve(v, parameters) === true);
+  if (entries.length === 1 && key === 'Fn::And' && Array.isArray(inner))
+    return inner.every((v) => resolve(v, parameters) === true);
   if (entries.length === 1 && key === 'Fn::If' && Array.isArray(inner)) {
     const holds = resolve(template.Conditions?.[inner[0] as string], parameters);
     return resolve(holds ? inner[1] : inner[2], parameters);
@@ -356,7 +365,36 @@ describe('the hub of many accounts', () => {
     }
   });
 
-  it('lets the functions that call SageMaker assume the spoke role, and nothing more, only with many accounts', () => {
+  it('lets the functions assume the spoke role whenever spokes are in use: many accounts, member locations, or an external id alone (the hub in other regions)', () => {
+    const blank = { OrganizationId: '', MemberAccounts: '', MemberLocations: '', SpokeExternalId: '' };
+    const usesSpokes = (given: Record<string, string>) =>
+      resolve(template.Conditions?.UsesSpokes, { ...blank, ...given });
+    expect(usesSpokes({})).toBe(false);
+    expect(usesSpokes({ OrganizationId: 'o-abcdefghij', SpokeExternalId: 'x1' })).toBe(true);
+    expect(usesSpokes({ MemberAccounts: '111122223333', SpokeExternalId: 'x1' })).toBe(true);
+    expect(usesSpokes({ MemberLocations: '111122223333/us-west-2', SpokeExternalId: 'x1' })).toBe(true);
+    expect(usesSpokes({ SpokeExternalId: 'x1' })).toBe(true);
+  });
+
+  it('refuses a deploy for many accounts without the external id the spoke roles require', () => {
+    const rule = template.Rules?.SpokesNeedTheirExternalId;
+    const blank = { OrganizationId: '', MemberAccounts: '', MemberLocations: '', SpokeExternalId: '' };
+    const refused = (given: Record<string, string>) => {
+      const parameters = { ...blank, ...given };
+      return (
+        resolve(rule?.RuleCondition, parameters) === true &&
+        (rule?.Assertions ?? []).some((a) => resolve(a.Assert, parameters) !== true)
+      );
+    };
+    expect(rule).toBeDefined();
+    expect(refused({ OrganizationId: 'o-abcdefghij' })).toBe(true);
+    expect(refused({ MemberAccounts: '111122223333' })).toBe(true);
+    expect(refused({ MemberLocations: '111122223333/us-west-2' })).toBe(true);
+    expect(refused({ OrganizationId: 'o-abcdefghij', SpokeExternalId: 'x1' })).toBe(false);
+    expect(refused({})).toBe(false);
+  });
+
+  it('lets the functions that call SageMaker assume the spoke role, and nothing more, only with spokes', () => {
     for (const name of ['OnJobStateChangeRole', 'SweepRole', 'SlackActionsRole']) {
       const policies = resourceNamed(name).Properties.Policies as Array<{
         PolicyDocument: { Statement: unknown[] };
@@ -367,7 +405,7 @@ describe('the hub of many accounts', () => {
       expect(spoke).toEqual([
         {
           'Fn::If': [
-            'ManyAccounts',
+            'UsesSpokes',
             {
               Sid: 'SpokeRoles',
               Effect: 'Allow',
