@@ -15,6 +15,13 @@ export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 export const sameLocation = (a: JobLocation, b: JobLocation): boolean =>
   a.account === b.account && a.region === b.region;
 
+/**
+ * The AWS partition a region belongs to, which every ARN there starts with: China's regions
+ * (cn-…) and GovCloud's (us-gov-…) are partitions of their own.
+ */
+export const partitionOf = (region: string): string =>
+  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+
 /** `<account>/<region>`: one location as a map key or a label. */
 export const locationLabel = (location: JobLocation): string => `${location.account}/${location.region}`;
 

@@ -5,7 +5,7 @@ import { LocatedCatalog } from '../adapters/sagemaker/locatedCatalog';
 import { LocatedTrainingJobs } from '../adapters/sagemaker/locatedTrainingJobs';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
 import { errorMessage } from '../domain/errorMessage';
-import { type JobLocation, locationLabel, sameLocation } from '../domain/jobLocation';
+import { type JobLocation, locationLabel, partitionOf, sameLocation } from '../domain/jobLocation';
 import type { AccountAccess } from '../ports/accountAccess';
 import type { TrainingJobs } from '../ports/trainingJobs';
 import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
@@ -23,8 +23,8 @@ export class SpokeUnreachableError extends Error {
   }
 }
 
-export const spokeRoleArn = (account: string, spokes: SpokeConfig): string =>
-  `arn:aws:iam::${account}:role/${spokes.roleName}`;
+export const spokeRoleArn = (location: JobLocation, spokes: SpokeConfig): string =>
+  `arn:${partitionOf(location.region)}:iam::${location.account}:role/${spokes.roleName}`;
 
 interface Spoke {
   readonly client: SageMakerClient;
@@ -67,11 +67,7 @@ export class SpokeClients implements AccountAccess {
     try {
       await credentials();
     } catch (error) {
-      throw new SpokeUnreachableError(
-        location,
-        spokeRoleArn(location.account, this.config),
-        errorMessage(error),
-      );
+      throw new SpokeUnreachableError(location, spokeRoleArn(location, this.config), errorMessage(error));
     }
   }
 
@@ -83,7 +79,7 @@ export class SpokeClients implements AccountAccess {
         region: location.region,
         credentials: fromTemporaryCredentials({
           params: {
-            RoleArn: spokeRoleArn(location.account, this.config),
+            RoleArn: spokeRoleArn(location, this.config),
             RoleSessionName: 'poolwarden-hub',
             ...(this.config.externalId ? { ExternalId: this.config.externalId } : {}),
           },
