@@ -271,6 +271,26 @@ describe('SageMaker emulator: pool endings', () => {
     expect(h.emulator.model.inspectJob('stop-early')?.noPoolReason).toBe('stopped-before-launch');
   });
 
+  it('keeps the pool of a warm-started job stopped during its warm startup: its cluster had launched', async () => {
+    const h = await harness({ stopDelaySeconds: 5 });
+    await h.create('job-a');
+    h.advance(743 + 60);
+    await h.create('job-b');
+    h.advance(5);
+    await h.client.send(new StopTrainingJobCommand({ TrainingJobName: 'job-b' }));
+    h.advance(5);
+    const b = await h.describe('job-b');
+    expect(b.TrainingJobStatus).toBe('Stopped');
+    expect(b.TrainingStartTime).toBeUndefined();
+    expect(b.WarmPoolStatus).toEqual({ Status: 'Available' });
+    expect((await h.describe('job-a')).WarmPoolStatus?.Status).toBe('Reused');
+    expect(h.emulator.model.inspectPool('job-a')).toMatchObject({
+      state: 'Available',
+      jobs: ['job-a', 'job-b'],
+    });
+    expect(h.emulator.model.inspectJob('job-b')?.noPoolReason).toBeUndefined();
+  });
+
   it('refuses to stop a job that has already ended', async () => {
     const h = await harness();
     await h.create('job-a');

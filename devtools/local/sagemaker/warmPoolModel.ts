@@ -361,7 +361,9 @@ export class WarmPoolModel {
       status,
       keepAliveSeconds: job.keepAliveSeconds,
       ...(job.failureReason ? { failureReason: job.failureReason } : {}),
-      clusterLaunched: job.startedAtMs !== undefined,
+      // A warm start lands on a pool's cluster, which launched for an earlier job: stopping
+      // the job during its warm startup still stops it after its cluster launched.
+      clusterLaunched: job.startedAtMs !== undefined || job.warmStart,
       spec: job.spec,
     });
     const keepAlive = job.keepAliveSeconds ?? 0;

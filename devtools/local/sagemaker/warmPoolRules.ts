@@ -71,7 +71,7 @@ export interface JobEndFacts {
   readonly status: TerminalStatus;
   readonly keepAliveSeconds: number | undefined;
   readonly failureReason?: string;
-  /** The cluster launched once TrainingStartTime is set. */
+  /** The cluster launched once TrainingStartTime is set, or before the job when it started warm. */
   readonly clusterLaunched: boolean;
   readonly spec: TrainingJobSpec;
 }
