@@ -162,6 +162,22 @@ describe('SageMaker emulator: cold start, warm reuse', () => {
   });
 });
 
+describe('SageMaker emulator: the pool choice', () => {
+  it("plays another choice than poolwarden's assumption on request: the pool that became Available last", async () => {
+    const h = await harness({ poolChoice: 'latest-available' });
+    // short-keep is Available first and expires first: the assumed choice would hand it out.
+    await h.create('short-keep', { keepAlive: 900 });
+    h.advance(60);
+    await h.create('long-keep', { keepAlive: 1800 });
+    h.advance(743);
+    await h.create('job-next');
+    expect((await h.describe('short-keep')).WarmPoolStatus?.Status).toBe('Available');
+    expect((await h.describe('long-keep')).WarmPoolStatus?.ReusedByJob).toBe('job-next');
+    await h.create('job-after');
+    expect((await h.describe('short-keep')).WarmPoolStatus?.ReusedByJob).toBe('job-after');
+  });
+});
+
 describe('SageMaker emulator: pool endings', () => {
   it('terminates an unused pool at the end of its keep-alive, billing the whole keep-alive', async () => {
     const h = await harness();

@@ -52,7 +52,7 @@ export class WarmPoolModel {
   readonly options: ResolvedOptions;
   private readonly jobs = new JobRegistry();
   private readonly pools = new Map<string, PoolSlot>();
-  private readonly available = new AvailablePools<PoolSlot>();
+  private readonly available: AvailablePools<PoolSlot>;
   private readonly quota: WarmPoolQuota;
   private readonly queue = new TransitionQueue<Transition>();
   private readonly listeners = new Set<EventListener>();
@@ -63,6 +63,7 @@ export class WarmPoolModel {
   constructor(options: EmulatorOptions) {
     this.options = resolveOptions(options);
     this.quota = new WarmPoolQuota(this.options.quotas, this.options.defaultQuota);
+    this.available = new AvailablePools(this.options.poolChoice);
     if (options.onEvent) this.listeners.add(options.onEvent);
   }
 
