@@ -43,6 +43,7 @@ import { VirtualClock } from './runtime/virtualClock';
 import { type Step, VirtualPause } from './runtime/virtualPause';
 import type { EventStyle } from './sagemaker/eventStyle';
 import type { TrainingJobStateChangeEvent } from './sagemaker/jobStateEvent';
+import type { PoolChoiceRule } from './sagemaker/poolChoice';
 import { SageMakerEmulator } from './sagemaker/sageMakerEmulator';
 import {
   LOCAL_SLACK_SIGNING_SECRET,
@@ -96,6 +97,8 @@ export interface LocalRunOptions {
   readonly quotas?: Readonly<Record<string, number>>;
   readonly prices?: PriceTable;
   readonly eventStyle?: EventStyle;
+  /** Which matching pool the SageMaker emulator hands a new job; absent: poolwarden's assumption (poolChoice.ts). */
+  readonly poolChoice?: PoolChoiceRule;
   /** A real Slack incoming webhook; absent: a local sink that records the messages. */
   readonly slackWebhookUrl?: string;
   /** Member accounts whose spoke role is missing: the hub cannot assume it there. */
@@ -189,6 +192,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         faults.throttlesCall() || (options.throttleSageMaker?.(operation) ?? false),
     },
     ...(options.sageMakerPort !== undefined ? { port: options.sageMakerPort } : {}),
+    ...(options.poolChoice !== undefined ? { poolChoice: options.poolChoice } : {}),
   });
   let sageMakerEndpoint: string;
   try {

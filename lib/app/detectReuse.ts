@@ -171,6 +171,7 @@ export const detectReuse = async (
       : others.filter(
           (c) => c.pool?.availableSinceMs === undefined || c.pool.availableSinceMs <= startedAtMs,
         );
+  // By the assumption named in lib/domain/poolChoice.ts (AWS does not document the choice),
   // SageMaker hands over the pool that expires soonest, and candidates come in that order:
   // the first is presumed taken (reusePresumption.ts), or described alone (it is nearly always the
   // one taken: one describe per warm start), then the others a batch at a time, stopping at the

@@ -1,12 +1,14 @@
 import type { JobRecord, PoolState } from './jobRecord';
 import { isAvailableAtRest } from './jobRecord';
+import { ASSUMED_POOL_CHOICE } from './poolChoice';
 import type { JobSnapshot } from './trainingJob';
 import { mayUseWarmPools, type WarmPoolObservation } from './warmPool';
 
 /**
  * What poolwarden presumes when a job starts while the ledger holds an Available pool of its match
  * key: that the job took the first of those pools in the order reuse detection ranks them (the
- * one that expires soonest; SageMaker hands over the matching Available pool that expires soonest).
+ * one that expires soonest: which pool SageMaker hands over is not documented; poolwarden's
+ * assumption, the pool that expires soonest, is named in poolChoice.ts).
  * The start event does not say which pool the job took, and the pool's own Available -> Reused
  * move fires no event; only DescribeTrainingJob of the pool's job tells (Reused, ReusedByJob).
  * Instead of that describe at every warm start, the pool is marked taken by the job (it stays in
@@ -25,7 +27,7 @@ import { mayUseWarmPools, type WarmPoolObservation } from './warmPool';
  * trust it turns it off (POOLWARDEN_PRESUME_REUSE=false): each warm start then describes its
  * candidates, as before.
  */
-export const PRESUMES_SOONEST_EXPIRING_POOL_TAKEN = true;
+export const PRESUMES_SOONEST_EXPIRING_POOL_TAKEN = ASSUMED_POOL_CHOICE === 'soonest-expiring';
 
 /** Whether the pool is marked taken by a job whose reuse the next listing has yet to confirm. */
 export const isPresumedTaken = (record: JobRecord): boolean =>

@@ -162,6 +162,22 @@ describe('SageMaker emulator: cold start, warm reuse', () => {
   });
 });
 
+describe('SageMaker emulator: the pool choice', () => {
+  it("plays another choice than poolwarden's assumption on request: the pool that became Available last", async () => {
+    const h = await harness({ poolChoice: 'latest-available' });
+    // short-keep is Available first and expires first: the assumed choice would hand it out.
+    await h.create('short-keep', { keepAlive: 900 });
+    h.advance(60);
+    await h.create('long-keep', { keepAlive: 1800 });
+    h.advance(743);
+    await h.create('job-next');
+    expect((await h.describe('short-keep')).WarmPoolStatus?.Status).toBe('Available');
+    expect((await h.describe('long-keep')).WarmPoolStatus?.ReusedByJob).toBe('job-next');
+    await h.create('job-after');
+    expect((await h.describe('short-keep')).WarmPoolStatus?.ReusedByJob).toBe('job-after');
+  });
+});
+
 describe('SageMaker emulator: pool endings', () => {
   it('terminates an unused pool at the end of its keep-alive, billing the whole keep-alive', async () => {
     const h = await harness();
@@ -269,6 +285,26 @@ describe('SageMaker emulator: pool endings', () => {
     expect(early.TrainingStartTime).toBeUndefined();
     expect(early.WarmPoolStatus).toBeUndefined();
     expect(h.emulator.model.inspectJob('stop-early')?.noPoolReason).toBe('stopped-before-launch');
+  });
+
+  it('keeps the pool of a warm-started job stopped during its warm startup: its cluster had launched', async () => {
+    const h = await harness({ stopDelaySeconds: 5 });
+    await h.create('job-a');
+    h.advance(743 + 60);
+    await h.create('job-b');
+    h.advance(5);
+    await h.client.send(new StopTrainingJobCommand({ TrainingJobName: 'job-b' }));
+    h.advance(5);
+    const b = await h.describe('job-b');
+    expect(b.TrainingJobStatus).toBe('Stopped');
+    expect(b.TrainingStartTime).toBeUndefined();
+    expect(b.WarmPoolStatus).toEqual({ Status: 'Available' });
+    expect((await h.describe('job-a')).WarmPoolStatus?.Status).toBe('Reused');
+    expect(h.emulator.model.inspectPool('job-a')).toMatchObject({
+      state: 'Available',
+      jobs: ['job-a', 'job-b'],
+    });
+    expect(h.emulator.model.inspectJob('job-b')?.noPoolReason).toBeUndefined();
   });
 
   it('refuses to stop a job that has already ended', async () => {

@@ -1,6 +1,7 @@
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { VirtualClock } from '../../devtools/local/runtime/virtualClock';
 import type { TrainingJobStateChangeEvent } from '../../devtools/local/sagemaker/jobStateEvent';
+import type { PoolChoiceRule } from '../../devtools/local/sagemaker/poolChoice';
 import { SageMakerEmulator } from '../../devtools/local/sagemaker/sageMakerEmulator';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryReconcileSchedule } from '../../lib/adapters/memory/memoryReconcileSchedule';
@@ -99,6 +100,8 @@ export interface SweepWorldOptions {
   readonly presumeReuse?: boolean;
   /** SageMaker's keep-alive limits, which poolwarden knows too; absent: the defaults (a 28-day lifetime). */
   readonly limits?: KeepAliveLimits;
+  /** Which matching pool the emulator hands a new job; absent: poolwarden's assumption (poolChoice.ts). */
+  readonly poolChoice?: PoolChoiceRule;
 }
 
 /**
@@ -123,6 +126,7 @@ export class SweepWorld {
       onEvent: (e) => this.events.push(e),
       throttle: { hook: (operation) => options.throttle?.(operation) ?? false },
       ...(options.limits !== undefined ? { keepAliveLimits: options.limits } : {}),
+      ...(options.poolChoice !== undefined ? { poolChoice: options.poolChoice } : {}),
     });
   }
 

@@ -1,5 +1,5 @@
 import type { EmulatedPool } from './emulatedJob';
-import { choosePool } from './warmPoolRules';
+import { choosePool, type PoolChoiceRule } from './poolChoice';
 
 /**
  * The Available pools, indexed by match key, so that a new job finds its candidates without
@@ -7,6 +7,8 @@ import { choosePool } from './warmPoolRules';
  */
 export class AvailablePools<P extends EmulatedPool> {
   private readonly byKey = new Map<string, Set<P>>();
+
+  constructor(private readonly rule: PoolChoiceRule) {}
 
   add(pool: P): void {
     let set = this.byKey.get(pool.matchKey);
@@ -27,7 +29,7 @@ export class AvailablePools<P extends EmulatedPool> {
   /** The pool a job with this match key takes, by the emulator's choice rule. */
   pick(matchKey: string): P | undefined {
     const set = this.byKey.get(matchKey);
-    return set ? choosePool(set) : undefined;
+    return set ? choosePool(set, this.rule) : undefined;
   }
 
   count(matchKey?: string): number {

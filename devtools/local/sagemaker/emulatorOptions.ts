@@ -1,7 +1,9 @@
 import { DEFAULT_KEEP_ALIVE_LIMITS, type KeepAliveLimits } from '../../../lib/domain/keepAlive';
+import { ASSUMED_POOL_CHOICE } from '../../../lib/domain/poolChoice';
 import type { Clock } from '../../../lib/ports/clock';
 import type { EventStyle } from './eventStyle';
 import type { TrainingJobStateChangeEvent } from './jobStateEvent';
+import type { PoolChoiceRule } from './poolChoice';
 
 /** Seconds from CreateTrainingJob to TrainingStartTime. */
 export interface StartupSeconds {
@@ -36,6 +38,8 @@ export interface EmulatorOptions {
   readonly defaultQuota?: number;
   readonly keepAliveLimits?: Partial<KeepAliveLimits>;
   readonly throttle?: ThrottleOptions;
+  /** Which matching Available pool a new job takes (warmPoolRules.ts); absent: poolwarden's assumption. */
+  readonly poolChoice?: PoolChoiceRule;
 }
 
 export interface ResolvedOptions {
@@ -48,6 +52,7 @@ export interface ResolvedOptions {
   readonly quotas: Readonly<Record<string, number>>;
   readonly defaultQuota: number;
   readonly keepAliveLimits: KeepAliveLimits;
+  readonly poolChoice: PoolChoiceRule;
 }
 
 /**
@@ -82,5 +87,6 @@ export const resolveOptions = (options: EmulatorOptions): ResolvedOptions => {
     quotas,
     defaultQuota: nonNegative('defaultQuota', options.defaultQuota ?? DEFAULT_WARM_POOL_QUOTA),
     keepAliveLimits: { ...DEFAULT_KEEP_ALIVE_LIMITS, ...options.keepAliveLimits },
+    poolChoice: options.poolChoice ?? ASSUMED_POOL_CHOICE,
   };
 };

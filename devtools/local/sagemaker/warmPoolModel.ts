@@ -52,7 +52,7 @@ export class WarmPoolModel {
   readonly options: ResolvedOptions;
   private readonly jobs = new JobRegistry();
   private readonly pools = new Map<string, PoolSlot>();
-  private readonly available = new AvailablePools<PoolSlot>();
+  private readonly available: AvailablePools<PoolSlot>;
   private readonly quota: WarmPoolQuota;
   private readonly queue = new TransitionQueue<Transition>();
   private readonly listeners = new Set<EventListener>();
@@ -63,6 +63,7 @@ export class WarmPoolModel {
   constructor(options: EmulatorOptions) {
     this.options = resolveOptions(options);
     this.quota = new WarmPoolQuota(this.options.quotas, this.options.defaultQuota);
+    this.available = new AvailablePools(this.options.poolChoice);
     if (options.onEvent) this.listeners.add(options.onEvent);
   }
 
@@ -361,7 +362,9 @@ export class WarmPoolModel {
       status,
       keepAliveSeconds: job.keepAliveSeconds,
       ...(job.failureReason ? { failureReason: job.failureReason } : {}),
-      clusterLaunched: job.startedAtMs !== undefined,
+      // A warm start lands on a pool's cluster, which launched for an earlier job: stopping
+      // the job during its warm startup still stops it after its cluster launched.
+      clusterLaunched: job.startedAtMs !== undefined || job.warmStart,
       spec: job.spec,
     });
     const keepAlive = job.keepAliveSeconds ?? 0;

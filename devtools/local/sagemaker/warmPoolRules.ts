@@ -3,15 +3,16 @@ import { expiryAfterJobEnd, expiryAfterUpdate, type KeepAliveLimits } from '../.
 import { type MatchCriteria, normaliseCriteria } from '../../../lib/domain/matchKey';
 import type { TerminalStatus } from '../../../lib/domain/trainingJob';
 import { mayUseWarmPools as jobMayUseWarmPools } from '../../../lib/domain/warmPool';
-import type { EmulatedNoPoolReason, EmulatedPool, TrainingJobSpec } from './emulatedJob';
+import type { EmulatedNoPoolReason, TrainingJobSpec } from './emulatedJob';
 import type { StartupSeconds } from './emulatorOptions';
 
 /**
  * SageMaker's warm pool rules as the emulator plays them, each in one named function. The
  * emulator stands in for SageMaker, so these are written from the documentation (see
  * /work/shared/reference/warm-pools-facts.md), not taken from poolwarden's own inferences —
- * except the match key and the keep-alive expiry, where poolwarden's domain is the single
- * place of a fact (matchKey.ts) or of a documented assumption (keepAlive.ts).
+ * except the match key, the keep-alive expiry and the default pool choice (poolChoice.ts here), where
+ * poolwarden's domain is the single place of a fact (matchKey.ts) or of a documented assumption
+ * (keepAlive.ts, poolChoice.ts).
  */
 
 /** The spec's values of the reuse criteria (matchKey.ts holds the list; the image is not one). */
@@ -32,29 +33,6 @@ export const matchCriteriaOf = (spec: TrainingJobSpec): MatchCriteria =>
 export const mayUseWarmPools = (spec: TrainingJobSpec): boolean =>
   jobMayUseWarmPools({ spot: spec.spot ?? false, heterogeneous: clusterShape(spec).heterogeneous });
 
-/**
- * When several Available pools match a new job, it takes the one that would expire soonest,
- * leaving the longer-lived ones for later jobs. SageMaker does not document its choice; this
- * is the emulator's. Ties: the pool Available longest, then the pool id, so runs are repeatable.
- */
-export const choosePool = <P extends EmulatedPool>(candidates: Iterable<P>): P | undefined => {
-  let best: P | undefined;
-  for (const pool of candidates) {
-    if (!best || ranksBefore(pool, best)) best = pool;
-  }
-  return best;
-};
-
-const ranksBefore = (a: EmulatedPool, b: EmulatedPool): boolean => {
-  const ea = a.expiresAtMs ?? Number.POSITIVE_INFINITY;
-  const eb = b.expiresAtMs ?? Number.POSITIVE_INFINITY;
-  if (ea !== eb) return ea < eb;
-  const sa = a.availableSinceMs ?? 0;
-  const sb = b.availableSinceMs ?? 0;
-  if (sa !== sb) return sa < sb;
-  return a.id < b.id;
-};
-
 /** Seconds from creation to TrainingStartTime: the whole point of a warm pool. */
 export const startupSecondsOf = (warm: boolean, startup: StartupSeconds): number =>
   warm ? startup.warm : startup.cold;
@@ -71,7 +49,7 @@ export interface JobEndFacts {
   readonly status: TerminalStatus;
   readonly keepAliveSeconds: number | undefined;
   readonly failureReason?: string;
-  /** The cluster launched once TrainingStartTime is set. */
+  /** The cluster launched once TrainingStartTime is set, or before the job when it started warm. */
   readonly clusterLaunched: boolean;
   readonly spec: TrainingJobSpec;
 }

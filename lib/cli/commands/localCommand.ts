@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { POOL_CHOICE_RULES } from '../../../devtools/local/sagemaker/poolChoice';
 import { DEFAULT_LOCAL_PORTS } from '../../wiring/localStack';
 import { positiveNumber, rate, wholeNumber } from '../optionParsers';
 import type { LocalOptions } from './localRun';
@@ -67,6 +68,16 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
     .option(
       '--slack-preview <file>',
       'write every Slack message of the run, laid out as Slack shows it, to this HTML file',
+    )
+    // For poolwarden's developers: play another pool choice than the one poolwarden assumes
+    // (lib/domain/poolChoice.ts), to see its presumptions corrected. Hidden: not a user's knob.
+    .addOption(
+      new Option(
+        '--pool-choice <rule>',
+        'which matching Available pool the SageMaker emulator hands a new job',
+      )
+        .choices(POOL_CHOICE_RULES)
+        .hideHelp(),
     )
     .action(async (options: LocalOptions) => {
       // The local stack (the AWS SDK, dynalite, the emulator) loads only when the command runs.

@@ -3,6 +3,7 @@ import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { printLocalSummary } from '../../../devtools/local/report/localSummary';
 import { type LocalEndpoints, type LocalLedger, runLocal } from '../../../devtools/local/runLocal';
+import type { PoolChoiceRule } from '../../../devtools/local/sagemaker/poolChoice';
 import { readPriceFile } from '../../adapters/prices/readPriceFile';
 import type { SentNotification } from '../../notify/notifier';
 import { readPolicyFile } from '../../policyFile/readPolicyFile';
@@ -35,6 +36,7 @@ export interface LocalOptions {
   slackPreview?: string;
   timeline?: boolean | string;
   ledger: LocalLedger;
+  poolChoice?: PoolChoiceRule;
 }
 
 /** The Slack message a sent notification carried, if it went to Slack. */
@@ -198,6 +200,7 @@ export const runLocalCommand = async (options: LocalOptions): Promise<number> =>
     ...(slackWebhookUrl ? { slackWebhookUrl } : {}),
     killSwitch: options.killSwitch ?? false,
     verbose: options.verbose ?? false,
+    ...(options.poolChoice ? { poolChoice: options.poolChoice } : {}),
     onLine,
     ...(options.slackPreview
       ? {

@@ -17,10 +17,11 @@ import { type GapDistribution, survivalAt } from './gapDistribution';
  * instant itself. Priced at the gap, a key's reuse seconds after a job's end made a keep of a few
  * seconds look worth it at $0/h, and the pool then idled until the sweep's minute.
  *
- * Pools of one match key compete for the same submissions (sameKeyRank.ts): SageMaker hands a
- * matching job the Available pool that expires soonest, so the pool of rank r is reused by t only
- * if r same-key jobs come by t. The learned hazard is taken as the intensity of the key's
- * submissions from `a` on and their count as Poisson, of mean Λ(t) = ratio × ln(S(a) / S(t)):
+ * Pools of one match key compete for the same submissions (sameKeyRank.ts): by the assumption
+ * named in poolChoice.ts (undocumented by AWS), SageMaker hands a matching job the Available pool
+ * that expires soonest, so the pool of rank r is reused by t only if r same-key jobs come by t.
+ * The learned hazard is taken as the intensity of the key's submissions from `a` on and their
+ * count as Poisson, of mean Λ(t) = ratio × ln(S(a) / S(t)):
  * P(still idle at t) = Σ_{n<r} e^{−Λ} Λ^n / n!. For r = 1 that is S(t)^ratio / S(a)^ratio, the
  * decision of a pool alone; for r > 1 it is larger, so a pool behind others is released sooner.
  * The pools ahead are counted as staying until t: each may be extended by its own decision, and

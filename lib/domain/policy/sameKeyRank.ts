@@ -1,8 +1,11 @@
+import { assumedHandOutOrder, type ChoosablePool } from '../poolChoice';
+
 /**
- * Where a pool stands among the Available pools of its match key. SageMaker gives a matching job
- * the pool that expires soonest (ties: Available longest, then id, as the local emulator plays
- * it), so with k pools of one key idle, the pool of rank r is reused only once r same-key jobs
- * have come: each pool ahead of it takes one first. The expected-cost decision prices that.
+ * Where a pool stands among the Available pools of its match key. Which pool SageMaker gives a
+ * matching job is not documented: the order is the assumption named in poolChoice.ts (the pool
+ * that expires soonest; ties: Available longest, then id). With k pools of one key idle, the
+ * pool of rank r is then reused only once r same-key jobs have come: each pool ahead of it takes
+ * one first. The expected-cost decision prices that.
  */
 export interface SameKeyRank {
   /** 1: the next matching job takes this pool. */
@@ -11,19 +14,13 @@ export interface SameKeyRank {
   readonly of: number;
 }
 
-/** A pool as the choice rule sees it. */
-export interface RankedPool {
-  readonly id: string;
+/** A pool as the choice rule sees it, with its key. */
+export interface RankedPool extends ChoosablePool {
   readonly matchKey?: string;
-  readonly expiresAtMs?: number;
-  readonly availableSinceMs?: number;
 }
 
-/** SageMaker's order: negative when `a` is handed out before `b`. Unknown expiry goes last. */
-export const handedOutBefore = (a: RankedPool, b: RankedPool): number =>
-  (a.expiresAtMs ?? Number.POSITIVE_INFINITY) - (b.expiresAtMs ?? Number.POSITIVE_INFINITY) ||
-  (a.availableSinceMs ?? Number.POSITIVE_INFINITY) - (b.availableSinceMs ?? Number.POSITIVE_INFINITY) ||
-  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** The assumed hand-out order (poolChoice.ts): negative when `a` is handed out before `b`. */
+export const handedOutBefore: (a: RankedPool, b: RankedPool) => number = assumedHandOutOrder;
 
 /** The rank of `pool` among `sameKey` (the Available pools of its key; it may be among them). */
 export const sameKeyRankOf = (pool: RankedPool, sameKey: Iterable<RankedPool>): SameKeyRank => {
