@@ -67,6 +67,12 @@ export interface ReconcileDeps {
   readonly missingPools?: MissingPools;
   /** The container's memory of how late the end events run; absent: listed once per period only. */
   readonly pace?: ListingPace;
+  /**
+   * When this period's claim was written, if before the sweep read its clock (a member with no
+   * pool is claimed before its role is checked: sweepAccounts.ts): the reconcile's start, which
+   * its done must name, for the schedule records a reconcile done only for the start it claimed.
+   */
+  readonly claimedAtMs?: number;
 }
 
 /** The sweep's settings a reconcile reads. */
@@ -165,6 +171,7 @@ export const planReconcile = async (
   const claim = await claimReconcile(deps, reconciler, nowMs, pools);
   onClaim?.(claim);
   if (!claim.claimed) return planSooner(deps, reconciler, pools, nowMs);
+  const startMs = reconciler.claimedAtMs ?? nowMs;
   // What changed since the last listing done covers everything only if the reconciles came about
   // when due, and a claim since that died left no more than a period unlisted; a period of
   // overlap, as ever. The listing reaches back to the last listing done, never to a claim alone.
@@ -188,7 +195,7 @@ export const planReconcile = async (
     claim.lastFullListMs === undefined ||
     claim.lastFullListMs <= nowMs - reconciler.fullReconcileEveryMs;
   const claimed = {
-    startMs: nowMs,
+    startMs,
     ...(claim.grantedMs !== undefined ? { grantedMs: claim.grantedMs } : {}),
     first: claim.previousStartMs === undefined,
     abandoned: claim.previousStartMs !== undefined && claim.previousStartMs !== listed,
@@ -223,7 +230,7 @@ export const planReconcile = async (
       ...(resume ? { fromMs: resume.fromMs } : {}),
       ...(part.resumeFromMs !== undefined ? { untilMs: part.resumeFromMs } : {}),
     });
-    const startedMs = resume?.startedMs ?? nowMs;
+    const startedMs = resume?.startedMs ?? startMs;
     fullList = {
       full,
       ...(part.resumeFromMs !== undefined
