@@ -1,3 +1,4 @@
+import { namedErrorMessage } from '../domain/errorMessage';
 import type { JobLocation } from '../domain/jobLocation';
 import { poolIdleUsdPerHour } from '../domain/jobPrice';
 import type { JobRecord } from '../domain/jobRecord';
@@ -220,11 +221,28 @@ export const planReconcile = async (
     {
       full,
     };
-  if (full) {
-    const part = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs, {
-      ...(resume ? { createdFromMs: resume.fromMs } : {}),
-      keepPaging: fullListingBudget(deps),
-    });
+  const part = full
+    ? await reconciler.catalog
+        .availablePools(nowMs - reconciler.listWindowMs, {
+          ...(resume ? { createdFromMs: resume.fromMs } : {}),
+          keepPaging: fullListingBudget(deps),
+        })
+        .catch((error: unknown) => {
+          // Nothing listed at all: the reconcile fails whole, its claim left without done.
+          if (!listing) throw error;
+          return namedErrorMessage(error);
+        })
+    : undefined;
+  if (typeof part === 'string') {
+    // Its first page failed (throttled past the retries) after the listing of what changed was
+    // read, whose findings stand. No part of the full listing is done and no pool counts as
+    // covered: one under way goes on from where it was, one not begun is due again at the next.
+    fullList = {
+      full: resume !== undefined,
+      ...(resume ? { fullListResume: resume, fullListStartedMs: resume.startedMs } : {}),
+      fullListInterrupted: part,
+    };
+  } else if (part) {
     draft.counted(part);
     draft.setAvailable(part.jobs, {
       ...(resume ? { fromMs: resume.fromMs } : {}),
@@ -252,7 +270,7 @@ export const planReconcile = async (
   draft.counted(listing);
   // The pools a full listing did not reach in this reconcile (before its part began, after it
   // stopped) are set against the recent window's, as between full listings.
-  if ((!full || resume || fullList.fullListResume) && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
+  if ((!fullList.full || resume || fullList.fullListResume) && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
     draft.setAvailable(listing.jobs.filter((j) => j.warmPoolStatus === 'Available'));
   const changed = listing.jobs.filter(
     (j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince,

@@ -69,6 +69,32 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
   });
   afterEach(async () => world.stop());
 
+  it('a full listing throttled at its first page loses nothing the listing of what changed found before it', async () => {
+    await startWorld(LEAVE_ALONE);
+    const { outcomes, spied } = recordingReconciler(world);
+    await world.sweep({ reconciler: spied }); // the first reconcile: the chain of listings begins
+    world.submit('lost-all', 3600);
+    world.advance(10 * MIN);
+    world.events.splice(0); // every event of it lost
+    world.advance(2 * MIN);
+
+    // A forced reconcile: its listing of what changed is read, the full listing's first page is
+    // throttled past the retries.
+    let lists = 0;
+    throttled = (op) => op === 'ListTrainingJobs' && ++lists === 2;
+    const report = await world.sweep({ reconciler: spied, forceReconcile: true });
+    throttled = () => false;
+    expect(lists).toBeGreaterThanOrEqual(2);
+    expect(report.adopted).toBe(1);
+    expect(report.failures).toBe(1);
+    expect((await ledger.getJob('lost-all'))?.pool?.status).toBe('Available');
+    // Recorded done, the full listing not (no part of it either).
+    expect(report.fullList).toBe(false);
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes[1]).toMatchObject({ fullList: false });
+    expect(outcomes[1]?.fullListResume).toBeUndefined();
+  });
+
   it('adopts a pool whose end event was lost: recorded, told, and stopped by the policy', async () => {
     await startWorld();
     world.submit('lost-end', 3600);
