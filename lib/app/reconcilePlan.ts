@@ -99,6 +99,12 @@ export interface ReconcilePlan {
   readonly fullListStartedMs?: number;
   /** Why the full listing's part stopped early (a page failed after others were read; Listing.interrupted). */
   readonly fullListInterrupted?: string;
+  /**
+   * The jobs the full listing showed Available that the listing of what changed did not list, with
+   * when each was created: one left unadopted is named by no later listing of what changed (its
+   * change is older than they reach), so the full listing goes on from it (settleReconcile).
+   */
+  readonly fullListOnly?: ReadonlyMap<string, number>;
   /** Whether this is a listing between reconciles because the end events run late (listingPace.ts). */
   readonly sooner: boolean;
   /** The reconcile this plan is for (absent for a listing between reconciles): its findings set the next one's due time. */
@@ -217,10 +223,12 @@ export const planReconcile = async (
       : await reconciler.catalog.changedJobs(
           POOL_TRANSITIONS_MOVE_LAST_MODIFIED ? changedSince : Math.min(changedSince, recentSince),
         );
-  let fullList: Pick<ReconcilePlan, 'full' | 'fullListResume' | 'fullListStartedMs' | 'fullListInterrupted'> =
-    {
-      full,
-    };
+  let fullList: Pick<
+    ReconcilePlan,
+    'full' | 'fullListResume' | 'fullListStartedMs' | 'fullListInterrupted' | 'fullListOnly'
+  > = {
+    full,
+  };
   const part = full
     ? await reconciler.catalog
         .availablePools(nowMs - reconciler.listWindowMs, {
@@ -249,8 +257,16 @@ export const planReconcile = async (
       ...(part.resumeFromMs !== undefined ? { untilMs: part.resumeFromMs } : {}),
     });
     const startedMs = resume?.startedMs ?? startMs;
+    const changedListed = new Set(listing?.jobs.map((job) => job.name));
     fullList = {
       full,
+      fullListOnly: new Map(
+        part.jobs.flatMap((job) =>
+          job.createdAtMs === undefined || changedListed.has(job.name)
+            ? []
+            : [[job.name, job.createdAtMs] as const],
+        ),
+      ),
       ...(part.resumeFromMs !== undefined
         ? { fullListResume: { fromMs: part.resumeFromMs, startedMs } }
         : {}),
@@ -442,8 +458,9 @@ export const settleReconcile = async (
     dearestRunningUsdPerHour: bounded ? (dearest ?? 0) : 0,
     ...(idleMatters && dearest !== undefined ? { dearestRunningPastLongest: dearest } : {}),
   };
+  const fullListResume = fullListLeft(plan, claim.startMs, after.undone);
   // A full listing under way keeps the base period: it goes on at the next reconcile, not a stretch later.
-  const periodMs = plan.fullListResume
+  const periodMs = fullListResume
     ? settings.baseMs
     : nextReconcilePeriodMs(settings, claim.grantedMs, findings);
   const nextDueAtMs = claim.startMs + periodMs;
@@ -451,13 +468,34 @@ export const settleReconcile = async (
   const listedThroughMs = listedThrough(plan, after.undone);
   await reconciler.schedule.done(claim.startMs, {
     ...(listedThroughMs !== undefined ? { listedThroughMs } : {}),
-    fullList: plan.full && !plan.fullListResume,
+    fullList: plan.full && !fullListResume,
     ...(plan.fullListStartedMs !== undefined ? { fullListStartedMs: plan.fullListStartedMs } : {}),
-    ...(plan.fullListResume ? { fullListResume: plan.fullListResume } : {}),
+    ...(fullListResume ? { fullListResume } : {}),
     nextDueAtMs,
     surprise,
   });
   return nextDueAtMs;
+};
+
+/**
+ * Where the full listing goes on at the next reconcile: where its part stopped, or from the
+ * earliest created of the jobs only it found that this reconcile left unadopted (failed, or out of
+ * time), which no listing of what changed would name again before the next full listing.
+ */
+const fullListLeft = (
+  plan: ReconcilePlan,
+  startMs: number,
+  undone: readonly string[],
+): FullListResume | undefined => {
+  const created = undone.flatMap((name) => {
+    const createdAtMs = plan.fullListOnly?.get(name);
+    return createdAtMs === undefined ? [] : [createdAtMs];
+  });
+  if (created.length === 0) return plan.fullListResume;
+  return {
+    fromMs: Math.min(...created, plan.fullListResume?.fromMs ?? Number.POSITIVE_INFINITY),
+    startedMs: plan.fullListStartedMs ?? startMs,
+  };
 };
 
 /**
