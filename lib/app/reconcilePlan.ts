@@ -1,3 +1,4 @@
+import { namedErrorMessage } from '../domain/errorMessage';
 import type { JobLocation } from '../domain/jobLocation';
 import { poolIdleUsdPerHour } from '../domain/jobPrice';
 import type { JobRecord } from '../domain/jobRecord';
@@ -67,6 +68,12 @@ export interface ReconcileDeps {
   readonly missingPools?: MissingPools;
   /** The container's memory of how late the end events run; absent: listed once per period only. */
   readonly pace?: ListingPace;
+  /**
+   * When this period's claim was written, if before the sweep read its clock (a member with no
+   * pool is claimed before its role is checked: sweepAccounts.ts): the reconcile's start, which
+   * its done must name, for the schedule records a reconcile done only for the start it claimed.
+   */
+  readonly claimedAtMs?: number;
 }
 
 /** The sweep's settings a reconcile reads. */
@@ -92,6 +99,12 @@ export interface ReconcilePlan {
   readonly fullListStartedMs?: number;
   /** Why the full listing's part stopped early (a page failed after others were read; Listing.interrupted). */
   readonly fullListInterrupted?: string;
+  /**
+   * The jobs the full listing showed Available that the listing of what changed did not list, with
+   * when each was created: one left unadopted is named by no later listing of what changed (its
+   * change is older than they reach), so the full listing goes on from it (settleReconcile).
+   */
+  readonly fullListOnly?: ReadonlyMap<string, number>;
   /** Whether this is a listing between reconciles because the end events run late (listingPace.ts). */
   readonly sooner: boolean;
   /** The reconcile this plan is for (absent for a listing between reconciles): its findings set the next one's due time. */
@@ -165,6 +178,7 @@ export const planReconcile = async (
   const claim = await claimReconcile(deps, reconciler, nowMs, pools);
   onClaim?.(claim);
   if (!claim.claimed) return planSooner(deps, reconciler, pools, nowMs);
+  const startMs = reconciler.claimedAtMs ?? nowMs;
   // What changed since the last listing done covers everything only if the reconciles came about
   // when due, and a claim since that died left no more than a period unlisted; a period of
   // overlap, as ever. The listing reaches back to the last listing done, never to a claim alone.
@@ -188,7 +202,7 @@ export const planReconcile = async (
     claim.lastFullListMs === undefined ||
     claim.lastFullListMs <= nowMs - reconciler.fullReconcileEveryMs;
   const claimed = {
-    startMs: nowMs,
+    startMs,
     ...(claim.grantedMs !== undefined ? { grantedMs: claim.grantedMs } : {}),
     first: claim.previousStartMs === undefined,
     abandoned: claim.previousStartMs !== undefined && claim.previousStartMs !== listed,
@@ -209,23 +223,50 @@ export const planReconcile = async (
       : await reconciler.catalog.changedJobs(
           POOL_TRANSITIONS_MOVE_LAST_MODIFIED ? changedSince : Math.min(changedSince, recentSince),
         );
-  let fullList: Pick<ReconcilePlan, 'full' | 'fullListResume' | 'fullListStartedMs' | 'fullListInterrupted'> =
-    {
-      full,
+  let fullList: Pick<
+    ReconcilePlan,
+    'full' | 'fullListResume' | 'fullListStartedMs' | 'fullListInterrupted' | 'fullListOnly'
+  > = {
+    full,
+  };
+  const part = full
+    ? await reconciler.catalog
+        .availablePools(nowMs - reconciler.listWindowMs, {
+          ...(resume ? { createdFromMs: resume.fromMs } : {}),
+          keepPaging: fullListingBudget(deps),
+        })
+        .catch((error: unknown) => {
+          // Nothing listed at all: the reconcile fails whole, its claim left without done.
+          if (!listing) throw error;
+          return namedErrorMessage(error);
+        })
+    : undefined;
+  if (typeof part === 'string') {
+    // Its first page failed (throttled past the retries) after the listing of what changed was
+    // read, whose findings stand. No part of the full listing is done and no pool counts as
+    // covered: one under way goes on from where it was, one not begun is due again at the next.
+    fullList = {
+      full: resume !== undefined,
+      ...(resume ? { fullListResume: resume, fullListStartedMs: resume.startedMs } : {}),
+      fullListInterrupted: part,
     };
-  if (full) {
-    const part = await reconciler.catalog.availablePools(nowMs - reconciler.listWindowMs, {
-      ...(resume ? { createdFromMs: resume.fromMs } : {}),
-      keepPaging: fullListingBudget(deps),
-    });
+  } else if (part) {
     draft.counted(part);
     draft.setAvailable(part.jobs, {
       ...(resume ? { fromMs: resume.fromMs } : {}),
       ...(part.resumeFromMs !== undefined ? { untilMs: part.resumeFromMs } : {}),
     });
-    const startedMs = resume?.startedMs ?? nowMs;
+    const startedMs = resume?.startedMs ?? startMs;
+    const changedListed = new Set(listing?.jobs.map((job) => job.name));
     fullList = {
       full,
+      fullListOnly: new Map(
+        part.jobs.flatMap((job) =>
+          job.createdAtMs === undefined || changedListed.has(job.name)
+            ? []
+            : [[job.name, job.createdAtMs] as const],
+        ),
+      ),
       ...(part.resumeFromMs !== undefined
         ? { fullListResume: { fromMs: part.resumeFromMs, startedMs } }
         : {}),
@@ -245,7 +286,7 @@ export const planReconcile = async (
   draft.counted(listing);
   // The pools a full listing did not reach in this reconcile (before its part began, after it
   // stopped) are set against the recent window's, as between full listings.
-  if ((!full || resume || fullList.fullListResume) && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
+  if ((!fullList.full || resume || fullList.fullListResume) && !POOL_TRANSITIONS_MOVE_LAST_MODIFIED)
     draft.setAvailable(listing.jobs.filter((j) => j.warmPoolStatus === 'Available'));
   const changed = listing.jobs.filter(
     (j) => j.lastModifiedMs === undefined || j.lastModifiedMs > changedSince,
@@ -417,8 +458,9 @@ export const settleReconcile = async (
     dearestRunningUsdPerHour: bounded ? (dearest ?? 0) : 0,
     ...(idleMatters && dearest !== undefined ? { dearestRunningPastLongest: dearest } : {}),
   };
+  const fullListResume = fullListLeft(plan, claim.startMs, after.undone);
   // A full listing under way keeps the base period: it goes on at the next reconcile, not a stretch later.
-  const periodMs = plan.fullListResume
+  const periodMs = fullListResume
     ? settings.baseMs
     : nextReconcilePeriodMs(settings, claim.grantedMs, findings);
   const nextDueAtMs = claim.startMs + periodMs;
@@ -426,13 +468,34 @@ export const settleReconcile = async (
   const listedThroughMs = listedThrough(plan, after.undone);
   await reconciler.schedule.done(claim.startMs, {
     ...(listedThroughMs !== undefined ? { listedThroughMs } : {}),
-    fullList: plan.full && !plan.fullListResume,
+    fullList: plan.full && !fullListResume,
     ...(plan.fullListStartedMs !== undefined ? { fullListStartedMs: plan.fullListStartedMs } : {}),
-    ...(plan.fullListResume ? { fullListResume: plan.fullListResume } : {}),
+    ...(fullListResume ? { fullListResume } : {}),
     nextDueAtMs,
     surprise,
   });
   return nextDueAtMs;
+};
+
+/**
+ * Where the full listing goes on at the next reconcile: where its part stopped, or from the
+ * earliest created of the jobs only it found that this reconcile left unadopted (failed, or out of
+ * time), which no listing of what changed would name again before the next full listing.
+ */
+const fullListLeft = (
+  plan: ReconcilePlan,
+  startMs: number,
+  undone: readonly string[],
+): FullListResume | undefined => {
+  const created = undone.flatMap((name) => {
+    const createdAtMs = plan.fullListOnly?.get(name);
+    return createdAtMs === undefined ? [] : [createdAtMs];
+  });
+  if (created.length === 0) return plan.fullListResume;
+  return {
+    fromMs: Math.min(...created, plan.fullListResume?.fromMs ?? Number.POSITIVE_INFINITY),
+    startedMs: plan.fullListStartedMs ?? startMs,
+  };
 };
 
 /**

@@ -205,7 +205,9 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
     reconciler && deps.remainingMs() >= deps.safetyMarginMs
       ? await planned(deps, tally, 'reconcile', () =>
           planReconcile(deps, reconciler, pools, nowMs, (claim) => {
-            reconcileStartedMs = claim.claimed ? nowMs : claim.inForce?.startedAtMs;
+            reconcileStartedMs = claim.claimed
+              ? (reconciler.claimedAtMs ?? nowMs)
+              : claim.inForce?.startedAtMs;
           }),
         )
       : undefined;

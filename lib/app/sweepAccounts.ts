@@ -250,6 +250,8 @@ const claimedBeforehand = async (
   if (!claim.claimed && !own.pace?.listsSooner(nowMs)) return undefined;
   return {
     ...own,
+    // Its sweep reads the clock again after the role is checked: the reconcile starts at the claim.
+    ...(claim.claimed ? { claimedAtMs: nowMs } : {}),
     schedule: { claim: async () => claim, done: (startMs, outcome) => own.schedule.done(startMs, outcome) },
   };
 };

@@ -69,6 +69,68 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
   });
   afterEach(async () => world.stop());
 
+  it('a full listing throttled at its first page loses nothing the listing of what changed found before it', async () => {
+    await startWorld(LEAVE_ALONE);
+    const { outcomes, spied } = recordingReconciler(world);
+    await world.sweep({ reconciler: spied }); // the first reconcile: the chain of listings begins
+    world.submit('lost-all', 3600);
+    world.advance(10 * MIN);
+    world.events.splice(0); // every event of it lost
+    world.advance(2 * MIN);
+
+    // A forced reconcile: its listing of what changed is read, the full listing's first page is
+    // throttled past the retries.
+    let lists = 0;
+    throttled = (op) => op === 'ListTrainingJobs' && ++lists === 2;
+    const report = await world.sweep({ reconciler: spied, forceReconcile: true });
+    throttled = () => false;
+    expect(lists).toBeGreaterThanOrEqual(2);
+    expect(report.adopted).toBe(1);
+    expect(report.failures).toBe(1);
+    expect((await ledger.getJob('lost-all'))?.pool?.status).toBe('Available');
+    // Recorded done, the full listing not (no part of it either).
+    expect(report.fullList).toBe(false);
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes[1]).toMatchObject({ fullList: false });
+    expect(outcomes[1]?.fullListResume).toBeUndefined();
+  });
+
+  it('a pool only the full listing found, whose adoption failed, is listed again at the next reconcile, not a full period later', async () => {
+    await startWorld(LEAVE_ALONE);
+    const { outcomes, spied } = recordingReconciler(world);
+    const sweep = () => world.sweep({ reconciler: spied });
+    await sweep(); // the first reconcile, in full, before the job
+    world.submit('extended', 3600);
+    world.advance(10 * MIN);
+    world.events.splice(0); // every event of it lost
+    // No sweep runs for hours (the schedule was off) while someone keeps extending its pool: its
+    // job was last modified when it ended, now older than any listing of what changed reaches.
+    for (let extended = 0; extended < 8; extended++) {
+      world.emulator.model.updateKeepAlive('extended', 3600);
+      world.advance(55 * MIN);
+    }
+    world.emulator.model.updateKeepAlive('extended', 3600);
+
+    // The chain of listings broke: the reconcile lists in full, and finds it, but SageMaker
+    // throttles its adoption.
+    throttled = (op) => op === 'DescribeTrainingJob' || op === 'ListTags';
+    const broken = await sweep();
+    throttled = () => false;
+    expect(broken.fullList).toBe(true);
+    expect(broken.adopted).toBe(0);
+    expect(await ledger.getJob('extended')).toBeUndefined();
+    expect(outcomes.at(-1)).toMatchObject({ fullList: false, fullListResume: expect.any(Object) });
+
+    // The next lists what changed, which does not reach its job, and goes on with the full listing from it.
+    world.advance(RECONCILE_EVERY_MS);
+    const next = await sweep();
+    expect(world.warmPoolStatus('extended')).toBe('Available');
+    expect(next.adopted).toBe(1);
+    expect((await ledger.getJob('extended'))?.pool?.status).toBe('Available');
+    expect(outcomes.at(-1)).toMatchObject({ fullList: true });
+    expect(outcomes.at(-1)?.fullListResume).toBeUndefined();
+  });
+
   it('adopts a pool whose end event was lost: recorded, told, and stopped by the policy', async () => {
     await startWorld();
     world.submit('lost-end', 3600);

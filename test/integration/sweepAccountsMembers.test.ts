@@ -10,6 +10,7 @@ import { type SweepAccountsDeps, sweepAccounts } from '../../lib/app/sweepAccoun
 import { type JobLocation, locationLabel } from '../../lib/domain/jobLocation';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import type { AccountAccess } from '../../lib/ports/accountAccess';
+import type { ReconcileClaim } from '../../lib/ports/reconcileSchedule';
 import { spokeSageMakerClient } from '../support/spokeClient';
 import { LEAVE_ALONE, MIN, RECONCILE_EVERY_MS, SweepWorld, sampleJob } from '../support/sweepWorld';
 
@@ -195,6 +196,81 @@ describe('the sweep over accounts reconciles configured members that hold no poo
     expect((await world.ledger.getJob(`${locationLabel(RESEARCH)}/train-lost`))?.pool?.status).toBe(
       'Available',
     );
+  });
+
+  it("records a member's reconcile done at the instant its claim wrote, though its role check takes time", async () => {
+    // The member's list pages throttled while `throttleFrom` is set, from that call of ListTrainingJobs on.
+    const lists = { n: 0, throttleFrom: Number.POSITIVE_INFINITY };
+    world = await new SweepWorld({
+      ledger: new MemoryLedger(),
+      policy: LEAVE_ALONE,
+      longestReconcileEveryMs: 4 * RECONCILE_EVERY_MS,
+      throttle: (op) => op === 'ListTrainingJobs' && ++lists.n >= lists.throttleFrom,
+    }).start();
+    const w = world;
+    // Assuming the spoke role is an STS call: the clock moves between the claim and the member's sweep.
+    const { deps } = depsOf(w, [RESEARCH], { check: async () => w.advance(50) });
+    const claims: ReconcileClaim[] = [];
+    const reconcilerFor = deps.reconcilerFor;
+    const spied: SweepAccountsDeps = {
+      ...deps,
+      reconcilerFor: (location) => {
+        const own = reconcilerFor?.(location);
+        if (!own) return own;
+        return {
+          ...own,
+          schedule: {
+            claim: async (nowMs, baseMs, rule) => {
+              const claim = await own.schedule.claim(nowMs, baseMs, rule);
+              claims.push(claim);
+              return claim;
+            },
+            done: own.schedule.done.bind(own.schedule),
+          },
+        };
+      },
+    };
+    // Two pages of history in the member, jobs without pools whose events predate the deployment.
+    const start = w.clock.now();
+    for (let i = 0; i < 150; i++) {
+      w.advanceTo(start + i * 10 * MIN);
+      w.emulator.submit(
+        {
+          ...sampleJob(`h-${i}`, 0),
+          roleArn: `arn:aws:iam::${RESEARCH.account}:role/research-training`,
+        },
+        RESEARCH,
+      );
+    }
+    w.advance(60 * MIN);
+    w.events.splice(0);
+
+    // The first reconcile: the home lists its one page, the member's full listing its first page
+    // only (the second is throttled past the retries): it goes on from there.
+    lists.n = 0;
+    lists.throttleFrom = 3;
+    const first = await sweepAccounts(spied);
+    lists.throttleFrom = Number.POSITIVE_INFINITY;
+    expect(first.fullListUnfinished).toBe(true);
+    expect(claims).toHaveLength(1);
+
+    w.advance(RECONCILE_EVERY_MS);
+    const second = await sweepAccounts(spied);
+    expect(second.failures).toBe(0);
+    expect(claims).toHaveLength(2);
+    const claim = claims[1];
+    // Its listing counts as done (not abandoned), and the full listing resumes where it stopped.
+    expect(claim?.claimed).toBe(true);
+    expect(claim?.lastListedMs).toBe(claim?.previousStartMs);
+    expect(claim?.fullListResume).toBeDefined();
+
+    // Quiet, with the full listing done: the next is due two base periods on, not one.
+    w.advance(RECONCILE_EVERY_MS);
+    await sweepAccounts(spied);
+    expect(claims.at(-1)?.claimed).toBe(false);
+    w.advance(RECONCILE_EVERY_MS);
+    await sweepAccounts(spied);
+    expect(claims.at(-1)?.claimed).toBe(true);
   });
 
   it('counts a member whose claim fails, and a home whose listing is throttled, and sweeps the others', async () => {
