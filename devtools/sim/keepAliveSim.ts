@@ -26,6 +26,7 @@ import type { KeepAliveSettings } from '../../lib/domain/policy/policy';
 import { poolFactsOfHead } from '../../lib/domain/policy/poolFacts';
 import { sameKeyRankOf } from '../../lib/domain/policy/sameKeyRank';
 import { createStrategy, keepAliveContext } from '../../lib/domain/policy/strategies';
+import { assumedHandOutOrder } from '../../lib/domain/poolChoice';
 import type { PriceTable } from '../../lib/domain/prices';
 import { EventQueue } from './eventQueue';
 import { type SimJob, snapshotOf } from './simJobs';
@@ -600,19 +601,11 @@ export const simulate = (
     }
   };
 
-  /** The emulator's choice rule: soonest expiry, then Available longest, then id. */
+  /** The pool a matching job takes, by the assumed choice (lib/domain/poolChoice.ts), as the emulator plays it. */
   const pick = (key: string): Pool | undefined => {
     let best: Pool | undefined;
     for (const pool of available.get(key) ?? []) {
-      if (
-        !best ||
-        pool.expiresAtMs < best.expiresAtMs ||
-        (pool.expiresAtMs === best.expiresAtMs &&
-          (pool.availableSinceMs < best.availableSinceMs ||
-            (pool.availableSinceMs === best.availableSinceMs && pool.id < best.id)))
-      ) {
-        best = pool;
-      }
+      if (!best || assumedHandOutOrder(pool, best) < 0) best = pool;
     }
     return best;
   };
