@@ -61,6 +61,25 @@ const setup = async (status: 'Available' | 'Reused' = 'Available') => {
 
 const base = { actor: 'operator:ops', reason: 'cost incident', dryRun: false } as const;
 
+/** A Slack Extend on pool-a that began and was given up (SageMaker never answered): pending, unknown. */
+const leaveClickPending = async (ledger: MemoryLedger): Promise<void> => {
+  await ledger.beginAction(
+    'pool-a',
+    {
+      dedupeKey: 'slack#C1#1.0#extend',
+      action: 'extend',
+      keepAliveSeconds: 3600,
+      actor: 'slack:U1',
+      reason: 'r',
+      atMs: NOW,
+      replyTo: 'https://hooks.slack.com/actions/T/1/x',
+    },
+    NOW,
+    { expiresAtMs: NOW + 20 * MIN },
+  );
+  await ledger.markActionUnknown('pool-a', 'slack#C1#1.0#extend', NOW);
+};
+
 describe('applyPoolAction', () => {
   it('stops: keep-alive 0, the ledger knows who stopped it, the decision is recorded', async () => {
     const { deps, head, ledger, calls, decisions } = await setup();
@@ -166,21 +185,7 @@ describe('applyPoolAction', () => {
 
   it('a request finding a given-up intent finishes it first (never a locked pool), and the same request again acts once', async () => {
     const { deps, ledger, decisions, calls } = await setup();
-    await ledger.beginAction(
-      'pool-a',
-      {
-        dedupeKey: 'slack#C1#1.0#extend',
-        action: 'extend',
-        keepAliveSeconds: 3600,
-        actor: 'slack:U1',
-        reason: 'r',
-        atMs: NOW,
-        replyTo: 'https://hooks.slack.com/actions/T/1/x',
-      },
-      NOW,
-      { expiresAtMs: NOW + 20 * MIN },
-    );
-    await ledger.markActionUnknown('pool-a', 'slack#C1#1.0#extend', NOW);
+    await leaveClickPending(ledger);
     const told: string[] = [];
     const withTold = {
       ...deps,
@@ -240,21 +245,7 @@ describe('applyPoolAction', () => {
 
   it("an operator's stop under the kill switch closes a pending click as a dry run: only the stop reaches SageMaker", async () => {
     const { deps, ledger, decisions, calls } = await setup();
-    await ledger.beginAction(
-      'pool-a',
-      {
-        dedupeKey: 'slack#C1#1.0#extend',
-        action: 'extend',
-        keepAliveSeconds: 3600,
-        actor: 'slack:U1',
-        reason: 'r',
-        atMs: NOW,
-        replyTo: 'https://hooks.slack.com/actions/T/1/x',
-      },
-      NOW,
-      { expiresAtMs: NOW + 20 * MIN },
-    );
-    await ledger.markActionUnknown('pool-a', 'slack#C1#1.0#extend', NOW);
+    await leaveClickPending(ledger);
     const pending = (await ledger.getJob('pool-a')) as JobRecord;
     // `poolwarden pools stop` without --dry-run: the operator overrides the switch for the stop.
     const stop = await applyPoolAction(
