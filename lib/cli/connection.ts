@@ -15,6 +15,7 @@ import { type ErrorContext, explainAwsError } from './awsErrors';
 import type { ConnectionFlags } from './connectionOptions';
 import { CliError, EXIT } from './exitCodes';
 import { readInputFile } from './inputFiles';
+import { DEFAULT_STAGE, stageKillSwitchParameter, stageTableName } from './stageResources';
 
 /** Everything a command reads and acts through, built from the flags. */
 export interface Connection extends OpsDependencies {
@@ -59,9 +60,8 @@ export const connect = async (
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<Connection> => {
   const local = flags.local ?? false;
-  const table =
-    flags.table ??
-    (local ? LOCAL_TABLE : (env.POOLWARDEN_TABLE ?? `poolwarden-${flags.stage ?? 'dev'}-ledger`));
+  const stage = flags.stage ?? DEFAULT_STAGE;
+  const table = flags.table ?? (local ? LOCAL_TABLE : (env.POOLWARDEN_TABLE ?? stageTableName(stage)));
   const endpoints = local
     ? {
         dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${DEFAULT_LOCAL_PORTS.dynamodb}`,
@@ -81,10 +81,9 @@ export const connect = async (
   const clock = endpoints ? await localClock(endpoints.sagemaker, context) : { now: () => Date.now() };
   const prices = flags.prices ? await readInputFile('prices', flags.prices, readPriceFile) : DEFAULT_PRICES;
   // A stage's table goes with the stage's kill switch, as deployed (serverless.yml).
-  const stage = flags.stage ?? 'dev';
   const killSwitchParam =
-    !local && !env.POOLWARDEN_KILL_SWITCH_PARAM && table === `poolwarden-${stage}-ledger`
-      ? { POOLWARDEN_KILL_SWITCH_PARAM: `/poolwarden/${stage}/kill-switch` }
+    !local && !env.POOLWARDEN_KILL_SWITCH_PARAM && table === stageTableName(stage)
+      ? { POOLWARDEN_KILL_SWITCH_PARAM: stageKillSwitchParameter(stage) }
       : {};
   const config = loadConfig({ ...env, POOLWARDEN_TABLE: table, ...killSwitchParam });
   const aws = {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_LOCAL_PORTS } from '../wiring/localStack';
+import { DEFAULT_STAGE } from './stageResources';
 
 /**
  * The AWS-facing commands' flags, apart from the connection itself (connection.ts), so that
@@ -21,7 +22,7 @@ export interface ConnectionFlags {
 export const withConnectionOptions = (command: Command): Command =>
   command
     .option('--table <name>', 'the ledger table (default: $POOLWARDEN_TABLE, else poolwarden-<stage>-ledger)')
-    .option('--stage <stage>', 'the deployed stage, for the default table name', 'dev')
+    .option('--stage <stage>', 'the deployed stage, for the default table name', DEFAULT_STAGE)
     .option('--region <region>', "the AWS region (default: the SDK's, from AWS_REGION or the profile)")
     .option(
       '--profile <name>',

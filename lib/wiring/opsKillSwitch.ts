@@ -1,4 +1,4 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { PolicyConfig } from './config/config';
 import { parseSwitch } from './config/variables';
 
@@ -7,16 +7,17 @@ import { parseSwitch } from './config/variables';
  * else the environment's value; read once, when a command first needs it (it finishes another's
  * pending action). A parameter that cannot be read or parsed counts as on: the click found
  * pending is then recorded as a dry run rather than carried out; the operator's own action is
- * not affected.
+ * not affected. The SSM client loads only then: every other command starts without it.
  */
 export const opsKillSwitch = (
   policy: Pick<PolicyConfig, 'killSwitch' | 'killSwitchParam'>,
-  ssm: () => Pick<SSMClient, 'send'>,
+  ssm: () => Pick<SSMClient, 'send'> | Promise<Pick<SSMClient, 'send'>>,
 ): (() => Promise<boolean>) => {
   let read: Promise<boolean> | undefined;
   const fromParameter = async (name: string): Promise<boolean> => {
     try {
-      const { Parameter } = await ssm().send(new GetParameterCommand({ Name: name }));
+      const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
+      const { Parameter } = await (await ssm()).send(new GetParameterCommand({ Name: name }));
       return parseSwitch(Parameter?.Value ?? '') ?? true;
     } catch {
       return true;
@@ -29,4 +30,7 @@ export const opsKillSwitch = (
   };
 };
 
-export const ssmClient = (region?: string): SSMClient => new SSMClient(region ? { region } : {});
+export const ssmClient = async (region?: string): Promise<SSMClient> => {
+  const { SSMClient } = await import('@aws-sdk/client-ssm');
+  return new SSMClient(region ? { region } : {});
+};

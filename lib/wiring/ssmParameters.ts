@@ -40,10 +40,13 @@ export const ssmFetchData = (config: PoolwardenConfig, options: { signingSecret:
   return fetch;
 };
 
+/** What middy put on the context under `key`, as it put it; undefined when there is nothing. */
+const contextEntry = (context: unknown, key: string): unknown =>
+  typeof context === 'object' && context !== null && key in context ? Reflect.get(context, key) : undefined;
+
 /** A string middy put on the context under `key`, as it is; undefined when there is none. */
 export const contextValue = (context: unknown, key: string): string | undefined => {
-  if (typeof context !== 'object' || context === null || !(key in context)) return undefined;
-  const value: unknown = Reflect.get(context, key);
+  const value = contextEntry(context, key);
   return typeof value === 'string' ? value : undefined;
 };
 
@@ -53,8 +56,7 @@ export const contextValue = (context: unknown, key: string): string | undefined 
  * so that it is read as published rather than dropped (its errors then point into that text).
  */
 export const policyTextFrom = (context: unknown): string | undefined => {
-  if (typeof context !== 'object' || context === null || !(CONTEXT_KEYS.policy in context)) return undefined;
-  const value: unknown = Reflect.get(context, CONTEXT_KEYS.policy);
+  const value = contextEntry(context, CONTEXT_KEYS.policy);
   if (typeof value === 'string') return value;
   return typeof value === 'object' && value !== null ? JSON.stringify(value, null, 2) : undefined;
 };

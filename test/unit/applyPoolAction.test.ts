@@ -61,14 +61,19 @@ const setup = async (status: 'Available' | 'Reused' = 'Available') => {
 
 const base = { actor: 'operator:ops', reason: 'cost incident', dryRun: false } as const;
 
-/** A Slack Extend on pool-a that began and was given up (SageMaker never answered): pending, unknown. */
-const leaveClickPending = async (ledger: MemoryLedger): Promise<void> => {
+/** A Slack click on pool-a (an Extend unless said) that began and was given up: pending, unknown. */
+const leaveClickPending = async (
+  ledger: MemoryLedger,
+  click: { dedupeKey: string; action: 'extend' | 'stop'; keepAliveSeconds: number } = {
+    dedupeKey: 'slack#C1#1.0#extend',
+    action: 'extend',
+    keepAliveSeconds: 3600,
+  },
+): Promise<void> => {
   await ledger.beginAction(
     'pool-a',
     {
-      dedupeKey: 'slack#C1#1.0#extend',
-      action: 'extend',
-      keepAliveSeconds: 3600,
+      ...click,
       actor: 'slack:U1',
       reason: 'r',
       atMs: NOW,
@@ -77,7 +82,7 @@ const leaveClickPending = async (ledger: MemoryLedger): Promise<void> => {
     NOW,
     { expiresAtMs: NOW + 20 * MIN },
   );
-  await ledger.markActionUnknown('pool-a', 'slack#C1#1.0#extend', NOW);
+  await ledger.markActionUnknown('pool-a', click.dedupeKey, NOW);
 };
 
 describe('applyPoolAction', () => {
@@ -215,21 +220,7 @@ describe('applyPoolAction', () => {
 
     // The same given-up request delivered again: finishing it is its answer, with no second call.
     const again = await setup();
-    await again.ledger.beginAction(
-      'pool-a',
-      {
-        dedupeKey: 'k',
-        action: 'stop',
-        keepAliveSeconds: 0,
-        actor: 'slack:U1',
-        reason: 'r',
-        atMs: NOW,
-        replyTo: 'https://hooks.slack.com/actions/T/1/x',
-      },
-      NOW,
-      { expiresAtMs: NOW + 20 * MIN },
-    );
-    await again.ledger.markActionUnknown('pool-a', 'k', NOW);
+    await leaveClickPending(again.ledger, { dedupeKey: 'k', action: 'stop', keepAliveSeconds: 0 });
     const record = await again.ledger.getJob('pool-a');
     if (!record) throw new Error('no record');
     const repeated = await applyPoolAction(again.deps, {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { handedOutBefore, sameKeyRankOf, sameKeyRanks } from '../../lib/domain/policy/sameKeyRank';
+import { sameKeyRankOf, sameKeyRanks } from '../../lib/domain/policy/sameKeyRank';
+import { assumedHandOutOrder as handedOutBefore } from '../../lib/domain/poolChoice';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 

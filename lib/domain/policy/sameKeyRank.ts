@@ -19,9 +19,6 @@ export interface RankedPool extends ChoosablePool {
   readonly matchKey?: string;
 }
 
-/** The assumed hand-out order (poolChoice.ts): negative when `a` is handed out before `b`. */
-export const handedOutBefore: (a: RankedPool, b: RankedPool) => number = assumedHandOutOrder;
-
 /** The rank of `pool` among `sameKey` (the Available pools of its key; it may be among them). */
 export const sameKeyRankOf = (pool: RankedPool, sameKey: Iterable<RankedPool>): SameKeyRank => {
   let ahead = 0;
@@ -29,7 +26,7 @@ export const sameKeyRankOf = (pool: RankedPool, sameKey: Iterable<RankedPool>): 
   for (const other of sameKey) {
     if (other.id === pool.id) continue;
     of++;
-    if (handedOutBefore(other, pool) < 0) ahead++;
+    if (assumedHandOutOrder(other, pool) < 0) ahead++;
   }
   return { rank: ahead + 1, of };
 };
@@ -45,7 +42,7 @@ export const sameKeyRanks = (pools: Iterable<RankedPool>): Map<string, SameKeyRa
   }
   const ranks = new Map<string, SameKeyRank>();
   for (const list of byKey.values()) {
-    list.sort(handedOutBefore);
+    list.sort(assumedHandOutOrder);
     for (let i = 0; i < list.length; i++) {
       const pool = list[i] as RankedPool;
       if (!ranks.has(pool.id)) ranks.set(pool.id, { rank: i + 1, of: list.length });
