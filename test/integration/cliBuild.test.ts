@@ -30,7 +30,9 @@ const staticPackages = (meta: Metafile, entry: string): Set<string> => {
     if (seen.has(file)) continue;
     seen.add(file);
     for (const imported of meta.outputs[file]?.imports ?? []) {
-      if (imported.kind !== 'import-statement') continue;
+      // A CommonJS package is required when its chunk loads (build.js, externalPackages).
+      if (imported.kind !== 'import-statement' && !(imported.external && imported.kind === 'require-call'))
+        continue;
       if (imported.external) packages.add(imported.path);
       else stack.push(imported.path);
     }
