@@ -91,6 +91,14 @@ describe('output files: checked before any work, and nothing lost when a run is 
     });
   });
 
+  it('--crash with the memory ledger: exit 2, as its crashes are injected at the local DynamoDB', async () => {
+    const result = await runCli(['local', '--trace', TRACE, '--ledger', 'memory', '--crash', '0.1']);
+    expect(result).toMatchObject({
+      code: EXIT.usage,
+      err: 'poolwarden: --crash needs the local DynamoDB: drop --ledger memory',
+    });
+  });
+
   it('--json with a --timeline to print: exit 2, as the two cannot share stdout', async () => {
     const result = await runCli(['local', '--trace', TRACE, '--ledger', 'memory', '--json', '--timeline']);
     expect(result.code).toBe(EXIT.usage);

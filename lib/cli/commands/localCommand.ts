@@ -32,7 +32,7 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
     )
     .option(
       '--crash <rate>',
-      'make this share of function invocations die after their first DynamoDB write; events are retried as Lambda would',
+      'make this share of function invocations die after their first DynamoDB write; events are retried as Lambda would (not with --ledger memory)',
       rate,
     )
     .option('--throttle <rate>', 'answer this share of SageMaker calls with ThrottlingException', rate)

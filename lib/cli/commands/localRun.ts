@@ -116,6 +116,9 @@ export const runLocalCommand = async (options: LocalOptions): Promise<number> =>
       options.dataDir !== undefined && '--data-dir',
       options.dynamodbPort !== undefined && '--dynamodb-port',
       options.keepServing && '--keep-serving',
+      // A crash is injected at the local DynamoDB (the invocation dies after its first write):
+      // with the memory ledger none would happen, and the run would say it survived them.
+      (options.crash ?? 0) > 0 && '--crash',
     ].filter((flag): flag is string => typeof flag === 'string');
     if (needsTable.length > 0)
       throw new CliError(
