@@ -1,6 +1,5 @@
 import type { ActionResult } from '../app/applyPoolAction';
 import type { JobRecord } from '../domain/jobRecord';
-import type { Decision } from '../domain/policy/decide';
 import type { Notice, PoolDecision } from './notice';
 
 /**
@@ -66,30 +65,6 @@ export const expiryWarningNotice = (
     ...(availableSinceMs !== undefined ? { availableSinceMs } : {}),
     ...(decision ? { decision } : {}),
   };
-};
-
-/** What the owner is told about a policy decision, taken by the sweep; `leave` tells nothing. */
-export const noticeForPolicyDecision = (record: JobRecord, decision: Decision): Notice | undefined => {
-  const told: PoolDecision = {
-    policy: decision.rule,
-    reason: decision.reason,
-    decidedBy: 'policy',
-    dryRun: decision.dryRun,
-  };
-  switch (decision.action) {
-    case 'extend':
-      return decision.endsAtMs === undefined
-        ? undefined
-        : poolExtendedNotice(record, told, decision.endsAtMs);
-    case 'stop':
-      return poolStoppedNotice(record, told);
-    case 'warn':
-      return decision.endsAtMs === undefined
-        ? undefined
-        : expiryWarningNotice(record, decision.endsAtMs, told);
-    case 'leave':
-      return undefined;
-  }
 };
 
 /**

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ActionResult } from '../../lib/app/applyPoolAction';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import type { JobRecord } from '../../lib/domain/jobRecord';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
-import {
-  noticeForPolicyDecision,
-  poolExtendedNotice,
-  poolStoppedNotice,
-} from '../../lib/notify/decisionNotices';
+import { noticeForAction, poolExtendedNotice, poolStoppedNotice } from '../../lib/notify/decisionNotices';
 import { expiryWarningDue, noticesForFacts } from '../../lib/notify/factNotices';
 import { coveredKeys, noticeKey } from '../../lib/notify/notice';
+import type { DecisionRecord } from '../../lib/ports/decisionLog';
 import { sampleSnapshot } from '../support/sampleCriteria';
 
 const NOW = 1_717_500_000_000;
@@ -184,18 +182,33 @@ describe('decision notices for the policy and the Slack actions', () => {
   });
 });
 
-describe('notices for what the policy decided', () => {
+describe('notices for what a policy did (noticeForAction)', () => {
   const record = available('a', NOW - 10 * MIN, NOW + 5 * MIN);
-  const decided = {
-    cause: 'idle-limit',
-    reason: 'idle 45 min, limit 30 min',
-    rule: 'team-vision',
-    dryRun: false,
-  } as const;
+  const taken = (decision: Partial<DecisionRecord> & Pick<DecisionRecord, 'action'>): ActionResult => ({
+    decision: {
+      job: 'a',
+      poolId: 'a',
+      atMs: NOW,
+      actor: 'policy:team-vision',
+      rule: 'team-vision',
+      cause: 'idle-limit',
+      reason: 'idle 45 min, limit 30 min',
+      dryRun: false,
+      outcome: 'applied',
+      dedupeKey: 'k',
+      ...decision,
+    },
+    firstTime: true,
+    record,
+    facts: [],
+  });
 
   it('tell an extension, a stop and a warning, with the rule as the policy', () => {
     expect(
-      noticeForPolicyDecision(record, { ...decided, action: 'extend', endsAtMs: NOW + 65 * MIN }),
+      noticeForAction({
+        ...taken({ action: 'extend', endsAtMs: NOW + 65 * MIN }),
+        previousExpiresAtMs: NOW + 5 * MIN,
+      }),
     ).toMatchObject({
       kind: 'pool-extended',
       expiresAtMs: NOW + 65 * MIN,
@@ -203,18 +216,16 @@ describe('notices for what the policy decided', () => {
       decision: {
         policy: 'team-vision',
         reason: 'idle 45 min, limit 30 min',
-        decidedBy: 'policy',
+        decidedBy: 'policy:team-vision',
         dryRun: false,
       },
     });
-    expect(noticeForPolicyDecision(record, { ...decided, action: 'stop' })?.kind).toBe('pool-stopped');
+    expect(noticeForAction(taken({ action: 'stop' }))).toMatchObject({
+      kind: 'pool-stopped',
+      stoppedAtMs: NOW,
+    });
     expect(
-      noticeForPolicyDecision(record, {
-        ...decided,
-        action: 'warn',
-        cause: 'ending-soon',
-        endsAtMs: NOW + 4 * MIN,
-      }),
+      noticeForAction(taken({ action: 'warn', cause: 'ending-soon', endsAtMs: NOW + 4 * MIN })),
     ).toMatchObject({
       kind: 'expiry-warning',
       expiresAtMs: NOW + 4 * MIN,
@@ -222,9 +233,8 @@ describe('notices for what the policy decided', () => {
     });
   });
 
-  it('tell nothing when the policy leaves the pool alone', () => {
-    expect(
-      noticeForPolicyDecision(record, { ...decided, action: 'leave', cause: 'within-limits' }),
-    ).toBeUndefined();
+  it('tell nothing of an action that failed, was skipped or has no known outcome', () => {
+    for (const outcome of ['failed', 'skipped', 'unknown'] as const)
+      expect(noticeForAction(taken({ action: 'stop', outcome }))).toBeUndefined();
   });
 });
