@@ -278,9 +278,11 @@ dependencies' ESM builds so that the AWS SDK is tree-shaken, no source map unles
 \`POOLWARDEN_SOURCEMAP\` is set). Import time = importing the bundle in a fresh \`node\` ${process.version}
 process on this machine with the functions' NODE_OPTIONS, the SSM prefetch answered on loopback,
 median of 5; Lambda's arm64 cold start adds the runtime's own start. Compiling the module is the
-largest part of it (about 60 % in a profile of onJobStateChange's import); the SDK's core, yaml,
-zod, the SSM, SNS, DynamoDB and SageMaker clients and poolwarden's own code make up most of the
-bundle (the SDK's default credential chain and luxon are left out: section 5).
+largest part of it (about 45 % in a profile of onJobStateChange's import, then building zod
+schemas and garbage collection, about 9 % each); the SDK's core, yaml, the SSM, SNS, DynamoDB,
+SageMaker and STS clients, zod/mini and poolwarden's own code make up most of the bundle (the
+SDK's default credential chain, its event streams and luxon are left out, the Slack clients are
+loaded at a function's first Slack message: section 5).
 
 ## 4. Sweep: work against Available pools and history
 
@@ -599,13 +601,25 @@ Where a target above is missed, what the profiles say and what would close it:
   (an esbuild alias puts the environment's credentials, where Lambda gives them, in its place:
   about 93 KB) and luxon (time zones through Intl, lib/domain/zoneClock.ts: about 70 KB): sweep
   1,080 → 917 KB, zips 362 → 308 KB; import medians of 9 at load 3, onJobStateChange 320 → 275
-  ms, sweep 311 → 269 ms (this table's figures are the run's own). What is left, by size: the
-  SDK's core (130 KB), yaml (113 KB; the policy is YAML in SSM), zod (97 KB), the SSM client (78
-  KB, all its error classes and schemas, which do not tree-shake), the STS client for the spokes,
-  poolwarden's own 200 KB. What would close it: a smaller schema library or \`zod/mini\` (about a
-  third of zod's bytes and most of its initialisation), the SSM parameters through the Parameters
-  and Secrets Lambda extension instead of the SSM client, and code splitting so that a start
-  event's cold start compiles no policy parser.
+  ms, sweep 311 → 269 ms (this table's figures are the run's own). Since s17: the schemas of the
+  configuration, the policy and the events are built with \`zod/mini\` (the same results and
+  messages, checked against the full zod's over 2,148 environments, 1,833 policy texts and
+  13,779 events and payloads), so the full zod is out of the bundles; no dynamic import is left
+  in them (the spokes' STS client is loaded with the function, lib/wiring/assumedRoleCredentials.ts,
+  and the SDK's event streams, which no call uses, are left out, lib/wiring/noEventStreams.ts):
+  esbuild had wrapped some 330 SDK modules shared with every client in lazy initialisers and kept
+  them whole; and the Slack clients are loaded at a function's first Slack message or reply.
+  Bundles 886 → 800 KB, zips 264 → 238 KB; paired import medians of 21 at load 5 to 6,
+  onJobStateChange 345 → 299 ms, sweep 334 → 281 ms, slackActions 327 → 288 ms (about 15 % less;
+  211–219 ms on a quieter run before, so about 180–185 ms now). What is left, by size: the SDK's
+  core (118 KB), yaml (113 KB, CommonJS, run at import), the SSM client (78 KB, all its error
+  classes and schemas, which do not tree-shake; with @middy/ssm's prefetch at init, about 35 ms of
+  the import), zod/mini (40 KB; building the configuration and policy schemas, about 9 % of the
+  import), poolwarden's own 200 KB. What would close it: the SSM parameters through a client
+  that carries GetParameters only (or the Parameters and Secrets Lambda extension), yaml loaded
+  only for a policy that is not JSON (the default policy is YAML, so that moves its cost to the
+  first invocation rather than saving it), and code splitting (which bench/bundles.ts and
+  serverless-esbuild's one outdir for all functions would have to follow).
 
 ${table(
   ['what', 'runs', 'median wall s', 'median CPU s (user + sys)', 'target s'],

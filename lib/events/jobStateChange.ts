@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { clusterShape } from '../domain/clusterShape';
 import {
   ACCOUNT_PATTERN,
@@ -27,29 +27,33 @@ import {
   VPC_CONFIG,
 } from '../domain/sageMakerLimits';
 import { type JobSnapshot, TRAINING_JOB_STATUSES } from '../domain/trainingJob';
+import '../policyFile/zodMini';
 
 export const JOB_STATE_CHANGE_SOURCE = 'aws.sagemaker';
 export const JOB_STATE_CHANGE_DETAIL_TYPE = 'SageMaker Training Job State Change';
 
 /** SageMaker sends epoch milliseconds as numbers or as strings of them; ISO-8601 is accepted too. */
-const timestamp = z
-  .union([
-    z.number().int().nonnegative(),
-    z
-      .string()
-      .regex(/^\d{1,16}$/, 'expected epoch milliseconds')
-      .transform(Number),
-    z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-  ])
-  .pipe(z.number().max(TIMESTAMP.maxMs, 'is after the year 2100: not a date SageMaker sends'));
-const optionalTimestamp = timestamp.nullish();
+const timestamp = z.pipe(
+  z.union([
+    z.number().check(z.int(), z.nonnegative()),
+    z.pipe(z.string().check(z.regex(/^\d{1,16}$/, 'expected epoch milliseconds')), z.transform(Number)),
+    z.pipe(
+      z.iso.datetime({ offset: true }),
+      z.transform((s) => Date.parse(s)),
+    ),
+  ]),
+  z.number().check(z.maximum(TIMESTAMP.maxMs, 'is after the year 2100: not a date SageMaker sends')),
+);
+const optionalTimestamp = z.nullish(timestamp);
 
 const bounded = (limit: { maxLength: number; pattern: RegExp }, what: string) =>
-  z.string().max(limit.maxLength).regex(limit.pattern, `not a valid ${what}`);
+  z.string().check(z.maxLength(limit.maxLength), z.regex(limit.pattern, `not a valid ${what}`));
 
-const tagKey = z.string().min(1).max(TAGS.keyMaxLength).regex(TAGS.pattern, 'not a valid tag key');
+const tagKey = z
+  .string()
+  .check(z.minLength(1), z.maxLength(TAGS.keyMaxLength), z.regex(TAGS.pattern, 'not a valid tag key'));
 // Values are bounded by length only: see TAGS.pattern on why their characters are not checked.
-const tagValue = z.string().max(TAGS.valueMaxLength);
+const tagValue = z.string().check(z.maxLength(TAGS.valueMaxLength));
 
 const isTagList = (value: unknown): value is Array<{ Key: string; Value: string }> =>
   Array.isArray(value) &&
@@ -66,161 +70,184 @@ const isTagList = (value: unknown): value is Array<{ Key: string; Value: string 
  * registry: a list is read as the map it stands for, so both are bounded, and named, alike.
  */
 const tags = z
-  .preprocess(
-    (value) => (isTagList(value) ? Object.fromEntries(value.map((t) => [t.Key, t.Value])) : value),
-    z.record(tagKey, tagValue).nullish(),
+  .pipe(
+    z.pipe(
+      z.transform((value: unknown) =>
+        isTagList(value) ? Object.fromEntries(value.map((t) => [t.Key, t.Value])) : value,
+      ),
+      z.nullish(z.record(tagKey, tagValue)),
+    ),
+    z.transform((t) => t ?? {}),
   )
-  .transform((t) => t ?? {})
-  .refine(
-    (t) =>
-      Object.keys(t).filter((k) => !k.toLowerCase().startsWith(TAGS.reservedPrefix)).length <= TAGS.maxCount,
-    `more than ${TAGS.maxCount} tags`,
+  .check(
+    z.refine(
+      (t) =>
+        Object.keys(t).filter((k) => !k.toLowerCase().startsWith(TAGS.reservedPrefix)).length <=
+        TAGS.maxCount,
+      `more than ${TAGS.maxCount} tags`,
+    ),
   );
 
-const instanceCount = z.number().int().min(INSTANCE_COUNT.min).max(INSTANCE_COUNT.max);
-const volumeSize = z.number().int().min(VOLUME_SIZE_IN_GB.min).max(VOLUME_SIZE_IN_GB.max);
+const instanceCount = z.number().check(z.int(), z.minimum(INSTANCE_COUNT.min), z.maximum(INSTANCE_COUNT.max));
+const volumeSize = z
+  .number()
+  .check(z.int(), z.minimum(VOLUME_SIZE_IN_GB.min), z.maximum(VOLUME_SIZE_IN_GB.max));
 
 const resourceConfig = (keepAliveCapSeconds: number) =>
   z
     .object({
-      InstanceType: bounded(INSTANCE_TYPE, 'SageMaker training instance type').optional(),
-      InstanceCount: instanceCount.optional(),
+      InstanceType: z.optional(bounded(INSTANCE_TYPE, 'SageMaker training instance type')),
+      InstanceCount: z.optional(instanceCount),
       // The sample says VolumeSizeInGB, the schema registry VolumeSizeInGb.
-      VolumeSizeInGB: volumeSize.optional(),
-      VolumeSizeInGb: volumeSize.optional(),
-      VolumeKmsKeyId: bounded(VOLUME_KMS_KEY_ID, 'KMS key id').nullish(),
-      KeepAlivePeriodInSeconds: z
-        .number()
-        .int()
-        .min(KEEP_ALIVE_PERIOD_SECONDS.min)
-        .max(
-          keepAliveCapSeconds,
-          `is over ${keepAliveCapSeconds} s, the most this deployment accepts (POOLWARDEN_KEEP_ALIVE_CAP_SECONDS)`,
-        )
-        .nullish(),
-      InstanceGroups: z
-        .array(
-          z.object({
-            InstanceType: bounded(INSTANCE_TYPE, 'SageMaker training instance type'),
-            InstanceCount: instanceCount,
-          }),
-        )
-        .max(INSTANCE_GROUPS.maxItems)
-        .nullish(),
+      VolumeSizeInGB: z.optional(volumeSize),
+      VolumeSizeInGb: z.optional(volumeSize),
+      VolumeKmsKeyId: z.nullish(bounded(VOLUME_KMS_KEY_ID, 'KMS key id')),
+      KeepAlivePeriodInSeconds: z.nullish(
+        z
+          .number()
+          .check(
+            z.int(),
+            z.minimum(KEEP_ALIVE_PERIOD_SECONDS.min),
+            z.maximum(
+              keepAliveCapSeconds,
+              `is over ${keepAliveCapSeconds} s, the most this deployment accepts (POOLWARDEN_KEEP_ALIVE_CAP_SECONDS)`,
+            ),
+          ),
+      ),
+      InstanceGroups: z.nullish(
+        z
+          .array(
+            z.object({
+              InstanceType: bounded(INSTANCE_TYPE, 'SageMaker training instance type'),
+              InstanceCount: instanceCount,
+            }),
+          )
+          .check(z.maxLength(INSTANCE_GROUPS.maxItems)),
+      ),
     })
-    .superRefine((rc, ctx) => {
-      const heterogeneous = (rc.InstanceGroups?.length ?? 0) > 0;
-      if (rc.InstanceType === undefined && !heterogeneous)
-        ctx.addIssue({
-          code: 'custom',
-          message: 'needs InstanceType (or InstanceGroups for a heterogeneous cluster)',
-          path: ['InstanceType'],
-        });
-      if (!heterogeneous && rc.InstanceCount === undefined)
-        ctx.addIssue({ code: 'custom', message: 'needs InstanceCount', path: ['InstanceCount'] });
-      if (rc.VolumeSizeInGB === undefined && rc.VolumeSizeInGb === undefined)
-        ctx.addIssue({ code: 'custom', message: 'needs VolumeSizeInGB', path: ['VolumeSizeInGB'] });
-      if (
-        rc.VolumeSizeInGB !== undefined &&
-        rc.VolumeSizeInGb !== undefined &&
-        rc.VolumeSizeInGB !== rc.VolumeSizeInGb
-      )
-        ctx.addIssue({
-          code: 'custom',
-          message: `is ${rc.VolumeSizeInGb} but VolumeSizeInGB is ${rc.VolumeSizeInGB}: which one holds is unknown`,
-          path: ['VolumeSizeInGb'],
-        });
-    });
+    .check(
+      z.superRefine((rc, ctx) => {
+        const heterogeneous = (rc.InstanceGroups?.length ?? 0) > 0;
+        if (rc.InstanceType === undefined && !heterogeneous)
+          ctx.addIssue({
+            code: 'custom',
+            message: 'needs InstanceType (or InstanceGroups for a heterogeneous cluster)',
+            path: ['InstanceType'],
+          });
+        if (!heterogeneous && rc.InstanceCount === undefined)
+          ctx.addIssue({ code: 'custom', message: 'needs InstanceCount', path: ['InstanceCount'] });
+        if (rc.VolumeSizeInGB === undefined && rc.VolumeSizeInGb === undefined)
+          ctx.addIssue({ code: 'custom', message: 'needs VolumeSizeInGB', path: ['VolumeSizeInGB'] });
+        if (
+          rc.VolumeSizeInGB !== undefined &&
+          rc.VolumeSizeInGb !== undefined &&
+          rc.VolumeSizeInGB !== rc.VolumeSizeInGb
+        )
+          ctx.addIssue({
+            code: 'custom',
+            message: `is ${rc.VolumeSizeInGb} but VolumeSizeInGB is ${rc.VolumeSizeInGB}: which one holds is unknown`,
+            path: ['VolumeSizeInGb'],
+          });
+      }),
+    );
 
 const vpcIds = (maxItems: number) =>
-  z.array(bounded(VPC_CONFIG.id, 'VPC resource id')).max(maxItems).optional();
+  z.optional(z.array(bounded(VPC_CONFIG.id, 'VPC resource id')).check(z.maxLength(maxItems)));
 
 const detail = (keepAliveCapSeconds: number) =>
   z
     .object({
       TrainingJobName: z
         .string()
-        .min(TRAINING_JOB_NAME.minLength)
-        .max(TRAINING_JOB_NAME.maxLength)
-        .regex(TRAINING_JOB_NAME.pattern, 'not a valid training job name'),
+        .check(
+          z.minLength(TRAINING_JOB_NAME.minLength),
+          z.maxLength(TRAINING_JOB_NAME.maxLength),
+          z.regex(TRAINING_JOB_NAME.pattern, 'not a valid training job name'),
+        ),
       TrainingJobArn: bounded(TRAINING_JOB_ARN, 'training job ARN'),
       TrainingJobStatus: z.enum(TRAINING_JOB_STATUSES),
-      SecondaryStatus: bounded(SECONDARY_STATUS, 'secondary status').nullish(),
+      SecondaryStatus: z.nullish(bounded(SECONDARY_STATUS, 'secondary status')),
       CreationTime: timestamp,
       TrainingStartTime: optionalTimestamp,
       TrainingEndTime: optionalTimestamp,
       LastModifiedTime: timestamp,
       RoleArn: z
         .string()
-        .min(ROLE_ARN.minLength)
-        .max(ROLE_ARN.maxLength)
-        .regex(ROLE_ARN.pattern, 'not a valid IAM role ARN'),
+        .check(
+          z.minLength(ROLE_ARN.minLength),
+          z.maxLength(ROLE_ARN.maxLength),
+          z.regex(ROLE_ARN.pattern, 'not a valid IAM role ARN'),
+        ),
       ResourceConfig: resourceConfig(keepAliveCapSeconds),
-      VpcConfig: z
-        .object({
+      VpcConfig: z.nullish(
+        z.object({
           SecurityGroupIds: vpcIds(VPC_CONFIG.securityGroupIds.maxItems),
           Subnets: vpcIds(VPC_CONFIG.subnets.maxItems),
-        })
-        .nullish(),
-      EnableNetworkIsolation: z.boolean().nullish(),
-      EnableInterContainerTrafficEncryption: z.boolean().nullish(),
-      EnableManagedSpotTraining: z.boolean().nullish(),
-      FailureReason: z.string().max(FAILURE_REASON.maxLength).nullish(),
+        }),
+      ),
+      EnableNetworkIsolation: z.nullish(z.boolean()),
+      EnableInterContainerTrafficEncryption: z.nullish(z.boolean()),
+      EnableManagedSpotTraining: z.nullish(z.boolean()),
+      FailureReason: z.nullish(z.string().check(z.maxLength(FAILURE_REASON.maxLength))),
       Tags: tags,
     })
-    .superRefine((d, ctx) => {
-      const arnName = TRAINING_JOB_ARN.pattern.exec(d.TrainingJobArn)?.[1];
-      if (arnName !== undefined && arnName.toLowerCase() !== d.TrainingJobName.toLowerCase())
-        ctx.addIssue({
-          code: 'custom',
-          message: `names training job ${arnName}, not ${d.TrainingJobName}`,
-          path: ['TrainingJobArn'],
-        });
-    });
+    .check(
+      z.superRefine((d, ctx) => {
+        const arnName = TRAINING_JOB_ARN.pattern.exec(d.TrainingJobArn)?.[1];
+        if (arnName !== undefined && arnName.toLowerCase() !== d.TrainingJobName.toLowerCase())
+          ctx.addIssue({
+            code: 'custom',
+            message: `names training job ${arnName}, not ${d.TrainingJobName}`,
+            path: ['TrainingJobArn'],
+          });
+      }),
+    );
 
 const envelope = (keepAliveCapSeconds: number) =>
   z
     .object({
-      id: z.string().min(1),
+      id: z.string().check(z.minLength(1)),
       source: z.literal(JOB_STATE_CHANGE_SOURCE),
       'detail-type': z.literal(JOB_STATE_CHANGE_DETAIL_TYPE),
       // Where the job lives: EventBridge's envelope says it, and the job's ARN agrees.
-      account: z.string().regex(ACCOUNT_PATTERN, 'not a 12-digit AWS account id').optional(),
-      region: z.string().regex(REGION_PATTERN, 'not an AWS region name').optional(),
-      time: z.iso.datetime({ offset: true }).optional(),
+      account: z.optional(z.string().check(z.regex(ACCOUNT_PATTERN, 'not a 12-digit AWS account id'))),
+      region: z.optional(z.string().check(z.regex(REGION_PATTERN, 'not an AWS region name'))),
+      time: z.optional(z.iso.datetime({ offset: true })),
       detail: detail(keepAliveCapSeconds),
     })
-    .superRefine((e, ctx) => {
-      const arnLocation = locationOfJobArn(e.detail.TrainingJobArn);
-      if (arnLocation && e.account !== undefined && e.account !== arnLocation.account)
-        ctx.addIssue({
-          code: 'custom',
-          message: `is ${e.account} but the job's ARN names account ${arnLocation.account}`,
-          path: ['account'],
-        });
-      if (arnLocation && e.region !== undefined && e.region !== arnLocation.region)
-        ctx.addIssue({
-          code: 'custom',
-          message: `is ${e.region} but the job's ARN names region ${arnLocation.region}`,
-          path: ['region'],
-        });
-      if (e.time === undefined) return;
-      const latest = Date.parse(e.time) + TIMESTAMP.skewAfterEventMs;
-      const d = e.detail;
-      const stamps = {
-        CreationTime: d.CreationTime,
-        TrainingStartTime: d.TrainingStartTime,
-        TrainingEndTime: d.TrainingEndTime,
-        LastModifiedTime: d.LastModifiedTime,
-      };
-      for (const [field, ms] of Object.entries(stamps))
-        if (ms != null && ms > latest)
+    .check(
+      z.superRefine((e, ctx) => {
+        const arnLocation = locationOfJobArn(e.detail.TrainingJobArn);
+        if (arnLocation && e.account !== undefined && e.account !== arnLocation.account)
           ctx.addIssue({
             code: 'custom',
-            message: `is more than a day after the event's time ${e.time}`,
-            path: ['detail', field],
+            message: `is ${e.account} but the job's ARN names account ${arnLocation.account}`,
+            path: ['account'],
           });
-    });
+        if (arnLocation && e.region !== undefined && e.region !== arnLocation.region)
+          ctx.addIssue({
+            code: 'custom',
+            message: `is ${e.region} but the job's ARN names region ${arnLocation.region}`,
+            path: ['region'],
+          });
+        if (e.time === undefined) return;
+        const latest = Date.parse(e.time) + TIMESTAMP.skewAfterEventMs;
+        const d = e.detail;
+        const stamps = {
+          CreationTime: d.CreationTime,
+          TrainingStartTime: d.TrainingStartTime,
+          TrainingEndTime: d.TrainingEndTime,
+          LastModifiedTime: d.LastModifiedTime,
+        };
+        for (const [field, ms] of Object.entries(stamps))
+          if (ms != null && ms > latest)
+            ctx.addIssue({
+              code: 'custom',
+              message: `is more than a day after the event's time ${e.time}`,
+              path: ['detail', field],
+            });
+      }),
+    );
 
 /** One schema per keep-alive cap (a deployment has one). */
 const envelopes = new Map<number, ReturnType<typeof envelope>>();

@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isJobRef } from '../domain/jobLocation';
+import '../policyFile/zodMini';
 
 /**
  * The pool buttons' action ids and value: a contract between the messages poolwarden sends and
@@ -24,7 +25,7 @@ export interface PoolActionValue {
   readonly hop: string;
 }
 
-const jobReference = z.string().refine(isJobRef, 'not a job reference');
+const jobReference = z.string().check(z.refine(isJobRef, 'not a job reference'));
 const poolActionValue = z.object({ job: jobReference, hop: jobReference });
 
 export const encodePoolActionValue = (value: PoolActionValue): string =>

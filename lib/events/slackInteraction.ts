@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../policyFile/zodMini';
 import {
   POOL_ACTION_IDS,
   type PoolActionId,
@@ -35,23 +36,27 @@ export type InteractionParse =
 
 const payloadSchema = z.object({
   type: z.string(),
-  user: z.object({ id: z.string().min(1), username: z.string().optional(), name: z.string().optional() }),
-  team: z.object({ id: z.string() }).nullish(),
-  container: z.object({ message_ts: z.string().optional(), channel_id: z.string().optional() }).nullish(),
-  channel: z.object({ id: z.string() }).nullish(),
-  message: z
-    .object({
-      ts: z.string().optional(),
-      text: z.string().optional(),
-      blocks: z.array(z.unknown()).optional(),
-    })
-    .nullish(),
-  response_url: z.string().optional(),
-  actions: z
-    .array(
-      z.object({ action_id: z.string(), value: z.string().optional(), action_ts: z.string().optional() }),
-    )
-    .optional(),
+  user: z.object({
+    id: z.string().check(z.minLength(1)),
+    username: z.optional(z.string()),
+    name: z.optional(z.string()),
+  }),
+  team: z.nullish(z.object({ id: z.string() })),
+  container: z.nullish(z.object({ message_ts: z.optional(z.string()), channel_id: z.optional(z.string()) })),
+  channel: z.nullish(z.object({ id: z.string() })),
+  message: z.nullish(
+    z.object({
+      ts: z.optional(z.string()),
+      text: z.optional(z.string()),
+      blocks: z.optional(z.array(z.unknown())),
+    }),
+  ),
+  response_url: z.optional(z.string()),
+  actions: z.optional(
+    z.array(
+      z.object({ action_id: z.string(), value: z.optional(z.string()), action_ts: z.optional(z.string()) }),
+    ),
+  ),
 });
 
 const OUR_ACTION_IDS: ReadonlySet<string> = new Set(Object.values(POOL_ACTION_IDS));

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type { $ZodIssue } from 'zod/v4/core';
 import { errorMessage } from '../domain/errorMessage';
 import type { Policy } from '../domain/policy/policy';
 import { didYouMean } from './didYouMean';
@@ -21,7 +21,7 @@ export type PolicyParseResult =
   | { readonly ok: true; readonly policy: Policy }
   | { readonly ok: false; readonly errors: readonly PolicyError[] };
 
-const knownKeysOf = (issue: z.core.$ZodIssue): readonly string[] | undefined => {
+const knownKeysOf = (issue: $ZodIssue): readonly string[] | undefined => {
   if (issue.code !== 'custom') return undefined;
   const known = issue.params?.[UNKNOWN_KEY_PARAM];
   return Array.isArray(known) ? known.filter((k): k is string => typeof k === 'string') : undefined;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isIsoCalendarDate } from '../domain/calendarDate';
 import { ACCOUNT_PATTERN, REGION_PATTERN } from '../domain/jobLocation';
 import { formatDuration, parseDuration } from '../domain/policy/duration';
@@ -6,6 +6,7 @@ import { STRATEGY_NAMES, type StrategyName, WEEKDAYS, type Weekday } from '../do
 import { isTimeZone } from '../domain/timeZone';
 import { didYouMean } from './didYouMean';
 import type { PathSegment } from './sourcePositions';
+import { failTransform } from './zodMini';
 
 /**
  * The schema of a policy document (YAML or JSON). Every setting except a rule's name is optional:
@@ -36,12 +37,13 @@ const fail = (expected: string, input: unknown): Parsed<never> => ({
 
 /** A value checked by a plain function, so that the message can say exactly what was expected. */
 const checked = <T>(parse: (input: unknown) => Parsed<T>) =>
-  z.unknown().transform((input, ctx): T => {
-    const result = parse(input);
-    if (result.ok) return result.value;
-    ctx.addIssue({ code: 'custom', message: result.message, input });
-    return z.NEVER;
-  });
+  z.pipe(
+    z.unknown(),
+    z.transform((input, ctx): T => {
+      const result = parse(input);
+      return result.ok ? result.value : failTransform(ctx, result.message, input);
+    }),
+  );
 
 /** `off` (or null) switches a setting off; the domain spells that `null`. */
 const isOff = (input: unknown): boolean => input === null || input === 'off';
@@ -139,91 +141,113 @@ const isoDate = checked(
 );
 
 /** An object that rejects unknown keys, one issue per key (see UNKNOWN_KEY_PARAM). */
-const strict = <T extends z.ZodRawShape>(shape: T) => {
+const strict = <T extends z.core.$ZodLooseShape>(shape: T) => {
   const known = Object.keys(shape);
-  return z.object(shape).catchall(
-    z.unknown().superRefine((_value, ctx) => {
-      ctx.addIssue({ code: 'custom', message: 'unknown key', params: { [UNKNOWN_KEY_PARAM]: known } });
-    }),
+  return z.catchall(
+    z.object(shape),
+    z.unknown().check(
+      z.superRefine((_value, ctx) => {
+        ctx.addIssue({ code: 'custom', message: 'unknown key', params: { [UNKNOWN_KEY_PARAM]: known } });
+      }),
+    ),
   );
 };
 
-const list = <T extends z.ZodType>(item: T) =>
+const list = <T extends z.ZodMiniType>(item: T) =>
   z.array(item, { error: (issue) => `expected a list, got ${show(issue.input)}` });
 
 const workingHoursWindow = strict({
   timeZone,
-  days: list(oneOf<Weekday>(WEEKDAYS, 'a weekday')).refine(
-    (days) => days.length > 0,
-    'needs at least one day',
+  days: list(oneOf<Weekday>(WEEKDAYS, 'a weekday')).check(
+    z.refine((days) => days.length > 0, 'needs at least one day'),
   ),
   start: timeOfDay('23:59'),
   end: timeOfDay('24:00'),
-  holidays: list(isoDate).optional(),
-}).refine((window) => window.start !== window.end, {
-  path: ['end'],
-  message: 'end equals start; write 00:00 to 24:00 for a whole day',
-  // Checked even when other keys of the window are wrong: every error in one pass.
-  when: (payload) => {
-    const window = payload.value as { start?: unknown; end?: unknown };
-    return typeof window.start === 'number' && window.start === window.end;
-  },
-});
+  holidays: z.optional(list(isoDate)),
+}).check(
+  z.refine((window) => window.start !== window.end, {
+    path: ['end'],
+    message: 'end equals start; write 00:00 to 24:00 for a whole day',
+    // Checked even when other keys of the window are wrong: every error in one pass.
+    when: (payload) => {
+      const window = payload.value as { start?: unknown; end?: unknown };
+      return typeof window.start === 'number' && window.start === window.end;
+    },
+  }),
+);
 
 /** SageMaker's newest model allows 21600 s per UpdateTrainingJob call; the docs say 3600. */
 const MAX_KEEP_ALIVE_PER_CALL = 21_600;
 
 /** Rule settings; every key optional. Durations become seconds, `off` becomes null. */
 const settingsShape = {
-  workingHours: list(workingHoursWindow).optional(),
-  idle: strict({
-    insideWorkingHours: durationOrOff().optional(),
-    outsideWorkingHours: durationOrOff().optional(),
-  }).optional(),
-  extend: strict({
-    step: duration({ min: 60, max: MAX_KEEP_ALIVE_PER_CALL }).optional(),
-    within: duration().optional(),
-    when: strict({
-      reusedWithin: durationOrOff().optional(),
-      ownerActiveWithin: durationOrOff().optional(),
-      predictedReuse: bool.optional(),
-    }).optional(),
-  }).optional(),
-  caps: strict({
-    keepAlivePerCall: durationOrOff({ max: MAX_KEEP_ALIVE_PER_CALL }).optional(),
-    poolLifetime: durationOrOff().optional(),
-    idleSpendPerPoolPerDay: usdOrOff.optional(),
-    idleSpendPerTeamPerDay: usdOrOff.optional(),
-  }).optional(),
-  keepAlive: strict({
-    strategy: oneOf<StrategyName>(STRATEGY_NAMES, 'a strategy').optional(),
-    fixed: checked(
-      (input): Parsed<number | null> =>
-        input === 'job' ? ok(null) : seconds(input, {}, `${DURATION}, or job (the job's own keep-alive)`),
-    ).optional(),
-    coldStart: duration().optional(),
-    waitingValuePerHour: nonNegative('an amount in USD per hour (a number ≥ 0)').optional(),
-    minSamples: checked((input) =>
-      Number.isInteger(input) && typeof input === 'number' && input >= 1
-        ? ok(input)
-        : fail('a whole number ≥ 1', input),
-    ).optional(),
-    hybrid: strict({
-      bin: duration({ min: 1 }).optional(),
-      range: duration({ min: 1 }).optional(),
-      tailPercentile: fraction.optional(),
-      margin: fraction.optional(),
-      cvThreshold: nonNegative('a number ≥ 0').optional(),
-      outOfRangeThreshold: fraction.optional(),
-    }).optional(),
-  }).optional(),
-  notify: strict({ leadTime: durationOrOff().optional() }).optional(),
-  dryRun: bool.optional(),
-  honourTags: strict({
-    optOut: bool.optional(),
-    protect: bool.optional(),
-    idleLimit: bool.optional(),
-  }).optional(),
+  workingHours: z.optional(list(workingHoursWindow)),
+  idle: z.optional(
+    strict({
+      insideWorkingHours: z.optional(durationOrOff()),
+      outsideWorkingHours: z.optional(durationOrOff()),
+    }),
+  ),
+  extend: z.optional(
+    strict({
+      step: z.optional(duration({ min: 60, max: MAX_KEEP_ALIVE_PER_CALL })),
+      within: z.optional(duration()),
+      when: z.optional(
+        strict({
+          reusedWithin: z.optional(durationOrOff()),
+          ownerActiveWithin: z.optional(durationOrOff()),
+          predictedReuse: z.optional(bool),
+        }),
+      ),
+    }),
+  ),
+  caps: z.optional(
+    strict({
+      keepAlivePerCall: z.optional(durationOrOff({ max: MAX_KEEP_ALIVE_PER_CALL })),
+      poolLifetime: z.optional(durationOrOff()),
+      idleSpendPerPoolPerDay: z.optional(usdOrOff),
+      idleSpendPerTeamPerDay: z.optional(usdOrOff),
+    }),
+  ),
+  keepAlive: z.optional(
+    strict({
+      strategy: z.optional(oneOf<StrategyName>(STRATEGY_NAMES, 'a strategy')),
+      fixed: z.optional(
+        checked(
+          (input): Parsed<number | null> =>
+            input === 'job' ? ok(null) : seconds(input, {}, `${DURATION}, or job (the job's own keep-alive)`),
+        ),
+      ),
+      coldStart: z.optional(duration()),
+      waitingValuePerHour: z.optional(nonNegative('an amount in USD per hour (a number ≥ 0)')),
+      minSamples: z.optional(
+        checked((input) =>
+          Number.isInteger(input) && typeof input === 'number' && input >= 1
+            ? ok(input)
+            : fail('a whole number ≥ 1', input),
+        ),
+      ),
+      hybrid: z.optional(
+        strict({
+          bin: z.optional(duration({ min: 1 })),
+          range: z.optional(duration({ min: 1 })),
+          tailPercentile: z.optional(fraction),
+          margin: z.optional(fraction),
+          cvThreshold: z.optional(nonNegative('a number ≥ 0')),
+          outOfRangeThreshold: z.optional(fraction),
+        }),
+      ),
+    }),
+  ),
+  notify: z.optional(strict({ leadTime: z.optional(durationOrOff()) })),
+  dryRun: z.optional(bool),
+  honourTags: z.optional(
+    strict({
+      optOut: z.optional(bool),
+      protect: z.optional(bool),
+      idleLimit: z.optional(bool),
+    }),
+  ),
 };
 
 export const settingsSchema = strict(settingsShape);
@@ -239,36 +263,38 @@ const tagCondition = checked((input): Parsed<{ key: string; value?: string }> =>
 });
 
 const matchSchema = strict({
-  tags: list(tagCondition).optional(),
-  instanceTypes: list(
-    text('an instance-type glob such as ml.p4d.* or ml.g5.2xlarge', /^[A-Za-z0-9.*?-]+$/),
-  ).optional(),
-  teams: list(text('a team name')).optional(),
-  owners: list(text('an owner name')).optional(),
-  accounts: list(text('a 12-digit AWS account id', ACCOUNT_PATTERN)).optional(),
-  regions: list(text('an AWS region such as eu-west-1', REGION_PATTERN)).optional(),
+  tags: z.optional(list(tagCondition)),
+  instanceTypes: z.optional(
+    list(text('an instance-type glob such as ml.p4d.* or ml.g5.2xlarge', /^[A-Za-z0-9.*?-]+$/)),
+  ),
+  teams: z.optional(list(text('a team name'))),
+  owners: z.optional(list(text('an owner name'))),
+  accounts: z.optional(list(text('a 12-digit AWS account id', ACCOUNT_PATTERN))),
+  regions: z.optional(list(text('an AWS region such as eu-west-1', REGION_PATTERN))),
 });
 
 const RULE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,62}$/;
 
 const ruleSchema = strict({
   name: text('a rule name: letters, digits, . _ : - (up to 63 characters)', RULE_NAME),
-  description: text('a description').optional(),
-  match: matchSchema.optional(),
+  description: z.optional(text('a description')),
+  match: z.optional(matchSchema),
   ...settingsShape,
 });
 export type RuleInput = z.infer<typeof ruleSchema>;
 
 export const policySchema = strict({
-  version: checked((input): Parsed<1> => (input === 1 ? ok(1) : fail('1', input))).optional(),
-  dryRun: bool.optional(),
-  tagKeys: strict({
-    optOut: text('a tag key').optional(),
-    protect: text('a tag key').optional(),
-    idleLimit: text('a tag key').optional(),
-  }).optional(),
-  defaults: settingsSchema.optional(),
-  rules: list(ruleSchema).optional(),
+  version: z.optional(checked((input): Parsed<1> => (input === 1 ? ok(1) : fail('1', input)))),
+  dryRun: z.optional(bool),
+  tagKeys: z.optional(
+    strict({
+      optOut: z.optional(text('a tag key')),
+      protect: z.optional(text('a tag key')),
+      idleLimit: z.optional(text('a tag key')),
+    }),
+  ),
+  defaults: z.optional(settingsSchema),
+  rules: z.optional(list(ruleSchema)),
 });
 export type PolicyInput = z.infer<typeof policySchema>;
 

@@ -1,5 +1,4 @@
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { sageMakerClient } from '../adapters/awsClients';
 import { LocatedCatalog } from '../adapters/sagemaker/locatedCatalog';
 import { LocatedTrainingJobs } from '../adapters/sagemaker/locatedTrainingJobs';
@@ -9,6 +8,7 @@ import { type JobLocation, locationLabel, partitionOf, sameLocation } from '../d
 import type { AccountAccess } from '../ports/accountAccess';
 import type { TrainingJobs } from '../ports/trainingJobs';
 import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
+import { assumedRoleCredentials } from './assumedRoleCredentials';
 import type { SpokeConfig } from './config/config';
 
 /** The hub could not assume an account's spoke role: that account waits, the others go on. */
@@ -77,14 +77,14 @@ export class SpokeClients implements AccountAccess {
     if (!spoke) {
       const client = sageMakerClient({
         region: location.region,
-        credentials: fromTemporaryCredentials({
-          params: {
+        credentials: assumedRoleCredentials(
+          {
             RoleArn: spokeRoleArn(location, this.config),
             RoleSessionName: 'poolwarden-hub',
             ...(this.config.externalId ? { ExternalId: this.config.externalId } : {}),
           },
-          clientConfig: { region: location.region },
-        }),
+          location.region,
+        ),
       });
       spoke = { client, jobs: new SageMakerTrainingJobs(client) };
       this.spokes.set(key, spoke);

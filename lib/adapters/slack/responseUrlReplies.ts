@@ -1,4 +1,4 @@
-import { IncomingWebhook, type IncomingWebhookSendArguments } from '@slack/webhook';
+import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import type { SlackReplies, SlackReply } from '../../notify/slackReplies';
 import { isLoopbackUrl } from '../../notify/slackSecrets';
 
@@ -49,6 +49,8 @@ export class ResponseUrlReplies implements SlackReplies {
     const timeout = Math.floor(typeof timeoutMs === 'number' ? timeoutMs : timeoutMs());
     // axios takes a timeout of 0 as none at all.
     if (timeout <= 0) throw new Error('no time left to answer through the response_url; not answered');
+    // Loaded at the first reply, not with the function: only clicks reply.
+    const { IncomingWebhook } = await import('@slack/webhook');
     const webhook = new IncomingWebhook(responseUrl, { timeout });
     const message: IncomingWebhookSendArguments & Record<string, unknown> = {
       text: reply.text,

@@ -1,4 +1,4 @@
-import { type FetchFunction, LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
+import type { FetchFunction, WebClient } from '@slack/web-api';
 import { permanentFailure } from '../../notify/deliveryError';
 import type { Envelope, SlackAddress, SlackEnvelope } from '../../notify/envelope';
 import type { RenderedMessage } from '../../notify/messages/draft';
@@ -7,7 +7,7 @@ import type { Recipient } from '../../notify/recipient';
 import { redactSecrets, type SlackSecrets } from '../../notify/slackSecrets';
 import { type AttemptLimit, attemptLimitOf } from '../attemptLimit';
 import { fetchWithin } from './fetchWithin';
-import { webApiFailure } from './slackFailures';
+import { isSlackError, webApiFailure } from './slackFailures';
 
 export interface SlackBotOptions {
   /** Read on every send: the token arrives with each invocation's context. */
@@ -62,7 +62,7 @@ export class SlackBotChannel implements NotificationChannel {
     const secrets = this.options.secrets();
     const token = secrets.botToken;
     if (!token) throw permanentFailure('no Slack bot token: is its SSM parameter set and fetched?');
-    const web = this.clientWithin(token, this.attemptLimit());
+    const web = await this.clientWithin(token, this.attemptLimit());
     try {
       await web.chat.postMessage({
         channel: await this.channelFor(web, envelope.to),
@@ -77,11 +77,13 @@ export class SlackBotChannel implements NotificationChannel {
   }
 
   /** A client for one attempt: each of its calls ends when `limit` does. */
-  private clientWithin(token: string, limit: AbortSignal): WebClient {
+  private async clientWithin(token: string, limit: AbortSignal): Promise<WebClient> {
     if (this.token !== token) {
       this.token = token;
       this.usersByEmail.clear();
     }
+    // Loaded at the first message, not with the function: most invocations send none.
+    const { LogLevel, WebClient } = await import('@slack/web-api');
     return new WebClient(token, {
       ...(this.options.apiUrl ? { slackApiUrl: this.options.apiUrl } : {}),
       retryConfig: { retries: 0 },
@@ -112,7 +114,7 @@ export class SlackBotChannel implements NotificationChannel {
       this.usersByEmail.set(email, id);
       return id ?? undefined;
     } catch (error) {
-      if (error instanceof WebAPIPlatformError && error.data.error === 'users_not_found') {
+      if (isSlackError(error, 'webApiPlatform') && error.data.error === 'users_not_found') {
         this.usersByEmail.set(email, null);
         return undefined;
       }

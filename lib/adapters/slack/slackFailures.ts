@@ -1,14 +1,41 @@
-import {
+import type {
   WebAPIHTTPError,
   WebAPIPlatformError,
   WebAPIRateLimitedError,
   WebAPIRequestError,
 } from '@slack/web-api';
-import { IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
+import type { IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { errorMessage } from '../../domain/errorMessage';
 import { type DeliveryError, permanentFailure, transientFailure } from '../../notify/deliveryError';
 
 /** What the Slack clients throw, as DeliveryErrors: retry server faults, timeouts and 429s; not the rest. */
+
+/**
+ * The `code` each error class of @slack/webhook and @slack/web-api sets (their ErrorCode enums).
+ * Read by code rather than by class, so that the clients are loaded only when a message is sent
+ * (a cold start that sends nothing does not load them).
+ */
+const SLACK_ERROR_CODES = {
+  webhookRequest: 'slack_webhook_request_error',
+  webhookHttp: 'slack_webhook_http_error',
+  webApiRequest: 'slack_webapi_request_error',
+  webApiHttp: 'slack_webapi_http_error',
+  webApiPlatform: 'slack_webapi_platform_error',
+  webApiRateLimited: 'slack_webapi_rate_limited_error',
+} as const;
+
+interface SlackErrors {
+  webhookRequest: IncomingWebhookRequestError;
+  webhookHttp: IncomingWebhookHTTPError;
+  webApiRequest: WebAPIRequestError;
+  webApiHttp: WebAPIHTTPError;
+  webApiPlatform: WebAPIPlatformError;
+  webApiRateLimited: WebAPIRateLimitedError;
+}
+
+/** Whether `error` is the Slack client error of that kind. */
+export const isSlackError = <K extends keyof SlackErrors>(error: unknown, kind: K): error is SlackErrors[K] =>
+  error instanceof Error && 'code' in error && error.code === SLACK_ERROR_CODES[kind];
 
 type Redact = (text: string) => string;
 
@@ -21,7 +48,7 @@ export const retryAfterMs = (header: string | null | undefined): number | undefi
 const describe = (error: unknown, redact: Redact): string => redact(errorMessage(error));
 
 export const webhookFailure = (error: unknown, retryAfter: string | null, redact: Redact): DeliveryError => {
-  if (error instanceof IncomingWebhookHTTPError) {
+  if (isSlackError(error, 'webhookHttp')) {
     if (error.statusCode === 429) {
       return transientFailure('Slack webhook rate-limited the message (HTTP 429)', retryAfterMs(retryAfter));
     }
@@ -31,7 +58,7 @@ export const webhookFailure = (error: unknown, retryAfter: string | null, redact
       `Slack webhook answered HTTP ${error.statusCode}: ${redact(error.body).slice(0, 200)}`,
     );
   }
-  if (error instanceof IncomingWebhookRequestError) {
+  if (isSlackError(error, 'webhookRequest')) {
     return transientFailure(`Slack webhook unreachable: ${describe(error.original, redact)}`);
   }
   return permanentFailure(`Slack webhook: ${describe(error, redact)}`);
@@ -47,18 +74,18 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
 ]);
 
 export const webApiFailure = (error: unknown, redact: Redact): DeliveryError => {
-  if (error instanceof WebAPIRateLimitedError) {
+  if (isSlackError(error, 'webApiRateLimited')) {
     return transientFailure('Slack API rate-limited the call (HTTP 429)', error.retryAfter * 1000);
   }
-  if (error instanceof WebAPIHTTPError) {
+  if (isSlackError(error, 'webApiHttp')) {
     return error.statusCode >= 500
       ? transientFailure(`Slack API answered HTTP ${error.statusCode}`)
       : permanentFailure(`Slack API answered HTTP ${error.statusCode}`);
   }
-  if (error instanceof WebAPIRequestError) {
+  if (isSlackError(error, 'webApiRequest')) {
     return transientFailure(`Slack API unreachable: ${describe(error.original, redact)}`);
   }
-  if (error instanceof WebAPIPlatformError) {
+  if (isSlackError(error, 'webApiPlatform')) {
     const code = error.data.error;
     return TRANSIENT_PLATFORM_ERRORS.has(code)
       ? transientFailure(`Slack API error: ${code}`)

@@ -1,4 +1,4 @@
-import { type FetchFunction, IncomingWebhook } from '@slack/webhook';
+import type { FetchFunction } from '@slack/webhook';
 import { permanentFailure } from '../../notify/deliveryError';
 import type { Envelope, SlackEnvelope } from '../../notify/envelope';
 import type { RenderedMessage } from '../../notify/messages/draft';
@@ -34,6 +34,8 @@ export class SlackWebhookChannel implements NotificationChannel {
     if (!url) throw permanentFailure('no Slack webhook URL: is its SSM parameter set and fetched?');
     const fetchFn: FetchFunction = this.options.fetch ?? globalThis.fetch;
     const seen: { retryAfter: string | null } = { retryAfter: null };
+    // Loaded at the first message, not with the function: most invocations send none.
+    const { IncomingWebhook } = await import('@slack/webhook');
     const webhook = new IncomingWebhook(url, {
       timeout: this.options.attemptTimeoutMs,
       retryConfig: { retries: 0 },

@@ -1,4 +1,4 @@
-import { LogLevel, WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { SlackSecrets } from '../../notify/slackSecrets';
 import type { SlackDirectory } from '../../ports/slackDirectory';
 
@@ -26,6 +26,8 @@ export class WebApiDirectory implements SlackDirectory {
     const token = this.options.secrets().botToken;
     if (!token) return undefined;
     if (this.client?.token !== token) {
+      // Loaded at the first look-up, not with the function: only clicks with a bot token look up.
+      const { LogLevel, WebClient } = await import('@slack/web-api');
       this.client = {
         token,
         web: new WebClient(token, {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_CATCH_UP_EVERY_MS } from '../../domain/catchUpEvery';
 import { DEFAULT_END_WATCH } from '../../domain/endWatch';
 import { ACCOUNT_PATTERN, type JobLocation, REGION_PATTERN } from '../../domain/jobLocation';
@@ -8,6 +8,7 @@ import { isTimeZone } from '../../domain/timeZone';
 import { DEFAULT_TIME_ZONE_TAG_KEYS } from '../../notify/recipient';
 import { DEFAULT_RETRY_POLICY, deliveryWorstCaseMs } from '../../notify/retry';
 import { isLoopbackUrl } from '../../notify/slackSecrets';
+import { failTransform } from '../../policyFile/zodMini';
 import type { PoolwardenConfig, SlackActionsConfig, SlackConfig } from './config';
 import { ConfigError, type Environment } from './configError';
 import { flag, listVariable, optional, ssmParameterName, switchVariable, wholeNumber } from './variables';
@@ -15,147 +16,160 @@ import { flag, listVariable, optional, ssmParameterName, switchVariable, wholeNu
 /** A delivery must fit in the 30 s Lambda with room left to record its outcome. */
 const DELIVERY_TIME_LIMIT_MS = 25_000;
 
-const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const seconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.nonnegative()), fallback);
 
 /** Secret values are checked for shape only: no message ever repeats them. */
-const webhookUrl = z.string().refine((v) => {
-  try {
-    const url = new URL(v);
-    return url.protocol === 'https:' || isLoopbackUrl(url);
-  } catch {
-    return false;
-  }
-}, 'must be an https URL (http only on loopback)');
-const botToken = z.string().regex(/^xox[bp]-/, 'must be a Slack bot token (xoxb-…)');
+const webhookUrl = z.string().check(
+  z.refine((v) => {
+    try {
+      const url = new URL(v);
+      return url.protocol === 'https:' || isLoopbackUrl(url);
+    } catch {
+      return false;
+    }
+  }, 'must be an https URL (http only on loopback)'),
+);
+const botToken = z.string().check(z.regex(/^xox[bp]-/, 'must be a Slack bot token (xoxb-…)'));
 
 /** `123456789012/us-east-1,210987654321/eu-west-1`: each item an account id and a region. */
-const memberLocations = listVariable([]).transform((items, ctx): JobLocation[] => {
-  const locations: JobLocation[] = [];
-  for (const item of items) {
-    const [account = '', region = '', ...rest] = item.split('/');
-    if (rest.length > 0 || !ACCOUNT_PATTERN.test(account) || !REGION_PATTERN.test(region)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${item}" must be a 12-digit account id and a region, such as 123456789012/us-east-1`,
-      });
-      continue;
+const memberLocations = z.pipe(
+  listVariable([]),
+  z.transform((items, ctx): JobLocation[] => {
+    const locations: JobLocation[] = [];
+    for (const item of items) {
+      const [account = '', region = '', ...rest] = item.split('/');
+      if (rest.length > 0 || !ACCOUNT_PATTERN.test(account) || !REGION_PATTERN.test(region)) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `"${item}" must be a 12-digit account id and a region, such as 123456789012/us-east-1`,
+          input: items,
+        });
+        continue;
+      }
+      if (!locations.some((l) => l.account === account && l.region === region))
+        locations.push({ account, region });
     }
-    if (!locations.some((l) => l.account === account && l.region === region))
-      locations.push({ account, region });
-  }
-  return locations;
-});
+    return locations;
+  }),
+);
 
 /** Every variable poolwarden reads (serverless.yml and the README document them). */
 const environment = z
   .object({
-    POOLWARDEN_TABLE: z.string().min(3, 'must name the ledger table'),
-    POOLWARDEN_KEEP_ALIVE_CAP_SECONDS: seconds(DEFAULT_KEEP_ALIVE_LIMITS.perCallCapSeconds).refine(
-      (s) => s <= 21_600,
-      'SageMaker allows at most 21600 seconds per call',
+    POOLWARDEN_TABLE: z.string().check(z.minLength(3, 'must name the ledger table')),
+    POOLWARDEN_KEEP_ALIVE_CAP_SECONDS: seconds(DEFAULT_KEEP_ALIVE_LIMITS.perCallCapSeconds).check(
+      z.refine((s) => s <= 21_600, 'SageMaker allows at most 21600 seconds per call'),
     ),
     POOLWARDEN_POOL_LIFETIME_CAP_SECONDS: seconds(DEFAULT_KEEP_ALIVE_LIMITS.lifetimeCapSeconds),
-    POOLWARDEN_DESCRIBE_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+    POOLWARDEN_DESCRIBE_CONCURRENCY: z._default(
+      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)),
+      5,
+    ),
     // A warm start presumes the job took its first candidate pool and the next reconcile's
     // listing confirms it (domain/reusePresumption.ts); false describes the candidates instead.
     POOLWARDEN_PRESUME_REUSE: switchVariable(true),
     // What rides in the Available-pool index beside the pools (adapters/dynamo/byExpiryRiders.ts).
-    POOLWARDEN_LEDGER_RIDERS: z
-      .enum(['off', 'write', 'on'], { message: 'must be off, write or on' })
-      .default('on'),
+    POOLWARDEN_LEDGER_RIDERS: z._default(
+      z.enum(['off', 'write', 'on'], { message: 'must be off, write or on' }),
+      'on',
+    ),
     POOLWARDEN_OWNER_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.owner),
     POOLWARDEN_TEAM_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.team),
     POOLWARDEN_EMAIL_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.email),
     POOLWARDEN_SLACK_CHANNEL_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.slackChannel),
     POOLWARDEN_SLACK_USER_TAG_KEYS: listVariable(DEFAULT_OWNER_TAG_KEYS.slackUser),
 
-    POOLWARDEN_HOME_ACCOUNT: optional(z.string().regex(ACCOUNT_PATTERN, 'must be a 12-digit AWS account id')),
+    POOLWARDEN_HOME_ACCOUNT: optional(
+      z.string().check(z.regex(ACCOUNT_PATTERN, 'must be a 12-digit AWS account id')),
+    ),
     POOLWARDEN_HOME_REGION: optional(
-      z.string().regex(REGION_PATTERN, 'must be an AWS region such as eu-west-1'),
+      z.string().check(z.regex(REGION_PATTERN, 'must be an AWS region such as eu-west-1')),
     ),
     // Lambda sets it; the home region defaults to it.
     AWS_REGION: optional(z.string()),
-    POOLWARDEN_SPOKE_ROLE_NAME: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
-      .default('poolwarden-spoke'),
+    POOLWARDEN_SPOKE_ROLE_NAME: z._default(
+      z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')),
+      'poolwarden-spoke',
+    ),
     POOLWARDEN_SPOKE_EXTERNAL_ID: optional(
-      z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2 to 1224 letters, digits or +=,.@:/-'),
+      z.string().check(z.regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2 to 1224 letters, digits or +=,.@:/-')),
     ),
     POOLWARDEN_MEMBER_LOCATIONS: memberLocations,
 
     POOLWARDEN_KILL_SWITCH: switchVariable(false),
     POOLWARDEN_KILL_SWITCH_PARAM: optional(ssmParameterName('/poolwarden/prod/kill-switch')),
     POOLWARDEN_POLICY_PARAM: optional(ssmParameterName('/poolwarden/prod/policy')),
-    POOLWARDEN_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
-    POOLWARDEN_RECONCILE_MINUTES: z.coerce.number().positive().max(1440).default(15),
+    POOLWARDEN_SWEEP_CONCURRENCY: z._default(
+      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(32)),
+      4,
+    ),
+    POOLWARDEN_RECONCILE_MINUTES: z._default(z.coerce.number().check(z.positive(), z.maximum(1440)), 15),
     // While reconciles find nothing the events missed, the period doubles up to this
     // (domain/reconcilePeriod.ts); absent: 60, or the base period if that is longer.
-    POOLWARDEN_RECONCILE_MAX_MINUTES: optional(z.coerce.number().positive().max(1440)),
+    POOLWARDEN_RECONCILE_MAX_MINUTES: optional(z.coerce.number().check(z.positive(), z.maximum(1440))),
     // ... and on up to this while no running job's pool would idle $25 over the period; absent:
     // 240, or POOLWARDEN_RECONCILE_MAX_MINUTES when that is set (a fixed period stays fixed).
-    POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES: optional(z.coerce.number().positive().max(1440)),
+    POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES: optional(z.coerce.number().check(z.positive(), z.maximum(1440))),
     // Every reconcile lists the Available pools of the recent hours (reconcileWindow.ts says why);
     // this is how often the listing reaches back over the whole 28-day window.
-    POOLWARDEN_FULL_RECONCILE_HOURS: z.coerce.number().positive().max(168).default(168),
+    POOLWARDEN_FULL_RECONCILE_HOURS: z._default(z.coerce.number().check(z.positive(), z.maximum(168)), 168),
     // The end watch (domain/endWatch.ts): jobs whose pools cost at least this per hour idle are
     // described around their expected end; `off` (the default) watches none.
-    POOLWARDEN_END_WATCH_USD_PER_HOUR: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
+    POOLWARDEN_END_WATCH_USD_PER_HOUR: z.pipe(
+      z.optional(z.string()),
+      z.transform((v, ctx) => {
         if (v === undefined || v === '') return DEFAULT_END_WATCH.minUsdPerHour;
         if (v.trim().toLowerCase() === 'off') return Number.POSITIVE_INFINITY;
         const usd = Number(v);
-        if (!Number.isFinite(usd) || usd < 0) {
-          ctx.addIssue({ code: 'custom', message: 'must be an hourly price in USD (0 or more) or off' });
-          return z.NEVER;
-        }
+        if (!Number.isFinite(usd) || usd < 0)
+          return failTransform(ctx, 'must be an hourly price in USD (0 or more) or off', v);
         return usd;
       }),
+    ),
     // While end events run late, how often a sweep lists what changed within its invocation
     // (app/catchUpListings.ts); `off`: once per invocation.
-    POOLWARDEN_CATCH_UP_SECONDS: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
+    POOLWARDEN_CATCH_UP_SECONDS: z.pipe(
+      z.optional(z.string()),
+      z.transform((v, ctx) => {
         if (v === undefined || v === '') return DEFAULT_CATCH_UP_EVERY_MS / 1000;
         if (v.trim().toLowerCase() === 'off') return null;
         const seconds = Number(v);
-        if (!Number.isInteger(seconds) || seconds < 1 || seconds > 30) {
-          ctx.addIssue({ code: 'custom', message: 'must be a whole number of seconds from 1 to 30, or off' });
-          return z.NEVER;
-        }
+        if (!Number.isInteger(seconds) || seconds < 1 || seconds > 30)
+          return failTransform(ctx, 'must be a whole number of seconds from 1 to 30, or off', v);
         return seconds;
       }),
+    ),
     POOLWARDEN_END_WATCH_MARGIN_SECONDS: wholeNumber(DEFAULT_END_WATCH.marginSeconds, 0, 6 * 3600),
     POOLWARDEN_END_WATCH_DESCRIBES_PER_JOB: wholeNumber(DEFAULT_END_WATCH.maxDescribesPerJob, 1, 1440),
 
-    POOLWARDEN_SLACK_MODE: z
-      .enum(['off', 'webhook', 'bot'], { message: 'must be off, webhook or bot' })
-      .default('off'),
+    POOLWARDEN_SLACK_MODE: z._default(
+      z.enum(['off', 'webhook', 'bot'], { message: 'must be off, webhook or bot' }),
+      'off',
+    ),
     POOLWARDEN_SLACK_WEBHOOK_URL_PARAM: optional(ssmParameterName('/poolwarden/slack/webhook-url')),
     POOLWARDEN_SLACK_WEBHOOK_URL: optional(webhookUrl),
     POOLWARDEN_SLACK_BOT_TOKEN_PARAM: optional(ssmParameterName('/poolwarden/slack/bot-token')),
     POOLWARDEN_SLACK_BOT_TOKEN: optional(botToken),
-    POOLWARDEN_SLACK_DEFAULT_CHANNEL: optional(z.string().regex(/^[#\w-]+$/, 'must be a channel id or name')),
+    POOLWARDEN_SLACK_DEFAULT_CHANNEL: optional(
+      z.string().check(z.regex(/^[#\w-]+$/, 'must be a channel id or name')),
+    ),
     POOLWARDEN_SLACK_DM_BY_EMAIL: flag(true),
     POOLWARDEN_SLACK_API_URL: optional(
       z
         .url({ message: 'must be a URL' })
-        .refine((u) => u.endsWith('/'), 'must end with / (e.g. https://slack.com/api/)'),
+        .check(z.refine((u) => u.endsWith('/'), 'must end with / (e.g. https://slack.com/api/)')),
     ),
     POOLWARDEN_NOTIFY_TOPIC_ARN: optional(
-      z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN'),
+      z.string().check(z.regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}$/, 'must be an SNS topic ARN')),
     ),
-    POOLWARDEN_NOTIFY_DEFAULT_OWNER: z
-      .string()
-      .regex(/^[^\s]{1,256}$/, 'must be one word')
-      .default('unowned'),
-    POOLWARDEN_NOTIFY_TIMEZONE: z
-      .string()
-      .refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris')
-      .default('UTC'),
+    POOLWARDEN_NOTIFY_DEFAULT_OWNER: z._default(
+      z.string().check(z.regex(/^[^\s]{1,256}$/, 'must be one word')),
+      'unowned',
+    ),
+    POOLWARDEN_NOTIFY_TIMEZONE: z._default(
+      z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris')),
+      'UTC',
+    ),
     POOLWARDEN_TIMEZONE_TAG_KEYS: listVariable(DEFAULT_TIME_ZONE_TAG_KEYS),
     POOLWARDEN_NOTIFY_EXPIRY_WARNING_SECONDS: wholeNumber(900, 0, 24 * 3600),
     POOLWARDEN_NOTIFY_MAX_ATTEMPTS: wholeNumber(DEFAULT_RETRY_POLICY.maxAttempts, 1, 6),
@@ -172,84 +186,95 @@ const environment = z
     ),
     POOLWARDEN_SLACK_SIGNING_SECRET: optional(z.string()),
     POOLWARDEN_SLACK_ADMINS: z
-      .string()
-      .optional()
-      .transform((s) =>
-        (s ?? '')
-          .split(',')
-          .map((id) => id.trim())
-          .filter(Boolean),
+      .pipe(
+        z.optional(z.string()),
+        z.transform((s) =>
+          (s ?? '')
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
+        ),
       )
-      .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,20}$/.test(id)), {
-        message: 'must be Slack user ids (U…/W…) separated by commas',
-      }),
-    POOLWARDEN_SLACK_SNOOZE_SECONDS: z.coerce
-      .number({ message: 'must be a number' })
-      .int()
-      .min(60, 'must be at least 60')
-      .max(24 * 3600, 'must be at most 86400')
-      .default(3600),
-    POOLWARDEN_SLACK_NOTIFY_BUDGET_MS: z.coerce.number().int().min(0).max(2000).default(1200),
-    POOLWARDEN_SLACK_REPLY_TIMEOUT_MS: z.coerce.number().int().min(100).max(2500).default(1000),
+      .check(
+        z.refine((ids) => ids.every((id) => /^[UW][A-Z0-9]{2,20}$/.test(id)), {
+          message: 'must be Slack user ids (U…/W…) separated by commas',
+        }),
+      ),
+    POOLWARDEN_SLACK_SNOOZE_SECONDS: z._default(
+      z.coerce
+        .number({ message: 'must be a number' })
+        .check(z.int(), z.minimum(60, 'must be at least 60'), z.maximum(24 * 3600, 'must be at most 86400')),
+      3600,
+    ),
+    POOLWARDEN_SLACK_NOTIFY_BUDGET_MS: z._default(
+      z.coerce.number().check(z.int(), z.minimum(0), z.maximum(2000)),
+      1200,
+    ),
+    POOLWARDEN_SLACK_REPLY_TIMEOUT_MS: z._default(
+      z.coerce.number().check(z.int(), z.minimum(100), z.maximum(2500)),
+      1000,
+    ),
     POOLWARDEN_SLACK_LOOPBACK_REPLIES: flag(false),
   })
-  .superRefine((e, ctx) => {
-    const problem = (path: string, message: string) =>
-      ctx.addIssue({ code: 'custom', path: [path], message });
-    if (
-      e.POOLWARDEN_SLACK_MODE === 'webhook' &&
-      !e.POOLWARDEN_SLACK_WEBHOOK_URL_PARAM &&
-      !e.POOLWARDEN_SLACK_WEBHOOK_URL
-    ) {
-      problem(
-        'POOLWARDEN_SLACK_WEBHOOK_URL_PARAM',
-        'Slack webhook mode needs the SSM parameter holding the webhook URL',
-      );
-    }
-    if (e.POOLWARDEN_SLACK_MODE === 'bot') {
-      if (!e.POOLWARDEN_SLACK_BOT_TOKEN_PARAM && !e.POOLWARDEN_SLACK_BOT_TOKEN) {
+  .check(
+    z.superRefine((e, ctx) => {
+      const problem = (path: string, message: string) =>
+        ctx.addIssue({ code: 'custom', path: [path], message });
+      if (
+        e.POOLWARDEN_SLACK_MODE === 'webhook' &&
+        !e.POOLWARDEN_SLACK_WEBHOOK_URL_PARAM &&
+        !e.POOLWARDEN_SLACK_WEBHOOK_URL
+      ) {
         problem(
-          'POOLWARDEN_SLACK_BOT_TOKEN_PARAM',
-          'Slack bot mode needs the SSM parameter holding the bot token',
+          'POOLWARDEN_SLACK_WEBHOOK_URL_PARAM',
+          'Slack webhook mode needs the SSM parameter holding the webhook URL',
         );
       }
-      if (!e.POOLWARDEN_SLACK_DEFAULT_CHANNEL) {
+      if (e.POOLWARDEN_SLACK_MODE === 'bot') {
+        if (!e.POOLWARDEN_SLACK_BOT_TOKEN_PARAM && !e.POOLWARDEN_SLACK_BOT_TOKEN) {
+          problem(
+            'POOLWARDEN_SLACK_BOT_TOKEN_PARAM',
+            'Slack bot mode needs the SSM parameter holding the bot token',
+          );
+        }
+        if (!e.POOLWARDEN_SLACK_DEFAULT_CHANNEL) {
+          problem(
+            'POOLWARDEN_SLACK_DEFAULT_CHANNEL',
+            'Slack bot mode needs a channel for jobs that name no owner',
+          );
+        }
+      }
+      if (
+        e.POOLWARDEN_RECONCILE_MAX_MINUTES !== undefined &&
+        e.POOLWARDEN_RECONCILE_MAX_MINUTES < e.POOLWARDEN_RECONCILE_MINUTES
+      ) {
         problem(
-          'POOLWARDEN_SLACK_DEFAULT_CHANNEL',
-          'Slack bot mode needs a channel for jobs that name no owner',
+          'POOLWARDEN_RECONCILE_MAX_MINUTES',
+          `is ${e.POOLWARDEN_RECONCILE_MAX_MINUTES}; it must be at least POOLWARDEN_RECONCILE_MINUTES (${e.POOLWARDEN_RECONCILE_MINUTES})`,
         );
       }
-    }
-    if (
-      e.POOLWARDEN_RECONCILE_MAX_MINUTES !== undefined &&
-      e.POOLWARDEN_RECONCILE_MAX_MINUTES < e.POOLWARDEN_RECONCILE_MINUTES
-    ) {
-      problem(
-        'POOLWARDEN_RECONCILE_MAX_MINUTES',
-        `is ${e.POOLWARDEN_RECONCILE_MAX_MINUTES}; it must be at least POOLWARDEN_RECONCILE_MINUTES (${e.POOLWARDEN_RECONCILE_MINUTES})`,
+      const longest = longestReconcileMinutes(e);
+      if (
+        e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES !== undefined &&
+        e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES < longest
+      ) {
+        problem(
+          'POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES',
+          `is ${e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES}; it must be at least POOLWARDEN_RECONCILE_MAX_MINUTES (${longest})`,
+        );
+      }
+      const worstCase = deliveryWorstCaseMs(
+        { maxAttempts: e.POOLWARDEN_NOTIFY_MAX_ATTEMPTS, waitBudgetMs: e.POOLWARDEN_NOTIFY_RETRY_BUDGET_MS },
+        e.POOLWARDEN_NOTIFY_ATTEMPT_TIMEOUT_MS,
       );
-    }
-    const longest = longestReconcileMinutes(e);
-    if (
-      e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES !== undefined &&
-      e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES < longest
-    ) {
-      problem(
-        'POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES',
-        `is ${e.POOLWARDEN_RECONCILE_IDLE_MAX_MINUTES}; it must be at least POOLWARDEN_RECONCILE_MAX_MINUTES (${longest})`,
-      );
-    }
-    const worstCase = deliveryWorstCaseMs(
-      { maxAttempts: e.POOLWARDEN_NOTIFY_MAX_ATTEMPTS, waitBudgetMs: e.POOLWARDEN_NOTIFY_RETRY_BUDGET_MS },
-      e.POOLWARDEN_NOTIFY_ATTEMPT_TIMEOUT_MS,
-    );
-    if (worstCase > DELIVERY_TIME_LIMIT_MS) {
-      problem(
-        'POOLWARDEN_NOTIFY_RETRY_BUDGET_MS',
-        `attempts × attempt timeout + retry budget is ${worstCase} ms; keep it under ${DELIVERY_TIME_LIMIT_MS} ms to fit a 30 s Lambda`,
-      );
-    }
-  });
+      if (worstCase > DELIVERY_TIME_LIMIT_MS) {
+        problem(
+          'POOLWARDEN_NOTIFY_RETRY_BUDGET_MS',
+          `attempts × attempt timeout + retry budget is ${worstCase} ms; keep it under ${DELIVERY_TIME_LIMIT_MS} ms to fit a 30 s Lambda`,
+        );
+      }
+    }),
+  );
 
 type Variables = z.infer<typeof environment>;
 

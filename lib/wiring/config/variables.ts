@@ -1,42 +1,49 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { failTransform } from '../../policyFile/zodMini';
 
 /** The shapes of environment variables: each grammar is written once here. */
 
 /** A comma-separated list, with its default when unset. */
 export const listVariable = (fallback: readonly string[]) =>
-  z
-    .string()
-    .optional()
-    .transform((s) =>
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((s) =>
       s
         ? s
             .split(',')
             .map((k) => k.trim())
             .filter(Boolean)
         : [...fallback],
-    );
+    ),
+  );
 
 export const wholeNumber = (fallback: number, min: number, max: number) =>
-  z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`)
-    .default(fallback);
+  z._default(
+    z.coerce
+      .number({ message: 'must be a number' })
+      .check(
+        z.int('must be a whole number'),
+        z.minimum(min, `must be at least ${min}`),
+        z.maximum(max, `must be at most ${max}`),
+      ),
+    fallback,
+  );
 
 export const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
-    .optional()
-    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
+  z.pipe(
+    z.optional(z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' })),
+    z.transform((v) => (v === undefined ? fallback : v === 'true' || v === '1')),
+  );
 
 /** An empty variable counts as unset (serverless.yml writes '' for an option not given). */
-export const optional = <T>(schema: z.ZodType<T>) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+export const optional = <T>(schema: z.ZodMiniType<T>) =>
+  z.pipe(
+    z.transform((v: unknown) => (v === '' ? undefined : v)),
+    z.optional(schema),
+  );
 
 export const ssmParameterName = (example: string) =>
-  z.string().regex(/^\/[\w./-]+$/, `must be an SSM parameter name such as ${example}`);
-
+  z.string().check(z.regex(/^\/[\w./-]+$/, `must be an SSM parameter name such as ${example}`));
 const SWITCH_VALUES = ['on', 'off', 'true', 'false'] as const;
 
 /**
@@ -50,15 +57,11 @@ export const parseSwitch = (text: string): boolean | undefined => {
 };
 
 export const switchVariable = (fallback: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((v, ctx) => {
       if (v === undefined) return fallback;
       const on = parseSwitch(v);
-      if (on === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be on or off' });
-        return z.NEVER;
-      }
-      return on;
-    });
+      return on ?? failTransform(ctx, 'must be on or off', v);
+    }),
+  );
