@@ -80,7 +80,10 @@ const externalPackages = {
     const commonJs = new Map();
     onBuild.onResolve({ filter: /^[^./]/ }, ({ path, kind, namespace }) => {
       if (BUNDLED.has(packageOf(path))) return undefined;
-      if (kind === 'require-call' || namespace === CJS_NAMESPACE) return { path, external: true };
+      // A dynamic import stays Node's: split into a chunk of its own, a required package would
+      // only have its default export (esbuild cannot name a CommonJS module's exports).
+      if (kind === 'require-call' || kind === 'dynamic-import' || namespace === CJS_NAMESPACE)
+        return { path, external: true };
       if (!commonJs.has(path)) commonJs.set(path, isCommonJs(path));
       return commonJs.get(path) ? { path, namespace: CJS_NAMESPACE } : { path, external: true };
     });

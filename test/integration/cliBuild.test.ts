@@ -98,6 +98,35 @@ describe('the bundled CLI', () => {
     expect(valid.stdout).toContain('examples/policy.yaml: valid');
   });
 
+  it('replays a trace from the bundle, its lazily loaded Slack and SNS clients delivering', async () => {
+    const trace = join(outdir, 'trace.jsonl');
+    const week = await readFile('examples/team-week.jsonl', 'utf8');
+    await writeFile(trace, `${week.split('\n').slice(0, 3).join('\n')}\n`);
+    const main = join(process.cwd(), outdir, 'main.js');
+    const script = `const { main } = await import(${JSON.stringify(main)}); process.exitCode = await main(process.argv);`;
+    const local = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        script,
+        'poolwarden',
+        'local',
+        '--trace',
+        trace,
+        '--ledger',
+        'memory',
+        '--json',
+      ],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    const report = JSON.parse(local.stdout) as { notifications: { channel: string }[] };
+    const channels = report.notifications.map((n) => n.channel);
+    // Every notice reaches both channels: a client that failed to load would dead-letter its half.
+    expect(channels.filter((c) => c === 'slack').length).toBeGreaterThan(0);
+    expect(channels.filter((c) => c === 'slack').length).toBe(channels.filter((c) => c === 'email').length);
+  }, 60_000);
+
   it('builds again for npm start only when a file it was built from changed since', async () => {
     const build = async () =>
       (await run(process.execPath, ['scripts/build.js', '--if-stale', '--outdir', outdir])).stderr;
