@@ -6,6 +6,7 @@ import {
   type GapSample,
   type GapScope,
   type GapScopeKind,
+  lastCensoredGapOf,
   learnGaps,
   learnGapsOfSorted,
   type OrderedGaps,
@@ -438,7 +439,7 @@ export const builtInPrior = (options: GapLearningOptions = DEFAULT_GAP_LEARNING)
  * (`onHazard`), the fit counts them as `weight` at risk at every gap (learnGapsOfSorted).
  */
 const orderedPrior = (distribution: GapDistribution, weight: number, onHazard: boolean): OrderedGaps => {
-  const { eventSeconds, survival, censoredGaps } = distribution;
+  const { eventSeconds, survival } = distribution;
   // At most one pseudo-sample per observed gap and the censored one: made at that size, then cut.
   const gapSeconds = new Array<number>(eventSeconds.length + 1);
   const reused = new Array<boolean>(eventSeconds.length + 1);
@@ -459,7 +460,7 @@ const orderedPrior = (distribution: GapDistribution, weight: number, onHazard: b
   }
   if (previous > 0) {
     const last = eventSeconds[eventSeconds.length - 1] ?? 0;
-    const lastCensored = censoredGaps[censoredGaps.length - 1];
+    const lastCensored = lastCensoredGapOf(distribution);
     put(lastCensored === undefined ? Math.max(last) : Math.max(last, lastCensored), false, weight * previous);
   }
   gapSeconds.length = size;
