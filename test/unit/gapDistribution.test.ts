@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type GapDistribution,
   type GapSample,
+  lastCensoredGapOf,
   learnGaps,
   learnGapsOfOrdered,
   orderedGapsOf,
@@ -105,5 +107,69 @@ describe('a prior on the hazard (atRiskAlways)', () => {
       weight: [...own.weight].reverse(),
     };
     expect(learnGapsOfOrdered(reversed, prior).survival).toEqual(fit.survival);
+  });
+});
+
+/** A fit's histogram columns, read (they are made when first read) into plain arrays. */
+const histogramOf = (fit: GapDistribution) => ({
+  reuseGaps: [...fit.reuseGaps],
+  reuseWeights: [...fit.reuseWeights],
+  censoredGaps: [...fit.censoredGaps],
+  censoredWeights: [...fit.censoredWeights],
+});
+
+describe('the histogram columns, made when first read', () => {
+  it('are the counted samples in stable gap order, split into reuses and censored ones', () => {
+    fc.assert(
+      fc.property(fc.array(sample, { maxLength: 40 }), (raw) => {
+        const samples = raw.map(withoutUndefined);
+        const counted = inGapOrder(
+          samples.filter((s) => Number.isFinite(s.gapSeconds) && (s.weight === undefined || s.weight > 0)),
+        );
+        const fit = learnGaps(samples);
+        const reuses = counted.filter((s) => s.reused);
+        const censored = counted.filter((s) => !s.reused);
+        expect(histogramOf(fit)).toStrictEqual({
+          reuseGaps: reuses.map((s) => Math.max(0, s.gapSeconds)),
+          reuseWeights: reuses.map((s) => s.weight ?? 1),
+          censoredGaps: censored.map((s) => Math.max(0, s.gapSeconds)),
+          censoredWeights: censored.map((s) => s.weight ?? 1),
+        });
+        expect(lastCensoredGapOf(fit)).toBe(fit.censoredGaps[fit.censoredGaps.length - 1]);
+        expect(fit.reuses).toBe(fit.reuseGaps.length);
+        expect(fit.censored).toBe(fit.censoredGaps.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('of a merge equal those of learnGaps of the first list followed by the second, to the bit', () => {
+    fc.assert(
+      fc.property(fc.array(sample, { maxLength: 30 }), fc.array(sample, { maxLength: 30 }), (a, b) => {
+        const first = inGapOrder(a.map(withoutUndefined));
+        const second = inGapOrder(b.map(withoutUndefined));
+        const merged = learnGapsOfOrdered(orderedGapsOf(first), orderedGapsOf(second));
+        const sorted = learnGaps([...first, ...second]);
+        expect(histogramOf(merged)).toStrictEqual(histogramOf(sorted));
+        expect(lastCensoredGapOf(merged)).toBe(lastCensoredGapOf(sorted));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('of a plain distribution: the longest censored gap is the last of its column', () => {
+    const plain: GapDistribution = {
+      samples: 2,
+      weight: 2,
+      reuses: 1,
+      censored: 1,
+      eventSeconds: [10],
+      survival: [0.5],
+      reuseGaps: [10],
+      reuseWeights: [1],
+      censoredGaps: [20],
+      censoredWeights: [1],
+    };
+    expect(lastCensoredGapOf(plain)).toBe(20);
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { poolCosts } from '../../lib/domain/costModel';
 import { DEFAULT_RULE_SETTINGS } from '../../lib/domain/policy/defaultPolicy';
@@ -9,7 +10,12 @@ import {
   gapScopes,
   reuseProbability,
 } from '../../lib/domain/policy/gapDistribution';
-import { DEFAULT_GAP_LEARNING, learnHierarchical, type TimedGap } from '../../lib/domain/policy/gapLearner';
+import {
+  DEFAULT_GAP_LEARNING,
+  learnHierarchical,
+  stopsLatestBegunFirst,
+  type TimedGap,
+} from '../../lib/domain/policy/gapLearner';
 import { createStrategy } from '../../lib/domain/policy/strategies';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -148,6 +154,44 @@ describe('a broader scope as a prior on the hazard (the winner’s curse of a ke
     const learned = learnHierarchical(newKey, lookup, T0);
     expect(learned?.basis).toMatch(
       /^this match key: 3 gaps .* \+ all pools as a prior of weight 16 at every idle time$/,
+    );
+  });
+});
+
+describe('stopsLatestBegunFirst', () => {
+  // Few distinct instants, so that stops often began at the same one; now and then a gap that is
+  // not finite, whose order is the sort's.
+  const stop = fc.record({
+    atMs: fc.integer({ min: 0, max: 6 }).map((m) => m * 60_000),
+    gapSeconds: fc.oneof(
+      { weight: 20, arbitrary: fc.integer({ min: 0, max: 4 }).map((m) => m * 60) },
+      { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY) },
+    ),
+    unresolved: fc.boolean(),
+  });
+
+  it('orders the stops as the sort by beginning (latest first), then place, does', () => {
+    fc.assert(
+      fc.property(fc.array(stop, { maxLength: 30 }), (raw) => {
+        const samples: TimedGap[] = raw.map((s) => ({
+          gapSeconds: s.gapSeconds,
+          reused: false,
+          atMs: s.atMs,
+          ...(s.unresolved ? { unresolved: true } : {}),
+        }));
+        const unresolvedAt = samples.flatMap((s, i) => (s.unresolved === true ? [i] : []));
+        const startOf = (k: number) => {
+          const g = samples[unresolvedAt[k] as number] as TimedGap;
+          return g.atMs - g.gapSeconds * 1000;
+        };
+        const sorted = unresolvedAt
+          .map((_, k) => k)
+          .sort(
+            (x, y) => startOf(y) - startOf(x) || (unresolvedAt[x] as number) - (unresolvedAt[y] as number),
+          );
+        expect(stopsLatestBegunFirst(samples, unresolvedAt)).toStrictEqual(sorted);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

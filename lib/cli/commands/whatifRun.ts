@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { NO_WARM_POOL_QUOTA_TYPES } from '../../../devtools/local/trace/teams';
 import { runWhatif, type WhatifPolicy, whatifJobs } from '../../../devtools/sim/whatif';
 import { WhatifWorkers, whatifThreadCount } from '../../../devtools/sim/whatifThreads';
@@ -34,7 +35,18 @@ const linesOf = (text: string): number => {
   return lines;
 };
 
+/**
+ * V8's budget for inlining into one optimised function, in bytecode bytes (920 by default). The
+ * replay's decision code is large and deeply nested (evaluatePool → learner → decision), and its
+ * optimising compiler inlined so much of it that compiling took about a second of CPU per thread,
+ * paid again by every worker thread (each is its own V8 isolate). With 400 the 10,000-job table
+ * took about 10 % less CPU in all (bench/whatifSpeed.ts) and no longer to run. V8's flags are the
+ * process's: set before the worker threads start, they hold in every thread.
+ */
+const INLINING_BUDGET_BYTES = 400;
+
 export const runWhatifCommand = async (options: WhatifOptions): Promise<void> => {
+  setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINING_BUDGET_BYTES}`);
   const text = await readInputFile('trace', options.trace, (path) => readFile(path, 'utf8'));
   const { policies, whatif } = await readSettings(options);
   // A big trace's rows run on worker threads: started now, they load their code while the trace

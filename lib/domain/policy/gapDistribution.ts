@@ -134,7 +134,10 @@ const samplesOf = (gaps: OrderedGaps): GapSample[] =>
  * The estimate of the samples of two columns in gap order, merged (equal gaps: `first` first).
  * A replay fits tens of thousands of times: the arrays are made at their final size and filled by
  * index (grown by push they copy themselves as they go), and the two columns' ties are taken by
- * two loops alike rather than through a shared helper and its state object.
+ * two loops alike rather than through a shared helper and its state object. The histogram's
+ * columns are left to FittedGaps, made when first read: only the hybrid histogram reads them,
+ * and a replay's learner keeps each fit a while, so every column made would be copied by the
+ * garbage collector at least once.
  */
 const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => {
   const { gapSeconds: g1, weight: w1, reused: r1 } = first;
@@ -166,17 +169,12 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
     atRisk += w2[j] as number;
   }
   const weight = atRisk;
-  const reuseGaps = new Array<number>(allReuses);
-  const reuseWeights = new Array<number>(allReuses);
-  const censoredGaps = new Array<number>(n1 + n2 - allReuses);
-  const censoredWeights = new Array<number>(n1 + n2 - allReuses);
   // At most one event per reuse; cut to the events seen at the end.
   const eventSeconds = new Array<number>(allReuses);
   const survival = new Array<number>(allReuses);
-  let reuses = 0;
-  let censored = 0;
   let events = 0;
   let surviving = 1;
+  let lastCensoredGap: number | undefined;
   // A hazard prior: how much of its weight is still ahead (its hazard at a gap is the share of
   // that leaving there as reuses).
   let priorAhead = 0;
@@ -194,28 +192,16 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
     for (; i < n1 && g1[i] === gap; i++) {
       const w = w1[i] as number;
       leaving += w;
-      if (r1[i]) {
-        tiedReuses += w;
-        reuseGaps[reuses] = gap;
-        reuseWeights[reuses++] = w;
-      } else {
-        censoredGaps[censored] = gap;
-        censoredWeights[censored++] = w;
-      }
+      if (r1[i]) tiedReuses += w;
+      else lastCensoredGap = gap;
     }
     const ownReuses = tiedReuses;
     const ownLeaving = leaving;
     for (; j < n2 && g2[j] === gap; j++) {
       const w = w2[j] as number;
       leaving += w;
-      if (r2[j]) {
-        tiedReuses += w;
-        reuseGaps[reuses] = gap;
-        reuseWeights[reuses++] = w;
-      } else {
-        censoredGaps[censored] = gap;
-        censoredWeights[censored++] = w;
-      }
+      if (r2[j]) tiedReuses += w;
+      else lastCensoredGap = gap;
     }
     if (always === undefined) {
       if (tiedReuses > 0 && atRisk > 0) {
@@ -238,18 +224,124 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
   }
   eventSeconds.length = events;
   survival.length = events;
-  return {
-    samples: n1 + n2,
+  return new FittedGaps(
+    n1 + n2,
     weight,
-    reuses,
-    censored,
+    allReuses,
+    n1 + n2 - allReuses,
     eventSeconds,
     survival,
-    reuseGaps,
-    reuseWeights,
-    censoredGaps,
-    censoredWeights,
-  };
+    lastCensoredGap,
+    first,
+    second,
+  );
+};
+
+/** The histogram's columns of a fit: its samples split into reuses and censored ones, in gap order. */
+interface HistogramColumns {
+  readonly reuseGaps: readonly number[];
+  readonly reuseWeights: readonly number[];
+  readonly censoredGaps: readonly number[];
+  readonly censoredWeights: readonly number[];
+}
+
+/**
+ * fitMerged's result: the histogram's columns are made from the fit's samples when first read
+ * (the same merge, so the same columns as made with the fit). A class, so that every fit has one
+ * shape: a decision reads thousands of them.
+ */
+class FittedGaps implements GapDistribution {
+  #columns: HistogramColumns | undefined;
+  readonly #first: OrderedGaps;
+  readonly #second: OrderedGaps;
+  /** The longest censored gap (the last of censoredGaps), without making the columns. */
+  readonly #lastCensoredGap: number | undefined;
+
+  constructor(
+    readonly samples: number,
+    readonly weight: number,
+    readonly reuses: number,
+    readonly censored: number,
+    readonly eventSeconds: readonly number[],
+    readonly survival: readonly number[],
+    lastCensoredGap: number | undefined,
+    first: OrderedGaps,
+    second: OrderedGaps,
+  ) {
+    this.#lastCensoredGap = lastCensoredGap;
+    this.#first = first;
+    this.#second = second;
+  }
+
+  get reuseGaps(): readonly number[] {
+    return this.#histogram().reuseGaps;
+  }
+
+  get reuseWeights(): readonly number[] {
+    return this.#histogram().reuseWeights;
+  }
+
+  get censoredGaps(): readonly number[] {
+    return this.#histogram().censoredGaps;
+  }
+
+  get censoredWeights(): readonly number[] {
+    return this.#histogram().censoredWeights;
+  }
+
+  get lastCensoredGap(): number | undefined {
+    return this.#lastCensoredGap;
+  }
+
+  #histogram(): HistogramColumns {
+    this.#columns ??= histogramColumns(this.#first, this.#second, this.reuses);
+    return this.#columns;
+  }
+}
+
+/** The longest censored gap of a distribution (undefined: none). */
+export const lastCensoredGapOf = (distribution: GapDistribution): number | undefined =>
+  distribution instanceof FittedGaps
+    ? distribution.lastCensoredGap
+    : distribution.censoredGaps[distribution.censoredGaps.length - 1];
+
+/** The samples of two columns in gap order, merged as fitMerged merges them, split into reuses and censored ones. */
+const histogramColumns = (first: OrderedGaps, second: OrderedGaps, reuseCount: number): HistogramColumns => {
+  const { gapSeconds: g1, weight: w1, reused: r1 } = first;
+  const { gapSeconds: g2, weight: w2, reused: r2 } = second;
+  const n1 = g1.length;
+  const n2 = g2.length;
+  const reuseGaps = new Array<number>(reuseCount);
+  const reuseWeights = new Array<number>(reuseCount);
+  const censoredGaps = new Array<number>(n1 + n2 - reuseCount);
+  const censoredWeights = new Array<number>(n1 + n2 - reuseCount);
+  let reuses = 0;
+  let censored = 0;
+  let i = 0;
+  let j = 0;
+  while (i < n1 || j < n2) {
+    const gap =
+      j >= n2 || (i < n1 && (g1[i] as number) <= (g2[j] as number)) ? (g1[i] as number) : (g2[j] as number);
+    for (; i < n1 && g1[i] === gap; i++) {
+      if (r1[i]) {
+        reuseGaps[reuses] = gap;
+        reuseWeights[reuses++] = w1[i] as number;
+      } else {
+        censoredGaps[censored] = gap;
+        censoredWeights[censored++] = w1[i] as number;
+      }
+    }
+    for (; j < n2 && g2[j] === gap; j++) {
+      if (r2[j]) {
+        reuseGaps[reuses] = gap;
+        reuseWeights[reuses++] = w2[j] as number;
+      } else {
+        censoredGaps[censored] = gap;
+        censoredWeights[censored++] = w2[j] as number;
+      }
+    }
+  }
+  return { reuseGaps, reuseWeights, censoredGaps, censoredWeights };
 };
 
 /**

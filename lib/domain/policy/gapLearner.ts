@@ -6,6 +6,7 @@ import {
   type GapSample,
   type GapScope,
   type GapScopeKind,
+  lastCensoredGapOf,
   learnGaps,
   learnGapsOfSorted,
   type OrderedGaps,
@@ -209,14 +210,15 @@ interface GapOrder {
  */
 const gapOrder = (
   samples: readonly TimedGap[],
+  /**
+   * The newest sample's time (SamplesInfo's): once every unresolved stop counts (it always does at
+   * the horizon), the newest sample is the newest of all, and the weights are weigh's.
+   */
+  newest: number,
   options: GapLearningOptions,
   /** The same scope's samples as last ordered, if any: most arrays continue the one before. */
   before?: { readonly samples: readonly TimedGap[]; readonly order: GapOrder },
 ): GapOrder | null => {
-  // Once every unresolved stop counts (it always does at the horizon), the newest sample is the
-  // newest of all, and the weights are weigh's.
-  let newest = Number.NEGATIVE_INFINITY;
-  for (const g of samples) newest = Math.max(newest, g.atMs);
   const halfLifeMs = options.halfLifeSeconds * 1000;
   const unresolvedAt: number[] = [];
   const unresolvedWeight: number[] = [];
@@ -248,20 +250,64 @@ const gapOrder = (
       : carried && ahead >= 0
         ? orderWithNewAhead(samples, carried, ahead)
         : resolvedInGapOrder(samples, 0, samples.length);
-  const resolved = {
+  // The columns filled by index in one pass (a replay orders tens of thousands of arrays).
+  const count = resolvedAt.length;
+  const gapSeconds = new Array<number>(count);
+  const reused = new Array<boolean>(count);
+  const weight = new Array<number>(count);
+  for (let k = 0; k < count; k++) {
+    const at = resolvedAt[k] as number;
+    const g = samples[at] as TimedGap;
     // As the fit reads a gap (a -0 is a 0).
-    gapSeconds: resolvedAt.map((at) => Math.max(0, (samples[at] as TimedGap).gapSeconds)),
-    reused: resolvedAt.map((at) => (samples[at] as TimedGap).reused),
-    weight: resolvedAt.map((at) => weightAt[at] as number),
-  };
-  const startOf = (k: number) => {
-    const g = samples[unresolvedAt[k] as number] as TimedGap;
-    return g.atMs - g.gapSeconds * 1000;
-  };
-  const stopsByStart = unresolvedAt
-    .map((_, k) => k)
-    .sort((x, y) => startOf(y) - startOf(x) || (unresolvedAt[x] as number) - (unresolvedAt[y] as number));
+    gapSeconds[k] = Math.max(0, g.gapSeconds);
+    reused[k] = g.reused;
+    weight[k] = weightAt[at] as number;
+  }
+  const resolved = { gapSeconds, reused, weight };
+  const stopsByStart = stopsLatestBegunFirst(samples, unresolvedAt);
   return { options, resolved, resolvedAt, unresolvedAt, unresolvedWeight, stopsByStart };
+};
+
+/**
+ * The unresolved stops (indices into `unresolvedAt`, the stops' places in ascending order) by when
+ * they began being idle, latest first, equal beginnings in sample order.
+ */
+export const stopsLatestBegunFirst = (
+  samples: readonly TimedGap[],
+  unresolvedAt: readonly number[],
+): number[] => {
+  const count = unresolvedAt.length;
+  const starts = new Array<number>(count);
+  let finite = true;
+  for (let k = 0; k < count; k++) {
+    const g = samples[unresolvedAt[k] as number] as TimedGap;
+    const start = g.atMs - g.gapSeconds * 1000;
+    starts[k] = start;
+    if (!Number.isFinite(start)) finite = false;
+  }
+  if (!finite) {
+    // A comparison with a non-finite beginning is not an order: left to the sort, as it always was.
+    return Array.from({ length: count }, (_, k) => k).sort(
+      (x, y) =>
+        (starts[y] as number) - (starts[x] as number) ||
+        (unresolvedAt[x] as number) - (unresolvedAt[y] as number),
+    );
+  }
+  // Samples come in time order, so the stops mostly began in it too: taken from the last, each
+  // insertion mostly lands at the end. Taken in descending place, a stop goes before those that
+  // began at the same instant.
+  const order = new Array<number>(count);
+  for (let m = 0; m < count; m++) {
+    const k = count - 1 - m;
+    const start = starts[k] as number;
+    let place = m;
+    while (place > 0 && (starts[order[place - 1] as number] as number) <= start) {
+      order[place] = order[place - 1] as number;
+      place--;
+    }
+    order[place] = k;
+  }
+  return order;
 };
 
 /** The places of the resolved samples from `start` to `end`, by gap (stable: equal gaps in sample order). */
@@ -438,7 +484,7 @@ export const builtInPrior = (options: GapLearningOptions = DEFAULT_GAP_LEARNING)
  * (`onHazard`), the fit counts them as `weight` at risk at every gap (learnGapsOfSorted).
  */
 const orderedPrior = (distribution: GapDistribution, weight: number, onHazard: boolean): OrderedGaps => {
-  const { eventSeconds, survival, censoredGaps } = distribution;
+  const { eventSeconds, survival } = distribution;
   // At most one pseudo-sample per observed gap and the censored one: made at that size, then cut.
   const gapSeconds = new Array<number>(eventSeconds.length + 1);
   const reused = new Array<boolean>(eventSeconds.length + 1);
@@ -459,7 +505,7 @@ const orderedPrior = (distribution: GapDistribution, weight: number, onHazard: b
   }
   if (previous > 0) {
     const last = eventSeconds[eventSeconds.length - 1] ?? 0;
-    const lastCensored = censoredGaps[censoredGaps.length - 1];
+    const lastCensored = lastCensoredGapOf(distribution);
     put(lastCensored === undefined ? Math.max(last) : Math.max(last, lastCensored), false, weight * previous);
   }
   gapSeconds.length = size;
@@ -845,6 +891,7 @@ export class GapLearnerMemo {
             ? hit.order
             : gapOrder(
                 samples,
+                info.newestAtMs,
                 options,
                 hit?.own !== undefined && hit.order ? { samples: hit.own, order: hit.order } : undefined,
               );
