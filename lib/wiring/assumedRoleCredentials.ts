@@ -1,5 +1,5 @@
-import type { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
+import type { RuntimeConfigAwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { CredentialsProviderError } from '@smithy/core/config';
 
 export interface AssumedRole {
@@ -20,7 +20,7 @@ export interface AssumedRole {
 export const assumedRoleCredentials = (
   params: AssumedRole,
   region: string,
-): ReturnType<typeof fromTemporaryCredentials> => {
+): RuntimeConfigAwsCredentialIdentityProvider => {
   let sts: STSClient | undefined;
   return async (identityProperties = {}) => {
     const { callerClientConfig } = identityProperties;
