@@ -149,6 +149,9 @@ export class WhatifWorkers {
     const sim = whatifSimOptions(options);
     for (let next = queue.shift(); next; next = queue.shift()) {
       results[next.index] = simulate(jobs, next.run.policy, sim);
+      // A row runs without yielding: let the workers that finished meanwhile take the next rows
+      // before this thread takes another.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await onWorkers;
     return whatifReport(
