@@ -212,11 +212,15 @@ export const sweep = async (swept: SweepDeps): Promise<SweepReport> => {
         )
       : undefined;
   if (plan?.fullListInterrupted) {
-    // Kept what its pages held; the next reconcile resumes after them.
+    // Kept what its pages held. With a place to resume from (a page read, or a listing under way
+    // before), the next reconcile goes on from there; a first page that failed leaves none.
     tally.failures++;
-    deps.telemetry.error('the full listing stopped early; the next reconcile goes on from its last page', {
-      error: plan.fullListInterrupted,
-    });
+    deps.telemetry.error(
+      plan.fullListResume
+        ? 'the full listing stopped early; the next reconcile goes on from where it stopped'
+        : 'the full listing failed at its first page; the next reconcile lists in full',
+      { error: plan.fullListInterrupted },
+    );
   }
   const watch =
     endWatch && reconciler && deps.remainingMs() >= deps.safetyMarginMs

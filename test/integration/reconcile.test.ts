@@ -82,11 +82,18 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     // throttled past the retries.
     let lists = 0;
     throttled = (op) => op === 'ListTrainingJobs' && ++lists === 2;
-    const report = await world.sweep({ reconciler: spied, forceReconcile: true });
+    const errors: string[] = [];
+    const report = await world.sweep({
+      reconciler: spied,
+      forceReconcile: true,
+      telemetry: { ...silentTelemetry, error: (message) => errors.push(message) },
+    });
     throttled = () => false;
     expect(lists).toBeGreaterThanOrEqual(2);
     expect(report.adopted).toBe(1);
     expect(report.failures).toBe(1);
+    // No page was read, so there is no place to resume from: the operator is told so.
+    expect(errors).toContain('the full listing failed at its first page; the next reconcile lists in full');
     expect((await ledger.getJob('lost-all'))?.pool?.status).toBe('Available');
     // Recorded done, the full listing not (no part of it either).
     expect(report.fullList).toBe(false);
