@@ -307,6 +307,24 @@ describe('the packaged template, hardened', () => {
     }
   });
 
+  it('keeps the properties of the parameters operators set: a change would make a deploy write their defaults over them', () => {
+    // CloudFormation updates a parameter (its Value included) only when one of its properties in
+    // the template changes: pinned here, a deploy never resets a live policy or kill switch.
+    expect(resources.PolicyParameter?.Properties).toEqual({
+      Name: expect.stringMatching(/^\/poolwarden\/[^/]+\/policy$/),
+      Type: 'String',
+      Tier: 'Advanced',
+      Value: 'version: 1',
+      Description: 'poolwarden policy (YAML or JSON)',
+    });
+    expect(resources.KillSwitchParameter?.Properties).toEqual({
+      Name: expect.stringMatching(/^\/poolwarden\/[^/]+\/kill-switch$/),
+      Type: 'String',
+      Value: 'off',
+      Description: 'poolwarden kill switch (on = every action is a dry run)',
+    });
+  });
+
   it('protects the ledger from deletion and says what happens to each queue and log group', () => {
     expect(resources.LedgerTable?.Properties.DeletionProtectionEnabled).toBe(true);
     const kept = [...ofType('AWS::SQS::Queue'), ...ofType('AWS::Logs::LogGroup'), ...ofType('AWS::KMS::Key')];
