@@ -27,7 +27,7 @@ import {
   VPC_CONFIG,
 } from '../domain/sageMakerLimits';
 import { type JobSnapshot, TRAINING_JOB_STATUSES } from '../domain/trainingJob';
-import '../policyFile/zodMini';
+import '../schema/zodMini';
 
 export const JOB_STATE_CHANGE_SOURCE = 'aws.sagemaker';
 export const JOB_STATE_CHANGE_DETAIL_TYPE = 'SageMaker Training Job State Change';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { isJobRef } from '../domain/jobLocation';
-import '../policyFile/zodMini';
+import '../schema/zodMini';
 
 /**
  * The pool buttons' action ids and value: a contract between the messages poolwarden sends and

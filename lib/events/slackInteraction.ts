@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import '../policyFile/zodMini';
+import '../schema/zodMini';
 import {
   POOL_ACTION_IDS,
   type PoolActionId,

@@ -4,9 +4,9 @@ import { ACCOUNT_PATTERN, REGION_PATTERN } from '../domain/jobLocation';
 import { formatDuration, parseDuration } from '../domain/policy/duration';
 import { STRATEGY_NAMES, type StrategyName, WEEKDAYS, type Weekday } from '../domain/policy/policy';
 import { isTimeZone } from '../domain/timeZone';
+import { failTransform } from '../schema/zodMini';
 import { didYouMean } from './didYouMean';
 import type { PathSegment } from './sourcePositions';
-import { failTransform } from './zodMini';
 
 /**
  * The schema of a policy document (YAML or JSON). Every setting except a rule's name is optional:

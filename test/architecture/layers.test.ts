@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 const LAYERS: readonly (readonly string[])[] = [
   ['lib/domain'],
   ['lib/ports'],
+  // How input formats are checked (the schema library's setup), below every layer that checks one.
+  ['lib/schema'],
   ['lib/events', 'lib/policyFile', 'lib/trace'],
   ['lib/app'],
   ['lib/notify'],

@@ -8,7 +8,7 @@ import { isTimeZone } from '../../domain/timeZone';
 import { DEFAULT_TIME_ZONE_TAG_KEYS } from '../../notify/recipient';
 import { DEFAULT_RETRY_POLICY, deliveryWorstCaseMs } from '../../notify/retry';
 import { isLoopbackUrl } from '../../notify/slackSecrets';
-import { failTransform } from '../../policyFile/zodMini';
+import { failTransform } from '../../schema/zodMini';
 import type { PoolwardenConfig, SlackActionsConfig, SlackConfig } from './config';
 import { ConfigError, type Environment } from './configError';
 import { flag, listVariable, optional, ssmParameterName, switchVariable, wholeNumber } from './variables';

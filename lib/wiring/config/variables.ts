@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { failTransform } from '../../policyFile/zodMini';
+import { failTransform } from '../../schema/zodMini';
 
 /** The shapes of environment variables: each grammar is written once here. */
 
