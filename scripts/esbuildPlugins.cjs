@@ -11,7 +11,7 @@
  * off: an ES module is imported asynchronously, and a policy is parsed synchronously; a CommonJS
  * file is required synchronously, by the `require` of the bundles' banner. serverless-esbuild
  * zips every file of the build folder with each function but the other functions' bundles,
- * so the file goes with each (test/integration/serverlessBundles.test.ts checks it).
+ * so the file goes with each (test/integration/serverlessPackage.test.ts checks it).
  */
 const { dirname, join } = require('node:path');
 
