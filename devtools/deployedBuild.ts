@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { BuildOptions } from 'esbuild';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { parse } from 'yaml';
 
 /** serverless-esbuild's own settings, which are not esbuild's. */
@@ -33,6 +35,10 @@ export const deployedBuild = async (): Promise<DeployedBuild> => {
       .filter(([key]) => !PLUGIN_ONLY.has(key))
       .map(([key, value]) => [key, resolveEnv(value)]),
   ) as BuildOptions;
+  // serverless-esbuild takes the plugins as a file to require, relative to the project.
+  const plugins = options.plugins as unknown;
+  if (typeof plugins === 'string')
+    options.plugins = createRequire(import.meta.url)(resolve(plugins)) as Plugin[];
   const nodeOptions = document.provider.environment?.NODE_OPTIONS;
   return { options, nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : undefined };
 };

@@ -1,4 +1,5 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlModule } from './yamlModule';
 
 export type PathSegment = string | number;
 
@@ -32,6 +33,7 @@ export const positionOf = (
   lineCounter: LineCounter,
   atKey: boolean,
 ): Position => {
+  const { isAlias, isMap, isScalar, isSeq } = yamlModule();
   let node: unknown = doc.contents;
   let offset = startOf(doc.contents) ?? 0;
   for (let i = 0; i < path.length; i++) {

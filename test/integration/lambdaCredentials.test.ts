@@ -34,7 +34,7 @@ describe("the Lambda bundles' credentials", () => {
       const result = await build({
         ...options,
         entryPoints: [`functions/${name}.ts`],
-        outfile: `${name}.mjs`,
+        outdir: name,
         write: false,
         metafile: true,
         logLevel: 'silent',

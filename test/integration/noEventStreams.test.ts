@@ -19,17 +19,24 @@ describe("the Lambda bundles' SDK", () => {
         // Unminified, so that esbuild's helpers keep their names.
         minify: false,
         entryPoints: [`functions/${name}.ts`],
-        outfile: `${name}.mjs`,
+        outdir: name,
         write: false,
         metafile: true,
         logLevel: 'silent',
       });
-      const code = result.outputFiles?.[0]?.text ?? '';
-      // An ES module reached by a dynamic import is wrapped, and so is every module it shares
-      // with the rest: kept whole (not tree-shaken) and initialised through a function call.
-      // The stand-in for the event streams, which the SDK imports so, is the one left: alone.
-      const wrapped = [...code.matchAll(/= __esm\(\{\s*"([^"]+)"/g)].map((m) => m[1]);
-      expect(wrapped, name).toEqual(['lib/wiring/noEventStreams.ts']);
+      // Without code splitting, an ES module reached by a dynamic import is wrapped, and so is
+      // every module it shares with the rest: kept whole (not tree-shaken) and initialised
+      // through a function call. With it (serverless.yml), such a module is a chunk of its own,
+      // and nothing is wrapped: the stand-in for the event streams, which the SDK imports so,
+      // is one of those chunks, alone.
+      const wrapped = (result.outputFiles ?? []).flatMap((file) =>
+        [...file.text.matchAll(/= __esm\(\{\s*"([^"]+)"/g)].map((m) => m[1]),
+      );
+      expect(wrapped, name).toEqual([]);
+      const streams = Object.values(result.metafile.outputs).find(
+        (output) => output.entryPoint === 'lib/wiring/noEventStreams.ts',
+      );
+      expect(Object.keys(streams?.inputs ?? {}), name).toEqual(['lib/wiring/noEventStreams.ts']);
       const kept = Object.values(result.metafile.outputs).flatMap((output) =>
         Object.entries(output.inputs)
           .filter(([, input]) => input.bytesInOutput > 0)

@@ -1,13 +1,15 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${...} placeholders (Fn::Sub)
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDEX, KEY, TTL_ATTRIBUTE, tableDefinition } from '../../lib/adapters/dynamo/tableDesign';
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { ssmFetchData } from '../../lib/wiring/ssmParameters';
+import { zipEntries } from '../support/zipEntries';
 
 const run = promisify(execFile);
 
@@ -335,6 +337,117 @@ describe('the packaged template, hardened', () => {
     }
     expect(resources.FailedEventsQueue?.DeletionPolicy).toBe('Retain');
   });
+});
+
+const FUNCTIONS = ['onJobStateChange', 'sweep', 'slackActions'];
+
+/** The files a bundle or chunk imports from beside it, statically or when it needs them. */
+const importsOf = (code: string): string[] =>
+  [
+    ...code.matchAll(
+      /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|[\w$]+\(\s*)"\.\/([^"]+\.(?:mjs|cjs))"/g,
+    ),
+  ].map((m) => `functions/${m[1]}`);
+
+/**
+ * A function's handler, run from the files of its zip in a fresh node: the SSM parameters it
+ * prefetches are answered on loopback (the policy with POLICY's text), any other AWS call is
+ * refused there. Prints the handler's result; the function logs on stderr.
+ */
+const INVOKE = `
+import { createServer } from 'node:http';
+const server = createServer((request, response) => {
+  request.resume();
+  request.on('end', () => {
+    response.setHeader('content-type', 'application/x-amz-json-1.1');
+    if (!String(request.headers['x-amz-target']).endsWith('GetParameters')) {
+      response.statusCode = 400;
+      return response.end('{"__type":"ValidationException","message":"not here"}');
+    }
+    const policy = { Name: process.env.POOLWARDEN_POLICY_PARAM, Value: process.env.POLICY, Type: 'String' };
+    response.end(JSON.stringify({ Parameters: [policy], InvalidParameters: [] }));
+  });
+});
+await new Promise((listening) => server.listen(0, '127.0.0.1', listening));
+process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:' + server.address().port;
+const { handler } = await import(process.argv[2]);
+const context = { functionName: 'onJobStateChange', awsRequestId: 'r1', getRemainingTimeInMillis: () => 10_000 };
+console.log(JSON.stringify(await handler({ detail: {} }, context)));
+process.exit(0);
+`;
+
+describe('the packaged functions', () => {
+  it("hold every file their bundle loads: the chunks split off, the YAML parser, and none of another function's", async () => {
+    for (const name of FUNCTIONS) {
+      const files = zipEntries(await readFile(join(outDir, `${name}.zip`)));
+      const bundle = `functions/${name}.mjs`;
+      expect([...files.keys()], name).toContain(bundle);
+      for (const other of FUNCTIONS.filter((o) => o !== name))
+        expect([...files.keys()], name).not.toContain(`functions/${other}.mjs`);
+      const needed = new Set([bundle]);
+      for (const file of needed)
+        for (const imported of importsOf(files.get(file)?.toString('utf8') ?? '')) needed.add(imported);
+      expect(needed, name).toContain('functions/policyYaml.cjs');
+      // At least one Slack client's chunk, imported at the first Slack message.
+      expect(needed.size, name).toBeGreaterThan(3);
+      for (const file of needed) expect(files.has(file), `${name}: ${file}`).toBe(true);
+    }
+  });
+
+  it('run from their zip: the handler reads a YAML policy with the parser beside it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'poolwarden-zip-'));
+    try {
+      const env = {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POOLWARDEN_TABLE: 'poolwarden-test-ledger',
+        POOLWARDEN_POLICY_PARAM: '/poolwarden/test/policy',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        // Invalid, so that the parser's error, with its line and column, is logged.
+        POLICY: 'version: 1\ndryRun: maybe\n',
+      };
+      for (const name of FUNCTIONS) {
+        const files = zipEntries(await readFile(join(outDir, `${name}.zip`)));
+        const root = join(dir, name);
+        for (const [file, data] of files) {
+          await mkdir(dirname(join(root, file)), { recursive: true });
+          await writeFile(join(root, file), data);
+        }
+      }
+      const invoke = join(dir, 'invoke.mjs');
+      await writeFile(invoke, INVOKE);
+      const bundle = (name: string) => pathToFileURL(join(dir, name, 'functions', `${name}.mjs`)).href;
+      const { stdout, stderr } = await run(process.execPath, [invoke, bundle('onJobStateChange')], {
+        env,
+        timeout: 60_000,
+      });
+      expect(JSON.parse(stdout)).toMatchObject({ kind: 'rejected' });
+      const logs = stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          message: 'the policy is invalid; keeping the last valid one',
+          errors: '/poolwarden/test/policy:2:9: dryRun: expected true or false, got "maybe"',
+        }),
+      );
+      for (const name of ['sweep', 'slackActions']) {
+        const probe = `await import(${JSON.stringify(bundle(name))}); console.log('imported'); process.exit(0);`;
+        const { stdout: imported } = await run(process.execPath, ['--input-type=module', '-e', probe], {
+          env,
+          timeout: 60_000,
+        });
+        expect(imported.trim(), name).toBe('imported');
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('the hub of many accounts', () => {
