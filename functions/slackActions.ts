@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { receiveSlackRequest } from '../lib/app/receiveSlackRequest';
+import { clickCallsForSweep } from '../lib/app/sweepWakes';
 import type { HttpRequest } from '../lib/events/httpApiRequest';
 import { httpRequestOf } from '../lib/events/httpApiRequest';
 import type { PoolButtonClick } from '../lib/events/slackInteraction';
@@ -76,7 +77,18 @@ export const createHandler = (
         httpRequestOf(event),
         runtime.secret(),
         systemClock.now(),
-        (click) => handleSlackAction(deps, click),
+        async (click) => {
+          let outcome: Awaited<ReturnType<typeof handleSlackAction>>;
+          try {
+            outcome = await handleSlackAction(deps, click);
+          } catch (error) {
+            await runtime.runtime.askNextWake();
+            throw error;
+          }
+          // A click that changed the ledger: the next minute's sweep reads it.
+          if (clickCallsForSweep(outcome)) await runtime.runtime.askNextWake();
+          return outcome;
+        },
         telemetry,
       );
     },
