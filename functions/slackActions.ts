@@ -17,6 +17,20 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
+/** Waits for `work` at most `budgetMs` (none: as long as it takes); it never rejects (askNextWake does not). */
+const atMost = async (work: Promise<void>, budgetMs: number | undefined): Promise<void> => {
+  if (budgetMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      work,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, budgetMs)))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 /** Tells curl users (and tests) what happened; Slack ignores it. */
 export const OUTCOME_HEADER = 'x-poolwarden-outcome';
 
@@ -85,8 +99,9 @@ export const createHandler = (
             await runtime.runtime.askNextWake();
             throw error;
           }
-          // A click that changed the ledger: the next minute's sweep reads it.
-          if (clickCallsForSweep(outcome)) await runtime.runtime.askNextWake();
+          // A click that changed the ledger: the next minute's sweep reads it. Slack's answer does
+          // not wait past its budget for the wake (the backstop sweeps if it was not set).
+          if (clickCallsForSweep(outcome)) await atMost(runtime.runtime.askNextWake(), deps.answerLeftMs?.());
           return outcome;
         },
         telemetry,

@@ -45,15 +45,20 @@ export const wakeExpression = (atMs: number): string => `at(${new Date(atMs).toI
 export const wakeInput = (atMs: number): string =>
   JSON.stringify({ source: 'poolwarden.wake', time: new Date(atMs).toISOString().replace(/\.\d{3}Z$/, 'Z') });
 
+/** One attempt's limit. */
+const ATTEMPT_TIMEOUT_MS = 1_000;
+
 export interface SchedulerWakesOptions {
   /** How requests travel, when not over HTTPS (the local stack's in-process stand-in). */
   readonly transport?: ClientTransport;
+  /** Attempts per wake (the SDK's retries, for throttling); 2 unless told. */
   readonly maxAttempts?: number;
 }
 
 /**
  * Wakes as one-shot EventBridge Scheduler schedules. The client is made at the first wake asked:
- * a cold start that asks none pays only for the import. Throttling is left to the SDK's retries.
+ * a cold start that asks none pays only for the import. Throttling is left to the SDK's retries,
+ * two attempts of at most a second each.
  */
 export class SchedulerWakes implements SweepWakes {
   private client: SchedulerClient | undefined;
@@ -91,10 +96,16 @@ export class SchedulerWakes implements SweepWakes {
   private schedulerClient(): SchedulerClient {
     if (this.client) return this.client;
     const { transport } = this.options;
-    const maxAttempts = this.options.maxAttempts ?? 3;
+    const maxAttempts = this.options.maxAttempts ?? 2;
     this.client = withTransport(
       new SchedulerClient({
-        ...(transport ? { requestHandler: transport.requestHandler } : {}),
+        // A wake is one small request: bounded, so that asking can hold no handler long (the
+        // Slack route answers within 3 s); a wake not set is the backstop's.
+        requestHandler: transport?.requestHandler ?? {
+          requestTimeout: ATTEMPT_TIMEOUT_MS,
+          connectionTimeout: ATTEMPT_TIMEOUT_MS,
+          throwOnRequestTimeout: true,
+        },
         ...transportSettings(transport),
         ...(transport?.retryStrategy
           ? { retryStrategy: transport.retryStrategy(maxAttempts) }
