@@ -2,6 +2,7 @@ import {
   DescribeTrainingJobCommand,
   ListTrainingJobsCommand,
   SageMakerClient,
+  UpdateTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -9,13 +10,17 @@ import { memoryStores } from '../../devtools/local/runtime/memoryStores';
 import { VirtualClock } from '../../devtools/local/runtime/virtualClock';
 import { VirtualPause } from '../../devtools/local/runtime/virtualPause';
 import { createHandler as createJobStateChangeHandler } from '../../functions/onJobStateChange';
+import { createHandler as createSlackActionsHandler } from '../../functions/slackActions';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
 import { MemorySweepWakes } from '../../lib/adapters/scheduler/memorySweepWakes';
 import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
+import { POOL_ACTION_IDS } from '../../lib/events/poolActions';
+import { slackSignature } from '../../lib/events/slackSignature';
 import type { Ledger } from '../../lib/ports/ledger';
 import type { Telemetry } from '../../lib/ports/telemetry';
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { Runtime, type RuntimeStores } from '../../lib/wiring/runtime';
+import { SlackActionsRuntime } from '../../lib/wiring/slackActionsRuntime';
 import { jobEvent, T0 } from '../support/jobEvents';
 import { lambdaContext } from '../support/lambdaContext';
 
@@ -44,12 +49,42 @@ const describesAvailable = (name: string) =>
     WarmPoolStatus: { Status: 'Available' },
   });
 
+const SECRET = 'test-signing-secret';
+const ADMIN = 'UADMIN1';
+const ENV = {
+  POOLWARDEN_TABLE: 'poolwarden-test-ledger',
+  POOLWARDEN_SLACK_SIGNING_SECRET: SECRET,
+  POOLWARDEN_SLACK_ADMINS: ADMIN,
+};
+
+/** A signed click on a pool button, as API Gateway's HTTP API hands it to the function. */
+const clickRequest = (actionId: string, job: string) => {
+  const payload = {
+    type: 'block_actions',
+    user: { id: ADMIN, username: 'admin' },
+    team: { id: 'T0' },
+    container: { type: 'message', message_ts: '1772445000.000100', channel_id: 'D0ADMIN' },
+    actions: [{ action_id: actionId, value: JSON.stringify({ job, hop: job }), action_ts: '1772445700.1' }],
+  };
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  // Slack signs with the wall clock, which the route checks the signature's age against.
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return {
+    headers: {
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': slackSignature(SECRET, timestamp, body),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+};
+
 const world = (stores: RuntimeStores = memoryStores()) => {
   const clock = new VirtualClock(NOW);
   const wakes = new MemorySweepWakes();
   const build = (telemetry: Telemetry) =>
     new Runtime({
-      config: loadConfig({ POOLWARDEN_TABLE: 'poolwarden-test-ledger' }),
+      config: loadConfig(ENV),
       telemetry,
       clock,
       pause: new VirtualPause(),
@@ -119,6 +154,28 @@ describe('the functions ask for the sweep when it could act', () => {
     const { wakes, build } = world({ ...stores, ledger: broken });
     const sweep = createSweepHandler(build);
     await expect(sweep({}, lambdaContext('sweep'))).rejects.toThrow('the ledger is down');
+    expect([...wakes.wakes]).toEqual([T0 + 21 * MIN]);
+  });
+
+  it('the Slack route asks for the next minute after a click that acted, not after one that changed nothing', async () => {
+    const { wakes, build } = world();
+    describesAvailable('train-a');
+    await createJobStateChangeHandler(build)(
+      jobEvent({ name: 'train-a' }),
+      lambdaContext('onJobStateChange'),
+    );
+    const askedByEvent = wakes.asked;
+    sageMaker.on(UpdateTrainingJobCommand).resolves({});
+    const slack = createSlackActionsHandler(
+      (telemetry) => new SlackActionsRuntime(build(telemetry), telemetry, ENV),
+    );
+    const context = lambdaContext('slackActions');
+    const unknown = await slack(clickRequest(POOL_ACTION_IDS.stop, 'no-such-job') as never, context);
+    expect(unknown).toMatchObject({ statusCode: 200 });
+    expect(wakes.asked).toBe(askedByEvent);
+    const stopped = await slack(clickRequest(POOL_ACTION_IDS.stop, 'train-a') as never, context);
+    expect(stopped).toMatchObject({ statusCode: 200, headers: { 'x-poolwarden-outcome': 'acted' } });
+    expect(wakes.asked).toBe(askedByEvent + 1);
     expect([...wakes.wakes]).toEqual([T0 + 21 * MIN]);
   });
 });

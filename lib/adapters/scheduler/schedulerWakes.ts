@@ -23,6 +23,11 @@ import { type ClientTransport, transportSettings, withTransport } from '../awsCl
  * - The target's RetryPolicy is the sweep's own: no retries, an event at most 60 s old (a sweep a
  *   minute late is the next minute's). Its Input is the event the function receives: `time` is the
  *   wake's instant, from which the sweep counts its catch-up listings (events/scheduledEvent.ts).
+ *   The backstop (serverless.yml) puts `<aws.scheduler.scheduled-time>` there, a context attribute
+ *   the Scheduler replaces with the instant it was due (managing-schedule-context-attributes.html).
+ * - ASSUMED: the Scheduler invokes a Lambda target asynchronously, so the function's own async
+ *   settings (no retries, events at most 60 s old) and Lambda's requeue of a throttled event (a
+ *   wake due while a sweep runs: reserved concurrency 1) apply as they did to the minute rule.
  */
 
 /** Where the wakes go: the deployment's schedule group, the sweep function, the role the Scheduler assumes. */
