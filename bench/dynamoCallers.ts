@@ -8,8 +8,9 @@ import { callerChain, countRequests } from './requestCallers';
 /**
  * Where the DynamoDB requests of the bundled week go: each request counted by operation and by
  * the chain of poolwarden functions that made it (the innermost four frames of lib/ and
- * functions/), as `npm start` runs the week (`next-event`, the default) or with a sweep every
- * minute (`every-minute`). The local report's closing Scan is left out, as in runningCost.ts.
+ * functions/), as `npm start` runs the week (`next-event`, the default: as deployed, the sweep run
+ * by its wakes and the 15-minute backstop) or with a sweep every minute (`every-minute`, the former
+ * deployment's `rate(1 minute)`). The local report's closing Scan is left out, as in runningCost.ts.
  *
  *   node bin/run-ts.js bench/dynamoCallers.ts [next-event|every-minute]
  */

@@ -56,7 +56,7 @@ const idleAccountsCostNothing = accounts.rows
   .every((r) => r.sageMakerCalls === 0 && r.accessChecks === 0 && r.ledgerCalls <= 1);
 log('3/5 bundles and init time');
 const bundles = await runBundles();
-log('2/5 local stack: small run (running cost, a sweep every minute as deployed)');
+log('2/5 local stack: small run (running cost)');
 const small = await runLocalCounted(traceOf(3, 4), 3);
 const polling = runPolling(traceOf(3, 4));
 const cost = runningCostSection(small, polling);
@@ -254,13 +254,14 @@ ${cost.section.body}
 ${weekRequests.body}
 
 Counted at the SDK (every request the functions send after the local stack is up, the final
-reconciling sweep included; the report's read-back Scan is not). \`npm start\` skips the sweeps
-that provably change nothing (devtools/local/runtime/sweepSchedule.ts); the deployed sweep runs
-every minute, pools or not, so its figure is the second row. Each of those sweeps reads the
-Available index at least once: 10,080 requests a week whatever the workload, 23.9 per job on this
-422-job week, so no per-minute sweep that reads DynamoDB can meet 20 per job on a week this quiet
-(on a week of 5,000 jobs that floor is 2 per job). Where the requests go and what would close the
-gap is in section 5.
+reconciling sweep included; the report's read-back Scan is not). The deployed sweep runs when a
+wake the functions asked for comes due, and at the 15-minute backstop (EventBridge Scheduler,
+README event handling rule 12); \`npm start\` runs it the same way in virtual time
+(devtools/local/runtime/sweepSchedule.ts), so the first row is the deployed figure. The second is
+the former deployment's sweep every minute, pools or not: each of those sweeps reads the
+Available index at least once, 10,080 requests a week whatever the workload, 23.9 per job on this
+422-job week. The backstop's floor is 672 a week (1.6 per job here, 0.13 on a week of 5,000
+jobs). Where the requests go and what would close the gap is in section 5.
 
 DynamoDB capacity: the instrumented SDK asks dynalite for \`ReturnConsumedCapacity: TOTAL\` on
 every request and sums the answers (dynalite computes units from item sizes as DynamoDB does:

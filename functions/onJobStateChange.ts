@@ -4,13 +4,22 @@ import { lambdaRuntime, lambdaSsmFetchData } from '../lib/wiring/lambdaRuntime';
 
 /**
  * EventBridge target for `SageMaker Training Job State Change`: records the event in the
- * ledger, then lets the notifications and the policy react; then sends what the container owes.
+ * ledger, then lets the notifications and the policy react; asks for a sweep at the next minute
+ * when the event may change what a sweep sees (app/sweepWakes.ts); then sends what the container owes.
  */
 export const createHandler = (buildRuntime: RuntimeBuilder, fetchData: Record<string, string> = {}) =>
   lambdaHandler('onJobStateChange', buildRuntime, fetchData, async (event: unknown, context, runtime) => {
     const remainingMs = () => context.getRemainingTimeInMillis();
     return runtime.noticesEndWithin(remainingMs, async () => {
-      const outcome = await processJobStateChange(event, runtime.ingestDeps());
+      let outcome: Awaited<ReturnType<typeof processJobStateChange>>;
+      try {
+        outcome = await processJobStateChange(event, runtime.ingestDeps());
+      } catch (error) {
+        // What it wrote before it failed is not known: the next minute's sweep reads it (Lambda retries the event too).
+        await runtime.askNextWake();
+        throw error;
+      }
+      await runtime.askWakeAfterEvent(outcome);
       await runtime.sendOwedNotices(remainingMs);
       return outcome;
     });

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { receiveSlackRequest } from '../lib/app/receiveSlackRequest';
+import { clickCallsForSweep } from '../lib/app/sweepWakes';
 import type { HttpRequest } from '../lib/events/httpApiRequest';
 import { httpRequestOf } from '../lib/events/httpApiRequest';
 import type { PoolButtonClick } from '../lib/events/slackInteraction';
@@ -15,6 +16,20 @@ export interface HttpAnswer {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
 }
+
+/** Waits for `work` at most `budgetMs` (none: as long as it takes); it never rejects (askNextWake does not). */
+const atMost = async (work: Promise<void>, budgetMs: number | undefined): Promise<void> => {
+  if (budgetMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      work,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, budgetMs)))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 /** Tells curl users (and tests) what happened; Slack ignores it. */
 export const OUTCOME_HEADER = 'x-poolwarden-outcome';
@@ -76,7 +91,19 @@ export const createHandler = (
         httpRequestOf(event),
         runtime.secret(),
         systemClock.now(),
-        (click) => handleSlackAction(deps, click),
+        async (click) => {
+          let outcome: Awaited<ReturnType<typeof handleSlackAction>>;
+          try {
+            outcome = await handleSlackAction(deps, click);
+          } catch (error) {
+            await runtime.runtime.askNextWake();
+            throw error;
+          }
+          // A click that changed the ledger: the next minute's sweep reads it. Slack's answer does
+          // not wait past its budget for the wake (the backstop sweeps if it was not set).
+          if (clickCallsForSweep(outcome)) await atMost(runtime.runtime.askNextWake(), deps.answerLeftMs?.());
+          return outcome;
+        },
         telemetry,
       );
     },

@@ -7,13 +7,26 @@ import { lambdaRuntime, lambdaSsmFetchData } from '../lib/wiring/lambdaRuntime';
 const asksToReconcile = (event: unknown): boolean =>
   typeof event === 'object' && event !== null && 'reconcile' in event && event.reconcile === true;
 
-/** Scheduled every minute: reconcile the Available pools of every account with SageMaker and apply the policy. */
+/**
+ * Run by its wakes (one-shot EventBridge Scheduler schedules that the functions ask for,
+ * app/sweepWakes.ts) and a backstop every reconcile period: reconcile the Available pools of
+ * every account with SageMaker and apply the policy, then ask for the wakes its report names.
+ */
 export const createHandler = (buildRuntime: RuntimeBuilder, fetchData: Record<string, string> = {}) =>
   lambdaHandler('sweep', buildRuntime, fetchData, async (event: unknown, context, runtime, telemetry) => {
     const remainingMs = () => context.getRemainingTimeInMillis();
-    const report = await runtime.noticesEndWithin(remainingMs, () =>
-      sweepAccounts(runtime.sweepAccountsDeps(remainingMs, asksToReconcile(event), scheduledAtMs(event))),
-    );
+    const dueAtMs = scheduledAtMs(event);
+    const sweptAtMs = dueAtMs ?? runtime.clock.now();
+    const report = await runtime.noticesEndWithin(remainingMs, async () => {
+      try {
+        return await sweepAccounts(runtime.sweepAccountsDeps(remainingMs, asksToReconcile(event), dueAtMs));
+      } catch (error) {
+        // Its work is left to the next minute's sweep, as the one every minute left it.
+        await runtime.askNextWake();
+        throw error;
+      }
+    });
+    await runtime.askSweepWakes(report, sweptAtMs);
     telemetry.info('sweep finished', { ...report });
     return report;
   });

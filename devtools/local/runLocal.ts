@@ -4,7 +4,6 @@ import { createHandler as createJobStateChangeHandler } from '../../functions/on
 import { createHandler as createSlackActionsHandler } from '../../functions/slackActions';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
 import type { ActionResult } from '../../lib/app/applyPoolAction';
-import { watchWorthy } from '../../lib/app/endWatch';
 import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
 import type { SweepReport } from '../../lib/app/sweep';
 import { SWEEP_EVERY_MS } from '../../lib/app/sweepWake';
@@ -17,7 +16,7 @@ import type { Telemetry } from '../../lib/ports/telemetry';
 import type { TraceJob } from '../../lib/trace/traceJob';
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { LOCAL_HOME, LOCAL_SPOKE_EXTERNAL_ID, LOCAL_TABLE } from '../../lib/wiring/localStack';
-import { Runtime, STATS_CACHE_MS } from '../../lib/wiring/runtime';
+import { Runtime } from '../../lib/wiring/runtime';
 import { SlackActionsRuntime } from '../../lib/wiring/slackActionsRuntime';
 import { replayWithoutPoolwarden } from './report/baseline';
 import {
@@ -30,13 +29,13 @@ import { qualifiedInspections } from './report/qualifiedInspections';
 import { readAllJobRecords } from './report/readLedger';
 import { type ChaosOptions, DEFAULT_CHAOS, LocalEventBus } from './runtime/eventBus';
 import { type FaultRates, Faults, NO_FAULTS } from './runtime/faults';
+import { inProcessTransport } from './runtime/inProcessHandler';
 import { lambdaContext, SWEEP_TIMEOUT_MS } from './runtime/lambdaContext';
 import { type LocalDynamo, startLocalDynamo } from './runtime/localDynamo';
 import { useLocalAwsEnvironment } from './runtime/localEnvironment';
 import { inProcessTransports } from './runtime/localTransports';
 import { memoryStores } from './runtime/memoryStores';
-import { scheduledEvent } from './runtime/scheduledEvent';
-import { SweepSchedule, type SweepTiming, touchesPools } from './runtime/sweepSchedule';
+import { SweepSchedule, type SweepTiming } from './runtime/sweepSchedule';
 import { describeAction, describeNotification, Timeline } from './runtime/timeline';
 import { locationOf, submissionOf, traceJobRef } from './runtime/traceSubmission';
 import { VirtualClock } from './runtime/virtualClock';
@@ -45,6 +44,7 @@ import type { EventStyle } from './sagemaker/eventStyle';
 import type { TrainingJobStateChangeEvent } from './sagemaker/jobStateEvent';
 import type { PoolChoiceRule } from './sagemaker/poolChoice';
 import { SageMakerEmulator } from './sagemaker/sageMakerEmulator';
+import { SchedulerStandIn } from './scheduler/schedulerStandIn';
 import {
   LOCAL_SLACK_SIGNING_SECRET,
   type SlackActionsServer,
@@ -139,11 +139,10 @@ export interface LocalRunResult {
   readonly catchUpSeconds: number;
 }
 
-/** A change to the ledger seen at an instant: whether it may have changed an Available pool (see touchesPools). */
-interface Change {
-  readonly atMs: number;
-  readonly touches: boolean;
-}
+/** The local deployment's wakes: its schedule group, its sweep, the role the Scheduler would assume. */
+const LOCAL_WAKE_GROUP = 'poolwarden-local';
+const LOCAL_SWEEP_ARN = `arn:aws:lambda:us-east-1:${LOCAL_HOME.account}:function:poolwarden-local-sweep`;
+const LOCAL_WAKE_ROLE_ARN = `arn:aws:iam::${LOCAL_HOME.account}:role/poolwarden-local-wakes`;
 
 interface Delivery {
   readonly event: TrainingJobStateChangeEvent;
@@ -225,6 +224,9 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         POOLWARDEN_HOME_REGION: LOCAL_HOME.region,
         POOLWARDEN_SPOKE_ROLE_NAME: SPOKE_ROLE_NAME,
         POOLWARDEN_SPOKE_EXTERNAL_ID: LOCAL_SPOKE_EXTERNAL_ID,
+        POOLWARDEN_WAKE_GROUP: LOCAL_WAKE_GROUP,
+        POOLWARDEN_WAKE_FUNCTION_ARN: LOCAL_SWEEP_ARN,
+        POOLWARDEN_WAKE_ROLE_ARN: LOCAL_WAKE_ROLE_ARN,
       },
     },
   );
@@ -234,8 +236,13 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   try {
     await dynamo?.ensureLedgerTable(LOCAL_TABLE);
     const setupCalls = dynamo?.calls() ?? {};
+    // The Scheduler stand-in is in process with either transport: nothing outside the run reaches it.
+    const scheduler = new SchedulerStandIn(LOCAL_HOME.account, LOCAL_HOME.region, [LOCAL_WAKE_GROUP]);
+    const schedulerTransport = inProcessTransport(scheduler.dispatch);
     const transport =
-      options.transport === 'http' ? undefined : inProcessTransports(emulator, dynamo, snsSink, slackSink);
+      options.transport === 'http'
+        ? { scheduler: schedulerTransport }
+        : { ...inProcessTransports(emulator, dynamo, snsSink, slackSink), scheduler: schedulerTransport };
     const bus = new LocalEventBus<Delivery>(
       options.chaosSeed !== undefined
         ? { ...DEFAULT_CHAOS, ...options.chaos, seed: options.chaosSeed }
@@ -258,7 +265,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         pause,
         prices,
         ...(options.policy ? { initialPolicy: options.policy } : {}),
-        ...(transport ? { transport } : {}),
+        transport,
         ...(stores ? { stores } : {}),
         extraReactors: [timeline],
         onSent: (sent: SentNotification) => {
@@ -278,35 +285,25 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       });
     const onJobStateChange = createJobStateChangeHandler(buildRuntime);
     const sweepHandler = createSweepHandler(buildRuntime);
+    // The backstop sweeps every base reconcile period (serverless.yml), whatever the wakes.
     const schedule = new SweepSchedule(
       clock.now(),
       SWEEP_EVERY_MS,
       options.sweepTiming ?? 'next-event',
-      STATS_CACHE_MS,
       config.policy.reconcileEveryMs,
+      scheduler,
     );
     const slackActionsHandler = createSlackActionsHandler(
       (telemetry) => new SlackActionsRuntime(buildRuntime(telemetry), telemetry),
     );
     /**
-     * The scheduled sweep under way, waiting in virtual time within its invocation (catchUpListings.ts),
-     * and the changes seen meanwhile: the schedule hears of them once the sweep has ended, as
-     * changes after what that sweep read.
+     * The scheduled sweep under way, waiting in virtual time within its invocation (catchUpListings.ts):
+     * a wake that comes due meanwhile is throttled (reserved concurrency 1) and runs after it.
      */
-    let flight:
-      | { readonly atMs: number; readonly work: Promise<SweepReport | undefined>; readonly changes: Change[] }
-      | undefined;
-    const noteChange = (atMs: number, touches: boolean) => {
-      if (flight) flight.changes.push({ atMs, touches });
-      // An event that told no pool fact changes no sweep's decision (sweepSchedule.ts).
-      else if (touches) schedule.noteChange(atMs);
-    };
+    let flight: { readonly atMs: number; readonly work: Promise<SweepReport | undefined> } | undefined;
+    // A click that changes the ledger asks for the next minute's sweep itself (functions/slackActions.ts).
     slackActions = await startSlackActionsServer(
-      async (...args: Parameters<typeof slackActionsHandler>) => {
-        // A click may change the ledger: the next sweep must not be skipped.
-        noteChange(clock.now(), true);
-        return slackActionsHandler(...args);
-      },
+      slackActionsHandler,
       options.slackActionsPort !== undefined ? { port: options.slackActionsPort } : {},
     );
     options.onReady?.({
@@ -319,22 +316,14 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     });
 
     const stats = { rejected: 0, stale: 0, deadLettered: 0, sweeps: 0, sweepsFailed: 0 };
-    // A job the end watch may describe from its start on: a sweep must see it start, as the one
-    // every minute does, or its first describes would wait for the next reconcile.
-    const startsWatchedJob = (outcome: ProcessOutcome): boolean =>
-      outcome.kind === 'applied' &&
-      outcome.facts.some(
-        (f) => f.kind === 'job-started' && watchWorthy(f.job, prices, config.policy.endWatch),
-      );
-    /** Handles one delivery; whether it may have changed what a sweep sees (see touchesPools). */
-    const deliver = async (delivery: Delivery): Promise<boolean> => {
+    /** Handles one delivery; the handler asks for the sweep it calls for (functions/onJobStateChange.ts). */
+    const deliver = async (delivery: Delivery): Promise<void> => {
       try {
         const outcome = (await faults.invoke(() =>
           onJobStateChange(delivery.event, lambdaContext('onJobStateChange')),
         )) as ProcessOutcome;
         if (outcome.kind === 'rejected') stats.rejected++;
         if (outcome.kind === 'stale') stats.stale++;
-        return touchesPools(outcome) || startsWatchedJob(outcome);
       } catch (error) {
         const reason = errorMessage(error);
         if (delivery.attempt < RETRIES) {
@@ -346,8 +335,6 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
             `dead letter    event ${delivery.event.id}: ${reason}`,
           );
         }
-        // What it wrote before it failed is not known.
-        return true;
       }
     };
 
@@ -366,19 +353,8 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     /** The sweep under way went as far as it could at this instant: ended, or waits for a later one. */
     const stepped = (step: Step<SweepReport | undefined>): void => {
       if (!step.done || !flight) return;
-      const { atMs, changes } = flight;
+      catchUpWaitMs += clock.now() - flight.atMs;
       flight = undefined;
-      catchUpWaitMs += clock.now() - atMs;
-      const report = step.value;
-      // Jobs the end watch will describe keep the sweep's wakes standing, as Available pools do;
-      // pools presumed taken wait for the reconcile, which the schedule keeps whatever the pools.
-      if (report)
-        schedule.swept(atMs, {
-          ...report,
-          availablePools: report.availablePools - report.presumed + report.watching,
-        });
-      else schedule.failed(atMs);
-      for (const change of changes) noteChange(change.atMs, change.touches);
     };
     let catchUpWaitMs = 0;
     let next = 0;
@@ -396,7 +372,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
       );
       if (due.length === 0 && !serving) break;
       // While a sweep waits within its invocation, the next one is not due before it has ended.
-      let at = Math.min(...due, flight ? Number.POSITIVE_INFINITY : schedule.nextAt());
+      let at = Math.min(...due, flight ? Number.POSITIVE_INFINITY : schedule.nextAt(clock.now()));
       if (options.speed) {
         // Never sleep more than a wall-clock second: a job created meanwhile must not wait for the next due time.
         at = Math.min(at, clock.now() + Math.max(1, Math.round(options.speed * 1000)));
@@ -411,13 +387,16 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
         options.onProgress?.(next, trace.length);
       }
       for (let delivery = bus.takeDue(at); delivery; delivery = bus.takeDue(at)) {
-        noteChange(at, await deliver(delivery));
+        await deliver(delivery);
       }
       if (flight && pause.nextDueAt() === at) stepped(await pause.resume(flight.work));
-      else if (!flight && schedule.isDue(at)) {
-        const { work, step } = pause.start(() => runSweep(scheduledEvent(clock.now())));
-        flight = { atMs: at, work, changes: [] };
-        stepped(await step);
+      else if (!flight) {
+        const event = schedule.take(at);
+        if (event) {
+          const { work, step } = pause.start(() => runSweep(event));
+          flight = { atMs: at, work };
+          stepped(await step);
+        }
       }
       await options.onStep?.(at);
     }
@@ -458,6 +437,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
             return ran > 0 ? [[op, ran]] : [];
           }),
         ),
+        scheduler: scheduler.calls(),
       },
     });
     return {

@@ -6,7 +6,7 @@ import type { GapLearnerMemo } from '../domain/policy/gapLearner';
 import { type PoolLookRules, poolLookDueAtMs } from './poolLookDue';
 import { knowledgeAt, type SweepReadings, situationAt } from './sweepStats';
 
-/** The sweep's schedule (`rate(1 minute)` in serverless.yml), which the local stack keeps too. */
+/** The sweep's grid: its wakes are whole minutes (sweepWakes.ts), as its `rate(1 minute)` schedule was. */
 export const SWEEP_EVERY_MS = DECISION_PERIOD_SECONDS * 1000;
 
 export interface SweepWakeInput {
@@ -34,7 +34,7 @@ const DAY_MS = 86_400_000;
  * decide otherwise for one (an idle limit reached, working hours beginning or ending, a spend
  * cap crossed). The policy step is pure, so it is evaluated ahead at each scheduled instant
  * until the first describe. The spend is read per UTC day: the look-ahead stops at midnight.
- * Only an event (or a click) meanwhile can make an earlier sweep act; the caller watches those.
+ * Only an event (or a click) meanwhile can make an earlier sweep act; those ask for their own wake.
  */
 export const nextSweepChangeAt = (input: SweepWakeInput): number => {
   const { pools, readings, memo, setup, nowMs, everyMs } = input;

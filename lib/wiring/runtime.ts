@@ -9,6 +9,7 @@ import { DynamoNotificationLog } from '../adapters/dynamo/dynamoNotificationLog'
 import { DynamoReconcileSchedule } from '../adapters/dynamo/dynamoReconcileSchedule';
 import { DynamoUsageStats } from '../adapters/dynamo/dynamoUsageStats';
 import { SageMakerTrainingJobs } from '../adapters/sagemaker/sageMakerTrainingJobs';
+import { SchedulerWakes } from '../adapters/scheduler/schedulerWakes';
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import { timerPause } from '../adapters/time/timerPause';
 import { AcceptedStops } from '../app/acceptedStops';
@@ -19,14 +20,21 @@ import { ListingPace } from '../app/listingPace';
 import { MissingPools } from '../app/missingPools';
 import { OwedFacts } from '../app/owedFacts';
 import { policyReactor } from '../app/policyReactor';
-import type { ProcessDeps } from '../app/processJobStateChange';
+import type { ProcessDeps, ProcessOutcome } from '../app/processJobStateChange';
 import type { ReconcileDeps } from '../app/reconcilePlan';
 import { RecordedEnds } from '../app/recordedEnds';
 import { StretchGuard } from '../app/stretchGuard';
 import type { SweepDeps } from '../app/sweep';
 import type { SweepAccountsDeps } from '../app/sweepAccounts';
 import { SWEEP_EVERY_MS } from '../app/sweepWake';
+import {
+  eventCallsForSweep,
+  nextWakeAfter,
+  type SweepWakeReport,
+  sweepWakeInstants,
+} from '../app/sweepWakes';
 import { usageStatsReactor } from '../app/usageStatsReactor';
+import { WakeAsker } from '../app/wakeAsker';
 import { errorMessage } from '../domain/errorMessage';
 import { type JobLocation, locationLabel } from '../domain/jobLocation';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
@@ -48,6 +56,7 @@ import type { DecisionLog, DecisionOutcome } from '../ports/decisionLog';
 import type { Ledger } from '../ports/ledger';
 import type { Pause } from '../ports/pause';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
+import { noSweepWakes, type SweepWakes } from '../ports/sweepWakes';
 import type { Telemetry } from '../ports/telemetry';
 import type { TrainingJobs } from '../ports/trainingJobs';
 import type { UsageStats } from '../ports/usageStats';
@@ -115,6 +124,8 @@ export interface RuntimeSettings {
   readonly transport?: RuntimeTransport;
   /** Stores instead of the DynamoDB table (the local stack's `--ledger memory`). */
   readonly stores?: RuntimeStores;
+  /** Where the sweep's wakes are asked for, instead of the configured EventBridge Scheduler group (tests). */
+  readonly wakes?: SweepWakes;
 }
 
 /** Each outside service's way of sending, where it is not the default one (the local stack's in-process path). */
@@ -122,6 +133,7 @@ export interface RuntimeTransport {
   readonly dynamodb?: ClientTransport;
   readonly sagemaker?: ClientTransport;
   readonly sns?: ClientTransport;
+  readonly scheduler?: ClientTransport;
   readonly slackWebhook?: FetchFunction;
 }
 
@@ -210,6 +222,8 @@ export class Runtime {
   /** The gap learner's memo, shared by this container's sweep and reactors across invocations. */
   private readonly learnerMemo = new ContainerLearnerMemo();
   private killSwitch: boolean;
+  /** Asks for the sweep's wakes (app/sweepWakes.ts), remembering those this container set. */
+  private readonly wakes: WakeAsker;
 
   constructor(private readonly options: RuntimeOptions) {
     const { core, notify, policy } = options.config;
@@ -261,6 +275,36 @@ export class Runtime {
     });
     this.policySource = new PolicySource(options.telemetry, options.initialPolicy);
     this.killSwitch = policy.killSwitch;
+    this.wakes = new WakeAsker(
+      options.wakes ??
+        (policy.wakes
+          ? new SchedulerWakes(policy.wakes, transport?.scheduler ? { transport: transport.scheduler } : {})
+          : noSweepWakes),
+      options.telemetry,
+    );
+  }
+
+  /** After an event that may change what a sweep sees: a sweep at the next minute. Never throws. */
+  async askWakeAfterEvent(outcome: ProcessOutcome): Promise<void> {
+    if (eventCallsForSweep(outcome, this.prices, this.config.policy.endWatch)) await this.askNextWake();
+  }
+
+  /** A sweep at the next minute (a click changed the ledger, an invocation failed half-way). Never throws. */
+  async askNextWake(): Promise<void> {
+    const nowMs = this.clock.now();
+    await this.wakes.ask([nextWakeAfter(nowMs)], nowMs);
+  }
+
+  /** At a sweep's end, the wakes its report names (`sweptAtMs`: when it was due). Never throws. */
+  async askSweepWakes(report: SweepWakeReport, sweptAtMs: number): Promise<void> {
+    const nowMs = this.clock.now();
+    await this.wakes.ask(
+      sweepWakeInstants(report, sweptAtMs, nowMs, {
+        statsFreshMs: STATS_CACHE_MS,
+        reconcileEveryMs: this.config.policy.reconcileEveryMs,
+      }),
+      nowMs,
+    );
   }
 
   /** Reads what middy's ssm middleware fetched for this invocation. */

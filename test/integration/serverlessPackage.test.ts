@@ -94,6 +94,101 @@ describe('the packaged CloudFormation template', () => {
     expect(sweepConfig).toMatchObject({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
   });
 
+  it('runs the sweep by EventBridge Scheduler alone: its wakes and a backstop every base reconcile period, never every minute', () => {
+    const groups = ofType('AWS::Scheduler::ScheduleGroup');
+    expect(groups.map(([id, g]) => [id, g.Properties])).toEqual([
+      ['SweepWakeGroup', { Name: 'poolwarden-test' }],
+    ]);
+    const schedules = ofType('AWS::Scheduler::Schedule').map(([, r]) => r.Properties);
+    expect(schedules).toEqual([
+      {
+        GroupName: { Ref: 'SweepWakeGroup' },
+        // POOLWARDEN_RECONCILE_MINUTES' default: a lost wake costs at most one reconcile period.
+        ScheduleExpression: 'rate(15 minutes)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': ['SweepWakeRole', 'Arn'] },
+          Input: '{"source":"poolwarden.backstop","time":"<aws.scheduler.scheduled-time>"}',
+          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+        },
+      },
+    ]);
+    // No EventBridge rule runs the sweep (the one rule left takes SageMaker's events).
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(rules.filter((r) => 'ScheduleExpression' in r)).toEqual([]);
+    const env = (
+      resourceNamed('SweepLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(env).toMatchObject({
+      POOLWARDEN_WAKE_GROUP: { Ref: 'SweepWakeGroup' },
+      POOLWARDEN_WAKE_FUNCTION_ARN: {
+        'Fn::Sub':
+          'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:poolwarden-test-sweep',
+      },
+      POOLWARDEN_WAKE_ROLE_ARN: { 'Fn::GetAtt': ['SweepWakeRole', 'Arn'] },
+    });
+  });
+
+  it("lets the Scheduler's role invoke the sweep and nothing else, for this account's schedules only", () => {
+    const role = resourceNamed('SweepWakeRole').Properties;
+    expect(role.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    });
+    const statements = (role.Policies as Array<{ PolicyDocument: { Statement: unknown[] } }>).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
+    expect(statements).toEqual([
+      {
+        Sid: 'InvokeSweep',
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:poolwarden-test-sweep',
+        },
+      },
+    ]);
+  });
+
+  it('lets each function that asks for wakes create schedules in their group only, and pass the role to the Scheduler only', () => {
+    for (const name of ['OnJobStateChangeRole', 'SweepRole', 'SlackActionsRole']) {
+      const statements = (
+        resourceNamed(name).Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>
+      ).flatMap((p) => p.PolicyDocument.Statement);
+      const scheduling = statements.filter((s) =>
+        [s.Action ?? []].flat().some((a) => a.startsWith('scheduler:') || a === 'iam:PassRole'),
+      );
+      expect(scheduling).toEqual([
+        {
+          Sid: 'SweepWakes',
+          Effect: 'Allow',
+          Action: ['scheduler:CreateSchedule'],
+          Resource: {
+            'Fn::Sub':
+              'arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/poolwarden-test/*',
+          },
+        },
+        {
+          Sid: 'PassWakeRole',
+          Effect: 'Allow',
+          Action: ['iam:PassRole'],
+          Resource: { 'Fn::GetAtt': ['SweepWakeRole', 'Arn'] },
+          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        },
+      ]);
+    }
+  });
+
   it('declares the ledger table exactly as lib/adapters/dynamo/tableDesign.ts does', () => {
     const table = resources.LedgerTable?.Properties ?? {};
     const design = tableDefinition('x');
@@ -147,6 +242,9 @@ describe('the packaged CloudFormation template', () => {
         'dynamodb:Query',
         'sns:Publish',
         'ssm:GetParameters',
+        // A click that changed the ledger asks for the next minute's sweep (event handling rule 12).
+        'scheduler:CreateSchedule',
+        'iam:PassRole',
       ]),
     );
   });
@@ -276,6 +374,13 @@ describe('the packaged template, hardened', () => {
           (fn.Environment as { Variables: Record<string, unknown> }).Variables,
           parameters,
         ) as Record<string, string>;
+        // The wake settings name resources by GetAtt and Sub, which this evaluation leaves unresolved; no SSM read depends on them.
+        for (const wake of [
+          'POOLWARDEN_WAKE_GROUP',
+          'POOLWARDEN_WAKE_FUNCTION_ARN',
+          'POOLWARDEN_WAKE_ROLE_ARN',
+        ])
+          delete env[wake];
         const reads = Object.values(fetchData(env)).sort();
         const roleName = (fn.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
         const statements = (

@@ -170,4 +170,22 @@ describe('the one configuration', () => {
     runtime.refresh({ poolwardenKillSwitch: 'OFF' }, {});
     expect(runtime.setup().killSwitch).toBe(false);
   });
+
+  it('reads the sweep wakes as all three settings or none: a part of them would leave the sweep to the backstop unnoticed', () => {
+    expect(loadConfig(TABLE).policy.wakes).toBeUndefined();
+    const wakes = {
+      POOLWARDEN_WAKE_GROUP: 'poolwarden-prod',
+      POOLWARDEN_WAKE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:poolwarden-prod-sweep',
+      POOLWARDEN_WAKE_ROLE_ARN: 'arn:aws:iam::123456789012:role/poolwarden-prod-SweepWakeRole',
+    };
+    expect(loadConfig({ ...TABLE, ...wakes }).policy.wakes).toEqual({
+      group: 'poolwarden-prod',
+      functionArn: wakes.POOLWARDEN_WAKE_FUNCTION_ARN,
+      roleArn: wakes.POOLWARDEN_WAKE_ROLE_ARN,
+    });
+    const { POOLWARDEN_WAKE_ROLE_ARN: _, ...partial } = wakes;
+    expect(problemsOf({ ...TABLE, ...partial })).toEqual([
+      expect.stringContaining('POOLWARDEN_WAKE_GROUP: the sweep wakes need'),
+    ]);
+  });
 });

@@ -101,6 +101,8 @@ export interface DeliveryStats {
 export interface ApiCalls {
   readonly sagemaker: Readonly<Record<string, number>>;
   readonly dynamodb: Readonly<Record<string, number>>;
+  /** EventBridge Scheduler: the sweep's wakes asked for (CreateSchedule), repeats included. */
+  readonly scheduler?: Readonly<Record<string, number>>;
 }
 
 export interface ReportInputs {

@@ -40,6 +40,13 @@ export interface SpokeConfig {
   readonly members: readonly JobLocation[];
 }
 
+/** EventBridge Scheduler's side of the wakes: the schedule group, the sweep, the role it invokes with. */
+export interface SweepWakeConfig {
+  readonly group: string;
+  readonly functionArn: string;
+  readonly roleArn: string;
+}
+
 /** How the policies run: the kill switch, where the policy comes from, the sweep's pace. */
 export interface PolicyConfig {
   /** Every action becomes a dry run (a runtime SSM parameter, when named, overrides this). */
@@ -58,6 +65,11 @@ export interface PolicyConfig {
   readonly fullReconcileEveryMs: number;
   /** While end events run late, how often a sweep lists what changed within its invocation; absent: off. */
   readonly catchUpEveryMs?: number;
+  /**
+   * Where the functions ask for the sweep's wakes (app/sweepWakes.ts); absent: none asked, the
+   * backstop schedule alone sweeps (the CLI, tests).
+   */
+  readonly wakes?: SweepWakeConfig;
   /** Which running jobs the sweep describes around their expected end. */
   readonly endWatch: EndWatchSettings;
 }

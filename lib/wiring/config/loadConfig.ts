@@ -103,6 +103,16 @@ const environment = z
       z.coerce.number().check(z.int(), z.minimum(1), z.maximum(32)),
       4,
     ),
+    // The sweep's wakes (serverless.yml sets all three): the schedule group, the sweep's ARN, the Scheduler's role.
+    POOLWARDEN_WAKE_GROUP: optional(
+      z.string().check(z.regex(/^[0-9a-zA-Z-_.]{1,64}$/, 'must be an EventBridge Scheduler group name')),
+    ),
+    POOLWARDEN_WAKE_FUNCTION_ARN: optional(
+      z.string().check(z.regex(/^arn:[\w-]+:lambda:/, 'must be a Lambda function ARN')),
+    ),
+    POOLWARDEN_WAKE_ROLE_ARN: optional(
+      z.string().check(z.regex(/^arn:[\w-]+:iam::/, 'must be an IAM role ARN')),
+    ),
     POOLWARDEN_RECONCILE_MINUTES: z._default(z.coerce.number().check(z.positive(), z.maximum(1440)), 15),
     // While reconciles find nothing the events missed, the period doubles up to this
     // (domain/reconcilePeriod.ts); absent: 60, or the base period if that is longer.
@@ -244,6 +254,17 @@ const environment = z
           );
         }
       }
+      const wakeSettings = [
+        e.POOLWARDEN_WAKE_GROUP,
+        e.POOLWARDEN_WAKE_FUNCTION_ARN,
+        e.POOLWARDEN_WAKE_ROLE_ARN,
+      ];
+      if (wakeSettings.some((v) => v !== undefined) && wakeSettings.some((v) => v === undefined)) {
+        problem(
+          'POOLWARDEN_WAKE_GROUP',
+          'the sweep wakes need POOLWARDEN_WAKE_GROUP, POOLWARDEN_WAKE_FUNCTION_ARN and POOLWARDEN_WAKE_ROLE_ARN together',
+        );
+      }
       if (
         e.POOLWARDEN_RECONCILE_MAX_MINUTES !== undefined &&
         e.POOLWARDEN_RECONCILE_MAX_MINUTES < e.POOLWARDEN_RECONCILE_MINUTES
@@ -378,6 +399,15 @@ export const loadConfig = (env: Environment): PoolwardenConfig => {
             ? longestReconcileMinutes(e)
             : Math.max(DEFAULT_IDLE_LONGEST_RECONCILE_MINUTES, longestReconcileMinutes(e)))) * 60_000,
       fullReconcileEveryMs: e.POOLWARDEN_FULL_RECONCILE_HOURS * 3_600_000,
+      ...(e.POOLWARDEN_WAKE_GROUP && e.POOLWARDEN_WAKE_FUNCTION_ARN && e.POOLWARDEN_WAKE_ROLE_ARN
+        ? {
+            wakes: {
+              group: e.POOLWARDEN_WAKE_GROUP,
+              functionArn: e.POOLWARDEN_WAKE_FUNCTION_ARN,
+              roleArn: e.POOLWARDEN_WAKE_ROLE_ARN,
+            },
+          }
+        : {}),
       ...(e.POOLWARDEN_CATCH_UP_SECONDS !== null
         ? { catchUpEveryMs: e.POOLWARDEN_CATCH_UP_SECONDS * 1000 }
         : {}),
