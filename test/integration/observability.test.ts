@@ -41,7 +41,12 @@ const load = async (file: string) => parse(await readFile(file, 'utf8'), { custo
 /** Every metric name the code counts: `count('Name')`, FACT_METRICS values and the runtime's metric constants. */
 const emittedMetrics = async (): Promise<Set<string>> => {
   const names = new Set<string>();
-  const files = ['lib/app/processJobStateChange.ts', 'lib/app/sweep.ts', 'lib/wiring/runtime.ts'];
+  const files = [
+    'lib/app/processJobStateChange.ts',
+    'lib/app/sweep.ts',
+    'lib/app/wakeAsker.ts',
+    'lib/wiring/runtime.ts',
+  ];
   for (const entry of await readdir('lib/notify'))
     if (entry.endsWith('.ts')) files.push(join('lib/notify', entry));
   for (const file of files) {
@@ -96,7 +101,7 @@ describe('resources/observability.yml', () => {
     }
   });
 
-  it('alarms on function errors, sweep throttles and the dead-letter depth, and tells the alarms topic', async () => {
+  it('alarms on function errors, sweep throttles, wakes not scheduled and the dead-letter depth, and tells the alarms topic', async () => {
     const template = await load('resources/observability.yml');
     const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
     const on = (namespace: string, metric: string) =>
@@ -111,6 +116,10 @@ describe('resources/observability.yml', () => {
       { Name: 'QueueName', Value: { 'Fn::GetAtt': 'FailedEventsQueue.QueueName' } },
     ]);
     expect(on('poolwarden', 'NotificationsDeadLettered')).toHaveLength(1);
+    // Wakes not set leave the sweep to its backstop: pools stopped up to a period late.
+    const emitted = await emittedMetrics();
+    expect(emitted).toContain('WakesNotScheduled');
+    expect(on('poolwarden', 'WakesNotScheduled')).toHaveLength(1);
     // One sweep at a time: a scheduled one that finds another running is throttled, its minute lost.
     const throttles = on('AWS/Lambda', 'Throttles').map(
       ([, a]) => (a.Properties.Dimensions as Array<{ Value: { 'Fn::Ref': string } }>)[0]?.Value['Fn::Ref'],

@@ -100,11 +100,14 @@ describe('the packaged CloudFormation template', () => {
       ['SweepWakeGroup', { Name: 'poolwarden-test' }],
     ]);
     const schedules = ofType('AWS::Scheduler::Schedule').map(([, r]) => r.Properties);
+    // The base reconcile period as the functions read it (POOLWARDEN_RECONCILE_MINUTES, not set in
+    // the template): a lost wake costs at most one period, and the two cannot drift apart.
+    const baseMinutes =
+      loadConfig({ POOLWARDEN_TABLE: 'poolwarden-test-ledger' }).policy.reconcileEveryMs / 60_000;
     expect(schedules).toEqual([
       {
         GroupName: { Ref: 'SweepWakeGroup' },
-        // POOLWARDEN_RECONCILE_MINUTES' default: a lost wake costs at most one reconcile period.
-        ScheduleExpression: 'rate(15 minutes)',
+        ScheduleExpression: `rate(${baseMinutes} minutes)`,
         FlexibleTimeWindow: { Mode: 'OFF' },
         State: 'ENABLED',
         Target: {
