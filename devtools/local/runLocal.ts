@@ -238,7 +238,7 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
     const setupCalls = dynamo?.calls() ?? {};
     // The Scheduler stand-in is in process with either transport: nothing outside the run reaches it.
     const scheduler = new SchedulerStandIn(LOCAL_HOME.account, LOCAL_HOME.region, [LOCAL_WAKE_GROUP]);
-    const schedulerTransport = inProcessTransport(scheduler.dispatch);
+    const schedulerTransport = inProcessTransport(scheduler.dispatch, { cacheMiddleware: true });
     const transport =
       options.transport === 'http'
         ? { scheduler: schedulerTransport }
