@@ -6,21 +6,13 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { deployedBuild } from '../../devtools/deployedBuild';
-
-const FUNCTIONS = ['onJobStateChange', 'sweep', 'slackActions'];
+import { FUNCTIONS, functionBundle, keptInputs } from '../support/functionBundles';
 
 describe('the Lambda bundles', () => {
   it('are ASCII only: one character beyond it makes a whole file two-byte text, slower for node to decode and V8 to scan', async () => {
-    const { options } = await deployedBuild();
     for (const name of FUNCTIONS) {
-      const result = await build({
-        ...options,
-        entryPoints: [`functions/${name}.ts`],
-        outdir: name,
-        write: false,
-        logLevel: 'silent',
-      });
-      for (const file of result.outputFiles ?? []) {
+      const result = await functionBundle(name);
+      for (const file of result.outputFiles) {
         const beyond = [...new Set(file.text.match(/[^\0-\x7f]/g) ?? [])];
         expect(beyond, file.path).toEqual([]);
       }
@@ -30,21 +22,9 @@ describe('the Lambda bundles', () => {
 
 describe("the Lambda bundles' YAML parser", () => {
   it('is a file beside each bundle, not in it, and neither are the Slack clients', async () => {
-    const { options } = await deployedBuild();
     for (const name of FUNCTIONS) {
-      const result = await build({
-        ...options,
-        entryPoints: [`functions/${name}.ts`],
-        outdir: name,
-        write: false,
-        metafile: true,
-        logLevel: 'silent',
-      });
-      const outputs = Object.entries(result.metafile.outputs);
-      const inputsOf = (file: string) =>
-        Object.entries(outputs.find(([path]) => path === file)?.[1].inputs ?? {})
-          .filter(([, input]) => input.bytesInOutput > 0)
-          .map(([input]) => input);
+      const result = await functionBundle(name);
+      const inputsOf = (file: string) => keptInputs(result, file);
       const bundle = inputsOf(`${name}/${name}.js`);
       expect(bundle, name).toContain('lib/policyFile/parsePolicy.ts');
       expect(
@@ -52,7 +32,7 @@ describe("the Lambda bundles' YAML parser", () => {
         name,
       ).toEqual([]);
       expect(inputsOf(`${name}/policyYaml.cjs`).length, name).toBeGreaterThan(50);
-      expect(result.outputFiles?.map((file) => file.path.slice(file.path.lastIndexOf('/') + 1))).toContain(
+      expect(result.outputFiles.map((file) => file.path.slice(file.path.lastIndexOf('/') + 1))).toContain(
         'policyYaml.cjs',
       );
     }

@@ -1,9 +1,7 @@
-import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deployedBuild } from '../../devtools/deployedBuild';
 import { defaultProvider } from '../../lib/wiring/lambdaCredentials';
+import { FUNCTIONS, functionBundle, keptInputs } from '../support/functionBundles';
 
-const FUNCTIONS = ['onJobStateChange', 'sweep', 'slackActions'];
 const ENV_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
 const saved = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
@@ -29,22 +27,8 @@ describe("the Lambda bundles' credentials", () => {
   });
 
   it("replace the SDK's whole default chain in every function's bundle, as serverless.yml builds it", async () => {
-    const { options } = await deployedBuild();
     for (const name of FUNCTIONS) {
-      const result = await build({
-        ...options,
-        entryPoints: [`functions/${name}.ts`],
-        outdir: name,
-        write: false,
-        metafile: true,
-        logLevel: 'silent',
-      });
-      // What reached the bundle: esbuild reads more than it keeps (a package's index, tree-shaken).
-      const kept = Object.values(result.metafile.outputs).flatMap((output) =>
-        Object.entries(output.inputs)
-          .filter(([, input]) => input.bytesInOutput > 0)
-          .map(([file]) => file),
-      );
+      const kept = keptInputs(await functionBundle(name));
       expect(kept, name).toContain('lib/wiring/lambdaCredentials.ts');
       const chain = kept.filter((file) =>
         /@aws-sdk\/credential-provider-(node|ini|sso|process|web-identity|http|login)\//.test(file),

@@ -1,0 +1,47 @@
+import type { BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
+import { deployedBuild } from '../../devtools/deployedBuild';
+
+/** The functions serverless.yml deploys. */
+export const FUNCTIONS = ['onJobStateChange', 'sweep', 'slackActions'] as const;
+
+const buildWith = (options: BuildOptions, name: string) =>
+  build({
+    ...options,
+    entryPoints: [`functions/${name}.ts`],
+    outdir: name,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+
+export type FunctionBundle = Awaited<ReturnType<typeof buildWith>>;
+
+const built = new Map<string, Promise<FunctionBundle>>();
+
+/**
+ * A function's bundle as serverless.yml builds it (its custom.esbuild settings), in memory, with
+ * the files written beside it (`<name>/…`) and the metafile. Built once per test file: several
+ * tests read the same bundles.
+ */
+export const functionBundle = (name: string): Promise<FunctionBundle> => {
+  let bundle = built.get(name);
+  if (!bundle) {
+    bundle = deployedBuild().then(({ options }) => buildWith(options, name));
+    built.set(name, bundle);
+  }
+  return bundle;
+};
+
+/**
+ * The source files some bytes of which reached the output `file` (every output when absent):
+ * esbuild reads more than it keeps (a package's index, tree-shaken).
+ */
+export const keptInputs = (bundle: FunctionBundle, file?: string): string[] =>
+  Object.entries(bundle.metafile.outputs)
+    .filter(([path]) => file === undefined || path === file)
+    .flatMap(([, output]) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([input]) => input),
+    );
