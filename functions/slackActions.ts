@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { receiveSlackRequest } from '../lib/app/receiveSlackRequest';
 import { clickCallsForSweep } from '../lib/app/sweepWakes';
+import { withinBudget } from '../lib/app/withinBudget';
 import type { HttpRequest } from '../lib/events/httpApiRequest';
 import { httpRequestOf } from '../lib/events/httpApiRequest';
 import type { PoolButtonClick } from '../lib/events/slackInteraction';
@@ -16,20 +17,6 @@ export interface HttpAnswer {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
 }
-
-/** Waits for `work` at most `budgetMs` (none: as long as it takes); it never rejects (askNextWake does not). */
-const atMost = async (work: Promise<void>, budgetMs: number | undefined): Promise<void> => {
-  if (budgetMs === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      work,
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, budgetMs)))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
 
 /** Tells curl users (and tests) what happened; Slack ignores it. */
 export const OUTCOME_HEADER = 'x-poolwarden-outcome';
@@ -101,7 +88,8 @@ export const createHandler = (
           }
           // A click that changed the ledger: the next minute's sweep reads it. Slack's answer does
           // not wait past its budget for the wake (the backstop sweeps if it was not set).
-          if (clickCallsForSweep(outcome)) await atMost(runtime.runtime.askNextWake(), deps.answerLeftMs?.());
+          if (clickCallsForSweep(outcome))
+            await withinBudget(runtime.runtime.askNextWake(), deps.answerLeftMs?.());
           return outcome;
         },
         telemetry,

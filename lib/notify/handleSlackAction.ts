@@ -1,6 +1,7 @@
 import type { ActionResult } from '../app/applyPoolAction';
 import { handleSlackClick, type SlackClickResult } from '../app/slackClick/handleSlackClick';
 import type { SlackClickDeps } from '../app/slackClick/slackClickDeps';
+import { withinBudget } from '../app/withinBudget';
 import { errorMessage } from '../domain/errorMessage';
 import type { PoolButtonClick } from '../events/slackInteraction';
 import { slackClickReply } from './messages/slackClickReply';
@@ -22,19 +23,6 @@ export interface SlackActionDeps extends SlackClickDeps {
 }
 
 export type SlackActionOutcome = SlackClickResult & { readonly reply: SlackReply };
-
-const withinBudget = async (work: Promise<void>, budgetMs: number): Promise<'done' | 'late'> => {
-  if (budgetMs <= 0) return 'late';
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), budgetMs);
-  });
-  try {
-    return await Promise.race([work.then(() => 'done' as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
 
 /** Tells the owner about the click's first action, waiting no longer than Slack's answer allows. */
 const tellOwner = async (deps: SlackActionDeps, job: string, result: ActionResult): Promise<void> => {
