@@ -36,8 +36,10 @@ export class SweepSchedule {
     private readonly wakes: WakeSource,
   ) {
     this.nextMinuteMs = startMs + everyMs;
-    // A rate() schedule created without a StartDate invokes at once, then every period: the
-    // deployment's first sweep is the backstop's, at the run's first minute.
+    // A rate() schedule created without a StartDate is taken to invoke at once, then every period,
+    // so the deployment's first sweep is the backstop's, at the run's first minute. ASSUMED: the
+    // Scheduler's docs say only that a recurring schedule invokes on or after its StartDate; only
+    // the first backstop instant of a run rests on it.
     this.nextBackstopMs = startMs + everyMs;
   }
 
