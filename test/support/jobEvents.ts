@@ -73,3 +73,20 @@ export const jobEvent = (o: JobEventOptions = {}) => {
     },
   };
 };
+
+/**
+ * SageMaker's DescribeTrainingJob answer for `jobEvent`'s default job after it completed at
+ * T0 + 10 min with its warm pool Available (a 30-minute keep-alive).
+ */
+export const completedWithAvailablePool = (name: string) => ({
+  TrainingJobName: name,
+  TrainingJobStatus: 'Completed' as const,
+  TrainingEndTime: new Date(T0 + 600_000),
+  ResourceConfig: {
+    InstanceType: 'ml.g5.xlarge' as const,
+    InstanceCount: 1,
+    VolumeSizeInGB: 30,
+    KeepAlivePeriodInSeconds: 1800,
+  },
+  WarmPoolStatus: { Status: 'Available' as const },
+});

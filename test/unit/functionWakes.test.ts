@@ -21,7 +21,7 @@ import type { Telemetry } from '../../lib/ports/telemetry';
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { Runtime, type RuntimeStores } from '../../lib/wiring/runtime';
 import { SlackActionsRuntime } from '../../lib/wiring/slackActionsRuntime';
-import { jobEvent, T0 } from '../support/jobEvents';
+import { completedWithAvailablePool, jobEvent, T0 } from '../support/jobEvents';
 import { lambdaContext } from '../support/lambdaContext';
 
 const sageMaker = mockClient(SageMakerClient);
@@ -36,18 +36,7 @@ beforeEach(() => {
 
 /** SageMaker describes the job ended with its pool Available. */
 const describesAvailable = (name: string) =>
-  sageMaker.on(DescribeTrainingJobCommand).resolves({
-    TrainingJobName: name,
-    TrainingJobStatus: 'Completed',
-    TrainingEndTime: new Date(T0 + 600_000),
-    ResourceConfig: {
-      InstanceType: 'ml.g5.xlarge',
-      InstanceCount: 1,
-      VolumeSizeInGB: 30,
-      KeepAlivePeriodInSeconds: 1800,
-    },
-    WarmPoolStatus: { Status: 'Available' },
-  });
+  sageMaker.on(DescribeTrainingJobCommand).resolves(completedWithAvailablePool(name));
 
 const SECRET = 'test-signing-secret';
 const ADMIN = 'UADMIN1';

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProcessOutcome } from '../../lib/app/processJobStateChange';
-import { jobEvent, T0 } from '../support/jobEvents';
+import { completedWithAvailablePool, jobEvent, T0 } from '../support/jobEvents';
 import { lambdaContext } from '../support/lambdaContext';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -78,18 +78,7 @@ describe('onJobStateChange', () => {
   it('records a finished job and its Available pool with the predicted expiry and index keys', async () => {
     echoSnapshotWrite();
     dynamo.on(QueryCommand).resolves({ Items: [] });
-    sageMaker.on(DescribeTrainingJobCommand).resolves({
-      TrainingJobName: 'train-a',
-      TrainingJobStatus: 'Completed',
-      TrainingEndTime: new Date(T0 + 600_000),
-      ResourceConfig: {
-        InstanceType: 'ml.g5.xlarge',
-        InstanceCount: 1,
-        VolumeSizeInGB: 30,
-        KeepAlivePeriodInSeconds: 1800,
-      },
-      WarmPoolStatus: { Status: 'Available' },
-    });
+    sageMaker.on(DescribeTrainingJobCommand).resolves(completedWithAvailablePool('train-a'));
     const outcome = await invoke(jobEvent({ name: 'train-a' }));
     expect(outcome).toMatchObject({
       kind: 'applied',
