@@ -34,6 +34,11 @@ export type LedgerFact =
        * marked taken by `toJob`, until the next reconcile's listing confirms or corrects it.
        */
       readonly presumed?: true;
+      /**
+       * The other Available pools of its match key once the handling that told the fact was done
+       * (sameKeyView.ts): the rivals whose rank the reuse changed. Absent when it did not read them.
+       */
+      readonly sameKeyLeft?: readonly JobRecord[];
     }
   | {
       readonly kind: 'pool-ended';

@@ -20,7 +20,7 @@ export class SameKeyView {
 
   /**
    * The facts, each pool-available one of a key that was read carrying its key's pools after
-   * every fact was applied. Only when every fact of the handling is among them: with a
+   * every fact was applied, and each pool-reused one the pools its key has left. Only when every fact of the handling is among them: with a
    * `beforeLeaving` step, pools that left are told elsewhere, and nothing is attached.
    */
   annotate(facts: readonly LedgerFact[]): LedgerFact[] {
@@ -30,6 +30,10 @@ export class SameKeyView {
       else if (fact.kind === 'pool-ended') this.keyOf(fact.job)?.delete(fact.job.name);
     }
     return facts.map((fact) => {
+      if (fact.kind === 'pool-reused') {
+        const pools = this.keyOf(fact.fromJob);
+        return pools ? { ...fact, sameKeyLeft: [...pools.values()] } : fact;
+      }
       if (fact.kind !== 'pool-available') return fact;
       const pools = this.keyOf(fact.job);
       return pools ? { ...fact, sameKeyAvailable: [...pools.values()] } : fact;

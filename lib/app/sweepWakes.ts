@@ -1,7 +1,8 @@
 import type { EndWatchSettings } from '../domain/endWatch';
 import type { PriceTable } from '../domain/prices';
+import { isPresumedTaken } from '../domain/reusePresumption';
 import { watchWorthy } from './endWatch';
-import type { LedgerFactKind } from './ledgerFacts';
+import type { LedgerFact } from './ledgerFacts';
 import type { ProcessOutcome } from './processJobStateChange';
 import type { SlackClickResult } from './slackClick/handleSlackClick';
 import { SWEEP_EVERY_MS } from './sweepWake';
@@ -22,18 +23,34 @@ export const nextWakeAfter = (nowMs: number): number =>
 export const wakeFor = (atMs: number, nowMs: number): number =>
   Math.max(Math.ceil(atMs / SWEEP_EVERY_MS) * SWEEP_EVERY_MS, nextWakeAfter(nowMs));
 
-const POOL_FACTS: ReadonlySet<LedgerFactKind> = new Set(['pool-available', 'pool-reused', 'pool-ended']);
+/**
+ * Whether a fact may change what a sweep decides before the instants the last one named. A new
+ * pool (its policy acts on it) and an ended one may. A reused pool leaves the Available ones, so
+ * only its key's other pools (not presumed taken themselves) can decide otherwise: each moved up
+ * in the line for the key's next jobs (sameKeyRank.ts). A reuse whose handling did not read its
+ * key's pools is taken to leave some.
+ */
+const changesSweep = (fact: LedgerFact): boolean => {
+  switch (fact.kind) {
+    case 'pool-available':
+    case 'pool-ended':
+      return true;
+    case 'pool-reused':
+      return fact.sameKeyLeft?.some((pool) => !isPresumedTaken(pool)) ?? true;
+    default:
+      return false;
+  }
+};
 
 /**
- * Whether a handled event may have changed an Available pool: it told a pool fact (its policy
- * actions follow one), or it was stale (its reuse facts are not reported). An event that told no
- * pool fact (a job started, ended with no pool, missed one) leaves the Available pools a sweep
- * reads as they were, and what it reads of the usage statistics is read again at the instants
- * the last sweep named: it decides as that sweep foresaw.
+ * Whether a handled event may have changed what a sweep decides: it told a pool fact that may
+ * (changesSweep), or it was stale (its reuse facts are not reported). An event that told none (a
+ * job started cold, ended with no pool, missed one, took the last pool of its key) leaves the
+ * Available pools a sweep reads deciding as they did, and what it reads of the usage statistics
+ * is read again at the instants the last sweep named: it decides as that sweep foresaw.
  */
 export const touchesPools = (outcome: ProcessOutcome): boolean =>
-  outcome.kind === 'stale' ||
-  (outcome.kind === 'applied' && outcome.facts.some((fact) => POOL_FACTS.has(fact.kind)));
+  outcome.kind === 'stale' || (outcome.kind === 'applied' && outcome.facts.some(changesSweep));
 
 /**
  * Whether a job start is one the end watch may describe from then on (endWatch.ts): a sweep must

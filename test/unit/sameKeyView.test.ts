@@ -99,4 +99,33 @@ describe('the Available pools of a key as one event left them', () => {
       false,
     );
   });
+
+  it('hands a reuse the pools its key has left, the rivals whose rank it changed', async () => {
+    const { ledger } = await ledgerWith([
+      sampleAvailablePool('first', NOW - 20 * MIN),
+      sampleAvailablePool('second', NOW - 10 * MIN),
+    ]);
+    const deps = {
+      ledger,
+      clock: { now: () => NOW },
+      limits: DEFAULT_KEEP_ALIVE_LIMITS,
+      describeConcurrency: 2,
+      trainingJobs: { describe: describeAs({}), setKeepAlive: async () => {} },
+      presumeReuse: true,
+    };
+    const start = (name: string) =>
+      sampleSnapshot(name, NOW, { owner: 'alice', status: 'InProgress', createdAtMs: NOW - 30_000 });
+    const leftBy = (facts: readonly LedgerFact[]) =>
+      facts.flatMap((f) =>
+        f.kind === 'pool-reused'
+          ? [{ from: f.fromJob.name, left: f.sameKeyLeft?.map((r) => [r.name, r.pool?.presumedTakenBy]) }]
+          : [],
+      );
+    const { facts: firstTaken } = await ingestJobEvent(deps, start('taker'), FROM_EVENT);
+    // SageMaker hands the pool that expires soonest: the other one is left, free.
+    expect(leftBy(firstTaken)).toEqual([{ from: 'first', left: [['second', undefined]] }]);
+    const { facts: secondTaken } = await ingestJobEvent(deps, start('taker2'), FROM_EVENT);
+    // What is left is the first pool, itself presumed taken: no rival for the key's next jobs.
+    expect(leftBy(secondTaken)).toEqual([{ from: 'second', left: [['first', 'taker']] }]);
+  });
 });

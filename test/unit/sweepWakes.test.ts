@@ -8,6 +8,7 @@ import {
   touchesPools,
   wakeFor,
 } from '../../lib/app/sweepWakes';
+import type { JobRecord } from '../../lib/domain/jobRecord';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-12-01T10:00:00Z');
@@ -54,6 +55,27 @@ describe('the sweep wake rules', () => {
     expect(touchesPools(pool)).toBe(true);
     // A stale event's reuse facts are not reported: it may have linked one.
     expect(touchesPools({ kind: 'stale', job: 'j' })).toBe(true);
+  });
+
+  it('a reuse calls for a sweep only when its key has a pool left that moved up in line', () => {
+    const rival = { name: 'rival', pool: { status: 'Available' as const, observedAtMs: 0 } };
+    const taken = {
+      name: 'taken',
+      pool: { status: 'Available' as const, observedAtMs: 0, presumedTakenBy: 'other' },
+    };
+    const reuse = (sameKeyLeft?: readonly JobRecord[]): ProcessOutcome => ({
+      kind: 'applied',
+      job: 'j',
+      facts: [
+        { kind: 'job-started', job: { name: 'j' } },
+        { kind: 'pool-reused', fromJob: { name: 'p' }, toJob: 'j', ...(sameKeyLeft ? { sameKeyLeft } : {}) },
+      ],
+    });
+    expect(touchesPools(reuse([]))).toBe(false);
+    expect(touchesPools(reuse([taken]))).toBe(false);
+    expect(touchesPools(reuse([taken, rival]))).toBe(true);
+    // The handling did not read the key: there may be rivals.
+    expect(touchesPools(reuse())).toBe(true);
   });
 
   it('a click calls for a sweep unless it wrote nothing a sweep reads', () => {
