@@ -132,6 +132,33 @@ describe('resources/observability.yml', () => {
     expect(template.Resources.AlarmsTopic?.Type).toBe('AWS::SNS::Topic');
   });
 
+  it('alarms on a sweep that fails at every run even when only the backstop runs it', async () => {
+    const template = await load('resources/observability.yml');
+    const serverless = (await load('serverless.yml')) as unknown as { resources: unknown };
+    const blocks = Array.isArray(serverless.resources) ? serverless.resources : [serverless.resources];
+    const backstop = blocks
+      .flatMap((b: unknown) =>
+        b && typeof b === 'object' && 'Resources' in b ? [(b as Template).Resources] : [],
+      )
+      .map((resources) => resources.SweepBackstopSchedule)
+      .find((r) => r !== undefined);
+    const rate = /^rate\((\d+) minutes?\)$/.exec(String(backstop?.Properties.ScheduleExpression));
+    expect(rate).not.toBeNull();
+    const backstopSeconds = Number(rate?.[1]) * 60;
+    const alarm = Object.values(template.Resources).find(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' &&
+        r.Properties.MetricName === 'Errors' &&
+        (r.Properties.Dimensions as Array<{ Value: { 'Fn::Ref': string } }>)[0]?.Value['Fn::Ref'] ===
+          'SweepLambdaFunction',
+    );
+    const { Period, DatapointsToAlarm, EvaluationPeriods, Threshold } = alarm?.Properties ?? {};
+    // Each period holds at least one backstop run, and one failed run per period breaches it.
+    expect(Number(Period) % backstopSeconds).toBe(0);
+    expect(Number(Threshold)).toBe(1);
+    expect(Number(DatapointsToAlarm)).toBeLessThanOrEqual(Number(EvaluationPeriods));
+  });
+
   it('adds no resource the service already declares', async () => {
     const template = await load('resources/observability.yml');
     const existing = await serverlessResourceNames();
