@@ -42,6 +42,15 @@ const describeAs =
     },
   });
 
+/** Reuse detection's dependencies at NOW, SageMaker showing each pool as `statuses` says. */
+const depsOf = (ledger: Ledger, statuses: Record<string, 'Available' | 'Terminated'> = {}) => ({
+  ledger,
+  clock: { now: () => NOW },
+  limits: DEFAULT_KEEP_ALIVE_LIMITS,
+  describeConcurrency: 2,
+  trainingJobs: { describe: describeAs(statuses), setKeepAlive: async () => {} },
+});
+
 const namesOf = (fact: LedgerFact | undefined) =>
   fact?.kind === 'pool-available' ? fact.sameKeyAvailable?.map((r) => r.name).sort() : undefined;
 
@@ -51,16 +60,7 @@ describe('the Available pools of a key as one event left them', () => {
       sampleAvailablePool('kept', NOW - 20 * MIN),
       sampleAvailablePool('gone', NOW - 25 * MIN),
     ]);
-    const deps = {
-      ledger,
-      clock: { now: () => NOW },
-      limits: DEFAULT_KEEP_ALIVE_LIMITS,
-      describeConcurrency: 2,
-      trainingJobs: {
-        describe: describeAs({ gone: 'Terminated' }),
-        setKeepAlive: async () => {},
-      },
-    };
+    const deps = depsOf(ledger, { gone: 'Terminated' });
     // The end event of a job whose start was not seen: reuse detection reads the key and
     // describes its pools ('gone' has ended); then the job's own pool is recorded Available.
     const result = await ingestJobEvent(deps, sampleSnapshot('ending', NOW, { owner: 'alice' }), FROM_EVENT);
@@ -75,13 +75,7 @@ describe('the Available pools of a key as one event left them', () => {
 
   it('hands nothing over when the handling did not read the key, or tells leaving pools elsewhere', async () => {
     const { ledger } = await ledgerWith([sampleAvailablePool('kept', NOW - 20 * MIN)]);
-    const deps = {
-      ledger,
-      clock: { now: () => NOW },
-      limits: DEFAULT_KEEP_ALIVE_LIMITS,
-      describeConcurrency: 2,
-      trainingJobs: { describe: describeAs({}), setKeepAlive: async () => {} },
-    };
+    const deps = depsOf(ledger);
     const reused = await ingestJobEvent(deps, sampleSnapshot('taker', NOW), FROM_EVENT);
     expect(reused.facts.some((f) => f.kind === 'pool-available' && f.sameKeyAvailable)).toBe(true);
     const told: LedgerFact[] = [];
@@ -105,14 +99,7 @@ describe('the Available pools of a key as one event left them', () => {
       sampleAvailablePool('first', NOW - 20 * MIN),
       sampleAvailablePool('second', NOW - 10 * MIN),
     ]);
-    const deps = {
-      ledger,
-      clock: { now: () => NOW },
-      limits: DEFAULT_KEEP_ALIVE_LIMITS,
-      describeConcurrency: 2,
-      trainingJobs: { describe: describeAs({}), setKeepAlive: async () => {} },
-      presumeReuse: true,
-    };
+    const deps = { ...depsOf(ledger), presumeReuse: true };
     const start = (name: string) =>
       sampleSnapshot(name, NOW, { owner: 'alice', status: 'InProgress', createdAtMs: NOW - 30_000 });
     const leftBy = (facts: readonly LedgerFact[]) =>
