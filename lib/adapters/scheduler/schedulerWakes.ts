@@ -1,4 +1,4 @@
-import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SweepWakes } from '../../ports/sweepWakes';
 import { type ClientTransport, transportSettings, withTransport } from '../awsClients';
 
@@ -60,10 +60,18 @@ export interface SchedulerWakesOptions {
   readonly maxAttempts?: number;
 }
 
+/** The Scheduler client's module, loaded once, at the first wake asked. */
+type SchedulerModule = typeof import('@aws-sdk/client-scheduler');
+let schedulerModule: Promise<SchedulerModule> | undefined;
+// A chunk beside the bundle (splitting): many invocations ask no wake, and a cold start that
+// imported the client compiled its schemas and its models for nothing.
+const loadScheduler = (): Promise<SchedulerModule> =>
+  (schedulerModule ??= import('@aws-sdk/client-scheduler'));
+
 /**
- * Wakes as one-shot EventBridge Scheduler schedules. The client is made at the first wake asked:
- * a cold start that asks none pays only for the import. Throttling is left to the SDK's retries,
- * two attempts of at most a second each.
+ * Wakes as one-shot EventBridge Scheduler schedules. The client, its module too, is loaded at
+ * the first wake asked: a cold start that asks none pays nothing for it. Throttling is left to
+ * the SDK's retries, two attempts of at most a second each.
  */
 export class SchedulerWakes implements SweepWakes {
   private client: SchedulerClient | undefined;
@@ -74,8 +82,10 @@ export class SchedulerWakes implements SweepWakes {
   ) {}
 
   async wakeAt(atMs: number): Promise<void> {
+    const scheduler = await loadScheduler();
+    const { ConflictException, CreateScheduleCommand } = scheduler;
     try {
-      await this.schedulerClient().send(
+      await this.schedulerClient(scheduler).send(
         new CreateScheduleCommand({
           Name: wakeName(atMs),
           GroupName: this.target.group,
@@ -98,7 +108,7 @@ export class SchedulerWakes implements SweepWakes {
     }
   }
 
-  private schedulerClient(): SchedulerClient {
+  private schedulerClient({ SchedulerClient }: SchedulerModule): SchedulerClient {
     if (this.client) return this.client;
     const { transport } = this.options;
     const maxAttempts = this.options.maxAttempts ?? 2;
