@@ -60,13 +60,7 @@ export interface SchedulerWakesOptions {
   readonly maxAttempts?: number;
 }
 
-/** The Scheduler client's module, loaded once, at the first wake asked. */
 type SchedulerModule = typeof import('@aws-sdk/client-scheduler');
-let schedulerModule: Promise<SchedulerModule> | undefined;
-// A chunk beside the bundle (splitting): many invocations ask no wake, and a cold start that
-// imported the client compiled its schemas and its models for nothing.
-const loadScheduler = (): Promise<SchedulerModule> =>
-  (schedulerModule ??= import('@aws-sdk/client-scheduler'));
 
 /**
  * Wakes as one-shot EventBridge Scheduler schedules. The client, its module too, is loaded at
@@ -82,7 +76,9 @@ export class SchedulerWakes implements SweepWakes {
   ) {}
 
   async wakeAt(atMs: number): Promise<void> {
-    const scheduler = await loadScheduler();
+    // From a chunk beside the bundle (splitting), at the first wake: many invocations ask none, and
+    // a cold start that imported the client compiled its schemas and models for nothing.
+    const scheduler = await import('@aws-sdk/client-scheduler');
     const { ConflictException, CreateScheduleCommand } = scheduler;
     try {
       await this.schedulerClient(scheduler).send(
