@@ -148,6 +148,79 @@ describe('what a cold start of each function loads', () => {
   }, 120_000);
 });
 
+describe("the Lambda bundles' SSM client, without the errors no call of theirs can meet", () => {
+  it("still throws another error of SSM's, as SSMServiceException with its name, message and fault", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'poolwarden-ssm-errors-'));
+    try {
+      const { options } = await deployedBuild();
+      await build({
+        ...options,
+        stdin: {
+          contents: [
+            "import { GetParametersCommand, SSMClient, SSMServiceException, ParameterNotFound } from '@aws-sdk/client-ssm';",
+            "import { createServer } from 'node:http';",
+            'const replies = [',
+            "  [400, { __type: 'AccessDeniedException', message: 'not authorized to perform ssm:GetParameters' }],",
+            "  [400, { __type: 'ParameterNotFound', message: 'no such parameter' }],",
+            '];',
+            'const server = createServer((request, response) => {',
+            '  const [status, body] = replies.shift();',
+            "  request.resume().on('end', () => { response.statusCode = status; response.setHeader('content-type', 'application/x-amz-json-1.1'); response.end(JSON.stringify(body)); });",
+            '});',
+            "await new Promise((listening) => server.listen(0, '127.0.0.1', listening));",
+            "const client = new SSMClient({ endpoint: 'http://127.0.0.1:' + server.address().port, maxAttempts: 1 });",
+            'const thrown = [];',
+            'for (let i = 0; i < 2; i++) {',
+            "  try { await client.send(new GetParametersCommand({ Names: ['/p'] })); } catch (error) {",
+            '    thrown.push({ name: error.name, message: error.message, fault: error.$fault, status: error.$metadata.httpStatusCode,',
+            '      service: error instanceof SSMServiceException, notFound: error instanceof ParameterNotFound });',
+            '  }',
+            '}',
+            'console.log(JSON.stringify(thrown));',
+            'process.exit(0);',
+          ].join('\n'),
+          resolveDir: process.cwd(),
+          sourcefile: 'ssmErrors.mjs',
+        },
+        outdir: dir,
+        outExtension: { '.js': '.mjs' },
+        logLevel: 'silent',
+      });
+      const out = execFileSync(process.execPath, [join(dir, 'stdin.mjs')], {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        timeout: 60_000,
+      });
+      expect(JSON.parse(out)).toEqual([
+        {
+          name: 'AccessDeniedException',
+          message: 'not authorized to perform ssm:GetParameters',
+          fault: 'client',
+          status: 400,
+          service: true,
+          notFound: false,
+        },
+        {
+          name: 'ParameterNotFound',
+          message: 'no such parameter',
+          fault: 'client',
+          status: 400,
+          service: true,
+          notFound: true,
+        },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe("the Lambda bundles' YAML parser", () => {
   it('is a file beside each bundle, not in it, and neither are the Slack clients', async () => {
     for (const name of FUNCTIONS) {
