@@ -57,13 +57,14 @@ const lazyYaml = {
  * unusedServiceErrors: a generated AWS SDK client registers a class for every error its service
  * declares (schemas/schemas_0.js calls registerError for each, at import), so that a reply's error
  * is rebuilt as that class. The bundles read SSM parameters only (@middy/ssm's GetParameters, or
- * GetParametersByPath), whose calls declare six of SSM's 140 errors; the other classes and their
- * schemas (some 55 KB of each bundle) were compiled and run at every cold start for nothing.
- * Only the errors listed here stay
- * registered. An error the service answers with that is not listed is still thrown, as the
- * client's service exception (SSMServiceException) with the error's name, message, fault and
- * metadata: the SDK's fallback for an error it does not know (@aws-sdk/core ProtocolLib), which
- * retries (by name and status) and poolwarden (by name) read alike.
+ * GetParametersByPath), whose calls declare six of SSM's 140 errors: the other classes and their
+ * schemas (some 55 KB of each bundle) were compiled and run at every cold start for nothing, and
+ * so, on a smaller scale, were DynamoDB's errors of tables and backups and SNS's of everything
+ * but Publish (14 KB together). Only the errors listed here stay registered. An error the service
+ * answers with that is not listed is still thrown, as the client's service exception (e.g.
+ * SSMServiceException) with the error's name, message, fault and metadata: the SDK's fallback for
+ * an error it does not know (@aws-sdk/core ProtocolLib), which the SDK's retries (by name and
+ * status) and poolwarden (by name) read alike (test/integration/lambdaBundles.test.ts).
  */
 const KEPT_ERRORS = {
   // GetParameters, GetParametersByPath (@middy/ssm's two calls) and GetParameter.
@@ -76,6 +77,42 @@ const KEPT_ERRORS = {
     'InvalidNextToken',
     'ParameterNotFound',
     'ParameterVersionNotFound',
+  ],
+  // The item operations (Get, Put, Update, Delete, Query, the batches, TransactWriteItems); not
+  // those of tables, backups, exports, imports, global tables and replicas (22 of 35).
+  'client-dynamodb': [
+    'ConditionalCheckFailedException',
+    'IdempotentParameterMismatchException',
+    'InternalServerError',
+    'InvalidEndpointException',
+    'ItemCollectionSizeLimitExceededException',
+    'ProvisionedThroughputExceededException',
+    'ReplicatedWriteConflictException',
+    'RequestLimitExceeded',
+    'ResourceNotFoundException',
+    'ThrottlingException',
+    'TransactionCanceledException',
+    'TransactionConflictException',
+    'TransactionInProgressException',
+  ],
+  // Publish (lib/adapters/sns/snsEmailChannel.ts, which reads an error's name and status only).
+  'client-sns': [
+    'AuthorizationErrorException',
+    'EndpointDisabledException',
+    'InternalErrorException',
+    'InvalidParameterException',
+    'InvalidParameterValueException',
+    'InvalidSecurityException',
+    'KMSAccessDeniedException',
+    'KMSDisabledException',
+    'KMSInvalidStateException',
+    'KMSNotFoundException',
+    'KMSOptInRequired',
+    'KMSThrottlingException',
+    'NotFoundException',
+    'PlatformApplicationDisabledException',
+    'ThrottledException',
+    'ValidationException',
   ],
 };
 

@@ -131,7 +131,7 @@ describe('what a cold start of each function loads', () => {
     }
   }, 120_000);
 
-  it("holds only the errors of SSM that reading parameters can meet, not all of SSM's", async () => {
+  it("holds only the errors of SSM, DynamoDB and SNS that its calls can meet, not all of each service's", async () => {
     for (const name of FUNCTIONS) {
       const result = await functionBundle(name);
       const bundle = result.metafile.outputs[`${name}/${name}.js`];
@@ -144,6 +144,12 @@ describe('what a cold start of each function loads', () => {
       const text = result.outputFiles.find((file) => file.path.endsWith(`/${name}/${name}.js`))?.text ?? '';
       expect(text, name).toContain('"ParameterNotFound"');
       expect(text, name).not.toContain('"OpsItemAccessDeniedException"');
+      // DynamoDB's errors of its item operations, not those of tables and backups; SNS's of Publish.
+      expect(text, name).toContain('"ConditionalCheckFailedException"');
+      expect(text, name).toContain('"TransactionCanceledException"');
+      expect(text, name).not.toContain('"BackupInUseException"');
+      expect(text, name).toContain('"ThrottledException"');
+      expect(text, name).not.toContain('"TopicLimitExceededException"');
     }
   }, 120_000);
 });
