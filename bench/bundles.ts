@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { deployedBuild } from '../devtools/deployedBuild';
 import { errorMessage } from '../lib/domain/errorMessage';
 import { fixed, type Section, table, thousands } from './format';
@@ -13,10 +13,11 @@ import { fixed, type Section, table, thousands } from './format';
  * Section 3: each function's bundle, built with the esbuild options of serverless.yml's
  * `custom.esbuild` (what serverless-esbuild builds), and its module initialisation time as
  * deployed: importing the bundle in a fresh `node` process with the functions' NODE_OPTIONS,
- * median of N. The deployment zip holds the .mjs, the files beside it that it loads when it
- * needs them (the chunks split off, the YAML parser: scripts/esbuildPlugins.cjs), and the .map
- * of each when source maps are on; "zip" is their deflate size (what a zip stores), without
- * the few hundred bytes of zip headers.
+ * median of N. The deployment zip holds the .mjs, the chunks it imports with it (the SDK's core,
+ * shared with the clients loaded later), the files beside it that it loads when it needs them
+ * (the chunks split off, the YAML parser: scripts/esbuildPlugins.cjs), and the .map of each when
+ * source maps are on; "zip" is their deflate size (what a zip stores), without the few hundred
+ * bytes of zip headers.
  */
 export const FUNCTIONS = ['onJobStateChange', 'sweep', 'slackActions'] as const;
 const RUNS = 5;
@@ -38,14 +39,43 @@ const ENV = {
 export interface BundleRow {
   readonly name: string;
   readonly bytes: number;
-  /** The files beside the bundle, source maps aside. */
+  /** What an import of the bundle loads: it and the chunks it imports statically. */
+  readonly atImportBytes: number;
+  /** The files beside the bundle that it loads when it needs them, source maps aside. */
   readonly besideBytes: number;
+  /** The bytes loaded at import by package (poolwarden's own under `poolwarden`), largest first. */
+  readonly atImportByPackage: ReadonlyArray<readonly [string, number]>;
   readonly zippedBytes: number;
   readonly zippedCodeBytes: number;
   readonly inputs: number;
   readonly initMs: number | undefined;
   readonly initError?: string;
 }
+
+/**
+ * The outputs an import of `entry` loads (it and the chunks it imports statically, transitively),
+ * as paths relative to the working directory, as the metafile names them.
+ */
+export const outputsAtImport = (metafile: Metafile, entry: string): string[] => {
+  const loaded = new Set([entry]);
+  for (const output of loaded)
+    for (const imported of metafile.outputs[output]?.imports ?? [])
+      if (imported.kind === 'import-statement' && !imported.external) loaded.add(imported.path);
+  return [...loaded];
+};
+
+/** The package a source file is of: its node_modules package, or poolwarden's own. */
+const packageOf = (input: string): string =>
+  /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? 'poolwarden';
+
+/** The bytes of `outputs` by the package each came from, largest first. */
+export const bytesByPackage = (metafile: Metafile, outputs: readonly string[]): Array<[string, number]> => {
+  const bytes = new Map<string, number>();
+  for (const output of outputs)
+    for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[output]?.inputs ?? {}))
+      bytes.set(packageOf(input), (bytes.get(packageOf(input)) ?? 0) + bytesInOutput);
+  return [...bytes].filter(([, b]) => b > 0).sort((a, b) => b[1] - a[1]);
+};
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -96,12 +126,19 @@ export const runBundles = async (): Promise<{ section: Section; rows: BundleRow[
       });
       const deflated = async (file: string) => deflateRawSync(await readFile(file), { level: 9 }).length;
       const files = (await readdir(outdir)).map((file) => join(outdir, file));
+      const relative = (file: string) =>
+        Object.keys(result.metafile.outputs).find((o) => resolve(o) === file);
+      const atImport = outputsAtImport(result.metafile, relative(outfile) ?? outfile);
+      const loadedAtImport = new Set(atImport.map((output) => resolve(output)));
       const zippedCodeBytes = await deflated(outfile);
       let zippedBytes = 0;
       let besideBytes = 0;
+      let atImportBytes = 0;
       for (const file of files) {
         zippedBytes += await deflated(file);
-        if (file !== outfile && !file.endsWith('.map')) besideBytes += (await stat(file)).size;
+        if (file.endsWith('.map')) continue;
+        if (loadedAtImport.has(file)) atImportBytes += (await stat(file)).size;
+        else besideBytes += (await stat(file)).size;
       }
       let initMs: number | undefined;
       let initError: string | undefined;
@@ -114,7 +151,9 @@ export const runBundles = async (): Promise<{ section: Section; rows: BundleRow[
       rows.push({
         name,
         bytes: (await stat(outfile)).size,
+        atImportBytes,
         besideBytes,
+        atImportByPackage: bytesByPackage(result.metafile, atImport),
         zippedBytes,
         zippedCodeBytes,
         inputs: Object.keys(result.metafile.inputs).length,
@@ -126,6 +165,7 @@ export const runBundles = async (): Promise<{ section: Section; rows: BundleRow[
       [
         'function',
         'bundle (.mjs)',
+        'loaded at import (it and the chunks it imports)',
         'beside it (loaded when needed)',
         '.mjs deflated',
         `zip (all${deployed.options.sourcemap ? ', with .map' : ''}; target ≤ ${BUNDLE_TARGETS.zipBytes / 1024 / 1024} MB)`,
@@ -135,6 +175,7 @@ export const runBundles = async (): Promise<{ section: Section; rows: BundleRow[
       rows.map((r) => [
         r.name,
         `${thousands(r.bytes / 1024)} KiB`,
+        `${thousands(r.atImportBytes / 1024)} KiB`,
         `${thousands(r.besideBytes / 1024)} KiB`,
         `${thousands(r.zippedCodeBytes / 1024)} KiB`,
         `${thousands(r.zippedBytes / 1024)} KiB`,
@@ -142,7 +183,14 @@ export const runBundles = async (): Promise<{ section: Section; rows: BundleRow[
         r.initMs !== undefined ? fixed(r.initMs, 0) : `failed: ${r.initError}`,
       ]),
     );
-    return { section: { title: 'bundles', body }, rows };
+    const largest = rows.map(
+      (r) =>
+        `- ${r.name}, loaded at import by package: ${r.atImportByPackage
+          .slice(0, 10)
+          .map(([name, bytes]) => `${name} ${thousands(bytes / 1024)} KiB`)
+          .join(', ')}`,
+    );
+    return { section: { title: 'bundles', body: [body, '', ...largest].join('\n') }, rows };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
+import type { STSClient } from '@aws-sdk/nested-clients/sts';
 import type { RuntimeConfigAwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { CredentialsProviderError } from '@smithy/core/config';
 
@@ -16,6 +16,9 @@ export interface AssumedRole {
  * provider loads its STS client, and the SDK's default credential chain, by dynamic imports: in
  * the Lambda bundles esbuild then wrapped some 330 modules of the SDK, shared with every client,
  * in lazy initialisers and kept them whole (untree-shaken), compiled and run at every cold start.
+ * STS alone is loaded at the first credentials asked for, from a chunk beside the bundle (the
+ * bundles split): a deployment of one account never asks, and one of many asks only when a
+ * member account's pool is reached.
  */
 export const assumedRoleCredentials = (
   params: AssumedRole,
@@ -26,6 +29,7 @@ export const assumedRoleCredentials = (
     const { callerClientConfig } = identityProperties;
     const logger = callerClientConfig?.logger;
     logger?.debug('poolwarden - assumedRoleCredentials (STS)');
+    const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/nested-clients/sts');
     if (!sts) {
       const caller = callerClientConfig;
       const requestHandler = caller?.requestHandler;

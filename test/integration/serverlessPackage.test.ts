@@ -457,6 +457,21 @@ const importsOf = (code: string): string[] =>
     ),
   ].map((m) => `functions/${m[1]}`);
 
+/** The files of a function's zip that its bundle loads, at import or when it needs them. */
+const neededFiles = (files: Map<string, Buffer>, name: string): Set<string> => {
+  const needed = new Set([`functions/${name}.mjs`]);
+  for (const file of needed)
+    for (const imported of importsOf(files.get(file)?.toString('utf8') ?? '')) needed.add(imported);
+  return needed;
+};
+
+/** Imports each module named on the command line; prints the names each exports. */
+const IMPORT_EACH = `
+const exported = {};
+for (const file of process.argv.slice(2)) exported[file] = Object.keys(await import(file));
+console.log(JSON.stringify(exported));
+`;
+
 /**
  * A function's handler, run from the files of its zip in a fresh node: the SSM parameters it
  * prefetches are answered on loopback (the policy with POLICY's text), any other AWS call is
@@ -492,9 +507,7 @@ describe('the packaged functions', () => {
       expect([...files.keys()], name).toContain(bundle);
       for (const other of FUNCTIONS.filter((o) => o !== name))
         expect([...files.keys()], name).not.toContain(`functions/${other}.mjs`);
-      const needed = new Set([bundle]);
-      for (const file of needed)
-        for (const imported of importsOf(files.get(file)?.toString('utf8') ?? '')) needed.add(imported);
+      const needed = neededFiles(files, name);
       expect(needed, name).toContain('functions/policyYaml.cjs');
       // At least one Slack client's chunk, imported at the first Slack message.
       expect(needed.size, name).toBeGreaterThan(3);
@@ -502,7 +515,7 @@ describe('the packaged functions', () => {
     }
   });
 
-  it('run from their zip: the handler reads a YAML policy with the parser beside it', async () => {
+  it('run from their zip: the handler reads a YAML policy with the parser beside it, and each chunk loads', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'poolwarden-zip-'));
     try {
       const env = {
@@ -518,6 +531,7 @@ describe('the packaged functions', () => {
         // Invalid, so that the parser's error, with its line and column, is logged.
         POLICY: 'version: 1\ndryRun: maybe\n',
       };
+      const chunksOf = new Map<string, string[]>();
       for (const name of FUNCTIONS) {
         const files = zipEntries(await readFile(join(outDir, `${name}.zip`)));
         const root = join(dir, name);
@@ -525,6 +539,12 @@ describe('the packaged functions', () => {
           await mkdir(dirname(join(root, file)), { recursive: true });
           await writeFile(join(root, file), data);
         }
+        chunksOf.set(
+          name,
+          [...neededFiles(files, name)]
+            .filter((file) => file.endsWith('.mjs') && file !== `functions/${name}.mjs`)
+            .map((file) => pathToFileURL(join(root, file)).href),
+        );
       }
       const invoke = join(dir, 'invoke.mjs');
       await writeFile(invoke, INVOKE);
@@ -551,6 +571,26 @@ describe('the packaged functions', () => {
           timeout: 60_000,
         });
         expect(imported.trim(), name).toBe('imported');
+      }
+      // Each chunk loads from the zip as the bundle loads it when it needs it: the Scheduler
+      // client at the first wake, STS at a member account's first credentials, the Slack clients.
+      const importEach = join(dir, 'importEach.mjs');
+      await writeFile(importEach, IMPORT_EACH);
+      for (const name of FUNCTIONS) {
+        const { stdout: exportsOut } = await run(
+          process.execPath,
+          [importEach, ...(chunksOf.get(name) ?? [])],
+          {
+            env,
+            timeout: 60_000,
+          },
+        );
+        const byChunk = JSON.parse(exportsOut) as Record<string, string[]>;
+        // The Slack clients are CommonJS: their chunks export a default only.
+        expect(Object.values(byChunk).filter((names) => names.includes('default')).length, name).toBe(2);
+        const exported = Object.values(byChunk).flat();
+        for (const lazily of ['SchedulerClient', 'CreateScheduleCommand', 'STSClient', 'AssumeRoleCommand'])
+          expect(exported, name).toContain(lazily);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -45,3 +45,15 @@ export const keptInputs = (bundle: FunctionBundle, file?: string): string[] =>
         .filter(([, input]) => input.bytesInOutput > 0)
         .map(([input]) => input),
     );
+
+/**
+ * The outputs a fresh import of the output `file` loads: it and the chunks it imports statically,
+ * transitively (not those it imports dynamically, when it needs them).
+ */
+export const loadedAtImport = (bundle: FunctionBundle, file: string): string[] => {
+  const loaded = new Set([file]);
+  for (const output of loaded)
+    for (const imported of bundle.metafile.outputs[output]?.imports ?? [])
+      if (imported.kind === 'import-statement' && !imported.external) loaded.add(imported.path);
+  return [...loaded];
+};

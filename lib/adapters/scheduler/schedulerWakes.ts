@@ -1,4 +1,4 @@
-import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SweepWakes } from '../../ports/sweepWakes';
 import { type ClientTransport, transportSettings, withTransport } from '../awsClients';
 
@@ -60,10 +60,12 @@ export interface SchedulerWakesOptions {
   readonly maxAttempts?: number;
 }
 
+type SchedulerModule = typeof import('@aws-sdk/client-scheduler');
+
 /**
- * Wakes as one-shot EventBridge Scheduler schedules. The client is made at the first wake asked:
- * a cold start that asks none pays only for the import. Throttling is left to the SDK's retries,
- * two attempts of at most a second each.
+ * Wakes as one-shot EventBridge Scheduler schedules. The client, its module too, is loaded at
+ * the first wake asked: a cold start that asks none pays nothing for it. Throttling is left to
+ * the SDK's retries, two attempts of at most a second each.
  */
 export class SchedulerWakes implements SweepWakes {
   private client: SchedulerClient | undefined;
@@ -74,8 +76,12 @@ export class SchedulerWakes implements SweepWakes {
   ) {}
 
   async wakeAt(atMs: number): Promise<void> {
+    // From a chunk beside the bundle (splitting), at the first wake: many invocations ask none, and
+    // a cold start that imported the client compiled its schemas and models for nothing.
+    const scheduler = await import('@aws-sdk/client-scheduler');
+    const { ConflictException, CreateScheduleCommand } = scheduler;
     try {
-      await this.schedulerClient().send(
+      await this.schedulerClient(scheduler).send(
         new CreateScheduleCommand({
           Name: wakeName(atMs),
           GroupName: this.target.group,
@@ -98,7 +104,7 @@ export class SchedulerWakes implements SweepWakes {
     }
   }
 
-  private schedulerClient(): SchedulerClient {
+  private schedulerClient({ SchedulerClient }: SchedulerModule): SchedulerClient {
     if (this.client) return this.client;
     const { transport } = this.options;
     const maxAttempts = this.options.maxAttempts ?? 2;
