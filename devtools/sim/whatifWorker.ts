@@ -1,6 +1,7 @@
 import { deserialize } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../../lib/domain/errorMessage';
+import type { TraceParseResult } from '../../lib/trace/parseTrace';
 import { type SimOptions, type SimPolicy, type SimResult, simulate } from './keepAliveSim';
 import type { SimJob } from './simJobs';
 
@@ -28,9 +29,29 @@ export interface WhatifAnswer {
   readonly error?: string;
 }
 
+/** Half a trace's text to parse while the calling thread parses the other half. */
+export interface WhatifParse {
+  readonly kind: 'parse';
+  readonly text: string;
+}
+
+export interface WhatifParsed {
+  readonly parsed?: TraceParseResult;
+}
+
 let setup: { readonly jobs: readonly SimJob[]; readonly sim: Partial<SimOptions> } | undefined;
 const port = parentPort;
-port?.on('message', (message: WhatifSetup | WhatifTask) => {
+port?.on('message', (message: WhatifSetup | WhatifTask | WhatifParse) => {
+  if (message.kind === 'parse') {
+    // Loaded only by the worker asked to parse: the others need no schema.
+    import('../../lib/trace/parseTrace')
+      .then(({ parseTrace }) => parseTrace(message.text))
+      .then(
+        (parsed) => port.postMessage({ parsed } satisfies WhatifParsed),
+        () => port.postMessage({} satisfies WhatifParsed),
+      );
+    return;
+  }
   if (message.kind === 'setup') {
     setup = { jobs: deserialize(message.jobs) as SimJob[], sim: message.sim };
     return;

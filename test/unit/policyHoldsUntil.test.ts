@@ -116,7 +116,7 @@ const headOf = (s: Scenario): JobRecord => {
 };
 
 /** The scenario at `atMs`: only the clock has moved; the spend grew at its rates. */
-const decisionAt = (s: Scenario, head: JobRecord, atMs: number) => {
+const decisionAt = (s: Scenario, head: JobRecord, atMs: number, explain = true) => {
   const price = (DEFAULT_PRICES[s.instanceType] ?? 0) * s.instanceCount;
   const poolRate = price / 3600;
   const teamRate = poolRate + s.othersUsdPerHour / 3600;
@@ -135,6 +135,7 @@ const decisionAt = (s: Scenario, head: JobRecord, atMs: number) => {
       teamIdleUsdPerSecond: teamRate,
     },
     gaps: (scope: GapScope) => (scope.kind === 'matchKey' && samples.length > 0 ? samples : undefined),
+    ...(explain ? {} : { explain: false }),
   });
 };
 
@@ -181,5 +182,22 @@ describe('until when a decision holds', () => {
     const stop = decisionAt(s, headOf(s), s.nowMs);
     expect(stop.decision.action).toBe('stop');
     expect(stop.holdsUntilMs).toBe(s.nowMs);
+  });
+});
+
+describe('a decision without its words (explain: false, for a replay that reads none)', () => {
+  it('is the same decision, holding as long, with an empty reason', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const head = headOf(s);
+        const told = decisionAt(s, head, s.nowMs);
+        const untold = decisionAt(s, head, s.nowMs, false);
+        expect(told.decision.reason).not.toBe('');
+        expect(untold.decision.reason).toBe('');
+        expect({ ...untold.decision, reason: told.decision.reason }).toEqual(told.decision);
+        expect(untold.holdsUntilMs).toBe(told.holdsUntilMs);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -136,6 +136,22 @@ describe('the keep-alive simulation', () => {
     );
   });
 
+  it('decides alike whether or not it writes the reasons (only onDecision reads them)', () => {
+    for (const strategy of ['adaptive', 'break-even', 'hybrid-histogram'] as const) {
+      const policy = learned(strategy, 60);
+      const reasons: string[] = [];
+      const told = simulate(trace, policy, {
+        waitingValuePerHourUsd: 60,
+        onDecision: (d) => {
+          reasons.push(d.reason);
+        },
+      });
+      expect(reasons.length).toBeGreaterThan(0);
+      expect(reasons.every((reason) => reason.length > 0)).toBe(true);
+      expect(simulate(trace, policy, { waitingValuePerHourUsd: 60 })).toEqual(told);
+    }
+  });
+
   it('counts every job once, warm or cold', () => {
     for (const policy of [
       { kind: 'none' } as const,

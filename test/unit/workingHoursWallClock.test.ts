@@ -6,10 +6,10 @@ import { describeLocalTime, endOfWorkingDay, workingHoursAt } from '../../lib/do
 import { zoneOffsetMinutes } from '../../lib/domain/zoneClock';
 
 /**
- * The working-hours checks read the wall clock by arithmetic from an offset cached per quarter
- * hour, not through luxon each call: on any instant, in zones with DST, half-hour DST (Lord
+ * The working-hours checks read the wall clock by arithmetic from an offset cached per hour, not
+ * through luxon each call: on any instant, in zones with DST, half-hour DST (Lord
  * Howe), quarter-hour offsets (Kathmandu, Chatham) and historic offsets in seconds (Amsterdam
- * before 1937, where the quarter-hour assumption fails and luxon answers), they read what luxon
+ * before 1937, where the cached offset does not hold and luxon answers), they read what luxon
  * reads.
  */
 const ZONES = [

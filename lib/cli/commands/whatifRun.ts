@@ -54,7 +54,7 @@ export const runWhatifCommand = async (options: WhatifOptions): Promise<void> =>
   const threads = linesOf(text) >= THREADS_FROM_JOBS ? whatifThreadCount(policies, whatif) : 1;
   const workers = threads > 1 ? new WhatifWorkers(threads) : undefined;
   try {
-    const trace = parseTraceOrThrow(text, basename(options.trace));
+    const trace = (await workers?.parseInTwo(text)) ?? parseTraceOrThrow(text, basename(options.trace));
     if (trace.length === 0) throw new CliError(`${options.trace}: the trace has no jobs`, EXIT.invalidInput);
     const jobs = whatifJobs(trace, whatif);
     const report =

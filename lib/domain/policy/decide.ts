@@ -105,6 +105,8 @@ export interface DecisionInput {
   readonly limits: KeepAliveLimits;
   /** One configuration value that turns every action into a dry run. */
   readonly killSwitch: boolean;
+  /** false: the reason is left empty, the decision the same otherwise (evaluatePool's explain). */
+  readonly explain?: boolean;
 }
 
 /**
@@ -370,17 +372,25 @@ export const decideWithHold = (
 const decideSeeing = (input: DecisionInput, seen: (s: Situation) => void): Decision => {
   const { pool, rule } = input;
   const dryRun = input.killSwitch || input.policy.dryRun || rule.settings.dryRun;
+  // The reason is written when the decision is made, unless the caller reads none.
   const decision = (
     action: DecisionAction,
     cause: DecisionCause,
-    reason: string,
+    reason: () => string,
     extra: { keepAliveSeconds?: number; endsAtMs?: number } = {},
-  ): Decision => ({ action, cause, ...extra, reason, rule: rule.name, dryRun });
+  ): Decision => ({
+    action,
+    cause,
+    ...extra,
+    reason: input.explain === false ? '' : reason(),
+    rule: rule.name,
+    dryRun,
+  });
 
   // 1. Opt-out.
   const tags = readTagOverrides(pool.tags, input.policy.tagKeys, rule.settings.honourTags);
   if (tags.optOut) {
-    return decision('leave', 'opted-out', `tag ${input.policy.tagKeys.optOut} opts the pool out`);
+    return decision('leave', 'opted-out', () => `tag ${input.policy.tagKeys.optOut} opts the pool out`);
   }
 
   // 2. Only an Available pool is ever touched; unknown counts as in use.
@@ -388,35 +398,41 @@ const decideSeeing = (input: DecisionInput, seen: (s: Situation) => void): Decis
     return decision(
       'leave',
       'not-available',
-      `pool is ${pool.status ?? 'in an unknown state'}, not Available`,
+      () => `pool is ${pool.status ?? 'in an unknown state'}, not Available`,
     );
   }
 
   // 3. Never act on a guess.
   if (pool.availableSinceMs === undefined || pool.expiresAtMs === undefined) {
-    return decision('leave', 'facts-missing', 'pool is Available but its idle start or expiry is unknown');
+    return decision(
+      'leave',
+      'facts-missing',
+      () => 'pool is Available but its idle start or expiry is unknown',
+    );
   }
 
   const s = situationOf(input, pool.availableSinceMs, pool.expiresAtMs);
   seen(s);
   const ignored = s.tags.ignored.length > 0 ? `; ignored tags: ${s.tags.ignored.join(', ')}` : '';
-  let blocked: string | undefined;
-  const stop = (cause: DecisionCause, reason: string): Decision | undefined => {
-    if (!s.protection) return decision('stop', cause, reason + ignored);
-    blocked ??= `${reason}, but ${s.protection.by} protects the pool until ${at(s, s.protection.untilMs)}`;
+  let blocked: (() => string) | undefined;
+  const stop = (cause: DecisionCause, reason: () => string): Decision | undefined => {
+    const protection = s.protection;
+    if (!protection) return decision('stop', cause, () => reason() + ignored);
+    blocked ??= () =>
+      `${reason()}, but ${protection.by} protects the pool until ${at(s, protection.untilMs)}`;
     return undefined;
   };
 
   // 4. Hard caps.
   const cap = hardCapReached(s);
   if (cap) {
-    const stopped = stop(cap.cause, cap.reason);
+    const stopped = stop(cap.cause, () => cap.reason);
     if (stopped) return stopped;
   }
 
   // 5. Idle limit.
   if (s.idleLimitSeconds !== null && s.idleSeconds >= s.idleLimitSeconds) {
-    const stopped = stop('idle-limit', describeIdle(s));
+    const stopped = stop('idle-limit', () => describeIdle(s));
     if (stopped) return stopped;
   }
 
@@ -428,7 +444,8 @@ const decideSeeing = (input: DecisionInput, seen: (s: Situation) => void): Decis
     return decision(
       'extend',
       'extension',
-      `${e.because}; keep-alive ${formatDuration(e.keepAliveSeconds)} until ${at(s, e.expiresAtMs)}, bounded by the ${e.boundBy}${ignored}`,
+      () =>
+        `${e.because}; keep-alive ${formatDuration(e.keepAliveSeconds)} until ${at(s, e.expiresAtMs)}, bounded by the ${e.boundBy}${ignored}`,
       { keepAliveSeconds: e.keepAliveSeconds, endsAtMs: e.expiresAtMs },
     );
   }
@@ -436,7 +453,7 @@ const decideSeeing = (input: DecisionInput, seen: (s: Situation) => void): Decis
   // 7. The strategy's own stop (activity already weighed inside it as evidence).
   const advice = input.advice;
   if (advice && advice.keepUntilMs < s.expiresAtMs && s.nowMs >= advice.keepUntilMs) {
-    const stopped = stop('strategy', advice.basis);
+    const stopped = stop('strategy', () => advice.basis);
     if (stopped) return stopped;
   }
 
@@ -445,7 +462,8 @@ const decideSeeing = (input: DecisionInput, seen: (s: Situation) => void): Decis
     return decision(
       'leave',
       'past-expiry',
-      `predicted expiry ${at(s, s.expiresAtMs)} has passed; the reconciler will see how the pool ended${ignored}`,
+      () =>
+        `predicted expiry ${at(s, s.expiresAtMs)} has passed; the reconciler will see how the pool ended${ignored}`,
     );
   }
 
@@ -461,7 +479,7 @@ const decideSeeing = (input: DecisionInput, seen: (s: Situation) => void): Decis
     return decision(
       'warn',
       'ending-soon',
-      `pool ends ${at(s, first.atMs)}: ${first.what}${whyNot}${ignored}`,
+      () => `pool ends ${at(s, first.atMs)}: ${first.what}${whyNot}${ignored}`,
       {
         endsAtMs: first.atMs,
       },
@@ -469,15 +487,21 @@ const decideSeeing = (input: DecisionInput, seen: (s: Situation) => void): Decis
   }
 
   // 10. Leave.
-  if (blocked) return decision('leave', 'protected', blocked + ignored);
+  const protectedBy = blocked;
+  if (protectedBy) return decision('leave', 'protected', () => protectedBy() + ignored);
   if ('extension' in plan) {
     return decision(
       'leave',
       'extension-planned',
-      `${plan.extension.because}; will extend within ${formatDuration(s.settings.extend.withinSeconds)} of the expiry ${at(s, s.expiresAtMs)}${ignored}`,
+      () =>
+        `${plan.extension.because}; will extend within ${formatDuration(s.settings.extend.withinSeconds)} of the expiry ${at(s, s.expiresAtMs)}${ignored}`,
     );
   }
-  return decision('leave', 'within-limits', `${describeIdle(s)}; expires ${at(s, s.expiresAtMs)}${ignored}`);
+  return decision(
+    'leave',
+    'within-limits',
+    () => `${describeIdle(s)}; expires ${at(s, s.expiresAtMs)}${ignored}`,
+  );
 };
 
 /** The strategies whose advice reads the learned gaps (the others: the prices or fixed times). */

@@ -46,6 +46,11 @@ export interface PoolSituation {
    */
   readonly memo?: GapLearnerMemo;
   readonly learning?: GapLearningOptions;
+  /**
+   * false: the decision's reason and its advice's basis are left empty, the decision the same
+   * otherwise. For a caller that reads neither (a replay's whatif table).
+   */
+  readonly explain?: boolean;
 }
 
 export interface Evaluation {
@@ -61,7 +66,11 @@ export interface Evaluation {
 }
 
 /** The shorter of two keeps (both must favour keeping); it holds while both do. */
-const bothFavour = (a: KeepAdvice | undefined, b: KeepAdvice | undefined): KeepAdvice | undefined => {
+const bothFavour = (
+  a: KeepAdvice | undefined,
+  b: KeepAdvice | undefined,
+  explain: boolean,
+): KeepAdvice | undefined => {
   if (!a || !b) return a;
   const shorter = b.keepUntilMs < a.keepUntilMs ? b : a;
   const holds =
@@ -73,8 +82,9 @@ const bothFavour = (a: KeepAdvice | undefined, b: KeepAdvice | undefined): KeepA
   const { holdsUntilMs: _, ...rest } = shorter;
   return {
     ...rest,
-    basis:
-      shorter === b
+    basis: !explain
+      ? ''
+      : shorter === b
         ? `${b.basis} (the shorter keep; on gaps from the end: ${a.basis})`
         : `${a.basis} (the shorter keep; on gaps from the submission: ${b.basis})`,
     ...(holds !== undefined ? { holdsUntilMs: holds } : {}),
@@ -100,6 +110,7 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
   });
   const learned = both.learned ?? builtInPrior(situation.learning);
   const settings = rule.settings.keepAlive;
+  const explain = situation.explain !== false;
   const evidence = activityEvidence(
     rule.settings.extend.when,
     facts,
@@ -116,6 +127,7 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
       evidence,
       maxIdleSeconds,
       ...(situation.sameKey ? { sameKey: situation.sameKey } : {}),
+      ...(explain ? {} : { explain: false }),
     });
     const advice = ctx ? createStrategy(settings).advise(ctx) : undefined;
     // An adaptive rule's own advice is the check, unless it fell back (price unknown): a fallback
@@ -134,8 +146,8 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
   const onSubmissionGaps =
     both.undecided && (keeps(onEnd.advice) || keeps(onEnd.keepCheck)) ? both.undecided() : undefined;
   const onSubmission = onSubmissionGaps ? adviseOn(onSubmissionGaps) : undefined;
-  const advice = bothFavour(onEnd.advice, onSubmission?.advice);
-  const keepCheck = bothFavour(onEnd.keepCheck, onSubmission?.keepCheck);
+  const advice = bothFavour(onEnd.advice, onSubmission?.advice, explain);
+  const keepCheck = bothFavour(onEnd.keepCheck, onSubmission?.keepCheck, explain);
   const decisionInput: DecisionInput = {
     pool: facts,
     nowMs: situation.nowMs,
@@ -151,6 +163,7 @@ export const evaluatePool = (setup: PolicySetup, situation: PoolSituation): Eval
     ...(keepCheck ? { keepCheck } : {}),
     limits: setup.limits,
     killSwitch: setup.killSwitch,
+    ...(explain ? {} : { explain: false }),
   };
   const { decision, holdsUntilMs } = decideWithHold(
     decisionInput,

@@ -75,8 +75,12 @@ const stillIdle = (surviving: number, alive: number, rank: number): number => {
 // the same number, which the optimiser then keeps unboxed; started at a parameter or a field
 // itself they stay boxed, and every observed gap allocated a heap number (a replay takes millions
 // of these decisions).
+// A ratio of 1 (no activity evidence: most decisions) leaves S as it is, exactly as `** 1` does,
+// without a power per observed gap.
+const toRatio = (s: number, ratio: number): number => (ratio === 1 ? s : s ** ratio);
+
 const survival = (gaps: GapDistribution, seconds: number, ratio: number): number =>
-  survivalAt(gaps, seconds) ** ratio;
+  toRatio(survivalAt(gaps, seconds), ratio);
 
 /** Expected USD of keeping an idle pool from idle `a` to idle `h`, conditional on no reuse by `a`. */
 export const expectedKeepUsd = (
@@ -100,7 +104,7 @@ export const expectedKeepUsd = (
     if (at <= a) continue;
     if (at > h) break;
     integral += surviving * (at - from);
-    surviving = stillIdle((gaps.survival[i] as number) ** hazardRatio, alive, rank);
+    surviving = stillIdle(toRatio(gaps.survival[i] as number, hazardRatio), alive, rank);
     from = at;
   }
   integral += surviving * (h - from);
@@ -161,7 +165,7 @@ export const chooseKeep = (
     }
     if (pastCap) break;
     integral += surviving * (at - from);
-    surviving = stillIdle((gaps.survival[i] as number) ** ratio, alive, rank);
+    surviving = stillIdle(toRatio(gaps.survival[i] as number, ratio), alive, rank);
     from = at;
     if (at >= next) {
       const keepUsd = (costs.idleUsdPerSecond * integral + stopUsd * surviving) / alive;
@@ -242,7 +246,7 @@ export const keepChoiceHoldsUntilIdleSeconds = (
       if (at <= a) continue;
       if (at >= until) break;
       integral += surviving * (at - from);
-      surviving = stillIdle((gaps.survival[i] as number) ** ratio, alive, rank);
+      surviving = stillIdle(toRatio(gaps.survival[i] as number, ratio), alive, rank);
       from = at;
       if (c * integral + costs.coldStartUsd * (surviving - alive) <= atH) return Math.min(curveEndsAt, at);
     }
@@ -261,7 +265,7 @@ export const keepChoiceHoldsUntilIdleSeconds = (
     if (at <= a) continue;
     if (at > options.maxIdleSeconds) break;
     integral += surviving * (at - from);
-    surviving = stillIdle((gaps.survival[i] as number) ** ratio, alive, rank);
+    surviving = stillIdle(toRatio(gaps.survival[i] as number, ratio), alive, rank);
     from = at;
     ahead.push(at);
     g.push(c * integral + costs.coldStartUsd * (surviving - alive));

@@ -418,7 +418,17 @@ export const instanceFamily = (instanceType: string): string => {
   return family;
 };
 
-export const gapScopes = (pool: {
+/** A pool's scopes as gapScopes last gave them for its match key: a replay asks at every decision. */
+interface KnownScopes {
+  readonly owner: string | undefined;
+  readonly team: string | undefined;
+  readonly instanceType: string | undefined;
+  readonly scopes: readonly GapScope[];
+}
+const scopesByKey = new Map<string, KnownScopes>();
+const MAX_KNOWN_KEYS = 10_000;
+
+const newScopes = (pool: {
   readonly matchKey?: string;
   readonly owner?: string;
   readonly team?: string;
@@ -430,6 +440,29 @@ export const gapScopes = (pool: {
   ...(pool.instanceType ? [{ kind: 'family' as const, key: instanceFamily(pool.instanceType) }] : []),
   ALL_POOLS_SCOPE,
 ];
+
+/** The pool's scopes, most specific first (the same array for the same fields: never change it). */
+export const gapScopes = (pool: {
+  readonly matchKey?: string;
+  readonly owner?: string;
+  readonly team?: string;
+  readonly instanceType?: string;
+}): readonly GapScope[] => {
+  const key = pool.matchKey;
+  if (!key) return newScopes(pool);
+  const known = scopesByKey.get(key);
+  if (
+    known !== undefined &&
+    known.owner === pool.owner &&
+    known.team === pool.team &&
+    known.instanceType === pool.instanceType
+  )
+    return known.scopes;
+  const scopes = newScopes(pool);
+  if (scopesByKey.size >= MAX_KNOWN_KEYS) scopesByKey.clear();
+  scopesByKey.set(key, { owner: pool.owner, team: pool.team, instanceType: pool.instanceType, scopes });
+  return scopes;
+};
 
 /** A stable string for storing or caching a scope's samples. */
 export const gapScopeId = (scope: GapScope): string => `${scope.kind}:${scope.key}`;

@@ -487,33 +487,54 @@ const orderedPrior = (distribution: GapDistribution, weight: number, onHazard: b
   const { eventSeconds, survival } = distribution;
   // At most one pseudo-sample per observed gap and the censored one: made at that size, then cut.
   const gapSeconds = new Array<number>(eventSeconds.length + 1);
-  const reused = new Array<boolean>(eventSeconds.length + 1);
   const weights = new Array<number>(eventSeconds.length + 1);
   let size = 0;
   // orderedGapsOf's rule: a pseudo-sample counts with a finite gap and a positive weight.
-  const put = (gap: number, isReuse: boolean, w: number) => {
-    if (!Number.isFinite(gap) || !(w > 0)) return;
+  const put = (gap: number, w: number): boolean => {
+    if (!Number.isFinite(gap) || !(w > 0)) return false;
     gapSeconds[size] = Math.max(0, gap);
-    reused[size] = isReuse;
     weights[size++] = w;
+    return true;
   };
   let previous = 1;
   for (let i = 0; i < eventSeconds.length; i++) {
     const s = survival[i] as number;
-    if (previous - s > 0) put(eventSeconds[i] as number, true, weight * (previous - s));
+    if (previous - s > 0) put(eventSeconds[i] as number, weight * (previous - s));
     previous = s;
   }
+  let censoredLast = false;
   if (previous > 0) {
     const last = eventSeconds[eventSeconds.length - 1] ?? 0;
     const lastCensored = lastCensoredGapOf(distribution);
-    put(lastCensored === undefined ? Math.max(last) : Math.max(last, lastCensored), false, weight * previous);
+    censoredLast = put(
+      lastCensored === undefined ? Math.max(last) : Math.max(last, lastCensored),
+      weight * previous,
+    );
   }
   gapSeconds.length = size;
-  reused.length = size;
   weights.length = size;
+  const reused = reusedColumn(size, censoredLast);
   return onHazard
     ? { gapSeconds, reused, weight: weights, atRiskAlways: weight }
     : { gapSeconds, reused, weight: weights };
+};
+
+/**
+ * A prior's `reused` column: every pseudo-sample a reuse but the censored one, if any, last. One
+ * array per length, shared (columns are never changed): a replay makes tens of thousands of
+ * priors, and the garbage collector copies each one it keeps.
+ */
+const reusedColumns = new Map<number, readonly boolean[]>();
+const MAX_REUSED_COLUMNS = 4096;
+
+const reusedColumn = (size: number, censoredLast: boolean): readonly boolean[] => {
+  const key = 2 * size + (censoredLast ? 1 : 0);
+  const known = reusedColumns.get(key);
+  if (known) return known;
+  const column = new Array<boolean>(size).fill(true);
+  if (censoredLast) column[size - 1] = false;
+  if (reusedColumns.size < MAX_REUSED_COLUMNS) reusedColumns.set(key, column);
+  return column;
 };
 
 /** What a level's reason says of it (words only when read: a replay learns far more than it tells). */

@@ -34,6 +34,11 @@ export interface KeepAliveContext {
   readonly nextDecisionInSeconds?: number;
   /** Where the pool stands among its key's Available pools (adaptive only); absent: alone. */
   readonly sameKey?: SameKeyRank;
+  /**
+   * false: the advice's basis is left empty, the same advice otherwise. For a caller that reads
+   * no basis (a replay's whatif table): writing them was about a sixth of a replay's time.
+   */
+  readonly explain?: boolean;
 }
 
 export interface KeepAdvice {
@@ -62,11 +67,20 @@ const idleSecondsOf = (ctx: KeepAliveContext): number =>
 
 const atSeconds = (ctx: KeepAliveContext, seconds: number): number => ctx.availableSinceMs + seconds * 1000;
 
-const fallback = (advice: KeepAdvice, asked: StrategyName, why: string): KeepAdvice => ({
+/** The advice's basis, or none when the caller reads none (KeepAliveContext.explain). */
+const basisOf = (ctx: KeepAliveContext, basis: () => string): string =>
+  ctx.explain === false ? '' : basis();
+
+const fallback = (
+  ctx: KeepAliveContext,
+  advice: KeepAdvice,
+  asked: StrategyName,
+  why: () => string,
+): KeepAdvice => ({
   ...advice,
   strategy: asked,
   fellBackTo: advice.strategy,
-  basis: `${why}; ${advice.basis}`,
+  basis: basisOf(ctx, () => `${why()}; ${advice.basis}`),
 });
 
 /** What users do today: a fixed keep-alive, by default the job's own (then it never interferes). */
@@ -75,17 +89,21 @@ const fixedAdvice = (ctx: KeepAliveContext, fixedSeconds: number | null): KeepAd
     return {
       strategy: 'fixed',
       keepUntilMs: atSeconds(ctx, fixedSeconds),
-      basis: `fixed keep-alive ${formatDuration(fixedSeconds)}`,
+      basis: basisOf(ctx, () => `fixed keep-alive ${formatDuration(fixedSeconds)}`),
     };
   }
   if (ctx.expiresAtMs !== undefined) {
-    return { strategy: 'fixed', keepUntilMs: ctx.expiresAtMs, basis: "fixed at the job's own keep-alive" };
+    return {
+      strategy: 'fixed',
+      keepUntilMs: ctx.expiresAtMs,
+      basis: basisOf(ctx, () => "fixed at the job's own keep-alive"),
+    };
   }
   const own = ctx.jobKeepAliveSeconds ?? 0;
   return {
     strategy: 'fixed',
     keepUntilMs: atSeconds(ctx, own),
-    basis: `fixed at the job's own keep-alive ${formatDuration(own)}`,
+    basis: basisOf(ctx, () => `fixed at the job's own keep-alive ${formatDuration(own)}`),
   };
 };
 
@@ -95,7 +113,11 @@ const breakEvenAdvice = (ctx: KeepAliveContext, costs: PoolCosts): KeepAdvice =>
   return {
     strategy: 'break-even',
     keepUntilMs: atSeconds(ctx, seconds),
-    basis: `break-even: idling costs ${formatUsd(costs.idleUsdPerSecond * 3600)}/h, one cold start ${formatUsd(costs.coldStartUsd)}, equal after ${formatDuration(seconds)}`,
+    basis: basisOf(
+      ctx,
+      () =>
+        `break-even: idling costs ${formatUsd(costs.idleUsdPerSecond * 3600)}/h, one cold start ${formatUsd(costs.coldStartUsd)}, equal after ${formatDuration(seconds)}`,
+    ),
   };
 };
 
@@ -167,29 +189,37 @@ const percentileBin = (histogram: Histogram, fraction: number): number => {
  */
 const hybridHistogramAdvice = (ctx: KeepAliveContext, settings: KeepAliveSettings): KeepAdvice => {
   const options = settings.hybrid;
-  const orFixed = (why: string) => fallback(fixedAdvice(ctx, settings.fixedSeconds), 'hybrid-histogram', why);
-  if (!ctx.gaps) return orFixed('hybrid histogram: no gaps learned');
+  const orFixed = (why: () => string) =>
+    fallback(ctx, fixedAdvice(ctx, settings.fixedSeconds), 'hybrid-histogram', why);
+  if (!ctx.gaps) return orFixed(() => 'hybrid histogram: no gaps learned');
   const histogram = histogramOf(ctx.gaps, options);
   const total = histogram.inRange + histogram.outOfRange;
   if (total < settings.minSamples) {
-    return orFixed(`hybrid histogram: ${countOf(total)} gaps < ${settings.minSamples} needed`);
+    return orFixed(() => `hybrid histogram: ${countOf(total)} gaps < ${settings.minSamples} needed`);
   }
   const outShare = histogram.outOfRange / total;
   if (outShare >= options.outOfRangeThreshold) {
     return orFixed(
-      `hybrid histogram: ${Math.round(outShare * 100)}% of gaps beyond ${formatDuration(options.rangeSeconds)}`,
+      () =>
+        `hybrid histogram: ${Math.round(outShare * 100)}% of gaps beyond ${formatDuration(options.rangeSeconds)}`,
     );
   }
   const cv = binCountCv(histogram);
   if (cv < options.cvThreshold) {
-    return orFixed(`hybrid histogram: bin-count CV ${cv.toFixed(2)} < ${options.cvThreshold}, no pattern`);
+    return orFixed(
+      () => `hybrid histogram: bin-count CV ${cv.toFixed(2)} < ${options.cvThreshold}, no pattern`,
+    );
   }
   const tailBin = percentileBin(histogram, options.tailPercentile);
   const seconds = (tailBin + 1) * options.binSeconds * (1 + options.margin);
   return {
     strategy: 'hybrid-histogram',
     keepUntilMs: atSeconds(ctx, seconds),
-    basis: `hybrid histogram: ${Math.round(options.tailPercentile * 100)}th percentile of ${countOf(histogram.inRange)} gaps is ${formatDuration((tailBin + 1) * options.binSeconds)}, plus ${Math.round(options.margin * 100)}% = ${formatDuration(seconds)}`,
+    basis: basisOf(
+      ctx,
+      () =>
+        `hybrid histogram: ${Math.round(options.tailPercentile * 100)}th percentile of ${countOf(histogram.inRange)} gaps is ${formatDuration((tailBin + 1) * options.binSeconds)}, plus ${Math.round(options.margin * 100)}% = ${formatDuration(seconds)}`,
+    ),
   };
 };
 
@@ -212,34 +242,44 @@ const adaptiveAdvice = (ctx: KeepAliveContext, costs: PoolCosts): KeepAdvice => 
   };
   const choice = chooseKeep(gaps, idle, costs, keepOptions);
   const holdsUntilMs = atSeconds(ctx, keepChoiceHoldsUntilIdleSeconds(gaps, choice, costs, keepOptions));
-  const learned =
-    prior?.basis ??
-    ctx.gapsBasis ??
-    `${gaps.samples} gap${gaps.samples === 1 ? '' : 's'} (${gaps.censored} unreused)`;
-  const given =
-    evidence.because.length > 0
-      ? `; evidence ${evidence.because.join('; ')} (hazard × ${evidence.hazardRatio.toFixed(2)})`
-      : '';
-  const competing =
-    ctx.sameKey && ctx.sameKey.of > 1
-      ? `; rank ${rank} of ${ctx.sameKey.of} Available pools of this key${rank > 1 ? `: reused only once ${rank} same-key jobs come` : ''}`
-      : '';
-  const prices = `idle ${formatUsd(costs.idleUsdPerSecond * 3600)}/h, cold start ${formatUsd(costs.coldStartUsd)}`;
+  // The words, when asked for: the numbers they name are computed for them alone.
+  const words = () => {
+    const learned =
+      prior?.basis ??
+      ctx.gapsBasis ??
+      `${gaps.samples} gap${gaps.samples === 1 ? '' : 's'} (${gaps.censored} unreused)`;
+    const given =
+      evidence.because.length > 0
+        ? `; evidence ${evidence.because.join('; ')} (hazard × ${evidence.hazardRatio.toFixed(2)})`
+        : '';
+    const competing =
+      ctx.sameKey && ctx.sameKey.of > 1
+        ? `; rank ${rank} of ${ctx.sameKey.of} Available pools of this key${rank > 1 ? `: reused only once ${rank} same-key jobs come` : ''}`
+        : '';
+    const prices = `idle ${formatUsd(costs.idleUsdPerSecond * 3600)}/h, cold start ${formatUsd(costs.coldStartUsd)}`;
+    return { learned, given, competing, prices };
+  };
   if (choice.keepUntilIdleSeconds <= idle) {
-    const window = Math.min(breakEvenSeconds(costs), 24 * 3600);
-    const p = reuseWithin(gaps, idle, window, evidence.hazardRatio, rank);
     return {
       strategy: 'adaptive',
       keepUntilMs: ctx.nowMs,
       holdsUntilMs,
-      basis: `adaptive: P(reuse within ${formatDuration(window)} | idle ${formatDuration(idle)}) = ${Math.max(0, p).toFixed(2)} from ${learned}${given}${competing}; no horizon is worth the idle price (${prices})`,
+      basis: basisOf(ctx, () => {
+        const { learned, given, competing, prices } = words();
+        const window = Math.min(breakEvenSeconds(costs), 24 * 3600);
+        const p = reuseWithin(gaps, idle, window, evidence.hazardRatio, rank);
+        return `adaptive: P(reuse within ${formatDuration(window)} | idle ${formatDuration(idle)}) = ${Math.max(0, p).toFixed(2)} from ${learned}${given}${competing}; no horizon is worth the idle price (${prices})`;
+      }),
     };
   }
   return {
     strategy: 'adaptive',
     keepUntilMs: atSeconds(ctx, choice.keepUntilIdleSeconds),
     holdsUntilMs,
-    basis: `adaptive: P(reuse within ${formatDuration(choice.keepUntilIdleSeconds - idle)} | idle ${formatDuration(idle)}) = ${choice.reuseProbability.toFixed(2)} from ${learned}${given}${competing}; expected ${formatUsd(choice.keepUsd)} keeping (${formatUsd(choice.expectedIdleUsd)} idle) against ${formatUsd(choice.stopUsd)} stopping (${prices})`,
+    basis: basisOf(ctx, () => {
+      const { learned, given, competing, prices } = words();
+      return `adaptive: P(reuse within ${formatDuration(choice.keepUntilIdleSeconds - idle)} | idle ${formatDuration(idle)}) = ${choice.reuseProbability.toFixed(2)} from ${learned}${given}${competing}; expected ${formatUsd(choice.keepUsd)} keeping (${formatUsd(choice.expectedIdleUsd)} idle) against ${formatUsd(choice.stopUsd)} stopping (${prices})`;
+    }),
   };
 };
 
@@ -259,7 +299,7 @@ const needsCosts = (
   advise: (ctx) =>
     ctx.costs
       ? advise(ctx, ctx.costs)
-      : fallback(fixedAdvice(ctx, settings.fixedSeconds), name, `${name}: price unknown`),
+      : fallback(ctx, fixedAdvice(ctx, settings.fixedSeconds), name, () => `${name}: price unknown`),
 });
 
 /** The strategies by name; each takes the rule's keep-alive settings. */
@@ -300,6 +340,8 @@ export const keepAliveContext = (
     readonly evidence?: ActivityEvidence;
     readonly maxIdleSeconds?: number;
     readonly sameKey?: SameKeyRank;
+    /** false: no basis is read or written (KeepAliveContext.explain). */
+    readonly explain?: boolean;
   } = {},
 ): KeepAliveContext | undefined => {
   if (pool.availableSinceMs === undefined) return undefined;
@@ -318,11 +360,13 @@ export const keepAliveContext = (
     ...(pool.expiresAtMs !== undefined ? { expiresAtMs: pool.expiresAtMs } : {}),
     ...(pool.ownKeepAliveSeconds !== undefined ? { jobKeepAliveSeconds: pool.ownKeepAliveSeconds } : {}),
     ...(learned ? { gaps: learned.distribution } : {}),
-    ...(learned?.basis !== undefined ? { gapsBasis: learned.basis } : {}),
+    // A learned basis is written when first read: not read when no advice's basis will be.
+    ...(extra.explain !== false && learned?.basis !== undefined ? { gapsBasis: learned.basis } : {}),
     ...(costs ? { costs } : {}),
     ...(extra.evidence ? { evidence: extra.evidence } : {}),
     ...(extra.maxIdleSeconds !== undefined ? { maxIdleSeconds: extra.maxIdleSeconds } : {}),
     ...(extra.sameKey ? { sameKey: extra.sameKey } : {}),
+    ...(extra.explain === false ? { explain: false } : {}),
   };
 };
 
