@@ -37,17 +37,6 @@ export interface RequestCounter {
   restore(): void;
 }
 
-/** The stack where it is called, whatever the limit a quiet local run set (withoutStackTraces.ts). */
-const stackHere = (): string => {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 50;
-  try {
-    return new Error().stack ?? '';
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-};
-
 /** Counts the requests to `serviceId` (the SDK's, e.g. 'SageMaker') under `keyOf(operation, stack, input)`. */
 export const countRequests = (
   serviceId: string,
@@ -69,7 +58,7 @@ export const countRequests = (
     if (counter.counting && this.config?.serviceId === serviceId) {
       const command = args[0] as { constructor: { name: string }; input?: Record<string, unknown> };
       const operation = command.constructor.name.replace(/Command$/, '');
-      const key = keyOf(operation, stackHere(), command.input ?? {});
+      const key = keyOf(operation, new Error().stack ?? '', command.input ?? {});
       counter.counts.set(key, (counter.counts.get(key) ?? 0) + 1);
     }
     return original.apply(this, args);
