@@ -40,7 +40,6 @@ import { describeAction, describeNotification, Timeline } from './runtime/timeli
 import { locationOf, submissionOf, traceJobRef } from './runtime/traceSubmission';
 import { VirtualClock } from './runtime/virtualClock';
 import { type Step, VirtualPause } from './runtime/virtualPause';
-import { withoutStackTraces } from './runtime/withoutStackTraces';
 import type { EventStyle } from './sagemaker/eventStyle';
 import type { TrainingJobStateChangeEvent } from './sagemaker/jobStateEvent';
 import type { PoolChoiceRule } from './sagemaker/poolChoice';
@@ -155,10 +154,7 @@ interface Delivery {
  * against dynalite, the SageMaker emulator, an SNS endpoint and a Slack sink on loopback,
  * driven by a trace in virtual time.
  */
-export const runLocal = (options: LocalRunOptions): Promise<LocalRunResult> =>
-  options.verbose ? replay(options) : withoutStackTraces(() => replay(options));
-
-const replay = async (options: LocalRunOptions): Promise<LocalRunResult> => {
+export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult> => {
   const started = performance.now();
   const trace = [...options.trace].sort((a, b) => a.submitAtMs - b.submitAtMs);
   const firstSubmit = trace[0]?.submitAtMs ?? Date.parse('2026-01-05T00:00:00Z');

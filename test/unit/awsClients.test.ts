@@ -2,18 +2,10 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient, GetCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import { inProcessTransport, serdeConfiguration } from '../../devtools/local/runtime/inProcessHandler';
+import { inProcessTransport } from '../../devtools/local/runtime/inProcessHandler';
 import { configurationCopy, documentClient, sageMakerClient } from '../../lib/adapters/awsClients';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
 import { snsClient } from '../../lib/adapters/sns/snsClient';
-
-/** What the test reads of an SDK client's protocol. */
-interface Protocol {
-  serializeRequest(schema: unknown, input: unknown, context: object): Promise<unknown>;
-  deserializeResponse(schema: unknown, context: object, response: unknown): Promise<unknown>;
-  setSerdeContext(config: object): void;
-  readonly serdeContext: unknown;
-}
 
 const names = (client: { middlewareStack: { identify(): string[] } }) =>
   client.middlewareStack.identify().join(' ');
@@ -221,80 +213,6 @@ describe('AWS clients', () => {
       expect(Object.getOwnPropertyDescriptor(client.config, 'credentials')?.get).toBeTypeOf('function');
     } finally {
       resolve.mockRestore();
-    }
-  });
-
-  it("hand an in-process client's (de)serialization only the configuration its protocol reads", async () => {
-    // A success, then an error answer: both paths of each protocol.
-    let fail = false;
-    const transport = inProcessTransport(() =>
-      fail
-        ? {
-            status: 400,
-            headers: {
-              'content-type': 'application/x-amz-json-1.1',
-              'x-amzn-errortype': 'ValidationException',
-            },
-            body: JSON.stringify({ __type: 'ValidationException', message: 'no' }),
-          }
-        : { status: 200, headers: {}, body: '{}' },
-    );
-    const options = {
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      transport,
-    };
-    const documents = documentClient(options);
-    const sageMaker = sageMakerClient(options);
-    const clients: ReadonlyArray<{ readonly config: object; send(): Promise<unknown> }> = [
-      {
-        config: documents.config,
-        send: () => documents.send(new GetCommand({ TableName: 'table', Key: { pk: 'a' } })),
-      },
-      {
-        config: sageMaker.config,
-        send: () => sageMaker.send(new DescribeTrainingJobCommand({ TrainingJobName: 'a' })),
-      },
-    ];
-    for (const client of clients) {
-      const config = client.config as Record<string, unknown> & { protocol: Protocol };
-      const { protocol } = config;
-      const read = new Set<string>();
-      const watched = (context: object) =>
-        new Proxy(context, {
-          get: (target, key, receiver) => {
-            read.add(String(key));
-            return Reflect.get(target, key, receiver);
-          },
-        });
-      const serializeRequest = protocol.serializeRequest.bind(protocol);
-      const deserializeResponse = protocol.deserializeResponse.bind(protocol);
-      const serialize = vi
-        .spyOn(protocol, 'serializeRequest')
-        .mockImplementation((schema, input, context) => serializeRequest(schema, input, watched(context)));
-      const deserialize = vi
-        .spyOn(protocol, 'deserializeResponse')
-        .mockImplementation((schema, context, response) =>
-          deserializeResponse(schema, watched(context), response),
-        );
-      try {
-        fail = false;
-        await client.send();
-        fail = true;
-        await expect(client.send()).rejects.toMatchObject({ name: 'ValidationException' });
-        // The middleware's own object, the call's context spread over what it was given.
-        const spread = serialize.mock.calls[0]?.[2] as object;
-        expect(Object.keys(spread)).not.toContain('region');
-        // Of the configuration, the protocols read only what they are given (the endpoint).
-        const given = Object.keys(serdeConfiguration(config));
-        const readOfConfig = [...read].filter((key) => key in config && !given.includes(key));
-        expect(readOfConfig).toEqual([]);
-        // They (de)serialize with the whole configuration.
-        expect(protocol.serdeContext).toBe(client.config);
-      } finally {
-        serialize.mockRestore();
-        deserialize.mockRestore();
-      }
     }
   });
 

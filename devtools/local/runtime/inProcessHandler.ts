@@ -118,40 +118,19 @@ const sdkRetry = createRequire(import.meta.url)('@smithy/core/retry') as typeof 
  */
 const retriesWithoutWaiting = (maxAttempts: number) => new sdkRetry.ConfiguredRetryStrategy(maxAttempts, 0);
 
-interface SerdeConfiguration {
-  readonly protocol: { setSerdeContext(config: object): void };
-  readonly endpoint?: unknown;
-}
-
-/**
- * What the (de)serialization middleware needs of the client's configuration: its protocol, and
- * the endpoint it falls back on when no endpoint was resolved. The middleware spreads it, and the
- * call's context after it, into a new object on every call; with the whole configuration (50
- * properties) that object is built one property at a time, about 40 us a call. The protocols read
- * nothing else of it (they (de)serialize with the configuration given to setSerdeContext):
- * inProcessHandler.test.ts watches what they read.
- */
-export const serdeConfiguration = (config: SerdeConfiguration): SerdeConfiguration => ({
-  protocol: config.protocol,
-  ...('endpoint' in config ? { endpoint: config.endpoint } : {}),
-});
-
 /**
  * Gives a client a copy of its configuration (configurationCopy says why a copy is cheaper to
- * spread), and its (de)serialization middleware the part of it they read (serdeConfiguration):
- * the same plugin the client installed itself, installed again over it by name, with the
- * protocol's own serde context the whole copy again. The client's own `config` becomes the copy,
- * so that the middleware each command class resolves with it (the endpoint's, which spreads it on
- * every call too) holds the copy. Clients without schema-based serialization keep their
- * configuration.
+ * spread): its (de)serialization middleware, which spreads it on every call, gets the same plugin
+ * the client installed itself, installed again over it by name; and the client's own `config`
+ * becomes the copy, so that the middleware each command class resolves with it (the endpoint's,
+ * which spreads it on every call too) holds the copy. Clients without schema-based
+ * serialization keep their configuration.
  */
 const onConfigurationCopy = (client: AdaptableClient): void => {
   const { protocol } = client.config as { protocol?: { setSerdeContext?: unknown } };
   if (typeof protocol?.setSerdeContext !== 'function') return;
-  const copy = configurationCopy(client.config) as unknown as SerdeConfiguration;
-  // applyToStack hands the protocol the configuration it is given: the whole copy it gets again.
-  client.middlewareStack.use(schemaSerde.getSchemaSerdePlugin(serdeConfiguration(copy)));
-  copy.protocol.setSerdeContext(copy);
+  const copy = configurationCopy(client.config);
+  client.middlewareStack.use(schemaSerde.getSchemaSerdePlugin(copy));
   client.config = copy;
 };
 
