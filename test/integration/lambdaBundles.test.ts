@@ -6,7 +6,13 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { deployedBuild } from '../../devtools/deployedBuild';
-import { FUNCTIONS, functionBundle, keptInputs, loadedAtImport } from '../support/functionBundles';
+import {
+  FUNCTIONS,
+  functionBundle,
+  keptInputs,
+  loadedAtImport,
+  offlineLambdaEnv,
+} from '../support/functionBundles';
 
 describe('the Lambda bundles', () => {
   it('are ASCII only: one character beyond it makes a whole file two-byte text, slower for node to decode and V8 to scan', async () => {
@@ -112,11 +118,7 @@ describe('what a cold start of each function loads', () => {
         ].join('\n'),
       );
       const env = {
-        PATH: process.env.PATH ?? '',
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...offlineLambdaEnv(),
       };
       const runProbe = () =>
         JSON.parse(
@@ -194,13 +196,7 @@ describe("the Lambda bundles' SSM client, without the errors no call of theirs c
       });
       const out = execFileSync(process.execPath, [join(dir, 'stdin.mjs')], {
         encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH ?? '',
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        },
+        env: offlineLambdaEnv(),
         timeout: 60_000,
       });
       expect(JSON.parse(out)).toEqual([

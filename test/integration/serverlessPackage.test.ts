@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDEX, KEY, TTL_ATTRIBUTE, tableDefinition } from '../../lib/adapters/dynamo/tableDesign';
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { ssmFetchData } from '../../lib/wiring/ssmParameters';
+import { offlineLambdaEnv } from '../support/functionBundles';
 import { zipEntries } from '../support/zipEntries';
 
 const run = promisify(execFile);
@@ -519,11 +520,7 @@ describe('the packaged functions', () => {
     const dir = await mkdtemp(join(tmpdir(), 'poolwarden-zip-'));
     try {
       const env = {
-        PATH: process.env.PATH ?? '',
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...offlineLambdaEnv(),
         POOLWARDEN_TABLE: 'poolwarden-test-ledger',
         POOLWARDEN_POLICY_PARAM: '/poolwarden/test/policy',
         POWERTOOLS_LOG_LEVEL: 'ERROR',

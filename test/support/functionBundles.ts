@@ -57,3 +57,15 @@ export const loadedAtImport = (bundle: FunctionBundle, file: string): string[] =
       if (imported.kind === 'import-statement' && !imported.external) loaded.add(imported.path);
   return [...loaded];
 };
+
+/**
+ * The environment of a child process that runs a bundle as Lambda would, offline: a region and
+ * dummy keys (no call leaves the machine), and nothing else of this one's.
+ */
+export const offlineLambdaEnv = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+});
