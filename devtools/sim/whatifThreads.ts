@@ -58,56 +58,61 @@ const workerScript = (): { readonly url: URL; readonly argv: readonly string[] }
   return { url: found, argv: [] };
 };
 
-/** Runs one row on a worker and waits for its answer. */
-const runOn = (worker: Worker, task: WhatifTask): Promise<SimResult> =>
+/**
+ * Posts `message` to `worker` and settles with its answer: `answerOf` reads each message the
+ * worker sends (undefined: not this request's answer). A worker that fails or exits first
+ * settles it through `failed`.
+ */
+const ask = <T>(
+  worker: Worker,
+  message: WhatifTask | WhatifParse,
+  answerOf: (
+    answer: WhatifAnswer | WhatifParsed,
+  ) => { readonly value: T } | { readonly error: Error } | undefined,
+  failed: (error: Error) => { readonly value: T } | { readonly error: Error },
+): Promise<T> =>
   new Promise((resolve, reject) => {
-    const onMessage = (answer: WhatifAnswer) => {
-      if (answer.index !== task.index) return;
-      done();
-      if (answer.result) resolve(answer.result);
-      else reject(new Error(`whatif worker: ${answer.error ?? 'no result'}`));
-    };
-    const onError = (error: Error) => {
-      done();
-      reject(error);
-    };
-    const onExit = (code: number) => {
-      done();
-      reject(new Error(`whatif worker exited with code ${code}`));
-    };
-    const done = () => {
+    const settle = (outcome: { readonly value: T } | { readonly error: Error }) => {
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
+      if ('error' in outcome) reject(outcome.error);
+      else resolve(outcome.value);
     };
+    const onMessage = (answer: WhatifAnswer | WhatifParsed) => {
+      const outcome = answerOf(answer);
+      if (outcome) settle(outcome);
+    };
+    const onError = (error: Error) => settle(failed(error));
+    const onExit = (code: number) => settle(failed(new Error(`whatif worker exited with code ${code}`)));
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage(task);
+    worker.postMessage(message);
   });
 
-/** Parses `text` on a worker; undefined if it could not. */
+/** Runs one row on a worker and waits for its answer. */
+const runOn = (worker: Worker, task: WhatifTask): Promise<SimResult> =>
+  ask<SimResult>(
+    worker,
+    task,
+    (answer) => {
+      if (!('index' in answer) || answer.index !== task.index) return undefined;
+      return answer.result
+        ? { value: answer.result }
+        : { error: new Error(`whatif worker: ${answer.error ?? 'no result'}`) };
+    },
+    (error) => ({ error }),
+  );
+
+/** Parses `text` on a worker; nothing parsed if it could not. */
 const parseOn = (worker: Worker, text: string): Promise<WhatifParsed> =>
-  new Promise((resolve) => {
-    const onMessage = (answer: WhatifParsed | WhatifAnswer) => {
-      if ('index' in answer) return;
-      done();
-      resolve(answer);
-    };
-    const onFailure = () => {
-      done();
-      resolve({});
-    };
-    const done = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onFailure);
-      worker.off('exit', onFailure);
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onFailure);
-    worker.on('exit', onFailure);
-    worker.postMessage({ kind: 'parse', text } satisfies WhatifParse);
-  });
+  ask<WhatifParsed>(
+    worker,
+    { kind: 'parse', text } satisfies WhatifParse,
+    (answer) => ('index' in answer ? undefined : { value: answer }),
+    () => ({ value: {} }),
+  );
 
 /** How many threads the table's rows would use: one per learned row, up to the given count. */
 export const whatifThreadCount = (
