@@ -69,6 +69,8 @@ type SchedulerModule = typeof import('@aws-sdk/client-scheduler');
  */
 export class SchedulerWakes implements SweepWakes {
   private client: SchedulerClient | undefined;
+  /** The client's module, loading or loaded: asked for once per container, not at every wake. */
+  private module: Promise<SchedulerModule> | undefined;
 
   constructor(
     private readonly target: WakeTarget,
@@ -78,7 +80,12 @@ export class SchedulerWakes implements SweepWakes {
   async wakeAt(atMs: number): Promise<void> {
     // From a chunk beside the bundle (splitting), at the first wake: many invocations ask none, and
     // a cold start that imported the client compiled its schemas and models for nothing.
-    const scheduler = await import('@aws-sdk/client-scheduler');
+    this.module ??= import('@aws-sdk/client-scheduler').catch((error: unknown) => {
+      // A chunk that could not load is tried again at the next wake, not given up on for good.
+      this.module = undefined;
+      throw error;
+    });
+    const scheduler = await this.module;
     const { ConflictException, CreateScheduleCommand } = scheduler;
     try {
       await this.schedulerClient(scheduler).send(
