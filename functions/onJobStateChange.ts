@@ -11,14 +11,9 @@ export const createHandler = (buildRuntime: RuntimeBuilder, fetchData: Record<st
   lambdaHandler('onJobStateChange', buildRuntime, fetchData, async (event: unknown, context, runtime) => {
     const remainingMs = () => context.getRemainingTimeInMillis();
     return runtime.noticesEndWithin(remainingMs, async () => {
-      let outcome: Awaited<ReturnType<typeof processJobStateChange>>;
-      try {
-        outcome = await processJobStateChange(event, runtime.ingestDeps());
-      } catch (error) {
-        // What it wrote before it failed is not known: the next minute's sweep reads it (Lambda retries the event too).
-        await runtime.askNextWake();
-        throw error;
-      }
+      const outcome = await runtime.wakeNextIfThrows(() =>
+        processJobStateChange(event, runtime.ingestDeps()),
+      );
       await runtime.askWakeAfterEvent(outcome);
       await runtime.sendOwedNotices(remainingMs);
       return outcome;

@@ -79,13 +79,7 @@ export const createHandler = (
         runtime.secret(),
         systemClock.now(),
         async (click) => {
-          let outcome: Awaited<ReturnType<typeof handleSlackAction>>;
-          try {
-            outcome = await handleSlackAction(deps, click);
-          } catch (error) {
-            await runtime.runtime.askNextWake();
-            throw error;
-          }
+          const outcome = await runtime.runtime.wakeNextIfThrows(() => handleSlackAction(deps, click));
           // A click that changed the ledger: the next minute's sweep reads it. Slack's answer does
           // not wait past its budget for the wake (the backstop sweeps if it was not set).
           if (clickCallsForSweep(outcome))

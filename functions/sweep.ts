@@ -17,15 +17,12 @@ export const createHandler = (buildRuntime: RuntimeBuilder, fetchData: Record<st
     const remainingMs = () => context.getRemainingTimeInMillis();
     const dueAtMs = scheduledAtMs(event);
     const sweptAtMs = dueAtMs ?? runtime.clock.now();
-    const report = await runtime.noticesEndWithin(remainingMs, async () => {
-      try {
-        return await sweepAccounts(runtime.sweepAccountsDeps(remainingMs, asksToReconcile(event), dueAtMs));
-      } catch (error) {
-        // Its work is left to the next minute's sweep, as the one every minute left it.
-        await runtime.askNextWake();
-        throw error;
-      }
-    });
+    // A sweep that fails leaves its work to the next minute's, as the one every minute left it.
+    const report = await runtime.noticesEndWithin(remainingMs, () =>
+      runtime.wakeNextIfThrows(() =>
+        sweepAccounts(runtime.sweepAccountsDeps(remainingMs, asksToReconcile(event), dueAtMs)),
+      ),
+    );
     await runtime.askSweepWakes(report, sweptAtMs);
     telemetry.info('sweep finished', { ...report });
     return report;

@@ -295,6 +295,19 @@ export class Runtime {
     await this.wakes.ask([nextWakeAfter(nowMs)], nowMs);
   }
 
+  /**
+   * `work`, and when it throws a sweep at the next minute before the error goes on: what it wrote
+   * before it failed is not known, and that sweep reads it (Lambda retries an event too).
+   */
+  async wakeNextIfThrows<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      await this.askNextWake();
+      throw error;
+    }
+  }
+
   /** At a sweep's end, the wakes its report names (`sweptAtMs`: when it was due). Never throws. */
   async askSweepWakes(report: SweepWakeReport, sweptAtMs: number): Promise<void> {
     const nowMs = this.clock.now();

@@ -146,6 +146,17 @@ describe('the functions ask for the sweep when it could act', () => {
     expect([...wakes.wakes]).toEqual([T0 + 21 * MIN]);
   });
 
+  it('an event whose handling fails half-way asks for the next minute, and Lambda still sees the error', async () => {
+    // The snapshot is written, then SageMaker cannot be asked about the pool: what was written is not known.
+    sageMaker.on(DescribeTrainingJobCommand).rejects(new Error('SageMaker is down'));
+    const { wakes, build } = world();
+    const handler = createJobStateChangeHandler(build);
+    await expect(handler(jobEvent({ name: 'train-d' }), lambdaContext('onJobStateChange'))).rejects.toThrow(
+      'SageMaker is down',
+    );
+    expect([...wakes.wakes]).toEqual([T0 + 21 * MIN]);
+  });
+
   it('the Slack route asks for the next minute after a click that acted, not after one that changed nothing', async () => {
     const { wakes, build } = world();
     describesAvailable('train-a');
