@@ -4,6 +4,7 @@ import type { OwnerTagKeys } from '../domain/owner';
 import { type EventRejection, parseJobStateChange } from '../events/jobStateChange';
 import type { Telemetry } from '../ports/telemetry';
 import type { DetectReuseDeps } from './detectReuse';
+import { countFacts } from './factMetrics';
 import { type FactReactor, ReactorsFailedError, runReactors } from './factReactor';
 import { FROM_EVENT, ingestJobEvent } from './ingestJobEvent';
 import type { LedgerFact } from './ledgerFacts';
@@ -22,17 +23,6 @@ export type ProcessOutcome =
   | { readonly kind: 'rejected'; readonly rejection: EventRejection }
   | { readonly kind: 'stale'; readonly job: string }
   | { readonly kind: 'applied'; readonly job: string; readonly facts: readonly LedgerFact[] };
-
-const FACT_METRICS: Record<LedgerFact['kind'], string> = {
-  'job-started': 'JobsStarted',
-  'job-ended': 'JobsEnded',
-  'pool-available': 'PoolsAvailable',
-  'pool-reused': 'ReusesRecorded',
-  'pool-ended': 'PoolsEnded',
-  'near-miss': 'NearMisses',
-  'no-pool': 'KeepAliveWithoutPool',
-  'reuse-withdrawn': 'ReusesWithdrawn',
-};
 
 /**
  * One EventBridge delivery. A malformed or foreign event is refused without a write (retrying
@@ -73,11 +63,7 @@ export const processJobStateChange = async (raw: unknown, deps: ProcessDeps): Pr
       facts: result.facts.map((f) => f.kind),
     });
   }
-  for (const fact of result.facts) {
-    if ((fact.kind === 'pool-reused' || fact.kind === 'pool-ended') && fact.retold) continue;
-    deps.telemetry.count(FACT_METRICS[fact.kind]);
-    if (fact.kind === 'pool-reused' && fact.presumed) deps.telemetry.count('ReusesPresumed');
-  }
+  countFacts(deps.telemetry, result.facts);
   const failed = await runReactors(deps.reactors, result.facts, (reactor, error) => {
     deps.telemetry.error('a reactor failed; the ledger is already up to date', {
       eventId,

@@ -22,6 +22,7 @@ import {
 } from './applyPoolAction';
 import type { ContainerLearnerMemo } from './containerLearnerMemo';
 import { planEndWatch } from './endWatch';
+import { countFacts } from './factMetrics';
 import { type FactReactor, ReactorsFailedError, runReactors } from './factReactor';
 import type { LedgerFact } from './ledgerFacts';
 import { mapBounded } from './mapBounded';
@@ -534,8 +535,15 @@ export const adoptListed = async (
  */
 const toldFirst = (swept: SweepDeps): SweepDeps => ({
   ...swept,
-  beforeLeaving: (facts) => reactOrThrow(swept, facts),
-  beforeArriving: (facts) => react(swept, facts),
+  beforeLeaving: async (facts) => {
+    await reactOrThrow(swept, facts);
+    // Counted once its reactors took it: one that failed is told again by the next look.
+    countFacts(swept.telemetry, facts);
+  },
+  beforeArriving: async (facts) => {
+    countFacts(swept.telemetry, facts);
+    await react(swept, facts);
+  },
 });
 
 const reactOrThrow = async (deps: SweepDeps, facts: readonly LedgerFact[]): Promise<void> => {

@@ -19,6 +19,7 @@ import { DEFAULT_PRICES } from '../../lib/domain/prices';
 import { notificationReactor } from '../../lib/notify/notificationReactor';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
+import { recordingTelemetry } from '../support/recordingTelemetry';
 import { LEAVE_ALONE, MIN, MONDAY_NOON, policyOf, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
 import { throttledNotifier } from '../support/throttledNotifier';
 
@@ -156,6 +157,36 @@ describe('the sweep against the SageMaker emulator', () => {
     expect(record?.pool).toMatchObject({ status: 'Terminated', stoppedBy: 'policy:defaults' });
     expect(record?.pool?.billableSeconds).toBeGreaterThan(0);
     expect(await deps.ledger.availablePools(10)).toEqual({ items: [] });
+  });
+
+  it("counts a pool's end for the dashboard once, when its reactors took it", async () => {
+    const { telemetry, counts } = recordingTelemetry();
+    let failNext = true;
+    const flaky = {
+      name: 'flaky',
+      react: async () => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('the notification log is throttled');
+        }
+      },
+    };
+    deps = { ...deps, telemetry, reactors: [flaky] };
+    await poolFrom('idle-a', 3600);
+    advanceTo(clock.now() + 6 * MIN);
+    await runSweep(STOP_AFTER_5M);
+    expect(poolStatus('idle-a')).toBe('Terminated');
+    // The stop's end is told at the pool's next look; its reactor fails there, so it stays to be told again.
+    advanceTo(clock.now() + MIN);
+    await runSweep(STOP_AFTER_5M);
+    expect(counts.get('PoolsEnded') ?? 0).toBe(0);
+    advanceTo(clock.now() + MIN);
+    await runSweep(STOP_AFTER_5M);
+    expect(counts.get('PoolsEnded')).toBe(1);
+    advanceTo(clock.now() + MIN);
+    await runSweep(STOP_AFTER_5M);
+    expect(counts.get('PoolsEnded')).toBe(1);
+    expect((await deps.ledger.getJob('idle-a'))?.pool?.status).toBe('Terminated');
   });
 
   it('a pool stopped at this instant and not looked at yet still counts toward when the next sweep could act', async () => {

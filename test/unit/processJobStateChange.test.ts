@@ -20,18 +20,7 @@ import type { Telemetry } from '../../lib/ports/telemetry';
 import type { TrainingJobDescription } from '../../lib/ports/trainingJobs';
 import { jobEvent, T0 } from '../support/jobEvents';
 import { printedLines } from '../support/printedLines';
-
-const recordingTelemetry = () => {
-  const counts = new Map<string, number>();
-  const errors: Array<{ message: string; fields: Record<string, unknown> | undefined }> = [];
-  const telemetry: Telemetry = {
-    info: () => {},
-    warn: () => {},
-    error: (message, fields) => errors.push({ message, fields }),
-    count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
-  };
-  return { telemetry, counts, errors };
-};
+import { recordingTelemetry } from '../support/recordingTelemetry';
 
 const depsWith = (telemetry: Telemetry, reactors: FactReactor[]): ProcessDeps => ({
   ledger: new MemoryLedger(),
