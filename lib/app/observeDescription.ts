@@ -29,6 +29,12 @@ export interface ObserveDeps {
   readonly beforeArriving?: (facts: readonly LedgerFact[]) => Promise<void>;
   /** Where a presumed reuse found wrong is counted and logged (ReusesPresumedWrongly); absent: nowhere. */
   readonly telemetry?: Telemetry;
+  /**
+   * Finishes the pending action of a pool SageMaker shows leaving Available, before the write
+   * that takes it out of the Available index (no later read would lead back to its intent), and
+   * returns the record as it then stands (leavingIntent.ts). Absent: the intent goes with the pool.
+   */
+  readonly finishIntent?: (record: JobRecord, description: TrainingJobDescription) => Promise<JobRecord>;
 }
 
 /**
@@ -104,16 +110,29 @@ export type PoolWriter = (
 const alreadyThere = (written: { readonly applied: boolean; readonly pool: PoolState }, state: PoolState) =>
   !written.applied && written.pool.status === state.status && written.pool.reusedByJob === state.reusedByJob;
 
+/** `record` with the pending action of a pool SageMaker shows leaving Available finished (ObserveDeps.finishIntent). */
+const withIntentFinished = async (
+  deps: ObserveDeps,
+  record: JobRecord,
+  description: TrainingJobDescription,
+): Promise<JobRecord> => {
+  const status = description.warmPool?.status;
+  if (!record.pendingAction || !deps.finishIntent || status === undefined || status === 'Available')
+    return record;
+  return deps.finishIntent(record, description);
+};
+
 /**
  * Brings the ledger's view of one job's pool up to what SageMaker just said, and links the
  * reuse when the pool was handed on. Used on job end, on reuse detection and by the sweep.
  */
 export const observeDescription = async (
   deps: ObserveDeps,
-  record: JobRecord,
+  read: JobRecord,
   description: TrainingJobDescription,
-  write: PoolWriter = (state) => deps.ledger.observePool(record, state),
+  write?: PoolWriter,
 ): Promise<LedgerFact[]> => {
+  const record = await withIntentFinished(deps, read, description);
   const state = poolStateFrom(record, description, deps.limits, deps.clock.now());
   if (!state) return [];
   // The link first: once the pool is recorded Reused, no index leads back to it, so a crash
@@ -158,7 +177,8 @@ export const observeDescription = async (
     await deps.beforeArriving([
       { kind: 'pool-available', job: { ...record, pool: { ...record.pool, ...state } } },
     ]);
-  const written = await write(state);
+  const writer: PoolWriter = write ?? ((seen) => deps.ledger.observePool(record, seen));
+  const written = await writer(state);
   let pool = written.pool;
   const stored = written.record ?? record;
   // Marked presumed taken since `record` was read (a start event meanwhile): the write left the

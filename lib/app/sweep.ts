@@ -656,12 +656,16 @@ const handlePool = async (
   if (looked) {
     tally.reconciled++;
     const intent = pool.pendingAction;
-    const finishing = intent !== undefined && isFinishable(intent, nowMs);
-    const listed = finishing ? undefined : plan?.ended.get(pool.name);
+    // An intent's outcome is read from SageMaker's keep-alive, which a listing's line does not carry.
+    const listed = intent ? undefined : plan?.ended.get(pool.name);
     // A stop this container saw SageMaker accept tells the end as a describe would (acceptedStop.ts).
     const stopped = deps.acceptedStops?.endOf(pool);
     let description = listed ?? stopped ?? (await deps.trainingJobs.describe(pool.name));
-    if (intent && finishing) {
+    // A pool SageMaker no longer holds Available leaves the index with this look, and no later read
+    // would lead back to its intent: finished now, within its lease too (a live invocation that
+    // records it after this finds it recorded, and tells nobody).
+    const leaving = description !== undefined && description.warmPool?.status !== 'Available';
+    if (intent && (isFinishable(intent, nowMs) || leaving)) {
       const finished = await finishPendingAction(deps, pool, description, {
         killSwitch: deps.setup.killSwitch,
       });

@@ -16,6 +16,7 @@ import { AcceptedStops } from '../app/acceptedStops';
 import type { ActionDeps, ActionResult } from '../app/applyPoolAction';
 import { ContainerLearnerMemo } from '../app/containerLearnerMemo';
 import type { FactReactor } from '../app/factReactor';
+import { finishLeavingIntent } from '../app/leavingIntent';
 import { ListingPace } from '../app/listingPace';
 import { MissingPools } from '../app/missingPools';
 import { OwedFacts } from '../app/owedFacts';
@@ -37,6 +38,7 @@ import { usageStatsReactor } from '../app/usageStatsReactor';
 import { WakeAsker } from '../app/wakeAsker';
 import { errorMessage } from '../domain/errorMessage';
 import { type JobLocation, locationLabel } from '../domain/jobLocation';
+import type { JobRecord } from '../domain/jobRecord';
 import type { PolicySetup } from '../domain/policy/evaluatePool';
 import type { Policy } from '../domain/policy/policy';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/prices';
@@ -58,7 +60,7 @@ import type { Pause } from '../ports/pause';
 import type { ReconcileSchedule } from '../ports/reconcileSchedule';
 import { noSweepWakes, type SweepWakes } from '../ports/sweepWakes';
 import type { Telemetry } from '../ports/telemetry';
-import type { TrainingJobs } from '../ports/trainingJobs';
+import type { TrainingJobDescription, TrainingJobs } from '../ports/trainingJobs';
 import type { UsageStats } from '../ports/usageStats';
 import type { WarmPoolCatalog } from '../ports/warmPoolCatalog';
 import type { LedgerRiders, PoolwardenConfig } from './config/config';
@@ -360,8 +362,16 @@ export class Runtime {
       clock: this.clock,
       limits: this.config.core.limits,
       killSwitch: async () => this.setup().killSwitch,
+      finishIntent: this.finishIntent,
     };
   }
+
+  /** The intent of a pool found leaving Available, finished and told as any finished action (leavingIntent.ts). */
+  private readonly finishIntent = (
+    record: JobRecord,
+    description: TrainingJobDescription,
+  ): Promise<JobRecord> =>
+    finishLeavingIntent({ ...this.actionDeps(), onAction: this.onAction }, record, description);
 
   /** The dashboard's idle cost: USD of every pool hop that ended, from the price table. */
   private readonly countIdleSpend = (usd: number): void =>

@@ -678,6 +678,92 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
     expect(world.actionsTold.map((r) => r.decision.outcome)).toEqual(['applied']);
   });
 
+  it('finishes a died action at once when a reconcile within its lease finds the pool gone: the stop is not lost with the pool', async () => {
+    let throttle = false;
+    await startWorld();
+    const record = world.decisions.record.bind(world.decisions);
+    world.decisions.record = async (decision) => {
+      if (throttle) throw Object.assign(new Error('throughput exceeded'), { name: 'ThrottlingException' });
+      return record(decision);
+    };
+    await world.sweep();
+    world.submit('crashed', 3600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    world.advance(6 * MIN);
+    // The policy's stop: SageMaker takes it, then the decision's write is throttled past the SDK's retries.
+    throttle = true;
+    await world.sweep();
+    throttle = false;
+    expect(world.warmPoolStatus('crashed')).toBe('Terminated');
+    expect((await ledger.getJob('crashed'))?.pendingAction).toBeDefined();
+    expect(world.decisions.all()).toEqual([]);
+    // Within the lease, a reconcile's listing no longer shows the pool Available: the pool leaves
+    // the index, and with it the only way back to its intent.
+    world.advance(2 * MIN);
+    await world.sweep({ forceReconcile: true });
+    expect(world.decisions.all()).toEqual([
+      expect.objectContaining({
+        job: 'crashed',
+        action: 'stop',
+        outcome: 'applied',
+        actor: 'policy:defaults',
+      }),
+    ]);
+    expect(world.actionsTold.map((r) => r.decision.outcome)).toEqual(['applied']);
+    const after = await ledger.getJob('crashed');
+    expect(after?.pendingAction).toBeUndefined();
+    expect(after?.pool).toMatchObject({ status: 'Terminated', stoppedBy: 'policy:defaults' });
+  });
+
+  it('finishes a died extend at once when a new job takes the pool within its lease: the start event finds it Reused', async () => {
+    let crash = false;
+    const extendWhileActive = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: off, outsideWorkingHours: off }
+  extend: { step: 30m, within: 10m, when: { reusedWithin: off, ownerActiveWithin: 1h, predictedReuse: false } }
+  caps: { keepAlivePerCall: 1h, poolLifetime: 1d, idleSpendPerPoolPerDay: off, idleSpendPerTeamPerDay: off }
+  keepAlive: { strategy: fixed, waitingValuePerHour: 400 }
+  notify: { leadTime: off }
+`);
+    await startWorld(extendWhileActive, (inner) =>
+      Object.assign(Object.create(inner) as Ledger, {
+        recordKeepAlive: async (...args: Parameters<Ledger['recordKeepAlive']>) => {
+          if (crash) throw new Error('the process died');
+          return inner.recordKeepAlive(...args);
+        },
+      }),
+    );
+    world.submit('extended', 600);
+    world.advance(10 * MIN);
+    await world.deliver();
+    await world.stats.noteSubmission('alice', world.clock.now());
+    const expiry = (await ledger.getJob('extended'))?.pool?.expiresAtMs ?? 0;
+    world.advanceTo(expiry - 5 * MIN);
+    // The policy's extend: SageMaker takes it, then the invocation dies before the ledger's write.
+    crash = true;
+    await world.sweep();
+    crash = false;
+    expect((await ledger.getJob('extended'))?.pendingAction).toMatchObject({ action: 'extend' });
+    expect(world.actionsTold).toEqual([]);
+    // Within the lease, the next job of the key takes the pool; its start event describes it Reused.
+    world.submit('next', 0);
+    world.advance(MIN);
+    await world.deliver();
+    expect(world.warmPoolStatus('extended')).toBe('Reused');
+    const pool = await ledger.getJob('extended');
+    expect(pool?.pendingAction).toBeUndefined();
+    expect(pool?.pool).toMatchObject({ status: 'Reused', reusedByJob: 'next' });
+    expect(world.decisions.all()).toEqual([
+      expect.objectContaining({ job: 'extended', action: 'extend', outcome: 'applied' }),
+    ]);
+    expect(world.actionsTold.map((r) => [r.decision.action, r.decision.outcome])).toEqual([
+      ['extend', 'applied'],
+    ]);
+  });
+
   it('records "unknown" when SageMaker cannot be asked what happened, keeps the intent, and the next sweep finishes it: the policy decides afresh', async () => {
     await startWorld();
     world.submit('foggy', 3600);

@@ -9,6 +9,7 @@ import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { SageMakerTrainingJobs } from '../../lib/adapters/sagemaker/sageMakerTrainingJobs';
 import type { ActionResult } from '../../lib/app/applyPoolAction';
 import { ContainerLearnerMemo } from '../../lib/app/containerLearnerMemo';
+import { finishLeavingIntent } from '../../lib/app/leavingIntent';
 import type { LedgerFact } from '../../lib/app/ledgerFacts';
 import { OwedFacts } from '../../lib/app/owedFacts';
 import {
@@ -182,6 +183,8 @@ export class SweepWorld {
       },
       remainingMs: () => this.remainingMs(),
       safetyMarginMs: 1_000,
+      // As the functions are wired (Runtime.actionDeps).
+      finishIntent: (record, description) => finishLeavingIntent(this.sweepDeps, record, description),
     };
     return this;
   }

@@ -186,6 +186,15 @@ export const buildLocalReport = (inputs: ReportInputs): LocalReport => {
         `${record.name}: still presumed taken by ${record.pool?.presumedTakenBy}, never confirmed`,
       );
   }
+  // Every action is recorded as an intent before SageMaker is asked: one left at the end was
+  // never finished, so whatever SageMaker did with it is missing from the audit.
+  for (const record of inputs.records) {
+    const intent = record.pendingAction;
+    if (intent)
+      mismatches.push(
+        `${record.name}: its ${intent.action} by ${intent.actor} was never finished (no outcome in the audit)`,
+      );
+  }
   const ledgerIdle = pools.reduce((sum, p) => sum + p.idleBillableSeconds, 0);
   const actualIdle = inputs.emulatorPools.reduce((sum, p) => sum + p.idleBillableSeconds, 0);
   if (ledgerIdle !== actualIdle) {
