@@ -7,6 +7,7 @@ import type { DecisionLog, DecisionOutcome, DecisionRecord, PoolAction } from '.
 import type { PoolAsRead } from '../ports/ledger';
 import { silentTelemetry } from '../ports/telemetry';
 import type { TrainingJobDescription, TrainingJobs } from '../ports/trainingJobs';
+import { isAbandonedCall } from './abandonedCall';
 import type { AcceptedStops } from './acceptedStops';
 import type { LedgerFact } from './ledgerFacts';
 import { type ObserveDeps, observeDescription } from './observeDescription';
@@ -406,6 +407,17 @@ const carryOut = async (
       };
     }
     const stillAvailable = description?.warmPool?.status === 'Available';
+    if (stillAvailable && isAbandonedCall(error)) {
+      // Given up at the caller's budget (a click's), the update may still reach SageMaker after
+      // this describe: unknown, so the next finder reads what SageMaker did with it by then.
+      await deps.ledger.markActionUnknown(head.name, intent.dedupeKey, deps.clock.now());
+      return recordUnknown(
+        deps,
+        head,
+        intent,
+        `${namedErrorMessage(error)}; SageMaker did not show it carried out yet, and may still`,
+      );
+    }
     const closed = await closeIntent(
       deps,
       head,

@@ -263,12 +263,21 @@ const misbehavingSageMaker = () => {
     silent: false,
     /** Updates reach SageMaker and are applied, but the answer comes too late (the caller's 1 s abort). */
     slowAnswers: false,
+    /** Updates reach SageMaker, the caller gives up on them, and SageMaker applies them only after the next describe. */
+    lateCommits: false,
+    inFlight: undefined as number | undefined,
+  };
+  const commitInFlight = () => {
+    if (state.inFlight === undefined) return;
+    state.keepAlive = state.inFlight;
+    if (state.inFlight === 0) state.status = 'Terminated';
+    state.inFlight = undefined;
   };
   const timeout = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
   const trainingJobs: TrainingJobs = {
     describe: async (name): Promise<TrainingJobDescription> => {
       if (state.silent) throw timeout();
-      return {
+      const shown: TrainingJobDescription = {
         name,
         status: 'Completed',
         instanceType: 'ml.g5.xlarge',
@@ -279,10 +288,16 @@ const misbehavingSageMaker = () => {
             ? { status: 'Available' }
             : { status: 'Terminated', billableSeconds: 600 },
       };
+      commitInFlight();
+      return shown;
     },
     setKeepAlive: async (_name, seconds) => {
       if (state.silent) throw timeout();
       state.updates.push(seconds);
+      if (state.lateCommits) {
+        state.inFlight = seconds;
+        throw timeout();
+      }
       state.keepAlive = seconds;
       if (seconds === 0) state.status = 'Terminated';
       if (state.slowAnswers) throw timeout();
@@ -434,6 +449,37 @@ describe('an update SageMaker applied but answered too late (or an SDK retry met
     expect(result.decision.outcome).toBe('applied');
     expect((await ledger.getJob('pool-a'))?.pool?.stoppedBy).toBe('slack:U123');
     expect(decisions.all().map((d) => d.outcome)).toEqual(['applied']);
+  });
+
+  it('an Extend SageMaker applies only after the describe that follows the abort is unknown, not failed: the next finder records it applied with its hold', async () => {
+    const { deps, head, ledger, decisions, sm, setNow } = await setupMisbehaving();
+    sm.state.lateCommits = true;
+    const first = await applyPoolAction(deps, {
+      ...slackClick,
+      head,
+      action: 'extend',
+      keepAliveSeconds: 3000,
+      thenHoldUntilMs: NOW + 90 * MIN,
+    });
+    expect(first.decision.outcome).toBe('unknown');
+    expect(sm.state.keepAlive).toBe(3000);
+    expect((await ledger.getJob('pool-a'))?.pendingAction?.unknownSinceMs).toBe(NOW);
+    sm.state.lateCommits = false;
+    setNow(NOW + MIN);
+    const finished = await settlePendingAction(deps, (await ledger.getJob('pool-a')) as JobRecord, {
+      killSwitch: false,
+    });
+    expect(finished).toMatchObject({ decision: { outcome: 'applied' }, firstTime: true });
+    // Taken once: SageMaker showed it done, so nothing was sent again.
+    expect(sm.state.updates).toEqual([3000]);
+    const pool = (await ledger.getJob('pool-a'))?.pool;
+    expect(pool?.heldUntilMs).toBe(NOW + 90 * MIN);
+    expect(pool?.keepAliveSeconds).toBe(3000);
+    expect(decisions.all().map((d) => [d.action, d.outcome])).toEqual([
+      ['extend', 'unknown'],
+      ['extend', 'applied'],
+      ['hold', 'applied'],
+    ]);
   });
 
   it('an Extend applied by SageMaker after the abort is recorded applied with its new end', async () => {
