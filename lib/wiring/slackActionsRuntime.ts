@@ -1,6 +1,7 @@
 import { BudgetedTrainingJobs } from '../adapters/sagemaker/budgetedTrainingJobs';
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import { WebApiDirectory } from '../adapters/slack/webApiDirectory';
+import { withinBudget } from '../app/withinBudget';
 import type { SlackActionDeps } from '../notify/handleSlackAction';
 import { type Clock, systemClock } from '../ports/clock';
 import type { Telemetry } from '../ports/telemetry';
@@ -84,6 +85,14 @@ export class SlackActionsRuntime {
     const { slackActions } = this.runtime.config;
     return {
       ...this.shared,
+      // An earlier click's action this one finishes first (applyPoolAction) is told within the
+      // answer time too: its telling goes on past the answer only while the container lives.
+      onAction: async (result) => {
+        await withinBudget(
+          this.runtime.onAction(result),
+          Math.min(slackActions.notifyBudgetMs, answerLeftMs() - KEPT_FOR_THE_REPLY_MS),
+        );
+      },
       trainingJobs: new BudgetedTrainingJobs(this.runtime.trainingJobs, () =>
         Math.min(SAGEMAKER_CALL_BUDGET_MS, answerLeftMs() - KEPT_FOR_THE_REPLY_MS),
       ),

@@ -84,6 +84,26 @@ describe('a Slack click answers within its time, whatever each wait would allow 
     await expect(deps.replies.reply(RESPONSE_URL, REPLY)).rejects.toThrow(/no time left/);
   });
 
+  it("the telling of an earlier click's action a click finishes first waits no longer than the answer time", async () => {
+    const env = { POOLWARDEN_TABLE: 'poolwarden-test-ledger', POOLWARDEN_SLACK_SIGNING_SECRET: 'local' };
+    const wall = { ms: 1_000_000, now: () => wall.ms };
+    const runtime = new Runtime({ config: loadConfig(env), telemetry: quiet });
+    let told = 0;
+    // Slack and the notification log hang: the earlier action's notice never finishes.
+    Object.defineProperty(runtime, 'onAction', {
+      value: () => {
+        told++;
+        return new Promise<void>(() => {});
+      },
+    });
+    const slack = new SlackActionsRuntime(runtime, quiet, env, wall);
+    // Nothing left of the answer time: the click's answer does not wait for the notice at all.
+    const deps = slack.actionDeps(wall.ms - ANSWER_WITHIN_MS);
+    const result = { decision: { job: 'train-a' } } as unknown as Parameters<typeof deps.onAction>[0];
+    await expect(deps.onAction(result)).resolves.toBeUndefined();
+    expect(told).toBe(1);
+  });
+
   it('a Stop whose answer time a slow user lookup used up is pending, and the owner notice is not waited for', async () => {
     const ledger = new MemoryLedger();
     const sageMaker = new RecordingSageMaker();
