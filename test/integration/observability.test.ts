@@ -42,6 +42,7 @@ const load = async (file: string) => parse(await readFile(file, 'utf8'), { custo
 const emittedMetrics = async (): Promise<Set<string>> => {
   const names = new Set<string>();
   const files = [
+    'lib/app/factMetrics.ts',
     'lib/app/processJobStateChange.ts',
     'lib/app/sweep.ts',
     'lib/app/wakeAsker.ts',
