@@ -143,6 +143,12 @@ const ingestEnd = async (
     source.read ??
     (description.warmPool?.status === 'Reused' ? await deps.ledger.getJob(snapshot.name) : undefined);
   const before: JobRecord = { ...(read ?? { name: snapshot.name }), job: snapshot };
+  // An end heard after its pool ended (a late copy, a retry): an action begun on the pool meanwhile
+  // is finished before the write that records the end, after which nothing would lead back to it.
+  if (!read && description.warmPool?.status === 'Terminated' && deps.finishIntent) {
+    const stored = await deps.ledger.getJob(snapshot.name);
+    if (stored?.pendingAction) await deps.finishIntent(stored, description);
+  }
   // A link the first look makes is told to beforeLeaving (the sweep's adoptions), not returned.
   const heardFirst: LedgerFact[] = [];
   const firstLook: DetectReuseDeps = deps.beforeLeaving
