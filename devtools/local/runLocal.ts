@@ -108,6 +108,11 @@ export interface LocalRunOptions {
   readonly onProgress?: (submitted: number, total: number) => void;
   /** Receives each timeline line; absent: silent. */
   readonly onLine?: (line: string) => void;
+  /**
+   * Without onLine, called once per timeline line, when only their number is wanted (npm start
+   * prints it): their text, formatting nobody would read, is then not made.
+   */
+  readonly onLineCounted?: () => void;
   /** Receives each notification as it was sent (the Slack preview keeps the Slack ones). */
   readonly onSent?: (sent: SentNotification) => void;
 }
@@ -159,7 +164,14 @@ export const runLocal = async (options: LocalRunOptions): Promise<LocalRunResult
   const trace = [...options.trace].sort((a, b) => a.submitAtMs - b.submitAtMs);
   const firstSubmit = trace[0]?.submitAtMs ?? Date.parse('2026-01-05T00:00:00Z');
   const clock = new VirtualClock(Math.floor(firstSubmit / SWEEP_EVERY_MS) * SWEEP_EVERY_MS);
-  const timeline = new Timeline(clock, options.onLine);
+  const timeline = new Timeline(
+    clock,
+    options.onLine
+      ? { write: options.onLine }
+      : options.onLineCounted
+        ? { count: options.onLineCounted }
+        : undefined,
+  );
   const quotas = { ...LOCAL_QUOTAS, ...options.quotas };
   const prices = options.prices ?? DEFAULT_PRICES;
 

@@ -15,50 +15,68 @@ export const formatInstant = (ms: number): string => {
   return `${WEEKDAYS[d.getUTCDay()]} ${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 };
 
-const describeFact = (fact: LedgerFact): { key: string; text: string } | undefined => {
+/** A line's text, made only when a line is written (a run that counts its lines reads none). */
+type Text = string | (() => string);
+
+const describeFact = (fact: LedgerFact): { key: string; text: Text } | undefined => {
   switch (fact.kind) {
     case 'job-ended': {
       const job = fact.job.job;
       return {
         key: `ended:${fact.job.name}`,
-        text: `job ended      ${fact.job.name} ${job?.status ?? ''}${job?.failureReason ? ` (${job.failureReason})` : ''}`,
+        text: () =>
+          `job ended      ${fact.job.name} ${job?.status ?? ''}${job?.failureReason ? ` (${job.failureReason})` : ''}`,
       };
     }
     case 'pool-available': {
-      const pool = fact.job.pool;
-      const job = fact.job.job;
-      const until = pool?.expiresAtMs !== undefined ? ` until ${formatInstant(pool.expiresAtMs)}` : '';
-      const shape = job ? ` ${job.criteria.instanceType} ×${job.criteria.instanceCount}` : '';
-      return { key: `available:${fact.job.name}`, text: `pool available ${fact.job.name}${shape}${until}` };
+      return {
+        key: `available:${fact.job.name}`,
+        text: () => {
+          const pool = fact.job.pool;
+          const job = fact.job.job;
+          const until = pool?.expiresAtMs !== undefined ? ` until ${formatInstant(pool.expiresAtMs)}` : '';
+          const shape = job ? ` ${job.criteria.instanceType} ×${job.criteria.instanceCount}` : '';
+          return `pool available ${fact.job.name}${shape}${until}`;
+        },
+      };
     }
     case 'pool-reused':
       return {
         key: `reused:${fact.fromJob.name}`,
-        text: `pool reused    ${fact.toJob} took the pool of ${fact.fromJob.name} after ${fact.fromJob.pool?.billableSeconds ?? '?'} s idle`,
+        text: () =>
+          `pool reused    ${fact.toJob} took the pool of ${fact.fromJob.name} after ${fact.fromJob.pool?.billableSeconds ?? '?'} s idle`,
       };
     case 'pool-ended': {
       const pool = fact.job.pool;
       return {
         key: `ended-pool:${fact.job.name}`,
-        text: `pool ended     ${fact.job.name} after ${pool?.billableSeconds ?? '?'} s idle${pool?.stoppedBy ? ` (stopped by ${pool.stoppedBy})` : ''}`,
+        text: () =>
+          `pool ended     ${fact.job.name} after ${pool?.billableSeconds ?? '?'} s idle${pool?.stoppedBy ? ` (stopped by ${pool.stoppedBy})` : ''}`,
       };
     }
     case 'near-miss':
       return {
         key: `near-miss:${fact.job.name}`,
-        text: `near miss      ${fact.job.name} could not reuse the pool of ${fact.nearMiss.poolOf}: ${describeDifferences(fact.nearMiss.differences)}`,
+        text: () =>
+          `near miss      ${fact.job.name} could not reuse the pool of ${fact.nearMiss.poolOf}: ${describeDifferences(fact.nearMiss.differences)}`,
       };
     case 'no-pool':
       return {
         key: `no-pool:${fact.job.name}`,
-        text: `no pool        ${fact.job.name}: ${fact.noPool.detail}`,
+        text: () => `no pool        ${fact.job.name}: ${fact.noPool.detail}`,
       };
   }
 };
 
+/** Where the timeline's lines go: each written out, or only counted (their text is then never made). */
+export type TimelineOutput =
+  | { readonly write: (line: string) => void }
+  | { readonly count: () => void }
+  | undefined;
+
 /**
  * The readable run log of the local stack. It hears the same facts the notifier and the policy
- * hear, once each even when chaos delivers an event several times. Without a writer (a bulk
+ * hear, once each even when chaos delivers an event several times. Without an output (a bulk
  * replay) it describes nothing, and keeps no key.
  */
 export class Timeline implements FactReactor {
@@ -67,35 +85,38 @@ export class Timeline implements FactReactor {
 
   constructor(
     private readonly clock: Clock,
-    private readonly write: ((line: string) => void) | undefined,
+    private readonly output: TimelineOutput,
   ) {}
 
-  line(key: string, text: string): void {
-    if (!this.write || this.seen.has(key)) return;
+  line(key: string, text: Text): void {
+    if (!this.output || this.seen.has(key)) return;
     this.seen.add(key);
-    this.write(`${formatInstant(this.clock.now())}  ${text}`);
+    if ('count' in this.output) this.output.count();
+    else this.output.write(`${formatInstant(this.clock.now())}  ${typeof text === 'string' ? text : text()}`);
   }
 
   notification(sent: SentNotification): void {
-    if (!this.write) return;
-    const { channel, to, text } = describeNotification(sent);
-    const firstLine = text.split('\n')[0] ?? '';
+    if (!this.output) return;
+    const channel = sent.envelope.channel === 'email' ? 'email' : 'slack';
     this.line(
       `sent:${sent.key.job}:${sent.key.kind}:${sent.key.hop}:${sent.key.occurrence ?? ''}:${channel}`,
-      `notify ${channel.padEnd(6)}${to}: ${firstLine}`,
+      () => {
+        const { to, text } = describeNotification(sent);
+        return `notify ${channel.padEnd(6)}${to}: ${text.split('\n')[0] ?? ''}`;
+      },
     );
   }
 
   action(result: ActionResult): void {
-    if (!this.write) return;
+    if (!this.output) return;
     this.line(
       `action:${result.decision.job}:${result.decision.dedupeKey}`,
-      `action         ${actionText(result.decision)}`,
+      () => `action         ${actionText(result.decision)}`,
     );
   }
 
   async react(facts: readonly LedgerFact[]): Promise<void> {
-    if (!this.write) return;
+    if (!this.output) return;
     for (const fact of facts) {
       const described = describeFact(fact);
       if (described) this.line(described.key, described.text);

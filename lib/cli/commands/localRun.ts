@@ -173,10 +173,12 @@ export const runLocalCommand = async (options: LocalOptions): Promise<number> =>
   const onLine =
     options.timeline === true && !json
       ? (line: string) => console.log(line)
-      : (line: string) => {
-          timelineCount++;
-          if (timelineFile) timelineLines.push(line);
-        };
+      : timelineFile
+        ? (line: string) => {
+            timelineCount++;
+            timelineLines.push(line);
+          }
+        : undefined;
   const bar = options.timeline === true && !json ? undefined : progressBar('replaying');
   const { report, wallSeconds } = await runLocal({
     trace,
@@ -204,7 +206,13 @@ export const runLocalCommand = async (options: LocalOptions): Promise<number> =>
     killSwitch: options.killSwitch ?? false,
     verbose: options.verbose ?? false,
     ...(options.poolChoice ? { poolChoice: options.poolChoice } : {}),
-    onLine,
+    ...(onLine
+      ? { onLine }
+      : {
+          onLineCounted: () => {
+            timelineCount++;
+          },
+        }),
     ...(options.slackPreview
       ? {
           onSent: (sent: SentNotification) => {
