@@ -47,7 +47,10 @@ export type NotifyOutcome =
     }
   /** No channel had anywhere to send it (all channels off). */
   | { readonly kind: 'no-destination'; readonly key: NoticeKey }
-  /** The notification log could not be reached; nothing was sent, to send nothing twice. */
+  /**
+   * The notification log could not be reached: nothing was sent, to send nothing twice; or what
+   * could not be delivered could not be kept as a dead letter either. Owed either way.
+   */
   | { readonly kind: 'failed'; readonly key: NoticeKey; readonly error: string }
   /** Not started: the invocation had too little time left for an attempt (NotifierDeps.deadline). */
   | { readonly kind: 'deferred'; readonly key: NoticeKey };
@@ -180,9 +183,15 @@ export class Notifier {
         undelivered: report.failed.map((f) => ({ channel: f.envelope.channel, error: f.error.message })),
       });
       deps.telemetry.count('NotificationLogFailures');
+      // Undelivered and not kept as a dead letter either: owed, so the event's retry or the
+      // container's next sweep sends it again (a channel that did deliver may get it twice).
       return report.failed.length === 0
         ? { kind: 'sent', key, channels: delivered }
-        : { kind: 'dead-lettered', key, delivered };
+        : {
+            kind: 'failed',
+            key,
+            error: `${describeFailures(report.failed)}; no dead letter kept: ${errorMessage(error)}`,
+          };
     }
   }
 

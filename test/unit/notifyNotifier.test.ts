@@ -11,7 +11,7 @@ import type { RenderedMessage } from '../../lib/notify/messages/draft';
 import type { Notice } from '../../lib/notify/notice';
 import type { NotificationChannel } from '../../lib/notify/notificationChannel';
 import { NoticesNotSentError, notificationReactor } from '../../lib/notify/notificationReactor';
-import { Notifier, type SentNotification } from '../../lib/notify/notifier';
+import { isOwed, Notifier, type SentNotification } from '../../lib/notify/notifier';
 import type { Recipient } from '../../lib/notify/recipient';
 import type { RetryPolicy } from '../../lib/notify/retry';
 import type { LogFields, Telemetry } from '../../lib/ports/telemetry';
@@ -240,7 +240,10 @@ describe('Notifier', () => {
     log.deadLetter = async () => {
       throw new Error('DynamoDB unreachable');
     };
-    expect((await notifier.notify(ended())).kind).toBe('dead-lettered');
+    // Neither delivered nor kept as a dead letter: owed, so that the notice is sent again later.
+    const outcome = await notifier.notify(ended());
+    expect(outcome.kind).toBe('failed');
+    expect(isOwed(outcome)).toBe(true);
     const logged = lines.find((l) => l.message === 'could not record a notification outcome');
     const fields = JSON.stringify(logged?.fields);
     expect(logged?.fields).toMatchObject({
