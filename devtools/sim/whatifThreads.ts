@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { parseTrace } from '../../lib/trace/parseTrace';
 import type { TraceJob } from '../../lib/trace/traceJob';
 import { type SimPolicy, type SimResult, simulate } from './keepAliveSim';
+import { simJobColumns } from './simJobColumns';
 import type { SimJob } from './simJobs';
 import {
   runWhatif,
@@ -126,8 +127,9 @@ export const whatifThreadCount = (
 
 /**
  * Worker threads for the table's rows, started before the jobs are known: each loads its code
- * while this thread still reads and prepares the trace. The jobs are then serialised once and
- * shared by every worker (each deserialises its own copy), not cloned once per worker. This
+ * while this thread still reads and prepares the trace. The jobs are then serialised once (as
+ * columns: simJobColumns.ts) and shared by every worker (each deserialises its own copy), not
+ * cloned once per worker. This
  * thread runs rows too, once it has handed the workers theirs: it has the jobs already, and a
  * worker fewer is one V8 instance fewer to start, to load the code into and to optimise it in
  * (about half a second of CPU each for the 10,000-job table).
@@ -182,7 +184,7 @@ export class WhatifWorkers {
     const runs = whatifRuns(policies, options);
     const queue = runs.map((run, index) => ({ run, index }));
     queue.sort((a, b) => Number(learns(b.run.policy)) - Number(learns(a.run.policy)) || a.index - b.index);
-    const serialised = serialize(jobs);
+    const serialised = serialize(simJobColumns(jobs));
     const shared = new Uint8Array(new SharedArrayBuffer(serialised.byteLength));
     shared.set(serialised);
     const setup: WhatifSetup = { kind: 'setup', jobs: shared, sim: whatifSimOptions(options) };
