@@ -190,10 +190,14 @@ export class WhatifWorkers {
     const setup: WhatifSetup = { kind: 'setup', jobs: shared, sim: whatifSimOptions(options) };
     for (const worker of this.workers) worker.postMessage(setup);
     const results: SimResult[] = new Array(runs.length);
-    // Each worker takes its first row now (handed over before the first await); this thread then
-    // runs rows until none is left, and the workers take the next as they answer.
+    // Each worker takes its first row now (handed over before the first await), the slow rows
+    // first; the first worker, which parsed half the trace, last. This thread then runs rows from
+    // the other end of the queue, the fast ones first, until none is left, and the workers take
+    // the next from the front as they answer. Run last, the fast rows waited for this thread's
+    // slow row to end before a worker that had finished its own could take them (the workers'
+    // answers are read between this thread's rows): the table took that much longer.
     const onWorkers = Promise.all(
-      this.workers.map(async (worker) => {
+      [...this.workers].reverse().map(async (worker) => {
         for (let next = queue.shift(); next; next = queue.shift()) {
           results[next.index] = await runOn(worker, {
             kind: 'row',
@@ -204,7 +208,7 @@ export class WhatifWorkers {
       }),
     );
     const sim = whatifSimOptions(options);
-    for (let next = queue.shift(); next; next = queue.shift()) {
+    for (let next = queue.pop(); next; next = queue.pop()) {
       results[next.index] = simulate(jobs, next.run.policy, sim);
       // A row runs without yielding: let the workers that finished meanwhile take the next rows
       // before this thread takes another.
