@@ -330,15 +330,22 @@ const continuedOrder = (
 ): number[] => {
   const added = resolvedInGapOrder(samples, before.samples.length - from, samples.length);
   const gap = (at: number) => (samples[at] as TimedGap).gapSeconds;
-  const order: number[] = [];
+  const kept = before.order.resolvedAt;
+  // Made at its final length and filled by index: a scope's order lives as long as its samples,
+  // and one grown by pushes would carry spare room (and leave its smaller copies as garbage).
+  let size = added.length;
+  for (let k = 0; k < kept.length; k++) if ((kept[k] as number) >= from) size++;
+  const order = new Array<number>(size);
+  let o = 0;
   let a = 0;
-  for (const old of before.order.resolvedAt) {
+  for (let k = 0; k < kept.length; k++) {
+    const old = kept[k] as number;
     if (old < from) continue;
     const at = old - from;
-    while (a < added.length && gap(added[a] as number) < gap(at)) order.push(added[a++] as number);
-    order.push(at);
+    while (a < added.length && gap(added[a] as number) < gap(at)) order[o++] = added[a++] as number;
+    order[o++] = at;
   }
-  while (a < added.length) order.push(added[a++] as number);
+  while (a < added.length) order[o++] = added[a++] as number;
   return order;
 };
 
