@@ -645,13 +645,18 @@ export const simulate = (
     scheduleCheck(pool, next);
   };
 
-  const headRecord = (pool: Pool, nowMs: number): JobRecord => ({
-    name: pool.head.name,
-    job: (pool.headSnapshot ??= snapshotOf(
+  const headSnapshot = (pool: Pool): JobSnapshot => {
+    pool.headSnapshot ??= snapshotOf(
       pool.head,
       { startedAtMs: pool.headStartedAtMs, endedAtMs: pool.availableSinceMs },
       keepAliveOf(pool.head),
-    )),
+    );
+    return pool.headSnapshot;
+  };
+
+  const headRecord = (pool: Pool, nowMs: number): JobRecord => ({
+    name: pool.head.name,
+    job: headSnapshot(pool),
     pool: {
       status: 'Available',
       keepAliveSeconds: pool.keepAliveSeconds,
