@@ -28,6 +28,7 @@ import { sameKeyRankOf } from '../../lib/domain/policy/sameKeyRank';
 import { createStrategy, keepAliveContext } from '../../lib/domain/policy/strategies';
 import { assumedHandOutOrder } from '../../lib/domain/poolChoice';
 import type { PriceTable } from '../../lib/domain/prices';
+import type { JobSnapshot } from '../../lib/domain/trainingJob';
 import { EventQueue } from './eventQueue';
 import { type SimJob, snapshotOf } from './simJobs';
 
@@ -187,6 +188,11 @@ interface Pool {
   teamCapUsd: number | null;
   extendWithinMs: number;
   readsOwnerActivity: boolean;
+  /**
+   * The head job's ledger snapshot, made at the pool's first decision: it depends only on the
+   * head and when it started and ended, and a pool is decided on dozens of times.
+   */
+  headSnapshot: JobSnapshot | undefined;
 }
 
 type SimEvent =
@@ -246,6 +252,23 @@ interface StoredScope {
 }
 
 /**
+ * The newest `limit` of `list` and `gap`, the new one last, in an array of exactly that length. A
+ * scope's array lives until its next samples replace it, long enough to be copied by two
+ * young-generation collections and promoted: one grown by a push after a slice would carry half
+ * its length again as spare room (and the slice's copy as garbage), once per scope and sample.
+ */
+const newestWith = (list: readonly StoredGap[], gap: StoredGap, limit: number): StoredGap[] => {
+  const from = list.length + 1 - limit;
+  if (from <= 0) return list.concat(gap);
+  // One more than kept, from the one before the first kept: moved down by one, the new one last.
+  const next = list.slice(from - 1);
+  const last = next.length - 1;
+  for (let k = 0; k < last; k++) next[k] = next[k + 1] as StoredGap;
+  next[last] = gap;
+  return next;
+};
+
+/**
  * Each scope's newest gaps. A scope's array is replaced (never changed in place) when a sample
  * arrives, so that GapLearnerMemo relearns only what changed. A decision sees its match key's
  * samples as they are, and the broader scopes' (owner, team, family) as they stood at the start
@@ -296,12 +319,7 @@ class GapStore {
       sample.startupSeconds ?? 0,
     );
     for (const scope of scopes) {
-      const list = this.stored(scope)?.current ?? [];
-      // The newest `limit`, the new one last.
-      const from = Math.max(0, list.length + 1 - this.limit);
-      const next = list.slice(from);
-      next.push(gap);
-      this.put(scope, next, recordedAtMs);
+      this.put(scope, newestWith(this.stored(scope)?.current ?? [], gap, this.limit), recordedAtMs);
     }
   }
 
@@ -627,13 +645,18 @@ export const simulate = (
     scheduleCheck(pool, next);
   };
 
-  const headRecord = (pool: Pool, nowMs: number): JobRecord => ({
-    name: pool.head.name,
-    job: snapshotOf(
+  const headSnapshot = (pool: Pool): JobSnapshot => {
+    pool.headSnapshot ??= snapshotOf(
       pool.head,
       { startedAtMs: pool.headStartedAtMs, endedAtMs: pool.availableSinceMs },
       keepAliveOf(pool.head),
-    ),
+    );
+    return pool.headSnapshot;
+  };
+
+  const headRecord = (pool: Pool, nowMs: number): JobRecord => ({
+    name: pool.head.name,
+    job: headSnapshot(pool),
     pool: {
       status: 'Available',
       keepAliveSeconds: pool.keepAliveSeconds,
@@ -810,6 +833,7 @@ export const simulate = (
       teamCapUsd: null,
       extendWithinMs: 0,
       readsOwnerActivity: false,
+      headSnapshot: undefined,
     };
     switch (policy.kind) {
       case 'fixed': {

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { parseTrace } from '../../lib/trace/parseTrace';
 import type { TraceJob } from '../../lib/trace/traceJob';
 import { type SimPolicy, type SimResult, simulate } from './keepAliveSim';
+import { simJobColumns } from './simJobColumns';
 import type { SimJob } from './simJobs';
 import {
   runWhatif,
@@ -126,8 +127,9 @@ export const whatifThreadCount = (
 
 /**
  * Worker threads for the table's rows, started before the jobs are known: each loads its code
- * while this thread still reads and prepares the trace. The jobs are then serialised once and
- * shared by every worker (each deserialises its own copy), not cloned once per worker. This
+ * while this thread still reads and prepares the trace. The jobs are then serialised once (as
+ * columns: simJobColumns.ts) and shared by every worker (each deserialises its own copy), not
+ * cloned once per worker. This
  * thread runs rows too, once it has handed the workers theirs: it has the jobs already, and a
  * worker fewer is one V8 instance fewer to start, to load the code into and to optimise it in
  * (about half a second of CPU each for the 10,000-job table).
@@ -182,16 +184,20 @@ export class WhatifWorkers {
     const runs = whatifRuns(policies, options);
     const queue = runs.map((run, index) => ({ run, index }));
     queue.sort((a, b) => Number(learns(b.run.policy)) - Number(learns(a.run.policy)) || a.index - b.index);
-    const serialised = serialize(jobs);
+    const serialised = serialize(simJobColumns(jobs));
     const shared = new Uint8Array(new SharedArrayBuffer(serialised.byteLength));
     shared.set(serialised);
     const setup: WhatifSetup = { kind: 'setup', jobs: shared, sim: whatifSimOptions(options) };
     for (const worker of this.workers) worker.postMessage(setup);
     const results: SimResult[] = new Array(runs.length);
-    // Each worker takes its first row now (handed over before the first await); this thread then
-    // runs rows until none is left, and the workers take the next as they answer.
+    // Each worker takes its first row now (handed over before the first await), the slow rows
+    // first; the first worker, which parsed half the trace, last. This thread then runs rows from
+    // the other end of the queue, the fast ones first, until none is left, and the workers take
+    // the next from the front as they answer. Run last, the fast rows waited for this thread's
+    // slow row to end before a worker that had finished its own could take them (the workers'
+    // answers are read between this thread's rows): the table took that much longer.
     const onWorkers = Promise.all(
-      this.workers.map(async (worker) => {
+      [...this.workers].reverse().map(async (worker) => {
         for (let next = queue.shift(); next; next = queue.shift()) {
           results[next.index] = await runOn(worker, {
             kind: 'row',
@@ -202,7 +208,7 @@ export class WhatifWorkers {
       }),
     );
     const sim = whatifSimOptions(options);
-    for (let next = queue.shift(); next; next = queue.shift()) {
+    for (let next = queue.pop(); next; next = queue.pop()) {
       results[next.index] = simulate(jobs, next.run.policy, sim);
       // A row runs without yielding: let the workers that finished meanwhile take the next rows
       // before this thread takes another.

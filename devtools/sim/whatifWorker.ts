@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../../lib/domain/errorMessage';
 import type { TraceParseResult } from '../../lib/trace/parseTrace';
 import { type SimOptions, type SimPolicy, type SimResult, simulate } from './keepAliveSim';
+import { type SimJobColumns, simJobsOfColumns } from './simJobColumns';
 import type { SimJob } from './simJobs';
 
 /**
@@ -12,7 +13,7 @@ import type { SimJob } from './simJobs';
  */
 export interface WhatifSetup {
   readonly kind: 'setup';
-  /** v8.serialize of the jobs, in memory shared by the workers. */
+  /** v8.serialize of the jobs as columns (simJobColumns.ts), in memory shared by the workers. */
   readonly jobs: Uint8Array;
   readonly sim: Partial<SimOptions>;
 }
@@ -53,7 +54,7 @@ port?.on('message', (message: WhatifSetup | WhatifTask | WhatifParse) => {
     return;
   }
   if (message.kind === 'setup') {
-    setup = { jobs: deserialize(message.jobs) as SimJob[], sim: message.sim };
+    setup = { jobs: simJobsOfColumns(deserialize(message.jobs) as SimJobColumns), sim: message.sim };
     return;
   }
   const answer = (a: WhatifAnswer) => port.postMessage(a);

@@ -1,5 +1,6 @@
 import type { JobRecord } from '../jobRecord';
 import type { PoolView } from '../poolChain';
+import { doubleArray } from './doubleArray';
 
 /**
  * The idle gap of a pool: from the pool becoming Available to the submission of the next
@@ -170,8 +171,8 @@ const fitMerged = (first: OrderedGaps, second: OrderedGaps): GapDistribution => 
   }
   const weight = atRisk;
   // At most one event per reuse; cut to the events seen at the end.
-  const eventSeconds = new Array<number>(allReuses);
-  const survival = new Array<number>(allReuses);
+  const eventSeconds = doubleArray(allReuses);
+  const survival = doubleArray(allReuses);
   let events = 0;
   let surviving = 1;
   let lastCensoredGap: number | undefined;
@@ -311,10 +312,10 @@ const histogramColumns = (first: OrderedGaps, second: OrderedGaps, reuseCount: n
   const { gapSeconds: g2, weight: w2, reused: r2 } = second;
   const n1 = g1.length;
   const n2 = g2.length;
-  const reuseGaps = new Array<number>(reuseCount);
-  const reuseWeights = new Array<number>(reuseCount);
-  const censoredGaps = new Array<number>(n1 + n2 - reuseCount);
-  const censoredWeights = new Array<number>(n1 + n2 - reuseCount);
+  const reuseGaps = doubleArray(reuseCount);
+  const reuseWeights = doubleArray(reuseCount);
+  const censoredGaps = doubleArray(n1 + n2 - reuseCount);
+  const censoredWeights = doubleArray(n1 + n2 - reuseCount);
   let reuses = 0;
   let censored = 0;
   let i = 0;

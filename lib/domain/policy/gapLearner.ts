@@ -1,3 +1,4 @@
+import { doubleArray } from './doubleArray';
 import { formatDuration } from './duration';
 import type { GapClockMode } from './gapClock';
 import {
@@ -222,7 +223,7 @@ const gapOrder = (
   const halfLifeMs = options.halfLifeSeconds * 1000;
   const unresolvedAt: number[] = [];
   const unresolvedWeight: number[] = [];
-  const weightAt = new Array<number>(samples.length);
+  const weightAt = doubleArray(samples.length);
   // Negative or non-finite gaps, weights that do not count, stops that never count: their order
   // is the general path's to decide.
   let plain = options.missedReuseHorizonSeconds > 0;
@@ -252,9 +253,9 @@ const gapOrder = (
         : resolvedInGapOrder(samples, 0, samples.length);
   // The columns filled by index in one pass (a replay orders tens of thousands of arrays).
   const count = resolvedAt.length;
-  const gapSeconds = new Array<number>(count);
+  const gapSeconds = doubleArray(count);
   const reused = new Array<boolean>(count);
-  const weight = new Array<number>(count);
+  const weight = doubleArray(count);
   for (let k = 0; k < count; k++) {
     const at = resolvedAt[k] as number;
     const g = samples[at] as TimedGap;
@@ -277,7 +278,7 @@ export const stopsLatestBegunFirst = (
   unresolvedAt: readonly number[],
 ): number[] => {
   const count = unresolvedAt.length;
-  const starts = new Array<number>(count);
+  const starts = doubleArray(count);
   let finite = true;
   for (let k = 0; k < count; k++) {
     const g = samples[unresolvedAt[k] as number] as TimedGap;
@@ -329,15 +330,22 @@ const continuedOrder = (
 ): number[] => {
   const added = resolvedInGapOrder(samples, before.samples.length - from, samples.length);
   const gap = (at: number) => (samples[at] as TimedGap).gapSeconds;
-  const order: number[] = [];
+  const kept = before.order.resolvedAt;
+  // Made at its final length and filled by index: a scope's order lives as long as its samples,
+  // and one grown by pushes would carry spare room (and leave its smaller copies as garbage).
+  let size = added.length;
+  for (let k = 0; k < kept.length; k++) if ((kept[k] as number) >= from) size++;
+  const order = new Array<number>(size);
+  let o = 0;
   let a = 0;
-  for (const old of before.order.resolvedAt) {
+  for (let k = 0; k < kept.length; k++) {
+    const old = kept[k] as number;
     if (old < from) continue;
     const at = old - from;
-    while (a < added.length && gap(added[a] as number) < gap(at)) order.push(added[a++] as number);
-    order.push(at);
+    while (a < added.length && gap(added[a] as number) < gap(at)) order[o++] = added[a++] as number;
+    order[o++] = at;
   }
-  while (a < added.length) order.push(added[a++] as number);
+  while (a < added.length) order[o++] = added[a++] as number;
   return order;
 };
 
@@ -388,8 +396,8 @@ const ownGapsAt = (
   const { unresolvedAt, unresolvedWeight, stopsByStart } = order;
   const stopCount = unresolvedAt.length;
   const stopAt = new Array<number>(stopCount);
-  const stopGap = new Array<number>(stopCount);
-  const stopWeight = new Array<number>(stopCount);
+  const stopGap = doubleArray(stopCount);
+  const stopWeight = doubleArray(stopCount);
   for (let m = 0; m < stopCount; m++) {
     const k = stopsByStart[m] as number;
     const at = unresolvedAt[k] as number;
@@ -414,9 +422,9 @@ const ownGapsAt = (
   const { resolved, resolvedAt } = order;
   // Made at their final size and filled by index: a replay merges these at every relearn.
   const size = resolvedAt.length + stopCount;
-  const gapSeconds = new Array<number>(size);
+  const gapSeconds = doubleArray(size);
   const reused = new Array<boolean>(size);
-  const weight = new Array<number>(size);
+  const weight = doubleArray(size);
   const resolvedCount = resolvedAt.length;
   let r = 0;
   let u = 0;
@@ -486,8 +494,8 @@ export const builtInPrior = (options: GapLearningOptions = DEFAULT_GAP_LEARNING)
 const orderedPrior = (distribution: GapDistribution, weight: number, onHazard: boolean): OrderedGaps => {
   const { eventSeconds, survival } = distribution;
   // At most one pseudo-sample per observed gap and the censored one: made at that size, then cut.
-  const gapSeconds = new Array<number>(eventSeconds.length + 1);
-  const weights = new Array<number>(eventSeconds.length + 1);
+  const gapSeconds = doubleArray(eventSeconds.length + 1);
+  const weights = doubleArray(eventSeconds.length + 1);
   let size = 0;
   // orderedGapsOf's rule: a pseudo-sample counts with a finite gap and a positive weight.
   const put = (gap: number, w: number): boolean => {
