@@ -339,6 +339,28 @@ Where a target above is missed, what the profiles say and what would close it:
   compiles the 235 KB luxon chunk: paired medians of 8, 0.30 → 0.285 s (Node's own start is 0.12
   s here). What is left: yaml's parse and zod's schema construction and first parse (about a
   third), garbage collection in a young heap (a tenth), module loading and Node's own start.
+- **whatif on 10,000 jobs**: the rows run on worker threads and the calling thread (2 cores here,
+  so the wall time is about half the CPU plus the imbalance). s21 skipped the reason texts a
+  replay never reads (\`explain: false\`), cached a zone's offset per hour and parsed the trace in
+  two halves at once (−9 % CPU). s22 (output byte-identical on the 10k trace, the team week, with
+  \`--json\` and on the held-out table): the jobs go to the workers as columns, equal criteria and
+  tags written once (7.3 → 1.6 MB serialised; a worker reads them in a fifth of the time); the
+  calling thread runs the fast rows from the queue's far end while the workers take the slow
+  ones, and the worker that parsed half the trace takes the second slow row (the three slow
+  rows now end together); criteria are normalised and their match key hashed once per distinct
+  criteria (95 for 10,000 jobs); the learner's columns start as arrays of doubles. Paired
+  separate processes, main against this, 20 rounds at load 4–12: CPU −6 to −8 % (medians
+  12.02 → 11.23 s at load 4–5). What is left: garbage collection, about a fifth per thread, from
+  fits and prior columns that outlive the young generation (fits reading the parent's
+  distribution directly, with no prior columns built, would cut most of it), the time-zone
+  formatter and hourly offsets built again on every thread (1–2 %), and the trace's zod parse.
+- **npm start (s22)**: a run that prints only the count of its timeline lines no longer formats
+  them (3,274 lines on the bundled week). Paired separate processes at load 7–10, with a plain
+  reading of well-formed events that was not kept: CPU −6 % (19.0 → 17.8 s, 4 rounds); that
+  reading (a hand-written twin of the event schema, held to it by a differential fuzz) was about
+  2.4 % of it and was left out: a second place for the event's rules is not worth it for a
+  replay's CPU (a Lambda parses one event per invocation). The machine ran at load 4–12 all
+  session, so no figure says whether the 10 s target is met on a quiet hour.
 - **npm start and the 10,000-job replays**: the replay now does a fraction of the work it did
   (in-process transport, no signing, no user agent, fewer sweeps, dynalite's store keeping
   strings, a 64 MiB young generation for \`npm start\`, each expression parsed once, each
@@ -391,7 +413,16 @@ Where a target above is missed, what the profiles say and what would close it:
   (281 and 423 fewer Queries, no calm result changed) makes a lost wake cost up to that long, for
   a saving of well under a cent a year; dropping the wake after a new pool (whose own decision the
   event handler already took) changed the results ($77.46 → $77.66 idle, 405 → 387 actions): the
-  next minute's sweep re-decides the other pools with it among them. What would close the gap: per event, a snapshot and its pool in one UpdateItem;
+  next minute's sweep re-decides the other pools with it among them. Since (s22): an end event
+  that finds its pool already Terminated (a late copy, a retry) reads the job's item first, to
+  finish an action begun on the pool before the end is recorded over it (README event handling
+  rule 8): 5 GetItem on the bundled week, 10,093 → 10,098. Looked at and not taken: batching
+  the delivered marks of one invocation into one BatchWriteItem (at most 123 fewer: of the week's
+  726 instants that send notices, 123 send two, the others one); skipping the end event's second
+  look for a reuse when its start event looked (153 byMatchKey and 127 byOwner Queries, but a
+  late end of another pool then costs its owner the near-miss notice); folding a notice's claim
+  into the write that produced its fact needs the notices on the job's item (below).
+  What would close the gap: per event, a snapshot and its pool in one UpdateItem;
   per notice, the claim and the delivered mark of one job's notices on one item (a change of
   their key shapes, with the old items still read); per action, its decision on the pool's item
   (the decision log is queried by day: a change of the audit's shape); per sweep, a change feed
