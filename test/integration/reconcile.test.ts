@@ -24,6 +24,7 @@ import { silentTelemetry } from '../../lib/ports/telemetry';
 import { crashable } from '../support/crashableLedger';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import {
+  EXTEND_WHILE_ACTIVE,
   LEAVE_ALONE,
   MIN,
   MONDAY_NOON,
@@ -33,6 +34,15 @@ import {
   SweepWorld,
   sampleJob,
 } from '../support/sweepWorld';
+
+/** `inner`, whose write of an action's outcome dies (the process with it) while `dying` says so. */
+const diesAtOutcome = (inner: Ledger, dying: () => boolean): Ledger =>
+  Object.assign(Object.create(inner) as Ledger, {
+    recordKeepAlive: async (...args: Parameters<Ledger['recordKeepAlive']>) => {
+      if (dying()) throw new Error('the process died');
+      return inner.recordKeepAlive(...args);
+    },
+  });
 
 /** What the ledger cannot learn from events it never got, the sweep's reconciler learns from SageMaker. */
 describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () => {
@@ -637,14 +647,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
 
   it('finishes an action whose invocation died between UpdateTrainingJob and the ledger write', async () => {
     let crash = true;
-    await startWorld(STOP_AFTER_5M, (inner) =>
-      Object.assign(Object.create(inner) as Ledger, {
-        recordKeepAlive: async (...args: Parameters<Ledger['recordKeepAlive']>) => {
-          if (crash) throw new Error('the process died');
-          return inner.recordKeepAlive(...args);
-        },
-      }),
-    );
+    await startWorld(STOP_AFTER_5M, (inner) => diesAtOutcome(inner, () => crash));
     world.submit('crashed', 3600);
     world.advance(10 * MIN);
     await world.deliver();
@@ -718,24 +721,7 @@ describe('reconciliation: SageMaker is the truth (emulator and dynalite)', () =>
 
   it('finishes a died extend at once when a new job takes the pool within its lease: the start event finds it Reused', async () => {
     let crash = false;
-    const extendWhileActive = policyOf(`
-version: 1
-defaults:
-  workingHours: []
-  idle: { insideWorkingHours: off, outsideWorkingHours: off }
-  extend: { step: 30m, within: 10m, when: { reusedWithin: off, ownerActiveWithin: 1h, predictedReuse: false } }
-  caps: { keepAlivePerCall: 1h, poolLifetime: 1d, idleSpendPerPoolPerDay: off, idleSpendPerTeamPerDay: off }
-  keepAlive: { strategy: fixed, waitingValuePerHour: 400 }
-  notify: { leadTime: off }
-`);
-    await startWorld(extendWhileActive, (inner) =>
-      Object.assign(Object.create(inner) as Ledger, {
-        recordKeepAlive: async (...args: Parameters<Ledger['recordKeepAlive']>) => {
-          if (crash) throw new Error('the process died');
-          return inner.recordKeepAlive(...args);
-        },
-      }),
-    );
+    await startWorld(EXTEND_WHILE_ACTIVE, (inner) => diesAtOutcome(inner, () => crash));
     world.submit('extended', 600);
     world.advance(10 * MIN);
     await world.deliver();

@@ -20,22 +20,15 @@ import { notificationReactor } from '../../lib/notify/notificationReactor';
 import { silentTelemetry } from '../../lib/ports/telemetry';
 import { type LocalDynamo, startLocalDynamo } from '../support/localDynamo';
 import { recordingTelemetry } from '../support/recordingTelemetry';
-import { LEAVE_ALONE, MIN, MONDAY_NOON, policyOf, STOP_AFTER_5M, SweepWorld } from '../support/sweepWorld';
+import {
+  EXTEND_WHILE_ACTIVE,
+  LEAVE_ALONE,
+  MIN,
+  MONDAY_NOON,
+  STOP_AFTER_5M,
+  SweepWorld,
+} from '../support/sweepWorld';
 import { throttledNotifier } from '../support/throttledNotifier';
-
-/** Never stop for idleness; extend by 30 minutes while the owner has been active in the last hour. */
-const EXTEND_WHILE_ACTIVE = policyOf(`
-version: 1
-defaults:
-  workingHours: []
-  idle: { insideWorkingHours: off, outsideWorkingHours: off }
-  extend: { step: 30m, within: 10m, when: { reusedWithin: off, ownerActiveWithin: 1h, predictedReuse: false } }
-  caps: { keepAlivePerCall: 1h, poolLifetime: 1d, idleSpendPerPoolPerDay: off, idleSpendPerTeamPerDay: off }
-  # Nothing is learned here, so the extension's expected-cost check runs on the built-in prior: a
-  # person's wait this dear makes a whole step worth it.
-  keepAlive: { strategy: fixed, waitingValuePerHour: 400 }
-  notify: { leadTime: off }
-`);
 
 const job = (name: string, keepAliveSeconds: number, volumeSizeInGB = 30) => ({
   name,

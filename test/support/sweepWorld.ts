@@ -58,6 +58,20 @@ defaults:
   keepAlive: { strategy: fixed }
 `);
 
+/** Never stop for idleness; extend by 30 minutes while the owner has been active in the last hour. */
+export const EXTEND_WHILE_ACTIVE = policyOf(`
+version: 1
+defaults:
+  workingHours: []
+  idle: { insideWorkingHours: off, outsideWorkingHours: off }
+  extend: { step: 30m, within: 10m, when: { reusedWithin: off, ownerActiveWithin: 1h, predictedReuse: false } }
+  caps: { keepAlivePerCall: 1h, poolLifetime: 1d, idleSpendPerPoolPerDay: off, idleSpendPerTeamPerDay: off }
+  # Nothing is learned here, so the extension's expected-cost check runs on the built-in prior: a
+  # person's wait this dear makes a whole step worth it.
+  keepAlive: { strategy: fixed, waitingValuePerHour: 400 }
+  notify: { leadTime: off }
+`);
+
 /** Never act: the pools live their own keep-alive. */
 export const LEAVE_ALONE = policyOf(`
 version: 1
