@@ -1,6 +1,7 @@
 import { BudgetedTrainingJobs } from '../adapters/sagemaker/budgetedTrainingJobs';
 import { ResponseUrlReplies } from '../adapters/slack/responseUrlReplies';
 import { WebApiDirectory } from '../adapters/slack/webApiDirectory';
+import { finishLeavingIntent } from '../app/leavingIntent';
 import { withinBudget } from '../app/withinBudget';
 import type { SlackActionDeps } from '../notify/handleSlackAction';
 import { type Clock, systemClock } from '../ports/clock';
@@ -83,16 +84,18 @@ export class SlackActionsRuntime {
   actionDeps(arrivedAtMs: number = this.wallClock.now()): SlackActionDeps {
     const answerLeftMs = () => arrivedAtMs + ANSWER_WITHIN_MS - this.wallClock.now();
     const { slackActions } = this.runtime.config;
-    return {
+    const deps: SlackActionDeps = {
       ...this.shared,
-      // An earlier click's action this one finishes first (applyPoolAction) is told within the
-      // answer time too: its telling goes on past the answer only while the container lives.
+      // An earlier click's action this one finishes first (applyPoolAction), or one finished as
+      // its pool is seen leaving (leavingIntent.ts), is told within the answer time too: its
+      // telling goes on past the answer only while the container lives.
       onAction: async (result) => {
         await withinBudget(
           this.runtime.onAction(result),
           Math.min(slackActions.notifyBudgetMs, answerLeftMs() - KEPT_FOR_THE_REPLY_MS),
         );
       },
+      finishIntent: (record, description) => finishLeavingIntent(deps, record, description),
       trainingJobs: new BudgetedTrainingJobs(this.runtime.trainingJobs, () =>
         Math.min(SAGEMAKER_CALL_BUDGET_MS, answerLeftMs() - KEPT_FOR_THE_REPLY_MS),
       ),
@@ -102,6 +105,7 @@ export class SlackActionsRuntime {
       }),
       answerLeftMs,
     };
+    return deps;
   }
 }
 

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { memoryStores } from '../../devtools/local/runtime/memoryStores';
+import { VirtualClock } from '../../devtools/local/runtime/virtualClock';
+import { VirtualPause } from '../../devtools/local/runtime/virtualPause';
 import { MemoryDecisionLog } from '../../lib/adapters/memory/memoryDecisionLog';
 import { MemoryLedger } from '../../lib/adapters/memory/memoryLedger';
 import { MemoryUsageStats } from '../../lib/adapters/memory/memoryUsageStats';
 import { BudgetedTrainingJobs } from '../../lib/adapters/sagemaker/budgetedTrainingJobs';
 import { ResponseUrlReplies } from '../../lib/adapters/slack/responseUrlReplies';
 import { processJobStateChange } from '../../lib/app/processJobStateChange';
+import type { JobRecord } from '../../lib/domain/jobRecord';
 import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { DEFAULT_OWNER_TAG_KEYS } from '../../lib/domain/owner';
 import { DEFAULT_POLICY } from '../../lib/domain/policy/defaultPolicy';
@@ -17,6 +21,7 @@ import type { TrainingJobDescription, TrainingJobs } from '../../lib/ports/train
 import { loadConfig } from '../../lib/wiring/config/loadConfig';
 import { Runtime } from '../../lib/wiring/runtime';
 import { ANSWER_WITHIN_MS, SlackActionsRuntime } from '../../lib/wiring/slackActionsRuntime';
+import { availablePoolIn } from '../support/availablePool';
 import { jobEvent, T0 } from '../support/jobEvents';
 
 const quiet: Telemetry = { info: () => {}, warn: () => {}, error: () => {}, count: () => {} };
@@ -102,6 +107,49 @@ describe('a Slack click answers within its time, whatever each wait would allow 
     const result = { decision: { job: 'train-a' } } as unknown as Parameters<typeof deps.onAction>[0];
     await expect(deps.onAction(result)).resolves.toBeUndefined();
     expect(told).toBe(1);
+  });
+
+  it("an earlier click's action finished as its pool is seen leaving is told within the answer time too", async () => {
+    const env = { POOLWARDEN_TABLE: 'poolwarden-test-ledger', POOLWARDEN_SLACK_SIGNING_SECRET: 'local' };
+    const wall = { ms: 1_000_000, now: () => wall.ms };
+    const stores = memoryStores();
+    const runtime = new Runtime({
+      config: loadConfig(env),
+      telemetry: quiet,
+      clock: new VirtualClock(T0),
+      pause: new VirtualPause(),
+      stores,
+    });
+    Object.defineProperty(runtime, 'onAction', { value: () => new Promise<void>(() => {}) });
+    const head = await availablePoolIn(stores.ledger, {
+      nowMs: T0,
+      sinceMin: 10,
+      leftMin: 20,
+      keepAliveSeconds: 1800,
+    });
+    const intent = {
+      dedupeKey: 'slack#C0#1.0#pool_stop',
+      action: 'stop',
+      keepAliveSeconds: 0,
+      actor: 'slack:U1',
+      reason: 'Stop clicked',
+      atMs: T0,
+      previousKeepAliveSeconds: 1800,
+    } as const;
+    await stores.ledger.beginAction('pool-a', intent, T0, { expiresAtMs: head.pool?.expiresAtMs ?? 0 });
+    const deps = new SlackActionsRuntime(runtime, quiet, env, wall).actionDeps(wall.ms - ANSWER_WITHIN_MS);
+    const record = (await stores.ledger.getJob('pool-a')) as JobRecord;
+    // SageMaker shows the stop taken: the pool is gone, with keep-alive 0.
+    const ended: TrainingJobDescription = {
+      name: 'pool-a',
+      status: 'Completed',
+      instanceType: 'ml.g5.xlarge',
+      keepAliveSeconds: 0,
+      warmPool: { status: 'Terminated', billableSeconds: 600 },
+    };
+    const finished = await deps.finishIntent?.(record, ended);
+    expect(finished?.pendingAction).toBeUndefined();
+    expect(finished?.pool?.stoppedBy).toBe('slack:U1');
   });
 
   it('a Stop whose answer time a slow user lookup used up is pending, and the owner notice is not waited for', async () => {
