@@ -6,8 +6,9 @@ import type { SimJob } from './simJobs';
  * though a trace has few of each (the 10,000-job trace: 95 criteria, 36 tag sets): the jobs as
  * objects were 7.3 MB, which each whatif worker read back in a tenth to a fifth of a second. As
  * columns, with equal criteria and tags written once (the serializer writes an object it saw
- * before as a reference to it), a fraction of that. The simulation only reads the jobs, so jobs
- * that share a criteria or tags object replay exactly as jobs with their own copies.
+ * before as a reference to it), a fraction of that: prepareJobs already gives equal criteria one
+ * object, and equal tags are made one here. The simulation only reads the jobs, so jobs that share
+ * a criteria or tags object replay exactly as jobs with their own copies.
  */
 export interface SimJobColumns {
   readonly index: readonly number[];
@@ -42,7 +43,6 @@ const sharing = <T>() => {
 };
 
 export const simJobColumns = (jobs: readonly SimJob[]): SimJobColumns => {
-  const sharedCriteria = sharing<SimJob['criteria']>();
   const sharedTags = sharing<SimJob['tags']>();
   return {
     index: jobs.map((j) => j.index),
@@ -53,7 +53,7 @@ export const simJobColumns = (jobs: readonly SimJob[]): SimJobColumns => {
     keepAliveSeconds: jobs.map((j) => j.keepAliveSeconds),
     leavesPool: jobs.map((j) => j.leavesPool),
     matchKey: jobs.map((j) => j.matchKey),
-    criteria: jobs.map((j) => sharedCriteria(j.criteria)),
+    criteria: jobs.map((j) => j.criteria),
     instanceType: jobs.map((j) => j.instanceType),
     instanceCount: jobs.map((j) => j.instanceCount),
     pricePerInstanceHourUsd: jobs.map((j) => j.pricePerInstanceHourUsd),
