@@ -47,4 +47,14 @@ describe('whatif across regions', () => {
     const row = report.rows.find((r) => r.label === 'eu-stop')?.result;
     expect(row?.idleUsd).toBe(0);
   });
+
+  it("prices an idle pool at its region's price, as the live path does (jobUnitPrice)", () => {
+    const prices = { ...DEFAULT_PRICES, 'eu-west-1/ml.g5.xlarge': 10 };
+    const regional = { ...options, prices };
+    const trace = [{ ...inRegion('e', T0, 'eu-west-1'), keepAliveSeconds: 600 }];
+    const report = runWhatif(whatifJobs(trace, regional), [], regional);
+    const own = report.rows.find((r) => r.label === "jobs' own keep-alive")?.result;
+    // 600 s idle at $10/h; whatif charges the us-east-1 list price ($1.408/h).
+    expect(own?.idleUsd).toBeCloseTo((600 * 10) / 3600, 6);
+  });
 });
