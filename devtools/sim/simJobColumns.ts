@@ -20,6 +20,7 @@ export interface SimJobColumns {
   readonly leavesPool: readonly boolean[];
   readonly matchKey: readonly string[];
   readonly criteria: readonly SimJob['criteria'][];
+  readonly location: readonly SimJob['location'][];
   readonly instanceType: readonly string[];
   readonly instanceCount: readonly number[];
   readonly pricePerInstanceHourUsd: readonly number[];
@@ -44,6 +45,7 @@ const sharing = <T>() => {
 
 export const simJobColumns = (jobs: readonly SimJob[]): SimJobColumns => {
   const sharedTags = sharing<SimJob['tags']>();
+  const sharedLocations = sharing<SimJob['location']>();
   return {
     index: jobs.map((j) => j.index),
     name: jobs.map((j) => j.name),
@@ -54,6 +56,7 @@ export const simJobColumns = (jobs: readonly SimJob[]): SimJobColumns => {
     leavesPool: jobs.map((j) => j.leavesPool),
     matchKey: jobs.map((j) => j.matchKey),
     criteria: jobs.map((j) => j.criteria),
+    location: jobs.map((j) => sharedLocations(j.location)),
     instanceType: jobs.map((j) => j.instanceType),
     instanceCount: jobs.map((j) => j.instanceCount),
     pricePerInstanceHourUsd: jobs.map((j) => j.pricePerInstanceHourUsd),
@@ -80,6 +83,7 @@ export const simJobsOfColumns = (c: SimJobColumns): SimJob[] => {
       keepAliveSeconds: c.keepAliveSeconds[i] as number,
       matchKey: c.matchKey[i] as string,
       criteria: c.criteria[i] as SimJob['criteria'],
+      location: c.location[i] as SimJob['location'],
       instanceType: c.instanceType[i] as string,
       instanceCount: c.instanceCount[i] as number,
       pricePerInstanceHourUsd: c.pricePerInstanceHourUsd[i] as number,

@@ -1,8 +1,12 @@
+import { type JobLocation, partitionOf, sameLocation } from '../../lib/domain/jobLocation';
 import { type MatchCriteria, matchKey, normaliseCriteria } from '../../lib/domain/matchKey';
+import { DEFAULT_OWNER_TAG_KEYS, type OwnerTagKeys, resolveOwner } from '../../lib/domain/owner';
 import { hourlyPrice, type PriceTable } from '../../lib/domain/prices';
 import type { JobSnapshot } from '../../lib/domain/trainingJob';
 import { traceJobCriteria } from '../../lib/trace/traceCriteria';
 import type { TraceJob } from '../../lib/trace/traceJob';
+import { LOCAL_HOME } from '../../lib/wiring/localStack';
+import { locationOf } from '../local/runtime/traceSubmission';
 import { DEFAULT_STOP_DELAY_SECONDS } from '../local/sagemaker/emulatorOptions';
 import { isClientSideFailure } from '../local/sagemaker/warmPoolRules';
 
@@ -27,9 +31,11 @@ export interface SimJob {
   readonly leavesPool: boolean;
   readonly matchKey: string;
   readonly criteria: MatchCriteria;
+  /** Its account and region: the trace line's, or the local stack's home (as `poolwarden local` runs it). */
+  readonly location: JobLocation;
   readonly instanceType: string;
   readonly instanceCount: number;
-  /** USD per instance-hour; 0 when the price table does not know the type. */
+  /** USD per instance-hour in the job's region; 0 when the price table does not know the type. */
   readonly pricePerInstanceHourUsd: number;
   readonly priceKnown: boolean;
   readonly owner?: string;
@@ -43,6 +49,8 @@ export interface PrepareOptions {
   readonly noQuotaTypes?: readonly string[];
   /** A job that asks for no keep-alive (0) leaves no pool, whatever the policy: whatif's reality. */
   readonly honourOwnKeepAlive?: boolean;
+  /** Which tags name a job's owner and team; absent: the deployed defaults (owner.ts). */
+  readonly ownerTagKeys?: OwnerTagKeys;
 }
 
 const leavesPool = (job: TraceJob, noQuota: ReadonlySet<string>, honourOwn: boolean): boolean => {
@@ -53,22 +61,40 @@ const leavesPool = (job: TraceJob, noQuota: ReadonlySet<string>, honourOwn: bool
 };
 
 /**
- * A job's normalised criteria and match key, made once per distinct criteria: a trace has few (the
- * 10,000-job trace 95), and a key is a SHA-256, on the way to every whatif's first row. Criteria
- * equal as JSON are equal field for field (a trace's are strings, positive integers and booleans,
- * as the trace schema checks them), so jobs that share the result get what they each would have.
+ * A job's normalised criteria and match key, made once per distinct criteria and location: a trace
+ * has few (the 10,000-job trace 95), and a key is a SHA-256, on the way to every whatif's first
+ * row. Criteria equal as JSON are equal field for field (a trace's are strings, positive integers
+ * and booleans, as the trace schema checks them), so jobs that share the result get what they each
+ * would have. A job away from the local stack's home has its location in its key, as the live path
+ * keys it (jobStateChange.ts): a pool never crosses accounts or regions.
  */
 const criteriaKeying = () => {
   const known = new Map<string, { readonly criteria: MatchCriteria; readonly key: string }>();
-  return (raw: MatchCriteria) => {
-    const text = JSON.stringify(raw);
+  return (raw: MatchCriteria, location: JobLocation) => {
+    const elsewhere = sameLocation(location, LOCAL_HOME) ? undefined : location;
+    const text = elsewhere
+      ? `${elsewhere.account}/${elsewhere.region}/${JSON.stringify(raw)}`
+      : JSON.stringify(raw);
     let found = known.get(text);
     if (!found) {
       const criteria = normaliseCriteria(raw);
-      found = { criteria, key: matchKey(criteria) };
+      found = { criteria, key: matchKey(criteria, elsewhere) };
       known.set(text, found);
     }
     return found;
+  };
+};
+
+/** One object for each distinct location, so that jobs in the same place share it. */
+const locating = () => {
+  const known = new Map<string, JobLocation>();
+  return (job: TraceJob): JobLocation => {
+    const location = locationOf(job, LOCAL_HOME);
+    const text = `${location.account}/${location.region}`;
+    const found = known.get(text);
+    if (found) return found;
+    known.set(text, location);
+    return location;
   };
 };
 
@@ -76,13 +102,16 @@ const criteriaKeying = () => {
 export const prepareJobs = (trace: readonly TraceJob[], options: PrepareOptions): SimJob[] => {
   const noQuota = new Set(options.noQuotaTypes ?? []);
   const keyed = criteriaKeying();
+  const located = locating();
+  const tagKeys = options.ownerTagKeys ?? DEFAULT_OWNER_TAG_KEYS;
   return [...trace]
     .sort((a, b) => a.submitAtMs - b.submitAtMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((job, index) => {
-      const { criteria, key } = keyed(traceJobCriteria(job));
-      const price = hourlyPrice(options.prices, job.instanceType);
-      const owner = job.tags.owner;
-      const team = job.tags.team;
+      const location = located(job);
+      const { criteria, key } = keyed(traceJobCriteria(job), location);
+      const price = hourlyPrice(options.prices, job.instanceType, location.region);
+      // Owner and team as the live path reads them (the first present tag key, trimmed).
+      const { owner, team } = resolveOwner(job.tags, tagKeys);
       return {
         index,
         name: job.name,
@@ -93,6 +122,7 @@ export const prepareJobs = (trace: readonly TraceJob[], options: PrepareOptions)
         keepAliveSeconds: job.keepAliveSeconds,
         matchKey: key,
         criteria,
+        location,
         instanceType: job.instanceType,
         instanceCount: job.instanceCount,
         pricePerInstanceHourUsd: price ?? 0,
@@ -111,7 +141,8 @@ export const snapshotOf = (
   keepAliveSeconds: number,
 ): JobSnapshot => ({
   name: job.name,
-  arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${job.name.toLowerCase()}`,
+  arn: `arn:${partitionOf(job.location.region)}:sagemaker:${job.location.region}:${job.location.account}:training-job/${job.name.toLowerCase()}`,
+  location: job.location,
   status: 'Completed',
   lastModifiedMs: times.endedAtMs,
   createdAtMs: job.submitAtMs,
