@@ -1,10 +1,19 @@
 import { InvalidArgumentError } from 'commander';
+import { isIsoCalendarDate } from '../domain/calendarDate';
 import { parseDuration } from '../domain/policy/duration';
 
 export const wholeNumber = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
     throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
+  return n;
+};
+
+/** `--port 4566`: a TCP port (0: any free one). */
+export const tcpPort = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new InvalidArgumentError(`expected a port from 0 to 65535, got "${value}"`);
   return n;
 };
 
@@ -38,7 +47,8 @@ export const since = (value: string): Since => {
   const seconds = parseDuration(value);
   if (seconds !== undefined && /[smhd]\s*$/i.test(value.trim())) return { agoSeconds: seconds };
   const at = Date.parse(value);
-  if (/^\d{4}-\d{2}-\d{2}/.test(value) && Number.isFinite(at)) return { atMs: at };
+  // Date.parse rolls a day the month does not have into the next month (2026-02-30: 2026-03-02).
+  if (isIsoCalendarDate(value.slice(0, 10)) && Number.isFinite(at)) return { atMs: at };
   throw new InvalidArgumentError(
     `expected a duration like 7d or 12h, or a date like 2026-03-01, got "${value}"`,
   );

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { POOL_CHOICE_RULES } from '../../../devtools/local/sagemaker/poolChoice';
 import { DEFAULT_LOCAL_PORTS } from '../../wiring/localStack';
-import { positiveNumber, rate, wholeNumber } from '../optionParsers';
+import { positiveNumber, rate, tcpPort } from '../optionParsers';
 import type { LocalOptions } from './localRun';
 
 export const registerLocalCommand = (program: Command, setExit: (code: number) => void): void => {
@@ -46,17 +46,17 @@ export const registerLocalCommand = (program: Command, setExit: (code: number) =
     .option(
       '--port <port>',
       'serve the SageMaker emulator on this loopback port (for your own SDK scripts)',
-      wholeNumber,
+      tcpPort,
     )
     .option(
       '--slack-actions-port <port>',
       'serve POST /slack/actions (the Slack buttons) on this loopback port; default: a free one',
-      wholeNumber,
+      tcpPort,
     )
     .option(
       '--dynamodb-port <port>',
       'serve the local DynamoDB (the ledger) on this loopback port (for the CLI with --local, and your scripts)',
-      wholeNumber,
+      tcpPort,
     )
     .option(
       '--keep-serving',
