@@ -132,7 +132,9 @@ export const readSweepStats = async (
 
 /**
  * The knowledge at `nowMs` (on the day of the readings) from what was read: a team's spend today
- * is what its ended hops cost today plus what its Available pools have cost since midnight.
+ * is what its ended hops cost today plus what its Available pools have cost since midnight, every
+ * one that was read (`pools` and `rivals`): a decision on one pool must see its team's others, or
+ * a click would grant a hold to a team already over its cap.
  * Pure, so that the sweep can also tell when its decisions could next change.
  */
 export const knowledgeAt = (
@@ -140,16 +142,25 @@ export const knowledgeAt = (
   pools: readonly JobRecord[],
   nowMs: number,
   prices: PriceTable,
-  /** Other Available pools that compete with `pools` for their keys' jobs (the sweep's are all in `pools`). */
+  /**
+   * The other Available pools that were read: those of `pools`' keys compete with them for their
+   * keys' jobs, and those of their teams idle on their teams' spend (the sweep's are all in `pools`).
+   */
   rivals: readonly JobRecord[] = [],
 ): SweepKnowledge => {
   const ranked = rankedPools(pools, rivals);
   const teamSpend = new Map(readings.endedSpendByTeam);
   const liveByPool = new Map(pools.map((p) => [p.name, liveIdleUsdToday(p, nowMs, prices)]));
-  for (const pool of pools) {
+  const addTeamSpend = (pool: JobRecord, live: number | undefined) => {
     const team = pool.job?.team;
-    const live = liveByPool.get(pool.name);
     if (team && live !== undefined) teamSpend.set(team, (teamSpend.get(team) ?? 0) + live);
+  };
+  for (const pool of pools) addTeamSpend(pool, liveByPool.get(pool.name));
+  const counted = new Set(liveByPool.keys());
+  for (const rival of rivals) {
+    if (counted.has(rival.name) || rival.pool?.status !== 'Available') continue;
+    counted.add(rival.name);
+    addTeamSpend(rival, liveIdleUsdToday(rival, nowMs, prices));
   }
   return {
     ownerLastSubmittedAt: (owner) => (owner ? readings.lastByOwner.get(owner) : undefined),

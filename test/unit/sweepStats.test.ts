@@ -145,3 +145,23 @@ rules:
     expect(readings.endedSpendByTeam.get('vision')).toBe(12.5);
   });
 });
+
+describe("a team's idle spend today counts every Available pool that was read", () => {
+  // Both pools are alice's, of team vision; an hour idle each at the sample's price.
+  const hourAgo = pool('hour-ago', NOW - 60 * MIN);
+  const teammate = pool('teammate', NOW - 60 * MIN);
+  const alone = knowledgeAt(readings, [hourAgo], NOW, DEFAULT_PRICES).spend(hourAgo);
+
+  it('adds a rival of the same team to the team, not to the pool', () => {
+    const spend = knowledgeAt(readings, [hourAgo], NOW, DEFAULT_PRICES, [teammate]).spend(hourAgo);
+    expect(spend.poolIdleUsdToday).toBe(alone.poolIdleUsdToday);
+    expect(spend.teamIdleUsdToday).toBeCloseTo(2 * (alone.teamIdleUsdToday ?? 0), 9);
+  });
+
+  it('counts a pool read both as decided and as a rival once', () => {
+    const spend = knowledgeAt(readings, [hourAgo, teammate], NOW, DEFAULT_PRICES, [teammate, hourAgo]).spend(
+      hourAgo,
+    );
+    expect(spend.teamIdleUsdToday).toBeCloseTo(2 * (alone.teamIdleUsdToday ?? 0), 9);
+  });
+});

@@ -8,14 +8,15 @@ import { DEFAULT_KEEP_ALIVE_LIMITS } from '../../lib/domain/keepAlive';
 import { evaluatePool, type PolicySetup } from '../../lib/domain/policy/evaluatePool';
 import { AT_EACH_INSTANT, GapLearnerMemo } from '../../lib/domain/policy/gapLearner';
 import { DEFAULT_PRICES } from '../../lib/domain/prices';
+import type { Ledger } from '../../lib/ports/ledger';
 import { policyOf } from '../support/policyOf';
 import { sampleSnapshot } from '../support/sampleCriteria';
 
 /**
  * The team's idle spend today is its ended hops plus every Available pool of the team
- * (sweepStats.knowledgeAt). A click in Slack (planClick) gathers that knowledge for the clicked
- * pool alone, so the team's other idle pools are left out: a Snooze or Keep is granted, and its
- * hold then protects the pool from the team cap's stop, when the team is already over its cap.
+ * (sweepStats.knowledgeAt). A click in Slack (planClick) gathered that knowledge for the clicked
+ * pool alone, so the team's other idle pools were left out: a Snooze or Keep was granted, and its
+ * hold then protected the pool from the team cap's stop, when the team was already over its cap.
  */
 const NOW = Date.parse('2026-03-02T12:00:00Z');
 const MIN = 60_000;
@@ -60,7 +61,11 @@ describe("a Slack click under the team's idle spend cap", () => {
     expect(swept).toMatchObject({ action: 'stop', cause: 'spend-cap' });
 
     // Alice clicks Snooze at that instant: the hold would protect her pool past the cap.
-    const deps = { stats, snoozeSeconds: 3600 } as unknown as SlackClickDeps;
+    // The ledger's Available pools, as the click reads them (one index, paged).
+    const ledger: Pick<Ledger, 'availablePools'> = {
+      availablePools: async () => ({ items: [alice, bob] }),
+    };
+    const deps = { stats, snoozeSeconds: 3600, ledger } as unknown as SlackClickDeps;
     const { plan } = await planClick(deps, setup, alice, 'snooze', NOW);
     // What the granted hold does: the sweep then leaves the pool idling over the team's cap.
     const hold = plan.kind === 'act' ? plan.steps.find((s) => s.action === 'hold') : undefined;
