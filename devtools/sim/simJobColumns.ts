@@ -7,7 +7,7 @@ import type { SimJob } from './simJobs';
  * objects were 7.3 MB, which each whatif worker read back in a tenth to a fifth of a second. As
  * columns, with equal criteria and tags written once (the serializer writes an object it saw
  * before as a reference to it), a fraction of that: prepareJobs already gives equal criteria one
- * object, and equal tags are made one here. The simulation only reads the jobs, so jobs that share
+ * object, and equal tags and locations are made one here. The simulation only reads the jobs, so jobs that share
  * a criteria or tags object replay exactly as jobs with their own copies.
  */
 export interface SimJobColumns {

@@ -1,4 +1,4 @@
-import { type JobLocation, partitionOf, sameLocation } from '../../lib/domain/jobLocation';
+import { type JobLocation, locationLabel, sameLocation, trainingJobArn } from '../../lib/domain/jobLocation';
 import { type MatchCriteria, matchKey, normaliseCriteria } from '../../lib/domain/matchKey';
 import { DEFAULT_OWNER_TAG_KEYS, type OwnerTagKeys, resolveOwner } from '../../lib/domain/owner';
 import { hourlyPrice, type PriceTable } from '../../lib/domain/prices';
@@ -72,9 +72,7 @@ const criteriaKeying = () => {
   const known = new Map<string, { readonly criteria: MatchCriteria; readonly key: string }>();
   return (raw: MatchCriteria, location: JobLocation) => {
     const elsewhere = sameLocation(location, LOCAL_HOME) ? undefined : location;
-    const text = elsewhere
-      ? `${elsewhere.account}/${elsewhere.region}/${JSON.stringify(raw)}`
-      : JSON.stringify(raw);
+    const text = elsewhere ? `${locationLabel(elsewhere)}/${JSON.stringify(raw)}` : JSON.stringify(raw);
     let found = known.get(text);
     if (!found) {
       const criteria = normaliseCriteria(raw);
@@ -85,29 +83,15 @@ const criteriaKeying = () => {
   };
 };
 
-/** One object for each distinct location, so that jobs in the same place share it. */
-const locating = () => {
-  const known = new Map<string, JobLocation>();
-  return (job: TraceJob): JobLocation => {
-    const location = locationOf(job, LOCAL_HOME);
-    const text = `${location.account}/${location.region}`;
-    const found = known.get(text);
-    if (found) return found;
-    known.set(text, location);
-    return location;
-  };
-};
-
 /** The trace in submission order, with what the simulation needs precomputed. */
 export const prepareJobs = (trace: readonly TraceJob[], options: PrepareOptions): SimJob[] => {
   const noQuota = new Set(options.noQuotaTypes ?? []);
   const keyed = criteriaKeying();
-  const located = locating();
   const tagKeys = options.ownerTagKeys ?? DEFAULT_OWNER_TAG_KEYS;
   return [...trace]
     .sort((a, b) => a.submitAtMs - b.submitAtMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((job, index) => {
-      const location = located(job);
+      const location = locationOf(job, LOCAL_HOME);
       const { criteria, key } = keyed(traceJobCriteria(job), location);
       const price = hourlyPrice(options.prices, job.instanceType, location.region);
       // Owner and team as the live path reads them (the first present tag key, trimmed).
@@ -141,7 +125,7 @@ export const snapshotOf = (
   keepAliveSeconds: number,
 ): JobSnapshot => ({
   name: job.name,
-  arn: `arn:${partitionOf(job.location.region)}:sagemaker:${job.location.region}:${job.location.account}:training-job/${job.name.toLowerCase()}`,
+  arn: trainingJobArn(job.name, job.location),
   location: job.location,
   status: 'Completed',
   lastModifiedMs: times.endedAtMs,

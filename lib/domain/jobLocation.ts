@@ -32,6 +32,10 @@ export const locationOfJobArn = (arn: string): JobLocation | undefined => {
   return region && account ? { account, region } : undefined;
 };
 
+/** A training job's ARN, as SageMaker writes it (the name in lower case); locationOfJobArn reads it back. */
+export const trainingJobArn = (name: string, location: JobLocation): string =>
+  `arn:${partitionOf(location.region)}:sagemaker:${location.region}:${location.account}:training-job/${name.toLowerCase()}`;
+
 /**
  * The name poolwarden records a job under (ledger keys, pool ids, links, button values, CLI
  * arguments). A job in the deployment's own account and region keeps its bare SageMaker name, so
